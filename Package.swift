@@ -1,0 +1,79 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "lifeline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lifeline-server", targets: ["lifeline-server"]),
+        .executable(name: "lifeline-applet", targets: ["lifeline-applet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Pure domain rules: no I/O, no networking, time passed in.
+        .target(name: "LifelineCore"),
+        // Wire types shared by gateway, applet and (mirrored in JS) the console.
+        .target(name: "LifelineProtocol", dependencies: ["LifelineCore"]),
+        .target(
+            name: "LifelineStore",
+            dependencies: [
+                "CSQLite", "LifelineCore", "LifelineProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LifelineGateway",
+            dependencies: [
+                "LifelineCore", "LifelineProtocol", "LifelineStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "LifelineApplet",
+            dependencies: [
+                "LifelineProtocol",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "lifeline-server",
+            dependencies: [
+                "LifelineGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "lifeline-applet",
+            dependencies: [
+                "LifelineApplet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore"]),
+        .testTarget(
+            name: "LifelineGatewayTests",
+            dependencies: [
+                "LifelineGateway", "LifelineApplet",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
+        ),
+    ]
+)

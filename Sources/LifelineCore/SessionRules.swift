@@ -1,0 +1,80 @@
+import Foundation
+
+/// How a customer joins a private session (F1).
+public enum ConnectionMethod: String, CaseIterable, Codable, Sendable {
+    case pin
+    case link
+
+    /// The group permission that allows creating a session this way.
+    public var requiredPermission: Permission {
+        switch self {
+        case .pin: .connectByPin
+        case .link: .connectByLink
+        }
+    }
+}
+
+/// The ten-active-sessions rule (C4).
+public enum ActiveSessionLimit {
+    public static let maximum = 10
+
+    /// Whether a technician who already has `states` may move one more session into Active.
+    public static func allowsAnother(current states: some Sequence<SessionState>) -> Bool {
+        states.filter(\.countsTowardActiveLimit).count < maximum
+    }
+}
+
+/// The queue tabs of the console (C2).
+public enum QueueTab: String, CaseIterable, Codable, Sendable {
+    case all
+    case `private`
+    case active
+
+    /// Whether a session in `state`, owned by this technician, belongs on this tab.
+    /// Private sessions are the technician's own; Channel and Monitored tabs come with their issues.
+    public func contains(_ state: SessionState) -> Bool {
+        guard !state.isRemovedFromQueue else { return false }
+        switch self {
+        case .all, .private: return true
+        case .active: return state.countsTowardActiveLimit || state == .onHold
+        }
+    }
+}
+
+/// Session names: the customer's name as typed by the technician; "Customer" when none.
+public enum SessionName {
+    public static let fallback = "Customer"
+    public static let maximumLength = 100
+
+    public static func normalised(_ raw: String?) -> String {
+        let trimmed = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let cleaned = String(trimmed.unicodeScalars.filter { !$0.properties.generalCategory.isControl }.prefix(maximumLength).map(Character.init))
+        return cleaned.isEmpty ? fallback : cleaned
+    }
+}
+
+extension Unicode.GeneralCategory {
+    fileprivate var isControl: Bool {
+        switch self {
+        case .control, .format, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
+    }
+}
+
+/// Chat lines: plain text, bounded.
+public enum ChatText {
+    public static let maximumLength = 4_000
+
+    public enum Problem: Error, Equatable, Sendable {
+        case empty
+        case tooLong(limit: Int)
+    }
+
+    public static func validated(_ raw: String) throws(Problem) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .empty }
+        guard trimmed.count <= maximumLength else { throw .tooLong(limit: maximumLength) }
+        return trimmed
+    }
+}

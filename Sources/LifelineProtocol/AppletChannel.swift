@@ -1,0 +1,106 @@
+import Foundation
+import LifelineCore
+
+/// Messages the customer's applet sends on `/ws/applet`.
+public enum AppletToGateway: ChannelMessage, Equatable {
+    /// First frame: the applet token from `POST /api/v1/customer/join`.
+    case hello(token: String, appletVersion: String, customer: CustomerInfo)
+    case chat(text: String)
+    /// The customer ends the session.
+    case quit
+
+    private enum Keys: String, CodingKey { case token, appletVersion, customer, text }
+
+    public var type: String {
+        switch self {
+        case .hello: "hello"
+        case .chat: "chat"
+        case .quit: "quit"
+        }
+    }
+
+    public func encodeFields(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .hello(let token, let version, let customer):
+            try c.encode(token, forKey: .token)
+            try c.encode(version, forKey: .appletVersion)
+            try c.encode(customer, forKey: .customer)
+        case .chat(let text):
+            try c.encode(text, forKey: .text)
+        case .quit:
+            break
+        }
+    }
+
+    public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch type {
+        case "hello":
+            return .hello(token: try c.decode(String.self, forKey: .token),
+                          appletVersion: try c.decode(String.self, forKey: .appletVersion),
+                          customer: try c.decode(CustomerInfo.self, forKey: .customer))
+        case "chat": return .chat(text: try c.decode(String.self, forKey: .text))
+        case "quit": return .quit
+        default: return nil
+        }
+    }
+}
+
+/// Messages the gateway sends to the applet.
+public enum GatewayToApplet: ChannelMessage, Equatable {
+    /// Answer to hello: who the customer is talking to.
+    case welcome(sessionId: String, technicianName: String, organisation: String, state: SessionState)
+    case chat(LogEntry)
+    /// The session changed state (technician joined, held, resumed …).
+    case status(LogEntry)
+    /// The session is over; the applet exits.
+    case ended(reason: String)
+    case error(code: String, message: String)
+
+    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message }
+
+    public var type: String {
+        switch self {
+        case .welcome: "welcome"
+        case .chat: "chat"
+        case .status: "status"
+        case .ended: "ended"
+        case .error: "error"
+        }
+    }
+
+    public func encodeFields(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .welcome(let id, let name, let organisation, let state):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(name, forKey: .technicianName)
+            try c.encode(organisation, forKey: .organisation)
+            try c.encode(state, forKey: .state)
+        case .chat(let entry), .status(let entry):
+            try c.encode(entry, forKey: .entry)
+        case .ended(let reason):
+            try c.encode(reason, forKey: .reason)
+        case .error(let code, let message):
+            try c.encode(code, forKey: .code)
+            try c.encode(message, forKey: .message)
+        }
+    }
+
+    public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch type {
+        case "welcome":
+            return .welcome(sessionId: try c.decode(String.self, forKey: .sessionId),
+                            technicianName: try c.decode(String.self, forKey: .technicianName),
+                            organisation: try c.decode(String.self, forKey: .organisation),
+                            state: try c.decode(SessionState.self, forKey: .state))
+        case "chat": return .chat(try c.decode(LogEntry.self, forKey: .entry))
+        case "status": return .status(try c.decode(LogEntry.self, forKey: .entry))
+        case "ended": return .ended(reason: try c.decode(String.self, forKey: .reason))
+        case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message))
+        default: return nil
+        }
+    }
+}

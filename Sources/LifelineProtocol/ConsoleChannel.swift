@@ -1,0 +1,98 @@
+import Foundation
+import LifelineCore
+
+/// What a technician can do to a session from the console's toolbar.
+public enum SessionCommand: String, Codable, Sendable, CaseIterable {
+    case start
+    case hold
+    case end
+}
+
+/// Messages the technician console sends on `/ws/console`.
+public enum ConsoleToGateway: ChannelMessage, Equatable {
+    case chat(sessionId: String, text: String)
+    case command(sessionId: String, command: SessionCommand)
+
+    private enum Keys: String, CodingKey { case sessionId, text, command }
+
+    public var type: String {
+        switch self {
+        case .chat: "chat"
+        case .command: "command"
+        }
+    }
+
+    public func encodeFields(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .chat(let id, let text):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(text, forKey: .text)
+        case .command(let id, let command):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(command, forKey: .command)
+        }
+    }
+
+    public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch type {
+        case "chat": return .chat(sessionId: try c.decode(String.self, forKey: .sessionId), text: try c.decode(String.self, forKey: .text))
+        case "command": return .command(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                        command: try c.decode(SessionCommand.self, forKey: .command))
+        default: return nil
+        }
+    }
+}
+
+/// Messages the gateway pushes to a technician console.
+public enum GatewayToConsole: ChannelMessage, Equatable {
+    /// First frame: the technician's whole queue.
+    case snapshot(technicianId: String, sessions: [SessionSummary])
+    /// A session was created or changed state (including leaving the queue).
+    case session(SessionSummary)
+    /// A new chat or status line in one session's log.
+    case log(LogEntry)
+    case error(code: String, message: String, sessionId: String?)
+
+    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId }
+
+    public var type: String {
+        switch self {
+        case .snapshot: "snapshot"
+        case .session: "session"
+        case .log: "log"
+        case .error: "error"
+        }
+    }
+
+    public func encodeFields(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .snapshot(let technicianId, let sessions):
+            try c.encode(technicianId, forKey: .technicianId)
+            try c.encode(sessions, forKey: .sessions)
+        case .session(let summary):
+            try c.encode(summary, forKey: .session)
+        case .log(let entry):
+            try c.encode(entry, forKey: .entry)
+        case .error(let code, let message, let sessionId):
+            try c.encode(code, forKey: .code)
+            try c.encode(message, forKey: .message)
+            try c.encodeIfPresent(sessionId, forKey: .sessionId)
+        }
+    }
+
+    public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch type {
+        case "snapshot": return .snapshot(technicianId: try c.decode(String.self, forKey: .technicianId),
+                                          sessions: try c.decode([SessionSummary].self, forKey: .sessions))
+        case "session": return .session(try c.decode(SessionSummary.self, forKey: .session))
+        case "log": return .log(try c.decode(LogEntry.self, forKey: .entry))
+        case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
+                                    sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId))
+        default: return nil
+        }
+    }
+}

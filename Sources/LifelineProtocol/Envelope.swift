@@ -1,0 +1,116 @@
+import Foundation
+
+/// Every WebSocket text frame is one JSON object `{"v": 1, "type": "...", ...fields}`.
+/// The version lets a newer gateway refuse an older applet with a clear message.
+public enum WireProtocol {
+    public static let version = 1
+    /// No text frame may be larger than this; the gateway and the applet close the socket otherwise.
+    public static let maximumFrameBytes = 64 * 1024
+}
+
+/// A frame that could not be understood. The text is meant for the person reading a log.
+public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notJSON
+    case tooLarge(limit: Int)
+    case unsupportedVersion(Int)
+    case unknownType(String)
+    case badFields(type: String, detail: String)
+
+    public var code: String {
+        switch self {
+        case .notJSON: "malformed_message"
+        case .tooLarge: "message_too_large"
+        case .unsupportedVersion: "unsupported_version"
+        case .unknownType: "unknown_message_type"
+        case .badFields: "malformed_message"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .notJSON: "The message is not a JSON object."
+        case .tooLarge(let limit): "The message is larger than \(limit) bytes."
+        case .unsupportedVersion(let v): "Protocol version \(v) is not supported; this gateway speaks version \(WireProtocol.version)."
+        case .unknownType(let type): "Unknown message type \"\(type)\"."
+        case .badFields(let type, let detail): "The \"\(type)\" message is malformed: \(detail)"
+        }
+    }
+}
+
+/// A message type of one channel: knows its type names and how to read and write its fields.
+public protocol ChannelMessage: Sendable {
+    /// The `type` field of this message.
+    var type: String { get }
+    /// Encodes the fields (not `v` nor `type`) into `container`.
+    func encodeFields(to encoder: any Encoder) throws
+    /// Decodes the message of `type` from the whole object.
+    static func decode(type: String, from decoder: any Decoder) throws -> Self?
+}
+
+private struct Header: Decodable {
+    let v: Int?
+    let type: String
+}
+
+private struct TypeKey: Encodable {
+    let v: Int
+    let type: String
+}
+
+/// Reads and writes the envelope around a channel's messages.
+public enum WireCodec {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static func encode<M: ChannelMessage>(_ message: M) -> String {
+        // Encoding our own value types cannot fail; a failure is a programming error.
+        let data = try! encoder.encode(EncodableMessage(message: message))
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    public static func decode<M: ChannelMessage>(_ text: String, as: M.Type) throws(WireError) -> M {
+        let data = Data(text.utf8)
+        guard data.count <= WireProtocol.maximumFrameBytes else { throw .tooLarge(limit: WireProtocol.maximumFrameBytes) }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let header: Header
+        do { header = try decoder.decode(Header.self, from: data) } catch { throw .notJSON }
+        if let v = header.v, v != WireProtocol.version { throw .unsupportedVersion(v) }
+        do {
+            guard let message = try decoder.decode(DecodableMessage<M>.self, from: data).message else {
+                throw WireError.unknownType(header.type)
+            }
+            return message
+        } catch let error as WireError {
+            throw error
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw .badFields(type: header.type, detail: "missing \"\(key.stringValue)\".")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw .badFields(type: header.type, detail: "wrong type for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\".")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw .badFields(type: header.type, detail: "null \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\".")
+        } catch {
+            throw .badFields(type: header.type, detail: "bad field value.")
+        }
+    }
+
+    private struct EncodableMessage<M: ChannelMessage>: Encodable {
+        let message: M
+        func encode(to encoder: any Encoder) throws {
+            try TypeKey(v: WireProtocol.version, type: message.type).encode(to: encoder)
+            try message.encodeFields(to: encoder)
+        }
+    }
+
+    private struct DecodableMessage<M: ChannelMessage>: Decodable {
+        let message: M?
+        init(from decoder: any Decoder) throws {
+            let header = try Header(from: decoder)
+            message = try M.decode(type: header.type, from: decoder)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import LifelineCore
+
+/// One line of a session's log: a chat line, or a status or connection message.
+public struct LogEntry: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case chat
+        case status
+        case connection
+    }
+
+    public enum AuthorRole: String, Codable, Sendable {
+        case technician
+        case customer
+        case system
+    }
+
+    public let id: Int64
+    public let sessionId: String
+    public let at: Date
+    public let kind: Kind
+    public let authorRole: AuthorRole
+    public let author: String
+    public let text: String
+    /// For status lines: the state the session entered, so each side can word it in its language.
+    public let state: SessionState?
+
+    public init(id: Int64, sessionId: String, at: Date, kind: Kind, authorRole: AuthorRole, author: String,
+                text: String, state: SessionState? = nil) {
+        self.id = id
+        self.sessionId = sessionId
+        self.at = at
+        self.kind = kind
+        self.authorRole = authorRole
+        self.author = author
+        self.text = text
+        self.state = state
+    }
+}
+
+/// What the console's queue shows for one session (C3).
+public struct SessionSummary: Codable, Equatable, Sendable {
+    public let id: String
+    public let name: String
+    public let state: SessionState
+    public let method: ConnectionMethod
+    public let channel: String
+    public let technicianId: String
+    public let technicianName: String
+    public let createdAt: Date
+    public let stateSince: Date
+    public let heldSince: Date?
+    /// Only while the session waits for the customer (Connecting).
+    public let pin: String?
+    public let link: String?
+    public let customer: CustomerInfo?
+
+    public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
+                technicianId: String, technicianName: String, createdAt: Date, stateSince: Date,
+                heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.method = method
+        self.channel = channel
+        self.technicianId = technicianId
+        self.technicianName = technicianName
+        self.createdAt = createdAt
+        self.stateSince = stateSince
+        self.heldSince = heldSince
+        self.pin = pin
+        self.link = link
+        self.customer = customer
+    }
+}
+
+/// What the applet says about the customer's machine. Hostile input: bounded and escaped on display.
+public struct CustomerInfo: Codable, Equatable, Sendable {
+    public let hostname: String
+    public let user: String
+    public let platform: String
+
+    public init(hostname: String, user: String, platform: String) {
+        self.hostname = String(hostname.prefix(128))
+        self.user = String(user.prefix(128))
+        self.platform = String(platform.prefix(128))
+    }
+}

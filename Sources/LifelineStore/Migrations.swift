@@ -1,0 +1,72 @@
+/// Schema changes in order. A migration once shipped is never edited; add a new one.
+enum Migrations {
+    static let all: [String] = [
+        """
+        CREATE TABLE organisations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE technician_groups (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            name TEXT NOT NULL,
+            permissions TEXT NOT NULL
+        );
+        CREATE TABLE technicians (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            group_id TEXT REFERENCES technician_groups(id),
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            language TEXT NOT NULL DEFAULT 'en',
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            technician_id TEXT NOT NULL REFERENCES technicians(id),
+            name TEXT NOT NULL,
+            method TEXT NOT NULL,
+            pin TEXT UNIQUE,
+            link_token_hash TEXT UNIQUE,
+            applet_token_hash TEXT UNIQUE,
+            state TEXT NOT NULL,
+            role TEXT NOT NULL,
+            resume_state TEXT,
+            created_at REAL NOT NULL,
+            state_entered_at REAL NOT NULL,
+            held_since REAL,
+            last_activity_at REAL NOT NULL,
+            customer TEXT,
+            closed_at REAL
+        );
+        CREATE INDEX sessions_live ON sessions(closed_at, created_at);
+        CREATE INDEX sessions_technician ON sessions(technician_id, closed_at);
+        CREATE TABLE session_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            state TEXT
+        );
+        CREATE INDEX session_log_session ON session_log(session_id, id);
+        CREATE TABLE auth_tokens (
+            token_hash TEXT PRIMARY KEY,
+            technician_id TEXT NOT NULL REFERENCES technicians(id),
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ]
+}

@@ -1,0 +1,114 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+public struct Organisation: Equatable, Sendable {
+    public let id: String
+    public var name: String
+    public let createdAt: Date
+
+    public init(id: String, name: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+    }
+}
+
+public struct TechnicianGroup: Equatable, Sendable {
+    public let id: String
+    public let organisationId: String
+    public var name: String
+    public var permissions: PermissionSet
+
+    public init(id: String, organisationId: String, name: String, permissions: PermissionSet) {
+        self.id = id
+        self.organisationId = organisationId
+        self.name = name
+        self.permissions = permissions
+    }
+}
+
+/// Where a technician stands in the organisation tree (R1).
+public enum AccountRole: String, Codable, Sendable {
+    case masterAdministrator = "master_administrator"
+    case administrator
+    case technician
+
+    public var isAdministrator: Bool { self != .technician }
+}
+
+public struct Technician: Equatable, Sendable {
+    public let id: String
+    public let organisationId: String
+    public var groupId: String?
+    public var email: String
+    public var name: String
+    public var passwordHash: String
+    public var role: AccountRole
+    public var disabled: Bool
+    public var language: String
+    public let createdAt: Date
+
+    public init(id: String, organisationId: String, groupId: String?, email: String, name: String,
+                passwordHash: String, role: AccountRole, disabled: Bool, language: String, createdAt: Date) {
+        self.id = id
+        self.organisationId = organisationId
+        self.groupId = groupId
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+        self.role = role
+        self.disabled = disabled
+        self.language = language
+        self.createdAt = createdAt
+    }
+}
+
+/// A support session as stored: the technician's view (its state machine) plus how the
+/// customer joins. Secrets (link and applet tokens) are stored only as SHA-256 hashes.
+public struct SessionRecord: Equatable, Sendable {
+    public let id: String
+    public let organisationId: String
+    public var technicianId: String
+    public var name: String
+    public let method: ConnectionMethod
+    /// Cleared once used or expired, so it can be given out again.
+    public var pin: String?
+    public var linkTokenHash: String?
+    public var appletTokenHash: String?
+    public var machine: SessionMachine
+    public var customer: CustomerInfo?
+    /// Set when the session left the queue: history from then on.
+    public var closedAt: Date?
+
+    public init(id: String, organisationId: String, technicianId: String, name: String, method: ConnectionMethod,
+                pin: String?, linkTokenHash: String?, appletTokenHash: String?, machine: SessionMachine,
+                customer: CustomerInfo?, closedAt: Date?) {
+        self.id = id
+        self.organisationId = organisationId
+        self.technicianId = technicianId
+        self.name = name
+        self.method = method
+        self.pin = pin
+        self.linkTokenHash = linkTokenHash
+        self.appletTokenHash = appletTokenHash
+        self.machine = machine
+        self.customer = customer
+        self.closedAt = closedAt
+    }
+}
+
+/// A login: the bearer token's hash, whose it is and until when.
+public struct AuthTokenRecord: Equatable, Sendable {
+    public let tokenHash: String
+    public let technicianId: String
+    public let createdAt: Date
+    public let expiresAt: Date
+
+    public init(tokenHash: String, technicianId: String, createdAt: Date, expiresAt: Date) {
+        self.tokenHash = tokenHash
+        self.technicianId = technicianId
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}

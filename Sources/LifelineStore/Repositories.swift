@@ -1,0 +1,61 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+/// One protocol per aggregate, so a PostgreSQL store can stand behind the same contract.
+public protocol OrganisationRepository: Sendable {
+    func insertOrganisation(_ organisation: Organisation) async throws(StoreError)
+    func organisation(id: String) async throws(StoreError) -> Organisation?
+    func organisationCount() async throws(StoreError) -> Int
+}
+
+public protocol GroupRepository: Sendable {
+    func insertGroup(_ group: TechnicianGroup) async throws(StoreError)
+    func group(id: String) async throws(StoreError) -> TechnicianGroup?
+    func groups(organisationId: String) async throws(StoreError) -> [TechnicianGroup]
+}
+
+public protocol TechnicianRepository: Sendable {
+    func insertTechnician(_ technician: Technician) async throws(StoreError)
+    func updateTechnician(_ technician: Technician) async throws(StoreError)
+    func technician(id: String) async throws(StoreError) -> Technician?
+    func technician(email: String) async throws(StoreError) -> Technician?
+    func technicians(organisationId: String) async throws(StoreError) -> [Technician]
+}
+
+public protocol SessionRepository: Sendable {
+    func insertSession(_ session: SessionRecord) async throws(StoreError)
+    func updateSession(_ session: SessionRecord) async throws(StoreError)
+    func session(id: String) async throws(StoreError) -> SessionRecord?
+    func session(pin: String) async throws(StoreError) -> SessionRecord?
+    func session(linkTokenHash: String) async throws(StoreError) -> SessionRecord?
+    func session(appletTokenHash: String) async throws(StoreError) -> SessionRecord?
+    /// Sessions still in some queue (not yet removed), oldest first.
+    func liveSessions() async throws(StoreError) -> [SessionRecord]
+    /// Sessions that left the queue, newest first.
+    func closedSessions(technicianId: String, limit: Int) async throws(StoreError) -> [SessionRecord]
+    func livePins() async throws(StoreError) -> Set<String>
+}
+
+public protocol SessionLogRepository: Sendable {
+    /// Appends a line and returns it with its id.
+    func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
+                   author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry
+    func log(sessionId: String) async throws(StoreError) -> [LogEntry]
+}
+
+public protocol AuthTokenRepository: Sendable {
+    func insertToken(_ token: AuthTokenRecord) async throws(StoreError)
+    func token(hash: String) async throws(StoreError) -> AuthTokenRecord?
+    func deleteToken(hash: String) async throws(StoreError)
+    func deleteTokens(technicianId: String) async throws(StoreError)
+}
+
+/// Small named values: the one-time setup token's hash, and later the Admin Center settings.
+public protocol SettingsRepository: Sendable {
+    func setting(_ key: String) async throws(StoreError) -> String?
+    func setSetting(_ key: String, _ value: String?) async throws(StoreError)
+}
+
+public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
+    & SessionLogRepository & AuthTokenRepository & SettingsRepository

@@ -1,0 +1,285 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import Logging
+
+/// The embedded default store: one SQLite file in the data directory.
+public final class SQLiteStore: Store {
+    let db: SQLiteConnection
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public init(path: String, logger: Logger) async throws(StoreError) {
+        db = try SQLiteConnection(path: path)
+        try await migrate(logger: logger)
+    }
+
+    private func migrate(logger: Logger) async throws(StoreError) {
+        _ = try await db.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        let current = try await db.query("SELECT MAX(version) AS v FROM schema_version").first?["v"]?.int ?? 0
+        for (index, script) in Migrations.all.enumerated() where index + 1 > current {
+            let statements = script.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty }.map { (String($0), [SQLValue]()) }
+            try await db.transaction(statements + [("INSERT INTO schema_version (version) VALUES (?)", [.integer(Int64(index + 1))])])
+            logger.info("Applied database migration", metadata: ["store.migration": "\(index + 1)"])
+        }
+    }
+
+    // MARK: Organisations
+
+    public func insertOrganisation(_ organisation: Organisation) async throws(StoreError) {
+        _ = try await db.query("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
+                               [.text(organisation.id), .text(organisation.name), .date(organisation.createdAt)])
+    }
+
+    public func organisation(id: String) async throws(StoreError) -> Organisation? {
+        try await db.query("SELECT * FROM organisations WHERE id = ?", [.text(id)]).first.map { row throws(StoreError) in
+            Organisation(id: try row.text("id"), name: try row.text("name"), createdAt: try row.date("created_at"))
+        }
+    }
+
+    public func organisationCount() async throws(StoreError) -> Int {
+        Int(try await db.query("SELECT COUNT(*) AS n FROM organisations").first?["n"]?.int ?? 0)
+    }
+
+    // MARK: Groups
+
+    public func insertGroup(_ group: TechnicianGroup) async throws(StoreError) {
+        _ = try await db.query("INSERT INTO technician_groups (id, organisation_id, name, permissions) VALUES (?, ?, ?, ?)",
+                               [.text(group.id), .text(group.organisationId), .text(group.name),
+                                .text(group.permissions.sortedRawValues.joined(separator: ","))])
+    }
+
+    public func group(id: String) async throws(StoreError) -> TechnicianGroup? {
+        try await db.query("SELECT * FROM technician_groups WHERE id = ?", [.text(id)]).first.map(Self.group(from:))
+    }
+
+    public func groups(organisationId: String) async throws(StoreError) -> [TechnicianGroup] {
+        try await db.query("SELECT * FROM technician_groups WHERE organisation_id = ? ORDER BY name", [.text(organisationId)])
+            .map(Self.group(from:))
+    }
+
+    private static func group(from row: SQLRow) throws(StoreError) -> TechnicianGroup {
+        let names = try row.text("permissions").split(separator: ",").map(String.init)
+        let permissions: PermissionSet
+        do { permissions = try PermissionSet(rawValues: names) } catch { throw StoreError(error.description) }
+        return TechnicianGroup(id: try row.text("id"), organisationId: try row.text("organisation_id"),
+                               name: try row.text("name"), permissions: permissions)
+    }
+
+    // MARK: Technicians
+
+    public func insertTechnician(_ t: Technician) async throws(StoreError) {
+        _ = try await db.query(
+            """
+            INSERT INTO technicians (id, organisation_id, group_id, email, name, password_hash, role, disabled, language, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(t.id), .text(t.organisationId), .optionalText(t.groupId), .text(t.email), .text(t.name),
+             .text(t.passwordHash), .text(t.role.rawValue), .bool(t.disabled), .text(t.language), .date(t.createdAt)])
+    }
+
+    public func updateTechnician(_ t: Technician) async throws(StoreError) {
+        _ = try await db.query(
+            """
+            UPDATE technicians SET group_id = ?, email = ?, name = ?, password_hash = ?, role = ?, disabled = ?, language = ?
+            WHERE id = ?
+            """,
+            [.optionalText(t.groupId), .text(t.email), .text(t.name), .text(t.passwordHash), .text(t.role.rawValue),
+             .bool(t.disabled), .text(t.language), .text(t.id)])
+    }
+
+    public func technician(id: String) async throws(StoreError) -> Technician? {
+        try await db.query("SELECT * FROM technicians WHERE id = ?", [.text(id)]).first.map(Self.technician(from:))
+    }
+
+    public func technician(email: String) async throws(StoreError) -> Technician? {
+        try await db.query("SELECT * FROM technicians WHERE email = ?", [.text(email)]).first.map(Self.technician(from:))
+    }
+
+    public func technicians(organisationId: String) async throws(StoreError) -> [Technician] {
+        try await db.query("SELECT * FROM technicians WHERE organisation_id = ? ORDER BY name", [.text(organisationId)])
+            .map(Self.technician(from:))
+    }
+
+    private static func technician(from row: SQLRow) throws(StoreError) -> Technician {
+        guard let role = AccountRole(rawValue: try row.text("role")) else { throw StoreError("Unknown account role in the store.") }
+        return Technician(
+            id: try row.text("id"), organisationId: try row.text("organisation_id"), groupId: row["group_id"]?.string,
+            email: try row.text("email"), name: try row.text("name"), passwordHash: try row.text("password_hash"),
+            role: role, disabled: row["disabled"]?.int == 1, language: try row.text("language"),
+            createdAt: try row.date("created_at"))
+    }
+
+    // MARK: Sessions
+
+    private static let sessionColumns = [
+        "id", "organisation_id", "technician_id", "name", "method", "pin", "link_token_hash", "applet_token_hash",
+        "state", "role", "resume_state", "created_at", "state_entered_at", "held_since", "last_activity_at",
+        "customer", "closed_at",
+    ]
+
+    private static func values(of s: SessionRecord) -> [SQLValue] {
+        let m = s.machine
+        let customer = s.customer.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
+        return [.text(s.id), .text(s.organisationId), .text(s.technicianId), .text(s.name), .text(s.method.rawValue),
+                .optionalText(s.pin), .optionalText(s.linkTokenHash), .optionalText(s.appletTokenHash),
+                .text(m.state.rawValue), .text(m.role.rawValue), .optionalText(m.resumeState?.rawValue),
+                .date(m.createdAt), .date(m.stateEnteredAt), .optionalDate(m.heldSince), .date(m.lastActivityAt),
+                .optionalText(customer), .optionalDate(s.closedAt)]
+    }
+
+    public func insertSession(_ session: SessionRecord) async throws(StoreError) {
+        let columns = Self.sessionColumns
+        _ = try await db.query(
+            "INSERT INTO sessions (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+            Self.values(of: session))
+    }
+
+    public func updateSession(_ session: SessionRecord) async throws(StoreError) {
+        let columns = Self.sessionColumns.dropFirst()
+        _ = try await db.query(
+            "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+            Array(Self.values(of: session).dropFirst()) + [.text(session.id)])
+    }
+
+    public func session(id: String) async throws(StoreError) -> SessionRecord? {
+        try await sessions(where: "id = ?", [.text(id)]).first
+    }
+
+    public func session(pin: String) async throws(StoreError) -> SessionRecord? {
+        try await sessions(where: "pin = ?", [.text(pin)]).first
+    }
+
+    public func session(linkTokenHash: String) async throws(StoreError) -> SessionRecord? {
+        try await sessions(where: "link_token_hash = ?", [.text(linkTokenHash)]).first
+    }
+
+    public func session(appletTokenHash: String) async throws(StoreError) -> SessionRecord? {
+        try await sessions(where: "applet_token_hash = ?", [.text(appletTokenHash)]).first
+    }
+
+    public func liveSessions() async throws(StoreError) -> [SessionRecord] {
+        try await sessions(where: "closed_at IS NULL ORDER BY created_at, id", [])
+    }
+
+    public func closedSessions(technicianId: String, limit: Int) async throws(StoreError) -> [SessionRecord] {
+        try await sessions(where: "technician_id = ? AND closed_at IS NOT NULL ORDER BY closed_at DESC LIMIT ?",
+                           [.text(technicianId), .integer(Int64(limit))])
+    }
+
+    public func livePins() async throws(StoreError) -> Set<String> {
+        Set(try await db.query("SELECT pin FROM sessions WHERE pin IS NOT NULL").compactMap { $0["pin"]?.string })
+    }
+
+    private func sessions(where clause: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SessionRecord] {
+        try await db.query("SELECT * FROM sessions WHERE \(clause)", bindings).map(Self.session(from:))
+    }
+
+    private static func session(from row: SQLRow) throws(StoreError) -> SessionRecord {
+        guard let method = ConnectionMethod(rawValue: try row.text("method")),
+              let state = SessionState(rawValue: try row.text("state")),
+              let role = SessionMachine.Role(rawValue: try row.text("role"))
+        else { throw StoreError("A session row holds an unknown method, state or role.") }
+        let resume = row["resume_state"]?.string.flatMap(SessionState.init(rawValue:))
+        let machine = SessionMachine(
+            restoring: state, role: role, resumeState: resume, createdAt: try row.date("created_at"),
+            stateEnteredAt: try row.date("state_entered_at"), heldSince: row.optionalDate("held_since"),
+            lastActivityAt: try row.date("last_activity_at"))
+        var customer: CustomerInfo?
+        if let json = row["customer"]?.string {
+            do { customer = try JSONDecoder().decode(CustomerInfo.self, from: Data(json.utf8)) } catch {
+                throw StoreError("A session row holds unreadable customer information.")
+            }
+        }
+        return SessionRecord(
+            id: try row.text("id"), organisationId: try row.text("organisation_id"),
+            technicianId: try row.text("technician_id"), name: try row.text("name"), method: method,
+            pin: row["pin"]?.string, linkTokenHash: row["link_token_hash"]?.string,
+            appletTokenHash: row["applet_token_hash"]?.string, machine: machine, customer: customer,
+            closedAt: row.optionalDate("closed_at"))
+    }
+
+    // MARK: Session log
+
+    public func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
+                          author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry {
+        let rows = try await db.query(
+            "INSERT INTO session_log (session_id, at, kind, author_role, author, text, state) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [.text(sessionId), .date(at), .text(kind.rawValue), .text(authorRole.rawValue), .text(author), .text(text),
+             .optionalText(state?.rawValue)])
+        guard let id = rows.first?["id"]?.int else { throw StoreError("The log line was not stored.") }
+        return LogEntry(id: id, sessionId: sessionId, at: at, kind: kind, authorRole: authorRole, author: author,
+                        text: text, state: state)
+    }
+
+    public func log(sessionId: String) async throws(StoreError) -> [LogEntry] {
+        try await db.query("SELECT * FROM session_log WHERE session_id = ? ORDER BY id", [.text(sessionId)]).map { row throws(StoreError) in
+            guard let kind = LogEntry.Kind(rawValue: try row.text("kind")),
+                  let role = LogEntry.AuthorRole(rawValue: try row.text("author_role"))
+            else { throw StoreError("A log row holds an unknown kind.") }
+            return LogEntry(id: row["id"]?.int ?? 0, sessionId: try row.text("session_id"), at: try row.date("at"),
+                            kind: kind, authorRole: role, author: try row.text("author"), text: try row.text("text"),
+                            state: row["state"]?.string.flatMap(SessionState.init(rawValue:)))
+        }
+    }
+
+    // MARK: Auth tokens
+
+    public func insertToken(_ token: AuthTokenRecord) async throws(StoreError) {
+        _ = try await db.query("INSERT INTO auth_tokens (token_hash, technician_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                               [.text(token.tokenHash), .text(token.technicianId), .date(token.createdAt), .date(token.expiresAt)])
+    }
+
+    public func token(hash: String) async throws(StoreError) -> AuthTokenRecord? {
+        try await db.query("SELECT * FROM auth_tokens WHERE token_hash = ?", [.text(hash)]).first.map { row throws(StoreError) in
+            AuthTokenRecord(tokenHash: try row.text("token_hash"), technicianId: try row.text("technician_id"),
+                            createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"))
+        }
+    }
+
+    public func deleteToken(hash: String) async throws(StoreError) {
+        _ = try await db.query("DELETE FROM auth_tokens WHERE token_hash = ?", [.text(hash)])
+    }
+
+    public func deleteTokens(technicianId: String) async throws(StoreError) {
+        _ = try await db.query("DELETE FROM auth_tokens WHERE technician_id = ?", [.text(technicianId)])
+    }
+
+    // MARK: Settings
+
+    public func setting(_ key: String) async throws(StoreError) -> String? {
+        try await db.query("SELECT value FROM settings WHERE key = ?", [.text(key)]).first?["value"]?.string
+    }
+
+    public func setSetting(_ key: String, _ value: String?) async throws(StoreError) {
+        if let value {
+            _ = try await db.query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                                   [.text(key), .text(value)])
+        } else {
+            _ = try await db.query("DELETE FROM settings WHERE key = ?", [.text(key)])
+        }
+    }
+}
+
+extension SQLValue {
+    static func date(_ date: Date) -> SQLValue { .real(date.timeIntervalSince1970) }
+    static func optionalDate(_ date: Date?) -> SQLValue { date.map(SQLValue.date) ?? .null }
+    static func optionalText(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
+    static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+}
+
+extension Dictionary where Key == String, Value == SQLValue {
+    func text(_ column: String) throws(StoreError) -> String {
+        guard let value = self[column]?.string else { throw StoreError("Column \(column) is missing or not text.") }
+        return value
+    }
+
+    func date(_ column: String) throws(StoreError) -> Date {
+        guard let value = self[column]?.double else { throw StoreError("Column \(column) is missing or not a time.") }
+        return Date(timeIntervalSince1970: value)
+    }
+
+    func optionalDate(_ column: String) -> Date? {
+        self[column]?.double.map(Date.init(timeIntervalSince1970:))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import LifelineCore
+
+private let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+/// A deterministic generator for tests (SplitMix64): the production code uses the system CSPRNG.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("PINs, limits, permissions and input rules")
+struct RulesTests {
+    @Test("PINs are six digits; spaces and dashes a customer types are ignored", arguments: [
+        ("123456", "123456"), ("123 456", "123456"), ("123-456", "123456"), ("000001", "000001"),
+    ])
+    func pinParsing(typed: String, expected: String) {
+        #expect(PinCode(typed)?.digits == expected)
+    }
+
+    @Test("malformed PINs are rejected", arguments: ["12345", "1234567", "12a456", "", "１２３４５６"])
+    func pinRejects(typed: String) {
+        #expect(PinCode(typed) == nil)
+    }
+
+    @Test("a generated PIN avoids the live ones and is zero-padded")
+    func pinGeneration() {
+        var system = SystemRandomNumberGenerator()
+        var live = Set<PinCode>()
+        for _ in 0..<500 { live.insert(PinCode.generate(avoiding: live, using: &system)) }
+        #expect(live.count == 500)
+        var seeded = SeededGenerator(state: 7)
+        let first = PinCode.generate(avoiding: [], using: &seeded)
+        #expect(first.digits.count == 6)
+        var sameSeed = SeededGenerator(state: 7)
+        let second = PinCode.generate(avoiding: [first], using: &sameSeed)
+        #expect(second != first, "the same random draw must be skipped when that PIN is live")
+    }
+
+    @Test("five wrong attempts lock a source out for the rest of the window")
+    func attemptLimiter() {
+        var limiter = AttemptLimiter(maximumFailures: 5, window: 60)
+        for i in 0..<5 {
+            #expect(limiter.retryAfter(for: "10.0.0.1", at: t0) == nil)
+            limiter.recordFailure(for: "10.0.0.1", at: t0.addingTimeInterval(Double(i)))
+        }
+        #expect(limiter.retryAfter(for: "10.0.0.1", at: t0.addingTimeInterval(5)) == 55)
+        #expect(limiter.retryAfter(for: "10.0.0.2", at: t0.addingTimeInterval(5)) == nil)
+        #expect(limiter.retryAfter(for: "10.0.0.1", at: t0.addingTimeInterval(61)) == nil)
+    }
+
+    @Test("ten active sessions are the limit; held and waiting ones don't count")
+    func activeLimit() {
+        let nine = Array(repeating: SessionState.active, count: 9)
+        #expect(ActiveSessionLimit.allowsAnother(current: nine))
+        #expect(!ActiveSessionLimit.allowsAnother(current: nine + [.active]))
+        #expect(ActiveSessionLimit.allowsAnother(current: nine + [.onHold, .onHold, .waiting]))
+    }
+
+    @Test("queue tabs: Active shows active and held sessions; closed ones leave every tab")
+    func queueTabs() {
+        #expect(QueueTab.active.contains(.active))
+        #expect(QueueTab.active.contains(.onHold))
+        #expect(!QueueTab.active.contains(.waiting))
+        #expect(QueueTab.all.contains(.closedByCustomer))
+        #expect(!QueueTab.all.contains(.closed))
+        #expect(!QueueTab.private.contains(.closedByCustomerWaiting))
+    }
+
+    @Test("session names default to Customer and lose control characters")
+    func sessionNames() {
+        #expect(SessionName.normalised(nil) == "Customer")
+        #expect(SessionName.normalised("  ") == "Customer")
+        #expect(SessionName.normalised("Ann\u{7}e\n") == "Anne")
+        #expect(SessionName.normalised(String(repeating: "x", count: 300)).count == 100)
+    }
+
+    @Test("chat text is trimmed, non-empty and bounded")
+    func chatText() throws {
+        #expect(try ChatText.validated("  hi ") == "hi")
+        #expect(throws: ChatText.Problem.empty) { try ChatText.validated(" \n ") }
+        #expect(throws: ChatText.Problem.tooLong(limit: 4_000)) { try ChatText.validated(String(repeating: "a", count: 4_001)) }
+    }
+
+    @Test("permission names round-trip; an unknown name is reported")
+    func permissions() throws {
+        let set = PermissionSet([.chat, .holdSessions])
+        #expect(try PermissionSet(rawValues: set.sortedRawValues) == set)
+        #expect(throws: UnknownPermission(name: "fly")) { try PermissionSet(rawValues: ["fly"]) }
+        #expect(Permission.allCases.count == Set(Permission.allCases.map(\.rawValue)).count)
+    }
+}
