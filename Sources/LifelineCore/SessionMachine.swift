@@ -244,5 +244,10 @@ public struct TransitionRefused: Error, Equatable, Sendable, CustomStringConvert
     public let state: SessionState
     public let event: SessionEvent
 
+    public init(state: SessionState, event: SessionEvent) {
+        self.state = state
+        self.event = event
+    }
+
     public var description: String { "A session that is \(state.rawValue) cannot take \(event)." }
 }

@@ -1,0 +1,171 @@
+import Foundation
+import HummingbirdWSClient
+import LifelineCore
+import LifelineProtocol
+import Logging
+
+/// The customer's applet: shows who is asking, joins, chats, and keeps the session alive across
+/// network drops until the session ends.
+public struct Applet: Sendable {
+    let options: AppletOptions
+    let transcript: Transcript
+    let logger: Logger
+
+    public init(options: AppletOptions, transcript: Transcript, logger: Logger) {
+        self.options = options
+        self.transcript = transcript
+        self.logger = logger
+    }
+
+    /// Runs until the session ends. `input` yields the lines the customer types; `confirm` asks
+    /// whether to let this technician connect (always yes in non-interactive mode).
+    public func run(input: AsyncStream<String>, confirm: @Sendable (String, String) async -> Bool) async -> AppletOutcome {
+        let client = GatewayClient(gateway: options.gateway)
+        let joined: GatewayClient.Joined
+        do {
+            let invitation = try await client.invitation(for: options.credential)
+            transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
+            guard await confirm(invitation.technicianName, invitation.organisation) else { return .declined }
+            joined = try await client.join(with: options.credential)
+        } catch {
+            return .failed(message: "\(error)")
+        }
+        let outgoing = OutgoingMessages()
+        let reader = Task {
+            for await line in input {
+                let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if text.isEmpty { continue }
+                await outgoing.send(text == "/quit" ? .quit : .chat(text: text))
+            }
+        }
+        defer { reader.cancel() }
+        return await stayConnected(joined: joined, outgoing: outgoing)
+    }
+
+    /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
+    private func stayConnected(joined: GatewayClient.Joined, outgoing: OutgoingMessages) async -> AppletOutcome {
+        let backoff = Backoff(maximum: options.maximumBackoff)
+        var failures = 0
+        while true {
+            let result = await connectOnce(joined: joined, outgoing: outgoing)
+            switch result {
+            case .ended(let reason):
+                return .sessionEnded(reason: reason)
+            case .refused(let message):
+                return .failed(message: message)
+            case .dropped(let wasWelcomed):
+                if wasWelcomed { failures = 0 }
+                failures += 1
+                let delay = backoff.delay(attempt: failures - 1, unit: Double.random(in: 0..<1))
+                transcript.reconnecting(attempt: failures, delay: delay)
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1_000)))
+            }
+        }
+    }
+
+    enum ConnectionResult: Sendable {
+        case ended(String)
+        case refused(String)
+        case dropped(wasWelcomed: Bool)
+    }
+
+    private func connectOnce(joined: GatewayClient.Joined, outgoing: OutgoingMessages) async -> ConnectionResult {
+        let state = ConnectionState()
+        let transcript = self.transcript
+        let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
+                                                           customer: LocalMachine.describe()))
+        do {
+            _ = try await WebSocketClient.connect(
+                url: Self.socketURL(options.gateway), configuration: .init(maxFrameSize: WireProtocol.maximumFrameBytes),
+                logger: logger
+            ) { inbound, outbound, _ in
+                try await outbound.write(.text(hello))
+                let messages = await outgoing.attach()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await message in messages { try await outbound.write(.text(WireCodec.encode(message))) }
+                    }
+                    group.addTask {
+                        for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
+                            guard case .text(let text) = frame else { continue }
+                            if await Self.handle(text, transcript: transcript, state: state, technician: joined.technicianName) {
+                                try await outbound.close(.normalClosure, reason: "session ended")
+                                return
+                            }
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            logger.debug("Applet connection failed", metadata: ["error": "\(error)"])
+        }
+        await outgoing.detach()
+        return await state.result
+    }
+
+    /// Shows one frame from the gateway. Returns true when the session is over.
+    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, technician: String) async -> Bool {
+        let message: GatewayToApplet
+        do throws(WireError) {
+            message = try WireCodec.decode(text, as: GatewayToApplet.self)
+        } catch {
+            transcript.error(code: error.code, message: error.description)
+            return false
+        }
+        switch message {
+        case .welcome(let sessionId, let name, _, let sessionState):
+            await state.welcomed()
+            transcript.welcome(sessionId: sessionId, technician: name, state: sessionState)
+        case .chat(let entry):
+            transcript.chat(entry)
+        case .status(let entry):
+            transcript.status(entry, technician: technician)
+        case .ended(let reason):
+            await state.end(reason)
+            transcript.ended(reason: reason)
+            return true
+        case .error(let code, let message):
+            transcript.error(code: code, message: message)
+            if code == "unknown_applet_token" { await state.refuse("This session is over: \(message)") }
+        }
+        return false
+    }
+
+    static func socketURL(_ gateway: URL) -> String {
+        var base = gateway.absoluteString.trimmingSuffix("/")
+        if base.hasPrefix("https://") { base = "wss://" + base.dropFirst("https://".count) }
+        else if base.hasPrefix("http://") { base = "ws://" + base.dropFirst("http://".count) }
+        return base + "/ws/applet"
+    }
+}
+
+/// What one connection learned, read after it closes.
+actor ConnectionState {
+    private var wasWelcomed = false
+    private var endReason: String?
+    private var refusal: String?
+
+    func welcomed() { wasWelcomed = true }
+    func end(_ reason: String) { endReason = reason }
+    func refuse(_ message: String) { refusal = message }
+
+    var result: Applet.ConnectionResult {
+        if let endReason { return .ended(endReason) }
+        if let refusal { return .refused(refusal) }
+        return .dropped(wasWelcomed: wasWelcomed)
+    }
+}
+
+public enum AppletVersion {
+    public static let current = "0.1.0"
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        var result = self
+        while result.hasSuffix(suffix) { result.removeLast(suffix.count) }
+        return result
+    }
+}

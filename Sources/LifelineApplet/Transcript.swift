@@ -1,0 +1,107 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+/// Everything the applet shows the customer. Interactive mode speaks to a person; the
+/// non-interactive mode prints one machine-readable line per event (see docs/protocol.md).
+public struct Transcript: Sendable {
+    let machineReadable: Bool
+    let write: @Sendable (String) -> Void
+
+    public init(machineReadable: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.machineReadable = machineReadable
+        self.write = write
+    }
+
+    func invitation(technician: String, organisation: String) {
+        if machineReadable {
+            write("INVITATION technician=\(Self.quoted(technician)) organisation=\(Self.quoted(organisation))")
+        } else {
+            write("\(Self.clean(technician)) from \(Self.clean(organisation)) is asking to connect to this computer to help you.")
+        }
+    }
+
+    func welcome(sessionId: String, technician: String, state: SessionState) {
+        if machineReadable {
+            write("WELCOME session=\(Self.clean(sessionId)) technician=\(Self.quoted(technician)) state=\(state.rawValue)")
+        } else {
+            write("Connected (session \(Self.clean(sessionId))). \(Self.customerWording(of: state, technician: technician))")
+            write("Type a message and press Enter to chat. Type /quit to end the session.")
+        }
+    }
+
+    func chat(_ entry: LogEntry) {
+        if machineReadable {
+            write("CHAT \(Self.time(entry.at)) \(entry.authorRole.rawValue) \(Self.clean(entry.author)): \(Self.clean(entry.text))")
+        } else {
+            let who = entry.authorRole == .customer ? "You" : Self.clean(entry.author)
+            write("[\(Self.clock(entry.at))] \(who): \(Self.clean(entry.text))")
+        }
+    }
+
+    func status(_ entry: LogEntry, technician: String) {
+        guard let state = entry.state else { return }
+        if machineReadable {
+            write("STATUS \(Self.time(entry.at)) \(state.rawValue)")
+        } else {
+            write("[\(Self.clock(entry.at))] \(Self.customerWording(of: state, technician: technician))")
+        }
+    }
+
+    func ended(reason: String) {
+        write(machineReadable ? "ENDED \(Self.clean(reason))" : "The session has ended. \(Self.clean(reason))")
+    }
+
+    func error(code: String, message: String) {
+        write(machineReadable ? "ERROR \(Self.clean(code)) \(Self.clean(message))" : "Error: \(Self.clean(message))")
+    }
+
+    func reconnecting(attempt: Int, delay: Double) {
+        if machineReadable {
+            write("RECONNECTING attempt=\(attempt) delay=\(String(format: "%.1f", delay))")
+        } else if attempt == 1 {
+            write("The connection to your technician was interrupted. Reconnecting…")
+        }
+    }
+
+    public func note(_ text: String) {
+        write(machineReadable ? "INFO \(Self.clean(text))" : text)
+    }
+
+    /// How the customer sees each state: they never see the technician's queue words.
+    static func customerWording(of state: SessionState, technician: String) -> String {
+        let name = clean(technician)
+        switch state {
+        case .connecting, .waiting: return "Waiting for \(name) to start the session."
+        case .active, .collaboration: return "\(name) has joined the session."
+        case .onHold: return "\(name) has put the session on hold. Please wait."
+        case .incoming, .outgoing: return "Your session is being passed to another technician. Please wait."
+        case .rebooting: return "Restarting."
+        case .reconnecting, .offline: return "The connection was interrupted. Reconnecting…"
+        case .timedOut: return "The session timed out."
+        case .closedByCustomer, .closedByCustomerWaiting: return "You ended the session."
+        case .closed, .invitation: return "The session was closed."
+        }
+    }
+
+    /// Text from the network: no control characters, one line.
+    static func clean(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? " " : scalar
+        }))
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + clean(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func time(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import LifelineProtocol
+import LifelineStore
+import Logging
+import NIOSSL
+import ServiceLifecycle
+
+/// The gateway's parts, for tests that need to reach behind the HTTP API (move the clock, run timers).
+public struct GatewayParts: Sendable {
+    public let store: any Store
+    public let hub: SessionHub
+}
+
+/// The one place the gateway is wired. `lifeline-server` and the tests both call it.
+public func buildApplication(
+    configuration: GatewayConfiguration, environment: GatewayEnvironment = .production, logger: Logger
+) async throws -> (some ApplicationProtocol, GatewayParts) {
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+    let store = try await SQLiteStore(path: "\(configuration.dataDirectory)/lifeline.sqlite", logger: logger)
+    let accounts = Accounts(store: store, environment: environment)
+    let bootstrap = Bootstrap(accounts: accounts, configuration: configuration, logger: logger)
+    try await bootstrap.run()
+    let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger)
+    try await hub.loadLiveSessions()
+
+    let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
+    router.add(middleware: FileMiddleware(configuration.webRoot, searchForIndexHtml: true, logger: logger))
+
+    let api = router.group("api/v1")
+    api.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }
+    AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, environment: environment,
+                   limiter: SharedAttemptLimiter(maximumFailures: 10, window: 300)).addRoutes(to: api)
+    SessionsController(hub: hub).addRoutes(to: api)
+    let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
+    customer.addRoutes(to: api)
+    AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
+    SetupController(bootstrap: bootstrap).addRoutes(to: api)
+    router.get("download/lifeline-applet", use: customer.download)
+    // The link a customer opens: the page reads the token from its own address.
+    router.get("c/{token}") { _, _ in try await StaticPage.serve("customer/link.html", root: configuration.webRoot) }
+
+    let console = ConsoleSocket(hub: hub, accounts: accounts)
+    let publicOrigin = configuration.publicOrigin
+    router.ws("ws/console", shouldUpgrade: { request, context in
+        // Browsers always send Origin on WebSockets; a page from another site must not ride the cookie.
+        if let origin = request.headers[.origin], origin != publicOrigin { throw GatewayError.foreignOrigin }
+        _ = try context.requireActor()
+        return .upgrade([:])
+    }, onUpgrade: { inbound, outbound, context in
+        await console.run(inbound: inbound, outbound: outbound, context: context)
+    })
+    let applet = AppletSocket(hub: hub)
+    router.ws("ws/applet") { inbound, outbound, context in
+        await applet.run(inbound: inbound, outbound: outbound, context: context)
+    }
+
+    var server: HTTPServerBuilder = .http1WebSocketUpgrade(
+        webSocketRouter: router,
+        configuration: .init(maxFrameSize: WireProtocol.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20))))
+    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        server = try .tls(server, tlsConfiguration: tls)
+    } else if !configuration.isLoopback {
+        logger.warning("Serving plain HTTP on a non-loopback address: passwords and sessions travel unencrypted. Pass --tls-cert and --tls-key.")
+    }
+    let app = Application(
+        router: router, server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lifeline"),
+        services: [TimerService(hub: hub, interval: environment.timerInterval)],
+        logger: logger)
+    return (app, GatewayParts(store: store, hub: hub))
+}
+
+/// Moves sessions whose timers ran out, once a second, until shutdown.
+struct TimerService: Service {
+    let hub: SessionHub
+    let interval: Double
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try await Task.sleep(for: .milliseconds(Int(interval * 1_000)))
+            await hub.runTimers()
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import HummingbirdBcrypt
+import LifelineCore
+import LifelineStore
+import Logging
+import NIOPosix
+
+/// Passwords, logins and the tokens behind them.
+struct Accounts: Sendable {
+    let store: any Store
+    let environment: GatewayEnvironment
+
+    static let sessionLifetime: TimeInterval = 12 * 3_600
+    static let rememberedLifetime: TimeInterval = 30 * 86_400
+    static let minimumPasswordLength = 10
+
+    func hashPassword(_ password: String) async throws -> String {
+        let cost = environment.bcryptCost
+        // bcrypt is deliberately slow: keep it off the event loops.
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    static func validatePassword(_ password: String) throws(GatewayError) {
+        guard password.count >= minimumPasswordLength else {
+            throw .badRequest("The password needs at least \(minimumPasswordLength) characters.")
+        }
+    }
+
+    /// Checks email and password; returns the technician and a new bearer token.
+    func logIn(email: String, password: String, remember: Bool) async throws -> (Technician, token: String, expires: Date) {
+        guard let technician = try await store.technician(email: email.lowercased()) else {
+            // Spend the same bcrypt time for unknown emails, so timing does not tell which emails exist.
+            _ = try await hashPassword(password)
+            throw GatewayError.badCredentials
+        }
+        guard try await verifyPassword(password, hash: technician.passwordHash) else { throw GatewayError.badCredentials }
+        guard !technician.disabled else { throw GatewayError.accountDisabled }
+        let now = environment.now()
+        let token = Secrets.token()
+        let expires = now.addingTimeInterval(remember ? Self.rememberedLifetime : Self.sessionLifetime)
+        try await store.insertToken(AuthTokenRecord(tokenHash: Secrets.hash(token), technicianId: technician.id,
+                                                    createdAt: now, expiresAt: expires))
+        return (technician, token, expires)
+    }
+
+    /// The actor for a bearer or cookie token, or nil when the token is unknown, expired or disabled.
+    func actor(forToken token: String, viaCookie: Bool) async throws -> Actor? {
+        try await actor(forTokenHash: Secrets.hash(token), viaCookie: viaCookie)
+    }
+
+    /// Looked up again for every console message, so a logout, a disabled account or a changed
+    /// group takes effect at once.
+    func actor(forTokenHash hash: String, viaCookie: Bool) async throws -> Actor? {
+        guard let record = try await store.token(hash: hash) else { return nil }
+        guard record.expiresAt > environment.now() else {
+            try await store.deleteToken(hash: hash)
+            return nil
+        }
+        guard let technician = try await store.technician(id: record.technicianId), !technician.disabled else { return nil }
+        return try await actor(for: technician, tokenHash: hash, viaCookie: viaCookie)
+    }
+
+    func actor(for technician: Technician, tokenHash: String, viaCookie: Bool) async throws -> Actor {
+        let organisation = try await store.organisation(id: technician.organisationId)
+        return Actor(technician: technician, organisationName: organisation?.name ?? "",
+                     permissions: try await permissions(of: technician), tokenHash: tokenHash, viaCookie: viaCookie)
+    }
+
+    /// Group permissions; the master administrator and administrators without a group may do everything.
+    func permissions(of technician: Technician) async throws -> PermissionSet {
+        if let groupId = technician.groupId, let group = try await store.group(id: groupId) {
+            return group.permissions
+        }
+        return technician.role.isAdministrator ? .all : .none
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import LifelineStore
+
+/// The minimal admin API: technician groups with their permissions, and technicians in them.
+/// The full Admin Center (R1–R4) grows from here.
+struct AdminController {
+    let accounts: Accounts
+    let hub: SessionHub
+    let environment: GatewayEnvironment
+
+    struct GroupRequest: Decodable {
+        let name: String
+        let permissions: [String]
+    }
+
+    struct GroupView: Encodable {
+        let id: String
+        let name: String
+        let permissions: [String]
+        init(_ group: TechnicianGroup) {
+            id = group.id
+            name = group.name
+            permissions = group.permissions.sortedRawValues
+        }
+    }
+
+    struct TechnicianRequest: Decodable {
+        let email: String
+        let name: String
+        let password: String
+        let groupId: String?
+        let role: AccountRole?
+        let language: String?
+    }
+
+    struct TechnicianPatch: Decodable {
+        let disabled: Bool?
+        let groupId: String?
+        let name: String?
+    }
+
+    struct TechnicianView: Encodable {
+        let id: String
+        let email: String
+        let name: String
+        let role: AccountRole
+        let groupId: String?
+        let disabled: Bool
+        let language: String
+        init(_ t: Technician) {
+            id = t.id
+            email = t.email
+            name = t.name
+            role = t.role
+            groupId = t.groupId
+            disabled = t.disabled
+            language = t.language
+        }
+    }
+
+    struct PermissionsView: Encodable {
+        let permissions: [String]
+    }
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.get("admin/permissions", use: permissions)
+        group.get("admin/groups", use: listGroups)
+        group.post("admin/groups", use: createGroup)
+        group.get("admin/technicians", use: listTechnicians)
+        group.post("admin/technicians", use: createTechnician)
+        group.patch("admin/technicians/{id}", use: updateTechnician)
+    }
+
+    private func requireAdministrator(_ context: GatewayRequestContext) throws -> Actor {
+        let actor = try context.requireActor()
+        guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
+        return actor
+    }
+
+    @Sendable func permissions(request: Request, context: GatewayRequestContext) async throws -> Response {
+        _ = try requireAdministrator(context)
+        return try JSONResponse.make(PermissionsView(permissions: Permission.allCases.sorted().map(\.rawValue)))
+    }
+
+    @Sendable func listGroups(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try requireAdministrator(context)
+        return try JSONResponse.make(try await accounts.store.groups(organisationId: actor.technician.organisationId).map(GroupView.init))
+    }
+
+    @Sendable func createGroup(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try requireAdministrator(context)
+        let body = try await request.decodeJSON(as: GroupRequest.self, context: context)
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else { throw GatewayError.badRequest("A group needs a name of 1 to 100 characters.") }
+        let permissions: PermissionSet
+        do { permissions = try PermissionSet(rawValues: body.permissions) } catch {
+            throw GatewayError.badRequest("\(error.description) See GET /api/v1/admin/permissions.")
+        }
+        let group = TechnicianGroup(id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId,
+                                    name: name, permissions: permissions)
+        try await accounts.store.insertGroup(group)
+        return try JSONResponse.make(GroupView(group), status: .created)
+    }
+
+    @Sendable func listTechnicians(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try requireAdministrator(context)
+        return try JSONResponse.make(try await accounts.store.technicians(organisationId: actor.technician.organisationId).map(TechnicianView.init))
+    }
+
+    @Sendable func createTechnician(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try requireAdministrator(context)
+        let body = try await request.decodeJSON(as: TechnicianRequest.self, context: context)
+        let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard email.contains("@"), email.count <= 254 else { throw GatewayError.badRequest("The email address is not valid.") }
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else { throw GatewayError.badRequest("A technician needs a name of 1 to 100 characters.") }
+        try Accounts.validatePassword(body.password)
+        let role = body.role ?? .technician
+        guard role != .masterAdministrator else { throw GatewayError.badRequest("There is only one master administrator.") }
+        if let groupId = body.groupId {
+            guard let group = try await accounts.store.group(id: groupId), group.organisationId == actor.technician.organisationId else {
+                throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
+            }
+        }
+        let technician = Technician(
+            id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId, groupId: body.groupId,
+            email: email, name: name, passwordHash: try await accounts.hashPassword(body.password), role: role,
+            disabled: false, language: Languages.console.contains(body.language ?? "") ? body.language! : "en",
+            createdAt: environment.now())
+        do {
+            try await accounts.store.insertTechnician(technician)
+        } catch {
+            guard error.isConstraintViolation else { throw error }
+            throw GatewayError(.conflict, "email_taken", "A technician with this email already exists.")
+        }
+        return try JSONResponse.make(TechnicianView(technician), status: .created)
+    }
+
+    @Sendable func updateTechnician(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try requireAdministrator(context)
+        let body = try await request.decodeJSON(as: TechnicianPatch.self, context: context)
+        guard let id = context.parameters.get("id"), var technician = try await accounts.store.technician(id: id),
+              technician.organisationId == actor.technician.organisationId
+        else { throw GatewayError(.notFound, "technician_not_found", "There is no such technician.") }
+        if let disabled = body.disabled {
+            guard !(disabled && technician.role == .masterAdministrator) else {
+                throw GatewayError.badRequest("The master administrator cannot be disabled.")
+            }
+            technician.disabled = disabled
+        }
+        if let groupId = body.groupId {
+            guard let group = try await accounts.store.group(id: groupId), group.organisationId == actor.technician.organisationId else {
+                throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
+            }
+            technician.groupId = groupId
+        }
+        if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { technician.name = name }
+        try await accounts.store.updateTechnician(technician)
+        await hub.technicianChanged(technician.id)
+        if technician.disabled {
+            // A disabled technician loses every login and open console at once.
+            try await accounts.store.deleteTokens(technicianId: technician.id)
+            await hub.closeConsoles(of: technician.id, reason: "account disabled")
+        }
+        return try JSONResponse.make(TechnicianView(technician))
+    }
+}

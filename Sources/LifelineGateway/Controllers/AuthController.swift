@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import LifelineStore
+
+/// Login, logout and "who am I" (A1).
+struct AuthController {
+    let accounts: Accounts
+    let hub: SessionHub
+    let secureCookies: Bool
+    let environment: GatewayEnvironment
+    let limiter: SharedAttemptLimiter
+
+    struct LoginRequest: Decodable {
+        let email: String
+        let password: String
+        let remember: Bool?
+        let language: String?
+    }
+
+    struct TechnicianView: Encodable {
+        let id: String
+        let name: String
+        let email: String
+        let role: String
+        let language: String
+        let organisation: String
+        let permissions: [String]
+
+        init(_ actor: Actor) {
+            id = actor.technician.id
+            name = actor.technician.name
+            email = actor.technician.email
+            role = actor.technician.role.rawValue
+            language = actor.technician.language
+            organisation = actor.organisationName
+            permissions = actor.permissions.sortedRawValues
+        }
+    }
+
+    struct LoginResponse: Encodable {
+        let token: String
+        let expiresAt: Date
+        let technician: TechnicianView
+    }
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.post("auth/login", use: login)
+        group.post("auth/logout", use: logout)
+        group.get("me", use: me)
+    }
+
+    @Sendable func login(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
+        let now = environment.now()
+        if let wait = await limiter.retryAfter(for: context.remoteAddress, at: now) {
+            throw GatewayError.tooManyAttempts(retryAfter: wait)
+        }
+        let result: (Technician, token: String, expires: Date)
+        do {
+            result = try await accounts.logIn(email: body.email, password: body.password, remember: body.remember ?? false)
+        } catch let error as GatewayError where error == .badCredentials {
+            await limiter.recordFailure(for: context.remoteAddress, at: now)
+            throw error
+        }
+        await limiter.recordSuccess(for: context.remoteAddress)
+        var technician = result.0
+        if let language = body.language, Languages.console.contains(language), language != technician.language {
+            technician.language = language
+            try await accounts.store.updateTechnician(technician)
+        }
+        let actor = try await accounts.actor(for: technician, tokenHash: Secrets.hash(result.token), viaCookie: false)
+        var response = try JSONResponse.make(LoginResponse(token: result.token, expiresAt: result.expires, technician: TechnicianView(actor)))
+        // "Remember me" keeps the cookie across browser restarts; otherwise it dies with the browser.
+        let maxAge = (body.remember ?? false) ? Int(Accounts.rememberedLifetime) : nil
+        response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: result.token, maxAge: maxAge,
+                                  path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        context.logger.info("Technician signed in", metadata: ["technician.id": "\(technician.id)"])
+        return response
+    }
+
+    @Sendable func logout(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        try await accounts.store.deleteToken(hash: actor.tokenHash)
+        await hub.closeConsoles(of: actor.id, reason: "signed out")
+        var response = Response(status: .noContent)
+        response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+                                  secure: secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func me(request: Request, context: GatewayRequestContext) async throws -> Response {
+        try JSONResponse.make(TechnicianView(try context.requireActor()))
+    }
+}
+
+/// An attempt limiter shared by concurrent requests.
+actor SharedAttemptLimiter {
+    private var limiter: AttemptLimiter
+
+    init(maximumFailures: Int, window: TimeInterval) {
+        limiter = AttemptLimiter(maximumFailures: maximumFailures, window: window)
+    }
+
+    func retryAfter(for key: String, at now: Date) -> TimeInterval? { limiter.retryAfter(for: key, at: now) }
+    func recordFailure(for key: String, at now: Date) { limiter.recordFailure(for: key, at: now) }
+    func recordSuccess(for key: String) { limiter.recordSuccess(for: key) }
+}
+
+/// Languages with a message catalog.
+enum Languages {
+    static let console: Set<String> = ["en", "fr"]
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import NIOPosix
+
+/// The customer's way in: check a PIN or link, join, download the applet (F1, G1).
+/// No sign-in; PIN guesses are rate-limited per address by the hub.
+struct CustomerController {
+    let hub: SessionHub
+    let appletBinaryPath: String?
+
+    struct PinRequest: Decodable {
+        let pin: String
+    }
+
+    struct JoinRequest: Decodable {
+        let pin: String?
+        let link: String?
+    }
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.post("customer/pin-check", use: pinCheck)
+        group.get("customer/links/{token}", use: linkCheck)
+        group.post("customer/join", use: join)
+    }
+
+    @Sendable func pinCheck(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: PinRequest.self, context: context)
+        return try JSONResponse.make(try await hub.invitation(for: .pin(body.pin), from: context.remoteAddress))
+    }
+
+    @Sendable func linkCheck(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        return try JSONResponse.make(try await hub.invitation(for: .link(token), from: context.remoteAddress))
+    }
+
+    @Sendable func join(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: JoinRequest.self, context: context)
+        let credential: SessionHub.Credential
+        switch (body.pin, body.link) {
+        case (let pin?, nil): credential = .pin(pin)
+        case (nil, let link?): credential = .link(Self.linkToken(from: link))
+        default: throw GatewayError.badRequest("Send either \"pin\" or \"link\".")
+        }
+        return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress))
+    }
+
+    /// Accepts the whole link a customer pastes, or just its token.
+    static func linkToken(from link: String) -> String {
+        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let range = trimmed.range(of: "/c/") else { return trimmed }
+        return String(trimmed[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+    }
+
+    /// The applet binary this gateway was built with (Linux x86_64).
+    @Sendable func download(request: Request, context: GatewayRequestContext) async throws -> Response {
+        guard let path = appletBinaryPath, FileManager.default.isReadableFile(atPath: path) else {
+            throw GatewayError(.notFound, "applet_unavailable",
+                               "This gateway has no applet binary to offer. Ask your technician for the applet.")
+        }
+        let data = try await NIOThreadPool.singleton.runIfActive { try Data(contentsOf: URL(fileURLWithPath: path)) }
+        return Response(status: .ok, headers: [
+            .contentType: "application/octet-stream",
+            .contentDisposition: "attachment; filename=\"lifeline-applet\"",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import LifelineProtocol
+
+/// The technician's sessions: create, list, toolbar actions, chat and log (C1–C4, D1, F1).
+struct SessionsController {
+    let hub: SessionHub
+
+    struct CreateRequest: Decodable {
+        let name: String?
+        let method: ConnectionMethod
+    }
+
+    struct CreateResponse: Encodable {
+        let id: String
+        let name: String
+        let state: SessionState
+        let method: ConnectionMethod
+        let pin: String?
+        let link: String?
+        let session: SessionSummary
+    }
+
+    struct MessageRequest: Decodable {
+        let text: String
+    }
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.post("sessions", use: create)
+        group.get("sessions", use: list)
+        group.get("sessions/{id}", use: show)
+        for command in SessionCommand.allCases {
+            group.post("sessions/{id}/\(command.rawValue)") { request, context in
+                try await perform(command, request: request, context: context)
+            }
+        }
+        group.post("sessions/{id}/messages", use: message)
+        group.get("sessions/{id}/log", use: log)
+        group.get("history", use: history)
+    }
+
+    @Sendable func create(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: CreateRequest.self, context: context)
+        let created = try await hub.createSession(by: actor, name: body.name, method: body.method)
+        let s = created.summary
+        return try JSONResponse.make(CreateResponse(id: s.id, name: s.name, state: s.state, method: s.method,
+                                                    pin: created.pin, link: created.link, session: s), status: .created)
+    }
+
+    @Sendable func list(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let name = request.uri.queryParameters.get("queue") ?? "all"
+        guard let tab = QueueTab(rawValue: name) else {
+            throw GatewayError.badRequest("Unknown queue \"\(name)\". Use all, private or active.")
+        }
+        return try JSONResponse.make(await hub.sessions(of: actor, tab: tab))
+    }
+
+    @Sendable func show(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(try await hub.summary(of: try Self.id(context), for: actor))
+    }
+
+    func perform(_ command: SessionCommand, request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(try await hub.perform(command, on: try Self.id(context), by: actor))
+    }
+
+    @Sendable func message(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: MessageRequest.self, context: context)
+        return try JSONResponse.make(try await hub.sendChat(body.text, to: try Self.id(context), by: actor), status: .created)
+    }
+
+    @Sendable func log(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(try await hub.log(of: try Self.id(context), for: actor))
+    }
+
+    @Sendable func history(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 500)
+        return try JSONResponse.make(try await hub.history(of: actor, limit: limit))
+    }
+
+    static func id(_ context: GatewayRequestContext) throws -> String {
+        guard let id = context.parameters.get("id") else { throw GatewayError.sessionNotFound }
+        return id
+    }
+}

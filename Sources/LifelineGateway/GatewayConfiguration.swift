@@ -1,0 +1,59 @@
+import Foundation
+
+/// Everything the operator sets when starting `lifeline-server`.
+public struct GatewayConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Holds the SQLite file.
+    public var dataDirectory: String
+    /// The address customers and technicians use, e.g. https://support.example.com. Used for links
+    /// and to check the Origin of browser WebSockets.
+    public var publicURL: String
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// Folder with the console and customer pages.
+    public var webRoot: String
+    /// The applet binary offered for download to Linux x86_64 customers.
+    public var appletBinaryPath: String?
+    /// First-start master administrator (LIFELINE_ADMIN_EMAIL / LIFELINE_ADMIN_PASSWORD).
+    public var initialAdminEmail: String?
+    public var initialAdminPassword: String?
+    /// Creates a demo organisation, master administrator and technician on an empty store.
+    public var demo: Bool
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
+                publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
+                webRoot: String = "./Web", appletBinaryPath: String? = nil, initialAdminEmail: String? = nil,
+                initialAdminPassword: String? = nil, demo: Bool = false) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        let scheme = tlsCertificatePath == nil ? "http" : "https"
+        self.publicURL = (publicURL ?? "\(scheme)://\(host):\(port)").trimmingSuffix("/")
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
+        self.webRoot = webRoot
+        self.appletBinaryPath = appletBinaryPath
+        self.initialAdminEmail = initialAdminEmail
+        self.initialAdminPassword = initialAdminPassword
+        self.demo = demo
+    }
+
+    public var usesTLS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
+
+    /// scheme://host[:port] of the public URL, as browsers send it in the Origin header.
+    public var publicOrigin: String {
+        guard let url = URL(string: publicURL), let scheme = url.scheme, let host = url.host else { return publicURL }
+        return url.port.map { "\(scheme)://\(host):\($0)" } ?? "\(scheme)://\(host)"
+    }
+
+    public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        var result = self
+        while result.hasSuffix(suffix) { result.removeLast(suffix.count) }
+        return result
+    }
+}

@@ -1,0 +1,42 @@
+import Hummingbird
+import HummingbirdWebSocket
+import LifelineCore
+import LifelineStore
+import NIOCore
+
+/// The signed-in technician behind a request.
+public struct Actor: Sendable, Equatable {
+    public let technician: Technician
+    public let organisationName: String
+    public let permissions: PermissionSet
+    /// The hash of the token the request came with, so logout can revoke exactly that login.
+    public let tokenHash: String
+    public let viaCookie: Bool
+
+    public var id: String { technician.id }
+
+    func require(_ permission: Permission) throws(GatewayError) {
+        guard permissions.allows(permission) else { throw .forbidden(permission) }
+    }
+}
+
+public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    public var actor: Actor?
+    /// The peer's address, the key for rate limits.
+    public let remoteAddress: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        actor = nil
+        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The signed-in technician, or 401.
+    func requireActor() throws(GatewayError) -> Actor {
+        guard let actor else { throw .unauthenticated }
+        return actor
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The customer's side: checking a PIN or link, joining, and the applet's socket.
+extension SessionHub {
+    struct Invitation: Sendable, Codable {
+        let technicianName: String
+        let organisation: String
+        let sessionName: String
+    }
+
+    struct Joined: Sendable, Codable {
+        let sessionId: String
+        let appletToken: String
+        let technicianName: String
+        let organisation: String
+    }
+
+    enum Credential: Sendable {
+        case pin(String)
+        case link(String)
+    }
+
+    /// Who a PIN or link would connect the customer to, without using it up. Wrong PINs are
+    /// counted per source address and refused for a while after ten.
+    func invitation(for credential: Credential, from source: String) async throws -> Invitation {
+        let record = try findWaitingForCustomer(credential, from: source)
+        return Invitation(technicianName: await technicianName(record.technicianId),
+                          organisation: await organisationName(record.organisationId), sessionName: record.name)
+    }
+
+    /// Uses the PIN or link (single use) and gives the applet its own token for this session.
+    func join(with credential: Credential, from source: String) async throws -> Joined {
+        var record = try findWaitingForCustomer(credential, from: source)
+        let appletToken = Secrets.token()
+        record.pin = nil
+        record.linkTokenHash = nil
+        record.appletTokenHash = Secrets.hash(appletToken)
+        try await store.updateSession(record)
+        live[record.id] = record
+        logger.info("Customer joined", metadata: ["session.id": "\(record.id)", "customer.address": "\(source)"])
+        return Joined(sessionId: record.id, appletToken: appletToken,
+                      technicianName: await technicianName(record.technicianId),
+                      organisation: await organisationName(record.organisationId))
+    }
+
+    private func findWaitingForCustomer(_ credential: Credential, from source: String) throws -> SessionRecord {
+        let now = environment.now()
+        if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
+        let match: SessionRecord?
+        switch credential {
+        case .pin(let typed):
+            let pin = PinCode(typed)?.digits
+            match = pin.flatMap { pin in live.values.first { $0.pin == pin } }
+        case .link(let token):
+            let hash = Secrets.hash(token)
+            match = live.values.first { $0.linkTokenHash == hash }
+        }
+        // A PIN whose connecting timeout has passed is dead even before the timer closes it.
+        guard let record = match, record.machine.state == .connecting,
+              record.machine.dueTimerEvent(at: now, timers: environment.timers) == nil
+        else {
+            pinAttempts.recordFailure(for: source, at: now)
+            switch credential {
+            case .pin: throw GatewayError.unknownPin
+            case .link: throw GatewayError.unknownLink
+            }
+        }
+        pinAttempts.recordSuccess(for: source)
+        return record
+    }
+
+    // MARK: The applet's socket
+
+    /// The applet said hello with its token: move the session on, then register the socket and
+    /// welcome it, so the applet's first frame is always the welcome.
+    func appletConnected(token: String, customer: CustomerInfo, outlet: Outlet) async throws {
+        let hash = Secrets.hash(token)
+        guard var record = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        if record.customer != customer {
+            record.customer = customer
+            try await store.updateSession(record)
+            live[record.id] = record
+        }
+        switch record.machine.state {
+        case .connecting: record = try await apply(.appletConnected, to: record.id)
+        case .reconnecting, .offline: record = try await apply(.connectionRestored, to: record.id)
+        case .rebooting: record = try await apply(.rebootFinished, to: record.id)
+        default: await publish(record)
+        }
+        if let previous = applets[record.id], previous.id != outlet.id {
+            previous.close(reason: "replaced by a newer connection")
+        }
+        applets[record.id] = outlet
+        outlet.send(WireCodec.encode(GatewayToApplet.welcome(
+            sessionId: record.id, technicianName: await technicianName(record.technicianId),
+            organisation: await organisationName(record.organisationId), state: record.machine.state)))
+    }
+
+    func hasApplet(outletId: UUID) -> Bool { applets.values.contains { $0.id == outletId } }
+
+    /// Earlier lines of the log, so a reconnecting applet can show what it missed.
+    func chatHistory(sessionId: String) async throws -> [LogEntry] {
+        try await store.log(sessionId: sessionId).filter { $0.kind == .chat }
+    }
+
+    func appletSaid(_ text: String, sessionId: String, outletId: UUID) async throws {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { throw GatewayError.unknownAppletToken }
+        let clean: String
+        do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
+        let author = record.customer?.user.isEmpty == false ? record.customer!.user : record.name
+        let now = environment.now()
+        live[sessionId]?.machine.recordActivity(at: now)
+        let entry = try await store.appendLog(sessionId: sessionId, at: now, kind: .chat, authorRole: .customer,
+                                              author: author, text: clean, state: nil)
+        publish(entry, toTechnician: record.technicianId)
+        applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
+    }
+
+    /// The customer pressed "end session" in the applet.
+    func appletQuit(sessionId: String, outletId: UUID) async throws {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
+        // Nobody had engaged with the customer yet: the manual's "closed by customer while waiting".
+        let stillWaiting = record.machine.state == .waiting
+        try await apply(.customerClosed(stillWaitingForTechnician: stillWaiting), to: sessionId)
+    }
+
+    /// The applet's socket closed without a quit: a network loss until it comes back.
+    func appletDisconnected(outletId: UUID) async {
+        guard let sessionId = applets.first(where: { $0.value.id == outletId })?.key else { return }
+        applets[sessionId] = nil
+        guard let record = live[sessionId], record.machine.state.expectsCustomerConnection else { return }
+        do {
+            try await apply(.connectionLost(since: environment.now()), to: sessionId)
+        } catch {
+            logger.error("Could not record a lost applet connection", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+        }
+    }
+}
+
+extension SessionHub {
+    func sessionId(ofApplet outletId: UUID) -> String? {
+        applets.first { $0.value.id == outletId }?.key
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// What a technician does to sessions, each action checked against their group and ownership.
+extension SessionHub {
+    struct CreatedSession: Sendable {
+        let summary: SessionSummary
+        let pin: String?
+        let link: String?
+    }
+
+    func createSession(by actor: Actor, name: String?, method: ConnectionMethod) async throws -> CreatedSession {
+        try actor.require(.startPrivateSessions)
+        try actor.require(method.requiredPermission)
+        let now = environment.now()
+        var pin: String?
+        var linkToken: String?
+        switch method {
+        case .pin:
+            var generator = SystemRandomNumberGenerator()
+            let inUse = Set(live.values.compactMap { $0.pin }.compactMap(PinCode.init))
+            pin = PinCode.generate(avoiding: inUse, using: &generator).digits
+        case .link:
+            linkToken = Secrets.token()
+        }
+        var record = SessionRecord(
+            id: Secrets.sessionNumber(), organisationId: actor.technician.organisationId, technicianId: actor.id,
+            name: SessionName.normalised(name), method: method, pin: pin, linkTokenHash: linkToken.map(Secrets.hash),
+            appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil)
+        // A 9-digit number can collide with an old session; draw again rather than fail.
+        var attempts = 0
+        while true {
+            do {
+                try await store.insertSession(record)
+                break
+            } catch {
+                guard error.isConstraintViolation && attempts < 5 else { throw error }
+                attempts += 1
+                record = SessionRecord(id: Secrets.sessionNumber(), organisationId: record.organisationId,
+                                       technicianId: record.technicianId, name: record.name, method: method, pin: pin,
+                                       linkTokenHash: record.linkTokenHash, appletTokenHash: nil,
+                                       machine: record.machine, customer: nil, closedAt: nil)
+            }
+        }
+        live[record.id] = record
+        let link = linkToken.map { "\(publicURL)/c/\($0)" }
+        links[record.id] = link
+        let entry = try await store.appendLog(sessionId: record.id, at: now, kind: .status, authorRole: .system,
+                                              author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)
+        await publish(record)
+        publish(entry, toTechnician: actor.id)
+        logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
+        return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
+    }
+
+    /// The technician's queue on one tab, oldest first.
+    func sessions(of actor: Actor, tab: QueueTab) async -> [SessionSummary] {
+        var result: [SessionSummary] = []
+        for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt })
+        where record.technicianId == actor.id && tab.contains(record.machine.state) {
+            result.append(await summary(of: record))
+        }
+        return result
+    }
+
+    /// Sessions that left the queue: the technician's history, newest first.
+    func history(of actor: Actor, limit: Int) async throws -> [SessionSummary] {
+        var result: [SessionSummary] = []
+        for record in try await store.closedSessions(technicianId: actor.id, limit: limit) {
+            result.append(await summary(of: record))
+        }
+        return result
+    }
+
+    /// A session the actor may see: their own, live or in history. Others' sessions are "not found".
+    func ownedSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
+        if let record = live[id], record.technicianId == actor.id { return record }
+        guard live[id] == nil, let record = try await store.session(id: id), record.technicianId == actor.id else {
+            throw GatewayError.sessionNotFound
+        }
+        return record
+    }
+
+    func summary(of id: String, for actor: Actor) async throws -> SessionSummary {
+        await summary(of: try await ownedSession(id, by: actor))
+    }
+
+    func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
+        let record = try await ownedSession(id, by: actor)
+        guard live[id] != nil else { throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end)) }
+        switch command {
+        case .start:
+            let others = live.values.filter { $0.technicianId == actor.id && $0.id != id }.map(\.machine.state)
+            guard ActiveSessionLimit.allowsAnother(current: others) else {
+                throw GatewayError(.conflict, "too_many_active_sessions",
+                                   "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
+            }
+            return await summary(of: try await apply(.start, to: id))
+        case .hold:
+            try actor.require(.holdSessions)
+            return await summary(of: try await apply(.hold, to: id))
+        case .end:
+            return await summary(of: try await apply(.end, to: id))
+        }
+    }
+
+    func sendChat(_ text: String, to id: String, by actor: Actor) async throws -> LogEntry {
+        try actor.require(.chat)
+        let record = try await ownedSession(id, by: actor)
+        guard live[id] != nil, record.machine.state == .active || record.machine.state == .collaboration else {
+            throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only in an active session. Start the session first.")
+        }
+        let clean: String
+        do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
+        let now = environment.now()
+        live[id]?.machine.recordActivity(at: now)
+        let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
+                                              author: actor.technician.name, text: clean, state: nil)
+        publish(entry, toTechnician: record.technicianId)
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
+        return entry
+    }
+
+    func log(of id: String, for actor: Actor) async throws -> [LogEntry] {
+        _ = try await ownedSession(id, by: actor)
+        return try await store.log(sessionId: id)
+    }
+
+    static func describe(_ problem: ChatText.Problem) -> String {
+        switch problem {
+        case .empty: "The message is empty."
+        case .tooLong(let limit): "The message is longer than \(limit) characters."
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Turns every error that is not already a `GatewayError` into the JSON error shape, so a client
+/// never sees an empty body or a stack trace.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.translate(error)
+        } catch {
+            context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
+            throw GatewayError(.internalServerError, "internal_error", "Something went wrong on the gateway. It has been logged.")
+        }
+    }
+
+    static func translate(_ error: HTTPError) -> GatewayError {
+        switch error.status {
+        case .notFound: return GatewayError(.notFound, "not_found", "There is nothing at this address.")
+        case .badRequest: return .badRequest(error.body ?? "The request could not be read. Send JSON as documented.")
+        case .contentTooLarge: return GatewayError(.contentTooLarge, "too_large", "The request is too large.")
+        case .methodNotAllowed: return GatewayError(.methodNotAllowed, "method_not_allowed", "This address does not take that method.")
+        case .unauthorized: return .unauthenticated
+        default: return GatewayError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

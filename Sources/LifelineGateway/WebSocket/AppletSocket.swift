@@ -1,0 +1,66 @@
+import Foundation
+import HummingbirdWebSocket
+import LifelineProtocol
+import Logging
+
+/// `/ws/applet`: the customer's applet. Its first frame must be `hello` with the applet token.
+struct AppletSocket {
+    let hub: SessionHub
+    static let helloDeadline: Duration = .seconds(10)
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
+        let logger = context.logger
+        let (outlet, frames) = Outlet.make()
+        let hub = self.hub
+        // An applet that never says hello does not keep a socket open.
+        let deadline = Task {
+            try await Task.sleep(for: Self.helloDeadline)
+            if await !hub.hasApplet(outletId: outlet.id) {
+                outlet.send(Self.error(code: "hello_expected", message: "Send hello with the applet token first."))
+                outlet.close(reason: "no hello")
+            }
+        }
+        await SocketPump.run(frames: frames, outbound: outbound, logger: logger) {
+            var sessionId: String?
+            for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
+                guard case .text(let text) = message else {
+                    outlet.send(Self.error(code: "malformed_message", message: "The applet channel takes JSON text frames only."))
+                    continue
+                }
+                let request: AppletToGateway
+                do throws(WireError) {
+                    request = try WireCodec.decode(text, as: AppletToGateway.self)
+                } catch {
+                    outlet.send(Self.error(code: error.code, message: error.description))
+                    continue
+                }
+                do {
+                    switch (sessionId, request) {
+                    case (nil, .hello(let token, _, let customer)):
+                        try await hub.appletConnected(token: token, customer: customer, outlet: outlet)
+                        sessionId = await hub.sessionId(ofApplet: outlet.id)
+                    case (nil, _):
+                        outlet.send(Self.error(code: "hello_expected", message: "Send hello with the applet token first."))
+                        outlet.close(reason: "no hello")
+                        return
+                    case (.some, .hello):
+                        outlet.send(Self.error(code: "already_connected", message: "This socket already said hello."))
+                    case (.some(let id), .chat(let text)):
+                        try await hub.appletSaid(text, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .quit):
+                        try await hub.appletQuit(sessionId: id, outletId: outlet.id)
+                    }
+                } catch let error as GatewayError {
+                    outlet.send(Self.error(code: error.code, message: error.message))
+                    if sessionId == nil { outlet.close(reason: error.code) }
+                }
+            }
+        }
+        deadline.cancel()
+        await hub.appletDisconnected(outletId: outlet.id)
+    }
+
+    static func error(code: String, message: String) -> String {
+        WireCodec.encode(GatewayToApplet.error(code: code, message: message))
+    }
+}

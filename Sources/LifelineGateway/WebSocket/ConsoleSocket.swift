@@ -1,0 +1,61 @@
+import Foundation
+import HummingbirdWebSocket
+import LifelineProtocol
+import Logging
+
+/// `/ws/console`: pushes the technician's queue live and takes chat and toolbar commands.
+struct ConsoleSocket {
+    let hub: SessionHub
+    let accounts: Accounts
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
+        guard let actor = context.requestContext.actor else { return }
+        let logger = context.logger
+        let (outlet, frames) = Outlet.make()
+        await hub.consoleConnected(actor, outlet: outlet)
+        await SocketPump.run(frames: frames, outbound: outbound, logger: logger) {
+            for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
+                await handle(message, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, outlet: outlet)
+            }
+        }
+        await hub.consoleDisconnected(technicianId: actor.id, outletId: outlet.id)
+    }
+
+    private func handle(_ message: WebSocketMessage, tokenHash: String, viaCookie: Bool, outlet: Outlet) async {
+        guard case .text(let text) = message else {
+            outlet.send(Self.error(code: "malformed_message", message: "The console channel takes JSON text frames only."))
+            return
+        }
+        let request: ConsoleToGateway
+        do throws(WireError) {
+            request = try WireCodec.decode(text, as: ConsoleToGateway.self)
+        } catch {
+            outlet.send(Self.error(code: error.code, message: error.description))
+            return
+        }
+        var sessionId: String?
+        do {
+            guard let actor = try await accounts.actor(forTokenHash: tokenHash, viaCookie: viaCookie) else {
+                outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
+                outlet.close(reason: "signed out")
+                return
+            }
+            switch request {
+            case .chat(let id, let text):
+                sessionId = id
+                _ = try await hub.sendChat(text, to: id, by: actor)
+            case .command(let id, let command):
+                sessionId = id
+                _ = try await hub.perform(command, on: id, by: actor)
+            }
+        } catch let error as GatewayError {
+            outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
+        } catch {
+            outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. It has been logged.", sessionId: sessionId))
+        }
+    }
+
+    static func error(code: String, message: String, sessionId: String? = nil) -> String {
+        WireCodec.encode(GatewayToConsole.error(code: code, message: message, sessionId: sessionId))
+    }
+}

@@ -1,0 +1,33 @@
+import HummingbirdWebSocket
+import Logging
+
+/// Runs one WebSocket: writes what the hub queues for it while `read` handles what arrives.
+/// Whichever side ends first ends the other.
+enum SocketPump {
+    static func run(
+        frames: AsyncStream<Outlet.Frame>, outbound: WebSocketOutboundWriter, logger: Logger,
+        read: @escaping @Sendable () async throws -> Void
+    ) async {
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await frame in frames {
+                        switch frame {
+                        case .text(let text):
+                            try await outbound.write(.text(text))
+                        case .close(let reason):
+                            try await outbound.close(.normalClosure, reason: reason)
+                            return
+                        }
+                    }
+                }
+                group.addTask { try await read() }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            // A peer that vanishes mid-write is ordinary on a network; note it for debugging only.
+            logger.debug("WebSocket ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+}

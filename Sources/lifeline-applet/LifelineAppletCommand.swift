@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import LifelineApplet
+import Logging
+
+/// The customer's applet. Started from the command the PIN page or link page shows.
+@main
+struct LifelineAppletCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lifeline-applet",
+        abstract: "Lets a Lifeline technician help you: chat now, more later.",
+        discussion: "Start it with the PIN or link your technician gave you. Type /quit to end the session.")
+
+    @Option(help: "The support gateway's address, e.g. https://support.example.com.")
+    var gateway: String
+
+    @Option(help: "The 6-digit PIN your technician read to you.")
+    var pin: String?
+
+    @Option(help: "The link your technician sent you.")
+    var link: String?
+
+    @Flag(name: .customLong("non-interactive"), help: "For scripts: no questions; standard input lines are chat; one line per event on standard output.")
+    var nonInteractive = false
+
+    @Option(name: .customLong("max-backoff"), help: "Longest pause between reconnection attempts, in seconds.")
+    var maximumBackoff: Double = 30
+
+    func validate() throws {
+        guard (pin == nil) != (link == nil) else { throw ValidationError("Give either --pin or --link.") }
+        guard let url = URL(string: gateway), url.scheme == "http" || url.scheme == "https" else {
+            throw ValidationError("--gateway must be an http:// or https:// address.")
+        }
+        _ = url
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LIFELINE_APPLET_DEBUG"] == nil ? .warning : .debug
+            return handler
+        }
+        let credential: AppletOptions.Credential = pin.map { .pin($0) } ?? .link(link ?? "")
+        let options = AppletOptions(gateway: URL(string: gateway)!, credential: credential,
+                                    nonInteractive: nonInteractive, maximumBackoff: maximumBackoff)
+        let transcript = Transcript(machineReadable: nonInteractive) { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        let lines = StandardInput.lines()
+        let interactive = !nonInteractive
+        let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"))
+        let outcome = await applet.run(input: lines.stream) { _, _ in
+            guard interactive else { return true }
+            FileHandle.standardOutput.write(Data("Allow this and start the session? [Y/n] ".utf8))
+            let answer = await lines.next()?.lowercased().trimmingCharacters(in: .whitespaces) ?? "n"
+            return answer.isEmpty || answer == "y" || answer == "yes" || answer == "o" || answer == "oui"
+        }
+        switch outcome {
+        case .sessionEnded: break
+        case .declined: transcript.note("You declined. Nothing was shared.")
+        case .failed(let message):
+            FileHandle.standardError.write(Data("lifeline-applet: \(message)\n".utf8))
+        }
+        throw ExitCode(outcome.exitCode)
+    }
+}
+
+/// Standard input as lines, read on a thread of its own (reading blocks). The first line can be
+/// taken alone (the consent answer) before the rest flows as chat; both read the same stream,
+/// one after the other, never at once.
+struct StandardInput: Sendable {
+    let stream: AsyncStream<String>
+
+    static func lines() -> StandardInput {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        Thread {
+            while let line = readLine(strippingNewline: true) { continuation.yield(line) }
+            continuation.finish()
+        }.start()
+        return StandardInput(stream: stream)
+    }
+
+    func next() async -> String? {
+        var iterator = stream.makeAsyncIterator()
+        return await iterator.next()
+    }
+}

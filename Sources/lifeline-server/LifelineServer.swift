@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LifelineGateway
+import Logging
+
+/// Starts the Lifeline gateway. Every flag can also come from the environment (LIFELINE_…).
+@main
+struct LifelineServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lifeline-server", abstract: "The Lifeline remote-support gateway.")
+
+    @Option(help: "Address to listen on (env LIFELINE_HOST).")
+    var host: String = ProcessInfo.processInfo.environment["LIFELINE_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on (env LIFELINE_PORT).")
+    var port: Int = Int(ProcessInfo.processInfo.environment["LIFELINE_PORT"] ?? "") ?? 8080
+
+    @Option(name: .customLong("data-dir"), help: "Folder for the SQLite database (env LIFELINE_DATA_DIR).")
+    var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
+
+    @Option(name: .customLong("public-url"), help: "Address customers and technicians use (env LIFELINE_PUBLIC_URL).")
+    var publicURL: String? = ProcessInfo.processInfo.environment["LIFELINE_PUBLIC_URL"]
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key, serves HTTPS (env LIFELINE_TLS_CERT).")
+    var tlsCertificate: String? = ProcessInfo.processInfo.environment["LIFELINE_TLS_CERT"]
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key (env LIFELINE_TLS_KEY).")
+    var tlsKey: String? = ProcessInfo.processInfo.environment["LIFELINE_TLS_KEY"]
+
+    @Option(name: .customLong("web-root"), help: "Folder with the web pages (env LIFELINE_WEB_ROOT).")
+    var webRoot: String = ProcessInfo.processInfo.environment["LIFELINE_WEB_ROOT"] ?? "./Web"
+
+    @Option(name: .customLong("applet-binary"), help: "Applet binary offered to customers; defaults to lifeline-applet beside this program.")
+    var appletBinary: String? = ProcessInfo.processInfo.environment["LIFELINE_APPLET_BINARY"]
+
+    @Flag(help: "On an empty database, create a demo organisation with an administrator and a technician and print their passwords.")
+    var demo = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LIFELINE_LOG_LEVEL).")
+    var logLevel: String = ProcessInfo.processInfo.environment["LIFELINE_LOG_LEVEL"] ?? "info"
+
+    func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "lifeline")
+        let environment = ProcessInfo.processInfo.environment
+        let besideMe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("lifeline-applet").path
+        let configuration = GatewayConfiguration(
+            host: host, port: port, dataDirectory: dataDirectory, publicURL: publicURL,
+            tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, webRoot: webRoot,
+            appletBinaryPath: appletBinary ?? besideMe,
+            initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
+            demo: demo)
+        let (app, _) = try await buildApplication(configuration: configuration, logger: logger)
+        logger.notice("Lifeline is starting", metadata: ["console.url": "\(configuration.publicURL)/console/",
+                                                         "customer.url": "\(configuration.publicURL)/"])
+        try await app.runService()
+    }
+}
