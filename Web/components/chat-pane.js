@@ -1,0 +1,64 @@
+// The chat pane (D1): the session's log of chat lines and status messages, and the input.
+import { t } from '../lib/i18n.js';
+import { canChat } from '../lib/session-logic.js';
+
+export function mountChatPane(elements, { onSend }) {
+  const { none, title, log, form, input, closed } = elements;
+
+  function line(entry) {
+    const item = document.createElement('li');
+    item.className = entry.kind;
+    item.dataset.entryId = entry.id;
+    const time = document.createElement('span');
+    time.className = 'time';
+    time.textContent = new Date(entry.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    item.append(time);
+    if (entry.kind === 'chat') {
+      const author = document.createElement('span');
+      author.className = 'author';
+      author.textContent = `${entry.author}:`;
+      const text = document.createElement('span');
+      text.className = 'text';
+      text.textContent = entry.text;
+      item.append(author, text);
+    } else {
+      const text = document.createElement('span');
+      text.className = 'text';
+      text.textContent = entry.state ? t(`status.${entry.state}`) : entry.text;
+      item.append(text);
+    }
+    return item;
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    onSend(text);
+    input.value = '';
+  });
+
+  return {
+    show(session, entries) {
+      none.hidden = Boolean(session);
+      title.hidden = !session;
+      log.hidden = !session;
+      if (!session) {
+        form.hidden = true;
+        closed.hidden = true;
+        log.replaceChildren();
+        return;
+      }
+      title.textContent = `${session.name} · ${session.id}`;
+      const open = canChat(session);
+      form.hidden = !open;
+      closed.hidden = open;
+      const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+      log.replaceChildren(...entries.map(line));
+      if (atBottom) log.scrollTop = log.scrollHeight;
+    },
+    focus() {
+      input.focus();
+    },
+  };
+}

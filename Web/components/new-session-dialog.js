@@ -1,0 +1,65 @@
+// New session (C1, F1): name and method; then shows the PIN to read out or the link to send.
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+
+export function mountNewSessionDialog(dialog, { onCreated }) {
+  const $ = (id) => dialog.querySelector(`#${id}`);
+  const form = $('new-session-form');
+  const result = $('new-session-result');
+
+  function reset() {
+    form.hidden = false;
+    result.hidden = true;
+    $('new-session-error').hidden = true;
+    $('new-session-name').value = '';
+  }
+
+  $('new-session-cancel').addEventListener('click', () => dialog.close());
+  $('new-session-close').addEventListener('click', () => dialog.close());
+  $('new-session-copy').addEventListener('click', async () => {
+    const link = $('new-session-link');
+    link.select();
+    try {
+      await navigator.clipboard.writeText(link.value);
+      $('new-session-copy').textContent = t('new.copied');
+    } catch {
+      document.execCommand('copy');
+    }
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const method = form.querySelector('input[name=method]:checked').value;
+    try {
+      const created = await api('sessions', { method: 'POST', body: { name: $('new-session-name').value, method } });
+      form.hidden = true;
+      result.hidden = false;
+      $('new-session-created').textContent = t('new.created', { id: created.id });
+      const isPin = method === 'pin';
+      $('new-session-pin').hidden = !isPin;
+      $('new-session-pin-site').hidden = !isPin;
+      $('new-session-link-label').hidden = isPin;
+      $('new-session-link').hidden = isPin;
+      $('new-session-copy').hidden = isPin;
+      $('new-session-copy').textContent = t('new.copy');
+      if (isPin) {
+        $('new-session-pin').textContent = created.pin;
+        $('new-session-pin-site').textContent = t('new.pinSite', { url: `${location.origin}/` });
+      } else {
+        $('new-session-link').value = created.link;
+      }
+      onCreated(created.session);
+    } catch (error) {
+      $('new-session-error').textContent = t('error.generic', { message: error.message });
+      $('new-session-error').hidden = false;
+    }
+  });
+
+  return {
+    open() {
+      reset();
+      dialog.showModal();
+      $('new-session-name').focus();
+    },
+  };
+}

@@ -1,0 +1,243 @@
+// The Technician Console: wires the components to the gateway's API and live socket.
+import { api, ApiError } from '../lib/api.js';
+import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { connectConsole } from '../lib/protocol.js';
+import { availableCommands, inTab, upsert, formatDuration } from '../lib/session-logic.js';
+import { mountSessionList } from '../components/session-list.js';
+import { mountActiveTabs } from '../components/active-tabs.js';
+import { mountChatPane } from '../components/chat-pane.js';
+import { mountNewSessionDialog } from '../components/new-session-dialog.js';
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  me: null,
+  sessions: [],
+  tab: 'all',
+  selectedId: null,
+  logs: new Map(), // session id → log entries, oldest first
+  socket: null,
+};
+
+function showError(error) {
+  const banner = $('console-error');
+  if (!error) {
+    banner.hidden = true;
+    return;
+  }
+  banner.textContent = error instanceof ApiError && error.code === 'network' ? t('error.network') : t('error.generic', { message: error.message });
+  banner.hidden = false;
+}
+
+const list = mountSessionList($('session-list'), $('session-list-empty'), { onSelect: select });
+const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
+const chat = mountChatPane({
+  none: $('chat-none'), title: $('chat-title'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
+}, {
+  async onSend(text) {
+    try {
+      await api(`sessions/${state.selectedId}/messages`, { method: 'POST', body: { text } });
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+  },
+});
+const newSession = mountNewSessionDialog($('new-session-dialog'), {
+  onCreated(session) {
+    state.sessions = upsert(state.sessions, session);
+    select(session.id);
+  },
+});
+
+function selected() {
+  return state.sessions.find((s) => s.id === state.selectedId) ?? null;
+}
+
+function render() {
+  const now = Date.now();
+  const visible = state.sessions.filter((s) => inTab(state.tab, s.state));
+  list.render(visible, state.selectedId, now);
+  tabs.render(state.sessions, state.selectedId, now);
+  for (const button of document.querySelectorAll('.queue-tabs button')) {
+    button.setAttribute('aria-selected', String(button.dataset.tab === state.tab));
+  }
+  const session = selected();
+  const commands = availableCommands(session);
+  $('start-session').disabled = !commands.start;
+  $('hold-session').disabled = !commands.hold;
+  $('end-session').disabled = !commands.end;
+  chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
+}
+
+/** Refreshes only the timers, once a second, without rebuilding the chat. */
+function tick() {
+  const now = Date.now();
+  for (const row of document.querySelectorAll('#session-list tbody tr')) {
+    const session = state.sessions.find((s) => s.id === row.dataset.sessionId);
+    if (session) row.querySelector('.time').textContent = formatDuration(now - Date.parse(session.stateSince));
+  }
+  tabs.render(state.sessions, state.selectedId, now);
+}
+
+async function select(id) {
+  state.selectedId = id;
+  render();
+  if (!state.logs.has(id)) {
+    try {
+      state.logs.set(id, await api(`sessions/${id}/log`));
+    } catch (error) {
+      showError(error);
+    }
+    render();
+  }
+}
+
+function receive(message) {
+  switch (message.type) {
+    case 'snapshot':
+      state.sessions = [];
+      for (const session of message.sessions) state.sessions = upsert(state.sessions, session);
+      break;
+    case 'session':
+      state.sessions = upsert(state.sessions, message.session);
+      break;
+    case 'log': {
+      const entries = state.logs.get(message.entry.sessionId);
+      if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
+      break;
+    }
+    case 'error':
+      showError(new ApiError(0, message.code, message.message));
+      break;
+    default:
+      break;
+  }
+  render();
+}
+
+async function command(name) {
+  const session = selected();
+  if (!session) return;
+  if (name === 'end' && !window.confirm(t('confirm.end', { name: session.name }))) return;
+  try {
+    const updated = await api(`sessions/${session.id}/${name}`, { method: 'POST' });
+    state.sessions = upsert(state.sessions, updated);
+    showError(null);
+    render();
+    if (name === 'start') chat.focus();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function toggleHistory() {
+  const section = $('history');
+  section.hidden = !section.hidden;
+  $('toggle-history').textContent = t(section.hidden ? 'history.show' : 'history.hide');
+  if (section.hidden) return;
+  try {
+    const past = await api('history');
+    const body = $('history-list').querySelector('tbody');
+    body.replaceChildren(...past.map((session) => {
+      const row = document.createElement('tr');
+      row.dataset.sessionId = session.id;
+      for (const text of [session.name, session.id, t(`state.${session.state}`), new Date(session.stateSince).toLocaleString()]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        row.append(td);
+      }
+      row.addEventListener('click', async () => {
+        state.logs.set(session.id, await api(`sessions/${session.id}/log`));
+        chat.show(session, state.logs.get(session.id));
+      });
+      return row;
+    }));
+    $('history-empty').hidden = past.length > 0;
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function enterConsole(me) {
+  state.me = me;
+  await loadLanguage(me.language);
+  translatePage();
+  $('login-view').hidden = true;
+  $('console-view').hidden = false;
+  $('technician-name').textContent = me.name;
+  $('organisation-name').textContent = me.organisation;
+  $('new-session').disabled = !me.permissions.includes('start_private_sessions');
+  state.socket = connectConsole({
+    onMessage: receive,
+    onStatus(connected) {
+      const status = $('connection-status');
+      status.textContent = t(connected ? 'header.connected' : 'header.disconnected');
+      status.classList.toggle('offline', !connected);
+    },
+    onSignedOut: () => location.reload(),
+  });
+  render();
+}
+
+async function showLogin() {
+  const language = browserLanguage();
+  await loadLanguage(language);
+  translatePage();
+  $('login-language').value = language;
+  $('login-view').hidden = false;
+  $('console-view').hidden = true;
+  $('login-email').focus();
+}
+
+$('login-language').addEventListener('change', async (event) => {
+  await loadLanguage(event.target.value);
+  translatePage();
+});
+
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const errorLine = $('login-error');
+  errorLine.hidden = true;
+  try {
+    const result = await api('auth/login', {
+      method: 'POST',
+      body: {
+        email: $('login-email').value, password: $('login-password').value,
+        remember: $('login-remember').checked, language: $('login-language').value,
+      },
+    });
+    $('login-password').value = '';
+    await enterConsole(result.technician);
+  } catch (error) {
+    errorLine.textContent = t('login.failed', { message: error.message });
+    errorLine.hidden = false;
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  state.socket?.stop();
+  try {
+    await api('auth/logout', { method: 'POST' });
+  } finally {
+    location.reload();
+  }
+});
+$('new-session').addEventListener('click', () => newSession.open());
+$('start-session').addEventListener('click', () => command('start'));
+$('hold-session').addEventListener('click', () => command('hold'));
+$('end-session').addEventListener('click', () => command('end'));
+$('toggle-history').addEventListener('click', toggleHistory);
+for (const button of document.querySelectorAll('.queue-tabs button')) {
+  button.addEventListener('click', () => {
+    state.tab = button.dataset.tab;
+    render();
+  });
+}
+setInterval(tick, 1000);
+
+try {
+  await enterConsole(await api('me'));
+} catch {
+  await showLogin();
+}

@@ -1,0 +1,30 @@
+// The PIN entry page: checks the PIN (without using it up) and shows how to start the applet.
+import { api } from '../lib/api.js';
+import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { showInstructions } from './instructions.js';
+
+const form = document.getElementById('pin-form');
+const input = document.getElementById('pin-input');
+const errorLine = document.getElementById('pin-error');
+
+await loadLanguage(browserLanguage(), 'customer');
+translatePage();
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  errorLine.hidden = true;
+  const pin = input.value.replace(/[\s-]/g, '');
+  if (!/^\d{6}$/.test(pin)) {
+    errorLine.textContent = t('pin.invalid');
+    errorLine.hidden = false;
+    return;
+  }
+  try {
+    const invitation = await api('customer/pin-check', { method: 'POST', body: { pin } });
+    form.hidden = true;
+    showInstructions(document.getElementById('instructions'), invitation, `--pin ${pin}`);
+  } catch (error) {
+    errorLine.textContent = error.code === 'network' ? t('error.network') : error.message;
+    errorLine.hidden = false;
+  }
+});

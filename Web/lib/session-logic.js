@@ -1,0 +1,60 @@
+// Pure rules of the console's queue: no DOM, no network. Tested alone (Tests/e2e/test_web_logic.py).
+
+export const QUEUE_TABS = ['all', 'private', 'active'];
+export const MAX_ACTIVE = 10;
+/** How long a session that just arrived in the queue is shown in blue. */
+export const NEW_HIGHLIGHT_MS = 5000;
+
+const REMOVED = new Set(['closed', 'closed_by_customer_waiting']);
+const COUNTS_AS_ACTIVE = new Set(['active', 'collaboration', 'rebooting', 'reconnecting', 'offline']);
+
+/** Whether a session in `state` is listed on queue tab `tab` (mirrors LifelineCore.QueueTab). */
+export function inTab(tab, state) {
+  if (REMOVED.has(state)) return false;
+  if (tab === 'active') return COUNTS_AS_ACTIVE.has(state) || state === 'on_hold';
+  return true;
+}
+
+/** Sessions shown as tabs above the chat: those the technician is working (C4). */
+export function activeTabs(sessions) {
+  return sessions.filter((s) => COUNTS_AS_ACTIVE.has(s.state) || s.state === 'on_hold').slice(0, MAX_ACTIVE);
+}
+
+/** Applies a pushed session to the list: insert, replace, or drop when it left the queue. */
+export function upsert(sessions, session) {
+  const rest = sessions.filter((s) => s.id !== session.id);
+  if (REMOVED.has(session.state)) return rest;
+  return [...rest, session].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** "m:ss" under an hour, "h:mm:ss" above: time spent in the current state. */
+export function formatDuration(milliseconds) {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** CSS class for a row: connecting grey, newly arrived blue for a few seconds, others plain. */
+export function rowClass(session, now) {
+  if (session.state === 'connecting') return 'state-connecting';
+  if (session.state === 'waiting' && now - Date.parse(session.stateSince) < NEW_HIGHLIGHT_MS) return 'state-new';
+  return `state-${session.state.replaceAll('_', '-')}`;
+}
+
+/** Which toolbar buttons make sense for the selected session (the gateway decides for real). */
+export function availableCommands(session) {
+  if (!session) return { start: false, hold: false, end: false };
+  const s = session.state;
+  return {
+    start: ['waiting', 'on_hold', 'incoming', 'outgoing'].includes(s),
+    hold: s === 'active',
+    end: ['connecting', 'waiting', 'active', 'incoming', 'outgoing', 'reconnecting', 'offline', 'timed_out', 'closed_by_customer'].includes(s),
+  };
+}
+
+/** Whether the chat input is open for this session. */
+export function canChat(session) {
+  return Boolean(session) && (session.state === 'active' || session.state === 'collaboration');
+}
