@@ -49,9 +49,12 @@ public func buildApplication(
     let console = ConsoleSocket(hub: hub, accounts: accounts)
     let publicOrigin = configuration.publicOrigin
     router.ws("ws/console", shouldUpgrade: { request, context in
-        // Browsers always send Origin on WebSockets; a page from another site must not ride the cookie.
-        if let origin = request.headers[.origin], origin != publicOrigin { throw GatewayError.foreignOrigin }
-        _ = try context.requireActor()
+        let actor = try context.requireActor()
+        // Browsers always send Origin on WebSockets: a page from another site must not ride the
+        // cookie. Bearer tokens cannot be sent by such a page, so API clients may come from anywhere.
+        if actor.viaCookie, request.headers[values: .origin].contains(where: { $0 != publicOrigin }) {
+            throw GatewayError.foreignOrigin
+        }
         return .upgrade([:])
     }, onUpgrade: { inbound, outbound, context in
         await console.run(inbound: inbound, outbound: outbound, context: context)
@@ -86,9 +89,12 @@ struct TimerService: Service {
     let interval: Double
 
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try await Task.sleep(for: .milliseconds(Int(interval * 1_000)))
-            await hub.runTimers()
+        // Graceful shutdown cancels the sleep, so stopping never waits for the next tick.
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(Int(interval * 1_000)))
+                await hub.runTimers()
+            }
         }
     }
 }

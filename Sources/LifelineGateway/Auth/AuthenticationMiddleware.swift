@@ -16,7 +16,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let bearer = Self.bearerToken(request) {
             context.actor = try await accounts.actor(forToken: bearer, viaCookie: false)
         } else if let cookie = request.cookies[Self.cookieName]?.value {
-            if request.method != .get, let origin = request.headers[.origin], origin != publicOrigin {
+            if request.method != .get, request.headers[values: .origin].contains(where: { $0 != publicOrigin }) {
                 throw GatewayError.foreignOrigin
             }
             context.actor = try await accounts.actor(forToken: cookie, viaCookie: true)

@@ -1,0 +1,172 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LifelineProtocol
+import LifelineGateway
+import Logging
+import NIOCore
+
+/// Runs the real gateway on a loopback port with a fresh SQLite file, a hand-moved clock and a
+/// master administrator, and gives tests a small JSON client.
+struct GatewayHarness: Sendable {
+    static let adminEmail = "admin@lifeline.test"
+    static let adminPassword = "correct horse battery"
+    static let publicURL = "http://127.0.0.1:9999"
+
+    let client: any TestClientProtocol
+    let parts: GatewayParts
+    let clock: TestClock
+    let dataDirectory: String
+
+    var port: Int { client.port! }
+    var hub: SessionHub { parts.hub }
+
+    static func newDataDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-test-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Starts a gateway, runs `body`, stops it. Pass the same data directory twice to restart.
+    static func run(
+        dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
+        _ body: @Sendable (GatewayHarness) async throws -> Void
+    ) async throws {
+        var logger = Logger(label: "lifeline-test")
+        logger.logLevel = .warning
+        let configuration = GatewayConfiguration(
+            host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
+            webRoot: FileManager.default.currentDirectoryPath + "/Web",
+            initialAdminEmail: adminEmail, initialAdminPassword: adminPassword)
+        let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timerInterval: 3_600)
+        let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
+        try await app.test(.live) { client in
+            try await body(GatewayHarness(client: client, parts: parts, clock: clock, dataDirectory: dataDirectory))
+        }
+    }
+
+    // MARK: JSON over HTTP
+
+    struct Reply: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: Data
+
+        func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                throw HarnessError("Expected a JSON object, got \(String(decoding: body, as: UTF8.self))")
+            }
+            return object
+        }
+
+        func array() throws -> [[String: Any]] {
+            guard let array = try JSONSerialization.jsonObject(with: body) as? [[String: Any]] else {
+                throw HarnessError("Expected a JSON array, got \(String(decoding: body, as: UTF8.self))")
+            }
+            return array
+        }
+
+        /// The `error.code` of a JSON error body.
+        var errorCode: String? {
+            ((try? json())?["error"] as? [String: Any])?["code"] as? String
+        }
+    }
+
+    func request(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil,
+                 raw: String? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(string: raw)
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+        }
+    }
+
+    func login(_ email: String = adminEmail, _ password: String = adminPassword) async throws -> String {
+        let reply = try await request(.post, "/api/v1/auth/login", json: ["email": email, "password": password])
+        guard reply.status == .ok, let token = try reply.json()["token"] as? String else {
+            throw HarnessError("Login failed: \(reply.status)")
+        }
+        return token
+    }
+
+    /// Creates a session and returns (id, pin or link).
+    func createSession(token: String, name: String = "Customer", method: String = "pin") async throws -> (id: String, credential: String) {
+        let reply = try await request(.post, "/api/v1/sessions", token: token, json: ["name": name, "method": method])
+        guard reply.status == .created else { throw HarnessError("Create failed: \(reply.status) \(String(decoding: reply.body, as: UTF8.self))") }
+        let object = try reply.json()
+        return (object["id"] as! String, (object[method] as? String) ?? "")
+    }
+
+    func join(pin: String) async throws -> Reply {
+        try await request(.post, "/api/v1/customer/join", json: ["pin": pin])
+    }
+
+    func state(of id: String, token: String) async throws -> String {
+        try await request(.get, "/api/v1/sessions/\(id)", token: token).json()["state"] as? String ?? "?"
+    }
+
+    /// A technician in a new group with exactly `permissions`; returns their token.
+    func technician(named name: String, permissions: [String], adminToken: String) async throws -> String {
+        let group = try await request(.post, "/api/v1/admin/groups", token: adminToken, json: ["name": "\(name) group", "permissions": permissions]).json()
+        let email = "\(name.lowercased())@lifeline.test"
+        let created = try await request(.post, "/api/v1/admin/technicians", token: adminToken, json: [
+            "email": email, "name": name, "password": "long enough password", "groupId": group["id"] as! String,
+        ])
+        guard created.status == .created else { throw HarnessError("Technician not created: \(created.status)") }
+        return try await login(email, "long enough password")
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension GatewayHarness {
+    static let customer = CustomerInfo(hostname: "customer-pc", user: "ann", platform: "Linux x86_64")
+
+    /// Joins with a PIN over HTTP and opens the applet socket, as the real applet does.
+    func connectApplet(pin: String) async throws -> (probe: SocketProbe, appletToken: String) {
+        let joined = try await join(pin: pin)
+        guard joined.status == .ok, let token = try joined.json()["appletToken"] as? String else {
+            throw HarnessError("Join failed: \(joined.status) \(String(decoding: joined.body, as: UTF8.self))")
+        }
+        return (try await helloApplet(token: token), token)
+    }
+
+    /// Opens an applet socket with an applet token and waits for the welcome.
+    func helloApplet(token: String) async throws -> SocketProbe {
+        let probe = SocketProbe(port: port, path: "/ws/applet")
+        probe.send(AppletToGateway.hello(token: token, appletVersion: "test", customer: Self.customer))
+        _ = try await probe.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
+        return probe
+    }
+
+    /// A console socket authenticated with a bearer token.
+    func console(token: String, origin: String? = nil) -> SocketProbe {
+        var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+        if let origin { headers[.origin] = origin }
+        return SocketProbe(port: port, path: "/ws/console", headers: headers)
+    }
+
+    /// Polls the API until the session shows `state` (pushes are asynchronous).
+    func waitForState(_ state: String, of id: String, token: String, seconds: Double = 5) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try await self.state(of: id, token: token)
+            if last == state { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("Session \(id) stayed \(last), expected \(state)")
+    }
+}
