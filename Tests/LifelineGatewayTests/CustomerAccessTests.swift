@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import LifelineProtocol
+@testable import LifelineGateway
+
+@Suite("Customer access: PINs and links are single use, expire and are rate-limited")
+struct CustomerAccessTests {
+    @Test("a wrong PIN is refused with a clear JSON error")
+    func wrongPin() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (_, pin) = try await gw.createSession(token: token)
+            let wrong = pin == "000000" ? "000001" : "000000"
+            let reply = try await gw.request(.post, "/api/v1/customer/pin-check", json: ["pin": wrong])
+            #expect(reply.status == .notFound)
+            #expect(reply.errorCode == "unknown_pin")
+            let malformed = try await gw.join(pin: "12ab56")
+            #expect(malformed.status == .notFound)
+        }
+    }
+
+    @Test("checking a PIN does not use it up; joining does, and a reused PIN is refused")
+    func pinIsSingleUse() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (_, pin) = try await gw.createSession(token: token)
+            let check = try await gw.request(.post, "/api/v1/customer/pin-check", json: ["pin": pin])
+            #expect(check.status == .ok)
+            #expect(try check.json()["organisation"] as? String == "Lifeline")
+            #expect(try await gw.join(pin: pin).status == .ok)
+            let reused = try await gw.join(pin: pin)
+            #expect(reused.status == .notFound)
+            #expect(reused.errorCode == "unknown_pin")
+        }
+    }
+
+    @Test("a PIN expires after the connecting timeout (20 minutes) and the session leaves the queue")
+    func pinExpires() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            gw.clock.advance(by: 20 * 60 + 1)
+            #expect(try await gw.join(pin: pin).status == .notFound, "expired even before the timer ran")
+            await gw.hub.runTimers()
+            #expect(try await gw.state(of: id, token: token) == "closed")
+            #expect(try await gw.request(.get, "/api/v1/sessions", token: token).array().isEmpty)
+        }
+    }
+
+    @Test("ten wrong PINs from one address lock it out with 429 and Retry-After, even for a right PIN")
+    func wrongPinsAreRateLimited() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (_, pin) = try await gw.createSession(token: token)
+            let wrong = pin == "999999" ? "999998" : "999999"
+            for _ in 0..<10 { #expect(try await gw.join(pin: wrong).status == .notFound) }
+            let locked = try await gw.join(pin: pin)
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.errorCode == "too_many_attempts")
+            #expect(locked.headers[.retryAfter] != nil)
+            gw.clock.advance(by: 301)
+            #expect(try await gw.join(pin: pin).status == .ok, "the lock lifts after the window")
+        }
+    }
+
+    @Test("an applet token opens only its own session; an unknown token is refused and the socket closed")
+    func unknownAppletToken() async throws {
+        try await GatewayHarness.run { gw in
+            let probe = SocketProbe(port: gw.port, path: "/ws/applet")
+            probe.send(AppletToGateway.hello(token: "not-a-token", appletVersion: "test", customer: GatewayHarness.customer))
+            let error = try await probe.expect(GatewayToApplet.self)
+            #expect(error == .error(code: "unknown_applet_token", message: GatewayError.unknownAppletToken.message))
+            #expect(await probe.next(within: 2) == nil, "the gateway closes the socket")
+        }
+    }
+
+    @Test("the customer pages are served: the PIN page and the link page")
+    func customerPages() async throws {
+        try await GatewayHarness.run { gw in
+            let pinPage = try await gw.request(.get, "/")
+            #expect(pinPage.status == .ok)
+            #expect(String(decoding: pinPage.body, as: UTF8.self).contains("pin-form"))
+            let linkPage = try await gw.request(.get, "/c/some-token")
+            #expect(linkPage.status == .ok)
+            #expect(String(decoding: linkPage.body, as: UTF8.self).contains("link-page.js"))
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Testing
+import LifelineProtocol
+@testable import LifelineGateway
+
+@Suite("WebSockets refuse what they must and survive bad input")
+struct SocketSecurityTests {
+    @Test("a console socket without a login is not opened")
+    func unauthenticatedConsole() async throws {
+        try await GatewayHarness.run { gw in
+            let probe = SocketProbe(port: gw.port, path: "/ws/console")
+            #expect(await probe.next(within: 2) == nil)
+            guard case .failure = await probe.closed() else {
+                Issue.record("the upgrade should have been refused")
+                return
+            }
+        }
+    }
+
+    @Test("a cookie-authenticated console socket from another site's page is refused")
+    func foreignOrigin() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let probe = SocketProbe(port: gw.port, path: "/ws/console",
+                                    headers: [.cookie: "lifeline_session=\(token)", .origin: "https://evil.example"])
+            #expect(await probe.next(within: 2) == nil)
+            guard case .failure = await probe.closed() else {
+                Issue.record("the upgrade should have been refused")
+                return
+            }
+            // The same cookie on a state-changing HTTP call from that site is refused too.
+            let reply = try await gw.request(.post, "/api/v1/sessions", json: ["method": "pin"],
+                                             headers: [.cookie: "lifeline_session=\(token)", .origin: "https://evil.example"])
+            #expect(reply.status == .forbidden)
+            #expect(reply.errorCode == "foreign_origin")
+        }
+    }
+
+    @Test("an applet that talks before hello gets an error and is disconnected")
+    func chatBeforeHello() async throws {
+        try await GatewayHarness.run { gw in
+            let probe = SocketProbe(port: gw.port, path: "/ws/applet")
+            probe.send(AppletToGateway.chat(text: "let me in"))
+            let error = try await probe.expect(GatewayToApplet.self)
+            guard case .error(let code, _) = error else { Issue.record("expected an error, got \(error)"); return }
+            #expect(code == "hello_expected")
+            #expect(await probe.next(within: 2) == nil)
+        }
+    }
+
+    @Test("malformed and unknown messages get a typed error; the socket stays usable", arguments: [
+        ("not json", "malformed_message"),
+        (#"{"v":1,"type":"teleport"}"#, "unknown_message_type"),
+        (#"{"v":7,"type":"chat","text":"x"}"#, "unsupported_version"),
+        (#"{"v":1,"type":"chat"}"#, "malformed_message"),
+    ])
+    func malformedConsoleMessages(frame: String, code: String) async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let console = gw.console(token: token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            console.send(frame)
+            let error = try await console.expect(GatewayToConsole.self)
+            guard case .error(let received, _, _) = error else { Issue.record("expected an error, got \(error)"); return }
+            #expect(received == code)
+            let (id, _) = try await gw.createSession(token: token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.id == id } else { false } }
+        }
+    }
+
+    @Test("an oversized frame closes the socket and loses no session")
+    func oversizedFrame() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            let (applet, _) = try await gw.connectApplet(pin: pin)
+            applet.send(WireCodec.encode(AppletToGateway.chat(text: String(repeating: "x", count: 200_000))))
+            #expect(await applet.next(within: 3) == nil, "the gateway closes a socket that sends a too-large frame")
+            try await gw.waitForState("reconnecting", of: id, token: token)
+        }
+    }
+
+    @Test("requests with a bad body get a 400 JSON error, unknown addresses a 404 JSON error")
+    func badRequests() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let bad = try await gw.request(.post, "/api/v1/sessions", token: token, raw: "{not json")
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorCode == "bad_request")
+            let wrongMethod = try await gw.request(.post, "/api/v1/sessions", token: token, json: ["method": "carrier-pigeon"])
+            #expect(wrongMethod.status == .badRequest)
+            let missing = try await gw.request(.get, "/api/v1/nothing-here", token: token)
+            #expect(missing.status == .notFound)
+            #expect(missing.errorCode == "not_found")
+            let queue = try await gw.request(.get, "/api/v1/sessions?queue=everything", token: token)
+            #expect(queue.status == .badRequest)
+        }
+    }
+}
