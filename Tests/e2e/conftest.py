@@ -1,0 +1,192 @@
+"""Fixtures for end-to-end tests: the real gateway binary, the real applet binary, headless Chromium."""
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("LIFELINE_BIN_DIR", ROOT / ".build" / "debug"))
+ADMIN_EMAIL = "admin@e2e.test"
+ADMIN_PASSWORD = "e2e admin password"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gateway:
+    """One lifeline-server process on a loopback port with its own data directory."""
+
+    def __init__(self, data_dir, port):
+        self.data_dir = data_dir
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+        self.log = Path(data_dir) / "server.log"
+
+    def start(self):
+        env = dict(os.environ, LIFELINE_ADMIN_EMAIL=ADMIN_EMAIL, LIFELINE_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        self.process = subprocess.Popen(
+            [str(BIN / "lifeline-server"), "--port", str(self.port), "--data-dir", self.data_dir,
+             "--web-root", str(ROOT / "Web"), "--applet-binary", str(BIN / "lifeline-applet")],
+            env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1):
+                    return self
+            except (urllib.error.URLError, ConnectionError):
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"gateway exited: {self.log.read_text()}")
+                time.sleep(0.1)
+        raise RuntimeError("gateway did not start in 30 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def api(self, method, path, body=None, token=None, expect=None):
+        """Calls /api/v1/<path>; returns (status, decoded JSON or None)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}/api/v1/{path}", data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        payload = json.loads(raw) if raw else None
+        if expect is not None:
+            assert status == expect, f"{method} {path}: {status} {payload}"
+        return status, payload
+
+    def login(self, email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
+        return self.api("POST", "auth/login", {"email": email, "password": password}, expect=200)[1]["token"]
+
+    def wait_for_state(self, session_id, state, token, timeout=10):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            last = self.api("GET", f"sessions/{session_id}", token=token)[1]["state"]
+            if last == state:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"session {session_id} is {last}, expected {state}")
+
+
+class Applet:
+    """A real lifeline-applet process in non-interactive mode."""
+
+    def __init__(self, gateway_url, *credential, max_backoff=1):
+        self.process = subprocess.Popen(
+            [str(BIN / "lifeline-applet"), "--gateway", gateway_url, *credential, "--non-interactive",
+             "--max-backoff", str(max_backoff)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.lines = queue.Queue()
+        self.seen = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def expect(self, prefix, contains="", timeout=10):
+        """Waits for an output line starting with `prefix` (and containing `contains`)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.time()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.seen.append(line)
+            if line.startswith(prefix) and contains in line:
+                return line
+        raise AssertionError(f"applet never printed {prefix!r} {contains!r}; saw {self.seen}")
+
+    def say(self, text):
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+
+    def wait(self, timeout=10):
+        return self.process.wait(timeout=timeout)
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def gateway():
+    data_dir = tempfile.mkdtemp(prefix="lifeline-e2e-")
+    gw = Gateway(data_dir, free_port()).start()
+    yield gw
+    gw.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def applets():
+    started = []
+
+    def start(*args, **kwargs):
+        applet = Applet(*args, **kwargs)
+        started.append(applet)
+        return applet
+
+    yield start
+    for applet in started:
+        applet.kill()
+
+
+def open_browser(language="en-US"):
+    """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
+                     f"--lang={language}"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = open_browser()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def french_browser():
+    driver = open_browser("fr-FR")
+    yield driver
+    driver.quit()

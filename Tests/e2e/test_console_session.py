@@ -1,0 +1,130 @@
+"""The first support session, as a technician and a customer live it: browser console + real applet."""
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+
+
+def sign_in(browser, gateway, language="en"):
+    browser.get(f"{gateway.url}/console/")
+    wait = WebDriverWait(browser, 10)
+    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
+    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, f"#login-language option[value={language}]").click()
+    browser.find_element(By.ID, "login-submit").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "console-view")))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "connection-status"), "onnect"))
+    return wait
+
+
+def row_status(browser, session_id):
+    """The Status column of a session's row (None when it is not listed). Rows are redrawn on
+    every push, so a row found a moment ago may be gone: read it in one go."""
+    return browser.execute_script(
+        "const cell = document.querySelector(`#session-list tr[data-session-id='${arguments[0]}'] td.status`);"
+        "return cell ? cell.textContent : null;", session_id)
+
+
+def select_row(browser, wait, session_id):
+    def selected(b):
+        try:
+            b.find_element(By.CSS_SELECTOR, f'#session-list tr[data-session-id="{session_id}"]').click()
+        except StaleElementReferenceException:
+            return False
+        return b.execute_script(
+            "return document.querySelector(`#session-list tr[data-session-id='${arguments[0]}']`)"
+            "?.getAttribute('aria-selected') === 'true';", session_id)
+    wait.until(selected)
+
+
+def test_first_session_pin_chat_and_history(gateway, browser, applets):
+    wait = sign_in(browser, gateway)
+
+    browser.find_element(By.ID, "new-session").click()
+    browser.find_element(By.ID, "new-session-name").send_keys("Ann Example")
+    browser.find_element(By.ID, "new-session-create").click()
+    pin = wait.until(EC.visibility_of_element_located((By.ID, "new-session-pin"))).text
+    assert len(pin) == 6 and pin.isdigit()
+    browser.find_element(By.ID, "new-session-close").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#session-list tbody tr")))
+    session_id, row_class = browser.execute_script(
+        "const row = document.querySelector('#session-list tbody tr'); return [row.dataset.sessionId, row.className];")
+    assert row_status(browser, session_id) == "Connecting"
+    assert "state-connecting" in row_class, "connecting sessions are grey"
+
+    applet = applets(gateway.url, "--pin", pin)
+    assert applet.expect("INVITATION").startswith('INVITATION technician="Administrator" organisation="Lifeline"')
+    applet.expect("WELCOME", "state=waiting")
+    wait.until(lambda b: row_status(b, session_id) == "Waiting")
+
+    select_row(browser, wait, session_id)
+    wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
+    wait.until(lambda b: row_status(b, session_id) == "Active")
+    applet.expect("STATUS", "active")
+
+    chat_input = wait.until(EC.visibility_of_element_located((By.ID, "chat-input")))
+    chat_input.send_keys("Hello Ann, how can I help?", Keys.ENTER)
+    applet.expect("CHAT", "technician Administrator: Hello Ann, how can I help?")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Hello Ann, how can I help?"))
+
+    applet.say("My printer <b>is</b> broken")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "My printer <b>is</b> broken"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#chat-log b") == [], "customer text is never rendered as HTML"
+
+    applet.say("/quit")
+    applet.expect("ENDED")
+    assert applet.wait() == 0
+    wait.until(lambda b: row_status(b, session_id) == "Closed by customer")
+
+    browser.find_element(By.ID, "end-session").click()
+    WebDriverWait(browser, 5).until(EC.alert_is_present()).accept()
+    wait.until(lambda b: row_status(b, session_id) is None)
+
+    browser.find_element(By.ID, "toggle-history").click()
+    history_row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#history-list tr[data-session-id="{session_id}"]')))
+    assert "Ann Example" in history_row.text
+    token = gateway.login()
+    log = gateway.api("GET", f"sessions/{session_id}/log", token=token, expect=200)[1]
+    texts = [(entry["kind"], entry["authorRole"], entry["text"]) for entry in log]
+    assert ("chat", "technician", "Hello Ann, how can I help?") in texts
+    assert ("chat", "customer", "My printer <b>is</b> broken") in texts
+    assert [entry["state"] for entry in log if entry["kind"] == "status"] == [
+        "connecting", "waiting", "active", "closed_by_customer", "closed"]
+
+
+def test_console_in_french(gateway, browser):
+    sign_in(browser, gateway, language="fr")
+    assert browser.find_element(By.ID, "new-session").text == "Nouvelle session"
+    assert browser.find_element(By.CSS_SELECTOR, '.queue-tabs button[data-tab="active"]').text == "Actives"
+    token = gateway.login()
+    assert gateway.api("GET", "me", token=token)[1]["language"] == "fr", "the language choice is remembered"
+
+
+def test_sign_in_with_wrong_password_shows_the_reason(gateway, browser):
+    browser.get(f"{gateway.url}/console/")
+    wait = WebDriverWait(browser, 10)
+    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
+    browser.find_element(By.ID, "login-password").send_keys("wrong password")
+    browser.find_element(By.ID, "login-submit").click()
+    error = wait.until(EC.visibility_of_element_located((By.ID, "login-error")))
+    assert "email or password is wrong" in error.text
+
+
+def test_queue_logic_module(gateway, browser):
+    """The console's pure queue rules, run in the browser that uses them."""
+    browser.get(f"{gateway.url}/console/")
+    result = browser.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('/lib/session-logic.js').then((m) => done({
+          short: m.formatDuration(65000), long: m.formatDuration(3723000),
+          activeTab: ['active', 'on_hold', 'waiting', 'closed'].map((s) => m.inTab('active', s)),
+          allTab: ['connecting', 'closed_by_customer', 'closed', 'closed_by_customer_waiting'].map((s) => m.inTab('all', s)),
+          dropped: m.upsert([{id: '1', state: 'active', createdAt: 'a'}], {id: '1', state: 'closed', createdAt: 'a'}).length,
+          startOnHold: m.availableCommands({state: 'on_hold'}).start,
+        }));
+    """)
+    assert result == {"short": "1:05", "long": "1:02:03", "activeTab": [True, True, False, False],
+                      "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True}
