@@ -21,7 +21,13 @@ actor Bootstrap {
     var store: any Store { accounts.store }
 
     func run() async throws {
-        guard try await store.organisationCount() == 0 else { return }
+        guard try await store.organisationCount() == 0 else {
+            if configuration.demo {
+                logger.notice("The demo accounts already exist; their passwords were shown at the first start. Delete the data directory to start over.",
+                              metadata: ["console.url": "\(configuration.publicURL)/console/"])
+            }
+            return
+        }
         if configuration.demo {
             try await createDemo()
         } else if let email = configuration.initialAdminEmail, let password = configuration.initialAdminPassword {
