@@ -21,7 +21,7 @@ public struct Applet: Sendable {
     /// whether to let this technician connect (always yes in non-interactive mode).
     public func run(input: AsyncStream<String>, confirm: @Sendable (String, String) async -> Bool) async -> AppletOutcome {
         let client = GatewayClient(gateway: options.gateway)
-        let joined: GatewayClient.Joined
+        let joined: JoinedSession
         do {
             let invitation = try await client.invitation(for: options.credential)
             transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
@@ -43,7 +43,7 @@ public struct Applet: Sendable {
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
-    private func stayConnected(joined: GatewayClient.Joined, outgoing: OutgoingMessages) async -> AppletOutcome {
+    private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
         while true {
@@ -69,7 +69,7 @@ public struct Applet: Sendable {
         case dropped(wasWelcomed: Bool)
     }
 
-    private func connectOnce(joined: GatewayClient.Joined, outgoing: OutgoingMessages) async -> ConnectionResult {
+    private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
         let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,

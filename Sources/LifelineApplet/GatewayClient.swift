@@ -1,4 +1,5 @@
 import Foundation
+import LifelineProtocol
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -6,18 +7,6 @@ import FoundationNetworking
 /// The applet's HTTP calls: who is asking to connect, and joining the session.
 struct GatewayClient: Sendable {
     let gateway: URL
-
-    struct Invitation: Decodable, Sendable {
-        let technicianName: String
-        let organisation: String
-    }
-
-    struct Joined: Decodable, Sendable {
-        let sessionId: String
-        let appletToken: String
-        let technicianName: String
-        let organisation: String
-    }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -39,7 +28,7 @@ struct GatewayClient: Sendable {
         }
     }
 
-    func join(with credential: AppletOptions.Credential) async throws -> Joined {
+    func join(with credential: AppletOptions.Credential) async throws -> JoinedSession {
         switch credential {
         case .pin(let pin): return try await call("api/v1/customer/join", method: "POST", body: ["pin": pin])
         case .link(let link): return try await call("api/v1/customer/join", method: "POST", body: ["link": link])

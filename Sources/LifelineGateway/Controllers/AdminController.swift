@@ -79,6 +79,13 @@ struct AdminController {
         return actor
     }
 
+    /// A group of the actor's own organisation; any other is "not found".
+    private func requireGroup(_ id: String, of actor: Actor) async throws {
+        guard let group = try await accounts.store.group(id: id), group.organisationId == actor.technician.organisationId else {
+            throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
+        }
+    }
+
     @Sendable func permissions(request: Request, context: GatewayRequestContext) async throws -> Response {
         _ = try requireAdministrator(context)
         return try JSONResponse.make(PermissionsView(permissions: Permission.allCases.sorted().map(\.rawValue)))
@@ -119,11 +126,7 @@ struct AdminController {
         try Accounts.validatePassword(body.password)
         let role = body.role ?? .technician
         guard role != .masterAdministrator else { throw GatewayError.badRequest("There is only one master administrator.") }
-        if let groupId = body.groupId {
-            guard let group = try await accounts.store.group(id: groupId), group.organisationId == actor.technician.organisationId else {
-                throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
-            }
-        }
+        if let groupId = body.groupId { try await requireGroup(groupId, of: actor) }
         let technician = Technician(
             id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId, groupId: body.groupId,
             email: email, name: name, passwordHash: try await accounts.hashPassword(body.password), role: role,
@@ -151,9 +154,7 @@ struct AdminController {
             technician.disabled = disabled
         }
         if let groupId = body.groupId {
-            guard let group = try await accounts.store.group(id: groupId), group.organisationId == actor.technician.organisationId else {
-                throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
-            }
+            try await requireGroup(groupId, of: actor)
             technician.groupId = groupId
         }
         if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { technician.name = name }

@@ -5,19 +5,6 @@ import LifelineStore
 
 /// The customer's side: checking a PIN or link, joining, and the applet's socket.
 extension SessionHub {
-    struct Invitation: Sendable, Codable {
-        let technicianName: String
-        let organisation: String
-        let sessionName: String
-    }
-
-    struct Joined: Sendable, Codable {
-        let sessionId: String
-        let appletToken: String
-        let technicianName: String
-        let organisation: String
-    }
-
     enum Credential: Sendable {
         case pin(String)
         case link(String)
@@ -32,7 +19,7 @@ extension SessionHub {
     }
 
     /// Uses the PIN or link (single use) and gives the applet its own token for this session.
-    func join(with credential: Credential, from source: String) async throws -> Joined {
+    func join(with credential: Credential, from source: String) async throws -> JoinedSession {
         var record = try findWaitingForCustomer(credential, from: source)
         let appletToken = Secrets.token()
         record.pin = nil
@@ -41,7 +28,7 @@ extension SessionHub {
         try await store.updateSession(record)
         live[record.id] = record
         logger.info("Customer joined", metadata: ["session.id": "\(record.id)", "customer.address": "\(source)"])
-        return Joined(sessionId: record.id, appletToken: appletToken,
+        return JoinedSession(sessionId: record.id, appletToken: appletToken,
                       technicianName: await technicianName(record.technicianId),
                       organisation: await organisationName(record.organisationId))
     }

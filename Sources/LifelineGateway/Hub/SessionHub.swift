@@ -16,8 +16,8 @@ public actor SessionHub {
     var live: [String: SessionRecord] = [:]
     /// Link URLs of sessions waiting for their customer, kept only in memory (the store has hashes).
     var links: [String: String] = [:]
-    var technicianNames: [String: String] = [:]
-    var organisationNames: [String: String] = [:]
+    /// Technician and organisation names by "kind:id", read once from the store.
+    var names: [String: String] = [:]
     var consoles: [String: [UUID: Outlet]] = [:]
     var applets: [String: Outlet] = [:]
     var pinAttempts = AttemptLimiter(maximumFailures: 10, window: 300)
@@ -124,29 +124,26 @@ public actor SessionHub {
     }
 
     func technicianName(_ id: String) async -> String {
-        if let name = technicianNames[id] { return name }
-        do {
-            let name = try await store.technician(id: id)?.name ?? ""
-            technicianNames[id] = name
-            return name
-        } catch {
-            logger.error("Could not read a technician's name", metadata: ["technician.id": "\(id)", "error": "\(error)"])
-            return ""
-        }
+        await cachedName(id, kind: "technician") { try await $0.technician(id: id)?.name }
     }
 
     func organisationName(_ id: String) async -> String {
-        if let name = organisationNames[id] { return name }
+        await cachedName(id, kind: "organisation") { try await $0.organisation(id: id)?.name }
+    }
+
+    /// Names shown with every session change are read once and kept; a failed read shows "".
+    private func cachedName(_ id: String, kind: String, read: (any Store) async throws -> String?) async -> String {
+        if let name = names["\(kind):\(id)"] { return name }
         do {
-            let name = try await store.organisation(id: id)?.name ?? ""
-            organisationNames[id] = name
+            let name = try await read(store) ?? ""
+            names["\(kind):\(id)"] = name
             return name
         } catch {
-            logger.error("Could not read an organisation's name", metadata: ["organisation.id": "\(id)", "error": "\(error)"])
+            logger.error("Could not read a name", metadata: ["name.kind": "\(kind)", "name.id": "\(id)", "error": "\(error)"])
             return ""
         }
     }
 
     /// Forget a technician's cached name after an edit.
-    func technicianChanged(_ id: String) { technicianNames[id] = nil }
+    func technicianChanged(_ id: String) { names["technician:\(id)"] = nil }
 }

@@ -40,9 +40,9 @@ struct AppletSocket {
                         try await hub.appletConnected(token: token, customer: customer, outlet: outlet)
                         sessionId = await hub.sessionId(ofApplet: outlet.id)
                     case (nil, _):
+                        // Closing the outlet lets the writer send the error before the close frame.
                         outlet.send(Self.error(code: "hello_expected", message: "Send hello with the applet token first."))
                         outlet.close(reason: "no hello")
-                        return
                     case (.some, .hello):
                         outlet.send(Self.error(code: "already_connected", message: "This socket already said hello."))
                     case (.some(let id), .chat(let text)):
