@@ -90,11 +90,15 @@ struct TimerService: Service {
 
     func run() async throws {
         // Graceful shutdown cancels the sleep, so stopping never waits for the next tick.
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: .milliseconds(Int(interval * 1_000)))
-                await hub.runTimers()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(Int(interval * 1_000)))
+                    await hub.runTimers()
+                }
             }
+        } catch is CancellationError {
+            return
         }
     }
 }

@@ -5,6 +5,7 @@ import queue
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -32,23 +33,29 @@ def free_port():
 class Gateway:
     """One lifeline-server process on a loopback port with its own data directory."""
 
-    def __init__(self, data_dir, port):
+    def __init__(self, data_dir, port, tls=None):
         self.data_dir = data_dir
         self.port = port
-        self.url = f"http://127.0.0.1:{port}"
+        self.tls = tls  # (certificate path, key path) or None
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.process = None
         self.log = Path(data_dir) / "server.log"
+        self.ssl_context = None
+        if tls:
+            self.ssl_context = ssl.create_default_context(cafile=tls[0])
+            self.ssl_context.check_hostname = False
 
     def start(self):
         env = dict(os.environ, LIFELINE_ADMIN_EMAIL=ADMIN_EMAIL, LIFELINE_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        tls_flags = ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]] if self.tls else []
         self.process = subprocess.Popen(
             [str(BIN / "lifeline-server"), "--port", str(self.port), "--data-dir", self.data_dir,
-             "--web-root", str(ROOT / "Web"), "--applet-binary", str(BIN / "lifeline-applet")],
+             "--web-root", str(ROOT / "Web"), "--applet-binary", str(BIN / "lifeline-applet"), *tls_flags],
             env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1):
+                with urllib.request.urlopen(f"{self.url}/api/v1/health", timeout=1, context=self.ssl_context):
                     return self
             except (urllib.error.URLError, ConnectionError):
                 if self.process.poll() is not None:
@@ -74,10 +81,12 @@ class Gateway:
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10, context=self.ssl_context) as response:
                 status, raw = response.status, response.read()
+                self.last_headers = response.headers
         except urllib.error.HTTPError as error:
             status, raw = error.code, error.read()
+            self.last_headers = error.headers
         payload = json.loads(raw) if raw else None
         if expect is not None:
             assert status == expect, f"{method} {path}: {status} {payload}"

@@ -20,7 +20,7 @@ struct AppletSocket {
                 outlet.close(reason: "no hello")
             }
         }
-        await SocketPump.run(frames: frames, outbound: outbound, logger: logger) {
+        await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var sessionId: String?
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                 guard case .text(let text) = message else {

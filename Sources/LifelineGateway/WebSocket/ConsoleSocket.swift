@@ -13,7 +13,7 @@ struct ConsoleSocket {
         let logger = context.logger
         let (outlet, frames) = Outlet.make()
         await hub.consoleConnected(actor, outlet: outlet)
-        await SocketPump.run(frames: frames, outbound: outbound, logger: logger) {
+        await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                 await handle(message, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, outlet: outlet)
             }

@@ -1,10 +1,23 @@
 import HummingbirdWebSocket
 import Logging
+import ServiceLifecycle
 
 /// Runs one WebSocket: writes what the hub queues for it while `read` handles what arrives.
-/// Whichever side ends first ends the other.
+/// Whichever side ends first ends the other. On graceful shutdown the socket gets a proper close
+/// frame, so applets and consoles know to reconnect to the next gateway process.
 enum SocketPump {
     static func run(
+        outlet: Outlet, frames: AsyncStream<Outlet.Frame>, outbound: WebSocketOutboundWriter, logger: Logger,
+        read: @escaping @Sendable () async throws -> Void
+    ) async {
+        await withGracefulShutdownHandler {
+            await pump(frames: frames, outbound: outbound, logger: logger, read: read)
+        } onGracefulShutdown: {
+            outlet.close(reason: "gateway restarting")
+        }
+    }
+
+    private static func pump(
         frames: AsyncStream<Outlet.Frame>, outbound: WebSocketOutboundWriter, logger: Logger,
         read: @escaping @Sendable () async throws -> Void
     ) async {

@@ -1,0 +1,62 @@
+"""Running the gateway for real: TLS, the one-time setup URL, graceful shutdown."""
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, BIN, ROOT, Gateway, free_port
+
+
+def test_tls_serves_https_with_secure_cookies():
+    folder = Path(tempfile.mkdtemp(prefix="lifeline-tls-"))
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    gateway = Gateway(str(folder), free_port(), tls=(str(certificate), str(key))).start()
+    try:
+        status, body = gateway.api("POST", "auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+        assert status == 200 and body["token"]
+        cookie = gateway.last_headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    finally:
+        gateway.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_first_start_without_credentials_prints_a_one_time_setup_url():
+    folder = Path(tempfile.mkdtemp(prefix="lifeline-setup-"))
+    port = free_port()
+    log = folder / "server.log"
+    process = subprocess.Popen([str(BIN / "lifeline-server"), "--port", str(port), "--data-dir", str(folder),
+                                "--web-root", str(ROOT / "Web")], stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    gateway = Gateway(str(folder), port)
+    gateway.process = process
+    try:
+        deadline = time.time() + 30
+        match = None
+        while time.time() < deadline and not match:
+            match = re.search(r"setup\.url=(\S+)", log.read_text())
+            time.sleep(0.1)
+        assert match, log.read_text()
+        token = match.group(1).split("token=")[1]
+        assert len(token) >= 22, "at least 128 bits"
+        assert gateway.api("GET", "setup")[1] == {"needed": True}
+        form = {"token": token, "organisation": "Acme Help", "name": "Ada Admin", "email": "ada@acme.test",
+                "password": "a long password"}
+        assert gateway.api("POST", "setup", {**form, "token": "guess"})[0] == 403
+        assert gateway.api("POST", "setup", form)[0] == 204
+        assert gateway.api("POST", "setup", form)[0] == 403, "the setup link works once"
+        assert gateway.api("GET", "setup")[1] == {"needed": False}
+        token = gateway.login("ada@acme.test", "a long password")
+        assert gateway.api("GET", "me", token=token)[1]["organisation"] == "Acme Help"
+    finally:
+        gateway.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_sigterm_stops_the_gateway_cleanly(gateway):
+    gateway.stop()
+    assert gateway.process.returncode == 0, "graceful shutdown, not killed after the 10 s grace period"
