@@ -54,6 +54,8 @@ def test_first_session_pin_chat_and_history(gateway, browser, applets):
         "const row = document.querySelector('#session-list tbody tr'); return [row.dataset.sessionId, row.className];")
     assert row_status(browser, session_id) == "Connecting"
     assert "state-connecting" in row_class, "connecting sessions are grey"
+    select_row(browser, wait, session_id)
+    assert browser.find_element(By.ID, "chat-invite").text == f"PIN for the customer: {pin}", "the PIN stays at hand"
 
     applet = applets(gateway.url, "--pin", pin)
     assert applet.expect("INVITATION").startswith('INVITATION technician="Administrator" organisation="Lifeline"')

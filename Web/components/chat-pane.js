@@ -3,7 +3,7 @@ import { t } from '../lib/i18n.js';
 import { canChat } from '../lib/session-logic.js';
 
 export function mountChatPane(elements, { onSend }) {
-  const { none, title, log, form, input, closed } = elements;
+  const { none, title, invite, log, form, input, closed } = elements;
 
   function line(entry) {
     const item = document.createElement('li');
@@ -44,12 +44,16 @@ export function mountChatPane(elements, { onSend }) {
       title.hidden = !session;
       log.hidden = !session;
       if (!session) {
+        invite.hidden = true;
         form.hidden = true;
         closed.hidden = true;
         log.replaceChildren();
         return;
       }
       title.textContent = `${session.name} · ${session.id}`;
+      // While the customer has not joined, keep the PIN or link at hand to read out again.
+      invite.hidden = !(session.pin || session.link);
+      invite.textContent = session.pin ? t('chat.pin', { pin: session.pin }) : session.link ? t('chat.link', { link: session.link }) : '';
       const open = canChat(session);
       form.hidden = !open;
       closed.hidden = open;

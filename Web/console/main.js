@@ -32,7 +32,7 @@ function showError(error) {
 const list = mountSessionList($('session-list'), $('session-list-empty'), { onSelect: select });
 const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
 const chat = mountChatPane({
-  none: $('chat-none'), title: $('chat-title'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
+  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
 }, {
   async onSend(text) {
     try {
