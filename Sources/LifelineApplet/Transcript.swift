@@ -49,7 +49,8 @@ public struct Transcript: Sendable {
     }
 
     func ended(reason: String) {
-        write(machineReadable ? "ENDED \(Self.clean(reason))" : "The session has ended. \(Self.clean(reason))")
+        // The customer already saw why (the last status line); the reason is for scripts.
+        write(machineReadable ? "ENDED \(Self.clean(reason))" : "The session has ended.")
     }
 
     func error(code: String, message: String) {

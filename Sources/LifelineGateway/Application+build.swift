@@ -66,7 +66,7 @@ public func buildApplication(
 
     var server: HTTPServerBuilder = .http1WebSocketUpgrade(
         webSocketRouter: router,
-        configuration: .init(maxFrameSize: WireProtocol.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20))))
+        configuration: .init(ws: .init(maxFrameSize: WireProtocol.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))))
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },

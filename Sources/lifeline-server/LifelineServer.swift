@@ -20,19 +20,19 @@ struct LifelineServer: AsyncParsableCommand {
     var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
 
     @Option(name: .customLong("public-url"), help: "Address customers and technicians use (env LIFELINE_PUBLIC_URL).")
-    var publicURL: String? = ProcessInfo.processInfo.environment["LIFELINE_PUBLIC_URL"]
+    var publicURL: String?
 
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key, serves HTTPS (env LIFELINE_TLS_CERT).")
-    var tlsCertificate: String? = ProcessInfo.processInfo.environment["LIFELINE_TLS_CERT"]
+    var tlsCertificate: String?
 
     @Option(name: .customLong("tls-key"), help: "PEM private key (env LIFELINE_TLS_KEY).")
-    var tlsKey: String? = ProcessInfo.processInfo.environment["LIFELINE_TLS_KEY"]
+    var tlsKey: String?
 
     @Option(name: .customLong("web-root"), help: "Folder with the web pages (env LIFELINE_WEB_ROOT).")
     var webRoot: String = ProcessInfo.processInfo.environment["LIFELINE_WEB_ROOT"] ?? "./Web"
 
     @Option(name: .customLong("applet-binary"), help: "Applet binary offered to customers; defaults to lifeline-applet beside this program.")
-    var appletBinary: String? = ProcessInfo.processInfo.environment["LIFELINE_APPLET_BINARY"]
+    var appletBinary: String?
 
     @Flag(help: "On an empty database, create a demo organisation with an administrator and a technician and print their passwords.")
     var demo = false
@@ -40,8 +40,14 @@ struct LifelineServer: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LIFELINE_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["LIFELINE_LOG_LEVEL"] ?? "info"
 
+    /// Optional settings: the flag, else the environment variable.
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+    private var resolvedPublicURL: String? { publicURL ?? environment["LIFELINE_PUBLIC_URL"] }
+    private var resolvedCertificate: String? { tlsCertificate ?? environment["LIFELINE_TLS_CERT"] }
+    private var resolvedKey: String? { tlsKey ?? environment["LIFELINE_TLS_KEY"] }
+
     func validate() throws {
-        if (tlsCertificate == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
     }
 
@@ -53,13 +59,12 @@ struct LifelineServer: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "lifeline")
-        let environment = ProcessInfo.processInfo.environment
         let besideMe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("lifeline-applet").path
         let configuration = GatewayConfiguration(
-            host: host, port: port, dataDirectory: dataDirectory, publicURL: publicURL,
-            tlsCertificatePath: tlsCertificate, tlsKeyPath: tlsKey, webRoot: webRoot,
-            appletBinaryPath: appletBinary ?? besideMe,
+            host: host, port: port, dataDirectory: dataDirectory, publicURL: resolvedPublicURL,
+            tlsCertificatePath: resolvedCertificate, tlsKeyPath: resolvedKey, webRoot: webRoot,
+            appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
             demo: demo)
         let (app, _) = try await buildApplication(configuration: configuration, logger: logger)
