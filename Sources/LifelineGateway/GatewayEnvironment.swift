@@ -10,13 +10,17 @@ public struct GatewayEnvironment: Sendable {
     public var timers: SessionTimers
     /// How often timer events are checked, in seconds.
     public var timerInterval: Double
+    /// Auto-away delay and busy threshold; the Admin Center will set these.
+    public var presence: TechnicianPresence.Settings
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
-                timers: SessionTimers = .standard, timerInterval: Double = 1) {
+                timers: SessionTimers = .standard, timerInterval: Double = 1,
+                presence: TechnicianPresence.Settings = .standard) {
         self.now = now
         self.bcryptCost = bcryptCost
         self.timers = timers
         self.timerInterval = timerInterval
+        self.presence = presence
     }
 
     public static let production = GatewayEnvironment()

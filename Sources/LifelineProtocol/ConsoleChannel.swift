@@ -12,6 +12,9 @@ public enum SessionCommand: String, Codable, Sendable, CaseIterable {
 public enum ConsoleToGateway: ChannelMessage, Equatable {
     case chat(sessionId: String, text: String)
     case command(sessionId: String, command: SessionCommand)
+    /// The technician is at the console (keyboard or mouse), sent at most every 30 seconds: it
+    /// keeps them from turning Away automatically.
+    case activity
 
     private enum Keys: String, CodingKey { case sessionId, text, command }
 
@@ -19,6 +22,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         switch self {
         case .chat: "chat"
         case .command: "command"
+        case .activity: "activity"
         }
     }
 
@@ -31,6 +35,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .command(let id, let command):
             try c.encode(id, forKey: .sessionId)
             try c.encode(command, forKey: .command)
+        case .activity:
+            break
         }
     }
 
@@ -40,6 +46,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "chat": return .chat(sessionId: try c.decode(String.self, forKey: .sessionId), text: try c.decode(String.self, forKey: .text))
         case "command": return .command(sessionId: try c.decode(String.self, forKey: .sessionId),
                                         command: try c.decode(SessionCommand.self, forKey: .command))
+        case "activity": return .activity
         default: return nil
         }
     }
@@ -53,15 +60,18 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case session(SessionSummary)
     /// A new chat or status line in one session's log.
     case log(LogEntry)
+    /// A colleague's (or one's own) status changed (A6).
+    case technicianStatus(TechnicianStatusView)
     case error(code: String, message: String, sessionId: String?)
 
-    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId }
+    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician }
 
     public var type: String {
         switch self {
         case .snapshot: "snapshot"
         case .session: "session"
         case .log: "log"
+        case .technicianStatus: "technician_status"
         case .error: "error"
         }
     }
@@ -76,6 +86,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
             try c.encode(summary, forKey: .session)
         case .log(let entry):
             try c.encode(entry, forKey: .entry)
+        case .technicianStatus(let view):
+            try c.encode(view, forKey: .technician)
         case .error(let code, let message, let sessionId):
             try c.encode(code, forKey: .code)
             try c.encode(message, forKey: .message)
@@ -90,9 +102,23 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
                                           sessions: try c.decode([SessionSummary].self, forKey: .sessions))
         case "session": return .session(try c.decode(SessionSummary.self, forKey: .session))
         case "log": return .log(try c.decode(LogEntry.self, forKey: .entry))
+        case "technician_status": return .technicianStatus(try c.decode(TechnicianStatusView.self, forKey: .technician))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
                                     sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId))
         default: return nil
         }
+    }
+}
+
+/// A technician as colleagues see them: for transfer lists and status next to names.
+public struct TechnicianStatusView: Codable, Equatable, Sendable {
+    public let id: String
+    public let name: String
+    public let status: TechnicianStatus
+
+    public init(id: String, name: String, status: TechnicianStatus) {
+        self.id = id
+        self.name = name
+        self.status = status
     }
 }

@@ -46,7 +46,7 @@ struct AccountsAndPermissionsTests {
             let console = gw.console(token: token)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             #expect(try await gw.request(.post, "/api/v1/auth/logout", token: token).status == .noContent)
-            #expect(await console.next(within: 3) == nil, "the console socket is closed")
+            #expect(await console.closes(within: 3), "the console socket is closed")
             #expect(try await gw.request(.get, "/api/v1/me", token: token).status == .unauthorized)
         }
     }
@@ -62,7 +62,7 @@ struct AccountsAndPermissionsTests {
             let tomId = try #require(list.first { $0["name"] as? String == "Tom" }?["id"] as? String)
             let patched = try await gw.request(.patch, "/api/v1/admin/technicians/\(tomId)", token: admin, json: ["disabled": true])
             #expect(patched.status == .ok)
-            #expect(await console.next(within: 3) == nil)
+            #expect(await console.closes(within: 3))
             #expect(try await gw.request(.get, "/api/v1/sessions", token: tech).status == .unauthorized)
         }
     }
@@ -114,7 +114,7 @@ struct AccountsAndPermissionsTests {
             let console = gw.console(token: other)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             console.send(ConsoleToGateway.command(sessionId: id, command: .end))
-            let error = try await console.expect(GatewayToConsole.self)
+            let error = try await console.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
             #expect(error == .error(code: "session_not_found", message: GatewayError.sessionNotFound.message, sessionId: id))
             #expect(try await gw.state(of: id, token: admin) == "connecting", "nothing happened to it")
         }

@@ -70,7 +70,7 @@ struct CustomerAccessTests {
             probe.send(AppletToGateway.hello(token: "not-a-token", appletVersion: "test", customer: GatewayHarness.customer))
             let error = try await probe.expect(GatewayToApplet.self)
             #expect(error == .error(code: "unknown_applet_token", message: GatewayError.unknownAppletToken.message))
-            #expect(await probe.next(within: 2) == nil, "the gateway closes the socket")
+            #expect(await probe.closes(within: 2), "the gateway closes the socket")
         }
     }
 

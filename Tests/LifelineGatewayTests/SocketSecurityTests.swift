@@ -10,7 +10,7 @@ struct SocketSecurityTests {
     func unauthenticatedConsole() async throws {
         try await GatewayHarness.run { gw in
             let probe = SocketProbe(port: gw.port, path: "/ws/console")
-            #expect(await probe.next(within: 2) == nil)
+            #expect(await probe.closes(within: 2))
             guard case .failure = await probe.closed() else {
                 Issue.record("the upgrade should have been refused")
                 return
@@ -24,7 +24,7 @@ struct SocketSecurityTests {
             let token = try await gw.login()
             let probe = SocketProbe(port: gw.port, path: "/ws/console",
                                     headers: [.cookie: "lifeline_session=\(token)", .origin: "https://evil.example"])
-            #expect(await probe.next(within: 2) == nil)
+            #expect(await probe.closes(within: 2))
             guard case .failure = await probe.closed() else {
                 Issue.record("the upgrade should have been refused")
                 return
@@ -45,7 +45,7 @@ struct SocketSecurityTests {
             let error = try await probe.expect(GatewayToApplet.self)
             guard case .error(let code, _) = error else { Issue.record("expected an error, got \(error)"); return }
             #expect(code == "hello_expected")
-            #expect(await probe.next(within: 2) == nil)
+            #expect(await probe.closes(within: 2))
         }
     }
 
@@ -61,8 +61,8 @@ struct SocketSecurityTests {
             let console = gw.console(token: token)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             console.send(frame)
-            let error = try await console.expect(GatewayToConsole.self)
-            guard case .error(let received, _, _) = error else { Issue.record("expected an error, got \(error)"); return }
+            let error = try await console.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
+            guard case .error(let received, _, _) = error else { return }
             #expect(received == code)
             let (id, _) = try await gw.createSession(token: token)
             _ = try await console.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.id == id } else { false } }
@@ -76,7 +76,7 @@ struct SocketSecurityTests {
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
             applet.send(WireCodec.encode(AppletToGateway.chat(text: String(repeating: "x", count: 200_000))))
-            #expect(await applet.next(within: 3) == nil, "the gateway closes a socket that sends a too-large frame")
+            #expect(await applet.closes(within: 3), "the gateway closes a socket that sends a too-large frame")
             try await gw.waitForState("reconnecting", of: id, token: token)
         }
     }

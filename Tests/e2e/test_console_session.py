@@ -130,3 +130,15 @@ def test_queue_logic_module(gateway, browser):
     """)
     assert result == {"short": "1:05", "long": "1:02:03", "activeTab": [True, True, False, False],
                       "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True}
+
+
+def test_away_toggle_shows_the_status_and_tells_the_gateway(gateway, browser):
+    wait = sign_in(browser, gateway)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "my-status"), "Online"))
+    browser.find_element(By.ID, "toggle-away").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "my-status"), "Away"))
+    token = gateway.login()
+    colleagues = gateway.api("GET", "technicians", token=token, expect=200)[1]
+    assert [c["status"] for c in colleagues if c["name"] == "Administrator"] == ["away"]
+    browser.find_element(By.ID, "toggle-away").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "my-status"), "Online"))

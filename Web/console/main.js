@@ -17,7 +17,25 @@ const state = {
   selectedId: null,
   logs: new Map(), // session id → log entries, oldest first
   socket: null,
+  status: 'online',
 };
+
+/** Shows the technician's own status (A6) and what the toggle would change it to. */
+function renderStatus() {
+  const badge = $('my-status');
+  badge.dataset.status = state.status;
+  badge.textContent = t(`presence.${state.status}`);
+  $('toggle-away').textContent = t(state.status === 'away' ? 'presence.setOnline' : 'presence.setAway');
+}
+
+/** Tells the gateway the technician is at the console, at most every 30 s (keeps them from auto-Away). */
+let lastActivitySent = 0;
+function noteActivity() {
+  const now = Date.now();
+  if (now - lastActivitySent < 30000 || !state.socket) return;
+  lastActivitySent = now;
+  state.socket.send('activity', {});
+}
 
 function showError(error) {
   const banner = $('console-error');
@@ -107,6 +125,12 @@ function receive(message) {
       if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
       break;
     }
+    case 'technician_status':
+      if (message.technician.id === state.me?.id) {
+        state.status = message.technician.status;
+        renderStatus();
+      }
+      break;
     case 'error':
       showError(new ApiError(0, message.code, message.message));
       break;
@@ -177,6 +201,7 @@ async function enterConsole(me) {
     },
     onSignedOut: () => location.reload(),
   });
+  renderStatus();
   render();
 }
 
@@ -224,6 +249,16 @@ $('logout').addEventListener('click', async () => {
   }
 });
 $('new-session').addEventListener('click', () => newSession.open());
+$('toggle-away').addEventListener('click', async () => {
+  try {
+    const result = await api('me/status', { method: 'PUT', body: { away: state.status !== 'away' } });
+    state.status = result.status;
+    renderStatus();
+  } catch (error) {
+    showError(error);
+  }
+});
+for (const kind of ['keydown', 'pointerdown', 'pointermove']) document.addEventListener(kind, noteActivity, { passive: true });
 $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LifelineCore
+import LifelineProtocol
 import LifelineStore
 
 /// Login, logout and "who am I" (A1).
@@ -48,6 +49,28 @@ struct AuthController {
         group.post("auth/login", use: login)
         group.post("auth/logout", use: logout)
         group.get("me", use: me)
+        group.put("me/status", use: setStatus)
+        group.get("technicians", use: colleagues)
+    }
+
+    struct StatusRequest: Decodable {
+        let away: Bool
+    }
+
+    struct StatusResponse: Encodable {
+        let status: TechnicianStatus
+    }
+
+    /// Away by hand, or back Online (A6).
+    @Sendable func setStatus(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: StatusRequest.self, context: context)
+        return try JSONResponse.make(StatusResponse(status: await hub.setAway(body.away, for: actor)))
+    }
+
+    /// The organisation's technicians with their status: who is there, who may take a transfer.
+    @Sendable func colleagues(request: Request, context: GatewayRequestContext) async throws -> Response {
+        try JSONResponse.make(try await hub.colleagues(of: try context.requireActor()))
     }
 
     @Sendable func login(request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -6,18 +6,26 @@ import LifelineProtocol
 extension SessionHub {
     func consoleConnected(_ actor: Actor, outlet: Outlet) async {
         consoles[actor.id, default: [:]][outlet.id] = outlet
+        organisations[actor.id] = actor.technician.organisationId
         let sessions = await self.sessions(of: actor, tab: .all)
         outlet.send(WireCodec.encode(GatewayToConsole.snapshot(technicianId: actor.id, sessions: sessions)))
+        let now = environment.now()
+        await updatePresence(of: actor.id) {
+            $0.openConsoles += 1
+            $0.lastActivityAt = now
+        }
     }
 
-    func consoleDisconnected(technicianId: String, outletId: UUID) {
-        consoles[technicianId]?[outletId] = nil
+    func consoleDisconnected(technicianId: String, outletId: UUID) async {
+        guard consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return }
         if consoles[technicianId]?.isEmpty == true { consoles[technicianId] = nil }
+        await updatePresence(of: technicianId) { $0.openConsoles = max(0, $0.openConsoles - 1) }
     }
 
     /// Closes every console of a technician: on logout and when an administrator disables them.
-    func closeConsoles(of technicianId: String, reason: String) {
+    func closeConsoles(of technicianId: String, reason: String) async {
         consoles.removeValue(forKey: technicianId)?.values.forEach { $0.close(reason: reason) }
+        await updatePresence(of: technicianId) { $0.openConsoles = 0 }
     }
 
     func openConsoleCount(of technicianId: String) -> Int { consoles[technicianId]?.count ?? 0 }

@@ -51,6 +51,7 @@ extension SessionHub {
                                               author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)
         await publish(record)
         publish(entry, toTechnician: actor.id)
+        await recordTechnicianActivity(actor.id)
         logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
         return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
     }
@@ -89,6 +90,7 @@ extension SessionHub {
 
     func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
         let record = try await ownedSession(id, by: actor)
+        await recordTechnicianActivity(actor.id)
         guard live[id] != nil else { throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end)) }
         switch command {
         case .start:
@@ -109,6 +111,7 @@ extension SessionHub {
     func sendChat(_ text: String, to id: String, by actor: Actor) async throws -> LogEntry {
         try actor.require(.chat)
         let record = try await ownedSession(id, by: actor)
+        await recordTechnicianActivity(actor.id)
         guard live[id] != nil, record.machine.state == .active || record.machine.state == .collaboration else {
             throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only in an active session. Start the session first.")
         }

@@ -21,6 +21,11 @@ public actor SessionHub {
     var consoles: [String: [UUID: Outlet]] = [:]
     var applets: [String: Outlet] = [:]
     var pinAttempts = AttemptLimiter(maximumFailures: 10, window: 300)
+    var presences: [String: TechnicianPresence] = [:]
+    /// The last status told to consoles, so only changes are pushed.
+    var publishedStatuses: [String: TechnicianStatus] = [:]
+    /// Each signed-in technician's organisation: statuses go to colleagues only.
+    var organisations: [String: String] = [:]
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
         self.store = store
@@ -72,6 +77,9 @@ public actor SessionHub {
             "session.id": "\(id)", "session.from": "\(transition.from.rawValue)", "session.to": "\(state.rawValue)",
         ])
         await publish(record)
+        if transition.from.countsTowardActiveLimit != state.countsTowardActiveLimit {
+            await updatePresence(of: record.technicianId) { _ in }
+        }
         if transition.from != state {
             let entry = try await store.appendLog(sessionId: id, at: now, kind: .status, authorRole: .system,
                                                   author: "Lifeline", text: StatusText.entering(state), state: state)
@@ -84,6 +92,7 @@ public actor SessionHub {
 
     /// Moves every session whose timer ran out (connecting timeout, five minutes offline …).
     public func runTimers() async {
+        await refreshStatuses()
         let now = environment.now()
         for (id, record) in live {
             guard let event = record.machine.dueTimerEvent(at: now, timers: environment.timers) else { continue }

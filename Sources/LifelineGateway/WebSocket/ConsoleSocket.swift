@@ -47,7 +47,10 @@ struct ConsoleSocket {
             case .command(let id, let command):
                 sessionId = id
                 _ = try await hub.perform(command, on: id, by: actor)
+            case .activity:
+                break
             }
+            await hub.recordTechnicianActivity(actor.id)
         } catch let error as GatewayError {
             outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
         } catch {

@@ -61,6 +61,15 @@ final class SocketProbe: Sendable {
         await received.take(within: seconds)
     }
 
+    /// Whether the server closes the socket within `seconds`, whatever it sends before.
+    func closes(within seconds: Double = 3) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if await next(within: deadline.timeIntervalSinceNow) == nil { return await received.isFinished }
+        }
+        return false
+    }
+
     /// Reads frames until one decodes to a message matching `predicate`.
     func expect<M: ChannelMessage>(_ type: M.Type, within seconds: Double = 5, where predicate: (M) -> Bool = { _ in true }) async throws -> M {
         let deadline = Date().addingTimeInterval(seconds)
@@ -76,7 +85,8 @@ final class SocketProbe: Sendable {
 /// what cancelling an AsyncStream iteration would do.
 actor Mailbox {
     private var items: [String] = []
-    private var finished = false
+    private(set) var finished = false
+    var isFinished: Bool { finished && items.isEmpty }
     private var waiters: [UUID: CheckedContinuation<String?, Never>] = [:]
 
     func put(_ item: String) {

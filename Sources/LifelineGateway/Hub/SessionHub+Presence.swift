@@ -1,0 +1,65 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+/// Technician status (A6): Online while a console is open and in use, Away by hand or after the
+/// inactivity delay, Busy at the active-session threshold, Offline without a console.
+extension SessionHub {
+    func presence(of technicianId: String) -> TechnicianPresence {
+        presences[technicianId] ?? TechnicianPresence(lastActivityAt: environment.now())
+    }
+
+    func status(of technicianId: String) -> TechnicianStatus {
+        presence(of: technicianId).status(at: environment.now(), settings: environment.presence)
+    }
+
+    /// Changes one technician's presence and tells their organisation when the status changed.
+    func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
+        var presence = self.presence(of: technicianId)
+        change(&presence)
+        presence.activeSessions = live.values.filter {
+            $0.technicianId == technicianId && $0.machine.state.countsTowardActiveLimit
+        }.count
+        presences[technicianId] = presence
+        await publishStatusIfChanged(of: technicianId)
+    }
+
+    func recordTechnicianActivity(_ technicianId: String) async {
+        let now = environment.now()
+        await updatePresence(of: technicianId) { $0.lastActivityAt = now }
+    }
+
+    func setAway(_ away: Bool, for actor: Actor) async -> TechnicianStatus {
+        let now = environment.now()
+        await updatePresence(of: actor.id) {
+            $0.manuallyAway = away
+            $0.lastActivityAt = now
+        }
+        return status(of: actor.id)
+    }
+
+    /// Everyone of the actor's organisation who is not disabled, with their status.
+    func colleagues(of actor: Actor) async throws -> [TechnicianStatusView] {
+        try await store.technicians(organisationId: actor.technician.organisationId)
+            .filter { !$0.disabled }
+            .map { TechnicianStatusView(id: $0.id, name: $0.name, status: status(of: $0.id)) }
+    }
+
+    /// Re-derives every status (automatic Away needs the clock) and publishes the changes.
+    func refreshStatuses() async {
+        for technicianId in presences.keys { await publishStatusIfChanged(of: technicianId) }
+    }
+
+    private func publishStatusIfChanged(of technicianId: String) async {
+        let status = self.status(of: technicianId)
+        guard publishedStatuses[technicianId] != status else { return }
+        publishedStatuses[technicianId] = status
+        guard let organisationId = organisations[technicianId] else { return }
+        let message = WireCodec.encode(GatewayToConsole.technicianStatus(
+            TechnicianStatusView(id: technicianId, name: await technicianName(technicianId), status: status)))
+        for (colleague, outlets) in consoles where organisations[colleague] == organisationId {
+            outlets.values.forEach { $0.send(message) }
+        }
+        logger.info("Technician status changed", metadata: ["technician.id": "\(technicianId)", "technician.status": "\(status.rawValue)"])
+    }
+}
