@@ -43,6 +43,12 @@ public struct SessionMachine: Equatable, Sendable {
                        stateEnteredAt: now, heldSince: nil, lastActivityAt: now)
     }
 
+    /// The recipient's view of a session transferred to them, before they start it.
+    public static func incomingTransfer(at now: Date) -> SessionMachine {
+        SessionMachine(restoring: .incoming, role: .lead, resumeState: nil, createdAt: now,
+                       stateEnteredAt: now, heldSince: nil, lastActivityAt: now)
+    }
+
     /// Applies `event`. Throws when the manual has no such transition from the current state.
     @discardableResult
     public mutating func handle(

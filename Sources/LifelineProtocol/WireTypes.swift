@@ -54,10 +54,17 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let pin: String?
     public let link: String?
     public let customer: CustomerInfo?
+    /// A transfer waiting for its recipient (C6).
+    public let transfer: TransferSummary?
+    /// Who transferred this session to its owner (the "Transferred by" column).
+    public let transferredBy: String?
 
     public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
                 technicianId: String, technicianName: String, createdAt: Date, stateSince: Date,
-                heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?) {
+                heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?,
+                transfer: TransferSummary? = nil, transferredBy: String? = nil) {
+        self.transfer = transfer
+        self.transferredBy = transferredBy
         self.id = id
         self.name = name
         self.state = state
@@ -84,5 +91,24 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
+    }
+}
+
+/// A pending transfer as both technicians see it.
+public struct TransferSummary: Codable, Equatable, Sendable {
+    public let fromTechnicianId: String
+    public let fromName: String
+    public let toTechnicianId: String
+    public let toName: String
+    public let comment: String
+    public let at: Date
+
+    public init(fromTechnicianId: String, fromName: String, toTechnicianId: String, toName: String, comment: String, at: Date) {
+        self.fromTechnicianId = fromTechnicianId
+        self.fromName = fromName
+        self.toTechnicianId = toTechnicianId
+        self.toName = toName
+        self.comment = comment
+        self.at = at
     }
 }

@@ -68,5 +68,27 @@ enum Migrations {
             value TEXT NOT NULL
         );
         """,
+        // Other technicians' views of a session (a transfer's recipient; later collaborators),
+        // and the pending transfer itself.
+        """
+        CREATE TABLE session_views (
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            technician_id TEXT NOT NULL REFERENCES technicians(id),
+            state TEXT NOT NULL,
+            role TEXT NOT NULL,
+            resume_state TEXT,
+            created_at REAL NOT NULL,
+            state_entered_at REAL NOT NULL,
+            held_since REAL,
+            last_activity_at REAL NOT NULL,
+            PRIMARY KEY (session_id, technician_id)
+        );
+        CREATE INDEX session_views_technician ON session_views(technician_id);
+        ALTER TABLE sessions ADD COLUMN transfer_from TEXT;
+        ALTER TABLE sessions ADD COLUMN transfer_to TEXT;
+        ALTER TABLE sessions ADD COLUMN transfer_comment TEXT;
+        ALTER TABLE sessions ADD COLUMN transfer_at REAL;
+        ALTER TABLE sessions ADD COLUMN transferred_by TEXT;
+        """,
     ]
 }

@@ -80,10 +80,20 @@ public struct SessionRecord: Equatable, Sendable {
     public var customer: CustomerInfo?
     /// Set when the session left the queue: history from then on.
     public var closedAt: Date?
+    /// Other technicians' views of this session, by technician id (a transfer's recipient).
+    public var otherViews: [String: SessionMachine]
+    /// A transfer waiting for its recipient to start it.
+    public var transfer: PendingTransfer?
+    /// Who last transferred this session to its owner ("Transferred by" column).
+    public var transferredBy: String?
 
     public init(id: String, organisationId: String, technicianId: String, name: String, method: ConnectionMethod,
                 pin: String?, linkTokenHash: String?, appletTokenHash: String?, machine: SessionMachine,
-                customer: CustomerInfo?, closedAt: Date?) {
+                customer: CustomerInfo?, closedAt: Date?, otherViews: [String: SessionMachine] = [:],
+                transfer: PendingTransfer? = nil, transferredBy: String? = nil) {
+        self.otherViews = otherViews
+        self.transfer = transfer
+        self.transferredBy = transferredBy
         self.id = id
         self.organisationId = organisationId
         self.technicianId = technicianId
@@ -110,5 +120,20 @@ public struct AuthTokenRecord: Equatable, Sendable {
         self.technicianId = technicianId
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+    }
+}
+
+/// A session handed from one technician to another, not yet started by the recipient (C6).
+public struct PendingTransfer: Equatable, Sendable {
+    public let fromTechnicianId: String
+    public let toTechnicianId: String
+    public let comment: String
+    public let at: Date
+
+    public init(fromTechnicianId: String, toTechnicianId: String, comment: String, at: Date) {
+        self.fromTechnicianId = fromTechnicianId
+        self.toTechnicianId = toTechnicianId
+        self.comment = comment
+        self.at = at
     }
 }

@@ -115,31 +115,58 @@ public final class SQLiteStore: Store {
     private static let sessionColumns = [
         "id", "organisation_id", "technician_id", "name", "method", "pin", "link_token_hash", "applet_token_hash",
         "state", "role", "resume_state", "created_at", "state_entered_at", "held_since", "last_activity_at",
-        "customer", "closed_at",
+        "customer", "closed_at", "transfer_from", "transfer_to", "transfer_comment", "transfer_at", "transferred_by",
     ]
 
+    /// The columns a state machine is kept in, on `sessions` (the owner's view) and `session_views`.
+    private static func values(of m: SessionMachine) -> [SQLValue] {
+        [.text(m.state.rawValue), .text(m.role.rawValue), .optionalText(m.resumeState?.rawValue),
+         .date(m.createdAt), .date(m.stateEnteredAt), .optionalDate(m.heldSince), .date(m.lastActivityAt)]
+    }
+
+    private static func machine(from row: SQLRow) throws(StoreError) -> SessionMachine {
+        guard let state = SessionState(rawValue: try row.text("state")),
+              let role = SessionMachine.Role(rawValue: try row.text("role"))
+        else { throw StoreError("A session row holds an unknown state or role.") }
+        return SessionMachine(
+            restoring: state, role: role, resumeState: row["resume_state"]?.string.flatMap(SessionState.init(rawValue:)),
+            createdAt: try row.date("created_at"), stateEnteredAt: try row.date("state_entered_at"),
+            heldSince: row.optionalDate("held_since"), lastActivityAt: try row.date("last_activity_at"))
+    }
+
     private static func values(of s: SessionRecord) -> [SQLValue] {
-        let m = s.machine
         let customer = s.customer.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
         return [.text(s.id), .text(s.organisationId), .text(s.technicianId), .text(s.name), .text(s.method.rawValue),
-                .optionalText(s.pin), .optionalText(s.linkTokenHash), .optionalText(s.appletTokenHash),
-                .text(m.state.rawValue), .text(m.role.rawValue), .optionalText(m.resumeState?.rawValue),
-                .date(m.createdAt), .date(m.stateEnteredAt), .optionalDate(m.heldSince), .date(m.lastActivityAt),
-                .optionalText(customer), .optionalDate(s.closedAt)]
+                .optionalText(s.pin), .optionalText(s.linkTokenHash), .optionalText(s.appletTokenHash)]
+            + values(of: s.machine)
+            + [.optionalText(customer), .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
+               .optionalText(s.transfer?.toTechnicianId), .optionalText(s.transfer?.comment),
+               .optionalDate(s.transfer?.at), .optionalText(s.transferredBy)]
+    }
+
+    /// The statements that replace a session's other views with `session.otherViews`.
+    private static func viewStatements(of session: SessionRecord) -> [(String, [SQLValue])] {
+        [("DELETE FROM session_views WHERE session_id = ?", [.text(session.id)])]
+            + session.otherViews.sorted { $0.key < $1.key }.map { technicianId, machine in
+                ("""
+                INSERT INTO session_views (session_id, technician_id, state, role, resume_state, created_at,
+                    state_entered_at, held_since, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(session.id), .text(technicianId)] + values(of: machine))
+            }
     }
 
     public func insertSession(_ session: SessionRecord) async throws(StoreError) {
         let columns = Self.sessionColumns
-        _ = try await db.query(
+        try await db.transaction([(
             "INSERT INTO sessions (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-            Self.values(of: session))
+            Self.values(of: session))] + Self.viewStatements(of: session))
     }
 
     public func updateSession(_ session: SessionRecord) async throws(StoreError) {
         let columns = Self.sessionColumns.dropFirst()
-        _ = try await db.query(
+        try await db.transaction([(
             "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
-            Array(Self.values(of: session).dropFirst()) + [.text(session.id)])
+            Array(Self.values(of: session).dropFirst()) + [.text(session.id)])] + Self.viewStatements(of: session))
     }
 
     public func session(id: String) async throws(StoreError) -> SessionRecord? {
@@ -172,19 +199,24 @@ public final class SQLiteStore: Store {
     }
 
     private func sessions(where clause: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SessionRecord] {
-        try await db.query("SELECT * FROM sessions WHERE \(clause)", bindings).map(Self.session(from:))
+        var records = try await db.query("SELECT * FROM sessions WHERE \(clause)", bindings).map(Self.session(from:))
+        for index in records.indices {
+            for row in try await db.query("SELECT * FROM session_views WHERE session_id = ?", [.text(records[index].id)]) {
+                records[index].otherViews[try row.text("technician_id")] = try Self.machine(from: row)
+            }
+        }
+        return records
     }
 
     private static func session(from row: SQLRow) throws(StoreError) -> SessionRecord {
-        guard let method = ConnectionMethod(rawValue: try row.text("method")),
-              let state = SessionState(rawValue: try row.text("state")),
-              let role = SessionMachine.Role(rawValue: try row.text("role"))
-        else { throw StoreError("A session row holds an unknown method, state or role.") }
-        let resume = row["resume_state"]?.string.flatMap(SessionState.init(rawValue:))
-        let machine = SessionMachine(
-            restoring: state, role: role, resumeState: resume, createdAt: try row.date("created_at"),
-            stateEnteredAt: try row.date("state_entered_at"), heldSince: row.optionalDate("held_since"),
-            lastActivityAt: try row.date("last_activity_at"))
+        guard let method = ConnectionMethod(rawValue: try row.text("method")) else {
+            throw StoreError("A session row holds an unknown connection method.")
+        }
+        let machine = try machine(from: row)
+        var transfer: PendingTransfer?
+        if let from = row["transfer_from"]?.string, let to = row["transfer_to"]?.string, let at = row.optionalDate("transfer_at") {
+            transfer = PendingTransfer(fromTechnicianId: from, toTechnicianId: to, comment: row["transfer_comment"]?.string ?? "", at: at)
+        }
         var customer: CustomerInfo?
         if let json = row["customer"]?.string {
             do { customer = try JSONDecoder().decode(CustomerInfo.self, from: Data(json.utf8)) } catch {
@@ -196,7 +228,7 @@ public final class SQLiteStore: Store {
             technicianId: try row.text("technician_id"), name: try row.text("name"), method: method,
             pin: row["pin"]?.string, linkTokenHash: row["link_token_hash"]?.string,
             appletTokenHash: row["applet_token_hash"]?.string, machine: machine, customer: customer,
-            closedAt: row.optionalDate("closed_at"))
+            closedAt: row.optionalDate("closed_at"), transfer: transfer, transferredBy: row["transferred_by"]?.string)
     }
 
     // MARK: Session log

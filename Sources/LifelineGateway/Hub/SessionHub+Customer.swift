@@ -102,7 +102,7 @@ extension SessionHub {
         live[sessionId]?.machine.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: sessionId, at: now, kind: .chat, authorRole: .customer,
                                               author: author, text: clean, state: nil)
-        publish(entry, toTechnician: record.technicianId)
+        publish(entry, to: record)
         applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
     }
 

@@ -50,7 +50,7 @@ extension SessionHub {
         let entry = try await store.appendLog(sessionId: record.id, at: now, kind: .status, authorRole: .system,
                                               author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)
         await publish(record)
-        publish(entry, toTechnician: actor.id)
+        publish(entry, to: record)
         await recordTechnicianActivity(actor.id)
         logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
         return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
@@ -121,7 +121,7 @@ extension SessionHub {
         live[id]?.machine.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
                                               author: actor.technician.name, text: clean, state: nil)
-        publish(entry, toTechnician: record.technicianId)
+        publish(entry, to: record)
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
         return entry
     }

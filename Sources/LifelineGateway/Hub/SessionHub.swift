@@ -52,19 +52,59 @@ public actor SessionHub {
 
     // MARK: Applying events
 
-    /// Applies `event` to a live session: store first, then the log, then the sockets.
+    /// Applies `event` to a live session (the owner's view, and what it means for other views):
+    /// store first, then the log, then the sockets.
     @discardableResult
     func apply(_ event: SessionEvent, to id: String) async throws -> SessionRecord {
         guard var record = live[id] else { throw GatewayError.sessionNotFound }
         let now = environment.now()
-        let transition: Transition
+        let transition = try move(&record.machine, by: event, at: now)
+        var leaving: [String: SessionMachine] = [:]
+        for (technicianId, view) in record.otherViews {
+            guard let viewEvent = Self.viewEvent(for: event, in: view.state) else { continue }
+            var moved = view
+            do {
+                try moved.handle(viewEvent, at: now, timers: environment.timers)
+            } catch {
+                logger.error("A view could not follow its session", metadata: ["session.id": "\(id)", "error": "\(error)"])
+                continue
+            }
+            record.otherViews[technicianId] = moved
+            if moved.state.isRemovedFromQueue { leaving[technicianId] = moved }
+        }
+        if transition.to.isClosed { leaving.merge(record.otherViews) { first, _ in first } }
+        return try await commit(record, ownerTransition: transition, leavingViews: leaving)
+    }
+
+    /// The event another technician's view takes when the owner's view takes `event`.
+    static func viewEvent(for event: SessionEvent, in state: SessionState) -> SessionEvent? {
+        switch event {
+        case .connectionLost, .connectionRestored, .reconnectLimitPassed, .rebootStarted, .rebootFinished: event
+        case .customerClosed where state == .incoming: .droppedFromQueue
+        default: nil
+        }
+    }
+
+    func move(_ machine: inout SessionMachine, by event: SessionEvent, at now: Date) throws -> Transition {
         do {
-            transition = try record.machine.handle(event, at: now, timers: environment.timers)
+            return try machine.handle(event, at: now, timers: environment.timers)
         } catch {
             throw GatewayError.refused(error)
         }
-        let state = transition.to
-        if state == .closed || state.isClosed {
+    }
+
+    /// Stores a changed session and tells everyone concerned. `leavingViews` are other views that
+    /// left their technician's queue with this change; they are dropped from the record.
+    @discardableResult
+    func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
+                previousOwner: (id: String, machine: SessionMachine)? = nil) async throws -> SessionRecord {
+        var record = changed
+        let now = environment.now()
+        let id = record.id
+        let state = record.machine.state
+        for technicianId in leavingViews.keys { record.otherViews[technicianId] = nil }
+        if let transfer = record.transfer, record.otherViews[transfer.toTechnicianId] == nil { record.transfer = nil }
+        if state.isClosed {
             record.pin = nil
             record.linkTokenHash = nil
             record.appletTokenHash = nil
@@ -73,17 +113,23 @@ public actor SessionHub {
         try await store.updateSession(record)
         live[id] = state.isRemovedFromQueue ? nil : record
         if state != .connecting { links[id] = nil }
-        logger.info("Session state changed", metadata: [
-            "session.id": "\(id)", "session.from": "\(transition.from.rawValue)", "session.to": "\(state.rawValue)",
-        ])
-        await publish(record)
-        if transition.from.countsTowardActiveLimit != state.countsTowardActiveLimit {
-            await updatePresence(of: record.technicianId) { _ in }
+        if let transition {
+            logger.info("Session state changed", metadata: [
+                "session.id": "\(id)", "session.from": "\(transition.from.rawValue)", "session.to": "\(state.rawValue)",
+            ])
         }
-        if transition.from != state {
+        await publish(record)
+        for (technicianId, machine) in leavingViews {
+            await publish(record, as: machine, to: technicianId)
+        }
+        if let previousOwner { await publish(record, as: previousOwner.machine, to: previousOwner.id) }
+        for technicianId in Set(viewers(of: record) + leavingViews.keys + [previousOwner?.id].compactMap { $0 }) {
+            await updatePresence(of: technicianId) { _ in }
+        }
+        if let transition, transition.from != state {
             let entry = try await store.appendLog(sessionId: id, at: now, kind: .status, authorRole: .system,
                                                   author: "Lifeline", text: StatusText.entering(state), state: state)
-            publish(entry, toTechnician: record.technicianId)
+            publish(entry, to: record)
             applets[id]?.send(WireCodec.encode(GatewayToApplet.status(entry)))
             if state.isClosed { endApplet(of: id, reason: StatusText.entering(state)) }
         }
@@ -106,14 +152,25 @@ public actor SessionHub {
 
     // MARK: Telling consoles and applets
 
-    func publish(_ record: SessionRecord) async {
-        let message = WireCodec.encode(GatewayToConsole.session(await summary(of: record)))
-        consoles[record.technicianId]?.values.forEach { $0.send(message) }
+    /// The technicians who see this session in their queue: its owner and any other views.
+    func viewers(of record: SessionRecord) -> [String] {
+        [record.technicianId] + record.otherViews.keys.sorted()
     }
 
-    func publish(_ entry: LogEntry, toTechnician technicianId: String) {
-        let message = WireCodec.encode(GatewayToConsole.log(entry))
+    /// Sends each viewer the session as they see it.
+    func publish(_ record: SessionRecord) async {
+        await publish(record, as: record.machine, to: record.technicianId)
+        for (technicianId, view) in record.otherViews { await publish(record, as: view, to: technicianId) }
+    }
+
+    func publish(_ record: SessionRecord, as view: SessionMachine, to technicianId: String) async {
+        let message = WireCodec.encode(GatewayToConsole.session(await summary(of: record, view: view)))
         consoles[technicianId]?.values.forEach { $0.send(message) }
+    }
+
+    func publish(_ entry: LogEntry, to record: SessionRecord) {
+        let message = WireCodec.encode(GatewayToConsole.log(entry))
+        for technicianId in viewers(of: record) { consoles[technicianId]?.values.forEach { $0.send(message) } }
     }
 
     func endApplet(of sessionId: String, reason: String) {
@@ -122,14 +179,26 @@ public actor SessionHub {
         outlet.close(reason: "session ended")
     }
 
-    func summary(of record: SessionRecord) async -> SessionSummary {
-        let connecting = record.machine.state == .connecting
+    /// The session as one technician sees it: `view` is their state machine (the owner's by default).
+    func summary(of record: SessionRecord, view: SessionMachine? = nil) async -> SessionSummary {
+        let machine = view ?? record.machine
+        let connecting = machine.state == .connecting
+        var transfer: TransferSummary?
+        if let pending = record.transfer {
+            transfer = TransferSummary(
+                fromTechnicianId: pending.fromTechnicianId, fromName: await technicianName(pending.fromTechnicianId),
+                toTechnicianId: pending.toTechnicianId, toName: await technicianName(pending.toTechnicianId),
+                comment: pending.comment, at: pending.at)
+        }
+        var transferredBy: String?
+        if let id = record.transferredBy { transferredBy = await technicianName(id) }
         return SessionSummary(
-            id: record.id, name: record.name, state: record.machine.state, method: record.method, channel: "Private",
+            id: record.id, name: record.name, state: machine.state, method: record.method, channel: "Private",
             technicianId: record.technicianId, technicianName: await technicianName(record.technicianId),
-            createdAt: record.machine.createdAt, stateSince: record.machine.stateEnteredAt,
-            heldSince: record.machine.heldSince, pin: connecting ? record.pin : nil,
-            link: connecting ? links[record.id] : nil, customer: record.customer)
+            createdAt: record.machine.createdAt, stateSince: machine.stateEnteredAt,
+            heldSince: machine.heldSince, pin: connecting ? record.pin : nil,
+            link: connecting ? links[record.id] : nil, customer: record.customer,
+            transfer: transfer, transferredBy: transferredBy)
     }
 
     func technicianName(_ id: String) async -> String {
