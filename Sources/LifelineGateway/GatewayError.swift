@@ -44,6 +44,9 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     static let unknownLink = GatewayError(.notFound, "unknown_link", "This link is not valid or has already been used. Ask your technician for a new one.")
     static let unknownAppletToken = GatewayError(.unauthorized, "unknown_applet_token", "This applet is not part of a live session.")
 
+    static let transferPending = GatewayError(.conflict, "transfer_pending",
+                                              "This session is being transferred. Start it to take it back first.")
+
     static func forbidden(_ permission: Permission) -> GatewayError {
         GatewayError(.forbidden, "permission_denied", "Your technician group does not allow this (\(permission.rawValue)).")
     }

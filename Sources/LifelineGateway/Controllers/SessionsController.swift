@@ -26,6 +26,12 @@ struct SessionsController {
         let text: String
     }
 
+    struct TransferRequest: Decodable {
+        /// A technician id. Transfers to a group or channel queue come with channels.
+        let to: String
+        let comment: String?
+    }
+
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions", use: create)
         group.get("sessions", use: list)
@@ -35,6 +41,7 @@ struct SessionsController {
                 try await perform(command, request: request, context: context)
             }
         }
+        group.post("sessions/{id}/transfer", use: transfer)
         group.post("sessions/{id}/messages", use: message)
         group.get("sessions/{id}/log", use: log)
         group.get("history", use: history)
@@ -66,6 +73,12 @@ struct SessionsController {
     func perform(_ command: SessionCommand, request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         return try JSONResponse.make(try await hub.perform(command, on: try Self.id(context), by: actor))
+    }
+
+    @Sendable func transfer(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: TransferRequest.self, context: context)
+        return try JSONResponse.make(try await hub.transfer(try Self.id(context), to: body.to, comment: body.comment ?? "", by: actor))
     }
 
     @Sendable func message(request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -56,14 +56,29 @@ extension SessionHub {
         return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
     }
 
-    /// The technician's queue on one tab, oldest first.
+    /// The technician's queue on one tab, oldest first: their own sessions and the ones they have
+    /// another view of (a transfer waiting for them).
     func sessions(of actor: Actor, tab: QueueTab) async -> [SessionSummary] {
         var result: [SessionSummary] = []
-        for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt })
-        where record.technicianId == actor.id && tab.contains(record.machine.state) {
-            result.append(await summary(of: record))
+        for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt }) {
+            guard let view = view(of: record, for: actor.id), tab.contains(view.state) else { continue }
+            result.append(await summary(of: record, view: view))
         }
         return result
+    }
+
+    /// How `technicianId` sees the session, or nil when it is not in their queue.
+    func view(of record: SessionRecord, for technicianId: String) -> SessionMachine? {
+        record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
+    }
+
+    /// The states of the technician's other live sessions, for the ten-active limit.
+    func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
+        let states = live.values.filter { $0.id != id }.compactMap { view(of: $0, for: technicianId)?.state }
+        guard ActiveSessionLimit.allowsAnother(current: states) else {
+            throw GatewayError(.conflict, "too_many_active_sessions",
+                               "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
+        }
     }
 
     /// Sessions that left the queue: the technician's history, newest first.
@@ -75,44 +90,48 @@ extension SessionHub {
         return result
     }
 
-    /// A session the actor may see: their own, live or in history. Others' sessions are "not found".
-    func ownedSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
-        if let record = live[id], record.technicianId == actor.id { return record }
-        guard live[id] == nil, let record = try await store.session(id: id), record.technicianId == actor.id else {
+    /// A session the actor may see: in their queue, or their own in history. Any other session
+    /// is "not found", so its existence is not revealed.
+    func visibleSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
+        if let record = live[id] {
+            guard view(of: record, for: actor.id) != nil else { throw GatewayError.sessionNotFound }
+            return record
+        }
+        guard let record = try await store.session(id: id), record.technicianId == actor.id else {
             throw GatewayError.sessionNotFound
         }
         return record
     }
 
     func summary(of id: String, for actor: Actor) async throws -> SessionSummary {
-        await summary(of: try await ownedSession(id, by: actor))
+        let record = try await visibleSession(id, by: actor)
+        return await summary(of: record, view: view(of: record, for: actor.id))
     }
 
     func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
-        let record = try await ownedSession(id, by: actor)
+        let record = try await visibleSession(id, by: actor)
         await recordTechnicianActivity(actor.id)
         guard live[id] != nil else { throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end)) }
+        guard record.technicianId == actor.id else { return try await performAsRecipient(command, on: record, by: actor) }
         switch command {
         case .start:
-            let others = live.values.filter { $0.technicianId == actor.id && $0.id != id }.map(\.machine.state)
-            guard ActiveSessionLimit.allowsAnother(current: others) else {
-                throw GatewayError(.conflict, "too_many_active_sessions",
-                                   "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
-            }
+            try activeLimitAllows(actor.id, excluding: id)
+            if record.machine.state == .outgoing { return try await cancelTransfer(of: record, by: actor) }
             return await summary(of: try await apply(.start, to: id))
         case .hold:
             try actor.require(.holdSessions)
             return await summary(of: try await apply(.hold, to: id))
         case .end:
+            guard record.transfer == nil else { throw GatewayError.transferPending }
             return await summary(of: try await apply(.end, to: id))
         }
     }
 
     func sendChat(_ text: String, to id: String, by actor: Actor) async throws -> LogEntry {
         try actor.require(.chat)
-        let record = try await ownedSession(id, by: actor)
+        let record = try await visibleSession(id, by: actor)
         await recordTechnicianActivity(actor.id)
-        guard live[id] != nil, record.machine.state == .active || record.machine.state == .collaboration else {
+        guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .active || record.machine.state == .collaboration else {
             throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only in an active session. Start the session first.")
         }
         let clean: String
@@ -127,7 +146,7 @@ extension SessionHub {
     }
 
     func log(of id: String, for actor: Actor) async throws -> [LogEntry] {
-        _ = try await ownedSession(id, by: actor)
+        _ = try await visibleSession(id, by: actor)
         return try await store.log(sessionId: id)
     }
 
