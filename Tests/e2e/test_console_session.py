@@ -8,11 +8,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 
 
-def sign_in(browser, gateway, language="en"):
+def sign_in(browser, gateway, language="en", email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
     browser.get(f"{gateway.url}/console/")
     wait = WebDriverWait(browser, 10)
-    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
-    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
+    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
+    browser.find_element(By.ID, "login-password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, f"#login-language option[value={language}]").click()
     browser.find_element(By.ID, "login-submit").click()
     wait.until(EC.visibility_of_element_located((By.ID, "console-view")))

@@ -30,6 +30,15 @@ export function mountChatPane(elements, { onSend }) {
     return item;
   }
 
+  /** What the technician needs at hand: the PIN or link to read out, or the pending transfer. */
+  function inviteLine(session) {
+    if (session.pin) return t('chat.pin', { pin: session.pin });
+    if (session.link) return t('chat.link', { link: session.link });
+    if (session.transfer && session.state === 'incoming') return t('transfer.from', { name: session.transfer.fromName, comment: session.transfer.comment });
+    if (session.transfer && session.state === 'outgoing') return t('transfer.to', { name: session.transfer.toName, comment: session.transfer.comment });
+    return '';
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
@@ -52,8 +61,8 @@ export function mountChatPane(elements, { onSend }) {
       }
       title.textContent = `${session.name} · ${session.id}`;
       // While the customer has not joined, keep the PIN or link at hand to read out again.
-      invite.hidden = !(session.pin || session.link);
-      invite.textContent = session.pin ? t('chat.pin', { pin: session.pin }) : session.link ? t('chat.link', { link: session.link }) : '';
+      invite.textContent = inviteLine(session);
+      invite.hidden = !invite.textContent;
       const open = canChat(session);
       form.hidden = !open;
       closed.hidden = open;

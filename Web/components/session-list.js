@@ -1,7 +1,7 @@
 // The queue table (C3): Name, Session ID, Status, Time, Channel. Text only: nothing from the
 // network is ever parsed as HTML.
 import { t } from '../lib/i18n.js';
-import { formatDuration, rowClass } from '../lib/session-logic.js';
+import { formatDuration, rowClass, transferredBy } from '../lib/session-logic.js';
 
 export function mountSessionList(table, emptyNote, { onSelect }) {
   const body = table.querySelector('tbody');
@@ -25,6 +25,7 @@ export function mountSessionList(table, emptyNote, { onSelect }) {
           cell(t(`state.${session.state}`)),
           cell(formatDuration(now - Date.parse(session.stateSince))),
           cell(t('channel.private')),
+          cell(transferredBy(session)),
         );
         row.cells[2].className = 'status';
         row.cells[3].className = 'time';

@@ -7,6 +7,7 @@ import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
+import { mountTransferDialog } from '../components/transfer-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -68,6 +69,15 @@ const newSession = mountNewSessionDialog($('new-session-dialog'), {
   },
 });
 
+const transferDialog = mountTransferDialog($('transfer-dialog'), {
+  me: () => state.me,
+  onTransferred(session) {
+    state.sessions = upsert(state.sessions, session);
+    showError(null);
+    render();
+  },
+});
+
 function selected() {
   return state.sessions.find((s) => s.id === state.selectedId) ?? null;
 }
@@ -85,6 +95,7 @@ function render() {
   $('start-session').disabled = !commands.start;
   $('hold-session').disabled = !commands.hold;
   $('end-session').disabled = !commands.end;
+  $('transfer-session').disabled = !commands.transfer || !state.me?.permissions.includes('transfer_sessions');
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
 }
 
@@ -126,6 +137,7 @@ function receive(message) {
       break;
     }
     case 'technician_status':
+      transferDialog.statusChanged(message.technician);
       if (message.technician.id === state.me?.id) {
         state.status = message.technician.status;
         renderStatus();
@@ -263,6 +275,9 @@ $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));
 $('toggle-history').addEventListener('click', toggleHistory);
+$('transfer-session').addEventListener('click', () => {
+  if (state.selectedId) transferDialog.open(state.selectedId).catch(showError);
+});
 for (const button of document.querySelectorAll('.queue-tabs button')) {
   button.addEventListener('click', () => {
     state.tab = button.dataset.tab;

@@ -45,13 +45,19 @@ export function rowClass(session, now) {
 
 /** Which toolbar buttons make sense for the selected session (the gateway decides for real). */
 export function availableCommands(session) {
-  if (!session) return { start: false, hold: false, end: false };
+  if (!session) return { start: false, hold: false, end: false, transfer: false };
   const s = session.state;
   return {
     start: ['waiting', 'on_hold', 'incoming', 'outgoing'].includes(s),
     hold: s === 'active',
-    end: ['connecting', 'waiting', 'active', 'incoming', 'outgoing', 'reconnecting', 'offline', 'timed_out', 'closed_by_customer'].includes(s),
+    end: ['connecting', 'waiting', 'active', 'incoming', 'reconnecting', 'offline', 'timed_out', 'closed_by_customer'].includes(s),
+    transfer: ['waiting', 'active', 'on_hold'].includes(s),
   };
+}
+
+/** The "Transferred by" column: who handed it over, or who is handing it over now. */
+export function transferredBy(session) {
+  return session.transferredBy ?? (session.state === 'incoming' ? session.transfer?.fromName : '') ?? '';
 }
 
 /** Whether the chat input is open for this session. */

@@ -1,0 +1,47 @@
+"""Two technicians in two browsers: a transfer with a comment, taken over by the recipient."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import open_browser
+from test_console_session import row_status, select_row, sign_in
+
+PERMISSIONS = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions"]
+
+
+def test_transfer_with_comment_then_take_over(gateway, browser, applets):
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Level 2", "permissions": PERMISSIONS}, token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "bea@e2e.test", "name": "Bea", "password": "bea password 1",
+                                                "groupId": group["id"]}, token=admin, expect=201)
+    session = gateway.api("POST", "sessions", {"name": "Carl", "method": "pin"}, token=admin, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=admin, expect=200)
+
+    bea_browser = open_browser()
+    try:
+        bea_wait = sign_in(bea_browser, gateway, email="bea@e2e.test", password="bea password 1")
+        wait = sign_in(browser, gateway)
+        select_row(browser, wait, session["id"])
+        wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
+        option = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#transfer-list input[type=radio]:not([disabled])")))
+        assert "Bea" in browser.find_element(By.ID, "transfer-list").text
+        option.click()
+        browser.find_element(By.ID, "transfer-comment").send_keys("Printer driver; Carl is patient")
+        browser.find_element(By.ID, "transfer-submit").click()
+        wait.until(lambda b: row_status(b, session["id"]) == "Outgoing")
+        applet.expect("STATUS", "outgoing")
+
+        bea_wait.until(lambda b: row_status(b, session["id"]) == "Incoming")
+        select_row(bea_browser, bea_wait, session["id"])
+        bea_wait.until(EC.text_to_be_present_in_element((By.ID, "chat-invite"), "Transferred by Administrator: Printer driver; Carl is patient"))
+        bea_wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
+        bea_wait.until(lambda b: row_status(b, session["id"]) == "Active")
+        wait.until(lambda b: row_status(b, session["id"]) is None)
+        row_text = bea_browser.execute_script(
+            "return document.querySelector(`#session-list tr[data-session-id='${arguments[0]}']`).textContent;", session["id"])
+        assert "Administrator" in row_text, "the Transferred by column names the sender"
+        applet.expect("STATUS", "active")
+    finally:
+        bea_browser.quit()
