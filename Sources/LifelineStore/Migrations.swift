@@ -90,5 +90,9 @@ enum Migrations {
         ALTER TABLE sessions ADD COLUMN transfer_at REAL;
         ALTER TABLE sessions ADD COLUMN transferred_by TEXT;
         """,
+        // Console options (JSON), per technician.
+        """
+        ALTER TABLE technicians ADD COLUMN options TEXT;
+        """,
     ]
 }

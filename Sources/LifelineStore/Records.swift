@@ -48,9 +48,12 @@ public struct Technician: Equatable, Sendable {
     public var disabled: Bool
     public var language: String
     public let createdAt: Date
+    public var options: ConsoleOptions
 
     public init(id: String, organisationId: String, groupId: String?, email: String, name: String,
-                passwordHash: String, role: AccountRole, disabled: Bool, language: String, createdAt: Date) {
+                passwordHash: String, role: AccountRole, disabled: Bool, language: String, createdAt: Date,
+                options: ConsoleOptions = .standard) {
+        self.options = options
         self.id = id
         self.organisationId = organisationId
         self.groupId = groupId

@@ -71,21 +71,23 @@ public final class SQLiteStore: Store {
     public func insertTechnician(_ t: Technician) async throws(StoreError) {
         _ = try await db.query(
             """
-            INSERT INTO technicians (id, organisation_id, group_id, email, name, password_hash, role, disabled, language, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO technicians (id, organisation_id, group_id, email, name, password_hash, role, disabled, language, created_at, options)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(t.id), .text(t.organisationId), .optionalText(t.groupId), .text(t.email), .text(t.name),
-             .text(t.passwordHash), .text(t.role.rawValue), .bool(t.disabled), .text(t.language), .date(t.createdAt)])
+             .text(t.passwordHash), .text(t.role.rawValue), .bool(t.disabled), .text(t.language), .date(t.createdAt),
+             .json(t.options)])
     }
 
     public func updateTechnician(_ t: Technician) async throws(StoreError) {
         _ = try await db.query(
             """
-            UPDATE technicians SET group_id = ?, email = ?, name = ?, password_hash = ?, role = ?, disabled = ?, language = ?
+            UPDATE technicians SET group_id = ?, email = ?, name = ?, password_hash = ?, role = ?, disabled = ?, language = ?,
+                options = ?
             WHERE id = ?
             """,
             [.optionalText(t.groupId), .text(t.email), .text(t.name), .text(t.passwordHash), .text(t.role.rawValue),
-             .bool(t.disabled), .text(t.language), .text(t.id)])
+             .bool(t.disabled), .text(t.language), .json(t.options), .text(t.id)])
     }
 
     public func technician(id: String) async throws(StoreError) -> Technician? {
@@ -107,7 +109,7 @@ public final class SQLiteStore: Store {
             id: try row.text("id"), organisationId: try row.text("organisation_id"), groupId: row["group_id"]?.string,
             email: try row.text("email"), name: try row.text("name"), passwordHash: try row.text("password_hash"),
             role: role, disabled: row["disabled"]?.int == 1, language: try row.text("language"),
-            createdAt: try row.date("created_at"))
+            createdAt: try row.date("created_at"), options: try row.json("options") ?? .standard)
     }
 
     // MARK: Sessions
@@ -135,11 +137,10 @@ public final class SQLiteStore: Store {
     }
 
     private static func values(of s: SessionRecord) -> [SQLValue] {
-        let customer = s.customer.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
         return [.text(s.id), .text(s.organisationId), .text(s.technicianId), .text(s.name), .text(s.method.rawValue),
                 .optionalText(s.pin), .optionalText(s.linkTokenHash), .optionalText(s.appletTokenHash)]
             + values(of: s.machine)
-            + [.optionalText(customer), .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
+            + [s.customer.map(SQLValue.json) ?? .null, .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
                .optionalText(s.transfer?.toTechnicianId), .optionalText(s.transfer?.comment),
                .optionalDate(s.transfer?.at), .optionalText(s.transferredBy)]
     }
@@ -217,12 +218,7 @@ public final class SQLiteStore: Store {
         if let from = row["transfer_from"]?.string, let to = row["transfer_to"]?.string, let at = row.optionalDate("transfer_at") {
             transfer = PendingTransfer(fromTechnicianId: from, toTechnicianId: to, comment: row["transfer_comment"]?.string ?? "", at: at)
         }
-        var customer: CustomerInfo?
-        if let json = row["customer"]?.string {
-            do { customer = try JSONDecoder().decode(CustomerInfo.self, from: Data(json.utf8)) } catch {
-                throw StoreError("A session row holds unreadable customer information.")
-            }
-        }
+        let customer: CustomerInfo? = try row.json("customer")
         return SessionRecord(
             id: try row.text("id"), organisationId: try row.text("organisation_id"),
             technicianId: try row.text("technician_id"), name: try row.text("name"), method: method,
@@ -298,6 +294,11 @@ extension SQLValue {
     static func optionalDate(_ date: Date?) -> SQLValue { date.map(SQLValue.date) ?? .null }
     static func optionalText(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
     static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }
+    /// Small structured values (customer information, console options) are kept as JSON text.
+    static func json(_ value: some Encodable) -> SQLValue {
+        // Encoding our own plain value types cannot fail.
+        .text(String(decoding: try! JSONEncoder().encode(value), as: UTF8.self))
+    }
 }
 
 extension Dictionary where Key == String, Value == SQLValue {
@@ -309,6 +310,13 @@ extension Dictionary where Key == String, Value == SQLValue {
     func date(_ column: String) throws(StoreError) -> Date {
         guard let value = self[column]?.double else { throw StoreError("Column \(column) is missing or not a time.") }
         return Date(timeIntervalSince1970: value)
+    }
+
+    func json<T: Decodable>(_ column: String) throws(StoreError) -> T? {
+        guard let text = self[column]?.string else { return nil }
+        do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+            throw StoreError("Column \(column) holds unreadable JSON.")
+        }
     }
 
     func optionalDate(_ column: String) -> Date? {

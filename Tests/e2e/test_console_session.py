@@ -142,3 +142,32 @@ def test_away_toggle_shows_the_status_and_tells_the_gateway(gateway, browser):
     assert [c["status"] for c in colleagues if c["name"] == "Administrator"] == ["away"]
     browser.find_element(By.ID, "toggle-away").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "my-status"), "Online"))
+
+
+def test_options_are_saved_and_auto_start_starts_the_next_session(gateway, browser, applets):
+    wait = sign_in(browser, gateway)
+    browser.find_element(By.ID, "open-options").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "options-auto-start")))
+    browser.find_element(By.CSS_SELECTOR, "#options-auto-start option[value=on]").click()
+    browser.find_element(By.ID, "options-confirm-end").click()
+    browser.find_element(By.ID, "options-save").click()
+    wait.until(EC.invisibility_of_element_located((By.ID, "options-dialog")))
+    token = gateway.login()
+    assert gateway.api("GET", "me/options", token=token)[1]["options"] == {
+        "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True}
+
+    session = gateway.api("POST", "sessions", {"name": "Dora", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME", "state=active")
+    wait.until(lambda b: row_status(b, session["id"]) == "Active")
+    select_row(browser, wait, session["id"])
+    browser.find_element(By.ID, "end-session").click()
+    # No confirmation is asked once it is switched off: the session simply ends.
+    wait.until(lambda b: row_status(b, session["id"]) is None)
+    applet.expect("ENDED")
+
+    browser.find_element(By.ID, "logout").click()
+    alert = WebDriverWait(browser, 5).until(EC.alert_is_present())
+    assert alert.text == "Sign out of the console?"
+    alert.dismiss()
+    assert browser.find_element(By.ID, "console-view").is_displayed(), "dismissing keeps the technician signed in"

@@ -8,6 +8,7 @@ import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
+import { mountOptionsDialog } from '../components/options-dialog.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,6 +20,7 @@ const state = {
   logs: new Map(), // session id → log entries, oldest first
   socket: null,
   status: 'online',
+  options: { confirmEnd: true, confirmLogout: true },
 };
 
 /** Shows the technician's own status (A6) and what the toggle would change it to. */
@@ -75,6 +77,12 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
     state.sessions = upsert(state.sessions, session);
     showError(null);
     render();
+  },
+});
+
+const optionsDialog = mountOptionsDialog($('options-dialog'), {
+  onSaved(options) {
+    state.options = options;
   },
 });
 
@@ -155,7 +163,7 @@ function receive(message) {
 async function command(name) {
   const session = selected();
   if (!session) return;
-  if (name === 'end' && !window.confirm(t('confirm.end', { name: session.name }))) return;
+  if (name === 'end' && state.options.confirmEnd && !window.confirm(t('confirm.end', { name: session.name }))) return;
   try {
     const updated = await api(`sessions/${session.id}/${name}`, { method: 'POST' });
     state.sessions = upsert(state.sessions, updated);
@@ -215,6 +223,7 @@ async function enterConsole(me) {
   });
   renderStatus();
   render();
+  api('me/options').then((result) => { state.options = result.options; }).catch(showError);
 }
 
 async function showLogin() {
@@ -253,6 +262,7 @@ $('login-form').addEventListener('submit', async (event) => {
 });
 
 $('logout').addEventListener('click', async () => {
+  if (state.options.confirmLogout && !window.confirm(t('confirm.logout'))) return;
   state.socket?.stop();
   try {
     await api('auth/logout', { method: 'POST' });
@@ -261,6 +271,11 @@ $('logout').addEventListener('click', async () => {
   }
 });
 $('new-session').addEventListener('click', () => newSession.open());
+$('open-options').addEventListener('click', () => optionsDialog.open().catch(showError));
+// Closing the tab with sessions in the queue asks first, when the technician wants that (B3).
+window.addEventListener('beforeunload', (event) => {
+  if (state.me && state.options.confirmLogout && state.sessions.length > 0) event.preventDefault();
+});
 $('toggle-away').addEventListener('click', async () => {
   try {
     const result = await api('me/status', { method: 'PUT', body: { away: state.status !== 'away' } });

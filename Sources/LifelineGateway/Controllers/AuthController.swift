@@ -50,6 +50,8 @@ struct AuthController {
         group.post("auth/logout", use: logout)
         group.get("me", use: me)
         group.put("me/status", use: setStatus)
+        group.get("me/options", use: options)
+        group.put("me/options", use: setOptions)
         group.get("technicians", use: colleagues)
     }
 
@@ -59,6 +61,26 @@ struct AuthController {
 
     struct StatusResponse: Encodable {
         let status: TechnicianStatus
+    }
+
+    struct OptionsResponse: Encodable {
+        let options: ConsoleOptions
+        /// What "auto-start" is when the technician leaves it to the organisation.
+        let autoStartDefault: Bool
+    }
+
+    @Sendable func options(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(OptionsResponse(options: actor.technician.options,
+                                                     autoStartDefault: try await hub.autoStartDefault()))
+    }
+
+    /// Saves the console options (B3, B4) on the gateway, so they follow the technician.
+    @Sendable func setOptions(request: Request, context: GatewayRequestContext) async throws -> Response {
+        var technician = try context.requireActor().technician
+        technician.options = try await request.decodeJSON(as: ConsoleOptions.self, context: context)
+        try await accounts.store.updateTechnician(technician)
+        return try JSONResponse.make(OptionsResponse(options: technician.options, autoStartDefault: try await hub.autoStartDefault()))
     }
 
     /// Away by hand, or back Online (A6).

@@ -72,7 +72,9 @@ extension SessionHub {
             live[record.id] = record
         }
         switch record.machine.state {
-        case .connecting: record = try await apply(.appletConnected, to: record.id)
+        case .connecting:
+            record = try await apply(.appletConnected, to: record.id)
+            record = try await autoStartIfWanted(record)
         case .reconnecting, .offline: record = try await apply(.connectionRestored, to: record.id)
         case .rebooting: record = try await apply(.rebootFinished, to: record.id)
         default: await publish(record)
@@ -110,7 +112,7 @@ extension SessionHub {
     func appletQuit(sessionId: String, outletId: UUID) async throws {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
         // Nobody had engaged with the customer yet: the manual's "closed by customer while waiting".
-        let stillWaiting = record.machine.state == .waiting
+        let stillWaiting = record.machine.state == .waiting || awaitingTechnician.contains(sessionId)
         try await apply(.customerClosed(stillWaitingForTechnician: stillWaiting), to: sessionId)
     }
 
@@ -130,5 +132,36 @@ extension SessionHub {
 extension SessionHub {
     func sessionId(ofApplet outletId: UUID) -> String? {
         applets.first { $0.value.id == outletId }?.key
+    }
+}
+
+extension SessionHub {
+    static let autoStartDefaultKey = "auto_start_default"
+
+    /// The organisation's default for auto-start; the Admin Center sets it.
+    func autoStartDefault() async throws -> Bool {
+        try await store.setting(Self.autoStartDefaultKey) == "true"
+    }
+
+    /// Auto-start of incoming private sessions (B4): Waiting → Active without Start, when the
+    /// technician (or their organisation's default) wants it and they have a free active slot.
+    func autoStartIfWanted(_ record: SessionRecord) async throws -> SessionRecord {
+        guard record.machine.state == .waiting, let owner = try await store.technician(id: record.technicianId) else { return record }
+        let wanted: Bool
+        if let choice = owner.options.autoStartIncoming { wanted = choice } else { wanted = try await autoStartDefault() }
+        guard wanted else { return record }
+        do {
+            try activeLimitAllows(owner.id, excluding: record.id)
+        } catch {
+            return record
+        }
+        let started = try await apply(.start, to: record.id)
+        awaitingTechnician.insert(record.id)
+        return started
+    }
+
+    /// The technician acted on the session: the customer is no longer waiting for them.
+    func technicianEngaged(_ sessionId: String) {
+        awaitingTechnician.remove(sessionId)
     }
 }

@@ -111,6 +111,7 @@ extension SessionHub {
     func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
         let record = try await visibleSession(id, by: actor)
         await recordTechnicianActivity(actor.id)
+        technicianEngaged(id)
         guard live[id] != nil else { throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end)) }
         guard record.technicianId == actor.id else { return try await performAsRecipient(command, on: record, by: actor) }
         switch command {
@@ -131,6 +132,7 @@ extension SessionHub {
         try actor.require(.chat)
         let record = try await visibleSession(id, by: actor)
         await recordTechnicianActivity(actor.id)
+        technicianEngaged(id)
         guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .active || record.machine.state == .collaboration else {
             throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only in an active session. Start the session first.")
         }

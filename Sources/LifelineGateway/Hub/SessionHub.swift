@@ -26,6 +26,9 @@ public actor SessionHub {
     var publishedStatuses: [String: TechnicianStatus] = [:]
     /// Each signed-in technician's organisation: statuses go to colleagues only.
     var organisations: [String: String] = [:]
+    /// Sessions started automatically (B4) that no technician has acted on yet: a customer who
+    /// leaves now left "while waiting".
+    var awaitingTechnician: Set<String> = []
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
         self.store = store
@@ -109,7 +112,10 @@ public actor SessionHub {
             record.linkTokenHash = nil
             record.appletTokenHash = nil
         }
-        if state.isRemovedFromQueue { record.closedAt = now }
+        if state.isRemovedFromQueue {
+            record.closedAt = now
+            awaitingTechnician.remove(id)
+        }
         try await store.updateSession(record)
         live[id] = state.isRemovedFromQueue ? nil : record
         if state != .connecting { links[id] = nil }
