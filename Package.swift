@@ -73,7 +73,8 @@ let package = Package(
                 "LifelineGateway", "LifelineApplet",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
-            ]
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

@@ -141,6 +141,46 @@ struct TransferTests {
         }
     }
 
+    @Test("the recipient transfers it back: the sender sees Incoming, the recipient Outgoing; the sender's Start takes it back")
+    func transferBack() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await TransferScene.make(gw)
+            _ = try await scene.transfer()
+            let adminConsole = gw.console(token: scene.admin)
+            _ = try await adminConsole.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            let adminId = try #require(try await gw.request(.get, "/api/v1/me", token: scene.admin).json()["id"] as? String)
+            let back = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/transfer", token: scene.bea,
+                                            json: ["to": adminId, "comment": "Not mine, sorry"])
+            #expect(try back.json()["state"] as? String == "outgoing")
+            #expect(try await gw.state(of: scene.sessionId, token: scene.admin) == "incoming")
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/start", token: scene.admin).status == .ok)
+            #expect(try await gw.state(of: scene.sessionId, token: scene.admin) == "active")
+            #expect(try await scene.queue(scene.bea).isEmpty)
+            await scene.applet.close()
+        }
+    }
+
+    @Test("the recipient passes it on to a third technician: the first sender is out of it")
+    func passOn() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await TransferScene.make(gw)
+            let cleo = try await gw.technician(named: "Cleo", permissions: transferPermissions, adminToken: scene.admin)
+            let cleoId = try #require(try await gw.request(.get, "/api/v1/me", token: cleo).json()["id"] as? String)
+            let cleoConsole = gw.console(token: cleo)
+            _ = try await cleoConsole.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            _ = try await scene.transfer()
+            let onward = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/transfer", token: scene.bea,
+                                              json: ["to": cleoId, "comment": "Cleo knows printers"])
+            #expect(try onward.json()["state"] as? String == "outgoing")
+            #expect(try await scene.queue(scene.admin).isEmpty, "the first sender is out of it")
+            #expect(try await gw.state(of: scene.sessionId, token: cleo) == "incoming")
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/start", token: cleo).status == .ok)
+            #expect(try await scene.queue(scene.bea).isEmpty)
+            await scene.applet.close()
+            await cleoConsole.close()
+        }
+    }
+
     @Test("a pending transfer survives a gateway restart")
     func survivesRestart() async throws {
         let dataDirectory = GatewayHarness.newDataDirectory()

@@ -12,8 +12,12 @@ extension SessionHub {
     func transfer(_ id: String, to targetId: String, comment rawComment: String, by actor: Actor) async throws -> SessionSummary {
         try actor.require(.transferSessions)
         var record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
-        guard record.transfer == nil else { throw GatewayError.transferPending }
+        guard live[id] != nil else { throw GatewayError.sessionNotFound }
+        // The recipient of a pending transfer may pass it on, or back to the sender.
+        let passingOn = record.technicianId != actor.id
+        guard passingOn ? record.transfer?.toTechnicianId == actor.id : record.transfer == nil else {
+            throw GatewayError.transferPending
+        }
         guard targetId != actor.id else { throw GatewayError.badRequest("You cannot transfer a session to yourself.") }
         guard let target = try await store.technician(id: targetId), target.organisationId == actor.technician.organisationId,
               !target.disabled
@@ -28,10 +32,31 @@ extension SessionHub {
             throw GatewayError.badRequest("The comment is longer than \(Self.maximumCommentLength) characters.")
         }
         let now = environment.now()
-        let transition = try move(&record.machine, by: .transferOut, at: now)
-        record.otherViews[targetId] = .incomingTransfer(at: now)
+        var previousOwner: (id: String, machine: SessionMachine)?
+        let transition: Transition
+        if passingOn, var mine = record.otherViews[actor.id] {
+            transition = try move(&mine, by: .transferOut, at: now)
+            var sender = record.machine
+            let senderId = record.technicianId
+            record.otherViews[actor.id] = nil
+            if senderId == targetId {
+                // Back to the sender: their Outgoing view becomes Incoming.
+                _ = try move(&sender, by: .transferIn, at: now)
+                record.otherViews[targetId] = sender
+            } else {
+                // Passed on: the first sender is out of it.
+                _ = try move(&sender, by: .transferTakenOver, at: now)
+                previousOwner = (senderId, sender)
+                record.otherViews[targetId] = .incomingTransfer(at: now)
+            }
+            record.technicianId = actor.id
+            record.machine = mine
+        } else {
+            transition = try move(&record.machine, by: .transferOut, at: now)
+            record.otherViews[targetId] = .incomingTransfer(at: now)
+        }
         record.transfer = PendingTransfer(fromTechnicianId: actor.id, toTechnicianId: targetId, comment: comment, at: now)
-        record = try await commit(record, ownerTransition: transition)
+        record = try await commit(record, ownerTransition: transition, previousOwner: previousOwner)
         let note = comment.isEmpty ? "" : ": \(comment)"
         try await logTransfer("\(actor.technician.name) transferred the session to \(target.name)\(note)", in: record)
         return await summary(of: record)

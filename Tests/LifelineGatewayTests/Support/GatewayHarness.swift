@@ -32,7 +32,7 @@ struct GatewayHarness: Sendable {
     /// Starts a gateway, runs `body`, stops it. Pass the same data directory twice to restart.
     static func run(
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
-        presence: TechnicianPresence.Settings = .standard,
+        presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "lifeline-test")
@@ -41,7 +41,7 @@ struct GatewayHarness: Sendable {
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
             webRoot: FileManager.default.currentDirectoryPath + "/Web",
             initialAdminEmail: adminEmail, initialAdminPassword: adminPassword)
-        let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timerInterval: 3_600, presence: presence)
+        let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             try await body(GatewayHarness(client: client, parts: parts, clock: clock, dataDirectory: dataDirectory))
