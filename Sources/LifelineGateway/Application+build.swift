@@ -38,6 +38,10 @@ public func buildApplication(
     AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, environment: environment,
                    limiter: SharedAttemptLimiter(maximumFailures: 10, window: 300)).addRoutes(to: api)
     SessionsController(hub: hub).addRoutes(to: api)
+    InvitationsController(
+        hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
+        from: configuration.smtp?.from
+    ).addRoutes(to: api)
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
     customer.addRoutes(to: api)
     AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)

@@ -20,11 +20,14 @@ public struct GatewayConfiguration: Sendable {
     public var initialAdminPassword: String?
     /// Creates a demo organisation, master administrator and technician on an empty store.
     public var demo: Bool
+    /// The mail server for email invitations; nil: the technician's own mail client only.
+    public var smtp: SMTPConfiguration?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
                 publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
                 webRoot: String = "./Web", appletBinaryPath: String? = nil, initialAdminEmail: String? = nil,
-                initialAdminPassword: String? = nil, demo: Bool = false) {
+                initialAdminPassword: String? = nil, demo: Bool = false, smtp: SMTPConfiguration? = nil) {
+        self.smtp = smtp
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

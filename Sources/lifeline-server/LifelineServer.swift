@@ -46,6 +46,20 @@ struct LifelineServer: AsyncParsableCommand {
     private var resolvedCertificate: String? { tlsCertificate ?? environment["LIFELINE_TLS_CERT"] }
     private var resolvedKey: String? { tlsKey ?? environment["LIFELINE_TLS_KEY"] }
 
+    /// Email invitations go through this mail server when LIFELINE_SMTP_HOST is set.
+    private func smtpConfiguration() throws -> SMTPConfiguration? {
+        guard let host = environment["LIFELINE_SMTP_HOST"] else { return nil }
+        let securityName = environment["LIFELINE_SMTP_SECURITY"] ?? "starttls"
+        guard let security = SMTPConfiguration.Security(rawValue: securityName) else {
+            throw ValidationError("LIFELINE_SMTP_SECURITY must be none, starttls or tls.")
+        }
+        let defaultPort = security == .tls ? 465 : security == .startTLS ? 587 : 25
+        return SMTPConfiguration(
+            host: host, port: Int(environment["LIFELINE_SMTP_PORT"] ?? "") ?? defaultPort, security: security,
+            username: environment["LIFELINE_SMTP_USERNAME"], password: environment["LIFELINE_SMTP_PASSWORD"],
+            from: environment["LIFELINE_SMTP_FROM"] ?? "lifeline@\(host)", caFile: environment["LIFELINE_SMTP_CA_FILE"])
+    }
+
     func validate() throws {
         if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
@@ -66,7 +80,7 @@ struct LifelineServer: AsyncParsableCommand {
             tlsCertificatePath: resolvedCertificate, tlsKeyPath: resolvedKey, webRoot: webRoot,
             appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
-            demo: demo)
+            demo: demo, smtp: try smtpConfiguration())
         let (app, _) = try await buildApplication(configuration: configuration, logger: logger)
         logger.notice("Lifeline is starting", metadata: ["console.url": "\(configuration.publicURL)/console/",
                                                          "customer.url": "\(configuration.publicURL)/"])

@@ -72,6 +72,7 @@ struct AccountsAndPermissionsTests {
         ("any session without start_private_sessions", ["connect_by_pin", "connect_by_link"], "pin", "create"),
         ("hold without hold_sessions", ["start_private_sessions", "connect_by_pin", "chat"], "pin", "hold"),
         ("chat without chat", ["start_private_sessions", "connect_by_pin", "hold_sessions"], "pin", "chat"),
+        ("email invitation without connect_by_email", ["start_private_sessions", "connect_by_link"], "link", "email"),
     ])
     func permissionRefusals(label: String, permissions: [String], method: String, action: String) async throws {
         try await GatewayHarness.run { gw in
@@ -81,6 +82,15 @@ struct AccountsAndPermissionsTests {
                 let reply = try await gw.request(.post, "/api/v1/sessions", token: tech, json: ["method": method])
                 #expect(reply.status == .forbidden, "\(label)")
                 #expect(reply.errorCode == "permission_denied")
+                return
+            }
+            if action == "email" {
+                let (id, _) = try await gw.createSession(token: tech, method: "link")
+                for (method, path) in [(HTTPRequest.Method.post, "email"), (.get, "email-draft")] {
+                    let reply = try await gw.request(method, "/api/v1/sessions/\(id)/invitations/\(path)", token: tech,
+                                                     json: method == .post ? ["to": "a@b.test"] : nil)
+                    #expect(reply.status == .forbidden, "\(label)")
+                }
                 return
             }
             let (id, pin) = try await gw.createSession(token: tech)

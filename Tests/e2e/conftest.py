@@ -33,10 +33,11 @@ def free_port():
 class Gateway:
     """One lifeline-server process on a loopback port with its own data directory."""
 
-    def __init__(self, data_dir, port, tls=None):
+    def __init__(self, data_dir, port, tls=None, env=None):
         self.data_dir = data_dir
         self.port = port
         self.tls = tls  # (certificate path, key path) or None
+        self.extra_env = env or {}
         self.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         self.process = None
         self.log = Path(data_dir) / "server.log"
@@ -46,7 +47,7 @@ class Gateway:
             self.ssl_context.check_hostname = False
 
     def start(self):
-        env = dict(os.environ, LIFELINE_ADMIN_EMAIL=ADMIN_EMAIL, LIFELINE_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        env = dict(os.environ, LIFELINE_ADMIN_EMAIL=ADMIN_EMAIL, LIFELINE_ADMIN_PASSWORD=ADMIN_PASSWORD, **self.extra_env)
         tls_flags = ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]] if self.tls else []
         self.process = subprocess.Popen(
             [str(BIN / "lifeline-server"), "--port", str(self.port), "--data-dir", self.data_dir,

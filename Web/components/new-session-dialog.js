@@ -2,10 +2,39 @@
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
-export function mountNewSessionDialog(dialog, { onCreated }) {
+export function mountNewSessionDialog(dialog, { onCreated, canEmail }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const form = $('new-session-form');
   const result = $('new-session-result');
+  let createdId = null;
+
+  /** Email invitation (F1): sent by the gateway, or prepared for the technician's own mail client. */
+  async function offerEmail(id) {
+    const emailForm = $('new-session-email');
+    emailForm.hidden = !canEmail();
+    $('new-session-email-status').hidden = true;
+    if (emailForm.hidden) return;
+    try {
+      const draft = await api(`sessions/${id}/invitations/email-draft`);
+      $('new-session-mailto').href = draft.mailto;
+    } catch {
+      $('new-session-mailto').hidden = true;
+    }
+  }
+
+  $('new-session-email').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const status = $('new-session-email-status');
+    try {
+      const sent = await api(`sessions/${createdId}/invitations/email`, { method: 'POST', body: { to: $('new-session-email-to').value } });
+      status.textContent = t('email.sent', { to: sent.to });
+      status.className = '';
+    } catch (error) {
+      status.textContent = error.message;
+      status.className = 'error';
+    }
+    status.hidden = false;
+  });
 
   function reset() {
     form.hidden = false;
@@ -42,11 +71,14 @@ export function mountNewSessionDialog(dialog, { onCreated }) {
       $('new-session-link').hidden = isPin;
       $('new-session-copy').hidden = isPin;
       $('new-session-copy').textContent = t('new.copy');
+      createdId = created.id;
+      $('new-session-email').hidden = true;
       if (isPin) {
         $('new-session-pin').textContent = created.pin;
         $('new-session-pin-site').textContent = t('new.pinSite', { url: `${location.origin}/` });
       } else {
         $('new-session-link').value = created.link;
+        offerEmail(created.id);
       }
       onCreated(created.session);
     } catch (error) {

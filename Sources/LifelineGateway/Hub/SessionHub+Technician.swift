@@ -152,6 +152,26 @@ extension SessionHub {
         return try await store.log(sessionId: id)
     }
 
+    /// The link of the actor's own session that still waits for its customer, to send it on.
+    func pendingLink(of id: String, by actor: Actor) async throws -> (SessionRecord, String) {
+        let record = try await visibleSession(id, by: actor)
+        guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .connecting else {
+            throw GatewayError(.conflict, "invitation_unavailable", "Only a session still waiting for its customer can be sent.")
+        }
+        guard let link = links[id] else {
+            throw GatewayError(.conflict, "invitation_unavailable",
+                               "This session has no link to send (PIN sessions, or a link created before the gateway restarted). Create a link session.")
+        }
+        return (record, link)
+    }
+
+    /// Notes in the session's log that an invitation went out.
+    func logInvitation(_ text: String, in record: SessionRecord) async throws {
+        let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status,
+                                              authorRole: .system, author: "Lifeline", text: text, state: nil)
+        publish(entry, to: record)
+    }
+
     static func describe(_ problem: ChatText.Problem) -> String {
         switch problem {
         case .empty: "The message is empty."

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import LifelineStore
+
+/// Sending a session's link to the customer (F1): by the gateway's mail server, or as a draft for
+/// the technician's own mail client.
+struct InvitationsController {
+    let hub: SessionHub
+    let mailer: (any Mailer)?
+    let from: String?
+
+    struct EmailRequest: Decodable {
+        let to: String
+    }
+
+    struct EmailSent: Encodable {
+        let sent: Bool
+        let to: String
+    }
+
+    struct EmailDraft: Encodable {
+        let subject: String
+        let body: String
+        let mailto: String
+    }
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.post("sessions/{id}/invitations/email", use: sendEmail)
+        group.get("sessions/{id}/invitations/email-draft", use: draft)
+    }
+
+    private func invitation(_ context: GatewayRequestContext) async throws -> (Actor, InvitationText, SessionRecord) {
+        let actor = try context.requireActor()
+        try actor.require(.connectByEmail)
+        let (record, link) = try await hub.pendingLink(of: try SessionsController.id(context), by: actor)
+        let text = InvitationText.make(customerName: record.name, technicianName: actor.technician.name,
+                                       organisation: actor.organisationName, link: link)
+        return (actor, text, record)
+    }
+
+    @Sendable func sendEmail(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: EmailRequest.self, context: context)
+        guard let to = EmailAddress.validated(body.to) else { throw GatewayError.badRequest("\"\(body.to)\" is not an email address.") }
+        let (actor, text, session) = try await invitation(context)
+        guard let mailer, let from else {
+            throw GatewayError(.conflict, "email_not_configured",
+                               "This gateway has no mail server. Use your own mail client, or ask the administrator to set LIFELINE_SMTP_HOST.")
+        }
+        do {
+            try await mailer.send(MailMessage(from: from, to: to, subject: text.subject, body: text.body))
+        } catch {
+            context.logger.error("Email invitation failed", metadata: ["error": "\(error)"])
+            throw GatewayError(.badGateway, "email_failed", "The mail server did not accept the invitation: \(error)")
+        }
+        try await hub.logInvitation("\(actor.technician.name) sent the invitation by email to \(to).", in: session)
+        return try JSONResponse.make(EmailSent(sent: true, to: to), status: .accepted)
+    }
+
+    @Sendable func draft(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let (_, text, _) = try await invitation(context)
+        let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))
+        let subject = text.subject.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let body = text.body.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        return try JSONResponse.make(EmailDraft(subject: text.subject, body: text.body, mailto: "mailto:?subject=\(subject)&body=\(body)"))
+    }
+}

@@ -1,0 +1,136 @@
+"""Email invitations through a real SMTP server on loopback (aiosmtpd), plain and with STARTTLS."""
+import email
+import shutil
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.parse
+from email import policy
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from conftest import Gateway, free_port
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every delivered message."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 Message accepted"
+
+    def wait(self, count=1, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline and len(self.messages) < count:
+            time.sleep(0.05)
+        assert len(self.messages) >= count, "no message arrived"
+        return self.messages[-1]
+
+
+def start_gateway(smtp_port, extra=None):
+    folder = tempfile.mkdtemp(prefix="lifeline-mail-")
+    env = {"LIFELINE_SMTP_HOST": "localhost", "LIFELINE_SMTP_PORT": str(smtp_port), "LIFELINE_SMTP_SECURITY": "none",
+           "LIFELINE_SMTP_FROM": "help@acme.test", **(extra or {})}
+    return Gateway(folder, free_port(), env=env).start(), folder
+
+
+def test_email_invitation_is_delivered_and_its_link_works(applets):
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    gateway, folder = start_gateway(smtp.port)
+    try:
+        token = gateway.login()
+        session = gateway.api("POST", "sessions", {"name": "Ann", "method": "link"}, token=token, expect=201)[1]
+        status, body = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "ann@customer.test"}, token=token)
+        assert status == 202 and body == {"sent": True, "to": "ann@customer.test"}
+        recipients, message = inbox.wait()
+        assert recipients == ["ann@customer.test"]
+        assert message["From"] == "help@acme.test"
+        assert message["Subject"] == "Lifeline: your remote support session with Administrator"
+        text = message.get_content()
+        assert text.startswith("Hello Ann,")
+        assert session["link"] in text
+
+        applet = applets(gateway.url, "--link", session["link"])
+        applet.expect("WELCOME", "state=waiting")
+        log = gateway.api("GET", f"sessions/{session['id']}/log", token=token, expect=200)[1]
+        assert any(entry["text"] == "Administrator sent the invitation by email to ann@customer.test." for entry in log)
+
+        bad = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "ann@customer.test\r\nBcc: x@y.z"}, token=token)
+        assert bad[0] == 400
+        pin_session = gateway.api("POST", "sessions", {"method": "pin"}, token=token, expect=201)[1]
+        refused = gateway.api("POST", f"sessions/{pin_session['id']}/invitations/email", {"to": "a@b.test"}, token=token)
+        assert refused[0] == 409 and refused[1]["error"]["code"] == "invitation_unavailable"
+    finally:
+        gateway.stop()
+        smtp.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_email_over_starttls_with_the_servers_certificate():
+    folder = Path(tempfile.mkdtemp(prefix="lifeline-mailtls-"))
+    certificate, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True)
+    smtp.start()
+    gateway, data = start_gateway(smtp.port, {"LIFELINE_SMTP_SECURITY": "starttls", "LIFELINE_SMTP_CA_FILE": str(certificate)})
+    try:
+        token = gateway.login()
+        session = gateway.api("POST", "sessions", {"name": "Bo", "method": "link"}, token=token, expect=201)[1]
+        status, _ = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "bo@customer.test"}, token=token)
+        assert status == 202
+        assert session["link"] in inbox.wait()[1].get_content()
+    finally:
+        gateway.stop()
+        smtp.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_own_mail_client_draft_and_no_mail_server(gateway):
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Cy", "method": "link"}, token=token, expect=201)[1]
+    draft = gateway.api("GET", f"sessions/{session['id']}/invitations/email-draft", token=token, expect=200)[1]
+    assert session["link"] in draft["body"]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(draft["mailto"]).query)
+    assert query["subject"] == [draft["subject"]] and query["body"] == [draft["body"]], "the mail client gets the same text"
+    status, body = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "cy@customer.test"}, token=token)
+    assert status == 409 and body["error"]["code"] == "email_not_configured"
+
+
+def test_console_sends_the_link_by_email(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from test_console_session import sign_in
+
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    gateway, folder = start_gateway(smtp.port)
+    try:
+        wait = sign_in(browser, gateway)
+        browser.find_element(By.ID, "new-session").click()
+        browser.find_element(By.ID, "new-session-name").send_keys("Dee")
+        browser.find_element(By.CSS_SELECTOR, "input[name=method][value=link]").click()
+        browser.find_element(By.ID, "new-session-create").click()
+        link = wait.until(EC.visibility_of_element_located((By.ID, "new-session-link"))).get_attribute("value")
+        wait.until(EC.visibility_of_element_located((By.ID, "new-session-email-to"))).send_keys("dee@customer.test")
+        wait.until(lambda b: b.find_element(By.ID, "new-session-mailto").get_attribute("href").startswith("mailto:"))
+        browser.find_element(By.ID, "new-session-email-send").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "new-session-email-status"), "Invitation sent to dee@customer.test."))
+        assert link in inbox.wait()[1].get_content()
+    finally:
+        gateway.stop()
+        smtp.stop()
+        shutil.rmtree(folder, ignore_errors=True)
