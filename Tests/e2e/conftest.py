@@ -24,6 +24,15 @@ ADMIN_EMAIL = "admin@e2e.test"
 ADMIN_PASSWORD = "e2e admin password"
 
 
+def self_signed_certificate(folder, common_name, subject_alt_name):
+    """A throw-away certificate and key in `folder`, made with openssl; returns their paths."""
+    certificate, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={common_name}",
+                    "-addext", f"subjectAltName={subject_alt_name}", "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    return certificate, key
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,17 +1,16 @@
 """Email invitations through a real SMTP server on loopback (aiosmtpd), plain and with STARTTLS."""
+import contextlib
 import email
 import shutil
 import ssl
-import subprocess
 import tempfile
 import time
 import urllib.parse
 from email import policy
-from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from conftest import Gateway, free_port
+from conftest import Gateway, free_port, self_signed_certificate
 
 
 class Inbox:
@@ -32,19 +31,28 @@ class Inbox:
         return self.messages[-1]
 
 
-def start_gateway(smtp_port, extra=None):
+@contextlib.contextmanager
+def mail_setup(tls_context=None, extra=None):
+    """A real SMTP server (aiosmtpd) on loopback and a gateway that sends through it."""
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=tls_context,
+                      require_starttls=tls_context is not None)
+    smtp.start()
     folder = tempfile.mkdtemp(prefix="lifeline-mail-")
-    env = {"LIFELINE_SMTP_HOST": "localhost", "LIFELINE_SMTP_PORT": str(smtp_port), "LIFELINE_SMTP_SECURITY": "none",
+    env = {"LIFELINE_SMTP_HOST": "localhost", "LIFELINE_SMTP_PORT": str(smtp.port), "LIFELINE_SMTP_SECURITY": "none",
            "LIFELINE_SMTP_FROM": "help@acme.test", **(extra or {})}
-    return Gateway(folder, free_port(), env=env).start(), folder
+    gateway = Gateway(folder, free_port(), env=env)
+    try:
+        gateway.start()
+        yield gateway, inbox
+    finally:
+        gateway.stop()
+        smtp.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_email_invitation_is_delivered_and_its_link_works(applets):
-    inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    gateway, folder = start_gateway(smtp.port)
-    try:
+    with mail_setup() as (gateway, inbox):
         token = gateway.login()
         session = gateway.api("POST", "sessions", {"name": "Ann", "method": "link"}, token=token, expect=201)[1]
         status, body = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "ann@customer.test"}, token=token)
@@ -67,35 +75,22 @@ def test_email_invitation_is_delivered_and_its_link_works(applets):
         pin_session = gateway.api("POST", "sessions", {"method": "pin"}, token=token, expect=201)[1]
         refused = gateway.api("POST", f"sessions/{pin_session['id']}/invitations/email", {"to": "a@b.test"}, token=token)
         assert refused[0] == 409 and refused[1]["error"]["code"] == "invitation_unavailable"
-    finally:
-        gateway.stop()
-        smtp.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_email_over_starttls_with_the_servers_certificate():
-    folder = Path(tempfile.mkdtemp(prefix="lifeline-mailtls-"))
-    certificate, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(certificate)],
-                   check=True, capture_output=True)
+    folder = tempfile.mkdtemp(prefix="lifeline-mailtls-")
+    certificate, key = self_signed_certificate(folder, "localhost", "DNS:localhost")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(certificate, key)
-    inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True)
-    smtp.start()
-    gateway, data = start_gateway(smtp.port, {"LIFELINE_SMTP_SECURITY": "starttls", "LIFELINE_SMTP_CA_FILE": str(certificate)})
     try:
-        token = gateway.login()
-        session = gateway.api("POST", "sessions", {"name": "Bo", "method": "link"}, token=token, expect=201)[1]
-        status, _ = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "bo@customer.test"}, token=token)
-        assert status == 202
-        assert session["link"] in inbox.wait()[1].get_content()
+        with mail_setup(context, {"LIFELINE_SMTP_SECURITY": "starttls", "LIFELINE_SMTP_CA_FILE": str(certificate)}) as (gateway, inbox):
+            token = gateway.login()
+            session = gateway.api("POST", "sessions", {"name": "Bo", "method": "link"}, token=token, expect=201)[1]
+            status, _ = gateway.api("POST", f"sessions/{session['id']}/invitations/email", {"to": "bo@customer.test"}, token=token)
+            assert status == 202
+            assert session["link"] in inbox.wait()[1].get_content()
     finally:
-        gateway.stop()
-        smtp.stop()
         shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_own_mail_client_draft_and_no_mail_server(gateway):
@@ -114,11 +109,7 @@ def test_console_sends_the_link_by_email(browser):
     from selenium.webdriver.support import expected_conditions as EC
     from test_console_session import sign_in
 
-    inbox = Inbox()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    gateway, folder = start_gateway(smtp.port)
-    try:
+    with mail_setup() as (gateway, inbox):
         wait = sign_in(browser, gateway)
         browser.find_element(By.ID, "new-session").click()
         browser.find_element(By.ID, "new-session-name").send_keys("Dee")
@@ -130,7 +121,3 @@ def test_console_sends_the_link_by_email(browser):
         browser.find_element(By.ID, "new-session-email-send").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "new-session-email-status"), "Invitation sent to dee@customer.test."))
         assert link in inbox.wait()[1].get_content()
-    finally:
-        gateway.stop()
-        smtp.stop()
-        shutil.rmtree(folder, ignore_errors=True)

@@ -6,15 +6,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, BIN, ROOT, Gateway, free_port
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, BIN, ROOT, Gateway, free_port, self_signed_certificate
 
 
 def test_tls_serves_https_with_secure_cookies():
     folder = Path(tempfile.mkdtemp(prefix="lifeline-tls-"))
-    certificate, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
-                   check=True, capture_output=True)
+    certificate, key = self_signed_certificate(folder, "127.0.0.1", "IP:127.0.0.1")
     gateway = Gateway(str(folder), free_port(), tls=(str(certificate), str(key))).start()
     try:
         status, body = gateway.api("POST", "auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
