@@ -40,3 +40,14 @@ public enum EmailAddress {
         return trimmed
     }
 }
+
+/// Phone numbers as technicians type them: spaces, dots, dashes and brackets are dropped; an
+/// optional leading + and 6 to 15 digits remain (E.164 length).
+public enum PhoneNumber {
+    public static func validated(_ raw: String) -> String? {
+        let kept = raw.filter { !" .-()".contains($0) }
+        let digits = kept.hasPrefix("+") ? kept.dropFirst() : Substring(kept)
+        guard (6...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return kept
+    }
+}

@@ -40,7 +40,7 @@ public func buildApplication(
     SessionsController(hub: hub).addRoutes(to: api)
     InvitationsController(
         hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
-        from: configuration.smtp?.from
+        from: configuration.smtp?.from, sms: configuration.sms?.makeSender()
     ).addRoutes(to: api)
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
     customer.addRoutes(to: api)

@@ -22,12 +22,16 @@ public struct GatewayConfiguration: Sendable {
     public var demo: Bool
     /// The mail server for email invitations; nil: the technician's own mail client only.
     public var smtp: SMTPConfiguration?
+    /// The SMS provider for SMS invitations; nil: no SMS.
+    public var sms: SMSConfiguration?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
                 publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
                 webRoot: String = "./Web", appletBinaryPath: String? = nil, initialAdminEmail: String? = nil,
-                initialAdminPassword: String? = nil, demo: Bool = false, smtp: SMTPConfiguration? = nil) {
+                initialAdminPassword: String? = nil, demo: Bool = false, smtp: SMTPConfiguration? = nil,
+                sms: SMSConfiguration? = nil) {
         self.smtp = smtp
+        self.sms = sms
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

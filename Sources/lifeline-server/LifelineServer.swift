@@ -60,6 +60,21 @@ struct LifelineServer: AsyncParsableCommand {
             from: environment["LIFELINE_SMTP_FROM"] ?? "lifeline@\(host)", caFile: environment["LIFELINE_SMTP_CA_FILE"])
     }
 
+    /// SMS invitations go to an HTTP webhook (LIFELINE_SMS_WEBHOOK_URL) or, for development, to
+    /// files in a folder (LIFELINE_SMS_OUTBOX).
+    private func smsConfiguration() throws -> SMSConfiguration? {
+        if let address = environment["LIFELINE_SMS_WEBHOOK_URL"] {
+            guard let url = URL(string: address), url.scheme == "https" || url.scheme == "http" else {
+                throw ValidationError("LIFELINE_SMS_WEBHOOK_URL must be an http(s) address.")
+            }
+            return .webhook(url: url, method: environment["LIFELINE_SMS_WEBHOOK_METHOD"] ?? "POST",
+                            body: environment["LIFELINE_SMS_WEBHOOK_BODY"] ?? SMSConfiguration.defaultWebhookBody,
+                            contentType: environment["LIFELINE_SMS_WEBHOOK_CONTENT_TYPE"] ?? "application/json",
+                            authorization: environment["LIFELINE_SMS_WEBHOOK_AUTHORIZATION"])
+        }
+        return environment["LIFELINE_SMS_OUTBOX"].map { .outbox(directory: $0) }
+    }
+
     func validate() throws {
         if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
@@ -80,7 +95,7 @@ struct LifelineServer: AsyncParsableCommand {
             tlsCertificatePath: resolvedCertificate, tlsKeyPath: resolvedKey, webRoot: webRoot,
             appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
-            demo: demo, smtp: try smtpConfiguration())
+            demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration())
         let (app, _) = try await buildApplication(configuration: configuration, logger: logger)
         logger.notice("Lifeline is starting", metadata: ["console.url": "\(configuration.publicURL)/console/",
                                                          "customer.url": "\(configuration.publicURL)/"])

@@ -73,6 +73,7 @@ struct AccountsAndPermissionsTests {
         ("hold without hold_sessions", ["start_private_sessions", "connect_by_pin", "chat"], "pin", "hold"),
         ("chat without chat", ["start_private_sessions", "connect_by_pin", "hold_sessions"], "pin", "chat"),
         ("email invitation without connect_by_email", ["start_private_sessions", "connect_by_link"], "link", "email"),
+        ("SMS invitation without connect_by_sms", ["start_private_sessions", "connect_by_link", "connect_by_email"], "link", "sms"),
     ])
     func permissionRefusals(label: String, permissions: [String], method: String, action: String) async throws {
         try await GatewayHarness.run { gw in
@@ -84,11 +85,12 @@ struct AccountsAndPermissionsTests {
                 #expect(reply.errorCode == "permission_denied")
                 return
             }
-            if action == "email" {
+            if action == "email" || action == "sms" {
                 let (id, _) = try await gw.createSession(token: tech, method: "link")
-                for (method, path) in [(HTTPRequest.Method.post, "email"), (.get, "email-draft")] {
+                let calls: [(HTTPRequest.Method, String)] = action == "sms" ? [(.post, "sms")] : [(.post, "email"), (.get, "email-draft")]
+                for (method, path) in calls {
                     let reply = try await gw.request(method, "/api/v1/sessions/\(id)/invitations/\(path)", token: tech,
-                                                     json: method == .post ? ["to": "a@b.test"] : nil)
+                                                     json: method == .post ? ["to": action == "sms" ? "+33612345678" : "a@b.test"] : nil)
                     #expect(reply.status == .forbidden, "\(label)")
                 }
                 return

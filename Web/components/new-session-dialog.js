@@ -2,7 +2,7 @@
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
-export function mountNewSessionDialog(dialog, { onCreated, canEmail }) {
+export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const form = $('new-session-form');
   const result = $('new-session-result');
@@ -22,19 +22,24 @@ export function mountNewSessionDialog(dialog, { onCreated, canEmail }) {
     }
   }
 
-  $('new-session-email').addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const status = $('new-session-email-status');
-    try {
-      const sent = await api(`sessions/${createdId}/invitations/email`, { method: 'POST', body: { to: $('new-session-email-to').value } });
-      status.textContent = t('email.sent', { to: sent.to });
-      status.className = '';
-    } catch (error) {
-      status.textContent = error.message;
-      status.className = 'error';
-    }
-    status.hidden = false;
-  });
+  /** Sends the link by email or SMS and says how it went. */
+  function sendBy(channel, input) {
+    return async (event) => {
+      event.preventDefault();
+      const status = $('new-session-email-status');
+      try {
+        const sent = await api(`sessions/${createdId}/invitations/${channel}`, { method: 'POST', body: { to: $(input).value } });
+        status.textContent = t('email.sent', { to: sent.to });
+        status.className = '';
+      } catch (error) {
+        status.textContent = error.message;
+        status.className = 'error';
+      }
+      status.hidden = false;
+    };
+  }
+  $('new-session-email').addEventListener('submit', sendBy('email', 'new-session-email-to'));
+  $('new-session-sms').addEventListener('submit', sendBy('sms', 'new-session-sms-to'));
 
   function reset() {
     form.hidden = false;
@@ -73,6 +78,7 @@ export function mountNewSessionDialog(dialog, { onCreated, canEmail }) {
       $('new-session-copy').textContent = t('new.copy');
       createdId = created.id;
       $('new-session-email').hidden = true;
+      $('new-session-sms').hidden = isPin || !canSms();
       if (isPin) {
         $('new-session-pin').textContent = created.pin;
         $('new-session-pin-site').textContent = t('new.pinSite', { url: `${location.origin}/` });

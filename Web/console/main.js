@@ -66,6 +66,7 @@ const chat = mountChatPane({
 });
 const newSession = mountNewSessionDialog($('new-session-dialog'), {
   canEmail: () => Boolean(state.me?.permissions.includes('connect_by_email')),
+  canSms: () => Boolean(state.me?.permissions.includes('connect_by_sms')),
   onCreated(session) {
     state.sessions = upsert(state.sessions, session);
     select(session.id);

@@ -9,13 +9,18 @@ struct InvitationsController {
     let hub: SessionHub
     let mailer: (any Mailer)?
     let from: String?
+    let sms: (any SMSSender)?
 
     struct EmailRequest: Decodable {
         let to: String
     }
 
-    struct EmailSent: Encodable {
+    struct InvitationSent: Encodable {
         let sent: Bool
+        let to: String
+    }
+
+    struct SMSRequest: Decodable {
         let to: String
     }
 
@@ -28,21 +33,42 @@ struct InvitationsController {
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions/{id}/invitations/email", use: sendEmail)
         group.get("sessions/{id}/invitations/email-draft", use: draft)
+        group.post("sessions/{id}/invitations/sms", use: sendSMS)
     }
 
-    private func invitation(_ context: GatewayRequestContext) async throws -> (Actor, InvitationText, SessionRecord) {
+    private func invitation(_ context: GatewayRequestContext, by method: Permission = .connectByEmail)
+        async throws -> (Actor, InvitationText, SessionRecord, link: String)
+    {
         let actor = try context.requireActor()
-        try actor.require(.connectByEmail)
+        try actor.require(method)
         let (record, link) = try await hub.pendingLink(of: try SessionsController.id(context), by: actor)
         let text = InvitationText.make(customerName: record.name, technicianName: actor.technician.name,
                                        organisation: actor.organisationName, link: link)
-        return (actor, text, record)
+        return (actor, text, record, link)
+    }
+
+    @Sendable func sendSMS(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: SMSRequest.self, context: context)
+        guard let phone = PhoneNumber.validated(body.to) else { throw GatewayError.badRequest("\"\(body.to)\" is not a phone number.") }
+        let (actor, _, session, link) = try await invitation(context, by: .connectBySms)
+        guard let sms else {
+            throw GatewayError(.conflict, "sms_not_configured", "This gateway has no SMS provider. Ask the administrator to set one up.")
+        }
+        do {
+            try await sms.send(to: phone, text: InvitationText.short(technicianName: actor.technician.name,
+                                                                    organisation: actor.organisationName, link: link))
+        } catch {
+            context.logger.error("SMS invitation failed", metadata: ["error": "\(error)"])
+            throw GatewayError(.badGateway, "sms_failed", "The SMS was not sent: \(error)")
+        }
+        try await hub.logInvitation("\(actor.technician.name) sent the invitation by SMS to \(phone).", in: session)
+        return try JSONResponse.make(InvitationSent(sent: true, to: phone), status: .accepted)
     }
 
     @Sendable func sendEmail(request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: EmailRequest.self, context: context)
         guard let to = EmailAddress.validated(body.to) else { throw GatewayError.badRequest("\"\(body.to)\" is not an email address.") }
-        let (actor, text, session) = try await invitation(context)
+        let (actor, text, session, _) = try await invitation(context)
         guard let mailer, let from else {
             throw GatewayError(.conflict, "email_not_configured",
                                "This gateway has no mail server. Use your own mail client, or ask the administrator to set LIFELINE_SMTP_HOST.")
@@ -54,11 +80,11 @@ struct InvitationsController {
             throw GatewayError(.badGateway, "email_failed", "The mail server did not accept the invitation: \(error)")
         }
         try await hub.logInvitation("\(actor.technician.name) sent the invitation by email to \(to).", in: session)
-        return try JSONResponse.make(EmailSent(sent: true, to: to), status: .accepted)
+        return try JSONResponse.make(InvitationSent(sent: true, to: to), status: .accepted)
     }
 
     @Sendable func draft(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let (_, text, _) = try await invitation(context)
+        let (_, text, _, _) = try await invitation(context)
         let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?#"))
         let subject = text.subject.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
         let body = text.body.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
