@@ -12,6 +12,7 @@ struct ConsoleOptionsTests {
             let initial = try await gw.request(.get, "/api/v1/me/options", token: token).json()
             #expect((initial["options"] as? [String: Any])?["confirmEnd"] as? Bool == true)
             #expect(initial["autoStartDefault"] as? Bool == false)
+            #expect(initial["urgentAfterSeconds"] as? Int == 120, "waiting sessions turn urgent after two minutes by default")
             let saved = try await gw.request(.put, "/api/v1/me/options", token: token,
                                              json: ["autoStartIncoming": true, "confirmEnd": false, "confirmLogout": true])
             #expect(saved.status == .ok)

@@ -126,10 +126,17 @@ def test_queue_logic_module(gateway, browser):
           allTab: ['connecting', 'closed_by_customer', 'closed', 'closed_by_customer_waiting'].map((s) => m.inTab('all', s)),
           dropped: m.upsert([{id: '1', state: 'active', createdAt: 'a'}], {id: '1', state: 'closed', createdAt: 'a'}).length,
           startOnHold: m.availableCommands({state: 'on_hold'}).start,
+          urgent: [m.isUrgent({state: 'waiting', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T00:02:00Z'), 120000),
+                   m.isUrgent({state: 'waiting', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T00:01:59Z'), 120000),
+                   m.isUrgent({state: 'active', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T01:00:00Z'), 120000)],
+          details: m.sessionDetails({name: 'Ann', id: '123', createdAt: '2026-01-01T00:00:00Z',
+                                     customer: {user: 'ann', hostname: 'pc', platform: 'Linux x86_64'}}, 'Waiting'),
         }));
     """)
     assert result == {"short": "1:05", "long": "1:02:03", "activeTab": [True, True, False, False],
-                      "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True}
+                      "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True,
+                      "urgent": [True, False, False],
+                      "details": "Ann · 123\nWaiting\nann@pc (Linux x86_64)\n2026-01-01T00:00:00Z"}
 
 
 def test_away_toggle_shows_the_status_and_tells_the_gateway(gateway, browser):
@@ -171,3 +178,21 @@ def test_options_are_saved_and_auto_start_starts_the_next_session(gateway, brows
     assert alert.text == "Sign out of the console?"
     alert.dismiss()
     assert browser.find_element(By.ID, "console-view").is_displayed(), "dismissing keeps the technician signed in"
+
+
+def test_a_waiting_session_turns_urgent_after_the_organisations_delay(gateway, browser, applets):
+    import sqlite3
+    with sqlite3.connect(f"{gateway.data_dir}/lifeline.sqlite") as db:
+        db.execute("INSERT INTO settings (key, value) VALUES ('urgent_after_seconds', '2')")
+    wait = sign_in(browser, gateway)
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Finn", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME", "state=waiting")
+    row_class = lambda b: b.execute_script(
+        "return document.querySelector(`#session-list tr[data-session-id='${arguments[0]}']`)?.className;", session["id"])
+    wait.until(lambda b: row_class(b) == "state-new")
+    wait.until(lambda b: row_class(b) == "state-urgent")
+    select_row(browser, wait, session["id"])
+    browser.find_element(By.ID, "start-session").click()
+    wait.until(lambda b: row_class(b) == "state-active")

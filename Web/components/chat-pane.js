@@ -3,7 +3,7 @@ import { t } from '../lib/i18n.js';
 import { canChat } from '../lib/session-logic.js';
 
 export function mountChatPane(elements, { onSend }) {
-  const { none, title, invite, log, form, input, closed } = elements;
+  const { none, title, invite, log, form, input, closed, copy } = elements;
 
   function line(entry) {
     const item = document.createElement('li');
@@ -51,6 +51,7 @@ export function mountChatPane(elements, { onSend }) {
     show(session, entries) {
       none.hidden = Boolean(session);
       title.hidden = !session;
+      copy.hidden = !session;
       log.hidden = !session;
       if (!session) {
         invite.hidden = true;

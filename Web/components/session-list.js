@@ -13,11 +13,11 @@ export function mountSessionList(table, emptyNote, { onSelect }) {
   }
 
   return {
-    render(sessions, selectedId, now = Date.now()) {
+    render(sessions, selectedId, now = Date.now(), urgentAfterMs = Infinity) {
       body.replaceChildren(...sessions.map((session) => {
         const row = document.createElement('tr');
         row.dataset.sessionId = session.id;
-        row.className = rowClass(session, now);
+        row.className = rowClass(session, now, urgentAfterMs);
         row.setAttribute('aria-selected', String(session.id === selectedId));
         row.append(
           cell(session.name),

@@ -2,7 +2,7 @@
 import { api, ApiError } from '../lib/api.js';
 import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
-import { availableCommands, inTab, upsert, formatDuration } from '../lib/session-logic.js';
+import { availableCommands, inTab, upsert, formatDuration, rowClass, sessionDetails } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -21,7 +21,21 @@ const state = {
   socket: null,
   status: 'online',
   options: { confirmEnd: true, confirmLogout: true },
+  urgentAfterMs: 120000,
+  unseenArrivals: 0,
 };
+
+/** While the console is in a background tab, the title says how many sessions arrived. */
+function noteArrival() {
+  if (!document.hidden) return;
+  state.unseenArrivals += 1;
+  document.title = `(${state.unseenArrivals}) ${t('title.arrived')} — Lifeline`;
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) return;
+  state.unseenArrivals = 0;
+  document.title = 'Lifeline — Technician Console';
+});
 
 /** Shows the technician's own status (A6) and what the toggle would change it to. */
 function renderStatus() {
@@ -53,7 +67,7 @@ function showError(error) {
 const list = mountSessionList($('session-list'), $('session-list-empty'), { onSelect: select });
 const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
 const chat = mountChatPane({
-  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
+  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
 }, {
   async onSend(text) {
     try {
@@ -95,7 +109,7 @@ function selected() {
 function render() {
   const now = Date.now();
   const visible = state.sessions.filter((s) => inTab(state.tab, s.state));
-  list.render(visible, state.selectedId, now);
+  list.render(visible, state.selectedId, now, state.urgentAfterMs);
   tabs.render(state.sessions, state.selectedId, now);
   for (const button of document.querySelectorAll('.queue-tabs button')) {
     button.setAttribute('aria-selected', String(button.dataset.tab === state.tab));
@@ -114,7 +128,9 @@ function tick() {
   const now = Date.now();
   for (const row of document.querySelectorAll('#session-list tbody tr')) {
     const session = state.sessions.find((s) => s.id === row.dataset.sessionId);
-    if (session) row.querySelector('.time').textContent = formatDuration(now - Date.parse(session.stateSince));
+    if (!session) continue;
+    row.querySelector('.time').textContent = formatDuration(now - Date.parse(session.stateSince));
+    row.className = rowClass(session, now, state.urgentAfterMs);
   }
   tabs.render(state.sessions, state.selectedId, now);
 }
@@ -138,9 +154,13 @@ function receive(message) {
       state.sessions = [];
       for (const session of message.sessions) state.sessions = upsert(state.sessions, session);
       break;
-    case 'session':
+    case 'session': {
+      const before = state.sessions.find((s) => s.id === message.session.id);
+      const arrived = ['waiting', 'incoming'].includes(message.session.state) && before?.state !== message.session.state;
       state.sessions = upsert(state.sessions, message.session);
+      if (arrived) noteArrival();
       break;
+    }
     case 'log': {
       const entries = state.logs.get(message.entry.sessionId);
       if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
@@ -225,7 +245,10 @@ async function enterConsole(me) {
   });
   renderStatus();
   render();
-  api('me/options').then((result) => { state.options = result.options; }).catch(showError);
+  api('me/options').then((result) => {
+    state.options = result.options;
+    state.urgentAfterMs = result.urgentAfterSeconds * 1000;
+  }).catch(showError);
 }
 
 async function showLogin() {
@@ -292,6 +315,19 @@ $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));
 $('toggle-history').addEventListener('click', toggleHistory);
+$('copy-details').addEventListener('click', async () => {
+  const session = selected();
+  if (!session) return;
+  const text = sessionDetails(session, t(`state.${session.state}`));
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    showError(new ApiError(0, 'clipboard', t('copy.failed')));
+    return;
+  }
+  $('copy-details').textContent = t('new.copied');
+  setTimeout(() => { $('copy-details').textContent = t('copy.details'); }, 2000);
+});
 $('transfer-session').addEventListener('click', () => {
   if (state.selectedId) transferDialog.open(state.selectedId).catch(showError);
 });

@@ -36,11 +36,25 @@ export function formatDuration(milliseconds) {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
 
-/** CSS class for a row: connecting grey, newly arrived blue for a few seconds, others plain. */
-export function rowClass(session, now) {
+/** A waiting session nobody started within the organisation's delay is Urgent (C3). */
+export function isUrgent(session, now, urgentAfterMs) {
+  return session.state === 'waiting' && now - Date.parse(session.stateSince) >= urgentAfterMs;
+}
+
+/** CSS class for a row: connecting grey, newly arrived blue for a few seconds, urgent blinking orange. */
+export function rowClass(session, now, urgentAfterMs = Infinity) {
   if (session.state === 'connecting') return 'state-connecting';
+  if (isUrgent(session, now, urgentAfterMs)) return 'state-urgent';
   if (session.state === 'waiting' && now - Date.parse(session.stateSince) < NEW_HIGHLIGHT_MS) return 'state-new';
   return `state-${session.state.replaceAll('_', '-')}`;
+}
+
+/** The text "Copy details" puts on the clipboard: what a colleague or a ticket needs. */
+export function sessionDetails(session, stateName) {
+  const lines = [`${session.name} · ${session.id}`, stateName];
+  if (session.customer) lines.push(`${session.customer.user}@${session.customer.hostname} (${session.customer.platform})`);
+  lines.push(session.createdAt);
+  return lines.join('\n');
 }
 
 /** Which toolbar buttons make sense for the selected session (the gateway decides for real). */

@@ -67,12 +67,18 @@ struct AuthController {
         let options: ConsoleOptions
         /// What "auto-start" is when the technician leaves it to the organisation.
         let autoStartDefault: Bool
+        /// After how long a waiting session turns Urgent (C3); the Admin Center sets it.
+        let urgentAfterSeconds: Int
+
+        init(_ options: ConsoleOptions, hub: SessionHub) async throws {
+            self.options = options
+            autoStartDefault = try await hub.autoStartDefault()
+            urgentAfterSeconds = try await hub.urgentAfterSeconds()
+        }
     }
 
     @Sendable func options(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireActor()
-        return try JSONResponse.make(OptionsResponse(options: actor.technician.options,
-                                                     autoStartDefault: try await hub.autoStartDefault()))
+        try JSONResponse.make(try await OptionsResponse(try context.requireActor().technician.options, hub: hub))
     }
 
     /// Saves the console options (B3, B4) on the gateway, so they follow the technician.
@@ -80,7 +86,7 @@ struct AuthController {
         var technician = try context.requireActor().technician
         technician.options = try await request.decodeJSON(as: ConsoleOptions.self, context: context)
         try await accounts.store.updateTechnician(technician)
-        return try JSONResponse.make(OptionsResponse(options: technician.options, autoStartDefault: try await hub.autoStartDefault()))
+        return try JSONResponse.make(try await OptionsResponse(technician.options, hub: hub))
     }
 
     /// Away by hand, or back Online (A6).

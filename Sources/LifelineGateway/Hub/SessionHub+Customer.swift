@@ -137,6 +137,13 @@ extension SessionHub {
 
 extension SessionHub {
     static let autoStartDefaultKey = "auto_start_default"
+    static let urgentAfterKey = "urgent_after_seconds"
+    static let defaultUrgentAfter = 120
+
+    /// After how long a waiting session turns Urgent in the queue (C3); the Admin Center sets it.
+    func urgentAfterSeconds() async throws -> Int {
+        try await store.setting(Self.urgentAfterKey).flatMap(Int.init) ?? Self.defaultUrgentAfter
+    }
 
     /// The organisation's default for auto-start; the Admin Center sets it.
     func autoStartDefault() async throws -> Bool {
