@@ -1,17 +1,53 @@
-/// A technician's console options, saved on the gateway so they follow them to any browser (B3, B4).
+/// A technician's console options, saved on the gateway so they follow them to any browser (B2–B4).
 public struct ConsoleOptions: Codable, Equatable, Sendable {
+    /// The console's sound alerts (B2), each switchable.
+    public enum SoundAlert: String, Codable, CaseIterable, Sendable {
+        case newSessionMinimised = "new_session_minimised"
+        case newSessionOpen = "new_session_open"
+        case customerDisconnected = "customer_disconnected"
+        case networkInterrupted = "network_interrupted"
+        case permissionDenied = "permission_denied"
+        case sessionUrgent = "session_urgent"
+        case chatMessageMinimised = "chat_message_minimised"
+        case chatMessageUnfocused = "chat_message_unfocused"
+        case customerSentFile = "customer_sent_file"
+    }
+
     /// Start incoming private sessions without pressing Start. nil: the organisation's default.
     public var autoStartIncoming: Bool?
     /// Ask before ending a session.
     public var confirmEnd: Bool
     /// Ask before signing out or closing the console.
     public var confirmLogout: Bool
+    /// Sound alerts switched off; every other alert plays.
+    public var mutedSounds: Set<SoundAlert>
 
-    public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true) {
+    public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true,
+                mutedSounds: Set<SoundAlert> = []) {
         self.autoStartIncoming = autoStartIncoming
         self.confirmEnd = confirmEnd
         self.confirmLogout = confirmLogout
+        self.mutedSounds = mutedSounds
     }
 
     public static let standard = ConsoleOptions()
+
+    private enum Keys: String, CodingKey { case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds }
+
+    /// Options saved by an older version lack newer fields: those take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        autoStartIncoming = try c.decodeIfPresent(Bool.self, forKey: .autoStartIncoming)
+        confirmEnd = try c.decodeIfPresent(Bool.self, forKey: .confirmEnd) ?? true
+        confirmLogout = try c.decodeIfPresent(Bool.self, forKey: .confirmLogout) ?? true
+        mutedSounds = try c.decodeIfPresent(Set<SoundAlert>.self, forKey: .mutedSounds) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(autoStartIncoming, forKey: .autoStartIncoming)
+        try c.encode(confirmEnd, forKey: .confirmEnd)
+        try c.encode(confirmLogout, forKey: .confirmLogout)
+        try c.encode(mutedSounds.map(\.rawValue).sorted(), forKey: .mutedSounds)
+    }
 }

@@ -161,7 +161,7 @@ def test_options_are_saved_and_auto_start_starts_the_next_session(gateway, brows
     wait.until(EC.invisibility_of_element_located((By.ID, "options-dialog")))
     token = gateway.login()
     assert gateway.api("GET", "me/options", token=token)[1]["options"] == {
-        "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True}
+        "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True, "mutedSounds": []}
 
     session = gateway.api("POST", "sessions", {"name": "Dora", "method": "pin"}, token=token, expect=201)[1]
     applet = applets(gateway.url, "--pin", session["pin"])
@@ -196,3 +196,45 @@ def test_a_waiting_session_turns_urgent_after_the_organisations_delay(gateway, b
     select_row(browser, wait, session["id"])
     browser.find_element(By.ID, "start-session").click()
     wait.until(lambda b: row_class(b) == "state-active")
+
+
+RECORD_TONES = """
+    // Stands in for the speakers: records each tone the console asks the browser to play.
+    window.tones = [];
+    class RecordingContext {
+      constructor() { this.currentTime = 0; this.destination = {}; }
+      createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (n) => n }; }
+      createOscillator() {
+        const oscillator = { frequency: { value: 0 }, connect: (n) => n, stop() {},
+                             start() { window.tones.push(oscillator.frequency.value); } };
+        return oscillator;
+      }
+    }
+    window.AudioContext = RecordingContext;
+"""
+
+
+def test_sound_alerts_play_and_can_be_muted(gateway, browser, applets):
+    wait = sign_in(browser, gateway)
+    browser.execute_script(RECORD_TONES)
+    token = gateway.login()
+    first = gateway.api("POST", "sessions", {"name": "Gil", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", first["pin"])
+    applet.expect("WELCOME")
+    wait.until(lambda b: b.execute_script("return window.tones.join(',')") == "660,880", "new session, console open")
+
+    browser.find_element(By.ID, "open-options").click()
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'input[data-sound="new_session_open"]')))
+    assert box.is_selected()
+    box.click()
+    browser.find_element(By.ID, "options-save").click()
+    wait.until(EC.invisibility_of_element_located((By.ID, "options-dialog")))
+    assert gateway.api("GET", "me/options", token=token)[1]["options"]["mutedSounds"] == ["new_session_open"]
+
+    browser.execute_script("window.tones = [];")
+    second = gateway.api("POST", "sessions", {"name": "Hal", "method": "pin"}, token=token, expect=201)[1]
+    other = applets(gateway.url, "--pin", second["pin"])
+    other.expect("WELCOME")
+    wait.until(lambda b: row_status(b, second["id"]) == "Waiting")
+    applet.say("/quit")
+    wait.until(lambda b: b.execute_script("return window.tones.join(',')") == "520,390", "only the customer-disconnects alert")

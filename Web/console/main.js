@@ -2,6 +2,7 @@
 import { api, ApiError } from '../lib/api.js';
 import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
+import { playAlert } from '../lib/sounds.js';
 import { availableCommands, inTab, upsert, formatDuration, rowClass, sessionDetails } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
@@ -20,10 +21,23 @@ const state = {
   logs: new Map(), // session id → log entries, oldest first
   socket: null,
   status: 'online',
-  options: { confirmEnd: true, confirmLogout: true },
+  options: { confirmEnd: true, confirmLogout: true, mutedSounds: [] },
+  urgentIds: new Set(),
   urgentAfterMs: 120000,
   unseenArrivals: 0,
 };
+
+function alert(name) {
+  playAlert(name, state.options.mutedSounds);
+}
+
+/** Sound alerts for what a pushed session change means to the technician (B2). */
+function alertForChange(before, session) {
+  if (before?.state === session.state) return;
+  if (['waiting', 'incoming'].includes(session.state)) alert(document.hidden ? 'new_session_minimised' : 'new_session_open');
+  else if (['closed_by_customer', 'closed_by_customer_waiting'].includes(session.state)) alert('customer_disconnected');
+  else if (session.state === 'reconnecting') alert('network_interrupted');
+}
 
 /** While the console is in a background tab, the title says how many sessions arrived. */
 function noteArrival() {
@@ -131,6 +145,10 @@ function tick() {
     if (!session) continue;
     row.querySelector('.time').textContent = formatDuration(now - Date.parse(session.stateSince));
     row.className = rowClass(session, now, state.urgentAfterMs);
+    if (row.className === 'state-urgent' && !state.urgentIds.has(session.id)) {
+      state.urgentIds.add(session.id);
+      alert('session_urgent');
+    }
   }
   tabs.render(state.sessions, state.selectedId, now);
 }
@@ -159,11 +177,17 @@ function receive(message) {
       const arrived = ['waiting', 'incoming'].includes(message.session.state) && before?.state !== message.session.state;
       state.sessions = upsert(state.sessions, message.session);
       if (arrived) noteArrival();
+      alertForChange(before, message.session);
       break;
     }
     case 'log': {
       const entries = state.logs.get(message.entry.sessionId);
       if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
+      if (message.entry.kind === 'chat' && message.entry.authorRole === 'customer') {
+        const reading = state.selectedId === message.entry.sessionId && document.activeElement === $('chat-input');
+        if (document.hidden) alert('chat_message_minimised');
+        else if (!reading) alert('chat_message_unfocused');
+      }
       break;
     }
     case 'technician_status':
