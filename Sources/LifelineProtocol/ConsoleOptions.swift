@@ -13,6 +13,11 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         case customerSentFile = "customer_sent_file"
     }
 
+    /// The session list's columns (C3); the technician chooses which to show.
+    public enum QueueColumn: String, Codable, CaseIterable, Sendable {
+        case name, id, status, time, channel, transferredBy = "transferred_by"
+    }
+
     /// Start incoming private sessions without pressing Start. nil: the organisation's default.
     public var autoStartIncoming: Bool?
     /// Ask before ending a session.
@@ -21,9 +26,12 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public var confirmLogout: Bool
     /// Sound alerts switched off; every other alert plays.
     public var mutedSounds: Set<SoundAlert>
+    /// Columns the technician hid from the session list.
+    public var hiddenColumns: Set<QueueColumn>
 
     public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true,
-                mutedSounds: Set<SoundAlert> = []) {
+                mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = []) {
+        self.hiddenColumns = hiddenColumns
         self.autoStartIncoming = autoStartIncoming
         self.confirmEnd = confirmEnd
         self.confirmLogout = confirmLogout
@@ -32,7 +40,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
 
     public static let standard = ConsoleOptions()
 
-    private enum Keys: String, CodingKey { case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds }
+    private enum Keys: String, CodingKey { case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns }
 
     /// Options saved by an older version lack newer fields: those take their defaults.
     public init(from decoder: any Decoder) throws {
@@ -41,6 +49,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         confirmEnd = try c.decodeIfPresent(Bool.self, forKey: .confirmEnd) ?? true
         confirmLogout = try c.decodeIfPresent(Bool.self, forKey: .confirmLogout) ?? true
         mutedSounds = try c.decodeIfPresent(Set<SoundAlert>.self, forKey: .mutedSounds) ?? []
+        hiddenColumns = try c.decodeIfPresent(Set<QueueColumn>.self, forKey: .hiddenColumns) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -49,5 +58,6 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         try c.encode(confirmEnd, forKey: .confirmEnd)
         try c.encode(confirmLogout, forKey: .confirmLogout)
         try c.encode(mutedSounds.map(\.rawValue).sorted(), forKey: .mutedSounds)
+        try c.encode(hiddenColumns.map(\.rawValue).sorted(), forKey: .hiddenColumns)
     }
 }

@@ -108,3 +108,25 @@ struct SQLiteStoreTests {
         #expect(try await store.setting("k") == nil)
     }
 }
+
+@Suite("Stored console options stay readable across versions")
+struct ConsoleOptionsStorageTests {
+    @Test("options saved before a field existed take that field's default")
+    func olderOptions() throws {
+        let options = try JSONDecoder().decode(ConsoleOptions.self, from: Data(#"{"confirmEnd":false}"#.utf8))
+        #expect(options == ConsoleOptions(autoStartIncoming: nil, confirmEnd: false, confirmLogout: true, mutedSounds: []))
+    }
+
+    @Test("options round-trip through a technician row")
+    func roundTrip() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("options-\(UUID().uuidString).sqlite").path
+        let store = try await SQLiteStore(path: path, logger: Logger(label: "test"))
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        try await store.insertOrganisation(Organisation(id: "o", name: "O", createdAt: t0))
+        let options = ConsoleOptions(autoStartIncoming: true, confirmEnd: false, confirmLogout: true, mutedSounds: [.sessionUrgent])
+        try await store.insertTechnician(Technician(id: "t", organisationId: "o", groupId: nil, email: "t@o.test", name: "T",
+                                                    passwordHash: "h", role: .technician, disabled: false, language: "en",
+                                                    createdAt: t0, options: options))
+        #expect(try await store.technician(id: "t")?.options == options)
+    }
+}

@@ -161,7 +161,7 @@ def test_options_are_saved_and_auto_start_starts_the_next_session(gateway, brows
     wait.until(EC.invisibility_of_element_located((By.ID, "options-dialog")))
     token = gateway.login()
     assert gateway.api("GET", "me/options", token=token)[1]["options"] == {
-        "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True, "mutedSounds": []}
+        "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True, "mutedSounds": [], "hiddenColumns": []}
 
     session = gateway.api("POST", "sessions", {"name": "Dora", "method": "pin"}, token=token, expect=201)[1]
     applet = applets(gateway.url, "--pin", session["pin"])
@@ -238,3 +238,20 @@ def test_sound_alerts_play_and_can_be_muted(gateway, browser, applets):
     wait.until(lambda b: row_status(b, second["id"]) == "Waiting")
     applet.say("/quit")
     wait.until(lambda b: b.execute_script("return window.tones.join(',')") == "520,390", "only the customer-disconnects alert")
+
+
+def test_technician_chooses_the_columns(gateway, browser):
+    wait = sign_in(browser, gateway)
+    token = gateway.login()
+    gateway.api("POST", "sessions", {"name": "Ivy", "method": "pin"}, token=token, expect=201)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#session-list tbody tr")))
+    browser.find_element(By.ID, "open-options").click()
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'input[data-column="channel"]'))).click()
+    browser.find_element(By.ID, "options-save").click()
+    wait.until(EC.invisibility_of_element_located((By.ID, "options-dialog")))
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#session-list th") if th.is_displayed()]
+    assert headers == ["Name", "Session ID", "Status", "Time", "Transferred by"]
+    assert not browser.find_element(By.CSS_SELECTOR, '#session-list tbody td[data-column="channel"]').is_displayed()
+    browser.refresh()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#session-list tbody tr")))
+    wait.until(lambda b: not b.find_element(By.CSS_SELECTOR, '#session-list th[data-column="channel"]').is_displayed())

@@ -8,27 +8,41 @@ export function mountOptionsDialog(dialog, { onSaved }) {
   const toChoice = (value) => (value === null || value === undefined ? 'default' : value ? 'on' : 'off');
   const fromChoice = (choice) => (choice === 'default' ? null : choice === 'on');
 
-  /** One checkbox per sound alert, with a button to hear it. */
-  function renderSounds(muted) {
-    const fieldset = $('options-sounds');
-    fieldset.querySelectorAll('label').forEach((label) => label.remove());
-    for (const name of SOUND_ALERTS) {
-      const label = document.createElement('label');
-      label.className = 'inline';
+  /** One checkbox per name, checked unless listed in `off`; `extra(name)` may add a control. */
+  function renderChecks(fieldset, key, names, off, label, extra = () => null) {
+    fieldset.querySelectorAll('label').forEach((node) => node.remove());
+    for (const name of names) {
+      const line = document.createElement('label');
+      line.className = 'inline';
       const box = document.createElement('input');
       box.type = 'checkbox';
-      box.dataset.sound = name;
-      box.checked = !muted.includes(name);
-      const listen = document.createElement('button');
-      listen.type = 'button';
-      listen.className = 'link';
-      listen.textContent = '▶';
-      listen.title = t('options.listen');
-      listen.addEventListener('click', () => playAlert(name));
-      label.append(box, document.createTextNode(` ${t(`sound.${name}`)} `), listen);
-      fieldset.append(label);
+      box.dataset[key] = name;
+      box.checked = !off.includes(name);
+      line.append(box, document.createTextNode(` ${label(name)} `));
+      const control = extra(name);
+      if (control) line.append(control);
+      fieldset.append(line);
     }
   }
+
+  /** The names whose checkbox is cleared. */
+  function unchecked(fieldset, key) {
+    return [...fieldset.querySelectorAll(`input[data-${key}]`)].filter((box) => !box.checked).map((box) => box.dataset[key]);
+  }
+
+  /** A button to hear a sound alert. */
+  function listenButton(name) {
+    const listen = document.createElement('button');
+    listen.type = 'button';
+    listen.className = 'link';
+    listen.textContent = '▶';
+    listen.title = t('options.listen');
+    listen.addEventListener('click', () => playAlert(name));
+    return listen;
+  }
+
+  const COLUMNS = ['name', 'id', 'status', 'time', 'channel', 'transferred_by'];
+  const COLUMN_LABELS = { name: 'list.name', id: 'list.id', status: 'list.status', time: 'list.time', channel: 'list.channel', transferred_by: 'list.transferredBy' };
 
   $('options-cancel').addEventListener('click', () => dialog.close());
   $('options-form').addEventListener('submit', async (event) => {
@@ -40,7 +54,8 @@ export function mountOptionsDialog(dialog, { onSaved }) {
           autoStartIncoming: fromChoice($('options-auto-start').value),
           confirmEnd: $('options-confirm-end').checked,
           confirmLogout: $('options-confirm-logout').checked,
-          mutedSounds: [...$('options-sounds').querySelectorAll('input[data-sound]')].filter((box) => !box.checked).map((box) => box.dataset.sound),
+          hiddenColumns: unchecked($('options-columns'), 'column'),
+          mutedSounds: unchecked($('options-sounds'), 'sound'),
         },
       });
       dialog.close();
@@ -57,7 +72,8 @@ export function mountOptionsDialog(dialog, { onSaved }) {
       $('options-auto-start').value = toChoice(options.autoStartIncoming);
       $('options-confirm-end').checked = options.confirmEnd;
       $('options-confirm-logout').checked = options.confirmLogout;
-      renderSounds(options.mutedSounds);
+      renderChecks($('options-sounds'), 'sound', SOUND_ALERTS, options.mutedSounds, (name) => t(`sound.${name}`), listenButton);
+      renderChecks($('options-columns'), 'column', COLUMNS, options.hiddenColumns, (name) => t(COLUMN_LABELS[name]));
       $('options-error').hidden = true;
       dialog.showModal();
     },

@@ -21,7 +21,7 @@ const state = {
   logs: new Map(), // session id → log entries, oldest first
   socket: null,
   status: 'online',
-  options: { confirmEnd: true, confirmLogout: true, mutedSounds: [] },
+  options: { confirmEnd: true, confirmLogout: true, mutedSounds: [], hiddenColumns: [] },
   urgentIds: new Set(),
   urgentAfterMs: 120000,
   unseenArrivals: 0,
@@ -113,6 +113,7 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   onSaved(options) {
     state.options = options;
+    list.showColumns(options.hiddenColumns);
   },
 });
 
@@ -271,6 +272,7 @@ async function enterConsole(me) {
   render();
   api('me/options').then((result) => {
     state.options = result.options;
+    list.showColumns(result.options.hiddenColumns);
     state.urgentAfterMs = result.urgentAfterSeconds * 1000;
   }).catch(showError);
 }
