@@ -129,13 +129,15 @@ def test_queue_logic_module(gateway, browser):
           urgent: [m.isUrgent({state: 'waiting', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T00:02:00Z'), 120000),
                    m.isUrgent({state: 'waiting', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T00:01:59Z'), 120000),
                    m.isUrgent({state: 'active', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T01:00:00Z'), 120000)],
+          held: m.timeText({state: 'on_hold', createdAt: '2026-01-01T00:00:00Z', stateSince: '2026-01-01T00:10:00Z',
+                            heldSince: '2026-01-01T00:10:00Z'}, Date.parse('2026-01-01T00:12:05Z')),
           details: m.sessionDetails({name: 'Ann', id: '123', createdAt: '2026-01-01T00:00:00Z',
                                      customer: {user: 'ann', hostname: 'pc', platform: 'Linux x86_64'}}, 'Waiting'),
         }));
     """)
     assert result == {"short": "1:05", "long": "1:02:03", "activeTab": [True, True, False, False],
                       "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True,
-                      "urgent": [True, False, False],
+                      "urgent": [True, False, False], "held": "2:05 / 12:05",
                       "details": "Ann · 123\nWaiting\nann@pc (Linux x86_64)\n2026-01-01T00:00:00Z"}
 
 

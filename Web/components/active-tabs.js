@@ -1,6 +1,6 @@
 // Active-session tabs (C4): one per session being worked, with its name and time in state.
 import { t } from '../lib/i18n.js';
-import { activeTabs, formatDuration } from '../lib/session-logic.js';
+import { activeTabs, timeText } from '../lib/session-logic.js';
 
 export function mountActiveTabs(container, { onSelect }) {
   return {
@@ -11,7 +11,7 @@ export function mountActiveTabs(container, { onSelect }) {
         button.setAttribute('role', 'tab');
         button.dataset.sessionId = session.id;
         button.setAttribute('aria-selected', String(session.id === selectedId));
-        button.textContent = `${session.name || t('new.namePlaceholder')} · ${formatDuration(now - Date.parse(session.stateSince))}`;
+        button.textContent = `${session.name || t('new.namePlaceholder')} · ${timeText(session, now)}`;
         button.addEventListener('click', () => onSelect(session.id));
         return button;
       }));

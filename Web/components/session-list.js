@@ -1,7 +1,7 @@
 // The queue table (C3): Name, Session ID, Status, Time, Channel. Text only: nothing from the
 // network is ever parsed as HTML.
 import { t } from '../lib/i18n.js';
-import { formatDuration, rowClass, transferredBy } from '../lib/session-logic.js';
+import { rowClass, timeText, transferredBy } from '../lib/session-logic.js';
 
 export function mountSessionList(table, emptyNote, { onSelect }) {
   const body = table.querySelector('tbody');
@@ -27,7 +27,7 @@ export function mountSessionList(table, emptyNote, { onSelect }) {
         row.className = rowClass(session, now, urgentAfterMs);
         row.setAttribute('aria-selected', String(session.id === selectedId));
         const values = [session.name, session.id, t(`state.${session.state}`),
-          formatDuration(now - Date.parse(session.stateSince)), t('channel.private'), transferredBy(session)];
+          timeText(session, now), t('channel.private'), transferredBy(session)];
         row.append(...values.map((value, index) => cell(value, COLUMNS[index])));
         row.cells[2].className = 'status';
         row.cells[3].className = 'time';

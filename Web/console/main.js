@@ -3,7 +3,7 @@ import { api, ApiError } from '../lib/api.js';
 import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { playAlert } from '../lib/sounds.js';
-import { availableCommands, inTab, upsert, formatDuration, rowClass, sessionDetails } from '../lib/session-logic.js';
+import { availableCommands, inTab, upsert, rowClass, sessionDetails, timeText } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -144,7 +144,7 @@ function tick() {
   for (const row of document.querySelectorAll('#session-list tbody tr')) {
     const session = state.sessions.find((s) => s.id === row.dataset.sessionId);
     if (!session) continue;
-    row.querySelector('.time').textContent = formatDuration(now - Date.parse(session.stateSince));
+    row.querySelector('.time').textContent = timeText(session, now);
     row.className = rowClass(session, now, state.urgentAfterMs);
     if (row.className === 'state-urgent' && !state.urgentIds.has(session.id)) {
       state.urgentIds.add(session.id);

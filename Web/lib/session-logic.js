@@ -36,6 +36,14 @@ export function formatDuration(milliseconds) {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
 
+/** The Time column: time in the current state; a held session shows hold time / total time (C5). */
+export function timeText(session, now) {
+  const inState = formatDuration(now - Date.parse(session.stateSince));
+  if (session.state !== 'on_hold') return inState;
+  const held = formatDuration(now - Date.parse(session.heldSince ?? session.stateSince));
+  return `${held} / ${formatDuration(now - Date.parse(session.createdAt))}`;
+}
+
 /** A waiting session nobody started within the organisation's delay is Urgent (C3). */
 export function isUrgent(session, now, urgentAfterMs) {
   return session.state === 'waiting' && now - Date.parse(session.stateSince) >= urgentAfterMs;
