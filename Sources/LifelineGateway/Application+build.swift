@@ -36,7 +36,7 @@ public func buildApplication(
     let api = router.group("api/v1")
     api.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }
     AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, environment: environment,
-                   limiter: SharedAttemptLimiter(maximumFailures: 10, window: 300)).addRoutes(to: api)
+                   limiter: SharedWindowLimiter(maximumEvents: 10, window: 300)).addRoutes(to: api)
     SessionsController(hub: hub).addRoutes(to: api)
     InvitationsController(
         hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },

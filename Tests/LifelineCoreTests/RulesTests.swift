@@ -46,10 +46,10 @@ struct RulesTests {
 
     @Test("five wrong attempts lock a source out for the rest of the window")
     func attemptLimiter() {
-        var limiter = AttemptLimiter(maximumFailures: 5, window: 60)
+        var limiter = WindowLimiter(maximumEvents: 5, window: 60)
         for i in 0..<5 {
             #expect(limiter.retryAfter(for: "10.0.0.1", at: t0) == nil)
-            limiter.recordFailure(for: "10.0.0.1", at: t0.addingTimeInterval(Double(i)))
+            limiter.record(for: "10.0.0.1", at: t0.addingTimeInterval(Double(i)))
         }
         #expect(limiter.retryAfter(for: "10.0.0.1", at: t0.addingTimeInterval(5)) == 55)
         #expect(limiter.retryAfter(for: "10.0.0.2", at: t0.addingTimeInterval(5)) == nil)

@@ -81,6 +81,26 @@ struct SocketSecurityTests {
         }
     }
 
+    @Test("an applet flooding the chat is slowed down: 20 lines in 10 seconds, then an error, nothing stored")
+    func chatFlood() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            let (applet, _) = try await gw.connectApplet(pin: pin)
+            for index in 0..<25 { applet.send(AppletToGateway.chat(text: "line \(index)")) }
+            let error = try await applet.expect(GatewayToApplet.self) { if case .error = $0 { true } else { false } }
+            guard case .error(let code, _) = error else { return }
+            #expect(code == "slow_down")
+            try await Task.sleep(for: .milliseconds(200))
+            let chat = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: token).array().filter { $0["kind"] as? String == "chat" }
+            #expect(chat.count == 20)
+            gw.clock.advance(by: 11)
+            applet.send(AppletToGateway.chat(text: "after a pause"))
+            _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "after a pause" } else { false } }
+            await applet.close()
+        }
+    }
+
     @Test("requests with a bad body get a 400 JSON error, unknown addresses a 404 JSON error")
     func badRequests() async throws {
         try await GatewayHarness.run { gw in

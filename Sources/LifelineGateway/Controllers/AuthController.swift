@@ -10,7 +10,7 @@ struct AuthController {
     let hub: SessionHub
     let secureCookies: Bool
     let environment: GatewayEnvironment
-    let limiter: SharedAttemptLimiter
+    let limiter: SharedWindowLimiter
 
     struct LoginRequest: Decodable {
         let email: String
@@ -111,10 +111,10 @@ struct AuthController {
         do {
             result = try await accounts.logIn(email: body.email, password: body.password, remember: body.remember ?? false)
         } catch let error as GatewayError where error == .badCredentials {
-            await limiter.recordFailure(for: context.remoteAddress, at: now)
+            await limiter.record(for: context.remoteAddress, at: now)
             throw error
         }
-        await limiter.recordSuccess(for: context.remoteAddress)
+        await limiter.forget(for: context.remoteAddress)
         var technician = result.0
         if let language = body.language, Languages.console.contains(language), language != technician.language {
             technician.language = language
@@ -146,16 +146,16 @@ struct AuthController {
 }
 
 /// An attempt limiter shared by concurrent requests.
-actor SharedAttemptLimiter {
-    private var limiter: AttemptLimiter
+actor SharedWindowLimiter {
+    private var limiter: WindowLimiter
 
-    init(maximumFailures: Int, window: TimeInterval) {
-        limiter = AttemptLimiter(maximumFailures: maximumFailures, window: window)
+    init(maximumEvents: Int, window: TimeInterval) {
+        limiter = WindowLimiter(maximumEvents: maximumEvents, window: window)
     }
 
     func retryAfter(for key: String, at now: Date) -> TimeInterval? { limiter.retryAfter(for: key, at: now) }
-    func recordFailure(for key: String, at now: Date) { limiter.recordFailure(for: key, at: now) }
-    func recordSuccess(for key: String) { limiter.recordSuccess(for: key) }
+    func record(for key: String, at now: Date) { limiter.record(for: key, at: now) }
+    func forget(for key: String) { limiter.forget(for: key) }
 }
 
 /// Languages with a message catalog.

@@ -49,13 +49,13 @@ extension SessionHub {
         guard let record = match, record.machine.state == .connecting,
               record.machine.dueTimerEvent(at: now, timers: environment.timers) == nil
         else {
-            pinAttempts.recordFailure(for: source, at: now)
+            pinAttempts.record(for: source, at: now)
             switch credential {
             case .pin: throw GatewayError.unknownPin
             case .link: throw GatewayError.unknownLink
             }
         }
-        pinAttempts.recordSuccess(for: source)
+        pinAttempts.forget(for: source)
         return record
     }
 
@@ -101,6 +101,11 @@ extension SessionHub {
         do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
         let author = record.customer?.user.isEmpty == false ? record.customer!.user : record.name
         let now = environment.now()
+        if let wait = customerChat.retryAfter(for: sessionId, at: now) {
+            throw GatewayError(.tooManyRequests, "slow_down",
+                               "Messages are arriving too fast. Wait \(max(1, Int(wait.rounded(.up)))) seconds.")
+        }
+        customerChat.record(for: sessionId, at: now)
         live[sessionId]?.machine.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: sessionId, at: now, kind: .chat, authorRole: .customer,
                                               author: author, text: clean, state: nil)

@@ -20,7 +20,9 @@ public actor SessionHub {
     var names: [String: String] = [:]
     var consoles: [String: [UUID: Outlet]] = [:]
     var applets: [String: Outlet] = [:]
-    var pinAttempts = AttemptLimiter(maximumFailures: 10, window: 300)
+    var pinAttempts = WindowLimiter(maximumEvents: 10, window: 300)
+    /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
+    var customerChat = WindowLimiter(maximumEvents: 20, window: 10)
     var presences: [String: TechnicianPresence] = [:]
     /// The last status told to consoles, so only changes are pushed.
     var publishedStatuses: [String: TechnicianStatus] = [:]
