@@ -24,6 +24,26 @@ struct ConsoleOptionsTests {
         }
     }
 
+    @Test("administrators set the organisation's defaults; technicians cannot")
+    func organisationDefaults() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            let tech = try await gw.technician(named: "Ola", permissions: ["chat"], adminToken: admin)
+            let saved = try await gw.request(.put, "/api/v1/admin/settings", token: admin,
+                                             json: ["autoStartDefault": true, "urgentAfterSeconds": 45])
+            #expect(saved.status == .ok)
+            let options = try await gw.request(.get, "/api/v1/me/options", token: tech).json()
+            #expect(options["autoStartDefault"] as? Bool == true)
+            #expect(options["urgentAfterSeconds"] as? Int == 45)
+            let refused = try await gw.request(.put, "/api/v1/admin/settings", token: tech,
+                                               json: ["autoStartDefault": false, "urgentAfterSeconds": 45])
+            #expect(refused.status == .forbidden)
+            let silly = try await gw.request(.put, "/api/v1/admin/settings", token: admin,
+                                             json: ["autoStartDefault": false, "urgentAfterSeconds": 1])
+            #expect(silly.status == .badRequest)
+        }
+    }
+
     @Test("auto-start: the session goes active without Start; a customer leaving before the technician acts left 'while waiting'")
     func autoStartThenCustomerLeaves() async throws {
         try await GatewayHarness.run { gw in

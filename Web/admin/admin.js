@@ -49,7 +49,28 @@ async function load() {
   }));
 }
 
+async function loadSettings() {
+  const settings = await api('admin/settings');
+  $('settings-auto-start').checked = settings.autoStartDefault;
+  $('settings-urgent').value = settings.urgentAfterSeconds;
+}
+
+$('settings-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await api('admin/settings', {
+      method: 'PUT',
+      body: { autoStartDefault: $('settings-auto-start').checked, urgentAfterSeconds: Number($('settings-urgent').value) },
+    });
+    $('settings-status').textContent = 'Saved.';
+    $('settings-status').hidden = false;
+  } catch (error) {
+    fail(error);
+  }
+});
+
 try {
+  await loadSettings();
   const { permissions } = await api('admin/permissions');
   $('group-permissions').append(...permissions.map((name) => {
     const label = document.createElement('label');

@@ -71,6 +71,35 @@ struct AdminController {
         group.get("admin/technicians", use: listTechnicians)
         group.post("admin/technicians", use: createTechnician)
         group.patch("admin/technicians/{id}", use: updateTechnician)
+        group.get("admin/settings", use: settings)
+        group.put("admin/settings", use: updateSettings)
+    }
+
+    /// The organisation's console defaults (part of R4): auto-start (B4) and the urgent delay (C3).
+    struct SettingsView: Codable {
+        let autoStartDefault: Bool
+        let urgentAfterSeconds: Int
+    }
+
+    @Sendable func settings(request: Request, context: GatewayRequestContext) async throws -> Response {
+        _ = try requireAdministrator(context)
+        return try JSONResponse.make(SettingsView(autoStartDefault: try await hub.autoStartDefault(),
+                                                  urgentAfterSeconds: try await hub.urgentAfterSeconds()))
+    }
+
+    @Sendable func updateSettings(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try requireAdministrator(context)
+        let body = try await request.decodeJSON(as: SettingsView.self, context: context)
+        guard (10...86_400).contains(body.urgentAfterSeconds) else {
+            throw GatewayError.badRequest("The urgent delay must be between 10 seconds and one day.")
+        }
+        try await accounts.store.setSetting(SessionHub.autoStartDefaultKey, body.autoStartDefault ? "true" : "false")
+        try await accounts.store.setSetting(SessionHub.urgentAfterKey, String(body.urgentAfterSeconds))
+        context.logger.notice("Organisation settings changed", metadata: [
+            "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(body.autoStartDefault)",
+            "settings.urgentAfterSeconds": "\(body.urgentAfterSeconds)",
+        ])
+        return try JSONResponse.make(body)
     }
 
     private func requireAdministrator(_ context: GatewayRequestContext) throws -> Actor {

@@ -1,0 +1,45 @@
+"""The small admin page: groups with permissions, technicians, disabling, organisation defaults."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from test_console_session import sign_in
+
+
+def test_admin_creates_a_group_and_a_technician_then_disables_them(gateway, browser):
+    wait = sign_in(browser, gateway)
+    browser.get(f"{gateway.url}/admin/")
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '#group-permissions input[value="chat"]')))
+    browser.find_element(By.ID, "group-name").send_keys("Level 1")
+    for permission in ["chat", "connect_by_pin", "start_private_sessions"]:
+        browser.find_element(By.CSS_SELECTOR, f'#group-permissions input[value="{permission}"]').click()
+    browser.find_element(By.CSS_SELECTOR, "#group-form button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "chat, connect_by_pin, start_private_sessions"))
+
+    browser.find_element(By.ID, "technician-name").send_keys("Jo")
+    browser.find_element(By.ID, "technician-email").send_keys("jo@e2e.test")
+    browser.find_element(By.ID, "technician-password").send_keys("jo's password 1")
+    Select(browser.find_element(By.ID, "technician-group")).select_by_visible_text("Level 1")
+    browser.find_element(By.CSS_SELECTOR, "#technician-form button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "technicians"), "jo@e2e.test"))
+    jo = gateway.login("jo@e2e.test", "jo's password 1")
+    assert gateway.api("GET", "me", token=jo, expect=200)[1]["permissions"] == ["chat", "connect_by_pin", "start_private_sessions"]
+
+    row = browser.find_element(By.XPATH, "//table[@id='technicians']//tr[td[text()='jo@e2e.test']]")
+    row.find_element(By.TAG_NAME, "button").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "technicians"), "Disabled"))
+    assert gateway.api("GET", "me", token=jo)[0] == 401, "a disabled technician is signed out at once"
+
+
+def test_admin_sets_the_console_defaults(gateway, browser):
+    wait = sign_in(browser, gateway)
+    browser.get(f"{gateway.url}/admin/")
+    urgent = wait.until(EC.visibility_of_element_located((By.ID, "settings-urgent")))
+    wait.until(lambda b: urgent.get_attribute("value") == "120")
+    browser.find_element(By.ID, "settings-auto-start").click()
+    urgent.clear()
+    urgent.send_keys("45")
+    browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "settings-status"), "Saved."))
+    token = gateway.login()
+    assert gateway.api("GET", "admin/settings", token=token, expect=200)[1] == {"autoStartDefault": True, "urgentAfterSeconds": 45}
