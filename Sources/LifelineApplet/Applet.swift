@@ -88,7 +88,7 @@ public struct Applet: Sendable {
                     group.addTask {
                         for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                             guard case .text(let text) = frame else { continue }
-                            if await Self.handle(text, transcript: transcript, state: state, technician: joined.technicianName) {
+                            if await Self.handle(text, transcript: transcript, state: state) {
                                 try await outbound.close(.normalClosure, reason: "session ended")
                                 return
                             }
@@ -106,7 +106,7 @@ public struct Applet: Sendable {
     }
 
     /// Shows one frame from the gateway. Returns true when the session is over.
-    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, technician: String) async -> Bool {
+    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState) async -> Bool {
         let message: GatewayToApplet
         do throws(WireError) {
             message = try WireCodec.decode(text, as: GatewayToApplet.self)
@@ -116,12 +116,15 @@ public struct Applet: Sendable {
         }
         switch message {
         case .welcome(let sessionId, let name, _, let sessionState):
-            await state.welcomed()
+            await state.welcomed(by: name)
             transcript.welcome(sessionId: sessionId, technician: name, state: sessionState)
         case .chat(let entry):
             transcript.chat(entry)
         case .status(let entry):
-            transcript.status(entry, technician: technician)
+            transcript.status(entry, technician: await state.technicianName)
+        case .technicianChanged(let name):
+            await state.technicianChanged(to: name)
+            transcript.technicianChanged(to: name)
         case .ended(let reason):
             await state.end(reason)
             transcript.ended(reason: reason)
@@ -146,8 +149,15 @@ actor ConnectionState {
     private var wasWelcomed = false
     private var endReason: String?
     private var refusal: String?
+    /// Who is helping now; a transfer changes it.
+    private(set) var technicianName = ""
 
-    func welcomed() { wasWelcomed = true }
+    func welcomed(by name: String) {
+        wasWelcomed = true
+        technicianName = name
+    }
+
+    func technicianChanged(to name: String) { technicianName = name }
     func end(_ reason: String) { endReason = reason }
     func refuse(_ message: String) { refusal = message }
 

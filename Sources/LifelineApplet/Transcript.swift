@@ -48,6 +48,10 @@ public struct Transcript: Sendable {
         }
     }
 
+    func technicianChanged(to name: String) {
+        write(machineReadable ? "TECHNICIAN technician=\(Self.quoted(name))" : "\(Self.clean(name)) is now helping you.")
+    }
+
     func ended(reason: String) {
         // The customer already saw why (the last status line); the reason is for scripts.
         write(machineReadable ? "ENDED \(Self.clean(reason))" : "The session has ended.")

@@ -54,17 +54,20 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case chat(LogEntry)
     /// The session changed state (technician joined, held, resumed …).
     case status(LogEntry)
+    /// Another technician took the session over (a transfer).
+    case technicianChanged(name: String)
     /// The session is over; the applet exits.
     case ended(reason: String)
     case error(code: String, message: String)
 
-    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message }
+    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name }
 
     public var type: String {
         switch self {
         case .welcome: "welcome"
         case .chat: "chat"
         case .status: "status"
+        case .technicianChanged: "technician_changed"
         case .ended: "ended"
         case .error: "error"
         }
@@ -80,6 +83,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(state, forKey: .state)
         case .chat(let entry), .status(let entry):
             try c.encode(entry, forKey: .entry)
+        case .technicianChanged(let name):
+            try c.encode(name, forKey: .name)
         case .ended(let reason):
             try c.encode(reason, forKey: .reason)
         case .error(let code, let message):
@@ -98,6 +103,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
                             state: try c.decode(SessionState.self, forKey: .state))
         case "chat": return .chat(try c.decode(LogEntry.self, forKey: .entry))
         case "status": return .status(try c.decode(LogEntry.self, forKey: .entry))
+        case "technician_changed": return .technicianChanged(name: try c.decode(String.self, forKey: .name))
         case "ended": return .ended(reason: try c.decode(String.self, forKey: .reason))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message))
         default: return nil

@@ -42,6 +42,7 @@ def test_transfer_with_comment_then_take_over(gateway, browser, applets):
         row_text = bea_browser.execute_script(
             "return document.querySelector(`#session-list tr[data-session-id='${arguments[0]}']`).textContent;", session["id"])
         assert "Administrator" in row_text, "the Transferred by column names the sender"
+        applet.expect("TECHNICIAN", 'technician="Bea"')
         applet.expect("STATUS", "active")
     finally:
         bea_browser.quit()

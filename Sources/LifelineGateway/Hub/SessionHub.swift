@@ -130,7 +130,10 @@ public actor SessionHub {
         for (technicianId, machine) in leavingViews {
             await publish(record, as: machine, to: technicianId)
         }
-        if let previousOwner { await publish(record, as: previousOwner.machine, to: previousOwner.id) }
+        if let previousOwner {
+            await publish(record, as: previousOwner.machine, to: previousOwner.id)
+            applets[id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
+        }
         for technicianId in Set(viewers(of: record) + leavingViews.keys + [previousOwner?.id].compactMap { $0 }) {
             await updatePresence(of: technicianId) { _ in }
         }
