@@ -45,6 +45,7 @@ public func buildApplication(
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
     customer.addRoutes(to: api)
     AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
+    ChannelsController(store: store, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
     SetupController(bootstrap: bootstrap).addRoutes(to: api)
     router.get("download/lifeline-applet", use: customer.download)
     // The link a customer opens: the page reads the token from its own address.

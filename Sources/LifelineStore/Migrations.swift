@@ -94,5 +94,20 @@ enum Migrations {
         """
         ALTER TABLE technicians ADD COLUMN options TEXT;
         """,
+        // Channels (F2): up to ten per organisation, each with a public token for its link and form.
+        """
+        CREATE TABLE channels (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            name TEXT NOT NULL,
+            public_token TEXT NOT NULL UNIQUE,
+            group_ids TEXT NOT NULL,
+            unavailable_message TEXT NOT NULL,
+            when_unavailable TEXT NOT NULL,
+            working_hours TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX channels_organisation ON channels(organisation_id);
+        """,
     ]
 }

@@ -140,3 +140,32 @@ public struct PendingTransfer: Equatable, Sendable {
         self.at = at
     }
 }
+
+/// A channel (F2): customers reach the assigned groups through its public link or form.
+public struct Channel: Equatable, Sendable {
+    public let id: String
+    public let organisationId: String
+    public var name: String
+    /// In the channel's link and form; public by nature, long enough not to be guessed.
+    public let publicToken: String
+    public var groupIds: [String]
+    public var unavailableMessage: String
+    public var whenUnavailable: ChannelRules.WhenUnavailable
+    /// nil: always open.
+    public var workingHours: WorkingHours?
+    public let createdAt: Date
+
+    public init(id: String, organisationId: String, name: String, publicToken: String, groupIds: [String],
+                unavailableMessage: String, whenUnavailable: ChannelRules.WhenUnavailable, workingHours: WorkingHours?,
+                createdAt: Date) {
+        self.id = id
+        self.organisationId = organisationId
+        self.name = name
+        self.publicToken = publicToken
+        self.groupIds = groupIds
+        self.unavailableMessage = unavailableMessage
+        self.whenUnavailable = whenUnavailable
+        self.workingHours = workingHours
+        self.createdAt = createdAt
+    }
+}

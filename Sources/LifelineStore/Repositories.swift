@@ -57,5 +57,14 @@ public protocol SettingsRepository: Sendable {
     func setSetting(_ key: String, _ value: String?) async throws(StoreError)
 }
 
+public protocol ChannelRepository: Sendable {
+    func insertChannel(_ channel: Channel) async throws(StoreError)
+    func updateChannel(_ channel: Channel) async throws(StoreError)
+    func deleteChannel(id: String) async throws(StoreError)
+    func channels(organisationId: String) async throws(StoreError) -> [Channel]
+    func channel(id: String) async throws(StoreError) -> Channel?
+    func channel(publicToken: String) async throws(StoreError) -> Channel?
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
-    & SessionLogRepository & AuthTokenRepository & SettingsRepository
+    & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository

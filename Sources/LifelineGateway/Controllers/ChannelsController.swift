@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import LifelineStore
+
+/// Channels (F2, R2), administered here; the customer side of channels comes next (docs/channels.md).
+struct ChannelsController {
+    let store: any Store
+    let publicURL: String
+    let environment: GatewayEnvironment
+
+    struct ChannelRequest: Decodable {
+        let name: String?
+        let groupIds: [String]?
+        let unavailableMessage: String?
+        let whenUnavailable: ChannelRules.WhenUnavailable?
+        let workingHours: WorkingHours?
+        /// PATCH only: true removes the working hours (always open).
+        let alwaysOpen: Bool?
+    }
+
+    struct ChannelView: Encodable {
+        let id: String
+        let name: String
+        let link: String
+        let groupIds: [String]
+        let unavailableMessage: String
+        let whenUnavailable: ChannelRules.WhenUnavailable
+        let workingHours: WorkingHours?
+    }
+
+    static let defaultUnavailableMessage = "No technician is available right now. Please try again later."
+
+    func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
+        group.get("admin/channels", use: list)
+        group.post("admin/channels", use: create)
+        group.patch("admin/channels/{id}", use: update)
+        group.delete("admin/channels/{id}", use: delete)
+    }
+
+    private func view(_ channel: Channel) -> ChannelView {
+        ChannelView(id: channel.id, name: channel.name, link: "\(publicURL)/ch/\(channel.publicToken)", groupIds: channel.groupIds,
+                    unavailableMessage: channel.unavailableMessage, whenUnavailable: channel.whenUnavailable,
+                    workingHours: channel.workingHours)
+    }
+
+    private func administrator(_ context: GatewayRequestContext) throws -> Actor {
+        let actor = try context.requireActor()
+        guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
+        return actor
+    }
+
+    /// The channel of the actor's organisation; any other is "not found".
+    private func ownChannel(_ context: GatewayRequestContext, of actor: Actor) async throws -> Channel {
+        guard let id = context.parameters.get("id"), let channel = try await store.channel(id: id),
+              channel.organisationId == actor.technician.organisationId
+        else { throw GatewayError(.notFound, "channel_not_found", "There is no such channel.") }
+        return channel
+    }
+
+    /// Name, groups, message and hours as the request gives them, checked.
+    private func apply(_ body: ChannelRequest, to channel: inout Channel, actor: Actor) async throws {
+        if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            guard !name.isEmpty, name.count <= 100 else { throw GatewayError.badRequest("A channel needs a name of 1 to 100 characters.") }
+            channel.name = name
+        }
+        if let groupIds = body.groupIds {
+            let own = Set(try await store.groups(organisationId: actor.technician.organisationId).map(\.id))
+            guard Set(groupIds).isSubset(of: own) else {
+                throw GatewayError(.notFound, "group_not_found", "One of the groups does not exist in your organisation.")
+            }
+            channel.groupIds = Array(Set(groupIds)).sorted()
+        }
+        if let message = body.unavailableMessage?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            guard !message.isEmpty, message.count <= 500 else {
+                throw GatewayError.badRequest("The \"no technician available\" message needs 1 to 500 characters.")
+            }
+            channel.unavailableMessage = message
+        }
+        if let rule = body.whenUnavailable { channel.whenUnavailable = rule }
+        if body.alwaysOpen == true { channel.workingHours = nil }
+        if let hours = body.workingHours {
+            do { channel.workingHours = try hours.validated() } catch {
+                switch error {
+                case .unknownTimeZone(let zone): throw GatewayError.badRequest("Unknown time zone \"\(zone)\".")
+                case .badSpan: throw GatewayError.badRequest("Working hours need weekdays 1–7 and opening before closing within the day.")
+                }
+            }
+        }
+    }
+
+    @Sendable func list(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try administrator(context)
+        return try JSONResponse.make(try await store.channels(organisationId: actor.technician.organisationId).map(view))
+    }
+
+    @Sendable func create(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try administrator(context)
+        let body = try await request.decodeJSON(as: ChannelRequest.self, context: context)
+        guard body.name != nil else { throw GatewayError.badRequest("A channel needs a name.") }
+        let existing = try await store.channels(organisationId: actor.technician.organisationId)
+        guard existing.count < ChannelRules.maximumPerOrganisation else {
+            throw GatewayError(.conflict, "channel_limit", "An organisation has at most \(ChannelRules.maximumPerOrganisation) channels.")
+        }
+        var channel = Channel(
+            id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId, name: "",
+            publicToken: Secrets.token(bytes: 16), groupIds: [], unavailableMessage: Self.defaultUnavailableMessage,
+            whenUnavailable: .keep, workingHours: nil, createdAt: environment.now())
+        try await apply(body, to: &channel, actor: actor)
+        try await store.insertChannel(channel)
+        return try JSONResponse.make(view(channel), status: .created)
+    }
+
+    @Sendable func update(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try administrator(context)
+        var channel = try await ownChannel(context, of: actor)
+        try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
+        try await store.updateChannel(channel)
+        return try JSONResponse.make(view(channel))
+    }
+
+    @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try administrator(context)
+        try await store.deleteChannel(id: try await ownChannel(context, of: actor).id)
+        return Response(status: .noContent)
+    }
+}
