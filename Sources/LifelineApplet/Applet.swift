@@ -171,11 +171,3 @@ actor ConnectionState {
 public enum AppletVersion {
     public static let current = "0.1.0"
 }
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        var result = self
-        while result.hasSuffix(suffix) { result.removeLast(suffix.count) }
-        return result
-    }
-}

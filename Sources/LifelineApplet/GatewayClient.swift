@@ -22,7 +22,7 @@ struct GatewayClient: Sendable {
         case .pin(let pin):
             return try await call("api/v1/customer/pin-check", method: "POST", body: ["pin": pin])
         case .link(let link):
-            let token = Self.linkToken(from: link)
+            let token = CustomerLink.token(from: link)
             let escaped = token.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? token
             return try await call("api/v1/customer/links/\(escaped)", method: "GET", body: nil)
         }
@@ -33,11 +33,6 @@ struct GatewayClient: Sendable {
         case .pin(let pin): return try await call("api/v1/customer/join", method: "POST", body: ["pin": pin])
         case .link(let link): return try await call("api/v1/customer/join", method: "POST", body: ["link": link])
         }
-    }
-
-    static func linkToken(from link: String) -> String {
-        guard let range = link.range(of: "/c/") else { return link }
-        return String(link[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
     }
 
     private func call<T: Decodable>(_ path: String, method: String, body: [String: String]?) async throws -> T {

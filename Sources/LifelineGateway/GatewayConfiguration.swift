@@ -1,4 +1,5 @@
 import Foundation
+import LifelineProtocol
 
 /// Everything the operator sets when starting `lifeline-server`.
 public struct GatewayConfiguration: Sendable {
@@ -55,12 +56,4 @@ public struct GatewayConfiguration: Sendable {
     }
 
     public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        var result = self
-        while result.hasSuffix(suffix) { result.removeLast(suffix.count) }
-        return result
-    }
 }

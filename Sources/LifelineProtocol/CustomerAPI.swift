@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bodies of the customer endpoints, shared by the gateway and the applet.
 
 /// Who a PIN or link would connect the customer to (`pin-check`, `links/{token}`).
@@ -25,5 +27,24 @@ public struct JoinedSession: Codable, Equatable, Sendable {
         self.appletToken = appletToken
         self.technicianName = technicianName
         self.organisation = organisation
+    }
+}
+
+/// A customer's link, `<public URL>/c/<token>`: the same parsing for the gateway and the applet.
+public enum CustomerLink {
+    /// The token of a whole link a customer pasted, or the text itself when it is only a token.
+    public static func token(from link: String) -> String {
+        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let range = trimmed.range(of: "/c/") else { return trimmed }
+        return String(trimmed[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
+    }
+}
+
+extension String {
+    /// The string without any number of trailing `suffix` (e.g. the slashes of a URL).
+    public func trimmingSuffix(_ suffix: String) -> String {
+        var result = self
+        while result.hasSuffix(suffix) { result.removeLast(suffix.count) }
+        return result
     }
 }

@@ -34,7 +34,6 @@ public protocol SessionRepository: Sendable {
     func liveSessions() async throws(StoreError) -> [SessionRecord]
     /// Sessions that left the queue, newest first.
     func closedSessions(technicianId: String, limit: Int) async throws(StoreError) -> [SessionRecord]
-    func livePins() async throws(StoreError) -> Set<String>
 }
 
 public protocol SessionLogRepository: Sendable {

@@ -89,11 +89,6 @@ public final class SQLiteConnection: @unchecked Sendable {
         try result.get()
     }
 
-    public func lastInsertRowID() async -> Int64 {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: sqlite3_last_insert_rowid(self.handle)) }
-        }
-    }
 
     /// Runs a statement without bindings on the caller's thread; for set-up only.
     func executeNow(_ sql: String) throws(StoreError) {

@@ -195,9 +195,6 @@ public final class SQLiteStore: Store {
                            [.text(technicianId), .integer(Int64(limit))])
     }
 
-    public func livePins() async throws(StoreError) -> Set<String> {
-        Set(try await db.query("SELECT pin FROM sessions WHERE pin IS NOT NULL").compactMap { $0["pin"]?.string })
-    }
 
     private func sessions(where clause: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SessionRecord] {
         var records = try await db.query("SELECT * FROM sessions WHERE \(clause)", bindings).map(Self.session(from:))

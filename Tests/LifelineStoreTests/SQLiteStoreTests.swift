@@ -67,7 +67,6 @@ struct SQLiteStoreTests {
         try await store.insertSession(record)
         #expect(try await store.session(id: "123456789") == record)
         #expect(try await store.session(pin: "012345")?.id == "123456789")
-        #expect(try await store.livePins() == ["012345"])
         #expect(try await store.liveSessions().map(\.id) == ["123456789"])
         record.closedAt = t0.addingTimeInterval(60)
         record.pin = nil

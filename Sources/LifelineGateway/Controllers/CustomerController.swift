@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LifelineCore
+import LifelineProtocol
 import NIOPosix
 
 /// The customer's way in: check a PIN or link, join, download the applet (F1, G1).
@@ -39,17 +40,10 @@ struct CustomerController {
         let credential: SessionHub.Credential
         switch (body.pin, body.link) {
         case (let pin?, nil): credential = .pin(pin)
-        case (nil, let link?): credential = .link(Self.linkToken(from: link))
+        case (nil, let link?): credential = .link(CustomerLink.token(from: link))
         default: throw GatewayError.badRequest("Send either \"pin\" or \"link\".")
         }
         return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress))
-    }
-
-    /// Accepts the whole link a customer pastes, or just its token.
-    static func linkToken(from link: String) -> String {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let range = trimmed.range(of: "/c/") else { return trimmed }
-        return String(trimmed[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
     }
 
     /// The applet binary this gateway was built with (Linux x86_64).

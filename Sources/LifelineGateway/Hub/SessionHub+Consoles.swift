@@ -28,5 +28,4 @@ extension SessionHub {
         await updatePresence(of: technicianId) { $0.openConsoles = 0 }
     }
 
-    func openConsoleCount(of technicianId: String) -> Int { consoles[technicianId]?.count ?? 0 }
 }
