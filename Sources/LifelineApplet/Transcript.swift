@@ -17,7 +17,9 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("INVITATION technician=\(Self.quoted(technician)) organisation=\(Self.quoted(organisation))")
         } else {
-            write("\(Self.clean(technician)) from \(Self.clean(organisation)) is asking to connect to this computer to help you.")
+            // A channel session has no technician until one takes it from the queue.
+            let who = technician.isEmpty ? "A technician" : Self.clean(technician)
+            write("\(who) from \(Self.clean(organisation)) is asking to connect to this computer to help you.")
         }
     }
 
@@ -75,7 +77,7 @@ public struct Transcript: Sendable {
 
     /// How the customer sees each state: they never see the technician's queue words.
     static func customerWording(of state: SessionState, technician: String) -> String {
-        let name = clean(technician)
+        let name = technician.isEmpty ? "a technician" : clean(technician)
         switch state {
         case .connecting, .waiting: return "Waiting for \(name) to start the session."
         case .active, .collaboration: return "\(name) has joined the session."

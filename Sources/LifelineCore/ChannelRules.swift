@@ -71,8 +71,14 @@ public enum ChannelRules {
     /// channel, their group allows channel sessions, and they are Online.
     public static func mayTake(groupId: String?, permissions: PermissionSet, status: TechnicianStatus,
                                channelGroups: Set<String>) -> Bool {
+        mayView(groupId: groupId, permissions: permissions, channelGroups: channelGroups) && status == .online
+    }
+
+    /// A technician sees a channel's queue whatever their status: an Away technician still sees
+    /// what waits, and sets themselves Online to take it.
+    public static func mayView(groupId: String?, permissions: PermissionSet, channelGroups: Set<String>) -> Bool {
         guard let groupId, channelGroups.contains(groupId) else { return false }
-        return permissions.allows(.channelSessions) && status == .online
+        return permissions.allows(.channelSessions)
     }
 
     /// Whether the channel can serve a request now: within its hours (none set: always) and with

@@ -28,14 +28,18 @@ public enum ActiveSessionLimit {
 public enum QueueTab: String, CaseIterable, Codable, Sendable {
     case all
     case `private`
+    case channel
     case active
 
-    /// Whether a session in `state`, owned by this technician, belongs on this tab.
-    /// Private sessions are the technician's own; Channel and Monitored tabs come with their issues.
-    public func contains(_ state: SessionState) -> Bool {
+    /// Whether a session in `state` belongs on this tab. Private sessions were created by a
+    /// technician; channel sessions came through a channel, whatever their state now (manual C2).
+    /// The Monitored tab comes with monitoring (E1).
+    public func contains(_ state: SessionState, fromChannel: Bool) -> Bool {
         guard !state.isRemovedFromQueue else { return false }
         switch self {
-        case .all, .private: return true
+        case .all: return true
+        case .private: return !fromChannel
+        case .channel: return fromChannel
         case .active: return state.countsTowardActiveLimit || state == .onHold
         }
     }
@@ -47,9 +51,15 @@ public enum SessionName {
     public static let maximumLength = 100
 
     public static func normalised(_ raw: String?) -> String {
-        let trimmed = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let cleaned = String(trimmed.unicodeScalars.filter { !$0.properties.generalCategory.isControl }.prefix(maximumLength).map(Character.init))
-        return cleaned.isEmpty ? fallback : cleaned
+        let name = String(cleaned(raw ?? "").prefix(maximumLength))
+        return name.isEmpty ? fallback : name
+    }
+
+    /// One line of text typed by someone: trimmed, without control characters.
+    public static func cleaned(_ raw: String) -> String {
+        String(raw.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars
+            .filter { !$0.properties.generalCategory.isControl }.map(Character.init))
+            .trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -45,11 +45,14 @@ public func buildApplication(
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
     customer.addRoutes(to: api)
     AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
-    ChannelsController(store: store, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
+    ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
+    ChannelRequestsController(hub: hub, publicURL: configuration.publicURL).addRoutes(to: api)
     SetupController(bootstrap: bootstrap).addRoutes(to: api)
     router.get("download/lifeline-applet", use: customer.download)
     // The link a customer opens: the page reads the token from its own address.
     router.get("c/{token}") { _, _ in try await StaticPage.serve("customer/link.html", root: configuration.webRoot) }
+    // A channel's public page (F2): the customer's request form.
+    router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: configuration.webRoot) }
 
     let console = ConsoleSocket(hub: hub, accounts: accounts)
     let publicOrigin = configuration.publicOrigin

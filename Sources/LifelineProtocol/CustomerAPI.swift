@@ -4,11 +4,15 @@ import Foundation
 
 /// Who a PIN or link would connect the customer to (`pin-check`, `links/{token}`).
 public struct Invitation: Codable, Equatable, Sendable {
+    /// Empty for a channel session nobody has taken yet.
     public let technicianName: String
     public let organisation: String
     public let sessionName: String
+    /// The channel's name when the customer came through one (F2).
+    public let channel: String?
 
-    public init(technicianName: String, organisation: String, sessionName: String) {
+    public init(technicianName: String, organisation: String, sessionName: String, channel: String? = nil) {
+        self.channel = channel
         self.technicianName = technicianName
         self.organisation = organisation
         self.sessionName = sessionName

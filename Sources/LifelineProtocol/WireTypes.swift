@@ -44,8 +44,11 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let name: String
     public let state: SessionState
     public let method: ConnectionMethod
+    /// "Private", or the name of the channel the customer came through.
     public let channel: String
-    public let technicianId: String
+    public let channelId: String?
+    /// nil while the session waits in a channel queue for someone to take it.
+    public let technicianId: String?
     public let technicianName: String
     public let createdAt: Date
     public let stateSince: Date
@@ -58,11 +61,15 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let transfer: TransferSummary?
     /// Who transferred this session to its owner (the "Transferred by" column).
     public let transferredBy: String?
+    /// Custom field values by field name (C3).
+    public let fields: [String: String]
 
     public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
-                technicianId: String, technicianName: String, createdAt: Date, stateSince: Date,
+                channelId: String? = nil, technicianId: String?, technicianName: String, createdAt: Date, stateSince: Date,
                 heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?,
-                transfer: TransferSummary? = nil, transferredBy: String? = nil) {
+                transfer: TransferSummary? = nil, transferredBy: String? = nil, fields: [String: String] = [:]) {
+        self.channelId = channelId
+        self.fields = fields
         self.transfer = transfer
         self.transferredBy = transferredBy
         self.id = id

@@ -109,5 +109,46 @@ enum Migrations {
         );
         CREATE INDEX channels_organisation ON channels(organisation_id);
         """,
+        // Channel sessions (F2) wait in a channel queue with no technician yet, so technician_id
+        // becomes nullable; SQLite rebuilds the table for that (foreign keys are off while
+        // migrating and checked after). Custom field values (C3) are JSON.
+        """
+        CREATE TABLE sessions_rebuilt (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            technician_id TEXT REFERENCES technicians(id),
+            name TEXT NOT NULL,
+            method TEXT NOT NULL,
+            pin TEXT UNIQUE,
+            link_token_hash TEXT UNIQUE,
+            applet_token_hash TEXT UNIQUE,
+            state TEXT NOT NULL,
+            role TEXT NOT NULL,
+            resume_state TEXT,
+            created_at REAL NOT NULL,
+            state_entered_at REAL NOT NULL,
+            held_since REAL,
+            last_activity_at REAL NOT NULL,
+            customer TEXT,
+            closed_at REAL,
+            transfer_from TEXT,
+            transfer_to TEXT,
+            transfer_comment TEXT,
+            transfer_at REAL,
+            transferred_by TEXT,
+            channel_id TEXT,
+            fields TEXT
+        );
+        INSERT INTO sessions_rebuilt (id, organisation_id, technician_id, name, method, pin, link_token_hash,
+            applet_token_hash, state, role, resume_state, created_at, state_entered_at, held_since, last_activity_at,
+            customer, closed_at, transfer_from, transfer_to, transfer_comment, transfer_at, transferred_by)
+        SELECT id, organisation_id, technician_id, name, method, pin, link_token_hash, applet_token_hash, state, role,
+            resume_state, created_at, state_entered_at, held_since, last_activity_at, customer, closed_at, transfer_from,
+            transfer_to, transfer_comment, transfer_at, transferred_by FROM sessions;
+        DROP TABLE sessions;
+        ALTER TABLE sessions_rebuilt RENAME TO sessions;
+        CREATE INDEX sessions_live ON sessions(closed_at, created_at);
+        CREATE INDEX sessions_technician ON sessions(technician_id, closed_at);
+        """,
     ]
 }

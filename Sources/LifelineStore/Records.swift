@@ -70,9 +70,11 @@ public struct Technician: Equatable, Sendable {
 /// A support session as stored: the technician's view (its state machine) plus how the
 /// customer joins. Secrets (link and applet tokens) are stored only as SHA-256 hashes.
 public struct SessionRecord: Equatable, Sendable {
-    public let id: String
+    /// Drawn again only if a new session's number collides with a stored one.
+    public var id: String
     public let organisationId: String
-    public var technicianId: String
+    /// The technician whose queue holds it; nil while a channel session waits in its channel's queue.
+    public var technicianId: String?
     public var name: String
     public let method: ConnectionMethod
     /// Cleared once used or expired, so it can be given out again.
@@ -89,11 +91,18 @@ public struct SessionRecord: Equatable, Sendable {
     public var transfer: PendingTransfer?
     /// Who last transferred this session to its owner ("Transferred by" column).
     public var transferredBy: String?
+    /// The channel the customer came through (F2); nil for private sessions.
+    public var channelId: String?
+    /// Custom field values by field name (C3).
+    public var fields: [String: String]
 
-    public init(id: String, organisationId: String, technicianId: String, name: String, method: ConnectionMethod,
+    public init(id: String, organisationId: String, technicianId: String?, name: String, method: ConnectionMethod,
                 pin: String?, linkTokenHash: String?, appletTokenHash: String?, machine: SessionMachine,
                 customer: CustomerInfo?, closedAt: Date?, otherViews: [String: SessionMachine] = [:],
-                transfer: PendingTransfer? = nil, transferredBy: String? = nil) {
+                transfer: PendingTransfer? = nil, transferredBy: String? = nil, channelId: String? = nil,
+                fields: [String: String] = [:]) {
+        self.channelId = channelId
+        self.fields = fields
         self.otherViews = otherViews
         self.transfer = transfer
         self.transferredBy = transferredBy

@@ -16,12 +16,19 @@ public final class SQLiteStore: Store {
     private func migrate(logger: Logger) async throws(StoreError) {
         _ = try await db.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         let current = try await db.query("SELECT MAX(version) AS v FROM schema_version").first?["v"]?.int ?? 0
+        guard current < Migrations.all.count else { return }
+        // Rebuilding a table (SQLite's way to change a column) needs foreign keys off; they are
+        // checked once every migration is in.
+        _ = try await db.query("PRAGMA foreign_keys = OFF")
         for (index, script) in Migrations.all.enumerated() where index + 1 > current {
             let statements = script.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 .filter { !$0.isEmpty }.map { (String($0), [SQLValue]()) }
             try await db.transaction(statements + [("INSERT INTO schema_version (version) VALUES (?)", [.integer(Int64(index + 1))])])
             logger.info("Applied database migration", metadata: ["store.migration": "\(index + 1)"])
         }
+        _ = try await db.query("PRAGMA foreign_keys = ON")
+        let broken = try await db.query("PRAGMA foreign_key_check")
+        guard broken.isEmpty else { throw StoreError("The migrated database has \(broken.count) broken references.") }
     }
 
     // MARK: Organisations
@@ -118,6 +125,7 @@ public final class SQLiteStore: Store {
         "id", "organisation_id", "technician_id", "name", "method", "pin", "link_token_hash", "applet_token_hash",
         "state", "role", "resume_state", "created_at", "state_entered_at", "held_since", "last_activity_at",
         "customer", "closed_at", "transfer_from", "transfer_to", "transfer_comment", "transfer_at", "transferred_by",
+        "channel_id", "fields",
     ]
 
     /// The columns a state machine is kept in, on `sessions` (the owner's view) and `session_views`.
@@ -137,12 +145,13 @@ public final class SQLiteStore: Store {
     }
 
     private static func values(of s: SessionRecord) -> [SQLValue] {
-        return [.text(s.id), .text(s.organisationId), .text(s.technicianId), .text(s.name), .text(s.method.rawValue),
+        return [.text(s.id), .text(s.organisationId), .optionalText(s.technicianId), .text(s.name), .text(s.method.rawValue),
                 .optionalText(s.pin), .optionalText(s.linkTokenHash), .optionalText(s.appletTokenHash)]
             + values(of: s.machine)
             + [s.customer.map(SQLValue.json) ?? .null, .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
                .optionalText(s.transfer?.toTechnicianId), .optionalText(s.transfer?.comment),
-               .optionalDate(s.transfer?.at), .optionalText(s.transferredBy)]
+               .optionalDate(s.transfer?.at), .optionalText(s.transferredBy), .optionalText(s.channelId),
+               s.fields.isEmpty ? .null : .json(s.fields)]
     }
 
     /// The statements that replace a session's other views with `session.otherViews`.
@@ -218,10 +227,11 @@ public final class SQLiteStore: Store {
         let customer: CustomerInfo? = try row.json("customer")
         return SessionRecord(
             id: try row.text("id"), organisationId: try row.text("organisation_id"),
-            technicianId: try row.text("technician_id"), name: try row.text("name"), method: method,
+            technicianId: row["technician_id"]?.string, name: try row.text("name"), method: method,
             pin: row["pin"]?.string, linkTokenHash: row["link_token_hash"]?.string,
             appletTokenHash: row["applet_token_hash"]?.string, machine: machine, customer: customer,
-            closedAt: row.optionalDate("closed_at"), transfer: transfer, transferredBy: row["transferred_by"]?.string)
+            closedAt: row.optionalDate("closed_at"), transfer: transfer, transferredBy: row["transferred_by"]?.string,
+            channelId: row["channel_id"]?.string, fields: try row.json("fields") ?? [:])
     }
 
     // MARK: Session log

@@ -66,12 +66,30 @@ struct RulesTests {
 
     @Test("queue tabs: Active shows active and held sessions; closed ones leave every tab")
     func queueTabs() {
-        #expect(QueueTab.active.contains(.active))
-        #expect(QueueTab.active.contains(.onHold))
-        #expect(!QueueTab.active.contains(.waiting))
-        #expect(QueueTab.all.contains(.closedByCustomer))
-        #expect(!QueueTab.all.contains(.closed))
-        #expect(!QueueTab.private.contains(.closedByCustomerWaiting))
+        #expect(QueueTab.active.contains(.active, fromChannel: false))
+        #expect(QueueTab.active.contains(.onHold, fromChannel: true))
+        #expect(!QueueTab.active.contains(.waiting, fromChannel: false))
+        #expect(QueueTab.all.contains(.closedByCustomer, fromChannel: false))
+        #expect(!QueueTab.all.contains(.closed, fromChannel: true))
+        #expect(!QueueTab.private.contains(.closedByCustomerWaiting, fromChannel: false))
+        #expect(QueueTab.private.contains(.waiting, fromChannel: false))
+        #expect(!QueueTab.private.contains(.waiting, fromChannel: true))
+        #expect(QueueTab.channel.contains(.active, fromChannel: true), "the Channel tab lists channel sessions in any state")
+        #expect(!QueueTab.channel.contains(.waiting, fromChannel: false))
+    }
+
+    @Test("custom fields: five named fields at most, values trimmed and bounded, unknown ones refused")
+    func customFields() throws {
+        #expect(try CustomFields.validatedNames([" Ticket ", "Phone"]) == ["Ticket", "Phone"])
+        #expect(throws: CustomFields.Problem.tooMany(limit: 5)) { try CustomFields.validatedNames(["a", "b", "c", "d", "e", "f"]) }
+        #expect(throws: CustomFields.Problem.duplicateName("ticket")) { try CustomFields.validatedNames(["Ticket", "ticket"]) }
+        #expect(throws: CustomFields.Problem.badName("")) { try CustomFields.validatedNames(["  "]) }
+        let names = ["Ticket", "Phone"]
+        #expect(try CustomFields.validatedValues(["Ticket": " 42\n", "Phone": " "], names: names) == ["Ticket": "42"])
+        #expect(throws: CustomFields.Problem.unknownField("Secret")) { try CustomFields.validatedValues(["Secret": "x"], names: names) }
+        #expect(throws: CustomFields.Problem.valueTooLong(field: "Ticket", limit: 200)) {
+            try CustomFields.validatedValues(["Ticket": String(repeating: "9", count: 201)], names: names)
+        }
     }
 
     @Test("session names default to Customer and lose control characters")

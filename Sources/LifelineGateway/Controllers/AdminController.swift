@@ -79,12 +79,15 @@ struct AdminController {
     struct SettingsView: Codable {
         let autoStartDefault: Bool
         let urgentAfterSeconds: Int
+        /// The session list's custom fields (C3), also asked in channel forms (F2). Left out: unchanged.
+        let customFieldNames: [String]?
     }
 
     @Sendable func settings(request: Request, context: GatewayRequestContext) async throws -> Response {
         _ = try requireAdministrator(context)
         return try JSONResponse.make(SettingsView(autoStartDefault: try await hub.autoStartDefault(),
-                                                  urgentAfterSeconds: try await hub.urgentAfterSeconds()))
+                                                  urgentAfterSeconds: try await hub.urgentAfterSeconds(),
+                                                  customFieldNames: try await hub.customFieldNames()))
     }
 
     @Sendable func updateSettings(request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -93,13 +96,20 @@ struct AdminController {
         guard (10...86_400).contains(body.urgentAfterSeconds) else {
             throw GatewayError.badRequest("The urgent delay must be between 10 seconds and one day.")
         }
+        var fieldNames = try await hub.customFieldNames()
+        if let names = body.customFieldNames {
+            do { fieldNames = try CustomFields.validatedNames(names) } catch { throw GatewayError.badRequest(CustomFields.describe(error)) }
+            let encoded = String(decoding: try JSONEncoder().encode(fieldNames), as: UTF8.self)
+            try await accounts.store.setSetting(SessionHub.customFieldNamesKey, encoded)
+        }
         try await accounts.store.setSetting(SessionHub.autoStartDefaultKey, body.autoStartDefault ? "true" : "false")
         try await accounts.store.setSetting(SessionHub.urgentAfterKey, String(body.urgentAfterSeconds))
         context.logger.notice("Organisation settings changed", metadata: [
             "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(body.autoStartDefault)",
-            "settings.urgentAfterSeconds": "\(body.urgentAfterSeconds)",
+            "settings.urgentAfterSeconds": "\(body.urgentAfterSeconds)", "settings.customFields": "\(fieldNames.count)",
         ])
-        return try JSONResponse.make(body)
+        return try JSONResponse.make(SettingsView(autoStartDefault: body.autoStartDefault, urgentAfterSeconds: body.urgentAfterSeconds,
+                                                  customFieldNames: fieldNames))
     }
 
     private func requireAdministrator(_ context: GatewayRequestContext) throws -> Actor {

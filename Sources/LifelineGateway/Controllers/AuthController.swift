@@ -69,11 +69,14 @@ struct AuthController {
         let autoStartDefault: Bool
         /// After how long a waiting session turns Urgent (C3); the Admin Center sets it.
         let urgentAfterSeconds: Int
+        /// The organisation's custom fields, columns of the session list (C3).
+        let customFieldNames: [String]
 
         init(_ options: ConsoleOptions, hub: SessionHub) async throws {
             self.options = options
             autoStartDefault = try await hub.autoStartDefault()
             urgentAfterSeconds = try await hub.urgentAfterSeconds()
+            customFieldNames = try await hub.customFieldNames()
         }
     }
 

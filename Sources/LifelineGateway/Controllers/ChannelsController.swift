@@ -3,9 +3,10 @@ import Hummingbird
 import LifelineCore
 import LifelineStore
 
-/// Channels (F2, R2), administered here; the customer side of channels comes next (docs/channels.md).
+/// Channels (F2, R2), administered here; the customer side is `ChannelRequestsController`.
 struct ChannelsController {
     let store: any Store
+    let hub: SessionHub
     let publicURL: String
     let environment: GatewayEnvironment
 
@@ -108,6 +109,7 @@ struct ChannelsController {
             whenUnavailable: .keep, workingHours: nil, createdAt: environment.now())
         try await apply(body, to: &channel, actor: actor)
         try await store.insertChannel(channel)
+        await hub.channelsChanged()
         return try JSONResponse.make(view(channel), status: .created)
     }
 
@@ -116,12 +118,14 @@ struct ChannelsController {
         var channel = try await ownChannel(context, of: actor)
         try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
         try await store.updateChannel(channel)
+        await hub.channelsChanged()
         return try JSONResponse.make(view(channel))
     }
 
     @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try administrator(context)
         try await store.deleteChannel(id: try await ownChannel(context, of: actor).id)
+        await hub.channelsChanged()
         return Response(status: .noContent)
     }
 }

@@ -32,10 +32,16 @@ struct SessionsController {
         let comment: String?
     }
 
+    struct FieldsRequest: Decodable {
+        /// Custom field values by name; an empty value clears the field.
+        let fields: [String: String]
+    }
+
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions", use: create)
         group.get("sessions", use: list)
         group.get("sessions/{id}", use: show)
+        group.patch("sessions/{id}", use: editFields)
         for command in SessionCommand.allCases {
             group.post("sessions/{id}/\(command.rawValue)") { request, context in
                 try await perform(command, request: request, context: context)
@@ -60,7 +66,7 @@ struct SessionsController {
         let actor = try context.requireActor()
         let name = request.uri.queryParameters.get("queue") ?? "all"
         guard let tab = QueueTab(rawValue: name) else {
-            throw GatewayError.badRequest("Unknown queue \"\(name)\". Use all, private or active.")
+            throw GatewayError.badRequest("Unknown queue \"\(name)\". Use all, private, channel or active.")
         }
         return try JSONResponse.make(await hub.sessions(of: actor, tab: tab))
     }
@@ -73,6 +79,13 @@ struct SessionsController {
     func perform(_ command: SessionCommand, request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         return try JSONResponse.make(try await hub.perform(command, on: try Self.id(context), by: actor))
+    }
+
+    /// Inline edit of custom fields in the queue (C3, permission edit_custom_fields).
+    @Sendable func editFields(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: FieldsRequest.self, context: context)
+        return try JSONResponse.make(try await hub.editFields(of: try Self.id(context), to: body.fields, by: actor))
     }
 
     @Sendable func transfer(request: Request, context: GatewayRequestContext) async throws -> Response {

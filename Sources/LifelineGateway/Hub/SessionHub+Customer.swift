@@ -15,7 +15,8 @@ extension SessionHub {
     func invitation(for credential: Credential, from source: String) async throws -> Invitation {
         let record = try findWaitingForCustomer(credential, from: source)
         return Invitation(technicianName: await technicianName(record.technicianId),
-                          organisation: await organisationName(record.organisationId), sessionName: record.name)
+                          organisation: await organisationName(record.organisationId), sessionName: record.name,
+                          channel: await channel(record.channelId)?.name)
     }
 
     /// Uses the PIN or link (single use) and gives the applet its own token for this session.
@@ -109,7 +110,7 @@ extension SessionHub {
         live[sessionId]?.machine.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: sessionId, at: now, kind: .chat, authorRole: .customer,
                                               author: author, text: clean, state: nil)
-        publish(entry, to: record)
+        await publish(entry, to: record)
         applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
     }
 
@@ -158,7 +159,8 @@ extension SessionHub {
     /// Auto-start of incoming private sessions (B4): Waiting → Active without Start, when the
     /// technician (or their organisation's default) wants it and they have a free active slot.
     func autoStartIfWanted(_ record: SessionRecord) async throws -> SessionRecord {
-        guard record.machine.state == .waiting, let owner = try await store.technician(id: record.technicianId) else { return record }
+        guard record.machine.state == .waiting, let ownerId = record.technicianId,
+              let owner = try await store.technician(id: ownerId) else { return record }
         let wanted: Bool
         if let choice = owner.options.autoStartIncoming { wanted = choice } else { wanted = try await autoStartDefault() }
         guard wanted else { return record }

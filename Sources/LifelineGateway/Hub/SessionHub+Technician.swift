@@ -25,10 +25,19 @@ extension SessionHub {
         case .link:
             linkToken = Secrets.token()
         }
-        var record = SessionRecord(
+        let link = linkToken.map { "\(publicURL)/c/\($0)" }
+        let record = try await openSession(SessionRecord(
             id: Secrets.sessionNumber(), organisationId: actor.technician.organisationId, technicianId: actor.id,
             name: SessionName.normalised(name), method: method, pin: pin, linkTokenHash: linkToken.map(Secrets.hash),
-            appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil)
+            appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil), link: link)
+        await recordTechnicianActivity(actor.id)
+        logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
+        return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
+    }
+
+    /// Stores a new session, puts it in the queue, logs Connecting and tells its viewers.
+    func openSession(_ new: SessionRecord, link: String?) async throws -> SessionRecord {
+        var record = new
         // A 9-digit number can collide with an old session; draw again rather than fail.
         var attempts = 0
         while true {
@@ -38,43 +47,47 @@ extension SessionHub {
             } catch {
                 guard error.isConstraintViolation && attempts < 5 else { throw error }
                 attempts += 1
-                record = SessionRecord(id: Secrets.sessionNumber(), organisationId: record.organisationId,
-                                       technicianId: record.technicianId, name: record.name, method: method, pin: pin,
-                                       linkTokenHash: record.linkTokenHash, appletTokenHash: nil,
-                                       machine: record.machine, customer: nil, closedAt: nil)
+                record.id = Secrets.sessionNumber()
             }
         }
         live[record.id] = record
-        let link = linkToken.map { "\(publicURL)/c/\($0)" }
         links[record.id] = link
-        let entry = try await store.appendLog(sessionId: record.id, at: now, kind: .status, authorRole: .system,
+        let entry = try await store.appendLog(sessionId: record.id, at: record.machine.createdAt, kind: .status, authorRole: .system,
                                               author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)
         await publish(record)
-        publish(entry, to: record)
-        await recordTechnicianActivity(actor.id)
-        logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
-        return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
+        await publish(entry, to: record)
+        return record
     }
 
     /// The technician's queue on one tab, oldest first: their own sessions and the ones they have
     /// another view of (a transfer waiting for them).
     func sessions(of actor: Actor, tab: QueueTab) async -> [SessionSummary] {
         var result: [SessionSummary] = []
+        remember(actor)
         for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt }) {
-            guard let view = view(of: record, for: actor.id), tab.contains(view.state) else { continue }
+            guard let view = await view(of: record, for: actor.id),
+                  tab.contains(view.state, fromChannel: record.channelId != nil) else { continue }
             result.append(await summary(of: record, view: view))
         }
         return result
     }
 
     /// How `technicianId` sees the session, or nil when it is not in their queue.
-    func view(of record: SessionRecord, for technicianId: String) -> SessionMachine? {
+    func view(of record: SessionRecord, for technicianId: String) async -> SessionMachine? {
+        if record.technicianId == nil, let channel = await channel(record.channelId) {
+            return seesQueue(of: channel, technicianId) ? record.machine : nil
+        }
+        return ownView(of: record, for: technicianId)
+    }
+
+    /// The technician's own view: as owner, or another view (a transfer's recipient).
+    func ownView(of record: SessionRecord, for technicianId: String) -> SessionMachine? {
         record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
     }
 
     /// The states of the technician's other live sessions, for the ten-active limit.
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
-        let states = live.values.filter { $0.id != id }.compactMap { view(of: $0, for: technicianId)?.state }
+        let states = live.values.filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
         guard ActiveSessionLimit.allowsAnother(current: states) else {
             throw GatewayError(.conflict, "too_many_active_sessions",
                                "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
@@ -94,7 +107,12 @@ extension SessionHub {
     /// is "not found", so its existence is not revealed.
     func visibleSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
         if let record = live[id] {
-            guard view(of: record, for: actor.id) != nil else { throw GatewayError.sessionNotFound }
+            guard await view(of: record, for: actor.id) != nil else {
+                if await alreadyTaken(record, by: actor.id) {
+                    throw GatewayError(.conflict, "already_taken", "Another technician has already taken this session.")
+                }
+                throw GatewayError.sessionNotFound
+            }
             return record
         }
         guard let record = try await store.session(id: id), record.technicianId == actor.id else {
@@ -105,7 +123,7 @@ extension SessionHub {
 
     func summary(of id: String, for actor: Actor) async throws -> SessionSummary {
         let record = try await visibleSession(id, by: actor)
-        return await summary(of: record, view: view(of: record, for: actor.id))
+        return await summary(of: record, view: await view(of: record, for: actor.id))
     }
 
     func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
@@ -113,6 +131,13 @@ extension SessionHub {
         await recordTechnicianActivity(actor.id)
         technicianEngaged(id)
         guard live[id] != nil else { throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end)) }
+        if record.technicianId == nil {
+            switch command {
+            case .start: return try await takeFromQueue(record, by: actor)
+            case .end: return try await removeFromQueue(record, by: actor)
+            case .hold: throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .hold))
+            }
+        }
         guard record.technicianId == actor.id else { return try await performAsRecipient(command, on: record, by: actor) }
         switch command {
         case .start:
@@ -142,7 +167,7 @@ extension SessionHub {
         live[id]?.machine.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
                                               author: actor.technician.name, text: clean, state: nil)
-        publish(entry, to: record)
+        await publish(entry, to: record)
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
         return entry
     }
@@ -169,7 +194,7 @@ extension SessionHub {
     func logInvitation(_ text: String, in record: SessionRecord) async throws {
         let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status,
                                               authorRole: .system, author: "Lifeline", text: text, state: nil)
-        publish(entry, to: record)
+        await publish(entry, to: record)
     }
 
     static func describe(_ problem: ChatText.Problem) -> String {

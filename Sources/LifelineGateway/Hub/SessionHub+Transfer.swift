@@ -13,8 +13,11 @@ extension SessionHub {
         try actor.require(.transferSessions)
         var record = try await visibleSession(id, by: actor)
         guard live[id] != nil else { throw GatewayError.sessionNotFound }
+        guard let ownerId = record.technicianId else {
+            throw GatewayError(.conflict, "not_started", "Start the session before transferring it.")
+        }
         // The recipient of a pending transfer may pass it on, or back to the sender.
-        let passingOn = record.technicianId != actor.id
+        let passingOn = ownerId != actor.id
         guard passingOn ? record.transfer?.toTechnicianId == actor.id : record.transfer == nil else {
             throw GatewayError.transferPending
         }
@@ -37,7 +40,7 @@ extension SessionHub {
         if passingOn, var mine = record.otherViews[actor.id] {
             transition = try move(&mine, by: .transferOut, at: now)
             var sender = record.machine
-            let senderId = record.technicianId
+            let senderId = ownerId
             record.otherViews[actor.id] = nil
             if senderId == targetId {
                 // Back to the sender: their Outgoing view becomes Incoming.
@@ -88,7 +91,7 @@ extension SessionHub {
             let transition = try move(&incoming, by: .start, at: now)
             var previous = record.machine
             _ = try move(&previous, by: .transferTakenOver, at: now)
-            let previousOwner = record.technicianId
+            guard let previousOwner = record.technicianId else { throw GatewayError.sessionNotFound }
             record.technicianId = actor.id
             record.machine = incoming
             record.otherViews[actor.id] = nil
@@ -111,6 +114,6 @@ extension SessionHub {
     private func logTransfer(_ text: String, in record: SessionRecord) async throws {
         let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status,
                                               authorRole: .system, author: "Lifeline", text: text, state: nil)
-        publish(entry, to: record)
+        await publish(entry, to: record)
     }
 }

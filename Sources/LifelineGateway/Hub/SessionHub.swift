@@ -31,6 +31,11 @@ public actor SessionHub {
     /// Sessions started automatically (B4) that no technician has acted on yet: a customer who
     /// leaves now left "while waiting".
     var awaitingTechnician: Set<String> = []
+    /// Group and permissions of each technician with a console, for channel queues (F2).
+    var members: [String: QueueMember] = [:]
+    var channelCache: [String: Channel] = [:]
+    /// Channel forms are public: ten requests per address in ten minutes.
+    var channelRequests = WindowLimiter(maximumEvents: 10, window: 600)
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
         self.store = store
@@ -101,8 +106,9 @@ public actor SessionHub {
     /// Stores a changed session and tells everyone concerned. `leavingViews` are other views that
     /// left their technician's queue with this change; they are dropped from the record.
     @discardableResult
+    /// `droppedFor` are technicians who saw the session in a channel queue and no longer do.
     func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
-                previousOwner: (id: String, machine: SessionMachine)? = nil) async throws -> SessionRecord {
+                previousOwner: (id: String, machine: SessionMachine)? = nil, droppedFor: [String] = []) async throws -> SessionRecord {
         var record = changed
         let now = environment.now()
         let id = record.id
@@ -130,17 +136,22 @@ public actor SessionHub {
         for (technicianId, machine) in leavingViews {
             await publish(record, as: machine, to: technicianId)
         }
+        if !droppedFor.isEmpty {
+            let gone = SessionMachine(restoring: .closed, role: .lead, resumeState: nil, createdAt: record.machine.createdAt,
+                                      stateEnteredAt: now, heldSince: nil, lastActivityAt: now)
+            for technicianId in droppedFor { await publish(record, as: gone, to: technicianId) }
+        }
         if let previousOwner {
             await publish(record, as: previousOwner.machine, to: previousOwner.id)
             applets[id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
         }
-        for technicianId in Set(viewers(of: record) + leavingViews.keys + [previousOwner?.id].compactMap { $0 }) {
+        for technicianId in Set(await viewers(of: record) + leavingViews.keys + [previousOwner?.id].compactMap { $0}) {
             await updatePresence(of: technicianId) { _ in }
         }
         if let transition, transition.from != state {
             let entry = try await store.appendLog(sessionId: id, at: now, kind: .status, authorRole: .system,
                                                   author: "Lifeline", text: StatusText.entering(state), state: state)
-            publish(entry, to: record)
+            await publish(entry, to: record)
             applets[id]?.send(WireCodec.encode(GatewayToApplet.status(entry)))
             if state.isClosed { endApplet(of: id, reason: StatusText.entering(state)) }
         }
@@ -163,14 +174,23 @@ public actor SessionHub {
 
     // MARK: Telling consoles and applets
 
-    /// The technicians who see this session in their queue: its owner and any other views.
-    func viewers(of record: SessionRecord) -> [String] {
-        [record.technicianId] + record.otherViews.keys.sorted()
+    /// The technicians who see this session in their queue: its owner and any other views, or,
+    /// while it waits in a channel queue, everyone who sees that queue.
+    func viewers(of record: SessionRecord) async -> [String] {
+        guard let owner = record.technicianId else {
+            guard let channel = await channel(record.channelId) else { return [] }
+            return queueViewers(of: channel)
+        }
+        return [owner] + record.otherViews.keys.sorted()
     }
 
     /// Sends each viewer the session as they see it.
     func publish(_ record: SessionRecord) async {
-        await publish(record, as: record.machine, to: record.technicianId)
+        guard let owner = record.technicianId else {
+            for technicianId in await viewers(of: record) { await publish(record, as: record.machine, to: technicianId) }
+            return
+        }
+        await publish(record, as: record.machine, to: owner)
         for (technicianId, view) in record.otherViews { await publish(record, as: view, to: technicianId) }
     }
 
@@ -179,9 +199,9 @@ public actor SessionHub {
         consoles[technicianId]?.values.forEach { $0.send(message) }
     }
 
-    func publish(_ entry: LogEntry, to record: SessionRecord) {
+    func publish(_ entry: LogEntry, to record: SessionRecord) async {
         let message = WireCodec.encode(GatewayToConsole.log(entry))
-        for technicianId in viewers(of: record) { consoles[technicianId]?.values.forEach { $0.send(message) } }
+        for technicianId in await viewers(of: record) { consoles[technicianId]?.values.forEach { $0.send(message) } }
     }
 
     func endApplet(of sessionId: String, reason: String) {
@@ -203,17 +223,21 @@ public actor SessionHub {
         }
         var transferredBy: String?
         if let id = record.transferredBy { transferredBy = await technicianName(id) }
+        var channelName = "Private"
+        if record.channelId != nil { channelName = await channel(record.channelId)?.name ?? "Channel" }
         return SessionSummary(
-            id: record.id, name: record.name, state: machine.state, method: record.method, channel: "Private",
-            technicianId: record.technicianId, technicianName: await technicianName(record.technicianId),
+            id: record.id, name: record.name, state: machine.state, method: record.method, channel: channelName,
+            channelId: record.channelId, technicianId: record.technicianId, technicianName: await technicianName(record.technicianId),
             createdAt: record.machine.createdAt, stateSince: machine.stateEnteredAt,
             heldSince: machine.heldSince, pin: connecting ? record.pin : nil,
             link: connecting ? links[record.id] : nil, customer: record.customer,
-            transfer: transfer, transferredBy: transferredBy)
+            transfer: transfer, transferredBy: transferredBy, fields: record.fields)
     }
 
-    func technicianName(_ id: String) async -> String {
-        await cachedName(id, kind: "technician") { try await $0.technician(id: id)?.name }
+    /// "" for nobody yet (a session waiting in a channel queue).
+    func technicianName(_ id: String?) async -> String {
+        guard let id else { return "" }
+        return await cachedName(id, kind: "technician") { try await $0.technician(id: id)?.name }
     }
 
     func organisationName(_ id: String) async -> String {

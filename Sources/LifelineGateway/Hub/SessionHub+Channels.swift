@@ -1,0 +1,196 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// What the hub remembers of a technician with an open console, to know which channel queues
+/// they see without reading the store for every push.
+struct QueueMember: Sendable, Equatable {
+    let organisationId: String
+    let groupId: String?
+    let permissions: PermissionSet
+
+    init(_ actor: Actor) {
+        organisationId = actor.technician.organisationId
+        groupId = actor.technician.groupId
+        permissions = actor.permissions
+    }
+}
+
+/// Channel sessions (F2): a customer's request waits in the channel's queue, seen by every
+/// technician of an assigned group; the first Start takes it and it leaves everyone else's queue.
+extension SessionHub {
+    static let customFieldNamesKey = "custom_field_names"
+
+    /// What the public channel page shows before the customer sends the form.
+    struct ChannelPage: Codable, Sendable {
+        let name: String
+        let organisation: String
+        let availability: ChannelRules.Availability
+        /// The "no technician available" message, when it applies now.
+        let message: String?
+        /// Whether a request sent now would be taken (kept in the queue) or refused.
+        let acceptsRequests: Bool
+        let fields: [String]
+    }
+
+    struct ChannelRequestAccepted: Codable, Sendable {
+        let sessionId: String
+        /// The customer's link: the same page as a private link session from then on.
+        let link: String
+        let available: Bool
+        let message: String?
+    }
+
+    func remember(_ actor: Actor) {
+        members[actor.id] = QueueMember(actor)
+    }
+
+    /// A channel by id, cached; administrators' edits clear the cache.
+    func channel(_ id: String?) async -> Channel? {
+        guard let id else { return nil }
+        if let cached = channelCache[id] { return cached }
+        do {
+            let channel = try await store.channel(id: id)
+            channelCache[id] = channel
+            return channel
+        } catch {
+            logger.error("Could not read a channel", metadata: ["channel.id": "\(id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Called after an administrator changed channels: queues are recomputed from the store.
+    public func channelsChanged() {
+        channelCache = [:]
+    }
+
+    func seesQueue(of channel: Channel, _ technicianId: String) -> Bool {
+        guard let member = members[technicianId], member.organisationId == channel.organisationId else { return false }
+        return ChannelRules.mayView(groupId: member.groupId, permissions: member.permissions, channelGroups: Set(channel.groupIds))
+    }
+
+    /// Technicians with an open console who see this channel's queue.
+    func queueViewers(of channel: Channel) -> [String] {
+        consoles.keys.filter { seesQueue(of: channel, $0) }.sorted()
+    }
+
+    /// Whether someone could take a request now: an Online technician who sees the queue.
+    func availability(of channel: Channel) -> ChannelRules.Availability {
+        let channelGroups = Set(channel.groupIds)
+        let anyone = queueViewers(of: channel).contains { id in
+            guard let member = members[id] else { return false }
+            return ChannelRules.mayTake(groupId: member.groupId, permissions: member.permissions,
+                                        status: status(of: id), channelGroups: channelGroups)
+        }
+        return ChannelRules.availability(hours: channel.workingHours, anyoneMayTake: anyone, at: environment.now())
+    }
+
+    private func publicChannel(token: String) async throws -> Channel {
+        guard let channel = try await store.channel(publicToken: token) else {
+            throw GatewayError(.notFound, "channel_not_found", "This support link is not valid. Check the address on the web site you came from.")
+        }
+        return channel
+    }
+
+    func customFieldNames() async throws -> [String] {
+        guard let text = try await store.setting(Self.customFieldNamesKey) else { return [] }
+        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+
+    func channelPage(token: String) async throws -> ChannelPage {
+        let channel = try await publicChannel(token: token)
+        let availability = availability(of: channel)
+        return ChannelPage(
+            name: channel.name, organisation: await organisationName(channel.organisationId), availability: availability,
+            message: availability == .open ? nil : channel.unavailableMessage,
+            acceptsRequests: ChannelRules.accepts(availability, whenUnavailable: channel.whenUnavailable),
+            fields: try await customFieldNames())
+    }
+
+    /// A customer sent the channel form: a session waits in the channel queue for its applet,
+    /// or, when nobody can help and the channel refuses then, the customer gets its message.
+    func requestChannelSession(token: String, name: String?, fields: [String: String], from source: String) async throws -> ChannelRequestAccepted {
+        let now = environment.now()
+        if let wait = channelRequests.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
+        channelRequests.record(for: source, at: now)
+        let channel = try await publicChannel(token: token)
+        let values: [String: String]
+        let names = try await customFieldNames()
+        do { values = try CustomFields.validatedValues(fields, names: names) } catch {
+            throw GatewayError.badRequest(CustomFields.describe(error))
+        }
+        let availability = availability(of: channel)
+        guard ChannelRules.accepts(availability, whenUnavailable: channel.whenUnavailable) else {
+            throw GatewayError(.serviceUnavailable, "no_technician_available", channel.unavailableMessage)
+        }
+        let linkToken = Secrets.token()
+        let link = "\(publicURL)/c/\(linkToken)"
+        let record = try await openSession(SessionRecord(
+            id: Secrets.sessionNumber(), organisationId: channel.organisationId, technicianId: nil,
+            name: SessionName.normalised(name), method: .link, pin: nil, linkTokenHash: Secrets.hash(linkToken),
+            appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil,
+            channelId: channel.id, fields: values), link: link)
+        logger.info("Channel request", metadata: ["session.id": "\(record.id)", "channel.id": "\(channel.id)",
+                                                  "channel.availability": "\(availability.rawValue)"])
+        return ChannelRequestAccepted(sessionId: record.id, link: link, available: availability == .open,
+                                      message: availability == .open ? nil : channel.unavailableMessage)
+    }
+
+    /// The first Start on a queued channel session: the technician becomes its owner and it
+    /// leaves every other technician's queue. The hub is an actor, so two Starts never interleave.
+    func takeFromQueue(_ record: SessionRecord, by actor: Actor) async throws -> SessionSummary {
+        guard let channel = await channel(record.channelId), seesQueue(of: channel, actor.id) else { throw GatewayError.sessionNotFound }
+        guard ChannelRules.mayTake(groupId: actor.technician.groupId, permissions: actor.permissions,
+                                   status: status(of: actor.id), channelGroups: Set(channel.groupIds))
+        else {
+            throw GatewayError(.conflict, "technician_unavailable", "Set your status to Online to take channel sessions.")
+        }
+        try activeLimitAllows(actor.id, excluding: record.id)
+        var taken = record
+        let others = queueViewers(of: channel).filter { $0 != actor.id }
+        taken.technicianId = actor.id
+        let transition = try move(&taken.machine, by: .start, at: environment.now())
+        taken = try await commit(taken, ownerTransition: transition, droppedFor: others)
+        applets[taken.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
+        try await logInvitation("\(actor.technician.name) took the session from the \(channel.name) queue.", in: taken)
+        return await summary(of: taken)
+    }
+
+    /// A technician of the queue removes a request nobody will take (End on a queued session).
+    func removeFromQueue(_ record: SessionRecord, by actor: Actor) async throws -> SessionSummary {
+        guard let channel = await channel(record.channelId), seesQueue(of: channel, actor.id) else { throw GatewayError.sessionNotFound }
+        var removed = record
+        let others = queueViewers(of: channel).filter { $0 != actor.id }
+        removed.technicianId = actor.id
+        let transition = try move(&removed.machine, by: .end, at: environment.now())
+        removed = try await commit(removed, ownerTransition: transition, droppedFor: others)
+        return await summary(of: removed)
+    }
+
+    /// Another technician already took this channel session: say so rather than "not found".
+    func alreadyTaken(_ record: SessionRecord, by technicianId: String) async -> Bool {
+        guard record.technicianId != nil, record.technicianId != technicianId,
+              let channel = await channel(record.channelId) else { return false }
+        return seesQueue(of: channel, technicianId)
+    }
+
+    /// The custom fields of a session in the actor's queue, as a technician with the permission edits them (C3).
+    func editFields(of id: String, to values: [String: String], by actor: Actor) async throws -> SessionSummary {
+        try actor.require(.editCustomFields)
+        var record = try await visibleSession(id, by: actor)
+        guard live[id] != nil else { throw GatewayError(.conflict, "session_closed", "A closed session cannot be edited.") }
+        let names = try await customFieldNames()
+        var merged = record.fields
+        do {
+            let cleaned = try CustomFields.validatedValues(values, names: names)
+            // A field sent empty is cleared.
+            for name in values.keys { merged[name] = cleaned[name] }
+        } catch let problem as CustomFields.Problem {
+            throw GatewayError.badRequest(CustomFields.describe(problem))
+        }
+        record.fields = merged
+        record = try await commit(record, ownerTransition: nil)
+        return await summary(of: record, view: await view(of: record, for: actor.id))
+    }
+}
