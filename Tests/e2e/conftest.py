@@ -82,8 +82,8 @@ class Gateway:
                 self.process.kill()
                 self.process.wait()
 
-    def api(self, method, path, body=None, token=None, expect=None):
-        """Calls /api/v1/<path>; returns (status, decoded JSON or None)."""
+    def api(self, method, path, body=None, token=None, expect=None, raw=False):
+        """Calls /api/v1/<path>; returns (status, decoded JSON or None, or the text when raw)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"{self.url}/api/v1/{path}", data=data, method=method)
         if data is not None:
@@ -92,12 +92,12 @@ class Gateway:
             request.add_header("Authorization", f"Bearer {token}")
         try:
             with urllib.request.urlopen(request, timeout=10, context=self.ssl_context) as response:
-                status, raw = response.status, response.read()
+                status, body_bytes = response.status, response.read()
                 self.last_headers = response.headers
         except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
+            status, body_bytes = error.code, error.read()
             self.last_headers = error.headers
-        payload = json.loads(raw) if raw else None
+        payload = body_bytes.decode() if raw else (json.loads(body_bytes) if body_bytes else None)
         if expect is not None:
             assert status == expect, f"{method} {path}: {status} {payload}"
         return status, payload

@@ -39,7 +39,28 @@ def test_admin_sets_the_console_defaults(gateway, browser):
     browser.find_element(By.ID, "settings-auto-start").click()
     urgent.clear()
     urgent.send_keys("45")
+    browser.find_element(By.ID, "settings-fields").send_keys("Ticket, Phone number")
     browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "settings-status"), "Saved."))
     token = gateway.login()
-    assert gateway.api("GET", "admin/settings", token=token, expect=200)[1] == {"autoStartDefault": True, "urgentAfterSeconds": 45}
+    assert gateway.api("GET", "admin/settings", token=token, expect=200)[1] == {
+        "autoStartDefault": True, "urgentAfterSeconds": 45, "customFieldNames": ["Ticket", "Phone number"]}
+
+    # The custom fields become columns of every technician's session list (C3).
+    browser.get(f"{gateway.url}/console/")
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#session-list thead"), "Phone number"))
+
+
+def test_admin_creates_a_channel_with_its_link_and_form(gateway, browser):
+    wait = sign_in(browser, gateway)
+    token = gateway.login()
+    gateway.api("POST", "admin/groups", {"name": "Level 1", "permissions": ["channel_sessions"]}, token=token, expect=201)
+    browser.get(f"{gateway.url}/admin/")
+    wait.until(EC.visibility_of_element_located((By.ID, "channel-name"))).send_keys("Website help")
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#channel-groups input[type=checkbox]"))).click()
+    browser.find_element(By.ID, "channel-message").send_keys("Back at 9.")
+    browser.find_element(By.CSS_SELECTOR, "#channel-form button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "channels"), "Level 1"))
+    [channel] = gateway.api("GET", "admin/channels", token=token, expect=200)[1]
+    assert channel["name"] == "Website help" and channel["unavailableMessage"] == "Back at 9."
+    assert channel["link"] in browser.find_element(By.ID, "channels").text

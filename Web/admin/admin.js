@@ -1,4 +1,5 @@
-// The minimal admin page: groups with their permissions, technicians in them, disable/enable.
+// The minimal admin page: console defaults and custom fields, groups with their permissions,
+// channels, technicians in groups, disable/enable.
 import { api } from '../lib/api.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,9 +17,57 @@ function cells(row, texts) {
   }
 }
 
+function button(text, onClick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = text;
+  element.addEventListener('click', async () => {
+    try {
+      await onClick();
+      await load();
+    } catch (error) {
+      fail(error);
+    }
+  });
+  return element;
+}
+
+function renderChannels(channels, names) {
+  $('channels').querySelector('tbody').replaceChildren(...channels.map((channel) => {
+    const row = document.createElement('tr');
+    cells(row, [channel.name]);
+    const linkCell = document.createElement('td');
+    const link = document.createElement('a');
+    link.href = channel.link;
+    link.textContent = channel.link;
+    const form = document.createElement('a');
+    form.href = `/api/v1/channels/${channel.link.split('/ch/')[1]}/form`;
+    form.textContent = 'HTML form for your site';
+    linkCell.append(link, document.createElement('br'), form);
+    row.append(linkCell);
+    cells(row, [channel.groupIds.map((id) => names.get(id) ?? '?').join(', ') || '—',
+      channel.whenUnavailable === 'keep' ? 'Keep in queue' : 'Refuse']);
+    const action = document.createElement('td');
+    action.append(button('Delete', () => api(`admin/channels/${channel.id}`, { method: 'DELETE' })));
+    row.append(action);
+    return row;
+  }));
+}
+
 async function load() {
-  const [groups, technicians] = await Promise.all([api('admin/groups'), api('admin/technicians')]);
+  const [groups, technicians, channels] = await Promise.all([api('admin/groups'), api('admin/technicians'), api('admin/channels')]);
   const names = new Map(groups.map((g) => [g.id, g.name]));
+  renderChannels(channels, names);
+  $('channel-groups').querySelectorAll('label').forEach((label) => label.remove());
+  $('channel-groups').append(...groups.map((group) => {
+    const label = document.createElement('label');
+    label.className = 'inline';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = group.id;
+    label.append(box, document.createTextNode(` ${group.name}`));
+    return label;
+  }));
   $('groups').querySelector('tbody').replaceChildren(...groups.map((group) => {
     const row = document.createElement('tr');
     cells(row, [group.name, group.permissions.join(', ')]);
@@ -31,18 +80,8 @@ async function load() {
       technician.disabled ? 'Disabled' : 'Enabled']);
     const action = document.createElement('td');
     if (technician.role !== 'master_administrator') {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.textContent = technician.disabled ? 'Enable' : 'Disable';
-      button.addEventListener('click', async () => {
-        try {
-          await api(`admin/technicians/${technician.id}`, { method: 'PATCH', body: { disabled: !technician.disabled } });
-          await load();
-        } catch (error) {
-          fail(error);
-        }
-      });
-      action.append(button);
+      action.append(button(technician.disabled ? 'Enable' : 'Disable',
+        () => api(`admin/technicians/${technician.id}`, { method: 'PATCH', body: { disabled: !technician.disabled } })));
     }
     row.append(action);
     return row;
@@ -53,6 +92,7 @@ async function loadSettings() {
   const settings = await api('admin/settings');
   $('settings-auto-start').checked = settings.autoStartDefault;
   $('settings-urgent').value = settings.urgentAfterSeconds;
+  $('settings-fields').value = settings.customFieldNames.join(', ');
 }
 
 $('settings-form').addEventListener('submit', async (event) => {
@@ -60,7 +100,11 @@ $('settings-form').addEventListener('submit', async (event) => {
   try {
     await api('admin/settings', {
       method: 'PUT',
-      body: { autoStartDefault: $('settings-auto-start').checked, urgentAfterSeconds: Number($('settings-urgent').value) },
+      body: {
+        autoStartDefault: $('settings-auto-start').checked,
+        urgentAfterSeconds: Number($('settings-urgent').value),
+        customFieldNames: $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean),
+      },
     });
     $('settings-status').textContent = 'Saved.';
     $('settings-status').hidden = false;
@@ -108,6 +152,20 @@ $('technician-form').addEventListener('submit', async (event) => {
         groupId: $('technician-group').value || null, role: $('technician-role').value,
       },
     });
+    event.target.reset();
+    await load();
+  } catch (error) {
+    fail(error);
+  }
+});
+
+$('channel-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const groupIds = [...$('channel-groups').querySelectorAll('input:checked')].map((box) => box.value);
+  const body = { name: $('channel-name').value, groupIds, whenUnavailable: $('channel-when').value };
+  if ($('channel-message').value.trim()) body.unavailableMessage = $('channel-message').value;
+  try {
+    await api('admin/channels', { method: 'POST', body });
     event.target.reset();
     await load();
   } catch (error) {

@@ -78,7 +78,19 @@ function showError(error) {
   banner.hidden = false;
 }
 
-const list = mountSessionList($('session-list'), $('session-list-empty'), { onSelect: select });
+const list = mountSessionList($('session-list'), $('session-list-empty'), {
+  onSelect: select,
+  async onEditField(id, field, value) {
+    try {
+      const session = await api(`sessions/${id}`, { method: 'PATCH', body: { fields: { [field]: value } } });
+      state.sessions = upsert(state.sessions, session);
+      showError(null);
+    } catch (error) {
+      showError(error);
+    }
+    render();
+  },
+});
 const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
 const chat = mountChatPane({
   none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
@@ -123,7 +135,7 @@ function selected() {
 
 function render() {
   const now = Date.now();
-  const visible = state.sessions.filter((s) => inTab(state.tab, s.state));
+  const visible = state.sessions.filter((s) => inTab(state.tab, s.state, Boolean(s.channelId)));
   list.render(visible, state.selectedId, now, state.urgentAfterMs);
   tabs.render(state.sessions, state.selectedId, now);
   for (const button of document.querySelectorAll('.queue-tabs button')) {
@@ -272,8 +284,10 @@ async function enterConsole(me) {
   render();
   api('me/options').then((result) => {
     state.options = result.options;
-    list.showColumns(result.options.hiddenColumns);
     state.urgentAfterMs = result.urgentAfterSeconds * 1000;
+    list.setFieldColumns(result.customFieldNames, me.permissions.includes('edit_custom_fields'));
+    list.showColumns(result.options.hiddenColumns);
+    render();
   }).catch(showError);
 }
 

@@ -25,7 +25,9 @@ export function showInstructions(container, invitation, credentialFlag) {
   const downloadLine = element('p');
   downloadLine.append(download);
   container.replaceChildren(
-    element('p', 'who', t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })),
+    element('p', 'who', invitation.technicianName
+      ? t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })
+      : t('ready.who_channel', { organisation: invitation.organisation, channel: invitation.channel ?? '' })),
     element('p', '', t('ready.steps')),
     element('pre', 'command', appletCommand(location.origin, credentialFlag)),
     downloadLine,

@@ -1,6 +1,6 @@
 // Pure rules of the console's queue: no DOM, no network. Tested alone (Tests/e2e/test_web_logic.py).
 
-export const QUEUE_TABS = ['all', 'private', 'active'];
+export const QUEUE_TABS = ['all', 'private', 'channel', 'active'];
 export const MAX_ACTIVE = 10;
 /** How long a session that just arrived in the queue is shown in blue. */
 export const NEW_HIGHLIGHT_MS = 5000;
@@ -8,10 +8,13 @@ export const NEW_HIGHLIGHT_MS = 5000;
 const REMOVED = new Set(['closed', 'closed_by_customer_waiting']);
 const COUNTS_AS_ACTIVE = new Set(['active', 'collaboration', 'rebooting', 'reconnecting', 'offline']);
 
-/** Whether a session in `state` is listed on queue tab `tab` (mirrors LifelineCore.QueueTab). */
-export function inTab(tab, state) {
+/** Whether a session in `state` is listed on queue tab `tab` (mirrors LifelineCore.QueueTab):
+ * Private lists sessions a technician created, Channel those that came through a channel. */
+export function inTab(tab, state, fromChannel = false) {
   if (REMOVED.has(state)) return false;
   if (tab === 'active') return COUNTS_AS_ACTIVE.has(state) || state === 'on_hold';
+  if (tab === 'private') return !fromChannel;
+  if (tab === 'channel') return fromChannel;
   return true;
 }
 
