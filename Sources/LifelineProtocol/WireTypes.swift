@@ -105,16 +105,22 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
 public struct TransferSummary: Codable, Equatable, Sendable {
     public let fromTechnicianId: String
     public let fromName: String
-    public let toTechnicianId: String
+    /// nil when the session was transferred into a queue.
+    public let toTechnicianId: String?
+    /// The colleague's name, or the group's or channel's name.
     public let toName: String
+    /// "group" or "channel" for a transfer into a queue.
+    public let toQueue: String?
     public let comment: String
     public let at: Date
 
-    public init(fromTechnicianId: String, fromName: String, toTechnicianId: String, toName: String, comment: String, at: Date) {
+    public init(fromTechnicianId: String, fromName: String, toTechnicianId: String?, toName: String, toQueue: String? = nil,
+                comment: String, at: Date) {
         self.fromTechnicianId = fromTechnicianId
         self.fromName = fromName
         self.toTechnicianId = toTechnicianId
         self.toName = toName
+        self.toQueue = toQueue
         self.comment = comment
         self.at = at
     }

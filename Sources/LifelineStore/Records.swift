@@ -135,16 +135,56 @@ public struct AuthTokenRecord: Equatable, Sendable {
     }
 }
 
-/// A session handed from one technician to another, not yet started by the recipient (C6).
+/// Where a session is transferred (C6): to a colleague, or into a group's or a channel's queue,
+/// where any technician who sees that queue may take it.
+public enum TransferTarget: Equatable, Sendable {
+    case technician(String)
+    case group(String)
+    case channel(String)
+
+    public var technicianId: String? {
+        if case .technician(let id) = self { id } else { nil }
+    }
+
+    /// "group" or "channel" for a queue; nil for a colleague.
+    public var queueKind: String? {
+        switch self {
+        case .technician: nil
+        case .group: "group"
+        case .channel: "channel"
+        }
+    }
+
+    /// How the target is kept in the store's `transfer_to` column.
+    public var storageValue: String {
+        switch self {
+        case .technician(let id): id
+        case .group(let id): "group:\(id)"
+        case .channel(let id): "channel:\(id)"
+        }
+    }
+
+    public init(storageValue: String) {
+        if storageValue.hasPrefix("group:") {
+            self = .group(String(storageValue.dropFirst("group:".count)))
+        } else if storageValue.hasPrefix("channel:") {
+            self = .channel(String(storageValue.dropFirst("channel:".count)))
+        } else {
+            self = .technician(storageValue)
+        }
+    }
+}
+
+/// A session handed on by a technician, not yet started by a recipient (C6).
 public struct PendingTransfer: Equatable, Sendable {
     public let fromTechnicianId: String
-    public let toTechnicianId: String
+    public let to: TransferTarget
     public let comment: String
     public let at: Date
 
-    public init(fromTechnicianId: String, toTechnicianId: String, comment: String, at: Date) {
+    public init(fromTechnicianId: String, to: TransferTarget, comment: String, at: Date) {
         self.fromTechnicianId = fromTechnicianId
-        self.toTechnicianId = toTechnicianId
+        self.to = to
         self.comment = comment
         self.at = at
     }

@@ -149,7 +149,7 @@ public final class SQLiteStore: Store {
                 .optionalText(s.pin), .optionalText(s.linkTokenHash), .optionalText(s.appletTokenHash)]
             + values(of: s.machine)
             + [s.customer.map(SQLValue.json) ?? .null, .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
-               .optionalText(s.transfer?.toTechnicianId), .optionalText(s.transfer?.comment),
+               .optionalText(s.transfer?.to.storageValue), .optionalText(s.transfer?.comment),
                .optionalDate(s.transfer?.at), .optionalText(s.transferredBy), .optionalText(s.channelId),
                s.fields.isEmpty ? .null : .json(s.fields)]
     }
@@ -222,7 +222,8 @@ public final class SQLiteStore: Store {
         let machine = try machine(from: row)
         var transfer: PendingTransfer?
         if let from = row["transfer_from"]?.string, let to = row["transfer_to"]?.string, let at = row.optionalDate("transfer_at") {
-            transfer = PendingTransfer(fromTechnicianId: from, toTechnicianId: to, comment: row["transfer_comment"]?.string ?? "", at: at)
+            transfer = PendingTransfer(fromTechnicianId: from, to: TransferTarget(storageValue: to),
+                                       comment: row["transfer_comment"]?.string ?? "", at: at)
         }
         let customer: CustomerInfo? = try row.json("customer")
         return SessionRecord(

@@ -9,7 +9,8 @@ from test_console_session import row_status, select_row, sign_in
 PERMISSIONS = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions"]
 
 
-def test_transfer_with_comment_then_take_over(gateway, browser, applets):
+def bea_in_level_2_and_an_active_session(gateway, applets):
+    """Bea in "Level 2"; the administrator's session with Carl is active. Returns (group, session, applet)."""
     admin = gateway.login()
     group = gateway.api("POST", "admin/groups", {"name": "Level 2", "permissions": PERMISSIONS}, token=admin, expect=201)[1]
     gateway.api("POST", "admin/technicians", {"email": "bea@e2e.test", "name": "Bea", "password": "bea password 1",
@@ -18,13 +19,24 @@ def test_transfer_with_comment_then_take_over(gateway, browser, applets):
     applet = applets(gateway.url, "--pin", session["pin"])
     applet.expect("WELCOME")
     gateway.api("POST", f"sessions/{session['id']}/start", token=admin, expect=200)
+    return group, session, applet
+
+
+def open_transfer_dialog(gateway, browser, bea_browser, session):
+    """Bea's console and the administrator's, with the Transfer dialog open on the session."""
+    bea_wait = sign_in(bea_browser, gateway, email="bea@e2e.test", password="bea password 1")
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
+    return wait, bea_wait
+
+
+def test_transfer_with_comment_then_take_over(gateway, browser, applets):
+    group, session, applet = bea_in_level_2_and_an_active_session(gateway, applets)
 
     bea_browser = open_browser()
     try:
-        bea_wait = sign_in(bea_browser, gateway, email="bea@e2e.test", password="bea password 1")
-        wait = sign_in(browser, gateway)
-        select_row(browser, wait, session["id"])
-        wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
+        wait, bea_wait = open_transfer_dialog(gateway, browser, bea_browser, session)
         option = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#transfer-list input[type=radio]:not([disabled])")))
         assert "Bea" in browser.find_element(By.ID, "transfer-list").text
         option.click()
@@ -44,5 +56,26 @@ def test_transfer_with_comment_then_take_over(gateway, browser, applets):
         assert "Administrator" in row_text, "the Transferred by column names the sender"
         applet.expect("TECHNICIAN", 'technician="Bea"')
         applet.expect("STATUS", "active")
+    finally:
+        bea_browser.quit()
+
+
+def test_transfer_into_a_group_queue_from_the_dialog(gateway, browser, applets):
+    group, session, applet = bea_in_level_2_and_an_active_session(gateway, applets)
+
+    bea_browser = open_browser()
+    try:
+        wait, bea_wait = open_transfer_dialog(gateway, browser, bea_browser, session)
+        queue = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#transfer-list input[value='group:{group['id']}']")))
+        assert "Group queue: Level 2" in browser.find_element(By.ID, "transfer-list").text
+        queue.click()
+        browser.find_element(By.ID, "transfer-submit").click()
+        wait.until(lambda b: row_status(b, session["id"]) == "Outgoing")
+        bea_wait.until(lambda b: row_status(b, session["id"]) == "Incoming")
+        select_row(bea_browser, bea_wait, session["id"])
+        bea_wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
+        bea_wait.until(lambda b: row_status(b, session["id"]) == "Active")
+        wait.until(lambda b: row_status(b, session["id"]) is None)
+        applet.expect("TECHNICIAN", 'technician="Bea"')
     finally:
         bea_browser.quit()

@@ -1,44 +1,58 @@
-// Transfer (C6): pick an available colleague (only Online ones can be chosen), add a comment.
+// Transfer (C6): pick an available colleague (only Online ones can be chosen) or a group's or
+// channel's queue, add a comment.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
 export function mountTransferDialog(dialog, { me, onTransferred }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   let colleagues = [];
+  let queues = [];
   let sessionId = null;
   let chosen = null;
+
+  /** One radio line of the list: `key` is what `chosen` becomes. */
+  function choice(key, text, disabled = false, ...extra) {
+    const item = document.createElement('li');
+    const label = document.createElement('label');
+    label.className = 'inline';
+    const radio = document.createElement('input');
+    radio.type = 'radio';
+    radio.name = 'transfer-to';
+    radio.value = key;
+    radio.disabled = disabled;
+    radio.checked = key === chosen;
+    radio.addEventListener('change', () => {
+      chosen = key;
+      $('transfer-submit').disabled = false;
+    });
+    label.append(radio, document.createTextNode(` ${text}`), ...extra);
+    item.append(label);
+    return item;
+  }
 
   function renderList() {
     const query = $('transfer-search').value.trim().toLowerCase();
     const shown = colleagues.filter((c) => c.id !== me().id && c.name.toLowerCase().includes(query));
+    const shownQueues = queues.filter((q) => q.name.toLowerCase().includes(query));
     $('transfer-list').replaceChildren(...shown.map((colleague) => {
-      const item = document.createElement('li');
-      const label = document.createElement('label');
-      label.className = 'inline';
-      const radio = document.createElement('input');
-      radio.type = 'radio';
-      radio.name = 'transfer-to';
-      radio.value = colleague.id;
-      radio.disabled = colleague.status !== 'online';
-      radio.checked = colleague.id === chosen;
-      radio.addEventListener('change', () => {
-        chosen = colleague.id;
-        $('transfer-submit').disabled = false;
-      });
       const status = document.createElement('span');
       status.className = 'presence';
       status.dataset.status = colleague.status;
       status.textContent = t(`presence.${colleague.status}`);
-      label.append(radio, document.createTextNode(` ${colleague.name} `), status);
-      item.append(label);
-      return item;
-    }));
-    if (shown.length === 0) {
+      return choice(colleague.id, `${colleague.name} `, colleague.status !== 'online', status);
+    }), ...shownQueues.map((queue) => choice(`${queue.kind}:${queue.id}`, t(`transfer.queue_${queue.kind}`, { name: queue.name }))));
+    if (shown.length + shownQueues.length === 0) {
       const empty = document.createElement('li');
       empty.className = 'muted';
       empty.textContent = t('transfer.none');
       $('transfer-list').append(empty);
     }
+  }
+
+  /** The API's "to": a colleague's id, or {group: id} / {channel: id}. */
+  function target(key) {
+    const [kind, id] = key.split(':');
+    return id === undefined ? key : { [kind]: id };
   }
 
   $('transfer-search').addEventListener('input', renderList);
@@ -47,7 +61,7 @@ export function mountTransferDialog(dialog, { me, onTransferred }) {
     event.preventDefault();
     try {
       const session = await api(`sessions/${sessionId}/transfer`, {
-        method: 'POST', body: { to: chosen, comment: $('transfer-comment').value },
+        method: 'POST', body: { to: target(chosen), comment: $('transfer-comment').value },
       });
       dialog.close();
       onTransferred(session);
@@ -65,7 +79,7 @@ export function mountTransferDialog(dialog, { me, onTransferred }) {
       $('transfer-comment').value = '';
       $('transfer-error').hidden = true;
       $('transfer-submit').disabled = true;
-      colleagues = await api('technicians');
+      [colleagues, queues] = await Promise.all([api('technicians'), api('transfer-queues')]);
       renderList();
       dialog.showModal();
       $('transfer-search').focus();

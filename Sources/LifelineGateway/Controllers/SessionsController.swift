@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LifelineCore
 import LifelineProtocol
+import LifelineStore
 
 /// The technician's sessions: create, list, toolbar actions, chat and log (C1–C4, D1, F1).
 struct SessionsController {
@@ -27,8 +28,8 @@ struct SessionsController {
     }
 
     struct TransferRequest: Decodable {
-        /// A technician id. Transfers to a group or channel queue come with channels.
-        let to: String
+        /// A technician id, or `{"group": id}` / `{"channel": id}` for a queue.
+        let to: TransferTarget
         let comment: String?
     }
 
@@ -48,6 +49,7 @@ struct SessionsController {
             }
         }
         group.post("sessions/{id}/transfer", use: transfer)
+        group.get("transfer-queues", use: transferQueues)
         group.post("sessions/{id}/messages", use: message)
         group.get("sessions/{id}/log", use: log)
         group.get("history", use: history)
@@ -94,6 +96,22 @@ struct SessionsController {
         return try JSONResponse.make(try await hub.transfer(try Self.id(context), to: body.to, comment: body.comment ?? "", by: actor))
     }
 
+    struct QueueView: Encodable {
+        /// "group" or "channel".
+        let kind: String
+        let id: String
+        let name: String
+    }
+
+    /// The group and channel queues of the organisation a session can be transferred into (C6).
+    @Sendable func transferQueues(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        try actor.require(.transferSessions)
+        let (groups, channels) = try await hub.transferQueues(of: actor.technician.organisationId)
+        return try JSONResponse.make(groups.map { QueueView(kind: "group", id: $0.id, name: $0.name) }
+            + channels.map { QueueView(kind: "channel", id: $0.id, name: $0.name) })
+    }
+
     @Sendable func message(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: MessageRequest.self, context: context)
@@ -114,5 +132,27 @@ struct SessionsController {
     static func id(_ context: GatewayRequestContext) throws -> String {
         guard let id = context.parameters.get("id") else { throw GatewayError.sessionNotFound }
         return id
+    }
+}
+
+extension TransferTarget: Decodable {
+    private struct Queue: Decodable {
+        let group: String?
+        let channel: String?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let technicianId = try? container.decode(String.self) {
+            self = .technician(technicianId)
+            return
+        }
+        let queue = try container.decode(Queue.self)
+        switch (queue.group, queue.channel) {
+        case (let group?, nil): self = .group(group)
+        case (nil, let channel?): self = .channel(channel)
+        default:
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"to\" is a technician id, {\"group\": id} or {\"channel\": id}.")
+        }
     }
 }

@@ -75,6 +75,49 @@ extension SessionHub {
         consoles.keys.filter { seesQueue(of: channel, $0) }.sorted()
     }
 
+    /// Technicians with an open console in a technician group (a transfer into the group's queue).
+    func groupViewers(_ groupId: String, organisationId: String) -> [String] {
+        consoles.keys.filter { members[$0]?.groupId == groupId && members[$0]?.organisationId == organisationId }.sorted()
+    }
+
+    /// Who sees the session through a queue rather than as owner or by a view of their own: the
+    /// channel's queue while nobody took it, or the group's or channel's queue it is transferred to.
+    func queueAudience(of record: SessionRecord) async -> [String] {
+        let audience: [String]
+        if record.technicianId == nil {
+            guard let channel = await channel(record.channelId) else { return [] }
+            audience = queueViewers(of: channel)
+        } else if let transfer = record.transfer {
+            switch transfer.to {
+            case .technician: return []
+            case .group(let groupId): audience = groupViewers(groupId, organisationId: record.organisationId)
+            case .channel(let channelId):
+                guard let channel = await channel(channelId) else { return [] }
+                audience = queueViewers(of: channel)
+            }
+        } else {
+            return []
+        }
+        return audience.filter { $0 != record.technicianId && record.otherViews[$0] == nil }
+    }
+
+    /// How the queue's audience sees it: waiting in the channel queue, or Incoming after a transfer.
+    func queueView(of record: SessionRecord) -> SessionMachine? {
+        if record.technicianId == nil { return record.machine }
+        guard let transfer = record.transfer, transfer.to.technicianId == nil else { return nil }
+        return SessionMachine.incomingTransfer(at: transfer.at)
+    }
+
+    /// The colleague's name, or the group's or channel's.
+    func targetName(_ target: TransferTarget) async -> String {
+        switch target {
+        case .technician(let id): return await technicianName(id)
+        case .channel(let id): return await channel(id)?.name ?? "Channel"
+        case .group(let id):
+            return await cachedName(id, kind: "group") { try await $0.group(id: id)?.name }
+        }
+    }
+
     /// Whether someone could take a request now: an Online technician who sees the queue.
     func availability(of channel: Channel) -> ChannelRules.Availability {
         let channelGroups = Set(channel.groupIds)
@@ -148,10 +191,9 @@ extension SessionHub {
         }
         try activeLimitAllows(actor.id, excluding: record.id)
         var taken = record
-        let others = queueViewers(of: channel).filter { $0 != actor.id }
         taken.technicianId = actor.id
         let transition = try move(&taken.machine, by: .start, at: environment.now())
-        taken = try await commit(taken, ownerTransition: transition, droppedFor: others)
+        taken = try await commit(taken, ownerTransition: transition)
         applets[taken.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
         try await logInvitation("\(actor.technician.name) took the session from the \(channel.name) queue.", in: taken)
         return await summary(of: taken)
@@ -161,10 +203,9 @@ extension SessionHub {
     func removeFromQueue(_ record: SessionRecord, by actor: Actor) async throws -> SessionSummary {
         guard let channel = await channel(record.channelId), seesQueue(of: channel, actor.id) else { throw GatewayError.sessionNotFound }
         var removed = record
-        let others = queueViewers(of: channel).filter { $0 != actor.id }
         removed.technicianId = actor.id
         let transition = try move(&removed.machine, by: .end, at: environment.now())
-        removed = try await commit(removed, ownerTransition: transition, droppedFor: others)
+        removed = try await commit(removed, ownerTransition: transition)
         return await summary(of: removed)
     }
 

@@ -74,10 +74,8 @@ extension SessionHub {
 
     /// How `technicianId` sees the session, or nil when it is not in their queue.
     func view(of record: SessionRecord, for technicianId: String) async -> SessionMachine? {
-        if record.technicianId == nil, let channel = await channel(record.channelId) {
-            return seesQueue(of: channel, technicianId) ? record.machine : nil
-        }
-        return ownView(of: record, for: technicianId)
+        if let own = ownView(of: record, for: technicianId) { return own }
+        return await queueAudience(of: record).contains(technicianId) ? queueView(of: record) : nil
     }
 
     /// The technician's own view: as owner, or another view (a transfer's recipient).

@@ -9,7 +9,7 @@ import LifelineStore
 extension SessionHub {
     static let maximumCommentLength = 500
 
-    func transfer(_ id: String, to targetId: String, comment rawComment: String, by actor: Actor) async throws -> SessionSummary {
+    func transfer(_ id: String, to target: TransferTarget, comment rawComment: String, by actor: Actor) async throws -> SessionSummary {
         try actor.require(.transferSessions)
         var record = try await visibleSession(id, by: actor)
         guard live[id] != nil else { throw GatewayError.sessionNotFound }
@@ -18,18 +18,10 @@ extension SessionHub {
         }
         // The recipient of a pending transfer may pass it on, or back to the sender.
         let passingOn = ownerId != actor.id
-        guard passingOn ? record.transfer?.toTechnicianId == actor.id : record.transfer == nil else {
+        guard passingOn ? record.transfer?.to.technicianId == actor.id : record.transfer == nil else {
             throw GatewayError.transferPending
         }
-        guard targetId != actor.id else { throw GatewayError.badRequest("You cannot transfer a session to yourself.") }
-        guard let target = try await store.technician(id: targetId), target.organisationId == actor.technician.organisationId,
-              !target.disabled
-        else { throw GatewayError(.notFound, "technician_not_found", "There is no such technician in your organisation.") }
-        let status = self.status(of: targetId)
-        guard status.acceptsTransfers else {
-            throw GatewayError(.conflict, "technician_unavailable",
-                               "\(target.name) is \(status.rawValue) and cannot receive a transfer now.")
-        }
+        let targetName = try await checkedTarget(target, for: actor)
         let comment = rawComment.trimmingCharacters(in: .whitespacesAndNewlines)
         guard comment.count <= Self.maximumCommentLength else {
             throw GatewayError.badRequest("The comment is longer than \(Self.maximumCommentLength) characters.")
@@ -40,29 +32,60 @@ extension SessionHub {
         if passingOn, var mine = record.otherViews[actor.id] {
             transition = try move(&mine, by: .transferOut, at: now)
             var sender = record.machine
-            let senderId = ownerId
             record.otherViews[actor.id] = nil
-            if senderId == targetId {
+            if target.technicianId == ownerId {
                 // Back to the sender: their Outgoing view becomes Incoming.
                 _ = try move(&sender, by: .transferIn, at: now)
-                record.otherViews[targetId] = sender
+                record.otherViews[ownerId] = sender
             } else {
                 // Passed on: the first sender is out of it.
                 _ = try move(&sender, by: .transferTakenOver, at: now)
-                previousOwner = (senderId, sender)
-                record.otherViews[targetId] = .incomingTransfer(at: now)
+                previousOwner = (ownerId, sender)
+                if let recipient = target.technicianId { record.otherViews[recipient] = .incomingTransfer(at: now) }
             }
             record.technicianId = actor.id
             record.machine = mine
         } else {
             transition = try move(&record.machine, by: .transferOut, at: now)
-            record.otherViews[targetId] = .incomingTransfer(at: now)
+            if let recipient = target.technicianId { record.otherViews[recipient] = .incomingTransfer(at: now) }
         }
-        record.transfer = PendingTransfer(fromTechnicianId: actor.id, toTechnicianId: targetId, comment: comment, at: now)
+        record.transfer = PendingTransfer(fromTechnicianId: actor.id, to: target, comment: comment, at: now)
         record = try await commit(record, ownerTransition: transition, previousOwner: previousOwner)
         let note = comment.isEmpty ? "" : ": \(comment)"
-        try await logTransfer("\(actor.technician.name) transferred the session to \(target.name)\(note)", in: record)
+        try await logTransfer("\(actor.technician.name) transferred the session to \(targetName)\(note)", in: record)
         return await summary(of: record)
+    }
+
+    func transferQueues(of organisationId: String) async throws -> ([TechnicianGroup], [Channel]) {
+        (try await store.groups(organisationId: organisationId), try await store.channels(organisationId: organisationId))
+    }
+
+    /// Checks the target is in the actor's organisation and may receive it; returns how the log names it.
+    private func checkedTarget(_ target: TransferTarget, for actor: Actor) async throws -> String {
+        let organisationId = actor.technician.organisationId
+        switch target {
+        case .technician(let targetId):
+            guard targetId != actor.id else { throw GatewayError.badRequest("You cannot transfer a session to yourself.") }
+            guard let colleague = try await store.technician(id: targetId), colleague.organisationId == organisationId,
+                  !colleague.disabled
+            else { throw GatewayError(.notFound, "technician_not_found", "There is no such technician in your organisation.") }
+            let status = self.status(of: targetId)
+            guard status.acceptsTransfers else {
+                throw GatewayError(.conflict, "technician_unavailable",
+                                   "\(colleague.name) is \(status.rawValue) and cannot receive a transfer now.")
+            }
+            return colleague.name
+        case .group(let groupId):
+            guard let group = try await store.group(id: groupId), group.organisationId == organisationId else {
+                throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
+            }
+            return "the \(group.name) group's queue"
+        case .channel(let channelId):
+            guard let channel = await channel(channelId), channel.organisationId == organisationId else {
+                throw GatewayError(.notFound, "channel_not_found", "There is no such channel.")
+            }
+            return "the \(channel.name) channel's queue"
+        }
     }
 
     /// The sender starts the Outgoing session: the transfer is cancelled.
@@ -71,10 +94,12 @@ extension SessionHub {
         let now = environment.now()
         let transition = try move(&record.machine, by: .start, at: now)
         var leaving: [String: SessionMachine] = [:]
-        if let transfer = record.transfer, var view = record.otherViews[transfer.toTechnicianId] {
+        if let recipient = record.transfer?.to.technicianId, var view = record.otherViews[recipient] {
             _ = try move(&view, by: .droppedFromQueue, at: now)
-            leaving[transfer.toTechnicianId] = view
+            leaving[recipient] = view
         }
+        // A transfer into a queue ends here too; its audience sees it leave (commit).
+        record.transfer = nil
         record = try await commit(record, ownerTransition: transition, leavingViews: leaving)
         try await logTransfer("\(actor.technician.name) took the session back.", in: record)
         return await summary(of: record)
@@ -82,7 +107,14 @@ extension SessionHub {
 
     /// What the recipient of a transfer can do: Start takes it over, End declines it.
     func performAsRecipient(_ command: SessionCommand, on record: SessionRecord, by actor: Actor) async throws -> SessionSummary {
-        guard var incoming = record.otherViews[actor.id] else { throw GatewayError.sessionNotFound }
+        let fromQueue = record.otherViews[actor.id] == nil
+        guard var incoming = await view(of: record, for: actor.id), incoming.state == .incoming || !fromQueue else {
+            throw GatewayError.sessionNotFound
+        }
+        if fromQueue && command == .end {
+            throw GatewayError(.conflict, "queue_transfer",
+                               "This session was transferred to a queue: Start takes it; only the sender can take it back.")
+        }
         var record = record
         let now = environment.now()
         switch command {

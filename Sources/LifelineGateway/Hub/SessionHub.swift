@@ -106,15 +106,24 @@ public actor SessionHub {
     /// Stores a changed session and tells everyone concerned. `leavingViews` are other views that
     /// left their technician's queue with this change; they are dropped from the record.
     @discardableResult
-    /// `droppedFor` are technicians who saw the session in a channel queue and no longer do.
     func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
-                previousOwner: (id: String, machine: SessionMachine)? = nil, droppedFor: [String] = []) async throws -> SessionRecord {
+                previousOwner: (id: String, machine: SessionMachine)? = nil) async throws -> SessionRecord {
         var record = changed
         let now = environment.now()
         let id = record.id
         let state = record.machine.state
         for technicianId in leavingViews.keys { record.otherViews[technicianId] = nil }
-        if let transfer = record.transfer, record.otherViews[transfer.toTechnicianId] == nil { record.transfer = nil }
+        if let transfer = record.transfer {
+            switch transfer.to {
+            case .technician(let recipient): if record.otherViews[recipient] == nil { record.transfer = nil }
+            case .group, .channel: if state.isClosed { record.transfer = nil }
+            }
+        }
+        // Who saw it through a queue and no longer does (taken, cancelled, closed) is told it left.
+        var audienceBefore: [String] = []
+        if let before = live[id] { audienceBefore = await queueAudience(of: before) }
+        let audienceAfter = state.isRemovedFromQueue ? [] : await queueAudience(of: record)
+        let droppedFor = Set(audienceBefore).subtracting(audienceAfter).subtracting(Set(await viewers(of: record, includingQueue: false)))
         if state.isClosed {
             record.pin = nil
             record.linkTokenHash = nil
@@ -174,24 +183,19 @@ public actor SessionHub {
 
     // MARK: Telling consoles and applets
 
-    /// The technicians who see this session in their queue: its owner and any other views, or,
-    /// while it waits in a channel queue, everyone who sees that queue.
-    func viewers(of record: SessionRecord) async -> [String] {
-        guard let owner = record.technicianId else {
-            guard let channel = await channel(record.channelId) else { return [] }
-            return queueViewers(of: channel)
-        }
-        return [owner] + record.otherViews.keys.sorted()
+    /// The technicians who see this session in their queue: its owner, any other views, and
+    /// everyone who sees it through a queue (a channel's, or a group's or channel's it is transferred to).
+    func viewers(of record: SessionRecord, includingQueue: Bool = true) async -> [String] {
+        let own = [record.technicianId].compactMap { $0 } + record.otherViews.keys.sorted()
+        return includingQueue ? own + (await queueAudience(of: record)) : own
     }
 
     /// Sends each viewer the session as they see it.
     func publish(_ record: SessionRecord) async {
-        guard let owner = record.technicianId else {
-            for technicianId in await viewers(of: record) { await publish(record, as: record.machine, to: technicianId) }
-            return
-        }
-        await publish(record, as: record.machine, to: owner)
+        if let owner = record.technicianId { await publish(record, as: record.machine, to: owner) }
         for (technicianId, view) in record.otherViews { await publish(record, as: view, to: technicianId) }
+        guard let view = queueView(of: record) else { return }
+        for technicianId in await queueAudience(of: record) { await publish(record, as: view, to: technicianId) }
     }
 
     func publish(_ record: SessionRecord, as view: SessionMachine, to technicianId: String) async {
@@ -218,7 +222,7 @@ public actor SessionHub {
         if let pending = record.transfer {
             transfer = TransferSummary(
                 fromTechnicianId: pending.fromTechnicianId, fromName: await technicianName(pending.fromTechnicianId),
-                toTechnicianId: pending.toTechnicianId, toName: await technicianName(pending.toTechnicianId),
+                toTechnicianId: pending.to.technicianId, toName: await targetName(pending.to), toQueue: pending.to.queueKind,
                 comment: pending.comment, at: pending.at)
         }
         var transferredBy: String?
@@ -245,7 +249,7 @@ public actor SessionHub {
     }
 
     /// Names shown with every session change are read once and kept; a failed read shows "".
-    private func cachedName(_ id: String, kind: String, read: (any Store) async throws -> String?) async -> String {
+    func cachedName(_ id: String, kind: String, read: (any Store) async throws -> String?) async -> String {
         if let name = names["\(kind):\(id)"] { return name }
         do {
             let name = try await read(store) ?? ""
