@@ -25,6 +25,7 @@ public func buildApplication(
     let bootstrap = Bootstrap(accounts: accounts, configuration: configuration, logger: logger)
     try await bootstrap.run()
     let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger)
+    try await hub.loadSettings()
     try await hub.loadLiveSessions()
 
     let router = Router(context: GatewayRequestContext.self)

@@ -64,7 +64,7 @@ struct ConsoleOptionsTests {
     func autoStartThenEngaged() async throws {
         try await GatewayHarness.run { gw in
             let token = try await gw.login()
-            try await gw.parts.store.setSetting(SessionHub.autoStartDefaultKey, "true")
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: token, json: ["autoStartDefault": true])
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
             try await gw.waitForState("active", of: id, token: token)

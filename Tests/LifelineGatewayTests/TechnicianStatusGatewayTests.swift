@@ -53,10 +53,27 @@ struct TechnicianStatusGatewayTests {
         }
     }
 
+    @Test("the administrator's inactivity delay applies at once to open consoles")
+    func administratorsAwayDelay() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            let console = gw.console(token: admin)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: ["awayAfterMinutes": 5])
+            gw.clock.advance(by: 4 * 60)
+            await gw.hub.runTimers()
+            #expect(try await status(of: "Administrator", in: gw, token: admin) == "online")
+            gw.clock.advance(by: 60)
+            await gw.hub.runTimers()
+            #expect(try await status(of: "Administrator", in: gw, token: admin) == "away")
+        }
+    }
+
     @Test("Busy at the administrator's threshold of active sessions; holding one makes them Online again")
     func busyAtThreshold() async throws {
-        try await GatewayHarness.run(presence: .init(autoAwayAfter: nil, busyThreshold: 2)) { gw in
+        try await GatewayHarness.run { gw in
             let admin = try await gw.login()
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: ["busyAtSessions": 2, "awayAfterMinutes": 0])
             let console = gw.console(token: admin)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             var applets: [SocketProbe] = []

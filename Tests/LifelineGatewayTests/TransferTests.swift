@@ -109,6 +109,12 @@ struct TransferTests {
             #expect(away.errorCode == "technician_unavailable")
             _ = try await gw.request(.put, "/api/v1/me/status", token: scene.bea, json: ["away": false])
             await scene.beaConsole.close()
+            // The gateway notices the closed console asynchronously: wait until Bea shows Offline.
+            for _ in 0..<100 {
+                let bea = try await gw.request(.get, "/api/v1/technicians", token: scene.admin).array().first { $0["name"] as? String == "Bea" }
+                if bea?["status"] as? String == "offline" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(try await scene.transfer().errorCode == "technician_unavailable", "offline: no console open")
             let adminId = try #require(try await gw.request(.get, "/api/v1/me", token: scene.admin).json()["id"] as? String)
             let toSelf = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/transfer", token: scene.admin, json: ["to": adminId])

@@ -88,11 +88,17 @@ async function load() {
   }));
 }
 
+/** The numeric organisation settings: input id → API field. */
+const NUMBER_SETTINGS = [
+  ['settings-urgent', 'urgentAfterSeconds'], ['settings-idle', 'idleTimeoutMinutes'],
+  ['settings-connecting', 'connectingTimeoutMinutes'], ['settings-away', 'awayAfterMinutes'], ['settings-busy', 'busyAtSessions'],
+];
+
 async function loadSettings() {
   const settings = await api('admin/settings');
   $('settings-auto-start').checked = settings.autoStartDefault;
-  $('settings-urgent').value = settings.urgentAfterSeconds;
   $('settings-fields').value = settings.customFieldNames.join(', ');
+  for (const [id, key] of NUMBER_SETTINGS) $(id).value = settings[key];
 }
 
 $('settings-form').addEventListener('submit', async (event) => {
@@ -102,8 +108,8 @@ $('settings-form').addEventListener('submit', async (event) => {
       method: 'PUT',
       body: {
         autoStartDefault: $('settings-auto-start').checked,
-        urgentAfterSeconds: Number($('settings-urgent').value),
         customFieldNames: $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean),
+        ...Object.fromEntries(NUMBER_SETTINGS.map(([id, key]) => [key, Number($(id).value)])),
       },
     });
     $('settings-status').textContent = 'Saved.';

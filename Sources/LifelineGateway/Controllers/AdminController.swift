@@ -75,41 +75,45 @@ struct AdminController {
         group.put("admin/settings", use: updateSettings)
     }
 
-    /// The organisation's console defaults (part of R4): auto-start (B4) and the urgent delay (C3).
-    struct SettingsView: Codable {
-        let autoStartDefault: Bool
-        let urgentAfterSeconds: Int
-        /// The session list's custom fields (C3), also asked in channel forms (F2). Left out: unchanged.
+    /// New values for some settings; what is left out stays as it is.
+    struct SettingsChange: Decodable {
+        let autoStartDefault: Bool?
+        let urgentAfterSeconds: Int?
         let customFieldNames: [String]?
+        let idleTimeoutMinutes: Int?
+        let connectingTimeoutMinutes: Int?
+        let awayAfterMinutes: Int?
+        let busyAtSessions: Int?
+
+        func applied(to current: OrganisationSettings) -> OrganisationSettings {
+            var s = current
+            if let autoStartDefault { s.autoStartDefault = autoStartDefault }
+            if let urgentAfterSeconds { s.urgentAfterSeconds = urgentAfterSeconds }
+            if let customFieldNames { s.customFieldNames = customFieldNames }
+            if let idleTimeoutMinutes { s.idleTimeoutMinutes = idleTimeoutMinutes }
+            if let connectingTimeoutMinutes { s.connectingTimeoutMinutes = connectingTimeoutMinutes }
+            if let awayAfterMinutes { s.awayAfterMinutes = awayAfterMinutes }
+            if let busyAtSessions { s.busyAtSessions = busyAtSessions }
+            return s
+        }
     }
 
     @Sendable func settings(request: Request, context: GatewayRequestContext) async throws -> Response {
         _ = try requireAdministrator(context)
-        return try JSONResponse.make(SettingsView(autoStartDefault: try await hub.autoStartDefault(),
-                                                  urgentAfterSeconds: try await hub.urgentAfterSeconds(),
-                                                  customFieldNames: try await hub.customFieldNames()))
+        return try JSONResponse.make(await hub.settings)
     }
 
     @Sendable func updateSettings(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try requireAdministrator(context)
-        let body = try await request.decodeJSON(as: SettingsView.self, context: context)
-        guard (10...86_400).contains(body.urgentAfterSeconds) else {
-            throw GatewayError.badRequest("The urgent delay must be between 10 seconds and one day.")
-        }
-        var fieldNames = try await hub.customFieldNames()
-        if let names = body.customFieldNames {
-            do { fieldNames = try CustomFields.validatedNames(names) } catch { throw GatewayError.badRequest(CustomFields.describe(error)) }
-            let encoded = String(decoding: try JSONEncoder().encode(fieldNames), as: UTF8.self)
-            try await accounts.store.setSetting(SessionHub.customFieldNamesKey, encoded)
-        }
-        try await accounts.store.setSetting(SessionHub.autoStartDefaultKey, body.autoStartDefault ? "true" : "false")
-        try await accounts.store.setSetting(SessionHub.urgentAfterKey, String(body.urgentAfterSeconds))
+        let change = try await request.decodeJSON(as: SettingsChange.self, context: context)
+        let saved = try await hub.saveSettings(change.applied(to: await hub.settings))
         context.logger.notice("Organisation settings changed", metadata: [
-            "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(body.autoStartDefault)",
-            "settings.urgentAfterSeconds": "\(body.urgentAfterSeconds)", "settings.customFields": "\(fieldNames.count)",
+            "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(saved.autoStartDefault)",
+            "settings.urgentAfterSeconds": "\(saved.urgentAfterSeconds)", "settings.customFields": "\(saved.customFieldNames.count)",
+            "settings.idleTimeoutMinutes": "\(saved.idleTimeoutMinutes)", "settings.awayAfterMinutes": "\(saved.awayAfterMinutes)",
+            "settings.busyAtSessions": "\(saved.busyAtSessions)",
         ])
-        return try JSONResponse.make(SettingsView(autoStartDefault: body.autoStartDefault, urgentAfterSeconds: body.urgentAfterSeconds,
-                                                  customFieldNames: fieldNames))
+        return try JSONResponse.make(saved)
     }
 
     private func requireAdministrator(_ context: GatewayRequestContext) throws -> Actor {

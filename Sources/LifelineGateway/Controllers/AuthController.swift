@@ -74,9 +74,10 @@ struct AuthController {
 
         init(_ options: ConsoleOptions, hub: SessionHub) async throws {
             self.options = options
-            autoStartDefault = try await hub.autoStartDefault()
-            urgentAfterSeconds = try await hub.urgentAfterSeconds()
-            customFieldNames = try await hub.customFieldNames()
+            let settings = await hub.settings
+            autoStartDefault = settings.autoStartDefault
+            urgentAfterSeconds = settings.urgentAfterSeconds
+            customFieldNames = settings.customFieldNames
         }
     }
 

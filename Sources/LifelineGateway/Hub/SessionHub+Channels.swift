@@ -20,8 +20,6 @@ struct QueueMember: Sendable, Equatable {
 /// Channel sessions (F2): a customer's request waits in the channel's queue, seen by every
 /// technician of an assigned group; the first Start takes it and it leaves everyone else's queue.
 extension SessionHub {
-    static let customFieldNamesKey = "custom_field_names"
-
     /// What the public channel page shows before the customer sends the form.
     struct ChannelPage: Codable, Sendable {
         let name: String
@@ -136,11 +134,6 @@ extension SessionHub {
         return channel
     }
 
-    func customFieldNames() async throws -> [String] {
-        guard let text = try await store.setting(Self.customFieldNamesKey) else { return [] }
-        return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
-    }
-
     func channelPage(token: String) async throws -> ChannelPage {
         let channel = try await publicChannel(token: token)
         let availability = availability(of: channel)
@@ -148,7 +141,7 @@ extension SessionHub {
             name: channel.name, organisation: await organisationName(channel.organisationId), availability: availability,
             message: availability == .open ? nil : channel.unavailableMessage,
             acceptsRequests: ChannelRules.accepts(availability, whenUnavailable: channel.whenUnavailable),
-            fields: try await customFieldNames())
+            fields: settings.customFieldNames)
     }
 
     /// A customer sent the channel form: a session waits in the channel queue for its applet,
@@ -159,7 +152,7 @@ extension SessionHub {
         channelRequests.record(for: source, at: now)
         let channel = try await publicChannel(token: token)
         let values: [String: String]
-        let names = try await customFieldNames()
+        let names = settings.customFieldNames
         do { values = try CustomFields.validatedValues(fields, names: names) } catch {
             throw GatewayError.badRequest(CustomFields.describe(error))
         }
@@ -221,7 +214,7 @@ extension SessionHub {
         try actor.require(.editCustomFields)
         var record = try await visibleSession(id, by: actor)
         guard live[id] != nil else { throw GatewayError(.conflict, "session_closed", "A closed session cannot be edited.") }
-        let names = try await customFieldNames()
+        let names = settings.customFieldNames
         var merged = record.fields
         do {
             let cleaned = try CustomFields.validatedValues(values, names: names)

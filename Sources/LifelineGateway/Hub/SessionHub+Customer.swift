@@ -48,7 +48,7 @@ extension SessionHub {
         }
         // A PIN whose connecting timeout has passed is dead even before the timer closes it.
         guard let record = match, record.machine.state == .connecting,
-              record.machine.dueTimerEvent(at: now, timers: environment.timers) == nil
+              record.machine.dueTimerEvent(at: now, timers: timers) == nil
         else {
             pinAttempts.record(for: source, at: now)
             switch credential {
@@ -142,27 +142,13 @@ extension SessionHub {
 }
 
 extension SessionHub {
-    static let autoStartDefaultKey = "auto_start_default"
-    static let urgentAfterKey = "urgent_after_seconds"
-    static let defaultUrgentAfter = 120
-
-    /// After how long a waiting session turns Urgent in the queue (C3); the Admin Center sets it.
-    func urgentAfterSeconds() async throws -> Int {
-        try await store.setting(Self.urgentAfterKey).flatMap(Int.init) ?? Self.defaultUrgentAfter
-    }
-
-    /// The organisation's default for auto-start; the Admin Center sets it.
-    func autoStartDefault() async throws -> Bool {
-        try await store.setting(Self.autoStartDefaultKey) == "true"
-    }
-
     /// Auto-start of incoming private sessions (B4): Waiting → Active without Start, when the
     /// technician (or their organisation's default) wants it and they have a free active slot.
     func autoStartIfWanted(_ record: SessionRecord) async throws -> SessionRecord {
         guard record.machine.state == .waiting, let ownerId = record.technicianId,
               let owner = try await store.technician(id: ownerId) else { return record }
         let wanted: Bool
-        if let choice = owner.options.autoStartIncoming { wanted = choice } else { wanted = try await autoStartDefault() }
+        if let choice = owner.options.autoStartIncoming { wanted = choice } else { wanted = settings.autoStartDefault }
         guard wanted else { return record }
         do {
             try activeLimitAllows(owner.id, excluding: record.id)

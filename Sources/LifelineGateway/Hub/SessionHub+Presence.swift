@@ -10,7 +10,7 @@ extension SessionHub {
     }
 
     func status(of technicianId: String) -> TechnicianStatus {
-        presence(of: technicianId).status(at: environment.now(), settings: environment.presence)
+        presence(of: technicianId).status(at: environment.now(), settings: presenceSettings)
     }
 
     /// Changes one technician's presence and tells their organisation when the status changed.

@@ -36,6 +36,8 @@ public actor SessionHub {
     var channelCache: [String: Channel] = [:]
     /// Channel forms are public: ten requests per address in ten minutes.
     var channelRequests = WindowLimiter(maximumEvents: 10, window: 600)
+    /// What an administrator saved; nil: the environment's timers and status rules.
+    var savedSettings: OrganisationSettings?
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
         self.store = store
@@ -74,7 +76,7 @@ public actor SessionHub {
             guard let viewEvent = Self.viewEvent(for: event, in: view.state) else { continue }
             var moved = view
             do {
-                try moved.handle(viewEvent, at: now, timers: environment.timers)
+                try moved.handle(viewEvent, at: now, timers: timers)
             } catch {
                 logger.error("A view could not follow its session", metadata: ["session.id": "\(id)", "error": "\(error)"])
                 continue
@@ -97,7 +99,7 @@ public actor SessionHub {
 
     func move(_ machine: inout SessionMachine, by event: SessionEvent, at now: Date) throws -> Transition {
         do {
-            return try machine.handle(event, at: now, timers: environment.timers)
+            return try machine.handle(event, at: now, timers: timers)
         } catch {
             throw GatewayError.refused(error)
         }
@@ -172,7 +174,7 @@ public actor SessionHub {
         await refreshStatuses()
         let now = environment.now()
         for (id, record) in live {
-            guard let event = record.machine.dueTimerEvent(at: now, timers: environment.timers) else { continue }
+            guard let event = record.machine.dueTimerEvent(at: now, timers: timers) else { continue }
             do {
                 try await apply(event, to: id)
             } catch {

@@ -1,0 +1,86 @@
+import Foundation
+
+/// What an administrator sets for the whole organisation (part of R4) and the rules the
+/// gateway derives from it: session timers (C7), technician status (A6), queue defaults (B4, C3).
+public struct OrganisationSettings: Codable, Equatable, Sendable {
+    /// Auto-start of incoming private sessions for technicians who did not choose (B4).
+    public var autoStartDefault: Bool
+    /// A waiting session turns Urgent after this long (C3).
+    public var urgentAfterSeconds: Int
+    /// Columns of the session list and questions of channel forms (C3, F2).
+    public var customFieldNames: [String]
+    /// Active sessions without activity time out after this long; 0: never (C7).
+    public var idleTimeoutMinutes: Int
+    /// An unused PIN or link closes after this long (C7).
+    public var connectingTimeoutMinutes: Int
+    /// Technicians without activity turn Away after this long; 0: never (A6).
+    public var awayAfterMinutes: Int
+    /// Technicians turn Busy from this many active sessions; 0: never (A6).
+    public var busyAtSessions: Int
+
+    public init(autoStartDefault: Bool = false, urgentAfterSeconds: Int = 120, customFieldNames: [String] = [],
+                idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
+                busyAtSessions: Int = ActiveSessionLimit.maximum) {
+        self.autoStartDefault = autoStartDefault
+        self.urgentAfterSeconds = urgentAfterSeconds
+        self.customFieldNames = customFieldNames
+        self.idleTimeoutMinutes = idleTimeoutMinutes
+        self.connectingTimeoutMinutes = connectingTimeoutMinutes
+        self.awayAfterMinutes = awayAfterMinutes
+        self.busyAtSessions = busyAtSessions
+    }
+
+    /// The settings that describe `timers` and `presence` (what the gateway runs with before an
+    /// administrator saves anything).
+    public init(timers: SessionTimers, presence: TechnicianPresence.Settings) {
+        self.init(idleTimeoutMinutes: timers.idle.map { Int(($0 / 60).rounded()) } ?? 0,
+                  connectingTimeoutMinutes: Int((timers.connecting / 60).rounded()),
+                  awayAfterMinutes: presence.autoAwayAfter.map { Int(($0 / 60).rounded()) } ?? 0,
+                  busyAtSessions: presence.busyThreshold ?? 0)
+    }
+
+    public enum Problem: Error, Equatable, Sendable {
+        case outOfRange(setting: String, range: ClosedRange<Int>)
+        case customFields(CustomFields.Problem)
+    }
+
+    /// Each number with its name and allowed range.
+    var bounded: [(String, Int, ClosedRange<Int>)] {
+        [
+            ("urgentAfterSeconds", urgentAfterSeconds, 10...86_400),
+            ("idleTimeoutMinutes", idleTimeoutMinutes, 0...10_080),
+            ("connectingTimeoutMinutes", connectingTimeoutMinutes, 1...1_440),
+            ("awayAfterMinutes", awayAfterMinutes, 0...1_440),
+            ("busyAtSessions", busyAtSessions, 0...ActiveSessionLimit.maximum),
+        ]
+    }
+
+    public func validated() throws(Problem) -> OrganisationSettings {
+        for (name, value, range) in bounded where !range.contains(value) {
+            throw .outOfRange(setting: name, range: range)
+        }
+        var result = self
+        do { result.customFieldNames = try CustomFields.validatedNames(customFieldNames) } catch { throw .customFields(error) }
+        return result
+    }
+
+    /// `base` with the durations administrators set; the manual's fixed ones stay.
+    public func timers(base: SessionTimers) -> SessionTimers {
+        var timers = base
+        timers.idle = idleTimeoutMinutes == 0 ? nil : TimeInterval(idleTimeoutMinutes) * 60
+        timers.connecting = TimeInterval(connectingTimeoutMinutes) * 60
+        return timers
+    }
+
+    public var presence: TechnicianPresence.Settings {
+        TechnicianPresence.Settings(autoAwayAfter: awayAfterMinutes == 0 ? nil : TimeInterval(awayAfterMinutes) * 60,
+                                    busyThreshold: busyAtSessions == 0 ? nil : busyAtSessions)
+    }
+
+    public static func describe(_ problem: Problem) -> String {
+        switch problem {
+        case .outOfRange(let setting, let range): "\(setting) must be between \(range.lowerBound) and \(range.upperBound)."
+        case .customFields(let problem): CustomFields.describe(problem)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import LifelineCore
+
+/// The organisation's settings (R4, partly): kept in the store as one JSON value, read at start,
+/// applied at once when an administrator saves them. Until then the gateway runs with the
+/// timers and status rules it was started with.
+extension SessionHub {
+    static let settingsKey = "organisation_settings"
+
+    func loadSettings() async throws {
+        guard let text = try await store.setting(Self.settingsKey) else { return }
+        do {
+            savedSettings = try JSONDecoder().decode(OrganisationSettings.self, from: Data(text.utf8))
+        } catch {
+            logger.error("Stored organisation settings are unreadable; using the defaults", metadata: ["error": "\(error)"])
+        }
+    }
+
+    var settings: OrganisationSettings {
+        savedSettings ?? OrganisationSettings(timers: environment.timers, presence: environment.presence)
+    }
+
+    var timers: SessionTimers {
+        savedSettings?.timers(base: environment.timers) ?? environment.timers
+    }
+
+    var presenceSettings: TechnicianPresence.Settings {
+        savedSettings?.presence ?? environment.presence
+    }
+
+    /// Checks, stores and applies new settings; statuses follow at once (Away delay, Busy threshold).
+    func saveSettings(_ new: OrganisationSettings) async throws -> OrganisationSettings {
+        let checked: OrganisationSettings
+        do { checked = try new.validated() } catch { throw GatewayError.badRequest(OrganisationSettings.describe(error)) }
+        let encoded = String(decoding: try JSONEncoder().encode(checked), as: UTF8.self)
+        try await store.setSetting(Self.settingsKey, encoded)
+        savedSettings = checked
+        for technicianId in presences.keys { await updatePresence(of: technicianId) { _ in } }
+        return checked
+    }
+}
