@@ -30,10 +30,12 @@ public enum QueueTab: String, CaseIterable, Codable, Sendable {
     case `private`
     case channel
     case active
+    /// Administrators only: the live sessions of the organisation's other technicians.
+    case monitored
 
-    /// Whether a session in `state` belongs on this tab. Private sessions were created by a
-    /// technician; channel sessions came through a channel, whatever their state now (manual C2).
-    /// The Monitored tab comes with monitoring (E1).
+    /// Whether a session in `state`, in the technician's own queue, belongs on this tab. Private
+    /// sessions were created by a technician; channel sessions came through a channel, whatever
+    /// their state now (manual C2). The Monitored tab lists other technicians' sessions instead.
     public func contains(_ state: SessionState, fromChannel: Bool) -> Bool {
         guard !state.isRemovedFromQueue else { return false }
         switch self {
@@ -41,6 +43,7 @@ public enum QueueTab: String, CaseIterable, Codable, Sendable {
         case .private: return !fromChannel
         case .channel: return fromChannel
         case .active: return state.countsTowardActiveLimit || state == .onHold
+        case .monitored: return false
         }
     }
 }

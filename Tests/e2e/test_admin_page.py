@@ -1,9 +1,10 @@
-"""The small admin page: groups with permissions, technicians, disabling, organisation defaults."""
+"""The small admin page: groups with permissions, technicians, disabling, organisation settings,
+channels; the administrators' Monitored tab."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from test_console_session import sign_in
+from test_console_session import row_status, sign_in
 
 
 def test_admin_creates_a_group_and_a_technician_then_disables_them(gateway, browser):
@@ -68,3 +69,23 @@ def test_admin_creates_a_channel_with_its_link_and_form(gateway, browser):
     [channel] = gateway.api("GET", "admin/channels", token=token, expect=200)[1]
     assert channel["name"] == "Website help" and channel["unavailableMessage"] == "Back at 9."
     assert channel["link"] in browser.find_element(By.ID, "channels").text
+
+
+def test_monitored_tab_shows_colleagues_sessions_to_administrators_only(gateway, browser):
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Desk", "permissions": ["start_private_sessions", "connect_by_pin"]},
+                        token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "una@e2e.test", "name": "Una", "password": "Una password 1",
+                                                "groupId": group["id"]}, token=admin, expect=201)
+    una = gateway.login("una@e2e.test", "Una password 1")
+    session = gateway.api("POST", "sessions", {"name": "Vera", "method": "pin"}, token=una, expect=201)[1]
+
+    wait = sign_in(browser, gateway)
+    wait.until(EC.element_to_be_clickable((By.ID, "monitored-tab"))).click()
+    wait.until(lambda b: row_status(b, session["id"]) == "Connecting")
+    row = browser.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']").text
+    assert "Vera" in row and "Una" in row, "the Technician column says whose session it is"
+
+    browser.delete_all_cookies()
+    sign_in(browser, gateway, email="una@e2e.test", password="Una password 1")
+    assert not browser.find_element(By.ID, "monitored-tab").is_displayed(), "technicians do not have the tab"

@@ -1,5 +1,5 @@
 // The queue table (C3): Name, Session ID, Status, Time, Channel, the organisation's custom
-// fields, Transferred by. Text only: nothing from the network is ever parsed as HTML.
+// fields, Transferred by (and Technician on the Monitored tab). Text only: nothing from the network is ever parsed as HTML.
 import { t } from '../lib/i18n.js';
 import { rowClass, timeText, transferredBy } from '../lib/session-logic.js';
 
@@ -94,7 +94,7 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField }) {
           session.channelId ? session.channel : t('channel.private')];
         row.append(...fixed.map((value, index) => cell(value, FIXED[index])));
         row.append(...fieldNames.map((name) => fieldCell(session, name)));
-        row.append(cell(transferredBy(session), 'transferred_by'));
+        row.append(cell(transferredBy(session), 'transferred_by'), cell(session.technicianName, 'technician'));
         row.cells[2].className = 'status';
         row.cells[3].className = 'time';
         for (const td of row.cells) td.hidden = hiddenColumns.includes(td.dataset.column);

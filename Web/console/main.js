@@ -24,6 +24,7 @@ const state = {
   options: { confirmEnd: true, confirmLogout: true, mutedSounds: [], hiddenColumns: [] },
   urgentIds: new Set(),
   urgentAfterMs: 120000,
+  monitored: [], // other technicians' sessions, for administrators on the Monitored tab (C2)
   unseenArrivals: 0,
 };
 
@@ -79,7 +80,8 @@ function showError(error) {
 }
 
 const list = mountSessionList($('session-list'), $('session-list-empty'), {
-  onSelect: select,
+  // Monitored rows are someone else's sessions: shown, not opened.
+  onSelect: (id) => (state.tab === 'monitored' ? undefined : select(id)),
   async onEditField(id, field, value) {
     try {
       const session = await api(`sessions/${id}`, { method: 'PATCH', body: { fields: { [field]: value } } });
@@ -133,9 +135,24 @@ function selected() {
   return state.sessions.find((s) => s.id === state.selectedId) ?? null;
 }
 
+/** The Monitored tab reads other technicians' sessions every few seconds while it is open. */
+async function refreshMonitored() {
+  if (state.tab !== 'monitored') return;
+  try {
+    state.monitored = await api('sessions?queue=monitored');
+    render();
+  } catch (error) {
+    showError(error);
+  }
+}
+setInterval(refreshMonitored, 3000);
+
 function render() {
   const now = Date.now();
-  const visible = state.sessions.filter((s) => inTab(state.tab, s.state, Boolean(s.channelId)));
+  const visible = state.tab === 'monitored'
+    ? state.monitored
+    : state.sessions.filter((s) => inTab(state.tab, s.state, Boolean(s.channelId)));
+  $('session-list').dataset.tab = state.tab;
   list.render(visible, state.selectedId, now, state.urgentAfterMs);
   tabs.render(state.sessions, state.selectedId, now);
   for (const button of document.querySelectorAll('.queue-tabs button')) {
@@ -271,6 +288,7 @@ async function enterConsole(me) {
   $('technician-name').textContent = me.name;
   $('organisation-name').textContent = me.organisation;
   $('new-session').disabled = !me.permissions.includes('start_private_sessions');
+  $('monitored-tab').hidden = me.role === 'technician';
   state.socket = connectConsole({
     onMessage: receive,
     onStatus(connected) {
@@ -375,6 +393,7 @@ for (const button of document.querySelectorAll('.queue-tabs button')) {
   button.addEventListener('click', () => {
     state.tab = button.dataset.tab;
     render();
+    refreshMonitored();
   });
 }
 setInterval(tick, 1000);

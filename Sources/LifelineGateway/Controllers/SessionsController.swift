@@ -68,8 +68,9 @@ struct SessionsController {
         let actor = try context.requireActor()
         let name = request.uri.queryParameters.get("queue") ?? "all"
         guard let tab = QueueTab(rawValue: name) else {
-            throw GatewayError.badRequest("Unknown queue \"\(name)\". Use all, private, channel or active.")
+            throw GatewayError.badRequest("Unknown queue \"\(name)\". Use all, private, channel, active or monitored.")
         }
+        if tab == .monitored { return try JSONResponse.make(try await hub.monitoredSessions(by: actor)) }
         return try JSONResponse.make(await hub.sessions(of: actor, tab: tab))
     }
 

@@ -8,7 +8,17 @@ extension SessionHub {
     static let settingsKey = "organisation_settings"
 
     func loadSettings() async throws {
-        guard let text = try await store.setting(Self.settingsKey) else { return }
+        guard let text = try await store.setting(Self.settingsKey) else {
+            // Earlier versions kept two settings under keys of their own.
+            let autoStart = try await store.setting("auto_start_default")
+            let urgent = try await store.setting("urgent_after_seconds").flatMap(Int.init)
+            guard autoStart != nil || urgent != nil else { return }
+            var carried = settings
+            carried.autoStartDefault = autoStart == "true"
+            carried.urgentAfterSeconds = urgent ?? carried.urgentAfterSeconds
+            savedSettings = carried
+            return
+        }
         do {
             savedSettings = try JSONDecoder().decode(OrganisationSettings.self, from: Data(text.utf8))
         } catch {

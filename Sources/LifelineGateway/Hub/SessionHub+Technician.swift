@@ -72,6 +72,19 @@ extension SessionHub {
         return result
     }
 
+    /// The Monitored tab (C2): an administrator sees the live sessions of the organisation's other
+    /// technicians, as their owners see them. Read only: acting on them is still refused.
+    func monitoredSessions(by actor: Actor) async throws -> [SessionSummary] {
+        guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
+        var result: [SessionSummary] = []
+        for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt })
+        where record.organisationId == actor.technician.organisationId && record.technicianId != nil
+            && record.technicianId != actor.id && record.otherViews[actor.id] == nil {
+            result.append(await summary(of: record))
+        }
+        return result
+    }
+
     /// How `technicianId` sees the session, or nil when it is not in their queue.
     func view(of record: SessionRecord, for technicianId: String) async -> SessionMachine? {
         if let own = ownView(of: record, for: technicianId) { return own }
