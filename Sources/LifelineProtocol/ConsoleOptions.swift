@@ -28,10 +28,13 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public var mutedSounds: Set<SoundAlert>
     /// Columns the technician hid from the session list.
     public var hiddenColumns: Set<QueueColumn>
+    /// Custom field columns the technician hid, by field name (at most five, 40 characters each).
+    public var hiddenFields: Set<String>
 
     public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true,
-                mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = []) {
+                mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = [], hiddenFields: Set<String> = []) {
         self.hiddenColumns = hiddenColumns
+        self.hiddenFields = hiddenFields
         self.autoStartIncoming = autoStartIncoming
         self.confirmEnd = confirmEnd
         self.confirmLogout = confirmLogout
@@ -40,7 +43,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
 
     public static let standard = ConsoleOptions()
 
-    private enum Keys: String, CodingKey { case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns }
+    private enum Keys: String, CodingKey { case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields }
 
     /// Options saved by an older version lack newer fields: those take their defaults.
     public init(from decoder: any Decoder) throws {
@@ -50,6 +53,8 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         confirmLogout = try c.decodeIfPresent(Bool.self, forKey: .confirmLogout) ?? true
         mutedSounds = try c.decodeIfPresent(Set<SoundAlert>.self, forKey: .mutedSounds) ?? []
         hiddenColumns = try c.decodeIfPresent(Set<QueueColumn>.self, forKey: .hiddenColumns) ?? []
+        // Names only matter if they match a field; bounded so a client cannot store a heap of them.
+        hiddenFields = Set((try c.decodeIfPresent([String].self, forKey: .hiddenFields) ?? []).prefix(5).map { String($0.prefix(40)) })
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -59,5 +64,6 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         try c.encode(confirmLogout, forKey: .confirmLogout)
         try c.encode(mutedSounds.map(\.rawValue).sorted(), forKey: .mutedSounds)
         try c.encode(hiddenColumns.map(\.rawValue).sorted(), forKey: .hiddenColumns)
+        try c.encode(hiddenFields.sorted(), forKey: .hiddenFields)
     }
 }

@@ -250,16 +250,19 @@ def test_sound_alerts_play_and_can_be_muted(gateway, browser, applets):
 
 
 def test_technician_chooses_the_columns(gateway, browser):
-    wait = sign_in(browser, gateway)
     token = gateway.login()
+    gateway.api("PUT", "admin/settings", {"customFieldNames": ["Ticket", "Phone"]}, token=token, expect=200)
+    wait = sign_in(browser, gateway)
     gateway.api("POST", "sessions", {"name": "Ivy", "method": "pin"}, token=token, expect=201)
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#session-list tbody tr")))
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#session-list thead"), "Phone"))
     browser.find_element(By.ID, "open-options").click()
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'input[data-column="channel"]'))).click()
+    browser.find_element(By.CSS_SELECTOR, 'input[data-field="Phone"]').click()
     browser.find_element(By.ID, "options-save").click()
     wait.until(EC.invisibility_of_element_located((By.ID, "options-dialog")))
     headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#session-list th") if th.is_displayed()]
-    assert headers == ["Name", "Session ID", "Status", "Time", "Transferred by"]
+    assert headers == ["Name", "Session ID", "Status", "Time", "Ticket", "Transferred by"]
     assert not browser.find_element(By.CSS_SELECTOR, '#session-list tbody td[data-column="channel"]').is_displayed()
     browser.refresh()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#session-list tbody tr")))

@@ -3,7 +3,7 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { SOUND_ALERTS, playAlert } from '../lib/sounds.js';
 
-export function mountOptionsDialog(dialog, { onSaved }) {
+export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [] }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const toChoice = (value) => (value === null || value === undefined ? 'default' : value ? 'on' : 'off');
   const fromChoice = (choice) => (choice === 'default' ? null : choice === 'on');
@@ -55,6 +55,7 @@ export function mountOptionsDialog(dialog, { onSaved }) {
           confirmEnd: $('options-confirm-end').checked,
           confirmLogout: $('options-confirm-logout').checked,
           hiddenColumns: unchecked($('options-columns'), 'column'),
+          hiddenFields: unchecked($('options-columns'), 'field'),
           mutedSounds: unchecked($('options-sounds'), 'sound'),
         },
       });
@@ -74,6 +75,10 @@ export function mountOptionsDialog(dialog, { onSaved }) {
       $('options-confirm-logout').checked = options.confirmLogout;
       renderChecks($('options-sounds'), 'sound', SOUND_ALERTS, options.mutedSounds, (name) => t(`sound.${name}`), listenButton);
       renderChecks($('options-columns'), 'column', COLUMNS, options.hiddenColumns, (name) => t(COLUMN_LABELS[name]));
+      // The organisation's custom fields are columns too; appended after the fixed ones.
+      const fixed = [...$('options-columns').querySelectorAll('label')];
+      renderChecks($('options-columns'), 'field', fieldNames(), options.hiddenFields ?? [], (name) => name);
+      $('options-columns').querySelector('legend').after(...fixed);
       $('options-error').hidden = true;
       dialog.showModal();
     },

@@ -24,6 +24,7 @@ const state = {
   options: { confirmEnd: true, confirmLogout: true, mutedSounds: [], hiddenColumns: [] },
   urgentIds: new Set(),
   urgentAfterMs: 120000,
+  fieldNames: [], // the organisation's custom fields (C3)
   monitored: [], // other technicians' sessions, for administrators on the Monitored tab (C2)
   unseenArrivals: 0,
 };
@@ -125,11 +126,18 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
 });
 
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
+  fieldNames: () => state.fieldNames,
   onSaved(options) {
     state.options = options;
-    list.showColumns(options.hiddenColumns);
+    list.showColumns(hiddenColumns(options));
+    render();
   },
 });
+
+/** Fixed columns and custom field columns the technician hid, as the list names them. */
+function hiddenColumns(options) {
+  return [...options.hiddenColumns, ...(options.hiddenFields ?? []).map((name) => `field:${name}`)];
+}
 
 function selected() {
   return state.sessions.find((s) => s.id === state.selectedId) ?? null;
@@ -303,8 +311,9 @@ async function enterConsole(me) {
   api('me/options').then((result) => {
     state.options = result.options;
     state.urgentAfterMs = result.urgentAfterSeconds * 1000;
+    state.fieldNames = result.customFieldNames;
     list.setFieldColumns(result.customFieldNames, me.permissions.includes('edit_custom_fields'));
-    list.showColumns(result.options.hiddenColumns);
+    list.showColumns(hiddenColumns(result.options));
     render();
   }).catch(showError);
 }
