@@ -99,6 +99,26 @@ struct TransferToQueueTests {
         }
     }
 
+    @Test("incoming → outgoing: the recipient of a transfer passes it on to a group's queue")
+    func recipientPassesOnToQueue() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await QueueScene.make(gw)
+            let beaId = try #require(try await gw.request(.get, "/api/v1/me", token: scene.bea).json()["id"] as? String)
+            _ = try await scene.transfer(to: beaId)
+            try await scene.sees(scene.beaConsole, .incoming)
+            let passed = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/transfer", token: scene.bea,
+                                              json: ["to": ["group": scene.groupId], "comment": "Dan knows printers"])
+            #expect(passed.status == .ok)
+            #expect(try passed.json()["state"] as? String == "outgoing", "the row: incoming → outgoing")
+            #expect(try await gw.request(.get, "/api/v1/sessions", token: scene.admin).array().isEmpty, "the first sender is out of it")
+            try await scene.sees(scene.danConsole, .incoming)
+            _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/start", token: scene.dan)
+            try await scene.sees(scene.beaConsole, .closed)
+            #expect(try await gw.state(of: scene.sessionId, token: scene.dan) == "active")
+            await scene.applet.close()
+        }
+    }
+
     @Test("the customer leaves during a queue transfer: it leaves the queue's technicians too")
     func customerLeaves() async throws {
         try await GatewayHarness.run { gw in

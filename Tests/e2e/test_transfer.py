@@ -79,3 +79,42 @@ def test_transfer_into_a_group_queue_from_the_dialog(gateway, browser, applets):
         applet.expect("TECHNICIAN", 'technician="Bea"')
     finally:
         bea_browser.quit()
+
+
+def test_hold_and_resume_then_an_away_colleague_is_not_offered_and_a_transfer_is_cancelled(gateway, browser, applets):
+    group, session, applet = bea_in_level_2_and_an_active_session(gateway, applets)
+    bea_browser = open_browser()
+    try:
+        bea_wait = sign_in(bea_browser, gateway, email="bea@e2e.test", password="bea password 1")
+        bea_wait.until(EC.element_to_be_clickable((By.ID, "toggle-away"))).click()
+        bea_wait.until(EC.text_to_be_present_in_element((By.ID, "my-status"), "Away"))
+
+        wait = sign_in(browser, gateway)
+        select_row(browser, wait, session["id"])
+        # Hold, then Start resumes (C5).
+        wait.until(EC.element_to_be_clickable((By.ID, "hold-session"))).click()
+        wait.until(lambda b: row_status(b, session["id"]) == "On hold")
+        applet.expect("STATUS", "on_hold")
+        wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
+        wait.until(lambda b: row_status(b, session["id"]) == "Active")
+        applet.expect("STATUS", "active")
+
+        # Bea is Away: listed, not selectable; she comes back Online while the dialog is open.
+        wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "transfer-list"), "Bea"))
+        bea_choice = f"#transfer-list input[type=radio][value]:not([value^='group:']):not([value^='channel:'])"
+        assert browser.find_element(By.CSS_SELECTOR, bea_choice).get_attribute("disabled") is not None
+        bea_browser.find_element(By.ID, "toggle-away").click()
+        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, bea_choice))).click()
+        browser.find_element(By.ID, "transfer-comment").send_keys("Back to you if needed")
+        browser.find_element(By.ID, "transfer-submit").click()
+        wait.until(lambda b: row_status(b, session["id"]) == "Outgoing")
+        bea_wait.until(lambda b: row_status(b, session["id"]) == "Incoming")
+
+        # The sender's Start on Outgoing cancels: it leaves Bea's queue (C6).
+        select_row(browser, wait, session["id"])
+        wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
+        wait.until(lambda b: row_status(b, session["id"]) == "Active")
+        bea_wait.until(lambda b: row_status(b, session["id"]) is None)
+    finally:
+        bea_browser.quit()
