@@ -21,6 +21,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CX11", providers: [.apt(["libx11-dev", "libxext-dev", "libxtst-dev", "libxfixes-dev", "libxdamage-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         // Pure domain rules: no I/O, no networking, time passed in.
         .target(name: "LifelineCore"),
         // Wire types shared by gateway, applet and (mirrored in JS) the console.
@@ -47,10 +49,12 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.
+        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "LifelineProtocol"]),
         .target(
             name: "LifelineApplet",
             dependencies: [
-                "LifelineProtocol",
+                "LifelineProtocol", "LifelineDesktop",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -71,6 +75,8 @@ let package = Package(
         ),
         .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore"]),
+        .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
+        .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop"]),
         .testTarget(
             name: "LifelineGatewayTests",
             dependencies: [

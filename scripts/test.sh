@@ -4,16 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Browser tests need Debian's chromium and its driver; install them when we may.
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! dpkg -s libsqlite3-dev >/dev/null 2>&1 || ! command -v openssl >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver libsqlite3-dev python3-venv openssl >/dev/null
-  else
-    echo "Install first: sudo apt-get install chromium chromium-driver libsqlite3-dev python3-venv openssl" >&2
-    exit 1
-  fi
-fi
+# Build and browser-test dependencies from Debian; installed when we may (root), else named.
+. scripts/debian-packages.sh
+# shellcheck disable=SC2086
+ensure_packages $BUILD_PACKAGES $TEST_PACKAGES
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdWSClient
+import NIOCore
 import LifelineCore
 import LifelineProtocol
 import Logging
@@ -31,23 +32,30 @@ public struct Applet: Sendable {
             return .failed(message: "\(error)")
         }
         let outgoing = OutgoingMessages()
+        let remote = RemoteDesktopController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
         let reader = Task {
             for await line in input {
                 let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
-                if text.isEmpty { continue }
-                await outgoing.send(text == "/quit" ? .quit : .chat(text: text))
+                switch text {
+                case "": continue
+                case "/quit": await outgoing.send(.quit)
+                case "/allow": await remote.customerAnswered(allow: true)
+                case "/deny": await remote.customerAnswered(allow: false)
+                case "/stop": await remote.customerStopped()
+                default: await outgoing.send(.chat(text: text))
+                }
             }
         }
         defer { reader.cancel() }
-        return await stayConnected(joined: joined, outgoing: outgoing)
+        return await stayConnected(joined: joined, outgoing: outgoing, remote: remote)
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
-    private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages) async -> AppletOutcome {
+    private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
         while true {
-            let result = await connectOnce(joined: joined, outgoing: outgoing)
+            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote)
             switch result {
             case .ended(let reason):
                 return .sessionEnded(reason: reason)
@@ -69,26 +77,32 @@ public struct Applet: Sendable {
         case dropped(wasWelcomed: Bool)
     }
 
-    private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages) async -> ConnectionResult {
+    private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
         let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
                                                            customer: LocalMachine.describe()))
         do {
             _ = try await WebSocketClient.connect(
-                url: Self.socketURL(options.gateway), configuration: .init(maxFrameSize: WireProtocol.maximumFrameBytes),
+                url: Self.socketURL(options.gateway), configuration: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes),
                 logger: logger
             ) { inbound, outbound, _ in
                 try await outbound.write(.text(hello))
                 let messages = await outgoing.attach()
+                // Screen frames: a few at most are queued; flow control keeps it so.
+                let (screenFrames, screenSink) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(4))
+                await remote.attach(screenSink)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await message in messages { try await outbound.write(.text(WireCodec.encode(message))) }
                     }
                     group.addTask {
+                        for await frame in screenFrames { try await outbound.write(.binary(ByteBuffer(bytes: frame))) }
+                    }
+                    group.addTask {
                         for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                             guard case .text(let text) = frame else { continue }
-                            if await Self.handle(text, transcript: transcript, state: state) {
+                            if await Self.handle(text, transcript: transcript, state: state, remote: remote) {
                                 try await outbound.close(.normalClosure, reason: "session ended")
                                 return
                             }
@@ -101,12 +115,13 @@ public struct Applet: Sendable {
         } catch {
             logger.debug("Applet connection failed", metadata: ["error": "\(error)"])
         }
+        await remote.detach()
         await outgoing.detach()
         return await state.result
     }
 
     /// Shows one frame from the gateway. Returns true when the session is over.
-    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState) async -> Bool {
+    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, remote: RemoteDesktopController) async -> Bool {
         let message: GatewayToApplet
         do throws(WireError) {
             message = try WireCodec.decode(text, as: GatewayToApplet.self)
@@ -132,6 +147,14 @@ public struct Applet: Sendable {
         case .error(let code, let message):
             transcript.error(code: code, message: message)
             if code == "unknown_applet_token" { await state.refuse("This session is over: \(message)") }
+        case .remoteRequest(let mode, let technician):
+            await remote.requested(mode, by: technician)
+        case .remoteStop(let reason):
+            await remote.technicianStopped(reason: reason)
+        case .input(let events):
+            await remote.play(events)
+        case .frameAck(let sequence):
+            await remote.acknowledged(sequence)
         }
         return false
     }

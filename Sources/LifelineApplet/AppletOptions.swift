@@ -13,8 +13,12 @@ public struct AppletOptions: Sendable {
     public var nonInteractive: Bool
     /// The longest pause between two reconnection attempts.
     public var maximumBackoff: Double
+    /// What to answer when the technician asks for the screen.
+    public var remoteConsent: RemoteConsent
 
-    public init(gateway: URL, credential: Credential, nonInteractive: Bool, maximumBackoff: Double = 30) {
+    public init(gateway: URL, credential: Credential, nonInteractive: Bool, maximumBackoff: Double = 30,
+                remoteConsent: RemoteConsent = .ask) {
+        self.remoteConsent = remoteConsent
         self.gateway = gateway
         self.credential = credential
         self.nonInteractive = nonInteractive

@@ -71,6 +71,34 @@ public struct Transcript: Sendable {
         }
     }
 
+    func remoteRequested(mode: RemoteMode, technician: String) {
+        let who = technician.isEmpty ? "Your technician" : Self.clean(technician)
+        if machineReadable {
+            write("REMOTE_REQUEST mode=\(mode.rawValue) technician=\(Self.quoted(technician))")
+        } else {
+            let what = mode == .control ? "see and control your screen (mouse and keyboard)" : "see your screen"
+            write("\(who) asks to \(what). Type /allow to accept or /deny to refuse.")
+        }
+    }
+
+    func remoteStarted(mode: RemoteMode, technician: String) {
+        let who = technician.isEmpty ? "Your technician" : Self.clean(technician)
+        if machineReadable {
+            write("REMOTE_STARTED mode=\(mode.rawValue)")
+        } else {
+            let what = mode == .control ? "can now see and control your screen" : "can now see your screen"
+            write("\(who) \(what). Type /stop to take back control at any time.")
+        }
+    }
+
+    func remoteDenied() {
+        write(machineReadable ? "REMOTE_DENIED" : "You refused. Your screen is not shared.")
+    }
+
+    func remoteEnded(reason: String) {
+        write(machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : "Screen sharing ended: \(Self.clean(reason))")
+    }
+
     public func note(_ text: String) {
         write(machineReadable ? "INFO \(Self.clean(text))" : text)
     }

@@ -75,7 +75,8 @@ public func buildApplication(
 
     var server: HTTPServerBuilder = .http1WebSocketUpgrade(
         webSocketRouter: router,
-        configuration: .init(ws: .init(maxFrameSize: WireProtocol.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))))
+        // Binary screen updates may be large; text frames keep their 64 KiB limit in the sockets.
+        configuration: .init(ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))))
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },

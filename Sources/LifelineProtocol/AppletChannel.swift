@@ -8,14 +8,20 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case chat(text: String)
     /// The customer ends the session.
     case quit
+    /// The customer's answer to a remote-desktop request (J1, J2).
+    case remoteAnswer(accepted: Bool)
+    /// The remote desktop stopped on the customer's side: they took control back, or capture failed.
+    case remoteEnded(reason: String)
 
-    private enum Keys: String, CodingKey { case token, appletVersion, customer, text }
+    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason }
 
     public var type: String {
         switch self {
         case .hello: "hello"
         case .chat: "chat"
         case .quit: "quit"
+        case .remoteAnswer: "remote_answer"
+        case .remoteEnded: "remote_ended"
         }
     }
 
@@ -30,6 +36,10 @@ public enum AppletToGateway: ChannelMessage, Equatable {
             try c.encode(text, forKey: .text)
         case .quit:
             break
+        case .remoteAnswer(let accepted):
+            try c.encode(accepted, forKey: .accepted)
+        case .remoteEnded(let reason):
+            try c.encode(reason, forKey: .reason)
         }
     }
 
@@ -42,6 +52,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
                           customer: try c.decode(CustomerInfo.self, forKey: .customer))
         case "chat": return .chat(text: try c.decode(String.self, forKey: .text))
         case "quit": return .quit
+        case "remote_answer": return .remoteAnswer(accepted: try c.decode(Bool.self, forKey: .accepted))
+        case "remote_ended": return .remoteEnded(reason: try c.decode(String.self, forKey: .reason))
         default: return nil
         }
     }
@@ -59,8 +71,16 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     /// The session is over; the applet exits.
     case ended(reason: String)
     case error(code: String, message: String)
+    /// The technician asks to see (and control) the screen; the customer must accept (J1, J2).
+    case remoteRequest(mode: RemoteMode, technicianName: String)
+    /// The remote desktop ends (technician's red X, hold, transfer).
+    case remoteStop(reason: String)
+    /// Mouse and keyboard from the technician (control mode, after the customer accepted).
+    case input([InputEvent])
+    /// The console drew screen update `sequence` (flow control).
+    case frameAck(sequence: UInt32)
 
-    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name }
+    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence }
 
     public var type: String {
         switch self {
@@ -70,6 +90,10 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .technicianChanged: "technician_changed"
         case .ended: "ended"
         case .error: "error"
+        case .remoteRequest: "remote_request"
+        case .remoteStop: "remote_stop"
+        case .input: "input"
+        case .frameAck: "frame_ack"
         }
     }
 
@@ -90,6 +114,15 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .error(let code, let message):
             try c.encode(code, forKey: .code)
             try c.encode(message, forKey: .message)
+        case .remoteRequest(let mode, let name):
+            try c.encode(mode, forKey: .mode)
+            try c.encode(name, forKey: .technicianName)
+        case .remoteStop(let reason):
+            try c.encode(reason, forKey: .reason)
+        case .input(let events):
+            try c.encode(events, forKey: .events)
+        case .frameAck(let sequence):
+            try c.encode(sequence, forKey: .sequence)
         }
     }
 
@@ -106,6 +139,11 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "technician_changed": return .technicianChanged(name: try c.decode(String.self, forKey: .name))
         case "ended": return .ended(reason: try c.decode(String.self, forKey: .reason))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message))
+        case "remote_request": return .remoteRequest(mode: try c.decode(RemoteMode.self, forKey: .mode),
+                                                      technicianName: try c.decode(String.self, forKey: .technicianName))
+        case "remote_stop": return .remoteStop(reason: try c.decode(String.self, forKey: .reason))
+        case "input": return .input(try c.decode([InputEvent].self, forKey: .events))
+        case "frame_ack": return .frameAck(sequence: try c.decode(UInt32.self, forKey: .sequence))
         default: return nil
         }
     }

@@ -15,14 +15,26 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     /// The technician is at the console (keyboard or mouse), sent at most every 30 seconds: it
     /// keeps them from turning Away automatically.
     case activity
+    /// Ask the customer for remote control or desktop view (J1, J2).
+    case remoteRequest(sessionId: String, mode: RemoteMode)
+    /// The technician's red X: the remote desktop ends, the session stays active.
+    case remoteStop(sessionId: String)
+    /// Mouse and keyboard for the customer's screen (control mode only); at most 200 events a frame.
+    case remoteInput(sessionId: String, events: [InputEvent])
+    /// The console drew screen update `sequence`: the applet may send the next ones (flow control).
+    case frameAck(sessionId: String, sequence: UInt32)
 
-    private enum Keys: String, CodingKey { case sessionId, text, command }
+    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence }
 
     public var type: String {
         switch self {
         case .chat: "chat"
         case .command: "command"
         case .activity: "activity"
+        case .remoteRequest: "remote_request"
+        case .remoteStop: "remote_stop"
+        case .remoteInput: "remote_input"
+        case .frameAck: "frame_ack"
         }
     }
 
@@ -37,6 +49,17 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
             try c.encode(command, forKey: .command)
         case .activity:
             break
+        case .remoteRequest(let id, let mode):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(mode, forKey: .mode)
+        case .remoteStop(let id):
+            try c.encode(id, forKey: .sessionId)
+        case .remoteInput(let id, let events):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(events, forKey: .events)
+        case .frameAck(let id, let sequence):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(sequence, forKey: .sequence)
         }
     }
 
@@ -47,6 +70,13 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "command": return .command(sessionId: try c.decode(String.self, forKey: .sessionId),
                                         command: try c.decode(SessionCommand.self, forKey: .command))
         case "activity": return .activity
+        case "remote_request": return .remoteRequest(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                                      mode: try c.decode(RemoteMode.self, forKey: .mode))
+        case "remote_stop": return .remoteStop(sessionId: try c.decode(String.self, forKey: .sessionId))
+        case "remote_input": return .remoteInput(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                                  events: try c.decode([InputEvent].self, forKey: .events))
+        case "frame_ack": return .frameAck(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                            sequence: try c.decode(UInt32.self, forKey: .sequence))
         default: return nil
         }
     }
@@ -62,9 +92,11 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case log(LogEntry)
     /// A colleague's (or one's own) status changed (A6).
     case technicianStatus(TechnicianStatusView)
+    /// The remote desktop of a session was requested, started, denied or ended (J1, J2).
+    case remote(RemoteStatus)
     case error(code: String, message: String, sessionId: String?)
 
-    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician }
+    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician, remote }
 
     public var type: String {
         switch self {
@@ -72,6 +104,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .session: "session"
         case .log: "log"
         case .technicianStatus: "technician_status"
+        case .remote: "remote"
         case .error: "error"
         }
     }
@@ -88,6 +121,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
             try c.encode(entry, forKey: .entry)
         case .technicianStatus(let view):
             try c.encode(view, forKey: .technician)
+        case .remote(let status):
+            try c.encode(status, forKey: .remote)
         case .error(let code, let message, let sessionId):
             try c.encode(code, forKey: .code)
             try c.encode(message, forKey: .message)
@@ -103,6 +138,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "session": return .session(try c.decode(SessionSummary.self, forKey: .session))
         case "log": return .log(try c.decode(LogEntry.self, forKey: .entry))
         case "technician_status": return .technicianStatus(try c.decode(TechnicianStatusView.self, forKey: .technician))
+        case "remote": return .remote(try c.decode(RemoteStatus.self, forKey: .remote))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
                                     sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId))
         default: return nil

@@ -8,8 +8,11 @@ import Logging
 struct LifelineAppletCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifeline-applet",
-        abstract: "Lets a Lifeline technician help you: chat now, more later.",
-        discussion: "Start it with the PIN or link your technician gave you. Type /quit to end the session.")
+        abstract: "Lets a Lifeline technician help you: chat, and see or control your screen if you allow it.",
+        discussion: """
+            Start it with the PIN or link your technician gave you. Type /quit to end the session. When the \
+            technician asks for your screen, type /allow or /deny; /stop takes control back at any time.
+            """)
 
     @Option(help: "The support gateway's address, e.g. https://support.example.com.")
     var gateway: String
@@ -26,8 +29,15 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-backoff"), help: "Longest pause between reconnection attempts, in seconds.")
     var maximumBackoff: Double = 30
 
+    @Option(name: .customLong("remote-consent"),
+            help: "When the technician asks for your screen: ask (type /allow or /deny), accept, or deny.")
+    var remoteConsent: String = RemoteConsent.ask.rawValue
+
     func validate() throws {
         guard (pin == nil) != (link == nil) else { throw ValidationError("Give either --pin or --link.") }
+        guard RemoteConsent(rawValue: remoteConsent) != nil else {
+            throw ValidationError("--remote-consent must be one of: \(RemoteConsent.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
         guard let url = URL(string: gateway), url.scheme == "http" || url.scheme == "https" else {
             throw ValidationError("--gateway must be an http:// or https:// address.")
         }
@@ -42,7 +52,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         }
         let credential: AppletOptions.Credential = pin.map { .pin($0) } ?? .link(link ?? "")
         let options = AppletOptions(gateway: URL(string: gateway)!, credential: credential,
-                                    nonInteractive: nonInteractive, maximumBackoff: maximumBackoff)
+                                    nonInteractive: nonInteractive, maximumBackoff: maximumBackoff,
+                                    remoteConsent: RemoteConsent(rawValue: remoteConsent) ?? .ask)
         let transcript = Transcript(machineReadable: nonInteractive) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }

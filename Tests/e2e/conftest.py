@@ -119,11 +119,15 @@ class Gateway:
 class Applet:
     """A real lifeline-applet process in non-interactive mode."""
 
-    def __init__(self, gateway_url, *credential, max_backoff=1):
+    def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask"):
+        env = dict(os.environ)
+        env.pop("DISPLAY", None)
+        if display:
+            env["DISPLAY"] = display
         self.process = subprocess.Popen(
             [str(BIN / "lifeline-applet"), "--gateway", gateway_url, *credential, "--non-interactive",
-             "--max-backoff", str(max_backoff)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+             "--max-backoff", str(max_backoff), "--remote-consent", remote_consent],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
         self.lines = queue.Queue()
         self.seen = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -209,3 +213,39 @@ def french_browser():
     driver = open_browser("fr-FR")
     yield driver
     driver.quit()
+
+
+class XServer:
+    """A private Xvfb display (the customer's screen), on a free display number."""
+
+    def __init__(self, width=1024, height=768):
+        read, write = os.pipe()
+        self.process = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", "-noreset"],
+            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            self.display = f":{pipe.readline().strip()}"
+        self.clients = []
+
+    def run(self, *command):
+        client = subprocess.Popen(command, env={**os.environ, "DISPLAY": self.display},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.clients.append(client)
+        return client
+
+    def stop(self):
+        for client in self.clients + [self.process]:
+            if client.poll() is None:
+                client.terminate()
+                try:
+                    client.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    client.kill()
+
+
+@pytest.fixture
+def x_server():
+    server = XServer()
+    yield server
+    server.stop()

@@ -10,6 +10,7 @@ import { mountChatPane } from '../components/chat-pane.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
+import { mountRemoteDesktop } from '../components/remote-desktop.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -107,6 +108,14 @@ const chat = mountChatPane({
     }
   },
 });
+const remoteDesktop = mountRemoteDesktop({
+  bar: $('remote-bar'), control: $('remote-control'), view: $('remote-view'), status: $('remote-status'),
+  stop: $('remote-stop'), scale: $('remote-scale'), screen: $('remote-screen'),
+}, {
+  send: (type, fields) => state.socket?.send(type, fields),
+  canUse: (permission) => Boolean(state.me?.permissions.includes(permission)),
+});
+
 const newSession = mountNewSessionDialog($('new-session-dialog'), {
   canEmail: () => Boolean(state.me?.permissions.includes('connect_by_email')),
   canSms: () => Boolean(state.me?.permissions.includes('connect_by_sms')),
@@ -173,6 +182,7 @@ function render() {
   $('end-session').disabled = !commands.end;
   $('transfer-session').disabled = !commands.transfer || !state.me?.permissions.includes('transfer_sessions');
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
+  remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
 }
 
 /** Refreshes only the timers, once a second, without rebuilding the chat. */
@@ -228,6 +238,9 @@ function receive(message) {
       }
       break;
     }
+    case 'remote':
+      remoteDesktop.statusChanged(message.remote);
+      break;
     case 'technician_status':
       transferDialog.statusChanged(message.technician);
       if (message.technician.id === state.me?.id) {
@@ -299,6 +312,7 @@ async function enterConsole(me) {
   $('monitored-tab').hidden = me.role === 'technician';
   state.socket = connectConsole({
     onMessage: receive,
+    onBinary: (buffer) => remoteDesktop.frame(buffer),
     onStatus(connected) {
       const status = $('connection-status');
       status.textContent = t(connected ? 'header.connected' : 'header.disconnected');

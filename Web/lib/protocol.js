@@ -1,4 +1,5 @@
-// The console WebSocket (docs/protocol.md): JSON frames {"v":1,"type":...}. Reconnects by itself.
+// The console WebSocket (docs/protocol.md): JSON frames {"v":1,"type":...}, and binary screen
+// updates of the remote desktop. Reconnects by itself.
 export const PROTOCOL_VERSION = 1;
 
 export function encode(type, fields) {
@@ -6,7 +7,7 @@ export function encode(type, fields) {
 }
 
 /** Opens /ws/console and calls `onMessage` with each decoded frame; `onStatus(connected)` on changes. */
-export function connectConsole({ onMessage, onStatus, onSignedOut }) {
+export function connectConsole({ onMessage, onBinary = () => {}, onStatus, onSignedOut }) {
   let socket;
   let attempt = 0;
   let stopped = false;
@@ -14,11 +15,17 @@ export function connectConsole({ onMessage, onStatus, onSignedOut }) {
   function open() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     socket = new WebSocket(`${scheme}://${location.host}/ws/console`);
+    // Remote-desktop screen updates arrive as binary frames.
+    socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
       attempt = 0;
       onStatus(true);
     });
     socket.addEventListener('message', (event) => {
+      if (event.data instanceof ArrayBuffer) {
+        onBinary(event.data);
+        return;
+      }
       let message;
       try {
         message = JSON.parse(event.data);

@@ -5,6 +5,8 @@ import Foundation
 struct Outlet: Sendable {
     enum Frame: Sendable {
         case text(String)
+        /// Screen updates of the remote desktop.
+        case binary([UInt8])
         case close(reason: String)
     }
 
@@ -18,6 +20,8 @@ struct Outlet: Sendable {
     }
 
     func send(_ text: String) { continuation.yield(.text(text)) }
+
+    func send(binary bytes: [UInt8]) { continuation.yield(.binary(bytes)) }
 
     func close(reason: String) {
         continuation.yield(.close(reason: reason))

@@ -36,6 +36,8 @@ public actor SessionHub {
     var channelCache: [String: Channel] = [:]
     /// Channel forms are public: ten requests per address in ten minutes.
     var channelRequests = WindowLimiter(maximumEvents: 10, window: 600)
+    /// Remote desktops requested or running, by session id (J1, J2).
+    var remotes: [String: RemoteDesktopState] = [:]
     /// What an administrator saved; nil: the environment's timers and status rules.
     var savedSettings: OrganisationSettings?
 
@@ -143,6 +145,7 @@ public actor SessionHub {
                 "session.id": "\(id)", "session.from": "\(transition.from.rawValue)", "session.to": "\(state.rawValue)",
             ])
         }
+        await endRemoteIfLeftActive(record)
         await publish(record)
         for (technicianId, machine) in leavingViews {
             await publish(record, as: machine, to: technicianId)

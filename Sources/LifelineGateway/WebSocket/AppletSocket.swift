@@ -22,10 +22,23 @@ struct AppletSocket {
         }
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var sessionId: String?
-            for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
-                guard case .text(let text) = message else {
-                    outlet.send(Self.error(code: "malformed_message", message: "The applet channel takes JSON text frames only."))
+            for try await message in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes) {
+                let text: String
+                switch message {
+                case .binary(let buffer):
+                    // Screen updates of an accepted remote desktop; anything else is dropped.
+                    if await !hub.appletScreenFrame(Array(buffer.readableBytesView), outletId: outlet.id) {
+                        outlet.send(Self.error(code: "unexpected_frame", message: "No remote desktop is running, or the frame is malformed."))
+                    }
                     continue
+                case .text(let received):
+                    text = received
+                }
+                // Text frames keep the protocol's 64 KiB limit: a larger one closes the socket.
+                guard text.utf8.count <= WireProtocol.maximumFrameBytes else {
+                    outlet.send(Self.error(code: "message_too_large", message: "Text frames are limited to 64 KiB."))
+                    outlet.close(reason: "frame too large")
+                    return
                 }
                 let request: AppletToGateway
                 do throws(WireError) {
@@ -49,6 +62,10 @@ struct AppletSocket {
                         try await hub.appletSaid(text, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .quit):
                         try await hub.appletQuit(sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .remoteAnswer(let accepted)):
+                        await hub.appletAnsweredRemote(accepted: accepted, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .remoteEnded(let reason)):
+                        await hub.appletEndedRemote(reason: reason, sessionId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

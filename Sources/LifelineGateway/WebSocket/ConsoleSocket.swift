@@ -49,6 +49,19 @@ struct ConsoleSocket {
                 _ = try await hub.perform(command, on: id, by: actor)
             case .activity:
                 break
+            case .remoteRequest(let id, let mode):
+                sessionId = id
+                try await hub.requestRemote(mode, on: id, by: actor)
+            case .remoteStop(let id):
+                sessionId = id
+                try await hub.stopRemote(on: id, by: actor)
+            case .remoteInput(let id, let events):
+                sessionId = id
+                try await hub.remoteInput(events, on: id, by: actor)
+            case .frameAck(let id, let sequence):
+                sessionId = id
+                try await hub.remoteFrameDrawn(sequence, on: id, by: actor)
+                return
             }
             await hub.recordTechnicianActivity(actor.id)
         } catch let error as GatewayError {

@@ -1,4 +1,5 @@
 import HummingbirdWebSocket
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -28,6 +29,8 @@ enum SocketPump {
                         switch frame {
                         case .text(let text):
                             try await outbound.write(.text(text))
+                        case .binary(let bytes):
+                            try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
                         case .close(let reason):
                             try await outbound.close(.normalClosure, reason: reason)
                             return

@@ -9,12 +9,14 @@ import NIOCore
 /// through `send`. Used both as a fake applet and as a console without a browser.
 final class SocketProbe: Sendable {
     private let received = Mailbox()
-    private let outgoing: AsyncStream<String>.Continuation
+    private let outgoing: AsyncStream<WebSocketMessage>.Continuation
+    /// Binary frames are kept as "binary:" + base64 among the text frames, in arrival order.
+    static let binaryPrefix = "binary:"
     private let task: Task<WebSocketCloseFrame?, any Error>
 
     /// Connects; `headers` carry a cookie or Origin when a test needs them.
     init(port: Int, path: String, headers: HTTPFields = [:]) {
-        let (outgoingStream, outgoing) = AsyncStream<String>.makeStream()
+        let (outgoingStream, outgoing) = AsyncStream<WebSocketMessage>.makeStream()
         self.outgoing = outgoing
         let mailbox = received
         var logger = Logger(label: "probe")
@@ -22,17 +24,26 @@ final class SocketProbe: Sendable {
         task = Task {
             defer { Task { await mailbox.finish() } }
             return try await WebSocketClient.connect(
-                url: "ws://127.0.0.1:\(port)\(path)", configuration: .init(maxFrameSize: 1 << 20, additionalHeaders: headers),
+                url: "ws://127.0.0.1:\(port)\(path)", configuration: .init(maxFrameSize: 1 << 22, additionalHeaders: headers),
                 logger: logger
             ) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await text in outgoingStream { try await outbound.write(.text(text)) }
+                        for await message in outgoingStream {
+                            switch message {
+                            case .text(let text): try await outbound.write(.text(text))
+                            case .binary(let buffer): try await outbound.write(.binary(buffer))
+                            }
+                        }
                         try await outbound.close(.normalClosure, reason: "probe done")
                     }
                     group.addTask {
-                        for try await frame in inbound.messages(maxSize: 1 << 20) {
-                            if case .text(let text) = frame { await mailbox.put(text) }
+                        for try await frame in inbound.messages(maxSize: 1 << 22) {
+                            switch frame {
+                            case .text(let text): await mailbox.put(text)
+                            case .binary(let buffer):
+                                await mailbox.put(Self.binaryPrefix + Data(buffer.readableBytesView).base64EncodedString())
+                            }
                         }
                     }
                     try await group.next()
@@ -42,7 +53,20 @@ final class SocketProbe: Sendable {
         }
     }
 
-    func send(_ text: String) { outgoing.yield(text) }
+    func send(_ text: String) { outgoing.yield(.text(text)) }
+    func send(binary bytes: [UInt8]) { outgoing.yield(.binary(ByteBuffer(bytes: bytes))) }
+
+    /// The next binary frame within `seconds`, skipping text frames.
+    func nextBinary(within seconds: Double = 5) async -> [UInt8]? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            guard let item = await next(within: deadline.timeIntervalSinceNow) else { return nil }
+            if item.hasPrefix(Self.binaryPrefix), let data = Data(base64Encoded: String(item.dropFirst(Self.binaryPrefix.count))) {
+                return Array(data)
+            }
+        }
+        return nil
+    }
     func send<M: ChannelMessage>(_ message: M) { send(WireCodec.encode(message)) }
 
     /// Closes from this side, like a customer whose network drops.

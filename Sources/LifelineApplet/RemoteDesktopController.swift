@@ -1,0 +1,169 @@
+import Foundation
+import LifelineDesktop
+import LifelineProtocol
+
+/// What the applet answers when a technician asks to see or control the screen (J1, J2).
+public enum RemoteConsent: String, Sendable, CaseIterable {
+    /// The customer decides each time (/allow or /deny).
+    case ask
+    /// Scripts and tests: yes without asking.
+    case accept
+    /// Never.
+    case deny
+}
+
+/// The customer's side of the remote desktop: consent is enforced here, on the customer's machine,
+/// whatever the gateway says. Streams the screen while allowed and plays the technician's input
+/// in control mode only. `/stop` takes control back at any time.
+actor RemoteDesktopController {
+    private let consent: RemoteConsent
+    private let transcript: Transcript
+    private let outgoing: OutgoingMessages
+    private let displayName: String?
+    private var pending: (mode: RemoteMode, technician: String)?
+    private var mode: RemoteMode?
+    private var streaming: Task<Void, Never>?
+    private var flow = FlowControl()
+    private var input: X11Input?
+    private var settings = StreamSettings()
+    /// The binary side of the current connection; nil while reconnecting.
+    private var frames: AsyncStream<[UInt8]>.Continuation?
+
+    init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages,
+         displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) {
+        self.consent = consent
+        self.transcript = transcript
+        self.outgoing = outgoing
+        self.displayName = displayName
+    }
+
+    /// A new connection: screen frames go out through it.
+    func attach(_ sink: AsyncStream<[UInt8]>.Continuation) {
+        frames = sink
+    }
+
+    /// The connection dropped: the gateway ends the remote desktop on its side too.
+    func detach() {
+        frames = nil
+        pending = nil
+        end(reason: nil)
+    }
+
+    func requested(_ requestedMode: RemoteMode, by technician: String) async {
+        guard mode == nil else { return }
+        switch consent {
+        case .accept: await start(requestedMode, technician: technician)
+        case .deny:
+            transcript.remoteDenied()
+            await outgoing.send(.remoteAnswer(accepted: false))
+        case .ask:
+            pending = (requestedMode, technician)
+            transcript.remoteRequested(mode: requestedMode, technician: technician)
+        }
+    }
+
+    /// The customer typed /allow or /deny.
+    func customerAnswered(allow: Bool) async {
+        guard let request = pending else {
+            transcript.note("Nobody is asking for your screen right now.")
+            return
+        }
+        pending = nil
+        if allow {
+            await start(request.mode, technician: request.technician)
+        } else {
+            transcript.remoteDenied()
+            await outgoing.send(.remoteAnswer(accepted: false))
+        }
+    }
+
+    /// The customer typed /stop: control comes back to them at once.
+    func customerStopped() async {
+        guard mode != nil else { return }
+        end(reason: "You took back control.")
+        await outgoing.send(.remoteEnded(reason: "The customer took back control."))
+    }
+
+    /// The technician's red X, a hold or a transfer.
+    func technicianStopped(reason: String) {
+        pending = nil
+        end(reason: reason)
+    }
+
+    func play(_ events: [InputEvent]) {
+        // Consent is enforced here: no input unless the customer accepted control.
+        guard mode == .control, let input else { return }
+        do {
+            for event in events where event.isValid {
+                switch event {
+                case .move(let x, let y): try input.move(x: x, y: y)
+                case .button(let button, let down, let x, let y):
+                    try input.move(x: x, y: y)
+                    try input.button(button, down: down)
+                case .wheel(let steps, let x, let y):
+                    try input.move(x: x, y: y)
+                    // X wheel: button 4 up, 5 down, one click per step.
+                    for _ in 0..<abs(steps) {
+                        try input.button(steps < 0 ? 4 : 5, down: true)
+                        try input.button(steps < 0 ? 4 : 5, down: false)
+                    }
+                case .key(let keysym, let down): try input.key(keysym: keysym, down: down)
+                }
+            }
+        } catch {
+            transcript.note("Input could not be played: \(error)")
+        }
+    }
+
+    func acknowledged(_ sequence: UInt32) async {
+        await flow.acknowledged(sequence)
+    }
+
+    private func start(_ requestedMode: RemoteMode, technician: String) async {
+        let capturer: X11Capturer
+        do {
+            capturer = try X11Capturer(displayName: displayName)
+            input = requestedMode == .control ? try X11Input(displayName: displayName) : nil
+        } catch {
+            transcript.note("The screen cannot be shared: \(error.description)")
+            await outgoing.send(.remoteEnded(reason: error.description))
+            return
+        }
+        mode = requestedMode
+        flow = FlowControl()
+        await outgoing.send(.remoteAnswer(accepted: true))
+        transcript.remoteStarted(mode: requestedMode, technician: technician)
+        let flow = self.flow
+        streaming = Task { [capturer] in
+            do {
+                let encoder = try JPEGEncoder()
+                try await ScreenStreamer.run(capturer: capturer, encoder: encoder, settings: { await self.currentSettings() },
+                                             flow: flow, send: { await self.send($0) })
+            } catch is CancellationError {
+                return
+            } catch {
+                await self.failed(error)
+            }
+        }
+    }
+
+    private func currentSettings() -> StreamSettings { settings }
+
+    private func send(_ frame: [UInt8]) {
+        frames?.yield(frame)
+    }
+
+    private func failed(_ error: any Error) async {
+        end(reason: "The screen could not be shared: \(error)")
+        await outgoing.send(.remoteEnded(reason: "The screen could not be shared on the customer's side."))
+    }
+
+    private func end(reason: String?) {
+        streaming?.cancel()
+        streaming = nil
+        input = nil
+        guard mode != nil else { return }
+        mode = nil
+        if let reason { transcript.remoteEnded(reason: reason) }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import LifelineProtocol
+
+/// How the screen is sent (J7): JPEG quality and colour, and how many updates may be on their way
+/// before the console acknowledges one (flow control: a slow viewer gets fewer, fresher frames).
+public struct StreamSettings: Equatable, Sendable {
+    public var quality: Int
+    public var grayscale: Bool
+    /// Updates sent and not yet drawn by the console.
+    public var window: Int
+    /// The pause between two looks at the screen.
+    public var interval: Duration
+
+    public init(quality: Int = 80, grayscale: Bool = false, window: Int = 2, interval: Duration = .milliseconds(15)) {
+        self.quality = quality
+        self.grayscale = grayscale
+        self.window = window
+        self.interval = interval
+    }
+}
+
+/// Counts updates sent and drawn; shared by the streaming task and whoever receives the acks.
+public actor FlowControl {
+    private var sent: UInt32 = 0
+    private var drawn: UInt32 = 0
+
+    public init() {}
+
+    public func didSend(_ sequence: UInt32) { sent = sequence }
+
+    /// An ack for an update not yet sent is ignored, so a confused peer cannot open the window.
+    public func acknowledged(_ sequence: UInt32) {
+        if sequence <= sent && sequence > drawn { drawn = sequence }
+    }
+
+    public var inFlight: Int { Int(sent - drawn) }
+}
+
+/// Looks at the screen every few milliseconds and sends the tiles that changed, as
+/// `ScreenUpdate` frames, while the flow-control window allows. Runs until cancelled.
+public enum ScreenStreamer {
+    public static func run(capturer: ScreenCapturer, encoder: JPEGEncoder, settings: @Sendable () async -> StreamSettings,
+                           flow: FlowControl, send: @Sendable ([UInt8]) async -> Void) async throws {
+        let rowBytes = capturer.width * 4
+        // The last frame sent, to find what changed; kept only where it was sent.
+        var previous: [UInt8] = []
+        var previousBytesPerRow = 0
+        var sequence: UInt32 = 0
+        while !Task.isCancelled {
+            let current = await settings()
+            if await flow.inFlight >= current.window {
+                try await Task.sleep(for: .milliseconds(2))
+                continue
+            }
+            let image = try capturer.capture()
+            let rects: [ScreenRect]
+            if previous.isEmpty {
+                previous = [UInt8](repeating: 0, count: image.bytesPerRow * image.height)
+                previousBytesPerRow = image.bytesPerRow
+                rects = [ScreenRect(x: 0, y: 0, width: image.width, height: image.height)]
+            } else {
+                rects = previous.withUnsafeBytes { old in
+                    TileDiff.changedRects(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: previousBytesPerRow,
+                                                           pixels: old.baseAddress!), new: image)
+                }
+            }
+            if !rects.isEmpty {
+                var tiles: [ScreenUpdate.Tile] = []
+                tiles.reserveCapacity(rects.count)
+                for rect in rects {
+                    let jpeg = try encoder.encode(image, rect: rect, quality: current.quality, grayscale: current.grayscale)
+                    tiles.append(ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width),
+                                                   height: UInt16(rect.height), encoding: .jpeg, bytes: jpeg))
+                    previous.withUnsafeMutableBytes { old in
+                        for row in rect.y..<(rect.y + rect.height) {
+                            let offset = row * image.bytesPerRow + rect.x * 4
+                            memcpy(old.baseAddress! + offset, image.pixels + offset, min(rect.width * 4, rowBytes))
+                        }
+                    }
+                }
+                sequence &+= 1
+                await flow.didSend(sequence)
+                await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(image.width), screenHeight: UInt16(image.height),
+                                        tiles: tiles).encoded())
+            }
+            try await Task.sleep(for: current.interval)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Which parts of the screen changed since the last frame (J1): the screen is cut into square
+/// tiles; a tile is dirty when any of its rows differ. Adjacent dirty tiles of a tile row are
+/// merged, so a changed line of text is one image rather than many.
+public struct ScreenRect: Equatable, Sendable {
+    public let x: Int
+    public let y: Int
+    public let width: Int
+    public let height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}
+
+public enum TileDiff {
+    public static let tileSize = 64
+
+    /// Rectangles (in pixels) of the tiles whose pixels differ between `old` and `new`; both
+    /// images have the same size and row length.
+    public static func changedRects(old: ScreenImage, new: ScreenImage, tileSize: Int = tileSize) -> [ScreenRect] {
+        precondition(old.width == new.width && old.height == new.height && old.bytesPerRow == new.bytesPerRow)
+        var rects: [ScreenRect] = []
+        let columns = (new.width + tileSize - 1) / tileSize
+        var dirty = [Bool](repeating: false, count: columns)
+        var tileY = 0
+        while tileY < new.height {
+            let tileHeight = min(tileSize, new.height - tileY)
+            for column in 0..<columns {
+                let x = column * tileSize
+                let rowBytes = min(tileSize, new.width - x) * 4
+                dirty[column] = false
+                for row in tileY..<(tileY + tileHeight) {
+                    let offset = row * new.bytesPerRow + x * 4
+                    if memcmp(old.pixels + offset, new.pixels + offset, rowBytes) != 0 {
+                        dirty[column] = true
+                        break
+                    }
+                }
+            }
+            var column = 0
+            while column < columns {
+                guard dirty[column] else {
+                    column += 1
+                    continue
+                }
+                let start = column
+                while column < columns && dirty[column] { column += 1 }
+                let x = start * tileSize
+                rects.append(ScreenRect(x: x, y: tileY, width: min(column * tileSize, new.width) - x, height: tileHeight))
+            }
+            tileY += tileSize
+        }
+        return rects
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The remote desktop (J1, J2) as the gateway sees it: the owner asks, the applet answers, screen
+/// frames flow from the applet to the owner's consoles and input the other way, each message
+/// checked against the session, the mode and the technician's permissions. The customer's
+/// consent itself is enforced by the applet.
+extension SessionHub {
+    static let maximumInputEvents = 200
+
+    /// The owner of a live session whose customer is connected.
+    private func ownedLiveSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
+        let record = try await visibleSession(id, by: actor)
+        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        return record
+    }
+
+    func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
+        let record = try await ownedLiveSession(id, by: actor)
+        let state: RemoteDesktopState
+        do throws(RemoteDesktopState.Refusal) {
+            state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
+                                                   sessionState: record.machine.state, current: remotes[id])
+        } catch {
+            throw Self.gatewayError(error)
+        }
+        guard let applet = applets[id] else {
+            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
+        }
+        remotes[id] = state
+        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
+        publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
+        let what = mode == .control ? "remote control" : "to view the desktop"
+        try await logInvitation("\(actor.technician.name) asked for \(what).", in: record)
+    }
+
+    /// The technician's red X: the session stays active.
+    func stopRemote(on id: String, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(id, by: actor)
+        guard remotes[id] != nil else { throw Self.gatewayError(.notRunning) }
+        await endRemote(of: id, reason: "\(actor.technician.name) ended the remote desktop.", tellApplet: true)
+    }
+
+    func remoteInput(_ events: [InputEvent], on id: String, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(id, by: actor)
+        guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
+        do throws(RemoteDesktopState.Refusal) { try state.checkInput(permissions: actor.permissions) } catch {
+            throw Self.gatewayError(error)
+        }
+        guard events.count <= Self.maximumInputEvents, events.allSatisfy(\.isValid) else {
+            throw GatewayError.badRequest("Input events must be at most \(Self.maximumInputEvents) valid events per message.")
+        }
+        live[id]?.machine.recordActivity(at: environment.now())
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.input(events)))
+    }
+
+    func remoteFrameDrawn(_ sequence: UInt32, on id: String, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(id, by: actor)
+        guard remotes[id]?.forwardsFrames == true else { return }
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
+    }
+
+    // MARK: The applet's side
+
+    func appletAnsweredRemote(accepted: Bool, sessionId: String, outletId: UUID) async {
+        guard applets[sessionId]?.id == outletId, var state = remotes[sessionId], state.phase == .requested,
+              let record = live[sessionId] else { return }
+        if accepted, (try? state.accepted()) != nil {
+            remotes[sessionId] = state
+            publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
+            try? await logInvitation("The customer accepted: \(state.mode == .control ? "remote control" : "desktop view") started.", in: record)
+        } else {
+            remotes[sessionId] = nil
+            publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
+                                       reason: "The customer refused."), to: state.technicianId)
+            try? await logInvitation("The customer refused to share the screen.", in: record)
+        }
+    }
+
+    func appletEndedRemote(reason: String, sessionId: String, outletId: UUID) async {
+        guard applets[sessionId]?.id == outletId, remotes[sessionId] != nil else { return }
+        await endRemote(of: sessionId, reason: String(reason.prefix(200)), tellApplet: false)
+    }
+
+    /// A screen update from the applet goes to the owner's consoles, with the session id in front.
+    /// Frames outside an accepted remote desktop, or malformed, are dropped.
+    func appletScreenFrame(_ frame: [UInt8], outletId: UUID) -> Bool {
+        guard let (sessionId, _) = applets.first(where: { $0.value.id == outletId }),
+              let state = remotes[sessionId], state.forwardsFrames else { return false }
+        do { _ = try ScreenUpdate.decode(frame) } catch { return false }
+        let id = Array(sessionId.utf8)
+        consoles[state.technicianId]?.values.forEach { $0.send(binary: [UInt8(id.count)] + id + frame) }
+        return true
+    }
+
+    /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
+    func endRemote(of id: String, reason: String, tellApplet: Bool) async {
+        guard let state = remotes.removeValue(forKey: id) else { return }
+        if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
+        publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason), to: state.technicianId)
+        if let record = live[id] { try? await logInvitation("Remote desktop ended: \(reason)", in: record) }
+    }
+
+    /// Called after every state change: only Active and Collaboration keep the remote desktop.
+    func endRemoteIfLeftActive(_ record: SessionRecord) async {
+        guard remotes[record.id] != nil, !RemoteDesktopState.survives(record.machine.state) else { return }
+        await endRemote(of: record.id, reason: StatusText.entering(record.machine.state), tellApplet: true)
+    }
+
+    private func publishRemote(_ status: RemoteStatus, to technicianId: String) {
+        let message = WireCodec.encode(GatewayToConsole.remote(status))
+        consoles[technicianId]?.values.forEach { $0.send(message) }
+    }
+
+    static func gatewayError(_ refusal: RemoteDesktopState.Refusal) -> GatewayError {
+        switch refusal {
+        case .notPermitted(let permission): .forbidden(permission)
+        case .sessionNotActive(let state):
+            GatewayError(.conflict, "session_not_active", "The remote desktop needs an active session (this one is \(state.rawValue)).")
+        case .alreadyRunning: GatewayError(.conflict, "remote_already_running", "A remote desktop is already requested or running.")
+        case .notRunning: GatewayError(.conflict, "remote_not_running", "No remote desktop is running in this session.")
+        case .viewOnly: GatewayError(.conflict, "view_only", "This is a view-only desktop: ask for remote control to use mouse and keyboard.")
+        }
+    }
+}

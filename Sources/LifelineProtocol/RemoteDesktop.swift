@@ -1,0 +1,92 @@
+import LifelineCore
+
+/// What the technician asks for: control (view plus mouse and keyboard) or view only (J1, J2).
+public typealias RemoteMode = RemoteDesktopState.Mode
+
+/// Where a remote-desktop request stands, as the console shows it.
+public enum RemotePhase: String, Codable, Sendable {
+    /// Waiting for the customer's answer in the applet.
+    case requested
+    case active
+    case denied
+    case ended
+}
+
+/// The remote desktop of one session, pushed to the technician's consoles.
+public struct RemoteStatus: Codable, Equatable, Sendable {
+    public let sessionId: String
+    public let mode: RemoteMode
+    public let phase: RemotePhase
+    /// Why it ended or was denied, for the technician to read.
+    public let reason: String?
+
+    public init(sessionId: String, mode: RemoteMode, phase: RemotePhase, reason: String? = nil) {
+        self.sessionId = sessionId
+        self.mode = mode
+        self.phase = phase
+        self.reason = reason
+    }
+}
+
+/// One input event from the technician, in the customer's screen coordinates (J1, J11).
+public enum InputEvent: Codable, Equatable, Sendable {
+    case move(x: Int, y: Int)
+    /// X button numbers: 1 left, 2 middle, 3 right.
+    case button(button: Int, down: Bool, x: Int, y: Int)
+    /// Wheel steps: negative up, positive down.
+    case wheel(steps: Int, x: Int, y: Int)
+    /// An X keysym: with local-layout sync it is the character typed, with remote layout the key.
+    case key(keysym: UInt32, down: Bool)
+
+    private enum Keys: String, CodingKey { case t, x, y, button, down, steps, keysym }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        switch try c.decode(String.self, forKey: .t) {
+        case "move": self = .move(x: try c.decode(Int.self, forKey: .x), y: try c.decode(Int.self, forKey: .y))
+        case "button":
+            self = .button(button: try c.decode(Int.self, forKey: .button), down: try c.decode(Bool.self, forKey: .down),
+                           x: try c.decode(Int.self, forKey: .x), y: try c.decode(Int.self, forKey: .y))
+        case "wheel":
+            self = .wheel(steps: try c.decode(Int.self, forKey: .steps), x: try c.decode(Int.self, forKey: .x), y: try c.decode(Int.self, forKey: .y))
+        case "key": self = .key(keysym: try c.decode(UInt32.self, forKey: .keysym), down: try c.decode(Bool.self, forKey: .down))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .t, in: c, debugDescription: "Unknown input event \"\(other)\".")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .move(let x, let y):
+            try c.encode("move", forKey: .t)
+            try c.encode(x, forKey: .x)
+            try c.encode(y, forKey: .y)
+        case .button(let button, let down, let x, let y):
+            try c.encode("button", forKey: .t)
+            try c.encode(button, forKey: .button)
+            try c.encode(down, forKey: .down)
+            try c.encode(x, forKey: .x)
+            try c.encode(y, forKey: .y)
+        case .wheel(let steps, let x, let y):
+            try c.encode("wheel", forKey: .t)
+            try c.encode(steps, forKey: .steps)
+            try c.encode(x, forKey: .x)
+            try c.encode(y, forKey: .y)
+        case .key(let keysym, let down):
+            try c.encode("key", forKey: .t)
+            try c.encode(keysym, forKey: .keysym)
+            try c.encode(down, forKey: .down)
+        }
+    }
+
+    /// Whether the event is sane to inject: buttons 1–7, wheel steps bounded.
+    public var isValid: Bool {
+        switch self {
+        case .move: true
+        case .button(let button, _, _, _): (1...7).contains(button)
+        case .wheel(let steps, _, _): (-20...20).contains(steps) && steps != 0
+        case .key(let keysym, _): keysym != 0
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// The remote desktop's binary frames (J1, J7): the applet sends the regions of the screen that
+/// changed, each as a compressed tile; the gateway passes them on to the technician's console
+/// with the session id in front. Layout, all integers big-endian:
+///
+///     "L" 0x01 kind reserved | sequence u32 | screen width u16 | screen height u16 | tile count u16
+///     per tile: x u16 | y u16 | width u16 | height u16 | encoding u8 | byte count u32 | bytes
+///
+/// Decoding is hostile-input safe: every length is checked against what is left and the limits
+/// below, so a bad frame costs a clear error and no memory beyond the frame itself.
+public struct ScreenUpdate: Equatable, Sendable {
+    public enum Encoding: UInt8, Sendable {
+        /// A JPEG image of the tile (lossy: moving regions, and everything at the lower qualities).
+        case jpeg = 1
+    }
+
+    public struct Tile: Equatable, Sendable {
+        public let x: UInt16
+        public let y: UInt16
+        public let width: UInt16
+        public let height: UInt16
+        public let encoding: Encoding
+        public let bytes: [UInt8]
+
+        public init(x: UInt16, y: UInt16, width: UInt16, height: UInt16, encoding: Encoding, bytes: [UInt8]) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+            self.encoding = encoding
+            self.bytes = bytes
+        }
+    }
+
+    public enum Kind: UInt8, Sendable {
+        case screen = 1
+    }
+
+    public static let magic: UInt8 = 0x4C
+    public static let formatVersion: UInt8 = 1
+    public static let headerBytes = 14
+    public static let tileHeaderBytes = 13
+    /// A binary frame may be at most this large (a 4K screen in JPEG fits well within it).
+    public static let maximumFrameBytes = 4 * 1024 * 1024
+    public static let maximumTiles = 4_096
+
+    public var sequence: UInt32
+    public var screenWidth: UInt16
+    public var screenHeight: UInt16
+    public var tiles: [Tile]
+
+    public init(sequence: UInt32, screenWidth: UInt16, screenHeight: UInt16, tiles: [Tile]) {
+        self.sequence = sequence
+        self.screenWidth = screenWidth
+        self.screenHeight = screenHeight
+        self.tiles = tiles
+    }
+
+    public enum DecodingProblem: Error, Equatable, Sendable {
+        case tooShort
+        case notAScreenFrame
+        case unsupportedVersion(UInt8)
+        case tooLarge
+        case tooManyTiles(Int)
+        case unknownEncoding(UInt8)
+        case truncatedTile(index: Int)
+        case tileOutsideScreen(index: Int)
+        case trailingBytes(Int)
+    }
+
+    public func encoded() -> [UInt8] {
+        var out: [UInt8] = [Self.magic, Self.formatVersion, Kind.screen.rawValue, 0]
+        out.reserveCapacity(Self.headerBytes + tiles.reduce(0) { $0 + Self.tileHeaderBytes + $1.bytes.count })
+        out.append(bigEndian: sequence)
+        out.append(bigEndian: screenWidth)
+        out.append(bigEndian: screenHeight)
+        out.append(bigEndian: UInt16(tiles.count))
+        for tile in tiles {
+            out.append(bigEndian: tile.x)
+            out.append(bigEndian: tile.y)
+            out.append(bigEndian: tile.width)
+            out.append(bigEndian: tile.height)
+            out.append(tile.encoding.rawValue)
+            out.append(bigEndian: UInt32(tile.bytes.count))
+            out.append(contentsOf: tile.bytes)
+        }
+        return out
+    }
+
+    public static func decode(_ frame: [UInt8]) throws(DecodingProblem) -> ScreenUpdate {
+        guard frame.count <= maximumFrameBytes else { throw .tooLarge }
+        guard frame.count >= headerBytes else { throw .tooShort }
+        guard frame[0] == magic, frame[2] == Kind.screen.rawValue else { throw .notAScreenFrame }
+        guard frame[1] == formatVersion else { throw .unsupportedVersion(frame[1]) }
+        var reader = ByteReader(frame, at: 4)
+        let sequence = reader.uint32()
+        let width = reader.uint16()
+        let height = reader.uint16()
+        let count = Int(reader.uint16())
+        guard count <= maximumTiles else { throw .tooManyTiles(count) }
+        var tiles: [Tile] = []
+        tiles.reserveCapacity(count)
+        for index in 0..<count {
+            guard reader.remaining >= tileHeaderBytes else { throw .truncatedTile(index: index) }
+            let x = reader.uint16(), y = reader.uint16(), w = reader.uint16(), h = reader.uint16()
+            let rawEncoding = reader.byte()
+            guard let encoding = Encoding(rawValue: rawEncoding) else { throw .unknownEncoding(rawEncoding) }
+            let length = Int(reader.uint32())
+            guard length <= reader.remaining else { throw .truncatedTile(index: index) }
+            guard w > 0, h > 0, Int(x) + Int(w) <= Int(width), Int(y) + Int(h) <= Int(height) else {
+                throw .tileOutsideScreen(index: index)
+            }
+            tiles.append(Tile(x: x, y: y, width: w, height: h, encoding: encoding, bytes: reader.bytes(length)))
+        }
+        guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
+        return ScreenUpdate(sequence: sequence, screenWidth: width, screenHeight: height, tiles: tiles)
+    }
+}
+
+/// Reads big-endian integers from a frame whose lengths the caller has checked.
+private struct ByteReader {
+    let bytes: [UInt8]
+    var offset: Int
+
+    init(_ bytes: [UInt8], at offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var remaining: Int { bytes.count - offset }
+
+    mutating func byte() -> UInt8 {
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func uint16() -> UInt16 { UInt16(byte()) << 8 | UInt16(byte()) }
+    mutating func uint32() -> UInt32 { UInt32(uint16()) << 16 | UInt32(uint16()) }
+
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func append(bigEndian value: UInt16) {
+        append(UInt8(value >> 8))
+        append(UInt8(value & 0xFF))
+    }
+
+    mutating func append(bigEndian value: UInt32) {
+        append(bigEndian: UInt16(value >> 16))
+        append(bigEndian: UInt16(value & 0xFFFF))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import LifelineDesktop
+
+/// A BGRX image in memory for the pure parts (diff, JPEG); X11 itself is exercised end to end.
+final class TestImage {
+    let width: Int
+    let height: Int
+    var pixels: [UInt8]
+
+    init(width: Int, height: Int, fill: UInt8 = 0) {
+        self.width = width
+        self.height = height
+        pixels = [UInt8](repeating: fill, count: width * height * 4)
+    }
+
+    func set(x: Int, y: Int, blue: UInt8) { pixels[(y * width + x) * 4] = blue }
+
+    func withImage<T>(_ body: (ScreenImage) throws -> T) rethrows -> T {
+        try pixels.withUnsafeBytes { try body(ScreenImage(width: width, height: height, bytesPerRow: width * 4, pixels: $0.baseAddress!)) }
+    }
+}
+
+@Suite("Change detection and JPEG tiles (J1)")
+struct TileDiffTests {
+    @Test("nothing changed: no rectangles; one pixel: its tile; a changed line: one merged rectangle")
+    func changedTiles() {
+        let old = TestImage(width: 200, height: 130)
+        let new = TestImage(width: 200, height: 130)
+        old.withImage { o in new.withImage { n in #expect(TileDiff.changedRects(old: o, new: n).isEmpty) } }
+        new.set(x: 70, y: 5, blue: 9)
+        old.withImage { o in new.withImage { n in
+            #expect(TileDiff.changedRects(old: o, new: n) == [ScreenRect(x: 64, y: 0, width: 64, height: 64)])
+        } }
+        new.set(x: 199, y: 129, blue: 9)
+        new.set(x: 10, y: 129, blue: 9)
+        new.set(x: 100, y: 129, blue: 9)
+        new.set(x: 150, y: 128, blue: 9)
+        old.withImage { o in new.withImage { n in
+            #expect(TileDiff.changedRects(old: o, new: n) == [
+                ScreenRect(x: 64, y: 0, width: 64, height: 64),
+                // The last tile row is 2 pixels high and the last column 8 pixels wide; 4 tiles merged.
+                ScreenRect(x: 0, y: 128, width: 200, height: 2),
+            ])
+        } }
+    }
+
+    @Test("a tile becomes a real JPEG of the asked colour mode")
+    func jpeg() throws {
+        let image = TestImage(width: 128, height: 64, fill: 200)
+        let encoder = try JPEGEncoder()
+        let colour = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 64, y: 0, width: 64, height: 64), quality: 80, grayscale: false) }
+        #expect(colour.prefix(2) == [0xFF, 0xD8])
+        #expect(colour.suffix(2) == [0xFF, 0xD9])
+        let gray = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 64, height: 64), quality: 30, grayscale: true) }
+        #expect(gray.count < colour.count)
+    }
+
+    @Test("flow control: no more than the window in flight; stale or future acks change nothing")
+    func flowControl() async {
+        let flow = FlowControl()
+        await flow.didSend(1)
+        await flow.didSend(2)
+        #expect(await flow.inFlight == 2)
+        await flow.acknowledged(5)
+        #expect(await flow.inFlight == 2, "an ack for an update never sent is ignored")
+        await flow.acknowledged(2)
+        #expect(await flow.inFlight == 0)
+        await flow.acknowledged(1)
+        #expect(await flow.inFlight == 0)
+    }
+}

@@ -1,0 +1,95 @@
+"""Remote control (J1, J2) end to end: a real applet on a private Xvfb display with an xterm,
+the technician's console in headless Chromium, the gateway in between."""
+import os
+import tempfile
+import time
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+
+from test_console_session import select_row, sign_in
+
+# The xterm's red background and the X root's green tell the two apart on the console's canvas.
+XTERM = ("xterm", "-geometry", "80x24+0+0", "-bg", "#c00000", "-fg", "white", "-e", "sh")
+
+
+def active_session_with_applet(gateway, applets, x_server, consent):
+    token = gateway.login()
+    x_server.run("xsetroot", "-solid", "#00a000")
+    x_server.run(*XTERM)
+    session = gateway.api("POST", "sessions", {"name": "Dana", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"], display=x_server.display, remote_consent=consent)
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    return session, applet
+
+
+def ask_for_remote_control(browser, gateway, session):
+    """Signs in, selects the session and clicks Remote control; returns the page's waiter."""
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
+    return wait
+
+
+def canvas_pixel(browser, x, y):
+    return browser.execute_script(
+        "const c = document.querySelector('#remote-screen canvas');"
+        "if (!c || c.width === 0) return null;"
+        "return Array.from(c.getContext('2d').getImageData(arguments[0], arguments[1], 1, 1).data).slice(0, 3);", x, y)
+
+
+def wait_for_colour(wait, browser, x, y, predicate):
+    wait.until(lambda b: (p := canvas_pixel(b, x, y)) is not None and predicate(*p))
+
+
+def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_server):
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    wait = ask_for_remote_control(browser, gateway, session)
+    applet.expect("REMOTE_STARTED", "mode=control")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#remote-screen canvas")))
+    # The canvas is the customer's screen: the xterm red at its top left, the root green elsewhere.
+    wait_for_colour(wait, browser, 100, 100, lambda r, g, b: r > 150 and g < 60 and b < 60)
+    wait_for_colour(wait, browser, 900, 700, lambda r, g, b: g > 120 and r < 60 and b < 60)
+    assert browser.execute_script("const c = document.querySelector('#remote-screen canvas'); return [c.width, c.height];") == [1024, 768]
+
+    target = os.path.join(tempfile.mkdtemp(prefix="lifeline-remote-"), "typed.txt")
+    canvas = browser.find_element(By.CSS_SELECTOR, "#remote-screen canvas")
+    box = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
+    # Click into the xterm (screen point 100,100), then type as a technician would.
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(100 * box[0] / 1024 - box[0] / 2), int(100 * box[1] / 768 - box[1] / 2)).click().perform()
+    ActionChains(browser).send_keys(f"echo ok > {target}", Keys.ENTER).perform()
+    deadline = time.time() + 10
+    while time.time() < deadline and not (os.path.exists(target) and open(target).read() == "ok\n"):
+        time.sleep(0.1)
+    assert open(target).read() == "ok\n", "the keystrokes reached the customer's xterm"
+
+    # The red X ends it; the session stays active.
+    browser.find_element(By.ID, "remote-stop").click()
+    applet.expect("REMOTE_ENDED")
+    wait.until(EC.invisibility_of_element_located((By.ID, "remote-screen")))
+    assert gateway.api("GET", f"sessions/{session['id']}", token=gateway.login())[1]["state"] == "active"
+
+
+def test_denied_consent_shares_nothing(gateway, browser, applets, x_server):
+    session, applet = active_session_with_applet(gateway, applets, x_server, "deny")
+    wait = ask_for_remote_control(browser, gateway, session)
+    applet.expect("REMOTE_DENIED")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "remote-status"), "refused"))
+    assert not browser.find_element(By.ID, "remote-screen").is_displayed()
+    assert canvas_pixel(browser, 10, 10) is None, "no frame was drawn"
+
+
+def test_customer_takes_back_control_within_a_second(gateway, browser, applets, x_server):
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    wait = ask_for_remote_control(browser, gateway, session)
+    applet.expect("REMOTE_STARTED")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#remote-screen canvas")))
+    started = time.time()
+    applet.say("/stop")
+    wait.until(EC.invisibility_of_element_located((By.ID, "remote-screen")))
+    assert time.time() - started < 1.5
+    assert "took back control" in browser.find_element(By.ID, "remote-status").text

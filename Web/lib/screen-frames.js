@@ -1,0 +1,79 @@
+// The remote desktop's binary frames as the console receives them (docs/protocol.md): the session
+// id, then the applet's screen update. Pure: no DOM. Every length is checked before it is used.
+
+const MAGIC = 0x4c;
+const HEADER = 14;
+const TILE_HEADER = 13;
+const MAX_TILES = 4096;
+
+/** Decodes one console frame; throws an Error with a clear message on anything malformed. */
+export function decodeConsoleFrame(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length < 1) throw new Error('empty frame');
+  const idLength = bytes[0];
+  if (1 + idLength > bytes.length) throw new Error('truncated session id');
+  const sessionId = new TextDecoder().decode(bytes.subarray(1, 1 + idLength));
+  return { sessionId, update: decodeScreenUpdate(bytes.subarray(1 + idLength)) };
+}
+
+export function decodeScreenUpdate(bytes) {
+  if (bytes.length < HEADER) throw new Error('frame shorter than its header');
+  if (bytes[0] !== MAGIC || bytes[2] !== 1) throw new Error('not a screen frame');
+  if (bytes[1] !== 1) throw new Error(`unsupported frame version ${bytes[1]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sequence = view.getUint32(4);
+  const width = view.getUint16(8);
+  const height = view.getUint16(10);
+  const count = view.getUint16(12);
+  if (count > MAX_TILES) throw new Error('too many tiles');
+  const tiles = [];
+  let offset = HEADER;
+  for (let index = 0; index < count; index += 1) {
+    if (offset + TILE_HEADER > bytes.length) throw new Error(`tile ${index} is cut short`);
+    const x = view.getUint16(offset);
+    const y = view.getUint16(offset + 2);
+    const w = view.getUint16(offset + 4);
+    const h = view.getUint16(offset + 6);
+    const encoding = bytes[offset + 8];
+    const length = view.getUint32(offset + 9);
+    offset += TILE_HEADER;
+    if (length > bytes.length - offset) throw new Error(`tile ${index} is cut short`);
+    if (encoding !== 1) throw new Error(`unknown tile encoding ${encoding}`);
+    if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`tile ${index} lies outside the screen`);
+    tiles.push({ x, y, width: w, height: h, encoding: 'jpeg', bytes: bytes.subarray(offset, offset + length) });
+    offset += length;
+  }
+  if (offset !== bytes.length) throw new Error('extra bytes after the last tile');
+  return { sequence, width, height, tiles };
+}
+
+const NAMED_KEYSYMS = {
+  Backspace: 0xff08, Tab: 0xff09, Enter: 0xff0d, Escape: 0xff1b, Delete: 0xffff, Home: 0xff50, End: 0xff57,
+  PageUp: 0xff55, PageDown: 0xff56, ArrowLeft: 0xff51, ArrowUp: 0xff52, ArrowRight: 0xff53, ArrowDown: 0xff54,
+  Insert: 0xff63, Shift: 0xffe1, Control: 0xffe3, Alt: 0xffe9, AltGraph: 0xfe03, Meta: 0xffeb, OS: 0xffeb,
+  CapsLock: 0xffe5, ContextMenu: 0xff67, PrintScreen: 0xff61, Pause: 0xff13, ScrollLock: 0xff14, NumLock: 0xff7f,
+};
+
+/** The X keysym for a browser key event (local-layout sync: the character the technician typed). */
+export function keysymFor(event) {
+  if (event.key in NAMED_KEYSYMS) {
+    // The right-hand modifiers have keysyms of their own.
+    if (event.code === 'ShiftRight') return 0xffe2;
+    if (event.code === 'ControlRight') return 0xffe4;
+    if (event.code === 'AltRight') return 0xffea;
+    return NAMED_KEYSYMS[event.key];
+  }
+  const f = /^F([1-9]|1[0-9]|2[0-4])$/.exec(event.key);
+  if (f) return 0xffbd + Number(f[1]);
+  const chars = [...event.key];
+  if (chars.length !== 1) return null;
+  const code = chars[0].codePointAt(0);
+  // Latin-1 characters are their own keysyms; the rest of Unicode is 0x01000000 + code point.
+  if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) return code;
+  return 0x01000000 + code;
+}
+
+/** X button number for a browser mouse button (0 left, 1 middle, 2 right). */
+export function xButton(button) {
+  return { 0: 1, 1: 2, 2: 3, 3: 8, 4: 9 }[button] ?? null;
+}

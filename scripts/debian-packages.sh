@@ -1,0 +1,23 @@
+# The Debian packages Lifeline needs, in one place for scripts/test.sh, scripts/run-demo.sh and .ci/run.
+# Building: SQLite for the store; X11, XTEST, XFixes, XDamage and libjpeg-turbo for the applet's
+# remote desktop.
+BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libturbojpeg0-dev"
+# Testing: headless Chromium and its driver, Python for the end-to-end suite, openssl for
+# throw-away certificates, Xvfb with an xterm and xsetroot as the customer's screen.
+TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils"
+
+# Installs what is missing when running as root, or says what to install.
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Install first: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+}
