@@ -20,6 +20,11 @@ public protocol ScreenCapturer: AnyObject {
     var width: Int { get }
     var height: Int { get }
     func capture() throws(DesktopError) -> ScreenImage
+    /// Whether the screen may have changed since the last call, without blocking. Capturers that
+    /// cannot tell say yes, and the streamer compares pixels anyway.
+    func mayHaveChanged() -> Bool
+    /// Whether `mayHaveChanged` really knows (X11 with XDAMAGE); otherwise the streamer paces itself.
+    var tellsChanges: Bool { get }
 }
 
 /// Plays the technician's mouse and keyboard on the customer's machine.

@@ -8,7 +8,7 @@ public struct StreamSettings: Equatable, Sendable {
     public var grayscale: Bool
     /// Updates sent and not yet drawn by the console.
     public var window: Int
-    /// The pause between two looks at the screen.
+    /// The pause between two looks at an unchanged screen, for capturers that cannot tell changes.
     public var interval: Duration
 
     public init(quality: Int = 80, grayscale: Bool = false, window: Int = 2, interval: Duration = .milliseconds(15)) {
@@ -52,6 +52,11 @@ public enum ScreenStreamer {
                 try await Task.sleep(for: .milliseconds(2))
                 continue
             }
+            // Nothing drawn since the last look: check again very soon (damage events arrive at once).
+            guard previous.isEmpty || capturer.mayHaveChanged() else {
+                try await Task.sleep(for: .milliseconds(2))
+                continue
+            }
             let image = try capturer.capture()
             let rects: [ScreenRect]
             if previous.isEmpty {
@@ -83,7 +88,8 @@ public enum ScreenStreamer {
                 await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(image.width), screenHeight: UInt16(image.height),
                                         tiles: tiles).encoded())
             }
-            try await Task.sleep(for: current.interval)
+            // A capturer that cannot tell when the screen changes is looked at every `interval`.
+            if rects.isEmpty && !capturer.tellsChanges { try await Task.sleep(for: current.interval) }
         }
     }
 }

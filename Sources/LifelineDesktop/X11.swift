@@ -31,6 +31,9 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
     public let height: Int
     private let image: UnsafeMutablePointer<XImage>
     private let shmInfo: UnsafeMutablePointer<XShmSegmentInfo>
+    /// XDAMAGE tells when something was drawn, so an idle screen costs no captures; 0 without it.
+    private var damage: Damage = 0
+    private var damageEventBase: Int32 = 0
 
     public init(displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) throws(DesktopError) {
         let display = try X11Connection.open(displayName, needs: ["MIT-SHM"])
@@ -76,9 +79,30 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
         guard created.pointee.bits_per_pixel == 32 else {
             throw .captureFailed("only 24/32-bit colour screens are supported (this one has \(created.pointee.bits_per_pixel) bits per pixel)")
         }
+        var errorBase: Int32 = 0
+        if XDamageQueryExtension(display, &damageEventBase, &errorBase) != 0 {
+            damage = XDamageCreate(display, root, Int32(XDamageReportNonEmpty))
+            XSync(display, 0)
+        }
+    }
+
+    public var tellsChanges: Bool { damage != 0 }
+
+    public func mayHaveChanged() -> Bool {
+        guard damage != 0 else { return true }
+        var changed = false
+        var event = XEvent()
+        while XPending(display) > 0 {
+            XNextEvent(display, &event)
+            if event.type == damageEventBase + Int32(XDamageNotify) { changed = true }
+        }
+        // Re-arms the notification: the next drawing raises a new event.
+        if changed { XDamageSubtract(display, damage, 0, 0) }
+        return changed
     }
 
     deinit {
+        if damage != 0 { XDamageDestroy(display, damage) }
         XShmDetach(display, shmInfo)
         shmdt(shmInfo.pointee.shmaddr)
         // The image's data is the shared segment, already detached: don't let Xlib free it.

@@ -5,7 +5,7 @@ import { t } from '../lib/i18n.js';
 import { decodeConsoleFrame, keysymFor, xButton } from '../lib/screen-frames.js';
 
 export function mountRemoteDesktop(elements, { send, canUse }) {
-  const { bar, control, view, status, stop, scale, screen } = elements;
+  const { bar, control, view, status, stop, scale, screen, fullscreen } = elements;
   /** Per session: { mode, phase, reason, canvas, drawing (promise chain) }. */
   const remotes = new Map();
   let session = null;
@@ -90,6 +90,7 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
     view.disabled = !active || running || !canUse('desktop_view');
     stop.hidden = !running;
     scale.hidden = !(remote?.phase === 'active');
+    fullscreen.hidden = scale.hidden;
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && remote?.phase === 'active';
     screen.hidden = !showCanvas;
@@ -101,6 +102,10 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
   view.addEventListener('click', () => send('remote_request', { sessionId: session.id, mode: 'view' }));
   stop.addEventListener('click', () => send('remote_stop', { sessionId: session.id }));
   scale.addEventListener('change', render);
+  // Full screen (J4): the customer's screen at actual size from the top left corner; Esc leaves.
+  fullscreen.addEventListener('click', () => {
+    screen.requestFullscreen().then(() => remotes.get(session?.id)?.canvas.focus()).catch(() => {});
+  });
 
   return {
     show(selected) {
