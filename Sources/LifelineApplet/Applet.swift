@@ -155,6 +155,8 @@ public struct Applet: Sendable {
             await remote.play(events)
         case .frameAck(let sequence):
             await remote.acknowledged(sequence)
+        case .remoteSettings(let quality):
+            await remote.choose(quality)
         }
         return false
     }

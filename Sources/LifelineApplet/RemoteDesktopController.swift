@@ -1,4 +1,5 @@
 import Foundation
+import LifelineCore
 import LifelineDesktop
 import LifelineProtocol
 
@@ -26,6 +27,9 @@ actor RemoteDesktopController {
     private var flow = FlowControl()
     private var input: X11Input?
     private var settings = StreamSettings()
+    private var quality = RemoteQuality.auto
+    private var governor = QualityGovernor()
+    private let started = ContinuousClock.now
     /// The binary side of the current connection; nil while reconnecting.
     private var frames: AsyncStream<[UInt8]>.Continuation?
 
@@ -116,7 +120,24 @@ actor RemoteDesktopController {
     }
 
     func acknowledged(_ sequence: UInt32) async {
-        await flow.acknowledged(sequence)
+        guard let delay = await flow.acknowledged(sequence), quality == .auto else { return }
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        let now = ContinuousClock.now - started
+        governor.drawn(after: seconds, at: Double(now.components.seconds) + Double(now.components.attoseconds) / 1e18)
+        apply(governor.level)
+    }
+
+    /// The technician chose a colour quality (J7); auto starts high and adapts.
+    func choose(_ chosen: RemoteQuality) {
+        quality = chosen
+        governor = QualityGovernor()
+        apply(chosen == .auto ? governor.level : chosen)
+    }
+
+    private func apply(_ level: RemoteQuality) {
+        let encoding = level.encoding
+        settings.quality = encoding.quality
+        settings.grayscale = encoding.grayscale
     }
 
     private func start(_ requestedMode: RemoteMode, technician: String) async {

@@ -70,3 +70,62 @@ public struct RemoteDesktopState: Equatable, Sendable {
         state == .active || state == .collaboration
     }
 }
+
+/// Colour quality of the remote screen (J7): very low is grayscale; auto adapts to the measured
+/// time the console takes to receive and draw an update.
+public enum RemoteQuality: String, Codable, Equatable, Sendable, CaseIterable {
+    case veryLow = "very_low"
+    case low
+    case medium
+    case high
+    case auto
+
+    /// JPEG quality and grayscale for a fixed level; auto starts at high.
+    public var encoding: (quality: Int, grayscale: Bool) {
+        switch self {
+        case .veryLow: (35, true)
+        case .low: (45, false)
+        case .medium: (65, false)
+        case .high, .auto: (85, false)
+        }
+    }
+}
+
+/// The auto colour quality (J7): steps down when updates take long to be drawn (a slow link or a
+/// slow viewer), and back up after a while of quick ones. Time passed in; no clock inside.
+public struct QualityGovernor: Equatable, Sendable {
+    static let levels: [RemoteQuality] = [.veryLow, .low, .medium, .high]
+    public private(set) var level: RemoteQuality = .high
+    private var smoothedDelay: Double?
+    private var quickSince: Double?
+    /// Seconds an update may take from sending to drawn before quality drops.
+    public static let slow = 0.15
+    /// Below this, and for `patience` seconds, quality rises again.
+    public static let quick = 0.05
+    public static let patience = 2.0
+
+    public init() {}
+
+    /// One update was drawn `delay` seconds after it was sent, at time `now` (seconds).
+    public mutating func drawn(after delay: Double, at now: Double) {
+        let smoothed = smoothedDelay.map { 0.7 * $0 + 0.3 * delay } ?? delay
+        smoothedDelay = smoothed
+        guard let index = Self.levels.firstIndex(of: level) else { return }
+        if smoothed > Self.slow, index > 0 {
+            level = Self.levels[index - 1]
+            quickSince = nil
+            smoothedDelay = nil
+        } else if smoothed < Self.quick {
+            if let since = quickSince {
+                if now - since >= Self.patience, index < Self.levels.count - 1 {
+                    level = Self.levels[index + 1]
+                    quickSince = now
+                }
+            } else {
+                quickSince = now
+            }
+        } else {
+            quickSince = nil
+        }
+    }
+}

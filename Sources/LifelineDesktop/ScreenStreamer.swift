@@ -23,14 +23,24 @@ public struct StreamSettings: Equatable, Sendable {
 public actor FlowControl {
     private var sent: UInt32 = 0
     private var drawn: UInt32 = 0
+    private var sentAt: [UInt32: ContinuousClock.Instant] = [:]
 
     public init() {}
 
-    public func didSend(_ sequence: UInt32) { sent = sequence }
+    public func didSend(_ sequence: UInt32, at instant: ContinuousClock.Instant = .now) {
+        sent = sequence
+        sentAt[sequence] = instant
+    }
 
     /// An ack for an update not yet sent is ignored, so a confused peer cannot open the window.
-    public func acknowledged(_ sequence: UInt32) {
-        if sequence <= sent && sequence > drawn { drawn = sequence }
+    /// Returns how long that update took from sending to drawn.
+    @discardableResult
+    public func acknowledged(_ sequence: UInt32, at instant: ContinuousClock.Instant = .now) -> Duration? {
+        guard sequence <= sent && sequence > drawn else { return nil }
+        drawn = sequence
+        let delay = sentAt[sequence].map { instant - $0 }
+        sentAt = sentAt.filter { $0.key > sequence }
+        return delay
     }
 
     public var inFlight: Int { Int(sent - drawn) }

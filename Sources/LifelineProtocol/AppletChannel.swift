@@ -79,8 +79,10 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case input([InputEvent])
     /// The console drew screen update `sequence` (flow control).
     case frameAck(sequence: UInt32)
+    /// Colour quality chosen by the technician (J7).
+    case remoteSettings(quality: RemoteQuality)
 
-    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence }
+    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality }
 
     public var type: String {
         switch self {
@@ -94,6 +96,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .remoteStop: "remote_stop"
         case .input: "input"
         case .frameAck: "frame_ack"
+        case .remoteSettings: "remote_settings"
         }
     }
 
@@ -123,6 +126,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(events, forKey: .events)
         case .frameAck(let sequence):
             try c.encode(sequence, forKey: .sequence)
+        case .remoteSettings(let quality):
+            try c.encode(quality, forKey: .quality)
         }
     }
 
@@ -144,6 +149,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "remote_stop": return .remoteStop(reason: try c.decode(String.self, forKey: .reason))
         case "input": return .input(try c.decode([InputEvent].self, forKey: .events))
         case "frame_ack": return .frameAck(sequence: try c.decode(UInt32.self, forKey: .sequence))
+        case "remote_settings": return .remoteSettings(quality: try c.decode(RemoteQuality.self, forKey: .quality))
         default: return nil
         }
     }

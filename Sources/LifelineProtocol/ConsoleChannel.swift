@@ -23,8 +23,10 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case remoteInput(sessionId: String, events: [InputEvent])
     /// The console drew screen update `sequence`: the applet may send the next ones (flow control).
     case frameAck(sessionId: String, sequence: UInt32)
+    /// Colour quality of the remote screen (J7).
+    case remoteSettings(sessionId: String, quality: RemoteQuality)
 
-    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence }
+    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence, quality }
 
     public var type: String {
         switch self {
@@ -35,6 +37,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteStop: "remote_stop"
         case .remoteInput: "remote_input"
         case .frameAck: "frame_ack"
+        case .remoteSettings: "remote_settings"
         }
     }
 
@@ -60,6 +63,9 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .frameAck(let id, let sequence):
             try c.encode(id, forKey: .sessionId)
             try c.encode(sequence, forKey: .sequence)
+        case .remoteSettings(let id, let quality):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(quality, forKey: .quality)
         }
     }
 
@@ -77,6 +83,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
                                                   events: try c.decode([InputEvent].self, forKey: .events))
         case "frame_ack": return .frameAck(sessionId: try c.decode(String.self, forKey: .sessionId),
                                             sequence: try c.decode(UInt32.self, forKey: .sequence))
+        case "remote_settings": return .remoteSettings(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                                        quality: try c.decode(RemoteQuality.self, forKey: .quality))
         default: return nil
         }
     }

@@ -115,3 +115,53 @@ struct RulesTests {
         #expect(Permission.allCases.count == Set(Permission.allCases.map(\.rawValue)).count)
     }
 }
+
+@Suite("Remote desktop rules (J1, J2, J7)")
+struct RemoteDesktopRulesTests {
+    let all = PermissionSet(Permission.allCases)
+
+    @Test("a request needs the mode's permission and an active session, one at a time; input needs control")
+    func lifeCycle() throws {
+        #expect(throws: RemoteDesktopState.Refusal.notPermitted(.remoteControl)) {
+            try RemoteDesktopState.request(.control, by: "t", permissions: PermissionSet([.desktopView]), sessionState: .active, current: nil)
+        }
+        #expect(throws: RemoteDesktopState.Refusal.sessionNotActive(.onHold)) {
+            try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .onHold, current: nil)
+        }
+        var state = try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .active, current: nil)
+        #expect(throws: RemoteDesktopState.Refusal.alreadyRunning) {
+            try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .active, current: state)
+        }
+        #expect(throws: RemoteDesktopState.Refusal.notRunning) { try state.checkInput(permissions: all) }
+        #expect(!state.forwardsFrames)
+        try state.accepted()
+        #expect(state.forwardsFrames)
+        #expect(throws: RemoteDesktopState.Refusal.viewOnly) { try state.checkInput(permissions: all) }
+        var control = try RemoteDesktopState.request(.control, by: "t", permissions: all, sessionState: .active, current: nil)
+        try control.accepted()
+        try control.checkInput(permissions: all)
+        #expect(throws: RemoteDesktopState.Refusal.notPermitted(.remoteControl)) {
+            try control.checkInput(permissions: PermissionSet([.desktopView]))
+        }
+    }
+
+    @Test("only Active and Collaboration keep the remote desktop", arguments: SessionState.allCases)
+    func survives(state: SessionState) {
+        #expect(RemoteDesktopState.survives(state) == (state == .active || state == .collaboration))
+    }
+
+    @Test("auto quality steps down on slow updates and back up after two quick seconds")
+    func governor() {
+        var governor = QualityGovernor()
+        #expect(governor.level == .high)
+        governor.drawn(after: 0.4, at: 0)
+        #expect(governor.level == .medium)
+        governor.drawn(after: 0.4, at: 0.1)
+        #expect(governor.level == .low)
+        for step in 0..<10 { governor.drawn(after: 0.01, at: 1 + Double(step) * 0.1) }
+        #expect(governor.level == .low, "not yet two seconds of quick updates")
+        governor.drawn(after: 0.01, at: 3.1)
+        #expect(governor.level == .medium)
+        #expect(RemoteQuality.veryLow.encoding.grayscale)
+    }
+}

@@ -78,6 +78,9 @@ struct RemoteDesktopGatewayTests {
             scene.console.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: events))
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .input(events) }
 
+            scene.console.send(ConsoleToGateway.remoteSettings(sessionId: scene.sessionId, quality: .veryLow))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .remoteSettings(quality: .veryLow) }
+
             scene.console.send(ConsoleToGateway.remoteStop(sessionId: scene.sessionId))
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
             _ = try await scene.expectRemote(.ended)

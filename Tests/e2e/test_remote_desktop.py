@@ -34,6 +34,19 @@ def ask_for_remote_control(browser, gateway, session):
     return wait
 
 
+def click_screen_point(browser, x, y):
+    """Clicks the canvas where it shows the customer's screen point (x, y). Selenium offsets are
+    from the centre of the element's visible part, which the page layout may cut."""
+    canvas = browser.find_element(By.CSS_SELECTOR, "#remote-screen canvas")
+    dx, dy = browser.execute_script("""
+        const c = arguments[0], r = c.getBoundingClientRect();
+        const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, innerHeight);
+        const left = Math.max(r.left, 0), right = Math.min(r.right, innerWidth);
+        const tx = r.left + arguments[1] * r.width / c.width, ty = r.top + arguments[2] * r.height / c.height;
+        return [tx - (left + right) / 2, ty - (top + bottom) / 2];""", canvas, x, y)
+    ActionChains(browser).move_to_element_with_offset(canvas, int(dx), int(dy)).click().perform()
+
+
 def canvas_pixel(browser, x, y):
     return browser.execute_script(
         "const c = document.querySelector('#remote-screen canvas');"
@@ -56,16 +69,19 @@ def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_
     assert browser.execute_script("const c = document.querySelector('#remote-screen canvas'); return [c.width, c.height];") == [1024, 768]
 
     target = os.path.join(tempfile.mkdtemp(prefix="lifeline-remote-"), "typed.txt")
-    canvas = browser.find_element(By.CSS_SELECTOR, "#remote-screen canvas")
-    box = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", canvas)
     # Click into the xterm (screen point 100,100), then type as a technician would.
-    ActionChains(browser).move_to_element_with_offset(
-        canvas, int(100 * box[0] / 1024 - box[0] / 2), int(100 * box[1] / 768 - box[1] / 2)).click().perform()
+    click_screen_point(browser, 100, 100)
     ActionChains(browser).send_keys(f"echo ok > {target}", Keys.ENTER).perform()
     deadline = time.time() + 10
     while time.time() < deadline and not (os.path.exists(target) and open(target).read() == "ok\n"):
         time.sleep(0.1)
     assert open(target).read() == "ok\n", "the keystrokes reached the customer's xterm"
+
+    # Very low colour quality (J7) sends grayscale: the red xterm turns gray on the canvas once redrawn.
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_element(By.ID, "remote-quality")).select_by_value("very_low")
+    x_server.run("xterm", "-geometry", "20x5+0+0", "-bg", "#c00000", "-e", "sleep", "30")
+    wait_for_colour(wait, browser, 60, 30, lambda r, g, b: abs(r - g) < 20 and abs(g - b) < 20 and r > 40)
 
     # The red X ends it; the session stays active.
     browser.find_element(By.ID, "remote-stop").click()

@@ -2,10 +2,10 @@
 // screen from binary updates (decoded off the UI thread by createImageBitmap), acknowledge each
 // drawn update (flow control), and send mouse and keyboard in control mode.
 import { t } from '../lib/i18n.js';
-import { decodeConsoleFrame, keysymFor, xButton } from '../lib/screen-frames.js';
+import { comboEvents, decodeConsoleFrame, keysymFor, xButton } from '../lib/screen-frames.js';
 
 export function mountRemoteDesktop(elements, { send, canUse }) {
-  const { bar, control, view, status, stop, scale, screen, fullscreen } = elements;
+  const { bar, control, view, status, stop, scale, screen, fullscreen, quality, keys } = elements;
   /** Per session: { mode, phase, reason, canvas, drawing (promise chain) }. */
   const remotes = new Map();
   let session = null;
@@ -91,6 +91,8 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
     stop.hidden = !running;
     scale.hidden = !(remote?.phase === 'active');
     fullscreen.hidden = scale.hidden;
+    quality.hidden = scale.hidden;
+    keys.hidden = !(remote?.phase === 'active' && remote.mode === 'control');
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && remote?.phase === 'active';
     screen.hidden = !showCanvas;
@@ -102,6 +104,14 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
   view.addEventListener('click', () => send('remote_request', { sessionId: session.id, mode: 'view' }));
   stop.addEventListener('click', () => send('remote_stop', { sessionId: session.id }));
   scale.addEventListener('change', render);
+  // Colour quality (J7): the applet encodes accordingly; auto adapts to how fast updates are drawn.
+  quality.addEventListener('change', () => send('remote_settings', { sessionId: session.id, quality: quality.value }));
+  // Key combinations the technician's own system would catch (J9).
+  keys.addEventListener('change', () => {
+    if (keys.value) send('remote_input', { sessionId: session.id, events: comboEvents(keys.value) });
+    keys.value = '';
+    remotes.get(session?.id)?.canvas.focus();
+  });
   // Full screen (J4): the customer's screen at actual size from the top left corner; Esc leaves.
   fullscreen.addEventListener('click', () => {
     screen.requestFullscreen().then(() => remotes.get(session?.id)?.canvas.focus()).catch(() => {});

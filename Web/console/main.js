@@ -111,6 +111,7 @@ const chat = mountChatPane({
 const remoteDesktop = mountRemoteDesktop({
   bar: $('remote-bar'), control: $('remote-control'), view: $('remote-view'), status: $('remote-status'),
   stop: $('remote-stop'), scale: $('remote-scale'), screen: $('remote-screen'), fullscreen: $('remote-fullscreen'),
+  quality: $('remote-quality'), keys: $('remote-keys'),
 }, {
   send: (type, fields) => state.socket?.send(type, fields),
   canUse: (permission) => Boolean(state.me?.permissions.includes(permission)),

@@ -73,6 +73,25 @@ export function keysymFor(event) {
   return 0x01000000 + code;
 }
 
+/** Key combinations the technician's own system would catch (J9), as keysyms pressed in order. */
+export const KEY_COMBOS = {
+  'ctrl-alt-del': [0xffe3, 0xffe9, 0xffff],
+  'alt-tab': [0xffe9, 0xff09],
+  super: [0xffeb],
+  'ctrl-esc': [0xffe3, 0xff1b],
+  'ctrl-alt-f1': [0xffe3, 0xffe9, 0xffbe],
+  'ctrl-alt-f7': [0xffe3, 0xffe9, 0xffc4],
+  print: [0xff61],
+  'alt-f4': [0xffe9, 0xffc1],
+};
+
+/** Input events for a combination: every key down in order, then up in reverse. */
+export function comboEvents(name) {
+  const keys = KEY_COMBOS[name] ?? [];
+  return [...keys.map((keysym) => ({ t: 'key', keysym, down: true })),
+    ...[...keys].reverse().map((keysym) => ({ t: 'key', keysym, down: false }))];
+}
+
 /** X button number for a browser mouse button (0 left, 1 middle, 2 right). */
 export function xButton(button) {
   return { 0: 1, 1: 2, 2: 3, 3: 8, 4: 9 }[button] ?? null;

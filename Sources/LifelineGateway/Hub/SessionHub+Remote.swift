@@ -62,6 +62,12 @@ extension SessionHub {
         applets[id]?.send(WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
     }
 
+    func remoteSettings(_ quality: RemoteQuality, on id: String, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(id, by: actor)
+        guard remotes[id] != nil else { throw Self.gatewayError(.notRunning) }
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
+    }
+
     // MARK: The applet's side
 
     func appletAnsweredRemote(accepted: Bool, sessionId: String, outletId: UUID) async {

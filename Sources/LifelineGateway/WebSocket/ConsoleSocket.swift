@@ -58,6 +58,9 @@ struct ConsoleSocket {
             case .remoteInput(let id, let events):
                 sessionId = id
                 try await hub.remoteInput(events, on: id, by: actor)
+            case .remoteSettings(let id, let quality):
+                sessionId = id
+                try await hub.remoteSettings(quality, on: id, by: actor)
             case .frameAck(let id, let sequence):
                 sessionId = id
                 try await hub.remoteFrameDrawn(sequence, on: id, by: actor)
