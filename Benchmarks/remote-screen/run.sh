@@ -33,7 +33,10 @@ echo "# Peers"
 ./run_vnc.sh x0vnc 2>&1 | grep -vE "^\s*$|Framebuffer|Total|Tight|JPEG|Solid|Bitmap|Indexed|Full|ratio" || true
 
 echo "# Lifeline"
-(cd "$ROOT" && swift build -c release --product lifeline-server >/dev/null && swift build -c release --product lifeline-applet >/dev/null)
+if ! (cd "$ROOT" && swift build -c release --product lifeline-server && swift build -c release --product lifeline-applet) > "$WORK/build.log" 2>&1; then
+  tail -30 "$WORK/build.log"
+  exit 1
+fi
 BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
 PORT=8790
 DATA=$WORK/data

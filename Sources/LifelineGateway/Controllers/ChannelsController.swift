@@ -53,10 +53,16 @@ struct ChannelsController {
 
     /// The channel of the actor's organisation; any other is "not found".
     private func ownChannel(_ context: GatewayRequestContext, of actor: Actor) async throws -> Channel {
-        guard let id = context.parameters.get("id"), let channel = try await store.channel(id: id),
-              channel.organisationId == actor.technician.organisationId
-        else { throw GatewayError(.notFound, "channel_not_found", "There is no such channel.") }
+        let notFound = GatewayError(.notFound, "channel_not_found", "There is no such channel.")
+        guard let id = context.parameters.get("id") else { throw notFound }
+        // Two steps, not one guard: the release compiler (6.3) crashed splitting this coroutine.
+        let found = try await channel(id: id)
+        guard let channel = found, channel.organisationId == actor.technician.organisationId else { throw notFound }
         return channel
+    }
+
+    private func channel(id: String) async throws -> Channel? {
+        try await store.channel(id: id)
     }
 
     /// Name, groups, message and hours as the request gives them, checked.
