@@ -20,6 +20,9 @@ options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
                  "--no-first-run", "--disable-features=Translate", "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome")]:
     options.add_argument(argument)
+# No "controlled by automated test software" bar over the top of the screen.
+options.add_experimental_option("excludeSwitches", ["enable-automation"])
+options.add_argument("--disable-infobars")
 driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
 wait = WebDriverWait(driver, 20)
 driver.get(f"{url}/console/")

@@ -81,7 +81,18 @@ public enum ScreenStreamer {
             }
             if !rects.isEmpty {
                 var tiles: [ScreenUpdate.Tile] = []
-                tiles.reserveCapacity(rects.count)
+                var rects = rects
+                // Scrolling: copy what the viewer already has, then send only what came into view.
+                if let copy = Self.scroll(previous: &previous, bytesPerRow: previousBytesPerRow, image: image, changed: rects) {
+                    let d = copy.destination
+                    tiles.append(ScreenUpdate.Tile(x: UInt16(d.x), y: UInt16(d.y), width: UInt16(d.width), height: UInt16(d.height),
+                                                   encoding: .copy, bytes: ScreenUpdate.copySource(x: d.x, y: copy.sourceY)))
+                    rects = previous.withUnsafeBytes { old in
+                        TileDiff.changedRects(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: previousBytesPerRow,
+                                                               pixels: old.baseAddress!), new: image)
+                    }
+                }
+                tiles.reserveCapacity(tiles.count + rects.count)
                 for rect in rects {
                     let jpeg = try encoder.encode(image, rect: rect, quality: current.quality, grayscale: current.grayscale)
                     tiles.append(ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width),
@@ -101,5 +112,29 @@ public enum ScreenStreamer {
             // A capturer that cannot tell when the screen changes is looked at every `interval`.
             if rects.isEmpty && !capturer.tellsChanges { try await Task.sleep(for: current.interval) }
         }
+    }
+
+    /// Finds a scroll in the bounding box of the changed tiles and applies it to `previous`, as
+    /// the viewer will apply it to what it shows.
+    static func scroll(previous: inout [UInt8], bytesPerRow: Int, image: ScreenImage, changed: [ScreenRect]) -> ScrollCopy? {
+        let left = changed.map(\.x).min()!, top = changed.map(\.y).min()!
+        let right = changed.map { $0.x + $0.width }.max()!, bottom = changed.map { $0.y + $0.height }.max()!
+        let band = ScreenRect(x: left, y: top, width: right - left, height: bottom - top)
+        let found = previous.withUnsafeBytes { old in
+            ScrollDetector.detect(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: bytesPerRow, pixels: old.baseAddress!),
+                                  new: image, band: band)
+        }
+        guard let copy = found else { return nil }
+        let d = copy.destination
+        let rowBytes = d.width * 4
+        previous.withUnsafeMutableBytes { buffer in
+            let base = buffer.baseAddress!
+            // Rows are moved in the order that never reads a row already overwritten.
+            let rows = copy.sourceY > d.y ? Array(0..<d.height) : Array((0..<d.height).reversed())
+            for row in rows {
+                memmove(base + (d.y + row) * bytesPerRow + d.x * 4, base + (copy.sourceY + row) * bytesPerRow + d.x * 4, rowBytes)
+            }
+        }
+        return copy
     }
 }

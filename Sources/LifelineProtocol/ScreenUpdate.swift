@@ -11,6 +11,8 @@ public struct ScreenUpdate: Equatable, Sendable {
     public enum Encoding: UInt8, Sendable {
         /// A JPEG image of the tile (lossy: moving regions, and everything at the lower qualities).
         case jpeg = 1
+        /// Copy a rectangle the viewer already shows (scrolling): 4 bytes, source x u16, source y u16.
+        case copy = 2
     }
 
     public struct Tile: Equatable, Sendable {
@@ -67,6 +69,14 @@ public struct ScreenUpdate: Equatable, Sendable {
         case trailingBytes(Int)
     }
 
+    /// The 4 payload bytes of a `copy` tile.
+    public static func copySource(x: Int, y: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append(bigEndian: UInt16(x))
+        bytes.append(bigEndian: UInt16(y))
+        return bytes
+    }
+
     public func encoded() -> [UInt8] {
         var out: [UInt8] = [Self.magic, Self.formatVersion, Kind.screen.rawValue, 0]
         out.reserveCapacity(Self.headerBytes + tiles.reduce(0) { $0 + Self.tileHeaderBytes + $1.bytes.count })
@@ -109,6 +119,11 @@ public struct ScreenUpdate: Equatable, Sendable {
             guard w > 0, h > 0, Int(x) + Int(w) <= Int(width), Int(y) + Int(h) <= Int(height) else {
                 throw .tileOutsideScreen(index: index)
             }
+            if encoding == .copy {
+                guard length == 4 else { throw .truncatedTile(index: index) }
+                let sourceX = Int(reader.peekUInt16(at: 0)), sourceY = Int(reader.peekUInt16(at: 2))
+                guard sourceX + Int(w) <= Int(width), sourceY + Int(h) <= Int(height) else { throw .tileOutsideScreen(index: index) }
+            }
             tiles.append(Tile(x: x, y: y, width: w, height: h, encoding: encoding, bytes: reader.bytes(length)))
         }
         guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
@@ -135,6 +150,9 @@ private struct ByteReader {
 
     mutating func uint16() -> UInt16 { UInt16(byte()) << 8 | UInt16(byte()) }
     mutating func uint32() -> UInt32 { UInt32(uint16()) << 16 | UInt32(uint16()) }
+
+    /// A big-endian u16 `offset` bytes ahead, without moving.
+    func peekUInt16(at offset: Int) -> UInt16 { UInt16(bytes[self.offset + offset]) << 8 | UInt16(bytes[self.offset + offset + 1]) }
 
     mutating func bytes(_ count: Int) -> [UInt8] {
         defer { offset += count }

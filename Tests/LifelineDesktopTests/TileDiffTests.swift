@@ -70,3 +70,33 @@ struct TileDiffTests {
         #expect(await flow.inFlight == 0)
     }
 }
+
+@Suite("Scroll detection (J1)")
+struct ScrollDetectorTests {
+    /// A "terminal" of distinct text-like rows; scrolling moves them up by `lines` rows of 8 pixels.
+    func terminal(width: Int = 128, height: Int = 160, scrolledBy lines: Int) -> TestImage {
+        let image = TestImage(width: width, height: height)
+        for y in 0..<height {
+            let line = y / 8 + lines
+            for x in stride(from: (line * 7) % 13, to: width, by: 13) { image.set(x: x, y: y, blue: UInt8(truncatingIfNeeded: line * 31 + y % 8)) }
+        }
+        return image
+    }
+
+    @Test("a scroll by two text lines becomes one copy of the rows that stayed")
+    func scrollUp() {
+        let old = terminal(scrolledBy: 0)
+        let new = terminal(scrolledBy: 2)
+        let band = ScreenRect(x: 0, y: 0, width: 128, height: 160)
+        let copy = old.withImage { o in new.withImage { n in ScrollDetector.detect(old: o, new: n, band: band) } }
+        #expect(copy == ScrollCopy(destination: ScreenRect(x: 0, y: 0, width: 128, height: 144), sourceY: 16))
+    }
+
+    @Test("unrelated content is not mistaken for a scroll")
+    func noScroll() {
+        let old = terminal(scrolledBy: 0)
+        let new = TestImage(width: 128, height: 160, fill: 77)
+        let band = ScreenRect(x: 0, y: 0, width: 128, height: 160)
+        #expect(old.withImage { o in new.withImage { n in ScrollDetector.detect(old: o, new: n, band: band) } } == nil)
+    }
+}

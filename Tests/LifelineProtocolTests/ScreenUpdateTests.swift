@@ -65,3 +65,19 @@ struct ScreenUpdateTests {
         #expect(try WireCodec.decode(WireCodec.encode(answer), as: AppletToGateway.self) == answer)
     }
 }
+
+@Suite("Copy tiles (scrolling)")
+struct CopyTileTests {
+    @Test("a copy tile round-trips; a source outside the screen or a wrong length is refused")
+    func copyTiles() throws {
+        let good = ScreenUpdate(sequence: 2, screenWidth: 100, screenHeight: 100,
+                                tiles: [.init(x: 0, y: 0, width: 100, height: 80, encoding: .copy, bytes: ScreenUpdate.copySource(x: 0, y: 20))])
+        #expect(try ScreenUpdate.decode(good.encoded()) == good)
+        let outside = ScreenUpdate(sequence: 2, screenWidth: 100, screenHeight: 100,
+                                   tiles: [.init(x: 0, y: 0, width: 100, height: 80, encoding: .copy, bytes: ScreenUpdate.copySource(x: 0, y: 40))])
+        #expect(throws: ScreenUpdate.DecodingProblem.tileOutsideScreen(index: 0)) { try ScreenUpdate.decode(outside.encoded()) }
+        let short = ScreenUpdate(sequence: 2, screenWidth: 100, screenHeight: 100,
+                                 tiles: [.init(x: 0, y: 0, width: 10, height: 10, encoding: .copy, bytes: [0, 0])])
+        #expect(throws: ScreenUpdate.DecodingProblem.truncatedTile(index: 0)) { try ScreenUpdate.decode(short.encoded()) }
+    }
+}

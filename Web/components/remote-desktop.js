@@ -142,16 +142,22 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
       const { sessionId, update } = decoded;
       const state = remoteOf(sessionId);
       state.drawing = state.drawing.then(async () => {
-        const bitmaps = await Promise.all(update.tiles.map((tile) => createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' }))));
+        const bitmaps = await Promise.all(update.tiles.map((tile) => (tile.encoding === 'jpeg'
+          ? createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' })) : null)));
         const { canvas } = state;
         if (canvas.width !== update.width || canvas.height !== update.height) {
           canvas.width = update.width;
           canvas.height = update.height;
         }
         const context = canvas.getContext('2d');
+        // In order: a copy (scrolling) moves what is shown before the new parts are drawn.
         update.tiles.forEach((tile, index) => {
-          context.drawImage(bitmaps[index], tile.x, tile.y);
-          bitmaps[index].close();
+          if (tile.encoding === 'copy') {
+            context.drawImage(canvas, tile.sourceX, tile.sourceY, tile.width, tile.height, tile.x, tile.y, tile.width, tile.height);
+          } else {
+            context.drawImage(bitmaps[index], tile.x, tile.y);
+            bitmaps[index].close();
+          }
         });
         // How many updates were drawn: for the status line and for tests.
         canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);

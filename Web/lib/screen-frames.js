@@ -38,9 +38,18 @@ export function decodeScreenUpdate(bytes) {
     const length = view.getUint32(offset + 9);
     offset += TILE_HEADER;
     if (length > bytes.length - offset) throw new Error(`tile ${index} is cut short`);
-    if (encoding !== 1) throw new Error(`unknown tile encoding ${encoding}`);
+    if (encoding !== 1 && encoding !== 2) throw new Error(`unknown tile encoding ${encoding}`);
     if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`tile ${index} lies outside the screen`);
-    tiles.push({ x, y, width: w, height: h, encoding: 'jpeg', bytes: bytes.subarray(offset, offset + length) });
+    if (encoding === 2) {
+      // Copy a rectangle already shown (scrolling): source x, y.
+      if (length !== 4) throw new Error(`tile ${index} is cut short`);
+      const sourceX = view.getUint16(offset);
+      const sourceY = view.getUint16(offset + 2);
+      if (sourceX + w > width || sourceY + h > height) throw new Error(`tile ${index} lies outside the screen`);
+      tiles.push({ x, y, width: w, height: h, encoding: 'copy', sourceX, sourceY });
+    } else {
+      tiles.push({ x, y, width: w, height: h, encoding: 'jpeg', bytes: bytes.subarray(offset, offset + length) });
+    }
     offset += length;
   }
   if (offset !== bytes.length) throw new Error('extra bytes after the last tile');
