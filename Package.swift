@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CX11", providers: [.apt(["libx11-dev", "libxext-dev", "libxtst-dev", "libxfixes-dev", "libxdamage-dev"])]),
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Pure domain rules: no I/O, no networking, time passed in.
         .target(name: "LifelineCore"),
         // Wire types shared by gateway, applet and (mirrored in JS) the console.
@@ -50,7 +51,7 @@ let package = Package(
             ]
         ),
         // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.
-        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "LifelineProtocol"]),
+        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "CZlib", "LifelineProtocol"]),
         .target(
             name: "LifelineApplet",
             dependencies: [

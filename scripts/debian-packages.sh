@@ -1,7 +1,7 @@
 # The Debian packages Lifeline needs, in one place for scripts/test.sh, scripts/run-demo.sh and .ci/run.
-# Building: SQLite for the store; X11, XTEST, XFixes, XDamage and libjpeg-turbo for the applet's
-# remote desktop.
-BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libturbojpeg0-dev"
+# Building: SQLite for the store; X11, XTEST, XFixes, XDamage, libjpeg-turbo and zlib for the
+# applet's remote desktop.
+BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libturbojpeg0-dev zlib1g-dev"
 # Testing: headless Chromium and its driver, Python for the end-to-end suite, openssl for
 # throw-away certificates, Xvfb with an xterm and xsetroot as the customer's screen.
 TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils"

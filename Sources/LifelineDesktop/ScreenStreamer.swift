@@ -94,9 +94,16 @@ public enum ScreenStreamer {
                 }
                 tiles.reserveCapacity(tiles.count + rects.count)
                 for rect in rects {
-                    let jpeg = try encoder.encode(image, rect: rect, quality: current.quality, grayscale: current.grayscale)
+                    // Text and flat regions go lossless and small; photos and video go JPEG.
+                    let encoding: ScreenUpdate.Encoding
+                    let bytes: [UInt8]
+                    if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: current.grayscale) {
+                        (encoding, bytes) = (.palette, palette)
+                    } else {
+                        (encoding, bytes) = (.jpeg, try encoder.encode(image, rect: rect, quality: current.quality, grayscale: current.grayscale))
+                    }
                     tiles.append(ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width),
-                                                   height: UInt16(rect.height), encoding: .jpeg, bytes: jpeg))
+                                                   height: UInt16(rect.height), encoding: encoding, bytes: bytes))
                     previous.withUnsafeMutableBytes { old in
                         for row in rect.y..<(rect.y + rect.height) {
                             let offset = row * image.bytesPerRow + rect.x * 4

@@ -2,7 +2,7 @@ import Foundation
 
 /// Which parts of the screen changed since the last frame (J1): the screen is cut into square
 /// tiles; a tile is dirty when any of its rows differ. Adjacent dirty tiles of a tile row are
-/// merged, so a changed line of text is one image rather than many.
+/// merged and cut down to the rows that changed, so a changed line of text is one thin image.
 public struct ScreenRect: Equatable, Sendable {
     public let x: Int
     public let y: Int
@@ -51,10 +51,27 @@ public enum TileDiff {
                 let start = column
                 while column < columns && dirty[column] { column += 1 }
                 let x = start * tileSize
-                rects.append(ScreenRect(x: x, y: tileY, width: min(column * tileSize, new.width) - x, height: tileHeight))
+                let width = min(column * tileSize, new.width) - x
+                // Only the rows that changed: a new line of text is a strip, not a 64-pixel band.
+                let rows = changedRows(old: old, new: new, x: x, width: width, from: tileY, to: tileY + tileHeight)
+                rects.append(ScreenRect(x: x, y: rows.lowerBound, width: width, height: rows.count))
             }
             tileY += tileSize
         }
         return rects
+    }
+
+    /// The first through last row in `from..<to` that differ within the columns `x..<x+width`
+    /// (the caller knows at least one does).
+    static func changedRows(old: ScreenImage, new: ScreenImage, x: Int, width: Int, from: Int, to: Int) -> Range<Int> {
+        func differs(_ row: Int) -> Bool {
+            let offset = row * new.bytesPerRow + x * 4
+            return memcmp(old.pixels + offset, new.pixels + offset, width * 4) != 0
+        }
+        var top = from
+        while top < to - 1 && !differs(top) { top += 1 }
+        var bottom = to - 1
+        while bottom > top && !differs(bottom) { bottom -= 1 }
+        return top..<(bottom + 1)
     }
 }

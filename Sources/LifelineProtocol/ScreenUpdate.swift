@@ -4,6 +4,7 @@
 ///
 ///     "L" 0x01 kind reserved | sequence u32 | screen width u16 | screen height u16 | tile count u16
 ///     per tile: x u16 | y u16 | width u16 | height u16 | encoding u8 | byte count u32 | bytes
+///     encodings: 1 JPEG, 2 copy of a shown rectangle (source x u16, y u16), 3 palette + zlib
 ///
 /// Decoding is hostile-input safe: every length is checked against what is left and the limits
 /// below, so a bad frame costs a clear error and no memory beyond the frame itself.
@@ -13,6 +14,8 @@ public struct ScreenUpdate: Equatable, Sendable {
         case jpeg = 1
         /// Copy a rectangle the viewer already shows (scrolling): 4 bytes, source x u16, source y u16.
         case copy = 2
+        /// Lossless few-colour tile: palette and packed indices, zlib-compressed (text, flat UI).
+        case palette = 3
     }
 
     public struct Tile: Equatable, Sendable {

@@ -23,14 +23,14 @@ final class TestImage {
 
 @Suite("Change detection and JPEG tiles (J1)")
 struct TileDiffTests {
-    @Test("nothing changed: no rectangles; one pixel: its tile; a changed line: one merged rectangle")
+    @Test("nothing changed: no rectangles; one pixel: its tile's changed row; a changed line: one merged rectangle")
     func changedTiles() {
         let old = TestImage(width: 200, height: 130)
         let new = TestImage(width: 200, height: 130)
         old.withImage { o in new.withImage { n in #expect(TileDiff.changedRects(old: o, new: n).isEmpty) } }
         new.set(x: 70, y: 5, blue: 9)
         old.withImage { o in new.withImage { n in
-            #expect(TileDiff.changedRects(old: o, new: n) == [ScreenRect(x: 64, y: 0, width: 64, height: 64)])
+            #expect(TileDiff.changedRects(old: o, new: n) == [ScreenRect(x: 64, y: 5, width: 64, height: 1)])
         } }
         new.set(x: 199, y: 129, blue: 9)
         new.set(x: 10, y: 129, blue: 9)
@@ -38,7 +38,7 @@ struct TileDiffTests {
         new.set(x: 150, y: 128, blue: 9)
         old.withImage { o in new.withImage { n in
             #expect(TileDiff.changedRects(old: o, new: n) == [
-                ScreenRect(x: 64, y: 0, width: 64, height: 64),
+                ScreenRect(x: 64, y: 5, width: 64, height: 1),
                 // The last tile row is 2 pixels high and the last column 8 pixels wide; 4 tiles merged.
                 ScreenRect(x: 0, y: 128, width: 200, height: 2),
             ])
@@ -98,5 +98,39 @@ struct ScrollDetectorTests {
         let new = TestImage(width: 128, height: 160, fill: 77)
         let band = ScreenRect(x: 0, y: 0, width: 128, height: 160)
         #expect(old.withImage { o in new.withImage { n in ScrollDetector.detect(old: o, new: n, band: band) } } == nil)
+    }
+}
+
+@Suite("Lossless palette tiles (J1)")
+struct PaletteEncoderTests {
+    @Test("two colours pack to one bit a pixel and inflate back exactly; many colours are left to JPEG")
+    func palette() throws {
+        let image = TestImage(width: 10, height: 3, fill: 0)
+        image.set(x: 0, y: 0, blue: 255)
+        image.set(x: 9, y: 2, blue: 255)
+        let packed = try #require(image.withImage { PaletteEncoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 10, height: 3), grayscale: false) })
+        let raw = try inflate(packed)
+        // 2 colours in order of appearance (blue is index 0, black 1), RGB each, then 2 bytes per
+        // row of 10 one-bit pixels, padded with zero bits.
+        #expect(raw == [2, 0, 0, 255, 0, 0, 0, 0b0111_1111, 0b1100_0000, 0b1111_1111, 0b1100_0000, 0b1111_1111, 0b1000_0000])
+        let busy = TestImage(width: 32, height: 1)
+        for x in 0..<32 { busy.set(x: x, y: 0, blue: UInt8(x * 8)) }
+        #expect(busy.withImage { PaletteEncoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 32, height: 1), grayscale: false) } == nil)
+    }
+
+    /// zlib's own inflate, to read back what was compressed.
+    func inflate(_ bytes: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
     }
 }

@@ -2,7 +2,15 @@
 // screen from binary updates (decoded off the UI thread by createImageBitmap), acknowledge each
 // drawn update (flow control), and send mouse and keyboard in control mode.
 import { t } from '../lib/i18n.js';
-import { comboEvents, decodeConsoleFrame, keysymFor, xButton } from '../lib/screen-frames.js';
+import { comboEvents, decodeConsoleFrame, keysymFor, paletteToRGBA, xButton } from '../lib/screen-frames.js';
+
+/** A tile as an ImageBitmap: JPEG decoded by the browser; palette tiles inflated by a stream. */
+async function tileBitmap(tile) {
+  if (tile.encoding === 'jpeg') return createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' }));
+  const inflated = new Blob([tile.bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+  const raw = new Uint8Array(await new Response(inflated).arrayBuffer());
+  return createImageBitmap(new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height));
+}
 
 export function mountRemoteDesktop(elements, { send, canUse }) {
   const { bar, control, view, status, stop, scale, screen, fullscreen, quality, keys } = elements;
@@ -142,8 +150,7 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
       const { sessionId, update } = decoded;
       const state = remoteOf(sessionId);
       state.drawing = state.drawing.then(async () => {
-        const bitmaps = await Promise.all(update.tiles.map((tile) => (tile.encoding === 'jpeg'
-          ? createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' })) : null)));
+        const bitmaps = await Promise.all(update.tiles.map((tile) => (tile.encoding === 'copy' ? null : tileBitmap(tile))));
         const { canvas } = state;
         if (canvas.width !== update.width || canvas.height !== update.height) {
           canvas.width = update.width;

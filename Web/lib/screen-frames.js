@@ -38,7 +38,7 @@ export function decodeScreenUpdate(bytes) {
     const length = view.getUint32(offset + 9);
     offset += TILE_HEADER;
     if (length > bytes.length - offset) throw new Error(`tile ${index} is cut short`);
-    if (encoding !== 1 && encoding !== 2) throw new Error(`unknown tile encoding ${encoding}`);
+    if (encoding < 1 || encoding > 3) throw new Error(`unknown tile encoding ${encoding}`);
     if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`tile ${index} lies outside the screen`);
     if (encoding === 2) {
       // Copy a rectangle already shown (scrolling): source x, y.
@@ -48,7 +48,7 @@ export function decodeScreenUpdate(bytes) {
       if (sourceX + w > width || sourceY + h > height) throw new Error(`tile ${index} lies outside the screen`);
       tiles.push({ x, y, width: w, height: h, encoding: 'copy', sourceX, sourceY });
     } else {
-      tiles.push({ x, y, width: w, height: h, encoding: 'jpeg', bytes: bytes.subarray(offset, offset + length) });
+      tiles.push({ x, y, width: w, height: h, encoding: encoding === 1 ? 'jpeg' : 'palette', bytes: bytes.subarray(offset, offset + length) });
     }
     offset += length;
   }
@@ -80,6 +80,33 @@ export function keysymFor(event) {
   // Latin-1 characters are their own keysyms; the rest of Unicode is 0x01000000 + code point.
   if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff)) return code;
   return 0x01000000 + code;
+}
+
+/** Pixels (RGBA, for ImageData) of an inflated palette tile: colour count, RGB colours, then rows
+ * of packed indices (1, 2 or 4 bits, most significant first, each row on a byte). */
+export function paletteToRGBA(raw, width, height) {
+  const count = raw[0];
+  if (count < 1 || count > 16 || raw.length < 1 + count * 3) throw new Error('bad palette');
+  const bits = count <= 2 ? 1 : count <= 4 ? 2 : 4;
+  const perByte = 8 / bits;
+  const rowBytes = Math.ceil(width / perByte);
+  const start = 1 + count * 3;
+  if (raw.length < start + rowBytes * height) throw new Error('palette tile is cut short');
+  const pixels = new Uint8ClampedArray(width * height * 4);
+  const mask = (1 << bits) - 1;
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const byte = raw[start + y * rowBytes + Math.floor(x / perByte)];
+      const index = (byte >> (8 - bits * (1 + (x % perByte)))) & mask;
+      if (index >= count) throw new Error('palette index out of range');
+      const out = (y * width + x) * 4;
+      pixels[out] = raw[1 + index * 3];
+      pixels[out + 1] = raw[2 + index * 3];
+      pixels[out + 2] = raw[3 + index * 3];
+      pixels[out + 3] = 255;
+    }
+  }
+  return pixels;
 }
 
 /** Key combinations the technician's own system would catch (J9), as keysyms pressed in order. */
