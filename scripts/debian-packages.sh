@@ -3,8 +3,8 @@
 # applet's remote desktop.
 BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libturbojpeg0-dev zlib1g-dev"
 # Testing: headless Chromium and its driver, Python for the end-to-end suite, openssl for
-# throw-away certificates, Xvfb with an xterm and xsetroot as the customer's screen.
-TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils"
+# throw-away certificates, Xvfb with an xterm, xsetroot and xdotool as the customer's screen.
+TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils xdotool"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

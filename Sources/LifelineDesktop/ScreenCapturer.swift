@@ -25,6 +25,9 @@ public protocol ScreenCapturer: AnyObject {
     func mayHaveChanged() -> Bool
     /// Whether `mayHaveChanged` really knows (X11 with XDAMAGE); otherwise the streamer paces itself.
     var tellsChanges: Bool { get }
+    /// Top-level windows that moved since the last call, as copies of their old place to the new
+    /// one (clipped to the screen). A hint: the streamer checks the pixels before using it.
+    func movedWindows() -> [ScrollCopy]
 }
 
 /// Plays the technician's mouse and keyboard on the customer's machine.

@@ -82,11 +82,19 @@ public enum ScreenStreamer {
             if !rects.isEmpty {
                 var tiles: [ScreenUpdate.Tile] = []
                 var rects = rects
-                // Scrolling: copy what the viewer already has, then send only what came into view.
-                if let copy = Self.scroll(previous: &previous, bytesPerRow: previousBytesPerRow, image: image, changed: rects) {
+                // A moved window or a scroll: copy what the viewer already has, then send only what
+                // came into view.
+                let moved = capturer.movedWindows().filter { Self.matches($0, previous: previous, bytesPerRow: previousBytesPerRow, image: image) }
+                let copies = moved.isEmpty
+                    ? [Self.scroll(previous: previous, bytesPerRow: previousBytesPerRow, image: image, changed: rects)].compactMap { $0 }
+                    : moved
+                for copy in copies {
+                    Self.apply(copy, to: &previous, bytesPerRow: previousBytesPerRow)
                     let d = copy.destination
                     tiles.append(ScreenUpdate.Tile(x: UInt16(d.x), y: UInt16(d.y), width: UInt16(d.width), height: UInt16(d.height),
-                                                   encoding: .copy, bytes: ScreenUpdate.copySource(x: d.x, y: copy.sourceY)))
+                                                   encoding: .copy, bytes: ScreenUpdate.copySource(x: copy.sourceX, y: copy.sourceY)))
+                }
+                if !copies.isEmpty {
                     rects = previous.withUnsafeBytes { old in
                         TileDiff.changedRects(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: previousBytesPerRow,
                                                                pixels: old.baseAddress!), new: image)
@@ -121,17 +129,31 @@ public enum ScreenStreamer {
         }
     }
 
-    /// Finds a scroll in the bounding box of the changed tiles and applies it to `previous`, as
-    /// the viewer will apply it to what it shows.
-    static func scroll(previous: inout [UInt8], bytesPerRow: Int, image: ScreenImage, changed: [ScreenRect]) -> ScrollCopy? {
+    /// Finds a scroll in the bounding box of the changed tiles.
+    static func scroll(previous: [UInt8], bytesPerRow: Int, image: ScreenImage, changed: [ScreenRect]) -> ScrollCopy? {
         let left = changed.map(\.x).min()!, top = changed.map(\.y).min()!
         let right = changed.map { $0.x + $0.width }.max()!, bottom = changed.map { $0.y + $0.height }.max()!
         let band = ScreenRect(x: left, y: top, width: right - left, height: bottom - top)
-        let found = previous.withUnsafeBytes { old in
+        return previous.withUnsafeBytes { old in
             ScrollDetector.detect(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: bytesPerRow, pixels: old.baseAddress!),
                                   new: image, band: band)
         }
-        guard let copy = found else { return nil }
+    }
+
+    /// Whether the new frame really shows, at the destination, what the viewer shows at the source
+    /// (a window hint is only used when the pixels agree).
+    static func matches(_ copy: ScrollCopy, previous: [UInt8], bytesPerRow: Int, image: ScreenImage) -> Bool {
+        let d = copy.destination
+        return previous.withUnsafeBytes { old in
+            (0..<d.height).allSatisfy { row in
+                memcmp(old.baseAddress! + (copy.sourceY + row) * bytesPerRow + copy.sourceX * 4,
+                       image.pixels + (d.y + row) * image.bytesPerRow + d.x * 4, d.width * 4) == 0
+            }
+        }
+    }
+
+    /// Applies a copy to `previous`, as the viewer applies it to what it shows.
+    static func apply(_ copy: ScrollCopy, to previous: inout [UInt8], bytesPerRow: Int) {
         let d = copy.destination
         let rowBytes = d.width * 4
         previous.withUnsafeMutableBytes { buffer in
@@ -139,9 +161,8 @@ public enum ScreenStreamer {
             // Rows are moved in the order that never reads a row already overwritten.
             let rows = copy.sourceY > d.y ? Array(0..<d.height) : Array((0..<d.height).reversed())
             for row in rows {
-                memmove(base + (d.y + row) * bytesPerRow + d.x * 4, base + (copy.sourceY + row) * bytesPerRow + d.x * 4, rowBytes)
+                memmove(base + (d.y + row) * bytesPerRow + d.x * 4, base + (copy.sourceY + row) * bytesPerRow + copy.sourceX * 4, rowBytes)
             }
         }
-        return copy
     }
 }

@@ -7,12 +7,32 @@ import Foundation
 public struct ScrollCopy: Equatable, Sendable {
     /// The rectangle of the new frame to fill…
     public let destination: ScreenRect
-    /// …from the old frame's rows starting here (same x and width).
+    /// …from the old frame's rectangle of the same size starting here.
+    public let sourceX: Int
     public let sourceY: Int
 
+    /// A vertical scroll: same x.
     public init(destination: ScreenRect, sourceY: Int) {
+        self.init(destination: destination, sourceX: destination.x, sourceY: sourceY)
+    }
+
+    public init(destination: ScreenRect, sourceX: Int, sourceY: Int) {
         self.destination = destination
+        self.sourceX = sourceX
         self.sourceY = sourceY
+    }
+
+    /// The move of a `width`×`height` rectangle from (fromX, fromY) to (toX, toY), clipped so
+    /// both places lie on a `screenWidth`×`screenHeight` screen; nil when nothing is left.
+    public static func move(fromX: Int, fromY: Int, toX: Int, toY: Int, width: Int, height: Int,
+                            screenWidth: Int, screenHeight: Int) -> ScrollCopy? {
+        // Clip the rectangle (in its own coordinates) so both positions are on screen.
+        let left = max(0, -fromX, -toX), top = max(0, -fromY, -toY)
+        let right = min(width, screenWidth - fromX, screenWidth - toX)
+        let bottom = min(height, screenHeight - fromY, screenHeight - toY)
+        guard right - left > 0, bottom - top > 0 else { return nil }
+        return ScrollCopy(destination: ScreenRect(x: toX + left, y: toY + top, width: right - left, height: bottom - top),
+                          sourceX: fromX + left, sourceY: fromY + top)
     }
 }
 

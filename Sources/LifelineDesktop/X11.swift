@@ -88,6 +88,34 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
 
     public var tellsChanges: Bool { damage != 0 }
 
+    /// Where each mapped top-level window was at the last look, by window id.
+    private var windowPlaces: [Window: (x: Int, y: Int, width: Int, height: Int)] = [:]
+
+    public func movedWindows() -> [ScrollCopy] {
+        var rootReturn: Window = 0, parent: Window = 0
+        var children: UnsafeMutablePointer<Window>?
+        var count: UInt32 = 0
+        guard XQueryTree(display, root, &rootReturn, &parent, &children, &count) != 0, let children else { return [] }
+        defer { XFree(children) }
+        var places: [Window: (x: Int, y: Int, width: Int, height: Int)] = [:]
+        var moves: [ScrollCopy] = []
+        var attributes = XWindowAttributes()
+        for index in 0..<Int(count) {
+            let window = children[index]
+            guard XGetWindowAttributes(display, window, &attributes) != 0, attributes.map_state == IsViewable else { continue }
+            let place = (x: Int(attributes.x), y: Int(attributes.y), width: Int(attributes.width), height: Int(attributes.height))
+            places[window] = place
+            if let was = windowPlaces[window], was.width == place.width, was.height == place.height,
+               was.x != place.x || was.y != place.y,
+               let move = ScrollCopy.move(fromX: was.x, fromY: was.y, toX: place.x, toY: place.y, width: place.width,
+                                          height: place.height, screenWidth: width, screenHeight: height) {
+                moves.append(move)
+            }
+        }
+        windowPlaces = places
+        return moves
+    }
+
     public func mayHaveChanged() -> Bool {
         guard damage != 0 else { return true }
         var changed = false

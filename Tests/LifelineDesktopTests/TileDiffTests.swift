@@ -134,3 +134,15 @@ struct PaletteEncoderTests {
         return Array(data)
     }
 }
+
+@Suite("Moved windows (J1)")
+struct MovedWindowTests {
+    @Test("a window moved on screen is one copy; moved partly off screen, only what stays on both places")
+    func clipping() {
+        #expect(ScrollCopy.move(fromX: 10, fromY: 20, toX: 50, toY: 25, width: 100, height: 50, screenWidth: 800, screenHeight: 600)
+                == ScrollCopy(destination: ScreenRect(x: 50, y: 25, width: 100, height: 50), sourceX: 10, sourceY: 20))
+        #expect(ScrollCopy.move(fromX: -30, fromY: 0, toX: 750, toY: 0, width: 100, height: 10, screenWidth: 800, screenHeight: 600)
+                == ScrollCopy(destination: ScreenRect(x: 780, y: 0, width: 20, height: 10), sourceX: 0, sourceY: 0))
+        #expect(ScrollCopy.move(fromX: 0, fromY: 0, toX: 900, toY: 0, width: 100, height: 10, screenWidth: 800, screenHeight: 600) == nil)
+    }
+}

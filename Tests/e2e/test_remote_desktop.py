@@ -109,3 +109,21 @@ def test_customer_takes_back_control_within_a_second(gateway, browser, applets, 
     wait.until(EC.invisibility_of_element_located((By.ID, "remote-screen")))
     assert time.time() - started < 1.5
     assert "took back control" in browser.find_element(By.ID, "remote-status").text
+
+
+def test_a_moved_window_is_drawn_where_it_lands(gateway, browser, applets, x_server):
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    wait = ask_for_remote_control(browser, gateway, session)
+    applet.expect("REMOTE_STARTED")
+    red = lambda r, g, b: r > 150 and g < 60 and b < 60
+    green = lambda r, g, b: g > 120 and r < 60 and b < 60
+    wait_for_colour(wait, browser, 100, 100, red)
+    wait_for_colour(wait, browser, 700, 500, green)
+    import subprocess
+    env = {**os.environ, "DISPLAY": x_server.display}
+    window = subprocess.run(["xdotool", "search", "--class", "xterm"], env=env, capture_output=True, text=True,
+                            timeout=10).stdout.split()[0]
+    subprocess.run(["xdotool", "windowmove", window, "600", "400"], env=env, check=True, timeout=10)
+    # The window's old place shows the root again, its new place shows the window.
+    wait_for_colour(wait, browser, 100, 100, green)
+    wait_for_colour(wait, browser, 700, 500, red)
