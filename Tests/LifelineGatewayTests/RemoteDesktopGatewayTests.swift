@@ -105,6 +105,24 @@ struct RemoteDesktopGatewayTests {
         }
     }
 
+    @Test("a screenshot needs take_screenshots and a running desktop, and is logged")
+    func screenshots() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw, permissions: ["desktop_view"])
+            let path = "/api/v1/sessions/\(scene.sessionId)/screenshots"
+            #expect(try await gw.request(.post, path, token: scene.token).status == .forbidden)
+            let admin = try await RemoteScene.make(gw)
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(admin.sessionId)/screenshots", token: admin.token).errorCode == "remote_not_running")
+            admin.ask(.view)
+            try await admin.accept()
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(admin.sessionId)/screenshots", token: admin.token).status == .noContent)
+            let log = try await gw.request(.get, "/api/v1/sessions/\(admin.sessionId)/log", token: admin.token).array()
+            #expect(log.contains { ($0["text"] as? String) == "Administrator took a screenshot of the customer's screen." })
+            await scene.applet.close()
+            await admin.applet.close()
+        }
+    }
+
     @Test("hold ends the remote desktop; the customer's refusal and revocation reach the console")
     func endings() async throws {
         try await GatewayHarness.run { gw in

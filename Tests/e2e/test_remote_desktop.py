@@ -83,6 +83,17 @@ def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_
     x_server.run("xterm", "-geometry", "20x5+0+0", "-bg", "#c00000", "-e", "sleep", "30")
     wait_for_colour(wait, browser, 60, 30, lambda r, g, b: abs(r - g) < 20 and abs(g - b) < 20 and r > 40)
 
+    # Screenshot (J15): permitted, logged in the session, saved by the browser.
+    browser.find_element(By.ID, "remote-screenshot").click()
+    token = gateway.login()
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        texts = [e["text"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+        if "Administrator took a screenshot of the customer's screen." in texts:
+            break
+        time.sleep(0.1)
+    assert "Administrator took a screenshot of the customer's screen." in texts
+
     # The red X ends it; the session stays active.
     browser.find_element(By.ID, "remote-stop").click()
     applet.expect("REMOTE_ENDED")

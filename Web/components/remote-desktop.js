@@ -12,8 +12,8 @@ async function tileBitmap(tile) {
   return createImageBitmap(new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height));
 }
 
-export function mountRemoteDesktop(elements, { send, canUse }) {
-  const { bar, control, view, status, stop, scale, screen, fullscreen, quality, keys } = elements;
+export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot }) {
+  const { bar, control, view, status, stop, scale, screen, fullscreen, quality, keys, screenshot } = elements;
   /** Per session: { mode, phase, reason, canvas, drawing (promise chain) }. */
   const remotes = new Map();
   let session = null;
@@ -100,6 +100,7 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
     scale.hidden = !(remote?.phase === 'active');
     fullscreen.hidden = scale.hidden;
     quality.hidden = scale.hidden;
+    screenshot.hidden = scale.hidden || !canUse('take_screenshots');
     keys.hidden = !(remote?.phase === 'active' && remote.mode === 'control');
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && remote?.phase === 'active';
@@ -112,6 +113,24 @@ export function mountRemoteDesktop(elements, { send, canUse }) {
   view.addEventListener('click', () => send('remote_request', { sessionId: session.id, mode: 'view' }));
   stop.addEventListener('click', () => send('remote_stop', { sessionId: session.id }));
   scale.addEventListener('change', render);
+  // Screenshot (J15): the gateway checks the permission and logs it; the PNG is the shown screen.
+  screenshot.addEventListener('click', async () => {
+    const id = session.id;
+    const { canvas } = remotes.get(id);
+    try {
+      await recordScreenshot(id);
+    } catch (error) {
+      status.textContent = error.message;
+      return;
+    }
+    canvas.toBlob((blob) => {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(blob);
+      link.download = `screenshot-${id}-${new Date().toISOString().replaceAll(':', '-')}.png`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+    }, 'image/png');
+  });
   // Colour quality (J7): the applet encodes accordingly; auto adapts to how fast updates are drawn.
   quality.addEventListener('change', () => send('remote_settings', { sessionId: session.id, quality: quality.value }));
   // Key combinations the technician's own system would catch (J9).

@@ -111,10 +111,11 @@ const chat = mountChatPane({
 const remoteDesktop = mountRemoteDesktop({
   bar: $('remote-bar'), control: $('remote-control'), view: $('remote-view'), status: $('remote-status'),
   stop: $('remote-stop'), scale: $('remote-scale'), screen: $('remote-screen'), fullscreen: $('remote-fullscreen'),
-  quality: $('remote-quality'), keys: $('remote-keys'),
+  quality: $('remote-quality'), keys: $('remote-keys'), screenshot: $('remote-screenshot'),
 }, {
   send: (type, fields) => state.socket?.send(type, fields),
   canUse: (permission) => Boolean(state.me?.permissions.includes(permission)),
+  recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
 });
 
 const newSession = mountNewSessionDialog($('new-session-dialog'), {

@@ -50,6 +50,7 @@ struct SessionsController {
         }
         group.post("sessions/{id}/transfer", use: transfer)
         group.get("transfer-queues", use: transferQueues)
+        group.post("sessions/{id}/screenshots", use: screenshot)
         group.post("sessions/{id}/messages", use: message)
         group.get("sessions/{id}/log", use: log)
         group.get("history", use: history)
@@ -111,6 +112,13 @@ struct SessionsController {
         let (groups, channels) = try await hub.transferQueues(of: actor.technician.organisationId)
         return try JSONResponse.make(groups.map { QueueView(kind: "group", id: $0.id, name: $0.name) }
             + channels.map { QueueView(kind: "channel", id: $0.id, name: $0.name) })
+    }
+
+    /// J15: the gateway checks take_screenshots and logs it; the console saves the PNG.
+    @Sendable func screenshot(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        try await hub.recordScreenshot(on: try Self.id(context), by: actor)
+        return Response(status: .noContent)
     }
 
     @Sendable func message(request: Request, context: GatewayRequestContext) async throws -> Response {

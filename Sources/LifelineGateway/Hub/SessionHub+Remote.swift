@@ -68,6 +68,15 @@ extension SessionHub {
         applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
     }
 
+    /// A screenshot of the customer's display (J15): permitted, logged, then saved by the console
+    /// from the screen it shows (it already holds every pixel).
+    func recordScreenshot(on id: String, by actor: Actor) async throws {
+        let record = try await ownedLiveSession(id, by: actor)
+        try actor.require(.takeScreenshots)
+        guard remotes[id]?.forwardsFrames == true else { throw Self.gatewayError(.notRunning) }
+        try await logInvitation("\(actor.technician.name) took a screenshot of the customer's screen.", in: record)
+    }
+
     // MARK: The applet's side
 
     func appletAnsweredRemote(accepted: Bool, sessionId: String, outletId: UUID) async {
