@@ -1,6 +1,6 @@
 // The Technician Console: wires the components to the gateway's API and live socket.
 import { api, ApiError } from '../lib/api.js';
-import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { playAlert } from '../lib/sounds.js';
 import { availableCommands, inTab, upsert, rowClass, sessionDetails, timeText } from '../lib/session-logic.js';
@@ -11,6 +11,8 @@ import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
+import { mountHistory } from '../components/history-list.js';
+import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -116,6 +118,14 @@ const remoteDesktop = mountRemoteDesktop({
   send: (type, fields) => state.socket?.send(type, fields),
   canUse: (permission) => Boolean(state.me?.permissions.includes(permission)),
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
+});
+
+mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty') }, {
+  onOpen(session, log) {
+    state.logs.set(session.id, log);
+    chat.show(session, log);
+  },
+  onError: showError,
 });
 
 const newSession = mountNewSessionDialog($('new-session-dialog'), {
@@ -274,34 +284,6 @@ async function command(name) {
   }
 }
 
-async function toggleHistory() {
-  const section = $('history');
-  section.hidden = !section.hidden;
-  $('toggle-history').textContent = t(section.hidden ? 'history.show' : 'history.hide');
-  if (section.hidden) return;
-  try {
-    const past = await api('history');
-    const body = $('history-list').querySelector('tbody');
-    body.replaceChildren(...past.map((session) => {
-      const row = document.createElement('tr');
-      row.dataset.sessionId = session.id;
-      for (const text of [session.name, session.id, t(`state.${session.state}`), new Date(session.stateSince).toLocaleString()]) {
-        const td = document.createElement('td');
-        td.textContent = text;
-        row.append(td);
-      }
-      row.addEventListener('click', async () => {
-        state.logs.set(session.id, await api(`sessions/${session.id}/log`));
-        chat.show(session, state.logs.get(session.id));
-      });
-      return row;
-    }));
-    $('history-empty').hidden = past.length > 0;
-  } catch (error) {
-    showError(error);
-  }
-}
-
 async function enterConsole(me) {
   state.me = me;
   await loadLanguage(me.language);
@@ -334,40 +316,7 @@ async function enterConsole(me) {
   }).catch(showError);
 }
 
-async function showLogin() {
-  const language = browserLanguage();
-  await loadLanguage(language);
-  translatePage();
-  $('login-language').value = language;
-  $('login-view').hidden = false;
-  $('console-view').hidden = true;
-  $('login-email').focus();
-}
-
-$('login-language').addEventListener('change', async (event) => {
-  await loadLanguage(event.target.value);
-  translatePage();
-});
-
-$('login-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const errorLine = $('login-error');
-  errorLine.hidden = true;
-  try {
-    const result = await api('auth/login', {
-      method: 'POST',
-      body: {
-        email: $('login-email').value, password: $('login-password').value,
-        remember: $('login-remember').checked, language: $('login-language').value,
-      },
-    });
-    $('login-password').value = '';
-    await enterConsole(result.technician);
-  } catch (error) {
-    errorLine.textContent = t('login.failed', { message: error.message });
-    errorLine.hidden = false;
-  }
-});
+const login = mountLogin({ onSignedIn: (technician) => enterConsole(technician) });
 
 $('logout').addEventListener('click', async () => {
   if (state.options.confirmLogout && !window.confirm(t('confirm.logout'))) return;
@@ -397,7 +346,6 @@ for (const kind of ['keydown', 'pointerdown', 'pointermove']) document.addEventL
 $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));
-$('toggle-history').addEventListener('click', toggleHistory);
 $('copy-details').addEventListener('click', async () => {
   const session = selected();
   if (!session) return;
@@ -426,5 +374,5 @@ setInterval(tick, 1000);
 try {
   await enterConsole(await api('me'));
 } catch {
-  await showLogin();
+  await login.show();
 }

@@ -1,0 +1,45 @@
+// The console's sign-in view (A1): language, email and password, remember me.
+import { api } from '../lib/api.js';
+import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Shows the sign-in form; `onSignedIn(technician)` runs after a successful login. */
+export function mountLogin({ onSignedIn }) {
+  $('login-language').addEventListener('change', async (event) => {
+    await loadLanguage(event.target.value);
+    translatePage();
+  });
+
+  $('login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const errorLine = $('login-error');
+    errorLine.hidden = true;
+    try {
+      const result = await api('auth/login', {
+        method: 'POST',
+        body: {
+          email: $('login-email').value, password: $('login-password').value,
+          remember: $('login-remember').checked, language: $('login-language').value,
+        },
+      });
+      $('login-password').value = '';
+      await onSignedIn(result.technician);
+    } catch (error) {
+      errorLine.textContent = t('login.failed', { message: error.message });
+      errorLine.hidden = false;
+    }
+  });
+
+  return {
+    async show() {
+      const language = browserLanguage();
+      await loadLanguage(language);
+      translatePage();
+      $('login-language').value = language;
+      $('login-view').hidden = false;
+      $('console-view').hidden = true;
+      $('login-email').focus();
+    },
+  };
+}
