@@ -100,6 +100,25 @@ public struct ScreenUpdate: Equatable, Sendable {
     }
 
     public static func decode(_ frame: [UInt8]) throws(DecodingProblem) -> ScreenUpdate {
+        var tiles: [Tile] = []
+        let header = try walk(frame) { x, y, w, h, encoding, bytes in
+            tiles.append(Tile(x: x, y: y, width: w, height: h, encoding: encoding, bytes: Array(bytes)))
+        }
+        return ScreenUpdate(sequence: header.sequence, screenWidth: header.width, screenHeight: header.height, tiles: tiles)
+    }
+
+    /// Checks a frame as `decode` does without copying its tiles: the gateway relays frames it
+    /// has only validated.
+    public static func validate(_ frame: [UInt8]) throws(DecodingProblem) {
+        _ = try walk(frame) { _, _, _, _, _, _ in }
+    }
+
+    /// Reads the header and every tile, checking each length and rectangle, and hands each tile
+    /// to `visit` as a slice of `frame`.
+    private static func walk(
+        _ frame: [UInt8],
+        visit: (UInt16, UInt16, UInt16, UInt16, Encoding, ArraySlice<UInt8>) -> Void
+    ) throws(DecodingProblem) -> (sequence: UInt32, width: UInt16, height: UInt16) {
         guard frame.count <= maximumFrameBytes else { throw .tooLarge }
         guard frame.count >= headerBytes else { throw .tooShort }
         guard frame[0] == magic, frame[2] == Kind.screen.rawValue else { throw .notAScreenFrame }
@@ -110,8 +129,6 @@ public struct ScreenUpdate: Equatable, Sendable {
         let height = reader.uint16()
         let count = Int(reader.uint16())
         guard count <= maximumTiles else { throw .tooManyTiles(count) }
-        var tiles: [Tile] = []
-        tiles.reserveCapacity(count)
         for index in 0..<count {
             guard reader.remaining >= tileHeaderBytes else { throw .truncatedTile(index: index) }
             let x = reader.uint16(), y = reader.uint16(), w = reader.uint16(), h = reader.uint16()
@@ -127,10 +144,10 @@ public struct ScreenUpdate: Equatable, Sendable {
                 let sourceX = Int(reader.peekUInt16(at: 0)), sourceY = Int(reader.peekUInt16(at: 2))
                 guard sourceX + Int(w) <= Int(width), sourceY + Int(h) <= Int(height) else { throw .tileOutsideScreen(index: index) }
             }
-            tiles.append(Tile(x: x, y: y, width: w, height: h, encoding: encoding, bytes: reader.bytes(length)))
+            visit(x, y, w, h, encoding, reader.slice(length))
         }
         guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
-        return ScreenUpdate(sequence: sequence, screenWidth: width, screenHeight: height, tiles: tiles)
+        return (sequence, width, height)
     }
 }
 
@@ -157,9 +174,9 @@ private struct ByteReader {
     /// A big-endian u16 `offset` bytes ahead, without moving.
     func peekUInt16(at offset: Int) -> UInt16 { UInt16(bytes[self.offset + offset]) << 8 | UInt16(bytes[self.offset + offset + 1]) }
 
-    mutating func bytes(_ count: Int) -> [UInt8] {
+    mutating func slice(_ count: Int) -> ArraySlice<UInt8> {
         defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        return bytes[offset..<offset + count]
     }
 }
 

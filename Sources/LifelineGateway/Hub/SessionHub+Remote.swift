@@ -101,10 +101,9 @@ extension SessionHub {
 
     /// A screen update from the applet goes to the owner's consoles, with the session id in front.
     /// Frames outside an accepted remote desktop, or malformed, are dropped.
-    func appletScreenFrame(_ frame: [UInt8], outletId: UUID) -> Bool {
-        guard let (sessionId, _) = applets.first(where: { $0.value.id == outletId }),
-              let state = remotes[sessionId], state.forwardsFrames else { return false }
-        do { _ = try ScreenUpdate.decode(frame) } catch { return false }
+    func appletScreenFrame(_ frame: [UInt8], sessionId: String, outletId: UUID) -> Bool {
+        guard applets[sessionId]?.id == outletId, let state = remotes[sessionId], state.forwardsFrames else { return false }
+        do { try ScreenUpdate.validate(frame) } catch { return false }
         let id = Array(sessionId.utf8)
         consoles[state.technicianId]?.values.forEach { $0.send(binary: [UInt8(id.count)] + id + frame) }
         return true

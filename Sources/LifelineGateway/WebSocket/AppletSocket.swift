@@ -27,7 +27,10 @@ struct AppletSocket {
                 switch message {
                 case .binary(let buffer):
                     // Screen updates of an accepted remote desktop; anything else is dropped.
-                    if await !hub.appletScreenFrame(Array(buffer.readableBytesView), outletId: outlet.id) {
+                    let relayed = if let sessionId {
+                        await hub.appletScreenFrame(Array(buffer.readableBytesView), sessionId: sessionId, outletId: outlet.id)
+                    } else { false }
+                    if !relayed {
                         outlet.send(Self.error(code: "unexpected_frame", message: "No remote desktop is running, or the frame is malformed."))
                     }
                     continue
