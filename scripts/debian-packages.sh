@@ -1,10 +1,11 @@
 # The Debian packages Lifeline needs, in one place for scripts/test.sh, scripts/run-demo.sh and .ci/run.
 # Building: SQLite for the store; X11, XTEST, XFixes, XDamage, libjpeg-turbo and zlib for the
-# applet's remote desktop.
-BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libturbojpeg0-dev zlib1g-dev"
+# applet's remote desktop (XRandR for monitors).
+BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev"
 # Testing: headless Chromium and its driver, Python for the end-to-end suite, openssl for
-# throw-away certificates, Xvfb with an xterm, xsetroot and xdotool as the customer's screen.
-TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils xdotool"
+# throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xdotool and xclip as the
+# customer's screen, ffprobe (ffmpeg) to check recordings.
+TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

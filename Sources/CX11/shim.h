@@ -1,5 +1,5 @@
 // X11 for the applet's screen capture and input (libx11-dev, libxext-dev, libxtst-dev,
-// libxfixes-dev, libxdamage-dev).
+// libxfixes-dev, libxdamage-dev, libxrandr-dev).
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/XKBlib.h>
@@ -8,6 +8,9 @@
 #include <X11/extensions/XTest.h>
 #include <X11/extensions/Xfixes.h>
 #include <X11/extensions/Xdamage.h>
+#include <X11/extensions/Xrandr.h>
+#include <X11/extensions/shape.h>
+#include <X11/Xatom.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
@@ -19,3 +22,16 @@ static inline int lifeline_display_width(Display *display) { return DisplayWidth
 static inline int lifeline_display_height(Display *display) { return DisplayHeight(display, DefaultScreen(display)); }
 static inline Visual *lifeline_default_visual(Display *display) { return DefaultVisual(display, DefaultScreen(display)); }
 static inline int lifeline_default_depth(Display *display) { return DefaultDepth(display, DefaultScreen(display)); }
+static inline unsigned long lifeline_black_pixel(Display *display) { return BlackPixel(display, DefaultScreen(display)); }
+// XSendEvent of a SelectionNotify, which Swift cannot build from the XEvent union easily.
+static inline void lifeline_send_selection_notify(Display *display, XSelectionRequestEvent *request, Atom property) {
+    XEvent reply;
+    reply.xselection.type = SelectionNotify;
+    reply.xselection.display = request->display;
+    reply.xselection.requestor = request->requestor;
+    reply.xselection.selection = request->selection;
+    reply.xselection.target = request->target;
+    reply.xselection.property = property;
+    reply.xselection.time = request->time;
+    XSendEvent(display, request->requestor, False, 0, &reply);
+}

@@ -157,6 +157,10 @@ public struct Applet: Sendable {
             await remote.acknowledged(sequence)
         case .remoteSettings(let quality):
             await remote.choose(quality)
+        case .remoteTool(let tool):
+            await remote.use(tool)
+        case .recording(let active, let name):
+            await remote.recording(active: active, technician: name)
         }
         return false
     }

@@ -26,6 +26,13 @@ actor RemoteDesktopController {
     private var streaming: Task<Void, Never>?
     private var flow = FlowControl()
     private var input: X11Input?
+    private var overlay: X11Overlay?
+    private var clipboard: X11Clipboard?
+    private var clipboardWatch: Task<Void, Never>?
+    private var monitors: [Monitor] = []
+    /// The monitor shown, nil for all (J16).
+    private var monitor: Int?
+    private var technician = ""
     private var settings = StreamSettings()
     private var quality = RemoteQuality.auto
     private var governor = QualityGovernor()
@@ -112,11 +119,87 @@ actor RemoteDesktopController {
                         try input.button(steps < 0 ? 4 : 5, down: false)
                     }
                 case .key(let keysym, let down): try input.key(keysym: keysym, down: down)
+                case .physicalKey(let code, let down): try input.physicalKey(code: code, down: down)
                 }
             }
         } catch {
             transcript.note("Input could not be played: \(error)")
         }
+    }
+
+    /// A toolbar tool. The applet checks the mode itself: whatever the gateway lets through, the
+    /// customer's desktop is only touched in control mode.
+    func use(_ tool: RemoteTool) async {
+        guard mode != nil, tool.isValid else { return }
+        guard !tool.needsControl || mode == .control else { return }
+        switch tool {
+        case .clipboard(let text):
+            // Pastes are answered by the watch loop, so it runs from now on.
+            clipboardBridge()?.set(text)
+            watchClipboard()
+        case .clipboardSync(let on):
+            on ? watchClipboard() : stopWatchingClipboard()
+        case .draw(let points):
+            showOverlay()?.draw(points.map { (x: $0.x + origin.x, y: $0.y + origin.y) })
+        case .clearDrawing:
+            overlay?.clear()
+        case .laser(let x, let y):
+            showOverlay()?.laser(x: x + origin.x, y: y + origin.y)
+        case .laserOff:
+            overlay?.laserOff()
+        case .monitor(let index):
+            guard index.map({ monitors.indices.contains($0) }) ?? true, index != monitor else { return }
+            monitor = index
+            await restartStreaming()
+        }
+    }
+
+    func recording(active: Bool, technician: String) {
+        transcript.recording(active: active, technician: technician)
+    }
+
+    /// Where the technician's view starts on the X screen: the chosen monitor's corner.
+    private var origin: (x: Int, y: Int) {
+        monitor.map { (monitors[$0].rect.x, monitors[$0].rect.y) } ?? (0, 0)
+    }
+
+    private func showOverlay() -> X11Overlay? {
+        if overlay == nil { overlay = try? X11Overlay(displayName: displayName) }
+        return overlay
+    }
+
+    private func clipboardBridge() -> X11Clipboard? {
+        if clipboard == nil {
+            do {
+                clipboard = try X11Clipboard(displayName: displayName)
+            } catch {
+                transcript.note("The clipboard cannot be shared: \(error.description)")
+            }
+        }
+        return clipboard
+    }
+
+    /// Clipboard sync on (J10): what the customer copies goes to the technician, and paste
+    /// requests for the technician's text are answered, by a look every 50 ms.
+    private func watchClipboard() {
+        guard clipboardWatch == nil, clipboardBridge() != nil else { return }
+        clipboardWatch = Task {
+            while !Task.isCancelled {
+                await self.checkClipboard()
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    private func stopWatchingClipboard() {
+        clipboardWatch?.cancel()
+        clipboardWatch = nil
+    }
+
+    private func checkClipboard() async {
+        guard mode == .control, let text = clipboard?.copiedText(), !text.isEmpty else { return }
+        let limited = String(decoding: Array(text.utf8.prefix(RemoteTool.maximumClipboardBytes)), as: UTF8.self)
+        await outgoing.send(.remoteNotice(.clipboard(text: limited)))
     }
 
     func acknowledged(_ sequence: UInt32) async {
@@ -141,30 +224,59 @@ actor RemoteDesktopController {
     }
 
     private func start(_ requestedMode: RemoteMode, technician: String) async {
-        let capturer: X11Capturer
         do {
-            capturer = try X11Capturer(displayName: displayName)
             input = requestedMode == .control ? try X11Input(displayName: displayName) : nil
+            monitors = try X11Monitors.list(displayName: displayName)
+            monitor = nil
+            try beginStreaming()
         } catch {
+            input = nil
             transcript.note("The screen cannot be shared: \(error.description)")
             await outgoing.send(.remoteEnded(reason: error.description))
             return
         }
         mode = requestedMode
-        flow = FlowControl()
+        self.technician = technician
         await outgoing.send(.remoteAnswer(accepted: true))
+        await outgoing.send(.remoteNotice(.monitors(monitorInfos, selected: monitor)))
         transcript.remoteStarted(mode: requestedMode, technician: technician)
+    }
+
+    private var monitorInfos: [MonitorInfo] {
+        monitors.map { MonitorInfo(name: $0.name, x: $0.rect.x, y: $0.rect.y, width: $0.rect.width, height: $0.rect.height, primary: $0.primary) }
+    }
+
+    /// Captures the chosen monitor (or all) and streams it, with the pointer, until cancelled.
+    private func beginStreaming() throws(DesktopError) {
+        let region = monitor.map { monitors[$0].rect }
+        let capturer = try X11Capturer(displayName: displayName, region: region)
+        let cursor = try? X11Cursor(displayName: displayName)
+        input?.origin = origin
+        flow = FlowControl()
         let flow = self.flow
-        streaming = Task { [capturer] in
+        let origin = self.origin
+        streaming = Task { [capturer, cursor] in
             do {
                 let encoder = try JPEGEncoder()
-                try await ScreenStreamer.run(capturer: capturer, encoder: encoder, settings: { await self.currentSettings() },
-                                             flow: flow, send: { await self.send($0) })
+                try await ScreenStreamer.run(capturer: capturer, cursor: cursor, origin: origin, encoder: encoder,
+                                             settings: { await self.currentSettings() }, flow: flow, send: { await self.send($0) })
             } catch is CancellationError {
                 return
             } catch {
                 await self.failed(error)
             }
+        }
+    }
+
+    /// Another monitor was chosen: a new capture of it, from a full first frame.
+    private func restartStreaming() async {
+        streaming?.cancel()
+        streaming = nil
+        do {
+            try beginStreaming()
+            await outgoing.send(.remoteNotice(.monitors(monitorInfos, selected: monitor)))
+        } catch {
+            await failed(error)
         }
     }
 
@@ -183,6 +295,10 @@ actor RemoteDesktopController {
         streaming?.cancel()
         streaming = nil
         input = nil
+        stopWatchingClipboard()
+        clipboard = nil
+        // Strokes and the dot go away with the remote desktop.
+        overlay = nil
         guard mode != nil else { return }
         mode = nil
         if let reason { transcript.remoteEnded(reason: reason) }

@@ -99,6 +99,16 @@ public struct Transcript: Sendable {
         write(machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : "Screen sharing ended: \(Self.clean(reason))")
     }
 
+    /// The customer is told whenever recording starts or stops, even with control already granted (J14).
+    func recording(active: Bool, technician: String) {
+        let who = technician.isEmpty ? "Your technician" : Self.clean(technician)
+        if machineReadable {
+            write(active ? "RECORDING_STARTED technician=\(Self.quoted(technician))" : "RECORDING_STOPPED")
+        } else {
+            write(active ? "\(who) started recording your screen." : "\(who) stopped recording your screen.")
+        }
+    }
+
     public func note(_ text: String) {
         write(machineReadable ? "INFO \(Self.clean(text))" : text)
     }

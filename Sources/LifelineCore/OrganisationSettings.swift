@@ -17,10 +17,12 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var awayAfterMinutes: Int
     /// Technicians turn Busy from this many active sessions; 0: never (A6).
     public var busyAtSessions: Int
+    /// The file format of screen recordings (J14).
+    public var recordingFormat: RecordingFormat
 
     public init(autoStartDefault: Bool = false, urgentAfterSeconds: Int = 120, customFieldNames: [String] = [],
                 idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
-                busyAtSessions: Int = ActiveSessionLimit.maximum) {
+                busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8) {
         self.autoStartDefault = autoStartDefault
         self.urgentAfterSeconds = urgentAfterSeconds
         self.customFieldNames = customFieldNames
@@ -28,6 +30,26 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         self.connectingTimeoutMinutes = connectingTimeoutMinutes
         self.awayAfterMinutes = awayAfterMinutes
         self.busyAtSessions = busyAtSessions
+        self.recordingFormat = recordingFormat
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case autoStartDefault, urgentAfterSeconds, customFieldNames, idleTimeoutMinutes, connectingTimeoutMinutes, awayAfterMinutes,
+             busyAtSessions, recordingFormat
+    }
+
+    /// Settings saved by an earlier version lack the newer ones: those take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = OrganisationSettings()
+        self.init(autoStartDefault: try c.decodeIfPresent(Bool.self, forKey: .autoStartDefault) ?? d.autoStartDefault,
+                  urgentAfterSeconds: try c.decodeIfPresent(Int.self, forKey: .urgentAfterSeconds) ?? d.urgentAfterSeconds,
+                  customFieldNames: try c.decodeIfPresent([String].self, forKey: .customFieldNames) ?? d.customFieldNames,
+                  idleTimeoutMinutes: try c.decodeIfPresent(Int.self, forKey: .idleTimeoutMinutes) ?? d.idleTimeoutMinutes,
+                  connectingTimeoutMinutes: try c.decodeIfPresent(Int.self, forKey: .connectingTimeoutMinutes) ?? d.connectingTimeoutMinutes,
+                  awayAfterMinutes: try c.decodeIfPresent(Int.self, forKey: .awayAfterMinutes) ?? d.awayAfterMinutes,
+                  busyAtSessions: try c.decodeIfPresent(Int.self, forKey: .busyAtSessions) ?? d.busyAtSessions,
+                  recordingFormat: try c.decodeIfPresent(RecordingFormat.self, forKey: .recordingFormat) ?? d.recordingFormat)
     }
 
     /// The settings that describe `timers` and `presence` (what the gateway runs with before an
@@ -81,6 +103,20 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         switch problem {
         case .outOfRange(let setting, let range): "\(setting) must be between \(range.lowerBound) and \(range.upperBound)."
         case .customFields(let problem): CustomFields.describe(problem)
+        }
+    }
+}
+
+/// Screen recordings are WebM, which common players open (J14); the administrator picks the codec.
+public enum RecordingFormat: String, Codable, Equatable, Sendable, CaseIterable {
+    case webmVP8 = "webm-vp8"
+    case webmVP9 = "webm-vp9"
+
+    /// What the console's MediaRecorder is asked for.
+    public var mimeType: String {
+        switch self {
+        case .webmVP8: "video/webm;codecs=vp8"
+        case .webmVP9: "video/webm;codecs=vp9"
         }
     }
 }

@@ -61,6 +61,14 @@ public struct RemoteDesktopState: Equatable, Sendable {
         guard permissions.allows(.remoteControl) else { throw .notPermitted(.remoteControl) }
     }
 
+    /// A toolbar tool (J10–J16, J14): only while active; those acting on the customer's desktop
+    /// need control as input does; some need a permission of their own (clipboard, recording).
+    public func checkTool(needsControl: Bool, permission: Permission?, permissions: PermissionSet) throws(Refusal) {
+        guard phase == .active else { throw .notRunning }
+        if needsControl { try checkInput(permissions: permissions) }
+        if let permission, !permissions.allows(permission) { throw .notPermitted(permission) }
+    }
+
     /// Screen frames are passed on only while active.
     public var forwardsFrames: Bool { phase == .active }
 

@@ -36,6 +36,8 @@ public protocol InputInjector: AnyObject {
     func button(_ button: Int, down: Bool) throws(DesktopError)
     /// Presses or releases the key that types `keysym` (adding Shift when the keysym needs it).
     func key(keysym: UInt32, down: Bool) throws(DesktopError)
+    /// Presses or releases the physical key at a Linux evdev code (remote-layout sync, J11).
+    func physicalKey(code: Int, down: Bool) throws(DesktopError)
 }
 
 public enum DesktopError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -49,14 +49,21 @@ public actor FlowControl {
 /// Looks at the screen every few milliseconds and sends the tiles that changed, as
 /// `ScreenUpdate` frames, while the flow-control window allows. Runs until cancelled.
 public enum ScreenStreamer {
-    public static func run(capturer: ScreenCapturer, encoder: JPEGEncoder, settings: @Sendable () async -> StreamSettings,
+    public static func run(capturer: ScreenCapturer, cursor: CursorSource? = nil, origin: (x: Int, y: Int) = (0, 0),
+                           encoder: JPEGEncoder, settings: @Sendable () async -> StreamSettings,
                            flow: FlowControl, send: @Sendable ([UInt8]) async -> Void) async throws {
         let rowBytes = capturer.width * 4
+        var cursorLookedAt = ContinuousClock.now - .seconds(1)
         // The last frame sent, to find what changed; kept only where it was sent.
         var previous: [UInt8] = []
         var previousBytesPerRow = 0
         var sequence: UInt32 = 0
         while !Task.isCancelled {
+            // The pointer, about 60 times a second, outside flow control (a few bytes).
+            if let cursor, ContinuousClock.now - cursorLookedAt >= .milliseconds(16) {
+                cursorLookedAt = .now
+                if let look = cursor.poll(origin: origin) { await send(Self.cursorFrame(look, width: capturer.width, height: capturer.height)) }
+            }
             let current = await settings()
             if await flow.inFlight >= current.window {
                 try await Task.sleep(for: .milliseconds(2))
@@ -127,6 +134,14 @@ public enum ScreenStreamer {
             // A capturer that cannot tell when the screen changes is looked at every `interval`.
             if rects.isEmpty && !capturer.tellsChanges { try await Task.sleep(for: current.interval) }
         }
+    }
+
+    static func cursorFrame(_ look: CursorLook, width: Int, height: Int) -> [UInt8] {
+        let shape = look.shape.map {
+            CursorUpdate.Shape(hotX: UInt16($0.hotX), hotY: UInt16($0.hotY), width: UInt16($0.width), height: UInt16($0.height), rgba: $0.rgba)
+        }
+        return CursorUpdate(x: UInt16(clamping: min(max(look.x, 0), width)), y: UInt16(clamping: min(max(look.y, 0), height)),
+                            shape: shape).encoded()
     }
 
     /// Finds a scroll in the bounding box of the changed tiles.

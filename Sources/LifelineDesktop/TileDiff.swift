@@ -15,6 +15,14 @@ public struct ScreenRect: Equatable, Sendable {
         self.width = width
         self.height = height
     }
+
+    /// The part of this rectangle inside `bounds`, or nil when they do not overlap.
+    public func clipped(to bounds: ScreenRect) -> ScreenRect? {
+        let left = max(x, bounds.x), top = max(y, bounds.y)
+        let right = min(x + width, bounds.x + bounds.width), bottom = min(y + height, bounds.y + bounds.height)
+        guard right > left, bottom > top else { return nil }
+        return ScreenRect(x: left, y: top, width: right - left, height: bottom - top)
+    }
 }
 
 public enum TileDiff {

@@ -10,6 +10,7 @@ enum X11Connection {
         for name in extensions {
             let present = switch name {
             case "MIT-SHM": XShmQueryExtension(display) != 0
+            case "RANDR": XRRQueryExtension(display, &eventBase, &errorBase) != 0
             default: XTestQueryExtension(display, &eventBase, &errorBase, &major, &minor) != 0
             }
             guard present else {
@@ -29,18 +30,23 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
     private let root: Window
     public let width: Int
     public let height: Int
+    /// The part of the X screen captured: one monitor, or all of it (J16).
+    public let region: ScreenRect
     private let image: UnsafeMutablePointer<XImage>
     private let shmInfo: UnsafeMutablePointer<XShmSegmentInfo>
     /// XDAMAGE tells when something was drawn, so an idle screen costs no captures; 0 without it.
     private var damage: Damage = 0
     private var damageEventBase: Int32 = 0
 
-    public init(displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) throws(DesktopError) {
+    /// Captures `region` of the screen (clipped to it), or the whole screen.
+    public init(displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"], region requested: ScreenRect? = nil) throws(DesktopError) {
         let display = try X11Connection.open(displayName, needs: ["MIT-SHM"])
         self.display = display
         root = lifeline_root_window(display)
-        width = Int(lifeline_display_width(display))
-        height = Int(lifeline_display_height(display))
+        let screen = ScreenRect(x: 0, y: 0, width: Int(lifeline_display_width(display)), height: Int(lifeline_display_height(display)))
+        region = requested.flatMap { $0.clipped(to: screen) } ?? screen
+        width = region.width
+        height = region.height
         // XShmCreateImage keeps this pointer: it must not be a local variable.
         shmInfo = .allocate(capacity: 1)
         shmInfo.initialize(to: XShmSegmentInfo())
@@ -103,7 +109,8 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
         for index in 0..<Int(count) {
             let window = children[index]
             guard XGetWindowAttributes(display, window, &attributes) != 0, attributes.map_state == IsViewable else { continue }
-            let place = (x: Int(attributes.x), y: Int(attributes.y), width: Int(attributes.width), height: Int(attributes.height))
+            let place = (x: Int(attributes.x) - region.x, y: Int(attributes.y) - region.y,
+                         width: Int(attributes.width), height: Int(attributes.height))
             places[window] = place
             if let was = windowPlaces[window], was.width == place.width, was.height == place.height,
                was.x != place.x || was.y != place.y,
@@ -141,7 +148,7 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
     }
 
     public func capture() throws(DesktopError) -> ScreenImage {
-        guard XShmGetImage(display, root, image, 0, 0, ~UInt(0)) != 0 else { throw .captureFailed("XShmGetImage failed") }
+        guard XShmGetImage(display, root, image, Int32(region.x), Int32(region.y), ~UInt(0)) != 0 else { throw .captureFailed("XShmGetImage failed") }
         return ScreenImage(width: width, height: height, bytesPerRow: Int(image.pointee.bytes_per_line),
                            pixels: UnsafeRawPointer(image.pointee.data))
     }
@@ -155,6 +162,8 @@ public final class X11Input: InputInjector {
     private let height: Int
     /// Keys pressed with an added Shift, to release it with them.
     private var shiftedKeys: Set<UInt32> = []
+    /// The top left corner of the monitor the technician sees (J16): their coordinates start there.
+    public var origin = (x: 0, y: 0)
 
     public init(displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) throws(DesktopError) {
         display = try X11Connection.open(displayName, needs: ["XTEST"])
@@ -165,7 +174,8 @@ public final class X11Input: InputInjector {
     deinit { XCloseDisplay(display) }
 
     public func move(x: Int, y: Int) throws(DesktopError) {
-        XTestFakeMotionEvent(display, -1, Int32(clamping: min(max(x, 0), width - 1)), Int32(clamping: min(max(y, 0), height - 1)), 0)
+        XTestFakeMotionEvent(display, -1, Int32(clamping: min(max(x + origin.x, 0), width - 1)),
+                             Int32(clamping: min(max(y + origin.y, 0), height - 1)), 0)
         XFlush(display)
     }
 
@@ -194,6 +204,14 @@ public final class X11Input: InputInjector {
         XFlush(display)
     }
 
+    /// Remote-layout sync (J11): the key at this evdev code, whatever the customer's layout makes
+    /// of it (X keycodes are evdev codes plus 8 with the evdev keymap of Xorg and Xvfb).
+    public func physicalKey(code: Int, down: Bool) throws(DesktopError) {
+        guard (1...247).contains(code) else { return }
+        XTestFakeKeyEvent(display, UInt32(code + 8), down ? 1 : 0, 0)
+        XFlush(display)
+    }
+
     private func shiftHeld() -> Bool {
         var keys = [CChar](repeating: 0, count: 32)
         XQueryKeymap(display, &keys)
@@ -202,5 +220,30 @@ public final class X11Input: InputInjector {
             if code > 0, (UInt8(bitPattern: keys[code / 8]) >> (code % 8)) & 1 == 1 { return true }
         }
         return false
+    }
+}
+
+/// The monitors of the X screen (J16), from RandR 1.5; one covering the whole screen without it.
+public enum X11Monitors {
+    public static func list(displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) throws(DesktopError) -> [Monitor] {
+        let display = try X11Connection.open(displayName, needs: [])
+        defer { XCloseDisplay(display) }
+        let whole = [Monitor(name: "screen", rect: ScreenRect(x: 0, y: 0, width: Int(lifeline_display_width(display)),
+                                                               height: Int(lifeline_display_height(display))), primary: true)]
+        var eventBase: Int32 = 0, errorBase: Int32 = 0
+        guard XRRQueryExtension(display, &eventBase, &errorBase) != 0 else { return whole }
+        var count: Int32 = 0
+        guard let monitors = XRRGetMonitors(display, lifeline_root_window(display), 1, &count), count > 0 else { return whole }
+        defer { XRRFreeMonitors(monitors) }
+        return (0..<Int(min(count, 16))).map { index in
+            let info = monitors[index]
+            var name = "monitor \(index + 1)"
+            if let atomName = XGetAtomName(display, info.name) {
+                name = String(cString: atomName)
+                XFree(atomName)
+            }
+            return Monitor(name: name, rect: ScreenRect(x: Int(info.x), y: Int(info.y), width: Int(info.width), height: Int(info.height)),
+                           primary: info.primary != 0)
+        }
     }
 }

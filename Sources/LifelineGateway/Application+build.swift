@@ -39,6 +39,7 @@ public func buildApplication(
     AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, environment: environment,
                    limiter: SharedWindowLimiter(maximumEvents: 10, window: 300)).addRoutes(to: api)
     SessionsController(hub: hub).addRoutes(to: api)
+    RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
     InvitationsController(
         hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
         from: configuration.smtp?.from, sms: configuration.sms?.makeSender()

@@ -12,8 +12,10 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case remoteAnswer(accepted: Bool)
     /// The remote desktop stopped on the customer's side: they took control back, or capture failed.
     case remoteEnded(reason: String)
+    /// The customer's clipboard or monitors (J10, J16).
+    case remoteNotice(RemoteNotice)
 
-    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason }
+    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice }
 
     public var type: String {
         switch self {
@@ -22,6 +24,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .quit: "quit"
         case .remoteAnswer: "remote_answer"
         case .remoteEnded: "remote_ended"
+        case .remoteNotice: "remote_notice"
         }
     }
 
@@ -40,6 +43,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
             try c.encode(accepted, forKey: .accepted)
         case .remoteEnded(let reason):
             try c.encode(reason, forKey: .reason)
+        case .remoteNotice(let notice):
+            try c.encode(notice, forKey: .notice)
         }
     }
 
@@ -54,6 +59,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "quit": return .quit
         case "remote_answer": return .remoteAnswer(accepted: try c.decode(Bool.self, forKey: .accepted))
         case "remote_ended": return .remoteEnded(reason: try c.decode(String.self, forKey: .reason))
+        case "remote_notice": return .remoteNotice(try c.decode(RemoteNotice.self, forKey: .notice))
         default: return nil
         }
     }
@@ -81,8 +87,12 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case frameAck(sequence: UInt32)
     /// Colour quality chosen by the technician (J7).
     case remoteSettings(quality: RemoteQuality)
+    /// A toolbar tool, already checked by the gateway (J10, J12, J13, J16).
+    case remoteTool(RemoteTool)
+    /// The technician started or stopped recording the screen (J14): the customer is told.
+    case recording(active: Bool, technicianName: String)
 
-    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality }
+    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active }
 
     public var type: String {
         switch self {
@@ -97,6 +107,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .input: "input"
         case .frameAck: "frame_ack"
         case .remoteSettings: "remote_settings"
+        case .remoteTool: "remote_tool"
+        case .recording: "recording"
         }
     }
 
@@ -128,6 +140,11 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(sequence, forKey: .sequence)
         case .remoteSettings(let quality):
             try c.encode(quality, forKey: .quality)
+        case .remoteTool(let tool):
+            try c.encode(tool, forKey: .tool)
+        case .recording(let active, let name):
+            try c.encode(active, forKey: .active)
+            try c.encode(name, forKey: .technicianName)
         }
     }
 
@@ -150,6 +167,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "input": return .input(try c.decode([InputEvent].self, forKey: .events))
         case "frame_ack": return .frameAck(sequence: try c.decode(UInt32.self, forKey: .sequence))
         case "remote_settings": return .remoteSettings(quality: try c.decode(RemoteQuality.self, forKey: .quality))
+        case "remote_tool": return .remoteTool(try c.decode(RemoteTool.self, forKey: .tool))
+        case "recording": return .recording(active: try c.decode(Bool.self, forKey: .active),
+                                            technicianName: try c.decode(String.self, forKey: .technicianName))
         default: return nil
         }
     }

@@ -25,8 +25,10 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case frameAck(sessionId: String, sequence: UInt32)
     /// Colour quality of the remote screen (J7).
     case remoteSettings(sessionId: String, quality: RemoteQuality)
+    /// A toolbar tool acting on the customer's side: clipboard, whiteboard, laser, monitor (J10–J16).
+    case remoteTool(sessionId: String, tool: RemoteTool)
 
-    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence, quality }
+    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence, quality, tool }
 
     public var type: String {
         switch self {
@@ -38,6 +40,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteInput: "remote_input"
         case .frameAck: "frame_ack"
         case .remoteSettings: "remote_settings"
+        case .remoteTool: "remote_tool"
         }
     }
 
@@ -66,6 +69,9 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteSettings(let id, let quality):
             try c.encode(id, forKey: .sessionId)
             try c.encode(quality, forKey: .quality)
+        case .remoteTool(let id, let tool):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(tool, forKey: .tool)
         }
     }
 
@@ -85,6 +91,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
                                             sequence: try c.decode(UInt32.self, forKey: .sequence))
         case "remote_settings": return .remoteSettings(sessionId: try c.decode(String.self, forKey: .sessionId),
                                                         quality: try c.decode(RemoteQuality.self, forKey: .quality))
+        case "remote_tool": return .remoteTool(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                                tool: try c.decode(RemoteTool.self, forKey: .tool))
         default: return nil
         }
     }
@@ -102,9 +110,11 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case technicianStatus(TechnicianStatusView)
     /// The remote desktop of a session was requested, started, denied or ended (J1, J2).
     case remote(RemoteStatus)
+    /// The customer's clipboard or monitors, during a remote desktop (J10, J16).
+    case remoteNotice(sessionId: String, notice: RemoteNotice)
     case error(code: String, message: String, sessionId: String?)
 
-    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician, remote }
+    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician, remote, notice }
 
     public var type: String {
         switch self {
@@ -113,6 +123,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .log: "log"
         case .technicianStatus: "technician_status"
         case .remote: "remote"
+        case .remoteNotice: "remote_notice"
         case .error: "error"
         }
     }
@@ -131,6 +142,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
             try c.encode(view, forKey: .technician)
         case .remote(let status):
             try c.encode(status, forKey: .remote)
+        case .remoteNotice(let id, let notice):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(notice, forKey: .notice)
         case .error(let code, let message, let sessionId):
             try c.encode(code, forKey: .code)
             try c.encode(message, forKey: .message)
@@ -147,6 +161,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "log": return .log(try c.decode(LogEntry.self, forKey: .entry))
         case "technician_status": return .technicianStatus(try c.decode(TechnicianStatusView.self, forKey: .technician))
         case "remote": return .remote(try c.decode(RemoteStatus.self, forKey: .remote))
+        case "remote_notice": return .remoteNotice(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                                    notice: try c.decode(RemoteNotice.self, forKey: .notice))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
                                     sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId))
         default: return nil

@@ -30,9 +30,16 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public var hiddenColumns: Set<QueueColumn>
     /// Custom field columns the technician hid, by field name (at most five, 40 characters each).
     public var hiddenFields: Set<String>
+    /// Clipboard sync for every remote-control session (J10); each session can still turn it off.
+    public var clipboardSync: Bool
+    /// Open the remote screen in a window of its own every time (J5).
+    public var alwaysDetach: Bool
 
     public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true,
-                mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = [], hiddenFields: Set<String> = []) {
+                mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = [], hiddenFields: Set<String> = [],
+                clipboardSync: Bool = true, alwaysDetach: Bool = false) {
+        self.clipboardSync = clipboardSync
+        self.alwaysDetach = alwaysDetach
         self.hiddenColumns = hiddenColumns
         self.hiddenFields = hiddenFields
         self.autoStartIncoming = autoStartIncoming
@@ -43,7 +50,9 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
 
     public static let standard = ConsoleOptions()
 
-    private enum Keys: String, CodingKey { case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields }
+    private enum Keys: String, CodingKey {
+        case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields, clipboardSync, alwaysDetach
+    }
 
     /// Options saved by an older version lack newer fields: those take their defaults.
     public init(from decoder: any Decoder) throws {
@@ -55,6 +64,8 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         hiddenColumns = try c.decodeIfPresent(Set<QueueColumn>.self, forKey: .hiddenColumns) ?? []
         // Names only matter if they match a field; bounded so a client cannot store a heap of them.
         hiddenFields = Set((try c.decodeIfPresent([String].self, forKey: .hiddenFields) ?? []).prefix(5).map { String($0.prefix(40)) })
+        clipboardSync = try c.decodeIfPresent(Bool.self, forKey: .clipboardSync) ?? true
+        alwaysDetach = try c.decodeIfPresent(Bool.self, forKey: .alwaysDetach) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -65,5 +76,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         try c.encode(mutedSounds.map(\.rawValue).sorted(), forKey: .mutedSounds)
         try c.encode(hiddenColumns.map(\.rawValue).sorted(), forKey: .hiddenColumns)
         try c.encode(hiddenFields.sorted(), forKey: .hiddenFields)
+        try c.encode(clipboardSync, forKey: .clipboardSync)
+        try c.encode(alwaysDetach, forKey: .alwaysDetach)
     }
 }

@@ -37,8 +37,11 @@ public enum InputEvent: Codable, Equatable, Sendable {
     case wheel(steps: Int, x: Int, y: Int)
     /// An X keysym: with local-layout sync it is the character typed, with remote layout the key.
     case key(keysym: UInt32, down: Bool)
+    /// Remote-layout sync (J11): the physical key at this Linux evdev code (KeyboardEvent.code
+    /// mapped in the console), whatever the customer's layout makes of it.
+    case physicalKey(code: Int, down: Bool)
 
-    private enum Keys: String, CodingKey { case t, x, y, button, down, steps, keysym }
+    private enum Keys: String, CodingKey { case t, x, y, button, down, steps, keysym, code }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
@@ -50,6 +53,7 @@ public enum InputEvent: Codable, Equatable, Sendable {
         case "wheel":
             self = .wheel(steps: try c.decode(Int.self, forKey: .steps), x: try c.decode(Int.self, forKey: .x), y: try c.decode(Int.self, forKey: .y))
         case "key": self = .key(keysym: try c.decode(UInt32.self, forKey: .keysym), down: try c.decode(Bool.self, forKey: .down))
+        case "physical_key": self = .physicalKey(code: try c.decode(Int.self, forKey: .code), down: try c.decode(Bool.self, forKey: .down))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .t, in: c, debugDescription: "Unknown input event \"\(other)\".")
         }
@@ -77,6 +81,10 @@ public enum InputEvent: Codable, Equatable, Sendable {
             try c.encode("key", forKey: .t)
             try c.encode(keysym, forKey: .keysym)
             try c.encode(down, forKey: .down)
+        case .physicalKey(let code, let down):
+            try c.encode("physical_key", forKey: .t)
+            try c.encode(code, forKey: .code)
+            try c.encode(down, forKey: .down)
         }
     }
 
@@ -87,6 +95,8 @@ public enum InputEvent: Codable, Equatable, Sendable {
         case .button(let button, _, _, _): (1...7).contains(button)
         case .wheel(let steps, _, _): (-20...20).contains(steps) && steps != 0
         case .key(let keysym, _): keysym != 0
+        // evdev codes of keyboard keys; X keycodes are these plus 8 and stop at 255.
+        case .physicalKey(let code, _): (1...247).contains(code)
         }
     }
 }

@@ -38,6 +38,8 @@ public struct ScreenUpdate: Equatable, Sendable {
 
     public enum Kind: UInt8, Sendable {
         case screen = 1
+        /// The pointer's position and, when it changed, its shape: see `CursorUpdate`.
+        case cursor = 2
     }
 
     public static let magic: UInt8 = 0x4C
@@ -111,6 +113,15 @@ public struct ScreenUpdate: Equatable, Sendable {
     /// has only validated.
     public static func validate(_ frame: [UInt8]) throws(DecodingProblem) {
         _ = try walk(frame) { _, _, _, _, _, _ in }
+    }
+
+    /// Checks any binary frame of the remote desktop: a screen update or a cursor update.
+    public static func validateAnyKind(_ frame: [UInt8]) throws(DecodingProblem) {
+        if frame.count > 2, frame[0] == magic, frame[2] == Kind.cursor.rawValue {
+            _ = try CursorUpdate.decode(frame)
+        } else {
+            try validate(frame)
+        }
     }
 
     /// Reads the header and every tile, checking each length and rectangle, and hands each tile

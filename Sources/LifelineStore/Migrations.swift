@@ -150,5 +150,17 @@ enum Migrations {
         CREATE INDEX sessions_live ON sessions(closed_at, created_at);
         CREATE INDEX sessions_technician ON sessions(technician_id, closed_at);
         """,
+        """
+        CREATE TABLE recordings (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            technician_id TEXT NOT NULL REFERENCES technicians(id),
+            format TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            bytes INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX recordings_session ON recordings(session_id, started_at);
+        """,
     ]
 }

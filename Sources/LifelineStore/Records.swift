@@ -218,3 +218,25 @@ public struct Channel: Equatable, Sendable {
         self.createdAt = createdAt
     }
 }
+
+/// A screen recording of a remote desktop (J14), kept with the session.
+public struct Recording: Equatable, Sendable, Codable {
+    public let id: String
+    public let sessionId: String
+    public let technicianId: String
+    /// The container and codec, e.g. "webm-vp8": the admin's setting when it started.
+    public let format: String
+    public let startedAt: Date
+    public var endedAt: Date?
+    public var bytes: Int
+
+    public init(id: String, sessionId: String, technicianId: String, format: String, startedAt: Date, endedAt: Date? = nil, bytes: Int = 0) {
+        self.id = id
+        self.sessionId = sessionId
+        self.technicianId = technicianId
+        self.format = format
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.bytes = bytes
+    }
+}

@@ -65,5 +65,13 @@ public protocol ChannelRepository: Sendable {
     func channel(publicToken: String) async throws(StoreError) -> Channel?
 }
 
+/// Screen recordings (J14): the rows; the video files live beside the database.
+public protocol RecordingRepository: Sendable {
+    func insertRecording(_ recording: Recording) async throws(StoreError)
+    func updateRecording(_ recording: Recording) async throws(StoreError)
+    func recording(id: String) async throws(StoreError) -> Recording?
+    func recordings(sessionId: String) async throws(StoreError) -> [Recording]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
-    & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository
+    & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository

@@ -145,6 +145,34 @@ struct RemoteDesktopRulesTests {
         }
     }
 
+    @Test("toolbar tools: running first; control tools need control mode and remote_control; some need their own permission")
+    func tools() throws {
+        let without = PermissionSet(Permission.allCases.filter { $0 != .clipboardSync && $0 != .recordScreen })
+        var view = try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .active, current: nil)
+        #expect(throws: RemoteDesktopState.Refusal.notRunning) { try view.checkTool(needsControl: false, permission: nil, permissions: all) }
+        try view.accepted()
+        var control = try RemoteDesktopState.request(.control, by: "t", permissions: all, sessionState: .active, current: nil)
+        try control.accepted()
+        // (state, needs control, own permission, permissions) → refusal or nil
+        let table: [(RemoteDesktopState, Bool, Permission?, PermissionSet, RemoteDesktopState.Refusal?)] = [
+            (view, false, nil, all, nil),
+            (view, true, nil, all, .viewOnly),
+            (view, false, .recordScreen, all, nil),
+            (view, false, .recordScreen, without, .notPermitted(.recordScreen)),
+            (control, true, nil, all, nil),
+            (control, true, .clipboardSync, without, .notPermitted(.clipboardSync)),
+            (control, true, nil, PermissionSet([.desktopView]), .notPermitted(.remoteControl)),
+        ]
+        for (state, needsControl, permission, permissions, refusal) in table {
+            do throws(RemoteDesktopState.Refusal) {
+                try state.checkTool(needsControl: needsControl, permission: permission, permissions: permissions)
+                #expect(refusal == nil)
+            } catch {
+                #expect(error == refusal)
+            }
+        }
+    }
+
     @Test("only Active and Collaboration keep the remote desktop", arguments: SessionState.allCases)
     func survives(state: SessionState) {
         #expect(RemoteDesktopState.survives(state) == (state == .active || state == .collaboration))

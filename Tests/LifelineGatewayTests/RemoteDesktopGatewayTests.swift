@@ -5,7 +5,7 @@ import LifelineProtocol
 @testable import LifelineGateway
 
 /// A technician with an open console and an active session whose "applet" is a socket probe.
-private struct RemoteScene {
+struct RemoteScene {
     let gw: GatewayHarness
     let token: String
     let console: SocketProbe

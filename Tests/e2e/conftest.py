@@ -6,6 +6,7 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import tempfile
 import threading
@@ -233,6 +234,24 @@ class XServer:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.clients.append(client)
         return client
+
+    def output(self, *command, input=None):
+        """Runs a command on this display to its end and returns what it printed."""
+        return subprocess.run(command, env={**os.environ, "DISPLAY": self.display}, input=input, capture_output=True,
+                              text=True, timeout=15, check=True).stdout
+
+    def screen_pixel(self, x, y):
+        """The (r, g, b) of a point of the X screen itself, read with xwd (ZPixmap, 32 bits, BGRX)."""
+        dump = subprocess.run(["xwd", "-root", "-silent", "-display", self.display], capture_output=True, timeout=15,
+                              check=True).stdout
+        header = struct.unpack(">25I", dump[:100])
+        header_size, bits_per_pixel, bytes_per_line, colours = header[0], header[11], header[12], header[19]
+        assert bits_per_pixel == 32, "a 24-bit Xvfb screen"
+        offset = header_size + colours * 12 + y * bytes_per_line + x * 4
+        b, g, r = dump[offset], dump[offset + 1], dump[offset + 2]
+        if header[7] == 1:  # MSBFirst byte order: XRGB
+            r, g, b = dump[offset + 1], dump[offset + 2], dump[offset + 3]
+        return r, g, b
 
     def stop(self):
         for client in self.clients + [self.process]:

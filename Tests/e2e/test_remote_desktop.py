@@ -39,7 +39,9 @@ def click_screen_point(browser, x, y):
     from the centre of the element's visible part, which the page layout may cut."""
     canvas = browser.find_element(By.CSS_SELECTOR, "#remote-screen canvas")
     dx, dy = browser.execute_script("""
-        const c = arguments[0], r = c.getBoundingClientRect();
+        const c = arguments[0];
+        c.scrollIntoView({ block: 'center' });
+        const r = c.getBoundingClientRect();
         const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, innerHeight);
         const left = Math.max(r.left, 0), right = Math.min(r.right, innerWidth);
         const tx = r.left + arguments[1] * r.width / c.width, ty = r.top + arguments[2] * r.height / c.height;

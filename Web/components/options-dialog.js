@@ -54,6 +54,8 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [] }) {
           autoStartIncoming: fromChoice($('options-auto-start').value),
           confirmEnd: $('options-confirm-end').checked,
           confirmLogout: $('options-confirm-logout').checked,
+          clipboardSync: $('options-clipboard-sync').checked,
+          alwaysDetach: $('options-always-detach').checked,
           hiddenColumns: unchecked($('options-columns'), 'column'),
           hiddenFields: unchecked($('options-columns'), 'field'),
           mutedSounds: unchecked($('options-sounds'), 'sound'),
@@ -73,6 +75,8 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [] }) {
       $('options-auto-start').value = toChoice(options.autoStartIncoming);
       $('options-confirm-end').checked = options.confirmEnd;
       $('options-confirm-logout').checked = options.confirmLogout;
+      $('options-clipboard-sync').checked = options.clipboardSync ?? true;
+      $('options-always-detach').checked = options.alwaysDetach ?? false;
       renderChecks($('options-sounds'), 'sound', SOUND_ALERTS, options.mutedSounds, (name) => t(`sound.${name}`), listenButton);
       renderChecks($('options-columns'), 'column', COLUMNS, options.hiddenColumns, (name) => t(COLUMN_LABELS[name]));
       // The organisation's custom fields are columns too; appended after the fixed ones.

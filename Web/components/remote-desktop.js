@@ -1,8 +1,14 @@
 // The Customer Desktop (J1, J2): ask for remote control or desktop view, draw the customer's
 // screen from binary updates (decoded off the UI thread by createImageBitmap), acknowledge each
-// drawn update (flow control), and send mouse and keyboard in control mode.
+// drawn update (flow control), show the customer's pointer, and send mouse and keyboard in
+// control mode. The toolbar's other tools live in remote-tools.js, remote-recorder.js and
+// remote-window.js.
 import { t } from '../lib/i18n.js';
+import { evdevCode } from '../lib/keycodes.js';
 import { comboEvents, decodeConsoleFrame, keysymFor, paletteToRGBA, xButton } from '../lib/screen-frames.js';
+import { mountRecorder } from './remote-recorder.js';
+import { mountRemoteTools } from './remote-tools.js';
+import { mountRemoteWindow } from './remote-window.js';
 
 /** A tile as an ImageBitmap: JPEG decoded by the browser; palette tiles inflated by a stream. */
 async function tileBitmap(tile) {
@@ -12,23 +18,64 @@ async function tileBitmap(tile) {
   return createImageBitmap(new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height));
 }
 
-export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot }) {
-  const { bar, control, view, status, stop, scale, screen, fullscreen, quality, keys, screenshot } = elements;
-  /** Per session: { mode, phase, reason, canvas, drawing (promise chain) }. */
+/** The screen canvas, the ink layer (whiteboard, laser) above it, the pointer and the lens. */
+function createSurface() {
+  const surface = document.createElement('div');
+  surface.className = 'remote-surface';
+  const canvas = document.createElement('canvas');
+  canvas.className = 'remote-canvas';
+  canvas.tabIndex = 0;
+  canvas.width = 0;
+  canvas.height = 0;
+  const ink = document.createElement('canvas');
+  ink.className = 'remote-ink';
+  const pointer = document.createElement('img');
+  pointer.className = 'remote-pointer';
+  pointer.alt = '';
+  pointer.hidden = true;
+  const lens = document.createElement('canvas');
+  lens.className = 'remote-lens';
+  lens.width = 240;
+  lens.height = 160;
+  lens.hidden = true;
+  surface.append(canvas, ink, pointer, lens);
+  return { surface, canvas, ink, pointer, lens };
+}
+
+/** A cursor shape as a PNG data URL, for CSS `cursor` and the pointer image. */
+function cursorURL(shape) {
+  const canvas = document.createElement('canvas');
+  canvas.width = shape.width;
+  canvas.height = shape.height;
+  canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(shape.rgba), shape.width, shape.height), 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, options }) {
+  const $ = (id) => root.querySelector(`#${id}`);
+  const [bar, control, view, status, stop, scale, screen, fullscreen, quality, keys, screenshot, record, detach] = [
+    'remote-bar', 'remote-control', 'remote-view', 'remote-status', 'remote-stop', 'remote-scale', 'remote-screen',
+    'remote-fullscreen', 'remote-quality', 'remote-keys', 'remote-screenshot', 'remote-record', 'remote-detach'].map($);
+  /** Per session: { mode, phase, reason, surface, canvas, ink, pointer, lens, drawing (promise chain), tools' state }. */
   const remotes = new Map();
   let session = null;
   let pendingMove = null;
   let moveTimer = null;
+  const current = () => ({ id: session?.id ?? null, remote: session ? remotes.get(session.id) : null });
+  const tools = mountRemoteTools({
+    whiteboard: $('remote-whiteboard'), clear: $('remote-clear'), laser: $('remote-laser'), magnifier: $('remote-magnifier'),
+    keyboard: $('remote-keyboard'), clipboard: $('remote-clipboard'), clipboardNote: $('remote-clipboard-note'), monitor: $('remote-monitor'),
+  }, { send, current });
+  const recorder = mountRecorder(record, { status });
+  const detached = mountRemoteWindow(detach, screen);
 
   function remoteOf(id) {
     if (!remotes.has(id)) {
-      const canvas = document.createElement('canvas');
-      canvas.className = 'remote-canvas';
-      canvas.tabIndex = 0;
-      canvas.width = 0;
-      canvas.height = 0;
-      wireInput(canvas, id);
-      remotes.set(id, { mode: null, phase: null, reason: null, canvas, drawing: Promise.resolve() });
+      const remote = { mode: null, phase: null, reason: null, drawing: Promise.resolve(), tool: null, keyboard: 'local',
+        clipboard: true, monitors: [], monitor: null, lensOn: false, ...createSurface() };
+      remotes.set(id, remote);
+      wireInput(remote, id);
+      tools.wire(remote, id);
     }
     return remotes.get(id);
   }
@@ -44,9 +91,11 @@ export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot })
     pendingMove = null;
   }
 
-  /** Mouse and keyboard on the canvas, in the customer's screen coordinates (control mode only). */
-  function wireInput(canvas, id) {
-    const controlling = () => remotes.get(id)?.mode === 'control' && remotes.get(id)?.phase === 'active';
+  /** Mouse and keyboard on the canvas, in the customer's screen coordinates (control mode, no
+   * whiteboard or laser on: those take the mouse instead). */
+  function wireInput(remote, id) {
+    const { canvas } = remote;
+    const controlling = () => remote.mode === 'control' && remote.phase === 'active' && !remote.tool;
     const point = (event) => {
       const box = canvas.getBoundingClientRect();
       return {
@@ -77,16 +126,47 @@ export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot })
       sendInput(id, [{ t: 'wheel', steps: event.deltaY < 0 ? -1 : 1, ...point(event) }]);
     }, { passive: false });
     canvas.addEventListener('contextmenu', (event) => { if (controlling()) event.preventDefault(); });
+    // With clipboard sync, Ctrl+V first puts the technician's clipboard on the customer's, then
+    // presses V there: the browser's paste event carries the text.
+    let pasteKey = null;
+    const keyEvent = (event, down) => {
+      if (remote.keyboard === 'remote') {
+        const code = evdevCode(event);
+        return code === null ? null : { t: 'physical_key', code, down };
+      }
+      const keysym = keysymFor(event);
+      return keysym === null ? null : { t: 'key', keysym, down };
+    };
     for (const [type, down] of [['keydown', true], ['keyup', false]]) {
       canvas.addEventListener(type, (event) => {
         if (!controlling()) return;
-        const keysym = keysymFor(event);
-        if (keysym === null) return;
+        const isPaste = (event.ctrlKey && event.code === 'KeyV') || (event.shiftKey && event.code === 'Insert');
+        if (remote.clipboard && isPaste) {
+          if (down) {
+            pasteKey = keyEvent(event, true);
+            // No paste event (nothing to paste, or the browser refused): the key goes anyway.
+            setTimeout(() => { if (pasteKey) sendPasteKey(); }, 300);
+          }
+          return;
+        }
+        const input = keyEvent(event, down);
+        if (input === null) return;
         event.preventDefault();
         flushMove(id);
-        sendInput(id, [{ t: 'key', keysym, down }]);
+        sendInput(id, [input]);
       });
     }
+    const sendPasteKey = () => {
+      sendInput(id, [pasteKey, { ...pasteKey, down: false }]);
+      pasteKey = null;
+    };
+    canvas.addEventListener('paste', (event) => {
+      if (!controlling() || !remote.clipboard) return;
+      event.preventDefault();
+      const text = event.clipboardData?.getData('text/plain') ?? '';
+      if (text) send('remote_tool', { sessionId: id, tool: { t: 'clipboard', text } });
+      if (pasteKey) sendPasteKey();
+    });
   }
 
   function render() {
@@ -94,25 +174,34 @@ export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot })
     bar.hidden = !active;
     const remote = session ? remotes.get(session.id) : null;
     const running = remote && ['requested', 'active'].includes(remote.phase);
+    const shown = remote?.phase === 'active';
     control.disabled = !active || running || !canUse('remote_control');
     view.disabled = !active || running || !canUse('desktop_view');
     stop.hidden = !running;
-    scale.hidden = !(remote?.phase === 'active');
-    fullscreen.hidden = scale.hidden;
-    quality.hidden = scale.hidden;
-    screenshot.hidden = scale.hidden || !canUse('take_screenshots');
-    keys.hidden = !(remote?.phase === 'active' && remote.mode === 'control');
+    for (const item of [scale, fullscreen, quality, detach]) item.hidden = !shown;
+    screenshot.hidden = !shown || !canUse('take_screenshots');
+    record.hidden = !shown || !canUse('record_screen');
+    keys.hidden = !(shown && remote.mode === 'control');
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
-    const showCanvas = active && remote?.phase === 'active';
+    const showCanvas = active && shown;
     screen.hidden = !showCanvas;
-    if (showCanvas && remote.canvas.parentElement !== screen) screen.replaceChildren(remote.canvas);
+    if (showCanvas && remote.surface.parentElement !== screen) screen.replaceChildren(remote.surface);
     screen.dataset.scale = scale.value;
+    tools.render(remote);
+    detached.render();
+    if (session) recorder.render(session.id);
   }
 
-  control.addEventListener('click', () => send('remote_request', { sessionId: session.id, mode: 'control' }));
-  view.addEventListener('click', () => send('remote_request', { sessionId: session.id, mode: 'view' }));
+  const ask = (mode) => {
+    // Always detached (J5): the window opens now, while the click allows it.
+    if (options().alwaysDetach) detached.open();
+    send('remote_request', { sessionId: session.id, mode });
+  };
+  control.addEventListener('click', () => ask('control'));
+  view.addEventListener('click', () => ask('view'));
   stop.addEventListener('click', () => send('remote_stop', { sessionId: session.id }));
   scale.addEventListener('change', render);
+  record.addEventListener('click', () => recorder.toggle(session.id, remotes.get(session.id).canvas));
   // Screenshot (J15): the gateway checks the permission and logs it; the PNG is the shown screen.
   screenshot.addEventListener('click', async () => {
     const id = session.id;
@@ -144,18 +233,49 @@ export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot })
     screen.requestFullscreen().then(() => remotes.get(session?.id)?.canvas.focus()).catch(() => {});
   });
 
+  function drawPointer(remote, cursor) {
+    const { pointer, canvas } = remote;
+    if (cursor.shape) {
+      remote.cursorShape = cursor.shape;
+      remote.cursorURL = cursorURL(cursor.shape);
+      pointer.src = remote.cursorURL;
+      // In control mode the technician's own pointer takes the customer's shape.
+      canvas.style.cursor = `url(${remote.cursorURL}) ${cursor.shape.hotX} ${cursor.shape.hotY}, default`;
+    }
+    const shape = remote.cursorShape;
+    if (!shape || canvas.width === 0) return;
+    // In view mode the customer's pointer is drawn where it is.
+    pointer.hidden = remote.mode === 'control';
+    const ratio = canvas.clientWidth / canvas.width;
+    pointer.style.width = `${shape.width * ratio}px`;
+    pointer.style.left = `${(cursor.x - shape.hotX) * ratio}px`;
+    pointer.style.top = `${(cursor.y - shape.hotY) * ratio}px`;
+    canvas.dataset.pointer = `${cursor.x},${cursor.y}`;
+  }
+
   return {
     show(selected) {
       session = selected;
       render();
     },
-    statusChanged(remote) {
-      const state = remoteOf(remote.sessionId);
-      state.mode = remote.mode;
-      state.phase = remote.phase;
-      state.reason = remote.reason ?? null;
+    statusChanged(status) {
+      const remote = remoteOf(status.sessionId);
+      const wasActive = remote.phase === 'active';
+      remote.mode = status.mode;
+      remote.phase = status.phase;
+      remote.reason = status.reason ?? null;
+      if (status.phase === 'active' && !wasActive) tools.started(remote, status.sessionId, options().clipboardSync ?? true);
+      if (status.phase !== 'active') {
+        recorder.stop(status.sessionId);
+        remote.tool = null;
+        remote.ink.getContext('2d').clearRect(0, 0, remote.ink.width, remote.ink.height);
+        if (session?.id === status.sessionId) detached.dock();
+      }
       render();
-      if (remote.phase === 'active' && session?.id === remote.sessionId) state.canvas.focus();
+      if (status.phase === 'active' && session?.id === status.sessionId) remote.canvas.focus();
+    },
+    notice(sessionId, notice) {
+      tools.notice(remoteOf(sessionId), notice);
     },
     /** A binary frame: decode, draw every tile, then tell the applet it may send more. */
     frame(buffer) {
@@ -166,14 +286,20 @@ export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot })
         console.warn('Dropped a malformed screen frame:', error.message);
         return;
       }
-      const { sessionId, update } = decoded;
-      const state = remoteOf(sessionId);
-      state.drawing = state.drawing.then(async () => {
+      const { sessionId, update, cursor } = decoded;
+      const remote = remoteOf(sessionId);
+      if (cursor) {
+        drawPointer(remote, cursor);
+        return;
+      }
+      remote.drawing = remote.drawing.then(async () => {
         const bitmaps = await Promise.all(update.tiles.map((tile) => (tile.encoding === 'copy' ? null : tileBitmap(tile))));
-        const { canvas } = state;
+        const { canvas, ink } = remote;
         if (canvas.width !== update.width || canvas.height !== update.height) {
           canvas.width = update.width;
           canvas.height = update.height;
+          ink.width = update.width;
+          ink.height = update.height;
         }
         const context = canvas.getContext('2d');
         // In order: a copy (scrolling) moves what is shown before the new parts are drawn.
@@ -188,6 +314,7 @@ export function mountRemoteDesktop(elements, { send, canUse, recordScreenshot })
         // How many updates were drawn: for the status line and for tests.
         canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
         send('frame_ack', { sessionId, sequence: update.sequence });
+        tools.refreshLens(remote);
       }).catch((error) => console.warn('A screen update could not be drawn:', error));
     },
   };

@@ -110,12 +110,9 @@ const chat = mountChatPane({
     }
   },
 });
-const remoteDesktop = mountRemoteDesktop({
-  bar: $('remote-bar'), control: $('remote-control'), view: $('remote-view'), status: $('remote-status'),
-  stop: $('remote-stop'), scale: $('remote-scale'), screen: $('remote-screen'), fullscreen: $('remote-fullscreen'),
-  quality: $('remote-quality'), keys: $('remote-keys'), screenshot: $('remote-screenshot'),
-}, {
+const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
   send: (type, fields) => state.socket?.send(type, fields),
+  options: () => state.options,
   canUse: (permission) => Boolean(state.me?.permissions.includes(permission)),
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
 });
@@ -252,6 +249,9 @@ function receive(message) {
     }
     case 'remote':
       remoteDesktop.statusChanged(message.remote);
+      break;
+    case 'remote_notice':
+      remoteDesktop.notice(message.sessionId, message.notice);
       break;
     case 'technician_status':
       transferDialog.statusChanged(message.technician);

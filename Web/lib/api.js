@@ -9,7 +9,11 @@ export class ApiError extends Error {
 
 export async function api(path, { method = 'GET', body } = {}) {
   const options = { method, headers: {}, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    // Binary uploads (pieces of a screen recording) go as they are.
+    options.headers['Content-Type'] = 'application/octet-stream';
+    options.body = body;
+  } else if (body !== undefined) {
     options.headers['Content-Type'] = 'application/json';
     options.body = JSON.stringify(body);
   }

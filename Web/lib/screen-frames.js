@@ -13,7 +13,24 @@ export function decodeConsoleFrame(buffer) {
   const idLength = bytes[0];
   if (1 + idLength > bytes.length) throw new Error('truncated session id');
   const sessionId = new TextDecoder().decode(bytes.subarray(1, 1 + idLength));
-  return { sessionId, update: decodeScreenUpdate(bytes.subarray(1 + idLength)) };
+  const frame = bytes.subarray(1 + idLength);
+  if (frame.length > 2 && frame[0] === MAGIC && frame[2] === 2) return { sessionId, cursor: decodeCursorUpdate(frame) };
+  return { sessionId, update: decodeScreenUpdate(frame) };
+}
+
+const CURSOR_HEADER = 16;
+
+/** The pointer: position, and its shape (RGBA) when it changed. */
+export function decodeCursorUpdate(bytes) {
+  if (bytes.length < CURSOR_HEADER) throw new Error('cursor frame shorter than its header');
+  if (bytes[1] !== 1) throw new Error(`unsupported frame version ${bytes[1]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [x, y, hotX, hotY, width, height] = [4, 6, 8, 10, 12, 14].map((at) => view.getUint16(at));
+  if (width > 256 || height > 256 || (width === 0) !== (height === 0)) throw new Error('cursor shape out of bounds');
+  if (bytes.length !== CURSOR_HEADER + width * height * 4) throw new Error('cursor frame has the wrong length');
+  const shape = width === 0 ? null
+    : { hotX: Math.min(hotX, width - 1), hotY: Math.min(hotY, height - 1), width, height, rgba: bytes.slice(CURSOR_HEADER) };
+  return { x, y, shape };
 }
 
 export function decodeScreenUpdate(bytes) {

@@ -84,6 +84,7 @@ struct AdminController {
         let connectingTimeoutMinutes: Int?
         let awayAfterMinutes: Int?
         let busyAtSessions: Int?
+        let recordingFormat: RecordingFormat?
 
         func applied(to current: OrganisationSettings) -> OrganisationSettings {
             var s = current
@@ -94,6 +95,7 @@ struct AdminController {
             if let connectingTimeoutMinutes { s.connectingTimeoutMinutes = connectingTimeoutMinutes }
             if let awayAfterMinutes { s.awayAfterMinutes = awayAfterMinutes }
             if let busyAtSessions { s.busyAtSessions = busyAtSessions }
+            if let recordingFormat { s.recordingFormat = recordingFormat }
             return s
         }
     }
@@ -111,7 +113,7 @@ struct AdminController {
             "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(saved.autoStartDefault)",
             "settings.urgentAfterSeconds": "\(saved.urgentAfterSeconds)", "settings.customFields": "\(saved.customFieldNames.count)",
             "settings.idleTimeoutMinutes": "\(saved.idleTimeoutMinutes)", "settings.awayAfterMinutes": "\(saved.awayAfterMinutes)",
-            "settings.busyAtSessions": "\(saved.busyAtSessions)",
+            "settings.busyAtSessions": "\(saved.busyAtSessions)", "settings.recordingFormat": "\(saved.recordingFormat.rawValue)",
         ])
         return try JSONResponse.make(saved)
     }

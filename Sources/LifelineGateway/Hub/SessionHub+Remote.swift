@@ -68,6 +68,24 @@ extension SessionHub {
         applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
     }
 
+    /// A toolbar tool (J10, J12, J13, J16): checked against the mode and permissions, then played
+    /// by the applet.
+    func remoteTool(_ tool: RemoteTool, on id: String, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(id, by: actor)
+        guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
+        do throws(RemoteDesktopState.Refusal) {
+            try state.checkTool(needsControl: tool.needsControl, permission: tool.permission, permissions: actor.permissions)
+        } catch {
+            throw Self.gatewayError(error)
+        }
+        guard tool.isValid else {
+            throw GatewayError.badRequest("The remote tool is malformed: clipboard text up to \(RemoteTool.maximumClipboardBytes) bytes, "
+                + "strokes of 1 to \(RemoteTool.maximumPoints) points on the screen, monitor 0 to 15.")
+        }
+        if tool.needsControl { live[id]?.machine.recordActivity(at: environment.now()) }
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteTool(tool)))
+    }
+
     /// A screenshot of the customer's display (J15): permitted, logged, then saved by the console
     /// from the screen it shows (it already holds every pixel).
     func recordScreenshot(on id: String, by actor: Actor) async throws {
@@ -99,11 +117,20 @@ extension SessionHub {
         await endRemote(of: sessionId, reason: String(reason.prefix(200)), tellApplet: false)
     }
 
+    /// The customer's clipboard (control mode only; the applet enforces it too) and monitors go to
+    /// the owner's consoles; anything outside a running remote desktop is dropped.
+    func appletRemoteNotice(_ notice: RemoteNotice, sessionId: String, outletId: UUID) {
+        guard applets[sessionId]?.id == outletId, let state = remotes[sessionId], state.forwardsFrames, notice.isValid else { return }
+        if case .clipboard = notice, state.mode != .control { return }
+        let message = WireCodec.encode(GatewayToConsole.remoteNotice(sessionId: sessionId, notice: notice))
+        consoles[state.technicianId]?.values.forEach { $0.send(message) }
+    }
+
     /// A screen update from the applet goes to the owner's consoles, with the session id in front.
     /// Frames outside an accepted remote desktop, or malformed, are dropped.
     func appletScreenFrame(_ frame: [UInt8], sessionId: String, outletId: UUID) -> Bool {
         guard applets[sessionId]?.id == outletId, let state = remotes[sessionId], state.forwardsFrames else { return false }
-        do { try ScreenUpdate.validate(frame) } catch { return false }
+        do { try ScreenUpdate.validateAnyKind(frame) } catch { return false }
         let id = Array(sessionId.utf8)
         consoles[state.technicianId]?.values.forEach { $0.send(binary: [UInt8(id.count)] + id + frame) }
         return true
@@ -112,6 +139,7 @@ extension SessionHub {
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
     func endRemote(of id: String, reason: String, tellApplet: Bool) async {
         guard let state = remotes.removeValue(forKey: id) else { return }
+        await finishRecording(ofSession: id, reason: "Screen recording stopped with the remote desktop.")
         if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
         publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason), to: state.technicianId)
         if let record = live[id] { try? await logInvitation("Remote desktop ended: \(reason)", in: record) }

@@ -38,6 +38,8 @@ public actor SessionHub {
     var channelRequests = WindowLimiter(maximumEvents: 10, window: 600)
     /// Remote desktops requested or running, by session id (J1, J2).
     var remotes: [String: RemoteDesktopState] = [:]
+    /// The recording running in each session, by session id (J14).
+    var activeRecordings: [String: String] = [:]
     /// What an administrator saved; nil: the environment's timers and status rules.
     var savedSettings: OrganisationSettings?
 

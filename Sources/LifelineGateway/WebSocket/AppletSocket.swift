@@ -69,6 +69,8 @@ struct AppletSocket {
                         await hub.appletAnsweredRemote(accepted: accepted, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .remoteEnded(let reason)):
                         await hub.appletEndedRemote(reason: reason, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .remoteNotice(let notice)):
+                        await hub.appletRemoteNotice(notice, sessionId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

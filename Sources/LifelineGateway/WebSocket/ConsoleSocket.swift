@@ -61,6 +61,9 @@ struct ConsoleSocket {
             case .remoteSettings(let id, let quality):
                 sessionId = id
                 try await hub.remoteSettings(quality, on: id, by: actor)
+            case .remoteTool(let id, let tool):
+                sessionId = id
+                try await hub.remoteTool(tool, on: id, by: actor)
             case .frameAck(let id, let sequence):
                 sessionId = id
                 try await hub.remoteFrameDrawn(sequence, on: id, by: actor)

@@ -76,7 +76,7 @@ struct GatewayHarness: Sendable {
     }
 
     func request(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil,
-                 raw: String? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+                 raw: String? = nil, bytes: [UInt8]? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?
@@ -86,6 +86,9 @@ struct GatewayHarness: Sendable {
         } else if let raw {
             headers[.contentType] = "application/json"
             body = ByteBuffer(string: raw)
+        } else if let bytes {
+            headers[.contentType] = "application/octet-stream"
+            body = ByteBuffer(bytes: bytes)
         }
         return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
             Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))

@@ -1,0 +1,93 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// Screen recording (J14): the technician's console records the screen it shows into WebM (the
+/// admin's format) and uploads it piece by piece; the gateway checks the permission and the
+/// remote desktop, tells the customer, and keeps the file with the session.
+extension SessionHub {
+    /// Pieces may still arrive this long after a recording stopped: the browser's recorder hands
+    /// over its last piece after it is told to stop.
+    static let recordingGrace: TimeInterval = 60
+    /// One recording may grow to this size.
+    static let maximumRecordingBytes = 4 * 1024 * 1024 * 1024
+
+    func startRecording(on id: String, by actor: Actor) async throws -> Recording {
+        let record = try await visibleSession(id, by: actor)
+        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
+        do throws(RemoteDesktopState.Refusal) {
+            try state.checkTool(needsControl: false, permission: .recordScreen, permissions: actor.permissions)
+        } catch {
+            throw Self.gatewayError(error)
+        }
+        guard activeRecordings[id] == nil else {
+            throw GatewayError(.conflict, "already_recording", "The screen of this session is already being recorded.")
+        }
+        let recording = Recording(id: UUID().uuidString.lowercased(), sessionId: id, technicianId: actor.id,
+                                  format: settings.recordingFormat.rawValue, startedAt: environment.now())
+        try await store.insertRecording(recording)
+        activeRecordings[id] = recording.id
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
+        try await logInvitation("\(actor.technician.name) started recording the screen; the customer was told.", in: record)
+        return recording
+    }
+
+    /// Checks that `byteCount` more bytes may be added to a recording, and counts them.
+    func reserveRecordingBytes(_ byteCount: Int, recordingId: String, sessionId: String, by actor: Actor) async throws -> Recording {
+        guard var recording = try await store.recording(id: recordingId), recording.sessionId == sessionId,
+              recording.technicianId == actor.id else {
+            throw GatewayError(.notFound, "recording_not_found", "There is no such recording of yours in this session.")
+        }
+        if let ended = recording.endedAt, environment.now().timeIntervalSince(ended) > Self.recordingGrace {
+            throw GatewayError(.conflict, "recording_finished", "This recording is finished; start a new one.")
+        }
+        guard recording.bytes + byteCount <= Self.maximumRecordingBytes else {
+            throw GatewayError(.contentTooLarge, "recording_too_large", "A recording may be at most 4 GiB; start a new one.")
+        }
+        recording.bytes += byteCount
+        try await store.updateRecording(recording)
+        return recording
+    }
+
+    func stopRecording(_ recordingId: String, sessionId: String, by actor: Actor) async throws -> Recording {
+        guard let recording = try await store.recording(id: recordingId), recording.sessionId == sessionId,
+              recording.technicianId == actor.id else {
+            throw GatewayError(.notFound, "recording_not_found", "There is no such recording of yours in this session.")
+        }
+        return await finishRecording(recording, reason: "\(actor.technician.name) stopped recording the screen.")
+    }
+
+    /// Ends the session's running recording, if any (the remote desktop ended).
+    func finishRecording(ofSession id: String, reason: String) async {
+        guard let recordingId = activeRecordings[id], let recording = try? await store.recording(id: recordingId) else { return }
+        _ = await finishRecording(recording, reason: reason)
+    }
+
+    private func finishRecording(_ recording: Recording, reason: String) async -> Recording {
+        var finished = recording
+        guard finished.endedAt == nil else { return finished }
+        finished.endedAt = environment.now()
+        try? await store.updateRecording(finished)
+        if activeRecordings[recording.sessionId] == recording.id { activeRecordings[recording.sessionId] = nil }
+        let name = await technicianName(recording.technicianId)
+        applets[recording.sessionId]?.send(WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
+        if let record = live[recording.sessionId] { try? await logInvitation(reason, in: record) }
+        return finished
+    }
+
+    /// The recordings of a session its viewer may see (owner, or administrators through history).
+    func recordings(of sessionId: String, for actor: Actor) async throws -> [Recording] {
+        _ = try await visibleSession(sessionId, by: actor)
+        return try await store.recordings(sessionId: sessionId)
+    }
+
+    func recording(_ recordingId: String, of sessionId: String, for actor: Actor) async throws -> Recording {
+        _ = try await visibleSession(sessionId, by: actor)
+        guard let recording = try await store.recording(id: recordingId), recording.sessionId == sessionId else {
+            throw GatewayError(.notFound, "recording_not_found", "There is no such recording in this session.")
+        }
+        return recording
+    }
+}
