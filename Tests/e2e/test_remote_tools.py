@@ -198,6 +198,13 @@ def test_recording_is_kept_with_the_session_as_webm(gateway, browser, applets, x
     texts = [e["text"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
     assert any("started recording the screen" in text for text in texts)
 
+    # Kept with the session: its history entry offers the recording after the session ends.
+    gateway.api("POST", f"sessions/{session['id']}/end", token=token, expect=200)
+    browser.find_element(By.ID, "toggle-history").click()
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#history-list tr[data-session-id='{session['id']}']"))).click()
+    link = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#history-recordings a")))
+    assert link.get_attribute("href").endswith(f"/api/v1/sessions/{session['id']}/recordings/{recordings[0]['id']}")
+
 
 def test_remote_layout_sends_the_physical_key(gateway, browser, applets, x_server):
     # The customer types on a German keyboard: the key labelled Y on a US keyboard gives "z".

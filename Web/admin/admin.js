@@ -98,6 +98,7 @@ async function loadSettings() {
   const settings = await api('admin/settings');
   $('settings-auto-start').checked = settings.autoStartDefault;
   $('settings-fields').value = settings.customFieldNames.join(', ');
+  $('settings-recording-format').value = settings.recordingFormat;
   for (const [id, key] of NUMBER_SETTINGS) $(id).value = settings[key];
 }
 
@@ -109,6 +110,7 @@ $('settings-form').addEventListener('submit', async (event) => {
       body: {
         autoStartDefault: $('settings-auto-start').checked,
         customFieldNames: $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean),
+        recordingFormat: $('settings-recording-format').value,
         ...Object.fromEntries(NUMBER_SETTINGS.map(([id, key]) => [key, Number($(id).value)])),
       },
     });

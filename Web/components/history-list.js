@@ -1,8 +1,24 @@
-// History (C1): the technician's closed sessions, newest first; a click opens the kept chat log.
+// History (C1): the technician's closed sessions, newest first; a click opens the kept chat log
+// and lists the session's screen recordings (J14) for download.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
-export function mountHistory({ section, toggle, table, empty }, { onOpen, onError }) {
+export function mountHistory({ section, toggle, table, empty, recordings }, { onOpen, onError }) {
+  async function showRecordings(session) {
+    const list = await api(`sessions/${session.id}/recordings`);
+    recordings.querySelector('ul').replaceChildren(...list.map((recording) => {
+      const item = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = `/api/v1/sessions/${session.id}/recordings/${recording.id}`;
+      link.download = `recording-${session.id}-${recording.id}.webm`;
+      const size = `${(recording.bytes / 1048576).toFixed(1)} MB`;
+      link.textContent = `${new Date(recording.startedAt).toLocaleString()} · ${size}`;
+      item.append(link);
+      return item;
+    }));
+    recordings.hidden = list.length === 0;
+  }
+
   async function show() {
     try {
       const past = await api('history');
@@ -17,6 +33,7 @@ export function mountHistory({ section, toggle, table, empty }, { onOpen, onErro
         row.addEventListener('click', async () => {
           try {
             onOpen(session, await api(`sessions/${session.id}/log`));
+            await showRecordings(session);
           } catch (error) {
             onError(error);
           }

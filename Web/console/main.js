@@ -117,7 +117,7 @@ const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
 });
 
-mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty') }, {
+mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
     state.logs.set(session.id, log);
     chat.show(session, log);
