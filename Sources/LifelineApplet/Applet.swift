@@ -24,17 +24,26 @@ public struct Applet: Sendable {
         let client = GatewayClient(gateway: options.gateway)
         let joined: JoinedSession
         do {
-            let invitation = try await client.invitation(for: options.credential)
-            transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
-            guard await confirm(invitation.technicianName, invitation.organisation) else { return .declined }
-            joined = try await client.join(with: options.credential)
+            if case .resume(let file) = options.credential {
+                // The root copy of an elevated restart: the session was handed over.
+                joined = try ElevatedRestart.takeHandedOverSession(from: file)
+                transcript.elevation("ELEVATED")
+            } else {
+                let invitation = try await client.invitation(for: options.credential)
+                transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
+                guard await confirm(invitation.technicianName, invitation.organisation) else { return .declined }
+                joined = try await client.join(with: options.credential)
+            }
         } catch {
             return .failed(message: "\(error)")
         }
         let outgoing = OutgoingMessages()
         let remote = RemoteDesktopController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
+        let elevation = ElevatedRestart()
         let reader = Task {
             for await line in input {
+                // After an elevated restart the root copy reads what the customer types.
+                if await elevation.forward(line) { continue }
                 let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
                 switch text {
                 case "": continue
@@ -47,18 +56,23 @@ public struct Applet: Sendable {
             }
         }
         defer { reader.cancel() }
-        return await stayConnected(joined: joined, outgoing: outgoing, remote: remote)
+        let outcome = await stayConnected(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation)
+        guard await elevation.handedOver else { return outcome }
+        return .handedOver(exitCode: await elevation.waitForChild())
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
-    private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController) async -> AppletOutcome {
+    private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
+                               elevation: ElevatedRestart) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
         while true {
-            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote)
+            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation)
             switch result {
             case .ended(let reason):
                 return .sessionEnded(reason: reason)
+            case .handedOver:
+                return .handedOver(exitCode: 0)
             case .refused(let message):
                 return .failed(message: message)
             case .dropped(let wasWelcomed):
@@ -74,12 +88,16 @@ public struct Applet: Sendable {
     enum ConnectionResult: Sendable {
         case ended(String)
         case refused(String)
+        /// A root copy took the session over (J3).
+        case handedOver
         case dropped(wasWelcomed: Bool)
     }
 
-    private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController) async -> ConnectionResult {
+    private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
+                             elevation: ElevatedRestart) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
+        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing)
         let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
                                                            customer: LocalMachine.describe()))
         do {
@@ -102,7 +120,7 @@ public struct Applet: Sendable {
                     group.addTask {
                         for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                             guard case .text(let text) = frame else { continue }
-                            if await Self.handle(text, transcript: transcript, state: state, remote: remote) {
+                            if await Self.handle(text, transcript: transcript, state: state, remote: remote, restart: restart) {
                                 try await outbound.close(.normalClosure, reason: "session ended")
                                 return
                             }
@@ -121,7 +139,8 @@ public struct Applet: Sendable {
     }
 
     /// Shows one frame from the gateway. Returns true when the session is over.
-    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, remote: RemoteDesktopController) async -> Bool {
+    private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, remote: RemoteDesktopController,
+                               restart: Restart) async -> Bool {
         let message: GatewayToApplet
         do throws(WireError) {
             message = try WireCodec.decode(text, as: GatewayToApplet.self)
@@ -161,8 +180,29 @@ public struct Applet: Sendable {
             await remote.use(tool)
         case .recording(let active, let name):
             await remote.recording(active: active, technician: name)
+        case .elevate(let credentials, let name):
+            transcript.elevation("ELEVATING", detail: name)
+            do throws(ElevatedRestart.Failure) {
+                try await restart.elevation.restart(credentials, joined: restart.joined, arguments: restart.arguments)
+            } catch {
+                transcript.elevation("ELEVATION_FAILED", detail: error.description)
+                await restart.outgoing.send(.elevationFailed(reason: error.description))
+                return false
+            }
+            // This connection closes; the root copy connects with the same session.
+            await remote.detach()
+            await state.handOver()
+            return true
         }
         return false
+    }
+
+    /// What an elevated restart needs from the connection that receives the request.
+    struct Restart: Sendable {
+        let joined: JoinedSession
+        let arguments: [String]
+        let elevation: ElevatedRestart
+        let outgoing: OutgoingMessages
     }
 
     static func socketURL(_ gateway: URL) -> String {
@@ -178,6 +218,7 @@ actor ConnectionState {
     private var wasWelcomed = false
     private var endReason: String?
     private var refusal: String?
+    private var handedOver = false
     /// Who is helping now; a transfer changes it.
     private(set) var technicianName = ""
 
@@ -189,8 +230,10 @@ actor ConnectionState {
     func technicianChanged(to name: String) { technicianName = name }
     func end(_ reason: String) { endReason = reason }
     func refuse(_ message: String) { refusal = message }
+    func handOver() { handedOver = true }
 
     var result: Applet.ConnectionResult {
+        if handedOver { return .handedOver }
         if let endReason { return .ended(endReason) }
         if let refusal { return .refused(refusal) }
         return .dropped(wasWelcomed: wasWelcomed)

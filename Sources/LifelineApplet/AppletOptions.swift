@@ -5,6 +5,8 @@ public struct AppletOptions: Sendable {
     public enum Credential: Sendable {
         case pin(String)
         case link(String)
+        /// The root copy of an elevated restart (J3): the session comes in this private file.
+        case resume(file: String)
     }
 
     public var gateway: URL
@@ -15,6 +17,8 @@ public struct AppletOptions: Sendable {
     public var maximumBackoff: Double
     /// What to answer when the technician asks for the screen.
     public var remoteConsent: RemoteConsent
+    /// The flags a restarted copy of the applet must get again (J3).
+    public var restartArguments: [String] = []
 
     public init(gateway: URL, credential: Credential, nonInteractive: Bool, maximumBackoff: Double = 30,
                 remoteConsent: RemoteConsent = .ask) {
@@ -31,12 +35,15 @@ public enum AppletOutcome: Equatable, Sendable {
     case sessionEnded(reason: String)
     case declined
     case failed(message: String)
+    /// A root copy took over the session (J3) and ended with this status.
+    case handedOver(exitCode: Int32)
 
     public var exitCode: Int32 {
         switch self {
         case .sessionEnded: 0
         case .declined: 0
         case .failed: 1
+        case .handedOver(let code): code
         }
     }
 }

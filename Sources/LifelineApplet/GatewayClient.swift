@@ -25,6 +25,8 @@ struct GatewayClient: Sendable {
             let token = CustomerLink.token(from: link)
             let escaped = token.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? token
             return try await call("api/v1/customer/links/\(escaped)", method: "GET", body: nil)
+        case .resume:
+            throw Failure(description: "A handed-over session needs no invitation.")
         }
     }
 
@@ -32,6 +34,7 @@ struct GatewayClient: Sendable {
         switch credential {
         case .pin(let pin): return try await call("api/v1/customer/join", method: "POST", body: ["pin": pin])
         case .link(let link): return try await call("api/v1/customer/join", method: "POST", body: ["link": link])
+        case .resume: throw Failure(description: "A handed-over session is already joined.")
         }
     }
 

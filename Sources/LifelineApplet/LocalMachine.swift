@@ -9,6 +9,9 @@ enum LocalMachine {
         let machine = withUnsafeBytes(of: &system.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let kernel = withUnsafeBytes(of: &system.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let user = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
-        return CustomerInfo(hostname: ProcessInfo.processInfo.hostName, user: user, platform: "\(kernel) \(machine)")
+        // Under sudo the customer is still the user who started the applet.
+        let customer = getuid() == 0 ? (ProcessInfo.processInfo.environment["SUDO_USER"] ?? user) : user
+        return CustomerInfo(hostname: ProcessInfo.processInfo.hostName, user: customer, platform: "\(kernel) \(machine)",
+                            privileged: getuid() == 0)
     }
 }

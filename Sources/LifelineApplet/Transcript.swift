@@ -109,6 +109,19 @@ public struct Transcript: Sendable {
         }
     }
 
+    func elevation(_ event: String, detail: String = "") {
+        let clean = Self.clean(detail)
+        if machineReadable {
+            write(clean.isEmpty ? event : "\(event) \(clean)")
+        } else {
+            switch event {
+            case "ELEVATING": write("\(clean.isEmpty ? "Your technician" : clean) is restarting Lifeline with administrator rights…")
+            case "ELEVATED": write("Lifeline now runs with administrator rights. They end with this session.")
+            default: write("Lifeline could not restart with administrator rights: \(clean)")
+            }
+        }
+    }
+
     public func note(_ text: String) {
         write(machineReadable ? "INFO \(Self.clean(text))" : text)
     }

@@ -14,6 +14,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case remoteEnded(reason: String)
     /// The customer's clipboard or monitors (J10, J16).
     case remoteNotice(RemoteNotice)
+    /// The elevated restart could not be done (J3): wrong password, no sudo …
+    case elevationFailed(reason: String)
 
     private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice }
 
@@ -25,6 +27,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .remoteAnswer: "remote_answer"
         case .remoteEnded: "remote_ended"
         case .remoteNotice: "remote_notice"
+        case .elevationFailed: "elevation_failed"
         }
     }
 
@@ -45,6 +48,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
             try c.encode(reason, forKey: .reason)
         case .remoteNotice(let notice):
             try c.encode(notice, forKey: .notice)
+        case .elevationFailed(let reason):
+            try c.encode(reason, forKey: .reason)
         }
     }
 
@@ -60,6 +65,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "remote_answer": return .remoteAnswer(accepted: try c.decode(Bool.self, forKey: .accepted))
         case "remote_ended": return .remoteEnded(reason: try c.decode(String.self, forKey: .reason))
         case "remote_notice": return .remoteNotice(try c.decode(RemoteNotice.self, forKey: .notice))
+        case "elevation_failed": return .elevationFailed(reason: try c.decode(String.self, forKey: .reason))
         default: return nil
         }
     }
@@ -91,8 +97,13 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case remoteTool(RemoteTool)
     /// The technician started or stopped recording the screen (J14): the customer is told.
     case recording(active: Bool, technicianName: String)
+    /// Restart with administrator rights (J3), with the credentials the technician entered.
+    case elevate(ElevationCredentials, technicianName: String)
 
-    private enum Keys: String, CodingKey { case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active }
+    private enum Keys: String, CodingKey {
+        case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
+             credentials
+    }
 
     public var type: String {
         switch self {
@@ -109,6 +120,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .remoteSettings: "remote_settings"
         case .remoteTool: "remote_tool"
         case .recording: "recording"
+        case .elevate: "elevate"
         }
     }
 
@@ -145,6 +157,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .recording(let active, let name):
             try c.encode(active, forKey: .active)
             try c.encode(name, forKey: .technicianName)
+        case .elevate(let credentials, let name):
+            try c.encode(credentials, forKey: .credentials)
+            try c.encode(name, forKey: .technicianName)
         }
     }
 
@@ -170,6 +185,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "remote_tool": return .remoteTool(try c.decode(RemoteTool.self, forKey: .tool))
         case "recording": return .recording(active: try c.decode(Bool.self, forKey: .active),
                                             technicianName: try c.decode(String.self, forKey: .technicianName))
+        case "elevate": return .elevate(try c.decode(ElevationCredentials.self, forKey: .credentials),
+                                        technicianName: try c.decode(String.self, forKey: .technicianName))
         default: return nil
         }
     }

@@ -27,8 +27,10 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case remoteSettings(sessionId: String, quality: RemoteQuality)
     /// A toolbar tool acting on the customer's side: clipboard, whiteboard, laser, monitor (J10–J16).
     case remoteTool(sessionId: String, tool: RemoteTool)
+    /// Restart the customer's applet with administrator rights (J3).
+    case elevate(sessionId: String, credentials: ElevationCredentials)
 
-    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence, quality, tool }
+    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence, quality, tool, credentials }
 
     public var type: String {
         switch self {
@@ -41,6 +43,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .frameAck: "frame_ack"
         case .remoteSettings: "remote_settings"
         case .remoteTool: "remote_tool"
+        case .elevate: "elevate"
         }
     }
 
@@ -72,6 +75,9 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteTool(let id, let tool):
             try c.encode(id, forKey: .sessionId)
             try c.encode(tool, forKey: .tool)
+        case .elevate(let id, let credentials):
+            try c.encode(id, forKey: .sessionId)
+            try c.encode(credentials, forKey: .credentials)
         }
     }
 
@@ -93,6 +99,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
                                                         quality: try c.decode(RemoteQuality.self, forKey: .quality))
         case "remote_tool": return .remoteTool(sessionId: try c.decode(String.self, forKey: .sessionId),
                                                 tool: try c.decode(RemoteTool.self, forKey: .tool))
+        case "elevate": return .elevate(sessionId: try c.decode(String.self, forKey: .sessionId),
+                                        credentials: try c.decode(ElevationCredentials.self, forKey: .credentials))
         default: return nil
         }
     }

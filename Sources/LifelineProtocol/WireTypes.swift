@@ -93,12 +93,46 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     public let hostname: String
     public let user: String
     public let platform: String
+    /// The applet runs with administrator rights (root), after an elevated restart (J3).
+    public let privileged: Bool
 
-    public init(hostname: String, user: String, platform: String) {
+    public init(hostname: String, user: String, platform: String, privileged: Bool = false) {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
+        self.privileged = privileged
     }
+
+    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged }
+
+    /// Stored sessions and older applets lack `privileged`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(hostname: try c.decode(String.self, forKey: .hostname), user: try c.decode(String.self, forKey: .user),
+                  platform: try c.decode(String.self, forKey: .platform),
+                  privileged: try c.decodeIfPresent(Bool.self, forKey: .privileged) ?? false)
+    }
+}
+
+/// Administrator credentials of the customer's machine for an elevated restart of the applet
+/// (J3). They go from the technician's console to the applet only: never stored, never logged.
+public struct ElevationCredentials: Codable, Equatable, Sendable, CustomStringConvertible {
+    public let username: String
+    public let password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
+    }
+
+    /// One line each, without control characters (the password is written to sudo on one line).
+    public var isValid: Bool {
+        let clean = { (text: String) in !text.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+        return (1...128).contains(username.count) && (1...256).contains(password.count) && clean(username) && clean(password)
+    }
+
+    /// Never prints the password, whatever logs this.
+    public var description: String { "ElevationCredentials(username: \(username), password: ***)" }
 }
 
 /// A pending transfer as both technicians see it.

@@ -23,6 +23,16 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     @Option(help: "The link your technician sent you.")
     var link: String?
 
+    @Option(name: .customLong("resume-file"), help: ArgumentHelp(
+        "Used by the applet itself when it restarts with administrator rights: the session to continue.", visibility: .hidden))
+    var resumeFile: String?
+
+    @Option(help: "The X display whose screen may be shared (default: $DISPLAY).")
+    var display: String?
+
+    @Option(help: "The X authority file for that display (default: $XAUTHORITY).")
+    var xauthority: String?
+
     @Flag(name: .customLong("non-interactive"), help: "For scripts: no questions; standard input lines are chat; one line per event on standard output.")
     var nonInteractive = false
 
@@ -34,7 +44,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     var remoteConsent: String = RemoteConsent.ask.rawValue
 
     func validate() throws {
-        guard (pin == nil) != (link == nil) else { throw ValidationError("Give either --pin or --link.") }
+        guard [pin, link, resumeFile].compactMap({ $0 }).count == 1 else { throw ValidationError("Give either --pin or --link.") }
         guard RemoteConsent(rawValue: remoteConsent) != nil else {
             throw ValidationError("--remote-consent must be one of: \(RemoteConsent.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
@@ -50,10 +60,14 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             handler.logLevel = ProcessInfo.processInfo.environment["LIFELINE_APPLET_DEBUG"] == nil ? .warning : .debug
             return handler
         }
-        let credential: AppletOptions.Credential = pin.map { .pin($0) } ?? .link(link ?? "")
-        let options = AppletOptions(gateway: URL(string: gateway)!, credential: credential,
+        // sudo clears the environment: a restarted copy gets the display on its command line.
+        if let display { setenv("DISPLAY", display, 1) }
+        if let xauthority { setenv("XAUTHORITY", xauthority, 1) }
+        let credential: AppletOptions.Credential = resumeFile.map { .resume(file: $0) } ?? pin.map { .pin($0) } ?? .link(link ?? "")
+        var options = AppletOptions(gateway: URL(string: gateway)!, credential: credential,
                                     nonInteractive: nonInteractive, maximumBackoff: maximumBackoff,
                                     remoteConsent: RemoteConsent(rawValue: remoteConsent) ?? .ask)
+        options.restartArguments = restartArguments()
         let transcript = Transcript(machineReadable: nonInteractive) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
@@ -67,12 +81,24 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             return answer.isEmpty || answer == "y" || answer == "yes" || answer == "o" || answer == "oui"
         }
         switch outcome {
-        case .sessionEnded: break
+        case .sessionEnded, .handedOver: break
         case .declined: transcript.note("You declined. Nothing was shared.")
         case .failed(let message):
             FileHandle.standardError.write(Data("lifeline-applet: \(message)\n".utf8))
         }
         throw ExitCode(outcome.exitCode)
+    }
+}
+
+extension LifelineAppletCommand {
+    /// The same choices for the copy an elevated restart starts (J3), with the display made explicit.
+    func restartArguments() -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        var arguments = ["--gateway", gateway, "--max-backoff", String(maximumBackoff), "--remote-consent", remoteConsent]
+        if let display = environment["DISPLAY"] { arguments += ["--display", display] }
+        if let xauthority = environment["XAUTHORITY"] { arguments += ["--xauthority", xauthority] }
+        if nonInteractive { arguments.append("--non-interactive") }
+        return arguments
     }
 }
 

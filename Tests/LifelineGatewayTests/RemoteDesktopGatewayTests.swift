@@ -10,6 +10,7 @@ struct RemoteScene {
     let token: String
     let console: SocketProbe
     let applet: SocketProbe
+    let appletToken: String
     let sessionId: String
 
     static func make(_ gw: GatewayHarness, permissions: [String]? = nil) async throws -> RemoteScene {
@@ -21,9 +22,9 @@ struct RemoteScene {
         let console = gw.console(token: token)
         _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
         let (id, pin) = try await gw.createSession(token: token)
-        let (applet, _) = try await gw.connectApplet(pin: pin)
+        let (applet, appletToken) = try await gw.connectApplet(pin: pin)
         _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
-        return RemoteScene(gw: gw, token: token, console: console, applet: applet, sessionId: id)
+        return RemoteScene(gw: gw, token: token, console: console, applet: applet, appletToken: appletToken, sessionId: id)
     }
 
     func ask(_ mode: RemoteMode = .control) { console.send(ConsoleToGateway.remoteRequest(sessionId: sessionId, mode: mode)) }

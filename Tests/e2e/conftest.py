@@ -120,13 +120,15 @@ class Gateway:
 class Applet:
     """A real lifeline-applet process in non-interactive mode."""
 
-    def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask"):
+    def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask", user=None, binary=None):
         env = dict(os.environ)
         env.pop("DISPLAY", None)
         if display:
             env["DISPLAY"] = display
+        # As another (unprivileged) user: runuser keeps the environment given here.
+        prefix = ["runuser", "-u", user, "--"] if user else []
         self.process = subprocess.Popen(
-            [str(BIN / "lifeline-applet"), "--gateway", gateway_url, *credential, "--non-interactive",
+            [*prefix, str(binary or BIN / "lifeline-applet"), "--gateway", gateway_url, *credential, "--non-interactive",
              "--max-backoff", str(max_backoff), "--remote-consent", remote_consent],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
         self.lines = queue.Queue()

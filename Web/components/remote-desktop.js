@@ -62,6 +62,14 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
   let pendingMove = null;
   let moveTimer = null;
   const current = () => ({ id: session?.id ?? null, remote: session ? remotes.get(session.id) : null });
+  const elevate = $('elevate-form');
+  // Elevated restart (J3): the credentials go to the applet through the gateway, never kept here.
+  elevate.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const credentials = { username: $('elevate-user').value, password: $('elevate-password').value };
+    send('elevate', { sessionId: session.id, credentials });
+    $('elevate-password').value = '';
+  });
   const tools = mountRemoteTools({
     whiteboard: $('remote-whiteboard'), clear: $('remote-clear'), laser: $('remote-laser'), magnifier: $('remote-magnifier'),
     keyboard: $('remote-keyboard'), clipboard: $('remote-clipboard'), clipboardNote: $('remote-clipboard-note'), monitor: $('remote-monitor'),
@@ -182,6 +190,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     screenshot.hidden = !shown || !canUse('take_screenshots');
     record.hidden = !shown || !canUse('record_screen');
     keys.hidden = !(shown && remote.mode === 'control');
+    elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged;
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
     screen.hidden = !showCanvas;

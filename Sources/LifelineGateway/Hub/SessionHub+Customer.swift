@@ -67,11 +67,13 @@ extension SessionHub {
     func appletConnected(token: String, customer: CustomerInfo, outlet: Outlet) async throws {
         let hash = Secrets.hash(token)
         guard var record = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        let privilegeChange = Self.privilegeChange(from: record.customer, to: customer)
         if record.customer != customer {
             record.customer = customer
             try await store.updateSession(record)
             live[record.id] = record
         }
+        if let privilegeChange { try await logInvitation(privilegeChange, in: record) }
         switch record.machine.state {
         case .connecting:
             record = try await apply(.appletConnected, to: record.id)

@@ -71,6 +71,8 @@ struct AppletSocket {
                         await hub.appletEndedRemote(reason: reason, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .remoteNotice(let notice)):
                         await hub.appletRemoteNotice(notice, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .elevationFailed(let reason)):
+                        await hub.appletElevationFailed(reason: reason, sessionId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

@@ -64,6 +64,9 @@ struct ConsoleSocket {
             case .remoteTool(let id, let tool):
                 sessionId = id
                 try await hub.remoteTool(tool, on: id, by: actor)
+            case .elevate(let id, let credentials):
+                sessionId = id
+                try await hub.elevateApplet(credentials, on: id, by: actor)
             case .frameAck(let id, let sequence):
                 sessionId = id
                 try await hub.remoteFrameDrawn(sequence, on: id, by: actor)

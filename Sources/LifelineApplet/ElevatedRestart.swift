@@ -1,0 +1,116 @@
+import Foundation
+import LifelineProtocol
+
+/// The elevated restart (J3) on Linux: the applet starts a copy of itself as root through sudo,
+/// hands it the session, and stays as a thin relay of the customer's typing until that copy
+/// ends with the session — and with it the root rights. Arguments are passed as a list, never
+/// through a shell; the password goes to sudo's standard input only.
+actor ElevatedRestart {
+    private var child: Process?
+    private var childInput: FileHandle?
+    static let sudo = "/usr/bin/sudo"
+
+    enum Failure: Error, CustomStringConvertible {
+        case alreadyRoot
+        case otherUser(String)
+        case noSudo
+        case refused
+        case cannotStart(String)
+
+        var description: String {
+            switch self {
+            case .alreadyRoot: "The applet already runs with administrator rights."
+            case .otherUser(let user):
+                "On Linux the applet restarts through sudo: enter the password of the signed-in user (\(user)), who must be allowed to use sudo."
+            case .noSudo: "sudo is not installed on this computer."
+            case .refused: "sudo refused the password, or this user may not use sudo."
+            case .cannotStart(let detail): "The applet could not be started again: \(detail)."
+            }
+        }
+    }
+
+    /// Whether a restarted copy now runs the session.
+    var handedOver: Bool { child != nil }
+
+    /// Checks the password with sudo, then starts the root copy with the session's token in a
+    /// private file (not on its command line, which every user can read).
+    func restart(_ credentials: ElevationCredentials, joined: JoinedSession, arguments: [String]) throws(Failure) {
+        guard getuid() != 0 else { throw .alreadyRoot }
+        let me = Self.currentUser()
+        guard credentials.username == me else { throw .otherUser(me) }
+        guard FileManager.default.isExecutableFile(atPath: Self.sudo) else { throw .noSudo }
+        // -k: always ask, so the password line is always read by sudo and never reaches the applet.
+        guard (try? Self.run(Self.sudo, ["-S", "-k", "-p", "", "-v"], input: credentials.password + "\n")) == 0 else { throw .refused }
+        let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-\(UUID().uuidString).session").path
+        do {
+            let data = try JSONEncoder().encode(joined)
+            guard FileManager.default.createFile(atPath: tokenFile, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw Failure.cannotStart("no temporary file")
+            }
+        } catch {
+            throw .cannotStart("\(error)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.sudo)
+        process.arguments = ["-S", "-k", "-p", "", "-u", "root", "--", Self.executablePath(), "--resume-file", tokenFile] + arguments
+        let pipe = Pipe()
+        process.standardInput = pipe
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(atPath: tokenFile)
+            throw .cannotStart("\(error)")
+        }
+        pipe.fileHandleForWriting.write(Data((credentials.password + "\n").utf8))
+        child = process
+        childInput = pipe.fileHandleForWriting
+    }
+
+    /// A line the customer typed, for the root copy; false when there is none.
+    func forward(_ line: String) -> Bool {
+        guard let childInput else { return false }
+        childInput.write(Data((line + "\n").utf8))
+        return true
+    }
+
+    /// Waits for the root copy to end (with the session) and returns its exit status.
+    func waitForChild() async -> Int32 {
+        guard let child else { return 1 }
+        while child.isRunning { try? await Task.sleep(for: .milliseconds(200)) }
+        return child.terminationStatus
+    }
+
+    static func currentUser() -> String {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "" }
+        return String(cString: name)
+    }
+
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// Runs a program to its end with `input` on its standard input; returns its exit status.
+    static func run(_ path: String, _ arguments: [String], input: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardInput = pipe
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        pipe.fileHandleForWriting.write(Data(input.utf8))
+        try pipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// The session handed over by the unprivileged applet: read once, then the file is removed.
+    static func takeHandedOverSession(from path: String) throws -> JoinedSession {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure.cannotStart("the session file \(path) is missing")
+        }
+        return try JSONDecoder().decode(JoinedSession.self, from: data)
+    }
+}

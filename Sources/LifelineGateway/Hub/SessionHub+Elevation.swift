@@ -1,0 +1,42 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The elevated restart of the applet (J3): the owner of an active session, with elevate_applet,
+/// sends the customer machine's administrator credentials; the applet restarts itself with root
+/// rights and reconnects into the same session. The credentials pass through, never kept or logged.
+extension SessionHub {
+    func elevateApplet(_ credentials: ElevationCredentials, on id: String, by actor: Actor) async throws {
+        let record = try await visibleSession(id, by: actor)
+        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        try actor.require(.elevateApplet)
+        guard record.machine.state == .active || record.machine.state == .collaboration else {
+            throw GatewayError(.conflict, "session_not_active", "The applet can be restarted with administrator rights in an active session only.")
+        }
+        guard credentials.isValid else {
+            throw GatewayError.badRequest("Enter a user name (up to 128 characters) and a password (up to 256), on one line each.")
+        }
+        guard let applet = applets[id] else {
+            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
+        }
+        if record.customer?.privileged == true {
+            throw GatewayError(.conflict, "already_elevated", "The applet already runs with administrator rights.")
+        }
+        applet.send(WireCodec.encode(GatewayToApplet.elevate(credentials, technicianName: actor.technician.name)))
+        try await logInvitation("\(actor.technician.name) asked to restart the applet with administrator rights.", in: record)
+    }
+
+    func appletElevationFailed(reason: String, sessionId: String, outletId: UUID) async {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
+        try? await logInvitation("The applet could not restart with administrator rights: \(String(reason.prefix(200)))", in: record)
+    }
+
+    /// Said in the log when an applet comes back with other rights than before.
+    static func privilegeChange(from before: CustomerInfo?, to after: CustomerInfo) -> String? {
+        guard let before, before.privileged != after.privileged else { return nil }
+        return after.privileged
+            ? "The applet restarted with administrator rights (root) and reconnected. These rights end with the session."
+            : "The applet runs without administrator rights again."
+    }
+}
