@@ -3,8 +3,11 @@ private Xvfb display, the technician's console in headless Chromium, the gateway
 What the customer sees is read from the X screen itself (xwd), their clipboard with xclip."""
 import json
 import os
+import queue
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -253,3 +256,25 @@ def test_magnifier_and_detached_window(gateway, browser, applets, x_server):
     wait.until(lambda b: len(b.window_handles) == 1)
     wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#remote-screen canvas")))
     assert canvas_pixel(browser, 100, 100) is not None
+
+
+def test_key_combinations_arrive_as_real_key_presses(gateway, browser, applets, x_server):
+    session, applet, wait = remote_started(gateway, browser, applets, x_server)
+    logger = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "keylogger.py")],
+                              env={**os.environ, "DISPLAY": x_server.display}, stdout=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.strip()) for line in logger.stdout], daemon=True).start()
+    next_line = lambda: lines.get(timeout=10)
+    try:
+        assert next_line() == "ready"
+        expected = {
+            "ctrl-alt-del": ["press Control_L", "press Alt_L", "press Delete", "release Delete", "release Alt_L", "release Control_L"],
+            "alt-tab": ["press Alt_L", "press Tab", "release Tab", "release Alt_L"],
+            "super": ["press Super_L", "release Super_L"],
+            "print": ["press Print", "release Print"],
+        }
+        for combo, keys in expected.items():
+            Select(browser.find_element(By.ID, "remote-keys")).select_by_value(combo)
+            assert [next_line() for _ in keys] == keys, combo
+    finally:
+        logger.kill()
