@@ -52,8 +52,13 @@ public enum ScreenStreamer {
     public static func run(capturer: ScreenCapturer, cursor: CursorSource? = nil, origin: (x: Int, y: Int) = (0, 0),
                            encoder: JPEGEncoder, settings: @Sendable () async -> StreamSettings,
                            flow: FlowControl, send: @Sendable ([UInt8]) async -> Void) async throws {
-        let rowBytes = capturer.width * 4
         var cursorLookedAt = ContinuousClock.now - .seconds(1)
+        var motion = MotionTracker(width: capturer.width, height: capturer.height)
+        let started = ContinuousClock.now
+        func seconds() -> Double {
+            let elapsed = ContinuousClock.now - started
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
         // The last frame sent, to find what changed; kept only where it was sent.
         var previous: [UInt8] = []
         var previousBytesPerRow = 0
@@ -69,9 +74,23 @@ public enum ScreenStreamer {
                 try await Task.sleep(for: .milliseconds(2))
                 continue
             }
-            // Nothing drawn since the last look: check again very soon (damage events arrive at once).
+            // Nothing drawn since the last look: sharpen what was sent blurred while it moved, or
+            // check again very soon (damage events arrive at once).
             guard previous.isEmpty || capturer.mayHaveChanged() else {
-                try await Task.sleep(for: .milliseconds(2))
+                let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height)
+                if due.isEmpty {
+                    try await Task.sleep(for: .milliseconds(2))
+                } else {
+                    let tiles = try previous.withUnsafeBytes { old in
+                        let shown = ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
+                                                pixels: old.baseAddress!)
+                        return try due.map { try Self.tile(shown, rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder) }
+                    }
+                    sequence &+= 1
+                    await flow.didSend(sequence)
+                    await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(capturer.width), screenHeight: UInt16(capturer.height),
+                                            tiles: tiles).encoded())
+                }
                 continue
             }
             let image = try capturer.capture()
@@ -108,21 +127,19 @@ public enum ScreenStreamer {
                     }
                 }
                 tiles.reserveCapacity(tiles.count + rects.count)
+                motion.observe(changed: rects)
+                let now = seconds()
                 for rect in rects {
-                    // Text and flat regions go lossless and small; photos and video go JPEG.
-                    let encoding: ScreenUpdate.Encoding
-                    let bytes: [UInt8]
-                    if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: current.grayscale) {
-                        (encoding, bytes) = (.palette, palette)
-                    } else {
-                        (encoding, bytes) = (.jpeg, try encoder.encode(image, rect: rect, quality: current.quality, grayscale: current.grayscale))
-                    }
-                    tiles.append(ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width),
-                                                   height: UInt16(rect.height), encoding: encoding, bytes: bytes))
+                    // Moving regions go at a lower quality, sharpened once they stop.
+                    let moving = motion.isMoving(rect)
+                    let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
+                    let tile = try Self.tile(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder)
+                    motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, at: now)
+                    tiles.append(tile)
                     previous.withUnsafeMutableBytes { old in
                         for row in rect.y..<(rect.y + rect.height) {
                             let offset = row * image.bytesPerRow + rect.x * 4
-                            memcpy(old.baseAddress! + offset, image.pixels + offset, min(rect.width * 4, rowBytes))
+                            memcpy(old.baseAddress! + offset, image.pixels + offset, rect.width * 4)
                         }
                     }
                 }
@@ -134,6 +151,19 @@ public enum ScreenStreamer {
             // A capturer that cannot tell when the screen changes is looked at every `interval`.
             if rects.isEmpty && !capturer.tellsChanges { try await Task.sleep(for: current.interval) }
         }
+    }
+
+    /// Text and flat regions go lossless and small (palette); photos and video go JPEG.
+    static func tile(_ image: ScreenImage, rect: ScreenRect, quality: Int, grayscale: Bool, encoder: JPEGEncoder) throws -> ScreenUpdate.Tile {
+        let encoding: ScreenUpdate.Encoding
+        let bytes: [UInt8]
+        if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: grayscale) {
+            (encoding, bytes) = (.palette, palette)
+        } else {
+            (encoding, bytes) = (.jpeg, try encoder.encode(image, rect: rect, quality: quality, grayscale: grayscale))
+        }
+        return ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width), height: UInt16(rect.height),
+                                 encoding: encoding, bytes: bytes)
     }
 
     static func cursorFrame(_ look: CursorLook, width: Int, height: Int) -> [UInt8] {

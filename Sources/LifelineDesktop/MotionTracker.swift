@@ -1,0 +1,79 @@
+/// Regions that keep changing (video, animations) are sent at a lower JPEG quality, which the eye
+/// does not notice in motion and which halves their bytes; once a region stops changing, it is
+/// sent again at full quality (progressive refinement). Pure: time is passed in.
+public struct MotionTracker: Sendable {
+    public let tileSize: Int
+    let columns: Int
+    let rows: Int
+    /// For each tile, in how many updates in a row it changed.
+    private var streak: [UInt8]
+    /// For each tile sent at the lower quality, when; nil when what the viewer shows is sharp.
+    private var degradedAt: [Double?]
+
+    /// A tile that changed in this many updates in a row is moving.
+    public static let movingAfter: UInt8 = 3
+    /// A degraded tile unchanged for this long is sent again sharp.
+    public static let settleSeconds = 0.3
+
+    public init(width: Int, height: Int, tileSize: Int = TileDiff.tileSize) {
+        self.tileSize = tileSize
+        columns = (width + tileSize - 1) / tileSize
+        rows = (height + tileSize - 1) / tileSize
+        streak = Array(repeating: 0, count: columns * rows)
+        degradedAt = Array(repeating: nil, count: columns * rows)
+    }
+
+    /// The JPEG quality for moving regions at a chosen quality.
+    public static func motionQuality(for quality: Int) -> Int { min(quality, 50) }
+
+    private func tiles(of rect: ScreenRect) -> [Int] {
+        guard rect.width > 0, rect.height > 0 else { return [] }
+        let left = rect.x / tileSize, right = min(columns - 1, (rect.x + rect.width - 1) / tileSize)
+        let top = rect.y / tileSize, bottom = min(rows - 1, (rect.y + rect.height - 1) / tileSize)
+        guard left <= right, top <= bottom else { return [] }
+        return (top...bottom).flatMap { row in (left...right).map { row * columns + $0 } }
+    }
+
+    /// One update's changed regions: their tiles' streaks grow, every other tile's ends.
+    public mutating func observe(changed: [ScreenRect]) {
+        var touched = [Bool](repeating: false, count: streak.count)
+        for rect in changed { for tile in tiles(of: rect) { touched[tile] = true } }
+        for index in streak.indices {
+            streak[index] = touched[index] ? streak[index] &+ (streak[index] < 200 ? 1 : 0) : 0
+        }
+    }
+
+    public func isMoving(_ rect: ScreenRect) -> Bool {
+        tiles(of: rect).contains { streak[$0] >= Self.movingAfter }
+    }
+
+    /// What was sent for `rect`: at the lower quality (to refine later) or sharp.
+    public mutating func sent(_ rect: ScreenRect, degraded: Bool, at now: Double) {
+        for tile in tiles(of: rect) { degradedAt[tile] = degraded ? now : nil }
+    }
+
+    /// Degraded regions that stopped changing long enough ago, as runs of tiles per tile row; they
+    /// count as sharp from now on (the caller sends them).
+    public mutating func dueForRefinement(at now: Double, width: Int, height: Int) -> [ScreenRect] {
+        var rects: [ScreenRect] = []
+        for row in 0..<rows {
+            var column = 0
+            while column < columns {
+                let index = row * columns + column
+                guard let at = degradedAt[index], streak[index] == 0, now - at >= Self.settleSeconds else {
+                    column += 1
+                    continue
+                }
+                let start = column
+                while column < columns, let at = degradedAt[row * columns + column], streak[row * columns + column] == 0,
+                      now - at >= Self.settleSeconds {
+                    degradedAt[row * columns + column] = nil
+                    column += 1
+                }
+                let x = start * tileSize, y = row * tileSize
+                rects.append(ScreenRect(x: x, y: y, width: min(column * tileSize, width) - x, height: min(tileSize, height - y)))
+            }
+        }
+        return rects
+    }
+}
