@@ -1,0 +1,60 @@
+"""The console's frame decoder (Web/lib/screen-frames.js) in the real browser: frames cut at every
+byte, lying lengths and hostile cursor sizes are refused with a clear error, never read past
+their end nor allocated from a claimed size."""
+import struct
+
+
+def screen_frame(tiles, width=64, height=64, sequence=7):
+    body = bytes([0x4C, 1, 1, 0]) + struct.pack(">IHHH", sequence, width, height, len(tiles))
+    for x, y, w, h, encoding, payload in tiles:
+        body += struct.pack(">HHHHBI", x, y, w, h, encoding, len(payload)) + payload
+    return body
+
+
+def console_frame(frame, session_id=b"123456789"):
+    return bytes([len(session_id)]) + session_id + frame
+
+
+def decode_all(browser, gateway, frames):
+    browser.get(f"{gateway.url}/console/")
+    return browser.execute_async_script("""
+        const [frames, done] = arguments;
+        import('/lib/screen-frames.js').then(({ decodeConsoleFrame }) => {
+          done(frames.map((bytes) => {
+            try {
+              const decoded = decodeConsoleFrame(new Uint8Array(bytes).buffer);
+              return decoded.cursor ? `cursor ${decoded.cursor.x},${decoded.cursor.y}` : `tiles ${decoded.update.tiles.length}`;
+            } catch (error) {
+              return `error: ${error.message}`;
+            }
+          }));
+        });""", [list(f) for f in frames])
+
+
+def test_cut_and_lying_frames_are_refused_with_a_clear_error(gateway, browser):
+    good = screen_frame([(0, 0, 8, 8, 1, b"\xff\xd8\xff\xd9"), (8, 0, 8, 8, 2, struct.pack(">HH", 0, 0))])
+    frames = [console_frame(good)]
+    # Cut after every byte: never a partial decode.
+    frames += [console_frame(good[:cut]) for cut in range(len(good))]
+    frames += [
+        console_frame(screen_frame([(0, 0, 8, 8, 1, b"\xff")]) + b"\x00"),  # a byte after the last tile
+        console_frame(bytes([0x4C, 1, 1, 0]) + struct.pack(">IHHH", 1, 64, 64, 1) + struct.pack(">HHHHBI", 0, 0, 8, 8, 1, 0xFFFFFFFF)),
+        console_frame(bytes([0x4C, 1, 1, 0]) + struct.pack(">IHHH", 1, 64, 64, 65535)),  # too many tiles
+        console_frame(screen_frame([(60, 60, 8, 8, 1, b"x")])),  # off the screen
+        console_frame(screen_frame([(0, 0, 8, 8, 9, b"x")])),  # unknown encoding
+        bytes([200]) + b"short",  # a session id longer than the frame
+        # Cursor frames: position only, a 2×2 shape, a huge claimed shape, a cut shape.
+        console_frame(bytes([0x4C, 1, 2, 0]) + struct.pack(">HHHHHH", 5, 6, 0, 0, 0, 0)),
+        console_frame(bytes([0x4C, 1, 2, 0]) + struct.pack(">HHHHHH", 5, 6, 1, 1, 2, 2) + b"\xff" * 16),
+        console_frame(bytes([0x4C, 1, 2, 0]) + struct.pack(">HHHHHH", 5, 6, 0, 0, 4096, 4096)),
+        console_frame(bytes([0x4C, 1, 2, 0]) + struct.pack(">HHHHHH", 5, 6, 0, 0, 2, 2) + b"\xff" * 15),
+    ]
+    results = decode_all(browser, gateway, frames)
+    assert results[0] == "tiles 2"
+    cuts = results[1:1 + len(good)]
+    assert all(r.startswith("error: ") for r in cuts), cuts
+    assert len(set(cuts)) > 2, "the errors say what is wrong"
+    hostile = results[1 + len(good):]
+    assert hostile[:6] == ["error: extra bytes after the last tile", "error: tile 0 is cut short", "error: too many tiles",
+                           "error: tile 0 lies outside the screen", "error: unknown tile encoding 9", "error: truncated session id"]
+    assert hostile[6:] == ["cursor 5,6", "cursor 5,6", "error: cursor shape out of bounds", "error: cursor frame has the wrong length"]
