@@ -23,6 +23,9 @@ public protocol ScreenCapturer: AnyObject {
     /// Whether the screen may have changed since the last call, without blocking. Capturers that
     /// cannot tell say yes, and the streamer compares pixels anyway.
     func mayHaveChanged() -> Bool
+    /// Like `mayHaveChanged`, but waits up to `milliseconds` for a change (blocking the thread):
+    /// an idle screen costs no wake-ups, and a change is seen the moment it is reported.
+    func waitForChange(milliseconds: Int32) -> Bool
     /// Whether `mayHaveChanged` really knows (X11 with XDAMAGE); otherwise the streamer paces itself.
     var tellsChanges: Bool { get }
     /// Top-level windows that moved since the last call, as copies of their old place to the new

@@ -74,12 +74,13 @@ public enum ScreenStreamer {
                 try await Task.sleep(for: .milliseconds(2))
                 continue
             }
-            // Nothing drawn since the last look: sharpen what was sent blurred while it moved, or
-            // check again very soon (damage events arrive at once).
-            guard previous.isEmpty || capturer.mayHaveChanged() else {
+            // Nothing drawn since the last look (XDAMAGE wakes the wait at once): sharpen what was
+            // sent blurred while it moved, or look again.
+            // The wait is short so the pointer keeps being looked at ~60 times a second.
+            guard previous.isEmpty || capturer.waitForChange(milliseconds: 8) else {
                 let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height)
                 if due.isEmpty {
-                    try await Task.sleep(for: .milliseconds(2))
+                    await Task.yield()
                 } else {
                     let tiles = try previous.withUnsafeBytes { old in
                         let shown = ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,

@@ -123,6 +123,14 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
         return moves
     }
 
+    public func waitForChange(milliseconds: Int32) -> Bool {
+        guard damage != 0 else { return true }
+        if mayHaveChanged() { return true }
+        var descriptor = pollfd(fd: XConnectionNumber(display), events: Int16(POLLIN), revents: 0)
+        _ = poll(&descriptor, 1, milliseconds)
+        return mayHaveChanged()
+    }
+
     public func mayHaveChanged() -> Bool {
         guard damage != 0 else { return true }
         var changed = false

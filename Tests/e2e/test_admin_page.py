@@ -44,12 +44,14 @@ def test_admin_sets_the_console_defaults(gateway, browser):
     idle = browser.find_element(By.ID, "settings-idle")
     idle.clear()
     idle.send_keys("30")
+    browser.find_element(By.CSS_SELECTOR, "#settings-recording-format option[value='webm-vp9']").click()
     browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "settings-status"), "Saved."))
     token = gateway.login()
     assert gateway.api("GET", "admin/settings", token=token, expect=200)[1] == {
         "autoStartDefault": True, "urgentAfterSeconds": 45, "customFieldNames": ["Ticket", "Phone number"],
-        "idleTimeoutMinutes": 30, "connectingTimeoutMinutes": 20, "awayAfterMinutes": 15, "busyAtSessions": 10}
+        "idleTimeoutMinutes": 30, "connectingTimeoutMinutes": 20, "awayAfterMinutes": 15, "busyAtSessions": 10,
+        "recordingFormat": "webm-vp9"}
 
     # The custom fields become columns of every technician's session list (C3).
     browser.get(f"{gateway.url}/console/")
