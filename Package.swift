@@ -58,6 +58,8 @@ let package = Package(
                 "LifelineProtocol", "LifelineDesktop",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                // MD5 of files sent and received (D4, G1).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -40,6 +40,8 @@ public struct Applet: Sendable {
         let outgoing = OutgoingMessages()
         let remote = RemoteDesktopController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
         let elevation = ElevatedRestart()
+        let files = FileTransfers(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
+        await files.joined(token: joined.appletToken)
         let reader = Task {
             for await line in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -51,23 +53,27 @@ public struct Applet: Sendable {
                 case "/allow": await remote.customerAnswered(allow: true)
                 case "/deny": await remote.customerAnswered(allow: false)
                 case "/stop": await remote.customerStopped()
+                case "/refuse": await files.refuse()
+                case "/save": Task { await files.save(in: "") }
+                case _ where text.hasPrefix("/save "): Task { await files.save(in: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
+                case _ where text.hasPrefix("/send "): Task { await files.send(path: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
                 default: await outgoing.send(.chat(text: text))
                 }
             }
         }
         defer { reader.cancel() }
-        let outcome = await stayConnected(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation)
+        let outcome = await stayConnected(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files)
         guard await elevation.handedOver else { return outcome }
         return .handedOver(exitCode: await elevation.waitForChild())
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
     private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
-                               elevation: ElevatedRestart) async -> AppletOutcome {
+                               elevation: ElevatedRestart, files: FileTransfers) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
         while true {
-            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation)
+            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files)
             switch result {
             case .ended(let reason):
                 return .sessionEnded(reason: reason)
@@ -94,10 +100,10 @@ public struct Applet: Sendable {
     }
 
     private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
-                             elevation: ElevatedRestart) async -> ConnectionResult {
+                             elevation: ElevatedRestart, files: FileTransfers) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
-        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing)
+        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files)
         let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
                                                            customer: LocalMachine.describe()))
         do {
@@ -193,6 +199,10 @@ public struct Applet: Sendable {
             await remote.detach()
             await state.handOver()
             return true
+        case .fileOffer(let offer):
+            await restart.files.offered(offer)
+        case .fileCancelled(let id, let reason):
+            await restart.files.cancelled(id, reason: reason)
         }
         return false
     }
@@ -203,6 +213,7 @@ public struct Applet: Sendable {
         let arguments: [String]
         let elevation: ElevatedRestart
         let outgoing: OutgoingMessages
+        let files: FileTransfers
     }
 
     static func socketURL(_ gateway: URL) -> String {

@@ -122,6 +122,35 @@ public struct Transcript: Sendable {
         }
     }
 
+    func fileOffered(_ offer: FileOffer, folder: String) {
+        if machineReadable {
+            write("FILE_OFFER id=\(offer.id) name=\(Self.quoted(offer.name)) size=\(offer.size) technician=\(Self.quoted(offer.technicianName))")
+        } else {
+            write("\(Self.clean(offer.technicianName)) offers you the file \(Self.quoted(offer.name)) (\(offer.size) bytes). "
+                + "Type /save to save it in \(folder), /save <folder> to choose where, or /refuse.")
+        }
+    }
+
+    func fileProgress(name: String, percent: Int) {
+        write(machineReadable ? "FILE_PROGRESS \(percent)% name=\(Self.quoted(name))" : "\(Self.clean(name)): \(percent) %")
+    }
+
+    func fileSaved(path: String, md5: String) {
+        write(machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : "Saved \(Self.clean(path)). MD5 \(md5).")
+    }
+
+    func fileSent(name: String, md5: String) {
+        write(machineReadable ? "FILE_SENT name=\(Self.quoted(name)) md5=\(md5)" : "Sent \(Self.clean(name)) to your technician. MD5 \(md5).")
+    }
+
+    func fileFailed(name: String?, reason: String) {
+        if machineReadable {
+            write("FILE_FAILED \(name.map { "name=\(Self.quoted($0)) " } ?? "")\(Self.clean(reason))")
+        } else {
+            write("The file\(name.map { " \(Self.clean($0))" } ?? "") was not transferred: \(Self.clean(reason)) Nothing was kept.")
+        }
+    }
+
     public func note(_ text: String) {
         write(machineReadable ? "INFO \(Self.clean(text))" : text)
     }

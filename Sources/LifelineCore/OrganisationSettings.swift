@@ -19,10 +19,13 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var busyAtSessions: Int
     /// The file format of screen recordings (J14).
     public var recordingFormat: RecordingFormat
+    /// The largest file technicians and customers may send in a session (D4, G1), in megabytes.
+    public var maxFileMegabytes: Int
 
     public init(autoStartDefault: Bool = false, urgentAfterSeconds: Int = 120, customFieldNames: [String] = [],
                 idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
-                busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8) {
+                busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8,
+                maxFileMegabytes: Int = 2_048) {
         self.autoStartDefault = autoStartDefault
         self.urgentAfterSeconds = urgentAfterSeconds
         self.customFieldNames = customFieldNames
@@ -31,11 +34,12 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         self.awayAfterMinutes = awayAfterMinutes
         self.busyAtSessions = busyAtSessions
         self.recordingFormat = recordingFormat
+        self.maxFileMegabytes = maxFileMegabytes
     }
 
     private enum CodingKeys: String, CodingKey {
         case autoStartDefault, urgentAfterSeconds, customFieldNames, idleTimeoutMinutes, connectingTimeoutMinutes, awayAfterMinutes,
-             busyAtSessions, recordingFormat
+             busyAtSessions, recordingFormat, maxFileMegabytes
     }
 
     /// Settings saved by an earlier version lack the newer ones: those take their defaults.
@@ -49,7 +53,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                   connectingTimeoutMinutes: try c.decodeIfPresent(Int.self, forKey: .connectingTimeoutMinutes) ?? d.connectingTimeoutMinutes,
                   awayAfterMinutes: try c.decodeIfPresent(Int.self, forKey: .awayAfterMinutes) ?? d.awayAfterMinutes,
                   busyAtSessions: try c.decodeIfPresent(Int.self, forKey: .busyAtSessions) ?? d.busyAtSessions,
-                  recordingFormat: try c.decodeIfPresent(RecordingFormat.self, forKey: .recordingFormat) ?? d.recordingFormat)
+                  recordingFormat: try c.decodeIfPresent(RecordingFormat.self, forKey: .recordingFormat) ?? d.recordingFormat,
+                  maxFileMegabytes: try c.decodeIfPresent(Int.self, forKey: .maxFileMegabytes) ?? d.maxFileMegabytes)
     }
 
     /// The settings that describe `timers` and `presence` (what the gateway runs with before an
@@ -74,6 +79,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
             ("connectingTimeoutMinutes", connectingTimeoutMinutes, 1...1_440),
             ("awayAfterMinutes", awayAfterMinutes, 0...1_440),
             ("busyAtSessions", busyAtSessions, 0...ActiveSessionLimit.maximum),
+            ("maxFileMegabytes", maxFileMegabytes, 1...102_400),
         ]
     }
 
@@ -93,6 +99,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         timers.connecting = TimeInterval(connectingTimeoutMinutes) * 60
         return timers
     }
+
+    public var maxFileBytes: Int64 { Int64(maxFileMegabytes) * 1_048_576 }
 
     public var presence: TechnicianPresence.Settings {
         TechnicianPresence.Settings(autoAwayAfter: awayAfterMinutes == 0 ? nil : TimeInterval(awayAfterMinutes) * 60,

@@ -16,8 +16,12 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case remoteNotice(RemoteNotice)
     /// The elevated restart could not be done (J3): wrong password, no sudo …
     case elevationFailed(reason: String)
+    /// The customer's answer to `file_offer` (D4); on yes the applet then downloads it.
+    case fileAnswer(id: String, accepted: Bool)
+    /// The applet saved the file (with the MD5 of what it wrote), or could not.
+    case fileResult(id: String, md5: String?, error: String?)
 
-    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice }
+    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice, id, md5, error }
 
     public var type: String {
         switch self {
@@ -28,6 +32,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .remoteEnded: "remote_ended"
         case .remoteNotice: "remote_notice"
         case .elevationFailed: "elevation_failed"
+        case .fileAnswer: "file_answer"
+        case .fileResult: "file_result"
         }
     }
 
@@ -50,6 +56,13 @@ public enum AppletToGateway: ChannelMessage, Equatable {
             try c.encode(notice, forKey: .notice)
         case .elevationFailed(let reason):
             try c.encode(reason, forKey: .reason)
+        case .fileAnswer(let id, let accepted):
+            try c.encode(id, forKey: .id)
+            try c.encode(accepted, forKey: .accepted)
+        case .fileResult(let id, let md5, let error):
+            try c.encode(id, forKey: .id)
+            try c.encodeIfPresent(md5, forKey: .md5)
+            try c.encodeIfPresent(error, forKey: .error)
         }
     }
 
@@ -66,6 +79,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "remote_ended": return .remoteEnded(reason: try c.decode(String.self, forKey: .reason))
         case "remote_notice": return .remoteNotice(try c.decode(RemoteNotice.self, forKey: .notice))
         case "elevation_failed": return .elevationFailed(reason: try c.decode(String.self, forKey: .reason))
+        case "file_answer": return .fileAnswer(id: try c.decode(String.self, forKey: .id), accepted: try c.decode(Bool.self, forKey: .accepted))
+        case "file_result": return .fileResult(id: try c.decode(String.self, forKey: .id), md5: try c.decodeIfPresent(String.self, forKey: .md5),
+                                               error: try c.decodeIfPresent(String.self, forKey: .error))
         default: return nil
         }
     }
@@ -99,10 +115,14 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case recording(active: Bool, technicianName: String)
     /// Restart with administrator rights (J3), with the credentials the technician entered.
     case elevate(ElevationCredentials, technicianName: String)
+    /// The technician offers a file (D4): the customer accepts and picks a folder, or declines.
+    case fileOffer(FileOffer)
+    /// The offered file will not come (the technician's upload stopped, or the session moved on).
+    case fileCancelled(id: String, reason: String)
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
-             credentials
+             credentials, offer, id
     }
 
     public var type: String {
@@ -121,6 +141,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .remoteTool: "remote_tool"
         case .recording: "recording"
         case .elevate: "elevate"
+        case .fileOffer: "file_offer"
+        case .fileCancelled: "file_cancelled"
         }
     }
 
@@ -160,6 +182,11 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .elevate(let credentials, let name):
             try c.encode(credentials, forKey: .credentials)
             try c.encode(name, forKey: .technicianName)
+        case .fileOffer(let offer):
+            try c.encode(offer, forKey: .offer)
+        case .fileCancelled(let id, let reason):
+            try c.encode(id, forKey: .id)
+            try c.encode(reason, forKey: .reason)
         }
     }
 
@@ -187,6 +214,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
                                             technicianName: try c.decode(String.self, forKey: .technicianName))
         case "elevate": return .elevate(try c.decode(ElevationCredentials.self, forKey: .credentials),
                                         technicianName: try c.decode(String.self, forKey: .technicianName))
+        case "file_offer": return .fileOffer(try c.decode(FileOffer.self, forKey: .offer))
+        case "file_cancelled": return .fileCancelled(id: try c.decode(String.self, forKey: .id), reason: try c.decode(String.self, forKey: .reason))
         default: return nil
         }
     }

@@ -120,9 +120,11 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case remote(RemoteStatus)
     /// The customer's clipboard or monitors, during a remote desktop (J10, J16).
     case remoteNotice(sessionId: String, notice: RemoteNotice)
+    /// A file transfer of one of the technician's sessions changed (D4, G1).
+    case file(FileTransferSummary)
     case error(code: String, message: String, sessionId: String?)
 
-    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician, remote, notice }
+    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician, remote, notice, file }
 
     public var type: String {
         switch self {
@@ -132,6 +134,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .technicianStatus: "technician_status"
         case .remote: "remote"
         case .remoteNotice: "remote_notice"
+        case .file: "file"
         case .error: "error"
         }
     }
@@ -153,6 +156,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .remoteNotice(let id, let notice):
             try c.encode(id, forKey: .sessionId)
             try c.encode(notice, forKey: .notice)
+        case .file(let summary):
+            try c.encode(summary, forKey: .file)
         case .error(let code, let message, let sessionId):
             try c.encode(code, forKey: .code)
             try c.encode(message, forKey: .message)
@@ -171,6 +176,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "remote": return .remote(try c.decode(RemoteStatus.self, forKey: .remote))
         case "remote_notice": return .remoteNotice(sessionId: try c.decode(String.self, forKey: .sessionId),
                                                     notice: try c.decode(RemoteNotice.self, forKey: .notice))
+        case "file": return .file(try c.decode(FileTransferSummary.self, forKey: .file))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
                                     sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId))
         default: return nil

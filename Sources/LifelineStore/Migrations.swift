@@ -162,5 +162,20 @@ enum Migrations {
         );
         CREATE INDEX recordings_session ON recordings(session_id, started_at);
         """,
+        """
+        CREATE TABLE file_transfers (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            direction TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            phase TEXT NOT NULL,
+            md5 TEXT,
+            received_md5 TEXT,
+            reason TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX file_transfers_session ON file_transfers(session_id, created_at);
+        """,
     ]
 }

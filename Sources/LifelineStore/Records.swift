@@ -240,3 +240,31 @@ public struct Recording: Equatable, Sendable, Codable {
         self.bytes = bytes
     }
 }
+
+/// A file sent in a session (D4, G1). Direction and phase are the protocol's raw values.
+public struct FileTransferRecord: Equatable, Sendable {
+    public let id: String
+    public let sessionId: String
+    public let direction: String
+    public let name: String
+    public let size: Int64
+    public var phase: String
+    public var md5: String?
+    public var receivedMD5: String?
+    public var reason: String?
+    public let createdAt: Date
+
+    public init(id: String, sessionId: String, direction: String, name: String, size: Int64, phase: String, md5: String? = nil,
+                receivedMD5: String? = nil, reason: String? = nil, createdAt: Date) {
+        self.id = id
+        self.sessionId = sessionId
+        self.direction = direction
+        self.name = name
+        self.size = size
+        self.phase = phase
+        self.md5 = md5
+        self.receivedMD5 = receivedMD5
+        self.reason = reason
+        self.createdAt = createdAt
+    }
+}

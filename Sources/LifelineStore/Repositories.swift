@@ -73,5 +73,13 @@ public protocol RecordingRepository: Sendable {
     func recordings(sessionId: String) async throws(StoreError) -> [Recording]
 }
 
+/// Files sent in sessions (D4, G1): the rows; received files live beside the database.
+public protocol FileTransferRepository: Sendable {
+    func saveFileTransfer(_ transfer: FileTransferRecord) async throws(StoreError)
+    func fileTransfer(id: String) async throws(StoreError) -> FileTransferRecord?
+    func fileTransfers(sessionId: String) async throws(StoreError) -> [FileTransferRecord]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
+    & FileTransferRepository

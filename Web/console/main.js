@@ -12,6 +12,7 @@ import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
 import { mountHistory } from '../components/history-list.js';
+import { mountFileTransfers } from '../components/file-transfers.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -117,6 +118,7 @@ const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
 });
 
+const fileTransfers = mountFileTransfers($('chat-pane'), { canUse: (permission) => Boolean(state.me?.permissions.includes(permission)) });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
     state.logs.set(session.id, log);
@@ -192,6 +194,7 @@ function render() {
   $('transfer-session').disabled = !commands.transfer || !state.me?.permissions.includes('transfer_sessions');
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
+  fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
 }
 
 /** Refreshes only the timers, once a second, without rebuilding the chat. */
@@ -252,6 +255,10 @@ function receive(message) {
       break;
     case 'remote_notice':
       remoteDesktop.notice(message.sessionId, message.notice);
+      break;
+    case 'file':
+      fileTransfers.changed(message.file);
+      if (message.file.direction === 'from_customer' && message.file.phase === 'done') alert('customer_sent_file');
       break;
     case 'technician_status':
       transferDialog.statusChanged(message.technician);

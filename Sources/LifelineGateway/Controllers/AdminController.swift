@@ -85,6 +85,7 @@ struct AdminController {
         let awayAfterMinutes: Int?
         let busyAtSessions: Int?
         let recordingFormat: RecordingFormat?
+        let maxFileMegabytes: Int?
 
         func applied(to current: OrganisationSettings) -> OrganisationSettings {
             var s = current
@@ -96,6 +97,7 @@ struct AdminController {
             if let awayAfterMinutes { s.awayAfterMinutes = awayAfterMinutes }
             if let busyAtSessions { s.busyAtSessions = busyAtSessions }
             if let recordingFormat { s.recordingFormat = recordingFormat }
+            if let maxFileMegabytes { s.maxFileMegabytes = maxFileMegabytes }
             return s
         }
     }

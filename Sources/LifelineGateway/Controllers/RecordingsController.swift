@@ -63,17 +63,9 @@ struct RecordingsController: Sendable {
     @Sendable func download(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let recording = try await hub.recording(try Self.recordingId(context), of: try SessionsController.id(context), for: actor)
-        // Streamed from disk: a recording may be large.
-        let body: ResponseBody
-        do {
-            body = try await FileIO().loadFile(path: vault.path(of: recording), context: context)
-        } catch {
-            throw GatewayError(.notFound, "recording_not_found", "The recording file is missing on the gateway.")
-        }
-        let name = "recording-\(recording.sessionId)-\(recording.id).webm"
-        return Response(status: .ok, headers: [.contentType: "video/webm", .contentDisposition: "attachment; filename=\"\(name)\"",
-                                               .cacheControl: "no-store"],
-                        body: body)
+        return try await FileDownload.response(
+            path: vault.path(of: recording), name: "recording-\(recording.sessionId)-\(recording.id).webm", contentType: "video/webm",
+            missing: GatewayError(.notFound, "recording_not_found", "The recording file is missing on the gateway."), context: context)
     }
 
     static func recordingId(_ context: GatewayRequestContext) throws -> String {

@@ -128,6 +128,10 @@ extension SessionHub {
     func appletDisconnected(outletId: UUID) async {
         guard let sessionId = applets.first(where: { $0.value.id == outletId })?.key else { return }
         applets[sessionId] = nil
+        // A file on its way to or from the customer cannot finish without them.
+        if let fileId = runningFiles[sessionId] {
+            await failFile(fileId, sessionId: sessionId, reason: "the customer's applet disconnected.", tellApplet: false)
+        }
         guard let record = live[sessionId], record.machine.state.expectsCustomerConnection else { return }
         do {
             try await apply(.connectionLost(since: environment.now()), to: sessionId)

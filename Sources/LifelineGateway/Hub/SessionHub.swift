@@ -40,6 +40,10 @@ public actor SessionHub {
     var remotes: [String: RemoteDesktopState] = [:]
     /// The recording running in each session, by session id (J14).
     var activeRecordings: [String: String] = [:]
+    /// The file transfer running in each session (one at a time), by session id (D4, G1).
+    var runningFiles: [String: String] = [:]
+    /// Pipes from the technician's upload to the applet's download, by file id.
+    var fileRelays: [String: FileRelay] = [:]
     /// What an administrator saved; nil: the environment's timers and status rules.
     var savedSettings: OrganisationSettings?
 

@@ -73,6 +73,10 @@ struct AppletSocket {
                         await hub.appletRemoteNotice(notice, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .elevationFailed(let reason)):
                         await hub.appletElevationFailed(reason: reason, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .fileAnswer(let fileId, let accepted)):
+                        await hub.appletAnsweredFile(fileId, accepted: accepted, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .fileResult(let fileId, let md5, let error)):
+                        await hub.appletFileResult(fileId, md5: md5, error: error, sessionId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

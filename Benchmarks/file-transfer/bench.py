@@ -1,0 +1,107 @@
+"""File transfer through the gateway (D4), timed from the technician's upload to the applet's
+FILE_SAVED, next to scp of the same file on loopback. Usage:
+    python3 bench.py <bin dir> <size in MiB>
+Prints one line per run: the tool, the bytes, the seconds, MB/s."""
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+BIN, MIB = sys.argv[1], int(sys.argv[2])
+PORT = 8791
+EMAIL, PASSWORD = "bench@lifeline.test", "benchmark password 1"
+
+
+def api(method, path, body=None, token=None):
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def lifeline(path, size):
+    data = tempfile.mkdtemp(prefix="lifeline-bench-data-")
+    env = {**os.environ, "LIFELINE_ADMIN_EMAIL": EMAIL, "LIFELINE_ADMIN_PASSWORD": PASSWORD}
+    server = subprocess.Popen([f"{BIN}/lifeline-server", "--host", "127.0.0.1", "--port", str(PORT), "--data-dir", data],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                api("GET", "health")
+                break
+            except OSError:
+                time.sleep(0.1)
+        token = api("POST", "auth/login", {"email": EMAIL, "password": PASSWORD})["token"]
+        api("PUT", "admin/settings", {"maxFileMegabytes": 102400}, token)
+        session = api("POST", "sessions", {"name": "Bench", "method": "pin"}, token)
+        applet = subprocess.Popen([f"{BIN}/lifeline-applet", "--gateway", f"http://127.0.0.1:{PORT}", "--pin", session["pin"],
+                                   "--non-interactive"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        lines = []
+
+        def read():
+            for line in applet.stdout:
+                lines.append(line.strip())
+        threading.Thread(target=read, daemon=True).start()
+
+        def wait_for(prefix, timeout=600):
+            deadline = time.time() + timeout
+            while time.time() < deadline:
+                for line in lines:
+                    if line.startswith(prefix):
+                        return line
+                time.sleep(0.005)
+            raise SystemExit(f"no {prefix}: {lines}")
+        wait_for("WELCOME")
+        api("POST", f"sessions/{session['id']}/start", None, token)
+        folder = tempfile.mkdtemp(prefix="lifeline-bench-out-")
+        offer = api("POST", f"sessions/{session['id']}/files", {"name": "payload.bin", "size": size}, token)
+        wait_for("FILE_OFFER")
+        started = time.time()
+        applet.stdin.write(f"/save {folder}\n")
+        applet.stdin.flush()
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
+        for _ in range(200):  # the upload may start once the applet said yes
+            probe = api("GET", f"sessions/{session['id']}/files", None, token)
+            if probe[-1]["phase"] == "sending":
+                break
+            time.sleep(0.005)
+        with open(path, "rb") as body:
+            connection.request("PUT", f"/api/v1/sessions/{session['id']}/files/{offer['id']}/content", body=body,
+                               headers={"Authorization": f"Bearer {token}", "Content-Length": str(size),
+                                        "Content-Type": "application/octet-stream"})
+            connection.getresponse().read()
+        saved = wait_for("FILE_SAVED")
+        elapsed = time.time() - started
+        applet.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+        return elapsed, saved
+    finally:
+        server.kill()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def main():
+    size = MIB * 1024 * 1024
+    source = os.path.join(tempfile.mkdtemp(prefix="lifeline-bench-src-"), "payload.bin")
+    with open(source, "wb") as file:
+        for _ in range(MIB):
+            file.write(os.urandom(1024 * 1024))
+    elapsed, saved = lifeline(source, size)
+    print(f"lifeline  {size} bytes  {elapsed:.2f} s  {size / elapsed / 1e6:.0f} MB/s   ({saved.split()[-1]})")
+    target = tempfile.mkdtemp(prefix="lifeline-bench-scp-")
+    if shutil.which("scp") and os.environ.get("SKIP_SCP") is None:
+        started = time.time()
+        subprocess.run(["scp", "-q", "-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", source, f"127.0.0.1:{target}/"], check=True)
+        elapsed = time.time() - started
+        print(f"scp       {size} bytes  {elapsed:.2f} s  {size / elapsed / 1e6:.0f} MB/s")
+
+
+main()

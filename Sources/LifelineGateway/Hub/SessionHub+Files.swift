@@ -1,0 +1,232 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// Files in a session (D4, G1). To the customer: the technician offers a file, the applet asks the
+/// customer, and on yes the technician's upload streams through a pipe straight into the applet's
+/// download (nothing kept on the gateway), hashed with MD5 on the way; the applet hashes what it
+/// wrote, and both hashes go in the log. From the customer: the applet uploads to the gateway,
+/// which keeps the file for the session's technician. One transfer at a time per session.
+/// The pipe of one file to the customer, and which of its two ends are taken.
+struct FileRelay {
+    let pipe = BytePipe()
+    var uploading = false
+    var downloading = false
+}
+
+extension SessionHub {
+    private func ownedActiveSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
+        let record = try await visibleSession(id, by: actor)
+        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        guard record.machine.state == .active || record.machine.state == .collaboration else {
+            throw GatewayError(.conflict, "session_not_active", "Files can be sent in an active session only.")
+        }
+        return record
+    }
+
+    static func fileError(_ problem: FileTransferRules.Problem) -> GatewayError {
+        switch problem {
+        case .busy: GatewayError(.conflict, "file_transfer_running", FileTransferRules.describe(problem))
+        case .tooLarge: GatewayError(.contentTooLarge, "file_too_large", FileTransferRules.describe(problem))
+        default: GatewayError.badRequest(FileTransferRules.describe(problem))
+        }
+    }
+
+    private func checkedFile(name: String, size: Int64, sessionId: String) throws -> String {
+        do {
+            let safe = try FileTransferRules.safeName(name)
+            try FileTransferRules.check(size: size, limitBytes: settings.maxFileBytes, transferRunning: runningFiles[sessionId] != nil)
+            return safe
+        } catch let problem as FileTransferRules.Problem {
+            throw Self.fileError(problem)
+        }
+    }
+
+    // MARK: To the customer
+
+    func offerFile(name: String, size: Int64, on id: String, by actor: Actor) async throws -> FileTransferSummary {
+        let record = try await ownedActiveSession(id, by: actor)
+        try actor.require(.sendFiles)
+        guard let applet = applets[id] else {
+            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
+        }
+        let safe = try checkedFile(name: name, size: size, sessionId: id)
+        let summary = FileTransferSummary(id: UUID().uuidString.lowercased(), sessionId: id, direction: .toCustomer, name: safe,
+                                          size: size, phase: .offered)
+        try await save(summary)
+        runningFiles[id] = summary.id
+        applet.send(WireCodec.encode(GatewayToApplet.fileOffer(FileOffer(id: summary.id, name: safe, size: size,
+                                                                           technicianName: actor.technician.name))))
+        publishFile(summary, to: record)
+        try await logInvitation("\(actor.technician.name) offers the file \(safe) (\(Self.describeSize(size))).", in: record)
+        return summary
+    }
+
+    func appletAnsweredFile(_ fileId: String, accepted: Bool, sessionId: String, outletId: UUID) async {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId],
+              var summary = try? await fileSummary(fileId, in: sessionId), summary.direction == .toCustomer, summary.phase == .offered
+        else { return }
+        if accepted {
+            summary.phase = .sending
+            fileRelays[fileId] = FileRelay()
+        } else {
+            summary.phase = .declined
+            runningFiles[sessionId] = nil
+        }
+        try? await save(summary)
+        publishFile(summary, to: record)
+        try? await logInvitation(accepted ? "The customer accepted the file \(summary.name)." : "The customer declined the file \(summary.name).",
+                                 in: record)
+    }
+
+    /// The technician's upload may start: the pipe the applet reads from.
+    func pipeForUpload(_ fileId: String, sessionId: String, by actor: Actor) async throws -> (BytePipe, FileTransferSummary) {
+        _ = try await ownedActiveSession(sessionId, by: actor)
+        guard let summary = try await fileSummary(fileId, in: sessionId), summary.direction == .toCustomer else {
+            throw GatewayError(.notFound, "file_not_found", "There is no such file in this session.")
+        }
+        guard summary.phase == .sending, var relay = fileRelays[fileId], !relay.uploading else {
+            throw GatewayError(.conflict, "file_not_accepted", "The customer has not accepted this file (or it is already on its way).")
+        }
+        relay.uploading = true
+        fileRelays[fileId] = relay
+        return (relay.pipe, summary)
+    }
+
+    /// The applet's download: the pipe of a file it accepted.
+    func pipeForDownload(_ fileId: String, appletToken: String) async throws -> (BytePipe, FileTransferSummary) {
+        let record = try sessionOfApplet(token: appletToken)
+        guard let summary = try await fileSummary(fileId, in: record.id), summary.direction == .toCustomer, summary.phase == .sending,
+              var relay = fileRelays[fileId], !relay.downloading else {
+            throw GatewayError(.notFound, "file_not_found", "There is no such file waiting for this applet.")
+        }
+        relay.downloading = true
+        fileRelays[fileId] = relay
+        return (relay.pipe, summary)
+    }
+
+    /// Every byte went into the pipe (a small file may be there before the applet reads it): its
+    /// MD5 is the technician's side of the check.
+    func fileUploaded(_ fileId: String, sessionId: String, md5: String) async {
+        guard var summary = try? await fileSummary(fileId, in: sessionId) else { return }
+        summary.md5 = md5
+        try? await save(summary)
+    }
+
+    func appletFileResult(_ fileId: String, md5: String?, error: String?, sessionId: String, outletId: UUID) async {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId],
+              var summary = try? await fileSummary(fileId, in: sessionId), summary.phase == .sending else { return }
+        if let error {
+            await failFile(fileId, sessionId: sessionId, reason: String(error.prefix(200)), tellApplet: false)
+            return
+        }
+        fileRelays[fileId] = nil
+        summary.receivedMD5 = md5
+        let matches = summary.md5 != nil && summary.md5 == md5
+        summary.phase = matches ? .done : .failed
+        summary.reason = matches ? nil : "The MD5 of the saved file does not match what was sent."
+        runningFiles[sessionId] = nil
+        try? await save(summary)
+        publishFile(summary, to: record)
+        try? await logInvitation(matches
+            ? "The customer saved the file \(summary.name) (\(Self.describeSize(summary.size))). MD5 \(md5 ?? "")."
+            : "The file \(summary.name) arrived damaged and was not kept: MD5 sent \(summary.md5 ?? "?"), received \(md5 ?? "?").",
+            in: record)
+    }
+
+    /// A transfer broke off: nothing partial is kept; both sides are told.
+    func failFile(_ fileId: String, sessionId: String, reason: String, tellApplet: Bool) async {
+        if let relay = fileRelays.removeValue(forKey: fileId) { await relay.pipe.finish(error: reason) }
+        guard var summary = try? await fileSummary(fileId, in: sessionId), summary.phase == .offered || summary.phase == .sending else { return }
+        summary.phase = .failed
+        summary.reason = reason
+        if runningFiles[sessionId] == fileId { runningFiles[sessionId] = nil }
+        try? await save(summary)
+        if tellApplet { applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
+        if let record = live[sessionId] {
+            publishFile(summary, to: record)
+            try? await logInvitation("The file \(summary.name) was not transferred: \(reason)", in: record)
+        }
+    }
+
+    // MARK: From the customer
+
+    /// The applet announces a file it is about to upload; the gateway keeps it for the technician.
+    func receiveCustomerFile(name: String, size: Int64, appletToken: String) async throws -> FileTransferSummary {
+        let record = try sessionOfApplet(token: appletToken)
+        guard record.machine.state == .active || record.machine.state == .collaboration else {
+            throw GatewayError(.conflict, "session_not_active", "Files can be sent in an active session only.")
+        }
+        let safe = try checkedFile(name: name, size: size, sessionId: record.id)
+        let summary = FileTransferSummary(id: UUID().uuidString.lowercased(), sessionId: record.id, direction: .fromCustomer,
+                                          name: safe, size: size, phase: .sending)
+        try await save(summary)
+        runningFiles[record.id] = summary.id
+        publishFile(summary, to: record)
+        return summary
+    }
+
+    func customerFileReceived(_ fileId: String, sessionId: String, md5: String) async {
+        guard var summary = try? await fileSummary(fileId, in: sessionId), let record = live[sessionId] else { return }
+        summary.phase = .done
+        summary.md5 = md5
+        summary.receivedMD5 = md5
+        runningFiles[sessionId] = nil
+        try? await save(summary)
+        publishFile(summary, to: record)
+        try? await logInvitation("The customer sent the file \(summary.name) (\(Self.describeSize(summary.size))). MD5 \(md5).", in: record)
+    }
+
+    /// A file the customer sent, for the session's technician to download.
+    func customerFile(_ fileId: String, of sessionId: String, for actor: Actor) async throws -> FileTransferSummary {
+        let record = try await visibleSession(sessionId, by: actor)
+        guard record.technicianId == actor.id, let summary = try await fileSummary(fileId, in: sessionId),
+              summary.direction == .fromCustomer, summary.phase == .done else {
+            throw GatewayError(.notFound, "file_not_found", "There is no such file from the customer in this session.")
+        }
+        return summary
+    }
+
+    func files(of sessionId: String, for actor: Actor) async throws -> [FileTransferSummary] {
+        _ = try await visibleSession(sessionId, by: actor)
+        return try await store.fileTransfers(sessionId: sessionId).compactMap(Self.summary(of:))
+    }
+
+    // MARK: Helpers
+
+    func sessionOfApplet(token: String) throws -> SessionRecord {
+        let hash = Secrets.hash(token)
+        guard let record = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        return record
+    }
+
+    private func fileSummary(_ id: String, in sessionId: String) async throws -> FileTransferSummary? {
+        guard let row = try await store.fileTransfer(id: id), row.sessionId == sessionId else { return nil }
+        return Self.summary(of: row)
+    }
+
+    static func summary(of row: FileTransferRecord) -> FileTransferSummary? {
+        guard let direction = FileDirection(rawValue: row.direction), let phase = FilePhase(rawValue: row.phase) else { return nil }
+        return FileTransferSummary(id: row.id, sessionId: row.sessionId, direction: direction, name: row.name, size: row.size, phase: phase,
+                                   md5: row.md5, receivedMD5: row.receivedMD5, reason: row.reason)
+    }
+
+    private func save(_ s: FileTransferSummary) async throws {
+        let existing = try await store.fileTransfer(id: s.id)
+        try await store.saveFileTransfer(FileTransferRecord(
+            id: s.id, sessionId: s.sessionId, direction: s.direction.rawValue, name: s.name, size: s.size, phase: s.phase.rawValue,
+            md5: s.md5, receivedMD5: s.receivedMD5, reason: s.reason, createdAt: existing?.createdAt ?? environment.now()))
+    }
+
+    private func publishFile(_ summary: FileTransferSummary, to record: SessionRecord) {
+        guard let technicianId = record.technicianId else { return }
+        let message = WireCodec.encode(GatewayToConsole.file(summary))
+        consoles[technicianId]?.values.forEach { $0.send(message) }
+    }
+
+    static func describeSize(_ bytes: Int64) -> String {
+        bytes < 1_024 ? "\(bytes) bytes" : bytes < 1_048_576 ? String(format: "%.1f KB", Double(bytes) / 1_024)
+            : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Testing
+import LifelineCore
+import LifelineProtocol
+@testable import LifelineGateway
+
+@Suite("Files between technician and customer through the gateway (D4, G1)")
+struct FileTransferGatewayTests {
+    @Test("names are made safe; empty, oversized, busy and unpermitted offers are refused clearly")
+    func offers() async throws {
+        try await GatewayHarness.run { gw in
+            let limited = try await RemoteScene.make(gw, permissions: ["remote_control"])
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(limited.sessionId)/files", token: limited.token,
+                                         json: ["name": "a.txt", "size": 5]).errorCode == "permission_denied")
+            let scene = try await RemoteScene.make(gw)
+            let path = "/api/v1/sessions/\(scene.sessionId)/files"
+            #expect(try await gw.request(.post, path, token: scene.token, json: ["name": "..", "size": 5]).status == .badRequest)
+            #expect(try await gw.request(.post, path, token: scene.token, json: ["name": "empty.txt", "size": 0]).status == .badRequest)
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: scene.token, json: ["maxFileMegabytes": 1])
+            #expect(try await gw.request(.post, path, token: scene.token, json: ["name": "big.iso", "size": 2_000_000]).errorCode
+                == "file_too_large")
+            let offered = try await gw.request(.post, path, token: scene.token, json: ["name": "../../etc/passwd", "size": 5])
+            #expect(offered.status == .created)
+            #expect(try offered.json()["name"] as? String == "passwd", "only the last path component is kept")
+            _ = try await scene.applet.expect(GatewayToApplet.self) {
+                if case .fileOffer(let offer) = $0 { offer.name == "passwd" && offer.size == 5 } else { false }
+            }
+            #expect(try await gw.request(.post, path, token: scene.token, json: ["name": "second.txt", "size": 5]).errorCode
+                == "file_transfer_running")
+            let id = try #require(try offered.json()["id"] as? String)
+            // Before the customer accepts, nothing can be uploaded.
+            #expect(try await gw.request(.put, "\(path)/\(id)/content", token: scene.token, bytes: [1, 2, 3, 4, 5]).errorCode
+                == "file_not_accepted")
+            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: false))
+            _ = try await scene.console.expect(GatewayToConsole.self) {
+                if case .file(let f) = $0 { f.id == id && f.phase == .declined } else { false }
+            }
+            await scene.applet.close()
+            await limited.applet.close()
+        }
+    }
+
+    @Test("accepted: the upload streams to the applet's download; MD5s compared; a short upload is reported, not kept")
+    func relay() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            let path = "/api/v1/sessions/\(scene.sessionId)/files"
+            let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "tool.bin", "size": bytes.count])
+                .json()["id"] as? String)
+            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
+            async let download = gw.request(.get, "/api/v1/customer/files/\(id)", headers: [.authorization: "Bearer \(scene.appletToken)"])
+            let uploaded = try await gw.request(.put, "\(path)/\(id)/content", token: scene.token, bytes: bytes)
+            #expect(uploaded.status == .ok)
+            let received = try await download
+            #expect(received.status == .ok && Array(received.body) == bytes, "\(received.status) \(String(decoding: received.body.prefix(300), as: UTF8.self))")
+            let md5 = try #require(try uploaded.json()["md5"] as? String)
+            // Another applet's token cannot take it; a second download of it is not possible either.
+            #expect(try await gw.request(.get, "/api/v1/customer/files/\(id)", headers: [.authorization: "Bearer nope"]).status
+                == .unauthorized)
+            scene.applet.send(AppletToGateway.fileResult(id: id, md5: md5, error: nil))
+            let done = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .done } else { false } }
+            #expect(done == .file(FileTransferSummary(id: id, sessionId: scene.sessionId, direction: .toCustomer, name: "tool.bin",
+                                                      size: Int64(bytes.count), phase: .done, md5: md5, receivedMD5: md5)))
+            let log = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array()
+            #expect(log.contains { ($0["text"] as? String)?.contains("saved the file tool.bin") == true && ($0["text"] as? String)?.contains(md5) == true })
+
+            // A second file whose upload stops short: both sides are told, nothing is kept.
+            let second = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "cut.bin", "size": 10])
+                .json()["id"] as? String)
+            scene.applet.send(AppletToGateway.fileAnswer(id: second, accepted: true))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == second && f.phase == .sending } else { false } }
+            #expect(try await gw.request(.put, "\(path)/\(second)/content", token: scene.token, bytes: [1, 2, 3]).errorCode == "file_interrupted")
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileCancelled(let f, _) = $0 { f == second } else { false } }
+            let failed = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == second && f.phase == .failed } else { false } }
+            guard case .file(let summary) = failed else { return }
+            #expect(summary.reason?.contains("3 of 10 bytes") == true)
+            await scene.applet.close()
+        }
+    }
+
+    @Test("the customer's file is kept for the session's technician only")
+    func fromCustomer() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            let headers: HTTPFields = [.authorization: "Bearer \(scene.appletToken)", .fileName: "..%2F..%2Freport%20(1).log"]
+            let sent = try await gw.request(.post, "/api/v1/customer/files", bytes: Array("hello\n".utf8), headers: headers)
+            #expect(sent.status == .created)
+            #expect(try sent.json()["name"] as? String == "report (1).log")
+            #expect(try sent.json()["md5"] as? String == "b1946ac92492d2347c6235b4d2611184")
+            let id = try #require(try sent.json()["id"] as? String)
+            let file = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/files/\(id)", token: scene.token)
+            #expect(file.status == .ok && String(decoding: file.body, as: UTF8.self) == "hello\n")
+            let other = try await gw.technician(named: "Otto", permissions: ["send_files"], adminToken: scene.token)
+            #expect(try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/files/\(id)", token: other).status == .notFound)
+            // Empty files are refused.
+            #expect(try await gw.request(.post, "/api/v1/customer/files", bytes: [], headers: headers).status == .badRequest)
+            await scene.applet.close()
+        }
+    }
+}
