@@ -97,11 +97,14 @@ def main():
     elapsed, saved = lifeline(source, size)
     print(f"lifeline  {size} bytes  {elapsed:.2f} s  {size / elapsed / 1e6:.0f} MB/s   ({saved.split()[-1]})")
     target = tempfile.mkdtemp(prefix="lifeline-bench-scp-")
-    if shutil.which("scp") and os.environ.get("SKIP_SCP") is None:
+    if os.environ.get("SCP_OPTIONS"):
         started = time.time()
-        subprocess.run(["scp", "-q", "-o", "StrictHostKeyChecking=no", "-o", "BatchMode=yes", source, f"127.0.0.1:{target}/"], check=True)
+        subprocess.run(["scp", "-q", *os.environ["SCP_OPTIONS"].split(), source, f"127.0.0.1:{target}/"], check=True)
         elapsed = time.time() - started
-        print(f"scp       {size} bytes  {elapsed:.2f} s  {size / elapsed / 1e6:.0f} MB/s")
+        copied = hashlib.md5(open(os.path.join(target, "payload.bin"), "rb").read()).hexdigest()
+        print(f"scp       {size} bytes  {elapsed:.2f} s  {size / elapsed / 1e6:.0f} MB/s   (md5={copied})")
+    shutil.rmtree(target, ignore_errors=True)
+    os.remove(source)
 
 
 main()
