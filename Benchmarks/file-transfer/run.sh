@@ -34,6 +34,7 @@ PermitRootLogin prohibit-password
 PasswordAuthentication no
 StrictModes no
 UsePAM no
+Subsystem sftp /usr/lib/openssh/sftp-server
 CONFIG
 mkdir -p /run/sshd
 /usr/sbin/sshd -f "$WORK/sshd_config" -D & SSHD_PID=$!

@@ -203,6 +203,8 @@ public struct Applet: Sendable {
             await restart.files.offered(offer)
         case .fileCancelled(let id, let reason):
             await restart.files.cancelled(id, reason: reason)
+        case .openURL(let url, let name):
+            transcript.link(url, technician: name, opened: LinkOpener.open(url))
         }
         return false
     }

@@ -151,6 +151,14 @@ public struct Transcript: Sendable {
         }
     }
 
+    func link(_ url: String, technician: String, opened: Bool) {
+        if machineReadable {
+            write("URL \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
+        } else {
+            write("\(Self.clean(technician)) sent you a link: \(Self.clean(url))" + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
+        }
+    }
+
     public func note(_ text: String) {
         write(machineReadable ? "INFO \(Self.clean(text))" : text)
     }

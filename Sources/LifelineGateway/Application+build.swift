@@ -41,6 +41,7 @@ public func buildApplication(
     SessionsController(hub: hub).addRoutes(to: api)
     RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
     FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
+    RepliesController(store: store, environment: environment).addRoutes(to: api)
     InvitationsController(
         hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
         from: configuration.smtp?.from, sms: configuration.sms?.makeSender()

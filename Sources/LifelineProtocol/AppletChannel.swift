@@ -119,10 +119,12 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case fileOffer(FileOffer)
     /// The offered file will not come (the technician's upload stopped, or the session moved on).
     case fileCancelled(id: String, reason: String)
+    /// Open this link in the customer's default browser, after showing it (D3).
+    case openURL(String, technicianName: String)
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
-             credentials, offer, id
+             credentials, offer, id, url
     }
 
     public var type: String {
@@ -143,6 +145,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .elevate: "elevate"
         case .fileOffer: "file_offer"
         case .fileCancelled: "file_cancelled"
+        case .openURL: "open_url"
         }
     }
 
@@ -187,6 +190,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileCancelled(let id, let reason):
             try c.encode(id, forKey: .id)
             try c.encode(reason, forKey: .reason)
+        case .openURL(let url, let name):
+            try c.encode(url, forKey: .url)
+            try c.encode(name, forKey: .technicianName)
         }
     }
 
@@ -216,6 +222,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
                                         technicianName: try c.decode(String.self, forKey: .technicianName))
         case "file_offer": return .fileOffer(try c.decode(FileOffer.self, forKey: .offer))
         case "file_cancelled": return .fileCancelled(id: try c.decode(String.self, forKey: .id), reason: try c.decode(String.self, forKey: .reason))
+        case "open_url": return .openURL(try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
         default: return nil
         }
     }

@@ -177,5 +177,17 @@ enum Migrations {
         );
         CREATE INDEX file_transfers_session ON file_transfers(session_id, created_at);
         """,
+        """
+        CREATE TABLE replies (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            content TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX replies_organisation ON replies(organisation_id, kind, name);
+        """,
     ]
 }

@@ -268,3 +268,24 @@ public struct FileTransferRecord: Equatable, Sendable {
         self.createdAt = createdAt
     }
 }
+
+/// A predefined reply or URL (D2, D3), shared by the organisation.
+public struct Reply: Codable, Equatable, Sendable {
+    public let id: String
+    public let organisationId: String
+    public var kind: ReplyRules.Kind
+    public var name: String
+    public var content: String
+    public let createdBy: String
+    public let createdAt: Date
+
+    public init(id: String, organisationId: String, kind: ReplyRules.Kind, name: String, content: String, createdBy: String, createdAt: Date) {
+        self.id = id
+        self.organisationId = organisationId
+        self.kind = kind
+        self.name = name
+        self.content = content
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+}

@@ -80,6 +80,14 @@ public protocol FileTransferRepository: Sendable {
     func fileTransfers(sessionId: String) async throws(StoreError) -> [FileTransferRecord]
 }
 
+/// Predefined replies and URLs shared by an organisation's technicians (D2, D3).
+public protocol ReplyRepository: Sendable {
+    func saveReply(_ reply: Reply) async throws(StoreError)
+    func deleteReply(id: String) async throws(StoreError)
+    func reply(id: String) async throws(StoreError) -> Reply?
+    func replies(organisationId: String) async throws(StoreError) -> [Reply]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
-    & FileTransferRepository
+    & FileTransferRepository & ReplyRepository

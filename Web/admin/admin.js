@@ -92,6 +92,7 @@ async function load() {
 const NUMBER_SETTINGS = [
   ['settings-urgent', 'urgentAfterSeconds'], ['settings-idle', 'idleTimeoutMinutes'],
   ['settings-connecting', 'connectingTimeoutMinutes'], ['settings-away', 'awayAfterMinutes'], ['settings-busy', 'busyAtSessions'],
+  ['settings-max-file', 'maxFileMegabytes'],
 ];
 
 async function loadSettings() {

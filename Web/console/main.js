@@ -13,6 +13,7 @@ import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
 import { mountHistory } from '../components/history-list.js';
 import { mountFileTransfers } from '../components/file-transfers.js';
+import { mountReplies } from '../components/replies.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -118,6 +119,9 @@ const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
 });
 
+const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
+  input: $('chat-input'), currentSession: () => selected(), canUse: (permission) => Boolean(state.me?.permissions.includes(permission)), onError: showError,
+});
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse: (permission) => Boolean(state.me?.permissions.includes(permission)) });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
@@ -195,6 +199,7 @@ function render() {
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
   fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
+  replies.render();
 }
 
 /** Refreshes only the timers, once a second, without rebuilding the chat. */
@@ -301,6 +306,7 @@ async function enterConsole(me) {
   $('organisation-name').textContent = me.organisation;
   $('new-session').disabled = !me.permissions.includes('start_private_sessions');
   $('monitored-tab').hidden = me.role === 'technician';
+  replies.load();
   state.socket = connectConsole({
     onMessage: receive,
     onBinary: (buffer) => remoteDesktop.frame(buffer),

@@ -51,6 +51,7 @@ struct SessionsController {
         group.post("sessions/{id}/transfer", use: transfer)
         group.get("transfer-queues", use: transferQueues)
         group.post("sessions/{id}/screenshots", use: screenshot)
+        group.post("sessions/{id}/urls", use: sendURL)
         group.post("sessions/{id}/messages", use: message)
         group.get("sessions/{id}/log", use: log)
         group.get("history", use: history)
@@ -118,6 +119,16 @@ struct SessionsController {
     @Sendable func screenshot(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         try await hub.recordScreenshot(on: try Self.id(context), by: actor)
+        return Response(status: .noContent)
+    }
+
+    struct URLRequestBody: Decodable { let url: String }
+
+    /// D3: the applet shows the link and opens it in the customer's browser.
+    @Sendable func sendURL(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: URLRequestBody.self, context: context)
+        try await hub.sendURL(body.url, on: try Self.id(context), by: actor)
         return Response(status: .noContent)
     }
 
