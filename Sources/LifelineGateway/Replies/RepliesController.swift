@@ -105,10 +105,11 @@ struct RepliesController: Sendable {
     }
 
     private func owned(_ context: GatewayRequestContext, _ actor: Actor) async throws -> Reply {
-        guard let id = context.parameters.get("reply"), let reply = try await store.reply(id: id),
-              reply.organisationId == actor.technician.organisationId else {
-            throw GatewayError(.notFound, "reply_not_found", "There is no such reply.")
-        }
+        let notFound = GatewayError(.notFound, "reply_not_found", "There is no such reply.")
+        guard let id = context.parameters.get("reply") else { throw notFound }
+        // Two statements: `guard let … = try await` on an existential store crashes the 6.3 optimizer.
+        let found = try await store.reply(id: id)
+        guard let reply = found, reply.organisationId == actor.technician.organisationId else { throw notFound }
         return reply
     }
 
