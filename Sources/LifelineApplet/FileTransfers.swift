@@ -82,18 +82,24 @@ actor FileTransfers {
     private func download(_ offer: FileOffer, to destination: String) async -> Result<String, Problem> {
         guard let token = appletToken else { return .failure(Problem(message: "not connected")) }
         let part = (destination as NSString).deletingLastPathComponent + "/." + (destination as NSString).lastPathComponent + ".lifeline-part"
-        guard FileManager.default.createFile(atPath: part, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: part) else {
-            return .failure(Problem(message: "the file cannot be written in that folder"))
+        let descriptor = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return .failure(Problem(message: "the file cannot be written in that folder")) }
+        let url = gateway.appendingPathComponent("api/v1/customer/files/\(offer.id)")
+        let transcript = self.transcript, name = offer.name, size = offer.size
+        let tenths = Tenths()
+        let outcome: Result<String, Problem>
+        do {
+            let md5 = try await HTTPDownload.fetch(url, bearer: token, into: descriptor, expected: size) { received in
+                // Every tenth of the file, once.
+                if let tenth = tenths.next(received: received, of: size) { transcript.fileProgress(name: name, percent: tenth * 10) }
+            }
+            outcome = .success(md5)
+        } catch let failure as HTTPDownload.Failure {
+            outcome = .failure(Problem(message: failure.message))
+        } catch {
+            outcome = .failure(Problem(message: "the transfer failed (\(error))"))
         }
-        var request = URLRequest(url: gateway.appendingPathComponent("api/v1/customer/files/\(offer.id)"))
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.timeoutInterval = 60
-        let sink = DownloadSink(handle: handle, expected: offer.size, transcript: transcript, name: offer.name)
-        let session = URLSession(configuration: .ephemeral, delegate: sink, delegateQueue: nil)
-        let outcome = await sink.run(session.dataTask(with: request))
-        session.finishTasksAndInvalidate()
-        try? handle.close()
+        close(descriptor)
         guard case .success(let md5) = outcome else {
             try? FileManager.default.removeItem(atPath: part)
             return outcome
@@ -159,73 +165,17 @@ actor FileTransfers {
     }
 }
 
-/// Receives a download chunk by chunk (URLSession delegate): writes, hashes and reports progress;
-/// fails unless exactly the announced bytes arrived.
-final class DownloadSink: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let handle: FileHandle
-    private let expected: Int64
-    private let transcript: Transcript
-    private let name: String
+/// Which tenths of a download were already reported (called from the download's event loop).
+final class Tenths: @unchecked Sendable {
     private let lock = NSLock()
-    private var digest = Insecure.MD5()
-    private var received: Int64 = 0
-    private var reportedTenth = 0
-    private var status = 0
-    private var writeError: String?
-    private var continuation: CheckedContinuation<Result<String, FileTransfers.Problem>, Never>?
+    private var reported = 0
 
-    init(handle: FileHandle, expected: Int64, transcript: Transcript, name: String) {
-        self.handle = handle
-        self.expected = expected
-        self.transcript = transcript
-        self.name = name
-    }
-
-    func run(_ task: URLSessionDataTask) async -> Result<String, FileTransfers.Problem> {
-        await withCheckedContinuation { continuation in
-            lock.withLock { self.continuation = continuation }
-            task.resume()
+    func next(received: Int64, of total: Int64) -> Int? {
+        let tenth = total > 0 ? Int(received * 10 / total) : 10
+        return lock.withLock {
+            guard tenth > reported, tenth < 10 else { return nil }
+            reported = tenth
+            return tenth
         }
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        lock.withLock { status = (response as? HTTPURLResponse)?.statusCode ?? 0 }
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.withLock {
-            guard status == 200, writeError == nil else { return }
-            do { try handle.write(contentsOf: data) } catch {
-                writeError = "the disk refused the file: \(error.localizedDescription)"
-                dataTask.cancel()
-                return
-            }
-            data.withUnsafeBytes { digest.update(bufferPointer: $0) }
-            received += Int64(data.count)
-            let tenth = expected > 0 ? Int(received * 10 / expected) : 10
-            if tenth > reportedTenth && tenth < 10 {
-                reportedTenth = tenth
-                transcript.fileProgress(name: name, percent: tenth * 10)
-            }
-        }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let result: Result<String, FileTransfers.Problem> = lock.withLock {
-            if let writeError { return .failure(.init(message: writeError)) }
-            if status != 200 { return .failure(.init(message: "the gateway answered HTTP \(status)")) }
-            if let error { return .failure(.init(message: "the transfer was interrupted after \(received) of \(expected) bytes (\(error.localizedDescription))")) }
-            guard received == expected else {
-                return .failure(.init(message: "the transfer was interrupted after \(received) of \(expected) bytes"))
-            }
-            return .success(digest.finalize().map { String(format: "%02x", $0) }.joined())
-        }
-        let continuation = lock.withLock { () -> CheckedContinuation<Result<String, FileTransfers.Problem>, Never>? in
-            defer { self.continuation = nil }
-            return self.continuation
-        }
-        continuation?.resume(returning: result)
     }
 }

@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// One file downloaded over HTTP(S) with SwiftNIO (D4): the socket is read in large buffers that go
+/// straight to the file descriptor and into the MD5, so the applet keeps up with the gateway.
+enum HTTPDownload {
+    struct Failure: Error {
+        let message: String
+    }
+
+    /// Downloads `url` into `descriptor`; returns the MD5 (hex) once exactly `expected` bytes
+    /// arrived, throws otherwise. `progress` gets the bytes received so far, now and then.
+    static func fetch(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64,
+                      progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
+        guard let host = url.host, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw Failure(message: "the gateway's address is not http or https")
+        }
+        let secure = scheme == "https"
+        let port = url.port ?? (secure ? 443 : 80)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let promise = group.next().makePromise(of: String.self)
+        let handler = DownloadHandler(descriptor: descriptor, expected: expected, promise: promise, progress: progress)
+        let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 * 1024, initial: 256 * 1024, maximum: 1024 * 1024))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: host))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: host, port: port).get()
+        var path = url.path.isEmpty ? "/" : url.path
+        if let query = url.query { path += "?\(query)" }
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+        head.headers.add(name: "Host", value: port == (secure ? 443 : 80) ? host : "\(host):\(port)")
+        head.headers.add(name: "Authorization", value: "Bearer \(bearer)")
+        head.headers.add(name: "Connection", value: "close")
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        defer { channel.close(promise: nil) }
+        return try await promise.futureResult.get()
+    }
+}
+
+/// Writes the body as it comes; the result is decided at the end of the response or of the
+/// connection, whichever comes first. Used on its channel's event loop only.
+private final class DownloadHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let descriptor: Int32
+    private let expected: Int64
+    private let promise: EventLoopPromise<String>
+    private let progress: @Sendable (Int64) -> Void
+    private var digest = Insecure.MD5()
+    private var received: Int64 = 0
+    private var reported: Int64 = 0
+    private var status: UInt = 0
+    private var failure: String?
+    private var finished = false
+
+    init(descriptor: Int32, expected: Int64, promise: EventLoopPromise<String>, progress: @escaping @Sendable (Int64) -> Void) {
+        self.descriptor = descriptor
+        self.expected = expected
+        self.promise = promise
+        self.progress = progress
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = head.status.code
+            if status != 200 { failure = "the gateway answered HTTP \(status)" }
+        case .body(let buffer):
+            guard failure == nil else { return }
+            buffer.withUnsafeReadableBytes { bytes in
+                digest.update(bufferPointer: bytes)
+                var offset = 0
+                while offset < bytes.count {
+                    let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        failure = "the disk refused the file (\(String(cString: strerror(errno))))"
+                        return
+                    }
+                    offset += written
+                }
+            }
+            received += Int64(buffer.readableBytes)
+            if failure != nil { context.close(promise: nil) }
+            if received - reported >= expected / 20 || received == expected {
+                reported = received
+                progress(received)
+            }
+        case .end:
+            finish()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if failure == nil { failure = "the connection failed (\(error))" }
+        context.close(promise: nil)
+    }
+
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        if let failure { return promise.fail(HTTPDownload.Failure(message: failure)) }
+        guard received == expected else {
+            return promise.fail(HTTPDownload.Failure(message: "the transfer was interrupted after \(received) of \(expected) bytes"))
+        }
+        promise.succeed(digest.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+}
