@@ -1,8 +1,22 @@
+import Crypto
 import Foundation
 import LifelineProtocol
 
 /// What the applet tells the technician about this computer.
 enum LocalMachine {
+    /// The device's id for History and notes (D6): a hash of the machine id, salted for Lifeline,
+    /// so it is stable across sessions but says nothing about the machine (and is not the
+    /// machine id other software uses).
+    static func deviceId() -> String? {
+        for path in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let machineId = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !machineId.isEmpty else { continue }
+            return SHA256.hash(data: Data("lifeline-device:\(machineId)".utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        }
+        return nil
+    }
+
     static func describe() -> CustomerInfo {
         var system = utsname()
         uname(&system)
@@ -12,6 +26,6 @@ enum LocalMachine {
         // Under sudo the customer is still the user who started the applet.
         let customer = getuid() == 0 ? (ProcessInfo.processInfo.environment["SUDO_USER"] ?? user) : user
         return CustomerInfo(hostname: ProcessInfo.processInfo.hostName, user: customer, platform: "\(kernel) \(machine)",
-                            privileged: getuid() == 0)
+                            privileged: getuid() == 0, deviceId: deviceId())
     }
 }

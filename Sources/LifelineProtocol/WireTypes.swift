@@ -95,22 +95,64 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     public let platform: String
     /// The applet runs with administrator rights (root), after an elevated restart (J3).
     public let privileged: Bool
+    /// A stable, not personally identifying id of the computer (D6): a hash of its machine id,
+    /// so earlier sessions with the same device and their notes can be found.
+    public let deviceId: String?
 
-    public init(hostname: String, user: String, platform: String, privileged: Bool = false) {
+    public init(hostname: String, user: String, platform: String, privileged: Bool = false, deviceId: String? = nil) {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
         self.privileged = privileged
+        // Hex only, bounded: it is used in queries.
+        self.deviceId = deviceId.flatMap { id in id.count <= 64 && !id.isEmpty && id.allSatisfy(\.isHexDigit) ? id.lowercased() : nil }
     }
 
-    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged }
+    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId }
 
-    /// Stored sessions and older applets lack `privileged`.
+    /// Stored sessions and older applets lack the newer fields.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(hostname: try c.decode(String.self, forKey: .hostname), user: try c.decode(String.self, forKey: .user),
                   platform: try c.decode(String.self, forKey: .platform),
-                  privileged: try c.decodeIfPresent(Bool.self, forKey: .privileged) ?? false)
+                  privileged: try c.decodeIfPresent(Bool.self, forKey: .privileged) ?? false,
+                  deviceId: try c.decodeIfPresent(String.self, forKey: .deviceId))
+    }
+}
+
+/// Notes a technician keeps with a session, which colleagues see in later sessions with the same device (D6).
+public struct SessionNotes: Codable, Equatable, Sendable {
+    public let sessionId: String
+    public let text: String
+    public let updatedBy: String
+    public let updatedAt: Date
+
+    public init(sessionId: String, text: String, updatedBy: String, updatedAt: Date) {
+        self.sessionId = sessionId
+        self.text = text
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
+
+    public static let maximumLength = 4_000
+}
+
+/// An earlier session with the same device (D6), as the History and notes tab lists it.
+public struct DeviceHistoryEntry: Codable, Equatable, Sendable {
+    public let sessionId: String
+    public let name: String
+    public let technicianName: String
+    public let state: SessionState
+    public let createdAt: Date
+    public let notes: String?
+
+    public init(sessionId: String, name: String, technicianName: String, state: SessionState, createdAt: Date, notes: String?) {
+        self.sessionId = sessionId
+        self.name = name
+        self.technicianName = technicianName
+        self.state = state
+        self.createdAt = createdAt
+        self.notes = notes
     }
 }
 

@@ -189,5 +189,14 @@ enum Migrations {
         );
         CREATE INDEX replies_organisation ON replies(organisation_id, kind, name);
         """,
+        """
+        CREATE TABLE session_notes (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+            text TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX sessions_device ON sessions(organisation_id, json_extract(customer, '$.deviceId'));
+        """,
     ]
 }

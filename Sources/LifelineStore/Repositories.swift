@@ -34,6 +34,10 @@ public protocol SessionRepository: Sendable {
     func liveSessions() async throws(StoreError) -> [SessionRecord]
     /// Sessions that left the queue, newest first.
     func closedSessions(technicianId: String, limit: Int) async throws(StoreError) -> [SessionRecord]
+    /// The organisation's sessions with a device, newest first (D6).
+    func sessions(organisationId: String, deviceId: String, limit: Int) async throws(StoreError) -> [SessionRecord]
+    func notes(sessionId: String) async throws(StoreError) -> SessionNotes?
+    func saveNotes(_ notes: SessionNotes) async throws(StoreError)
 }
 
 public protocol SessionLogRepository: Sendable {

@@ -205,6 +205,25 @@ public final class SQLiteStore: Store {
     }
 
 
+    public func sessions(organisationId: String, deviceId: String, limit: Int) async throws(StoreError) -> [SessionRecord] {
+        try await sessions(where: "organisation_id = ? AND json_extract(customer, '$.deviceId') = ? ORDER BY created_at DESC LIMIT ?",
+                           [.text(organisationId), .text(deviceId), .integer(Int64(limit))])
+    }
+
+    public func notes(sessionId: String) async throws(StoreError) -> SessionNotes? {
+        guard let row = try await db.query("SELECT * FROM session_notes WHERE session_id = ?", [.text(sessionId)]).first else { return nil }
+        return SessionNotes(sessionId: try row.text("session_id"), text: try row.text("text"), updatedBy: try row.text("updated_by"),
+                            updatedAt: try row.date("updated_at"))
+    }
+
+    public func saveNotes(_ notes: SessionNotes) async throws(StoreError) {
+        _ = try await db.query(
+            """
+            INSERT INTO session_notes (session_id, text, updated_by, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT(session_id) DO UPDATE SET text = excluded.text, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+            """, [.text(notes.sessionId), .text(notes.text), .text(notes.updatedBy), .date(notes.updatedAt)])
+    }
+
     private func sessions(where clause: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SessionRecord] {
         var records = try await db.query("SELECT * FROM sessions WHERE \(clause)", bindings).map(Self.session(from:))
         for index in records.indices {

@@ -14,6 +14,7 @@ import { mountRemoteDesktop } from '../components/remote-desktop.js';
 import { mountHistory } from '../components/history-list.js';
 import { mountFileTransfers } from '../components/file-transfers.js';
 import { mountReplies } from '../components/replies.js';
+import { mountDeviceHistory } from '../components/device-history.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,6 +123,7 @@ const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
 const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
   input: $('chat-input'), currentSession: () => selected(), canUse: (permission) => Boolean(state.me?.permissions.includes(permission)), onError: showError,
 });
+const deviceHistory = mountDeviceHistory($('chat-pane'), { isMine: (session) => session.technicianId === state.me?.id });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse: (permission) => Boolean(state.me?.permissions.includes(permission)) });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
@@ -200,6 +202,7 @@ function render() {
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
   fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
   replies.render();
+  deviceHistory.show(session);
 }
 
 /** Refreshes only the timers, once a second, without rebuilding the chat. */

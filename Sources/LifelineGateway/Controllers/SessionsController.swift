@@ -52,6 +52,10 @@ struct SessionsController {
         group.get("transfer-queues", use: transferQueues)
         group.post("sessions/{id}/screenshots", use: screenshot)
         group.post("sessions/{id}/urls", use: sendURL)
+        group.get("sessions/{id}/device-history", use: deviceHistory)
+        group.get("sessions/{id}/device-history/{earlier}/log", use: deviceHistoryLog)
+        group.get("sessions/{id}/notes", use: notes)
+        group.put("sessions/{id}/notes", use: saveNotes)
         group.post("sessions/{id}/messages", use: message)
         group.get("sessions/{id}/log", use: log)
         group.get("history", use: history)
@@ -123,6 +127,32 @@ struct SessionsController {
     }
 
     struct URLRequestBody: Decodable { let url: String }
+    struct NotesBody: Decodable { let text: String }
+
+    /// D6: earlier sessions with the same device, with their notes.
+    @Sendable func deviceHistory(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(try await hub.deviceHistory(of: try Self.id(context), for: actor))
+    }
+
+    @Sendable func deviceHistoryLog(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        guard let earlier = context.parameters.get("earlier") else { throw GatewayError.sessionNotFound }
+        return try JSONResponse.make(try await hub.deviceHistoryLog(of: earlier, through: try Self.id(context), for: actor))
+    }
+
+    @Sendable func notes(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let id = try Self.id(context)
+        let notes = try await hub.notes(of: id, for: actor)
+        return try JSONResponse.make(notes ?? SessionNotes(sessionId: id, text: "", updatedBy: "", updatedAt: Date(timeIntervalSince1970: 0)))
+    }
+
+    @Sendable func saveNotes(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: NotesBody.self, context: context)
+        return try JSONResponse.make(try await hub.saveNotes(body.text, on: try Self.id(context), by: actor))
+    }
 
     /// D3: the applet shows the link and opens it in the customer's browser.
     @Sendable func sendURL(request: Request, context: GatewayRequestContext) async throws -> Response {
