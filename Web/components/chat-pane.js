@@ -2,8 +2,15 @@
 import { t } from '../lib/i18n.js';
 import { canChat } from '../lib/session-logic.js';
 
-export function mountChatPane(elements, { onSend }) {
-  const { none, title, invite, log, form, input, closed, copy } = elements;
+export function mountChatPane(elements, { onSend, canUse = () => true }) {
+  const { none, title, invite, log, form, input, closed, copy, collapse } = elements;
+  // Collapse / restore (D1): the log and the input fold away, the title stays.
+  collapse?.addEventListener('click', () => {
+    const folded = log.parentElement.classList.toggle('collapsed');
+    collapse.textContent = folded ? '+' : '−';
+    collapse.setAttribute('aria-expanded', String(!folded));
+    collapse.title = t(folded ? 'chat.restore' : 'chat.collapse');
+  });
 
   function line(entry) {
     const item = document.createElement('li');
@@ -54,6 +61,7 @@ export function mountChatPane(elements, { onSend }) {
       copy.hidden = !session;
       log.hidden = !session;
       if (!session) {
+        if (collapse) collapse.hidden = true;
         invite.hidden = true;
         form.hidden = true;
         closed.hidden = true;
@@ -64,9 +72,13 @@ export function mountChatPane(elements, { onSend }) {
       // While the customer has not joined, keep the PIN or link at hand to read out again.
       invite.textContent = inviteLine(session);
       invite.hidden = !invite.textContent;
-      const open = canChat(session);
+      // Without the chat permission the input is not offered (the gateway refuses it anyway).
+      const allowed = canUse('chat');
+      const open = canChat(session) && allowed;
       form.hidden = !open;
       closed.hidden = open;
+      closed.textContent = t(allowed ? 'chat.closedInput' : 'chat.notAllowed');
+      if (collapse) collapse.hidden = false;
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       log.replaceChildren(...entries.map(line));
       if (atBottom) log.scrollTop = log.scrollHeight;

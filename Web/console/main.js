@@ -18,6 +18,8 @@ import { mountDeviceHistory } from '../components/device-history.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
+/** Whether the signed-in technician's group allows `permission` (the gateway checks again). */
+const canUse = (permission) => Boolean(state.me?.permissions.includes(permission));
 
 const state = {
   me: null,
@@ -102,8 +104,9 @@ const list = mountSessionList($('session-list'), $('session-list-empty'), {
 });
 const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
 const chat = mountChatPane({
-  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'),
+  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'), collapse: $('chat-collapse'),
 }, {
+  canUse,
   async onSend(text) {
     try {
       await api(`sessions/${state.selectedId}/messages`, { method: 'POST', body: { text } });
@@ -116,15 +119,15 @@ const chat = mountChatPane({
 const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
   send: (type, fields) => state.socket?.send(type, fields),
   options: () => state.options,
-  canUse: (permission) => Boolean(state.me?.permissions.includes(permission)),
+  canUse,
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
 });
 
 const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
-  input: $('chat-input'), currentSession: () => selected(), canUse: (permission) => Boolean(state.me?.permissions.includes(permission)), onError: showError,
+  input: $('chat-input'), currentSession: () => selected(), canUse, onError: showError,
 });
 const deviceHistory = mountDeviceHistory($('chat-pane'), { isMine: (session) => session.technicianId === state.me?.id });
-const fileTransfers = mountFileTransfers($('chat-pane'), { canUse: (permission) => Boolean(state.me?.permissions.includes(permission)) });
+const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
     state.logs.set(session.id, log);
@@ -134,8 +137,8 @@ mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('his
 });
 
 const newSession = mountNewSessionDialog($('new-session-dialog'), {
-  canEmail: () => Boolean(state.me?.permissions.includes('connect_by_email')),
-  canSms: () => Boolean(state.me?.permissions.includes('connect_by_sms')),
+  canEmail: () => canUse('connect_by_email'),
+  canSms: () => canUse('connect_by_sms'),
   onCreated(session) {
     state.sessions = upsert(state.sessions, session);
     select(session.id);
@@ -197,7 +200,7 @@ function render() {
   $('start-session').disabled = !commands.start;
   $('hold-session').disabled = !commands.hold;
   $('end-session').disabled = !commands.end;
-  $('transfer-session').disabled = !commands.transfer || !state.me?.permissions.includes('transfer_sessions');
+  $('transfer-session').disabled = !commands.transfer || !canUse('transfer_sessions');
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
   fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
