@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPTypes
 import Testing
 import LifelineCore
@@ -51,11 +54,14 @@ struct FileTransferGatewayTests {
                 .json()["id"] as? String)
             scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
-            async let download = gw.request(.get, "/api/v1/customer/files/\(id)", headers: [.authorization: "Bearer \(scene.appletToken)"])
+            // The applet's download on a connection of its own: the harness client sends one request at a time.
+            var get = URLRequest(url: URL(string: "http://127.0.0.1:\(gw.port)/api/v1/customer/files/\(id)")!)
+            get.setValue("Bearer \(scene.appletToken)", forHTTPHeaderField: "Authorization")
+            async let download = URLSession.shared.data(for: get)
             let uploaded = try await gw.request(.put, "\(path)/\(id)/content", token: scene.token, bytes: bytes)
             #expect(uploaded.status == .ok)
-            let received = try await download
-            #expect(received.status == .ok && Array(received.body) == bytes, "\(received.status) \(String(decoding: received.body.prefix(300), as: UTF8.self))")
+            let (received, response) = try await download
+            #expect((response as? HTTPURLResponse)?.statusCode == 200 && Array(received) == bytes)
             let md5 = try #require(try uploaded.json()["md5"] as? String)
             // Another applet's token cannot take it; a second download of it is not possible either.
             #expect(try await gw.request(.get, "/api/v1/customer/files/\(id)", headers: [.authorization: "Bearer nope"]).status
@@ -77,7 +83,17 @@ struct FileTransferGatewayTests {
             let failed = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == second && f.phase == .failed } else { false } }
             guard case .file(let summary) = failed else { return }
             #expect(summary.reason?.contains("3 of 10 bytes") == true)
+
+            // A large upload nobody downloads does not hang: the applet leaving calls it off.
+            let size = 12 * 1_024 * 1_024
+            let third = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "big.bin", "size": size])
+                .json()["id"] as? String)
+            scene.applet.send(AppletToGateway.fileAnswer(id: third, accepted: true))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == third && f.phase == .sending } else { false } }
+            async let stalled = gw.request(.put, "\(path)/\(third)/content", token: scene.token, bytes: [UInt8](repeating: 7, count: size))
+            try await Task.sleep(for: .milliseconds(300))
             await scene.applet.close()
+            #expect(try await stalled.errorCode == "file_interrupted")
         }
     }
 

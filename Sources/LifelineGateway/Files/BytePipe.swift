@@ -58,6 +58,14 @@ actor BytePipe {
         return nil
     }
 
+    /// The transfer is called off from outside (the customer's applet disconnected, the session
+    /// moved on): the reader sees the failure, a waiting writer is woken and fails.
+    func abort(_ reason: String) {
+        finish(error: reason)
+        readerGone = true
+        wakeWriter()
+    }
+
     /// The reader stopped reading (the applet's connection dropped): the writer's next write fails.
     func abandon() {
         readerGone = true

@@ -137,7 +137,7 @@ extension SessionHub {
 
     /// A transfer broke off: nothing partial is kept; both sides are told.
     func failFile(_ fileId: String, sessionId: String, reason: String, tellApplet: Bool) async {
-        if let relay = fileRelays.removeValue(forKey: fileId) { await relay.pipe.finish(error: reason) }
+        if let relay = fileRelays.removeValue(forKey: fileId) { await relay.pipe.abort(reason) }
         guard var summary = try? await fileSummary(fileId, in: sessionId), summary.phase == .offered || summary.phase == .sending else { return }
         summary.phase = .failed
         summary.reason = reason
