@@ -244,18 +244,30 @@ class XServer:
         return subprocess.run(command, env={**os.environ, "DISPLAY": self.display}, input=input, capture_output=True,
                               text=True, timeout=15, check=True).stdout
 
-    def screen_pixel(self, x, y):
-        """The (r, g, b) of a point of the X screen itself, read with xwd (ZPixmap, 32 bits, BGRX)."""
+    def screen_pixels(self, points):
+        """The (r, g, b) of points of the X screen itself, read with one xwd (ZPixmap, 32 bits, BGRX)."""
         dump = subprocess.run(["xwd", "-root", "-silent", "-display", self.display], capture_output=True, timeout=15,
                               check=True).stdout
         header = struct.unpack(">25I", dump[:100])
         header_size, bits_per_pixel, bytes_per_line, colours = header[0], header[11], header[12], header[19]
         assert bits_per_pixel == 32, "a 24-bit Xvfb screen"
-        offset = header_size + colours * 12 + y * bytes_per_line + x * 4
-        b, g, r = dump[offset], dump[offset + 1], dump[offset + 2]
-        if header[7] == 1:  # MSBFirst byte order: XRGB
-            r, g, b = dump[offset + 1], dump[offset + 2], dump[offset + 3]
-        return r, g, b
+        pixels = []
+        for x, y in points:
+            offset = header_size + colours * 12 + y * bytes_per_line + x * 4
+            if header[7] == 1:  # MSBFirst byte order: XRGB
+                pixels.append((dump[offset + 1], dump[offset + 2], dump[offset + 3]))
+            else:
+                pixels.append((dump[offset + 2], dump[offset + 1], dump[offset]))
+        return pixels
+
+    def screen_pixel(self, x, y):
+        return self.screen_pixels([(x, y)])[0]
+
+    def any_pixel_near(self, x, y, predicate, radius=3):
+        """Whether a point within `radius` of (x, y) matches: the console's scaled view rounds the
+        technician's pointer by a pixel or two."""
+        points = [(x + dx, y + dy) for dx in range(-radius, radius + 1) for dy in range(-radius, radius + 1)]
+        return any(predicate(*pixel) for pixel in self.screen_pixels(points))
 
     def stop(self):
         for client in self.clients + [self.process]:
