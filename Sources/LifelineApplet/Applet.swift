@@ -53,6 +53,11 @@ public struct Applet: Sendable {
                 case "/allow": await remote.customerAnswered(allow: true)
                 case "/deny": await remote.customerAnswered(allow: false)
                 case "/stop": await remote.customerStopped()
+                case "/revoke":
+                    // The big X (G1): every right given is taken back at once.
+                    await remote.customerStopped()
+                    await files.refuseQuietly()
+                    transcript.revoked()
                 case "/refuse": await files.refuse()
                 case "/save": Task { await files.save(in: "") }
                 case _ where text.hasPrefix("/save "): Task { await files.save(in: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }

@@ -38,6 +38,13 @@ actor FileTransfers {
         transcript.fileFailed(name: offer.name, reason: reason)
     }
 
+    /// `/revoke`: a waiting offer is declined without a word of its own.
+    func refuseQuietly() async {
+        guard let offer = pending else { return }
+        pending = nil
+        await outgoing.send(.fileAnswer(id: offer.id, accepted: false))
+    }
+
     func refuse() async {
         guard let offer = pending else { return transcript.note("No file is waiting for you.") }
         pending = nil

@@ -28,7 +28,7 @@ public struct Transcript: Sendable {
             write("WELCOME session=\(Self.clean(sessionId)) technician=\(Self.quoted(technician)) state=\(state.rawValue)")
         } else {
             write("Connected (session \(Self.clean(sessionId))). \(Self.customerWording(of: state, technician: technician))")
-            write("Type a message and press Enter to chat. Type /quit to end the session.")
+            write("Type a message and press Enter to chat. /revoke takes back every right you gave; /quit ends the session.")
         }
     }
 
@@ -157,6 +157,10 @@ public struct Transcript: Sendable {
         } else {
             write("\(Self.clean(technician)) sent you a link: \(Self.clean(url))" + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
         }
+    }
+
+    func revoked() {
+        write(machineReadable ? "REVOKED" : "Every right you gave is taken back: nothing of your screen is shared and no file is coming.")
     }
 
     public func note(_ text: String) {

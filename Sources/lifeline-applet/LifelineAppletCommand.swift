@@ -33,6 +33,9 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     @Option(help: "The X authority file for that display (default: $XAUTHORITY).")
     var xauthority: String?
 
+    @Flag(name: .customLong("remove-when-done"), help: "Delete this applet's file when the session is over (the PIN and link pages' command uses it).")
+    var removeWhenDone = false
+
     @Flag(name: .customLong("non-interactive"), help: "For scripts: no questions; standard input lines are chat; one line per event on standard output.")
     var nonInteractive = false
 
@@ -79,6 +82,11 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("Allow this and start the session? [Y/n] ".utf8))
             let answer = await lines.next()?.lowercased().trimmingCharacters(in: .whitespaces) ?? "n"
             return answer.isEmpty || answer == "y" || answer == "yes" || answer == "o" || answer == "oui"
+        }
+        // A downloaded applet leaves nothing behind (G1); an elevated copy never deletes itself.
+        if removeWhenDone && resumeFile == nil {
+            let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            try? FileManager.default.removeItem(atPath: path)
         }
         switch outcome {
         case .sessionEnded, .handedOver: break

@@ -87,3 +87,33 @@ def test_a_technician_leaving_mid_upload_leaves_nothing_behind(gateway, applets)
     assert os.listdir(folder) == [], "neither the file nor a part of it is kept"
     texts = [e["text"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
     assert any("large.img was not transferred" in text for text in texts)
+
+
+
+def test_the_big_x_takes_every_right_back_and_a_downloaded_applet_removes_itself(gateway, applets):
+    import shutil
+    import time
+    from conftest import BIN
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Jo", "method": "pin"}, token=token, expect=201)[1]
+    folder = tempfile.mkdtemp(prefix="lifeline-applet-copy-")
+    copy = os.path.join(folder, "lifeline-applet")
+    shutil.copy(BIN / "lifeline-applet", copy)
+    os.chmod(copy, 0o755)
+    applet = applets(gateway.url, "--pin", session["pin"], "--remove-when-done", binary=copy)
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    offer = gateway.api("POST", f"sessions/{session['id']}/files", {"name": "tool.sh", "size": 10}, token=token, expect=201)[1]
+    applet.expect("FILE_OFFER")
+    applet.say("/revoke")
+    applet.expect("REVOKED")
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        files = gateway.api("GET", f"sessions/{session['id']}/files", token=token)[1]
+        if files[0]["phase"] == "declined":
+            break
+        time.sleep(0.1)
+    assert [f["phase"] for f in files if f["id"] == offer["id"]] == ["declined"]
+    applet.say("/quit")
+    assert applet.wait(timeout=15) == 0
+    assert not os.path.exists(copy), "the downloaded applet removed itself"

@@ -6,7 +6,7 @@ export function appletCommand(origin, credentialFlag) {
   return [
     `curl -fsSLo lifeline-applet ${origin}/download/lifeline-applet`,
     'chmod +x lifeline-applet',
-    `./lifeline-applet --gateway ${origin} ${credentialFlag}`,
+    `./lifeline-applet --gateway ${origin} ${credentialFlag} --remove-when-done`,
   ].join('\n');
 }
 
