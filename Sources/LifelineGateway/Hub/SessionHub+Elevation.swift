@@ -8,18 +8,12 @@ import LifelineStore
 /// rights and reconnects into the same session. The credentials pass through, never kept or logged.
 extension SessionHub {
     func elevateApplet(_ credentials: ElevationCredentials, on id: String, by actor: Actor) async throws {
-        let record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        let record = try await ownedActiveSession(id, by: actor, activeOnly: "The applet can be restarted with administrator rights")
         try actor.require(.elevateApplet)
-        guard record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.conflict, "session_not_active", "The applet can be restarted with administrator rights in an active session only.")
-        }
         guard credentials.isValid else {
             throw GatewayError.badRequest("Enter a user name (up to 128 characters) and a password (up to 256), on one line each.")
         }
-        guard let applet = applets[id] else {
-            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
-        }
+        let applet = try connectedApplet(of: id)
         if record.customer?.privileged == true {
             throw GatewayError(.conflict, "already_elevated", "The applet already runs with administrator rights.")
         }

@@ -16,15 +16,6 @@ struct FileRelay {
 }
 
 extension SessionHub {
-    private func ownedActiveSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
-        let record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
-        guard record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.conflict, "session_not_active", "Files can be sent in an active session only.")
-        }
-        return record
-    }
-
     static func fileError(_ problem: FileTransferRules.Problem) -> GatewayError {
         switch problem {
         case .busy: GatewayError(.conflict, "file_transfer_running", FileTransferRules.describe(problem))
@@ -46,11 +37,9 @@ extension SessionHub {
     // MARK: To the customer
 
     func offerFile(name: String, size: Int64, on id: String, by actor: Actor) async throws -> FileTransferSummary {
-        let record = try await ownedActiveSession(id, by: actor)
+        let record = try await ownedActiveSession(id, by: actor, activeOnly: "Files can be sent")
         try actor.require(.sendFiles)
-        guard let applet = applets[id] else {
-            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
-        }
+        let applet = try connectedApplet(of: id)
         let safe = try checkedFile(name: name, size: size, sessionId: id)
         let summary = FileTransferSummary(id: UUID().uuidString.lowercased(), sessionId: id, direction: .toCustomer, name: safe,
                                           size: size, phase: .offered)
@@ -82,7 +71,7 @@ extension SessionHub {
 
     /// The technician's upload may start: the pipe the applet reads from.
     func pipeForUpload(_ fileId: String, sessionId: String, by actor: Actor) async throws -> (BytePipe, FileTransferSummary) {
-        _ = try await ownedActiveSession(sessionId, by: actor)
+        _ = try await ownedActiveSession(sessionId, by: actor, activeOnly: "Files can be sent")
         guard let summary = try await fileSummary(fileId, in: sessionId), summary.direction == .toCustomer else {
             throw GatewayError(.notFound, "file_not_found", "There is no such file in this session.")
         }

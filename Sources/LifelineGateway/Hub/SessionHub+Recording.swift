@@ -14,8 +14,7 @@ extension SessionHub {
     static let maximumRecordingBytes = 4 * 1024 * 1024 * 1024
 
     func startRecording(on id: String, by actor: Actor) async throws -> Recording {
-        let record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        let record = try await ownedLiveSession(id, by: actor)
         guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
         do throws(RemoteDesktopState.Refusal) {
             try state.checkTool(needsControl: false, permission: .recordScreen, permissions: actor.permissions)

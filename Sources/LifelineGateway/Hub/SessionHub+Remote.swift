@@ -10,13 +10,6 @@ import LifelineStore
 extension SessionHub {
     static let maximumInputEvents = 200
 
-    /// The owner of a live session whose customer is connected.
-    private func ownedLiveSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
-        let record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
-        return record
-    }
-
     func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
         let record = try await ownedLiveSession(id, by: actor)
         let state: RemoteDesktopState
@@ -26,9 +19,7 @@ extension SessionHub {
         } catch {
             throw Self.gatewayError(error)
         }
-        guard let applet = applets[id] else {
-            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
-        }
+        let applet = try connectedApplet(of: id)
         remotes[id] = state
         applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)

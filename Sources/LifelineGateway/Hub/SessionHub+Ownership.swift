@@ -1,0 +1,31 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The checks every action on a session's customer side starts with, in one place: the actor's
+/// own live session (anyone else's answers "not found"), Active when the action needs it, and the
+/// customer's applet connected.
+extension SessionHub {
+    func ownedLiveSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
+        let record = try await visibleSession(id, by: actor)
+        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        return record
+    }
+
+    /// `activeOnly` completes the refusal: "Files can be sent" → "… in an active session only."
+    func ownedActiveSession(_ id: String, by actor: Actor, activeOnly: String) async throws -> SessionRecord {
+        let record = try await ownedLiveSession(id, by: actor)
+        guard record.machine.state == .active || record.machine.state == .collaboration else {
+            throw GatewayError(.conflict, "session_not_active", "\(activeOnly) in an active session only.")
+        }
+        return record
+    }
+
+    func connectedApplet(of id: String) throws -> Outlet {
+        guard let applet = applets[id] else {
+            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
+        }
+        return applet
+    }
+}
