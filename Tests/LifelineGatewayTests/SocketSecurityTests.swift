@@ -76,7 +76,8 @@ struct SocketSecurityTests {
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
             applet.send(WireCodec.encode(AppletToGateway.chat(text: String(repeating: "x", count: 200_000))))
-            #expect(await applet.closes(within: 3), "the gateway closes a socket that sends a too-large frame")
+            // Generous: on a loaded 2-core machine the 200 kB frame takes a while to arrive and be refused.
+            #expect(await applet.closes(within: 10), "the gateway closes a socket that sends a too-large frame")
             try await gw.waitForState("reconnecting", of: id, token: token)
         }
     }
