@@ -48,7 +48,8 @@ def test_channel_request_taken_by_the_first_technician(gateway, browser, applets
         instructions = wait.until(EC.visibility_of_element_located((By.ID, "instructions")))
         assert "Website help queue of Lifeline" in instructions.text
         command = browser.find_element(By.CSS_SELECTOR, "#instructions pre.command").text
-        link = command.split("--link ")[1].strip()
+        link = command.split("--link ")[1].split()[0]
+        assert command.rstrip().endswith("--remove-when-done"), "the downloaded applet removes itself at the end"
         applet = applets(gateway.url, "--link", link)
         applet.expect("INVITATION", 'technician=""')
         applet.expect("WELCOME", "state=waiting")

@@ -28,7 +28,7 @@ def test_pin_page_shows_who_and_the_command(gateway, browser):
     instructions = wait.until(EC.visibility_of_element_located((By.ID, "instructions")))
     assert "Administrator from Lifeline is ready to help you." in instructions.text
     command = browser.find_element(By.CSS_SELECTOR, "#instructions pre.command").text
-    assert f"--gateway {gateway.url} --pin {session['pin']}" in command
+    assert f"--gateway {gateway.url} --pin {session['pin']} --remove-when-done" in command
     assert f"{gateway.url}/download/lifeline-applet" in command
 
 
