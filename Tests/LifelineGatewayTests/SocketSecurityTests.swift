@@ -76,7 +76,10 @@ struct SocketSecurityTests {
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
             applet.send(WireCodec.encode(AppletToGateway.chat(text: String(repeating: "x", count: 200_000))))
-            // Generous: on a loaded 2-core machine the 200 kB frame takes a while to arrive and be refused.
+            // The applet is told why before the close frame.
+            let error = try await applet.expect(GatewayToApplet.self, within: 10) { if case .error = $0 { true } else { false } }
+            guard case .error(let code, _) = error else { return }
+            #expect(code == "message_too_large")
             #expect(await applet.closes(within: 10), "the gateway closes a socket that sends a too-large frame")
             try await gw.waitForState("reconnecting", of: id, token: token)
         }

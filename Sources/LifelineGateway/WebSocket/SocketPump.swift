@@ -12,18 +12,22 @@ enum SocketPump {
         read: @escaping @Sendable () async throws -> Void
     ) async {
         await withGracefulShutdownHandler {
-            await pump(frames: frames, outbound: outbound, logger: logger, read: read)
+            await pump(outlet: outlet, frames: frames, outbound: outbound, logger: logger, read: read)
         } onGracefulShutdown: {
             outlet.close(reason: "gateway restarting")
         }
     }
 
+    /// How long the writer may take to send what was queued (an error, the close frame) after
+    /// the reading side ended.
+    static let drainGrace: Duration = .seconds(2)
+
     private static func pump(
-        frames: AsyncStream<Outlet.Frame>, outbound: WebSocketOutboundWriter, logger: Logger,
+        outlet: Outlet, frames: AsyncStream<Outlet.Frame>, outbound: WebSocketOutboundWriter, logger: Logger,
         read: @escaping @Sendable () async throws -> Void
     ) async {
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     for await frame in frames {
                         switch frame {
@@ -33,12 +37,20 @@ enum SocketPump {
                             try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
                         case .close(let reason):
                             try await outbound.close(.normalClosure, reason: reason)
-                            return
+                            return true
                         }
                     }
+                    return true
                 }
-                group.addTask { try await read() }
-                try await group.next()
+                group.addTask { try await read(); return false }
+                let writerEnded = try await group.next() ?? true
+                if !writerEnded {
+                    // Cancelling the writer now could drop the error that explains the close, or
+                    // cut the close frame half sent, leaving the peer waiting for the handshake.
+                    outlet.continuation.finish()
+                    group.addTask { try await Task.sleep(for: drainGrace); return false }
+                    _ = try await group.next()
+                }
                 group.cancelAll()
             }
         } catch {
