@@ -20,6 +20,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case fileAnswer(id: String, accepted: Bool)
     /// The applet saved the file (with the MD5 of what it wrote), or could not.
     case fileResult(id: String, md5: String?, error: String?)
+    /// Instant Chat (G2): the customer answered "Not now" to the invitation to download the applet.
+    case appletDeclined
 
     private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice, id, md5, error }
 
@@ -34,6 +36,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .elevationFailed: "elevation_failed"
         case .fileAnswer: "file_answer"
         case .fileResult: "file_result"
+        case .appletDeclined: "applet_declined"
         }
     }
 
@@ -63,6 +66,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
             try c.encode(id, forKey: .id)
             try c.encodeIfPresent(md5, forKey: .md5)
             try c.encodeIfPresent(error, forKey: .error)
+        case .appletDeclined:
+            break
         }
     }
 
@@ -82,6 +87,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "file_answer": return .fileAnswer(id: try c.decode(String.self, forKey: .id), accepted: try c.decode(Bool.self, forKey: .accepted))
         case "file_result": return .fileResult(id: try c.decode(String.self, forKey: .id), md5: try c.decodeIfPresent(String.self, forKey: .md5),
                                                error: try c.decodeIfPresent(String.self, forKey: .error))
+        case "applet_declined": return .appletDeclined
         default: return nil
         }
     }
@@ -121,10 +127,15 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case fileCancelled(id: String, reason: String)
     /// Open this link in the customer's default browser, after showing it (D3).
     case openURL(String, technicianName: String)
+    /// Instant Chat (G2): the technician invites the customer to download the applet; `linkToken`
+    /// is a one-time link (`/c/<token>`) that joins the applet to this same session.
+    case appletInvitation(linkToken: String, technicianName: String)
+    /// Instant Chat: the applet took the session over; the browser page stops here.
+    case movedToApplet
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
-             credentials, offer, id, url
+             credentials, offer, id, url, linkToken
     }
 
     public var type: String {
@@ -146,6 +157,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileOffer: "file_offer"
         case .fileCancelled: "file_cancelled"
         case .openURL: "open_url"
+        case .appletInvitation: "applet_invitation"
+        case .movedToApplet: "moved_to_applet"
         }
     }
 
@@ -193,6 +206,11 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .openURL(let url, let name):
             try c.encode(url, forKey: .url)
             try c.encode(name, forKey: .technicianName)
+        case .appletInvitation(let token, let name):
+            try c.encode(token, forKey: .linkToken)
+            try c.encode(name, forKey: .technicianName)
+        case .movedToApplet:
+            break
         }
     }
 
@@ -223,6 +241,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "file_offer": return .fileOffer(try c.decode(FileOffer.self, forKey: .offer))
         case "file_cancelled": return .fileCancelled(id: try c.decode(String.self, forKey: .id), reason: try c.decode(String.self, forKey: .reason))
         case "open_url": return .openURL(try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
+        case "applet_invitation": return .appletInvitation(linkToken: try c.decode(String.self, forKey: .linkToken),
+                                                           technicianName: try c.decode(String.self, forKey: .technicianName))
+        case "moved_to_applet": return .movedToApplet
         default: return nil
         }
     }

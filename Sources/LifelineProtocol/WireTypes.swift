@@ -88,6 +88,13 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     }
 }
 
+/// Where the customer is: the applet with every tool, or the browser's Instant Chat (G2), which
+/// can chat and open links only ("chat only" for the technician).
+public enum CustomerClient: String, Codable, Sendable {
+    case applet
+    case browser
+}
+
 /// What the applet says about the customer's machine. Hostile input: bounded and escaped on display.
 public struct CustomerInfo: Codable, Equatable, Sendable {
     public let hostname: String
@@ -98,17 +105,24 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     /// A stable, not personally identifying id of the computer (D6): a hash of its machine id,
     /// so earlier sessions with the same device and their notes can be found.
     public let deviceId: String?
+    public let client: CustomerClient
 
-    public init(hostname: String, user: String, platform: String, privileged: Bool = false, deviceId: String? = nil) {
+    /// Instant Chat: the customer has nothing installed, so tools other than chat and links wait
+    /// for the applet.
+    public var chatOnly: Bool { client == .browser }
+
+    public init(hostname: String, user: String, platform: String, privileged: Bool = false, deviceId: String? = nil,
+                client: CustomerClient = .applet) {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
         self.privileged = privileged
         // Hex only, bounded: it is used in queries.
         self.deviceId = deviceId.flatMap { id in id.count <= 64 && !id.isEmpty && id.allSatisfy(\.isHexDigit) ? id.lowercased() : nil }
+        self.client = client
     }
 
-    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId }
+    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client }
 
     /// Stored sessions and older applets lack the newer fields.
     public init(from decoder: any Decoder) throws {
@@ -116,7 +130,8 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         self.init(hostname: try c.decode(String.self, forKey: .hostname), user: try c.decode(String.self, forKey: .user),
                   platform: try c.decode(String.self, forKey: .platform),
                   privileged: try c.decodeIfPresent(Bool.self, forKey: .privileged) ?? false,
-                  deviceId: try c.decodeIfPresent(String.self, forKey: .deviceId))
+                  deviceId: try c.decodeIfPresent(String.self, forKey: .deviceId),
+                  client: try c.decodeIfPresent(CustomerClient.self, forKey: .client) ?? .applet)
     }
 }
 

@@ -29,6 +29,9 @@ export function mountFileTransfers(root, { canUse }) {
   function render() {
     const active = session && ['active', 'collaboration'].includes(session.state);
     button.hidden = !active || !canUse('send_files');
+    // Not in Instant Chat's chat-only mode (D4): greyed, with the reason.
+    button.disabled = session?.customer?.client === 'browser';
+    button.title = button.disabled ? t('chatOnly.reason') : '';
     const items = session ? [...transfersOf(session.id).values()] : [];
     list.hidden = items.length === 0;
     list.replaceChildren(...items.map((file) => {

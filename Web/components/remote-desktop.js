@@ -183,14 +183,17 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     const remote = session ? remotes.get(session.id) : null;
     const running = remote && ['requested', 'active'].includes(remote.phase);
     const shown = remote?.phase === 'active';
-    control.disabled = !active || running || !canUse('remote_control');
-    view.disabled = !active || running || !canUse('desktop_view');
+    // Instant Chat (G2): the desktop needs the applet; the gateway refuses it too.
+    const chatOnly = session?.customer?.client === 'browser';
+    control.disabled = !active || running || !canUse('remote_control') || chatOnly;
+    view.disabled = !active || running || !canUse('desktop_view') || chatOnly;
+    control.title = view.title = chatOnly ? t('chatOnly.reason') : '';
     stop.hidden = !running;
     for (const item of [scale, fullscreen, quality, detach]) item.hidden = !shown;
     screenshot.hidden = !shown || !canUse('take_screenshots');
     record.hidden = !shown || !canUse('record_screen');
     keys.hidden = !(shown && remote.mode === 'control');
-    elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged;
+    elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || chatOnly;
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
     screen.hidden = !showCanvas;

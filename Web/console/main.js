@@ -3,7 +3,7 @@ import { api, ApiError } from '../lib/api.js';
 import { loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { playAlert } from '../lib/sounds.js';
-import { availableCommands, inTab, upsert, rowClass, sessionDetails, timeText } from '../lib/session-logic.js';
+import { availableCommands, hiddenColumns, inTab, upsert, rowClass, sessionDetails, timeText } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -15,6 +15,7 @@ import { mountHistory } from '../components/history-list.js';
 import { mountFileTransfers } from '../components/file-transfers.js';
 import { mountReplies } from '../components/replies.js';
 import { mountDeviceHistory } from '../components/device-history.js';
+import { mountChatOnly } from '../components/chat-only.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -128,6 +129,7 @@ const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
 });
 const deviceHistory = mountDeviceHistory($('chat-pane'), { isMine: (session) => session.technicianId === state.me?.id });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
+const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
     state.logs.set(session.id, log);
@@ -162,11 +164,6 @@ const optionsDialog = mountOptionsDialog($('options-dialog'), {
     render();
   },
 });
-
-/** Fixed columns and custom field columns the technician hid, as the list names them. */
-function hiddenColumns(options) {
-  return [...options.hiddenColumns, ...(options.hiddenFields ?? []).map((name) => `field:${name}`)];
-}
 
 function selected() {
   return state.sessions.find((s) => s.id === state.selectedId) ?? null;
@@ -204,6 +201,7 @@ function render() {
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
   fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
+  chatOnly.show(session?.technicianId === state.me?.id ? session : null);
   replies.render();
   deviceHistory.show(session);
 }

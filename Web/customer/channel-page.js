@@ -44,7 +44,7 @@ async function send(page) {
     $('channel-status').hidden = accepted.available;
     const linkToken = accepted.link.split('/c/')[1];
     showInstructions($('instructions'), { technicianName: '', organisation: page.organisation, channel: page.name },
-      `--link ${location.origin}/c/${linkToken}`);
+      `--link ${location.origin}/c/${linkToken}`, { link: linkToken });
   } catch (error) {
     $('channel-status').hidden = true;
     if (error.code === 'no_technician_available') showError(error.message);

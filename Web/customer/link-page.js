@@ -12,7 +12,7 @@ const errorLine = document.getElementById('link-error');
 try {
   const invitation = await api(`customer/links/${encodeURIComponent(token)}`);
   status.hidden = true;
-  showInstructions(document.getElementById('instructions'), invitation, `--link ${location.origin}/c/${token}`);
+  showInstructions(document.getElementById('instructions'), invitation, `--link ${location.origin}/c/${token}`, { link: token });
 } catch (error) {
   status.hidden = true;
   errorLine.textContent = error.code === 'network' ? t('error.network') : t('link.invalid');

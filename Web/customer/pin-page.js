@@ -22,7 +22,7 @@ form.addEventListener('submit', async (event) => {
   try {
     const invitation = await api('customer/pin-check', { method: 'POST', body: { pin } });
     form.hidden = true;
-    showInstructions(document.getElementById('instructions'), invitation, `--pin ${pin}`);
+    showInstructions(document.getElementById('instructions'), invitation, `--pin ${pin}`, { pin });
   } catch (error) {
     errorLine.textContent = error.code === 'network' ? t('error.network') : error.message;
     errorLine.hidden = false;

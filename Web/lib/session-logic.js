@@ -89,3 +89,8 @@ export function transferredBy(session) {
 export function canChat(session) {
   return Boolean(session) && (session.state === 'active' || session.state === 'collaboration');
 }
+
+/** Fixed columns and custom field columns the technician hid, as the list names them. */
+export function hiddenColumns(options) {
+  return [...options.hiddenColumns, ...(options.hiddenFields ?? []).map((name) => `field:${name}`)];
+}

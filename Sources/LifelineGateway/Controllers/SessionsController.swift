@@ -52,6 +52,7 @@ struct SessionsController {
         group.get("transfer-queues", use: transferQueues)
         group.post("sessions/{id}/screenshots", use: screenshot)
         group.post("sessions/{id}/urls", use: sendURL)
+        group.post("sessions/{id}/applet-invitation", use: inviteToApplet)
         group.get("sessions/{id}/device-history", use: deviceHistory)
         group.get("sessions/{id}/device-history/{earlier}/log", use: deviceHistoryLog)
         group.get("sessions/{id}/notes", use: notes)
@@ -159,6 +160,12 @@ struct SessionsController {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: URLRequestBody.self, context: context)
         try await hub.sendURL(body.url, on: try Self.id(context), by: actor)
+        return Response(status: .noContent)
+    }
+
+    /// Instant Chat (G2): "invite to download" the applet.
+    @Sendable func inviteToApplet(request: Request, context: GatewayRequestContext) async throws -> Response {
+        try await hub.inviteToApplet(on: try Self.id(context), by: try context.requireActor())
         return Response(status: .noContent)
     }
 

@@ -47,9 +47,12 @@ extension SessionHub {
             match = live.values.first { $0.linkTokenHash == hash }
         }
         // A PIN whose connecting timeout has passed is dead even before the timer closes it.
-        guard let record = match, record.machine.state == .connecting,
-              record.machine.dueTimerEvent(at: now, timers: timers) == nil
-        else {
+        // An Instant Chat customer's download link joins the applet to the running session.
+        let usable = match.map { record in
+            record.machine.state == .connecting ? record.machine.dueTimerEvent(at: now, timers: timers) == nil
+                                                : Self.awaitsApplet(record)
+        } ?? false
+        guard let record = match, usable else {
             pinAttempts.record(for: source, at: now)
             switch credential {
             case .pin: throw GatewayError.unknownPin
@@ -68,12 +71,16 @@ extension SessionHub {
         let hash = Secrets.hash(token)
         guard var record = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
         let privilegeChange = Self.privilegeChange(from: record.customer, to: customer)
+        let movedFromInstantChat = record.customer?.chatOnly == true && !customer.chatOnly
         if record.customer != customer {
             record.customer = customer
             try await store.updateSession(record)
             live[record.id] = record
         }
         if let privilegeChange { try await logInvitation(privilegeChange, in: record) }
+        if movedFromInstantChat {
+            try await logInvitation("The customer started the Lifeline app: every tool is available now.", in: record)
+        }
         switch record.machine.state {
         case .connecting:
             record = try await apply(.appletConnected, to: record.id)
@@ -83,6 +90,7 @@ extension SessionHub {
         default: await publish(record)
         }
         if let previous = applets[record.id], previous.id != outlet.id {
+            if movedFromInstantChat { previous.send(WireCodec.encode(GatewayToApplet.movedToApplet)) }
             previous.close(reason: "replaced by a newer connection")
         }
         applets[record.id] = outlet

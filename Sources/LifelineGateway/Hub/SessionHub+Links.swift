@@ -9,7 +9,7 @@ extension SessionHub {
         try actor.require(.sendUrls)
         let link = url.trimmingCharacters(in: .whitespacesAndNewlines)
         do throws(ReplyRules.Problem) { try ReplyRules.checkURL(link) } catch { throw GatewayError.badRequest(ReplyRules.describe(error)) }
-        try connectedApplet(of: id).send(WireCodec.encode(GatewayToApplet.openURL(link, technicianName: actor.technician.name)))
+        try connectedCustomer(of: id).send(WireCodec.encode(GatewayToApplet.openURL(link, technicianName: actor.technician.name)))
         try await logInvitation("\(actor.technician.name) sent the link \(link)", in: record)
     }
 }

@@ -22,10 +22,18 @@ extension SessionHub {
         return record
     }
 
-    func connectedApplet(of id: String) throws -> Outlet {
-        guard let applet = applets[id] else {
+    /// The customer's connection, the applet's or Instant Chat's: for what both can show (chat, links).
+    func connectedCustomer(of id: String) throws -> Outlet {
+        guard let customer = applets[id] else {
             throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
         }
-        return applet
+        return customer
+    }
+
+    /// The customer's applet, for the tools Instant Chat cannot offer (G2: "chat only").
+    func connectedApplet(of id: String) throws -> Outlet {
+        let customer = try connectedCustomer(of: id)
+        if live[id]?.customer?.chatOnly == true { throw GatewayError.chatOnly }
+        return customer
     }
 }

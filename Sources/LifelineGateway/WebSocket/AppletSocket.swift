@@ -77,6 +77,8 @@ struct AppletSocket {
                         await hub.appletAnsweredFile(fileId, accepted: accepted, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .fileResult(let fileId, let md5, let error)):
                         await hub.appletFileResult(fileId, md5: md5, error: error, sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .appletDeclined):
+                        try await hub.customerDeclinedApplet(sessionId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

@@ -1,0 +1,34 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// Instant Chat (G2): the customer chats from the browser; the technician's "invite to download"
+/// gives them a one-time link that joins the applet to the same session, with every tool.
+extension SessionHub {
+    /// A running Instant Chat session whose customer was invited to download the applet.
+    static func awaitsApplet(_ record: SessionRecord) -> Bool {
+        record.customer?.chatOnly == true && !record.machine.state.isClosed
+    }
+
+    func inviteToApplet(on id: String, by actor: Actor) async throws {
+        var record = try await ownedActiveSession(id, by: actor, activeOnly: "The customer can be invited to download the app")
+        let browser = try connectedCustomer(of: id)
+        guard record.customer?.chatOnly == true else {
+            throw GatewayError(.conflict, "applet_running", "The customer already runs the Lifeline app.")
+        }
+        // A new invitation replaces the previous one: only the latest link works.
+        let token = Secrets.token()
+        record.linkTokenHash = Secrets.hash(token)
+        try await store.updateSession(record)
+        live[id] = record
+        browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
+        try await logInvitation("\(actor.technician.name) invited the customer to download the Lifeline app.", in: record)
+    }
+
+    /// "Not now": the technician learns it in the log; the link stays valid in case they change their mind.
+    func customerDeclinedApplet(sessionId: String, outletId: UUID) async throws {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId], record.customer?.chatOnly == true else { return }
+        try await logInvitation("The customer does not want to download the Lifeline app for now.", in: record)
+    }
+}

@@ -1,0 +1,236 @@
+// Instant Chat (G2): the customer chats with the technician from the browser, nothing installed.
+// It speaks the applet's protocol on /ws/applet as a "browser" client; the gateway keeps every
+// applet-only tool away from it ("chat only") until the customer starts the applet.
+import { reconnectingSocket } from '../lib/protocol.js';
+import { browserLanguage, LANGUAGES, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { appletSteps, element } from './instructions.js';
+import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
+
+const $ = (id) => document.getElementById(id);
+const LANGUAGE_KEY = 'lifeline.customerLanguage';
+const SIZE_KEY = 'lifeline.chatTextSize';
+const LANGUAGE_NAMES = { en: 'English', fr: 'Français' };
+
+const chat = loadInstantChat();
+let technicianName = chat?.technicianName ?? '';
+let socket = null;
+/** Set once the chat ended here: nothing is kept for a reload after that. */
+let over = false;
+
+await loadLanguage(localStorage.getItem(LANGUAGE_KEY) ?? browserLanguage(), 'customer');
+translatePage();
+
+function timeOf(iso) {
+  return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** What a state change means to the customer, in their language. */
+function statusText(state) {
+  const name = technicianName || t('instant.aTechnician');
+  return t(`instant.state.${state}`, { technician: name });
+}
+
+/** One log line; every text from the network goes in as text, never as markup. */
+function renderItem(item) {
+  const line = element('li');
+  line.append(element('time', '', timeOf(item.at)));
+  switch (item.kind) {
+    case 'chat':
+      line.className = `chat from-${item.authorRole}`;
+      line.append(element('span', 'author', `${item.author}:`), document.createTextNode(item.text));
+      break;
+    case 'status':
+      line.className = 'status detail';
+      line.append(statusText(item.state));
+      break;
+    case 'connection':
+      line.className = 'status detail';
+      line.append(t(item.connected ? 'instant.connected' : 'instant.interrupted'));
+      break;
+    case 'link': {
+      line.className = 'link-line';
+      const link = element('a', '', item.url);
+      link.href = item.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      line.append(t('instant.linkSent', { technician: item.technician }), ' ', link);
+      break;
+    }
+    case 'invitation':
+      line.className = 'status';
+      line.append(t('instant.invited', { technician: item.technician }));
+      break;
+    case 'note':
+      line.className = 'status';
+      line.append(t(item.key, item.params ?? {}));
+      break;
+    default:
+      return null;
+  }
+  return line;
+}
+
+function renderLog() {
+  const log = $('instant-log');
+  log.replaceChildren(...chat.items.map(renderItem).filter(Boolean));
+  log.scrollTop = log.scrollHeight;
+}
+
+function add(item) {
+  chat.items.push({ at: new Date().toISOString(), ...item });
+  if (!over) saveInstantChat(chat);
+  renderLog();
+}
+
+/** The technician's invitation to download the applet: the link joins it to this session. */
+function showInvitation(linkToken) {
+  const box = $('instant-invitation');
+  const later = element('button', '', t('instant.notNow'));
+  later.type = 'button';
+  later.addEventListener('click', () => {
+    box.hidden = true;
+    socket.send('applet_declined', {});
+  });
+  box.replaceChildren(
+    element('p', 'who', t('instant.invitedLong', { technician: technicianName })),
+    ...appletSteps(`--link ${location.origin}/c/${linkToken}`),
+    later,
+  );
+  box.hidden = false;
+}
+
+/** The chat is over on this page: the session ended, or the applet took it over. */
+function finish(key) {
+  over = true;
+  socket?.stop();
+  forgetInstantChat();
+  $('instant-form').hidden = true;
+  $('end-chat').disabled = true;
+  $('instant-invitation').hidden = true;
+  $('instant-ended').textContent = t(key);
+  $('instant-ended').hidden = false;
+}
+
+function receive(message) {
+  switch (message.type) {
+    case 'welcome':
+      technicianName = message.technicianName;
+      chat.technicianName = technicianName;
+      chat.organisation = message.organisation;
+      if (!over) saveInstantChat(chat);
+      renderHeader();
+      break;
+    case 'chat':
+      if (!chat.items.some((item) => item.id === message.entry.id)) add({ ...message.entry, kind: 'chat' });
+      break;
+    case 'status':
+      if (message.entry.state) add({ at: message.entry.at, kind: 'status', state: message.entry.state });
+      break;
+    case 'technician_changed':
+      technicianName = message.name;
+      chat.technicianName = technicianName;
+      renderHeader();
+      add({ kind: 'note', key: 'instant.technicianChanged', params: { technician: message.name } });
+      break;
+    case 'open_url':
+      add({ kind: 'link', url: safeLink(message.url), technician: message.technicianName });
+      break;
+    case 'applet_invitation':
+      add({ kind: 'invitation', technician: message.technicianName });
+      showInvitation(message.linkToken);
+      break;
+    case 'moved_to_applet':
+      finish('instant.movedToApplet');
+      break;
+    case 'ended':
+      finish('instant.ended');
+      break;
+    case 'error':
+      if (message.code === 'unknown_applet_token') finish('instant.over');
+      else add({ kind: 'note', key: 'instant.error', params: { message: message.message } });
+      break;
+    default:
+      break; // applet-only messages never reach a browser; anything else is ignored
+  }
+}
+
+/** The gateway only sends http(s) and ftp links; anything else is shown, not made clickable. */
+function safeLink(url) {
+  try {
+    return ['http:', 'https:', 'ftp:'].includes(new URL(url).protocol) ? url : 'about:blank';
+  } catch {
+    return 'about:blank';
+  }
+}
+
+function renderHeader() {
+  $('instant-who').textContent = technicianName
+    ? t('instant.who', { technician: technicianName, organisation: chat.organisation ?? '' })
+    : t('instant.connecting');
+}
+
+function setTextSize(rem) {
+  const size = Math.min(2, Math.max(0.75, rem));
+  $('instant-chat').style.setProperty('--chat-size', `${size}rem`);
+  localStorage.setItem(SIZE_KEY, String(size));
+}
+
+function setUpControls() {
+  const language = $('instant-language');
+  language.replaceChildren(...LANGUAGES.map((code) => {
+    const option = element('option', '', LANGUAGE_NAMES[code] ?? code);
+    option.value = code;
+    return option;
+  }));
+  language.value = document.documentElement.lang;
+  language.addEventListener('change', async () => {
+    localStorage.setItem(LANGUAGE_KEY, language.value);
+    await loadLanguage(language.value, 'customer');
+    translatePage();
+    renderHeader();
+    renderLog();
+  });
+  setTextSize(Number(localStorage.getItem(SIZE_KEY) ?? 1));
+  const size = () => Number(localStorage.getItem(SIZE_KEY) ?? 1);
+  $('text-smaller').addEventListener('click', () => setTextSize(size() - 0.125));
+  $('text-larger').addEventListener('click', () => setTextSize(size() + 0.125));
+  $('instant-details').addEventListener('change', (event) => {
+    $('instant-log').classList.toggle('detailed', event.target.checked);
+  });
+  $('instant-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = $('instant-input');
+    const text = input.value.trim();
+    if (!text) return;
+    socket.send('chat', { text });
+    input.value = '';
+  });
+  $('end-chat').addEventListener('click', () => {
+    if (!window.confirm(t('instant.confirmEnd'))) return;
+    socket.send('quit', {});
+  });
+}
+
+setUpControls();
+if (!chat) {
+  finish('instant.noSession');
+} else {
+  renderHeader();
+  renderLog();
+  let wasConnected = false;
+  socket = reconnectingSocket('/ws/applet', {
+    onOpen(send) {
+      send('hello', {
+        token: chat.appletToken,
+        appletVersion: 'instant-chat',
+        customer: { hostname: '', user: '', platform: `Browser (${navigator.platform || 'unknown'})`.slice(0, 128), client: 'browser' },
+      });
+    },
+    onMessage: receive,
+    onStatus(connected) {
+      $('instant-connection').textContent = connected ? '' : t('instant.reconnecting');
+      if (connected !== wasConnected) add({ kind: 'connection', connected });
+      wasConnected = connected;
+    },
+  });
+}
