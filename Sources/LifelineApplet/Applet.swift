@@ -210,6 +210,8 @@ public struct Applet: Sendable {
             await restart.files.cancelled(id, reason: reason)
         case .openURL(let url, let name):
             transcript.link(url, technician: name, opened: LinkOpener.open(url))
+        case .survey(let url, let name):
+            transcript.survey(url, technician: name, opened: LinkOpener.open(url))
         case .appletInvitation, .movedToApplet:
             // Instant Chat's messages: the applet is what they lead to.
             break

@@ -159,6 +159,16 @@ public struct Transcript: Sendable {
         }
     }
 
+    /// The customer survey (D5), opened in the default browser when possible.
+    func survey(_ url: String, technician: String, opened: Bool) {
+        if machineReadable {
+            write("SURVEY \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
+        } else {
+            write("\(Self.clean(technician)) would like you to fill in a short customer survey: \(Self.clean(url))"
+                  + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
+        }
+    }
+
     func revoked() {
         write(machineReadable ? "REVOKED" : "Every right you gave is taken back: nothing of your screen is shared and no file is coming.")
     }

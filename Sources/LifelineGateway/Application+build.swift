@@ -52,11 +52,14 @@ public func buildApplication(
     ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
     ChannelRequestsController(hub: hub, publicURL: configuration.publicURL).addRoutes(to: api)
     SetupController(bootstrap: bootstrap).addRoutes(to: api)
+    SurveysController(store: store, hub: hub, environment: environment).addRoutes(to: api)
     router.get("download/lifeline-applet", use: customer.download)
     // The link a customer opens: the page reads the token from its own address.
     router.get("c/{token}") { _, _ in try await StaticPage.serve("customer/link.html", root: configuration.webRoot) }
     // Instant Chat (G2): the customer's chat in the browser; the session is in the tab's storage.
     router.get("chat") { _, _ in try await StaticPage.serve("customer/chat.html", root: configuration.webRoot) }
+    // The customer survey (D5), reached by the one-time link sent at the end of a session.
+    router.get("survey/{token}") { _, _ in try await StaticPage.serve("customer/survey.html", root: configuration.webRoot) }
     // A channel's public page (F2): the customer's request form.
     router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: configuration.webRoot) }
 

@@ -39,4 +39,11 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
         guard let actor else { throw .unauthenticated }
         return actor
     }
+
+    /// The signed-in administrator (master or scoped), or 401 / 403.
+    func requireAdministrator() throws(GatewayError) -> Actor {
+        let actor = try requireActor()
+        guard actor.technician.role.isAdministrator else { throw .administratorsOnly }
+        return actor
+    }
 }

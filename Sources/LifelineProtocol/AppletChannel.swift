@@ -132,6 +132,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case appletInvitation(linkToken: String, technicianName: String)
     /// Instant Chat: the applet took the session over; the browser page stops here.
     case movedToApplet
+    /// The customer survey (D5): the applet opens it in the browser, Instant Chat shows the link.
+    case survey(url: String, technicianName: String)
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
@@ -159,6 +161,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .openURL: "open_url"
         case .appletInvitation: "applet_invitation"
         case .movedToApplet: "moved_to_applet"
+        case .survey: "survey"
         }
     }
 
@@ -211,6 +214,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(name, forKey: .technicianName)
         case .movedToApplet:
             break
+        case .survey(let url, let name):
+            try c.encode(url, forKey: .url)
+            try c.encode(name, forKey: .technicianName)
         }
     }
 
@@ -244,6 +250,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "applet_invitation": return .appletInvitation(linkToken: try c.decode(String.self, forKey: .linkToken),
                                                            technicianName: try c.decode(String.self, forKey: .technicianName))
         case "moved_to_applet": return .movedToApplet
+        case "survey": return .survey(url: try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
         default: return nil
         }
     }

@@ -198,5 +198,30 @@ enum Migrations {
         );
         CREATE INDEX sessions_device ON sessions(organisation_id, json_extract(customer, '$.deviceId'));
         """,
+        """
+        CREATE TABLE survey_settings (
+            scope TEXT NOT NULL,
+            scope_id TEXT NOT NULL,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            enabled INTEGER NOT NULL,
+            questions TEXT NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (scope, scope_id)
+        );
+        CREATE TABLE survey_responses (
+            id TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            technician_id TEXT,
+            channel_id TEXT,
+            questions TEXT NOT NULL,
+            sent_at REAL NOT NULL,
+            answered_at REAL,
+            answers TEXT
+        );
+        CREATE INDEX survey_responses_session ON survey_responses(session_id, sent_at);
+        CREATE INDEX survey_responses_sent ON survey_responses(organisation_id, sent_at);
+        """,
     ]
 }

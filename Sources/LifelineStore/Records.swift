@@ -289,3 +289,54 @@ public struct Reply: Codable, Equatable, Sendable {
         self.createdAt = createdAt
     }
 }
+
+/// Where a survey definition is set (D5).
+public enum SurveyScope: String, Codable, Sendable {
+    case group
+    case channel
+}
+
+/// A technician group's or channel's customer survey, as the administrator set it.
+public struct SurveySetting: Codable, Equatable, Sendable {
+    public let organisationId: String
+    public let scope: SurveyScope
+    public let scopeId: String
+    public var definition: SurveyDefinition
+    public var updatedAt: Date
+
+    public init(organisationId: String, scope: SurveyScope, scopeId: String, definition: SurveyDefinition, updatedAt: Date) {
+        self.organisationId = organisationId
+        self.scope = scope
+        self.scopeId = scopeId
+        self.definition = definition
+        self.updatedAt = updatedAt
+    }
+}
+
+/// One survey sent to a session's customer, with the questions as they were then, and the answers once given.
+public struct SurveyResponse: Codable, Equatable, Sendable {
+    public let id: String
+    public let tokenHash: String
+    public let sessionId: String
+    public let organisationId: String
+    public let technicianId: String?
+    public let channelId: String?
+    public let questions: [SurveyQuestion]
+    public let sentAt: Date
+    public var answeredAt: Date?
+    public var answers: [String: SurveyAnswer]?
+
+    public init(id: String, tokenHash: String, sessionId: String, organisationId: String, technicianId: String?, channelId: String?,
+                questions: [SurveyQuestion], sentAt: Date, answeredAt: Date? = nil, answers: [String: SurveyAnswer]? = nil) {
+        self.id = id
+        self.tokenHash = tokenHash
+        self.sessionId = sessionId
+        self.organisationId = organisationId
+        self.technicianId = technicianId
+        self.channelId = channelId
+        self.questions = questions
+        self.sentAt = sentAt
+        self.answeredAt = answeredAt
+        self.answers = answers
+    }
+}

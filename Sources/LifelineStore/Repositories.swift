@@ -92,6 +92,18 @@ public protocol ReplyRepository: Sendable {
     func replies(organisationId: String) async throws(StoreError) -> [Reply]
 }
 
+/// Customer surveys (D5): what each group or channel asks, and what was sent and answered.
+public protocol SurveyRepository: Sendable {
+    func saveSurveySetting(_ setting: SurveySetting) async throws(StoreError)
+    func surveySetting(scope: SurveyScope, scopeId: String) async throws(StoreError) -> SurveySetting?
+    func surveySettings(organisationId: String) async throws(StoreError) -> [SurveySetting]
+    func saveSurveyResponse(_ response: SurveyResponse) async throws(StoreError)
+    func surveyResponse(tokenHash: String) async throws(StoreError) -> SurveyResponse?
+    func surveyResponse(sessionId: String) async throws(StoreError) -> SurveyResponse?
+    /// Surveys sent in [from, to), oldest first.
+    func surveyResponses(organisationId: String, from: Date, to: Date) async throws(StoreError) -> [SurveyResponse]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
-    & FileTransferRepository & ReplyRepository
+    & FileTransferRepository & ReplyRepository & SurveyRepository

@@ -17,14 +17,14 @@ def customer_browser():
     driver.quit()
 
 
-def start_instant_chat(gateway, customer_browser, pin):
+def start_instant_chat(gateway, customer_browser, pin, technician="Administrator"):
     """The customer types the PIN and picks the chat in the browser."""
     customer_browser.get(f"{gateway.url}/")
     wait = WebDriverWait(customer_browser, 10)
     wait.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(pin)
     customer_browser.find_element(By.ID, "pin-submit").click()
     wait.until(EC.element_to_be_clickable((By.ID, "start-instant-chat"))).click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "instant-who"), "Administrator from Lifeline"))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "instant-who"), f"{technician} from Lifeline"))
     return wait
 
 

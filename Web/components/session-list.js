@@ -3,7 +3,7 @@
 import { t } from '../lib/i18n.js';
 import { rowClass, timeText, transferredBy } from '../lib/session-logic.js';
 
-export function mountSessionList(table, emptyNote, { onSelect, onEditField }) {
+export function mountSessionList(table, emptyNote, { onSelect, onEditField, onContextMenu }) {
   const body = table.querySelector('tbody');
   const headerRow = table.querySelector('thead tr');
   const FIXED = ['name', 'id', 'status', 'time', 'channel'];
@@ -99,6 +99,11 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField }) {
         row.cells[3].className = 'time';
         for (const td of row.cells) td.hidden = hiddenColumns.includes(td.dataset.column);
         row.addEventListener('click', () => onSelect(session.id));
+        row.addEventListener('contextmenu', (event) => {
+          if (!onContextMenu) return;
+          event.preventDefault();
+          onContextMenu(session, event.clientX, event.clientY);
+        });
         return row;
       }));
       emptyNote.hidden = sessions.length > 0;

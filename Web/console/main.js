@@ -16,6 +16,7 @@ import { mountFileTransfers } from '../components/file-transfers.js';
 import { mountReplies } from '../components/replies.js';
 import { mountDeviceHistory } from '../components/device-history.js';
 import { mountChatOnly } from '../components/chat-only.js';
+import { mountSessionMenu } from '../components/session-menu.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -89,9 +90,11 @@ function showError(error) {
   banner.hidden = false;
 }
 
+const sessionMenu = mountSessionMenu({ isMine: (session) => session.technicianId === state.me?.id, onError: showError });
 const list = mountSessionList($('session-list'), $('session-list-empty'), {
   // Monitored rows are someone else's sessions: shown, not opened.
   onSelect: (id) => (state.tab === 'monitored' ? undefined : select(id)),
+  onContextMenu: (session, x, y) => sessionMenu.open(session, x, y),
   async onEditField(id, field, value) {
     try {
       const session = await api(`sessions/${id}`, { method: 'PATCH', body: { fields: { [field]: value } } });

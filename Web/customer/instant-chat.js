@@ -30,6 +30,15 @@ function statusText(state) {
   return t(`instant.state.${state}`, { technician: name });
 }
 
+/** A link the customer opens in a new tab, never with this page as its opener. */
+function linkTo(url, text) {
+  const link = element('a', '', text);
+  link.href = url;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  return link;
+}
+
 /** One log line; every text from the network goes in as text, never as markup. */
 function renderItem(item) {
   const line = element('li');
@@ -47,15 +56,14 @@ function renderItem(item) {
       line.className = 'status detail';
       line.append(t(item.connected ? 'instant.connected' : 'instant.interrupted'));
       break;
-    case 'link': {
+    case 'link':
       line.className = 'link-line';
-      const link = element('a', '', item.url);
-      link.href = item.url;
-      link.target = '_blank';
-      link.rel = 'noopener noreferrer';
-      line.append(t('instant.linkSent', { technician: item.technician }), ' ', link);
+      line.append(t('instant.linkSent', { technician: item.technician }), ' ', linkTo(item.url, item.url));
       break;
-    }
+    case 'survey':
+      line.className = 'link-line survey';
+      line.append(t('instant.survey', { technician: item.technician }), ' ', linkTo(item.url, t('instant.openSurvey')));
+      break;
     case 'invitation':
       line.className = 'status';
       line.append(t('instant.invited', { technician: item.technician }));
@@ -134,6 +142,9 @@ function receive(message) {
       break;
     case 'open_url':
       add({ kind: 'link', url: safeLink(message.url), technician: message.technicianName });
+      break;
+    case 'survey':
+      add({ kind: 'survey', url: safeLink(message.url), technician: message.technicianName });
       break;
     case 'applet_invitation':
       add({ kind: 'invitation', technician: message.technicianName });

@@ -103,12 +103,12 @@ struct AdminController {
     }
 
     @Sendable func settings(request: Request, context: GatewayRequestContext) async throws -> Response {
-        _ = try requireAdministrator(context)
+        _ = try context.requireAdministrator()
         return try JSONResponse.make(await hub.settings)
     }
 
     @Sendable func updateSettings(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try requireAdministrator(context)
+        let actor = try context.requireAdministrator()
         let change = try await request.decodeJSON(as: SettingsChange.self, context: context)
         let saved = try await hub.saveSettings(change.applied(to: await hub.settings))
         context.logger.notice("Organisation settings changed", metadata: [
@@ -120,11 +120,6 @@ struct AdminController {
         return try JSONResponse.make(saved)
     }
 
-    private func requireAdministrator(_ context: GatewayRequestContext) throws -> Actor {
-        let actor = try context.requireActor()
-        guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
-        return actor
-    }
 
     /// A group of the actor's own organisation; any other is "not found".
     private func requireGroup(_ id: String, of actor: Actor) async throws {
@@ -134,17 +129,17 @@ struct AdminController {
     }
 
     @Sendable func permissions(request: Request, context: GatewayRequestContext) async throws -> Response {
-        _ = try requireAdministrator(context)
+        _ = try context.requireAdministrator()
         return try JSONResponse.make(PermissionsView(permissions: Permission.allCases.sorted().map(\.rawValue)))
     }
 
     @Sendable func listGroups(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try requireAdministrator(context)
+        let actor = try context.requireAdministrator()
         return try JSONResponse.make(try await accounts.store.groups(organisationId: actor.technician.organisationId).map(GroupView.init))
     }
 
     @Sendable func createGroup(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try requireAdministrator(context)
+        let actor = try context.requireAdministrator()
         let body = try await request.decodeJSON(as: GroupRequest.self, context: context)
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw GatewayError.badRequest("A group needs a name of 1 to 100 characters.") }
@@ -159,12 +154,12 @@ struct AdminController {
     }
 
     @Sendable func listTechnicians(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try requireAdministrator(context)
+        let actor = try context.requireAdministrator()
         return try JSONResponse.make(try await accounts.store.technicians(organisationId: actor.technician.organisationId).map(TechnicianView.init))
     }
 
     @Sendable func createTechnician(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try requireAdministrator(context)
+        let actor = try context.requireAdministrator()
         let body = try await request.decodeJSON(as: TechnicianRequest.self, context: context)
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         guard email.contains("@"), email.count <= 254 else { throw GatewayError.badRequest("The email address is not valid.") }
@@ -189,7 +184,7 @@ struct AdminController {
     }
 
     @Sendable func updateTechnician(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try requireAdministrator(context)
+        let actor = try context.requireAdministrator()
         let body = try await request.decodeJSON(as: TechnicianPatch.self, context: context)
         guard let id = context.parameters.get("id"), var technician = try await accounts.store.technician(id: id),
               technician.organisationId == actor.technician.organisationId

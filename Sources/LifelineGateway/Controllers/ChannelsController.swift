@@ -45,11 +45,6 @@ struct ChannelsController {
                     workingHours: channel.workingHours)
     }
 
-    private func administrator(_ context: GatewayRequestContext) throws -> Actor {
-        let actor = try context.requireActor()
-        guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
-        return actor
-    }
 
     /// The channel of the actor's organisation; any other is "not found".
     private func ownChannel(_ context: GatewayRequestContext, of actor: Actor) async throws -> Channel {
@@ -97,12 +92,12 @@ struct ChannelsController {
     }
 
     @Sendable func list(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try administrator(context)
+        let actor = try context.requireAdministrator()
         return try JSONResponse.make(try await store.channels(organisationId: actor.technician.organisationId).map(view))
     }
 
     @Sendable func create(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try administrator(context)
+        let actor = try context.requireAdministrator()
         let body = try await request.decodeJSON(as: ChannelRequest.self, context: context)
         guard body.name != nil else { throw GatewayError.badRequest("A channel needs a name.") }
         let existing = try await store.channels(organisationId: actor.technician.organisationId)
@@ -120,7 +115,7 @@ struct ChannelsController {
     }
 
     @Sendable func update(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try administrator(context)
+        let actor = try context.requireAdministrator()
         var channel = try await ownChannel(context, of: actor)
         try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
         try await store.updateChannel(channel)
@@ -129,7 +124,7 @@ struct ChannelsController {
     }
 
     @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try administrator(context)
+        let actor = try context.requireAdministrator()
         try await store.deleteChannel(id: try await ownChannel(context, of: actor).id)
         await hub.channelsChanged()
         return Response(status: .noContent)

@@ -173,7 +173,10 @@ public actor SessionHub {
                                                   author: "Lifeline", text: StatusText.entering(state), state: state)
             await publish(entry, to: record)
             applets[id]?.send(WireCodec.encode(GatewayToApplet.status(entry)))
-            if state.isClosed { endApplet(of: id, reason: StatusText.entering(state)) }
+            if state.isClosed {
+                if SurveyRules.asksAtEnd(closedIn: state) { await sendSurveyAtEnd(of: record) }
+                endApplet(of: id, reason: StatusText.entering(state))
+            }
         }
         return record
     }

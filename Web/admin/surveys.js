@@ -1,0 +1,130 @@
+// Customer surveys in the admin page (D5): on/off and questions per technician group or channel,
+// and the customer satisfaction report with its CSV, dates in the viewer's time zone.
+import { api } from '../lib/api.js';
+
+const $ = (id) => document.getElementById(id);
+const KINDS = [['rating', 'Rating 1–5'], ['yes_no', 'Yes / no'], ['text', 'Text']];
+const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+let editing = null; // the survey setting being edited
+
+function fail(error) {
+  $('survey-error').textContent = error ? error.message : '';
+  $('survey-error').hidden = !error;
+}
+
+function text(tag, value) {
+  const element = document.createElement(tag);
+  element.textContent = value;
+  return element;
+}
+
+function questionRow(question = { text: '', kind: 'rating', required: false }) {
+  const row = document.createElement('div');
+  row.className = 'survey-question-row';
+  const input = document.createElement('input');
+  input.className = 'question-text';
+  input.maxLength = 300;
+  input.required = true;
+  input.value = question.text;
+  input.setAttribute('aria-label', 'Question');
+  const kind = document.createElement('select');
+  kind.className = 'question-kind';
+  kind.append(...KINDS.map(([value, label]) => new Option(label, value)));
+  kind.value = question.kind;
+  const required = document.createElement('label');
+  required.className = 'inline';
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.className = 'question-required';
+  box.checked = question.required;
+  required.append(box, ' Required');
+  const remove = text('button', 'Remove');
+  remove.type = 'button';
+  remove.addEventListener('click', () => row.remove());
+  row.append(input, kind, required, remove);
+  return row;
+}
+
+function edit(setting) {
+  editing = setting;
+  $('survey-form-title').textContent = `${setting.scope === 'group' ? 'Group' : 'Channel'}: ${setting.name}`;
+  $('survey-enabled').checked = setting.enabled;
+  $('survey-questions').replaceChildren(...setting.questions.map(questionRow));
+  $('survey-form').hidden = false;
+}
+
+async function loadSurveys() {
+  const settings = await api('admin/surveys');
+  $('surveys').querySelector('tbody').replaceChildren(...settings.map((setting) => {
+    const row = document.createElement('tr');
+    row.dataset.scopeId = setting.scopeId;
+    row.append(text('td', `${setting.scope === 'group' ? 'Group' : 'Channel'}: ${setting.name}`),
+      text('td', setting.enabled ? 'On' : 'Off'), text('td', setting.questions.map((q) => q.text).join(' · ')));
+    const action = document.createElement('td');
+    const button = text('button', 'Edit');
+    button.type = 'button';
+    button.addEventListener('click', () => edit(setting));
+    action.append(button);
+    row.append(action);
+    return row;
+  }));
+}
+
+$('survey-add').addEventListener('click', () => $('survey-questions').append(questionRow()));
+$('survey-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const questions = [...$('survey-questions').querySelectorAll('.survey-question-row')].map((row) => ({
+    text: row.querySelector('.question-text').value,
+    kind: row.querySelector('.question-kind').value,
+    required: row.querySelector('.question-required').checked,
+  }));
+  try {
+    await api(`admin/surveys/${editing.scope}/${editing.scopeId}`, { method: 'PUT', body: { enabled: $('survey-enabled').checked, questions } });
+    $('survey-form').hidden = true;
+    fail(null);
+    await loadSurveys();
+  } catch (error) {
+    fail(error);
+  }
+});
+
+function reportQuery() {
+  const query = new URLSearchParams({ timeZone: viewerTimeZone });
+  if ($('report-from').value) query.set('from', $('report-from').value);
+  if ($('report-to').value) query.set('to', $('report-to').value);
+  return query;
+}
+
+async function loadReport() {
+  const query = reportQuery();
+  const rows = await api(`reports/surveys?${query}`);
+  query.set('format', 'csv');
+  $('report-csv').href = `/api/v1/reports/surveys?${query}`;
+  $('survey-report').querySelector('tbody').replaceChildren(...rows.map((row) => {
+    const line = document.createElement('tr');
+    line.append(...[row.sessionId, row.customer, row.technician, row.channel, row.sentAt, row.answeredAt ?? 'not answered']
+      .map((value) => text('td', value)));
+    const answers = document.createElement('td');
+    answers.append(...row.answers.map((answer) => text('div', `${answer.question} — ${answer.answer}`)));
+    line.append(answers);
+    return line;
+  }));
+  $('survey-report-empty').hidden = rows.length > 0;
+}
+
+$('report-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await loadReport();
+    fail(null);
+  } catch (error) {
+    fail(error);
+  }
+});
+
+try {
+  await loadSurveys();
+  await loadReport();
+} catch (error) {
+  fail(error);
+}
