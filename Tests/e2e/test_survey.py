@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from test_console_session import select_row, sign_in
 from test_instant_chat import customer_browser, start_instant_chat  # noqa: F401 (fixture)
-from test_replies import fake_xdg_open
+from test_replies import fake_xdg_open, opened_links
 
 
 def helpers_group_with_survey(gateway, browser):
@@ -94,8 +94,7 @@ def test_survey_sent_by_hand_from_the_context_menu_opens_in_the_customers_browse
     assert 'technician="Hana"' in line
     url = line.split('url="')[1].rstrip('"')
     assert url.startswith(f"{gateway.url}/survey/")
-    with open(opened) as file:
-        assert file.read().strip() == url
+    assert opened_links(opened) == [url]
     wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "The customer survey was sent to the customer."))
     # Once per session: the menu says why a second one is refused, and the end sends none.
     ActionChains(browser).context_click(browser.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']")).perform()
