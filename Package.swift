@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "lifeline-applet",
             dependencies: [
-                "LifelineApplet",
+                "LifelineApplet", "LifelineCore", "LifelineProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

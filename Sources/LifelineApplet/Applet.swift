@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdWSClient
 import NIOCore
 import LifelineCore
@@ -40,7 +41,7 @@ public struct Applet: Sendable {
         let outgoing = OutgoingMessages()
         let remote = RemoteDesktopController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
         let elevation = ElevatedRestart()
-        let files = FileTransfers(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
+        let files = FileTransfers(gateway: options.gateway, transcript: transcript, outgoing: outgoing, proxy: options.proxy)
         await files.joined(token: joined.appletToken)
         let reader = Task {
             for await line in input {
@@ -112,10 +113,7 @@ public struct Applet: Sendable {
         let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
                                                            customer: LocalMachine.describe()))
         do {
-            _ = try await WebSocketClient.connect(
-                url: Self.socketURL(options.gateway), configuration: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes),
-                logger: logger
-            ) { inbound, outbound, _ in
+            _ = try await Self.connectSocket(url: Self.socketURL(options.gateway), proxy: options.proxy, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(hello))
                 let messages = await outgoing.attach()
                 // Screen frames: a few at most are queued; flow control keeps it so.
@@ -212,6 +210,8 @@ public struct Applet: Sendable {
             transcript.link(url, technician: name, opened: LinkOpener.open(url))
         case .survey(let url, let name):
             transcript.survey(url, technician: name, opened: LinkOpener.open(url))
+        case .chatSwitched(let enabled):
+            transcript.chatSwitched(enabled: enabled)
         case .appletInvitation, .movedToApplet:
             // Instant Chat's messages: the applet is what they lead to.
             break
@@ -226,6 +226,21 @@ public struct Applet: Sendable {
         let elevation: ElevatedRestart
         let outgoing: OutgoingMessages
         let files: FileTransfers
+    }
+
+    /// The applet's WebSocket, through the Calling Card's HTTP proxy when one is set (G3).
+    static func connectSocket(url: String, proxy: ProxySettings?, logger: Logger,
+                              handler: @escaping WebSocketDataHandler<WebSocketClient.Context>) async throws {
+        let configuration = WebSocketClientConfiguration(maxFrameSize: ScreenUpdate.maximumFrameBytes)
+        if let proxy {
+            var headers: HTTPFields = [:]
+            if let authorization = proxy.authorization { headers[.proxyAuthorization] = authorization }
+            _ = try await WebSocketClient.connect(
+                url: url, configuration: configuration,
+                proxySettings: .init(host: proxy.host, port: proxy.port, type: .http(connectHeaders: headers)), logger: logger, handler: handler)
+        } else {
+            _ = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger, handler: handler)
+        }
     }
 
     static func socketURL(_ gateway: URL) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import LifelineCore
 
 /// How the applet was started.
 public struct AppletOptions: Sendable {
@@ -19,6 +20,8 @@ public struct AppletOptions: Sendable {
     public var remoteConsent: RemoteConsent
     /// The flags a restarted copy of the applet must get again (J3).
     public var restartArguments: [String] = []
+    /// The installed Calling Card's HTTP proxy (G3): the socket and downloads go through it.
+    public var proxy: ProxySettings?
 
     public init(gateway: URL, credential: Credential, nonInteractive: Bool, maximumBackoff: Double = 30,
                 remoteConsent: RemoteConsent = .ask) {

@@ -18,7 +18,10 @@ actor FileTransfers {
     private var pending: FileOffer?
     private var busy = false
 
-    init(gateway: URL, transcript: Transcript, outgoing: OutgoingMessages) {
+    private let proxy: ProxySettings?
+
+    init(gateway: URL, transcript: Transcript, outgoing: OutgoingMessages, proxy: ProxySettings? = nil) {
+        self.proxy = proxy
         self.gateway = gateway
         self.transcript = transcript
         self.outgoing = outgoing
@@ -96,7 +99,7 @@ actor FileTransfers {
         let tenths = Tenths()
         let outcome: Result<String, Problem>
         do {
-            let md5 = try await HTTPDownload.fetch(url, bearer: token, into: descriptor, expected: size) { received in
+            let md5 = try await HTTPDownload.fetch(url, bearer: token, into: descriptor, expected: size, proxy: proxy) { received in
                 // Every tenth of the file, once.
                 if let tenth = tenths.next(received: received, of: size) { transcript.fileProgress(name: name, percent: tenth * 10) }
             }

@@ -24,7 +24,7 @@ struct GatewayClient: Sendable {
         case .link(let link):
             let token = CustomerLink.token(from: link)
             let escaped = token.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? token
-            return try await call("api/v1/customer/links/\(escaped)", method: "GET", body: nil)
+            return try await call("api/v1/customer/links/\(escaped)", method: "GET", body: nil as [String: String]?)
         case .resume:
             throw Failure(description: "A handed-over session needs no invitation.")
         }
@@ -38,7 +38,53 @@ struct GatewayClient: Sendable {
         }
     }
 
-    private func call<T: Decodable>(_ path: String, method: String, body: [String: String]?) async throws -> T {
+    // MARK: Calling Card (F3, G3)
+
+    /// A channel's page as the card's form needs it.
+    struct ChannelPage: Decodable {
+        let name: String
+        let organisation: String
+        let acceptsRequests: Bool
+        let message: String?
+        let fields: [String]
+    }
+
+    struct ChannelRequestBody: Encodable {
+        let name: String
+        let fields: [String: String]
+    }
+
+    struct ChannelRequestAnswer: Decodable {
+        let link: String
+        let available: Bool
+        let message: String?
+    }
+
+    func callingCard(id: String) async throws -> CallingCardInfo {
+        try await call("api/v1/calling-cards/\(Self.escaped(id))", method: "GET", body: nil as [String: String]?)
+    }
+
+    func channelPage(token: String) async throws -> ChannelPage {
+        try await call("api/v1/channels/\(Self.escaped(token))", method: "GET", body: nil as [String: String]?)
+    }
+
+    func requestChannelSession(token: String, name: String, fields: [String: String]) async throws -> ChannelRequestAnswer {
+        try await call("api/v1/channels/\(Self.escaped(token))/requests", method: "POST", body: ChannelRequestBody(name: name, fields: fields))
+    }
+
+    /// The card's logo, when it has one (saved as the desktop entry's icon).
+    func callingCardLogo(id: String) async -> Data? {
+        let request = URLRequest(url: gateway.appendingPathComponent("api/v1/calling-cards/\(Self.escaped(id))/logo"))
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+              (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
+        return data
+    }
+
+    static func escaped(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? segment
+    }
+
+    private func call<T: Decodable, Body: Encodable>(_ path: String, method: String, body: Body?) async throws -> T {
         var request = URLRequest(url: gateway.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = 20

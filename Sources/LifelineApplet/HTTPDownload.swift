@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LifelineCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -14,7 +15,7 @@ enum HTTPDownload {
 
     /// Downloads `url` into `descriptor`; returns the MD5 (hex) once exactly `expected` bytes
     /// arrived, throws otherwise. `progress` gets the bytes received so far, now and then.
-    static func fetch(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64,
+    static func fetch(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, proxy: ProxySettings? = nil,
                       progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
         guard let host = url.host, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw Failure(message: "the gateway's address is not http or https")
@@ -25,19 +26,24 @@ enum HTTPDownload {
         let promise = group.next().makePromise(of: String.self)
         let handler = DownloadHandler(descriptor: descriptor, expected: expected, promise: promise, progress: progress)
         let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 * 1024, initial: 256 * 1024, maximum: 1024 * 1024))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: host))
-                    }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
+        // TLS, HTTP and the download handler: straight to the gateway, or inside a proxy's tunnel.
+        let configure: @Sendable (any Channel) throws -> Void = { channel in
+            if let sslContext {
+                try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: host))
             }
-            .connect(host: host, port: port).get()
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            try channel.pipeline.syncOperations.addHandler(handler)
+        }
+        let channel: any Channel
+        if let proxy {
+            channel = try await ProxyTunnel.connect(through: proxy, to: host, port: port, group: group, configure: configure)
+        } else {
+            channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 * 1024, initial: 256 * 1024, maximum: 1024 * 1024))
+                .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try configure(channel) } }
+                .connect(host: host, port: port).get()
+        }
         var path = url.path.isEmpty ? "/" : url.path
         if let query = url.query { path += "?\(query)" }
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)

@@ -23,6 +23,18 @@ public struct Transcript: Sendable {
         }
     }
 
+    /// The installed Calling Card's title bar in the brand's colours (256-colour terminals) and its welcome text.
+    func callingCard(_ card: CallingCardInfo) {
+        if machineReadable {
+            write("CARD name=\(Self.quoted(card.name)) organisation=\(Self.quoted(card.organisation)) channel=\(Self.quoted(card.channelName))")
+            return
+        }
+        let background = CallingCardRules.terminalColour(card.headerColour)
+        let foreground = CallingCardRules.terminalColour(card.textColour)
+        write("\u{1B}[48;5;\(background)m\u{1B}[38;5;\(foreground)m\u{1B}[1m  \(Self.clean(card.name))  \u{1B}[0m  \(Self.clean(card.organisation))")
+        write(card.welcomeText.split(separator: "\n", omittingEmptySubsequences: false).map { Self.clean(String($0)) }.joined(separator: "\n"))
+    }
+
     func welcome(sessionId: String, technician: String, state: SessionState) {
         if machineReadable {
             write("WELCOME session=\(Self.clean(sessionId)) technician=\(Self.quoted(technician)) state=\(state.rawValue)")
@@ -166,6 +178,14 @@ public struct Transcript: Sendable {
         } else {
             write("\(Self.clean(technician)) would like you to fill in a short customer survey: \(Self.clean(url))"
                   + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
+        }
+    }
+
+    func chatSwitched(enabled: Bool) {
+        if machineReadable {
+            write("CHAT_SWITCHED \(enabled ? "on" : "off")")
+        } else {
+            write(enabled ? "Your technician turned the chat back on." : "Your technician turned the chat off for this session.")
         }
     }
 

@@ -53,6 +53,9 @@ public func buildApplication(
     ChannelRequestsController(hub: hub, publicURL: configuration.publicURL).addRoutes(to: api)
     SetupController(bootstrap: bootstrap).addRoutes(to: api)
     SurveysController(store: store, hub: hub, environment: environment).addRoutes(to: api)
+    let callingCards = CallingCardsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment)
+    callingCards.addRoutes(to: api)
+    router.get("download/calling-card/{id}/install.sh", use: callingCards.installScript)
     router.get("download/lifeline-applet", use: customer.download)
     // The link a customer opens: the page reads the token from its own address.
     router.get("c/{token}") { _, _ in try await StaticPage.serve("customer/link.html", root: configuration.webRoot) }

@@ -42,6 +42,7 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     static let administratorsOnly = GatewayError(.forbidden, "administrators_only", "Only administrators can do this.")
     static let unknownPin = GatewayError(.notFound, "unknown_pin", "This PIN is not valid. Check the six digits with your technician; a PIN works only once.")
     static let unknownLink = GatewayError(.notFound, "unknown_link", "This link is not valid or has already been used. Ask your technician for a new one.")
+    static let chatDisabled = GatewayError(.conflict, "chat_disabled", "The chat is turned off for this session.")
     static let chatOnly = GatewayError(.conflict, "chat_only",
         "The customer is in Instant Chat (chat only): invite them to download the app for this tool.")
     static let unknownAppletToken = GatewayError(.unauthorized, "unknown_applet_token", "This applet is not part of a live session.")

@@ -134,10 +134,12 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case movedToApplet
     /// The customer survey (D5): the applet opens it in the browser, Instant Chat shows the link.
     case survey(url: String, technicianName: String)
+    /// The technician turned the chat on or off for this session (D1); sent after `welcome` when off.
+    case chatSwitched(enabled: Bool)
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
-             credentials, offer, id, url, linkToken
+             credentials, offer, id, url, linkToken, enabled
     }
 
     public var type: String {
@@ -162,6 +164,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .appletInvitation: "applet_invitation"
         case .movedToApplet: "moved_to_applet"
         case .survey: "survey"
+        case .chatSwitched: "chat_switched"
         }
     }
 
@@ -217,6 +220,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .survey(let url, let name):
             try c.encode(url, forKey: .url)
             try c.encode(name, forKey: .technicianName)
+        case .chatSwitched(let enabled):
+            try c.encode(enabled, forKey: .enabled)
         }
     }
 
@@ -250,6 +255,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "applet_invitation": return .appletInvitation(linkToken: try c.decode(String.self, forKey: .linkToken),
                                                            technicianName: try c.decode(String.self, forKey: .technicianName))
         case "moved_to_applet": return .movedToApplet
+        case "chat_switched": return .chatSwitched(enabled: try c.decode(Bool.self, forKey: .enabled))
         case "survey": return .survey(url: try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
         default: return nil
         }

@@ -52,3 +52,32 @@ extension String {
         return result
     }
 }
+
+/// What an installed Calling Card shows and where it connects (`GET /api/v1/calling-cards/{id}`, F3).
+public struct CallingCardInfo: Codable, Equatable, Sendable {
+    public let id: String
+    public let name: String
+    public let organisation: String
+    public let headerColour: String
+    public let textColour: String
+    public let welcomeText: String
+    public let helpText: String
+    public let channelName: String
+    /// The channel's public token: its requests endpoint is `channels/{token}/requests`.
+    public let channelToken: String
+    public let hasLogo: Bool
+
+    public init(id: String, name: String, organisation: String, headerColour: String, textColour: String, welcomeText: String,
+                helpText: String, channelName: String, channelToken: String, hasLogo: Bool) {
+        self.id = id
+        self.name = name
+        self.organisation = organisation
+        self.headerColour = headerColour
+        self.textColour = textColour
+        self.welcomeText = welcomeText
+        self.helpText = helpText
+        self.channelName = channelName
+        self.channelToken = channelToken
+        self.hasLogo = hasLogo
+    }
+}

@@ -63,11 +63,14 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let transferredBy: String?
     /// Custom field values by field name (C3).
     public let fields: [String: String]
+    /// False when the technician turned the chat with the customer off (D1, toggle_chat).
+    public let chatEnabled: Bool
 
     public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
                 channelId: String? = nil, technicianId: String?, technicianName: String, createdAt: Date, stateSince: Date,
                 heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?,
-                transfer: TransferSummary? = nil, transferredBy: String? = nil, fields: [String: String] = [:]) {
+                transfer: TransferSummary? = nil, transferredBy: String? = nil, fields: [String: String] = [:], chatEnabled: Bool = true) {
+        self.chatEnabled = chatEnabled
         self.channelId = channelId
         self.fields = fields
         self.transfer = transfer

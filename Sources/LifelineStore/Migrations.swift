@@ -223,5 +223,18 @@ enum Migrations {
         CREATE INDEX survey_responses_session ON survey_responses(session_id, sent_at);
         CREATE INDEX survey_responses_sent ON survey_responses(organisation_id, sent_at);
         """,
+        """
+        ALTER TABLE sessions ADD COLUMN chat_disabled INTEGER NOT NULL DEFAULT 0;
+        """,
+        """
+        CREATE TABLE calling_cards (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            design TEXT NOT NULL,
+            logo_base64 TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX calling_cards_organisation ON calling_cards(organisation_id, created_at);
+        """,
     ]
 }

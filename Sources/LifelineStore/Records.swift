@@ -95,12 +95,15 @@ public struct SessionRecord: Equatable, Sendable {
     public var channelId: String?
     /// Custom field values by field name (C3).
     public var fields: [String: String]
+    /// The technician turned the chat with the customer off for this session (D1, toggle_chat).
+    public var chatDisabled: Bool
 
     public init(id: String, organisationId: String, technicianId: String?, name: String, method: ConnectionMethod,
                 pin: String?, linkTokenHash: String?, appletTokenHash: String?, machine: SessionMachine,
                 customer: CustomerInfo?, closedAt: Date?, otherViews: [String: SessionMachine] = [:],
                 transfer: PendingTransfer? = nil, transferredBy: String? = nil, channelId: String? = nil,
-                fields: [String: String] = [:]) {
+                fields: [String: String] = [:], chatDisabled: Bool = false) {
+        self.chatDisabled = chatDisabled
         self.channelId = channelId
         self.fields = fields
         self.otherViews = otherViews
@@ -338,5 +341,23 @@ public struct SurveyResponse: Codable, Equatable, Sendable {
         self.sentAt = sentAt
         self.answeredAt = answeredAt
         self.answers = answers
+    }
+}
+
+/// A Calling Card of an organisation (F3): its design and optional logo.
+public struct CallingCard: Equatable, Sendable {
+    public let id: String
+    public let organisationId: String
+    public var design: CallingCardDesign
+    /// A PNG, at most 256 KiB.
+    public var logo: [UInt8]?
+    public let createdAt: Date
+
+    public init(id: String, organisationId: String, design: CallingCardDesign, logo: [UInt8]?, createdAt: Date) {
+        self.id = id
+        self.organisationId = organisationId
+        self.design = design
+        self.logo = logo
+        self.createdAt = createdAt
     }
 }

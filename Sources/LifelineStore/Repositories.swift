@@ -104,6 +104,14 @@ public protocol SurveyRepository: Sendable {
     func surveyResponses(organisationId: String, from: Date, to: Date) async throws(StoreError) -> [SurveyResponse]
 }
 
+/// Calling Cards (F3, O1).
+public protocol CallingCardRepository: Sendable {
+    func saveCallingCard(_ card: CallingCard) async throws(StoreError)
+    func deleteCallingCard(id: String) async throws(StoreError)
+    func callingCard(id: String) async throws(StoreError) -> CallingCard?
+    func callingCards(organisationId: String) async throws(StoreError) -> [CallingCard]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
-    & FileTransferRepository & ReplyRepository & SurveyRepository
+    & FileTransferRepository & ReplyRepository & SurveyRepository & CallingCardRepository

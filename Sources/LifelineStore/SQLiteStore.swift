@@ -125,7 +125,7 @@ public final class SQLiteStore: Store {
         "id", "organisation_id", "technician_id", "name", "method", "pin", "link_token_hash", "applet_token_hash",
         "state", "role", "resume_state", "created_at", "state_entered_at", "held_since", "last_activity_at",
         "customer", "closed_at", "transfer_from", "transfer_to", "transfer_comment", "transfer_at", "transferred_by",
-        "channel_id", "fields",
+        "channel_id", "fields", "chat_disabled",
     ]
 
     /// The columns a state machine is kept in, on `sessions` (the owner's view) and `session_views`.
@@ -151,7 +151,7 @@ public final class SQLiteStore: Store {
             + [s.customer.map(SQLValue.json) ?? .null, .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
                .optionalText(s.transfer?.to.storageValue), .optionalText(s.transfer?.comment),
                .optionalDate(s.transfer?.at), .optionalText(s.transferredBy), .optionalText(s.channelId),
-               s.fields.isEmpty ? .null : .json(s.fields)]
+               s.fields.isEmpty ? .null : .json(s.fields), .bool(s.chatDisabled)]
     }
 
     /// The statements that replace a session's other views with `session.otherViews`.
@@ -251,7 +251,7 @@ public final class SQLiteStore: Store {
             pin: row["pin"]?.string, linkTokenHash: row["link_token_hash"]?.string,
             appletTokenHash: row["applet_token_hash"]?.string, machine: machine, customer: customer,
             closedAt: row.optionalDate("closed_at"), transfer: transfer, transferredBy: row["transferred_by"]?.string,
-            channelId: row["channel_id"]?.string, fields: try row.json("fields") ?? [:])
+            channelId: row["channel_id"]?.string, fields: try row.json("fields") ?? [:], chatDisabled: row["chat_disabled"]?.int == 1)
     }
 
     // MARK: Session log

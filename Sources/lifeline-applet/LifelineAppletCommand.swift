@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import LifelineApplet
+import LifelineCore
+import LifelineProtocol
 import Logging
 
 /// The customer's applet. Started from the command the PIN page or link page shows.
@@ -15,7 +17,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The support gateway's address, e.g. https://support.example.com.")
-    var gateway: String
+    var gateway: String?
 
     @Option(help: "The 6-digit PIN your technician read to you.")
     var pin: String?
@@ -46,12 +48,56 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             help: "When the technician asks for your screen: ask (type /allow or /deny), accept, or deny.")
     var remoteConsent: String = RemoteConsent.ask.rawValue
 
+    @Flag(name: .customLong("calling-card"), help: "Open the Calling Card installed for this user (F3).")
+    var callingCard = false
+
+    @Option(name: .customLong("install-calling-card"), help: "Install Calling Card <id> of --gateway for this user, then exit.")
+    var installCallingCard: String?
+
+    @Flag(name: .customLong("uninstall-calling-card"), help: "Remove the Calling Card installed for this user.")
+    var uninstallCallingCard = false
+
+    @Flag(help: "With --install-calling-card: launch the card at every start (XDG autostart).")
+    var autostart = false
+
+    @Flag(help: "With --install-calling-card: open the card once it is installed.")
+    var launch = false
+
+    @Option(help: "With --calling-card: your name for the support request (asked when missing).")
+    var name: String?
+
+    @Option(name: .customLong("field"), help: "With --calling-card: a custom field, Name=Value (repeatable).")
+    var fields: [String] = []
+
+    var mode: Mode {
+        if uninstallCallingCard { return .uninstallCard }
+        if let installCallingCard { return .installCard(id: installCallingCard) }
+        if callingCard { return .callingCard }
+        return .session
+    }
+
+    enum Mode: Equatable {
+        case session, callingCard, installCard(id: String), uninstallCard
+    }
+
     func validate() throws {
-        guard [pin, link, resumeFile].compactMap({ $0 }).count == 1 else { throw ValidationError("Give either --pin or --link.") }
+        switch mode {
+        case .uninstallCard: return
+        case .installCard(let id):
+            guard !id.isEmpty, gateway != nil, pin == nil, link == nil else {
+                throw ValidationError("--install-calling-card needs the card's id and --gateway, and no PIN or link.")
+            }
+        case .callingCard:
+            guard link == nil, resumeFile == nil else { throw ValidationError("--calling-card connects by its channel or with --pin only.") }
+            for field in fields where !field.contains("=") { throw ValidationError("--field is Name=Value.") }
+            return
+        case .session:
+            guard [pin, link, resumeFile].compactMap({ $0 }).count == 1 else { throw ValidationError("Give either --pin or --link.") }
+        }
         guard RemoteConsent(rawValue: remoteConsent) != nil else {
             throw ValidationError("--remote-consent must be one of: \(RemoteConsent.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        guard let url = URL(string: gateway), url.scheme == "http" || url.scheme == "https" else {
+        guard let gateway, let url = URL(string: gateway), url.scheme == "http" || url.scheme == "https" else {
             throw ValidationError("--gateway must be an http:// or https:// address.")
         }
         _ = url
@@ -66,15 +112,32 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         // sudo clears the environment: a restarted copy gets the display on its command line.
         if let display { setenv("DISPLAY", display, 1) }
         if let xauthority { setenv("XAUTHORITY", xauthority, 1) }
-        let credential: AppletOptions.Credential = resumeFile.map { .resume(file: $0) } ?? pin.map { .pin($0) } ?? .link(link ?? "")
-        var options = AppletOptions(gateway: URL(string: gateway)!, credential: credential,
-                                    nonInteractive: nonInteractive, maximumBackoff: maximumBackoff,
-                                    remoteConsent: RemoteConsent(rawValue: remoteConsent) ?? .ask)
-        options.restartArguments = restartArguments()
         let transcript = Transcript(machineReadable: nonInteractive) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         let lines = StandardInput.lines()
+        var gatewayAddress = gateway ?? ""
+        var credential: AppletOptions.Credential = resumeFile.map { .resume(file: $0) } ?? pin.map { .pin($0) } ?? .link(link ?? "")
+        var proxy: ProxySettings?
+        switch mode {
+        case .uninstallCard:
+            CallingCardInstallation().uninstall()
+            transcript.note("The Calling Card was removed.")
+            return
+        case .installCard(let id):
+            try await installCard(id: id, gateway: gatewayAddress, transcript: transcript)
+            return
+        case .callingCard:
+            guard let start = try await openCallingCard(transcript: transcript, lines: lines) else { return }
+            (gatewayAddress, credential, proxy) = start
+        case .session:
+            break
+        }
+        var options = AppletOptions(gateway: URL(string: gatewayAddress)!, credential: credential,
+                                    nonInteractive: nonInteractive, maximumBackoff: maximumBackoff,
+                                    remoteConsent: RemoteConsent(rawValue: remoteConsent) ?? .ask)
+        options.proxy = proxy
+        options.restartArguments = restartArguments(gateway: gatewayAddress)
         let interactive = !nonInteractive
         let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"))
         let outcome = await applet.run(input: lines.stream) { _, _ in
@@ -84,9 +147,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             return answer.isEmpty || answer == "y" || answer == "yes" || answer == "o" || answer == "oui"
         }
         // A downloaded applet leaves nothing behind (G1); an elevated copy never deletes itself.
-        if removeWhenDone && resumeFile == nil {
-            let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            try? FileManager.default.removeItem(atPath: path)
+        if removeWhenDone && resumeFile == nil && mode == .session {
+            try? FileManager.default.removeItem(atPath: Self.runningBinary)
         }
         switch outcome {
         case .sessionEnded, .handedOver: break
@@ -100,13 +162,76 @@ struct LifelineAppletCommand: AsyncParsableCommand {
 
 extension LifelineAppletCommand {
     /// The same choices for the copy an elevated restart starts (J3), with the display made explicit.
-    func restartArguments() -> [String] {
+    func restartArguments(gateway: String) -> [String] {
         let environment = ProcessInfo.processInfo.environment
         var arguments = ["--gateway", gateway, "--max-backoff", String(maximumBackoff), "--remote-consent", remoteConsent]
         if let display = environment["DISPLAY"] { arguments += ["--display", display] }
         if let xauthority = environment["XAUTHORITY"] { arguments += ["--xauthority", xauthority] }
         if nonInteractive { arguments.append("--non-interactive") }
         return arguments
+    }
+}
+
+extension LifelineAppletCommand {
+    /// The path of this running binary, to copy it into place or delete it.
+    static var runningBinary: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// `--install-calling-card`: installs for this user, then opens the card when asked to.
+    func installCard(id: String, gateway: String, transcript: Transcript) async throws {
+        let installation = CallingCardInstallation()
+        let card: CallingCardInfo
+        do {
+            card = try await installation.install(cardId: id, gateway: gateway, launchAtStartup: autostart, runningBinary: Self.runningBinary)
+        } catch {
+            FileHandle.standardError.write(Data("lifeline-applet: the Calling Card could not be installed: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        transcript.note("INSTALLED \(card.name): \(installation.binary.path) --calling-card"
+                        + (autostart ? " (launches at every start)" : ""))
+        if launch {
+            // The installed copy takes this process over, in this terminal.
+            let path = installation.binary.path
+            var arguments = [path, "--calling-card"] + (nonInteractive ? ["--non-interactive"] : [])
+            let argv = arguments.map { strdup($0) } + [nil]
+            execv(path, argv)
+            arguments.removeAll()
+            throw ExitCode(1)
+        }
+    }
+
+    /// `--calling-card`: the card's front desk; nil when the customer quits before connecting.
+    func openCallingCard(transcript: Transcript, lines: StandardInput) async throws -> (String, AppletOptions.Credential, ProxySettings?)? {
+        let installation = CallingCardInstallation()
+        let settings: CallingCardInstallation.Settings
+        do { settings = try installation.loadSettings() } catch {
+            FileHandle.standardError.write(Data("lifeline-applet: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let typedFields = Dictionary(fields.map { field in
+            let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }, uniquingKeysWith: { _, last in last })
+        let answers = CallingCardFrontDesk.Answers(name: name, fields: typedFields, pin: pin)
+        let desk = CallingCardFrontDesk(installation: installation, transcript: transcript, interactive: !nonInteractive) { prompt in
+            FileHandle.standardOutput.write(Data(prompt.utf8))
+            return await lines.next()
+        }
+        let choice: CallingCardFrontDesk.Choice
+        do { choice = try await desk.run(answers: answers) } catch {
+            FileHandle.standardError.write(Data("lifeline-applet: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        guard case .connect(let credential) = choice else { return nil }
+        // The card's saved settings may have changed (proxy) while the customer used the menu.
+        let current = (try? installation.loadSettings()) ?? settings
+        let proxy = current.proxy.flatMap { try? ProxySettings.parse($0) }
+        if let proxyAddress = current.proxy, proxy != nil {
+            // URLSession (libcurl) reads the proxy from the environment.
+            for variable in ["http_proxy", "https_proxy", "HTTPS_PROXY"] { setenv(variable, proxyAddress, 1) }
+        }
+        return (current.gateway, credential, proxy)
     }
 }
 

@@ -16,7 +16,8 @@ struct SurveyGatewayTests {
 
     static func scene(_ gw: GatewayHarness) async throws -> Scene {
         let admin = try await gw.login()
-        let technician = try await gw.technician(named: "Sven", permissions: ["start_private_sessions", "connect_by_pin", "chat"], adminToken: admin)
+        let technician = try await gw.technician(named: "Sven", permissions: ["start_private_sessions", "connect_by_pin", "chat", "send_survey"],
+                                                 adminToken: admin)
         let settings = try await gw.request(.get, "/api/v1/admin/surveys", token: admin).array()
         let group = try #require(settings.first { $0["name"] as? String == "Sven group" })
         #expect(group["enabled"] as? Bool == false, "off until an administrator switches it on")
@@ -79,11 +80,18 @@ struct SurveyGatewayTests {
         }
     }
 
-    @Test("by hand from the session list: refused while off, sent once, not again at the end; others' sessions are not found")
+    @Test("by hand from the session list: needs send_survey, refused while off, sent once, not again at the end; others' sessions are not found")
     func byHand() async throws {
         try await GatewayHarness.run { gw in
             let scene = try await Self.scene(gw)
             let sendPath = "/api/v1/sessions/\(scene.sessionId)/survey"
+            let withoutPermission = try await gw.technician(named: "Nils", permissions: ["start_private_sessions", "connect_by_pin"],
+                                                            adminToken: scene.admin)
+            let (otherId, otherPin) = try await gw.createSession(token: withoutPermission)
+            let (otherApplet, _) = try await gw.connectApplet(pin: otherPin)
+            _ = try await gw.request(.post, "/api/v1/sessions/\(otherId)/start", token: withoutPermission)
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(otherId)/survey", token: withoutPermission).errorCode == "permission_denied")
+            await otherApplet.close()
             #expect(try await gw.request(.post, sendPath, token: scene.technician).errorCode == "survey_disabled")
             _ = try await gw.request(.put, "/api/v1/admin/surveys/group/\(scene.groupId)", token: scene.admin, json: [
                 "enabled": true, "questions": [["text": "Would you call us again?", "kind": "yes_no", "required": true]],

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +34,19 @@ def self_signed_certificate(folder, common_name, subject_alt_name):
                     "-addext", f"subjectAltName={subject_alt_name}", "-keyout", str(key), "-out", str(certificate)],
                    check=True, capture_output=True)
     return certificate, key
+
+
+def click_when_ready(browser, selector):
+    """Clicks the element once shown and enabled; False (try again) while it is not, or when the
+    page drew it anew between finding and clicking (lists redrawn on pushes and timers)."""
+    try:
+        element = browser.find_element(By.CSS_SELECTOR, selector)
+        if not element.is_displayed() or not element.is_enabled():
+            return False
+        element.click()
+        return True
+    except (StaleElementReferenceException, NoSuchElementException):
+        return False
 
 
 def free_port():

@@ -3,6 +3,7 @@ refuses chat; the pane collapses and is restored."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
+from conftest import click_when_ready
 from test_console_session import select_row, sign_in
 
 
@@ -30,3 +31,43 @@ def test_no_chat_permission_hides_the_input_and_the_pane_collapses(gateway, brow
     wait.until(EC.invisibility_of_element_located((By.ID, "chat-log")))
     browser.find_element(By.ID, "chat-collapse").click()
     wait.until(EC.visibility_of_element_located((By.ID, "chat-log")))
+
+
+def test_tabs_close_and_restore_and_the_chat_switch(gateway, browser, applets):
+    token = gateway.login()
+    first = gateway.api("POST", "sessions", {"name": "Ada", "method": "pin"}, token=token, expect=201)[1]
+    second = gateway.api("POST", "sessions", {"name": "Ben", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", first["pin"])
+    other = applets(gateway.url, "--pin", second["pin"])
+    for session, customer in ((first, applet), (second, other)):
+        customer.expect("WELCOME")
+        gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+
+    wait = sign_in(browser, gateway)
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#active-tabs button[role=tab]")) == 2)
+    # Closing a tab leaves its session running; restore brings it back; selecting it in the list too.
+    close_second = f"#active-tabs .tab-close[data-session-id='{second['id']}']"
+    wait.until(lambda b: click_when_ready(b, close_second))
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#active-tabs button[role=tab]")) == 1)
+    assert gateway.api("GET", f"sessions/{second['id']}", token=token)[1]["state"] == "active"
+    wait.until(lambda b: click_when_ready(b, "#restore-tabs"))
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#active-tabs button[role=tab]")) == 2)
+    wait.until(lambda b: click_when_ready(b, close_second))
+    select_row(browser, wait, second["id"])
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#active-tabs button[data-session-id='{second['id']}']")))
+
+    # The chat switch: off, the customer is told and cannot chat; on again, the chat flows.
+    select_row(browser, wait, first["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "chat-switch"))).click()
+    applet.expect("CHAT_SWITCHED", "off")
+    wait.until(lambda b: not b.find_element(By.ID, "chat-input").is_enabled())
+    assert browser.find_element(By.ID, "chat-switch").text == "Turn chat on"
+    applet.say("Can you hear me?")
+    applet.expect("ERROR", "chat_disabled")
+    assert gateway.api("POST", f"sessions/{first['id']}/messages", {"text": "hi"}, token=token)[1]["error"]["code"] == "chat_disabled"
+    browser.find_element(By.ID, "chat-switch").click()
+    applet.expect("CHAT_SWITCHED", "on")
+    wait.until(lambda b: b.find_element(By.ID, "chat-input").is_enabled())
+    applet.say("Back again")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Back again"))
+    assert "Can you hear me?" not in browser.find_element(By.ID, "chat-log").text

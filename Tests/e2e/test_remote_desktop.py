@@ -140,3 +140,21 @@ def test_a_moved_window_is_drawn_where_it_lands(gateway, browser, applets, x_ser
     # The window's old place shows the root again, its new place shows the window.
     wait_for_colour(wait, browser, 100, 100, green)
     wait_for_colour(wait, browser, 700, 500, red)
+
+
+def test_chat_window_over_the_full_screen_desktop(gateway, browser, applets, x_server):
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    wait = ask_for_remote_control(browser, gateway, session)
+    wait_for_colour(wait, browser, 10, 10, lambda r, g, b: r > 150 and g < 60)
+    browser.find_element(By.ID, "remote-fullscreen").click()
+    wait.until(lambda b: b.execute_script("return document.fullscreenElement?.id") == "remote-screen")
+    wait.until(EC.element_to_be_clickable((By.ID, "floating-chat-toggle"))).click()
+    box = wait.until(EC.visibility_of_element_located((By.ID, "floating-chat-input")))
+    applet.say("Are you in?")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "floating-chat"), "Are you in?"))
+    box.send_keys("Yes, on your screen now\n")
+    applet.expect("CHAT", "Yes, on your screen now")
+    # What was typed in the chat window did not reach the customer's xterm as keys.
+    assert browser.execute_script("return document.fullscreenElement?.id") == "remote-screen"
+    browser.execute_script("document.exitFullscreen()")
+    wait.until(EC.invisibility_of_element_located((By.ID, "floating-chat")))

@@ -16,7 +16,7 @@ from test_replies import fake_xdg_open, opened_links
 def helpers_group_with_survey(gateway, browser):
     """A group "Helpers" with a technician, Hana; the admin switches its survey on in the admin page."""
     admin = gateway.login()
-    group = gateway.api("POST", "admin/groups", {"name": "Helpers", "permissions": ["start_private_sessions", "connect_by_pin", "chat"]},
+    group = gateway.api("POST", "admin/groups", {"name": "Helpers", "permissions": ["start_private_sessions", "connect_by_pin", "chat", "send_survey"]},
                         token=admin, expect=201)[1]
     gateway.api("POST", "admin/technicians", {"email": "hana@e2e.test", "name": "Hana", "password": "hana password 1",
                                                 "groupId": group["id"]}, token=admin, expect=201)

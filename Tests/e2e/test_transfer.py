@@ -3,10 +3,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import open_browser
+from conftest import click_when_ready, open_browser
 from test_console_session import row_status, select_row, sign_in
 
 PERMISSIONS = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions"]
+
 
 
 def bea_in_level_2_and_an_active_session(gateway, applets):
@@ -105,7 +106,8 @@ def test_hold_and_resume_then_an_away_colleague_is_not_offered_and_a_transfer_is
         bea_choice = f"#transfer-list input[type=radio][value]:not([value^='group:']):not([value^='channel:'])"
         assert browser.find_element(By.CSS_SELECTOR, bea_choice).get_attribute("disabled") is not None
         bea_browser.find_element(By.ID, "toggle-away").click()
-        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, bea_choice))).click()
+        # The list is drawn again on each status push: find and click in one go, again if it was redrawn.
+        wait.until(lambda b: click_when_ready(b, bea_choice))
         browser.find_element(By.ID, "transfer-comment").send_keys("Back to you if needed")
         browser.find_element(By.ID, "transfer-submit").click()
         wait.until(lambda b: row_status(b, session["id"]) == "Outgoing")

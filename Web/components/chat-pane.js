@@ -1,9 +1,24 @@
-// The chat pane (D1): the session's log of chat lines and status messages, and the input.
+// The chat pane (D1): the session's log of chat lines and status messages, the input, the
+// per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
+import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { canChat } from '../lib/session-logic.js';
+import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
 
 export function mountChatPane(elements, { onSend, canUse = () => true }) {
-  const { none, title, invite, log, form, input, closed, copy, collapse } = elements;
+  const { none, title, invite, log, form, input, closed, copy, collapse, chatSwitch } = elements;
+  let current = null;
+  const floating = mountFloatingChat(document.getElementById('remote-screen'), { line, onSend });
+  // The chat switch (D1): the gateway checks toggle_chat and refuses chat both ways while off.
+  chatSwitch?.addEventListener('click', async () => {
+    if (!current) return;
+    try {
+      await api(`sessions/${current.id}/chat`, { method: 'PUT', body: { enabled: current.chatEnabled === false } });
+    } catch (error) {
+      closed.textContent = error.message;
+      closed.hidden = false;
+    }
+  });
   // Collapse / restore (D1): the log and the input fold away, the title stays.
   collapse?.addEventListener('click', () => {
     const folded = log.parentElement.classList.toggle('collapsed');
@@ -46,22 +61,19 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
     return '';
   }
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    onSend(text);
-    input.value = '';
-  });
+  sendOnSubmit(form, input, onSend);
 
   return {
     show(session, entries) {
+      current = session;
       none.hidden = Boolean(session);
       title.hidden = !session;
       copy.hidden = !session;
       log.hidden = !session;
       if (!session) {
         if (collapse) collapse.hidden = true;
+        if (chatSwitch) chatSwitch.hidden = true;
+        floating.show(null, [], false);
         invite.hidden = true;
         form.hidden = true;
         closed.hidden = true;
@@ -78,6 +90,15 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
       form.hidden = !open;
       closed.hidden = open;
       closed.textContent = t(allowed ? 'chat.closedInput' : 'chat.notAllowed');
+      const switchedOff = session.chatEnabled === false;
+      input.disabled = switchedOff;
+      form.querySelector('#chat-send').disabled = switchedOff;
+      input.placeholder = t(switchedOff ? 'chat.switchedOff' : 'chat.placeholder');
+      if (chatSwitch) {
+        chatSwitch.hidden = !canChat(session) || !canUse('toggle_chat');
+        chatSwitch.textContent = t(switchedOff ? 'chat.turnOn' : 'chat.turnOff');
+      }
+      floating.show(session, entries, open && !switchedOff);
       if (collapse) collapse.hidden = false;
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       log.replaceChildren(...entries.map(line));

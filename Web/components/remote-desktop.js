@@ -197,7 +197,11 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
     screen.hidden = !showCanvas;
-    if (showCanvas && remote.surface.parentElement !== screen) screen.replaceChildren(remote.surface);
+    // The floating chat (D1) lives in the screen too: only the desktop surface is swapped.
+    if (showCanvas && remote.surface.parentElement !== screen) {
+      for (const surface of screen.querySelectorAll('.remote-surface')) surface.remove();
+      screen.prepend(remote.surface);
+    }
     screen.dataset.scale = scale.value;
     tools.render(remote);
     detached.render();

@@ -1,9 +1,9 @@
 // The session list's context menu (right-click on a row): "Send customer survey" (D5) for the
-// technician's own active session. The gateway decides whether a survey is switched on.
+// technician's own active session, with send_survey. The gateway decides whether a survey is on.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
-export function mountSessionMenu({ isMine, onError }) {
+export function mountSessionMenu({ isMine, canUse, onError }) {
   const menu = document.createElement('ul');
   menu.id = 'session-menu';
   menu.className = 'context-menu';
@@ -45,7 +45,7 @@ export function mountSessionMenu({ isMine, onError }) {
   return {
     open(target, x, y) {
       session = target;
-      const active = isMine(session) && ['active', 'collaboration'].includes(session.state);
+      const active = isMine(session) && ['active', 'collaboration'].includes(session.state) && canUse('send_survey');
       const id = session.id;
       menu.replaceChildren(item('menu-send-survey', t('menu.sendSurvey'), active,
         () => api(`sessions/${id}/survey`, { method: 'POST' })));

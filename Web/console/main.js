@@ -90,7 +90,7 @@ function showError(error) {
   banner.hidden = false;
 }
 
-const sessionMenu = mountSessionMenu({ isMine: (session) => session.technicianId === state.me?.id, onError: showError });
+const sessionMenu = mountSessionMenu({ isMine: (session) => session.technicianId === state.me?.id, canUse, onError: showError });
 const list = mountSessionList($('session-list'), $('session-list-empty'), {
   // Monitored rows are someone else's sessions: shown, not opened.
   onSelect: (id) => (state.tab === 'monitored' ? undefined : select(id)),
@@ -108,7 +108,7 @@ const list = mountSessionList($('session-list'), $('session-list-empty'), {
 });
 const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
 const chat = mountChatPane({
-  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'), collapse: $('chat-collapse'),
+  none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'), collapse: $('chat-collapse'), chatSwitch: $('chat-switch'),
 }, {
   canUse,
   async onSend(text) {

@@ -122,6 +122,8 @@ function finish(key) {
 function receive(message) {
   switch (message.type) {
     case 'welcome':
+      // The gateway follows with chat_switched when the chat is off.
+      setChatEnabled(true);
       technicianName = message.technicianName;
       chat.technicianName = technicianName;
       chat.organisation = message.organisation;
@@ -150,6 +152,11 @@ function receive(message) {
       add({ kind: 'invitation', technician: message.technicianName });
       showInvitation(message.linkToken);
       break;
+    case 'chat_switched':
+      if (message.enabled === chatEnabled) break;
+      setChatEnabled(message.enabled);
+      add({ kind: 'note', key: message.enabled ? 'instant.chatOn' : 'instant.chatOff' });
+      break;
     case 'moved_to_applet':
       finish('instant.movedToApplet');
       break;
@@ -163,6 +170,14 @@ function receive(message) {
     default:
       break; // applet-only messages never reach a browser; anything else is ignored
   }
+}
+
+/** The technician's per-session chat switch (D1): the input waits while it is off. */
+let chatEnabled = true;
+function setChatEnabled(enabled) {
+  chatEnabled = enabled;
+  $('instant-input').disabled = !enabled;
+  $('instant-form').querySelector('button').disabled = !enabled;
 }
 
 /** The gateway only sends http(s) and ftp links; anything else is shown, not made clickable. */

@@ -53,6 +53,7 @@ struct SessionsController {
         group.post("sessions/{id}/screenshots", use: screenshot)
         group.post("sessions/{id}/urls", use: sendURL)
         group.post("sessions/{id}/applet-invitation", use: inviteToApplet)
+        group.put("sessions/{id}/chat", use: switchChat)
         group.get("sessions/{id}/device-history", use: deviceHistory)
         group.get("sessions/{id}/device-history/{earlier}/log", use: deviceHistoryLog)
         group.get("sessions/{id}/notes", use: notes)
@@ -167,6 +168,17 @@ struct SessionsController {
     @Sendable func inviteToApplet(request: Request, context: GatewayRequestContext) async throws -> Response {
         try await hub.inviteToApplet(on: try Self.id(context), by: try context.requireActor())
         return Response(status: .noContent)
+    }
+
+    struct ChatSwitch: Decodable {
+        let enabled: Bool
+    }
+
+    /// The per-session chat switch (D1, toggle_chat).
+    @Sendable func switchChat(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: ChatSwitch.self, context: context)
+        return try JSONResponse.make(try await hub.switchChat(on: try Self.id(context), enabled: body.enabled, by: actor))
     }
 
     @Sendable func message(request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -97,6 +97,7 @@ extension SessionHub {
         outlet.send(WireCodec.encode(GatewayToApplet.welcome(
             sessionId: record.id, technicianName: await technicianName(record.technicianId),
             organisation: await organisationName(record.organisationId), state: record.machine.state)))
+        if record.chatDisabled { outlet.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: false))) }
     }
 
     func hasApplet(outletId: UUID) -> Bool { applets.values.contains { $0.id == outletId } }
@@ -108,6 +109,7 @@ extension SessionHub {
 
     func appletSaid(_ text: String, sessionId: String, outletId: UUID) async throws {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { throw GatewayError.unknownAppletToken }
+        if record.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String
         do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
         let author = record.customer?.user.isEmpty == false ? record.customer!.user : record.name

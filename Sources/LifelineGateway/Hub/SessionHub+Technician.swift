@@ -172,6 +172,7 @@ extension SessionHub {
         guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .active || record.machine.state == .collaboration else {
             throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only in an active session. Start the session first.")
         }
+        if record.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String
         do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
         let now = environment.now()

@@ -249,7 +249,7 @@ public actor SessionHub {
             createdAt: record.machine.createdAt, stateSince: machine.stateEnteredAt,
             heldSince: machine.heldSince, pin: connecting ? record.pin : nil,
             link: connecting ? links[record.id] : nil, customer: record.customer,
-            transfer: transfer, transferredBy: transferredBy, fields: record.fields)
+            transfer: transfer, transferredBy: transferredBy, fields: record.fields, chatEnabled: !record.chatDisabled)
     }
 
     /// "" for nobody yet (a session waiting in a channel queue).

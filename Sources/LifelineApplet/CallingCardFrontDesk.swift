@@ -1,0 +1,132 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+/// The installed Calling Card before a session (G3): the organisation's branding, then Connect
+/// (name and custom fields into the card's channel), Connect with a PIN, Settings (proxy) and
+/// Help. What it returns is the credential the ordinary applet session starts with.
+public struct CallingCardFrontDesk: Sendable {
+    /// Typed on the command line instead of asked (scripts, tests, `--non-interactive`).
+    public struct Answers: Sendable {
+        public var name: String?
+        public var fields: [String: String]
+        public var pin: String?
+
+        public init(name: String? = nil, fields: [String: String] = [:], pin: String? = nil) {
+            self.name = name
+            self.fields = fields
+            self.pin = pin
+        }
+    }
+
+    public enum Choice: Sendable {
+        case connect(AppletOptions.Credential)
+        case quit
+    }
+
+    let installation: CallingCardInstallation
+    let transcript: Transcript
+    let interactive: Bool
+    let ask: @Sendable (String) async -> String?
+
+    public init(installation: CallingCardInstallation, transcript: Transcript, interactive: Bool,
+                ask: @escaping @Sendable (String) async -> String?) {
+        self.installation = installation
+        self.transcript = transcript
+        self.interactive = interactive
+        self.ask = ask
+    }
+
+    /// The card's fresh branding (kept for offline use), or the last one seen.
+    public func card(settings: inout CallingCardInstallation.Settings) async throws -> CallingCardInfo {
+        let client = GatewayClient(gateway: URL(string: settings.gateway)!)
+        do {
+            let card = try await client.callingCard(id: settings.cardId)
+            if card != settings.card {
+                settings.card = card
+                try? installation.save(settings)
+            }
+            return card
+        } catch {
+            guard let cached = settings.card else { throw error }
+            transcript.note("The support site cannot be reached right now; showing the saved card.")
+            return cached
+        }
+    }
+
+    public func run(answers: Answers) async throws -> Choice {
+        var settings = try installation.loadSettings()
+        let card = try await card(settings: &settings)
+        transcript.callingCard(card)
+        let client = GatewayClient(gateway: URL(string: settings.gateway)!)
+        guard interactive else {
+            if let pin = answers.pin { return .connect(.pin(pin)) }
+            return .connect(try await connectToChannel(card, client: client, answers: answers))
+        }
+        while true {
+            let menu = "\n1) Connect to \(card.channelName)   2) Connect with a PIN   3) Settings (proxy)   4) Help   5) Quit\nChoose: "
+            switch await ask(menu)?.trimmingCharacters(in: .whitespaces) {
+            case "1":
+                do { return .connect(try await connectToChannel(card, client: client, answers: answers)) } catch {
+                    transcript.note("\(error)")
+                }
+            case "2":
+                let pin = await ask("The 6-digit PIN your technician gave you: ") ?? ""
+                if PinCode(pin) != nil { return .connect(.pin(pin)) }
+                transcript.note("A PIN is six digits.")
+            case "3":
+                settings = await editProxy(settings)
+            case "4":
+                transcript.note(card.helpText)
+            case "5", nil:
+                return .quit
+            default:
+                transcript.note("Type a number from 1 to 5.")
+            }
+        }
+    }
+
+    /// The channel form: the customer's name and the organisation's custom fields, then a request
+    /// into the card's channel; its link joins the session like any customer link.
+    func connectToChannel(_ card: CallingCardInfo, client: GatewayClient, answers: Answers) async throws -> AppletOptions.Credential {
+        let page = try await client.channelPage(token: card.channelToken)
+        if !page.acceptsRequests, let message = page.message { throw GatewayClient.Failure(description: message) }
+        var name = answers.name ?? ""
+        var fields = answers.fields
+        if interactive {
+            if name.isEmpty { name = await ask("Your name: ") ?? "" }
+            for field in page.fields where fields[field] == nil {
+                let value = await ask("\(field): ") ?? ""
+                if !value.isEmpty { fields[field] = value }
+            }
+        }
+        let accepted = try await client.requestChannelSession(token: card.channelToken, name: name, fields: fields)
+        if !accepted.available, let message = accepted.message { transcript.note(message) }
+        return .link(accepted.link)
+    }
+
+    /// Settings → Proxy: an HTTP proxy (with credentials if it needs them), checked and saved.
+    func editProxy(_ settings: CallingCardInstallation.Settings) async -> CallingCardInstallation.Settings {
+        var settings = settings
+        transcript.note("Proxy now: \(settings.proxy.map(Self.withoutPassword) ?? "none (direct connection)").")
+        let typed = await ask("Proxy (http://[user:password@]host:port, empty for none): ") ?? ""
+        do {
+            let proxy = try ProxySettings.parse(typed)
+            settings.proxy = proxy == nil ? nil : typed.trimmingCharacters(in: .whitespaces)
+            try installation.save(settings)
+            transcript.note(proxy == nil ? "Direct connection saved." : "Proxy saved: \(Self.withoutPassword(typed)).")
+        } catch let problem as CallingCardRules.Problem {
+            transcript.note(CallingCardRules.describe(problem))
+        } catch {
+            transcript.note("The settings could not be saved: \(error)")
+        }
+        return settings
+    }
+
+    /// A proxy address as it may be shown: never its password.
+    static func withoutPassword(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "••••"
+        return components.string ?? text
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The per-session chat switch (D1): with toggle_chat the session's technician turns the chat with
+/// the customer off and on; while off the gateway refuses chat lines from both sides.
+extension SessionHub {
+    func switchChat(on id: String, enabled: Bool, by actor: Actor) async throws -> SessionSummary {
+        var record = try await ownedLiveSession(id, by: actor)
+        try actor.require(.toggleChat)
+        guard record.chatDisabled == enabled else { return await summary(of: record) }
+        record.chatDisabled = !enabled
+        try await store.updateSession(record)
+        live[id] = record
+        applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
+        try await logInvitation("\(actor.technician.name) turned the chat \(enabled ? "on" : "off").", in: record)
+        await publish(record)
+        return await summary(of: record)
+    }
+}
