@@ -4,8 +4,8 @@
 BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev"
 # Testing: headless Chromium and its driver, Python for the end-to-end suite, openssl for
 # throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xdotool and xclip as the
-# customer's screen, ffprobe (ffmpeg) to check recordings.
-TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo"
+# customer's screen, ffprobe (ffmpeg) to check recordings, curl for the install commands.
+TEST_PACKAGES="chromium chromium-driver python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

@@ -43,6 +43,7 @@ public struct Applet: Sendable {
         let elevation = ElevatedRestart()
         let files = FileTransfers(gateway: options.gateway, transcript: transcript, outgoing: outgoing, proxy: options.proxy)
         await files.joined(token: joined.appletToken)
+        let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
         let reader = Task {
             for await line in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -58,7 +59,10 @@ public struct Applet: Sendable {
                     // The big X (G1): every right given is taken back at once.
                     await remote.customerStopped()
                     await files.refuseQuietly()
+                    await cards.decline()
                     transcript.revoked()
+                case "/install": Task { await cards.install() }
+                case "/skip": await cards.decline()
                 case "/refuse": await files.refuse()
                 case "/save": Task { await files.save(in: "") }
                 case _ where text.hasPrefix("/save "): Task { await files.save(in: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
@@ -68,18 +72,18 @@ public struct Applet: Sendable {
             }
         }
         defer { reader.cancel() }
-        let outcome = await stayConnected(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files)
+        let outcome = await stayConnected(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files, cards: cards)
         guard await elevation.handedOver else { return outcome }
         return .handedOver(exitCode: await elevation.waitForChild())
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
     private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
-                               elevation: ElevatedRestart, files: FileTransfers) async -> AppletOutcome {
+                               elevation: ElevatedRestart, files: FileTransfers, cards: CallingCardDeployment) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
         while true {
-            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files)
+            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files, cards: cards)
             switch result {
             case .ended(let reason):
                 return .sessionEnded(reason: reason)
@@ -106,10 +110,11 @@ public struct Applet: Sendable {
     }
 
     private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
-                             elevation: ElevatedRestart, files: FileTransfers) async -> ConnectionResult {
+                             elevation: ElevatedRestart, files: FileTransfers, cards: CallingCardDeployment) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
-        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files)
+        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
+                              cards: cards)
         let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
                                                            customer: LocalMachine.describe()))
         do {
@@ -212,6 +217,8 @@ public struct Applet: Sendable {
             transcript.survey(url, technician: name, opened: LinkOpener.open(url))
         case .chatSwitched(let enabled):
             transcript.chatSwitched(enabled: enabled)
+        case .callingCardOffer(let offer):
+            await restart.cards.offered(offer)
         case .appletInvitation, .movedToApplet:
             // Instant Chat's messages: the applet is what they lead to.
             break
@@ -226,6 +233,7 @@ public struct Applet: Sendable {
         let elevation: ElevatedRestart
         let outgoing: OutgoingMessages
         let files: FileTransfers
+        let cards: CallingCardDeployment
     }
 
     /// The applet's WebSocket, through the Calling Card's HTTP proxy when one is set (G3).

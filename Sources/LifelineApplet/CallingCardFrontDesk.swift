@@ -56,6 +56,7 @@ public struct CallingCardFrontDesk: Sendable {
 
     public func run(answers: Answers) async throws -> Choice {
         var settings = try installation.loadSettings()
+        Self.useProxy(settings.proxy)
         let card = try await card(settings: &settings)
         transcript.callingCard(card)
         let client = GatewayClient(gateway: URL(string: settings.gateway)!)
@@ -114,6 +115,7 @@ public struct CallingCardFrontDesk: Sendable {
             let proxy = try ProxySettings.parse(typed)
             settings.proxy = proxy == nil ? nil : typed.trimmingCharacters(in: .whitespaces)
             try installation.save(settings)
+            Self.useProxy(settings.proxy)
             transcript.note(proxy == nil ? "Direct connection saved." : "Proxy saved: \(Self.withoutPassword(typed)).")
         } catch let problem as CallingCardRules.Problem {
             transcript.note(CallingCardRules.describe(problem))
@@ -123,10 +125,18 @@ public struct CallingCardFrontDesk: Sendable {
         return settings
     }
 
+    /// The HTTP calls (URLSession, that is libcurl) take the proxy from the environment; the
+    /// socket and downloads get it from `AppletOptions.proxy`.
+    public static func useProxy(_ address: String?) {
+        for variable in ["http_proxy", "https_proxy", "HTTPS_PROXY"] {
+            if let address, (try? ProxySettings.parse(address)) != nil { setenv(variable, address, 1) } else { unsetenv(variable) }
+        }
+    }
+
     /// A proxy address as it may be shown: never its password.
     static func withoutPassword(_ text: String) -> String {
-        guard var components = URLComponents(string: text), components.password != nil else { return text }
-        components.password = "••••"
-        return components.string ?? text
+        guard let components = URLComponents(string: text), components.password != nil, let host = components.host else { return text }
+        let port = components.port.map { ":\($0)" } ?? ""
+        return "\(components.scheme ?? "http")://\(components.user ?? ""):••••@\(host)\(port)"
     }
 }

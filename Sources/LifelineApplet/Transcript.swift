@@ -181,6 +181,25 @@ public struct Transcript: Sendable {
         }
     }
 
+    func callingCardOffer(_ offer: CallingCardOffer) {
+        if machineReadable {
+            write("CARD_OFFER name=\(Self.quoted(offer.name)) technician=\(Self.quoted(offer.technicianName)) autostart=\(offer.launchAtStartup)")
+        } else {
+            write("\(Self.clean(offer.technicianName)) offers to install \(Self.clean(offer.name)), so you can reach support in one click next time"
+                  + (offer.launchAtStartup ? " (it would start with your session)." : "."))
+            write("Type /install to install it for your user account (no administrator rights needed), or /skip.")
+        }
+    }
+
+    func callingCardInstalled(name: String, path: String, launched: Bool, atStartup: Bool) {
+        if machineReadable {
+            write("CARD_INSTALLED path=\(Self.quoted(path)) launched=\(launched) autostart=\(atStartup)")
+        } else {
+            write("\(Self.clean(name)) is installed: find it in your applications menu, or run \(path) --calling-card."
+                  + (atStartup ? " It starts with your session; remove it any time with --uninstall-calling-card." : ""))
+        }
+    }
+
     func chatSwitched(enabled: Bool) {
         if machineReadable {
             write("CHAT_SWITCHED \(enabled ? "on" : "off")")

@@ -22,8 +22,10 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case fileResult(id: String, md5: String?, error: String?)
     /// Instant Chat (G2): the customer answered "Not now" to the invitation to download the applet.
     case appletDeclined
+    /// The Calling Card offer's outcome (O1): installed, refused by the customer, or failed.
+    case callingCardResult(installed: Bool, error: String?)
 
-    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice, id, md5, error }
+    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice, id, md5, error, installed }
 
     public var type: String {
         switch self {
@@ -37,6 +39,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileAnswer: "file_answer"
         case .fileResult: "file_result"
         case .appletDeclined: "applet_declined"
+        case .callingCardResult: "calling_card_result"
         }
     }
 
@@ -68,6 +71,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
             try c.encodeIfPresent(error, forKey: .error)
         case .appletDeclined:
             break
+        case .callingCardResult(let installed, let error):
+            try c.encode(installed, forKey: .installed)
+            try c.encodeIfPresent(error, forKey: .error)
         }
     }
 
@@ -88,6 +94,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "file_result": return .fileResult(id: try c.decode(String.self, forKey: .id), md5: try c.decodeIfPresent(String.self, forKey: .md5),
                                                error: try c.decodeIfPresent(String.self, forKey: .error))
         case "applet_declined": return .appletDeclined
+        case "calling_card_result": return .callingCardResult(installed: try c.decode(Bool.self, forKey: .installed),
+                                                              error: try c.decodeIfPresent(String.self, forKey: .error))
         default: return nil
         }
     }
@@ -136,6 +144,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case survey(url: String, technicianName: String)
     /// The technician turned the chat on or off for this session (D1); sent after `welcome` when off.
     case chatSwitched(enabled: Bool)
+    /// Install this Calling Card (O1), if the customer agrees.
+    case callingCardOffer(CallingCardOffer)
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
@@ -165,6 +175,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .movedToApplet: "moved_to_applet"
         case .survey: "survey"
         case .chatSwitched: "chat_switched"
+        case .callingCardOffer: "calling_card_offer"
         }
     }
 
@@ -222,6 +233,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(name, forKey: .technicianName)
         case .chatSwitched(let enabled):
             try c.encode(enabled, forKey: .enabled)
+        case .callingCardOffer(let offer):
+            try c.encode(offer, forKey: .offer)
         }
     }
 
@@ -255,6 +268,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "applet_invitation": return .appletInvitation(linkToken: try c.decode(String.self, forKey: .linkToken),
                                                            technicianName: try c.decode(String.self, forKey: .technicianName))
         case "moved_to_applet": return .movedToApplet
+        case "calling_card_offer": return .callingCardOffer(try c.decode(CallingCardOffer.self, forKey: .offer))
         case "chat_switched": return .chatSwitched(enabled: try c.decode(Bool.self, forKey: .enabled))
         case "survey": return .survey(url: try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
         default: return nil

@@ -81,3 +81,23 @@ public struct CallingCardInfo: Codable, Equatable, Sendable {
         self.hasLogo = hasLogo
     }
 }
+
+/// A technician offers to install a Calling Card on the customer's computer (O1); the applet
+/// asks the customer, who may refuse.
+public struct CallingCardOffer: Codable, Equatable, Sendable {
+    public let cardId: String
+    public let name: String
+    /// Open the card once it is installed.
+    public let launchAfterInstall: Bool
+    /// Launch the card at every start of the customer's session (XDG autostart).
+    public let launchAtStartup: Bool
+    public let technicianName: String
+
+    public init(cardId: String, name: String, launchAfterInstall: Bool, launchAtStartup: Bool, technicianName: String) {
+        self.cardId = cardId
+        self.name = name
+        self.launchAfterInstall = launchAfterInstall
+        self.launchAtStartup = launchAtStartup
+        self.technicianName = technicianName
+    }
+}

@@ -226,12 +226,8 @@ extension LifelineAppletCommand {
         guard case .connect(let credential) = choice else { return nil }
         // The card's saved settings may have changed (proxy) while the customer used the menu.
         let current = (try? installation.loadSettings()) ?? settings
-        let proxy = current.proxy.flatMap { try? ProxySettings.parse($0) }
-        if let proxyAddress = current.proxy, proxy != nil {
-            // URLSession (libcurl) reads the proxy from the environment.
-            for variable in ["http_proxy", "https_proxy", "HTTPS_PROXY"] { setenv(variable, proxyAddress, 1) }
-        }
-        return (current.gateway, credential, proxy)
+        CallingCardFrontDesk.useProxy(current.proxy)
+        return (current.gateway, credential, current.proxy.flatMap { try? ProxySettings.parse($0) } ?? nil)
     }
 }
 

@@ -135,8 +135,11 @@ class Gateway:
 class Applet:
     """A real lifeline-applet process in non-interactive mode."""
 
-    def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask", user=None, binary=None, path_first=None):
+    def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask", user=None, binary=None, path_first=None,
+                 home=None):
         env = dict(os.environ)
+        if home:
+            env["HOME"] = home
         env.pop("DISPLAY", None)
         if path_first:
             env["PATH"] = f"{path_first}:{env.get('PATH', '')}"

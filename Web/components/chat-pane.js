@@ -2,13 +2,24 @@
 // per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { canChat } from '../lib/session-logic.js';
+import { canChat, sessionDetails } from '../lib/session-logic.js';
 import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
 
 export function mountChatPane(elements, { onSend, canUse = () => true }) {
   const { none, title, invite, log, form, input, closed, copy, collapse, chatSwitch } = elements;
   let current = null;
   const floating = mountFloatingChat(document.getElementById('remote-screen'), { line, onSend });
+  // Copy details (C3): name, id, state and fields to paste into a ticket.
+  copy.addEventListener('click', async () => {
+    if (!current) return;
+    try {
+      await navigator.clipboard.writeText(sessionDetails(current, t(`state.${current.state}`)));
+      copy.textContent = t('new.copied');
+    } catch {
+      copy.textContent = t('copy.failed');
+    }
+    setTimeout(() => { copy.textContent = t('copy.details'); }, 2000);
+  });
   // The chat switch (D1): the gateway checks toggle_chat and refuses chat both ways while off.
   chatSwitch?.addEventListener('click', async () => {
     if (!current) return;

@@ -3,7 +3,7 @@ import { api, ApiError } from '../lib/api.js';
 import { loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { playAlert } from '../lib/sounds.js';
-import { availableCommands, hiddenColumns, inTab, upsert, rowClass, sessionDetails, timeText } from '../lib/session-logic.js';
+import { availableCommands, hiddenColumns, inTab, upsert, rowClass, timeText } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -17,6 +17,7 @@ import { mountReplies } from '../components/replies.js';
 import { mountDeviceHistory } from '../components/device-history.js';
 import { mountChatOnly } from '../components/chat-only.js';
 import { mountSessionMenu } from '../components/session-menu.js';
+import { mountCallingCardDeploy } from '../components/calling-card-deploy.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -133,6 +134,7 @@ const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
 const deviceHistory = mountDeviceHistory($('chat-pane'), { isMine: (session) => session.technicianId === state.me?.id });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
+const callingCard = mountCallingCardDeploy($('chat-pane'), { canUse, onError: showError });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
     state.logs.set(session.id, log);
@@ -205,6 +207,7 @@ function render() {
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
   fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
   chatOnly.show(session?.technicianId === state.me?.id ? session : null);
+  callingCard.show(session?.technicianId === state.me?.id ? session : null);
   replies.render();
   deviceHistory.show(session);
 }
@@ -366,19 +369,6 @@ for (const kind of ['keydown', 'pointerdown', 'pointermove']) document.addEventL
 $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));
-$('copy-details').addEventListener('click', async () => {
-  const session = selected();
-  if (!session) return;
-  const text = sessionDetails(session, t(`state.${session.state}`));
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    showError(new ApiError(0, 'clipboard', t('copy.failed')));
-    return;
-  }
-  $('copy-details').textContent = t('new.copied');
-  setTimeout(() => { $('copy-details').textContent = t('copy.details'); }, 2000);
-});
 $('transfer-session').addEventListener('click', () => {
   if (state.selectedId) transferDialog.open(state.selectedId).catch(showError);
 });

@@ -18,6 +18,8 @@ struct CallingCardsController {
         group.post("admin/calling-cards", use: create)
         group.put("admin/calling-cards/{id}", use: update)
         group.delete("admin/calling-cards/{id}", use: delete)
+        group.get("me/calling-cards", use: deployable)
+        group.post("sessions/{id}/calling-card", use: deploy)
         group.get("calling-cards/{id}", use: publicCard)
         group.get("calling-cards/{id}/logo", use: logo)
     }
@@ -133,6 +135,35 @@ struct CallingCardsController {
             throw GatewayError(.notFound, "calling_card_not_found", "There is no such Calling Card.")
         }
         return card
+    }
+
+    // MARK: Technicians (O1)
+
+    struct DeployableCard: Encodable {
+        let id: String
+        let name: String
+        let channelId: String
+    }
+
+    /// The cards an administrator assigned to the technician's group, for the Calling Card tab.
+    @Sendable func deployable(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let cards = try await hub.deployableCards(for: actor)
+        return try JSONResponse.make(cards.map { DeployableCard(id: $0.id, name: $0.design.name, channelId: $0.design.channelId) })
+    }
+
+    struct DeployBody: Decodable {
+        let cardId: String
+        let launchAfterInstall: Bool?
+        let launchAtStartup: Bool?
+    }
+
+    @Sendable func deploy(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: DeployBody.self, context: context)
+        try await hub.deployCallingCard(body.cardId, launchAfterInstall: body.launchAfterInstall ?? false,
+                                        launchAtStartup: body.launchAtStartup ?? false, on: context.parameters.get("id") ?? "", by: actor)
+        return Response(status: .noContent)
     }
 
     // MARK: The installed card

@@ -79,6 +79,8 @@ struct AppletSocket {
                         await hub.appletFileResult(fileId, md5: md5, error: error, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .appletDeclined):
                         try await hub.customerDeclinedApplet(sessionId: id, outletId: outlet.id)
+                    case (.some(let id), .callingCardResult(let installed, let error)):
+                        try await hub.appletCallingCardResult(installed: installed, error: error, sessionId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

@@ -1,0 +1,41 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// Deploying a Calling Card from a session (O1): with deploy_calling_card, a card an
+/// administrator assigned to the technician's group, and the customer's applet (not Instant
+/// Chat). The applet asks the customer; the outcome is logged.
+extension SessionHub {
+    /// The cards the actor's group may deploy.
+    func deployableCards(for actor: Actor) async throws -> [CallingCard] {
+        guard let groupId = actor.technician.groupId else { return [] }
+        return try await store.callingCards(organisationId: actor.technician.organisationId).filter { $0.design.groupIds.contains(groupId) }
+    }
+
+    func deployCallingCard(_ cardId: String, launchAfterInstall: Bool, launchAtStartup: Bool, on id: String, by actor: Actor) async throws {
+        let record = try await ownedActiveSession(id, by: actor, activeOnly: "A Calling Card can be installed")
+        try actor.require(.deployCallingCard)
+        let cards = try await deployableCards(for: actor)
+        guard let card = cards.first(where: { $0.id == cardId }) else {
+            throw GatewayError(.notFound, "calling_card_not_found", "No such Calling Card is assigned to your group.")
+        }
+        let applet = try connectedApplet(of: id)
+        applet.send(WireCodec.encode(GatewayToApplet.callingCardOffer(CallingCardOffer(
+            cardId: card.id, name: card.design.name, launchAfterInstall: launchAfterInstall, launchAtStartup: launchAtStartup,
+            technicianName: actor.technician.name))))
+        try await logInvitation("\(actor.technician.name) offered to install the Calling Card \(card.design.name)"
+                                + (launchAtStartup ? " (launched at every start)." : "."), in: record)
+    }
+
+    func appletCallingCardResult(installed: Bool, error: String?, sessionId: String, outletId: UUID) async throws {
+        guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
+        let text: String
+        switch (installed, error) {
+        case (true, _): text = "The customer installed the Calling Card."
+        case (false, nil): text = "The customer did not want the Calling Card installed."
+        case (false, let reason?): text = "The Calling Card could not be installed: \(String(reason.prefix(300)))"
+        }
+        try await logInvitation(text, in: record)
+    }
+}
