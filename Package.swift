@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "lifeline-server",
             dependencies: [
-                "LifelineGateway",
+                "LifelineGateway", "LifelineCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

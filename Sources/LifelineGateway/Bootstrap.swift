@@ -31,7 +31,7 @@ actor Bootstrap {
         if configuration.demo {
             try await createDemo()
         } else if let email = configuration.initialAdminEmail, let password = configuration.initialAdminPassword {
-            try Accounts.validatePassword(password)
+            try Accounts.validatePassword(password, context: [email, "Administrator", "Lifeline"])
             let org = try await createOrganisation(name: "Lifeline")
             _ = try await createAccount(org: org, groupId: nil, email: email, name: "Administrator", password: password,
                                         role: .masterAdministrator)
@@ -57,9 +57,9 @@ actor Bootstrap {
         else {
             throw GatewayError(.forbidden, "setup_closed", "This setup link is not valid or has already been used.")
         }
-        try Accounts.validatePassword(password)
         let orgName = organisation.trimmingCharacters(in: .whitespacesAndNewlines)
         let personName = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Accounts.validatePassword(password, context: [email, personName, orgName])
         guard !orgName.isEmpty, !personName.isEmpty, email.contains("@") else {
             throw GatewayError.badRequest("Fill in the organisation, your name and a valid email.")
         }

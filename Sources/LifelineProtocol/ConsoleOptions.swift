@@ -34,10 +34,19 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public var clipboardSync: Bool
     /// Open the remote screen in a window of its own every time (J5).
     public var alwaysDetach: Bool
+    /// The console's colour scheme (B1).
+    public var theme: Theme
+
+    public enum Theme: String, Codable, Sendable, CaseIterable {
+        case light, dark
+        /// High contrast: black on white, strong outlines.
+        case contrast
+    }
 
     public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true,
                 mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = [], hiddenFields: Set<String> = [],
-                clipboardSync: Bool = true, alwaysDetach: Bool = false) {
+                clipboardSync: Bool = true, alwaysDetach: Bool = false, theme: Theme = .light) {
+        self.theme = theme
         self.clipboardSync = clipboardSync
         self.alwaysDetach = alwaysDetach
         self.hiddenColumns = hiddenColumns
@@ -51,7 +60,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public static let standard = ConsoleOptions()
 
     private enum Keys: String, CodingKey {
-        case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields, clipboardSync, alwaysDetach
+        case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields, clipboardSync, alwaysDetach, theme
     }
 
     /// Options saved by an older version lack newer fields: those take their defaults.
@@ -66,6 +75,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         hiddenFields = Set((try c.decodeIfPresent([String].self, forKey: .hiddenFields) ?? []).prefix(5).map { String($0.prefix(40)) })
         clipboardSync = try c.decodeIfPresent(Bool.self, forKey: .clipboardSync) ?? true
         alwaysDetach = try c.decodeIfPresent(Bool.self, forKey: .alwaysDetach) ?? false
+        theme = try c.decodeIfPresent(Theme.self, forKey: .theme) ?? .light
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -78,5 +88,6 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         try c.encode(hiddenFields.sorted(), forKey: .hiddenFields)
         try c.encode(clipboardSync, forKey: .clipboardSync)
         try c.encode(alwaysDetach, forKey: .alwaysDetach)
+        try c.encode(theme, forKey: .theme)
     }
 }

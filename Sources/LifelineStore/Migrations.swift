@@ -236,5 +236,25 @@ enum Migrations {
         );
         CREATE INDEX calling_cards_organisation ON calling_cards(organisation_id, created_at);
         """,
+        """
+        CREATE TABLE audit_log (
+            sequence INTEGER PRIMARY KEY,
+            at_ms INTEGER NOT NULL,
+            organisation_id TEXT,
+            actor_id TEXT,
+            actor_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            object_type TEXT,
+            object_id TEXT,
+            before TEXT,
+            after TEXT,
+            source TEXT,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_log_organisation ON audit_log(organisation_id, at_ms);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """,
     ]
 }

@@ -112,6 +112,16 @@ public protocol CallingCardRepository: Sendable {
     func callingCards(organisationId: String) async throws(StoreError) -> [CallingCard]
 }
 
+/// The append-only audit log (A5, R3).
+public protocol AuditRepository: Sendable {
+    func appendAudit(_ entry: AuditEntry) async throws(StoreError)
+    func lastAuditEntry() async throws(StoreError) -> AuditEntry?
+    /// Every entry, oldest first (for verification).
+    func allAuditEntries() async throws(StoreError) -> [AuditEntry]
+    /// An organisation's entries in [from, to), oldest first.
+    func auditEntries(organisationId: String, from: Date, to: Date) async throws(StoreError) -> [AuditEntry]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
-    & FileTransferRepository & ReplyRepository & SurveyRepository & CallingCardRepository
+    & FileTransferRepository & ReplyRepository & SurveyRepository & CallingCardRepository & AuditRepository

@@ -54,6 +54,26 @@ public final class SQLiteConnection: @unchecked Sendable {
     deinit { sqlite3_close_v2(handle) }
 
     /// Runs `sql` with `bindings` and returns the rows it produced.
+    /// A script cut into its statements; a trigger's body (BEGIN … END) has semicolons of its own,
+    /// so pieces are joined until SQLite says the statement is complete.
+    static func statements(of script: String) -> [String] {
+        var statements: [String] = []
+        var pending = ""
+        for piece in script.split(separator: ";", omittingEmptySubsequences: false) {
+            pending += pending.isEmpty ? String(piece) : ";" + piece
+            let candidate = pending.trimmingCharacters(in: .whitespacesAndNewlines)
+            if candidate.isEmpty {
+                pending = ""
+            } else if sqlite3_complete(candidate + ";") != 0 {
+                statements.append(candidate)
+                pending = ""
+            }
+        }
+        let rest = pending.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !rest.isEmpty { statements.append(rest) }
+        return statements
+    }
+
     public func query(_ sql: String, _ bindings: [SQLValue] = []) async throws(StoreError) -> [SQLRow] {
         let result: Result<[SQLRow], StoreError> = await withCheckedContinuation { continuation in
             queue.async {

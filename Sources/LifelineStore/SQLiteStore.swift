@@ -21,8 +21,7 @@ public final class SQLiteStore: Store {
         // checked once every migration is in.
         _ = try await db.query("PRAGMA foreign_keys = OFF")
         for (index, script) in Migrations.all.enumerated() where index + 1 > current {
-            let statements = script.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                .filter { !$0.isEmpty }.map { (String($0), [SQLValue]()) }
+            let statements = SQLiteConnection.statements(of: script).map { ($0, [SQLValue]()) }
             try await db.transaction(statements + [("INSERT INTO schema_version (version) VALUES (?)", [.integer(Int64(index + 1))])])
             logger.info("Applied database migration", metadata: ["store.migration": "\(index + 1)"])
         }

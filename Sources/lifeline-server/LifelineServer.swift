@@ -1,14 +1,53 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import LifelineCore
 import LifelineGateway
 import Logging
 
-/// Starts the Lifeline gateway. Every flag can also come from the environment (LIFELINE_…).
+/// `lifeline-server` serves (the default) or checks the audit log (`audit verify`).
 @main
 struct LifelineServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lifeline-server", abstract: "The Lifeline remote-support gateway.")
+        commandName: "lifeline-server", abstract: "The Lifeline remote-support gateway.",
+        subcommands: [Serve.self, Audit.self], defaultSubcommand: Serve.self)
+}
+
+/// `lifeline-server audit verify`: checks the audit log's hash chain; exit status 1 when it was tampered with.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that no audit entry was changed, removed or inserted (exit status 1 if one was).")
+
+        @Option(name: .customLong("data-dir"), help: "Folder of the SQLite database (env LIFELINE_DATA_DIR).")
+        var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
+
+        func run() async throws {
+            var logger = Logger(label: "lifeline-audit")
+            logger.logLevel = .warning
+            let verdict: AuditChain.Verdict
+            do {
+                verdict = try await verifyAuditLog(dataDirectory: dataDirectory, logger: logger)
+            } catch let error as GatewayError {
+                FileHandle.standardError.write(Data("lifeline-server: \(error.message)\n".utf8))
+                throw ExitCode(2)
+            }
+            switch verdict {
+            case .intact(let entries, let lastHash):
+                FileHandle.standardOutput.write(Data("Audit log intact: \(entries) entries, last hash \(lastHash).\n".utf8))
+            case .broken(let sequence, let reason):
+                FileHandle.standardError.write(Data("Audit log TAMPERED at entry \(sequence): \(reason).\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Starts the Lifeline gateway. Every flag can also come from the environment (LIFELINE_…).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the gateway (the default).")
 
     @Option(help: "Address to listen on (env LIFELINE_HOST).")
     var host: String = ProcessInfo.processInfo.environment["LIFELINE_HOST"] ?? "127.0.0.1"

@@ -164,7 +164,7 @@ def test_options_are_saved_and_auto_start_starts_the_next_session(gateway, brows
     token = gateway.login()
     assert gateway.api("GET", "me/options", token=token)[1]["options"] == {
         "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True, "mutedSounds": [], "hiddenColumns": [], "hiddenFields": [],
-        "clipboardSync": True, "alwaysDetach": False}
+        "clipboardSync": True, "alwaysDetach": False, "theme": "light"}
 
     session = gateway.api("POST", "sessions", {"name": "Dora", "method": "pin"}, token=token, expect=201)[1]
     applet = applets(gateway.url, "--pin", session["pin"])

@@ -44,6 +44,8 @@ def test_first_start_without_credentials_prints_a_one_time_setup_url():
         form = {"token": token, "organisation": "Acme Help", "name": "Ada Admin", "email": "ada@acme.test",
                 "password": "a long password"}
         assert gateway.api("POST", "setup", {**form, "token": "guess"})[0] == 403
+        weak = gateway.api("POST", "setup", {**form, "password": "Password 2024"})
+        assert weak[0] == 400 and "too common" in weak[1]["error"]["message"]
         assert gateway.api("POST", "setup", form)[0] == 204
         assert gateway.api("POST", "setup", form)[0] == 403, "the setup link works once"
         assert gateway.api("GET", "setup")[1] == {"needed": False}

@@ -56,6 +56,7 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [] }) {
           confirmLogout: $('options-confirm-logout').checked,
           clipboardSync: $('options-clipboard-sync').checked,
           alwaysDetach: $('options-always-detach').checked,
+          theme: $('options-theme').value,
           hiddenColumns: unchecked($('options-columns'), 'column'),
           hiddenFields: unchecked($('options-columns'), 'field'),
           mutedSounds: unchecked($('options-sounds'), 'sound'),
@@ -77,6 +78,7 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [] }) {
       $('options-confirm-logout').checked = options.confirmLogout;
       $('options-clipboard-sync').checked = options.clipboardSync ?? true;
       $('options-always-detach').checked = options.alwaysDetach ?? false;
+      $('options-theme').value = options.theme ?? 'light';
       renderChecks($('options-sounds'), 'sound', SOUND_ALERTS, options.mutedSounds, (name) => t(`sound.${name}`), listenButton);
       renderChecks($('options-columns'), 'column', COLUMNS, options.hiddenColumns, (name) => t(COLUMN_LABELS[name]));
       // The organisation's custom fields are columns too; appended after the fixed ones.

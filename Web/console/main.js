@@ -3,6 +3,7 @@ import { api, ApiError } from '../lib/api.js';
 import { loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { playAlert } from '../lib/sounds.js';
+import { applyTheme } from '../lib/theme.js';
 import { availableCommands, hiddenColumns, inTab, upsert, rowClass, timeText } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
@@ -165,6 +166,7 @@ const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
   onSaved(options) {
     state.options = options;
+    applyTheme(options.theme);
     list.showColumns(hiddenColumns(options));
     render();
   },
@@ -313,6 +315,8 @@ async function enterConsole(me) {
   $('login-view').hidden = true;
   $('console-view').hidden = false;
   $('technician-name').textContent = me.name;
+  // Spell check in the technician's language (B5): the browser's checker follows `lang`.
+  for (const box of [$('chat-input'), document.getElementById('floating-chat-input')]) Object.assign(box, { lang: me.language, spellcheck: true });
   $('organisation-name').textContent = me.organisation;
   $('new-session').disabled = !me.permissions.includes('start_private_sessions');
   $('monitored-tab').hidden = me.role === 'technician';
@@ -331,6 +335,7 @@ async function enterConsole(me) {
   render();
   api('me/options').then((result) => {
     state.options = result.options;
+    applyTheme(result.options.theme);
     state.urgentAfterMs = result.urgentAfterSeconds * 1000;
     state.fieldNames = result.customFieldNames;
     list.setFieldColumns(result.customFieldNames, me.permissions.includes('edit_custom_fields'));

@@ -12,7 +12,6 @@ struct Accounts: Sendable {
 
     static let sessionLifetime: TimeInterval = 12 * 3_600
     static let rememberedLifetime: TimeInterval = 30 * 86_400
-    static let minimumPasswordLength = 10
 
     func hashPassword(_ password: String) async throws -> String {
         let cost = environment.bcryptCost
@@ -24,9 +23,12 @@ struct Accounts: Sendable {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    static func validatePassword(_ password: String) throws(GatewayError) {
-        guard password.count >= minimumPasswordLength else {
-            throw .badRequest("The password needs at least \(minimumPasswordLength) characters.")
+    /// NIST SP 800-63B rules (PasswordRules); `context` is the account's email, name and organisation.
+    static func validatePassword(_ password: String, context: [String], twoStepRequired: Bool = false) throws(GatewayError) {
+        do throws(PasswordRules.Problem) {
+            try PasswordRules.check(password, twoStepRequired: twoStepRequired, context: context)
+        } catch {
+            throw GatewayError(.badRequest, "weak_password", PasswordRules.describe(error))
         }
     }
 

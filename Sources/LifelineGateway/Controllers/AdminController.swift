@@ -110,7 +110,10 @@ struct AdminController {
     @Sendable func updateSettings(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireAdministrator()
         let change = try await request.decodeJSON(as: SettingsChange.self, context: context)
-        let saved = try await hub.saveSettings(change.applied(to: await hub.settings))
+        let before = await hub.settings
+        let saved = try await hub.saveSettings(change.applied(to: before))
+        await hub.audit.record(.settingsChanged, by: actor, objectType: "organisation", objectId: actor.technician.organisationId,
+                               before: AuditTrail.json(before), after: AuditTrail.json(saved), source: context.remoteAddress)
         context.logger.notice("Organisation settings changed", metadata: [
             "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(saved.autoStartDefault)",
             "settings.urgentAfterSeconds": "\(saved.urgentAfterSeconds)", "settings.customFields": "\(saved.customFieldNames.count)",
@@ -150,6 +153,8 @@ struct AdminController {
         let group = TechnicianGroup(id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId,
                                     name: name, permissions: permissions)
         try await accounts.store.insertGroup(group)
+        await hub.audit.record(.groupCreated, by: actor, objectType: "group", objectId: group.id, after: AuditTrail.json(GroupView(group)),
+                               source: context.remoteAddress)
         return try JSONResponse.make(GroupView(group), status: .created)
     }
 
@@ -165,7 +170,7 @@ struct AdminController {
         guard email.contains("@"), email.count <= 254 else { throw GatewayError.badRequest("The email address is not valid.") }
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw GatewayError.badRequest("A technician needs a name of 1 to 100 characters.") }
-        try Accounts.validatePassword(body.password)
+        try Accounts.validatePassword(body.password, context: [email, name, actor.organisationName])
         let role = body.role ?? .technician
         guard role != .masterAdministrator else { throw GatewayError.badRequest("There is only one master administrator.") }
         if let groupId = body.groupId { try await requireGroup(groupId, of: actor) }
@@ -180,6 +185,8 @@ struct AdminController {
             guard error.isConstraintViolation else { throw error }
             throw GatewayError(.conflict, "email_taken", "A technician with this email already exists.")
         }
+        await hub.audit.record(.technicianCreated, by: actor, objectType: "technician", objectId: technician.id,
+                               after: AuditTrail.json(TechnicianView(technician)), source: context.remoteAddress)
         return try JSONResponse.make(TechnicianView(technician), status: .created)
     }
 
@@ -189,6 +196,7 @@ struct AdminController {
         guard let id = context.parameters.get("id"), var technician = try await accounts.store.technician(id: id),
               technician.organisationId == actor.technician.organisationId
         else { throw GatewayError(.notFound, "technician_not_found", "There is no such technician.") }
+        let before = TechnicianView(technician)
         if let disabled = body.disabled {
             guard !(disabled && technician.role == .masterAdministrator) else {
                 throw GatewayError.badRequest("The master administrator cannot be disabled.")
@@ -201,6 +209,8 @@ struct AdminController {
         }
         if let name = body.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { technician.name = name }
         try await accounts.store.updateTechnician(technician)
+        await hub.audit.record(.technicianChanged, by: actor, objectType: "technician", objectId: technician.id,
+                               before: AuditTrail.json(before), after: AuditTrail.json(TechnicianView(technician)), source: context.remoteAddress)
         await hub.technicianChanged(technician.id)
         if technician.disabled {
             // A disabled technician loses every login and open console at once.

@@ -114,8 +114,13 @@ struct AuthController {
         let result: (Technician, token: String, expires: Date)
         do {
             result = try await accounts.logIn(email: body.email, password: body.password, remember: body.remember ?? false)
-        } catch let error as GatewayError where error == .badCredentials {
-            await limiter.record(for: context.remoteAddress, at: now)
+        } catch let error as GatewayError where error == .badCredentials || error == .accountDisabled {
+            if error == .badCredentials { await limiter.record(for: context.remoteAddress, at: now) }
+            // Attempts on a real account show in its organisation's log; unknown emails in the global chain only.
+            let known = try? await accounts.store.technician(email: body.email.lowercased())
+            await hub.audit.record(.signInFailed, organisationId: known?.organisationId, actorId: known?.id,
+                                   actorName: String(body.email.prefix(254)), after: AuditTrail.json(["reason": error.code]),
+                                   source: context.remoteAddress)
             throw error
         }
         await limiter.forget(for: context.remoteAddress)
@@ -131,6 +136,7 @@ struct AuthController {
         response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: result.token, maxAge: maxAge,
                                   path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
         context.logger.info("Technician signed in", metadata: ["technician.id": "\(technician.id)"])
+        await hub.audit.record(.signIn, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
         return response
     }
 

@@ -111,22 +111,30 @@ struct ChannelsController {
         try await apply(body, to: &channel, actor: actor)
         try await store.insertChannel(channel)
         await hub.channelsChanged()
+        await hub.audit.record(.channelCreated, by: actor, objectType: "channel", objectId: channel.id, after: AuditTrail.json(view(channel)),
+                               source: context.remoteAddress)
         return try JSONResponse.make(view(channel), status: .created)
     }
 
     @Sendable func update(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireAdministrator()
         var channel = try await ownChannel(context, of: actor)
+        let before = view(channel)
         try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
         try await store.updateChannel(channel)
         await hub.channelsChanged()
+        await hub.audit.record(.channelChanged, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(before),
+                               after: AuditTrail.json(view(channel)), source: context.remoteAddress)
         return try JSONResponse.make(view(channel))
     }
 
     @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireAdministrator()
-        try await store.deleteChannel(id: try await ownChannel(context, of: actor).id)
+        let channel = try await ownChannel(context, of: actor)
+        try await store.deleteChannel(id: channel.id)
         await hub.channelsChanged()
+        await hub.audit.record(.channelDeleted, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(view(channel)),
+                               source: context.remoteAddress)
         return Response(status: .noContent)
     }
 }

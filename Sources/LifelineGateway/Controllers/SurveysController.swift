@@ -138,6 +138,8 @@ struct SurveysController {
         let setting = SurveySetting(organisationId: organisationId, scope: scope, scopeId: scopeId,
                                     definition: SurveyDefinition(enabled: body.enabled, questions: questions), updatedAt: environment.now())
         try await store.saveSurveySetting(setting)
+        await hub.audit.record(.surveyChanged, by: actor, objectType: "survey_\(scope.rawValue)", objectId: scopeId,
+                               before: AuditTrail.json(before?.definition), after: AuditTrail.json(setting.definition), source: context.remoteAddress)
         context.logger.notice("Customer survey changed", metadata: [
             "technician.id": "\(actor.id)", "survey.scope": "\(scope.rawValue)", "survey.scopeId": "\(scopeId)",
             "survey.enabled": "\(body.enabled)", "survey.questions": "\(questions.count)",
@@ -165,13 +167,7 @@ struct SurveysController {
     @Sendable func report(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireAdministrator()
         let query = request.uri.queryParameters
-        let period: ReportPeriod
-        do throws(ReportPeriod.Problem) {
-            period = try ReportPeriod.parse(from: query["from"].map(String.init), to: query["to"].map(String.init),
-                                            timeZone: query["timeZone"].map(String.init), now: environment.now())
-        } catch {
-            throw GatewayError.badRequest(ReportPeriod.describe(error))
-        }
+        let period = try ReportRequest.period(of: request, now: environment.now())
         let technicianFilter = query["technicianId"].map(String.init)
         let channelFilter = query["channelId"].map(String.init)
         let responses = try await store.surveyResponses(organisationId: actor.technician.organisationId, from: period.start, to: period.end)
@@ -188,15 +184,12 @@ struct SurveysController {
                 channel: await hub.channel(response.channelId)?.name ?? "", sentAt: period.localText(response.sentAt),
                 answeredAt: response.answeredAt.map(period.localText), answers: answers))
         }
-        guard query["format"] == "csv" else { return try JSONResponse.make(rows) }
+        guard ReportRequest.wantsCSV(request) else { return try JSONResponse.make(rows) }
         let lines = rows.flatMap { row in
             let start = [row.sessionId, row.customer, row.technician, row.channel, row.sentAt, row.answeredAt ?? ""]
             return row.answers.isEmpty ? [start + ["", ""]] : row.answers.map { start + [$0.question, $0.answer] }
         }
-        let csv = CSVText.make(header: ["Session ID", "Customer", "Technician", "Channel", "Sent", "Answered", "Question", "Answer"], rows: lines)
-        return Response(status: .ok, headers: [
-            .contentType: "text/csv; charset=utf-8",
-            .contentDisposition: "attachment; filename=\"customer-satisfaction.csv\"",
-        ], body: .init(byteBuffer: ByteBuffer(string: csv)))
+        return ReportRequest.csv(header: ["Session ID", "Customer", "Technician", "Channel", "Sent", "Answered", "Question", "Answer"],
+                                 rows: lines, filename: "customer-satisfaction.csv")
     }
 }

@@ -37,5 +37,6 @@ extension SessionHub {
         case (false, let reason?): text = "The Calling Card could not be installed: \(String(reason.prefix(300)))"
         }
         try await logInvitation(text, in: record)
+        if installed || error == nil { await auditConsent(installed ? .consentGiven : .consentRefused, to: "calling_card", in: record) }
     }
 }

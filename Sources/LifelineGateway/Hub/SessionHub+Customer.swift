@@ -8,6 +8,14 @@ extension SessionHub {
     enum Credential: Sendable {
         case pin(String)
         case link(String)
+
+        /// What the audit log says was used, never the secret itself.
+        var kind: String {
+            switch self {
+            case .pin: "pin"
+            case .link: "link"
+            }
+        }
     }
 
     /// Who a PIN or link would connect the customer to, without using it up. Wrong PINs are
@@ -29,6 +37,9 @@ extension SessionHub {
         try await store.updateSession(record)
         live[record.id] = record
         logger.info("Customer joined", metadata: ["session.id": "\(record.id)", "customer.address": "\(source)"])
+        await audit.record(.customerJoined, organisationId: record.organisationId, actorId: nil, actorName: "customer",
+                           objectType: "session", objectId: record.id,
+                           after: AuditTrail.json(["credential": credential.kind]), source: source)
         return JoinedSession(sessionId: record.id, appletToken: appletToken,
                       technicianName: await technicianName(record.technicianId),
                       organisation: await organisationName(record.organisationId))
@@ -152,6 +163,12 @@ extension SessionHub {
 }
 
 extension SessionHub {
+    /// The customer's consent (given, refused, revoked) to `what` in the audit log.
+    func auditConsent(_ action: AuditAction, to what: String, in record: SessionRecord, detail: String? = nil) async {
+        await audit.record(action, organisationId: record.organisationId, actorId: nil, actorName: "customer", objectType: what,
+                           objectId: record.id, after: detail)
+    }
+
     func sessionId(ofApplet outletId: UUID) -> String? {
         applets.first { $0.value.id == outletId }?.key
     }

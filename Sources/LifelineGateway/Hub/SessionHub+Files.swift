@@ -56,6 +56,8 @@ extension SessionHub {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId],
               var summary = try? await fileSummary(fileId, in: sessionId), summary.direction == .toCustomer, summary.phase == .offered
         else { return }
+        await auditConsent(accepted ? .consentGiven : .consentRefused, to: "file", in: record,
+                           detail: AuditTrail.json(["file": summary.name]))
         if accepted {
             summary.phase = .sending
             fileRelays[fileId] = FileRelay()

@@ -95,16 +95,22 @@ extension SessionHub {
             remotes[sessionId] = state
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
             try? await logInvitation("The customer accepted: \(state.mode == .control ? "remote control" : "desktop view") started.", in: record)
+            await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         } else {
             remotes[sessionId] = nil
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
                                        reason: "The customer refused."), to: state.technicianId)
             try? await logInvitation("The customer refused to share the screen.", in: record)
+            await auditConsent(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         }
     }
 
     func appletEndedRemote(reason: String, sessionId: String, outletId: UUID) async {
-        guard applets[sessionId]?.id == outletId, remotes[sessionId] != nil else { return }
+        guard applets[sessionId]?.id == outletId, let state = remotes[sessionId] else { return }
+        if let record = live[sessionId] {
+            await auditConsent(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
+                               detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
+        }
         await endRemote(of: sessionId, reason: String(reason.prefix(200)), tellApplet: false)
     }
 

@@ -31,6 +31,7 @@ extension SessionHub {
             name: SessionName.normalised(name), method: method, pin: pin, linkTokenHash: linkToken.map(Secrets.hash),
             appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil), link: link)
         await recordTechnicianActivity(actor.id)
+        await audit.record(pin != nil ? .pinCreated : .linkCreated, by: actor, objectType: "session", objectId: record.id)
         logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
         return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
     }

@@ -47,7 +47,11 @@ public actor SessionHub {
     /// What an administrator saved; nil: the environment's timers and status rules.
     var savedSettings: OrganisationSettings?
 
+    /// The append-only, hash-chained audit log.
+    let audit: AuditTrail
+
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
+        audit = AuditTrail(store: store, environment: environment, logger: logger)
         self.store = store
         self.environment = environment
         self.publicURL = publicURL

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import LifelineCore
+import LifelineStore
+import Logging
+
+/// Writes the audit log: one entry at a time (an actor), each chained to the one before with
+/// SHA-256. A failure to write is logged as an error; the action itself goes on.
+actor AuditTrail {
+    private let store: any Store
+    private let environment: GatewayEnvironment
+    private let logger: Logger
+    private var last: AuditEntry?
+    private var loaded = false
+
+    init(store: any Store, environment: GatewayEnvironment, logger: Logger) {
+        self.store = store
+        self.environment = environment
+        self.logger = logger
+    }
+
+    static let sha256: AuditChain.Hash = { bytes in
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What changed, as the log keeps it: JSON with sorted keys.
+    static func json(_ value: (some Encodable)?) -> String? {
+        guard let value else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func record(_ action: AuditAction, organisationId: String?, actorId: String?, actorName: String, objectType: String? = nil,
+                objectId: String? = nil, before: String? = nil, after: String? = nil, source: String? = nil) async {
+        do {
+            if !loaded {
+                last = try await store.lastAuditEntry()
+                loaded = true
+            }
+            let entry = AuditChain.next(
+                after: last, atMilliseconds: Int64((environment.now().timeIntervalSince1970 * 1_000).rounded()),
+                organisationId: organisationId, actorId: actorId, actorName: actorName, action: action, objectType: objectType,
+                objectId: objectId, before: before, after: after, source: source, hash: Self.sha256)
+            try await store.appendAudit(entry)
+            last = entry
+        } catch {
+            logger.error("Could not write the audit log", metadata: ["audit.action": "\(action.rawValue)", "error": "\(error)"])
+        }
+    }
+
+    /// An administrator's or technician's action on an object.
+    func record(_ action: AuditAction, by actor: Actor, objectType: String, objectId: String, before: String? = nil, after: String? = nil,
+                source: String? = nil) async {
+        await record(action, organisationId: actor.technician.organisationId, actorId: actor.id, actorName: actor.technician.name,
+                     objectType: objectType, objectId: objectId, before: before, after: after, source: source)
+    }
+
+    /// `lifeline-server audit verify`: the whole chain checked.
+    static func verify(store: any Store) async throws -> AuditChain.Verdict {
+        AuditChain.verify(try await store.allAuditEntries(), hash: sha256)
+    }
+}
+
+/// `lifeline-server audit verify`: opens the data directory's database and checks the whole chain.
+public func verifyAuditLog(dataDirectory: String, logger: Logger) async throws -> AuditChain.Verdict {
+    let path = "\(dataDirectory)/lifeline.sqlite"
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw GatewayError(.notFound, "no_database", "There is no Lifeline database in \(dataDirectory).")
+    }
+    return try await AuditTrail.verify(store: try await SQLiteStore(path: path, logger: logger))
+}

@@ -1,0 +1,43 @@
+import Foundation
+import LifelineCore
+
+/// The audit log in the SQLite store. Triggers refuse UPDATE and DELETE; the hash chain shows
+/// whatever is changed around them (`lifeline-server audit verify`).
+extension SQLiteStore {
+    public func appendAudit(_ e: AuditEntry) async throws(StoreError) {
+        _ = try await db.query(
+            """
+            INSERT INTO audit_log (sequence, at_ms, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after,
+                source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.integer(e.sequence), .integer(e.atMilliseconds), .optionalText(e.organisationId), .optionalText(e.actorId), .text(e.actorName),
+             .text(e.action.rawValue), .optionalText(e.objectType), .optionalText(e.objectId), .optionalText(e.before), .optionalText(e.after),
+             .optionalText(e.source), .text(e.previousHash), .text(e.hash)])
+    }
+
+    public func lastAuditEntry() async throws(StoreError) -> AuditEntry? {
+        try await db.query("SELECT * FROM audit_log ORDER BY sequence DESC LIMIT 1").first.map(Self.auditEntry(from:))
+    }
+
+    public func allAuditEntries() async throws(StoreError) -> [AuditEntry] {
+        try await db.query("SELECT * FROM audit_log ORDER BY sequence").map(Self.auditEntry(from:))
+    }
+
+    public func auditEntries(organisationId: String, from: Date, to: Date) async throws(StoreError) -> [AuditEntry] {
+        try await db.query("SELECT * FROM audit_log WHERE organisation_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY sequence",
+                           [.text(organisationId), .integer(Int64(from.timeIntervalSince1970 * 1_000)),
+                            .integer(Int64(to.timeIntervalSince1970 * 1_000))]).map(Self.auditEntry(from:))
+    }
+
+    static func auditEntry(from row: SQLRow) throws(StoreError) -> AuditEntry {
+        guard let sequence = row["sequence"]?.int, let at = row["at_ms"]?.int,
+              let action = AuditAction(rawValue: try row.text("action")) else {
+            throw StoreError("An audit row is incomplete or holds an unknown action.")
+        }
+        return AuditEntry(sequence: sequence, atMilliseconds: at, organisationId: row["organisation_id"]?.string,
+                          actorId: row["actor_id"]?.string, actorName: try row.text("actor_name"), action: action,
+                          objectType: row["object_type"]?.string, objectId: row["object_id"]?.string, before: row["before"]?.string,
+                          after: row["after"]?.string, source: row["source"]?.string, previousHash: try row.text("previous_hash"),
+                          hash: try row.text("hash"))
+    }
+}
