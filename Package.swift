@@ -81,7 +81,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore"], resources: [.copy("Fixtures")]),
+        // Crypto only to check TOTP against the RFC's vectors with a real HMAC-SHA-1.
+        .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore", .product(name: "Crypto", package: "swift-crypto")],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore"]),
         .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
         .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop"]),

@@ -97,6 +97,27 @@ struct FileTransferGatewayTests {
         }
     }
 
+    @Test("the applet's download may arrive before its yes on the socket: the gateway waits for the answer")
+    func downloadBeforeAnswer() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            let path = "/api/v1/sessions/\(scene.sessionId)/files"
+            let bytes = [UInt8](repeating: 42, count: 50_000)
+            let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "early.bin", "size": bytes.count])
+                .json()["id"] as? String)
+            var get = URLRequest(url: URL(string: "http://127.0.0.1:\(gw.port)/api/v1/customer/files/\(id)")!)
+            get.setValue("Bearer \(scene.appletToken)", forHTTPHeaderField: "Authorization")
+            async let download = URLSession.shared.data(for: get)
+            try await Task.sleep(for: .milliseconds(300))
+            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
+            #expect(try await gw.request(.put, "\(path)/\(id)/content", token: scene.token, bytes: bytes).status == .ok)
+            let (received, response) = try await download
+            #expect((response as? HTTPURLResponse)?.statusCode == 200 && Array(received) == bytes)
+            await scene.applet.close()
+        }
+    }
+
     @Test("the customer's file is kept for the session's technician only")
     func fromCustomer() async throws {
         try await GatewayHarness.run { gw in

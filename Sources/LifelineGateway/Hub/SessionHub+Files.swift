@@ -88,6 +88,13 @@ extension SessionHub {
     /// The applet's download: the pipe of a file it accepted.
     func pipeForDownload(_ fileId: String, appletToken: String) async throws -> (BytePipe, FileTransferSummary) {
         let record = try sessionOfApplet(token: appletToken)
+        // The applet's yes travels on its socket, its download on another connection: give the
+        // answer up to five seconds to arrive (the actor handles it meanwhile).
+        for _ in 0..<100 {
+            let pending = try await fileSummary(fileId, in: record.id)
+            guard pending?.phase == .offered else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         guard let summary = try await fileSummary(fileId, in: record.id), summary.direction == .toCustomer, summary.phase == .sending,
               var relay = fileRelays[fileId], !relay.downloading else {
             throw GatewayError(.notFound, "file_not_found", "There is no such file waiting for this applet.")
