@@ -9,6 +9,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case customerJoined = "customer_joined"
     case groupCreated = "group_created"
     case groupChanged = "group_changed"
+    case groupDeleted = "group_deleted"
     case technicianCreated = "technician_created"
     case technicianChanged = "technician_changed"
     case settingsChanged = "settings_changed"

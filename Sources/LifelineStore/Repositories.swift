@@ -13,6 +13,8 @@ public protocol GroupRepository: Sendable {
     func insertGroup(_ group: TechnicianGroup) async throws(StoreError)
     func group(id: String) async throws(StoreError) -> TechnicianGroup?
     func groups(organisationId: String) async throws(StoreError) -> [TechnicianGroup]
+    func updateGroup(_ group: TechnicianGroup) async throws(StoreError)
+    func deleteGroup(id: String) async throws(StoreError)
 }
 
 public protocol TechnicianRepository: Sendable {

@@ -55,6 +55,15 @@ public final class SQLiteStore: Store {
                                 .text(group.permissions.sortedRawValues.joined(separator: ","))])
     }
 
+    public func updateGroup(_ group: TechnicianGroup) async throws(StoreError) {
+        _ = try await db.query("UPDATE technician_groups SET name = ?, permissions = ? WHERE id = ?",
+                               [.text(group.name), .text(group.permissions.sortedRawValues.joined(separator: ",")), .text(group.id)])
+    }
+
+    public func deleteGroup(id: String) async throws(StoreError) {
+        _ = try await db.query("DELETE FROM technician_groups WHERE id = ?", [.text(id)])
+    }
+
     public func group(id: String) async throws(StoreError) -> TechnicianGroup? {
         try await db.query("SELECT * FROM technician_groups WHERE id = ?", [.text(id)]).first.map(Self.group(from:))
     }

@@ -91,3 +91,21 @@ def test_monitored_tab_shows_colleagues_sessions_to_administrators_only(gateway,
     browser.delete_all_cookies()
     sign_in(browser, gateway, email="una@e2e.test", password="Una password 1")
     assert not browser.find_element(By.ID, "monitored-tab").is_displayed(), "technicians do not have the tab"
+
+
+def test_admin_edits_a_groups_permissions_on_one_page(gateway, browser):
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Level 2", "permissions": ["chat"]}, token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "lu@e2e.test", "name": "Lu", "password": "lu's long password",
+                                                "groupId": group["id"]}, token=admin, expect=201)
+    wait = sign_in(browser, gateway)
+    browser.get(f"{gateway.url}/admin/")
+    row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#groups tr[data-group-id='{group['id']}']")))
+    row.find_element(By.XPATH, ".//button[text()='Edit']").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "group-form-title"), "Edit group Level 2"))
+    assert browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="chat"]').is_selected()
+    browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="send_files"]').click()
+    browser.find_element(By.ID, "group-submit").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "chat, send_files"))
+    lu = gateway.login("lu@e2e.test", "lu's long password")
+    assert gateway.api("GET", "me", token=lu)[1]["permissions"] == ["chat", "send_files"]

@@ -70,7 +70,15 @@ async function load() {
   }));
   $('groups').querySelector('tbody').replaceChildren(...groups.map((group) => {
     const row = document.createElement('tr');
+    row.dataset.groupId = group.id;
     cells(row, [group.name, group.permissions.join(', ')]);
+    const action = document.createElement('td');
+    const change = document.createElement('button');
+    change.type = 'button';
+    change.textContent = 'Edit';
+    change.addEventListener('click', () => editGroup(group));
+    action.append(change, button('Delete', () => api(`admin/groups/${group.id}`, { method: 'DELETE' })));
+    row.append(action);
     return row;
   }));
   $('technician-group').replaceChildren(...groups.map((group) => new Option(group.name, group.id)));
@@ -139,12 +147,26 @@ try {
   fail(error);
 }
 
+/** The group form edits `group` (its name and every permission) until saved or cancelled. */
+function editGroup(group) {
+  $('group-editing').value = group?.id ?? '';
+  $('group-form-title').textContent = group ? `Edit group ${group.name}` : 'New group';
+  $('group-submit').textContent = group ? 'Save group' : 'Create group';
+  $('group-cancel').hidden = !group;
+  $('group-name').value = group?.name ?? '';
+  for (const box of $('group-permissions').querySelectorAll('input')) box.checked = Boolean(group?.permissions.includes(box.value));
+  if (group) $('group-form').scrollIntoView();
+}
+
+$('group-cancel').addEventListener('click', () => editGroup(null));
 $('group-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const permissions = [...$('group-permissions').querySelectorAll('input:checked')].map((box) => box.value);
+  const id = $('group-editing').value;
   try {
-    await api('admin/groups', { method: 'POST', body: { name: $('group-name').value, permissions } });
+    await api(id ? `admin/groups/${id}` : 'admin/groups', { method: id ? 'PUT' : 'POST', body: { name: $('group-name').value, permissions } });
     event.target.reset();
+    editGroup(null);
     await load();
   } catch (error) {
     fail(error);

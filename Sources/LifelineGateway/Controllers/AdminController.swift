@@ -68,6 +68,8 @@ struct AdminController {
         group.get("admin/permissions", use: permissions)
         group.get("admin/groups", use: listGroups)
         group.post("admin/groups", use: createGroup)
+        group.put("admin/groups/{id}", use: updateGroup)
+        group.delete("admin/groups/{id}", use: deleteGroup)
         group.get("admin/technicians", use: listTechnicians)
         group.post("admin/technicians", use: createTechnician)
         group.patch("admin/technicians/{id}", use: updateTechnician)
@@ -124,11 +126,17 @@ struct AdminController {
     }
 
 
-    /// A group of the actor's own organisation; any other is "not found".
-    private func requireGroup(_ id: String, of actor: Actor) async throws {
-        guard let group = try await accounts.store.group(id: id), group.organisationId == actor.technician.organisationId else {
+    private func ownGroup(_ id: String, of actor: Actor) async throws -> TechnicianGroup {
+        let found = try await accounts.store.group(id: id)
+        guard let group = found, group.organisationId == actor.technician.organisationId else {
             throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
         }
+        return group
+    }
+
+    /// A group of the actor's own organisation; any other is "not found".
+    private func requireGroup(_ id: String, of actor: Actor) async throws {
+        _ = try await ownGroup(id, of: actor)
     }
 
     @Sendable func permissions(request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -141,21 +149,56 @@ struct AdminController {
         return try JSONResponse.make(try await accounts.store.groups(organisationId: actor.technician.organisationId).map(GroupView.init))
     }
 
-    @Sendable func createGroup(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
-        let body = try await request.decodeJSON(as: GroupRequest.self, context: context)
+    /// A group's name and permissions, checked.
+    private func validated(_ body: GroupRequest) throws -> (name: String, permissions: PermissionSet) {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw GatewayError.badRequest("A group needs a name of 1 to 100 characters.") }
-        let permissions: PermissionSet
-        do { permissions = try PermissionSet(rawValues: body.permissions) } catch {
+        do { return (name, try PermissionSet(rawValues: body.permissions)) } catch {
             throw GatewayError.badRequest("\(error.description) See GET /api/v1/admin/permissions.")
         }
+    }
+
+    @Sendable func createGroup(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireAdministrator()
+        let (name, permissions) = try validated(try await request.decodeJSON(as: GroupRequest.self, context: context))
         let group = TechnicianGroup(id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId,
                                     name: name, permissions: permissions)
         try await accounts.store.insertGroup(group)
         await hub.audit.record(.groupCreated, by: actor, objectType: "group", objectId: group.id, after: AuditTrail.json(GroupView(group)),
                                source: context.remoteAddress)
         return try JSONResponse.make(GroupView(group), status: .created)
+    }
+
+    /// Rename a group or change its permissions (A5): its technicians get them with their next request.
+    @Sendable func updateGroup(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireAdministrator()
+        var group = try await ownGroup(context.parameters.get("id") ?? "", of: actor)
+        let before = GroupView(group)
+        (group.name, group.permissions) = try validated(try await request.decodeJSON(as: GroupRequest.self, context: context))
+        try await accounts.store.updateGroup(group)
+        for technician in try await accounts.store.technicians(organisationId: actor.technician.organisationId) where technician.groupId == group.id {
+            await hub.technicianChanged(technician.id)
+        }
+        await hub.audit.record(.groupChanged, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(before),
+                               after: AuditTrail.json(GroupView(group)), source: context.remoteAddress)
+        return try JSONResponse.make(GroupView(group))
+    }
+
+    /// Only an empty group goes: no technician in it, no channel taking its sessions.
+    @Sendable func deleteGroup(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireAdministrator()
+        let group = try await ownGroup(context.parameters.get("id") ?? "", of: actor)
+        let organisationId = actor.technician.organisationId
+        let members = try await accounts.store.technicians(organisationId: organisationId).filter { $0.groupId == group.id }
+        let channels = try await accounts.store.channels(organisationId: organisationId).filter { $0.groupIds.contains(group.id) }
+        guard members.isEmpty, channels.isEmpty else {
+            throw GatewayError(.conflict, "group_in_use",
+                               "Move its \(members.count) technicians and take it off \(channels.count) channels first.")
+        }
+        try await accounts.store.deleteGroup(id: group.id)
+        await hub.audit.record(.groupDeleted, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(GroupView(group)),
+                               source: context.remoteAddress)
+        return Response(status: .noContent)
     }
 
     @Sendable func listTechnicians(request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -1,0 +1,50 @@
+"""Message catalogs (A3, A4): every language has every key of English with the same placeholders,
+no empty texts, and every key the pages and scripts use exists — so no page shows a raw key or
+mixes languages."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "Web"
+CATALOGS = sorted(path for path in (WEB / "i18n").glob("*/*.json"))
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_catalog_has_every_key_with_the_same_placeholders(path):
+    english = load(path.parent / "en.json")
+    catalog = load(path)
+    assert sorted(set(english) - set(catalog)) == [], "missing keys"
+    assert sorted(set(catalog) - set(english)) == [], "keys English does not have"
+    for key, text in catalog.items():
+        assert isinstance(text, str) and text.strip(), f"{key} is empty"
+        assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(english[key])), f"{key}: placeholders differ"
+
+
+def used_keys(folder_names, catalog):
+    """Keys the HTML (data-i18n…) and the scripts (t('…')) of those folders use; dynamic keys are skipped."""
+    keys = set()
+    for folder in folder_names:
+        for path in (WEB / folder).rglob("*"):
+            if path.suffix == ".html":
+                keys |= set(re.findall(r'data-i18n(?:-placeholder|-title|-label)?="([^"]+)"', path.read_text(encoding="utf-8")))
+            elif path.suffix == ".js":
+                keys |= set(re.findall(r"\bt\('([a-zA-Z0-9_.]+)'", path.read_text(encoding="utf-8")))
+    return keys
+
+
+@pytest.mark.parametrize("catalog,folders", [
+    ("console", ["console", "components"]),
+    ("customer", ["customer"]),
+])
+def test_every_key_the_pages_use_is_in_english(catalog, folders):
+    english = load(WEB / "i18n" / catalog / "en.json")
+    missing = sorted(key for key in used_keys(folders, catalog) if key not in english)
+    assert missing == []
