@@ -164,20 +164,20 @@ public struct Transcript: Sendable {
     }
 
     func link(_ url: String, technician: String, opened: Bool) {
-        if machineReadable {
-            write("URL \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
-        } else {
-            write("\(Self.clean(technician)) sent you a link: \(Self.clean(url))" + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
-        }
+        linkLine("URL", url, technician: technician, opened: opened, says: "sent you a link")
     }
 
     /// The customer survey (D5), opened in the default browser when possible.
     func survey(_ url: String, technician: String, opened: Bool) {
+        linkLine("SURVEY", url, technician: technician, opened: opened, says: "would like you to fill in a short customer survey")
+    }
+
+    /// A link from the technician (D3) or the survey (D5), and whether xdg-open was started for it.
+    private func linkLine(_ tag: String, _ url: String, technician: String, opened: Bool, says: String) {
         if machineReadable {
-            write("SURVEY \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
+            write("\(tag) \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
         } else {
-            write("\(Self.clean(technician)) would like you to fill in a short customer survey: \(Self.clean(url))"
-                  + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
+            write("\(Self.clean(technician)) \(says): \(Self.clean(url))" + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
         }
     }
 

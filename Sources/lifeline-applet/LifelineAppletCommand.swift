@@ -193,10 +193,10 @@ extension LifelineAppletCommand {
         if launch {
             // The installed copy takes this process over, in this terminal.
             let path = installation.binary.path
-            var arguments = [path, "--calling-card"] + (nonInteractive ? ["--non-interactive"] : [])
-            let argv = arguments.map { strdup($0) } + [nil]
-            execv(path, argv)
-            arguments.removeAll()
+            let arguments = [path, "--calling-card"] + (nonInteractive ? ["--non-interactive"] : [])
+            execv(path, arguments.map { strdup($0) } + [nil])
+            // Only reached when the exec failed.
+            FileHandle.standardError.write(Data("lifeline-applet: could not open the installed Calling Card.\n".utf8))
             throw ExitCode(1)
         }
     }
