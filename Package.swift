@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CX11", providers: [.apt(["libx11-dev", "libxext-dev", "libxtst-dev", "libxfixes-dev", "libxdamage-dev"])]),
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
         // Pure domain rules: no I/O, no networking, time passed in.
         .target(name: "LifelineCore"),
         // Wire types shared by gateway, applet and (mirrored in JS) the console.
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "LifelineGateway",
             dependencies: [
-                "LifelineCore", "LifelineProtocol", "LifelineStore",
+                "LifelineCore", "LifelineProtocol", "LifelineStore", "CQREncode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -1,7 +1,7 @@
 # The Debian packages Lifeline needs, in one place for scripts/test.sh, scripts/run-demo.sh and .ci/run.
 # Building: SQLite for the store; X11, XTEST, XFixes, XDamage, libjpeg-turbo and zlib for the
-# applet's remote desktop (XRandR for monitors).
-BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev"
+# applet's remote desktop (XRandR for monitors); libqrencode for two-step enrolment QR codes.
+BUILD_PACKAGES="libsqlite3-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev libqrencode-dev"
 # Testing: headless Chromium and its driver, Python for the end-to-end suite, openssl for
 # throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xdotool and xclip as the
 # customer's screen, ffprobe (ffmpeg) to check recordings, curl for the install commands.

@@ -23,6 +23,12 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case consentGiven = "consent_given"
     case consentRefused = "consent_refused"
     case consentRevoked = "consent_revoked"
+    case twoStepEnabled = "two_step_enabled"
+    case twoStepDisabled = "two_step_disabled"
+    case twoStepReset = "two_step_reset"
+    case recoveryCodeUsed = "recovery_code_used"
+    case recoveryCodesRenewed = "recovery_codes_renewed"
+    case technicianDeleted = "technician_deleted"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

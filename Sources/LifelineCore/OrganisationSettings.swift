@@ -21,11 +21,13 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var recordingFormat: RecordingFormat
     /// The largest file technicians and customers may send in a session (D4, G1), in megabytes.
     public var maxFileMegabytes: Int
+    /// Every technician must sign in with two-step verification (A2); then passwords may be 8 long.
+    public var requireTwoStep: Bool
 
     public init(autoStartDefault: Bool = false, urgentAfterSeconds: Int = 120, customFieldNames: [String] = [],
                 idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
                 busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8,
-                maxFileMegabytes: Int = 2_048) {
+                maxFileMegabytes: Int = 2_048, requireTwoStep: Bool = false) {
         self.autoStartDefault = autoStartDefault
         self.urgentAfterSeconds = urgentAfterSeconds
         self.customFieldNames = customFieldNames
@@ -35,11 +37,12 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         self.busyAtSessions = busyAtSessions
         self.recordingFormat = recordingFormat
         self.maxFileMegabytes = maxFileMegabytes
+        self.requireTwoStep = requireTwoStep
     }
 
     private enum CodingKeys: String, CodingKey {
         case autoStartDefault, urgentAfterSeconds, customFieldNames, idleTimeoutMinutes, connectingTimeoutMinutes, awayAfterMinutes,
-             busyAtSessions, recordingFormat, maxFileMegabytes
+             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep
     }
 
     /// Settings saved by an earlier version lack the newer ones: those take their defaults.
@@ -54,7 +57,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                   awayAfterMinutes: try c.decodeIfPresent(Int.self, forKey: .awayAfterMinutes) ?? d.awayAfterMinutes,
                   busyAtSessions: try c.decodeIfPresent(Int.self, forKey: .busyAtSessions) ?? d.busyAtSessions,
                   recordingFormat: try c.decodeIfPresent(RecordingFormat.self, forKey: .recordingFormat) ?? d.recordingFormat,
-                  maxFileMegabytes: try c.decodeIfPresent(Int.self, forKey: .maxFileMegabytes) ?? d.maxFileMegabytes)
+                  maxFileMegabytes: try c.decodeIfPresent(Int.self, forKey: .maxFileMegabytes) ?? d.maxFileMegabytes,
+                  requireTwoStep: try c.decodeIfPresent(Bool.self, forKey: .requireTwoStep) ?? d.requireTwoStep)
     }
 
     /// The settings that describe `timers` and `presence` (what the gateway runs with before an

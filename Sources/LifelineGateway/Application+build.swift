@@ -13,6 +13,8 @@ import ServiceLifecycle
 public struct GatewayParts: Sendable {
     public let store: any Store
     public let hub: SessionHub
+    /// Every HTTP route as "METHOD /path", for the authorization matrix test.
+    public var routes: [String] = []
 }
 
 /// The one place the gateway is wired. `lifeline-server` and the tests both call it.
@@ -36,15 +38,19 @@ public func buildApplication(
 
     let api = router.group("api/v1")
     api.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }
-    AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, environment: environment,
-                   limiter: SharedWindowLimiter(maximumEvents: 10, window: 300)).addRoutes(to: api)
+    let sms = configuration.sms?.makeSender()
+    let signIn = SignIn(accounts: accounts, hub: hub, guardian: SignInGuard(now: environment.now), secureCookies: configuration.usesTLS)
+    AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, signIn: signIn, smsAvailable: sms != nil)
+        .addRoutes(to: api)
+    let twoStep = TwoStepVerification(store: store, box: try SecretBox(dataDirectory: configuration.dataDirectory), environment: environment)
+    TwoStepController(accounts: accounts, hub: hub, twoStep: twoStep, signIn: signIn, sms: sms).addRoutes(to: api)
     SessionsController(hub: hub).addRoutes(to: api)
     RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
     FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
     RepliesController(store: store, environment: environment).addRoutes(to: api)
     InvitationsController(
         hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
-        from: configuration.smtp?.from, sms: configuration.sms?.makeSender()
+        from: configuration.smtp?.from, sms: sms
     ).addRoutes(to: api)
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
     customer.addRoutes(to: api)
@@ -102,7 +108,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lifeline"),
         services: [TimerService(hub: hub, interval: environment.timerInterval)],
         logger: logger)
-    return (app, GatewayParts(store: store, hub: hub))
+    return (app, GatewayParts(store: store, hub: hub, routes: router.routes.map(\.description)))
 }
 
 /// Moves sessions whose timers ran out, once a second, until shutdown.

@@ -46,4 +46,12 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
         guard actor.technician.role.isAdministrator else { throw .administratorsOnly }
         return actor
     }
+
+    /// The master administrator or an administrator given the whole organisation: what belongs
+    /// to every group (settings, channels, surveys, Calling Cards, the audit log) is theirs (R1).
+    func requireOrganisationAdministrator() throws(GatewayError) -> Actor {
+        let actor = try requireAdministrator()
+        guard AdminScope.isOrganisationWide(actor) else { throw AdminScope.outsideScope }
+        return actor
+    }
 }

@@ -256,5 +256,21 @@ enum Migrations {
         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """,
+        """
+        CREATE TABLE two_step (
+            technician_id TEXT PRIMARY KEY REFERENCES technicians(id) ON DELETE CASCADE,
+            sealed_secret TEXT NOT NULL,
+            confirmed INTEGER NOT NULL,
+            last_used_counter INTEGER,
+            recovery_code_hashes TEXT NOT NULL,
+            sms_phone TEXT,
+            created_at REAL NOT NULL
+        );
+        """,
+        """
+        ALTER TABLE technician_groups ADD COLUMN parent_id TEXT REFERENCES technician_groups(id);
+        ALTER TABLE technicians ADD COLUMN managed_group_ids TEXT;
+        ALTER TABLE technicians ADD COLUMN deleted_at REAL;
+        """,
     ]
 }

@@ -19,12 +19,16 @@ public struct TechnicianGroup: Equatable, Sendable {
     public let organisationId: String
     public var name: String
     public var permissions: PermissionSet
+    /// The group this one sits in (one level of nesting, R1): an administrator given the parent
+    /// manages this one too. Permissions are the group's own.
+    public var parentId: String?
 
-    public init(id: String, organisationId: String, name: String, permissions: PermissionSet) {
+    public init(id: String, organisationId: String, name: String, permissions: PermissionSet, parentId: String? = nil) {
         self.id = id
         self.organisationId = organisationId
         self.name = name
         self.permissions = permissions
+        self.parentId = parentId
     }
 }
 
@@ -49,11 +53,18 @@ public struct Technician: Equatable, Sendable {
     public var language: String
     public let createdAt: Date
     public var options: ConsoleOptions
+    /// For an administrator: the groups given to manage (R1); nil: the whole organisation.
+    public var managedGroupIds: [String]?
+    /// Deleted technicians stay as names in session history and reports, but cannot sign in and
+    /// leave every list; their email is freed.
+    public var deletedAt: Date?
 
     public init(id: String, organisationId: String, groupId: String?, email: String, name: String,
                 passwordHash: String, role: AccountRole, disabled: Bool, language: String, createdAt: Date,
-                options: ConsoleOptions = .standard) {
+                options: ConsoleOptions = .standard, managedGroupIds: [String]? = nil, deletedAt: Date? = nil) {
+        self.deletedAt = deletedAt
         self.options = options
+        self.managedGroupIds = managedGroupIds
         self.id = id
         self.organisationId = organisationId
         self.groupId = groupId
@@ -358,6 +369,33 @@ public struct CallingCard: Equatable, Sendable {
         self.organisationId = organisationId
         self.design = design
         self.logo = logo
+        self.createdAt = createdAt
+    }
+}
+
+/// A technician's two-step verification (A2). The TOTP secret is sealed by the gateway (AES-GCM)
+/// before it reaches the store; recovery codes are kept as hashes and removed when used.
+public struct TwoStepEnrolment: Equatable, Sendable {
+    public let technicianId: String
+    /// The sealed secret, base64 (nonce, ciphertext and tag).
+    public var sealedSecret: String
+    /// False between "show me the QR code" and the first good code.
+    public var confirmed: Bool
+    /// The TOTP step of the last accepted code: that code and older ones are refused (replay).
+    public var lastUsedCounter: Int64?
+    public var recoveryCodeHashes: [String]
+    /// Where backup codes go by SMS; nil: no SMS backup.
+    public var smsPhone: String?
+    public var createdAt: Date
+
+    public init(technicianId: String, sealedSecret: String, confirmed: Bool, lastUsedCounter: Int64?,
+                recoveryCodeHashes: [String], smsPhone: String?, createdAt: Date) {
+        self.technicianId = technicianId
+        self.sealedSecret = sealedSecret
+        self.confirmed = confirmed
+        self.lastUsedCounter = lastUsedCounter
+        self.recoveryCodeHashes = recoveryCodeHashes
+        self.smsPhone = smsPhone
         self.createdAt = createdAt
     }
 }

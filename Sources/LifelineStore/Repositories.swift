@@ -124,6 +124,14 @@ public protocol AuditRepository: Sendable {
     func auditEntries(organisationId: String, from: Date, to: Date) async throws(StoreError) -> [AuditEntry]
 }
 
+/// Two-step verification enrolments (A2), one per technician.
+public protocol TwoStepRepository: Sendable {
+    func saveTwoStep(_ enrolment: TwoStepEnrolment) async throws(StoreError)
+    func twoStep(technicianId: String) async throws(StoreError) -> TwoStepEnrolment?
+    func deleteTwoStep(technicianId: String) async throws(StoreError)
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
     & FileTransferRepository & ReplyRepository & SurveyRepository & CallingCardRepository & AuditRepository
+    & TwoStepRepository

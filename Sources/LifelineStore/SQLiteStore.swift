@@ -50,14 +50,15 @@ public final class SQLiteStore: Store {
     // MARK: Groups
 
     public func insertGroup(_ group: TechnicianGroup) async throws(StoreError) {
-        _ = try await db.query("INSERT INTO technician_groups (id, organisation_id, name, permissions) VALUES (?, ?, ?, ?)",
+        _ = try await db.query("INSERT INTO technician_groups (id, organisation_id, name, permissions, parent_id) VALUES (?, ?, ?, ?, ?)",
                                [.text(group.id), .text(group.organisationId), .text(group.name),
-                                .text(group.permissions.sortedRawValues.joined(separator: ","))])
+                                .text(group.permissions.sortedRawValues.joined(separator: ",")), .optionalText(group.parentId)])
     }
 
     public func updateGroup(_ group: TechnicianGroup) async throws(StoreError) {
-        _ = try await db.query("UPDATE technician_groups SET name = ?, permissions = ? WHERE id = ?",
-                               [.text(group.name), .text(group.permissions.sortedRawValues.joined(separator: ",")), .text(group.id)])
+        _ = try await db.query("UPDATE technician_groups SET name = ?, permissions = ?, parent_id = ? WHERE id = ?",
+                               [.text(group.name), .text(group.permissions.sortedRawValues.joined(separator: ",")),
+                                .optionalText(group.parentId), .text(group.id)])
     }
 
     public func deleteGroup(id: String) async throws(StoreError) {
@@ -78,7 +79,7 @@ public final class SQLiteStore: Store {
         let permissions: PermissionSet
         do { permissions = try PermissionSet(rawValues: names) } catch { throw StoreError(error.description) }
         return TechnicianGroup(id: try row.text("id"), organisationId: try row.text("organisation_id"),
-                               name: try row.text("name"), permissions: permissions)
+                               name: try row.text("name"), permissions: permissions, parentId: row["parent_id"]?.string)
     }
 
     // MARK: Technicians
@@ -86,23 +87,25 @@ public final class SQLiteStore: Store {
     public func insertTechnician(_ t: Technician) async throws(StoreError) {
         _ = try await db.query(
             """
-            INSERT INTO technicians (id, organisation_id, group_id, email, name, password_hash, role, disabled, language, created_at, options)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO technicians (id, organisation_id, group_id, email, name, password_hash, role, disabled, language, created_at, options,
+                managed_group_ids, deleted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(t.id), .text(t.organisationId), .optionalText(t.groupId), .text(t.email), .text(t.name),
              .text(t.passwordHash), .text(t.role.rawValue), .bool(t.disabled), .text(t.language), .date(t.createdAt),
-             .json(t.options)])
+             .json(t.options), t.managedGroupIds.map(SQLValue.json) ?? .null, .optionalDate(t.deletedAt)])
     }
 
     public func updateTechnician(_ t: Technician) async throws(StoreError) {
         _ = try await db.query(
             """
             UPDATE technicians SET group_id = ?, email = ?, name = ?, password_hash = ?, role = ?, disabled = ?, language = ?,
-                options = ?
+                options = ?, managed_group_ids = ?, deleted_at = ?
             WHERE id = ?
             """,
             [.optionalText(t.groupId), .text(t.email), .text(t.name), .text(t.passwordHash), .text(t.role.rawValue),
-             .bool(t.disabled), .text(t.language), .json(t.options), .text(t.id)])
+             .bool(t.disabled), .text(t.language), .json(t.options), t.managedGroupIds.map(SQLValue.json) ?? .null,
+             .optionalDate(t.deletedAt), .text(t.id)])
     }
 
     public func technician(id: String) async throws(StoreError) -> Technician? {
@@ -114,7 +117,7 @@ public final class SQLiteStore: Store {
     }
 
     public func technicians(organisationId: String) async throws(StoreError) -> [Technician] {
-        try await db.query("SELECT * FROM technicians WHERE organisation_id = ? ORDER BY name", [.text(organisationId)])
+        try await db.query("SELECT * FROM technicians WHERE organisation_id = ? AND deleted_at IS NULL ORDER BY name", [.text(organisationId)])
             .map(Self.technician(from:))
     }
 
@@ -124,7 +127,8 @@ public final class SQLiteStore: Store {
             id: try row.text("id"), organisationId: try row.text("organisation_id"), groupId: row["group_id"]?.string,
             email: try row.text("email"), name: try row.text("name"), passwordHash: try row.text("password_hash"),
             role: role, disabled: row["disabled"]?.int == 1, language: try row.text("language"),
-            createdAt: try row.date("created_at"), options: try row.json("options") ?? .standard)
+            createdAt: try row.date("created_at"), options: try row.json("options") ?? .standard,
+            managedGroupIds: try row.json("managed_group_ids"), deletedAt: row.optionalDate("deleted_at"))
     }
 
     // MARK: Sessions

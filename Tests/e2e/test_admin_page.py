@@ -27,7 +27,7 @@ def test_admin_creates_a_group_and_a_technician_then_disables_them(gateway, brow
     assert gateway.api("GET", "me", token=jo, expect=200)[1]["permissions"] == ["chat", "connect_by_pin", "start_private_sessions"]
 
     row = browser.find_element(By.XPATH, "//table[@id='technicians']//tr[td[text()='jo@e2e.test']]")
-    row.find_element(By.TAG_NAME, "button").click()
+    row.find_element(By.XPATH, ".//button[text()='Disable']").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "technicians"), "Disabled"))
     assert gateway.api("GET", "me", token=jo)[0] == 401, "a disabled technician is signed out at once"
 
@@ -51,7 +51,7 @@ def test_admin_sets_the_console_defaults(gateway, browser):
     assert gateway.api("GET", "admin/settings", token=token, expect=200)[1] == {
         "autoStartDefault": True, "urgentAfterSeconds": 45, "customFieldNames": ["Ticket", "Phone number"],
         "idleTimeoutMinutes": 30, "connectingTimeoutMinutes": 20, "awayAfterMinutes": 15, "busyAtSessions": 10,
-        "recordingFormat": "webm-vp9", "maxFileMegabytes": 2048}
+        "recordingFormat": "webm-vp9", "maxFileMegabytes": 2048, "requireTwoStep": False}
 
     # The custom fields become columns of every technician's session list (C3).
     browser.get(f"{gateway.url}/console/")

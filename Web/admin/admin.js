@@ -1,6 +1,8 @@
-// The minimal admin page: console defaults and custom fields, groups with their permissions,
-// channels, technicians in groups, disable/enable.
+// The Admin Center (R1–R4): organisation settings, groups with their permissions (nested one
+// level), channels, technicians and administrators. An administrator of some groups sees only
+// those groups and their technicians; the gateway enforces the same.
 import { api } from '../lib/api.js';
+import { mountTechnicians } from './technicians.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,11 +19,13 @@ function cells(row, texts) {
   }
 }
 
-function button(text, onClick) {
+/** A button that runs `onClick` (after `confirmation`, when given) and redraws the page. */
+function button(text, onClick, confirmation = null) {
   const element = document.createElement('button');
   element.type = 'button';
   element.textContent = text;
   element.addEventListener('click', async () => {
+    if (confirmation && !window.confirm(confirmation)) return;
     try {
       await onClick();
       await load();
@@ -54,10 +58,13 @@ function renderChannels(channels, names) {
   }));
 }
 
+const technicianSection = mountTechnicians({ reload: () => load(), fail, actionButton: button });
+let me = null;
+
 async function load() {
-  const [groups, technicians, channels] = await Promise.all([api('admin/groups'), api('admin/technicians'), api('admin/channels')]);
+  const [groups, technicians] = await Promise.all([api('admin/groups'), api('admin/technicians')]);
   const names = new Map(groups.map((g) => [g.id, g.name]));
-  renderChannels(channels, names);
+  if (me.organisationWide) renderChannels(await api('admin/channels'), names);
   $('channel-groups').querySelectorAll('label').forEach((label) => label.remove());
   $('channel-groups').append(...groups.map((group) => {
     const label = document.createElement('label');
@@ -71,7 +78,7 @@ async function load() {
   $('groups').querySelector('tbody').replaceChildren(...groups.map((group) => {
     const row = document.createElement('tr');
     row.dataset.groupId = group.id;
-    cells(row, [group.name, group.permissions.join(', ')]);
+    cells(row, [group.name, names.get(group.parentId) ?? '—', group.permissions.join(', ')]);
     const action = document.createElement('td');
     const change = document.createElement('button');
     change.type = 'button';
@@ -81,19 +88,11 @@ async function load() {
     row.append(action);
     return row;
   }));
-  $('technician-group').replaceChildren(...groups.map((group) => new Option(group.name, group.id)));
-  $('technicians').querySelector('tbody').replaceChildren(...technicians.map((technician) => {
-    const row = document.createElement('tr');
-    cells(row, [technician.name, technician.email, technician.role, names.get(technician.groupId) ?? '—',
-      technician.disabled ? 'Disabled' : 'Enabled']);
-    const action = document.createElement('td');
-    if (technician.role !== 'master_administrator') {
-      action.append(button(technician.disabled ? 'Enable' : 'Disable',
-        () => api(`admin/technicians/${technician.id}`, { method: 'PATCH', body: { disabled: !technician.disabled } })));
-    }
-    row.append(action);
-    return row;
-  }));
+  const parent = $('group-parent').value;
+  $('group-parent').replaceChildren(new Option(me.organisationWide ? '— (top level)' : '', ''),
+    ...groups.filter((group) => !group.parentId).map((group) => new Option(group.name, group.id)));
+  $('group-parent').value = parent;
+  technicianSection.render(technicians, groups, me);
 }
 
 /** The numeric organisation settings: input id → API field. */
@@ -108,6 +107,7 @@ async function loadSettings() {
   $('settings-auto-start').checked = settings.autoStartDefault;
   $('settings-fields').value = settings.customFieldNames.join(', ');
   $('settings-recording-format').value = settings.recordingFormat;
+  $('settings-require-two-step').checked = settings.requireTwoStep;
   for (const [id, key] of NUMBER_SETTINGS) $(id).value = settings[key];
 }
 
@@ -120,6 +120,7 @@ $('settings-form').addEventListener('submit', async (event) => {
         autoStartDefault: $('settings-auto-start').checked,
         customFieldNames: $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean),
         recordingFormat: $('settings-recording-format').value,
+        requireTwoStep: $('settings-require-two-step').checked,
         ...Object.fromEntries(NUMBER_SETTINGS.map(([id, key]) => [key, Number($(id).value)])),
       },
     });
@@ -131,7 +132,10 @@ $('settings-form').addEventListener('submit', async (event) => {
 });
 
 try {
-  await loadSettings();
+  me = await api('me');
+  // What belongs to the whole organisation is not shown to an administrator of some groups.
+  for (const section of document.querySelectorAll('[data-scope="organisation"]')) section.hidden = !me.organisationWide;
+  if (me.organisationWide) await loadSettings();
   const { permissions } = await api('admin/permissions');
   $('group-permissions').append(...permissions.map((name) => {
     const label = document.createElement('label');
@@ -154,6 +158,7 @@ function editGroup(group) {
   $('group-submit').textContent = group ? 'Save group' : 'Create group';
   $('group-cancel').hidden = !group;
   $('group-name').value = group?.name ?? '';
+  $('group-parent').value = group?.parentId ?? '';
   for (const box of $('group-permissions').querySelectorAll('input')) box.checked = Boolean(group?.permissions.includes(box.value));
   if (group) $('group-form').scrollIntoView();
 }
@@ -164,26 +169,10 @@ $('group-form').addEventListener('submit', async (event) => {
   const permissions = [...$('group-permissions').querySelectorAll('input:checked')].map((box) => box.value);
   const id = $('group-editing').value;
   try {
-    await api(id ? `admin/groups/${id}` : 'admin/groups', { method: id ? 'PUT' : 'POST', body: { name: $('group-name').value, permissions } });
+    const body = { name: $('group-name').value, permissions, parentId: $('group-parent').value || null };
+    await api(id ? `admin/groups/${id}` : 'admin/groups', { method: id ? 'PUT' : 'POST', body });
     event.target.reset();
     editGroup(null);
-    await load();
-  } catch (error) {
-    fail(error);
-  }
-});
-
-$('technician-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  try {
-    await api('admin/technicians', {
-      method: 'POST',
-      body: {
-        name: $('technician-name').value, email: $('technician-email').value, password: $('technician-password').value,
-        groupId: $('technician-group').value || null, role: $('technician-role').value,
-      },
-    });
-    event.target.reset();
     await load();
   } catch (error) {
     fail(error);

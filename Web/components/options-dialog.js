@@ -2,9 +2,15 @@
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { SOUND_ALERTS, playAlert } from '../lib/sounds.js';
+import { mountSecurityDialog } from './security-dialog.js';
 
-export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [] }) {
+export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [], email = () => '' }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
+  const security = mountSecurityDialog(document.getElementById('security-dialog'), { email });
+  $('options-security').addEventListener('click', () => {
+    dialog.close();
+    security.open();
+  });
   const toChoice = (value) => (value === null || value === undefined ? 'default' : value ? 'on' : 'off');
   const fromChoice = (choice) => (choice === 'default' ? null : choice === 'on');
 

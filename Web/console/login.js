@@ -1,11 +1,14 @@
 // The console's sign-in view (A1): language, email and password, remember me.
 import { api } from '../lib/api.js';
 import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { mountTwoStepLogin } from './two-step-login.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Shows the sign-in form; `onSignedIn(technician)` runs after a successful login. */
 export function mountLogin({ onSignedIn }) {
+  const twoStep = mountTwoStepLogin({ onSignedIn, onBack: () => { $('login-form').hidden = false; } });
+
   $('login-language').addEventListener('change', async (event) => {
     await loadLanguage(event.target.value);
     translatePage();
@@ -24,6 +27,11 @@ export function mountLogin({ onSignedIn }) {
         },
       });
       $('login-password').value = '';
+      if (result.twoStep) {
+        $('login-form').hidden = true;
+        await twoStep.show(result.twoStep);
+        return;
+      }
       await onSignedIn(result.technician);
     } catch (error) {
       errorLine.textContent = t('login.failed', { message: error.message });
@@ -38,6 +46,8 @@ export function mountLogin({ onSignedIn }) {
       translatePage();
       $('login-language').value = language;
       $('login-view').hidden = false;
+      $('login-form').hidden = false;
+      $('two-step-form').hidden = true;
       $('console-view').hidden = true;
       $('login-email').focus();
     },

@@ -164,6 +164,7 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
 
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
+  email: () => state.me?.email ?? '',
   onSaved(options) {
     state.options = options;
     applyTheme(options.theme);

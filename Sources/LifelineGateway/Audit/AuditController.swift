@@ -27,7 +27,7 @@ struct AuditController {
     }
 
     @Sendable func report(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let period = try ReportRequest.period(of: request, now: environment.now())
         let rows = try await store.auditEntries(organisationId: actor.technician.organisationId, from: period.start, to: period.end).map {
             Row(sequence: $0.sequence, at: period.localText($0.at), actor: $0.actorName, action: $0.action.rawValue, objectType: $0.objectType,

@@ -32,8 +32,8 @@ struct Accounts: Sendable {
         }
     }
 
-    /// Checks email and password; returns the technician and a new bearer token.
-    func logIn(email: String, password: String, remember: Bool) async throws -> (Technician, token: String, expires: Date) {
+    /// The technician behind an email and password, or `badCredentials`; disabled accounts are refused.
+    func checkPassword(email: String, password: String) async throws -> Technician {
         guard let technician = try await store.technician(email: email.lowercased()) else {
             // Spend the same bcrypt time for unknown emails, so timing does not tell which emails exist.
             _ = try await hashPassword(password)
@@ -41,12 +41,17 @@ struct Accounts: Sendable {
         }
         guard try await verifyPassword(password, hash: technician.passwordHash) else { throw GatewayError.badCredentials }
         guard !technician.disabled else { throw GatewayError.accountDisabled }
+        return technician
+    }
+
+    /// A new bearer token for a technician who passed every step.
+    func issueToken(for technician: Technician, remember: Bool) async throws -> (token: String, expires: Date) {
         let now = environment.now()
         let token = Secrets.token()
         let expires = now.addingTimeInterval(remember ? Self.rememberedLifetime : Self.sessionLifetime)
         try await store.insertToken(AuthTokenRecord(tokenHash: Secrets.hash(token), technicianId: technician.id,
                                                     createdAt: now, expiresAt: expires))
-        return (technician, token, expires)
+        return (token, expires)
     }
 
     /// The actor for a bearer or cookie token, or nil when the token is unknown, expired or disabled.

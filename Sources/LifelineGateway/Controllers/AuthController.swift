@@ -9,8 +9,9 @@ struct AuthController {
     let accounts: Accounts
     let hub: SessionHub
     let secureCookies: Bool
-    let environment: GatewayEnvironment
-    let limiter: SharedWindowLimiter
+    let signIn: SignIn
+    /// Whether the gateway can send SMS backup codes.
+    let smsAvailable: Bool
 
     struct LoginRequest: Decodable {
         let email: String
@@ -27,6 +28,8 @@ struct AuthController {
         let language: String
         let organisation: String
         let permissions: [String]
+        /// An administrator of the whole organisation (or the master); false for one given some groups.
+        let organisationWide: Bool
 
         init(_ actor: Actor) {
             id = actor.technician.id
@@ -36,13 +39,8 @@ struct AuthController {
             language = actor.technician.language
             organisation = actor.organisationName
             permissions = actor.permissions.sortedRawValues
+            organisationWide = actor.technician.role.isAdministrator && AdminScope.isOrganisationWide(actor)
         }
-    }
-
-    struct LoginResponse: Encodable {
-        let token: String
-        let expiresAt: Date
-        let technician: TechnicianView
     }
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
@@ -105,39 +103,45 @@ struct AuthController {
         try JSONResponse.make(try await hub.colleagues(of: try context.requireActor()))
     }
 
+    /// What the console shows when the password was right and a second step is due.
+    struct SecondStep: Encodable {
+        struct Detail: Encodable {
+            let challenge: String
+            /// "verify": type a code; "enrol": the organisation requires two-step and this account has none yet.
+            let mode: String
+            /// A code can be sent by SMS to this number, shown with only its last digits.
+            let smsPhoneHint: String?
+            let expiresInSeconds: Int
+        }
+        let twoStep: Detail
+    }
+
     @Sendable func login(request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        let now = environment.now()
-        if let wait = await limiter.retryAfter(for: context.remoteAddress, at: now) {
-            throw GatewayError.tooManyAttempts(retryAfter: wait)
-        }
-        let result: (Technician, token: String, expires: Date)
+        try await signIn.guardian.check(email: body.email, address: context.remoteAddress)
+        var technician: Technician
         do {
-            result = try await accounts.logIn(email: body.email, password: body.password, remember: body.remember ?? false)
+            technician = try await accounts.checkPassword(email: body.email, password: body.password)
         } catch let error as GatewayError where error == .badCredentials || error == .accountDisabled {
-            if error == .badCredentials { await limiter.record(for: context.remoteAddress, at: now) }
-            // Attempts on a real account show in its organisation's log; unknown emails in the global chain only.
-            let known = try? await accounts.store.technician(email: body.email.lowercased())
-            await hub.audit.record(.signInFailed, organisationId: known?.organisationId, actorId: known?.id,
-                                   actorName: String(body.email.prefix(254)), after: AuditTrail.json(["reason": error.code]),
-                                   source: context.remoteAddress)
+            await signIn.failed(email: body.email, reason: error.code, context: context)
             throw error
         }
-        await limiter.forget(for: context.remoteAddress)
-        var technician = result.0
         if let language = body.language, Languages.console.contains(language), language != technician.language {
             technician.language = language
             try await accounts.store.updateTechnician(technician)
         }
-        let actor = try await accounts.actor(for: technician, tokenHash: Secrets.hash(result.token), viaCookie: false)
-        var response = try JSONResponse.make(LoginResponse(token: result.token, expiresAt: result.expires, technician: TechnicianView(actor)))
-        // "Remember me" keeps the cookie across browser restarts; otherwise it dies with the browser.
-        let maxAge = (body.remember ?? false) ? Int(Accounts.rememberedLifetime) : nil
-        response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: result.token, maxAge: maxAge,
-                                  path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
-        context.logger.info("Technician signed in", metadata: ["technician.id": "\(technician.id)"])
-        await hub.audit.record(.signIn, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
-        return response
+        let remember = body.remember ?? false
+        let enrolment = try await accounts.store.twoStep(technicianId: technician.id)
+        let required = await hub.settings.requireTwoStep
+        guard enrolment?.confirmed == true || required else {
+            return try await signIn.complete(technician, remember: remember, context: context)
+        }
+        let mode: SignInGuard.Purpose = enrolment?.confirmed == true ? .verify : .enrol
+        let challenge = await signIn.guardian.open(technicianId: technician.id, email: technician.email, remember: remember, purpose: mode)
+        let hint = smsAvailable ? enrolment?.smsPhone.map { "•••• " + String($0.suffix(2)) } : nil
+        return try JSONResponse.make(SecondStep(twoStep: .init(
+            challenge: challenge, mode: mode == .verify ? "verify" : "enrol", smsPhoneHint: mode == .verify ? hint : nil,
+            expiresInSeconds: Int(SignInGuard.challengeLifetime))))
     }
 
     @Sendable func logout(request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -153,19 +157,6 @@ struct AuthController {
     @Sendable func me(request: Request, context: GatewayRequestContext) async throws -> Response {
         try JSONResponse.make(TechnicianView(try context.requireActor()))
     }
-}
-
-/// An attempt limiter shared by concurrent requests.
-actor SharedWindowLimiter {
-    private var limiter: WindowLimiter
-
-    init(maximumEvents: Int, window: TimeInterval) {
-        limiter = WindowLimiter(maximumEvents: maximumEvents, window: window)
-    }
-
-    func retryAfter(for key: String, at now: Date) -> TimeInterval? { limiter.retryAfter(for: key, at: now) }
-    func record(for key: String, at now: Date) { limiter.record(for: key, at: now) }
-    func forget(for key: String) { limiter.forget(for: key) }
 }
 
 /// Languages with a message catalog.

@@ -61,12 +61,12 @@ struct CallingCardsController {
     }
 
     @Sendable func list(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         return try JSONResponse.make(try await store.callingCards(organisationId: actor.technician.organisationId).map(view))
     }
 
     @Sendable func create(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let body = try await request.decodeJSON(as: CardBody.self, context: context)
         let existing = try await store.callingCards(organisationId: actor.technician.organisationId)
         guard existing.count < CallingCardRules.maximumCount else { throw GatewayError.badRequest(CallingCardRules.describe(.tooMany)) }
@@ -79,7 +79,7 @@ struct CallingCardsController {
     }
 
     @Sendable func update(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let before = try await ownCard(context.parameters.get("id") ?? "", of: actor)
         let body = try await request.decodeJSON(as: CardBody.self, context: context)
         let card = try await checked(body, into: before, by: actor)
@@ -91,7 +91,7 @@ struct CallingCardsController {
     }
 
     @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let card = try await ownCard(context.parameters.get("id") ?? "", of: actor)
         try await store.deleteCallingCard(id: card.id)
         await hub.audit.record(.callingCardDeleted, by: actor, objectType: "calling_card", objectId: card.id, before: AuditTrail.json(view(card)),

@@ -92,12 +92,12 @@ struct ChannelsController {
     }
 
     @Sendable func list(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         return try JSONResponse.make(try await store.channels(organisationId: actor.technician.organisationId).map(view))
     }
 
     @Sendable func create(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let body = try await request.decodeJSON(as: ChannelRequest.self, context: context)
         guard body.name != nil else { throw GatewayError.badRequest("A channel needs a name.") }
         let existing = try await store.channels(organisationId: actor.technician.organisationId)
@@ -117,7 +117,7 @@ struct ChannelsController {
     }
 
     @Sendable func update(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         var channel = try await ownChannel(context, of: actor)
         let before = view(channel)
         try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
@@ -129,7 +129,7 @@ struct ChannelsController {
     }
 
     @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let channel = try await ownChannel(context, of: actor)
         try await store.deleteChannel(id: channel.id)
         await hub.channelsChanged()

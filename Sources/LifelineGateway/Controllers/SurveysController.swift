@@ -85,7 +85,7 @@ struct SurveysController {
     }
 
     @Sendable func settings(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let organisationId = actor.technician.organisationId
         let saved = try await store.surveySettings(organisationId: organisationId)
         func view(_ scope: SurveyScope, _ id: String, _ name: String) -> SettingView {
@@ -109,7 +109,7 @@ struct SurveysController {
     }
 
     @Sendable func saveSetting(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let organisationId = actor.technician.organisationId
         let scopeId = context.parameters.get("scopeId") ?? ""
         let name: String?
@@ -165,7 +165,7 @@ struct SurveysController {
     }
 
     @Sendable func report(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let actor = try context.requireAdministrator()
+        let actor = try context.requireOrganisationAdministrator()
         let query = request.uri.queryParameters
         let period = try ReportRequest.period(of: request, now: environment.now())
         let technicianFilter = query["technicianId"].map(String.init)

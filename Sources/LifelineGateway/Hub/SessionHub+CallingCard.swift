@@ -14,8 +14,7 @@ extension SessionHub {
     }
 
     func deployCallingCard(_ cardId: String, launchAfterInstall: Bool, launchAtStartup: Bool, on id: String, by actor: Actor) async throws {
-        let record = try await ownedActiveSession(id, by: actor, activeOnly: "A Calling Card can be installed")
-        try actor.require(.deployCallingCard)
+        let record = try await ownedActiveSession(id, by: actor, permission: .deployCallingCard, activeOnly: "A Calling Card can be installed")
         let cards = try await deployableCards(for: actor)
         guard let card = cards.first(where: { $0.id == cardId }) else {
             throw GatewayError(.notFound, "calling_card_not_found", "No such Calling Card is assigned to your group.")

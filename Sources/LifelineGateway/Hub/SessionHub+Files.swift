@@ -37,8 +37,7 @@ extension SessionHub {
     // MARK: To the customer
 
     func offerFile(name: String, size: Int64, on id: String, by actor: Actor) async throws -> FileTransferSummary {
-        let record = try await ownedActiveSession(id, by: actor, activeOnly: "Files can be sent")
-        try actor.require(.sendFiles)
+        let record = try await ownedActiveSession(id, by: actor, permission: .sendFiles, activeOnly: "Files can be sent")
         let applet = try connectedApplet(of: id)
         let safe = try checkedFile(name: name, size: size, sessionId: id)
         let summary = FileTransferSummary(id: UUID().uuidString.lowercased(), sessionId: id, direction: .toCustomer, name: safe,

@@ -14,8 +14,11 @@ extension SessionHub {
     }
 
     /// `activeOnly` completes the refusal: "Files can be sent" → "… in an active session only."
-    func ownedActiveSession(_ id: String, by actor: Actor, activeOnly: String) async throws -> SessionRecord {
+    /// The order of the refusals is part of the contract (the authorization matrix tests it):
+    /// someone else's session is "not found", then a missing permission is 403, then the state 409.
+    func ownedActiveSession(_ id: String, by actor: Actor, permission: Permission? = nil, activeOnly: String) async throws -> SessionRecord {
         let record = try await ownedLiveSession(id, by: actor)
+        if let permission { try actor.require(permission) }
         guard record.machine.state == .active || record.machine.state == .collaboration else {
             throw GatewayError(.conflict, "session_not_active", "\(activeOnly) in an active session only.")
         }

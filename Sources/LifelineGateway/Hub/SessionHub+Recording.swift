@@ -15,6 +15,7 @@ extension SessionHub {
 
     func startRecording(on id: String, by actor: Actor) async throws -> Recording {
         let record = try await ownedLiveSession(id, by: actor)
+        try actor.require(.recordScreen)
         guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
         do throws(RemoteDesktopState.Refusal) {
             try state.checkTool(needsControl: false, permission: .recordScreen, permissions: actor.permissions)

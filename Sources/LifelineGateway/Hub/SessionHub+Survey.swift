@@ -23,8 +23,7 @@ extension SessionHub {
 
     /// "Send customer survey" from the session list, at any time of an active session.
     func sendSurvey(on id: String, by actor: Actor) async throws {
-        let record = try await ownedActiveSession(id, by: actor, activeOnly: "The customer survey can be sent")
-        try actor.require(.sendSurvey)
+        let record = try await ownedActiveSession(id, by: actor, permission: .sendSurvey, activeOnly: "The customer survey can be sent")
         let customer = try connectedCustomer(of: id)
         let survey = try await applicableSurvey(for: record)
         guard let survey else {

@@ -217,3 +217,10 @@ extension SessionHub {
         }
     }
 }
+
+extension SessionHub {
+    /// Sessions still open in a technician's queue (not closed), for refusing to delete the account.
+    func liveSessionCount(of technicianId: String) -> Int {
+        live.values.filter { $0.technicianId == technicianId }.count
+    }
+}

@@ -4,8 +4,10 @@ import Hummingbird
 import HummingbirdTesting
 import LifelineProtocol
 import LifelineCore
-import LifelineGateway
+@testable import LifelineGateway
+import LifelineStore
 import Logging
+import Testing
 import NIOCore
 
 /// Runs the real gateway on a loopback port with a fresh SQLite file, a hand-moved clock and a
@@ -32,7 +34,7 @@ struct GatewayHarness: Sendable {
     /// Starts a gateway, runs `body`, stops it. Pass the same data directory twice to restart.
     static func run(
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
-        presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard,
+        presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "lifeline-test")
@@ -40,7 +42,7 @@ struct GatewayHarness: Sendable {
         let configuration = GatewayConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
             webRoot: FileManager.default.currentDirectoryPath + "/Web",
-            initialAdminEmail: adminEmail, initialAdminPassword: adminPassword)
+            initialAdminEmail: adminEmail, initialAdminPassword: adminPassword, sms: sms)
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
@@ -173,5 +175,27 @@ extension GatewayHarness {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError("Session \(id) stayed \(last), expected \(state)")
+    }
+}
+
+extension GatewayHarness {
+    /// A second organisation on the same gateway, with its master administrator signed in and a
+    /// group, a technician and a channel of its own: the objects another organisation must not reach.
+    func otherOrganisation() async throws -> (token: String, objects: [String: String]) {
+        let organisation = Organisation(id: "other-organisation", name: "Other Org", createdAt: clock.now)
+        try await parts.store.insertOrganisation(organisation)
+        let accounts = Accounts(store: parts.store, environment: GatewayEnvironment(bcryptCost: 4))
+        try await parts.store.insertTechnician(Technician(
+            id: "other-master", organisationId: organisation.id, groupId: nil, email: "master@other.test", name: "Other master",
+            passwordHash: try await accounts.hashPassword("other long password"), role: .masterAdministrator, disabled: false,
+            language: "en", createdAt: clock.now))
+        let token = try await login("master@other.test", "other long password")
+        let group = try await request(.post, "/api/v1/admin/groups", token: token, json: ["name": "Theirs", "permissions": ["chat"]]).json()
+        let groupId = try #require(group["id"] as? String)
+        let technician = try await request(.post, "/api/v1/admin/technicians", token: token, json: [
+            "email": "theirs@other.test", "name": "Theirs", "password": "long enough password", "groupId": groupId]).json()
+        let channel = try await request(.post, "/api/v1/admin/channels", token: token, json: ["name": "Their channel", "groupIds": [groupId]]).json()
+        return (token, ["group": groupId, "technician": try #require(technician["id"] as? String),
+                        "channel": try #require(channel["id"] as? String)])
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import LifelineStore
+
+/// The last step of every sign-in (password alone, or password and a second step): a token, the
+/// cookie, the audit line, and the account's failures forgotten.
+struct SignIn: Sendable {
+    let accounts: Accounts
+    let hub: SessionHub
+    let guardian: SignInGuard
+    let secureCookies: Bool
+
+    struct Response: Encodable {
+        let token: String
+        let expiresAt: Date
+        let technician: AuthController.TechnicianView
+        /// Only after enrolling at sign-in: the recovery codes, shown this once.
+        let recoveryCodes: [String]?
+    }
+
+    func complete(_ technician: Technician, remember: Bool, recoveryCodes: [String]? = nil,
+                  context: GatewayRequestContext) async throws -> Hummingbird.Response {
+        let issued = try await accounts.issueToken(for: technician, remember: remember)
+        await guardian.succeeded(email: technician.email)
+        let actor = try await accounts.actor(for: technician, tokenHash: Secrets.hash(issued.token), viaCookie: false)
+        var response = try JSONResponse.make(Response(token: issued.token, expiresAt: issued.expires,
+                                                      technician: AuthController.TechnicianView(actor), recoveryCodes: recoveryCodes))
+        // "Remember me" keeps the cookie across browser restarts; otherwise it dies with the browser.
+        let maxAge = remember ? Int(Accounts.rememberedLifetime) : nil
+        response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: issued.token, maxAge: maxAge,
+                                  path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+        context.logger.info("Technician signed in", metadata: ["technician.id": "\(technician.id)"])
+        await hub.audit.record(.signIn, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
+        return response
+    }
+
+    /// A failed password or code: backoff, and a line in the audit log (in the account's
+    /// organisation when the email is known, in the global chain otherwise).
+    func failed(email: String, reason: String, context: GatewayRequestContext) async {
+        await guardian.failed(email: email, address: context.remoteAddress)
+        let known = try? await accounts.store.technician(email: email.lowercased())
+        await hub.audit.record(.signInFailed, organisationId: known?.organisationId, actorId: known?.id,
+                               actorName: String(email.prefix(254)), after: AuditTrail.json(["reason": reason]),
+                               source: context.remoteAddress)
+    }
+}

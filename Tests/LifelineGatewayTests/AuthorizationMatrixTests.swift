@@ -1,0 +1,303 @@
+import Foundation
+import HTTPTypes
+import Testing
+import LifelineCore
+import LifelineStore
+@testable import LifelineGateway
+
+/// The authorization matrix (A5, R1): every HTTP route of the gateway has a row saying who may
+/// call it, and each row is tried as the one allowed, as someone not permitted, and against
+/// another organisation's object. A route added without a row fails the first test.
+@Suite("Authorization matrix: every gated action × permitted / not permitted / other organisation")
+struct AuthorizationMatrixTests {
+    enum Rule {
+        /// No sign-in: customers, channel pages, health.
+        case open
+        /// Any signed-in technician, on their own things.
+        case signedIn
+        /// Any signed-in technician, on a session of theirs; another organisation's session is 404.
+        case session
+        /// A session of theirs and this permission of their group.
+        case sessionPermission(Permission)
+        /// This permission, no session object.
+        case permission(Permission)
+        /// Administrators (a technician gets 403).
+        case administrator
+        /// The master or an organisation-wide administrator (an administrator of some groups gets 403).
+        case organisationAdministrator
+        /// An administrator, on an object of their organisation ({id}); another organisation's is 404.
+        case administratorObject(kind: String)
+    }
+
+    struct Row {
+        let route: String
+        let rule: Rule
+        var body: [String: Any]? = nil
+    }
+
+    static var rows: [Row] { [
+        // Public: customers, channels, surveys, Calling Cards, setup, health, pages.
+        Row(route: "GET /api/v1/health", rule: .open),
+        Row(route: "POST /api/v1/auth/login", rule: .open),
+        Row(route: "POST /api/v1/auth/two-step", rule: .open),
+        Row(route: "POST /api/v1/auth/two-step/sms", rule: .open),
+        Row(route: "POST /api/v1/auth/two-step/enrolment", rule: .open),
+        Row(route: "POST /api/v1/auth/two-step/enrolment/confirm", rule: .open),
+        Row(route: "POST /api/v1/customer/pin-check", rule: .open),
+        Row(route: "GET /api/v1/customer/links/{token}", rule: .open),
+        Row(route: "POST /api/v1/customer/join", rule: .open),
+        Row(route: "GET /api/v1/customer/files/{file}", rule: .open),
+        Row(route: "POST /api/v1/customer/files", rule: .open),
+        Row(route: "GET /api/v1/channels/{token}", rule: .open),
+        Row(route: "GET /api/v1/channels/{token}/form", rule: .open),
+        Row(route: "POST /api/v1/channels/{token}/requests", rule: .open),
+        Row(route: "GET /api/v1/surveys/{token}", rule: .open),
+        Row(route: "POST /api/v1/surveys/{token}", rule: .open),
+        Row(route: "GET /api/v1/calling-cards/{id}", rule: .open),
+        Row(route: "GET /api/v1/calling-cards/{id}/logo", rule: .open),
+        Row(route: "GET /api/v1/setup", rule: .open),
+        Row(route: "POST /api/v1/setup", rule: .open),
+        Row(route: "GET /download/calling-card/{id}/install.sh", rule: .open),
+        Row(route: "GET /download/lifeline-applet", rule: .open),
+        Row(route: "GET /c/{token}", rule: .open),
+        Row(route: "GET /chat", rule: .open),
+        Row(route: "GET /survey/{token}", rule: .open),
+        Row(route: "GET /ch/{token}", rule: .open),
+        Row(route: "GET /ws/applet", rule: .open),
+
+        // Every technician, on their own account.
+        Row(route: "POST /api/v1/auth/logout", rule: .signedIn),
+        Row(route: "GET /api/v1/me", rule: .signedIn),
+        Row(route: "PUT /api/v1/me/status", rule: .signedIn, body: ["away": false]),
+        Row(route: "GET /api/v1/me/options", rule: .signedIn),
+        Row(route: "PUT /api/v1/me/options", rule: .signedIn, body: ["confirmEnd": true, "confirmLogout": true]),
+        Row(route: "GET /api/v1/me/two-step", rule: .signedIn),
+        Row(route: "POST /api/v1/me/two-step/enrolment", rule: .signedIn),
+        Row(route: "POST /api/v1/me/two-step/enrolment/confirm", rule: .signedIn, body: ["code": "000000"]),
+        Row(route: "POST /api/v1/me/two-step/recovery-codes", rule: .signedIn, body: ["code": "000000"]),
+        Row(route: "PUT /api/v1/me/two-step/sms", rule: .signedIn, body: ["phone": ""]),
+        Row(route: "POST /api/v1/me/two-step/disable", rule: .signedIn, body: ["password": "x"]),
+        Row(route: "GET /api/v1/me/calling-cards", rule: .signedIn),
+        Row(route: "GET /api/v1/technicians", rule: .signedIn),
+        Row(route: "GET /api/v1/sessions", rule: .signedIn),
+        Row(route: "GET /api/v1/history", rule: .signedIn),
+        Row(route: "GET /api/v1/replies", rule: .signedIn),
+        Row(route: "POST /api/v1/replies", rule: .signedIn, body: [:]),
+        Row(route: "PUT /api/v1/replies/{reply}", rule: .signedIn, body: [:]),
+        Row(route: "DELETE /api/v1/replies/{reply}", rule: .signedIn),
+        Row(route: "GET /api/v1/replies/export", rule: .signedIn),
+        Row(route: "POST /api/v1/replies/import", rule: .signedIn),
+        Row(route: "GET /ws/console", rule: .signedIn),
+
+        // Permissions without a session.
+        Row(route: "POST /api/v1/sessions", rule: .permission(.startPrivateSessions), body: ["name": "C", "method": "pin"]),
+        Row(route: "GET /api/v1/transfer-queues", rule: .permission(.transferSessions)),
+
+        // Sessions: the owner only; some actions need a permission too.
+        Row(route: "GET /api/v1/sessions/{id}", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/log", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/notes", rule: .session),
+        Row(route: "PUT /api/v1/sessions/{id}/notes", rule: .session, body: ["text": "n"]),
+        Row(route: "GET /api/v1/sessions/{id}/device-history", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/device-history/{earlier}/log", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/files", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/files/{file}", rule: .session),
+        Row(route: "PUT /api/v1/sessions/{id}/files/{file}/content", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/recordings", rule: .session),
+        Row(route: "POST /api/v1/sessions/{id}/recordings/{recording}/pieces", rule: .session, body: ["piece": 1]),
+        Row(route: "POST /api/v1/sessions/{id}/recordings/{recording}/stop", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/recordings/{recording}", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/invitations/email-draft", rule: .session),
+        Row(route: "POST /api/v1/sessions/{id}/applet-invitation", rule: .session),
+        Row(route: "POST /api/v1/sessions/{id}/start", rule: .session),
+        Row(route: "POST /api/v1/sessions/{id}/end", rule: .session),
+        Row(route: "POST /api/v1/sessions/{id}/hold", rule: .sessionPermission(.holdSessions)),
+        Row(route: "POST /api/v1/sessions/{id}/messages", rule: .sessionPermission(.chat), body: ["text": "hello"]),
+        Row(route: "POST /api/v1/sessions/{id}/transfer", rule: .sessionPermission(.transferSessions), body: ["to": "nobody"]),
+        Row(route: "PATCH /api/v1/sessions/{id}", rule: .sessionPermission(.editCustomFields), body: ["fields": [:]]),
+        Row(route: "POST /api/v1/sessions/{id}/urls", rule: .sessionPermission(.sendUrls), body: ["url": "https://example.com"]),
+        Row(route: "PUT /api/v1/sessions/{id}/chat", rule: .sessionPermission(.toggleChat), body: ["enabled": false]),
+        Row(route: "POST /api/v1/sessions/{id}/files", rule: .sessionPermission(.sendFiles), body: ["name": "a.txt", "size": 3]),
+        Row(route: "POST /api/v1/sessions/{id}/screenshots", rule: .sessionPermission(.takeScreenshots)),
+        Row(route: "POST /api/v1/sessions/{id}/recordings", rule: .sessionPermission(.recordScreen)),
+        Row(route: "POST /api/v1/sessions/{id}/survey", rule: .sessionPermission(.sendSurvey)),
+        Row(route: "POST /api/v1/sessions/{id}/calling-card", rule: .sessionPermission(.deployCallingCard), body: ["cardId": "none"]),
+        Row(route: "POST /api/v1/sessions/{id}/invitations/email", rule: .sessionPermission(.connectByEmail), body: ["to": "a@b.c"]),
+        Row(route: "POST /api/v1/sessions/{id}/invitations/sms", rule: .sessionPermission(.connectBySms), body: ["to": "+33612345678"]),
+
+        // The Admin Center.
+        Row(route: "GET /api/v1/admin/permissions", rule: .administrator),
+        Row(route: "GET /api/v1/admin/groups", rule: .administrator),
+        Row(route: "POST /api/v1/admin/groups", rule: .administrator, body: ["name": "G", "permissions": []]),
+        Row(route: "PUT /api/v1/admin/groups/{id}", rule: .administratorObject(kind: "group"), body: ["name": "G", "permissions": []]),
+        Row(route: "DELETE /api/v1/admin/groups/{id}", rule: .administratorObject(kind: "group")),
+        Row(route: "GET /api/v1/admin/technicians", rule: .administrator),
+        Row(route: "POST /api/v1/admin/technicians", rule: .administrator,
+            body: ["email": "n@x.y", "name": "N", "password": "long enough password"]),
+        Row(route: "PATCH /api/v1/admin/technicians/{id}", rule: .administratorObject(kind: "technician"), body: ["name": "Renamed"]),
+        Row(route: "DELETE /api/v1/admin/technicians/{id}", rule: .administratorObject(kind: "technician")),
+        Row(route: "POST /api/v1/admin/technicians/{id}/two-step/reset", rule: .administratorObject(kind: "technician")),
+        Row(route: "GET /api/v1/admin/settings", rule: .administrator),
+        Row(route: "PUT /api/v1/admin/settings", rule: .organisationAdministrator, body: [:]),
+        Row(route: "GET /api/v1/admin/channels", rule: .organisationAdministrator),
+        Row(route: "POST /api/v1/admin/channels", rule: .organisationAdministrator, body: ["name": "Web", "groupIds": []]),
+        Row(route: "PATCH /api/v1/admin/channels/{id}", rule: .administratorObject(kind: "channel"), body: ["name": "Web 2"]),
+        Row(route: "DELETE /api/v1/admin/channels/{id}", rule: .administratorObject(kind: "channel")),
+        Row(route: "GET /api/v1/admin/calling-cards", rule: .organisationAdministrator),
+        Row(route: "POST /api/v1/admin/calling-cards", rule: .organisationAdministrator, body: [:]),
+        Row(route: "PUT /api/v1/admin/calling-cards/{id}", rule: .organisationAdministrator, body: [:]),
+        Row(route: "DELETE /api/v1/admin/calling-cards/{id}", rule: .organisationAdministrator),
+        Row(route: "GET /api/v1/admin/surveys", rule: .organisationAdministrator),
+        Row(route: "PUT /api/v1/admin/surveys/{scope}/{scopeId}", rule: .organisationAdministrator, body: [:]),
+        Row(route: "GET /api/v1/reports/surveys", rule: .organisationAdministrator),
+        Row(route: "GET /api/v1/admin/audit", rule: .organisationAdministrator),
+    ] }
+
+    @Test("every route of the gateway has a row, and every row is a route")
+    func everyRouteHasARow() async throws {
+        try await GatewayHarness.run { gw in
+            let routes = Set(gw.parts.routes.filter { !$0.hasPrefix("HEAD ") })
+            let listed = Set(Self.rows.map(\.route))
+            #expect(routes.subtracting(listed).sorted() == [], "routes without a row in the matrix")
+            #expect(listed.subtracting(routes).sorted() == [], "rows for routes that do not exist")
+        }
+    }
+
+    /// The people of the matrix: T (all permissions, in group G), an administrator of an empty
+    /// group only, a plain technician, and the master administrator of another organisation.
+    struct Cast {
+        let master: String
+        let technician: String
+        let groupId: String
+        let technicianId: String
+        let scopedAdministrator: String
+        let plainTechnician: String
+        let stranger: String
+        let strangerObjects: [String: String]
+    }
+
+    static func cast(_ gw: GatewayHarness) async throws -> Cast {
+        let master = try await gw.login()
+        let all = Permission.allCases.map(\.rawValue)
+        let group = try await gw.request(.post, "/api/v1/admin/groups", token: master, json: ["name": "All", "permissions": all]).json()
+        let groupId = try #require(group["id"] as? String)
+        let created = try await gw.request(.post, "/api/v1/admin/technicians", token: master, json: [
+            "email": "t@lifeline.test", "name": "T", "password": "long enough password", "groupId": groupId]).json()
+        let empty = try await gw.request(.post, "/api/v1/admin/groups", token: master, json: ["name": "Empty", "permissions": []]).json()
+        _ = try await gw.request(.post, "/api/v1/admin/technicians", token: master, json: [
+            "email": "a@lifeline.test", "name": "A", "password": "long enough password", "role": "administrator",
+            "managedGroupIds": [empty["id"] as! String]])
+        _ = try await gw.request(.post, "/api/v1/admin/technicians", token: master, json: [
+            "email": "p@lifeline.test", "name": "P", "password": "long enough password", "groupId": empty["id"] as! String])
+        let stranger = try await gw.otherOrganisation()
+        return Cast(master: master, technician: try await gw.login("t@lifeline.test", "long enough password"), groupId: groupId,
+                    technicianId: try #require(created["id"] as? String),
+                    scopedAdministrator: try await gw.login("a@lifeline.test", "long enough password"),
+                    plainTechnician: try await gw.login("p@lifeline.test", "long enough password"),
+                    stranger: stranger.token, strangerObjects: stranger.objects)
+    }
+
+    static func path(_ route: String, id: String = "nothing") -> (HTTPRequest.Method, String) {
+        let parts = route.split(separator: " ", maxSplits: 1)
+        let method = HTTPRequest.Method(String(parts[0]))!
+        let path = String(parts[1]).replacingOccurrences(of: "{id}", with: id)
+            .replacingOccurrences(of: "{scope}", with: "group").replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: "nothing", options: .regularExpression)
+        return (method, path)
+    }
+
+    /// Got past authorization: neither 401 nor 403 nor "no such session".
+    static func allowed(_ reply: GatewayHarness.Reply) -> Bool {
+        ![.unauthorized, .forbidden].contains(reply.status) && reply.errorCode != "session_not_found"
+    }
+
+    @Test("sessions: the owner with the permission passes, without it 403, another organisation 404")
+    func sessionRows() async throws {
+        try await GatewayHarness.run { gw in
+            let cast = try await Self.cast(gw)
+            let all = Permission.allCases.map(\.rawValue)
+            for row in Self.rows {
+                let needed: Permission?
+                switch row.rule {
+                case .session: needed = nil
+                case .sessionPermission(let permission): needed = permission
+                default: continue
+                }
+                let (id, _) = try await gw.createSession(token: cast.technician, name: "Matrix")
+                let (method, path) = Self.path(row.route, id: id)
+                let stranger = try await gw.request(method, path, token: cast.stranger, json: row.body)
+                #expect(stranger.status == .notFound, "\(row.route) by another organisation: \(stranger.status)")
+                if let needed {
+                    _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master,
+                                             json: ["name": "All", "permissions": all.filter { $0 != needed.rawValue }])
+                    let refused = try await gw.request(method, path, token: cast.technician, json: row.body)
+                    #expect(refused.status == .forbidden, "\(row.route) without \(needed.rawValue): \(refused.status)")
+                    #expect(refused.errorCode == "permission_denied", "\(row.route): \(refused.errorCode ?? "-")")
+                    _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master, json: ["name": "All", "permissions": all])
+                }
+                let permitted = try await gw.request(method, path, token: cast.technician, json: row.body)
+                #expect(Self.allowed(permitted), "\(row.route) by its owner: \(permitted.status) \(permitted.errorCode ?? "")")
+            }
+        }
+    }
+
+    @Test("signed-in, permission and admin rows: who passes, who gets 401, 403 or 404")
+    func otherRows() async throws {
+        try await GatewayHarness.run { gw in
+            let cast = try await Self.cast(gw)
+            let all = Permission.allCases.map(\.rawValue)
+            for row in Self.rows {
+                let (method, path) = Self.path(row.route)
+                switch row.rule {
+                case .open, .session, .sessionPermission:
+                    continue
+                case .signedIn:
+                    guard !row.route.hasPrefix("GET /ws/") else { continue }
+                    #expect(try await gw.request(method, path, json: row.body).status == .unauthorized, "\(row.route) signed out")
+                case .permission(let permission):
+                    #expect(try await gw.request(method, path, json: row.body).status == .unauthorized, "\(row.route) signed out")
+                    _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master,
+                                             json: ["name": "All", "permissions": all.filter { $0 != permission.rawValue }])
+                    let refused = try await gw.request(method, path, token: cast.technician, json: row.body)
+                    #expect(refused.status == .forbidden, "\(row.route) without \(permission.rawValue)")
+                    _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master, json: ["name": "All", "permissions": all])
+                    #expect(Self.allowed(try await gw.request(method, path, token: cast.technician, json: row.body)), "\(row.route) permitted")
+                case .administrator:
+                    #expect(try await gw.request(method, path, token: cast.plainTechnician, json: row.body).status == .forbidden, "\(row.route) by a technician")
+                    // Any administrator passes the role check (creating a top-level group is then
+                    // outside an administrator of some groups' scope, which scopedAdministratorRows covers).
+                    let scoped = try await gw.request(method, path, token: cast.scopedAdministrator, json: row.body)
+                    #expect(scoped.status != .unauthorized && scoped.errorCode != "administrators_only", "\(row.route) by an administrator")
+                    #expect(Self.allowed(try await gw.request(method, path, token: cast.master, json: row.body)), "\(row.route) by the master")
+                case .organisationAdministrator:
+                    #expect(try await gw.request(method, path, token: cast.plainTechnician, json: row.body).status == .forbidden, "\(row.route) by a technician")
+                    let scoped = try await gw.request(method, path, token: cast.scopedAdministrator, json: row.body)
+                    #expect(scoped.status == .forbidden && scoped.errorCode == "outside_scope", "\(row.route) by an administrator of some groups")
+                    #expect(Self.allowed(try await gw.request(method, path, token: cast.master, json: row.body)), "\(row.route) by the master")
+                case .administratorObject(let kind):
+                    let foreign = try #require(cast.strangerObjects[kind])
+                    let (_, foreignPath) = Self.path(row.route, id: foreign)
+                    let stranger = try await gw.request(method, foreignPath, token: cast.master, json: row.body)
+                    #expect(stranger.status == .notFound, "\(row.route) on another organisation's \(kind): \(stranger.status)")
+                    #expect(try await gw.request(method, foreignPath, token: cast.plainTechnician, json: row.body).status == .forbidden,
+                            "\(row.route) by a technician")
+                }
+            }
+        }
+    }
+
+    @Test("out of scope: an administrator of some groups gets 403 on the other groups and their technicians")
+    func scopedAdministratorRows() async throws {
+        try await GatewayHarness.run { gw in
+            let cast = try await Self.cast(gw)
+            for row in Self.rows {
+                guard case .administratorObject(let kind) = row.rule, kind != "channel" else { continue }
+                let id = kind == "group" ? cast.groupId : cast.technicianId
+                let (method, path) = Self.path(row.route, id: id)
+                let reply = try await gw.request(method, path, token: cast.scopedAdministrator, json: row.body)
+                #expect(reply.status == .forbidden && reply.errorCode == "outside_scope", "\(row.route) out of scope: \(reply.status)")
+            }
+            #expect(try await gw.request(.get, "/api/v1/admin/technicians", token: cast.scopedAdministrator).array()
+                .allSatisfy { $0["email"] as? String != "t@lifeline.test" }, "technicians of other groups are not listed")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+// The Technicians section of the Admin Center (R1): create, edit (name, group, password, the
+// groups an administrator manages), disable, reset two-step verification, delete.
+import { api } from '../lib/api.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Wires the technician form; `reload()` redraws the page, `fail(error)` shows an error. */
+export function mountTechnicians({ reload, fail, actionButton }) {
+  let me = null;
+  let groups = [];
+
+  function managedCheckboxes(selected = []) {
+    $('technician-managed-groups').replaceChildren(...groups.filter((group) => !group.parentId).map((group) => {
+      const label = document.createElement('label');
+      label.className = 'inline';
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = group.id;
+      box.checked = selected.includes(group.id);
+      label.append(box, document.createTextNode(` ${group.name} (and its subgroups)`));
+      return label;
+    }));
+  }
+
+  function showManaged() {
+    const administrator = $('technician-role').value === 'administrator';
+    $('technician-managed').hidden = !(administrator && me?.role === 'master_administrator');
+    $('technician-managed-groups').hidden = $('technician-whole').checked;
+  }
+
+  /** The form edits `technician` until saved or cancelled; without one it creates. */
+  function edit(technician) {
+    $('technician-editing').value = technician?.id ?? '';
+    $('technician-form-title').textContent = technician ? `Edit ${technician.name}` : 'New technician';
+    $('technician-submit').textContent = technician ? 'Save technician' : 'Create technician';
+    $('technician-cancel').hidden = !technician;
+    $('technician-email-line').hidden = Boolean(technician);
+    $('technician-email').required = !technician;
+    $('technician-role-line').hidden = Boolean(technician) || me?.role !== 'master_administrator';
+    $('technician-password').required = !technician;
+    $('technician-password-label').textContent = technician
+      ? 'New password (leave empty to keep it; two-step verification stays on)'
+      : 'Password (at least 12 characters; a few words work well)';
+    $('technician-name').value = technician?.name ?? '';
+    $('technician-email').value = '';
+    $('technician-password').value = '';
+    if (technician?.groupId) $('technician-group').value = technician.groupId;
+    $('technician-role').value = technician?.role === 'administrator' ? 'administrator' : 'technician';
+    $('technician-whole').checked = !technician?.managedGroupIds;
+    managedCheckboxes(technician?.managedGroupIds ?? []);
+    showManaged();
+    if (technician) $('technician-form').scrollIntoView();
+  }
+
+  $('technician-role').addEventListener('change', showManaged);
+  $('technician-whole').addEventListener('change', showManaged);
+  $('technician-cancel').addEventListener('click', () => edit(null));
+
+  $('technician-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const id = $('technician-editing').value;
+    const administrator = $('technician-role').value === 'administrator' && !$('technician-managed').hidden;
+    const managedGroupIds = [...$('technician-managed-groups').querySelectorAll('input:checked')].map((box) => box.value);
+    const body = { name: $('technician-name').value, groupId: $('technician-group').value || null };
+    if ($('technician-password').value) body.password = $('technician-password').value;
+    if (administrator) {
+      if ($('technician-whole').checked) body.wholeOrganisation = true; else body.managedGroupIds = managedGroupIds;
+    }
+    try {
+      if (id) {
+        await api(`admin/technicians/${id}`, { method: 'PATCH', body });
+      } else {
+        if (body.wholeOrganisation) delete body.wholeOrganisation;
+        await api('admin/technicians', {
+          method: 'POST',
+          body: { ...body, email: $('technician-email').value, password: $('technician-password').value, role: $('technician-role').value },
+        });
+      }
+      edit(null);
+      await reload();
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+  return {
+    render(technicians, allGroups, actor) {
+      me = actor;
+      groups = allGroups;
+      const names = new Map(groups.map((g) => [g.id, g.name]));
+      $('technician-group').replaceChildren(...groups.map((group) => new Option(group.name, group.id)));
+      if (!$('technician-editing').value) edit(null);
+      $('technicians').querySelector('tbody').replaceChildren(...technicians.map((technician) => {
+        const row = document.createElement('tr');
+        row.dataset.technicianId = technician.id;
+        const administers = technician.role === 'administrator'
+          ? (technician.managedGroupIds ? technician.managedGroupIds.map((id) => names.get(id) ?? '?').join(', ') : 'Whole organisation')
+          : technician.role === 'master_administrator' ? 'Everything' : '—';
+        for (const text of [technician.name, technician.email, technician.role.replaceAll('_', ' '), names.get(technician.groupId) ?? '—',
+          administers, technician.disabled ? 'Disabled' : 'Enabled']) {
+          const cell = document.createElement('td');
+          cell.textContent = text;
+          row.append(cell);
+        }
+        const actions = document.createElement('td');
+        if (technician.role !== 'master_administrator' && technician.id !== me.id) {
+          const change = document.createElement('button');
+          change.type = 'button';
+          change.textContent = 'Edit';
+          change.addEventListener('click', () => edit(technician));
+          actions.append(
+            change,
+            actionButton(technician.disabled ? 'Enable' : 'Disable',
+              () => api(`admin/technicians/${technician.id}`, { method: 'PATCH', body: { disabled: !technician.disabled } })),
+            actionButton('Reset two-step', () => api(`admin/technicians/${technician.id}/two-step/reset`, { method: 'POST' }),
+              `Reset ${technician.name}'s two-step verification? Their sign-ins end; they set it up again.`),
+            actionButton('Delete', () => api(`admin/technicians/${technician.id}`, { method: 'DELETE' }),
+              `Delete ${technician.name}? They can no longer sign in; past sessions keep their name.`),
+          );
+        }
+        row.append(actions);
+        return row;
+      }));
+    },
+  };
+}
