@@ -22,9 +22,67 @@ public struct InvitationText: Equatable, Sendable {
             """)
     }
 
+    /// The administrator's wording, with {customer}, {technician}, {organisation} and {link} filled in.
+    public static func make(_ template: EmailTemplate?, customerName: String, technicianName: String, organisation: String,
+                            link: String) -> InvitationText {
+        guard let template else { return make(customerName: customerName, technicianName: technicianName, organisation: organisation, link: link) }
+        let values = ["customer": customerName == SessionName.fallback ? "" : customerName, "technician": technicianName,
+                      "organisation": organisation, "link": link]
+        func fill(_ text: String) -> String {
+            values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
+        return InvitationText(subject: fill(template.subject), body: fill(template.body))
+    }
+
     /// A short text for SMS.
     public static func short(technicianName: String, organisation: String, link: String) -> String {
         "\(technicianName) (\(organisation)) is ready to help you: \(link)"
+    }
+}
+
+/// The email invitation as an administrator words it (R4): placeholders {customer},
+/// {technician}, {organisation} and {link}; the body must carry the link.
+public struct EmailTemplate: Codable, Equatable, Sendable {
+    public var subject: String
+    public var body: String
+
+    public init(subject: String, body: String) {
+        self.subject = subject
+        self.body = body
+    }
+
+    public enum Problem: Error, Equatable, Sendable {
+        case emptySubject
+        case subjectTooLong
+        case bodyTooLong
+        case noLink
+        case unknownPlaceholder(String)
+    }
+
+    static let placeholders: Set<String> = ["customer", "technician", "organisation", "link"]
+
+    public func validated() throws(Problem) -> EmailTemplate {
+        let subject = subject.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !subject.isEmpty else { throw .emptySubject }
+        guard subject.count <= 200, !subject.contains(where: \.isNewline) else { throw .subjectTooLong }
+        guard body.count <= 5_000 else { throw .bodyTooLong }
+        guard body.contains("{link}") else { throw .noLink }
+        for text in [subject, body] {
+            for match in text.matches(of: /\{([a-zA-Z]+)\}/) where !Self.placeholders.contains(String(match.1)) {
+                throw .unknownPlaceholder(String(match.1))
+            }
+        }
+        return EmailTemplate(subject: subject, body: body)
+    }
+
+    public static func describe(_ problem: Problem) -> String {
+        switch problem {
+        case .emptySubject: "The email subject is empty."
+        case .subjectTooLong: "The email subject must be one line of at most 200 characters."
+        case .bodyTooLong: "The email body may have at most 5,000 characters."
+        case .noLink: "The email body must contain {link}, or the customer cannot join."
+        case .unknownPlaceholder(let name): "{\(name)} is not a placeholder; use {customer}, {technician}, {organisation} or {link}."
+        }
     }
 }
 

@@ -23,11 +23,18 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var maxFileMegabytes: Int
     /// Every technician must sign in with two-step verification (A2); then passwords may be 8 long.
     public var requireTwoStep: Bool
+    /// A held session closes after this many days (C5; the manual's limit is 14).
+    public var holdTimeoutDays: Int
+    /// The email invitation's wording (F1, R4); nil: Lifeline's default.
+    public var emailTemplate: EmailTemplate?
 
     public init(autoStartDefault: Bool = false, urgentAfterSeconds: Int = 120, customFieldNames: [String] = [],
                 idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
                 busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8,
-                maxFileMegabytes: Int = 2_048, requireTwoStep: Bool = false) {
+                maxFileMegabytes: Int = 2_048, requireTwoStep: Bool = false,
+                holdTimeoutDays: Int = 14, emailTemplate: EmailTemplate? = nil) {
+        self.holdTimeoutDays = holdTimeoutDays
+        self.emailTemplate = emailTemplate
         self.autoStartDefault = autoStartDefault
         self.urgentAfterSeconds = urgentAfterSeconds
         self.customFieldNames = customFieldNames
@@ -42,7 +49,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case autoStartDefault, urgentAfterSeconds, customFieldNames, idleTimeoutMinutes, connectingTimeoutMinutes, awayAfterMinutes,
-             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep
+             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep, holdTimeoutDays, emailTemplate
     }
 
     /// Settings saved by an earlier version lack the newer ones: those take their defaults.
@@ -58,7 +65,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                   busyAtSessions: try c.decodeIfPresent(Int.self, forKey: .busyAtSessions) ?? d.busyAtSessions,
                   recordingFormat: try c.decodeIfPresent(RecordingFormat.self, forKey: .recordingFormat) ?? d.recordingFormat,
                   maxFileMegabytes: try c.decodeIfPresent(Int.self, forKey: .maxFileMegabytes) ?? d.maxFileMegabytes,
-                  requireTwoStep: try c.decodeIfPresent(Bool.self, forKey: .requireTwoStep) ?? d.requireTwoStep)
+                  requireTwoStep: try c.decodeIfPresent(Bool.self, forKey: .requireTwoStep) ?? d.requireTwoStep,
+                  holdTimeoutDays: try c.decodeIfPresent(Int.self, forKey: .holdTimeoutDays) ?? d.holdTimeoutDays,
+                  emailTemplate: try c.decodeIfPresent(EmailTemplate.self, forKey: .emailTemplate))
     }
 
     /// The settings that describe `timers` and `presence` (what the gateway runs with before an
@@ -73,6 +82,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public enum Problem: Error, Equatable, Sendable {
         case outOfRange(setting: String, range: ClosedRange<Int>)
         case customFields(CustomFields.Problem)
+        case emailTemplate(EmailTemplate.Problem)
     }
 
     /// Each number with its name and allowed range.
@@ -84,6 +94,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
             ("awayAfterMinutes", awayAfterMinutes, 0...1_440),
             ("busyAtSessions", busyAtSessions, 0...ActiveSessionLimit.maximum),
             ("maxFileMegabytes", maxFileMegabytes, 1...102_400),
+            ("holdTimeoutDays", holdTimeoutDays, 1...14),
         ]
     }
 
@@ -93,6 +104,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         }
         var result = self
         do { result.customFieldNames = try CustomFields.validatedNames(customFieldNames) } catch { throw .customFields(error) }
+        if let template = emailTemplate {
+            do { result.emailTemplate = try template.validated() } catch { throw .emailTemplate(error) }
+        }
         return result
     }
 
@@ -101,6 +115,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         var timers = base
         timers.idle = idleTimeoutMinutes == 0 ? nil : TimeInterval(idleTimeoutMinutes) * 60
         timers.connecting = TimeInterval(connectingTimeoutMinutes) * 60
+        timers.maximumHold = TimeInterval(holdTimeoutDays) * SessionTimers.day
         return timers
     }
 
@@ -115,6 +130,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         switch problem {
         case .outOfRange(let setting, let range): "\(setting) must be between \(range.lowerBound) and \(range.upperBound)."
         case .customFields(let problem): CustomFields.describe(problem)
+        case .emailTemplate(let problem): EmailTemplate.describe(problem)
         }
     }
 }

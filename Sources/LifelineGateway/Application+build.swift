@@ -60,6 +60,7 @@ public func buildApplication(
     SetupController(bootstrap: bootstrap).addRoutes(to: api)
     SurveysController(store: store, hub: hub, environment: environment).addRoutes(to: api)
     AuditController(store: store, environment: environment).addRoutes(to: api)
+    ReportsController(store: store, hub: hub, environment: environment).addRoutes(to: api)
     let callingCards = CallingCardsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment)
     callingCards.addRoutes(to: api)
     router.get("download/calling-card/{id}/install.sh", use: callingCards.installScript)

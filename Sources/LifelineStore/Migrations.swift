@@ -272,5 +272,8 @@ enum Migrations {
         ALTER TABLE technicians ADD COLUMN managed_group_ids TEXT;
         ALTER TABLE technicians ADD COLUMN deleted_at REAL;
         """,
+        """
+        CREATE INDEX sessions_organisation_created ON sessions(organisation_id, created_at);
+        """,
     ]
 }

@@ -38,6 +38,8 @@ public protocol SessionRepository: Sendable {
     func closedSessions(technicianId: String, limit: Int) async throws(StoreError) -> [SessionRecord]
     /// The organisation's sessions with a device, newest first (D6).
     func sessions(organisationId: String, deviceId: String, limit: Int) async throws(StoreError) -> [SessionRecord]
+    /// The organisation's sessions created in [from, to), oldest first (reports, R3).
+    func sessions(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [SessionRecord]
     func notes(sessionId: String) async throws(StoreError) -> SessionNotes?
     func saveNotes(_ notes: SessionNotes) async throws(StoreError)
 }
@@ -47,6 +49,8 @@ public protocol SessionLogRepository: Sendable {
     func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
                    author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry
     func log(sessionId: String) async throws(StoreError) -> [LogEntry]
+    /// The states each session of the organisation created in [from, to) entered, in order (reports, R3).
+    func stateChanges(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [String: [SessionTiming.Change]]
 }
 
 public protocol AuthTokenRepository: Sendable {

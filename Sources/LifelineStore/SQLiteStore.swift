@@ -217,6 +217,26 @@ public final class SQLiteStore: Store {
     }
 
 
+    public func sessions(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [SessionRecord] {
+        try await sessions(where: "organisation_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id",
+                           [.text(organisationId), .date(from), .date(to)])
+    }
+
+    public func stateChanges(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [String: [SessionTiming.Change]] {
+        let rows = try await db.query(
+            """
+            SELECT l.session_id, l.at, l.state FROM session_log l JOIN sessions s ON s.id = l.session_id
+            WHERE s.organisation_id = ? AND s.created_at >= ? AND s.created_at < ? AND l.kind = 'status' AND l.state IS NOT NULL
+            ORDER BY l.id
+            """, [.text(organisationId), .date(from), .date(to)])
+        var changes: [String: [SessionTiming.Change]] = [:]
+        for row in rows {
+            guard let state = row["state"]?.string.flatMap(SessionState.init(rawValue:)) else { continue }
+            changes[try row.text("session_id"), default: []].append(SessionTiming.Change(at: try row.date("at"), state: state))
+        }
+        return changes
+    }
+
     public func sessions(organisationId: String, deviceId: String, limit: Int) async throws(StoreError) -> [SessionRecord] {
         try await sessions(where: "organisation_id = ? AND json_extract(customer, '$.deviceId') = ? ORDER BY created_at DESC LIMIT ?",
                            [.text(organisationId), .text(deviceId), .integer(Int64(limit))])

@@ -150,6 +150,8 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/admin/surveys", rule: .organisationAdministrator),
         Row(route: "PUT /api/v1/admin/surveys/{scope}/{scopeId}", rule: .organisationAdministrator, body: [:]),
         Row(route: "GET /api/v1/reports/surveys", rule: .organisationAdministrator),
+        Row(route: "GET /api/v1/reports/sessions", rule: .administrator),
+        Row(route: "GET /api/v1/reports/technicians", rule: .administrator),
         Row(route: "GET /api/v1/admin/audit", rule: .organisationAdministrator),
     ] }
 

@@ -34,6 +34,55 @@ struct OrganisationSettingsTests {
         }
     }
 
+    @Test("the hold limit: a held session times out after the administrator's days, not before")
+    func holdTimeout() async throws {
+        try await GatewayHarness.run { gw in
+            // Days pass: a remembered sign-in (30 days) outlives them.
+            let admin = try #require(try await gw.request(.post, "/api/v1/auth/login", json: [
+                "email": GatewayHarness.adminEmail, "password": GatewayHarness.adminPassword, "remember": true]).json()["token"] as? String)
+            #expect(try await gw.request(.get, "/api/v1/admin/settings", token: admin).json()["holdTimeoutDays"] as? Int == 14)
+            #expect(try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: ["holdTimeoutDays": 15]).status == .badRequest)
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: ["holdTimeoutDays": 2])
+            let (id, pin) = try await gw.createSession(token: admin)
+            let (applet, _) = try await gw.connectApplet(pin: pin)
+            _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: admin)
+            let held = try await gw.request(.post, "/api/v1/sessions/\(id)/hold", token: admin)
+            #expect(held.status == .ok)
+            gw.clock.advance(by: 86_400)
+            await gw.hub.runTimers()
+            let heldDay = try await gw.state(of: id, token: admin)
+            #expect(heldDay == "on_hold")
+            gw.clock.advance(by: 86_401)
+            await gw.hub.runTimers()
+            #expect(try await gw.state(of: id, token: admin) == "timed_out")
+            await applet.close()
+        }
+    }
+
+    @Test("the email invitation uses the administrator's template; a template without {link} is refused")
+    func emailTemplate() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            let bad = try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: [
+                "emailTemplate": ["subject": "Help", "body": "Call us."]])
+            #expect(bad.status == .badRequest)
+            #expect(((try bad.json()["error"] as? [String: Any])?["message"] as? String)?.contains("{link}") == true)
+            #expect(try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: [
+                "emailTemplate": ["subject": "Help from {organisation}", "body": "Hi {customer}, {technician} waits at {link} {ticket}"]]).status == .badRequest,
+                    "unknown placeholders are refused")
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: [
+                "emailTemplate": ["subject": "  Help from {technician}  ", "body": "Hi {customer},\nclick {link} to start."]])
+            let (id, link) = try await gw.createSession(token: admin, name: "Ann", method: "link")
+            let draft = try await gw.request(.get, "/api/v1/sessions/\(id)/invitations/email-draft", token: admin).json()
+            #expect(draft["subject"] as? String == "Help from Administrator")
+            #expect(draft["body"] as? String == "Hi Ann,\nclick \(link) to start.")
+            _ = try await gw.request(.put, "/api/v1/admin/settings", token: admin, json: ["resetEmailTemplate": true])
+            let (other, _) = try await gw.createSession(token: admin, name: "Bo", method: "link")
+            let standard = try await gw.request(.get, "/api/v1/sessions/\(other)/invitations/email-draft", token: admin).json()
+            #expect((standard["body"] as? String)?.hasPrefix("Hello Bo,") == true)
+        }
+    }
+
     @Test("the connecting timeout closes an unused PIN at the administrator's delay")
     func connectingTimeout() async throws {
         try await GatewayHarness.run { gw in

@@ -51,7 +51,8 @@ def test_admin_sets_the_console_defaults(gateway, browser):
     assert gateway.api("GET", "admin/settings", token=token, expect=200)[1] == {
         "autoStartDefault": True, "urgentAfterSeconds": 45, "customFieldNames": ["Ticket", "Phone number"],
         "idleTimeoutMinutes": 30, "connectingTimeoutMinutes": 20, "awayAfterMinutes": 15, "busyAtSessions": 10,
-        "recordingFormat": "webm-vp9", "maxFileMegabytes": 2048, "requireTwoStep": False}
+        "recordingFormat": "webm-vp9", "maxFileMegabytes": 2048, "requireTwoStep": False,
+        "holdTimeoutDays": 14}
 
     # The custom fields become columns of every technician's session list (C3).
     browser.get(f"{gateway.url}/console/")

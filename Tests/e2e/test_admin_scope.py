@@ -128,3 +128,24 @@ def test_two_step_set_up_and_used_in_the_browser(gateway, browser):
     code_box.send_keys(codes[0])
     browser.find_element(By.ID, "two-step-submit").click()
     wait.until(EC.visibility_of_element_located((By.ID, "console-view")))
+
+
+def test_reports_show_sessions_and_technician_performance(gateway, browser):
+    master = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Report customer", "method": "pin"}, token=master, expect=201)[1]
+    gateway.api("POST", f"sessions/{session['id']}/end", token=master, expect=200)
+    wait = sign_in(browser, gateway)
+    browser.get(f"{gateway.url}/admin/")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "sessions-report"), "Report customer"))
+    row = browser.find_element(By.XPATH, "//table[@id='sessions-report']//tr[td[text()='Report customer']]").text
+    assert "pin" in row and "closed" in row
+    performance = browser.find_element(By.ID, "technicians-report").text
+    assert "Administrator" in performance
+    csv_link = browser.find_element(By.ID, "sessions-csv").get_attribute("href")
+    assert "format=csv" in csv_link and "timeZone=" in csv_link
+    path = csv_link.split("/api/v1/", 1)[1]
+    status, text = gateway.api("GET", path, token=master, raw=True)
+    assert status == 200
+    lines = text.splitlines()
+    assert lines[0] == "Session ID,Customer,Technician,Group,Channel,Method,Created,Picked up,Waiting time,Handling time,State at end"
+    assert any("Report customer" in line and line.endswith(",closed") for line in lines[1:])

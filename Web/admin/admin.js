@@ -99,7 +99,7 @@ async function load() {
 const NUMBER_SETTINGS = [
   ['settings-urgent', 'urgentAfterSeconds'], ['settings-idle', 'idleTimeoutMinutes'],
   ['settings-connecting', 'connectingTimeoutMinutes'], ['settings-away', 'awayAfterMinutes'], ['settings-busy', 'busyAtSessions'],
-  ['settings-max-file', 'maxFileMegabytes'],
+  ['settings-max-file', 'maxFileMegabytes'], ['settings-hold', 'holdTimeoutDays'],
 ];
 
 async function loadSettings() {
@@ -108,15 +108,22 @@ async function loadSettings() {
   $('settings-fields').value = settings.customFieldNames.join(', ');
   $('settings-recording-format').value = settings.recordingFormat;
   $('settings-require-two-step').checked = settings.requireTwoStep;
+  $('settings-email-subject').value = settings.emailTemplate?.subject ?? '';
+  $('settings-email-body').value = settings.emailTemplate?.body ?? '';
   for (const [id, key] of NUMBER_SETTINGS) $(id).value = settings[key];
 }
 
 $('settings-form').addEventListener('submit', async (event) => {
   event.preventDefault();
+  const subject = $('settings-email-subject').value.trim();
+  const text = $('settings-email-body').value;
+  // Both empty: back to Lifeline's own wording.
+  const email = subject || text.trim() ? { emailTemplate: { subject, body: text } } : { resetEmailTemplate: true };
   try {
     await api('admin/settings', {
       method: 'PUT',
       body: {
+        ...email,
         autoStartDefault: $('settings-auto-start').checked,
         customFieldNames: $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean),
         recordingFormat: $('settings-recording-format').value,

@@ -1,12 +1,13 @@
 // The console's sign-in view (A1): language, email and password, remember me.
 import { api } from '../lib/api.js';
-import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { browserLanguage, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { mountTwoStepLogin } from './two-step-login.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Shows the sign-in form; `onSignedIn(technician)` runs after a successful login. */
 export function mountLogin({ onSignedIn }) {
+  $('login-language').replaceChildren(...languagesOf('console').map((code) => new Option(LANGUAGE_NAMES[code] ?? code, code)));
   const twoStep = mountTwoStepLogin({ onSignedIn, onBack: () => { $('login-form').hidden = false; } });
 
   $('login-language').addEventListener('change', async (event) => {

@@ -1,10 +1,10 @@
 // A channel's public page (/ch/<token>, F2): the customer's request form. The form an
 // organisation pastes on its own site opens this page with what was typed (?name=…&field.X=…&send=1).
 import { api } from '../lib/api.js';
-import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { showInstructions } from './instructions.js';
 
-await loadLanguage(browserLanguage(), 'customer');
+await loadLanguage(customerLanguage(), 'customer');
 translatePage();
 
 const $ = (id) => document.getElementById(id);

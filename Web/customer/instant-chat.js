@@ -2,22 +2,19 @@
 // It speaks the applet's protocol on /ws/applet as a "browser" client; the gateway keeps every
 // applet-only tool away from it ("chat only") until the customer starts the applet.
 import { reconnectingSocket } from '../lib/protocol.js';
-import { browserLanguage, LANGUAGES, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
 
 const $ = (id) => document.getElementById(id);
-const LANGUAGE_KEY = 'lifeline.customerLanguage';
 const SIZE_KEY = 'lifeline.chatTextSize';
-const LANGUAGE_NAMES = { en: 'English', fr: 'Français' };
-
 const chat = loadInstantChat();
 let technicianName = chat?.technicianName ?? '';
 let socket = null;
 /** Set once the chat ended here: nothing is kept for a reload after that. */
 let over = false;
 
-await loadLanguage(localStorage.getItem(LANGUAGE_KEY) ?? browserLanguage(), 'customer');
+await loadLanguage(customerLanguage(), 'customer');
 translatePage();
 
 function timeOf(iso) {
@@ -202,17 +199,7 @@ function setTextSize(rem) {
 }
 
 function setUpControls() {
-  const language = $('instant-language');
-  language.replaceChildren(...LANGUAGES.map((code) => {
-    const option = element('option', '', LANGUAGE_NAMES[code] ?? code);
-    option.value = code;
-    return option;
-  }));
-  language.value = document.documentElement.lang;
-  language.addEventListener('change', async () => {
-    localStorage.setItem(LANGUAGE_KEY, language.value);
-    await loadLanguage(language.value, 'customer');
-    translatePage();
+  mountCustomerLanguagePicker($('instant-language'), () => {
     renderHeader();
     renderLog();
   });

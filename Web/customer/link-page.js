@@ -1,9 +1,9 @@
 // The page a customer's link opens (/c/<token>): checks it and shows how to start the applet.
 import { api } from '../lib/api.js';
-import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { showInstructions } from './instructions.js';
 
-await loadLanguage(browserLanguage(), 'customer');
+await loadLanguage(customerLanguage(), 'customer');
 translatePage();
 
 const token = location.pathname.split('/c/')[1]?.split('/')[0] ?? '';

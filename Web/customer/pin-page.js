@@ -1,14 +1,15 @@
 // The PIN entry page: checks the PIN (without using it up) and shows how to start the applet.
 import { api } from '../lib/api.js';
-import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { showInstructions } from './instructions.js';
 
 const form = document.getElementById('pin-form');
 const input = document.getElementById('pin-input');
 const errorLine = document.getElementById('pin-error');
 
-await loadLanguage(browserLanguage(), 'customer');
+await loadLanguage(customerLanguage(), 'customer');
 translatePage();
+mountCustomerLanguagePicker(document.getElementById('pin-language'));
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -1,10 +1,10 @@
 // The customer survey (D5): the questions an administrator set for the technician's group or the
 // channel, answered once through the one-time link of /survey/<token>.
 import { api } from '../lib/api.js';
-import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { element } from './instructions.js';
 
-await loadLanguage(localStorage.getItem('lifeline.customerLanguage') ?? browserLanguage(), 'customer');
+await loadLanguage(customerLanguage(), 'customer');
 translatePage();
 
 const $ = (id) => document.getElementById(id);

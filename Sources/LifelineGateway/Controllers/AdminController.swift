@@ -105,6 +105,10 @@ struct AdminController {
         let recordingFormat: RecordingFormat?
         let maxFileMegabytes: Int?
         let requireTwoStep: Bool?
+        let holdTimeoutDays: Int?
+        /// A template, or `resetEmailTemplate: true` for Lifeline's default wording.
+        let emailTemplate: EmailTemplate?
+        let resetEmailTemplate: Bool?
 
         func applied(to current: OrganisationSettings) -> OrganisationSettings {
             var s = current
@@ -118,6 +122,9 @@ struct AdminController {
             if let recordingFormat { s.recordingFormat = recordingFormat }
             if let maxFileMegabytes { s.maxFileMegabytes = maxFileMegabytes }
             if let requireTwoStep { s.requireTwoStep = requireTwoStep }
+            if let holdTimeoutDays { s.holdTimeoutDays = holdTimeoutDays }
+            if let emailTemplate { s.emailTemplate = emailTemplate }
+            if resetEmailTemplate == true { s.emailTemplate = nil }
             return s
         }
     }

@@ -161,5 +161,5 @@ struct AuthController {
 
 /// Languages with a message catalog.
 enum Languages {
-    static let console: Set<String> = ["en", "fr"]
+    static let console: Set<String> = ["en", "fr", "de", "es", "it", "ja", "ko", "nl", "pt-BR", "th", "zh", "zh-TW"]
 }

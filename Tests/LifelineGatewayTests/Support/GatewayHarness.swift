@@ -46,6 +46,9 @@ struct GatewayHarness: Sendable {
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
+            // One request before the body: a live test server stopped before it has finished
+            // starting can hang its shutdown (a test whose body sends nothing did, now and then).
+            _ = try await client.execute(uri: "/api/v1/health", method: .get)
             try await body(GatewayHarness(client: client, parts: parts, clock: clock, dataDirectory: dataDirectory))
         }
     }

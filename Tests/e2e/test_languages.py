@@ -1,0 +1,106 @@
+"""Languages in the browser (A3, A4): the console in French and Japanese and the customer's PIN page
+in Arabic, right to left, each photographed (Tests/e2e/screenshots/, for a person to look at) and
+checked for what a person would see: the language's own words, no raw message keys, no English
+left over, the Arabic page mirrored. Browser locales pick the closest catalog; the PIN page has a
+language selector that is remembered."""
+import re
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, open_browser
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+RAW_KEY = re.compile(r"\b(?:login|toolbar|tabs|list|state|status|new|chat|options|pin|ready|instant|survey)\.[a-zA-Z_]+\b")
+
+
+def photograph(browser, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    browser.save_screenshot(str(path))
+    assert path.stat().st_size > 10_000, "a real page was drawn"
+
+
+def sign_in(browser, gateway, language):
+    """Signs in choosing `language`; waits for the console's socket whatever the language says."""
+    browser.get(f"{gateway.url}/console/")
+    wait = WebDriverWait(browser, 10)
+    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
+    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
+    Select(browser.find_element(By.ID, "login-language")).select_by_value(language)
+    browser.find_element(By.ID, "login-submit").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "console-view")))
+    wait.until(lambda b: b.execute_script(
+        "const s = document.getElementById('connection-status'); return s.textContent && !s.classList.contains('offline');"))
+
+
+def visible_text(browser):
+    return browser.find_element(By.TAG_NAME, "body").text
+
+
+def test_console_in_french_and_japanese_looks_right(gateway):
+    for language, new_session, active_tab in [("fr", "Nouvelle session", "Actives"), ("ja", "新しいセッション", "アクティブ")]:
+        browser = open_browser()
+        try:
+            sign_in(browser, gateway, language=language)
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+            assert browser.find_element(By.ID, "new-session").text == new_session
+            assert browser.find_element(By.CSS_SELECTOR, '.queue-tabs button[data-tab="active"]').text == active_tab
+            text = visible_text(browser)
+            assert not RAW_KEY.search(text), f"raw key on the {language} console: {RAW_KEY.search(text).group(0)}"
+            for english in ["New session", "Sign out", "Show history", "Set Away", "Transfer"]:
+                assert english not in text, f"English '{english}' left on the {language} console"
+            photograph(browser, f"console-{language}")
+        finally:
+            browser.quit()
+
+
+def test_customer_pin_page_in_arabic_reads_right_to_left(gateway):
+    browser = open_browser("ar")
+    try:
+        browser.get(f"{gateway.url}/")
+        wait = WebDriverWait(browser, 10)
+        heading = wait.until(EC.visibility_of_element_located((By.TAG_NAME, "h1")))
+        wait.until(lambda b: heading.text == "احصل على المساعدة من الفني")
+        html = browser.find_element(By.TAG_NAME, "html")
+        assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"
+        # Mirrored: the heading and the field's label start at the right edge of the card.
+        card = browser.find_element(By.CSS_SELECTOR, "section.card").rect
+        label = browser.find_element(By.CSS_SELECTOR, "#pin-form label span").rect
+        assert abs((card["x"] + card["width"]) - (label["x"] + label["width"])) < 40, (card, label)
+        text = visible_text(browser)
+        assert not RAW_KEY.search(text)
+        assert not re.search(r"\b(Type|Continue|Get help)\b", text), "no English left"
+        photograph(browser, "customer-pin-ar")
+    finally:
+        browser.quit()
+
+
+def test_pin_page_language_selector_is_remembered(gateway, browser):
+    browser.get(f"{gateway.url}/")
+    wait = WebDriverWait(browser, 10)
+    heading = wait.until(EC.visibility_of_element_located((By.TAG_NAME, "h1")))
+    wait.until(lambda b: heading.text == "Get help from your technician")
+    picker = Select(browser.find_element(By.ID, "pin-language"))
+    assert len(picker.options) == 29, "the manual's 29 customer languages"
+    picker.select_by_value("de")
+    wait.until(lambda b: b.find_element(By.TAG_NAME, "h1").text == "Hilfe von Ihrem Techniker erhalten")
+    browser.refresh()
+    wait.until(lambda b: b.find_element(By.TAG_NAME, "h1").text == "Hilfe von Ihrem Techniker erhalten")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "ltr"
+
+
+def test_browser_locales_pick_the_closest_catalog(gateway):
+    for locale, console, customer in [("pt-PT", "pt-BR", "pt"), ("zh-HK", "zh-TW", "zh-TW"), ("nb-NO", "en", "no"), ("de-AT", "de", "de")]:
+        browser = open_browser(locale)
+        try:
+            browser.get(f"{gateway.url}/console/")
+            wait = WebDriverWait(browser, 10)
+            select = wait.until(EC.visibility_of_element_located((By.ID, "login-language")))
+            wait.until(lambda b: Select(select).first_selected_option.get_attribute("value") == console)
+            browser.get(f"{gateway.url}/")
+            wait.until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == customer)
+        finally:
+            browser.quit()
