@@ -13,6 +13,39 @@ public enum CustomFields {
         case duplicateName(String)
         case unknownField(String)
         case valueTooLong(field: String, limit: Int)
+        case missingRequired(String)
+        case requiredNotAsked(String)
+    }
+
+    /// Where a field shows (R2): asked in channel forms, a column of the session list, required
+    /// in forms. A field without a rule is asked, listed and optional.
+    public struct Rule: Codable, Equatable, Sendable {
+        public var inForms: Bool
+        public var inList: Bool
+        public var required: Bool
+
+        public init(inForms: Bool = true, inList: Bool = true, required: Bool = false) {
+            self.inForms = inForms
+            self.inList = inList
+            self.required = required
+        }
+
+        public static let standard = Rule()
+    }
+
+    /// Rules for the organisation's fields only; a required field must be asked.
+    public static func validatedRules(_ rules: [String: Rule], names: [String]) throws(Problem) -> [String: Rule] {
+        var kept: [String: Rule] = [:]
+        for (name, rule) in rules where names.contains(name) {
+            guard !rule.required || rule.inForms else { throw .requiredNotAsked(name) }
+            if rule != .standard { kept[name] = rule }
+        }
+        return kept
+    }
+
+    /// The required fields a customer left empty, checked after `validatedValues`.
+    public static func checkRequired(_ values: [String: String], required: [String]) throws(Problem) {
+        if let missing = required.first(where: { (values[$0] ?? "").isEmpty }) { throw .missingRequired(missing) }
     }
 
     /// The organisation's field names, trimmed, in the administrator's order.
@@ -48,6 +81,8 @@ public enum CustomFields {
         case .duplicateName(let name): "The custom field \"\(name)\" is listed twice."
         case .unknownField(let name): "There is no custom field named \"\(name)\"."
         case .valueTooLong(let field, let limit): "The value of \"\(field)\" is longer than \(limit) characters."
+        case .missingRequired(let field): "Please fill in \"\(field)\"."
+        case .requiredNotAsked(let field): "The field \"\(field)\" cannot be required without being asked in forms."
         }
     }
 }

@@ -9,6 +9,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var urgentAfterSeconds: Int
     /// Columns of the session list and questions of channel forms (C3, F2).
     public var customFieldNames: [String]
+    /// Which fields are asked in forms, listed, required (R2); a field without a rule is all but required.
+    public var customFieldRules: [String: CustomFields.Rule]
     /// Active sessions without activity time out after this long; 0: never (C7).
     public var idleTimeoutMinutes: Int
     /// An unused PIN or link closes after this long (C7).
@@ -32,7 +34,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                 idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
                 busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8,
                 maxFileMegabytes: Int = 2_048, requireTwoStep: Bool = false,
-                holdTimeoutDays: Int = 14, emailTemplate: EmailTemplate? = nil) {
+                holdTimeoutDays: Int = 14, emailTemplate: EmailTemplate? = nil, customFieldRules: [String: CustomFields.Rule] = [:]) {
+        self.customFieldRules = customFieldRules
         self.holdTimeoutDays = holdTimeoutDays
         self.emailTemplate = emailTemplate
         self.autoStartDefault = autoStartDefault
@@ -49,7 +52,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case autoStartDefault, urgentAfterSeconds, customFieldNames, idleTimeoutMinutes, connectingTimeoutMinutes, awayAfterMinutes,
-             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep, holdTimeoutDays, emailTemplate
+             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep, holdTimeoutDays, emailTemplate, customFieldRules
     }
 
     /// Settings saved by an earlier version lack the newer ones: those take their defaults.
@@ -67,7 +70,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                   maxFileMegabytes: try c.decodeIfPresent(Int.self, forKey: .maxFileMegabytes) ?? d.maxFileMegabytes,
                   requireTwoStep: try c.decodeIfPresent(Bool.self, forKey: .requireTwoStep) ?? d.requireTwoStep,
                   holdTimeoutDays: try c.decodeIfPresent(Int.self, forKey: .holdTimeoutDays) ?? d.holdTimeoutDays,
-                  emailTemplate: try c.decodeIfPresent(EmailTemplate.self, forKey: .emailTemplate))
+                  emailTemplate: try c.decodeIfPresent(EmailTemplate.self, forKey: .emailTemplate),
+                  customFieldRules: try c.decodeIfPresent([String: CustomFields.Rule].self, forKey: .customFieldRules) ?? [:])
     }
 
     /// The settings that describe `timers` and `presence` (what the gateway runs with before an
@@ -103,7 +107,10 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
             throw .outOfRange(setting: name, range: range)
         }
         var result = self
-        do { result.customFieldNames = try CustomFields.validatedNames(customFieldNames) } catch { throw .customFields(error) }
+        do {
+            result.customFieldNames = try CustomFields.validatedNames(customFieldNames)
+            result.customFieldRules = try CustomFields.validatedRules(customFieldRules, names: result.customFieldNames)
+        } catch { throw .customFields(error) }
         if let template = emailTemplate {
             do { result.emailTemplate = try template.validated() } catch { throw .emailTemplate(error) }
         }
@@ -120,6 +127,14 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     }
 
     public var maxFileBytes: Int64 { Int64(maxFileMegabytes) * 1_048_576 }
+
+    func rule(_ name: String) -> CustomFields.Rule { customFieldRules[name] ?? .standard }
+    /// The fields channel forms ask, in order.
+    public var formFieldNames: [String] { customFieldNames.filter { rule($0).inForms } }
+    /// The fields a customer must fill in.
+    public var requiredFieldNames: [String] { customFieldNames.filter { rule($0).required } }
+    /// The fields shown as columns of the session list.
+    public var listFieldNames: [String] { customFieldNames.filter { rule($0).inList } }
 
     public var presence: TechnicianPresence.Settings {
         TechnicianPresence.Settings(autoAwayAfter: awayAfterMinutes == 0 ? nil : TimeInterval(awayAfterMinutes) * 60,

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import LifelineCore
+import LifelineProtocol
 import LifelineStore
 @testable import LifelineGateway
 
@@ -300,6 +301,97 @@ struct AuthorizationMatrixTests {
             }
             #expect(try await gw.request(.get, "/api/v1/admin/technicians", token: cast.scopedAdministrator).array()
                 .allSatisfy { $0["email"] as? String != "t@lifeline.test" }, "technicians of other groups are not listed")
+        }
+    }
+}
+
+/// The same matrix for the console's WebSocket messages: each type has a row (read from the
+/// protocol's own list of types, so a new message without a row fails), and each is tried by the
+/// session's owner with and without the permission and by another organisation.
+@Suite("Authorization matrix: every console WebSocket message")
+struct SocketAuthorizationMatrixTests {
+    struct Row: Sendable {
+        let type: String
+        let permission: Permission?
+        let message: @Sendable (String) -> ConsoleToGateway
+    }
+
+    static let rows: [Row] = [
+        Row(type: "chat", permission: .chat) { .chat(sessionId: $0, text: "hello") },
+        Row(type: "command", permission: nil) { .command(sessionId: $0, command: .start) },
+        Row(type: "command", permission: .holdSessions) { .command(sessionId: $0, command: .hold) },
+        Row(type: "remote_request", permission: .remoteControl) { .remoteRequest(sessionId: $0, mode: .control) },
+        Row(type: "remote_request", permission: .desktopView) { .remoteRequest(sessionId: $0, mode: .view) },
+        Row(type: "remote_stop", permission: nil) { .remoteStop(sessionId: $0) },
+        Row(type: "remote_input", permission: .remoteControl) { .remoteInput(sessionId: $0, events: [.move(x: 1, y: 1)]) },
+        Row(type: "frame_ack", permission: nil) { .frameAck(sessionId: $0, sequence: 1) },
+        Row(type: "remote_settings", permission: nil) { .remoteSettings(sessionId: $0, quality: .high) },
+        Row(type: "remote_tool", permission: .clipboardSync) { .remoteTool(sessionId: $0, tool: .clipboard(text: "x")) },
+        Row(type: "remote_tool", permission: .remoteControl) { .remoteTool(sessionId: $0, tool: .draw(points: [ScreenPoint(x: 1, y: 1)])) },
+        Row(type: "elevate", permission: .elevateApplet) {
+            .elevate(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret"))
+        },
+    ]
+    /// Messages about no session: nothing to refuse.
+    static let withoutObject: Set<String> = ["activity"]
+
+    @Test("every console message type has a row")
+    func everyTypeHasARow() throws {
+        let source = try String(contentsOfFile: FileManager.default.currentDirectoryPath + "/Sources/LifelineProtocol/ConsoleChannel.swift",
+                                encoding: .utf8)
+        let start = try #require(source.range(of: "public enum ConsoleToGateway"))
+        let end = try #require(source.range(of: "public enum GatewayToConsole", range: start.upperBound..<source.endIndex))
+        let body = source[start.upperBound..<end.lowerBound]
+        let types = Set(body.matches(of: /case \.\w+: "([a-z_]+)"/).map { String($0.1) })
+        #expect(!types.isEmpty)
+        #expect(types.subtracting(Set(Self.rows.map(\.type))).subtracting(Self.withoutObject).sorted() == [], "message types without a row")
+    }
+
+    /// The errors the gateway answers to `message`, up to a fence message whose error marks the end.
+    static func errors(after message: ConsoleToGateway, on probe: SocketProbe, fence: String) async throws -> [(code: String, sessionId: String?)] {
+        probe.send(message)
+        probe.send(ConsoleToGateway.chat(sessionId: fence, text: "fence"))
+        var seen: [(String, String?)] = []
+        while true {
+            let reply = try await probe.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
+            guard case .error(let code, _, let sessionId) = reply else { continue }
+            if sessionId == fence { return seen }
+            seen.append((code, sessionId))
+        }
+    }
+
+    @Test("each message: another organisation gets not found, the owner without the permission is refused, with it passes")
+    func messages() async throws {
+        try await GatewayHarness.run { gw in
+            let cast = try await AuthorizationMatrixTests.cast(gw)
+            let all = Permission.allCases.map(\.rawValue)
+            let owner = gw.console(token: cast.technician)
+            let stranger = gw.console(token: cast.stranger)
+            for probe in [owner, stranger] {
+                _ = try await probe.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            }
+            for (index, row) in Self.rows.enumerated() {
+                let (id, pin) = try await gw.createSession(token: cast.technician, name: "Socket matrix")
+                let (applet, _) = try await gw.connectApplet(pin: pin)
+                _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: cast.technician)
+                let label = "\(row.type) (\(row.permission?.rawValue ?? "no permission"))"
+
+                let foreign = try await Self.errors(after: row.message(id), on: stranger, fence: "fence-s\(index)")
+                #expect(foreign.map(\.code) == ["session_not_found"], "\(label) by another organisation: \(foreign)")
+
+                if let permission = row.permission {
+                    _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master,
+                                             json: ["name": "All", "permissions": all.filter { $0 != permission.rawValue }])
+                    let refused = try await Self.errors(after: row.message(id), on: owner, fence: "fence-r\(index)")
+                    #expect(refused.map(\.code) == ["permission_denied"], "\(label) without the permission: \(refused)")
+                    _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master, json: ["name": "All", "permissions": all])
+                }
+                let permitted = try await Self.errors(after: row.message(id), on: owner, fence: "fence-p\(index)")
+                #expect(!permitted.contains { ["permission_denied", "session_not_found", "unauthenticated"].contains($0.code) },
+                        "\(label) by its owner: \(permitted)")
+                _ = try await gw.request(.post, "/api/v1/sessions/\(id)/end", token: cast.technician)
+                await applet.close()
+            }
         }
     }
 }

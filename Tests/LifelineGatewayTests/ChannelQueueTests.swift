@@ -197,6 +197,37 @@ struct ChannelQueueTests {
         }
     }
 
+    @Test("custom field rules: a field kept out of forms is not asked, a required one must be filled, one kept out of the list is no column")
+    func fieldRules() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await ChannelScene.make(gw, openConsoles: false)
+            let refused = try await gw.request(.put, "/api/v1/admin/settings", token: scene.admin, json: [
+                "customFieldNames": ["Ticket", "Phone", "Internal"],
+                "customFieldRules": ["Internal": ["inForms": false, "inList": true, "required": true]]])
+            #expect(refused.status == .badRequest, "a required field must be asked")
+            let saved = try await gw.request(.put, "/api/v1/admin/settings", token: scene.admin, json: [
+                "customFieldNames": ["Ticket", "Phone", "Internal"],
+                "customFieldRules": ["Internal": ["inForms": false, "inList": false, "required": false],
+                                     "Phone": ["inForms": true, "inList": true, "required": true],
+                                     "Ticket": ["inForms": true, "inList": true, "required": false]]]).json()
+            #expect((saved["customFieldRules"] as? [String: Any])?.keys.sorted() == ["Internal", "Phone"], "default rules are not stored")
+            let page = try await gw.request(.get, "/api/v1/channels/\(scene.token)").json()
+            #expect(page["fields"] as? [String] == ["Ticket", "Phone"])
+            #expect(page["requiredFields"] as? [String] == ["Phone"])
+            let form = String(decoding: try await gw.request(.get, "/api/v1/channels/\(scene.token)/form").body, as: UTF8.self)
+            #expect(form.contains(#"name="field.Phone" maxlength="200" required"#))
+            #expect(!form.contains("Internal"))
+
+            let missing = try await scene.request(fields: ["Ticket": "T-1"])
+            #expect(missing.status == .badRequest)
+            #expect(((try missing.json()["error"] as? [String: Any])?["message"] as? String) == "Please fill in \"Phone\".")
+            #expect(try await scene.request(fields: ["Phone": "555", "Internal": "x"]).status == .badRequest, "not asked, not accepted")
+            #expect(try await scene.request(fields: ["Phone": "555-0101"]).status == .created)
+            let options = try await gw.request(.get, "/api/v1/me/options", token: scene.ann).json()
+            #expect(options["customFieldNames"] as? [String] == ["Ticket", "Phone"], "Internal is no column")
+        }
+    }
+
     @Test("without edit_custom_fields the gateway refuses the edit and nothing changes")
     func inlineEditNeedsPermission() async throws {
         try await GatewayHarness.run { gw in

@@ -96,13 +96,24 @@ struct RemoteDesktopGatewayTests {
             let scene = try await RemoteScene.make(gw, permissions: ["desktop_view"])
             scene.ask(.control)
             try await scene.expectError("permission_denied")
+            // Without remote_control, input is refused for that reason whatever runs (the matrix's order).
             scene.console.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: [.move(x: 1, y: 1)]))
-            try await scene.expectError("remote_not_running")
+            try await scene.expectError("permission_denied")
             scene.ask(.view)
             try await scene.accept()
             scene.console.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: [.move(x: 1, y: 1)]))
-            try await scene.expectError("view_only")
+            try await scene.expectError("permission_denied")
             await scene.applet.close()
+
+            // With remote_control: input before consent is refused, and in view mode too.
+            let allowed = try await RemoteScene.make(gw)
+            allowed.console.send(ConsoleToGateway.remoteInput(sessionId: allowed.sessionId, events: [.move(x: 1, y: 1)]))
+            try await allowed.expectError("remote_not_running")
+            allowed.ask(.view)
+            try await allowed.accept()
+            allowed.console.send(ConsoleToGateway.remoteInput(sessionId: allowed.sessionId, events: [.move(x: 1, y: 1)]))
+            try await allowed.expectError("view_only")
+            await allowed.applet.close()
         }
     }
 

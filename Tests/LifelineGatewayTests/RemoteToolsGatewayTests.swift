@@ -15,11 +15,14 @@ struct RemoteToolsGatewayTests {
             try await scene.expectError("remote_not_running")
             scene.ask(.view)
             try await scene.accept()
-            // View only: drawing, pointing and the clipboard need control; choosing a monitor does not.
-            for tool in [draw, .laser(x: 5, y: 5), .clipboard(text: "x")] {
+            // View only: drawing and pointing need control; choosing a monitor does not. The
+            // clipboard needs clipboard_sync first, which this group lacks.
+            for tool in [draw, .laser(x: 5, y: 5)] {
                 scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: tool))
                 try await scene.expectError("view_only")
             }
+            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: .clipboard(text: "x")))
+            try await scene.expectError("permission_denied")
             scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: .monitor(index: 1)))
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .remoteTool(.monitor(index: 1)) }
             scene.console.send(ConsoleToGateway.remoteStop(sessionId: scene.sessionId))

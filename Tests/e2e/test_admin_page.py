@@ -52,7 +52,7 @@ def test_admin_sets_the_console_defaults(gateway, browser):
         "autoStartDefault": True, "urgentAfterSeconds": 45, "customFieldNames": ["Ticket", "Phone number"],
         "idleTimeoutMinutes": 30, "connectingTimeoutMinutes": 20, "awayAfterMinutes": 15, "busyAtSessions": 10,
         "recordingFormat": "webm-vp9", "maxFileMegabytes": 2048, "requireTwoStep": False,
-        "holdTimeoutDays": 14}
+        "holdTimeoutDays": 14, "customFieldRules": {}}
 
     # The custom fields become columns of every technician's session list (C3).
     browser.get(f"{gateway.url}/console/")

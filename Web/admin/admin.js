@@ -102,10 +102,48 @@ const NUMBER_SETTINGS = [
   ['settings-max-file', 'maxFileMegabytes'], ['settings-hold', 'holdTimeoutDays'],
 ];
 
+/** The rule of each custom field (R2): asked in forms, required, listed; redrawn as names are typed. */
+let fieldRules = {};
+const RULE_KEYS = ['inForms', 'required', 'inList'];
+
+function fieldNames() {
+  return $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean);
+}
+
+function renderFieldRules() {
+  $('settings-field-rules').querySelector('tbody').replaceChildren(...fieldNames().map((name) => {
+    const rule = { inForms: true, inList: true, required: false, ...fieldRules[name] };
+    const row = document.createElement('tr');
+    cells(row, [name]);
+    for (const key of RULE_KEYS) {
+      const cell = document.createElement('td');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = rule[key];
+      box.dataset.field = name;
+      box.dataset.rule = key;
+      box.setAttribute('aria-label', `${name}: ${key}`);
+      box.addEventListener('change', () => {
+        fieldRules[name] = { ...rule, ...fieldRules[name], [key]: box.checked };
+        // A required field is asked; a field not asked is not required.
+        if (key === 'required' && box.checked) fieldRules[name].inForms = true;
+        if (key === 'inForms' && !box.checked) fieldRules[name].required = false;
+        renderFieldRules();
+      });
+      cell.append(box);
+      row.append(cell);
+    }
+    return row;
+  }));
+}
+$('settings-fields').addEventListener('input', renderFieldRules);
+
 async function loadSettings() {
   const settings = await api('admin/settings');
   $('settings-auto-start').checked = settings.autoStartDefault;
   $('settings-fields').value = settings.customFieldNames.join(', ');
+  fieldRules = settings.customFieldRules ?? {};
+  renderFieldRules();
   $('settings-recording-format').value = settings.recordingFormat;
   $('settings-require-two-step').checked = settings.requireTwoStep;
   $('settings-email-subject').value = settings.emailTemplate?.subject ?? '';
@@ -125,7 +163,8 @@ $('settings-form').addEventListener('submit', async (event) => {
       body: {
         ...email,
         autoStartDefault: $('settings-auto-start').checked,
-        customFieldNames: $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean),
+        customFieldNames: fieldNames(),
+        customFieldRules: Object.fromEntries(fieldNames().map((name) => [name, { inForms: true, inList: true, required: false, ...fieldRules[name] }])),
         recordingFormat: $('settings-recording-format').value,
         requireTwoStep: $('settings-require-two-step').checked,
         ...Object.fromEntries(NUMBER_SETTINGS.map(([id, key]) => [key, Number($(id).value)])),

@@ -16,15 +16,17 @@ function showError(text) {
   $('channel-error').hidden = false;
 }
 
-function fieldInputs(names) {
+/** One input per field the organisation asks; required ones are marked and checked by the browser too. */
+function fieldInputs(names, required = []) {
   return names.map((name) => {
     const label = document.createElement('label');
     const caption = document.createElement('span');
-    caption.textContent = name;
+    caption.textContent = required.includes(name) ? `${name} *` : name;
     const input = document.createElement('input');
     input.name = `field.${name}`;
     input.dataset.field = name;
     input.maxLength = 200;
+    input.required = required.includes(name);
     input.value = query.get(`field.${name}`) ?? '';
     label.append(caption, ' ', input);
     return label;
@@ -62,7 +64,7 @@ try {
     $('channel-unavailable').hidden = false;
   }
   if (page.acceptsRequests) {
-    $('channel-fields').replaceChildren(...fieldInputs(page.fields));
+    $('channel-fields').replaceChildren(...fieldInputs(page.fields, page.requiredFields ?? []));
     $('channel-name').value = query.get('name') ?? '';
     $('channel-form').hidden = false;
     $('channel-form').addEventListener('submit', (event) => {

@@ -98,6 +98,7 @@ struct AdminController {
         let autoStartDefault: Bool?
         let urgentAfterSeconds: Int?
         let customFieldNames: [String]?
+        let customFieldRules: [String: CustomFields.Rule]?
         let idleTimeoutMinutes: Int?
         let connectingTimeoutMinutes: Int?
         let awayAfterMinutes: Int?
@@ -115,6 +116,7 @@ struct AdminController {
             if let autoStartDefault { s.autoStartDefault = autoStartDefault }
             if let urgentAfterSeconds { s.urgentAfterSeconds = urgentAfterSeconds }
             if let customFieldNames { s.customFieldNames = customFieldNames }
+            if let customFieldRules { s.customFieldRules = customFieldRules }
             if let idleTimeoutMinutes { s.idleTimeoutMinutes = idleTimeoutMinutes }
             if let connectingTimeoutMinutes { s.connectingTimeoutMinutes = connectingTimeoutMinutes }
             if let awayAfterMinutes { s.awayAfterMinutes = awayAfterMinutes }

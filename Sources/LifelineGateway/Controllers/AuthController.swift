@@ -67,7 +67,7 @@ struct AuthController {
         let autoStartDefault: Bool
         /// After how long a waiting session turns Urgent (C3); the Admin Center sets it.
         let urgentAfterSeconds: Int
-        /// The organisation's custom fields, columns of the session list (C3).
+        /// The organisation's custom fields shown as columns of the session list (C3, R2).
         let customFieldNames: [String]
 
         init(_ options: ConsoleOptions, hub: SessionHub) async throws {
@@ -75,7 +75,7 @@ struct AuthController {
             let settings = await hub.settings
             autoStartDefault = settings.autoStartDefault
             urgentAfterSeconds = settings.urgentAfterSeconds
-            customFieldNames = settings.customFieldNames
+            customFieldNames = settings.listFieldNames
         }
     }
 

@@ -45,7 +45,8 @@ struct ChannelRequestsController {
             "  <p><label>Your name <input name=\"name\" maxlength=\"100\" required></label></p>",
         ]
         for field in page.fields {
-            lines.append("  <p><label>\(HTML.escaped(field)) <input name=\"field.\(HTML.escaped(field))\" maxlength=\"\(CustomFields.maximumValueLength)\"></label></p>")
+            let required = page.requiredFields.contains(field) ? " required" : ""
+            lines.append("  <p><label>\(HTML.escaped(field)) <input name=\"field.\(HTML.escaped(field))\" maxlength=\"\(CustomFields.maximumValueLength)\"\(required)></label></p>")
         }
         lines += [
             "  <input type=\"hidden\" name=\"send\" value=\"1\">",

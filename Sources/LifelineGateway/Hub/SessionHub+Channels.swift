@@ -30,6 +30,8 @@ extension SessionHub {
         /// Whether a request sent now would be taken (kept in the queue) or refused.
         let acceptsRequests: Bool
         let fields: [String]
+        /// The fields the customer must fill in (R2).
+        let requiredFields: [String]
     }
 
     struct ChannelRequestAccepted: Codable, Sendable {
@@ -141,7 +143,7 @@ extension SessionHub {
             name: channel.name, organisation: await organisationName(channel.organisationId), availability: availability,
             message: availability == .open ? nil : channel.unavailableMessage,
             acceptsRequests: ChannelRules.accepts(availability, whenUnavailable: channel.whenUnavailable),
-            fields: settings.customFieldNames)
+            fields: settings.formFieldNames, requiredFields: settings.requiredFieldNames)
     }
 
     /// A customer sent the channel form: a session waits in the channel queue for its applet,
@@ -152,8 +154,10 @@ extension SessionHub {
         channelRequests.record(for: source, at: now)
         let channel = try await publicChannel(token: token)
         let values: [String: String]
-        let names = settings.customFieldNames
-        do { values = try CustomFields.validatedValues(fields, names: names) } catch {
+        do {
+            values = try CustomFields.validatedValues(fields, names: settings.formFieldNames)
+            try CustomFields.checkRequired(values, required: settings.requiredFieldNames)
+        } catch {
             throw GatewayError.badRequest(CustomFields.describe(error))
         }
         let availability = availability(of: channel)

@@ -8,8 +8,8 @@ import LifelineStore
 /// rights and reconnects into the same session. The credentials pass through, never kept or logged.
 extension SessionHub {
     func elevateApplet(_ credentials: ElevationCredentials, on id: String, by actor: Actor) async throws {
-        let record = try await ownedActiveSession(id, by: actor, activeOnly: "The applet can be restarted with administrator rights")
-        try actor.require(.elevateApplet)
+        let record = try await ownedActiveSession(id, by: actor, permission: .elevateApplet,
+                                                  activeOnly: "The applet can be restarted with administrator rights")
         guard credentials.isValid else {
             throw GatewayError.badRequest("Enter a user name (up to 128 characters) and a password (up to 256), on one line each.")
         }

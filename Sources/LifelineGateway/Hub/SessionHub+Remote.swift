@@ -12,6 +12,7 @@ extension SessionHub {
 
     func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
         let record = try await ownedLiveSession(id, by: actor)
+        try actor.require(mode.permission)
         let state: RemoteDesktopState
         do throws(RemoteDesktopState.Refusal) {
             state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
@@ -36,6 +37,8 @@ extension SessionHub {
 
     func remoteInput(_ events: [InputEvent], on id: String, by actor: Actor) async throws {
         _ = try await ownedLiveSession(id, by: actor)
+        // The permission before the state: without it the answer is "not allowed" whatever runs.
+        try actor.require(.remoteControl)
         guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
         do throws(RemoteDesktopState.Refusal) { try state.checkInput(permissions: actor.permissions) } catch {
             throw Self.gatewayError(error)
@@ -63,6 +66,8 @@ extension SessionHub {
     /// by the applet.
     func remoteTool(_ tool: RemoteTool, on id: String, by actor: Actor) async throws {
         _ = try await ownedLiveSession(id, by: actor)
+        if tool.needsControl { try actor.require(.remoteControl) }
+        if let permission = tool.permission { try actor.require(permission) }
         guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
         do throws(RemoteDesktopState.Refusal) {
             try state.checkTool(needsControl: tool.needsControl, permission: tool.permission, permissions: actor.permissions)
