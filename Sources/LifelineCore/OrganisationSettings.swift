@@ -29,12 +29,22 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
     public var holdTimeoutDays: Int
     /// The email invitation's wording (F1, R4); nil: Lifeline's default.
     public var emailTemplate: EmailTemplate?
+    /// A monitored technician is told an administrator is watching (E1; the manual's global setting).
+    public var notifyWhenMonitored: Bool
+    /// External technicians who get the full collaborator console (I2); others get the limited one.
+    public var approvedExternalTechnicians: [String]
+    /// Terms the customer must accept in the applet before anyone connects (G1); nil: none.
+    public var appletTerms: String?
 
     public init(autoStartDefault: Bool = false, urgentAfterSeconds: Int = 120, customFieldNames: [String] = [],
                 idleTimeoutMinutes: Int = 0, connectingTimeoutMinutes: Int = 20, awayAfterMinutes: Int = 15,
                 busyAtSessions: Int = ActiveSessionLimit.maximum, recordingFormat: RecordingFormat = .webmVP8,
                 maxFileMegabytes: Int = 2_048, requireTwoStep: Bool = false,
-                holdTimeoutDays: Int = 14, emailTemplate: EmailTemplate? = nil, customFieldRules: [String: CustomFields.Rule] = [:]) {
+                holdTimeoutDays: Int = 14, emailTemplate: EmailTemplate? = nil, customFieldRules: [String: CustomFields.Rule] = [:],
+                notifyWhenMonitored: Bool = true, approvedExternalTechnicians: [String] = [], appletTerms: String? = nil) {
+        self.notifyWhenMonitored = notifyWhenMonitored
+        self.approvedExternalTechnicians = approvedExternalTechnicians
+        self.appletTerms = appletTerms
         self.customFieldRules = customFieldRules
         self.holdTimeoutDays = holdTimeoutDays
         self.emailTemplate = emailTemplate
@@ -52,7 +62,8 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case autoStartDefault, urgentAfterSeconds, customFieldNames, idleTimeoutMinutes, connectingTimeoutMinutes, awayAfterMinutes,
-             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep, holdTimeoutDays, emailTemplate, customFieldRules
+             busyAtSessions, recordingFormat, maxFileMegabytes, requireTwoStep, holdTimeoutDays, emailTemplate, customFieldRules,
+             notifyWhenMonitored, approvedExternalTechnicians, appletTerms
     }
 
     /// Settings saved by an earlier version lack the newer ones: those take their defaults.
@@ -71,7 +82,10 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
                   requireTwoStep: try c.decodeIfPresent(Bool.self, forKey: .requireTwoStep) ?? d.requireTwoStep,
                   holdTimeoutDays: try c.decodeIfPresent(Int.self, forKey: .holdTimeoutDays) ?? d.holdTimeoutDays,
                   emailTemplate: try c.decodeIfPresent(EmailTemplate.self, forKey: .emailTemplate),
-                  customFieldRules: try c.decodeIfPresent([String: CustomFields.Rule].self, forKey: .customFieldRules) ?? [:])
+                  customFieldRules: try c.decodeIfPresent([String: CustomFields.Rule].self, forKey: .customFieldRules) ?? [:],
+                  notifyWhenMonitored: try c.decodeIfPresent(Bool.self, forKey: .notifyWhenMonitored) ?? d.notifyWhenMonitored,
+                  approvedExternalTechnicians: try c.decodeIfPresent([String].self, forKey: .approvedExternalTechnicians) ?? [],
+                  appletTerms: try c.decodeIfPresent(String.self, forKey: .appletTerms))
     }
 
     /// The settings that describe `timers` and `presence` (what the gateway runs with before an
@@ -87,7 +101,13 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         case outOfRange(setting: String, range: ClosedRange<Int>)
         case customFields(CustomFields.Problem)
         case emailTemplate(EmailTemplate.Problem)
+        case externalTechnician(email: String)
+        case tooManyExternalTechnicians(limit: Int)
+        case termsTooLong(limit: Int)
     }
+
+    public static let maximumExternalTechnicians = 200
+    public static let maximumTermsCharacters = 20_000
 
     /// Each number with its name and allowed range.
     var bounded: [(String, Int, ClosedRange<Int>)] {
@@ -114,6 +134,16 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         if let template = emailTemplate {
             do { result.emailTemplate = try template.validated() } catch { throw .emailTemplate(error) }
         }
+        var approved: [String] = []
+        for entry in approvedExternalTechnicians {
+            guard let email = EmailAddress.validated(entry)?.lowercased() else { throw .externalTechnician(email: entry) }
+            if !approved.contains(email) { approved.append(email) }
+        }
+        guard approved.count <= Self.maximumExternalTechnicians else { throw .tooManyExternalTechnicians(limit: Self.maximumExternalTechnicians) }
+        result.approvedExternalTechnicians = approved
+        let terms = appletTerms?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard terms.count <= Self.maximumTermsCharacters else { throw .termsTooLong(limit: Self.maximumTermsCharacters) }
+        result.appletTerms = terms.isEmpty ? nil : terms
         return result
     }
 
@@ -146,6 +176,9 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         case .outOfRange(let setting, let range): "\(setting) must be between \(range.lowerBound) and \(range.upperBound)."
         case .customFields(let problem): CustomFields.describe(problem)
         case .emailTemplate(let problem): EmailTemplate.describe(problem)
+        case .externalTechnician(let email): "\"\(email)\" is not an email address (approved external technicians)."
+        case .tooManyExternalTechnicians(let limit): "At most \(limit) approved external technicians."
+        case .termsTooLong(let limit): "The applet's terms and conditions are at most \(limit) characters."
         }
     }
 }

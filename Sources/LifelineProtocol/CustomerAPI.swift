@@ -10,9 +10,12 @@ public struct Invitation: Codable, Equatable, Sendable {
     public let sessionName: String
     /// The channel's name when the customer came through one (F2).
     public let channel: String?
+    /// The organisation's terms and conditions: the applet has the customer accept them before joining (R4).
+    public let terms: String?
 
-    public init(technicianName: String, organisation: String, sessionName: String, channel: String? = nil) {
+    public init(technicianName: String, organisation: String, sessionName: String, channel: String? = nil, terms: String? = nil) {
         self.channel = channel
+        self.terms = terms
         self.technicianName = technicianName
         self.organisation = organisation
         self.sessionName = sessionName

@@ -15,7 +15,7 @@ def test_admin_creates_a_group_and_a_technician_then_disables_them(gateway, brow
     for permission in ["chat", "connect_by_pin", "start_private_sessions"]:
         browser.find_element(By.CSS_SELECTOR, f'#group-permissions input[value="{permission}"]').click()
     browser.find_element(By.CSS_SELECTOR, "#group-form button[type=submit]").click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "chat, connect_by_pin, start_private_sessions"))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "Chat, Connect by PIN, Start private sessions"))
 
     browser.find_element(By.ID, "technician-name").send_keys("Jo")
     browser.find_element(By.ID, "technician-email").send_keys("jo@e2e.test")
@@ -45,6 +45,16 @@ def test_admin_sets_the_console_defaults(gateway, browser):
     idle.clear()
     idle.send_keys("30")
     browser.find_element(By.CSS_SELECTOR, "#settings-recording-format option[value='webm-vp9']").click()
+    browser.find_element(By.ID, "settings-notify-monitored").click()
+    browser.find_element(By.ID, "settings-approved-external").send_keys("Partner@Example.com\nnot an address")
+    browser.find_element(By.ID, "settings-applet-terms").send_keys("Sessions may be recorded.")
+    browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]").click()
+    # A wrong address is refused with its reason, and nothing is saved.
+    wait.until(EC.text_to_be_present_in_element((By.ID, "admin-error"), "\"not an address\" is not an email address"))
+    assert gateway.api("GET", "admin/settings", token=gateway.login(), expect=200)[1]["urgentAfterSeconds"] == 120
+    approved = browser.find_element(By.ID, "settings-approved-external")
+    approved.clear()
+    approved.send_keys("Partner@Example.com")
     browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "settings-status"), "Saved."))
     token = gateway.login()
@@ -52,7 +62,8 @@ def test_admin_sets_the_console_defaults(gateway, browser):
         "autoStartDefault": True, "urgentAfterSeconds": 45, "customFieldNames": ["Ticket", "Phone number"],
         "idleTimeoutMinutes": 30, "connectingTimeoutMinutes": 20, "awayAfterMinutes": 15, "busyAtSessions": 10,
         "recordingFormat": "webm-vp9", "maxFileMegabytes": 2048, "requireTwoStep": False,
-        "holdTimeoutDays": 14, "customFieldRules": {}}
+        "holdTimeoutDays": 14, "customFieldRules": {}, "notifyWhenMonitored": False,
+        "approvedExternalTechnicians": ["partner@example.com"], "appletTerms": "Sessions may be recorded."}
 
     # The custom fields become columns of every technician's session list (C3).
     browser.get(f"{gateway.url}/console/")
@@ -107,6 +118,6 @@ def test_admin_edits_a_groups_permissions_on_one_page(gateway, browser):
     assert browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="chat"]').is_selected()
     browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="send_files"]').click()
     browser.find_element(By.ID, "group-submit").click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "chat, send_files"))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "Chat, Send files"))
     lu = gateway.login("lu@e2e.test", "lu's long password")
     assert gateway.api("GET", "me", token=lu)[1]["permissions"] == ["chat", "send_files"]

@@ -138,7 +138,7 @@ def test_reports_show_sessions_and_technician_performance(gateway, browser):
     browser.get(f"{gateway.url}/admin/")
     wait.until(EC.text_to_be_present_in_element((By.ID, "sessions-report"), "Report customer"))
     row = browser.find_element(By.XPATH, "//table[@id='sessions-report']//tr[td[text()='Report customer']]").text
-    assert "pin" in row and "closed" in row
+    assert "PIN" in row and "Closed" in row, "method and end state in the viewer's words"
     performance = browser.find_element(By.ID, "technicians-report").text
     assert "Administrator" in performance
     csv_link = browser.find_element(By.ID, "sessions-csv").get_attribute("href")

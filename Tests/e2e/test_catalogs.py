@@ -43,6 +43,7 @@ def used_keys(folder_names, catalog):
 @pytest.mark.parametrize("catalog,folders", [
     ("console", ["console", "components"]),
     ("customer", ["customer"]),
+    ("admin", ["admin"]),
 ])
 def test_every_key_the_pages_use_is_in_english(catalog, folders):
     english = load(WEB / "i18n" / catalog / "en.json")

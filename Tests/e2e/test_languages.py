@@ -3,6 +3,7 @@ in Arabic, right to left, each photographed (Tests/e2e/screenshots/, for a perso
 checked for what a person would see: the language's own words, no raw message keys, no English
 left over, the Arabic page mirrored. Browser locales pick the closest catalog; the PIN page has a
 language selector that is remembered."""
+import json
 import re
 from pathlib import Path
 
@@ -102,5 +103,35 @@ def test_browser_locales_pick_the_closest_catalog(gateway):
             wait.until(lambda b: Select(select).first_selected_option.get_attribute("value") == console)
             browser.get(f"{gateway.url}/")
             wait.until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == customer)
+        finally:
+            browser.quit()
+
+
+def test_admin_center_in_japanese_and_french_has_no_english_left(gateway):
+    """The Admin Center speaks the administrator's language: every labelled text is the catalog's,
+    the permissions and the buttons drawn by the scripts too, and no English sentence is left."""
+    catalogs = Path(__file__).resolve().parents[2] / "Web" / "i18n" / "admin"
+    for language, heading in [("ja", "組織の設定"), ("fr", "Paramètres de l'organisation")]:
+        catalog = json.loads((catalogs / f"{language}.json").read_text(encoding="utf-8"))
+        browser = open_browser()
+        try:
+            sign_in(browser, gateway, language=language)
+            browser.get(f"{gateway.url}/admin/")
+            wait = WebDriverWait(browser, 10)
+            wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#settings-section h2").text == heading)
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#group-permissions input[value='remote_control']")))
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#technicians tbody tr")))
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+            for element in browser.find_elements(By.CSS_SELECTOR, "[data-i18n]"):
+                if element.is_displayed() and element.tag_name != "option":
+                    assert element.text == catalog[element.get_attribute("data-i18n")].strip(), element.get_attribute("data-i18n")
+            permissions = browser.find_element(By.ID, "group-permissions").text
+            assert catalog["permission.remote_control"] in permissions and "remote control" not in permissions
+            assert browser.find_element(By.CSS_SELECTOR, "#settings-form button[type=submit]").text == catalog["admin.save_settings"]
+            text = visible_text(browser)
+            for english in ["Organisation settings", "Technician groups", "Save settings", "Create technician", "Whole organisation",
+                            "Everything", "Master administrator", "Download CSV", "Remote control", "Customer surveys"]:
+                assert english not in text, f"English '{english}' left in the {language} Admin Center"
+            photograph(browser, f"admin-{language}")
         finally:
             browser.quit()

@@ -2,6 +2,8 @@
 // level), channels, technicians and administrators. An administrator of some groups sees only
 // those groups and their technicians; the gateway enforces the same.
 import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { permissionName, ready } from './admin-language.js';
 import { mountTechnicians } from './technicians.js';
 
 const $ = (id) => document.getElementById(id);
@@ -46,13 +48,13 @@ function renderChannels(channels, names) {
     link.textContent = channel.link;
     const form = document.createElement('a');
     form.href = `/api/v1/channels/${channel.link.split('/ch/')[1]}/form`;
-    form.textContent = 'HTML form for your site';
+    form.textContent = t('admin.channel_form_link');
     linkCell.append(link, document.createElement('br'), form);
     row.append(linkCell);
     cells(row, [channel.groupIds.map((id) => names.get(id) ?? '?').join(', ') || '—',
-      channel.whenUnavailable === 'keep' ? 'Keep in queue' : 'Refuse']);
+      t(channel.whenUnavailable === 'keep' ? 'admin.when_unavailable_keep' : 'admin.when_unavailable_refuse')]);
     const action = document.createElement('td');
-    action.append(button('Delete', () => api(`admin/channels/${channel.id}`, { method: 'DELETE' })));
+    action.append(button(t('admin.delete'), () => api(`admin/channels/${channel.id}`, { method: 'DELETE' })));
     row.append(action);
     return row;
   }));
@@ -78,18 +80,18 @@ async function load() {
   $('groups').querySelector('tbody').replaceChildren(...groups.map((group) => {
     const row = document.createElement('tr');
     row.dataset.groupId = group.id;
-    cells(row, [group.name, names.get(group.parentId) ?? '—', group.permissions.join(', ')]);
+    cells(row, [group.name, names.get(group.parentId) ?? '—', group.permissions.map(permissionName).join(', ')]);
     const action = document.createElement('td');
     const change = document.createElement('button');
     change.type = 'button';
-    change.textContent = 'Edit';
+    change.textContent = t('admin.edit');
     change.addEventListener('click', () => editGroup(group));
-    action.append(change, button('Delete', () => api(`admin/groups/${group.id}`, { method: 'DELETE' })));
+    action.append(change, button(t('admin.delete'), () => api(`admin/groups/${group.id}`, { method: 'DELETE' })));
     row.append(action);
     return row;
   }));
   const parent = $('group-parent').value;
-  $('group-parent').replaceChildren(new Option(me.organisationWide ? '— (top level)' : '', ''),
+  $('group-parent').replaceChildren(new Option(me.organisationWide ? t('admin.top_level') : '', ''),
     ...groups.filter((group) => !group.parentId).map((group) => new Option(group.name, group.id)));
   $('group-parent').value = parent;
   technicianSection.render(technicians, groups, me);
@@ -105,6 +107,7 @@ const NUMBER_SETTINGS = [
 /** The rule of each custom field (R2): asked in forms, required, listed; redrawn as names are typed. */
 let fieldRules = {};
 const RULE_KEYS = ['inForms', 'required', 'inList'];
+const RULE_LABELS = { inForms: 'admin.asked_in_channel_forms', required: 'admin.required', inList: 'admin.column_of_the_session_list' };
 
 function fieldNames() {
   return $('settings-fields').value.split(',').map((name) => name.trim()).filter(Boolean);
@@ -122,7 +125,7 @@ function renderFieldRules() {
       box.checked = rule[key];
       box.dataset.field = name;
       box.dataset.rule = key;
-      box.setAttribute('aria-label', `${name}: ${key}`);
+      box.setAttribute('aria-label', `${name}: ${t(RULE_LABELS[key])}`);
       box.addEventListener('change', () => {
         fieldRules[name] = { ...rule, ...fieldRules[name], [key]: box.checked };
         // A required field is asked; a field not asked is not required.
@@ -146,6 +149,9 @@ async function loadSettings() {
   renderFieldRules();
   $('settings-recording-format').value = settings.recordingFormat;
   $('settings-require-two-step').checked = settings.requireTwoStep;
+  $('settings-notify-monitored').checked = settings.notifyWhenMonitored;
+  $('settings-approved-external').value = settings.approvedExternalTechnicians.join('\n');
+  $('settings-applet-terms').value = settings.appletTerms ?? '';
   $('settings-email-subject').value = settings.emailTemplate?.subject ?? '';
   $('settings-email-body').value = settings.emailTemplate?.body ?? '';
   for (const [id, key] of NUMBER_SETTINGS) $(id).value = settings[key];
@@ -167,10 +173,13 @@ $('settings-form').addEventListener('submit', async (event) => {
         customFieldRules: Object.fromEntries(fieldNames().map((name) => [name, { inForms: true, inList: true, required: false, ...fieldRules[name] }])),
         recordingFormat: $('settings-recording-format').value,
         requireTwoStep: $('settings-require-two-step').checked,
+        notifyWhenMonitored: $('settings-notify-monitored').checked,
+        approvedExternalTechnicians: $('settings-approved-external').value.split('\n').map((line) => line.trim()).filter(Boolean),
+        appletTerms: $('settings-applet-terms').value,
         ...Object.fromEntries(NUMBER_SETTINGS.map(([id, key]) => [key, Number($(id).value)])),
       },
     });
-    $('settings-status').textContent = 'Saved.';
+    $('settings-status').textContent = t('admin.saved');
     $('settings-status').hidden = false;
   } catch (error) {
     fail(error);
@@ -178,7 +187,8 @@ $('settings-form').addEventListener('submit', async (event) => {
 });
 
 try {
-  me = await api('me');
+  me = await ready;
+  if (!me) me = await api('me');
   // What belongs to the whole organisation is not shown to an administrator of some groups.
   for (const section of document.querySelectorAll('[data-scope="organisation"]')) section.hidden = !me.organisationWide;
   if (me.organisationWide) await loadSettings();
@@ -189,7 +199,7 @@ try {
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.value = name;
-    label.append(box, document.createTextNode(` ${name.replaceAll('_', ' ')}`));
+    label.append(box, document.createTextNode(` ${permissionName(name)}`));
     return label;
   }));
   await load();
@@ -200,8 +210,8 @@ try {
 /** The group form edits `group` (its name and every permission) until saved or cancelled. */
 function editGroup(group) {
   $('group-editing').value = group?.id ?? '';
-  $('group-form-title').textContent = group ? `Edit group ${group.name}` : 'New group';
-  $('group-submit').textContent = group ? 'Save group' : 'Create group';
+  $('group-form-title').textContent = group ? t('admin.edit_group', { name: group.name }) : t('admin.new_group');
+  $('group-submit').textContent = t(group ? 'admin.save_group' : 'admin.create_group');
   $('group-cancel').hidden = !group;
   $('group-name').value = group?.name ?? '';
   $('group-parent').value = group?.parentId ?? '';

@@ -1,6 +1,8 @@
 // Calling Cards in the admin page (F3): branding, channel, the groups that may deploy it, and the
 // install command customers run.
 import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { ready } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -49,7 +51,7 @@ async function load() {
     const action = document.createElement('td');
     const remove = document.createElement('button');
     remove.type = 'button';
-    remove.textContent = 'Delete';
+    remove.textContent = t('admin.delete');
     remove.addEventListener('click', async () => {
       try {
         await api(`admin/calling-cards/${card.id}`, { method: 'DELETE' });
@@ -85,6 +87,7 @@ $('card-form').addEventListener('submit', async (event) => {
 });
 
 try {
+  await ready;
   await load();
 } catch (error) {
   // An administrator of some groups does not manage this section (admin.js hides it).

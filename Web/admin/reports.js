@@ -1,6 +1,8 @@
 // The sessions and technician performance reports (R3) of the Admin Center: a date range in the
 // viewer's time zone, a technician or group filter, a table and the same rows as CSV.
 import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { ready, stateName } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -31,7 +33,8 @@ function fill(table, rows, fields) {
 async function load() {
   const params = query();
   const [sessions, technicians] = await Promise.all([api(`reports/sessions?${params}`), api(`reports/technicians?${params}`)]);
-  fill($('sessions-report'), sessions,
+  const shown = sessions.map((row) => ({ ...row, method: t(`method.${row.method}`), endState: stateName(row.endState) }));
+  fill($('sessions-report'), shown,
     ['created', 'customer', 'technician', 'group', 'channel', 'method', 'pickedUp', 'waiting', 'handling', 'endState']);
   fill($('technicians-report'), technicians, ['technician', 'group', 'sessions', 'handled', 'averagePickUp', 'averageHandling']);
   $('sessions-report-empty').hidden = sessions.length > 0;
@@ -58,6 +61,7 @@ $('reports-form').addEventListener('submit', async (event) => {
 });
 
 try {
+  await ready;
   await loadFilters();
   await load();
 } catch (error) {

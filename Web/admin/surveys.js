@@ -1,9 +1,11 @@
 // Customer surveys in the admin page (D5): on/off and questions per technician group or channel,
 // and the customer satisfaction report with its CSV, dates in the viewer's time zone.
 import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { ready } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
-const KINDS = [['rating', 'Rating 1–5'], ['yes_no', 'Yes / no'], ['text', 'Text']];
+const KINDS = [['rating', 'admin.question_rating'], ['yes_no', 'admin.question_yes_no'], ['text', 'admin.question_text']];
 const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let editing = null; // the survey setting being edited
 
@@ -26,10 +28,10 @@ function questionRow(question = { text: '', kind: 'rating', required: false }) {
   input.maxLength = 300;
   input.required = true;
   input.value = question.text;
-  input.setAttribute('aria-label', 'Question');
+  input.setAttribute('aria-label', t('admin.question'));
   const kind = document.createElement('select');
   kind.className = 'question-kind';
-  kind.append(...KINDS.map(([value, label]) => new Option(label, value)));
+  kind.append(...KINDS.map(([value, label]) => new Option(t(label), value)));
   kind.value = question.kind;
   const required = document.createElement('label');
   required.className = 'inline';
@@ -37,17 +39,22 @@ function questionRow(question = { text: '', kind: 'rating', required: false }) {
   box.type = 'checkbox';
   box.className = 'question-required';
   box.checked = question.required;
-  required.append(box, ' Required');
-  const remove = text('button', 'Remove');
+  required.append(box, ` ${t('admin.required')}`);
+  const remove = text('button', t('admin.remove'));
   remove.type = 'button';
   remove.addEventListener('click', () => row.remove());
   row.append(input, kind, required, remove);
   return row;
 }
 
+/** "Group: Support" or "Channel: Website" in the viewer's language. */
+function scopeName(setting) {
+  return t(setting.scope === 'group' ? 'admin.survey_of_group' : 'admin.survey_of_channel', { name: setting.name });
+}
+
 function edit(setting) {
   editing = setting;
-  $('survey-form-title').textContent = `${setting.scope === 'group' ? 'Group' : 'Channel'}: ${setting.name}`;
+  $('survey-form-title').textContent = scopeName(setting);
   $('survey-enabled').checked = setting.enabled;
   $('survey-questions').replaceChildren(...setting.questions.map(questionRow));
   $('survey-form').hidden = false;
@@ -58,10 +65,10 @@ async function loadSurveys() {
   $('surveys').querySelector('tbody').replaceChildren(...settings.map((setting) => {
     const row = document.createElement('tr');
     row.dataset.scopeId = setting.scopeId;
-    row.append(text('td', `${setting.scope === 'group' ? 'Group' : 'Channel'}: ${setting.name}`),
-      text('td', setting.enabled ? 'On' : 'Off'), text('td', setting.questions.map((q) => q.text).join(' · ')));
+    row.append(text('td', scopeName(setting)),
+      text('td', t(setting.enabled ? 'admin.on' : 'admin.off')), text('td', setting.questions.map((q) => q.text).join(' · ')));
     const action = document.createElement('td');
-    const button = text('button', 'Edit');
+    const button = text('button', t('admin.edit'));
     button.type = 'button';
     button.addEventListener('click', () => edit(setting));
     action.append(button);
@@ -102,7 +109,7 @@ async function loadReport() {
   $('report-csv').href = `/api/v1/reports/surveys?${query}`;
   $('survey-report').querySelector('tbody').replaceChildren(...rows.map((row) => {
     const line = document.createElement('tr');
-    line.append(...[row.sessionId, row.customer, row.technician, row.channel, row.sentAt, row.answeredAt ?? 'not answered']
+    line.append(...[row.sessionId, row.customer, row.technician, row.channel, row.sentAt, row.answeredAt ?? t('admin.not_answered')]
       .map((value) => text('td', value)));
     const answers = document.createElement('td');
     answers.append(...row.answers.map((answer) => text('div', `${answer.question} — ${answer.answer}`)));
@@ -123,6 +130,7 @@ $('report-form').addEventListener('submit', async (event) => {
 });
 
 try {
+  await ready;
   await loadSurveys();
   await loadReport();
 } catch (error) {

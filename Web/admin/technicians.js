@@ -1,6 +1,7 @@
 // The Technicians section of the Admin Center (R1): create, edit (name, group, password, the
 // groups an administrator manages), disable, reset two-step verification, delete.
 import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,7 +18,7 @@ export function mountTechnicians({ reload, fail, actionButton }) {
       box.type = 'checkbox';
       box.value = group.id;
       box.checked = selected.includes(group.id);
-      label.append(box, document.createTextNode(` ${group.name} (and its subgroups)`));
+      label.append(box, document.createTextNode(` ${t('admin.group_and_subgroups', { name: group.name })}`));
       return label;
     }));
   }
@@ -31,16 +32,14 @@ export function mountTechnicians({ reload, fail, actionButton }) {
   /** The form edits `technician` until saved or cancelled; without one it creates. */
   function edit(technician) {
     $('technician-editing').value = technician?.id ?? '';
-    $('technician-form-title').textContent = technician ? `Edit ${technician.name}` : 'New technician';
-    $('technician-submit').textContent = technician ? 'Save technician' : 'Create technician';
+    $('technician-form-title').textContent = technician ? t('admin.edit_technician', { name: technician.name }) : t('admin.new_technician');
+    $('technician-submit').textContent = t(technician ? 'admin.save_technician' : 'admin.create_technician');
     $('technician-cancel').hidden = !technician;
     $('technician-email-line').hidden = Boolean(technician);
     $('technician-email').required = !technician;
     $('technician-role-line').hidden = Boolean(technician) || me?.role !== 'master_administrator';
     $('technician-password').required = !technician;
-    $('technician-password-label').textContent = technician
-      ? 'New password (leave empty to keep it; two-step verification stays on)'
-      : 'Password (at least 12 characters; a few words work well)';
+    $('technician-password-label').textContent = t(technician ? 'admin.new_password_keep' : 'admin.password_at_least_12_characters_a');
     $('technician-name').value = technician?.name ?? '';
     $('technician-email').value = '';
     $('technician-password').value = '';
@@ -94,10 +93,10 @@ export function mountTechnicians({ reload, fail, actionButton }) {
         const row = document.createElement('tr');
         row.dataset.technicianId = technician.id;
         const administers = technician.role === 'administrator'
-          ? (technician.managedGroupIds ? technician.managedGroupIds.map((id) => names.get(id) ?? '?').join(', ') : 'Whole organisation')
-          : technician.role === 'master_administrator' ? 'Everything' : '—';
-        for (const text of [technician.name, technician.email, technician.role.replaceAll('_', ' '), names.get(technician.groupId) ?? '—',
-          administers, technician.disabled ? 'Disabled' : 'Enabled']) {
+          ? (technician.managedGroupIds ? technician.managedGroupIds.map((id) => names.get(id) ?? '?').join(', ') : t('admin.whole_organisation'))
+          : technician.role === 'master_administrator' ? t('admin.everything') : '—';
+        for (const text of [technician.name, technician.email, t(`role.${technician.role}`), names.get(technician.groupId) ?? '—',
+          administers, t(technician.disabled ? 'admin.disabled' : 'admin.enabled')]) {
           const cell = document.createElement('td');
           cell.textContent = text;
           row.append(cell);
@@ -106,16 +105,16 @@ export function mountTechnicians({ reload, fail, actionButton }) {
         if (technician.role !== 'master_administrator' && technician.id !== me.id) {
           const change = document.createElement('button');
           change.type = 'button';
-          change.textContent = 'Edit';
+          change.textContent = t('admin.edit');
           change.addEventListener('click', () => edit(technician));
           actions.append(
             change,
-            actionButton(technician.disabled ? 'Enable' : 'Disable',
+            actionButton(t(technician.disabled ? 'admin.enable' : 'admin.disable'),
               () => api(`admin/technicians/${technician.id}`, { method: 'PATCH', body: { disabled: !technician.disabled } })),
-            actionButton('Reset two-step', () => api(`admin/technicians/${technician.id}/two-step/reset`, { method: 'POST' }),
-              `Reset ${technician.name}'s two-step verification? Their sign-ins end; they set it up again.`),
-            actionButton('Delete', () => api(`admin/technicians/${technician.id}`, { method: 'DELETE' }),
-              `Delete ${technician.name}? They can no longer sign in; past sessions keep their name.`),
+            actionButton(t('admin.reset_two_step'), () => api(`admin/technicians/${technician.id}/two-step/reset`, { method: 'POST' }),
+              t('admin.reset_two_step_confirm', { name: technician.name })),
+            actionButton(t('admin.delete'), () => api(`admin/technicians/${technician.id}`, { method: 'DELETE' }),
+              t('admin.delete_technician_confirm', { name: technician.name })),
           );
         }
         row.append(actions);

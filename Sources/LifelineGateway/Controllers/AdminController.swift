@@ -110,6 +110,10 @@ struct AdminController {
         /// A template, or `resetEmailTemplate: true` for Lifeline's default wording.
         let emailTemplate: EmailTemplate?
         let resetEmailTemplate: Bool?
+        let notifyWhenMonitored: Bool?
+        let approvedExternalTechnicians: [String]?
+        /// Empty text: no terms.
+        let appletTerms: String?
 
         func applied(to current: OrganisationSettings) -> OrganisationSettings {
             var s = current
@@ -127,6 +131,9 @@ struct AdminController {
             if let holdTimeoutDays { s.holdTimeoutDays = holdTimeoutDays }
             if let emailTemplate { s.emailTemplate = emailTemplate }
             if resetEmailTemplate == true { s.emailTemplate = nil }
+            if let notifyWhenMonitored { s.notifyWhenMonitored = notifyWhenMonitored }
+            if let approvedExternalTechnicians { s.approvedExternalTechnicians = approvedExternalTechnicians }
+            if let appletTerms { s.appletTerms = appletTerms }
             return s
         }
     }

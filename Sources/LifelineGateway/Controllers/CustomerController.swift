@@ -17,6 +17,8 @@ struct CustomerController {
     struct JoinRequest: Decodable {
         let pin: String?
         let link: String?
+        /// The applet sends true once the customer accepted the organisation's terms.
+        let acceptedTerms: Bool?
     }
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
@@ -43,7 +45,7 @@ struct CustomerController {
         case (nil, let link?): credential = .link(CustomerLink.token(from: link))
         default: throw GatewayError.badRequest("Send either \"pin\" or \"link\".")
         }
-        return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress))
+        return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress, acceptedTerms: body.acceptedTerms == true))
     }
 
     /// The applet binary this gateway was built with (Linux x86_64).

@@ -24,11 +24,12 @@ extension SessionHub {
         let record = try findWaitingForCustomer(credential, from: source)
         return Invitation(technicianName: await technicianName(record.technicianId),
                           organisation: await organisationName(record.organisationId), sessionName: record.name,
-                          channel: await channel(record.channelId)?.name)
+                          channel: await channel(record.channelId)?.name, terms: settings.appletTerms)
     }
 
     /// Uses the PIN or link (single use) and gives the applet its own token for this session.
-    func join(with credential: Credential, from source: String) async throws -> JoinedSession {
+    /// `acceptedTerms`: the applet showed the organisation's terms and the customer accepted them.
+    func join(with credential: Credential, from source: String, acceptedTerms: Bool = false) async throws -> JoinedSession {
         var record = try findWaitingForCustomer(credential, from: source)
         let appletToken = Secrets.token()
         record.pin = nil
@@ -39,7 +40,9 @@ extension SessionHub {
         logger.info("Customer joined", metadata: ["session.id": "\(record.id)", "customer.address": "\(source)"])
         await audit.record(.customerJoined, organisationId: record.organisationId, actorId: nil, actorName: "customer",
                            objectType: "session", objectId: record.id,
-                           after: AuditTrail.json(["credential": credential.kind]), source: source)
+                           after: AuditTrail.json(["credential": credential.kind,
+                                                   "terms": settings.appletTerms == nil ? "none" : acceptedTerms ? "accepted" : "not shown"]),
+                           source: source)
         return JoinedSession(sessionId: record.id, appletToken: appletToken,
                       technicianName: await technicianName(record.technicianId),
                       organisation: await organisationName(record.organisationId))
