@@ -66,7 +66,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            // The customer's language (A4): the catalogs live inside the one downloadable binary.
+            resources: [.embedInCode("Catalogs")]
         ),
         .executableTarget(
             name: "lifeline-server",

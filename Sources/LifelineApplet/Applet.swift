@@ -20,8 +20,8 @@ public struct Applet: Sendable {
     }
 
     /// Runs until the session ends. `input` yields the lines the customer types; `confirm` asks
-    /// whether to let this technician connect (always yes in non-interactive mode).
-    public func run(input: AsyncStream<String>, confirm: @Sendable (String, String) async -> Bool) async -> AppletOutcome {
+    /// whether to let this technician connect, accepting the organisation's terms when it has some.
+    public func run(input: AsyncStream<String>, confirm: @Sendable (Invitation) async -> Bool) async -> AppletOutcome {
         let client = GatewayClient(gateway: options.gateway)
         let joined: JoinedSession
         do {
@@ -32,8 +32,10 @@ public struct Applet: Sendable {
             } else {
                 let invitation = try await client.invitation(for: options.credential)
                 transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
-                guard await confirm(invitation.technicianName, invitation.organisation) else { return .declined }
-                joined = try await client.join(with: options.credential)
+                if let terms = invitation.terms { transcript.terms(terms, organisation: invitation.organisation) }
+                // Nobody connects before the customer said yes, to the terms as well when there are some.
+                guard await confirm(invitation) else { return invitation.terms == nil ? .declined : .termsRefused }
+                joined = try await client.join(with: options.credential, acceptedTerms: invitation.terms != nil)
             }
         } catch {
             return .failed(message: "\(error)")

@@ -37,6 +37,8 @@ public struct AppletOptions: Sendable {
 public enum AppletOutcome: Equatable, Sendable {
     case sessionEnded(reason: String)
     case declined
+    /// The customer did not accept the organisation's terms (R4): nothing was joined.
+    case termsRefused
     case failed(message: String)
     /// A root copy took over the session (J3) and ended with this status.
     case handedOver(exitCode: Int32)
@@ -44,7 +46,7 @@ public enum AppletOutcome: Equatable, Sendable {
     public var exitCode: Int32 {
         switch self {
         case .sessionEnded: 0
-        case .declined: 0
+        case .declined, .termsRefused: 0
         case .failed: 1
         case .handedOver(let code): code
         }

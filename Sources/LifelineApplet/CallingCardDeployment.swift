@@ -37,7 +37,7 @@ actor CallingCardDeployment {
                                             atStartup: offer.launchAtStartup)
             await outgoing.send(.callingCardResult(installed: true, error: nil))
         } catch {
-            transcript.note("The Calling Card could not be installed: \(error)")
+            transcript.note(key: "card.failed", ["reason": "\(error)"])
             await outgoing.send(.callingCardResult(installed: false, error: "\(error)"))
         }
     }
@@ -45,7 +45,7 @@ actor CallingCardDeployment {
     func decline() async {
         guard pending != nil else { return }
         pending = nil
-        transcript.note("You declined the Calling Card.")
+        transcript.note(key: "card.declined")
         await outgoing.send(.callingCardResult(installed: false, error: nil))
     }
 }

@@ -49,7 +49,7 @@ public struct CallingCardFrontDesk: Sendable {
             return card
         } catch {
             guard let cached = settings.card else { throw error }
-            transcript.note("The support site cannot be reached right now; showing the saved card.")
+            transcript.note(key: "card.offline")
             return cached
         }
     }
@@ -65,16 +65,16 @@ public struct CallingCardFrontDesk: Sendable {
             return .connect(try await connectToChannel(card, client: client, answers: answers))
         }
         while true {
-            let menu = "\n1) Connect to \(card.channelName)   2) Connect with a PIN   3) Settings (proxy)   4) Help   5) Quit\nChoose: "
+            let menu = "\n" + transcript.text("card.menu", ["channel": card.channelName]) + "\n" + transcript.text("card.choose")
             switch await ask(menu)?.trimmingCharacters(in: .whitespaces) {
             case "1":
                 do { return .connect(try await connectToChannel(card, client: client, answers: answers)) } catch {
                     transcript.note("\(error)")
                 }
             case "2":
-                let pin = await ask("The 6-digit PIN your technician gave you: ") ?? ""
+                let pin = await ask(transcript.text("card.pin_prompt")) ?? ""
                 if PinCode(pin) != nil { return .connect(.pin(pin)) }
-                transcript.note("A PIN is six digits.")
+                transcript.note(key: "card.pin_invalid")
             case "3":
                 settings = await editProxy(settings)
             case "4":
@@ -82,7 +82,7 @@ public struct CallingCardFrontDesk: Sendable {
             case "5", nil:
                 return .quit
             default:
-                transcript.note("Type a number from 1 to 5.")
+                transcript.note(key: "card.menu_invalid")
             }
         }
     }
@@ -95,7 +95,7 @@ public struct CallingCardFrontDesk: Sendable {
         var name = answers.name ?? ""
         var fields = answers.fields
         if interactive {
-            if name.isEmpty { name = await ask("Your name: ") ?? "" }
+            if name.isEmpty { name = await ask(transcript.text("card.name_prompt")) ?? "" }
             for field in page.fields where fields[field] == nil {
                 let value = await ask("\(field): ") ?? ""
                 if !value.isEmpty { fields[field] = value }
@@ -109,18 +109,18 @@ public struct CallingCardFrontDesk: Sendable {
     /// Settings → Proxy: an HTTP proxy (with credentials if it needs them), checked and saved.
     func editProxy(_ settings: CallingCardInstallation.Settings) async -> CallingCardInstallation.Settings {
         var settings = settings
-        transcript.note("Proxy now: \(settings.proxy.map(Self.withoutPassword) ?? "none (direct connection)").")
-        let typed = await ask("Proxy (http://[user:password@]host:port, empty for none): ") ?? ""
+        transcript.note(key: "proxy.now", ["proxy": settings.proxy.map(Self.withoutPassword) ?? transcript.text("proxy.none")])
+        let typed = await ask(transcript.text("proxy.prompt")) ?? ""
         do {
             let proxy = try ProxySettings.parse(typed)
             settings.proxy = proxy == nil ? nil : typed.trimmingCharacters(in: .whitespaces)
             try installation.save(settings)
             Self.useProxy(settings.proxy)
-            transcript.note(proxy == nil ? "Direct connection saved." : "Proxy saved: \(Self.withoutPassword(typed)).")
+            if proxy == nil { transcript.note(key: "proxy.direct_saved") } else { transcript.note(key: "proxy.saved", ["proxy": Self.withoutPassword(typed)]) }
         } catch let problem as CallingCardRules.Problem {
             transcript.note(CallingCardRules.describe(problem))
         } catch {
-            transcript.note("The settings could not be saved: \(error)")
+            transcript.note(key: "proxy.not_saved", ["reason": "\(error)"])
         }
         return settings
     }

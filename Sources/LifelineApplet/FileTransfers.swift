@@ -49,21 +49,21 @@ actor FileTransfers {
     }
 
     func refuse() async {
-        guard let offer = pending else { return transcript.note("No file is waiting for you.") }
+        guard let offer = pending else { return transcript.note(key: "file.none_waiting") }
         pending = nil
         await outgoing.send(.fileAnswer(id: offer.id, accepted: false))
-        transcript.note("You declined the file \(Transcript.clean(offer.name)).")
+        transcript.note(key: "file.declined", ["name": Transcript.clean(offer.name)])
     }
 
     /// `/save [folder]`: the folder must exist and be writable; the name is the offer's, made safe
     /// again here whatever the gateway sent, and never replaces an existing file.
     func save(in folderArgument: String) async {
-        guard let offer = pending else { return transcript.note("No file is waiting for you.") }
+        guard let offer = pending else { return transcript.note(key: "file.none_waiting") }
         let folder = folderArgument.isEmpty ? Self.defaultFolder() : (folderArgument as NSString).expandingTildeInPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
               FileManager.default.isWritableFile(atPath: folder) else {
-            return transcript.note("\(folder) is not a folder you can write to. Type /save <folder> with another one, or /refuse.")
+            return transcript.note(key: "file.folder_not_writable", ["folder": folder])
         }
         let name: String
         do { name = try FileTransferRules.safeName(offer.name) } catch {
@@ -125,12 +125,12 @@ actor FileTransfers {
 
     /// `/send <path>`: one regular file, streamed from disk to the gateway.
     func send(path argument: String) async {
-        guard let token = appletToken else { return transcript.note("Not connected yet.") }
-        guard !busy else { return transcript.note("A file is already on its way: one at a time.") }
+        guard let token = appletToken else { return transcript.note(key: "file.not_connected") }
+        guard !busy else { return transcript.note(key: "file.one_at_a_time") }
         let path = (argument as NSString).expandingTildeInPath
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
               let size = (attributes[.size] as? NSNumber)?.int64Value else {
-            return transcript.note("\(path) is not a file you can send.")
+            return transcript.note(key: "file.not_sendable", ["path": path])
         }
         let name = (path as NSString).lastPathComponent
         var request = URLRequest(url: gateway.appendingPathComponent("api/v1/customer/files"))
@@ -142,7 +142,7 @@ actor FileTransfers {
         request.timeoutInterval = 600
         busy = true
         defer { busy = false }
-        transcript.note("Sending \(name) (\(size) bytes) to your technician…")
+        transcript.note(key: "file.sending", ["name": name, "size": "\(size)"])
         do {
             let (data, response) = try await URLSession.shared.upload(for: request, fromFile: URL(fileURLWithPath: path))
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0

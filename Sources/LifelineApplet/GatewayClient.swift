@@ -30,10 +30,18 @@ struct GatewayClient: Sendable {
         }
     }
 
-    func join(with credential: AppletOptions.Credential) async throws -> JoinedSession {
+    struct JoinBody: Encodable {
+        var pin: String?
+        var link: String?
+        /// Sent once the customer accepted the organisation's terms; the gateway audits it.
+        var acceptedTerms: Bool?
+    }
+
+    func join(with credential: AppletOptions.Credential, acceptedTerms: Bool = false) async throws -> JoinedSession {
+        let accepted: Bool? = acceptedTerms ? true : nil
         switch credential {
-        case .pin(let pin): return try await call("api/v1/customer/join", method: "POST", body: ["pin": pin])
-        case .link(let link): return try await call("api/v1/customer/join", method: "POST", body: ["link": link])
+        case .pin(let pin): return try await call("api/v1/customer/join", method: "POST", body: JoinBody(pin: pin, acceptedTerms: accepted))
+        case .link(let link): return try await call("api/v1/customer/join", method: "POST", body: JoinBody(link: link, acceptedTerms: accepted))
         case .resume: throw Failure(description: "A handed-over session is already joined.")
         }
     }

@@ -76,7 +76,7 @@ actor RemoteDesktopController {
     /// The customer typed /allow or /deny.
     func customerAnswered(allow: Bool) async {
         guard let request = pending else {
-            transcript.note("Nobody is asking for your screen right now.")
+            transcript.note(key: "remote.nobody_asking")
             return
         }
         pending = nil
@@ -123,7 +123,7 @@ actor RemoteDesktopController {
                 }
             }
         } catch {
-            transcript.note("Input could not be played: \(error)")
+            transcript.note(key: "remote.input_failed", ["reason": "\(error)"])
         }
     }
 
@@ -173,7 +173,7 @@ actor RemoteDesktopController {
             do {
                 clipboard = try X11Clipboard(displayName: displayName)
             } catch {
-                transcript.note("The clipboard cannot be shared: \(error.description)")
+                transcript.note(key: "remote.clipboard_failed", ["reason": error.description])
             }
         }
         return clipboard
@@ -231,7 +231,7 @@ actor RemoteDesktopController {
             try beginStreaming()
         } catch {
             input = nil
-            transcript.note("The screen cannot be shared: \(error.description)")
+            transcript.note(key: "remote.screen_failed", ["reason": error.description])
             await outgoing.send(.remoteEnded(reason: error.description))
             return
         }

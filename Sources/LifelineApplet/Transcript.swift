@@ -6,11 +6,19 @@ import LifelineProtocol
 /// non-interactive mode prints one machine-readable line per event (see docs/protocol.md).
 public struct Transcript: Sendable {
     let machineReadable: Bool
+    /// The customer's language; machine-readable lines stay English for scripts.
+    public let text: AppletText
     let write: @Sendable (String) -> Void
 
-    public init(machineReadable: Bool, write: @escaping @Sendable (String) -> Void) {
+    public init(machineReadable: Bool, text: AppletText = .english, write: @escaping @Sendable (String) -> Void) {
         self.machineReadable = machineReadable
+        self.text = text
         self.write = write
+    }
+
+    /// The technician's name, or "Your technician" when the session has none yet.
+    private func who(_ technician: String) -> String {
+        technician.isEmpty ? text("your_technician") : Self.clean(technician)
     }
 
     func invitation(technician: String, organisation: String) {
@@ -18,8 +26,8 @@ public struct Transcript: Sendable {
             write("INVITATION technician=\(Self.quoted(technician)) organisation=\(Self.quoted(organisation))")
         } else {
             // A channel session has no technician until one takes it from the queue.
-            let who = technician.isEmpty ? "A technician" : Self.clean(technician)
-            write("\(who) from \(Self.clean(organisation)) is asking to connect to this computer to help you.")
+            write(technician.isEmpty ? text("invitation.channel", ["organisation": Self.clean(organisation)])
+                  : text("invitation", ["technician": Self.clean(technician), "organisation": Self.clean(organisation)]))
         }
     }
 
@@ -39,8 +47,8 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("WELCOME session=\(Self.clean(sessionId)) technician=\(Self.quoted(technician)) state=\(state.rawValue)")
         } else {
-            write("Connected (session \(Self.clean(sessionId))). \(Self.customerWording(of: state, technician: technician))")
-            write("Type a message and press Enter to chat. /revoke takes back every right you gave; /quit ends the session.")
+            write(text("welcome", ["session": Self.clean(sessionId)]) + " " + customerWording(of: state, technician: technician))
+            write(text("welcome.help"))
         }
     }
 
@@ -48,7 +56,7 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CHAT \(Self.time(entry.at)) \(entry.authorRole.rawValue) \(Self.clean(entry.author)): \(Self.clean(entry.text))")
         } else {
-            let who = entry.authorRole == .customer ? "You" : Self.clean(entry.author)
+            let who = entry.authorRole == .customer ? text("chat.you") : Self.clean(entry.author)
             write("[\(Self.clock(entry.at))] \(who): \(Self.clean(entry.text))")
         }
     }
@@ -58,66 +66,61 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("STATUS \(Self.time(entry.at)) \(state.rawValue)")
         } else {
-            write("[\(Self.clock(entry.at))] \(Self.customerWording(of: state, technician: technician))")
+            write("[\(Self.clock(entry.at))] \(customerWording(of: state, technician: technician))")
         }
     }
 
     func technicianChanged(to name: String) {
-        write(machineReadable ? "TECHNICIAN technician=\(Self.quoted(name))" : "\(Self.clean(name)) is now helping you.")
+        write(machineReadable ? "TECHNICIAN technician=\(Self.quoted(name))" : text("technician.changed", ["technician": who(name)]))
     }
 
     func ended(reason: String) {
         // The customer already saw why (the last status line); the reason is for scripts.
-        write(machineReadable ? "ENDED \(Self.clean(reason))" : "The session has ended.")
+        write(machineReadable ? "ENDED \(Self.clean(reason))" : text("ended"))
     }
 
     func error(code: String, message: String) {
-        write(machineReadable ? "ERROR \(Self.clean(code)) \(Self.clean(message))" : "Error: \(Self.clean(message))")
+        write(machineReadable ? "ERROR \(Self.clean(code)) \(Self.clean(message))" : text("error", ["message": Self.clean(message)]))
     }
 
     func reconnecting(attempt: Int, delay: Double) {
         if machineReadable {
             write("RECONNECTING attempt=\(attempt) delay=\(String(format: "%.1f", delay))")
         } else if attempt == 1 {
-            write("The connection to your technician was interrupted. Reconnecting…")
+            write(text("reconnecting"))
         }
     }
 
     func remoteRequested(mode: RemoteMode, technician: String) {
-        let who = technician.isEmpty ? "Your technician" : Self.clean(technician)
         if machineReadable {
             write("REMOTE_REQUEST mode=\(mode.rawValue) technician=\(Self.quoted(technician))")
         } else {
-            let what = mode == .control ? "see and control your screen (mouse and keyboard)" : "see your screen"
-            write("\(who) asks to \(what). Type /allow to accept or /deny to refuse.")
+            write(text(mode == .control ? "remote.ask_control" : "remote.ask_view", ["technician": who(technician)]))
         }
     }
 
     func remoteStarted(mode: RemoteMode, technician: String) {
-        let who = technician.isEmpty ? "Your technician" : Self.clean(technician)
         if machineReadable {
             write("REMOTE_STARTED mode=\(mode.rawValue)")
         } else {
-            let what = mode == .control ? "can now see and control your screen" : "can now see your screen"
-            write("\(who) \(what). Type /stop to take back control at any time.")
+            write(text(mode == .control ? "remote.started_control" : "remote.started_view", ["technician": who(technician)]))
         }
     }
 
     func remoteDenied() {
-        write(machineReadable ? "REMOTE_DENIED" : "You refused. Your screen is not shared.")
+        write(machineReadable ? "REMOTE_DENIED" : text("remote.denied"))
     }
 
     func remoteEnded(reason: String) {
-        write(machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : "Screen sharing ended: \(Self.clean(reason))")
+        write(machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : text("remote.ended", ["reason": Self.clean(reason)]))
     }
 
     /// The customer is told whenever recording starts or stops, even with control already granted (J14).
     func recording(active: Bool, technician: String) {
-        let who = technician.isEmpty ? "Your technician" : Self.clean(technician)
         if machineReadable {
             write(active ? "RECORDING_STARTED technician=\(Self.quoted(technician))" : "RECORDING_STOPPED")
         } else {
-            write(active ? "\(who) started recording your screen." : "\(who) stopped recording your screen.")
+            write(text(active ? "recording.started" : "recording.stopped", ["technician": who(technician)]))
         }
     }
 
@@ -127,9 +130,9 @@ public struct Transcript: Sendable {
             write(clean.isEmpty ? event : "\(event) \(clean)")
         } else {
             switch event {
-            case "ELEVATING": write("\(clean.isEmpty ? "Your technician" : clean) is restarting Lifeline with administrator rights…")
-            case "ELEVATED": write("Lifeline now runs with administrator rights. They end with this session.")
-            default: write("Lifeline could not restart with administrator rights: \(clean)")
+            case "ELEVATING": write(text("elevation.elevating", ["technician": who(clean)]))
+            case "ELEVATED": write(text("elevation.elevated"))
+            default: write(text("elevation.failed", ["reason": clean]))
             }
         }
     }
@@ -138,38 +141,39 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("FILE_OFFER id=\(offer.id) name=\(Self.quoted(offer.name)) size=\(offer.size) technician=\(Self.quoted(offer.technicianName))")
         } else {
-            write("\(Self.clean(offer.technicianName)) offers you the file \(Self.quoted(offer.name)) (\(offer.size) bytes). "
-                + "Type /save to save it in \(folder), /save <folder> to choose where, or /refuse.")
+            write(text("file.offer", ["technician": who(offer.technicianName), "name": Self.clean(offer.name),
+                                      "size": "\(offer.size)", "folder": folder]))
         }
     }
 
     func fileProgress(name: String, percent: Int) {
-        write(machineReadable ? "FILE_PROGRESS \(percent)% name=\(Self.quoted(name))" : "\(Self.clean(name)): \(percent) %")
+        write(machineReadable ? "FILE_PROGRESS \(percent)% name=\(Self.quoted(name))" : text("file.progress", ["name": Self.clean(name), "percent": "\(percent)"]))
     }
 
     func fileSaved(path: String, md5: String) {
-        write(machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : "Saved \(Self.clean(path)). MD5 \(md5).")
+        write(machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : text("file.saved", ["path": Self.clean(path), "md5": md5]))
     }
 
     func fileSent(name: String, md5: String) {
-        write(machineReadable ? "FILE_SENT name=\(Self.quoted(name)) md5=\(md5)" : "Sent \(Self.clean(name)) to your technician. MD5 \(md5).")
+        write(machineReadable ? "FILE_SENT name=\(Self.quoted(name)) md5=\(md5)" : text("file.sent", ["name": Self.clean(name), "md5": md5]))
     }
 
     func fileFailed(name: String?, reason: String) {
         if machineReadable {
             write("FILE_FAILED \(name.map { "name=\(Self.quoted($0)) " } ?? "")\(Self.clean(reason))")
         } else {
-            write("The file\(name.map { " \(Self.clean($0))" } ?? "") was not transferred: \(Self.clean(reason)) Nothing was kept.")
+            write(name.map { text("file.failed", ["name": Self.clean($0), "reason": Self.clean(reason)]) }
+                  ?? text("file.failed_unnamed", ["reason": Self.clean(reason)]))
         }
     }
 
     func link(_ url: String, technician: String, opened: Bool) {
-        linkLine("URL", url, technician: technician, opened: opened, says: "sent you a link")
+        linkLine("URL", url, technician: technician, opened: opened, says: "link.sent")
     }
 
     /// The customer survey (D5), opened in the default browser when possible.
     func survey(_ url: String, technician: String, opened: Bool) {
-        linkLine("SURVEY", url, technician: technician, opened: opened, says: "would like you to fill in a short customer survey")
+        linkLine("SURVEY", url, technician: technician, opened: opened, says: "survey.sent")
     }
 
     /// A link from the technician (D3) or the survey (D5), and whether xdg-open was started for it.
@@ -177,7 +181,7 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("\(tag) \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
         } else {
-            write("\(Self.clean(technician)) \(says): \(Self.clean(url))" + (opened ? " (opening it in your browser)" : " (open it in your browser)"))
+            write(text(says, ["technician": who(technician), "url": Self.clean(url)]) + " " + text(opened ? "link.opening" : "link.open_it"))
         }
     }
 
@@ -185,9 +189,9 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CARD_OFFER name=\(Self.quoted(offer.name)) technician=\(Self.quoted(offer.technicianName)) autostart=\(offer.launchAtStartup)")
         } else {
-            write("\(Self.clean(offer.technicianName)) offers to install \(Self.clean(offer.name)), so you can reach support in one click next time"
-                  + (offer.launchAtStartup ? " (it would start with your session)." : "."))
-            write("Type /install to install it for your user account (no administrator rights needed), or /skip.")
+            write(text(offer.launchAtStartup ? "card.offer_autostart" : "card.offer",
+                       ["technician": who(offer.technicianName), "name": Self.clean(offer.name)]))
+            write(text("card.offer_help"))
         }
     }
 
@@ -195,8 +199,7 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CARD_INSTALLED path=\(Self.quoted(path)) launched=\(launched) autostart=\(atStartup)")
         } else {
-            write("\(Self.clean(name)) is installed: find it in your applications menu, or run \(path) --calling-card."
-                  + (atStartup ? " It starts with your session; remove it any time with --uninstall-calling-card." : ""))
+            write(text(atStartup ? "card.installed_autostart" : "card.installed", ["name": Self.clean(name), "path": path]))
         }
     }
 
@@ -204,31 +207,47 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CHAT_SWITCHED \(enabled ? "on" : "off")")
         } else {
-            write(enabled ? "Your technician turned the chat back on." : "Your technician turned the chat off for this session.")
+            write(text(enabled ? "chat.on" : "chat.off"))
         }
     }
 
     func revoked() {
-        write(machineReadable ? "REVOKED" : "Every right you gave is taken back: nothing of your screen is shared and no file is coming.")
+        write(machineReadable ? "REVOKED" : text("revoked"))
     }
 
     public func note(_ text: String) {
         write(machineReadable ? "INFO \(Self.clean(text))" : text)
     }
 
+    /// A note in the customer's language; scripts get the English one.
+    public func note(key: String, _ values: [String: String] = [:]) {
+        note(machineReadable ? AppletText.english(key, values) : text(key, values))
+    }
+
     /// How the customer sees each state: they never see the technician's queue words.
-    static func customerWording(of state: SessionState, technician: String) -> String {
-        let name = technician.isEmpty ? "a technician" : clean(technician)
+    func customerWording(of state: SessionState, technician: String) -> String {
+        let name = ["technician": who(technician)]
         switch state {
-        case .connecting, .waiting: return "Waiting for \(name) to start the session."
-        case .active, .collaboration: return "\(name) has joined the session."
-        case .onHold: return "\(name) has put the session on hold. Please wait."
-        case .incoming, .outgoing: return "Your session is being passed to another technician. Please wait."
-        case .rebooting: return "Restarting."
-        case .reconnecting, .offline: return "The connection was interrupted. Reconnecting…"
-        case .timedOut: return "The session timed out."
-        case .closedByCustomer, .closedByCustomerWaiting: return "You ended the session."
-        case .closed, .invitation: return "The session was closed."
+        case .connecting, .waiting: return technician.isEmpty ? text("state.waiting_any") : text("state.waiting", name)
+        case .active, .collaboration: return text("state.active", name)
+        case .onHold: return text("state.on_hold", name)
+        case .incoming, .outgoing: return text("state.transferring")
+        case .rebooting: return text("state.rebooting")
+        case .reconnecting, .offline: return text("state.reconnecting")
+        case .timedOut: return text("state.timed_out")
+        case .closedByCustomer, .closedByCustomerWaiting: return text("state.closed_by_customer")
+        case .closed, .invitation: return text("state.closed")
+        }
+    }
+
+    /// The organisation's terms, shown before the customer is asked to accept them (R4).
+    func terms(_ terms: String, organisation: String) {
+        if machineReadable {
+            write("TERMS organisation=\(Self.quoted(organisation)) text=\(Self.quoted(terms))")
+        } else {
+            write(text("terms.heading", ["organisation": Self.clean(organisation)]))
+            // Line breaks of the terms are kept; other control characters are not.
+            write(terms.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + Self.clean(String($0)) }.joined(separator: "\n"))
         }
     }
 

@@ -41,6 +41,10 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     @Flag(name: .customLong("non-interactive"), help: "For scripts: no questions; standard input lines are chat; one line per event on standard output.")
     var nonInteractive = false
 
+    @Flag(name: .customLong("accept-terms"),
+          help: "For scripts (--non-interactive): accept the organisation's terms and conditions, which you have read.")
+    var acceptTerms = false
+
     @Option(name: .customLong("max-backoff"), help: "Longest pause between reconnection attempts, in seconds.")
     var maximumBackoff: Double = 30
 
@@ -112,7 +116,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         // sudo clears the environment: a restarted copy gets the display on its command line.
         if let display { setenv("DISPLAY", display, 1) }
         if let xauthority { setenv("XAUTHORITY", xauthority, 1) }
-        let transcript = Transcript(machineReadable: nonInteractive) { line in
+        // The customer's language comes from the session's locale (LC_ALL, LC_MESSAGES, LANG).
+        let transcript = Transcript(machineReadable: nonInteractive, text: .fromEnvironment()) { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         let lines = StandardInput.lines()
@@ -122,7 +127,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         switch mode {
         case .uninstallCard:
             CallingCardInstallation().uninstall()
-            transcript.note("The Calling Card was removed.")
+            transcript.note(key: "card.removed")
             return
         case .installCard(let id):
             try await installCard(id: id, gateway: gatewayAddress, transcript: transcript)
@@ -139,12 +144,15 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         options.proxy = proxy
         options.restartArguments = restartArguments(gateway: gatewayAddress)
         let interactive = !nonInteractive
+        let acceptTerms = self.acceptTerms
         let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"))
-        let outcome = await applet.run(input: lines.stream) { _, _ in
-            guard interactive else { return true }
-            FileHandle.standardOutput.write(Data("Allow this and start the session? [Y/n] ".utf8))
+        let outcome = await applet.run(input: lines.stream) { invitation in
+            let hasTerms = invitation.terms != nil
+            guard interactive else { return !hasTerms || acceptTerms }
+            // Terms are accepted only by an explicit yes; letting the technician in is the default otherwise.
+            FileHandle.standardOutput.write(Data(transcript.text(hasTerms ? "terms.prompt" : "prompt.allow").utf8))
             let answer = await lines.next()?.lowercased().trimmingCharacters(in: .whitespaces) ?? "n"
-            return answer.isEmpty || answer == "y" || answer == "yes" || answer == "o" || answer == "oui"
+            return Self.isYes(answer, emptyMeansYes: !hasTerms, text: transcript.text)
         }
         // A downloaded applet leaves nothing behind (G1); an elevated copy never deletes itself.
         if removeWhenDone && resumeFile == nil && mode == .session {
@@ -152,7 +160,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         }
         switch outcome {
         case .sessionEnded, .handedOver: break
-        case .declined: transcript.note("You declined. Nothing was shared.")
+        case .declined: transcript.note(key: "declined")
+        case .termsRefused: transcript.note(key: "terms.declined")
         case .failed(let message):
             FileHandle.standardError.write(Data("lifeline-applet: \(message)\n".utf8))
         }
@@ -161,6 +170,13 @@ struct LifelineAppletCommand: AsyncParsableCommand {
 }
 
 extension LifelineAppletCommand {
+    /// "y" and "yes", and the customer's own words for yes (the catalog's answer.yes: "o,oui" in French).
+    static func isYes(_ answer: String, emptyMeansYes: Bool, text: AppletText) -> Bool {
+        if answer.isEmpty { return emptyMeansYes }
+        let words = (text("answer.yes") + ",y,yes").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return words.contains(answer)
+    }
+
     /// The same choices for the copy an elevated restart starts (J3), with the display made explicit.
     func restartArguments(gateway: String) -> [String] {
         let environment = ProcessInfo.processInfo.environment

@@ -133,11 +133,15 @@ class Gateway:
 
 
 class Applet:
-    """A real lifeline-applet process in non-interactive mode."""
+    """A real lifeline-applet process, non-interactive unless asked (then it speaks to a person in `locale`)."""
 
     def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask", user=None, binary=None, path_first=None,
-                 home=None):
+                 home=None, interactive=False, locale=None, extra_args=()):
         env = dict(os.environ)
+        if locale:
+            for name in ["LC_ALL", "LC_MESSAGES", "LANGUAGE"]:
+                env.pop(name, None)
+            env["LANG"] = locale
         if home:
             env["HOME"] = home
         env.pop("DISPLAY", None)
@@ -148,7 +152,8 @@ class Applet:
         # As another (unprivileged) user: runuser keeps the environment given here.
         prefix = ["runuser", "-u", user, "--"] if user else []
         self.process = subprocess.Popen(
-            [*prefix, str(binary or BIN / "lifeline-applet"), "--gateway", gateway_url, *credential, "--non-interactive",
+            [*prefix, str(binary or BIN / "lifeline-applet"), "--gateway", gateway_url, *credential,
+             *([] if interactive else ["--non-interactive"]), *extra_args,
              "--max-backoff", str(max_backoff), "--remote-consent", remote_consent],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
         self.lines = queue.Queue()

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "Web"
-CATALOGS = sorted(path for path in (WEB / "i18n").glob("*/*.json"))
+CATALOGS = sorted(path for path in (WEB / "i18n").glob("*/*.json")) + sorted((ROOT / "Sources" / "LifelineApplet" / "Catalogs").glob("*.json"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -49,3 +49,33 @@ def test_every_key_the_pages_use_is_in_english(catalog, folders):
     english = load(WEB / "i18n" / catalog / "en.json")
     missing = sorted(key for key in used_keys(folders, catalog) if key not in english)
     assert missing == []
+
+
+APPLET = ROOT / "Sources" / "LifelineApplet"
+
+
+def test_the_applet_has_the_customer_languages_and_every_key_its_code_uses():
+    customer = sorted(path.stem for path in (WEB / "i18n" / "customer").glob("*.json"))
+    assert sorted(path.stem for path in (APPLET / "Catalogs").glob("*.json")) == customer
+    english = load(APPLET / "Catalogs" / "en.json")
+    used = set()
+    for folder in [APPLET, ROOT / "Sources" / "lifeline-applet"]:
+        for path in folder.glob("*.swift"):
+            source = path.read_text(encoding="utf-8")
+            used |= set(re.findall(r'\btext\("([a-z_.]+)"', source)) | set(re.findall(r'note\(key: "([a-z_.]+)"', source))
+            # Keys picked by a condition: text(flag ? "a" : "b").
+            used |= set(re.findall(r'\? "([a-z_]+\.[a-z_.]+)" : "[a-z_.]+"', source)) | set(re.findall(r'\? "[a-z_.]+" : "([a-z_]+\.[a-z_.]+)"', source))
+    assert len(used) > 50
+    assert sorted(key for key in used if key not in english) == []
+
+
+def test_no_catalog_is_english_left_untranslated():
+    """A copied English catalog would pass the key test and still show English: most texts must differ."""
+    for folder in [WEB / "i18n" / "console", WEB / "i18n" / "customer", WEB / "i18n" / "admin", APPLET / "Catalogs"]:
+        english = load(folder / "en.json")
+        for path in folder.glob("*.json"):
+            if path.stem == "en":
+                continue
+            catalog = load(path)
+            same = [key for key, text in catalog.items() if text == english[key]]
+            assert len(same) < len(english) / 4, f"{path.parent.name}/{path.name}: {len(same)} texts still English"
