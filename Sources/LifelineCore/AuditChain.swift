@@ -29,6 +29,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case recoveryCodeUsed = "recovery_code_used"
     case recoveryCodesRenewed = "recovery_codes_renewed"
     case technicianDeleted = "technician_deleted"
+    case collaboratorInvited = "collaborator_invited"
+    case collaboratorJoined = "collaborator_joined"
+    case collaboratorRemoved = "collaborator_removed"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

@@ -53,6 +53,7 @@ public func buildApplication(
         from: configuration.smtp?.from, sms: sms
     ).addRoutes(to: api)
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
+    CollaboratorsController(hub: hub).addRoutes(to: api)
     customer.addRoutes(to: api)
     AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
     ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
@@ -71,6 +72,9 @@ public func buildApplication(
     router.get("chat") { _, _ in try await StaticPage.serve("customer/chat.html", root: configuration.webRoot) }
     // The customer survey (D5), reached by the one-time link sent at the end of a session.
     router.get("survey/{token}") { _, _ in try await StaticPage.serve("customer/survey.html", root: configuration.webRoot) }
+    // An external technician's invitation (I2): by link, or by PIN on the collaborator PIN page.
+    router.get("collaborate") { _, _ in try await StaticPage.serve("collaborator/index.html", root: configuration.webRoot) }
+    router.get("collaborate/{token}") { _, _ in try await StaticPage.serve("collaborator/index.html", root: configuration.webRoot) }
     // A channel's public page (F2): the customer's request form.
     router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: configuration.webRoot) }
 
@@ -87,6 +91,10 @@ public func buildApplication(
     }, onUpgrade: { inbound, outbound, context in
         await console.run(inbound: inbound, outbound: outbound, context: context)
     })
+    let collaborator = CollaboratorSocket(hub: hub)
+    router.ws("ws/collaborator") { inbound, outbound, context in
+        await collaborator.run(inbound: inbound, outbound: outbound, context: context)
+    }
     let applet = AppletSocket(hub: hub)
     router.ws("ws/applet") { inbound, outbound, context in
         await applet.run(inbound: inbound, outbound: outbound, context: context)

@@ -275,5 +275,24 @@ enum Migrations {
         """
         CREATE INDEX sessions_organisation_created ON sessions(organisation_id, created_at);
         """,
+        """
+        CREATE TABLE external_collaborators (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id),
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            invited_by TEXT NOT NULL REFERENCES technicians(id),
+            name TEXT NOT NULL,
+            email TEXT,
+            language TEXT NOT NULL,
+            approved INTEGER NOT NULL,
+            link_token_hash TEXT UNIQUE,
+            pin TEXT,
+            token_hash TEXT UNIQUE,
+            state TEXT NOT NULL,
+            state_entered_at REAL NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX external_collaborators_session ON external_collaborators(session_id);
+        """,
     ]
 }

@@ -135,7 +135,13 @@ public protocol TwoStepRepository: Sendable {
     func deleteTwoStep(technicianId: String) async throws(StoreError)
 }
 
+/// External collaborators (I2), each in one session.
+public protocol CollaboratorRepository: Sendable {
+    func saveExternalCollaborator(_ collaborator: ExternalCollaborator) async throws(StoreError)
+    func openExternalCollaborators() async throws(StoreError) -> [ExternalCollaborator]
+}
+
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
     & FileTransferRepository & ReplyRepository & SurveyRepository & CallingCardRepository & AuditRepository
-    & TwoStepRepository
+    & TwoStepRepository & CollaboratorRepository

@@ -65,6 +65,12 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /survey/{token}", rule: .open),
         Row(route: "GET /ch/{token}", rule: .open),
         Row(route: "GET /ws/applet", rule: .open),
+        Row(route: "GET /api/v1/collaborators/invitations/{token}", rule: .open),
+        Row(route: "POST /api/v1/collaborators/pin-check", rule: .open),
+        Row(route: "POST /api/v1/collaborators/join", rule: .open),
+        Row(route: "GET /collaborate", rule: .open),
+        Row(route: "GET /collaborate/{token}", rule: .open),
+        Row(route: "GET /ws/collaborator", rule: .open),
 
         // Every technician, on their own account.
         Row(route: "POST /api/v1/auth/logout", rule: .signedIn),
@@ -113,6 +119,9 @@ struct AuthorizationMatrixTests {
         Row(route: "POST /api/v1/sessions/{id}/start", rule: .session),
         Row(route: "POST /api/v1/sessions/{id}/end", rule: .session),
         Row(route: "POST /api/v1/sessions/{id}/hold", rule: .sessionPermission(.holdSessions)),
+        Row(route: "POST /api/v1/sessions/{id}/collaborators", rule: .sessionPermission(.inviteExternalTechnicians), body: ["name": "Ext"]),
+        Row(route: "GET /api/v1/sessions/{id}/collaborators", rule: .session),
+        Row(route: "DELETE /api/v1/sessions/{id}/collaborators/{collaboratorId}", rule: .session),
         Row(route: "POST /api/v1/sessions/{id}/messages", rule: .sessionPermission(.chat), body: ["text": "hello"]),
         Row(route: "POST /api/v1/sessions/{id}/transfer", rule: .sessionPermission(.transferSessions), body: ["to": "nobody"]),
         Row(route: "PATCH /api/v1/sessions/{id}", rule: .sessionPermission(.editCustomFields), body: ["fields": [:]]),

@@ -41,7 +41,7 @@ def used_keys(folder_names, catalog):
 
 
 @pytest.mark.parametrize("catalog,folders", [
-    ("console", ["console", "components"]),
+    ("console", ["console", "components", "collaborator"]),
     ("customer", ["customer"]),
     ("admin", ["admin"]),
 ])

@@ -10,6 +10,7 @@ import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
+import { mountInviteDialog } from '../components/invite-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
 import { mountHistory } from '../components/history-list.js';
@@ -162,6 +163,7 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
   },
 });
 
+const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'), { sessionId: () => state.selectedId, onError: showError });
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
   email: () => state.me?.email ?? '',
@@ -206,6 +208,7 @@ function render() {
   $('hold-session').disabled = !commands.hold;
   $('end-session').disabled = !commands.end;
   $('transfer-session').disabled = !commands.transfer || !canUse('transfer_sessions');
+  inviteDialog.enable(session?.technicianId === state.me?.id && session.state === 'active' && canUse('invite_external_technicians'));
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
   remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
   fileTransfers.show(session?.technicianId === state.me?.id ? session : null);

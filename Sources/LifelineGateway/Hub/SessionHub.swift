@@ -46,6 +46,10 @@ public actor SessionHub {
     var fileRelays: [String: FileRelay] = [:]
     /// What an administrator saved; nil: the environment's timers and status rules.
     var savedSettings: OrganisationSettings?
+    /// External collaborators still invited or collaborating, by id (I2).
+    var externals: [String: ExternalCollaborator] = [:]
+    /// Their consoles' sockets, by collaborator id.
+    var collaboratorOutlets: [String: Outlet] = [:]
 
     /// The append-only, hash-chained audit log.
     let audit: AuditTrail
@@ -71,7 +75,8 @@ public actor SessionHub {
                 logger.error("Could not mark a session as reconnecting", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
             }
         }
-        logger.info("Loaded live sessions", metadata: ["sessions.count": "\(live.count)"])
+        try await loadExternalCollaborators()
+        logger.info("Loaded live sessions", metadata: ["sessions.count": "\(live.count)", "collaborators.count": "\(externals.count)"])
     }
 
     // MARK: Applying events
@@ -182,6 +187,7 @@ public actor SessionHub {
                 endApplet(of: id, reason: StatusText.entering(state))
             }
         }
+        if let transition { await followExternalCollaborators(of: record, event: transition.event) }
         return record
     }
 
@@ -224,6 +230,7 @@ public actor SessionHub {
     func publish(_ entry: LogEntry, to record: SessionRecord) async {
         let message = WireCodec.encode(GatewayToConsole.log(entry))
         for technicianId in await viewers(of: record) { consoles[technicianId]?.values.forEach { $0.send(message) } }
+        publishToCollaborators(entry, sessionId: record.id)
     }
 
     func endApplet(of sessionId: String, reason: String) {

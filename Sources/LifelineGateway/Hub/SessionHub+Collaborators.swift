@@ -1,0 +1,257 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// External technicians invited into a session by link or PIN (I2): their limited console joins
+/// the session's chat; the lead removes them; they leave; the session's end ends them. Their view
+/// of the session follows the manual's appendix (Invitation → Collaboration → closed).
+extension SessionHub {
+    /// What the lead sees of each collaborator, and what an invitation gives them to pass on.
+    struct CollaboratorView: Codable, Sendable {
+        let id: String
+        let name: String
+        let email: String?
+        let state: SessionState
+        let approved: Bool
+        let language: String
+        /// Only in the answer to the invitation: the one-time link and PIN.
+        var link: String?
+        var pin: String?
+    }
+
+    /// Who invites the external technician, as their join page shows it (in the inviter's language).
+    struct CollaboratorInvitation: Codable, Sendable {
+        let sessionName: String
+        let inviterName: String
+        let organisation: String
+        let name: String
+        let language: String
+        let limited: Bool
+    }
+
+    struct JoinedCollaborator: Codable, Sendable {
+        let collaboratorId: String
+        let token: String
+        let language: String
+    }
+
+    enum CollaboratorCredential: Sendable {
+        case pin(String)
+        case link(String)
+    }
+
+    func loadExternalCollaborators() async throws {
+        for collaborator in try await store.openExternalCollaborators() where live[collaborator.sessionId] != nil {
+            externals[collaborator.id] = collaborator
+        }
+    }
+
+    func collaboratorView(of collaborator: ExternalCollaborator, link: String? = nil, pin: String? = nil) -> CollaboratorView {
+        CollaboratorView(id: collaborator.id, name: collaborator.name, email: collaborator.email, state: collaborator.view.state,
+                         approved: collaborator.approved, language: collaborator.language, link: link, pin: pin)
+    }
+
+    /// The lead invites an external technician (permission invite_external_technicians) into an
+    /// active session: a one-time link and PIN, the inviter's language, approved or limited.
+    func inviteExternal(to id: String, name rawName: String, email rawEmail: String?, by actor: Actor, from source: String) async throws -> CollaboratorView {
+        let record = try await ownedActiveSession(id, by: actor, permission: .inviteExternalTechnicians, activeOnly: "Invite a technician")
+        let name: String
+        do { name = try ExternalCollaboration.validatedName(rawName) } catch { throw GatewayError.badRequest(ExternalCollaboration.describe(error)) }
+        var email: String?
+        if let rawEmail, !rawEmail.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let valid = EmailAddress.validated(rawEmail) else { throw GatewayError.badRequest(ExternalCollaboration.describe(.badEmail)) }
+            email = valid.lowercased()
+        }
+        guard externals.values.filter({ $0.sessionId == id && $0.isOpen }).count < ExternalCollaboration.maximumPerSession else {
+            throw GatewayError(.conflict, "too_many_collaborators", ExternalCollaboration.describe(.tooMany))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let pinsInUse = Set((live.values.compactMap(\.pin) + externals.values.compactMap(\.pin)).compactMap(PinCode.init))
+        let pin = PinCode.generate(avoiding: pinsInUse, using: &generator).digits
+        let linkToken = Secrets.token()
+        let now = environment.now()
+        let collaborator = ExternalCollaborator(
+            id: Secrets.token(), sessionId: id, organisationId: record.organisationId, invitedBy: actor.id, name: name, email: email,
+            language: actor.technician.language, approved: ExternalCollaboration.isApproved(email: email, approvedList: settings.approvedExternalTechnicians),
+            linkTokenHash: Secrets.hash(linkToken), pin: pin, tokenHash: nil, view: .invitation(at: now), createdAt: now)
+        try await store.saveExternalCollaborator(collaborator)
+        externals[collaborator.id] = collaborator
+        await audit.record(.collaboratorInvited, by: actor, objectType: "session", objectId: id,
+                           after: AuditTrail.json(["name": name, "email": email ?? "", "approved": collaborator.approved ? "yes" : "no"]), source: source)
+        logger.info("External technician invited", metadata: ["session.id": "\(id)", "collaborator.id": "\(collaborator.id)"])
+        return collaboratorView(of: collaborator, link: "\(publicURL)/collaborate/\(linkToken)", pin: pin)
+    }
+
+    /// The session's external collaborators, for its lead.
+    func externalCollaborators(of id: String, by actor: Actor) async throws -> [CollaboratorView] {
+        _ = try await ownedLiveSession(id, by: actor)
+        return externals.values.filter { $0.sessionId == id }.sorted { $0.createdAt < $1.createdAt }.map { collaboratorView(of: $0) }
+    }
+
+    /// The lead removes a collaborator (or withdraws the invitation): their console closes.
+    func removeExternal(_ collaboratorId: String, from id: String, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(id, by: actor)
+        guard let collaborator = externals[collaboratorId], collaborator.sessionId == id else {
+            throw GatewayError(.notFound, "collaborator_not_found", "There is no such collaborator in this session.")
+        }
+        try await moveExternal(collaboratorId, by: .removedByLead, telling: "removed")
+        await audit.record(.collaboratorRemoved, by: actor, objectType: "session", objectId: id,
+                           after: AuditTrail.json(["name": collaborator.name]))
+    }
+
+    /// The join page: who invites, without using the link or PIN up. Wrong ones count against the
+    /// source address like customers' PINs.
+    func collaboratorInvitation(_ credential: CollaboratorCredential, from source: String) async throws -> CollaboratorInvitation {
+        let collaborator = try findInvitedCollaborator(credential, from: source)
+        return CollaboratorInvitation(sessionName: live[collaborator.sessionId]?.name ?? "",
+                                      inviterName: await technicianName(collaborator.invitedBy),
+                                      organisation: await organisationName(collaborator.organisationId), name: collaborator.name,
+                                      language: collaborator.language, limited: !collaborator.approved)
+    }
+
+    /// The external technician accepts: the link and PIN are used up, their view turns Collaboration
+    /// and they get the token of their console's socket.
+    func joinAsCollaborator(_ credential: CollaboratorCredential, name: String?, from source: String) async throws -> JoinedCollaborator {
+        var collaborator = try findInvitedCollaborator(credential, from: source)
+        if let name, !name.trimmingCharacters(in: .whitespaces).isEmpty {
+            do { collaborator.name = try ExternalCollaboration.validatedName(name) } catch {
+                throw GatewayError.badRequest(ExternalCollaboration.describe(error))
+            }
+        }
+        let token = Secrets.token()
+        collaborator.linkTokenHash = nil
+        collaborator.pin = nil
+        collaborator.tokenHash = Secrets.hash(token)
+        try collaborator.view.handle(.start, at: environment.now())
+        try await store.saveExternalCollaborator(collaborator)
+        externals[collaborator.id] = collaborator
+        await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
+                           objectType: "session", objectId: collaborator.sessionId, source: source)
+        await logConnection("\(collaborator.name) joined the session as an external technician.", sessionId: collaborator.sessionId)
+        return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
+    }
+
+    private func findInvitedCollaborator(_ credential: CollaboratorCredential, from source: String) throws -> ExternalCollaborator {
+        let now = environment.now()
+        if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
+        let match: ExternalCollaborator? = switch credential {
+        case .pin(let typed): PinCode(typed).flatMap { pin in externals.values.first { $0.pin == pin.digits } }
+        case .link(let token): externals.values.first { $0.linkTokenHash == Secrets.hash(token) }
+        }
+        // An invitation lasts as long as an unused customer PIN (the connecting timeout).
+        guard let collaborator = match, collaborator.view.state == .invitation,
+              now.timeIntervalSince(collaborator.createdAt) < timers.connecting else {
+            pinAttempts.record(for: source, at: now)
+            throw GatewayError(.notFound, "unknown_invitation",
+                               "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
+        }
+        pinAttempts.forget(for: source)
+        return collaborator
+    }
+
+    /// The collaborator's console said hello with its token: it gets the session and its chat.
+    func collaboratorConnected(token: String, outlet: Outlet) async throws -> String {
+        let hash = Secrets.hash(token)
+        guard let collaborator = externals.values.first(where: { $0.tokenHash == hash && $0.isOpen }),
+              let record = live[collaborator.sessionId] else {
+            throw GatewayError(.unauthorized, "unknown_collaborator_token", "This collaboration is over or the token is wrong.")
+        }
+        // A second tab replaces the first.
+        collaboratorOutlets[collaborator.id]?.close(reason: "opened elsewhere")
+        collaboratorOutlets[collaborator.id] = outlet
+        let log = try await store.log(sessionId: record.id).filter { $0.kind == .chat || $0.kind == .status }
+        outlet.send(WireCodec.encode(GatewayToCollaborator.welcome(CollaboratorWelcome(
+            collaboratorId: collaborator.id, sessionId: record.id, sessionName: record.name,
+            inviterName: await technicianName(collaborator.invitedBy), organisation: await organisationName(record.organisationId),
+            name: collaborator.name, state: collaborator.view.state, limited: !collaborator.approved, log: log))))
+        return collaborator.id
+    }
+
+    /// A chat line from the collaborator: the customer, the lead and other collaborators see it.
+    func collaboratorSaid(_ text: String, collaboratorId: String, outletId: UUID) async throws {
+        guard collaboratorOutlets[collaboratorId]?.id == outletId, let collaborator = externals[collaboratorId],
+              collaborator.view.state == .collaboration, let record = live[collaborator.sessionId] else {
+            throw GatewayError(.conflict, "chat_unavailable", "The collaboration is over.")
+        }
+        guard record.machine.state == .active || record.machine.state == .collaboration else {
+            throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only while the session is active.")
+        }
+        if record.chatDisabled { throw GatewayError.chatDisabled }
+        let clean: String
+        do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
+        let now = environment.now()
+        live[record.id]?.machine.recordActivity(at: now)
+        let entry = try await store.appendLog(sessionId: record.id, at: now, kind: .chat, authorRole: .technician,
+                                              author: collaborator.name, text: clean, state: nil)
+        await publish(entry, to: record)
+        applets[record.id]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
+    }
+
+    /// The collaborator left; the session goes on.
+    func collaboratorLeft(collaboratorId: String, outletId: UUID) async throws {
+        guard collaboratorOutlets[collaboratorId]?.id == outletId else { return }
+        try await moveExternal(collaboratorId, by: .end, telling: "left")
+    }
+
+    func collaboratorDisconnected(outletId: UUID) {
+        guard let collaboratorId = collaboratorOutlets.first(where: { $0.value.id == outletId })?.key else { return }
+        collaboratorOutlets[collaboratorId] = nil
+    }
+
+    /// Moves one collaborator's view; a closed view ends their console with `reason`.
+    private func moveExternal(_ collaboratorId: String, by event: SessionEvent, telling reason: String) async throws {
+        guard var collaborator = externals[collaboratorId] else { return }
+        let wasCollaborating = collaborator.view.state != .invitation
+        try collaborator.view.handle(event, at: environment.now())
+        try await store.saveExternalCollaborator(collaborator)
+        externals[collaboratorId] = collaborator.isOpen ? collaborator : nil
+        guard !collaborator.isOpen else {
+            collaboratorOutlets[collaboratorId]?.send(WireCodec.encode(GatewayToCollaborator.state(collaborator.view.state)))
+            return
+        }
+        if let outlet = collaboratorOutlets.removeValue(forKey: collaboratorId) {
+            outlet.send(WireCodec.encode(GatewayToCollaborator.ended(reason: reason)))
+            outlet.close(reason: reason)
+        }
+        if wasCollaborating && reason != "session ended" {
+            await logConnection("\(collaborator.name) left the session.", sessionId: collaborator.sessionId)
+        }
+    }
+
+    /// After the lead's view moved: every collaborator of the session follows (the session ended,
+    /// the customer left, the machine restarts).
+    func followExternalCollaborators(of record: SessionRecord, event: SessionEvent) async {
+        for collaborator in externals.values where collaborator.sessionId == record.id {
+            guard let viewEvent = ExternalCollaboration.viewEvent(forLead: event, leadState: record.machine.state,
+                                                                  viewState: collaborator.view.state) else { continue }
+            do {
+                try await moveExternal(collaborator.id, by: viewEvent, telling: "session ended")
+            } catch {
+                logger.error("A collaborator's view could not follow its session",
+                             metadata: ["session.id": "\(record.id)", "collaborator.id": "\(collaborator.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sends a chat or status line to the session's collaborators.
+    func publishToCollaborators(_ entry: LogEntry, sessionId: String) {
+        guard entry.kind != .connection else { return }
+        let message = WireCodec.encode(GatewayToCollaborator.log(entry))
+        for collaborator in externals.values where collaborator.sessionId == sessionId && collaborator.view.state != .invitation {
+            collaboratorOutlets[collaborator.id]?.send(message)
+        }
+    }
+
+    /// A line for the technicians' chat pane about who joined or left.
+    private func logConnection(_ text: String, sessionId: String) async {
+        guard let record = live[sessionId] else { return }
+        do {
+            let entry = try await store.appendLog(sessionId: sessionId, at: environment.now(), kind: .connection, authorRole: .system,
+                                                  author: "", text: text, state: nil)
+            await publish(entry, to: record)
+        } catch {
+            logger.error("Could not log a collaborator's arrival", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+        }
+    }
+}

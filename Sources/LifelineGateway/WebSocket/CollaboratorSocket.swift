@@ -1,0 +1,54 @@
+import Foundation
+import HummingbirdWebSocket
+import LifelineProtocol
+import Logging
+
+/// `/ws/collaborator`: an external technician's console (I2). Its first frame must be `hello`
+/// with the collaborator token from `POST /api/v1/collaborators/join`.
+struct CollaboratorSocket {
+    let hub: SessionHub
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
+        let (outlet, frames) = Outlet.make()
+        let hub = self.hub
+        await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: context.logger) {
+            var collaboratorId: String?
+            for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
+                guard case .text(let text) = message else {
+                    outlet.send(Self.error(code: "unexpected_frame", message: "This socket takes text frames only."))
+                    continue
+                }
+                let request: CollaboratorToGateway
+                do throws(WireError) {
+                    request = try WireCodec.decode(text, as: CollaboratorToGateway.self)
+                } catch {
+                    outlet.send(Self.error(code: error.code, message: error.description))
+                    continue
+                }
+                do {
+                    switch (collaboratorId, request) {
+                    case (nil, .hello(let token)):
+                        collaboratorId = try await hub.collaboratorConnected(token: token, outlet: outlet)
+                    case (nil, _):
+                        outlet.send(Self.error(code: "hello_expected", message: "Send hello with the collaborator token first."))
+                        outlet.close(reason: "no hello")
+                    case (.some, .hello):
+                        outlet.send(Self.error(code: "already_connected", message: "This socket already said hello."))
+                    case (.some(let id), .chat(let text)):
+                        try await hub.collaboratorSaid(text, collaboratorId: id, outletId: outlet.id)
+                    case (.some(let id), .leave):
+                        try await hub.collaboratorLeft(collaboratorId: id, outletId: outlet.id)
+                    }
+                } catch let error as GatewayError {
+                    outlet.send(Self.error(code: error.code, message: error.message))
+                    if collaboratorId == nil { outlet.close(reason: error.code) }
+                }
+            }
+        }
+        await hub.collaboratorDisconnected(outletId: outlet.id)
+    }
+
+    static func error(code: String, message: String) -> String {
+        WireCodec.encode(GatewayToCollaborator.error(code: code, message: message))
+    }
+}
