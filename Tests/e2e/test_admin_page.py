@@ -83,6 +83,34 @@ def test_admin_creates_a_channel_with_its_link_and_form(gateway, browser):
     [channel] = gateway.api("GET", "admin/channels", token=token, expect=200)[1]
     assert channel["name"] == "Website help" and channel["unavailableMessage"] == "Back at 9."
     assert channel["link"] in browser.find_element(By.ID, "channels").text
+    assert "Always open" in browser.find_element(By.ID, "channels").text
+
+    # Working hours: Monday to Friday by default once "Always open" is off; Monday mornings only.
+    row = browser.find_element(By.CSS_SELECTOR, f"#channels tr[data-channel-id='{channel['id']}']")
+    row.find_element(By.XPATH, ".//button[text()='Edit']").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "channel-form-title"), "Edit channel Website help"))
+    browser.find_element(By.ID, "channel-always-open").click()
+    zone = browser.find_element(By.ID, "channel-time-zone")
+    zone.clear()
+    zone.send_keys("Mars/Olympus")
+    browser.execute_script("document.querySelector('#channel-days tr[data-weekday=\"1\"] .day-closes').value = '12:00';")
+    browser.find_element(By.ID, "channel-submit").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "admin-error"), 'Unknown time zone "Mars/Olympus"'))
+    zone.clear()
+    zone.send_keys("Europe/Paris")
+    browser.find_element(By.ID, "channel-submit").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "channels"), "(Europe/Paris)"))
+    hours = gateway.api("GET", "admin/channels", token=token, expect=200)[1][0]["workingHours"]
+    assert hours["timeZone"] == "Europe/Paris"
+    assert [(span["weekday"], span["opens"], span["closes"]) for span in hours["spans"]] == [
+        (1, 540, 720), (2, 540, 1020), (3, 540, 1020), (4, 540, 1020), (5, 540, 1020)]
+    assert "Mon 09:00–12:00" in browser.find_element(By.ID, "channels").text
+    # Back to always open.
+    browser.find_element(By.CSS_SELECTOR, f"#channels tr[data-channel-id='{channel['id']}']").find_element(By.XPATH, ".//button[text()='Edit']").click()
+    assert not browser.find_element(By.ID, "channel-always-open").is_selected()
+    browser.find_element(By.ID, "channel-always-open").click()
+    browser.find_element(By.ID, "channel-submit").click()
+    wait.until(lambda b: gateway.api("GET", "admin/channels", token=token)[1][0].get("workingHours") is None)
 
 
 def test_monitored_tab_shows_colleagues_sessions_to_administrators_only(gateway, browser):

@@ -30,34 +30,12 @@ function button(text, onClick, confirmation = null) {
     if (confirmation && !window.confirm(confirmation)) return;
     try {
       await onClick();
-      await load();
+      await groupsChanged();
     } catch (error) {
       fail(error);
     }
   });
   return element;
-}
-
-function renderChannels(channels, names) {
-  $('channels').querySelector('tbody').replaceChildren(...channels.map((channel) => {
-    const row = document.createElement('tr');
-    cells(row, [channel.name]);
-    const linkCell = document.createElement('td');
-    const link = document.createElement('a');
-    link.href = channel.link;
-    link.textContent = channel.link;
-    const form = document.createElement('a');
-    form.href = `/api/v1/channels/${channel.link.split('/ch/')[1]}/form`;
-    form.textContent = t('admin.channel_form_link');
-    linkCell.append(link, document.createElement('br'), form);
-    row.append(linkCell);
-    cells(row, [channel.groupIds.map((id) => names.get(id) ?? '?').join(', ') || '—',
-      t(channel.whenUnavailable === 'keep' ? 'admin.when_unavailable_keep' : 'admin.when_unavailable_refuse')]);
-    const action = document.createElement('td');
-    action.append(button(t('admin.delete'), () => api(`admin/channels/${channel.id}`, { method: 'DELETE' })));
-    row.append(action);
-    return row;
-  }));
 }
 
 const technicianSection = mountTechnicians({ reload: () => load(), fail, actionButton: button });
@@ -66,17 +44,6 @@ let me = null;
 async function load() {
   const [groups, technicians] = await Promise.all([api('admin/groups'), api('admin/technicians')]);
   const names = new Map(groups.map((g) => [g.id, g.name]));
-  if (me.organisationWide) renderChannels(await api('admin/channels'), names);
-  $('channel-groups').querySelectorAll('label').forEach((label) => label.remove());
-  $('channel-groups').append(...groups.map((group) => {
-    const label = document.createElement('label');
-    label.className = 'inline';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = group.id;
-    label.append(box, document.createTextNode(` ${group.name}`));
-    return label;
-  }));
   $('groups').querySelector('tbody').replaceChildren(...groups.map((group) => {
     const row = document.createElement('tr');
     row.dataset.groupId = group.id;
@@ -95,6 +62,12 @@ async function load() {
     ...groups.filter((group) => !group.parentId).map((group) => new Option(group.name, group.id)));
   $('group-parent').value = parent;
   technicianSection.render(technicians, groups, me);
+}
+
+/** After the groups changed: other sections (channels) redraw theirs. */
+async function groupsChanged() {
+  await load();
+  document.dispatchEvent(new CustomEvent('admin:groups'));
 }
 
 /** The numeric organisation settings: input id → API field. */
@@ -229,21 +202,7 @@ $('group-form').addEventListener('submit', async (event) => {
     await api(id ? `admin/groups/${id}` : 'admin/groups', { method: id ? 'PUT' : 'POST', body });
     event.target.reset();
     editGroup(null);
-    await load();
-  } catch (error) {
-    fail(error);
-  }
-});
-
-$('channel-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const groupIds = [...$('channel-groups').querySelectorAll('input:checked')].map((box) => box.value);
-  const body = { name: $('channel-name').value, groupIds, whenUnavailable: $('channel-when').value };
-  if ($('channel-message').value.trim()) body.unavailableMessage = $('channel-message').value;
-  try {
-    await api('admin/channels', { method: 'POST', body });
-    event.target.reset();
-    await load();
+    await groupsChanged();
   } catch (error) {
     fail(error);
   }
