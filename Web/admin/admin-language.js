@@ -1,4 +1,4 @@
-// The Admin Center speaks the administrator's console language (A3): every admin script awaits
+// Shared by the Admin Center scripts. It speaks the administrator's console language (A3): every script awaits
 // `ready` before drawing, so nothing is drawn in English first.
 import { api } from '../lib/api.js';
 import { loadLanguage, t, translatePage } from '../lib/i18n.js';
@@ -18,4 +18,20 @@ export function permissionName(permission) {
 /** A session state or how a session ended, in the viewer's language. */
 export function stateName(state) {
   return t(`state.${state}`);
+}
+
+/** Fills `fieldset` (after its legend) with one checkbox per group, labelled by `labelOf`; the
+ * ones in `checked` are ticked. */
+export function renderGroupBoxes(fieldset, groups, checked = new Set(), labelOf = (group) => group.name) {
+  fieldset.querySelectorAll('label').forEach((label) => label.remove());
+  fieldset.append(...groups.map((group) => {
+    const label = document.createElement('label');
+    label.className = 'inline';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = group.id;
+    box.checked = checked.has(group.id);
+    label.append(box, ` ${labelOf(group)}`);
+    return label;
+  }));
 }

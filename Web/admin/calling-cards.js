@@ -2,7 +2,7 @@
 // install command customers run.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { ready } from './admin-language.js';
+import { ready, renderGroupBoxes } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,16 +31,7 @@ async function load() {
   const [cards, channels, groups] = await Promise.all([api('admin/calling-cards'), api('admin/channels'), api('admin/groups')]);
   const channelNames = new Map(channels.map((channel) => [channel.id, channel.name]));
   $('card-channel').replaceChildren(...channels.map((channel) => new Option(channel.name, channel.id)));
-  $('card-groups').querySelectorAll('label').forEach((label) => label.remove());
-  $('card-groups').append(...groups.map((group) => {
-    const label = document.createElement('label');
-    label.className = 'inline';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = group.id;
-    label.append(box, ` ${group.name}`);
-    return label;
-  }));
+  renderGroupBoxes($('card-groups'), groups);
   $('calling-cards').querySelector('tbody').replaceChildren(...cards.map((card) => {
     const row = document.createElement('tr');
     row.dataset.cardId = card.id;

@@ -3,7 +3,7 @@
 // created, edited and deleted. The gateway allows at most ten per organisation.
 import { api } from '../lib/api.js';
 import { currentLanguage, t } from '../lib/i18n.js';
-import { ready } from './admin-language.js';
+import { ready, renderGroupBoxes } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -83,17 +83,7 @@ function edit(channel) {
 
 function renderGroups() {
   const checked = new Set([...$('channel-groups').querySelectorAll('input:checked')].map((box) => box.value));
-  $('channel-groups').querySelectorAll('label').forEach((label) => label.remove());
-  $('channel-groups').append(...groups.map((group) => {
-    const label = document.createElement('label');
-    label.className = 'inline';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = group.id;
-    box.checked = checked.has(group.id);
-    label.append(box, ` ${group.name}`);
-    return label;
-  }));
+  renderGroupBoxes($('channel-groups'), groups, checked);
 }
 
 function cell(content) {

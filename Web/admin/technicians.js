@@ -2,6 +2,7 @@
 // groups an administrator manages), disable, reset two-step verification, delete.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
+import { renderGroupBoxes } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,16 +12,8 @@ export function mountTechnicians({ reload, fail, actionButton }) {
   let groups = [];
 
   function managedCheckboxes(selected = []) {
-    $('technician-managed-groups').replaceChildren(...groups.filter((group) => !group.parentId).map((group) => {
-      const label = document.createElement('label');
-      label.className = 'inline';
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.value = group.id;
-      box.checked = selected.includes(group.id);
-      label.append(box, document.createTextNode(` ${t('admin.group_and_subgroups', { name: group.name })}`));
-      return label;
-    }));
+    renderGroupBoxes($('technician-managed-groups'), groups.filter((group) => !group.parentId), new Set(selected),
+      (group) => t('admin.group_and_subgroups', { name: group.name }));
   }
 
   function showManaged() {
