@@ -175,6 +175,8 @@ public struct Applet: Sendable {
         case .technicianChanged(let name):
             await state.technicianChanged(to: name)
             transcript.technicianChanged(to: name)
+        case .collaborator(let name, let joined):
+            transcript.collaborator(name: name, joined: joined)
         case .ended(let reason):
             await state.end(reason)
             transcript.ended(reason: reason)

@@ -74,6 +74,15 @@ public struct Transcript: Sendable {
         write(machineReadable ? "TECHNICIAN technician=\(Self.quoted(name))" : text("technician.changed", ["technician": who(name)]))
     }
 
+    /// Someone from outside the organisation joined or left (I2).
+    func collaborator(name: String, joined: Bool) {
+        if machineReadable {
+            write("COLLABORATOR \(joined ? "joined" : "left") name=\(Self.quoted(name))")
+        } else {
+            write(text(joined ? "collaborator.joined" : "collaborator.left", ["name": Self.clean(name)]))
+        }
+    }
+
     func ended(reason: String) {
         // The customer already saw why (the last status line); the reason is for scripts.
         write(machineReadable ? "ENDED \(Self.clean(reason))" : text("ended"))

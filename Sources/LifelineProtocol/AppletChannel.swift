@@ -146,10 +146,12 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case chatSwitched(enabled: Bool)
     /// Install this Calling Card (O1), if the customer agrees.
     case callingCardOffer(CallingCardOffer)
+    /// An external technician joined or left the session (I2): the customer always knows who is there.
+    case collaborator(name: String, joined: Bool)
 
     private enum Keys: String, CodingKey {
         case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
-             credentials, offer, id, url, linkToken, enabled
+             credentials, offer, id, url, linkToken, enabled, joined
     }
 
     public var type: String {
@@ -158,6 +160,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .chat: "chat"
         case .status: "status"
         case .technicianChanged: "technician_changed"
+        case .collaborator: "collaborator"
         case .ended: "ended"
         case .error: "error"
         case .remoteRequest: "remote_request"
@@ -191,6 +194,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(entry, forKey: .entry)
         case .technicianChanged(let name):
             try c.encode(name, forKey: .name)
+        case .collaborator(let name, let joined):
+            try c.encode(name, forKey: .name)
+            try c.encode(joined, forKey: .joined)
         case .ended(let reason):
             try c.encode(reason, forKey: .reason)
         case .error(let code, let message):
@@ -249,6 +255,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "chat": return .chat(try c.decode(LogEntry.self, forKey: .entry))
         case "status": return .status(try c.decode(LogEntry.self, forKey: .entry))
         case "technician_changed": return .technicianChanged(name: try c.decode(String.self, forKey: .name))
+        case "collaborator": return .collaborator(name: try c.decode(String.self, forKey: .name), joined: try c.decode(Bool.self, forKey: .joined))
         case "ended": return .ended(reason: try c.decode(String.self, forKey: .reason))
         case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message))
         case "remote_request": return .remoteRequest(mode: try c.decode(RemoteMode.self, forKey: .mode),

@@ -48,6 +48,8 @@ struct CollaboratorGatewayTests {
             let collaboratorToken = try #require(try joined.json()["token"] as? String)
             #expect(try await gw.request(.post, "/api/v1/collaborators/join", json: ["link": link]).status == .notFound, "a link works once")
 
+            // The customer is told who joined.
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .collaborator(name: "Dana", joined: true) }
             let (probe, welcome) = try await Self.collaboratorSocket(gw, token: collaboratorToken)
             #expect(welcome.state == .collaboration && welcome.name == "Dana" && welcome.limited)
             let listed = try await gw.request(.get, "/api/v1/sessions/\(id)/collaborators", token: admin).array()
@@ -67,6 +69,7 @@ struct CollaboratorGatewayTests {
             let collaboratorId = try #require(listed.first?["id"] as? String)
             #expect(try await gw.request(.delete, "/api/v1/sessions/\(id)/collaborators/\(collaboratorId)", token: admin).status == .noContent)
             _ = try await probe.expect(GatewayToCollaborator.self) { $0 == .ended(reason: "removed") }
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .collaborator(name: "Dana", joined: false) }
             #expect(await probe.closes())
             #expect(try await gw.request(.get, "/api/v1/sessions/\(id)/collaborators", token: admin).array().isEmpty)
             await applet.close()

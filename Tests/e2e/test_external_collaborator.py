@@ -57,6 +57,7 @@ def test_invited_by_link_in_the_leads_language_chats_then_is_removed(gateway, ap
         assert external.find_element(By.ID, "collab-name").get_attribute("value") == "Dana Vendor"
         external.find_element(By.CSS_SELECTOR, "#collab-join-form button[type=submit]").click()
         ext_wait.until(EC.visibility_of_element_located((By.ID, "collab-console")))
+        applet.expect("COLLABORATOR", 'joined name="Dana Vendor"')
         ext_wait.until(EC.text_to_be_present_in_element((By.ID, "collab-state"), french["state.collaboration"]))
 
         external.find_element(By.ID, "collab-chat-input").send_keys("Bonjour, je regarde le pilote.")
@@ -73,6 +74,7 @@ def test_invited_by_link_in_the_leads_language_chats_then_is_removed(gateway, ap
         wait.until(EC.text_to_be_present_in_element((By.ID, "invite-list"), french["state.collaboration"]))
         lead.find_element(By.CSS_SELECTOR, "#invite-list li button").click()
         ext_wait.until(EC.text_to_be_present_in_element((By.ID, "collab-ended"), french["collab.removed"]))
+        applet.expect("COLLABORATOR", 'left name="Dana Vendor"')
         assert not external.find_element(By.ID, "collab-console").is_displayed()
         assert gateway.api("GET", f"sessions/{session['id']}", token=token)[1]["state"] == "active", "the session goes on"
     finally:

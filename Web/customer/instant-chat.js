@@ -149,6 +149,9 @@ function receive(message) {
       add({ kind: 'invitation', technician: message.technicianName });
       showInvitation(message.linkToken);
       break;
+    case 'collaborator':
+      add({ kind: 'note', key: message.joined ? 'instant.collaboratorJoined' : 'instant.collaboratorLeft', params: { name: message.name } });
+      break;
     case 'chat_switched':
       if (message.enabled === chatEnabled) break;
       setChatEnabled(message.enabled);

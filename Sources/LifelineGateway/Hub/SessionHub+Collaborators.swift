@@ -129,6 +129,7 @@ extension SessionHub {
         await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
         await logConnection("\(collaborator.name) joined the session as an external technician.", sessionId: collaborator.sessionId)
+        applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))
         return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
     }
 
@@ -216,6 +217,7 @@ extension SessionHub {
         }
         if wasCollaborating && reason != "session ended" {
             await logConnection("\(collaborator.name) left the session.", sessionId: collaborator.sessionId)
+            applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: false)))
         }
     }
 
