@@ -121,3 +121,18 @@ def test_the_customer_ends_an_instant_chat_with_the_big_x(gateway, customer_brow
     # The tab no longer holds the session: a reload says so instead of reconnecting.
     customer_browser.refresh()
     customer.until(EC.text_to_be_present_in_element((By.ID, "instant-ended"), "no chat in progress"))
+
+
+def test_an_instant_chat_customer_is_told_who_joins_and_reads_them(gateway, customer_browser):
+    """An external technician (I2) joins an Instant Chat session: the customer is told, in their
+    language, and reads their lines."""
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Olga", "method": "pin"}, token=token, expect=201)[1]
+    customer = start_instant_chat(gateway, customer_browser, session["pin"])
+    gateway.wait_for_state(session["id"], "waiting", token)
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    invitation = gateway.api("POST", f"sessions/{session['id']}/collaborators", {"name": "Dana Vendor"}, token=token, expect=201)[1]
+    joined = gateway.api("POST", "collaborators/join", {"pin": invitation["pin"]}, expect=200)[1]
+    customer.until(lambda b: "Dana Vendor, an external technician, joined the session." in log_text(b))
+    gateway.api("DELETE", f"sessions/{session['id']}/collaborators/{joined['collaboratorId']}", token=token, expect=204)
+    customer.until(lambda b: "Dana Vendor left the session." in log_text(b))
