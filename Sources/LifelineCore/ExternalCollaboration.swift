@@ -40,6 +40,23 @@ public enum ExternalCollaboration {
         return approvedList.contains(email)
     }
 
+    /// The email that carries an invitation (when the lead asks the gateway to send it).
+    public static func invitationEmail(name: String, inviter: String, organisation: String, link: String, pin: String,
+                                       pinPage: String, validMinutes: Int) -> (subject: String, body: String) {
+        let subject = "\(inviter) (\(organisation)) invites you to a remote support session"
+        let body = """
+            Hello \(name),
+
+            \(inviter) of \(organisation) would like your help in a remote support session, in its chat with the customer.
+
+            Open this link to join: \(link)
+            Or type the PIN \(pin) at \(pinPage)
+
+            The invitation works once, within \(validMinutes) minutes. No account is needed.
+            """
+        return (subject, body)
+    }
+
     /// The event an external collaborator's view takes when the lead's view takes `event` and
     /// lands in `leadState`; nil when their view does not change.
     public static func viewEvent(forLead event: SessionEvent, leadState: SessionState, viewState: SessionState) -> SessionEvent? {

@@ -53,7 +53,8 @@ public func buildApplication(
         from: configuration.smtp?.from, sms: sms
     ).addRoutes(to: api)
     let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
-    CollaboratorsController(hub: hub).addRoutes(to: api)
+    CollaboratorsController(hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
+                            from: configuration.smtp?.from, publicURL: configuration.publicURL).addRoutes(to: api)
     customer.addRoutes(to: api)
     AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
     ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)

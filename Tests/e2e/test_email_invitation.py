@@ -121,3 +121,58 @@ def test_console_sends_the_link_by_email(browser):
         browser.find_element(By.ID, "new-session-email-send").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "new-session-email-status"), "Invitation sent to dee@customer.test."))
         assert link in inbox.wait()[1].get_content()
+
+
+def test_an_external_technician_is_invited_by_email_and_joins_with_its_link(applets):
+    """I2 by email: the gateway mails the one-time link and PIN; the link works once."""
+    with mail_setup() as (gateway, inbox):
+        token = gateway.login()
+        session = gateway.api("POST", "sessions", {"name": "Ann", "method": "pin"}, token=token, expect=201)[1]
+        applet = applets(gateway.url, "--pin", session["pin"])
+        applet.expect("WELCOME")
+        gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+        refused = gateway.api("POST", f"sessions/{session['id']}/collaborators", {"name": "Dana", "sendEmail": True}, token=token)
+        assert refused[0] == 400, "sending by email needs an address"
+        status, invited = gateway.api("POST", f"sessions/{session['id']}/collaborators",
+                                      {"name": "Dana", "email": "dana@vendor.test", "sendEmail": True}, token=token)
+        assert status == 201 and invited["emailed"] is True
+        recipients, message = inbox.wait()
+        assert recipients == ["dana@vendor.test"]
+        assert message["Subject"] == "Administrator (Lifeline) invites you to a remote support session"
+        text = message.get_content()
+        assert text.startswith("Hello Dana,") and invited["link"] in text and invited["pin"] in text
+        assert f"{gateway.url}/collaborate" in text
+        token_in_mail = invited["link"].rsplit("/", 1)[1]
+        joined = gateway.api("POST", "collaborators/join", {"link": token_in_mail}, expect=200)[1]
+        assert joined["language"] == "en"
+        applet.expect("COLLABORATOR", 'joined name="Dana"')
+        assert gateway.api("POST", "collaborators/join", {"link": token_in_mail})[0] == 404
+
+
+def invite_by_email_into_an_active_session(gateway, applets, expected_status, expected_code):
+    """Asks the gateway to email an external technician's invitation; it must fail and leave nothing."""
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Ann", "method": "pin"}, token=token, expect=201)[1]
+    applets(gateway.url, "--pin", session["pin"]).expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    status, body = gateway.api("POST", f"sessions/{session['id']}/collaborators",
+                               {"name": "Dana", "email": "dana@vendor.test", "sendEmail": True}, token=token)
+    assert status == expected_status and body["error"]["code"] == expected_code
+    assert gateway.api("GET", f"sessions/{session['id']}/collaborators", token=token, expect=200)[1] == [], "nothing half-done"
+
+
+def test_without_a_mail_server_nothing_is_invited(gateway, applets):
+    invite_by_email_into_an_active_session(gateway, applets, 409, "email_not_configured")
+
+
+def test_an_invitation_the_mail_server_refuses_is_withdrawn(applets):
+    folder = tempfile.mkdtemp(prefix="lifeline-mail-down-")
+    # A mail server address where nothing listens.
+    gateway = Gateway(folder, free_port(), env={"LIFELINE_SMTP_HOST": "localhost", "LIFELINE_SMTP_PORT": str(free_port()),
+                                                "LIFELINE_SMTP_SECURITY": "none", "LIFELINE_SMTP_FROM": "help@acme.test"})
+    try:
+        gateway.start()
+        invite_by_email_into_an_active_session(gateway, applets, 502, "email_failed")
+    finally:
+        gateway.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -43,8 +43,11 @@ export function mountInviteDialog(dialog, button, { sessionId, onError }) {
     event.preventDefault();
     try {
       const invited = await api(`sessions/${current}/collaborators`, {
-        method: 'POST', body: { name: $('invite-name').value, email: $('invite-email').value || undefined },
+        method: 'POST',
+        body: { name: $('invite-name').value, email: $('invite-email').value || undefined, sendEmail: $('invite-send-email').checked },
       });
+      $('invite-emailed').textContent = invited.emailed ? t('invite.emailed', { email: invited.email }) : '';
+      $('invite-emailed').hidden = !invited.emailed;
       $('invite-link').href = invited.link;
       $('invite-link').textContent = invited.link;
       $('invite-pin').textContent = invited.pin;
@@ -52,6 +55,7 @@ export function mountInviteDialog(dialog, button, { sessionId, onError }) {
       $('invite-result').hidden = false;
       $('invite-name').value = '';
       $('invite-email').value = '';
+      $('invite-send-email').checked = false;
       fail(null);
       await refresh();
     } catch (error) {

@@ -7,10 +7,15 @@ import LifelineCore
 /// PINs are rate-limited per address by the hub.
 struct CollaboratorsController {
     let hub: SessionHub
+    let mailer: (any Mailer)?
+    let from: String?
+    let publicURL: String
 
     struct InviteRequest: Decodable {
         let name: String
         let email: String?
+        /// The gateway emails the link and PIN to `email`.
+        let sendEmail: Bool?
     }
 
     struct JoinRequest: Decodable {
@@ -37,8 +42,32 @@ struct CollaboratorsController {
         let actor = try context.requireActor()
         let id = context.parameters.get("id") ?? ""
         let body = try await request.decodeJSON(as: InviteRequest.self, context: context)
-        return try JSONResponse.make(try await hub.inviteExternal(to: id, name: body.name, email: body.email, by: actor,
-                                                                  from: context.remoteAddress), status: .created)
+        let sendEmail = body.sendEmail == true
+        // Checked before inviting, so a refusal leaves nothing behind.
+        if sendEmail {
+            guard let email = body.email, !email.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw GatewayError.badRequest("Give the email address to send the invitation to.")
+            }
+            guard mailer != nil, from != nil else {
+                throw GatewayError(.conflict, "email_not_configured",
+                                   "This gateway has no mail server. Give the link or the PIN yourself, or ask the administrator to set LIFELINE_SMTP_HOST.")
+            }
+        }
+        var invited = try await hub.inviteExternal(to: id, name: body.name, email: body.email, by: actor, from: context.remoteAddress)
+        if sendEmail, let mailer, let from, let to = invited.email, let link = invited.link, let pin = invited.pin {
+            let text = ExternalCollaboration.invitationEmail(
+                name: invited.name, inviter: actor.technician.name, organisation: actor.organisationName, link: link, pin: pin,
+                pinPage: "\(publicURL)/collaborate", validMinutes: await hub.settings.connectingTimeoutMinutes)
+            do {
+                try await mailer.send(MailMessage(from: from, to: to, subject: text.subject, body: text.body))
+            } catch {
+                context.logger.error("External invitation email failed", metadata: ["error": "\(error)"])
+                await hub.withdrawExternal(invited.id)
+                throw GatewayError(.badGateway, "email_failed", "The mail server did not accept the invitation: \(error)")
+            }
+            invited.emailed = true
+        }
+        return try JSONResponse.make(invited, status: .created)
     }
 
     @Sendable func list(request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -18,6 +18,8 @@ extension SessionHub {
         /// Only in the answer to the invitation: the one-time link and PIN.
         var link: String?
         var pin: String?
+        /// Only in the answer to the invitation: the gateway sent it by email.
+        var emailed: Bool?
     }
 
     /// Who invites the external technician, as their join page shows it (in the inviter's language).
@@ -198,6 +200,13 @@ extension SessionHub {
     func collaboratorDisconnected(outletId: UUID) {
         guard let collaboratorId = collaboratorOutlets.first(where: { $0.value.id == outletId })?.key else { return }
         collaboratorOutlets[collaboratorId] = nil
+    }
+
+    /// An invitation that could not be delivered is withdrawn: nothing is left half-done.
+    func withdrawExternal(_ collaboratorId: String) async {
+        do { try await moveExternal(collaboratorId, by: .removedByLead, telling: "removed") } catch {
+            logger.error("Could not withdraw an invitation", metadata: ["collaborator.id": "\(collaboratorId)", "error": "\(error)"])
+        }
     }
 
     /// Moves one collaborator's view; a closed view ends their console with `reason`.
