@@ -1,6 +1,18 @@
 import Foundation
 import LifelineCore
 
+/// What a status or connection line says, as a message key and its values, so each console
+/// words it in its technician's language (A3); `LogEntry.text` keeps the English wording.
+public struct SessionLogEvent: Codable, Equatable, Sendable {
+    public let code: String
+    public let params: [String: String]
+
+    public init(_ code: String, _ params: [String: String] = [:]) {
+        self.code = code
+        self.params = params
+    }
+}
+
 /// One line of a session's log: a chat line, or a status or connection message.
 public struct LogEntry: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
@@ -24,9 +36,12 @@ public struct LogEntry: Codable, Equatable, Sendable {
     public let text: String
     /// For status lines: the state the session entered, so each side can word it in its language.
     public let state: SessionState?
+    /// For lines the gateway writes about what happened (a file offered, a transfer …).
+    public let event: SessionLogEvent?
 
     public init(id: Int64, sessionId: String, at: Date, kind: Kind, authorRole: AuthorRole, author: String,
-                text: String, state: SessionState? = nil) {
+                text: String, state: SessionState? = nil, event: SessionLogEvent? = nil) {
+        self.event = event
         self.id = id
         self.sessionId = sessionId
         self.at = at

@@ -294,5 +294,8 @@ enum Migrations {
         );
         CREATE INDEX external_collaborators_session ON external_collaborators(session_id);
         """,
+        """
+        ALTER TABLE session_log ADD COLUMN event TEXT;
+        """,
     ]
 }

@@ -47,7 +47,7 @@ public protocol SessionRepository: Sendable {
 public protocol SessionLogRepository: Sendable {
     /// Appends a line and returns it with its id.
     func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
-                   author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry
+                   author: String, text: String, state: SessionState?, event: SessionLogEvent?) async throws(StoreError) -> LogEntry
     func log(sessionId: String) async throws(StoreError) -> [LogEntry]
     /// The states each session of the organisation created in [from, to) entered, in order (reports, R3).
     func stateChanges(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [String: [SessionTiming.Change]]
@@ -139,6 +139,14 @@ public protocol TwoStepRepository: Sendable {
 public protocol CollaboratorRepository: Sendable {
     func saveExternalCollaborator(_ collaborator: ExternalCollaborator) async throws(StoreError)
     func openExternalCollaborators() async throws(StoreError) -> [ExternalCollaborator]
+}
+
+extension SessionLogRepository {
+    /// A chat line or a state change: no event.
+    public func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
+                          author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry {
+        try await appendLog(sessionId: sessionId, at: at, kind: kind, authorRole: authorRole, author: author, text: text, state: state, event: nil)
+    }
 }
 
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository

@@ -289,14 +289,14 @@ public final class SQLiteStore: Store {
     // MARK: Session log
 
     public func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
-                          author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry {
+                          author: String, text: String, state: SessionState?, event: SessionLogEvent?) async throws(StoreError) -> LogEntry {
         let rows = try await db.query(
-            "INSERT INTO session_log (session_id, at, kind, author_role, author, text, state) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO session_log (session_id, at, kind, author_role, author, text, state, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             [.text(sessionId), .date(at), .text(kind.rawValue), .text(authorRole.rawValue), .text(author), .text(text),
-             .optionalText(state?.rawValue)])
+             .optionalText(state?.rawValue), event.map { SQLValue.json($0) } ?? .null])
         guard let id = rows.first?["id"]?.int else { throw StoreError("The log line was not stored.") }
         return LogEntry(id: id, sessionId: sessionId, at: at, kind: kind, authorRole: authorRole, author: author,
-                        text: text, state: state)
+                        text: text, state: state, event: event)
     }
 
     public func log(sessionId: String) async throws(StoreError) -> [LogEntry] {
@@ -306,7 +306,7 @@ public final class SQLiteStore: Store {
             else { throw StoreError("A log row holds an unknown kind.") }
             return LogEntry(id: row["id"]?.int ?? 0, sessionId: try row.text("session_id"), at: try row.date("at"),
                             kind: kind, authorRole: role, author: try row.text("author"), text: try row.text("text"),
-                            state: row["state"]?.string.flatMap(SessionState.init(rawValue:)))
+                            state: row["state"]?.string.flatMap(SessionState.init(rawValue:)), event: try row.json("event"))
         }
     }
 

@@ -79,3 +79,19 @@ def test_no_catalog_is_english_left_untranslated():
             catalog = load(path)
             same = [key for key, text in catalog.items() if text == english[key]]
             assert len(same) < len(english) / 4, f"{path.parent.name}/{path.name}: {len(same)} texts still English"
+
+
+def test_every_logged_event_has_its_console_wording():
+    """The gateway's log lines (LogLines.swift) are worded by each console: each code has a
+    `log.<code>` key whose English is the gateway's own wording."""
+    source = (ROOT / "Sources" / "LifelineProtocol" / "LogLines.swift").read_text(encoding="utf-8")
+    gateway = dict(re.findall(r'^\s+"([a-z_]+)": "(.*)",$', source, re.M))
+    assert len(gateway) > 30
+    english = load(WEB / "i18n" / "console" / "en.json")
+    assert {code: english.get(f"log.{code}") for code in gateway} == gateway
+    used = set()
+    for path in (ROOT / "Sources" / "LifelineGateway").rglob("*.swift"):
+        used |= set(re.findall(r'SessionLogEvent\("([a-z_]+)"', path.read_text(encoding="utf-8")))
+        for first, second in re.findall(r'SessionLogEvent\([a-zA-Z.= ]+\? "([a-z_]+)" : "([a-z_]+)"', path.read_text(encoding="utf-8")):
+            used |= {first, second}
+    assert sorted(used - set(gateway)) == [], "every event the gateway logs has a wording"

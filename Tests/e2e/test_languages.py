@@ -135,3 +135,31 @@ def test_admin_center_in_japanese_and_french_has_no_english_left(gateway):
             photograph(browser, f"admin-{language}")
         finally:
             browser.quit()
+
+
+def test_the_gateways_log_lines_read_in_the_technicians_language(gateway, applets):
+    """Lines the gateway writes (the chat turned off, a collaborator joining …) show in the
+    console's language, not in the gateway's English."""
+    from test_console_session import select_row
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Léa", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    browser = open_browser()
+    try:
+        sign_in(browser, gateway, language="fr")
+        wait = WebDriverWait(browser, 10)
+        select_row(browser, wait, session["id"])
+        gateway.api("PUT", f"sessions/{session['id']}/chat", {"enabled": False}, token=token, expect=200)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Administrator a désactivé le chat."))
+        invitation = gateway.api("POST", f"sessions/{session['id']}/collaborators", {"name": "Dana"}, token=token, expect=201)[1]
+        gateway.api("POST", "collaborators/join", {"pin": invitation["pin"]}, expect=200)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Dana a rejoint la session en tant que technicien externe."))
+        log = browser.find_element(By.ID, "chat-log").text
+        assert "turned the chat off" not in log and "joined the session" not in log
+        # The log itself keeps the English wording for history and scripts.
+        lines = gateway.api("GET", f"sessions/{session['id']}/log", token=token, expect=200)[1]
+        assert any(line["text"] == "Administrator turned the chat off." and line["event"]["code"] == "chat_off" for line in lines)
+    finally:
+        browser.quit()

@@ -3,6 +3,7 @@
 // they leave, are removed or the session ends. A reload reconnects to the same collaboration.
 import { api } from '../lib/api.js';
 import { browserLanguage, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { logLineText } from '../lib/log-lines.js';
 import { reconnectingSocket } from '../lib/protocol.js';
 
 const $ = (id) => document.getElementById(id);
@@ -31,9 +32,9 @@ function time(iso) {
 
 function addToLog(entry) {
   const item = document.createElement('li');
-  if (entry.kind === 'status' && entry.state) {
+  if (entry.kind === 'status') {
     item.className = 'status';
-    item.textContent = `[${time(entry.at)}] ${t(`state.${entry.state}`)}`;
+    item.textContent = `[${time(entry.at)}] ${entry.state ? t(`state.${entry.state}`) : logLineText(entry)}`;
   } else {
     item.textContent = `[${time(entry.at)}] ${entry.author}: ${entry.text}`;
   }

@@ -2,6 +2,7 @@
 // per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
+import { logLineText } from '../lib/log-lines.js';
 import { canChat, sessionDetails } from '../lib/session-logic.js';
 import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
 
@@ -57,7 +58,7 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
     } else {
       const text = document.createElement('span');
       text.className = 'text';
-      text.textContent = entry.state ? t(`status.${entry.state}`) : entry.text;
+      text.textContent = logLineText(entry);
       item.append(text);
     }
     return item;

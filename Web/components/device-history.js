@@ -3,6 +3,7 @@
 // their logs. Everything is shown as text.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
+import { logLineText } from '../lib/log-lines.js';
 
 export function mountDeviceHistory(root, { isMine }) {
   const $ = (id) => root.querySelector(`#${id}`);
@@ -33,7 +34,7 @@ export function mountDeviceHistory(root, { isMine }) {
         const entries = await api(`sessions/${session.id}/device-history/${entry.sessionId}/log`);
         log.replaceChildren(...entries.map((line) => {
           const li = document.createElement('li');
-          li.textContent = `${new Date(line.at).toLocaleTimeString()} ${line.author}: ${line.text}`;
+          li.textContent = `${new Date(line.at).toLocaleTimeString()} ${line.kind === 'chat' ? `${line.author}: ${line.text}` : logLineText(line)}`;
           return li;
         }));
       });

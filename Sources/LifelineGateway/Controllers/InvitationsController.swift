@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LifelineCore
+import LifelineProtocol
 import LifelineStore
 
 /// Sending a session's link to the customer (F1): by the gateway's mail server, or as a draft for
@@ -61,7 +62,7 @@ struct InvitationsController {
             context.logger.error("SMS invitation failed", metadata: ["error": "\(error)"])
             throw GatewayError(.badGateway, "sms_failed", "The SMS was not sent: \(error)")
         }
-        try await hub.logInvitation("\(actor.technician.name) sent the invitation by SMS to \(phone).", in: session)
+        try await hub.logEvent(SessionLogEvent("invitation_sms", ["technician": actor.technician.name, "phone": phone]), in: session)
         return try JSONResponse.make(InvitationSent(sent: true, to: phone), status: .accepted)
     }
 
@@ -79,7 +80,7 @@ struct InvitationsController {
             context.logger.error("Email invitation failed", metadata: ["error": "\(error)"])
             throw GatewayError(.badGateway, "email_failed", "The mail server did not accept the invitation: \(error)")
         }
-        try await hub.logInvitation("\(actor.technician.name) sent the invitation by email to \(to).", in: session)
+        try await hub.logEvent(SessionLogEvent("invitation_email", ["technician": actor.technician.name, "to": to]), in: session)
         return try JSONResponse.make(InvitationSent(sent: true, to: to), status: .accepted)
     }
 

@@ -23,19 +23,18 @@ extension SessionHub {
         applet.send(WireCodec.encode(GatewayToApplet.callingCardOffer(CallingCardOffer(
             cardId: card.id, name: card.design.name, launchAfterInstall: launchAfterInstall, launchAtStartup: launchAtStartup,
             technicianName: actor.technician.name))))
-        try await logInvitation("\(actor.technician.name) offered to install the Calling Card \(card.design.name)"
-                                + (launchAtStartup ? " (launched at every start)." : "."), in: record)
+        try await logEvent(SessionLogEvent(launchAtStartup ? "card_offered_autostart" : "card_offered",
+                                    ["technician": actor.technician.name, "name": card.design.name]), in: record)
     }
 
     func appletCallingCardResult(installed: Bool, error: String?, sessionId: String, outletId: UUID) async throws {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
-        let text: String
-        switch (installed, error) {
-        case (true, _): text = "The customer installed the Calling Card."
-        case (false, nil): text = "The customer did not want the Calling Card installed."
-        case (false, let reason?): text = "The Calling Card could not be installed: \(String(reason.prefix(300)))"
+        let event = switch (installed, error) {
+        case (true, _): SessionLogEvent("card_installed")
+        case (false, nil): SessionLogEvent("card_refused")
+        case (false, let reason?): SessionLogEvent("card_failed", ["reason": String(reason.prefix(300))])
         }
-        try await logInvitation(text, in: record)
+        try await logEvent(event, in: record)
         if installed || error == nil { await auditConsent(installed ? .consentGiven : .consentRefused, to: "calling_card", in: record) }
     }
 }

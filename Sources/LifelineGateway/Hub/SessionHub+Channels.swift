@@ -192,7 +192,7 @@ extension SessionHub {
         let transition = try move(&taken.machine, by: .start, at: environment.now())
         taken = try await commit(taken, ownerTransition: transition)
         applets[taken.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
-        try await logInvitation("\(actor.technician.name) took the session from the \(channel.name) queue.", in: taken)
+        try await logEvent(SessionLogEvent("taken_from_channel", ["technician": actor.technician.name, "channel": channel.name]), in: taken)
         return await summary(of: taken)
     }
 

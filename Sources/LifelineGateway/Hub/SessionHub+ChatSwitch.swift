@@ -14,7 +14,7 @@ extension SessionHub {
         try await store.updateSession(record)
         live[id] = record
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
-        try await logInvitation("\(actor.technician.name) turned the chat \(enabled ? "on" : "off").", in: record)
+        try await logEvent(SessionLogEvent(enabled ? "chat_on" : "chat_off", ["technician": actor.technician.name]), in: record)
         await publish(record)
         return await summary(of: record)
     }

@@ -130,7 +130,7 @@ extension SessionHub {
         externals[collaborator.id] = collaborator
         await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
-        await logConnection("\(collaborator.name) joined the session as an external technician.", sessionId: collaborator.sessionId)
+        await logConnection(SessionLogEvent("collaborator_joined", ["name": collaborator.name]), sessionId: collaborator.sessionId)
         applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))
         return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
     }
@@ -225,7 +225,7 @@ extension SessionHub {
             outlet.close(reason: reason)
         }
         if wasCollaborating && reason != "session ended" {
-            await logConnection("\(collaborator.name) left the session.", sessionId: collaborator.sessionId)
+            await logConnection(SessionLogEvent("collaborator_left", ["name": collaborator.name]), sessionId: collaborator.sessionId)
             applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: false)))
         }
     }
@@ -255,11 +255,11 @@ extension SessionHub {
     }
 
     /// A line for the technicians' chat pane about who joined or left.
-    private func logConnection(_ text: String, sessionId: String) async {
+    private func logConnection(_ event: SessionLogEvent, sessionId: String) async {
         guard let record = live[sessionId] else { return }
         do {
             let entry = try await store.appendLog(sessionId: sessionId, at: environment.now(), kind: .connection, authorRole: .system,
-                                                  author: "", text: text, state: nil)
+                                                  author: "", text: event.englishText, state: nil, event: event)
             await publish(entry, to: record)
         } catch {
             logger.error("Could not log a collaborator's arrival", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])

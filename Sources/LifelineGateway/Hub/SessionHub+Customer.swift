@@ -91,9 +91,9 @@ extension SessionHub {
             try await store.updateSession(record)
             live[record.id] = record
         }
-        if let privilegeChange { try await logInvitation(privilegeChange, in: record) }
+        if let privilegeChange { try await logEvent(privilegeChange, in: record) }
         if movedFromInstantChat {
-            try await logInvitation("The customer started the Lifeline app: every tool is available now.", in: record)
+            try await logEvent(SessionLogEvent("applet_took_over"), in: record)
         }
         switch record.machine.state {
         case .connecting:

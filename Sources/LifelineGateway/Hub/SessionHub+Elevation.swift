@@ -18,19 +18,17 @@ extension SessionHub {
             throw GatewayError(.conflict, "already_elevated", "The applet already runs with administrator rights.")
         }
         applet.send(WireCodec.encode(GatewayToApplet.elevate(credentials, technicianName: actor.technician.name)))
-        try await logInvitation("\(actor.technician.name) asked to restart the applet with administrator rights.", in: record)
+        try await logEvent(SessionLogEvent("elevation_requested", ["technician": actor.technician.name]), in: record)
     }
 
     func appletElevationFailed(reason: String, sessionId: String, outletId: UUID) async {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
-        try? await logInvitation("The applet could not restart with administrator rights: \(String(reason.prefix(200)))", in: record)
+        try? await logEvent(SessionLogEvent("elevation_failed", ["reason": String(reason.prefix(200))]), in: record)
     }
 
     /// Said in the log when an applet comes back with other rights than before.
-    static func privilegeChange(from before: CustomerInfo?, to after: CustomerInfo) -> String? {
+    static func privilegeChange(from before: CustomerInfo?, to after: CustomerInfo) -> SessionLogEvent? {
         guard let before, before.privileged != after.privileged else { return nil }
-        return after.privileged
-            ? "The applet restarted with administrator rights (root) and reconnected. These rights end with the session."
-            : "The applet runs without administrator rights again."
+        return SessionLogEvent(after.privileged ? "elevated" : "unelevated")
     }
 }

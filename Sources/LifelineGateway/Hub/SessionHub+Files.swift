@@ -47,7 +47,7 @@ extension SessionHub {
         applet.send(WireCodec.encode(GatewayToApplet.fileOffer(FileOffer(id: summary.id, name: safe, size: size,
                                                                            technicianName: actor.technician.name))))
         publishFile(summary, to: record)
-        try await logInvitation("\(actor.technician.name) offers the file \(safe) (\(Self.describeSize(size))).", in: record)
+        try await logEvent(SessionLogEvent("file_offered", ["technician": actor.technician.name, "name": safe, "size": Self.describeSize(size)]), in: record)
         return summary
     }
 
@@ -66,8 +66,7 @@ extension SessionHub {
         }
         try? await save(summary)
         publishFile(summary, to: record)
-        try? await logInvitation(accepted ? "The customer accepted the file \(summary.name)." : "The customer declined the file \(summary.name).",
-                                 in: record)
+        try? await logEvent(SessionLogEvent(accepted ? "file_accepted" : "file_declined", ["name": summary.name]), in: record)
     }
 
     /// The technician's upload may start: the pipe the applet reads from.
@@ -126,9 +125,9 @@ extension SessionHub {
         runningFiles[sessionId] = nil
         try? await save(summary)
         publishFile(summary, to: record)
-        try? await logInvitation(matches
-            ? "The customer saved the file \(summary.name) (\(Self.describeSize(summary.size))). MD5 \(md5 ?? "")."
-            : "The file \(summary.name) arrived damaged and was not kept: MD5 sent \(summary.md5 ?? "?"), received \(md5 ?? "?").",
+        try? await logEvent(matches
+            ? SessionLogEvent("file_saved", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5 ?? ""])
+            : SessionLogEvent("file_damaged", ["name": summary.name, "sent": summary.md5 ?? "?", "received": md5 ?? "?"]),
             in: record)
     }
 
@@ -143,7 +142,7 @@ extension SessionHub {
         if tellApplet { applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
         if let record = live[sessionId] {
             publishFile(summary, to: record)
-            try? await logInvitation("The file \(summary.name) was not transferred: \(reason)", in: record)
+            try? await logEvent(SessionLogEvent("file_failed", ["name": summary.name, "reason": reason]), in: record)
         }
     }
 
@@ -172,7 +171,7 @@ extension SessionHub {
         runningFiles[sessionId] = nil
         try? await save(summary)
         publishFile(summary, to: record)
-        try? await logInvitation("The customer sent the file \(summary.name) (\(Self.describeSize(summary.size))). MD5 \(md5).", in: record)
+        try? await logEvent(SessionLogEvent("file_received", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5]), in: record)
     }
 
     /// A file the customer sent, for the session's technician to download.

@@ -23,12 +23,12 @@ extension SessionHub {
         try await store.updateSession(record)
         live[id] = record
         browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
-        try await logInvitation("\(actor.technician.name) invited the customer to download the Lifeline app.", in: record)
+        try await logEvent(SessionLogEvent("applet_invited", ["technician": actor.technician.name]), in: record)
     }
 
     /// "Not now": the technician learns it in the log; the link stays valid in case they change their mind.
     func customerDeclinedApplet(sessionId: String, outletId: UUID) async throws {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId], record.customer?.chatOnly == true else { return }
-        try await logInvitation("The customer does not want to download the Lifeline app for now.", in: record)
+        try await logEvent(SessionLogEvent("applet_declined"), in: record)
     }
 }

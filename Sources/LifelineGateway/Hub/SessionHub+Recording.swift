@@ -30,7 +30,7 @@ extension SessionHub {
         try await store.insertRecording(recording)
         activeRecordings[id] = recording.id
         applets[id]?.send(WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
-        try await logInvitation("\(actor.technician.name) started recording the screen; the customer was told.", in: record)
+        try await logEvent(SessionLogEvent("recording_started", ["technician": actor.technician.name]), in: record)
         return recording
     }
 
@@ -56,16 +56,16 @@ extension SessionHub {
               recording.technicianId == actor.id else {
             throw GatewayError(.notFound, "recording_not_found", "There is no such recording of yours in this session.")
         }
-        return await finishRecording(recording, reason: "\(actor.technician.name) stopped recording the screen.")
+        return await finishRecording(recording, reason: SessionLogEvent("recording_stopped", ["technician": actor.technician.name]))
     }
 
     /// Ends the session's running recording, if any (the remote desktop ended).
-    func finishRecording(ofSession id: String, reason: String) async {
+    func finishRecording(ofSession id: String, reason: SessionLogEvent) async {
         guard let recordingId = activeRecordings[id], let recording = try? await store.recording(id: recordingId) else { return }
         _ = await finishRecording(recording, reason: reason)
     }
 
-    private func finishRecording(_ recording: Recording, reason: String) async -> Recording {
+    private func finishRecording(_ recording: Recording, reason: SessionLogEvent) async -> Recording {
         var finished = recording
         guard finished.endedAt == nil else { return finished }
         finished.endedAt = environment.now()
@@ -73,7 +73,7 @@ extension SessionHub {
         if activeRecordings[recording.sessionId] == recording.id { activeRecordings[recording.sessionId] = nil }
         let name = await technicianName(recording.technicianId)
         applets[recording.sessionId]?.send(WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
-        if let record = live[recording.sessionId] { try? await logInvitation(reason, in: record) }
+        if let record = live[recording.sessionId] { try? await logEvent(reason, in: record) }
         return finished
     }
 

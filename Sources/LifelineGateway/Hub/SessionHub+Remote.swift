@@ -24,8 +24,8 @@ extension SessionHub {
         remotes[id] = state
         applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
-        let what = mode == .control ? "remote control" : "to view the desktop"
-        try await logInvitation("\(actor.technician.name) asked for \(what).", in: record)
+        try await logEvent(SessionLogEvent(mode == .control ? "remote_control_requested" : "desktop_view_requested",
+                                    ["technician": actor.technician.name]), in: record)
     }
 
     /// The technician's red X: the session stays active.
@@ -88,7 +88,7 @@ extension SessionHub {
         let record = try await ownedLiveSession(id, by: actor)
         try actor.require(.takeScreenshots)
         guard remotes[id]?.forwardsFrames == true else { throw Self.gatewayError(.notRunning) }
-        try await logInvitation("\(actor.technician.name) took a screenshot of the customer's screen.", in: record)
+        try await logEvent(SessionLogEvent("screenshot_taken", ["technician": actor.technician.name]), in: record)
     }
 
     // MARK: The applet's side
@@ -99,13 +99,13 @@ extension SessionHub {
         if accepted, (try? state.accepted()) != nil {
             remotes[sessionId] = state
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
-            try? await logInvitation("The customer accepted: \(state.mode == .control ? "remote control" : "desktop view") started.", in: record)
+            try? await logEvent(SessionLogEvent(state.mode == .control ? "remote_control_accepted" : "desktop_view_accepted"), in: record)
             await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         } else {
             remotes[sessionId] = nil
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
                                        reason: "The customer refused."), to: state.technicianId)
-            try? await logInvitation("The customer refused to share the screen.", in: record)
+            try? await logEvent(SessionLogEvent("screen_refused"), in: record)
             await auditConsent(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         }
     }
@@ -141,10 +141,10 @@ extension SessionHub {
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
     func endRemote(of id: String, reason: String, tellApplet: Bool) async {
         guard let state = remotes.removeValue(forKey: id) else { return }
-        await finishRecording(ofSession: id, reason: "Screen recording stopped with the remote desktop.")
+        await finishRecording(ofSession: id, reason: SessionLogEvent("recording_stopped_with_remote"))
         if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
         publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason), to: state.technicianId)
-        if let record = live[id] { try? await logInvitation("Remote desktop ended: \(reason)", in: record) }
+        if let record = live[id] { try? await logEvent(SessionLogEvent("remote_ended", ["reason": reason]), in: record) }
     }
 
     /// Called after every state change: only Active and Collaboration keep the remote desktop.

@@ -56,6 +56,6 @@ extension SessionHub {
             id: UUID().uuidString.lowercased(), tokenHash: Secrets.hash(token), sessionId: record.id, organisationId: record.organisationId,
             technicianId: record.technicianId, channelId: record.channelId, questions: survey.questions, sentAt: environment.now()))
         customer.send(WireCodec.encode(GatewayToApplet.survey(url: "\(publicURL)/survey/\(token)", technicianName: technicianName)))
-        try await logInvitation("The customer survey was sent to the customer.", in: record)
+        try await logEvent(SessionLogEvent("survey_sent"), in: record)
     }
 }

@@ -203,10 +203,11 @@ extension SessionHub {
         return (record, link)
     }
 
-    /// Notes in the session's log that an invitation went out.
-    func logInvitation(_ text: String, in record: SessionRecord) async throws {
+    /// Notes in the session's log what happened (an invitation sent, a file offered …), in English
+    /// and as an event each console words in its technician's language.
+    func logEvent(_ event: SessionLogEvent, in record: SessionRecord) async throws {
         let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status,
-                                              authorRole: .system, author: "Lifeline", text: text, state: nil)
+                                              authorRole: .system, author: "Lifeline", text: event.englishText, state: nil, event: event)
         await publish(entry, to: record)
     }
 

@@ -51,8 +51,9 @@ extension SessionHub {
         }
         record.transfer = PendingTransfer(fromTechnicianId: actor.id, to: target, comment: comment, at: now)
         record = try await commit(record, ownerTransition: transition, previousOwner: previousOwner)
-        let note = comment.isEmpty ? "" : ": \(comment)"
-        try await logTransfer("\(actor.technician.name) transferred the session to \(targetName)\(note)", in: record)
+        let event = comment.isEmpty ? SessionLogEvent("transferred", ["technician": actor.technician.name, "target": targetName])
+            : SessionLogEvent("transferred_comment", ["technician": actor.technician.name, "target": targetName, "comment": comment])
+        try await logEvent(event, in: record)
         return await summary(of: record)
     }
 
@@ -101,7 +102,7 @@ extension SessionHub {
         // A transfer into a queue ends here too; its audience sees it leave (commit).
         record.transfer = nil
         record = try await commit(record, ownerTransition: transition, leavingViews: leaving)
-        try await logTransfer("\(actor.technician.name) took the session back.", in: record)
+        try await logEvent(SessionLogEvent("transfer_taken_back", ["technician": actor.technician.name]), in: record)
         return await summary(of: record)
     }
 
@@ -130,22 +131,16 @@ extension SessionHub {
             record.transfer = nil
             record.transferredBy = previousOwner
             record = try await commit(record, ownerTransition: transition, previousOwner: (previousOwner, previous))
-            try await logTransfer("\(actor.technician.name) took over the session.", in: record)
+            try await logEvent(SessionLogEvent("transfer_taken_over", ["technician": actor.technician.name]), in: record)
             return await summary(of: record)
         case .end:
             _ = try move(&incoming, by: .end, at: now)
             let transition = try move(&record.machine, by: .start, at: now)
             record = try await commit(record, ownerTransition: transition, leavingViews: [actor.id: incoming])
-            try await logTransfer("\(actor.technician.name) declined the transfer.", in: record)
+            try await logEvent(SessionLogEvent("transfer_declined", ["technician": actor.technician.name]), in: record)
             return await summary(of: record, view: incoming)
         case .hold:
             throw GatewayError.refused(TransitionRefused(state: incoming.state, event: .hold))
         }
-    }
-
-    private func logTransfer(_ text: String, in record: SessionRecord) async throws {
-        let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status,
-                                              authorRole: .system, author: "Lifeline", text: text, state: nil)
-        await publish(entry, to: record)
     }
 }
