@@ -21,8 +21,8 @@ function cells(row, texts) {
   }
 }
 
-/** A button that runs `onClick` (after `confirmation`, when given) and redraws the page. */
-function button(text, onClick, confirmation = null) {
+/** A button that runs `onClick` (after `confirmation`, when given), then `redraw` (the page by default). */
+function button(text, onClick, confirmation = null, redraw = load) {
   const element = document.createElement('button');
   element.type = 'button';
   element.textContent = text;
@@ -30,7 +30,7 @@ function button(text, onClick, confirmation = null) {
     if (confirmation && !window.confirm(confirmation)) return;
     try {
       await onClick();
-      await groupsChanged();
+      await redraw();
     } catch (error) {
       fail(error);
     }
@@ -53,7 +53,7 @@ async function load() {
     change.type = 'button';
     change.textContent = t('admin.edit');
     change.addEventListener('click', () => editGroup(group));
-    action.append(change, button(t('admin.delete'), () => api(`admin/groups/${group.id}`, { method: 'DELETE' })));
+    action.append(change, button(t('admin.delete'), () => api(`admin/groups/${group.id}`, { method: 'DELETE' }), null, groupsChanged));
     row.append(action);
     return row;
   }));

@@ -138,9 +138,13 @@ extension SessionHub {
     private func findInvitedCollaborator(_ credential: CollaboratorCredential, from source: String) throws -> ExternalCollaborator {
         let now = environment.now()
         if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
-        let match: ExternalCollaborator? = switch credential {
-        case .pin(let typed): PinCode(typed).flatMap { pin in externals.values.first { $0.pin == pin.digits } }
-        case .link(let token): externals.values.first { $0.linkTokenHash == Secrets.hash(token) }
+        let match: ExternalCollaborator?
+        switch credential {
+        case .pin(let typed):
+            match = PinCode(typed).flatMap { pin in externals.values.first { $0.pin == pin.digits } }
+        case .link(let token):
+            let hash = Secrets.hash(token)
+            match = externals.values.first { $0.linkTokenHash == hash }
         }
         // An invitation lasts as long as an unused customer PIN (the connecting timeout).
         guard let collaborator = match, collaborator.view.state == .invitation,
