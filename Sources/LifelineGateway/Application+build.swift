@@ -33,8 +33,9 @@ public func buildApplication(
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
+    // Static files first: a page or script costs no login lookup.
     router.add(middleware: FileMiddleware(configuration.webRoot, searchForIndexHtml: true, logger: logger))
+    router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
 
     let api = router.group("api/v1")
     api.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }

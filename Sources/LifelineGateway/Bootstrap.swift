@@ -52,21 +52,28 @@ actor Bootstrap {
 
     /// Completes setup once; the token stops working as soon as it is used.
     func completeSetup(token: String, organisation: String, name: String, email: String, password: String) async throws {
+        let closed = GatewayError(.forbidden, "setup_closed", "This setup link is not valid or has already been used.")
         guard try await store.organisationCount() == 0, let expected = try await store.setting(Self.setupTokenKey),
               Secrets.hash(token) == expected
-        else {
-            throw GatewayError(.forbidden, "setup_closed", "This setup link is not valid or has already been used.")
-        }
+        else { throw closed }
         let orgName = organisation.trimmingCharacters(in: .whitespacesAndNewlines)
         let personName = name.trimmingCharacters(in: .whitespacesAndNewlines)
         try Accounts.validatePassword(password, context: [email, personName, orgName])
         guard !orgName.isEmpty, !personName.isEmpty, email.contains("@") else {
             throw GatewayError.badRequest("Fill in the organisation, your name and a valid email.")
         }
-        try await store.setSetting(Self.setupTokenKey, nil)
-        let org = try await createOrganisation(name: orgName)
-        _ = try await createAccount(org: org, groupId: nil, email: email, name: personName, password: password,
-                                    role: .masterAdministrator)
+        // The token is used up by one statement in the store: of concurrent set-ups exactly one goes on.
+        guard try await store.takeSetting(Self.setupTokenKey, ifEquals: expected) else { throw closed }
+        do {
+            let org = try await createOrganisation(name: orgName)
+            _ = try await createAccount(org: org, groupId: nil, email: email, name: personName, password: password,
+                                        role: .masterAdministrator)
+        } catch {
+            // Nothing was set up: the link works again for a second try.
+            logger.error("Setup failed; the setup link stays valid", metadata: ["error": "\(error)"])
+            try await store.setSetting(Self.setupTokenKey, expected)
+            throw error
+        }
         logger.notice("Setup completed", metadata: ["account.email": "\(email)"])
     }
 

@@ -64,6 +64,9 @@ public protocol AuthTokenRepository: Sendable {
 public protocol SettingsRepository: Sendable {
     func setting(_ key: String) async throws(StoreError) -> String?
     func setSetting(_ key: String, _ value: String?) async throws(StoreError)
+    /// Deletes the setting only if it still holds `value`, in one statement: of concurrent takers
+    /// exactly one gets true (single-use secrets such as the setup token).
+    func takeSetting(_ key: String, ifEquals value: String) async throws(StoreError) -> Bool
 }
 
 public protocol ChannelRepository: Sendable {

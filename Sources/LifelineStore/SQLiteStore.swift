@@ -346,6 +346,10 @@ public final class SQLiteStore: Store {
             _ = try await db.query("DELETE FROM settings WHERE key = ?", [.text(key)])
         }
     }
+
+    public func takeSetting(_ key: String, ifEquals value: String) async throws(StoreError) -> Bool {
+        !(try await db.query("DELETE FROM settings WHERE key = ? AND value = ? RETURNING key", [.text(key), .text(value)]).isEmpty)
+    }
 }
 
 extension SQLValue {

@@ -107,17 +107,25 @@ struct ChannelQueueTests {
         }
     }
 
-    @Test("two Starts at the same instant: exactly one wins")
+    @Test("Ann's and Bob's Starts at the same instant, five each on connections of their own: exactly one wins (20 rounds)")
     func raceOfStarts() async throws {
         try await GatewayHarness.run { gw in
             let scene = try await ChannelScene.make(gw)
-            let (id, applet) = try await scene.waitingSession()
-            async let first = gw.request(.post, "/api/v1/sessions/\(id)/start", token: scene.ann)
-            async let second = gw.request(.post, "/api/v1/sessions/\(id)/start", token: scene.bob)
-            let statuses = [try await first.status, try await second.status]
-            #expect(statuses.filter { $0 == .ok }.count == 1)
-            #expect(statuses.filter { $0 == .conflict }.count == 1)
-            await applet.close()
+            for _ in 1...20 {
+                gw.clock.advance(by: 601)
+                let (id, applet) = try await scene.waitingSession()
+                let start = "/api/v1/sessions/\(id)/start"
+                let replies = try await gw.race(try (1...5).flatMap { _ in
+                    [try GatewayHarness.RaceRequest(.post, start, token: scene.ann), try GatewayHarness.RaceRequest(.post, start, token: scene.bob)]
+                })
+                #expect(replies.filter { $0.status == .ok }.count == 1, "statuses: \(replies.map(\.status.code))")
+                #expect(replies.filter { $0.status == .conflict }.count == 9)
+                let winner = try #require(replies.first { $0.status == .ok }?.json()["technicianName"] as? String)
+                #expect(try await scene.queue(winner == "Ann" ? scene.bob : scene.ann).allSatisfy { $0["id"] as? String != id },
+                        "the session left the other technician's queue")
+                _ = try await gw.request(.post, "/api/v1/sessions/\(id)/end", token: winner == "Ann" ? scene.ann : scene.bob)
+                await applet.close()
+            }
         }
     }
 

@@ -12,6 +12,8 @@ actor AuditTrail {
     private let logger: Logger
     private var last: AuditEntry?
     private var loaded = false
+    private let turns = KeyedLocks()
+    static let writeAttempts = 5
 
     init(store: any Store, environment: GatewayEnvironment, logger: Logger) {
         self.store = store
@@ -32,21 +34,39 @@ actor AuditTrail {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Appends one entry. Entries take turns (an actor alone would interleave at the store's
+    /// await and give two entries one sequence number); a failed write is tried again, linked to
+    /// whatever the store really holds, before it is given up with an error in the log.
     func record(_ action: AuditAction, organisationId: String?, actorId: String?, actorName: String, objectType: String? = nil,
                 objectId: String? = nil, before: String? = nil, after: String? = nil, source: String? = nil) async {
-        do {
-            if !loaded {
-                last = try await store.lastAuditEntry()
-                loaded = true
+        await turns.withLock("audit") {
+            for attempt in 1...Self.writeAttempts {
+                do {
+                    if !loaded {
+                        last = try await store.lastAuditEntry()
+                        loaded = true
+                    }
+                    let entry = AuditChain.next(
+                        after: last, atMilliseconds: Int64((environment.now().timeIntervalSince1970 * 1_000).rounded()),
+                        organisationId: organisationId, actorId: actorId, actorName: actorName, action: action, objectType: objectType,
+                        objectId: objectId, before: before, after: after, source: source, hash: Self.sha256)
+                    try await store.appendAudit(entry)
+                    last = entry
+                    return
+                } catch {
+                    loaded = false
+                    let metadata: Logger.Metadata = ["audit.action": "\(action.rawValue)", "audit.attempt": "\(attempt)", "error": "\(error)"]
+                    guard attempt < Self.writeAttempts else {
+                        logger.critical("Could not write the audit log; the entry is lost", metadata: metadata)
+                        return
+                    }
+                    logger.warning("Could not write the audit log; trying again", metadata: metadata)
+                    do { try await Task.sleep(for: .milliseconds(25 * attempt)) } catch {
+                        logger.critical("Stopped while writing the audit log; the entry is lost", metadata: metadata)
+                        return
+                    }
+                }
             }
-            let entry = AuditChain.next(
-                after: last, atMilliseconds: Int64((environment.now().timeIntervalSince1970 * 1_000).rounded()),
-                organisationId: organisationId, actorId: actorId, actorName: actorName, action: action, objectType: objectType,
-                objectId: objectId, before: before, after: after, source: source, hash: Self.sha256)
-            try await store.appendAudit(entry)
-            last = entry
-        } catch {
-            logger.error("Could not write the audit log", metadata: ["audit.action": "\(action.rawValue)", "error": "\(error)"])
         }
     }
 

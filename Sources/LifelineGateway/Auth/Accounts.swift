@@ -59,8 +59,13 @@ struct Accounts: Sendable {
         try await actor(forTokenHash: Secrets.hash(token), viaCookie: viaCookie)
     }
 
-    /// Looked up again for every console message, so a logout, a disabled account or a changed
-    /// group takes effect at once.
+    /// When the login behind `hash` ends; nil for an unknown login.
+    func tokenExpiry(hash: String) async throws -> Date? {
+        try await store.token(hash: hash)?.expiresAt
+    }
+
+    /// The technician behind a login, read from the store (HTTP requests, and a console socket's
+    /// upgrade and refreshes; `ConsoleIdentities` keeps it between).
     func actor(forTokenHash hash: String, viaCookie: Bool) async throws -> Actor? {
         guard let record = try await store.token(hash: hash) else { return nil }
         guard record.expiresAt > environment.now() else {

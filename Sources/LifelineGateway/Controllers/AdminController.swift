@@ -224,6 +224,7 @@ struct AdminController {
         try await accounts.store.updateGroup(group)
         for technician in try await accounts.store.technicians(organisationId: actor.technician.organisationId) where technician.groupId == group.id {
             await hub.technicianChanged(technician.id)
+            await hub.consolesChanged(of: technician.id, accounts: accounts)
         }
         await hub.audit.record(.groupChanged, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(before),
                                after: AuditTrail.json(GroupView(group)), source: context.remoteAddress)
@@ -352,6 +353,7 @@ struct AdminController {
             try await accounts.store.deleteTokens(technicianId: technician.id)
             await hub.closeConsoles(of: technician.id, reason: technician.disabled ? "account disabled" : "password reset")
         }
+        await hub.consolesChanged(of: technician.id, accounts: accounts)
         return try JSONResponse.make(TechnicianView(technician))
     }
 
@@ -376,6 +378,7 @@ struct AdminController {
         try await accounts.store.deleteTwoStep(technicianId: technician.id)
         await hub.closeConsoles(of: technician.id, reason: "account deleted")
         await hub.technicianChanged(technician.id)
+        await hub.consolesChanged(of: technician.id, accounts: accounts)
         await hub.audit.record(.technicianDeleted, by: actor, objectType: "technician", objectId: technician.id,
                                before: AuditTrail.json(before), source: context.remoteAddress)
         return Response(status: .noContent)

@@ -215,6 +215,10 @@ extension SessionHub {
 
     /// The custom fields of a session in the actor's queue, as a technician with the permission edits them (C3).
     func editFields(of id: String, to values: [String: String], by actor: Actor) async throws -> SessionSummary {
+        try await serialised(id) { try await editFieldsNow(of: id, to: values, by: actor) }
+    }
+
+    private func editFieldsNow(of id: String, to values: [String: String], by actor: Actor) async throws -> SessionSummary {
         try actor.require(.editCustomFields)
         var record = try await visibleSession(id, by: actor)
         guard live[id] != nil else { throw GatewayError(.conflict, "session_closed", "A closed session cannot be edited.") }

@@ -7,12 +7,16 @@ import LifelineStore
 /// the customer off and on; while off the gateway refuses chat lines from both sides.
 extension SessionHub {
     func switchChat(on id: String, enabled: Bool, by actor: Actor) async throws -> SessionSummary {
+        try await serialised(id) { try await switchChatNow(on: id, enabled: enabled, by: actor) }
+    }
+
+    private func switchChatNow(on id: String, enabled: Bool, by actor: Actor) async throws -> SessionSummary {
         var record = try await ownedLiveSession(id, by: actor)
         try actor.require(.toggleChat)
         guard record.chatDisabled == enabled else { return await summary(of: record) }
         record.chatDisabled = !enabled
-        try await store.updateSession(record)
-        live[id] = record
+        live[id]?.chatDisabled = !enabled
+        try await store.updateSession(live[id] ?? record)
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
         try await logEvent(SessionLogEvent(enabled ? "chat_on" : "chat_off", ["technician": actor.technician.name]), in: record)
         await publish(record)

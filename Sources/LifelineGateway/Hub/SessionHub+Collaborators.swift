@@ -77,8 +77,14 @@ extension SessionHub {
             id: Secrets.token(), sessionId: id, organisationId: record.organisationId, invitedBy: actor.id, name: name, email: email,
             language: actor.technician.language, approved: ExternalCollaboration.isApproved(email: email, approvedList: settings.approvedExternalTechnicians),
             linkTokenHash: Secrets.hash(linkToken), pin: pin, tokenHash: nil, view: .invitation(at: now), createdAt: now)
-        try await store.saveExternalCollaborator(collaborator)
+        // Counted in memory before anything awaits, so concurrent invitations cannot pass the limit together.
         externals[collaborator.id] = collaborator
+        do {
+            try await serialised(id) { try await store.saveExternalCollaborator(collaborator) }
+        } catch {
+            externals[collaborator.id] = nil
+            throw error
+        }
         await audit.record(.collaboratorInvited, by: actor, objectType: "session", objectId: id,
                            after: AuditTrail.json(["name": name, "email": email ?? "", "approved": collaborator.approved ? "yes" : "no"]), source: source)
         logger.info("External technician invited", metadata: ["session.id": "\(id)", "collaborator.id": "\(collaborator.id)"])
@@ -122,12 +128,27 @@ extension SessionHub {
             }
         }
         let token = Secrets.token()
+        let tokenHash = Secrets.hash(token)
+        let invited = collaborator
         collaborator.linkTokenHash = nil
         collaborator.pin = nil
-        collaborator.tokenHash = Secrets.hash(token)
+        collaborator.tokenHash = tokenHash
         try collaborator.view.handle(.start, at: environment.now())
-        try await store.saveExternalCollaborator(collaborator)
+        // Used up in memory before anything awaits: of concurrent joins with one PIN, exactly one finds it.
         externals[collaborator.id] = collaborator
+        let id = collaborator.id
+        try await serialised(collaborator.sessionId) {
+            // Withdrawn or ended while this join waited its turn.
+            guard let claimed = externals[id], claimed.tokenHash == tokenHash else {
+                throw GatewayError(.notFound, "unknown_invitation", "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
+            }
+            do {
+                try await store.saveExternalCollaborator(claimed)
+            } catch {
+                externals[id] = invited
+                throw error
+            }
+        }
         await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
         await logConnection(SessionLogEvent("collaborator_joined", ["name": collaborator.name]), sessionId: collaborator.sessionId)
@@ -215,11 +236,22 @@ extension SessionHub {
 
     /// Moves one collaborator's view; a closed view ends their console with `reason`.
     private func moveExternal(_ collaboratorId: String, by event: SessionEvent, telling reason: String) async throws {
+        guard let sessionId = externals[collaboratorId]?.sessionId else { return }
+        try await serialised(sessionId) { try await moveExternalNow(collaboratorId, by: event, telling: reason) }
+    }
+
+    private func moveExternalNow(_ collaboratorId: String, by event: SessionEvent, telling reason: String) async throws {
         guard var collaborator = externals[collaboratorId] else { return }
         let wasCollaborating = collaborator.view.state != .invitation
+        let previous = collaborator
         try collaborator.view.handle(event, at: environment.now())
-        try await store.saveExternalCollaborator(collaborator)
         externals[collaboratorId] = collaborator.isOpen ? collaborator : nil
+        do {
+            try await store.saveExternalCollaborator(collaborator)
+        } catch {
+            externals[collaboratorId] = previous
+            throw error
+        }
         guard !collaborator.isOpen else {
             collaboratorOutlets[collaboratorId]?.send(WireCodec.encode(GatewayToCollaborator.state(collaborator.view.state)))
             return

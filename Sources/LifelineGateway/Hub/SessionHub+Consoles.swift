@@ -28,4 +28,17 @@ extension SessionHub {
         await updatePresence(of: technicianId) { $0.openConsoles = 0 }
     }
 
+
+    /// An administrator changed what the technician may do or is called: their open consoles act
+    /// on it from their next message, and the queues they see follow.
+    func consolesChanged(of technicianId: String, accounts: Accounts) async {
+        do {
+            let actors = try await identities.refresh(technicianId: technicianId) { hash, viaCookie in
+                try await accounts.actor(forTokenHash: hash, viaCookie: viaCookie)
+            }
+            if let actor = actors.first { remember(actor) }
+        } catch {
+            logger.error("Could not refresh a technician's consoles", metadata: ["technician.id": "\(technicianId)", "error": "\(error)"])
+        }
+    }
 }

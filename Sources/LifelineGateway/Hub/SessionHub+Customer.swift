@@ -30,22 +30,44 @@ extension SessionHub {
     /// Uses the PIN or link (single use) and gives the applet its own token for this session.
     /// `acceptedTerms`: the applet showed the organisation's terms and the customer accepted them.
     func join(with credential: Credential, from source: String, acceptedTerms: Bool = false) async throws -> JoinedSession {
-        var record = try findWaitingForCustomer(credential, from: source)
+        let found = try findWaitingForCustomer(credential, from: source)
+        let id = found.id
         let appletToken = Secrets.token()
-        record.pin = nil
-        record.linkTokenHash = nil
-        record.appletTokenHash = Secrets.hash(appletToken)
-        try await store.updateSession(record)
-        live[record.id] = record
-        logger.info("Customer joined", metadata: ["session.id": "\(record.id)", "customer.address": "\(source)"])
-        await audit.record(.customerJoined, organisationId: record.organisationId, actorId: nil, actorName: "customer",
-                           objectType: "session", objectId: record.id,
+        let appletTokenHash = Secrets.hash(appletToken)
+        // Used up in memory before anything awaits: of concurrent joins with one PIN, exactly one finds it.
+        live[id]?.pin = nil
+        live[id]?.linkTokenHash = nil
+        live[id]?.appletTokenHash = appletTokenHash
+        try await serialised(id) {
+            // Closed while this join waited its turn: the PIN died with the session.
+            guard let claimed = live[id], claimed.appletTokenHash == appletTokenHash else { throw Self.unknown(credential) }
+            do {
+                try await store.updateSession(claimed)
+            } catch {
+                if live[id]?.appletTokenHash == appletTokenHash {
+                    live[id]?.pin = found.pin
+                    live[id]?.linkTokenHash = found.linkTokenHash
+                    live[id]?.appletTokenHash = found.appletTokenHash
+                }
+                throw error
+            }
+        }
+        logger.info("Customer joined", metadata: ["session.id": "\(id)", "customer.address": "\(source)"])
+        await audit.record(.customerJoined, organisationId: found.organisationId, actorId: nil, actorName: "customer",
+                           objectType: "session", objectId: id,
                            after: AuditTrail.json(["credential": credential.kind,
                                                    "terms": settings.appletTerms == nil ? "none" : acceptedTerms ? "accepted" : "not shown"]),
                            source: source)
-        return JoinedSession(sessionId: record.id, appletToken: appletToken,
-                      technicianName: await technicianName(record.technicianId),
-                      organisation: await organisationName(record.organisationId))
+        return JoinedSession(sessionId: id, appletToken: appletToken,
+                      technicianName: await technicianName(found.technicianId),
+                      organisation: await organisationName(found.organisationId))
+    }
+
+    static func unknown(_ credential: Credential) -> GatewayError {
+        switch credential {
+        case .pin: GatewayError.unknownPin
+        case .link: GatewayError.unknownLink
+        }
     }
 
     private func findWaitingForCustomer(_ credential: Credential, from source: String) throws -> SessionRecord {
@@ -68,10 +90,7 @@ extension SessionHub {
         } ?? false
         guard let record = match, usable else {
             pinAttempts.record(for: source, at: now)
-            switch credential {
-            case .pin: throw GatewayError.unknownPin
-            case .link: throw GatewayError.unknownLink
-            }
+            throw Self.unknown(credential)
         }
         pinAttempts.forget(for: source)
         return record
@@ -83,13 +102,22 @@ extension SessionHub {
     /// welcome it, so the applet's first frame is always the welcome.
     func appletConnected(token: String, customer: CustomerInfo, outlet: Outlet) async throws {
         let hash = Secrets.hash(token)
-        guard var record = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        guard let found = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        try await serialised(found.id) {
+            // The session may have closed (and its token died) while this hello waited its turn.
+            guard let current = live[found.id], current.appletTokenHash == hash else { throw GatewayError.unknownAppletToken }
+            try await welcomeApplet(current, customer: customer, outlet: outlet)
+        }
+    }
+
+    private func welcomeApplet(_ current: SessionRecord, customer: CustomerInfo, outlet: Outlet) async throws {
+        var record = current
         let privilegeChange = Self.privilegeChange(from: record.customer, to: customer)
         let movedFromInstantChat = record.customer?.chatOnly == true && !customer.chatOnly
         if record.customer != customer {
-            record.customer = customer
+            live[record.id]?.customer = customer
+            record = live[record.id] ?? record
             try await store.updateSession(record)
-            live[record.id] = record
         }
         if let privilegeChange { try await logEvent(privilegeChange, in: record) }
         if movedFromInstantChat {
@@ -142,10 +170,12 @@ extension SessionHub {
 
     /// The customer pressed "end session" in the applet.
     func appletQuit(sessionId: String, outletId: UUID) async throws {
-        guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
-        // Nobody had engaged with the customer yet: the manual's "closed by customer while waiting".
-        let stillWaiting = record.machine.state == .waiting || awaitingTechnician.contains(sessionId)
-        try await apply(.customerClosed(stillWaitingForTechnician: stillWaiting), to: sessionId)
+        try await serialised(sessionId) {
+            guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
+            // Nobody had engaged with the customer yet: the manual's "closed by customer while waiting".
+            let stillWaiting = record.machine.state == .waiting || awaitingTechnician.contains(sessionId)
+            try await apply(.customerClosed(stillWaitingForTechnician: stillWaiting), to: sessionId)
+        }
     }
 
     /// The applet's socket closed without a quit: a network loss until it comes back.
@@ -156,9 +186,12 @@ extension SessionHub {
         if let fileId = runningFiles[sessionId] {
             await failFile(fileId, sessionId: sessionId, reason: "the customer's applet disconnected.", tellApplet: false)
         }
-        guard let record = live[sessionId], record.machine.state.expectsCustomerConnection else { return }
         do {
-            try await apply(.connectionLost(since: environment.now()), to: sessionId)
+            try await serialised(sessionId) {
+                // Checked in the session's turn: a quit or End that came first leaves nothing to lose.
+                guard applets[sessionId] == nil, let record = live[sessionId], record.machine.state.expectsCustomerConnection else { return }
+                try await apply(.connectionLost(since: environment.now()), to: sessionId)
+            }
         } catch {
             logger.error("Could not record a lost applet connection", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
         }

@@ -12,6 +12,10 @@ extension SessionHub {
     }
 
     func inviteToApplet(on id: String, by actor: Actor) async throws {
+        try await serialised(id) { try await inviteToAppletNow(on: id, by: actor) }
+    }
+
+    private func inviteToAppletNow(on id: String, by actor: Actor) async throws {
         var record = try await ownedActiveSession(id, by: actor, activeOnly: "The customer can be invited to download the app")
         let browser = try connectedCustomer(of: id)
         guard record.customer?.chatOnly == true else {
@@ -20,8 +24,8 @@ extension SessionHub {
         // A new invitation replaces the previous one: only the latest link works.
         let token = Secrets.token()
         record.linkTokenHash = Secrets.hash(token)
-        try await store.updateSession(record)
-        live[id] = record
+        live[id]?.linkTokenHash = record.linkTokenHash
+        try await store.updateSession(live[id] ?? record)
         browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
         try await logEvent(SessionLogEvent("applet_invited", ["technician": actor.technician.name]), in: record)
     }

@@ -139,6 +139,10 @@ extension SessionHub {
     }
 
     func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
+        try await serialised(id) { try await performNow(command, on: id, by: actor) }
+    }
+
+    private func performNow(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
         let record = try await visibleSession(id, by: actor)
         await recordTechnicianActivity(actor.id)
         technicianEngaged(id)

@@ -10,6 +10,10 @@ extension SessionHub {
     static let maximumCommentLength = 500
 
     func transfer(_ id: String, to target: TransferTarget, comment rawComment: String, by actor: Actor) async throws -> SessionSummary {
+        try await serialised(id) { try await transferNow(id, to: target, comment: rawComment, by: actor) }
+    }
+
+    private func transferNow(_ id: String, to target: TransferTarget, comment rawComment: String, by actor: Actor) async throws -> SessionSummary {
         try actor.require(.transferSessions)
         var record = try await visibleSession(id, by: actor)
         guard live[id] != nil else { throw GatewayError.sessionNotFound }

@@ -53,6 +53,10 @@ public actor SessionHub {
 
     /// The append-only, hash-chained audit log.
     let audit: AuditTrail
+    /// One change at a time per session (see `serialised`).
+    let locks = KeyedLocks()
+    /// Who is behind each open console socket, kept current without a store read per message.
+    nonisolated let identities = ConsoleIdentities()
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
         audit = AuditTrail(store: store, environment: environment, logger: logger)
@@ -85,6 +89,10 @@ public actor SessionHub {
     /// store first, then the log, then the sockets.
     @discardableResult
     func apply(_ event: SessionEvent, to id: String) async throws -> SessionRecord {
+        try await serialised(id) { try await applyNow(event, to: id) }
+    }
+
+    private func applyNow(_ event: SessionEvent, to id: String) async throws -> SessionRecord {
         guard var record = live[id] else { throw GatewayError.sessionNotFound }
         let now = environment.now()
         let transition = try move(&record.machine, by: event, at: now)
@@ -127,6 +135,15 @@ public actor SessionHub {
     @discardableResult
     func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
                 previousOwner: (id: String, machine: SessionMachine)? = nil) async throws -> SessionRecord {
+        try await serialised(changed.id) {
+            try await commitNow(changed, ownerTransition: transition, leavingViews: leavingViews, previousOwner: previousOwner)
+        }
+    }
+
+    /// Memory changes first, before any suspension point, so a check made on memory (the ten-active
+    /// limit, a PIN still unused) and the change it allows can never be split by another request.
+    private func commitNow(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine],
+                           previousOwner: (id: String, machine: SessionMachine)?) async throws -> SessionRecord {
         var record = changed
         let now = environment.now()
         let id = record.id
@@ -138,23 +155,32 @@ public actor SessionHub {
             case .group, .channel: if state.isClosed { record.transfer = nil }
             }
         }
-        // Who saw it through a queue and no longer does (taken, cancelled, closed) is told it left.
-        var audienceBefore: [String] = []
-        if let before = live[id] { audienceBefore = await queueAudience(of: before) }
-        let audienceAfter = state.isRemovedFromQueue ? [] : await queueAudience(of: record)
-        let droppedFor = Set(audienceBefore).subtracting(audienceAfter).subtracting(Set(await viewers(of: record, includingQueue: false)))
         if state.isClosed {
             record.pin = nil
             record.linkTokenHash = nil
             record.appletTokenHash = nil
         }
-        if state.isRemovedFromQueue {
-            record.closedAt = now
-            awaitingTechnician.remove(id)
-        }
-        try await store.updateSession(record)
+        if state.isRemovedFromQueue { record.closedAt = now }
+        let before = live[id]
+        let linkBefore = links[id]
+        let wasAwaiting = awaitingTechnician.contains(id)
         live[id] = state.isRemovedFromQueue ? nil : record
         if state != .connecting { links[id] = nil }
+        if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
+        do {
+            try await store.updateSession(record)
+        } catch {
+            // Nothing changed after all: memory goes back to what the store still holds.
+            live[id] = before
+            links[id] = linkBefore
+            if wasAwaiting { awaitingTechnician.insert(id) }
+            throw error
+        }
+        // Who saw it through a queue and no longer does (taken, cancelled, closed) is told it left.
+        var audienceBefore: [String] = []
+        if let before { audienceBefore = await queueAudience(of: before) }
+        let audienceAfter = state.isRemovedFromQueue ? [] : await queueAudience(of: record)
+        let droppedFor = Set(audienceBefore).subtracting(audienceAfter).subtracting(Set(await viewers(of: record, includingQueue: false)))
         if let transition {
             logger.info("Session state changed", metadata: [
                 "session.id": "\(id)", "session.from": "\(transition.from.rawValue)", "session.to": "\(state.rawValue)",
@@ -195,14 +221,24 @@ public actor SessionHub {
     public func runTimers() async {
         await refreshStatuses()
         let now = environment.now()
-        for (id, record) in live {
-            guard let event = record.machine.dueTimerEvent(at: now, timers: timers) else { continue }
+        for (id, record) in live where record.machine.dueTimerEvent(at: now, timers: timers) != nil {
             do {
-                try await apply(event, to: id)
+                // Another change may have come first: the timer is checked again in the session's turn.
+                try await serialised(id) {
+                    guard let current = live[id], let event = current.machine.dueTimerEvent(at: now, timers: timers) else { return }
+                    try await apply(event, to: id)
+                }
             } catch {
                 logger.error("Timer event failed", metadata: ["session.id": "\(id)", "error": "\(error)"])
             }
         }
+    }
+
+    /// Runs `body` as the only change in progress on session `id`: every read-await-write of a
+    /// session goes through here, so two requests on one session (a timer and End, two consoles,
+    /// a customer's quit and a transfer) take turns instead of overwriting each other.
+    func serialised<T>(_ id: String, _ body: () async throws -> T) async rethrows -> T {
+        try await locks.withLock("session:\(id)", body)
     }
 
     // MARK: Telling consoles and applets

@@ -85,6 +85,10 @@ struct AppletSocket {
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))
                     if sessionId == nil { outlet.close(reason: error.code) }
+                } catch {
+                    // The gateway's fault (a store error): logged, and the customer keeps the connection.
+                    logger.error("An applet message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
+                    outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. Try again in a moment."))
                 }
             }
         }

@@ -11,7 +11,8 @@ struct CollaboratorSocket {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         let (outlet, frames) = Outlet.make()
         let hub = self.hub
-        await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: context.logger) {
+        let logger = context.logger
+        await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var collaboratorId: String?
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                 guard case .text(let text) = message else {
@@ -42,6 +43,10 @@ struct CollaboratorSocket {
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))
                     if collaboratorId == nil { outlet.close(reason: error.code) }
+                } catch {
+                    // The gateway's fault (a store error): logged, and the collaborator keeps the connection.
+                    logger.error("A collaborator message failed", metadata: ["collaborator.id": "\(collaboratorId ?? "")", "error": "\(error)"])
+                    outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. Try again in a moment."))
                 }
             }
         }

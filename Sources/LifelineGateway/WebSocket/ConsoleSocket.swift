@@ -11,17 +11,28 @@ struct ConsoleSocket {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         guard let actor = context.requestContext.actor else { return }
         let logger = context.logger
+        // Authenticated once, here; `ConsoleIdentities` keeps the technician current from then on.
+        let expiresAt: Date
+        do {
+            guard let expiry = try await accounts.tokenExpiry(hash: actor.tokenHash) else { return }
+            expiresAt = expiry
+        } catch {
+            logger.error("Could not read a console's login", metadata: ["technician.id": "\(actor.id)", "error": "\(error)"])
+            return
+        }
         let (outlet, frames) = Outlet.make()
+        hub.identities.register(outlet.id, actor: actor, expiresAt: expiresAt)
         await hub.consoleConnected(actor, outlet: outlet)
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
-                await handle(message, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, outlet: outlet)
+                await handle(message, outlet: outlet, logger: logger)
             }
         }
+        hub.identities.remove(outlet.id)
         await hub.consoleDisconnected(technicianId: actor.id, outletId: outlet.id)
     }
 
-    private func handle(_ message: WebSocketMessage, tokenHash: String, viaCookie: Bool, outlet: Outlet) async {
+    private func handle(_ message: WebSocketMessage, outlet: Outlet, logger: Logger) async {
         guard case .text(let text) = message else {
             outlet.send(Self.error(code: "malformed_message", message: "The console channel takes JSON text frames only."))
             return
@@ -35,7 +46,7 @@ struct ConsoleSocket {
         }
         var sessionId: String?
         do {
-            guard let actor = try await accounts.actor(forTokenHash: tokenHash, viaCookie: viaCookie) else {
+            guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
                 outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
                 outlet.close(reason: "signed out")
                 return
@@ -76,6 +87,8 @@ struct ConsoleSocket {
         } catch let error as GatewayError {
             outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
         } catch {
+            // Not the technician's fault: the socket stays open, the error is logged for the operator.
+            logger.error("A console message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
             outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. It has been logged.", sessionId: sessionId))
         }
     }

@@ -35,14 +35,14 @@ struct GatewayHarness: Sendable {
     static func run(
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
         presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
-        _ body: @Sendable (GatewayHarness) async throws -> Void
+        withAdministrator: Bool = true, _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         var logger = Logger(label: "lifeline-test")
         logger.logLevel = .warning
         let configuration = GatewayConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
             webRoot: FileManager.default.currentDirectoryPath + "/Web",
-            initialAdminEmail: adminEmail, initialAdminPassword: adminPassword, sms: sms)
+            initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms)
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
