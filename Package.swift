@@ -19,9 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // The store: GRDB for the embedded SQLite file, postgres-nio's pooled client for PostgreSQL.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CX11", providers: [.apt(["libx11-dev", "libxext-dev", "libxtst-dev", "libxfixes-dev", "libxdamage-dev"])]),
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -33,8 +35,11 @@ let package = Package(
         .target(
             name: "LifelineStore",
             dependencies: [
-                "CSQLite", "LifelineCore", "LifelineProtocol",
+                "LifelineCore", "LifelineProtocol",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -74,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "lifeline-server",
             dependencies: [
-                "LifelineGateway", "LifelineCore",
+                "LifelineGateway", "LifelineCore", "LifelineStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,13 +93,16 @@ let package = Package(
         // Crypto only to check TOTP against the RFC's vectors with a real HMAC-SHA-1.
         .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore", .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore"]),
+        // The databases the suites run against (SQLite, and PostgreSQL when scripts/test.sh starts one).
+        .target(name: "LifelineTestSupport", dependencies: ["LifelineStore", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/LifelineTestSupport"),
+        .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore", "LifelineTestSupport"]),
         .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
         .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop"]),
         .testTarget(
             name: "LifelineGatewayTests",
             dependencies: [
-                "LifelineGateway", "LifelineApplet",
+                "LifelineGateway", "LifelineApplet", "LifelineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

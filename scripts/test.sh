@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the Swift suites (core tables, store, gateway over real sockets) and the
-# end-to-end suite (real gateway and applet processes, headless Chromium).
+# Runs every test: the Swift suites (core tables, store, gateway over real sockets) on SQLite and
+# on PostgreSQL, and the end-to-end suite (real gateway and applet processes, headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +16,9 @@ fi
 
 swift build --build-tests
 swift test --skip-build
+# The same suites again with PostgreSQL: the store contract on both databases, every gateway suite
+# on a throw-away PostgreSQL server of its own (a fresh database per test).
+pg_url=$(scripts/postgres-for-tests.sh start)
+trap 'scripts/postgres-for-tests.sh stop "$pg_url"' EXIT
+LIFELINE_TEST_POSTGRES="$pg_url" swift test --skip-build
 LIFELINE_BIN_DIR="$(swift build --show-bin-path)" .venv/bin/python -m pytest -q Tests/e2e

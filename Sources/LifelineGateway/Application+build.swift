@@ -22,7 +22,7 @@ public func buildApplication(
     configuration: GatewayConfiguration, environment: GatewayEnvironment = .production, logger: Logger
 ) async throws -> (some ApplicationProtocol, GatewayParts) {
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-    let store = try await SQLiteStore(path: "\(configuration.dataDirectory)/lifeline.sqlite", logger: logger)
+    let store = try await SQLStore(configuration.databaseLocation, logger: logger)
     let accounts = Accounts(store: store, environment: environment)
     let bootstrap = Bootstrap(accounts: accounts, configuration: configuration, logger: logger)
     try await bootstrap.run()
@@ -117,9 +117,22 @@ public func buildApplication(
     let app = Application(
         router: router, server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lifeline"),
-        services: [TimerService(hub: hub, interval: environment.timerInterval)],
+        // Services stop in reverse order: the store, first here, closes last.
+        services: [StoreService(store: store), TimerService(hub: hub, interval: environment.timerInterval)],
         logger: logger)
     return (app, GatewayParts(store: store, hub: hub, routes: router.routes.map(\.description)))
+}
+
+/// Closes the store's connections once everything else has stopped.
+struct StoreService: Service {
+    let store: SQLStore
+
+    func run() async throws {
+        do { try await gracefulShutdown() } catch {
+            // Cancelled rather than shut down: the connections end with the process either way.
+        }
+        await store.close()
+    }
 }
 
 /// Moves sessions whose timers ran out, once a second, until shutdown.

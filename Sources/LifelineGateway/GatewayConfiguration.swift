@@ -1,12 +1,16 @@
 import Foundation
 import LifelineProtocol
+import LifelineStore
 
 /// Everything the operator sets when starting `lifeline-server`.
 public struct GatewayConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// Holds the SQLite file.
+    /// Holds the SQLite file (when no other database is named), recordings, files and keys.
     public var dataDirectory: String
+    /// The database; nil: the SQLite file `lifeline.sqlite` in the data directory.
+    public var database: DatabaseLocation?
+    public var databaseLocation: DatabaseLocation { database ?? .sqlite(path: "\(dataDirectory)/lifeline.sqlite") }
     /// The address customers and technicians use, e.g. https://support.example.com. Used for links
     /// and to check the Origin of browser WebSockets.
     public var publicURL: String
@@ -30,7 +34,8 @@ public struct GatewayConfiguration: Sendable {
                 publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
                 webRoot: String = "./Web", appletBinaryPath: String? = nil, initialAdminEmail: String? = nil,
                 initialAdminPassword: String? = nil, demo: Bool = false, smtp: SMTPConfiguration? = nil,
-                sms: SMSConfiguration? = nil) {
+                sms: SMSConfiguration? = nil, database: DatabaseLocation? = nil) {
+        self.database = database
         self.smtp = smtp
         self.sms = sms
         self.host = host

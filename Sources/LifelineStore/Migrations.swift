@@ -297,5 +297,9 @@ enum Migrations {
         """
         ALTER TABLE session_log ADD COLUMN event TEXT;
         """,
+        // 19: sessions carry a version; a write names the version it read (optimistic concurrency).
+        """
+        ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

@@ -108,6 +108,9 @@ public struct SessionRecord: Equatable, Sendable {
     public var fields: [String: String]
     /// The technician turned the chat with the customer off for this session (D1, toggle_chat).
     public var chatDisabled: Bool
+    /// How many times the row was written: an update names the version it read and is refused
+    /// (`.conflict`) when the stored row has moved on.
+    public var version: Int64 = 0
 
     public init(id: String, organisationId: String, technicianId: String?, name: String, method: ConnectionMethod,
                 pin: String?, linkTokenHash: String?, appletTokenHash: String?, machine: SessionMachine,

@@ -27,7 +27,10 @@ public protocol TechnicianRepository: Sendable {
 
 public protocol SessionRepository: Sendable {
     func insertSession(_ session: SessionRecord) async throws(StoreError)
-    func updateSession(_ session: SessionRecord) async throws(StoreError)
+    /// Writes the session if the stored row still has `session.version`; returns the new version.
+    /// A row that moved on meanwhile throws `.conflict` and nothing is written.
+    @discardableResult
+    func updateSession(_ session: SessionRecord) async throws(StoreError) -> Int64
     func session(id: String) async throws(StoreError) -> SessionRecord?
     func session(pin: String) async throws(StoreError) -> SessionRecord?
     func session(linkTokenHash: String) async throws(StoreError) -> SessionRecord?

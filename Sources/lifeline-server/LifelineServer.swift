@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LifelineCore
 import LifelineGateway
+import LifelineStore
 import Logging
 
 /// `lifeline-server` serves (the default) or checks the audit log (`audit verify`).
@@ -10,7 +11,7 @@ import Logging
 struct LifelineServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lifeline-server", abstract: "The Lifeline remote-support gateway.",
-        subcommands: [Serve.self, Audit.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, Audit.self, Migrate.self], defaultSubcommand: Serve.self)
 }
 
 /// `lifeline-server audit verify`: checks the audit log's hash chain; exit status 1 when it was tampered with.
@@ -24,13 +25,20 @@ struct Audit: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "Folder of the SQLite database (env LIFELINE_DATA_DIR).")
         var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
 
+        @Option(help: "The database instead of the data folder's SQLite file: postgres://user@host/database or sqlite:PATH (env LIFELINE_DATABASE_URL).")
+        var database: String? = ProcessInfo.processInfo.environment["LIFELINE_DATABASE_URL"]
+
         func run() async throws {
             var logger = Logger(label: "lifeline-audit")
             logger.logLevel = .warning
             let verdict: AuditChain.Verdict
             do {
-                verdict = try await verifyAuditLog(dataDirectory: dataDirectory, logger: logger)
+                let location = try database.map { try DatabaseLocation($0) } ?? .sqlite(path: "\(dataDirectory)/lifeline.sqlite")
+                verdict = try await verifyAuditLog(in: location, logger: logger)
             } catch let error as GatewayError {
+                FileHandle.standardError.write(Data("lifeline-server: \(error.message)\n".utf8))
+                throw ExitCode(2)
+            } catch let error as StoreError {
                 FileHandle.standardError.write(Data("lifeline-server: \(error.message)\n".utf8))
                 throw ExitCode(2)
             }
@@ -55,8 +63,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env LIFELINE_PORT).")
     var port: Int = Int(ProcessInfo.processInfo.environment["LIFELINE_PORT"] ?? "") ?? 8080
 
-    @Option(name: .customLong("data-dir"), help: "Folder for the SQLite database (env LIFELINE_DATA_DIR).")
+    @Option(name: .customLong("data-dir"), help: "Folder for the SQLite database, recordings, files and keys (env LIFELINE_DATA_DIR).")
     var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
+
+    @Option(help: "The database: postgres://user:password@host:port/database (?host=/socket/dir for a Unix socket) or sqlite:PATH; default the data folder's SQLite file (env LIFELINE_DATABASE_URL).")
+    var database: String?
 
     @Option(name: .customLong("public-url"), help: "Address customers and technicians use (env LIFELINE_PUBLIC_URL).")
     var publicURL: String?
@@ -114,7 +125,15 @@ struct Serve: AsyncParsableCommand {
         return environment["LIFELINE_SMS_OUTBOX"].map { .outbox(directory: $0) }
     }
 
+    private var resolvedDatabase: DatabaseLocation? {
+        get throws {
+            guard let text = database ?? environment["LIFELINE_DATABASE_URL"] else { return nil }
+            do { return try DatabaseLocation(text) } catch { throw ValidationError(error.message) }
+        }
+    }
+
     func validate() throws {
+        _ = try resolvedDatabase
         if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
     }
@@ -134,10 +153,40 @@ struct Serve: AsyncParsableCommand {
             tlsCertificatePath: resolvedCertificate, tlsKeyPath: resolvedKey, webRoot: webRoot,
             appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
-            demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration())
+            demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration(), database: try resolvedDatabase)
         let (app, _) = try await buildApplication(configuration: configuration, logger: logger)
         logger.notice("Lifeline is starting", metadata: ["console.url": "\(configuration.publicURL)/console/",
                                                          "customer.url": "\(configuration.publicURL)/"])
         try await app.runService()
+    }
+}
+
+/// `lifeline-server migrate --from sqlite:PATH --to postgres://…`: copies every organisation's data.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy all data (sessions, logs, the audit chain) from one database into an empty one, e.g. SQLite to PostgreSQL.")
+
+    @Option(help: "The database to read: sqlite:PATH or postgres://user@host/database.")
+    var from: String
+
+    @Option(help: "The empty database to fill: postgres://user:password@host:port/database or sqlite:PATH.")
+    var to: String
+
+    func run() async throws {
+        var logger = Logger(label: "lifeline-migrate")
+        logger.logLevel = .warning
+        do {
+            let source = try DatabaseLocation(from)
+            let destination = try DatabaseLocation(to)
+            if case .sqlite(let path) = source, !FileManager.default.fileExists(atPath: path) {
+                throw StoreError("There is no database at \(path).")
+            }
+            let report = try await DatabaseCopy.copy(from: source, to: destination, logger: logger)
+            let tables = report.rows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            FileHandle.standardOutput.write(Data("Copied \(report.total) rows from \(source) to \(destination): \(tables).\n".utf8))
+        } catch let error as StoreError {
+            FileHandle.standardError.write(Data("lifeline-server: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }

@@ -48,7 +48,7 @@ struct AuditGatewayTests {
 
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            guard case .intact(let count, _) = try await verifyAuditLog(dataDirectory: gw.dataDirectory, logger: logger) else {
+            guard case .intact(let count, _) = try await verifyAuditLog(in: gw.database, logger: logger) else {
                 Issue.record("the untouched log should verify")
                 return
             }

@@ -91,7 +91,9 @@ struct FileTransferGatewayTests {
             scene.applet.send(AppletToGateway.fileAnswer(id: third, accepted: true))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == third && f.phase == .sending } else { false } }
             async let stalled = gw.request(.put, "\(path)/\(third)/content", token: scene.token, bytes: [UInt8](repeating: 7, count: size))
-            try await Task.sleep(for: .milliseconds(300))
+            // The applet leaves once the upload is under way (a loaded machine may take a while to start it).
+            let deadline = Date().addingTimeInterval(10)
+            while await gw.hub.fileRelays[third]?.uploading != true, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             await scene.applet.close()
             #expect(try await stalled.errorCode == "file_interrupted")
         }

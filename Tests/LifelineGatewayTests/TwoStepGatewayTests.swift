@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Synchronization
+import LifelineTestSupport
 import Testing
 import LifelineCore
 import LifelineStore
@@ -102,7 +103,8 @@ struct TwoStepGatewayTests {
         let keyPath = "\(directory)/two-step.key"
         let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let store = try await SQLiteStore(path: "\(directory)/lifeline.sqlite", logger: .init(label: "test"))
+        let location = try await TestDatabase.preferred.location(for: URL(fileURLWithPath: directory).lastPathComponent, in: directory)
+        let store = try await SQLStore(location, logger: .init(label: "test"))
         let admin = try #require(try await store.technician(email: GatewayHarness.adminEmail))
         let row = try #require(try await store.twoStep(technicianId: admin.id))
         let raw = try #require(Base32.decode(secret))
@@ -110,6 +112,7 @@ struct TwoStepGatewayTests {
         #expect(!row.sealedSecret.contains(secret))
         #expect(sealed.range(of: Data(raw)) == nil, "the raw secret is not in the database")
         #expect(row.recoveryCodeHashes.count == 10)
+        await store.close()
         // After a restart the same key opens the secret: sign-in with a code still works.
         try await GatewayHarness.run(dataDirectory: directory) { gw in
             gw.clock.advance(by: 60)

@@ -83,11 +83,18 @@ actor AuditTrail {
     }
 }
 
-/// `lifeline-server audit verify`: opens the data directory's database and checks the whole chain.
-public func verifyAuditLog(dataDirectory: String, logger: Logger) async throws -> AuditChain.Verdict {
-    let path = "\(dataDirectory)/lifeline.sqlite"
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw GatewayError(.notFound, "no_database", "There is no Lifeline database in \(dataDirectory).")
+/// `lifeline-server audit verify`: opens the database and checks the whole chain.
+public func verifyAuditLog(in location: DatabaseLocation, logger: Logger) async throws -> AuditChain.Verdict {
+    if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+        throw GatewayError(.notFound, "no_database", "There is no Lifeline database at \(path).")
     }
-    return try await AuditTrail.verify(store: try await SQLiteStore(path: path, logger: logger))
+    let store = try await SQLStore(location, logger: logger)
+    do {
+        let verdict = try await AuditTrail.verify(store: store)
+        await store.close()
+        return verdict
+    } catch {
+        await store.close()
+        throw error
+    }
 }

@@ -39,7 +39,11 @@ struct SignIn: Sendable {
     /// organisation when the email is known, in the global chain otherwise).
     func failed(email: String, reason: String, context: GatewayRequestContext) async {
         await guardian.failed(email: email, address: context.remoteAddress)
-        let known = try? await accounts.store.technician(email: email.lowercased())
+        var known: Technician?
+        do { known = try await accounts.store.technician(email: email.lowercased()) } catch {
+            // The entry still goes to the global chain; the failure itself is logged.
+            context.logger.error("Could not read the account of a failed sign-in", metadata: ["error": "\(error)"])
+        }
         await hub.audit.record(.signInFailed, organisationId: known?.organisationId, actorId: known?.id,
                                actorName: String(email.prefix(254)), after: AuditTrail.json(["reason": reason]),
                                source: context.remoteAddress)

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import LifelineCore
 import LifelineProtocol
 import NIOCore
@@ -123,7 +124,7 @@ struct FilesController: Sendable {
             }
             guard received == length else { throw GatewayError.badRequest("The upload stopped after \(received) of \(length) bytes.") }
         } catch {
-            vault.remove(summary.id)
+            vault.remove(summary.id, logger: context.logger)
             let reason = (error as? GatewayError)?.message ?? "the customer's upload stopped after \(received) of \(length) bytes."
             await hub.failFile(summary.id, sessionId: summary.sessionId, reason: reason, tellApplet: false)
             throw GatewayError(.conflict, "file_interrupted", "The file was not transferred: \(reason)")
@@ -166,8 +167,13 @@ struct FileVault: Sendable {
         return handle
     }
 
-    func remove(_ id: String) {
-        try? FileManager.default.removeItem(atPath: path(of: id))
+    /// Removes a partial file; one already gone is not an error, anything else is logged.
+    func remove(_ id: String, logger: Logger) {
+        let path = path(of: id)
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        do { try FileManager.default.removeItem(atPath: path) } catch {
+            logger.error("Could not remove a partial file", metadata: ["file.id": "\(id)", "error": "\(error)"])
+        }
     }
 }
 

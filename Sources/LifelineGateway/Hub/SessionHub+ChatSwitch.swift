@@ -16,7 +16,7 @@ extension SessionHub {
         guard record.chatDisabled == enabled else { return await summary(of: record) }
         record.chatDisabled = !enabled
         live[id]?.chatDisabled = !enabled
-        try await store.updateSession(live[id] ?? record)
+        record = try await persist(live[id] ?? record)
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
         try await logEvent(SessionLogEvent(enabled ? "chat_on" : "chat_off", ["technician": actor.technician.name]), in: record)
         await publish(record)

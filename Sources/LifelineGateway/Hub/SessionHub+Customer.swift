@@ -42,7 +42,7 @@ extension SessionHub {
             // Closed while this join waited its turn: the PIN died with the session.
             guard let claimed = live[id], claimed.appletTokenHash == appletTokenHash else { throw Self.unknown(credential) }
             do {
-                try await store.updateSession(claimed)
+                try await persist(claimed)
             } catch {
                 if live[id]?.appletTokenHash == appletTokenHash {
                     live[id]?.pin = found.pin
@@ -116,8 +116,7 @@ extension SessionHub {
         let movedFromInstantChat = record.customer?.chatOnly == true && !customer.chatOnly
         if record.customer != customer {
             live[record.id]?.customer = customer
-            record = live[record.id] ?? record
-            try await store.updateSession(record)
+            record = try await persist(live[record.id] ?? record)
         }
         if let privilegeChange { try await logEvent(privilegeChange, in: record) }
         if movedFromInstantChat {

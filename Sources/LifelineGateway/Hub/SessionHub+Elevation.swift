@@ -23,7 +23,7 @@ extension SessionHub {
 
     func appletElevationFailed(reason: String, sessionId: String, outletId: UUID) async {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
-        try? await logEvent(SessionLogEvent("elevation_failed", ["reason": String(reason.prefix(200))]), in: record)
+        await note(SessionLogEvent("elevation_failed", ["reason": String(reason.prefix(200))]), in: record)
     }
 
     /// Said in the log when an applet comes back with other rights than before.

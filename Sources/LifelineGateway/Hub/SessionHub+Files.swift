@@ -53,7 +53,7 @@ extension SessionHub {
 
     func appletAnsweredFile(_ fileId: String, accepted: Bool, sessionId: String, outletId: UUID) async {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId],
-              var summary = try? await fileSummary(fileId, in: sessionId), summary.direction == .toCustomer, summary.phase == .offered
+              var summary = await storedFileSummary(fileId, in: sessionId), summary.direction == .toCustomer, summary.phase == .offered
         else { return }
         await auditConsent(accepted ? .consentGiven : .consentRefused, to: "file", in: record,
                            detail: AuditTrail.json(["file": summary.name]))
@@ -64,9 +64,9 @@ extension SessionHub {
             summary.phase = .declined
             runningFiles[sessionId] = nil
         }
-        try? await save(summary)
+        await saveLogged(summary)
         publishFile(summary, to: record)
-        try? await logEvent(SessionLogEvent(accepted ? "file_accepted" : "file_declined", ["name": summary.name]), in: record)
+        await note(SessionLogEvent(accepted ? "file_accepted" : "file_declined", ["name": summary.name]), in: record)
     }
 
     /// The technician's upload may start: the pipe the applet reads from.
@@ -105,14 +105,14 @@ extension SessionHub {
     /// Every byte went into the pipe (a small file may be there before the applet reads it): its
     /// MD5 is the technician's side of the check.
     func fileUploaded(_ fileId: String, sessionId: String, md5: String) async {
-        guard var summary = try? await fileSummary(fileId, in: sessionId) else { return }
+        guard var summary = await storedFileSummary(fileId, in: sessionId) else { return }
         summary.md5 = md5
-        try? await save(summary)
+        await saveLogged(summary)
     }
 
     func appletFileResult(_ fileId: String, md5: String?, error: String?, sessionId: String, outletId: UUID) async {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId],
-              var summary = try? await fileSummary(fileId, in: sessionId), summary.phase == .sending else { return }
+              var summary = await storedFileSummary(fileId, in: sessionId), summary.phase == .sending else { return }
         if let error {
             await failFile(fileId, sessionId: sessionId, reason: String(error.prefix(200)), tellApplet: false)
             return
@@ -123,9 +123,9 @@ extension SessionHub {
         summary.phase = matches ? .done : .failed
         summary.reason = matches ? nil : "The MD5 of the saved file does not match what was sent."
         runningFiles[sessionId] = nil
-        try? await save(summary)
+        await saveLogged(summary)
         publishFile(summary, to: record)
-        try? await logEvent(matches
+        await note(matches
             ? SessionLogEvent("file_saved", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5 ?? ""])
             : SessionLogEvent("file_damaged", ["name": summary.name, "sent": summary.md5 ?? "?", "received": md5 ?? "?"]),
             in: record)
@@ -134,15 +134,15 @@ extension SessionHub {
     /// A transfer broke off: nothing partial is kept; both sides are told.
     func failFile(_ fileId: String, sessionId: String, reason: String, tellApplet: Bool) async {
         if let relay = fileRelays.removeValue(forKey: fileId) { await relay.pipe.abort(reason) }
-        guard var summary = try? await fileSummary(fileId, in: sessionId), summary.phase == .offered || summary.phase == .sending else { return }
+        guard var summary = await storedFileSummary(fileId, in: sessionId), summary.phase == .offered || summary.phase == .sending else { return }
         summary.phase = .failed
         summary.reason = reason
         if runningFiles[sessionId] == fileId { runningFiles[sessionId] = nil }
-        try? await save(summary)
+        await saveLogged(summary)
         if tellApplet { applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
         if let record = live[sessionId] {
             publishFile(summary, to: record)
-            try? await logEvent(SessionLogEvent("file_failed", ["name": summary.name, "reason": reason]), in: record)
+            await note(SessionLogEvent("file_failed", ["name": summary.name, "reason": reason]), in: record)
         }
     }
 
@@ -164,14 +164,14 @@ extension SessionHub {
     }
 
     func customerFileReceived(_ fileId: String, sessionId: String, md5: String) async {
-        guard var summary = try? await fileSummary(fileId, in: sessionId), let record = live[sessionId] else { return }
+        guard var summary = await storedFileSummary(fileId, in: sessionId), let record = live[sessionId] else { return }
         summary.phase = .done
         summary.md5 = md5
         summary.receivedMD5 = md5
         runningFiles[sessionId] = nil
-        try? await save(summary)
+        await saveLogged(summary)
         publishFile(summary, to: record)
-        try? await logEvent(SessionLogEvent("file_received", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5]), in: record)
+        await note(SessionLogEvent("file_received", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5]), in: record)
     }
 
     /// A file the customer sent, for the session's technician to download.
@@ -206,6 +206,24 @@ extension SessionHub {
         guard let direction = FileDirection(rawValue: row.direction), let phase = FilePhase(rawValue: row.phase) else { return nil }
         return FileTransferSummary(id: row.id, sessionId: row.sessionId, direction: direction, name: row.name, size: row.size, phase: phase,
                                    md5: row.md5, receivedMD5: row.receivedMD5, reason: row.reason)
+    }
+
+    /// A file's row for a step the customer's applet reports: a store failure is logged, and the
+    /// step is ignored as for an unknown file.
+    private func storedFileSummary(_ id: String, in sessionId: String) async -> FileTransferSummary? {
+        do { return try await fileSummary(id, in: sessionId) } catch {
+            logger.error("Could not read a file transfer", metadata: ["session.id": "\(sessionId)", "file.id": "\(id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Saves a step that already happened (the bytes arrived, the transfer failed): a store
+    /// failure is logged with the session and file.
+    private func saveLogged(_ summary: FileTransferSummary) async {
+        do { try await save(summary) } catch {
+            logger.error("Could not save a file transfer", metadata: ["session.id": "\(summary.sessionId)", "file.id": "\(summary.id)",
+                                                                   "file.phase": "\(summary.phase.rawValue)", "error": "\(error)"])
+        }
     }
 
     private func save(_ s: FileTransferSummary) async throws {

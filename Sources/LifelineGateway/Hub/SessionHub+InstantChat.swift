@@ -25,7 +25,7 @@ extension SessionHub {
         let token = Secrets.token()
         record.linkTokenHash = Secrets.hash(token)
         live[id]?.linkTokenHash = record.linkTokenHash
-        try await store.updateSession(live[id] ?? record)
+        record = try await persist(live[id] ?? record)
         browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
         try await logEvent(SessionLogEvent("applet_invited", ["technician": actor.technician.name]), in: record)
     }

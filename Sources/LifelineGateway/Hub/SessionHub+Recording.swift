@@ -61,19 +61,27 @@ extension SessionHub {
 
     /// Ends the session's running recording, if any (the remote desktop ended).
     func finishRecording(ofSession id: String, reason: SessionLogEvent) async {
-        guard let recordingId = activeRecordings[id], let recording = try? await store.recording(id: recordingId) else { return }
-        _ = await finishRecording(recording, reason: reason)
+        guard let recordingId = activeRecordings[id] else { return }
+        do {
+            guard let recording = try await store.recording(id: recordingId) else { return }
+            _ = await finishRecording(recording, reason: reason)
+        } catch {
+            logger.error("Could not read a recording to finish it", metadata: ["session.id": "\(id)", "recording.id": "\(recordingId)", "error": "\(error)"])
+        }
     }
 
     private func finishRecording(_ recording: Recording, reason: SessionLogEvent) async -> Recording {
         var finished = recording
         guard finished.endedAt == nil else { return finished }
         finished.endedAt = environment.now()
-        try? await store.updateRecording(finished)
+        do { try await store.updateRecording(finished) } catch {
+            // The recording's bytes are kept; only its end time is missing from the list.
+            logger.error("Could not save a recording's end", metadata: ["session.id": "\(recording.sessionId)", "recording.id": "\(recording.id)", "error": "\(error)"])
+        }
         if activeRecordings[recording.sessionId] == recording.id { activeRecordings[recording.sessionId] = nil }
         let name = await technicianName(recording.technicianId)
         applets[recording.sessionId]?.send(WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
-        if let record = live[recording.sessionId] { try? await logEvent(reason, in: record) }
+        if let record = live[recording.sessionId] { await note(reason, in: record) }
         return finished
     }
 

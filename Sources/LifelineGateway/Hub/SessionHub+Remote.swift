@@ -99,13 +99,13 @@ extension SessionHub {
         if accepted, (try? state.accepted()) != nil {
             remotes[sessionId] = state
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
-            try? await logEvent(SessionLogEvent(state.mode == .control ? "remote_control_accepted" : "desktop_view_accepted"), in: record)
+            await note(SessionLogEvent(state.mode == .control ? "remote_control_accepted" : "desktop_view_accepted"), in: record)
             await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         } else {
             remotes[sessionId] = nil
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
                                        reason: "The customer refused."), to: state.technicianId)
-            try? await logEvent(SessionLogEvent("screen_refused"), in: record)
+            await note(SessionLogEvent("screen_refused"), in: record)
             await auditConsent(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         }
     }
@@ -144,7 +144,7 @@ extension SessionHub {
         await finishRecording(ofSession: id, reason: SessionLogEvent("recording_stopped_with_remote"))
         if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
         publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason), to: state.technicianId)
-        if let record = live[id] { try? await logEvent(SessionLogEvent("remote_ended", ["reason": reason]), in: record) }
+        if let record = live[id] { await note(SessionLogEvent("remote_ended", ["reason": reason]), in: record) }
     }
 
     /// Called after every state change: only Active and Collaboration keep the remote desktop.

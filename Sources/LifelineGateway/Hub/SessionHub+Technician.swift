@@ -215,6 +215,14 @@ extension SessionHub {
         await publish(entry, to: record)
     }
 
+    /// A log line about something already done (a file arrived, a remote desktop ended): the thing
+    /// stays done; a store failure is logged with the session rather than dropped.
+    func note(_ event: SessionLogEvent, in record: SessionRecord) async {
+        do { try await logEvent(event, in: record) } catch {
+            logger.error("Could not write a session log line", metadata: ["session.id": "\(record.id)", "log.event": "\(event.code)", "error": "\(error)"])
+        }
+    }
+
     static func describe(_ problem: ChatText.Problem) -> String {
         switch problem {
         case .empty: "The message is empty."

@@ -168,7 +168,7 @@ public actor SessionHub {
         if state != .connecting { links[id] = nil }
         if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
         do {
-            try await store.updateSession(record)
+            record = try await persist(record)
         } catch {
             // Nothing changed after all: memory goes back to what the store still holds.
             live[id] = before
@@ -232,6 +232,16 @@ public actor SessionHub {
                 logger.error("Timer event failed", metadata: ["session.id": "\(id)", "error": "\(error)"])
             }
         }
+    }
+
+    /// Writes the session as it is and keeps memory's version in step with the store's: the next
+    /// write names the version this one made, and a write from a stale copy is refused (`.conflict`).
+    @discardableResult
+    func persist(_ record: SessionRecord) async throws -> SessionRecord {
+        var written = record
+        written.version = try await store.updateSession(record)
+        if live[record.id] != nil { live[record.id]?.version = written.version }
+        return written
     }
 
     /// Runs `body` as the only change in progress on session `id`: every read-await-write of a

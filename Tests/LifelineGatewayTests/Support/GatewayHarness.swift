@@ -6,6 +6,7 @@ import LifelineProtocol
 import LifelineCore
 @testable import LifelineGateway
 import LifelineStore
+import LifelineTestSupport
 import Logging
 import Testing
 import NIOCore
@@ -21,6 +22,9 @@ struct GatewayHarness: Sendable {
     let parts: GatewayParts
     let clock: TestClock
     let dataDirectory: String
+    /// The gateway's database: the data folder's SQLite file, or a PostgreSQL database of its own
+    /// when LIFELINE_TEST_POSTGRES names a server.
+    let database: DatabaseLocation
 
     var port: Int { client.port! }
     var hub: SessionHub { parts.hub }
@@ -35,21 +39,26 @@ struct GatewayHarness: Sendable {
     static func run(
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
         presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
-        withAdministrator: Bool = true, _ body: @Sendable (GatewayHarness) async throws -> Void
+        withAdministrator: Bool = true, database: DatabaseLocation? = nil, _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
+        let database = if let database { database } else {
+            try await TestDatabase.preferred.location(for: URL(fileURLWithPath: dataDirectory).lastPathComponent, in: dataDirectory)
+        }
         var logger = Logger(label: "lifeline-test")
         logger.logLevel = .warning
         let configuration = GatewayConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
             webRoot: FileManager.default.currentDirectoryPath + "/Web",
-            initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms)
+            initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
+            database: database)
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             // One request before the body: a live test server stopped before it has finished
             // starting can hang its shutdown (a test whose body sends nothing did, now and then).
             _ = try await client.execute(uri: "/api/v1/health", method: .get)
-            try await body(GatewayHarness(client: client, parts: parts, clock: clock, dataDirectory: dataDirectory))
+            try await body(GatewayHarness(client: client, parts: parts, clock: clock, dataDirectory: dataDirectory,
+                                          database: configuration.databaseLocation))
         }
     }
 

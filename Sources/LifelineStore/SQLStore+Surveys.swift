@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 
 /// Customer surveys (D5) in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func saveSurveySetting(_ s: SurveySetting) async throws(StoreError) {
         _ = try await db.query(
             """

@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 
 /// Calling Cards (F3) in the SQLite store; the logo is kept as base64 text.
-extension SQLiteStore {
+extension SQLStore {
     public func saveCallingCard(_ card: CallingCard) async throws(StoreError) {
         _ = try await db.query(
             """

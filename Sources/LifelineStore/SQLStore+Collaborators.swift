@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 
 /// External collaborators (I2) in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func saveExternalCollaborator(_ collaborator: ExternalCollaborator) async throws(StoreError) {
         _ = try await db.query(
             """

@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 
 /// Predefined replies in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func saveReply(_ r: Reply) async throws(StoreError) {
         _ = try await db.query(
             """
@@ -22,7 +22,7 @@ extension SQLiteStore {
     }
 
     public func replies(organisationId: String) async throws(StoreError) -> [Reply] {
-        try await db.query("SELECT * FROM replies WHERE organisation_id = ? ORDER BY kind, name COLLATE NOCASE, id", [.text(organisationId)])
+        try await db.query("SELECT * FROM replies WHERE organisation_id = ? ORDER BY kind, lower(name), id", [.text(organisationId)])
             .map(Self.reply(from:))
     }
 

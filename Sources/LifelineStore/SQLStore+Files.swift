@@ -1,7 +1,7 @@
 import Foundation
 
 /// File transfers in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func saveFileTransfer(_ f: FileTransferRecord) async throws(StoreError) {
         _ = try await db.query(
             """

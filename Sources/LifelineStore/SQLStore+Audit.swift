@@ -3,7 +3,7 @@ import LifelineCore
 
 /// The audit log in the SQLite store. Triggers refuse UPDATE and DELETE; the hash chain shows
 /// whatever is changed around them (`lifeline-server audit verify`).
-extension SQLiteStore {
+extension SQLStore {
     public func appendAudit(_ e: AuditEntry) async throws(StoreError) {
         _ = try await db.query(
             """

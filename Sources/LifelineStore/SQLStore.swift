@@ -3,32 +3,33 @@ import LifelineCore
 import LifelineProtocol
 import Logging
 
-/// The embedded default store: one SQLite file in the data directory.
-public final class SQLiteStore: Store {
-    let db: SQLiteConnection
+/// The store, written once for both databases: the SQLite file (the embedded default) and
+/// PostgreSQL. Each repository method is SQL with `?` placeholders run through an `SQLDriver`.
+public final class SQLStore: Store {
+    let db: any SQLDriver
 
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    public init(path: String, logger: Logger) async throws(StoreError) {
-        db = try SQLiteConnection(path: path)
-        try await migrate(logger: logger)
-    }
-
-    private func migrate(logger: Logger) async throws(StoreError) {
-        _ = try await db.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        let current = try await db.query("SELECT MAX(version) AS v FROM schema_version").first?["v"]?.int ?? 0
-        guard current < Migrations.all.count else { return }
-        // Rebuilding a table (SQLite's way to change a column) needs foreign keys off; they are
-        // checked once every migration is in.
-        _ = try await db.query("PRAGMA foreign_keys = OFF")
-        for (index, script) in Migrations.all.enumerated() where index + 1 > current {
-            let statements = SQLiteConnection.statements(of: script).map { ($0, [SQLValue]()) }
-            try await db.transaction(statements + [("INSERT INTO schema_version (version) VALUES (?)", [.integer(Int64(index + 1))])])
-            logger.info("Applied database migration", metadata: ["store.migration": "\(index + 1)"])
+    /// Opens (creating if needed) the database and applies pending migrations.
+    public init(_ location: DatabaseLocation, logger: Logger) async throws(StoreError) {
+        switch location {
+        case .sqlite(let path): db = try SQLiteDriver(path: path, logger: logger)
+        case .postgres(let postgres): db = PostgresDriver(postgres, logger: logger)
         }
-        _ = try await db.query("PRAGMA foreign_keys = ON")
-        let broken = try await db.query("PRAGMA foreign_key_check")
-        guard broken.isEmpty else { throw StoreError("The migrated database has \(broken.count) broken references.") }
+        do {
+            let applied = try await db.migrate(db.dialect == .sqlite ? Migrations.all : PostgresSchema.all)
+            if applied > 0 { logger.info("Applied database migrations", metadata: ["store.migrations": "\(applied)", "store.database": "\(location)"]) }
+        } catch {
+            await db.close()
+            throw error
+        }
     }
+
+    /// The SQLite file at `path`.
+    public convenience init(path: String, logger: Logger) async throws(StoreError) {
+        try await self.init(.sqlite(path: path), logger: logger)
+    }
+
+    /// Ends the database's connections (PostgreSQL's pool); the store is not used after.
+    public func close() async { await db.close() }
 
     // MARK: Organisations
 
@@ -113,7 +114,7 @@ public final class SQLiteStore: Store {
     }
 
     public func technician(email: String) async throws(StoreError) -> Technician? {
-        try await db.query("SELECT * FROM technicians WHERE email = ?", [.text(email)]).first.map(Self.technician(from:))
+        try await db.query("SELECT * FROM technicians WHERE lower(email) = lower(?)", [.text(email)]).first.map(Self.technician(from:))
     }
 
     public func technicians(organisationId: String) async throws(StoreError) -> [Technician] {
@@ -184,11 +185,14 @@ public final class SQLiteStore: Store {
             Self.values(of: session))] + Self.viewStatements(of: session))
     }
 
-    public func updateSession(_ session: SessionRecord) async throws(StoreError) {
+    @discardableResult
+    public func updateSession(_ session: SessionRecord) async throws(StoreError) -> Int64 {
         let columns = Self.sessionColumns.dropFirst()
-        try await db.transaction([(
-            "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
-            Array(Self.values(of: session).dropFirst()) + [.text(session.id)])] + Self.viewStatements(of: session))
+        try await db.transaction([SQLStatement(
+            "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), version = version + 1 WHERE id = ? AND version = ? RETURNING version",
+            Array(Self.values(of: session).dropFirst()) + [.text(session.id), .integer(session.version)], mustChangeARow: true)]
+            + Self.viewStatements(of: session).map { SQLStatement($0.0, $0.1) })
+        return session.version + 1
     }
 
     public func session(id: String) async throws(StoreError) -> SessionRecord? {
@@ -238,7 +242,7 @@ public final class SQLiteStore: Store {
     }
 
     public func sessions(organisationId: String, deviceId: String, limit: Int) async throws(StoreError) -> [SessionRecord] {
-        try await sessions(where: "organisation_id = ? AND json_extract(customer, '$.deviceId') = ? ORDER BY created_at DESC LIMIT ?",
+        try await sessions(where: "organisation_id = ? AND \(db.dialect.jsonText("customer", "deviceId")) = ? ORDER BY created_at DESC LIMIT ?",
                            [.text(organisationId), .text(deviceId), .integer(Int64(limit))])
     }
 
@@ -277,13 +281,15 @@ public final class SQLiteStore: Store {
                                        comment: row["transfer_comment"]?.string ?? "", at: at)
         }
         let customer: CustomerInfo? = try row.json("customer")
-        return SessionRecord(
+        var record = SessionRecord(
             id: try row.text("id"), organisationId: try row.text("organisation_id"),
             technicianId: row["technician_id"]?.string, name: try row.text("name"), method: method,
             pin: row["pin"]?.string, linkTokenHash: row["link_token_hash"]?.string,
             appletTokenHash: row["applet_token_hash"]?.string, machine: machine, customer: customer,
             closedAt: row.optionalDate("closed_at"), transfer: transfer, transferredBy: row["transferred_by"]?.string,
             channelId: row["channel_id"]?.string, fields: try row.json("fields") ?? [:], chatDisabled: row["chat_disabled"]?.int == 1)
+        record.version = row["version"]?.int ?? 0
+        return record
     }
 
     // MARK: Session log
@@ -353,7 +359,7 @@ public final class SQLiteStore: Store {
 }
 
 extension SQLValue {
-    static func date(_ date: Date) -> SQLValue { .real(date.timeIntervalSince1970) }
+    static func date(_ date: Date) -> SQLValue { .timestamp(date) }
     static func optionalDate(_ date: Date?) -> SQLValue { date.map(SQLValue.date) ?? .null }
     static func optionalText(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
     static func bool(_ value: Bool) -> SQLValue { .integer(value ? 1 : 0) }

@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 
 /// Channels in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func insertChannel(_ c: Channel) async throws(StoreError) {
         _ = try await db.query(
             """

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Screen recordings in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func insertRecording(_ r: Recording) async throws(StoreError) {
         _ = try await db.query(
             "INSERT INTO recordings (id, session_id, technician_id, format, started_at, ended_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 
 /// Two-step verification enrolments (A2) in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func saveTwoStep(_ enrolment: TwoStepEnrolment) async throws(StoreError) {
         _ = try await db.query(
             """

@@ -1,0 +1,70 @@
+import Foundation
+@testable import LifelineGateway
+import Testing
+
+/// docs/openapi.yaml and docs/protocol.md describe exactly what the gateway does: a route or a
+/// message type added without its documentation, or documented after it is gone, fails here.
+@Suite("The documents list exactly the gateway's routes and messages")
+struct DocumentationTests {
+    static let root = FileManager.default.currentDirectoryPath
+
+    /// "METHOD /path" for every operation under `paths:` in the OpenAPI document.
+    static func documentedOperations() throws -> Set<String> {
+        let text = try String(contentsOfFile: root + "/docs/openapi.yaml", encoding: .utf8)
+        var operations: Set<String> = []
+        var inPaths = false
+        var path: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" {
+                inPaths = true
+                continue
+            }
+            guard inPaths else { continue }
+            if !line.isEmpty, !line.hasPrefix(" ") { break }
+            if let match = line.wholeMatch(of: #/\s\s(/[^:]*):\s*/#) {
+                path = String(match.1)
+            } else if let path, let match = line.wholeMatch(of: #/\s{4}(get|put|post|patch|delete):\s*/#) {
+                operations.insert("\(match.1.uppercased()) \(path)")
+            }
+        }
+        return operations
+    }
+
+    @Test("docs/openapi.yaml lists every route of the router (method and path), and no other")
+    func openAPIMatchesTheRouter() async throws {
+        try await GatewayHarness.run { gw in
+            let routes = Set(gw.parts.routes.filter { !$0.hasPrefix("HEAD ") })
+            let documented = try Self.documentedOperations()
+            #expect(!documented.isEmpty)
+            #expect(routes.subtracting(documented).sorted() == [], "routes missing from docs/openapi.yaml")
+            #expect(documented.subtracting(routes).sorted() == [], "operations in docs/openapi.yaml the gateway does not have")
+        }
+    }
+
+    /// The `type` of every case of each channel enum, read from its source (the `type` switch).
+    static func messageTypes() throws -> [String: Set<String>] {
+        var types: [String: Set<String>] = [:]
+        for file in ["ConsoleChannel", "AppletChannel", "CollaboratorChannel"] {
+            let source = try String(contentsOfFile: root + "/Sources/LifelineProtocol/\(file).swift", encoding: .utf8)
+            let enums = source.matches(of: /public enum (\w+): ChannelMessage/)
+            for (index, match) in enums.enumerated() {
+                let end = index + 1 < enums.count ? enums[index + 1].range.lowerBound : source.endIndex
+                let body = source[match.range.upperBound..<end]
+                types[String(match.1)] = Set(body.matches(of: /case \.\w+: "([a-z_]+)"/).map { String($0.1) })
+            }
+        }
+        return types
+    }
+
+    @Test("docs/protocol.md has a row for every message type of every WebSocket channel, both ways")
+    func protocolListsEveryMessage() throws {
+        let document = try String(contentsOfFile: Self.root + "/docs/protocol.md", encoding: .utf8)
+        let rows = Set(document.matches(of: /^\| `([a-z_]+)` \|/.anchorsMatchLineEndings()).map { String($0.1) })
+        let types = try Self.messageTypes()
+        #expect(types.count == 6, "six channel enums: \(types.keys.sorted())")
+        for (channel, names) in types.sorted(by: { $0.key < $1.key }) {
+            #expect(!names.isEmpty, "\(channel) has message types")
+            #expect(names.subtracting(rows).sorted() == [], "\(channel) messages missing from docs/protocol.md")
+        }
+    }
+}
