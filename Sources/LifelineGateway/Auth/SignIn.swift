@@ -19,6 +19,20 @@ struct SignIn: Sendable {
         let recoveryCodes: [String]?
     }
 
+    /// Runs one sign-in attempt (a password or a code) for the account and address: refused while
+    /// they back off, and counted as a failure while it is being decided (see `SignInGuard.reserve`).
+    func attempt<T>(email: String, address: String, _ body: () async throws -> T) async throws -> T {
+        try await guardian.reserve(email: email, address: address)
+        do {
+            let result = try await body()
+            await guardian.release(email: email, address: address)
+            return result
+        } catch {
+            await guardian.release(email: email, address: address)
+            throw error
+        }
+    }
+
     func complete(_ technician: Technician, remember: Bool, recoveryCodes: [String]? = nil,
                   context: GatewayRequestContext) async throws -> Hummingbird.Response {
         let issued = try await accounts.issueToken(for: technician, remember: remember)

@@ -118,13 +118,13 @@ struct AuthController {
 
     @Sendable func login(request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
-        try await signIn.guardian.check(email: body.email, address: context.remoteAddress)
-        var technician: Technician
-        do {
-            technician = try await accounts.checkPassword(email: body.email, password: body.password)
-        } catch let error as GatewayError where error == .badCredentials || error == .accountDisabled {
-            await signIn.failed(email: body.email, reason: error.code, context: context)
-            throw error
+        var technician = try await signIn.attempt(email: body.email, address: context.remoteAddress) {
+            do {
+                return try await accounts.checkPassword(email: body.email, password: body.password)
+            } catch let error as GatewayError where error == .badCredentials || error == .accountDisabled {
+                await signIn.failed(email: body.email, reason: error.code, context: context)
+                throw error
+            }
         }
         if let language = body.language, Languages.console.contains(language), language != technician.language {
             technician.language = language

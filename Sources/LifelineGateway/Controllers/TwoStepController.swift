@@ -60,12 +60,15 @@ struct TwoStepController {
     /// An authenticator code, a recovery code or the SMS code finishes the sign-in.
     @Sendable func verify(request: Request, context: GatewayRequestContext) async throws -> Response {
         let (body, token, challenge, technician) = try await pending(request, context, purpose: .verify)
-        let accepted = try await twoStep.accept(body.code, for: technician.id)
-        let bySMS = accepted == nil ? await signIn.guardian.useSMSCode(digest: twoStep.box.digest(body.code.filter(\.isNumber)), for: token) : false
-        guard accepted != nil || bySMS else {
-            await signIn.guardian.wrongCode(token)
-            await signIn.failed(email: challenge.email, reason: TwoStepVerification.wrongCode.code, context: context)
-            throw TwoStepVerification.wrongCode
+        let accepted = try await signIn.attempt(email: challenge.email, address: context.remoteAddress) {
+            let accepted = try await twoStep.accept(body.code, for: technician.id)
+            let bySMS = accepted == nil ? await signIn.guardian.useSMSCode(digest: twoStep.box.digest(body.code.filter(\.isNumber)), for: token) : false
+            guard accepted != nil || bySMS else {
+                await signIn.guardian.wrongCode(token)
+                await signIn.failed(email: challenge.email, reason: TwoStepVerification.wrongCode.code, context: context)
+                throw TwoStepVerification.wrongCode
+            }
+            return accepted
         }
         await signIn.guardian.close(token)
         if case .recoveryCode(let left) = accepted {
@@ -106,13 +109,14 @@ struct TwoStepController {
 
     @Sendable func confirmAtSignIn(request: Request, context: GatewayRequestContext) async throws -> Response {
         let (body, token, challenge, technician) = try await pending(request, context, purpose: .enrol)
-        let codes: [String]
-        do {
-            codes = try await twoStep.confirm(for: technician.id, code: body.code)
-        } catch let error as GatewayError where error == TwoStepVerification.wrongCode {
-            await signIn.guardian.wrongCode(token)
-            await signIn.failed(email: challenge.email, reason: error.code, context: context)
-            throw error
+        let codes = try await signIn.attempt(email: challenge.email, address: context.remoteAddress) {
+            do {
+                return try await twoStep.confirm(for: technician.id, code: body.code)
+            } catch let error as GatewayError where error == TwoStepVerification.wrongCode {
+                await signIn.guardian.wrongCode(token)
+                await signIn.failed(email: challenge.email, reason: error.code, context: context)
+                throw error
+            }
         }
         await signIn.guardian.close(token)
         await hub.audit.record(.twoStepEnabled, organisationId: technician.organisationId, actorId: technician.id,
@@ -125,8 +129,7 @@ struct TwoStepController {
         -> (CodeRequest, token: String, SignInGuard.Challenge, Technician) {
         let body = try await request.decodeJSON(as: CodeRequest.self, context: context)
         guard let token = body.challenge else { throw GatewayError.badRequest("challenge is required.") }
-        let challenge = try await signIn.guardian.challenge(token, purpose: purpose)
-        try await signIn.guardian.check(email: challenge.email, address: context.remoteAddress)
+        let challenge = try await signIn.guardian.reserveCode(token, purpose: purpose)
         return (body, token, challenge, try await currentTechnician(challenge.technicianId))
     }
 
@@ -191,10 +194,11 @@ struct TwoStepController {
         guard await !hub.settings.requireTwoStep else {
             throw GatewayError(.conflict, "two_step_required", "Your organisation requires two-step verification; it cannot be turned off.")
         }
-        try await signIn.guardian.check(email: actor.technician.email, address: context.remoteAddress)
-        guard try await accounts.verifyPassword(body.password, hash: actor.technician.passwordHash) else {
-            await signIn.failed(email: actor.technician.email, reason: "bad_credentials", context: context)
-            throw GatewayError.badCredentials
+        try await signIn.attempt(email: actor.technician.email, address: context.remoteAddress) {
+            guard try await accounts.verifyPassword(body.password, hash: actor.technician.passwordHash) else {
+                await signIn.failed(email: actor.technician.email, reason: "bad_credentials", context: context)
+                throw GatewayError.badCredentials
+            }
         }
         try await twoStep.turnOff(for: actor.id)
         await hub.audit.record(.twoStepDisabled, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
@@ -202,10 +206,11 @@ struct TwoStepController {
     }
 
     private func requireCurrentCode(_ code: String, actor: Actor, context: GatewayRequestContext) async throws {
-        try await signIn.guardian.check(email: actor.technician.email, address: context.remoteAddress)
-        guard case .authenticator = try await twoStep.accept(code, for: actor.id) else {
-            await signIn.guardian.failed(email: actor.technician.email, address: context.remoteAddress)
-            throw TwoStepVerification.wrongCode
+        try await signIn.attempt(email: actor.technician.email, address: context.remoteAddress) {
+            guard case .authenticator = try await twoStep.accept(code, for: actor.id) else {
+                await signIn.guardian.failed(email: actor.technician.email, address: context.remoteAddress)
+                throw TwoStepVerification.wrongCode
+            }
         }
     }
 

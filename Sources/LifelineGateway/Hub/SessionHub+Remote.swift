@@ -128,16 +128,6 @@ extension SessionHub {
         consoles[state.technicianId]?.values.forEach { $0.send(message) }
     }
 
-    /// A screen update from the applet goes to the owner's consoles, with the session id in front.
-    /// Frames outside an accepted remote desktop, or malformed, are dropped.
-    func appletScreenFrame(_ frame: [UInt8], sessionId: String, outletId: UUID) -> Bool {
-        guard applets[sessionId]?.id == outletId, let state = remotes[sessionId], state.forwardsFrames else { return false }
-        do { try ScreenUpdate.validateAnyKind(frame) } catch { return false }
-        let id = Array(sessionId.utf8)
-        consoles[state.technicianId]?.values.forEach { $0.send(binary: [UInt8(id.count)] + id + frame) }
-        return true
-    }
-
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
     func endRemote(of id: String, reason: String, tellApplet: Bool) async {
         guard let state = remotes.removeValue(forKey: id) else { return }

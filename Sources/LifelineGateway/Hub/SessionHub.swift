@@ -18,8 +18,12 @@ public actor SessionHub {
     var links: [String: String] = [:]
     /// Technician and organisation names by "kind:id", read once from the store.
     var names: [String: String] = [:]
-    var consoles: [String: [UUID: Outlet]] = [:]
-    var applets: [String: Outlet] = [:]
+    var consoles: [String: [UUID: Outlet]] = [:] {
+        didSet { screenRelay.setConsoles(consoles.mapValues { Array($0.values) }) }
+    }
+    var applets: [String: Outlet] = [:] {
+        didSet { updateScreenRoutes() }
+    }
     var pinAttempts = WindowLimiter(maximumEvents: 10, window: 300)
     /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
     var customerChat = WindowLimiter(maximumEvents: 20, window: 10)
@@ -37,7 +41,11 @@ public actor SessionHub {
     /// Channel forms are public: ten requests per address in ten minutes.
     var channelRequests = WindowLimiter(maximumEvents: 10, window: 600)
     /// Remote desktops requested or running, by session id (J1, J2).
-    var remotes: [String: RemoteDesktopState] = [:]
+    var remotes: [String: RemoteDesktopState] = [:] {
+        didSet { updateScreenRoutes() }
+    }
+    /// Screen frames' way around the hub (see `ScreenRelay`).
+    nonisolated let screenRelay = ScreenRelay()
     /// The recording running in each session, by session id (J14).
     var activeRecordings: [String: String] = [:]
     /// The file transfer running in each session (one at a time), by session id (D4, G1).
@@ -232,6 +240,16 @@ public actor SessionHub {
                 logger.error("Timer event failed", metadata: ["session.id": "\(id)", "error": "\(error)"])
             }
         }
+    }
+
+    /// The remote desktops passing frames now, with the applet socket each may come from.
+    func updateScreenRoutes() {
+        var routes: [String: (technicianId: String, appletOutletId: UUID)] = [:]
+        for (id, state) in remotes where state.forwardsFrames {
+            guard let applet = applets[id] else { continue }
+            routes[id] = (state.technicianId, applet.id)
+        }
+        screenRelay.setSessions(routes)
     }
 
     /// Writes the session as it is and keeps memory's version in step with the store's: the next

@@ -31,6 +31,10 @@ actor SignInGuard {
 
     private var backoff: LoginBackoff
     private var challenges: [String: Challenge] = [:]
+    /// Attempts being decided (a password hashing, a code being checked), per key: they count as
+    /// failures until they are decided, so concurrent guesses cannot all slip in before the first
+    /// failure is recorded.
+    private var undecided: [String: Int] = [:]
     private let now: @Sendable () -> Date
 
     init(backoff: LoginBackoff = LoginBackoff(), now: @escaping @Sendable () -> Date) {
@@ -44,11 +48,37 @@ actor SignInGuard {
 
     /// Refuses with the time to wait when the account or the address is backing off.
     func check(email: String, address: String) throws(GatewayError) {
-        guard let wait = backoff.retryAfter(for: Self.keys(email: email, address: address), at: now()) else { return }
+        let keys = Self.keys(email: email, address: address)
+        if let wait = backoff.retryAfter(for: keys, at: now()) { throw Self.tooMany(wait) }
+        // Attempts still being decided would, if they fail, take the key past its free failures:
+        // this one waits for them.
+        for key in keys {
+            let pending = undecided[key, default: 0]
+            if pending > 0, backoff.delay(afterFailures: backoff.failures(for: key) + pending) > 0 {
+                throw Self.tooMany(backoff.firstDelay)
+            }
+        }
+    }
+
+    /// `check`, and the attempt counts against the keys until `release`: call `release` however the
+    /// attempt ends (after `failed` when it failed). See `SignIn.attempt`.
+    func reserve(email: String, address: String) throws(GatewayError) {
+        try check(email: email, address: address)
+        for key in Self.keys(email: email, address: address) { undecided[key, default: 0] += 1 }
+    }
+
+    func release(email: String, address: String) {
+        for key in Self.keys(email: email, address: address) {
+            let left = undecided[key, default: 0] - 1
+            undecided[key] = left > 0 ? left : nil
+        }
+    }
+
+    static func tooMany(_ wait: TimeInterval) -> GatewayError {
         let seconds = max(1, Int(wait.rounded(.up)))
-        throw GatewayError(.tooManyRequests, "too_many_attempts",
-                           "Too many failed sign-ins for this account or from your address. Try again in \(Self.describe(seconds: seconds)).",
-                           retryAfterSeconds: seconds)
+        return GatewayError(.tooManyRequests, "too_many_attempts",
+                            "Too many failed sign-ins for this account or from your address. Try again in \(Self.describe(seconds: seconds)).",
+                            retryAfterSeconds: seconds)
     }
 
     func failed(email: String, address: String) {
@@ -76,13 +106,26 @@ actor SignInGuard {
         return challenge
     }
 
-    /// A wrong code (the backoff counts it through `failed`): after five the challenge is gone and
-    /// the password is asked again.
+    /// A code is about to be checked against the challenge: it counts as wrong until it proved
+    /// right (`close`), so of any number of concurrent codes at most five are ever checked.
+    func reserveCode(_ token: String, purpose: Purpose) throws(GatewayError) -> Challenge {
+        let key = Secrets.hash(token)
+        var challenge = try self.challenge(token, purpose: purpose)
+        guard challenge.wrongCodes < Self.wrongCodesPerChallenge else {
+            challenges[key] = nil
+            throw Self.expired
+        }
+        challenge.wrongCodes += 1
+        challenges[key] = challenge
+        return challenge
+    }
+
+    /// A wrong code (already counted by `reserveCode`; the backoff counts it through `failed`):
+    /// after five the challenge is gone and the password is asked again.
     func wrongCode(_ token: String) {
         let key = Secrets.hash(token)
-        guard var challenge = challenges[key] else { return }
-        challenge.wrongCodes += 1
-        challenges[key] = challenge.wrongCodes >= Self.wrongCodesPerChallenge ? nil : challenge
+        guard let challenge = challenges[key], challenge.wrongCodes >= Self.wrongCodesPerChallenge else { return }
+        challenges[key] = nil
     }
 
     func close(_ token: String) {

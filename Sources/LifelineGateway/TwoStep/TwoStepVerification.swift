@@ -9,6 +9,9 @@ struct TwoStepVerification: Sendable {
     let store: any Store
     let box: SecretBox
     let environment: GatewayEnvironment
+    /// One change of a technician's enrolment at a time: a code checked and marked used (or a
+    /// recovery code crossed off) is never interleaved with another check of the same account.
+    let turns = KeyedLocks()
     static let issuer = "Lifeline"
 
     /// What the technician scans or types into the authenticator app.
@@ -38,69 +41,81 @@ struct TwoStepVerification: Sendable {
     /// A new secret, not in force until a code from it is confirmed. Refused while one is in force:
     /// turning it off first needs the password, so a stolen console cannot swap the phone.
     func begin(for technician: Technician) async throws -> Enrolment {
-        let existing = try await enrolment(of: technician.id)
-        if existing?.confirmed == true {
-            throw GatewayError(.conflict, "two_step_enabled", "Two-step verification is already on. Turn it off first to use another phone.")
+        try await turns.withLock("two-step:\(technician.id)") {
+            let existing = try await enrolment(of: technician.id)
+            if existing?.confirmed == true {
+                throw GatewayError(.conflict, "two_step_enabled", "Two-step verification is already on. Turn it off first to use another phone.")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let secret = (0..<TOTP.secretBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            try await store.saveTwoStep(TwoStepEnrolment(
+                technicianId: technician.id, sealedSecret: try box.seal(secret), confirmed: false, lastUsedCounter: nil,
+                recoveryCodeHashes: [], smsPhone: existing?.smsPhone, createdAt: environment.now()))
+            let uri = TOTP.provisioningURI(secret: secret, account: technician.email, issuer: Self.issuer)
+            guard let svg = QRCodeSVG.make(uri) else { throw GatewayError.badRequest("The QR code could not be made for this account name.") }
+            return Enrolment(secret: Base32.encode(secret), uri: uri, qrCodeSVG: svg)
         }
-        var generator = SystemRandomNumberGenerator()
-        let secret = (0..<TOTP.secretBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        try await store.saveTwoStep(TwoStepEnrolment(
-            technicianId: technician.id, sealedSecret: try box.seal(secret), confirmed: false, lastUsedCounter: nil,
-            recoveryCodeHashes: [], smsPhone: existing?.smsPhone, createdAt: environment.now()))
-        let uri = TOTP.provisioningURI(secret: secret, account: technician.email, issuer: Self.issuer)
-        guard let svg = QRCodeSVG.make(uri) else { throw GatewayError.badRequest("The QR code could not be made for this account name.") }
-        return Enrolment(secret: Base32.encode(secret), uri: uri, qrCodeSVG: svg)
     }
 
     /// Turns it on with the first good code; returns the recovery codes, shown this once.
     func confirm(for technicianId: String, code: String) async throws -> [String] {
-        let found = try await enrolment(of: technicianId)
-        guard var enrolment = found, !enrolment.confirmed else {
-            throw GatewayError(.conflict, "no_enrolment", "Start two-step verification first: scan the QR code, then type a code.")
+        try await turns.withLock("two-step:\(technicianId)") {
+            let found = try await enrolment(of: technicianId)
+            guard var enrolment = found, !enrolment.confirmed else {
+                throw GatewayError(.conflict, "no_enrolment", "Start two-step verification first: scan the QR code, then type a code.")
+            }
+            guard let counter = try acceptedCounter(code, enrolment) else { throw Self.wrongCode }
+            enrolment.confirmed = true
+            enrolment.lastUsedCounter = counter
+            let codes = newRecoveryCodes(into: &enrolment)
+            try await store.saveTwoStep(enrolment)
+            return codes
         }
-        guard let counter = try acceptedCounter(code, enrolment) else { throw Self.wrongCode }
-        enrolment.confirmed = true
-        enrolment.lastUsedCounter = counter
-        let codes = newRecoveryCodes(into: &enrolment)
-        try await store.saveTwoStep(enrolment)
-        return codes
     }
 
     /// Checks an authenticator or recovery code for a technician with two-step on, using it up.
     func accept(_ typed: String, for technicianId: String) async throws -> Accepted? {
-        let found = try await enrolment(of: technicianId)
-        guard var enrolment = found, enrolment.confirmed else { return nil }
-        if let counter = try acceptedCounter(typed, enrolment) {
-            enrolment.lastUsedCounter = counter
-            try await store.saveTwoStep(enrolment)
-            return .authenticator
+        try await turns.withLock("two-step:\(technicianId)") {
+            let found = try await enrolment(of: technicianId)
+            guard var enrolment = found, enrolment.confirmed else { return nil }
+            if let counter = try acceptedCounter(typed, enrolment) {
+                enrolment.lastUsedCounter = counter
+                try await store.saveTwoStep(enrolment)
+                return .authenticator
+            }
+            if let code = RecoveryCodes.normalised(typed), let index = enrolment.recoveryCodeHashes.firstIndex(of: box.digest(code)) {
+                enrolment.recoveryCodeHashes.remove(at: index)
+                try await store.saveTwoStep(enrolment)
+                return .recoveryCode(left: enrolment.recoveryCodeHashes.count)
+            }
+            return nil
         }
-        if let code = RecoveryCodes.normalised(typed), let index = enrolment.recoveryCodeHashes.firstIndex(of: box.digest(code)) {
-            enrolment.recoveryCodeHashes.remove(at: index)
-            try await store.saveTwoStep(enrolment)
-            return .recoveryCode(left: enrolment.recoveryCodeHashes.count)
-        }
-        return nil
     }
 
     /// Ten fresh recovery codes; the old ones stop working.
     func renewRecoveryCodes(for technicianId: String) async throws -> [String] {
-        let found = try await enrolment(of: technicianId)
-        guard var enrolment = found, enrolment.confirmed else { throw Self.notEnabled }
-        let codes = newRecoveryCodes(into: &enrolment)
-        try await store.saveTwoStep(enrolment)
-        return codes
+        try await turns.withLock("two-step:\(technicianId)") {
+            let found = try await enrolment(of: technicianId)
+            guard var enrolment = found, enrolment.confirmed else { throw Self.notEnabled }
+            let codes = newRecoveryCodes(into: &enrolment)
+            try await store.saveTwoStep(enrolment)
+            return codes
+        }
     }
 
     func setPhone(_ phone: String?, for technicianId: String) async throws {
-        let found = try await enrolment(of: technicianId)
-        guard var enrolment = found, enrolment.confirmed else { throw Self.notEnabled }
-        enrolment.smsPhone = phone
-        try await store.saveTwoStep(enrolment)
+        try await turns.withLock("two-step:\(technicianId)") {
+            let found = try await enrolment(of: technicianId)
+            guard var enrolment = found, enrolment.confirmed else { throw Self.notEnabled }
+            enrolment.smsPhone = phone
+            try await store.saveTwoStep(enrolment)
+        }
     }
 
     func turnOff(for technicianId: String) async throws {
-        try await store.deleteTwoStep(technicianId: technicianId)
+        try await turns.withLock("two-step:\(technicianId)") {
+            try await store.deleteTwoStep(technicianId: technicianId)
+        }
     }
 
     private func acceptedCounter(_ typed: String, _ enrolment: TwoStepEnrolment) throws -> Int64? {

@@ -27,8 +27,9 @@ struct AppletSocket {
                 switch message {
                 case .binary(let buffer):
                     // Screen updates of an accepted remote desktop; anything else is dropped.
+                    // Straight to the consoles, not through the hub (ScreenRelay).
                     let relayed = if let sessionId {
-                        await hub.appletScreenFrame(Array(buffer.readableBytesView), sessionId: sessionId, outletId: outlet.id)
+                        hub.screenRelay.forward(Array(buffer.readableBytesView), sessionId: sessionId, from: outlet.id)
                     } else { false }
                     if !relayed {
                         outlet.send(Self.error(code: "unexpected_frame", message: "No remote desktop is running, or the frame is malformed."))
