@@ -81,6 +81,7 @@ let package = Package(
             dependencies: [
                 "LifelineGateway", "LifelineCore", "LifelineStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

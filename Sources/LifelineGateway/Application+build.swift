@@ -123,6 +123,21 @@ public func buildApplication(
     return (app, GatewayParts(store: store, hub: hub, routes: router.routes.map(\.description)))
 }
 
+/// Tells the hub the gateway is stopping before the server closes its sockets. Run it after the
+/// application in one ServiceGroup: services stop in reverse order, so it hears the signal first.
+public struct ShutdownNotice: Service {
+    let hub: SessionHub
+
+    public init(hub: SessionHub) { self.hub = hub }
+
+    public func run() async throws {
+        do { try await gracefulShutdown() } catch {
+            // Cancelled rather than shut down: nothing to prepare.
+        }
+        await hub.beginStopping()
+    }
+}
+
 /// Closes the store's connections once everything else has stopped.
 struct StoreService: Service {
     let store: SQLStore

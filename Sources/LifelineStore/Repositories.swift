@@ -99,6 +99,8 @@ public protocol FileTransferRepository: Sendable {
 /// Predefined replies and URLs shared by an organisation's technicians (D2, D3).
 public protocol ReplyRepository: Sendable {
     func saveReply(_ reply: Reply) async throws(StoreError)
+    /// Several replies in one unit of work (an import): all are kept or none.
+    func saveReplies(_ replies: [Reply]) async throws(StoreError)
     func deleteReply(id: String) async throws(StoreError)
     func reply(id: String) async throws(StoreError) -> Reply?
     func replies(organisationId: String) async throws(StoreError) -> [Reply]

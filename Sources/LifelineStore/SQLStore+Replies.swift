@@ -1,16 +1,28 @@
 import Foundation
 import LifelineCore
 
-/// Predefined replies in the SQLite store.
+/// Predefined replies.
 extension SQLStore {
     public func saveReply(_ r: Reply) async throws(StoreError) {
-        _ = try await db.query(
-            """
-            INSERT INTO replies (id, organisation_id, kind, name, content, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, content = excluded.content
-            """,
-            [.text(r.id), .text(r.organisationId), .text(r.kind.rawValue), .text(r.name), .text(r.content), .text(r.createdBy),
-             .date(r.createdAt)])
+        try await saveReplies([r])
+    }
+
+    /// One statement per hundred replies (one round trip each, not one per reply), in one unit of work.
+    public func saveReplies(_ replies: [Reply]) async throws(StoreError) {
+        let statements = stride(from: 0, to: replies.count, by: 100).map { start in
+            let chunk = replies[start..<min(start + 100, replies.count)]
+            return SQLStatement(
+                """
+                INSERT INTO replies (id, organisation_id, kind, name, content, created_by, created_at)
+                VALUES \(chunk.map { _ in "(?, ?, ?, ?, ?, ?, ?)" }.joined(separator: ", "))
+                ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, content = excluded.content
+                """,
+                chunk.flatMap { r -> [SQLValue] in
+                    [.text(r.id), .text(r.organisationId), .text(r.kind.rawValue), .text(r.name), .text(r.content), .text(r.createdBy),
+                     .date(r.createdAt)]
+                })
+        }
+        try await db.transaction(statements)
     }
 
     public func deleteReply(id: String) async throws(StoreError) {

@@ -5,6 +5,7 @@ import LifelineCore
 import LifelineGateway
 import LifelineStore
 import Logging
+import ServiceLifecycle
 
 /// `lifeline-server` serves (the default) or checks the audit log (`audit verify`).
 @main
@@ -154,10 +155,13 @@ struct Serve: AsyncParsableCommand {
             appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
             demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration(), database: try resolvedDatabase)
-        let (app, _) = try await buildApplication(configuration: configuration, logger: logger)
+        let (app, parts) = try await buildApplication(configuration: configuration, logger: logger)
         logger.notice("Lifeline is starting", metadata: ["console.url": "\(configuration.publicURL)/console/",
                                                          "customer.url": "\(configuration.publicURL)/"])
-        try await app.runService()
+        // SIGTERM or SIGINT stops gracefully; the notice, last here, is told first (see ShutdownNotice).
+        let services = ServiceGroup(configuration: .init(
+            services: [app, ShutdownNotice(hub: parts.hub)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await services.run()
     }
 }
 

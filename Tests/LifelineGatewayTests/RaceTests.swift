@@ -182,6 +182,20 @@ struct RaceTests {
         return states.firstIndex(where: \.isRemovedFromQueue).map { $0 == states.count - 1 } ?? true
     }
 
+    @Test("200 PIN sessions created at once by 200 clients: every one made, no PIN given twice (5 rounds)")
+    func concurrentCreationsGetDistinctPins() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            for _ in 1...5 {
+                let replies = try await gw.race(200, .init(.post, "/api/v1/sessions", token: token, json: ["name": "Customer", "method": "pin"]))
+                #expect(replies.allSatisfy { $0.status == .created }, "statuses: \(Set(replies.map(\.status.code)))")
+                let pins = try replies.compactMap { try $0.json()["pin"] as? String }
+                #expect(pins.count == 200 && Set(pins).count == 200)
+                for reply in replies { _ = try await gw.request(.post, "/api/v1/sessions/\(try reply.json()["id"] as! String)/end", token: token) }
+            }
+        }
+    }
+
     @Test("21 concurrent session creations: 21 audit entries, the chain intact")
     func auditChainLosesNothing() async throws {
         try await GatewayHarness.run { gw in
@@ -225,6 +239,38 @@ struct RaceTests {
             }
             #expect(seenByCustomer == Set((1...50).map { "line \($0)" }))
             await applet.close()
+        }
+    }
+}
+
+@Suite("Races: an organisation's limits under concurrent administrators")
+struct OrganisationLimitRaceTests {
+    @Test("15 concurrent new channels: ten are made, five refused (5 rounds)")
+    func channelLimit() async throws {
+        for _ in 1...5 {
+            try await GatewayHarness.run { gw in
+                let token = try await gw.login()
+                let replies = try await gw.race(try (1...15).map { try .init(.post, "/api/v1/admin/channels", token: token, json: ["name": "Channel \($0)"]) })
+                #expect(replies.filter { $0.status == .created }.count == ChannelRules.maximumPerOrganisation, "statuses: \(replies.map(\.status.code))")
+                #expect(try await gw.request(.get, "/api/v1/admin/channels", token: token).array().count == ChannelRules.maximumPerOrganisation)
+            }
+        }
+    }
+
+    @Test("10 concurrent imports of 500 different replies each: the organisation keeps 500")
+    func replyLimit() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let files = (1...10).map { file in
+                "<?xml version=\"1.0\"?>\n<replies version=\"1\">\n" + (1...500).map { "<reply name=\"R\(file)-\($0)\">Text \($0)</reply>" }.joined(separator: "\n") + "\n</replies>"
+            }
+            let replies = try await gw.race(files.map { xml in
+                var request = try GatewayHarness.RaceRequest(.post, "/api/v1/replies/import", token: token)
+                request.raw = xml
+                return request
+            })
+            #expect(replies.filter { $0.status == .ok }.count == 1, "statuses: \(replies.map(\.status.code))")
+            #expect(try await gw.request(.get, "/api/v1/replies", token: token).array().count == ReplyRules.maximumCount)
         }
     }
 }

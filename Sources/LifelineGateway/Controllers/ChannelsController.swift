@@ -9,6 +9,8 @@ struct ChannelsController {
     let hub: SessionHub
     let publicURL: String
     let environment: GatewayEnvironment
+    /// New channels of one organisation take turns: the limit is counted and kept in one step.
+    let turns = KeyedLocks()
 
     struct ChannelRequest: Decodable {
         let name: String?
@@ -100,16 +102,19 @@ struct ChannelsController {
         let actor = try context.requireOrganisationAdministrator()
         let body = try await request.decodeJSON(as: ChannelRequest.self, context: context)
         guard body.name != nil else { throw GatewayError.badRequest("A channel needs a name.") }
-        let existing = try await store.channels(organisationId: actor.technician.organisationId)
-        guard existing.count < ChannelRules.maximumPerOrganisation else {
-            throw GatewayError(.conflict, "channel_limit", "An organisation has at most \(ChannelRules.maximumPerOrganisation) channels.")
-        }
         var channel = Channel(
             id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId, name: "",
             publicToken: Secrets.token(bytes: 16), groupIds: [], unavailableMessage: Self.defaultUnavailableMessage,
             whenUnavailable: .keep, workingHours: nil, createdAt: environment.now())
         try await apply(body, to: &channel, actor: actor)
-        try await store.insertChannel(channel)
+        let created = channel
+        try await turns.withLock("channels:\(actor.technician.organisationId)") {
+            let existing = try await store.channels(organisationId: actor.technician.organisationId)
+            guard existing.count < ChannelRules.maximumPerOrganisation else {
+                throw GatewayError(.conflict, "channel_limit", "An organisation has at most \(ChannelRules.maximumPerOrganisation) channels.")
+            }
+            try await store.insertChannel(created)
+        }
         await hub.channelsChanged()
         await hub.audit.record(.channelCreated, by: actor, objectType: "channel", objectId: channel.id, after: AuditTrail.json(view(channel)),
                                source: context.remoteAddress)

@@ -68,9 +68,7 @@ extension SessionHub {
         guard externals.values.filter({ $0.sessionId == id && $0.isOpen }).count < ExternalCollaboration.maximumPerSession else {
             throw GatewayError(.conflict, "too_many_collaborators", ExternalCollaboration.describe(.tooMany))
         }
-        var generator = SystemRandomNumberGenerator()
-        let pinsInUse = Set((live.values.compactMap(\.pin) + externals.values.compactMap(\.pin)).compactMap(PinCode.init))
-        let pin = PinCode.generate(avoiding: pinsInUse, using: &generator).digits
+        let pin = freshPin()
         let linkToken = Secrets.token()
         let now = environment.now()
         let collaborator = ExternalCollaborator(

@@ -181,6 +181,9 @@ extension SessionHub {
     func appletDisconnected(outletId: UUID) async {
         guard let sessionId = applets.first(where: { $0.value.id == outletId })?.key else { return }
         applets[sessionId] = nil
+        // The gateway is stopping and closing every socket: the next start marks these sessions
+        // Reconnecting (`loadLiveSessions`), so thousands of store writes now would only delay the stop.
+        if stopping { return }
         // A file on its way to or from the customer cannot finish without them.
         if let fileId = runningFiles[sessionId] {
             await failFile(fileId, sessionId: sessionId, reason: "the customer's applet disconnected.", tellApplet: false)

@@ -19,9 +19,7 @@ extension SessionHub {
         var linkToken: String?
         switch method {
         case .pin:
-            var generator = SystemRandomNumberGenerator()
-            let inUse = Set(live.values.compactMap { $0.pin }.compactMap(PinCode.init))
-            pin = PinCode.generate(avoiding: inUse, using: &generator).digits
+            pin = freshPin()
         case .link:
             linkToken = Secrets.token()
         }
@@ -33,25 +31,36 @@ extension SessionHub {
         await recordTechnicianActivity(actor.id)
         await audit.record(pin != nil ? .pinCreated : .linkCreated, by: actor, objectType: "session", objectId: record.id)
         logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
-        return CreatedSession(summary: await summary(of: record), pin: pin, link: link)
+        return CreatedSession(summary: await summary(of: record), pin: record.pin, link: link)
+    }
+
+    /// A PIN no live session or external invitation holds now.
+    func freshPin() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let inUse = Set((live.values.compactMap(\.pin) + externals.values.compactMap(\.pin)).compactMap(PinCode.init))
+        return PinCode.generate(avoiding: inUse, using: &generator).digits
     }
 
     /// Stores a new session, puts it in the queue, logs Connecting and tells its viewers.
     func openSession(_ new: SessionRecord, link: String?) async throws -> SessionRecord {
         var record = new
-        // A 9-digit number can collide with an old session; draw again rather than fail.
+        // A 9-digit number can collide with an old session (or a PIN with one made elsewhere):
+        // draw again rather than fail.
         var attempts = 0
         while true {
+            // In memory before the store's await: a creation running meanwhile draws another PIN.
+            live[record.id] = record
             do {
                 try await store.insertSession(record)
                 break
             } catch {
+                live[record.id] = nil
                 guard error.isConstraintViolation && attempts < 5 else { throw error }
                 attempts += 1
                 record.id = Secrets.sessionNumber()
+                if record.pin != nil { record.pin = freshPin() }
             }
         }
-        live[record.id] = record
         links[record.id] = link
         let entry = try await store.appendLog(sessionId: record.id, at: record.machine.createdAt, kind: .status, authorRole: .system,
                                               author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)

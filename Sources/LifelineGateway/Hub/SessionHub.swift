@@ -44,6 +44,8 @@ public actor SessionHub {
     var remotes: [String: RemoteDesktopState] = [:] {
         didSet { updateScreenRoutes() }
     }
+    /// Set when the gateway begins to stop (`ShutdownNotice`): closing sockets then changes no session.
+    var stopping = false
     /// Screen frames' way around the hub (see `ScreenRelay`).
     nonisolated let screenRelay = ScreenRelay()
     /// The recording running in each session, by session id (J14).
@@ -349,6 +351,8 @@ public actor SessionHub {
             return ""
         }
     }
+
+    public func beginStopping() { stopping = true }
 
     /// Forget a technician's cached name after an edit.
     func technicianChanged(_ id: String) { names["technician:\(id)"] = nil }

@@ -9,6 +9,8 @@ import NIOCore
 struct RepliesController: Sendable {
     let store: any Store
     let environment: GatewayEnvironment
+    /// Additions to one organisation's replies take turns: the limit is counted and kept in one step.
+    let turns = KeyedLocks()
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.get("replies", use: list)
@@ -40,12 +42,14 @@ struct RepliesController: Sendable {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: ReplyRequest.self, context: context)
         let valid = try Self.validated(body)
-        guard try await store.replies(organisationId: actor.technician.organisationId).count < ReplyRules.maximumCount else {
-            throw GatewayError(.conflict, "too_many_replies", "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
-        }
         let reply = Reply(id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId, kind: body.kind,
                           name: valid.name, content: valid.content, createdBy: actor.id, createdAt: environment.now())
-        try await store.saveReply(reply)
+        try await turns.withLock("replies:\(actor.technician.organisationId)") {
+            guard try await store.replies(organisationId: actor.technician.organisationId).count < ReplyRules.maximumCount else {
+                throw GatewayError(.conflict, "too_many_replies", "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
+            }
+            try await store.saveReply(reply)
+        }
         return try JSONResponse.make(reply, status: .created)
     }
 
@@ -92,14 +96,17 @@ struct RepliesController: Sendable {
             throw GatewayError(.badRequest, "bad_replies_file", error.message)
         }
         let organisation = actor.technician.organisationId
-        var existing = Set(try await store.replies(organisationId: organisation).map { "\($0.kind.rawValue)\u{0}\($0.name)\u{0}\($0.content)" })
-        let fresh = entries.filter { existing.insert("\($0.kind.rawValue)\u{0}\($0.name)\u{0}\($0.content)").inserted }
-        guard existing.count <= ReplyRules.maximumCount else {
-            throw GatewayError(.conflict, "too_many_replies", "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
-        }
-        for entry in fresh {
-            try await store.saveReply(Reply(id: UUID().uuidString.lowercased(), organisationId: organisation, kind: entry.kind, name: entry.name,
-                                            content: entry.content, createdBy: actor.id, createdAt: environment.now()))
+        let fresh = try await turns.withLock("replies:\(organisation)") {
+            var existing = Set(try await store.replies(organisationId: organisation).map { "\($0.kind.rawValue)\u{0}\($0.name)\u{0}\($0.content)" })
+            let fresh = entries.filter { existing.insert("\($0.kind.rawValue)\u{0}\($0.name)\u{0}\($0.content)").inserted }
+            guard existing.count <= ReplyRules.maximumCount else {
+                throw GatewayError(.conflict, "too_many_replies", "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
+            }
+            try await store.saveReplies(fresh.map { entry in
+                Reply(id: UUID().uuidString.lowercased(), organisationId: organisation, kind: entry.kind, name: entry.name,
+                      content: entry.content, createdBy: actor.id, createdAt: environment.now())
+            })
+            return fresh
         }
         return try JSONResponse.make(ImportResult(added: fresh.count, unchanged: entries.count - fresh.count))
     }

@@ -10,7 +10,12 @@ extension GatewayHarness {
         let method: HTTPRequest.Method
         let path: String
         let token: String?
-        let body: Data?
+        var body: Data?
+        /// A body sent as it is (an XML file, malformed JSON).
+        var raw: String? {
+            get { body.map { String(decoding: $0, as: UTF8.self) } }
+            set { body = newValue.map { Data($0.utf8) } }
+        }
 
         init(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil) throws {
             self.method = method
