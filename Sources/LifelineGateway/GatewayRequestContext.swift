@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import LifelineCore
@@ -12,6 +13,8 @@ public struct Actor: Sendable, Equatable {
     /// The hash of the token the request came with, so logout can revoke exactly that login.
     public let tokenHash: String
     public let viaCookie: Bool
+    /// When that login ends: a console socket checks it on every message without the store.
+    public let tokenExpiresAt: Date
 
     public var id: String { technician.id }
 

@@ -67,7 +67,7 @@ public enum DatabaseCopy {
     }
 
     /// A time column (named `at`, `…_at` or `held_since`) is bound as a time, whatever the source kept.
-    static func insert(_ row: SQLRow, into table: String) -> (String, [SQLValue]) {
+    static func insert(_ row: SQLRow, into table: String) -> SQLStatement {
         let columns = row.keys.sorted()
         let values = columns.map { column -> SQLValue in
             let value = row[column] ?? .null
@@ -75,6 +75,6 @@ public enum DatabaseCopy {
             return .timestamp(Date(timeIntervalSince1970: seconds))
         }
         let sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
-        return (sql, values)
+        return SQLStatement(sql, values)
     }
 }

@@ -120,8 +120,4 @@ public struct SQLStatement: Sendable {
 
 extension SQLDriver {
     func query(_ sql: String) async throws(StoreError) -> [SQLRow] { try await query(sql, []) }
-
-    func transaction(_ statements: [(String, [SQLValue])]) async throws(StoreError) {
-        try await transaction(statements.map { SQLStatement($0.0, $0.1) })
-    }
 }

@@ -168,10 +168,10 @@ public final class SQLStore: Store {
     }
 
     /// The statements that replace a session's other views with `session.otherViews`.
-    private static func viewStatements(of session: SessionRecord) -> [(String, [SQLValue])] {
-        [("DELETE FROM session_views WHERE session_id = ?", [.text(session.id)])]
+    private static func viewStatements(of session: SessionRecord) -> [SQLStatement] {
+        [SQLStatement("DELETE FROM session_views WHERE session_id = ?", [.text(session.id)])]
             + session.otherViews.sorted { $0.key < $1.key }.map { technicianId, machine in
-                ("""
+                SQLStatement("""
                 INSERT INTO session_views (session_id, technician_id, state, role, resume_state, created_at,
                     state_entered_at, held_since, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(session.id), .text(technicianId)] + values(of: machine))
@@ -180,7 +180,7 @@ public final class SQLStore: Store {
 
     public func insertSession(_ session: SessionRecord) async throws(StoreError) {
         let columns = Self.sessionColumns
-        try await db.transaction([(
+        try await db.transaction([SQLStatement(
             "INSERT INTO sessions (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
             Self.values(of: session))] + Self.viewStatements(of: session))
     }
@@ -191,7 +191,7 @@ public final class SQLStore: Store {
         try await db.transaction([SQLStatement(
             "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), version = version + 1 WHERE id = ? AND version = ? RETURNING version",
             Array(Self.values(of: session).dropFirst()) + [.text(session.id), .integer(session.version)], mustChangeARow: true)]
-            + Self.viewStatements(of: session).map { SQLStatement($0.0, $0.1) })
+            + Self.viewStatements(of: session))
         return session.version + 1
     }
 

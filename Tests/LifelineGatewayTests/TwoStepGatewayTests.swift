@@ -103,7 +103,7 @@ struct TwoStepGatewayTests {
         let keyPath = "\(directory)/two-step.key"
         let attributes = try FileManager.default.attributesOfItem(atPath: keyPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let location = try await TestDatabase.preferred.location(for: URL(fileURLWithPath: directory).lastPathComponent, in: directory)
+        let location = try await TestDatabase.preferred.location(forDataDirectory: directory)
         let store = try await SQLStore(location, logger: .init(label: "test"))
         let admin = try #require(try await store.technician(email: GatewayHarness.adminEmail))
         let row = try #require(try await store.twoStep(technicianId: admin.id))

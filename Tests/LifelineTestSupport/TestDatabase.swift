@@ -21,6 +21,11 @@ public enum TestDatabase: String, Sendable {
     /// The kind the gateway suites use: PostgreSQL when a server is named, else SQLite.
     public static var preferred: TestDatabase { postgresServer == nil ? .sqlite : .postgres }
 
+    /// The database of a gateway's data folder: its SQLite file, or a PostgreSQL database named after the folder.
+    public func location(forDataDirectory folder: String) async throws -> DatabaseLocation {
+        try await location(for: URL(fileURLWithPath: folder).lastPathComponent, in: folder)
+    }
+
     /// A database of this kind for `key` (a folder for SQLite; the same key gives the same database,
     /// so a test can restart a gateway on it).
     public func location(for key: String, in folder: String) async throws -> DatabaseLocation {

@@ -59,11 +59,6 @@ struct Accounts: Sendable {
         try await actor(forTokenHash: Secrets.hash(token), viaCookie: viaCookie)
     }
 
-    /// When the login behind `hash` ends; nil for an unknown login.
-    func tokenExpiry(hash: String) async throws -> Date? {
-        try await store.token(hash: hash)?.expiresAt
-    }
-
     /// The technician behind a login, read from the store (HTTP requests, and a console socket's
     /// upgrade and refreshes; `ConsoleIdentities` keeps it between).
     func actor(forTokenHash hash: String, viaCookie: Bool) async throws -> Actor? {
@@ -73,13 +68,14 @@ struct Accounts: Sendable {
             return nil
         }
         guard let technician = try await store.technician(id: record.technicianId), !technician.disabled else { return nil }
-        return try await actor(for: technician, tokenHash: hash, viaCookie: viaCookie)
+        return try await actor(for: technician, tokenHash: hash, expiresAt: record.expiresAt, viaCookie: viaCookie)
     }
 
-    func actor(for technician: Technician, tokenHash: String, viaCookie: Bool) async throws -> Actor {
+    func actor(for technician: Technician, tokenHash: String, expiresAt: Date, viaCookie: Bool) async throws -> Actor {
         let organisation = try await store.organisation(id: technician.organisationId)
         return Actor(technician: technician, organisationName: organisation?.name ?? "",
-                     permissions: try await permissions(of: technician), tokenHash: tokenHash, viaCookie: viaCookie)
+                     permissions: try await permissions(of: technician), tokenHash: tokenHash, viaCookie: viaCookie,
+                     tokenExpiresAt: expiresAt)
     }
 
     /// Group permissions; the master administrator and administrators without a group may do everything.

@@ -37,7 +37,7 @@ struct SignIn: Sendable {
                   context: GatewayRequestContext) async throws -> Hummingbird.Response {
         let issued = try await accounts.issueToken(for: technician, remember: remember)
         await guardian.succeeded(email: technician.email)
-        let actor = try await accounts.actor(for: technician, tokenHash: Secrets.hash(issued.token), viaCookie: false)
+        let actor = try await accounts.actor(for: technician, tokenHash: Secrets.hash(issued.token), expiresAt: issued.expires, viaCookie: false)
         var response = try JSONResponse.make(Response(token: issued.token, expiresAt: issued.expires,
                                                       technician: AuthController.TechnicianView(actor), recoveryCodes: recoveryCodes))
         // "Remember me" keeps the cookie across browser restarts; otherwise it dies with the browser.

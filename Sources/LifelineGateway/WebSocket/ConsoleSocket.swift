@@ -11,17 +11,9 @@ struct ConsoleSocket {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         guard let actor = context.requestContext.actor else { return }
         let logger = context.logger
-        // Authenticated once, here; `ConsoleIdentities` keeps the technician current from then on.
-        let expiresAt: Date
-        do {
-            guard let expiry = try await accounts.tokenExpiry(hash: actor.tokenHash) else { return }
-            expiresAt = expiry
-        } catch {
-            logger.error("Could not read a console's login", metadata: ["technician.id": "\(actor.id)", "error": "\(error)"])
-            return
-        }
+        // Authenticated once, at the upgrade; `ConsoleIdentities` keeps the technician current from then on.
         let (outlet, frames) = Outlet.make()
-        hub.identities.register(outlet.id, actor: actor, expiresAt: expiresAt)
+        hub.identities.register(outlet.id, actor: actor, expiresAt: actor.tokenExpiresAt)
         await hub.consoleConnected(actor, outlet: outlet)
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {

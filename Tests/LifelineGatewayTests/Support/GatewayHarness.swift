@@ -42,7 +42,7 @@ struct GatewayHarness: Sendable {
         withAdministrator: Bool = true, database: DatabaseLocation? = nil, _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
-            try await TestDatabase.preferred.location(for: URL(fileURLWithPath: dataDirectory).lastPathComponent, in: dataDirectory)
+            try await TestDatabase.preferred.location(forDataDirectory: dataDirectory)
         }
         var logger = Logger(label: "lifeline-test")
         logger.logLevel = .warning
