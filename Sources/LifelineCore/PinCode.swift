@@ -16,11 +16,19 @@ public struct PinCode: Hashable, Sendable, CustomStringConvertible {
     public static func generate(
         avoiding live: Set<PinCode>, using generator: inout some RandomNumberGenerator
     ) -> PinCode {
+        generate(avoiding: { live.contains($0) }, using: &generator)
+    }
+
+    /// `isInUse` answers for one candidate at a time, so a caller with an index of thousands of
+    /// live PINs need not copy them into a set for every new session.
+    public static func generate(
+        avoiding isInUse: (PinCode) -> Bool, using generator: inout some RandomNumberGenerator
+    ) -> PinCode {
         while true {
             let number = Int.random(in: 0..<1_000_000, using: &generator)
             let text = String(number)
             let candidate = PinCode(String(repeating: "0", count: length - text.count) + text)!
-            if !live.contains(candidate) { return candidate }
+            if !isInUse(candidate) { return candidate }
         }
     }
 }

@@ -77,10 +77,10 @@ extension SessionHub {
         switch credential {
         case .pin(let typed):
             let pin = PinCode(typed)?.digits
-            match = pin.flatMap { pin in live.values.first { $0.pin == pin } }
+            match = pin.flatMap { live.withPin($0) }
         case .link(let token):
             let hash = Secrets.hash(token)
-            match = live.values.first { $0.linkTokenHash == hash }
+            match = live.withLinkHash(hash)
         }
         // A PIN whose connecting timeout has passed is dead even before the timer closes it.
         // An Instant Chat customer's download link joins the applet to the running session.
@@ -102,7 +102,7 @@ extension SessionHub {
     /// welcome it, so the applet's first frame is always the welcome.
     func appletConnected(token: String, customer: CustomerInfo, outlet: Outlet) async throws {
         let hash = Secrets.hash(token)
-        guard let found = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        guard let found = live.withAppletTokenHash(hash) else { throw GatewayError.unknownAppletToken }
         try await serialised(found.id) {
             // The session may have closed (and its token died) while this hello waited its turn.
             guard let current = live[found.id], current.appletTokenHash == hash else { throw GatewayError.unknownAppletToken }
@@ -141,7 +141,7 @@ extension SessionHub {
         if record.chatDisabled { outlet.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: false))) }
     }
 
-    func hasApplet(outletId: UUID) -> Bool { applets.values.contains { $0.id == outletId } }
+    func hasApplet(outletId: UUID) -> Bool { applets.sessionId(ofOutlet: outletId) != nil }
 
     /// Earlier lines of the log, so a reconnecting applet can show what it missed.
     func chatHistory(sessionId: String) async throws -> [LogEntry] {
@@ -179,7 +179,7 @@ extension SessionHub {
 
     /// The applet's socket closed without a quit: a network loss until it comes back.
     func appletDisconnected(outletId: UUID) async {
-        guard let sessionId = applets.first(where: { $0.value.id == outletId })?.key else { return }
+        guard let sessionId = applets.sessionId(ofOutlet: outletId) else { return }
         applets[sessionId] = nil
         // The gateway is stopping and closing every socket: the next start marks these sessions
         // Reconnecting (`loadLiveSessions`), so thousands of store writes now would only delay the stop.
@@ -208,7 +208,7 @@ extension SessionHub {
     }
 
     func sessionId(ofApplet outletId: UUID) -> String? {
-        applets.first { $0.value.id == outletId }?.key
+        applets.sessionId(ofOutlet: outletId)
     }
 }
 

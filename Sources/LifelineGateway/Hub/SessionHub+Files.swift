@@ -193,7 +193,7 @@ extension SessionHub {
 
     func sessionOfApplet(token: String) throws -> SessionRecord {
         let hash = Secrets.hash(token)
-        guard let record = live.values.first(where: { $0.appletTokenHash == hash }) else { throw GatewayError.unknownAppletToken }
+        guard let record = live.withAppletTokenHash(hash) else { throw GatewayError.unknownAppletToken }
         return record
     }
 

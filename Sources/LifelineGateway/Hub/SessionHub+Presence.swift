@@ -17,7 +17,7 @@ extension SessionHub {
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
         var presence = self.presence(of: technicianId)
         change(&presence)
-        presence.activeSessions = live.values.filter {
+        presence.activeSessions = live.involving(technicianId).filter {
             $0.technicianId == technicianId && $0.machine.state.countsTowardActiveLimit
         }.count
         presences[technicianId] = presence

@@ -138,11 +138,6 @@ extension SessionHub {
     }
 
     /// Called after every state change: only Active and Collaboration keep the remote desktop.
-    func endRemoteIfLeftActive(_ record: SessionRecord) async {
-        guard remotes[record.id] != nil, !RemoteDesktopState.survives(record.machine.state) else { return }
-        await endRemote(of: record.id, reason: StatusText.entering(record.machine.state), tellApplet: true)
-    }
-
     private func publishRemote(_ status: RemoteStatus, to technicianId: String) {
         let message = WireCodec.encode(GatewayToConsole.remote(status))
         consoles[technicianId]?.values.forEach { $0.send(message) }

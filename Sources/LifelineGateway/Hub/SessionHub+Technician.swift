@@ -37,8 +37,8 @@ extension SessionHub {
     /// A PIN no live session or external invitation holds now.
     func freshPin() -> String {
         var generator = SystemRandomNumberGenerator()
-        let inUse = Set((live.values.compactMap(\.pin) + externals.values.compactMap(\.pin)).compactMap(PinCode.init))
-        return PinCode.generate(avoiding: inUse, using: &generator).digits
+        let invited = Set(externals.values.compactMap(\.pin))
+        return PinCode.generate(avoiding: { live.withPin($0.digits) != nil || invited.contains($0.digits) }, using: &generator).digits
     }
 
     /// Stores a new session, puts it in the queue, logs Connecting and tells its viewers.
@@ -108,7 +108,7 @@ extension SessionHub {
 
     /// The states of the technician's other live sessions, for the ten-active limit.
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
-        let states = live.values.filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
+        let states = live.involving(technicianId).filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
         guard ActiveSessionLimit.allowsAnother(current: states) else {
             throw GatewayError(.conflict, "too_many_active_sessions",
                                "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
@@ -243,6 +243,6 @@ extension SessionHub {
 extension SessionHub {
     /// Sessions still open in a technician's queue (not closed), for refusing to delete the account.
     func liveSessionCount(of technicianId: String) -> Int {
-        live.values.filter { $0.technicianId == technicianId }.count
+        live.involving(technicianId).filter { $0.technicianId == technicianId }.count
     }
 }

@@ -13,7 +13,7 @@ public actor SessionHub {
     let logger: Logger
 
     /// Sessions still in a queue, by id. The store is written before this changes.
-    var live: [String: SessionRecord] = [:]
+    var live = LiveSessions()
     /// Link URLs of sessions waiting for their customer, kept only in memory (the store has hashes).
     var links: [String: String] = [:]
     /// Technician and organisation names by "kind:id", read once from the store.
@@ -21,7 +21,7 @@ public actor SessionHub {
     var consoles: [String: [UUID: Outlet]] = [:] {
         didSet { screenRelay.setConsoles(consoles.mapValues { Array($0.values) }) }
     }
-    var applets: [String: Outlet] = [:] {
+    var applets = AppletOutlets() {
         didSet { updateScreenRoutes() }
     }
     var pinAttempts = WindowLimiter(maximumEvents: 10, window: 300)
@@ -103,33 +103,14 @@ public actor SessionHub {
     }
 
     private func applyNow(_ event: SessionEvent, to id: String) async throws -> SessionRecord {
-        guard var record = live[id] else { throw GatewayError.sessionNotFound }
-        let now = environment.now()
-        let transition = try move(&record.machine, by: event, at: now)
-        var leaving: [String: SessionMachine] = [:]
-        for (technicianId, view) in record.otherViews {
-            guard let viewEvent = Self.viewEvent(for: event, in: view.state) else { continue }
-            var moved = view
-            do {
-                try moved.handle(viewEvent, at: now, timers: timers)
-            } catch {
-                logger.error("A view could not follow its session", metadata: ["session.id": "\(id)", "error": "\(error)"])
-                continue
-            }
-            record.otherViews[technicianId] = moved
-            if moved.state.isRemovedFromQueue { leaving[technicianId] = moved }
+        guard let record = live[id] else { throw GatewayError.sessionNotFound }
+        let change: SessionChange
+        do {
+            change = try SessionChange.applying(event, to: record, before: record, at: environment.now(), timers: timers)
+        } catch {
+            throw GatewayError.refused(error)
         }
-        if transition.to.isClosed { leaving.merge(record.otherViews) { first, _ in first } }
-        return try await commit(record, ownerTransition: transition, leavingViews: leaving)
-    }
-
-    /// The event another technician's view takes when the owner's view takes `event`.
-    static func viewEvent(for event: SessionEvent, in state: SessionState) -> SessionEvent? {
-        switch event {
-        case .connectionLost, .connectionRestored, .reconnectLimitPassed, .rebootStarted, .rebootFinished: event
-        case .customerClosed where state == .incoming: .droppedFromQueue
-        default: nil
-        }
+        return try await run(change)
     }
 
     func move(_ machine: inout SessionMachine, by event: SessionEvent, at now: Date) throws -> Transition {
@@ -146,92 +127,18 @@ public actor SessionHub {
     func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
                 previousOwner: (id: String, machine: SessionMachine)? = nil) async throws -> SessionRecord {
         try await serialised(changed.id) {
-            try await commitNow(changed, ownerTransition: transition, leavingViews: leavingViews, previousOwner: previousOwner)
+            let change = SessionChange.committing(changed, before: live[changed.id], transition: transition,
+                                                  leavingViews: leavingViews, previousOwner: previousOwner, at: environment.now())
+            return try await run(change)
         }
-    }
-
-    /// Memory changes first, before any suspension point, so a check made on memory (the ten-active
-    /// limit, a PIN still unused) and the change it allows can never be split by another request.
-    private func commitNow(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine],
-                           previousOwner: (id: String, machine: SessionMachine)?) async throws -> SessionRecord {
-        var record = changed
-        let now = environment.now()
-        let id = record.id
-        let state = record.machine.state
-        for technicianId in leavingViews.keys { record.otherViews[technicianId] = nil }
-        if let transfer = record.transfer {
-            switch transfer.to {
-            case .technician(let recipient): if record.otherViews[recipient] == nil { record.transfer = nil }
-            case .group, .channel: if state.isClosed { record.transfer = nil }
-            }
-        }
-        if state.isClosed {
-            record.pin = nil
-            record.linkTokenHash = nil
-            record.appletTokenHash = nil
-        }
-        if state.isRemovedFromQueue { record.closedAt = now }
-        let before = live[id]
-        let linkBefore = links[id]
-        let wasAwaiting = awaitingTechnician.contains(id)
-        live[id] = state.isRemovedFromQueue ? nil : record
-        if state != .connecting { links[id] = nil }
-        if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
-        do {
-            record = try await persist(record)
-        } catch {
-            // Nothing changed after all: memory goes back to what the store still holds.
-            live[id] = before
-            links[id] = linkBefore
-            if wasAwaiting { awaitingTechnician.insert(id) }
-            throw error
-        }
-        // Who saw it through a queue and no longer does (taken, cancelled, closed) is told it left.
-        var audienceBefore: [String] = []
-        if let before { audienceBefore = await queueAudience(of: before) }
-        let audienceAfter = state.isRemovedFromQueue ? [] : await queueAudience(of: record)
-        let droppedFor = Set(audienceBefore).subtracting(audienceAfter).subtracting(Set(await viewers(of: record, includingQueue: false)))
-        if let transition {
-            logger.info("Session state changed", metadata: [
-                "session.id": "\(id)", "session.from": "\(transition.from.rawValue)", "session.to": "\(state.rawValue)",
-            ])
-        }
-        await endRemoteIfLeftActive(record)
-        await publish(record)
-        for (technicianId, machine) in leavingViews {
-            await publish(record, as: machine, to: technicianId)
-        }
-        if !droppedFor.isEmpty {
-            let gone = SessionMachine(restoring: .closed, role: .lead, resumeState: nil, createdAt: record.machine.createdAt,
-                                      stateEnteredAt: now, heldSince: nil, lastActivityAt: now)
-            for technicianId in droppedFor { await publish(record, as: gone, to: technicianId) }
-        }
-        if let previousOwner {
-            await publish(record, as: previousOwner.machine, to: previousOwner.id)
-            applets[id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
-        }
-        for technicianId in Set(await viewers(of: record) + leavingViews.keys + [previousOwner?.id].compactMap { $0}) {
-            await updatePresence(of: technicianId) { _ in }
-        }
-        if let transition, transition.from != state {
-            let entry = try await store.appendLog(sessionId: id, at: now, kind: .status, authorRole: .system,
-                                                  author: "Lifeline", text: StatusText.entering(state), state: state)
-            await publish(entry, to: record)
-            applets[id]?.send(WireCodec.encode(GatewayToApplet.status(entry)))
-            if state.isClosed {
-                if SurveyRules.asksAtEnd(closedIn: state) { await sendSurveyAtEnd(of: record) }
-                endApplet(of: id, reason: StatusText.entering(state))
-            }
-        }
-        if let transition { await followExternalCollaborators(of: record, event: transition.event) }
-        return record
     }
 
     /// Moves every session whose timer ran out (connecting timeout, five minutes offline …).
     public func runTimers() async {
         await refreshStatuses()
         let now = environment.now()
-        for (id, record) in live where record.machine.dueTimerEvent(at: now, timers: timers) != nil {
+        for record in live.values where record.machine.dueTimerEvent(at: now, timers: timers) != nil {
+            let id = record.id
             do {
                 // Another change may have come first: the timer is checked again in the session's turn.
                 try await serialised(id) {

@@ -1,0 +1,86 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The one interpreter of `SessionChange`: memory first, then each effect in order.
+extension SessionHub {
+    /// Memory changes before any suspension point, so a check made on memory (the ten-active
+    /// limit, a PIN still unused) and the change it allows can never be split by another request.
+    /// Runs in the session's turn (`serialised`).
+    func run(_ change: SessionChange) async throws -> SessionRecord {
+        var record = change.record
+        let id = record.id
+        let state = record.machine.state
+        let memory = (record: live[id], link: links[id], awaiting: awaitingTechnician.contains(id))
+        live[id] = state.isRemovedFromQueue ? nil : record
+        if state != .connecting { links[id] = nil }
+        if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
+        for effect in change.effects {
+            if effect == .persist {
+                do {
+                    record = try await persist(record)
+                } catch {
+                    // Nothing changed after all: memory goes back to what the store still holds.
+                    live[id] = memory.record
+                    links[id] = memory.link
+                    if memory.awaiting { awaitingTechnician.insert(id) }
+                    throw error
+                }
+            } else {
+                try await perform(effect, for: record)
+            }
+        }
+        return record
+    }
+
+    private func perform(_ effect: SessionEffect, for record: SessionRecord) async throws {
+        switch effect {
+        case .persist:
+            try await persist(record)
+        case .logTransition(let from, let to):
+            logger.info("Session state changed", metadata: ["session.id": "\(record.id)", "session.from": "\(from.rawValue)", "session.to": "\(to.rawValue)"])
+        case .logViewLeftBehind(let technicianId, let reason):
+            logger.error("A view could not follow its session", metadata: ["session.id": "\(record.id)", "technician.id": "\(technicianId)", "error": "\(reason)"])
+        case .stopRemoteDesktop(let reason):
+            if remotes[record.id] != nil { await endRemote(of: record.id, reason: reason, tellApplet: true) }
+        case .publishToViewers:
+            await publish(record)
+        case .publishView(let view, let technicianId):
+            await publish(record, as: view, to: technicianId)
+        case .tellQueueLeavers(let before):
+            await tellQueueLeavers(before: before, after: record)
+        case .handOver(let previousOwnerId, let view):
+            await publish(record, as: view, to: previousOwnerId)
+            applets[record.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
+        case .refreshPresence(let technicianIds):
+            for technicianId in Set(technicianIds + (await queueAudience(of: record))) { await updatePresence(of: technicianId) { _ in } }
+        case .logStatus(let state):
+            let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status, authorRole: .system,
+                                                  author: "Lifeline", text: StatusText.entering(state), state: state)
+            await publish(entry, to: record)
+            applets[record.id]?.send(WireCodec.encode(GatewayToApplet.status(entry)))
+        case .sendSurvey:
+            await sendSurveyAtEnd(of: record)
+        case .endApplet(let reason):
+            endApplet(of: record.id, reason: reason)
+        case .followCollaborators(let event):
+            await followExternalCollaborators(of: record, event: event)
+        }
+    }
+
+    /// Who saw the session through a queue (a channel's, a group's it was transferred to) and no
+    /// longer does (taken, cancelled, closed) is told it left their queue.
+    private func tellQueueLeavers(before: SessionRecord, after record: SessionRecord) async {
+        let audienceBefore = await queueAudience(of: before)
+        guard !audienceBefore.isEmpty else { return }
+        let audienceAfter = record.machine.state.isRemovedFromQueue ? [] : await queueAudience(of: record)
+        let stillSeeing = Set(audienceAfter).union(await viewers(of: record, includingQueue: false))
+        let droppedFor = Set(audienceBefore).subtracting(stillSeeing)
+        guard !droppedFor.isEmpty else { return }
+        let now = environment.now()
+        let gone = SessionMachine(restoring: .closed, role: .lead, resumeState: nil, createdAt: record.machine.createdAt,
+                                  stateEnteredAt: now, heldSince: nil, lastActivityAt: now)
+        for technicianId in droppedFor.sorted() { await publish(record, as: gone, to: technicianId) }
+    }
+}
