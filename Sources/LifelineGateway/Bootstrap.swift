@@ -52,7 +52,7 @@ actor Bootstrap {
 
     /// Completes setup once; the token stops working as soon as it is used.
     func completeSetup(token: String, organisation: String, name: String, email: String, password: String) async throws {
-        let closed = GatewayError(.forbidden, "setup_closed", "This setup link is not valid or has already been used.")
+        let closed = GatewayError(.setupClosed, "This setup link is not valid or has already been used.")
         guard try await store.organisationCount() == 0, let expected = try await store.setting(Self.setupTokenKey),
               Secrets.hash(token) == expected
         else { throw closed }

@@ -11,7 +11,17 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     public let message: String
     public var retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfterSeconds: Int? = nil) {
+    public init(_ code: ErrorCode, _ message: String, retryAfterSeconds: Int? = nil) {
+        self.init(status: code.status, code: code.rawValue, message: message, retryAfterSeconds: retryAfterSeconds)
+    }
+
+    /// An HTTP error raised below the gateway's own code (an unknown route, a body too large):
+    /// its status, with the code `http_<status>`.
+    static func http(_ status: HTTPResponse.Status, message: String) -> GatewayError {
+        GatewayError(status: status, code: "http_\(status.code)", message: message, retryAfterSeconds: nil)
+    }
+
+    private init(status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int?) {
         self.status = status
         self.code = code
         self.message = message
@@ -34,42 +44,42 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     }
 
     // The errors the API gives, named once so the same cause always reads the same.
-    static let unauthenticated = GatewayError(.unauthorized, "unauthenticated", "Sign in first.")
-    static let badCredentials = GatewayError(.unauthorized, "bad_credentials", "The email or password is wrong.")
-    static let accountDisabled = GatewayError(.forbidden, "account_disabled", "This account is disabled. Ask your administrator.")
-    static let foreignOrigin = GatewayError(.forbidden, "foreign_origin", "Requests from another site are refused.")
-    static let sessionNotFound = GatewayError(.notFound, "session_not_found", "There is no such session in your queue.")
-    static let administratorsOnly = GatewayError(.forbidden, "administrators_only", "Only administrators can do this.")
-    static let unknownPin = GatewayError(.notFound, "unknown_pin", "This PIN is not valid. Check the six digits with your technician; a PIN works only once.")
-    static let unknownLink = GatewayError(.notFound, "unknown_link", "This link is not valid or has already been used. Ask your technician for a new one.")
-    static let chatDisabled = GatewayError(.conflict, "chat_disabled", "The chat is turned off for this session.")
-    static let chatOnly = GatewayError(.conflict, "chat_only",
+    static let unauthenticated = GatewayError(.unauthenticated, "Sign in first.")
+    static let badCredentials = GatewayError(.badCredentials, "The email or password is wrong.")
+    static let accountDisabled = GatewayError(.accountDisabled, "This account is disabled. Ask your administrator.")
+    static let foreignOrigin = GatewayError(.foreignOrigin, "Requests from another site are refused.")
+    static let sessionNotFound = GatewayError(.sessionNotFound, "There is no such session in your queue.")
+    static let administratorsOnly = GatewayError(.administratorsOnly, "Only administrators can do this.")
+    static let unknownPin = GatewayError(.unknownPin, "This PIN is not valid. Check the six digits with your technician; a PIN works only once.")
+    static let unknownLink = GatewayError(.unknownLink, "This link is not valid or has already been used. Ask your technician for a new one.")
+    static let chatDisabled = GatewayError(.chatDisabled, "The chat is turned off for this session.")
+    static let chatOnly = GatewayError(.chatOnly,
         "The customer is in Instant Chat (chat only): invite them to download the app for this tool.")
-    static let unknownAppletToken = GatewayError(.unauthorized, "unknown_applet_token", "This applet is not part of a live session.")
+    static let unknownAppletToken = GatewayError(.unknownAppletToken, "This applet is not part of a live session.")
 
-    static let transferPending = GatewayError(.conflict, "transfer_pending",
+    static let transferPending = GatewayError(.transferPending,
                                               "This session is being transferred. Start it to take it back first.")
 
     static func forbidden(_ permission: Permission) -> GatewayError {
-        GatewayError(.forbidden, "permission_denied", "Your technician group does not allow this (\(permission.rawValue)).")
+        GatewayError(.permissionDenied, "Your technician group does not allow this (\(permission.rawValue)).")
     }
 
     static func badRequest(_ message: String) -> GatewayError {
-        GatewayError(.badRequest, "bad_request", message)
+        GatewayError(.badRequest, message)
     }
 
     static func tooManyAttempts(retryAfter: TimeInterval) -> GatewayError {
         let seconds = max(1, Int(retryAfter.rounded(.up)))
-        return GatewayError(.tooManyRequests, "too_many_attempts",
+        return GatewayError(.tooManyAttempts,
                             "Too many wrong attempts from your address. Try again in \(seconds) seconds.",
                             retryAfterSeconds: seconds)
     }
 
     static func refused(_ refusal: TransitionRefused) -> GatewayError {
-        GatewayError(.conflict, "invalid_state", "This session is \(refusal.state.rawValue.replacingOccurrences(of: "_", with: " ")); that action is not possible now.")
+        GatewayError(.invalidState, "This session is \(refusal.state.rawValue.replacingOccurrences(of: "_", with: " ")); that action is not possible now.")
     }
 
     static func store(_ error: StoreError) -> GatewayError {
-        GatewayError(.internalServerError, "storage_error", "The gateway could not read or write its database. Try again; if it persists, tell your administrator.")
+        GatewayError(.storageError, "The gateway could not read or write its database. Try again; if it persists, tell your administrator.")
     }
 }

@@ -1,18 +1,6 @@
 import Foundation
 import LifelineCore
 
-/// What a status or connection line says, as a message key and its values, so each console
-/// words it in its technician's language (A3); `LogEntry.text` keeps the English wording.
-public struct SessionLogEvent: Codable, Equatable, Sendable {
-    public let code: String
-    public let params: [String: String]
-
-    public init(_ code: String, _ params: [String: String] = [:]) {
-        self.code = code
-        self.params = params
-    }
-}
-
 /// One line of a session's log: a chat line, or a status or connection message.
 public struct LogEntry: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {

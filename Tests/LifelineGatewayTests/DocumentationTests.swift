@@ -41,6 +41,18 @@ struct DocumentationTests {
         }
     }
 
+    @Test("docs/openapi.yaml lists every error code the gateway gives (ErrorCode), and no other")
+    func openAPIListsEveryErrorCode() throws {
+        let text = try String(contentsOfFile: Self.root + "/docs/openapi.yaml", encoding: .utf8)
+        // The list follows the Error schema's description, which names ErrorCode.
+        let errorSchema = try #require(text.range(of: "(ErrorCode in the source)"))
+        let list = try #require(text[errorSchema.upperBound...].firstMatch(of: #/enum: \[([a-z_,\s]+)\]/#)?.1)
+        let documented = Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let codes = Set(ErrorCode.allCases.map(\.rawValue))
+        #expect(codes.subtracting(documented).sorted() == [], "codes missing from docs/openapi.yaml")
+        #expect(documented.subtracting(codes).sorted() == [], "codes in docs/openapi.yaml the gateway does not give")
+    }
+
     /// The `type` of every case of each channel enum, read from its source (the `type` switch).
     static func messageTypes() throws -> [String: Set<String>] {
         var types: [String: Set<String>] = [:]

@@ -86,7 +86,7 @@ actor AuditTrail {
 /// `lifeline-server audit verify`: opens the database and checks the whole chain.
 public func verifyAuditLog(in location: DatabaseLocation, logger: Logger) async throws -> AuditChain.Verdict {
     if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
-        throw GatewayError(.notFound, "no_database", "There is no Lifeline database at \(path).")
+        throw GatewayError(.noDatabase, "There is no Lifeline database at \(path).")
     }
     let store = try await SQLStore(location, logger: logger)
     do {

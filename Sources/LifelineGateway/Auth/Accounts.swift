@@ -28,7 +28,7 @@ struct Accounts: Sendable {
         do throws(PasswordRules.Problem) {
             try PasswordRules.check(password, twoStepRequired: twoStepRequired, context: context)
         } catch {
-            throw GatewayError(.badRequest, "weak_password", PasswordRules.describe(error))
+            throw GatewayError(.weakPassword, PasswordRules.describe(error))
         }
     }
 

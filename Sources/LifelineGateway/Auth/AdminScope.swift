@@ -8,9 +8,9 @@ import LifelineStore
 struct AdminScope: Sendable {
     let store: any Store
 
-    static let outsideScope = GatewayError(.forbidden, "outside_scope", "This is outside the groups you administer.")
-    static let groupNotFound = GatewayError(.notFound, "group_not_found", "There is no such technician group.")
-    static let technicianNotFound = GatewayError(.notFound, "technician_not_found", "There is no such technician.")
+    static let outsideScope = GatewayError(.outsideScope, "This is outside the groups you administer.")
+    static let groupNotFound = GatewayError(.groupNotFound, "There is no such technician group.")
+    static let technicianNotFound = GatewayError(.technicianNotFound, "There is no such technician.")
 
     static func isOrganisationWide(_ actor: Actor) -> Bool {
         actor.technician.role == .masterAdministrator || (actor.technician.role == .administrator && actor.technician.managedGroupIds == nil)
@@ -53,7 +53,7 @@ struct AdminScope: Sendable {
 
     func requireManages(_ technician: Technician, actor: Actor) async throws {
         if technician.role.isAdministrator, actor.technician.role != .masterAdministrator, technician.id != actor.id {
-            throw GatewayError(.forbidden, "master_administrator_only", "Only the master administrator manages administrators.")
+            throw GatewayError(.masterAdministratorOnly, "Only the master administrator manages administrators.")
         }
         guard technician.role == .technician, let managed = try await managedGroupIds(of: actor) else { return }
         guard let groupId = technician.groupId, managed.contains(groupId) else { throw Self.outsideScope }

@@ -240,7 +240,7 @@ struct AdminController {
         let subgroups = try await accounts.store.groups(organisationId: organisationId).filter { $0.parentId == group.id }
         let channels = try await accounts.store.channels(organisationId: organisationId).filter { $0.groupIds.contains(group.id) }
         guard members.isEmpty, subgroups.isEmpty, channels.isEmpty else {
-            throw GatewayError(.conflict, "group_in_use",
+            throw GatewayError(.groupInUse,
                                "Move its \(members.count) technicians and \(subgroups.count) subgroups and take it off \(channels.count) channels first.")
         }
         try await accounts.store.deleteGroup(id: group.id)
@@ -271,7 +271,7 @@ struct AdminController {
     /// Groups given to an administrator: groups of the organisation, given by the master administrator.
     private func validManagedGroups(_ ids: [String], actor: Actor) async throws -> [String] {
         guard actor.technician.role == .masterAdministrator else {
-            throw GatewayError(.forbidden, "master_administrator_only", "Only the master administrator manages administrators.")
+            throw GatewayError(.masterAdministratorOnly, "Only the master administrator manages administrators.")
         }
         for id in ids { _ = try await scope.group(id, managedBy: actor) }
         return Array(Set(ids)).sorted()
@@ -307,7 +307,7 @@ struct AdminController {
             try await accounts.store.insertTechnician(technician)
         } catch {
             guard error.isConstraintViolation else { throw error }
-            throw GatewayError(.conflict, "email_taken", "A technician with this email already exists.")
+            throw GatewayError(.emailTaken, "A technician with this email already exists.")
         }
         await hub.audit.record(.technicianCreated, by: actor, objectType: "technician", objectId: technician.id,
                                after: AuditTrail.json(TechnicianView(technician)), source: context.remoteAddress)
@@ -367,7 +367,7 @@ struct AdminController {
         }
         let open = await hub.liveSessionCount(of: technician.id)
         guard open == 0 else {
-            throw GatewayError(.conflict, "technician_has_sessions", "\(technician.name) still has \(open) sessions. Transfer or end them first.")
+            throw GatewayError(.technicianHasSessions, "\(technician.name) still has \(open) sessions. Transfer or end them first.")
         }
         let before = TechnicianView(technician)
         technician.disabled = true

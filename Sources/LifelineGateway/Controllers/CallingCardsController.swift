@@ -138,7 +138,7 @@ struct CallingCardsController {
     private func ownCard(_ id: String, of actor: Actor) async throws -> CallingCard {
         let found = try await store.callingCard(id: id)
         guard let card = found, card.organisationId == actor.technician.organisationId else {
-            throw GatewayError(.notFound, "calling_card_not_found", "There is no such Calling Card.")
+            throw GatewayError(.callingCardNotFound, "There is no such Calling Card.")
         }
         return card
     }
@@ -175,7 +175,7 @@ struct CallingCardsController {
     // MARK: The installed card
 
     private func publicCard(_ context: GatewayRequestContext) async throws -> (CallingCard, Channel) {
-        let notFound = GatewayError(.notFound, "calling_card_not_found", "This Calling Card no longer exists. Ask your support team for a new one.")
+        let notFound = GatewayError(.callingCardNotFound, "This Calling Card no longer exists. Ask your support team for a new one.")
         let found = try await store.callingCard(id: context.parameters.get("id") ?? "")
         guard let card = found else { throw notFound }
         let channel = try await store.channel(id: card.design.channelId)
@@ -194,7 +194,7 @@ struct CallingCardsController {
 
     @Sendable func logo(request: Request, context: GatewayRequestContext) async throws -> Response {
         let (card, _) = try await publicCard(context)
-        guard let logo = card.logo else { throw GatewayError(.notFound, "no_logo", "This Calling Card has no logo.") }
+        guard let logo = card.logo else { throw GatewayError(.noLogo, "This Calling Card has no logo.") }
         return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: logo)))
     }
 

@@ -50,7 +50,7 @@ struct ChannelsController {
 
     /// The channel of the actor's organisation; any other is "not found".
     private func ownChannel(_ context: GatewayRequestContext, of actor: Actor) async throws -> Channel {
-        let notFound = GatewayError(.notFound, "channel_not_found", "There is no such channel.")
+        let notFound = GatewayError(.channelNotFound, "There is no such channel.")
         guard let id = context.parameters.get("id") else { throw notFound }
         // Two steps, not one guard: the release compiler (6.3) crashed splitting this coroutine.
         let found = try await channel(id: id)
@@ -71,7 +71,7 @@ struct ChannelsController {
         if let groupIds = body.groupIds {
             let own = Set(try await store.groups(organisationId: actor.technician.organisationId).map(\.id))
             guard Set(groupIds).isSubset(of: own) else {
-                throw GatewayError(.notFound, "group_not_found", "One of the groups does not exist in your organisation.")
+                throw GatewayError(.groupNotFound, "One of the groups does not exist in your organisation.")
             }
             channel.groupIds = Array(Set(groupIds)).sorted()
         }
@@ -111,7 +111,7 @@ struct ChannelsController {
         try await turns.withLock("channels:\(actor.technician.organisationId)") {
             let existing = try await store.channels(organisationId: actor.technician.organisationId)
             guard existing.count < ChannelRules.maximumPerOrganisation else {
-                throw GatewayError(.conflict, "channel_limit", "An organisation has at most \(ChannelRules.maximumPerOrganisation) channels.")
+                throw GatewayError(.channelLimit, "An organisation has at most \(ChannelRules.maximumPerOrganisation) channels.")
             }
             try await store.insertChannel(created)
         }

@@ -49,7 +49,7 @@ struct CollaboratorsController {
                 throw GatewayError.badRequest("Give the email address to send the invitation to.")
             }
             guard mailer != nil, from != nil else {
-                throw GatewayError(.conflict, "email_not_configured",
+                throw GatewayError(.emailNotConfigured,
                                    "This gateway has no mail server. Give the link or the PIN yourself, or ask the administrator to set LIFELINE_SMTP_HOST.")
             }
         }
@@ -63,7 +63,7 @@ struct CollaboratorsController {
             } catch {
                 context.logger.error("External invitation email failed", metadata: ["error": "\(error)"])
                 await hub.withdrawExternal(invited.id)
-                throw GatewayError(.badGateway, "email_failed", "The mail server did not accept the invitation: \(error)")
+                throw GatewayError(.emailFailed, "The mail server did not accept the invitation: \(error)")
             }
             invited.emailed = true
         }

@@ -51,7 +51,7 @@ struct CustomerController {
     /// The applet binary this gateway was built with (Linux x86_64).
     @Sendable func download(request: Request, context: GatewayRequestContext) async throws -> Response {
         guard let path = appletBinaryPath, FileManager.default.isReadableFile(atPath: path) else {
-            throw GatewayError(.notFound, "applet_unavailable",
+            throw GatewayError(.appletUnavailable,
                                "This gateway has no applet binary to offer. Ask your technician for the applet.")
         }
         let data = try await NIOThreadPool.singleton.runIfActive { try Data(contentsOf: URL(fileURLWithPath: path)) }

@@ -67,7 +67,7 @@ struct FilesController: Sendable {
             default: "the technician's upload stopped after \(received) of \(summary.size) bytes."
             }
             await hub.failFile(fileId, sessionId: sessionId, reason: reason, tellApplet: true)
-            throw GatewayError(.conflict, "file_interrupted", "The file was not transferred: \(reason)")
+            throw GatewayError(.fileInterrupted, "The file was not transferred: \(reason)")
         }
         // The hash is recorded before the applet can see the end of the file and report its own.
         let md5 = Self.hex(hash.finalize())
@@ -81,7 +81,7 @@ struct FilesController: Sendable {
         let summary = try await hub.customerFile(try Self.fileId(context), of: try SessionsController.id(context), for: actor)
         return try await FileDownload.response(
             path: vault.path(of: summary.id), name: summary.name, contentType: "application/octet-stream",
-            missing: GatewayError(.notFound, "file_not_found", "The file is missing on the gateway."), context: context)
+            missing: GatewayError(.fileNotFound, "The file is missing on the gateway."), context: context)
     }
 
     /// The applet reads the file it accepted from the pipe, as fast as it writes it to disk.
@@ -108,7 +108,7 @@ struct FilesController: Sendable {
             throw GatewayError.badRequest("Name the file in the X-File-Name header (percent-encoded).")
         }
         guard let length = request.headers[.contentLength].flatMap(Int64.init) else {
-            throw GatewayError(.lengthRequired, "length_required", "Say the file's size in Content-Length.")
+            throw GatewayError(.lengthRequired, "Say the file's size in Content-Length.")
         }
         let summary = try await hub.receiveCustomerFile(name: name, size: length, appletToken: token)
         var hash = Insecure.MD5()
@@ -127,7 +127,7 @@ struct FilesController: Sendable {
             vault.remove(summary.id, logger: context.logger)
             let reason = (error as? GatewayError)?.message ?? "the customer's upload stopped after \(received) of \(length) bytes."
             await hub.failFile(summary.id, sessionId: summary.sessionId, reason: reason, tellApplet: false)
-            throw GatewayError(.conflict, "file_interrupted", "The file was not transferred: \(reason)")
+            throw GatewayError(.fileInterrupted, "The file was not transferred: \(reason)")
         }
         let md5 = Self.hex(hash.finalize())
         await hub.customerFileReceived(summary.id, sessionId: summary.sessionId, md5: md5)
@@ -139,7 +139,7 @@ struct FilesController: Sendable {
     }
 
     static func fileId(_ context: GatewayRequestContext) throws -> String {
-        guard let id = context.parameters.get("file") else { throw GatewayError(.notFound, "file_not_found", "There is no such file.") }
+        guard let id = context.parameters.get("file") else { throw GatewayError(.fileNotFound, "There is no such file.") }
         return id
     }
 
@@ -162,7 +162,7 @@ struct FileVault: Sendable {
     func create(_ id: String) throws -> FileHandle {
         guard FileManager.default.createFile(atPath: path(of: id), contents: nil, attributes: [.posixPermissions: 0o600]),
               let handle = FileHandle(forWritingAtPath: path(of: id)) else {
-            throw GatewayError(.internalServerError, "file_not_saved", "The file could not be saved on the gateway.")
+            throw GatewayError(.fileNotSaved, "The file could not be saved on the gateway.")
         }
         return handle
     }

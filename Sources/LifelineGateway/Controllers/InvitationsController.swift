@@ -53,16 +53,16 @@ struct InvitationsController {
         guard let phone = PhoneNumber.validated(body.to) else { throw GatewayError.badRequest("\"\(body.to)\" is not a phone number.") }
         let (actor, _, session, link) = try await invitation(context, by: .connectBySms)
         guard let sms else {
-            throw GatewayError(.conflict, "sms_not_configured", "This gateway has no SMS provider. Ask the administrator to set one up.")
+            throw GatewayError(.smsNotConfigured, "This gateway has no SMS provider. Ask the administrator to set one up.")
         }
         do {
             try await sms.send(to: phone, text: InvitationText.short(technicianName: actor.technician.name,
                                                                     organisation: actor.organisationName, link: link))
         } catch {
             context.logger.error("SMS invitation failed", metadata: ["error": "\(error)"])
-            throw GatewayError(.badGateway, "sms_failed", "The SMS was not sent: \(error)")
+            throw GatewayError(.smsFailed, "The SMS was not sent: \(error)")
         }
-        try await hub.logEvent(SessionLogEvent("invitation_sms", ["technician": actor.technician.name, "phone": phone]), in: session)
+        try await hub.logEvent(.invitationSMS(technician: actor.technician.name, phone: phone), in: session)
         return try JSONResponse.make(InvitationSent(sent: true, to: phone), status: .accepted)
     }
 
@@ -71,16 +71,16 @@ struct InvitationsController {
         guard let to = EmailAddress.validated(body.to) else { throw GatewayError.badRequest("\"\(body.to)\" is not an email address.") }
         let (actor, text, session, _) = try await invitation(context)
         guard let mailer, let from else {
-            throw GatewayError(.conflict, "email_not_configured",
+            throw GatewayError(.emailNotConfigured,
                                "This gateway has no mail server. Use your own mail client, or ask the administrator to set LIFELINE_SMTP_HOST.")
         }
         do {
             try await mailer.send(MailMessage(from: from, to: to, subject: text.subject, body: text.body))
         } catch {
             context.logger.error("Email invitation failed", metadata: ["error": "\(error)"])
-            throw GatewayError(.badGateway, "email_failed", "The mail server did not accept the invitation: \(error)")
+            throw GatewayError(.emailFailed, "The mail server did not accept the invitation: \(error)")
         }
-        try await hub.logEvent(SessionLogEvent("invitation_email", ["technician": actor.technician.name, "to": to]), in: session)
+        try await hub.logEvent(.invitationEmail(technician: actor.technician.name, to: to), in: session)
         return try JSONResponse.make(InvitationSent(sent: true, to: to), status: .accepted)
     }
 

@@ -45,7 +45,7 @@ struct RecordingsController: Sendable {
         do {
             body = try await request.body.collect(upTo: Self.maximumPieceBytes)
         } catch {
-            throw GatewayError(.contentTooLarge, "piece_too_large", "A piece of a recording may be at most 16 MiB.")
+            throw GatewayError(.pieceTooLarge, "A piece of a recording may be at most 16 MiB.")
         }
         guard body.readableBytes > 0 else { throw GatewayError.badRequest("The piece is empty.") }
         let recording = try await hub.reserveRecordingBytes(body.readableBytes, recordingId: try Self.recordingId(context),
@@ -65,12 +65,12 @@ struct RecordingsController: Sendable {
         let recording = try await hub.recording(try Self.recordingId(context), of: try SessionsController.id(context), for: actor)
         return try await FileDownload.response(
             path: vault.path(of: recording), name: "recording-\(recording.sessionId)-\(recording.id).webm", contentType: "video/webm",
-            missing: GatewayError(.notFound, "recording_not_found", "The recording file is missing on the gateway."), context: context)
+            missing: GatewayError(.recordingNotFound, "The recording file is missing on the gateway."), context: context)
     }
 
     static func recordingId(_ context: GatewayRequestContext) throws -> String {
         guard let id = context.parameters.get("recording") else {
-            throw GatewayError(.notFound, "recording_not_found", "There is no such recording in this session.")
+            throw GatewayError(.recordingNotFound, "There is no such recording in this session.")
         }
         return id
     }
@@ -90,13 +90,13 @@ struct RecordingVault: Sendable {
 
     func create(_ recording: Recording) throws {
         guard FileManager.default.createFile(atPath: path(of: recording), contents: nil) else {
-            throw GatewayError(.internalServerError, "recording_not_saved", "The recording file could not be created on the gateway.")
+            throw GatewayError(.recordingNotSaved, "The recording file could not be created on the gateway.")
         }
     }
 
     func append(_ piece: ByteBuffer, to recording: Recording) throws {
         guard let handle = FileHandle(forWritingAtPath: path(of: recording)) else {
-            throw GatewayError(.internalServerError, "recording_not_saved", "The recording file is missing on the gateway.")
+            throw GatewayError(.recordingNotSaved, "The recording file is missing on the gateway.")
         }
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -44,7 +44,7 @@ struct SurveysController {
     private func response(_ context: GatewayRequestContext) async throws -> SurveyResponse {
         let found = try await store.surveyResponse(tokenHash: Secrets.hash(context.parameters.get("token") ?? ""))
         guard let response = found else {
-            throw GatewayError(.notFound, "unknown_survey", "This survey link is not valid.")
+            throw GatewayError(.unknownSurvey, "This survey link is not valid.")
         }
         return response
     }
@@ -59,13 +59,13 @@ struct SurveysController {
     @Sendable func answer(request: Request, context: GatewayRequestContext) async throws -> Response {
         var survey = try await response(context)
         guard survey.answeredAt == nil else {
-            throw GatewayError(.conflict, "survey_answered", "This survey was already answered. Thank you!")
+            throw GatewayError(.surveyAnswered, "This survey was already answered. Thank you!")
         }
         let body = try await request.decodeJSON(as: AnswerBody.self, context: context)
         do throws(SurveyRules.Problem) {
             survey.answers = try SurveyRules.validated(answers: body.answers, for: survey.questions)
         } catch {
-            throw GatewayError(.badRequest, "bad_answer", SurveyRules.describe(error))
+            throw GatewayError(.badAnswer, SurveyRules.describe(error))
         }
         survey.answeredAt = environment.now()
         try await store.saveSurveyResponse(survey)
@@ -124,7 +124,7 @@ struct SurveysController {
             name = nil
         }
         guard let name, let scope = SurveyScope(rawValue: context.parameters.get("scope") ?? "") else {
-            throw GatewayError(.notFound, "survey_scope_not_found", "There is no such technician group or channel.")
+            throw GatewayError(.surveyScopeNotFound, "There is no such technician group or channel.")
         }
         let body = try await request.decodeJSON(as: SettingBody.self, context: context)
         let before = try await store.surveySetting(scope: scope, scopeId: scopeId)

@@ -86,7 +86,7 @@ struct TwoStepController {
         try await signIn.guardian.check(email: challenge.email, address: context.remoteAddress)
         let enrolment = try await twoStep.enrolment(of: challenge.technicianId)
         guard let sms, let phone = enrolment?.smsPhone else {
-            throw GatewayError(.conflict, "sms_unavailable", "No phone number is saved for SMS codes on this account. Use your app or a recovery code.")
+            throw GatewayError(.smsUnavailable, "No phone number is saved for SMS codes on this account. Use your app or a recovery code.")
         }
         var generator = SystemRandomNumberGenerator()
         let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
@@ -95,7 +95,7 @@ struct TwoStepController {
             try await sms.send(to: phone, text: "Your Lifeline sign-in code is \(code). It expires in 5 minutes. Never share it.")
         } catch {
             context.logger.error("SMS sign-in code not sent", metadata: ["error": "\(error)"])
-            throw GatewayError(.badGateway, "sms_failed", "The SMS could not be sent. Use your app or a recovery code, or try again later.")
+            throw GatewayError(.smsFailed, "The SMS could not be sent. Use your app or a recovery code, or try again later.")
         }
         return Response(status: .noContent)
     }
@@ -192,7 +192,7 @@ struct TwoStepController {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: PasswordRequest.self, context: context)
         guard await !hub.settings.requireTwoStep else {
-            throw GatewayError(.conflict, "two_step_required", "Your organisation requires two-step verification; it cannot be turned off.")
+            throw GatewayError(.twoStepRequired, "Your organisation requires two-step verification; it cannot be turned off.")
         }
         try await signIn.attempt(email: actor.technician.email, address: context.remoteAddress) {
             guard try await accounts.verifyPassword(body.password, hash: actor.technician.passwordHash) else {

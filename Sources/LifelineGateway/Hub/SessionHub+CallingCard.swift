@@ -17,22 +17,22 @@ extension SessionHub {
         let record = try await ownedActiveSession(id, by: actor, permission: .deployCallingCard, activeOnly: "A Calling Card can be installed")
         let cards = try await deployableCards(for: actor)
         guard let card = cards.first(where: { $0.id == cardId }) else {
-            throw GatewayError(.notFound, "calling_card_not_found", "No such Calling Card is assigned to your group.")
+            throw GatewayError(.callingCardNotFound, "No such Calling Card is assigned to your group.")
         }
         let applet = try connectedApplet(of: id)
         applet.send(WireCodec.encode(GatewayToApplet.callingCardOffer(CallingCardOffer(
             cardId: card.id, name: card.design.name, launchAfterInstall: launchAfterInstall, launchAtStartup: launchAtStartup,
             technicianName: actor.technician.name))))
-        try await logEvent(SessionLogEvent(launchAtStartup ? "card_offered_autostart" : "card_offered",
-                                    ["technician": actor.technician.name, "name": card.design.name]), in: record)
+        try await logEvent(launchAtStartup ? .cardOfferedAutostart(technician: actor.technician.name, name: card.design.name)
+                                           : .cardOffered(technician: actor.technician.name, name: card.design.name), in: record)
     }
 
     func appletCallingCardResult(installed: Bool, error: String?, sessionId: String, outletId: UUID) async throws {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
-        let event = switch (installed, error) {
-        case (true, _): SessionLogEvent("card_installed")
-        case (false, nil): SessionLogEvent("card_refused")
-        case (false, let reason?): SessionLogEvent("card_failed", ["reason": String(reason.prefix(300))])
+        let event: SessionLogEvent = switch (installed, error) {
+        case (true, _): .cardInstalled
+        case (false, nil): .cardRefused
+        case (false, let reason?): .cardFailed(reason: String(reason.prefix(300)))
         }
         try await logEvent(event, in: record)
         if installed || error == nil { await auditConsent(installed ? .consentGiven : .consentRefused, to: "calling_card", in: record) }

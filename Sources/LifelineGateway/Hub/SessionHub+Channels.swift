@@ -131,7 +131,7 @@ extension SessionHub {
 
     private func publicChannel(token: String) async throws -> Channel {
         guard let channel = try await store.channel(publicToken: token) else {
-            throw GatewayError(.notFound, "channel_not_found", "This support link is not valid. Check the address on the web site you came from.")
+            throw GatewayError(.channelNotFound, "This support link is not valid. Check the address on the web site you came from.")
         }
         return channel
     }
@@ -162,7 +162,7 @@ extension SessionHub {
         }
         let availability = availability(of: channel)
         guard ChannelRules.accepts(availability, whenUnavailable: channel.whenUnavailable) else {
-            throw GatewayError(.serviceUnavailable, "no_technician_available", channel.unavailableMessage)
+            throw GatewayError(.noTechnicianAvailable, channel.unavailableMessage)
         }
         let linkToken = Secrets.token()
         let link = "\(publicURL)/c/\(linkToken)"
@@ -184,7 +184,7 @@ extension SessionHub {
         guard ChannelRules.mayTake(groupId: actor.technician.groupId, permissions: actor.permissions,
                                    status: status(of: actor.id), channelGroups: Set(channel.groupIds))
         else {
-            throw GatewayError(.conflict, "technician_unavailable", "Set your status to Online to take channel sessions.")
+            throw GatewayError(.technicianUnavailable, "Set your status to Online to take channel sessions.")
         }
         try activeLimitAllows(actor.id, excluding: record.id)
         var taken = record
@@ -192,7 +192,7 @@ extension SessionHub {
         let transition = try move(&taken.machine, by: .start, at: environment.now())
         taken = try await commit(taken, ownerTransition: transition)
         applets[taken.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
-        try await logEvent(SessionLogEvent("taken_from_channel", ["technician": actor.technician.name, "channel": channel.name]), in: taken)
+        try await logEvent(.takenFromChannel(technician: actor.technician.name, channel: channel.name), in: taken)
         return await summary(of: taken)
     }
 
@@ -221,7 +221,7 @@ extension SessionHub {
     private func editFieldsNow(of id: String, to values: [String: String], by actor: Actor) async throws -> SessionSummary {
         try actor.require(.editCustomFields)
         var record = try await visibleSession(id, by: actor)
-        guard live[id] != nil else { throw GatewayError(.conflict, "session_closed", "A closed session cannot be edited.") }
+        guard live[id] != nil else { throw GatewayError(.sessionClosed, "A closed session cannot be edited.") }
         let names = settings.customFieldNames
         var merged = record.fields
         do {

@@ -18,7 +18,7 @@ extension SessionHub {
         live[id]?.chatDisabled = !enabled
         record = try await persist(live[id] ?? record)
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
-        try await logEvent(SessionLogEvent(enabled ? "chat_on" : "chat_off", ["technician": actor.technician.name]), in: record)
+        try await logEvent((enabled ? .chatOn(technician: actor.technician.name) : .chatOff(technician: actor.technician.name)), in: record)
         await publish(record)
         return await summary(of: record)
     }

@@ -66,7 +66,7 @@ extension SessionHub {
             email = valid.lowercased()
         }
         guard externals.values.filter({ $0.sessionId == id && $0.isOpen }).count < ExternalCollaboration.maximumPerSession else {
-            throw GatewayError(.conflict, "too_many_collaborators", ExternalCollaboration.describe(.tooMany))
+            throw GatewayError(.tooManyCollaborators, ExternalCollaboration.describe(.tooMany))
         }
         let pin = freshPin()
         let linkToken = Secrets.token()
@@ -99,7 +99,7 @@ extension SessionHub {
     func removeExternal(_ collaboratorId: String, from id: String, by actor: Actor) async throws {
         _ = try await ownedLiveSession(id, by: actor)
         guard let collaborator = externals[collaboratorId], collaborator.sessionId == id else {
-            throw GatewayError(.notFound, "collaborator_not_found", "There is no such collaborator in this session.")
+            throw GatewayError(.collaboratorNotFound, "There is no such collaborator in this session.")
         }
         try await moveExternal(collaboratorId, by: .removedByLead, telling: "removed")
         await audit.record(.collaboratorRemoved, by: actor, objectType: "session", objectId: id,
@@ -138,7 +138,7 @@ extension SessionHub {
         try await serialised(collaborator.sessionId) {
             // Withdrawn or ended while this join waited its turn.
             guard let claimed = externals[id], claimed.tokenHash == tokenHash else {
-                throw GatewayError(.notFound, "unknown_invitation", "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
+                throw GatewayError(.unknownInvitation, "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
             }
             do {
                 try await store.saveExternalCollaborator(claimed)
@@ -149,7 +149,7 @@ extension SessionHub {
         }
         await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
-        await logConnection(SessionLogEvent("collaborator_joined", ["name": collaborator.name]), sessionId: collaborator.sessionId)
+        await logConnection(.collaboratorJoined(name: collaborator.name), sessionId: collaborator.sessionId)
         applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))
         return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
     }
@@ -169,7 +169,7 @@ extension SessionHub {
         guard let collaborator = match, collaborator.view.state == .invitation,
               now.timeIntervalSince(collaborator.createdAt) < timers.connecting else {
             pinAttempts.record(for: source, at: now)
-            throw GatewayError(.notFound, "unknown_invitation",
+            throw GatewayError(.unknownInvitation,
                                "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
         }
         pinAttempts.forget(for: source)
@@ -181,7 +181,7 @@ extension SessionHub {
         let hash = Secrets.hash(token)
         guard let collaborator = externals.values.first(where: { $0.tokenHash == hash && $0.isOpen }),
               let record = live[collaborator.sessionId] else {
-            throw GatewayError(.unauthorized, "unknown_collaborator_token", "This collaboration is over or the token is wrong.")
+            throw GatewayError(.unknownCollaboratorToken, "This collaboration is over or the token is wrong.")
         }
         // A second tab replaces the first.
         collaboratorOutlets[collaborator.id]?.close(reason: "opened elsewhere")
@@ -198,10 +198,10 @@ extension SessionHub {
     func collaboratorSaid(_ text: String, collaboratorId: String, outletId: UUID) async throws {
         guard collaboratorOutlets[collaboratorId]?.id == outletId, let collaborator = externals[collaboratorId],
               collaborator.view.state == .collaboration, let record = live[collaborator.sessionId] else {
-            throw GatewayError(.conflict, "chat_unavailable", "The collaboration is over.")
+            throw GatewayError(.chatUnavailable, "The collaboration is over.")
         }
         guard record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only while the session is active.")
+            throw GatewayError(.chatUnavailable, "Chat is possible only while the session is active.")
         }
         if record.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String
@@ -259,7 +259,7 @@ extension SessionHub {
             outlet.close(reason: reason)
         }
         if wasCollaborating && reason != "session ended" {
-            await logConnection(SessionLogEvent("collaborator_left", ["name": collaborator.name]), sessionId: collaborator.sessionId)
+            await logConnection(.collaboratorLeft(name: collaborator.name), sessionId: collaborator.sessionId)
             applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: false)))
         }
     }

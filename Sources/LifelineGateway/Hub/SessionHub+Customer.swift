@@ -120,7 +120,7 @@ extension SessionHub {
         }
         if let privilegeChange { try await logEvent(privilegeChange, in: record) }
         if movedFromInstantChat {
-            try await logEvent(SessionLogEvent("applet_took_over"), in: record)
+            try await logEvent(.appletTookOver, in: record)
         }
         switch record.machine.state {
         case .connecting:
@@ -156,7 +156,7 @@ extension SessionHub {
         let author = record.customer?.user.isEmpty == false ? record.customer!.user : record.name
         let now = environment.now()
         if let wait = customerChat.retryAfter(for: sessionId, at: now) {
-            throw GatewayError(.tooManyRequests, "slow_down",
+            throw GatewayError(.slowDown,
                                "Messages are arriving too fast. Wait \(max(1, Int(wait.rounded(.up)))) seconds.")
         }
         customerChat.record(for: sessionId, at: now)

@@ -28,7 +28,7 @@ extension SessionHub {
         let found = try await store.session(id: earlierId)
         guard let deviceId = record.customer?.deviceId, let earlier = found, earlier.organisationId == record.organisationId,
               earlier.customer?.deviceId == deviceId else {
-            throw GatewayError(.notFound, "earlier_session_not_found", "This device has no earlier session with that id.")
+            throw GatewayError(.earlierSessionNotFound, "This device has no earlier session with that id.")
         }
         return try await store.log(sessionId: earlierId)
     }

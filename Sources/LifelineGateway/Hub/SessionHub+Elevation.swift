@@ -15,20 +15,20 @@ extension SessionHub {
         }
         let applet = try connectedApplet(of: id)
         if record.customer?.privileged == true {
-            throw GatewayError(.conflict, "already_elevated", "The applet already runs with administrator rights.")
+            throw GatewayError(.alreadyElevated, "The applet already runs with administrator rights.")
         }
         applet.send(WireCodec.encode(GatewayToApplet.elevate(credentials, technicianName: actor.technician.name)))
-        try await logEvent(SessionLogEvent("elevation_requested", ["technician": actor.technician.name]), in: record)
+        try await logEvent(.elevationRequested(technician: actor.technician.name), in: record)
     }
 
     func appletElevationFailed(reason: String, sessionId: String, outletId: UUID) async {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
-        await note(SessionLogEvent("elevation_failed", ["reason": String(reason.prefix(200))]), in: record)
+        await note(.elevationFailed(reason: String(reason.prefix(200))), in: record)
     }
 
     /// Said in the log when an applet comes back with other rights than before.
     static func privilegeChange(from before: CustomerInfo?, to after: CustomerInfo) -> SessionLogEvent? {
         guard let before, before.privileged != after.privileged else { return nil }
-        return SessionLogEvent(after.privileged ? "elevated" : "unelevated")
+        return after.privileged ? .elevated : .unelevated
     }
 }

@@ -18,8 +18,8 @@ struct FileRelay {
 extension SessionHub {
     static func fileError(_ problem: FileTransferRules.Problem) -> GatewayError {
         switch problem {
-        case .busy: GatewayError(.conflict, "file_transfer_running", FileTransferRules.describe(problem))
-        case .tooLarge: GatewayError(.contentTooLarge, "file_too_large", FileTransferRules.describe(problem))
+        case .busy: GatewayError(.fileTransferRunning, FileTransferRules.describe(problem))
+        case .tooLarge: GatewayError(.fileTooLarge, FileTransferRules.describe(problem))
         default: GatewayError.badRequest(FileTransferRules.describe(problem))
         }
     }
@@ -47,7 +47,7 @@ extension SessionHub {
         applet.send(WireCodec.encode(GatewayToApplet.fileOffer(FileOffer(id: summary.id, name: safe, size: size,
                                                                            technicianName: actor.technician.name))))
         publishFile(summary, to: record)
-        try await logEvent(SessionLogEvent("file_offered", ["technician": actor.technician.name, "name": safe, "size": Self.describeSize(size)]), in: record)
+        try await logEvent(.fileOffered(technician: actor.technician.name, name: safe, size: Self.describeSize(size)), in: record)
         return summary
     }
 
@@ -66,17 +66,17 @@ extension SessionHub {
         }
         await saveLogged(summary)
         publishFile(summary, to: record)
-        await note(SessionLogEvent(accepted ? "file_accepted" : "file_declined", ["name": summary.name]), in: record)
+        await note((accepted ? .fileAccepted(name: summary.name) : .fileDeclined(name: summary.name)), in: record)
     }
 
     /// The technician's upload may start: the pipe the applet reads from.
     func pipeForUpload(_ fileId: String, sessionId: String, by actor: Actor) async throws -> (BytePipe, FileTransferSummary) {
         _ = try await ownedActiveSession(sessionId, by: actor, activeOnly: "Files can be sent")
         guard let summary = try await fileSummary(fileId, in: sessionId), summary.direction == .toCustomer else {
-            throw GatewayError(.notFound, "file_not_found", "There is no such file in this session.")
+            throw GatewayError(.fileNotFound, "There is no such file in this session.")
         }
         guard summary.phase == .sending, var relay = fileRelays[fileId], !relay.uploading else {
-            throw GatewayError(.conflict, "file_not_accepted", "The customer has not accepted this file (or it is already on its way).")
+            throw GatewayError(.fileNotAccepted, "The customer has not accepted this file (or it is already on its way).")
         }
         relay.uploading = true
         fileRelays[fileId] = relay
@@ -95,7 +95,7 @@ extension SessionHub {
         }
         guard let summary = try await fileSummary(fileId, in: record.id), summary.direction == .toCustomer, summary.phase == .sending,
               var relay = fileRelays[fileId], !relay.downloading else {
-            throw GatewayError(.notFound, "file_not_found", "There is no such file waiting for this applet.")
+            throw GatewayError(.fileNotFound, "There is no such file waiting for this applet.")
         }
         relay.downloading = true
         fileRelays[fileId] = relay
@@ -126,8 +126,8 @@ extension SessionHub {
         await saveLogged(summary)
         publishFile(summary, to: record)
         await note(matches
-            ? SessionLogEvent("file_saved", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5 ?? ""])
-            : SessionLogEvent("file_damaged", ["name": summary.name, "sent": summary.md5 ?? "?", "received": md5 ?? "?"]),
+            ? .fileSaved(name: summary.name, size: Self.describeSize(summary.size), md5: md5 ?? "")
+            : .fileDamaged(name: summary.name, sent: summary.md5 ?? "?", received: md5 ?? "?"),
             in: record)
     }
 
@@ -142,7 +142,7 @@ extension SessionHub {
         if tellApplet { applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
         if let record = live[sessionId] {
             publishFile(summary, to: record)
-            await note(SessionLogEvent("file_failed", ["name": summary.name, "reason": reason]), in: record)
+            await note(.fileFailed(name: summary.name, reason: reason), in: record)
         }
     }
 
@@ -152,7 +152,7 @@ extension SessionHub {
     func receiveCustomerFile(name: String, size: Int64, appletToken: String) async throws -> FileTransferSummary {
         let record = try sessionOfApplet(token: appletToken)
         guard record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.conflict, "session_not_active", "Files can be sent in an active session only.")
+            throw GatewayError(.sessionNotActive, "Files can be sent in an active session only.")
         }
         let safe = try checkedFile(name: name, size: size, sessionId: record.id)
         let summary = FileTransferSummary(id: UUID().uuidString.lowercased(), sessionId: record.id, direction: .fromCustomer,
@@ -171,7 +171,7 @@ extension SessionHub {
         runningFiles[sessionId] = nil
         await saveLogged(summary)
         publishFile(summary, to: record)
-        await note(SessionLogEvent("file_received", ["name": summary.name, "size": Self.describeSize(summary.size), "md5": md5]), in: record)
+        await note(.fileReceived(name: summary.name, size: Self.describeSize(summary.size), md5: md5), in: record)
     }
 
     /// A file the customer sent, for the session's technician to download.
@@ -179,7 +179,7 @@ extension SessionHub {
         let record = try await visibleSession(sessionId, by: actor)
         guard record.technicianId == actor.id, let summary = try await fileSummary(fileId, in: sessionId),
               summary.direction == .fromCustomer, summary.phase == .done else {
-            throw GatewayError(.notFound, "file_not_found", "There is no such file from the customer in this session.")
+            throw GatewayError(.fileNotFound, "There is no such file from the customer in this session.")
         }
         return summary
     }

@@ -19,7 +19,7 @@ extension SessionHub {
         var record = try await ownedActiveSession(id, by: actor, activeOnly: "The customer can be invited to download the app")
         let browser = try connectedCustomer(of: id)
         guard record.customer?.chatOnly == true else {
-            throw GatewayError(.conflict, "applet_running", "The customer already runs the Lifeline app.")
+            throw GatewayError(.appletRunning, "The customer already runs the Lifeline app.")
         }
         // A new invitation replaces the previous one: only the latest link works.
         let token = Secrets.token()
@@ -27,12 +27,12 @@ extension SessionHub {
         live[id]?.linkTokenHash = record.linkTokenHash
         record = try await persist(live[id] ?? record)
         browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
-        try await logEvent(SessionLogEvent("applet_invited", ["technician": actor.technician.name]), in: record)
+        try await logEvent(.appletInvited(technician: actor.technician.name), in: record)
     }
 
     /// "Not now": the technician learns it in the log; the link stays valid in case they change their mind.
     func customerDeclinedApplet(sessionId: String, outletId: UUID) async throws {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId], record.customer?.chatOnly == true else { return }
-        try await logEvent(SessionLogEvent("applet_declined"), in: record)
+        try await logEvent(.appletDeclined, in: record)
     }
 }

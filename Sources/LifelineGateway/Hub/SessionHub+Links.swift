@@ -9,6 +9,6 @@ extension SessionHub {
         let link = url.trimmingCharacters(in: .whitespacesAndNewlines)
         do throws(ReplyRules.Problem) { try ReplyRules.checkURL(link) } catch { throw GatewayError.badRequest(ReplyRules.describe(error)) }
         try connectedCustomer(of: id).send(WireCodec.encode(GatewayToApplet.openURL(link, technicianName: actor.technician.name)))
-        try await logEvent(SessionLogEvent("link_sent", ["technician": actor.technician.name, "link": link]), in: record)
+        try await logEvent(.linkSent(technician: actor.technician.name, link: link), in: record)
     }
 }

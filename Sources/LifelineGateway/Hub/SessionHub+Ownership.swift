@@ -20,7 +20,7 @@ extension SessionHub {
         let record = try await ownedLiveSession(id, by: actor)
         if let permission { try actor.require(permission) }
         guard record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.conflict, "session_not_active", "\(activeOnly) in an active session only.")
+            throw GatewayError(.sessionNotActive, "\(activeOnly) in an active session only.")
         }
         return record
     }
@@ -28,7 +28,7 @@ extension SessionHub {
     /// The customer's connection, the applet's or Instant Chat's: for what both can show (chat, links).
     func connectedCustomer(of id: String) throws -> Outlet {
         guard let customer = applets[id] else {
-            throw GatewayError(.conflict, "customer_not_connected", "The customer's applet is not connected right now.")
+            throw GatewayError(.customerNotConnected, "The customer's applet is not connected right now.")
         }
         return customer
     }

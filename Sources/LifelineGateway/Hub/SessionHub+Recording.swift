@@ -23,14 +23,14 @@ extension SessionHub {
             throw Self.gatewayError(error)
         }
         guard activeRecordings[id] == nil else {
-            throw GatewayError(.conflict, "already_recording", "The screen of this session is already being recorded.")
+            throw GatewayError(.alreadyRecording, "The screen of this session is already being recorded.")
         }
         let recording = Recording(id: UUID().uuidString.lowercased(), sessionId: id, technicianId: actor.id,
                                   format: settings.recordingFormat.rawValue, startedAt: environment.now())
         try await store.insertRecording(recording)
         activeRecordings[id] = recording.id
         applets[id]?.send(WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
-        try await logEvent(SessionLogEvent("recording_started", ["technician": actor.technician.name]), in: record)
+        try await logEvent(.recordingStarted(technician: actor.technician.name), in: record)
         return recording
     }
 
@@ -38,13 +38,13 @@ extension SessionHub {
     func reserveRecordingBytes(_ byteCount: Int, recordingId: String, sessionId: String, by actor: Actor) async throws -> Recording {
         guard var recording = try await store.recording(id: recordingId), recording.sessionId == sessionId,
               recording.technicianId == actor.id else {
-            throw GatewayError(.notFound, "recording_not_found", "There is no such recording of yours in this session.")
+            throw GatewayError(.recordingNotFound, "There is no such recording of yours in this session.")
         }
         if let ended = recording.endedAt, environment.now().timeIntervalSince(ended) > Self.recordingGrace {
-            throw GatewayError(.conflict, "recording_finished", "This recording is finished; start a new one.")
+            throw GatewayError(.recordingFinished, "This recording is finished; start a new one.")
         }
         guard recording.bytes + byteCount <= Self.maximumRecordingBytes else {
-            throw GatewayError(.contentTooLarge, "recording_too_large", "A recording may be at most 4 GiB; start a new one.")
+            throw GatewayError(.recordingTooLarge, "A recording may be at most 4 GiB; start a new one.")
         }
         recording.bytes += byteCount
         try await store.updateRecording(recording)
@@ -54,9 +54,9 @@ extension SessionHub {
     func stopRecording(_ recordingId: String, sessionId: String, by actor: Actor) async throws -> Recording {
         guard let recording = try await store.recording(id: recordingId), recording.sessionId == sessionId,
               recording.technicianId == actor.id else {
-            throw GatewayError(.notFound, "recording_not_found", "There is no such recording of yours in this session.")
+            throw GatewayError(.recordingNotFound, "There is no such recording of yours in this session.")
         }
-        return await finishRecording(recording, reason: SessionLogEvent("recording_stopped", ["technician": actor.technician.name]))
+        return await finishRecording(recording, reason: .recordingStopped(technician: actor.technician.name))
     }
 
     /// Ends the session's running recording, if any (the remote desktop ended).
@@ -94,7 +94,7 @@ extension SessionHub {
     func recording(_ recordingId: String, of sessionId: String, for actor: Actor) async throws -> Recording {
         _ = try await visibleSession(sessionId, by: actor)
         guard let recording = try await store.recording(id: recordingId), recording.sessionId == sessionId else {
-            throw GatewayError(.notFound, "recording_not_found", "There is no such recording in this session.")
+            throw GatewayError(.recordingNotFound, "There is no such recording in this session.")
         }
         return recording
     }

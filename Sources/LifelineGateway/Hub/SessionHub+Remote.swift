@@ -24,8 +24,8 @@ extension SessionHub {
         remotes[id] = state
         applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
-        try await logEvent(SessionLogEvent(mode == .control ? "remote_control_requested" : "desktop_view_requested",
-                                    ["technician": actor.technician.name]), in: record)
+        try await logEvent(mode == .control ? .remoteControlRequested(technician: actor.technician.name)
+                                                  : .desktopViewRequested(technician: actor.technician.name), in: record)
     }
 
     /// The technician's red X: the session stays active.
@@ -88,7 +88,7 @@ extension SessionHub {
         let record = try await ownedLiveSession(id, by: actor)
         try actor.require(.takeScreenshots)
         guard remotes[id]?.forwardsFrames == true else { throw Self.gatewayError(.notRunning) }
-        try await logEvent(SessionLogEvent("screenshot_taken", ["technician": actor.technician.name]), in: record)
+        try await logEvent(.screenshotTaken(technician: actor.technician.name), in: record)
     }
 
     // MARK: The applet's side
@@ -99,13 +99,13 @@ extension SessionHub {
         if accepted, (try? state.accepted()) != nil {
             remotes[sessionId] = state
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
-            await note(SessionLogEvent(state.mode == .control ? "remote_control_accepted" : "desktop_view_accepted"), in: record)
+            await note((state.mode == .control ? .remoteControlAccepted : .desktopViewAccepted), in: record)
             await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         } else {
             remotes[sessionId] = nil
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
                                        reason: "The customer refused."), to: state.technicianId)
-            await note(SessionLogEvent("screen_refused"), in: record)
+            await note(.screenRefused, in: record)
             await auditConsent(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         }
     }
@@ -131,10 +131,10 @@ extension SessionHub {
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
     func endRemote(of id: String, reason: String, tellApplet: Bool) async {
         guard let state = remotes.removeValue(forKey: id) else { return }
-        await finishRecording(ofSession: id, reason: SessionLogEvent("recording_stopped_with_remote"))
+        await finishRecording(ofSession: id, reason: .recordingStoppedWithRemote)
         if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
         publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason), to: state.technicianId)
-        if let record = live[id] { await note(SessionLogEvent("remote_ended", ["reason": reason]), in: record) }
+        if let record = live[id] { await note(.remoteEnded(reason: reason), in: record) }
     }
 
     /// Called after every state change: only Active and Collaboration keep the remote desktop.
@@ -147,10 +147,10 @@ extension SessionHub {
         switch refusal {
         case .notPermitted(let permission): .forbidden(permission)
         case .sessionNotActive(let state):
-            GatewayError(.conflict, "session_not_active", "The remote desktop needs an active session (this one is \(state.rawValue)).")
-        case .alreadyRunning: GatewayError(.conflict, "remote_already_running", "A remote desktop is already requested or running.")
-        case .notRunning: GatewayError(.conflict, "remote_not_running", "No remote desktop is running in this session.")
-        case .viewOnly: GatewayError(.conflict, "view_only", "This is a view-only desktop: ask for remote control to use mouse and keyboard.")
+            GatewayError(.sessionNotActive, "The remote desktop needs an active session (this one is \(state.rawValue)).")
+        case .alreadyRunning: GatewayError(.remoteAlreadyRunning, "A remote desktop is already requested or running.")
+        case .notRunning: GatewayError(.remoteNotRunning, "No remote desktop is running in this session.")
+        case .viewOnly: GatewayError(.viewOnly, "This is a view-only desktop: ask for remote control to use mouse and keyboard.")
         }
     }
 }

@@ -27,11 +27,11 @@ extension SessionHub {
         let customer = try connectedCustomer(of: id)
         let survey = try await applicableSurvey(for: record)
         guard let survey else {
-            throw GatewayError(.conflict, "survey_disabled", "No customer survey is switched on for this session's group or channel.")
+            throw GatewayError(.surveyDisabled, "No customer survey is switched on for this session's group or channel.")
         }
         let earlier = try await store.surveyResponse(sessionId: id)
         guard earlier == nil else {
-            throw GatewayError(.conflict, "survey_already_sent", "The customer survey was already sent in this session.")
+            throw GatewayError(.surveyAlreadySent, "The customer survey was already sent in this session.")
         }
         try await deliver(survey, for: record, to: customer, technicianName: actor.technician.name)
     }
@@ -56,6 +56,6 @@ extension SessionHub {
             id: UUID().uuidString.lowercased(), tokenHash: Secrets.hash(token), sessionId: record.id, organisationId: record.organisationId,
             technicianId: record.technicianId, channelId: record.channelId, questions: survey.questions, sentAt: environment.now()))
         customer.send(WireCodec.encode(GatewayToApplet.survey(url: "\(publicURL)/survey/\(token)", technicianName: technicianName)))
-        try await logEvent(SessionLogEvent("survey_sent"), in: record)
+        try await logEvent(.surveySent, in: record)
     }
 }

@@ -110,7 +110,7 @@ extension SessionHub {
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
         let states = live.involving(technicianId).filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
         guard ActiveSessionLimit.allowsAnother(current: states) else {
-            throw GatewayError(.conflict, "too_many_active_sessions",
+            throw GatewayError(.tooManyActiveSessions,
                                "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
         }
     }
@@ -130,7 +130,7 @@ extension SessionHub {
         if let record = live[id] {
             guard await view(of: record, for: actor.id) != nil else {
                 if await alreadyTaken(record, by: actor.id) {
-                    throw GatewayError(.conflict, "already_taken", "Another technician has already taken this session.")
+                    throw GatewayError(.alreadyTaken, "Another technician has already taken this session.")
                 }
                 throw GatewayError.sessionNotFound
             }
@@ -184,7 +184,7 @@ extension SessionHub {
         await recordTechnicianActivity(actor.id)
         technicianEngaged(id)
         guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.conflict, "chat_unavailable", "Chat is possible only in an active session. Start the session first.")
+            throw GatewayError(.chatUnavailable, "Chat is possible only in an active session. Start the session first.")
         }
         if record.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String
@@ -207,10 +207,10 @@ extension SessionHub {
     func pendingLink(of id: String, by actor: Actor) async throws -> (SessionRecord, String) {
         let record = try await visibleSession(id, by: actor)
         guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .connecting else {
-            throw GatewayError(.conflict, "invitation_unavailable", "Only a session still waiting for its customer can be sent.")
+            throw GatewayError(.invitationUnavailable, "Only a session still waiting for its customer can be sent.")
         }
         guard let link = links[id] else {
-            throw GatewayError(.conflict, "invitation_unavailable",
+            throw GatewayError(.invitationUnavailable,
                                "This session has no link to send (PIN sessions, or a link created before the gateway restarted). Create a link session.")
         }
         return (record, link)

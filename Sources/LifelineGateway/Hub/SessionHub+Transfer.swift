@@ -18,7 +18,7 @@ extension SessionHub {
         var record = try await visibleSession(id, by: actor)
         guard live[id] != nil else { throw GatewayError.sessionNotFound }
         guard let ownerId = record.technicianId else {
-            throw GatewayError(.conflict, "not_started", "Start the session before transferring it.")
+            throw GatewayError(.notStarted, "Start the session before transferring it.")
         }
         // The recipient of a pending transfer may pass it on, or back to the sender.
         let passingOn = ownerId != actor.id
@@ -55,8 +55,8 @@ extension SessionHub {
         }
         record.transfer = PendingTransfer(fromTechnicianId: actor.id, to: target, comment: comment, at: now)
         record = try await commit(record, ownerTransition: transition, previousOwner: previousOwner)
-        let event = comment.isEmpty ? SessionLogEvent("transferred", ["technician": actor.technician.name, "target": targetName])
-            : SessionLogEvent("transferred_comment", ["technician": actor.technician.name, "target": targetName, "comment": comment])
+        let event: SessionLogEvent = comment.isEmpty ? .transferred(technician: actor.technician.name, target: targetName)
+            : .transferredWithComment(technician: actor.technician.name, target: targetName, comment: comment)
         try await logEvent(event, in: record)
         return await summary(of: record)
     }
@@ -73,21 +73,21 @@ extension SessionHub {
             guard targetId != actor.id else { throw GatewayError.badRequest("You cannot transfer a session to yourself.") }
             guard let colleague = try await store.technician(id: targetId), colleague.organisationId == organisationId,
                   !colleague.disabled
-            else { throw GatewayError(.notFound, "technician_not_found", "There is no such technician in your organisation.") }
+            else { throw GatewayError(.technicianNotFound, "There is no such technician in your organisation.") }
             let status = self.status(of: targetId)
             guard status.acceptsTransfers else {
-                throw GatewayError(.conflict, "technician_unavailable",
+                throw GatewayError(.technicianUnavailable,
                                    "\(colleague.name) is \(status.rawValue) and cannot receive a transfer now.")
             }
             return colleague.name
         case .group(let groupId):
             guard let group = try await store.group(id: groupId), group.organisationId == organisationId else {
-                throw GatewayError(.notFound, "group_not_found", "There is no such technician group.")
+                throw GatewayError(.groupNotFound, "There is no such technician group.")
             }
             return "the \(group.name) group's queue"
         case .channel(let channelId):
             guard let channel = await channel(channelId), channel.organisationId == organisationId else {
-                throw GatewayError(.notFound, "channel_not_found", "There is no such channel.")
+                throw GatewayError(.channelNotFound, "There is no such channel.")
             }
             return "the \(channel.name) channel's queue"
         }
@@ -106,7 +106,7 @@ extension SessionHub {
         // A transfer into a queue ends here too; its audience sees it leave (commit).
         record.transfer = nil
         record = try await commit(record, ownerTransition: transition, leavingViews: leaving)
-        try await logEvent(SessionLogEvent("transfer_taken_back", ["technician": actor.technician.name]), in: record)
+        try await logEvent(.transferTakenBack(technician: actor.technician.name), in: record)
         return await summary(of: record)
     }
 
@@ -117,7 +117,7 @@ extension SessionHub {
             throw GatewayError.sessionNotFound
         }
         if fromQueue && command == .end {
-            throw GatewayError(.conflict, "queue_transfer",
+            throw GatewayError(.queueTransfer,
                                "This session was transferred to a queue: Start takes it; only the sender can take it back.")
         }
         var record = record
@@ -135,13 +135,13 @@ extension SessionHub {
             record.transfer = nil
             record.transferredBy = previousOwner
             record = try await commit(record, ownerTransition: transition, previousOwner: (previousOwner, previous))
-            try await logEvent(SessionLogEvent("transfer_taken_over", ["technician": actor.technician.name]), in: record)
+            try await logEvent(.transferTakenOver(technician: actor.technician.name), in: record)
             return await summary(of: record)
         case .end:
             _ = try move(&incoming, by: .end, at: now)
             let transition = try move(&record.machine, by: .start, at: now)
             record = try await commit(record, ownerTransition: transition, leavingViews: [actor.id: incoming])
-            try await logEvent(SessionLogEvent("transfer_declined", ["technician": actor.technician.name]), in: record)
+            try await logEvent(.transferDeclined(technician: actor.technician.name), in: record)
             return await summary(of: record, view: incoming)
         case .hold:
             throw GatewayError.refused(TransitionRefused(state: incoming.state, event: .hold))

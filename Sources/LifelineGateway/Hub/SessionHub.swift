@@ -137,8 +137,11 @@ public actor SessionHub {
     public func runTimers() async {
         await refreshStatuses()
         let now = environment.now()
-        for record in live.values where record.machine.dueTimerEvent(at: now, timers: timers) != nil {
-            let id = record.id
+        // Derived from the settings on each read: once per tick, not once per waiting session.
+        let timers = self.timers
+        // Ids first: changing `live` while iterating it would copy thousands of records.
+        let due = live.values.filter { $0.machine.dueTimerEvent(at: now, timers: timers) != nil }.map(\.id)
+        for id in due {
             do {
                 // Another change may have come first: the timer is checked again in the session's turn.
                 try await serialised(id) {

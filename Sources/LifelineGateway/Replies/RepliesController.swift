@@ -46,7 +46,7 @@ struct RepliesController: Sendable {
                           name: valid.name, content: valid.content, createdBy: actor.id, createdAt: environment.now())
         try await turns.withLock("replies:\(actor.technician.organisationId)") {
             guard try await store.replies(organisationId: actor.technician.organisationId).count < ReplyRules.maximumCount else {
-                throw GatewayError(.conflict, "too_many_replies", "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
+                throw GatewayError(.tooManyReplies, "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
             }
             try await store.saveReply(reply)
         }
@@ -87,20 +87,20 @@ struct RepliesController: Sendable {
         do {
             body = try await request.body.collect(upTo: RepliesXML.maximumBytes)
         } catch {
-            throw GatewayError(.contentTooLarge, "file_too_large", "replies.xml is larger than 1 MiB.")
+            throw GatewayError(.fileTooLarge, "replies.xml is larger than 1 MiB.")
         }
         let entries: [RepliesXML.Entry]
         do throws(RepliesXML.Failure) {
             entries = try RepliesXML.parse(Data(body.readableBytesView))
         } catch {
-            throw GatewayError(.badRequest, "bad_replies_file", error.message)
+            throw GatewayError(.badRepliesFile, error.message)
         }
         let organisation = actor.technician.organisationId
         let fresh = try await turns.withLock("replies:\(organisation)") {
             var existing = Set(try await store.replies(organisationId: organisation).map { "\($0.kind.rawValue)\u{0}\($0.name)\u{0}\($0.content)" })
             let fresh = entries.filter { existing.insert("\($0.kind.rawValue)\u{0}\($0.name)\u{0}\($0.content)").inserted }
             guard existing.count <= ReplyRules.maximumCount else {
-                throw GatewayError(.conflict, "too_many_replies", "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
+                throw GatewayError(.tooManyReplies, "An organisation keeps at most \(ReplyRules.maximumCount) replies and URLs.")
             }
             try await store.saveReplies(fresh.map { entry in
                 Reply(id: UUID().uuidString.lowercased(), organisationId: organisation, kind: entry.kind, name: entry.name,
@@ -112,7 +112,7 @@ struct RepliesController: Sendable {
     }
 
     private func owned(_ context: GatewayRequestContext, _ actor: Actor) async throws -> Reply {
-        let notFound = GatewayError(.notFound, "reply_not_found", "There is no such reply.")
+        let notFound = GatewayError(.replyNotFound, "There is no such reply.")
         guard let id = context.parameters.get("reply") else { throw notFound }
         // Two statements: `guard let … = try await` on an existential store crashes the 6.3 optimizer.
         let found = try await store.reply(id: id)

@@ -14,18 +14,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.translate(error)
         } catch {
             context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
-            throw GatewayError(.internalServerError, "internal_error", "Something went wrong on the gateway. It has been logged.")
+            throw GatewayError(.internalError, "Something went wrong on the gateway. It has been logged.")
         }
     }
 
     static func translate(_ error: HTTPError) -> GatewayError {
         switch error.status {
-        case .notFound: return GatewayError(.notFound, "not_found", "There is nothing at this address.")
+        case .notFound: return GatewayError(.notFound, "There is nothing at this address.")
         case .badRequest: return .badRequest(error.body ?? "The request could not be read. Send JSON as documented.")
-        case .contentTooLarge: return GatewayError(.contentTooLarge, "too_large", "The request is too large.")
-        case .methodNotAllowed: return GatewayError(.methodNotAllowed, "method_not_allowed", "This address does not take that method.")
+        case .contentTooLarge: return GatewayError(.tooLarge, "The request is too large.")
+        case .methodNotAllowed: return GatewayError(.methodNotAllowed, "This address does not take that method.")
         case .unauthorized: return .unauthenticated
-        default: return GatewayError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
+        default: return GatewayError.http(error.status, message: error.body ?? error.status.reasonPhrase)
         }
     }
 }

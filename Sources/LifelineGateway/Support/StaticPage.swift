@@ -9,7 +9,7 @@ enum StaticPage {
         let data = try await NIOThreadPool.singleton.runIfActive { () throws -> Data? in
             FileManager.default.contents(atPath: path)
         }
-        guard let data else { throw GatewayError(.notFound, "not_found", "There is nothing at this address.") }
+        guard let data else { throw GatewayError(.notFound, "There is nothing at this address.") }
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

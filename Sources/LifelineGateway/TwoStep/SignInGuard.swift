@@ -76,7 +76,7 @@ actor SignInGuard {
 
     static func tooMany(_ wait: TimeInterval) -> GatewayError {
         let seconds = max(1, Int(wait.rounded(.up)))
-        return GatewayError(.tooManyRequests, "too_many_attempts",
+        return GatewayError(.tooManyAttempts,
                             "Too many failed sign-ins for this account or from your address. Try again in \(Self.describe(seconds: seconds)).",
                             retryAfterSeconds: seconds)
     }
@@ -138,7 +138,7 @@ actor SignInGuard {
         guard var challenge = challenges[key] else { throw Self.expired }
         if let sent = challenge.smsSentAt, now().timeIntervalSince(sent) < Self.smsInterval {
             let seconds = Int((Self.smsInterval - now().timeIntervalSince(sent)).rounded(.up))
-            throw GatewayError(.tooManyRequests, "sms_too_soon", "A code was just sent. You can ask for another in \(seconds) seconds.",
+            throw GatewayError(.smsTooSoon, "A code was just sent. You can ask for another in \(seconds) seconds.",
                                retryAfterSeconds: seconds)
         }
         challenge.smsCodeDigest = digest
@@ -163,7 +163,7 @@ actor SignInGuard {
         backoff.prune(at: current)
     }
 
-    static let expired = GatewayError(.unauthorized, "challenge_expired", "This sign-in has expired. Type your email and password again.")
+    static let expired = GatewayError(.challengeExpired, "This sign-in has expired. Type your email and password again.")
 
     /// "45 seconds", "3 minutes": a person reads it, not a program.
     static func describe(seconds: Int) -> String {

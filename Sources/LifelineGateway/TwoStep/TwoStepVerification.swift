@@ -44,7 +44,7 @@ struct TwoStepVerification: Sendable {
         try await turns.withLock("two-step:\(technician.id)") {
             let existing = try await enrolment(of: technician.id)
             if existing?.confirmed == true {
-                throw GatewayError(.conflict, "two_step_enabled", "Two-step verification is already on. Turn it off first to use another phone.")
+                throw GatewayError(.twoStepEnabled, "Two-step verification is already on. Turn it off first to use another phone.")
             }
             var generator = SystemRandomNumberGenerator()
             let secret = (0..<TOTP.secretBytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
@@ -62,7 +62,7 @@ struct TwoStepVerification: Sendable {
         try await turns.withLock("two-step:\(technicianId)") {
             let found = try await enrolment(of: technicianId)
             guard var enrolment = found, !enrolment.confirmed else {
-                throw GatewayError(.conflict, "no_enrolment", "Start two-step verification first: scan the QR code, then type a code.")
+                throw GatewayError(.noEnrolment, "Start two-step verification first: scan the QR code, then type a code.")
             }
             guard let counter = try acceptedCounter(code, enrolment) else { throw Self.wrongCode }
             enrolment.confirmed = true
@@ -120,7 +120,7 @@ struct TwoStepVerification: Sendable {
 
     private func acceptedCounter(_ typed: String, _ enrolment: TwoStepEnrolment) throws -> Int64? {
         guard let secret = box.open(enrolment.sealedSecret) else {
-            throw GatewayError(.internalServerError, "two_step_key_mismatch",
+            throw GatewayError(.twoStepKeyMismatch,
                                "The two-step secret cannot be read with this gateway's key file. Ask your administrator to reset your two-step verification.")
         }
         return TOTP.acceptedCounter(typed, secret: secret, at: environment.now(), lastUsedCounter: enrolment.lastUsedCounter, hmac: Self.hmac)
@@ -133,6 +133,6 @@ struct TwoStepVerification: Sendable {
         return codes
     }
 
-    static let wrongCode = GatewayError(.unauthorized, "wrong_code", "This code is not right, or it was already used. Type the newest code from your app.")
-    static let notEnabled = GatewayError(.conflict, "two_step_off", "Two-step verification is not on for this account.")
+    static let wrongCode = GatewayError(.wrongCode, "This code is not right, or it was already used. Type the newest code from your app.")
+    static let notEnabled = GatewayError(.twoStepOff, "Two-step verification is not on for this account.")
 }

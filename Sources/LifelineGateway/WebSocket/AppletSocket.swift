@@ -16,7 +16,7 @@ struct AppletSocket {
         let deadline = Task {
             try await Task.sleep(for: Self.helloDeadline)
             if await !hub.hasApplet(outletId: outlet.id) {
-                outlet.send(Self.error(code: "hello_expected", message: "Send hello with the applet token first."))
+                outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
                 outlet.close(reason: "no hello")
             }
         }
@@ -32,7 +32,7 @@ struct AppletSocket {
                         hub.screenRelay.forward(Array(buffer.readableBytesView), sessionId: sessionId, from: outlet.id)
                     } else { false }
                     if !relayed {
-                        outlet.send(Self.error(code: "unexpected_frame", message: "No remote desktop is running, or the frame is malformed."))
+                        outlet.send(Self.error(code: .unexpectedFrame, message: "No remote desktop is running, or the frame is malformed."))
                     }
                     continue
                 case .text(let received):
@@ -40,7 +40,7 @@ struct AppletSocket {
                 }
                 // Text frames keep the protocol's 64 KiB limit: a larger one closes the socket.
                 guard text.utf8.count <= WireProtocol.maximumFrameBytes else {
-                    outlet.send(Self.error(code: "message_too_large", message: "Text frames are limited to 64 KiB."))
+                    outlet.send(Self.error(code: .messageTooLarge, message: "Text frames are limited to 64 KiB."))
                     outlet.close(reason: "frame too large")
                     return
                 }
@@ -58,10 +58,10 @@ struct AppletSocket {
                         sessionId = await hub.sessionId(ofApplet: outlet.id)
                     case (nil, _):
                         // Closing the outlet lets the writer send the error before the close frame.
-                        outlet.send(Self.error(code: "hello_expected", message: "Send hello with the applet token first."))
+                        outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
                         outlet.close(reason: "no hello")
                     case (.some, .hello):
-                        outlet.send(Self.error(code: "already_connected", message: "This socket already said hello."))
+                        outlet.send(Self.error(code: .alreadyConnected, message: "This socket already said hello."))
                     case (.some(let id), .chat(let text)):
                         try await hub.appletSaid(text, sessionId: id, outletId: outlet.id)
                     case (.some(let id), .quit):
@@ -89,12 +89,16 @@ struct AppletSocket {
                 } catch {
                     // The gateway's fault (a store error): logged, and the customer keeps the connection.
                     logger.error("An applet message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
-                    outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. Try again in a moment."))
+                    outlet.send(Self.error(code: .internalError, message: "Something went wrong on the gateway. Try again in a moment."))
                 }
             }
         }
         deadline.cancel()
         await hub.appletDisconnected(outletId: outlet.id)
+    }
+
+    static func error(code: ErrorCode, message: String) -> String {
+        error(code: code.rawValue, message: message)
     }
 
     static func error(code: String, message: String) -> String {

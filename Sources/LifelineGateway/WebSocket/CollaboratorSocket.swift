@@ -16,7 +16,7 @@ struct CollaboratorSocket {
             var collaboratorId: String?
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
                 guard case .text(let text) = message else {
-                    outlet.send(Self.error(code: "unexpected_frame", message: "This socket takes text frames only."))
+                    outlet.send(Self.error(code: .unexpectedFrame, message: "This socket takes text frames only."))
                     continue
                 }
                 let request: CollaboratorToGateway
@@ -31,10 +31,10 @@ struct CollaboratorSocket {
                     case (nil, .hello(let token)):
                         collaboratorId = try await hub.collaboratorConnected(token: token, outlet: outlet)
                     case (nil, _):
-                        outlet.send(Self.error(code: "hello_expected", message: "Send hello with the collaborator token first."))
+                        outlet.send(Self.error(code: .helloExpected, message: "Send hello with the collaborator token first."))
                         outlet.close(reason: "no hello")
                     case (.some, .hello):
-                        outlet.send(Self.error(code: "already_connected", message: "This socket already said hello."))
+                        outlet.send(Self.error(code: .alreadyConnected, message: "This socket already said hello."))
                     case (.some(let id), .chat(let text)):
                         try await hub.collaboratorSaid(text, collaboratorId: id, outletId: outlet.id)
                     case (.some(let id), .leave):
@@ -46,11 +46,15 @@ struct CollaboratorSocket {
                 } catch {
                     // The gateway's fault (a store error): logged, and the collaborator keeps the connection.
                     logger.error("A collaborator message failed", metadata: ["collaborator.id": "\(collaboratorId ?? "")", "error": "\(error)"])
-                    outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. Try again in a moment."))
+                    outlet.send(Self.error(code: .internalError, message: "Something went wrong on the gateway. Try again in a moment."))
                 }
             }
         }
         await hub.collaboratorDisconnected(outletId: outlet.id)
+    }
+
+    static func error(code: ErrorCode, message: String) -> String {
+        error(code: code.rawValue, message: message)
     }
 
     static func error(code: String, message: String) -> String {

@@ -26,7 +26,7 @@ struct ConsoleSocket {
 
     private func handle(_ message: WebSocketMessage, outlet: Outlet, logger: Logger) async {
         guard case .text(let text) = message else {
-            outlet.send(Self.error(code: "malformed_message", message: "The console channel takes JSON text frames only."))
+            outlet.send(Self.error(code: .malformedMessage, message: "The console channel takes JSON text frames only."))
             return
         }
         let request: ConsoleToGateway
@@ -81,8 +81,12 @@ struct ConsoleSocket {
         } catch {
             // Not the technician's fault: the socket stays open, the error is logged for the operator.
             logger.error("A console message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
-            outlet.send(Self.error(code: "internal_error", message: "Something went wrong on the gateway. It has been logged.", sessionId: sessionId))
+            outlet.send(Self.error(code: .internalError, message: "Something went wrong on the gateway. It has been logged.", sessionId: sessionId))
         }
+    }
+
+    static func error(code: ErrorCode, message: String, sessionId: String? = nil) -> String {
+        error(code: code.rawValue, message: message, sessionId: sessionId)
     }
 
     static func error(code: String, message: String, sessionId: String? = nil) -> String {

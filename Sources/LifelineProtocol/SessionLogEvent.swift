@@ -1,0 +1,312 @@
+import Foundation
+
+/// What a status or connection line says, one case per kind of line with its values typed, so
+/// each console words it in its technician's language (A3: `log.<code>` in its catalogs) while
+/// `LogEntry.text` keeps the English wording for history, exports and scripts.
+///
+/// On the wire and in the store it stays `{"code": "…", "params": {"name": "value"}}`. A line this
+/// build does not know (written by a newer gateway) decodes as `unrecognised` and keeps its values.
+public enum SessionLogEvent: Equatable, Sendable {
+    /// "{technician} sent the invitation by SMS to {phone}."
+    case invitationSMS(technician: String, phone: String)
+    /// "{technician} sent the invitation by email to {to}."
+    case invitationEmail(technician: String, to: String)
+    /// "{technician} sent the link {link}"
+    case linkSent(technician: String, link: String)
+    /// "The applet restarted with administrator rights (root) and reconnected. These rights end with the session."
+    case elevated
+    /// "The applet runs without administrator rights again."
+    case unelevated
+    /// "The customer started the Lifeline app: every tool is available now."
+    case appletTookOver
+    /// "{technician} transferred the session to {target}"
+    case transferred(technician: String, target: String)
+    /// "{technician} transferred the session to {target}: {comment}"
+    case transferredWithComment(technician: String, target: String, comment: String)
+    /// "{technician} took the session back."
+    case transferTakenBack(technician: String)
+    /// "{technician} took over the session."
+    case transferTakenOver(technician: String)
+    /// "{technician} declined the transfer."
+    case transferDeclined(technician: String)
+    /// "{technician} started recording the screen; the customer was told."
+    case recordingStarted(technician: String)
+    /// "{technician} stopped recording the screen."
+    case recordingStopped(technician: String)
+    /// "Screen recording stopped with the remote desktop."
+    case recordingStoppedWithRemote
+    /// "{technician} offers the file {name} ({size})."
+    case fileOffered(technician: String, name: String, size: String)
+    /// "The customer accepted the file {name}."
+    case fileAccepted(name: String)
+    /// "The customer declined the file {name}."
+    case fileDeclined(name: String)
+    /// "The customer saved the file {name} ({size}). MD5 {md5}."
+    case fileSaved(name: String, size: String, md5: String)
+    /// "The file {name} arrived damaged and was not kept: MD5 sent {sent}, received {received}."
+    case fileDamaged(name: String, sent: String, received: String)
+    /// "The file {name} was not transferred: {reason}"
+    case fileFailed(name: String, reason: String)
+    /// "The customer sent the file {name} ({size}). MD5 {md5}."
+    case fileReceived(name: String, size: String, md5: String)
+    /// "The customer survey was sent to the customer."
+    case surveySent
+    /// "{technician} invited the customer to download the Lifeline app."
+    case appletInvited(technician: String)
+    /// "The customer does not want to download the Lifeline app for now."
+    case appletDeclined
+    /// "{technician} offered to install the Calling Card {name}."
+    case cardOffered(technician: String, name: String)
+    /// "{technician} offered to install the Calling Card {name} (launched at every start)."
+    case cardOfferedAutostart(technician: String, name: String)
+    /// "The customer installed the Calling Card."
+    case cardInstalled
+    /// "The customer did not want the Calling Card installed."
+    case cardRefused
+    /// "The Calling Card could not be installed: {reason}"
+    case cardFailed(reason: String)
+    /// "{technician} asked for remote control."
+    case remoteControlRequested(technician: String)
+    /// "{technician} asked to view the desktop."
+    case desktopViewRequested(technician: String)
+    /// "{technician} took a screenshot of the customer's screen."
+    case screenshotTaken(technician: String)
+    /// "{name} joined the session as an external technician."
+    case collaboratorJoined(name: String)
+    /// "{name} left the session."
+    case collaboratorLeft(name: String)
+    /// "The customer accepted: remote control started."
+    case remoteControlAccepted
+    /// "The customer accepted: desktop view started."
+    case desktopViewAccepted
+    /// "The customer refused to share the screen."
+    case screenRefused
+    /// "Remote desktop ended: {reason}"
+    case remoteEnded(reason: String)
+    /// "{technician} turned the chat on."
+    case chatOn(technician: String)
+    /// "{technician} turned the chat off."
+    case chatOff(technician: String)
+    /// "{technician} took the session from the {channel} queue."
+    case takenFromChannel(technician: String, channel: String)
+    /// "{technician} asked to restart the applet with administrator rights."
+    case elevationRequested(technician: String)
+    /// "The applet could not restart with administrator rights: {reason}"
+    case elevationFailed(reason: String)
+    case unrecognised(code: String, params: [String: String])
+}
+
+extension SessionLogEvent: Codable {
+    private enum Key: String, CodingKey {
+        case code
+        case params
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        let code = try container.decode(String.self, forKey: .code)
+        let params = try container.decodeIfPresent([String: String].self, forKey: .params) ?? [:]
+        self = Self(code: code, params: params)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(params, forKey: .params)
+    }
+}
+
+extension SessionLogEvent {
+    /// The line `code` names with `params`; `unrecognised` when the code is unknown or a value is missing.
+    public init(code: String, params: [String: String]) {
+        self = Self.decoders[code]?(params) ?? .unrecognised(code: code, params: params)
+    }
+
+    /// How each known code's values become its case: one entry per code.
+    private static let decoders: [String: @Sendable ([String: String]) -> SessionLogEvent?] = [
+        "invitation_sms": { p in guard let technician = p["technician"], let phone = p["phone"] else { return nil }; return .invitationSMS(technician: technician, phone: phone) },
+        "invitation_email": { p in guard let technician = p["technician"], let to = p["to"] else { return nil }; return .invitationEmail(technician: technician, to: to) },
+        "link_sent": { p in guard let technician = p["technician"], let link = p["link"] else { return nil }; return .linkSent(technician: technician, link: link) },
+        "transferred": { p in guard let technician = p["technician"], let target = p["target"] else { return nil }; return .transferred(technician: technician, target: target) },
+        "transferred_comment": { p in guard let technician = p["technician"], let target = p["target"], let comment = p["comment"] else { return nil }; return .transferredWithComment(technician: technician, target: target, comment: comment) },
+        "transfer_taken_back": { p in guard let technician = p["technician"] else { return nil }; return .transferTakenBack(technician: technician) },
+        "transfer_taken_over": { p in guard let technician = p["technician"] else { return nil }; return .transferTakenOver(technician: technician) },
+        "transfer_declined": { p in guard let technician = p["technician"] else { return nil }; return .transferDeclined(technician: technician) },
+        "recording_started": { p in guard let technician = p["technician"] else { return nil }; return .recordingStarted(technician: technician) },
+        "recording_stopped": { p in guard let technician = p["technician"] else { return nil }; return .recordingStopped(technician: technician) },
+        "file_offered": { p in guard let technician = p["technician"], let name = p["name"], let size = p["size"] else { return nil }; return .fileOffered(technician: technician, name: name, size: size) },
+        "file_accepted": { p in guard let name = p["name"] else { return nil }; return .fileAccepted(name: name) },
+        "file_declined": { p in guard let name = p["name"] else { return nil }; return .fileDeclined(name: name) },
+        "file_saved": { p in guard let name = p["name"], let size = p["size"], let md5 = p["md5"] else { return nil }; return .fileSaved(name: name, size: size, md5: md5) },
+        "file_damaged": { p in guard let name = p["name"], let sent = p["sent"], let received = p["received"] else { return nil }; return .fileDamaged(name: name, sent: sent, received: received) },
+        "file_failed": { p in guard let name = p["name"], let reason = p["reason"] else { return nil }; return .fileFailed(name: name, reason: reason) },
+        "file_received": { p in guard let name = p["name"], let size = p["size"], let md5 = p["md5"] else { return nil }; return .fileReceived(name: name, size: size, md5: md5) },
+        "applet_invited": { p in guard let technician = p["technician"] else { return nil }; return .appletInvited(technician: technician) },
+        "card_offered": { p in guard let technician = p["technician"], let name = p["name"] else { return nil }; return .cardOffered(technician: technician, name: name) },
+        "card_offered_autostart": { p in guard let technician = p["technician"], let name = p["name"] else { return nil }; return .cardOfferedAutostart(technician: technician, name: name) },
+        "card_failed": { p in guard let reason = p["reason"] else { return nil }; return .cardFailed(reason: reason) },
+        "remote_control_requested": { p in guard let technician = p["technician"] else { return nil }; return .remoteControlRequested(technician: technician) },
+        "desktop_view_requested": { p in guard let technician = p["technician"] else { return nil }; return .desktopViewRequested(technician: technician) },
+        "screenshot_taken": { p in guard let technician = p["technician"] else { return nil }; return .screenshotTaken(technician: technician) },
+        "collaborator_joined": { p in guard let name = p["name"] else { return nil }; return .collaboratorJoined(name: name) },
+        "collaborator_left": { p in guard let name = p["name"] else { return nil }; return .collaboratorLeft(name: name) },
+        "remote_ended": { p in guard let reason = p["reason"] else { return nil }; return .remoteEnded(reason: reason) },
+        "chat_on": { p in guard let technician = p["technician"] else { return nil }; return .chatOn(technician: technician) },
+        "chat_off": { p in guard let technician = p["technician"] else { return nil }; return .chatOff(technician: technician) },
+        "taken_from_channel": { p in guard let technician = p["technician"], let channel = p["channel"] else { return nil }; return .takenFromChannel(technician: technician, channel: channel) },
+        "elevation_requested": { p in guard let technician = p["technician"] else { return nil }; return .elevationRequested(technician: technician) },
+        "elevation_failed": { p in guard let reason = p["reason"] else { return nil }; return .elevationFailed(reason: reason) },
+        "elevated": { _ in .elevated },
+        "unelevated": { _ in .unelevated },
+        "applet_took_over": { _ in .appletTookOver },
+        "recording_stopped_with_remote": { _ in .recordingStoppedWithRemote },
+        "survey_sent": { _ in .surveySent },
+        "applet_declined": { _ in .appletDeclined },
+        "card_installed": { _ in .cardInstalled },
+        "card_refused": { _ in .cardRefused },
+        "remote_control_accepted": { _ in .remoteControlAccepted },
+        "desktop_view_accepted": { _ in .desktopViewAccepted },
+        "screen_refused": { _ in .screenRefused },
+    ]
+
+    /// The message key the consoles translate.
+    public var code: String {
+        switch self {
+        case .invitationSMS: "invitation_sms"
+        case .invitationEmail: "invitation_email"
+        case .linkSent: "link_sent"
+        case .elevated: "elevated"
+        case .unelevated: "unelevated"
+        case .appletTookOver: "applet_took_over"
+        case .transferred: "transferred"
+        case .transferredWithComment: "transferred_comment"
+        case .transferTakenBack: "transfer_taken_back"
+        case .transferTakenOver: "transfer_taken_over"
+        case .transferDeclined: "transfer_declined"
+        case .recordingStarted: "recording_started"
+        case .recordingStopped: "recording_stopped"
+        case .recordingStoppedWithRemote: "recording_stopped_with_remote"
+        case .fileOffered: "file_offered"
+        case .fileAccepted: "file_accepted"
+        case .fileDeclined: "file_declined"
+        case .fileSaved: "file_saved"
+        case .fileDamaged: "file_damaged"
+        case .fileFailed: "file_failed"
+        case .fileReceived: "file_received"
+        case .surveySent: "survey_sent"
+        case .appletInvited: "applet_invited"
+        case .appletDeclined: "applet_declined"
+        case .cardOffered: "card_offered"
+        case .cardOfferedAutostart: "card_offered_autostart"
+        case .cardInstalled: "card_installed"
+        case .cardRefused: "card_refused"
+        case .cardFailed: "card_failed"
+        case .remoteControlRequested: "remote_control_requested"
+        case .desktopViewRequested: "desktop_view_requested"
+        case .screenshotTaken: "screenshot_taken"
+        case .collaboratorJoined: "collaborator_joined"
+        case .collaboratorLeft: "collaborator_left"
+        case .remoteControlAccepted: "remote_control_accepted"
+        case .desktopViewAccepted: "desktop_view_accepted"
+        case .screenRefused: "screen_refused"
+        case .remoteEnded: "remote_ended"
+        case .chatOn: "chat_on"
+        case .chatOff: "chat_off"
+        case .takenFromChannel: "taken_from_channel"
+        case .elevationRequested: "elevation_requested"
+        case .elevationFailed: "elevation_failed"
+        case .unrecognised(let code, _): code
+        }
+    }
+
+    /// The values the wording's placeholders take, by placeholder name.
+    public var params: [String: String] {
+        switch self {
+        case .invitationSMS(let technician, let phone):
+            ["technician": technician, "phone": phone]
+        case .invitationEmail(let technician, let to):
+            ["technician": technician, "to": to]
+        case .linkSent(let technician, let link):
+            ["technician": technician, "link": link]
+        case .transferred(let technician, let target):
+            ["technician": technician, "target": target]
+        case .transferredWithComment(let technician, let target, let comment):
+            ["technician": technician, "target": target, "comment": comment]
+        case .transferTakenBack(let technician), .transferTakenOver(let technician), .transferDeclined(let technician), .recordingStarted(let technician), .recordingStopped(let technician), .appletInvited(let technician), .remoteControlRequested(let technician), .desktopViewRequested(let technician), .screenshotTaken(let technician), .chatOn(let technician), .chatOff(let technician), .elevationRequested(let technician):
+            ["technician": technician]
+        case .fileOffered(let technician, let name, let size):
+            ["technician": technician, "name": name, "size": size]
+        case .fileAccepted(let name), .fileDeclined(let name), .collaboratorJoined(let name), .collaboratorLeft(let name):
+            ["name": name]
+        case .fileSaved(let name, let size, let md5), .fileReceived(let name, let size, let md5):
+            ["name": name, "size": size, "md5": md5]
+        case .fileDamaged(let name, let sent, let received):
+            ["name": name, "sent": sent, "received": received]
+        case .fileFailed(let name, let reason):
+            ["name": name, "reason": reason]
+        case .cardOffered(let technician, let name), .cardOfferedAutostart(let technician, let name):
+            ["technician": technician, "name": name]
+        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason):
+            ["reason": reason]
+        case .takenFromChannel(let technician, let channel):
+            ["technician": technician, "channel": channel]
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
+            [:]
+        case .unrecognised(_, let params): params
+        }
+    }
+
+    /// The English wording of each code, with `{placeholder}`s for its values.
+    public static let english: [String: String] = [
+        "invitation_sms": "{technician} sent the invitation by SMS to {phone}.",
+        "invitation_email": "{technician} sent the invitation by email to {to}.",
+        "link_sent": "{technician} sent the link {link}",
+        "elevated": "The applet restarted with administrator rights (root) and reconnected. These rights end with the session.",
+        "unelevated": "The applet runs without administrator rights again.",
+        "applet_took_over": "The customer started the Lifeline app: every tool is available now.",
+        "transferred": "{technician} transferred the session to {target}",
+        "transferred_comment": "{technician} transferred the session to {target}: {comment}",
+        "transfer_taken_back": "{technician} took the session back.",
+        "transfer_taken_over": "{technician} took over the session.",
+        "transfer_declined": "{technician} declined the transfer.",
+        "recording_started": "{technician} started recording the screen; the customer was told.",
+        "recording_stopped": "{technician} stopped recording the screen.",
+        "recording_stopped_with_remote": "Screen recording stopped with the remote desktop.",
+        "file_offered": "{technician} offers the file {name} ({size}).",
+        "file_accepted": "The customer accepted the file {name}.",
+        "file_declined": "The customer declined the file {name}.",
+        "file_saved": "The customer saved the file {name} ({size}). MD5 {md5}.",
+        "file_damaged": "The file {name} arrived damaged and was not kept: MD5 sent {sent}, received {received}.",
+        "file_failed": "The file {name} was not transferred: {reason}",
+        "file_received": "The customer sent the file {name} ({size}). MD5 {md5}.",
+        "survey_sent": "The customer survey was sent to the customer.",
+        "applet_invited": "{technician} invited the customer to download the Lifeline app.",
+        "applet_declined": "The customer does not want to download the Lifeline app for now.",
+        "card_offered": "{technician} offered to install the Calling Card {name}.",
+        "card_offered_autostart": "{technician} offered to install the Calling Card {name} (launched at every start).",
+        "card_installed": "The customer installed the Calling Card.",
+        "card_refused": "The customer did not want the Calling Card installed.",
+        "card_failed": "The Calling Card could not be installed: {reason}",
+        "remote_control_requested": "{technician} asked for remote control.",
+        "desktop_view_requested": "{technician} asked to view the desktop.",
+        "screenshot_taken": "{technician} took a screenshot of the customer's screen.",
+        "collaborator_joined": "{name} joined the session as an external technician.",
+        "collaborator_left": "{name} left the session.",
+        "remote_control_accepted": "The customer accepted: remote control started.",
+        "desktop_view_accepted": "The customer accepted: desktop view started.",
+        "screen_refused": "The customer refused to share the screen.",
+        "remote_ended": "Remote desktop ended: {reason}",
+        "chat_on": "{technician} turned the chat on.",
+        "chat_off": "{technician} turned the chat off.",
+        "taken_from_channel": "{technician} took the session from the {channel} queue.",
+        "elevation_requested": "{technician} asked to restart the applet with administrator rights.",
+        "elevation_failed": "The applet could not restart with administrator rights: {reason}",
+    ]
+
+    /// The English wording, placeholders filled in.
+    public var englishText: String {
+        var text = Self.english[code] ?? code
+        for (name, value) in params { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+}
