@@ -51,6 +51,26 @@ struct LiveSessionsTests {
         #expect(live.involving("ann").map(\.id) == ["1"])
     }
 
+    @Test("the sessions taking a technician's active slots follow their own view's state")
+    func activeSlotsFollowTheViews() throws {
+        var live = LiveSessions()
+        live["1"] = Self.record("1", technician: "tom")
+        live["2"] = Self.record("2", technician: "ann", otherViews: ["tom"])
+        #expect(live.active(for: "tom").isEmpty)
+        let active = SessionMachine(restoring: .active, role: .lead, resumeState: nil, createdAt: .distantPast,
+                                    stateEnteredAt: .distantPast, heldSince: nil, lastActivityAt: .distantPast)
+        let waiting = try #require(live["2"]?.machine)
+        live["1"]?.machine = active
+        #expect(live.active(for: "tom").map(\.id) == ["1"])
+        #expect(live.active(for: "ann").isEmpty)
+        live["2"]?.otherViews["tom"] = active
+        #expect(Set(live.active(for: "tom").map(\.id)) == ["1", "2"])
+        live["1"]?.machine = waiting
+        #expect(live.active(for: "tom").map(\.id) == ["2"])
+        live["2"] = nil
+        #expect(live.active(for: "tom").isEmpty)
+    }
+
     @Test("clearing one session's PIN never unhooks another session that holds the same value")
     func staleValuesDoNotUnhookOthers() {
         var live = LiveSessions()

@@ -12,6 +12,9 @@ struct LiveSessions: Sendable {
     private var idsByAppletTokenHash: [String: String] = [:]
     /// Sessions a technician owns or has another view of (a transfer waiting for them).
     private var idsByTechnician: [String: Set<String>] = [:]
+    /// Of those, the ones whose view takes one of the technician's active slots: every Start and
+    /// every status change asks for them, and one technician may have thousands waiting.
+    private var activeIdsByTechnician: [String: Set<String>] = [:]
 
     subscript(id: String) -> SessionRecord? {
         get { records[id] }
@@ -34,11 +37,19 @@ struct LiveSessions: Sendable {
         (idsByTechnician[technicianId] ?? []).compactMap { records[$0] }
     }
 
+    /// The sessions in which `technicianId`'s own view counts toward the ten-active limit.
+    func active(for technicianId: String) -> [SessionRecord] {
+        (activeIdsByTechnician[technicianId] ?? []).compactMap { records[$0] }
+    }
+
     private mutating func index(_ record: SessionRecord) {
         if let pin = record.pin { idsByPin[pin] = record.id }
         if let hash = record.linkTokenHash { idsByLinkHash[hash] = record.id }
         if let hash = record.appletTokenHash { idsByAppletTokenHash[hash] = record.id }
-        for technicianId in Self.technicians(of: record) { idsByTechnician[technicianId, default: []].insert(record.id) }
+        for technicianId in Self.technicians(of: record) {
+            idsByTechnician[technicianId, default: []].insert(record.id)
+            if Self.countsTowardActiveLimit(record, for: technicianId) { activeIdsByTechnician[technicianId, default: []].insert(record.id) }
+        }
     }
 
     /// Removes only entries that still name this record, so a value another record took over stays.
@@ -47,9 +58,19 @@ struct LiveSessions: Sendable {
         if let hash = record.linkTokenHash, idsByLinkHash[hash] == record.id { idsByLinkHash[hash] = nil }
         if let hash = record.appletTokenHash, idsByAppletTokenHash[hash] == record.id { idsByAppletTokenHash[hash] = nil }
         for technicianId in Self.technicians(of: record) {
-            idsByTechnician[technicianId]?.remove(record.id)
-            if idsByTechnician[technicianId]?.isEmpty == true { idsByTechnician[technicianId] = nil }
+            Self.remove(record.id, of: technicianId, from: &idsByTechnician)
+            Self.remove(record.id, of: technicianId, from: &activeIdsByTechnician)
         }
+    }
+
+    private static func remove(_ id: String, of technicianId: String, from index: inout [String: Set<String>]) {
+        index[technicianId]?.remove(id)
+        if index[technicianId]?.isEmpty == true { index[technicianId] = nil }
+    }
+
+    private static func countsTowardActiveLimit(_ record: SessionRecord, for technicianId: String) -> Bool {
+        let view = record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
+        return view?.state.countsTowardActiveLimit ?? false
     }
 
     private static func technicians(of record: SessionRecord) -> [String] {

@@ -17,7 +17,7 @@ extension SessionHub {
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
         var presence = self.presence(of: technicianId)
         change(&presence)
-        presence.activeSessions = live.involving(technicianId).filter {
+        presence.activeSessions = live.active(for: technicianId).filter {
             $0.technicianId == technicianId && $0.machine.state.countsTowardActiveLimit
         }.count
         presences[technicianId] = presence

@@ -108,7 +108,7 @@ extension SessionHub {
 
     /// The states of the technician's other live sessions, for the ten-active limit.
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
-        let states = live.involving(technicianId).filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
+        let states = live.active(for: technicianId).filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
         guard ActiveSessionLimit.allowsAnother(current: states) else {
             throw GatewayError(.tooManyActiveSessions,
                                "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
