@@ -23,78 +23,95 @@ struct AppletSocket {
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var sessionId: String?
             for try await message in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes) {
-                let text: String
                 switch message {
                 case .binary(let buffer):
-                    // Screen updates of an accepted remote desktop; anything else is dropped.
-                    // Straight to the consoles, not through the hub (ScreenRelay).
+                    // Screen updates of an accepted remote desktop, straight to the consoles, not
+                    // through the hub (ScreenRelay); anything else is dropped.
                     let relayed = if let sessionId {
                         hub.screenRelay.forward(Array(buffer.readableBytesView), sessionId: sessionId, from: outlet.id)
                     } else { false }
                     if !relayed {
                         outlet.send(Self.error(code: .unexpectedFrame, message: "No remote desktop is running, or the frame is malformed."))
                     }
-                    continue
-                case .text(let received):
-                    text = received
-                }
-                // Text frames keep the protocol's 64 KiB limit: a larger one closes the socket.
-                guard text.utf8.count <= WireProtocol.maximumFrameBytes else {
-                    outlet.send(Self.error(code: .messageTooLarge, message: "Text frames are limited to 64 KiB."))
-                    outlet.close(reason: "frame too large")
-                    return
-                }
-                let request: AppletToGateway
-                do throws(WireError) {
-                    request = try WireCodec.decode(text, as: AppletToGateway.self)
-                } catch {
-                    outlet.send(Self.error(code: error.code, message: error.description))
-                    continue
-                }
-                do {
-                    switch (sessionId, request) {
-                    case (nil, .hello(let token, _, let customer)):
-                        try await hub.appletConnected(token: token, customer: customer, outlet: outlet)
-                        sessionId = await hub.sessionId(ofApplet: outlet.id)
-                    case (nil, _):
-                        // Closing the outlet lets the writer send the error before the close frame.
-                        outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
-                        outlet.close(reason: "no hello")
-                    case (.some, .hello):
-                        outlet.send(Self.error(code: .alreadyConnected, message: "This socket already said hello."))
-                    case (.some(let id), .chat(let text)):
-                        try await hub.appletSaid(text, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .quit):
-                        try await hub.appletQuit(sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .remoteAnswer(let accepted)):
-                        await hub.appletAnsweredRemote(accepted: accepted, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .remoteEnded(let reason)):
-                        await hub.appletEndedRemote(reason: reason, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .remoteNotice(let notice)):
-                        await hub.appletRemoteNotice(notice, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .elevationFailed(let reason)):
-                        await hub.appletElevationFailed(reason: reason, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .fileAnswer(let fileId, let accepted)):
-                        await hub.appletAnsweredFile(fileId, accepted: accepted, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .fileResult(let fileId, let md5, let error)):
-                        await hub.appletFileResult(fileId, md5: md5, error: error, sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .appletDeclined):
-                        try await hub.customerDeclinedApplet(sessionId: id, outletId: outlet.id)
-                    case (.some(let id), .callingCardResult(let installed, let error)):
-                        try await hub.appletCallingCardResult(installed: installed, error: error, sessionId: id, outletId: outlet.id)
+                case .text(let text):
+                    // Text frames keep the protocol's 64 KiB limit: a larger one closes the socket.
+                    guard text.utf8.count <= WireProtocol.maximumFrameBytes else {
+                        outlet.send(Self.error(code: .messageTooLarge, message: "Text frames are limited to 64 KiB."))
+                        outlet.close(reason: "frame too large")
+                        return
                     }
-                } catch let error as GatewayError {
-                    outlet.send(Self.error(code: error.code, message: error.message))
-                    if sessionId == nil { outlet.close(reason: error.code) }
-                } catch {
-                    // The gateway's fault (a store error): logged, and the customer keeps the connection.
-                    logger.error("An applet message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
-                    outlet.send(Self.error(code: .internalError, message: "Something went wrong on the gateway. Try again in a moment."))
+                    let current = sessionId
+                    sessionId = await ShortLived.run {
+                        await Self.handle(text, sessionId: current, hub: hub, outlet: outlet, logger: logger)
+                    }
                 }
             }
         }
         deadline.cancel()
         await hub.appletDisconnected(outletId: outlet.id)
+    }
+
+    /// Handles one text message; returns the session the socket serves from then on (nil until a
+    /// hello is accepted).
+    private static func handle(_ text: String, sessionId: String?, hub: SessionHub, outlet: Outlet, logger: Logger) async -> String? {
+        let request: AppletToGateway
+        do throws(WireError) {
+            request = try WireCodec.decode(text, as: AppletToGateway.self)
+        } catch {
+            outlet.send(Self.error(code: error.code, message: error.description))
+            return sessionId
+        }
+        do {
+            guard let sessionId else { return try await hello(request, hub: hub, outlet: outlet) }
+            try await dispatch(request, sessionId: sessionId, hub: hub, outlet: outlet)
+        } catch let error as GatewayError {
+            outlet.send(Self.error(code: error.code, message: error.message))
+            if sessionId == nil { outlet.close(reason: error.code) }
+        } catch {
+            // The gateway's fault (a store error): logged, and the customer keeps the connection.
+            logger.error("An applet message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
+            outlet.send(Self.error(code: .internalError, message: "Something went wrong on the gateway. Try again in a moment."))
+        }
+        return sessionId
+    }
+
+    /// The first message: anything but hello closes the socket.
+    private static func hello(_ request: AppletToGateway, hub: SessionHub, outlet: Outlet) async throws -> String? {
+        guard case .hello(let token, _, let customer) = request else {
+            // Closing the outlet lets the writer send the error before the close frame.
+            outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
+            outlet.close(reason: "no hello")
+            return nil
+        }
+        try await hub.appletConnected(token: token, customer: customer, outlet: outlet)
+        return await hub.sessionId(ofApplet: outlet.id)
+    }
+
+    private static func dispatch(_ request: AppletToGateway, sessionId id: String, hub: SessionHub, outlet: Outlet) async throws {
+        switch request {
+        case .hello:
+            outlet.send(Self.error(code: .alreadyConnected, message: "This socket already said hello."))
+        case .chat(let text):
+            try await hub.appletSaid(text, sessionId: id, outletId: outlet.id)
+        case .quit:
+            try await hub.appletQuit(sessionId: id, outletId: outlet.id)
+        case .remoteAnswer(let accepted):
+            await hub.appletAnsweredRemote(accepted: accepted, sessionId: id, outletId: outlet.id)
+        case .remoteEnded(let reason):
+            await hub.appletEndedRemote(reason: reason, sessionId: id, outletId: outlet.id)
+        case .remoteNotice(let notice):
+            await hub.appletRemoteNotice(notice, sessionId: id, outletId: outlet.id)
+        case .elevationFailed(let reason):
+            await hub.appletElevationFailed(reason: reason, sessionId: id, outletId: outlet.id)
+        case .fileAnswer(let fileId, let accepted):
+            await hub.appletAnsweredFile(fileId, accepted: accepted, sessionId: id, outletId: outlet.id)
+        case .fileResult(let fileId, let md5, let error):
+            await hub.appletFileResult(fileId, md5: md5, error: error, sessionId: id, outletId: outlet.id)
+        case .appletDeclined:
+            try await hub.customerDeclinedApplet(sessionId: id, outletId: outlet.id)
+        case .callingCardResult(let installed, let error):
+            try await hub.appletCallingCardResult(installed: installed, error: error, sessionId: id, outletId: outlet.id)
+        }
     }
 
     static func error(code: ErrorCode, message: String) -> String {

@@ -17,7 +17,7 @@ struct ConsoleSocket {
         await hub.consoleConnected(actor, outlet: outlet)
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
-                await handle(message, outlet: outlet, logger: logger)
+                await ShortLived.run { await handle(message, outlet: outlet, logger: logger) }
             }
         }
         hub.identities.remove(outlet.id)
