@@ -35,6 +35,22 @@ struct RaceTests {
         }
     }
 
+    @Test("a new session that draws a live session's number takes another one and leaves the live session and its PIN alone")
+    func sessionNumberCollisionKeepsTheLiveSession() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            let live = try #require(await gw.hub.live[id])
+            var clash = live
+            clash.pin = await gw.hub.freshPin()
+            let opened = try await gw.hub.openSession(clash, link: nil)
+            #expect(opened.id != id)
+            #expect(await gw.hub.live[id]?.pin == pin)
+            #expect(try await gw.request(.post, "/api/v1/customer/join", json: ["pin": pin]).status == .ok)
+            #expect(try await gw.request(.post, "/api/v1/customer/join", json: ["pin": try #require(opened.pin)]).status == .ok)
+        }
+    }
+
     @Test("20 concurrent joins with one collaborator PIN: exactly one external technician joins (20 rounds)")
     func collaboratorPinWorksOnce() async throws {
         try await GatewayHarness.run { gw in

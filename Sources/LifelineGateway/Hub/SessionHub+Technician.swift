@@ -48,6 +48,9 @@ extension SessionHub {
         // draw again rather than fail.
         var attempts = 0
         while true {
+            // A number a live session holds is drawn again before anything is written: putting
+            // the new record in its place would lose that session (and its PIN) from memory.
+            while live[record.id] != nil { record.id = Secrets.sessionNumber() }
             // In memory before the store's await: a creation running meanwhile draws another PIN.
             live[record.id] = record
             do {
