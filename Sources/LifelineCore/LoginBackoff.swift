@@ -64,4 +64,9 @@ public struct LoginBackoff: Sendable {
     }
 
     public func failures(for key: String) -> Int { records[key]?.failures ?? 0 }
+
+    /// Whether `key` failed within the memory window (a day).
+    public func hasRecentFailures(for key: String, at now: Date) -> Bool {
+        records[key].map { now.timeIntervalSince($0.lastFailure) < memory } ?? false
+    }
 }

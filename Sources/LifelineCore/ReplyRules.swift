@@ -31,9 +31,11 @@ public enum ReplyRules {
         return (name, content)
     }
 
-    /// A link the applet may open: http, https or ftp, with a host, one line.
+    /// A link the applet may open: http, https or ftp, with a host, one line, no control characters
+    /// (a NUL would reach the customer's browser launcher as a shorter URL than the one logged).
     public static func checkURL(_ text: String) throws(Problem) {
-        guard text.count <= 2_000, !text.contains(where: \.isWhitespace), let url = URL(string: text),
+        guard text.count <= 2_000, !text.contains(where: \.isWhitespace), !hasControlCharacters(text, allowingLineBreaks: false),
+              let url = URL(string: text),
               let scheme = url.scheme?.lowercased(), ["http", "https", "ftp"].contains(scheme), url.host?.isEmpty == false else {
             throw .badURL
         }
@@ -49,7 +51,7 @@ public enum ReplyRules {
         switch problem {
         case .badName: "A name is 1 to \(maximumNameLength) characters on one line."
         case .badContent: "The text is 1 to \(maximumContentLength) characters of plain text."
-        case .badURL: "A URL starts with http://, https:// or ftp:// and names a host, without spaces."
+        case .badURL: "A URL starts with http://, https:// or ftp:// and names a host, without spaces or control characters."
         }
     }
 }

@@ -63,6 +63,22 @@ struct CustomerAccessTests {
         }
     }
 
+    @Test("a right PIN between wrong ones does not clear the count: failures only leave with time")
+    func successDoesNotResetTheCount() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (_, pin) = try await gw.createSession(token: token)
+            let wrong = pin == "999999" ? "999998" : "999999"
+            for _ in 0..<10 {
+                // An attacker checks their own live PIN between guesses to reset the limiter.
+                #expect(try await gw.request(.post, "/api/v1/customer/pin-check", json: ["pin": pin]).status == .ok)
+                #expect(try await gw.join(pin: wrong).status == .notFound)
+            }
+            #expect(try await gw.join(pin: wrong).status == .tooManyRequests)
+            #expect(try await gw.request(.post, "/api/v1/customer/pin-check", json: ["pin": pin]).status == .tooManyRequests)
+        }
+    }
+
     @Test("an applet token opens only its own session; an unknown token is refused and the socket closed")
     func unknownAppletToken() async throws {
         try await GatewayHarness.run { gw in

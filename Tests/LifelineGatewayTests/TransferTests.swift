@@ -148,6 +148,21 @@ struct TransferTests {
         }
     }
 
+    @Test("the customer's connection lost during a transfer: the sender can still end it, and it leaves the recipient's queue")
+    func senderEndsAfterTheCustomerDropped() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await TransferScene.make(gw)
+            _ = try await scene.transfer()
+            await scene.applet.close()
+            try await gw.waitForState("reconnecting", of: scene.sessionId, token: scene.admin)
+            let ended = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/end", token: scene.admin)
+            #expect(ended.status == .ok)
+            #expect(try ended.json()["state"] as? String == "closed")
+            #expect(try await scene.queue(scene.bea).isEmpty)
+            #expect(try await scene.queue(scene.admin).isEmpty)
+        }
+    }
+
     @Test("the recipient transfers it back: the sender sees Incoming, the recipient Outgoing; the sender's Start takes it back")
     func transferBack() async throws {
         try await GatewayHarness.run { gw in

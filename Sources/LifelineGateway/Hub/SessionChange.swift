@@ -70,6 +70,8 @@ extension SessionChange {
         switch event {
         case .connectionLost, .connectionRestored, .reconnectLimitPassed, .rebootStarted, .rebootFinished: event
         case .customerClosed where state == .incoming: .droppedFromQueue
+        // The owner ended it (a transfer whose customer was gone): every other view leaves too.
+        case .end: state == .incoming ? .droppedFromQueue : .end
         default: nil
         }
     }

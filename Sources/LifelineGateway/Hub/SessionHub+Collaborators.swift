@@ -166,13 +166,14 @@ extension SessionHub {
             match = externals.values.first { $0.linkTokenHash == hash }
         }
         // An invitation lasts as long as an unused customer PIN (the connecting timeout).
+        // Failures leave the count only with time: a right PIN does not clear it (an attacker would
+        // check their own live PIN between guesses).
         guard let collaborator = match, collaborator.view.state == .invitation,
               now.timeIntervalSince(collaborator.createdAt) < timers.connecting else {
             pinAttempts.record(for: source, at: now)
             throw GatewayError(.unknownInvitation,
                                "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
         }
-        pinAttempts.forget(for: source)
         return collaborator
     }
 

@@ -88,11 +88,12 @@ extension SessionHub {
             record.machine.state == .connecting ? record.machine.dueTimerEvent(at: now, timers: timers) == nil
                                                 : Self.awaitsApplet(record)
         } ?? false
+        // Failures leave the count only with time: a right PIN does not clear it (an attacker would
+        // check their own live PIN between guesses).
         guard let record = match, usable else {
             pinAttempts.record(for: source, at: now)
             throw Self.unknown(credential)
         }
-        pinAttempts.forget(for: source)
         return record
     }
 

@@ -87,12 +87,19 @@ extension SessionHub {
 
     /// The Monitored tab (C2): an administrator sees the live sessions of the organisation's other
     /// technicians, as their owners see them. Read only: acting on them is still refused.
+    /// An administrator of some groups (R1) watches only their technicians' sessions.
     func monitoredSessions(by actor: Actor) async throws -> [SessionSummary] {
         guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
+        let organisationId = actor.technician.organisationId
+        var watched: Set<String>?
+        if let groups = try await AdminScope(store: store).managedGroupIds(of: actor) {
+            let technicians = try await store.technicians(organisationId: organisationId)
+            watched = Set(technicians.filter { $0.groupId.map(groups.contains) ?? false }.map(\.id))
+        }
         var result: [SessionSummary] = []
         for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt })
-        where record.organisationId == actor.technician.organisationId && record.technicianId != nil
-            && record.technicianId != actor.id && record.otherViews[actor.id] == nil {
+        where record.organisationId == organisationId && record.technicianId != actor.id && record.otherViews[actor.id] == nil {
+            guard let owner = record.technicianId, watched?.contains(owner) ?? true else { continue }
             result.append(await summary(of: record))
         }
         return result
@@ -176,7 +183,8 @@ extension SessionHub {
             try actor.require(.holdSessions)
             return await summary(of: try await apply(.hold, to: id))
         case .end:
-            guard record.transfer == nil else { throw GatewayError.transferPending }
+            // A transfer waits for its recipient, unless the customer is gone: then End is the only way out.
+            guard record.transfer == nil || !record.machine.state.expectsCustomerConnection else { throw GatewayError.transferPending }
             return await summary(of: try await apply(.end, to: id))
         }
     }

@@ -46,9 +46,20 @@ actor SignInGuard {
         ["account:\(email.lowercased())", "address:\(address)"]
     }
 
-    /// Refuses with the time to wait when the account or the address is backing off.
-    func check(email: String, address: String) throws(GatewayError) {
+    /// The keys that hold an attempt back: its address always; the account too once this address
+    /// has failed. While an account backs off, a sign-in from an address that has not failed goes
+    /// through, so nobody can lock a technician out from elsewhere; an address that guesses wrong
+    /// is held by the account's backoff from then on (docs/security.md).
+    private func holdingKeys(email: String, address: String) -> [String] {
         let keys = Self.keys(email: email, address: address)
+        let addressKey = keys[1]
+        let addressFailed = backoff.hasRecentFailures(for: addressKey, at: now()) || undecided[addressKey, default: 0] > 0
+        return addressFailed ? keys : [addressKey]
+    }
+
+    /// Refuses with the time to wait when the address, or the account for an address that failed, is backing off.
+    func check(email: String, address: String) throws(GatewayError) {
+        let keys = holdingKeys(email: email, address: address)
         if let wait = backoff.retryAfter(for: keys, at: now()) { throw Self.tooMany(wait) }
         // Attempts still being decided would, if they fail, take the key past its free failures:
         // this one waits for them.

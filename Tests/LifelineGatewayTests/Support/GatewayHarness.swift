@@ -39,7 +39,8 @@ struct GatewayHarness: Sendable {
     static func run(
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
         presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
-        withAdministrator: Bool = true, database: DatabaseLocation? = nil, _ body: @Sendable (GatewayHarness) async throws -> Void
+        withAdministrator: Bool = true, database: DatabaseLocation? = nil,
+        webRoot: String = FileManager.default.currentDirectoryPath + "/Web", _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
             try await TestDatabase.preferred.location(forDataDirectory: dataDirectory)
@@ -48,7 +49,7 @@ struct GatewayHarness: Sendable {
         logger.logLevel = .warning
         let configuration = GatewayConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
-            webRoot: FileManager.default.currentDirectoryPath + "/Web",
+            webRoot: webRoot,
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
