@@ -93,11 +93,11 @@ public func buildApplication(
     }, onUpgrade: { inbound, outbound, context in
         await console.run(inbound: inbound, outbound: outbound, context: context)
     })
-    let collaborator = CollaboratorSocket(hub: hub)
+    let collaborator = CollaboratorSocket(hub: hub, helloDeadline: environment.helloDeadline)
     router.ws("ws/collaborator") { inbound, outbound, context in
         await collaborator.run(inbound: inbound, outbound: outbound, context: context)
     }
-    let applet = AppletSocket(hub: hub)
+    let applet = AppletSocket(hub: hub, helloDeadline: environment.helloDeadline)
     router.ws("ws/applet") { inbound, outbound, context in
         await applet.run(inbound: inbound, outbound: outbound, context: context)
     }

@@ -12,10 +12,14 @@ public struct GatewayEnvironment: Sendable {
     public var timerInterval: Double
     /// Auto-away delay and busy threshold; the Admin Center will set these.
     public var presence: TechnicianPresence.Settings
+    /// How long an applet or an external technician's console may stay silent after connecting
+    /// before it must have said hello: a silent socket is closed, not kept.
+    public var helloDeadline: Duration
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
                 timers: SessionTimers = .standard, timerInterval: Double = 1,
-                presence: TechnicianPresence.Settings = .standard) {
+                presence: TechnicianPresence.Settings = .standard, helloDeadline: Duration = .seconds(10)) {
+        self.helloDeadline = helloDeadline
         self.now = now
         self.bcryptCost = bcryptCost
         self.timers = timers

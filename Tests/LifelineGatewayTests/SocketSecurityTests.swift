@@ -49,6 +49,17 @@ struct SocketSecurityTests {
         }
     }
 
+    @Test("an applet or collaborator socket that stays silent is told why and closed at the hello deadline",
+          arguments: ["/ws/applet", "/ws/collaborator"])
+    func silentSocketIsClosed(path: String) async throws {
+        try await GatewayHarness.run(helloDeadline: .milliseconds(300)) { gw in
+            let probe = SocketProbe(port: gw.port, path: path)
+            let error = try #require(await probe.next(within: 3))
+            #expect(error.contains("hello_expected"))
+            #expect(await probe.closes(within: 2))
+        }
+    }
+
     @Test("malformed and unknown messages get a typed error; the socket stays usable", arguments: [
         ("not json", "malformed_message"),
         (#"{"v":1,"type":"teleport"}"#, "unknown_message_type"),

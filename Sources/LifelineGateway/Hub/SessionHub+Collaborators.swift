@@ -221,6 +221,11 @@ extension SessionHub {
         try await moveExternal(collaboratorId, by: .end, telling: "left")
     }
 
+    /// Whether this socket said a hello that was accepted (see `HelloDeadline`).
+    func hasCollaborator(outletId: UUID) -> Bool {
+        collaboratorOutlets.values.contains { $0.id == outletId }
+    }
+
     func collaboratorDisconnected(outletId: UUID) {
         guard let collaboratorId = collaboratorOutlets.first(where: { $0.value.id == outletId })?.key else { return }
         collaboratorOutlets[collaboratorId] = nil

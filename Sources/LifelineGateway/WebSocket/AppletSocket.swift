@@ -6,19 +6,15 @@ import Logging
 /// `/ws/applet`: the customer's applet. Its first frame must be `hello` with the applet token.
 struct AppletSocket {
     let hub: SessionHub
-    static let helloDeadline: Duration = .seconds(10)
+    let helloDeadline: Duration
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         let logger = context.logger
         let (outlet, frames) = Outlet.make()
         let hub = self.hub
-        // An applet that never says hello does not keep a socket open.
-        let deadline = Task {
-            try await Task.sleep(for: Self.helloDeadline)
-            if await !hub.hasApplet(outletId: outlet.id) {
-                outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
-                outlet.close(reason: "no hello")
-            }
+        let deadline = HelloDeadline.start(after: helloDeadline, outlet: outlet,
+                                           error: Self.error(code: .helloExpected, message: "Send hello with the applet token first.")) {
+            await hub.hasApplet(outletId: outlet.id)
         }
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var sessionId: String?

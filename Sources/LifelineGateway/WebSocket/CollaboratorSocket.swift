@@ -7,11 +7,16 @@ import Logging
 /// with the collaborator token from `POST /api/v1/collaborators/join`.
 struct CollaboratorSocket {
     let hub: SessionHub
+    let helloDeadline: Duration
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         let (outlet, frames) = Outlet.make()
         let hub = self.hub
         let logger = context.logger
+        let deadline = HelloDeadline.start(after: helloDeadline, outlet: outlet,
+                                           error: Self.error(code: .helloExpected, message: "Send hello with the collaborator token first.")) {
+            await hub.hasCollaborator(outletId: outlet.id)
+        }
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var collaboratorId: String?
             for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
@@ -50,6 +55,7 @@ struct CollaboratorSocket {
                 }
             }
         }
+        deadline.cancel()
         await hub.collaboratorDisconnected(outletId: outlet.id)
     }
 

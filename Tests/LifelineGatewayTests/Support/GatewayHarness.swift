@@ -40,7 +40,8 @@ struct GatewayHarness: Sendable {
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
         presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
         withAdministrator: Bool = true, database: DatabaseLocation? = nil,
-        webRoot: String = FileManager.default.currentDirectoryPath + "/Web", _ body: @Sendable (GatewayHarness) async throws -> Void
+        webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
+        _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
             try await TestDatabase.preferred.location(forDataDirectory: dataDirectory)
@@ -52,7 +53,8 @@ struct GatewayHarness: Sendable {
             webRoot: webRoot,
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
-        let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence)
+        let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,
+                                             helloDeadline: helloDeadline)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             // One request before the body: a live test server stopped before it has finished
