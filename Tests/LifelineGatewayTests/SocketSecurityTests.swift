@@ -37,6 +37,38 @@ struct SocketSecurityTests {
         }
     }
 
+    @Test("a cookie without the gateway's Origin cannot open the console socket or change anything")
+    func cookieWithoutOrigin() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let cookie = "lifeline_session=\(token)"
+            for origin in ["", "Origin: https://evil.example\r\n"] {
+                let upgrade = "GET /ws/console HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n\(origin)"
+                    + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+                // Refused, not switched to a WebSocket (101). The WebSocket library answers every refused
+                // upgrade with 400; plain HTTP calls below get the gateway's 403 foreign_origin.
+                let status = try RawHTTP.status(port: gw.port, request: upgrade)
+                #expect(status == 400, "Origin: \(origin) status \(status)")
+            }
+            let probe = SocketProbe(port: gw.port, path: "/ws/console", headers: [.cookie: cookie])
+            #expect(await probe.closes(within: 2))
+            guard case .failure = await probe.closed() else {
+                Issue.record("the upgrade without an Origin should have been refused")
+                return
+            }
+            let post = try await gw.request(.post, "/api/v1/sessions", raw: #"{"method":"pin"}"#,
+                                            headers: [.cookie: cookie, .contentType: "text/plain"])
+            #expect(post.status == .forbidden)
+            #expect(post.errorCode == "foreign_origin")
+            // From the gateway's own page (its Origin), the cookie works; reads need no Origin.
+            let own = try await gw.request(.post, "/api/v1/sessions", json: ["method": "pin"],
+                                           headers: [.cookie: cookie, .origin: "http://127.0.0.1:9999"])
+            #expect(own.status == .created)
+            #expect(try await gw.request(.get, "/api/v1/sessions", headers: [.cookie: cookie]).status == .ok)
+        }
+    }
+
     @Test("an applet that talks before hello gets an error and is disconnected")
     func chatBeforeHello() async throws {
         try await GatewayHarness.run { gw in

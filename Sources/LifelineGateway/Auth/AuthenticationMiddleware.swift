@@ -2,8 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Finds the technician behind a bearer token or the session cookie. Refuses cookie-authenticated
-/// changes coming from another site's page (the cookie is SameSite=Strict too; this is a second lock).
+/// Finds the technician behind a bearer token or the session cookie. A cookie rides along with
+/// whatever page the browser shows, so a cookie-authenticated change (any method but GET and HEAD)
+/// and a cookie-authenticated WebSocket upgrade must name this gateway as their Origin: another
+/// site's, or none at all, is refused: 403 `foreign_origin` (400 for an upgrade, which the WebSocket
+/// library answers itself) (the cookie is SameSite=Strict
+/// too; this is a second lock). Browsers send Origin on both; bearer tokens need no such check.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     static let cookieName = "lifeline_session"
@@ -16,12 +20,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let bearer = Self.bearerToken(request) {
             context.actor = try await accounts.actor(forToken: bearer, viaCookie: false)
         } else if let cookie = request.cookies[Self.cookieName]?.value {
-            if request.method != .get, request.headers[values: .origin].contains(where: { $0 != publicOrigin }) {
+            let changesOrUpgrades = (request.method != .get && request.method != .head) || Self.isWebSocketUpgrade(request)
+            if changesOrUpgrades, request.headers[values: .origin] != [publicOrigin] {
                 throw GatewayError.foreignOrigin
             }
             context.actor = try await accounts.actor(forToken: cookie, viaCookie: true)
         }
         return try await next(request, context)
+    }
+
+    static func isWebSocketUpgrade(_ request: Request) -> Bool {
+        request.headers[values: .upgrade].contains { $0.lowercased() == "websocket" }
     }
 
     static func bearerToken(_ request: Request) -> String? {

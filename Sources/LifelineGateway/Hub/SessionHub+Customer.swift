@@ -115,21 +115,27 @@ extension SessionHub {
         var record = current
         let privilegeChange = Self.privilegeChange(from: record.customer, to: customer)
         let movedFromInstantChat = record.customer?.chatOnly == true && !customer.chatOnly
+        let event: SessionEvent? = switch record.machine.state {
+        case .connecting: .appletConnected
+        case .reconnecting, .offline: .connectionRestored
+        case .rebooting: .rebootFinished
+        default: nil
+        }
         if record.customer != customer {
+            // Stored with the state change below when there is one: one write per hello, not two.
             live[record.id]?.customer = customer
-            record = try await persist(live[record.id] ?? record)
+            record.customer = customer
+            if event == nil { record = try await persist(record) }
         }
         if let privilegeChange { try await logEvent(privilegeChange, in: record) }
         if movedFromInstantChat {
             try await logEvent(.appletTookOver, in: record)
         }
-        switch record.machine.state {
-        case .connecting:
-            record = try await apply(.appletConnected, to: record.id)
-            record = try await autoStartIfWanted(record)
-        case .reconnecting, .offline: record = try await apply(.connectionRestored, to: record.id)
-        case .rebooting: record = try await apply(.rebootFinished, to: record.id)
-        default: await publish(record)
+        if let event {
+            record = try await apply(event, to: record.id)
+            if event == .appletConnected { record = try await autoStartIfWanted(record) }
+        } else {
+            await publish(record)
         }
         if let previous = applets[record.id], previous.id != outlet.id {
             if movedFromInstantChat { previous.send(WireCodec.encode(GatewayToApplet.movedToApplet)) }

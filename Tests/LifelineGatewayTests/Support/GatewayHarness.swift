@@ -101,7 +101,8 @@ struct GatewayHarness: Sendable {
             headers[.contentType] = "application/json"
             body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
         } else if let raw {
-            headers[.contentType] = "application/json"
+            // JSON unless the test says otherwise (a text/plain form post from another page).
+            if headers[.contentType] == nil { headers[.contentType] = "application/json" }
             body = ByteBuffer(string: raw)
         } else if let bytes {
             headers[.contentType] = "application/octet-stream"
