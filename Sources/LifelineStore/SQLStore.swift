@@ -62,8 +62,13 @@ public final class SQLStore: Store {
                                 .optionalText(group.parentId), .text(group.id)])
     }
 
+    /// Deleted technicians (kept for history) let go of the group first: only live members,
+    /// subgroups and channels keep a group, and the caller checks those.
     public func deleteGroup(id: String) async throws(StoreError) {
-        _ = try await db.query("DELETE FROM technician_groups WHERE id = ?", [.text(id)])
+        try await db.transaction([
+            SQLStatement("UPDATE technicians SET group_id = NULL WHERE group_id = ? AND deleted_at IS NOT NULL", [.text(id)]),
+            SQLStatement("DELETE FROM technician_groups WHERE id = ?", [.text(id)]),
+        ])
     }
 
     public func group(id: String) async throws(StoreError) -> TechnicianGroup? {

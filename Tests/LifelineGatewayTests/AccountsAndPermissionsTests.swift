@@ -67,6 +67,23 @@ struct AccountsAndPermissionsTests {
         }
     }
 
+    @Test("a disabled account answers a wrong password exactly as any account does; only the right password learns it is disabled")
+    func disabledAccountIsNoPasswordOracle() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            _ = try await gw.technician(named: "Tom", permissions: ["chat"], adminToken: admin)
+            let list = try await gw.request(.get, "/api/v1/admin/technicians", token: admin).array()
+            let tomId = try #require(list.first { $0["name"] as? String == "Tom" }?["id"] as? String)
+            #expect(try await gw.request(.patch, "/api/v1/admin/technicians/\(tomId)", token: admin, json: ["disabled": true]).status == .ok)
+            let wrong = try await gw.request(.post, "/api/v1/auth/login", json: ["email": "tom@lifeline.test", "password": "not the password"])
+            let unknown = try await gw.request(.post, "/api/v1/auth/login", json: ["email": "nobody@lifeline.test", "password": "not the password"])
+            #expect(wrong.status == .unauthorized && wrong.errorCode == "bad_credentials")
+            #expect(wrong.status == unknown.status && wrong.body == unknown.body)
+            let right = try await gw.request(.post, "/api/v1/auth/login", json: ["email": "tom@lifeline.test", "password": "long enough password"])
+            #expect(right.status == .forbidden && right.errorCode == "account_disabled")
+        }
+    }
+
     @Test("each gated action is refused without its permission", arguments: [
         ("link session without connect_by_link", ["start_private_sessions", "connect_by_pin"], "link", "create"),
         ("any session without start_private_sessions", ["connect_by_pin", "connect_by_link"], "pin", "create"),

@@ -31,4 +31,21 @@ struct GroupAdminTests {
             #expect(audit.contains { $0["action"] as? String == "group_deleted" })
         }
     }
+
+    @Test("a group whose only members were deleted can go (their history keeps their names)")
+    func groupOfDeletedTechnicians() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            _ = try await gw.technician(named: "Gil", permissions: ["chat"], adminToken: admin)
+            let groups = try await gw.request(.get, "/api/v1/admin/groups", token: admin).array()
+            let groupId = try #require(groups.first { $0["name"] as? String == "Gil group" }?["id"] as? String)
+            let list = try await gw.request(.get, "/api/v1/admin/technicians", token: admin).array()
+            let gilId = try #require(list.first { $0["name"] as? String == "Gil" }?["id"] as? String)
+            #expect(try await gw.request(.delete, "/api/v1/admin/technicians/\(gilId)", token: admin).status == .noContent)
+            let deleted = try await gw.request(.delete, "/api/v1/admin/groups/\(groupId)", token: admin)
+            #expect(deleted.status == .noContent)
+            let left = try await gw.request(.get, "/api/v1/admin/groups", token: admin).array()
+            #expect(!left.contains { $0["id"] as? String == groupId })
+        }
+    }
 }
