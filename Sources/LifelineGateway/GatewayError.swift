@@ -31,7 +31,10 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        let body = try JSONEncoder().encode(ErrorBody(error: .init(code: code, message: message)))
+        // Sorted keys: every refusal of one kind reads byte for byte the same (no answer tells more than its code).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = try encoder.encode(ErrorBody(error: .init(code: code, message: message)))
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 

@@ -44,8 +44,7 @@ struct ConsoleIdentityTests {
         try await GatewayHarness.run { gw in
             let admin = try await gw.login()
             let tom = try await gw.technician(named: "Tom", permissions: Self.permissions, adminToken: admin)
-            let technicians = try await gw.request(.get, "/api/v1/admin/technicians", token: admin).array()
-            let tomId = try #require(technicians.first { $0["name"] as? String == "Tom" }?["id"] as? String)
+            let tomId = try await gw.technicianId(named: "Tom", adminToken: admin)
             let console = gw.console(token: tom)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             #expect(try await gw.request(.patch, "/api/v1/admin/technicians/\(tomId)", token: admin, json: ["disabled": true]).status == .ok)

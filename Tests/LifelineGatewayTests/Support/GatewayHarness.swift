@@ -138,6 +138,15 @@ struct GatewayHarness: Sendable {
     }
 
     /// A technician in a new group with exactly `permissions`; returns their token.
+    /// The id of the technician called `name`, as the Admin Center lists them.
+    func technicianId(named name: String, adminToken: String) async throws -> String {
+        let list = try await request(.get, "/api/v1/admin/technicians", token: adminToken).array()
+        guard let id = list.first(where: { $0["name"] as? String == name })?["id"] as? String else {
+            throw HarnessError("No technician named \(name)")
+        }
+        return id
+    }
+
     func technician(named name: String, permissions: [String], adminToken: String) async throws -> String {
         let group = try await request(.post, "/api/v1/admin/groups", token: adminToken, json: ["name": "\(name) group", "permissions": permissions]).json()
         let email = "\(name.lowercased())@lifeline.test"
