@@ -90,6 +90,23 @@ struct RemoteDesktopGatewayTests {
         }
     }
 
+    @Test("the technician's console closing (a reload) ends the remote desktop: the customer is told, the new console can ask again")
+    func consoleReloadEndsTheRemoteDesktop() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            scene.ask()
+            try await scene.accept()
+            await scene.console.close()
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
+            let console = gw.console(token: scene.token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            console.send(ConsoleToGateway.remoteRequest(sessionId: scene.sessionId, mode: .control))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
+            #expect(try await gw.state(of: scene.sessionId, token: scene.token) == "active")
+            await scene.applet.close()
+        }
+    }
+
     @Test("without remote_control the request is refused; view only refuses input; input before consent is refused")
     func permissionsAndModes() async throws {
         try await GatewayHarness.run { gw in

@@ -18,13 +18,24 @@ extension SessionHub {
 
     func consoleDisconnected(technicianId: String, outletId: UUID) async {
         guard consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return }
-        if consoles[technicianId]?.isEmpty == true { consoles[technicianId] = nil }
+        if consoles[technicianId]?.isEmpty == true {
+            consoles[technicianId] = nil
+            await endRemotes(of: technicianId, reason: "The technician's console closed.")
+        }
         await updatePresence(of: technicianId) { $0.openConsoles = max(0, $0.openConsoles - 1) }
+    }
+
+    /// Nobody is left to watch: the customer is told at once instead of being watched by no one,
+    /// and a reloaded console can ask again instead of finding the desktop "already running".
+    private func endRemotes(of technicianId: String, reason: String) async {
+        let watched = remotes.filter { $0.value.technicianId == technicianId }.keys.sorted()
+        for sessionId in watched { await endRemote(of: sessionId, reason: reason, tellApplet: true) }
     }
 
     /// Closes every console of a technician: on logout and when an administrator disables them.
     func closeConsoles(of technicianId: String, reason: String) async {
         consoles.removeValue(forKey: technicianId)?.values.forEach { $0.close(reason: reason) }
+        await endRemotes(of: technicianId, reason: "The technician's console closed.")
         await updatePresence(of: technicianId) { $0.openConsoles = 0 }
     }
 
