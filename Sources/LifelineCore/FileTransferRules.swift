@@ -13,8 +13,12 @@ public enum FileTransferRules {
         case busy
     }
 
-    /// The longest file name, in UTF-8 bytes (Linux's NAME_MAX).
-    public static let maximumNameBytes = 255
+    /// The longest file name, in UTF-8 bytes: Linux's NAME_MAX (255) less what the applet may add
+    /// (" (2)" … " (99999)" beside an existing file: 8 bytes; ".<name>.lifeline-part" while the file
+    /// arrives: 15 bytes), so a name the gateway accepts can always be saved.
+    public static let maximumNameBytes = 255 - copySuffixBytes - partFileExtraBytes
+    static let copySuffixBytes = 8
+    static let partFileExtraBytes = 15
 
     /// The name as it will be saved: the last path component only, without control characters;
     /// "." and ".." and names made of dots are refused, as is anything that still holds a slash.

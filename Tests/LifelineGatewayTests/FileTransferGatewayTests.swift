@@ -99,6 +99,33 @@ struct FileTransferGatewayTests {
         }
     }
 
+    @Test("the applet's result may arrive before the upload's MD5: the verdict waits for both sides")
+    func resultBeforeTheUploadFinished() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            let path = "/api/v1/sessions/\(scene.sessionId)/files"
+            let bytes: [UInt8] = Array("printer driver".utf8)
+            let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "driver.txt", "size": bytes.count])
+                .json()["id"] as? String)
+            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
+            // The MD5 the applet will compute; its result reaches the gateway before the hub has the upload's.
+            let md5 = "b5ad0ff5e2d3d1bb2d6c7f0a5e36a1b8"
+            scene.applet.send(AppletToGateway.fileResult(id: id, md5: md5, error: nil))
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline {
+                let check = await gw.hub.fileChecks[id]
+                if check?.received != nil { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            await gw.hub.fileUploaded(id, sessionId: scene.sessionId, md5: md5)
+            let done = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == id && f.phase != .sending } else { false } }
+            guard case .file(let summary) = done else { return }
+            #expect(summary.phase == .done && summary.md5 == md5 && summary.receivedMD5 == md5)
+            await scene.applet.close()
+        }
+    }
+
     @Test("the applet's download may arrive before its yes on the socket: the gateway waits for the answer")
     func downloadBeforeAnswer() async throws {
         try await GatewayHarness.run { gw in

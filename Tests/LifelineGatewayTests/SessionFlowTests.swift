@@ -48,6 +48,11 @@ struct SessionFlowTests {
 
             let history = try await gw.request(.get, "/api/v1/history", token: token).array()
             #expect(history.map { $0["id"] as? String } == [id])
+            #expect(try await gw.request(.get, "/api/v1/history?limit=1", token: token).array().count == 1)
+            for outOfBounds in ["0", "501", "2561867", "ten"] {
+                let refused = try await gw.request(.get, "/api/v1/history?limit=\(outOfBounds)", token: token)
+                #expect(refused.status == .badRequest && refused.errorCode == "bad_request", "limit=\(outOfBounds)")
+            }
             let log = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: token).array()
             let lines = log.map { "\($0["kind"]!):\($0["text"]!)" }
             #expect(lines.contains("chat:Hello Ann, I can see you."))

@@ -194,7 +194,14 @@ struct SessionsController {
 
     @Sendable func history(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 100, 1), 500)
+        // Out of range is refused, not quietly clamped: the caller learns the documented bounds.
+        var limit = 100
+        if let raw = request.uri.queryParameters.get("limit") {
+            guard let value = Int(raw), (1...500).contains(value) else {
+                throw GatewayError.badRequest("limit is a whole number from 1 to 500.")
+            }
+            limit = value
+        }
         return try JSONResponse.make(try await hub.history(of: actor, limit: limit))
     }
 

@@ -105,34 +105,49 @@ extension SessionHub {
     /// Every byte went into the pipe (a small file may be there before the applet reads it): its
     /// MD5 is the technician's side of the check.
     func fileUploaded(_ fileId: String, sessionId: String, md5: String) async {
-        guard var summary = await storedFileSummary(fileId, in: sessionId) else { return }
-        summary.md5 = md5
-        await saveLogged(summary)
+        fileChecks[fileId, default: (nil, nil)].sent = md5
+        await concludeWhenBothSidesAreIn(fileId, sessionId: sessionId)
     }
 
     func appletFileResult(_ fileId: String, md5: String?, error: String?, sessionId: String, outletId: UUID) async {
-        guard applets[sessionId]?.id == outletId, let record = live[sessionId],
-              var summary = await storedFileSummary(fileId, in: sessionId), summary.phase == .sending else { return }
+        guard applets[sessionId]?.id == outletId, live[sessionId] != nil,
+              let summary = await storedFileSummary(fileId, in: sessionId), summary.phase == .sending else { return }
         if let error {
             await failFile(fileId, sessionId: sessionId, reason: String(error.prefix(200)), tellApplet: false)
             return
         }
-        fileRelays[fileId] = nil
-        summary.receivedMD5 = md5
-        let matches = summary.md5 != nil && summary.md5 == md5
-        summary.phase = matches ? .done : .failed
-        summary.reason = matches ? nil : "The MD5 of the saved file does not match what was sent."
-        runningFiles[sessionId] = nil
-        await saveLogged(summary)
-        publishFile(summary, to: record)
-        await note(matches
-            ? .fileSaved(name: summary.name, size: Self.describeSize(summary.size), md5: md5 ?? "")
-            : .fileDamaged(name: summary.name, sent: summary.md5 ?? "?", received: md5 ?? "?"),
-            in: record)
+        fileChecks[fileId, default: (nil, nil)].received = md5 ?? ""
+        await concludeWhenBothSidesAreIn(fileId, sessionId: sessionId)
+    }
+
+    /// The applet may report the saved file before the upload's last write has told the hub its
+    /// MD5 (it used to be judged against none: "does not match"). Whichever side comes second
+    /// decides; taking the pair out of memory before any await makes it decide once.
+    private func concludeWhenBothSidesAreIn(_ fileId: String, sessionId: String) async {
+        guard let check = fileChecks[fileId], let sent = check.sent, let received = check.received else { return }
+        fileChecks[fileId] = nil
+        await serialised(sessionId) {
+            guard let record = live[sessionId], var summary = await storedFileSummary(fileId, in: sessionId),
+                  summary.phase == .sending else { return }
+            fileRelays[fileId] = nil
+            summary.md5 = sent
+            summary.receivedMD5 = received
+            let matches = sent == received
+            summary.phase = matches ? .done : .failed
+            summary.reason = matches ? nil : "The MD5 of the saved file does not match what was sent."
+            if runningFiles[sessionId] == fileId { runningFiles[sessionId] = nil }
+            await saveLogged(summary)
+            publishFile(summary, to: record)
+            await note(matches
+                ? .fileSaved(name: summary.name, size: Self.describeSize(summary.size), md5: received)
+                : .fileDamaged(name: summary.name, sent: sent, received: received),
+                in: record)
+        }
     }
 
     /// A transfer broke off: nothing partial is kept; both sides are told.
     func failFile(_ fileId: String, sessionId: String, reason: String, tellApplet: Bool) async {
+        fileChecks[fileId] = nil
         if let relay = fileRelays.removeValue(forKey: fileId) { await relay.pipe.abort(reason) }
         guard var summary = await storedFileSummary(fileId, in: sessionId), summary.phase == .offered || summary.phase == .sending else { return }
         summary.phase = .failed

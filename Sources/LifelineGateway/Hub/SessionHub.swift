@@ -54,6 +54,9 @@ public actor SessionHub {
     var runningFiles: [String: String] = [:]
     /// Pipes from the technician's upload to the applet's download, by file id.
     var fileRelays: [String: FileRelay] = [:]
+    /// Each side's MD5 of a file on its way to the customer, by file id, until both are known:
+    /// the upload and the applet's result race, and the verdict waits for the second.
+    var fileChecks: [String: (sent: String?, received: String?)] = [:]
     /// What an administrator saved; nil: the environment's timers and status rules.
     var savedSettings: OrganisationSettings?
     /// External collaborators still invited or collaborating, by id (I2).
