@@ -17,27 +17,24 @@ extension SessionHub {
         if state != .connecting { links[id] = nil }
         if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
         for effect in change.effects {
-            if effect == .persist {
-                do {
-                    record = try await persist(record)
-                } catch {
-                    // Nothing changed after all: memory goes back to what the store still holds.
-                    live[id] = memory.record
-                    links[id] = memory.link
-                    if memory.awaiting { awaitingTechnician.insert(id) }
-                    throw error
-                }
-            } else {
-                try await perform(effect, for: record)
+            do {
+                record = try await perform(effect, for: record)
+            } catch where effect == .persist {
+                // Nothing changed after all: memory goes back to what the store still holds.
+                live[id] = memory.record
+                links[id] = memory.link
+                if memory.awaiting { awaitingTechnician.insert(id) }
+                throw error
             }
         }
         return record
     }
 
-    private func perform(_ effect: SessionEffect, for record: SessionRecord) async throws {
+    /// Runs one effect; the record comes back as stored (a `persist` gives it its new version).
+    private func perform(_ effect: SessionEffect, for record: SessionRecord) async throws -> SessionRecord {
         switch effect {
         case .persist:
-            try await persist(record)
+            return try await persist(record)
         case .logTransition(let from, let to):
             logger.info("Session state changed", metadata: ["session.id": "\(record.id)", "session.from": "\(from.rawValue)", "session.to": "\(to.rawValue)"])
         case .logViewLeftBehind(let technicianId, let reason):
@@ -67,6 +64,7 @@ extension SessionHub {
         case .followCollaborators(let event):
             await followExternalCollaborators(of: record, event: event)
         }
+        return record
     }
 
     /// Who saw the session through a queue (a channel's, a group's it was transferred to) and no

@@ -17,9 +17,8 @@ extension SessionHub {
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
         var presence = self.presence(of: technicianId)
         change(&presence)
-        presence.activeSessions = live.active(for: technicianId).filter {
-            $0.technicianId == technicianId && $0.machine.state.countsTowardActiveLimit
-        }.count
+        // `active(for:)` holds only sessions whose own view counts; the owner's view is the machine.
+        presence.activeSessions = live.active(for: technicianId).filter { $0.technicianId == technicianId }.count
         presences[technicianId] = presence
         await publishStatusIfChanged(of: technicianId)
     }
