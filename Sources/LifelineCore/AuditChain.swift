@@ -75,6 +75,20 @@ public struct AuditEntry: Codable, Equatable, Sendable {
     public var at: Date { Date(timeIntervalSince1970: Double(atMilliseconds) / 1_000) }
 }
 
+/// What the gateway last wrote to the audit log, kept beside it and changed in the same
+/// transaction as each entry, and how many audited actions it could not write.
+public struct AuditHead: Equatable, Sendable {
+    public let sequence: Int64
+    public let hash: String
+    public let lost: Int64
+
+    public init(sequence: Int64, hash: String, lost: Int64) {
+        self.sequence = sequence
+        self.hash = hash
+        self.lost = lost
+    }
+}
+
 /// The hash chain of the audit log. Pure: the SHA-256 function is passed in.
 public enum AuditChain {
     public typealias Hash = @Sendable ([UInt8]) -> String
@@ -121,6 +135,34 @@ public enum AuditChain {
         case intact(entries: Int, lastHash: String)
         /// The first entry that does not fit, and why.
         case broken(sequence: Int64, reason: String)
+        /// The chain holds, but `lost` audited actions have no entry: the gateway could not write
+        /// them (each is a critical line in its log) and counted them in the head.
+        case incomplete(entries: Int, lost: Int64)
+    }
+
+    /// Walks the log, then compares its end with the head the gateway writes in the same
+    /// transaction as every entry: a log cut short, or entries the gateway never wrote, show.
+    public static func verify(_ entries: [AuditEntry], head: AuditHead?, hash: Hash) -> Verdict {
+        let chain = verify(entries, hash: hash)
+        guard case .intact(let count, let lastHash) = chain else { return chain }
+        let last = entries.last?.sequence ?? 0
+        if head == nil && last > 0 {
+            return .broken(sequence: last, reason: "the record of the last entry written is missing")
+        }
+        let written = head?.sequence ?? 0
+        if written > last {
+            return .broken(sequence: last + 1, reason: written == last + 1
+                ? "entry \(written), the last one written, is missing"
+                : "entries \(last + 1) to \(written), the last ones written, are missing")
+        }
+        if written < last {
+            return .broken(sequence: written + 1, reason: "the gateway never wrote the entries after \(written)")
+        }
+        if let head, head.hash != lastHash {
+            return .broken(sequence: last, reason: "it is not the last entry the gateway wrote")
+        }
+        if let head, head.lost > 0 { return .incomplete(entries: count, lost: head.lost) }
+        return chain
     }
 
     /// Walks the whole log in order: numbering without gaps, each entry pointing at the one before,

@@ -12,6 +12,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case alreadyTaken = "already_taken"
     case appletRunning = "applet_running"
     case appletUnavailable = "applet_unavailable"
+    case auditUnavailable = "audit_unavailable"
     case badAnswer = "bad_answer"
     case badCredentials = "bad_credentials"
     case badRepliesFile = "bad_replies_file"
@@ -135,7 +136,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
              .recordingNotFound, .replyNotFound, .sessionNotFound, .surveyScopeNotFound, .technicianNotFound,
              .unknownInvitation, .unknownLink, .unknownPin, .unknownSurvey:
             .notFound
-        case .noTechnicianAvailable:
+        case .auditUnavailable, .noTechnicianAvailable:
             .serviceUnavailable
         case .slowDown, .smsTooSoon, .tooManyAttempts:
             .tooManyRequests

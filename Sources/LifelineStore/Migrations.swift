@@ -301,5 +301,15 @@ enum Migrations {
         """
         ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
         """,
+        // 20: the audit log's head, written with each entry: a log cut short or an entry lost shows.
+        """
+        CREATE TABLE audit_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            sequence INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            lost INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO audit_head (id, sequence, hash) SELECT 1, sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1;
+        """,
     ]
 }

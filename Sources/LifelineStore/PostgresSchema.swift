@@ -8,6 +8,16 @@ enum PostgresSchema {
         initial,
         // 2: sessions carry a version; a write names the version it read (optimistic concurrency).
         "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+        // 3: the audit log's head, written with each entry: a log cut short or an entry lost shows.
+        """
+        CREATE TABLE audit_head (
+            id BIGINT PRIMARY KEY CHECK (id = 1),
+            sequence BIGINT NOT NULL,
+            hash TEXT NOT NULL,
+            lost BIGINT NOT NULL DEFAULT 0
+        );
+        INSERT INTO audit_head (id, sequence, hash) SELECT 1, sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1;
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

@@ -128,7 +128,11 @@ public protocol CallingCardRepository: Sendable {
 
 /// The append-only audit log (A5, R3).
 public protocol AuditRepository: Sendable {
-    func appendAudit(_ entry: AuditEntry) async throws(StoreError)
+    /// Appends an entry and moves the head to it in one transaction, adding `lostBefore` entries
+    /// the gateway gave up on since the last one written.
+    func appendAudit(_ entry: AuditEntry, lostBefore: Int64) async throws(StoreError)
+    /// What the gateway last wrote (nil before the first entry).
+    func auditHead() async throws(StoreError) -> AuditHead?
     func lastAuditEntry() async throws(StoreError) -> AuditEntry?
     /// Every entry, oldest first (for verification).
     func allAuditEntries() async throws(StoreError) -> [AuditEntry]

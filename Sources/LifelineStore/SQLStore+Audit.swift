@@ -4,15 +4,31 @@ import LifelineCore
 /// The audit log in the SQLite store. Triggers refuse UPDATE and DELETE; the hash chain shows
 /// whatever is changed around them (`lifeline-server audit verify`).
 extension SQLStore {
-    public func appendAudit(_ e: AuditEntry) async throws(StoreError) {
-        _ = try await db.query(
-            """
-            INSERT INTO audit_log (sequence, at_ms, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after,
-                source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.integer(e.sequence), .integer(e.atMilliseconds), .optionalText(e.organisationId), .optionalText(e.actorId), .text(e.actorName),
-             .text(e.action.rawValue), .optionalText(e.objectType), .optionalText(e.objectId), .optionalText(e.before), .optionalText(e.after),
-             .optionalText(e.source), .text(e.previousHash), .text(e.hash)])
+    public func appendAudit(_ e: AuditEntry, lostBefore lost: Int64) async throws(StoreError) {
+        try await db.transaction([
+            SQLStatement(
+                """
+                INSERT INTO audit_log (sequence, at_ms, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after,
+                    source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.integer(e.sequence), .integer(e.atMilliseconds), .optionalText(e.organisationId), .optionalText(e.actorId),
+                 .text(e.actorName), .text(e.action.rawValue), .optionalText(e.objectType), .optionalText(e.objectId),
+                 .optionalText(e.before), .optionalText(e.after), .optionalText(e.source), .text(e.previousHash), .text(e.hash)]),
+            SQLStatement(
+                """
+                INSERT INTO audit_head (id, sequence, hash, lost) VALUES (1, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, lost = audit_head.lost + excluded.lost
+                """,
+                [.integer(e.sequence), .text(e.hash), .integer(lost)]),
+        ])
+    }
+
+    public func auditHead() async throws(StoreError) -> AuditHead? {
+        guard let row = try await db.query("SELECT sequence, hash, lost FROM audit_head WHERE id = 1").first else { return nil }
+        guard let sequence = row["sequence"]?.int, let lost = row["lost"]?.int else {
+            throw StoreError("The audit log's head is incomplete.")
+        }
+        return AuditHead(sequence: sequence, hash: try row.text("hash"), lost: lost)
     }
 
     public func lastAuditEntry() async throws(StoreError) -> AuditEntry? {

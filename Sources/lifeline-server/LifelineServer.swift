@@ -49,6 +49,10 @@ struct Audit: AsyncParsableCommand {
             case .broken(let sequence, let reason):
                 FileHandle.standardError.write(Data("Audit log TAMPERED at entry \(sequence): \(reason).\n".utf8))
                 throw ExitCode(1)
+            case .incomplete(let entries, let lost):
+                FileHandle.standardError.write(Data(
+                    "Audit log INCOMPLETE: the \(entries) entries are intact, but \(lost) audited actions have no entry (the gateway could not write them; its log names each as critical).\n".utf8))
+                throw ExitCode(1)
             }
         }
     }

@@ -54,6 +54,36 @@ struct AuditChainTests {
         #expect(AuditChain.verify(entries, hash: Self.hash) == .broken(sequence: 3, reason: "it does not follow the entry before it"))
     }
 
+    /// A head in the table: the sequence it names, and whether its hash is that entry's real one.
+    struct Head: Sendable {
+        let sequence: Int64
+        var realHash = true
+    }
+
+    @Test("the head written with each entry shows a log cut short, entries not written by the gateway, a replaced last entry", arguments: [
+        (0, Head?.none, 0, AuditChain.Verdict.intact(entries: 0, lastHash: AuditChain.genesis)),
+        (4, nil, 4, .broken(sequence: 4, reason: "the record of the last entry written is missing")),
+        (4, Head(sequence: 4, realHash: false), 4, .broken(sequence: 4, reason: "it is not the last entry the gateway wrote")),
+        (6, Head(sequence: 6), 5, .broken(sequence: 6, reason: "entry 6, the last one written, is missing")),
+        (6, Head(sequence: 6), 3, .broken(sequence: 4, reason: "entries 4 to 6, the last ones written, are missing")),
+        (6, Head(sequence: 6), 0, .broken(sequence: 1, reason: "entries 1 to 6, the last ones written, are missing")),
+        (6, Head(sequence: 2), 6, .broken(sequence: 3, reason: "the gateway never wrote the entries after 2")),
+    ])
+    func head(written: Int, head: Head?, kept: Int, verdict: AuditChain.Verdict) {
+        let entries = Self.chain(written)
+        let stored = head.map { AuditHead(sequence: $0.sequence, hash: $0.realHash ? entries[Int($0.sequence) - 1].hash : "forged", lost: 0) }
+        #expect(AuditChain.verify(Array(entries.prefix(kept)), head: stored, hash: Self.hash) == verdict)
+    }
+
+    @Test("entries the gateway could not write are counted: the chain holds, the log is incomplete")
+    func lostEntries() {
+        let entries = Self.chain(3)
+        #expect(AuditChain.verify(entries, head: AuditHead(sequence: 3, hash: entries[2].hash, lost: 0), hash: Self.hash)
+            == .intact(entries: 3, lastHash: entries[2].hash))
+        #expect(AuditChain.verify(entries, head: AuditHead(sequence: 3, hash: entries[2].hash, lost: 2), hash: Self.hash)
+            == .incomplete(entries: 3, lost: 2))
+    }
+
     @Test("absent and empty fields hash differently")
     func canonicalForm() {
         let entry = Self.chain(1)[0]

@@ -4,6 +4,7 @@ import Testing
 import LifelineCore
 import LifelineProtocol
 @testable import LifelineGateway
+@testable import LifelineStore
 
 @Suite("Audit log: sign-ins, PINs, admin changes with before/after, consent; hash-chained and reported")
 struct AuditGatewayTests {
@@ -54,6 +55,66 @@ struct AuditGatewayTests {
             }
             #expect(count == rows.count)
             await scene.applet.close()
+        }
+    }
+
+    /// Raw SQL on the gateway's own database, as someone with access to the file or server would run it.
+    static func sql(_ gw: GatewayHarness, sqlite: [String], postgres: String) async throws {
+        let store = try #require(gw.parts.store as? SQLStore)
+        let statements = if case .postgres = gw.database { PostgresSchema.statements(of: postgres) } else { sqlite }
+        for statement in statements { _ = try await store.db.query(statement, []) }
+    }
+
+    static func verdict(_ gw: GatewayHarness) async throws -> AuditChain.Verdict {
+        try await AuditTrail.verify(store: gw.parts.store)
+    }
+
+    @Test("a log cut short at its end is found: the head written with each entry names the last one")
+    func tailCut() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            for name in ["One", "Two", "Three"] {
+                #expect(try await gw.request(.post, "/api/v1/admin/groups", token: admin, json: ["name": name, "permissions": ["chat"]]).status == .created)
+            }
+            guard case .intact(let entries, _) = try await Self.verdict(gw) else { Issue.record("the untouched log should verify"); return }
+            // Someone with the database removes the last two entries, triggers and all.
+            try await Self.sql(gw, sqlite: [
+                "DROP TRIGGER audit_log_no_delete", "DELETE FROM audit_log WHERE sequence > \(entries - 2)",
+            ], postgres: """
+                DROP TRIGGER audit_log_no_change ON audit_log;
+                DELETE FROM audit_log WHERE sequence > \(entries - 2);
+                """)
+            #expect(try await Self.verdict(gw) == .broken(sequence: Int64(entries - 1),
+                                                          reason: "entries \(entries - 1) to \(entries), the last ones written, are missing"))
+        }
+    }
+
+    @Test("an entry the database refuses fails the request with audit_unavailable, and audit verify then reports the gap")
+    func refusedWrite() async throws {
+        try await GatewayHarness.run { gw in
+            let admin = try await gw.login()
+            try await Self.sql(gw, sqlite: [
+                "CREATE TRIGGER audit_log_full BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+            ], postgres: """
+                CREATE FUNCTION audit_log_full() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'could not extend file: No space left on device';
+                END;
+                $$;
+                CREATE TRIGGER audit_log_full BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_full();
+                """)
+            let refused = try await gw.request(.post, "/api/v1/admin/groups", token: admin, json: ["name": "Unaudited", "permissions": ["chat"]])
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.errorCode == "audit_unavailable")
+            // A PIN the log cannot account for never works: its session is ended at once.
+            let unaudited = try await gw.request(.post, "/api/v1/sessions", token: admin, json: ["name": "Customer", "method": "pin"])
+            #expect(unaudited.status == .serviceUnavailable && unaudited.errorCode == "audit_unavailable")
+            #expect(await gw.hub.live.count == 0)
+            try await Self.sql(gw, sqlite: ["DROP TRIGGER audit_log_full"], postgres: "DROP TRIGGER audit_log_full ON audit_log;")
+            #expect(try await gw.request(.post, "/api/v1/admin/groups", token: admin, json: ["name": "Audited", "permissions": ["chat"]]).status == .created)
+            let entries = try await gw.parts.store.allAuditEntries()
+            #expect(entries.last?.action == .groupCreated)
+            #expect(try await Self.verdict(gw) == .incomplete(entries: entries.count, lost: 2))
         }
     }
 }

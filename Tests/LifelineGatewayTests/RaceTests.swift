@@ -212,19 +212,22 @@ struct RaceTests {
         }
     }
 
-    @Test("21 concurrent session creations: 21 audit entries, the chain intact")
+    @Test("21 concurrent session creations, 20 rounds: 21 audit entries each round, the chain and its head intact")
     func auditChainLosesNothing() async throws {
         try await GatewayHarness.run { gw in
             let token = try await gw.login()
-            let before = try await gw.parts.store.allAuditEntries().count
-            let replies = try await gw.race(21, .init(.post, "/api/v1/sessions", token: token, json: ["name": "Customer", "method": "pin"]))
-            #expect(replies.allSatisfy { $0.status == .created })
-            let entries = try await gw.parts.store.allAuditEntries()
-            #expect(entries.count - before == 21)
-            #expect(entries.filter { $0.action == .pinCreated }.count == 21)
-            let verdict = try await AuditTrail.verify(store: gw.parts.store)
-            guard case .intact(let count, _) = verdict else { Issue.record("audit chain: \(verdict)"); return }
-            #expect(count == entries.count)
+            for round in 1...20 {
+                let before = try await gw.parts.store.allAuditEntries().count
+                let replies = try await gw.race(21, .init(.post, "/api/v1/sessions", token: token, json: ["name": "Customer", "method": "pin"]))
+                #expect(replies.allSatisfy { $0.status == .created }, "round \(round)")
+                let entries = try await gw.parts.store.allAuditEntries()
+                #expect(entries.count - before == 21, "round \(round)")
+                #expect(entries.filter { $0.action == .pinCreated }.count == 21 * round)
+                let verdict = try await AuditTrail.verify(store: gw.parts.store)
+                guard case .intact(let count, _) = verdict else { Issue.record("audit chain: \(verdict)"); return }
+                #expect(count == entries.count)
+                for reply in replies { _ = try await gw.request(.post, "/api/v1/sessions/\(try reply.json()["id"] as! String)/end", token: token) }
+            }
         }
     }
 

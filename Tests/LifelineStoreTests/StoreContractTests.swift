@@ -174,11 +174,30 @@ struct StoreContractTests {
         do { try await store.insertOrganisation(org) } catch { #expect(error.kind == .uniqueViolation) }
         let entry = AuditChain.next(after: nil, atMilliseconds: 1, organisationId: "org", actorId: nil, actorName: "test", action: .pinCreated,
                                     objectType: nil, objectId: nil, before: nil, after: nil, source: nil, hash: { _ in "h" })
-        try await store.appendAudit(entry)
+        try await store.appendAudit(entry, lostBefore: 0)
         await #expect(throws: StoreError.self, "the audit log is append-only") {
             _ = try await store.db.query("UPDATE audit_log SET actor_name = ? WHERE sequence = ?", [.text("someone else"), .integer(entry.sequence)])
         }
         #expect(try await store.allAuditEntries().first?.actorName == "test")
+        await store.close()
+    }
+
+    @Test("the audit head moves with each entry in one transaction and adds up the entries lost", arguments: TestDatabase.available)
+    func auditHead(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        try await store.insertOrganisation(Organisation(id: "org", name: "Help Desk", createdAt: t0))
+        #expect(try await store.auditHead() == nil)
+        let first = AuditChain.next(after: nil, atMilliseconds: 1, organisationId: "org", actorId: nil, actorName: "test", action: .pinCreated,
+                                    objectType: nil, objectId: nil, before: nil, after: nil, source: nil, hash: { _ in "h1" })
+        try await store.appendAudit(first, lostBefore: 0)
+        #expect(try await store.auditHead() == AuditHead(sequence: 1, hash: "h1", lost: 0))
+        let second = AuditChain.next(after: first, atMilliseconds: 2, organisationId: "org", actorId: nil, actorName: "test", action: .pinCreated,
+                                     objectType: nil, objectId: nil, before: nil, after: nil, source: nil, hash: { _ in "h2" })
+        try await store.appendAudit(second, lostBefore: 2)
+        #expect(try await store.auditHead() == AuditHead(sequence: 2, hash: "h2", lost: 2))
+        // An entry refused (sequence taken) leaves the head where it was: the two writes are one.
+        await #expect(throws: StoreError.self) { try await store.appendAudit(second, lostBefore: 1) }
+        #expect(try await store.auditHead() == AuditHead(sequence: 2, hash: "h2", lost: 2))
         await store.close()
     }
 

@@ -5,13 +5,17 @@ import LifelineStore
 import Logging
 
 /// Writes the audit log: one entry at a time (an actor), each chained to the one before with
-/// SHA-256. A failure to write is logged as an error; the action itself goes on.
+/// SHA-256. An entry that cannot be written after a few tries fails the request that made it
+/// (`audit_unavailable`) and is counted in the log's head with the next entry written, so
+/// `audit verify` reports the gap.
 actor AuditTrail {
     private let store: any Store
     private let environment: GatewayEnvironment
     private let logger: Logger
     private var last: AuditEntry?
     private var loaded = false
+    /// Entries given up since the last one written; the next write adds them to the head.
+    private var lostSinceLastWrite: Int64 = 0
     private let turns = KeyedLocks()
     static let writeAttempts = 5
 
@@ -36,10 +40,11 @@ actor AuditTrail {
 
     /// Appends one entry. Entries take turns (an actor alone would interleave at the store's
     /// await and give two entries one sequence number); a failed write is tried again, linked to
-    /// whatever the store really holds, before it is given up with an error in the log.
+    /// whatever the store really holds, before it is given up: counted as lost, logged as
+    /// critical, and thrown so the caller's request fails.
     func record(_ action: AuditAction, organisationId: String?, actorId: String?, actorName: String, objectType: String? = nil,
-                objectId: String? = nil, before: String? = nil, after: String? = nil, source: String? = nil) async {
-        await turns.withLock("audit") {
+                objectId: String? = nil, before: String? = nil, after: String? = nil, source: String? = nil) async throws(GatewayError) {
+        let written = await turns.withLock("audit") { () -> Bool in
             for attempt in 1...Self.writeAttempts {
                 do {
                     if !loaded {
@@ -50,36 +55,46 @@ actor AuditTrail {
                         after: last, atMilliseconds: Int64((environment.now().timeIntervalSince1970 * 1_000).rounded()),
                         organisationId: organisationId, actorId: actorId, actorName: actorName, action: action, objectType: objectType,
                         objectId: objectId, before: before, after: after, source: source, hash: Self.sha256)
-                    try await store.appendAudit(entry)
+                    try await store.appendAudit(entry, lostBefore: lostSinceLastWrite)
                     last = entry
-                    return
+                    lostSinceLastWrite = 0
+                    return true
                 } catch {
                     loaded = false
-                    let metadata: Logger.Metadata = ["audit.action": "\(action.rawValue)", "audit.attempt": "\(attempt)", "error": "\(error)"]
+                    let metadata: Logger.Metadata = [
+                        "audit.action": "\(action.rawValue)", "audit.object": "\(objectType ?? "-") \(objectId ?? "-")",
+                        "audit.actor": "\(actorName)", "audit.attempt": "\(attempt)", "error": "\(error)",
+                    ]
                     guard attempt < Self.writeAttempts else {
-                        logger.critical("Could not write the audit log; the entry is lost", metadata: metadata)
-                        return
+                        lostSinceLastWrite += 1
+                        logger.critical("Could not write the audit log; the entry is lost and counted for audit verify", metadata: metadata)
+                        return false
                     }
                     logger.warning("Could not write the audit log; trying again", metadata: metadata)
                     do { try await Task.sleep(for: .milliseconds(25 * attempt)) } catch {
-                        logger.critical("Stopped while writing the audit log; the entry is lost", metadata: metadata)
-                        return
+                        lostSinceLastWrite += 1
+                        logger.critical("Stopped while writing the audit log; the entry is lost and counted for audit verify", metadata: metadata)
+                        return false
                     }
                 }
             }
+            return false
+        }
+        guard written else {
+            throw GatewayError(.auditUnavailable, "The audit log could not be written, so the action is not confirmed: try again, and tell the administrator.")
         }
     }
 
     /// An administrator's or technician's action on an object.
     func record(_ action: AuditAction, by actor: Actor, objectType: String, objectId: String, before: String? = nil, after: String? = nil,
-                source: String? = nil) async {
-        await record(action, organisationId: actor.technician.organisationId, actorId: actor.id, actorName: actor.technician.name,
+                source: String? = nil) async throws(GatewayError) {
+        try await record(action, organisationId: actor.technician.organisationId, actorId: actor.id, actorName: actor.technician.name,
                      objectType: objectType, objectId: objectId, before: before, after: after, source: source)
     }
 
     /// `lifeline-server audit verify`: the whole chain checked.
     static func verify(store: any Store) async throws -> AuditChain.Verdict {
-        AuditChain.verify(try await store.allAuditEntries(), hash: sha256)
+        AuditChain.verify(try await store.allAuditEntries(), head: try await store.auditHead(), hash: sha256)
     }
 }
 

@@ -45,20 +45,20 @@ struct SignIn: Sendable {
         response.setCookie(Cookie(name: AuthenticationMiddleware.cookieName, value: issued.token, maxAge: maxAge,
                                   path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
         context.logger.info("Technician signed in", metadata: ["technician.id": "\(technician.id)"])
-        await hub.audit.record(.signIn, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
+        try await hub.audit.record(.signIn, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
         return response
     }
 
     /// A failed password or code: backoff, and a line in the audit log (in the account's
     /// organisation when the email is known, in the global chain otherwise).
-    func failed(email: String, reason: String, context: GatewayRequestContext) async {
+    func failed(email: String, reason: String, context: GatewayRequestContext) async throws {
         await guardian.failed(email: email, address: context.remoteAddress)
         var known: Technician?
         do { known = try await accounts.store.technician(email: email.lowercased()) } catch {
             // The entry still goes to the global chain; the failure itself is logged.
             context.logger.error("Could not read the account of a failed sign-in", metadata: ["error": "\(error)"])
         }
-        await hub.audit.record(.signInFailed, organisationId: known?.organisationId, actorId: known?.id,
+        try await hub.audit.record(.signInFailed, organisationId: known?.organisationId, actorId: known?.id,
                                actorName: String(email.prefix(254)), after: AuditTrail.json(["reason": reason]),
                                source: context.remoteAddress)
     }

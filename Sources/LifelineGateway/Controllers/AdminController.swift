@@ -148,7 +148,7 @@ struct AdminController {
         let change = try await request.decodeJSON(as: SettingsChange.self, context: context)
         let before = await hub.settings
         let saved = try await hub.saveSettings(change.applied(to: before))
-        await hub.audit.record(.settingsChanged, by: actor, objectType: "organisation", objectId: actor.technician.organisationId,
+        try await hub.audit.record(.settingsChanged, by: actor, objectType: "organisation", objectId: actor.technician.organisationId,
                                before: AuditTrail.json(before), after: AuditTrail.json(saved), source: context.remoteAddress)
         context.logger.notice("Organisation settings changed", metadata: [
             "technician.id": "\(actor.id)", "settings.autoStartDefault": "\(saved.autoStartDefault)",
@@ -202,7 +202,7 @@ struct AdminController {
         let group = TechnicianGroup(id: UUID().uuidString.lowercased(), organisationId: actor.technician.organisationId,
                                     name: name, permissions: permissions, parentId: parentId)
         try await accounts.store.insertGroup(group)
-        await hub.audit.record(.groupCreated, by: actor, objectType: "group", objectId: group.id, after: AuditTrail.json(GroupView(group)),
+        try await hub.audit.record(.groupCreated, by: actor, objectType: "group", objectId: group.id, after: AuditTrail.json(GroupView(group)),
                                source: context.remoteAddress)
         return try JSONResponse.make(GroupView(group), status: .created)
     }
@@ -226,7 +226,7 @@ struct AdminController {
             await hub.technicianChanged(technician.id)
             await hub.consolesChanged(of: technician.id, accounts: accounts)
         }
-        await hub.audit.record(.groupChanged, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(before),
+        try await hub.audit.record(.groupChanged, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(before),
                                after: AuditTrail.json(GroupView(group)), source: context.remoteAddress)
         return try JSONResponse.make(GroupView(group))
     }
@@ -244,7 +244,7 @@ struct AdminController {
                                "Move its \(members.count) technicians and \(subgroups.count) subgroups and take it off \(channels.count) channels first.")
         }
         try await accounts.store.deleteGroup(id: group.id)
-        await hub.audit.record(.groupDeleted, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(GroupView(group)),
+        try await hub.audit.record(.groupDeleted, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(GroupView(group)),
                                source: context.remoteAddress)
         return Response(status: .noContent)
     }
@@ -309,7 +309,7 @@ struct AdminController {
             guard error.isConstraintViolation else { throw error }
             throw GatewayError(.emailTaken, "A technician with this email already exists.")
         }
-        await hub.audit.record(.technicianCreated, by: actor, objectType: "technician", objectId: technician.id,
+        try await hub.audit.record(.technicianCreated, by: actor, objectType: "technician", objectId: technician.id,
                                after: AuditTrail.json(TechnicianView(technician)), source: context.remoteAddress)
         return try JSONResponse.make(TechnicianView(technician), status: .created)
     }
@@ -345,7 +345,7 @@ struct AdminController {
             endSignIns = true
         }
         try await accounts.store.updateTechnician(technician)
-        await hub.audit.record(.technicianChanged, by: actor, objectType: "technician", objectId: technician.id,
+        try await hub.audit.record(.technicianChanged, by: actor, objectType: "technician", objectId: technician.id,
                                before: AuditTrail.json(before), after: AuditTrail.json(TechnicianView(technician)), source: context.remoteAddress)
         await hub.technicianChanged(technician.id)
         if endSignIns {
@@ -379,7 +379,7 @@ struct AdminController {
         await hub.closeConsoles(of: technician.id, reason: "account deleted")
         await hub.technicianChanged(technician.id)
         await hub.consolesChanged(of: technician.id, accounts: accounts)
-        await hub.audit.record(.technicianDeleted, by: actor, objectType: "technician", objectId: technician.id,
+        try await hub.audit.record(.technicianDeleted, by: actor, objectType: "technician", objectId: technician.id,
                                before: AuditTrail.json(before), source: context.remoteAddress)
         return Response(status: .noContent)
     }

@@ -122,7 +122,7 @@ struct AuthController {
             do {
                 return try await accounts.checkPassword(email: body.email, password: body.password)
             } catch let error as GatewayError where error == .badCredentials || error == .accountDisabled {
-                await signIn.failed(email: body.email, reason: error.code, context: context)
+                try await signIn.failed(email: body.email, reason: error.code, context: context)
                 throw error
             }
         }

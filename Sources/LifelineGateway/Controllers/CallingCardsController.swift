@@ -72,7 +72,7 @@ struct CallingCardsController {
         guard existing.count < CallingCardRules.maximumCount else { throw GatewayError.badRequest(CallingCardRules.describe(.tooMany)) }
         let card = try await checked(body, into: nil, by: actor)
         try await store.saveCallingCard(card)
-        await hub.audit.record(.callingCardCreated, by: actor, objectType: "calling_card", objectId: card.id, after: AuditTrail.json(view(card)),
+        try await hub.audit.record(.callingCardCreated, by: actor, objectType: "calling_card", objectId: card.id, after: AuditTrail.json(view(card)),
                                source: context.remoteAddress)
         context.logger.notice("Calling Card created", metadata: ["technician.id": "\(actor.id)", "card.id": "\(card.id)"])
         return try JSONResponse.make(view(card), status: .created)
@@ -84,7 +84,7 @@ struct CallingCardsController {
         let body = try await request.decodeJSON(as: CardBody.self, context: context)
         let card = try await checked(body, into: before, by: actor)
         try await store.saveCallingCard(card)
-        await hub.audit.record(.callingCardChanged, by: actor, objectType: "calling_card", objectId: card.id, before: AuditTrail.json(view(before)),
+        try await hub.audit.record(.callingCardChanged, by: actor, objectType: "calling_card", objectId: card.id, before: AuditTrail.json(view(before)),
                                after: AuditTrail.json(view(card)), source: context.remoteAddress)
         context.logger.notice("Calling Card changed", metadata: ["technician.id": "\(actor.id)", "card.id": "\(card.id)"])
         return try JSONResponse.make(view(card))
@@ -94,7 +94,7 @@ struct CallingCardsController {
         let actor = try context.requireOrganisationAdministrator()
         let card = try await ownCard(context.parameters.get("id") ?? "", of: actor)
         try await store.deleteCallingCard(id: card.id)
-        await hub.audit.record(.callingCardDeleted, by: actor, objectType: "calling_card", objectId: card.id, before: AuditTrail.json(view(card)),
+        try await hub.audit.record(.callingCardDeleted, by: actor, objectType: "calling_card", objectId: card.id, before: AuditTrail.json(view(card)),
                                source: context.remoteAddress)
         context.logger.notice("Calling Card deleted", metadata: ["technician.id": "\(actor.id)", "card.id": "\(card.id)"])
         return Response(status: .noContent)

@@ -116,7 +116,7 @@ struct ChannelsController {
             try await store.insertChannel(created)
         }
         await hub.channelsChanged()
-        await hub.audit.record(.channelCreated, by: actor, objectType: "channel", objectId: channel.id, after: AuditTrail.json(view(channel)),
+        try await hub.audit.record(.channelCreated, by: actor, objectType: "channel", objectId: channel.id, after: AuditTrail.json(view(channel)),
                                source: context.remoteAddress)
         return try JSONResponse.make(view(channel), status: .created)
     }
@@ -128,7 +128,7 @@ struct ChannelsController {
         try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
         try await store.updateChannel(channel)
         await hub.channelsChanged()
-        await hub.audit.record(.channelChanged, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(before),
+        try await hub.audit.record(.channelChanged, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(before),
                                after: AuditTrail.json(view(channel)), source: context.remoteAddress)
         return try JSONResponse.make(view(channel))
     }
@@ -138,7 +138,7 @@ struct ChannelsController {
         let channel = try await ownChannel(context, of: actor)
         try await store.deleteChannel(id: channel.id)
         await hub.channelsChanged()
-        await hub.audit.record(.channelDeleted, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(view(channel)),
+        try await hub.audit.record(.channelDeleted, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(view(channel)),
                                source: context.remoteAddress)
         return Response(status: .noContent)
     }

@@ -138,7 +138,7 @@ struct SurveysController {
         let setting = SurveySetting(organisationId: organisationId, scope: scope, scopeId: scopeId,
                                     definition: SurveyDefinition(enabled: body.enabled, questions: questions), updatedAt: environment.now())
         try await store.saveSurveySetting(setting)
-        await hub.audit.record(.surveyChanged, by: actor, objectType: "survey_\(scope.rawValue)", objectId: scopeId,
+        try await hub.audit.record(.surveyChanged, by: actor, objectType: "survey_\(scope.rawValue)", objectId: scopeId,
                                before: AuditTrail.json(before?.definition), after: AuditTrail.json(setting.definition), source: context.remoteAddress)
         context.logger.notice("Customer survey changed", metadata: [
             "technician.id": "\(actor.id)", "survey.scope": "\(scope.rawValue)", "survey.scopeId": "\(scopeId)",

@@ -65,14 +65,14 @@ struct TwoStepController {
             let bySMS = accepted == nil ? await signIn.guardian.useSMSCode(digest: twoStep.box.digest(body.code.filter(\.isNumber)), for: token) : false
             guard accepted != nil || bySMS else {
                 await signIn.guardian.wrongCode(token)
-                await signIn.failed(email: challenge.email, reason: TwoStepVerification.wrongCode.code, context: context)
+                try await signIn.failed(email: challenge.email, reason: TwoStepVerification.wrongCode.code, context: context)
                 throw TwoStepVerification.wrongCode
             }
             return accepted
         }
         await signIn.guardian.close(token)
         if case .recoveryCode(let left) = accepted {
-            await hub.audit.record(.recoveryCodeUsed, organisationId: technician.organisationId, actorId: technician.id,
+            try await hub.audit.record(.recoveryCodeUsed, organisationId: technician.organisationId, actorId: technician.id,
                                    actorName: technician.name, objectType: "technician", objectId: technician.id,
                                    after: AuditTrail.json(["recoveryCodesLeft": left]), source: context.remoteAddress)
         }
@@ -114,12 +114,12 @@ struct TwoStepController {
                 return try await twoStep.confirm(for: technician.id, code: body.code)
             } catch let error as GatewayError where error == TwoStepVerification.wrongCode {
                 await signIn.guardian.wrongCode(token)
-                await signIn.failed(email: challenge.email, reason: error.code, context: context)
+                try await signIn.failed(email: challenge.email, reason: error.code, context: context)
                 throw error
             }
         }
         await signIn.guardian.close(token)
-        await hub.audit.record(.twoStepEnabled, organisationId: technician.organisationId, actorId: technician.id,
+        try await hub.audit.record(.twoStepEnabled, organisationId: technician.organisationId, actorId: technician.id,
                                actorName: technician.name, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
         return try await signIn.complete(technician, remember: challenge.remember, recoveryCodes: codes, context: context)
     }
@@ -161,7 +161,7 @@ struct TwoStepController {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: CodeRequest.self, context: context)
         let codes = try await twoStep.confirm(for: actor.id, code: body.code)
-        await hub.audit.record(.twoStepEnabled, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
+        try await hub.audit.record(.twoStepEnabled, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
         return try JSONResponse.make(RecoveryCodesView(recoveryCodes: codes))
     }
 
@@ -171,7 +171,7 @@ struct TwoStepController {
         let body = try await request.decodeJSON(as: CodeRequest.self, context: context)
         try await requireCurrentCode(body.code, actor: actor, context: context)
         let codes = try await twoStep.renewRecoveryCodes(for: actor.id)
-        await hub.audit.record(.recoveryCodesRenewed, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
+        try await hub.audit.record(.recoveryCodesRenewed, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
         return try JSONResponse.make(RecoveryCodesView(recoveryCodes: codes))
     }
 
@@ -196,12 +196,12 @@ struct TwoStepController {
         }
         try await signIn.attempt(email: actor.technician.email, address: context.remoteAddress) {
             guard try await accounts.verifyPassword(body.password, hash: actor.technician.passwordHash) else {
-                await signIn.failed(email: actor.technician.email, reason: "bad_credentials", context: context)
+                try await signIn.failed(email: actor.technician.email, reason: "bad_credentials", context: context)
                 throw GatewayError.badCredentials
             }
         }
         try await twoStep.turnOff(for: actor.id)
-        await hub.audit.record(.twoStepDisabled, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
+        try await hub.audit.record(.twoStepDisabled, by: actor, objectType: "technician", objectId: actor.id, source: context.remoteAddress)
         return Response(status: .noContent)
     }
 
@@ -225,7 +225,7 @@ struct TwoStepController {
         try await twoStep.turnOff(for: technician.id)
         try await accounts.store.deleteTokens(technicianId: technician.id)
         await hub.closeConsoles(of: technician.id, reason: "two-step verification reset")
-        await hub.audit.record(.twoStepReset, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
+        try await hub.audit.record(.twoStepReset, by: actor, objectType: "technician", objectId: technician.id, source: context.remoteAddress)
         return Response(status: .noContent)
     }
 }

@@ -35,6 +35,10 @@ extension SessionHub {
         case (false, let reason?): .cardFailed(reason: String(reason.prefix(300)))
         }
         try await logEvent(event, in: record)
-        if installed || error == nil { await auditConsent(installed ? .consentGiven : .consentRefused, to: "calling_card", in: record) }
+        if installed {
+            try await auditConsent(.consentGiven, to: "calling_card", in: record)
+        } else if error == nil {
+            await auditRefusal(.consentRefused, to: "calling_card", in: record)
+        }
     }
 }

@@ -83,7 +83,7 @@ extension SessionHub {
             externals[collaborator.id] = nil
             throw error
         }
-        await audit.record(.collaboratorInvited, by: actor, objectType: "session", objectId: id,
+        try await audit.record(.collaboratorInvited, by: actor, objectType: "session", objectId: id,
                            after: AuditTrail.json(["name": name, "email": email ?? "", "approved": collaborator.approved ? "yes" : "no"]), source: source)
         logger.info("External technician invited", metadata: ["session.id": "\(id)", "collaborator.id": "\(collaborator.id)"])
         return collaboratorView(of: collaborator, link: "\(publicURL)/collaborate/\(linkToken)", pin: pin)
@@ -102,7 +102,7 @@ extension SessionHub {
             throw GatewayError(.collaboratorNotFound, "There is no such collaborator in this session.")
         }
         try await moveExternal(collaboratorId, by: .removedByLead, telling: "removed")
-        await audit.record(.collaboratorRemoved, by: actor, objectType: "session", objectId: id,
+        try await audit.record(.collaboratorRemoved, by: actor, objectType: "session", objectId: id,
                            after: AuditTrail.json(["name": collaborator.name]))
     }
 
@@ -147,7 +147,7 @@ extension SessionHub {
                 throw error
             }
         }
-        await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
+        try await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
         await logConnection(.collaboratorJoined(name: collaborator.name), sessionId: collaborator.sessionId)
         applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))

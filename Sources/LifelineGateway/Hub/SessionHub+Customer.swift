@@ -53,7 +53,7 @@ extension SessionHub {
             }
         }
         logger.info("Customer joined", metadata: ["session.id": "\(id)", "customer.address": "\(source)"])
-        await audit.record(.customerJoined, organisationId: found.organisationId, actorId: nil, actorName: "customer",
+        try await audit.record(.customerJoined, organisationId: found.organisationId, actorId: nil, actorName: "customer",
                            objectType: "session", objectId: id,
                            after: AuditTrail.json(["credential": credential.kind,
                                                    "terms": settings.appletTerms == nil ? "none" : acceptedTerms ? "accepted" : "not shown"]),
@@ -209,9 +209,17 @@ extension SessionHub {
 
 extension SessionHub {
     /// The customer's consent (given, refused, revoked) to `what` in the audit log.
-    func auditConsent(_ action: AuditAction, to what: String, in record: SessionRecord, detail: String? = nil) async {
-        await audit.record(action, organisationId: record.organisationId, actorId: nil, actorName: "customer", objectType: what,
-                           objectId: record.id, after: detail)
+    func auditConsent(_ action: AuditAction, to what: String, in record: SessionRecord, detail: String? = nil) async throws(GatewayError) {
+        try await audit.record(action, organisationId: record.organisationId, actorId: nil, actorName: "customer", objectType: what,
+                               objectId: record.id, after: detail)
+    }
+
+    /// A refusal or a revocation stands whether or not it could be audited (the trail has logged
+    /// the lost entry as critical and counted it for `audit verify`).
+    func auditRefusal(_ action: AuditAction, to what: String, in record: SessionRecord, detail: String? = nil) async {
+        do { try await auditConsent(action, to: what, in: record, detail: detail) } catch {
+            logger.error("The customer's answer stands without its audit entry", metadata: ["session.id": "\(record.id)", "audit.object": "\(what)"])
+        }
     }
 
     func sessionId(ofApplet outletId: UUID) -> String? {

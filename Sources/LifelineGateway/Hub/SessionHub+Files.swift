@@ -55,8 +55,16 @@ extension SessionHub {
         guard applets[sessionId]?.id == outletId, let record = live[sessionId],
               var summary = await storedFileSummary(fileId, in: sessionId), summary.direction == .toCustomer, summary.phase == .offered
         else { return }
-        await auditConsent(accepted ? .consentGiven : .consentRefused, to: "file", in: record,
-                           detail: AuditTrail.json(["file": summary.name]))
+        var accepted = accepted
+        if accepted {
+            do { try await auditConsent(.consentGiven, to: "file", in: record, detail: AuditTrail.json(["file": summary.name])) } catch {
+                // No file reaches the customer without their consent on the record.
+                accepted = false
+                applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: error.message)))
+            }
+        } else {
+            await auditRefusal(.consentRefused, to: "file", in: record, detail: AuditTrail.json(["file": summary.name]))
+        }
         if accepted {
             summary.phase = .sending
             fileRelays[fileId] = FileRelay()

@@ -100,20 +100,23 @@ extension SessionHub {
             remotes[sessionId] = state
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
             await note((state.mode == .control ? .remoteControlAccepted : .desktopViewAccepted), in: record)
-            await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
+            do { try await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
+                // Nothing is shown of a customer's screen without its consent on the record.
+                await endRemote(of: sessionId, reason: error.message, tellApplet: true)
+            }
         } else {
             remotes[sessionId] = nil
             publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
                                        reason: "The customer refused."), to: state.technicianId)
             await note(.screenRefused, in: record)
-            await auditConsent(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
+            await auditRefusal(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
         }
     }
 
     func appletEndedRemote(reason: String, sessionId: String, outletId: UUID) async {
         guard applets[sessionId]?.id == outletId, let state = remotes[sessionId] else { return }
         if let record = live[sessionId] {
-            await auditConsent(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
+            await auditRefusal(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
                                detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
         }
         await endRemote(of: sessionId, reason: String(reason.prefix(200)), tellApplet: false)

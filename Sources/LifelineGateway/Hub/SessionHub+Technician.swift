@@ -29,7 +29,16 @@ extension SessionHub {
             name: SessionName.normalised(name), method: method, pin: pin, linkTokenHash: linkToken.map(Secrets.hash),
             appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil), link: link)
         await recordTechnicianActivity(actor.id)
-        await audit.record(pin != nil ? .pinCreated : .linkCreated, by: actor, objectType: "session", objectId: record.id)
+        do {
+            try await audit.record(pin != nil ? .pinCreated : .linkCreated, by: actor, objectType: "session", objectId: record.id)
+        } catch {
+            // A PIN or link the audit log cannot account for must not work: the session ends at once.
+            do { _ = try await perform(.end, on: record.id, by: actor) } catch let endError {
+                logger.error("Could not end a session whose creation was not audited",
+                             metadata: ["session.id": "\(record.id)", "error": "\(endError)"])
+            }
+            throw error
+        }
         logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
         return CreatedSession(summary: await summary(of: record), pin: record.pin, link: link)
     }
