@@ -78,6 +78,14 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
                             retryAfterSeconds: seconds)
     }
 
+    /// The gateway-wide ceiling on wrong PINs holds a network that has already failed.
+    static func tooManyGuessesOnTheGateway(retryAfter: TimeInterval) -> GatewayError {
+        let seconds = max(1, Int(retryAfter.rounded(.up)))
+        return GatewayError(.tooManyAttempts,
+                            "Too many wrong PINs were typed on this service just now. Try again in \(seconds) seconds, or ask your technician for a link.",
+                            retryAfterSeconds: seconds)
+    }
+
     static func refused(_ refusal: TransitionRefused) -> GatewayError {
         GatewayError(.invalidState, "This session is \(refusal.state.rawValue.replacingOccurrences(of: "_", with: " ")); that action is not possible now.")
     }

@@ -156,7 +156,7 @@ extension SessionHub {
 
     private func findInvitedCollaborator(_ credential: CollaboratorCredential, from source: String) throws -> ExternalCollaborator {
         let now = environment.now()
-        if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
+        try checkGuessLimits(from: source, at: now)
         let match: ExternalCollaborator?
         switch credential {
         case .pin(let typed):
@@ -170,7 +170,7 @@ extension SessionHub {
         // check their own live PIN between guesses).
         guard let collaborator = match, collaborator.view.state == .invitation,
               now.timeIntervalSince(collaborator.createdAt) < timers.connecting else {
-            pinAttempts.record(for: source, at: now)
+            recordWrongGuess(from: source, at: now)
             throw GatewayError(.unknownInvitation,
                                "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
         }

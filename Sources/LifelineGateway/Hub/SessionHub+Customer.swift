@@ -63,6 +63,18 @@ extension SessionHub {
                       organisation: await organisationName(found.organisationId))
     }
 
+    /// A PIN or link attempt is checked only within its address's limit and the gateway's ceiling.
+    func checkGuessLimits(from source: String, at now: Date) throws {
+        if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
+        if let wait = guessCeiling.retryAfter(for: source, at: now) { throw GatewayError.tooManyGuessesOnTheGateway(retryAfter: wait) }
+    }
+
+    /// A wrong PIN or link counts against its address and the gateway's ceiling; only time clears either.
+    func recordWrongGuess(from source: String, at now: Date) {
+        pinAttempts.record(for: source, at: now)
+        guessCeiling.recordFailure(from: source, at: now)
+    }
+
     static func unknown(_ credential: Credential) -> GatewayError {
         switch credential {
         case .pin: GatewayError.unknownPin
@@ -72,7 +84,7 @@ extension SessionHub {
 
     private func findWaitingForCustomer(_ credential: Credential, from source: String) throws -> SessionRecord {
         let now = environment.now()
-        if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
+        try checkGuessLimits(from: source, at: now)
         let match: SessionRecord?
         switch credential {
         case .pin(let typed):
@@ -91,7 +103,7 @@ extension SessionHub {
         // Failures leave the count only with time: a right PIN does not clear it (an attacker would
         // check their own live PIN between guesses).
         guard let record = match, usable else {
-            pinAttempts.record(for: source, at: now)
+            recordWrongGuess(from: source, at: now)
             throw Self.unknown(credential)
         }
         return record

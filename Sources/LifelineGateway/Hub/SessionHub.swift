@@ -25,6 +25,8 @@ public actor SessionHub {
         didSet { updateScreenRoutes() }
     }
     var pinAttempts = WindowLimiter(maximumEvents: 10, window: 300)
+    /// Wrong PINs and links gateway-wide: past four a minute, only networks that have not failed are checked.
+    var guessCeiling = GuessCeiling()
     /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
     var customerChat = WindowLimiter(maximumEvents: 20, window: 10)
     var presences: [String: TechnicianPresence] = [:]
