@@ -108,8 +108,9 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     public let platform: String
     /// The applet runs with administrator rights (root), after an elevated restart (J3).
     public let privileged: Bool
-    /// A stable, not personally identifying id of the computer (D6): a hash of its machine id,
-    /// so earlier sessions with the same device and their notes can be found.
+    /// A stable, not personally identifying id of the computer (D6), so earlier sessions with the
+    /// same device and their notes can be found. In the applet's hello it is the device's key (a
+    /// hash of its confidential machine id); everywhere after, the id the gateway derives from it.
     public let deviceId: String?
     public let client: CustomerClient
 
@@ -126,6 +127,11 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         // Hex only, bounded: it is used in queries.
         self.deviceId = deviceId.flatMap { id in id.count <= 64 && !id.isEmpty && id.allSatisfy(\.isHexDigit) ? id.lowercased() : nil }
         self.client = client
+    }
+
+    /// The same details with another device id (the gateway's, derived from the applet's key).
+    public func withDeviceId(_ id: String?) -> CustomerInfo {
+        CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: id, client: client)
     }
 
     private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client }

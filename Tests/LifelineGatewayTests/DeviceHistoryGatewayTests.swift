@@ -52,6 +52,29 @@ struct DeviceHistoryGatewayTests {
         }
     }
 
+    @Test("the id technicians see is the gateway's, not the applet's key: claiming it reaches no history")
+    func claimedIdsReachNothing() async throws {
+        try await GatewayHarness.run { gw in
+            let alice = try await gw.login()
+            let bob = try await gw.technician(named: "Bob", permissions: ["start_private_sessions", "connect_by_pin", "chat"], adminToken: alice)
+            let (first, firstApplet) = try await Self.session(gw, token: alice, device: "ab12cd34", name: "Payroll PC")
+            _ = try await gw.request(.put, "/api/v1/sessions/\(first)/notes", token: alice, json: ["text": "VPN password reset"])
+            let seen = try await gw.request(.get, "/api/v1/sessions/\(first)", token: alice).json()
+            let shownId = try #require((seen["customer"] as? [String: Any])?["deviceId"] as? String)
+            #expect(shownId != "ab12cd34" && shownId.count == 32, "the key never leaves the gateway")
+            _ = try await gw.request(.post, "/api/v1/sessions/\(first)/end", token: alice)
+
+            // Someone who learnt that id has their applet claim it.
+            let (forged, forgedApplet) = try await Self.session(gw, token: bob, device: shownId, name: "Impostor")
+            #expect(try await gw.request(.get, "/api/v1/sessions/\(forged)/device-history", token: bob).array().isEmpty)
+            #expect(try await gw.request(.get, "/api/v1/sessions/\(forged)/device-history/\(first)/log", token: bob).status == .notFound)
+            // The machine itself, with its key, still finds its history.
+            let (again, againApplet) = try await Self.session(gw, token: bob, device: "ab12cd34", name: "Payroll PC again")
+            #expect(try await gw.request(.get, "/api/v1/sessions/\(again)/device-history", token: bob).array().map { $0["sessionId"] as? String } == [first])
+            for probe in [firstApplet, forgedApplet, againApplet] { await probe.close() }
+        }
+    }
+
     @Test("a device id is hex and bounded, or nothing")
     func deviceIds() {
         #expect(CustomerInfo(hostname: "", user: "", platform: "", deviceId: "ABCdef01").deviceId == "abcdef01")

@@ -113,7 +113,8 @@ extension SessionHub {
 
     /// The applet said hello with its token: move the session on, then register the socket and
     /// welcome it, so the applet's first frame is always the welcome.
-    func appletConnected(token: String, customer: CustomerInfo, outlet: Outlet) async throws {
+    func appletConnected(token: String, customer claimed: CustomerInfo, outlet: Outlet) async throws {
+        let customer = claimed.withDeviceId(claimed.deviceId.map(Secrets.deviceId(fromKey:)))
         let hash = Secrets.hash(token)
         guard let found = live.withAppletTokenHash(hash) else { throw GatewayError.unknownAppletToken }
         try await serialised(found.id) {

@@ -17,6 +17,13 @@ enum Secrets {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The device id the gateway vouches for (D6): derived from the key the applet sends (itself
+    /// a hash of the machine's confidential machine id), never the key itself. Knowing a device's
+    /// id, as technicians do, does not let anyone claim it: that needs the key.
+    static func deviceId(fromKey key: String) -> String {
+        SHA256.hash(data: Data("lifeline-device-id:\(key)".utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// A 9-digit session number, easy to read out on the phone.
     static func sessionNumber() -> String {
         var generator = SystemRandomNumberGenerator()
