@@ -63,7 +63,8 @@ class Gateway:
     async def __aenter__(self):
         environment = dict(os.environ, LIFELINE_ADMIN_EMAIL=ADMIN_EMAIL, LIFELINE_ADMIN_PASSWORD=ADMIN_PASSWORD,
                            LIFELINE_LOG_LEVEL="error")
-        arguments = [self.binary, "--port", str(self.port), "--data-dir", self.folder]
+        # Every simulated customer connects from 127.0.0.1: lift the per-address cap for the run.
+        arguments = [self.binary, "--port", str(self.port), "--data-dir", self.folder, "--max-connections-per-address", "100000"]
         if self.database:
             arguments += ["--database", self.database]
         self.log = open(os.path.join(self.folder, "gateway.log"), "w")

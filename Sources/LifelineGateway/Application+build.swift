@@ -47,7 +47,8 @@ public func buildApplication(
     TwoStepController(accounts: accounts, hub: hub, twoStep: twoStep, signIn: signIn, sms: sms).addRoutes(to: api)
     SessionsController(hub: hub).addRoutes(to: api)
     RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
-    FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
+    FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory),
+                    stallLimit: environment.transferStallLimit).addRoutes(to: api)
     RepliesController(store: store, environment: environment).addRoutes(to: api)
     InvitationsController(
         hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
@@ -98,10 +99,14 @@ public func buildApplication(
         await applet.run(inbound: inbound, outbound: outbound, context: context)
     }
 
-    var server: HTTPServerBuilder = .http1WebSocketUpgrade(
+    let limits = environment.connectionLimits
+    logger.info("Connection limits", metadata: ["connections.total": "\(limits.total)", "connections.perAddress": "\(limits.perAddress)"])
+    var server: HTTPServerBuilder = .guardedHTTP1WebSocketUpgrade(
         webSocketRouter: router,
         // Binary screen updates may be large; text frames keep their 64 KiB limit in the sockets.
-        configuration: .init(ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))))
+        configuration: .init(http1: .init(idleTimeout: limits.idleTimeout),
+                             ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))),
+        ledger: ConnectionLedger(), limits: limits, logger: logger)
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },

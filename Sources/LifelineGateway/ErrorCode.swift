@@ -37,8 +37,10 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case fileTooLarge = "file_too_large"
     case fileTransferRunning = "file_transfer_running"
     case foreignOrigin = "foreign_origin"
+    case gatewayFull = "gateway_full"
     case groupInUse = "group_in_use"
     case groupNotFound = "group_not_found"
+    case headersTooLarge = "headers_too_large"
     case helloExpected = "hello_expected"
     case internalError = "internal_error"
     case invalidState = "invalid_state"
@@ -85,6 +87,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case tooLarge = "too_large"
     case tooManyActiveSessions = "too_many_active_sessions"
     case tooManyAttempts = "too_many_attempts"
+    case tooManyConnections = "too_many_connections"
     case tooManyCollaborators = "too_many_collaborators"
     case tooManyReplies = "too_many_replies"
     case transferPending = "transfer_pending"
@@ -136,9 +139,11 @@ public enum ErrorCode: String, CaseIterable, Sendable {
              .recordingNotFound, .replyNotFound, .sessionNotFound, .surveyScopeNotFound, .technicianNotFound,
              .unknownInvitation, .unknownLink, .unknownPin, .unknownSurvey:
             .notFound
-        case .auditUnavailable, .noTechnicianAvailable:
+        case .auditUnavailable, .gatewayFull, .noTechnicianAvailable:
             .serviceUnavailable
-        case .slowDown, .smsTooSoon, .tooManyAttempts:
+        case .headersTooLarge:
+            .requestHeaderFieldsTooLarge
+        case .slowDown, .smsTooSoon, .tooManyAttempts, .tooManyConnections:
             .tooManyRequests
         case .badCredentials, .challengeExpired, .unauthenticated, .unknownAppletToken, .unknownCollaboratorToken,
              .wrongCode:

@@ -15,11 +15,18 @@ public struct GatewayEnvironment: Sendable {
     /// How long an applet or an external technician's console may stay silent after connecting
     /// before it must have said hello: a silent socket is closed, not kept.
     public var helloDeadline: Duration
+    /// Deadlines and caps on TCP connections (idle and slow clients, one address's share).
+    public var connectionLimits: ConnectionLimits
+    /// How long a file transfer's bytes may stop moving before it is ended.
+    public var transferStallLimit: Duration
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
                 timers: SessionTimers = .standard, timerInterval: Double = 1,
-                presence: TechnicianPresence.Settings = .standard, helloDeadline: Duration = .seconds(10)) {
+                presence: TechnicianPresence.Settings = .standard, helloDeadline: Duration = .seconds(10),
+                connectionLimits: ConnectionLimits = ConnectionLimits(), transferStallLimit: Duration = .seconds(30)) {
+        self.transferStallLimit = transferStallLimit
         self.helloDeadline = helloDeadline
+        self.connectionLimits = connectionLimits
         self.now = now
         self.bcryptCost = bcryptCost
         self.timers = timers

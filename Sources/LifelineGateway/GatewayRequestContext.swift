@@ -29,12 +29,15 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
     public var actor: Actor?
     /// The peer's address, the key for rate limits.
     public let remoteAddress: String
+    /// The connection, for what must end it (a stalled transfer).
+    let channel: any NIOCore.Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()
         actor = nil
         remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 
     /// The signed-in technician, or 401.

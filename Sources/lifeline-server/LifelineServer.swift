@@ -92,6 +92,10 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "On an empty database, create a demo organisation with an administrator and a technician and print their passwords.")
     var demo = false
 
+    @Option(name: .customLong("max-connections-per-address"),
+            help: "Connections one source address may hold at once (env LIFELINE_MAX_CONNECTIONS_PER_ADDRESS; default 256).")
+    var maxConnectionsPerAddress: Int = Int(ProcessInfo.processInfo.environment["LIFELINE_MAX_CONNECTIONS_PER_ADDRESS"] ?? "") ?? 256
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LIFELINE_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["LIFELINE_LOG_LEVEL"] ?? "info"
 
@@ -140,6 +144,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         _ = try resolvedDatabase
         if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        guard maxConnectionsPerAddress > 0 else { throw ValidationError("--max-connections-per-address must be at least 1.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
     }
 
@@ -159,7 +164,13 @@ struct Serve: AsyncParsableCommand {
             appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
             demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration(), database: try resolvedDatabase)
-        let (app, parts) = try await buildApplication(configuration: configuration, logger: logger)
+        var environment = GatewayEnvironment.production
+        environment.connectionLimits.perAddress = maxConnectionsPerAddress
+        if environment.connectionLimits.total < 4_096 {
+            logger.warning("Few file descriptors: raise the open-file limit (LimitNOFILE) for more connections",
+                           metadata: ["connections.total": "\(environment.connectionLimits.total)"])
+        }
+        let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         logger.notice("Lifeline is starting", metadata: ["console.url": "\(configuration.publicURL)/console/",
                                                          "customer.url": "\(configuration.publicURL)/"])
         // SIGTERM or SIGINT stops gracefully; the notice, last here, is told first (see ShutdownNotice).

@@ -166,4 +166,44 @@ struct FileTransferGatewayTests {
             await scene.applet.close()
         }
     }
+
+    @Test("a customer's upload that stalls is ended after the stall limit and says so; the session's next transfer is not blocked")
+    func stalledUploadEnds() async throws {
+        try await GatewayHarness.run(transferStallLimit: .seconds(1)) { gw in
+            let scene = try await RemoteScene.make(gw)
+            let stalled = try RawConnection(port: gw.port)
+            stalled.send("POST /api/v1/customer/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(scene.appletToken)\r\n"
+                + "X-File-Name: big.iso\r\nContent-Length: 104857600\r\n\r\n" + String(repeating: "x", count: 1_024))
+            let started = Date()
+            _ = await stalled.readUntilClosed()
+            #expect(Date().timeIntervalSince(started) < 4, "the gateway ended the stalled upload")
+            let failed = try await scene.console.expect(GatewayToConsole.self) {
+                if case .file(let file) = $0 { file.name == "big.iso" && file.phase == .failed } else { false }
+            }
+            guard case .file(let summary) = failed else { return }
+            #expect(summary.reason?.contains("no data moved for 1 seconds after 1024 of 104857600 bytes") == true, "\(summary.reason ?? "-")")
+            let next = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/files", token: scene.token, json: ["name": "fix.sh", "size": 10])
+            #expect(next.status == .created, "\(next.errorCode ?? "-")")
+            await scene.applet.close()
+        }
+    }
+
+    @Test("a technician's upload that stalls mid-file is ended and the customer's applet is told")
+    func stalledTechnicianUploadEnds() async throws {
+        try await GatewayHarness.run(transferStallLimit: .seconds(1)) { gw in
+            let scene = try await RemoteScene.make(gw)
+            let path = "/api/v1/sessions/\(scene.sessionId)/files"
+            let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "driver.bin", "size": 1_000_000]).json()["id"] as? String)
+            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
+            let stalled = try RawConnection(port: gw.port)
+            stalled.send("PUT \(path)/\(id)/content HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(scene.token)\r\n"
+                + "Content-Length: 1000000\r\n\r\n" + String(repeating: "x", count: 100))
+            let cancelled = try await scene.applet.expect(GatewayToApplet.self) { if case .fileCancelled = $0 { true } else { false } }
+            guard case .fileCancelled(_, let reason) = cancelled else { return }
+            #expect(reason.contains("no data moved for 1 seconds"), "\(reason)")
+            _ = await stalled.readUntilClosed()
+            await scene.applet.close()
+        }
+    }
 }

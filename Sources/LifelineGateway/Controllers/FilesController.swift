@@ -13,6 +13,8 @@ import NIOCore
 struct FilesController: Sendable {
     let hub: SessionHub
     let vault: FileVault
+    /// How long a transfer's bytes may stop moving before it is ended (and says so).
+    let stallLimit: Duration
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.post("sessions/{id}/files", use: offer)
@@ -48,20 +50,27 @@ struct FilesController: Sendable {
         let (pipe, summary) = try await hub.pipeForUpload(fileId, sessionId: sessionId, by: actor)
         var hash = Insecure.MD5()
         var received: Int64 = 0
+        var stalled = false
         do {
-            for try await chunk in request.body {
-                received += Int64(chunk.readableBytes)
-                guard received <= summary.size else {
-                    throw GatewayError.badRequest("The upload is larger than the \(summary.size) bytes announced.")
+            // Bytes stop moving when the technician's upload or the applet's download stalls.
+            try await StallWatch.watching(context.channel, limit: stallLimit) { watch in
+                defer { stalled = watch.stalled }
+                for try await chunk in request.body {
+                    received += Int64(chunk.readableBytes)
+                    guard received <= summary.size else {
+                        throw GatewayError.badRequest("The upload is larger than the \(summary.size) bytes announced.")
+                    }
+                    chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+                    try await pipe.write(chunk)
+                    watch.progressed()
                 }
-                chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-                try await pipe.write(chunk)
-            }
-            guard received == summary.size else {
-                throw GatewayError.badRequest("The upload stopped after \(received) of \(summary.size) bytes.")
+                guard received == summary.size else {
+                    throw GatewayError.badRequest("The upload stopped after \(received) of \(summary.size) bytes.")
+                }
             }
         } catch {
             let reason = switch error {
+            case _ where stalled: StallWatch.reason(stallLimit, after: received, of: summary.size)
             case BytePipe.Failure.readerGone: "the customer's applet stopped receiving after \(received) of \(summary.size) bytes."
             case let error as GatewayError: error.message
             default: "the technician's upload stopped after \(received) of \(summary.size) bytes."
@@ -113,19 +122,25 @@ struct FilesController: Sendable {
         let summary = try await hub.receiveCustomerFile(name: name, size: length, appletToken: token)
         var hash = Insecure.MD5()
         var received: Int64 = 0
+        var stalled = false
         do {
             let writer = try vault.create(summary.id)
             defer { try? writer.close() }
-            for try await chunk in request.body {
-                received += Int64(chunk.readableBytes)
-                guard received <= length else { throw GatewayError.badRequest("The upload is larger than announced.") }
-                chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-                try writer.write(contentsOf: Data(chunk.readableBytesView))
+            try await StallWatch.watching(context.channel, limit: stallLimit) { watch in
+                defer { stalled = watch.stalled }
+                for try await chunk in request.body {
+                    received += Int64(chunk.readableBytes)
+                    guard received <= length else { throw GatewayError.badRequest("The upload is larger than announced.") }
+                    chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+                    try writer.write(contentsOf: Data(chunk.readableBytesView))
+                    watch.progressed()
+                }
+                guard received == length else { throw GatewayError.badRequest("The upload stopped after \(received) of \(length) bytes.") }
             }
-            guard received == length else { throw GatewayError.badRequest("The upload stopped after \(received) of \(length) bytes.") }
         } catch {
             vault.remove(summary.id, logger: context.logger)
-            let reason = (error as? GatewayError)?.message ?? "the customer's upload stopped after \(received) of \(length) bytes."
+            let reason = stalled ? StallWatch.reason(stallLimit, after: received, of: length)
+                : (error as? GatewayError)?.message ?? "the customer's upload stopped after \(received) of \(length) bytes."
             await hub.failFile(summary.id, sessionId: summary.sessionId, reason: reason, tellApplet: false)
             throw GatewayError(.fileInterrupted, "The file was not transferred: \(reason)")
         }

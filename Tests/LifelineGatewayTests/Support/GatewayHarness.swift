@@ -41,6 +41,7 @@ struct GatewayHarness: Sendable {
         presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
         withAdministrator: Bool = true, database: DatabaseLocation? = nil,
         webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
+        connectionLimits: ConnectionLimits = ConnectionLimits(), transferStallLimit: Duration = .seconds(30),
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
@@ -54,7 +55,8 @@ struct GatewayHarness: Sendable {
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,
-                                             helloDeadline: helloDeadline)
+                                             helloDeadline: helloDeadline, connectionLimits: connectionLimits,
+                                             transferStallLimit: transferStallLimit)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             // One request before the body: a live test server stopped before it has finished

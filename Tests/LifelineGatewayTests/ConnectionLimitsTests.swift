@@ -1,0 +1,97 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import Testing
+@testable import LifelineGateway
+
+/// Plain TCP clients that misbehave as an attacker's would: connect and say nothing, trickle a
+/// request head, send one far too large, or open many connections from one address.
+@Suite("Idle, slow and greedy connections cannot hold the gateway's file descriptors")
+struct ConnectionLimitsTests {
+    static let limits = ConnectionLimits(firstRequestDeadline: .seconds(1), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200,
+                                         idleTimeout: .seconds(2))
+
+    @Test("a connection that sends nothing, or trickles its head, is closed after the deadline; one that asks in time is answered")
+    func idleAndSlowConnectionsAreClosed() async throws {
+        try await GatewayHarness.run(connectionLimits: Self.limits) { gw in
+            let silent = try RawConnection(port: gw.port)
+            let slow = try RawConnection(port: gw.port)
+            slow.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            try await Task.sleep(for: .milliseconds(1_500))
+            slow.send("X-Trickle: 1\r\n")
+            #expect(await silent.readUntilClosed() == nil, "closed without an answer")
+            #expect(await slow.isClosedByGateway())
+            let prompt = try RawConnection(port: gw.port)
+            prompt.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(await prompt.readUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
+        }
+    }
+
+    @Test("a keep-alive connection left idle after its request is closed after the idle timeout")
+    func idleKeepAliveIsClosed() async throws {
+        try await GatewayHarness.run(connectionLimits: Self.limits) { gw in
+            let kept = try RawConnection(port: gw.port)
+            kept.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(3_000))
+            let answer = await kept.readUntilClosed()
+            #expect(answer?.hasPrefix("HTTP/1.1 200") == true, "answered, then closed when idle")
+        }
+    }
+
+    @Test("a request head past the size gets 431 and the connection is closed; megabytes of headers are never read")
+    func oversizedHeadsAre431() async throws {
+        try await GatewayHarness.run(connectionLimits: Self.limits) { gw in
+            let greedy = try RawConnection(port: gw.port)
+            greedy.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            let line = "X-Filler: " + String(repeating: "a", count: 1_000) + "\r\n"
+            for _ in 0..<50 { greedy.send(line) }
+            let answer = await greedy.readUntilClosed()
+            #expect(answer?.hasPrefix("HTTP/1.1 431") == true, "\(answer?.prefix(80) ?? "nothing")")
+            #expect(answer?.contains("headers_too_large") == true)
+        }
+    }
+
+    @Test("one address holds at most its share; others, and health, still get in; closing frees the share")
+    func perAddressCap() async throws {
+        // Deadlines long enough that the held connections stay however slow the machine is.
+        let limits = ConnectionLimits(firstRequestDeadline: .seconds(30), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200,
+                                      idleTimeout: .seconds(30))
+        try await GatewayHarness.run(connectionLimits: limits) { gw in
+            let held = try (0..<20).map { _ in try RawConnection(port: gw.port, from: "127.0.5.1") }
+            for connection in held {
+                connection.send("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(await connection.readOnce()?.hasPrefix("HTTP/1.1 200") == true, "admitted and kept")
+            }
+            let refused = try RawConnection(port: gw.port, from: "127.0.5.1")
+            let answer = await refused.readUntilClosed()
+            #expect(answer?.hasPrefix("HTTP/1.1 429") == true && answer?.contains("too_many_connections") == true, "\(answer ?? "nothing")")
+            let other = try RawHTTP.exchange(port: gw.port, from: "127.0.6.1",
+                                             request: "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(other.status == 200)
+            _ = consume held
+            try await Task.sleep(for: .milliseconds(200))
+            let again = try RawHTTP.exchange(port: gw.port, from: "127.0.5.1",
+                                             request: "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(again.status == 200)
+        }
+    }
+
+    @Test("past the gateway's total, a new connection is told 503 at once instead of waiting unanswered")
+    func totalCap() async throws {
+        let limits = ConnectionLimits(firstRequestDeadline: .seconds(3), maximumHeadBytes: 8 * 1_024, perAddress: 100, total: 30, idleTimeout: .seconds(5))
+        try await GatewayHarness.run(connectionLimits: limits) { gw in
+            // The harness's own client holds one connection already.
+            let held = try (0..<40).map { index in try RawConnection(port: gw.port, from: "127.0.7.\(1 + index)") }
+            let answers = await withTaskGroup(of: String?.self) { group in
+                for connection in held { group.addTask { await connection.readUntilClosed() } }
+                return await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0?.hasPrefix("HTTP/1.1 503") == true && $0?.contains("gateway_full") == true }.count == 11,
+                    "30 in all, the harness's one among them")
+            #expect(answers.filter { $0 == nil }.count == 29, "the admitted ones, silent, closed at the deadline")
+            _ = consume held
+        }
+    }
+}
