@@ -31,7 +31,8 @@ public func buildApplication(
     try await hub.loadLiveSessions()
 
     let router = Router(context: GatewayRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
+    let routeMethods = RouteMethods()
+    router.add(middleware: ErrorMiddleware(routeMethods: routeMethods))
     router.add(middleware: SecurityHeadersMiddleware())
     // Static files first: a page or script costs no login lookup.
     router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger), searchForIndexHtml: true))
@@ -121,7 +122,9 @@ public func buildApplication(
         // Services stop in reverse order: the store, first here, closes last.
         services: [StoreService(store: store), TimerService(hub: hub, interval: environment.timerInterval)],
         logger: logger)
-    return (app, GatewayParts(store: store, hub: hub, routes: router.routes.map(\.description)))
+    let routes = router.routes.map(\.description)
+    routeMethods.load(routes)
+    return (app, GatewayParts(store: store, hub: hub, routes: routes))
 }
 
 /// Tells the hub the gateway is stopping before the server closes its sockets. Run it after the

@@ -10,6 +10,8 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     public let code: String
     public let message: String
     public var retryAfterSeconds: Int?
+    /// The methods the address takes, for a 405.
+    public var allow: String?
 
     public init(_ code: ErrorCode, _ message: String, retryAfterSeconds: Int? = nil) {
         self.init(status: code.status, code: code.rawValue, message: message, retryAfterSeconds: retryAfterSeconds)
@@ -31,6 +33,7 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        if let allow { headers[.allow] = allow }
         // Sorted keys: every refusal of one kind reads byte for byte the same (no answer tells more than its code).
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -53,6 +53,25 @@ struct AuthController {
         group.get("technicians", use: colleagues)
     }
 
+    /// A PUT of the options: the fields the document requires must be there (stored options, read
+    /// back, may lack newer ones), and hidden fields are refused past their bounds, not cut.
+    struct OptionsUpdate: Decodable {
+        let options: ConsoleOptions
+
+        private enum Keys: String, CodingKey { case confirmEnd, confirmLogout, hiddenFields }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Keys.self)
+            _ = try c.decode(Bool.self, forKey: .confirmEnd)
+            _ = try c.decode(Bool.self, forKey: .confirmLogout)
+            let hidden = try c.decodeIfPresent([String].self, forKey: .hiddenFields) ?? []
+            guard hidden.count <= 5, hidden.allSatisfy({ $0.count <= 40 }) else {
+                throw GatewayError.badRequest("hiddenFields takes at most 5 names of at most 40 characters.")
+            }
+            options = try ConsoleOptions(from: decoder)
+        }
+    }
+
     struct StatusRequest: Decodable {
         let away: Bool
     }
@@ -86,7 +105,7 @@ struct AuthController {
     /// Saves the console options (B3, B4) on the gateway, so they follow the technician.
     @Sendable func setOptions(request: Request, context: GatewayRequestContext) async throws -> Response {
         var technician = try context.requireActor().technician
-        technician.options = try await request.decodeJSON(as: ConsoleOptions.self, context: context)
+        technician.options = try await request.decodeJSON(as: OptionsUpdate.self, context: context).options
         try await accounts.store.updateTechnician(technician)
         return try JSONResponse.make(try await OptionsResponse(technician.options, hub: hub))
     }

@@ -5,11 +5,20 @@ import Logging
 /// Turns every error that is not already a `GatewayError` into the JSON error shape, so a client
 /// never sees an empty body or a stack trace.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routeMethods: RouteMethods
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as GatewayError {
             throw error
+        } catch let error as HTTPError where error.status == .notFound {
+            // An address the gateway has, asked with a method it does not take.
+            let allowed = routeMethods.allowed(for: request.uri.path)
+            guard !allowed.isEmpty else { throw Self.translate(error) }
+            var refusal = GatewayError(.methodNotAllowed, "This address takes \(allowed.joined(separator: ", ")), not \(request.method.rawValue).")
+            refusal.allow = allowed.joined(separator: ", ")
+            throw refusal
         } catch let error as HTTPError {
             throw Self.translate(error)
         } catch {
