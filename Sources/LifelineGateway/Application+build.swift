@@ -83,20 +83,20 @@ public func buildApplication(
     router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: configuration.webRoot) }
 
     let console = ConsoleSocket(hub: hub, accounts: accounts)
-    router.ws("ws/console", shouldUpgrade: { _, context in
+    router.ws("ws/console", shouldUpgrade: { request, context in
         // A cookie's Origin was checked by AuthenticationMiddleware (a page from another site must
         // not ride it); bearer tokens cannot be sent by such a page.
         _ = try context.requireActor()
-        return .upgrade([:])
+        return try WebSocketUpgrade.required(request)
     }, onUpgrade: { inbound, outbound, context in
         await console.run(inbound: inbound, outbound: outbound, context: context)
     })
     let collaborator = CollaboratorSocket(hub: hub, helloDeadline: environment.helloDeadline)
-    router.ws("ws/collaborator") { inbound, outbound, context in
+    router.ws("ws/collaborator", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
         await collaborator.run(inbound: inbound, outbound: outbound, context: context)
     }
     let applet = AppletSocket(hub: hub, helloDeadline: environment.helloDeadline)
-    router.ws("ws/applet") { inbound, outbound, context in
+    router.ws("ws/applet", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
         await applet.run(inbound: inbound, outbound: outbound, context: context)
     }
 

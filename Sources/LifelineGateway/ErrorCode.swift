@@ -103,6 +103,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case unknownLink = "unknown_link"
     case unknownPin = "unknown_pin"
     case unknownSurvey = "unknown_survey"
+    case upgradeRequired = "upgrade_required"
     case viewOnly = "view_only"
     case weakPassword = "weak_password"
     case wrongCode = "wrong_code"
@@ -145,6 +146,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .requestHeaderFieldsTooLarge
         case .slowDown, .smsTooSoon, .tooManyAttempts, .tooManyConnections:
             .tooManyRequests
+        case .upgradeRequired:
+            .upgradeRequired
         case .badCredentials, .challengeExpired, .unauthenticated, .unknownAppletToken, .unknownCollaboratorToken,
              .wrongCode:
             .unauthorized
