@@ -1,5 +1,6 @@
 import Foundation
 @testable import LifelineGateway
+import LifelineProtocol
 import Testing
 
 /// docs/openapi.yaml and docs/protocol.md describe exactly what the gateway does: a route or a
@@ -70,13 +71,40 @@ struct DocumentationTests {
 
     @Test("docs/protocol.md has a row for every message type of every WebSocket channel, both ways")
     func protocolListsEveryMessage() throws {
-        let document = try String(contentsOfFile: Self.root + "/docs/protocol.md", encoding: .utf8)
-        let rows = Set(document.matches(of: /^\| `([a-z_]+)` \|/.anchorsMatchLineEndings()).map { String($0.1) })
+        let (messages, _) = try Self.protocolSections()
+        let rows = Self.codeRows(messages)
         let types = try Self.messageTypes()
         #expect(types.count == 6, "six channel enums: \(types.keys.sorted())")
         for (channel, names) in types.sorted(by: { $0.key < $1.key }) {
             #expect(!names.isEmpty, "\(channel) has message types")
             #expect(names.subtracting(rows).sorted() == [], "\(channel) messages missing from docs/protocol.md")
+        }
+    }
+
+    /// docs/protocol.md cut at its log-events section: the channels' messages, then the log codes.
+    static func protocolSections() throws -> (messages: Substring, logEvents: Substring) {
+        let document = try String(contentsOfFile: root + "/docs/protocol.md", encoding: .utf8)
+        guard let cut = document.range(of: "\n## Session log events\n") else { return (document[...], "") }
+        return (document[..<cut.lowerBound], document[cut.upperBound...])
+    }
+
+    static func codeRows(_ text: Substring) -> Set<String> {
+        Set(text.matches(of: /^\| `([a-z_0-9]+)` \|/.anchorsMatchLineEndings()).map { String($0.1) })
+    }
+
+    @Test("docs/protocol.md lists exactly the session log event codes, each with its params")
+    func protocolListsEveryLogEvent() throws {
+        let (_, section) = try Self.protocolSections()
+        let codes = Set(SessionLogEvent.english.keys)
+        #expect(Self.codeRows(section).subtracting(codes).sorted() == [], "rows for codes the gateway does not have")
+        #expect(codes.subtracting(Self.codeRows(section)).sorted() == [], "codes missing from docs/protocol.md")
+        for (code, english) in SessionLogEvent.english {
+            let params = Set(english.matches(of: /\{(\w+)\}/).map { String($0.1) })
+            let row: Substring = section.split(separator: "\n").first { $0.hasPrefix("| `\(code)` |") } ?? ""
+            let columns = row.split(separator: "|")
+            let paramsColumn: Substring = columns.count > 1 ? columns[1] : ""
+            let listed = Set(paramsColumn.matches(of: /`(\w+)`/).map { String($0.1) })
+            #expect(listed == params, "\(code): params \(listed.sorted()) in the document, \(params.sorted()) in the gateway")
         }
     }
 }

@@ -128,6 +128,22 @@ struct SocketSecurityTests {
         }
     }
 
+    @Test("a console's text frame over 64 KiB is answered message_too_large and the console keeps working (as docs/protocol.md says)")
+    func oversizedConsoleFrame() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let console = gw.console(token: token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            console.send(#"{"v":1,"type":"chat","sessionId":"1","text":""# + String(repeating: "x", count: 200_000) + #""}"#)
+            let error = try await console.expect(GatewayToConsole.self, within: 10) { if case .error = $0 { true } else { false } }
+            guard case .error(let code, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(code == "message_too_large")
+            let (id, _) = try await gw.createSession(token: token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.id == id } else { false } }
+            await console.close()
+        }
+    }
+
     @Test("an applet flooding the chat is slowed down: 20 lines in 10 seconds, then an error, nothing stored")
     func chatFlood() async throws {
         try await GatewayHarness.run { gw in
