@@ -17,15 +17,20 @@ public enum FileTransferRules {
     /// (" (2)" … " (99999)" beside an existing file: 8 bytes; ".<name>.lifeline-part" while the file
     /// arrives: 15 bytes), so a name the gateway accepts can always be saved.
     public static let maximumNameBytes = 255 - copySuffixBytes - partFileExtraBytes
+
+    /// Unicode's bidirectional formatting characters: marks, embeddings, overrides, isolates.
+    static let bidiControls: Set<UInt32> = [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
     static let copySuffixBytes = 8
     static let partFileExtraBytes = 15
 
-    /// The name as it will be saved: the last path component only, without control characters;
-    /// "." and ".." and names made of dots are refused, as is anything that still holds a slash.
+    /// The name as it will be saved and shown: the last path component only, without control
+    /// characters nor bidirectional controls (a right-to-left override makes "report\u{202E}gnp.exe"
+    /// read "reportexe.png"); "." and ".." and names made of dots are refused, as is anything that
+    /// still holds a slash.
     public static func safeName(_ proposed: String) throws(Problem) -> String {
         let lastComponent = proposed.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(String.UnicodeScalarView(lastComponent.unicodeScalars.filter {
-            $0.properties.generalCategory != .control && $0 != "\u{0}"
+            $0.properties.generalCategory != .control && $0 != "\u{0}" && !bidiControls.contains($0.value)
         })).trimmingCharacters(in: .whitespaces)
         guard !cleaned.isEmpty else { throw .emptyName }
         guard cleaned.utf8.count <= maximumNameBytes else { throw .nameTooLong }

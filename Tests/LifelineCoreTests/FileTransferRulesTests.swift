@@ -19,6 +19,10 @@ struct FileTransferRulesTests {
     func safeNames() throws {
         #expect(try FileTransferRules.safeName("../../etc/passwd") == "passwd")
         #expect(try FileTransferRules.safeName("a\u{0}b\u{1B}.txt") == "ab.txt")
+        // A right-to-left override would show "report\u{202E}gnp.exe" as "reportexe.png": removed, the real extension shows.
+        #expect(try FileTransferRules.safeName("report\u{202E}gnp.exe") == "reportgnp.exe")
+        #expect(try FileTransferRules.safeName("\u{2067}invoice\u{2069}\u{200F}.pdf\u{202D}") == "invoice.pdf")
+        #expect(try FileTransferRules.safeName("family 👨‍👩‍👧.jpg") == "family 👨‍👩‍👧.jpg", "joiners in emoji stay")
         #expect(throws: FileTransferRules.Problem.badName) { try FileTransferRules.safeName("..") }
         #expect(throws: FileTransferRules.Problem.emptyName) { try FileTransferRules.safeName("/") }
     }

@@ -206,4 +206,23 @@ struct FileTransferGatewayTests {
             await scene.applet.close()
         }
     }
+
+    @Test("a right-to-left override in a file's name is taken out before anyone sees or saves it, both ways")
+    func bidiOverridesAreNeutralised() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            let spoofed = "invoice\u{202E}fdp.exe"
+            let encoded = try #require(spoofed.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let headers: HTTPFields = [.authorization: "Bearer \(scene.appletToken)", .fileName: encoded]
+            let sent = try await gw.request(.post, "/api/v1/customer/files", bytes: Array("MZ".utf8), headers: headers)
+            #expect(try sent.json()["name"] as? String == "invoicefdp.exe")
+            let offered = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/files", token: scene.token,
+                                               json: ["name": "setup\u{202E}gpj.sh", "size": 10])
+            #expect(try offered.json()["name"] as? String == "setupgpj.sh")
+            let offer = try await scene.applet.expect(GatewayToApplet.self) { if case .fileOffer = $0 { true } else { false } }
+            guard case .fileOffer(let file) = offer else { return }
+            #expect(file.name == "setupgpj.sh", "the customer's applet shows the real extension")
+            await scene.applet.close()
+        }
+    }
 }
