@@ -1,6 +1,7 @@
 """The chat pane (D1): without the chat permission the input is not offered and the gateway
 refuses chat; the pane collapses and is restored."""
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import click_when_ready
@@ -71,3 +72,35 @@ def test_tabs_close_and_restore_and_the_chat_switch(gateway, browser, applets):
     applet.say("Back again")
     wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Back again"))
     assert "Can you hear me?" not in browser.find_element(By.ID, "chat-log").text
+
+
+def test_a_long_line_is_counted_refused_whole_and_wrapped(gateway, browser, applets):
+    """Issue 14, items 23 and 24: a line over 4,000 characters is not cut nor lost (a counter and
+    the browser's notice say why, the text stays); 4,000 unbroken characters wrap in the pane."""
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Lena", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    box = wait.until(EC.element_to_be_clickable((By.ID, "chat-input")))
+    paste = "const box = arguments[0]; box.value = arguments[1]; box.dispatchEvent(new Event('input'));"
+
+    browser.execute_script(paste, box, "y" * 4100)
+    counter = browser.find_element(By.CSS_SELECTOR, "#chat-form .chat-counter")
+    assert counter.is_displayed() and counter.text == "4,100 / 4,000"
+    box.send_keys(Keys.ENTER)
+    notice = browser.execute_script("return arguments[0].validationMessage", box)
+    assert notice.startswith("At most 4,000 characters in one message; this one has 4,100."), notice
+    assert len(box.get_attribute("value")) == 4100, "the text is kept to be shortened"
+    chat = [e for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1] if e["kind"] == "chat"]
+    assert not chat, "nothing was sent"
+
+    browser.execute_script(paste, box, "z" * 4000)
+    box.send_keys(Keys.ENTER)
+    line = wait.until(EC.presence_of_element_located((By.XPATH, "//ol[@id='chat-log']/li[contains(., 'zzzzzzzzzz')]")))
+    wait.until(lambda b: box.get_attribute("value") == "")
+    widths = browser.execute_script(
+        "return [arguments[0].scrollWidth, document.getElementById('chat-log').clientWidth]", line)
+    assert widths[0] <= widths[1] + 1, f"the line wraps inside the pane: {widths}"

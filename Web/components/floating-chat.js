@@ -3,14 +3,49 @@
 // answers without leaving full screen. Keys typed in it stay out of the remote desktop.
 import { t } from '../lib/i18n.js';
 
-/** A chat form: Enter sends the trimmed text, if any, and empties the input. */
+/** The gateway's limit on a chat line, in characters (ChatText.maximumLength). */
+export const CHAT_MAXIMUM = 4000;
+/** The counter shows from here on, so a long message is never a surprise. */
+const COUNTER_FROM = 3600;
+
+/**
+ * Sends the input's text on Enter. A line over the limit is not sent and not cut: the counter
+ * and a notice say how long it is, and the text stays to be shortened. The text is cleared only
+ * once the gateway took it (onSend resolves true), so a refused line is not lost either.
+ */
 export function sendOnSubmit(form, input, onSend) {
-  form.addEventListener('submit', (event) => {
+  const counter = document.createElement('span');
+  counter.className = 'chat-counter';
+  counter.setAttribute('aria-live', 'polite');
+  counter.hidden = true;
+  input.after(counter);
+  const length = (text) => [...text].length;
+  function showCount() {
+    const count = length(input.value);
+    const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    counter.hidden = count < COUNTER_FROM;
+    counter.classList.toggle('over', count > CHAT_MAXIMUM);
+    counter.textContent = `${number.format(count)} / ${number.format(CHAT_MAXIMUM)}`;
+    const tooLong = count > CHAT_MAXIMUM
+      ? t('chat.tooLong', { max: number.format(CHAT_MAXIMUM), count: number.format(count) }) : '';
+    input.setCustomValidity(tooLong);
+    counter.title = tooLong;
+  }
+  input.addEventListener('input', showCount);
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
-    onSend(text);
-    input.value = '';
+    showCount();
+    if (length(text) > CHAT_MAXIMUM) {
+      input.reportValidity();
+      return;
+    }
+    const sent = await onSend(text);
+    if (sent !== false && input.value.trim() === text) {
+      input.value = '';
+      showCount();
+    }
   });
 }
 
@@ -30,7 +65,6 @@ export function mountFloatingChat(screen, { line, onSend }) {
   const input = document.createElement('input');
   input.id = 'floating-chat-input';
   input.autocomplete = 'off';
-  input.maxLength = 4000;
   form.append(input);
   panel.append(log, form);
   screen?.append(toggle, panel);

@@ -114,12 +114,15 @@ const chat = mountChatPane({
   none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'), collapse: $('chat-collapse'), chatSwitch: $('chat-switch'),
 }, {
   canUse,
+  /** True once the gateway took the line; false keeps the text in the box. */
   async onSend(text) {
     try {
       await api(`sessions/${state.selectedId}/messages`, { method: 'POST', body: { text } });
       showError(null);
+      return true;
     } catch (error) {
       showError(error);
+      return false;
     }
   },
 });
