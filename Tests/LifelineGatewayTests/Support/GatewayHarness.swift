@@ -35,13 +35,17 @@ struct GatewayHarness: Sendable {
         return path
     }
 
+    /// Every test client connects from 127.0.0.1, standing for many customers at many addresses:
+    /// the per-address cap is lifted (ConnectionLimitsTests set their own limits).
+    static let connectionLimits = ConnectionLimits(perAddress: 100_000)
+
     /// Starts a gateway, runs `body`, stops it. Pass the same data directory twice to restart.
     static func run(
         dataDirectory: String = newDataDirectory(), clock: TestClock = TestClock(),
         presence: TechnicianPresence.Settings = .standard, timers: SessionTimers = .standard, sms: SMSConfiguration? = nil,
         withAdministrator: Bool = true, database: DatabaseLocation? = nil,
         webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
-        connectionLimits: ConnectionLimits = ConnectionLimits(), transferStallLimit: Duration = .seconds(30),
+        connectionLimits: ConnectionLimits = GatewayHarness.connectionLimits, transferStallLimit: Duration = .seconds(30),
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
