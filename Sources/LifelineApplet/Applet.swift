@@ -19,6 +19,14 @@ public struct Applet: Sendable {
         self.logger = logger
     }
 
+    /// The technician sees the customer's "no" in the session's log; the customer's answer stands
+    /// whether or not the gateway could be told.
+    private func tellTheTechnicianNo(_ client: GatewayClient, termsRefused: Bool) async {
+        do { try await client.decline(options.credential, termsRefused: termsRefused) } catch {
+            logger.warning("Could not tell the technician the customer declined", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Runs until the session ends. `input` yields the lines the customer types; `confirm` asks
     /// whether to let this technician connect, accepting the organisation's terms when it has some.
     public func run(input: AsyncStream<String>, confirm: @Sendable (Invitation) async -> Bool) async -> AppletOutcome {
@@ -34,7 +42,10 @@ public struct Applet: Sendable {
                 transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
                 if let terms = invitation.terms { transcript.terms(terms, organisation: invitation.organisation) }
                 // Nobody connects before the customer said yes, to the terms as well when there are some.
-                guard await confirm(invitation) else { return invitation.terms == nil ? .declined : .termsRefused }
+                guard await confirm(invitation) else {
+                    await tellTheTechnicianNo(client, termsRefused: invitation.terms != nil)
+                    return invitation.terms == nil ? .declined : .termsRefused
+                }
                 joined = try await client.join(with: options.credential, acceptedTerms: invitation.terms != nil)
             }
         } catch {

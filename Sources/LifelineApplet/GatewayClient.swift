@@ -46,6 +46,27 @@ struct GatewayClient: Sendable {
         }
     }
 
+    struct DeclineBody: Encodable {
+        var pin: String?
+        var link: String?
+        let reason: String
+    }
+
+    /// An answer with no body (204).
+    struct NoAnswer: Decodable {}
+
+    /// Tells the technician the customer said no (to them, or to the terms) before anyone connected.
+    func decline(_ credential: AppletOptions.Credential, termsRefused: Bool) async throws {
+        let reason = termsRefused ? "terms_refused" : "declined"
+        let body: DeclineBody
+        switch credential {
+        case .pin(let pin): body = DeclineBody(pin: pin, reason: reason)
+        case .link(let link): body = DeclineBody(link: link, reason: reason)
+        case .resume: return
+        }
+        let _: NoAnswer = try await call("api/v1/customer/decline", method: "POST", body: body)
+    }
+
     // MARK: Calling Card (F3, G3)
 
     /// A channel's page as the card's form needs it.
@@ -114,6 +135,7 @@ struct GatewayClient: Sendable {
             }
             throw Failure(description: "The support gateway answered with HTTP \(status).")
         }
+        if data.isEmpty, let none = NoAnswer() as? T { return none }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {

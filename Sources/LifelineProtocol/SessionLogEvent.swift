@@ -55,6 +55,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case appletInvited(technician: String)
     /// "The customer does not want to download the Lifeline app for now."
     case appletDeclined
+    /// The customer saw who asks to connect and said no (before joining): nobody connected.
+    case invitationDeclined
+    /// The customer did not accept the organisation's terms (before joining): nobody connected.
+    case termsRefused
     /// "{technician} offered to install the Calling Card {name}."
     case cardOffered(technician: String, name: String)
     /// "{technician} offered to install the Calling Card {name} (launched at every start)."
@@ -162,6 +166,8 @@ extension SessionLogEvent {
         "recording_stopped_with_remote": { _ in .recordingStoppedWithRemote },
         "survey_sent": { _ in .surveySent },
         "applet_declined": { _ in .appletDeclined },
+        "invitation_declined": { _ in .invitationDeclined },
+        "terms_refused": { _ in .termsRefused },
         "card_installed": { _ in .cardInstalled },
         "card_refused": { _ in .cardRefused },
         "remote_control_accepted": { _ in .remoteControlAccepted },
@@ -196,6 +202,8 @@ extension SessionLogEvent {
         case .surveySent: "survey_sent"
         case .appletInvited: "applet_invited"
         case .appletDeclined: "applet_declined"
+        case .invitationDeclined: "invitation_declined"
+        case .termsRefused: "terms_refused"
         case .cardOffered: "card_offered"
         case .cardOfferedAutostart: "card_offered_autostart"
         case .cardInstalled: "card_installed"
@@ -250,7 +258,7 @@ extension SessionLogEvent {
             ["reason": reason]
         case .takenFromChannel(let technician, let channel):
             ["technician": technician, "channel": channel]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
             [:]
         case .unrecognised(_, let params): params
         }
@@ -282,6 +290,8 @@ extension SessionLogEvent {
         "survey_sent": "The customer survey was sent to the customer.",
         "applet_invited": "{technician} invited the customer to download the Lifeline app.",
         "applet_declined": "The customer does not want to download the Lifeline app for now.",
+        "invitation_declined": "The customer declined the invitation: nobody connected. The PIN or link works until it expires.",
+        "terms_refused": "The customer did not accept the terms: nobody connected. The PIN or link works until it expires.",
         "card_offered": "{technician} offered to install the Calling Card {name}.",
         "card_offered_autostart": "{technician} offered to install the Calling Card {name} (launched at every start).",
         "card_installed": "The customer installed the Calling Card.",

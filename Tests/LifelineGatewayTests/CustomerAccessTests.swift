@@ -106,4 +106,33 @@ struct CustomerAccessTests {
             #expect(String(decoding: linkPage.body, as: UTF8.self).contains("link-page.js"))
         }
     }
+
+    @Test("a customer who says no before joining: the technician's log says so at once, the session stays Connecting and its PIN keeps working")
+    func declineIsLogged() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            let console = gw.console(token: token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "declined"]).status == .noContent)
+            _ = try await console.expect(GatewayToConsole.self) {
+                if case .log(let entry) = $0 { entry.sessionId == id && entry.event?.code == "invitation_declined" } else { false }
+            }
+            #expect(try await gw.state(of: id, token: token) == "connecting")
+            // Once a minute at most: a known PIN cannot flood the log.
+            #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "declined"]).status == .noContent)
+            gw.clock.advance(by: 61)
+            #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "terms_refused"]).status == .noContent)
+            let codes = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: token).array()
+                .compactMap { ($0["event"] as? [String: Any])?["code"] as? String }
+            #expect(codes.filter { $0 == "invitation_declined" || $0 == "terms_refused" } == ["invitation_declined", "terms_refused"])
+            // A wrong PIN is a wrong guess like any other; a bad reason is refused.
+            let wrong = pin == "999999" ? "999998" : "999999"
+            #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": wrong, "reason": "declined"]).status == .notFound)
+            #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "maybe"]).status == .badRequest)
+            // The customer changes their mind: the PIN still works.
+            #expect(try await gw.join(pin: pin).status == .ok)
+            await console.close()
+        }
+    }
 }

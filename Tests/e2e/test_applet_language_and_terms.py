@@ -10,6 +10,12 @@ def new_session(gateway, token, name="Terms customer"):
     return gateway.api("POST", "sessions", {"name": name, "method": "pin"}, token=token, expect=201)[1]
 
 
+def log_codes(gateway, token, session):
+    """The event codes of the session's log lines, as the technician's console gets them."""
+    entries = gateway.api("GET", f"sessions/{session['id']}/log", token=token, expect=200)[1]
+    return [entry["event"]["code"] for entry in entries if entry.get("event")]
+
+
 def test_the_applet_speaks_french_and_japanese_from_lang(gateway, applets):
     token = gateway.login()
     for locale, invitation, connected in [("fr_FR.UTF-8", "demande à se connecter à cet ordinateur", "Connecté (session"),
@@ -32,6 +38,9 @@ def test_an_unknown_locale_falls_back_to_english(gateway, applets):
     applet.say("n")
     applet.expect("", "You declined. Nothing was shared.")
     assert applet.wait() == 0
+    # The technician is told at once (issue 14, item 19), not left looking at Connecting.
+    assert "invitation_declined" in log_codes(gateway, token, session)
+    assert gateway.api("GET", f"sessions/{session['id']}", token=token)[1]["state"] == "connecting"
 
 
 def test_terms_must_be_accepted_before_anyone_connects(gateway, applets):
@@ -46,6 +55,7 @@ def test_terms_must_be_accepted_before_anyone_connects(gateway, applets):
         refused.expect("INFO", "You did not accept the terms")
         assert refused.wait() == 0
         assert gateway.api("GET", f"sessions/{session['id']}", token=token)[1]["state"] == "connecting", "nobody joined"
+        assert "terms_refused" in log_codes(gateway, token, session), "the technician is told"
 
         # A person who just presses Enter has not accepted (in German here).
         person = applets(gateway.url, "--pin", session["pin"], interactive=True, locale="de_DE.UTF-8")

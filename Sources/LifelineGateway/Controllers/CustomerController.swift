@@ -25,6 +25,31 @@ struct CustomerController {
         group.post("customer/pin-check", use: pinCheck)
         group.get("customer/links/{token}", use: linkCheck)
         group.post("customer/join", use: join)
+        group.post("customer/decline", use: decline)
+    }
+
+    struct DeclineRequest: Decodable {
+        let pin: String?
+        let link: String?
+        let reason: Reason
+
+        enum Reason: String, Decodable { case declined, termsRefused = "terms_refused" }
+    }
+
+    /// The customer said no in the applet before joining: the technician is told.
+    @Sendable func decline(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: DeclineRequest.self, context: context)
+        try await hub.customerDeclined(try Self.credential(pin: body.pin, link: body.link), termsRefused: body.reason == .termsRefused,
+                                       from: context.remoteAddress)
+        return Response(status: .noContent)
+    }
+
+    static func credential(pin: String?, link: String?) throws(GatewayError) -> SessionHub.Credential {
+        switch (pin, link) {
+        case (let pin?, nil): .pin(pin)
+        case (nil, let link?): .link(CustomerLink.token(from: link))
+        default: throw GatewayError.badRequest("Send either \"pin\" or \"link\".")
+        }
     }
 
     @Sendable func pinCheck(request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -39,12 +64,7 @@ struct CustomerController {
 
     @Sendable func join(request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: JoinRequest.self, context: context)
-        let credential: SessionHub.Credential
-        switch (body.pin, body.link) {
-        case (let pin?, nil): credential = .pin(pin)
-        case (nil, let link?): credential = .link(CustomerLink.token(from: link))
-        default: throw GatewayError.badRequest("Send either \"pin\" or \"link\".")
-        }
+        let credential = try Self.credential(pin: body.pin, link: body.link)
         return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress, acceptedTerms: body.acceptedTerms == true))
     }
 

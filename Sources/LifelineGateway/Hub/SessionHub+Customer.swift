@@ -63,6 +63,20 @@ extension SessionHub {
                       organisation: await organisationName(found.organisationId))
     }
 
+    /// The customer said no before joining (to the technician, or to the terms). The session stays
+    /// Connecting until its timeout, as the appendix has it, and its PIN or link keeps working if the
+    /// customer changes their mind; the technician is told at once with a log line (at most one a
+    /// minute per session, so a known PIN cannot flood the log).
+    func customerDeclined(_ credential: Credential, termsRefused: Bool, from source: String) async throws {
+        let found = try findWaitingForCustomer(credential, from: source)
+        guard found.machine.state == .connecting else { return }
+        let now = environment.now()
+        if let last = declinesNoted[found.id], now.timeIntervalSince(last) < 60 { return }
+        declinesNoted[found.id] = now
+        if declinesNoted.count > 10_000 { declinesNoted = declinesNoted.filter { now.timeIntervalSince($0.value) < 60 } }
+        try await logEvent(termsRefused ? .termsRefused : .invitationDeclined, in: found)
+    }
+
     /// A PIN or link attempt is checked only within its address's limit and the gateway's ceiling.
     func checkGuessLimits(from source: String, at now: Date) throws {
         if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }

@@ -27,6 +27,8 @@ public actor SessionHub {
     var pinAttempts = WindowLimiter(maximumEvents: 10, window: 300)
     /// Wrong PINs and links gateway-wide: past four a minute, only networks that have not failed are checked.
     var guessCeiling = GuessCeiling()
+    /// When a customer's "no" was last logged, per session (one line a minute at most).
+    var declinesNoted: [String: Date] = [:]
     /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
     var customerChat = WindowLimiter(maximumEvents: 20, window: 10)
     var presences: [String: TechnicianPresence] = [:]
