@@ -17,14 +17,18 @@ public struct RemoteStatus: Codable, Equatable, Sendable {
     public let sessionId: String
     public let mode: RemoteMode
     public let phase: RemotePhase
-    /// Why it ended or was denied, for the technician to read.
+    /// Why it ended or was denied, in English.
     public let reason: String?
+    /// When the session's entering a state ended it (a hold, an end): that state, so the console
+    /// says why in its own language.
+    public let sessionState: SessionState?
 
-    public init(sessionId: String, mode: RemoteMode, phase: RemotePhase, reason: String? = nil) {
+    public init(sessionId: String, mode: RemoteMode, phase: RemotePhase, reason: String? = nil, sessionState: SessionState? = nil) {
         self.sessionId = sessionId
         self.mode = mode
         self.phase = phase
         self.reason = reason
+        self.sessionState = sessionState
     }
 }
 

@@ -38,16 +38,16 @@ struct SessionChangeTests {
                 .persist, .logTransition(from: .waiting, to: .active), .publishToViewers, .tellQueueLeavers(before: before),
                 .refreshPresence(of: ["tom"]), .logStatus(.active), .followCollaborators(.start)]),
             Row(from: .active, event: .hold, to: .onHold, effects: [
-                .persist, .logTransition(from: .active, to: .onHold), .stopRemoteDesktop(reason: StatusText.entering(.onHold)),
+                .persist, .logTransition(from: .active, to: .onHold), .stopRemoteDesktop(reason: StatusText.entering(.onHold), state: .onHold),
                 .publishToViewers, .tellQueueLeavers(before: active), .refreshPresence(of: ["tom"]), .logStatus(.onHold),
                 .followCollaborators(.hold)]),
             Row(from: .active, event: .end, to: .closed, effects: [
-                .persist, .logTransition(from: .active, to: .closed), .stopRemoteDesktop(reason: StatusText.entering(.closed)),
+                .persist, .logTransition(from: .active, to: .closed), .stopRemoteDesktop(reason: StatusText.entering(.closed), state: .closed),
                 .publishToViewers, .tellQueueLeavers(before: active), .refreshPresence(of: ["tom"]), .logStatus(.closed),
                 .sendSurvey, .endApplet(reason: StatusText.entering(.closed)), .followCollaborators(.end)]),
             Row(from: .waiting, event: .customerClosed(stillWaitingForTechnician: true), to: .closedByCustomerWaiting, effects: [
                 .persist, .logTransition(from: .waiting, to: .closedByCustomerWaiting),
-                .stopRemoteDesktop(reason: StatusText.entering(.closedByCustomerWaiting)), .publishToViewers,
+                .stopRemoteDesktop(reason: StatusText.entering(.closedByCustomerWaiting), state: .closedByCustomerWaiting), .publishToViewers,
                 .tellQueueLeavers(before: before), .refreshPresence(of: ["tom"]), .logStatus(.closedByCustomerWaiting),
                 .endApplet(reason: StatusText.entering(.closedByCustomerWaiting)),
                 .followCollaborators(.customerClosed(stillWaitingForTechnician: true))]),

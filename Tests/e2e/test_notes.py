@@ -48,3 +48,27 @@ def test_notes_by_a_are_seen_by_b_next_time_with_the_same_device(gateway, browse
         wait_b.until(lambda b: "The printer jams on page 2" in entry.find_element(By.CLASS_NAME, "device-log").text)
     finally:
         other.quit()
+
+
+def test_history_appears_when_the_applet_connects_to_a_session_already_selected(gateway, browser, applets):
+    """Issue 14, item 18: a session selected while Connecting has no device yet; once the applet
+    joins, History and notes lists the device's earlier session without reloading the page."""
+    token = gateway.login()
+    first = gateway.api("POST", "sessions", {"name": "Ida", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", first["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{first['id']}/start", token=token, expect=200)
+    gateway.api("PUT", f"sessions/{first['id']}/notes", {"text": "Router reset fixed it."}, token=token, expect=200)
+    applet.say("/quit")
+    applet.expect("ENDED")
+
+    second = gateway.api("POST", "sessions", {"name": "Ida again", "method": "pin"}, token=token, expect=201)[1]
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, second["id"])
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#device-history summary"))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "device-none")))
+    again = applets(gateway.url, "--pin", second["pin"])
+    again.expect("WELCOME")
+    entry = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f"#device-sessions li[data-session-id='{first['id']}']")))
+    assert entry.find_element(By.CLASS_NAME, "device-notes").text == "Router reset fixed it."
+    assert not browser.find_element(By.ID, "device-none").is_displayed()

@@ -1,6 +1,7 @@
 """Remote control (J1, J2) end to end: a real applet on a private Xvfb display with an xterm,
 the technician's console in headless Chromium, the gateway in between."""
 import os
+import re
 import tempfile
 import time
 
@@ -158,3 +159,33 @@ def test_chat_window_over_the_full_screen_desktop(gateway, browser, applets, x_s
     assert browser.execute_script("return document.fullscreenElement?.id") == "remote-screen"
     browser.execute_script("document.exitFullscreen()")
     wait.until(EC.invisibility_of_element_located((By.ID, "floating-chat")))
+
+
+def test_a_french_console_says_why_the_remote_desktop_ended_in_french(gateway, applets, x_server):
+    """Issue 14, item 25: a hold ends the remote desktop and the French console says so in French
+    (it read "Bureau à distance terminé : The session is on hold."), with its times as French
+    writes them (14:05, not 02:05 PM)."""
+    from conftest import open_browser
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    token = gateway.login()
+    browser = open_browser()
+    try:
+        wait = sign_in(browser, gateway, language="fr")
+        select_row(browser, wait, session["id"])
+        wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
+        wait.until(lambda _: gateway_remote_active(gateway, token, session))
+        applet.say("Bonjour")
+        gateway.api("POST", f"sessions/{session['id']}/hold", token=token, expect=200)
+        # The bar folds away with the hold; what it says is read from the page, shown or not.
+        expected = "Bureau à distance terminé. La session est maintenant : En attente (mise en attente)."
+        wait.until(lambda b: b.find_element(By.ID, "remote-status").get_attribute("textContent") == expected)
+        times = [element.text for element in browser.find_elements(By.CSS_SELECTOR, "#chat-log .time")]
+        assert times and all(re.fullmatch(r"\d{2}:\d{2}", text) for text in times), times
+    finally:
+        browser.quit()
+
+
+def gateway_remote_active(gateway, token, session):
+    """Whether the session's log says the customer accepted remote control."""
+    lines = gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]
+    return any((line.get("event") or {}).get("code") == "remote_control_accepted" for line in lines)

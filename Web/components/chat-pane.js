@@ -1,7 +1,7 @@
 // The chat pane (D1): the session's log of chat lines and status messages, the input, the
 // per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { formatTime, t } from '../lib/i18n.js';
 import { logLineText } from '../lib/log-lines.js';
 import { canChat, sessionDetails } from '../lib/session-logic.js';
 import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
@@ -45,7 +45,7 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
     item.dataset.entryId = entry.id;
     const time = document.createElement('span');
     time.className = 'time';
-    time.textContent = new Date(entry.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    time.textContent = formatTime(entry.at);
     item.append(time);
     if (entry.kind === 'chat') {
       const author = document.createElement('span');

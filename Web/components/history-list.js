@@ -1,7 +1,7 @@
 // History (C1): the technician's closed sessions, newest first; a click opens the kept chat log
 // and lists the session's screen recordings (J14) for download.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { formatDateTime, t } from '../lib/i18n.js';
 
 export function mountHistory({ section, toggle, table, empty, recordings }, { onOpen, onError }) {
   async function showRecordings(session) {
@@ -12,7 +12,7 @@ export function mountHistory({ section, toggle, table, empty, recordings }, { on
       link.href = `/api/v1/sessions/${session.id}/recordings/${recording.id}`;
       link.download = `recording-${session.id}-${recording.id}.webm`;
       const size = `${(recording.bytes / 1048576).toFixed(1)} MB`;
-      link.textContent = `${new Date(recording.startedAt).toLocaleString()} · ${size}`;
+      link.textContent = `${formatDateTime(recording.startedAt)} · ${size}`;
       item.append(link);
       return item;
     }));
@@ -25,7 +25,7 @@ export function mountHistory({ section, toggle, table, empty, recordings }, { on
       table.querySelector('tbody').replaceChildren(...past.map((session) => {
         const row = document.createElement('tr');
         row.dataset.sessionId = session.id;
-        for (const text of [session.name, session.id, t(`state.${session.state}`), new Date(session.stateSince).toLocaleString()]) {
+        for (const text of [session.name, session.id, t(`state.${session.state}`), formatDateTime(session.stateSince)]) {
           const td = document.createElement('td');
           td.textContent = text;
           row.append(td);

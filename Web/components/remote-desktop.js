@@ -279,7 +279,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       const wasActive = remote.phase === 'active';
       remote.mode = status.mode;
       remote.phase = status.phase;
-      remote.reason = status.reason ?? null;
+      // A state change that ended it is worded in the console's language; other reasons come as written.
+      remote.reason = status.sessionState ? t('remote.sessionState', { state: t(`state.${status.sessionState}`) }) : status.reason ?? null;
       if (status.phase === 'active' && !wasActive) tools.started(remote, status.sessionId, options().clipboardSync ?? true);
       if (status.phase !== 'active') {
         recorder.stop(status.sessionId);

@@ -71,6 +71,17 @@ export function currentLanguage() {
   return current;
 }
 
+/** A date and time as the console's language writes them ("2 déc. 2026, 14:05" in French). */
+export function formatDateTime(value) {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+}
+
+/** A time of day in the console's language (14:05 in French, 2:05 PM in English). */
+export function formatTime(value, withSeconds = false) {
+  const style = withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat(current, style).format(new Date(value));
+}
+
 /** Translates `key`, replacing {name} placeholders with `params`. */
 export function t(key, params = {}) {
   const text = catalog[key] ?? fallback[key] ?? key;

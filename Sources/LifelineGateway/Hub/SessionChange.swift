@@ -18,7 +18,7 @@ enum SessionEffect: Equatable, Sendable {
     /// Another technician's view could not follow (it stays as it was); operators should know.
     case logViewLeftBehind(technicianId: String, reason: String)
     /// The remote desktop, if one runs, stops: the new state does not keep it.
-    case stopRemoteDesktop(reason: String)
+    case stopRemoteDesktop(reason: String, state: SessionState)
     /// Every viewer gets the session as they see it.
     case publishToViewers
     /// A view that left its technician's queue with this change, sent once more as it left.
@@ -86,7 +86,7 @@ extension SessionChange {
         let state = record.machine.state
         var effects: [SessionEffect] = [.persist]
         if let transition { effects.append(.logTransition(from: transition.from, to: state)) }
-        if !RemoteDesktopState.survives(state) { effects.append(.stopRemoteDesktop(reason: StatusText.entering(state))) }
+        if !RemoteDesktopState.survives(state) { effects.append(.stopRemoteDesktop(reason: StatusText.entering(state), state: state)) }
         effects.append(.publishToViewers)
         effects += leavingViews.sorted { $0.key < $1.key }.map { .publishView($0.value, to: $0.key) }
         if let before { effects.append(.tellQueueLeavers(before: before)) }

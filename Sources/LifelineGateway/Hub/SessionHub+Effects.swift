@@ -39,8 +39,8 @@ extension SessionHub {
             logger.info("Session state changed", metadata: ["session.id": "\(record.id)", "session.from": "\(from.rawValue)", "session.to": "\(to.rawValue)"])
         case .logViewLeftBehind(let technicianId, let reason):
             logger.error("A view could not follow its session", metadata: ["session.id": "\(record.id)", "technician.id": "\(technicianId)", "error": "\(reason)"])
-        case .stopRemoteDesktop(let reason):
-            if remotes[record.id] != nil { await endRemote(of: record.id, reason: reason, tellApplet: true) }
+        case .stopRemoteDesktop(let reason, let state):
+            if remotes[record.id] != nil { await endRemote(of: record.id, reason: reason, tellApplet: true, sessionState: state) }
         case .publishToViewers:
             await publish(record)
         case .publishView(let view, let technicianId):

@@ -132,11 +132,12 @@ extension SessionHub {
     }
 
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
-    func endRemote(of id: String, reason: String, tellApplet: Bool) async {
+    func endRemote(of id: String, reason: String, tellApplet: Bool, sessionState: SessionState? = nil) async {
         guard let state = remotes.removeValue(forKey: id) else { return }
         await finishRecording(ofSession: id, reason: .recordingStoppedWithRemote)
         if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
-        publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason), to: state.technicianId)
+        publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason, sessionState: sessionState),
+                      to: state.technicianId)
         if let record = live[id] { await note(.remoteEnded(reason: reason), in: record) }
     }
 
