@@ -48,6 +48,12 @@ public struct RemoteDesktopState: Equatable, Sendable {
         return RemoteDesktopState(mode: mode, technicianId: technicianId)
     }
 
+    /// Whether asking for `mode` switches the technician's own running desktop to the other mode
+    /// (view to control, or back): the running one ends and the customer is asked anew.
+    public static func isSwitch(to mode: Mode, by technicianId: String, from current: RemoteDesktopState) -> Bool {
+        current.phase == .active && current.technicianId == technicianId && current.mode != mode
+    }
+
     /// The customer said yes.
     public mutating func accepted() throws(Refusal) {
         guard phase == .requested else { throw .alreadyRunning }

@@ -120,6 +120,19 @@ struct RulesTests {
 struct RemoteDesktopRulesTests {
     let all = PermissionSet(Permission.allCases)
 
+    @Test("a running desktop switches mode for its own technician once active; not while asked, not to the same mode, not for another")
+    func switching() throws {
+        var view = try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .active, current: nil)
+        #expect(!RemoteDesktopState.isSwitch(to: .control, by: "t", from: view), "still waiting for the customer")
+        try view.accepted()
+        #expect(RemoteDesktopState.isSwitch(to: .control, by: "t", from: view))
+        #expect(!RemoteDesktopState.isSwitch(to: .view, by: "t", from: view))
+        #expect(!RemoteDesktopState.isSwitch(to: .control, by: "someone else", from: view))
+        var control = try RemoteDesktopState.request(.control, by: "t", permissions: all, sessionState: .active, current: nil)
+        try control.accepted()
+        #expect(RemoteDesktopState.isSwitch(to: .view, by: "t", from: control))
+    }
+
     @Test("a request needs the mode's permission and an active session, one at a time; input needs control")
     func lifeCycle() throws {
         #expect(throws: RemoteDesktopState.Refusal.notPermitted(.remoteControl)) {

@@ -53,6 +53,26 @@ struct RemoteScene {
 
 @Suite("Remote desktop through the gateway (J1, J2)")
 struct RemoteDesktopGatewayTests {
+    @Test("View desktop then Remote control: the view ends, the customer is asked for control, and control runs (issue 14, item 20)")
+    func viewSwitchesToControl() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            scene.ask(.view)
+            try await scene.accept()
+            scene.ask(.control)
+            let ended = try await scene.expectRemote(.ended)
+            #expect(ended.mode == .view)
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
+            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
+            guard case .remoteRequest(let mode, _) = asked else { return }
+            #expect(mode == .control, "the customer is asked for control: it needs its own consent")
+            scene.applet.send(AppletToGateway.remoteAnswer(accepted: true))
+            let active = try await scene.expectRemote(.active)
+            #expect(active.mode == .control)
+            await scene.applet.close()
+        }
+    }
+
     @Test("request, consent, frames to the console with the session id, input and acks to the applet, the red X")
     func lifeCycle() async throws {
         try await GatewayHarness.run { gw in

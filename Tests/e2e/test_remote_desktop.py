@@ -173,7 +173,7 @@ def test_a_french_console_says_why_the_remote_desktop_ended_in_french(gateway, a
         wait = sign_in(browser, gateway, language="fr")
         select_row(browser, wait, session["id"])
         wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
-        wait.until(lambda _: gateway_remote_active(gateway, token, session))
+        wait.until(lambda _: log_has(gateway, token, session, "remote_control_accepted"))
         applet.say("Bonjour")
         gateway.api("POST", f"sessions/{session['id']}/hold", token=token, expect=200)
         # The bar folds away with the hold; what it says is read from the page, shown or not.
@@ -185,7 +185,20 @@ def test_a_french_console_says_why_the_remote_desktop_ended_in_french(gateway, a
         browser.quit()
 
 
-def gateway_remote_active(gateway, token, session):
-    """Whether the session's log says the customer accepted remote control."""
+def test_view_desktop_can_switch_to_remote_control(gateway, browser, applets, x_server):
+    """Issue 14, item 20: after View desktop, Remote control is offered at once (it stayed greyed
+    until the view was ended); the customer is asked for control and it runs."""
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    token = gateway.login()
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "remote-view"))).click()
+    wait.until(lambda _: log_has(gateway, token, session, "desktop_view_accepted"))
+    wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
+    wait.until(lambda _: log_has(gateway, token, session, "remote_control_accepted"))
+
+
+def log_has(gateway, token, session, code):
+    """Whether the session's log has a line with that event code."""
     lines = gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]
-    return any((line.get("event") or {}).get("code") == "remote_control_accepted" for line in lines)
+    return any((line.get("event") or {}).get("code") == code for line in lines)

@@ -185,8 +185,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     const shown = remote?.phase === 'active';
     // Instant Chat (G2): the desktop needs the applet; the gateway refuses it too.
     const chatOnly = session?.customer?.client === 'browser';
-    control.disabled = !active || running || !canUse('remote_control') || chatOnly;
-    view.disabled = !active || running || !canUse('desktop_view') || chatOnly;
+    // A running desktop can switch mode (view to control, or back): the customer is asked anew.
+    const busyFor = (mode) => running && !(remote.phase === 'active' && remote.mode !== mode);
+    control.disabled = !active || busyFor('control') || !canUse('remote_control') || chatOnly;
+    view.disabled = !active || busyFor('view') || !canUse('desktop_view') || chatOnly;
     control.title = view.title = chatOnly ? t('chatOnly.reason') : '';
     stop.hidden = !running;
     for (const item of [scale, fullscreen, quality, detach]) item.hidden = !shown;

@@ -13,7 +13,13 @@ extension SessionHub {
     func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
         let record = try await ownedLiveSession(id, by: actor)
         try actor.require(mode.permission)
+        if let current = remotes[id], RemoteDesktopState.isSwitch(to: mode, by: actor.id, from: current) {
+            // View to control (or back): the running desktop ends, and the customer is asked for the new mode.
+            await endRemote(of: id, reason: "\(actor.technician.name) switched to \(mode == .control ? "remote control" : "desktop view").",
+                            tellApplet: true)
+        }
         let state: RemoteDesktopState
+        // Read after any await above: what runs now decides.
         do throws(RemoteDesktopState.Refusal) {
             state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
                                                    sessionState: record.machine.state, current: remotes[id])
