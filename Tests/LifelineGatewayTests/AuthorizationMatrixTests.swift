@@ -47,6 +47,7 @@ struct AuthorizationMatrixTests {
         Row(route: "POST /api/v1/customer/pin-check", rule: .open),
         Row(route: "GET /api/v1/customer/links/{token}", rule: .open),
         Row(route: "POST /api/v1/customer/join", rule: .open),
+        Row(route: "POST /api/v1/customer/decline", rule: .open),
         Row(route: "GET /api/v1/customer/files/{file}", rule: .open),
         Row(route: "POST /api/v1/customer/files", rule: .open),
         Row(route: "GET /api/v1/channels/{token}", rule: .open),

@@ -63,13 +63,11 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the gateway has closed this connection (a read sees the end at once).
+    /// Whether the gateway closes this connection without a word within 5 s (a read sees the end).
     func isClosedByGateway() async -> Bool {
         await withCheckedContinuation { continuation in
             Thread {
                 var buffer = [UInt8](repeating: 0, count: 1)
-                var timeout = timeval(tv_sec: 0, tv_usec: 300_000)
-                setsockopt(self.socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 let count = recv(self.socket, &buffer, 1, Int32(MSG_PEEK))
                 continuation.resume(returning: count == 0)
             }.start()
