@@ -13,7 +13,7 @@ public enum DatabaseCopy {
         ("session_views", "session_id, technician_id"), ("session_log", "id"), ("session_notes", "session_id"),
         ("settings", "key"), ("file_transfers", "id"), ("recordings", "id"), ("replies", "id"),
         ("survey_settings", "scope, scope_id"), ("survey_responses", "id"), ("calling_cards", "id"), ("two_step", "technician_id"),
-        ("external_collaborators", "id"), ("audit_log", "sequence"), ("audit_head", "id"),
+        ("external_collaborators", "id"), ("audit_log", "sequence"),
     ]
     static let batch = 500
 
@@ -58,6 +58,10 @@ public enum DatabaseCopy {
             }
             report.rows[table.name] = offset
             logger.info("Copied a table", metadata: ["table": "\(table.name)", "rows": "\(offset)"])
+        }
+        // The head followed the copied entries by trigger; the count of entries lost comes along.
+        if let lost = try await source.query("SELECT lost FROM audit_head WHERE id = 1", []).first?["lost"]?.int, lost > 0 {
+            _ = try await destination.query("UPDATE audit_head SET lost = ? WHERE id = 1", [.integer(lost)])
         }
         if destination.dialect == .postgres {
             // Log lines keep their numbers; new ones continue after the last.

@@ -301,7 +301,8 @@ enum Migrations {
         """
         ALTER TABLE sessions ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
         """,
-        // 20: the audit log's head, written with each entry: a log cut short or an entry lost shows.
+        // 20: the audit log's head, moved by a trigger with each entry (one statement, one
+        // transaction): a log cut short or an entry lost shows.
         """
         CREATE TABLE audit_head (
             id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -310,6 +311,10 @@ enum Migrations {
             lost INTEGER NOT NULL DEFAULT 0
         );
         INSERT INTO audit_head (id, sequence, hash) SELECT 1, sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1;
+        CREATE TRIGGER audit_log_moves_head AFTER INSERT ON audit_log BEGIN
+            INSERT OR REPLACE INTO audit_head (id, sequence, hash, lost)
+                VALUES (1, NEW.sequence, NEW.hash, COALESCE((SELECT lost FROM audit_head WHERE id = 1), 0));
+        END;
         """,
     ]
 }

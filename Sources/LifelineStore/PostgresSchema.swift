@@ -8,7 +8,7 @@ enum PostgresSchema {
         initial,
         // 2: sessions carry a version; a write names the version it read (optimistic concurrency).
         "ALTER TABLE sessions ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
-        // 3: the audit log's head, written with each entry: a log cut short or an entry lost shows.
+        // 3: the audit log's head, moved by a trigger with each entry: a log cut short or an entry lost shows.
         """
         CREATE TABLE audit_head (
             id BIGINT PRIMARY KEY CHECK (id = 1),
@@ -17,6 +17,14 @@ enum PostgresSchema {
             lost BIGINT NOT NULL DEFAULT 0
         );
         INSERT INTO audit_head (id, sequence, hash) SELECT 1, sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1;
+        CREATE FUNCTION audit_log_moves_head() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO audit_head (id, sequence, hash) VALUES (1, NEW.sequence, NEW.hash)
+                ON CONFLICT (id) DO UPDATE SET sequence = EXCLUDED.sequence, hash = EXCLUDED.hash;
+            RETURN NEW;
+        END;
+        $$;
+        CREATE TRIGGER audit_log_moves_head AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_moves_head();
         """,
     ]
 

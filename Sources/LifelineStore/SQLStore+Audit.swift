@@ -4,23 +4,22 @@ import LifelineCore
 /// The audit log in the SQLite store. Triggers refuse UPDATE and DELETE; the hash chain shows
 /// whatever is changed around them (`lifeline-server audit verify`).
 extension SQLStore {
+    /// One INSERT: the head moves with it by trigger, in the same statement's transaction. Entries
+    /// given up since the last one written are added to the head in the same transaction.
     public func appendAudit(_ e: AuditEntry, lostBefore lost: Int64) async throws(StoreError) {
-        try await db.transaction([
-            SQLStatement(
-                """
-                INSERT INTO audit_log (sequence, at_ms, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after,
-                    source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.integer(e.sequence), .integer(e.atMilliseconds), .optionalText(e.organisationId), .optionalText(e.actorId),
-                 .text(e.actorName), .text(e.action.rawValue), .optionalText(e.objectType), .optionalText(e.objectId),
-                 .optionalText(e.before), .optionalText(e.after), .optionalText(e.source), .text(e.previousHash), .text(e.hash)]),
-            SQLStatement(
-                """
-                INSERT INTO audit_head (id, sequence, hash, lost) VALUES (1, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash, lost = audit_head.lost + excluded.lost
-                """,
-                [.integer(e.sequence), .text(e.hash), .integer(lost)]),
-        ])
+        let insert = SQLStatement(
+            """
+            INSERT INTO audit_log (sequence, at_ms, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after,
+                source, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.integer(e.sequence), .integer(e.atMilliseconds), .optionalText(e.organisationId), .optionalText(e.actorId),
+             .text(e.actorName), .text(e.action.rawValue), .optionalText(e.objectType), .optionalText(e.objectId),
+             .optionalText(e.before), .optionalText(e.after), .optionalText(e.source), .text(e.previousHash), .text(e.hash)])
+        guard lost > 0 else {
+            _ = try await db.query(insert.sql, insert.bindings)
+            return
+        }
+        try await db.transaction([insert, SQLStatement("UPDATE audit_head SET lost = lost + ? WHERE id = 1", [.integer(lost)])])
     }
 
     public func auditHead() async throws(StoreError) -> AuditHead? {
