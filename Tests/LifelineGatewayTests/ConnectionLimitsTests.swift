@@ -21,7 +21,7 @@ struct ConnectionLimitsTests {
             slow.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             try await Task.sleep(for: .milliseconds(1_500))
             slow.send("X-Trickle: 1\r\n")
-            #expect(await silent.readUntilClosed() == nil, "closed without an answer")
+            #expect(await silent.isClosedByGateway(), "closed without an answer")
             #expect(await slow.isClosedByGateway())
             let prompt = try RawConnection(port: gw.port)
             prompt.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -34,9 +34,8 @@ struct ConnectionLimitsTests {
         try await GatewayHarness.run(connectionLimits: Self.limits) { gw in
             let kept = try RawConnection(port: gw.port)
             kept.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(3_000))
-            let answer = await kept.readUntilClosed()
-            #expect(answer?.hasPrefix("HTTP/1.1 200") == true, "answered, then closed when idle")
+            #expect(await kept.readOnce()?.hasPrefix("HTTP/1.1 200") == true, "answered and kept open")
+            #expect(await kept.isClosedByGateway(), "then closed after the idle timeout (2 s here)")
         }
     }
 

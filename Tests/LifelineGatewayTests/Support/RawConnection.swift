@@ -63,7 +63,8 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
-    /// Whether the gateway closes this connection without a word within 5 s (a read sees the end).
+    /// Whether the gateway closes this connection, with nothing more to read, within 5 s (a read
+    /// sees the end; a read that times out means it is still open).
     func isClosedByGateway() async -> Bool {
         await withCheckedContinuation { continuation in
             Thread {
