@@ -37,87 +37,14 @@ public func buildApplication(
     // Static files first: a page or script costs no login lookup.
     router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger), searchForIndexHtml: true))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
+    let wiring = GatewayWiring(store: store, accounts: accounts, bootstrap: bootstrap, hub: hub, configuration: configuration,
+                               environment: environment)
+    try wiring.addAPIRoutes(to: router)
+    wiring.addPages(to: router)
+    wiring.addSockets(to: router)
 
-    let api = router.group("api/v1")
-    api.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }
-    let sms = configuration.sms?.makeSender()
-    let signIn = SignIn(accounts: accounts, hub: hub, guardian: SignInGuard(now: environment.now), secureCookies: configuration.usesTLS)
-    AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, signIn: signIn, smsAvailable: sms != nil)
-        .addRoutes(to: api)
-    let twoStep = TwoStepVerification(store: store, box: try SecretBox(dataDirectory: configuration.dataDirectory), environment: environment)
-    TwoStepController(accounts: accounts, hub: hub, twoStep: twoStep, signIn: signIn, sms: sms).addRoutes(to: api)
-    SessionsController(hub: hub).addRoutes(to: api)
-    RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
-    FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory),
-                    stallLimit: environment.transferStallLimit).addRoutes(to: api)
-    RepliesController(store: store, environment: environment).addRoutes(to: api)
-    InvitationsController(
-        hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
-        from: configuration.smtp?.from, sms: sms
-    ).addRoutes(to: api)
-    let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
-    CollaboratorsController(hub: hub, mailer: configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) },
-                            from: configuration.smtp?.from, publicURL: configuration.publicURL).addRoutes(to: api)
-    customer.addRoutes(to: api)
-    AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
-    ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
-    ChannelRequestsController(hub: hub, publicURL: configuration.publicURL).addRoutes(to: api)
-    SetupController(bootstrap: bootstrap).addRoutes(to: api)
-    SurveysController(store: store, hub: hub, environment: environment).addRoutes(to: api)
-    AuditController(store: store, environment: environment).addRoutes(to: api)
-    ReportsController(store: store, hub: hub, environment: environment).addRoutes(to: api)
-    let callingCards = CallingCardsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment)
-    callingCards.addRoutes(to: api)
-    router.get("download/calling-card/{id}/install.sh", use: callingCards.installScript)
-    router.get("download/lifeline-applet", use: customer.download)
-    // The link a customer opens: the page reads the token from its own address.
-    router.get("c/{token}") { _, _ in try await StaticPage.serve("customer/link.html", root: configuration.webRoot) }
-    // Instant Chat (G2): the customer's chat in the browser; the session is in the tab's storage.
-    router.get("chat") { _, _ in try await StaticPage.serve("customer/chat.html", root: configuration.webRoot) }
-    // The customer survey (D5), reached by the one-time link sent at the end of a session.
-    router.get("survey/{token}") { _, _ in try await StaticPage.serve("customer/survey.html", root: configuration.webRoot) }
-    // An external technician's invitation (I2): by link, or by PIN on the collaborator PIN page.
-    router.get("collaborate") { _, _ in try await StaticPage.serve("collaborator/index.html", root: configuration.webRoot) }
-    router.get("collaborate/{token}") { _, _ in try await StaticPage.serve("collaborator/index.html", root: configuration.webRoot) }
-    // A channel's public page (F2): the customer's request form.
-    router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: configuration.webRoot) }
-
-    let console = ConsoleSocket(hub: hub, accounts: accounts)
-    router.ws("ws/console", shouldUpgrade: { request, context in
-        // A cookie's Origin was checked by AuthenticationMiddleware (a page from another site must
-        // not ride it); bearer tokens cannot be sent by such a page.
-        _ = try context.requireActor()
-        return try WebSocketUpgrade.required(request)
-    }, onUpgrade: { inbound, outbound, context in
-        await console.run(inbound: inbound, outbound: outbound, context: context)
-    })
-    let collaborator = CollaboratorSocket(hub: hub, helloDeadline: environment.helloDeadline)
-    router.ws("ws/collaborator", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
-        await collaborator.run(inbound: inbound, outbound: outbound, context: context)
-    }
-    let applet = AppletSocket(hub: hub, helloDeadline: environment.helloDeadline)
-    router.ws("ws/applet", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
-        await applet.run(inbound: inbound, outbound: outbound, context: context)
-    }
-
-    let limits = environment.connectionLimits
-    logger.info("Connection limits", metadata: ["connections.total": "\(limits.total)", "connections.perAddress": "\(limits.perAddress)"])
-    var server: HTTPServerBuilder = .guardedHTTP1WebSocketUpgrade(
-        webSocketRouter: router,
-        // Binary screen updates may be large; text frames keep their 64 KiB limit in the sockets.
-        configuration: .init(http1: .init(idleTimeout: limits.idleTimeout),
-                             ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))),
-        ledger: ConnectionLedger(), limits: limits, logger: logger)
-    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-        server = try .tls(server, tlsConfiguration: tls)
-    } else if !configuration.isLoopback {
-        logger.warning("Serving plain HTTP on a non-loopback address: passwords and sessions travel unencrypted. Pass --tls-cert and --tls-key.")
-    }
     let app = Application(
-        router: router, server: server,
+        router: router, server: try wiring.server(for: router, logger: logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lifeline"),
         // Services stop in reverse order: the store, first here, closes last.
         services: [StoreService(store: store), TimerService(hub: hub, interval: environment.timerInterval)],
@@ -125,6 +52,109 @@ public func buildApplication(
     let routes = router.routes.map(\.description)
     routeMethods.load(routes)
     return (app, GatewayParts(store: store, hub: hub, routes: routes))
+}
+
+/// The parts every route and socket is made from, and the four groups they are added in.
+struct GatewayWiring {
+    let store: SQLStore
+    let accounts: Accounts
+    let bootstrap: Bootstrap
+    let hub: SessionHub
+    let configuration: GatewayConfiguration
+    let environment: GatewayEnvironment
+
+    /// /api/v1 and the two downloads.
+    func addAPIRoutes(to router: Router<GatewayRequestContext>) throws {
+        let api = router.group("api/v1")
+        api.get("health") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        let sms = configuration.sms?.makeSender()
+        let mailer = { configuration.smtp.map { SMTPMailer(configuration: $0, now: environment.now) } }
+        let signIn = SignIn(accounts: accounts, hub: hub, guardian: SignInGuard(now: environment.now), secureCookies: configuration.usesTLS)
+        AuthController(accounts: accounts, hub: hub, secureCookies: configuration.usesTLS, signIn: signIn, smsAvailable: sms != nil)
+            .addRoutes(to: api)
+        let twoStep = TwoStepVerification(store: store, box: try SecretBox(dataDirectory: configuration.dataDirectory), environment: environment)
+        TwoStepController(accounts: accounts, hub: hub, twoStep: twoStep, signIn: signIn, sms: sms).addRoutes(to: api)
+        SessionsController(hub: hub).addRoutes(to: api)
+        RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
+        FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory),
+                        stallLimit: environment.transferStallLimit).addRoutes(to: api)
+        RepliesController(store: store, environment: environment).addRoutes(to: api)
+        InvitationsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, sms: sms).addRoutes(to: api)
+        CollaboratorsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, publicURL: configuration.publicURL)
+            .addRoutes(to: api)
+        let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
+        customer.addRoutes(to: api)
+        AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
+        ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
+        ChannelRequestsController(hub: hub, publicURL: configuration.publicURL).addRoutes(to: api)
+        SetupController(bootstrap: bootstrap).addRoutes(to: api)
+        SurveysController(store: store, hub: hub, environment: environment).addRoutes(to: api)
+        AuditController(store: store, environment: environment).addRoutes(to: api)
+        ReportsController(store: store, hub: hub, environment: environment).addRoutes(to: api)
+        let callingCards = CallingCardsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment)
+        callingCards.addRoutes(to: api)
+        router.get("download/calling-card/{id}/install.sh", use: callingCards.installScript)
+        router.get("download/lifeline-applet", use: customer.download)
+    }
+
+    /// Pages whose address carries a token or stands for a page of the web root.
+    func addPages(to router: Router<GatewayRequestContext>) {
+        let root = configuration.webRoot
+        // The link a customer opens: the page reads the token from its own address.
+        router.get("c/{token}") { _, _ in try await StaticPage.serve("customer/link.html", root: root) }
+        // Instant Chat (G2): the customer's chat in the browser; the session is in the tab's storage.
+        router.get("chat") { _, _ in try await StaticPage.serve("customer/chat.html", root: root) }
+        // The customer survey (D5), reached by the one-time link sent at the end of a session.
+        router.get("survey/{token}") { _, _ in try await StaticPage.serve("customer/survey.html", root: root) }
+        // An external technician's invitation (I2): by link, or by PIN on the collaborator PIN page.
+        router.get("collaborate") { _, _ in try await StaticPage.serve("collaborator/index.html", root: root) }
+        router.get("collaborate/{token}") { _, _ in try await StaticPage.serve("collaborator/index.html", root: root) }
+        // A channel's public page (F2): the customer's request form.
+        router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: root) }
+    }
+
+    /// The three WebSockets: the console (authenticated at its upgrade), collaborators and applets.
+    func addSockets(to router: Router<GatewayRequestContext>) {
+        let console = ConsoleSocket(hub: hub, accounts: accounts)
+        router.ws("ws/console", shouldUpgrade: { request, context in
+            // A cookie's Origin was checked by AuthenticationMiddleware (a page from another site must
+            // not ride it); bearer tokens cannot be sent by such a page.
+            _ = try context.requireActor()
+            return try WebSocketUpgrade.required(request)
+        }, onUpgrade: { inbound, outbound, context in
+            await console.run(inbound: inbound, outbound: outbound, context: context)
+        })
+        let collaborator = CollaboratorSocket(hub: hub, helloDeadline: environment.helloDeadline)
+        router.ws("ws/collaborator", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
+            await collaborator.run(inbound: inbound, outbound: outbound, context: context)
+        }
+        let applet = AppletSocket(hub: hub, helloDeadline: environment.helloDeadline)
+        router.ws("ws/applet", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
+            await applet.run(inbound: inbound, outbound: outbound, context: context)
+        }
+    }
+
+    /// HTTP/1 with WebSocket upgrades, every connection guarded, under TLS when given a certificate.
+    func server(for router: Router<GatewayRequestContext>, logger: Logger) throws -> HTTPServerBuilder {
+        let limits = environment.connectionLimits
+        logger.info("Connection limits", metadata: ["connections.total": "\(limits.total)", "connections.perAddress": "\(limits.perAddress)"])
+        let server: HTTPServerBuilder = .guardedHTTP1WebSocketUpgrade(
+            webSocketRouter: router,
+            // Binary screen updates may be large; text frames keep their 64 KiB limit in the sockets.
+            configuration: .init(http1: .init(idleTimeout: limits.idleTimeout),
+                                 ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))),
+            ledger: ConnectionLedger(), limits: limits, logger: logger)
+        guard let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath else {
+            if !configuration.isLoopback {
+                logger.warning("Serving plain HTTP on a non-loopback address: passwords and sessions travel unencrypted. Pass --tls-cert and --tls-key.")
+            }
+            return server
+        }
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        return try .tls(server, tlsConfiguration: tls)
+    }
 }
 
 /// Tells the hub the gateway is stopping before the server closes its sockets. Run it after the
