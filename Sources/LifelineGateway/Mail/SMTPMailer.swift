@@ -68,69 +68,84 @@ struct SMTPMailer: Mailer {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if let caFile = configuration.caFile { tlsConfiguration.additionalTrustRoots = [.file(caFile)] }
         let tlsContext = configuration.security == .none ? nil : try NIOSSLContext(configuration: tlsConfiguration)
-        let implicitTLS = configuration.security == .tls
+        let channel = try await connect(implicitTLS: configuration.security == .tls ? tlsContext : nil)
+        let rawChannel = channel.channel
+        try await channel.executeThenClose { inbound, outbound in
+            var smtp = SMTPConversation(lines: inbound.makeAsyncIterator(), outbound: outbound)
+            let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "lifeline"
+            _ = try await smtp.command(nil, expect: [220])
+            let capabilities = try await smtp.command("EHLO \(domain)", expect: [250])
+            if configuration.security == .startTLS {
+                guard capabilities.uppercased().contains("STARTTLS") else {
+                    throw Failure(description: "The mail server does not offer STARTTLS.")
+                }
+                _ = try await smtp.command("STARTTLS", expect: [220])
+                guard let tlsContext else { throw Failure(description: "TLS is not available.") }
+                let host = configuration.host
+                try await rawChannel.eventLoop.submit {
+                    try rawChannel.pipeline.syncOperations.addHandler(
+                        NIOSSLClientHandler(context: tlsContext, serverHostname: host), position: .first)
+                }.get()
+                _ = try await smtp.command("EHLO \(domain)", expect: [250])
+            }
+            if let username = configuration.username, let password = configuration.password {
+                let token = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
+                _ = try await smtp.command("AUTH PLAIN \(token)", expect: [235])
+            }
+            _ = try await smtp.command("MAIL FROM:<\(MailMessage.headerSafe(configuration.from))>", expect: [250])
+            _ = try await smtp.command("RCPT TO:<\(MailMessage.headerSafe(message.to))>", expect: [250, 251])
+            _ = try await smtp.command("DATA", expect: [354])
+            _ = try await smtp.command(message.rendered(date: now(), messageIdDomain: domain) + ".", expect: [250])
+            // The message is accepted at this point; a server that hangs up instead of answering QUIT loses nothing.
+            do { _ = try await smtp.command("QUIT", expect: [221]) } catch {
+                Logger(label: "lifeline-smtp").debug("The mail server did not answer QUIT", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// A line-framed connection to the mail server, TLS from the first byte when asked.
+    private func connect(implicitTLS tlsContext: NIOSSLContext?) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         let host = configuration.host
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
-            .connect(host: configuration.host, port: configuration.port) { channel in
+            .connect(host: host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if implicitTLS, let tlsContext {
+                    if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: host))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-        let rawChannel = channel.channel
-        try await channel.executeThenClose { inbound, outbound in
-            var lines = inbound.makeAsyncIterator()
-            func reply() async throws -> (code: Int, text: String) {
-                var text: [String] = []
-                while true {
-                    guard var buffer = try await lines.next(), let line = buffer.readString(length: buffer.readableBytes) else {
-                        throw Failure(description: "The mail server closed the connection.")
-                    }
-                    let clean = line.trimmingCharacters(in: .whitespacesAndNewlines)
-                    text.append(clean)
-                    // "250-..." continues, "250 ..." ends a reply.
-                    if clean.count < 4 || clean[clean.index(clean.startIndex, offsetBy: 3)] != "-" {
-                        return (Int(clean.prefix(3)) ?? 0, text.joined(separator: " "))
-                    }
-                }
+    }
+}
+
+/// One SMTP exchange: a command written, the server's (possibly multi-line) reply read and checked.
+private struct SMTPConversation {
+    var lines: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+    mutating func command(_ line: String?, expect codes: Set<Int>) async throws -> String {
+        if let line { try await outbound.write(ByteBuffer(string: line + "\r\n")) }
+        let answer = try await reply()
+        guard codes.contains(answer.code) else {
+            throw SMTPMailer.Failure(description: "The mail server refused \(line.map { String($0.prefix(4)) } ?? "the connection"): \(answer.text)")
+        }
+        return answer.text
+    }
+
+    private mutating func reply() async throws -> (code: Int, text: String) {
+        var text: [String] = []
+        while true {
+            guard var buffer = try await lines.next(), let line = buffer.readString(length: buffer.readableBytes) else {
+                throw SMTPMailer.Failure(description: "The mail server closed the connection.")
             }
-            func command(_ line: String?, expect codes: Set<Int>) async throws -> String {
-                if let line { try await outbound.write(ByteBuffer(string: line + "\r\n")) }
-                let answer = try await reply()
-                guard codes.contains(answer.code) else {
-                    throw Failure(description: "The mail server refused \(line.map { String($0.prefix(4)) } ?? "the connection"): \(answer.text)")
-                }
-                return answer.text
+            let clean = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            text.append(clean)
+            // "250-..." continues, "250 ..." ends a reply.
+            if clean.count < 4 || clean[clean.index(clean.startIndex, offsetBy: 3)] != "-" {
+                return (Int(clean.prefix(3)) ?? 0, text.joined(separator: " "))
             }
-            let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "lifeline"
-            _ = try await command(nil, expect: [220])
-            var capabilities = try await command("EHLO \(domain)", expect: [250])
-            if configuration.security == .startTLS {
-                guard capabilities.uppercased().contains("STARTTLS") else {
-                    throw Failure(description: "The mail server does not offer STARTTLS.")
-                }
-                _ = try await command("STARTTLS", expect: [220])
-                guard let tlsContext else { throw Failure(description: "TLS is not available.") }
-                try await rawChannel.eventLoop.submit {
-                    try rawChannel.pipeline.syncOperations.addHandler(
-                        NIOSSLClientHandler(context: tlsContext, serverHostname: host), position: .first)
-                }.get()
-                capabilities = try await command("EHLO \(domain)", expect: [250])
-            }
-            if let username = configuration.username, let password = configuration.password {
-                let token = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
-                _ = try await command("AUTH PLAIN \(token)", expect: [235])
-            }
-            _ = try await command("MAIL FROM:<\(MailMessage.headerSafe(configuration.from))>", expect: [250])
-            _ = try await command("RCPT TO:<\(MailMessage.headerSafe(message.to))>", expect: [250, 251])
-            _ = try await command("DATA", expect: [354])
-            _ = try await command(message.rendered(date: now(), messageIdDomain: domain) + ".", expect: [250])
-            // The message is accepted at this point; a server that hangs up instead of answering QUIT loses nothing.
-            _ = try? await command("QUIT", expect: [221])
         }
     }
 }
