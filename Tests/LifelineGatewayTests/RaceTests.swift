@@ -7,7 +7,8 @@ import Testing
 
 /// Races fired for real: dozens of clients, each on its own connection, at one live gateway, over
 /// many rounds. Single-use things work exactly once; limits hold; one session's changes take turns.
-@Suite("Races: single use, limits and one session's changes under concurrency")
+// Each test fires its own race with up to 200 clients; one at a time, so they do not starve each other.
+@Suite("Races: single use, limits and one session's changes under concurrency", .serialized)
 struct RaceTests {
     static let rounds = 20
 

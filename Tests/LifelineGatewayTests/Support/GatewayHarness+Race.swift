@@ -27,7 +27,9 @@ extension GatewayHarness {
 
     /// Sends every request at once and returns the replies in the order of `requests`.
     func race(_ requests: [RaceRequest]) async throws -> [Reply] {
-        let clients = requests.map { _ in TestClient(host: "127.0.0.1", port: port) }
+        // A race checks who wins, not how fast: under a loaded machine (suites run in parallel) a
+        // request among 200 may wait longer than the client's usual 15 s.
+        let clients = requests.map { _ in TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(120))) }
         for client in clients { client.connect() }
         let replies: [Reply]
         do {
