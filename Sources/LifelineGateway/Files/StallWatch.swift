@@ -6,10 +6,7 @@ import NIOCore
 /// session's one file transfer (and its connection) for as long as the peer keeps it open.
 final class StallWatch: Sendable {
     private let state: NIOLockedValueBox<(lastProgress: ContinuousClock.Instant, stalled: Bool)>
-    let limit: Duration
-
-    private init(limit: Duration) {
-        self.limit = limit
+    private init() {
         state = NIOLockedValueBox((ContinuousClock.now, false))
     }
 
@@ -25,7 +22,7 @@ final class StallWatch: Sendable {
     /// the body then sees its stream end and asks `stalled` to say why.
     static func watching<T: Sendable>(_ channel: any Channel, limit: Duration,
                                       _ body: (StallWatch) async throws -> T) async throws -> T {
-        let watch = StallWatch(limit: limit)
+        let watch = StallWatch()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {

@@ -66,14 +66,12 @@ final class ConnectionLedger: Sendable {
             counts.total -= 1
         }
     }
-
-    var total: Int { counts.withLockedValue { $0.total } }
 }
 
 /// First in every connection's pipeline, on raw bytes: admits the connection against the ledger,
 /// and until the first request's head is complete, holds it to a deadline and a size. After that
 /// it only passes bytes on (later requests are the HTTP decoder's and the idle timeout's).
-final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+final class ConnectionGuard: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
