@@ -32,13 +32,15 @@ public func buildApplication(
 
     let router = Router(context: GatewayRequestContext.self)
     let routeMethods = RouteMethods()
+    let upgradeRefusals = UpgradeRefusals()
+    router.add(middleware: UpgradeRefusalMiddleware(refusals: upgradeRefusals))
     router.add(middleware: ErrorMiddleware(routeMethods: routeMethods))
     router.add(middleware: SecurityHeadersMiddleware())
     // Static files first: a page or script costs no login lookup.
     router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger), searchForIndexHtml: true))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
     let wiring = GatewayWiring(store: store, accounts: accounts, bootstrap: bootstrap, hub: hub, configuration: configuration,
-                               environment: environment)
+                               environment: environment, upgradeRefusals: upgradeRefusals)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
     wiring.addSockets(to: router)
@@ -62,6 +64,8 @@ struct GatewayWiring {
     let hub: SessionHub
     let configuration: GatewayConfiguration
     let environment: GatewayEnvironment
+    /// Answers to refused WebSocket upgrades, from the router to the connection guards.
+    let upgradeRefusals: UpgradeRefusals
 
     /// /api/v1 and the two downloads.
     func addAPIRoutes(to router: Router<GatewayRequestContext>) throws {
@@ -143,7 +147,7 @@ struct GatewayWiring {
             // Binary screen updates may be large; text frames keep their 64 KiB limit in the sockets.
             configuration: .init(http1: .init(idleTimeout: limits.idleTimeout),
                                  ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))),
-            ledger: ConnectionLedger(), limits: limits, logger: logger)
+            ledger: ConnectionLedger(), refusals: upgradeRefusals, limits: limits, logger: logger)
         guard let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath else {
             if !configuration.isLoopback {
                 logger.warning("Serving plain HTTP on a non-loopback address: passwords and sessions travel unencrypted. Pass --tls-cert and --tls-key.")

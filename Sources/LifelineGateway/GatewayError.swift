@@ -31,14 +31,34 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    private var headers: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         if let allow { headers[.allow] = allow }
+        return headers
+    }
+
+    private var body: Data {
         // Sorted keys: every refusal of one kind reads byte for byte the same (no answer tells more than its code).
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let body = try encoder.encode(ErrorBody(error: .init(code: code, message: message)))
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        // Two strings always encode.
+        return (try? encoder.encode(ErrorBody(error: .init(code: code, message: message)))) ?? Data()
+    }
+
+    /// The whole answer as HTTP/1.1 bytes, closing the connection: for refusals written below the
+    /// router (a connection refused at once, a WebSocket upgrade refused).
+    var closingHTTP1Response: ByteBuffer {
+        var text = "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
+        for field in headers { text += "\(field.name.rawName): \(field.value)\r\n" }
+        let body = body
+        text += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        var buffer = ByteBuffer(string: text)
+        buffer.writeBytes(body)
+        return buffer
     }
 
     struct ErrorBody: Codable {

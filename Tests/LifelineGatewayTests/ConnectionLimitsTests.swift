@@ -10,7 +10,7 @@ import Testing
 /// request head, send one far too large, or open many connections from one address.
 @Suite("Idle, slow and greedy connections cannot hold the gateway's file descriptors")
 struct ConnectionLimitsTests {
-    static let limits = ConnectionLimits(firstRequestDeadline: .seconds(1), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200,
+    static let limits = ConnectionLimits(headDeadline: .seconds(1), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200,
                                          idleTimeout: .seconds(2))
 
     @Test("a connection that sends nothing, or trickles its head, is closed after the deadline; one that asks in time is answered")
@@ -39,6 +39,60 @@ struct ConnectionLimitsTests {
         }
     }
 
+    @Test("on a kept connection, a later request whose head trickles in is closed at the head deadline, long before the idle timeout")
+    func laterSlowHeadIsClosed() async throws {
+        let limits = ConnectionLimits(headDeadline: .seconds(1), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200, idleTimeout: .seconds(60))
+        try await GatewayHarness.run(connectionLimits: limits) { gw in
+            let kept = try RawConnection(port: gw.port)
+            kept.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(await kept.readOnce()?.hasPrefix("HTTP/1.1 200") == true, "the first request is answered")
+            // Idle for longer than the head deadline: between requests only the idle timeout counts.
+            try await Task.sleep(for: .milliseconds(1_500))
+            kept.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            let trickle = Task {
+                for line in 0..<12 {
+                    try await Task.sleep(for: .milliseconds(400))
+                    kept.send("X-Trickle-\(line): 1\r\n")
+                }
+            }
+            #expect(await kept.isClosedByGateway(), "closed about 1 s after the head began, not after 60 s idle")
+            trickle.cancel()
+            // A prompt second request on a kept connection is still answered.
+            let prompt = try RawConnection(port: gw.port)
+            prompt.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(await prompt.readOnce()?.hasPrefix("HTTP/1.1 200") == true)
+            try await Task.sleep(for: .milliseconds(1_500))
+            prompt.send("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(await prompt.readUntilClosed()?.hasPrefix("HTTP/1.1 200") == true)
+        }
+    }
+
+    @Test("a request body trickled in to hold the connection is cut; one sent at a normal pace is answered")
+    func slowBodyIsClosed() async throws {
+        let limits = ConnectionLimits(headDeadline: .seconds(5), maximumHeadBytes: 8 * 1_024, bodyGrace: .seconds(1), minimumBodyRate: 500,
+                                      perAddress: 20, total: 200, idleTimeout: .seconds(60))
+        try await GatewayHarness.run(connectionLimits: limits) { gw in
+            let body = #"{"email":"nobody@example.com","password":"not the password at all"}"# + String(repeating: " ", count: 1_000)
+            let head = "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n"
+            let slow = try RawConnection(port: gw.port)
+            slow.send(head + body.prefix(10))
+            let trickle = Task {
+                // 10 bytes every 300 ms: about 33 bytes a second, for up to 9 s.
+                for index in 1..<30 {
+                    try await Task.sleep(for: .milliseconds(300))
+                    slow.send(String(body.dropFirst(index * 10).prefix(10)))
+                }
+            }
+            #expect(await slow.isClosedByGateway(), "closed after about 1 s of waiting (plus 10 ms per 5 bytes received)")
+            trickle.cancel()
+            let prompt = try RawConnection(port: gw.port)
+            prompt.send(head + body)
+            let answer = await prompt.readOnce()
+            #expect(answer?.hasPrefix("HTTP/1.1 401") == true, "a wrong password, answered: \(answer?.prefix(60) ?? "nothing")")
+        }
+    }
+
     @Test("a request head past the size gets 431 and the connection is closed; megabytes of headers are never read")
     func oversizedHeadsAre431() async throws {
         try await GatewayHarness.run(connectionLimits: Self.limits) { gw in
@@ -55,7 +109,7 @@ struct ConnectionLimitsTests {
     @Test("one address holds at most its share; others, and health, still get in; closing frees the share")
     func perAddressCap() async throws {
         // Deadlines long enough that the held connections stay however slow the machine is.
-        let limits = ConnectionLimits(firstRequestDeadline: .seconds(30), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200,
+        let limits = ConnectionLimits(headDeadline: .seconds(30), maximumHeadBytes: 8 * 1_024, perAddress: 20, total: 200,
                                       idleTimeout: .seconds(30))
         try await GatewayHarness.run(connectionLimits: limits) { gw in
             let held = try (0..<20).map { _ in try RawConnection(port: gw.port, from: "127.0.5.1") }
@@ -66,12 +120,12 @@ struct ConnectionLimitsTests {
             let refused = try RawConnection(port: gw.port, from: "127.0.5.1")
             let answer = await refused.readUntilClosed()
             #expect(answer?.hasPrefix("HTTP/1.1 429") == true && answer?.contains("too_many_connections") == true, "\(answer ?? "nothing")")
-            let other = try RawHTTP.exchange(port: gw.port, from: "127.0.6.1",
+            let other = try await RawHTTP.exchange(port: gw.port, from: "127.0.6.1",
                                              request: "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(other.status == 200)
             _ = consume held
             try await Task.sleep(for: .milliseconds(200))
-            let again = try RawHTTP.exchange(port: gw.port, from: "127.0.5.1",
+            let again = try await RawHTTP.exchange(port: gw.port, from: "127.0.5.1",
                                              request: "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(again.status == 200)
         }
@@ -79,7 +133,7 @@ struct ConnectionLimitsTests {
 
     @Test("past the gateway's total, a new connection is told 503 at once instead of waiting unanswered")
     func totalCap() async throws {
-        let limits = ConnectionLimits(firstRequestDeadline: .seconds(3), maximumHeadBytes: 8 * 1_024, perAddress: 100, total: 30, idleTimeout: .seconds(5))
+        let limits = ConnectionLimits(headDeadline: .seconds(3), maximumHeadBytes: 8 * 1_024, perAddress: 100, total: 30, idleTimeout: .seconds(5))
         try await GatewayHarness.run(connectionLimits: limits) { gw in
             // The harness's own client holds one connection already.
             let held = try (0..<40).map { index in try RawConnection(port: gw.port, from: "127.0.7.\(1 + index)") }

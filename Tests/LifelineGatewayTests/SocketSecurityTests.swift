@@ -18,6 +18,26 @@ struct SocketSecurityTests {
         }
     }
 
+    @Test("a refused upgrade says why as the rest of the API does: 401 without a login, 404 for no socket, 401 for a stale token")
+    func refusedUpgradesSayWhy() async throws {
+        try await GatewayHarness.run { gw in
+            func upgrade(_ path: String, _ extra: String = "") async throws -> (status: Int, head: String) {
+                try await RawHTTP.exchange(port: gw.port, request: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(extra)Connection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+            }
+            let anonymous = try await upgrade("/ws/console")
+            #expect(anonymous.status == 401 && anonymous.head.contains(#""code":"unauthenticated""#), "\(anonymous.head)")
+            let stale = try await upgrade("/ws/console", "Authorization: Bearer not-a-token\r\n")
+            #expect(stale.status == 401, "\(stale.head)")
+            let nowhere = try await upgrade("/ws/nothing-here")
+            #expect(nowhere.status == 404 && nowhere.head.contains(#""code":"not_found""#), "\(nowhere.head)")
+            // And an accepted one still switches.
+            let token = try await gw.login()
+            let accepted = try await upgrade("/ws/console", "Authorization: Bearer \(token)\r\n")
+            #expect(accepted.status == 101, "\(accepted.head)")
+        }
+    }
+
     @Test("a cookie-authenticated console socket from another site's page is refused")
     func foreignOrigin() async throws {
         try await GatewayHarness.run { gw in
@@ -46,10 +66,10 @@ struct SocketSecurityTests {
                 let upgrade = "GET /ws/console HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: \(cookie)\r\n\(origin)"
                     + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-                // Refused, not switched to a WebSocket (101). The WebSocket library answers every refused
-                // upgrade with 400; plain HTTP calls below get the gateway's 403 foreign_origin.
-                let status = try RawHTTP.status(port: gw.port, request: upgrade)
-                #expect(status == 400, "Origin: \(origin) status \(status)")
+                // Refused, not switched to a WebSocket (101), with the gateway's reason.
+                let answer = try await RawHTTP.exchange(port: gw.port, request: upgrade)
+                #expect(answer.status == 403, "Origin: \(origin) answer \(answer.head)")
+                #expect(answer.head.contains(#""code":"foreign_origin""#), "\(answer.head)")
             }
             let probe = SocketProbe(port: gw.port, path: "/ws/console", headers: [.cookie: cookie])
             #expect(await probe.closes(within: 2))

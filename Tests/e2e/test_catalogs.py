@@ -71,7 +71,7 @@ def test_the_applet_has_the_customer_languages_and_every_key_its_code_uses():
 
 def test_no_catalog_is_english_left_untranslated():
     """A copied English catalog would pass the key test and still show English: most texts must differ."""
-    for folder in [WEB / "i18n" / "console", WEB / "i18n" / "customer", WEB / "i18n" / "admin", APPLET / "Catalogs"]:
+    for folder in [WEB / "i18n" / "console", WEB / "i18n" / "customer", WEB / "i18n" / "admin", WEB / "i18n" / "errors", APPLET / "Catalogs"]:
         english = load(folder / "en.json")
         for path in folder.glob("*.json"):
             if path.stem == "en":
@@ -93,3 +93,15 @@ def test_every_logged_event_has_its_console_wording():
     codes = set(re.findall(r'^\s+case \.[A-Za-z]+: "([a-z_]+)"$', source, re.M))
     assert len(codes) > 30
     assert sorted(codes - set(gateway)) == [], "every event the gateway logs has a wording"
+
+
+def test_every_error_code_is_worded_in_every_console_language():
+    """The gateway's error codes (ErrorCode.swift) are worded in Web/i18n/errors, in each console
+    language, so no banner shows the gateway's English in another language."""
+    source = (ROOT / "Sources" / "LifelineGateway" / "ErrorCode.swift").read_text(encoding="utf-8")
+    codes = {raw or name for name, raw in re.findall(r'^\s+case (\w+)(?: = "(\w+)")?$', source, re.M)}
+    assert len(codes) > 90
+    errors = WEB / "i18n" / "errors"
+    assert sorted(codes ^ set(load(errors / "en.json"))) == [], "the English catalog has exactly the gateway's codes"
+    console = sorted(path.stem for path in (WEB / "i18n" / "console").glob("*.json"))
+    assert sorted(path.stem for path in errors.glob("*.json")) == console

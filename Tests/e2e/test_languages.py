@@ -163,3 +163,33 @@ def test_the_gateways_log_lines_read_in_the_technicians_language(gateway, applet
         assert any(line["text"] == "Administrator turned the chat off." and line["event"]["code"] == "chat_off" for line in lines)
     finally:
         browser.quit()
+
+
+def test_the_gateways_refusals_read_in_the_page_language(gateway):
+    """A refusal from the gateway (a wrong password on the console, a wrong PIN on the customer's
+    page) shows in the page's language, worded by its error code (Web/i18n/errors), not in the
+    gateway's English."""
+    errors = Path(__file__).resolve().parents[2] / "Web" / "i18n" / "errors"
+    french = json.loads((errors / "fr.json").read_text(encoding="utf-8"))
+    browser = open_browser()
+    try:
+        browser.get(f"{gateway.url}/console/")
+        wait = WebDriverWait(browser, 10)
+        wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
+        browser.find_element(By.ID, "login-password").send_keys("not the password")
+        Select(browser.find_element(By.ID, "login-language")).select_by_value("fr")
+        wait.until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
+        browser.find_element(By.ID, "login-submit").click()
+        line = wait.until(EC.visibility_of_element_located((By.ID, "login-error")))
+        wait.until(lambda b: french["bad_credentials"] in line.text)
+        assert "wrong" not in line.text
+
+        browser.get(f"{gateway.url}/")
+        Select(wait.until(EC.visibility_of_element_located((By.ID, "pin-language")))).select_by_value("fr")
+        wait.until(lambda b: b.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
+        browser.find_element(By.ID, "pin-input").send_keys("000000")
+        browser.find_element(By.CSS_SELECTOR, "#pin-form button[type=submit]").click()
+        line = wait.until(EC.visibility_of_element_located((By.ID, "pin-error")))
+        wait.until(lambda b: line.text == french["unknown_pin"])
+    finally:
+        browser.quit()

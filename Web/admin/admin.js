@@ -2,14 +2,14 @@
 // level), channels, technicians and administrators. An administrator of some groups sees only
 // those groups and their technicians; the gateway enforces the same.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { permissionName, ready } from './admin-language.js';
 import { mountTechnicians } from './technicians.js';
 
 const $ = (id) => document.getElementById(id);
 
 function fail(error) {
-  $('admin-error').textContent = error.message;
+  $('admin-error').textContent = describeError(error);
   $('admin-error').hidden = false;
 }
 

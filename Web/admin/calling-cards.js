@@ -1,13 +1,13 @@
 // Calling Cards in the admin page (F3): branding, channel, the groups that may deploy it, and the
 // install command customers run.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { ready, renderGroupBoxes } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 
 function fail(error) {
-  $('card-error').textContent = error ? error.message : '';
+  $('card-error').textContent = error ? describeError(error) : '';
   $('card-error').hidden = !error;
 }
 

@@ -2,7 +2,7 @@
 // rule, working hours (one opening per weekday, in a time zone), public link and form snippet;
 // created, edited and deleted. The gateway allows at most ten per organisation.
 import { api } from '../lib/api.js';
-import { currentLanguage, t } from '../lib/i18n.js';
+import { currentLanguage, describeError, t } from '../lib/i18n.js';
 import { ready, renderGroupBoxes } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
@@ -11,7 +11,7 @@ let groups = [];
 let channels = [];
 
 function fail(error) {
-  $('admin-error').textContent = error.message;
+  $('admin-error').textContent = describeError(error);
   $('admin-error').hidden = false;
 }
 

@@ -1,7 +1,7 @@
 // The sessions and technician performance reports (R3) of the Admin Center: a date range in the
 // viewer's time zone, a technician or group filter, a table and the same rows as CSV.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { ready, stateName } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
@@ -55,7 +55,7 @@ $('reports-form').addEventListener('submit', async (event) => {
     await load();
     $('reports-error').hidden = true;
   } catch (error) {
-    $('reports-error').textContent = error.message;
+    $('reports-error').textContent = describeError(error);
     $('reports-error').hidden = false;
   }
 });
@@ -65,6 +65,6 @@ try {
   await loadFilters();
   await load();
 } catch (error) {
-  $('reports-error').textContent = error.message;
+  $('reports-error').textContent = describeError(error);
   $('reports-error').hidden = false;
 }

@@ -1,7 +1,7 @@
 // Customer surveys in the admin page (D5): on/off and questions per technician group or channel,
 // and the customer satisfaction report with its CSV, dates in the viewer's time zone.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { ready } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,7 +10,7 @@ const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let editing = null; // the survey setting being edited
 
 function fail(error) {
-  $('survey-error').textContent = error ? error.message : '';
+  $('survey-error').textContent = error ? describeError(error) : '';
   $('survey-error').hidden = !error;
 }
 

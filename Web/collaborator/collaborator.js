@@ -2,7 +2,7 @@
 // language) or with a PIN (in the language picked on this page), then the session's chat until
 // they leave, are removed or the session ends. A reload reconnects to the same collaboration.
 import { api } from '../lib/api.js';
-import { browserLanguage, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { browserLanguage, describeError, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { logLineText } from '../lib/log-lines.js';
 import { reconnectingSocket } from '../lib/protocol.js';
 
@@ -13,7 +13,7 @@ let socket = null;
 let credential = null;
 
 function fail(error) {
-  $('collab-error').textContent = error ? error.message : '';
+  $('collab-error').textContent = error ? describeError(error) : '';
   $('collab-error').hidden = !error;
 }
 
@@ -66,7 +66,7 @@ function receive(message) {
     case 'state': $('collab-state').textContent = t(`state.${message.state}`); break;
     case 'ended': end(message.reason); break;
     case 'error':
-      fail({ message: message.message });
+      fail({ code: message.code, message: message.message });
       if (message.code === 'unknown_collaborator_token') end('session ended');
       break;
     default: break;

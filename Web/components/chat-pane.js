@@ -1,7 +1,7 @@
 // The chat pane (D1): the session's log of chat lines and status messages, the input, the
 // per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
 import { api } from '../lib/api.js';
-import { formatTime, t } from '../lib/i18n.js';
+import { describeError, formatTime, t } from '../lib/i18n.js';
 import { logLineText } from '../lib/log-lines.js';
 import { canChat, sessionDetails } from '../lib/session-logic.js';
 import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
@@ -27,7 +27,7 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
     try {
       await api(`sessions/${current.id}/chat`, { method: 'PUT', body: { enabled: current.chatEnabled === false } });
     } catch (error) {
-      closed.textContent = error.message;
+      closed.textContent = describeError(error);
       closed.hidden = false;
     }
   });

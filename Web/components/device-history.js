@@ -2,7 +2,7 @@
 // the organisation's earlier sessions with the same device, with their notes and, on demand,
 // their logs. Everything is shown as text.
 import { api } from '../lib/api.js';
-import { formatDateTime, formatTime, t } from '../lib/i18n.js';
+import { describeError, formatDateTime, formatTime, t } from '../lib/i18n.js';
 import { logLineText } from '../lib/log-lines.js';
 
 export function mountDeviceHistory(root, { isMine }) {
@@ -48,7 +48,7 @@ export function mountDeviceHistory(root, { isMine }) {
       const saved = await api(`sessions/${session.id}/notes`, { method: 'PUT', body: { text: notes.value } });
       status.textContent = t('notes.by', { name: saved.updatedBy, when: formatDateTime(saved.updatedAt) });
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = describeError(error);
     }
   });
 
@@ -71,7 +71,7 @@ export function mountDeviceHistory(root, { isMine }) {
       loadedFor = key;
       load().catch((error) => {
         loadedFor = null;
-        status.textContent = error.message;
+        status.textContent = describeError(error);
       });
     },
   };

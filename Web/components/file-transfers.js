@@ -2,7 +2,7 @@
 // accept, the browser uploads it (with progress) and the gateway streams it into their applet.
 // Files the customer sends appear here to download. MD5 hashes of both sides are shown.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 
 function sizeText(bytes) {
   if (bytes < 1024) return `${bytes} B`;
@@ -72,8 +72,8 @@ export function mountFileTransfers(root, { canUse }) {
     request.addEventListener('loadend', () => {
       progress.delete(file.id);
       if (request.status !== 200) {
-        const message = JSON.parse(request.responseText || '{}')?.error?.message;
-        error.textContent = message ?? t('file.interrupted');
+        const problem = JSON.parse(request.responseText || '{}')?.error;
+        error.textContent = problem ? describeError(problem) : t('file.interrupted');
         error.hidden = false;
       }
       render();
@@ -95,7 +95,7 @@ export function mountFileTransfers(root, { canUse }) {
       uploadIfAccepted(session.id, file.id);
       render();
     } catch (problem) {
-      error.textContent = problem.message;
+      error.textContent = describeError(problem);
       error.hidden = false;
     }
   });

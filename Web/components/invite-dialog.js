@@ -2,14 +2,14 @@
 // organisation, who joins this session's chat in the inviter's language; the lead sees who is
 // invited or collaborating and can remove them.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 
 export function mountInviteDialog(dialog, button, { sessionId, onError }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   let current = null;
 
   function fail(error) {
-    $('invite-error').textContent = error ? error.message : '';
+    $('invite-error').textContent = error ? describeError(error) : '';
     $('invite-error').hidden = !error;
   }
 

@@ -1,6 +1,6 @@
 // New session (C1, F1): name and method; then shows the PIN to read out or the link to send.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 
 export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
@@ -32,7 +32,7 @@ export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
         status.textContent = t('email.sent', { to: sent.to });
         status.className = '';
       } catch (error) {
-        status.textContent = error.message;
+        status.textContent = describeError(error);
         status.className = 'error';
       }
       status.hidden = false;
@@ -88,7 +88,7 @@ export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
       }
       onCreated(created.session);
     } catch (error) {
-      $('new-session-error').textContent = t('error.generic', { message: error.message });
+      $('new-session-error').textContent = describeError(error);
       $('new-session-error').hidden = false;
     }
   });

@@ -1,6 +1,6 @@
 // Console options (B3, B4), saved on the gateway so they follow the technician.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { SOUND_ALERTS, playAlert } from '../lib/sounds.js';
 import { mountSecurityDialog } from './security-dialog.js';
 
@@ -71,7 +71,7 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [], ema
       dialog.close();
       onSaved(saved.options);
     } catch (error) {
-      $('options-error').textContent = error.message;
+      $('options-error').textContent = describeError(error);
       $('options-error').hidden = false;
     }
   });

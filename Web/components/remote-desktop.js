@@ -3,7 +3,7 @@
 // drawn update (flow control), show the customer's pointer, and send mouse and keyboard in
 // control mode. The toolbar's other tools live in remote-tools.js, remote-recorder.js and
 // remote-window.js.
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { evdevCode } from '../lib/keycodes.js';
 import { comboEvents, decodeConsoleFrame, keysymFor, paletteToRGBA, xButton } from '../lib/screen-frames.js';
 import { mountRecorder } from './remote-recorder.js';
@@ -227,7 +227,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     try {
       await recordScreenshot(id);
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = describeError(error);
       return;
     }
     canvas.toBlob((blob) => {

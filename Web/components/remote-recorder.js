@@ -3,7 +3,7 @@
 // the gateway a piece a second, where it is kept with the session. The gateway checks the
 // permission and tells the customer.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 
 export function mountRecorder(button, { status }) {
   /** Per session id: { recorder, recordingId, uploads (promise chain) }. */
@@ -21,7 +21,7 @@ export function mountRecorder(button, { status }) {
     try {
       started = await api(`sessions/${id}/recordings`, { method: 'POST' });
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = describeError(error);
       return;
     }
     const recordingId = started.recording.id;
@@ -33,7 +33,7 @@ export function mountRecorder(button, { status }) {
       // In order, one at a time: the file is the pieces end to end.
       entry.uploads = entry.uploads
         .then(() => api(`sessions/${id}/recordings/${recordingId}/pieces`, { method: 'POST', body: event.data }))
-        .catch((error) => { status.textContent = t('remote.recordingLost', { reason: error.message }); });
+        .catch((error) => { status.textContent = t('remote.recordingLost', { reason: describeError(error) }); });
     });
     recorder.addEventListener('stop', () => {
       entry.uploads = entry.uploads.then(() => api(`sessions/${id}/recordings/${recordingId}/stop`, { method: 'POST' }))

@@ -2,8 +2,8 @@
 // edit before sending; Send URL sends the input as a link the customer's applet opens. The
 // Replies dialog adds, edits and deletes them, and exports or imports replies.xml. Everything is
 // shown as text.
-import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { api, ApiError } from '../lib/api.js';
+import { describeError, t } from '../lib/i18n.js';
 
 export function mountReplies(root, dialog, { input, currentSession, canUse, onError }) {
   const $ = (id) => root.querySelector(`#${id}`) ?? dialog.querySelector(`#${id}`);
@@ -56,7 +56,7 @@ export function mountReplies(root, dialog, { input, currentSession, canUse, onEr
       await api(`replies/${reply.id}`, { method: 'DELETE' });
       await load();
     } catch (error) {
-      say(error.message, true);
+      say(describeError(error), true);
     }
   }
 
@@ -70,7 +70,7 @@ export function mountReplies(root, dialog, { input, currentSession, canUse, onEr
       say('');
       await load();
     } catch (error) {
-      say(error.message, true);
+      say(describeError(error), true);
     }
   });
 
@@ -82,11 +82,11 @@ export function mountReplies(root, dialog, { input, currentSession, canUse, onEr
       const response = await fetch('/api/v1/replies/import', { method: 'POST', credentials: 'same-origin', body: file,
         headers: { 'Content-Type': 'application/xml' } });
       const result = await response.json();
-      if (!response.ok) throw new Error(result?.error?.message ?? response.statusText);
+      if (!response.ok) throw new ApiError(response.status, result?.error?.code ?? 'http_error', result?.error?.message ?? response.statusText);
       say(t('replies.imported', { added: result.added, unchanged: result.unchanged }));
       await load();
     } catch (error) {
-      say(error.message, true);
+      say(describeError(error), true);
     }
   });
 
@@ -112,7 +112,7 @@ export function mountReplies(root, dialog, { input, currentSession, canUse, onEr
 
   manage.addEventListener('click', async () => {
     say('');
-    await load().catch((error) => say(error.message, true));
+    await load().catch((error) => say(describeError(error), true));
     dialog.showModal();
   });
   dialog.querySelector('#replies-close').addEventListener('click', () => dialog.close());

@@ -2,7 +2,7 @@
 // codes, a phone for SMS codes, new recovery codes, turn it off (needs the password; refused
 // when the organisation requires it).
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { groupedKey, qrImageSource, recoveryCodesFile, showRecoveryCodes } from '../lib/two-step.js';
 
 export function mountSecurityDialog(dialog, { email }) {
@@ -15,7 +15,7 @@ export function mountSecurityDialog(dialog, { email }) {
   }
 
   function fail(error) {
-    $('security-error').textContent = error.message;
+    $('security-error').textContent = describeError(error);
     $('security-error').hidden = false;
   }
 

@@ -1,7 +1,7 @@
 // Transfer (C6): pick an available colleague (only Online ones can be chosen) or a group's or
 // channel's queue, add a comment.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 
 export function mountTransferDialog(dialog, { me, onTransferred }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
@@ -66,7 +66,7 @@ export function mountTransferDialog(dialog, { me, onTransferred }) {
       dialog.close();
       onTransferred(session);
     } catch (error) {
-      $('transfer-error').textContent = error.message;
+      $('transfer-error').textContent = describeError(error);
       $('transfer-error').hidden = false;
     }
   });

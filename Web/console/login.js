@@ -1,6 +1,6 @@
 // The console's sign-in view (A1): language, email and password, remember me.
 import { api } from '../lib/api.js';
-import { browserLanguage, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { browserLanguage, describeError, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { mountTwoStepLogin } from './two-step-login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -35,7 +35,7 @@ export function mountLogin({ onSignedIn }) {
       }
       await onSignedIn(result.technician);
     } catch (error) {
-      errorLine.textContent = t('login.failed', { message: error.message });
+      errorLine.textContent = t('login.failed', { message: describeError(error) });
       errorLine.hidden = false;
     }
   });

@@ -1,6 +1,6 @@
 // The Technician Console: wires the components to the gateway's API and live socket.
 import { api, ApiError } from '../lib/api.js';
-import { loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { playAlert } from '../lib/sounds.js';
 import { applyTheme } from '../lib/theme.js';
@@ -89,7 +89,7 @@ function showError(error) {
     banner.hidden = true;
     return;
   }
-  banner.textContent = error instanceof ApiError && error.code === 'network' ? t('error.network') : t('error.generic', { message: error.message });
+  banner.textContent = describeError(error);
   banner.hidden = false;
 }
 

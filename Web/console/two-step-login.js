@@ -1,7 +1,7 @@
 // The second step of sign-in (A2): a code from the authenticator app, a recovery code or an SMS
 // code; or, when the organisation requires two-step and the account has none, enrolment first.
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { groupedKey, qrImageSource, recoveryCodesFile, showRecoveryCodes } from '../lib/two-step.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,7 +12,7 @@ export function mountTwoStepLogin({ onSignedIn, onBack }) {
   let signedIn = null;
 
   function fail(error) {
-    $('two-step-error').textContent = error.message;
+    $('two-step-error').textContent = describeError(error);
     $('two-step-error').hidden = false;
   }
 

@@ -1,7 +1,7 @@
 // A channel's public page (/ch/<token>, F2): the customer's request form. The form an
 // organisation pastes on its own site opens this page with what was typed (?name=…&field.X=…&send=1).
 import { api } from '../lib/api.js';
-import { customerLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { showInstructions } from './instructions.js';
 
 await loadLanguage(customerLanguage(), 'customer');
@@ -50,7 +50,7 @@ async function send(page) {
   } catch (error) {
     $('channel-status').hidden = true;
     if (error.code === 'no_technician_available') showError(error.message);
-    else showError(error.code === 'network' ? t('error.network') : t('channel.failed', { message: error.message }));
+    else showError(error.code === 'network' ? t('error.network') : t('channel.failed', { message: describeError(error) }));
   }
 }
 

@@ -2,7 +2,7 @@
 // It speaks the applet's protocol on /ws/applet as a "browser" client; the gateway keeps every
 // applet-only tool away from it ("chat only") until the customer starts the applet.
 import { reconnectingSocket } from '../lib/protocol.js';
-import { customerLanguage, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
 
@@ -165,7 +165,7 @@ function receive(message) {
       break;
     case 'error':
       if (message.code === 'unknown_applet_token') finish('instant.over');
-      else add({ kind: 'note', key: 'instant.error', params: { message: message.message } });
+      else add({ kind: 'note', key: 'instant.error', params: { message: describeError(message) } });
       break;
     default:
       break; // applet-only messages never reach a browser; anything else is ignored

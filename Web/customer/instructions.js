@@ -1,7 +1,7 @@
 // What the customer is told to run, for a PIN or a link (F1, G1), and the other way in:
 // chatting from this browser with nothing to install (Instant Chat, G2).
 import { api } from '../lib/api.js';
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { startInstantChat } from './instant-chat-session.js';
 
 /** The commands that download and start the applet with the customer's PIN or link. */
@@ -52,7 +52,7 @@ export function showInstructions(container, invitation, credentialFlag, join) {
       startInstantChat(joined);
     } catch (error) {
       chat.disabled = false;
-      chatError.textContent = error.code === 'network' ? t('error.network') : error.message;
+      chatError.textContent = describeError(error);
       chatError.hidden = false;
     }
   });

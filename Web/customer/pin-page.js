@@ -1,6 +1,6 @@
 // The PIN entry page: checks the PIN (without using it up) and shows how to start the applet.
 import { api } from '../lib/api.js';
-import { customerLanguage, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { showInstructions } from './instructions.js';
 
 const form = document.getElementById('pin-form');
@@ -25,7 +25,7 @@ form.addEventListener('submit', async (event) => {
     form.hidden = true;
     showInstructions(document.getElementById('instructions'), invitation, `--pin ${pin}`, { pin });
   } catch (error) {
-    errorLine.textContent = error.code === 'network' ? t('error.network') : error.message;
+    errorLine.textContent = describeError(error);
     errorLine.hidden = false;
   }
 });

@@ -1,7 +1,7 @@
 // The customer survey (D5): the questions an administrator set for the technician's group or the
 // channel, answered once through the one-time link of /survey/<token>.
 import { api } from '../lib/api.js';
-import { customerLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { customerLanguage, describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { element } from './instructions.js';
 
 await loadLanguage(customerLanguage(), 'customer');
@@ -86,7 +86,7 @@ try {
       } catch (error) {
         submit.disabled = false;
         if (error.code === 'survey_answered') done('survey.already');
-        else showError(error.code === 'network' ? t('error.network') : error.message);
+        else showError(describeError(error));
       }
     });
   }

@@ -28,11 +28,29 @@ let catalog = {};
 let fallback = {};
 let current = 'en';
 let catalogName = 'console';
+/** The gateway's error codes in the current language (Web/i18n/errors), shared by every page. */
+let errorCatalog = {};
+const ERROR_LANGUAGES = CATALOG_LANGUAGES.console;
 
 async function fetchCatalog(language) {
   const response = await fetch(`/i18n/${catalogName}/${language}.json`);
   if (!response.ok) throw new Error(`No catalog for ${language}`);
   return response.json();
+}
+
+async function fetchErrorCatalog(language) {
+  if (language === 'en' || !ERROR_LANGUAGES.includes(language)) return {};
+  const response = await fetch(`/i18n/errors/${language}.json`);
+  // Without it, errors read as the gateway wrote them (English): the page still works.
+  return response.ok ? response.json() : {};
+}
+
+/** What went wrong, in the page's language: a network failure, else the gateway's error by its
+ * code. In English, or for a code the language lacks, the gateway's own sentence, which may say
+ * more (a limit, a name). */
+export function describeError(error) {
+  if (error?.code === 'network') return t('error.network');
+  return errorCatalog[error?.code] ?? error?.message ?? String(error);
 }
 
 /** Loads `language` of catalog `name` (console or customer), with English as the fallback. */
@@ -41,6 +59,7 @@ export async function loadLanguage(language, name = catalogName) {
   const wanted = languagesOf(name).includes(language) ? language : 'en';
   fallback = await fetchCatalog('en');
   catalog = wanted === 'en' ? fallback : await fetchCatalog(wanted);
+  errorCatalog = await fetchErrorCatalog(wanted);
   current = wanted;
   document.documentElement.lang = wanted;
   document.documentElement.dir = RIGHT_TO_LEFT.has(wanted) ? 'rtl' : 'ltr';

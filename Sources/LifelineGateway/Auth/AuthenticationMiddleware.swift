@@ -5,9 +5,8 @@ import Hummingbird
 /// Finds the technician behind a bearer token or the session cookie. A cookie rides along with
 /// whatever page the browser shows, so a cookie-authenticated change (any method but GET and HEAD)
 /// and a cookie-authenticated WebSocket upgrade must name this gateway as their Origin: another
-/// site's, or none at all, is refused: 403 `foreign_origin` (400 for an upgrade, which the WebSocket
-/// library answers itself) (the cookie is SameSite=Strict
-/// too; this is a second lock). Browsers send Origin on both; bearer tokens need no such check.
+/// site's, or none at all, is refused: 403 `foreign_origin` (the cookie is SameSite=Strict too;
+/// this is a second lock). Browsers send Origin on both; bearer tokens need no such check.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     static let cookieName = "lifeline_session"

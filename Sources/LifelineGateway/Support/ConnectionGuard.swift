@@ -3,92 +3,46 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
-
-/// Limits on the gateway's TCP connections, so no one client can hold its file descriptors:
-/// a connection must send a whole request head soon and within a size, one source address holds
-/// at most so many, and past the total the gateway answers 503 at once rather than stop answering.
-public struct ConnectionLimits: Sendable {
-    /// Time from connecting to the end of the first request's head (idle and slow-loris clients).
-    public var firstRequestDeadline: TimeAmount
-    /// Bytes of the first request's head at most; past it the answer is 431.
-    public var maximumHeadBytes: Int
-    /// Connections open at once from one source address.
-    public var perAddress: Int
-    /// Connections open at once in all; the rest of the file descriptors stay for the database,
-    /// files in transfer and recordings.
-    public var total: Int
-    /// A keep-alive connection with no request for this long is closed.
-    public var idleTimeout: TimeAmount
-
-    public init(firstRequestDeadline: TimeAmount = .seconds(10), maximumHeadBytes: Int = 32 * 1_024, perAddress: Int = 256,
-                total: Int = ConnectionLimits.totalForThisProcess(), idleTimeout: TimeAmount = .seconds(75)) {
-        self.firstRequestDeadline = firstRequestDeadline
-        self.maximumHeadBytes = maximumHeadBytes
-        self.perAddress = perAddress
-        self.total = total
-        self.idleTimeout = idleTimeout
-    }
-
-    /// File descriptors kept back from connections: the listener, the database and its journal,
-    /// files being transferred, recordings, the applet download.
-    public static let reservedDescriptors = 256
-
-    /// The open-file limit of this process less the reserve.
-    public static func totalForThisProcess() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
-        return max(64, Int(clamping: limit.rlim_cur) - reservedDescriptors)
-    }
-}
-
-/// Connections open now, per source address and in all; shared by every connection's guard.
-final class ConnectionLedger: Sendable {
-    private let counts = NIOLockedValueBox<(perAddress: [String: Int], total: Int)>(([:], 0))
-
-    enum Admission: Equatable { case admitted, addressFull, gatewayFull }
-
-    func admit(_ address: String, limits: ConnectionLimits) -> Admission {
-        counts.withLockedValue { counts in
-            if counts.total >= limits.total { return .gatewayFull }
-            if counts.perAddress[address, default: 0] >= limits.perAddress { return .addressFull }
-            counts.perAddress[address, default: 0] += 1
-            counts.total += 1
-            return .admitted
-        }
-    }
-
-    func release(_ address: String) {
-        counts.withLockedValue { counts in
-            let left = counts.perAddress[address, default: 1] - 1
-            counts.perAddress[address] = left > 0 ? left : nil
-            counts.total -= 1
-        }
-    }
-}
+import NIOHTTPTypes
 
 /// First in every connection's pipeline, on raw bytes: admits the connection against the ledger,
-/// and until the first request's head is complete, holds it to a deadline and a size. After that
-/// it only passes bytes on (later requests are the HTTP decoder's and the idle timeout's).
+/// holds each request head to a deadline and a size, and each request body to a minimum pace.
+/// Which bytes are a head and which a body it learns from `RequestPhases`, after the HTTP decoder;
+/// a WebSocket, once upgraded, is left alone (its pings find a dead peer).
 final class ConnectionGuard: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    private enum Phase {
+        /// Between requests: the idle timeout's business until a byte comes.
+        case betweenRequests
+        /// A head has begun (or, for the first request, the connection opened).
+        case readingHead(bytes: Int, tail: [UInt8])
+        /// After a head: a body the decoder reads, or a WebSocket.
+        case afterHead
+        /// A body, with the time spent waiting on the client's bytes so far.
+        case readingBody(BodyPace)
+    }
+
     private let ledger: ConnectionLedger
+    private let refusals: UpgradeRefusals
     private let limits: ConnectionLimits
     private let logger: Logger
     private var address: String?
+    private var phase = Phase.readingHead(bytes: 0, tail: [])
     private var deadline: Scheduled<Void>?
-    private var headSeen = false
-    private var headBytes = 0
-    /// The last bytes read, to find "\r\n\r\n" across reads.
-    private var tail: [UInt8] = []
+    /// A head was read that the HTTP decoder did not take as a request: an upgrade, whose answer
+    /// (101 or a refusal) is the next write.
+    private var awaitingUpgradeAnswer = false
+    /// Set once a refused upgrade's answer has replaced the WebSocket library's.
+    private var answeredRefusal = false
 
-    init(ledger: ConnectionLedger, limits: ConnectionLimits, logger: Logger) {
+    init(ledger: ConnectionLedger, refusals: UpgradeRefusals, limits: ConnectionLimits, logger: Logger) {
         self.ledger = ledger
+        self.refusals = refusals
         self.limits = limits
         self.logger = logger
     }
@@ -98,24 +52,20 @@ final class ConnectionGuard: ChannelDuplexHandler {
         switch ledger.admit(address, limits: limits) {
         case .admitted:
             self.address = address
-            let channel = context.channel
-            deadline = context.eventLoop.scheduleTask(in: limits.firstRequestDeadline) { [weak self] in
-                guard let self, !self.headSeen else { return }
-                self.logger.notice("Closed a connection that sent no request in time", metadata: ["source": "\(address)"])
-                channel.close(promise: nil)
-            }
+            startHeadDeadline(context)
             context.fireChannelActive()
         case .addressFull:
             logger.warning("Refused a connection: its address holds too many", metadata: ["source": "\(address)", "limit": "\(limits.perAddress)"])
-            refuse(context, .tooManyConnections, message: "Too many connections from your address.")
+            refuse(context, GatewayError(.tooManyConnections, "Too many connections from your address."))
         case .gatewayFull:
             logger.error("Refused a connection: the gateway holds as many as it may", metadata: ["source": "\(address)", "limit": "\(limits.total)"])
-            refuse(context, .gatewayFull, message: "The service is at its connection limit. Try again shortly.")
+            refuse(context, GatewayError(.gatewayFull, "The service is at its connection limit. Try again shortly."))
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
+        refusals.forget(context.channel)
         if let address {
             ledger.release(address)
             self.address = nil
@@ -125,23 +75,100 @@ final class ConnectionGuard: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard address != nil else { return }
-        if !headSeen {
-            let buffer = unwrapInboundIn(data)
-            headBytes += buffer.readableBytes
-            let bytes = tail + buffer.readableBytesView
-            if Self.containsEndOfHead(bytes) {
-                headSeen = true
-                deadline?.cancel()
-                tail = []
-            } else if headBytes > limits.maximumHeadBytes {
-                logger.notice("Refused a request head over its size", metadata: ["source": "\(address ?? "-")", "bytes": "\(headBytes)"])
-                refuse(context, .headersTooLarge, message: "The request's headers are larger than \(limits.maximumHeadBytes / 1_024) KiB.")
-                return
-            } else {
-                tail = Array(bytes.suffix(3))
-            }
+        let buffer = unwrapInboundIn(data)
+        switch phase {
+        case .betweenRequests:
+            phase = .readingHead(bytes: 0, tail: [])
+            startHeadDeadline(context)
+            guard readHead(buffer, context) else { return }
+        case .readingHead:
+            guard readHead(buffer, context) else { return }
+        case .afterHead:
+            break
+        case .readingBody(var pace):
+            pace.received(buffer.readableBytes, at: .now())
+            phase = .readingBody(pace)
+            deadline?.cancel()
         }
         context.fireChannelRead(data)
+    }
+
+    /// The client is asked for more bytes: while a body is read, the wait counts against its pace.
+    func read(context: ChannelHandlerContext) {
+        if case .readingBody(var pace) = phase, pace.waitingSince == nil {
+            pace.waitingSince = .now()
+            phase = .readingBody(pace)
+            let channel = context.channel
+            let logger = logger
+            deadline?.cancel()
+            deadline = context.eventLoop.scheduleTask(in: pace.allowance(limits)) {
+                logger.notice("Closed a connection whose request body came too slowly", metadata: ["source": "\(channel.remoteAddress?.ipAddress ?? "-")"])
+                channel.close(promise: nil)
+            }
+        }
+        context.read()
+    }
+
+    /// A WebSocket upgrade the gateway refused leaves with the gateway's answer (403, 401 …)
+    /// instead of the library's empty 400.
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if answeredRefusal {
+            promise?.succeed()
+            return
+        }
+        if awaitingUpgradeAnswer {
+            awaitingUpgradeAnswer = false
+            if let refusal = refusals.take(context.channel) {
+                answeredRefusal = true
+                context.write(wrapOutboundOut(refusal), promise: promise)
+                return
+            }
+        }
+        context.write(data, promise: promise)
+    }
+
+    // MARK: Told by RequestPhases
+
+    func headDecoded() {
+        if case .readingHead = phase { deadline?.cancel() }
+        awaitingUpgradeAnswer = false
+        phase = .readingBody(BodyPace())
+    }
+
+    func requestEnded() {
+        deadline?.cancel()
+        phase = .betweenRequests
+    }
+
+    // MARK: Heads
+
+    /// Counts a head's bytes; false when the connection was refused for them.
+    private func readHead(_ buffer: ByteBuffer, _ context: ChannelHandlerContext) -> Bool {
+        guard case .readingHead(var bytes, let tail) = phase else { return true }
+        bytes += buffer.readableBytes
+        let seen = tail + buffer.readableBytesView
+        if Self.containsEndOfHead(seen) {
+            deadline?.cancel()
+            phase = .afterHead
+            awaitingUpgradeAnswer = true
+        } else if bytes > limits.maximumHeadBytes {
+            logger.notice("Refused a request head over its size", metadata: ["source": "\(address ?? "-")", "bytes": "\(bytes)"])
+            refuse(context, GatewayError(.headersTooLarge, "The request's headers are larger than \(limits.maximumHeadBytes / 1_024) KiB."))
+            return false
+        } else {
+            phase = .readingHead(bytes: bytes, tail: Array(seen.suffix(3)))
+        }
+        return true
+    }
+
+    private func startHeadDeadline(_ context: ChannelHandlerContext) {
+        let channel = context.channel
+        let logger = logger
+        deadline?.cancel()
+        deadline = context.eventLoop.scheduleTask(in: limits.headDeadline) {
+            logger.notice("Closed a connection that sent no whole request head in time", metadata: ["source": "\(channel.remoteAddress?.ipAddress ?? "-")"])
+            channel.close(promise: nil)
+        }
     }
 
     static func containsEndOfHead(_ bytes: [UInt8]) -> Bool {
@@ -153,12 +180,49 @@ final class ConnectionGuard: ChannelDuplexHandler {
     }
 
     /// Answers with a short error of the gateway's usual shape and closes.
-    private func refuse(_ context: ChannelHandlerContext, _ code: ErrorCode, message: String) {
-        let body = #"{"error":{"code":"\#(code.rawValue)","message":"\#(message)"}}"#
-        let text = "HTTP/1.1 \(code.status.code) \(code.status.reasonPhrase)\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
-            + "Connection: close\r\n\r\n\(body)"
+    private func refuse(_ context: ChannelHandlerContext, _ error: GatewayError) {
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text))).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(error.closingHTTP1Response)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// How a request body keeps pace: the time spent waiting on the client against what it sent.
+struct BodyPace {
+    var bytes = 0
+    var waited = TimeAmount.zero
+    var waitingSince: NIODeadline?
+
+    mutating func received(_ count: Int, at now: NIODeadline) {
+        bytes += count
+        if let waitingSince { waited = waited + (now - waitingSince) }
+        waitingSince = nil
+    }
+
+    /// How much longer the client may keep the gateway waiting.
+    func allowance(_ limits: ConnectionLimits) -> TimeAmount {
+        let earned = TimeAmount.nanoseconds(Int64(bytes) * 1_000_000_000 / Int64(max(1, limits.minimumBodyRate)))
+        return max(.zero, limits.bodyGrace + earned - waited)
+    }
+}
+
+/// After the HTTP decoder: tells the connection's guard where each request's head and end are.
+final class RequestPhases: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private var connectionGuard: ConnectionGuard?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        connectionGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: connectionGuard?.headDecoded()
+        case .body: break
+        case .end: connectionGuard?.requestEnded()
+        }
+        context.fireChannelRead(data)
     }
 }
 
@@ -167,13 +231,14 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     typealias Value = Inner.Value
     let inner: Inner
     let ledger: ConnectionLedger
+    let refusals: UpgradeRefusals
     let limits: ConnectionLimits
     let logger: Logger
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    func setup(channel: any NIOCore.Channel, logger: Logger) -> EventLoopFuture<Value> {
         do {
             // Appended before the HTTP handlers: first of all in plain HTTP, right after TLS under TLS.
-            try channel.pipeline.syncOperations.addHandler(ConnectionGuard(ledger: ledger, limits: limits, logger: self.logger))
+            try channel.pipeline.syncOperations.addHandler(ConnectionGuard(ledger: ledger, refusals: refusals, limits: limits, logger: self.logger))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
@@ -190,13 +255,16 @@ extension HTTPServerBuilder {
     /// guarded by `limits`. Under TLS the guard comes after the TLS handler and reads plain text.
     static func guardedHTTP1WebSocketUpgrade<Router: HTTPResponderBuilder & _HB_SendableMetatype>(
         webSocketRouter: Router, configuration: HTTP1WebSocketUpgradeChannel.Configuration, ledger: ConnectionLedger,
-        limits: ConnectionLimits, logger: Logger
+        refusals: UpgradeRefusals, limits: ConnectionLimits, logger: Logger
     ) -> HTTPServerBuilder where Router.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
+        var http1 = configuration.http1
+        http1.additionalChannelHandlers = { [RequestPhases()] }
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: configuration.ws)
         return HTTPServerBuilder { responder in
             GuardedChildChannel(
                 inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
-                ledger: ledger, limits: limits, logger: logger)
+                ledger: ledger, refusals: refusals, limits: limits, logger: logger)
         }
     }
 }

@@ -38,7 +38,8 @@ struct GatewayHarness: Sendable {
     /// Every test client connects from 127.0.0.1, standing for many customers at many addresses:
     /// the per-address cap is lifted. The clients run in the gateway's own process, starved of CPU
     /// when suites run in parallel, so the deadlines are generous (ConnectionLimitsTests set their own).
-    static let connectionLimits = ConnectionLimits(firstRequestDeadline: .seconds(120), perAddress: 100_000, idleTimeout: .seconds(600))
+    static let connectionLimits = ConnectionLimits(headDeadline: .seconds(120), bodyGrace: .seconds(600), perAddress: 100_000,
+                                                   idleTimeout: .seconds(600))
 
     /// Starts a gateway, runs `body`, stops it. Pass the same data directory twice to restart.
     static func run(
