@@ -64,13 +64,14 @@ final class RawConnection: @unchecked Sendable {
     }
 
     /// Whether the gateway closes this connection, with nothing more to read, within 5 s (a read
-    /// sees the end; a read that times out means it is still open).
+    /// sees the end, or a reset: a socket closed with bytes still unread is reset, not ended; a
+    /// read that times out means it is still open).
     func isClosedByGateway() async -> Bool {
         await withCheckedContinuation { continuation in
             Thread {
                 var buffer = [UInt8](repeating: 0, count: 1)
                 let count = recv(self.socket, &buffer, 1, Int32(MSG_PEEK))
-                continuation.resume(returning: count == 0)
+                continuation.resume(returning: count == 0 || (count < 0 && errno == ECONNRESET))
             }.start()
         }
     }
