@@ -166,6 +166,37 @@ public struct Applet: Sendable {
     }
 
     /// Shows one frame from the gateway. Returns true when the session is over.
+    /// The remote desktop's messages, all for its controller.
+    private static func handleRemoteDesktop(_ message: GatewayToApplet, remote: RemoteDesktopController) async {
+        switch message {
+        case .remoteRequest(let mode, let technician): await remote.requested(mode, by: technician)
+        case .remoteStop(let reason): await remote.technicianStopped(reason: reason)
+        case .input(let events): await remote.play(events)
+        case .frameAck(let sequence): await remote.acknowledged(sequence)
+        case .remoteSettings(let quality): await remote.choose(quality)
+        case .remoteTool(let tool): await remote.use(tool)
+        case .recording(let active, let name): await remote.recording(active: active, technician: name)
+        default: break
+        }
+    }
+
+    /// Restarts with administrator rights; true when this connection hands over to the root copy.
+    private static func elevate(with credentials: ElevationCredentials, by name: String, transcript: Transcript, state: ConnectionState,
+                                remote: RemoteDesktopController, restart: Restart) async -> Bool {
+        transcript.elevation("ELEVATING", detail: name)
+        do throws(ElevatedRestart.Failure) {
+            try await restart.elevation.restart(credentials, joined: restart.joined, arguments: restart.arguments)
+        } catch {
+            transcript.elevation("ELEVATION_FAILED", detail: error.description)
+            await restart.outgoing.send(.elevationFailed(reason: error.description))
+            return false
+        }
+        // This connection closes; the root copy connects with the same session.
+        await remote.detach()
+        await state.handOver()
+        return true
+    }
+
     private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, remote: RemoteDesktopController,
                                restart: Restart) async -> Bool {
         let message: GatewayToApplet
@@ -195,33 +226,10 @@ public struct Applet: Sendable {
         case .error(let code, let message):
             transcript.error(code: code, message: message)
             if code == "unknown_applet_token" { await state.refuse("This session is over: \(message)") }
-        case .remoteRequest(let mode, let technician):
-            await remote.requested(mode, by: technician)
-        case .remoteStop(let reason):
-            await remote.technicianStopped(reason: reason)
-        case .input(let events):
-            await remote.play(events)
-        case .frameAck(let sequence):
-            await remote.acknowledged(sequence)
-        case .remoteSettings(let quality):
-            await remote.choose(quality)
-        case .remoteTool(let tool):
-            await remote.use(tool)
-        case .recording(let active, let name):
-            await remote.recording(active: active, technician: name)
+        case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording:
+            await handleRemoteDesktop(message, remote: remote)
         case .elevate(let credentials, let name):
-            transcript.elevation("ELEVATING", detail: name)
-            do throws(ElevatedRestart.Failure) {
-                try await restart.elevation.restart(credentials, joined: restart.joined, arguments: restart.arguments)
-            } catch {
-                transcript.elevation("ELEVATION_FAILED", detail: error.description)
-                await restart.outgoing.send(.elevationFailed(reason: error.description))
-                return false
-            }
-            // This connection closes; the root copy connects with the same session.
-            await remote.detach()
-            await state.handOver()
-            return true
+            return await elevate(with: credentials, by: name, transcript: transcript, state: state, remote: remote, restart: restart)
         case .fileOffer(let offer):
             await restart.files.offered(offer)
         case .fileCancelled(let id, let reason):

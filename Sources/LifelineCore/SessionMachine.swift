@@ -120,6 +120,15 @@ public struct SessionMachine: Equatable, Sendable {
     // The manual's transitions, state by state. A nil answer is a refusal.
     private func nextState(for event: SessionEvent, at now: Date, timers: SessionTimers) -> SessionState? {
         switch state {
+        case .connecting, .waiting, .incoming, .outgoing: nextStateInQueue(for: event)
+        case .active, .onHold, .invitation, .collaboration: nextStateAtWork(for: event, at: now, timers: timers)
+        case .rebooting, .reconnecting, .offline, .timedOut, .closedByCustomer, .closedByCustomerWaiting, .closed: nextStateAway(for: event)
+        }
+    }
+
+    /// Before a technician works on it, or while it passes between technicians.
+    private func nextStateInQueue(for event: SessionEvent) -> SessionState? {
+        switch state {
         case .connecting:
             switch event {
             case .appletConnected: return .waiting
@@ -135,31 +144,6 @@ public struct SessionMachine: Equatable, Sendable {
             case .customerClosed: return .closedByCustomerWaiting
             case .connectionLost: return .reconnecting
             case .rebootStarted: return .rebooting
-            case .idleTimeoutPassed: return .timedOut
-            default: return nil
-            }
-        case .active:
-            switch event {
-            case .end: return .closed
-            case .customerClosed(let stillWaiting): return stillWaiting ? .closedByCustomerWaiting : .closedByCustomer
-            case .idleTimeoutPassed: return .timedOut
-            case .rebootStarted: return .rebooting
-            case .connectionLost(let since):
-                // Noticed only after the reconnect limit (gateway was down): straight to Offline.
-                return now.timeIntervalSince(since) >= timers.reconnectingToOffline ? .offline : .reconnecting
-            case .leadHandedOver: return .collaboration
-            case .hold: return .onHold
-            case .transferOut: return .outgoing
-            case .transferIn: return .incoming
-            default: return nil
-            }
-        case .onHold:
-            switch event {
-            case .start: return role == .lead ? .active : .collaboration
-            case .transferOut: return .outgoing
-            case .rebootStarted: return .rebooting
-            case .customerClosed: return .closedByCustomer
-            case .connectionLost: return .reconnecting
             case .idleTimeoutPassed: return .timedOut
             default: return nil
             }
@@ -185,6 +169,39 @@ public struct SessionMachine: Equatable, Sendable {
             case .idleTimeoutPassed: return .timedOut
             default: return nil
             }
+        default:
+            return nil
+        }
+    }
+
+    /// While a technician (lead or collaborator) works on it.
+    private func nextStateAtWork(for event: SessionEvent, at now: Date, timers: SessionTimers) -> SessionState? {
+        switch state {
+        case .active:
+            switch event {
+            case .end: return .closed
+            case .customerClosed(let stillWaiting): return stillWaiting ? .closedByCustomerWaiting : .closedByCustomer
+            case .idleTimeoutPassed: return .timedOut
+            case .rebootStarted: return .rebooting
+            case .connectionLost(let since):
+                // Noticed only after the reconnect limit (gateway was down): straight to Offline.
+                return now.timeIntervalSince(since) >= timers.reconnectingToOffline ? .offline : .reconnecting
+            case .leadHandedOver: return .collaboration
+            case .hold: return .onHold
+            case .transferOut: return .outgoing
+            case .transferIn: return .incoming
+            default: return nil
+            }
+        case .onHold:
+            switch event {
+            case .start: return role == .lead ? .active : .collaboration
+            case .transferOut: return .outgoing
+            case .rebootStarted: return .rebooting
+            case .customerClosed: return .closedByCustomer
+            case .connectionLost: return .reconnecting
+            case .idleTimeoutPassed: return .timedOut
+            default: return nil
+            }
         case .invitation:
             switch event {
             case .start: return .collaboration
@@ -200,6 +217,14 @@ public struct SessionMachine: Equatable, Sendable {
             case .leadAccepted: return .active
             default: return nil
             }
+        default:
+            return nil
+        }
+    }
+
+    /// The customer's machine is away (rebooting, a lost connection), or the session is ending.
+    private func nextStateAway(for event: SessionEvent) -> SessionState? {
+        switch state {
         case .rebooting:
             switch event {
             case .rebootFinished: return resumeState ?? (role == .lead ? .active : .collaboration)
@@ -233,6 +258,8 @@ public struct SessionMachine: Equatable, Sendable {
         case .closedByCustomer:
             return event == .end ? .closed : nil
         case .closedByCustomerWaiting, .closed:
+            return nil
+        default:
             return nil
         }
     }

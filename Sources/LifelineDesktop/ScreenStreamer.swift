@@ -55,14 +55,16 @@ public enum ScreenStreamer {
         var cursorLookedAt = ContinuousClock.now - .seconds(1)
         var motion = MotionTracker(width: capturer.width, height: capturer.height)
         let started = ContinuousClock.now
-        func seconds() -> Double {
-            let elapsed = ContinuousClock.now - started
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
+        func seconds() -> Double { Self.seconds(ContinuousClock.now - started) }
         // The last frame sent, to find what changed; kept only where it was sent.
         var previous: [UInt8] = []
         var previousBytesPerRow = 0
         var sequence: UInt32 = 0
+        func sendUpdate(_ tiles: [ScreenUpdate.Tile], width: Int, height: Int) async {
+            sequence &+= 1
+            await flow.didSend(sequence)
+            await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(width), screenHeight: UInt16(height), tiles: tiles).encoded())
+        }
         while !Task.isCancelled {
             // The pointer, about 60 times a second, outside flow control (a few bytes).
             if let cursor, ContinuousClock.now - cursorLookedAt >= .milliseconds(16) {
@@ -83,75 +85,75 @@ public enum ScreenStreamer {
                     await Task.yield()
                 } else {
                     let tiles = try previous.withUnsafeBytes { old in
-                        let shown = ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
-                                                pixels: old.baseAddress!)
-                        return try due.map { try Self.tile(shown, rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder) }
+                        try due.map { try Self.tile(ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
+                                                                pixels: old.baseAddress!),
+                                                    rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder) }
                     }
-                    sequence &+= 1
-                    await flow.didSend(sequence)
-                    await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(capturer.width), screenHeight: UInt16(capturer.height),
-                                            tiles: tiles).encoded())
+                    await sendUpdate(tiles, width: capturer.width, height: capturer.height)
                 }
                 continue
             }
             let image = try capturer.capture()
-            let rects: [ScreenRect]
-            if previous.isEmpty {
-                previous = [UInt8](repeating: 0, count: image.bytesPerRow * image.height)
-                previousBytesPerRow = image.bytesPerRow
-                rects = [ScreenRect(x: 0, y: 0, width: image.width, height: image.height)]
-            } else {
-                rects = previous.withUnsafeBytes { old in
-                    TileDiff.changedRects(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: previousBytesPerRow,
-                                                           pixels: old.baseAddress!), new: image)
-                }
-            }
+            // The first look sends the whole screen.
+            let firstLook = previous.isEmpty
+            if firstLook { (previous, previousBytesPerRow) = ([UInt8](repeating: 0, count: image.bytesPerRow * image.height), image.bytesPerRow) }
+            let rects = firstLook ? [ScreenRect(x: 0, y: 0, width: image.width, height: image.height)]
+                : Self.changedRects(previous, bytesPerRow: previousBytesPerRow, image: image)
             if !rects.isEmpty {
-                var tiles: [ScreenUpdate.Tile] = []
-                var rects = rects
-                // A moved window or a scroll: copy what the viewer already has, then send only what
-                // came into view.
-                let moved = capturer.movedWindows().filter { Self.matches($0, previous: previous, bytesPerRow: previousBytesPerRow, image: image) }
-                let copies = moved.isEmpty
-                    ? [Self.scroll(previous: previous, bytesPerRow: previousBytesPerRow, image: image, changed: rects)].compactMap { $0 }
-                    : moved
-                for copy in copies {
-                    Self.apply(copy, to: &previous, bytesPerRow: previousBytesPerRow)
-                    let d = copy.destination
-                    tiles.append(ScreenUpdate.Tile(x: UInt16(d.x), y: UInt16(d.y), width: UInt16(d.width), height: UInt16(d.height),
-                                                   encoding: .copy, bytes: ScreenUpdate.copySource(x: copy.sourceX, y: copy.sourceY)))
-                }
-                if !copies.isEmpty {
-                    rects = previous.withUnsafeBytes { old in
-                        TileDiff.changedRects(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: previousBytesPerRow,
-                                                               pixels: old.baseAddress!), new: image)
-                    }
-                }
-                tiles.reserveCapacity(tiles.count + rects.count)
-                motion.observe(changed: rects)
-                let now = seconds()
-                for rect in rects {
-                    // Moving regions go at a lower quality, sharpened once they stop.
-                    let moving = motion.isMoving(rect)
-                    let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
-                    let tile = try Self.tile(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder)
-                    motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, at: now)
-                    tiles.append(tile)
-                    previous.withUnsafeMutableBytes { old in
-                        for row in rect.y..<(rect.y + rect.height) {
-                            let offset = row * image.bytesPerRow + rect.x * 4
-                            memcpy(old.baseAddress! + offset, image.pixels + offset, rect.width * 4)
-                        }
-                    }
-                }
-                sequence &+= 1
-                await flow.didSend(sequence)
-                await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(image.width), screenHeight: UInt16(image.height),
-                                        tiles: tiles).encoded())
+                let tiles = try Self.tiles(for: rects, of: image, previous: &previous, bytesPerRow: previousBytesPerRow, moved: capturer.movedWindows(),
+                                           motion: &motion, now: seconds(), settings: current, encoder: encoder)
+                await sendUpdate(tiles, width: image.width, height: image.height)
             }
             // A capturer that cannot tell when the screen changes is looked at every `interval`.
             if rects.isEmpty && !capturer.tellsChanges { try await Task.sleep(for: current.interval) }
         }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func changedRects(_ previous: [UInt8], bytesPerRow: Int, image: ScreenImage) -> [ScreenRect] {
+        previous.withUnsafeBytes { old in
+            TileDiff.changedRects(old: ScreenImage(width: image.width, height: image.height, bytesPerRow: bytesPerRow, pixels: old.baseAddress!),
+                                  new: image)
+        }
+    }
+
+    /// The tiles that bring the viewer from `previous` to `image` (which `previous` becomes): a
+    /// moved window or a scroll copies what the viewer already has, then only what came into view
+    /// is encoded; moving regions go at a lower quality, sharpened once they stop.
+    static func tiles(for changed: [ScreenRect], of image: ScreenImage, previous: inout [UInt8], bytesPerRow: Int, moved windows: [ScrollCopy],
+                      motion: inout MotionTracker, now: Double, settings current: StreamSettings, encoder: JPEGEncoder) throws -> [ScreenUpdate.Tile] {
+        var tiles: [ScreenUpdate.Tile] = []
+        var rects = changed
+        let moved = windows.filter { Self.matches($0, previous: previous, bytesPerRow: bytesPerRow, image: image) }
+        let copies = moved.isEmpty
+            ? [Self.scroll(previous: previous, bytesPerRow: bytesPerRow, image: image, changed: rects)].compactMap { $0 }
+            : moved
+        for copy in copies {
+            Self.apply(copy, to: &previous, bytesPerRow: bytesPerRow)
+            let d = copy.destination
+            tiles.append(ScreenUpdate.Tile(x: UInt16(d.x), y: UInt16(d.y), width: UInt16(d.width), height: UInt16(d.height),
+                                           encoding: .copy, bytes: ScreenUpdate.copySource(x: copy.sourceX, y: copy.sourceY)))
+        }
+        if !copies.isEmpty { rects = changedRects(previous, bytesPerRow: bytesPerRow, image: image) }
+        tiles.reserveCapacity(tiles.count + rects.count)
+        motion.observe(changed: rects)
+        for rect in rects {
+            let moving = motion.isMoving(rect)
+            let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
+            let tile = try Self.tile(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder)
+            motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, at: now)
+            tiles.append(tile)
+            previous.withUnsafeMutableBytes { old in
+                for row in rect.y..<(rect.y + rect.height) {
+                    let offset = row * image.bytesPerRow + rect.x * 4
+                    memcpy(old.baseAddress! + offset, image.pixels + offset, rect.width * 4)
+                }
+            }
+        }
+        return tiles
     }
 
     /// Text and flat regions go lossless and small (palette); photos and video go JPEG.

@@ -28,9 +28,11 @@ public protocol TechnicianRepository: Sendable {
 public protocol SessionRepository: Sendable {
     func insertSession(_ session: SessionRecord) async throws(StoreError)
     /// Writes the session if the stored row still has `session.version`; returns the new version.
-    /// A row that moved on meanwhile throws `.conflict` and nothing is written.
+    /// A row that moved on meanwhile throws `.conflict` and nothing is written. `viewsChanged`
+    /// false (the caller knows other technicians' views are as stored) writes the row alone, one
+    /// statement instead of a transaction that rewrites the views.
     @discardableResult
-    func updateSession(_ session: SessionRecord) async throws(StoreError) -> Int64
+    func updateSession(_ session: SessionRecord, viewsChanged: Bool) async throws(StoreError) -> Int64
     func session(id: String) async throws(StoreError) -> SessionRecord?
     func session(pin: String) async throws(StoreError) -> SessionRecord?
     func session(linkTokenHash: String) async throws(StoreError) -> SessionRecord?
@@ -45,6 +47,14 @@ public protocol SessionRepository: Sendable {
     func sessions(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [SessionRecord]
     func notes(sessionId: String) async throws(StoreError) -> SessionNotes?
     func saveNotes(_ notes: SessionNotes) async throws(StoreError)
+}
+
+extension SessionRepository {
+    /// Writes the session and its views.
+    @discardableResult
+    public func updateSession(_ session: SessionRecord) async throws(StoreError) -> Int64 {
+        try await updateSession(session, viewsChanged: true)
+    }
 }
 
 public protocol SessionLogRepository: Sendable {

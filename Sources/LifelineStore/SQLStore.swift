@@ -191,12 +191,17 @@ public final class SQLStore: Store {
     }
 
     @discardableResult
-    public func updateSession(_ session: SessionRecord) async throws(StoreError) -> Int64 {
+    public func updateSession(_ session: SessionRecord, viewsChanged: Bool) async throws(StoreError) -> Int64 {
         let columns = Self.sessionColumns.dropFirst()
-        try await db.transaction([SQLStatement(
+        let update = SQLStatement(
             "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), version = version + 1 WHERE id = ? AND version = ? RETURNING version",
-            Array(Self.values(of: session).dropFirst()) + [.text(session.id), .integer(session.version)], mustChangeARow: true)]
-            + Self.viewStatements(of: session))
+            Array(Self.values(of: session).dropFirst()) + [.text(session.id), .integer(session.version)], mustChangeARow: true)
+        if viewsChanged {
+            try await db.transaction([update] + Self.viewStatements(of: session))
+        } else if try await db.query(update.sql, update.bindings).isEmpty {
+            // Most changes (a join, a hello, a chat switch) leave the views alone: one round trip.
+            throw SQLStatement.conflict
+        }
         return session.version + 1
     }
 
@@ -265,12 +270,15 @@ public final class SQLStore: Store {
             """, [.text(notes.sessionId), .text(notes.text), .text(notes.updatedBy), .date(notes.updatedAt)])
     }
 
+    /// The sessions and their views in two queries, however many sessions match.
     private func sessions(where clause: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SessionRecord] {
         var records = try await db.query("SELECT * FROM sessions WHERE \(clause)", bindings).map(Self.session(from:))
-        for index in records.indices {
-            for row in try await db.query("SELECT * FROM session_views WHERE session_id = ?", [.text(records[index].id)]) {
-                records[index].otherViews[try row.text("technician_id")] = try Self.machine(from: row)
-            }
+        guard !records.isEmpty else { return [] }
+        let positions = Dictionary(uniqueKeysWithValues: records.indices.map { (records[$0].id, $0) })
+        let views = try await db.query("SELECT * FROM session_views WHERE session_id IN (SELECT id FROM sessions WHERE \(clause))", bindings)
+        for row in views {
+            guard let index = positions[try row.text("session_id")] else { continue }
+            records[index].otherViews[try row.text("technician_id")] = try Self.machine(from: row)
         }
         return records
     }

@@ -119,6 +119,41 @@ struct StoreContractTests {
         await store.close()
     }
 
+    @Test("a row-only update keeps the stored views and is still refused from a stale copy; the views of many sessions come back with them",
+          arguments: TestDatabase.available)
+    func rowOnlyUpdates(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        _ = try await seed(store)
+        var record = SessionRecord(id: "555666777", organisationId: "org", technicianId: "t", name: "Ann", method: .pin,
+                                   pin: "222333", linkTokenHash: nil, appletTokenHash: nil, machine: SessionMachine(createdAt: t0),
+                                   customer: nil, closedAt: nil, otherViews: ["t": SessionMachine(createdAt: t0)])
+        try await store.insertSession(record)
+        let stale = record
+        record.pin = nil
+        record.appletTokenHash = "joined"
+        record.version = try await store.updateSession(record, viewsChanged: false)
+        let stored = try #require(try await store.session(id: "555666777"))
+        #expect(stored == record, "the row changed, the view is still there")
+        #expect(stored.otherViews.count == 1)
+        do {
+            try await store.updateSession(stale, viewsChanged: false)
+            Issue.record("a row-only write from a stale copy landed")
+        } catch {
+            #expect(error.kind == .conflict)
+        }
+        // Many sessions, each with its own views, read in one go.
+        for index in 0..<5 {
+            try await store.insertSession(SessionRecord(
+                id: "70000000\(index)", organisationId: "org", technicianId: "t", name: "S\(index)", method: .pin, pin: nil,
+                linkTokenHash: nil, appletTokenHash: nil, machine: SessionMachine(createdAt: t0.addingTimeInterval(Double(index))),
+                customer: nil, closedAt: nil, otherViews: index.isMultiple(of: 2) ? ["t": SessionMachine(createdAt: t0)] : [:]))
+        }
+        let live = try await store.liveSessions()
+        #expect(live.count == 6)
+        #expect(live.filter { $0.id.hasPrefix("70000000") }.map { $0.otherViews.count } == [1, 0, 1, 0, 1])
+        await store.close()
+    }
+
     @Test("log lines come back in the order they were written, with their ids", arguments: TestDatabase.available)
     func log(database: TestDatabase) async throws {
         let (store, _) = try await freshStore(database)

@@ -16,7 +16,7 @@ extension SessionHub {
         guard record.chatDisabled == enabled else { return await summary(of: record) }
         record.chatDisabled = !enabled
         live[id]?.chatDisabled = !enabled
-        record = try await persist(live[id] ?? record)
+        record = try await persist(live[id] ?? record, viewsChanged: false)
         applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
         try await logEvent((enabled ? .chatOn(technician: actor.technician.name) : .chatOff(technician: actor.technician.name)), in: record)
         await publish(record)

@@ -42,7 +42,7 @@ extension SessionHub {
             // Closed while this join waited its turn: the PIN died with the session.
             guard let claimed = live[id], claimed.appletTokenHash == appletTokenHash else { throw Self.unknown(credential) }
             do {
-                try await persist(claimed)
+                try await persist(claimed, viewsChanged: false)
             } catch {
                 if live[id]?.appletTokenHash == appletTokenHash {
                     live[id]?.pin = found.pin
@@ -152,7 +152,7 @@ extension SessionHub {
             // Stored with the state change below when there is one: one write per hello, not two.
             live[record.id]?.customer = customer
             record.customer = customer
-            if event == nil { record = try await persist(record) }
+            if event == nil { record = try await persist(record, viewsChanged: false) }
         }
         if let privilegeChange { try await logEvent(privilegeChange, in: record) }
         if movedFromInstantChat {

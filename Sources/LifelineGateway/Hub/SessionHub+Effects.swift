@@ -16,9 +16,10 @@ extension SessionHub {
         live[id] = state.isRemovedFromQueue ? nil : record
         if state != .connecting { links[id] = nil }
         if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
+        let viewsChanged = memory.record?.otherViews != record.otherViews
         for effect in change.effects {
             do {
-                record = try await perform(effect, for: record)
+                record = try await perform(effect, for: record, viewsChanged: viewsChanged)
             } catch where effect == .persist {
                 // Nothing changed after all: memory goes back to what the store still holds.
                 live[id] = memory.record
@@ -31,10 +32,10 @@ extension SessionHub {
     }
 
     /// Runs one effect; the record comes back as stored (a `persist` gives it its new version).
-    private func perform(_ effect: SessionEffect, for record: SessionRecord) async throws -> SessionRecord {
+    private func perform(_ effect: SessionEffect, for record: SessionRecord, viewsChanged: Bool) async throws -> SessionRecord {
         switch effect {
         case .persist:
-            return try await persist(record)
+            return try await persist(record, viewsChanged: viewsChanged)
         case .logTransition(let from, let to):
             logger.info("Session state changed", metadata: ["session.id": "\(record.id)", "session.from": "\(from.rawValue)", "session.to": "\(to.rawValue)"])
         case .logViewLeftBehind(let technicianId, let reason):

@@ -25,7 +25,7 @@ extension SessionHub {
         let token = Secrets.token()
         record.linkTokenHash = Secrets.hash(token)
         live[id]?.linkTokenHash = record.linkTokenHash
-        record = try await persist(live[id] ?? record)
+        record = try await persist(live[id] ?? record, viewsChanged: false)
         browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
         try await logEvent(.appletInvited(technician: actor.technician.name), in: record)
     }

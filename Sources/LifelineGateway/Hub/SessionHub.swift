@@ -174,9 +174,11 @@ public actor SessionHub {
     /// Writes the session as it is and keeps memory's version in step with the store's: the next
     /// write names the version this one made, and a write from a stale copy is refused (`.conflict`).
     @discardableResult
-    func persist(_ record: SessionRecord) async throws -> SessionRecord {
+    /// Writes the session; `viewsChanged` false when only its own row changed (not other
+    /// technicians' views), which saves the database a transaction.
+    func persist(_ record: SessionRecord, viewsChanged: Bool) async throws -> SessionRecord {
         var written = record
-        written.version = try await store.updateSession(record)
+        written.version = try await store.updateSession(record, viewsChanged: viewsChanged)
         if live[record.id] != nil { live[record.id]?.version = written.version }
         return written
     }

@@ -13,7 +13,8 @@ public struct ConnectionLimits: Sendable {
     public var maximumHeadBytes: Int
     /// While a request body is read, the time the gateway waits on the client's bytes may reach
     /// this, plus one second for every `minimumBodyRate` bytes received (a body trickled in to
-    /// hold the connection is cut; time the gateway itself is not reading does not count).
+    /// hold the connection is cut; time the gateway itself is not reading does not count). Longer
+    /// than a file transfer's stall limit (30 s), so a stalled transfer ends with its own message.
     public var bodyGrace: TimeAmount
     public var minimumBodyRate: Int
     /// Connections open at once from one source address.
@@ -24,7 +25,7 @@ public struct ConnectionLimits: Sendable {
     /// A keep-alive connection with no request for this long is closed.
     public var idleTimeout: TimeAmount
 
-    public init(headDeadline: TimeAmount = .seconds(10), maximumHeadBytes: Int = 32 * 1_024, bodyGrace: TimeAmount = .seconds(20),
+    public init(headDeadline: TimeAmount = .seconds(10), maximumHeadBytes: Int = 32 * 1_024, bodyGrace: TimeAmount = .seconds(60),
                 minimumBodyRate: Int = 500, perAddress: Int = 256, total: Int = ConnectionLimits.totalForThisProcess(),
                 idleTimeout: TimeAmount = .seconds(75)) {
         self.headDeadline = headDeadline
