@@ -202,25 +202,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .error(let code, let message):
             try c.encode(code, forKey: .code)
             try c.encode(message, forKey: .message)
-        case .remoteRequest(let mode, let name):
-            try c.encode(mode, forKey: .mode)
-            try c.encode(name, forKey: .technicianName)
-        case .remoteStop(let reason):
-            try c.encode(reason, forKey: .reason)
-        case .input(let events):
-            try c.encode(events, forKey: .events)
-        case .frameAck(let sequence):
-            try c.encode(sequence, forKey: .sequence)
-        case .remoteSettings(let quality):
-            try c.encode(quality, forKey: .quality)
-        case .remoteTool(let tool):
-            try c.encode(tool, forKey: .tool)
-        case .recording(let active, let name):
-            try c.encode(active, forKey: .active)
-            try c.encode(name, forKey: .technicianName)
-        case .elevate(let credentials, let name):
-            try c.encode(credentials, forKey: .credentials)
-            try c.encode(name, forKey: .technicianName)
+        case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording, .elevate:
+            try encodeRemoteDesktopFields(into: &c)
         case .fileOffer(let offer):
             try c.encode(offer, forKey: .offer)
         case .fileCancelled(let id, let reason):
@@ -241,6 +224,33 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
             try c.encode(enabled, forKey: .enabled)
         case .callingCardOffer(let offer):
             try c.encode(offer, forKey: .offer)
+        }
+    }
+
+    /// The remote desktop's messages (J1–J16) and elevation (J3).
+    private func encodeRemoteDesktopFields(into c: inout KeyedEncodingContainer<Keys>) throws {
+        switch self {
+        case .remoteRequest(let mode, let name):
+            try c.encode(mode, forKey: .mode)
+            try c.encode(name, forKey: .technicianName)
+        case .remoteStop(let reason):
+            try c.encode(reason, forKey: .reason)
+        case .input(let events):
+            try c.encode(events, forKey: .events)
+        case .frameAck(let sequence):
+            try c.encode(sequence, forKey: .sequence)
+        case .remoteSettings(let quality):
+            try c.encode(quality, forKey: .quality)
+        case .remoteTool(let tool):
+            try c.encode(tool, forKey: .tool)
+        case .recording(let active, let name):
+            try c.encode(active, forKey: .active)
+            try c.encode(name, forKey: .technicianName)
+        case .elevate(let credentials, let name):
+            try c.encode(credentials, forKey: .credentials)
+            try c.encode(name, forKey: .technicianName)
+        default:
+            break
         }
     }
 

@@ -50,11 +50,9 @@ struct FilesController: Sendable {
         let (pipe, summary) = try await hub.pipeForUpload(fileId, sessionId: sessionId, by: actor)
         var hash = Insecure.MD5()
         var received: Int64 = 0
-        var stalled = false
         do {
             // Bytes stop moving when the technician's upload or the applet's download stalls.
             try await StallWatch.watching(context.channel, limit: stallLimit) { watch in
-                defer { stalled = watch.stalled }
                 for try await chunk in request.body {
                     received += Int64(chunk.readableBytes)
                     guard received <= summary.size else {
@@ -70,7 +68,7 @@ struct FilesController: Sendable {
             }
         } catch {
             let reason = switch error {
-            case _ where stalled: StallWatch.reason(stallLimit, after: received, of: summary.size)
+            case is StallWatch.Stalled: StallWatch.reason(stallLimit, after: received, of: summary.size)
             case BytePipe.Failure.readerGone: "the customer's applet stopped receiving after \(received) of \(summary.size) bytes."
             case let error as GatewayError: error.message
             default: "the technician's upload stopped after \(received) of \(summary.size) bytes."
@@ -122,12 +120,10 @@ struct FilesController: Sendable {
         let summary = try await hub.receiveCustomerFile(name: name, size: length, appletToken: token)
         var hash = Insecure.MD5()
         var received: Int64 = 0
-        var stalled = false
         do {
             let writer = try vault.create(summary.id)
             defer { try? writer.close() }
             try await StallWatch.watching(context.channel, limit: stallLimit) { watch in
-                defer { stalled = watch.stalled }
                 for try await chunk in request.body {
                     received += Int64(chunk.readableBytes)
                     guard received <= length else { throw GatewayError.badRequest("The upload is larger than announced.") }
@@ -139,7 +135,7 @@ struct FilesController: Sendable {
             }
         } catch {
             vault.remove(summary.id, logger: context.logger)
-            let reason = stalled ? StallWatch.reason(stallLimit, after: received, of: length)
+            let reason = error is StallWatch.Stalled ? StallWatch.reason(stallLimit, after: received, of: length)
                 : (error as? GatewayError)?.message ?? "the customer's upload stopped after \(received) of \(length) bytes."
             await hub.failFile(summary.id, sessionId: summary.sessionId, reason: reason, tellApplet: false)
             throw GatewayError(.fileInterrupted, "The file was not transferred: \(reason)")

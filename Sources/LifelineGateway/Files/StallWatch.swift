@@ -16,10 +16,10 @@ final class StallWatch: Sendable {
     }
 
     /// Whether the watch ended the transfer.
-    var stalled: Bool { state.withLockedValue { $0.stalled } }
+    private var stalled: Bool { state.withLockedValue { $0.stalled } }
 
     /// Runs `body` while a watchdog closes `channel` once no progress was reported for `limit`;
-    /// the body then sees its stream end and asks `stalled` to say why.
+    /// then `Stalled` is thrown.
     static func watching<T: Sendable>(_ channel: any Channel, limit: Duration,
                                       _ body: (StallWatch) async throws -> T) async throws -> T {
         let watch = StallWatch()
@@ -38,9 +38,17 @@ final class StallWatch: Sendable {
                 }
             }
             defer { group.cancelAll() }
-            return try await body(watch)
+            do {
+                return try await body(watch)
+            } catch {
+                // The body sees its stream end; say why.
+                throw watch.stalled ? Stalled() : error
+            }
         }
     }
+
+    /// Thrown by `watching` when the watch ended the transfer, whatever the body then threw.
+    struct Stalled: Error {}
 
     /// What the parties are told: no bytes for so long, after so much.
     static func reason(_ limit: Duration, after received: Int64, of size: Int64) -> String {

@@ -8,7 +8,7 @@ import LifelineStore
 /// checked against the session, the mode and the technician's permissions. The customer's
 /// consent itself is enforced by the applet.
 extension SessionHub {
-    static let maximumInputEvents = 200
+    static let maximumInputEvents = ScreenRelay.maximumInputEvents
 
     func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
         let record = try await ownedLiveSession(id, by: actor)

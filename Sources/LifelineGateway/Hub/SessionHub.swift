@@ -142,6 +142,7 @@ public actor SessionHub {
 
     /// Moves every session whose timer ran out (connecting timeout, five minutes offline …).
     public func runTimers() async {
+        await collectRelayedActivity()
         await refreshStatuses()
         let now = environment.now()
         // Derived from the settings on each read: once per tick, not once per waiting session.
@@ -152,6 +153,7 @@ public actor SessionHub {
             do {
                 // Another change may have come first: the timer is checked again in the session's turn.
                 try await serialised(id) {
+                    await collectRelayedActivity()
                     guard let current = live[id], let event = current.machine.dueTimerEvent(at: now, timers: timers) else { return }
                     try await apply(event, to: id)
                 }
@@ -163,19 +165,27 @@ public actor SessionHub {
 
     /// The remote desktops passing frames now, with the applet socket each may come from.
     func updateScreenRoutes() {
-        var routes: [String: (technicianId: String, appletOutletId: UUID)] = [:]
+        var routes: [String: ScreenRelay.Route] = [:]
         for (id, state) in remotes where state.forwardsFrames {
             guard let applet = applets[id] else { continue }
-            routes[id] = (state.technicianId, applet.id)
+            routes[id] = ScreenRelay.Route(technicianId: state.technicianId, applet: applet, controls: state.mode == .control)
         }
         screenRelay.setSessions(routes)
     }
 
+    /// Input the relay passed on counts as activity: for the session's idle timer and the
+    /// technician's presence. Collected before the timers look at either.
+    func collectRelayedActivity() async {
+        let (sessions, technicians) = screenRelay.takeActivity()
+        for (id, at) in sessions where live[id] != nil { live[id]?.machine.recordActivity(at: at) }
+        for (technicianId, at) in technicians { await updatePresence(of: technicianId) { $0.lastActivityAt = max($0.lastActivityAt, at) } }
+    }
+
     /// Writes the session as it is and keeps memory's version in step with the store's: the next
     /// write names the version this one made, and a write from a stale copy is refused (`.conflict`).
+    /// `viewsChanged` false when only its own row changed (not other technicians' views), which
+    /// saves the database a transaction.
     @discardableResult
-    /// Writes the session; `viewsChanged` false when only its own row changed (not other
-    /// technicians' views), which saves the database a transaction.
     func persist(_ record: SessionRecord, viewsChanged: Bool) async throws -> SessionRecord {
         var written = record
         written.version = try await store.updateSession(record, viewsChanged: viewsChanged)

@@ -60,6 +60,9 @@ struct ConsoleSocket {
                 try await hub.stopRemote(on: id, by: actor)
             case .remoteInput(let id, let events):
                 sessionId = id
+                // The usual case goes around the hub; what the relay does not pass, the hub explains.
+                if hub.screenRelay.forwardInput(events, sessionId: id, technicianId: actor.id, permissions: actor.permissions,
+                                                at: accounts.environment.now()) { return }
                 try await hub.remoteInput(events, on: id, by: actor)
             case .remoteSettings(let id, let quality):
                 sessionId = id
@@ -72,6 +75,7 @@ struct ConsoleSocket {
                 try await hub.elevateApplet(credentials, on: id, by: actor)
             case .frameAck(let id, let sequence):
                 sessionId = id
+                if hub.screenRelay.forwardFrameAck(sequence, sessionId: id, technicianId: actor.id) { return }
                 try await hub.remoteFrameDrawn(sequence, on: id, by: actor)
                 return
             }
