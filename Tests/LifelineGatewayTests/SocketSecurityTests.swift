@@ -171,7 +171,9 @@ struct SocketSecurityTests {
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
             for index in 0..<25 { applet.send(AppletToGateway.chat(text: "line \(index)")) }
-            let error = try await applet.expect(GatewayToApplet.self) { if case .error = $0 { true } else { false } }
+            // The refusal is what is checked, not the speed: on PostgreSQL under a full parallel run the
+            // 20 lines before it, each written to the database, took more than 5 s once.
+            let error = try await applet.expect(GatewayToApplet.self, within: 30) { if case .error = $0 { true } else { false } }
             guard case .error(let code, _) = error else { return }
             #expect(code == "slow_down")
             try await Task.sleep(for: .milliseconds(200))
@@ -179,7 +181,7 @@ struct SocketSecurityTests {
             #expect(chat.count == 20)
             gw.clock.advance(by: 11)
             applet.send(AppletToGateway.chat(text: "after a pause"))
-            _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "after a pause" } else { false } }
+            _ = try await applet.expect(GatewayToApplet.self, within: 30) { if case .chat(let e) = $0 { e.text == "after a pause" } else { false } }
             await applet.close()
         }
     }
