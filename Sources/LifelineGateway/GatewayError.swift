@@ -45,8 +45,12 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
         // Sorted keys: every refusal of one kind reads byte for byte the same (no answer tells more than its code).
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        // Two strings always encode.
-        return (try? encoder.encode(ErrorBody(error: .init(code: code, message: message)))) ?? Data()
+        do {
+            return try encoder.encode(ErrorBody(error: .init(code: code, message: message)))
+        } catch {
+            // A struct of two strings cannot fail to encode; if it ever did, that is a bug to see at once.
+            preconditionFailure("An error body could not be encoded: \(error)")
+        }
     }
 
     /// The whole answer as HTTP/1.1 bytes, closing the connection: for refusals written below the

@@ -54,7 +54,7 @@ final class ScreenRelay: Sendable {
     /// their group allows it. False otherwise: the hub then answers why (not running, view only,
     /// not permitted, not their session, bad events), as it always has.
     func forwardInput(_ events: [InputEvent], sessionId: String, technicianId: String, permissions: PermissionSet, at now: Date) -> Bool {
-        guard permissions.allows(.remoteControl), events.count <= Self.maximumInputEvents, events.allSatisfy(\.isValid) else { return false }
+        guard permissions.allows(.remoteControl), Self.isAcceptable(events) else { return false }
         let applet = routes.withLockedValue { routes -> Outlet? in
             guard let route = routes.sessions[sessionId], route.technicianId == technicianId, route.controls else { return nil }
             routes.sessionActivity[sessionId] = now
@@ -87,4 +87,9 @@ final class ScreenRelay: Sendable {
 
     /// Input events in one message at most.
     static let maximumInputEvents = 200
+
+    /// One message's input: not too many events, each one valid. The hub's refusal uses it too.
+    static func isAcceptable(_ events: [InputEvent]) -> Bool {
+        events.count <= maximumInputEvents && events.allSatisfy(\.isValid)
+    }
 }

@@ -8,7 +8,6 @@ import LifelineStore
 /// checked against the session, the mode and the technician's permissions. The customer's
 /// consent itself is enforced by the applet.
 extension SessionHub {
-    static let maximumInputEvents = ScreenRelay.maximumInputEvents
 
     func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
         let record = try await ownedLiveSession(id, by: actor)
@@ -49,8 +48,8 @@ extension SessionHub {
         do throws(RemoteDesktopState.Refusal) { try state.checkInput(permissions: actor.permissions) } catch {
             throw Self.gatewayError(error)
         }
-        guard events.count <= Self.maximumInputEvents, events.allSatisfy(\.isValid) else {
-            throw GatewayError.badRequest("Input events must be at most \(Self.maximumInputEvents) valid events per message.")
+        guard ScreenRelay.isAcceptable(events) else {
+            throw GatewayError.badRequest("Input events must be at most \(ScreenRelay.maximumInputEvents) valid events per message.")
         }
         live[id]?.machine.recordActivity(at: environment.now())
         applets[id]?.send(WireCodec.encode(GatewayToApplet.input(events)))

@@ -98,13 +98,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
         if case .readingBody(var pace) = phase, pace.waitingSince == nil {
             pace.waitingSince = .now()
             phase = .readingBody(pace)
-            let channel = context.channel
-            let logger = logger
-            deadline?.cancel()
-            deadline = context.eventLoop.scheduleTask(in: pace.allowance(limits)) {
-                logger.notice("Closed a connection whose request body came too slowly", metadata: ["source": "\(channel.remoteAddress?.ipAddress ?? "-")"])
-                channel.close(promise: nil)
-            }
+            close(context, after: pace.allowance(limits), because: "Closed a connection whose request body came too slowly")
         }
         context.read()
     }
@@ -162,11 +156,16 @@ final class ConnectionGuard: ChannelDuplexHandler {
     }
 
     private func startHeadDeadline(_ context: ChannelHandlerContext) {
+        close(context, after: limits.headDeadline, because: "Closed a connection that sent no whole request head in time")
+    }
+
+    /// The one deadline of the connection: a new one replaces the last.
+    private func close(_ context: ChannelHandlerContext, after delay: TimeAmount, because reason: Logger.Message) {
         let channel = context.channel
         let logger = logger
         deadline?.cancel()
-        deadline = context.eventLoop.scheduleTask(in: limits.headDeadline) {
-            logger.notice("Closed a connection that sent no whole request head in time", metadata: ["source": "\(channel.remoteAddress?.ipAddress ?? "-")"])
+        deadline = context.eventLoop.scheduleTask(in: delay) {
+            logger.notice(reason, metadata: ["source": "\(channel.remoteAddress?.ipAddress ?? "-")"])
             channel.close(promise: nil)
         }
     }
@@ -210,10 +209,18 @@ final class RequestPhases: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
+    private let logger: Logger
     private var connectionGuard: ConnectionGuard?
 
+    init(logger: Logger) { self.logger = logger }
+
     func handlerAdded(context: ChannelHandlerContext) {
-        connectionGuard = try? context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
+        do {
+            connectionGuard = try context.pipeline.syncOperations.handler(type: ConnectionGuard.self)
+        } catch {
+            // Only a pipeline built without `GuardedChildChannel` lacks it: its requests go untimed.
+            logger.error("No connection guard before the HTTP decoder; request heads and bodies are not timed", metadata: ["error": "\(error)"])
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -259,7 +266,7 @@ extension HTTPServerBuilder {
     ) -> HTTPServerBuilder where Router.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         var http1 = configuration.http1
-        http1.additionalChannelHandlers = { [RequestPhases()] }
+        http1.additionalChannelHandlers = { [RequestPhases(logger: logger)] }
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: configuration.ws)
         return HTTPServerBuilder { responder in
             GuardedChildChannel(
