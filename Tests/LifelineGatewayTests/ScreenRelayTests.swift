@@ -13,8 +13,10 @@ struct ScreenRelayTests {
 
     static func relay(controls: Bool) -> (ScreenRelay, AsyncStream<Outlet.Frame>) {
         let (applet, frames) = Outlet.make()
-        let relay = ScreenRelay()
-        relay.setSessions(["s1": ScreenRelay.Route(technicianId: "tech", applet: applet, controls: controls)])
+        let sockets = SocketDirectory()
+        _ = sockets.setApplet(applet, of: "s1")
+        let relay = ScreenRelay(sockets: sockets)
+        relay.setSessions(["s1": ScreenRelay.Route(technicianId: "tech", controls: controls)])
         return (relay, frames)
     }
 

@@ -140,13 +140,13 @@ struct AdminController {
 
     @Sendable func settings(request: Request, context: GatewayRequestContext) async throws -> Response {
         _ = try context.requireAdministrator()
-        return try JSONResponse.make(await hub.settings)
+        return try JSONResponse.make(hub.settings)
     }
 
     @Sendable func updateSettings(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireOrganisationAdministrator()
         let change = try await request.decodeJSON(as: SettingsChange.self, context: context)
-        let before = await hub.settings
+        let before = hub.settings
         let saved = try await hub.saveSettings(change.applied(to: before))
         try await hub.audit.record(.settingsChanged, by: actor, objectType: "organisation", objectId: actor.technician.organisationId,
                                before: AuditTrail.json(before), after: AuditTrail.json(saved), source: context.remoteAddress)
@@ -283,7 +283,7 @@ struct AdminController {
         let email = body.email.trimmingCharacters(in: .whitespaces).lowercased()
         guard email.contains("@"), email.count <= 254 else { throw GatewayError.badRequest("The email address is not valid.") }
         let name = try Self.validName(body.name)
-        let twoStepRequired = await hub.settings.requireTwoStep
+        let twoStepRequired = hub.settings.requireTwoStep
         try Accounts.validatePassword(body.password, context: [email, name, actor.organisationName], twoStepRequired: twoStepRequired)
         let role = body.role ?? .technician
         guard role != .masterAdministrator else { throw GatewayError.badRequest("There is only one master administrator.") }
@@ -340,7 +340,7 @@ struct AdminController {
         }
         if let password = body.password {
             try Accounts.validatePassword(password, context: [technician.email, technician.name, actor.organisationName],
-                                          twoStepRequired: await hub.settings.requireTwoStep)
+                                          twoStepRequired: hub.settings.requireTwoStep)
             technician.passwordHash = try await accounts.hashPassword(password)
             endSignIns = true
         }

@@ -115,7 +115,7 @@ struct ChannelsController {
             }
             try await store.insertChannel(created)
         }
-        await hub.channelsChanged()
+        hub.channelsChanged()
         try await hub.audit.record(.channelCreated, by: actor, objectType: "channel", objectId: channel.id, after: AuditTrail.json(view(channel)),
                                source: context.remoteAddress)
         return try JSONResponse.make(view(channel), status: .created)
@@ -127,7 +127,7 @@ struct ChannelsController {
         let before = view(channel)
         try await apply(try await request.decodeJSON(as: ChannelRequest.self, context: context), to: &channel, actor: actor)
         try await store.updateChannel(channel)
-        await hub.channelsChanged()
+        hub.channelsChanged()
         try await hub.audit.record(.channelChanged, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(before),
                                after: AuditTrail.json(view(channel)), source: context.remoteAddress)
         return try JSONResponse.make(view(channel))
@@ -137,7 +137,7 @@ struct ChannelsController {
         let actor = try context.requireOrganisationAdministrator()
         let channel = try await ownChannel(context, of: actor)
         try await store.deleteChannel(id: channel.id)
-        await hub.channelsChanged()
+        hub.channelsChanged()
         try await hub.audit.record(.channelDeleted, by: actor, objectType: "channel", objectId: channel.id, before: AuditTrail.json(view(channel)),
                                source: context.remoteAddress)
         return Response(status: .noContent)

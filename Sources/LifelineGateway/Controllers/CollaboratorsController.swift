@@ -57,7 +57,7 @@ struct CollaboratorsController {
         if sendEmail, let mailer, let from, let to = invited.email, let link = invited.link, let pin = invited.pin {
             let text = ExternalCollaboration.invitationEmail(
                 name: invited.name, inviter: actor.technician.name, organisation: actor.organisationName, link: link, pin: pin,
-                pinPage: "\(publicURL)/collaborate", validMinutes: await hub.settings.connectingTimeoutMinutes)
+                pinPage: "\(publicURL)/collaborate", validMinutes: hub.settings.connectingTimeoutMinutes)
             do {
                 try await mailer.send(MailMessage(from: from, to: to, subject: text.subject, body: text.body))
             } catch {

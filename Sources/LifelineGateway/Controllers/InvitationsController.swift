@@ -43,7 +43,7 @@ struct InvitationsController {
         let actor = try context.requireActor()
         try actor.require(method)
         let (record, link) = try await hub.pendingLink(of: try SessionsController.id(context), by: actor)
-        let text = InvitationText.make(await hub.settings.emailTemplate, customerName: record.name,
+        let text = InvitationText.make(hub.settings.emailTemplate, customerName: record.name,
                                        technicianName: actor.technician.name, organisation: actor.organisationName, link: link)
         return (actor, text, record, link)
     }

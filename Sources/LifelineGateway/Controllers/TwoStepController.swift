@@ -148,7 +148,7 @@ struct TwoStepController {
         let enrolment = try await twoStep.enrolment(of: actor.id)
         let enabled = enrolment?.confirmed ?? false
         return try JSONResponse.make(StatusView(
-            enabled: enabled, required: await hub.settings.requireTwoStep,
+            enabled: enabled, required: hub.settings.requireTwoStep,
             recoveryCodesLeft: enabled ? enrolment?.recoveryCodeHashes.count ?? 0 : 0,
             smsPhone: enabled ? enrolment?.smsPhone : nil, smsAvailable: sms != nil))
     }
@@ -191,7 +191,7 @@ struct TwoStepController {
     @Sendable func disable(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: PasswordRequest.self, context: context)
-        guard await !hub.settings.requireTwoStep else {
+        guard !hub.settings.requireTwoStep else {
             throw GatewayError(.twoStepRequired, "Your organisation requires two-step verification; it cannot be turned off.")
         }
         try await signIn.attempt(email: actor.technician.email, address: context.remoteAddress) {

@@ -3,20 +3,6 @@ import LifelineCore
 import LifelineProtocol
 import LifelineStore
 
-/// What the hub remembers of a technician with an open console, to know which channel queues
-/// they see without reading the store for every push.
-struct QueueMember: Sendable, Equatable {
-    let organisationId: String
-    let groupId: String?
-    let permissions: PermissionSet
-
-    init(_ actor: Actor) {
-        organisationId = actor.technician.organisationId
-        groupId = actor.technician.groupId
-        permissions = actor.permissions
-    }
-}
-
 /// Channel sessions (F2): a customer's request waits in the channel's queue, seen by every
 /// technician of an assigned group; the first Start takes it and it leaves everyone else's queue.
 extension SessionHub {
@@ -42,42 +28,32 @@ extension SessionHub {
         let message: String?
     }
 
-    func remember(_ actor: Actor) {
-        members[actor.id] = QueueMember(actor)
+    nonisolated func remember(_ actor: Actor) {
+        queues.remember(actor)
     }
 
     /// A channel by id, cached; administrators' edits clear the cache.
-    func channel(_ id: String?) async -> Channel? {
-        guard let id else { return nil }
-        if let cached = channelCache[id] { return cached }
-        do {
-            let channel = try await store.channel(id: id)
-            channelCache[id] = channel
-            return channel
-        } catch {
-            logger.error("Could not read a channel", metadata: ["channel.id": "\(id)", "error": "\(error)"])
-            return nil
-        }
+    nonisolated func channel(_ id: String?) async -> Channel? {
+        await queues.channel(id)
     }
 
     /// Called after an administrator changed channels: queues are recomputed from the store.
-    public func channelsChanged() {
-        channelCache = [:]
+    public nonisolated func channelsChanged() {
+        queues.forgetChannels()
     }
 
-    func seesQueue(of channel: Channel, _ technicianId: String) -> Bool {
-        guard let member = members[technicianId], member.organisationId == channel.organisationId else { return false }
-        return ChannelRules.mayView(groupId: member.groupId, permissions: member.permissions, channelGroups: Set(channel.groupIds))
+    nonisolated func seesQueue(of channel: Channel, _ technicianId: String) -> Bool {
+        queues.seesQueue(of: channel, technicianId)
     }
 
     /// Technicians with an open console who see this channel's queue.
-    func queueViewers(of channel: Channel) -> [String] {
-        consoles.keys.filter { seesQueue(of: channel, $0) }.sorted()
+    nonisolated func queueViewers(of channel: Channel) -> [String] {
+        sockets.techniciansWithConsoles.filter { queues.seesQueue(of: channel, $0) }
     }
 
     /// Technicians with an open console in a technician group (a transfer into the group's queue).
-    func groupViewers(_ groupId: String, organisationId: String) -> [String] {
-        consoles.keys.filter { members[$0]?.groupId == groupId && members[$0]?.organisationId == organisationId }.sorted()
+    nonisolated func groupViewers(_ groupId: String, organisationId: String) -> [String] {
+        sockets.techniciansWithConsoles.filter { queues.isInGroup($0, groupId: groupId, organisationId: organisationId) }
     }
 
     /// Who sees the session through a queue rather than as owner or by a view of their own: the
@@ -114,7 +90,7 @@ extension SessionHub {
         case .technician(let id): return await technicianName(id)
         case .channel(let id): return await channel(id)?.name ?? "Channel"
         case .group(let id):
-            return await cachedName(id, kind: "group") { try await $0.group(id: id)?.name }
+            return await names.name(of: id, .group)
         }
     }
 
@@ -122,7 +98,7 @@ extension SessionHub {
     func availability(of channel: Channel) -> ChannelRules.Availability {
         let channelGroups = Set(channel.groupIds)
         let anyone = queueViewers(of: channel).contains { id in
-            guard let member = members[id] else { return false }
+            guard let member = queues.member(id) else { return false }
             return ChannelRules.mayTake(groupId: member.groupId, permissions: member.permissions,
                                         status: status(of: id), channelGroups: channelGroups)
         }
@@ -150,8 +126,7 @@ extension SessionHub {
     /// or, when nobody can help and the channel refuses then, the customer gets its message.
     func requestChannelSession(token: String, name: String?, fields: [String: String], from source: String) async throws -> ChannelRequestAccepted {
         let now = environment.now()
-        if let wait = channelRequests.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
-        channelRequests.record(for: source, at: now)
+        if let wait = channelRequests.admit(source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
         let channel = try await publicChannel(token: token)
         let values: [String: String]
         do {
@@ -191,7 +166,7 @@ extension SessionHub {
         taken.technicianId = actor.id
         let transition = try move(&taken.machine, by: .start, at: environment.now())
         taken = try await commit(taken, ownerTransition: transition)
-        applets[taken.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
+        sockets.sendToApplet(of: taken.id, WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
         try await logEvent(.takenFromChannel(technician: actor.technician.name, channel: channel.name), in: taken)
         return await summary(of: taken)
     }
@@ -228,8 +203,8 @@ extension SessionHub {
             let cleaned = try CustomFields.validatedValues(values, names: names)
             // A field sent empty is cleared.
             for name in values.keys { merged[name] = cleaned[name] }
-        } catch let problem as CustomFields.Problem {
-            throw GatewayError.badRequest(CustomFields.describe(problem))
+        } catch {
+            throw GatewayError.badRequest(CustomFields.describe(error))
         }
         record.fields = merged
         record = try await commit(record, ownerTransition: nil)

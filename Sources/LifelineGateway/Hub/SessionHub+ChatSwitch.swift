@@ -17,7 +17,7 @@ extension SessionHub {
         record.chatDisabled = !enabled
         live[id]?.chatDisabled = !enabled
         record = try await persist(live[id] ?? record, viewsChanged: false)
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
         try await logEvent((enabled ? .chatOn(technician: actor.technician.name) : .chatOff(technician: actor.technician.name)), in: record)
         await publish(record)
         return await summary(of: record)

@@ -150,7 +150,7 @@ extension SessionHub {
         try await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
         await logConnection(.collaboratorJoined(name: collaborator.name), sessionId: collaborator.sessionId)
-        applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))
+        sockets.sendToApplet(of: collaborator.sessionId, WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))
         return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
     }
 
@@ -185,8 +185,7 @@ extension SessionHub {
             throw GatewayError(.unknownCollaboratorToken, "This collaboration is over or the token is wrong.")
         }
         // A second tab replaces the first.
-        collaboratorOutlets[collaborator.id]?.close(reason: "opened elsewhere")
-        collaboratorOutlets[collaborator.id] = outlet
+        sockets.setCollaborator(outlet, for: collaborator.id)?.close(reason: "opened elsewhere")
         let log = try await store.log(sessionId: record.id).filter { $0.kind == .chat || $0.kind == .status }
         outlet.send(WireCodec.encode(GatewayToCollaborator.welcome(CollaboratorWelcome(
             collaboratorId: collaborator.id, sessionId: record.id, sessionName: record.name,
@@ -197,7 +196,7 @@ extension SessionHub {
 
     /// A chat line from the collaborator: the customer, the lead and other collaborators see it.
     func collaboratorSaid(_ text: String, collaboratorId: String, outletId: UUID) async throws {
-        guard collaboratorOutlets[collaboratorId]?.id == outletId, let collaborator = externals[collaboratorId],
+        guard sockets.collaborator(collaboratorId)?.id == outletId, let collaborator = externals[collaboratorId],
               collaborator.view.state == .collaboration, let record = live[collaborator.sessionId] else {
             throw GatewayError(.chatUnavailable, "The collaboration is over.")
         }
@@ -212,23 +211,23 @@ extension SessionHub {
         let entry = try await store.appendLog(sessionId: record.id, at: now, kind: .chat, authorRole: .technician,
                                               author: collaborator.name, text: clean, state: nil)
         await publish(entry, to: record)
-        applets[record.id]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
+        sockets.sendToApplet(of: record.id, WireCodec.encode(GatewayToApplet.chat(entry)))
     }
 
     /// The collaborator left; the session goes on.
     func collaboratorLeft(collaboratorId: String, outletId: UUID) async throws {
-        guard collaboratorOutlets[collaboratorId]?.id == outletId else { return }
+        guard sockets.collaborator(collaboratorId)?.id == outletId else { return }
         try await moveExternal(collaboratorId, by: .end, telling: "left")
     }
 
     /// Whether this socket said a hello that was accepted (see `HelloDeadline`).
     func hasCollaborator(outletId: UUID) -> Bool {
-        collaboratorOutlets.values.contains { $0.id == outletId }
+        sockets.collaboratorId(ofOutlet: outletId) != nil
     }
 
     func collaboratorDisconnected(outletId: UUID) {
-        guard let collaboratorId = collaboratorOutlets.first(where: { $0.value.id == outletId })?.key else { return }
-        collaboratorOutlets[collaboratorId] = nil
+        guard let collaboratorId = sockets.collaboratorId(ofOutlet: outletId) else { return }
+        sockets.removeCollaborator(collaboratorId)
     }
 
     /// An invitation that could not be delivered is withdrawn: nothing is left half-done.
@@ -257,16 +256,16 @@ extension SessionHub {
             throw error
         }
         guard !collaborator.isOpen else {
-            collaboratorOutlets[collaboratorId]?.send(WireCodec.encode(GatewayToCollaborator.state(collaborator.view.state)))
+            sockets.collaborator(collaboratorId)?.send(WireCodec.encode(GatewayToCollaborator.state(collaborator.view.state)))
             return
         }
-        if let outlet = collaboratorOutlets.removeValue(forKey: collaboratorId) {
+        if let outlet = sockets.removeCollaborator(collaboratorId) {
             outlet.send(WireCodec.encode(GatewayToCollaborator.ended(reason: reason)))
             outlet.close(reason: reason)
         }
         if wasCollaborating && reason != "session ended" {
             await logConnection(.collaboratorLeft(name: collaborator.name), sessionId: collaborator.sessionId)
-            applets[collaborator.sessionId]?.send(WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: false)))
+            sockets.sendToApplet(of: collaborator.sessionId, WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: false)))
         }
     }
 
@@ -290,7 +289,7 @@ extension SessionHub {
         guard entry.kind != .connection else { return }
         let message = WireCodec.encode(GatewayToCollaborator.log(entry))
         for collaborator in externals.values where collaborator.sessionId == sessionId && collaborator.view.state != .invitation {
-            collaboratorOutlets[collaborator.id]?.send(message)
+            sockets.collaborator(collaborator.id)?.send(message)
         }
     }
 

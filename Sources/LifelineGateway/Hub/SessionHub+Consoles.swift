@@ -5,8 +5,8 @@ import LifelineProtocol
 /// The technicians' open consoles.
 extension SessionHub {
     func consoleConnected(_ actor: Actor, outlet: Outlet) async {
-        consoles[actor.id, default: [:]][outlet.id] = outlet
-        organisations[actor.id] = actor.technician.organisationId
+        sockets.addConsole(outlet, of: actor.id)
+        presenceBoard.setOrganisation(actor.technician.organisationId, of: actor.id)
         let sessions = await self.sessions(of: actor, tab: .all)
         outlet.send(WireCodec.encode(GatewayToConsole.snapshot(technicianId: actor.id, sessions: sessions)))
         let now = environment.now()
@@ -17,9 +17,9 @@ extension SessionHub {
     }
 
     func consoleDisconnected(technicianId: String, outletId: UUID) async {
-        guard consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return }
-        if consoles[technicianId]?.isEmpty == true {
-            consoles[technicianId] = nil
+        let (removed, wasLast) = sockets.removeConsole(outletId, of: technicianId)
+        guard removed else { return }
+        if wasLast {
             await endRemotes(of: technicianId, reason: "The technician's console closed.")
         }
         await updatePresence(of: technicianId) { $0.openConsoles = max(0, $0.openConsoles - 1) }
@@ -34,7 +34,7 @@ extension SessionHub {
 
     /// Closes every console of a technician: on logout and when an administrator disables them.
     func closeConsoles(of technicianId: String, reason: String) async {
-        consoles.removeValue(forKey: technicianId)?.values.forEach { $0.close(reason: reason) }
+        sockets.removeConsoles(of: technicianId).forEach { $0.close(reason: reason) }
         await endRemotes(of: technicianId, reason: "The technician's console closed.")
         await updatePresence(of: technicianId) { $0.openConsoles = 0 }
     }

@@ -79,14 +79,12 @@ extension SessionHub {
 
     /// A PIN or link attempt is checked only within its address's limit and the gateway's ceiling.
     func checkGuessLimits(from source: String, at now: Date) throws {
-        if let wait = pinAttempts.retryAfter(for: source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
-        if let wait = guessCeiling.retryAfter(for: source, at: now) { throw GatewayError.tooManyGuessesOnTheGateway(retryAfter: wait) }
+        try guesses.check(from: source, at: now)
     }
 
     /// A wrong PIN or link counts against its address and the gateway's ceiling; only time clears either.
     func recordWrongGuess(from source: String, at now: Date) {
-        pinAttempts.record(for: source, at: now)
-        guessCeiling.recordFailure(from: source, at: now)
+        guesses.recordWrongGuess(from: source, at: now)
     }
 
     static func unknown(_ credential: Credential) -> GatewayError {
@@ -164,18 +162,17 @@ extension SessionHub {
         } else {
             await publish(record)
         }
-        if let previous = applets[record.id], previous.id != outlet.id {
+        if let previous = sockets.setApplet(outlet, of: record.id) {
             if movedFromInstantChat { previous.send(WireCodec.encode(GatewayToApplet.movedToApplet)) }
             previous.close(reason: "replaced by a newer connection")
         }
-        applets[record.id] = outlet
         outlet.send(WireCodec.encode(GatewayToApplet.welcome(
             sessionId: record.id, technicianName: await technicianName(record.technicianId),
             organisation: await organisationName(record.organisationId), state: record.machine.state)))
         if record.chatDisabled { outlet.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: false))) }
     }
 
-    func hasApplet(outletId: UUID) -> Bool { applets.sessionId(ofOutlet: outletId) != nil }
+    nonisolated func hasApplet(outletId: UUID) -> Bool { sockets.sessionId(ofApplet: outletId) != nil }
 
     /// Earlier lines of the log, so a reconnecting applet can show what it missed.
     func chatHistory(sessionId: String) async throws -> [LogEntry] {
@@ -183,28 +180,27 @@ extension SessionHub {
     }
 
     func appletSaid(_ text: String, sessionId: String, outletId: UUID) async throws {
-        guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { throw GatewayError.unknownAppletToken }
+        guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId] else { throw GatewayError.unknownAppletToken }
         if record.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String
         do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
         let author = record.customer?.user.isEmpty == false ? record.customer!.user : record.name
         let now = environment.now()
-        if let wait = customerChat.retryAfter(for: sessionId, at: now) {
+        if let wait = customerChat.admit(sessionId, at: now) {
             throw GatewayError(.slowDown,
                                "Messages are arriving too fast. Wait \(max(1, Int(wait.rounded(.up)))) seconds.")
         }
-        customerChat.record(for: sessionId, at: now)
         live[sessionId]?.machine.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: sessionId, at: now, kind: .chat, authorRole: .customer,
                                               author: author, text: clean, state: nil)
         await publish(entry, to: record)
-        applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
+        sockets.sendToApplet(of: sessionId, WireCodec.encode(GatewayToApplet.chat(entry)))
     }
 
     /// The customer pressed "end session" in the applet.
     func appletQuit(sessionId: String, outletId: UUID) async throws {
         try await serialised(sessionId) {
-            guard applets[sessionId]?.id == outletId, let record = live[sessionId] else { return }
+            guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId] else { return }
             // Nobody had engaged with the customer yet: the manual's "closed by customer while waiting".
             let stillWaiting = record.machine.state == .waiting || awaitingTechnician.contains(sessionId)
             try await apply(.customerClosed(stillWaitingForTechnician: stillWaiting), to: sessionId)
@@ -213,8 +209,7 @@ extension SessionHub {
 
     /// The applet's socket closed without a quit: a network loss until it comes back.
     func appletDisconnected(outletId: UUID) async {
-        guard let sessionId = applets.sessionId(ofOutlet: outletId) else { return }
-        applets[sessionId] = nil
+        guard let sessionId = sockets.removeApplet(outletId: outletId) else { return }
         // The gateway is stopping and closing every socket: the next start marks these sessions
         // Reconnecting (`loadLiveSessions`), so thousands of store writes now would only delay the stop.
         if stopping { return }
@@ -225,7 +220,7 @@ extension SessionHub {
         do {
             try await serialised(sessionId) {
                 // Checked in the session's turn: a quit or End that came first leaves nothing to lose.
-                guard applets[sessionId] == nil, let record = live[sessionId], record.machine.state.expectsCustomerConnection else { return }
+                guard sockets.applet(of: sessionId) == nil, let record = live[sessionId], record.machine.state.expectsCustomerConnection else { return }
                 try await apply(.connectionLost(since: environment.now()), to: sessionId)
             }
         } catch {
@@ -249,8 +244,8 @@ extension SessionHub {
         }
     }
 
-    func sessionId(ofApplet outletId: UUID) -> String? {
-        applets.sessionId(ofOutlet: outletId)
+    nonisolated func sessionId(ofApplet outletId: UUID) -> String? {
+        sockets.sessionId(ofApplet: outletId)
     }
 }
 

@@ -50,14 +50,14 @@ extension SessionHub {
             await tellQueueLeavers(before: before, after: record)
         case .handOver(let previousOwnerId, let view):
             await publish(record, as: view, to: previousOwnerId)
-            applets[record.id]?.send(WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
+            sockets.sendToApplet(of: record.id, WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
         case .refreshPresence(let technicianIds):
             for technicianId in Set(technicianIds + (await queueAudience(of: record))) { await updatePresence(of: technicianId) { _ in } }
         case .logStatus(let state):
             let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status, authorRole: .system,
                                                   author: "Lifeline", text: StatusText.entering(state), state: state)
             await publish(entry, to: record)
-            applets[record.id]?.send(WireCodec.encode(GatewayToApplet.status(entry)))
+            sockets.sendToApplet(of: record.id, WireCodec.encode(GatewayToApplet.status(entry)))
         case .sendSurvey:
             await sendSurveyAtEnd(of: record)
         case .endApplet(let reason):

@@ -52,7 +52,7 @@ extension SessionHub {
     }
 
     func appletAnsweredFile(_ fileId: String, accepted: Bool, sessionId: String, outletId: UUID) async {
-        guard applets[sessionId]?.id == outletId, let record = live[sessionId],
+        guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId],
               var summary = await storedFileSummary(fileId, in: sessionId), summary.direction == .toCustomer, summary.phase == .offered
         else { return }
         var accepted = accepted
@@ -60,7 +60,7 @@ extension SessionHub {
             do { try await auditConsent(.consentGiven, to: "file", in: record, detail: AuditTrail.json(["file": summary.name])) } catch {
                 // No file reaches the customer without their consent on the record.
                 accepted = false
-                applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: error.message)))
+                sockets.sendToApplet(of: sessionId, WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: error.message)))
             }
         } else {
             await auditRefusal(.consentRefused, to: "file", in: record, detail: AuditTrail.json(["file": summary.name]))
@@ -118,7 +118,7 @@ extension SessionHub {
     }
 
     func appletFileResult(_ fileId: String, md5: String?, error: String?, sessionId: String, outletId: UUID) async {
-        guard applets[sessionId]?.id == outletId, live[sessionId] != nil,
+        guard sockets.isApplet(outletId, of: sessionId), live[sessionId] != nil,
               let summary = await storedFileSummary(fileId, in: sessionId), summary.phase == .sending else { return }
         if let error {
             await failFile(fileId, sessionId: sessionId, reason: String(error.prefix(200)), tellApplet: false)
@@ -162,7 +162,7 @@ extension SessionHub {
         summary.reason = reason
         if runningFiles[sessionId] == fileId { runningFiles[sessionId] = nil }
         await saveLogged(summary)
-        if tellApplet { applets[sessionId]?.send(WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
+        if tellApplet { sockets.sendToApplet(of: sessionId, WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
         if let record = live[sessionId] {
             publishFile(summary, to: record)
             await note(.fileFailed(name: summary.name, reason: reason), in: record)
@@ -259,7 +259,7 @@ extension SessionHub {
     private func publishFile(_ summary: FileTransferSummary, to record: SessionRecord) {
         guard let technicianId = record.technicianId else { return }
         let message = WireCodec.encode(GatewayToConsole.file(summary))
-        consoles[technicianId]?.values.forEach { $0.send(message) }
+        sockets.sendToConsoles(of: technicianId, message)
     }
 
     static func describeSize(_ bytes: Int64) -> String {

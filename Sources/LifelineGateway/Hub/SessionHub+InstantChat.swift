@@ -32,7 +32,7 @@ extension SessionHub {
 
     /// "Not now": the technician learns it in the log; the link stays valid in case they change their mind.
     func customerDeclinedApplet(sessionId: String, outletId: UUID) async throws {
-        guard applets[sessionId]?.id == outletId, let record = live[sessionId], record.customer?.chatOnly == true else { return }
+        guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId], record.customer?.chatOnly == true else { return }
         try await logEvent(.appletDeclined, in: record)
     }
 }

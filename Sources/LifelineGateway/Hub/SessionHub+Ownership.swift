@@ -27,7 +27,7 @@ extension SessionHub {
 
     /// The customer's connection, the applet's or Instant Chat's: for what both can show (chat, links).
     func connectedCustomer(of id: String) throws -> Outlet {
-        guard let customer = applets[id] else {
+        guard let customer = sockets.applet(of: id) else {
             throw GatewayError(.customerNotConnected, "The customer's applet is not connected right now.")
         }
         return customer

@@ -5,22 +5,21 @@ import LifelineProtocol
 /// Technician status (A6): Online while a console is open and in use, Away by hand or after the
 /// inactivity delay, Busy at the active-session threshold, Offline without a console.
 extension SessionHub {
-    func presence(of technicianId: String) -> TechnicianPresence {
-        presences[technicianId] ?? TechnicianPresence(lastActivityAt: environment.now())
+    nonisolated func presence(of technicianId: String) -> TechnicianPresence {
+        presenceBoard.presence(of: technicianId, at: environment.now())
     }
 
-    func status(of technicianId: String) -> TechnicianStatus {
-        presence(of: technicianId).status(at: environment.now(), settings: presenceSettings)
+    nonisolated func status(of technicianId: String) -> TechnicianStatus {
+        presenceBoard.status(of: technicianId, at: environment.now(), settings: presenceSettings)
     }
 
     /// Changes one technician's presence and tells their organisation when the status changed.
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
-        var presence = self.presence(of: technicianId)
-        change(&presence)
         // `active(for:)` holds only sessions whose own view counts; the owner's view is the machine.
-        presence.activeSessions = live.active(for: technicianId).filter { $0.technicianId == technicianId }.count
-        presences[technicianId] = presence
-        await publishStatusIfChanged(of: technicianId)
+        let activeSessions = live.active(for: technicianId).filter { $0.technicianId == technicianId }.count
+        let changed = presenceBoard.update(technicianId, activeSessions: activeSessions, at: environment.now(),
+                                           settings: presenceSettings, change)
+        if let changed { await tellColleagues(technicianId, status: changed) }
     }
 
     func recordTechnicianActivity(_ technicianId: String) async {
@@ -38,27 +37,24 @@ extension SessionHub {
     }
 
     /// Everyone of the actor's organisation who is not disabled, with their status.
-    func colleagues(of actor: Actor) async throws -> [TechnicianStatusView] {
+    nonisolated func colleagues(of actor: Actor) async throws -> [TechnicianStatusView] {
         try await store.technicians(organisationId: actor.technician.organisationId)
             .filter { !$0.disabled }
             .map { TechnicianStatusView(id: $0.id, name: $0.name, status: status(of: $0.id)) }
     }
 
     /// Re-derives every status (automatic Away needs the clock) and publishes the changes.
-    func refreshStatuses() async {
-        for technicianId in presences.keys { await publishStatusIfChanged(of: technicianId) }
+    nonisolated func refreshStatuses() async {
+        for (technicianId, status) in presenceBoard.changedWithTime(at: environment.now(), settings: presenceSettings) {
+            await tellColleagues(technicianId, status: status)
+        }
     }
 
-    private func publishStatusIfChanged(of technicianId: String) async {
-        let status = self.status(of: technicianId)
-        guard publishedStatuses[technicianId] != status else { return }
-        publishedStatuses[technicianId] = status
-        guard let organisationId = organisations[technicianId] else { return }
+    private nonisolated func tellColleagues(_ technicianId: String, status: TechnicianStatus) async {
+        guard let organisationId = presenceBoard.organisation(of: technicianId) else { return }
         let message = WireCodec.encode(GatewayToConsole.technicianStatus(
             TechnicianStatusView(id: technicianId, name: await technicianName(technicianId), status: status)))
-        for (colleague, outlets) in consoles where organisations[colleague] == organisationId {
-            outlets.values.forEach { $0.send(message) }
-        }
+        for colleague in presenceBoard.technicians(of: organisationId) { sockets.sendToConsoles(of: colleague, message) }
         logger.info("Technician status changed", metadata: ["technician.id": "\(technicianId)", "technician.status": "\(status.rawValue)"])
     }
 }

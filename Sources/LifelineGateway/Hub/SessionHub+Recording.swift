@@ -29,7 +29,7 @@ extension SessionHub {
                                   format: settings.recordingFormat.rawValue, startedAt: environment.now())
         try await store.insertRecording(recording)
         activeRecordings[id] = recording.id
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
         try await logEvent(.recordingStarted(technician: actor.technician.name), in: record)
         return recording
     }
@@ -80,7 +80,7 @@ extension SessionHub {
         }
         if activeRecordings[recording.sessionId] == recording.id { activeRecordings[recording.sessionId] = nil }
         let name = await technicianName(recording.technicianId)
-        applets[recording.sessionId]?.send(WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
+        sockets.sendToApplet(of: recording.sessionId, WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
         if let record = live[recording.sessionId] { await note(reason, in: record) }
         return finished
     }

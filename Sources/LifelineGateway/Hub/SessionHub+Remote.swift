@@ -52,19 +52,19 @@ extension SessionHub {
             throw GatewayError.badRequest("Input events must be at most \(ScreenRelay.maximumInputEvents) valid events per message.")
         }
         live[id]?.machine.recordActivity(at: environment.now())
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.input(events)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.input(events)))
     }
 
     func remoteFrameDrawn(_ sequence: UInt32, on id: String, by actor: Actor) async throws {
         _ = try await ownedLiveSession(id, by: actor)
         guard remotes[id]?.forwardsFrames == true else { return }
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
     }
 
     func remoteSettings(_ quality: RemoteQuality, on id: String, by actor: Actor) async throws {
         _ = try await ownedLiveSession(id, by: actor)
         guard remotes[id] != nil else { throw Self.gatewayError(.notRunning) }
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
     }
 
     /// A toolbar tool (J10, J12, J13, J16): checked against the mode and permissions, then played
@@ -84,7 +84,7 @@ extension SessionHub {
                 + "strokes of 1 to \(RemoteTool.maximumPoints) points on the screen, monitor 0 to 15.")
         }
         if tool.needsControl { live[id]?.machine.recordActivity(at: environment.now()) }
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteTool(tool)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteTool(tool)))
     }
 
     /// A screenshot of the customer's display (J15): permitted, logged, then saved by the console
@@ -99,7 +99,7 @@ extension SessionHub {
     // MARK: The applet's side
 
     func appletAnsweredRemote(accepted: Bool, sessionId: String, outletId: UUID) async {
-        guard applets[sessionId]?.id == outletId, var state = remotes[sessionId], state.phase == .requested,
+        guard sockets.isApplet(outletId, of: sessionId), var state = remotes[sessionId], state.phase == .requested,
               let record = live[sessionId] else { return }
         if accepted, (try? state.accepted()) != nil {
             remotes[sessionId] = state
@@ -119,7 +119,7 @@ extension SessionHub {
     }
 
     func appletEndedRemote(reason: String, sessionId: String, outletId: UUID) async {
-        guard applets[sessionId]?.id == outletId, let state = remotes[sessionId] else { return }
+        guard sockets.isApplet(outletId, of: sessionId), let state = remotes[sessionId] else { return }
         if let record = live[sessionId] {
             await auditRefusal(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
                                detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
@@ -130,17 +130,17 @@ extension SessionHub {
     /// The customer's clipboard (control mode only; the applet enforces it too) and monitors go to
     /// the owner's consoles; anything outside a running remote desktop is dropped.
     func appletRemoteNotice(_ notice: RemoteNotice, sessionId: String, outletId: UUID) {
-        guard applets[sessionId]?.id == outletId, let state = remotes[sessionId], state.forwardsFrames, notice.isValid else { return }
+        guard sockets.isApplet(outletId, of: sessionId), let state = remotes[sessionId], state.forwardsFrames, notice.isValid else { return }
         if case .clipboard = notice, state.mode != .control { return }
         let message = WireCodec.encode(GatewayToConsole.remoteNotice(sessionId: sessionId, notice: notice))
-        consoles[state.technicianId]?.values.forEach { $0.send(message) }
+        sockets.sendToConsoles(of: state.technicianId, message)
     }
 
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
     func endRemote(of id: String, reason: String, tellApplet: Bool, sessionState: SessionState? = nil) async {
         guard let state = remotes.removeValue(forKey: id) else { return }
         await finishRecording(ofSession: id, reason: .recordingStoppedWithRemote)
-        if tellApplet { applets[id]?.send(WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
+        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
         publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason, sessionState: sessionState),
                       to: state.technicianId)
         if let record = live[id] { await note(.remoteEnded(reason: reason), in: record) }
@@ -149,7 +149,7 @@ extension SessionHub {
     /// Called after every state change: only Active and Collaboration keep the remote desktop.
     private func publishRemote(_ status: RemoteStatus, to technicianId: String) {
         let message = WireCodec.encode(GatewayToConsole.remote(status))
-        consoles[technicianId]?.values.forEach { $0.send(message) }
+        sockets.sendToConsoles(of: technicianId, message)
     }
 
     static func gatewayError(_ refusal: RemoteDesktopState.Refusal) -> GatewayError {

@@ -16,26 +16,27 @@ extension SessionHub {
             var carried = settings
             carried.autoStartDefault = autoStart == "true"
             carried.urgentAfterSeconds = urgent ?? carried.urgentAfterSeconds
-            savedSettings = carried
+            savedSettings.withLockedValue { $0 = carried }
             return
         }
         do {
-            savedSettings = try JSONDecoder().decode(OrganisationSettings.self, from: Data(text.utf8))
+            let decoded = try JSONDecoder().decode(OrganisationSettings.self, from: Data(text.utf8))
+            savedSettings.withLockedValue { $0 = decoded }
         } catch {
             logger.error("Stored organisation settings are unreadable; using the defaults", metadata: ["error": "\(error)"])
         }
     }
 
-    var settings: OrganisationSettings {
-        savedSettings ?? OrganisationSettings(timers: environment.timers, presence: environment.presence)
+    nonisolated var settings: OrganisationSettings {
+        savedSettings.withLockedValue { $0 } ?? OrganisationSettings(timers: environment.timers, presence: environment.presence)
     }
 
-    var timers: SessionTimers {
-        savedSettings?.timers(base: environment.timers) ?? environment.timers
+    nonisolated var timers: SessionTimers {
+        savedSettings.withLockedValue { $0 }?.timers(base: environment.timers) ?? environment.timers
     }
 
-    var presenceSettings: TechnicianPresence.Settings {
-        savedSettings?.presence ?? environment.presence
+    nonisolated var presenceSettings: TechnicianPresence.Settings {
+        savedSettings.withLockedValue { $0 }?.presence ?? environment.presence
     }
 
     /// Checks, stores and applies new settings; statuses follow at once (Away delay, Busy threshold).
@@ -44,8 +45,8 @@ extension SessionHub {
         do { checked = try new.validated() } catch { throw GatewayError.badRequest(OrganisationSettings.describe(error)) }
         let encoded = String(decoding: try JSONEncoder().encode(checked), as: UTF8.self)
         try await store.setSetting(Self.settingsKey, encoded)
-        savedSettings = checked
-        for technicianId in presences.keys { await updatePresence(of: technicianId) { _ in } }
+        savedSettings.withLockedValue { $0 = checked }
+        for technicianId in presenceBoard.technicianIds { await updatePresence(of: technicianId) { _ in } }
         return checked
     }
 }

@@ -39,7 +39,7 @@ extension SessionHub {
     /// At the end of a session someone worked on, while the customer is still connected, unless it
     /// was already sent by hand. A failure here must not keep the session from closing.
     func sendSurveyAtEnd(of record: SessionRecord) async {
-        guard let customer = applets[record.id] else { return }
+        guard let customer = sockets.applet(of: record.id) else { return }
         do {
             let earlier = try await store.surveyResponse(sessionId: record.id)
             let survey = try await applicableSurvey(for: record)

@@ -214,7 +214,7 @@ extension SessionHub {
         let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
                                               author: actor.technician.name, text: clean, state: nil)
         await publish(entry, to: record)
-        applets[id]?.send(WireCodec.encode(GatewayToApplet.chat(entry)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chat(entry)))
         return entry
     }
 

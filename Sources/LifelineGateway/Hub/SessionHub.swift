@@ -3,6 +3,7 @@ import LifelineCore
 import LifelineProtocol
 import LifelineStore
 import Logging
+import NIOConcurrencyHelpers
 
 /// The one owner of live sessions on this gateway: applies the state machine, writes the store
 /// first and then tells the technician's consoles and the customer's applet.
@@ -16,42 +17,30 @@ public actor SessionHub {
     var live = LiveSessions()
     /// Link URLs of sessions waiting for their customer, kept only in memory (the store has hashes).
     var links: [String: String] = [:]
-    /// Technician and organisation names by "kind:id", read once from the store.
-    var names: [String: String] = [:]
-    var consoles: [String: [UUID: Outlet]] = [:] {
-        didSet { screenRelay.setConsoles(consoles.mapValues { Array($0.values) }) }
-    }
-    var applets = AppletOutlets() {
-        didSet { updateScreenRoutes() }
-    }
-    var pinAttempts = WindowLimiter(maximumEvents: 10, window: 300)
-    /// Wrong PINs and links gateway-wide: past four a minute, only networks that have not failed are checked.
-    var guessCeiling = GuessCeiling()
+    /// Every open socket: consoles, applets, collaborators' consoles.
+    nonisolated let sockets = SocketDirectory()
+    nonisolated let names: NameBook
+    nonisolated let queues: QueueDirectory
+    nonisolated let presenceBoard = PresenceBoard()
+    /// Wrong PINs and links, per address and gateway-wide.
+    nonisolated let guesses = GuessLimits()
     /// When a customer's "no" was last logged, per session (one line a minute at most).
     var declinesNoted: [String: Date] = [:]
     /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
-    var customerChat = WindowLimiter(maximumEvents: 20, window: 10)
-    var presences: [String: TechnicianPresence] = [:]
-    /// The last status told to consoles, so only changes are pushed.
-    var publishedStatuses: [String: TechnicianStatus] = [:]
-    /// Each signed-in technician's organisation: statuses go to colleagues only.
-    var organisations: [String: String] = [:]
+    nonisolated let customerChat = SharedLimiter(maximumEvents: 20, window: 10)
     /// Sessions started automatically (B4) that no technician has acted on yet: a customer who
     /// leaves now left "while waiting".
     var awaitingTechnician: Set<String> = []
-    /// Group and permissions of each technician with a console, for channel queues (F2).
-    var members: [String: QueueMember] = [:]
-    var channelCache: [String: Channel] = [:]
     /// Channel forms are public: ten requests per address in ten minutes.
-    var channelRequests = WindowLimiter(maximumEvents: 10, window: 600)
+    nonisolated let channelRequests = SharedLimiter(maximumEvents: 10, window: 600)
     /// Remote desktops requested or running, by session id (J1, J2).
     var remotes: [String: RemoteDesktopState] = [:] {
         didSet { updateScreenRoutes() }
     }
     /// Set when the gateway begins to stop (`ShutdownNotice`): closing sockets then changes no session.
-    var stopping = false
+    nonisolated let stoppingFlag = NIOLockedValueBox(false)
     /// Screen frames' way around the hub (see `ScreenRelay`).
-    nonisolated let screenRelay = ScreenRelay()
+    nonisolated let screenRelay: ScreenRelay
     /// The recording running in each session, by session id (J14).
     var activeRecordings: [String: String] = [:]
     /// The file transfer running in each session (one at a time), by session id (D4, G1).
@@ -62,11 +51,9 @@ public actor SessionHub {
     /// the upload and the applet's result race, and the verdict waits for the second.
     var fileChecks: [String: (sent: String?, received: String?)] = [:]
     /// What an administrator saved; nil: the environment's timers and status rules.
-    var savedSettings: OrganisationSettings?
+    nonisolated let savedSettings = NIOLockedValueBox<OrganisationSettings?>(nil)
     /// External collaborators still invited or collaborating, by id (I2).
     var externals: [String: ExternalCollaborator] = [:]
-    /// Their consoles' sockets, by collaborator id.
-    var collaboratorOutlets: [String: Outlet] = [:]
 
     /// The append-only, hash-chained audit log.
     let audit: AuditTrail
@@ -81,6 +68,9 @@ public actor SessionHub {
         self.environment = environment
         self.publicURL = publicURL
         self.logger = logger
+        names = NameBook(store: store, logger: logger)
+        queues = QueueDirectory(store: store, logger: logger)
+        screenRelay = ScreenRelay(sockets: sockets)
     }
 
     /// Loads the queue after a start. Applets were connected to the previous process, so every
@@ -167,8 +157,7 @@ public actor SessionHub {
     func updateScreenRoutes() {
         var routes: [String: ScreenRelay.Route] = [:]
         for (id, state) in remotes where state.forwardsFrames {
-            guard let applet = applets[id] else { continue }
-            routes[id] = ScreenRelay.Route(technicianId: state.technicianId, applet: applet, controls: state.mode == .control)
+            routes[id] = ScreenRelay.Route(technicianId: state.technicianId, controls: state.mode == .control)
         }
         screenRelay.setSessions(routes)
     }
@@ -219,17 +208,17 @@ public actor SessionHub {
 
     func publish(_ record: SessionRecord, as view: SessionMachine, to technicianId: String) async {
         let message = WireCodec.encode(GatewayToConsole.session(await summary(of: record, view: view)))
-        consoles[technicianId]?.values.forEach { $0.send(message) }
+        sockets.sendToConsoles(of: technicianId, message)
     }
 
     func publish(_ entry: LogEntry, to record: SessionRecord) async {
         let message = WireCodec.encode(GatewayToConsole.log(entry))
-        for technicianId in await viewers(of: record) { consoles[technicianId]?.values.forEach { $0.send(message) } }
+        for technicianId in await viewers(of: record) { sockets.sendToConsoles(of: technicianId, message) }
         publishToCollaborators(entry, sessionId: record.id)
     }
 
     func endApplet(of sessionId: String, reason: String) {
-        guard let outlet = applets.removeValue(forKey: sessionId) else { return }
+        guard let outlet = sockets.removeApplet(of: sessionId) else { return }
         outlet.send(WireCodec.encode(GatewayToApplet.ended(reason: reason)))
         outlet.close(reason: "session ended")
     }
@@ -259,30 +248,18 @@ public actor SessionHub {
     }
 
     /// "" for nobody yet (a session waiting in a channel queue).
-    func technicianName(_ id: String?) async -> String {
-        guard let id else { return "" }
-        return await cachedName(id, kind: "technician") { try await $0.technician(id: id)?.name }
+    nonisolated func technicianName(_ id: String?) async -> String {
+        await names.name(of: id, .technician)
     }
 
-    func organisationName(_ id: String) async -> String {
-        await cachedName(id, kind: "organisation") { try await $0.organisation(id: id)?.name }
+    nonisolated func organisationName(_ id: String) async -> String {
+        await names.name(of: id, .organisation)
     }
 
-    /// Names shown with every session change are read once and kept; a failed read shows "".
-    func cachedName(_ id: String, kind: String, read: (any Store) async throws -> String?) async -> String {
-        if let name = names["\(kind):\(id)"] { return name }
-        do {
-            let name = try await read(store) ?? ""
-            names["\(kind):\(id)"] = name
-            return name
-        } catch {
-            logger.error("Could not read a name", metadata: ["name.kind": "\(kind)", "name.id": "\(id)", "error": "\(error)"])
-            return ""
-        }
-    }
+    public func beginStopping() { stoppingFlag.withLockedValue { $0 = true } }
 
-    public func beginStopping() { stopping = true }
+    var stopping: Bool { stoppingFlag.withLockedValue { $0 } }
 
     /// Forget a technician's cached name after an edit.
-    func technicianChanged(_ id: String) { names["technician:\(id)"] = nil }
+    func technicianChanged(_ id: String) { names.forget(id, .technician) }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Every open socket the gateway talks to — technicians' consoles, customers' applets, external
+/// collaborators' consoles — findable from any session's work without waiting for another's.
+/// Only routing lives here: what a socket may do is decided where its messages are handled.
+final class SocketDirectory: Sendable {
+    private struct Sockets {
+        var consoles: [String: [UUID: Outlet]] = [:]
+        var applets = AppletOutlets()
+        var collaborators: [String: Outlet] = [:]
+    }
+
+    private let sockets = NIOLockedValueBox(Sockets())
+
+    // MARK: Consoles, by technician
+
+    func addConsole(_ outlet: Outlet, of technicianId: String) {
+        sockets.withLockedValue { $0.consoles[technicianId, default: [:]][outlet.id] = outlet }
+    }
+
+    /// Removes one console socket; `wasLast` when the technician has no console left.
+    func removeConsole(_ outletId: UUID, of technicianId: String) -> (removed: Bool, wasLast: Bool) {
+        sockets.withLockedValue { sockets in
+            guard sockets.consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return (false, false) }
+            guard sockets.consoles[technicianId]?.isEmpty == true else { return (true, false) }
+            sockets.consoles[technicianId] = nil
+            return (true, true)
+        }
+    }
+
+    /// Forgets every console of a technician and hands them back to be closed.
+    func removeConsoles(of technicianId: String) -> [Outlet] {
+        sockets.withLockedValue { Array(($0.consoles.removeValue(forKey: technicianId) ?? [:]).values) }
+    }
+
+    func consoles(of technicianId: String) -> [Outlet] {
+        sockets.withLockedValue { Array(($0.consoles[technicianId] ?? [:]).values) }
+    }
+
+    func hasConsole(_ technicianId: String) -> Bool {
+        sockets.withLockedValue { $0.consoles[technicianId] != nil }
+    }
+
+    /// Technicians with at least one console open, sorted.
+    var techniciansWithConsoles: [String] {
+        sockets.withLockedValue { $0.consoles.keys.sorted() }
+    }
+
+    func sendToConsoles(of technicianId: String, _ message: String) {
+        for console in consoles(of: technicianId) { console.send(message) }
+    }
+
+    // MARK: Applets, by session
+
+    func applet(of sessionId: String) -> Outlet? {
+        sockets.withLockedValue { $0.applets[sessionId] }
+    }
+
+    /// Registers the session's applet socket; the one it replaces comes back to be closed.
+    func setApplet(_ outlet: Outlet, of sessionId: String) -> Outlet? {
+        sockets.withLockedValue { sockets in
+            let previous = sockets.applets[sessionId]
+            sockets.applets[sessionId] = outlet
+            return previous?.id == outlet.id ? nil : previous
+        }
+    }
+
+    @discardableResult
+    func removeApplet(of sessionId: String) -> Outlet? {
+        sockets.withLockedValue { $0.applets.removeValue(forKey: sessionId) }
+    }
+
+    /// Removes the applet socket only while it is still the session's (not one that replaced it).
+    func removeApplet(outletId: UUID) -> String? {
+        sockets.withLockedValue { sockets in
+            guard let sessionId = sockets.applets.sessionId(ofOutlet: outletId) else { return nil }
+            sockets.applets[sessionId] = nil
+            return sessionId
+        }
+    }
+
+    func sessionId(ofApplet outletId: UUID) -> String? {
+        sockets.withLockedValue { $0.applets.sessionId(ofOutlet: outletId) }
+    }
+
+    /// Whether `outletId` is the session's applet socket now (a replaced one no longer speaks for it).
+    func isApplet(_ outletId: UUID, of sessionId: String) -> Bool {
+        applet(of: sessionId)?.id == outletId
+    }
+
+    func sendToApplet(of sessionId: String, _ message: String) {
+        applet(of: sessionId)?.send(message)
+    }
+
+    // MARK: External collaborators' consoles, by collaborator
+
+    func collaborator(_ collaboratorId: String) -> Outlet? {
+        sockets.withLockedValue { $0.collaborators[collaboratorId] }
+    }
+
+    /// Registers a collaborator's console; the one it replaces (a second tab) comes back to be closed.
+    func setCollaborator(_ outlet: Outlet, for collaboratorId: String) -> Outlet? {
+        sockets.withLockedValue { sockets in
+            defer { sockets.collaborators[collaboratorId] = outlet }
+            return sockets.collaborators[collaboratorId]
+        }
+    }
+
+    @discardableResult
+    func removeCollaborator(_ collaboratorId: String) -> Outlet? {
+        sockets.withLockedValue { $0.collaborators.removeValue(forKey: collaboratorId) }
+    }
+
+    func collaboratorId(ofOutlet outletId: UUID) -> String? {
+        sockets.withLockedValue { $0.collaborators.first { $0.value.id == outletId }?.key }
+    }
+}
