@@ -172,7 +172,7 @@ public struct ShutdownNotice: Service {
         do { try await gracefulShutdown() } catch {
             // Cancelled rather than shut down: nothing to prepare.
         }
-        await hub.beginStopping()
+        hub.beginStopping()
     }
 }
 

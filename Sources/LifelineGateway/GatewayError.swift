@@ -90,6 +90,8 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     static let transferPending = GatewayError(.transferPending,
                                               "This session is being transferred. Start it to take it back first.")
 
+    static let tooManyActiveSessions = GatewayError(.tooManyActiveSessions,
+                                                    "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
     static func forbidden(_ permission: Permission) -> GatewayError {
         GatewayError(.permissionDenied, "Your technician group does not allow this (\(permission.rawValue)).")
     }

@@ -109,7 +109,7 @@ struct AuditGatewayTests {
             // A PIN the log cannot account for never works: its session is ended at once.
             let unaudited = try await gw.request(.post, "/api/v1/sessions", token: admin, json: ["name": "Customer", "method": "pin"])
             #expect(unaudited.status == .serviceUnavailable && unaudited.errorCode == "audit_unavailable")
-            #expect(await gw.hub.live.count == 0)
+            #expect(gw.hub.registry.count == 0)
             try await Self.sql(gw, sqlite: ["DROP TRIGGER audit_log_full"], postgres: "DROP TRIGGER audit_log_full ON audit_log;")
             #expect(try await gw.request(.post, "/api/v1/admin/groups", token: admin, json: ["name": "Audited", "permissions": ["chat"]]).status == .created)
             let entries = try await gw.parts.store.allAuditEntries()

@@ -93,7 +93,7 @@ struct FileTransferGatewayTests {
             async let stalled = gw.request(.put, "\(path)/\(third)/content", token: scene.token, bytes: [UInt8](repeating: 7, count: size))
             // The applet leaves once the upload is under way (a loaded machine may take a while to start it).
             let deadline = Date().addingTimeInterval(10)
-            while await gw.hub.fileRelays[third]?.uploading != true, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while await gw.hub.registry.session(scene.sessionId)?.fileRelays[third]?.uploading != true, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             await scene.applet.close()
             #expect(try await stalled.errorCode == "file_interrupted")
         }
@@ -114,7 +114,7 @@ struct FileTransferGatewayTests {
             scene.applet.send(AppletToGateway.fileResult(id: id, md5: md5, error: nil))
             let deadline = Date().addingTimeInterval(5)
             while Date() < deadline {
-                let check = await gw.hub.fileChecks[id]
+                let check = await gw.hub.registry.session(scene.sessionId)?.fileChecks[id]
                 if check?.received != nil { break }
                 try await Task.sleep(for: .milliseconds(10))
             }

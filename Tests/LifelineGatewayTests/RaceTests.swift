@@ -41,12 +41,12 @@ struct RaceTests {
         try await GatewayHarness.run { gw in
             let token = try await gw.login()
             let (id, pin) = try await gw.createSession(token: token)
-            let live = try #require(await gw.hub.live[id])
+            let live = try #require(gw.hub.registry.record(id))
             var clash = live
-            clash.pin = await gw.hub.freshPin()
+            clash.pin = gw.hub.freshPin()
             let opened = try await gw.hub.openSession(clash, link: nil)
             #expect(opened.id != id)
-            #expect(await gw.hub.live[id]?.pin == pin)
+            #expect(gw.hub.registry.record(id)?.pin == pin)
             #expect(try await gw.request(.post, "/api/v1/customer/join", json: ["pin": pin]).status == .ok)
             #expect(try await gw.request(.post, "/api/v1/customer/join", json: ["pin": try #require(opened.pin)]).status == .ok)
         }

@@ -16,7 +16,7 @@ struct ScreenRelayTests {
         let sockets = SocketDirectory()
         _ = sockets.setApplet(applet, of: "s1")
         let relay = ScreenRelay(sockets: sockets)
-        relay.setSessions(["s1": ScreenRelay.Route(technicianId: "tech", controls: controls)])
+        relay.setRoute(ScreenRelay.Route(technicianId: "tech", controls: controls), for: "s1")
         return (relay, frames)
     }
 

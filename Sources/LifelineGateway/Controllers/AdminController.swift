@@ -223,7 +223,7 @@ struct AdminController {
         group.parentId = parentId
         try await accounts.store.updateGroup(group)
         for technician in try await accounts.store.technicians(organisationId: actor.technician.organisationId) where technician.groupId == group.id {
-            await hub.technicianChanged(technician.id)
+            hub.technicianChanged(technician.id)
             await hub.consolesChanged(of: technician.id, accounts: accounts)
         }
         try await hub.audit.record(.groupChanged, by: actor, objectType: "group", objectId: group.id, before: AuditTrail.json(before),
@@ -347,7 +347,7 @@ struct AdminController {
         try await accounts.store.updateTechnician(technician)
         try await hub.audit.record(.technicianChanged, by: actor, objectType: "technician", objectId: technician.id,
                                before: AuditTrail.json(before), after: AuditTrail.json(TechnicianView(technician)), source: context.remoteAddress)
-        await hub.technicianChanged(technician.id)
+        hub.technicianChanged(technician.id)
         if endSignIns {
             // A disabled technician or a reset password ends every login and open console at once.
             try await accounts.store.deleteTokens(technicianId: technician.id)
@@ -365,7 +365,7 @@ struct AdminController {
         guard technician.role != .masterAdministrator, technician.id != actor.id else {
             throw GatewayError.badRequest("The master administrator and your own account cannot be deleted.")
         }
-        let open = await hub.liveSessionCount(of: technician.id)
+        let open = hub.liveSessionCount(of: technician.id)
         guard open == 0 else {
             throw GatewayError(.technicianHasSessions, "\(technician.name) still has \(open) sessions. Transfer or end them first.")
         }
@@ -377,7 +377,7 @@ struct AdminController {
         try await accounts.store.deleteTokens(technicianId: technician.id)
         try await accounts.store.deleteTwoStep(technicianId: technician.id)
         await hub.closeConsoles(of: technician.id, reason: "account deleted")
-        await hub.technicianChanged(technician.id)
+        hub.technicianChanged(technician.id)
         await hub.consolesChanged(of: technician.id, accounts: accounts)
         try await hub.audit.record(.technicianDeleted, by: actor, objectType: "technician", objectId: technician.id,
                                before: AuditTrail.json(before), source: context.remoteAddress)

@@ -6,8 +6,8 @@ import NIOConcurrencyHelpers
 /// Where each running remote desktop's traffic goes, readable without the hub: an applet's screen
 /// and pointer frames go from its socket straight to the owner's consoles, and the owner's input
 /// and frame acknowledgements straight back to the applet, never queueing behind other sessions'
-/// work in the hub actor. The hub keeps the routes current (`SessionHub.remotes` updates them as
-/// they change), the sockets are the directory's, and the hub collects the activity input stands
+/// work in the session's actor. Each session keeps its route current (`LiveSession.remote` updates it as
+/// it changes), the sockets are the directory's, and the hub collects the activity input stands
 /// for on its ticks.
 final class ScreenRelay: Sendable {
     /// A remote desktop passing frames on: its owner, and whether the owner controls it (remote
@@ -31,8 +31,9 @@ final class ScreenRelay: Sendable {
         self.sockets = sockets
     }
 
-    func setSessions(_ sessions: [String: Route]) {
-        routes.withLockedValue { $0.sessions = sessions }
+    /// The session's route, or nil while its remote desktop passes no frames.
+    func setRoute(_ route: Route?, for sessionId: String) {
+        routes.withLockedValue { $0.sessions[sessionId] = route }
     }
 
     /// Passes a frame of `sessionId`'s applet (socket `outletId`) to the owner's consoles; false

@@ -28,7 +28,7 @@ extension SessionHub {
     }
 
     func appletCallingCardResult(installed: Bool, error: String?, sessionId: String, outletId: UUID) async throws {
-        guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId] else { return }
+        guard sockets.isApplet(outletId, of: sessionId), let record = registry.record(sessionId) else { return }
         let event: SessionLogEvent = switch (installed, error) {
         case (true, _): .cardInstalled
         case (false, nil): .cardRefused

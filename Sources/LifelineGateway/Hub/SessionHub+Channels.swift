@@ -28,31 +28,31 @@ extension SessionHub {
         let message: String?
     }
 
-    nonisolated func remember(_ actor: Actor) {
+    func remember(_ actor: Actor) {
         queues.remember(actor)
     }
 
     /// A channel by id, cached; administrators' edits clear the cache.
-    nonisolated func channel(_ id: String?) async -> Channel? {
+    func channel(_ id: String?) async -> Channel? {
         await queues.channel(id)
     }
 
     /// Called after an administrator changed channels: queues are recomputed from the store.
-    public nonisolated func channelsChanged() {
+    public func channelsChanged() {
         queues.forgetChannels()
     }
 
-    nonisolated func seesQueue(of channel: Channel, _ technicianId: String) -> Bool {
+    func seesQueue(of channel: Channel, _ technicianId: String) -> Bool {
         queues.seesQueue(of: channel, technicianId)
     }
 
     /// Technicians with an open console who see this channel's queue.
-    nonisolated func queueViewers(of channel: Channel) -> [String] {
+    func queueViewers(of channel: Channel) -> [String] {
         sockets.techniciansWithConsoles.filter { queues.seesQueue(of: channel, $0) }
     }
 
     /// Technicians with an open console in a technician group (a transfer into the group's queue).
-    nonisolated func groupViewers(_ groupId: String, organisationId: String) -> [String] {
+    func groupViewers(_ groupId: String, organisationId: String) -> [String] {
         sockets.techniciansWithConsoles.filter { queues.isInGroup($0, groupId: groupId, organisationId: organisationId) }
     }
 
@@ -152,35 +152,6 @@ extension SessionHub {
                                       message: availability == .open ? nil : channel.unavailableMessage)
     }
 
-    /// The first Start on a queued channel session: the technician becomes its owner and it
-    /// leaves every other technician's queue. The hub is an actor, so two Starts never interleave.
-    func takeFromQueue(_ record: SessionRecord, by actor: Actor) async throws -> SessionSummary {
-        guard let channel = await channel(record.channelId), seesQueue(of: channel, actor.id) else { throw GatewayError.sessionNotFound }
-        guard ChannelRules.mayTake(groupId: actor.technician.groupId, permissions: actor.permissions,
-                                   status: status(of: actor.id), channelGroups: Set(channel.groupIds))
-        else {
-            throw GatewayError(.technicianUnavailable, "Set your status to Online to take channel sessions.")
-        }
-        try activeLimitAllows(actor.id, excluding: record.id)
-        var taken = record
-        taken.technicianId = actor.id
-        let transition = try move(&taken.machine, by: .start, at: environment.now())
-        taken = try await commit(taken, ownerTransition: transition)
-        sockets.sendToApplet(of: taken.id, WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
-        try await logEvent(.takenFromChannel(technician: actor.technician.name, channel: channel.name), in: taken)
-        return await summary(of: taken)
-    }
-
-    /// A technician of the queue removes a request nobody will take (End on a queued session).
-    func removeFromQueue(_ record: SessionRecord, by actor: Actor) async throws -> SessionSummary {
-        guard let channel = await channel(record.channelId), seesQueue(of: channel, actor.id) else { throw GatewayError.sessionNotFound }
-        var removed = record
-        removed.technicianId = actor.id
-        let transition = try move(&removed.machine, by: .end, at: environment.now())
-        removed = try await commit(removed, ownerTransition: transition)
-        return await summary(of: removed)
-    }
-
     /// Another technician already took this channel session: say so rather than "not found".
     func alreadyTaken(_ record: SessionRecord, by technicianId: String) async -> Bool {
         guard record.technicianId != nil, record.technicianId != technicianId,
@@ -190,24 +161,11 @@ extension SessionHub {
 
     /// The custom fields of a session in the actor's queue, as a technician with the permission edits them (C3).
     func editFields(of id: String, to values: [String: String], by actor: Actor) async throws -> SessionSummary {
-        try await serialised(id) { try await editFieldsNow(of: id, to: values, by: actor) }
-    }
-
-    private func editFieldsNow(of id: String, to values: [String: String], by actor: Actor) async throws -> SessionSummary {
         try actor.require(.editCustomFields)
-        var record = try await visibleSession(id, by: actor)
-        guard live[id] != nil else { throw GatewayError(.sessionClosed, "A closed session cannot be edited.") }
-        let names = settings.customFieldNames
-        var merged = record.fields
-        do {
-            let cleaned = try CustomFields.validatedValues(values, names: names)
-            // A field sent empty is cleared.
-            for name in values.keys { merged[name] = cleaned[name] }
-        } catch {
-            throw GatewayError.badRequest(CustomFields.describe(error))
+        guard let session = registry.session(id) else {
+            _ = try await visibleSession(id, by: actor)
+            throw GatewayError(.sessionClosed, "A closed session cannot be edited.")
         }
-        record.fields = merged
-        record = try await commit(record, ownerTransition: nil)
-        return await summary(of: record, view: await view(of: record, for: actor.id))
+        return try await session.editFields(to: values, by: actor)
     }
 }

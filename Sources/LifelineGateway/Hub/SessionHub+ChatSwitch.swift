@@ -7,19 +7,24 @@ import LifelineStore
 /// the customer off and on; while off the gateway refuses chat lines from both sides.
 extension SessionHub {
     func switchChat(on id: String, enabled: Bool, by actor: Actor) async throws -> SessionSummary {
-        try await serialised(id) { try await switchChatNow(on: id, enabled: enabled, by: actor) }
+        try await liveSession(id, for: actor).switchChat(enabled: enabled, by: actor)
+    }
+}
+
+extension LiveSession {
+    func switchChat(enabled: Bool, by actor: Actor) async throws -> SessionSummary {
+        try await serialised { try await switchChatNow(enabled: enabled, by: actor) }
     }
 
-    private func switchChatNow(on id: String, enabled: Bool, by actor: Actor) async throws -> SessionSummary {
-        var record = try await ownedLiveSession(id, by: actor)
+    private func switchChatNow(enabled: Bool, by actor: Actor) async throws -> SessionSummary {
+        let current = try await hub.ownedLiveSession(id, by: actor)
         try actor.require(.toggleChat)
-        guard record.chatDisabled == enabled else { return await summary(of: record) }
-        record.chatDisabled = !enabled
-        live[id]?.chatDisabled = !enabled
-        record = try await persist(live[id] ?? record, viewsChanged: false)
+        guard current.chatDisabled == enabled else { return await hub.summary(of: current) }
+        changeRecord { $0.chatDisabled = !enabled }
+        let stored = try await persist(record, viewsChanged: false)
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
-        try await logEvent((enabled ? .chatOn(technician: actor.technician.name) : .chatOff(technician: actor.technician.name)), in: record)
-        await publish(record)
-        return await summary(of: record)
+        try await hub.logEvent((enabled ? .chatOn(technician: actor.technician.name) : .chatOff(technician: actor.technician.name)), in: stored)
+        await hub.publish(stored)
+        return await hub.summary(of: stored)
     }
 }

@@ -38,14 +38,17 @@ extension SessionHub {
         let language: String
     }
 
+    static let unknownInvitation = GatewayError(.unknownInvitation,
+                                                "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
+
     enum CollaboratorCredential: Sendable {
         case pin(String)
         case link(String)
     }
 
     func loadExternalCollaborators() async throws {
-        for collaborator in try await store.openExternalCollaborators() where live[collaborator.sessionId] != nil {
-            externals[collaborator.id] = collaborator
+        for collaborator in try await store.openExternalCollaborators() where registry.record(collaborator.sessionId) != nil {
+            collaborators.set(collaborator, id: collaborator.id)
         }
     }
 
@@ -65,9 +68,6 @@ extension SessionHub {
             guard let valid = EmailAddress.validated(rawEmail) else { throw GatewayError.badRequest(ExternalCollaboration.describe(.badEmail)) }
             email = valid.lowercased()
         }
-        guard externals.values.filter({ $0.sessionId == id && $0.isOpen }).count < ExternalCollaboration.maximumPerSession else {
-            throw GatewayError(.tooManyCollaborators, ExternalCollaboration.describe(.tooMany))
-        }
         let pin = freshPin()
         let linkToken = Secrets.token()
         let now = environment.now()
@@ -75,12 +75,14 @@ extension SessionHub {
             id: Secrets.token(), sessionId: id, organisationId: record.organisationId, invitedBy: actor.id, name: name, email: email,
             language: actor.technician.language, approved: ExternalCollaboration.isApproved(email: email, approvedList: settings.approvedExternalTechnicians),
             linkTokenHash: Secrets.hash(linkToken), pin: pin, tokenHash: nil, view: .invitation(at: now), createdAt: now)
-        // Counted in memory before anything awaits, so concurrent invitations cannot pass the limit together.
-        externals[collaborator.id] = collaborator
+        // Counted and added in one step before anything awaits, so concurrent invitations cannot pass the limit together.
+        guard collaborators.add(collaborator, maximumPerSession: ExternalCollaboration.maximumPerSession) else {
+            throw GatewayError(.tooManyCollaborators, ExternalCollaboration.describe(.tooMany))
+        }
         do {
             try await serialised(id) { try await store.saveExternalCollaborator(collaborator) }
         } catch {
-            externals[collaborator.id] = nil
+            collaborators.set(nil, id: collaborator.id)
             throw error
         }
         try await audit.record(.collaboratorInvited, by: actor, objectType: "session", objectId: id,
@@ -92,13 +94,13 @@ extension SessionHub {
     /// The session's external collaborators, for its lead.
     func externalCollaborators(of id: String, by actor: Actor) async throws -> [CollaboratorView] {
         _ = try await ownedLiveSession(id, by: actor)
-        return externals.values.filter { $0.sessionId == id }.sorted { $0.createdAt < $1.createdAt }.map { collaboratorView(of: $0) }
+        return collaborators.all(in: id).map { collaboratorView(of: $0) }
     }
 
     /// The lead removes a collaborator (or withdraws the invitation): their console closes.
     func removeExternal(_ collaboratorId: String, from id: String, by actor: Actor) async throws {
         _ = try await ownedLiveSession(id, by: actor)
-        guard let collaborator = externals[collaboratorId], collaborator.sessionId == id else {
+        guard let collaborator = collaborators[collaboratorId], collaborator.sessionId == id else {
             throw GatewayError(.collaboratorNotFound, "There is no such collaborator in this session.")
         }
         try await moveExternal(collaboratorId, by: .removedByLead, telling: "removed")
@@ -110,7 +112,7 @@ extension SessionHub {
     /// source address like customers' PINs.
     func collaboratorInvitation(_ credential: CollaboratorCredential, from source: String) async throws -> CollaboratorInvitation {
         let collaborator = try findInvitedCollaborator(credential, from: source)
-        return CollaboratorInvitation(sessionName: live[collaborator.sessionId]?.name ?? "",
+        return CollaboratorInvitation(sessionName: registry.record(collaborator.sessionId)?.name ?? "",
                                       inviterName: await technicianName(collaborator.invitedBy),
                                       organisation: await organisationName(collaborator.organisationId), name: collaborator.name,
                                       language: collaborator.language, limited: !collaborator.approved)
@@ -119,7 +121,8 @@ extension SessionHub {
     /// The external technician accepts: the link and PIN are used up, their view turns Collaboration
     /// and they get the token of their console's socket.
     func joinAsCollaborator(_ credential: CollaboratorCredential, name: String?, from source: String) async throws -> JoinedCollaborator {
-        var collaborator = try findInvitedCollaborator(credential, from: source)
+        let invited = try findInvitedCollaborator(credential, from: source)
+        var collaborator = invited
         if let name, !name.trimmingCharacters(in: .whitespaces).isEmpty {
             do { collaborator.name = try ExternalCollaboration.validatedName(name) } catch {
                 throw GatewayError.badRequest(ExternalCollaboration.describe(error))
@@ -127,23 +130,24 @@ extension SessionHub {
         }
         let token = Secrets.token()
         let tokenHash = Secrets.hash(token)
-        let invited = collaborator
         collaborator.linkTokenHash = nil
         collaborator.pin = nil
         collaborator.tokenHash = tokenHash
         try collaborator.view.handle(.start, at: environment.now())
-        // Used up in memory before anything awaits: of concurrent joins with one PIN, exactly one finds it.
-        externals[collaborator.id] = collaborator
+        // Used up in memory before anything awaits: of concurrent joins with one PIN, exactly one
+        // finds the invitation as it was.
+        guard collaborators.replace(invited, with: collaborator) else { throw Self.unknownInvitation }
         let id = collaborator.id
         try await serialised(collaborator.sessionId) {
             // Withdrawn or ended while this join waited its turn.
-            guard let claimed = externals[id], claimed.tokenHash == tokenHash else {
-                throw GatewayError(.unknownInvitation, "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
-            }
+            guard let claimed = collaborators[id], claimed.tokenHash == tokenHash else { throw Self.unknownInvitation }
             do {
                 try await store.saveExternalCollaborator(claimed)
             } catch {
-                externals[id] = invited
+                // Only if nothing else changed it meanwhile: then the invitation works again.
+                if !collaborators.replace(claimed, with: invited) {
+                    logger.warning("A collaborator changed while their join failed", metadata: ["collaborator.id": "\(id)"])
+                }
                 throw error
             }
         }
@@ -160,10 +164,9 @@ extension SessionHub {
         let match: ExternalCollaborator?
         switch credential {
         case .pin(let typed):
-            match = PinCode(typed).flatMap { pin in externals.values.first { $0.pin == pin.digits } }
+            match = PinCode(typed).flatMap { collaborators.withPin($0.digits) }
         case .link(let token):
-            let hash = Secrets.hash(token)
-            match = externals.values.first { $0.linkTokenHash == hash }
+            match = collaborators.withLinkHash(Secrets.hash(token))
         }
         // An invitation lasts as long as an unused customer PIN (the connecting timeout).
         // Failures leave the count only with time: a right PIN does not clear it (an attacker would
@@ -171,8 +174,7 @@ extension SessionHub {
         guard let collaborator = match, collaborator.view.state == .invitation,
               now.timeIntervalSince(collaborator.createdAt) < timers.connecting else {
             recordWrongGuess(from: source, at: now)
-            throw GatewayError(.unknownInvitation,
-                               "This invitation is not valid, was already used or has expired. Ask the technician for a new one.")
+            throw Self.unknownInvitation
         }
         return collaborator
     }
@@ -180,8 +182,7 @@ extension SessionHub {
     /// The collaborator's console said hello with its token: it gets the session and its chat.
     func collaboratorConnected(token: String, outlet: Outlet) async throws -> String {
         let hash = Secrets.hash(token)
-        guard let collaborator = externals.values.first(where: { $0.tokenHash == hash && $0.isOpen }),
-              let record = live[collaborator.sessionId] else {
+        guard let collaborator = collaborators.withTokenHash(hash), let record = registry.record(collaborator.sessionId) else {
             throw GatewayError(.unknownCollaboratorToken, "This collaboration is over or the token is wrong.")
         }
         // A second tab replaces the first.
@@ -196,8 +197,8 @@ extension SessionHub {
 
     /// A chat line from the collaborator: the customer, the lead and other collaborators see it.
     func collaboratorSaid(_ text: String, collaboratorId: String, outletId: UUID) async throws {
-        guard sockets.collaborator(collaboratorId)?.id == outletId, let collaborator = externals[collaboratorId],
-              collaborator.view.state == .collaboration, let record = live[collaborator.sessionId] else {
+        guard sockets.collaborator(collaboratorId)?.id == outletId, let collaborator = collaborators[collaboratorId],
+              collaborator.view.state == .collaboration, let record = registry.record(collaborator.sessionId) else {
             throw GatewayError(.chatUnavailable, "The collaboration is over.")
         }
         guard record.machine.state == .active || record.machine.state == .collaboration else {
@@ -207,7 +208,7 @@ extension SessionHub {
         let clean: String
         do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
         let now = environment.now()
-        live[record.id]?.machine.recordActivity(at: now)
+        await registry.session(record.id)?.recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: record.id, at: now, kind: .chat, authorRole: .technician,
                                               author: collaborator.name, text: clean, state: nil)
         await publish(entry, to: record)
@@ -239,20 +240,20 @@ extension SessionHub {
 
     /// Moves one collaborator's view; a closed view ends their console with `reason`.
     private func moveExternal(_ collaboratorId: String, by event: SessionEvent, telling reason: String) async throws {
-        guard let sessionId = externals[collaboratorId]?.sessionId else { return }
+        guard let sessionId = collaborators[collaboratorId]?.sessionId else { return }
         try await serialised(sessionId) { try await moveExternalNow(collaboratorId, by: event, telling: reason) }
     }
 
     private func moveExternalNow(_ collaboratorId: String, by event: SessionEvent, telling reason: String) async throws {
-        guard var collaborator = externals[collaboratorId] else { return }
+        guard var collaborator = collaborators[collaboratorId] else { return }
         let wasCollaborating = collaborator.view.state != .invitation
         let previous = collaborator
         try collaborator.view.handle(event, at: environment.now())
-        externals[collaboratorId] = collaborator.isOpen ? collaborator : nil
+        collaborators.set(collaborator.isOpen ? collaborator : nil, id: collaboratorId)
         do {
             try await store.saveExternalCollaborator(collaborator)
         } catch {
-            externals[collaboratorId] = previous
+            collaborators.set(previous, id: collaboratorId)
             throw error
         }
         guard !collaborator.isOpen else {
@@ -272,7 +273,7 @@ extension SessionHub {
     /// After the lead's view moved: every collaborator of the session follows (the session ended,
     /// the customer left, the machine restarts).
     func followExternalCollaborators(of record: SessionRecord, event: SessionEvent) async {
-        for collaborator in externals.values where collaborator.sessionId == record.id {
+        for collaborator in collaborators.all(in: record.id) {
             guard let viewEvent = ExternalCollaboration.viewEvent(forLead: event, leadState: record.machine.state,
                                                                   viewState: collaborator.view.state) else { continue }
             do {
@@ -288,14 +289,14 @@ extension SessionHub {
     func publishToCollaborators(_ entry: LogEntry, sessionId: String) {
         guard entry.kind != .connection else { return }
         let message = WireCodec.encode(GatewayToCollaborator.log(entry))
-        for collaborator in externals.values where collaborator.sessionId == sessionId && collaborator.view.state != .invitation {
+        for collaborator in collaborators.all(in: sessionId) where collaborator.view.state != .invitation {
             sockets.collaborator(collaborator.id)?.send(message)
         }
     }
 
     /// A line for the technicians' chat pane about who joined or left.
     private func logConnection(_ event: SessionLogEvent, sessionId: String) async {
-        guard let record = live[sessionId] else { return }
+        guard let record = registry.record(sessionId) else { return }
         do {
             let entry = try await store.appendLog(sessionId: sessionId, at: environment.now(), kind: .connection, authorRole: .system,
                                                   author: "", text: event.englishText, state: nil, event: event)

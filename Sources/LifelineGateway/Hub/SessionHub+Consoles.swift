@@ -28,8 +28,9 @@ extension SessionHub {
     /// Nobody is left to watch: the customer is told at once instead of being watched by no one,
     /// and a reloaded console can ask again instead of finding the desktop "already running".
     private func endRemotes(of technicianId: String, reason: String) async {
-        let watched = remotes.filter { $0.value.technicianId == technicianId }.keys.sorted()
-        for sessionId in watched { await endRemote(of: sessionId, reason: reason, tellApplet: true) }
+        for record in registry.involving(technicianId) {
+            await registry.session(record.id)?.endRemote(ifRunBy: technicianId, reason: reason)
+        }
     }
 
     /// Closes every console of a technician: on logout and when an administrator disables them.

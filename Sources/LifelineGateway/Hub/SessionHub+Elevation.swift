@@ -22,7 +22,7 @@ extension SessionHub {
     }
 
     func appletElevationFailed(reason: String, sessionId: String, outletId: UUID) async {
-        guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId] else { return }
+        guard sockets.isApplet(outletId, of: sessionId), let record = registry.record(sessionId) else { return }
         await note(.elevationFailed(reason: String(reason.prefix(200))), in: record)
     }
 

@@ -12,27 +12,32 @@ extension SessionHub {
     }
 
     func inviteToApplet(on id: String, by actor: Actor) async throws {
-        try await serialised(id) { try await inviteToAppletNow(on: id, by: actor) }
+        try await liveSession(id, for: actor).inviteToApplet(by: actor)
     }
 
-    private func inviteToAppletNow(on id: String, by actor: Actor) async throws {
-        var record = try await ownedActiveSession(id, by: actor, activeOnly: "The customer can be invited to download the app")
-        let browser = try connectedCustomer(of: id)
+    /// "Not now": the technician learns it in the log; the link stays valid in case they change their mind.
+    func customerDeclinedApplet(sessionId: String, outletId: UUID) async throws {
+        guard sockets.isApplet(outletId, of: sessionId), let record = registry.record(sessionId), record.customer?.chatOnly == true else { return }
+        try await logEvent(.appletDeclined, in: record)
+    }
+}
+
+extension LiveSession {
+    func inviteToApplet(by actor: Actor) async throws {
+        try await serialised { try await inviteToAppletNow(by: actor) }
+    }
+
+    private func inviteToAppletNow(by actor: Actor) async throws {
+        _ = try await hub.ownedActiveSession(id, by: actor, activeOnly: "The customer can be invited to download the app")
+        let browser = try hub.connectedCustomer(of: id)
         guard record.customer?.chatOnly == true else {
             throw GatewayError(.appletRunning, "The customer already runs the Lifeline app.")
         }
         // A new invitation replaces the previous one: only the latest link works.
         let token = Secrets.token()
-        record.linkTokenHash = Secrets.hash(token)
-        live[id]?.linkTokenHash = record.linkTokenHash
-        record = try await persist(live[id] ?? record, viewsChanged: false)
+        changeRecord { $0.linkTokenHash = Secrets.hash(token) }
+        let stored = try await persist(record, viewsChanged: false)
         browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
-        try await logEvent(.appletInvited(technician: actor.technician.name), in: record)
-    }
-
-    /// "Not now": the technician learns it in the log; the link stays valid in case they change their mind.
-    func customerDeclinedApplet(sessionId: String, outletId: UUID) async throws {
-        guard sockets.isApplet(outletId, of: sessionId), let record = live[sessionId], record.customer?.chatOnly == true else { return }
-        try await logEvent(.appletDeclined, in: record)
+        try await hub.logEvent(.appletInvited(technician: actor.technician.name), in: stored)
     }
 }

@@ -9,7 +9,7 @@ import LifelineStore
 extension SessionHub {
     func ownedLiveSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
         let record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
+        guard registry.record(id) != nil, record.technicianId == actor.id else { throw GatewayError.sessionNotFound }
         return record
     }
 
@@ -36,7 +36,7 @@ extension SessionHub {
     /// The customer's applet, for the tools Instant Chat cannot offer (G2: "chat only").
     func connectedApplet(of id: String) throws -> Outlet {
         let customer = try connectedCustomer(of: id)
-        if live[id]?.customer?.chatOnly == true { throw GatewayError.chatOnly }
+        if registry.record(id)?.customer?.chatOnly == true { throw GatewayError.chatOnly }
         return customer
     }
 }

@@ -5,18 +5,17 @@ import LifelineProtocol
 /// Technician status (A6): Online while a console is open and in use, Away by hand or after the
 /// inactivity delay, Busy at the active-session threshold, Offline without a console.
 extension SessionHub {
-    nonisolated func presence(of technicianId: String) -> TechnicianPresence {
+    func presence(of technicianId: String) -> TechnicianPresence {
         presenceBoard.presence(of: technicianId, at: environment.now())
     }
 
-    nonisolated func status(of technicianId: String) -> TechnicianStatus {
+    func status(of technicianId: String) -> TechnicianStatus {
         presenceBoard.status(of: technicianId, at: environment.now(), settings: presenceSettings)
     }
 
     /// Changes one technician's presence and tells their organisation when the status changed.
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
-        // `active(for:)` holds only sessions whose own view counts; the owner's view is the machine.
-        let activeSessions = live.active(for: technicianId).filter { $0.technicianId == technicianId }.count
+        let activeSessions = registry.activeCount(of: technicianId)
         let changed = presenceBoard.update(technicianId, activeSessions: activeSessions, at: environment.now(),
                                            settings: presenceSettings, change)
         if let changed { await tellColleagues(technicianId, status: changed) }
@@ -37,20 +36,20 @@ extension SessionHub {
     }
 
     /// Everyone of the actor's organisation who is not disabled, with their status.
-    nonisolated func colleagues(of actor: Actor) async throws -> [TechnicianStatusView] {
+    func colleagues(of actor: Actor) async throws -> [TechnicianStatusView] {
         try await store.technicians(organisationId: actor.technician.organisationId)
             .filter { !$0.disabled }
             .map { TechnicianStatusView(id: $0.id, name: $0.name, status: status(of: $0.id)) }
     }
 
     /// Re-derives every status (automatic Away needs the clock) and publishes the changes.
-    nonisolated func refreshStatuses() async {
+    func refreshStatuses() async {
         for (technicianId, status) in presenceBoard.changedWithTime(at: environment.now(), settings: presenceSettings) {
             await tellColleagues(technicianId, status: status)
         }
     }
 
-    private nonisolated func tellColleagues(_ technicianId: String, status: TechnicianStatus) async {
+    private func tellColleagues(_ technicianId: String, status: TechnicianStatus) async {
         guard let organisationId = presenceBoard.organisation(of: technicianId) else { return }
         let message = WireCodec.encode(GatewayToConsole.technicianStatus(
             TechnicianStatusView(id: technicianId, name: await technicianName(technicianId), status: status)))

@@ -14,24 +14,7 @@ extension SessionHub {
     static let maximumRecordingBytes = 4 * 1024 * 1024 * 1024
 
     func startRecording(on id: String, by actor: Actor) async throws -> Recording {
-        let record = try await ownedLiveSession(id, by: actor)
-        try actor.require(.recordScreen)
-        guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
-        do throws(RemoteDesktopState.Refusal) {
-            try state.checkTool(needsControl: false, permission: .recordScreen, permissions: actor.permissions)
-        } catch {
-            throw Self.gatewayError(error)
-        }
-        guard activeRecordings[id] == nil else {
-            throw GatewayError(.alreadyRecording, "The screen of this session is already being recorded.")
-        }
-        let recording = Recording(id: UUID().uuidString.lowercased(), sessionId: id, technicianId: actor.id,
-                                  format: settings.recordingFormat.rawValue, startedAt: environment.now())
-        try await store.insertRecording(recording)
-        activeRecordings[id] = recording.id
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
-        try await logEvent(.recordingStarted(technician: actor.technician.name), in: record)
-        return recording
+        try await liveSession(id, for: actor).startRecording(by: actor)
     }
 
     /// Checks that `byteCount` more bytes may be added to a recording, and counts them.
@@ -56,32 +39,19 @@ extension SessionHub {
               recording.technicianId == actor.id else {
             throw GatewayError(.recordingNotFound, "There is no such recording of yours in this session.")
         }
-        return await finishRecording(recording, reason: .recordingStopped(technician: actor.technician.name))
+        // Its session may have closed since (pieces arrive for a while): then only the store learns it.
+        guard let session = registry.session(sessionId) else { return recording.endedAt == nil ? await saveRecordingEnd(recording) : recording }
+        return await session.finishRecording(recording, reason: .recordingStopped(technician: actor.technician.name))
     }
 
-    /// Ends the session's running recording, if any (the remote desktop ended).
-    func finishRecording(ofSession id: String, reason: SessionLogEvent) async {
-        guard let recordingId = activeRecordings[id] else { return }
-        do {
-            guard let recording = try await store.recording(id: recordingId) else { return }
-            _ = await finishRecording(recording, reason: reason)
-        } catch {
-            logger.error("Could not read a recording to finish it", metadata: ["session.id": "\(id)", "recording.id": "\(recordingId)", "error": "\(error)"])
-        }
-    }
-
-    private func finishRecording(_ recording: Recording, reason: SessionLogEvent) async -> Recording {
+    /// Its end in the store; the bytes are kept whatever happens.
+    func saveRecordingEnd(_ recording: Recording) async -> Recording {
         var finished = recording
-        guard finished.endedAt == nil else { return finished }
         finished.endedAt = environment.now()
         do { try await store.updateRecording(finished) } catch {
             // The recording's bytes are kept; only its end time is missing from the list.
             logger.error("Could not save a recording's end", metadata: ["session.id": "\(recording.sessionId)", "recording.id": "\(recording.id)", "error": "\(error)"])
         }
-        if activeRecordings[recording.sessionId] == recording.id { activeRecordings[recording.sessionId] = nil }
-        let name = await technicianName(recording.technicianId)
-        sockets.sendToApplet(of: recording.sessionId, WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
-        if let record = live[recording.sessionId] { await note(reason, in: record) }
         return finished
     }
 

@@ -3,153 +3,54 @@ import LifelineCore
 import LifelineProtocol
 import LifelineStore
 
-/// The remote desktop (J1, J2) as the gateway sees it: the owner asks, the applet answers, screen
-/// frames flow from the applet to the owner's consoles and input the other way, each message
-/// checked against the session, the mode and the technician's permissions. The customer's
-/// consent itself is enforced by the applet.
+/// The remote desktop's requests, each passed to its session (`LiveSession+Remote`).
 extension SessionHub {
-
-    func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
-        let record = try await ownedLiveSession(id, by: actor)
-        try actor.require(mode.permission)
-        if let current = remotes[id], RemoteDesktopState.isSwitch(to: mode, by: actor.id, from: current) {
-            // View to control (or back): the running desktop ends, and the customer is asked for the new mode.
-            await endRemote(of: id, reason: "\(actor.technician.name) switched to \(mode == .control ? "remote control" : "desktop view").",
-                            tellApplet: true)
-        }
-        let state: RemoteDesktopState
-        // Read after any await above: what runs now decides.
-        do throws(RemoteDesktopState.Refusal) {
-            state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
-                                                   sessionState: record.machine.state, current: remotes[id])
-        } catch {
-            throw Self.gatewayError(error)
-        }
-        let applet = try connectedApplet(of: id)
-        remotes[id] = state
-        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
-        publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
-        try await logEvent(mode == .control ? .remoteControlRequested(technician: actor.technician.name)
-                                                  : .desktopViewRequested(technician: actor.technician.name), in: record)
+    /// The live session `id`, for work whose checks (ownership, permissions, state) run in its
+    /// turn; a session no longer live is refused as those checks refuse it.
+    func liveSession(_ id: String, for actor: Actor) async throws -> LiveSession {
+        if let session = registry.session(id) { return session }
+        _ = try await visibleSession(id, by: actor)
+        throw GatewayError.sessionNotFound
     }
 
-    /// The technician's red X: the session stays active.
+    func requestRemote(_ mode: RemoteMode, on id: String, by actor: Actor) async throws {
+        try await liveSession(id, for: actor).requestRemote(mode, by: actor)
+    }
+
     func stopRemote(on id: String, by actor: Actor) async throws {
-        _ = try await ownedLiveSession(id, by: actor)
-        guard remotes[id] != nil else { throw Self.gatewayError(.notRunning) }
-        await endRemote(of: id, reason: "\(actor.technician.name) ended the remote desktop.", tellApplet: true)
+        try await liveSession(id, for: actor).stopRemote(by: actor)
     }
 
     func remoteInput(_ events: [InputEvent], on id: String, by actor: Actor) async throws {
-        _ = try await ownedLiveSession(id, by: actor)
-        // The permission before the state: without it the answer is "not allowed" whatever runs.
-        try actor.require(.remoteControl)
-        guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
-        do throws(RemoteDesktopState.Refusal) { try state.checkInput(permissions: actor.permissions) } catch {
-            throw Self.gatewayError(error)
-        }
-        guard ScreenRelay.isAcceptable(events) else {
-            throw GatewayError.badRequest("Input events must be at most \(ScreenRelay.maximumInputEvents) valid events per message.")
-        }
-        live[id]?.machine.recordActivity(at: environment.now())
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.input(events)))
+        try await liveSession(id, for: actor).remoteInput(events, by: actor)
     }
 
     func remoteFrameDrawn(_ sequence: UInt32, on id: String, by actor: Actor) async throws {
-        _ = try await ownedLiveSession(id, by: actor)
-        guard remotes[id]?.forwardsFrames == true else { return }
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
+        try await liveSession(id, for: actor).remoteFrameDrawn(sequence, by: actor)
     }
 
     func remoteSettings(_ quality: RemoteQuality, on id: String, by actor: Actor) async throws {
-        _ = try await ownedLiveSession(id, by: actor)
-        guard remotes[id] != nil else { throw Self.gatewayError(.notRunning) }
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
+        try await liveSession(id, for: actor).remoteSettings(quality, by: actor)
     }
 
-    /// A toolbar tool (J10, J12, J13, J16): checked against the mode and permissions, then played
-    /// by the applet.
     func remoteTool(_ tool: RemoteTool, on id: String, by actor: Actor) async throws {
-        _ = try await ownedLiveSession(id, by: actor)
-        if tool.needsControl { try actor.require(.remoteControl) }
-        if let permission = tool.permission { try actor.require(permission) }
-        guard let state = remotes[id] else { throw Self.gatewayError(.notRunning) }
-        do throws(RemoteDesktopState.Refusal) {
-            try state.checkTool(needsControl: tool.needsControl, permission: tool.permission, permissions: actor.permissions)
-        } catch {
-            throw Self.gatewayError(error)
-        }
-        guard tool.isValid else {
-            throw GatewayError.badRequest("The remote tool is malformed: clipboard text up to \(RemoteTool.maximumClipboardBytes) bytes, "
-                + "strokes of 1 to \(RemoteTool.maximumPoints) points on the screen, monitor 0 to 15.")
-        }
-        if tool.needsControl { live[id]?.machine.recordActivity(at: environment.now()) }
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteTool(tool)))
+        try await liveSession(id, for: actor).remoteTool(tool, by: actor)
     }
 
-    /// A screenshot of the customer's display (J15): permitted, logged, then saved by the console
-    /// from the screen it shows (it already holds every pixel).
     func recordScreenshot(on id: String, by actor: Actor) async throws {
-        let record = try await ownedLiveSession(id, by: actor)
-        try actor.require(.takeScreenshots)
-        guard remotes[id]?.forwardsFrames == true else { throw Self.gatewayError(.notRunning) }
-        try await logEvent(.screenshotTaken(technician: actor.technician.name), in: record)
+        try await liveSession(id, for: actor).recordScreenshot(by: actor)
     }
-
-    // MARK: The applet's side
 
     func appletAnsweredRemote(accepted: Bool, sessionId: String, outletId: UUID) async {
-        guard sockets.isApplet(outletId, of: sessionId), var state = remotes[sessionId], state.phase == .requested,
-              let record = live[sessionId] else { return }
-        if accepted, (try? state.accepted()) != nil {
-            remotes[sessionId] = state
-            publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .active), to: state.technicianId)
-            await note((state.mode == .control ? .remoteControlAccepted : .desktopViewAccepted), in: record)
-            do { try await auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
-                // Nothing is shown of a customer's screen without its consent on the record.
-                await endRemote(of: sessionId, reason: error.message, tellApplet: true)
-            }
-        } else {
-            remotes[sessionId] = nil
-            publishRemote(RemoteStatus(sessionId: sessionId, mode: state.mode, phase: .denied,
-                                       reason: "The customer refused."), to: state.technicianId)
-            await note(.screenRefused, in: record)
-            await auditRefusal(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
-        }
+        await registry.session(sessionId)?.appletAnsweredRemote(accepted: accepted, outletId: outletId)
     }
 
     func appletEndedRemote(reason: String, sessionId: String, outletId: UUID) async {
-        guard sockets.isApplet(outletId, of: sessionId), let state = remotes[sessionId] else { return }
-        if let record = live[sessionId] {
-            await auditRefusal(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
-                               detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
-        }
-        await endRemote(of: sessionId, reason: String(reason.prefix(200)), tellApplet: false)
+        await registry.session(sessionId)?.appletEndedRemote(reason: reason, outletId: outletId)
     }
 
-    /// The customer's clipboard (control mode only; the applet enforces it too) and monitors go to
-    /// the owner's consoles; anything outside a running remote desktop is dropped.
-    func appletRemoteNotice(_ notice: RemoteNotice, sessionId: String, outletId: UUID) {
-        guard sockets.isApplet(outletId, of: sessionId), let state = remotes[sessionId], state.forwardsFrames, notice.isValid else { return }
-        if case .clipboard = notice, state.mode != .control { return }
-        let message = WireCodec.encode(GatewayToConsole.remoteNotice(sessionId: sessionId, notice: notice))
-        sockets.sendToConsoles(of: state.technicianId, message)
-    }
-
-    /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
-    func endRemote(of id: String, reason: String, tellApplet: Bool, sessionState: SessionState? = nil) async {
-        guard let state = remotes.removeValue(forKey: id) else { return }
-        await finishRecording(ofSession: id, reason: .recordingStoppedWithRemote)
-        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
-        publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason, sessionState: sessionState),
-                      to: state.technicianId)
-        if let record = live[id] { await note(.remoteEnded(reason: reason), in: record) }
-    }
-
-    /// Called after every state change: only Active and Collaboration keep the remote desktop.
-    private func publishRemote(_ status: RemoteStatus, to technicianId: String) {
-        let message = WireCodec.encode(GatewayToConsole.remote(status))
-        sockets.sendToConsoles(of: technicianId, message)
+    func appletRemoteNotice(_ notice: RemoteNotice, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.appletRemoteNotice(notice, outletId: outletId)
     }
 
     static func gatewayError(_ refusal: RemoteDesktopState.Refusal) -> GatewayError {

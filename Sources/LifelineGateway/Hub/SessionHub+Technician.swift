@@ -46,8 +46,8 @@ extension SessionHub {
     /// A PIN no live session or external invitation holds now.
     func freshPin() -> String {
         var generator = SystemRandomNumberGenerator()
-        let invited = Set(externals.values.compactMap(\.pin))
-        return PinCode.generate(avoiding: { live.withPin($0.digits) != nil || invited.contains($0.digits) }, using: &generator).digits
+        let invited = collaborators.pins
+        return PinCode.generate(avoiding: { registry.isPinTaken($0.digits) || invited.contains($0.digits) }, using: &generator).digits
     }
 
     /// Stores a new session, puts it in the queue, logs Connecting and tells its viewers.
@@ -57,23 +57,25 @@ extension SessionHub {
         // draw again rather than fail.
         var attempts = 0
         while true {
-            // A number a live session holds is drawn again before anything is written: putting
-            // the new record in its place would lose that session (and its PIN) from memory.
-            while live[record.id] != nil { record.id = Secrets.sessionNumber() }
-            // In memory before the store's await: a creation running meanwhile draws another PIN.
-            live[record.id] = record
+            // In the registry before the store's await: a creation running meanwhile draws another
+            // PIN, and a number a live session holds is drawn again (its session stays as it was).
+            let session = LiveSession(record, hub: self)
+            guard registry.add(session, record: record, link: link) else {
+                record.id = Secrets.sessionNumber()
+                if record.pin != nil { record.pin = freshPin() }
+                continue
+            }
             do {
                 try await store.insertSession(record)
                 break
             } catch {
-                live[record.id] = nil
+                registry.remove(record.id)
                 guard error.isConstraintViolation && attempts < 5 else { throw error }
                 attempts += 1
                 record.id = Secrets.sessionNumber()
                 if record.pin != nil { record.pin = freshPin() }
             }
         }
-        links[record.id] = link
         let entry = try await store.appendLog(sessionId: record.id, at: record.machine.createdAt, kind: .status, authorRole: .system,
                                               author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)
         await publish(record)
@@ -86,7 +88,7 @@ extension SessionHub {
     func sessions(of actor: Actor, tab: QueueTab) async -> [SessionSummary] {
         var result: [SessionSummary] = []
         remember(actor)
-        for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt }) {
+        for record in registry.records {
             guard let view = await view(of: record, for: actor.id),
                   tab.contains(view.state, fromChannel: record.channelId != nil) else { continue }
             result.append(await summary(of: record, view: view))
@@ -106,7 +108,7 @@ extension SessionHub {
             watched = Set(technicians.filter { $0.groupId.map(groups.contains) ?? false }.map(\.id))
         }
         var result: [SessionSummary] = []
-        for record in live.values.sorted(by: { $0.machine.createdAt < $1.machine.createdAt })
+        for record in registry.records
         where record.organisationId == organisationId && record.technicianId != actor.id && record.otherViews[actor.id] == nil {
             guard let owner = record.technicianId, watched?.contains(owner) ?? true else { continue }
             result.append(await summary(of: record))
@@ -125,13 +127,9 @@ extension SessionHub {
         record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
     }
 
-    /// The states of the technician's other live sessions, for the ten-active limit.
+    /// The ten-active limit (a first check; the change that starts a session claims its slot).
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
-        let states = live.active(for: technicianId).filter { $0.id != id }.compactMap { ownView(of: $0, for: technicianId)?.state }
-        guard ActiveSessionLimit.allowsAnother(current: states) else {
-            throw GatewayError(.tooManyActiveSessions,
-                               "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
-        }
+        guard registry.activeLimitAllows(technicianId, excluding: id) else { throw GatewayError.tooManyActiveSessions }
     }
 
     /// Sessions that left the queue: the technician's history, newest first.
@@ -146,7 +144,7 @@ extension SessionHub {
     /// A session the actor may see: in their queue, or their own in history. Any other session
     /// is "not found", so its existence is not revealed.
     func visibleSession(_ id: String, by actor: Actor) async throws -> SessionRecord {
-        if let record = live[id] {
+        if let record = registry.record(id) {
             guard await view(of: record, for: actor.id) != nil else {
                 if await alreadyTaken(record, by: actor.id) {
                     throw GatewayError(.alreadyTaken, "Another technician has already taken this session.")
@@ -167,56 +165,23 @@ extension SessionHub {
     }
 
     func perform(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
-        try await serialised(id) { try await performNow(command, on: id, by: actor) }
-    }
-
-    private func performNow(_ command: SessionCommand, on id: String, by actor: Actor) async throws -> SessionSummary {
-        let record = try await visibleSession(id, by: actor)
-        await recordTechnicianActivity(actor.id)
-        technicianEngaged(id)
-        guard live[id] != nil else { throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end)) }
-        if record.technicianId == nil {
-            switch command {
-            case .start: return try await takeFromQueue(record, by: actor)
-            case .end: return try await removeFromQueue(record, by: actor)
-            case .hold: throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .hold))
-            }
+        guard let session = registry.session(id) else {
+            let record = try await visibleSession(id, by: actor)
+            throw GatewayError.refused(TransitionRefused(state: record.machine.state, event: .end))
         }
-        guard record.technicianId == actor.id else { return try await performAsRecipient(command, on: record, by: actor) }
-        switch command {
-        case .start:
-            try activeLimitAllows(actor.id, excluding: id)
-            if record.machine.state == .outgoing { return try await cancelTransfer(of: record, by: actor) }
-            return await summary(of: try await apply(.start, to: id))
-        case .hold:
-            try actor.require(.holdSessions)
-            return await summary(of: try await apply(.hold, to: id))
-        case .end:
-            // A transfer waits for its recipient, unless the customer is gone: then End is the only way out.
-            guard record.transfer == nil || !record.machine.state.expectsCustomerConnection else { throw GatewayError.transferPending }
-            return await summary(of: try await apply(.end, to: id))
-        }
+        return try await session.perform(command, by: actor)
     }
 
     func sendChat(_ text: String, to id: String, by actor: Actor) async throws -> LogEntry {
         try actor.require(.chat)
-        let record = try await visibleSession(id, by: actor)
-        await recordTechnicianActivity(actor.id)
-        technicianEngaged(id)
-        guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .active || record.machine.state == .collaboration else {
-            throw GatewayError(.chatUnavailable, "Chat is possible only in an active session. Start the session first.")
+        guard let session = registry.session(id) else {
+            _ = try await visibleSession(id, by: actor)
+            throw Self.chatUnavailable
         }
-        if record.chatDisabled { throw GatewayError.chatDisabled }
-        let clean: String
-        do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(Self.describe(error)) }
-        let now = environment.now()
-        live[id]?.machine.recordActivity(at: now)
-        let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
-                                              author: actor.technician.name, text: clean, state: nil)
-        await publish(entry, to: record)
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chat(entry)))
-        return entry
+        return try await session.sendChat(text, by: actor)
     }
+
+    static let chatUnavailable = GatewayError(.chatUnavailable, "Chat is possible only in an active session. Start the session first.")
 
     func log(of id: String, for actor: Actor) async throws -> [LogEntry] {
         _ = try await visibleSession(id, by: actor)
@@ -226,10 +191,10 @@ extension SessionHub {
     /// The link of the actor's own session that still waits for its customer, to send it on.
     func pendingLink(of id: String, by actor: Actor) async throws -> (SessionRecord, String) {
         let record = try await visibleSession(id, by: actor)
-        guard live[id] != nil, record.technicianId == actor.id, record.machine.state == .connecting else {
+        guard registry.record(id) != nil, record.technicianId == actor.id, record.machine.state == .connecting else {
             throw GatewayError(.invitationUnavailable, "Only a session still waiting for its customer can be sent.")
         }
-        guard let link = links[id] else {
+        guard let link = registry.link(of: id) else {
             throw GatewayError(.invitationUnavailable,
                                "This session has no link to send (PIN sessions, or a link created before the gateway restarted). Create a link session.")
         }
@@ -263,6 +228,6 @@ extension SessionHub {
 extension SessionHub {
     /// Sessions still open in a technician's queue (not closed), for refusing to delete the account.
     func liveSessionCount(of technicianId: String) -> Int {
-        live.involving(technicianId).filter { $0.technicianId == technicianId }.count
+        registry.involving(technicianId).filter { $0.technicianId == technicianId }.count
     }
 }

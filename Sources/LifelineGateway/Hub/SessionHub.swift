@@ -5,62 +5,44 @@ import LifelineStore
 import Logging
 import NIOConcurrencyHelpers
 
-/// The one owner of live sessions on this gateway: applies the state machine, writes the store
-/// first and then tells the technician's consoles and the customer's applet.
-public actor SessionHub {
+/// The live sessions of this gateway and what they share. Each session is an actor of its own
+/// (`LiveSession`: its record, remote desktop, recording and file, one change at a time); the hub
+/// finds them (`SessionRegistry`) and holds the organisation's concerns in small lock-protected
+/// types: sockets, names, queues, presence, limits, settings. Nothing here serialises one
+/// session's work behind another's.
+public final class SessionHub: Sendable {
     let store: any Store
     let environment: GatewayEnvironment
     let publicURL: String
     let logger: Logger
 
-    /// Sessions still in a queue, by id. The store is written before this changes.
-    var live = LiveSessions()
-    /// Link URLs of sessions waiting for their customer, kept only in memory (the store has hashes).
-    var links: [String: String] = [:]
+    /// Each live session's actor and a copy of its record for lookups across sessions.
+    let registry = SessionRegistry()
     /// Every open socket: consoles, applets, collaborators' consoles.
-    nonisolated let sockets = SocketDirectory()
-    nonisolated let names: NameBook
-    nonisolated let queues: QueueDirectory
-    nonisolated let presenceBoard = PresenceBoard()
+    let sockets = SocketDirectory()
+    let names: NameBook
+    let queues: QueueDirectory
+    let presenceBoard = PresenceBoard()
+    /// External collaborators still invited or collaborating (I2).
+    let collaborators = CollaboratorBook()
     /// Wrong PINs and links, per address and gateway-wide.
-    nonisolated let guesses = GuessLimits()
-    /// When a customer's "no" was last logged, per session (one line a minute at most).
-    var declinesNoted: [String: Date] = [:]
+    let guesses = GuessLimits()
     /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
-    nonisolated let customerChat = SharedLimiter(maximumEvents: 20, window: 10)
-    /// Sessions started automatically (B4) that no technician has acted on yet: a customer who
-    /// leaves now left "while waiting".
-    var awaitingTechnician: Set<String> = []
+    let customerChat = SharedLimiter(maximumEvents: 20, window: 10)
     /// Channel forms are public: ten requests per address in ten minutes.
-    nonisolated let channelRequests = SharedLimiter(maximumEvents: 10, window: 600)
-    /// Remote desktops requested or running, by session id (J1, J2).
-    var remotes: [String: RemoteDesktopState] = [:] {
-        didSet { updateScreenRoutes() }
-    }
+    let channelRequests = SharedLimiter(maximumEvents: 10, window: 600)
     /// Set when the gateway begins to stop (`ShutdownNotice`): closing sockets then changes no session.
-    nonisolated let stoppingFlag = NIOLockedValueBox(false)
-    /// Screen frames' way around the hub (see `ScreenRelay`).
-    nonisolated let screenRelay: ScreenRelay
-    /// The recording running in each session, by session id (J14).
-    var activeRecordings: [String: String] = [:]
-    /// The file transfer running in each session (one at a time), by session id (D4, G1).
-    var runningFiles: [String: String] = [:]
-    /// Pipes from the technician's upload to the applet's download, by file id.
-    var fileRelays: [String: FileRelay] = [:]
-    /// Each side's MD5 of a file on its way to the customer, by file id, until both are known:
-    /// the upload and the applet's result race, and the verdict waits for the second.
-    var fileChecks: [String: (sent: String?, received: String?)] = [:]
+    private let stoppingFlag = NIOLockedValueBox(false)
+    /// Screen frames' way around every actor (see `ScreenRelay`).
+    let screenRelay: ScreenRelay
     /// What an administrator saved; nil: the environment's timers and status rules.
-    nonisolated let savedSettings = NIOLockedValueBox<OrganisationSettings?>(nil)
-    /// External collaborators still invited or collaborating, by id (I2).
-    var externals: [String: ExternalCollaborator] = [:]
-
+    let savedSettings = NIOLockedValueBox<OrganisationSettings?>(nil)
     /// The append-only, hash-chained audit log.
     let audit: AuditTrail
-    /// One change at a time per session (see `serialised`).
+    /// One change at a time per session (see `LiveSession.serialised`).
     let locks = KeyedLocks()
     /// Who is behind each open console socket, kept current without a store read per message.
-    nonisolated let identities = ConsoleIdentities()
+    let identities = ConsoleIdentities()
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
         audit = AuditTrail(store: store, environment: environment, logger: logger)
@@ -78,36 +60,41 @@ public actor SessionHub {
     func loadLiveSessions() async throws {
         let now = environment.now()
         for record in try await store.liveSessions() {
-            live[record.id] = record
-            guard record.machine.state.expectsCustomerConnection else { continue }
+            let session = LiveSession(record, hub: self)
+            guard registry.add(session, record: record, link: nil), record.machine.state.expectsCustomerConnection else { continue }
             do {
-                try await apply(.connectionLost(since: now), to: record.id)
+                try await session.apply(.connectionLost(since: now))
             } catch {
                 logger.error("Could not mark a session as reconnecting", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
             }
         }
         try await loadExternalCollaborators()
-        logger.info("Loaded live sessions", metadata: ["sessions.count": "\(live.count)", "collaborators.count": "\(externals.count)"])
+        logger.info("Loaded live sessions", metadata: ["sessions.count": "\(registry.count)", "collaborators.count": "\(collaborators.count)"])
     }
 
-    // MARK: Applying events
-
-    /// Applies `event` to a live session (the owner's view, and what it means for other views):
-    /// store first, then the log, then the sockets.
-    @discardableResult
-    func apply(_ event: SessionEvent, to id: String) async throws -> SessionRecord {
-        try await serialised(id) { try await applyNow(event, to: id) }
-    }
-
-    private func applyNow(_ event: SessionEvent, to id: String) async throws -> SessionRecord {
-        guard let record = live[id] else { throw GatewayError.sessionNotFound }
-        let change: SessionChange
-        do {
-            change = try SessionChange.applying(event, to: record, before: record, at: environment.now(), timers: timers)
-        } catch {
-            throw GatewayError.refused(error)
+    /// Moves every session whose timer ran out (connecting timeout, five minutes offline …).
+    public func runTimers() async {
+        await collectRelayedActivity()
+        await refreshStatuses()
+        let now = environment.now()
+        // Derived from the settings on each read: once per tick, not once per waiting session.
+        let timers = self.timers
+        for record in registry.records where record.machine.dueTimerEvent(at: now, timers: timers) != nil {
+            guard let session = registry.session(record.id) else { continue }
+            do {
+                try await session.runDueTimer(at: now, timers: timers)
+            } catch {
+                logger.error("Timer event failed", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
+            }
         }
-        return try await run(change)
+    }
+
+    /// Input the relay passed on counts as activity: for the session's idle timer and the
+    /// technician's presence. Collected before the timers look at either.
+    func collectRelayedActivity() async {
+        let (sessions, technicians) = screenRelay.takeActivity()
+        for (id, at) in sessions { await registry.session(id)?.recordActivity(at: at) }
+        for (technicianId, at) in technicians { await updatePresence(of: technicianId) { $0.lastActivityAt = max($0.lastActivityAt, at) } }
     }
 
     func move(_ machine: inout SessionMachine, by event: SessionEvent, at now: Date) throws -> Transition {
@@ -118,75 +105,11 @@ public actor SessionHub {
         }
     }
 
-    /// Stores a changed session and tells everyone concerned. `leavingViews` are other views that
-    /// left their technician's queue with this change; they are dropped from the record.
-    @discardableResult
-    func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
-                previousOwner: (id: String, machine: SessionMachine)? = nil) async throws -> SessionRecord {
-        try await serialised(changed.id) {
-            let change = SessionChange.committing(changed, before: live[changed.id], transition: transition,
-                                                  leavingViews: leavingViews, previousOwner: previousOwner, at: environment.now())
-            return try await run(change)
-        }
-    }
-
-    /// Moves every session whose timer ran out (connecting timeout, five minutes offline …).
-    public func runTimers() async {
-        await collectRelayedActivity()
-        await refreshStatuses()
-        let now = environment.now()
-        // Derived from the settings on each read: once per tick, not once per waiting session.
-        let timers = self.timers
-        // Ids first: changing `live` while iterating it would copy thousands of records.
-        let due = live.values.filter { $0.machine.dueTimerEvent(at: now, timers: timers) != nil }.map(\.id)
-        for id in due {
-            do {
-                // Another change may have come first: the timer is checked again in the session's turn.
-                try await serialised(id) {
-                    await collectRelayedActivity()
-                    guard let current = live[id], let event = current.machine.dueTimerEvent(at: now, timers: timers) else { return }
-                    try await apply(event, to: id)
-                }
-            } catch {
-                logger.error("Timer event failed", metadata: ["session.id": "\(id)", "error": "\(error)"])
-            }
-        }
-    }
-
-    /// The remote desktops passing frames now, with the applet socket each may come from.
-    func updateScreenRoutes() {
-        var routes: [String: ScreenRelay.Route] = [:]
-        for (id, state) in remotes where state.forwardsFrames {
-            routes[id] = ScreenRelay.Route(technicianId: state.technicianId, controls: state.mode == .control)
-        }
-        screenRelay.setSessions(routes)
-    }
-
-    /// Input the relay passed on counts as activity: for the session's idle timer and the
-    /// technician's presence. Collected before the timers look at either.
-    func collectRelayedActivity() async {
-        let (sessions, technicians) = screenRelay.takeActivity()
-        for (id, at) in sessions where live[id] != nil { live[id]?.machine.recordActivity(at: at) }
-        for (technicianId, at) in technicians { await updatePresence(of: technicianId) { $0.lastActivityAt = max($0.lastActivityAt, at) } }
-    }
-
-    /// Writes the session as it is and keeps memory's version in step with the store's: the next
-    /// write names the version this one made, and a write from a stale copy is refused (`.conflict`).
-    /// `viewsChanged` false when only its own row changed (not other technicians' views), which
-    /// saves the database a transaction.
-    @discardableResult
-    func persist(_ record: SessionRecord, viewsChanged: Bool) async throws -> SessionRecord {
-        var written = record
-        written.version = try await store.updateSession(record, viewsChanged: viewsChanged)
-        if live[record.id] != nil { live[record.id]?.version = written.version }
-        return written
-    }
-
-    /// Runs `body` as the only change in progress on session `id`: every read-await-write of a
-    /// session goes through here, so two requests on one session (a timer and End, two consoles,
-    /// a customer's quit and a transfer) take turns instead of overwriting each other.
-    func serialised<T>(_ id: String, _ body: () async throws -> T) async rethrows -> T {
-        try await locks.withLock("session:\(id)", body)
+    /// Runs `body` as the only change in progress on session `id` (see `LiveSession.serialised`):
+    /// for the work on a session that is not its actor's (its collaborators).
+    func serialised<T>(_ id: String, isolation: isolated (any _Concurrency.Actor)? = #isolation,
+                       _ body: () async throws -> T) async rethrows -> T {
+        try await locks.withLock("session:\(id)", isolation: isolation, body)
     }
 
     // MARK: Telling consoles and applets
@@ -243,16 +166,16 @@ public actor SessionHub {
             channelId: record.channelId, technicianId: record.technicianId, technicianName: await technicianName(record.technicianId),
             createdAt: record.machine.createdAt, stateSince: machine.stateEnteredAt,
             heldSince: machine.heldSince, pin: connecting ? record.pin : nil,
-            link: connecting ? links[record.id] : nil, customer: record.customer,
+            link: connecting ? registry.link(of: record.id) : nil, customer: record.customer,
             transfer: transfer, transferredBy: transferredBy, fields: record.fields, chatEnabled: !record.chatDisabled)
     }
 
     /// "" for nobody yet (a session waiting in a channel queue).
-    nonisolated func technicianName(_ id: String?) async -> String {
+    func technicianName(_ id: String?) async -> String {
         await names.name(of: id, .technician)
     }
 
-    nonisolated func organisationName(_ id: String) async -> String {
+    func organisationName(_ id: String) async -> String {
         await names.name(of: id, .organisation)
     }
 

@@ -14,7 +14,7 @@ struct AppletSocket {
         let hub = self.hub
         let deadline = HelloDeadline.start(after: helloDeadline, outlet: outlet,
                                            error: Self.error(code: .helloExpected, message: "Send hello with the applet token first.")) {
-            await hub.hasApplet(outletId: outlet.id)
+            hub.hasApplet(outletId: outlet.id)
         }
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var sessionId: String?
@@ -80,7 +80,7 @@ struct AppletSocket {
             return nil
         }
         try await hub.appletConnected(token: token, customer: customer, outlet: outlet)
-        return await hub.sessionId(ofApplet: outlet.id)
+        return hub.sessionId(ofApplet: outlet.id)
     }
 
     private static func dispatch(_ request: AppletToGateway, sessionId id: String, hub: SessionHub, outlet: Outlet) async throws {

@@ -15,7 +15,7 @@ struct CollaboratorSocket {
         let logger = context.logger
         let deadline = HelloDeadline.start(after: helloDeadline, outlet: outlet,
                                            error: Self.error(code: .helloExpected, message: "Send hello with the collaborator token first.")) {
-            await hub.hasCollaborator(outletId: outlet.id)
+            hub.hasCollaborator(outletId: outlet.id)
         }
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var collaboratorId: String?
@@ -56,7 +56,7 @@ struct CollaboratorSocket {
             }
         }
         deadline.cancel()
-        await hub.collaboratorDisconnected(outletId: outlet.id)
+        hub.collaboratorDisconnected(outletId: outlet.id)
     }
 
     static func error(code: ErrorCode, message: String) -> String {

@@ -36,50 +36,14 @@ struct ConsoleSocket {
             outlet.send(Self.error(code: error.code, message: error.description))
             return
         }
-        var sessionId: String?
+        let sessionId = request.sessionId
         do {
             guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
                 outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
                 outlet.close(reason: "signed out")
                 return
             }
-            switch request {
-            case .chat(let id, let text):
-                sessionId = id
-                _ = try await hub.sendChat(text, to: id, by: actor)
-            case .command(let id, let command):
-                sessionId = id
-                _ = try await hub.perform(command, on: id, by: actor)
-            case .activity:
-                break
-            case .remoteRequest(let id, let mode):
-                sessionId = id
-                try await hub.requestRemote(mode, on: id, by: actor)
-            case .remoteStop(let id):
-                sessionId = id
-                try await hub.stopRemote(on: id, by: actor)
-            case .remoteInput(let id, let events):
-                sessionId = id
-                // The usual case goes around the hub; what the relay does not pass, the hub explains.
-                if hub.screenRelay.forwardInput(events, sessionId: id, technicianId: actor.id, permissions: actor.permissions,
-                                                at: accounts.environment.now()) { return }
-                try await hub.remoteInput(events, on: id, by: actor)
-            case .remoteSettings(let id, let quality):
-                sessionId = id
-                try await hub.remoteSettings(quality, on: id, by: actor)
-            case .remoteTool(let id, let tool):
-                sessionId = id
-                try await hub.remoteTool(tool, on: id, by: actor)
-            case .elevate(let id, let credentials):
-                sessionId = id
-                try await hub.elevateApplet(credentials, on: id, by: actor)
-            case .frameAck(let id, let sequence):
-                sessionId = id
-                if hub.screenRelay.forwardFrameAck(sequence, sessionId: id, technicianId: actor.id) { return }
-                try await hub.remoteFrameDrawn(sequence, on: id, by: actor)
-                return
-            }
-            await hub.recordTechnicianActivity(actor.id)
+            if try await dispatch(request, by: actor) { await hub.recordTechnicianActivity(actor.id) }
         } catch let error as GatewayError {
             outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
         } catch {
@@ -89,11 +53,47 @@ struct ConsoleSocket {
         }
     }
 
+    /// Runs one message for its session; false when it is not the technician's activity to note
+    /// here (input and acknowledgements the relay passed, whose activity the timer collects).
+    private func dispatch(_ request: ConsoleToGateway, by actor: Actor) async throws -> Bool {
+        switch request {
+        case .chat(let id, let text): _ = try await hub.sendChat(text, to: id, by: actor)
+        case .command(let id, let command): _ = try await hub.perform(command, on: id, by: actor)
+        case .activity: break
+        case .remoteRequest(let id, let mode): try await hub.requestRemote(mode, on: id, by: actor)
+        case .remoteStop(let id): try await hub.stopRemote(on: id, by: actor)
+        case .remoteInput(let id, let events):
+            // The usual case goes around every actor; what the relay does not pass, the session explains.
+            if hub.screenRelay.forwardInput(events, sessionId: id, technicianId: actor.id, permissions: actor.permissions,
+                                            at: accounts.environment.now()) { return false }
+            try await hub.remoteInput(events, on: id, by: actor)
+        case .remoteSettings(let id, let quality): try await hub.remoteSettings(quality, on: id, by: actor)
+        case .remoteTool(let id, let tool): try await hub.remoteTool(tool, on: id, by: actor)
+        case .elevate(let id, let credentials): try await hub.elevateApplet(credentials, on: id, by: actor)
+        case .frameAck(let id, let sequence):
+            if hub.screenRelay.forwardFrameAck(sequence, sessionId: id, technicianId: actor.id) { return false }
+            try await hub.remoteFrameDrawn(sequence, on: id, by: actor)
+            return false
+        }
+        return true
+    }
+
     static func error(code: ErrorCode, message: String, sessionId: String? = nil) -> String {
         error(code: code.rawValue, message: message, sessionId: sessionId)
     }
 
     static func error(code: String, message: String, sessionId: String? = nil) -> String {
         WireCodec.encode(GatewayToConsole.error(code: code, message: message, sessionId: sessionId))
+    }
+}
+
+private extension ConsoleToGateway {
+    /// The session a message is about, to name it in an error.
+    var sessionId: String? {
+        switch self {
+        case .chat(let id, _), .command(let id, _), .remoteRequest(let id, _), .remoteStop(let id), .remoteInput(let id, _),
+             .remoteSettings(let id, _), .remoteTool(let id, _), .elevate(let id, _), .frameAck(let id, _): id
+        case .activity: nil
+        }
     }
 }

@@ -4,31 +4,30 @@ import LifelineProtocol
 import LifelineStore
 
 /// The one interpreter of `SessionChange`: memory first, then each effect in order.
-extension SessionHub {
+extension LiveSession {
     /// Memory changes before any suspension point, so a check made on memory (the ten-active
     /// limit, a PIN still unused) and the change it allows can never be split by another request.
     /// Runs in the session's turn (`serialised`).
-    func run(_ change: SessionChange) async throws -> SessionRecord {
-        var record = change.record
-        let id = record.id
-        let state = record.machine.state
-        let memory = (record: live[id], link: links[id], awaiting: awaitingTechnician.contains(id))
-        live[id] = state.isRemovedFromQueue ? nil : record
-        if state != .connecting { links[id] = nil }
-        if state.isRemovedFromQueue { awaitingTechnician.remove(id) }
-        let viewsChanged = memory.record?.otherViews != record.otherViews
+    func run(_ change: SessionChange, claimingActiveSlotOf technicianId: String? = nil) async throws -> SessionRecord {
+        var stored = change.record
+        let state = stored.machine.state
+        let memory = (record: record, wasLive: isLive, link: hub.registry.link(of: id), awaiting: awaitingTechnician)
+        if let technicianId { try remember(stored, claimingActiveSlotOf: technicianId) } else { remember(stored) }
+        if state != .connecting { hub.registry.setLink(nil, of: id) }
+        if state.isRemovedFromQueue { awaitingTechnician = false }
+        let viewsChanged = memory.record.otherViews != stored.otherViews
         for effect in change.effects {
             do {
-                record = try await perform(effect, for: record, viewsChanged: viewsChanged)
+                stored = try await perform(effect, for: stored, viewsChanged: viewsChanged)
             } catch where effect == .persist {
                 // Nothing changed after all: memory goes back to what the store still holds.
-                live[id] = memory.record
-                links[id] = memory.link
-                if memory.awaiting { awaitingTechnician.insert(id) }
+                if memory.wasLive { remember(memory.record) }
+                hub.registry.setLink(memory.link, of: id)
+                awaitingTechnician = memory.awaiting
                 throw error
             }
         }
-        return record
+        return stored
     }
 
     /// Runs one effect; the record comes back as stored (a `persist` gives it its new version).
@@ -41,36 +40,39 @@ extension SessionHub {
         case .logViewLeftBehind(let technicianId, let reason):
             logger.error("A view could not follow its session", metadata: ["session.id": "\(record.id)", "technician.id": "\(technicianId)", "error": "\(reason)"])
         case .stopRemoteDesktop(let reason, let state):
-            if remotes[record.id] != nil { await endRemote(of: record.id, reason: reason, tellApplet: true, sessionState: state) }
+            if remote != nil { await endRemote(reason: reason, tellApplet: true, sessionState: state) }
         case .publishToViewers:
-            await publish(record)
+            await hub.publish(record)
         case .publishView(let view, let technicianId):
-            await publish(record, as: view, to: technicianId)
+            await hub.publish(record, as: view, to: technicianId)
         case .tellQueueLeavers(let before):
-            await tellQueueLeavers(before: before, after: record)
+            await hub.tellQueueLeavers(before: before, after: record)
         case .handOver(let previousOwnerId, let view):
-            await publish(record, as: view, to: previousOwnerId)
-            sockets.sendToApplet(of: record.id, WireCodec.encode(GatewayToApplet.technicianChanged(name: await technicianName(record.technicianId))))
+            await hub.publish(record, as: view, to: previousOwnerId)
+            sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(name: await hub.technicianName(record.technicianId))))
         case .refreshPresence(let technicianIds):
-            for technicianId in Set(technicianIds + (await queueAudience(of: record))) { await updatePresence(of: technicianId) { _ in } }
+            for technicianId in Set(technicianIds + (await hub.queueAudience(of: record))) { await hub.updatePresence(of: technicianId) { _ in } }
         case .logStatus(let state):
             let entry = try await store.appendLog(sessionId: record.id, at: environment.now(), kind: .status, authorRole: .system,
                                                   author: "Lifeline", text: StatusText.entering(state), state: state)
-            await publish(entry, to: record)
+            await hub.publish(entry, to: record)
             sockets.sendToApplet(of: record.id, WireCodec.encode(GatewayToApplet.status(entry)))
         case .sendSurvey:
-            await sendSurveyAtEnd(of: record)
+            await hub.sendSurveyAtEnd(of: record)
         case .endApplet(let reason):
-            endApplet(of: record.id, reason: reason)
+            hub.endApplet(of: id, reason: reason)
         case .followCollaborators(let event):
-            await followExternalCollaborators(of: record, event: event)
+            await hub.followExternalCollaborators(of: record, event: event)
         }
         return record
     }
 
+}
+
+extension SessionHub {
     /// Who saw the session through a queue (a channel's, a group's it was transferred to) and no
     /// longer does (taken, cancelled, closed) is told it left their queue.
-    private func tellQueueLeavers(before: SessionRecord, after record: SessionRecord) async {
+    func tellQueueLeavers(before: SessionRecord, after record: SessionRecord) async {
         let audienceBefore = await queueAudience(of: before)
         guard !audienceBefore.isEmpty else { return }
         let audienceAfter = record.machine.state.isRemovedFromQueue ? [] : await queueAudience(of: record)

@@ -1,0 +1,161 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The remote desktop (J1, J2) of one session: the owner asks, the applet answers, screen
+/// frames flow from the applet to the owner's consoles and input the other way, each message
+/// checked against the session, the mode and the technician's permissions. The customer's
+/// consent itself is enforced by the applet.
+extension LiveSession {
+
+    func requestRemote(_ mode: RemoteMode, by actor: Actor) async throws {
+        let record = try await hub.ownedLiveSession(id, by: actor)
+        try actor.require(mode.permission)
+        if let current = remote, RemoteDesktopState.isSwitch(to: mode, by: actor.id, from: current) {
+            // View to control (or back): the running desktop ends, and the customer is asked for the new mode.
+            await endRemote(reason: "\(actor.technician.name) switched to \(mode == .control ? "remote control" : "desktop view").",
+                            tellApplet: true)
+        }
+        let state: RemoteDesktopState
+        // Read after any await above: what runs now decides.
+        do throws(RemoteDesktopState.Refusal) {
+            state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
+                                                   sessionState: record.machine.state, current: remote)
+        } catch {
+            throw SessionHub.gatewayError(error)
+        }
+        let applet = try hub.connectedApplet(of: id)
+        remote = state
+        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
+        publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
+        try await hub.logEvent(mode == .control ? .remoteControlRequested(technician: actor.technician.name)
+                                                  : .desktopViewRequested(technician: actor.technician.name), in: record)
+    }
+
+    /// The technician's red X: the session stays active.
+    func stopRemote(by actor: Actor) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        guard remote != nil else { throw SessionHub.gatewayError(.notRunning) }
+        await endRemote(reason: "\(actor.technician.name) ended the remote desktop.", tellApplet: true)
+    }
+
+    func remoteInput(_ events: [InputEvent], by actor: Actor) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        // The permission before the state: without it the answer is "not allowed" whatever runs.
+        try actor.require(.remoteControl)
+        guard let state = remote else { throw SessionHub.gatewayError(.notRunning) }
+        do throws(RemoteDesktopState.Refusal) { try state.checkInput(permissions: actor.permissions) } catch {
+            throw SessionHub.gatewayError(error)
+        }
+        guard ScreenRelay.isAcceptable(events) else {
+            throw GatewayError.badRequest("Input events must be at most \(ScreenRelay.maximumInputEvents) valid events per message.")
+        }
+        recordActivity(at: environment.now())
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.input(events)))
+    }
+
+    func remoteFrameDrawn(_ sequence: UInt32, by actor: Actor) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        guard remote?.forwardsFrames == true else { return }
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
+    }
+
+    func remoteSettings(_ quality: RemoteQuality, by actor: Actor) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        guard remote != nil else { throw SessionHub.gatewayError(.notRunning) }
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
+    }
+
+    /// A toolbar tool (J10, J12, J13, J16): checked against the mode and permissions, then played
+    /// by the applet.
+    func remoteTool(_ tool: RemoteTool, by actor: Actor) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        if tool.needsControl { try actor.require(.remoteControl) }
+        if let permission = tool.permission { try actor.require(permission) }
+        guard let state = remote else { throw SessionHub.gatewayError(.notRunning) }
+        do throws(RemoteDesktopState.Refusal) {
+            try state.checkTool(needsControl: tool.needsControl, permission: tool.permission, permissions: actor.permissions)
+        } catch {
+            throw SessionHub.gatewayError(error)
+        }
+        guard tool.isValid else {
+            throw GatewayError.badRequest("The remote tool is malformed: clipboard text up to \(RemoteTool.maximumClipboardBytes) bytes, "
+                + "strokes of 1 to \(RemoteTool.maximumPoints) points on the screen, monitor 0 to 15.")
+        }
+        if tool.needsControl { recordActivity(at: environment.now()) }
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteTool(tool)))
+    }
+
+    /// A screenshot of the customer's display (J15): permitted, logged, then saved by the console
+    /// from the screen it shows (it already holds every pixel).
+    func recordScreenshot(by actor: Actor) async throws {
+        let record = try await hub.ownedLiveSession(id, by: actor)
+        try actor.require(.takeScreenshots)
+        guard remote?.forwardsFrames == true else { throw SessionHub.gatewayError(.notRunning) }
+        try await hub.logEvent(.screenshotTaken(technician: actor.technician.name), in: record)
+    }
+
+    // MARK: The applet's side
+
+    func appletAnsweredRemote(accepted: Bool, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), var state = remote, state.phase == .requested,
+              let record = liveRecord else { return }
+        if accepted, (try? state.accepted()) != nil {
+            remote = state
+            publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active), to: state.technicianId)
+            await hub.note((state.mode == .control ? .remoteControlAccepted : .desktopViewAccepted), in: record)
+            do { try await hub.auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
+                // Nothing is shown of a customer's screen without its consent on the record.
+                await endRemote(reason: error.message, tellApplet: true)
+            }
+        } else {
+            remote = nil
+            publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .denied,
+                                       reason: "The customer refused."), to: state.technicianId)
+            await hub.note(.screenRefused, in: record)
+            await hub.auditRefusal(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
+        }
+    }
+
+    func appletEndedRemote(reason: String, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), let state = remote else { return }
+        if let record = liveRecord {
+            await hub.auditRefusal(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
+                               detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
+        }
+        await endRemote(reason: String(reason.prefix(200)), tellApplet: false)
+    }
+
+    /// The customer's clipboard (control mode only; the applet enforces it too) and monitors go to
+    /// the owner's consoles; anything outside a running remote desktop is dropped.
+    func appletRemoteNotice(_ notice: RemoteNotice, outletId: UUID) {
+        guard sockets.isApplet(outletId, of: id), let state = remote, state.forwardsFrames, notice.isValid else { return }
+        if case .clipboard = notice, state.mode != .control { return }
+        let message = WireCodec.encode(GatewayToConsole.remoteNotice(sessionId: id, notice: notice))
+        sockets.sendToConsoles(of: state.technicianId, message)
+    }
+
+    /// Ends the remote desktop of a session: console told, applet told unless it said so itself.
+    func endRemote(reason: String, tellApplet: Bool, sessionState: SessionState? = nil) async {
+        guard let state = remote else { return }
+        remote = nil
+        await finishRecording(reason: .recordingStoppedWithRemote)
+        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
+        publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason, sessionState: sessionState),
+                      to: state.technicianId)
+        if let record = liveRecord { await hub.note(.remoteEnded(reason: reason), in: record) }
+    }
+
+    /// The technician's last console closed: nobody is left to watch their remote desktop.
+    func endRemote(ifRunBy technicianId: String, reason: String) async {
+        guard remote?.technicianId == technicianId else { return }
+        await endRemote(reason: reason, tellApplet: true)
+    }
+
+    /// Called after every state change: only Active and Collaboration keep the remote desktop.
+    private func publishRemote(_ status: RemoteStatus, to technicianId: String) {
+        let message = WireCodec.encode(GatewayToConsole.remote(status))
+        sockets.sendToConsoles(of: technicianId, message)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// What a technician does to one session: Start, Hold, End and chat, each checked against their
+/// group and ownership in the session's turn.
+extension LiveSession {
+    func perform(_ command: SessionCommand, by actor: Actor) async throws -> SessionSummary {
+        try await serialised { try await performNow(command, by: actor) }
+    }
+
+    private func performNow(_ command: SessionCommand, by actor: Actor) async throws -> SessionSummary {
+        let current = try await hub.visibleSession(id, by: actor)
+        await hub.recordTechnicianActivity(actor.id)
+        awaitingTechnician = false
+        guard isLive else { throw GatewayError.refused(TransitionRefused(state: current.machine.state, event: .end)) }
+        if current.technicianId == nil {
+            switch command {
+            case .start: return try await takeFromQueue(current, by: actor)
+            case .end: return try await removeFromQueue(current, by: actor)
+            case .hold: throw GatewayError.refused(TransitionRefused(state: current.machine.state, event: .hold))
+            }
+        }
+        guard current.technicianId == actor.id else { return try await performAsRecipient(command, on: current, by: actor) }
+        switch command {
+        case .start:
+            try hub.activeLimitAllows(actor.id, excluding: id)
+            if current.machine.state == .outgoing { return try await cancelTransfer(of: current, by: actor) }
+            return await hub.summary(of: try await apply(.start, claimingActiveSlotOf: actor.id))
+        case .hold:
+            try actor.require(.holdSessions)
+            return await hub.summary(of: try await apply(.hold))
+        case .end:
+            // A transfer waits for its recipient, unless the customer is gone: then End is the only way out.
+            guard current.transfer == nil || !current.machine.state.expectsCustomerConnection else { throw GatewayError.transferPending }
+            return await hub.summary(of: try await apply(.end))
+        }
+    }
+
+    func sendChat(_ text: String, by actor: Actor) async throws -> LogEntry {
+        let current = try await hub.visibleSession(id, by: actor)
+        await hub.recordTechnicianActivity(actor.id)
+        awaitingTechnician = false
+        guard isLive, current.technicianId == actor.id, current.machine.state == .active || current.machine.state == .collaboration else {
+            throw SessionHub.chatUnavailable
+        }
+        if current.chatDisabled { throw GatewayError.chatDisabled }
+        let clean: String
+        do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(SessionHub.describe(error)) }
+        let now = environment.now()
+        recordActivity(at: now)
+        let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
+                                              author: actor.technician.name, text: clean, state: nil)
+        await hub.publish(entry, to: current)
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chat(entry)))
+        return entry
+    }
+}

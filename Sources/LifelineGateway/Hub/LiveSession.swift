@@ -1,0 +1,149 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+import Logging
+
+/// One live session, from its creation until it leaves every queue: its record and what lives only
+/// as long as it runs — the remote desktop, the recording, the file on its way. Only this actor
+/// changes them; a change that awaits (the store, the audit log) holds the session's turn
+/// (`serialised`), and memory changes before the first suspension point, so a check made on memory
+/// and the change it allows are never split by another request. Sessions never wait for each other.
+actor LiveSession {
+    nonisolated let id: String
+    /// The gateway's hub lives as long as the gateway; the session leaves its registry when it closes.
+    let hub: SessionHub
+
+    /// Changed only through `remember`, which writes the registry's copy in the same step.
+    private(set) var record: SessionRecord
+    /// False once the session left every queue: what was running finishes, nothing new starts.
+    private(set) var isLive = true
+    /// Started automatically (B4) and no technician has acted on it yet: a customer who leaves now
+    /// left "while waiting".
+    var awaitingTechnician = false
+    /// The remote desktop requested or running (J1, J2); frames pass while the relay has its route.
+    var remote: RemoteDesktopState? {
+        didSet {
+            let route = remote.flatMap { $0.forwardsFrames ? ScreenRelay.Route(technicianId: $0.technicianId, controls: $0.mode == .control) : nil }
+            hub.screenRelay.setRoute(route, for: id)
+        }
+    }
+    /// The recording running (J14), by id.
+    var recordingId: String?
+    /// The file transfer running (one at a time, D4, G1), by id.
+    var runningFileId: String?
+    /// Pipes from the technician's upload to the applet's download, by file id.
+    var fileRelays: [String: FileRelay] = [:]
+    /// Each side's MD5 of a file on its way to the customer, until both are known: the upload and
+    /// the applet's result race, and the verdict waits for the second.
+    var fileChecks: [String: (sent: String?, received: String?)] = [:]
+    /// When a customer's "no" was last logged (one line a minute at most).
+    var declineNotedAt: Date?
+
+    init(_ record: SessionRecord, hub: SessionHub) {
+        id = record.id
+        self.record = record
+        self.hub = hub
+    }
+
+    /// The record while the session is live.
+    var liveRecord: SessionRecord? { isLive ? record : nil }
+
+    var store: any Store { hub.store }
+    var environment: GatewayEnvironment { hub.environment }
+    var logger: Logger { hub.logger }
+    var sockets: SocketDirectory { hub.sockets }
+
+    /// Memory's record, and the registry's copy with it; a session that left every queue leaves the registry.
+    func remember(_ new: SessionRecord) {
+        if new.machine.state.isRemovedFromQueue {
+            hub.registry.remove(id)
+            isLive = false
+        } else {
+            hub.registry.update(self, new)
+            isLive = true
+        }
+        record = new
+    }
+
+    /// The same, refused when `technicianId` would pass ten active sessions (checked in the same step).
+    func remember(_ new: SessionRecord, claimingActiveSlotOf technicianId: String) throws(GatewayError) {
+        guard !new.machine.state.isRemovedFromQueue else { return remember(new) }
+        try hub.registry.update(self, new, claimingActiveSlotOf: technicianId)
+        isLive = true
+        record = new
+    }
+
+    /// A change to the record that allows no refusal (a field, the time of the last activity).
+    func changeRecord(_ body: (inout SessionRecord) -> Void) {
+        var changed = record
+        body(&changed)
+        if isLive { hub.registry.update(self, changed) }
+        record = changed
+    }
+
+    func recordActivity(at date: Date) {
+        guard isLive else { return }
+        changeRecord { $0.machine.recordActivity(at: date) }
+    }
+
+    /// Runs `body` as the only change in progress on this session: two requests on one session (a
+    /// timer and End, two consoles, a customer's quit and a transfer) take turns instead of
+    /// overwriting each other. Re-entrant within one task.
+    func serialised<T>(_ body: () async throws -> T) async rethrows -> T {
+        try await hub.locks.withLock("session:\(id)", body)
+    }
+
+    // MARK: Applying events
+
+    /// Applies `event` to the session (the owner's view, and what it means for other views): store
+    /// first, then the log, then the sockets.
+    @discardableResult
+    func apply(_ event: SessionEvent, claimingActiveSlotOf technicianId: String? = nil) async throws -> SessionRecord {
+        try await serialised {
+            guard isLive else { throw GatewayError.sessionNotFound }
+            let change: SessionChange
+            do throws(TransitionRefused) {
+                change = try SessionChange.applying(event, to: record, before: record, at: environment.now(), timers: hub.timers)
+            } catch {
+                throw GatewayError.refused(error)
+            }
+            return try await run(change, claimingActiveSlotOf: technicianId)
+        }
+    }
+
+    /// Stores a changed session and tells everyone concerned. `leavingViews` are other views that
+    /// left their technician's queue with this change; they are dropped from the record.
+    @discardableResult
+    func commit(_ changed: SessionRecord, ownerTransition transition: Transition?, leavingViews: [String: SessionMachine] = [:],
+                previousOwner: (id: String, machine: SessionMachine)? = nil,
+                claimingActiveSlotOf technicianId: String? = nil) async throws -> SessionRecord {
+        try await serialised {
+            let change = SessionChange.committing(changed, before: isLive ? record : nil, transition: transition,
+                                                  leavingViews: leavingViews, previousOwner: previousOwner, at: environment.now())
+            return try await run(change, claimingActiveSlotOf: technicianId)
+        }
+    }
+
+    /// The timer that ran out, checked again in the session's turn: another change may have come first.
+    func runDueTimer(at now: Date, timers: SessionTimers) async throws {
+        try await serialised {
+            await hub.collectRelayedActivity()
+            guard isLive, let event = record.machine.dueTimerEvent(at: now, timers: timers) else { return }
+            try await apply(event)
+        }
+    }
+
+    /// Writes the session as it is and keeps memory's version in step with the store's: the next
+    /// write names the version this one made, and a write from a stale copy is refused (`.conflict`).
+    /// `viewsChanged` false when only its own row changed (not other technicians' views), which
+    /// saves the database a transaction.
+    @discardableResult
+    func persist(_ written: SessionRecord, viewsChanged: Bool) async throws -> SessionRecord {
+        var stored = written
+        stored.version = try await store.updateSession(written, viewsChanged: viewsChanged)
+        let version = stored.version
+        if isLive { changeRecord { $0.version = version } }
+        return stored
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import LifelineCore
+import LifelineStore
+import NIOConcurrencyHelpers
+
+/// The live sessions of this gateway: each one's actor, and a copy of its record that every other
+/// piece of work reads without waiting for the session (a queue listing, a PIN's lookup, the ten
+/// active sessions a technician may have). A session's actor owns its record and writes the copy
+/// here before any suspension point, so the copy is never behind what the session decided.
+final class SessionRegistry: Sendable {
+    private struct State {
+        var records = LiveSessions()
+        var sessions: [String: LiveSession] = [:]
+        /// Link URLs of sessions waiting for their customer, kept only in memory (the store has hashes).
+        var links: [String: String] = [:]
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// Registers a new session; false when a live session holds its number or PIN already (draw again).
+    func add(_ session: LiveSession, record: SessionRecord, link: String?) -> Bool {
+        state.withLockedValue { state in
+            guard state.sessions[record.id] == nil, record.pin.map({ state.records.withPin($0) == nil }) ?? true else { return false }
+            state.sessions[record.id] = session
+            state.records[record.id] = record
+            state.links[record.id] = link
+            return true
+        }
+    }
+
+    func session(_ id: String) -> LiveSession? { state.withLockedValue { $0.sessions[id] } }
+    func record(_ id: String) -> SessionRecord? { state.withLockedValue { $0.records[id] } }
+    func link(of id: String) -> String? { state.withLockedValue { $0.links[id] } }
+    var count: Int { state.withLockedValue { $0.records.count } }
+
+    /// Every live record, oldest first.
+    var records: [SessionRecord] {
+        state.withLockedValue { Array($0.records.values) }.sorted { $0.machine.createdAt < $1.machine.createdAt }
+    }
+
+    func session(withPin pin: String) -> (LiveSession, SessionRecord)? {
+        state.withLockedValue { state in state.records.withPin(pin).flatMap { record in state.sessions[record.id].map { ($0, record) } } }
+    }
+
+    func session(withLinkHash hash: String) -> (LiveSession, SessionRecord)? {
+        state.withLockedValue { state in state.records.withLinkHash(hash).flatMap { record in state.sessions[record.id].map { ($0, record) } } }
+    }
+
+    func session(withAppletTokenHash hash: String) -> (LiveSession, SessionRecord)? {
+        state.withLockedValue { state in
+            state.records.withAppletTokenHash(hash).flatMap { record in state.sessions[record.id].map { ($0, record) } }
+        }
+    }
+
+    func isPinTaken(_ pin: String) -> Bool { state.withLockedValue { $0.records.withPin(pin) != nil } }
+
+    /// The sessions `technicianId` owns or has another view of.
+    func involving(_ technicianId: String) -> [SessionRecord] { state.withLockedValue { $0.records.involving(technicianId) } }
+
+    /// The sessions `technicianId` owns whose own view counts toward the ten-active limit.
+    func activeCount(of technicianId: String) -> Int {
+        state.withLockedValue { $0.records.active(for: technicianId).filter { $0.technicianId == technicianId }.count }
+    }
+
+    /// Whether `technicianId` may have one more active session besides `id`.
+    func activeLimitAllows(_ technicianId: String, excluding id: String) -> Bool {
+        state.withLockedValue { Self.allows(technicianId, excluding: id, in: $0.records) }
+    }
+
+    /// The session's own copy of its record, written here before anything awaits.
+    func update(_ session: LiveSession, _ record: SessionRecord) {
+        state.withLockedValue { state in
+            state.sessions[record.id] = session
+            state.records[record.id] = record
+        }
+    }
+
+    /// The same, with the limit of `technicianId`'s active sessions checked in the same step: of
+    /// two Starts on two sessions at once, the eleventh is refused.
+    func update(_ session: LiveSession, _ record: SessionRecord, claimingActiveSlotOf technicianId: String) throws(GatewayError) {
+        let allowed = state.withLockedValue { state in
+            guard Self.allows(technicianId, excluding: record.id, in: state.records) else { return false }
+            state.sessions[record.id] = session
+            state.records[record.id] = record
+            return true
+        }
+        guard allowed else { throw GatewayError.tooManyActiveSessions }
+    }
+
+    func setLink(_ link: String?, of id: String) {
+        state.withLockedValue { $0.links[id] = link }
+    }
+
+    /// The session left every queue (closed, or taken out); its actor finishes what it was doing.
+    func remove(_ id: String) {
+        state.withLockedValue { state in
+            state.records[id] = nil
+            state.sessions[id] = nil
+            state.links[id] = nil
+        }
+    }
+
+    private static func allows(_ technicianId: String, excluding id: String, in records: LiveSessions) -> Bool {
+        let states = records.active(for: technicianId).filter { $0.id != id }.compactMap { record in
+            record.technicianId == technicianId ? record.machine.state : record.otherViews[technicianId]?.state
+        }
+        return ActiveSessionLimit.allowsAnother(current: states)
+    }
+}
