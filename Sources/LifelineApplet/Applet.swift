@@ -80,7 +80,7 @@ public struct Applet: Sendable {
                 case "/save": Task { await files.save(in: "") }
                 case _ where text.hasPrefix("/save "): Task { await files.save(in: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
                 case _ where text.hasPrefix("/send "): Task { await files.send(path: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
-                default: await outgoing.send(.chat(text: text))
+                default: await outgoing.send(.chat(.init(text: text)))
                 }
             }
         }
@@ -128,8 +128,8 @@ public struct Applet: Sendable {
         let transcript = self.transcript
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
                               cards: cards)
-        let hello = WireCodec.encode(AppletToGateway.hello(token: joined.appletToken, appletVersion: AppletVersion.current,
-                                                           customer: LocalMachine.describe()))
+        let hello = WireCodec.encode(AppletToGateway.hello(.init(token: joined.appletToken, appletVersion: AppletVersion.current,
+                                                           customer: LocalMachine.describe())))
         do {
             _ = try await Self.connectSocket(url: Self.socketURL(options.gateway), proxy: options.proxy, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(hello))
@@ -169,13 +169,13 @@ public struct Applet: Sendable {
     /// The remote desktop's messages, all for its controller.
     private static func handleRemoteDesktop(_ message: GatewayToApplet, remote: RemoteDesktopController) async {
         switch message {
-        case .remoteRequest(let mode, let technician): await remote.requested(mode, by: technician)
-        case .remoteStop(let reason): await remote.technicianStopped(reason: reason)
+        case .remoteRequest(let request): await remote.requested(request.mode, by: request.technicianName)
+        case .remoteStop(let stop): await remote.technicianStopped(reason: stop.reason)
         case .input(let events): await remote.play(events)
-        case .frameAck(let sequence): await remote.acknowledged(sequence)
-        case .remoteSettings(let quality): await remote.choose(quality)
+        case .frameAck(let ack): await remote.acknowledged(ack.sequence)
+        case .remoteSettings(let settings): await remote.choose(settings.quality)
         case .remoteTool(let tool): await remote.use(tool)
-        case .recording(let active, let name): await remote.recording(active: active, technician: name)
+        case .recording(let notice): await remote.recording(active: notice.active, technician: notice.technicianName)
         default: break
         }
     }
@@ -188,7 +188,7 @@ public struct Applet: Sendable {
             try await restart.elevation.restart(credentials, joined: restart.joined, arguments: restart.arguments)
         } catch {
             transcript.elevation("ELEVATION_FAILED", detail: error.description)
-            await restart.outgoing.send(.elevationFailed(reason: error.description))
+            await restart.outgoing.send(.elevationFailed(.init(reason: error.description)))
             return false
         }
         // This connection closes; the root copy connects with the same session.
@@ -207,39 +207,40 @@ public struct Applet: Sendable {
             return false
         }
         switch message {
-        case .welcome(let sessionId, let name, _, let sessionState):
-            await state.welcomed(by: name)
-            transcript.welcome(sessionId: sessionId, technician: name, state: sessionState)
+        case .welcome(let welcome):
+            await state.welcomed(by: welcome.technicianName)
+            transcript.welcome(sessionId: welcome.sessionId, technician: welcome.technicianName, state: welcome.state)
         case .chat(let entry):
             transcript.chat(entry)
         case .status(let entry):
             transcript.status(entry, technician: await state.technicianName)
-        case .technicianChanged(let name):
-            await state.technicianChanged(to: name)
-            transcript.technicianChanged(to: name)
-        case .collaborator(let name, let joined):
-            transcript.collaborator(name: name, joined: joined)
-        case .ended(let reason):
-            await state.end(reason)
-            transcript.ended(reason: reason)
+        case .technicianChanged(let changed):
+            await state.technicianChanged(to: changed.name)
+            transcript.technicianChanged(to: changed.name)
+        case .collaborator(let presence):
+            transcript.collaborator(name: presence.name, joined: presence.joined)
+        case .ended(let ended):
+            await state.end(ended.reason)
+            transcript.ended(reason: ended.reason)
             return true
-        case .error(let code, let message):
-            transcript.error(code: code, message: message)
-            if code == "unknown_applet_token" { await state.refuse("This session is over: \(message)") }
+        case .error(let failure):
+            transcript.error(code: failure.code, message: failure.message)
+            if failure.code == "unknown_applet_token" { await state.refuse("This session is over: \(failure.message)") }
         case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording:
             await handleRemoteDesktop(message, remote: remote)
-        case .elevate(let credentials, let name):
-            return await elevate(with: credentials, by: name, transcript: transcript, state: state, remote: remote, restart: restart)
+        case .elevate(let elevate):
+            return await self.elevate(with: elevate.credentials, by: elevate.technicianName, transcript: transcript, state: state,
+                                      remote: remote, restart: restart)
         case .fileOffer(let offer):
             await restart.files.offered(offer)
-        case .fileCancelled(let id, let reason):
-            await restart.files.cancelled(id, reason: reason)
-        case .openURL(let url, let name):
-            transcript.link(url, technician: name, opened: LinkOpener.open(url))
-        case .survey(let url, let name):
-            transcript.survey(url, technician: name, opened: LinkOpener.open(url))
-        case .chatSwitched(let enabled):
-            transcript.chatSwitched(enabled: enabled)
+        case .fileCancelled(let cancelled):
+            await restart.files.cancelled(cancelled.id, reason: cancelled.reason)
+        case .openURL(let link):
+            transcript.link(link.url, technician: link.technicianName, opened: LinkOpener.open(link.url))
+        case .survey(let survey):
+            transcript.survey(survey.url, technician: survey.technicianName, opened: LinkOpener.open(survey.url))
+        case .chatSwitched(let switched):
+            transcript.chatSwitched(enabled: switched.enabled)
         case .callingCardOffer(let offer):
             await restart.cards.offered(offer)
         case .appletInvitation, .movedToApplet:

@@ -35,10 +35,10 @@ actor CallingCardDeployment {
             let launched = offer.launchAfterInstall ? CallingCardLauncher.launch(installation.binary.path) : false
             transcript.callingCardInstalled(name: offer.name, path: installation.binary.path, launched: launched,
                                             atStartup: offer.launchAtStartup)
-            await outgoing.send(.callingCardResult(installed: true, error: nil))
+            await outgoing.send(.callingCardResult(.init(installed: true, error: nil)))
         } catch {
             transcript.note(key: "card.failed", ["reason": "\(error)"])
-            await outgoing.send(.callingCardResult(installed: false, error: "\(error)"))
+            await outgoing.send(.callingCardResult(.init(installed: false, error: "\(error)")))
         }
     }
 
@@ -46,7 +46,7 @@ actor CallingCardDeployment {
         guard pending != nil else { return }
         pending = nil
         transcript.note(key: "card.declined")
-        await outgoing.send(.callingCardResult(installed: false, error: nil))
+        await outgoing.send(.callingCardResult(.init(installed: false, error: nil)))
     }
 }
 

@@ -45,13 +45,13 @@ actor FileTransfers {
     func refuseQuietly() async {
         guard let offer = pending else { return }
         pending = nil
-        await outgoing.send(.fileAnswer(id: offer.id, accepted: false))
+        await outgoing.send(.fileAnswer(.init(id: offer.id, accepted: false)))
     }
 
     func refuse() async {
         guard let offer = pending else { return transcript.note(key: "file.none_waiting") }
         pending = nil
-        await outgoing.send(.fileAnswer(id: offer.id, accepted: false))
+        await outgoing.send(.fileAnswer(.init(id: offer.id, accepted: false)))
         transcript.note(key: "file.declined", ["name": Transcript.clean(offer.name)])
     }
 
@@ -68,22 +68,22 @@ actor FileTransfers {
         let name: String
         do { name = try FileTransferRules.safeName(offer.name) } catch {
             pending = nil
-            await outgoing.send(.fileResult(id: offer.id, md5: nil, error: "The file's name is not usable on the customer's computer."))
+            await outgoing.send(.fileResult(.init(id: offer.id, md5: nil, error: "The file's name is not usable on the customer's computer.")))
             return transcript.fileFailed(name: offer.name, reason: FileTransferRules.describe(error))
         }
         pending = nil
         busy = true
-        await outgoing.send(.fileAnswer(id: offer.id, accepted: true))
+        await outgoing.send(.fileAnswer(.init(id: offer.id, accepted: true)))
         let destination = Self.freePath(in: folder, name: name)
         let result = await download(offer, to: destination)
         busy = false
         switch result {
         case .success(let md5):
             transcript.fileSaved(path: destination, md5: md5)
-            await outgoing.send(.fileResult(id: offer.id, md5: md5, error: nil))
+            await outgoing.send(.fileResult(.init(id: offer.id, md5: md5, error: nil)))
         case .failure(let reason):
             transcript.fileFailed(name: name, reason: reason.message)
-            await outgoing.send(.fileResult(id: offer.id, md5: nil, error: reason.message))
+            await outgoing.send(.fileResult(.init(id: offer.id, md5: nil, error: reason.message)))
         }
     }
 

@@ -66,7 +66,7 @@ actor RemoteDesktopController {
         case .accept: await start(requestedMode, technician: technician)
         case .deny:
             transcript.remoteDenied()
-            await outgoing.send(.remoteAnswer(accepted: false))
+            await outgoing.send(.remoteAnswer(.init(accepted: false)))
         case .ask:
             pending = (requestedMode, technician)
             transcript.remoteRequested(mode: requestedMode, technician: technician)
@@ -84,7 +84,7 @@ actor RemoteDesktopController {
             await start(request.mode, technician: request.technician)
         } else {
             transcript.remoteDenied()
-            await outgoing.send(.remoteAnswer(accepted: false))
+            await outgoing.send(.remoteAnswer(.init(accepted: false)))
         }
     }
 
@@ -92,7 +92,7 @@ actor RemoteDesktopController {
     func customerStopped() async {
         guard mode != nil else { return }
         end(reason: "You took back control.")
-        await outgoing.send(.remoteEnded(reason: "The customer took back control."))
+        await outgoing.send(.remoteEnded(.init(reason: "The customer took back control.")))
     }
 
     /// The technician's red X, a hold or a transfer.
@@ -232,12 +232,12 @@ actor RemoteDesktopController {
         } catch {
             input = nil
             transcript.note(key: "remote.screen_failed", ["reason": error.description])
-            await outgoing.send(.remoteEnded(reason: error.description))
+            await outgoing.send(.remoteEnded(.init(reason: error.description)))
             return
         }
         mode = requestedMode
         self.technician = technician
-        await outgoing.send(.remoteAnswer(accepted: true))
+        await outgoing.send(.remoteAnswer(.init(accepted: true)))
         await outgoing.send(.remoteNotice(.monitors(monitorInfos, selected: monitor)))
         transcript.remoteStarted(mode: requestedMode, technician: technician)
     }
@@ -288,7 +288,7 @@ actor RemoteDesktopController {
 
     private func failed(_ error: any Error) async {
         end(reason: "The screen could not be shared: \(error)")
-        await outgoing.send(.remoteEnded(reason: "The screen could not be shared on the customer's side."))
+        await outgoing.send(.remoteEnded(.init(reason: "The screen could not be shared on the customer's side.")))
     }
 
     private func end(reason: String?) {

@@ -4,28 +4,72 @@ import LifelineCore
 /// Messages the customer's applet sends on `/ws/applet`.
 public enum AppletToGateway: ChannelMessage, Equatable {
     /// First frame: the applet token from `POST /api/v1/customer/join`.
-    case hello(token: String, appletVersion: String, customer: CustomerInfo)
-    case chat(text: String)
+    case hello(Hello)
+    case chat(Chat)
     /// The customer ends the session.
     case quit
     /// The customer's answer to a remote-desktop request (J1, J2).
-    case remoteAnswer(accepted: Bool)
+    case remoteAnswer(RemoteAnswer)
     /// The remote desktop stopped on the customer's side: they took control back, or capture failed.
-    case remoteEnded(reason: String)
-    /// The customer's clipboard or monitors (J10, J16).
+    case remoteEnded(ReasonMessage)
+    /// The customer's clipboard or monitors (J10, J16); under `notice`.
     case remoteNotice(RemoteNotice)
     /// The elevated restart could not be done (J3): wrong password, no sudo …
-    case elevationFailed(reason: String)
+    case elevationFailed(ReasonMessage)
     /// The customer's answer to `file_offer` (D4); on yes the applet then downloads it.
-    case fileAnswer(id: String, accepted: Bool)
+    case fileAnswer(FileAnswer)
     /// The applet saved the file (with the MD5 of what it wrote), or could not.
-    case fileResult(id: String, md5: String?, error: String?)
+    case fileResult(FileResult)
     /// Instant Chat (G2): the customer answered "Not now" to the invitation to download the applet.
     case appletDeclined
     /// The Calling Card offer's outcome (O1): installed, refused by the customer, or failed.
-    case callingCardResult(installed: Bool, error: String?)
+    case callingCardResult(CallingCardResult)
 
-    private enum Keys: String, CodingKey { case token, appletVersion, customer, text, accepted, reason, notice, id, md5, error, installed }
+    /// `hello`.
+    public struct Hello: WireMessage {
+        public let token: String
+        public let appletVersion: String
+        public let customer: CustomerInfo
+        public init(token: String, appletVersion: String, customer: CustomerInfo) {
+            self.token = token
+            self.appletVersion = appletVersion
+            self.customer = customer
+        }
+    }
+
+    /// `chat`: a line from the customer.
+    public struct Chat: WireMessage {
+        public let text: String
+        public init(text: String) { self.text = text }
+    }
+
+    /// `remote_answer`.
+    public struct RemoteAnswer: WireMessage {
+        public let accepted: Bool
+        public init(accepted: Bool) { self.accepted = accepted }
+    }
+
+    /// `file_answer`.
+    public struct FileAnswer: WireMessage {
+        public let id: String
+        public let accepted: Bool
+        public init(id: String, accepted: Bool) { self.id = id; self.accepted = accepted }
+    }
+
+    /// `file_result`: the MD5 of what was written, or the error.
+    public struct FileResult: WireMessage {
+        public let id: String
+        public let md5: String?
+        public let error: String?
+        public init(id: String, md5: String?, error: String?) { self.id = id; self.md5 = md5; self.error = error }
+    }
+
+    /// `calling_card_result`.
+    public struct CallingCardResult: WireMessage {
+        public let installed: Bool
+        public let error: String?
+        public init(installed: Bool, error: String?) { self.installed = installed; self.error = error }
+    }
 
     public var type: String {
         switch self {
@@ -44,59 +88,33 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .hello(let token, let version, let customer):
-            try c.encode(token, forKey: .token)
-            try c.encode(version, forKey: .appletVersion)
-            try c.encode(customer, forKey: .customer)
-        case .chat(let text):
-            try c.encode(text, forKey: .text)
-        case .quit:
-            break
-        case .remoteAnswer(let accepted):
-            try c.encode(accepted, forKey: .accepted)
-        case .remoteEnded(let reason):
-            try c.encode(reason, forKey: .reason)
-        case .remoteNotice(let notice):
-            try c.encode(notice, forKey: .notice)
-        case .elevationFailed(let reason):
-            try c.encode(reason, forKey: .reason)
-        case .fileAnswer(let id, let accepted):
-            try c.encode(id, forKey: .id)
-            try c.encode(accepted, forKey: .accepted)
-        case .fileResult(let id, let md5, let error):
-            try c.encode(id, forKey: .id)
-            try c.encodeIfPresent(md5, forKey: .md5)
-            try c.encodeIfPresent(error, forKey: .error)
-        case .appletDeclined:
-            break
-        case .callingCardResult(let installed, let error):
-            try c.encode(installed, forKey: .installed)
-            try c.encodeIfPresent(error, forKey: .error)
+        case .hello(let message): try message.encode(to: encoder)
+        case .chat(let message): try message.encode(to: encoder)
+        case .quit, .appletDeclined: break
+        case .remoteAnswer(let message): try message.encode(to: encoder)
+        case .remoteEnded(let message), .elevationFailed(let message): try message.encode(to: encoder)
+        case .remoteNotice(let notice): try encoder.encodeBody(notice, under: "notice")
+        case .fileAnswer(let message): try message.encode(to: encoder)
+        case .fileResult(let message): try message.encode(to: encoder)
+        case .callingCardResult(let message): try message.encode(to: encoder)
         }
     }
 
     public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
-        let c = try decoder.container(keyedBy: Keys.self)
         switch type {
-        case "hello":
-            return .hello(token: try c.decode(String.self, forKey: .token),
-                          appletVersion: try c.decode(String.self, forKey: .appletVersion),
-                          customer: try c.decode(CustomerInfo.self, forKey: .customer))
-        case "chat": return .chat(text: try c.decode(String.self, forKey: .text))
-        case "quit": return .quit
-        case "remote_answer": return .remoteAnswer(accepted: try c.decode(Bool.self, forKey: .accepted))
-        case "remote_ended": return .remoteEnded(reason: try c.decode(String.self, forKey: .reason))
-        case "remote_notice": return .remoteNotice(try c.decode(RemoteNotice.self, forKey: .notice))
-        case "elevation_failed": return .elevationFailed(reason: try c.decode(String.self, forKey: .reason))
-        case "file_answer": return .fileAnswer(id: try c.decode(String.self, forKey: .id), accepted: try c.decode(Bool.self, forKey: .accepted))
-        case "file_result": return .fileResult(id: try c.decode(String.self, forKey: .id), md5: try c.decodeIfPresent(String.self, forKey: .md5),
-                                               error: try c.decodeIfPresent(String.self, forKey: .error))
-        case "applet_declined": return .appletDeclined
-        case "calling_card_result": return .callingCardResult(installed: try c.decode(Bool.self, forKey: .installed),
-                                                              error: try c.decodeIfPresent(String.self, forKey: .error))
-        default: return nil
+        case "hello": .hello(try Hello(from: decoder))
+        case "chat": .chat(try Chat(from: decoder))
+        case "quit": .quit
+        case "remote_answer": .remoteAnswer(try RemoteAnswer(from: decoder))
+        case "remote_ended": .remoteEnded(try ReasonMessage(from: decoder))
+        case "remote_notice": .remoteNotice(try decoder.decodeBody(under: "notice"))
+        case "elevation_failed": .elevationFailed(try ReasonMessage(from: decoder))
+        case "file_answer": .fileAnswer(try FileAnswer(from: decoder))
+        case "file_result": .fileResult(try FileResult(from: decoder))
+        case "applet_declined": .appletDeclined
+        case "calling_card_result": .callingCardResult(try CallingCardResult(from: decoder))
+        default: nil
         }
     }
 }
@@ -104,55 +122,51 @@ public enum AppletToGateway: ChannelMessage, Equatable {
 /// Messages the gateway sends to the applet.
 public enum GatewayToApplet: ChannelMessage, Equatable {
     /// Answer to hello: who the customer is talking to.
-    case welcome(sessionId: String, technicianName: String, organisation: String, state: SessionState)
+    case welcome(Welcome)
+    /// A chat line; under `entry`.
     case chat(LogEntry)
-    /// The session changed state (technician joined, held, resumed …).
+    /// The session changed state (technician joined, held, resumed …); under `entry`.
     case status(LogEntry)
     /// Another technician took the session over (a transfer).
-    case technicianChanged(name: String)
+    case technicianChanged(TechnicianChanged)
     /// The session is over; the applet exits.
-    case ended(reason: String)
-    case error(code: String, message: String)
+    case ended(ReasonMessage)
+    case error(ErrorMessage)
     /// The technician asks to see (and control) the screen; the customer must accept (J1, J2).
-    case remoteRequest(mode: RemoteMode, technicianName: String)
+    case remoteRequest(RemoteRequest)
     /// The remote desktop ends (technician's red X, hold, transfer).
-    case remoteStop(reason: String)
-    /// Mouse and keyboard from the technician (control mode, after the customer accepted).
+    case remoteStop(ReasonMessage)
+    /// Mouse and keyboard from the technician (control mode, after the customer accepted); under `events`.
     case input([InputEvent])
     /// The console drew screen update `sequence` (flow control).
-    case frameAck(sequence: UInt32)
+    case frameAck(FrameAck)
     /// Colour quality chosen by the technician (J7).
-    case remoteSettings(quality: RemoteQuality)
-    /// A toolbar tool, already checked by the gateway (J10, J12, J13, J16).
+    case remoteSettings(RemoteSettings)
+    /// A toolbar tool, already checked by the gateway (J10, J12, J13, J16); under `tool`.
     case remoteTool(RemoteTool)
     /// The technician started or stopped recording the screen (J14): the customer is told.
-    case recording(active: Bool, technicianName: String)
+    case recording(RecordingNotice)
     /// Restart with administrator rights (J3), with the credentials the technician entered.
-    case elevate(ElevationCredentials, technicianName: String)
-    /// The technician offers a file (D4): the customer accepts and picks a folder, or declines.
+    case elevate(Elevate)
+    /// The technician offers a file (D4): the customer accepts and picks a folder, or declines; under `offer`.
     case fileOffer(FileOffer)
     /// The offered file will not come (the technician's upload stopped, or the session moved on).
-    case fileCancelled(id: String, reason: String)
+    case fileCancelled(FileCancelled)
     /// Open this link in the customer's default browser, after showing it (D3).
-    case openURL(String, technicianName: String)
+    case openURL(OpenURL)
     /// Instant Chat (G2): the technician invites the customer to download the applet; `linkToken`
     /// is a one-time link (`/c/<token>`) that joins the applet to this same session.
-    case appletInvitation(linkToken: String, technicianName: String)
+    case appletInvitation(AppletInvitation)
     /// Instant Chat: the applet took the session over; the browser page stops here.
     case movedToApplet
     /// The customer survey (D5): the applet opens it in the browser, Instant Chat shows the link.
-    case survey(url: String, technicianName: String)
+    case survey(Survey)
     /// The technician turned the chat on or off for this session (D1); sent after `welcome` when off.
-    case chatSwitched(enabled: Bool)
-    /// Install this Calling Card (O1), if the customer agrees.
+    case chatSwitched(ChatSwitched)
+    /// Install this Calling Card (O1), if the customer agrees; under `offer`.
     case callingCardOffer(CallingCardOffer)
     /// An external technician joined or left the session (I2): the customer always knows who is there.
-    case collaborator(name: String, joined: Bool)
-
-    private enum Keys: String, CodingKey {
-        case sessionId, technicianName, organisation, state, entry, reason, code, message, name, mode, events, sequence, quality, tool, active,
-             credentials, offer, id, url, linkToken, enabled, joined
-    }
+    case collaborator(CollaboratorPresence)
 
     public var type: String {
         switch self {
@@ -183,112 +197,57 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .welcome(let id, let name, let organisation, let state):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(name, forKey: .technicianName)
-            try c.encode(organisation, forKey: .organisation)
-            try c.encode(state, forKey: .state)
-        case .chat(let entry), .status(let entry):
-            try c.encode(entry, forKey: .entry)
-        case .technicianChanged(let name):
-            try c.encode(name, forKey: .name)
-        case .collaborator(let name, let joined):
-            try c.encode(name, forKey: .name)
-            try c.encode(joined, forKey: .joined)
-        case .ended(let reason):
-            try c.encode(reason, forKey: .reason)
-        case .error(let code, let message):
-            try c.encode(code, forKey: .code)
-            try c.encode(message, forKey: .message)
-        case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording, .elevate:
-            try encodeRemoteDesktopFields(into: &c)
-        case .fileOffer(let offer):
-            try c.encode(offer, forKey: .offer)
-        case .fileCancelled(let id, let reason):
-            try c.encode(id, forKey: .id)
-            try c.encode(reason, forKey: .reason)
-        case .openURL(let url, let name):
-            try c.encode(url, forKey: .url)
-            try c.encode(name, forKey: .technicianName)
-        case .appletInvitation(let token, let name):
-            try c.encode(token, forKey: .linkToken)
-            try c.encode(name, forKey: .technicianName)
-        case .movedToApplet:
-            break
-        case .survey(let url, let name):
-            try c.encode(url, forKey: .url)
-            try c.encode(name, forKey: .technicianName)
-        case .chatSwitched(let enabled):
-            try c.encode(enabled, forKey: .enabled)
-        case .callingCardOffer(let offer):
-            try c.encode(offer, forKey: .offer)
-        }
-    }
-
-    /// The remote desktop's messages (J1–J16) and elevation (J3).
-    private func encodeRemoteDesktopFields(into c: inout KeyedEncodingContainer<Keys>) throws {
-        switch self {
-        case .remoteRequest(let mode, let name):
-            try c.encode(mode, forKey: .mode)
-            try c.encode(name, forKey: .technicianName)
-        case .remoteStop(let reason):
-            try c.encode(reason, forKey: .reason)
-        case .input(let events):
-            try c.encode(events, forKey: .events)
-        case .frameAck(let sequence):
-            try c.encode(sequence, forKey: .sequence)
-        case .remoteSettings(let quality):
-            try c.encode(quality, forKey: .quality)
-        case .remoteTool(let tool):
-            try c.encode(tool, forKey: .tool)
-        case .recording(let active, let name):
-            try c.encode(active, forKey: .active)
-            try c.encode(name, forKey: .technicianName)
-        case .elevate(let credentials, let name):
-            try c.encode(credentials, forKey: .credentials)
-            try c.encode(name, forKey: .technicianName)
-        default:
-            break
+        case .welcome(let message): try message.encode(to: encoder)
+        case .chat(let entry), .status(let entry): try encoder.encodeBody(entry, under: "entry")
+        case .technicianChanged(let message): try message.encode(to: encoder)
+        case .collaborator(let message): try message.encode(to: encoder)
+        case .ended(let message), .remoteStop(let message): try message.encode(to: encoder)
+        case .error(let message): try message.encode(to: encoder)
+        case .remoteRequest(let message): try message.encode(to: encoder)
+        case .input(let events): try encoder.encodeBody(events, under: "events")
+        case .frameAck(let message): try message.encode(to: encoder)
+        case .remoteSettings(let message): try message.encode(to: encoder)
+        case .remoteTool(let tool): try encoder.encodeBody(tool, under: "tool")
+        case .recording(let message): try message.encode(to: encoder)
+        case .elevate(let message): try message.encode(to: encoder)
+        case .fileOffer(let offer): try encoder.encodeBody(offer, under: "offer")
+        case .fileCancelled(let message): try message.encode(to: encoder)
+        case .openURL(let message): try message.encode(to: encoder)
+        case .appletInvitation(let message): try message.encode(to: encoder)
+        case .movedToApplet: break
+        case .survey(let message): try message.encode(to: encoder)
+        case .chatSwitched(let message): try message.encode(to: encoder)
+        case .callingCardOffer(let offer): try encoder.encodeBody(offer, under: "offer")
         }
     }
 
     public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
-        let c = try decoder.container(keyedBy: Keys.self)
         switch type {
-        case "welcome":
-            return .welcome(sessionId: try c.decode(String.self, forKey: .sessionId),
-                            technicianName: try c.decode(String.self, forKey: .technicianName),
-                            organisation: try c.decode(String.self, forKey: .organisation),
-                            state: try c.decode(SessionState.self, forKey: .state))
-        case "chat": return .chat(try c.decode(LogEntry.self, forKey: .entry))
-        case "status": return .status(try c.decode(LogEntry.self, forKey: .entry))
-        case "technician_changed": return .technicianChanged(name: try c.decode(String.self, forKey: .name))
-        case "collaborator": return .collaborator(name: try c.decode(String.self, forKey: .name), joined: try c.decode(Bool.self, forKey: .joined))
-        case "ended": return .ended(reason: try c.decode(String.self, forKey: .reason))
-        case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message))
-        case "remote_request": return .remoteRequest(mode: try c.decode(RemoteMode.self, forKey: .mode),
-                                                      technicianName: try c.decode(String.self, forKey: .technicianName))
-        case "remote_stop": return .remoteStop(reason: try c.decode(String.self, forKey: .reason))
-        case "input": return .input(try c.decode([InputEvent].self, forKey: .events))
-        case "frame_ack": return .frameAck(sequence: try c.decode(UInt32.self, forKey: .sequence))
-        case "remote_settings": return .remoteSettings(quality: try c.decode(RemoteQuality.self, forKey: .quality))
-        case "remote_tool": return .remoteTool(try c.decode(RemoteTool.self, forKey: .tool))
-        case "recording": return .recording(active: try c.decode(Bool.self, forKey: .active),
-                                            technicianName: try c.decode(String.self, forKey: .technicianName))
-        case "elevate": return .elevate(try c.decode(ElevationCredentials.self, forKey: .credentials),
-                                        technicianName: try c.decode(String.self, forKey: .technicianName))
-        case "file_offer": return .fileOffer(try c.decode(FileOffer.self, forKey: .offer))
-        case "file_cancelled": return .fileCancelled(id: try c.decode(String.self, forKey: .id), reason: try c.decode(String.self, forKey: .reason))
-        case "open_url": return .openURL(try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
-        case "applet_invitation": return .appletInvitation(linkToken: try c.decode(String.self, forKey: .linkToken),
-                                                           technicianName: try c.decode(String.self, forKey: .technicianName))
-        case "moved_to_applet": return .movedToApplet
-        case "calling_card_offer": return .callingCardOffer(try c.decode(CallingCardOffer.self, forKey: .offer))
-        case "chat_switched": return .chatSwitched(enabled: try c.decode(Bool.self, forKey: .enabled))
-        case "survey": return .survey(url: try c.decode(String.self, forKey: .url), technicianName: try c.decode(String.self, forKey: .technicianName))
-        default: return nil
+        case "welcome": .welcome(try Welcome(from: decoder))
+        case "chat": .chat(try decoder.decodeBody(under: "entry"))
+        case "status": .status(try decoder.decodeBody(under: "entry"))
+        case "technician_changed": .technicianChanged(try TechnicianChanged(from: decoder))
+        case "collaborator": .collaborator(try CollaboratorPresence(from: decoder))
+        case "ended": .ended(try ReasonMessage(from: decoder))
+        case "error": .error(try ErrorMessage(from: decoder))
+        case "remote_request": .remoteRequest(try RemoteRequest(from: decoder))
+        case "remote_stop": .remoteStop(try ReasonMessage(from: decoder))
+        case "input": .input(try decoder.decodeBody(under: "events"))
+        case "frame_ack": .frameAck(try FrameAck(from: decoder))
+        case "remote_settings": .remoteSettings(try RemoteSettings(from: decoder))
+        case "remote_tool": .remoteTool(try decoder.decodeBody(under: "tool"))
+        case "recording": .recording(try RecordingNotice(from: decoder))
+        case "elevate": .elevate(try Elevate(from: decoder))
+        case "file_offer": .fileOffer(try decoder.decodeBody(under: "offer"))
+        case "file_cancelled": .fileCancelled(try FileCancelled(from: decoder))
+        case "open_url": .openURL(try OpenURL(from: decoder))
+        case "applet_invitation": .appletInvitation(try AppletInvitation(from: decoder))
+        case "moved_to_applet": .movedToApplet
+        case "calling_card_offer": .callingCardOffer(try decoder.decodeBody(under: "offer"))
+        case "chat_switched": .chatSwitched(try ChatSwitched(from: decoder))
+        case "survey": .survey(try Survey(from: decoder))
+        default: nil
         }
     }
 }

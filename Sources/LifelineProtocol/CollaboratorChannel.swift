@@ -34,13 +34,23 @@ public struct CollaboratorWelcome: Codable, Equatable, Sendable {
 /// Messages an external collaborator's console sends on `/ws/collaborator` (I2).
 public enum CollaboratorToGateway: ChannelMessage, Equatable {
     /// First frame: the collaborator token from `POST /api/v1/collaborators/join`.
-    case hello(token: String)
+    case hello(Hello)
     /// A chat line to the customer and the technicians of the session.
-    case chat(text: String)
+    case chat(Chat)
     /// The collaborator leaves; the session goes on without them.
     case leave
 
-    private enum Keys: String, CodingKey { case token, text }
+    /// `hello`.
+    public struct Hello: WireMessage {
+        public let token: String
+        public init(token: String) { self.token = token }
+    }
+
+    /// `chat`.
+    public struct Chat: WireMessage {
+        public let text: String
+        public init(text: String) { self.text = text }
+    }
 
     public var type: String {
         switch self {
@@ -51,37 +61,34 @@ public enum CollaboratorToGateway: ChannelMessage, Equatable {
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .hello(let token): try c.encode(token, forKey: .token)
-        case .chat(let text): try c.encode(text, forKey: .text)
+        case .hello(let message): try message.encode(to: encoder)
+        case .chat(let message): try message.encode(to: encoder)
         case .leave: break
         }
     }
 
     public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
-        let c = try decoder.container(keyedBy: Keys.self)
         switch type {
-        case "hello": return .hello(token: try c.decode(String.self, forKey: .token))
-        case "chat": return .chat(text: try c.decode(String.self, forKey: .text))
-        case "leave": return .leave
-        default: return nil
+        case "hello": .hello(try Hello(from: decoder))
+        case "chat": .chat(try Chat(from: decoder))
+        case "leave": .leave
+        default: nil
         }
     }
 }
 
 /// Messages the gateway sends to an external collaborator's console.
 public enum GatewayToCollaborator: ChannelMessage, Equatable {
+    /// Under `welcome`.
     case welcome(CollaboratorWelcome)
-    /// A chat line or a status line of the session.
+    /// A chat line or a status line of the session; under `entry`.
     case log(LogEntry)
-    /// The collaborator's view of the session changed (joined, the customer reconnecting …).
+    /// The collaborator's view of the session changed (joined, the customer reconnecting …); under `state`.
     case state(SessionState)
     /// The collaboration is over: the lead removed them, they left, or the session ended.
-    case ended(reason: String)
-    case error(code: String, message: String)
-
-    private enum Keys: String, CodingKey { case welcome, entry, state, reason, code, message }
+    case ended(ReasonMessage)
+    case error(ErrorMessage)
 
     public var type: String {
         switch self {
@@ -94,27 +101,23 @@ public enum GatewayToCollaborator: ChannelMessage, Equatable {
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .welcome(let welcome): try c.encode(welcome, forKey: .welcome)
-        case .log(let entry): try c.encode(entry, forKey: .entry)
-        case .state(let state): try c.encode(state, forKey: .state)
-        case .ended(let reason): try c.encode(reason, forKey: .reason)
-        case .error(let code, let message):
-            try c.encode(code, forKey: .code)
-            try c.encode(message, forKey: .message)
+        case .welcome(let welcome): try encoder.encodeBody(welcome, under: "welcome")
+        case .log(let entry): try encoder.encodeBody(entry, under: "entry")
+        case .state(let state): try encoder.encodeBody(state, under: "state")
+        case .ended(let message): try message.encode(to: encoder)
+        case .error(let message): try message.encode(to: encoder)
         }
     }
 
     public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
-        let c = try decoder.container(keyedBy: Keys.self)
         switch type {
-        case "welcome": return .welcome(try c.decode(CollaboratorWelcome.self, forKey: .welcome))
-        case "log": return .log(try c.decode(LogEntry.self, forKey: .entry))
-        case "state": return .state(try c.decode(SessionState.self, forKey: .state))
-        case "ended": return .ended(reason: try c.decode(String.self, forKey: .reason))
-        case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message))
-        default: return nil
+        case "welcome": .welcome(try decoder.decodeBody(under: "welcome"))
+        case "log": .log(try decoder.decodeBody(under: "entry"))
+        case "state": .state(try decoder.decodeBody(under: "state"))
+        case "ended": .ended(try ReasonMessage(from: decoder))
+        case "error": .error(try ErrorMessage(from: decoder))
+        default: nil
         }
     }
 }

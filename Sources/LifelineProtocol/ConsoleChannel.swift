@@ -10,27 +10,87 @@ public enum SessionCommand: String, Codable, Sendable, CaseIterable {
 
 /// Messages the technician console sends on `/ws/console`.
 public enum ConsoleToGateway: ChannelMessage, Equatable {
-    case chat(sessionId: String, text: String)
-    case command(sessionId: String, command: SessionCommand)
+    case chat(Chat)
+    case command(Command)
     /// The technician is at the console (keyboard or mouse), sent at most every 30 seconds: it
     /// keeps them from turning Away automatically.
     case activity
     /// Ask the customer for remote control or desktop view (J1, J2).
-    case remoteRequest(sessionId: String, mode: RemoteMode)
+    case remoteRequest(RemoteRequest)
     /// The technician's red X: the remote desktop ends, the session stays active.
-    case remoteStop(sessionId: String)
+    case remoteStop(RemoteStop)
     /// Mouse and keyboard for the customer's screen (control mode only); at most 200 events a frame.
-    case remoteInput(sessionId: String, events: [InputEvent])
+    case remoteInput(RemoteInput)
     /// The console drew screen update `sequence`: the applet may send the next ones (flow control).
-    case frameAck(sessionId: String, sequence: UInt32)
+    case frameAck(FrameAck)
     /// Colour quality of the remote screen (J7).
-    case remoteSettings(sessionId: String, quality: RemoteQuality)
+    case remoteSettings(RemoteSettings)
     /// A toolbar tool acting on the customer's side: clipboard, whiteboard, laser, monitor (J10–J16).
-    case remoteTool(sessionId: String, tool: RemoteTool)
+    case remoteTool(RemoteToolUse)
     /// Restart the customer's applet with administrator rights (J3).
-    case elevate(sessionId: String, credentials: ElevationCredentials)
+    case elevate(Elevate)
 
-    private enum Keys: String, CodingKey { case sessionId, text, command, mode, events, sequence, quality, tool, credentials }
+    /// `chat`: a line to the session's customer.
+    public struct Chat: WireMessage {
+        public let sessionId: String
+        public let text: String
+        public init(sessionId: String, text: String) { self.sessionId = sessionId; self.text = text }
+    }
+
+    /// `command`: Start, Hold or End.
+    public struct Command: WireMessage {
+        public let sessionId: String
+        public let command: SessionCommand
+        public init(sessionId: String, command: SessionCommand) { self.sessionId = sessionId; self.command = command }
+    }
+
+    /// `remote_request`.
+    public struct RemoteRequest: WireMessage {
+        public let sessionId: String
+        public let mode: RemoteMode
+        public init(sessionId: String, mode: RemoteMode) { self.sessionId = sessionId; self.mode = mode }
+    }
+
+    /// `remote_stop`.
+    public struct RemoteStop: WireMessage {
+        public let sessionId: String
+        public init(sessionId: String) { self.sessionId = sessionId }
+    }
+
+    /// `remote_input`.
+    public struct RemoteInput: WireMessage {
+        public let sessionId: String
+        public let events: [InputEvent]
+        public init(sessionId: String, events: [InputEvent]) { self.sessionId = sessionId; self.events = events }
+    }
+
+    /// `frame_ack`.
+    public struct FrameAck: WireMessage {
+        public let sessionId: String
+        public let sequence: UInt32
+        public init(sessionId: String, sequence: UInt32) { self.sessionId = sessionId; self.sequence = sequence }
+    }
+
+    /// `remote_settings`.
+    public struct RemoteSettings: WireMessage {
+        public let sessionId: String
+        public let quality: RemoteQuality
+        public init(sessionId: String, quality: RemoteQuality) { self.sessionId = sessionId; self.quality = quality }
+    }
+
+    /// `remote_tool`.
+    public struct RemoteToolUse: WireMessage {
+        public let sessionId: String
+        public let tool: RemoteTool
+        public init(sessionId: String, tool: RemoteTool) { self.sessionId = sessionId; self.tool = tool }
+    }
+
+    /// `elevate`.
+    public struct Elevate: WireMessage {
+        public let sessionId: String
+        public let credentials: ElevationCredentials
+        public init(sessionId: String, credentials: ElevationCredentials) { self.sessionId = sessionId; self.credentials = credentials }
+    }
 
     public var type: String {
         switch self {
@@ -48,60 +108,49 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .chat(let id, let text):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(text, forKey: .text)
-        case .command(let id, let command):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(command, forKey: .command)
-        case .activity:
-            break
-        case .remoteRequest(let id, let mode):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(mode, forKey: .mode)
-        case .remoteStop(let id):
-            try c.encode(id, forKey: .sessionId)
-        case .remoteInput(let id, let events):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(events, forKey: .events)
-        case .frameAck(let id, let sequence):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(sequence, forKey: .sequence)
-        case .remoteSettings(let id, let quality):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(quality, forKey: .quality)
-        case .remoteTool(let id, let tool):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(tool, forKey: .tool)
-        case .elevate(let id, let credentials):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(credentials, forKey: .credentials)
+        case .chat(let message): try message.encode(to: encoder)
+        case .command(let message): try message.encode(to: encoder)
+        case .activity: break
+        case .remoteRequest(let message): try message.encode(to: encoder)
+        case .remoteStop(let message): try message.encode(to: encoder)
+        case .remoteInput(let message): try message.encode(to: encoder)
+        case .frameAck(let message): try message.encode(to: encoder)
+        case .remoteSettings(let message): try message.encode(to: encoder)
+        case .remoteTool(let message): try message.encode(to: encoder)
+        case .elevate(let message): try message.encode(to: encoder)
         }
     }
 
     public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
-        let c = try decoder.container(keyedBy: Keys.self)
         switch type {
-        case "chat": return .chat(sessionId: try c.decode(String.self, forKey: .sessionId), text: try c.decode(String.self, forKey: .text))
-        case "command": return .command(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                        command: try c.decode(SessionCommand.self, forKey: .command))
-        case "activity": return .activity
-        case "remote_request": return .remoteRequest(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                                      mode: try c.decode(RemoteMode.self, forKey: .mode))
-        case "remote_stop": return .remoteStop(sessionId: try c.decode(String.self, forKey: .sessionId))
-        case "remote_input": return .remoteInput(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                                  events: try c.decode([InputEvent].self, forKey: .events))
-        case "frame_ack": return .frameAck(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                            sequence: try c.decode(UInt32.self, forKey: .sequence))
-        case "remote_settings": return .remoteSettings(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                                        quality: try c.decode(RemoteQuality.self, forKey: .quality))
-        case "remote_tool": return .remoteTool(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                                tool: try c.decode(RemoteTool.self, forKey: .tool))
-        case "elevate": return .elevate(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                        credentials: try c.decode(ElevationCredentials.self, forKey: .credentials))
-        default: return nil
+        case "chat": .chat(try Chat(from: decoder))
+        case "command": .command(try Command(from: decoder))
+        case "activity": .activity
+        case "remote_request": .remoteRequest(try RemoteRequest(from: decoder))
+        case "remote_stop": .remoteStop(try RemoteStop(from: decoder))
+        case "remote_input": .remoteInput(try RemoteInput(from: decoder))
+        case "frame_ack": .frameAck(try FrameAck(from: decoder))
+        case "remote_settings": .remoteSettings(try RemoteSettings(from: decoder))
+        case "remote_tool": .remoteTool(try RemoteToolUse(from: decoder))
+        case "elevate": .elevate(try Elevate(from: decoder))
+        default: nil
+        }
+    }
+
+    /// The session a message is about (all but `activity`).
+    public var sessionId: String? {
+        switch self {
+        case .chat(let message): message.sessionId
+        case .command(let message): message.sessionId
+        case .activity: nil
+        case .remoteRequest(let message): message.sessionId
+        case .remoteStop(let message): message.sessionId
+        case .remoteInput(let message): message.sessionId
+        case .frameAck(let message): message.sessionId
+        case .remoteSettings(let message): message.sessionId
+        case .remoteTool(let message): message.sessionId
+        case .elevate(let message): message.sessionId
         }
     }
 }
@@ -109,22 +158,34 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
 /// Messages the gateway pushes to a technician console.
 public enum GatewayToConsole: ChannelMessage, Equatable {
     /// First frame: the technician's whole queue.
-    case snapshot(technicianId: String, sessions: [SessionSummary])
-    /// A session was created or changed state (including leaving the queue).
+    case snapshot(Snapshot)
+    /// A session was created or changed state (including leaving the queue); under `session`.
     case session(SessionSummary)
-    /// A new chat or status line in one session's log.
+    /// A new chat or status line in one session's log; under `entry`.
     case log(LogEntry)
-    /// A colleague's (or one's own) status changed (A6).
+    /// A colleague's (or one's own) status changed (A6); under `technician`.
     case technicianStatus(TechnicianStatusView)
-    /// The remote desktop of a session was requested, started, denied or ended (J1, J2).
+    /// The remote desktop of a session was requested, started, denied or ended (J1, J2); under `remote`.
     case remote(RemoteStatus)
     /// The customer's clipboard or monitors, during a remote desktop (J10, J16).
-    case remoteNotice(sessionId: String, notice: RemoteNotice)
-    /// A file transfer of one of the technician's sessions changed (D4, G1).
+    case remoteNotice(RemoteNoticeOfSession)
+    /// A file transfer of one of the technician's sessions changed (D4, G1); under `file`.
     case file(FileTransferSummary)
-    case error(code: String, message: String, sessionId: String?)
+    case error(ErrorMessage)
 
-    private enum Keys: String, CodingKey { case technicianId, sessions, session, entry, code, message, sessionId, technician, remote, notice, file }
+    /// `snapshot`.
+    public struct Snapshot: WireMessage {
+        public let technicianId: String
+        public let sessions: [SessionSummary]
+        public init(technicianId: String, sessions: [SessionSummary]) { self.technicianId = technicianId; self.sessions = sessions }
+    }
+
+    /// `remote_notice`.
+    public struct RemoteNoticeOfSession: WireMessage {
+        public let sessionId: String
+        public let notice: RemoteNotice
+        public init(sessionId: String, notice: RemoteNotice) { self.sessionId = sessionId; self.notice = notice }
+    }
 
     public var type: String {
         switch self {
@@ -140,46 +201,29 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .snapshot(let technicianId, let sessions):
-            try c.encode(technicianId, forKey: .technicianId)
-            try c.encode(sessions, forKey: .sessions)
-        case .session(let summary):
-            try c.encode(summary, forKey: .session)
-        case .log(let entry):
-            try c.encode(entry, forKey: .entry)
-        case .technicianStatus(let view):
-            try c.encode(view, forKey: .technician)
-        case .remote(let status):
-            try c.encode(status, forKey: .remote)
-        case .remoteNotice(let id, let notice):
-            try c.encode(id, forKey: .sessionId)
-            try c.encode(notice, forKey: .notice)
-        case .file(let summary):
-            try c.encode(summary, forKey: .file)
-        case .error(let code, let message, let sessionId):
-            try c.encode(code, forKey: .code)
-            try c.encode(message, forKey: .message)
-            try c.encodeIfPresent(sessionId, forKey: .sessionId)
+        case .snapshot(let message): try message.encode(to: encoder)
+        case .session(let summary): try encoder.encodeBody(summary, under: "session")
+        case .log(let entry): try encoder.encodeBody(entry, under: "entry")
+        case .technicianStatus(let view): try encoder.encodeBody(view, under: "technician")
+        case .remote(let status): try encoder.encodeBody(status, under: "remote")
+        case .remoteNotice(let message): try message.encode(to: encoder)
+        case .file(let summary): try encoder.encodeBody(summary, under: "file")
+        case .error(let message): try message.encode(to: encoder)
         }
     }
 
     public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
-        let c = try decoder.container(keyedBy: Keys.self)
         switch type {
-        case "snapshot": return .snapshot(technicianId: try c.decode(String.self, forKey: .technicianId),
-                                          sessions: try c.decode([SessionSummary].self, forKey: .sessions))
-        case "session": return .session(try c.decode(SessionSummary.self, forKey: .session))
-        case "log": return .log(try c.decode(LogEntry.self, forKey: .entry))
-        case "technician_status": return .technicianStatus(try c.decode(TechnicianStatusView.self, forKey: .technician))
-        case "remote": return .remote(try c.decode(RemoteStatus.self, forKey: .remote))
-        case "remote_notice": return .remoteNotice(sessionId: try c.decode(String.self, forKey: .sessionId),
-                                                    notice: try c.decode(RemoteNotice.self, forKey: .notice))
-        case "file": return .file(try c.decode(FileTransferSummary.self, forKey: .file))
-        case "error": return .error(code: try c.decode(String.self, forKey: .code), message: try c.decode(String.self, forKey: .message),
-                                    sessionId: try c.decodeIfPresent(String.self, forKey: .sessionId))
-        default: return nil
+        case "snapshot": .snapshot(try Snapshot(from: decoder))
+        case "session": .session(try decoder.decodeBody(under: "session"))
+        case "log": .log(try decoder.decodeBody(under: "entry"))
+        case "technician_status": .technicianStatus(try decoder.decodeBody(under: "technician"))
+        case "remote": .remote(try decoder.decodeBody(under: "remote"))
+        case "remote_notice": .remoteNotice(try RemoteNoticeOfSession(from: decoder))
+        case "file": .file(try decoder.decodeBody(under: "file"))
+        case "error": .error(try ErrorMessage(from: decoder))
+        default: nil
         }
     }
 }

@@ -37,6 +37,50 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// The body of one wire message that has fields of its own: a struct whose synthesised coding
+/// writes them beside `v` and `type` (their names are the JSON keys). A message that carries one
+/// value of the protocol (a `LogEntry`, a `SessionSummary` …) carries it under one key instead
+/// (`Encoder.encodeBody(_:under:)`). No message's fields are written by hand.
+public protocol WireMessage: Codable, Equatable, Sendable {}
+
+/// `error` on every channel: what was refused, and in which session when the message named one
+/// (consoles only).
+public struct ErrorMessage: WireMessage {
+    public let code: String
+    public let message: String
+    public let sessionId: String?
+    public init(code: String, message: String, sessionId: String? = nil) { self.code = code; self.message = message; self.sessionId = sessionId }
+}
+
+/// A message whose one field says why (`ended`, `remote_stop`, `remote_ended`, `elevation_failed`).
+public struct ReasonMessage: WireMessage {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+/// The key of a message's single value.
+private struct BodyKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Encoder {
+    /// Writes one value as the message's body, under `key`.
+    public func encodeBody<Value: Encodable>(_ value: Value, under key: String) throws {
+        var container = container(keyedBy: BodyKey.self)
+        try container.encode(value, forKey: BodyKey(stringValue: key))
+    }
+}
+
+extension Decoder {
+    /// Reads the message's one value under `key`.
+    public func decodeBody<Value: Decodable>(under key: String) throws -> Value {
+        try container(keyedBy: BodyKey.self).decode(Value.self, forKey: BodyKey(stringValue: key))
+    }
+}
+
 /// A message type of one channel: knows its type names and how to read and write its fields.
 public protocol ChannelMessage: Sendable {
     /// The `type` field of this message.

@@ -140,9 +140,9 @@ struct AccountsAndPermissionsTests {
             #expect(try await gw.request(.get, "/api/v1/sessions", token: other).array().isEmpty)
             let console = gw.console(token: other)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
-            console.send(ConsoleToGateway.command(sessionId: id, command: .end))
+            console.send(ConsoleToGateway.command(.init(sessionId: id, command: .end)))
             let error = try await console.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
-            #expect(error == .error(code: "session_not_found", message: GatewayError.sessionNotFound.message, sessionId: id))
+            #expect(error == .error(.init(code: "session_not_found", message: GatewayError.sessionNotFound.message, sessionId: id)))
             #expect(try await gw.state(of: id, token: admin) == "connecting", "nothing happened to it")
         }
     }

@@ -327,19 +327,19 @@ struct SocketAuthorizationMatrixTests {
     }
 
     static let rows: [Row] = [
-        Row(type: "chat", permission: .chat) { .chat(sessionId: $0, text: "hello") },
-        Row(type: "command", permission: nil) { .command(sessionId: $0, command: .start) },
-        Row(type: "command", permission: .holdSessions) { .command(sessionId: $0, command: .hold) },
-        Row(type: "remote_request", permission: .remoteControl) { .remoteRequest(sessionId: $0, mode: .control) },
-        Row(type: "remote_request", permission: .desktopView) { .remoteRequest(sessionId: $0, mode: .view) },
-        Row(type: "remote_stop", permission: nil) { .remoteStop(sessionId: $0) },
-        Row(type: "remote_input", permission: .remoteControl) { .remoteInput(sessionId: $0, events: [.move(x: 1, y: 1)]) },
-        Row(type: "frame_ack", permission: nil) { .frameAck(sessionId: $0, sequence: 1) },
-        Row(type: "remote_settings", permission: nil) { .remoteSettings(sessionId: $0, quality: .high) },
-        Row(type: "remote_tool", permission: .clipboardSync) { .remoteTool(sessionId: $0, tool: .clipboard(text: "x")) },
-        Row(type: "remote_tool", permission: .remoteControl) { .remoteTool(sessionId: $0, tool: .draw(points: [ScreenPoint(x: 1, y: 1)])) },
+        Row(type: "chat", permission: .chat) { .chat(.init(sessionId: $0, text: "hello")) },
+        Row(type: "command", permission: nil) { .command(.init(sessionId: $0, command: .start)) },
+        Row(type: "command", permission: .holdSessions) { .command(.init(sessionId: $0, command: .hold)) },
+        Row(type: "remote_request", permission: .remoteControl) { .remoteRequest(.init(sessionId: $0, mode: .control)) },
+        Row(type: "remote_request", permission: .desktopView) { .remoteRequest(.init(sessionId: $0, mode: .view)) },
+        Row(type: "remote_stop", permission: nil) { .remoteStop(.init(sessionId: $0)) },
+        Row(type: "remote_input", permission: .remoteControl) { .remoteInput(.init(sessionId: $0, events: [.move(x: 1, y: 1)])) },
+        Row(type: "frame_ack", permission: nil) { .frameAck(.init(sessionId: $0, sequence: 1)) },
+        Row(type: "remote_settings", permission: nil) { .remoteSettings(.init(sessionId: $0, quality: .high)) },
+        Row(type: "remote_tool", permission: .clipboardSync) { .remoteTool(.init(sessionId: $0, tool: .clipboard(text: "x"))) },
+        Row(type: "remote_tool", permission: .remoteControl) { .remoteTool(.init(sessionId: $0, tool: .draw(points: [ScreenPoint(x: 1, y: 1)]))) },
         Row(type: "elevate", permission: .elevateApplet) {
-            .elevate(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret"))
+            .elevate(.init(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret")))
         },
     ]
     /// Messages about no session: nothing to refuse.
@@ -360,11 +360,12 @@ struct SocketAuthorizationMatrixTests {
     /// The errors the gateway answers to `message`, up to a fence message whose error marks the end.
     static func errors(after message: ConsoleToGateway, on probe: SocketProbe, fence: String) async throws -> [(code: String, sessionId: String?)] {
         probe.send(message)
-        probe.send(ConsoleToGateway.chat(sessionId: fence, text: "fence"))
+        probe.send(ConsoleToGateway.chat(.init(sessionId: fence, text: "fence")))
         var seen: [(String, String?)] = []
         while true {
             let reply = try await probe.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
-            guard case .error(let code, _, let sessionId) = reply else { continue }
+            guard case .error(let failure) = reply else { continue }
+            let (code, sessionId) = (failure.code, failure.sessionId)
             if sessionId == fence { return seen }
             seen.append((code, sessionId))
         }

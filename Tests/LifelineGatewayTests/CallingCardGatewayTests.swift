@@ -91,7 +91,7 @@ struct CallingCardGatewayTests {
             let offer = try await applet.expect(GatewayToApplet.self) { if case .callingCardOffer = $0 { true } else { false } }
             #expect(offer == .callingCardOffer(CallingCardOffer(cardId: assigned["id"] as! String, name: "Acme", launchAfterInstall: false,
                                                                 launchAtStartup: true, technicianName: "Dora")))
-            applet.send(AppletToGateway.callingCardResult(installed: false, error: nil))
+            applet.send(AppletToGateway.callingCardResult(.init(installed: false, error: nil)))
             try await Task.sleep(for: .milliseconds(200))
             let log = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: deployer).array().compactMap { $0["text"] as? String }
             #expect(log.contains("Dora offered to install the Calling Card Acme (launched at every start)."))

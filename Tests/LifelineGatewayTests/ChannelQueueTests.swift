@@ -100,7 +100,7 @@ struct ChannelQueueTests {
             #expect(try await scene.queue(scene.bob).isEmpty, "it left Bob's queue")
             #expect(try await scene.queue(scene.ann, "channel").first?["state"] as? String == "active",
                     "the Channel tab keeps channel sessions whatever their state")
-            _ = try await applet.expect(GatewayToApplet.self) { $0 == .technicianChanged(name: "Ann") }
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .technicianChanged(.init(name: "Ann")) }
             _ = try await gw.request(.post, "/api/v1/sessions/\(id)/messages", token: scene.ann, json: ["text": "Hello Dora"])
             _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.author == "Ann" } else { false } }
             await applet.close()
@@ -149,7 +149,8 @@ struct ChannelQueueTests {
             #expect(try kept.json()["message"] as? String == "We are closed. Call 555-0100.")
             let annConsole = gw.console(token: scene.ann)
             let snapshot = try await annConsole.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
-            guard case .snapshot(_, let sessions) = snapshot else { return }
+            guard case .snapshot(let message) = snapshot else { return }
+            let sessions = message.sessions
             #expect(sessions.map(\.channel) == ["Website help"], "the kept request is in the queue when a technician comes")
         }
     }

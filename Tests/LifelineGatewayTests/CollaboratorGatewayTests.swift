@@ -16,7 +16,7 @@ struct CollaboratorGatewayTests {
 
     static func collaboratorSocket(_ gw: GatewayHarness, token: String) async throws -> (SocketProbe, CollaboratorWelcome) {
         let probe = SocketProbe(port: gw.port, path: "/ws/collaborator")
-        probe.send(CollaboratorToGateway.hello(token: token))
+        probe.send(CollaboratorToGateway.hello(.init(token: token)))
         let welcome = try await probe.expect(GatewayToCollaborator.self) { if case .welcome = $0 { true } else { false } }
         guard case .welcome(let payload) = welcome else { throw HarnessError("no welcome") }
         return (probe, payload)
@@ -49,7 +49,7 @@ struct CollaboratorGatewayTests {
             #expect(try await gw.request(.post, "/api/v1/collaborators/join", json: ["link": link]).status == .notFound, "a link works once")
 
             // The customer is told who joined.
-            _ = try await applet.expect(GatewayToApplet.self) { $0 == .collaborator(name: "Dana", joined: true) }
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .collaborator(.init(name: "Dana", joined: true)) }
             let (probe, welcome) = try await Self.collaboratorSocket(gw, token: collaboratorToken)
             #expect(welcome.state == .collaboration && welcome.name == "Dana" && welcome.limited)
             let listed = try await gw.request(.get, "/api/v1/sessions/\(id)/collaborators", token: admin).array()
@@ -57,19 +57,19 @@ struct CollaboratorGatewayTests {
             #expect(listed.first?["link"] == nil, "the list never shows the link again")
 
             // The customer and the lead read the collaborator; the collaborator reads the customer.
-            probe.send(CollaboratorToGateway.chat(text: "Vendor here, checking the driver."))
+            probe.send(CollaboratorToGateway.chat(.init(text: "Vendor here, checking the driver.")))
             let toCustomer = try await applet.expect(GatewayToApplet.self) { if case .chat = $0 { true } else { false } }
             guard case .chat(let entry) = toCustomer else { return }
             #expect(entry.author == "Dana" && entry.text == "Vendor here, checking the driver.")
-            applet.send(AppletToGateway.chat(text: "Thanks!"))
+            applet.send(AppletToGateway.chat(.init(text: "Thanks!")))
             _ = try await probe.expect(GatewayToCollaborator.self) {
                 if case .log(let entry) = $0 { entry.text == "Thanks!" } else { false }
             }
 
             let collaboratorId = try #require(listed.first?["id"] as? String)
             #expect(try await gw.request(.delete, "/api/v1/sessions/\(id)/collaborators/\(collaboratorId)", token: admin).status == .noContent)
-            _ = try await probe.expect(GatewayToCollaborator.self) { $0 == .ended(reason: "removed") }
-            _ = try await applet.expect(GatewayToApplet.self) { $0 == .collaborator(name: "Dana", joined: false) }
+            _ = try await probe.expect(GatewayToCollaborator.self) { $0 == .ended(.init(reason: "removed")) }
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .collaborator(.init(name: "Dana", joined: false)) }
             #expect(await probe.closes())
             #expect(try await gw.request(.get, "/api/v1/sessions/\(id)/collaborators", token: admin).array().isEmpty)
             await applet.close()
@@ -90,13 +90,13 @@ struct CollaboratorGatewayTests {
             let token = try #require(try await gw.request(.post, "/api/v1/collaborators/join", json: ["pin": pin]).json()["token"] as? String)
             let (probe, _) = try await Self.collaboratorSocket(gw, token: token)
             #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/end", token: admin).status == .ok)
-            _ = try await probe.expect(GatewayToCollaborator.self) { $0 == .ended(reason: "session ended") }
+            _ = try await probe.expect(GatewayToCollaborator.self) { $0 == .ended(.init(reason: "session ended")) }
             #expect(await probe.closes())
             // The token is dead with the collaboration.
             let again = SocketProbe(port: gw.port, path: "/ws/collaborator")
-            again.send(CollaboratorToGateway.hello(token: token))
+            again.send(CollaboratorToGateway.hello(.init(token: token)))
             _ = try await again.expect(GatewayToCollaborator.self) {
-                if case .error(let code, _) = $0 { code == "unknown_collaborator_token" } else { false }
+                if case .error(let failure) = $0 { failure.code == "unknown_collaborator_token" } else { false }
             }
             await applet.close()
             for _ in 0..<12 { _ = try await gw.request(.post, "/api/v1/collaborators/pin-check", json: ["pin": wrong]) }

@@ -25,13 +25,13 @@ struct ConsoleIdentityTests {
             let withoutChat = try await gw.request(.put, "/api/v1/admin/groups/\(groupId)", token: admin,
                                                    json: ["name": "Tom group", "permissions": ["start_private_sessions", "connect_by_pin"]])
             #expect(withoutChat.status == .ok)
-            console.send(ConsoleToGateway.chat(sessionId: id, text: "not allowed now"))
+            console.send(ConsoleToGateway.chat(.init(sessionId: id, text: "not allowed now")))
             _ = try await console.expect(GatewayToConsole.self) {
-                if case .error(let code, _, let sessionId) = $0 { code == "permission_denied" && sessionId == id } else { false }
+                if case .error(let failure) = $0 { failure.code == "permission_denied" && failure.sessionId == id } else { false }
             }
 
             _ = try await gw.request(.put, "/api/v1/admin/groups/\(groupId)", token: admin, json: ["name": "Tom group", "permissions": Self.permissions])
-            console.send(ConsoleToGateway.chat(sessionId: id, text: "allowed again"))
+            console.send(ConsoleToGateway.chat(.init(sessionId: id, text: "allowed again")))
             let received = try await applet.expect(GatewayToApplet.self) { if case .chat = $0 { true } else { false } }
             guard case .chat(let entry) = received else { return }
             #expect(entry.text == "allowed again", "the refused line never reached the customer")

@@ -88,9 +88,9 @@ struct CustomerAccessTests {
     func unknownAppletToken() async throws {
         try await GatewayHarness.run { gw in
             let probe = SocketProbe(port: gw.port, path: "/ws/applet")
-            probe.send(AppletToGateway.hello(token: "not-a-token", appletVersion: "test", customer: GatewayHarness.customer))
+            probe.send(AppletToGateway.hello(.init(token: "not-a-token", appletVersion: "test", customer: GatewayHarness.customer)))
             let error = try await probe.expect(GatewayToApplet.self)
-            #expect(error == .error(code: "unknown_applet_token", message: GatewayError.unknownAppletToken.message))
+            #expect(error == .error(.init(code: "unknown_applet_token", message: GatewayError.unknownAppletToken.message)))
             #expect(await probe.closes(within: 2), "the gateway closes the socket")
         }
     }

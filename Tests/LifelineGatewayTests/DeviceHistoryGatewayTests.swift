@@ -12,8 +12,8 @@ struct DeviceHistoryGatewayTests {
         let joined = try await gw.join(pin: pin)
         let appletToken = try #require(try joined.json()["appletToken"] as? String)
         let probe = SocketProbe(port: gw.port, path: "/ws/applet")
-        probe.send(AppletToGateway.hello(token: appletToken, appletVersion: "test",
-                                         customer: CustomerInfo(hostname: "pc", user: "ann", platform: "Linux", deviceId: device)))
+        probe.send(AppletToGateway.hello(.init(token: appletToken, appletVersion: "test",
+                                         customer: CustomerInfo(hostname: "pc", user: "ann", platform: "Linux", deviceId: device))))
         _ = try await probe.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
         _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
         return (id, probe)

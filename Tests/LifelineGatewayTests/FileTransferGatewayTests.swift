@@ -35,7 +35,7 @@ struct FileTransferGatewayTests {
             // Before the customer accepts, nothing can be uploaded.
             #expect(try await gw.request(.put, "\(path)/\(id)/content", token: scene.token, bytes: [1, 2, 3, 4, 5]).errorCode
                 == "file_not_accepted")
-            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: false))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: id, accepted: false)))
             _ = try await scene.console.expect(GatewayToConsole.self) {
                 if case .file(let f) = $0 { f.id == id && f.phase == .declined } else { false }
             }
@@ -52,7 +52,7 @@ struct FileTransferGatewayTests {
             let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "tool.bin", "size": bytes.count])
                 .json()["id"] as? String)
-            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: id, accepted: true)))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
             // The applet's download on a connection of its own: the harness client sends one request at a time.
             var get = URLRequest(url: URL(string: "http://127.0.0.1:\(gw.port)/api/v1/customer/files/\(id)")!)
@@ -66,7 +66,7 @@ struct FileTransferGatewayTests {
             // Another applet's token cannot take it; a second download of it is not possible either.
             #expect(try await gw.request(.get, "/api/v1/customer/files/\(id)", headers: [.authorization: "Bearer nope"]).status
                 == .unauthorized)
-            scene.applet.send(AppletToGateway.fileResult(id: id, md5: md5, error: nil))
+            scene.applet.send(AppletToGateway.fileResult(.init(id: id, md5: md5, error: nil)))
             let done = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .done } else { false } }
             #expect(done == .file(FileTransferSummary(id: id, sessionId: scene.sessionId, direction: .toCustomer, name: "tool.bin",
                                                       size: Int64(bytes.count), phase: .done, md5: md5, receivedMD5: md5)))
@@ -76,10 +76,10 @@ struct FileTransferGatewayTests {
             // A second file whose upload stops short: both sides are told, nothing is kept.
             let second = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "cut.bin", "size": 10])
                 .json()["id"] as? String)
-            scene.applet.send(AppletToGateway.fileAnswer(id: second, accepted: true))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: second, accepted: true)))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == second && f.phase == .sending } else { false } }
             #expect(try await gw.request(.put, "\(path)/\(second)/content", token: scene.token, bytes: [1, 2, 3]).errorCode == "file_interrupted")
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileCancelled(let f, _) = $0 { f == second } else { false } }
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileCancelled(let message) = $0 { message.id == second } else { false } }
             let failed = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == second && f.phase == .failed } else { false } }
             guard case .file(let summary) = failed else { return }
             #expect(summary.reason?.contains("3 of 10 bytes") == true)
@@ -88,7 +88,7 @@ struct FileTransferGatewayTests {
             let size = 12 * 1_024 * 1_024
             let third = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "big.bin", "size": size])
                 .json()["id"] as? String)
-            scene.applet.send(AppletToGateway.fileAnswer(id: third, accepted: true))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: third, accepted: true)))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.id == third && f.phase == .sending } else { false } }
             async let stalled = gw.request(.put, "\(path)/\(third)/content", token: scene.token, bytes: [UInt8](repeating: 7, count: size))
             // The applet leaves once the upload is under way (a loaded machine may take a while to start it).
@@ -107,11 +107,11 @@ struct FileTransferGatewayTests {
             let bytes: [UInt8] = Array("printer driver".utf8)
             let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "driver.txt", "size": bytes.count])
                 .json()["id"] as? String)
-            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: id, accepted: true)))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
             // The MD5 the applet will compute; its result reaches the gateway before the hub has the upload's.
             let md5 = "b5ad0ff5e2d3d1bb2d6c7f0a5e36a1b8"
-            scene.applet.send(AppletToGateway.fileResult(id: id, md5: md5, error: nil))
+            scene.applet.send(AppletToGateway.fileResult(.init(id: id, md5: md5, error: nil)))
             let deadline = Date().addingTimeInterval(5)
             while Date() < deadline {
                 let check = await gw.hub.registry.session(scene.sessionId)?.fileChecks[id]
@@ -138,7 +138,7 @@ struct FileTransferGatewayTests {
             get.setValue("Bearer \(scene.appletToken)", forHTTPHeaderField: "Authorization")
             async let download = URLSession.shared.data(for: get)
             try await Task.sleep(for: .milliseconds(300))
-            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: id, accepted: true)))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
             #expect(try await gw.request(.put, "\(path)/\(id)/content", token: scene.token, bytes: bytes).status == .ok)
             let (received, response) = try await download
@@ -194,13 +194,14 @@ struct FileTransferGatewayTests {
             let scene = try await RemoteScene.make(gw)
             let path = "/api/v1/sessions/\(scene.sessionId)/files"
             let id = try #require(try await gw.request(.post, path, token: scene.token, json: ["name": "driver.bin", "size": 1_000_000]).json()["id"] as? String)
-            scene.applet.send(AppletToGateway.fileAnswer(id: id, accepted: true))
+            scene.applet.send(AppletToGateway.fileAnswer(.init(id: id, accepted: true)))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .file(let f) = $0 { f.phase == .sending } else { false } }
             let stalled = try RawConnection(port: gw.port)
             stalled.send("PUT \(path)/\(id)/content HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(scene.token)\r\n"
                 + "Content-Length: 1000000\r\n\r\n" + String(repeating: "x", count: 100))
             let cancelled = try await scene.applet.expect(GatewayToApplet.self) { if case .fileCancelled = $0 { true } else { false } }
-            guard case .fileCancelled(_, let reason) = cancelled else { return }
+            guard case .fileCancelled(let message) = cancelled else { return }
+            let reason = message.reason
             #expect(reason.contains("no data moved for 1 seconds"), "\(reason)")
             _ = await stalled.readUntilClosed()
             await scene.applet.close()

@@ -18,7 +18,7 @@ struct InstantChatGatewayTests {
     /// Instant Chat's socket: the applet protocol, said by a browser.
     static func openChat(_ gw: GatewayHarness, appletToken: String) async throws -> SocketProbe {
         let browser = SocketProbe(port: gw.port, path: "/ws/applet")
-        browser.send(AppletToGateway.hello(token: appletToken, appletVersion: "instant-chat", customer: Self.browser))
+        browser.send(AppletToGateway.hello(.init(token: appletToken, appletVersion: "instant-chat", customer: Self.browser)))
         _ = try await browser.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
         return browser
     }
@@ -41,7 +41,7 @@ struct InstantChatGatewayTests {
             let summary = try await gw.request(.get, "/api/v1/sessions/\(id)", token: scene.token).json()
             #expect((summary["customer"] as? [String: Any])?["client"] as? String == "browser")
 
-            scene.browser.send(AppletToGateway.chat(text: "My printer is offline"))
+            scene.browser.send(AppletToGateway.chat(.init(text: "My printer is offline")))
             _ = try await scene.console.expect(GatewayToConsole.self) {
                 if case .log(let entry) = $0 { entry.text == "My printer is offline" } else { false }
             }
@@ -49,15 +49,15 @@ struct InstantChatGatewayTests {
             _ = try await scene.browser.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "Let me look" } else { false } }
             #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/urls", token: scene.token,
                                          json: ["url": "https://example.com/printer"]).status == .noContent)
-            _ = try await scene.browser.expect(GatewayToApplet.self) { $0 == .openURL("https://example.com/printer", technicianName: "Administrator") }
+            _ = try await scene.browser.expect(GatewayToApplet.self) { $0 == .openURL(.init(url: "https://example.com/printer", technicianName: "Administrator")) }
 
             // Tools that need the applet: refused by the gateway, nothing reaches the browser.
             #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/files", token: scene.token,
                                          json: ["name": "driver.deb", "size": 5]).errorCode == "chat_only")
-            scene.console.send(ConsoleToGateway.remoteRequest(sessionId: id, mode: .control))
-            _ = try await scene.console.expect(GatewayToConsole.self) { if case .error(let code, _, _) = $0 { code == "chat_only" } else { false } }
-            scene.console.send(ConsoleToGateway.elevate(sessionId: id, credentials: .init(username: "root", password: "secret")))
-            _ = try await scene.console.expect(GatewayToConsole.self) { if case .error(let code, _, _) = $0 { code == "chat_only" } else { false } }
+            scene.console.send(ConsoleToGateway.remoteRequest(.init(sessionId: id, mode: .control)))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "chat_only" } else { false } }
+            scene.console.send(ConsoleToGateway.elevate(.init(sessionId: id, credentials: .init(username: "root", password: "secret"))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "chat_only" } else { false } }
             let stray = try? await scene.browser.expect(GatewayToApplet.self, within: 0.5) {
                 switch $0 { case .fileOffer, .remoteRequest, .elevate: true; default: false }
             }
@@ -78,7 +78,8 @@ struct InstantChatGatewayTests {
 
             #expect(try await gw.request(.post, invitePath, token: scene.token).status == .noContent)
             let invitation = try await scene.browser.expect(GatewayToApplet.self) { if case .appletInvitation = $0 { true } else { false } }
-            guard case .appletInvitation(let linkToken, let technician) = invitation else { return }
+            guard case .appletInvitation(let message) = invitation else { return }
+            let (linkToken, technician) = (message.linkToken, message.technicianName)
             #expect(technician == "Administrator")
             scene.browser.send(AppletToGateway.appletDeclined)
             _ = try await scene.console.expect(GatewayToConsole.self) {
@@ -98,7 +99,7 @@ struct InstantChatGatewayTests {
             #expect(log.contains { ($0["text"] as? String) == "The customer started the Lifeline app: every tool is available now." })
 
             // Full tools now; the link was used up; a second invitation has nothing to upgrade.
-            scene.console.send(ConsoleToGateway.remoteRequest(sessionId: id, mode: .view))
+            scene.console.send(ConsoleToGateway.remoteRequest(.init(sessionId: id, mode: .view)))
             _ = try await applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
             #expect(try await gw.request(.post, "/api/v1/customer/join", json: ["link": linkToken]).errorCode == "unknown_link")
             #expect(try await gw.request(.post, invitePath, token: scene.token).errorCode == "applet_running")

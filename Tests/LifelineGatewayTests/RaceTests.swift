@@ -239,7 +239,7 @@ struct RaceTests {
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
             #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token).status == .ok)
-            for index in 1...20 { applet.send(AppletToGateway.chat(text: "customer \(index)")) }
+            for index in 1...20 { applet.send(AppletToGateway.chat(.init(text: "customer \(index)"))) }
             let replies = try await gw.race((1...50).map { try .init(.post, "/api/v1/sessions/\(id)/messages", token: token, json: ["text": "line \($0)"]) })
             #expect(replies.allSatisfy { $0.status == .created })
             let deadline = Date().addingTimeInterval(10)

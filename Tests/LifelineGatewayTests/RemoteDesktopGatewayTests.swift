@@ -27,7 +27,7 @@ struct RemoteScene {
         return RemoteScene(gw: gw, token: token, console: console, applet: applet, appletToken: appletToken, sessionId: id)
     }
 
-    func ask(_ mode: RemoteMode = .control) { console.send(ConsoleToGateway.remoteRequest(sessionId: sessionId, mode: mode)) }
+    func ask(_ mode: RemoteMode = .control) { console.send(ConsoleToGateway.remoteRequest(.init(sessionId: sessionId, mode: mode))) }
 
     func expectRemote(_ phase: RemotePhase) async throws -> RemoteStatus {
         let message = try await console.expect(GatewayToConsole.self) {
@@ -38,12 +38,12 @@ struct RemoteScene {
     }
 
     func expectError(_ code: String) async throws {
-        _ = try await console.expect(GatewayToConsole.self) { if case .error(let c, _, _) = $0 { c == code } else { false } }
+        _ = try await console.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == code } else { false } }
     }
 
     func accept() async throws {
         _ = try await applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
-        applet.send(AppletToGateway.remoteAnswer(accepted: true))
+        applet.send(AppletToGateway.remoteAnswer(.init(accepted: true)))
         _ = try await expectRemote(.active)
     }
 
@@ -64,9 +64,10 @@ struct RemoteDesktopGatewayTests {
             #expect(ended.mode == .view)
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
             let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
-            guard case .remoteRequest(let mode, _) = asked else { return }
+            guard case .remoteRequest(let message) = asked else { return }
+            let mode = message.mode
             #expect(mode == .control, "the customer is asked for control: it needs its own consent")
-            scene.applet.send(AppletToGateway.remoteAnswer(accepted: true))
+            scene.applet.send(AppletToGateway.remoteAnswer(.init(accepted: true)))
             let active = try await scene.expectRemote(.active)
             #expect(active.mode == .control)
             await scene.applet.close()
@@ -80,11 +81,11 @@ struct RemoteDesktopGatewayTests {
             scene.ask()
             _ = try await scene.expectRemote(.requested)
             let request = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
-            #expect(request == .remoteRequest(mode: .control, technicianName: "Administrator"))
+            #expect(request == .remoteRequest(.init(mode: .control, technicianName: "Administrator")))
             // Frames before the customer accepts are not passed on.
             scene.applet.send(binary: RemoteScene.frame.encoded())
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .error(let code, _) = $0 { code == "unexpected_frame" } else { false } }
-            scene.applet.send(AppletToGateway.remoteAnswer(accepted: true))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            scene.applet.send(AppletToGateway.remoteAnswer(.init(accepted: true)))
             _ = try await scene.expectRemote(.active)
 
             scene.applet.send(binary: RemoteScene.frame.encoded())
@@ -93,16 +94,16 @@ struct RemoteDesktopGatewayTests {
             #expect(Array(received.prefix(1 + id.count)) == [UInt8(id.count)] + id)
             #expect(try ScreenUpdate.decode(Array(received.dropFirst(1 + id.count))) == RemoteScene.frame)
 
-            scene.console.send(ConsoleToGateway.frameAck(sessionId: scene.sessionId, sequence: 1))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .frameAck(sequence: 1) }
+            scene.console.send(ConsoleToGateway.frameAck(.init(sessionId: scene.sessionId, sequence: 1)))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .frameAck(.init(sequence: 1)) }
             let events: [InputEvent] = [.button(button: 1, down: true, x: 5, y: 6), .key(keysym: 0x61, down: true)]
-            scene.console.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: events))
+            scene.console.send(ConsoleToGateway.remoteInput(.init(sessionId: scene.sessionId, events: events)))
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .input(events) }
 
-            scene.console.send(ConsoleToGateway.remoteSettings(sessionId: scene.sessionId, quality: .veryLow))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .remoteSettings(quality: .veryLow) }
+            scene.console.send(ConsoleToGateway.remoteSettings(.init(sessionId: scene.sessionId, quality: .veryLow)))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .remoteSettings(.init(quality: .veryLow)) }
 
-            scene.console.send(ConsoleToGateway.remoteStop(sessionId: scene.sessionId))
+            scene.console.send(ConsoleToGateway.remoteStop(.init(sessionId: scene.sessionId)))
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
             _ = try await scene.expectRemote(.ended)
             #expect(try await gw.state(of: scene.sessionId, token: scene.token) == "active", "the session stays active")
@@ -120,7 +121,7 @@ struct RemoteDesktopGatewayTests {
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
             let console = gw.console(token: scene.token)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
-            console.send(ConsoleToGateway.remoteRequest(sessionId: scene.sessionId, mode: .control))
+            console.send(ConsoleToGateway.remoteRequest(.init(sessionId: scene.sessionId, mode: .control)))
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
             #expect(try await gw.state(of: scene.sessionId, token: scene.token) == "active")
             await scene.applet.close()
@@ -134,21 +135,21 @@ struct RemoteDesktopGatewayTests {
             scene.ask(.control)
             try await scene.expectError("permission_denied")
             // Without remote_control, input is refused for that reason whatever runs (the matrix's order).
-            scene.console.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: [.move(x: 1, y: 1)]))
+            scene.console.send(ConsoleToGateway.remoteInput(.init(sessionId: scene.sessionId, events: [.move(x: 1, y: 1)])))
             try await scene.expectError("permission_denied")
             scene.ask(.view)
             try await scene.accept()
-            scene.console.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: [.move(x: 1, y: 1)]))
+            scene.console.send(ConsoleToGateway.remoteInput(.init(sessionId: scene.sessionId, events: [.move(x: 1, y: 1)])))
             try await scene.expectError("permission_denied")
             await scene.applet.close()
 
             // With remote_control: input before consent is refused, and in view mode too.
             let allowed = try await RemoteScene.make(gw)
-            allowed.console.send(ConsoleToGateway.remoteInput(sessionId: allowed.sessionId, events: [.move(x: 1, y: 1)]))
+            allowed.console.send(ConsoleToGateway.remoteInput(.init(sessionId: allowed.sessionId, events: [.move(x: 1, y: 1)])))
             try await allowed.expectError("remote_not_running")
             allowed.ask(.view)
             try await allowed.accept()
-            allowed.console.send(ConsoleToGateway.remoteInput(sessionId: allowed.sessionId, events: [.move(x: 1, y: 1)]))
+            allowed.console.send(ConsoleToGateway.remoteInput(.init(sessionId: allowed.sessionId, events: [.move(x: 1, y: 1)])))
             try await allowed.expectError("view_only")
             await allowed.applet.close()
         }
@@ -178,12 +179,12 @@ struct RemoteDesktopGatewayTests {
             let scene = try await RemoteScene.make(gw)
             scene.ask()
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
-            scene.applet.send(AppletToGateway.remoteAnswer(accepted: false))
+            scene.applet.send(AppletToGateway.remoteAnswer(.init(accepted: false)))
             _ = try await scene.expectRemote(.denied)
 
             scene.ask()
             try await scene.accept()
-            scene.applet.send(AppletToGateway.remoteEnded(reason: "The customer took back control."))
+            scene.applet.send(AppletToGateway.remoteEnded(.init(reason: "The customer took back control.")))
             #expect(try await scene.expectRemote(.ended).reason == "The customer took back control.")
 
             scene.ask()
@@ -204,12 +205,12 @@ struct RemoteDesktopGatewayTests {
             let other = try await gw.technician(named: "Otto", permissions: ["remote_control", "desktop_view"], adminToken: scene.token)
             let otherConsole = gw.console(token: other)
             _ = try await otherConsole.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
-            otherConsole.send(ConsoleToGateway.remoteRequest(sessionId: scene.sessionId, mode: .view))
-            _ = try await otherConsole.expect(GatewayToConsole.self) { if case .error(let c, _, _) = $0 { c == "session_not_found" } else { false } }
+            otherConsole.send(ConsoleToGateway.remoteRequest(.init(sessionId: scene.sessionId, mode: .view)))
+            _ = try await otherConsole.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "session_not_found" } else { false } }
             scene.ask()
             try await scene.accept()
-            otherConsole.send(ConsoleToGateway.remoteInput(sessionId: scene.sessionId, events: [.key(keysym: 0x61, down: true)]))
-            _ = try await otherConsole.expect(GatewayToConsole.self) { if case .error(let c, _, _) = $0 { c == "session_not_found" } else { false } }
+            otherConsole.send(ConsoleToGateway.remoteInput(.init(sessionId: scene.sessionId, events: [.key(keysym: 0x61, down: true)])))
+            _ = try await otherConsole.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "session_not_found" } else { false } }
             scene.applet.send(binary: RemoteScene.frame.encoded())
             #expect(await otherConsole.nextBinary(within: 0.5) == nil, "frames go to the owner's consoles only")
             await scene.applet.close()

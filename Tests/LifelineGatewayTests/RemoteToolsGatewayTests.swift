@@ -11,35 +11,35 @@ struct RemoteToolsGatewayTests {
         try await GatewayHarness.run { gw in
             let scene = try await RemoteScene.make(gw, permissions: ["remote_control", "desktop_view"])
             let draw = RemoteTool.draw(points: [ScreenPoint(x: 1, y: 2), ScreenPoint(x: 3, y: 4)])
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: draw))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: draw)))
             try await scene.expectError("remote_not_running")
             scene.ask(.view)
             try await scene.accept()
             // View only: drawing and pointing need control; choosing a monitor does not. The
             // clipboard needs clipboard_sync first, which this group lacks.
             for tool in [draw, .laser(x: 5, y: 5)] {
-                scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: tool))
+                scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: tool)))
                 try await scene.expectError("view_only")
             }
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: .clipboard(text: "x")))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: .clipboard(text: "x"))))
             try await scene.expectError("permission_denied")
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: .monitor(index: 1)))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: .monitor(index: 1))))
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .remoteTool(.monitor(index: 1)) }
-            scene.console.send(ConsoleToGateway.remoteStop(sessionId: scene.sessionId))
+            scene.console.send(ConsoleToGateway.remoteStop(.init(sessionId: scene.sessionId)))
             _ = try await scene.expectRemote(.ended)
 
             scene.ask(.control)
             try await scene.accept()
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: draw))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: draw)))
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .remoteTool(draw) }
             // This group lacks clipboard_sync.
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: .clipboard(text: "secret")))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: .clipboard(text: "secret"))))
             try await scene.expectError("permission_denied")
             // Malformed: an empty stroke, an oversized one.
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: .draw(points: [])))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: .draw(points: []))))
             try await scene.expectError("bad_request")
             let long = RemoteTool.draw(points: Array(repeating: ScreenPoint(x: 1, y: 1), count: RemoteTool.maximumPoints + 1))
-            scene.console.send(ConsoleToGateway.remoteTool(sessionId: scene.sessionId, tool: long))
+            scene.console.send(ConsoleToGateway.remoteTool(.init(sessionId: scene.sessionId, tool: long)))
             try await scene.expectError("bad_request")
             await scene.applet.close()
         }
@@ -55,14 +55,14 @@ struct RemoteToolsGatewayTests {
             let monitors = RemoteNotice.monitors([MonitorInfo(name: "left", x: 0, y: 0, width: 512, height: 768, primary: true)], selected: nil)
             scene.applet.send(AppletToGateway.remoteNotice(monitors))
             let first = try await scene.console.expect(GatewayToConsole.self) { if case .remoteNotice = $0 { true } else { false } }
-            #expect(first == .remoteNotice(sessionId: scene.sessionId, notice: monitors), "the view-mode clipboard was dropped")
-            scene.console.send(ConsoleToGateway.remoteStop(sessionId: scene.sessionId))
+            #expect(first == .remoteNotice(.init(sessionId: scene.sessionId, notice: monitors)), "the view-mode clipboard was dropped")
+            scene.console.send(ConsoleToGateway.remoteStop(.init(sessionId: scene.sessionId)))
             _ = try await scene.expectRemote(.ended)
             scene.ask(.control)
             try await scene.accept()
             scene.applet.send(AppletToGateway.remoteNotice(.clipboard(text: "copied")))
             _ = try await scene.console.expect(GatewayToConsole.self) {
-                $0 == .remoteNotice(sessionId: scene.sessionId, notice: .clipboard(text: "copied"))
+                $0 == .remoteNotice(.init(sessionId: scene.sessionId, notice: .clipboard(text: "copied")))
             }
             await scene.applet.close()
         }
@@ -88,7 +88,7 @@ struct RemoteToolsGatewayTests {
             let id = try #require(recording["id"] as? String)
             #expect(recording["format"] as? String == "webm-vp8")
             #expect(try started.json()["mimeType"] as? String == "video/webm;codecs=vp8")
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .recording(active: true, technicianName: "Administrator") }
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .recording(.init(active: true, technicianName: "Administrator")) }
             #expect(try await gw.request(.post, path, token: scene.token).errorCode == "already_recording")
 
             #expect(try await gw.request(.post, "\(path)/\(id)/pieces", token: scene.token, bytes: [1, 2, 3]).status == .ok)
@@ -97,7 +97,7 @@ struct RemoteToolsGatewayTests {
             #expect(try await gw.request(.post, "\(path)/\(id)/pieces", token: viewer.token, bytes: [9]).status == .notFound)
             #expect(try await gw.request(.post, "\(path)/\(id)/pieces", token: scene.token, bytes: []).status == .badRequest)
             #expect(try await gw.request(.post, "\(path)/\(id)/stop", token: scene.token).status == .ok)
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .recording(active: false, technicianName: "Administrator") }
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .recording(.init(active: false, technicianName: "Administrator")) }
 
             let file = try await gw.request(.get, "\(path)/\(id)", token: scene.token)
             #expect(file.status == .ok && Array(file.body) == [1, 2, 3, 4, 5])

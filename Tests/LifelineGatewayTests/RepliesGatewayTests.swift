@@ -85,7 +85,7 @@ struct RepliesGatewayTests {
             #expect(try await gw.request(.post, path, token: scene.token, json: ["url": "file:///etc/passwd"]).status == .badRequest)
             #expect(try await gw.request(.post, path, token: scene.token, json: ["url": "https://example.com/help page"]).status == .badRequest)
             #expect(try await gw.request(.post, path, token: scene.token, json: ["url": "https://example.com/help"]).status == .noContent)
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .openURL("https://example.com/help", technicianName: "Administrator") }
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .openURL(.init(url: "https://example.com/help", technicianName: "Administrator")) }
             let log = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array()
             #expect(log.contains { ($0["text"] as? String) == "Administrator sent the link https://example.com/help" })
             await scene.applet.close()

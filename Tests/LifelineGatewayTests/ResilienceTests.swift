@@ -16,7 +16,7 @@ struct ResilienceTests {
             try await gw.waitForState("reconnecting", of: id, token: token)
             let back = try await gw.helloApplet(token: appletToken)
             try await gw.waitForState("active", of: id, token: token)
-            back.send(AppletToGateway.chat(text: "I'm back"))
+            back.send(AppletToGateway.chat(.init(text: "I'm back")))
             _ = try await back.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "I'm back" } else { false } }
             await back.close()
         }

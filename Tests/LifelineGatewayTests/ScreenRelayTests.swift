@@ -29,7 +29,7 @@ struct ScreenRelayTests {
         #expect(try WireCodec.decode(text, as: GatewayToApplet.self) == .input(Self.click))
         #expect(relay.forwardFrameAck(7, sessionId: "s1", technicianId: "tech"))
         guard case .text(let ack) = await iterator.next() else { Issue.record("no ack"); return }
-        #expect(try WireCodec.decode(ack, as: GatewayToApplet.self) == .frameAck(sequence: 7))
+        #expect(try WireCodec.decode(ack, as: GatewayToApplet.self) == .frameAck(.init(sequence: 7)))
         let activity = relay.takeActivity()
         #expect(activity.sessions == ["s1": Self.now] && activity.technicians == ["tech": Self.now])
         #expect(relay.takeActivity().sessions.isEmpty, "collected once")

@@ -33,7 +33,7 @@ struct SessionFlowTests {
             #expect(sent.status == .created)
             _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "Hello Ann, I can see you." } else { false } }
 
-            applet.send(AppletToGateway.chat(text: "Thanks! My printer is broken."))
+            applet.send(AppletToGateway.chat(.init(text: "Thanks! My printer is broken.")))
             _ = try await console.expect(GatewayToConsole.self) {
                 if case .log(let e) = $0 { e.text == "Thanks! My printer is broken." && e.authorRole == .customer } else { false }
             }
@@ -125,9 +125,9 @@ struct SessionFlowTests {
             let (applet, _) = try await gw.connectApplet(pin: pin)
             let console = gw.console(token: token)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
-            console.send(ConsoleToGateway.command(sessionId: id, command: .start))
+            console.send(ConsoleToGateway.command(.init(sessionId: id, command: .start)))
             _ = try await console.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.state == .active } else { false } }
-            console.send(ConsoleToGateway.chat(sessionId: id, text: "typed in the console"))
+            console.send(ConsoleToGateway.chat(.init(sessionId: id, text: "typed in the console")))
             _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "typed in the console" } else { false } }
             await applet.close()
             await console.close()

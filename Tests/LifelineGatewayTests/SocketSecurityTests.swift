@@ -93,9 +93,10 @@ struct SocketSecurityTests {
     func chatBeforeHello() async throws {
         try await GatewayHarness.run { gw in
             let probe = SocketProbe(port: gw.port, path: "/ws/applet")
-            probe.send(AppletToGateway.chat(text: "let me in"))
+            probe.send(AppletToGateway.chat(.init(text: "let me in")))
             let error = try await probe.expect(GatewayToApplet.self)
-            guard case .error(let code, _) = error else { Issue.record("expected an error, got \(error)"); return }
+            guard case .error(let failure) = error else { Issue.record("expected an error, got \(error)"); return }
+            let code = failure.code
             #expect(code == "hello_expected")
             #expect(await probe.closes(within: 2))
         }
@@ -125,7 +126,8 @@ struct SocketSecurityTests {
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             console.send(frame)
             let error = try await console.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
-            guard case .error(let received, _, _) = error else { return }
+            guard case .error(let failure) = error else { return }
+            let received = failure.code
             #expect(received == code)
             let (id, _) = try await gw.createSession(token: token)
             _ = try await console.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.id == id } else { false } }
@@ -138,10 +140,11 @@ struct SocketSecurityTests {
             let token = try await gw.login()
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
-            applet.send(WireCodec.encode(AppletToGateway.chat(text: String(repeating: "x", count: 200_000))))
+            applet.send(WireCodec.encode(AppletToGateway.chat(.init(text: String(repeating: "x", count: 200_000)))))
             // The applet is told why before the close frame.
             let error = try await applet.expect(GatewayToApplet.self, within: 10) { if case .error = $0 { true } else { false } }
-            guard case .error(let code, _) = error else { return }
+            guard case .error(let failure) = error else { return }
+            let code = failure.code
             #expect(code == "message_too_large")
             #expect(await applet.closes(within: 10), "the gateway closes a socket that sends a too-large frame")
             try await gw.waitForState("reconnecting", of: id, token: token)
@@ -156,7 +159,8 @@ struct SocketSecurityTests {
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             console.send(#"{"v":1,"type":"chat","sessionId":"1","text":""# + String(repeating: "x", count: 200_000) + #""}"#)
             let error = try await console.expect(GatewayToConsole.self, within: 10) { if case .error = $0 { true } else { false } }
-            guard case .error(let code, _, _) = error else { Issue.record("\(error)"); return }
+            guard case .error(let failure) = error else { Issue.record("\(error)"); return }
+            let code = failure.code
             #expect(code == "message_too_large")
             let (id, _) = try await gw.createSession(token: token)
             _ = try await console.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.id == id } else { false } }
@@ -170,17 +174,18 @@ struct SocketSecurityTests {
             let token = try await gw.login()
             let (id, pin) = try await gw.createSession(token: token)
             let (applet, _) = try await gw.connectApplet(pin: pin)
-            for index in 0..<25 { applet.send(AppletToGateway.chat(text: "line \(index)")) }
+            for index in 0..<25 { applet.send(AppletToGateway.chat(.init(text: "line \(index)"))) }
             // The refusal is what is checked, not the speed: on PostgreSQL under a full parallel run the
             // 20 lines before it, each written to the database, took more than 5 s once.
             let error = try await applet.expect(GatewayToApplet.self, within: 30) { if case .error = $0 { true } else { false } }
-            guard case .error(let code, _) = error else { return }
+            guard case .error(let failure) = error else { return }
+            let code = failure.code
             #expect(code == "slow_down")
             try await Task.sleep(for: .milliseconds(200))
             let chat = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: token).array().filter { $0["kind"] as? String == "chat" }
             #expect(chat.count == 20)
             gw.clock.advance(by: 11)
-            applet.send(AppletToGateway.chat(text: "after a pause"))
+            applet.send(AppletToGateway.chat(.init(text: "after a pause")))
             _ = try await applet.expect(GatewayToApplet.self, within: 30) { if case .chat(let e) = $0 { e.text == "after a pause" } else { false } }
             await applet.close()
         }

@@ -29,8 +29,8 @@ struct SurveyGatewayTests {
 
     static func surveyURL(from applet: SocketProbe) async throws -> String {
         let message = try await applet.expect(GatewayToApplet.self) { if case .survey = $0 { true } else { false } }
-        guard case .survey(let url, _) = message else { throw HarnessError("no survey") }
-        return url
+        guard case .survey(let survey) = message else { throw HarnessError("no survey") }
+        return survey.url
     }
 
     @Test("switched on for the group: sent at the end before the applet is told the session ended; answered once; in the report and its CSV")

@@ -59,7 +59,7 @@ struct TransferTests {
             #expect(try started.json()["state"] as? String == "active")
             #expect(try started.json()["transferredBy"] as? String == "Administrator")
             #expect(try await scene.queue(scene.admin).isEmpty, "it leaves the sender's queue")
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .technicianChanged(name: "Bea") }
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .technicianChanged(.init(name: "Bea")) }
             _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/messages", token: scene.bea, json: ["text": "Hi Carl, Bea here."])
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.author == "Bea" } else { false } }
             #expect(try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/end", token: scene.admin).status == .notFound,

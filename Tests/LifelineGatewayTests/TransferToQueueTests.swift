@@ -74,7 +74,7 @@ struct TransferToQueueTests {
             try await scene.sees(scene.danConsole, .closed)
             #expect(try await gw.request(.get, "/api/v1/sessions", token: scene.dan).array().isEmpty)
             #expect(try await gw.request(.get, "/api/v1/sessions", token: scene.admin).array().isEmpty, "it left the sender's queue")
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .technicianChanged(name: "Bea") }
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .technicianChanged(.init(name: "Bea")) }
             #expect(try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/start", token: scene.dan).status == .notFound)
             await scene.applet.close()
         }

@@ -57,11 +57,11 @@ struct ScreenUpdateTests {
 
     @Test("remote-desktop messages travel in the envelope")
     func messages() throws {
-        let request = ConsoleToGateway.remoteRequest(sessionId: "123", mode: .control)
+        let request = ConsoleToGateway.remoteRequest(.init(sessionId: "123", mode: .control))
         #expect(try WireCodec.decode(WireCodec.encode(request), as: ConsoleToGateway.self) == request)
         let input = GatewayToApplet.input([.key(keysym: 0x61, down: true)])
         #expect(try WireCodec.decode(WireCodec.encode(input), as: GatewayToApplet.self) == input)
-        let answer = AppletToGateway.remoteAnswer(accepted: false)
+        let answer = AppletToGateway.remoteAnswer(.init(accepted: false))
         #expect(try WireCodec.decode(WireCodec.encode(answer), as: AppletToGateway.self) == answer)
     }
 }

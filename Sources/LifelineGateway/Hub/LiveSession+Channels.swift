@@ -19,7 +19,7 @@ extension LiveSession {
         taken.technicianId = actor.id
         let transition = try hub.move(&taken.machine, by: .start, at: environment.now())
         taken = try await commit(taken, ownerTransition: transition, claimingActiveSlotOf: actor.id)
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(name: actor.technician.name)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(.init(name: actor.technician.name))))
         try await hub.logEvent(.takenFromChannel(technician: actor.technician.name, channel: channel.name), in: taken)
         return await hub.summary(of: taken)
     }

@@ -88,10 +88,10 @@ extension LiveSession {
             if movedFromInstantChat { previous.send(WireCodec.encode(GatewayToApplet.movedToApplet)) }
             previous.close(reason: "replaced by a newer connection")
         }
-        outlet.send(WireCodec.encode(GatewayToApplet.welcome(
+        outlet.send(WireCodec.encode(GatewayToApplet.welcome(.init(
             sessionId: id, technicianName: await hub.technicianName(current.technicianId),
-            organisation: await hub.organisationName(current.organisationId), state: current.machine.state)))
-        if current.chatDisabled { outlet.send(WireCodec.encode(GatewayToApplet.chatSwitched(enabled: false))) }
+            organisation: await hub.organisationName(current.organisationId), state: current.machine.state))))
+        if current.chatDisabled { outlet.send(WireCodec.encode(GatewayToApplet.chatSwitched(.init(enabled: false)))) }
     }
 
     func appletSaid(_ text: String, outletId: UUID) async throws {

@@ -49,7 +49,7 @@ extension LiveSession {
             await hub.tellQueueLeavers(before: before, after: record)
         case .handOver(let previousOwnerId, let view):
             await hub.publish(record, as: view, to: previousOwnerId)
-            sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(name: await hub.technicianName(record.technicianId))))
+            sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(.init(name: await hub.technicianName(record.technicianId)))))
         case .refreshPresence(let technicianIds):
             for technicianId in Set(technicianIds + (await hub.queueAudience(of: record))) { await hub.updatePresence(of: technicianId) { _ in } }
         case .logStatus(let state):

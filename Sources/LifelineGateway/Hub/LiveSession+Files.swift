@@ -46,7 +46,7 @@ extension LiveSession {
             do { try await hub.auditConsent(.consentGiven, to: "file", in: record, detail: AuditTrail.json(["file": summary.name])) } catch {
                 // No file reaches the customer without their consent on the record.
                 accepted = false
-                sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: error.message)))
+                sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileCancelled(.init(id: fileId, reason: error.message))))
             }
         } else {
             await hub.auditRefusal(.consentRefused, to: "file", in: record, detail: AuditTrail.json(["file": summary.name]))
@@ -144,7 +144,7 @@ extension LiveSession {
         if let relay = fileRelays.removeValue(forKey: fileId) { await relay.pipe.abort(reason) }
         if runningFileId == fileId { runningFileId = nil }
         guard let summary = await hub.markFileFailed(fileId, in: id, reason: reason) else { return }
-        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileCancelled(id: fileId, reason: reason))) }
+        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileCancelled(.init(id: fileId, reason: reason)))) }
         if let record = liveRecord {
             hub.publishFile(summary, to: record)
             await hub.note(.fileFailed(name: summary.name, reason: reason), in: record)

@@ -22,7 +22,7 @@ extension LiveSession {
                                   format: hub.settings.recordingFormat.rawValue, startedAt: environment.now())
         try await store.insertRecording(recording)
         recordingId = recording.id
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(active: true, technicianName: actor.technician.name)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(.init(active: true, technicianName: actor.technician.name))))
         try await hub.logEvent(.recordingStarted(technician: actor.technician.name), in: record)
         return recording
     }
@@ -43,7 +43,7 @@ extension LiveSession {
         let finished = await hub.saveRecordingEnd(recording)
         if recordingId == recording.id { recordingId = nil }
         let name = await hub.technicianName(recording.technicianId)
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(active: false, technicianName: name)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(.init(active: false, technicianName: name))))
         if let record = liveRecord { await hub.note(reason, in: record) }
         return finished
     }

@@ -27,7 +27,7 @@ extension LiveSession {
         }
         let applet = try hub.connectedApplet(of: id)
         remote = state
-        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(mode: mode, technicianName: actor.technician.name)))
+        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(.init(mode: mode, technicianName: actor.technician.name))))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
         try await hub.logEvent(mode == .control ? .remoteControlRequested(technician: actor.technician.name)
                                                   : .desktopViewRequested(technician: actor.technician.name), in: record)
@@ -58,13 +58,13 @@ extension LiveSession {
     func remoteFrameDrawn(_ sequence: UInt32, by actor: Actor) async throws {
         _ = try await hub.ownedLiveSession(id, by: actor)
         guard remote?.forwardsFrames == true else { return }
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence))))
     }
 
     func remoteSettings(_ quality: RemoteQuality, by actor: Actor) async throws {
         _ = try await hub.ownedLiveSession(id, by: actor)
         guard remote != nil else { throw SessionHub.gatewayError(.notRunning) }
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteSettings(quality: quality)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteSettings(.init(quality: quality))))
     }
 
     /// A toolbar tool (J10, J12, J13, J16): checked against the mode and permissions, then played
@@ -132,7 +132,7 @@ extension LiveSession {
     func appletRemoteNotice(_ notice: RemoteNotice, outletId: UUID) {
         guard sockets.isApplet(outletId, of: id), let state = remote, state.forwardsFrames, notice.isValid else { return }
         if case .clipboard = notice, state.mode != .control { return }
-        let message = WireCodec.encode(GatewayToConsole.remoteNotice(sessionId: id, notice: notice))
+        let message = WireCodec.encode(GatewayToConsole.remoteNotice(.init(sessionId: id, notice: notice)))
         sockets.sendToConsoles(of: state.technicianId, message)
     }
 
@@ -141,7 +141,7 @@ extension LiveSession {
         guard let state = remote else { return }
         remote = nil
         await finishRecording(reason: .recordingStoppedWithRemote)
-        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteStop(reason: reason))) }
+        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteStop(.init(reason: reason)))) }
         publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .ended, reason: reason, sessionState: sessionState),
                       to: state.technicianId)
         if let record = liveRecord { await hub.note(.remoteEnded(reason: reason), in: record) }

@@ -70,7 +70,7 @@ final class ScreenRelay: Sendable {
     func forwardFrameAck(_ sequence: UInt32, sessionId: String, technicianId: String) -> Bool {
         guard routes.withLockedValue({ $0.sessions[sessionId]?.technicianId == technicianId }),
               let applet = sockets.applet(of: sessionId) else { return false }
-        applet.send(WireCodec.encode(GatewayToApplet.frameAck(sequence: sequence)))
+        applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence))))
         return true
     }
 

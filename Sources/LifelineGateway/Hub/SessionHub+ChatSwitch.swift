@@ -22,7 +22,7 @@ extension LiveSession {
         guard current.chatDisabled == enabled else { return await hub.summary(of: current) }
         changeRecord { $0.chatDisabled = !enabled }
         let stored = try await persist(record, viewsChanged: false)
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chatSwitched(enabled: enabled)))
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chatSwitched(.init(enabled: enabled))))
         try await hub.logEvent((enabled ? .chatOn(technician: actor.technician.name) : .chatOff(technician: actor.technician.name)), in: stored)
         await hub.publish(stored)
         return await hub.summary(of: stored)

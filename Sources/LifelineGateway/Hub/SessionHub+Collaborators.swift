@@ -154,7 +154,7 @@ extension SessionHub {
         try await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
         await logConnection(.collaboratorJoined(name: collaborator.name), sessionId: collaborator.sessionId)
-        sockets.sendToApplet(of: collaborator.sessionId, WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: true)))
+        sockets.sendToApplet(of: collaborator.sessionId, WireCodec.encode(GatewayToApplet.collaborator(.init(name: collaborator.name, joined: true))))
         return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
     }
 
@@ -261,12 +261,12 @@ extension SessionHub {
             return
         }
         if let outlet = sockets.removeCollaborator(collaboratorId) {
-            outlet.send(WireCodec.encode(GatewayToCollaborator.ended(reason: reason)))
+            outlet.send(WireCodec.encode(GatewayToCollaborator.ended(.init(reason: reason))))
             outlet.close(reason: reason)
         }
         if wasCollaborating && reason != "session ended" {
             await logConnection(.collaboratorLeft(name: collaborator.name), sessionId: collaborator.sessionId)
-            sockets.sendToApplet(of: collaborator.sessionId, WireCodec.encode(GatewayToApplet.collaborator(name: collaborator.name, joined: false)))
+            sockets.sendToApplet(of: collaborator.sessionId, WireCodec.encode(GatewayToApplet.collaborator(.init(name: collaborator.name, joined: false))))
         }
     }
 

@@ -17,7 +17,7 @@ extension SessionHub {
         if record.customer?.privileged == true {
             throw GatewayError(.alreadyElevated, "The applet already runs with administrator rights.")
         }
-        applet.send(WireCodec.encode(GatewayToApplet.elevate(credentials, technicianName: actor.technician.name)))
+        applet.send(WireCodec.encode(GatewayToApplet.elevate(.init(credentials: credentials, technicianName: actor.technician.name))))
         try await logEvent(.elevationRequested(technician: actor.technician.name), in: record)
     }
 

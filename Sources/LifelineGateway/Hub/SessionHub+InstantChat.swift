@@ -37,7 +37,7 @@ extension LiveSession {
         let token = Secrets.token()
         changeRecord { $0.linkTokenHash = Secrets.hash(token) }
         let stored = try await persist(record, viewsChanged: false)
-        browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(linkToken: token, technicianName: actor.technician.name)))
+        browser.send(WireCodec.encode(GatewayToApplet.appletInvitation(.init(linkToken: token, technicianName: actor.technician.name))))
         try await hub.logEvent(.appletInvited(technician: actor.technician.name), in: stored)
     }
 }

@@ -55,7 +55,7 @@ extension SessionHub {
         try await store.saveSurveyResponse(SurveyResponse(
             id: UUID().uuidString.lowercased(), tokenHash: Secrets.hash(token), sessionId: record.id, organisationId: record.organisationId,
             technicianId: record.technicianId, channelId: record.channelId, questions: survey.questions, sentAt: environment.now()))
-        customer.send(WireCodec.encode(GatewayToApplet.survey(url: "\(publicURL)/survey/\(token)", technicianName: technicianName)))
+        customer.send(WireCodec.encode(GatewayToApplet.survey(.init(url: "\(publicURL)/survey/\(token)", technicianName: technicianName))))
         try await logEvent(.surveySent, in: record)
     }
 }

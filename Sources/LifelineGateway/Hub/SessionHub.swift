@@ -142,7 +142,7 @@ public final class SessionHub: Sendable {
 
     func endApplet(of sessionId: String, reason: String) {
         guard let outlet = sockets.removeApplet(of: sessionId) else { return }
-        outlet.send(WireCodec.encode(GatewayToApplet.ended(reason: reason)))
+        outlet.send(WireCodec.encode(GatewayToApplet.ended(.init(reason: reason))))
         outlet.close(reason: "session ended")
     }
 

@@ -73,13 +73,13 @@ struct AppletSocket {
 
     /// The first message: anything but hello closes the socket.
     private static func hello(_ request: AppletToGateway, hub: SessionHub, outlet: Outlet) async throws -> String? {
-        guard case .hello(let token, _, let customer) = request else {
+        guard case .hello(let hello) = request else {
             // Closing the outlet lets the writer send the error before the close frame.
             outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
             outlet.close(reason: "no hello")
             return nil
         }
-        try await hub.appletConnected(token: token, customer: customer, outlet: outlet)
+        try await hub.appletConnected(token: hello.token, customer: hello.customer, outlet: outlet)
         return hub.sessionId(ofApplet: outlet.id)
     }
 
@@ -87,26 +87,26 @@ struct AppletSocket {
         switch request {
         case .hello:
             outlet.send(Self.error(code: .alreadyConnected, message: "This socket already said hello."))
-        case .chat(let text):
-            try await hub.appletSaid(text, sessionId: id, outletId: outlet.id)
+        case .chat(let chat):
+            try await hub.appletSaid(chat.text, sessionId: id, outletId: outlet.id)
         case .quit:
             try await hub.appletQuit(sessionId: id, outletId: outlet.id)
-        case .remoteAnswer(let accepted):
-            await hub.appletAnsweredRemote(accepted: accepted, sessionId: id, outletId: outlet.id)
-        case .remoteEnded(let reason):
-            await hub.appletEndedRemote(reason: reason, sessionId: id, outletId: outlet.id)
+        case .remoteAnswer(let answer):
+            await hub.appletAnsweredRemote(accepted: answer.accepted, sessionId: id, outletId: outlet.id)
+        case .remoteEnded(let ended):
+            await hub.appletEndedRemote(reason: ended.reason, sessionId: id, outletId: outlet.id)
         case .remoteNotice(let notice):
             await hub.appletRemoteNotice(notice, sessionId: id, outletId: outlet.id)
-        case .elevationFailed(let reason):
-            await hub.appletElevationFailed(reason: reason, sessionId: id, outletId: outlet.id)
-        case .fileAnswer(let fileId, let accepted):
-            await hub.appletAnsweredFile(fileId, accepted: accepted, sessionId: id, outletId: outlet.id)
-        case .fileResult(let fileId, let md5, let error):
-            await hub.appletFileResult(fileId, md5: md5, error: error, sessionId: id, outletId: outlet.id)
+        case .elevationFailed(let failed):
+            await hub.appletElevationFailed(reason: failed.reason, sessionId: id, outletId: outlet.id)
+        case .fileAnswer(let answer):
+            await hub.appletAnsweredFile(answer.id, accepted: answer.accepted, sessionId: id, outletId: outlet.id)
+        case .fileResult(let result):
+            await hub.appletFileResult(result.id, md5: result.md5, error: result.error, sessionId: id, outletId: outlet.id)
         case .appletDeclined:
             try await hub.customerDeclinedApplet(sessionId: id, outletId: outlet.id)
-        case .callingCardResult(let installed, let error):
-            try await hub.appletCallingCardResult(installed: installed, error: error, sessionId: id, outletId: outlet.id)
+        case .callingCardResult(let result):
+            try await hub.appletCallingCardResult(installed: result.installed, error: result.error, sessionId: id, outletId: outlet.id)
         }
     }
 
@@ -115,6 +115,6 @@ struct AppletSocket {
     }
 
     static func error(code: String, message: String) -> String {
-        WireCodec.encode(GatewayToApplet.error(code: code, message: message))
+        WireCodec.encode(GatewayToApplet.error(.init(code: code, message: message)))
     }
 }

@@ -33,15 +33,15 @@ struct CollaboratorSocket {
                 }
                 do {
                     switch (collaboratorId, request) {
-                    case (nil, .hello(let token)):
-                        collaboratorId = try await hub.collaboratorConnected(token: token, outlet: outlet)
+                    case (nil, .hello(let hello)):
+                        collaboratorId = try await hub.collaboratorConnected(token: hello.token, outlet: outlet)
                     case (nil, _):
                         outlet.send(Self.error(code: .helloExpected, message: "Send hello with the collaborator token first."))
                         outlet.close(reason: "no hello")
                     case (.some, .hello):
                         outlet.send(Self.error(code: .alreadyConnected, message: "This socket already said hello."))
-                    case (.some(let id), .chat(let text)):
-                        try await hub.collaboratorSaid(text, collaboratorId: id, outletId: outlet.id)
+                    case (.some(let id), .chat(let chat)):
+                        try await hub.collaboratorSaid(chat.text, collaboratorId: id, outletId: outlet.id)
                     case (.some(let id), .leave):
                         try await hub.collaboratorLeft(collaboratorId: id, outletId: outlet.id)
                     }
@@ -64,6 +64,6 @@ struct CollaboratorSocket {
     }
 
     static func error(code: String, message: String) -> String {
-        WireCodec.encode(GatewayToCollaborator.error(code: code, message: message))
+        WireCodec.encode(GatewayToCollaborator.error(.init(code: code, message: message)))
     }
 }

@@ -57,22 +57,22 @@ struct ConsoleSocket {
     /// here (input and acknowledgements the relay passed, whose activity the timer collects).
     private func dispatch(_ request: ConsoleToGateway, by actor: Actor) async throws -> Bool {
         switch request {
-        case .chat(let id, let text): _ = try await hub.sendChat(text, to: id, by: actor)
-        case .command(let id, let command): _ = try await hub.perform(command, on: id, by: actor)
+        case .chat(let chat): _ = try await hub.sendChat(chat.text, to: chat.sessionId, by: actor)
+        case .command(let command): _ = try await hub.perform(command.command, on: command.sessionId, by: actor)
         case .activity: break
-        case .remoteRequest(let id, let mode): try await hub.requestRemote(mode, on: id, by: actor)
-        case .remoteStop(let id): try await hub.stopRemote(on: id, by: actor)
-        case .remoteInput(let id, let events):
+        case .remoteRequest(let request): try await hub.requestRemote(request.mode, on: request.sessionId, by: actor)
+        case .remoteStop(let stop): try await hub.stopRemote(on: stop.sessionId, by: actor)
+        case .remoteInput(let input):
             // The usual case goes around every actor; what the relay does not pass, the session explains.
-            if hub.screenRelay.forwardInput(events, sessionId: id, technicianId: actor.id, permissions: actor.permissions,
+            if hub.screenRelay.forwardInput(input.events, sessionId: input.sessionId, technicianId: actor.id, permissions: actor.permissions,
                                             at: accounts.environment.now()) { return false }
-            try await hub.remoteInput(events, on: id, by: actor)
-        case .remoteSettings(let id, let quality): try await hub.remoteSettings(quality, on: id, by: actor)
-        case .remoteTool(let id, let tool): try await hub.remoteTool(tool, on: id, by: actor)
-        case .elevate(let id, let credentials): try await hub.elevateApplet(credentials, on: id, by: actor)
-        case .frameAck(let id, let sequence):
-            if hub.screenRelay.forwardFrameAck(sequence, sessionId: id, technicianId: actor.id) { return false }
-            try await hub.remoteFrameDrawn(sequence, on: id, by: actor)
+            try await hub.remoteInput(input.events, on: input.sessionId, by: actor)
+        case .remoteSettings(let settings): try await hub.remoteSettings(settings.quality, on: settings.sessionId, by: actor)
+        case .remoteTool(let use): try await hub.remoteTool(use.tool, on: use.sessionId, by: actor)
+        case .elevate(let elevate): try await hub.elevateApplet(elevate.credentials, on: elevate.sessionId, by: actor)
+        case .frameAck(let ack):
+            if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id) { return false }
+            try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)
             return false
         }
         return true
@@ -83,17 +83,7 @@ struct ConsoleSocket {
     }
 
     static func error(code: String, message: String, sessionId: String? = nil) -> String {
-        WireCodec.encode(GatewayToConsole.error(code: code, message: message, sessionId: sessionId))
+        WireCodec.encode(GatewayToConsole.error(.init(code: code, message: message, sessionId: sessionId)))
     }
 }
 
-private extension ConsoleToGateway {
-    /// The session a message is about, to name it in an error.
-    var sessionId: String? {
-        switch self {
-        case .chat(let id, _), .command(let id, _), .remoteRequest(let id, _), .remoteStop(let id), .remoteInput(let id, _),
-             .remoteSettings(let id, _), .remoteTool(let id, _), .elevate(let id, _), .frameAck(let id, _): id
-        case .activity: nil
-        }
-    }
-}

@@ -186,7 +186,7 @@ extension GatewayHarness {
     /// Opens an applet socket with an applet token and waits for the welcome.
     func helloApplet(token: String) async throws -> SocketProbe {
         let probe = SocketProbe(port: port, path: "/ws/applet")
-        probe.send(AppletToGateway.hello(token: token, appletVersion: "test", customer: Self.customer))
+        probe.send(AppletToGateway.hello(.init(token: token, appletVersion: "test", customer: Self.customer)))
         _ = try await probe.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
         return probe
     }

@@ -1,0 +1,100 @@
+import Foundation
+import LifelineCore
+
+/// The bodies of the gateway's messages to the applet (see `GatewayToApplet`): one struct each,
+/// its properties the JSON keys.
+extension GatewayToApplet {
+    /// `welcome`: who the customer is talking to.
+    public struct Welcome: WireMessage {
+        public let sessionId: String
+        public let technicianName: String
+        public let organisation: String
+        public let state: SessionState
+        public init(sessionId: String, technicianName: String, organisation: String, state: SessionState) {
+            self.sessionId = sessionId
+            self.technicianName = technicianName
+            self.organisation = organisation
+            self.state = state
+        }
+    }
+
+    /// `technician_changed`.
+    public struct TechnicianChanged: WireMessage {
+        public let name: String
+        public init(name: String) { self.name = name }
+    }
+
+    /// `remote_request`.
+    public struct RemoteRequest: WireMessage {
+        public let mode: RemoteMode
+        public let technicianName: String
+        public init(mode: RemoteMode, technicianName: String) { self.mode = mode; self.technicianName = technicianName }
+    }
+
+    /// `frame_ack`.
+    public struct FrameAck: WireMessage {
+        public let sequence: UInt32
+        public init(sequence: UInt32) { self.sequence = sequence }
+    }
+
+    /// `remote_settings`.
+    public struct RemoteSettings: WireMessage {
+        public let quality: RemoteQuality
+        public init(quality: RemoteQuality) { self.quality = quality }
+    }
+
+    /// `recording`.
+    public struct RecordingNotice: WireMessage {
+        public let active: Bool
+        public let technicianName: String
+        public init(active: Bool, technicianName: String) { self.active = active; self.technicianName = technicianName }
+    }
+
+    /// `elevate`: the credentials pass through, never kept or logged.
+    public struct Elevate: WireMessage {
+        public let credentials: ElevationCredentials
+        public let technicianName: String
+        public init(credentials: ElevationCredentials, technicianName: String) { self.credentials = credentials; self.technicianName = technicianName }
+    }
+
+    /// `file_cancelled`.
+    public struct FileCancelled: WireMessage {
+        public let id: String
+        public let reason: String
+        public init(id: String, reason: String) { self.id = id; self.reason = reason }
+    }
+
+    /// `open_url`.
+    public struct OpenURL: WireMessage {
+        public let url: String
+        public let technicianName: String
+        public init(url: String, technicianName: String) { self.url = url; self.technicianName = technicianName }
+    }
+
+    /// `applet_invitation`.
+    public struct AppletInvitation: WireMessage {
+        public let linkToken: String
+        public let technicianName: String
+        public init(linkToken: String, technicianName: String) { self.linkToken = linkToken; self.technicianName = technicianName }
+    }
+
+    /// `survey`.
+    public struct Survey: WireMessage {
+        public let url: String
+        public let technicianName: String
+        public init(url: String, technicianName: String) { self.url = url; self.technicianName = technicianName }
+    }
+
+    /// `chat_switched`.
+    public struct ChatSwitched: WireMessage {
+        public let enabled: Bool
+        public init(enabled: Bool) { self.enabled = enabled }
+    }
+
+    /// `collaborator`: an external technician joined or left.
+    public struct CollaboratorPresence: WireMessage {
+        public let name: String
+        public let joined: Bool
+        public init(name: String, joined: Bool) { self.name = name; self.joined = joined }
+    }
+}
