@@ -34,9 +34,12 @@ struct SessionFlowTests {
             _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let e) = $0 { e.text == "Hello Ann, I can see you." } else { false } }
 
             applet.send(AppletToGateway.chat(.init(text: "Thanks! My printer is broken.")))
-            _ = try await console.expect(GatewayToConsole.self) {
+            let customerLine = try await console.expect(GatewayToConsole.self) {
                 if case .log(let e) = $0 { e.text == "Thanks! My printer is broken." && e.authorRole == .customer } else { false }
             }
+            // Signed with the session's name, not the computer's account ("ann"), which stays a detail.
+            guard case .log(let signed) = customerLine else { return }
+            #expect(signed.author == "Ann Example")
 
             applet.send(AppletToGateway.quit)
             _ = try await applet.expect(GatewayToApplet.self) { if case .ended = $0 { true } else { false } }
@@ -59,6 +62,25 @@ struct SessionFlowTests {
             #expect(lines.contains("chat:Thanks! My printer is broken."))
             #expect(log.compactMap { $0["state"] as? String } == ["connecting", "waiting", "active", "closed_by_customer", "closed"])
             #expect(log.allSatisfy { $0["at"] is String && $0["author"] is String })
+        }
+    }
+
+    @Test("a session created without a name: the customer's lines are signed \"Customer\", not with the computer's account")
+    func namelessSessionSignsCustomer() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let console = gw.console(token: token)
+            let (id, pin) = try await gw.createSession(token: token, name: "  ")
+            let (applet, _) = try await gw.connectApplet(pin: pin)
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token).status == .ok)
+            applet.send(AppletToGateway.chat(.init(text: "Is anyone there?")))
+            let line = try await console.expect(GatewayToConsole.self) {
+                if case .log(let e) = $0 { e.text == "Is anyone there?" } else { false }
+            }
+            guard case .log(let entry) = line else { return }
+            #expect(entry.author == "Customer" && entry.authorRole == .customer)
+            let summary = try await gw.request(.get, "/api/v1/sessions/\(id)", token: token).json()
+            #expect((summary["customer"] as? [String: Any])?["user"] as? String == "ann", "the account stays a detail of the session")
         }
     }
 

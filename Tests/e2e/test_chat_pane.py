@@ -1,5 +1,7 @@
 """The chat pane (D1): without the chat permission the input is not offered and the gateway
 refuses chat; the pane collapses and is restored."""
+import platform
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -28,6 +30,12 @@ def test_no_chat_permission_hides_the_input_and_the_pane_collapses(gateway, brow
 
     applet.say("Hello?")
     wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Hello?"))
+    # Issue 15, item 3: the customer's line is signed with the session's name; the computer's
+    # account and host are a detail of the session, under its title.
+    author = browser.find_element(By.XPATH, "//ol[@id='chat-log']/li[contains(., 'Hello?')]/span[@class='author']")
+    assert author.text == "Ivo:", author.text
+    computer = browser.find_element(By.ID, "chat-computer")
+    assert computer.is_displayed() and "@" in computer.text and f"({platform.system()} " in computer.text, computer.text
     browser.find_element(By.ID, "chat-collapse").click()
     wait.until(EC.invisibility_of_element_located((By.ID, "chat-log")))
     browser.find_element(By.ID, "chat-collapse").click()

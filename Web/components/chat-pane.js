@@ -3,7 +3,7 @@
 import { api } from '../lib/api.js';
 import { describeError, formatTime, t } from '../lib/i18n.js';
 import { logLineText } from '../lib/log-lines.js';
-import { canChat, sessionDetails } from '../lib/session-logic.js';
+import { canChat, customerComputer, sessionDetails } from '../lib/session-logic.js';
 import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
 
 export function mountChatPane(elements, { onSend, canUse = () => true }) {
@@ -83,6 +83,7 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
       copy.hidden = !session;
       log.hidden = !session;
       if (!session) {
+        document.getElementById('chat-computer').hidden = true;
         if (collapse) collapse.hidden = true;
         if (chatSwitch) chatSwitch.hidden = true;
         floating.show(null, [], false);
@@ -93,6 +94,10 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
         return;
       }
       title.textContent = `${session.name} · ${session.id}`;
+      // The customer's computer and account: a detail of the session (their lines carry its name).
+      const computer = document.getElementById('chat-computer');
+      computer.textContent = customerComputer(session);
+      computer.hidden = !computer.textContent;
       // While the customer has not joined, keep the PIN or link at hand to read out again.
       invite.textContent = inviteLine(session);
       invite.hidden = !invite.textContent;

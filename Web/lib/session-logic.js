@@ -61,9 +61,15 @@ export function rowClass(session, now, urgentAfterMs = Infinity) {
 }
 
 /** The text "Copy details" puts on the clipboard: what a colleague or a ticket needs. */
+/** The customer's account, computer and system, as `user@host (platform)`; "" before they join. */
+export function customerComputer(session) {
+  const customer = session.customer;
+  return customer ? `${customer.user}@${customer.hostname} (${customer.platform})` : '';
+}
+
 export function sessionDetails(session, stateName) {
   const lines = [`${session.name} · ${session.id}`, stateName];
-  if (session.customer) lines.push(`${session.customer.user}@${session.customer.hostname} (${session.customer.platform})`);
+  if (session.customer) lines.push(customerComputer(session));
   lines.push(session.createdAt);
   return lines.join('\n');
 }

@@ -100,7 +100,9 @@ extension LiveSession {
         if current.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String
         do { clean = try ChatText.validated(text) } catch { throw GatewayError.badRequest(SessionHub.describe(error)) }
-        let author = current.customer?.user.isEmpty == false ? current.customer!.user : current.name
+        // Signed with the name the technician gave the session ("Customer" when none, as the
+        // manual has it); the computer's account is a detail of the session, not a name.
+        let author = current.name
         let now = environment.now()
         if let wait = hub.customerChat.admit(id, at: now) {
             throw GatewayError(.slowDown, "Messages are arriving too fast. Wait \(max(1, Int(wait.rounded(.up)))) seconds.")

@@ -61,7 +61,11 @@ public final class SessionHub: Sendable {
         let now = environment.now()
         for record in try await store.liveSessions() {
             let session = LiveSession(record, hub: self)
-            guard registry.add(session, record: record, link: nil), record.machine.state.expectsCustomerConnection else { continue }
+            guard registry.add(session, record: record, link: nil) else {
+                logger.error("A stored live session holds the number or PIN of another; it is not loaded", metadata: ["session.id": "\(record.id)"])
+                continue
+            }
+            guard record.machine.state.expectsCustomerConnection else { continue }
             do {
                 try await session.apply(.connectionLost(since: now))
             } catch {
