@@ -2,8 +2,9 @@
 channels; the administrators' Monitored tab."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from test_console_session import row_status, sign_in
 
 
@@ -149,3 +150,37 @@ def test_admin_edits_a_groups_permissions_on_one_page(gateway, browser):
     wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "Chat, Send files"))
     lu = gateway.login("lu@e2e.test", "lu's long password")
     assert gateway.api("GET", "me", token=lu)[1]["permissions"] == ["chat", "send_files"]
+
+
+def test_signed_out_the_admin_center_offers_sign_in_and_comes_back(gateway, french_browser):
+    """Issue 15, item 7: signed out, the Admin Center shows no empty forms but a way to sign in (in
+    the browser's language) that leads back to it; the console's header leads there for administrators."""
+    browser = french_browser
+    wait = WebDriverWait(browser, 10)
+    browser.get(f"{gateway.url}/admin/")
+    notice = wait.until(EC.visibility_of_element_located((By.ID, "admin-signed-out")))
+    assert "Vous êtes déconnecté" in notice.text, notice.text
+    assert not browser.find_element(By.ID, "settings-section").is_displayed()
+    assert not browser.find_element(By.ID, "group-form").is_displayed()
+    assert not browser.find_element(By.ID, "admin-error").is_displayed(), "no error banner, a way in"
+
+    browser.find_element(By.ID, "admin-sign-in").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
+    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    wait.until(lambda b: b.current_url.rstrip("/").endswith("/admin"))
+    wait.until(EC.visibility_of_element_located((By.ID, "settings-urgent")))
+    assert not browser.find_element(By.ID, "admin-signed-out").is_displayed()
+
+    browser.get(f"{gateway.url}/console/")
+    link = wait.until(EC.visibility_of_element_located((By.ID, "open-admin")))
+    assert link.text == "Centre d'administration" and link.get_attribute("href").endswith("/admin/")
+
+
+def test_a_technician_has_no_admin_center_link(gateway, browser):
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Desk", "permissions": ["chat"]}, token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "tess@e2e.test", "name": "Tess", "password": "tess password 1",
+                                                "groupId": group["id"]}, token=admin, expect=201)
+    sign_in(browser, gateway, email="tess@e2e.test", password="tess password 1")
+    assert not browser.find_element(By.ID, "open-admin").is_displayed()

@@ -1,11 +1,12 @@
 // Shared by the Admin Center scripts. It speaks the administrator's console language (A3): every script awaits
 // `ready` before drawing, so nothing is drawn in English first.
 import { api } from '../lib/api.js';
-import { loadLanguage, t, translatePage } from '../lib/i18n.js';
+import { browserLanguage, loadLanguage, t, translatePage } from '../lib/i18n.js';
 
 export const ready = (async () => {
   const me = await api('me').catch(() => null);
-  await loadLanguage(me?.language ?? 'en', 'admin');
+  // Signed out: the browser's language, as the sign-in form has it.
+  await loadLanguage(me?.language ?? browserLanguage(), 'admin');
   translatePage();
   return me;
 })();

@@ -177,7 +177,18 @@ try {
   }));
   await load();
 } catch (error) {
-  fail(error);
+  if (error.code === 'unauthenticated') {
+    showSignedOut();
+  } else {
+    fail(error);
+  }
+}
+
+/** Signed out: no forms to fill in for nothing, a way to sign in that comes back here. */
+function showSignedOut() {
+  for (const section of document.querySelectorAll('main.admin > section')) section.hidden = true;
+  $('admin-error').hidden = true;
+  $('admin-signed-out').hidden = false;
 }
 
 /** The group form edits `group` (its name and every permission) until saved or cancelled. */

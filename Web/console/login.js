@@ -33,6 +33,12 @@ export function mountLogin({ onSignedIn }) {
         await twoStep.show(result.twoStep);
         return;
       }
+      // Sent here to sign in by another page of the gateway (the Admin Center): back to it.
+      const next = new URLSearchParams(location.search).get('next');
+      if (next && new URL(next, location.origin).origin === location.origin) {
+        location.assign(new URL(next, location.origin).href);
+        return;
+      }
       await onSignedIn(result.technician);
     } catch (error) {
       errorLine.textContent = t('login.failed', { message: describeError(error) });

@@ -327,6 +327,7 @@ async function enterConsole(me) {
   $('organisation-name').textContent = me.organisation;
   $('new-session').disabled = !me.permissions.includes('start_private_sessions');
   $('monitored-tab').hidden = me.role === 'technician';
+  $('open-admin').hidden = me.role === 'technician';
   replies.load();
   state.socket = connectConsole({
     onMessage: receive,
