@@ -17,7 +17,9 @@ def test_the_gateway_answers_as_its_openapi_document_says(gateway, tmp_path):
         [str(SCHEMATHESIS), "run", str(ROOT / "docs" / "openapi.yaml"), "--url", gateway.url,
          "--header", f"Authorization: Bearer {token}",
          "--checks", "not_a_server_error,status_code_conformance,response_schema_conformance",
-         "--phases", "examples,coverage,fuzzing", "--max-time", "90", "--workers", "2",
+         # One worker: with two threads, Python 3.11's ast module can raise a spurious SystemError
+         # ("AST constructor recursion depth mismatch", CPython gh-106905) inside schemathesis.
+         "--phases", "examples,coverage,fuzzing", "--max-time", "90", "--workers", "1",
          # A fixed seed: every run (CI's and yours) generates the same requests, so a failure reproduces.
          "--seed", "20261202",
          "--exclude-path", "/api/v1/auth/logout", "--exclude-path", "/api/v1/admin/technicians/{id}/two-step/reset"],

@@ -9,9 +9,10 @@ import Glibc
 final class RawConnection: @unchecked Sendable {
     let socket: Int32
 
-    init(port: Int, from source: String = "127.0.0.1") throws {
+    /// `receiveTimeout`: how long a read waits for the gateway before it gives up, in seconds.
+    init(port: Int, from source: String = "127.0.0.1", receiveTimeout: Int = 5) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var local = sockaddr_in()
         local.sin_family = sa_family_t(AF_INET)

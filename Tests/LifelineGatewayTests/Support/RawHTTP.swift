@@ -21,7 +21,9 @@ enum RawHTTP {
     }
 
     private static func exchangeBlocking(port: Int, from source: String, request: String) throws -> (status: Int, head: String) {
-        let connection = try RawConnection(port: port, from: source)
+        // An answer is always expected here: on a loaded machine (a CI run where every suite starts
+        // its PostgreSQL database at once) it may take more than a few seconds, so wait up to 30.
+        let connection = try RawConnection(port: port, from: source, receiveTimeout: 30)
         connection.send(request)
         let answer = request.contains("Connection: close") ? connection.readAllBlocking() : connection.readOnceBlocking()
         guard let head = answer else { throw HarnessError("no answer") }
