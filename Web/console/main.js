@@ -2,7 +2,6 @@
 import { api, ApiError } from '../lib/api.js';
 import { describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
-import { playAlert } from '../lib/sounds.js';
 import { applyTheme } from '../lib/theme.js';
 import { availableCommands, hiddenColumns, inTab, upsert, rowClass, timeText } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
@@ -20,6 +19,7 @@ import { mountDeviceHistory } from '../components/device-history.js';
 import { mountChatOnly } from '../components/chat-only.js';
 import { mountSessionMenu } from '../components/session-menu.js';
 import { mountCallingCardDeploy } from '../components/calling-card-deploy.js';
+import { mountArrivalAlerts } from './arrival-alerts.js';
 import { mountLogin } from './login.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,32 +39,9 @@ const state = {
   urgentAfterMs: 120000,
   fieldNames: [], // the organisation's custom fields (C3)
   monitored: [], // other technicians' sessions, for administrators on the Monitored tab (C2)
-  unseenArrivals: 0,
 };
 
-function alert(name) {
-  playAlert(name, state.options.mutedSounds);
-}
-
-/** Sound alerts for what a pushed session change means to the technician (B2). */
-function alertForChange(before, session) {
-  if (before?.state === session.state) return;
-  if (['waiting', 'incoming'].includes(session.state)) alert(document.hidden ? 'new_session_minimised' : 'new_session_open');
-  else if (['closed_by_customer', 'closed_by_customer_waiting'].includes(session.state)) alert('customer_disconnected');
-  else if (session.state === 'reconnecting') alert('network_interrupted');
-}
-
-/** While the console is in a background tab, the title says how many sessions arrived. */
-function noteArrival() {
-  if (!document.hidden) return;
-  state.unseenArrivals += 1;
-  document.title = `(${state.unseenArrivals}) ${t('title.arrived')} — Lifeline`;
-}
-document.addEventListener('visibilitychange', () => {
-  if (document.hidden) return;
-  state.unseenArrivals = 0;
-  document.title = 'Lifeline — Technician Console';
-});
+const { alert, alertForChange, noteArrival } = mountArrivalAlerts({ mutedSounds: () => state.options.mutedSounds });
 
 /** Shows the technician's own status (A6) and what the toggle would change it to. */
 function renderStatus() {

@@ -101,7 +101,17 @@ extension LiveSession {
     func appletAnsweredRemote(accepted: Bool, outletId: UUID) async {
         guard sockets.isApplet(outletId, of: id), var state = remote, state.phase == .requested,
               let record = liveRecord else { return }
-        if accepted, (try? state.accepted()) != nil {
+        var started = false
+        if accepted {
+            do throws(RemoteDesktopState.Refusal) {
+                try state.accepted()
+                started = true
+            } catch {
+                // The phase was checked above; should it ever refuse, the customer's yes counts as no.
+                logger.error("A remote desktop could not take the customer's yes", metadata: ["session.id": "\(id)", "error": "\(error)"])
+            }
+        }
+        if started {
             remote = state
             publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active), to: state.technicianId)
             await hub.note((state.mode == .control ? .remoteControlAccepted : .desktopViewAccepted), in: record)

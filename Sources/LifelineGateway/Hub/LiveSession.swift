@@ -91,7 +91,7 @@ actor LiveSession {
     /// timer and End, two consoles, a customer's quit and a transfer) take turns instead of
     /// overwriting each other. Re-entrant within one task.
     func serialised<T>(_ body: () async throws -> T) async rethrows -> T {
-        try await hub.locks.withLock("session:\(id)", body)
+        try await hub.serialised(id, body)
     }
 
     // MARK: Applying events
