@@ -193,8 +193,7 @@ class Applet:
             self.process.wait()
 
 
-@pytest.fixture
-def gateway():
+def _running_gateway():
     data_dir = tempfile.mkdtemp(prefix="lifeline-e2e-")
     gw = Gateway(data_dir, free_port()).start()
     yield gw
@@ -203,7 +202,28 @@ def gateway():
 
 
 @pytest.fixture
-def applets():
+def gateway():
+    yield from _running_gateway()
+
+
+@pytest.fixture(scope="module")
+def gateway_for_module():
+    """One gateway shared by a module's tests, for tests that do not need a fresh one."""
+    yield from _running_gateway()
+
+
+def start_active_session(gateway, applets, name, **applet_options):
+    """A PIN session joined by a real applet and started by the administrator; returns the
+    session, the applet and the administrator's token."""
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": name, "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"], **applet_options)
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    return session, applet, token
+
+
+def _applet_starter():
     started = []
 
     def start(*args, **kwargs):
@@ -211,6 +231,20 @@ def applets():
         started.append(applet)
         return applet
 
+    return start, started
+
+
+@pytest.fixture
+def applets():
+    start, started = _applet_starter()
+    yield start
+    for applet in started:
+        applet.kill()
+
+
+@pytest.fixture(scope="module")
+def applets_for_module():
+    start, started = _applet_starter()
     yield start
     for applet in started:
         applet.kill()

@@ -181,8 +181,10 @@ def test_deploy_from_the_session_installs_after_the_customer_accepts(gateway, ap
     wait = sign_in(browser, gateway, email="dora@e2e.test", password="dora password 1")
     from test_console_session import select_row
     select_row(browser, wait, session["id"])
-    tab = wait.until(EC.visibility_of_element_located((By.ID, "calling-card-tab")))
-    tab.find_element(By.TAG_NAME, "summary").click()
+    # The toolbox's Calling Card tab: usable once the group's cards are read.
+    wait.until(lambda b: b.find_element(By.ID, "tool-calling-card").get_attribute("aria-disabled") == "false")
+    browser.find_element(By.ID, "tool-calling-card").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "calling-card-tab")))
     browser.find_element(By.ID, "calling-card-startup").click()
     browser.find_element(By.ID, "calling-card-install").click()
     customer.expect("CARD_OFFER", 'name="Acme Support" technician="Dora" autostart=true')

@@ -16,7 +16,9 @@ def sign_in(browser, gateway, language="en", email=ADMIN_EMAIL, password=ADMIN_P
     browser.find_element(By.CSS_SELECTOR, f"#login-language option[value={language}]").click()
     browser.find_element(By.ID, "login-submit").click()
     wait.until(EC.visibility_of_element_located((By.ID, "console-view")))
-    wait.until(EC.text_to_be_present_in_element((By.ID, "connection-status"), "onnect"))
+    # Connected, in whichever language: the status is drawn and not marked offline.
+    wait.until(lambda b: b.execute_script(
+        "const s = document.getElementById('connection-status'); return s.textContent !== '' && !s.classList.contains('offline');"))
     return wait
 
 

@@ -23,7 +23,7 @@ def test_notes_by_a_are_seen_by_b_next_time_with_the_same_device(gateway, browse
 
     wait = sign_in(browser, gateway)
     select_row(browser, wait, first["id"])
-    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#device-history summary"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-notes"))).click()
     notes = wait.until(EC.visibility_of_element_located((By.ID, "session-notes")))
     notes.send_keys("Reinstalled driver 4.2 <b>then</b> the jam stopped.")
     browser.find_element(By.ID, "save-notes").click()
@@ -40,7 +40,7 @@ def test_notes_by_a_are_seen_by_b_next_time_with_the_same_device(gateway, browse
     try:
         wait_b = sign_in(other, gateway, email="ben@e2e.test", password="ben password 12")
         select_row(other, wait_b, second["id"])
-        wait_b.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#device-history summary"))).click()
+        wait_b.until(EC.element_to_be_clickable((By.ID, "tool-notes"))).click()
         entry = wait_b.until(EC.visibility_of_element_located((By.CSS_SELECTOR, f"#device-sessions li[data-session-id='{first['id']}']")))
         assert entry.find_element(By.CLASS_NAME, "device-notes").text == "Reinstalled driver 4.2 <b>then</b> the jam stopped."
         assert "Administrator" in entry.text
@@ -65,7 +65,7 @@ def test_history_appears_when_the_applet_connects_to_a_session_already_selected(
     second = gateway.api("POST", "sessions", {"name": "Ida again", "method": "pin"}, token=token, expect=201)[1]
     wait = sign_in(browser, gateway)
     select_row(browser, wait, second["id"])
-    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#device-history summary"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-notes"))).click()
     wait.until(EC.visibility_of_element_located((By.ID, "device-none")))
     again = applets(gateway.url, "--pin", second["pin"])
     again.expect("WELCOME")

@@ -35,6 +35,12 @@ def ask_for_remote_control(browser, gateway, session):
     return wait
 
 
+def open_remote_settings(browser):
+    """Opens the remote toolbar's settings menu (quality, keyboard layout, clipboard sync)."""
+    if browser.find_element(By.ID, "remote-settings").get_attribute("open") is None:
+        browser.find_element(By.CSS_SELECTOR, "#remote-settings > summary").click()
+
+
 def click_screen_point(browser, x, y):
     """Clicks the canvas where it shows the customer's screen point (x, y). Selenium offsets are
     from the centre of the element's visible part, which the page layout may cut."""
@@ -82,6 +88,7 @@ def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_
 
     # Very low colour quality (J7) sends grayscale: the red xterm turns gray on the canvas once redrawn.
     from selenium.webdriver.support.ui import Select
+    open_remote_settings(browser)
     Select(browser.find_element(By.ID, "remote-quality")).select_by_value("very_low")
     x_server.run("xterm", "-geometry", "20x5+0+0", "-bg", "#c00000", "-e", "sleep", "30")
     wait_for_colour(wait, browser, 60, 30, lambda r, g, b: abs(r - g) < 20 and abs(g - b) < 20 and r > 40)

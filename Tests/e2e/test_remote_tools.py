@@ -92,6 +92,8 @@ def test_clipboard_goes_both_ways(gateway, browser, applets, x_server):
                what="the customer's clipboard to hold the technician's text")
 
     # Sync off for this session: what the customer copies now stays on their side.
+    from test_remote_desktop import open_remote_settings
+    open_remote_settings(browser)
     browser.find_element(By.ID, "remote-clipboard").click()
     subprocess.Popen(["xclip", "-selection", "clipboard", "-i"], env={**os.environ, "DISPLAY": x_server.display},
                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).communicate(b"private!")
@@ -145,8 +147,11 @@ def test_customer_pointer_is_shown_in_view_mode(gateway, browser, applets, x_ser
         "return document.querySelector('#remote-screen canvas').dataset.pointer") == "300,200")
     pointer = browser.find_element(By.CSS_SELECTOR, "#remote-screen .remote-pointer")
     assert pointer.is_displayed() and pointer.size["width"] > 0, "the customer's pointer is drawn"
-    # View only: no whiteboard, laser, clipboard or keyboard tools.
-    for tool in ["remote-whiteboard", "remote-laser", "remote-keyboard"]:
+    # View only: no whiteboard, laser, clipboard or keyboard tools (not even in the settings menu).
+    from test_remote_desktop import open_remote_settings
+    open_remote_settings(browser)
+    assert browser.find_element(By.ID, "remote-quality").is_displayed()
+    for tool in ["remote-whiteboard", "remote-laser", "remote-keyboard", "remote-clipboard"]:
         assert not browser.find_element(By.ID, tool).is_displayed()
 
 
@@ -220,12 +225,14 @@ def test_remote_layout_sends_the_physical_key(gateway, browser, applets, x_serve
     target = os.path.join(folder, "typed.txt")
     x_server.run("xterm", "-geometry", "40x5+0+400", "-bg", "#c00000", "-e", "sh", "-c", f"cat > {target}")
     session, applet, wait = remote_started(gateway, browser, applets, x_server)
-    from test_remote_desktop import click_screen_point
+    from test_remote_desktop import click_screen_point, open_remote_settings
     click_screen_point(browser, 100, 430)
+    open_remote_settings(browser)
     Select(browser.find_element(By.ID, "remote-keyboard")).select_by_value("remote")
     ActionChains(browser).send_keys("zy", Keys.ENTER).perform()
     eventually(lambda: os.path.exists(target) and open(target).read() == "yz\n", what="the German layout's letters")
     # Local layout sends the characters themselves.
+    open_remote_settings(browser)
     Select(browser.find_element(By.ID, "remote-keyboard")).select_by_value("local")
     click_screen_point(browser, 100, 430)
     ActionChains(browser).send_keys("zy", Keys.ENTER).perform()

@@ -1,12 +1,13 @@
 // The Calling Card tab (O1): with deploy_calling_card, the technician installs one of the cards
 // an administrator assigned to their group on the customer's computer; the customer accepts in
-// the applet. Not in Instant Chat (the gateway refuses it too).
+// the applet. The toolbox greys the tab in Instant Chat and without a card (the gateway refuses
+// those too).
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 
-export function mountCallingCardDeploy(root, { canUse, onError }) {
+export function mountCallingCardDeploy(root, { canUse, onError, onLoaded }) {
   const $ = (id) => root.querySelector(`#${id}`);
-  const [tab, pick, launch, startup, install, status] = ['calling-card-tab', 'calling-card-pick', 'calling-card-launch',
+  const [pick, launch, startup, install, status] = ['calling-card-pick', 'calling-card-launch',
     'calling-card-startup', 'calling-card-install', 'calling-card-status'].map($);
   let cards = null; // loaded once, when first needed
   let session = null;
@@ -20,15 +21,7 @@ export function mountCallingCardDeploy(root, { canUse, onError }) {
       onError(error);
     }
     pick.replaceChildren(...cards.map((card) => new Option(card.name, card.id)));
-    render();
-  }
-
-  function render() {
-    const active = session && ['active', 'collaboration'].includes(session.state);
-    tab.hidden = !active || !canUse('deploy_calling_card') || !cards?.length;
-    const chatOnly = session?.customer?.client === 'browser';
-    install.disabled = chatOnly;
-    install.title = chatOnly ? t('chatOnly.reason') : '';
+    onLoaded();
   }
 
   install.addEventListener('click', async () => {
@@ -43,7 +36,7 @@ export function mountCallingCardDeploy(root, { canUse, onError }) {
     } catch (error) {
       onError(error);
     }
-    render();
+    install.disabled = false;
   });
 
   return {
@@ -52,7 +45,8 @@ export function mountCallingCardDeploy(root, { canUse, onError }) {
       if (next?.id !== session?.id) status.textContent = '';
       session = next;
       if (session && canUse('deploy_calling_card')) load();
-      render();
     },
+    /** Whether the technician's group has a card to install (false until they are loaded). */
+    available: () => Boolean(cards?.length),
   };
 }

@@ -2,6 +2,7 @@
 // per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
 import { api } from '../lib/api.js';
 import { describeError, formatTime, t } from '../lib/i18n.js';
+import { labelIconButton } from '../lib/icons.js';
 import { logLineText } from '../lib/log-lines.js';
 import { canChat, customerComputer, sessionDetails } from '../lib/session-logic.js';
 import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
@@ -31,13 +32,15 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
       closed.hidden = false;
     }
   });
-  // Collapse / restore (D1): the log and the input fold away, the title stays.
-  collapse?.addEventListener('click', () => {
-    const folded = log.parentElement.classList.toggle('collapsed');
-    collapse.textContent = folded ? '+' : '−';
+  // Collapse / restore (D1): the pane folds to a strip with its button, the toolbox widens.
+  const pane = document.getElementById('chat-pane');
+  function fold(folded) {
+    pane.classList.toggle('collapsed', folded);
+    pane.parentElement.classList.toggle('chat-collapsed', folded);
     collapse.setAttribute('aria-expanded', String(!folded));
-    collapse.title = t(folded ? 'chat.restore' : 'chat.collapse');
-  });
+    labelIconButton(collapse, t(folded ? 'chat.restore' : 'chat.collapse'));
+  }
+  collapse.addEventListener('click', () => fold(!pane.classList.contains('collapsed')));
 
   function line(entry) {
     const item = document.createElement('li');
@@ -84,7 +87,6 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
       log.hidden = !session;
       if (!session) {
         document.getElementById('chat-computer').hidden = true;
-        if (collapse) collapse.hidden = true;
         if (chatSwitch) chatSwitch.hidden = true;
         floating.show(null, [], false);
         invite.hidden = true;
@@ -116,13 +118,15 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
         chatSwitch.textContent = t(switchedOff ? 'chat.turnOn' : 'chat.turnOff');
       }
       floating.show(session, entries, open && !switchedOff);
-      if (collapse) collapse.hidden = false;
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       log.replaceChildren(...entries.map(line));
       if (atBottom) log.scrollTop = log.scrollHeight;
     },
+    /** Puts the cursor in the chat input, unfolding the pane first. */
     focus() {
+      if (pane.classList.contains('collapsed')) fold(false);
       input.focus();
     },
+    toggleCollapsed: () => fold(!pane.classList.contains('collapsed')),
   };
 }

@@ -64,6 +64,7 @@ export function mountFloatingChat(screen, { line, onSend }) {
   const form = document.createElement('form');
   const input = document.createElement('input');
   input.id = 'floating-chat-input';
+  input.dataset.i18nLabel = 'chat.input';
   input.autocomplete = 'off';
   form.append(input);
   panel.append(log, form);

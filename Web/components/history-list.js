@@ -48,7 +48,8 @@ export function mountHistory({ section, toggle, table, empty, recordings }, { on
 
   toggle.addEventListener('click', () => {
     section.hidden = !section.hidden;
-    toggle.textContent = t(section.hidden ? 'history.show' : 'history.hide');
+    toggle.querySelector('[data-i18n]').textContent = t(section.hidden ? 'history.show' : 'history.hide');
+    toggle.setAttribute('aria-expanded', String(!section.hidden));
     if (!section.hidden) show();
   });
 }

@@ -25,6 +25,8 @@ function createSurface() {
   const canvas = document.createElement('canvas');
   canvas.className = 'remote-canvas';
   canvas.tabIndex = 0;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', t('remote.screenLabel'));
   canvas.width = 0;
   canvas.height = 0;
   const ink = document.createElement('canvas');
@@ -51,11 +53,12 @@ function cursorURL(shape) {
   return canvas.toDataURL('image/png');
 }
 
-export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, options }) {
+export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, options, onScreenShown, onRelease }) {
   const $ = (id) => root.querySelector(`#${id}`);
-  const [bar, control, view, status, stop, scale, screen, fullscreen, quality, keys, screenshot, record, detach] = [
+  const [bar, control, view, status, stop, scale, screen, fullscreen, quality, keys, screenshot, record, detach, settings] = [
     'remote-bar', 'remote-control', 'remote-view', 'remote-status', 'remote-stop', 'remote-scale', 'remote-screen',
-    'remote-fullscreen', 'remote-quality', 'remote-keys', 'remote-screenshot', 'remote-record', 'remote-detach'].map($);
+    'remote-fullscreen', 'remote-quality', 'remote-keys', 'remote-screenshot', 'remote-record', 'remote-detach',
+    'remote-settings'].map($);
   /** Per session: { mode, phase, reason, surface, canvas, ink, pointer, lens, drawing (promise chain), tools' state }. */
   const remotes = new Map();
   let session = null;
@@ -75,7 +78,27 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     keyboard: $('remote-keyboard'), clipboard: $('remote-clipboard'), clipboardNote: $('remote-clipboard-note'), monitor: $('remote-monitor'),
   }, { send, current });
   const recorder = mountRecorder(record, { status });
-  const detached = mountRemoteWindow(detach, screen);
+  const detached = mountRemoteWindow(detach, screen, { onResize: () => layoutCanvas() });
+  new ResizeObserver(() => layoutCanvas()).observe(screen);
+
+  /** Sizes the shown canvas for the chosen scale: fit (whole screen, proportions kept), actual
+   * size (scrolls; also in full screen, from the top left corner, as the manual says) or stretch. */
+  function layoutCanvas() {
+    const remote = session ? remotes.get(session.id) : null;
+    if (!remote || remote.canvas.width === 0 || screen.hidden) return;
+    const { canvas } = remote;
+    const mode = screen.ownerDocument.fullscreenElement === screen ? 'actual' : scale.value;
+    const room = { width: screen.clientWidth, height: screen.clientHeight };
+    let size = { width: canvas.width, height: canvas.height };
+    if (mode === 'fit') {
+      const ratio = Math.min(room.width / canvas.width, room.height / canvas.height);
+      size = { width: Math.floor(canvas.width * ratio), height: Math.floor(canvas.height * ratio) };
+    } else if (mode === 'stretch') {
+      size = room;
+    }
+    canvas.style.width = `${size.width}px`;
+    canvas.style.height = `${size.height}px`;
+  }
 
   function remoteOf(id) {
     if (!remotes.has(id)) {
@@ -147,6 +170,12 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     };
     for (const [type, down] of [['keydown', true], ['keyup', false]]) {
       canvas.addEventListener(type, (event) => {
+        // F8 is the console's: the keyboard leaves the customer's screen (as TigerVNC's menu key).
+        if (event.key === 'F8') {
+          event.preventDefault();
+          if (down) onRelease();
+          return;
+        }
         if (!controlling()) return;
         const isPaste = (event.ctrlKey && event.code === 'KeyV') || (event.shiftKey && event.code === 'Insert');
         if (remote.clipboard && isPaste) {
@@ -189,9 +218,13 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     const busyFor = (mode) => running && !(remote.phase === 'active' && remote.mode !== mode);
     control.disabled = !active || busyFor('control') || !canUse('remote_control') || chatOnly;
     view.disabled = !active || busyFor('view') || !canUse('desktop_view') || chatOnly;
-    control.title = view.title = chatOnly ? t('chatOnly.reason') : '';
+    // With the screen shown the two become icons (their names stay for screen readers and tooltips).
+    for (const [button, key] of [[control, 'remote.askControl'], [view, 'remote.askView']]) {
+      button.classList.toggle('icon-only', Boolean(shown));
+      button.title = chatOnly ? t('chatOnly.reason') : shown ? t(key) : '';
+    }
     stop.hidden = !running;
-    for (const item of [scale, fullscreen, quality, detach]) item.hidden = !shown;
+    for (const item of [scale, fullscreen, settings, detach]) item.hidden = !shown;
     screenshot.hidden = !shown || !canUse('take_screenshots');
     record.hidden = !shown || !canUse('record_screen');
     keys.hidden = !(shown && remote.mode === 'control');
@@ -205,6 +238,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       screen.prepend(remote.surface);
     }
     screen.dataset.scale = scale.value;
+    layoutCanvas();
     tools.render(remote);
     detached.render();
     if (session) recorder.render(session.id);
@@ -219,6 +253,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
   view.addEventListener('click', () => ask('view'));
   stop.addEventListener('click', () => send('remote_stop', { sessionId: session.id }));
   scale.addEventListener('change', render);
+  // A choice made in the settings menu closes it, so it does not cover the customer's screen.
+  settings.addEventListener('change', () => { settings.open = false; });
   record.addEventListener('click', () => recorder.toggle(session.id, remotes.get(session.id).canvas));
   // Screenshot (J15): the gateway checks the permission and logs it; the PNG is the shown screen.
   screenshot.addEventListener('click', async () => {
@@ -291,7 +327,17 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
         if (session?.id === status.sessionId) detached.dock();
       }
       render();
-      if (status.phase === 'active' && session?.id === status.sessionId) remote.canvas.focus();
+      if (status.phase === 'active' && !wasActive && session?.id === status.sessionId) {
+        onScreenShown();
+        remote.canvas.focus();
+      }
+    },
+    /** Puts the keyboard on the shown customer's screen; false when none is shown. */
+    focusScreen() {
+      const remote = session ? remotes.get(session.id) : null;
+      if (remote?.phase !== 'active' || screen.hidden) return false;
+      remote.canvas.focus();
+      return true;
     },
     notice(sessionId, notice) {
       tools.notice(remoteOf(sessionId), notice);
@@ -319,6 +365,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
           canvas.height = update.height;
           ink.width = update.width;
           ink.height = update.height;
+          layoutCanvas();
         }
         const context = canvas.getContext('2d');
         // In order: a copy (scrolling) moves what is shown before the new parts are drawn.

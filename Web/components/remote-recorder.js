@@ -4,6 +4,7 @@
 // permission and tells the customer.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
+import { labelIconButton } from '../lib/icons.js';
 
 export function mountRecorder(button, { status }) {
   /** Per session id: { recorder, recordingId, uploads (promise chain) }. */
@@ -12,7 +13,7 @@ export function mountRecorder(button, { status }) {
   function render(id) {
     const on = running.has(id);
     button.setAttribute('aria-pressed', String(on));
-    button.textContent = t(on ? 'remote.recordStop' : 'remote.record');
+    labelIconButton(button, t(on ? 'remote.recordStop' : 'remote.record'));
     button.classList.toggle('recording', on);
   }
 

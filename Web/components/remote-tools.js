@@ -138,7 +138,8 @@ export function mountRemoteTools(elements, { send, current }) {
   function render(remote) {
     const controlling = remote?.phase === 'active' && remote.mode === 'control';
     const viewing = remote?.phase === 'active';
-    for (const button of [whiteboard, laser, clear, keyboard, clipboard.parentElement]) button.hidden = !controlling;
+    // The keyboard and clipboard choices sit in the settings menu, each in its label.
+    for (const button of [whiteboard, laser, clear, keyboard.parentElement, clipboard.parentElement]) button.hidden = !controlling;
     clear.hidden = !controlling || remote.tool !== 'whiteboard';
     magnifier.hidden = !viewing;
     whiteboard.setAttribute('aria-pressed', String(remote?.tool === 'whiteboard'));

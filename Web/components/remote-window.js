@@ -1,14 +1,15 @@
 // Detach the customer's screen into a window of its own and dock it back (J5). The screen's
 // element moves into the new window: its canvas, its input handlers and its state stay the same.
 import { t } from '../lib/i18n.js';
+import { labelIconButton } from '../lib/icons.js';
 
-export function mountRemoteWindow(button, screen) {
+export function mountRemoteWindow(button, screen, { onResize }) {
   const home = document.createComment('remote screen');
   screen.before(home);
   let popup = null;
 
   function render() {
-    button.textContent = t(popup ? 'remote.dock' : 'remote.detach');
+    labelIconButton(button, t(popup ? 'remote.dock' : 'remote.detach'));
     button.setAttribute('aria-pressed', String(Boolean(popup)));
   }
 
@@ -19,6 +20,7 @@ export function mountRemoteWindow(button, screen) {
     home.after(document.adoptNode(screen));
     if (!closing.closed) closing.close();
     render();
+    onResize();
   }
 
   /** Opens the window; must run in a click (browsers block other pop-ups). */
@@ -48,7 +50,10 @@ export function mountRemoteWindow(button, screen) {
     // Closing the window docks the screen back, so it is never lost.
     const opened = popup;
     opened.addEventListener('pagehide', () => { if (popup === opened) dock(); });
+    // The screen's size follows the window's (fit and stretch are worked out from it).
+    opened.addEventListener('resize', onResize);
     render();
+    onResize();
     return popup;
   }
 

@@ -85,6 +85,8 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField, onCo
       }
     },
     render(sessions, selectedId, now = Date.now(), urgentAfterMs = Infinity) {
+      // Rows are rebuilt on every change: the focused row keeps the focus.
+      const focused = body.contains(document.activeElement) ? document.activeElement.closest('tr')?.dataset.sessionId : null;
       body.replaceChildren(...sessions.map((session) => {
         const row = document.createElement('tr');
         row.dataset.sessionId = session.id;
@@ -99,6 +101,18 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField, onCo
         row.cells[3].className = 'time';
         for (const td of row.cells) td.hidden = hiddenColumns.includes(td.dataset.column);
         row.addEventListener('click', () => onSelect(session.id));
+        // Keyboard (issue 15): Tab reaches the rows, Enter or Space opens one, arrows move.
+        row.tabIndex = 0;
+        row.addEventListener('keydown', (event) => {
+          if (event.target !== row) return;
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            onSelect(session.id);
+          } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+            event.preventDefault();
+            (event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling)?.focus();
+          }
+        });
         row.addEventListener('contextmenu', (event) => {
           if (!onContextMenu) return;
           event.preventDefault();
@@ -107,6 +121,7 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField, onCo
         return row;
       }));
       emptyNote.hidden = sessions.length > 0;
+      if (focused) body.querySelector(`tr[data-session-id="${focused}"]`)?.focus();
     },
   };
 }

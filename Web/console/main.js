@@ -19,12 +19,19 @@ import { mountDeviceHistory } from '../components/device-history.js';
 import { mountChatOnly } from '../components/chat-only.js';
 import { mountSessionMenu } from '../components/session-menu.js';
 import { mountCallingCardDeploy } from '../components/calling-card-deploy.js';
+import { mountToolbox } from '../components/toolbox.js';
+import { drawIcons } from '../lib/icons.js';
 import { mountArrivalAlerts } from './arrival-alerts.js';
 import { mountLogin } from './login.js';
+import { mountMyStatus } from './my-status.js';
+import { mountShortcuts } from './shortcuts.js';
+import { toolboxTabs } from './toolbox-tabs.js';
+import { mountWorkspaceLayout } from './workspace-layout.js';
 
 const $ = (id) => document.getElementById(id);
 /** Whether the signed-in technician's group allows `permission` (the gateway checks again). */
 const canUse = (permission) => Boolean(state.me?.permissions.includes(permission));
+const isMine = (session) => session.technicianId === state.me?.id;
 
 const state = {
   me: null,
@@ -33,7 +40,6 @@ const state = {
   selectedId: null,
   logs: new Map(), // session id → log entries, oldest first
   socket: null,
-  status: 'online',
   options: { confirmEnd: true, confirmLogout: true, mutedSounds: [], hiddenColumns: [] },
   urgentIds: new Set(),
   urgentAfterMs: 120000,
@@ -42,23 +48,6 @@ const state = {
 };
 
 const { alert, alertForChange, noteArrival } = mountArrivalAlerts({ mutedSounds: () => state.options.mutedSounds });
-
-/** Shows the technician's own status (A6) and what the toggle would change it to. */
-function renderStatus() {
-  const badge = $('my-status');
-  badge.dataset.status = state.status;
-  badge.textContent = t(`presence.${state.status}`);
-  $('toggle-away').textContent = t(state.status === 'away' ? 'presence.setOnline' : 'presence.setAway');
-}
-
-/** Tells the gateway the technician is at the console, at most every 30 s (keeps them from auto-Away). */
-let lastActivitySent = 0;
-function noteActivity() {
-  const now = Date.now();
-  if (now - lastActivitySent < 30000 || !state.socket) return;
-  lastActivitySent = now;
-  state.socket.send('activity', {});
-}
 
 function showError(error) {
   const banner = $('console-error');
@@ -70,7 +59,9 @@ function showError(error) {
   banner.hidden = false;
 }
 
-const sessionMenu = mountSessionMenu({ isMine: (session) => session.technicianId === state.me?.id, canUse, onError: showError });
+const myStatus = mountMyStatus({ socket: () => state.socket, onError: showError });
+const sessionMenu = mountSessionMenu({ isMine, canUse, onError: showError });
+const layout = mountWorkspaceLayout();
 const list = mountSessionList($('session-list'), $('session-list-empty'), {
   // Monitored rows are someone else's sessions: shown, not opened.
   onSelect: (id) => (state.tab === 'monitored' ? undefined : select(id)),
@@ -86,7 +77,7 @@ const list = mountSessionList($('session-list'), $('session-list-empty'), {
     render();
   },
 });
-const tabs = mountActiveTabs($('active-tabs'), { onSelect: select });
+const tabs = mountActiveTabs($('active-tabs'), $('restore-tabs'), { onSelect: select });
 const chat = mountChatPane({
   none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'), collapse: $('chat-collapse'), chatSwitch: $('chat-switch'),
 }, {
@@ -103,8 +94,11 @@ const chat = mountChatPane({
     }
   },
 });
-const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
+const remoteDesktop = mountRemoteDesktop($('panel-remote'), {
   send: (type, fields) => state.socket?.send(type, fields),
+  onScreenShown: () => layout.remoteShown(),
+  // F8 on the customer's screen gives the keyboard back to the console.
+  onRelease: () => $('tool-remote').focus(),
   options: () => state.options,
   canUse,
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
@@ -113,10 +107,23 @@ const remoteDesktop = mountRemoteDesktop($('chat-pane'), {
 const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
   input: $('chat-input'), currentSession: () => selected(), canUse, onError: showError,
 });
-const deviceHistory = mountDeviceHistory($('chat-pane'), { isMine: (session) => session.technicianId === state.me?.id });
+const deviceHistory = mountDeviceHistory($('panel-notes'), { isMine });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
-const callingCard = mountCallingCardDeploy($('chat-pane'), { canUse, onError: showError });
+const callingCard = mountCallingCardDeploy($('panel-calling-card'), { canUse, onError: showError, onLoaded: () => render() });
+const toolbox = mountToolbox({ tabList: $('toolbox-tabs'), none: $('toolbox-none'), unavailable: $('toolbox-unavailable') },
+  toolboxTabs({ canUse, isMine, callingCards: callingCard }));
+const shortcuts = mountShortcuts($('shortcuts-dialog'), {
+  focusChat: () => chat.focus(),
+  openTool(id) {
+    if (!selected()) return false;
+    toolbox.select(id);
+    return true;
+  },
+  moveTool: (step) => toolbox.move(step),
+  selectActiveTab: (index) => tabs.selectIndex(index),
+  focusRemote: () => remoteDesktop.focusScreen(),
+});
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
     state.logs.set(session.id, log);
@@ -188,14 +195,17 @@ function render() {
   $('hold-session').disabled = !commands.hold;
   $('end-session').disabled = !commands.end;
   $('transfer-session').disabled = !commands.transfer || !canUse('transfer_sessions');
-  inviteDialog.enable(session?.technicianId === state.me?.id && session.state === 'active' && canUse('invite_external_technicians'));
+  const mine = session && isMine(session) ? session : null;
+  inviteDialog.enable(mine?.state === 'active' && canUse('invite_external_technicians'));
   chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
-  remoteDesktop.show(session?.technicianId === state.me?.id ? session : null);
-  fileTransfers.show(session?.technicianId === state.me?.id ? session : null);
-  chatOnly.show(session?.technicianId === state.me?.id ? session : null);
-  callingCard.show(session?.technicianId === state.me?.id ? session : null);
+  remoteDesktop.show(mine);
+  fileTransfers.show(mine);
+  chatOnly.show(mine);
+  callingCard.show(mine);
   replies.render();
   deviceHistory.show(session);
+  toolbox.show(session);
+  layout.waiting(state.sessions.filter((s) => ['waiting', 'incoming'].includes(s.state)).length);
 }
 
 /** Refreshes only the timers, once a second, without rebuilding the chat. */
@@ -263,10 +273,7 @@ function receive(message) {
       break;
     case 'technician_status':
       transferDialog.statusChanged(message.technician);
-      if (message.technician.id === state.me?.id) {
-        state.status = message.technician.status;
-        renderStatus();
-      }
+      if (message.technician.id === state.me?.id) myStatus.changed(message.technician.status);
       break;
     case 'error':
       showError(new ApiError(0, message.code, message.message));
@@ -296,6 +303,8 @@ async function enterConsole(me) {
   state.me = me;
   await loadLanguage(me.language);
   translatePage();
+  drawIcons();
+  layout.start();
   $('login-view').hidden = true;
   $('console-view').hidden = false;
   $('technician-name').textContent = me.name;
@@ -316,7 +325,7 @@ async function enterConsole(me) {
     },
     onSignedOut: () => location.reload(),
   });
-  renderStatus();
+  myStatus.render();
   render();
   api('me/options').then((result) => {
     state.options = result.options;
@@ -341,21 +350,13 @@ $('logout').addEventListener('click', async () => {
   }
 });
 $('new-session').addEventListener('click', () => newSession.open());
+$('show-shortcuts').addEventListener('click', () => shortcuts.open());
+$('toggle-history').addEventListener('click', () => layout.showQueue());
 $('open-options').addEventListener('click', () => optionsDialog.open().catch(showError));
 // Closing the tab with sessions in the queue asks first, when the technician wants that (B3).
 window.addEventListener('beforeunload', (event) => {
   if (state.me && state.options.confirmLogout && state.sessions.length > 0) event.preventDefault();
 });
-$('toggle-away').addEventListener('click', async () => {
-  try {
-    const result = await api('me/status', { method: 'PUT', body: { away: state.status !== 'away' } });
-    state.status = result.status;
-    renderStatus();
-  } catch (error) {
-    showError(error);
-  }
-});
-for (const kind of ['keydown', 'pointerdown', 'pointermove']) document.addEventListener(kind, noteActivity, { passive: true });
 $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));

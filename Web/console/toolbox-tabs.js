@@ -1,0 +1,41 @@
+// The toolbox's tabs, registered in this one place (issue 15): each names its label, icon,
+// panel, and why it cannot be used for a session (null when it can). A new tool (file manager,
+// system info, reboot, scripts, Lens) adds an entry here and a component for its panel.
+const LIVE = ['active', 'collaboration'];
+const CUSTOMER_AWAY = ['reconnecting', 'offline', 'rebooting'];
+
+/**
+ * Why a tool is greyed for `session`, as a key under `toolbox.` in the catalogs, or null.
+ * `permissions`: any one of them allows the tool; `live`: it needs the session active with the
+ * customer connected; `applet`: it needs the Lifeline app (not Instant Chat); `own`: only the
+ * session's technician uses it.
+ */
+export function toolBlockedReason(session, { permissions = [], live = true, applet = true, own = true }, { canUse, isMine }) {
+  if (own && !isMine(session)) return 'notYours';
+  if (permissions.length > 0 && !permissions.some(canUse)) return 'noPermission';
+  if (applet && session.customer?.client === 'browser') return 'chatOnly';
+  if (live && CUSTOMER_AWAY.includes(session.state)) return 'customerAway';
+  if (live && !LIVE.includes(session.state)) return 'notActive';
+  return null;
+}
+
+/** The tabs in their order; `context` gives canUse, isMine and the components they need. */
+export function toolboxTabs(context) {
+  const $ = (id) => document.getElementById(id);
+  const reason = (session, needs) => toolBlockedReason(session, needs, context);
+  return [
+    {
+      id: 'remote', label: 'toolbox.remote', icon: 'monitor', panel: $('panel-remote'),
+      blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'] }),
+    },
+    {
+      id: 'notes', label: 'toolbox.notes', icon: 'notes', panel: $('panel-notes'),
+      blocked: (session) => reason(session, { live: false, applet: false, own: false }),
+    },
+    {
+      id: 'calling-card', label: 'card.tab', icon: 'card', panel: $('panel-calling-card'),
+      blocked: (session) => reason(session, { permissions: ['deploy_calling_card'] })
+        ?? (context.callingCards.available() ? null : 'noCallingCards'),
+    },
+  ];
+}
