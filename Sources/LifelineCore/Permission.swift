@@ -74,3 +74,13 @@ public struct UnknownPermission: Error, Equatable, Sendable, CustomStringConvert
     public let name: String
     public var description: String { "Unknown permission \"\(name)\"." }
 }
+
+extension Permission {
+    /// Permissions whose feature is not built yet. The Admin Center shows them as coming later
+    /// instead of offering them as if they worked; a grant already stored is kept. A feature that
+    /// ships takes its permission out of this set.
+    public static let notYetAvailable: Set<Permission> = [
+        .shareScreen, .inviteInternalTechnicians, .fileManager, .systemInfo, .reboot, .deployScripts, .runEmbeddedScripts,
+        .unattendedAccess, .lanConnection, .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
+    ]
+}

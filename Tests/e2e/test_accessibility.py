@@ -91,3 +91,20 @@ def test_every_console_view_passes_axe(gateway_for_module, live, browser, theme)
     found += open_dialog_and_check(browser, wait, "open-options", "options-dialog", "options-cancel", f"{theme} options")
     found += open_dialog_and_check(browser, wait, "transfer-session", "transfer-dialog", "transfer-cancel", f"{theme} transfer")
     assert found == [], "\n".join(found)
+
+
+def test_the_admin_center_passes_axe(gateway_for_module, live, browser):
+    """The Admin Center's tree and every organisation tab, and a group's Permissions tab."""
+    gateway = gateway_for_module
+    token = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Axe group", "permissions": ["chat"]}, token=token, expect=201)[1]
+    wait = sign_in(browser, gateway)
+    found = []
+    for tab in ["organisation", "settings", "channels", "calling-cards", "surveys", "reports", "audit"]:
+        browser.get(f"{gateway.url}/admin/#/organisation/{tab}")
+        wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#object-tabs a[aria-current=page]").get_attribute("href").endswith(tab))
+        found += serious_violations(browser, f"admin {tab}")
+    browser.get(f"{gateway.url}/admin/#/group/{group['id']}/permissions")
+    wait.until(EC.visibility_of_element_located((By.ID, "group-permissions")))
+    found += serious_violations(browser, "admin group permissions")
+    assert found == [], "\n".join(found)

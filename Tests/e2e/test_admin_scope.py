@@ -57,6 +57,12 @@ def test_scoped_administrator_manages_only_their_group(gateway, browser):
         assert "Level 2" not in ada_browser.find_element(By.ID, "groups").text
         assert not ada_browser.find_element(By.ID, "settings-section").is_displayed()
         assert not ada_browser.find_element(By.ID, "channels-section").is_displayed()
+        # Her tree and tabs hold what she manages; the organisation's settings stay closed even by address.
+        assert "Level 2" not in ada_browser.find_element(By.ID, "org-tree").text
+        assert [a.text for a in ada_browser.find_elements(By.CSS_SELECTOR, "#object-tabs a")] == ["Organisation", "Reports"]
+        ada_browser.get(f"{gateway.url}/admin/#/organisation/settings")
+        ada_wait.until(lambda b: b.find_element(By.ID, "groups-section").is_displayed())
+        assert not ada_browser.find_element(By.ID, "settings-section").is_displayed()
 
         # She creates Ted in Level 1, whose group does not allow transfers.
         ada_browser.find_element(By.ID, "technician-name").send_keys("Ted")
@@ -135,7 +141,7 @@ def test_reports_show_sessions_and_technician_performance(gateway, browser):
     session = gateway.api("POST", "sessions", {"name": "Report customer", "method": "pin"}, token=master, expect=201)[1]
     gateway.api("POST", f"sessions/{session['id']}/end", token=master, expect=200)
     wait = sign_in(browser, gateway)
-    browser.get(f"{gateway.url}/admin/")
+    browser.get(f"{gateway.url}/admin/#/organisation/reports")
     wait.until(EC.text_to_be_present_in_element((By.ID, "sessions-report"), "Report customer"))
     row = browser.find_element(By.XPATH, "//table[@id='sessions-report']//tr[td[text()='Report customer']]").text
     assert "PIN" in row and "Closed" in row, "method and end state in the viewer's words"

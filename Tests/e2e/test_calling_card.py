@@ -202,7 +202,7 @@ def test_admin_page_creates_a_card_and_shows_its_install_command(gateway, browse
     admin = gateway.login()
     gateway.api("POST", "admin/channels", {"name": "Website help", "groupIds": []}, token=admin, expect=201)
     wait = sign_in(browser, gateway)
-    browser.get(f"{gateway.url}/admin/")
+    browser.get(f"{gateway.url}/admin/#/organisation/calling-cards")
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#card-channel option")))
     browser.find_element(By.ID, "card-name").send_keys("Acme Support")
     logo = os.path.join(tempfile.mkdtemp(prefix="lifeline-logo-"), "logo.png")

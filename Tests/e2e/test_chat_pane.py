@@ -81,6 +81,17 @@ def test_tabs_close_and_restore_and_the_chat_switch(gateway, browser, applets):
     wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Back again"))
     assert "Can you hear me?" not in browser.find_element(By.ID, "chat-log").text
 
+    # C4: the chat pane switches sessions too; a line from the other customer is counted there.
+    other.say("Ben here, still waiting")
+    ben = f"#chat-sessions button[data-session-id='{second['id']}']"
+    wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f"{ben} .unread").text == "1")
+    assert "Ben" in browser.find_element(By.CSS_SELECTOR, ben).text
+    browser.find_element(By.CSS_SELECTOR, ben).click()
+    wait.until(lambda b: b.find_element(By.ID, "chat-title").text.startswith("Ben"))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Ben here, still waiting"))
+    ada = browser.find_element(By.CSS_SELECTOR, f"#chat-sessions button[data-session-id='{first['id']}']")
+    assert ada.find_elements(By.CSS_SELECTOR, ".unread") == [], "nothing new from Ada"
+
 
 def test_a_long_line_is_counted_refused_whole_and_wrapped(gateway, browser, applets):
     """Issue 14, items 23 and 24: a line over 4,000 characters is not cut nor lost (a counter and

@@ -21,7 +21,7 @@ def helpers_group_with_survey(gateway, browser):
     gateway.api("POST", "admin/technicians", {"email": "hana@e2e.test", "name": "Hana", "password": "hana password 1",
                                                 "groupId": group["id"]}, token=admin, expect=201)
     wait = sign_in(browser, gateway)
-    browser.get(f"{gateway.url}/admin/")
+    browser.get(f"{gateway.url}/admin/#/organisation/surveys")
     row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#surveys tr[data-scope-id='{group['id']}']")))
     row.find_element(By.TAG_NAME, "button").click()
     wait.until(EC.visibility_of_element_located((By.ID, "survey-form")))
@@ -60,7 +60,7 @@ def test_instant_chat_survey_link_at_the_end_and_the_answer_in_the_report(gatewa
     customer.until(EC.text_to_be_present_in_element((By.ID, "survey-done"), "already answered"))
 
     # The report in the admin page, and its CSV.
-    browser.get(f"{gateway.url}/admin/")
+    browser.get(f"{gateway.url}/admin/#/organisation/reports")
     report = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#survey-report tbody tr")))
     text = report.text
     assert "Rosa" in text and "Hana" in text

@@ -36,3 +36,13 @@ export function renderGroupBoxes(fieldset, groups, checked = new Set(), labelOf 
     return label;
   }));
 }
+
+/** The viewer's time zone: reports and the audit log are read in it. */
+export const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** A table cell showing `value` as text (never as HTML); empty for none. */
+export function textCell(value) {
+  const td = document.createElement('td');
+  td.textContent = value ?? '';
+  return td;
+}

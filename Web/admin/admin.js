@@ -4,6 +4,7 @@
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 import { permissionName, ready } from './admin-language.js';
+import { announceChange, followRoute, openObject } from './admin-route.js';
 import { mountTechnicians } from './technicians.js';
 
 const $ = (id) => document.getElementById(id);
@@ -40,19 +41,24 @@ function button(text, onClick, confirmation = null, redraw = load) {
 
 const technicianSection = mountTechnicians({ reload: () => load(), fail, actionButton: button });
 let me = null;
+let groupList = [];
+// A group's view edits that group (its name and place, or its permissions); elsewhere the form creates one.
+const applyRoute = followRoute((route) => editGroup(route.kind === 'group' ? groupList.find((group) => group.id === route.id) ?? null : null));
 
 async function load() {
   const [groups, technicians] = await Promise.all([api('admin/groups'), api('admin/technicians')]);
+  groupList = groups;
   const names = new Map(groups.map((g) => [g.id, g.name]));
   $('groups').querySelector('tbody').replaceChildren(...groups.map((group) => {
     const row = document.createElement('tr');
     row.dataset.groupId = group.id;
+    row.dataset.parentId = group.parentId ?? '';
     cells(row, [group.name, names.get(group.parentId) ?? '—', group.permissions.map(permissionName).join(', ')]);
     const action = document.createElement('td');
     const change = document.createElement('button');
     change.type = 'button';
     change.textContent = t('admin.edit');
-    change.addEventListener('click', () => editGroup(group));
+    change.addEventListener('click', () => openObject('group', group.id));
     action.append(change, button(t('admin.delete'), () => api(`admin/groups/${group.id}`, { method: 'DELETE' }), null, groupsChanged));
     row.append(action);
     return row;
@@ -62,6 +68,8 @@ async function load() {
     ...groups.filter((group) => !group.parentId).map((group) => new Option(group.name, group.id)));
   $('group-parent').value = parent;
   technicianSection.render(technicians, groups, me);
+  applyRoute();
+  announceChange();
 }
 
 /** After the groups changed: other sections (channels) redraw theirs. */
@@ -162,10 +170,10 @@ $('settings-form').addEventListener('submit', async (event) => {
 try {
   me = await ready;
   if (!me) me = await api('me');
-  // What belongs to the whole organisation is not shown to an administrator of some groups.
-  for (const section of document.querySelectorAll('[data-scope="organisation"]')) section.hidden = !me.organisationWide;
   if (me.organisationWide) await loadSettings();
-  const { permissions } = await api('admin/permissions');
+  const { permissions, notYetAvailable } = await api('admin/permissions');
+  const planned = new Set(notYetAvailable);
+  // What is not built yet is shown as coming later, not offered as if it worked (a stored grant stays).
   $('group-permissions').append(...permissions.map((name) => {
     const label = document.createElement('label');
     label.className = 'inline';
@@ -173,6 +181,12 @@ try {
     box.type = 'checkbox';
     box.value = name;
     label.append(box, document.createTextNode(` ${permissionName(name)}`));
+    if (planned.has(name)) {
+      box.disabled = true;
+      label.classList.add('planned');
+      label.dataset.planned = 'true';
+      label.append(document.createTextNode(` (${t('admin.coming_later')})`));
+    }
     return label;
   }));
   await load();
@@ -200,10 +214,10 @@ function editGroup(group) {
   $('group-name').value = group?.name ?? '';
   $('group-parent').value = group?.parentId ?? '';
   for (const box of $('group-permissions').querySelectorAll('input')) box.checked = Boolean(group?.permissions.includes(box.value));
-  if (group) $('group-form').scrollIntoView();
 }
 
-$('group-cancel').addEventListener('click', () => editGroup(null));
+// Cancel leaves the group's view for the organisation's.
+$('group-cancel').addEventListener('click', () => { location.hash = '#/organisation/organisation'; });
 $('group-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const permissions = [...$('group-permissions').querySelectorAll('input:checked')].map((box) => box.value);

@@ -2,19 +2,13 @@
 // install command customers run.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
-import { ready, renderGroupBoxes } from './admin-language.js';
+import { ready, renderGroupBoxes, textCell as cell } from './admin-language.js';
 
 const $ = (id) => document.getElementById(id);
 
 function fail(error) {
   $('card-error').textContent = error ? describeError(error) : '';
   $('card-error').hidden = !error;
-}
-
-function cell(text) {
-  const td = document.createElement('td');
-  td.textContent = text;
-  return td;
 }
 
 /** The chosen logo as base64, or undefined when none was chosen. */

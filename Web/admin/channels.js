@@ -4,6 +4,7 @@
 import { api } from '../lib/api.js';
 import { currentLanguage, describeError, t } from '../lib/i18n.js';
 import { ready, renderGroupBoxes } from './admin-language.js';
+import { announceChange, followRoute, openObject } from './admin-route.js';
 
 const $ = (id) => document.getElementById(id);
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
@@ -78,7 +79,6 @@ function edit(channel) {
   $('channel-time-zone').value = channel?.workingHours?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   renderDays(channel?.workingHours);
   showHours();
-  if (channel) $('channel-form').scrollIntoView();
 }
 
 function renderGroups() {
@@ -114,10 +114,11 @@ function renderTable() {
     const linkCell = cell(link);
     linkCell.append(document.createElement('br'), form);
     const actions = document.createElement('td');
-    actions.append(actionButton(t('admin.edit'), () => edit(channel)), actionButton(t('admin.delete'), async () => {
+    actions.append(actionButton(t('admin.edit'), () => openObject('channel', channel.id)), actionButton(t('admin.delete'), async () => {
       try {
         await api(`admin/channels/${channel.id}`, { method: 'DELETE' });
         await load();
+        announceChange();
       } catch (error) {
         fail(error);
       }
@@ -129,10 +130,14 @@ function renderTable() {
   }));
 }
 
+// A channel's view edits it; elsewhere the form creates one.
+const applyRoute = followRoute((route) => edit(route.kind === 'channel' ? channels.find((channel) => channel.id === route.id) ?? null : null));
+
 async function load() {
   [channels, groups] = await Promise.all([api('admin/channels'), api('admin/groups')]);
   renderGroups();
   renderTable();
+  applyRoute();
 }
 
 /** The request body of the form: everything it shows, hours included. */
@@ -157,7 +162,7 @@ function formBody() {
 }
 
 $('channel-always-open').addEventListener('change', showHours);
-$('channel-cancel').addEventListener('click', () => edit(null));
+$('channel-cancel').addEventListener('click', () => { location.hash = '#/organisation/channels'; });
 $('channel-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const id = $('channel-editing').value;
@@ -172,6 +177,7 @@ $('channel-form').addEventListener('submit', async (event) => {
     edit(null);
     $('admin-error').hidden = true;
     await load();
+    announceChange();
   } catch (error) {
     fail(error);
   }

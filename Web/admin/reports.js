@@ -2,17 +2,10 @@
 // viewer's time zone, a technician or group filter, a table and the same rows as CSV.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
-import { ready, stateName } from './admin-language.js';
+import { ready, stateName, textCell as cell, viewerTimeZone } from './admin-language.js';
+import { followRoute } from './admin-route.js';
 
 const $ = (id) => document.getElementById(id);
-const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-function cell(value) {
-  const td = document.createElement('td');
-  td.textContent = value ?? '';
-  return td;
-}
-
 function query() {
   const params = new URLSearchParams({ timeZone: viewerTimeZone });
   for (const [id, key] of [['reports-from', 'from'], ['reports-to', 'to'], ['reports-technician', 'technicianId'], ['reports-group', 'groupId']]) {
@@ -60,9 +53,23 @@ $('reports-form').addEventListener('submit', async (event) => {
   }
 });
 
+// A group's or a technician's Reports tab shows theirs.
+let filtersLoaded = false;
+const applyRoute = followRoute((route) => {
+  if (!filtersLoaded || route.tab !== 'reports') return;
+  $('reports-technician').value = route.kind === 'technician' ? route.id : '';
+  $('reports-group').value = route.kind === 'group' ? route.id : '';
+  load().catch((error) => {
+    $('reports-error').textContent = describeError(error);
+    $('reports-error').hidden = false;
+  });
+});
+
 try {
   await ready;
   await loadFilters();
+  filtersLoaded = true;
+  applyRoute();
   await load();
 } catch (error) {
   $('reports-error').textContent = describeError(error);

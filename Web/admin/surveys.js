@@ -2,11 +2,11 @@
 // and the customer satisfaction report with its CSV, dates in the viewer's time zone.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
-import { ready } from './admin-language.js';
+import { ready, viewerTimeZone } from './admin-language.js';
+import { followRoute } from './admin-route.js';
 
 const $ = (id) => document.getElementById(id);
 const KINDS = [['rating', 'admin.question_rating'], ['yes_no', 'admin.question_yes_no'], ['text', 'admin.question_text']];
-const viewerTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let editing = null; // the survey setting being edited
 
 function fail(error) {
@@ -129,10 +129,19 @@ $('report-form').addEventListener('submit', async (event) => {
   }
 });
 
+// Opening a tab shows what is there now (answers keep coming in).
+let loaded = false;
+followRoute((route) => {
+  if (!loaded) return;
+  const refresh = route.tab === 'reports' && route.kind === 'organisation' ? loadReport : route.tab === 'surveys' ? loadSurveys : null;
+  refresh?.().catch(fail);
+});
+
 try {
   await ready;
   await loadSurveys();
   await loadReport();
+  loaded = true;
 } catch (error) {
   // An administrator of some groups does not manage this section (admin.js hides it).
   if (error.code !== 'outside_scope') fail(error);

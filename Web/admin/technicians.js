@@ -3,6 +3,7 @@
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { renderGroupBoxes } from './admin-language.js';
+import { followRoute, openObject } from './admin-route.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,6 +11,12 @@ const $ = (id) => document.getElementById(id);
 export function mountTechnicians({ reload, fail, actionButton }) {
   let me = null;
   let groups = [];
+  let people = [];
+  // A technician's view edits them; a group's view offers a new technician in that group.
+  const applyRoute = followRoute((route) => {
+    edit(route.kind === 'technician' ? people.find((person) => person.id === route.id) ?? null : null);
+    if (route.kind === 'group' && groups.some((group) => group.id === route.id)) $('technician-group').value = route.id;
+  });
 
   function managedCheckboxes(selected = []) {
     renderGroupBoxes($('technician-managed-groups'), groups.filter((group) => !group.parentId), new Set(selected),
@@ -41,12 +48,11 @@ export function mountTechnicians({ reload, fail, actionButton }) {
     $('technician-whole').checked = !technician?.managedGroupIds;
     managedCheckboxes(technician?.managedGroupIds ?? []);
     showManaged();
-    if (technician) $('technician-form').scrollIntoView();
   }
 
   $('technician-role').addEventListener('change', showManaged);
   $('technician-whole').addEventListener('change', showManaged);
-  $('technician-cancel').addEventListener('click', () => edit(null));
+  $('technician-cancel').addEventListener('click', () => { location.hash = '#/organisation/organisation'; });
 
   $('technician-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -79,12 +85,14 @@ export function mountTechnicians({ reload, fail, actionButton }) {
     render(technicians, allGroups, actor) {
       me = actor;
       groups = allGroups;
+      people = technicians;
       const names = new Map(groups.map((g) => [g.id, g.name]));
       $('technician-group').replaceChildren(...groups.map((group) => new Option(group.name, group.id)));
       if (!$('technician-editing').value) edit(null);
       $('technicians').querySelector('tbody').replaceChildren(...technicians.map((technician) => {
         const row = document.createElement('tr');
         row.dataset.technicianId = technician.id;
+        row.dataset.groupId = technician.groupId ?? '';
         const administers = technician.role === 'administrator'
           ? (technician.managedGroupIds ? technician.managedGroupIds.map((id) => names.get(id) ?? '?').join(', ') : t('admin.whole_organisation'))
           : technician.role === 'master_administrator' ? t('admin.everything') : '—';
@@ -99,7 +107,7 @@ export function mountTechnicians({ reload, fail, actionButton }) {
           const change = document.createElement('button');
           change.type = 'button';
           change.textContent = t('admin.edit');
-          change.addEventListener('click', () => edit(technician));
+          change.addEventListener('click', () => openObject('technician', technician.id));
           actions.append(
             change,
             actionButton(t(technician.disabled ? 'admin.enable' : 'admin.disable'),
@@ -113,6 +121,7 @@ export function mountTechnicians({ reload, fail, actionButton }) {
         row.append(actions);
         return row;
       }));
+      applyRoute();
     },
   };
 }

@@ -7,6 +7,7 @@ import { availableCommands, hiddenColumns, inTab, upsert, rowClass, timeText } f
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
+import { mountChatSwitcher } from '../components/chat-switcher.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountInviteDialog } from '../components/invite-dialog.js';
@@ -78,6 +79,7 @@ const list = mountSessionList($('session-list'), $('session-list-empty'), {
   },
 });
 const tabs = mountActiveTabs($('active-tabs'), $('restore-tabs'), { onSelect: select });
+const chatSwitcher = mountChatSwitcher($('chat-sessions'), { onSelect: select });
 const chat = mountChatPane({
   none: $('chat-none'), title: $('chat-title'), invite: $('chat-invite'), copy: $('copy-details'), log: $('chat-log'), form: $('chat-form'), input: $('chat-input'), closed: $('chat-closed'), collapse: $('chat-collapse'), chatSwitch: $('chat-switch'),
 }, {
@@ -186,6 +188,7 @@ function render() {
   $('session-list').dataset.tab = state.tab;
   list.render(visible, state.selectedId, now, state.urgentAfterMs);
   tabs.render(state.sessions, state.selectedId, now);
+  chatSwitcher.render(state.sessions, state.selectedId);
   for (const button of document.querySelectorAll('.queue-tabs button')) {
     button.setAttribute('aria-selected', String(button.dataset.tab === state.tab));
   }
@@ -255,6 +258,7 @@ function receive(message) {
       const entries = state.logs.get(message.entry.sessionId);
       if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
       if (message.entry.kind === 'chat' && message.entry.authorRole === 'customer') {
+        chatSwitcher.customerLine(message.entry.sessionId, state.selectedId);
         const reading = state.selectedId === message.entry.sessionId && document.activeElement === $('chat-input');
         if (document.hidden) alert('chat_message_minimised');
         else if (!reading) alert('chat_message_unfocused');

@@ -77,6 +77,8 @@ struct AdminController {
 
     struct PermissionsView: Encodable {
         let permissions: [String]
+        /// Names whose feature is not built yet (shown as coming later).
+        let notYetAvailable: [String]
     }
 
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
@@ -162,7 +164,8 @@ struct AdminController {
 
     @Sendable func permissions(request: Request, context: GatewayRequestContext) async throws -> Response {
         _ = try context.requireAdministrator()
-        return try JSONResponse.make(PermissionsView(permissions: Permission.allCases.sorted().map(\.rawValue)))
+        return try JSONResponse.make(PermissionsView(permissions: Permission.allCases.sorted().map(\.rawValue),
+                                                     notYetAvailable: Permission.notYetAvailable.sorted().map(\.rawValue)))
     }
 
     @Sendable func listGroups(request: Request, context: GatewayRequestContext) async throws -> Response {
