@@ -18,6 +18,11 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         case name, id, status, time, channel, transferredBy = "transferred_by"
     }
 
+    /// Optional columns about the customer's computer (issue 15): off until the technician turns them on.
+    public enum CustomerDetail: String, Codable, CaseIterable, Sendable {
+        case computer, system, user, address
+    }
+
     /// Start incoming private sessions without pressing Start. nil: the organisation's default.
     public var autoStartIncoming: Bool?
     /// Ask before ending a session.
@@ -30,6 +35,8 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public var hiddenColumns: Set<QueueColumn>
     /// Custom field columns the technician hid, by field name (at most five, 40 characters each).
     public var hiddenFields: Set<String>
+    /// The customer's computer details shown as columns of the session list.
+    public var shownDetails: Set<CustomerDetail>
     /// Clipboard sync for every remote-control session (J10); each session can still turn it off.
     public var clipboardSync: Bool
     /// Open the remote screen in a window of its own every time (J5).
@@ -45,7 +52,8 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
 
     public init(autoStartIncoming: Bool? = nil, confirmEnd: Bool = true, confirmLogout: Bool = true,
                 mutedSounds: Set<SoundAlert> = [], hiddenColumns: Set<QueueColumn> = [], hiddenFields: Set<String> = [],
-                clipboardSync: Bool = true, alwaysDetach: Bool = false, theme: Theme = .light) {
+                shownDetails: Set<CustomerDetail> = [], clipboardSync: Bool = true, alwaysDetach: Bool = false, theme: Theme = .light) {
+        self.shownDetails = shownDetails
         self.theme = theme
         self.clipboardSync = clipboardSync
         self.alwaysDetach = alwaysDetach
@@ -60,7 +68,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
     public static let standard = ConsoleOptions()
 
     private enum Keys: String, CodingKey {
-        case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields, clipboardSync, alwaysDetach, theme
+        case autoStartIncoming, confirmEnd, confirmLogout, mutedSounds, hiddenColumns, hiddenFields, shownDetails, clipboardSync, alwaysDetach, theme
     }
 
     /// Options saved by an older version lack newer fields: those take their defaults.
@@ -73,6 +81,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         hiddenColumns = try c.decodeIfPresent(Set<QueueColumn>.self, forKey: .hiddenColumns) ?? []
         // Names only matter if they match a field; bounded so a client cannot store a heap of them.
         hiddenFields = Set((try c.decodeIfPresent([String].self, forKey: .hiddenFields) ?? []).prefix(5).map { String($0.prefix(40)) })
+        shownDetails = try c.decodeIfPresent(Set<CustomerDetail>.self, forKey: .shownDetails) ?? []
         clipboardSync = try c.decodeIfPresent(Bool.self, forKey: .clipboardSync) ?? true
         alwaysDetach = try c.decodeIfPresent(Bool.self, forKey: .alwaysDetach) ?? false
         theme = try c.decodeIfPresent(Theme.self, forKey: .theme) ?? .light
@@ -86,6 +95,7 @@ public struct ConsoleOptions: Codable, Equatable, Sendable {
         try c.encode(mutedSounds.map(\.rawValue).sorted(), forKey: .mutedSounds)
         try c.encode(hiddenColumns.map(\.rawValue).sorted(), forKey: .hiddenColumns)
         try c.encode(hiddenFields.sorted(), forKey: .hiddenFields)
+        try c.encode(shownDetails.map(\.rawValue).sorted(), forKey: .shownDetails)
         try c.encode(clipboardSync, forKey: .clipboardSync)
         try c.encode(alwaysDetach, forKey: .alwaysDetach)
         try c.encode(theme, forKey: .theme)

@@ -68,12 +68,19 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let fields: [String: String]
     /// False when the technician turned the chat with the customer off (D1, toggle_chat).
     public let chatEnabled: Bool
+    /// How the session ended, once it left the queue (the history).
+    public let endReason: SessionEnd?
+    /// When it left the queue.
+    public let closedAt: Date?
 
     public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
                 channelId: String? = nil, technicianId: String?, technicianName: String, createdAt: Date, stateSince: Date,
                 heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?,
-                transfer: TransferSummary? = nil, transferredBy: String? = nil, fields: [String: String] = [:], chatEnabled: Bool = true) {
+                transfer: TransferSummary? = nil, transferredBy: String? = nil, fields: [String: String] = [:], chatEnabled: Bool = true,
+                endReason: SessionEnd? = nil, closedAt: Date? = nil) {
         self.chatEnabled = chatEnabled
+        self.endReason = endReason
+        self.closedAt = closedAt
         self.channelId = channelId
         self.fields = fields
         self.transfer = transfer
@@ -113,13 +120,16 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     /// hash of its confidential machine id); everywhere after, the id the gateway derives from it.
     public let deviceId: String?
     public let client: CustomerClient
+    /// The network address the gateway saw the customer connect from; set by the gateway, never
+    /// taken from what the applet says.
+    public let address: String?
 
     /// Instant Chat: the customer has nothing installed, so tools other than chat and links wait
     /// for the applet.
     public var chatOnly: Bool { client == .browser }
 
     public init(hostname: String, user: String, platform: String, privileged: Bool = false, deviceId: String? = nil,
-                client: CustomerClient = .applet) {
+                client: CustomerClient = .applet, address: String? = nil) {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
@@ -127,14 +137,21 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         // Hex only, bounded: it is used in queries.
         self.deviceId = deviceId.flatMap { id in id.count <= 64 && !id.isEmpty && id.allSatisfy(\.isHexDigit) ? id.lowercased() : nil }
         self.client = client
+        self.address = address.map { String($0.prefix(64)) }
     }
 
     /// The same details with another device id (the gateway's, derived from the applet's key).
     public func withDeviceId(_ id: String?) -> CustomerInfo {
-        CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: id, client: client)
+        CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: id, client: client, address: address)
     }
 
-    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client }
+    /// The same details as seen from `address` (the gateway's view of the connection).
+    public func seen(from address: String?) -> CustomerInfo {
+        CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: deviceId, client: client,
+                     address: address)
+    }
+
+    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client, address }
 
     /// Stored sessions and older applets lack the newer fields.
     public init(from decoder: any Decoder) throws {
@@ -143,7 +160,8 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
                   platform: try c.decode(String.self, forKey: .platform),
                   privileged: try c.decodeIfPresent(Bool.self, forKey: .privileged) ?? false,
                   deviceId: try c.decodeIfPresent(String.self, forKey: .deviceId),
-                  client: try c.decodeIfPresent(CustomerClient.self, forKey: .client) ?? .applet)
+                  client: try c.decodeIfPresent(CustomerClient.self, forKey: .client) ?? .applet,
+                  address: try c.decodeIfPresent(String.self, forKey: .address))
     }
 }
 

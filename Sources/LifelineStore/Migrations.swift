@@ -316,5 +316,9 @@ enum Migrations {
                 VALUES (1, NEW.sequence, NEW.hash, COALESCE((SELECT lost FROM audit_head WHERE id = 1), 0));
         END;
         """,
+        // 21: how a session ended, for the history (issue 15): kept when it leaves the queue.
+        """
+        ALTER TABLE sessions ADD COLUMN end_reason TEXT;
+        """,
     ]
 }

@@ -26,6 +26,8 @@ enum PostgresSchema {
         $$;
         CREATE TRIGGER audit_log_moves_head AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_moves_head();
         """,
+        // 4: how a session ended, for the history (issue 15): kept when it leaves the queue.
+        "ALTER TABLE sessions ADD COLUMN end_reason TEXT",
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

@@ -96,6 +96,8 @@ public struct SessionRecord: Equatable, Sendable {
     public var customer: CustomerInfo?
     /// Set when the session left the queue: history from then on.
     public var closedAt: Date?
+    /// How it left the queue (set with `closedAt`; nil for sessions closed before it was kept).
+    public var endReason: SessionEnd?
     /// Other technicians' views of this session, by technician id (a transfer's recipient).
     public var otherViews: [String: SessionMachine]
     /// A transfer waiting for its recipient to start it.

@@ -8,7 +8,7 @@ extension SQLStore {
         "id", "organisation_id", "technician_id", "name", "method", "pin", "link_token_hash", "applet_token_hash",
         "state", "role", "resume_state", "created_at", "state_entered_at", "held_since", "last_activity_at",
         "customer", "closed_at", "transfer_from", "transfer_to", "transfer_comment", "transfer_at", "transferred_by",
-        "channel_id", "fields", "chat_disabled",
+        "channel_id", "fields", "chat_disabled", "end_reason",
     ]
 
     /// The columns a state machine is kept in, on `sessions` (the owner's view) and `session_views`.
@@ -34,7 +34,7 @@ extension SQLStore {
             + [s.customer.map(SQLValue.json) ?? .null, .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
                .optionalText(s.transfer?.to.storageValue), .optionalText(s.transfer?.comment),
                .optionalDate(s.transfer?.at), .optionalText(s.transferredBy), .optionalText(s.channelId),
-               s.fields.isEmpty ? .null : .json(s.fields), .bool(s.chatDisabled)]
+               s.fields.isEmpty ? .null : .json(s.fields), .bool(s.chatDisabled), .optionalText(s.endReason?.rawValue)]
     }
 
     /// The statements that replace a session's other views with `session.otherViews`.
@@ -167,6 +167,7 @@ extension SQLStore {
             closedAt: row.optionalDate("closed_at"), transfer: transfer, transferredBy: row["transferred_by"]?.string,
             channelId: row["channel_id"]?.string, fields: try row.json("fields") ?? [:], chatDisabled: row["chat_disabled"]?.int == 1)
         record.version = row["version"]?.int ?? 0
+        record.endReason = row["end_reason"]?.string.flatMap(SessionEnd.init(rawValue:))
         return record
     }
 }

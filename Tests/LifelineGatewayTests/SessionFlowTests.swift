@@ -23,6 +23,7 @@ struct SessionFlowTests {
             let waiting = try await gw.request(.get, "/api/v1/sessions?queue=all", token: token).array()
             #expect(waiting.first?["state"] as? String == "waiting")
             #expect((waiting.first?["customer"] as? [String: Any])?["hostname"] as? String == "customer-pc")
+            #expect((waiting.first?["customer"] as? [String: Any])?["address"] as? String == "127.0.0.1", "the address the gateway saw, not the claimed one")
 
             let started = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
             #expect(started.status == .ok)
@@ -49,9 +50,15 @@ struct SessionFlowTests {
             #expect(try ended.json()["state"] as? String == "closed")
             #expect(try await gw.request(.get, "/api/v1/sessions", token: token).array().isEmpty, "a closed session leaves the queue")
 
+            // The history says how it ended: by the customer, not just "closed".
+            let (other, _) = try await gw.createSession(token: token, name: "Never joined")
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(other)/end", token: token).status == .ok)
             let history = try await gw.request(.get, "/api/v1/history", token: token).array()
-            #expect(history.map { $0["id"] as? String } == [id])
+            #expect(history.map { $0["id"] as? String } == [other, id])
+            #expect(history.map { $0["endReason"] as? String } == ["technician", "customer"])
+            #expect(history.allSatisfy { $0["closedAt"] is String })
             #expect(try await gw.request(.get, "/api/v1/history?limit=1", token: token).array().count == 1)
+            #expect(try await gw.parts.store.session(id: id)?.endReason == .customer, "kept in the store")
             for outOfBounds in ["0", "501", "2561867", "ten"] {
                 let refused = try await gw.request(.get, "/api/v1/history?limit=\(outOfBounds)", token: token)
                 #expect(refused.status == .badRequest && refused.errorCode == "bad_request", "limit=\(outOfBounds)")

@@ -90,6 +90,7 @@ def test_first_session_pin_chat_and_history(gateway, browser, applets):
     browser.find_element(By.ID, "toggle-history").click()
     history_row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#history-list tr[data-session-id="{session_id}"]')))
     assert "Ann Example" in history_row.text
+    assert "Closed by the customer" in history_row.text, "the real end, not just Closed"
     token = gateway.login()
     log = gateway.api("GET", f"sessions/{session_id}/log", token=token, expect=200)[1]
     texts = [(entry["kind"], entry["authorRole"], entry["text"]) for entry in log]
@@ -166,7 +167,7 @@ def test_options_are_saved_and_auto_start_starts_the_next_session(gateway, brows
     token = gateway.login()
     assert gateway.api("GET", "me/options", token=token)[1]["options"] == {
         "autoStartIncoming": True, "confirmEnd": False, "confirmLogout": True, "mutedSounds": [], "hiddenColumns": [], "hiddenFields": [],
-        "clipboardSync": True, "alwaysDetach": False, "theme": "light"}
+        "shownDetails": [], "clipboardSync": True, "alwaysDetach": False, "theme": "light"}
 
     session = gateway.api("POST", "sessions", {"name": "Dora", "method": "pin"}, token=token, expect=201)[1]
     applet = applets(gateway.url, "--pin", session["pin"])
@@ -270,3 +271,76 @@ def test_technician_chooses_the_columns(gateway, browser):
     browser.refresh()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#session-list tbody tr")))
     wait.until(lambda b: not b.find_element(By.CSS_SELECTOR, '#session-list th[data-column="channel"]').is_displayed())
+
+
+def test_history_is_searched_and_filtered_by_how_sessions_ended(gateway, browser, applets):
+    """Issue 15, item 8: the history names how each session ended and finds sessions by name,
+    computer, how they ended and date."""
+    token = gateway.login()
+    quit_session = gateway.api("POST", "sessions", {"name": "Quentin Quits", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", quit_session["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{quit_session['id']}/start", token=token, expect=200)
+    applet.say("/quit")
+    applet.expect("ENDED")
+    gateway.wait_for_state(quit_session["id"], "closed_by_customer", token)
+    gateway.api("POST", f"sessions/{quit_session['id']}/end", token=token, expect=200)
+    ended = gateway.api("POST", "sessions", {"name": "Erin Ended", "method": "pin"}, token=token, expect=201)[1]
+    gateway.api("POST", f"sessions/{ended['id']}/end", token=token, expect=200)
+
+    wait = sign_in(browser, gateway)
+    browser.find_element(By.ID, "toggle-history").click()
+
+    def shown():
+        return [row.get_attribute("data-session-id") for row in browser.find_elements(By.CSS_SELECTOR, "#history-list tbody tr")]
+
+    wait.until(lambda b: sorted(shown()) == sorted([quit_session["id"], ended["id"]]))
+    rows = {row.get_attribute("data-session-id"): row.text for row in browser.find_elements(By.CSS_SELECTOR, "#history-list tbody tr")}
+    assert "Closed by the customer" in rows[quit_session["id"]] and "Ended by the technician" in rows[ended["id"]]
+    assert "Administrator" in rows[ended["id"]], "who worked it"
+
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_element(By.ID, "history-reason")).select_by_value("customer")
+    wait.until(lambda b: shown() == [quit_session["id"]])
+    Select(browser.find_element(By.ID, "history-reason")).select_by_value("")
+    # The computer's host name finds the session its applet joined.
+    search = browser.find_element(By.ID, "history-search")
+    search.send_keys(__import__("socket").gethostname())
+    wait.until(lambda b: shown() == [quit_session["id"]])
+    search.clear()
+    search.send_keys("erin")
+    wait.until(lambda b: shown() == [ended["id"]])
+    search.clear()
+    search.send_keys("nobody like this")
+    wait.until(lambda b: shown() == [])
+    assert browser.find_element(By.ID, "history-empty").text == "No session in the history matches."
+    search.clear()
+    # Dates: nothing ended tomorrow.
+    tomorrow = browser.execute_script("const d = new Date(Date.now() + 86400000); return d.toISOString().slice(0, 10);")
+    browser.execute_script("const f = document.getElementById('history-from'); f.value = arguments[0]; f.dispatchEvent(new Event('input', { bubbles: true }));", tomorrow)
+    wait.until(lambda b: shown() == [])
+
+
+def test_the_customers_computer_shows_in_optional_columns(gateway, browser, applets):
+    """Issue 15, item 8: the computer's name, system, user and address as columns the technician
+    turns on in Options (off at first); the address is the one the gateway saw."""
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Col Umns", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME")
+    wait = sign_in(browser, gateway)
+    wait.until(lambda b: row_status(b, session["id"]) == "Waiting")
+    assert not browser.find_element(By.CSS_SELECTOR, "#session-list th[data-column='computer']").is_displayed()
+
+    browser.find_element(By.ID, "open-options").click()
+    for detail in ["computer", "address"]:
+        box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#options-columns input[data-detail='{detail}']")))
+        assert not box.is_selected()
+        box.click()
+    browser.find_element(By.ID, "options-save").click()
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#session-list th[data-column='address']")))
+    row = f"#session-list tr[data-session-id='{session['id']}']"
+    wait.until(lambda b: b.find_element(By.CSS_SELECTOR, f"{row} td[data-column='address']").text == "127.0.0.1")
+    assert browser.find_element(By.CSS_SELECTOR, f"{row} td[data-column='computer']").text == __import__("socket").gethostname()
+    assert not browser.find_element(By.CSS_SELECTOR, f"{row} td[data-column='user']").is_displayed()
+    assert gateway.api("GET", "me/options", token=token)[1]["options"]["shownDetails"] == ["address", "computer"]

@@ -1,6 +1,7 @@
 // Console options (B3, B4), saved on the gateway so they follow the technician.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
+import { CUSTOMER_DETAILS } from '../lib/session-logic.js';
 import { SOUND_ALERTS, playAlert } from '../lib/sounds.js';
 import { mountSecurityDialog } from './security-dialog.js';
 
@@ -65,6 +66,7 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [], ema
           theme: $('options-theme').value,
           hiddenColumns: unchecked($('options-columns'), 'column'),
           hiddenFields: unchecked($('options-columns'), 'field'),
+          shownDetails: CUSTOMER_DETAILS.filter((name) => !unchecked($('options-columns'), 'detail').includes(name)),
           mutedSounds: unchecked($('options-sounds'), 'sound'),
         },
       });
@@ -90,7 +92,12 @@ export function mountOptionsDialog(dialog, { onSaved, fieldNames = () => [], ema
       // The organisation's custom fields are columns too; appended after the fixed ones.
       const fixed = [...$('options-columns').querySelectorAll('label')];
       renderChecks($('options-columns'), 'field', fieldNames(), options.hiddenFields ?? [], (name) => name);
-      $('options-columns').querySelector('legend').after(...fixed);
+      const fields = [...$('options-columns').querySelectorAll('label')];
+      // The customer's computer: checked when shown (they start off).
+      const shown = options.shownDetails ?? [];
+      renderChecks($('options-columns'), 'detail', CUSTOMER_DETAILS, CUSTOMER_DETAILS.filter((name) => !shown.includes(name)),
+        (name) => t(`list.${name}`));
+      $('options-columns').querySelector('legend').after(...fixed, ...fields);
       $('options-error').hidden = true;
       dialog.showModal();
     },

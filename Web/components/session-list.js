@@ -1,7 +1,7 @@
 // The queue table (C3): Name, Session ID, Status, Time, Channel, the organisation's custom
 // fields, Transferred by (and Technician on the Monitored tab). Text only: nothing from the network is ever parsed as HTML.
 import { t } from '../lib/i18n.js';
-import { rowClass, timeText, transferredBy } from '../lib/session-logic.js';
+import { CUSTOMER_DETAILS, rowClass, timeText, transferredBy } from '../lib/session-logic.js';
 
 export function mountSessionList(table, emptyNote, { onSelect, onEditField, onContextMenu }) {
   const body = table.querySelector('tbody');
@@ -10,7 +10,7 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField, onCo
   let fieldNames = [];
   let canEdit = false;
   let editing = null; // { id, field }: an open inline editor survives re-renders
-  let hiddenColumns = [];
+  let hiddenColumns = [...CUSTOMER_DETAILS];
 
   function cell(text, column) {
     const td = document.createElement('td');
@@ -97,6 +97,10 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField, onCo
         row.append(...fixed.map((value, index) => cell(value, FIXED[index])));
         row.append(...fieldNames.map((name) => fieldCell(session, name)));
         row.append(cell(transferredBy(session), 'transferred_by'), cell(session.technicianName, 'technician'));
+        // The customer's computer (issue 15): optional columns, off until the technician turns them on.
+        const customer = session.customer ?? {};
+        row.append(cell(customer.hostname ?? '', 'computer'), cell(customer.platform ?? '', 'system'), cell(customer.user ?? '', 'user'),
+          cell(customer.address ?? '', 'address'));
         row.cells[2].className = 'status';
         row.cells[3].className = 'time';
         for (const td of row.cells) td.hidden = hiddenColumns.includes(td.dataset.column);

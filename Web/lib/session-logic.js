@@ -97,6 +97,11 @@ export function canChat(session) {
 }
 
 /** Fixed columns and custom field columns the technician hid, as the list names them. */
+/** The customer's computer details: columns of the list only when the technician turns them on. */
+export const CUSTOMER_DETAILS = ['computer', 'system', 'user', 'address'];
+
 export function hiddenColumns(options) {
-  return [...options.hiddenColumns, ...(options.hiddenFields ?? []).map((name) => `field:${name}`)];
+  const shown = options.shownDetails ?? [];
+  return [...options.hiddenColumns, ...(options.hiddenFields ?? []).map((name) => `field:${name}`),
+    ...CUSTOMER_DETAILS.filter((detail) => !shown.includes(detail))];
 }

@@ -82,7 +82,8 @@ extension SessionChange {
     static func committing(_ changed: SessionRecord, before: SessionRecord?, transition: Transition?,
                            leavingViews: [String: SessionMachine] = [:],
                            previousOwner: (id: String, machine: SessionMachine)? = nil, at now: Date) -> SessionChange {
-        let record = tidied(changed, dropping: Array(leavingViews.keys), at: now)
+        var record = tidied(changed, dropping: Array(leavingViews.keys), at: now)
+        if let transition, let end = SessionEnd(from: transition.from, to: transition.to, event: transition.event) { record.endReason = end }
         let state = record.machine.state
         var effects: [SessionEffect] = [.persist]
         if let transition { effects.append(.logTransition(from: transition.from, to: state)) }

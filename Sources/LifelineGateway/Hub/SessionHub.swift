@@ -171,7 +171,8 @@ public final class SessionHub: Sendable {
             createdAt: record.machine.createdAt, stateSince: machine.stateEnteredAt,
             heldSince: machine.heldSince, pin: connecting ? record.pin : nil,
             link: connecting ? registry.link(of: record.id) : nil, customer: record.customer,
-            transfer: transfer, transferredBy: transferredBy, fields: record.fields, chatEnabled: !record.chatDisabled)
+            transfer: transfer, transferredBy: transferredBy, fields: record.fields, chatEnabled: !record.chatDisabled,
+            endReason: record.endReason, closedAt: record.closedAt)
     }
 
     /// "" for nobody yet (a session waiting in a channel queue).

@@ -10,6 +10,7 @@ struct AppletSocket {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         let logger = context.logger
+        let address = context.requestContext.remoteAddress
         let (outlet, frames) = Outlet.make()
         let hub = self.hub
         let deadline = HelloDeadline.start(after: helloDeadline, outlet: outlet,
@@ -38,7 +39,7 @@ struct AppletSocket {
                     }
                     let current = sessionId
                     sessionId = await ShortLived.run {
-                        await Self.handle(text, sessionId: current, hub: hub, outlet: outlet, logger: logger)
+                        await Self.handle(text, sessionId: current, hub: hub, outlet: outlet, address: address, logger: logger)
                     }
                 }
             }
@@ -49,7 +50,8 @@ struct AppletSocket {
 
     /// Handles one text message; returns the session the socket serves from then on (nil until a
     /// hello is accepted).
-    private static func handle(_ text: String, sessionId: String?, hub: SessionHub, outlet: Outlet, logger: Logger) async -> String? {
+    private static func handle(_ text: String, sessionId: String?, hub: SessionHub, outlet: Outlet, address: String,
+                               logger: Logger) async -> String? {
         let request: AppletToGateway
         do throws(WireError) {
             request = try WireCodec.decode(text, as: AppletToGateway.self)
@@ -58,7 +60,7 @@ struct AppletSocket {
             return sessionId
         }
         do {
-            guard let sessionId else { return try await hello(request, hub: hub, outlet: outlet) }
+            guard let sessionId else { return try await hello(request, hub: hub, outlet: outlet, address: address) }
             try await dispatch(request, sessionId: sessionId, hub: hub, outlet: outlet)
         } catch let error as GatewayError {
             outlet.send(Self.error(code: error.code, message: error.message))
@@ -72,14 +74,15 @@ struct AppletSocket {
     }
 
     /// The first message: anything but hello closes the socket.
-    private static func hello(_ request: AppletToGateway, hub: SessionHub, outlet: Outlet) async throws -> String? {
+    private static func hello(_ request: AppletToGateway, hub: SessionHub, outlet: Outlet, address: String) async throws -> String? {
         guard case .hello(let hello) = request else {
             // Closing the outlet lets the writer send the error before the close frame.
             outlet.send(Self.error(code: .helloExpected, message: "Send hello with the applet token first."))
             outlet.close(reason: "no hello")
             return nil
         }
-        try await hub.appletConnected(token: hello.token, customer: hello.customer, outlet: outlet)
+        // Where the customer connects from is the gateway's to say, whatever the applet claims.
+        try await hub.appletConnected(token: hello.token, customer: hello.customer.seen(from: address), outlet: outlet)
         return hub.sessionId(ofApplet: outlet.id)
     }
 

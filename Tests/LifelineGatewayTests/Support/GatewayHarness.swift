@@ -172,7 +172,8 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 extension GatewayHarness {
-    static let customer = CustomerInfo(hostname: "customer-pc", user: "ann", platform: "Linux x86_64")
+    /// It claims an address, as a hostile applet could: the gateway keeps the one it sees.
+    static let customer = CustomerInfo(hostname: "customer-pc", user: "ann", platform: "Linux x86_64", address: "203.0.113.9")
 
     /// Joins with a PIN over HTTP and opens the applet socket, as the real applet does.
     func connectApplet(pin: String) async throws -> (probe: SocketProbe, appletToken: String) {
