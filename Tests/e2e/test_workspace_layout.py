@@ -132,3 +132,41 @@ def test_the_workspace_gives_the_customers_screen_the_room(gateway_for_module, l
                 assert share >= 0.60, f"{where}: the customer's screen takes {share:.0%} of the window"
         finally:
             browser.quit()
+
+
+CONSOLE_LANGUAGES = ["en", "fr", "de", "es", "it", "ja", "ko", "nl", "pt-BR", "th", "zh", "zh-TW"]
+
+
+def test_no_label_is_cut_off_in_any_console_language_at_1280(gateway_for_module, live_session):
+    """Issue 15, item 5: at 1280×800 (the narrowest desktop), in each of the twelve console
+    languages, the workspace with a session, the toolbox's tabs, the history and the Options and
+    shortcuts dialogs show every label whole, and the page does not scroll."""
+    problems = []
+    for language in CONSOLE_LANGUAGES:
+        browser = open_browser()
+        try:
+            browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+            wait = sign_in(browser, gateway_for_module, language=language)
+            select_row(browser, wait, live_session["id"])
+            wait.until(EC.element_to_be_clickable((By.ID, "remote-control")))
+            views = {"workspace": None, "notes tab": "tool-notes", "history": "toggle-history"}
+            for view, button in views.items():
+                if button:
+                    browser.find_element(By.ID, button).click()
+                found = measure(browser)
+                page = found["page"]
+                if page["scrollWidth"] > 1280 or page["scrollHeight"] > 800:
+                    problems.append(f"{language} {view}: the page scrolls {page}")
+                problems += [f"{language} {view}: {text}" for text in found["cut"]]
+            for opener, dialog in [("open-options", "options-dialog"), ("show-shortcuts", "shortcuts-dialog")]:
+                browser.find_element(By.ID, opener).click()
+                wait.until(EC.visibility_of_element_located((By.ID, dialog)))
+                cut = browser.execute_script("""
+                    return [...document.querySelectorAll('dialog[open] button, dialog[open] label, dialog[open] legend, dialog[open] td, dialog[open] h2')]
+                      .filter((e) => e.offsetParent !== null && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+                      .map((e) => (e.id || e.tagName) + ': ' + e.textContent.trim().slice(0, 40));""")
+                problems += [f"{language} {dialog}: {text}" for text in cut]
+                browser.execute_script("document.querySelector('dialog[open]').close()")
+        finally:
+            browser.quit()
+    assert problems == [], "\n".join(problems)
