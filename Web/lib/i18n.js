@@ -2,7 +2,7 @@
 
 /** The languages each catalog has (A3: console; A4: customer side). */
 const CATALOG_LANGUAGES = {
-  console: ['en', 'fr', 'de', 'es', 'it', 'ja', 'ko', 'nl', 'pt-BR', 'th', 'zh', 'zh-TW'],
+  console: ['en', 'fr', 'de', 'es', 'it', 'ja', 'ko', 'nl', 'pt-BR', 'th', 'zh', 'zh-TW', 'ar'],
   admin: ['en', 'fr', 'de', 'es', 'it', 'ja', 'ko', 'nl', 'pt-BR', 'th', 'zh', 'zh-TW'],
   customer: ['ar', 'bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'fi', 'fr', 'he', 'hr', 'hu', 'it', 'ja', 'ko', 'nl', 'no', 'pl',
     'pt', 'pt-BR', 'ro', 'ru', 'sk', 'sv', 'th', 'tr', 'zh', 'zh-TW'],

@@ -180,5 +180,5 @@ struct AuthController {
 
 /// Languages with a message catalog.
 enum Languages {
-    static let console: Set<String> = ["en", "fr", "de", "es", "it", "ja", "ko", "nl", "pt-BR", "th", "zh", "zh-TW"]
+    static let console: Set<String> = ["en", "fr", "de", "es", "it", "ja", "ko", "nl", "pt-BR", "th", "zh", "zh-TW", "ar"]
 }
