@@ -20,6 +20,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("LIFELINE_BIN_DIR", ROOT / ".build" / "debug"))
@@ -47,6 +48,18 @@ def click_when_ready(browser, selector):
         return True
     except (StaleElementReferenceException, NoSuchElementException):
         return False
+
+
+def click_xpath(browser, xpath, timeout=10):
+    """Clicks what `xpath` finds once it is there, again if the page redrew it meanwhile (the
+    Admin Center redraws its tree and tabs whenever the view or the organisation changes)."""
+    def clicked(b):
+        try:
+            b.find_element(By.XPATH, xpath).click()
+            return True
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+    WebDriverWait(browser, timeout).until(clicked)
 
 
 def free_port():

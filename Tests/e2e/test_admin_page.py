@@ -4,7 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, click_xpath
 from test_console_session import row_status, sign_in
 
 
@@ -93,7 +93,7 @@ def test_admin_creates_a_channel_with_its_link_and_form(gateway, browser):
     wait.until(EC.text_to_be_present_in_element((By.ID, "channel-form-title"), "Edit channel Website help"))
     assert browser.current_url.endswith(f"/admin/#/channel/{channel['id']}/channels")
     assert browser.find_element(By.ID, "object-title").text == "Website help"
-    assert browser.find_element(By.CSS_SELECTOR, "#org-tree a[aria-current=page]").text == "Website help"
+    assert browser.execute_script("return document.querySelector('#org-tree a[aria-current=page]').textContent") == "Website help"
     browser.find_element(By.ID, "channel-always-open").click()
     zone = browser.find_element(By.ID, "channel-time-zone")
     zone.clear()
@@ -152,7 +152,7 @@ def test_admin_edits_a_groups_permissions_on_one_page(gateway, browser):
     assert browser.current_url.endswith(f"/admin/#/group/{group['id']}/organisation")
     assert browser.find_element(By.ID, "technicians").text.count("lu@e2e.test") == 1
     assert not browser.find_element(By.ID, "group-permissions").is_displayed()
-    browser.find_element(By.XPATH, "//nav[@id='object-tabs']/a[text()='Permissions']").click()
+    click_xpath(browser, "//nav[@id='object-tabs']/a[text()='Permissions']")
     wait.until(EC.visibility_of_element_located((By.ID, "group-permissions")))
     assert browser.current_url.endswith(f"/admin/#/group/{group['id']}/permissions")
     assert not browser.find_element(By.ID, "group-name").is_displayed()
@@ -166,7 +166,7 @@ def test_admin_edits_a_groups_permissions_on_one_page(gateway, browser):
     # Saved: the group's view stays, showing what is granted now; its Organisation tab lists them.
     wait.until(lambda b: gateway.api("GET", "admin/groups", token=admin)[1][0]["permissions"] == ["chat", "send_files"])
     wait.until(lambda b: b.find_element(By.CSS_SELECTOR, '#group-permissions input[value="send_files"]').is_selected())
-    browser.find_element(By.XPATH, "//nav[@id='object-tabs']/a[text()='Organisation']").click()
+    click_xpath(browser, "//nav[@id='object-tabs']/a[text()='Organisation']")
     wait.until(EC.text_to_be_present_in_element((By.ID, "groups"), "Chat, Send files"))
     lu = gateway.login("lu@e2e.test", "lu's long password")
     assert gateway.api("GET", "me", token=lu)[1]["permissions"] == ["chat", "send_files"]
@@ -184,19 +184,33 @@ def test_signed_out_the_admin_center_offers_sign_in_and_comes_back(gateway, fren
     assert not browser.find_element(By.ID, "group-form").is_displayed()
     assert not browser.find_element(By.ID, "admin-error").is_displayed(), "no error banner, a way in"
 
-    browser.find_element(By.ID, "admin-sign-in").click()
-    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
-    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
-    browser.find_element(By.ID, "login-submit").click()
-    wait.until(lambda b: b.current_url.rstrip("/").endswith("/admin"))
+    # The Admin Center's own sign-in form: a wrong password is refused in French, the right one opens it.
+    assert browser.find_element(By.ID, "admin-sign-in").get_attribute("href").endswith("/console/?next=/admin/")
+    browser.find_element(By.ID, "admin-login-email").send_keys(ADMIN_EMAIL)
+    browser.find_element(By.ID, "admin-login-password").send_keys("not the password")
+    browser.find_element(By.ID, "admin-login-submit").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "admin-login-error")))
+    assert "mot de passe" in browser.find_element(By.ID, "admin-login-error").text.lower()
+    browser.find_element(By.ID, "admin-login-password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.ID, "admin-login-submit").click()
     wait.until(EC.visibility_of_element_located((By.ID, "org-tree")))
-    browser.find_element(By.XPATH, "//nav[@id='object-tabs']/a[text()='Réglages']").click()
+    click_xpath(browser, "//nav[@id='object-tabs']/a[text()='Réglages']")
     wait.until(EC.visibility_of_element_located((By.ID, "settings-urgent")))
     assert not browser.find_element(By.ID, "admin-signed-out").is_displayed()
 
     browser.get(f"{gateway.url}/console/")
     link = wait.until(EC.visibility_of_element_located((By.ID, "open-admin")))
     assert link.text == "Centre d'administration" and link.get_attribute("href").endswith("/admin/")
+
+    # The other way in (two-step accounts): the console's sign-in page, which comes back here.
+    browser.delete_all_cookies()
+    browser.get(f"{gateway.url}/admin/")
+    wait.until(EC.element_to_be_clickable((By.ID, "admin-sign-in"))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
+    browser.find_element(By.ID, "login-password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.ID, "login-submit").click()
+    wait.until(lambda b: b.current_url.rstrip("/").endswith("/admin"))
+    wait.until(EC.visibility_of_element_located((By.ID, "org-tree")))
 
 
 def test_a_technician_has_no_admin_center_link(gateway, browser):
@@ -229,18 +243,18 @@ def test_the_admin_center_is_an_organisation_tree_with_views_at_their_own_addres
     assert [row.get_attribute("data-technician-id") for row in rows] == [nina["id"]]
 
     # The tree: the organisation, its administrators, Desk > Night shift > Nina, the channel.
-    tree = browser.find_element(By.ID, "org-tree")
-    nested = tree.find_element(By.XPATH, ".//li[a[text()='Desk']]/ul/li[a[text()='Night shift']]/ul/li/a[text()='Nina']")
-    assert nested.get_attribute("aria-current") == "page"
-    assert tree.find_element(By.XPATH, ".//li[span]/ul/li/a[text()='Administrator']")
-    tree.find_element(By.XPATH, ".//a[text()='Web help']").click()
+    nina_in_tree = "//nav[@id='org-tree']//li[a[text()='Desk']]/ul/li[a[text()='Night shift']]/ul/li/a[text()='Nina']"
+    wait.until(lambda b: b.execute_script(
+        "return document.evaluate(arguments[0], document, null, 9, null).singleNodeValue?.getAttribute('aria-current')", nina_in_tree) == "page")
+    assert browser.find_elements(By.XPATH, "//nav[@id='org-tree']//li[span]/ul/li/a[text()='Administrator']")
+    click_xpath(browser, "//nav[@id='org-tree']//a[text()='Web help']")
     wait.until(lambda b: b.find_element(By.ID, "object-title").text == "Web help")
     assert browser.find_element(By.ID, "channel-name").get_attribute("value") == "Web help"
 
     # A group's Reports tab is that group's report; Back returns to the channel.
-    browser.find_element(By.XPATH, "//nav[@id='org-tree']//a[text()='Desk']").click()
+    click_xpath(browser, "//nav[@id='org-tree']//a[text()='Desk']")
     wait.until(lambda b: b.find_element(By.ID, "object-title").text == "Desk")
-    browser.find_element(By.XPATH, "//nav[@id='object-tabs']/a[text()='Reports']").click()
+    click_xpath(browser, "//nav[@id='object-tabs']/a[text()='Reports']")
     wait.until(EC.visibility_of_element_located((By.ID, "reports-section")))
     assert browser.current_url.endswith(f"#/group/{desk['id']}/reports")
     wait.until(lambda b: b.find_element(By.ID, "reports-group").get_attribute("value") == desk["id"])
@@ -258,4 +272,4 @@ def test_the_admin_center_is_an_organisation_tree_with_views_at_their_own_addres
     # An address that names nothing (a deleted group) falls back to the organisation.
     browser.get(f"{gateway.url}/admin/#/group/no-such-group/permissions")
     wait.until(lambda b: b.find_element(By.ID, "groups-section").is_displayed())
-    assert browser.find_element(By.CSS_SELECTOR, "#object-tabs a[aria-current=page]").text == "Organisation"
+    assert browser.execute_script("return document.querySelector('#object-tabs a[aria-current=page]').textContent") == "Organisation"

@@ -59,7 +59,8 @@ def test_scoped_administrator_manages_only_their_group(gateway, browser):
         assert not ada_browser.find_element(By.ID, "channels-section").is_displayed()
         # Her tree and tabs hold what she manages; the organisation's settings stay closed even by address.
         assert "Level 2" not in ada_browser.find_element(By.ID, "org-tree").text
-        assert [a.text for a in ada_browser.find_elements(By.CSS_SELECTOR, "#object-tabs a")] == ["Organisation", "Reports"]
+        assert ada_browser.execute_script("return [...document.querySelectorAll('#object-tabs a')].map((a) => a.textContent)") == [
+            "Organisation", "Reports"]
         ada_browser.get(f"{gateway.url}/admin/#/organisation/settings")
         ada_wait.until(lambda b: b.find_element(By.ID, "groups-section").is_displayed())
         assert not ada_browser.find_element(By.ID, "settings-section").is_displayed()

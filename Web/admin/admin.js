@@ -198,12 +198,37 @@ try {
   }
 }
 
-/** Signed out: no forms to fill in for nothing, a way to sign in that comes back here. */
+/** Signed out: no forms to fill in for nothing, but a sign-in form; an account with two-step
+ * verification continues on the console's sign-in page, which comes back here. */
 function showSignedOut() {
   for (const section of document.querySelectorAll('main.admin > section')) section.hidden = true;
   $('admin-error').hidden = true;
   $('admin-signed-out').hidden = false;
+  $('admin-login-email').focus();
 }
+
+$('admin-login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('admin-login-error').hidden = true;
+  try {
+    const result = await api('auth/login', {
+      // The language this page speaks (the browser's), as the console's sign-in would choose it.
+      method: 'POST',
+      body: { email: $('admin-login-email').value, password: $('admin-login-password').value, language: document.documentElement.lang },
+    });
+    $('admin-login-password').value = '';
+    if (result.twoStep) {
+      location.assign('/console/?next=/admin/');
+      return;
+    }
+    location.reload();
+  } catch (error) {
+    // A refused password is typed again from scratch.
+    $('admin-login-password').value = '';
+    $('admin-login-error').textContent = describeError(error);
+    $('admin-login-error').hidden = false;
+  }
+});
 
 /** The group form edits `group` (its name and every permission) until saved or cancelled. */
 function editGroup(group) {
