@@ -6,7 +6,7 @@
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 import { ready } from './admin-language.js';
-import { currentRoute, routeHash, visibleTabs } from './admin-route.js';
+import { TABS, currentRoute, routeHash, visibleTabs } from './admin-route.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,12 +30,11 @@ const TAB_LABELS = {
 let me = null;
 let data = { groups: [], technicians: [], channels: [] };
 
-function link(text, route, current) {
+/** A link to `route`; the tree marks the one shown with `markCurrent`. */
+function link(text, route) {
   const anchor = document.createElement('a');
   anchor.href = routeHash(route);
   anchor.textContent = text;
-  const here = current.kind === route.kind && current.id === route.id && (route.kind !== 'organisation' || current.tab === route.tab);
-  if (here) anchor.setAttribute('aria-current', 'page');
   return anchor;
 }
 
@@ -57,11 +56,11 @@ function heading(text) {
   return span;
 }
 
-/** The organisation tree: what this administrator may manage, as links. */
-function drawTree(route) {
+/** The organisation tree: what this administrator may manage, as links (drawn when they change). */
+function drawTree() {
   const { groups, technicians, channels } = data;
-  const technician = (person) => item(link(person.name, { kind: 'technician', id: person.id, tab: 'organisation' }, route));
-  const groupItem = (group) => item(link(group.name, { kind: 'group', id: group.id, tab: 'organisation' }, route), [
+  const technician = (person) => item(link(person.name, { kind: 'technician', id: person.id, tab: 'organisation' }));
+  const groupItem = (group) => item(link(group.name, { kind: 'group', id: group.id, tab: 'organisation' }), [
     ...groups.filter((child) => child.parentId === group.id).map(groupItem),
     ...technicians.filter((person) => person.groupId === group.id && person.role === 'technician').map(technician),
   ]);
@@ -73,11 +72,20 @@ function drawTree(route) {
     item(heading(t('admin.technician_groups')), top.map(groupItem)),
   ];
   if (me.organisationWide) {
-    branches.push(item(heading(t('admin.channels')), channels.map((channel) => item(link(channel.name, { kind: 'channel', id: channel.id, tab: 'channels' }, route)))));
+    branches.push(item(heading(t('admin.channels')), channels.map((channel) => item(link(channel.name, { kind: 'channel', id: channel.id, tab: 'channels' })))));
   }
   const root = document.createElement('ul');
-  root.append(item(link(me.organisation, { kind: 'organisation', id: null, tab: 'organisation' }, route), branches));
+  root.append(item(link(me.organisation, { kind: 'organisation', id: null, tab: 'organisation' }), branches));
   $('org-tree-list').replaceWith(Object.assign(root, { id: 'org-tree-list' }));
+}
+
+/** Marks the tree's link to the object shown (the organisation's own tabs each have a link). */
+function markCurrent(route) {
+  const here = routeHash(route.kind === 'organisation' ? route : { ...route, tab: TABS[route.kind][0] });
+  for (const anchor of $('org-tree-list').querySelectorAll('a')) {
+    if (anchor.getAttribute('href') === here) anchor.setAttribute('aria-current', 'page');
+    else anchor.removeAttribute('aria-current');
+  }
 }
 
 /** The object's name for the title, or null when it is not (or no longer) there. */
@@ -90,9 +98,8 @@ function objectName(route) {
 function drawTabs(route) {
   const tabs = visibleTabs(route.kind, me.organisationWide);
   $('object-tabs').replaceChildren(...tabs.map((tab) => {
-    const anchor = link(t(TAB_LABELS[tab]), { ...route, tab }, route);
+    const anchor = link(t(TAB_LABELS[tab]), { ...route, tab });
     if (tab === route.tab) anchor.setAttribute('aria-current', 'page');
-    else anchor.removeAttribute('aria-current');
     return anchor;
   }));
 }
@@ -109,7 +116,7 @@ function show() {
   $('object-title').textContent = objectName(route);
   $('object-kind').textContent = route.kind === 'organisation' ? '' : t(`admin.kind_${route.kind}`);
   for (const [id, views] of Object.entries(SECTIONS)) $(id).hidden = !views.includes(view);
-  drawTree(route);
+  markCurrent(route);
   drawTabs(route);
   filterRows(route);
   document.dispatchEvent(new CustomEvent('admin:route', { detail: route }));
@@ -140,13 +147,14 @@ try {
   me = await ready;
   if (me && me.role !== 'technician') {
     await load();
+    drawTree();
     $('org-tree').hidden = false;
     $('object-header').hidden = false;
     show();
     window.addEventListener('hashchange', show);
     // Tables redrawn by the other scripts keep the object's filter.
     new MutationObserver(() => filterRows(currentRoute())).observe($('admin-main'), { childList: true, subtree: true });
-    document.addEventListener('admin:changed', () => load().then(show).catch((error) => {
+    document.addEventListener('admin:changed', () => load().then(() => { drawTree(); show(); }).catch((error) => {
       $('admin-error').textContent = describeError(error);
       $('admin-error').hidden = false;
     }));
