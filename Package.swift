@@ -85,10 +85,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The applet's window (issue 16): GTK 4 loaded at run time, so no GTK is needed to build or run it.
+        .target(
+            name: "LifelineAppletWindow",
+            dependencies: ["LifelineApplet", "LifelineDesktop", "LifelineProtocol", "LifelineCore",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "lifeline-applet",
             dependencies: [
-                "LifelineApplet", "LifelineCore", "LifelineProtocol",
+                "LifelineApplet", "LifelineAppletWindow", "LifelineCore", "LifelineProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -101,6 +107,7 @@ let package = Package(
         .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore", "LifelineTestSupport"]),
         .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
         .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop"]),
+        .testTarget(name: "LifelineAppletTests", dependencies: ["LifelineApplet", "LifelineAppletWindow", "LifelineProtocol"]),
         .testTarget(
             name: "LifelineGatewayTests",
             dependencies: [

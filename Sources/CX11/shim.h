@@ -35,3 +35,16 @@ static inline void lifeline_send_selection_notify(Display *display, XSelectionRe
     reply.xselection.time = request->time;
     XSendEvent(display, request->requestor, False, 0, &reply);
 }
+// Asks the window manager to keep a window above the others (EWMH _NET_WM_STATE_ABOVE), or not.
+static inline void lifeline_keep_above(Display *display, Window window, int above) {
+    XEvent message = {0};
+    message.xclient.type = ClientMessage;
+    message.xclient.window = window;
+    message.xclient.message_type = XInternAtom(display, "_NET_WM_STATE", False);
+    message.xclient.format = 32;
+    message.xclient.data.l[0] = above ? 1 : 0;  // _NET_WM_STATE_ADD or _REMOVE
+    message.xclient.data.l[1] = XInternAtom(display, "_NET_WM_STATE_ABOVE", False);
+    message.xclient.data.l[3] = 1;  // from a normal application
+    XSendEvent(display, DefaultRootWindow(display), False, SubstructureRedirectMask | SubstructureNotifyMask, &message);
+    XFlush(display);
+}

@@ -27,9 +27,9 @@ public struct Applet: Sendable {
         }
     }
 
-    /// Runs until the session ends. `input` yields the lines the customer types; `confirm` asks
+    /// Runs until the session ends. `input` yields what the customer asks (typed or clicked); `confirm` asks
     /// whether to let this technician connect, accepting the organisation's terms when it has some.
-    public func run(input: AsyncStream<String>, confirm: @Sendable (Invitation) async -> Bool) async -> AppletOutcome {
+    public func run(input: AsyncStream<CustomerCommand>, confirm: @Sendable (Invitation) async -> Bool) async -> AppletOutcome {
         let client = GatewayClient(gateway: options.gateway)
         let joined: JoinedSession
         do {
@@ -58,29 +58,26 @@ public struct Applet: Sendable {
         await files.joined(token: joined.appletToken)
         let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
         let reader = Task {
-            for await line in input {
+            for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
-                if await elevation.forward(line) { continue }
-                let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
-                switch text {
-                case "": continue
-                case "/quit": await outgoing.send(.quit)
-                case "/allow": await remote.customerAnswered(allow: true)
-                case "/deny": await remote.customerAnswered(allow: false)
-                case "/stop": await remote.customerStopped()
-                case "/revoke":
+                if await elevation.forward(command.line) { continue }
+                switch command {
+                case .chat(let text): await outgoing.send(.chat(.init(text: text)))
+                case .quit: await outgoing.send(.quit)
+                case .allowRemote: await remote.customerAnswered(allow: true)
+                case .denyRemote: await remote.customerAnswered(allow: false)
+                case .stopRemote: await remote.customerStopped()
+                case .stopEverything:
                     // The big X (G1): every right given is taken back at once.
                     await remote.customerStopped()
                     await files.refuseQuietly()
                     await cards.decline()
                     transcript.revoked()
-                case "/install": Task { await cards.install() }
-                case "/skip": await cards.decline()
-                case "/refuse": await files.refuse()
-                case "/save": Task { await files.save(in: "") }
-                case _ where text.hasPrefix("/save "): Task { await files.save(in: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
-                case _ where text.hasPrefix("/send "): Task { await files.send(path: String(text.dropFirst(6)).trimmingCharacters(in: .whitespaces)) }
-                default: await outgoing.send(.chat(.init(text: text)))
+                case .installCard: Task { await cards.install() }
+                case .skipCard: await cards.decline()
+                case .refuseFile: await files.refuse()
+                case .saveFile(let folder): Task { await files.save(in: folder) }
+                case .sendFile(let path): Task { await files.send(path: path) }
                 }
             }
         }

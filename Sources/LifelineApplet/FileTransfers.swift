@@ -157,7 +157,9 @@ actor FileTransfers {
     }
 
     static func defaultFolder() -> String {
-        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        // $HOME as the session sets it, like every desktop program; the password database otherwise.
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? FileManager.default.homeDirectoryForCurrentUser.path
         let downloads = ProcessInfo.processInfo.environment["XDG_DOWNLOAD_DIR"] ?? "\(home)/Downloads"
         return FileManager.default.fileExists(atPath: downloads) ? downloads : home
     }

@@ -97,6 +97,8 @@ actor RemoteDesktopController {
 
     /// The technician's red X, a hold or a transfer.
     func technicianStopped(reason: String) {
+        // A request the customer has not answered yet is withdrawn: its question goes away.
+        if pending != nil && mode == nil { transcript.remoteEnded(reason: reason) }
         pending = nil
         end(reason: reason)
     }

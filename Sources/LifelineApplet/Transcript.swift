@@ -9,11 +9,21 @@ public struct Transcript: Sendable {
     /// The customer's language; machine-readable lines stay English for scripts.
     public let text: AppletText
     let write: @Sendable (String) -> Void
+    /// The window, when there is one: it hears every line with what it is about.
+    let events: (@Sendable (CustomerEvent, String) -> Void)?
 
-    public init(machineReadable: Bool, text: AppletText = .english, write: @escaping @Sendable (String) -> Void) {
+    public init(machineReadable: Bool, text: AppletText = .english, write: @escaping @Sendable (String) -> Void,
+                events: (@Sendable (CustomerEvent, String) -> Void)? = nil) {
         self.machineReadable = machineReadable
         self.text = text
         self.write = write
+        self.events = events
+    }
+
+    /// One line for the terminal, and the event for the window.
+    private func say(_ event: CustomerEvent, _ line: String) {
+        write(line)
+        events?(event, line)
     }
 
     /// The technician's name, or "Your technician" when the session has none yet.
@@ -26,7 +36,7 @@ public struct Transcript: Sendable {
             write("INVITATION technician=\(Self.quoted(technician)) organisation=\(Self.quoted(organisation))")
         } else {
             // A channel session has no technician until one takes it from the queue.
-            write(technician.isEmpty ? text("invitation.channel", ["organisation": Self.clean(organisation)])
+            say(.invitation(technician: technician, organisation: organisation), technician.isEmpty ? text("invitation.channel", ["organisation": Self.clean(organisation)])
                   : text("invitation", ["technician": Self.clean(technician), "organisation": Self.clean(organisation)]))
         }
     }
@@ -47,8 +57,9 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("WELCOME session=\(Self.clean(sessionId)) technician=\(Self.quoted(technician)) state=\(state.rawValue)")
         } else {
-            write(text("welcome", ["session": Self.clean(sessionId)]) + " " + customerWording(of: state, technician: technician))
-            write(text("welcome.help"))
+            say(.welcome(sessionId: sessionId, technician: technician, state: state),
+                text("welcome", ["session": Self.clean(sessionId)]) + " " + customerWording(of: state, technician: technician))
+            say(.terminalHelp, text("welcome.help"))
         }
     }
 
@@ -57,7 +68,7 @@ public struct Transcript: Sendable {
             write("CHAT \(Self.time(entry.at)) \(entry.authorRole.rawValue) \(Self.clean(entry.author)): \(Self.clean(entry.text))")
         } else {
             let who = entry.authorRole == .customer ? text("chat.you") : Self.clean(entry.author)
-            write("[\(Self.clock(entry.at))] \(who): \(Self.clean(entry.text))")
+            say(.chat(entry), "[\(Self.clock(entry.at))] \(who): \(Self.clean(entry.text))")
         }
     }
 
@@ -66,12 +77,12 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("STATUS \(Self.time(entry.at)) \(state.rawValue)")
         } else {
-            write("[\(Self.clock(entry.at))] \(customerWording(of: state, technician: technician))")
+            say(.status(state, technician: technician), "[\(Self.clock(entry.at))] \(customerWording(of: state, technician: technician))")
         }
     }
 
     func technicianChanged(to name: String) {
-        write(machineReadable ? "TECHNICIAN technician=\(Self.quoted(name))" : text("technician.changed", ["technician": who(name)]))
+        say(.technicianChanged(name), machineReadable ? "TECHNICIAN technician=\(Self.quoted(name))" : text("technician.changed", ["technician": who(name)]))
     }
 
     /// Someone from outside the organisation joined or left (I2).
@@ -79,24 +90,24 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("COLLABORATOR \(joined ? "joined" : "left") name=\(Self.quoted(name))")
         } else {
-            write(text(joined ? "collaborator.joined" : "collaborator.left", ["name": Self.clean(name)]))
+            say(.notice, text(joined ? "collaborator.joined" : "collaborator.left", ["name": Self.clean(name)]))
         }
     }
 
     func ended(reason: String) {
         // The customer already saw why (the last status line); the reason is for scripts.
-        write(machineReadable ? "ENDED \(Self.clean(reason))" : text("ended"))
+        say(.ended(reason: reason), machineReadable ? "ENDED \(Self.clean(reason))" : text("ended"))
     }
 
     func error(code: String, message: String) {
-        write(machineReadable ? "ERROR \(Self.clean(code)) \(Self.clean(message))" : text("error", ["message": Self.clean(message)]))
+        say(.notice, machineReadable ? "ERROR \(Self.clean(code)) \(Self.clean(message))" : text("error", ["message": Self.clean(message)]))
     }
 
     func reconnecting(attempt: Int, delay: Double) {
         if machineReadable {
             write("RECONNECTING attempt=\(attempt) delay=\(String(format: "%.1f", delay))")
         } else if attempt == 1 {
-            write(text("reconnecting"))
+            say(.reconnecting, text("reconnecting"))
         }
     }
 
@@ -104,7 +115,8 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("REMOTE_REQUEST mode=\(mode.rawValue) technician=\(Self.quoted(technician))")
         } else {
-            write(text(mode == .control ? "remote.ask_control" : "remote.ask_view", ["technician": who(technician)]))
+            say(.remoteRequested(mode, technician: technician),
+                text(mode == .control ? "remote.ask_control" : "remote.ask_view", ["technician": who(technician)]))
         }
     }
 
@@ -112,16 +124,17 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("REMOTE_STARTED mode=\(mode.rawValue)")
         } else {
-            write(text(mode == .control ? "remote.started_control" : "remote.started_view", ["technician": who(technician)]))
+            say(.remoteStarted(mode, technician: technician),
+                text(mode == .control ? "remote.started_control" : "remote.started_view", ["technician": who(technician)]))
         }
     }
 
     func remoteDenied() {
-        write(machineReadable ? "REMOTE_DENIED" : text("remote.denied"))
+        say(.remoteDenied, machineReadable ? "REMOTE_DENIED" : text("remote.denied"))
     }
 
     func remoteEnded(reason: String) {
-        write(machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : text("remote.ended", ["reason": Self.clean(reason)]))
+        say(.remoteEnded, machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : text("remote.ended", ["reason": Self.clean(reason)]))
     }
 
     /// The customer is told whenever recording starts or stops, even with control already granted (J14).
@@ -129,7 +142,7 @@ public struct Transcript: Sendable {
         if machineReadable {
             write(active ? "RECORDING_STARTED technician=\(Self.quoted(technician))" : "RECORDING_STOPPED")
         } else {
-            write(text(active ? "recording.started" : "recording.stopped", ["technician": who(technician)]))
+            say(.recording(active: active, technician: technician), text(active ? "recording.started" : "recording.stopped", ["technician": who(technician)]))
         }
     }
 
@@ -139,9 +152,9 @@ public struct Transcript: Sendable {
             write(clean.isEmpty ? event : "\(event) \(clean)")
         } else {
             switch event {
-            case "ELEVATING": write(text("elevation.elevating", ["technician": who(clean)]))
-            case "ELEVATED": write(text("elevation.elevated"))
-            default: write(text("elevation.failed", ["reason": clean]))
+            case "ELEVATING": say(.elevation(event), text("elevation.elevating", ["technician": who(clean)]))
+            case "ELEVATED": say(.elevation(event), text("elevation.elevated"))
+            default: say(.elevation(event), text("elevation.failed", ["reason": clean]))
             }
         }
     }
@@ -150,28 +163,28 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("FILE_OFFER id=\(offer.id) name=\(Self.quoted(offer.name)) size=\(offer.size) technician=\(Self.quoted(offer.technicianName))")
         } else {
-            write(text("file.offer", ["technician": who(offer.technicianName), "name": Self.clean(offer.name),
+            say(.fileOffered(offer, folder: folder), text("file.offer", ["technician": who(offer.technicianName), "name": Self.clean(offer.name),
                                       "size": "\(offer.size)", "folder": folder]))
         }
     }
 
     func fileProgress(name: String, percent: Int) {
-        write(machineReadable ? "FILE_PROGRESS \(percent)% name=\(Self.quoted(name))" : text("file.progress", ["name": Self.clean(name), "percent": "\(percent)"]))
+        say(.fileProgress(name: name, percent: percent), machineReadable ? "FILE_PROGRESS \(percent)% name=\(Self.quoted(name))" : text("file.progress", ["name": Self.clean(name), "percent": "\(percent)"]))
     }
 
     func fileSaved(path: String, md5: String) {
-        write(machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : text("file.saved", ["path": Self.clean(path), "md5": md5]))
+        say(.fileDone(name: (path as NSString).lastPathComponent), machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : text("file.saved", ["path": Self.clean(path), "md5": md5]))
     }
 
     func fileSent(name: String, md5: String) {
-        write(machineReadable ? "FILE_SENT name=\(Self.quoted(name)) md5=\(md5)" : text("file.sent", ["name": Self.clean(name), "md5": md5]))
+        say(.fileDone(name: name), machineReadable ? "FILE_SENT name=\(Self.quoted(name)) md5=\(md5)" : text("file.sent", ["name": Self.clean(name), "md5": md5]))
     }
 
     func fileFailed(name: String?, reason: String) {
         if machineReadable {
             write("FILE_FAILED \(name.map { "name=\(Self.quoted($0)) " } ?? "")\(Self.clean(reason))")
         } else {
-            write(name.map { text("file.failed", ["name": Self.clean($0), "reason": Self.clean(reason)]) }
+            say(.fileDone(name: name), name.map { text("file.failed", ["name": Self.clean($0), "reason": Self.clean(reason)]) }
                   ?? text("file.failed_unnamed", ["reason": Self.clean(reason)]))
         }
     }
@@ -190,7 +203,7 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("\(tag) \(opened ? "opened" : "shown") technician=\(Self.quoted(technician)) url=\(Self.quoted(url))")
         } else {
-            write(text(says, ["technician": who(technician), "url": Self.clean(url)]) + " " + text(opened ? "link.opening" : "link.open_it"))
+            say(.notice, text(says, ["technician": who(technician), "url": Self.clean(url)]) + " " + text(opened ? "link.opening" : "link.open_it"))
         }
     }
 
@@ -198,9 +211,9 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CARD_OFFER name=\(Self.quoted(offer.name)) technician=\(Self.quoted(offer.technicianName)) autostart=\(offer.launchAtStartup)")
         } else {
-            write(text(offer.launchAtStartup ? "card.offer_autostart" : "card.offer",
-                       ["technician": who(offer.technicianName), "name": Self.clean(offer.name)]))
-            write(text("card.offer_help"))
+            say(.callingCardOffer(offer), text(offer.launchAtStartup ? "card.offer_autostart" : "card.offer",
+                                                ["technician": who(offer.technicianName), "name": Self.clean(offer.name)]))
+            say(.terminalHelp, text("card.offer_help"))
         }
     }
 
@@ -208,7 +221,7 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CARD_INSTALLED path=\(Self.quoted(path)) launched=\(launched) autostart=\(atStartup)")
         } else {
-            write(text(atStartup ? "card.installed_autostart" : "card.installed", ["name": Self.clean(name), "path": path]))
+            say(.callingCardDone, text(atStartup ? "card.installed_autostart" : "card.installed", ["name": Self.clean(name), "path": path]))
         }
     }
 
@@ -216,21 +229,21 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("CHAT_SWITCHED \(enabled ? "on" : "off")")
         } else {
-            write(text(enabled ? "chat.on" : "chat.off"))
+            say(.notice, text(enabled ? "chat.on" : "chat.off"))
         }
     }
 
     func revoked() {
-        write(machineReadable ? "REVOKED" : text("revoked"))
+        say(.revoked, machineReadable ? "REVOKED" : text("revoked"))
     }
 
-    public func note(_ text: String) {
-        write(machineReadable ? "INFO \(Self.clean(text))" : text)
+    public func note(_ text: String, event: CustomerEvent = .notice) {
+        say(event, machineReadable ? "INFO \(Self.clean(text))" : text)
     }
 
     /// A note in the customer's language; scripts get the English one.
-    public func note(key: String, _ values: [String: String] = [:]) {
-        note(machineReadable ? AppletText.english(key, values) : text(key, values))
+    public func note(key: String, _ values: [String: String] = [:], event: CustomerEvent = .notice) {
+        note(machineReadable ? AppletText.english(key, values) : text(key, values), event: event)
     }
 
     /// How the customer sees each state: they never see the technician's queue words.
@@ -254,14 +267,14 @@ public struct Transcript: Sendable {
         if machineReadable {
             write("TERMS organisation=\(Self.quoted(organisation)) text=\(Self.quoted(terms))")
         } else {
-            write(text("terms.heading", ["organisation": Self.clean(organisation)]))
+            say(.notice, text("terms.heading", ["organisation": Self.clean(organisation)]))
             // Line breaks of the terms are kept; other control characters are not.
-            write(terms.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + Self.clean(String($0)) }.joined(separator: "\n"))
+            say(.notice, terms.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + Self.clean(String($0)) }.joined(separator: "\n"))
         }
     }
 
     /// Text from the network: no control characters, one line.
-    static func clean(_ text: String) -> String {
+    public static func clean(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             scalar.properties.generalCategory == .control ? " " : scalar
         }))

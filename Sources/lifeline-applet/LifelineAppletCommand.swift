@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LifelineApplet
+import LifelineAppletWindow
 import LifelineCore
 import LifelineProtocol
 import Logging
@@ -12,8 +13,9 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         commandName: "lifeline-applet",
         abstract: "Lets a Lifeline technician help you: chat, and see or control your screen if you allow it.",
         discussion: """
-            Start it with the PIN or link your technician gave you. Type /quit to end the session. When the \
-            technician asks for your screen, type /allow or /deny; /stop takes control back at any time.
+            Start it with the PIN or link your technician gave you. On a desktop it opens a window; in a terminal \
+            (--terminal, or without a display) type /quit to end the session, and when the technician asks for your \
+            screen, type /allow or /deny; /stop takes control back at any time.
             """)
 
     @Option(help: "The support gateway's address, e.g. https://support.example.com.")
@@ -37,6 +39,9 @@ struct LifelineAppletCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("remove-when-done"), help: "Delete this applet's file when the session is over (the PIN and link pages' command uses it).")
     var removeWhenDone = false
+
+    @Flag(help: "Chat in this terminal instead of opening a window (the default without a display).")
+    var terminal = false
 
     @Flag(name: .customLong("non-interactive"), help: "For scripts: no questions; standard input lines are chat; one line per event on standard output.")
     var nonInteractive = false
@@ -117,9 +122,13 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         if let display { setenv("DISPLAY", display, 1) }
         if let xauthority { setenv("XAUTHORITY", xauthority, 1) }
         // The customer's language comes from the session's locale (LC_ALL, LC_MESSAGES, LANG).
-        let transcript = Transcript(machineReadable: nonInteractive, text: .fromEnvironment()) { line in
+        let text = AppletText.fromEnvironment()
+        let window = openWindow(text: text)
+        var events: (@Sendable (CustomerEvent, String) -> Void)?
+        if let window { events = { event, line in window.show(event, line) } }
+        let transcript = Transcript(machineReadable: nonInteractive, text: text, write: { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        }
+        }, events: events)
         let lines = StandardInput.lines()
         var gatewayAddress = gateway ?? ""
         var credential: AppletOptions.Credential = resumeFile.map { .resume(file: $0) } ?? pin.map { .pin($0) } ?? .link(link ?? "")
@@ -146,7 +155,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         let interactive = !nonInteractive
         let acceptTerms = self.acceptTerms
         let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"))
-        let outcome = await applet.run(input: lines.stream) { invitation in
+        let outcome = await applet.run(input: window?.commands ?? lines.commands) { invitation in
+            if let window { return await window.confirm(invitation) }
             let hasTerms = invitation.terms != nil
             guard interactive else { return !hasTerms || acceptTerms }
             // Terms are accepted only by an explicit yes; letting the technician in is the default otherwise.
@@ -164,6 +174,11 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         case .termsRefused: transcript.note(key: "terms.declined")
         case .failed(let message):
             FileHandle.standardError.write(Data("lifeline-applet: \(message)\n".utf8))
+        }
+        // The window stays until the customer has read how it ended.
+        if let window {
+            if case .failed(let message) = outcome { await window.finished(text("error", ["message": message])) }
+            else { await window.finished(nil) }
         }
         throw ExitCode(outcome.exitCode)
     }
@@ -184,7 +199,20 @@ extension LifelineAppletCommand {
         if let display = environment["DISPLAY"] { arguments += ["--display", display] }
         if let xauthority = environment["XAUTHORITY"] { arguments += ["--xauthority", xauthority] }
         if nonInteractive { arguments.append("--non-interactive") }
+        if terminal { arguments.append("--terminal") }
         return arguments
+    }
+
+    /// The window, for a session started on a desktop; nil in the terminal: asked for, scripted,
+    /// no display, or no GTK 4 (said on standard error, and the terminal serves).
+    func openWindow(text: AppletText) -> CustomerWindow? {
+        let environment = ProcessInfo.processInfo.environment
+        let hasDisplay = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { !($0 ?? "").isEmpty }
+        guard !terminal, !nonInteractive, mode == .session, hasDisplay, let gateway, let url = URL(string: gateway) else { return nil }
+        do { return try CustomerWindow.open(text: text, gateway: url) } catch {
+            FileHandle.standardError.write(Data("lifeline-applet: no window (\(error)); chatting in this terminal.\n".utf8))
+            return nil
+        }
     }
 }
 
@@ -265,5 +293,15 @@ struct StandardInput: Sendable {
     func next() async -> String? {
         var iterator = stream.makeAsyncIterator()
         return await iterator.next()
+    }
+
+    /// The lines as the customer's commands, read only when asked for (after the consent answer).
+    var commands: AsyncStream<CustomerCommand> {
+        AsyncStream(unfolding: {
+            while let line = await next() {
+                if let command = CustomerCommand(line: line) { return command }
+            }
+            return nil
+        })
     }
 }

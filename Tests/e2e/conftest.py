@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import pytest
@@ -332,6 +333,34 @@ class XServer:
 
     def screen_pixel(self, x, y):
         return self.screen_pixels([(x, y)])[0]
+
+    def screenshot(self, path, window="root"):
+        """Saves the screen (or one X window, by id) as a PNG; returns its pixels as rows of (r, g, b)."""
+        target = ["-root"] if window == "root" else ["-id", str(window)]
+        dump = subprocess.run(["xwd", *target, "-silent", "-display", self.display], capture_output=True, timeout=15,
+                              check=True).stdout
+        header = struct.unpack(">25I", dump[:100])
+        header_size, width, height, byte_order, bits_per_pixel, bytes_per_line, colours = (
+            header[0], header[4], header[5], header[7], header[11], header[12], header[19])
+        # 32 bits per pixel; 24 (packed) when the screen shows windows of another visual (GTK's).
+        stride = bits_per_pixel // 8
+        assert stride in (3, 4), f"a 24-bit Xvfb screen: {header}"
+        start = header_size + colours * 12
+        rows = []
+        for y in range(height):
+            line = dump[start + y * bytes_per_line:start + y * bytes_per_line + width * stride]
+            if byte_order == 1:  # MSBFirst: (X)RGB
+                rows.append([tuple(line[i + stride - 3:i + stride]) for i in range(0, len(line), stride)])
+            else:
+                rows.append([(line[i + 2], line[i + 1], line[i]) for i in range(0, len(line), stride)])
+        raw = b"".join(b"\0" + bytes(channel for pixel in row for channel in pixel) for row in rows)
+
+        def chunk(kind, data):
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+        Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                               + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+        return rows
 
     def any_pixel_near(self, x, y, predicate, radius=3):
         """Whether a point within `radius` of (x, y) matches: the console's scaled view rounds the

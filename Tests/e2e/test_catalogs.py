@@ -59,7 +59,7 @@ def test_the_applet_has_the_customer_languages_and_every_key_its_code_uses():
     assert sorted(path.stem for path in (APPLET / "Catalogs").glob("*.json")) == customer
     english = load(APPLET / "Catalogs" / "en.json")
     used = set()
-    for folder in [APPLET, ROOT / "Sources" / "lifeline-applet"]:
+    for folder in [APPLET, ROOT / "Sources" / "LifelineAppletWindow", ROOT / "Sources" / "lifeline-applet"]:
         for path in folder.glob("*.swift"):
             source = path.read_text(encoding="utf-8")
             used |= set(re.findall(r'\btext\("([a-z_.]+)"', source)) | set(re.findall(r'note\(key: "([a-z_.]+)"', source))

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What the customer asks of the applet: typed as a line in the terminal ("/allow"), or clicked in
+/// the window. Both end up here, so the two interfaces cannot drift apart.
+public enum CustomerCommand: Sendable, Equatable {
+    case chat(String)
+    case quit
+    case allowRemote
+    case denyRemote
+    /// Takes control of the screen back (the remote desktop ends).
+    case stopRemote
+    /// The manual's big red X: every right given is taken back at once.
+    case stopEverything
+    case installCard
+    case skipCard
+    case refuseFile
+    /// Saves the file offered into `folder`; empty for the default folder.
+    case saveFile(folder: String)
+    case sendFile(path: String)
+
+    /// The command a terminal line means; nil for an empty line. Anything else is chat.
+    public init?(line: String) {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch text {
+        case "": return nil
+        case "/quit": self = .quit
+        case "/allow": self = .allowRemote
+        case "/deny": self = .denyRemote
+        case "/stop": self = .stopRemote
+        case "/revoke": self = .stopEverything
+        case "/install": self = .installCard
+        case "/skip": self = .skipCard
+        case "/refuse": self = .refuseFile
+        case "/save": self = .saveFile(folder: "")
+        case _ where text.hasPrefix("/save "): self = .saveFile(folder: Self.argument(of: text, after: "/save "))
+        case _ where text.hasPrefix("/send "): self = .sendFile(path: Self.argument(of: text, after: "/send "))
+        default: self = .chat(text)
+        }
+    }
+
+    /// The terminal line for this command: an elevated copy of the applet reads lines (J3).
+    public var line: String {
+        switch self {
+        case .chat(let text): text
+        case .quit: "/quit"
+        case .allowRemote: "/allow"
+        case .denyRemote: "/deny"
+        case .stopRemote: "/stop"
+        case .stopEverything: "/revoke"
+        case .installCard: "/install"
+        case .skipCard: "/skip"
+        case .refuseFile: "/refuse"
+        case .saveFile(let folder): folder.isEmpty ? "/save" : "/save \(folder)"
+        case .sendFile(let path): "/send \(path)"
+        }
+    }
+
+    private static func argument(of text: String, after prefix: String) -> String {
+        String(text.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+    }
+}

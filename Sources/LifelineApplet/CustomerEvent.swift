@@ -1,0 +1,34 @@
+import LifelineCore
+import LifelineProtocol
+
+/// What the customer is told, as an event: the terminal prints each as a line, the window draws
+/// it (a chat line, a dialog, the permissions panel). The line in the customer's language comes
+/// with it, so both say the same words.
+public enum CustomerEvent: Sendable {
+    case invitation(technician: String, organisation: String)
+    case welcome(sessionId: String, technician: String, state: SessionState)
+    case chat(LogEntry)
+    case status(SessionState, technician: String)
+    case technicianChanged(String)
+    case remoteRequested(RemoteMode, technician: String)
+    case remoteStarted(RemoteMode, technician: String)
+    case remoteDenied
+    case remoteEnded
+    case recording(active: Bool, technician: String)
+    /// ELEVATING, ELEVATED or ELEVATION_FAILED (J3).
+    case elevation(String)
+    case fileOffered(FileOffer, folder: String)
+    case fileProgress(name: String, percent: Int)
+    /// A file saved, sent or failed.
+    case fileDone(name: String?)
+    case callingCardOffer(CallingCardOffer)
+    case callingCardDone
+    case ended(reason: String)
+    /// Every right was taken back (the big X).
+    case revoked
+    case reconnecting
+    /// How to use the terminal ("type /allow"): the window has buttons instead.
+    case terminalHelp
+    /// Anything else worth a line: links, notes, errors, collaborators.
+    case notice
+}

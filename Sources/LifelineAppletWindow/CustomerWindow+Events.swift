@@ -1,0 +1,161 @@
+import Foundation
+import LifelineApplet
+import LifelineDesktop
+import LifelineProtocol
+import Logging
+
+/// How the window draws each event of the session (GTK thread).
+extension CustomerWindow {
+    func handle(_ event: CustomerEvent, _ line: String) {
+        switch event {
+        case .invitation, .terminalHelp:
+            break
+        case .welcome(_, let name, _):
+            technicianIs(name)
+            setStatus(line)
+        case .chat(let entry):
+            addLine(line, classes: [entry.authorRole == .customer ? "chat-customer" : "chat-technician"])
+        case .status:
+            setStatus(line)
+            addLine(line, classes: ["chat-system"])
+        case .technicianChanged(let name):
+            technicianIs(name)
+            addLine(line, classes: ["chat-system"])
+        case .remoteRequested(let mode, let name):
+            askForScreen(mode, technician: name)
+        case .remoteStarted(let mode, let name):
+            remoteRequest?.close()
+            permissions.grant(mode == .control ? .control : .view, technician: Transcript.clean(name.isEmpty ? technician : name))
+            addLine(text(mode == .control ? "window.grant_control" : "window.grant_view", ["technician": who]), classes: ["chat-system"])
+            keepAbove(true)
+        case .remoteDenied:
+            remoteRequest?.close()
+            addLine(line, classes: ["chat-system"])
+        case .remoteEnded:
+            remoteRequest?.close()
+            permissions.take([.control, .view, .recording])
+            keepAbove(false)
+            addLine(line, classes: ["chat-system"])
+        case .recording(let active, _):
+            if active { permissions.grant(.recording, technician: who) } else { permissions.take([.recording]) }
+            addLine(line, classes: ["chat-system"])
+        case .elevation(let step):
+            if step == "ELEVATED" { permissions.grant(.administrator, technician: who) }
+            addLine(line, classes: ["chat-system"])
+        case .fileOffered(let offer, let folder):
+            offerFile(offer, folder: folder)
+        case .fileProgress:
+            setStatus(line)
+        case .fileDone:
+            fileOffer?.close()
+            setStatus(line)
+            addLine(line, classes: ["chat-system"])
+        case .callingCardOffer(let offer):
+            addLine(line, classes: ["chat-system"])
+            offerCard(offer)
+        case .callingCardDone:
+            cardOffer?.close()
+            addLine(line, classes: ["chat-system"])
+        case .ended:
+            addLine(line, classes: ["chat-system"])
+            setStatus(line)
+            showEnded()
+        case .revoked:
+            permissions.take([.control, .view, .recording])
+            keepAbove(false)
+            addLine(line, classes: ["chat-system"])
+        case .reconnecting:
+            remoteRequest?.close()
+            setStatus(line)
+            addLine(line, classes: ["chat-system"])
+        case .notice:
+            addLine(line, classes: ["chat-system"])
+        }
+    }
+
+    private func technicianIs(_ name: String) {
+        guard !name.isEmpty else { return }
+        technician = name
+        identity.technician(name)
+        permissions.technician(who)
+        ui.gtk.windowSetTitle(window, title)
+    }
+
+    func setStatus(_ line: String) {
+        ui.gtk.labelSetText(status, line)
+        ui.gtk.labelSetText(miniStatus, line)
+    }
+
+    func addLine(_ line: String, classes: [String]) {
+        ui.gtk.boxAppend(chatLines, ui.label(line, classes: ["chat-line"] + classes, selectable: true))
+        // Scrolled to the newest line once GTK has measured it.
+        ui.post { [ui, chatScroll] in
+            let adjustment = ui.gtk.scrolledWindowGetVAdjustment(chatScroll)
+            ui.gtk.adjustmentSetValue(adjustment, ui.gtk.adjustmentGetUpper(adjustment))
+        }
+    }
+
+    private func askForScreen(_ mode: RemoteMode, technician name: String) {
+        remoteRequest?.close()
+        let person = Transcript.clean(name.isEmpty ? technician : name)
+        let values = ["technician": person.isEmpty ? who : person]
+        remoteRequest = RequestDialog(
+            ui: ui, title: text("window.request_title"),
+            heading: text(mode == .control ? "window.ask_control" : "window.ask_view", values),
+            body: text(mode == .control ? "window.ask_control_detail" : "window.ask_view_detail", values),
+            choices: [
+                .init(mnemonic: text("window.allow"), classes: ["allow"]) { [send] in send.yield(.allowRemote) },
+                .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyRemote) },
+            ])
+    }
+
+    private func offerFile(_ offer: FileOffer, folder: String) {
+        fileOffer?.close()
+        let values = ["technician": Transcript.clean(offer.technicianName), "name": Transcript.clean(offer.name),
+                      "size": Self.size(offer.size), "folder": (folder as NSString).lastPathComponent]
+        addLine(text("window.file_offer", values), classes: ["chat-system"])
+        fileOffer = RequestDialog(
+            ui: ui, title: text("window.request_title"),
+            heading: text("window.file_offer", values), body: text("window.file_detail", values),
+            choices: [
+                .init(mnemonic: text("window.save_default", values), classes: ["allow"]) { [send] in send.yield(.saveFile(folder: "")) },
+                .init(mnemonic: text("window.save_elsewhere"), classes: []) { [weak self] in self?.chooseFolder(for: offer) },
+                .init(mnemonic: text("window.refuse"), classes: []) { [send] in send.yield(.refuseFile) },
+            ])
+    }
+
+    /// The save dialog: the file is saved where the customer chose, refused when they cancel.
+    private func chooseFolder(for offer: FileOffer) {
+        ui.chooseFolder(title: text("window.choose_folder", ["name": Transcript.clean(offer.name)]), parent: window) { [send] folder in
+            send.yield(folder.map { .saveFile(folder: $0) } ?? .refuseFile)
+        }
+    }
+
+    private func offerCard(_ offer: CallingCardOffer) {
+        cardOffer?.close()
+        let values = ["technician": Transcript.clean(offer.technicianName), "name": Transcript.clean(offer.name)]
+        cardOffer = RequestDialog(
+            ui: ui, title: text("window.request_title"),
+            heading: text("window.card_offer", values), body: text("window.card_detail", values),
+            choices: [
+                .init(mnemonic: text("window.install"), classes: ["allow"]) { [send] in send.yield(.installCard) },
+                .init(mnemonic: text("window.not_now"), classes: []) { [send] in send.yield(.skipCard) },
+            ])
+    }
+
+    /// Above the other windows while the technician sees the screen, so Stop stays in reach (X11).
+    func keepAbove(_ above: Bool) {
+        LifelineAppletWindow.keepAbove(window, above, ui: ui)
+    }
+
+    static func size(_ bytes: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+    }
+}

@@ -1,0 +1,14 @@
+import CX11
+import Foundation
+
+/// The applet's own window above the others while the technician works on the screen (issue 16):
+/// the customer keeps seeing who is there and the Stop button.
+public enum X11WindowState {
+    /// Asks the window manager (EWMH) to keep `window` above the others, or to stop doing so.
+    public static func keepAbove(window: UInt, _ above: Bool,
+                                 displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) throws(DesktopError) {
+        let display = try X11Connection.open(displayName, needs: [])
+        defer { XCloseDisplay(display) }
+        lifeline_keep_above(display, Window(window), above ? 1 : 0)
+    }
+}
