@@ -12,44 +12,72 @@ public struct Applet: Sendable {
     let options: AppletOptions
     let transcript: Transcript
     let logger: Logger
+    /// The joined session, kept for a restart (claimed by the command before `run`).
+    let memory: SessionMemory?
 
-    public init(options: AppletOptions, transcript: Transcript, logger: Logger) {
+    public init(options: AppletOptions, transcript: Transcript, logger: Logger, memory: SessionMemory? = nil) {
         self.options = options
         self.transcript = transcript
         self.logger = logger
+        self.memory = memory
     }
 
     /// The technician sees the customer's "no" in the session's log; the customer's answer stands
     /// whether or not the gateway could be told.
-    private func tellTheTechnicianNo(_ client: GatewayClient, termsRefused: Bool) async {
-        do { try await client.decline(options.credential, termsRefused: termsRefused) } catch {
+    private func tellTheTechnicianNo(_ client: GatewayClient, _ refusal: CustomerRefusal) async {
+        do { try await client.decline(options.credential, refusal) } catch {
             logger.warning("Could not tell the technician the customer declined", metadata: ["error": "\(error)"])
         }
     }
 
+    /// The gateway's refusal in the customer's language when the applet knows it (an expired PIN
+    /// is not a typo), its own words otherwise.
+    private func describe(_ error: any Error) -> String {
+        if let failure = error as? GatewayClient.Failure, let code = failure.code {
+            let key = "gateway.\(code)"
+            let text = transcript.text(key)
+            if text != key { return text }
+        }
+        return "\(error)"
+    }
+
     /// Runs until the session ends. `input` yields what the customer asks (typed or clicked); `confirm` asks
     /// whether to let this technician connect, accepting the organisation's terms when it has some.
-    public func run(input: AsyncStream<CustomerCommand>, confirm: @Sendable (Invitation) async -> Bool) async -> AppletOutcome {
+    public func run(input: AsyncStream<CustomerCommand>, confirm: @Sendable (Invitation) async -> ConsentAnswer) async -> AppletOutcome {
         let client = GatewayClient(gateway: options.gateway)
         let joined: JoinedSession
+        var rejoining = false
         do {
             if case .resume(let file) = options.credential {
                 // The root copy of an elevated restart: the session was handed over.
                 joined = try ElevatedRestart.takeHandedOverSession(from: file)
                 transcript.elevation("ELEVATED")
+            } else if let remembered = memory?.recall() {
+                // Started again after a close or a crash: the customer said yes already.
+                joined = remembered
+                rejoining = true
+                transcript.rejoining(technician: remembered.technicianName, organisation: remembered.organisation)
             } else {
                 let invitation = try await client.invitation(for: options.credential)
                 transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
                 if let terms = invitation.terms { transcript.terms(terms, organisation: invitation.organisation) }
                 // Nobody connects before the customer said yes, to the terms as well when there are some.
-                guard await confirm(invitation) else {
-                    await tellTheTechnicianNo(client, termsRefused: invitation.terms != nil)
+                switch await confirm(invitation) {
+                case .allow: break
+                case .decline:
+                    await tellTheTechnicianNo(client, invitation.terms == nil ? .declined : .termsRefused)
                     return invitation.terms == nil ? .declined : .termsRefused
+                case .close:
+                    await tellTheTechnicianNo(client, .closed)
+                    return .closed
                 }
                 joined = try await client.join(with: options.credential, acceptedTerms: invitation.terms != nil)
+                do { try memory?.remember(joined) } catch {
+                    logger.warning("The session could not be kept for a restart of the applet", metadata: ["error": "\(error)"])
+                }
             }
         } catch {
-            return .failed(message: "\(error)")
+            return .failed(message: describe(error))
         }
         let outgoing = OutgoingMessages()
         let remote = RemoteDesktopController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
@@ -82,18 +110,25 @@ public struct Applet: Sendable {
             }
         }
         defer { reader.cancel() }
-        let outcome = await stayConnected(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files, cards: cards)
+        let outcome = await stayConnected(joined: joined, rejoining: rejoining, outgoing: outgoing, remote: remote, elevation: elevation,
+                                          files: files, cards: cards)
+        // Over, or in the root copy's hands: a restart with this PIN or link has nothing to rejoin.
+        memory?.forget()
         guard await elevation.handedOver else { return outcome }
         return .handedOver(exitCode: await elevation.waitForChild())
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
-    private func stayConnected(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
+    private func stayConnected(joined: JoinedSession, rejoining: Bool, outgoing: OutgoingMessages, remote: RemoteDesktopController,
                                elevation: ElevatedRestart, files: FileTransfers, cards: CallingCardDeployment) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
+        // Only the first hello of a restarted applet says so; later ones are network drops.
+        var firstHelloRejoins = rejoining
         while true {
-            let result = await connectOnce(joined: joined, outgoing: outgoing, remote: remote, elevation: elevation, files: files, cards: cards)
+            let result = await connectOnce(joined: joined, rejoining: firstHelloRejoins, outgoing: outgoing, remote: remote,
+                                           elevation: elevation, files: files, cards: cards)
+            if case .dropped(wasWelcomed: true) = result { firstHelloRejoins = false }
             switch result {
             case .ended(let reason):
                 return .sessionEnded(reason: reason)
@@ -119,14 +154,14 @@ public struct Applet: Sendable {
         case dropped(wasWelcomed: Bool)
     }
 
-    private func connectOnce(joined: JoinedSession, outgoing: OutgoingMessages, remote: RemoteDesktopController,
+    private func connectOnce(joined: JoinedSession, rejoining: Bool, outgoing: OutgoingMessages, remote: RemoteDesktopController,
                              elevation: ElevatedRestart, files: FileTransfers, cards: CallingCardDeployment) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
                               cards: cards)
         let hello = WireCodec.encode(AppletToGateway.hello(.init(token: joined.appletToken, appletVersion: AppletVersion.current,
-                                                           customer: LocalMachine.describe())))
+                                                           customer: LocalMachine.describe(), rejoining: rejoining ? true : nil)))
         do {
             _ = try await Self.connectSocket(url: Self.socketURL(options.gateway), proxy: options.proxy, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(hello))

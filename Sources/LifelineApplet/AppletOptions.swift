@@ -39,6 +39,8 @@ public enum AppletOutcome: Equatable, Sendable {
     case declined
     /// The customer did not accept the organisation's terms (R4): nothing was joined.
     case termsRefused
+    /// The customer closed the applet before answering (issue 16): nothing was joined.
+    case closed
     case failed(message: String)
     /// A root copy took over the session (J3) and ended with this status.
     case handedOver(exitCode: Int32)
@@ -46,9 +48,18 @@ public enum AppletOutcome: Equatable, Sendable {
     public var exitCode: Int32 {
         switch self {
         case .sessionEnded: 0
-        case .declined, .termsRefused: 0
+        case .declined, .termsRefused, .closed: 0
         case .failed: 1
         case .handedOver(let code): code
         }
     }
+}
+
+/// The customer's answer to "let this technician connect?".
+public enum ConsentAnswer: Sendable {
+    case allow
+    /// No (to the technician, or to the terms when there are some).
+    case decline
+    /// The applet was closed before the customer answered.
+    case close
 }

@@ -6,6 +6,8 @@ import LifelineProtocol
 /// with it, so both say the same words.
 public enum CustomerEvent: Sendable {
     case invitation(technician: String, organisation: String)
+    /// The applet was started again and goes back to its session without asking (issue 16).
+    case rejoining(technician: String, organisation: String)
     case welcome(sessionId: String, technician: String, state: SessionState)
     case chat(LogEntry)
     case status(SessionState, technician: String)

@@ -10,6 +10,8 @@ struct GatewayClient: Sendable {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The gateway's error code, when it gave one (unknown_pin, pin_expired …).
+        var code: String?
     }
 
     private struct ErrorBody: Decodable {
@@ -55,9 +57,9 @@ struct GatewayClient: Sendable {
     /// An answer with no body (204).
     struct NoAnswer: Decodable {}
 
-    /// Tells the technician the customer said no (to them, or to the terms) before anyone connected.
-    func decline(_ credential: AppletOptions.Credential, termsRefused: Bool) async throws {
-        let reason = termsRefused ? "terms_refused" : "declined"
+    /// Tells the technician the customer said no (to them, to the terms, or by closing the applet) before anyone connected.
+    func decline(_ credential: AppletOptions.Credential, _ refusal: CustomerRefusal) async throws {
+        let reason = refusal.rawValue
         let body: DeclineBody
         switch credential {
         case .pin(let pin): body = DeclineBody(pin: pin, reason: reason)
@@ -131,7 +133,7 @@ struct GatewayClient: Sendable {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             if let problem = try? JSONDecoder().decode(ErrorBody.self, from: data) {
-                throw Failure(description: problem.error.message)
+                throw Failure(description: problem.error.message, code: problem.error.code)
             }
             throw Failure(description: "The support gateway answered with HTTP \(status).")
         }

@@ -41,6 +41,15 @@ public struct Transcript: Sendable {
         }
     }
 
+    /// Started again with the session it had joined (issue 16): no questions this time.
+    func rejoining(technician: String, organisation: String) {
+        if machineReadable {
+            write("REJOINING technician=\(Self.quoted(technician)) organisation=\(Self.quoted(organisation))")
+        } else {
+            say(.rejoining(technician: technician, organisation: organisation), text("rejoining", ["technician": who(technician)]))
+        }
+    }
+
     /// The installed Calling Card's title bar in the brand's colours (256-colour terminals) and its welcome text.
     func callingCard(_ card: CallingCardInfo) {
         if machineReadable {

@@ -10,6 +10,10 @@ extension CustomerWindow {
         switch event {
         case .invitation, .terminalHelp:
             break
+        case .rejoining(let name, let organisation):
+            rejoin(technician: name, organisation: organisation)
+            setStatus(line)
+            addLine(line, classes: ["chat-system"])
         case .welcome(_, let name, _):
             technicianIs(name)
             setStatus(line)

@@ -36,7 +36,7 @@ public final class CustomerWindow: @unchecked Sendable {
     var remoteRequest: RequestDialog?
     var fileOffer: RequestDialog?
     var cardOffer: RequestDialog?
-    var answerConsent: ((Bool) -> Void)?
+    var answerConsent: ((ConsentAnswer) -> Void)?
     var whenClosed: [() -> Void] = []
     var ended = false
 
@@ -62,11 +62,11 @@ public final class CustomerWindow: @unchecked Sendable {
         return window
     }
 
-    /// Shows who asks and the terms; true when the customer allows the session (accepting the terms).
-    public func confirm(_ invitation: Invitation) async -> Bool {
+    /// Shows who asks and the terms; the customer allows the session (accepting the terms), declines, or closes the window.
+    public func confirm(_ invitation: Invitation) async -> ConsentAnswer {
         await withCheckedContinuation { continuation in
             ui.post { [self] in
-                guard isOpen else { return continuation.resume(returning: false) }
+                guard isOpen else { return continuation.resume(returning: .close) }
                 askConsent(invitation) { continuation.resume(returning: $0) }
             }
         }
@@ -142,7 +142,7 @@ public final class CustomerWindow: @unchecked Sendable {
         ui.gtk.windowPresent(window)
     }
 
-    private func askConsent(_ invitation: Invitation, answer: @escaping (Bool) -> Void) {
+    private func askConsent(_ invitation: Invitation, answer: @escaping (ConsentAnswer) -> Void) {
         technician = invitation.technicianName
         identity.show(invitation)
         ui.gtk.windowSetTitle(window, title)
@@ -159,27 +159,37 @@ public final class CustomerWindow: @unchecked Sendable {
         }
         parts.append(ui.label(text(invitation.terms == nil ? "window.question" : "window.question_terms", ["technician": who])))
         let allow = ui.button(text(invitation.terms == nil ? "window.allow" : "window.accept"), classes: ["allow"]) { [weak self] in
-            self?.consented(true)
+            self?.consented(.allow)
         }
         parts.append(ui.box(.horizontal, spacing: 8, classes: ["buttons"], [
-            allow, ui.button(text("window.decline")) { [weak self] in self?.consented(false) },
+            allow, ui.button(text("window.decline")) { [weak self] in self?.consented(.decline) },
         ]))
         for part in parts { ui.gtk.boxAppend(consent, part) }
         answerConsent = answer
         _ = ui.gtk.widgetGrabFocus(allow)
     }
 
-    private func consented(_ yes: Bool) {
+    private func consented(_ choice: ConsentAnswer) {
         guard let answer = answerConsent else { return }
         answerConsent = nil
         ui.setVisible(consent, false)
-        if yes {
-            ui.setVisible(sessionArea, true)
-            permissions.technician(who)
-            setStatus(text("window.connecting"))
-            _ = ui.gtk.widgetGrabFocus(entry)
-        }
-        answer(yes)
+        if case .allow = choice { showSession(status: text("window.connecting")) }
+        answer(choice)
+    }
+
+    private func showSession(status line: String) {
+        ui.setVisible(sessionArea, true)
+        permissions.technician(who)
+        setStatus(line)
+        _ = ui.gtk.widgetGrabFocus(entry)
+    }
+
+    /// Started again after a close or a crash: straight back to the session, no question.
+    func rejoin(technician name: String, organisation: String) {
+        technician = name
+        identity.show(Invitation(technicianName: name, organisation: organisation, sessionName: ""))
+        ui.gtk.windowSetTitle(window, title)
+        showSession(status: "")
     }
 
     /// The technician's name as the customer reads it.
@@ -224,7 +234,7 @@ public final class CustomerWindow: @unchecked Sendable {
 
     /// The window's close button: before joining it declines, during the session it ends it.
     private func closeRequested() {
-        if answerConsent != nil { consented(false) }
+        if answerConsent != nil { consented(.close) }
         else if !ended { send.yield(.quit) }
         close()
     }
@@ -242,7 +252,7 @@ public final class CustomerWindow: @unchecked Sendable {
 
     func showEnded() {
         ended = true
-        if answerConsent != nil { consented(false) }
+        if answerConsent != nil { consented(.decline) }
         minimise(false)
         for dialog in [remoteRequest, fileOffer, cardOffer] { dialog?.close() }
         permissions.take(PermissionsPanel.Grant.allCases)

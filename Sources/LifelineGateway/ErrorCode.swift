@@ -59,6 +59,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case outsideScope = "outside_scope"
     case permissionDenied = "permission_denied"
     case pieceTooLarge = "piece_too_large"
+    case pinExpired = "pin_expired"
+    case pinUsed = "pin_used"
     case queueTransfer = "queue_transfer"
     case recordingFinished = "recording_finished"
     case recordingNotFound = "recording_not_found"
@@ -140,6 +142,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
              .recordingNotFound, .replyNotFound, .sessionNotFound, .surveyScopeNotFound, .technicianNotFound,
              .unknownInvitation, .unknownLink, .unknownPin, .unknownSurvey:
             .notFound
+        case .pinExpired, .pinUsed:
+            .gone
         case .auditUnavailable, .gatewayFull, .noTechnicianAvailable:
             .serviceUnavailable
         case .headersTooLarge:

@@ -81,6 +81,8 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
     static let sessionNotFound = GatewayError(.sessionNotFound, "There is no such session in your queue.")
     static let administratorsOnly = GatewayError(.administratorsOnly, "Only administrators can do this.")
     static let unknownPin = GatewayError(.unknownPin, "This PIN is not valid. Check the six digits with your technician; a PIN works only once.")
+    static let pinExpired = GatewayError(.pinExpired, "This PIN has expired. Ask your technician for a new one.")
+    static let pinUsed = GatewayError(.pinUsed, "This PIN was already used to join a session. Start the Lifeline applet again on the computer that joined, or ask your technician for a new PIN.")
     static let unknownLink = GatewayError(.unknownLink, "This link is not valid or has already been used. Ask your technician for a new one.")
     static let chatDisabled = GatewayError(.chatDisabled, "The chat is turned off for this session.")
     static let chatOnly = GatewayError(.chatOnly,

@@ -30,10 +30,13 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         public let token: String
         public let appletVersion: String
         public let customer: CustomerInfo
-        public init(token: String, appletVersion: String, customer: CustomerInfo) {
+        /// The first hello of an applet started again (closed, crashed) with its saved token (issue 16).
+        public let rejoining: Bool?
+        public init(token: String, appletVersion: String, customer: CustomerInfo, rejoining: Bool? = nil) {
             self.token = token
             self.appletVersion = appletVersion
             self.customer = customer
+            self.rejoining = rejoining
         }
     }
 

@@ -104,3 +104,21 @@ public struct CallingCardOffer: Codable, Equatable, Sendable {
         self.technicianName = technicianName
     }
 }
+
+/// Why a customer did not join (POST /api/v1/customer/decline): the technician is told at once.
+public enum CustomerRefusal: String, Codable, Sendable, CaseIterable {
+    /// They saw who asks and said no.
+    case declined
+    /// They did not accept the organisation's terms.
+    case termsRefused = "terms_refused"
+    /// They closed the applet before answering (issue 16).
+    case closed
+
+    public var logEvent: SessionLogEvent {
+        switch self {
+        case .declined: .invitationDeclined
+        case .termsRefused: .termsRefused
+        case .closed: .appletClosed
+        }
+    }
+}

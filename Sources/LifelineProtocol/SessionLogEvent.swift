@@ -59,6 +59,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case invitationDeclined
     /// The customer did not accept the organisation's terms (before joining): nobody connected.
     case termsRefused
+    /// The customer closed the applet before answering (issue 16): nobody connected.
+    case appletClosed
+    /// The customer's applet was started again (closed, crashed) and rejoined with its token (issue 16).
+    case appletRejoined
     /// "{technician} offered to install the Calling Card {name}."
     case cardOffered(technician: String, name: String)
     /// "{technician} offered to install the Calling Card {name} (launched at every start)."
@@ -168,6 +172,8 @@ extension SessionLogEvent {
         "applet_declined": { _ in .appletDeclined },
         "invitation_declined": { _ in .invitationDeclined },
         "terms_refused": { _ in .termsRefused },
+        "applet_closed": { _ in .appletClosed },
+        "applet_rejoined": { _ in .appletRejoined },
         "card_installed": { _ in .cardInstalled },
         "card_refused": { _ in .cardRefused },
         "remote_control_accepted": { _ in .remoteControlAccepted },
@@ -204,6 +210,8 @@ extension SessionLogEvent {
         case .appletDeclined: "applet_declined"
         case .invitationDeclined: "invitation_declined"
         case .termsRefused: "terms_refused"
+        case .appletClosed: "applet_closed"
+        case .appletRejoined: "applet_rejoined"
         case .cardOffered: "card_offered"
         case .cardOfferedAutostart: "card_offered_autostart"
         case .cardInstalled: "card_installed"
@@ -258,7 +266,7 @@ extension SessionLogEvent {
             ["reason": reason]
         case .takenFromChannel(let technician, let channel):
             ["technician": technician, "channel": channel]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
             [:]
         case .unrecognised(_, let params): params
         }
@@ -292,6 +300,8 @@ extension SessionLogEvent {
         "applet_declined": "The customer does not want to download the Lifeline app for now.",
         "invitation_declined": "The customer declined the invitation: nobody connected. The PIN or link works until it expires.",
         "terms_refused": "The customer did not accept the terms: nobody connected. The PIN or link works until it expires.",
+        "applet_closed": "The customer closed the applet before answering: nobody connected. The PIN or link works until it expires.",
+        "applet_rejoined": "The customer's applet was started again and rejoined the session.",
         "card_offered": "{technician} offered to install the Calling Card {name}.",
         "card_offered_autostart": "{technician} offered to install the Calling Card {name} (launched at every start).",
         "card_installed": "The customer installed the Calling Card.",

@@ -154,15 +154,19 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         options.restartArguments = restartArguments(gateway: gatewayAddress)
         let interactive = !nonInteractive
         let acceptTerms = self.acceptTerms
-        let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"))
+        let memory = claimSession(gateway: options.gateway, credential: credential, transcript: transcript)
+        let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"), memory: memory)
         let outcome = await applet.run(input: window?.commands ?? lines.commands) { invitation in
-            if let window { return await window.confirm(invitation) }
             let hasTerms = invitation.terms != nil
-            guard interactive else { return !hasTerms || acceptTerms }
-            // Terms are accepted only by an explicit yes; letting the technician in is the default otherwise.
-            FileHandle.standardOutput.write(Data(transcript.text(hasTerms ? "terms.prompt" : "prompt.allow").utf8))
-            let answer = await lines.next()?.lowercased().trimmingCharacters(in: .whitespaces) ?? "n"
-            return Self.isYes(answer, emptyMeansYes: !hasTerms, text: transcript.text)
+            guard interactive else { return !hasTerms || acceptTerms ? .allow : .decline }
+            // Ctrl-C while the question waits: the technician hears the applet was closed.
+            return await ClosedWhileAsked.answer {
+                if let window { return await window.confirm(invitation) }
+                // Terms are accepted only by an explicit yes; letting the technician in is the default otherwise.
+                FileHandle.standardOutput.write(Data(transcript.text(hasTerms ? "terms.prompt" : "prompt.allow").utf8))
+                guard let answer = await lines.next()?.lowercased().trimmingCharacters(in: .whitespaces) else { return .close }
+                return Self.isYes(answer, emptyMeansYes: !hasTerms, text: transcript.text) ? .allow : .decline
+            }
         }
         // A downloaded applet leaves nothing behind (G1); an elevated copy never deletes itself.
         if removeWhenDone && resumeFile == nil && mode == .session {
@@ -172,6 +176,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         case .sessionEnded, .handedOver: break
         case .declined: transcript.note(key: "declined")
         case .termsRefused: transcript.note(key: "terms.declined")
+        case .closed: break
         case .failed(let message):
             FileHandle.standardError.write(Data("lifeline-applet: \(message)\n".utf8))
         }
@@ -201,6 +206,25 @@ extension LifelineAppletCommand {
         if nonInteractive { arguments.append("--non-interactive") }
         if terminal { arguments.append("--terminal") }
         return arguments
+    }
+
+    /// The session this PIN or link joined, kept for a restart and locked while this applet runs;
+    /// a second applet with the same PIN or link stops here. Nil when no private folder can be had.
+    func claimSession(gateway: URL, credential: AppletOptions.Credential, transcript: Transcript) -> SessionMemory? {
+        guard let memory = SessionMemory(gateway: gateway, credential: credential) else { return nil }
+        do throws(SessionMemory.Refusal) {
+            try memory.claim()
+            return memory
+        } catch {
+            switch error {
+            case .alreadyRunning:
+                FileHandle.standardError.write(Data("lifeline-applet: \(transcript.text("already_running"))\n".utf8))
+                Foundation.exit(1)
+            case .unusable(let reason):
+                Logger(label: "lifeline-applet").warning("The session will not be kept for a restart", metadata: ["reason": "\(reason)"])
+                return nil
+            }
+        }
     }
 
     /// The window, for a session started on a desktop; nil in the terminal: asked for, scripted,
@@ -303,5 +327,31 @@ struct StandardInput: Sendable {
             }
             return nil
         })
+    }
+}
+
+/// Ctrl-C (or TERM) while the customer is asked whether to let the technician in ends the wait
+/// with `.close`, so the technician is told; afterwards the signals kill the applet as usual
+/// (a restart rejoins the session).
+enum ClosedWhileAsked {
+    static func answer(_ ask: @escaping @Sendable () async -> ConsentAnswer) async -> ConsentAnswer {
+        let (answers, answered) = AsyncStream<ConsentAnswer>.makeStream()
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { answered.yield(.close) }
+            source.resume()
+            return source
+        }
+        let asking = Task { answered.yield(await ask()) }
+        var result = ConsentAnswer.close
+        for await answer in answers {
+            result = answer
+            break
+        }
+        asking.cancel()
+        for source in signals { source.cancel() }
+        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+        return result
     }
 }

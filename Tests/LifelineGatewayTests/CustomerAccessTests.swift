@@ -19,7 +19,7 @@ struct CustomerAccessTests {
         }
     }
 
-    @Test("checking a PIN does not use it up; joining does, and a reused PIN is refused")
+    @Test("checking a PIN does not use it up; joining does, and a reused PIN is refused as used (410), not as a typo")
     func pinIsSingleUse() async throws {
         try await GatewayHarness.run { gw in
             let token = try await gw.login()
@@ -29,21 +29,58 @@ struct CustomerAccessTests {
             #expect(try check.json()["organisation"] as? String == "Lifeline")
             #expect(try await gw.join(pin: pin).status == .ok)
             let reused = try await gw.join(pin: pin)
-            #expect(reused.status == .notFound)
-            #expect(reused.errorCode == "unknown_pin")
+            #expect(reused.status == .gone)
+            #expect(reused.errorCode == "pin_used")
         }
     }
 
-    @Test("a PIN expires after the connecting timeout (20 minutes) and the session leaves the queue")
+    @Test("a PIN expires after the connecting timeout (20 minutes), says so (410 pin_expired), and the session leaves the queue")
     func pinExpires() async throws {
         try await GatewayHarness.run { gw in
             let token = try await gw.login()
             let (id, pin) = try await gw.createSession(token: token)
             gw.clock.advance(by: 20 * 60 + 1)
-            #expect(try await gw.join(pin: pin).status == .notFound, "expired even before the timer ran")
+            let early = try await gw.join(pin: pin)
+            #expect(early.status == .gone && early.errorCode == "pin_expired", "expired even before the timer ran")
             await gw.hub.runTimers()
             #expect(try await gw.state(of: id, token: token) == "closed")
             #expect(try await gw.request(.get, "/api/v1/sessions", token: token).array().isEmpty)
+            let late = try await gw.request(.post, "/api/v1/customer/pin-check", json: ["pin": pin])
+            #expect(late.status == .gone && late.errorCode == "pin_expired", "remembered after the session left the queue")
+            // A day later the PIN is forgotten: it is a wrong PIN like any other.
+            gw.clock.advance(by: 24 * 3600)
+            #expect(try await gw.join(pin: pin).errorCode == "unknown_pin")
+        }
+    }
+
+    @Test("a session ended before anyone joined: its PIN has expired; dead PINs are remembered for a day")
+    func endedSessionPinExpired() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/end", token: token).status == .ok)
+            #expect(try await gw.join(pin: pin).errorCode == "pin_expired")
+            let registry = gw.hub.registry
+            registry.retire(pin: "123123", .used, at: gw.clock.now)
+            #expect(registry.retiredPin("123123", at: gw.clock.now) == .used)
+            #expect(registry.retiredPin("123123", at: gw.clock.now.addingTimeInterval(24 * 3600 + 1)) == nil)
+        }
+    }
+
+    @Test("an applet started again rejoins with its token: the session continues and its log says so")
+    func rejoinIsLogged() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let (id, pin) = try await gw.createSession(token: token)
+            let (first, appletToken) = try await gw.connectApplet(pin: pin)
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token).status == .ok)
+            await first.close()
+            let again = try await gw.helloApplet(token: appletToken, rejoining: true)
+            let codes = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: token).array()
+                .compactMap { ($0["event"] as? [String: Any])?["code"] as? String }
+            #expect(codes.contains("applet_rejoined"))
+            #expect(try await gw.state(of: id, token: token) == "active")
+            await again.close()
         }
     }
 
@@ -123,9 +160,12 @@ struct CustomerAccessTests {
             #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "declined"]).status == .noContent)
             gw.clock.advance(by: 61)
             #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "terms_refused"]).status == .noContent)
+            gw.clock.advance(by: 61)
+            #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": pin, "reason": "closed"]).status == .noContent)
             let codes = try await gw.request(.get, "/api/v1/sessions/\(id)/log", token: token).array()
                 .compactMap { ($0["event"] as? [String: Any])?["code"] as? String }
-            #expect(codes.filter { $0 == "invitation_declined" || $0 == "terms_refused" } == ["invitation_declined", "terms_refused"])
+            #expect(codes.filter { ["invitation_declined", "terms_refused", "applet_closed"].contains($0) }
+                    == ["invitation_declined", "terms_refused", "applet_closed"])
             // A wrong PIN is a wrong guess like any other; a bad reason is refused.
             let wrong = pin == "999999" ? "999998" : "999999"
             #expect(try await gw.request(.post, "/api/v1/customer/decline", json: ["pin": wrong, "reason": "declined"]).status == .notFound)

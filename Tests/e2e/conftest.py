@@ -146,12 +146,23 @@ class Gateway:
         raise AssertionError(f"session {session_id} is {last}, expected {state}")
 
 
+    def wait_for_log_line(self, session_id, text, token, timeout=10):
+        """Waits until the session's log has a line reading exactly `text`; returns the log's texts."""
+        deadline = time.time() + timeout
+        while True:
+            texts = [entry["text"] for entry in self.api("GET", f"sessions/{session_id}/log", token=token)[1]]
+            if text in texts or time.time() > deadline:
+                assert text in texts, f"the log never said {text!r}: {texts}"
+                return texts
+            time.sleep(0.1)
+
+
 class Applet:
     """A real lifeline-applet process, non-interactive unless asked (then it speaks to a person in `locale`)."""
 
     def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask", user=None, binary=None, path_first=None,
-                 home=None, interactive=False, locale=None, extra_args=()):
-        env = dict(os.environ)
+                 home=None, interactive=False, locale=None, extra_args=(), env_extra=None):
+        env = dict(os.environ, **(env_extra or {}))
         if locale:
             for name in ["LC_ALL", "LC_MESSAGES", "LANGUAGE"]:
                 env.pop(name, None)

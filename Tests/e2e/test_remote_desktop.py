@@ -95,14 +95,7 @@ def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_
 
     # Screenshot (J15): permitted, logged in the session, saved by the browser.
     browser.find_element(By.ID, "remote-screenshot").click()
-    token = gateway.login()
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        texts = [e["text"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
-        if "Administrator took a screenshot of the customer's screen." in texts:
-            break
-        time.sleep(0.1)
-    assert "Administrator took a screenshot of the customer's screen." in texts
+    gateway.wait_for_log_line(session["id"], "Administrator took a screenshot of the customer's screen.", gateway.login(), timeout=5)
 
     # The red X ends it; the session stays active.
     browser.find_element(By.ID, "remote-stop").click()

@@ -31,16 +31,13 @@ struct CustomerController {
     struct DeclineRequest: Decodable {
         let pin: String?
         let link: String?
-        let reason: Reason
-
-        enum Reason: String, Decodable { case declined, termsRefused = "terms_refused" }
+        let reason: CustomerRefusal
     }
 
     /// The customer said no in the applet before joining: the technician is told.
     @Sendable func decline(request: Request, context: GatewayRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: DeclineRequest.self, context: context)
-        try await hub.customerDeclined(try Self.credential(pin: body.pin, link: body.link), termsRefused: body.reason == .termsRefused,
-                                       from: context.remoteAddress)
+        try await hub.customerDeclined(try Self.credential(pin: body.pin, link: body.link), body.reason, from: context.remoteAddress)
         return Response(status: .noContent)
     }
 

@@ -20,6 +20,7 @@ extension LiveSession {
             $0.linkTokenHash = nil
             $0.appletTokenHash = appletTokenHash
         }
+        if let pin = found.pin { hub.registry.retire(pin: pin, .used, at: environment.now()) }
         try await serialised {
             // Closed while this join waited its turn: the PIN died with the session.
             guard isLive, record.appletTokenHash == appletTokenHash else { throw SessionHub.unknown(credential) }
@@ -42,25 +43,25 @@ extension LiveSession {
     /// Connecting until its timeout, as the appendix has it, and its PIN or link keeps working if the
     /// customer changes their mind; the technician is told at once with a log line (at most one a
     /// minute, so a known PIN cannot flood the log).
-    func customerDeclined(termsRefused: Bool) async throws {
+    func customerDeclined(_ refusal: CustomerRefusal) async throws {
         guard isLive, record.machine.state == .connecting else { return }
         let now = environment.now()
         if let last = declineNotedAt, now.timeIntervalSince(last) < 60 { return }
         declineNotedAt = now
-        try await hub.logEvent(termsRefused ? .termsRefused : .invitationDeclined, in: record)
+        try await hub.logEvent(refusal.logEvent, in: record)
     }
 
     /// The applet's hello with this session's token: the session moves on (Waiting, back from
     /// Reconnecting …), then the socket is registered and welcomed, so its first frame is the welcome.
-    func welcomeApplet(tokenHash: String, customer: CustomerInfo, outlet: Outlet) async throws {
+    func welcomeApplet(tokenHash: String, customer: CustomerInfo, rejoining: Bool = false, outlet: Outlet) async throws {
         try await serialised {
             // The session may have closed (and its token died) while this hello waited its turn.
             guard isLive, record.appletTokenHash == tokenHash else { throw GatewayError.unknownAppletToken }
-            try await welcomeAppletNow(customer: customer, outlet: outlet)
+            try await welcomeAppletNow(customer: customer, rejoining: rejoining, outlet: outlet)
         }
     }
 
-    private func welcomeAppletNow(customer: CustomerInfo, outlet: Outlet) async throws {
+    private func welcomeAppletNow(customer: CustomerInfo, rejoining: Bool, outlet: Outlet) async throws {
         var current = record
         let privilegeChange = SessionHub.privilegeChange(from: current.customer, to: customer)
         let movedFromInstantChat = current.customer?.chatOnly == true && !customer.chatOnly
@@ -78,6 +79,7 @@ extension LiveSession {
         }
         if let privilegeChange { try await hub.logEvent(privilegeChange, in: current) }
         if movedFromInstantChat { try await hub.logEvent(.appletTookOver, in: current) }
+        if rejoining { try await hub.logEvent(.appletRejoined, in: current) }
         if let event {
             current = try await apply(event)
             if event == .appletConnected { current = try await autoStartIfWanted(current) }

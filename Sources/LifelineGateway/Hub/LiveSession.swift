@@ -57,6 +57,8 @@ actor LiveSession {
     /// Memory's record, and the registry's copy with it; a session that left every queue leaves the registry.
     func remember(_ new: SessionRecord) {
         if new.machine.state.isRemovedFromQueue {
+            // Nobody joined with its PIN: a customer typing it now is told it expired.
+            if let pin = new.pin ?? record.pin { hub.registry.retire(pin: pin, .expired, at: environment.now()) }
             hub.registry.remove(id)
             isLive = false
         } else {

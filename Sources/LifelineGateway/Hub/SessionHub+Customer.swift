@@ -45,13 +45,13 @@ extension SessionHub {
                       organisation: await organisationName(found.organisationId))
     }
 
-    /// The customer said no before joining (to the technician, or to the terms). The session stays
+    /// The customer said no before joining (to the technician, to the terms, or by closing the applet). The session stays
     /// Connecting until its timeout, as the appendix has it, and its PIN or link keeps working if the
     /// customer changes their mind; the technician is told at once with a log line (at most one a
     /// minute per session, so a known PIN cannot flood the log).
-    func customerDeclined(_ credential: Credential, termsRefused: Bool, from source: String) async throws {
+    func customerDeclined(_ credential: Credential, _ refusal: CustomerRefusal, from source: String) async throws {
         let (session, _) = try findWaitingForCustomer(credential, from: source)
-        try await session.customerDeclined(termsRefused: termsRefused)
+        try await session.customerDeclined(refusal)
     }
 
     /// A PIN or link attempt is checked only within its address's limit and the gateway's ceiling.
@@ -92,20 +92,32 @@ extension SessionHub {
         // check their own live PIN between guesses).
         guard let match, usable else {
             recordWrongGuess(from: source, at: now)
-            throw Self.unknown(credential)
+            throw deadCredential(credential, unusable: match?.1, at: now)
         }
         return match
+    }
+
+    /// Why a PIN does not work, when the gateway knows: expired or already used tell the customer
+    /// what to do (ask for a new one, or restart the applet that joined), a typo is "not valid".
+    private func deadCredential(_ credential: Credential, unusable record: SessionRecord?, at now: Date) -> GatewayError {
+        guard case .pin(let typed) = credential, let pin = PinCode(typed)?.digits else { return Self.unknown(credential) }
+        if record?.machine.state == .connecting { return .pinExpired }
+        return switch registry.retiredPin(pin, at: now) {
+        case .expired: .pinExpired
+        case .used: .pinUsed
+        case nil: .unknownPin
+        }
     }
 
     // MARK: The applet's socket
 
     /// The applet said hello with its token: move the session on, then register the socket and
     /// welcome it, so the applet's first frame is always the welcome.
-    func appletConnected(token: String, customer claimed: CustomerInfo, outlet: Outlet) async throws {
+    func appletConnected(token: String, customer claimed: CustomerInfo, rejoining: Bool = false, outlet: Outlet) async throws {
         let customer = claimed.withDeviceId(claimed.deviceId.map(Secrets.deviceId(fromKey:)))
         let hash = Secrets.hash(token)
         guard let (session, _) = registry.session(withAppletTokenHash: hash) else { throw GatewayError.unknownAppletToken }
-        try await session.welcomeApplet(tokenHash: hash, customer: customer, outlet: outlet)
+        try await session.welcomeApplet(tokenHash: hash, customer: customer, rejoining: rejoining, outlet: outlet)
     }
 
     func hasApplet(outletId: UUID) -> Bool { sockets.sessionId(ofApplet: outletId) != nil }

@@ -13,7 +13,20 @@ final class SessionRegistry: Sendable {
         var sessions: [String: LiveSession] = [:]
         /// Link URLs of sessions waiting for their customer, kept only in memory (the store has hashes).
         var links: [String: String] = [:]
+        /// PINs that stopped working today, and why: the customer is told "expired" or "already
+        /// used" instead of "not valid" (issue 16). Memory only; a new session drawing the PIN clears it.
+        var retiredPins: [String: (reason: RetiredPin, at: Date)] = [:]
     }
+
+    enum RetiredPin: Sendable {
+        /// A customer joined with it.
+        case used
+        /// Its session closed (timed out, ended) before anyone joined.
+        case expired
+    }
+
+    /// How long a dead PIN is remembered as such.
+    static let retiredPinMemory: TimeInterval = 24 * 3600
 
     private let state = NIOLockedValueBox(State())
 
@@ -24,6 +37,7 @@ final class SessionRegistry: Sendable {
             state.sessions[record.id] = session
             state.records[record.id] = record
             state.links[record.id] = link
+            if let pin = record.pin { state.retiredPins[pin] = nil }
             return true
         }
     }
@@ -49,6 +63,21 @@ final class SessionRegistry: Sendable {
     func session(withAppletTokenHash hash: String) -> (LiveSession, SessionRecord)? {
         state.withLockedValue { state in
             state.records.withAppletTokenHash(hash).flatMap { record in state.sessions[record.id].map { ($0, record) } }
+        }
+    }
+
+    /// The PIN stopped working (used, or its session closed unjoined); older memories are dropped.
+    func retire(pin: String, _ reason: RetiredPin, at now: Date) {
+        state.withLockedValue { state in
+            state.retiredPins = state.retiredPins.filter { now.timeIntervalSince($0.value.at) < Self.retiredPinMemory }
+            state.retiredPins[pin] = (reason, now)
+        }
+    }
+
+    /// Why a PIN no live session holds stopped working, when it did today.
+    func retiredPin(_ pin: String, at now: Date) -> RetiredPin? {
+        state.withLockedValue { state in
+            state.retiredPins[pin].flatMap { now.timeIntervalSince($0.at) < Self.retiredPinMemory ? $0.reason : nil }
         }
     }
 

@@ -82,7 +82,8 @@ struct AppletSocket {
             return nil
         }
         // Where the customer connects from is the gateway's to say, whatever the applet claims.
-        try await hub.appletConnected(token: hello.token, customer: hello.customer.seen(from: address), outlet: outlet)
+        try await hub.appletConnected(token: hello.token, customer: hello.customer.seen(from: address), rejoining: hello.rejoining == true,
+                                      outlet: outlet)
         return hub.sessionId(ofApplet: outlet.id)
     }
 

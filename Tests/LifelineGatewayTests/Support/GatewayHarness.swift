@@ -185,9 +185,9 @@ extension GatewayHarness {
     }
 
     /// Opens an applet socket with an applet token and waits for the welcome.
-    func helloApplet(token: String) async throws -> SocketProbe {
+    func helloApplet(token: String, rejoining: Bool = false) async throws -> SocketProbe {
         let probe = SocketProbe(port: port, path: "/ws/applet")
-        probe.send(AppletToGateway.hello(.init(token: token, appletVersion: "test", customer: Self.customer)))
+        probe.send(AppletToGateway.hello(.init(token: token, appletVersion: "test", customer: Self.customer, rejoining: rejoining ? true : nil)))
         _ = try await probe.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
         return probe
     }
