@@ -60,7 +60,9 @@ let package = Package(
             ]
         ),
         // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.
-        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "CZlib", "LifelineProtocol"]),
+        // libjpeg-turbo's TurboJPEG API linked in statically: desktops have libjpeg, rarely libturbojpeg.
+        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "CZlib", "LifelineProtocol"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libturbojpeg.a"])]),
         .target(
             name: "LifelineApplet",
             dependencies: [

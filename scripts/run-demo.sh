@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 . scripts/debian-packages.sh
 # shellcheck disable=SC2086
 ensure_packages $BUILD_PACKAGES
-swift build -c release --product lifeline-applet
-swift build -c release --product lifeline-server
-exec "$(swift build -c release --show-bin-path)/lifeline-server" --demo --data-dir ./data "$@"
+# The gateway and the applet customers download (static Swift libraries; the applet stripped).
+scripts/build-release.sh
+exec "$(swift build -c release --show-bin-path)/lifeline-server" --demo --data-dir ./data --applet-binary .build/applet/lifeline-applet "$@"

@@ -86,7 +86,8 @@ struct GatewayWiring {
         InvitationsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, sms: sms).addRoutes(to: api)
         CollaboratorsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, publicURL: configuration.publicURL)
             .addRoutes(to: api)
-        let customer = CustomerController(hub: hub, appletBinaryPath: configuration.appletBinaryPath)
+        let customer = CustomerController(hub: hub, applet: AppletDownload(path: configuration.appletBinaryPath),
+                                          publicURL: configuration.publicURL)
         customer.addRoutes(to: api)
         AdminController(accounts: accounts, hub: hub, environment: environment).addRoutes(to: api)
         ChannelsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment).addRoutes(to: api)
@@ -99,6 +100,7 @@ struct GatewayWiring {
         callingCards.addRoutes(to: api)
         router.get("download/calling-card/{id}/install.sh", use: callingCards.installScript)
         router.get("download/lifeline-applet", use: customer.download)
+        router.get("download/lifeline-support.desktop", use: customer.launcher)
     }
 
     /// Pages whose address carries a token or stands for a page of the web root.

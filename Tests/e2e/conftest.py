@@ -72,8 +72,10 @@ def free_port():
 class Gateway:
     """One lifeline-server process on a loopback port with its own data directory."""
 
-    def __init__(self, data_dir, port, tls=None, env=None):
+    def __init__(self, data_dir, port, tls=None, env=None, applet=None):
         self.data_dir = data_dir
+        # The applet customers download: the one built beside the gateway unless a benchmark offers another.
+        self.applet = applet or BIN / "lifeline-applet"
         self.port = port
         self.tls = tls  # (certificate path, key path) or None
         self.extra_env = env or {}
@@ -90,7 +92,7 @@ class Gateway:
         tls_flags = ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]] if self.tls else []
         self.process = subprocess.Popen(
             [str(BIN / "lifeline-server"), "--port", str(self.port), "--data-dir", self.data_dir,
-             "--web-root", str(ROOT / "Web"), "--applet-binary", str(BIN / "lifeline-applet"), *tls_flags],
+             "--web-root", str(ROOT / "Web"), "--applet-binary", str(self.applet), *tls_flags],
             env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -37,6 +37,9 @@ def test_instant_chat_then_the_applet_takes_over_the_same_session(gateway, brows
     session = gateway.api("POST", "sessions", {"name": "Nora", "method": "pin"}, token=token, expect=201)[1]
     customer = start_instant_chat(gateway, customer_browser, session["pin"])
     gateway.wait_for_state(session["id"], "waiting", token)
+    # From the first moment, the customer reads that the technician is coming (not only in the detailed log).
+    waiting = customer.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#instant-log li.waiting")))
+    assert "Waiting for Administrator to start the session." in waiting.text
 
     console = sign_in(browser, gateway)
     select_row(browser, console, session["id"])
@@ -63,6 +66,14 @@ def test_instant_chat_then_the_applet_takes_over_the_same_session(gateway, brows
     chat_input.send_keys("Let me have a look.\n")
     customer.until(lambda d: "Let me have a look." in log_text(d))
     assert not customer_browser.find_elements(By.CSS_SELECTOR, "#instant-log b")
+
+    # Plain addresses typed in the chat are links, shown in full; other schemes stay text.
+    chat_input.send_keys("Try https://example.com/drivers?model=5 (or javascript:alert(1)).\n")
+    typed = customer.until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, "#instant-log li.chat a[href='https://example.com/drivers?model=5']")))
+    assert typed.text == "https://example.com/drivers?model=5" and typed.get_attribute("rel") == "noopener noreferrer"
+    assert "javascript:alert(1))." in log_text(customer_browser)
+    assert not customer_browser.find_elements(By.CSS_SELECTOR, "#instant-log a[href^='javascript']")
 
     # A link from the technician is a link in the chat, not opened by itself.
     gateway.api("POST", f"sessions/{session['id']}/urls", {"url": "https://example.com/printers"}, token=token, expect=204)
@@ -136,3 +147,22 @@ def test_an_instant_chat_customer_is_told_who_joins_and_reads_them(gateway, cust
     customer.until(lambda b: "Dana Vendor, an external technician, joined the session." in log_text(b))
     gateway.api("DELETE", f"sessions/{session['id']}/collaborators/{joined['collaboratorId']}", token=token, expect=204)
     customer.until(lambda b: "Dana Vendor left the session." in log_text(b))
+
+
+def test_chat_addresses_are_cut_into_links(gateway, customer_browser):
+    """The rule behind the links (Web/lib/chat-links.js), by table."""
+    customer_browser.get(f"{gateway.url}/")
+    cases = {
+        "see https://example.com.": [{"text": "see "}, {"url": "https://example.com"}, {"text": "."}],
+        "(http://a.example/x?y=1)": [{"text": "("}, {"url": "http://a.example/x?y=1"}, {"text": ")"}],
+        "ftp://example.com and javascript:alert(1)": [{"text": "ftp://example.com and javascript:alert(1)"}],
+        "https://": [{"text": "https://"}],
+        "two: https://a.example https://b.example/p": [{"text": "two: "}, {"url": "https://a.example"}, {"text": " "},
+                                                         {"url": "https://b.example/p"}],
+        "<b>https://x.example/<i></b>": [{"text": "<b>"}, {"url": "https://x.example/"}, {"text": "<i></b>"}],
+    }
+    got = customer_browser.execute_async_script("""
+        const [cases, done] = arguments;
+        import('/lib/chat-links.js').then((m) => done(Object.fromEntries(Object.keys(cases).map((k) => [k, m.splitLinks(k)]))));
+    """, cases)
+    assert got == cases

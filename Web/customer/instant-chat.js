@@ -1,6 +1,7 @@
 // Instant Chat (G2): the customer chats with the technician from the browser, nothing installed.
 // It speaks the applet's protocol on /ws/applet as a "browser" client; the gateway keeps every
 // applet-only tool away from it ("chat only") until the customer starts the applet.
+import { splitLinks } from '../lib/chat-links.js';
 import { reconnectingSocket } from '../lib/protocol.js';
 import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
@@ -43,11 +44,17 @@ function renderItem(item) {
   switch (item.kind) {
     case 'chat':
       line.className = `chat from-${item.authorRole}`;
-      line.append(element('span', 'author', `${item.author}:`), document.createTextNode(item.text));
+      line.append(element('span', 'author', `${item.author}:`), ' ',
+        ...splitLinks(item.text).map((piece) => (piece.url ? linkTo(piece.url, piece.url) : document.createTextNode(piece.text))));
       break;
     case 'status':
       line.className = 'status detail';
       line.append(statusText(item.state));
+      break;
+    case 'waiting':
+      // Shown even without the detailed log: the first thing the customer reads.
+      line.className = 'status waiting';
+      line.append(statusText('waiting'));
       break;
     case 'connection':
       line.className = 'status detail';
@@ -98,7 +105,7 @@ function showInvitation(linkToken) {
   });
   box.replaceChildren(
     element('p', 'who', t('instant.invitedLong', { technician: technicianName })),
-    ...appletSteps(`--link ${location.origin}/c/${linkToken}`),
+    ...appletSteps(`--link ${location.origin}/c/${linkToken}`, { link: linkToken }),
     later,
   );
   box.hidden = false;
@@ -124,6 +131,11 @@ function receive(message) {
       technicianName = message.technicianName;
       chat.technicianName = technicianName;
       chat.organisation = message.organisation;
+      // From the first moment the customer reads that someone is coming (the gateway logs the
+      // state only when it changes, and a fresh chat has none yet).
+      if (!chat.items.some((item) => item.kind === 'waiting') && ['connecting', 'waiting'].includes(message.state)) {
+        add({ kind: 'waiting' });
+      }
       if (!over) saveInstantChat(chat);
       renderHeader();
       break;

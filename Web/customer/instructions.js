@@ -4,10 +4,14 @@ import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 import { startInstantChat } from './instant-chat-session.js';
 
-/** The commands that download and start the applet with the customer's PIN or link. */
-export function appletCommand(origin, credentialFlag) {
+/**
+ * The commands that download, check (when the SHA-256 is known) and start the applet with the
+ * customer's PIN or link.
+ */
+export function appletCommand(origin, credentialFlag, sha256 = null) {
   return [
     `curl -fsSLo lifeline-applet ${origin}/download/lifeline-applet`,
+    ...(sha256 ? [`echo "${sha256}  lifeline-applet" | sha256sum -c`] : []),
     'chmod +x lifeline-applet',
     `./lifeline-applet --gateway ${origin} ${credentialFlag} --remove-when-done`,
   ].join('\n');
@@ -20,17 +24,39 @@ export function element(tag, className, text) {
   return node;
 }
 
-/** The download link, the commands to run and what happens next. */
-export function appletSteps(credentialFlag) {
+/**
+ * The one-click launcher first (issue 16), then the commands to run in a terminal, the download
+ * with its SHA-256 and size, and what happens next. `join` is {pin} or {link}.
+ */
+export function appletSteps(credentialFlag, join) {
+  const launcher = element('a', 'button primary', t('ready.launcher'));
+  launcher.id = 'start-launcher';
+  launcher.href = `/download/lifeline-support.desktop?${new URLSearchParams(join)}`;
+  launcher.setAttribute('download', 'lifeline-support.desktop');
+  const launcherLine = element('p', 'launcher');
+  launcherLine.append(launcher);
+  const command = element('pre', 'command', appletCommand(location.origin, credentialFlag));
   const download = element('a', 'download', t('ready.download'));
   download.href = '/download/lifeline-applet';
   download.setAttribute('download', '');
   const downloadLine = element('p');
   downloadLine.append(download);
+  const checksum = element('p', 'muted checksum');
+  checksum.id = 'applet-checksum';
+  checksum.hidden = true;
+  // The SHA-256 the command checks and the customer can compare (the launcher checks it too).
+  api('customer/applet').then((applet) => {
+    command.textContent = appletCommand(location.origin, credentialFlag, applet.sha256);
+    checksum.textContent = t('ready.checksum', { size: (applet.size / 1e6).toFixed(1), sha256: applet.sha256 });
+    checksum.hidden = false;
+  }).catch(() => { /* no applet on this gateway: the download answers so */ });
   return [
+    launcherLine,
+    element('p', 'muted', t('ready.launcher_help')),
     element('p', '', t('ready.steps')),
-    element('pre', 'command', appletCommand(location.origin, credentialFlag)),
+    command,
     downloadLine,
+    checksum,
     element('p', 'muted', t('ready.after')),
   ];
 }
@@ -60,7 +86,7 @@ export function showInstructions(container, invitation, credentialFlag, join) {
     element('p', 'who', invitation.technicianName
       ? t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })
       : t('ready.who_channel', { organisation: invitation.organisation, channel: invitation.channel ?? '' })),
-    ...appletSteps(credentialFlag),
+    ...appletSteps(credentialFlag, join),
     element('p', 'muted', t('instant.or')),
     chat,
     chatError,

@@ -8,7 +8,9 @@ import NIOPosix
 /// No sign-in; PIN guesses are rate-limited per address by the hub.
 struct CustomerController {
     let hub: SessionHub
-    let appletBinaryPath: String?
+    let applet: AppletDownload
+    /// The gateway's own address for the launcher (never the request's Host header).
+    let publicURL: String
 
     struct PinRequest: Decodable {
         let pin: String
@@ -26,6 +28,7 @@ struct CustomerController {
         group.get("customer/links/{token}", use: linkCheck)
         group.post("customer/join", use: join)
         group.post("customer/decline", use: decline)
+        group.get("customer/applet", use: appletInfo)
     }
 
     struct DeclineRequest: Decodable {
@@ -65,12 +68,39 @@ struct CustomerController {
         return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress, acceptedTerms: body.acceptedTerms == true))
     }
 
+    static let noApplet = GatewayError(.appletUnavailable, "This gateway has no applet binary to offer. Ask your technician for the applet.")
+
+    /// The applet's size and SHA-256, for the pages to show and the commands to check.
+    @Sendable func appletInfo(request: Request, context: GatewayRequestContext) async throws -> Response {
+        guard let info = try await applet.info() else { throw Self.noApplet }
+        return try JSONResponse.make(info)
+    }
+
+    /// The one-click launcher (issue 16): a .desktop file that fetches, checks and starts the
+    /// applet with the PIN or link in the query. Nothing is looked up, so it tells a guesser nothing.
+    @Sendable func launcher(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let credential: DesktopLauncher.Credential
+        switch (query["pin"].map(String.init), query["link"].map(String.init)) {
+        case (let pin?, nil): credential = .pin(pin)
+        case (nil, let link?): credential = .link(CustomerLink.token(from: link))
+        default: throw GatewayError.badRequest("Send either pin or link.")
+        }
+        guard credential.isPlain else { throw GatewayError.badRequest("A PIN is six digits; a link is the one your technician sent.") }
+        guard let info = try await applet.info() else { throw Self.noApplet }
+        let name = if case .pin(let pin) = credential { "Lifeline support (PIN \(pin))" } else { "Lifeline support" }
+        guard let entry = DesktopLauncher.entry(gateway: publicURL, credential: credential, sha256: info.sha256, name: name) else {
+            throw GatewayError(.appletUnavailable, "This gateway's address cannot be put in a launcher; use the command instead.")
+        }
+        return Response(status: .ok, headers: [
+            .contentType: "application/x-desktop; charset=utf-8",
+            .contentDisposition: "attachment; filename=\"lifeline-support.desktop\"",
+        ], body: .init(byteBuffer: ByteBuffer(string: entry)))
+    }
+
     /// The applet binary this gateway was built with (Linux x86_64).
     @Sendable func download(request: Request, context: GatewayRequestContext) async throws -> Response {
-        guard let path = appletBinaryPath, FileManager.default.isReadableFile(atPath: path) else {
-            throw GatewayError(.appletUnavailable,
-                               "This gateway has no applet binary to offer. Ask your technician for the applet.")
-        }
+        guard let path = applet.path, FileManager.default.isReadableFile(atPath: path) else { throw Self.noApplet }
         let data = try await NIOThreadPool.singleton.runIfActive { try Data(contentsOf: URL(fileURLWithPath: path)) }
         return Response(status: .ok, headers: [
             .contentType: "application/octet-stream",
