@@ -47,6 +47,11 @@ public struct Applet: Sendable {
         let client = GatewayClient(gateway: options.gateway)
         let joined: JoinedSession
         var rejoining = false
+        // Nothing joined (a no, a close, a dead PIN): nothing kept for a restart, not even the empty file.
+        func notJoined(_ outcome: AppletOutcome) -> AppletOutcome {
+            memory?.forget()
+            return outcome
+        }
         do {
             if case .resume(let file) = options.credential {
                 // The root copy of an elevated restart: the session was handed over.
@@ -66,10 +71,10 @@ public struct Applet: Sendable {
                 case .allow: break
                 case .decline:
                     await tellTheTechnicianNo(client, invitation.terms == nil ? .declined : .termsRefused)
-                    return invitation.terms == nil ? .declined : .termsRefused
+                    return notJoined(invitation.terms == nil ? .declined : .termsRefused)
                 case .close:
                     await tellTheTechnicianNo(client, .closed)
-                    return .closed
+                    return notJoined(.closed)
                 }
                 joined = try await client.join(with: options.credential, acceptedTerms: invitation.terms != nil)
                 do { try memory?.remember(joined) } catch {
@@ -77,7 +82,7 @@ public struct Applet: Sendable {
                 }
             }
         } catch {
-            return .failed(message: describe(error))
+            return notJoined(.failed(message: describe(error)))
         }
         let outgoing = OutgoingMessages()
         let remote = RemoteDesktopController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)

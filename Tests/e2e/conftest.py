@@ -185,12 +185,19 @@ class Applet:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
         self.lines = queue.Queue()
         self.seen = []
+        # Standard error is drained too: a full pipe would stop the applet; a failure shows its end.
+        self.errors = []
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_errors, daemon=True).start()
 
     def _read(self):
         for line in self.process.stdout:
             self.lines.put(line.rstrip("\n"))
         self.lines.put(None)
+
+    def _read_errors(self):
+        for line in self.process.stderr:
+            self.errors.append(line.rstrip("\n"))
 
     def expect(self, prefix, contains="", timeout=10):
         """Waits for an output line starting with `prefix` (and containing `contains`)."""
@@ -205,7 +212,7 @@ class Applet:
             self.seen.append(line)
             if line.startswith(prefix) and contains in line:
                 return line
-        raise AssertionError(f"applet never printed {prefix!r} {contains!r}; saw {self.seen}")
+        raise AssertionError(f"applet never printed {prefix!r} {contains!r}; saw {self.seen}; its standard error ends: {self.errors[-20:]}")
 
     def say(self, text):
         self.process.stdin.write(text + "\n")

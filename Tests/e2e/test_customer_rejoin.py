@@ -53,8 +53,13 @@ def test_a_killed_applet_started_again_rejoins_its_session(gateway_for_module, a
 
 
 def run_applet(gateway, pin):
-    return subprocess.run([str(BIN / "lifeline-applet"), "--gateway", gateway.url, "--pin", pin, "--non-interactive"],
-                          capture_output=True, text=True, timeout=30, env={**os.environ, "LANG": "en_US.UTF-8"})
+    runtime = tempfile.mkdtemp(prefix="lifeline-runtime-")
+    os.chmod(runtime, 0o700)
+    result = subprocess.run([str(BIN / "lifeline-applet"), "--gateway", gateway.url, "--pin", pin, "--non-interactive"],
+                            capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "LANG": "en_US.UTF-8", "XDG_RUNTIME_DIR": runtime})
+    assert os.listdir(os.path.join(runtime, "lifeline")) == [], "nothing is kept when nothing was joined"
+    return result
 
 
 def test_a_dead_pin_says_why(gateway_for_module):
