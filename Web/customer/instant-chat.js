@@ -131,13 +131,13 @@ function receive(message) {
       technicianName = message.technicianName;
       chat.technicianName = technicianName;
       chat.organisation = message.organisation;
+      if (!over) saveInstantChat(chat);
+      renderHeader();
       // From the first moment the customer reads that someone is coming (the gateway logs the
       // state only when it changes, and a fresh chat has none yet).
       if (!chat.items.some((item) => item.kind === 'waiting') && ['connecting', 'waiting'].includes(message.state)) {
         add({ kind: 'waiting' });
       }
-      if (!over) saveInstantChat(chat);
-      renderHeader();
       break;
     case 'chat':
       if (!chat.items.some((item) => item.id === message.entry.id)) add({ ...message.entry, kind: 'chat' });
