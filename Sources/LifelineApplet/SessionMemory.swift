@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LifelineProtocol
+import Logging
 
 /// The session an applet joined, kept so that the applet started again with the same PIN or link
 /// (closed by mistake, crashed, killed) rejoins it instead of hearing "PIN already used" (issue 16).
@@ -67,7 +68,12 @@ public final class SessionMemory: @unchecked Sendable {
     /// The session this PIN or link joined before, if the file holds one.
     public func recall() -> JoinedSession? {
         guard descriptor >= 0, let data = FileManager.default.contents(atPath: file), !data.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JoinedSession.self, from: data)
+        do { return try JSONDecoder().decode(JoinedSession.self, from: data) } catch {
+            // A damaged file (an older applet, a cut write): join afresh with the PIN or link.
+            Logger(label: "lifeline-applet").warning("The saved session could not be read; joining afresh",
+                                                     metadata: ["file": "\(file)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Keeps the joined session for a restart.

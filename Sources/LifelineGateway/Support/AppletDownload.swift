@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import NIOPosix
 
 /// The applet binary this gateway offers, with its size and SHA-256 (shown on the PIN and link
@@ -13,6 +14,7 @@ actor AppletDownload {
     }
 
     let path: String?
+    let logger = Logger(label: "lifeline-gateway.applet-download")
     private var cached: (size: Int64, modified: Date, info: Info)?
 
     init(path: String?) {
@@ -21,8 +23,13 @@ actor AppletDownload {
 
     /// Nil when the gateway has no applet to offer.
     func info() async throws -> Info? {
-        guard let path, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.int64Value, let modified = attributes[.modificationDate] as? Date else { return nil }
+        guard let path else { return nil }
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: path) } catch {
+            logger.warning("The applet to offer cannot be read", metadata: ["path": "\(path)", "error": "\(error)"])
+            return nil
+        }
+        guard let size = (attributes[.size] as? NSNumber)?.int64Value, let modified = attributes[.modificationDate] as? Date else { return nil }
         if let cached, cached.size == size, cached.modified == modified { return cached.info }
         // Some tens of megabytes: read and hashed off the event loops.
         let digest = try await NIOThreadPool.singleton.runIfActive {
