@@ -9,44 +9,16 @@
 # Lifeline. Prints latency p50/p90/p99, bytes/s and capture-side CPU per scene, and fps on video.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KIT_SOURCE=${BENCH_KIT:-$ROOT/../shared/bench}
-WORK=$(mktemp -d)
-cp -r "$KIT_SOURCE" "$WORK/bench"
-KIT=$WORK/bench
-cd "$KIT"
-if [ "$(id -u)" = 0 ]; then make deps >/dev/null 2>&1 || true; fi
-make >/dev/null
-mkdir -p out
-
-cleanup() {
-  for pid in ${PIDS:-}; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-PIDS=""
-Xvfb :99 -screen 0 1920x1080x24 -noreset -nolisten tcp >/dev/null 2>&1 & PIDS="$PIDS $!"
-Xvfb :98 -screen 0 1920x1080x24 -noreset -nolisten tcp >/dev/null 2>&1 & PIDS="$PIDS $!"
-sleep 1
+PORT=8790
+. "$ROOT/Benchmarks/remote-screen/common.sh"
 
 echo "# Peers"
 ./run_vnc.sh x11vnc 2>&1 | grep -vE "^\s*$|Framebuffer|Total|Tight|JPEG|Solid|Bitmap|Indexed|Full|ratio" || true
 ./run_vnc.sh x0vnc 2>&1 | grep -vE "^\s*$|Framebuffer|Total|Tight|JPEG|Solid|Bitmap|Indexed|Full|ratio" || true
 
 echo "# Lifeline"
-if ! (cd "$ROOT" && swift build -c release --product lifeline-server && swift build -c release --product lifeline-applet) > "$WORK/build.log" 2>&1; then
-  tail -30 "$WORK/build.log"
-  exit 1
-fi
-BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
-PORT=8790
-DATA=$WORK/data
-EMAIL=bench@lifeline.test
-PASSWORD="benchmark password 1"
-LIFELINE_ADMIN_EMAIL=$EMAIL LIFELINE_ADMIN_PASSWORD=$PASSWORD "$BIN/lifeline-server" --host 127.0.0.1 --port $PORT \
-  --data-dir "$DATA" --web-root "$ROOT/Web" > "$WORK/gateway.log" 2>&1 & PIDS="$PIDS $!"
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
-api() { curl -fs -H "Content-Type: application/json" ${TOKEN:+-H "Authorization: Bearer $TOKEN"} "$@"; }
-TOKEN=$(api -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+build_release
+start_gateway
 SESSION=$(api -d '{"name":"Benchmark","method":"pin"}' "http://127.0.0.1:$PORT/api/v1/sessions")
 ID=$(echo "$SESSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 PIN=$(echo "$SESSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pin"])')
@@ -60,7 +32,6 @@ DISPLAY=:98 "$PYTHON" "$ROOT/Benchmarks/remote-screen/viewer.py" "http://127.0.0
 for _ in $(seq 120); do grep -q READY "$WORK/viewer.log" && break; sleep 0.5; done
 grep -q READY "$WORK/viewer.log" || { echo "the console did not show the remote screen"; cat "$WORK/viewer.log"; exit 1; }
 
-sent() { ss -tinH state established "( sport = :$PORT )" | grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 | paste -sd+ | bc; }
 cpu() { awk '{print $14+$15}' /proc/$APPLET/stat; }
 echo "== lifeline"; ./latprobe :99 :98 1880 1040 60
 for scene in static scroll move video fullvideo; do

@@ -1,7 +1,8 @@
 """Opens Lifeline's console in Chromium (kiosk, not headless) on the viewer display and shows a
 session's remote desktop full screen at actual size, so the benchmark kit's probes can read it.
 
-usage: viewer.py GATEWAY_URL EMAIL PASSWORD SESSION_ID   (DISPLAY must be the viewer display)
+usage: viewer.py GATEWAY_URL EMAIL PASSWORD SESSION_ID [control|view]   (DISPLAY must be the viewer display)
+"view" asks for the desktop view (a customer sharing from a browser offers only that).
 Prints READY when the customer's screen fills the display; then waits until killed.
 """
 import os
@@ -15,6 +16,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, email, password, session_id = sys.argv[1:5]
+mode = sys.argv[5] if len(sys.argv) > 5 else "control"
 options = webdriver.ChromeOptions()
 options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
@@ -24,7 +26,7 @@ for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window
 options.add_experimental_option("excludeSwitches", ["enable-automation"])
 options.add_argument("--disable-infobars")
 driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
-wait = WebDriverWait(driver, 20)
+wait = WebDriverWait(driver, 60)
 driver.get(f"{url}/console/")
 wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
 driver.find_element(By.ID, "login-password").send_keys(password)
@@ -32,7 +34,7 @@ driver.find_element(By.ID, "login-submit").click()
 wait.until(EC.visibility_of_element_located((By.ID, "console-view")))
 row = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session_id}']")))
 row.click()
-wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
+wait.until(EC.element_to_be_clickable((By.ID, f"remote-{mode}"))).click()
 wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#remote-screen canvas")))
 wait.until(lambda d: d.execute_script("return document.querySelector('#remote-screen canvas').width") == 1920)
 wait.until(EC.element_to_be_clickable((By.ID, "remote-fullscreen"))).click()

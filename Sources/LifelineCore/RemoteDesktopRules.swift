@@ -21,14 +21,24 @@ public struct RemoteDesktopState: Equatable, Sendable {
         }
     }
 
+    /// Who shows the screen: the applet (every tool), or a browser tab sharing its screen
+    /// (`getDisplayMedia`: view only, nothing acts on the customer's side), or a browser that cannot.
+    public enum Source: String, Codable, Equatable, Sendable {
+        case applet
+        case browser
+        case chatOnly = "chat_only"
+    }
+
     public let mode: Mode
     public private(set) var phase: Phase
     public let technicianId: String
+    public let source: Source
 
-    public init(mode: Mode, technicianId: String) {
+    public init(mode: Mode, technicianId: String, source: Source = .applet) {
         self.mode = mode
         self.phase = .requested
         self.technicianId = technicianId
+        self.source = source
     }
 
     public enum Refusal: Error, Equatable, Sendable {
@@ -37,15 +47,28 @@ public struct RemoteDesktopState: Equatable, Sendable {
         case alreadyRunning
         case notRunning
         case viewOnly
+        /// Instant Chat without a screen to share: the tool needs the applet.
+        case chatOnly
+        /// A browser shares a picture of the screen: remote control needs the applet.
+        case browserViewOnly
+        /// A tool played on the customer's side (laser, pen on their screen, clipboard, monitors)
+        /// has nothing to play it when a browser shares the screen.
+        case notInBrowser
     }
 
     /// A new request: only in an Active session, with the mode's permission, none running.
+    /// From a browser only the view can be asked for, and only when the browser can share its screen.
     public static func request(_ mode: Mode, by technicianId: String, permissions: PermissionSet, sessionState: SessionState,
-                               current: RemoteDesktopState?) throws(Refusal) -> RemoteDesktopState {
+                               current: RemoteDesktopState?, source: Source = .applet) throws(Refusal) -> RemoteDesktopState {
         guard permissions.allows(mode.permission) else { throw .notPermitted(mode.permission) }
         guard sessionState == .active || sessionState == .collaboration else { throw .sessionNotActive(sessionState) }
+        switch (source, mode) {
+        case (.chatOnly, _): throw .chatOnly
+        case (.browser, .control): throw .browserViewOnly
+        case (.browser, .view), (.applet, _): break
+        }
         guard current == nil else { throw .alreadyRunning }
-        return RemoteDesktopState(mode: mode, technicianId: technicianId)
+        return RemoteDesktopState(mode: mode, technicianId: technicianId, source: source)
     }
 
     /// Whether asking for `mode` switches the technician's own running desktop to the other mode
@@ -69,8 +92,11 @@ public struct RemoteDesktopState: Equatable, Sendable {
 
     /// A toolbar tool (J10–J16, J14): only while active; those acting on the customer's desktop
     /// need control as input does; some need a permission of their own (clipboard, recording).
-    public func checkTool(needsControl: Bool, permission: Permission?, permissions: PermissionSet) throws(Refusal) {
+    /// `onCustomerSide`: the tool is played by the applet (a browser has nothing to play it with).
+    public func checkTool(needsControl: Bool, permission: Permission?, permissions: PermissionSet,
+                          onCustomerSide: Bool = true) throws(Refusal) {
         guard phase == .active else { throw .notRunning }
+        if onCustomerSide, source == .browser { throw .notInBrowser }
         if needsControl { try checkInput(permissions: permissions) }
         if let permission, !permissions.allows(permission) { throw .notPermitted(permission) }
     }

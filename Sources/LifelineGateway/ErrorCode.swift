@@ -12,6 +12,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case alreadyTaken = "already_taken"
     case appletRunning = "applet_running"
     case appletUnavailable = "applet_unavailable"
+    case browserViewOnly = "browser_view_only"
     case auditUnavailable = "audit_unavailable"
     case badAnswer = "bad_answer"
     case badCredentials = "bad_credentials"
@@ -55,6 +56,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case noLogo = "no_logo"
     case noTechnicianAvailable = "no_technician_available"
     case notFound = "not_found"
+    case notInBrowser = "not_in_browser"
     case notStarted = "not_started"
     case outsideScope = "outside_scope"
     case permissionDenied = "permission_denied"
@@ -117,10 +119,10 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .badAnswer, .badRepliesFile, .badRequest, .helloExpected, .malformedMessage, .unexpectedFrame,
              .weakPassword:
             .badRequest
-        case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .channelLimit,
+        case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .noEnrolment, .notStarted, .queueTransfer, .recordingFinished,
+             .invitationUnavailable, .noEnrolment, .notInBrowser, .notStarted, .queueTransfer, .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
              .technicianUnavailable, .tooManyActiveSessions, .tooManyCollaborators, .tooManyReplies, .transferPending,

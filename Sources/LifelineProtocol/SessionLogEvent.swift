@@ -63,6 +63,12 @@ public enum SessionLogEvent: Equatable, Sendable {
     case appletClosed
     /// The customer's applet was started again (closed, crashed) and rejoined with its token (issue 16).
     case appletRejoined
+    /// How the customer joined (issue 16): the Lifeline app, Instant Chat, or a browser to show their screen.
+    case joinedWithApplet
+    case joinedInstantChat
+    case joinedToShowScreen
+    /// The customer's browser shows their screen, its pictures passing through the gateway (view only).
+    case browserScreenFrames
     /// "{technician} offered to install the Calling Card {name}."
     case cardOffered(technician: String, name: String)
     /// "{technician} offered to install the Calling Card {name} (launched at every start)."
@@ -174,6 +180,10 @@ extension SessionLogEvent {
         "terms_refused": { _ in .termsRefused },
         "applet_closed": { _ in .appletClosed },
         "applet_rejoined": { _ in .appletRejoined },
+        "joined_with_applet": { _ in .joinedWithApplet },
+        "joined_instant_chat": { _ in .joinedInstantChat },
+        "joined_to_show_screen": { _ in .joinedToShowScreen },
+        "browser_screen_frames": { _ in .browserScreenFrames },
         "card_installed": { _ in .cardInstalled },
         "card_refused": { _ in .cardRefused },
         "remote_control_accepted": { _ in .remoteControlAccepted },
@@ -212,6 +222,10 @@ extension SessionLogEvent {
         case .termsRefused: "terms_refused"
         case .appletClosed: "applet_closed"
         case .appletRejoined: "applet_rejoined"
+        case .joinedWithApplet: "joined_with_applet"
+        case .joinedInstantChat: "joined_instant_chat"
+        case .joinedToShowScreen: "joined_to_show_screen"
+        case .browserScreenFrames: "browser_screen_frames"
         case .cardOffered: "card_offered"
         case .cardOfferedAutostart: "card_offered_autostart"
         case .cardInstalled: "card_installed"
@@ -266,7 +280,7 @@ extension SessionLogEvent {
             ["reason": reason]
         case .takenFromChannel(let technician, let channel):
             ["technician": technician, "channel": channel]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
             [:]
         case .unrecognised(_, let params): params
         }
@@ -302,6 +316,10 @@ extension SessionLogEvent {
         "terms_refused": "The customer did not accept the terms: nobody connected. The PIN or link works until it expires.",
         "applet_closed": "The customer closed the applet before answering: nobody connected. The PIN or link works until it expires.",
         "applet_rejoined": "The customer's applet was started again and rejoined the session.",
+        "joined_with_applet": "The customer joined with the Lifeline app.",
+        "joined_instant_chat": "The customer joined Instant Chat from a browser (chat only).",
+        "joined_to_show_screen": "The customer joined from a browser to show their screen (desktop view only).",
+        "browser_screen_frames": "The customer shares their screen from the browser: desktop view started (view only, through the gateway).",
         "card_offered": "{technician} offered to install the Calling Card {name}.",
         "card_offered_autostart": "{technician} offered to install the Calling Card {name} (launched at every start).",
         "card_installed": "The customer installed the Calling Card.",

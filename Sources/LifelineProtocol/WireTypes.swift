@@ -108,6 +108,13 @@ public enum CustomerClient: String, Codable, Sendable {
     case browser
 }
 
+/// A browser customer's screen sharing: chosen on the PIN or link page ("Show my screen from this
+/// browser"), or only possible (Instant Chat in a browser that has `getDisplayMedia`).
+public enum BrowserScreen: String, Codable, Sendable {
+    case chosen
+    case available
+}
+
 /// What the applet says about the customer's machine. Hostile input: bounded and escaped on display.
 public struct CustomerInfo: Codable, Equatable, Sendable {
     public let hostname: String
@@ -123,13 +130,28 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     /// The network address the gateway saw the customer connect from; set by the gateway, never
     /// taken from what the applet says.
     public let address: String?
+    /// A browser's screen sharing (issue 16): whether it can show its screen, and whether the
+    /// customer came for that. Nil for the applet and for browsers without `getDisplayMedia`.
+    public let browserScreen: BrowserScreen?
 
     /// Instant Chat: the customer has nothing installed, so tools other than chat and links wait
     /// for the applet.
     public var chatOnly: Bool { client == .browser }
 
+    /// Who would show the screen, for the remote desktop's rules.
+    public var remoteSource: RemoteDesktopState.Source {
+        guard chatOnly else { return .applet }
+        return browserScreen == nil ? .chatOnly : .browser
+    }
+
+    /// How the customer joined, for the session's log.
+    public var joinedBy: SessionLogEvent {
+        guard chatOnly else { return .joinedWithApplet }
+        return browserScreen == .chosen ? .joinedToShowScreen : .joinedInstantChat
+    }
+
     public init(hostname: String, user: String, platform: String, privileged: Bool = false, deviceId: String? = nil,
-                client: CustomerClient = .applet, address: String? = nil) {
+                client: CustomerClient = .applet, address: String? = nil, browserScreen: BrowserScreen? = nil) {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
@@ -138,20 +160,22 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         self.deviceId = deviceId.flatMap { id in id.count <= 64 && !id.isEmpty && id.allSatisfy(\.isHexDigit) ? id.lowercased() : nil }
         self.client = client
         self.address = address.map { String($0.prefix(64)) }
+        self.browserScreen = client == .browser ? browserScreen : nil
     }
 
     /// The same details with another device id (the gateway's, derived from the applet's key).
     public func withDeviceId(_ id: String?) -> CustomerInfo {
-        CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: id, client: client, address: address)
+        CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: id, client: client, address: address,
+                     browserScreen: browserScreen)
     }
 
     /// The same details as seen from `address` (the gateway's view of the connection).
     public func seen(from address: String?) -> CustomerInfo {
         CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: deviceId, client: client,
-                     address: address)
+                     address: address, browserScreen: browserScreen)
     }
 
-    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client, address }
+    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client, address, browserScreen }
 
     /// Stored sessions and older applets lack the newer fields.
     public init(from decoder: any Decoder) throws {
@@ -161,7 +185,8 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
                   privileged: try c.decodeIfPresent(Bool.self, forKey: .privileged) ?? false,
                   deviceId: try c.decodeIfPresent(String.self, forKey: .deviceId),
                   client: try c.decodeIfPresent(CustomerClient.self, forKey: .client) ?? .applet,
-                  address: try c.decodeIfPresent(String.self, forKey: .address))
+                  address: try c.decodeIfPresent(String.self, forKey: .address),
+                  browserScreen: try c.decodeIfPresent(BrowserScreen.self, forKey: .browserScreen))
     }
 }
 

@@ -58,3 +58,32 @@ def test_cut_and_lying_frames_are_refused_with_a_clear_error(gateway, browser):
     assert hostile[:6] == ["error: extra bytes after the last tile", "error: tile 0 is cut short", "error: too many tiles",
                            "error: tile 0 lies outside the screen", "error: unknown tile encoding 9", "error: truncated session id"]
     assert hostile[6:] == ["cursor 5,6", "cursor 5,6", "error: cursor shape out of bounds", "error: cursor frame has the wrong length"]
+
+
+def test_a_browser_encodes_the_applets_screen_updates(gateway, browser):
+    """Issue 16: a browser sharing its screen writes the same frames the console reads; changed
+    tiles of a row merge, and most of the screen changed becomes one picture."""
+    browser.get(f"{gateway.url}/console/")
+    result = browser.execute_async_script("""
+        const done = arguments[0];
+        import('/lib/screen-frames.js').then(({ encodeScreenUpdate, decodeScreenUpdate, changedRectangles }) => {
+          const tiles = [{ x: 0, y: 0, width: 64, height: 10, bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) },
+                         { x: 64, y: 10, width: 36, height: 30, bytes: new Uint8Array([1, 2, 3]) }];
+          const bytes = encodeScreenUpdate({ sequence: 9, width: 100, height: 40, tiles });
+          const back = decodeScreenUpdate(bytes);
+          let outside;
+          try { encodeScreenUpdate({ sequence: 1, width: 10, height: 10, tiles: [{ x: 5, y: 0, width: 6, height: 1, bytes: new Uint8Array() }] }); }
+          catch (error) { outside = error.message; }
+          const few = new Set(['0,0', '1,0', '3,0', '2,2']);
+          done({
+            back: [back.sequence, back.width, back.height, back.tiles.map((t) => [t.x, t.y, t.width, t.height, t.encoding, Array.from(t.bytes)])],
+            outside,
+            few: changedRectangles(250, 150, 64, (c, r) => few.has(`${c},${r}`)),
+            most: changedRectangles(250, 150, 64, (c, r) => !(c === 0 && r === 0)),
+          });
+        });""")
+    assert result["back"] == [9, 100, 40, [[0, 0, 64, 10, "jpeg", [0xFF, 0xD8, 0xFF, 0xD9]], [64, 10, 36, 30, "jpeg", [1, 2, 3]]]]
+    assert result["outside"] == "tile lies outside the screen"
+    assert result["few"] == [{"x": 0, "y": 0, "width": 128, "height": 64}, {"x": 192, "y": 0, "width": 58, "height": 64},
+                             {"x": 128, "y": 128, "width": 64, "height": 22}]
+    assert result["most"] == [{"x": 0, "y": 0, "width": 250, "height": 150}]

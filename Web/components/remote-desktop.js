@@ -212,23 +212,28 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     const remote = session ? remotes.get(session.id) : null;
     const running = remote && ['requested', 'active'].includes(remote.phase);
     const shown = remote?.phase === 'active';
-    // Instant Chat (G2): the desktop needs the applet; the gateway refuses it too.
-    const chatOnly = session?.customer?.client === 'browser';
+    // Instant Chat (G2): the desktop needs the applet, unless the browser can show its screen
+    // (issue 16: view only). The gateway refuses the same.
+    const fromBrowser = session?.customer?.client === 'browser';
+    const browserScreen = fromBrowser && Boolean(session.customer.browserScreen);
+    if (remote) remote.fromBrowser = fromBrowser;
     // A running desktop can switch mode (view to control, or back): the customer is asked anew.
     const busyFor = (mode) => running && !(remote.phase === 'active' && remote.mode !== mode);
-    control.disabled = !active || busyFor('control') || !canUse('remote_control') || chatOnly;
-    view.disabled = !active || busyFor('view') || !canUse('desktop_view') || chatOnly;
+    control.disabled = !active || busyFor('control') || !canUse('remote_control') || fromBrowser;
+    view.disabled = !active || busyFor('view') || !canUse('desktop_view') || (fromBrowser && !browserScreen);
     // With the screen shown the two become icons (their names stay for screen readers and tooltips).
     for (const [button, key] of [[control, 'remote.askControl'], [view, 'remote.askView']]) {
       button.classList.toggle('icon-only', Boolean(shown));
-      button.title = chatOnly ? t('chatOnly.reason') : shown ? t(key) : '';
+      const refused = button === control ? fromBrowser : fromBrowser && !browserScreen;
+      const why = session?.customer?.browserScreen === 'chosen' ? 'remote.browserViewOnly' : 'chatOnly.reason';
+      button.title = refused ? t(why) : shown ? t(key) : '';
     }
     stop.hidden = !running;
     for (const item of [scale, fullscreen, settings, detach]) item.hidden = !shown;
     screenshot.hidden = !shown || !canUse('take_screenshots');
     record.hidden = !shown || !canUse('record_screen');
     keys.hidden = !(shown && remote.mode === 'control');
-    elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || chatOnly;
+    elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
     status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
     screen.hidden = !showCanvas;

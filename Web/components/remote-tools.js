@@ -29,7 +29,8 @@ export function mountRemoteTools(elements, { send, current }) {
     let laserTimer = null;
     let laserAt = null;
     const flushStroke = () => {
-      if (stroke && stroke.length > 1) send('remote_tool', { sessionId: id, tool: { t: 'draw', points: stroke } });
+      // A browser's shared screen has nothing to draw on: the pen stays on the technician's side.
+      if (stroke && stroke.length > 1 && !remote.fromBrowser) send('remote_tool', { sessionId: id, tool: { t: 'draw', points: stroke } });
       // The next piece starts where this one ended, so the line stays continuous.
       stroke = stroke ? [stroke[stroke.length - 1]] : null;
     };
@@ -95,16 +96,19 @@ export function mountRemoteTools(elements, { send, current }) {
       0, 0, LENS.width, LENS.height);
   }
 
+  /** Wipes the technician's ink, and the customer's too when the applet draws it. */
+  function clearDrawing(remote) {
+    remote.ink.getContext('2d').clearRect(0, 0, remote.ink.width, remote.ink.height);
+    if (!remote.fromBrowser) tool({ t: 'clear_drawing' });
+  }
+
   function setTool(remote, name) {
     const { id } = current();
     const was = remote.tool;
     remote.tool = was === name ? null : name;
     if (was === 'laser') tool({ t: 'laser_off' });
-    if (was === 'whiteboard' && remote.tool !== 'whiteboard') {
-      // Whiteboard off wipes the drawings, as in the manual.
-      remote.ink.getContext('2d').clearRect(0, 0, remote.ink.width, remote.ink.height);
-      tool({ t: 'clear_drawing' });
-    }
+    // Whiteboard off wipes the drawings, as in the manual.
+    if (was === 'whiteboard' && remote.tool !== 'whiteboard') clearDrawing(remote);
     remote.surface.dataset.tool = remote.tool ?? '';
     render(remote);
     if (id) remote.canvas.focus();
@@ -112,11 +116,7 @@ export function mountRemoteTools(elements, { send, current }) {
 
   whiteboard.addEventListener('click', () => setTool(current().remote, 'whiteboard'));
   laser.addEventListener('click', () => setTool(current().remote, 'laser'));
-  clear.addEventListener('click', () => {
-    const { remote } = current();
-    remote.ink.getContext('2d').clearRect(0, 0, remote.ink.width, remote.ink.height);
-    tool({ t: 'clear_drawing' });
-  });
+  clear.addEventListener('click', () => clearDrawing(current().remote));
   magnifier.addEventListener('click', () => {
     const { remote } = current();
     remote.lensOn = !remote.lensOn;
@@ -138,9 +138,17 @@ export function mountRemoteTools(elements, { send, current }) {
   function render(remote) {
     const controlling = remote?.phase === 'active' && remote.mode === 'control';
     const viewing = remote?.phase === 'active';
+    // A browser's shared screen (issue 16): the whiteboard on the technician's side only, the laser
+    // shown but not available, with the reason.
+    const browser = viewing && Boolean(remote.fromBrowser);
     // The keyboard and clipboard choices sit in the settings menu, each in its label.
-    for (const button of [whiteboard, laser, clear, keyboard.parentElement, clipboard.parentElement]) button.hidden = !controlling;
-    clear.hidden = !controlling || remote.tool !== 'whiteboard';
+    for (const button of [keyboard.parentElement, clipboard.parentElement]) button.hidden = !controlling;
+    for (const button of [whiteboard, laser]) button.hidden = !controlling && !browser;
+    clear.hidden = whiteboard.hidden || remote.tool !== 'whiteboard';
+    laser.disabled = browser;
+    laser.title = browser ? t('remote.laserNotInBrowser') : t('remote.laser');
+    if (browser) laser.setAttribute('aria-description', t('remote.laserNotInBrowser'));
+    else laser.removeAttribute('aria-description');
     magnifier.hidden = !viewing;
     whiteboard.setAttribute('aria-pressed', String(remote?.tool === 'whiteboard'));
     laser.setAttribute('aria-pressed', String(remote?.tool === 'laser'));

@@ -7,13 +7,15 @@ const CUSTOMER_AWAY = ['reconnecting', 'offline', 'rebooting'];
 /**
  * Why a tool is greyed for `session`, as a key under `toolbox.` in the catalogs, or null.
  * `permissions`: any one of them allows the tool; `live`: it needs the session active with the
- * customer connected; `applet`: it needs the Lifeline app (not Instant Chat); `own`: only the
+ * customer connected; `applet`: it needs the Lifeline app (not Instant Chat), or `'orBrowserScreen'`:
+ * a browser that can show its screen will do (issue 16: the desktop view); `own`: only the
  * session's technician uses it.
  */
 export function toolBlockedReason(session, { permissions = [], live = true, applet = true, own = true }, { canUse, isMine }) {
   if (own && !isMine(session)) return 'notYours';
   if (permissions.length > 0 && !permissions.some(canUse)) return 'noPermission';
-  if (applet && session.customer?.client === 'browser') return 'chatOnly';
+  const browserWillDo = applet === 'orBrowserScreen' && Boolean(session.customer?.browserScreen);
+  if (applet && !browserWillDo && session.customer?.client === 'browser') return 'chatOnly';
   if (live && CUSTOMER_AWAY.includes(session.state)) return 'customerAway';
   if (live && !LIVE.includes(session.state)) return 'notActive';
   return null;
@@ -26,7 +28,7 @@ export function toolboxTabs(context) {
   return [
     {
       id: 'remote', label: 'toolbox.remote', icon: 'monitor', panel: $('panel-remote'),
-      blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'] }),
+      blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'], applet: 'orBrowserScreen' }),
     },
     {
       id: 'notes', label: 'toolbox.notes', icon: 'notes', panel: $('panel-notes'),

@@ -6,6 +6,7 @@ import { reconnectingSocket } from '../lib/protocol.js';
 import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
+import { canShareScreen, pickScreen, streamScreen } from './screen-share.js';
 
 const $ = (id) => document.getElementById(id);
 const SIZE_KEY = 'lifeline.chatTextSize';
@@ -111,9 +112,58 @@ function showInvitation(linkToken) {
   box.hidden = false;
 }
 
+/** The screen shown to the technician from this page, while it is (issue 16). */
+let sharing = null;
+
+/** The technician asks to see the screen: the customer's click on "Share my screen" opens the browser's picker. */
+function askForScreen(message) {
+  const box = $('screen-request');
+  $('screen-request-text').textContent = t('screen.asks', { technician: message.technicianName });
+  box.hidden = false;
+  $('screen-share').focus();
+}
+
+function answerScreen(accepted) {
+  $('screen-request').hidden = true;
+  socket.send('remote_answer', { accepted });
+}
+
+async function shareScreen() {
+  $('screen-request').hidden = true;
+  let stream;
+  try {
+    stream = await pickScreen();
+  } catch {
+    // The customer closed the browser's picker, or the browser refused: that is a no.
+    add({ kind: 'note', key: 'screen.notShared' });
+    socket.send('remote_answer', { accepted: false });
+    return;
+  }
+  socket.send('remote_answer', { accepted: true });
+  sharing = streamScreen(stream, {
+    sendBinary: (bytes) => socket.sendBinary(bytes),
+    onEnded: () => stopSharing('screen.youStopped', true),
+  });
+  $('screen-sharing-text').textContent = t('screen.sharing', { technician: technicianName });
+  $('screen-sharing').hidden = false;
+  add({ kind: 'note', key: 'screen.sharing', params: { technician: technicianName } });
+}
+
+/** Ends the sharing here; `tellGateway` when the customer ended it (not the technician). */
+function stopSharing(key, tellGateway) {
+  if (!sharing) return;
+  sharing.stop();
+  sharing = null;
+  $('screen-sharing').hidden = true;
+  if (tellGateway) socket?.send('remote_ended', { reason: 'The customer stopped sharing their screen.' });
+  add({ kind: 'note', key });
+}
+
 /** The chat is over on this page: the session ended, or the applet took it over. */
 function finish(key) {
   over = true;
+  stopSharing('screen.ended', false);
+  $('screen-request').hidden = true;
   socket?.stop();
   forgetInstantChat();
   $('instant-form').hidden = true;
@@ -137,6 +187,10 @@ function receive(message) {
       // state only when it changes, and a fresh chat has none yet).
       if (!chat.items.some((item) => item.kind === 'waiting') && ['connecting', 'waiting'].includes(message.state)) {
         add({ kind: 'waiting' });
+      }
+      // Came to show the screen: what will happen, once.
+      if (chat.screen && canShareScreen() && !chat.items.some((item) => item.key === 'screen.willAsk')) {
+        add({ kind: 'note', key: 'screen.willAsk' });
       }
       break;
     case 'chat':
@@ -168,6 +222,24 @@ function receive(message) {
       if (message.enabled === chatEnabled) break;
       setChatEnabled(message.enabled);
       add({ kind: 'note', key: message.enabled ? 'instant.chatOn' : 'instant.chatOff' });
+      break;
+    case 'remote_request':
+      // Only the view can be shown from a browser; the gateway refuses control before it gets here.
+      if (message.mode === 'view' && canShareScreen() && !sharing) askForScreen(message);
+      else socket.send('remote_answer', { accepted: false });
+      break;
+    case 'remote_stop':
+      $('screen-request').hidden = true;
+      stopSharing('screen.ended', false);
+      break;
+    case 'frame_ack':
+      sharing?.acknowledged(message.sequence);
+      break;
+    case 'remote_settings':
+      sharing?.setQuality(message.quality);
+      break;
+    case 'recording':
+      add({ kind: 'note', key: message.active ? 'screen.recording' : 'screen.recordingStopped', params: { technician: message.technicianName } });
       break;
     case 'moved_to_applet':
       finish('instant.movedToApplet');
@@ -233,6 +305,9 @@ function setUpControls() {
     socket.send('chat', { text });
     input.value = '';
   });
+  $('screen-share').addEventListener('click', shareScreen);
+  $('screen-not-now').addEventListener('click', () => answerScreen(false));
+  $('screen-stop').addEventListener('click', () => stopSharing('screen.youStopped', true));
   $('end-chat').addEventListener('click', () => {
     if (!window.confirm(t('instant.confirmEnd'))) return;
     socket.send('quit', {});
@@ -251,11 +326,17 @@ if (!chat) {
       send('hello', {
         token: chat.appletToken,
         appletVersion: 'instant-chat',
-        customer: { hostname: '', user: '', platform: `Browser (${navigator.platform || 'unknown'})`.slice(0, 128), client: 'browser' },
+        customer: {
+          hostname: '', user: '', platform: `Browser (${navigator.platform || 'unknown'})`.slice(0, 128), client: 'browser',
+          // Whether the technician may ask to see the screen, and whether the customer came for that.
+          ...(canShareScreen() ? { browserScreen: chat.screen ? 'chosen' : 'available' } : {}),
+        },
       });
     },
     onMessage: receive,
     onStatus(connected) {
+      // A lost connection ends the remote desktop on the gateway's side: the picture stops here too.
+      if (!connected) stopSharing('screen.ended', false);
       $('instant-connection').textContent = connected ? '' : t('instant.reconnecting');
       if (connected !== wasConnected) add({ kind: 'connection', connected });
       wasConnected = connected;

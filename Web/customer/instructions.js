@@ -3,6 +3,7 @@
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 import { startInstantChat } from './instant-chat-session.js';
+import { canShareScreen } from './screen-share.js';
 
 /**
  * The commands that download, check (when the SHA-256 is known) and start the applet with the
@@ -66,22 +67,31 @@ export function appletSteps(credentialFlag, join) {
  * body of `customer/join` ({pin} or {link}), used only when the customer picks the chat.
  */
 export function showInstructions(container, invitation, credentialFlag, join) {
-  const chat = element('button', 'primary', t('instant.start'));
-  chat.type = 'button';
-  chat.id = 'start-instant-chat';
   const chatError = element('p', 'error');
   chatError.hidden = true;
-  chat.addEventListener('click', async () => {
-    chat.disabled = true;
-    try {
-      const joined = await api('customer/join', { method: 'POST', body: join });
-      startInstantChat(joined);
-    } catch (error) {
-      chat.disabled = false;
-      chatError.textContent = describeError(error);
-      chatError.hidden = false;
-    }
-  });
+  /** A button that joins in this browser: Instant Chat, and with `screen` ready to show the screen. */
+  const joinButton = (id, key, screen) => {
+    const button = element('button', 'primary', t(key));
+    button.type = 'button';
+    button.id = id;
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const joined = await api('customer/join', { method: 'POST', body: join });
+        startInstantChat({ ...joined, screen });
+      } catch (error) {
+        button.disabled = false;
+        chatError.textContent = describeError(error);
+        chatError.hidden = false;
+      }
+    });
+    return button;
+  };
+  const chat = joinButton('start-instant-chat', 'instant.start', false);
+  // Windows, macOS, ChromeOS, or Linux without the app: the screen from the browser, view only.
+  const screen = canShareScreen()
+    ? [element('p', 'muted', t('screen.or')), joinButton('start-browser-screen', 'screen.start', true)]
+    : [];
   container.replaceChildren(
     element('p', 'who', invitation.technicianName
       ? t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })
@@ -89,6 +99,7 @@ export function showInstructions(container, invitation, credentialFlag, join) {
     ...appletSteps(credentialFlag, join),
     element('p', 'muted', t('instant.or')),
     chat,
+    ...screen,
     chatError,
   );
   container.hidden = false;

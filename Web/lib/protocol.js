@@ -53,6 +53,12 @@ export function reconnectingSocket(path, { onOpen = () => {}, onMessage, onBinar
   open();
   return {
     send,
+    /** Sends binary data when connected; false when not (nothing is queued). */
+    sendBinary(data) {
+      if (socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(data);
+      return true;
+    },
     stop() {
       stopped = true;
       socket.close();

@@ -149,3 +149,62 @@ export function comboEvents(name) {
 export function xButton(button) {
   return { 0: 1, 1: 2, 2: 3, 3: 8, 4: 9 }[button] ?? null;
 }
+
+/**
+ * One screen update as the applet writes it (docs/protocol.md), from JPEG tiles
+ * `{x, y, width, height, bytes}`: what a browser sharing its screen sends (issue 16).
+ */
+export function encodeScreenUpdate({ sequence, width, height, tiles }) {
+  if (tiles.length > MAX_TILES) throw new Error('too many tiles');
+  const size = HEADER + tiles.reduce((sum, tile) => sum + TILE_HEADER + tile.bytes.length, 0);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  bytes.set([MAGIC, 1, 1, 0]);
+  view.setUint32(4, sequence >>> 0);
+  view.setUint16(8, width);
+  view.setUint16(10, height);
+  view.setUint16(12, tiles.length);
+  let offset = HEADER;
+  for (const tile of tiles) {
+    if (tile.width < 1 || tile.height < 1 || tile.x + tile.width > width || tile.y + tile.height > height) {
+      throw new Error('tile lies outside the screen');
+    }
+    view.setUint16(offset, tile.x);
+    view.setUint16(offset + 2, tile.y);
+    view.setUint16(offset + 4, tile.width);
+    view.setUint16(offset + 6, tile.height);
+    bytes[offset + 8] = 1; // JPEG
+    view.setUint32(offset + 9, tile.bytes.length);
+    bytes.set(tile.bytes, offset + TILE_HEADER);
+    offset += TILE_HEADER + tile.bytes.length;
+  }
+  return bytes;
+}
+
+/**
+ * The rectangles to send after a change: `changed(column, row)` tells which tiles of `tileSize`
+ * differ; neighbouring changed tiles of one row become one rectangle, and when most of the
+ * screen changed the whole screen is one. Pure, for the browser's screen sharing.
+ */
+export function changedRectangles(width, height, tileSize, changed) {
+  const columns = Math.ceil(width / tileSize);
+  const rows = Math.ceil(height / tileSize);
+  const rectangles = [];
+  let count = 0;
+  for (let row = 0; row < rows; row += 1) {
+    let start = -1;
+    for (let column = 0; column <= columns; column += 1) {
+      const differs = column < columns && changed(column, row);
+      if (differs) count += 1;
+      if (differs && start < 0) start = column;
+      if (!differs && start >= 0) {
+        const x = start * tileSize;
+        const y = row * tileSize;
+        rectangles.push({ x, y, width: Math.min(width, column * tileSize) - x, height: Math.min(height, y + tileSize) - y });
+        start = -1;
+      }
+    }
+  }
+  if (count * 2 > columns * rows) return [{ x: 0, y: 0, width, height }];
+  return rectangles;
+}

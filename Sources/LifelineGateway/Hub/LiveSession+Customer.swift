@@ -80,6 +80,8 @@ extension LiveSession {
         if let privilegeChange { try await hub.logEvent(privilegeChange, in: current) }
         if movedFromInstantChat { try await hub.logEvent(.appletTookOver, in: current) }
         if rejoining { try await hub.logEvent(.appletRejoined, in: current) }
+        // Which way the customer came in, once, when they first join (issue 16).
+        if event == .appletConnected { try await hub.logEvent(customer.joinedBy, in: current) }
         if let event {
             current = try await apply(event)
             if event == .appletConnected { current = try await autoStartIfWanted(current) }

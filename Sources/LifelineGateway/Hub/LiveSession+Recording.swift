@@ -11,7 +11,7 @@ extension LiveSession {
         try actor.require(.recordScreen)
         guard let state = remote else { throw SessionHub.gatewayError(.notRunning) }
         do throws(RemoteDesktopState.Refusal) {
-            try state.checkTool(needsControl: false, permission: .recordScreen, permissions: actor.permissions)
+            try state.checkTool(needsControl: false, permission: .recordScreen, permissions: actor.permissions, onCustomerSide: false)
         } catch {
             throw SessionHub.gatewayError(error)
         }

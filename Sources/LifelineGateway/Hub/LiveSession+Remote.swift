@@ -21,11 +21,13 @@ extension LiveSession {
         // Read after any await above: what runs now decides.
         do throws(RemoteDesktopState.Refusal) {
             state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
-                                                   sessionState: record.machine.state, current: remote)
+                                                   sessionState: record.machine.state, current: remote,
+                                                   source: record.customer?.remoteSource ?? .applet)
         } catch {
             throw SessionHub.gatewayError(error)
         }
-        let applet = try hub.connectedApplet(of: id)
+        // A browser that shares its screen is asked as the applet is; the refusals above keep it to the view.
+        let applet = try hub.connectedCustomer(of: id)
         remote = state
         applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(.init(mode: mode, technicianName: actor.technician.name))))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
@@ -114,7 +116,12 @@ extension LiveSession {
         if started {
             remote = state
             publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active), to: state.technicianId)
-            await hub.note((state.mode == .control ? .remoteControlAccepted : .desktopViewAccepted), in: record)
+            let accepted: SessionLogEvent = switch (state.source, state.mode) {
+            case (.browser, _): .browserScreenFrames
+            case (_, .control): .remoteControlAccepted
+            case (_, .view): .desktopViewAccepted
+            }
+            await hub.note(accepted, in: record)
             do { try await hub.auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
                 // Nothing is shown of a customer's screen without its consent on the record.
                 await endRemote(reason: error.message, tellApplet: true)

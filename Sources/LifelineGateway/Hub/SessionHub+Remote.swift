@@ -61,6 +61,11 @@ extension SessionHub {
         case .alreadyRunning: GatewayError(.remoteAlreadyRunning, "A remote desktop is already requested or running.")
         case .notRunning: GatewayError(.remoteNotRunning, "No remote desktop is running in this session.")
         case .viewOnly: GatewayError(.viewOnly, "This is a view-only desktop: ask for remote control to use mouse and keyboard.")
+        case .chatOnly: GatewayError.chatOnly
+        case .browserViewOnly:
+            GatewayError(.browserViewOnly, "The customer shows their screen from a browser: desktop view only. Invite them to download the app for remote control.")
+        case .notInBrowser:
+            GatewayError(.notInBrowser, "Not available while the customer shows their screen from a browser: this tool needs the Lifeline app on their side.")
         }
     }
 }

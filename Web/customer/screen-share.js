@@ -1,0 +1,175 @@
+// The customer's screen shown from the browser (issue 16, item 3): `getDisplayMedia`, view only.
+// The pictures travel as the applet's screen updates (docs/protocol.md), so the technician's
+// console shows them in its usual remote view; its acknowledgements pace them (at most WINDOW
+// updates unanswered), and only the tiles that changed are sent.
+import { changedRectangles, encodeScreenUpdate } from '../lib/screen-frames.js';
+
+const TILE = 64;
+/** Larger screens are scaled down to fit: enough to read, light on the customer's upload. */
+const MAX_WIDTH = 1920;
+const MAX_HEIGHT = 1200;
+const WINDOW = 2;
+/** At most this many updates a second. */
+const MAX_RATE = 20;
+const QUALITY = { very_low: 0.35, low: 0.45, medium: 0.65, high: 0.8, auto: 0.8 };
+
+/** Whether this browser can share its screen at all (phones and old browsers cannot). */
+export function canShareScreen() {
+  return Boolean(navigator.mediaDevices?.getDisplayMedia) && window.isSecureContext;
+}
+
+/** Asks the browser for a screen, window or tab (the browser's own picker). Throws when refused. */
+export function pickScreen() {
+  return navigator.mediaDevices.getDisplayMedia({ video: { frameRate: MAX_RATE }, audio: false });
+}
+
+/**
+ * Streams `stream` as screen updates through `sendBinary` until stopped or the customer ends it in
+ * the browser's own bar (`onEnded`). Returns { acknowledged(sequence), setQuality(level), stop() }.
+ */
+export function streamScreen(stream, { sendBinary, onEnded }) {
+  const [track] = stream.getVideoTracks();
+  let stopped = false;
+  let sequence = 0;
+  let drawn = 0;
+  let quality = QUALITY.high;
+  let previous = null;
+  let lastSentAt = 0;
+  let busy = false;
+  /** The newest picture not sent yet (the window was full): sent when an acknowledgement opens it. */
+  let pending = null;
+  const canvas = new OffscreenCanvas(1, 1);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+
+  const inFlight = () => sequence - drawn;
+
+  function size(sourceWidth, sourceHeight) {
+    const scale = Math.min(1, MAX_WIDTH / sourceWidth, MAX_HEIGHT / sourceHeight);
+    return [Math.max(1, Math.round(sourceWidth * scale)), Math.max(1, Math.round(sourceHeight * scale))];
+  }
+
+  async function jpeg(image, rectangle) {
+    const piece = new OffscreenCanvas(rectangle.width, rectangle.height);
+    piece.getContext('2d').putImageData(image, -rectangle.x, -rectangle.y, rectangle.x, rectangle.y, rectangle.width, rectangle.height);
+    const blob = await piece.convertToBlob({ type: 'image/jpeg', quality });
+    return { ...rectangle, bytes: new Uint8Array(await blob.arrayBuffer()) };
+  }
+
+  /** Which tiles differ from the last picture sent (all of them for the first or a new size). */
+  function differs(image, width) {
+    const now = new Uint32Array(image.data.buffer);
+    const before = previous && previous.width === image.width && previous.height === image.height ? new Uint32Array(previous.data.buffer) : null;
+    return (column, row) => {
+      if (!before) return true;
+      const x0 = column * TILE;
+      const x1 = Math.min(image.width, x0 + TILE);
+      const y1 = Math.min(image.height, (row + 1) * TILE);
+      for (let y = row * TILE; y < y1; y += 1) {
+        for (let at = y * width + x0, end = y * width + x1; at < end; at += 1) {
+          if (now[at] !== before[at]) return true;
+        }
+      }
+      return false;
+    };
+  }
+
+  /** Draws `source` (a VideoFrame or the video element) and sends what changed. */
+  async function send(source, sourceWidth, sourceHeight) {
+    const [width, height] = size(sourceWidth, sourceHeight);
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    context.drawImage(source, 0, 0, width, height);
+    const image = context.getImageData(0, 0, width, height);
+    const rectangles = changedRectangles(width, height, TILE, differs(image, width));
+    if (rectangles.length === 0) return;
+    const tiles = await Promise.all(rectangles.map((rectangle) => jpeg(image, rectangle)));
+    if (stopped) return;
+    previous = image;
+    sequence += 1;
+    lastSentAt = performance.now();
+    sendBinary(encodeScreenUpdate({ sequence, width, height, tiles }));
+  }
+
+  /** Sends `frame` now when the window and the rate allow, or keeps it as the one pending. */
+  async function offer(frame) {
+    if (stopped) {
+      frame.close?.();
+      return;
+    }
+    if (busy || inFlight() >= WINDOW || performance.now() - lastSentAt < 1000 / MAX_RATE) {
+      pending?.close?.();
+      pending = frame;
+      return;
+    }
+    busy = true;
+    try {
+      await send(frame.source ?? frame, frame.displayWidth ?? frame.width, frame.displayHeight ?? frame.height);
+    } finally {
+      frame.close?.();
+      busy = false;
+    }
+    // A picture that came while this one was encoded goes as soon as it may.
+    if (pending && inFlight() < WINDOW) flushSoon();
+  }
+
+  function flushSoon() {
+    const waited = 1000 / MAX_RATE - (performance.now() - lastSentAt);
+    setTimeout(() => {
+      if (!pending || busy) return;
+      const next = pending;
+      pending = null;
+      offer(next);
+    }, Math.max(0, waited));
+  }
+
+  // Chrome and Edge hand the frames over as they come, even with this tab in the background
+  // (where timers slow down); other browsers draw a playing video on a timer.
+  if (typeof MediaStreamTrackProcessor === 'function') {
+    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    (async () => {
+      while (!stopped) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        offer(value);
+      }
+    })().catch(() => { /* the track ended: onended says so */ });
+  } else {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    video.play();
+    const timer = setInterval(() => {
+      if (stopped) clearInterval(timer);
+      else if (video.videoWidth > 0) offer({ source: video, width: video.videoWidth, height: video.videoHeight });
+    }, 1000 / MAX_RATE);
+  }
+
+  function stop() {
+    if (stopped) return;
+    stopped = true;
+    pending?.close?.();
+    pending = null;
+    for (const each of stream.getTracks()) each.stop();
+  }
+
+  track.addEventListener('ended', () => {
+    if (stopped) return;
+    stop();
+    onEnded();
+  });
+
+  return {
+    /** The console drew update `acknowledged`: the window opens for the next. */
+    acknowledged(acknowledged) {
+      if (acknowledged > drawn && acknowledged <= sequence) drawn = acknowledged;
+      if (pending && !busy) flushSoon();
+    },
+    setQuality(level) {
+      quality = QUALITY[level] ?? QUALITY.high;
+    },
+    stop,
+  };
+}
