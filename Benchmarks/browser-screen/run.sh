@@ -15,6 +15,7 @@ PORT=8791
 build_release
 start_gateway
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 # Shows session $1 on :98 in mode $2 and measures; the customer's side is already there.
 measure() {
@@ -54,5 +55,6 @@ DISPLAY=:99 CHROME_PROFILE=$WORK/customer "$PYTHON" "$ROOT/Benchmarks/browser-sc
   > "$WORK/customer.log" 2>&1 & PIDS="$PIDS $!"
 for _ in $(seq 120); do grep -q JOINED "$WORK/customer.log" && break; sleep 0.5; done
 grep -q JOINED "$WORK/customer.log" || { echo "the customer's browser did not join"; cat "$WORK/customer.log"; exit 1; }
+for _ in $(seq 50); do [ "$(api "http://127.0.0.1:$PORT/api/v1/sessions/$ID" | field state)" = waiting ] && break; sleep 0.2; done
 api -X POST "http://127.0.0.1:$PORT/api/v1/sessions/$ID/start" >/dev/null
 measure "$ID" view "browser (Chromium, getDisplayMedia, frames through the gateway)"
