@@ -79,7 +79,7 @@ def test_network_loss_shows_reconnecting_and_the_session_comes_back(gateway, app
         relay.restore()
         applet.expect("WELCOME", "state=on_hold", timeout=20)
         gateway.wait_for_state(session["id"], "on_hold", token)
-        states = [e["state"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1] if e["state"]]
+        states = [e["state"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1] if e.get("state")]
         assert states[-2:] == ["reconnecting", "on_hold"], "back to the state it came from"
     finally:
         relay.close()
