@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "lifeline-server",
             dependencies: [
-                "LifelineGateway", "LifelineCore", "LifelineStore",
+                "LifelineGateway", "LifelineCore", "LifelineProtocol", "LifelineStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

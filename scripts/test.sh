@@ -21,4 +21,6 @@ swift test --skip-build
 pg_url=$(scripts/postgres-for-tests.sh start)
 trap 'scripts/postgres-for-tests.sh stop "$pg_url"' EXIT
 LIFELINE_TEST_POSTGRES="$pg_url" swift test --skip-build
-LIFELINE_BIN_DIR="$(swift build --show-bin-path)" .venv/bin/python -m pytest -q Tests/e2e
+# The end-to-end modules run three at a time (each has its own gateways, displays and browsers; most
+# of their time is waiting on them), which keeps the suite's time in check as it grows.
+LIFELINE_BIN_DIR="$(swift build --show-bin-path)" .venv/bin/python -m pytest -q -n 3 --dist loadfile Tests/e2e

@@ -280,8 +280,9 @@ public struct Applet: Sendable {
             transcript.chatSwitched(enabled: switched.enabled)
         case .callingCardOffer(let offer):
             await restart.cards.offered(offer)
-        case .appletInvitation, .movedToApplet:
-            // Instant Chat's messages: the applet is what they lead to.
+        case .appletInvitation, .movedToApplet, .webrtcSignal:
+            // Browser-only messages (Instant Chat, a screen shared from a browser): the applet
+            // is what they lead to, and shows its screen itself.
             break
         }
         return false

@@ -33,6 +33,10 @@ public struct RemoteDesktopState: Equatable, Sendable {
     public private(set) var phase: Phase
     public let technicianId: String
     public let source: Source
+    /// How a browser's pictures travel now (the applet's always go through the gateway).
+    public private(set) var transport: Transport = .frames
+    /// The console that answered the browser's WebRTC offer: the direct path's other end.
+    public private(set) var directPeer: String?
 
     public init(mode: Mode, technicianId: String, source: Source = .applet) {
         self.mode = mode
@@ -54,6 +58,9 @@ public struct RemoteDesktopState: Equatable, Sendable {
         /// A tool played on the customer's side (laser, pen on their screen, clipboard, monitors)
         /// has nothing to play it when a browser shares the screen.
         case notInBrowser
+        /// A direct (WebRTC) path is set up only for a screen shared from a browser, with one of
+        /// the owner's consoles: not this one (none running from a browser, or another console answered).
+        case noDirectPath
     }
 
     /// A new request: only in an Active session, with the mode's permission, none running.
@@ -103,6 +110,74 @@ public struct RemoteDesktopState: Equatable, Sendable {
 
     /// Screen frames are passed on only while active.
     public var forwardsFrames: Bool { phase == .active }
+
+    // MARK: The direct path of a screen shared from a browser (issue 16)
+
+    /// Through the gateway as screen updates, or straight between the customer's and the
+    /// technician's browsers (WebRTC), the gateway carrying only the setup's signals.
+    public enum Transport: String, Codable, Equatable, Sendable {
+        case frames
+        case webrtc
+    }
+
+    /// A WebRTC signal: the customer's browser offers (it has the picture), a console answers,
+    /// both send their network candidates.
+    public enum SignalKind: String, Codable, Equatable, Sendable {
+        case offer
+        case answer
+        case candidate
+    }
+
+    /// Where a customer's signal goes.
+    public enum SignalRoute: Equatable, Sendable {
+        /// Every console of the owner: which of them answers is not known yet.
+        case ownersConsoles
+        /// The console that answered.
+        case console(String)
+    }
+
+    private var relaysSignals: Bool { phase == .active && source == .browser }
+
+    /// A signal from the customer's browser: nil when there is nowhere for it to go (no browser
+    /// screen running, or an answer, which only a console gives). A new offer starts over: any
+    /// console may answer it.
+    public mutating func signalFromCustomer(_ kind: SignalKind) -> SignalRoute? {
+        guard relaysSignals else { return nil }
+        switch kind {
+        case .offer:
+            directPeer = nil
+            return .ownersConsoles
+        case .candidate:
+            return directPeer.map(SignalRoute.console) ?? .ownersConsoles
+        case .answer:
+            return nil
+        }
+    }
+
+    /// A signal from `console`, one of technician `technicianId`'s: only the owner's, while a
+    /// browser's screen is shown; the first console to answer is the other end, and only it
+    /// speaks from then on.
+    public mutating func signalFromConsole(_ kind: SignalKind, technicianId: String, console: String) throws(Refusal) {
+        guard phase == .active, technicianId == self.technicianId else { throw .notRunning }
+        guard source == .browser else { throw .noDirectPath }
+        switch kind {
+        case .offer:
+            throw .noDirectPath
+        case .answer:
+            guard directPeer == nil || directPeer == console else { throw .noDirectPath }
+            directPeer = console
+        case .candidate:
+            guard directPeer == console else { throw .noDirectPath }
+        }
+    }
+
+    /// The customer's browser says how its pictures travel now; true when that changed. The
+    /// direct path needs a console at its other end.
+    public mutating func transportChanged(to new: Transport) -> Bool {
+        guard relaysSignals, new != transport, new == .frames || directPeer != nil else { return false }
+        transport = new
+        return true
+    }
 
     /// Whether the remote desktop survives the session entering `state`: only Active and
     /// Collaboration keep it; hold, transfer, reconnecting and closing end it (C5, C6).

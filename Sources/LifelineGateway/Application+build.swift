@@ -26,7 +26,8 @@ public func buildApplication(
     let accounts = Accounts(store: store, environment: environment)
     let bootstrap = Bootstrap(accounts: accounts, configuration: configuration, logger: logger)
     try await bootstrap.run()
-    let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger)
+    let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger,
+                         webRTC: configuration.browserScreenWebRTC)
     try await hub.loadSettings()
     try await hub.loadLiveSessions()
 

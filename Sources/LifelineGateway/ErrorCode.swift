@@ -52,6 +52,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case messageTooLarge = "message_too_large"
     case methodNotAllowed = "method_not_allowed"
     case noDatabase = "no_database"
+    case noDirectPath = "no_direct_path"
     case noEnrolment = "no_enrolment"
     case noLogo = "no_logo"
     case noTechnicianAvailable = "no_technician_available"
@@ -122,7 +123,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .noEnrolment, .notInBrowser, .notStarted, .queueTransfer, .recordingFinished,
+             .invitationUnavailable, .noDirectPath, .noEnrolment, .notInBrowser, .notStarted, .queueTransfer, .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
              .technicianUnavailable, .tooManyActiveSessions, .tooManyCollaborators, .tooManyReplies, .transferPending,

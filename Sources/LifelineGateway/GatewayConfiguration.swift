@@ -29,6 +29,10 @@ public struct GatewayConfiguration: Sendable {
     public var smtp: SMTPConfiguration?
     /// The SMS provider for SMS invitations; nil: no SMS.
     public var sms: SMSConfiguration?
+    /// A screen shared from a customer's browser goes straight to the console (WebRTC) when the
+    /// two browsers find a path, with these STUN/TURN servers (none: on the same network only);
+    /// nil: always through the gateway.
+    public var browserScreenWebRTC: WebRTCSetup? = WebRTCSetup(iceServers: [])
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
                 publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,

@@ -24,6 +24,10 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case appletDeclined
     /// The Calling Card offer's outcome (O1): installed, refused by the customer, or failed.
     case callingCardResult(CallingCardResult)
+    /// A browser sharing its screen: its offer and candidates for a direct path (issue 16).
+    case webrtcSignal(WebRTCSignal)
+    /// A browser sharing its screen: how its pictures travel now (direct, or through the gateway).
+    case screenTransport(ScreenTransportMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -87,6 +91,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileResult: "file_result"
         case .appletDeclined: "applet_declined"
         case .callingCardResult: "calling_card_result"
+        case .webrtcSignal: "webrtc_signal"
+        case .screenTransport: "screen_transport"
         }
     }
 
@@ -101,6 +107,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileAnswer(let message): try message.encode(to: encoder)
         case .fileResult(let message): try message.encode(to: encoder)
         case .callingCardResult(let message): try message.encode(to: encoder)
+        case .webrtcSignal(let signal): try encoder.encodeBody(signal, under: "signal")
+        case .screenTransport(let message): try message.encode(to: encoder)
         }
     }
 
@@ -117,6 +125,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "file_result": .fileResult(try FileResult(from: decoder))
         case "applet_declined": .appletDeclined
         case "calling_card_result": .callingCardResult(try CallingCardResult(from: decoder))
+        case "webrtc_signal": .webrtcSignal(try decoder.decodeBody(under: "signal"))
+        case "screen_transport": .screenTransport(try ScreenTransportMessage(from: decoder))
         default: nil
         }
     }
@@ -170,6 +180,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case callingCardOffer(CallingCardOffer)
     /// An external technician joined or left the session (I2): the customer always knows who is there.
     case collaborator(CollaboratorPresence)
+    /// To a browser sharing its screen: the console's answer and candidates (issue 16).
+    case webrtcSignal(WebRTCSignal)
 
     public var type: String {
         switch self {
@@ -178,6 +190,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .status: "status"
         case .technicianChanged: "technician_changed"
         case .collaborator: "collaborator"
+        case .webrtcSignal: "webrtc_signal"
         case .ended: "ended"
         case .error: "error"
         case .remoteRequest: "remote_request"
@@ -205,6 +218,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .chat(let entry), .status(let entry): try encoder.encodeBody(entry, under: "entry")
         case .technicianChanged(let message): try message.encode(to: encoder)
         case .collaborator(let message): try message.encode(to: encoder)
+        case .webrtcSignal(let signal): try encoder.encodeBody(signal, under: "signal")
         case .ended(let message), .remoteStop(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         case .remoteRequest(let message): try message.encode(to: encoder)
@@ -232,6 +246,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "status": .status(try decoder.decodeBody(under: "entry"))
         case "technician_changed": .technicianChanged(try TechnicianChanged(from: decoder))
         case "collaborator": .collaborator(try CollaboratorPresence(from: decoder))
+        case "webrtc_signal": .webrtcSignal(try decoder.decodeBody(under: "signal"))
         case "ended": .ended(try ReasonMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         case "remote_request": .remoteRequest(try RemoteRequest(from: decoder))

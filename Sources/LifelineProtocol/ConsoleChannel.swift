@@ -29,6 +29,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case remoteTool(RemoteToolUse)
     /// Restart the customer's applet with administrator rights (J3).
     case elevate(Elevate)
+    /// The console's answer and candidates for a direct path to a customer's browser (issue 16).
+    case webrtcSignal(WebRTCSignalOfSession)
 
     /// `chat`: a line to the session's customer.
     public struct Chat: WireMessage {
@@ -104,6 +106,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteSettings: "remote_settings"
         case .remoteTool: "remote_tool"
         case .elevate: "elevate"
+        case .webrtcSignal: "webrtc_signal"
         }
     }
 
@@ -119,6 +122,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteSettings(let message): try message.encode(to: encoder)
         case .remoteTool(let message): try message.encode(to: encoder)
         case .elevate(let message): try message.encode(to: encoder)
+        case .webrtcSignal(let message): try message.encode(to: encoder)
         }
     }
 
@@ -134,6 +138,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "remote_settings": .remoteSettings(try RemoteSettings(from: decoder))
         case "remote_tool": .remoteTool(try RemoteToolUse(from: decoder))
         case "elevate": .elevate(try Elevate(from: decoder))
+        case "webrtc_signal": .webrtcSignal(try WebRTCSignalOfSession(from: decoder))
         default: nil
         }
     }
@@ -151,6 +156,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteSettings(let message): message.sessionId
         case .remoteTool(let message): message.sessionId
         case .elevate(let message): message.sessionId
+        case .webrtcSignal(let message): message.sessionId
         }
     }
 }
@@ -171,6 +177,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case remoteNotice(RemoteNoticeOfSession)
     /// A file transfer of one of the technician's sessions changed (D4, G1); under `file`.
     case file(FileTransferSummary)
+    /// The customer's browser's offer and candidates for a direct path (issue 16).
+    case webrtcSignal(WebRTCSignalOfSession)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -196,6 +204,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .remote: "remote"
         case .remoteNotice: "remote_notice"
         case .file: "file"
+        case .webrtcSignal: "webrtc_signal"
         case .error: "error"
         }
     }
@@ -209,6 +218,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .remote(let status): try encoder.encodeBody(status, under: "remote")
         case .remoteNotice(let message): try message.encode(to: encoder)
         case .file(let summary): try encoder.encodeBody(summary, under: "file")
+        case .webrtcSignal(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -222,6 +232,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "remote": .remote(try decoder.decodeBody(under: "remote"))
         case "remote_notice": .remoteNotice(try RemoteNoticeOfSession(from: decoder))
         case "file": .file(try decoder.decodeBody(under: "file"))
+        case "webrtc_signal": .webrtcSignal(try WebRTCSignalOfSession(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

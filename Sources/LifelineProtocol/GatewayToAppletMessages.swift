@@ -28,7 +28,13 @@ extension GatewayToApplet {
     public struct RemoteRequest: WireMessage {
         public let mode: RemoteMode
         public let technicianName: String
-        public init(mode: RemoteMode, technicianName: String) { self.mode = mode; self.technicianName = technicianName }
+        /// To a browser sharing its screen, when the gateway allows a direct path (issue 16).
+        public let webrtc: WebRTCSetup?
+        public init(mode: RemoteMode, technicianName: String, webrtc: WebRTCSetup? = nil) {
+            self.mode = mode
+            self.technicianName = technicianName
+            self.webrtc = webrtc
+        }
     }
 
     /// `frame_ack`.

@@ -22,13 +22,17 @@ public struct RemoteStatus: Codable, Equatable, Sendable {
     /// When the session's entering a state ended it (a hold, an end): that state, so the console
     /// says why in its own language.
     public let sessionState: SessionState?
+    /// A browser's screen that may come over a direct path (issue 16): the servers to find it.
+    public let webrtc: WebRTCSetup?
 
-    public init(sessionId: String, mode: RemoteMode, phase: RemotePhase, reason: String? = nil, sessionState: SessionState? = nil) {
+    public init(sessionId: String, mode: RemoteMode, phase: RemotePhase, reason: String? = nil, sessionState: SessionState? = nil,
+                webrtc: WebRTCSetup? = nil) {
         self.sessionId = sessionId
         self.mode = mode
         self.phase = phase
         self.reason = reason
         self.sessionState = sessionState
+        self.webrtc = webrtc
     }
 }
 

@@ -69,6 +69,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case joinedToShowScreen
     /// The customer's browser shows their screen, its pictures passing through the gateway (view only).
     case browserScreenFrames
+    /// The browser's screen now comes straight from the customer's browser (WebRTC).
+    case browserScreenWebRTC
+    /// The direct path was lost: the browser's screen comes through the gateway again.
+    case browserScreenBackToFrames
     /// "{technician} offered to install the Calling Card {name}."
     case cardOffered(technician: String, name: String)
     /// "{technician} offered to install the Calling Card {name} (launched at every start)."
@@ -184,6 +188,8 @@ extension SessionLogEvent {
         "joined_instant_chat": { _ in .joinedInstantChat },
         "joined_to_show_screen": { _ in .joinedToShowScreen },
         "browser_screen_frames": { _ in .browserScreenFrames },
+        "browser_screen_webrtc": { _ in .browserScreenWebRTC },
+        "browser_screen_back_to_frames": { _ in .browserScreenBackToFrames },
         "card_installed": { _ in .cardInstalled },
         "card_refused": { _ in .cardRefused },
         "remote_control_accepted": { _ in .remoteControlAccepted },
@@ -226,6 +232,8 @@ extension SessionLogEvent {
         case .joinedInstantChat: "joined_instant_chat"
         case .joinedToShowScreen: "joined_to_show_screen"
         case .browserScreenFrames: "browser_screen_frames"
+        case .browserScreenWebRTC: "browser_screen_webrtc"
+        case .browserScreenBackToFrames: "browser_screen_back_to_frames"
         case .cardOffered: "card_offered"
         case .cardOfferedAutostart: "card_offered_autostart"
         case .cardInstalled: "card_installed"
@@ -280,7 +288,7 @@ extension SessionLogEvent {
             ["reason": reason]
         case .takenFromChannel(let technician, let channel):
             ["technician": technician, "channel": channel]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
             [:]
         case .unrecognised(_, let params): params
         }
@@ -320,6 +328,8 @@ extension SessionLogEvent {
         "joined_instant_chat": "The customer joined Instant Chat from a browser (chat only).",
         "joined_to_show_screen": "The customer joined from a browser to show their screen (desktop view only).",
         "browser_screen_frames": "The customer shares their screen from the browser: desktop view started (view only, through the gateway).",
+        "browser_screen_webrtc": "The customer's screen now comes straight from their browser (WebRTC); the gateway only set up the connection.",
+        "browser_screen_back_to_frames": "The direct connection to the customer's browser was lost: their screen comes through the gateway again.",
         "card_offered": "{technician} offered to install the Calling Card {name}.",
         "card_offered_autostart": "{technician} offered to install the Calling Card {name} (launched at every start).",
         "card_installed": "The customer installed the Calling Card.",

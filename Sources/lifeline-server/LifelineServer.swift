@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import LifelineCore
 import LifelineGateway
+import LifelineProtocol
 import LifelineStore
 import Logging
 import ServiceLifecycle
@@ -99,6 +100,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LIFELINE_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["LIFELINE_LOG_LEVEL"] ?? "info"
 
+    @Option(name: .customLong("ice-server"),
+            help: "A STUN or TURN server for screens shared from customers' browsers: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT; repeat for more (env LIFELINE_ICE_SERVERS, separated by spaces).")
+    var iceServers: [String] = []
+
+    @Flag(name: .customLong("no-webrtc"),
+          help: "Screens shared from customers' browsers always come through the gateway, never straight between the browsers (env LIFELINE_WEBRTC=off).")
+    var noWebRTC = false
+
     /// Optional settings: the flag, else the environment variable.
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
     private var resolvedPublicURL: String? { publicURL ?? environment["LIFELINE_PUBLIC_URL"] }
@@ -141,8 +150,23 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// nil when the operator turned the direct path off.
+    private var webRTC: WebRTCSetup? {
+        get throws {
+            if noWebRTC || environment["LIFELINE_WEBRTC"] == "off" { return nil }
+            let options = iceServers.isEmpty ? (environment["LIFELINE_ICE_SERVERS"] ?? "").split(separator: " ").map(String.init) : iceServers
+            return WebRTCSetup(iceServers: try options.map { option in
+                guard let server = IceServer(option: option) else {
+                    throw ValidationError("\(option) is not an ICE server: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT.")
+                }
+                return server
+            })
+        }
+    }
+
     func validate() throws {
         _ = try resolvedDatabase
+        _ = try webRTC
         if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         guard maxConnectionsPerAddress > 0 else { throw ValidationError("--max-connections-per-address must be at least 1.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
@@ -158,12 +182,13 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "lifeline")
         let besideMe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("lifeline-applet").path
-        let configuration = GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             host: host, port: port, dataDirectory: dataDirectory, publicURL: resolvedPublicURL,
             tlsCertificatePath: resolvedCertificate, tlsKeyPath: resolvedKey, webRoot: webRoot,
             appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
             initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
             demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration(), database: try resolvedDatabase)
+        configuration.browserScreenWebRTC = try webRTC
         var environment = GatewayEnvironment.production
         environment.connectionLimits.perAddress = maxConnectionsPerAddress
         if environment.connectionLimits.total < 4_096 {

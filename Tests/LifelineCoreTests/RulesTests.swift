@@ -186,6 +186,63 @@ struct RemoteDesktopRulesTests {
         }
     }
 
+    @Test("a browser's direct path: the customer offers to every console of the owner, the first console to answer is the only other end; nothing for the applet or before the yes")
+    func directPath() throws {
+        var browser = try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .active, current: nil, source: .browser)
+        let step1 = browser.signalFromCustomer(.offer)
+        #expect(step1 == nil, "not accepted yet")
+        #expect(throws: RemoteDesktopState.Refusal.notRunning) { try browser.signalFromConsole(.answer, technicianId: "t", console: "A") }
+        try browser.accepted()
+        let step2 = browser.transportChanged(to: .webrtc)
+        #expect(!step2, "nobody answered yet")
+        let step3 = browser.signalFromCustomer(.offer)
+        #expect(step3 == .ownersConsoles)
+        let step4 = browser.signalFromCustomer(.candidate)
+        #expect(step4 == .ownersConsoles)
+        let step5 = browser.signalFromCustomer(.answer)
+        #expect(step5 == nil, "only a console answers")
+        // (technician, console, kind) → refusal or nil, in order
+        let steps: [(String, String, RemoteDesktopState.SignalKind, RemoteDesktopState.Refusal?)] = [
+            ("someone else", "X", .answer, .notRunning),
+            ("t", "A", .offer, .noDirectPath),
+            ("t", "A", .candidate, .noDirectPath),
+            ("t", "A", .answer, nil),
+            ("t", "A", .candidate, nil),
+            ("t", "B", .answer, .noDirectPath),
+            ("t", "B", .candidate, .noDirectPath),
+        ]
+        for (technician, console, kind, refusal) in steps {
+            do throws(RemoteDesktopState.Refusal) {
+                try browser.signalFromConsole(kind, technicianId: technician, console: console)
+                #expect(refusal == nil, "\(technician) \(console) \(kind)")
+            } catch {
+                #expect(error == refusal, "\(technician) \(console) \(kind)")
+            }
+        }
+        let step6 = browser.signalFromCustomer(.candidate)
+        #expect(step6 == .console("A"))
+        let step7 = browser.transportChanged(to: .webrtc)
+        #expect(step7)
+        let step8 = browser.transportChanged(to: .webrtc)
+        #expect(!step8, "told once")
+        #expect(browser.transport == .webrtc)
+        let step9 = browser.transportChanged(to: .frames)
+        #expect(step9)
+        // A new offer: any console may answer it.
+        let step10 = browser.signalFromCustomer(.offer)
+        #expect(step10 == .ownersConsoles)
+        try browser.signalFromConsole(.answer, technicianId: "t", console: "B")
+        #expect(browser.directPeer == "B")
+
+        var applet = try RemoteDesktopState.request(.view, by: "t", permissions: all, sessionState: .active, current: nil)
+        try applet.accepted()
+        let step11 = applet.signalFromCustomer(.offer)
+        #expect(step11 == nil)
+        #expect(throws: RemoteDesktopState.Refusal.noDirectPath) { try applet.signalFromConsole(.answer, technicianId: "t", console: "A") }
+        let step12 = applet.transportChanged(to: .webrtc)
+        #expect(!step12)
+    }
+
     @Test("only Active and Collaboration keep the remote desktop", arguments: SessionState.allCases)
     func survives(state: SessionState) {
         #expect(RemoteDesktopState.survives(state) == (state == .active || state == .collaboration))

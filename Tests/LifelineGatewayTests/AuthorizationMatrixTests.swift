@@ -340,6 +340,9 @@ struct SocketAuthorizationMatrixTests {
         Row(type: "remote_settings", permission: nil) { .remoteSettings(.init(sessionId: $0, quality: .high)) },
         Row(type: "remote_tool", permission: .clipboardSync) { .remoteTool(.init(sessionId: $0, tool: .clipboard(text: "x"))) },
         Row(type: "remote_tool", permission: .remoteControl) { .remoteTool(.init(sessionId: $0, tool: .draw(points: [ScreenPoint(x: 1, y: 1)]))) },
+        Row(type: "webrtc_signal", permission: .desktopView) {
+            .webrtcSignal(.init(sessionId: $0, signal: WebRTCSignal(kind: .answer, sdp: "v=0")))
+        },
         Row(type: "elevate", permission: .elevateApplet) {
             .elevate(.init(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret")))
         },

@@ -284,12 +284,17 @@ def applets_for_module():
         applet.kill()
 
 
+# Two browsers on one machine find each other directly (WebRTC) by their addresses: Chromium would
+# hide them behind mDNS names, which need multicast between them, and leaves loopback out.
+WEBRTC_ON_ONE_MACHINE = ["--disable-features=WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection"]
+
+
 def open_browser(language="en-US"):
     """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
-                     f"--lang={language}"]:
+                     f"--lang={language}", *WEBRTC_ON_ONE_MACHINE]:
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)

@@ -1,8 +1,12 @@
 """Any OS through the browser (issue 16, item 3): a customer without the applet picks "Show my
 screen from this browser" on the PIN page; a second, real (not headless) Chromium on its own Xvfb
 display shares its screen with getDisplayMedia; the technician's console shows those pixels in its
-usual remote view, view only; the customer stops sharing. The log says how the customer joined."""
+usual remote view, view only; the customer stops sharing. The log says how the customer joined.
+The pictures come straight from the customer's browser (WebRTC) when the two browsers find each
+other, through the gateway otherwise (the operator's --no-webrtc here)."""
 import os
+import shutil
+import tempfile
 
 import pytest
 from selenium import webdriver
@@ -11,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import XServer
+from conftest import WEBRTC_ON_ONE_MACHINE, Gateway, XServer, free_port
 from test_console_session import select_row, sign_in
 from test_remote_desktop import canvas_pixel, log_has
 
@@ -28,6 +32,17 @@ def customer_screen():
     server.stop()
 
 
+@pytest.fixture(params=["webrtc", "frames"])
+def screen_gateway(request):
+    """A gateway that lets the two browsers connect directly, and one that does not."""
+    data_dir = tempfile.mkdtemp(prefix="lifeline-e2e-")
+    gw = Gateway(data_dir, free_port(), env={} if request.param == "webrtc" else {"LIFELINE_WEBRTC": "off"}).start()
+    gw.transport = request.param
+    yield gw
+    gw.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
 @pytest.fixture
 def sharing_browser(customer_screen):
     """Chromium with a window on the customer's display, which picks the entire screen itself
@@ -36,7 +51,7 @@ def sharing_browser(customer_screen):
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--window-size=800,600", "--window-position=0,0",
                      "--auto-select-desktop-capture-source=Entire screen", "--lang=en-US", "--no-first-run",
-                     "--disable-gpu"]:
+                     "--disable-gpu", *WEBRTC_ON_ONE_MACHINE]:
         options.add_argument(argument)
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"),
                       env={**os.environ, "DISPLAY": customer_screen.display})
@@ -49,7 +64,8 @@ def near(pixel, rgb, tolerance=24):
     return pixel is not None and all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
 
 
-def test_a_browser_customer_shows_their_screen_view_only(gateway, browser, sharing_browser, customer_screen):
+def test_a_browser_customer_shows_their_screen_view_only(screen_gateway, browser, sharing_browser, customer_screen):
+    gateway = screen_gateway
     token = gateway.login()
     session = gateway.api("POST", "sessions", {"name": "Wanda", "method": "pin"}, token=token, expect=201)[1]
 
@@ -85,9 +101,26 @@ def test_a_browser_customer_shows_their_screen_view_only(gateway, browser, shari
     watch = WebDriverWait(browser, 20)
     watch.until(lambda b: near(canvas_pixel(b, *MARKER), (0x10, 0x60, 0xe0)))
     assert browser.execute_script("return document.querySelector('#remote-screen canvas').width") == SCREEN[0]
+    assert log_has(gateway, token, session, "browser_screen_frames")
+    if gateway.transport == "webrtc":
+        # The direct path comes up: the customer's page stops sending pictures through the gateway,
+        # the console says where the screen comes from, the log too.
+        transport = "return document.querySelector('#remote-screen canvas').dataset.transport"
+        watch.until(lambda b: b.execute_script(transport) == "webrtc")
+        customer.until(lambda b: b.find_element(By.ID, "screen-sharing").get_attribute("data-transport") == "webrtc")
+        watch.until(lambda _: log_has(gateway, token, session, "browser_screen_webrtc"))
+        assert "straight from their browser" in browser.find_element(By.ID, "remote-status").text
+    through_gateway = int(sharing_browser.find_element(By.ID, "screen-sharing").get_attribute("data-updates"))
+    assert through_gateway > 0, "the first pictures always come through the gateway"
     customer_screen.run("xsetroot", "-solid", "#e07010")
     watch.until(lambda b: near(canvas_pixel(b, *MARKER), (0xe0, 0x70, 0x10)))
-    assert log_has(gateway, token, session, "browser_screen_frames")
+    now_through_gateway = int(sharing_browser.find_element(By.ID, "screen-sharing").get_attribute("data-updates"))
+    if gateway.transport == "webrtc":
+        assert now_through_gateway == through_gateway, "the change came over the direct path only"
+    else:
+        assert now_through_gateway > through_gateway
+        assert not log_has(gateway, token, session, "browser_screen_webrtc")
+        assert browser.execute_script("return document.querySelector('#remote-screen canvas').dataset.transport") is None
 
     # The laser is shown but not available, with the reason; tools played by an applet are refused.
     laser = browser.find_element(By.ID, "remote-laser")

@@ -5,6 +5,7 @@ and the applet opens it in the customer's browser (xdg-open)."""
 import urllib.request
 
 from selenium.webdriver import ActionChains
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
@@ -22,8 +23,14 @@ def helpers_group_with_survey(gateway, browser):
                                                 "groupId": group["id"]}, token=admin, expect=201)
     wait = sign_in(browser, gateway)
     browser.get(f"{gateway.url}/admin/#/organisation/surveys")
-    row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"#surveys tr[data-scope-id='{group['id']}']")))
-    row.find_element(By.TAG_NAME, "button").click()
+    # The table is drawn again when its data arrives: a row found before that is gone, so look again.
+    def edit_clicked(driver):
+        try:
+            driver.find_element(By.CSS_SELECTOR, f"#surveys tr[data-scope-id='{group['id']}'] button").click()
+            return True
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+    wait.until(edit_clicked)
     wait.until(EC.visibility_of_element_located((By.ID, "survey-form")))
     browser.find_element(By.ID, "survey-enabled").click()
     browser.find_element(By.ID, "survey-add").click()
@@ -76,6 +83,17 @@ def test_instant_chat_survey_link_at_the_end_and_the_answer_in_the_report(gatewa
     assert "Would you recommend us?,yes" in csv
 
 
+def open_session_menu(browser, wait, session_id):
+    """Right-clicks the session's row; the list may be drawn again meanwhile (a row found before is gone)."""
+    def opened(driver):
+        try:
+            ActionChains(driver).context_click(driver.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session_id}']")).perform()
+            return True
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+    wait.until(opened)
+
+
 def test_survey_sent_by_hand_from_the_context_menu_opens_in_the_customers_browser(gateway, browser, applets):
     _, hana, _ = helpers_group_with_survey(gateway, browser)
     folder, opened = fake_xdg_open()
@@ -87,8 +105,7 @@ def test_survey_sent_by_hand_from_the_context_menu_opens_in_the_customers_browse
     browser.delete_all_cookies()
     wait = sign_in(browser, gateway, email="hana@e2e.test", password="hana password 1")
     select_row(browser, wait, session["id"])
-    row = browser.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']")
-    ActionChains(browser).context_click(row).perform()
+    open_session_menu(browser, wait, session["id"])
     wait.until(EC.element_to_be_clickable((By.ID, "menu-send-survey"))).click()
     line = applet.expect("SURVEY", "opened")
     assert 'technician="Hana"' in line
@@ -97,7 +114,7 @@ def test_survey_sent_by_hand_from_the_context_menu_opens_in_the_customers_browse
     assert opened_links(opened) == [url]
     wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "The customer survey was sent to the customer."))
     # Once per session: the menu says why a second one is refused, and the end sends none.
-    ActionChains(browser).context_click(browser.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']")).perform()
+    open_session_menu(browser, wait, session["id"])
     wait.until(EC.element_to_be_clickable((By.ID, "menu-send-survey"))).click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "console-error"), "already sent"))
     gateway.api("POST", f"sessions/{session['id']}/end", token=hana, expect=200)

@@ -6,6 +6,7 @@
 import { describeError, t } from '../lib/i18n.js';
 import { evdevCode } from '../lib/keycodes.js';
 import { comboEvents, decodeConsoleFrame, keysymFor, paletteToRGBA, xButton } from '../lib/screen-frames.js';
+import { answerDirectPath, canReceiveDirect } from './remote-direct.js';
 import { mountRecorder } from './remote-recorder.js';
 import { mountRemoteTools } from './remote-tools.js';
 import { mountRemoteWindow } from './remote-window.js';
@@ -234,7 +235,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     record.hidden = !shown || !canUse('record_screen');
     keys.hidden = !(shown && remote.mode === 'control');
     elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
-    status.textContent = remote?.phase ? t(`remote.${remote.phase}`, { reason: remote.reason ?? '' }) : '';
+    const phaseKey = remote?.phase === 'active' && remote.transport === 'webrtc' ? 'remote.activeDirect' : `remote.${remote?.phase}`;
+    status.textContent = remote?.phase ? t(phaseKey, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
     screen.hidden = !showCanvas;
     // The floating chat (D1) lives in the screen too: only the desktop surface is swapped.
@@ -312,6 +314,38 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     canvas.dataset.pointer = `${cursor.x},${cursor.y}`;
   }
 
+  /** Sizes the screen's canvas (and the ink above it) to the customer's screen; cleared when it changes. */
+  function sizeScreen(remote, width, height) {
+    const { canvas, ink } = remote;
+    if (canvas.width === width && canvas.height === height) return;
+    canvas.width = width;
+    canvas.height = height;
+    ink.width = width;
+    ink.height = height;
+    layoutCanvas();
+  }
+
+  /** One picture drawn: counted for the status line and for tests, the lens follows. */
+  function drawn(remote) {
+    remote.canvas.dataset.frames = String(Number(remote.canvas.dataset.frames ?? 0) + 1);
+    tools.refreshLens(remote);
+  }
+
+  /** A whole picture from the direct path (issue 16). */
+  function drawPicture(remote, source, width, height) {
+    if (remote.phase !== 'active') return;
+    sizeScreen(remote, width, height);
+    remote.canvas.getContext('2d').drawImage(source, 0, 0, width, height);
+    drawn(remote);
+  }
+
+  function closeDirect(remote) {
+    remote.direct?.close();
+    remote.direct = null;
+    remote.transport = null;
+    delete remote.canvas.dataset.transport;
+  }
+
   return {
     show(selected) {
       session = selected;
@@ -322,6 +356,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       const wasActive = remote.phase === 'active';
       remote.mode = status.mode;
       remote.phase = status.phase;
+      if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
+      else closeDirect(remote);
       // A state change that ended it is worded in the console's language; other reasons come as written.
       remote.reason = status.sessionState ? t('remote.sessionState', { state: t(`state.${status.sessionState}`) }) : status.reason ?? null;
       if (status.phase === 'active' && !wasActive) tools.started(remote, status.sessionId, options().clipboardSync ?? true);
@@ -347,6 +383,26 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     notice(sessionId, notice) {
       tools.notice(remoteOf(sessionId), notice);
     },
+    /** The customer's browser offers a direct path, or sends a candidate (issue 16). */
+    webrtcSignal(sessionId, signal) {
+      const remote = remoteOf(sessionId);
+      if (signal.kind !== 'offer') {
+        remote.direct?.receive(signal);
+        return;
+      }
+      closeDirect(remote);
+      if (remote.phase !== 'active' || !remote.webrtc || !canReceiveDirect()) return;
+      remote.direct = answerDirectPath(signal, {
+        iceServers: remote.webrtc.iceServers,
+        sendSignal: (answer) => send('webrtc_signal', { sessionId, signal: answer }),
+        onPicture: (source, width, height) => drawPicture(remote, source, width, height),
+        onState: (connected) => {
+          remote.transport = connected ? 'webrtc' : 'gateway';
+          remote.canvas.dataset.transport = remote.transport;
+          if (session?.id === sessionId) render();
+        },
+      });
+    },
     /** A binary frame: decode, draw every tile, then tell the applet it may send more. */
     frame(buffer) {
       let decoded;
@@ -364,14 +420,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       }
       remote.drawing = remote.drawing.then(async () => {
         const bitmaps = await Promise.all(update.tiles.map((tile) => (tile.encoding === 'copy' ? null : tileBitmap(tile))));
-        const { canvas, ink } = remote;
-        if (canvas.width !== update.width || canvas.height !== update.height) {
-          canvas.width = update.width;
-          canvas.height = update.height;
-          ink.width = update.width;
-          ink.height = update.height;
-          layoutCanvas();
-        }
+        const { canvas } = remote;
+        sizeScreen(remote, update.width, update.height);
         const context = canvas.getContext('2d');
         // In order: a copy (scrolling) moves what is shown before the new parts are drawn.
         update.tiles.forEach((tile, index) => {
@@ -382,10 +432,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
             bitmaps[index].close();
           }
         });
-        // How many updates were drawn: for the status line and for tests.
-        canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
+        drawn(remote);
         send('frame_ack', { sessionId, sequence: update.sequence });
-        tools.refreshLens(remote);
       }).catch((error) => console.warn('A screen update could not be drawn:', error));
     },
   };

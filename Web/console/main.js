@@ -271,6 +271,9 @@ function receive(message) {
     case 'remote_notice':
       remoteDesktop.notice(message.sessionId, message.notice);
       break;
+    case 'webrtc_signal':
+      remoteDesktop.webrtcSignal(message.sessionId, message.signal);
+      break;
     case 'file':
       fileTransfers.changed(message.file);
       if (message.file.direction === 'from_customer' && message.file.phase === 'done') alert('customer_sent_file');

@@ -7,6 +7,7 @@ import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePic
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
 import { canShareScreen, pickScreen, streamScreen } from './screen-share.js';
+import { canSendDirect, offerDirectPath } from './screen-direct.js';
 
 const $ = (id) => document.getElementById(id);
 const SIZE_KEY = 'lifeline.chatTextSize';
@@ -114,9 +115,14 @@ function showInvitation(linkToken) {
 
 /** The screen shown to the technician from this page, while it is (issue 16). */
 let sharing = null;
+/** Its direct path to the technician's browser, while one is tried or up. */
+let direct = null;
+/** What the gateway allows for the direct path of the screen asked for; null: through the gateway only. */
+let webrtcSetup = null;
 
 /** The technician asks to see the screen: the customer's click on "Share my screen" opens the browser's picker. */
 function askForScreen(message) {
+  webrtcSetup = message.webrtc ?? null;
   const box = $('screen-request');
   $('screen-request-text').textContent = t('screen.asks', { technician: message.technicianName });
   box.hidden = false;
@@ -140,10 +146,30 @@ async function shareScreen() {
     return;
   }
   socket.send('remote_answer', { accepted: true });
+  const bar = $('screen-sharing');
+  bar.dataset.updates = '0';
+  bar.dataset.transport = 'frames';
   sharing = streamScreen(stream, {
-    sendBinary: (bytes) => socket.sendBinary(bytes),
+    sendBinary: (bytes) => {
+      // How many pictures went through the gateway, and which way they go now: for support staff and tests.
+      bar.dataset.updates = String(Number(bar.dataset.updates) + 1);
+      socket.sendBinary(bytes);
+    },
     onEnded: () => stopSharing('screen.youStopped', true),
   });
+  if (webrtcSetup && canSendDirect()) {
+    direct = offerDirectPath(stream, {
+      iceServers: webrtcSetup.iceServers,
+      sendSignal: (signal) => socket.send('webrtc_signal', { signal }),
+      onTransport: (transport) => {
+        if (!sharing) return;
+        if (transport === 'webrtc') sharing.pause();
+        else sharing.resume();
+        bar.dataset.transport = transport;
+        socket.send('screen_transport', { transport });
+      },
+    });
+  }
   $('screen-sharing-text').textContent = t('screen.sharing', { technician: technicianName });
   $('screen-sharing').hidden = false;
   add({ kind: 'note', key: 'screen.sharing', params: { technician: technicianName } });
@@ -152,8 +178,11 @@ async function shareScreen() {
 /** Ends the sharing here; `tellGateway` when the customer ended it (not the technician). */
 function stopSharing(key, tellGateway) {
   if (!sharing) return;
-  sharing.stop();
+  const stopping = sharing;
   sharing = null;
+  direct?.close();
+  direct = null;
+  stopping.stop();
   $('screen-sharing').hidden = true;
   if (tellGateway) socket?.send('remote_ended', { reason: 'The customer stopped sharing their screen.' });
   add({ kind: 'note', key });
@@ -237,6 +266,10 @@ function receive(message) {
       break;
     case 'remote_settings':
       sharing?.setQuality(message.quality);
+      direct?.setQuality(message.quality);
+      break;
+    case 'webrtc_signal':
+      direct?.receive(message.signal);
       break;
     case 'recording':
       add({ kind: 'note', key: message.active ? 'screen.recording' : 'screen.recordingStopped', params: { technician: message.technicianName } });

@@ -1,7 +1,8 @@
 // The customer's screen shown from the browser (issue 16, item 3): `getDisplayMedia`, view only.
 // The pictures travel as the applet's screen updates (docs/protocol.md), so the technician's
 // console shows them in its usual remote view; its acknowledgements pace them (at most WINDOW
-// updates unanswered), and only the tiles that changed are sent.
+// updates unanswered), and only the tiles that changed are sent. While a direct path carries the
+// picture (screen-direct.js) they pause.
 import { changedRectangles, encodeScreenUpdate } from '../lib/screen-frames.js';
 
 const TILE = 64;
@@ -25,11 +26,14 @@ export function pickScreen() {
 
 /**
  * Streams `stream` as screen updates through `sendBinary` until stopped or the customer ends it in
- * the browser's own bar (`onEnded`). Returns { acknowledged(sequence), setQuality(level), stop() }.
+ * the browser's own bar (`onEnded`). Returns { acknowledged(sequence), setQuality(level), pause(),
+ * resume(), stop() }.
  */
 export function streamScreen(stream, { sendBinary, onEnded }) {
   const [track] = stream.getVideoTracks();
   let stopped = false;
+  /** The direct path shows the screen: nothing goes through the gateway meanwhile. */
+  let paused = false;
   let sequence = 0;
   let drawn = 0;
   let quality = QUALITY.high;
@@ -94,7 +98,7 @@ export function streamScreen(stream, { sendBinary, onEnded }) {
 
   /** Sends `frame` now when the window and the rate allow, or keeps it as the one pending. */
   async function offer(frame) {
-    if (stopped) {
+    if (stopped || paused) {
       frame.close?.();
       return;
     }
@@ -169,6 +173,16 @@ export function streamScreen(stream, { sendBinary, onEnded }) {
     },
     setQuality(level) {
       quality = QUALITY[level] ?? QUALITY.high;
+    },
+    pause() {
+      paused = true;
+      pending?.close?.();
+      pending = null;
+    },
+    /** Back through the gateway: the whole picture first, the console's may be behind. */
+    resume() {
+      paused = false;
+      previous = null;
     },
     stop,
   };

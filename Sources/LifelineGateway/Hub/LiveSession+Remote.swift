@@ -29,7 +29,8 @@ extension LiveSession {
         // A browser that shares its screen is asked as the applet is; the refusals above keep it to the view.
         let applet = try hub.connectedCustomer(of: id)
         remote = state
-        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(.init(mode: mode, technicianName: actor.technician.name))))
+        let webrtc = state.source == .browser ? hub.webRTC : nil
+        applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(.init(mode: mode, technicianName: actor.technician.name, webrtc: webrtc))))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
         try await hub.logEvent(mode == .control ? .remoteControlRequested(technician: actor.technician.name)
                                                   : .desktopViewRequested(technician: actor.technician.name), in: record)
@@ -115,7 +116,8 @@ extension LiveSession {
         }
         if started {
             remote = state
-            publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active), to: state.technicianId)
+            publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active, webrtc: state.source == .browser ? hub.webRTC : nil),
+                          to: state.technicianId)
             let accepted: SessionLogEvent = switch (state.source, state.mode) {
             case (.browser, _): .browserScreenFrames
             case (_, .control): .remoteControlAccepted
@@ -151,6 +153,54 @@ extension LiveSession {
         if case .clipboard = notice, state.mode != .control { return }
         let message = WireCodec.encode(GatewayToConsole.remoteNotice(.init(sessionId: id, notice: notice)))
         sockets.sendToConsoles(of: state.technicianId, message)
+    }
+
+    // MARK: The direct path of a screen shared from a browser (issue 16)
+
+    /// A console's answer or candidate: passed to the customer's browser when this console may
+    /// be the direct path's other end (`RemoteDesktopState.signalFromConsole`).
+    func consoleSignal(_ signal: WebRTCSignal, by actor: Actor, console: UUID) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        // Part of the desktop view: a permission taken away mid-view stops the setup too.
+        try actor.require(.desktopView)
+        guard hub.webRTC != nil else { throw SessionHub.gatewayError(.noDirectPath) }
+        guard signal.isValid else { throw GatewayError.badRequest(WebRTCSignal.invalidMessage) }
+        // Read after the await above, written back before the next one.
+        guard var state = remote else { throw SessionHub.gatewayError(.notRunning) }
+        do throws(RemoteDesktopState.Refusal) {
+            try state.signalFromConsole(signal.kind, technicianId: actor.id, console: console.uuidString)
+        } catch {
+            throw SessionHub.gatewayError(error)
+        }
+        remote = state
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.webrtcSignal(signal)))
+    }
+
+    /// The customer's browser's offer or candidate: to the owner's consoles, or only to the one
+    /// that answered. Anything outside a browser's shown screen is dropped.
+    func customerSignal(_ signal: WebRTCSignal, outletId: UUID) {
+        guard hub.webRTC != nil, sockets.isApplet(outletId, of: id), var state = remote else { return }
+        guard signal.isValid else {
+            logger.notice("A customer's WebRTC signal was malformed and dropped", metadata: ["session.id": "\(id)"])
+            return
+        }
+        guard let route = state.signalFromCustomer(signal.kind) else { return }
+        remote = state
+        let message = WireCodec.encode(GatewayToConsole.webrtcSignal(.init(sessionId: id, signal: signal)))
+        switch route {
+        case .ownersConsoles:
+            sockets.sendToConsoles(of: state.technicianId, message)
+        case .console(let peer):
+            sockets.consoles(of: state.technicianId).first { $0.id.uuidString == peer }?.send(message)
+        }
+    }
+
+    /// The customer's browser switched between the direct path and the gateway: the log says so.
+    func customerScreenTransport(_ transport: RemoteDesktopState.Transport, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), var state = remote, state.transportChanged(to: transport) else { return }
+        remote = state
+        guard let record = liveRecord else { return }
+        await hub.note(transport == .webrtc ? .browserScreenWebRTC : .browserScreenBackToFrames, in: record)
     }
 
     /// Ends the remote desktop of a session: console told, applet told unless it said so itself.

@@ -41,6 +41,18 @@ extension SessionHub {
         try await liveSession(id, for: actor).recordScreenshot(by: actor)
     }
 
+    func consoleSignal(_ signal: WebRTCSignal, on id: String, by actor: Actor, console: UUID) async throws {
+        try await liveSession(id, for: actor).consoleSignal(signal, by: actor, console: console)
+    }
+
+    func customerSignal(_ signal: WebRTCSignal, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.customerSignal(signal, outletId: outletId)
+    }
+
+    func customerScreenTransport(_ transport: RemoteDesktopState.Transport, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.customerScreenTransport(transport, outletId: outletId)
+    }
+
     func appletAnsweredRemote(accepted: Bool, sessionId: String, outletId: UUID) async {
         await registry.session(sessionId)?.appletAnsweredRemote(accepted: accepted, outletId: outletId)
     }
@@ -66,6 +78,9 @@ extension SessionHub {
             GatewayError(.browserViewOnly, "The customer shows their screen from a browser: desktop view only. Invite them to download the app for remote control.")
         case .notInBrowser:
             GatewayError(.notInBrowser, "Not available while the customer shows their screen from a browser: this tool needs the Lifeline app on their side.")
+        case .noDirectPath:
+            GatewayError(.noDirectPath, "No direct connection from this console: the customer's screen is not shared from a browser, "
+                + "or another of your consoles answered it (the screen still comes through the gateway).")
         }
     }
 }

@@ -15,6 +15,8 @@ public final class SessionHub: Sendable {
     let environment: GatewayEnvironment
     let publicURL: String
     let logger: Logger
+    /// A direct path for screens shared from browsers; nil: always through the gateway.
+    let webRTC: WebRTCSetup?
 
     /// Each live session's actor and a copy of its record for lookups across sessions.
     let registry = SessionRegistry()
@@ -44,8 +46,10 @@ public final class SessionHub: Sendable {
     /// Who is behind each open console socket, kept current without a store read per message.
     let identities = ConsoleIdentities()
 
-    init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger) {
+    init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger,
+         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: [])) {
         audit = AuditTrail(store: store, environment: environment, logger: logger)
+        self.webRTC = webRTC
         self.store = store
         self.environment = environment
         self.publicURL = publicURL

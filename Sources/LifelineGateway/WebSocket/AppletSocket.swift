@@ -111,6 +111,10 @@ struct AppletSocket {
             try await hub.customerDeclinedApplet(sessionId: id, outletId: outlet.id)
         case .callingCardResult(let result):
             try await hub.appletCallingCardResult(installed: result.installed, error: result.error, sessionId: id, outletId: outlet.id)
+        case .webrtcSignal(let signal):
+            await hub.customerSignal(signal, sessionId: id, outletId: outlet.id)
+        case .screenTransport(let message):
+            await hub.customerScreenTransport(message.transport, sessionId: id, outletId: outlet.id)
         }
     }
 

@@ -43,7 +43,7 @@ struct ConsoleSocket {
                 outlet.close(reason: "signed out")
                 return
             }
-            if try await dispatch(request, by: actor) { await hub.recordTechnicianActivity(actor.id) }
+            if try await dispatch(request, by: actor, outlet: outlet) { await hub.recordTechnicianActivity(actor.id) }
         } catch let error as GatewayError {
             outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
         } catch {
@@ -55,7 +55,7 @@ struct ConsoleSocket {
 
     /// Runs one message for its session; false when it is not the technician's activity to note
     /// here (input and acknowledgements the relay passed, whose activity the timer collects).
-    private func dispatch(_ request: ConsoleToGateway, by actor: Actor) async throws -> Bool {
+    private func dispatch(_ request: ConsoleToGateway, by actor: Actor, outlet: Outlet) async throws -> Bool {
         switch request {
         case .chat(let chat): _ = try await hub.sendChat(chat.text, to: chat.sessionId, by: actor)
         case .command(let command): _ = try await hub.perform(command.command, on: command.sessionId, by: actor)
@@ -70,6 +70,7 @@ struct ConsoleSocket {
         case .remoteSettings(let settings): try await hub.remoteSettings(settings.quality, on: settings.sessionId, by: actor)
         case .remoteTool(let use): try await hub.remoteTool(use.tool, on: use.sessionId, by: actor)
         case .elevate(let elevate): try await hub.elevateApplet(elevate.credentials, on: elevate.sessionId, by: actor)
+        case .webrtcSignal(let message): try await hub.consoleSignal(message.signal, on: message.sessionId, by: actor, console: outlet.id)
         case .frameAck(let ack):
             if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)

@@ -48,6 +48,7 @@ struct GatewayHarness: Sendable {
         withAdministrator: Bool = true, database: DatabaseLocation? = nil,
         webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
         connectionLimits: ConnectionLimits = GatewayHarness.connectionLimits, transferStallLimit: Duration = .seconds(30),
+        webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []),
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
@@ -55,11 +56,13 @@ struct GatewayHarness: Sendable {
         }
         var logger = Logger(label: "lifeline-test")
         logger.logLevel = .warning
-        let configuration = GatewayConfiguration(
+        var settings = GatewayConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
             webRoot: webRoot,
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
+        settings.browserScreenWebRTC = webRTC
+        let configuration = settings
         let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,
                                              helloDeadline: helloDeadline, connectionLimits: connectionLimits,
                                              transferStallLimit: transferStallLimit)

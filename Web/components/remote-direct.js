@@ -1,0 +1,107 @@
+// The console's end of the direct path (issue 16): a customer's browser sharing its screen offers
+// a WebRTC connection through the gateway; this answers it and hands every video frame to
+// `onPicture`, which draws it where the screen updates are drawn. Should the path never come up,
+// the updates through the gateway simply go on.
+
+export function canReceiveDirect() {
+  return typeof RTCPeerConnection === 'function';
+}
+
+/**
+ * Answers `offer` (a webrtc_signal). `sendSignal(signal)` carries the answer and candidates;
+ * `onPicture(source, width, height)` draws a frame; `onState(connected)` follows the path.
+ * Returns { receive(signal), close() }.
+ */
+export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onState }) {
+  const connection = new RTCPeerConnection({ iceServers });
+  let closed = false;
+  let stopPictures = () => {};
+  /** Candidates sent once the answer has gone (the gateway takes an answer first). */
+  const early = [];
+  let answered = false;
+
+  connection.addEventListener('icecandidate', ({ candidate }) => {
+    if (!candidate || closed) return;
+    const signal = { kind: 'candidate', candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex };
+    if (answered) sendSignal(signal);
+    else early.push(signal);
+  });
+  connection.addEventListener('connectionstatechange', () => {
+    onState(connection.connectionState === 'connected');
+  });
+  connection.addEventListener('track', ({ track }) => {
+    stopPictures();
+    stopPictures = readPictures(track, onPicture);
+  });
+
+  const ready = (async () => {
+    await connection.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    await connection.setLocalDescription(await connection.createAnswer());
+    if (closed) return;
+    sendSignal({ kind: 'answer', sdp: connection.localDescription.sdp });
+    answered = true;
+    for (const signal of early.splice(0)) sendSignal(signal);
+  })();
+  ready.catch((error) => console.warn('The direct path could not be answered:', error.message));
+
+  return {
+    receive(signal) {
+      if (signal.kind !== 'candidate') return;
+      ready.then(() => {
+        if (!closed) return connection.addIceCandidate({ candidate: signal.candidate, sdpMid: signal.sdpMid, sdpMLineIndex: signal.sdpMLineIndex });
+        return undefined;
+      }).catch((error) => console.warn('A WebRTC candidate could not be used:', error.message));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      stopPictures();
+      connection.close();
+    },
+  };
+}
+
+/**
+ * Every frame of `track` to `onPicture`: as VideoFrames where the browser hands them over
+ * (Chrome, Edge; also in a background tab), else from a playing video element.
+ */
+function readPictures(track, onPicture) {
+  let stopped = false;
+  if (typeof MediaStreamTrackProcessor === 'function') {
+    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+    (async () => {
+      while (!stopped) {
+        const { value: frame, done } = await reader.read();
+        if (done) break;
+        try {
+          onPicture(frame, frame.displayWidth, frame.displayHeight);
+        } finally {
+          frame.close();
+        }
+      }
+    })().catch(() => { /* the track ended */ });
+    return () => {
+      stopped = true;
+      reader.cancel().catch(() => {});
+    };
+  }
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = new MediaStream([track]);
+  // Kept in the page (invisible) so that browsers present, and so report, its frames.
+  Object.assign(video.style, { position: 'fixed', width: '1px', height: '1px', opacity: '0', pointerEvents: 'none' });
+  document.body.append(video);
+  video.play().catch(() => {});
+  const paint = () => {
+    if (stopped) return;
+    if (video.videoWidth > 0) onPicture(video, video.videoWidth, video.videoHeight);
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(paint);
+    else requestAnimationFrame(paint);
+  };
+  paint();
+  return () => {
+    stopped = true;
+    video.remove();
+  };
+}

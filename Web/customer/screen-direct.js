@@ -1,0 +1,87 @@
+// The direct path of a screen shared from the browser (issue 16): the picture goes straight to
+// the technician's browser over WebRTC when the two find each other, the gateway carrying only the
+// signals (docs/protocol.md, webrtc_signal). Until the path is up, and whenever it is down, the
+// screen updates through the gateway go on (screen-share.js), so the technician never loses sight.
+
+/** Given up when not connected by then: the gateway's path stays. */
+const CONNECT_WITHIN_MS = 5000;
+/** The colour quality the technician picks, as the video's ceiling (auto: the browser decides). */
+const BITRATE = { very_low: 300_000, low: 800_000, medium: 1_500_000, high: 4_000_000 };
+
+export function canSendDirect() {
+  return typeof RTCPeerConnection === 'function';
+}
+
+/**
+ * Offers `stream` to the technician's console. `sendSignal(signal)` carries the offer and
+ * candidates; `onTransport('webrtc' | 'frames')` says when the direct path comes up or goes down.
+ * Returns { receive(signal), setQuality(level), close() }.
+ */
+export function offerDirectPath(stream, { iceServers, sendSignal, onTransport }) {
+  const connection = new RTCPeerConnection({ iceServers });
+  const [track] = stream.getVideoTracks();
+  // Screens are text and lines: keep them sharp rather than smooth.
+  track.contentHint = 'detail';
+  const sender = connection.addTrack(track, stream);
+  let direct = false;
+  let closed = false;
+  /** Signals applied in order: candidates wait for the answer. */
+  let applied = Promise.resolve();
+
+  const giveUp = setTimeout(() => {
+    if (!direct) close();
+  }, CONNECT_WITHIN_MS);
+
+  connection.addEventListener('icecandidate', ({ candidate }) => {
+    if (!candidate || closed) return;
+    sendSignal({ kind: 'candidate', candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex });
+  });
+  connection.addEventListener('connectionstatechange', () => {
+    const state = connection.connectionState;
+    if (state === 'connected' && !direct) {
+      clearTimeout(giveUp);
+      direct = true;
+      onTransport('webrtc');
+    } else if (['disconnected', 'failed', 'closed'].includes(state) && direct) {
+      // A disconnected path may come back by itself; the gateway's carries on meanwhile.
+      direct = false;
+      onTransport('frames');
+      if (state === 'failed') close();
+    }
+  });
+
+  (async () => {
+    await connection.setLocalDescription(await connection.createOffer());
+    if (!closed) sendSignal({ kind: 'offer', sdp: connection.localDescription.sdp });
+  })().catch(close);
+
+  function close() {
+    if (closed) return;
+    closed = true;
+    clearTimeout(giveUp);
+    connection.close();
+    if (direct) {
+      direct = false;
+      onTransport('frames');
+    }
+  }
+
+  return {
+    receive(signal) {
+      applied = applied.then(async () => {
+        if (closed) return;
+        if (signal.kind === 'answer') await connection.setRemoteDescription({ type: 'answer', sdp: signal.sdp });
+        else if (signal.kind === 'candidate') {
+          await connection.addIceCandidate({ candidate: signal.candidate, sdpMid: signal.sdpMid, sdpMLineIndex: signal.sdpMLineIndex });
+        }
+      }).catch((error) => console.warn('A WebRTC signal could not be used:', error.message));
+    },
+    async setQuality(level) {
+      const parameters = sender.getParameters();
+      if (!parameters.encodings?.length) return;
+      parameters.encodings[0].maxBitrate = BITRATE[level];
+      await sender.setParameters(parameters).catch(() => { /* the browser keeps its own */ });
+    },
+    close,
+  };
+}
