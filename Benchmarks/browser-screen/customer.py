@@ -20,6 +20,8 @@ options = webdriver.ChromeOptions()
 options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--window-position=0,0", "--window-size=800,600", "--no-first-run",
                  "--auto-select-desktop-capture-source=Entire screen",
+                 # Two browsers on one machine: their addresses, not mDNS names (see Tests/e2e/conftest.py).
+                 "--disable-features=WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection",
                  "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-customer")]:
     options.add_argument(argument)
 driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)

@@ -20,7 +20,8 @@ mode = sys.argv[5] if len(sys.argv) > 5 else "control"
 options = webdriver.ChromeOptions()
 options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
-                 "--no-first-run", "--disable-features=Translate", "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome")]:
+                 "--no-first-run", "--disable-features=Translate,WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection",
+                 "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome")]:
     options.add_argument(argument)
 # No "controlled by automated test software" bar over the top of the screen.
 options.add_experimental_option("excludeSwitches", ["enable-automation"])
@@ -40,7 +41,9 @@ wait.until(lambda d: d.execute_script("return document.querySelector('#remote-sc
 wait.until(EC.element_to_be_clickable((By.ID, "remote-fullscreen"))).click()
 wait.until(lambda d: d.execute_script("return document.fullscreenElement !== null"))
 time.sleep(6)  # the "press Esc to exit full screen" bubble fades
-print("READY", flush=True)
+# Which way the screen comes: straight from a customer's browser (WebRTC), or through the gateway.
+transport = driver.execute_script("return document.querySelector('#remote-screen canvas').dataset.transport") or "gateway"
+print(f"READY transport={transport}", flush=True)
 try:
     while True:
         time.sleep(3600)

@@ -90,6 +90,8 @@ public struct Applet: Sendable {
         let files = FileTransfers(gateway: options.gateway, transcript: transcript, outgoing: outgoing, proxy: options.proxy)
         await files.joined(token: joined.appletToken)
         let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
+        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
+                              cards: cards, consent: options.remoteConsent)
         let reader = Task {
             for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -97,11 +99,17 @@ public struct Applet: Sendable {
                 switch command {
                 case .chat(let text): await outgoing.send(.chat(.init(text: text)))
                 case .quit: await outgoing.send(.quit)
-                case .allowRemote: await remote.customerAnswered(allow: true)
-                case .denyRemote: await remote.customerAnswered(allow: false)
+                // /allow and /deny answer the request waiting: administrator rights first, else the screen.
+                case .allowRemote, .denyRemote:
+                    if let request = await elevation.takePending() {
+                        await self.answerElevation(request, allow: command == .allowRemote, restart: restart)
+                    } else {
+                        await remote.customerAnswered(allow: command == .allowRemote)
+                    }
                 case .stopRemote: await remote.customerStopped()
                 case .stopEverything:
-                    // The big X (G1): every right given is taken back at once.
+                    // The big X (G1): every right given is taken back at once, and no request stays open.
+                    if await elevation.takePending() != nil { await Self.refuseElevation(transcript: transcript, outgoing: outgoing) }
                     await remote.customerStopped()
                     await files.refuseQuietly()
                     await cards.decline()
@@ -115,8 +123,7 @@ public struct Applet: Sendable {
             }
         }
         defer { reader.cancel() }
-        let outcome = await stayConnected(joined: joined, rejoining: rejoining, outgoing: outgoing, remote: remote, elevation: elevation,
-                                          files: files, cards: cards)
+        let outcome = await stayConnected(rejoining: rejoining, remote: remote, restart: restart)
         // Over, or in the root copy's hands: a restart with this PIN or link has nothing to rejoin.
         memory?.forget()
         guard await elevation.handedOver else { return outcome }
@@ -124,15 +131,13 @@ public struct Applet: Sendable {
     }
 
     /// Connects, and reconnects with backoff after every drop, until the gateway ends the session.
-    private func stayConnected(joined: JoinedSession, rejoining: Bool, outgoing: OutgoingMessages, remote: RemoteDesktopController,
-                               elevation: ElevatedRestart, files: FileTransfers, cards: CallingCardDeployment) async -> AppletOutcome {
+    private func stayConnected(rejoining: Bool, remote: RemoteDesktopController, restart: Restart) async -> AppletOutcome {
         let backoff = Backoff(maximum: options.maximumBackoff)
         var failures = 0
         // Only the first hello of a restarted applet says so; later ones are network drops.
         var firstHelloRejoins = rejoining
         while true {
-            let result = await connectOnce(joined: joined, rejoining: firstHelloRejoins, outgoing: outgoing, remote: remote,
-                                           elevation: elevation, files: files, cards: cards)
+            let result = await connectOnce(rejoining: firstHelloRejoins, remote: remote, restart: restart)
             if case .dropped(wasWelcomed: true) = result { firstHelloRejoins = false }
             switch result {
             case .ended(let reason):
@@ -159,12 +164,13 @@ public struct Applet: Sendable {
         case dropped(wasWelcomed: Bool)
     }
 
-    private func connectOnce(joined: JoinedSession, rejoining: Bool, outgoing: OutgoingMessages, remote: RemoteDesktopController,
-                             elevation: ElevatedRestart, files: FileTransfers, cards: CallingCardDeployment) async -> ConnectionResult {
+    private func connectOnce(rejoining: Bool, remote: RemoteDesktopController, restart: Restart) async -> ConnectionResult {
         let state = ConnectionState()
         let transcript = self.transcript
-        let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
-                              cards: cards)
+        let (joined, outgoing, elevation) = (restart.joined, restart.outgoing, restart.elevation)
+        let handOvers = await elevation.handOvers()
+        // The customer said yes to administrator rights while a previous connection was down.
+        if await elevation.handedOver { return .handedOver }
         let hello = WireCodec.encode(AppletToGateway.hello(.init(token: joined.appletToken, appletVersion: AppletVersion.current,
                                                            customer: LocalMachine.describe(), rejoining: rejoining ? true : nil)))
         do {
@@ -180,6 +186,15 @@ public struct Applet: Sendable {
                     }
                     group.addTask {
                         for await frame in screenFrames { try await outbound.write(.binary(ByteBuffer(bytes: frame))) }
+                    }
+                    group.addTask {
+                        // The customer allowed administrator rights: the root copy has the session now.
+                        for await _ in handOvers {
+                            await remote.detach()
+                            await state.handOver()
+                            try await outbound.close(.normalClosure, reason: "handed over")
+                            return
+                        }
                     }
                     group.addTask {
                         for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
@@ -217,9 +232,40 @@ public struct Applet: Sendable {
         }
     }
 
-    /// Restarts with administrator rights; true when this connection hands over to the root copy.
-    private static func elevate(with credentials: ElevationCredentials, by name: String, transcript: Transcript, state: ConnectionState,
-                                remote: RemoteDesktopController, restart: Restart) async -> Bool {
+    /// A technician asks for administrator rights (J3): the customer decides, as for the screen.
+    private static func elevationRequested(_ elevate: GatewayToApplet.Elevate, transcript: Transcript, restart: Restart) async {
+        switch restart.consent {
+        case .accept:
+            if await tryRestart(with: elevate.credentials, by: elevate.technicianName, transcript: transcript, restart: restart) {
+                await restart.elevation.signalHandOver()
+            }
+        case .deny:
+            await refuseElevation(transcript: transcript, outgoing: restart.outgoing)
+        case .ask:
+            await restart.elevation.ask(elevate.credentials, technician: elevate.technicianName)
+            transcript.elevationRequested(technician: elevate.technicianName)
+        }
+    }
+
+    /// The customer's answer to a request for administrator rights.
+    private func answerElevation(_ request: (credentials: ElevationCredentials, technician: String), allow: Bool, restart: Restart) async {
+        guard allow else {
+            await Self.refuseElevation(transcript: transcript, outgoing: restart.outgoing)
+            return
+        }
+        if await Self.tryRestart(with: request.credentials, by: request.technician, transcript: transcript, restart: restart) {
+            await restart.elevation.signalHandOver()
+        }
+    }
+
+    private static func refuseElevation(transcript: Transcript, outgoing: OutgoingMessages) async {
+        transcript.elevation("ELEVATION_REFUSED")
+        await outgoing.send(.elevationFailed(.init(reason: "The customer refused administrator rights.")))
+    }
+
+    /// Restarts with administrator rights; true when the root copy now has the session.
+    private static func tryRestart(with credentials: ElevationCredentials, by name: String, transcript: Transcript,
+                                   restart: Restart) async -> Bool {
         transcript.elevation("ELEVATING", detail: name)
         do throws(ElevatedRestart.Failure) {
             try await restart.elevation.restart(credentials, joined: restart.joined, arguments: restart.arguments)
@@ -228,9 +274,6 @@ public struct Applet: Sendable {
             await restart.outgoing.send(.elevationFailed(.init(reason: error.description)))
             return false
         }
-        // This connection closes; the root copy connects with the same session.
-        await remote.detach()
-        await state.handOver()
         return true
     }
 
@@ -266,8 +309,7 @@ public struct Applet: Sendable {
         case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording:
             await handleRemoteDesktop(message, remote: remote)
         case .elevate(let elevate):
-            return await self.elevate(with: elevate.credentials, by: elevate.technicianName, transcript: transcript, state: state,
-                                      remote: remote, restart: restart)
+            await elevationRequested(elevate, transcript: transcript, restart: restart)
         case .fileOffer(let offer):
             await restart.files.offered(offer)
         case .fileCancelled(let cancelled):
@@ -296,6 +338,8 @@ public struct Applet: Sendable {
         let outgoing: OutgoingMessages
         let files: FileTransfers
         let cards: CallingCardDeployment
+        /// What the customer answers to the screen and to administrator rights.
+        let consent: RemoteConsent
     }
 
     /// The applet's WebSocket, through the Calling Card's HTTP proxy when one is set (G3).

@@ -17,7 +17,9 @@ public enum CustomerEvent: Sendable {
     case remoteDenied
     case remoteEnded
     case recording(active: Bool, technician: String)
-    /// ELEVATING, ELEVATED or ELEVATION_FAILED (J3).
+    /// A technician asks to restart the applet with administrator rights (J3).
+    case elevationRequested(technician: String)
+    /// ELEVATING, ELEVATED, ELEVATION_REFUSED or ELEVATION_FAILED (J3).
     case elevation(String)
     case fileOffered(FileOffer, folder: String)
     case fileProgress(name: String, percent: Int)

@@ -9,6 +9,11 @@ actor ElevatedRestart {
     private var child: Process?
     private var childInput: FileHandle?
     static let sudo = "/usr/bin/sudo"
+    /// A technician's request the customer has not answered yet: the credentials stay in memory
+    /// only until then.
+    private var pending: (credentials: ElevationCredentials, technician: String)?
+    /// The current connection's ear for a hand-over decided outside it (the customer's yes).
+    private var handOverSignal: AsyncStream<Void>.Continuation?
 
     enum Failure: Error, CustomStringConvertible {
         case alreadyRoot
@@ -31,6 +36,31 @@ actor ElevatedRestart {
 
     /// Whether a restarted copy now runs the session.
     var handedOver: Bool { child != nil }
+
+    /// Keeps a request until the customer answers it (a newer one replaces it).
+    func ask(_ credentials: ElevationCredentials, technician: String) {
+        pending = (credentials, technician)
+    }
+
+    /// The request waiting for an answer, taken: it is answered once.
+    func takePending() -> (credentials: ElevationCredentials, technician: String)? {
+        defer { pending = nil }
+        return pending
+    }
+
+    var isAsking: Bool { pending != nil }
+
+    /// For one connection: yields once the root copy took the session over.
+    func handOvers() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        handOverSignal?.finish()
+        handOverSignal = continuation
+        return stream
+    }
+
+    func signalHandOver() {
+        handOverSignal?.yield()
+    }
 
     /// Checks the password with sudo, then starts the root copy with the session's token in a
     /// private file (not on its command line, which every user can read).

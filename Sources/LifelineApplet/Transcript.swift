@@ -155,6 +155,15 @@ public struct Transcript: Sendable {
         }
     }
 
+    /// A technician asks for administrator rights (J3); the customer answers /allow or /deny.
+    func elevationRequested(technician: String) {
+        if machineReadable {
+            write("ELEVATION_REQUEST technician=\(Self.quoted(technician))")
+        } else {
+            say(.elevationRequested(technician: technician), text("elevation.ask", ["technician": who(technician)]))
+        }
+    }
+
     func elevation(_ event: String, detail: String = "") {
         let clean = Self.clean(detail)
         if machineReadable {
@@ -163,6 +172,7 @@ public struct Transcript: Sendable {
             switch event {
             case "ELEVATING": say(.elevation(event), text("elevation.elevating", ["technician": who(clean)]))
             case "ELEVATED": say(.elevation(event), text("elevation.elevated"))
+            case "ELEVATION_REFUSED": say(.elevation(event), text("elevation.refused"))
             default: say(.elevation(event), text("elevation.failed", ["reason": clean]))
             }
         }

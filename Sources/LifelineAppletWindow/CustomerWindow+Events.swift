@@ -43,7 +43,11 @@ extension CustomerWindow {
         case .recording(let active, _):
             if active { permissions.grant(.recording, technician: who) } else { permissions.take([.recording]) }
             addLine(line, classes: ["chat-system"])
+        case .elevationRequested(let name):
+            addLine(line, classes: ["chat-system"])
+            askForAdministrator(technician: name)
         case .elevation(let step):
+            adminRequest?.close()
             if step == "ELEVATED" { permissions.grant(.administrator, technician: who) }
             addLine(line, classes: ["chat-system"])
         case .fileOffered(let offer, let folder):
@@ -103,14 +107,25 @@ extension CustomerWindow {
         remoteRequest?.close()
         let person = Transcript.clean(name.isEmpty ? technician : name)
         let values = ["technician": person.isEmpty ? who : person]
-        remoteRequest = RequestDialog(
-            ui: ui, title: text("window.request_title"),
-            heading: text(mode == .control ? "window.ask_control" : "window.ask_view", values),
-            body: text(mode == .control ? "window.ask_control_detail" : "window.ask_view_detail", values),
+        remoteRequest = allowOrDeny(heading: text(mode == .control ? "window.ask_control" : "window.ask_view", values),
+                                    body: text(mode == .control ? "window.ask_control_detail" : "window.ask_view_detail", values))
+    }
+
+    /// A request answered Allow or Deny: the same answers as /allow and /deny in the terminal.
+    private func allowOrDeny(heading: String, body: String) -> RequestDialog {
+        RequestDialog(
+            ui: ui, title: text("window.request_title"), heading: heading, body: body,
             choices: [
                 .init(mnemonic: text("window.allow"), classes: ["allow"]) { [send] in send.yield(.allowRemote) },
                 .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyRemote) },
             ])
+    }
+
+    private func askForAdministrator(technician name: String) {
+        adminRequest?.close()
+        let person = Transcript.clean(name.isEmpty ? technician : name)
+        let values = ["technician": person.isEmpty ? who : person]
+        adminRequest = allowOrDeny(heading: text("window.ask_admin", values), body: text("window.ask_admin_detail", values))
     }
 
     private func offerFile(_ offer: FileOffer, folder: String) {

@@ -36,6 +36,7 @@ public final class CustomerWindow: @unchecked Sendable {
     var remoteRequest: RequestDialog?
     var fileOffer: RequestDialog?
     var cardOffer: RequestDialog?
+    var adminRequest: RequestDialog?
     var answerConsent: ((ConsentAnswer) -> Void)?
     var whenClosed: [() -> Void] = []
     var ended = false

@@ -54,7 +54,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     var maximumBackoff: Double = 30
 
     @Option(name: .customLong("remote-consent"),
-            help: "When the technician asks for your screen: ask (type /allow or /deny), accept, or deny.")
+            help: "When the technician asks for your screen or for administrator rights: ask (type /allow or /deny), accept, or deny.")
     var remoteConsent: String = RemoteConsent.ask.rawValue
 
     @Flag(name: .customLong("calling-card"), help: "Open the Calling Card installed for this user (F3).")

@@ -71,14 +71,25 @@ def count(rows, colour, tolerance=6):
     return sum(1 for row in rows for pixel in row if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour)))
 
 
-def open_window(gateway, applets, desktop, name, home=None):
+def open_window(gateway, applets, desktop, name, home=None, **applet_options):
     """A PIN session and its applet, in a window; returns the session, the applet, the token and the window."""
     token = gateway.login()
     session = gateway.api("POST", "sessions", {"name": name, "method": "pin"}, token=token, expect=201)[1]
     applet = applets(gateway.url, "--pin", session["pin"], display=desktop.display, interactive=True,
-                     locale="en_US.UTF-8", home=home)
+                     locale="en_US.UTF-8", home=home, **applet_options)
     window = find_window(desktop, "Administrator — Lifeline support")
     return session, applet, token, window
+
+
+def allow_and_open_in_console(gateway, desktop, browser, session, token, window):
+    """The customer allows the connection in the window; the administrator starts the session and
+    opens it in the console. Returns the console's wait."""
+    press(desktop, window, "alt+a")
+    gateway.wait_for_state(session["id"], "waiting", token)
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    return wait
 
 
 def test_the_window_shows_who_asks_first_then_chats(gateway_for_module, applets, desktop):
@@ -132,12 +143,7 @@ def test_screen_requests_are_dialogs_and_every_grant_can_be_taken_back(gateway_f
     gateway = gateway_for_module
     desktop.run("xsetroot", "-solid", "#00a000")
     session, applet, token, window = open_window(gateway, applets, desktop, "Yvonne")
-    press(desktop, window, "alt+a")
-    gateway.wait_for_state(session["id"], "waiting", token)
-    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
-
-    wait = sign_in(browser, gateway)
-    select_row(browser, wait, session["id"])
+    wait = allow_and_open_in_console(gateway, desktop, browser, session, token, window)
     wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
     request = find_window(desktop, "a request from your technician")
     time.sleep(0.3)
@@ -176,11 +182,7 @@ def test_a_file_offer_is_a_save_dialog_and_the_window_folds_to_a_bar(gateway_for
     home = tempfile.mkdtemp(prefix="lifeline-home-")
     os.mkdir(os.path.join(home, "Downloads"))
     session, applet, token, window = open_window(gateway, applets, desktop, "Zoe", home=home)
-    press(desktop, window, "alt+a")
-    gateway.wait_for_state(session["id"], "waiting", token)
-    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
-    wait = sign_in(browser, gateway)
-    select_row(browser, wait, session["id"])
+    wait = allow_and_open_in_console(gateway, desktop, browser, session, token, window)
     wait.until(EC.visibility_of_element_located((By.ID, "send-file")))
     source = os.path.join(tempfile.mkdtemp(prefix="lifeline-window-"), "driver setup.sh")
     with open(source, "w") as file:

@@ -1,6 +1,6 @@
 """Elevated restart of the applet (J3) end to end: the customer's applet runs as an ordinary user
-allowed to use sudo; the technician enters that user's password in the console; the applet
-restarts as root through sudo, reconnects into the same session, and its root copy ends with the
+allowed to use sudo; the technician enters that user's password in the console; the customer is
+asked and may refuse (issue 16); once allowed, the applet restarts as root through sudo, reconnects into the same session, and its root copy ends with the
 session. Needs root to create the user (as in CI); skipped elsewhere."""
 import os
 import secrets
@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import BIN
+from test_applet_window import SHOTS, allow_and_open_in_console, desktop, find_window, open_window, press  # noqa: F401 (fixture)
 from test_console_session import select_row, sign_in
 
 USER = "lifeline-customer"
@@ -53,24 +54,36 @@ def test_applet_restarts_as_root_and_drops_it_with_the_session(gateway, browser,
     password, binary = sudo_user
     token = gateway.login()
     session = gateway.api("POST", "sessions", {"name": "Elena", "method": "pin"}, token=token, expect=201)[1]
-    applet = applets(gateway.url, "--pin", session["pin"], display=x_server.display, remote_consent="accept",
-                     user=USER, binary=binary)
+    applet = applets(gateway.url, "--pin", session["pin"], display=x_server.display, user=USER, binary=binary)
     applet.expect("WELCOME")
     gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
 
     wait = sign_in(browser, gateway)
     select_row(browser, wait, session["id"])
     form = wait.until(EC.visibility_of_element_located((By.ID, "elevate-form")))
-    # A wrong password: refused by sudo, said in the applet and in the log; nothing restarts.
+    # The customer is asked first, and may say no: nothing restarts, the technician reads why.
     browser.find_element(By.ID, "elevate-user").send_keys(USER)
+    browser.find_element(By.ID, "elevate-password").send_keys(password)
+    browser.find_element(By.ID, "elevate-restart").click()
+    applet.expect("ELEVATION_REQUEST", 'technician="Administrator"')
+    applet.say("/deny")
+    applet.expect("ELEVATION_REFUSED")
+    wait.until(lambda b: any("The customer refused administrator rights." in t for t in log_texts(gateway, session["id"])))
+    assert not root_applets()
+
+    # A wrong password, allowed by the customer: refused by sudo, said in the applet and in the log.
     browser.find_element(By.ID, "elevate-password").send_keys("not the password")
     browser.find_element(By.ID, "elevate-restart").click()
+    applet.expect("ELEVATION_REQUEST")
+    applet.say("/allow")
     applet.expect("ELEVATION_FAILED", "sudo refused", timeout=20)
     wait.until(lambda b: any("could not restart with administrator rights" in t for t in log_texts(gateway, session["id"])))
     assert not root_applets()
 
     browser.find_element(By.ID, "elevate-password").send_keys(password)
     browser.find_element(By.ID, "elevate-restart").click()
+    applet.expect("ELEVATION_REQUEST")
+    applet.say("/allow")
     applet.expect("ELEVATED", timeout=20)
     wait.until(lambda b: any("restarted with administrator rights (root) and reconnected" in t
                              for t in log_texts(gateway, session["id"])))
@@ -90,3 +103,22 @@ def test_applet_restarts_as_root_and_drops_it_with_the_session(gateway, browser,
         time.sleep(0.2)
     assert not root_applets(), "no root applet is left after the session"
     assert applet.wait(timeout=15) == 0
+
+
+def test_the_window_asks_for_administrator_rights_and_a_no_restarts_nothing(gateway, browser, applets, desktop, sudo_user):
+    _, binary = sudo_user
+    session, applet, token, window = open_window(gateway, applets, desktop, "Zelda", home=f"/home/{USER}", user=USER, binary=binary)
+    wait = allow_and_open_in_console(gateway, desktop, browser, session, token, window)
+    wait.until(EC.visibility_of_element_located((By.ID, "elevate-form")))
+    browser.find_element(By.ID, "elevate-user").send_keys(USER)
+    browser.find_element(By.ID, "elevate-password").send_keys("a password")
+    browser.find_element(By.ID, "elevate-restart").click()
+    # Nothing restarts before the customer answers the dialog, which names who asks and for what.
+    request = find_window(desktop, "a request from your technician")
+    applet.expect("Administrator asks to restart Lifeline with administrator rights.")
+    desktop.screenshot(SHOTS / "applet-window-administrator.png", window=request)
+    press(desktop, request, "alt+d")
+    applet.expect("You refused administrator rights.")
+    wait.until(lambda _: any("The customer refused administrator rights." in text for text in log_texts(gateway, session["id"])))
+    assert not any("is restarting Lifeline" in line for line in applet.seen)
+    assert not root_applets()
