@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The store: GRDB for the embedded SQLite file, postgres-nio's pooled client for PostgreSQL.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -68,6 +69,8 @@ let package = Package(
             dependencies: [
                 "LifelineProtocol", "LifelineDesktop",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                // Its HTTP requests (joins, Calling Card, files sent), through the card's proxy too (issue 24).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 // MD5 of files sent and received (D4, G1), and their download with SwiftNIO.
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import HummingbirdWSClient
 import NIOCore
@@ -44,7 +51,7 @@ public struct Applet: Sendable {
     /// Runs until the session ends. `input` yields what the customer asks (typed or clicked); `confirm` asks
     /// whether to let this technician connect, accepting the organisation's terms when it has some.
     public func run(input: AsyncStream<CustomerCommand>, confirm: @Sendable (Invitation) async -> ConsentAnswer) async -> AppletOutcome {
-        let client = GatewayClient(gateway: options.gateway)
+        let client = GatewayClient(gateway: options.gateway, proxy: options.proxy)
         let joined: JoinedSession
         var rejoining = false
         // Nothing joined (a no, a close, a dead PIN): nothing kept for a restart, not even the empty file.

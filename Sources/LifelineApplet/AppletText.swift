@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The applet's words in the customer's language (A4): LC_ALL, LC_MESSAGES or LANG picks one of the
 /// manual's 29 catalogs, compiled into the binary so a downloaded applet needs nothing beside it;
@@ -42,7 +49,7 @@ public struct AppletText: Sendable {
     /// The text of `key` with its {placeholders} filled in.
     public func callAsFunction(_ key: String, _ values: [String: String] = [:]) -> String {
         var text = messages[key] ?? english[key] ?? key
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        for (name, value) in values { text = text.replacing("{\(name)}", with: value) }
         return text
     }
 

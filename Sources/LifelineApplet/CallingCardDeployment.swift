@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineProtocol
 
 /// A Calling Card offered from the session (O1): nothing is installed until the customer types
@@ -55,13 +62,12 @@ enum CallingCardLauncher {
     static func launch(_ binary: String) -> Bool {
         guard ProcessInfo.processInfo.environment["DISPLAY"] != nil else { return false }
         for terminal in ["/usr/bin/x-terminal-emulator", "/usr/bin/xterm"] where FileManager.default.isExecutableFile(atPath: terminal) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: terminal)
-            process.arguments = ["-e", binary, "--calling-card"]
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            if (try? process.run()) != nil { return true }
+            do throws(ChildProcess.Failure) {
+                try ChildProcess.start(terminal, ["-e", binary, "--calling-card"]).reapWhenDone()
+                return true
+            } catch {
+                continue
+            }
         }
         return false
     }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineCore
 import LifelineProtocol
 
@@ -39,7 +46,7 @@ public struct CallingCardFrontDesk: Sendable {
 
     /// The card's fresh branding (kept for offline use), or the last one seen.
     public func card(settings: inout CallingCardInstallation.Settings) async throws -> CallingCardInfo {
-        let client = GatewayClient(gateway: URL(string: settings.gateway)!)
+        let client = GatewayClient(gateway: URL(string: settings.gateway)!, proxy: Self.proxy(settings.proxy))
         do {
             let card = try await client.callingCard(id: settings.cardId)
             if card != settings.card {
@@ -56,17 +63,16 @@ public struct CallingCardFrontDesk: Sendable {
 
     public func run(answers: Answers) async throws -> Choice {
         var settings = try installation.loadSettings()
-        Self.useProxy(settings.proxy)
         let card = try await card(settings: &settings)
         transcript.callingCard(card)
-        let client = GatewayClient(gateway: URL(string: settings.gateway)!)
+        let client = GatewayClient(gateway: URL(string: settings.gateway)!, proxy: Self.proxy(settings.proxy))
         guard interactive else {
             if let pin = answers.pin { return .connect(.pin(pin)) }
             return .connect(try await connectToChannel(card, client: client, answers: answers))
         }
         while true {
             let menu = "\n" + transcript.text("card.menu", ["channel": card.channelName]) + "\n" + transcript.text("card.choose")
-            switch await ask(menu)?.trimmingCharacters(in: .whitespaces) {
+            switch await ask(menu)?.trimmedOfSpaces {
             case "1":
                 do { return .connect(try await connectToChannel(card, client: client, answers: answers)) } catch {
                     transcript.note("\(error)")
@@ -113,9 +119,8 @@ public struct CallingCardFrontDesk: Sendable {
         let typed = await ask(transcript.text("proxy.prompt")) ?? ""
         do {
             let proxy = try ProxySettings.parse(typed)
-            settings.proxy = proxy == nil ? nil : typed.trimmingCharacters(in: .whitespaces)
+            settings.proxy = proxy == nil ? nil : typed.trimmedOfSpaces
             try installation.save(settings)
-            Self.useProxy(settings.proxy)
             if proxy == nil { transcript.note(key: "proxy.direct_saved") } else { transcript.note(key: "proxy.saved", ["proxy": Self.withoutPassword(typed)]) }
         } catch let problem as CallingCardRules.Problem {
             transcript.note(CallingCardRules.describe(problem))
@@ -125,12 +130,10 @@ public struct CallingCardFrontDesk: Sendable {
         return settings
     }
 
-    /// The HTTP calls (URLSession, that is libcurl) take the proxy from the environment; the
-    /// socket and downloads get it from `AppletOptions.proxy`.
-    public static func useProxy(_ address: String?) {
-        for variable in ["http_proxy", "https_proxy", "HTTPS_PROXY"] {
-            if let address, (try? ProxySettings.parse(address)) != nil { setenv(variable, address, 1) } else { unsetenv(variable) }
-        }
+    /// The saved proxy address as settings (it was checked when saved); nil for a direct connection.
+    public static func proxy(_ address: String?) -> ProxySettings? {
+        guard let address else { return nil }
+        do throws(CallingCardRules.Problem) { return try ProxySettings.parse(address) } catch { return nil }
     }
 
     /// A proxy address as it may be shown: never its password.

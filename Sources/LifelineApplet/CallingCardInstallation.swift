@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineProtocol
 
 /// An installed Calling Card (F3, O1), for the current user, following the XDG base directories:
@@ -30,7 +37,7 @@ public struct CallingCardInstallation: Sendable {
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
-        home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        home = URL(fileURLWithPath: environment["HOME"] ?? LocalPaths.home())
     }
 
     var configDirectory: URL {

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the customer asks of the applet: typed as a line in the terminal ("/allow"), or clicked in
 /// the window. Both end up here, so the two interfaces cannot drift apart.
@@ -20,7 +27,7 @@ public enum CustomerCommand: Sendable, Equatable {
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
-        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = line.trimmed
         switch text {
         case "": return nil
         case "/quit": self = .quit
@@ -56,6 +63,6 @@ public enum CustomerCommand: Sendable, Equatable {
     }
 
     private static func argument(of text: String, after prefix: String) -> String {
-        String(text.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        String(text.dropFirst(prefix.count)).trimmedOfSpaces
     }
 }

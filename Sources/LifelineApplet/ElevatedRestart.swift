@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineProtocol
 
 /// The elevated restart (J3) on Linux: the applet starts a copy of itself as root through sudo,
@@ -6,8 +13,7 @@ import LifelineProtocol
 /// ends with the session — and with it the root rights. Arguments are passed as a list, never
 /// through a shell; the password goes to sudo's standard input only.
 actor ElevatedRestart {
-    private var child: Process?
-    private var childInput: FileHandle?
+    private var child: ChildProcess?
     static let sudo = "/usr/bin/sudo"
     /// A technician's request the customer has not answered yet: the credentials stay in memory
     /// only until then.
@@ -64,13 +70,19 @@ actor ElevatedRestart {
 
     /// Checks the password with sudo, then starts the root copy with the session's token in a
     /// private file (not on its command line, which every user can read).
-    func restart(_ credentials: ElevationCredentials, joined: JoinedSession, arguments: [String]) throws(Failure) {
+    func restart(_ credentials: ElevationCredentials, joined: JoinedSession, arguments: [String]) async throws(Failure) {
         guard getuid() != 0 else { throw .alreadyRoot }
         let me = Self.currentUser()
         guard credentials.username == me else { throw .otherUser(me) }
         guard FileManager.default.isExecutableFile(atPath: Self.sudo) else { throw .noSudo }
         // -k: always ask, so the password line is always read by sudo and never reaches the applet.
-        guard (try? Self.run(Self.sudo, ["-S", "-k", "-p", "", "-v"], input: credentials.password + "\n")) == 0 else { throw .refused }
+        let checked: Int32
+        do throws(ChildProcess.Failure) {
+            checked = try await Self.run(Self.sudo, ["-S", "-k", "-p", "", "-v"], input: credentials.password + "\n")
+        } catch {
+            throw .cannotStart(error.description)
+        }
+        guard checked == 0 else { throw .refused }
         let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-\(UUID().uuidString).session").path
         do {
             let data = try JSONEncoder().encode(joined)
@@ -80,34 +92,29 @@ actor ElevatedRestart {
         } catch {
             throw .cannotStart("\(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.sudo)
-        process.arguments = ["-S", "-k", "-p", "", "-u", "root", "--", Self.executablePath(), "--resume-file", tokenFile] + arguments
-        let pipe = Pipe()
-        process.standardInput = pipe
-        do {
-            try process.run()
+        let process: ChildProcess
+        do throws(ChildProcess.Failure) {
+            process = try ChildProcess.start(Self.sudo, ["-S", "-k", "-p", "", "-u", "root", "--", Self.executablePath(),
+                                                         "--resume-file", tokenFile] + arguments, pipedInput: true, sharedOutput: true)
         } catch {
             try? FileManager.default.removeItem(atPath: tokenFile)
-            throw .cannotStart("\(error)")
+            throw .cannotStart(error.description)
         }
-        pipe.fileHandleForWriting.write(Data((credentials.password + "\n").utf8))
+        process.send(credentials.password + "\n")
         child = process
-        childInput = pipe.fileHandleForWriting
     }
 
     /// A line the customer typed, for the root copy; false when there is none.
     func forward(_ line: String) -> Bool {
-        guard let childInput else { return false }
-        childInput.write(Data((line + "\n").utf8))
+        guard let child else { return false }
+        child.send(line + "\n")
         return true
     }
 
     /// Waits for the root copy to end (with the session) and returns its exit status.
     func waitForChild() async -> Int32 {
         guard let child else { return 1 }
-        while child.isRunning { try? await Task.sleep(for: .milliseconds(200)) }
-        return child.terminationStatus
+        return await child.exitStatus(every: .milliseconds(200))
     }
 
     static func currentUser() -> String {
@@ -120,19 +127,11 @@ actor ElevatedRestart {
     }
 
     /// Runs a program to its end with `input` on its standard input; returns its exit status.
-    static func run(_ path: String, _ arguments: [String], input: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardInput = pipe
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        pipe.fileHandleForWriting.write(Data(input.utf8))
-        try pipe.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return process.terminationStatus
+    static func run(_ path: String, _ arguments: [String], input: String) async throws(ChildProcess.Failure) -> Int32 {
+        let process = try ChildProcess.start(path, arguments, pipedInput: true)
+        process.send(input)
+        process.closeInput()
+        return await process.exitStatus(every: .milliseconds(20))
     }
 
     /// The session handed over by the unprivileged applet: read once, then the file is removed.

@@ -1,10 +1,16 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineCore
 import LifelineProtocol
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import Synchronization
+import AsyncHTTPClient
 
 /// Files with the technician, on the customer's side (D4, G1): an offered file is saved only where
 /// the customer says (`/save [folder]`), written to a hidden part file, hashed, and renamed into
@@ -59,10 +65,8 @@ actor FileTransfers {
     /// again here whatever the gateway sent, and never replaces an existing file.
     func save(in folderArgument: String) async {
         guard let offer = pending else { return transcript.note(key: "file.none_waiting") }
-        let folder = folderArgument.isEmpty ? Self.defaultFolder() : (folderArgument as NSString).expandingTildeInPath
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isWritableFile(atPath: folder) else {
+        let folder = folderArgument.isEmpty ? Self.defaultFolder() : LocalPaths.expandingTilde(folderArgument)
+        guard LocalPaths.isWritableFolder(folder) else {
             return transcript.note(key: "file.folder_not_writable", ["folder": folder])
         }
         let name: String
@@ -91,7 +95,7 @@ actor FileTransfers {
 
     private func download(_ offer: FileOffer, to destination: String) async -> Result<String, Problem> {
         guard let token = appletToken else { return .failure(Problem(message: "not connected")) }
-        let part = (destination as NSString).deletingLastPathComponent + "/." + (destination as NSString).lastPathComponent + ".lifeline-part"
+        let part = LocalPaths.parent(destination) + "/." + LocalPaths.lastComponent(destination) + ".lifeline-part"
         let descriptor = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return .failure(Problem(message: "the file cannot be written in that folder")) }
         let url = gateway.appendingPathComponent("api/v1/customer/files/\(offer.id)")
@@ -118,7 +122,7 @@ actor FileTransfers {
             try FileManager.default.moveItem(atPath: part, toPath: destination)
         } catch {
             try? FileManager.default.removeItem(atPath: part)
-            return .failure(Problem(message: "the file could not be put in place: \(error.localizedDescription)"))
+            return .failure(Problem(message: "the file could not be put in place: \(error)"))
         }
         return .success(md5)
     }
@@ -127,46 +131,45 @@ actor FileTransfers {
     func send(path argument: String) async {
         guard let token = appletToken else { return transcript.note(key: "file.not_connected") }
         guard !busy else { return transcript.note(key: "file.one_at_a_time") }
-        let path = (argument as NSString).expandingTildeInPath
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), attributes[.type] as? FileAttributeType == .typeRegular,
-              let size = (attributes[.size] as? NSNumber)?.int64Value else {
+        let path = LocalPaths.expandingTilde(argument)
+        guard let size = LocalPaths.regularFileSize(path) else {
             return transcript.note(key: "file.not_sendable", ["path": path])
         }
-        let name = (path as NSString).lastPathComponent
-        var request = URLRequest(url: gateway.appendingPathComponent("api/v1/customer/files"))
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name, forHTTPHeaderField: "X-File-Name")
-        request.setValue(String(size), forHTTPHeaderField: "Content-Length")
-        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
-        request.timeoutInterval = 600
+        let name = LocalPaths.lastComponent(path)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return transcript.note(key: "file.not_sendable", ["path": path]) }
+        defer { close(descriptor) }
+        var request = HTTPClientRequest(url: gateway.appendingPathComponent("api/v1/customer/files").absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "X-File-Name", value: name.percentEncoded())
+        request.headers.add(name: "Content-Type", value: "application/octet-stream")
+        request.body = AppletHTTP.fileBody(descriptor: descriptor, size: size)
         busy = true
         defer { busy = false }
         transcript.note(key: "file.sending", ["name": name, "size": "\(size)"])
         do {
-            let (data, response) = try await URLSession.shared.upload(for: request, fromFile: URL(fileURLWithPath: path))
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let answer = try await AppletHTTP.send(request, proxy: proxy, timeout: .hours(12))
+            let (status, data) = (answer.status, answer.body)
             guard status == 201, let summary = try? JSONDecoder().decode(FileTransferSummary.self, from: data) else {
                 let message = (try? JSONDecoder().decode([String: [String: String]].self, from: data))?["error"]?["message"]
                 return transcript.fileFailed(name: name, reason: message ?? "the gateway answered HTTP \(status)")
             }
             transcript.fileSent(name: name, md5: summary.md5 ?? "")
         } catch {
-            transcript.fileFailed(name: name, reason: error.localizedDescription)
+            transcript.fileFailed(name: name, reason: "\(error)")
         }
     }
 
     static func defaultFolder() -> String {
-        // $HOME as the session sets it, like every desktop program; the password database otherwise.
-        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.path
+        let home = LocalPaths.home()
         let downloads = ProcessInfo.processInfo.environment["XDG_DOWNLOAD_DIR"] ?? "\(home)/Downloads"
         return FileManager.default.fileExists(atPath: downloads) ? downloads : home
     }
 
     /// `name`, or `name (1)`, `name (2)` … before the extension: an existing file is never replaced.
     static func freePath(in folder: String, name: String) -> String {
-        let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        let (base, ext) = LocalPaths.splitExtension(name)
         var candidate = "\(folder)/\(name)"
         var index = 1
         while FileManager.default.fileExists(atPath: candidate) {
@@ -179,12 +182,11 @@ actor FileTransfers {
 
 /// Which tenths of a download were already reported (called from the download's event loop).
 final class Tenths: @unchecked Sendable {
-    private let lock = NSLock()
-    private var reported = 0
+    private let reported = Mutex(0)
 
     func next(received: Int64, of total: Int64) -> Int? {
         let tenth = total > 0 ? Int(received * 10 / total) : 10
-        return lock.withLock {
+        return reported.withLock { reported in
             guard tenth > reported, tenth < 10 else { return nil }
             reported = tenth
             return tenth

@@ -1,12 +1,22 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import LifelineProtocol
-#if canImport(FoundationNetworking)
-import FoundationNetworking
 #endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import AsyncHTTPClient
+import LifelineCore
+import LifelineProtocol
+import NIOCore
+import NIOHTTP1
 
 /// The applet's HTTP calls: who is asking to connect, and joining the session.
 struct GatewayClient: Sendable {
     let gateway: URL
+    /// The Calling Card's HTTP proxy, when it has one (G3).
+    var proxy: ProxySettings? = nil
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -25,8 +35,7 @@ struct GatewayClient: Sendable {
             return try await call("api/v1/customer/pin-check", method: "POST", body: ["pin": pin])
         case .link(let link):
             let token = CustomerLink.token(from: link)
-            let escaped = token.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? token
-            return try await call("api/v1/customer/links/\(escaped)", method: "GET", body: nil as [String: String]?)
+            return try await call("api/v1/customer/links/\(Self.escaped(token))", method: "GET", body: nil as [String: String]?)
         case .resume:
             throw Failure(description: "A handed-over session needs no invitation.")
         }
@@ -105,32 +114,34 @@ struct GatewayClient: Sendable {
 
     /// The card's logo, when it has one (saved as the desktop entry's icon).
     func callingCardLogo(id: String) async -> Data? {
-        let request = URLRequest(url: gateway.appendingPathComponent("api/v1/calling-cards/\(Self.escaped(id))/logo"))
-        guard let (data, response) = try? await URLSession.shared.data(for: request),
-              (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
-        return data
+        let request = HTTPClientRequest(url: gateway.appendingPathComponent("api/v1/calling-cards/\(Self.escaped(id))/logo").absoluteString)
+        do {
+            let answer = try await AppletHTTP.send(request, proxy: proxy)
+            return answer.status == 200 ? answer.body : nil
+        } catch {
+            // The desktop entry keeps the generic icon.
+            return nil
+        }
     }
 
     static func escaped(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? segment
+        segment.percentEncoded()
     }
 
     private func call<T: Decodable, Body: Encodable>(_ path: String, method: String, body: Body?) async throws -> T {
-        var request = URLRequest(url: gateway.appendingPathComponent(path))
-        request.httpMethod = method
-        request.timeoutInterval = 20
+        var request = HTTPClientRequest(url: gateway.appendingPathComponent(path).absoluteString)
+        request.method = HTTPMethod(rawValue: method)
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONEncoder().encode(body)
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
         }
-        let data: Data
-        let response: URLResponse
+        let answer: AppletHTTP.Answer
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            answer = try await AppletHTTP.send(request, proxy: proxy)
         } catch {
-            throw Failure(description: "Cannot reach the support gateway at \(gateway.absoluteString): \(error.localizedDescription)")
+            throw Failure(description: "Cannot reach the support gateway at \(gateway.absoluteString): \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (status, data) = (answer.status, answer.body)
         guard (200..<300).contains(status) else {
             if let problem = try? JSONDecoder().decode(ErrorBody.self, from: data) {
                 throw Failure(description: problem.error.message, code: problem.error.code)

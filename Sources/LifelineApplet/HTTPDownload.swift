@@ -1,5 +1,12 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineCore
 import NIOCore
 import NIOHTTP1
@@ -128,6 +135,6 @@ private final class DownloadHandler: ChannelInboundHandler, @unchecked Sendable 
         guard received == expected else {
             return promise.fail(HTTPDownload.Failure(message: "the transfer was interrupted after \(received) of \(expected) bytes"))
         }
-        promise.succeed(digest.finalize().map { String(format: "%02x", $0) }.joined())
+        promise.succeed(digest.finalize().hexString)
     }
 }

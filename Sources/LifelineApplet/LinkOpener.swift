@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineCore
 
 /// Opens a link the technician sent (D3) in the customer's default browser with xdg-open: the
@@ -10,12 +17,11 @@ enum LinkOpener {
         guard let opener = paths.map({ "\($0)/xdg-open" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             return false
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: opener)
-        process.arguments = [url]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
+        do throws(ChildProcess.Failure) {
+            try ChildProcess.start(opener, [url]).reapWhenDone()
+        } catch {
+            return false
+        }
         return true
     }
 }

@@ -1,5 +1,12 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineProtocol
 import Logging
 
@@ -22,7 +29,7 @@ public final class SessionMemory: @unchecked Sendable {
         case .resume: return nil
         }
         guard let folder = Self.privateFolder(environment) else { return nil }
-        let digest = SHA256.hash(data: Data((gateway.absoluteString + "\n" + key).utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data((gateway.absoluteString + "\n" + key).utf8)).hexString
         file = folder + "/session-" + digest.prefix(32) + ".json"
     }
 

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineCore
 import LifelineProtocol
 
@@ -114,7 +121,7 @@ public struct Transcript: Sendable {
 
     func reconnecting(attempt: Int, delay: Double) {
         if machineReadable {
-            write("RECONNECTING attempt=\(attempt) delay=\(String(format: "%.1f", delay))")
+            write("RECONNECTING attempt=\(attempt) delay=\(delay.fixed(1))")
         } else if attempt == 1 {
             say(.reconnecting, text("reconnecting"))
         }
@@ -192,7 +199,7 @@ public struct Transcript: Sendable {
     }
 
     func fileSaved(path: String, md5: String) {
-        say(.fileDone(name: (path as NSString).lastPathComponent), machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : text("file.saved", ["path": Self.clean(path), "md5": md5]))
+        say(.fileDone(name: LocalPaths.lastComponent(path)), machineReadable ? "FILE_SAVED path=\(Self.quoted(path)) md5=\(md5)" : text("file.saved", ["path": Self.clean(path), "md5": md5]))
     }
 
     func fileSent(name: String, md5: String) {
@@ -300,7 +307,7 @@ public struct Transcript: Sendable {
     }
 
     static func quoted(_ text: String) -> String {
-        "\"" + clean(text).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\"" + clean(text).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     static func time(_ date: Date) -> String {
@@ -308,8 +315,10 @@ public struct Transcript: Sendable {
     }
 
     static func clock(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm"
-        return formatter.string(from: date)
+        // The local time, from the C library: Foundation's formatters would bring ICU into the applet.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var local = tm()
+        guard localtime_r(&seconds, &local) != nil else { return "" }
+        return "\(Int(local.tm_hour).padded(to: 2)):\(Int(local.tm_min).padded(to: 2))"
     }
 }

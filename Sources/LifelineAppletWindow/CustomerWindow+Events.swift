@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineApplet
 import LifelineDesktop
 import LifelineProtocol
@@ -131,7 +138,7 @@ extension CustomerWindow {
     private func offerFile(_ offer: FileOffer, folder: String) {
         fileOffer?.close()
         let values = ["technician": Transcript.clean(offer.technicianName), "name": Transcript.clean(offer.name),
-                      "size": Self.size(offer.size), "folder": (folder as NSString).lastPathComponent]
+                      "size": Self.size(offer.size), "folder": URL(fileURLWithPath: folder).lastPathComponent]
         addLine(text("window.file_offer", values), classes: ["chat-system"])
         fileOffer = RequestDialog(
             ui: ui, title: text("window.request_title"),
@@ -175,6 +182,6 @@ extension CustomerWindow {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(bytes) B" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+        return unit == 0 ? "\(bytes) B" : "\(value.fixed(value < 10 ? 1 : 0)) \(units[unit])"
     }
 }

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 import LifelineApplet
 import LifelineCore
 import LifelineProtocol
@@ -149,7 +157,7 @@ public final class CustomerWindow: @unchecked Sendable {
         ui.gtk.windowSetTitle(window, title)
         var parts: [GTK.Object?] = []
         if let terms = invitation.terms {
-            let termsText = ui.label(Transcript.clean(terms).replacingOccurrences(of: "  ", with: "\n"), selectable: true)
+            let termsText = ui.label(Transcript.clean(terms).replacing("  ", with: "\n"), selectable: true)
             let scroll = ui.gtk.scrolledWindowNew()
             ui.gtk.scrolledWindowSetPolicy(scroll, 2, 1)
             ui.gtk.scrolledWindowSetChild(scroll, termsText)
@@ -206,7 +214,7 @@ public final class CustomerWindow: @unchecked Sendable {
 
     private func sendChat() {
         guard let typed = ui.gtk.editableGetText(entry) else { return }
-        let message = String(cString: typed).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(cString: typed).trimmed
         guard !message.isEmpty, !ended else { return }
         // Typed in a window, a line starting with "/" is chat: the buttons are the commands here.
         send.yield(.chat(message))

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// GTK 4's C API, loaded with dlopen when the applet opens its window: the one downloadable
 /// binary still runs (in the terminal) on machines without GTK, and building needs no GTK headers.

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import LifelineApplet
 
 /// The thread GTK lives on: it initialises GTK and runs its main loop; every widget is made and
 /// touched there. Other threads hand it work with `post`. One per process.
@@ -20,7 +29,7 @@ final class GTKThread: @unchecked Sendable {
         let thread = GTKThread(gtk: gtk)
         let started = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var opened = false
-        let runner = Thread {
+        let running = PosixThread.start {
             // The windows' class (WM_CLASS): window managers and launchers know the applet by it.
             gtk.setProgramName("lifeline-applet")
             opened = gtk.initCheck() != 0
@@ -31,8 +40,7 @@ final class GTKThread: @unchecked Sendable {
             started.signal()
             if opened { gtk.mainLoopRun(thread.loop) }
         }
-        runner.name = "gtk"
-        runner.start()
+        guard running else { throw GTK.Unavailable(description: "no thread for GTK") }
         started.wait()
         guard opened else { throw GTK.Unavailable(description: "GTK could not open the display") }
         return thread

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the audit log records (A5 audit): sign-ins, PINs, administrators' changes, the customer's consent.
 public enum AuditAction: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A Calling Card as the Admin Center defines it (F3): the installed applet's branding, the
 /// channel it connects to, and the technician groups that may deploy it from a session (O1).
@@ -56,14 +60,14 @@ public enum CallingCardRules {
     /// The design trimmed and checked: a name on one line, colours as #rrggbb, texts bounded.
     public static func validated(_ design: CallingCardDesign) throws(Problem) -> CallingCardDesign {
         var clean = design
-        clean.name = design.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        clean.name = design.name.trimmed
         guard (1...maximumNameLength).contains(clean.name.count),
               !ReplyRules.hasControlCharacters(clean.name, allowingLineBreaks: false) else { throw .badName }
         for colour in [design.headerColour, design.textColour] where !isColour(colour) { throw .badColour(colour) }
         clean.headerColour = design.headerColour.lowercased()
         clean.textColour = design.textColour.lowercased()
-        clean.welcomeText = design.welcomeText.trimmingCharacters(in: .whitespacesAndNewlines)
-        clean.helpText = design.helpText.trimmingCharacters(in: .whitespacesAndNewlines)
+        clean.welcomeText = design.welcomeText.trimmed
+        clean.helpText = design.helpText.trimmed
         for (field, text) in [("welcomeText", clean.welcomeText), ("helpText", clean.helpText)]
         where text.count > maximumTextLength || ReplyRules.hasControlCharacters(text, allowingLineBreaks: true) {
             throw .badText(field: field)
@@ -103,7 +107,7 @@ public enum CallingCardRules {
 
 /// The HTTP proxy an installed Calling Card goes through (G3 settings): HTTP CONNECT, with
 /// optional Basic credentials.
-public struct ProxySettings: Codable, Equatable, Sendable {
+public struct ProxySettings: Codable, Hashable, Sendable {
     public let host: String
     public let port: Int
     public let username: String?
@@ -118,14 +122,14 @@ public struct ProxySettings: Codable, Equatable, Sendable {
 
     /// "http://[user[:password]@]host:port"; an empty text means no proxy.
     public static func parse(_ text: String) throws(CallingCardRules.Problem) -> ProxySettings? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedOfSpaces
         if trimmed.isEmpty { return nil }
         guard let url = URLComponents(string: trimmed), url.scheme?.lowercased() == "http",
               let host = url.host, !host.isEmpty, let port = url.port, (1...65_535).contains(port),
               url.path.isEmpty || url.path == "/", url.query == nil
         else { throw .badProxy }
-        return ProxySettings(host: host, port: port, username: url.user?.removingPercentEncoding,
-                             password: url.password?.removingPercentEncoding)
+        return ProxySettings(host: host, port: port, username: url.user,
+                             password: url.password)
     }
 
     /// The Proxy-Authorization header's value, when the proxy needs credentials.

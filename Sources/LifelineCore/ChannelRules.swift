@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// When a channel takes requests: weekly spans in the channel's time zone (F2).
 public struct WorkingHours: Codable, Equatable, Sendable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Custom fields (C3, F2): the organisation names up to five; customers fill them in a channel
 /// form and technicians with the permission edit them in the queue.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The one-click launcher the PIN and link pages offer on Linux (issue 16): a freedesktop.org
 /// `.desktop` file that downloads the applet, checks its SHA-256, makes it executable and starts
@@ -54,12 +58,12 @@ public enum DesktopLauncher {
             if "\"`$\\".contains(character) { quoted += "\\" }
             quoted.append(character)
         }
-        return ("\"" + quoted + "\"").replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "%%")
+        return ("\"" + quoted + "\"").replacing("\\", with: "\\\\").replacing("%", with: "%%")
     }
 
     /// A localestring value: one line, with the specification's escapes.
     static func entryText(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        text.replacing("\\", with: "\\\\").replacing("\n", with: " ").replacing("\r", with: " ")
     }
 
     /// http(s)://host[:port][/path] with nothing a shell or an entry could read otherwise.

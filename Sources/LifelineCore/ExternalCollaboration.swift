@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Rules for technicians from outside the organisation invited into a session (I2): who they are,
 /// whether they get the full or the limited collaborator console, and how their view of the
@@ -27,7 +31,7 @@ public enum ExternalCollaboration {
     /// A name as the customer will read it: one line, trimmed, not empty.
     public static func validatedName(_ raw: String) throws(Problem) -> String {
         let name = String(String.UnicodeScalarView(raw.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
-            .trimmingCharacters(in: .whitespaces)
+            .trimmedOfSpaces
         guard !name.isEmpty else { throw .emptyName }
         guard name.count <= maximumNameLength else { throw .nameTooLong }
         return name
@@ -36,7 +40,7 @@ public enum ExternalCollaboration {
     /// On the organisation's approved list (R4): the full collaborator console; otherwise the
     /// limited one. An invitation without an email address is never approved.
     public static func isApproved(email: String?, approvedList: [String]) -> Bool {
-        guard let email = email?.trimmingCharacters(in: .whitespaces).lowercased(), !email.isEmpty else { return false }
+        guard let email = email?.trimmedOfSpaces.lowercased(), !email.isEmpty else { return false }
         return approvedList.contains(email)
     }
 

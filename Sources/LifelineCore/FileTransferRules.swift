@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Files between technician and customer (D4, G1): one at a time per session, a name that cannot
 /// point anywhere but the folder the customer chose, a size within the organisation's limit.
@@ -31,7 +35,7 @@ public enum FileTransferRules {
         let lastComponent = proposed.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(String.UnicodeScalarView(lastComponent.unicodeScalars.filter {
             $0.properties.generalCategory != .control && $0 != "\u{0}" && !bidiControls.contains($0.value)
-        })).trimmingCharacters(in: .whitespaces)
+        })).trimmedOfSpaces
         guard !cleaned.isEmpty else { throw .emptyName }
         guard cleaned.utf8.count <= maximumNameBytes else { throw .nameTooLong }
         guard !cleaned.allSatisfy({ $0 == "." }) else { throw .badName }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A gateway-wide ceiling on wrong PINs and links, against guessing from many addresses at once
 /// (the per-address limit alone lets 3,000 addresses make 3,000 times its guesses).
@@ -57,7 +64,7 @@ public struct GuessCeiling: Sendable {
         var v6 = in6_addr()
         if inet_pton(AF_INET6, text, &v6) == 1 {
             let bytes = withUnsafeBytes(of: v6) { Array($0.prefix(8)) }
-            return stride(from: 0, to: 8, by: 2).map { String(format: "%x", UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1])) }
+            return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
                 .joined(separator: ":") + "::/64"
         }
         return address

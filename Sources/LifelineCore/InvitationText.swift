@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The words of an invitation sent to a customer (F1): the same facts for email, SMS and the
 /// technician's own mail client. The Admin Center's template will replace the default wording.
@@ -29,7 +33,7 @@ public struct InvitationText: Equatable, Sendable {
         let values = ["customer": customerName == SessionName.fallback ? "" : customerName, "technician": technicianName,
                       "organisation": organisation, "link": link]
         func fill(_ text: String) -> String {
-            values.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+            values.reduce(text) { $0.replacing("{\($1.key)}", with: $1.value) }
         }
         return InvitationText(subject: fill(template.subject), body: fill(template.body))
     }
@@ -62,7 +66,7 @@ public struct EmailTemplate: Codable, Equatable, Sendable {
     static let placeholders: Set<String> = ["customer", "technician", "organisation", "link"]
 
     public func validated() throws(Problem) -> EmailTemplate {
-        let subject = subject.trimmingCharacters(in: .whitespacesAndNewlines)
+        let subject = subject.trimmed
         guard !subject.isEmpty else { throw .emptySubject }
         guard subject.count <= 200, !subject.contains(where: \.isNewline) else { throw .subjectTooLong }
         guard body.count <= 5_000 else { throw .bodyTooLong }
@@ -89,7 +93,7 @@ public struct EmailTemplate: Codable, Equatable, Sendable {
 /// Email addresses as a customer types them: one address, no spaces or line breaks, a domain.
 public enum EmailAddress {
     public static func validated(_ raw: String) -> String? {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard trimmed.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Exponential backoff after failed sign-ins and two-step codes (A2), kept per key: one key per
 /// account and one per source address, so neither a slow attack on one account from many
@@ -29,7 +33,7 @@ public struct LoginBackoff: Sendable {
     public func delay(afterFailures failures: Int) -> TimeInterval {
         guard failures >= freeFailures else { return 0 }
         let doublings = min(failures - freeFailures, 40)
-        return min(firstDelay * pow(2, Double(doublings)), maximumDelay)
+        return min(firstDelay * Double(1 << doublings), maximumDelay)
     }
 
     /// How long `key` must still wait, or nil when it may try now.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What an administrator sets for the whole organisation (part of R4) and the rules the
 /// gateway derives from it: session timers (C7), technician status (A6), queue defaults (B4, C3).
@@ -141,7 +145,7 @@ public struct OrganisationSettings: Codable, Equatable, Sendable {
         }
         guard approved.count <= Self.maximumExternalTechnicians else { throw .tooManyExternalTechnicians(limit: Self.maximumExternalTechnicians) }
         result.approvedExternalTechnicians = approved
-        let terms = appletTerms?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let terms = appletTerms?.trimmed ?? ""
         guard terms.count <= Self.maximumTermsCharacters else { throw .termsTooLong(limit: Self.maximumTermsCharacters) }
         result.appletTerms = terms.isEmpty ? nil : terms
         return result

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Password rules after NIST SP 800-63B: length is what counts (at least 12 characters, 8 when
 /// the organisation requires two-step verification, at most 128), no composition rules, no forced

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Predefined replies and URLs (D2, D3): short name, plain-text content; a URL must be http,
 /// https or ftp. Pure, shared by the API and the replies.xml import.
@@ -21,8 +25,8 @@ public enum ReplyRules {
 
     /// The name and content trimmed and checked; a URL's content must be one absolute http(s) or ftp address.
     public static func validated(kind: Kind, name: String, content: String) throws(Problem) -> (name: String, content: String) {
-        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        let content = content.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = name.trimmed
+        let content = content.trimmed
         guard (1...maximumNameLength).contains(name.count), !hasControlCharacters(name, allowingLineBreaks: false) else { throw .badName }
         guard (1...maximumContentLength).contains(content.count), !hasControlCharacters(content, allowingLineBreaks: kind == .reply) else {
             throw .badContent

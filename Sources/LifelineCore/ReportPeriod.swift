@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The days a report covers (R3, D5): from the first to the last day inclusive, as calendar days
 /// in the viewer's time zone, so "today" means the viewer's today.
@@ -54,7 +58,7 @@ public struct ReportPeriod: Equatable, Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        return "\(c.year!.padded(to: 4))-\(c.month!.padded(to: 2))-\(c.day!.padded(to: 2)) \(c.hour!.padded(to: 2)):\(c.minute!.padded(to: 2))"
     }
 
     public static func describe(_ problem: Problem) -> String {
@@ -79,6 +83,6 @@ public enum CSVText {
         // Unicode scalars, not Characters: "\r\n" is one Character and would hide a lone "\n".
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 }

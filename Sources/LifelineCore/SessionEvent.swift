@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What can happen to a session, from one technician's point of view. Each case is named after
 /// the cause the manual gives; `SessionMachine.handle` maps it to the next state.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One technician's view of one session: its state and the timers that move it.
 /// Events are methods that return the transition; the caller does the I/O.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The times the sessions report (R3) shows for one session, read from the states it went
 /// through: how long the customer waited for a technician, how long the technician handled it,
@@ -66,6 +70,6 @@ public enum DurationText {
         guard let seconds else { return "" }
         let total = Int(seconds.rounded())
         let (hours, minutes, rest) = (total / 3_600, (total % 3_600) / 60, total % 60)
-        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
+        return hours > 0 ? "\(hours):\(minutes.padded(to: 2)):\(rest.padded(to: 2))" : "\(minutes):\(rest.padded(to: 2))"
     }
 }

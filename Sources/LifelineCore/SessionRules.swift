@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How a customer joins a private session (F1).
 public enum ConnectionMethod: String, CaseIterable, Codable, Sendable {
@@ -60,9 +64,9 @@ public enum SessionName {
 
     /// One line of text typed by someone: trimmed, without control characters.
     public static func cleaned(_ raw: String) -> String {
-        String(raw.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars
+        String(raw.trimmed.unicodeScalars
             .filter { !$0.properties.generalCategory.isControl }.map(Character.init))
-            .trimmingCharacters(in: .whitespaces)
+            .trimmedOfSpaces
     }
 }
 
@@ -85,7 +89,7 @@ public enum ChatText {
     }
 
     public static func validated(_ raw: String) throws(Problem) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmed
         guard !trimmed.isEmpty else { throw .empty }
         guard trimmed.count <= maximumLength else { throw .tooLong(limit: maximumLength) }
         return trimmed

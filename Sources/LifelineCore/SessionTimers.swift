@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The durations the manual fixes or lets the administrator set. All in seconds.
 public struct SessionTimers: Equatable, Sendable {

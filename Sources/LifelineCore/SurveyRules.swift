@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One question of a customer survey (D5).
 public struct SurveyQuestion: Codable, Equatable, Sendable {
@@ -111,7 +115,7 @@ public enum SurveyRules {
         guard questions.count <= maximumQuestions else { throw .tooManyQuestions }
         var numbered: [SurveyQuestion] = []
         for (index, question) in questions.enumerated() {
-            let text = question.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = question.text.trimmed
             guard (1...maximumQuestionLength).contains(text.count),
                   !ReplyRules.hasControlCharacters(text, allowingLineBreaks: false) else { throw .badQuestion(number: index + 1) }
             numbered.append(SurveyQuestion(id: "q\(index + 1)", text: text, kind: question.kind, required: question.required))
@@ -128,7 +132,7 @@ public enum SurveyRules {
         for question in questions {
             var answer = answers[question.id]
             if case .text(let text)? = answer {
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = text.trimmed
                 answer = trimmed.isEmpty ? nil : .text(trimmed)
             }
             guard let answer else {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Time-based one-time passwords (RFC 6238 over RFC 4226) for two-step verification (A2): 30-second
 /// steps, 6 digits, HMAC-SHA-1 as authenticator apps expect. Pure: the HMAC is passed in.
@@ -49,9 +53,8 @@ public enum TOTP {
 
     /// The otpauth:// URI authenticator apps read from the QR code.
     public static func provisioningURI(secret: [UInt8], account: String, issuer: String) -> String {
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~@"))
-        let label = "\(issuer):\(account)".addingPercentEncoding(withAllowedCharacters: allowed.union(CharacterSet(charactersIn: ":"))) ?? account
-        let issuerParameter = issuer.addingPercentEncoding(withAllowedCharacters: allowed) ?? issuer
+        let label = "\(issuer):\(account)".percentEncoded(keeping: ["@", ":"])
+        let issuerParameter = issuer.percentEncoded(keeping: ["@"])
         return "otpauth://totp/\(label)?secret=\(Base32.encode(secret))&issuer=\(issuerParameter)&algorithm=SHA1&digits=\(digits)&period=\(Int(step))"
     }
 }

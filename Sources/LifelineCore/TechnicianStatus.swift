@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What colleagues see next to a technician's name (A6): it decides who may receive a transfer
 /// and, later, channel sessions.

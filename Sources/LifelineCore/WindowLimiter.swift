@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Counts events per key in a sliding window and says when to refuse: wrong PINs and passwords per
 /// source address, chat lines per session. Pure: the caller passes the time.

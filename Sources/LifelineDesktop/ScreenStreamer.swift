@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineProtocol
 
 /// How the screen is sent (J7): JPEG quality and colour, and how many updates may be on their way

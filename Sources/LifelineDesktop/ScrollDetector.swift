@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Finds a vertical scroll between two frames (J1): when most rows of the changed band reappear
 /// in the new frame shifted up or down by the same distance, the viewer can copy them from what

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Which parts of the screen changed since the last frame (J1): the screen is cut into square
 /// tiles; a tile is dirty when any of its rows differ. Adjacent dirty tiles of a tile row are

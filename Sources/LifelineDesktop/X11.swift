@@ -1,5 +1,12 @@
 import CX11
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Opens the applet's X display (DISPLAY), checking the extensions it needs.
 enum X11Connection {

@@ -1,5 +1,12 @@
 import CX11
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The customer's X CLIPBOARD, text only (J10). It owns the selection to give the technician's
 /// text to whatever pastes, and watches for other owners (XFixes) to read what the customer

@@ -1,5 +1,12 @@
 import CX11
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The pointer on X11: its shape from XFixes when the server says it changed, its position from
 /// XQueryPointer. An X connection of its own, used by the streaming task only.

@@ -1,5 +1,12 @@
 import CX11
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The whiteboard and the laser pointer on the customer's real screen (J12, J13): red windows
 /// above everything, shaped (X SHAPE) to the strokes and to a dot, with an empty input shape so

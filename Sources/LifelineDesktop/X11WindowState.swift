@@ -1,5 +1,12 @@
 import CX11
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The applet's own window above the others while the technician works on the screen (issue 16):
 /// the customer keeps seeing who is there and the Stop button.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LifelineCore
 
 /// What an external collaborator's console learns when it joins (I2): the session as the lead

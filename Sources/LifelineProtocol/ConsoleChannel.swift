@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LifelineCore
 
 /// What a technician can do to a session from the console's toolbar.

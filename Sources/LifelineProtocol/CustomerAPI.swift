@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Bodies of the customer endpoints, shared by the gateway and the applet.
 
@@ -41,8 +45,8 @@ public struct JoinedSession: Codable, Equatable, Sendable {
 public enum CustomerLink {
     /// The token of a whole link a customer pasted, or the text itself when it is only a token.
     public static func token(from link: String) -> String {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let range = trimmed.range(of: "/c/") else { return trimmed }
+        let trimmed = link.trimmed
+        guard let range = trimmed.firstRange(of: "/c/") else { return trimmed }
         return String(trimmed[range.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" })
     }
 }

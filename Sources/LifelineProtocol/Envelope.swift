@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Every WebSocket text frame is one JSON object `{"v": 1, "type": "...", ...fields}`.
 /// The version lets a newer gateway refuse an older applet with a clear message.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LifelineCore
 
 /// The bodies of the gateway's messages to the applet (see `GatewayToApplet`): one struct each,

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a status or connection line says, one case per kind of line with its values typed, so
 /// each console words it in its technician's language (A3: `log.<code>` in its catalogs) while
@@ -354,7 +358,7 @@ extension SessionLogEvent {
     /// The English wording, placeholders filled in.
     public var englishText: String {
         var text = Self.english[code] ?? code
-        for (name, value) in params { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        for (name, value) in params { text = text.replacing("{\(name)}", with: value) }
         return text
     }
 }

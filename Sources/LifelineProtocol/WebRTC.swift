@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LifelineCore
 
 /// A STUN or TURN server the two browsers use to find a direct path (RTCIceServer's shape).
@@ -22,7 +26,7 @@ public struct IceServer: Codable, Equatable, Sendable {
             return
         }
         // The credentials end where the address starts: the password may hold '@' or ':'.
-        guard let at = schemes.compactMap({ option.range(of: "@" + $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
+        guard let at = schemes.compactMap({ option.firstRange(of: "@" + $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
         let credentials = option[..<at.lowerBound]
         guard let colon = credentials.firstIndex(of: ":") else { return nil }
         let url = String(option[option.index(after: at.lowerBound)...])

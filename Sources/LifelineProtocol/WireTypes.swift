@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LifelineCore
 
 /// One line of a session's log: a chat line, or a status or connection message.

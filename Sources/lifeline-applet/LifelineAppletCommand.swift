@@ -1,5 +1,13 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 import LifelineApplet
 import LifelineAppletWindow
 import LifelineCore
@@ -127,7 +135,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         var events: (@Sendable (CustomerEvent, String) -> Void)?
         if let window { events = { event, line in window.show(event, line) } }
         let transcript = Transcript(machineReadable: nonInteractive, text: text, write: { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            StandardStreams.output((line + "\n"))
         }, events: events)
         let lines = StandardInput.lines()
         var gatewayAddress = gateway ?? ""
@@ -163,8 +171,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             return await ClosedWhileAsked.answer {
                 if let window { return await window.confirm(invitation) }
                 // Terms are accepted only by an explicit yes; letting the technician in is the default otherwise.
-                FileHandle.standardOutput.write(Data(transcript.text(hasTerms ? "terms.prompt" : "prompt.allow").utf8))
-                guard let answer = await lines.next()?.lowercased().trimmingCharacters(in: .whitespaces) else { return .close }
+                StandardStreams.output(transcript.text(hasTerms ? "terms.prompt" : "prompt.allow"))
+                guard let answer = await lines.next()?.lowercased().trimmedOfSpaces else { return .close }
                 return Self.isYes(answer, emptyMeansYes: !hasTerms, text: transcript.text) ? .allow : .decline
             }
         }
@@ -178,7 +186,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         case .termsRefused: transcript.note(key: "terms.declined")
         case .closed: break
         case .failed(let message):
-            FileHandle.standardError.write(Data("lifeline-applet: \(message)\n".utf8))
+            StandardStreams.error("lifeline-applet: \(message)\n")
         }
         // The window stays until the customer has read how it ended.
         if let window {
@@ -193,7 +201,7 @@ extension LifelineAppletCommand {
     /// "y" and "yes", and the customer's own words for yes (the catalog's answer.yes: "o,oui" in French).
     static func isYes(_ answer: String, emptyMeansYes: Bool, text: AppletText) -> Bool {
         if answer.isEmpty { return emptyMeansYes }
-        let words = (text("answer.yes") + ",y,yes").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let words = (text("answer.yes") + ",y,yes").split(separator: ",").map { $0.trimmedOfSpaces.lowercased() }
         return words.contains(answer)
     }
 
@@ -218,8 +226,8 @@ extension LifelineAppletCommand {
         } catch {
             switch error {
             case .alreadyRunning:
-                FileHandle.standardError.write(Data("lifeline-applet: \(transcript.text("already_running"))\n".utf8))
-                Foundation.exit(1)
+                StandardStreams.error("lifeline-applet: \(transcript.text("already_running"))\n")
+                Glibc.exit(1)
             case .unusable(let reason):
                 Logger(label: "lifeline-applet").warning("The session will not be kept for a restart", metadata: ["reason": "\(reason)"])
                 return nil
@@ -234,7 +242,7 @@ extension LifelineAppletCommand {
         let hasDisplay = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { !($0 ?? "").isEmpty }
         guard !terminal, !nonInteractive, mode == .session, hasDisplay, let gateway, let url = URL(string: gateway) else { return nil }
         do { return try CustomerWindow.open(text: text, gateway: url) } catch {
-            FileHandle.standardError.write(Data("lifeline-applet: no window (\(error)); chatting in this terminal.\n".utf8))
+            StandardStreams.error("lifeline-applet: no window (\(error)); chatting in this terminal.\n")
             return nil
         }
     }
@@ -253,7 +261,7 @@ extension LifelineAppletCommand {
         do {
             card = try await installation.install(cardId: id, gateway: gateway, launchAtStartup: autostart, runningBinary: Self.runningBinary)
         } catch {
-            FileHandle.standardError.write(Data("lifeline-applet: the Calling Card could not be installed: \(error)\n".utf8))
+            StandardStreams.error("lifeline-applet: the Calling Card could not be installed: \(error)\n")
             throw ExitCode(1)
         }
         transcript.note("INSTALLED \(card.name): \(installation.binary.path) --calling-card"
@@ -264,7 +272,7 @@ extension LifelineAppletCommand {
             let arguments = [path, "--calling-card"] + (nonInteractive ? ["--non-interactive"] : [])
             execv(path, arguments.map { strdup($0) } + [nil])
             // Only reached when the exec failed.
-            FileHandle.standardError.write(Data("lifeline-applet: could not open the installed Calling Card.\n".utf8))
+            StandardStreams.error("lifeline-applet: could not open the installed Calling Card.\n")
             throw ExitCode(1)
         }
     }
@@ -274,7 +282,7 @@ extension LifelineAppletCommand {
         let installation = CallingCardInstallation()
         let settings: CallingCardInstallation.Settings
         do { settings = try installation.loadSettings() } catch {
-            FileHandle.standardError.write(Data("lifeline-applet: \(error)\n".utf8))
+            StandardStreams.error("lifeline-applet: \(error)\n")
             throw ExitCode(1)
         }
         let typedFields = Dictionary(fields.map { field in
@@ -283,19 +291,18 @@ extension LifelineAppletCommand {
         }, uniquingKeysWith: { _, last in last })
         let answers = CallingCardFrontDesk.Answers(name: name, fields: typedFields, pin: pin)
         let desk = CallingCardFrontDesk(installation: installation, transcript: transcript, interactive: !nonInteractive) { prompt in
-            FileHandle.standardOutput.write(Data(prompt.utf8))
+            StandardStreams.output(prompt)
             return await lines.next()
         }
         let choice: CallingCardFrontDesk.Choice
         do { choice = try await desk.run(answers: answers) } catch {
-            FileHandle.standardError.write(Data("lifeline-applet: \(error)\n".utf8))
+            StandardStreams.error("lifeline-applet: \(error)\n")
             throw ExitCode(1)
         }
         guard case .connect(let credential) = choice else { return nil }
         // The card's saved settings may have changed (proxy) while the customer used the menu.
         let current = (try? installation.loadSettings()) ?? settings
-        CallingCardFrontDesk.useProxy(current.proxy)
-        return (current.gateway, credential, current.proxy.flatMap { try? ProxySettings.parse($0) } ?? nil)
+        return (current.gateway, credential, CallingCardFrontDesk.proxy(current.proxy))
     }
 }
 
@@ -307,10 +314,10 @@ struct StandardInput: Sendable {
 
     static func lines() -> StandardInput {
         let (stream, continuation) = AsyncStream<String>.makeStream()
-        Thread {
+        PosixThread.start {
             while let line = readLine(strippingNewline: true) { continuation.yield(line) }
             continuation.finish()
-        }.start()
+        }
         return StandardInput(stream: stream)
     }
 

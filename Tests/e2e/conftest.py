@@ -94,6 +94,10 @@ class Gateway:
             [str(BIN / "lifeline-server"), "--port", str(self.port), "--data-dir", self.data_dir,
              "--web-root", str(ROOT / "Web"), "--applet-binary", str(self.applet), *tls_flags],
             env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
+        return self.wait_until_up()
+
+    def wait_until_up(self):
+        """Returns once the gateway answers its health check (30 s at most)."""
         deadline = time.time() + 30
         while time.time() < deadline:
             try:

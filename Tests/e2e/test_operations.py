@@ -40,6 +40,8 @@ def test_first_start_without_credentials_prints_a_one_time_setup_url():
         assert match, log.read_text()
         token = match.group(1).split("token=")[1]
         assert len(token) >= 22, "at least 128 bits"
+        # The address is printed as the gateway starts; it answers a moment later.
+        gateway.wait_until_up()
         assert gateway.api("GET", "setup")[1] == {"needed": True}
         form = {"token": token, "organisation": "Acme Help", "name": "Ada Admin", "email": "ada@acme.test",
                 "password": "a long password"}

@@ -155,7 +155,7 @@ struct FilesController: Sendable {
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        digest.hexString
     }
 }
 

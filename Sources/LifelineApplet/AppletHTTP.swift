@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import LifelineCore
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The applet's HTTP requests (joins, Calling Card, files sent): async-http-client over SwiftNIO,
+/// one client per way out (direct, or through the Calling Card's proxy), kept for the applet's
+/// life. One place for timeouts, redirects and the proxy; TLS trusts the system's certificates.
+enum AppletHTTP {
+    private static let clients = Mutex<[ProxySettings?: HTTPClient]>([:])
+
+    static func client(proxy: ProxySettings?) -> HTTPClient {
+        clients.withLock { clients in
+            if let client = clients[proxy] { return client }
+            var configuration = HTTPClient.Configuration()
+            configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+            configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+            if let proxy {
+                let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+                configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+            }
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[proxy] = client
+            return client
+        }
+    }
+
+    /// What came back: the status and the whole body (answers are small; files go elsewhere).
+    struct Answer {
+        let status: Int
+        let body: Data
+    }
+
+    static let largestAnswer = 4 << 20
+
+    /// One request, its answer read whole; throws when the gateway cannot be reached.
+    static func send(_ request: HTTPClientRequest, proxy: ProxySettings?, timeout: TimeAmount = .seconds(20)) async throws -> Answer {
+        let response = try await client(proxy: proxy).execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: largestAnswer)
+        return Answer(status: Int(response.status.code), body: Data(body.readableBytesView))
+    }
+
+    /// A file's bytes as the body of a request, read from disk as the upload takes them.
+    static func fileBody(descriptor: Int32, size: Int64) -> HTTPClientRequest.Body {
+        let chunk = 256 * 1024
+        let chunks = AsyncStream<ByteBuffer>(unfolding: {
+            var buffer = ByteBufferAllocator().buffer(capacity: chunk)
+            let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunk) { space in
+                max(0, read(descriptor, space.baseAddress, space.count))
+            }
+            return count > 0 ? buffer : nil
+        })
+        return .stream(chunks, length: .known(size))
+    }
+}
