@@ -109,7 +109,7 @@ public struct Applet: Sendable {
                 // /allow and /deny answer the request waiting: administrator rights first, else the screen.
                 case .allowRemote, .denyRemote:
                     if let request = await elevation.takePending() {
-                        await self.answerElevation(request, allow: command == .allowRemote, restart: restart)
+                        await Self.answerElevation(request, allow: command == .allowRemote, transcript: transcript, restart: restart)
                     } else {
                         await remote.customerAnswered(allow: command == .allowRemote)
                     }
@@ -237,51 +237,6 @@ public struct Applet: Sendable {
         case .recording(let notice): await remote.recording(active: notice.active, technician: notice.technicianName)
         default: break
         }
-    }
-
-    /// A technician asks for administrator rights (J3): the customer decides, as for the screen.
-    private static func elevationRequested(_ elevate: GatewayToApplet.Elevate, transcript: Transcript, restart: Restart) async {
-        switch restart.consent {
-        case .accept:
-            if await tryRestart(with: elevate.credentials, by: elevate.technicianName, transcript: transcript, restart: restart) {
-                await restart.elevation.signalHandOver()
-            }
-        case .deny:
-            await refuseElevation(transcript: transcript, outgoing: restart.outgoing)
-        case .ask:
-            await restart.elevation.ask(elevate.credentials, technician: elevate.technicianName)
-            transcript.elevationRequested(technician: elevate.technicianName)
-        }
-    }
-
-    /// The customer's answer to a request for administrator rights.
-    private func answerElevation(_ request: (credentials: ElevationCredentials, technician: String), allow: Bool, restart: Restart) async {
-        guard allow else {
-            await Self.refuseElevation(transcript: transcript, outgoing: restart.outgoing)
-            return
-        }
-        if await Self.tryRestart(with: request.credentials, by: request.technician, transcript: transcript, restart: restart) {
-            await restart.elevation.signalHandOver()
-        }
-    }
-
-    private static func refuseElevation(transcript: Transcript, outgoing: OutgoingMessages) async {
-        transcript.elevation("ELEVATION_REFUSED")
-        await outgoing.send(.elevationFailed(.init(reason: "The customer refused administrator rights.")))
-    }
-
-    /// Restarts with administrator rights; true when the root copy now has the session.
-    private static func tryRestart(with credentials: ElevationCredentials, by name: String, transcript: Transcript,
-                                   restart: Restart) async -> Bool {
-        transcript.elevation("ELEVATING", detail: name)
-        do throws(ElevatedRestart.Failure) {
-            try await restart.elevation.restart(credentials, joined: restart.joined, arguments: restart.arguments)
-        } catch {
-            transcript.elevation("ELEVATION_FAILED", detail: error.description)
-            await restart.outgoing.send(.elevationFailed(.init(reason: error.description)))
-            return false
-        }
-        return true
     }
 
     private static func handle(_ text: String, transcript: Transcript, state: ConnectionState, remote: RemoteDesktopController,

@@ -51,14 +51,7 @@ struct ChildProcess: Sendable {
     @discardableResult
     func send(_ text: String) -> Bool {
         guard let input else { return false }
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            bytes = bytes.dropFirst(written)
-        }
-        return true
+        return StandardStreams.writeWhole(text, to: input)
     }
 
     /// The end of its input (sudo reads one password line, then waits for it).
@@ -75,11 +68,16 @@ struct ChildProcess: Sendable {
     }
 
     /// Waits for its end without holding a thread (it may run as long as the session) and returns
-    /// its exit status.
+    /// its exit status; -1 when the waiting task is cancelled first (the child is left running).
     func exitStatus(every interval: Duration = .milliseconds(100)) async -> Int32 {
         while true {
             if let code = hasEnded() { return code }
-            try? await Task.sleep(for: interval)
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                // Only cancellation ends a sleep early: stop polling rather than spin.
+                return hasEnded() ?? -1
+            }
         }
     }
 

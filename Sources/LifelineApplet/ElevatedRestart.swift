@@ -72,7 +72,7 @@ actor ElevatedRestart {
     /// private file (not on its command line, which every user can read).
     func restart(_ credentials: ElevationCredentials, joined: JoinedSession, arguments: [String]) async throws(Failure) {
         guard getuid() != 0 else { throw .alreadyRoot }
-        let me = Self.currentUser()
+        let me = LocalPaths.accountName()
         guard credentials.username == me else { throw .otherUser(me) }
         guard FileManager.default.isExecutableFile(atPath: Self.sudo) else { throw .noSudo }
         // -k: always ask, so the password line is always read by sudo and never reaches the applet.
@@ -115,11 +115,6 @@ actor ElevatedRestart {
     func waitForChild() async -> Int32 {
         guard let child else { return 1 }
         return await child.exitStatus(every: .milliseconds(200))
-    }
-
-    static func currentUser() -> String {
-        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "" }
-        return String(cString: name)
     }
 
     static func executablePath() -> String {

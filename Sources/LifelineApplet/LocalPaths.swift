@@ -44,9 +44,14 @@ enum LocalPaths {
         return "/"
     }
 
-    /// The signed-in user's name.
+    /// The signed-in user's name as the session says it ($USER), else the account's.
     static func userName() -> String {
         if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        return accountName()
+    }
+
+    /// The name of the account this process runs as, from the password database (not the environment).
+    static func accountName() -> String {
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "" }
         return String(cString: name)
     }

@@ -34,17 +34,21 @@ public enum PosixThread {
 /// The terminal's output and error streams, written straight to their descriptors (unbuffered,
 /// as FileHandle did: nothing is left behind on exit, and lines keep their order).
 public enum StandardStreams {
-    public static func output(_ text: String) { write(text, to: 1) }
+    public static func output(_ text: String) { writeWhole(text, to: 1) }
 
-    public static func error(_ text: String) { write(text, to: 2) }
+    public static func error(_ text: String) { writeWhole(text, to: 2) }
 
-    private static func write(_ text: String, to descriptor: Int32) {
+    /// Writes all of `text` to `descriptor` (a short write goes on, an interrupted one again);
+    /// false when the other end stopped reading.
+    @discardableResult
+    static func writeWhole(_ text: String, to descriptor: Int32) -> Bool {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
+            guard written > 0 else { return false }
             bytes = bytes.dropFirst(written)
         }
+        return true
     }
 }

@@ -1,12 +1,12 @@
 // The Customer Desktop (J1, J2): ask for remote control or desktop view, draw the customer's
 // screen from binary updates (decoded off the UI thread by createImageBitmap), acknowledge each
 // drawn update (flow control), show the customer's pointer, and send mouse and keyboard in
-// control mode. The toolbar's other tools live in remote-tools.js, remote-recorder.js and
-// remote-window.js.
+// control mode (remote-input.js). The toolbar's other tools live in remote-tools.js,
+// remote-recorder.js and remote-window.js; a browser's direct path in remote-direct.js.
 import { describeError, t } from '../lib/i18n.js';
-import { evdevCode } from '../lib/keycodes.js';
-import { comboEvents, decodeConsoleFrame, keysymFor, paletteToRGBA, xButton } from '../lib/screen-frames.js';
-import { answerDirectPath, canReceiveDirect } from './remote-direct.js';
+import { comboEvents, decodeConsoleFrame, paletteToRGBA } from '../lib/screen-frames.js';
+import { mountDirectPaths } from './remote-direct.js';
+import { createRemoteInput } from './remote-input.js';
 import { mountRecorder } from './remote-recorder.js';
 import { mountRemoteTools } from './remote-tools.js';
 import { mountRemoteWindow } from './remote-window.js';
@@ -63,8 +63,6 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
   /** Per session: { mode, phase, reason, surface, canvas, ink, pointer, lens, drawing (promise chain), tools' state }. */
   const remotes = new Map();
   let session = null;
-  let pendingMove = null;
-  let moveTimer = null;
   const current = () => ({ id: session?.id ?? null, remote: session ? remotes.get(session.id) : null });
   const elevate = $('elevate-form');
   // Elevated restart (J3): the credentials go to the applet through the gateway, never kept here.
@@ -79,6 +77,13 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     keyboard: $('remote-keyboard'), clipboard: $('remote-clipboard'), clipboardNote: $('remote-clipboard-note'), monitor: $('remote-monitor'),
   }, { send, current });
   const recorder = mountRecorder(record, { status });
+  const input = createRemoteInput({ send, onRelease });
+  const direct = mountDirectPaths({
+    send,
+    remoteOf: (id) => remoteOf(id),
+    draw: (remote, source, width, height) => drawPicture(remote, source, width, height),
+    changed: (id) => { if (session?.id === id) render(); },
+  });
   const detached = mountRemoteWindow(detach, screen, { onResize: () => layoutCanvas() });
   new ResizeObserver(() => layoutCanvas()).observe(screen);
 
@@ -106,105 +111,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       const remote = { mode: null, phase: null, reason: null, drawing: Promise.resolve(), tool: null, keyboard: 'local',
         clipboard: true, monitors: [], monitor: null, lensOn: false, ...createSurface() };
       remotes.set(id, remote);
-      wireInput(remote, id);
+      input.wire(remote, id);
       tools.wire(remote, id);
     }
     return remotes.get(id);
-  }
-
-  function sendInput(id, events) {
-    send('remote_input', { sessionId: id, events });
-  }
-
-  function flushMove(id) {
-    clearTimeout(moveTimer);
-    moveTimer = null;
-    if (pendingMove) sendInput(id, [pendingMove]);
-    pendingMove = null;
-  }
-
-  /** Mouse and keyboard on the canvas, in the customer's screen coordinates (control mode, no
-   * whiteboard or laser on: those take the mouse instead). */
-  function wireInput(remote, id) {
-    const { canvas } = remote;
-    const controlling = () => remote.mode === 'control' && remote.phase === 'active' && !remote.tool;
-    const point = (event) => {
-      const box = canvas.getBoundingClientRect();
-      return {
-        x: Math.round(((event.clientX - box.left) / box.width) * canvas.width),
-        y: Math.round(((event.clientY - box.top) / box.height) * canvas.height),
-      };
-    };
-    canvas.addEventListener('mousemove', (event) => {
-      if (!controlling()) return;
-      pendingMove = { t: 'move', ...point(event) };
-      // Moves are coalesced to one every 15 ms; buttons and keys go at once.
-      if (!moveTimer) moveTimer = setTimeout(() => flushMove(id), 15);
-    });
-    for (const [type, down] of [['mousedown', true], ['mouseup', false]]) {
-      canvas.addEventListener(type, (event) => {
-        if (!controlling()) return;
-        event.preventDefault();
-        canvas.focus();
-        const button = xButton(event.button);
-        if (button === null) return;
-        pendingMove = null;
-        sendInput(id, [{ t: 'button', button, down, ...point(event) }]);
-      });
-    }
-    canvas.addEventListener('wheel', (event) => {
-      if (!controlling()) return;
-      event.preventDefault();
-      sendInput(id, [{ t: 'wheel', steps: event.deltaY < 0 ? -1 : 1, ...point(event) }]);
-    }, { passive: false });
-    canvas.addEventListener('contextmenu', (event) => { if (controlling()) event.preventDefault(); });
-    // With clipboard sync, Ctrl+V first puts the technician's clipboard on the customer's, then
-    // presses V there: the browser's paste event carries the text.
-    let pasteKey = null;
-    const keyEvent = (event, down) => {
-      if (remote.keyboard === 'remote') {
-        const code = evdevCode(event);
-        return code === null ? null : { t: 'physical_key', code, down };
-      }
-      const keysym = keysymFor(event);
-      return keysym === null ? null : { t: 'key', keysym, down };
-    };
-    for (const [type, down] of [['keydown', true], ['keyup', false]]) {
-      canvas.addEventListener(type, (event) => {
-        // F8 is the console's: the keyboard leaves the customer's screen (as TigerVNC's menu key).
-        if (event.key === 'F8') {
-          event.preventDefault();
-          if (down) onRelease();
-          return;
-        }
-        if (!controlling()) return;
-        const isPaste = (event.ctrlKey && event.code === 'KeyV') || (event.shiftKey && event.code === 'Insert');
-        if (remote.clipboard && isPaste) {
-          if (down) {
-            pasteKey = keyEvent(event, true);
-            // No paste event (nothing to paste, or the browser refused): the key goes anyway.
-            setTimeout(() => { if (pasteKey) sendPasteKey(); }, 300);
-          }
-          return;
-        }
-        const input = keyEvent(event, down);
-        if (input === null) return;
-        event.preventDefault();
-        flushMove(id);
-        sendInput(id, [input]);
-      });
-    }
-    const sendPasteKey = () => {
-      sendInput(id, [pasteKey, { ...pasteKey, down: false }]);
-      pasteKey = null;
-    };
-    canvas.addEventListener('paste', (event) => {
-      if (!controlling() || !remote.clipboard) return;
-      event.preventDefault();
-      const text = event.clipboardData?.getData('text/plain') ?? '';
-      if (text) send('remote_tool', { sessionId: id, tool: { t: 'clipboard', text } });
-      if (pasteKey) sendPasteKey();
-    });
   }
 
   function render() {
@@ -339,13 +249,6 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     drawn(remote);
   }
 
-  function closeDirect(remote) {
-    remote.direct?.close();
-    remote.direct = null;
-    remote.transport = null;
-    delete remote.canvas.dataset.transport;
-  }
-
   return {
     show(selected) {
       session = selected;
@@ -357,7 +260,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       remote.mode = status.mode;
       remote.phase = status.phase;
       if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
-      else closeDirect(remote);
+      else direct.close(remote);
       // A state change that ended it is worded in the console's language; other reasons come as written.
       remote.reason = status.sessionState ? t('remote.sessionState', { state: t(`state.${status.sessionState}`) }) : status.reason ?? null;
       if (status.phase === 'active' && !wasActive) tools.started(remote, status.sessionId, options().clipboardSync ?? true);
@@ -385,23 +288,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     },
     /** The customer's browser offers a direct path, or sends a candidate (issue 16). */
     webrtcSignal(sessionId, signal) {
-      const remote = remoteOf(sessionId);
-      if (signal.kind !== 'offer') {
-        remote.direct?.receive(signal);
-        return;
-      }
-      closeDirect(remote);
-      if (remote.phase !== 'active' || !remote.webrtc || !canReceiveDirect()) return;
-      remote.direct = answerDirectPath(signal, {
-        iceServers: remote.webrtc.iceServers,
-        sendSignal: (answer) => send('webrtc_signal', { sessionId, signal: answer }),
-        onPicture: (source, width, height) => drawPicture(remote, source, width, height),
-        onState: (connected) => {
-          remote.transport = connected ? 'webrtc' : 'gateway';
-          remote.canvas.dataset.transport = remote.transport;
-          if (session?.id === sessionId) render();
-        },
-      });
+      direct.signal(sessionId, signal);
     },
     /** A binary frame: decode, draw every tile, then tell the applet it may send more. */
     frame(buffer) {

@@ -8,6 +8,44 @@ export function canReceiveDirect() {
 }
 
 /**
+ * The direct paths of the console's sessions, one per shown browser screen. `remoteOf(id)` is a
+ * session's remote state (`phase`, `webrtc`, `canvas`; `direct` and `transport` are kept on it),
+ * `draw(remote, source, width, height)` paints a picture, `changed(id)` redraws its toolbar.
+ */
+export function mountDirectPaths({ send, remoteOf, draw, changed }) {
+  function close(remote) {
+    remote.direct?.close();
+    remote.direct = null;
+    remote.transport = null;
+    delete remote.canvas.dataset.transport;
+  }
+
+  return {
+    close,
+    /** An offer starts a new path (the last one closed); a candidate goes to the running one. */
+    signal(sessionId, signal) {
+      const remote = remoteOf(sessionId);
+      if (signal.kind !== 'offer') {
+        remote.direct?.receive(signal);
+        return;
+      }
+      close(remote);
+      if (remote.phase !== 'active' || !remote.webrtc || !canReceiveDirect()) return;
+      remote.direct = answerDirectPath(signal, {
+        iceServers: remote.webrtc.iceServers,
+        sendSignal: (answer) => send('webrtc_signal', { sessionId, signal: answer }),
+        onPicture: (source, width, height) => draw(remote, source, width, height),
+        onState: (connected) => {
+          remote.transport = connected ? 'webrtc' : 'gateway';
+          remote.canvas.dataset.transport = remote.transport;
+          changed(sessionId);
+        },
+      });
+    },
+  };
+}
+
+/**
  * Answers `offer` (a webrtc_signal). `sendSignal(signal)` carries the answer and candidates;
  * `onPicture(source, width, height)` draws a frame; `onState(connected)` follows the path.
  * Returns { receive(signal), close() }.

@@ -77,7 +77,7 @@ struct FilesController: Sendable {
             throw GatewayError(.fileInterrupted, "The file was not transferred: \(reason)")
         }
         // The hash is recorded before the applet can see the end of the file and report its own.
-        let md5 = Self.hex(hash.finalize())
+        let md5 = hash.finalize().hexString
         await hub.fileUploaded(fileId, sessionId: sessionId, md5: md5)
         await pipe.finish()
         return try JSONResponse.make(["md5": md5])
@@ -140,7 +140,7 @@ struct FilesController: Sendable {
             await hub.failFile(summary.id, sessionId: summary.sessionId, reason: reason, tellApplet: false)
             throw GatewayError(.fileInterrupted, "The file was not transferred: \(reason)")
         }
-        let md5 = Self.hex(hash.finalize())
+        let md5 = hash.finalize().hexString
         await hub.customerFileReceived(summary.id, sessionId: summary.sessionId, md5: md5)
         var done = summary
         done.phase = .done
@@ -152,10 +152,6 @@ struct FilesController: Sendable {
     static func fileId(_ context: GatewayRequestContext) throws -> String {
         guard let id = context.parameters.get("file") else { throw GatewayError(.fileNotFound, "There is no such file.") }
         return id
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.hexString
     }
 }
 
