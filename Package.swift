@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
+        // Linux calls Glibc's module leaves out (renameat2 for the file manager); header only.
+        .systemLibrary(name: "CLinuxCalls"),
         // Pure domain rules: no I/O, no networking, time passed in.
         .target(name: "LifelineCore"),
         // Wire types shared by gateway, applet and (mirrored in JS) the console.
@@ -67,7 +69,7 @@ let package = Package(
         .target(
             name: "LifelineApplet",
             dependencies: [
-                "LifelineProtocol", "LifelineDesktop",
+                "LifelineProtocol", "LifelineDesktop", "CLinuxCalls",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 // Its HTTP requests (joins, Calling Card, files sent), through the card's proxy too (issue 24).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

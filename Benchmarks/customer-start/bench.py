@@ -4,7 +4,8 @@ desktop opens it (gio launch), the applet downloaded, checked and started, its w
 scripted with xdotool on Xvfb with openbox. Next to it, the terminal way (curl, chmod, the applet
 with --non-interactive). Usage:
     python3 bench.py <gateway bin dir> <applet to offer> [runs]
-Prints the applet's size and SHA-256, one line per run and the medians."""
+Prints the applet's size, its size on the wire (the gzip copy beside it, when there), its SHA-256,
+one line per run and the medians."""
 import hashlib
 import os
 import statistics
@@ -52,7 +53,7 @@ def terminal(gateway, token):
     folder = tempfile.mkdtemp(prefix="lifeline-bench-")
     started = time.time()
     gateway.api("POST", "customer/pin-check", {"pin": session["pin"]}, expect=200)
-    subprocess.run(["curl", "-fsSLo", f"{folder}/lifeline-applet", f"{gateway.url}/download/lifeline-applet"], check=True)
+    subprocess.run(["curl", "-fsSL", "--compressed", "-o", f"{folder}/lifeline-applet", f"{gateway.url}/download/lifeline-applet"], check=True)
     os.chmod(f"{folder}/lifeline-applet", 0o755)
     applet = subprocess.Popen([f"{folder}/lifeline-applet", "--gateway", gateway.url, "--pin", session["pin"], "--non-interactive"],
                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -66,6 +67,10 @@ def terminal(gateway, token):
 def main():
     data = APPLET.read_bytes()
     print(f"applet offered: {APPLET} — {len(data)} bytes ({len(data) / 1e6:.1f} MB), SHA-256 {hashlib.sha256(data).hexdigest()}")
+    compressed = Path(str(APPLET) + ".gz")
+    if compressed.exists():
+        print(f"on the wire with gzip (browsers, curl --compressed, the launcher): {compressed.stat().st_size} bytes "
+              f"({compressed.stat().st_size / 1e6:.1f} MB)")
     desktop = conftest.XServer()
     desktop.run("openbox")
     time.sleep(1)

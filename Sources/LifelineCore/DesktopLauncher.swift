@@ -33,7 +33,7 @@ public enum DesktopLauncher {
         // POSIX sh; the applet lands in the user's cache, is checked, runs, and removes itself.
         let script = [
             #"d="${XDG_CACHE_HOME:-$HOME/.cache}/lifeline" && mkdir -p "$d" && f="$d/lifeline-applet-$$""#,
-            #"(curl -fsSL "\#(gateway)/download/lifeline-applet" -o "$f" || wget -qO "$f" "\#(gateway)/download/lifeline-applet")"#,
+            #"(curl -fsSL --compressed "\#(gateway)/download/lifeline-applet" -o "$f" || wget -qO "$f" "\#(gateway)/download/lifeline-applet")"#,
             #"{ echo "\#(sha256)  $f" | sha256sum -c --quiet || { rm -f "$f"; exit 1; }; }"#,
             #"chmod 700 "$f" && exec "$f" --gateway \#(gateway) \#(flag) --remove-when-done"#,
         ].joined(separator: " && ")

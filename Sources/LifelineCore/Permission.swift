@@ -28,7 +28,11 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case clipboardSync = "clipboard_sync"
     case recordScreen = "record_screen"
     case takeScreenshots = "take_screenshots"
+    /// Browse the customer's files (K1, K2); the three below add what may be done there.
     case fileManager = "file_manager"
+    case fileManagerDownload = "file_manager_download"
+    case fileManagerUpload = "file_manager_upload"
+    case fileManagerModify = "file_manager_modify"
     case systemInfo = "system_info"
     case reboot = "reboot"
     case deployScripts = "deploy_scripts"
@@ -80,7 +84,7 @@ extension Permission {
     /// instead of offering them as if they worked; a grant already stored is kept. A feature that
     /// ships takes its permission out of this set.
     public static let notYetAvailable: Set<Permission> = [
-        .shareScreen, .inviteInternalTechnicians, .fileManager, .systemInfo, .reboot, .deployScripts, .runEmbeddedScripts,
+        .shareScreen, .inviteInternalTechnicians, .fileManager, .fileManagerDownload, .fileManagerUpload, .fileManagerModify, .systemInfo, .reboot, .deployScripts, .runEmbeddedScripts,
         .unattendedAccess, .lanConnection, .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
     ]
 }

@@ -1,8 +1,11 @@
 """One click to start (issue 16, item 2): the PIN page offers a launcher (.desktop) that fetches
 the applet, checks its SHA-256 and opens its window — started here as a desktop starts it (`gio
-launch`) on an Xvfb desktop with openbox — and shows the SHA-256 the terminal command checks."""
+launch`) on an Xvfb desktop with openbox — and shows the SHA-256 the terminal command checks.
+The gateway here offers the applet with its gzip copy beside it, as a release build does, so the
+launcher and the page's command fetch it compressed."""
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -12,8 +15,42 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN
+import pytest
+
+from conftest import BIN, Gateway, free_port
 from test_applet_window import desktop, find_window, press  # noqa: F401 (the module's desktop fixture)
+
+
+@pytest.fixture(scope="module")
+def gateway_for_module():
+    """A gateway offering a copy of the applet with a gzip copy beside it (scripts/build-release.sh
+    makes it with -9; -1 here is quicker and the same format)."""
+    data_dir = tempfile.mkdtemp(prefix="lifeline-e2e-launcher-")
+    applet = os.path.join(data_dir, "lifeline-applet")
+    shutil.copy2(BIN / "lifeline-applet", applet)
+    subprocess.run(["gzip", "-1", "-n", "-k", applet], check=True)
+    os.mkdir(os.path.join(data_dir, "data"))
+    gateway = Gateway(os.path.join(data_dir, "data"), free_port(), applet=applet).start()
+    yield gateway
+    gateway.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_the_applet_goes_compressed_to_curl_and_browsers_and_whole_to_others(gateway_for_module, tmp_path):
+    """The page's command (`curl --compressed`) gets the same bytes as the binary for far fewer on
+    the wire; a client that does not take gzip gets the binary itself."""
+    gateway = gateway_for_module
+    binary = (BIN / "lifeline-applet").read_bytes()
+    target = tmp_path / "lifeline-applet"
+    wire = subprocess.run(["curl", "-fsSL", "--compressed", "-o", str(target), "-w", "%{size_download}",
+                           f"{gateway.url}/download/lifeline-applet"], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert target.read_bytes() == binary
+    assert int(wire) < len(binary) / 2, f"{wire} bytes on the wire for {len(binary)}"
+    info = gateway.api("GET", "customer/applet")[1]
+    assert info["downloadSize"] == int(wire)
+    with urllib.request.urlopen(f"{gateway.url}/download/lifeline-applet", timeout=60) as response:
+        assert response.headers.get("Content-Encoding") is None
+        assert response.read() == binary
 
 
 def test_the_gateway_gives_the_applets_sha256_and_a_launcher_only_for_plain_pins(gateway_for_module):
@@ -43,6 +80,25 @@ def test_the_pin_page_offers_the_launcher_and_the_checksum(gateway_for_module, b
     assert launcher.get_attribute("href").endswith(f"/download/lifeline-support.desktop?pin={session['pin']}")
     wait.until(EC.text_to_be_present_in_element((By.ID, "applet-checksum"), sha))
     assert f'echo "{sha}  lifeline-applet" | sha256sum -c' in browser.find_element(By.CSS_SELECTOR, "pre.command").text
+
+
+def test_the_browsers_download_is_the_binary_itself(gateway_for_module, browser, tmp_path):
+    """The page's download link: Chromium takes the gzip copy and saves the unpacked binary."""
+    gateway = gateway_for_module
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Noor", "method": "pin"}, token=token, expect=201)[1]
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    browser.get(f"{gateway.url}/")
+    wait = WebDriverWait(browser, 10)
+    wait.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(session["pin"])
+    browser.find_element(By.ID, "pin-submit").click()
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "a.download"))).click()
+    saved = tmp_path / "lifeline-applet"
+    binary = (BIN / "lifeline-applet").read_bytes()
+    deadline = time.time() + 60
+    while not (saved.exists() and saved.stat().st_size == len(binary)) and time.time() < deadline:
+        time.sleep(0.2)
+    assert saved.read_bytes() == binary
 
 
 def test_the_launcher_opens_the_window_and_the_customer_is_waiting_after_one_allow(gateway_for_module, desktop):  # noqa: F811

@@ -11,7 +11,7 @@ import { canShareScreen } from './screen-share.js';
  */
 export function appletCommand(origin, credentialFlag, sha256 = null) {
   return [
-    `curl -fsSLo lifeline-applet ${origin}/download/lifeline-applet`,
+    `curl -fsSL --compressed -o lifeline-applet ${origin}/download/lifeline-applet`,
     ...(sha256 ? [`echo "${sha256}  lifeline-applet" | sha256sum -c`] : []),
     'chmod +x lifeline-applet',
     `./lifeline-applet --gateway ${origin} ${credentialFlag} --remove-when-done`,

@@ -221,7 +221,7 @@ enum CallingCardInstallScript {
         card=\(shellQuoted(cardId))
         applet=$(mktemp)
         trap 'rm -f "$applet"' EXIT
-        curl -fsSL "$gateway/download/lifeline-applet" -o "$applet"
+        curl -fsSL --compressed "$gateway/download/lifeline-applet" -o "$applet"
         chmod +x "$applet"
         "$applet" --gateway "$gateway" --install-calling-card "$card" "$@"
 

@@ -98,13 +98,18 @@ struct CustomerController {
         ], body: .init(byteBuffer: ByteBuffer(string: entry)))
     }
 
-    /// The applet binary this gateway was built with (Linux x86_64).
+    /// The applet binary this gateway was built with (Linux x86_64), streamed from disk; gzip on
+    /// the wire when the client takes it and the gateway has the compressed copy.
     @Sendable func download(request: Request, context: GatewayRequestContext) async throws -> Response {
-        guard let path = applet.path, FileManager.default.isReadableFile(atPath: path) else { throw Self.noApplet }
-        let data = try await NIOThreadPool.singleton.runIfActive { try Data(contentsOf: URL(fileURLWithPath: path)) }
-        return Response(status: .ok, headers: [
+        let acceptsGzip = AcceptEncoding.allowsGzip(request.headers[.acceptEncoding])
+        guard let choice = await applet.download(acceptsGzip: acceptsGzip) else { throw Self.noApplet }
+        let body = try await FileIO().loadFile(path: choice.path, context: context)
+        var headers: HTTPFields = [
             .contentType: "application/octet-stream",
             .contentDisposition: "attachment; filename=\"lifeline-applet\"",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            .vary: "Accept-Encoding",
+        ]
+        if choice.gzip { headers[.contentEncoding] = "gzip" }
+        return Response(status: .ok, headers: headers, body: body)
     }
 }

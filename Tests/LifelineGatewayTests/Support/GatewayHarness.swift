@@ -48,7 +48,7 @@ struct GatewayHarness: Sendable {
         withAdministrator: Bool = true, database: DatabaseLocation? = nil,
         webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
         connectionLimits: ConnectionLimits = GatewayHarness.connectionLimits, transferStallLimit: Duration = .seconds(30),
-        webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []),
+        webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), appletBinaryPath: String? = nil,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
@@ -58,7 +58,7 @@ struct GatewayHarness: Sendable {
         logger.logLevel = .warning
         var settings = GatewayConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, publicURL: publicURL,
-            webRoot: webRoot,
+            webRoot: webRoot, appletBinaryPath: appletBinaryPath,
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
         settings.browserScreenWebRTC = webRTC

@@ -1,0 +1,9 @@
+// Linux system calls Swift's Glibc module does not declare (they need _GNU_SOURCE).
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// renameat2(…, RENAME_NOREPLACE): renames only when nothing has the new name, atomically, so
+// the file manager never replaces a customer's file by accident (glibc 2.28+, Linux 3.15+).
+static inline int lifeline_renameat_noreplace(int old_folder, const char *old_name, int new_folder, const char *new_name) {
+    return (int)syscall(SYS_renameat2, old_folder, old_name, new_folder, new_name, 1 /* RENAME_NOREPLACE */);
+}

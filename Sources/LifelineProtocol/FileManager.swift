@@ -1,0 +1,263 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineCore
+
+/// A file name on the wire, byte-exact (K1–K5): a JSON string when the name is UTF-8, else
+/// `{"raw": base64, "shown": "name with \xNN escapes"}`. The console sends back whichever it got.
+public struct WireFileName: Codable, Equatable, Hashable, Sendable {
+    public let bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ text: String) { self.bytes = Array(text.utf8) }
+
+    private enum Keys: String, CodingKey {
+        case raw, shown
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            bytes = Array(text.utf8)
+            return
+        }
+        let container = try decoder.container(keyedBy: Keys.self)
+        let raw = try container.decode(String.self, forKey: .raw)
+        guard let data = Data(base64Encoded: raw) else {
+            throw DecodingError.dataCorruptedError(forKey: .raw, in: container, debugDescription: "raw is not base64")
+        }
+        bytes = Array(data)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        if let text = String(validating: bytes, as: UTF8.self) {
+            var container = encoder.singleValueContainer()
+            try container.encode(text)
+        } else {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(Data(bytes).base64EncodedString(), forKey: .raw)
+            try container.encode(FileManagerPath.displayName(bytes), forKey: .shown)
+        }
+    }
+}
+
+/// A place on the customer's side: one of the roots the applet offered, and names down from it.
+public struct WirePath: Codable, Equatable, Hashable, Sendable {
+    public let root: String
+    public let names: [WireFileName]
+
+    public init(root: String, names: [WireFileName]) {
+        self.root = root
+        self.names = names
+    }
+
+    public init(_ path: FileManagerPath) {
+        self.init(root: path.root, names: path.names.map(WireFileName.init))
+    }
+
+    /// Checked against the roots the applet offers: nothing that could leave them.
+    public func validated(roots: Set<String>) throws(FileManagerPath.Problem) -> FileManagerPath {
+        try FileManagerPath.validated(root: root, names: names.map(\.bytes), roots: roots)
+    }
+}
+
+/// What the technician asks of the customer's side.
+public enum FileManagerRequest: Codable, Equatable, Sendable {
+    /// The places to start from: home, the whole system, mounted volumes.
+    case roots
+    /// A folder's entries, sent in pages; hidden ones (names starting with a dot) on request.
+    case list(path: WirePath, hidden: Bool)
+    case makeFolder(path: WirePath)
+    /// A new name in the same folder.
+    case rename(path: WirePath, newName: WireFileName)
+    /// A file, a link, or a folder with everything in it.
+    case delete(path: WirePath)
+
+    /// Which permission family the request falls under (the gateway checks it per message).
+    public var operation: FileManagerAccess.Operation {
+        switch self {
+        case .roots, .list: .browse
+        case .makeFolder: .upload
+        case .rename, .delete: .modify
+        }
+    }
+
+    private enum Keys: String, CodingKey {
+        case op, path, hidden, newName
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        switch try container.decode(String.self, forKey: .op) {
+        case "roots": self = .roots
+        case "list": self = .list(path: try container.decode(WirePath.self, forKey: .path),
+                                  hidden: try container.decodeIfPresent(Bool.self, forKey: .hidden) ?? false)
+        case "make_folder": self = .makeFolder(path: try container.decode(WirePath.self, forKey: .path))
+        case "rename": self = .rename(path: try container.decode(WirePath.self, forKey: .path),
+                                      newName: try container.decode(WireFileName.self, forKey: .newName))
+        case "delete": self = .delete(path: try container.decode(WirePath.self, forKey: .path))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .roots:
+            try container.encode("roots", forKey: .op)
+        case .list(let path, let hidden):
+            try container.encode("list", forKey: .op)
+            try container.encode(path, forKey: .path)
+            try container.encode(hidden, forKey: .hidden)
+        case .makeFolder(let path):
+            try container.encode("make_folder", forKey: .op)
+            try container.encode(path, forKey: .path)
+        case .rename(let path, let newName):
+            try container.encode("rename", forKey: .op)
+            try container.encode(path, forKey: .path)
+            try container.encode(newName, forKey: .newName)
+        case .delete(let path):
+            try container.encode("delete", forKey: .op)
+            try container.encode(path, forKey: .path)
+        }
+    }
+}
+
+/// One entry of a folder, as read without following links.
+public struct FileManagerEntry: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case file, folder, symlink, other
+    }
+
+    public let name: WireFileName
+    public let kind: Kind
+    public let size: Int64
+    /// Permission bits (st_mode & 0o7777).
+    public let mode: UInt32
+    public let owner: String
+    /// Seconds since 1970.
+    public let modified: Double
+    /// Where a symbolic link points, as stored (not followed).
+    public let target: WireFileName?
+
+    public init(name: WireFileName, kind: Kind, size: Int64, mode: UInt32, owner: String, modified: Double, target: WireFileName? = nil) {
+        self.name = name
+        self.kind = kind
+        self.size = size
+        self.mode = mode
+        self.owner = owner
+        self.modified = modified
+        self.target = target
+    }
+}
+
+/// A place to start browsing from.
+public struct FileManagerRoot: Codable, Equatable, Sendable {
+    /// `home`, `system`, or `mount:` and the mount point.
+    public let id: String
+    /// What people read: "Home (alice)", "/", "/media/alice/USB".
+    public let label: String
+
+    public init(id: String, label: String) {
+        self.id = id
+        self.label = label
+    }
+}
+
+/// The applet's answer to one request; a listing comes in pages, the last with `done`.
+public enum FileManagerReply: Codable, Equatable, Sendable {
+    case roots([FileManagerRoot])
+    case entries([FileManagerEntry], done: Bool)
+    /// Made, renamed or deleted.
+    case done
+    case failed(code: String, message: String)
+
+    private enum Keys: String, CodingKey {
+        case kind, roots, entries, done, code, message
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "roots": self = .roots(try container.decode([FileManagerRoot].self, forKey: .roots))
+        case "entries": self = .entries(try container.decode([FileManagerEntry].self, forKey: .entries),
+                                        done: try container.decode(Bool.self, forKey: .done))
+        case "done": self = .done
+        case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
+                                      message: try container.decode(String.self, forKey: .message))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .roots(let roots):
+            try container.encode("roots", forKey: .kind)
+            try container.encode(roots, forKey: .roots)
+        case .entries(let entries, let done):
+            try container.encode("entries", forKey: .kind)
+            try container.encode(entries, forKey: .entries)
+            try container.encode(done, forKey: .done)
+        case .done:
+            try container.encode("done", forKey: .kind)
+        case .failed(let code, let message):
+            try container.encode("failed", forKey: .kind)
+            try container.encode(code, forKey: .code)
+            try container.encode(message, forKey: .message)
+        }
+    }
+}
+
+/// Where a session's file manager stands, for the console.
+public struct FileManagerStatus: WireMessage {
+    public enum Phase: String, Codable, Sendable {
+        case asking, open, denied, closed
+    }
+
+    public let sessionId: String
+    public let phase: Phase
+    /// Why it closed: `customer` (their red X), `technician`, `session` (hold, transfer, end).
+    public let reason: String?
+
+    public init(sessionId: String, phase: Phase, reason: String? = nil) {
+        self.sessionId = sessionId
+        self.phase = phase
+        self.reason = reason
+    }
+}
+
+/// `file_manager_request` from a console (with the session) and to the applet (without).
+public struct FileManagerRequestMessage: WireMessage {
+    public let sessionId: String?
+    public let requestId: String
+    public let request: FileManagerRequest
+
+    public init(sessionId: String?, requestId: String, request: FileManagerRequest) {
+        self.sessionId = sessionId
+        self.requestId = requestId
+        self.request = request
+    }
+}
+
+/// `file_manager_reply` from the applet (without the session) and to the consoles (with it).
+public struct FileManagerReplyMessage: WireMessage {
+    public let sessionId: String?
+    public let requestId: String
+    public let reply: FileManagerReply
+
+    public init(sessionId: String?, requestId: String, reply: FileManagerReply) {
+        self.sessionId = sessionId
+        self.requestId = requestId
+        self.reply = reply
+    }
+}
+
+/// `file_manager_open` to the applet: who asks.
+public struct FileManagerOpen: WireMessage {
+    public let technicianName: String
+    public init(technicianName: String) { self.technicianName = technicianName }
+}
