@@ -97,8 +97,9 @@ public struct Applet: Sendable {
         let files = FileTransfers(gateway: options.gateway, transcript: transcript, outgoing: outgoing, proxy: options.proxy)
         await files.joined(token: joined.appletToken)
         let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
+        let fileManager = FileManagerController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
-                              cards: cards, consent: options.remoteConsent)
+                              cards: cards, fileManager: fileManager, consent: options.remoteConsent)
         let reader = Task {
             for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -106,10 +107,13 @@ public struct Applet: Sendable {
                 switch command {
                 case .chat(let text): await outgoing.send(.chat(.init(text: text)))
                 case .quit: await outgoing.send(.quit)
-                // /allow and /deny answer the request waiting: administrator rights first, else the screen.
+                // /allow and /deny answer the request waiting: administrator rights first, then the
+                // file manager, else the screen.
                 case .allowRemote, .denyRemote:
                     if let request = await elevation.takePending() {
                         await Self.answerElevation(request, allow: command == .allowRemote, transcript: transcript, restart: restart)
+                    } else if await fileManager.isPending {
+                        await fileManager.customerAnswered(allow: command == .allowRemote)
                     } else {
                         await remote.customerAnswered(allow: command == .allowRemote)
                     }
@@ -118,6 +122,7 @@ public struct Applet: Sendable {
                     // The big X (G1): every right given is taken back at once, and no request stays open.
                     if await elevation.takePending() != nil { await Self.refuseElevation(transcript: transcript, outgoing: outgoing) }
                     await remote.customerStopped()
+                    await fileManager.customerClosed()
                     await files.refuseQuietly()
                     await cards.decline()
                     transcript.revoked()
@@ -126,6 +131,8 @@ public struct Applet: Sendable {
                 case .refuseFile: await files.refuse()
                 case .saveFile(let folder): Task { await files.save(in: folder) }
                 case .sendFile(let path): Task { await files.send(path: path) }
+                case .allowFiles, .denyFiles: await fileManager.customerAnswered(allow: command == .allowFiles)
+                case .closeFiles: await fileManager.customerClosed()
                 }
             }
         }
@@ -220,6 +227,7 @@ public struct Applet: Sendable {
             logger.debug("Applet connection failed", metadata: ["error": "\(error)"])
         }
         await remote.detach()
+        await restart.fileManager.detach()
         await outgoing.detach()
         return await state.result
     }
@@ -284,6 +292,13 @@ public struct Applet: Sendable {
             transcript.chatSwitched(enabled: switched.enabled)
         case .callingCardOffer(let offer):
             await restart.cards.offered(offer)
+        case .fileManagerOpen(let open):
+            await restart.fileManager.requested(by: open.technicianName)
+        case .fileManagerClose(let close):
+            await restart.fileManager.technicianClosed(reason: close.reason)
+        case .fileManagerRequest(let request):
+            // Its own task: a long listing or delete does not hold up the messages behind it.
+            Task { await restart.fileManager.handle(request) }
         case .appletInvitation, .movedToApplet, .webrtcSignal:
             // Browser-only messages (Instant Chat, a screen shared from a browser): the applet
             // is what they lead to, and shows its screen itself.
@@ -300,6 +315,7 @@ public struct Applet: Sendable {
         let outgoing: OutgoingMessages
         let files: FileTransfers
         let cards: CallingCardDeployment
+        let fileManager: FileManagerController
         /// What the customer answers to the screen and to administrator rights.
         let consent: RemoteConsent
     }

@@ -24,6 +24,10 @@ public enum CustomerCommand: Sendable, Equatable {
     /// Saves the file offered into `folder`; empty for the default folder.
     case saveFile(folder: String)
     case sendFile(path: String)
+    /// The file manager's question answered, or the file manager closed (K1).
+    case allowFiles
+    case denyFiles
+    case closeFiles
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
@@ -35,6 +39,9 @@ public enum CustomerCommand: Sendable, Equatable {
         case "/deny": self = .denyRemote
         case "/stop": self = .stopRemote
         case "/revoke": self = .stopEverything
+        case "/allow files": self = .allowFiles
+        case "/deny files": self = .denyFiles
+        case "/close files": self = .closeFiles
         case "/install": self = .installCard
         case "/skip": self = .skipCard
         case "/refuse": self = .refuseFile
@@ -59,6 +66,9 @@ public enum CustomerCommand: Sendable, Equatable {
         case .refuseFile: "/refuse"
         case .saveFile(let folder): folder.isEmpty ? "/save" : "/save \(folder)"
         case .sendFile(let path): "/send \(path)"
+        case .allowFiles: "/allow files"
+        case .denyFiles: "/deny files"
+        case .closeFiles: "/close files"
         }
     }
 

@@ -25,6 +25,13 @@ public enum CustomerEvent: Sendable {
     case fileProgress(name: String, percent: Int)
     /// A file saved, sent or failed.
     case fileDone(name: String?)
+    /// A technician asks to open the file manager (K1).
+    case fileManagerRequested(technician: String)
+    case fileManagerOpened(technician: String)
+    /// Refused, or closed by either side.
+    case fileManagerClosed
+    /// A folder made, something renamed or deleted on the customer's side.
+    case fileManagerActivity
     case callingCardOffer(CallingCardOffer)
     case callingCardDone
     case ended(reason: String)

@@ -94,7 +94,9 @@ struct CustomerFiles: Sendable {
         guard descriptor >= 0 else { throw FileManagerFailure(errno: errno, doing: "Opening \(folder)") }
         for name in names {
             let next = Self.withCName(name) { openat(descriptor, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            let error = errno
+            var error = errno
+            // Linux answers ENOTDIR for a link opened with O_DIRECTORY | O_NOFOLLOW: say it is a link.
+            if next < 0, error == ENOTDIR, Self.isLink(name, in: descriptor) { error = ELOOP }
             close(descriptor)
             guard next >= 0 else { throw FileManagerFailure(errno: error, doing: "Opening \(FileManagerPath.displayName(name))") }
             descriptor = next
@@ -106,6 +108,11 @@ struct CustomerFiles: Sendable {
     private func openParent(_ path: FileManagerPath) throws(FileManagerFailure) -> (folder: Int32, name: [UInt8]) {
         guard let name = path.names.last else { throw FileManagerFailure(code: "bad_path", message: "A root cannot be changed.") }
         return (try openFolder(root: path.root, names: path.names.dropLast()), name)
+    }
+
+    static func isLink(_ name: [UInt8], in folder: Int32) -> Bool {
+        var status = stat()
+        return withCName(name) { fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) } == 0 && status.st_mode & S_IFMT == S_IFLNK
     }
 
     static func withCName<Result>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
@@ -207,12 +214,7 @@ struct CustomerFiles: Sendable {
         guard result == 0 else { throw FileManagerFailure(errno: errno, doing: "Renaming \(FileManagerPath.displayName(name))") }
     }
 
-    /// What a delete removed, for the logs.
-    struct Removed: Equatable {
-        var files = 0
-        var folders = 0
-        var bytes: Int64 = 0
-    }
+    typealias Removed = FileManagerReply.Removed
 
     /// A file or link, or a folder with all it holds; links are removed, never followed.
     func delete(_ path: FileManagerPath) throws(FileManagerFailure) -> Removed {

@@ -28,13 +28,13 @@ public struct Transcript: Sendable {
     }
 
     /// One line for the terminal, and the event for the window.
-    private func say(_ event: CustomerEvent, _ line: String) {
+    func say(_ event: CustomerEvent, _ line: String) {
         write(line)
         events?(event, line)
     }
 
     /// The technician's name, or "Your technician" when the session has none yet.
-    private func who(_ technician: String) -> String {
+    func who(_ technician: String) -> String {
         technician.isEmpty ? text("your_technician") : Self.clean(technician)
     }
 

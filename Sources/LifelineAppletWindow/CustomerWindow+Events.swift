@@ -65,6 +65,20 @@ extension CustomerWindow {
             fileOffer?.close()
             setStatus(line)
             addLine(line, classes: ["chat-system"])
+        case .fileManagerRequested(let name):
+            addLine(line, classes: ["chat-system"])
+            askForFiles(technician: name)
+        case .fileManagerOpened(let name):
+            filesRequest?.close()
+            permissions.grant(.files, technician: Transcript.clean(name.isEmpty ? technician : name))
+            addLine(line, classes: ["chat-system"])
+        case .fileManagerClosed:
+            filesRequest?.close()
+            permissions.take([.files])
+            addLine(line, classes: ["chat-system"])
+        case .fileManagerActivity:
+            setStatus(line)
+            addLine(line, classes: ["chat-system"])
         case .callingCardOffer(let offer):
             addLine(line, classes: ["chat-system"])
             offerCard(offer)
@@ -76,7 +90,7 @@ extension CustomerWindow {
             setStatus(line)
             showEnded()
         case .revoked:
-            permissions.take([.control, .view, .recording])
+            permissions.take([.control, .view, .recording, .files])
             keepAbove(false)
             addLine(line, classes: ["chat-system"])
         case .reconnecting:
@@ -133,6 +147,19 @@ extension CustomerWindow {
         let person = Transcript.clean(name.isEmpty ? technician : name)
         let values = ["technician": person.isEmpty ? who : person]
         adminRequest = allowOrDeny(heading: text("window.ask_admin", values), body: text("window.ask_admin_detail", values))
+    }
+
+    /// The file manager's question: Allow or Deny, answered for the file manager only.
+    private func askForFiles(technician name: String) {
+        filesRequest?.close()
+        let person = Transcript.clean(name.isEmpty ? technician : name)
+        let values = ["technician": person.isEmpty ? who : person]
+        filesRequest = RequestDialog(
+            ui: ui, title: text("window.request_title"), heading: text("window.ask_files", values), body: text("window.ask_files_detail", values),
+            choices: [
+                .init(mnemonic: text("window.allow"), classes: ["allow"]) { [send] in send.yield(.allowFiles) },
+                .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyFiles) },
+            ])
     }
 
     private func offerFile(_ offer: FileOffer, folder: String) {

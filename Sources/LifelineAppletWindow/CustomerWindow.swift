@@ -45,6 +45,7 @@ public final class CustomerWindow: @unchecked Sendable {
     var fileOffer: RequestDialog?
     var cardOffer: RequestDialog?
     var adminRequest: RequestDialog?
+    var filesRequest: RequestDialog?
     var answerConsent: ((ConsentAnswer) -> Void)?
     var whenClosed: [() -> Void] = []
     var ended = false
@@ -224,12 +225,14 @@ public final class CustomerWindow: @unchecked Sendable {
     private func revoke(_ grant: PermissionsPanel.Grant) {
         switch grant {
         case .control, .view, .recording: send.yield(.stopRemote)
+        case .files: send.yield(.closeFiles)
         case .administrator: break
         }
     }
 
     private func stopEverything() {
         remoteRequest?.close()
+        filesRequest?.close()
         fileOffer?.close()
         cardOffer?.close()
         send.yield(.stopEverything)
@@ -251,7 +254,7 @@ public final class CustomerWindow: @unchecked Sendable {
     private func close() {
         guard isOpen else { return }
         isOpen = false
-        for dialog in [remoteRequest, fileOffer, cardOffer] { dialog?.close() }
+        for dialog in [remoteRequest, filesRequest, fileOffer, cardOffer] { dialog?.close() }
         ui.gtk.windowDestroy(window)
         send.finish()
         let waiting = whenClosed
@@ -263,7 +266,7 @@ public final class CustomerWindow: @unchecked Sendable {
         ended = true
         if answerConsent != nil { consented(.decline) }
         minimise(false)
-        for dialog in [remoteRequest, fileOffer, cardOffer] { dialog?.close() }
+        for dialog in [remoteRequest, filesRequest, fileOffer, cardOffer] { dialog?.close() }
         permissions.take(PermissionsPanel.Grant.allCases)
         keepAbove(false)
         ui.setVisible(sessionButtons, false)

@@ -4,13 +4,14 @@ import LifelineApplet
 /// (issue 16); empty, it says so. GTK thread only.
 final class PermissionsPanel {
     enum Grant: CaseIterable {
-        case control, view, recording, administrator
+        case control, view, recording, files, administrator
 
         var textKey: String {
             switch self {
             case .control: "window.grant_control"
             case .view: "window.grant_view"
             case .recording: "window.grant_recording"
+            case .files: "window.grant_files"
             case .administrator: "window.grant_administrator"
             }
         }

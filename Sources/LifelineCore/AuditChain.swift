@@ -36,6 +36,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case collaboratorInvited = "collaborator_invited"
     case collaboratorJoined = "collaborator_joined"
     case collaboratorRemoved = "collaborator_removed"
+    /// A folder made, something renamed or deleted on the customer's computer (K4).
+    case customerFilesChanged = "customer_files_changed"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

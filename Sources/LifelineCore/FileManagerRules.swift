@@ -69,11 +69,12 @@ public struct FileManagerAccess: Equatable, Sendable {
         return current
     }
 
-    /// An operation passes only when open, for the technician who opened it, with its permission,
-    /// in a session still active.
+    /// An operation passes only when open, for the technician who opened it, with its permission
+    /// and the file manager's own (taken away mid-session, it stops everything), in a session still active.
     public func check(_ operation: Operation, by technicianId: String, permissions: PermissionSet,
                       sessionState: SessionState) throws(Refusal) {
         guard permissions.allows(operation.permission) else { throw .notPermitted(operation.permission) }
+        guard permissions.allows(.fileManager) else { throw .notPermitted(.fileManager) }
         guard Self.isWorking(sessionState) else { throw .sessionNotActive(sessionState) }
         guard self.technicianId == technicianId else { throw .inUseByOther }
         guard phase == .open else { throw .waitingForCustomer }

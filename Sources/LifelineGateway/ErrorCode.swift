@@ -32,6 +32,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case emailNotConfigured = "email_not_configured"
     case emailTaken = "email_taken"
     case fileInterrupted = "file_interrupted"
+    case fileManagerInUse = "file_manager_in_use"
+    case fileManagerNotOpen = "file_manager_not_open"
     case fileNotAccepted = "file_not_accepted"
     case fileNotFound = "file_not_found"
     case fileNotSaved = "file_not_saved"
@@ -122,7 +124,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .badRequest
         case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .customerNotConnected, .emailNotConfigured, .emailTaken,
-             .fileInterrupted, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
+             .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
              .invitationUnavailable, .noDirectPath, .noEnrolment, .notInBrowser, .notStarted, .queueTransfer, .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,

@@ -32,6 +32,12 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case webrtcSignal(WebRTCSignal)
     /// A browser sharing its screen: how its pictures travel now (direct, or through the gateway).
     case screenTransport(ScreenTransportMessage)
+    /// The customer's answer to `file_manager_open` (K1).
+    case fileManagerAnswer(RemoteAnswer)
+    /// The customer closed the file manager (their red X, Stop everything).
+    case fileManagerClosed(ReasonMessage)
+    /// The answer to one `file_manager_request`; a listing comes in several.
+    case fileManagerReply(FileManagerReplyMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -97,6 +103,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .callingCardResult: "calling_card_result"
         case .webrtcSignal: "webrtc_signal"
         case .screenTransport: "screen_transport"
+        case .fileManagerAnswer: "file_manager_answer"
+        case .fileManagerClosed: "file_manager_closed"
+        case .fileManagerReply: "file_manager_reply"
         }
     }
 
@@ -113,6 +122,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .callingCardResult(let message): try message.encode(to: encoder)
         case .webrtcSignal(let signal): try encoder.encodeBody(signal, under: "signal")
         case .screenTransport(let message): try message.encode(to: encoder)
+        case .fileManagerAnswer(let message): try message.encode(to: encoder)
+        case .fileManagerClosed(let message): try message.encode(to: encoder)
+        case .fileManagerReply(let message): try message.encode(to: encoder)
         }
     }
 
@@ -131,6 +143,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "calling_card_result": .callingCardResult(try CallingCardResult(from: decoder))
         case "webrtc_signal": .webrtcSignal(try decoder.decodeBody(under: "signal"))
         case "screen_transport": .screenTransport(try ScreenTransportMessage(from: decoder))
+        case "file_manager_answer": .fileManagerAnswer(try RemoteAnswer(from: decoder))
+        case "file_manager_closed": .fileManagerClosed(try ReasonMessage(from: decoder))
+        case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
         default: nil
         }
     }
@@ -186,6 +201,13 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case collaborator(CollaboratorPresence)
     /// To a browser sharing its screen: the console's answer and candidates (issue 16).
     case webrtcSignal(WebRTCSignal)
+    /// The technician asks to open the file manager (K1): the customer must agree.
+    case fileManagerOpen(FileManagerOpen)
+    /// The file manager closes (technician, hold, transfer, end).
+    case fileManagerClose(ReasonMessage)
+    /// One operation on the customer's files, already checked by the gateway; the applet checks
+    /// the customer's consent and the path itself.
+    case fileManagerRequest(FileManagerRequestMessage)
 
     public var type: String {
         switch self {
@@ -213,6 +235,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .survey: "survey"
         case .chatSwitched: "chat_switched"
         case .callingCardOffer: "calling_card_offer"
+        case .fileManagerOpen: "file_manager_open"
+        case .fileManagerClose: "file_manager_close"
+        case .fileManagerRequest: "file_manager_request"
         }
     }
 
@@ -240,6 +265,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .survey(let message): try message.encode(to: encoder)
         case .chatSwitched(let message): try message.encode(to: encoder)
         case .callingCardOffer(let offer): try encoder.encodeBody(offer, under: "offer")
+        case .fileManagerOpen(let message): try message.encode(to: encoder)
+        case .fileManagerClose(let message): try message.encode(to: encoder)
+        case .fileManagerRequest(let message): try message.encode(to: encoder)
         }
     }
 
@@ -269,6 +297,9 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "calling_card_offer": .callingCardOffer(try decoder.decodeBody(under: "offer"))
         case "chat_switched": .chatSwitched(try ChatSwitched(from: decoder))
         case "survey": .survey(try Survey(from: decoder))
+        case "file_manager_open": .fileManagerOpen(try FileManagerOpen(from: decoder))
+        case "file_manager_close": .fileManagerClose(try ReasonMessage(from: decoder))
+        case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
         default: nil
         }
     }

@@ -35,6 +35,18 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case elevate(Elevate)
     /// The console's answer and candidates for a direct path to a customer's browser (issue 16).
     case webrtcSignal(WebRTCSignalOfSession)
+    /// Ask the customer to open the file manager (K1).
+    case fileManagerOpen(SessionTarget)
+    /// The technician closes the file manager.
+    case fileManagerClose(SessionTarget)
+    /// One operation on the customer's files (K1–K5), answered by `file_manager_reply`.
+    case fileManagerRequest(FileManagerRequestMessage)
+
+    /// A message naming only its session.
+    public struct SessionTarget: WireMessage {
+        public let sessionId: String
+        public init(sessionId: String) { self.sessionId = sessionId }
+    }
 
     /// `chat`: a line to the session's customer.
     public struct Chat: WireMessage {
@@ -111,11 +123,16 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteTool: "remote_tool"
         case .elevate: "elevate"
         case .webrtcSignal: "webrtc_signal"
+        case .fileManagerOpen: "file_manager_open"
+        case .fileManagerClose: "file_manager_close"
+        case .fileManagerRequest: "file_manager_request"
         }
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
         switch self {
+        case .fileManagerOpen(let message), .fileManagerClose(let message): try message.encode(to: encoder)
+        case .fileManagerRequest(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .command(let message): try message.encode(to: encoder)
         case .activity: break
@@ -143,6 +160,9 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "remote_tool": .remoteTool(try RemoteToolUse(from: decoder))
         case "elevate": .elevate(try Elevate(from: decoder))
         case "webrtc_signal": .webrtcSignal(try WebRTCSignalOfSession(from: decoder))
+        case "file_manager_open": .fileManagerOpen(try SessionTarget(from: decoder))
+        case "file_manager_close": .fileManagerClose(try SessionTarget(from: decoder))
+        case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
         default: nil
         }
     }
@@ -161,6 +181,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .remoteTool(let message): message.sessionId
         case .elevate(let message): message.sessionId
         case .webrtcSignal(let message): message.sessionId
+        case .fileManagerOpen(let message), .fileManagerClose(let message): message.sessionId
+        case .fileManagerRequest(let message): message.sessionId
         }
     }
 }
@@ -183,6 +205,10 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case file(FileTransferSummary)
     /// The customer's browser's offer and candidates for a direct path (issue 16).
     case webrtcSignal(WebRTCSignalOfSession)
+    /// The file manager of a session was asked for, opened, refused or closed (K1).
+    case fileManager(FileManagerStatus)
+    /// The customer's side answered one `file_manager_request` (a listing in several pages).
+    case fileManagerReply(FileManagerReplyMessage)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -209,6 +235,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .remoteNotice: "remote_notice"
         case .file: "file"
         case .webrtcSignal: "webrtc_signal"
+        case .fileManager: "file_manager"
+        case .fileManagerReply: "file_manager_reply"
         case .error: "error"
         }
     }
@@ -223,6 +251,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .remoteNotice(let message): try message.encode(to: encoder)
         case .file(let summary): try encoder.encodeBody(summary, under: "file")
         case .webrtcSignal(let message): try message.encode(to: encoder)
+        case .fileManager(let message): try message.encode(to: encoder)
+        case .fileManagerReply(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -237,6 +267,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "remote_notice": .remoteNotice(try RemoteNoticeOfSession(from: decoder))
         case "file": .file(try decoder.decodeBody(under: "file"))
         case "webrtc_signal": .webrtcSignal(try WebRTCSignalOfSession(from: decoder))
+        case "file_manager": .fileManager(try FileManagerStatus(from: decoder))
+        case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

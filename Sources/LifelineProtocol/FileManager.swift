@@ -56,6 +56,18 @@ public struct WirePath: Codable, Equatable, Hashable, Sendable {
         self.init(root: path.root, names: path.names.map(WireFileName.init))
     }
 
+    /// How logs show it: "~/Documents/a.txt" in the home folder, "/etc/hosts" from the system root,
+    /// "/media/usb/photo.jpg" on a mounted volume.
+    public var shown: String {
+        let tail = names.map { FileManagerPath.displayName($0.bytes) }.joined(separator: "/")
+        let base = switch root {
+        case "home": "~"
+        case "system": ""
+        default: root.hasPrefix("mount:") ? String(root.dropFirst(6)) : root
+        }
+        return tail.isEmpty ? (base.isEmpty ? "/" : base) : base + "/" + tail
+    }
+
     /// Checked against the roots the applet offers: nothing that could leave them.
     public func validated(roots: Set<String>) throws(FileManagerPath.Problem) -> FileManagerPath {
         try FileManagerPath.validated(root: root, names: names.map(\.bytes), roots: roots)
@@ -170,12 +182,25 @@ public struct FileManagerRoot: Codable, Equatable, Sendable {
 public enum FileManagerReply: Codable, Equatable, Sendable {
     case roots([FileManagerRoot])
     case entries([FileManagerEntry], done: Bool)
-    /// Made, renamed or deleted.
-    case done
+    /// Made, renamed or deleted; a delete says what it removed.
+    case done(Removed?)
     case failed(code: String, message: String)
 
+    /// What a delete removed, for the logs.
+    public struct Removed: Codable, Equatable, Sendable {
+        public var files: Int
+        public var folders: Int
+        public var bytes: Int64
+
+        public init(files: Int = 0, folders: Int = 0, bytes: Int64 = 0) {
+            self.files = files
+            self.folders = folders
+            self.bytes = bytes
+        }
+    }
+
     private enum Keys: String, CodingKey {
-        case kind, roots, entries, done, code, message
+        case kind, roots, entries, done, code, message, removed
     }
 
     public init(from decoder: any Decoder) throws {
@@ -184,7 +209,7 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
         case "roots": self = .roots(try container.decode([FileManagerRoot].self, forKey: .roots))
         case "entries": self = .entries(try container.decode([FileManagerEntry].self, forKey: .entries),
                                         done: try container.decode(Bool.self, forKey: .done))
-        case "done": self = .done
+        case "done": self = .done(try container.decodeIfPresent(Removed.self, forKey: .removed))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
                                       message: try container.decode(String.self, forKey: .message))
         case let other:
@@ -202,8 +227,9 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
             try container.encode("entries", forKey: .kind)
             try container.encode(entries, forKey: .entries)
             try container.encode(done, forKey: .done)
-        case .done:
+        case .done(let removed):
             try container.encode("done", forKey: .kind)
+            try container.encodeIfPresent(removed, forKey: .removed)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

@@ -115,6 +115,20 @@ public enum SessionLogEvent: Equatable, Sendable {
     case elevationRequested(technician: String)
     /// "The applet could not restart with administrator rights: {reason}"
     case elevationFailed(reason: String)
+    /// "{technician} asked to open the file manager."
+    case fileManagerRequested(technician: String)
+    /// "The customer accepted: the file manager is open."
+    case fileManagerOpened
+    /// "The customer refused the file manager."
+    case fileManagerRefused
+    /// "The file manager closed: {reason}"
+    case fileManagerClosed(reason: String)
+    /// "{technician} made the folder {path} on the customer's computer."
+    case fileManagerFolderMade(technician: String, path: String)
+    /// "{technician} renamed {path} to {name} on the customer's computer."
+    case fileManagerRenamed(technician: String, path: String, name: String)
+    /// "{technician} deleted {path} on the customer's computer ({what})."
+    case fileManagerDeleted(technician: String, path: String, what: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -178,6 +192,13 @@ extension SessionLogEvent {
         "taken_from_channel": { p in guard let technician = p["technician"], let channel = p["channel"] else { return nil }; return .takenFromChannel(technician: technician, channel: channel) },
         "elevation_requested": { p in guard let technician = p["technician"] else { return nil }; return .elevationRequested(technician: technician) },
         "elevation_failed": { p in guard let reason = p["reason"] else { return nil }; return .elevationFailed(reason: reason) },
+        "file_manager_requested": { p in guard let technician = p["technician"] else { return nil }; return .fileManagerRequested(technician: technician) },
+        "file_manager_closed": { p in guard let reason = p["reason"] else { return nil }; return .fileManagerClosed(reason: reason) },
+        "file_manager_folder_made": { p in guard let technician = p["technician"], let path = p["path"] else { return nil }; return .fileManagerFolderMade(technician: technician, path: path) },
+        "file_manager_renamed": { p in guard let technician = p["technician"], let path = p["path"], let name = p["name"] else { return nil }; return .fileManagerRenamed(technician: technician, path: path, name: name) },
+        "file_manager_deleted": { p in guard let technician = p["technician"], let path = p["path"], let what = p["what"] else { return nil }; return .fileManagerDeleted(technician: technician, path: path, what: what) },
+        "file_manager_opened": { _ in .fileManagerOpened },
+        "file_manager_refused": { _ in .fileManagerRefused },
         "elevated": { _ in .elevated },
         "unelevated": { _ in .unelevated },
         "applet_took_over": { _ in .appletTookOver },
@@ -257,6 +278,13 @@ extension SessionLogEvent {
         case .takenFromChannel: "taken_from_channel"
         case .elevationRequested: "elevation_requested"
         case .elevationFailed: "elevation_failed"
+        case .fileManagerRequested: "file_manager_requested"
+        case .fileManagerOpened: "file_manager_opened"
+        case .fileManagerRefused: "file_manager_refused"
+        case .fileManagerClosed: "file_manager_closed"
+        case .fileManagerFolderMade: "file_manager_folder_made"
+        case .fileManagerRenamed: "file_manager_renamed"
+        case .fileManagerDeleted: "file_manager_deleted"
         case .unrecognised(let code, _): code
         }
     }
@@ -274,7 +302,7 @@ extension SessionLogEvent {
             ["technician": technician, "target": target]
         case .transferredWithComment(let technician, let target, let comment):
             ["technician": technician, "target": target, "comment": comment]
-        case .transferTakenBack(let technician), .transferTakenOver(let technician), .transferDeclined(let technician), .recordingStarted(let technician), .recordingStopped(let technician), .appletInvited(let technician), .remoteControlRequested(let technician), .desktopViewRequested(let technician), .screenshotTaken(let technician), .chatOn(let technician), .chatOff(let technician), .elevationRequested(let technician):
+        case .transferTakenBack(let technician), .transferTakenOver(let technician), .transferDeclined(let technician), .recordingStarted(let technician), .recordingStopped(let technician), .appletInvited(let technician), .remoteControlRequested(let technician), .desktopViewRequested(let technician), .screenshotTaken(let technician), .chatOn(let technician), .chatOff(let technician), .elevationRequested(let technician), .fileManagerRequested(let technician):
             ["technician": technician]
         case .fileOffered(let technician, let name, let size):
             ["technician": technician, "name": name, "size": size]
@@ -288,72 +316,21 @@ extension SessionLogEvent {
             ["name": name, "reason": reason]
         case .cardOffered(let technician, let name), .cardOfferedAutostart(let technician, let name):
             ["technician": technician, "name": name]
-        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason):
+        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason), .fileManagerClosed(let reason):
             ["reason": reason]
         case .takenFromChannel(let technician, let channel):
             ["technician": technician, "channel": channel]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused:
+        case .fileManagerFolderMade(let technician, let path):
+            ["technician": technician, "path": path]
+        case .fileManagerRenamed(let technician, let path, let name):
+            ["technician": technician, "path": path, "name": name]
+        case .fileManagerDeleted(let technician, let path, let what):
+            ["technician": technician, "path": path, "what": what]
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]
         case .unrecognised(_, let params): params
         }
     }
-
-    /// The English wording of each code, with `{placeholder}`s for its values.
-    public static let english: [String: String] = [
-        "invitation_sms": "{technician} sent the invitation by SMS to {phone}.",
-        "invitation_email": "{technician} sent the invitation by email to {to}.",
-        "link_sent": "{technician} sent the link {link}",
-        "elevated": "The applet restarted with administrator rights (root) and reconnected. These rights end with the session.",
-        "unelevated": "The applet runs without administrator rights again.",
-        "applet_took_over": "The customer started the Lifeline app: every tool is available now.",
-        "transferred": "{technician} transferred the session to {target}",
-        "transferred_comment": "{technician} transferred the session to {target}: {comment}",
-        "transfer_taken_back": "{technician} took the session back.",
-        "transfer_taken_over": "{technician} took over the session.",
-        "transfer_declined": "{technician} declined the transfer.",
-        "recording_started": "{technician} started recording the screen; the customer was told.",
-        "recording_stopped": "{technician} stopped recording the screen.",
-        "recording_stopped_with_remote": "Screen recording stopped with the remote desktop.",
-        "file_offered": "{technician} offers the file {name} ({size}).",
-        "file_accepted": "The customer accepted the file {name}.",
-        "file_declined": "The customer declined the file {name}.",
-        "file_saved": "The customer saved the file {name} ({size}). MD5 {md5}.",
-        "file_damaged": "The file {name} arrived damaged and was not kept: MD5 sent {sent}, received {received}.",
-        "file_failed": "The file {name} was not transferred: {reason}",
-        "file_received": "The customer sent the file {name} ({size}). MD5 {md5}.",
-        "survey_sent": "The customer survey was sent to the customer.",
-        "applet_invited": "{technician} invited the customer to download the Lifeline app.",
-        "applet_declined": "The customer does not want to download the Lifeline app for now.",
-        "invitation_declined": "The customer declined the invitation: nobody connected. The PIN or link works until it expires.",
-        "terms_refused": "The customer did not accept the terms: nobody connected. The PIN or link works until it expires.",
-        "applet_closed": "The customer closed the applet before answering: nobody connected. The PIN or link works until it expires.",
-        "applet_rejoined": "The customer's applet was started again and rejoined the session.",
-        "joined_with_applet": "The customer joined with the Lifeline app.",
-        "joined_instant_chat": "The customer joined Instant Chat from a browser (chat only).",
-        "joined_to_show_screen": "The customer joined from a browser to show their screen (desktop view only).",
-        "browser_screen_frames": "The customer shares their screen from the browser: desktop view started (view only, through the gateway).",
-        "browser_screen_webrtc": "The customer's screen now comes straight from their browser (WebRTC); the gateway only set up the connection.",
-        "browser_screen_back_to_frames": "The direct connection to the customer's browser was lost: their screen comes through the gateway again.",
-        "card_offered": "{technician} offered to install the Calling Card {name}.",
-        "card_offered_autostart": "{technician} offered to install the Calling Card {name} (launched at every start).",
-        "card_installed": "The customer installed the Calling Card.",
-        "card_refused": "The customer did not want the Calling Card installed.",
-        "card_failed": "The Calling Card could not be installed: {reason}",
-        "remote_control_requested": "{technician} asked for remote control.",
-        "desktop_view_requested": "{technician} asked to view the desktop.",
-        "screenshot_taken": "{technician} took a screenshot of the customer's screen.",
-        "collaborator_joined": "{name} joined the session as an external technician.",
-        "collaborator_left": "{name} left the session.",
-        "remote_control_accepted": "The customer accepted: remote control started.",
-        "desktop_view_accepted": "The customer accepted: desktop view started.",
-        "screen_refused": "The customer refused to share the screen.",
-        "remote_ended": "Remote desktop ended: {reason}",
-        "chat_on": "{technician} turned the chat on.",
-        "chat_off": "{technician} turned the chat off.",
-        "taken_from_channel": "{technician} took the session from the {channel} queue.",
-        "elevation_requested": "{technician} asked to restart the applet with administrator rights.",
-        "elevation_failed": "The applet could not restart with administrator rights: {reason}",
-    ]
 
     /// The English wording, placeholders filled in.
     public var englishText: String {

@@ -39,7 +39,10 @@ struct FileManagerRulesTests {
         ]
         for (operation, permission) in table {
             #expect(operation.permission == permission)
-            try open.check(operation, by: "t1", permissions: PermissionSet([permission]), sessionState: .active)
+            try open.check(operation, by: "t1", permissions: PermissionSet([.fileManager, permission]), sessionState: .active)
+            #expect(throws: FileManagerAccess.Refusal.notPermitted(.fileManager)) {
+                try open.check(operation, by: "t1", permissions: PermissionSet(Permission.allCases.filter { $0 != .fileManager }), sessionState: .active)
+            }
             #expect(throws: FileManagerAccess.Refusal.notPermitted(permission)) {
                 try open.check(operation, by: "t1", permissions: PermissionSet(Permission.allCases.filter { $0 != permission }), sessionState: .active)
             }

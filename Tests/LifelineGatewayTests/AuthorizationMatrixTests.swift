@@ -343,6 +343,17 @@ struct SocketAuthorizationMatrixTests {
         Row(type: "webrtc_signal", permission: .desktopView) {
             .webrtcSignal(.init(sessionId: $0, signal: WebRTCSignal(kind: .answer, sdp: "v=0")))
         },
+        Row(type: "file_manager_open", permission: .fileManager) { .fileManagerOpen(.init(sessionId: $0)) },
+        Row(type: "file_manager_close", permission: nil) { .fileManagerClose(.init(sessionId: $0)) },
+        Row(type: "file_manager_request", permission: .fileManager) {
+            .fileManagerRequest(.init(sessionId: $0, requestId: "r1", request: .list(path: WirePath(root: "home", names: []), hidden: false)))
+        },
+        Row(type: "file_manager_request", permission: .fileManagerUpload) {
+            .fileManagerRequest(.init(sessionId: $0, requestId: "r2", request: .makeFolder(path: WirePath(root: "home", names: [WireFileName("new")]))))
+        },
+        Row(type: "file_manager_request", permission: .fileManagerModify) {
+            .fileManagerRequest(.init(sessionId: $0, requestId: "r3", request: .delete(path: WirePath(root: "home", names: [WireFileName("old")]))))
+        },
         Row(type: "elevate", permission: .elevateApplet) {
             .elevate(.init(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret")))
         },

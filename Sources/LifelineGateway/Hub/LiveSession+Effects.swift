@@ -41,6 +41,8 @@ extension LiveSession {
             logger.error("A view could not follow its session", metadata: ["session.id": "\(record.id)", "technician.id": "\(technicianId)", "error": "\(reason)"])
         case .stopRemoteDesktop(let reason, let state):
             if remote != nil { await endRemote(reason: reason, tellApplet: true, sessionState: state) }
+            // The file manager lives exactly as long: only Active keeps it (C5, C6).
+            if !FileManagerAccess.survives(state) { await endFileManager(reason: reason, tellApplet: true) }
         case .publishToViewers:
             await hub.publish(record)
         case .publishView(let view, let technicianId):
@@ -48,6 +50,7 @@ extension LiveSession {
         case .tellQueueLeavers(let before):
             await hub.tellQueueLeavers(before: before, after: record)
         case .handOver(let previousOwnerId, let view):
+            await endFileManager(ifRunBy: previousOwnerId, reason: "The session went to another technician.")
             await hub.publish(record, as: view, to: previousOwnerId)
             sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(.init(name: await hub.technicianName(record.technicianId)))))
         case .refreshPresence(let technicianIds):

@@ -28,6 +28,9 @@ actor LiveSession {
             hub.screenRelay.setRoute(route, for: id)
         }
     }
+    /// The file manager asked for or open (K1–K5), and the requests the applet has not answered.
+    var fileManager: FileManagerAccess?
+    var fileRequests: [String: PendingFileRequest] = [:]
     /// The recording running (J14), by id.
     var recordingId: String?
     /// The file transfer running (one at a time, D4, G1), by id.

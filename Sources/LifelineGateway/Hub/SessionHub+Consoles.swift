@@ -30,6 +30,7 @@ extension SessionHub {
     private func endRemotes(of technicianId: String, reason: String) async {
         for record in registry.involving(technicianId) {
             await registry.session(record.id)?.endRemote(ifRunBy: technicianId, reason: reason)
+            await registry.session(record.id)?.endFileManager(ifRunBy: technicianId, reason: reason)
         }
     }
 

@@ -115,6 +115,12 @@ struct AppletSocket {
             await hub.customerSignal(signal, sessionId: id, outletId: outlet.id)
         case .screenTransport(let message):
             await hub.customerScreenTransport(message.transport, sessionId: id, outletId: outlet.id)
+        case .fileManagerAnswer(let answer):
+            await hub.appletAnsweredFileManager(accepted: answer.accepted, sessionId: id, outletId: outlet.id)
+        case .fileManagerClosed(let closed):
+            await hub.appletClosedFileManager(reason: closed.reason, sessionId: id, outletId: outlet.id)
+        case .fileManagerReply(let reply):
+            await hub.appletFileManagerReply(reply, sessionId: id, outletId: outlet.id)
         }
     }
 

@@ -71,6 +71,9 @@ struct ConsoleSocket {
         case .remoteTool(let use): try await hub.remoteTool(use.tool, on: use.sessionId, by: actor)
         case .elevate(let elevate): try await hub.elevateApplet(elevate.credentials, on: elevate.sessionId, by: actor)
         case .webrtcSignal(let message): try await hub.consoleSignal(message.signal, on: message.sessionId, by: actor, console: outlet.id)
+        case .fileManagerOpen(let message): try await hub.openFileManager(on: message.sessionId, by: actor)
+        case .fileManagerClose(let message): try await hub.closeFileManager(on: message.sessionId, by: actor)
+        case .fileManagerRequest(let message): try await hub.fileManagerRequest(message, by: actor)
         case .frameAck(let ack):
             if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)

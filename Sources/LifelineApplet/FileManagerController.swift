@@ -1,0 +1,150 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineCore
+import LifelineProtocol
+
+/// The customer's side of the file manager (K1–K5). The consent is enforced here, whatever the
+/// gateway lets through: nothing is read or changed unless the customer allowed it, and the red
+/// X closes it at once. Paths are checked again and walked without following links
+/// (`CustomerFiles`); the disk work runs on a thread of its own, off Swift's few shared threads.
+actor FileManagerController {
+    private let consent: RemoteConsent
+    private let transcript: Transcript
+    private let outgoing: OutgoingMessages
+    private var pendingTechnician: String?
+    private var technician: String?
+    /// Fixed when the file manager opens: the roots the technician may browse.
+    private var files: CustomerFiles?
+
+    init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages) {
+        self.consent = consent
+        self.transcript = transcript
+        self.outgoing = outgoing
+    }
+
+    var isPending: Bool { pendingTechnician != nil }
+    var isOpen: Bool { files != nil }
+
+    func requested(by technicianName: String) async {
+        guard files == nil else {
+            await outgoing.send(.fileManagerAnswer(.init(accepted: true)))
+            return
+        }
+        switch consent {
+        case .accept: await open(for: technicianName)
+        case .deny:
+            transcript.fileManagerDenied()
+            await outgoing.send(.fileManagerAnswer(.init(accepted: false)))
+        case .ask:
+            pendingTechnician = technicianName
+            transcript.fileManagerRequested(technician: technicianName)
+        }
+    }
+
+    /// The customer's Allow or Deny (the window's dialog, /allow or /deny in the terminal).
+    func customerAnswered(allow: Bool) async {
+        guard let asking = pendingTechnician else { return }
+        pendingTechnician = nil
+        if allow {
+            await open(for: asking)
+        } else {
+            transcript.fileManagerDenied()
+            await outgoing.send(.fileManagerAnswer(.init(accepted: false)))
+        }
+    }
+
+    private func open(for technicianName: String) async {
+        technician = technicianName
+        files = CustomerFiles()
+        transcript.fileManagerOpened(technician: technicianName)
+        await outgoing.send(.fileManagerAnswer(.init(accepted: true)))
+    }
+
+    /// The customer's red X (the permissions panel, Stop everything, /revoke).
+    func customerClosed() async {
+        if pendingTechnician != nil {
+            pendingTechnician = nil
+            await outgoing.send(.fileManagerAnswer(.init(accepted: false)))
+        }
+        guard files != nil else { return }
+        files = nil
+        technician = nil
+        transcript.fileManagerClosed(reason: transcript.text("files.closed_by_you"))
+        await outgoing.send(.fileManagerClosed(.init(reason: "The customer closed the file manager.")))
+    }
+
+    /// The technician closed it, or the session moved on (hold, transfer, end).
+    func technicianClosed(reason: String) {
+        let wasOpen = files != nil || pendingTechnician != nil
+        pendingTechnician = nil
+        files = nil
+        technician = nil
+        if wasOpen { transcript.fileManagerClosed(reason: reason) }
+    }
+
+    /// The connection dropped: the gateway closed it on its side.
+    func detach() {
+        pendingTechnician = nil
+        files = nil
+        technician = nil
+    }
+
+    func handle(_ message: FileManagerRequestMessage) async {
+        let reply = { [outgoing] (answer: FileManagerReply) async in
+            await outgoing.send(.fileManagerReply(.init(sessionId: nil, requestId: message.requestId, reply: answer)))
+        }
+        // Consent is enforced here: nothing happens unless the customer allowed it.
+        guard let files, let technician else {
+            await reply(.failed(code: "not_allowed", message: "The customer has not opened the file manager."))
+            return
+        }
+        let request = message.request
+        // A listing is read whole, then sent in pages in order; the last page is the answer.
+        let answers: [FileManagerReply] = await Self.offThread {
+            do throws(FileManagerFailure) {
+                switch request {
+                case .roots:
+                    return [.roots(files.roots)]
+                case .list(let path, let hidden):
+                    var pages: [FileManagerReply] = []
+                    try files.list(try Self.validated(path, in: files), hidden: hidden) { entries, done in
+                        pages.append(.entries(entries, done: done))
+                    }
+                    return pages
+                case .makeFolder(let path):
+                    try files.makeFolder(try Self.validated(path, in: files))
+                    return [.done(nil)]
+                case .rename(let path, let newName):
+                    try files.rename(try Self.validated(path, in: files), to: newName.bytes)
+                    return [.done(nil)]
+                case .delete(let path):
+                    return [.done(try files.delete(try Self.validated(path, in: files)))]
+                }
+            } catch {
+                return [.failed(code: error.code, message: error.message)]
+            }
+        }
+        for answer in answers.dropLast() { await reply(answer) }
+        guard let answer = answers.last else { return }
+        if case .done = answer { transcript.fileManagerChanged(request, technician: technician) }
+        await reply(answer)
+    }
+
+    static func validated(_ path: WirePath, in files: CustomerFiles) throws(FileManagerFailure) -> FileManagerPath {
+        do { return try path.validated(roots: files.rootIds) } catch {
+            throw FileManagerFailure(code: "bad_path", message: FileManagerPath.describe(error))
+        }
+    }
+
+    /// Runs blocking disk work on a thread of its own.
+    static func offThread<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { continuation in
+            if !PosixThread.start({ continuation.resume(returning: work()) }) {
+                continuation.resume(returning: work())
+            }
+        }
+    }
+}

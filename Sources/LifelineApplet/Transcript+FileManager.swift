@@ -1,0 +1,47 @@
+import LifelineCore
+import LifelineProtocol
+
+/// What the customer is told of the file manager (K1–K5): the question, that it opened or closed,
+/// and each change the technician makes on their computer as it is made.
+extension Transcript {
+    func fileManagerRequested(technician: String) {
+        if machineReadable {
+            write("FILE_MANAGER_REQUEST technician=\(Self.quoted(technician))")
+        } else {
+            say(.fileManagerRequested(technician: technician), text("files.ask", ["technician": who(technician)]))
+        }
+    }
+
+    func fileManagerOpened(technician: String) {
+        say(.fileManagerOpened(technician: technician),
+            machineReadable ? "FILE_MANAGER_OPEN" : text("files.opened", ["technician": who(technician)]))
+    }
+
+    func fileManagerDenied() {
+        say(.fileManagerClosed, machineReadable ? "FILE_MANAGER_DENIED" : text("files.denied"))
+    }
+
+    func fileManagerClosed(reason: String) {
+        say(.fileManagerClosed, machineReadable ? "FILE_MANAGER_CLOSED \(Self.clean(reason))" : text("files.closed", ["reason": Self.clean(reason)]))
+    }
+
+    /// A change made on the customer's side, named the way they would look for it.
+    func fileManagerChanged(_ request: FileManagerRequest, technician: String) {
+        let line: String
+        switch request {
+        case .makeFolder(let path):
+            line = machineReadable ? "FILE_MANAGER_CHANGE make_folder \(Self.clean(path.shown))"
+                : text("files.made", ["technician": who(technician), "path": Self.clean(path.shown)])
+        case .rename(let path, let newName):
+            let name = FileManagerPath.displayName(newName.bytes)
+            line = machineReadable ? "FILE_MANAGER_CHANGE rename \(Self.clean(path.shown)) \(Self.quoted(name))"
+                : text("files.renamed", ["technician": who(technician), "path": Self.clean(path.shown), "name": Self.clean(name)])
+        case .delete(let path):
+            line = machineReadable ? "FILE_MANAGER_CHANGE delete \(Self.clean(path.shown))"
+                : text("files.deleted", ["technician": who(technician), "path": Self.clean(path.shown)])
+        case .roots, .list:
+            return
+        }
+        say(.fileManagerActivity, line)
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// The file manager of one session (K1–K5): the owner asks, the customer agrees in the applet,
+/// then each operation is checked here (ownership, state, the customer's yes, the operation's
+/// permission, the path's shape) before the applet — which checks its own consent and resolves
+/// the path inside the root without following links — carries it out. Changes on the customer's
+/// side are written to the session log and the audit log once the applet says they are done.
+extension LiveSession {
+    /// Requests the applet has not answered yet, at most this many at a time.
+    static let maximumPendingFileRequests = 64
+
+    func openFileManager(by actor: Actor) async throws {
+        let record = try await hub.ownedLiveSession(id, by: actor)
+        try actor.require(.fileManager)
+        let applet = try hub.connectedApplet(of: id)
+        let opened: FileManagerAccess?
+        // Read after the awaits above, written before the next one.
+        do throws(FileManagerAccess.Refusal) {
+            opened = try FileManagerAccess.open(by: actor.id, permissions: actor.permissions, sessionState: record.machine.state,
+                                                current: fileManager)
+        } catch {
+            throw SessionHub.gatewayError(error)
+        }
+        guard let opened else {
+            // Asked again: the console learns where it stands.
+            if let fileManager { publishFileManager(fileManager.phase == .open ? .open : .asking, to: actor.id) }
+            return
+        }
+        fileManager = opened
+        applet.send(WireCodec.encode(GatewayToApplet.fileManagerOpen(.init(technicianName: actor.technician.name))))
+        publishFileManager(.asking, to: actor.id)
+        await hub.note(.fileManagerRequested(technician: actor.technician.name), in: record)
+    }
+
+    func closeFileManager(by actor: Actor) async throws {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        guard let access = fileManager, access.technicianId == actor.id else {
+            throw GatewayError(.fileManagerNotOpen, "The file manager is not open in this session.")
+        }
+        await endFileManager(reason: "\(actor.technician.name) closed it.", tellApplet: true)
+    }
+
+    func fileManagerRequest(_ message: FileManagerRequestMessage, by actor: Actor) async throws {
+        let record = try await hub.ownedLiveSession(id, by: actor)
+        let operation = message.request.operation
+        // The permission before the state: without it the answer is "not allowed" whatever runs.
+        try actor.require(operation.permission)
+        guard let access = fileManager else { throw GatewayError(.fileManagerNotOpen, "Open the file manager first: the customer is asked.") }
+        do throws(FileManagerAccess.Refusal) {
+            try access.check(operation, by: actor.id, permissions: actor.permissions, sessionState: record.machine.state)
+        } catch {
+            throw SessionHub.gatewayError(error)
+        }
+        guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
+            throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
+        }
+        try Self.checkShape(message.request)
+        guard fileRequests[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
+        guard fileRequests.count < Self.maximumPendingFileRequests else {
+            throw GatewayError.badRequest("Too many file manager requests are waiting for the customer's computer; wait for their answers.")
+        }
+        fileRequests[message.requestId] = PendingFileRequest(request: message.request, technicianId: actor.id, technicianName: actor.technician.name)
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileManagerRequest(
+            .init(sessionId: nil, requestId: message.requestId, request: message.request))))
+    }
+
+    /// Names that could leave a folder are refused here already; roots are the applet's to check.
+    static func checkShape(_ request: FileManagerRequest) throws(GatewayError) {
+        let paths: [WirePath]
+        var names: [WireFileName] = []
+        switch request {
+        case .roots: paths = []
+        case .list(let path, _), .makeFolder(let path), .delete(let path): paths = [path]
+        case .rename(let path, let newName): paths = [path]; names = [newName]
+        }
+        do throws(FileManagerPath.Problem) {
+            for path in paths {
+                guard !path.root.isEmpty, path.root.utf8.count <= 4_096 else { throw .unknownRoot }
+                _ = try FileManagerPath.validated(root: path.root, names: path.names.map(\.bytes), roots: [path.root])
+            }
+            for name in names { try FileManagerPath.check(name.bytes) }
+        } catch {
+            throw GatewayError.badRequest(FileManagerPath.describe(error))
+        }
+        switch request {
+        case .makeFolder(let path), .rename(let path, _), .delete(let path):
+            guard !path.names.isEmpty else { throw GatewayError.badRequest("A root itself cannot be made, renamed or deleted.") }
+        case .roots, .list: break
+        }
+    }
+
+    // MARK: From the applet
+
+    func appletAnsweredFileManager(accepted: Bool, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), let record = liveRecord else { return }
+        if accepted {
+            guard let opened = FileManagerAccess.accepted(fileManager) else { return }
+            fileManager = opened
+            publishFileManager(.open, to: opened.technicianId)
+            await hub.note(.fileManagerOpened, in: record)
+            do { try await hub.auditConsent(.consentGiven, to: "file_manager", in: record) } catch {
+                // Nothing of the customer's files is shown without the consent on the record.
+                await endFileManager(reason: error.message, tellApplet: true)
+            }
+        } else {
+            guard let asked = fileManager, asked.phase == .asking else { return }
+            fileManager = nil
+            fileRequests.removeAll()
+            publishFileManager(.denied, reason: "The customer refused.", to: asked.technicianId)
+            await hub.note(.fileManagerRefused, in: record)
+            await hub.auditRefusal(.consentRefused, to: "file_manager", in: record)
+        }
+    }
+
+    /// The customer's red X (or Stop everything).
+    func appletClosedFileManager(reason: String, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), fileManager != nil else { return }
+        if let record = liveRecord {
+            await hub.auditRefusal(.consentRevoked, to: "file_manager", in: record, detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
+        }
+        await endFileManager(reason: String(reason.prefix(200)), tellApplet: false)
+    }
+
+    /// An answer goes to the consoles of the technician who asked; a finished change is logged.
+    func appletFileManagerReply(_ message: FileManagerReplyMessage, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), let pending = fileRequests[message.requestId] else { return }
+        if case .entries(_, done: false) = message.reply {} else { fileRequests[message.requestId] = nil }
+        sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
+            .init(sessionId: id, requestId: message.requestId, reply: message.reply))))
+        guard case .done(let removed) = message.reply, let record = liveRecord else { return }
+        await logChange(pending, removed: removed, in: record)
+    }
+
+    private func logChange(_ pending: PendingFileRequest, removed: FileManagerReply.Removed?, in record: SessionRecord) async {
+        let event: SessionLogEvent
+        var detail: [String: String] = [:]
+        switch pending.request {
+        case .makeFolder(let path):
+            event = .fileManagerFolderMade(technician: pending.technicianName, path: path.shown)
+            detail = ["operation": "make_folder", "path": path.shown]
+        case .rename(let path, let newName):
+            let name = FileManagerPath.displayName(newName.bytes)
+            event = .fileManagerRenamed(technician: pending.technicianName, path: path.shown, name: name)
+            detail = ["operation": "rename", "path": path.shown, "name": name]
+        case .delete(let path):
+            let removed = removed ?? .init(files: 0, folders: 0, bytes: 0)
+            let what = "\(removed.files) files, \(removed.folders) folders, \(SessionHub.describeSize(removed.bytes))"
+            event = .fileManagerDeleted(technician: pending.technicianName, path: path.shown, what: what)
+            detail = ["operation": "delete", "path": path.shown, "files": "\(removed.files)", "folders": "\(removed.folders)",
+                      "bytes": "\(removed.bytes)"]
+        case .roots, .list:
+            return
+        }
+        await hub.note(event, in: record)
+        do {
+            try await hub.audit.record(.customerFilesChanged, organisationId: record.organisationId, actorId: pending.technicianId,
+                                       actorName: pending.technicianName, objectType: "customer_files", objectId: record.id,
+                                       after: AuditTrail.json(detail))
+        } catch {
+            logger.error("A change to the customer's files stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Ending
+
+    /// Closes the file manager: the console told, the applet told unless it said so itself.
+    func endFileManager(reason: String, tellApplet: Bool) async {
+        guard let access = fileManager else { return }
+        fileManager = nil
+        let unanswered = fileRequests
+        fileRequests.removeAll()
+        for (requestId, pending) in unanswered {
+            sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
+                .init(sessionId: id, requestId: requestId, reply: .failed(code: "closed", message: "The file manager closed: \(reason)")))))
+        }
+        if tellApplet { sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileManagerClose(.init(reason: reason)))) }
+        publishFileManager(.closed, reason: reason, to: access.technicianId)
+        if let record = liveRecord { await hub.note(.fileManagerClosed(reason: reason), in: record) }
+    }
+
+    /// The technician's last console closed: nobody is left to use it.
+    func endFileManager(ifRunBy technicianId: String, reason: String) async {
+        guard fileManager?.technicianId == technicianId else { return }
+        await endFileManager(reason: reason, tellApplet: true)
+    }
+
+    private func publishFileManager(_ phase: FileManagerStatus.Phase, reason: String? = nil, to technicianId: String) {
+        sockets.sendToConsoles(of: technicianId, WireCodec.encode(GatewayToConsole.fileManager(.init(sessionId: id, phase: phase, reason: reason))))
+    }
+}
+
+/// A request passed to the applet, kept until its last answer.
+struct PendingFileRequest: Sendable {
+    let request: FileManagerRequest
+    let technicianId: String
+    let technicianName: String
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import LifelineCore
+import LifelineProtocol
+@testable import LifelineGateway
+
+/// The file manager through the gateway (K1–K5), with a socket playing the applet: asked, agreed,
+/// each request checked and passed on, answers routed back in pages, changes logged and audited,
+/// closed by the customer, the technician or a hold.
+@Suite("File manager through the gateway (K1–K5)")
+struct FileManagerGatewayTests {
+    static let home = WirePath(root: "home", names: [])
+
+    func expectStatus(_ scene: RemoteScene, _ phase: FileManagerStatus.Phase) async throws -> FileManagerStatus {
+        let message = try await scene.console.expect(GatewayToConsole.self) {
+            if case .fileManager(let status) = $0 { status.sessionId == scene.sessionId && status.phase == phase } else { false }
+        }
+        guard case .fileManager(let status) = message else { throw HarnessError("not a file manager status") }
+        return status
+    }
+
+    func expectReply(_ scene: RemoteScene, _ requestId: String) async throws -> FileManagerReply {
+        let message = try await scene.console.expect(GatewayToConsole.self) {
+            if case .fileManagerReply(let reply) = $0 { reply.requestId == requestId } else { false }
+        }
+        guard case .fileManagerReply(let reply) = message else { throw HarnessError("not a reply") }
+        #expect(reply.sessionId == scene.sessionId)
+        return reply.reply
+    }
+
+    func request(_ scene: RemoteScene, _ id: String, _ request: FileManagerRequest) {
+        scene.console.send(ConsoleToGateway.fileManagerRequest(.init(sessionId: scene.sessionId, requestId: id, request: request)))
+    }
+
+    func open(_ scene: RemoteScene) async throws {
+        scene.console.send(ConsoleToGateway.fileManagerOpen(.init(sessionId: scene.sessionId)))
+        _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerOpen = $0 { true } else { false } }
+        _ = try await expectStatus(scene, .asking)
+        scene.applet.send(AppletToGateway.fileManagerAnswer(.init(accepted: true)))
+        _ = try await expectStatus(scene, .open)
+    }
+
+    @Test("asked, agreed, requests passed with their id, pages routed back, changes logged and audited")
+    func openListChange() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            request(scene, "early", .roots)
+            try await scene.expectError("file_manager_not_open")
+            scene.console.send(ConsoleToGateway.fileManagerOpen(.init(sessionId: scene.sessionId)))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerOpen = $0 { true } else { false } }
+            request(scene, "still-early", .roots)
+            try await scene.expectError("file_manager_not_open")
+            scene.applet.send(AppletToGateway.fileManagerAnswer(.init(accepted: true)))
+            _ = try await expectStatus(scene, .open)
+
+            // A listing in two pages: both reach the console, in order, under the request's id.
+            request(scene, "l1", .list(path: Self.home, hidden: false))
+            _ = try await scene.applet.expect(GatewayToApplet.self) {
+                $0 == .fileManagerRequest(.init(sessionId: nil, requestId: "l1", request: .list(path: Self.home, hidden: false)))
+            }
+            let odd = WireFileName([0x72, 0xE9, 0x73])
+            let entry = FileManagerEntry(name: odd, kind: .file, size: 3, mode: 0o644, owner: "ann", modified: 1_700_000_000)
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "l1", reply: .entries([entry], done: false))))
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "l1", reply: .entries([], done: true))))
+            #expect(try await expectReply(scene, "l1") == .entries([entry], done: false))
+            #expect(try await expectReply(scene, "l1") == .entries([], done: true))
+            // Answered: another reply under that id goes nowhere.
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "l1", reply: .entries([entry], done: true))))
+
+            // Names that could leave the folder never reach the applet.
+            for names in [[".."], ["a", "..", "b"], ["."], ["a/b"], [""]] {
+                request(scene, "bad", .list(path: WirePath(root: "home", names: names.map(WireFileName.init)), hidden: false))
+                try await scene.expectError("bad_request")
+            }
+            request(scene, "root", .delete(path: Self.home))
+            try await scene.expectError("bad_request")
+            request(scene, "bad-new-name", .rename(path: WirePath(root: "home", names: [WireFileName("a")]), newName: WireFileName("../x")))
+            try await scene.expectError("bad_request")
+
+            // A delete the applet reports done: logged in the session and the audit log.
+            let victim = WirePath(root: "home", names: [WireFileName("old"), odd])
+            request(scene, "d1", .delete(path: victim))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "d1" } else { false } }
+            let removed = FileManagerReply.Removed(files: 3, folders: 1, bytes: 2_048)
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "d1", reply: .done(removed))))
+            #expect(try await expectReply(scene, "d1") == .done(removed))
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(texts.contains("Administrator asked to open the file manager."))
+            #expect(texts.contains("The customer accepted: the file manager is open."))
+            #expect(texts.contains("Administrator deleted ~/old/r\\xE9s on the customer's computer (3 files, 1 folders, 2.0 KB)."), "\(texts)")
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+            let change = try #require(audit.first { $0["action"] as? String == "customer_files_changed" })
+            let after = try JSONSerialization.jsonObject(with: Data(((change["after"] as? String) ?? "{}").utf8)) as? [String: String]
+            #expect(after?["path"] == "~/old/r\\xE9s" && after?["operation"] == "delete" && after?["files"] == "3", "\(change)")
+            #expect(audit.contains { $0["action"] as? String == "consent_given" && $0["objectType"] as? String == "file_manager" })
+
+            // A hold closes it: the applet and the console are told; requests are refused again.
+            _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/hold", token: scene.token)
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerClose = $0 { true } else { false } }
+            _ = try await expectStatus(scene, .closed)
+            request(scene, "after-hold", .roots)
+            try await scene.expectError("file_manager_not_open")
+            await scene.applet.close()
+        }
+    }
+
+    @Test("the customer refuses or closes it; the technician closes it; unanswered requests are failed; permissions per operation")
+    func refusalsAndClosing() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            scene.console.send(ConsoleToGateway.fileManagerOpen(.init(sessionId: scene.sessionId)))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerOpen = $0 { true } else { false } }
+            scene.applet.send(AppletToGateway.fileManagerAnswer(.init(accepted: false)))
+            #expect(try await expectStatus(scene, .denied).reason == "The customer refused.")
+
+            try await open(scene)
+            request(scene, "pending", .list(path: Self.home, hidden: true))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest = $0 { true } else { false } }
+            scene.applet.send(AppletToGateway.fileManagerClosed(.init(reason: "The customer closed the file manager.")))
+            // The unanswered request is failed first, then the console hears it closed.
+            guard case .failed(let code, _) = try await expectReply(scene, "pending") else { throw HarnessError("expected failed") }
+            #expect(code == "closed")
+            _ = try await expectStatus(scene, .closed)
+
+            try await open(scene)
+            scene.console.send(ConsoleToGateway.fileManagerClose(.init(sessionId: scene.sessionId)))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerClose = $0 { true } else { false } }
+            _ = try await expectStatus(scene, .closed)
+            scene.console.send(ConsoleToGateway.fileManagerClose(.init(sessionId: scene.sessionId)))
+            try await scene.expectError("file_manager_not_open")
+            await scene.applet.close()
+
+            // Browse only: listing passes, making, renaming and deleting are refused by the gateway.
+            let browser = try await RemoteScene.make(gw, permissions: ["file_manager"])
+            try await open(browser)
+            request(browser, "ok", .roots)
+            _ = try await browser.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "ok" } else { false } }
+            let one = WirePath(root: "home", names: [WireFileName("a")])
+            for (id, forbidden) in [("m", FileManagerRequest.makeFolder(path: one)), ("r", .rename(path: one, newName: WireFileName("b"))), ("d", .delete(path: one))] {
+                request(browser, id, forbidden)
+                try await browser.expectError("permission_denied")
+            }
+            await browser.applet.close()
+        }
+    }
+}

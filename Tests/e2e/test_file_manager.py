@@ -1,0 +1,285 @@
+"""The file manager's customer side (K1–K5) with a real applet and a real console socket: the
+customer's yes, roots and listings read without following links (a name that is not UTF-8 kept
+byte-exact), folders made, renamed and deleted on disk, each change logged; then a corpus of
+hostile paths — `..` everywhere, absolute paths, NUL and slashes in names, unknown roots, symbolic
+links leading out, a folder swapped for a link between listing and writing — of which none reads
+or writes a byte outside the customer's home folder."""
+import base64
+import itertools
+import json
+import os
+import shutil
+import tempfile
+import uuid
+
+import pytest
+import websocket
+
+from conftest import start_active_session
+from test_applet_window import desktop, find_window, open_window, press  # noqa: F401 (the module's desktop fixture)
+
+
+class Console:
+    """A technician console's socket: sends requests, collects the answers by request id."""
+
+    def __init__(self, gateway, token, session_id):
+        self.session_id = session_id
+        self.socket = websocket.create_connection(f"ws://127.0.0.1:{gateway.port}/ws/console",
+                                                  header=[f"Authorization: Bearer {token}"], timeout=15)
+        self.backlog = []
+
+    def send(self, message):
+        self.socket.send(json.dumps({"v": 1, **message}))
+
+    def next(self, predicate, timeout=15):
+        for index, message in enumerate(self.backlog):
+            if predicate(message):
+                return self.backlog.pop(index)
+        self.socket.settimeout(timeout)
+        while True:
+            message = json.loads(self.socket.recv())
+            if predicate(message):
+                return message
+            self.backlog.append(message)
+
+    def open(self):
+        self.send({"type": "file_manager_open", "sessionId": self.session_id})
+        return self.next(lambda m: m["type"] == "file_manager" and m["phase"] in ("open", "denied"))
+
+    def ask(self, request):
+        """The whole answer to one request: a listing's pages joined, or the error it got."""
+        request_id = uuid.uuid4().hex
+        self.send({"type": "file_manager_request", "sessionId": self.session_id, "requestId": request_id, "request": request})
+        entries = []
+        while True:
+            message = self.next(lambda m: (m["type"] == "file_manager_reply" and m["requestId"] == request_id)
+                                or (m["type"] == "error" and m.get("sessionId") == self.session_id))
+            if message["type"] == "error":
+                return {"kind": "refused", "code": message["code"], "message": message["message"]}
+            reply = message["reply"]
+            if reply["kind"] != "entries":
+                return reply
+            entries += reply["entries"]
+            if reply["done"]:
+                return {"kind": "entries", "entries": entries}
+
+    def close(self):
+        self.socket.close()
+
+
+def name_bytes(name):
+    return base64.b64decode(name["raw"]) if isinstance(name, dict) else name.encode()
+
+
+def wire(name):
+    """A name as the console sends it: text when UTF-8, else its raw bytes."""
+    if isinstance(name, bytes):
+        try:
+            return name.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"raw": base64.b64encode(name).decode()}
+    return name
+
+
+def path(*names, root="home"):
+    return {"root": root, "names": [wire(n) for n in names]}
+
+
+@pytest.fixture
+def sandbox():
+    base = tempfile.mkdtemp(prefix="lifeline-fm-")
+    home = os.path.join(base, "home")
+    outside = os.path.join(base, "outside")
+    os.makedirs(os.path.join(home, "docs", "empty"))
+    os.makedirs(outside)
+    open(os.path.join(home, "docs", "a.txt"), "w").write("hello")
+    open(os.path.join(home, ".hidden"), "w").write("secret")
+    open(os.path.join(home, "zero"), "w").close()
+    open(os.path.join(home.encode(), b"r\xe9sum\xe9.txt"), "wb").write(b"latin-1 name")
+    open(os.path.join(outside, "sentinel"), "w").write("do not touch")
+    os.symlink("../outside", os.path.join(home, "out"))
+    os.symlink(os.path.join(outside, "sentinel"), os.path.join(home, "sentinel-link"))
+    yield base, home, outside
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def snapshot(folder):
+    """Every name, type and content below `folder`, to compare before and after."""
+    seen = {}
+    for root, folders, files in os.walk(folder):
+        for name in folders + files:
+            full = os.path.join(root, name)
+            seen[full] = (os.path.islink(full), os.path.isdir(full), None if os.path.isdir(full) else open(full, "rb").read())
+    return seen
+
+
+def test_browse_make_rename_delete_with_the_customers_yes(gateway_for_module, applets, sandbox):
+    gateway = gateway_for_module
+    base, home, outside = sandbox
+    session, applet, token = start_active_session(gateway, applets, "Files", home=home, remote_consent="accept")
+    console = Console(gateway, token, session["id"])
+    try:
+        assert console.open()["phase"] == "open"
+        applet.expect("FILE_MANAGER_OPEN")
+        roots = console.ask({"op": "roots"})
+        assert {"home", "system"} <= {root["id"] for root in roots["roots"]}
+
+        listing = console.ask({"op": "list", "path": path()})
+        entries = {name_bytes(e["name"]): e for e in listing["entries"]}
+        assert b".hidden" not in entries
+        assert entries[b"docs"]["kind"] == "folder"
+        assert entries[b"zero"]["kind"] == "file" and entries[b"zero"]["size"] == 0
+        assert entries[b"out"]["kind"] == "symlink" and entries[b"out"]["target"] == "../outside"
+        odd = entries[b"r\xe9sum\xe9.txt"]
+        assert odd["name"]["shown"] == "r\\xE9sum\\xE9.txt"
+        assert odd["size"] == len(b"latin-1 name") and odd["owner"]
+        hidden = console.ask({"op": "list", "path": path(), "hidden": True})
+        assert b".hidden" in {name_bytes(e["name"]) for e in hidden["entries"]}
+
+        assert console.ask({"op": "make_folder", "path": path("new folder")})["kind"] == "done"
+        assert os.path.isdir(os.path.join(home, "new folder"))
+        applet.expect("FILE_MANAGER_CHANGE", "make_folder ~/new folder")
+        # The non-UTF-8 name, sent back as its bytes, renames exactly that file.
+        assert console.ask({"op": "rename", "path": path(b"r\xe9sum\xe9.txt"), "newName": "resume.txt"})["kind"] == "done"
+        assert open(os.path.join(home, "resume.txt"), "rb").read() == b"latin-1 name"
+        # Renaming onto an existing name never replaces it.
+        clash = console.ask({"op": "rename", "path": path("zero"), "newName": "resume.txt"})
+        assert clash["kind"] == "failed" and clash["code"] == "exists"
+        # A folder with all it holds; a link is removed, its target left alone.
+        removed = console.ask({"op": "delete", "path": path("docs")})
+        assert removed == {"kind": "done", "removed": {"files": 1, "folders": 2, "bytes": 5}}
+        assert not os.path.exists(os.path.join(home, "docs"))
+        assert console.ask({"op": "delete", "path": path("sentinel-link")})["kind"] == "done"
+        assert open(os.path.join(outside, "sentinel")).read() == "do not touch"
+        missing = console.ask({"op": "list", "path": path("docs")})
+        assert missing["kind"] == "failed" and missing["code"] == "not_found"
+
+        log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+        assert "The customer accepted: the file manager is open." in log
+        assert "Administrator made the folder ~/new folder on the customer's computer." in log
+        assert "Administrator renamed ~/r\\xE9sum\\xE9.txt to resume.txt on the customer's computer." in log
+        assert any(line.startswith("Administrator deleted ~/docs on the customer's computer (1 files, 2 folders") for line in log)
+
+        # The customer's red X closes it at once; requests are refused again.
+        applet.say("/revoke")
+        console.next(lambda m: m["type"] == "file_manager" and m["phase"] == "closed")
+        applet.expect("FILE_MANAGER_CLOSED")
+        after = console.ask({"op": "roots"})
+        assert after["kind"] == "refused" and after["code"] == "file_manager_not_open"
+    finally:
+        console.close()
+
+
+def test_a_customer_who_says_no_shows_nothing(gateway_for_module, applets, sandbox):
+    gateway = gateway_for_module
+    _, home, _ = sandbox
+    session, applet, token = start_active_session(gateway, applets, "No files", home=home, remote_consent="deny")
+    console = Console(gateway, token, session["id"])
+    try:
+        assert console.open()["phase"] == "denied"
+        applet.expect("FILE_MANAGER_DENIED")
+        refused = console.ask({"op": "list", "path": path()})
+        assert refused["kind"] == "refused" and refused["code"] == "file_manager_not_open"
+    finally:
+        console.close()
+
+
+def hostile_corpus():
+    """At least 200 paths that try to leave the home folder, each with an operation."""
+    dots = ["..", ".", "...", "../..", "./..", "..\\..", "%2e%2e", "%2E%2E%2F", "..%2f", "%c0%ae%c0%ae", "．．", "\u2025",
+            "..;", "..%00", "..\u0000x", "a/..", "/", "//", "/etc", "/etc/passwd", "../outside/sentinel", "out", "out/sentinel",
+            "\u0000", "a\u0000b", "", " ", "~", "~root", "$HOME", "*", "sentinel-link"]
+    prefixes = [[], ["docs"], ["docs", "empty"], ["out"], ["nowhere"]]
+    corpus = []
+    for prefix, name in itertools.product(prefixes, dots):
+        names = prefix + name.split("/") if name.startswith("../") or name in ("a/..", "../..", "./..") else prefix + [name]
+        corpus.append(names)
+        corpus.append(prefix + [name, "sentinel"])
+    for chain in [["out"], ["out", "sentinel"], ["out", ".."], ["docs", "..", "..", "outside"], [".."] * 20]:
+        corpus.append(chain)
+    corpus += [["a" * 256], ["x"] * 300]
+    requests = []
+    for index, names in enumerate(corpus):
+        operation = ["list", "make_folder", "delete", "rename"][index % 4]
+        request = {"op": operation, "path": {"root": "home", "names": names}}
+        if operation == "rename":
+            request["newName"] = ["../escaped", "/tmp/escaped", "ok-name", "..", "a/b"][index % 5]
+        requests.append(request)
+    for root in ["../", "/", "mount:/etc", "home/..", "", "mount:" + "/tmp"]:
+        requests.append({"op": "list", "path": {"root": root, "names": []}})
+        requests.append({"op": "make_folder", "path": {"root": root, "names": ["escaped"]}})
+    return requests
+
+
+def test_hostile_paths_never_reach_outside_the_root(gateway_for_module, applets, sandbox):
+    gateway = gateway_for_module
+    base, home, outside = sandbox
+    os.makedirs(os.path.join(home, "swap"))
+    session, applet, token = start_active_session(gateway, applets, "Hostile", home=home, remote_consent="accept")
+    console = Console(gateway, token, session["id"])
+    before = snapshot(outside)
+    corpus = hostile_corpus()
+    assert len(corpus) >= 200
+    try:
+        assert console.open()["phase"] == "open"
+        outcomes = {}
+        for request in corpus:
+            answer = console.ask(request)
+            outcomes[answer.get("code", answer["kind"])] = outcomes.get(answer.get("code", answer["kind"]), 0) + 1
+            # Nothing read outside: no listing ever shows the sentinel.
+            if answer["kind"] == "entries":
+                assert all(name_bytes(e["name"]) != b"sentinel" for e in answer["entries"]), request
+            # Anything that went through stayed inside the home folder (a plain odd name made there).
+            if answer["kind"] == "done":
+                names = request["path"]["names"]
+                assert request["path"]["root"] == "home" and all(n not in ("..", ".") and "/" not in n for n in names), request
+                # A link deleted inside the root (allowed): put back, so the next requests meet it.
+                for link, target in [("out", "../outside"), ("sentinel-link", os.path.join(outside, "sentinel"))]:
+                    if not os.path.lexists(os.path.join(home, link)):
+                        os.symlink(target, os.path.join(home, link))
+            else:
+                assert answer.get("message"), f"{request}: no clear error"
+        # A folder listed, then swapped for a link leading out, before writing into it.
+        assert console.ask({"op": "list", "path": path("swap")})["kind"] == "entries"
+        os.rmdir(os.path.join(home, "swap"))
+        os.symlink(outside, os.path.join(home, "swap"))
+        swapped = console.ask({"op": "make_folder", "path": path("swap", "planted")})
+        assert swapped["kind"] == "failed" and swapped["code"] == "symlink_refused", swapped
+        assert console.ask({"op": "delete", "path": path("swap", "sentinel")})["kind"] == "failed"
+        assert console.ask({"op": "list", "path": path("swap")})["kind"] == "failed"
+        assert snapshot(outside) == before, "nothing outside the root changed"
+        assert not os.path.exists(os.path.join(base, "escaped")) and not os.path.exists("/tmp/escaped")
+        print(f"{len(corpus)} hostile requests: {outcomes}")
+        assert outcomes.get("bad_request", 0) > 50
+        assert outcomes.get("symlink_refused", 0) > 20, "links on the way are refused, not followed"
+    finally:
+        console.close()
+
+
+def test_in_the_window_the_question_is_a_dialog_and_the_panel_takes_it_back(gateway_for_module, applets, desktop, sandbox):  # noqa: F811
+    gateway = gateway_for_module
+    _, home, _ = sandbox
+    session, applet, token, window = open_window(gateway, applets, desktop, "Wanda", home=home)
+    press(desktop, window, "alt+a")
+    gateway.wait_for_state(session["id"], "waiting", token)
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    console = Console(gateway, token, session["id"])
+    try:
+        console.send({"type": "file_manager_open", "sessionId": session["id"]})
+        request = find_window(desktop, "a request from your technician")
+        press(desktop, request, "alt+a")
+        console.next(lambda m: m["type"] == "file_manager" and m["phase"] == "open")
+        applet.expect("Administrator can now see your files.")
+        assert console.ask({"op": "make_folder", "path": path("from the window")})["kind"] == "done"
+        applet.expect("Administrator made the folder ~/from the window.")
+        # The permissions panel lists it; its Revoke closes the file manager for the technician at once.
+        press(desktop, window, "alt+r")
+        console.next(lambda m: m["type"] == "file_manager" and m["phase"] == "closed")
+        applet.expect("The file manager closed: you closed it.")
+        # Asked again and denied in the dialog: nothing is shown.
+        console.send({"type": "file_manager_open", "sessionId": session["id"]})
+        press(desktop, find_window(desktop, "a request from your technician"), "alt+d")
+        console.next(lambda m: m["type"] == "file_manager" and m["phase"] == "denied")
+        applet.expect("You refused. Your files are not shown.")
+    finally:
+        console.close()
