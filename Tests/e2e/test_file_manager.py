@@ -3,20 +3,26 @@ customer's yes, roots and listings read without following links (a name that is 
 byte-exact), folders made, renamed and deleted on disk, each change logged; then a corpus of
 hostile paths — `..` everywhere, absolute paths, NUL and slashes in names, unknown roots, symbolic
 links leading out, a folder swapped for a link between listing and writing — of which none reads
-or writes a byte outside the customer's home folder."""
+or writes a byte outside the customer's home folder; and the console's tab driven from the keyboard."""
 import base64
 import itertools
 import json
 import os
 import shutil
 import tempfile
+import time
 import uuid
 
 import pytest
 import websocket
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import start_active_session
 from test_applet_window import desktop, find_window, open_window, press  # noqa: F401 (the module's desktop fixture)
+from test_console_session import select_row, sign_in
 
 
 class Console:
@@ -283,3 +289,147 @@ def test_in_the_window_the_question_is_a_dialog_and_the_panel_takes_it_back(gate
         applet.expect("You refused. Your files are not shown.")
     finally:
         console.close()
+
+
+def rows(browser, source):
+    """The names the pane draws, read in one go (the rows are redrawn as answers arrive)."""
+    return browser.execute_script(f"return [...document.querySelectorAll('#file-list-{source} .file-row')].map((row) => row.dataset.name)")
+
+
+def answer_prompt(browser, text=None):
+    """Types into the page's prompt (or confirms its question) as the technician would."""
+    alert = WebDriverWait(browser, 10).until(EC.alert_is_present())
+    if text is not None:
+        alert.send_keys(text)
+    alert.accept()
+
+
+def test_the_console_tab_shows_both_sides_and_works_from_the_keyboard(gateway_for_module, applets, browser, sandbox):
+    gateway = gateway_for_module
+    _, home, _ = sandbox
+    for index in range(1, 7):
+        open(os.path.join(home, f"report-{index}.log"), "w").write("x" * index * 100)
+    session, applet, token = start_active_session(gateway, applets, "Tab", home=home, remote_consent="accept")
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "file-manager-panes")))
+    applet.expect("FILE_MANAGER_OPEN")
+    # The customer's home, folders first, the non-UTF-8 name shown with its byte escaped.
+    wait.until(lambda b: "docs" in rows(b, "customer"))
+    names = rows(browser, "customer")
+    assert names[0] == "docs" and "r\\xE9sum\\xE9.txt" in names and ".hidden" not in names
+    assert "out → ../outside" not in names and "out" in names
+    customer = browser.find_element(By.ID, "file-list-customer")
+    # Ctrl+3 sorts by size; + selects by pattern; * inverts.
+    customer.send_keys(Keys.CONTROL, "3")
+    wait.until(lambda b: [n for n in rows(b, "customer") if n.startswith("report-")] == [f"report-{i}.log" for i in range(1, 7)])
+    customer.send_keys("+")
+    answer_prompt(browser, "report-*.log")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "file-footer-customer"), "11 items, 6 selected"))
+    customer.send_keys("*")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "file-footer-customer"), "11 items, 5 selected"))
+    customer.send_keys(Keys.ESCAPE)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "file-footer-customer"), "0 selected"))
+    # Ctrl+N makes a folder on the customer's computer; Enter opens it; Backspace comes back up.
+    customer.send_keys(Keys.CONTROL, "n")
+    answer_prompt(browser, "made in the console")
+    wait.until(lambda b: "made in the console" in rows(b, "customer"))
+    assert os.path.isdir(os.path.join(home, "made in the console"))
+    customer.send_keys(Keys.HOME, Keys.ENTER)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "file-where-customer"), "~/docs"))
+    wait.until(lambda b: rows(b, "customer") == ["empty", "a.txt"])
+    customer.send_keys(Keys.BACKSPACE)
+    wait.until(lambda b: "docs" in rows(b, "customer") and "a.txt" not in rows(b, "customer"))
+    # F2 renames the row under the cursor, Del deletes it after the confirmation.
+    target = rows(browser, "customer").index("made in the console")
+    customer.send_keys(Keys.HOME, *([Keys.ARROW_DOWN] * target), Keys.F2)
+    answer_prompt(browser, "renamed in the console")
+    wait.until(lambda b: "renamed in the console" in rows(b, "customer"))
+    assert os.path.isdir(os.path.join(home, "renamed in the console"))
+    target = rows(browser, "customer").index("renamed in the console")
+    customer.send_keys(Keys.HOME, *([Keys.ARROW_DOWN] * target), Keys.DELETE)
+    answer_prompt(browser)
+    wait.until(lambda b: "renamed in the console" not in rows(b, "customer"))
+    assert not os.path.exists(os.path.join(home, "renamed in the console"))
+    # The technician's side: this browser's storage (the same handles as a chosen folder).
+    browser.find_element(By.ID, "file-local-storage").click()
+    local = wait.until(EC.visibility_of_element_located((By.ID, "file-list-local")))
+    local.send_keys(Keys.CONTROL, "n")
+    answer_prompt(browser, "technician folder")
+    wait.until(lambda b: "technician folder" in rows(b, "local"))
+    # Tab moves between the panes; the active one is outlined.
+    local.send_keys(Keys.TAB)
+    wait.until(lambda b: "active" in b.find_element(By.ID, "file-pane-customer").get_attribute("class"))
+    # Closing from the console: the applet hears it, the panes go.
+    browser.find_element(By.ID, "file-manager-close").click()
+    wait.until(EC.invisibility_of_element_located((By.ID, "file-manager-panes")))
+    applet.expect("FILE_MANAGER_CLOSED")
+
+
+def test_a_folder_of_100000_entries_arrives_in_pages_and_draws_only_what_is_in_view(gateway_for_module, applets, browser, sandbox):
+    gateway = gateway_for_module
+    _, home, _ = sandbox
+    crowd = os.path.join(home, "crowd")
+    os.mkdir(crowd)
+    for index in range(100_000):
+        os.close(os.open(os.path.join(crowd, f"f{index:06d}"), os.O_CREAT | os.O_WRONLY, 0o644))
+    session, applet, token = start_active_session(gateway, applets, "Crowd", home=home, remote_consent="accept")
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
+    wait.until(lambda b: "crowd" in rows(b, "customer"))
+    customer = browser.find_element(By.ID, "file-list-customer")
+    customer.send_keys(Keys.HOME, Keys.ENTER)
+    started = time.time()
+    long_wait = WebDriverWait(browser, 120)
+    long_wait.until(EC.text_to_be_present_in_element((By.ID, "file-footer-customer"), "100000 items"))
+    print(f"100,000 entries listed and shown in {time.time() - started:.1f} s")
+    assert len(rows(browser, "customer")) < 60, "only the rows in view are drawn"
+    # The end of the list is one key away and drawn at once.
+    customer.send_keys(Keys.END)
+    wait.until(lambda b: "f099999" in rows(b, "customer"))
+
+
+def test_the_list_rules_sort_select_and_read_typed_paths(gateway_for_module, browser):
+    """Web/lib/file-list.js in the real browser, as a table."""
+    browser.get(f"{gateway_for_module.url}/console/")
+    results = browser.execute_async_script("""
+        const done = arguments[0];
+        import('/lib/file-list.js').then((list) => {
+          const entry = (name, kind, size, modified) => ({ name, kind, size, modified });
+          const entries = [entry('b10.txt', 'file', 5, 3), entry('B2.txt', 'file', 50, 1), entry('zeta', 'folder', 0, 2),
+                           entry({ raw: 'cukJ', shown: 'r\\\\xE9s' }, 'file', 1, 9), entry('a.LOG', 'file', 7, 4), entry('alpha', 'folder', 0, 8)];
+          const names = (sorted) => sorted.map((e) => list.shownName(e.name));
+          const selected = list.changeSelection(new Set(), entries, 'select', '*.txt;*.log');
+          done({
+            byName: names(list.sortEntries(entries, 'name')),
+            byNameDown: names(list.sortEntries(entries, 'name', true)),
+            bySize: names(list.sortEntries(entries, 'size')),
+            byDate: names(list.sortEntries(entries, 'date')),
+            byType: names(list.sortEntries(entries, 'type')),
+            selected: selected.size,
+            deselected: list.changeSelection(selected, entries, 'deselect', 'b*').size,
+            inverted: list.changeSelection(selected, entries, 'invert').size,
+            all: list.changeSelection(new Set(), entries, 'all').size,
+            question: list.patternTest('r?s')({ raw: 'x', shown: 'rés' }),
+            sizes: [0, 999, 1000, 12345, 3400000, 5e12].map(list.formatSize),
+            typed: [list.parseTypedPath('~/Documents/../Pictures', { root: 'system', names: ['etc'] }),
+                    list.parseTypedPath('/var/log', { root: 'home', names: ['a'] }),
+                    list.parseTypedPath('sub/../../x', { root: 'home', names: ['a', 'b'] })],
+            keys: [list.nameKey('a'), list.nameKey({ raw: 'cukJ', shown: 'x' })],
+          });
+        });""")
+    assert results["byName"] == ["alpha", "zeta", "a.LOG", "B2.txt", "b10.txt", "r\\xE9s"]
+    assert results["byNameDown"] == ["zeta", "alpha", "r\\xE9s", "b10.txt", "B2.txt", "a.LOG"]
+    assert results["bySize"] == ["alpha", "zeta", "r\\xE9s", "b10.txt", "a.LOG", "B2.txt"]
+    assert results["byDate"] == ["zeta", "alpha", "B2.txt", "b10.txt", "a.LOG", "r\\xE9s"]
+    assert results["byType"] == ["alpha", "zeta", "r\\xE9s", "a.LOG", "B2.txt", "b10.txt"]
+    assert (results["selected"], results["deselected"], results["inverted"], results["all"]) == (3, 1, 3, 6)
+    assert results["question"] is True
+    assert results["sizes"] == ["0 B", "999 B", "1.0 KB", "12 KB", "3.4 MB", "5.0 TB"]
+    assert results["typed"] == [{"root": "home", "names": ["Pictures"]}, {"root": "system", "names": ["var", "log"]},
+                                {"root": "home", "names": ["a", "x"]}]
+    assert results["keys"] == ["s:a", "b:cukJ"]

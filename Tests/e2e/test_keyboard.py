@@ -73,8 +73,8 @@ def test_a_session_from_the_keyboard_alone(gateway, browser, applets, x_server):
     assert active_element(browser)["outlined"]
     # Arrow keys walk the tool tabs (the panel follows); ] and [ too, from anywhere.
     press(browser, Keys.ARROW_RIGHT)
-    wait.until(lambda b: active_element(b)["tool"] == "notes")
-    assert browser.find_element(By.ID, "panel-notes").is_displayed()
+    wait.until(lambda b: active_element(b)["tool"] == "files")
+    assert browser.find_element(By.ID, "panel-files").is_displayed()
     assert not browser.find_element(By.ID, "panel-remote").is_displayed()
     press(browser, "[")
     wait.until(lambda b: active_element(b)["tool"] == "remote")

@@ -13,6 +13,7 @@ import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountInviteDialog } from '../components/invite-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
+import { mountFileManager } from '../components/file-manager.js';
 import { mountHistory } from '../components/history-list.js';
 import { mountFileTransfers } from '../components/file-transfers.js';
 import { mountReplies } from '../components/replies.js';
@@ -110,6 +111,7 @@ const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
   input: $('chat-input'), currentSession: () => selected(), canUse, onError: showError,
 });
 const deviceHistory = mountDeviceHistory($('panel-notes'), { isMine });
+const fileManager = mountFileManager($('panel-files'), { send: (type, fields) => state.socket?.send(type, fields), onError: showError });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
 const callingCard = mountCallingCardDeploy($('panel-calling-card'), { canUse, onError: showError, onLoaded: () => render() });
@@ -208,6 +210,7 @@ function render() {
   replies.render();
   deviceHistory.show(session);
   toolbox.show(session);
+  fileManager.show(session);
   layout.waiting(state.sessions.filter((s) => ['waiting', 'incoming'].includes(s.state)).length);
 }
 
@@ -267,6 +270,12 @@ function receive(message) {
     }
     case 'remote':
       remoteDesktop.statusChanged(message.remote);
+      break;
+    case 'file_manager':
+      fileManager.statusChanged(message);
+      break;
+    case 'file_manager_reply':
+      fileManager.reply(message);
       break;
     case 'remote_notice':
       remoteDesktop.notice(message.sessionId, message.notice);

@@ -31,6 +31,10 @@ export function toolboxTabs(context) {
       blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'], applet: 'orBrowserScreen' }),
     },
     {
+      id: 'files', label: 'toolbox.files', icon: 'folder', panel: $('panel-files'),
+      blocked: (session) => reason(session, { permissions: ['file_manager'] }),
+    },
+    {
       id: 'notes', label: 'toolbox.notes', icon: 'notes', panel: $('panel-notes'),
       blocked: (session) => reason(session, { live: false, applet: false, own: false }),
     },
