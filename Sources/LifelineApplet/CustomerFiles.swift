@@ -16,6 +16,8 @@ struct FileManagerFailure: Error, Equatable {
     let message: String
 
     static let badPath = FileManagerFailure(code: "bad_path", message: "That path cannot be used.")
+    /// The customer closed the file manager (or the session moved on) while this ran.
+    static let stopped = FileManagerFailure(code: "stopped", message: "Stopped: the file manager closed while this ran.")
 
     /// From errno, naming what was being done.
     init(errno number: Int32, doing what: String) {
@@ -124,7 +126,8 @@ struct CustomerFiles: Sendable {
     // MARK: Listing
 
     /// The folder's entries in pages of `pageSize`, the last page with `done`.
-    func list(_ path: FileManagerPath, hidden: Bool, page: ([FileManagerEntry], Bool) -> Void) throws(FileManagerFailure) {
+    func list(_ path: FileManagerPath, hidden: Bool, shouldStop: () -> Bool = { false },
+              page: ([FileManagerEntry], Bool) -> Void) throws(FileManagerFailure) {
         let folder = try openFolder(path)
         let listed = dup(folder)
         close(folder)
@@ -141,6 +144,7 @@ struct CustomerFiles: Sendable {
             let name = Self.name(of: record)
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             if !hidden, name.first == 0x2E { continue }
+            if entries.isEmpty, shouldStop() { throw .stopped }
             guard let entry = Self.entry(named: name, in: descriptor, owners: &owners) else { continue }
             entries.append(entry)
             if entries.count == Self.pageSize {
@@ -217,15 +221,22 @@ struct CustomerFiles: Sendable {
     typealias Removed = FileManagerReply.Removed
 
     /// A file or link, or a folder with all it holds; links are removed, never followed.
-    func delete(_ path: FileManagerPath) throws(FileManagerFailure) -> Removed {
+    /// `shouldStop` is asked before each entry: the customer's red X stops a long delete between
+    /// two files, and the answer says what was removed until then.
+    func delete(_ path: FileManagerPath, shouldStop: () -> Bool = { false }) throws(FileManagerFailure) -> Removed {
         let (folder, name) = try openParent(path)
         defer { close(folder) }
         var removed = Removed()
-        try Self.remove(name, in: folder, removed: &removed)
+        do {
+            try Self.remove(name, in: folder, removed: &removed, shouldStop: shouldStop)
+        } catch where error == .stopped {
+            throw FileManagerFailure(code: "stopped", message: "Stopped after removing \(removed.files) files and \(removed.folders) folders: the file manager closed.")
+        }
         return removed
     }
 
-    private static func remove(_ name: [UInt8], in folder: Int32, removed: inout Removed) throws(FileManagerFailure) {
+    private static func remove(_ name: [UInt8], in folder: Int32, removed: inout Removed, shouldStop: () -> Bool) throws(FileManagerFailure) {
+        if shouldStop() { throw .stopped }
         var status = stat()
         guard withCName(name, { fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) }) == 0 else {
             throw FileManagerFailure(errno: errno, doing: "Deleting \(FileManagerPath.displayName(name))")
@@ -243,7 +254,7 @@ struct CustomerFiles: Sendable {
             }
             var failure: FileManagerFailure?
             for child in children {
-                do { try remove(child, in: dirfd(directory), removed: &removed) } catch { failure = error; break }
+                do { try remove(child, in: dirfd(directory), removed: &removed, shouldStop: shouldStop) } catch { failure = error; break }
             }
             closedir(directory)
             if let failure { throw failure }

@@ -5,6 +5,15 @@ import Foundation
 #endif
 import LifelineCore
 import LifelineProtocol
+import Synchronization
+
+/// Raised when the file manager closes: disk work under way (a long delete, a long listing)
+/// stops between two entries.
+final class StopFlag: Sendable {
+    private let raised = Atomic<Bool>(false)
+    var isRaised: Bool { raised.load(ordering: .acquiring) }
+    func raise() { raised.store(true, ordering: .releasing) }
+}
 
 /// The customer's side of the file manager (K1–K5). The consent is enforced here, whatever the
 /// gateway lets through: nothing is read or changed unless the customer allowed it, and the red
@@ -18,6 +27,16 @@ actor FileManagerController {
     private var technician: String?
     /// Fixed when the file manager opens: the roots the technician may browse.
     private var files: CustomerFiles?
+    /// Raised and replaced whenever it closes.
+    private var stop = StopFlag()
+
+    private func closeAll() {
+        pendingTechnician = nil
+        files = nil
+        technician = nil
+        stop.raise()
+        stop = StopFlag()
+    }
 
     init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages) {
         self.consent = consent
@@ -70,8 +89,7 @@ actor FileManagerController {
             await outgoing.send(.fileManagerAnswer(.init(accepted: false)))
         }
         guard files != nil else { return }
-        files = nil
-        technician = nil
+        closeAll()
         transcript.fileManagerClosed(reason: transcript.text("files.closed_by_you"))
         await outgoing.send(.fileManagerClosed(.init(reason: "The customer closed the file manager.")))
     }
@@ -79,17 +97,13 @@ actor FileManagerController {
     /// The technician closed it, or the session moved on (hold, transfer, end).
     func technicianClosed(reason: String) {
         let wasOpen = files != nil || pendingTechnician != nil
-        pendingTechnician = nil
-        files = nil
-        technician = nil
+        closeAll()
         if wasOpen { transcript.fileManagerClosed(reason: reason) }
     }
 
     /// The connection dropped: the gateway closed it on its side.
     func detach() {
-        pendingTechnician = nil
-        files = nil
-        technician = nil
+        closeAll()
     }
 
     func handle(_ message: FileManagerRequestMessage) async {
@@ -102,6 +116,7 @@ actor FileManagerController {
             return
         }
         let request = message.request
+        let stop = self.stop
         // A listing is read whole, then sent in pages in order; the last page is the answer.
         let answers: [FileManagerReply] = await Self.offThread {
             do throws(FileManagerFailure) {
@@ -110,7 +125,7 @@ actor FileManagerController {
                     return [.roots(files.roots)]
                 case .list(let path, let hidden):
                     var pages: [FileManagerReply] = []
-                    try files.list(try Self.validated(path, in: files), hidden: hidden) { entries, done in
+                    try files.list(try Self.validated(path, in: files), hidden: hidden, shouldStop: { stop.isRaised }) { entries, done in
                         pages.append(.entries(entries, done: done))
                     }
                     return pages
@@ -121,7 +136,7 @@ actor FileManagerController {
                     try files.rename(try Self.validated(path, in: files), to: newName.bytes)
                     return [.done(nil)]
                 case .delete(let path):
-                    return [.done(try files.delete(try Self.validated(path, in: files)))]
+                    return [.done(try files.delete(try Self.validated(path, in: files), shouldStop: { stop.isRaised }))]
                 }
             } catch {
                 return [.failed(code: error.code, message: error.message)]
