@@ -60,6 +60,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // The SMS provider's webhook (issue 24: the applet's client too).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.

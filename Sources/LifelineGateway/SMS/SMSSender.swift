@@ -1,7 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// Delivers a text message to a phone (F1). Providers differ; a webhook fits most SMS gateways.
 protocol SMSSender: Sendable {
@@ -22,28 +21,33 @@ struct SMSFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Calls the provider's HTTP endpoint.
+/// Calls the provider's HTTP endpoint with async-http-client (the client the applet uses too):
+/// one deadline for the whole call, redirects not followed (a provider answers where it is asked).
 struct WebhookSMSSender: SMSSender {
     let url: URL
     let method: String
     let bodyTemplate: String
     let contentType: String
     let authorization: String?
+    var timeout: TimeAmount = .seconds(20)
 
     func send(to phone: String, text: String) async throws {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = 20
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-        request.httpBody = Data(Self.render(bodyTemplate, to: phone, text: text, contentType: contentType).utf8)
-        let response: URLResponse
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Content-Type", value: contentType)
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        request.body = .bytes(ByteBuffer(string: Self.render(bodyTemplate, to: phone, text: text, contentType: contentType)))
+        let status: UInt
         do {
-            (_, response) = try await URLSession.shared.data(for: request)
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            status = response.status.code
+            // The answer's body is not needed; it is read so the connection can be reused.
+            _ = try await response.body.collect(upTo: 64 * 1024)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw SMSFailure(description: "The SMS provider did not answer within \(timeout.nanoseconds / 1_000_000_000) s.")
         } catch {
-            throw SMSFailure(description: "The SMS provider cannot be reached: \(error.localizedDescription)")
+            throw SMSFailure(description: "The SMS provider cannot be reached: \(error)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw SMSFailure(description: "The SMS provider answered HTTP \(status).") }
     }
 
