@@ -107,7 +107,7 @@ struct CustomerFiles: Sendable {
     }
 
     /// The folder holding the last name, open, and that name; the root itself is refused.
-    private func openParent(_ path: FileManagerPath) throws(FileManagerFailure) -> (folder: Int32, name: [UInt8]) {
+    func openEntryParent(_ path: FileManagerPath) throws(FileManagerFailure) -> (folder: Int32, name: [UInt8]) {
         guard let name = path.names.last else { throw FileManagerFailure(code: "bad_path", message: "A root cannot be changed.") }
         return (try openFolder(root: path.root, names: path.names.dropLast()), name)
     }
@@ -202,7 +202,7 @@ struct CustomerFiles: Sendable {
     // MARK: Changes
 
     func makeFolder(_ path: FileManagerPath) throws(FileManagerFailure) {
-        let (folder, name) = try openParent(path)
+        let (folder, name) = try openEntryParent(path)
         defer { close(folder) }
         guard Self.withCName(name, { mkdirat(folder, $0, 0o777) }) == 0 else {
             throw FileManagerFailure(errno: errno, doing: "Making \(FileManagerPath.displayName(name))")
@@ -212,7 +212,7 @@ struct CustomerFiles: Sendable {
     /// A new name in the same folder; an existing entry of that name is never replaced.
     func rename(_ path: FileManagerPath, to newName: [UInt8]) throws(FileManagerFailure) {
         do { try FileManagerPath.check(newName) } catch { throw FileManagerFailure(code: "bad_name", message: FileManagerPath.describe(error)) }
-        let (folder, name) = try openParent(path)
+        let (folder, name) = try openEntryParent(path)
         defer { close(folder) }
         let result = Self.withCName(name) { old in Self.withCName(newName) { new in lifeline_renameat_noreplace(folder, old, folder, new) } }
         guard result == 0 else { throw FileManagerFailure(errno: errno, doing: "Renaming \(FileManagerPath.displayName(name))") }
@@ -224,7 +224,7 @@ struct CustomerFiles: Sendable {
     /// `shouldStop` is asked before each entry: the customer's red X stops a long delete between
     /// two files, and the answer says what was removed until then.
     func delete(_ path: FileManagerPath, shouldStop: () -> Bool = { false }) throws(FileManagerFailure) -> Removed {
-        let (folder, name) = try openParent(path)
+        let (folder, name) = try openEntryParent(path)
         defer { close(folder) }
         var removed = Removed()
         do {

@@ -13,15 +13,10 @@ struct CustomerFilesTests {
     let files: CustomerFiles
 
     init() throws {
-        home = NSTemporaryDirectory() + "lifeline-files-\(UUID().uuidString)"
+        (home, files) = try temporaryHome(folders: ["many", "outside"], texts: ["a.txt": "hello", ".hidden": "secret"])
         let manager = FileManager.default
-        try manager.createDirectory(atPath: home + "/many", withIntermediateDirectories: true)
-        try manager.createDirectory(atPath: home + "/outside", withIntermediateDirectories: true)
-        try "hello".write(toFile: home + "/a.txt", atomically: true, encoding: .utf8)
-        try "secret".write(toFile: home + "/.hidden", atomically: true, encoding: .utf8)
         try manager.createSymbolicLink(atPath: home + "/link", withDestinationPath: home + "/outside")
         for index in 0..<1_200 { manager.createFile(atPath: home + "/many/f\(index)", contents: Data([1, 2, 3])) }
-        files = CustomerFiles(home: home, mountInfo: "")
     }
 
     func path(_ names: String...) -> FileManagerPath { FileManagerPath(root: "home", names: names.map { Array($0.utf8) }) }
@@ -87,4 +82,85 @@ struct CustomerFilesTests {
         _ = try files.delete(path("link"))
         #expect(FileManager.default.fileExists(atPath: home + "/outside"))
     }
+}
+
+/// Arriving files: written under a part name, then put in place with their mode and time by one
+/// rename, as the conflict rule says; files read without following links.
+@Suite("Copies on the customer's side (K3): part files, conflicts, links")
+struct CustomerFileCopiesTests {
+    let home: String
+    let files: CustomerFiles
+
+    init() throws {
+        (home, files) = try temporaryHome(folders: ["folder"], texts: ["taken.txt": "old"])
+    }
+
+    func path(_ names: String...) -> FileManagerPath { FileManagerPath(root: "home", names: names.map { Array($0.utf8) }) }
+
+    /// Writes `text` as an arriving file and finishes it with `conflict`; the name it took.
+    func arrive(_ name: String, _ text: String, modified: Double, conflict: FileConflict) throws -> String? {
+        let part = try files.openPart(path(name), resume: false)
+        let bytes = Array(text.utf8)
+        #expect(write(part.descriptor, bytes, bytes.count) == bytes.count)
+        return try files.finish(part, mode: 0o640, modified: modified, conflict: conflict).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func read(_ name: String) throws -> String { try String(contentsOfFile: home + "/" + name, encoding: .utf8) }
+
+    @Test("a new file lands with its mode and time; nothing of the part file stays")
+    func newFile() throws {
+        #expect(try arrive("new.txt", "hello", modified: 1_700_000_000.5, conflict: .skip) == "new.txt")
+        let attributes = try FileManager.default.attributesOfItem(atPath: home + "/new.txt")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640)
+        #expect(abs(((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0) - 1_700_000_000.5) < 0.001)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home).sorted() == ["folder", "new.txt", "taken.txt"])
+    }
+
+    @Test("conflicts: skip, keep newer, rename to a numbered copy, overwrite; never onto a folder")
+    func conflicts() throws {
+        #expect(try arrive("taken.txt", "skipped", modified: 1, conflict: .skip) == nil)
+        #expect(try read("taken.txt") == "old")
+        #expect(try arrive("taken.txt", "older", modified: 1, conflict: .keepNewer) == nil)
+        #expect(try read("taken.txt") == "old")
+        #expect(try arrive("taken.txt", "kept both", modified: 1, conflict: .rename) == "taken (2).txt")
+        #expect(try arrive("taken.txt", "kept both again", modified: 1, conflict: .rename) == "taken (3).txt")
+        #expect(try read("taken (3).txt") == "kept both again")
+        #expect(try arrive("taken.txt", "newer", modified: Date().timeIntervalSince1970 + 3_600, conflict: .keepNewer) == "taken.txt")
+        #expect(try read("taken.txt") == "newer")
+        #expect(try arrive("taken.txt", "replaced", modified: 1, conflict: .overwrite) == "taken.txt")
+        #expect(try read("taken.txt") == "replaced")
+        #expect(throws: FileManagerFailure.self) { try arrive("folder", "not onto a folder", modified: 1, conflict: .overwrite) }
+        #expect(CustomerFiles.numbered(Array(".bashrc".utf8), 2) == Array(".bashrc (2)".utf8))
+        #expect(CustomerFiles.numbered(Array("archive".utf8), 4) == Array("archive (4)".utf8))
+    }
+
+    @Test("an interrupted copy resumes from what arrived; reading refuses links and folders; links are made as links")
+    func resumeReadAndLinks() throws {
+        let first = try files.openPart(path("big.bin"), resume: false)
+        #expect(write(first.descriptor, [UInt8]([1, 2, 3]), 3) == 3)
+        files.discard(first, keepForResume: true)
+        let again = try files.openPart(path("big.bin"), resume: true)
+        #expect(again.existing == 3)
+        _ = lseek(again.descriptor, off_t(again.existing), SEEK_SET)
+        #expect(write(again.descriptor, [UInt8]([4, 5]), 2) == 2)
+        #expect(try files.finish(again, mode: 0o600, modified: 5, conflict: .skip) == Array("big.bin".utf8))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/big.bin")) == Data([1, 2, 3, 4, 5]))
+
+        let opened = try files.openForReading(path("big.bin"))
+        #expect(opened.size == 5 && opened.mode == 0o600 && opened.modified == 5)
+        close(opened.descriptor)
+        try files.makeLink(path("link"), target: Array((home + "/big.bin").utf8))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home + "/link") == home + "/big.bin")
+        do { _ = try files.openForReading(path("link")); Issue.record("a link was followed") } catch { #expect(error.code == "symlink_refused") }
+        do { _ = try files.openForReading(path("folder")); Issue.record("a folder was read") } catch { #expect(error.code == "not_a_file") }
+    }
+}
+
+/// A fresh folder standing for the customer's home, with its folders and text files, and the
+/// file manager's side rooted there.
+func temporaryHome(folders: [String], texts: [String: String]) throws -> (String, CustomerFiles) {
+    let home = NSTemporaryDirectory() + "lifeline-home-\(UUID().uuidString)"
+    for folder in folders { try FileManager.default.createDirectory(atPath: home + "/" + folder, withIntermediateDirectories: true) }
+    for (name, text) in texts { try text.write(toFile: home + "/" + name, atomically: true, encoding: .utf8) }
+    return (home, CustomerFiles(home: home, mountInfo: ""))
 }

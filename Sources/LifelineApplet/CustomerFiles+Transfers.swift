@@ -1,0 +1,153 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxCalls
+import Crypto
+import LifelineCore
+import LifelineProtocol
+
+/// What a copy meets when the name is taken (K3): asked once in the console, applied here.
+enum FileConflict: String, Codable, Sendable, CaseIterable {
+    case overwrite
+    case skip
+    /// Overwrite only when the arriving file is newer.
+    case keepNewer = "keep_newer"
+    /// Keep both: the arriving file takes "name (2)", "name (3)" …
+    case rename
+}
+
+/// The disk side of copies to and from the customer's computer (K3): files opened for reading
+/// without following a link; arriving files written under a part name beside their place, kept
+/// for a resume, then put in place with their mode and time by one rename, per the conflict rule.
+extension CustomerFiles {
+    struct OpenedFile {
+        let descriptor: Int32
+        let size: Int64
+        let mode: UInt32
+        let modified: Double
+    }
+
+    /// A regular file, for reading; a link, a folder or a device is refused.
+    func openForReading(_ path: FileManagerPath) throws(FileManagerFailure) -> OpenedFile {
+        let (folder, name) = try openEntryParent(path)
+        defer { close(folder) }
+        let descriptor = Self.withCName(name) { openat(folder, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
+        guard descriptor >= 0 else { throw FileManagerFailure(errno: errno, doing: "Reading \(FileManagerPath.displayName(name))") }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw FileManagerFailure(code: "not_a_file", message: "\(FileManagerPath.displayName(name)) is not a plain file.")
+        }
+        // Opened without blocking (a FIFO would otherwise hang the open); reads block again.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return OpenedFile(descriptor: descriptor, size: Int64(status.st_size), mode: UInt32(status.st_mode & 0o7777),
+                          modified: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000)
+    }
+
+    /// Where an arriving file is written until it is whole.
+    struct PartFile {
+        let folder: Int32
+        let name: [UInt8]
+        let partName: [UInt8]
+        let descriptor: Int32
+        /// Bytes already there from an earlier, interrupted copy (0 when not resuming).
+        let existing: Int64
+    }
+
+    /// The part name of `name`: fixed length, so any name fits in NAME_MAX, and the same for the
+    /// same name, so a later copy finds what an interrupted one left.
+    static func partName(for name: [UInt8]) -> [UInt8] {
+        Array(".lifeline-part-".utf8) + Array(SHA256.hash(data: name).prefix(8).hexString.utf8)
+    }
+
+    /// Opens (or, to resume, reopens) the part file beside `path`; the caller writes from `existing`.
+    func openPart(_ path: FileManagerPath, resume: Bool) throws(FileManagerFailure) -> PartFile {
+        let (folder, name) = try openEntryParent(path)
+        let partName = Self.partName(for: name)
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (resume ? 0 : O_TRUNC)
+        let descriptor = Self.withCName(partName) { openat(folder, $0, flags, 0o600) }
+        guard descriptor >= 0 else {
+            let error = errno
+            close(folder)
+            throw FileManagerFailure(errno: error, doing: "Writing \(FileManagerPath.displayName(name))")
+        }
+        var status = stat()
+        let existing = fstat(descriptor, &status) == 0 ? Int64(status.st_size) : 0
+        return PartFile(folder: folder, name: name, partName: partName, descriptor: descriptor, existing: existing)
+    }
+
+    /// The whole file arrived: its mode and time are set, then one rename puts it in place, as the
+    /// conflict rule says. Returns the name it took, or nil when it was skipped (the part removed).
+    func finish(_ part: PartFile, mode: UInt32, modified: Double, conflict: FileConflict) throws(FileManagerFailure) -> [UInt8]? {
+        defer {
+            close(part.descriptor)
+            close(part.folder)
+        }
+        let shown = FileManagerPath.displayName(part.name)
+        _ = fchmod(part.descriptor, mode_t(mode & 0o7777))
+        let seconds = modified.rounded(.down)
+        let times = [timespec(tv_sec: Int(seconds), tv_nsec: Int((modified - seconds) * 1_000_000_000)),
+                     timespec(tv_sec: Int(seconds), tv_nsec: Int((modified - seconds) * 1_000_000_000))]
+        guard futimens(part.descriptor, times) == 0, fsync(part.descriptor) == 0 else {
+            throw FileManagerFailure(errno: errno, doing: "Finishing \(shown)")
+        }
+        var existing = stat()
+        let taken = Self.withCName(part.name) { fstatat(part.folder, $0, &existing, AT_SYMLINK_NOFOLLOW) } == 0
+        let existingModified = Double(existing.st_mtim.tv_sec) + Double(existing.st_mtim.tv_nsec) / 1_000_000_000
+        switch conflict {
+        case .skip where taken, .keepNewer where taken && existingModified >= modified:
+            Self.withCName(part.partName) { _ = unlinkat(part.folder, $0, 0) }
+            return nil
+        case .rename where taken:
+            for copy in 2...9_999 {
+                let candidate = Self.numbered(part.name, copy)
+                let result = Self.withCName(part.partName) { old in Self.withCName(candidate) { new in
+                    lifeline_renameat_noreplace(part.folder, old, part.folder, new)
+                } }
+                if result == 0 { return candidate }
+                guard errno == EEXIST else { throw FileManagerFailure(errno: errno, doing: "Saving \(shown)") }
+            }
+            throw FileManagerFailure(code: "exists", message: "\(shown): too many copies of that name already.")
+        default:
+            // Nothing there, or replace what is: one atomic rename either way (never onto a folder).
+            if taken, existing.st_mode & S_IFMT == S_IFDIR {
+                throw FileManagerFailure(code: "exists", message: "\(shown): a folder of that name is there.")
+            }
+            let result = Self.withCName(part.partName) { old in Self.withCName(part.name) { new in renameat(part.folder, old, part.folder, new) } }
+            guard result == 0 else { throw FileManagerFailure(errno: errno, doing: "Saving \(shown)") }
+            return part.name
+        }
+    }
+
+    /// A copy given up: the part file goes, unless it is kept for a resume.
+    func discard(_ part: PartFile, keepForResume: Bool) {
+        close(part.descriptor)
+        if !keepForResume { Self.withCName(part.partName) { _ = unlinkat(part.folder, $0, 0) } }
+        close(part.folder)
+    }
+
+    /// A symbolic link copied as a link (its target as stored, never followed).
+    func makeLink(_ path: FileManagerPath, target: [UInt8]) throws(FileManagerFailure) {
+        guard !target.isEmpty, !target.contains(0), target.count < Int(PATH_MAX) else {
+            throw FileManagerFailure(code: "bad_name", message: "That link's target cannot be used.")
+        }
+        let (folder, name) = try openEntryParent(path)
+        defer { close(folder) }
+        let result = Self.withCName(target) { targetName in Self.withCName(name) { symlinkat(targetName, folder, $0) } }
+        guard result == 0 else { throw FileManagerFailure(errno: errno, doing: "Making the link \(FileManagerPath.displayName(name))") }
+    }
+
+    /// "report.pdf" → "report (2).pdf"; "archive" → "archive (2)"; a leading dot is no extension.
+    static func numbered(_ name: [UInt8], _ copy: Int) -> [UInt8] {
+        let suffix = Array(" (\(copy))".utf8)
+        if let dot = name.lastIndex(of: 0x2E), dot > 0, dot < name.count - 1 {
+            return Array(name[..<dot]) + suffix + Array(name[dot...])
+        }
+        return name + suffix
+    }
+}
