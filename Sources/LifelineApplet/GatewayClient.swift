@@ -124,6 +124,8 @@ struct GatewayClient: Sendable {
         }
     }
 
+    static let proxyRefused = "The proxy refused the user name and password. Correct them in the Calling Card's Settings → Proxy."
+
     static func escaped(_ segment: String) -> String {
         segment.percentEncoded()
     }
@@ -138,6 +140,9 @@ struct GatewayClient: Sendable {
         let answer: AppletHTTP.Answer
         do {
             answer = try await AppletHTTP.send(request, proxy: proxy)
+        } catch let error as HTTPClientError where error == .proxyAuthenticationRequired {
+            // Named as what it is: the customer (or the card's settings) can correct it.
+            throw Failure(description: Self.proxyRefused, code: "proxy_refused")
         } catch {
             throw Failure(description: "Cannot reach the support gateway at \(gateway.absoluteString): \(error)")
         }

@@ -163,6 +163,26 @@ def test_proxy_setting_carries_the_session_and_a_file(gateway, applets, browser)
         customer.kill()
 
 
+def test_a_proxy_that_refuses_the_credentials_is_named_as_such(gateway):
+    """Wrong proxy credentials in the card's settings: every request is refused by the proxy (407),
+    and the customer is told the proxy refused the user name and password, not a raw error."""
+    _, card = card_setup(gateway)
+    home = tempfile.mkdtemp(prefix="lifeline-home-")
+    assert install(gateway, card, home).returncode == 0
+    binary = os.path.join(home, ".local/share/lifeline/lifeline-applet")
+    with HTTPProxy("ann", "s3cret") as proxy:
+        path = os.path.join(home, ".config/lifeline/calling-card.json")
+        settings = json.load(open(path))
+        settings["proxy"] = proxy.url.replace("s3cret", "wrong")
+        json.dump(settings, open(path, "w"))
+        result = subprocess.run([binary, "--calling-card", "--name", "Pia", "--non-interactive", "--max-backoff", "1"],
+                                env={**os.environ, "HOME": home}, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert result.returncode == 1
+        assert "The proxy refused the user name and password." in result.stderr, result.stderr
+        assert "HTTPClientError" not in result.stderr
+        assert proxy.requests and not [request for request in proxy.requests if request[2]], "nothing got through"
+
+
 def test_deploy_from_the_session_installs_after_the_customer_accepts(gateway, applets, browser):
     admin = gateway.login()
     group = gateway.api("POST", "admin/groups", {"name": "Field", "permissions": [
