@@ -101,6 +101,7 @@ def sandbox():
     open(os.path.join(home, "docs", "a.txt"), "w").write("hello")
     open(os.path.join(home, ".hidden"), "w").write("secret")
     open(os.path.join(home, "zero"), "w").close()
+    os.chmod(os.path.join(home, "zero"), 0o644)
     open(os.path.join(home.encode(), b"r\xe9sum\xe9.txt"), "wb").write(b"latin-1 name")
     open(os.path.join(outside, "sentinel"), "w").write("do not touch")
     os.symlink("../outside", os.path.join(home, "out"))
@@ -321,6 +322,9 @@ def test_the_console_tab_shows_both_sides_and_works_from_the_keyboard(gateway_fo
     names = rows(browser, "customer")
     assert names[0] == "docs" and "r\\xE9sum\\xE9.txt" in names and ".hidden" not in names
     assert "out → ../outside" not in names and "out" in names
+    # Hovering a row says who owns it and its permissions, as ls does.
+    title = browser.execute_script("return document.querySelector('#file-list-customer .file-row[data-name=\"zero\"]').title")
+    assert title.endswith("-rw-r--r--") and title.split(" · ")[0], title
     customer = browser.find_element(By.ID, "file-list-customer")
     # Ctrl+3 sorts by size; + selects by pattern; * inverts.
     customer.send_keys(Keys.CONTROL, "3")

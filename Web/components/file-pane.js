@@ -8,6 +8,13 @@ import { changeSelection, extension, formatSize, nameKey, parseTypedPath, shownN
 const ROW_HEIGHT = 24;
 const SORT_KEYS = ['name', 'type', 'size', 'date'];
 
+/** "drwxr-x---" from the kind and the permission bits. */
+export function permissionText(entry) {
+  const kind = { folder: 'd', symlink: 'l', file: '-' }[entry.kind] ?? '?';
+  const bits = 'rwxrwxrwx'.split('').map((letter, index) => ((entry.mode >> (8 - index)) & 1 ? letter : '-')).join('');
+  return kind + bits;
+}
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -99,6 +106,8 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
       row.dataset.name = shownName(entry.name);
       if (index === state.cursor) row.classList.add('cursor');
       row.style.top = `${index * ROW_HEIGHT}px`;
+      // Who owns it and its permission bits, as ls shows them, on hover (the customer's side says).
+      if (entry.owner) row.title = `${entry.owner} · ${permissionText(entry)}`;
       const name = entry.kind === 'symlink' && entry.target !== undefined
         ? `${shownName(entry.name)} → ${shownName(entry.target)}` : shownName(entry.name);
       row.append(element('span', 'file-cell file-name', name),
@@ -186,11 +195,15 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
   }
 
   async function act(work) {
+    // A long delete says it is at work until the customer's computer answers.
+    state.loading = true;
+    draw();
     try {
       await work();
     } catch (error) {
       onError(error.message);
     }
+    state.loading = false;
     refresh();
   }
 
