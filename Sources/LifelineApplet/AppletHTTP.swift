@@ -49,15 +49,18 @@ enum AppletHTTP {
         return Answer(status: Int(response.status.code), body: Data(body.readableBytesView))
     }
 
-    /// A file's bytes as the body of a request, read from disk as the upload takes them.
-    static func fileBody(descriptor: Int32, size: Int64) -> HTTPClientRequest.Body {
+    /// A file's bytes as the body of a request, read from disk as the upload takes them;
+    /// `seen` hears each piece in order (a hash on the way).
+    static func fileBody(descriptor: Int32, size: Int64, seen: (@Sendable (ByteBuffer) -> Void)? = nil) -> HTTPClientRequest.Body {
         let chunk = 256 * 1024
         let chunks = AsyncStream<ByteBuffer>(unfolding: {
             var buffer = ByteBufferAllocator().buffer(capacity: chunk)
             let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunk) { space in
                 max(0, read(descriptor, space.baseAddress, space.count))
             }
-            return count > 0 ? buffer : nil
+            guard count > 0 else { return nil }
+            seen?(buffer)
+            return buffer
         })
         return .stream(chunks, length: .known(size))
     }

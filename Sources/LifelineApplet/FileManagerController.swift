@@ -3,8 +3,14 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import AsyncHTTPClient
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineCore
 import LifelineProtocol
+import NIOCore
 import Synchronization
 
 /// Raised when the file manager closes: disk work under way (a long delete, a long listing)
@@ -23,6 +29,8 @@ actor FileManagerController {
     private let consent: RemoteConsent
     private let transcript: Transcript
     private let outgoing: OutgoingMessages
+    /// Where a read's bytes go: the gateway, with this applet's token, through the card's proxy.
+    private let upload: (gateway: URL, token: String, proxy: ProxySettings?)?
     private var pendingTechnician: String?
     private var technician: String?
     /// Fixed when the file manager opens: the roots the technician may browse.
@@ -38,10 +46,12 @@ actor FileManagerController {
         stop = StopFlag()
     }
 
-    init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages) {
+    init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages,
+         upload: (gateway: URL, token: String, proxy: ProxySettings?)? = nil) {
         self.consent = consent
         self.transcript = transcript
         self.outgoing = outgoing
+        self.upload = upload
     }
 
     var isPending: Bool { pendingTechnician != nil }
@@ -117,6 +127,10 @@ actor FileManagerController {
         }
         let request = message.request
         let stop = self.stop
+        if case .read(let path) = request {
+            await reply(await read(path, requestId: message.requestId, transferId: message.transferId, files: files))
+            return
+        }
         // A listing is read whole, then sent in pages in order; the last page is the answer.
         let answers: [FileManagerReply] = await Self.offThread {
             do throws(FileManagerFailure) {
@@ -137,6 +151,8 @@ actor FileManagerController {
                     return [.done(nil)]
                 case .delete(let path):
                     return [.done(try files.delete(try Self.validated(path, in: files), shouldStop: { stop.isRaised }))]
+                case .read:
+                    return [.failed(code: "bad_request", message: "A read is handled on its own.")]
                 }
             } catch {
                 return [.failed(code: error.code, message: error.message)]
@@ -146,6 +162,41 @@ actor FileManagerController {
         guard let answer = answers.last else { return }
         if case .done = answer { transcript.fileManagerChanged(request, technician: technician) }
         await reply(answer)
+    }
+
+    /// A file to the technician: opened without following a link, announced (`sending`), posted to
+    /// the gateway with its SHA-256 taken on the way, then `transferred`.
+    private func read(_ path: WirePath, requestId: String, transferId: String?, files: CustomerFiles) async -> FileManagerReply {
+        guard let transferId, let upload else { return .failed(code: "bad_request", message: "This read has no transfer.") }
+        let opened: CustomerFiles.OpenedFile
+        do throws(FileManagerFailure) {
+            opened = try files.openForReading(try Self.validated(path, in: files))
+        } catch {
+            return .failed(code: error.code, message: error.message)
+        }
+        defer { close(opened.descriptor) }
+        await outgoing.send(.fileManagerReply(.init(sessionId: nil, requestId: requestId, reply: .sending(
+            transferId: transferId, size: opened.size, mode: opened.mode, modified: opened.modified))))
+        let hash = Mutex(SHA256())
+        var request = HTTPClientRequest(url: upload.gateway.appendingPathComponent("api/v1/customer/file-manager/\(transferId)").absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(upload.token)")
+        request.headers.add(name: "Content-Type", value: "application/octet-stream")
+        request.body = AppletHTTP.fileBody(descriptor: opened.descriptor, size: opened.size) { piece in
+            piece.withUnsafeReadableBytes { bytes in hash.withLock { $0.update(bufferPointer: bytes) } }
+        }
+        do {
+            let answer = try await AppletHTTP.send(request, proxy: upload.proxy, timeout: .hours(12))
+            guard (200..<300).contains(answer.status) else {
+                let message = (try? JSONDecoder().decode([String: [String: String]].self, from: answer.body))?["error"]?["message"]
+                return .failed(code: "interrupted", message: message ?? "The gateway answered HTTP \(answer.status).")
+            }
+        } catch {
+            return .failed(code: "interrupted", message: "The copy broke off: \(error)")
+        }
+        let sha256 = hash.withLock { $0.finalize().hexString }
+        transcript.fileManagerCopied(path, size: opened.size, technician: technician ?? "")
+        return .transferred(size: opened.size, sha256: sha256)
     }
 
     static func validated(_ path: WirePath, in files: CustomerFiles) throws(FileManagerFailure) -> FileManagerPath {

@@ -25,6 +25,12 @@ extension Transcript {
         say(.fileManagerClosed, machineReadable ? "FILE_MANAGER_CLOSED \(Self.clean(reason))" : text("files.closed", ["reason": Self.clean(reason)]))
     }
 
+    /// A file copied to the technician.
+    func fileManagerCopied(_ path: WirePath, size: Int64, technician: String) {
+        say(.fileManagerActivity, machineReadable ? "FILE_MANAGER_COPY to_technician \(Self.clean(path.shown)) size=\(size)"
+            : text("files.copied_to_technician", ["technician": who(technician), "path": Self.clean(path.shown)]))
+    }
+
     /// A change made on the customer's side, named the way they would look for it.
     func fileManagerChanged(_ request: FileManagerRequest, technician: String) {
         let line: String
@@ -39,7 +45,7 @@ extension Transcript {
         case .delete(let path):
             line = machineReadable ? "FILE_MANAGER_CHANGE delete \(Self.clean(path.shown))"
                 : text("files.deleted", ["technician": who(technician), "path": Self.clean(path.shown)])
-        case .roots, .list:
+        case .roots, .list, .read:
             return
         }
         say(.fileManagerActivity, line)

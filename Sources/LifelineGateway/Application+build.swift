@@ -83,6 +83,7 @@ struct GatewayWiring {
         RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
         FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory),
                         stallLimit: environment.transferStallLimit).addRoutes(to: api)
+        FileManagerController(hub: hub, stallLimit: environment.transferStallLimit).addRoutes(to: api)
         RepliesController(store: store, environment: environment).addRoutes(to: api)
         InvitationsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, sms: sms).addRoutes(to: api)
         CollaboratorsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, publicURL: configuration.publicURL)

@@ -85,6 +85,8 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
     case rename(path: WirePath, newName: WireFileName)
     /// A file, a link, or a folder with everything in it.
     case delete(path: WirePath)
+    /// A file's bytes to the technician (K3): the gateway gives it a transfer id.
+    case read(path: WirePath)
 
     /// Which permission family the request falls under (the gateway checks it per message).
     public var operation: FileManagerAccess.Operation {
@@ -92,6 +94,7 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
         case .roots, .list: .browse
         case .makeFolder: .upload
         case .rename, .delete: .modify
+        case .read: .download
         }
     }
 
@@ -109,6 +112,7 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
         case "rename": self = .rename(path: try container.decode(WirePath.self, forKey: .path),
                                       newName: try container.decode(WireFileName.self, forKey: .newName))
         case "delete": self = .delete(path: try container.decode(WirePath.self, forKey: .path))
+        case "read": self = .read(path: try container.decode(WirePath.self, forKey: .path))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(other)")
         }
@@ -132,6 +136,9 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
             try container.encode(newName, forKey: .newName)
         case .delete(let path):
             try container.encode("delete", forKey: .op)
+            try container.encode(path, forKey: .path)
+        case .read(let path):
+            try container.encode("read", forKey: .op)
             try container.encode(path, forKey: .path)
         }
     }
@@ -184,6 +191,10 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     case entries([FileManagerEntry], done: Bool)
     /// Made, renamed or deleted; a delete says what it removed.
     case done(Removed?)
+    /// A read starts: the bytes are on their way under `transferId` (GET them from the gateway).
+    case sending(transferId: String, size: Int64, mode: UInt32, modified: Double)
+    /// A read's bytes all went; the SHA-256 of what the applet read.
+    case transferred(size: Int64, sha256: String)
     case failed(code: String, message: String)
 
     /// What a delete removed, for the logs.
@@ -199,8 +210,17 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
         }
     }
 
+    /// Whether more answers follow for the same request (listing pages, a read under way).
+    public var isFinal: Bool {
+        switch self {
+        case .entries(_, let done): done
+        case .sending: false
+        case .roots, .done, .transferred, .failed: true
+        }
+    }
+
     private enum Keys: String, CodingKey {
-        case kind, roots, entries, done, code, message, removed
+        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256
     }
 
     public init(from decoder: any Decoder) throws {
@@ -210,6 +230,11 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
         case "entries": self = .entries(try container.decode([FileManagerEntry].self, forKey: .entries),
                                         done: try container.decode(Bool.self, forKey: .done))
         case "done": self = .done(try container.decodeIfPresent(Removed.self, forKey: .removed))
+        case "sending": self = .sending(transferId: try container.decode(String.self, forKey: .transferId),
+                                        size: try container.decode(Int64.self, forKey: .size), mode: try container.decode(UInt32.self, forKey: .mode),
+                                        modified: try container.decode(Double.self, forKey: .modified))
+        case "transferred": self = .transferred(size: try container.decode(Int64.self, forKey: .size),
+                                                sha256: try container.decode(String.self, forKey: .sha256))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
                                       message: try container.decode(String.self, forKey: .message))
         case let other:
@@ -230,6 +255,16 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
         case .done(let removed):
             try container.encode("done", forKey: .kind)
             try container.encodeIfPresent(removed, forKey: .removed)
+        case .sending(let transferId, let size, let mode, let modified):
+            try container.encode("sending", forKey: .kind)
+            try container.encode(transferId, forKey: .transferId)
+            try container.encode(size, forKey: .size)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(modified, forKey: .modified)
+        case .transferred(let size, let sha256):
+            try container.encode("transferred", forKey: .kind)
+            try container.encode(size, forKey: .size)
+            try container.encode(sha256, forKey: .sha256)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)
@@ -256,16 +291,19 @@ public struct FileManagerStatus: WireMessage {
     }
 }
 
-/// `file_manager_request` from a console (with the session) and to the applet (without).
+/// `file_manager_request` from a console (with the session) and to the applet (without; a
+/// `read` then carries the transfer id the gateway gave it).
 public struct FileManagerRequestMessage: WireMessage {
     public let sessionId: String?
     public let requestId: String
     public let request: FileManagerRequest
+    public let transferId: String?
 
-    public init(sessionId: String?, requestId: String, request: FileManagerRequest) {
+    public init(sessionId: String?, requestId: String, request: FileManagerRequest, transferId: String? = nil) {
         self.sessionId = sessionId
         self.requestId = requestId
         self.request = request
+        self.transferId = transferId
     }
 }
 

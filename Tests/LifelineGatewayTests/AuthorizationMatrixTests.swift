@@ -51,6 +51,7 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/customer/applet", rule: .open),
         Row(route: "GET /api/v1/customer/files/{file}", rule: .open),
         Row(route: "POST /api/v1/customer/files", rule: .open),
+        Row(route: "POST /api/v1/customer/file-manager/{transfer}", rule: .open),
         Row(route: "GET /api/v1/channels/{token}", rule: .open),
         Row(route: "GET /api/v1/channels/{token}/form", rule: .open),
         Row(route: "POST /api/v1/channels/{token}/requests", rule: .open),
@@ -112,6 +113,7 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/sessions/{id}/device-history/{earlier}/log", rule: .session),
         Row(route: "GET /api/v1/sessions/{id}/files", rule: .session),
         Row(route: "GET /api/v1/sessions/{id}/files/{file}", rule: .session),
+        Row(route: "GET /api/v1/sessions/{id}/file-manager/{transfer}", rule: .sessionPermission(.fileManagerDownload)),
         Row(route: "PUT /api/v1/sessions/{id}/files/{file}/content", rule: .session),
         Row(route: "GET /api/v1/sessions/{id}/recordings", rule: .session),
         Row(route: "POST /api/v1/sessions/{id}/recordings/{recording}/pieces", rule: .session, body: ["piece": 1]),
@@ -350,6 +352,9 @@ struct SocketAuthorizationMatrixTests {
         },
         Row(type: "file_manager_request", permission: .fileManagerUpload) {
             .fileManagerRequest(.init(sessionId: $0, requestId: "r2", request: .makeFolder(path: WirePath(root: "home", names: [WireFileName("new")]))))
+        },
+        Row(type: "file_manager_request", permission: .fileManagerDownload) {
+            .fileManagerRequest(.init(sessionId: $0, requestId: "r4", request: .read(path: WirePath(root: "home", names: [WireFileName("a.txt")]))))
         },
         Row(type: "file_manager_request", permission: .fileManagerModify) {
             .fileManagerRequest(.init(sessionId: $0, requestId: "r3", request: .delete(path: WirePath(root: "home", names: [WireFileName("old")]))))

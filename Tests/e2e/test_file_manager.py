@@ -465,3 +465,47 @@ def test_the_streaming_sha256_matches_webcrypto_for_any_cut(gateway_for_module, 
         });""")
     assert all(ok for _, _, ok in results["out"]), [r for r in results["out"] if not r[2]]
     print(f"streaming SHA-256 in Chromium: {results['mbPerSecond']:.0f} MB/s")
+
+
+def test_a_file_read_from_the_customer_arrives_whole_with_its_sha256(gateway_for_module, applets, sandbox):
+    """K3, customer → technician: `read` gets a transfer from the gateway; the applet announces the
+    size, posts the bytes; the console fetches them as they pass (nothing kept on the gateway);
+    the SHA-256 the applet took matches what arrived; the copy is logged."""
+    import hashlib
+    import threading
+    import urllib.request
+    gateway = gateway_for_module
+    _, home, _ = sandbox
+    content = os.urandom(5 * 1_048_576)
+    open(os.path.join(home, "big.bin"), "wb").write(content)
+    session, applet, token = start_active_session(gateway, applets, "Read", home=home, remote_consent="accept")
+    console = Console(gateway, token, session["id"])
+    try:
+        assert console.open()["phase"] == "open"
+        console.send({"type": "file_manager_request", "sessionId": session["id"], "requestId": "r1", "request": {"op": "read", "path": path("big.bin")}})
+        sending = console.next(lambda m: m["type"] == "file_manager_reply" and m["requestId"] == "r1")["reply"]
+        assert sending["kind"] == "sending" and sending["size"] == len(content), sending
+        fetched = {}
+
+        def fetch():
+            request = urllib.request.Request(f"{gateway.url}/api/v1/sessions/{session['id']}/file-manager/{sending['transferId']}",
+                                             headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                fetched["body"] = response.read()
+
+        reader = threading.Thread(target=fetch)
+        reader.start()
+        done = console.next(lambda m: m["type"] == "file_manager_reply" and m["requestId"] == "r1", timeout=60)["reply"]
+        reader.join(60)
+        assert done == {"kind": "transferred", "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        assert fetched["body"] == content
+        applet.expect("FILE_MANAGER_COPY", "to_technician ~/big.bin")
+        log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+        assert f"Administrator copied ~/big.bin (5.0 MB) from the customer's computer. SHA-256 {done['sha256']}." in log, \
+            [line for line in log if "copied" in line]
+        # Only plain files: a link is not followed, a folder is not a file.
+        for name, code in [("sentinel-link", "symlink_refused"), ("docs", "not_a_file")]:
+            refused = console.ask({"op": "read", "path": path(name)})
+            assert refused["kind"] == "failed" and refused["code"] == code, refused
+    finally:
+        console.close()

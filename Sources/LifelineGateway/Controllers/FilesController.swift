@@ -95,16 +95,8 @@ struct FilesController: Sendable {
     @Sendable func appletDownload(request: Request, context: GatewayRequestContext) async throws -> Response {
         guard let token = AuthenticationMiddleware.bearerToken(request) else { throw GatewayError.unknownAppletToken }
         let (pipe, summary) = try await hub.pipeForDownload(try Self.fileId(context), appletToken: token)
-        let body = ResponseBody(contentLength: Int(summary.size)) { writer in
-            do {
-                while let chunk = try await pipe.read() { try await writer.write(chunk) }
-                try await writer.finish(nil)
-            } catch {
-                // The applet sees a short body and keeps nothing; the upload side is told.
-                await pipe.abandon()
-                throw error
-            }
-        }
+        // A short body when it breaks off: the applet keeps nothing; the upload side is told.
+        let body = pipe.responseBody(contentLength: Int(summary.size))
         return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "no-store"], body: body)
     }
 

@@ -63,8 +63,15 @@ extension LiveSession {
             throw GatewayError.badRequest("Too many file manager requests are waiting for the customer's computer; wait for their answers.")
         }
         fileRequests[message.requestId] = PendingFileRequest(request: message.request, technicianId: actor.id, technicianName: actor.technician.name)
+        // A read gets its transfer: the applet posts the bytes under this id, the console fetches them.
+        var transferId: String?
+        if case .read = message.request {
+            let id = UUID().uuidString
+            fileManagerTransfers[id] = FileManagerTransfer(pipe: BytePipe(), technicianId: actor.id, requestId: message.requestId)
+            transferId = id
+        }
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileManagerRequest(
-            .init(sessionId: nil, requestId: message.requestId, request: message.request))))
+            .init(sessionId: nil, requestId: message.requestId, request: message.request, transferId: transferId))))
     }
 
     /// Names that could leave a folder are refused here already; roots are the applet's to check.
@@ -73,7 +80,7 @@ extension LiveSession {
         var names: [WireFileName] = []
         switch request {
         case .roots: paths = []
-        case .list(let path, _), .makeFolder(let path), .delete(let path): paths = [path]
+        case .list(let path, _), .makeFolder(let path), .delete(let path), .read(let path): paths = [path]
         case .rename(let path, let newName): paths = [path]; names = [newName]
         }
         do throws(FileManagerPath.Problem) {
@@ -86,8 +93,8 @@ extension LiveSession {
             throw GatewayError.badRequest(FileManagerPath.describe(error))
         }
         switch request {
-        case .makeFolder(let path), .rename(let path, _), .delete(let path):
-            guard !path.names.isEmpty else { throw GatewayError.badRequest("A root itself cannot be made, renamed or deleted.") }
+        case .makeFolder(let path), .rename(let path, _), .delete(let path), .read(let path):
+            guard !path.names.isEmpty else { throw GatewayError.badRequest("A root itself cannot be made, renamed, deleted or read.") }
         case .roots, .list: break
         }
     }
@@ -127,11 +134,31 @@ extension LiveSession {
     /// An answer goes to the consoles of the technician who asked; a finished change is logged.
     func appletFileManagerReply(_ message: FileManagerReplyMessage, outletId: UUID) async {
         guard sockets.isApplet(outletId, of: id), let pending = fileRequests[message.requestId] else { return }
-        if case .entries(_, done: false) = message.reply {} else { fileRequests[message.requestId] = nil }
+        if message.reply.isFinal { fileRequests[message.requestId] = nil }
+        let transfer = fileManagerTransfers.first { $0.value.requestId == message.requestId }
+        switch message.reply {
+        case .sending(let transferId, let size, _, _):
+            // Only the transfer the gateway gave this request, of a size that makes sense.
+            guard let transfer, transfer.key == transferId, size >= 0 else { return }
+            fileManagerTransfers[transferId]?.size = size
+        case .failed(_, let reason):
+            if let transfer {
+                await transfer.value.pipe.abort(reason)
+                fileManagerTransfers[transfer.key] = nil
+            }
+        case .transferred:
+            if let transfer { fileManagerTransfers[transfer.key] = nil }
+        case .roots, .entries, .done:
+            break
+        }
         sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
             .init(sessionId: id, requestId: message.requestId, reply: message.reply))))
-        guard case .done(let removed) = message.reply, let record = liveRecord else { return }
-        await logChange(pending, removed: removed, in: record)
+        guard let record = liveRecord else { return }
+        switch message.reply {
+        case .done(let removed): await logChange(pending, removed: removed, in: record)
+        case .transferred(let size, let sha256): await logCopy(pending, size: size, sha256: sha256, in: record)
+        default: break
+        }
     }
 
     private func logChange(_ pending: PendingFileRequest, removed: FileManagerReply.Removed?, in record: SessionRecord) async {
@@ -151,7 +178,7 @@ extension LiveSession {
             event = .fileManagerDeleted(technician: pending.technicianName, path: path.shown, what: what)
             detail = ["operation": "delete", "path": path.shown, "files": "\(removed.files)", "folders": "\(removed.folders)",
                       "bytes": "\(removed.bytes)"]
-        case .roots, .list:
+        case .roots, .list, .read:
             return
         }
         await hub.note(event, in: record)
@@ -164,6 +191,40 @@ extension LiveSession {
         }
     }
 
+    private func logCopy(_ pending: PendingFileRequest, size: Int64, sha256: String, in record: SessionRecord) async {
+        guard case .read(let path) = pending.request else { return }
+        await hub.note(.fileManagerCopiedFrom(technician: pending.technicianName, path: path.shown, size: SessionHub.describeSize(size),
+                                              sha256: sha256), in: record)
+        do {
+            try await hub.audit.record(.customerFilesChanged, organisationId: record.organisationId, actorId: pending.technicianId,
+                                       actorName: pending.technicianName, objectType: "customer_files", objectId: record.id,
+                                       after: AuditTrail.json(["operation": "copy_from_customer", "path": path.shown, "bytes": "\(size)",
+                                                               "sha256": sha256]))
+        } catch {
+            logger.error("A copy from the customer's files stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: The bytes of a read
+
+    /// The applet's upload of a read: the pipe, while the transfer waits for its bytes.
+    func fileManagerUploadPipe(_ transferId: String) throws -> (BytePipe, Int64?) {
+        guard let transfer = fileManagerTransfers[transferId] else {
+            throw GatewayError(.fileNotFound, "There is no such transfer in this session.")
+        }
+        return (transfer.pipe, transfer.size)
+    }
+
+    /// The technician's download of a read: their own transfer, with the permission still granted.
+    func fileManagerDownloadPipe(_ transferId: String, by actor: Actor) async throws -> (BytePipe, Int64?) {
+        _ = try await hub.ownedLiveSession(id, by: actor)
+        try actor.require(.fileManagerDownload)
+        guard let transfer = fileManagerTransfers[transferId], transfer.technicianId == actor.id else {
+            throw GatewayError(.fileNotFound, "There is no such transfer in this session.")
+        }
+        return (transfer.pipe, transfer.size)
+    }
+
     // MARK: Ending
 
     /// Closes the file manager: the console told, the applet told unless it said so itself.
@@ -172,6 +233,8 @@ extension LiveSession {
         fileManager = nil
         let unanswered = fileRequests
         fileRequests.removeAll()
+        for transfer in fileManagerTransfers.values { await transfer.pipe.abort("The file manager closed: \(reason)") }
+        fileManagerTransfers.removeAll()
         for (requestId, pending) in unanswered {
             sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
                 .init(sessionId: id, requestId: requestId, reply: .failed(code: "closed", message: "The file manager closed: \(reason)")))))
@@ -190,6 +253,15 @@ extension LiveSession {
     private func publishFileManager(_ phase: FileManagerStatus.Phase, reason: String? = nil, to technicianId: String) {
         sockets.sendToConsoles(of: technicianId, WireCodec.encode(GatewayToConsole.fileManager(.init(sessionId: id, phase: phase, reason: reason))))
     }
+}
+
+/// A read on its way: the pipe between the applet's upload and the technician's download.
+struct FileManagerTransfer: Sendable {
+    let pipe: BytePipe
+    let technicianId: String
+    let requestId: String
+    /// Known once the applet says it is sending.
+    var size: Int64?
 }
 
 /// A request passed to the applet, kept until its last answer.

@@ -31,6 +31,8 @@ actor LiveSession {
     /// The file manager asked for or open (K1–K5), and the requests the applet has not answered.
     var fileManager: FileManagerAccess?
     var fileRequests: [String: PendingFileRequest] = [:]
+    /// Files read from the customer's side on their way to the technician, by transfer id.
+    var fileManagerTransfers: [String: FileManagerTransfer] = [:]
     /// The recording running (J14), by id.
     var recordingId: String?
     /// The file transfer running (one at a time, D4, G1), by id.

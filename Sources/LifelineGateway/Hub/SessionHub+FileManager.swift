@@ -29,6 +29,14 @@ extension SessionHub {
         await registry.session(sessionId)?.appletFileManagerReply(message, outletId: outletId)
     }
 
+    func fileManagerUploadPipe(_ transferId: String, appletToken: String) async throws -> (BytePipe, Int64?) {
+        try await sessionOfApplet(token: appletToken).fileManagerUploadPipe(transferId)
+    }
+
+    func fileManagerDownloadPipe(_ transferId: String, of sessionId: String, by actor: Actor) async throws -> (BytePipe, Int64?) {
+        try await liveSession(sessionId, for: actor).fileManagerDownloadPipe(transferId, by: actor)
+    }
+
     static func gatewayError(_ refusal: FileManagerAccess.Refusal) -> GatewayError {
         switch refusal {
         case .notPermitted(let permission): .forbidden(permission)
