@@ -38,6 +38,13 @@ enum AppletHTTP {
     struct Answer {
         let status: Int
         let body: Data
+
+        /// The gateway's `error.message`, when the body is its JSON error (a proxy's or a server's
+        /// own error page is not: the caller names the status instead).
+        var errorMessage: String? {
+            guard let error = try? JSONDecoder().decode([String: [String: String]].self, from: body) else { return nil }
+            return error["error"]?["message"]
+        }
     }
 
     static let largestAnswer = 4 << 20

@@ -188,8 +188,7 @@ actor FileManagerController {
         do {
             let answer = try await AppletHTTP.send(request, proxy: upload.proxy, timeout: .hours(12))
             guard (200..<300).contains(answer.status) else {
-                let message = (try? JSONDecoder().decode([String: [String: String]].self, from: answer.body))?["error"]?["message"]
-                return .failed(code: "interrupted", message: message ?? "The gateway answered HTTP \(answer.status).")
+                return .failed(code: "interrupted", message: answer.errorMessage ?? "The gateway answered HTTP \(answer.status).")
             }
         } catch {
             return .failed(code: "interrupted", message: "The copy broke off: \(error)")

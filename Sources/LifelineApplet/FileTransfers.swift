@@ -152,8 +152,7 @@ actor FileTransfers {
             let answer = try await AppletHTTP.send(request, proxy: proxy, timeout: .hours(12))
             let (status, data) = (answer.status, answer.body)
             guard status == 201, let summary = try? JSONDecoder().decode(FileTransferSummary.self, from: data) else {
-                let message = (try? JSONDecoder().decode([String: [String: String]].self, from: data))?["error"]?["message"]
-                return transcript.fileFailed(name: name, reason: message ?? "the gateway answered HTTP \(status)")
+                return transcript.fileFailed(name: name, reason: answer.errorMessage ?? "the gateway answered HTTP \(status)")
             }
             transcript.fileSent(name: name, md5: summary.md5 ?? "")
         } catch {

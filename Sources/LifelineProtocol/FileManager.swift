@@ -18,9 +18,11 @@ public struct WireFileName: Codable, Equatable, Hashable, Sendable {
     }
 
     public init(from decoder: any Decoder) throws {
-        if let text = try? decoder.singleValueContainer().decode(String.self) {
-            bytes = Array(text.utf8)
+        do {
+            bytes = Array(try decoder.singleValueContainer().decode(String.self).utf8)
             return
+        } catch DecodingError.typeMismatch {
+            // Not a string: the object form of a name that is not UTF-8.
         }
         let container = try decoder.container(keyedBy: Keys.self)
         let raw = try container.decode(String.self, forKey: .raw)

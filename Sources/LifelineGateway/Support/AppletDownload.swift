@@ -28,7 +28,7 @@ actor AppletDownload {
 
     let path: String?
     let logger = Logger(label: "lifeline-gateway.applet-download")
-    private var cached: (version: FileVersion, info: Info)?
+    private var cached: (version: FileVersion, sha256: String)?
     /// The gzip copy last looked at, and whether it matched the binary then.
     private var checkedCopy: (version: FileVersion, binary: FileVersion, matches: Bool)?
 
@@ -47,15 +47,19 @@ actor AppletDownload {
     func info() async throws -> Info? {
         guard let path, let binary = version(of: path, warn: true) else { return nil }
         let copy = compressedCopy(of: binary)
-        if let cached, cached.version == binary, cached.info.downloadSize == copy?.size { return cached.info }
-        // Some tens of megabytes: read and hashed off the event loops.
-        let digest = try await NIOThreadPool.singleton.runIfActive {
-            SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+        // The hash stands for the binary alone: a gzip copy put beside it changes only the size on the wire.
+        let sha256: String
+        if let cached, cached.version == binary {
+            sha256 = cached.sha256
+        } else {
+            // Some tens of megabytes: read and hashed off the event loops.
+            let digest = try await NIOThreadPool.singleton.runIfActive {
+                SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+            }
+            sha256 = digest.map { String(format: "%02x", $0) }.joined()
+            cached = (binary, sha256)
         }
-        let info = Info(fileName: "lifeline-applet", size: binary.size, sha256: digest.map { String(format: "%02x", $0) }.joined(),
-                        downloadSize: copy?.size)
-        cached = (binary, info)
-        return info
+        return Info(fileName: "lifeline-applet", size: binary.size, sha256: sha256, downloadSize: copy?.size)
     }
 
     /// The file to send: the gzip copy when the client takes gzip and the copy is current, else the binary.
@@ -95,17 +99,14 @@ actor AppletDownload {
 /// RFC 1952: a gzip member ends with the original size modulo 2³², little-endian.
 enum GzipTrailer {
     static func originalSize(ofFileAt path: String) -> UInt32? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        do {
-            let end = try handle.seekToEnd()
-            guard end >= 18 else { return nil }
-            try handle.seek(toOffset: end - 4)
-            guard let bytes = try handle.read(upToCount: 4), bytes.count == 4 else { return nil }
-            return bytes.reversed().reduce(0) { $0 << 8 | UInt32($1) }
-        } catch {
-            return nil
-        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size >= 18 else { return nil }
+        var trailer = [UInt8](repeating: 0, count: 4)
+        guard pread(descriptor, &trailer, 4, status.st_size - 4) == 4 else { return nil }
+        return trailer.reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 }
 
