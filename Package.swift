@@ -116,7 +116,8 @@ let package = Package(
         .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore", "LifelineTestSupport"]),
         .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
         .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop"]),
-        .testTarget(name: "LifelineAppletTests", dependencies: ["LifelineApplet", "LifelineAppletWindow", "LifelineProtocol"]),
+        .testTarget(name: "LifelineAppletTests", dependencies: ["LifelineApplet", "LifelineAppletWindow", "LifelineProtocol",
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "LifelineGatewayTests",
             dependencies: [

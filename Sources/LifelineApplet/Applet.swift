@@ -98,7 +98,7 @@ public struct Applet: Sendable {
         await files.joined(token: joined.appletToken)
         let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
         let fileManager = FileManagerController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing,
-                                                upload: (options.gateway, joined.appletToken, options.proxy))
+                                                gateway: (options.gateway, joined.appletToken, options.proxy))
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
                               cards: cards, fileManager: fileManager, consent: options.remoteConsent)
         let reader = Task {

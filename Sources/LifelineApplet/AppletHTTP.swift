@@ -58,14 +58,15 @@ enum AppletHTTP {
 
     /// A file's bytes as the body of a request, read from disk as the upload takes them;
     /// `seen` hears each piece in order (a hash on the way).
-    static func fileBody(descriptor: Int32, size: Int64, seen: (@Sendable (ByteBuffer) -> Void)? = nil) -> HTTPClientRequest.Body {
+    static func fileBody(descriptor: Int32, size: Int64, stop: StopFlag? = nil, seen: (@Sendable (ByteBuffer) -> Void)? = nil) -> HTTPClientRequest.Body {
         let chunk = 256 * 1024
         let chunks = AsyncStream<ByteBuffer>(unfolding: {
             var buffer = ByteBufferAllocator().buffer(capacity: chunk)
             let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunk) { space in
                 max(0, read(descriptor, space.baseAddress, space.count))
             }
-            guard count > 0 else { return nil }
+            // Stopped (the customer's red X): the body ends short and the gateway drops the copy.
+            guard count > 0, stop?.isRaised != true else { return nil }
             seen?(buffer)
             return buffer
         })

@@ -11,16 +11,6 @@ import Crypto
 import LifelineCore
 import LifelineProtocol
 
-/// What a copy meets when the name is taken (K3): asked once in the console, applied here.
-enum FileConflict: String, Codable, Sendable, CaseIterable {
-    case overwrite
-    case skip
-    /// Overwrite only when the arriving file is newer.
-    case keepNewer = "keep_newer"
-    /// Keep both: the arriving file takes "name (2)", "name (3)" …
-    case rename
-}
-
 /// The disk side of copies to and from the customer's computer (K3): files opened for reading
 /// without following a link; arriving files written under a part name beside their place, kept
 /// for a resume, then put in place with their mode and time by one rename, per the conflict rule.
@@ -69,7 +59,7 @@ extension CustomerFiles {
     func openPart(_ path: FileManagerPath, resume: Bool) throws(FileManagerFailure) -> PartFile {
         let (folder, name) = try openEntryParent(path)
         let partName = Self.partName(for: name)
-        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (resume ? 0 : O_TRUNC)
+        let flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (resume ? 0 : O_TRUNC)
         let descriptor = Self.withCName(partName) { openat(folder, $0, flags, 0o600) }
         guard descriptor >= 0 else {
             let error = errno
@@ -88,6 +78,16 @@ extension CustomerFiles {
             close(part.descriptor)
             close(part.folder)
         }
+        do throws(FileManagerFailure) {
+            return try placePart(part, mode: mode, modified: modified, conflict: conflict)
+        } catch {
+            // A whole file that cannot be put in place is not worth resuming.
+            Self.withCName(part.partName) { _ = unlinkat(part.folder, $0, 0) }
+            throw error
+        }
+    }
+
+    private func placePart(_ part: PartFile, mode: UInt32, modified: Double, conflict: FileConflict) throws(FileManagerFailure) -> [UInt8]? {
         let shown = FileManagerPath.displayName(part.name)
         _ = fchmod(part.descriptor, mode_t(mode & 0o7777))
         let seconds = modified.rounded(.down)
@@ -100,6 +100,9 @@ extension CustomerFiles {
         let taken = Self.withCName(part.name) { fstatat(part.folder, $0, &existing, AT_SYMLINK_NOFOLLOW) } == 0
         let existingModified = Double(existing.st_mtim.tv_sec) + Double(existing.st_mtim.tv_nsec) / 1_000_000_000
         switch conflict {
+        case .ask where taken:
+            // The name was free when the copy started; something took it since.
+            throw FileManagerFailure(code: "exists", message: "\(shown) appeared on the customer's computer during the copy.")
         case .skip where taken, .keepNewer where taken && existingModified >= modified:
             Self.withCName(part.partName) { _ = unlinkat(part.folder, $0, 0) }
             return nil
@@ -121,6 +124,88 @@ extension CustomerFiles {
             let result = Self.withCName(part.partName) { old in Self.withCName(part.name) { new in renameat(part.folder, old, part.folder, new) } }
             guard result == 0 else { throw FileManagerFailure(errno: errno, doing: "Saving \(shown)") }
             return part.name
+        }
+    }
+
+    enum PreparedWrite {
+        /// The name is taken and the technician is to be asked (conflict `ask`).
+        case taken(FileManagerEntry)
+        /// The name is taken and the rule says leave it (skip, or keep the newer one that is there).
+        case notWanted
+        /// The part file, positioned where the bytes start, and the hash of what it already holds.
+        case ready(PartFile, prefix: SHA256)
+    }
+
+    /// Before any byte moves: the conflict rule against what is there, then the part file, cut
+    /// to `from` (the bytes the technician's side matched) with those bytes hashed.
+    func prepareWrite(_ path: FileManagerPath, copy: IncomingCopy) throws(FileManagerFailure) -> PreparedWrite {
+        let (folder, name) = try openEntryParent(path)
+        var owners: [uid_t: String] = [:]
+        let existing = Self.entry(named: name, in: folder, owners: &owners)
+        close(folder)
+        if let existing {
+            if existing.kind == .folder, copy.conflict != .rename {
+                throw FileManagerFailure(code: "exists", message: "\(FileManagerPath.displayName(name)): a folder of that name is there.")
+            }
+            switch copy.conflict {
+            case .ask: return .taken(existing)
+            case .skip: return .notWanted
+            case .keepNewer where existing.modified >= copy.modified: return .notWanted
+            case .keepNewer, .overwrite, .rename: break
+            }
+        }
+        let part = try openPart(path, resume: copy.from > 0)
+        guard part.existing >= copy.from else {
+            discard(part, keepForResume: false)
+            throw FileManagerFailure(code: "part_changed", message: "What an earlier copy left is no longer there; copy again from the start.")
+        }
+        var prefix = SHA256()
+        do throws(FileManagerFailure) {
+            try Self.hash(part.descriptor, upTo: copy.from, into: &prefix)
+        } catch {
+            discard(part, keepForResume: false)
+            throw error
+        }
+        guard ftruncate(part.descriptor, off_t(copy.from)) == 0, lseek(part.descriptor, off_t(copy.from), SEEK_SET) == off_t(copy.from) else {
+            let failure = FileManagerFailure(errno: errno, doing: "Writing \(FileManagerPath.displayName(name))")
+            discard(part, keepForResume: false)
+            throw failure
+        }
+        return .ready(part, prefix: prefix)
+    }
+
+    /// What an interrupted copy to `path` left: its size and SHA-256 (0 and the empty hash when nothing).
+    func partial(_ path: FileManagerPath) throws(FileManagerFailure) -> (Int64, String) {
+        let (folder, name) = try openEntryParent(path)
+        defer { close(folder) }
+        let descriptor = Self.withCName(Self.partName(for: name)) { openat(folder, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        var digest = SHA256()
+        guard descriptor >= 0 else { return (0, digest.finalize().hexString) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return (0, digest.finalize().hexString) }
+        try Self.hash(descriptor, upTo: Int64(status.st_size), into: &digest)
+        return (Int64(status.st_size), digest.finalize().hexString)
+    }
+
+    /// The part an interrupted copy to `path` left, removed (nothing there is no error).
+    func discardPart(_ path: FileManagerPath) throws(FileManagerFailure) {
+        let (folder, name) = try openEntryParent(path)
+        defer { close(folder) }
+        Self.withCName(Self.partName(for: name)) { _ = unlinkat(folder, $0, 0) }
+    }
+
+    /// The first `count` bytes of an open file into `digest`, read from its start.
+    static func hash(_ descriptor: Int32, upTo count: Int64, into digest: inout SHA256) throws(FileManagerFailure) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: Int64 = 0
+        while offset < count {
+            let wanted = Int(min(Int64(buffer.count), count - offset))
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, wanted, off_t(offset)) }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { throw FileManagerFailure(code: "part_changed", message: "What an earlier copy left could not be read back.") }
+            buffer.withUnsafeBytes { digest.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<got])) }
+            offset += Int64(got)
         }
     }
 

@@ -27,16 +27,16 @@ final class StopFlag: Sendable {
 /// (`CustomerFiles`); the disk work runs on a thread of its own, off Swift's few shared threads.
 actor FileManagerController {
     private let consent: RemoteConsent
-    private let transcript: Transcript
-    private let outgoing: OutgoingMessages
-    /// Where a read's bytes go: the gateway, with this applet's token, through the card's proxy.
-    private let upload: (gateway: URL, token: String, proxy: ProxySettings?)?
+    let transcript: Transcript
+    let outgoing: OutgoingMessages
+    /// Where copies' bytes go and come from: the gateway, with this applet's token, through the card's proxy.
+    let gateway: (url: URL, token: String, proxy: ProxySettings?)?
     private var pendingTechnician: String?
-    private var technician: String?
+    private(set) var technician: String?
     /// Fixed when the file manager opens: the roots the technician may browse.
     private var files: CustomerFiles?
     /// Raised and replaced whenever it closes.
-    private var stop = StopFlag()
+    private(set) var stop = StopFlag()
 
     private func closeAll() {
         pendingTechnician = nil
@@ -47,11 +47,11 @@ actor FileManagerController {
     }
 
     init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages,
-         upload: (gateway: URL, token: String, proxy: ProxySettings?)? = nil) {
+         gateway: (url: URL, token: String, proxy: ProxySettings?)? = nil) {
         self.consent = consent
         self.transcript = transcript
         self.outgoing = outgoing
-        self.upload = upload
+        self.gateway = gateway
     }
 
     var isPending: Bool { pendingTechnician != nil }
@@ -127,9 +127,16 @@ actor FileManagerController {
         }
         let request = message.request
         let stop = self.stop
-        if case .read(let path) = request {
-            await reply(await read(path, requestId: message.requestId, transferId: message.transferId, files: files))
+        switch request {
+        case .read(let path):
+            await reply(await read(path, requestId: message.requestId, transferId: message.transferId, files: files, stop: stop))
             return
+        case .write(let path, let size, let mode, let modified, let conflict, let from):
+            let copy = IncomingCopy(path: path, size: size, mode: mode, modified: modified, conflict: conflict, from: from)
+            await reply(await write(copy, requestId: message.requestId, transferId: message.transferId, files: files, stop: stop))
+            return
+        default:
+            break
         }
         // A listing is read whole, then sent in pages in order; the last page is the answer.
         let answers: [FileManagerReply] = await Self.offThread {
@@ -151,8 +158,14 @@ actor FileManagerController {
                     return [.done(nil)]
                 case .delete(let path):
                     return [.done(try files.delete(try Self.validated(path, in: files), shouldStop: { stop.isRaised }))]
-                case .read:
-                    return [.failed(code: "bad_request", message: "A read is handled on its own.")]
+                case .partial(let path):
+                    let (size, sha256) = try files.partial(try Self.validated(path, in: files))
+                    return [.partial(size: size, sha256: sha256)]
+                case .discard(let path):
+                    try files.discardPart(try Self.validated(path, in: files))
+                    return [.done(nil)]
+                case .read, .write:
+                    return [.failed(code: "bad_request", message: "A copy is handled on its own.")]
                 }
             } catch {
                 return [.failed(code: error.code, message: error.message)]
@@ -162,40 +175,6 @@ actor FileManagerController {
         guard let answer = answers.last else { return }
         if case .done = answer { transcript.fileManagerChanged(request, technician: technician) }
         await reply(answer)
-    }
-
-    /// A file to the technician: opened without following a link, announced (`sending`), posted to
-    /// the gateway with its SHA-256 taken on the way, then `transferred`.
-    private func read(_ path: WirePath, requestId: String, transferId: String?, files: CustomerFiles) async -> FileManagerReply {
-        guard let transferId, let upload else { return .failed(code: "bad_request", message: "This read has no transfer.") }
-        let opened: CustomerFiles.OpenedFile
-        do throws(FileManagerFailure) {
-            opened = try files.openForReading(try Self.validated(path, in: files))
-        } catch {
-            return .failed(code: error.code, message: error.message)
-        }
-        defer { close(opened.descriptor) }
-        await outgoing.send(.fileManagerReply(.init(sessionId: nil, requestId: requestId, reply: .sending(
-            transferId: transferId, size: opened.size, mode: opened.mode, modified: opened.modified))))
-        let hash = Mutex(SHA256())
-        var request = HTTPClientRequest(url: upload.gateway.appendingPathComponent("api/v1/customer/file-manager/\(transferId)").absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(upload.token)")
-        request.headers.add(name: "Content-Type", value: "application/octet-stream")
-        request.body = AppletHTTP.fileBody(descriptor: opened.descriptor, size: opened.size) { piece in
-            piece.withUnsafeReadableBytes { bytes in hash.withLock { $0.update(bufferPointer: bytes) } }
-        }
-        do {
-            let answer = try await AppletHTTP.send(request, proxy: upload.proxy, timeout: .hours(12))
-            guard (200..<300).contains(answer.status) else {
-                return .failed(code: "interrupted", message: answer.errorMessage ?? "The gateway answered HTTP \(answer.status).")
-            }
-        } catch {
-            return .failed(code: "interrupted", message: "The copy broke off: \(error)")
-        }
-        let sha256 = hash.withLock { $0.finalize().hexString }
-        transcript.fileManagerCopied(path, size: opened.size, technician: technician ?? "")
-        return .transferred(size: opened.size, sha256: sha256)
     }
 
     static func validated(_ path: WirePath, in files: CustomerFiles) throws(FileManagerFailure) -> FileManagerPath {

@@ -24,6 +24,13 @@ enum HTTPDownload {
     /// arrived, throws otherwise. `progress` gets the bytes received so far, now and then.
     static func fetch(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, proxy: ProxySettings? = nil,
                       progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
+        try await fetch(url, bearer: bearer, into: descriptor, expected: expected, digest: Insecure.MD5(), proxy: proxy, progress: progress)
+    }
+
+    /// The same with another digest, which may already hold the bytes before these (a resume).
+    static func fetch<Digest: HashFunction & Sendable>(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, digest: Digest,
+                                                       proxy: ProxySettings? = nil, stop: StopFlag? = nil,
+                                                       progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
         guard let host = url.host, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw Failure(message: "the gateway's address is not http or https")
         }
@@ -31,7 +38,7 @@ enum HTTPDownload {
         let port = url.port ?? (secure ? 443 : 80)
         let group = MultiThreadedEventLoopGroup.singleton
         let promise = group.next().makePromise(of: String.self)
-        let handler = DownloadHandler(descriptor: descriptor, expected: expected, promise: promise, progress: progress)
+        let handler = DownloadHandler(descriptor: descriptor, expected: expected, digest: digest, stop: stop, promise: promise, progress: progress)
         let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         // TLS, HTTP and the download handler: straight to the gateway, or inside a proxy's tunnel.
         let configure: @Sendable (any Channel) throws -> Void = { channel in
@@ -66,22 +73,27 @@ enum HTTPDownload {
 
 /// Writes the body as it comes; the result is decided at the end of the response or of the
 /// connection, whichever comes first. Used on its channel's event loop only.
-private final class DownloadHandler: ChannelInboundHandler, @unchecked Sendable {
+private final class DownloadHandler<Digest: HashFunction>: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
 
     private let descriptor: Int32
     private let expected: Int64
     private let promise: EventLoopPromise<String>
     private let progress: @Sendable (Int64) -> Void
-    private var digest = Insecure.MD5()
+    private var digest: Digest
+    /// Raised by the customer's red X: not one more byte is written.
+    private let stop: StopFlag?
     private var received: Int64 = 0
     private var reported: Int64 = 0
     private var status: UInt = 0
     private var failure: String?
     private var finished = false
 
-    init(descriptor: Int32, expected: Int64, promise: EventLoopPromise<String>, progress: @escaping @Sendable (Int64) -> Void) {
+    init(descriptor: Int32, expected: Int64, digest: Digest, stop: StopFlag?, promise: EventLoopPromise<String>,
+         progress: @escaping @Sendable (Int64) -> Void) {
         self.descriptor = descriptor
+        self.digest = digest
+        self.stop = stop
         self.expected = expected
         self.promise = promise
         self.progress = progress
@@ -93,6 +105,10 @@ private final class DownloadHandler: ChannelInboundHandler, @unchecked Sendable 
             status = head.status.code
             if status != 200 { failure = "the gateway answered HTTP \(status)" }
         case .body(let buffer):
+            if stop?.isRaised == true, failure == nil {
+                failure = "stopped on the customer's computer"
+                context.close(promise: nil)
+            }
             guard failure == nil else { return }
             buffer.withUnsafeReadableBytes { bytes in
                 digest.update(bufferPointer: bytes)

@@ -31,6 +31,12 @@ extension Transcript {
             : text("files.copied_to_technician", ["technician": who(technician), "path": Self.clean(path.shown)]))
     }
 
+    /// A file copied from the technician onto this computer.
+    func fileManagerReceived(_ path: WirePath, size: Int64, technician: String) {
+        say(.fileManagerActivity, machineReadable ? "FILE_MANAGER_COPY from_technician \(Self.clean(path.shown)) size=\(size)"
+            : text("files.copied_from_technician", ["technician": who(technician), "path": Self.clean(path.shown)]))
+    }
+
     /// A change made on the customer's side, named the way they would look for it.
     func fileManagerChanged(_ request: FileManagerRequest, technician: String) {
         let line: String
@@ -45,7 +51,7 @@ extension Transcript {
         case .delete(let path):
             line = machineReadable ? "FILE_MANAGER_CHANGE delete \(Self.clean(path.shown))"
                 : text("files.deleted", ["technician": who(technician), "path": Self.clean(path.shown)])
-        case .roots, .list, .read:
+        case .roots, .list, .read, .write, .partial, .discard:
             return
         }
         say(.fileManagerActivity, line)

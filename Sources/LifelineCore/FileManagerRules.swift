@@ -86,3 +86,15 @@ public struct FileManagerAccess: Equatable, Sendable {
 
     static func isWorking(_ state: SessionState) -> Bool { state == .active || state == .collaboration }
 }
+
+/// What a copy meets when the name is taken (K3): asked once in the console, applied by the applet.
+public enum FileConflict: String, Codable, Sendable, CaseIterable {
+    /// Ask the technician: the copy answers that the name is taken, before any byte moves.
+    case ask
+    case overwrite
+    case skip
+    /// Overwrite only when the arriving file is newer.
+    case keepNewer = "keep_newer"
+    /// Keep both: the arriving file takes "name (2)", "name (3)" …
+    case rename
+}

@@ -89,19 +89,27 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
     case delete(path: WirePath)
     /// A file's bytes to the technician (K3): the gateway gives it a transfer id.
     case read(path: WirePath)
+    /// A file from the technician (K3): written beside its place under a part name, from `from`
+    /// when resuming what an interrupted copy left, then put in place as `conflict` says
+    /// (`ask` answers `exists` when the name is taken, before any byte moves).
+    case write(path: WirePath, size: Int64, mode: UInt32, modified: Double, conflict: FileConflict, from: Int64)
+    /// What an interrupted copy to `path` left: its size and SHA-256, for a resume.
+    case partial(path: WirePath)
+    /// The part an interrupted copy left is not wanted any more (the technician cancelled).
+    case discard(path: WirePath)
 
     /// Which permission family the request falls under (the gateway checks it per message).
     public var operation: FileManagerAccess.Operation {
         switch self {
         case .roots, .list: .browse
-        case .makeFolder: .upload
+        case .makeFolder, .write, .partial, .discard: .upload
         case .rename, .delete: .modify
         case .read: .download
         }
     }
 
     private enum Keys: String, CodingKey {
-        case op, path, hidden, newName
+        case op, path, hidden, newName, size, mode, modified, conflict, from
     }
 
     public init(from decoder: any Decoder) throws {
@@ -115,6 +123,14 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
                                       newName: try container.decode(WireFileName.self, forKey: .newName))
         case "delete": self = .delete(path: try container.decode(WirePath.self, forKey: .path))
         case "read": self = .read(path: try container.decode(WirePath.self, forKey: .path))
+        case "write":
+            self = .write(path: try container.decode(WirePath.self, forKey: .path), size: try container.decode(Int64.self, forKey: .size),
+                          mode: try container.decodeIfPresent(UInt32.self, forKey: .mode) ?? 0o644,
+                          modified: try container.decode(Double.self, forKey: .modified),
+                          conflict: try container.decodeIfPresent(FileConflict.self, forKey: .conflict) ?? .ask,
+                          from: try container.decodeIfPresent(Int64.self, forKey: .from) ?? 0)
+        case "partial": self = .partial(path: try container.decode(WirePath.self, forKey: .path))
+        case "discard": self = .discard(path: try container.decode(WirePath.self, forKey: .path))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(other)")
         }
@@ -141,6 +157,20 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
             try container.encode(path, forKey: .path)
         case .read(let path):
             try container.encode("read", forKey: .op)
+            try container.encode(path, forKey: .path)
+        case .write(let path, let size, let mode, let modified, let conflict, let from):
+            try container.encode("write", forKey: .op)
+            try container.encode(path, forKey: .path)
+            try container.encode(size, forKey: .size)
+            try container.encode(mode, forKey: .mode)
+            try container.encode(modified, forKey: .modified)
+            try container.encode(conflict, forKey: .conflict)
+            try container.encode(from, forKey: .from)
+        case .partial(let path):
+            try container.encode("partial", forKey: .op)
+            try container.encode(path, forKey: .path)
+        case .discard(let path):
+            try container.encode("discard", forKey: .op)
             try container.encode(path, forKey: .path)
         }
     }
@@ -197,6 +227,16 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     case sending(transferId: String, size: Int64, mode: UInt32, modified: Double)
     /// A read's bytes all went; the SHA-256 of what the applet read.
     case transferred(size: Int64, sha256: String)
+    /// A write may start: PUT the bytes (from the request's `from`) under `transferId`.
+    case receiving(transferId: String)
+    /// A write met a name already taken (conflict `ask`): nothing was written.
+    case exists(FileManagerEntry)
+    /// A write arrived whole and was put in place under `name`; the SHA-256 of the whole file.
+    case written(name: WireFileName, size: Int64, sha256: String)
+    /// A write not put in place, as its conflict rule said (skip, or keep the newer one).
+    case skipped
+    /// What an interrupted write left (0 bytes when nothing).
+    case partial(size: Int64, sha256: String)
     case failed(code: String, message: String)
 
     /// What a delete removed, for the logs.
@@ -216,13 +256,13 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     public var isFinal: Bool {
         switch self {
         case .entries(_, let done): done
-        case .sending: false
-        case .roots, .done, .transferred, .failed: true
+        case .sending, .receiving: false
+        case .roots, .done, .transferred, .exists, .written, .skipped, .partial, .failed: true
         }
     }
 
     private enum Keys: String, CodingKey {
-        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256
+        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256, entry, name
     }
 
     public init(from decoder: any Decoder) throws {
@@ -237,6 +277,14 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
                                         modified: try container.decode(Double.self, forKey: .modified))
         case "transferred": self = .transferred(size: try container.decode(Int64.self, forKey: .size),
                                                 sha256: try container.decode(String.self, forKey: .sha256))
+        case "receiving": self = .receiving(transferId: try container.decode(String.self, forKey: .transferId))
+        case "exists": self = .exists(try container.decode(FileManagerEntry.self, forKey: .entry))
+        case "written": self = .written(name: try container.decode(WireFileName.self, forKey: .name),
+                                        size: try container.decode(Int64.self, forKey: .size),
+                                        sha256: try container.decode(String.self, forKey: .sha256))
+        case "skipped": self = .skipped
+        case "partial": self = .partial(size: try container.decode(Int64.self, forKey: .size),
+                                        sha256: try container.decode(String.self, forKey: .sha256))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
                                       message: try container.decode(String.self, forKey: .message))
         case let other:
@@ -267,6 +315,23 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
             try container.encode("transferred", forKey: .kind)
             try container.encode(size, forKey: .size)
             try container.encode(sha256, forKey: .sha256)
+        case .receiving(let transferId):
+            try container.encode("receiving", forKey: .kind)
+            try container.encode(transferId, forKey: .transferId)
+        case .exists(let entry):
+            try container.encode("exists", forKey: .kind)
+            try container.encode(entry, forKey: .entry)
+        case .written(let name, let size, let sha256):
+            try container.encode("written", forKey: .kind)
+            try container.encode(name, forKey: .name)
+            try container.encode(size, forKey: .size)
+            try container.encode(sha256, forKey: .sha256)
+        case .skipped:
+            try container.encode("skipped", forKey: .kind)
+        case .partial(let size, let sha256):
+            try container.encode("partial", forKey: .kind)
+            try container.encode(size, forKey: .size)
+            try container.encode(sha256, forKey: .sha256)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)
@@ -294,7 +359,7 @@ public struct FileManagerStatus: WireMessage {
 }
 
 /// `file_manager_request` from a console (with the session) and to the applet (without; a
-/// `read` then carries the transfer id the gateway gave it).
+/// `read` or `write` then carries the transfer id the gateway gave it).
 public struct FileManagerRequestMessage: WireMessage {
     public let sessionId: String?
     public let requestId: String

@@ -62,5 +62,6 @@ extension SessionLogEvent {
         "file_manager_renamed": "{technician} renamed {path} to {name} on the customer's computer.",
         "file_manager_deleted": "{technician} deleted {path} on the customer's computer ({what}).",
         "file_manager_copied_from": "{technician} copied {path} ({size}) from the customer's computer. SHA-256 {sha256}.",
+        "file_manager_copied_to": "{technician} copied {path} ({size}) to the customer's computer. SHA-256 {sha256}.",
     ]
 }

@@ -131,6 +131,8 @@ public enum SessionLogEvent: Equatable, Sendable {
     case fileManagerDeleted(technician: String, path: String, what: String)
     /// "{technician} copied {path} ({size}) from the customer's computer. SHA-256 {sha256}."
     case fileManagerCopiedFrom(technician: String, path: String, size: String, sha256: String)
+    /// "{technician} copied {path} ({size}) to the customer's computer. SHA-256 {sha256}."
+    case fileManagerCopiedTo(technician: String, path: String, size: String, sha256: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -200,6 +202,7 @@ extension SessionLogEvent {
         "file_manager_renamed": { p in guard let technician = p["technician"], let path = p["path"], let name = p["name"] else { return nil }; return .fileManagerRenamed(technician: technician, path: path, name: name) },
         "file_manager_deleted": { p in guard let technician = p["technician"], let path = p["path"], let what = p["what"] else { return nil }; return .fileManagerDeleted(technician: technician, path: path, what: what) },
         "file_manager_copied_from": { p in guard let technician = p["technician"], let path = p["path"], let size = p["size"], let sha256 = p["sha256"] else { return nil }; return .fileManagerCopiedFrom(technician: technician, path: path, size: size, sha256: sha256) },
+        "file_manager_copied_to": { p in guard let technician = p["technician"], let path = p["path"], let size = p["size"], let sha256 = p["sha256"] else { return nil }; return .fileManagerCopiedTo(technician: technician, path: path, size: size, sha256: sha256) },
         "file_manager_opened": { _ in .fileManagerOpened },
         "file_manager_refused": { _ in .fileManagerRefused },
         "elevated": { _ in .elevated },
@@ -289,6 +292,7 @@ extension SessionLogEvent {
         case .fileManagerRenamed: "file_manager_renamed"
         case .fileManagerDeleted: "file_manager_deleted"
         case .fileManagerCopiedFrom: "file_manager_copied_from"
+        case .fileManagerCopiedTo: "file_manager_copied_to"
         case .unrecognised(let code, _): code
         }
     }
@@ -330,7 +334,8 @@ extension SessionLogEvent {
             ["technician": technician, "path": path, "name": name]
         case .fileManagerDeleted(let technician, let path, let what):
             ["technician": technician, "path": path, "what": what]
-        case .fileManagerCopiedFrom(let technician, let path, let size, let sha256):
+        case .fileManagerCopiedFrom(let technician, let path, let size, let sha256),
+             .fileManagerCopiedTo(let technician, let path, let size, let sha256):
             ["technician": technician, "path": path, "size": size, "sha256": sha256]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]

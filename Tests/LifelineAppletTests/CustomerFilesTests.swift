@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import LifelineCore
@@ -153,6 +154,48 @@ struct CustomerFileCopiesTests {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home + "/link") == home + "/big.bin")
         do { _ = try files.openForReading(path("link")); Issue.record("a link was followed") } catch { #expect(error.code == "symlink_refused") }
         do { _ = try files.openForReading(path("folder")); Issue.record("a folder was read") } catch { #expect(error.code == "not_a_file") }
+    }
+
+    func copy(_ name: String, conflict: FileConflict, from: Int64 = 0, size: Int64 = 5) -> IncomingCopy {
+        IncomingCopy(path: WirePath(root: "home", names: [WireFileName(name)]), size: size, mode: 0o644, modified: 10, conflict: conflict, from: from)
+    }
+
+    @Test("before any byte moves: a taken name is reported, skipped or kept as the rule says; a resume starts after the bytes it matched")
+    func preparingWrites() throws {
+        guard case .taken(let entry) = try files.prepareWrite(path("taken.txt"), copy: copy("taken.txt", conflict: .ask)) else {
+            Issue.record("a taken name was not reported"); return
+        }
+        #expect(entry.size == 3 && entry.kind == .file)
+        guard case .notWanted = try files.prepareWrite(path("taken.txt"), copy: copy("taken.txt", conflict: .skip)) else {
+            Issue.record("skip wrote"); return
+        }
+        // The file there is newer than the arriving one (time 10): kept.
+        guard case .notWanted = try files.prepareWrite(path("taken.txt"), copy: copy("taken.txt", conflict: .keepNewer)) else {
+            Issue.record("keep newer wrote over a newer file"); return
+        }
+        #expect(throws: FileManagerFailure.self) { try files.prepareWrite(path("folder"), copy: copy("folder", conflict: .overwrite)) }
+
+        // Three bytes left by an interrupted copy: the probe names them, a resume hashes them first.
+        let first = try files.openPart(path("part.bin"), resume: false)
+        #expect(write(first.descriptor, [UInt8]([1, 2, 3]), 3) == 3)
+        files.discard(first, keepForResume: true)
+        let (size, sha256) = try files.partial(path("part.bin"))
+        #expect(size == 3 && sha256 == "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
+        guard case .ready(let part, var prefix) = try files.prepareWrite(path("part.bin"), copy: copy("part.bin", conflict: .ask, from: 3)) else {
+            Issue.record("no part to resume"); return
+        }
+        #expect(write(part.descriptor, [UInt8]([4, 5]), 2) == 2)
+        prefix.update(data: [UInt8]([4, 5]))
+        #expect(prefix.finalize().hexString == "74f81fe167d99b4cb41d6d0ccda82278caee9f3e2f25d5e5a3936ff3dcec60d0")
+        #expect(try files.finish(part, mode: 0o600, modified: 5, conflict: .ask) == Array("part.bin".utf8))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/part.bin")) == Data([1, 2, 3, 4, 5]))
+        #expect(try files.partial(path("part.bin")).0 == 0)
+
+        // A resume past what is there is refused, and the stale part removed.
+        let short = try files.openPart(path("short.bin"), resume: false)
+        files.discard(short, keepForResume: true)
+        #expect(throws: FileManagerFailure.self) { try files.prepareWrite(path("short.bin"), copy: copy("short.bin", conflict: .ask, from: 2)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix(".lifeline-part") }.isEmpty)
     }
 }
 

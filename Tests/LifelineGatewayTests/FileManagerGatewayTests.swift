@@ -143,4 +143,75 @@ struct FileManagerGatewayTests {
             await browser.applet.close()
         }
     }
+
+    @Test("copies both ways pass through the transfer routes, are logged with their SHA-256, and each side may only use its own")
+    func copiesBothWays() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            try await open(scene)
+            let target = WirePath(root: "home", names: [WireFileName("notes.txt")])
+            let base = "/api/v1/sessions/\(scene.sessionId)/file-manager"
+
+            // Technician → customer: the applet says it is receiving, the console puts, the applet fetches.
+            request(scene, "w1", .write(path: target, size: 5, mode: 0o640, modified: 1_700_000_000, conflict: .ask, from: 0))
+            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "w1" } else { false } }
+            guard case .fileManagerRequest(let write) = asked, let writeId = write.transferId else { throw HarnessError("no transfer id") }
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "w1", reply: .receiving(transferId: writeId))))
+            #expect(try await expectReply(scene, "w1") == .receiving(transferId: writeId))
+            // The applet may not put, the console may not fetch its own write, a wrong size is refused.
+            #expect(try await gw.request(.post, "/api/v1/customer/file-manager/\(writeId)", token: scene.appletToken, bytes: Array("hello".utf8)).status == .notFound)
+            #expect(try await gw.request(.get, "\(base)/\(writeId)", token: scene.token).status == .notFound)
+            let put = try await gw.request(.put, "\(base)/\(writeId)", token: scene.token, bytes: Array("hello".utf8))
+            #expect(put.status == .noContent)
+            let fetched = try await gw.request(.get, "/api/v1/customer/file-manager/\(writeId)", token: scene.appletToken)
+            #expect(fetched.status == .ok && String(decoding: fetched.body, as: UTF8.self) == "hello")
+            let sha = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "w1",
+                                                                     reply: .written(name: WireFileName("notes (2).txt"), size: 5, sha256: sha))))
+            _ = try await expectReply(scene, "w1")
+
+            // A write the applet does not take (the name is there): the transfer is gone.
+            request(scene, "w2", .write(path: target, size: 3, mode: 0o644, modified: 1, conflict: .ask, from: 0))
+            let second = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "w2" } else { false } }
+            guard case .fileManagerRequest(let refused) = second, let refusedId = refused.transferId else { throw HarnessError("no transfer id") }
+            let there = FileManagerEntry(name: WireFileName("notes.txt"), kind: .file, size: 9, mode: 0o644, owner: "ann", modified: 2)
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "w2", reply: .exists(there))))
+            #expect(try await expectReply(scene, "w2") == .exists(there))
+            #expect(try await gw.request(.put, "\(base)/\(refusedId)", token: scene.token, bytes: [1, 2, 3]).status == .notFound)
+
+            // Starts outside the file, negative sizes and modes beyond 7777 never reach the applet.
+            for bad in [FileManagerRequest.write(path: target, size: 3, mode: 0o644, modified: 1, conflict: .ask, from: 4),
+                        .write(path: target, size: -1, mode: 0o644, modified: 1, conflict: .ask, from: 0),
+                        .write(path: target, size: 3, mode: 0o17777, modified: 1, conflict: .ask, from: 0)] {
+                request(scene, "bad", bad)
+                try await scene.expectError("bad_request")
+            }
+
+            // Customer → technician: the applet posts what it announced, the console fetches it.
+            request(scene, "r1", .read(path: target))
+            let read = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "r1" } else { false } }
+            guard case .fileManagerRequest(let reading) = read, let readId = reading.transferId else { throw HarnessError("no transfer id") }
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "r1",
+                                                                     reply: .sending(transferId: readId, size: 5, mode: 0o644, modified: 3))))
+            _ = try await expectReply(scene, "r1")
+            #expect(try await gw.request(.put, "\(base)/\(readId)", token: scene.token, bytes: Array("hello".utf8)).status == .notFound)
+            #expect(try await gw.request(.post, "/api/v1/customer/file-manager/\(readId)", token: scene.appletToken, bytes: Array("hello".utf8)).status == .noContent)
+            let got = try await gw.request(.get, "\(base)/\(readId)", token: scene.token)
+            #expect(String(decoding: got.body, as: UTF8.self) == "hello")
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "r1", reply: .transferred(size: 5, sha256: sha))))
+            _ = try await expectReply(scene, "r1")
+
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(texts.contains("Administrator copied ~/notes (2).txt (5 bytes) to the customer's computer. SHA-256 \(sha)."), "\(texts)")
+            #expect(texts.contains("Administrator copied ~/notes.txt (5 bytes) from the customer's computer. SHA-256 \(sha)."), "\(texts)")
+
+            // Without the upload permission the write is refused before the applet hears of it.
+            let reader = try await RemoteScene.make(gw, permissions: ["file_manager"])
+            try await open(reader)
+            request(reader, "w", .write(path: target, size: 1, mode: 0o644, modified: 1, conflict: .overwrite, from: 0))
+            try await reader.expectError("permission_denied")
+            await reader.applet.close()
+            await scene.applet.close()
+        }
+    }
 }

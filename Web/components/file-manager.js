@@ -4,114 +4,21 @@
 // is a folder the technician opens with the browser's File System Access API, or this browser's
 // own storage (the origin-private file system) where that API is missing — said plainly.
 import { t } from '../lib/i18n.js';
-import { shownName } from '../lib/file-list.js';
+import { mountFileCopies } from './file-copies.js';
 import { mountFilePane } from './file-pane.js';
+import { customerSource, localSource } from './file-sources.js';
 
-let requestCounter = 0;
-
-/** The customer's computer, over the console socket; answers come back through `reply`. */
-function customerSource(send, sessionId) {
-  const pending = new Map(); // requestId → {resolve, reject, entries, onPage}
-  const request = (body, onPage) => new Promise((resolve, reject) => {
-    requestCounter += 1;
-    const requestId = `fm-${Date.now().toString(36)}-${requestCounter}`;
-    pending.set(requestId, { resolve, reject, entries: [], onPage });
-    send('file_manager_request', { sessionId, requestId, request: body });
+/** Files and folders dropped from the desktop, as a source with one folder holding them. */
+async function droppedSource(items) {
+  const handles = (await Promise.all(items.filter((item) => item.kind === 'file')
+    .map((item) => item.getAsFileSystemHandle?.() ?? null))).filter(Boolean);
+  const source = localSource({
+    name: t('files.dropped'),
+    async getDirectoryHandle(name) { return handles.find((handle) => handle.kind === 'directory' && handle.name === name); },
+    async getFileHandle(name) { return handles.find((handle) => handle.kind === 'file' && handle.name === name); },
+    async* entries() { for (const handle of handles) yield [handle.name, handle]; },
   });
-  const changed = (reply) => {
-    if (reply.kind === 'failed') throw new Error(reply.message);
-    return reply;
-  };
-  const shownPath = (path) => {
-    const tail = path.names.map(shownName).join('/');
-    const base = path.root === 'home' ? '~' : path.root === 'system' ? '' : path.root.replace(/^mount:/, '');
-    return tail ? `${base}/${tail}` : (base || '/');
-  };
-  return {
-    id: 'customer',
-    roots: async () => changed(await request({ op: 'roots' })).roots,
-    list: async (path, hidden, onPage) => changed(await request({ op: 'list', path, hidden }, onPage)).entries,
-    makeFolder: async (path) => changed(await request({ op: 'make_folder', path })),
-    rename: async (path, newName) => changed(await request({ op: 'rename', path, newName })),
-    remove: async (path) => changed(await request({ op: 'delete', path })),
-    shown: shownPath,
-    /** A `file_manager_reply` for this session: pages gather, the last settles the request. */
-    reply(requestId, reply) {
-      const waiting = pending.get(requestId);
-      if (!waiting) return;
-      if (reply.kind === 'entries') {
-        for (const entry of reply.entries) waiting.entries.push(entry);
-        if (!reply.done) {
-          // The first page at once, then a redraw at most twice a second: sorting a growing
-          // list on every page would cost more than the whole listing.
-          const now = performance.now();
-          if (!waiting.shownAt || now - waiting.shownAt > 500) {
-            waiting.shownAt = now;
-            waiting.onPage?.(waiting.entries.slice());
-          }
-          return;
-        }
-        pending.delete(requestId);
-        waiting.resolve({ kind: 'entries', entries: waiting.entries });
-        return;
-      }
-      pending.delete(requestId);
-      waiting.resolve(reply);
-    },
-    /** The file manager closed: every request still waiting fails with the reason. */
-    abandon(reason) {
-      for (const waiting of pending.values()) waiting.reject(new Error(reason));
-      pending.clear();
-    },
-  };
-}
-
-/** A folder of the technician's (a FileSystemDirectoryHandle), walked by names. */
-function localSource(directory) {
-  const walk = async (names) => {
-    let folder = directory;
-    for (const name of names) folder = await folder.getDirectoryHandle(shownName(name));
-    return folder;
-  };
-  const parentOf = async (path) => [await walk(path.names.slice(0, -1)), shownName(path.names[path.names.length - 1])];
-  const exists = async (folder, name) => {
-    for await (const key of folder.keys()) if (key === name) return true;
-    return false;
-  };
-  return {
-    id: 'local',
-    roots: async () => [{ id: 'local', label: directory.name || t('files.browserStorage') }],
-    async list(path) {
-      const folder = await walk(path.names);
-      const entries = [];
-      for await (const [name, handle] of folder.entries()) {
-        if (handle.kind === 'directory') {
-          entries.push({ name, kind: 'folder', size: 0, modified: 0 });
-        } else {
-          const file = await handle.getFile();
-          entries.push({ name, kind: 'file', size: file.size, modified: file.lastModified / 1000 });
-        }
-      }
-      return entries;
-    },
-    async makeFolder(path) {
-      const [folder, name] = await parentOf(path);
-      if (await exists(folder, name)) throw new Error(t('files.exists', { name }));
-      await folder.getDirectoryHandle(name, { create: true });
-    },
-    async rename(path, newName) {
-      const [folder, name] = await parentOf(path);
-      if (await exists(folder, newName)) throw new Error(t('files.exists', { name: newName }));
-      const handle = await folder.getDirectoryHandle(name).catch(() => folder.getFileHandle(name));
-      if (!handle.move) throw new Error(t('files.noRename'));
-      await handle.move(newName);
-    },
-    async remove(path) {
-      const [folder, name] = await parentOf(path);
-      await folder.removeEntry(name, { recursive: true });
-    },
-    shown: (path) => [directory.name || t('files.browserStorage'), ...path.names.map(shownName)].join('/'),
-  };
+  return { source, entries: await source.list({ root: 'local', names: [] }) };
 }
 
 export function mountFileManager(panel, { send, onError }) {
@@ -126,6 +33,7 @@ export function mountFileManager(panel, { send, onError }) {
   const pickFolder = $('#file-local-pick');
   const useStorage = $('#file-local-storage');
   const noPicker = $('#file-local-no-picker');
+  const copies = mountFileCopies($('#file-copies'), { onDone: () => { localView?.refresh(); customerView?.refresh(); } });
   let session = null;
   let phases = new Map(); // session id → asking / open / denied / closed (and its reason)
   let customer = null;
@@ -163,15 +71,47 @@ export function mountFileManager(panel, { send, onError }) {
     localChoice.hidden = Boolean(directory);
     localPane.hidden = !directory;
     if (!directory) return;
-    localView = mountFilePane(localPane, localSource(directory), { onError: failed, onSwitch: () => customerView?.focus() });
+    const local = localSource(directory);
+    localView = mountFilePane(localPane, local, {
+      onError: failed, onSwitch: () => customerView?.focus(),
+      onTransfer: ({ entries, path, move }) => toOther(local, path, entries, move),
+      onDrop: (drop) => dropped(drop, localView, local),
+    });
     localView.start();
   }
 
   function showCustomer() {
     customer?.abandon(t('files.switched'));
     customer = customerSource(send, session.id);
-    customerView = mountFilePane(customerPane, customer, { onError: failed, onSwitch: () => (localView ?? customerView)?.focus() });
+    const source = customer;
+    customerView = mountFilePane(customerPane, source, {
+      onError: failed, onSwitch: () => (localView ?? customerView)?.focus(),
+      onTransfer: ({ entries, path, move }) => toOther(source, path, entries, move),
+      onDrop: (drop) => dropped(drop, customerView, source),
+    });
     customerView.start().then(() => customerView.focus());
+  }
+
+  /** Ctrl+C / Ctrl+X: the chosen entries into the folder the other pane shows. */
+  function toOther(from, fromFolder, entries, move) {
+    const [to, view] = from.id === 'customer' ? [localView?.source, localView] : [customer, customerView];
+    if (!to || !view?.path) return failed(t('files.noOtherPane'));
+    copies.start({ from, to, fromFolder, toFolder: view.path, entries, move, toLabel: to.shown(view.path) });
+  }
+
+  /** A drop on `view`: rows from the other pane, or files and folders from the desktop. */
+  async function dropped({ from, names, items, move, path }, view, to) {
+    if (!path) return;
+    if (from) {
+      const [source, other] = from === 'customer' ? [customer, customerView] : [localView?.source, localView];
+      if (!source || !other?.path) return;
+      copies.start({ from: source, to, fromFolder: other.path, toFolder: path, entries: other.entriesNamed(names), move, toLabel: to.shown(path) });
+      return;
+    }
+    const desktop = await droppedSource(items);
+    if (desktop.entries.length === 0) return failed(t('files.dropUnreadable'));
+    copies.start({ from: desktop.source, to, fromFolder: { root: 'local', names: [] }, toFolder: path, entries: desktop.entries, move: false,
+      toLabel: to.shown(path) });
   }
 
   function render() {

@@ -24,9 +24,13 @@ function element(tag, className, text) {
 
 /**
  * `source`: {id, roots(), list(path, hidden), makeFolder(path), rename(path, name), remove(path), shown(path)}.
- * `onError(message)` shows a failure; `onSwitch()` moves to the other pane (Tab).
+ * `onError(message)` shows a failure; `onSwitch()` moves to the other pane (Tab);
+ * `onTransfer({entries, path, move})` copies (Ctrl+C) or moves (Ctrl+X) the chosen entries to the
+ * other pane; `onDrop({from, names, move})` takes entries dragged here from the other pane.
  */
-export function mountFilePane(container, source, { onError, onSwitch, ask = window.prompt.bind(window), confirm = window.confirm.bind(window) }) {
+export function mountFilePane(container, source, {
+  onError, onSwitch, onTransfer = () => {}, onDrop = () => {}, ask = window.prompt.bind(window), confirm = window.confirm.bind(window),
+}) {
   const state = { roots: [], path: null, entries: [], sorted: [], selected: new Set(), cursor: 0, sort: 'name', descending: false, hidden: false, loading: false };
 
   container.replaceChildren();
@@ -52,7 +56,8 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
   hiddenLabel.append(hiddenBox, ' ', t('files.hidden'));
   toolbar.append(rootPick, button('files.up', () => up(), 'up'), button('files.refresh', () => refresh(), 'refresh'),
     button('files.newFolder', () => makeFolder(), 'new-folder'), button('files.rename', () => rename(), 'rename'),
-    button('files.delete', () => remove(), 'delete'), hiddenLabel);
+    button('files.delete', () => remove(), 'delete'), button('files.copy', () => transfer(false), 'copy'),
+    button('files.move', () => transfer(true), 'move'), hiddenLabel);
   const header = element('div', 'file-row file-header');
   for (const key of SORT_KEYS) {
     const cell = element('button', `file-cell file-${key}`, t(`files.${key}`));
@@ -83,6 +88,18 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
   list.addEventListener('keydown', keydown);
   list.addEventListener('focus', () => container.classList.add('active'));
   list.addEventListener('blur', () => container.classList.remove('active'));
+  // Dragged from the other pane (a copy; with Shift, a move) or from the desktop.
+  list.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = event.shiftKey ? 'move' : 'copy';
+  });
+  list.addEventListener('drop', (event) => {
+    event.preventDefault();
+    const from = event.dataTransfer.getData('application/x-lifeline-pane');
+    if (from && from === source.id) return;
+    onDrop({ from, names: from ? JSON.parse(event.dataTransfer.getData('application/x-lifeline-names') || '[]') : [],
+      items: from ? [] : [...event.dataTransfer.items], move: event.shiftKey, path: state.path });
+  });
 
   function current() { return state.sorted[state.cursor]; }
 
@@ -114,6 +131,13 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
         element('span', 'file-cell file-type', entry.kind === 'folder' ? t('files.folder') : (entry.kind === 'file' ? extension(entry.name) : t(`files.kind_${entry.kind}`))),
         element('span', 'file-cell file-size', entry.kind === 'folder' ? '' : formatSize(entry.size)),
         element('span', 'file-cell file-date', entry.modified ? new Date(entry.modified * 1000).toLocaleString() : ''));
+      row.draggable = true;
+      row.addEventListener('dragstart', (event) => {
+        if (!state.selected.has(key)) state.selected = new Set([key]);
+        event.dataTransfer.setData('application/x-lifeline-pane', source.id);
+        event.dataTransfer.setData('application/x-lifeline-names', JSON.stringify(targets().map((chosen) => chosen.name)));
+        event.dataTransfer.effectAllowed = 'copyMove';
+      });
       row.addEventListener('click', (event) => click(index, event));
       row.addEventListener('dblclick', () => open(index));
       drawn.push(row);
@@ -228,6 +252,11 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
     });
   }
 
+  function transfer(move) {
+    const chosen = targets();
+    if (state.path && chosen.length > 0) onTransfer({ entries: chosen, path: state.path, move });
+  }
+
   function select(action, promptKey) {
     const pattern = promptKey ? ask(t(promptKey), '*') : '';
     if (promptKey && !pattern) return;
@@ -243,6 +272,8 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
     if (ctrl && event.key === 'Backspace') { handled(); rootPick.focus(); return; }
     if (ctrl && event.key.toLowerCase() === 'a') { handled(); select('all'); return; }
     if (ctrl && event.key.toLowerCase() === 'n') { handled(); makeFolder(); return; }
+    if (ctrl && event.key.toLowerCase() === 'c') { handled(); transfer(false); return; }
+    if (ctrl && event.key.toLowerCase() === 'x') { handled(); transfer(true); return; }
     if (ctrl && event.key.toLowerCase() === 'g') {
       handled();
       const typed = ask(t('files.goTo'), state.path ? source.shown(state.path) : '');
@@ -282,6 +313,13 @@ export function mountFilePane(container, source, { onError, onSwitch, ask = wind
       }
     },
     focus: () => list.focus(),
+    refresh,
+    source,
+    /** The entries shown now, by name, for a drop from this pane. */
+    entriesNamed(names) {
+      const wanted = new Set(names.map(nameKey));
+      return state.entries.filter((entry) => wanted.has(nameKey(entry.name)));
+    },
     focusRoots: () => rootPick.focus(),
     /** What the pane shows, for the panel and tests. */
     get path() { return state.path; },

@@ -11,6 +11,13 @@ export function shownName(name) {
   return typeof name === 'string' ? name : name.shown;
 }
 
+/** A name a browser's folder accepts: each byte that is not UTF-8 as %NN, and a backslash —
+ * which browsers refuse in names — as %5C. */
+export function browserName(name) {
+  return typeof name === 'string' ? name.replace(/\\/g, '%5C')
+    : name.shown.replace(/\\x([0-9A-F]{2})|\\/g, (_, hex) => `%${hex ?? '5C'}`);
+}
+
 const KIND_ORDER = { folder: 0, symlink: 1, file: 2, other: 3 };
 
 /** The extension people call the type: "report.PDF" → "pdf"; a leading dot is not one. */

@@ -63,12 +63,20 @@ extension LiveSession {
             throw GatewayError.badRequest("Too many file manager requests are waiting for the customer's computer; wait for their answers.")
         }
         fileRequests[message.requestId] = PendingFileRequest(request: message.request, technicianId: actor.id, technicianName: actor.technician.name)
-        // A read gets its transfer: the applet posts the bytes under this id, the console fetches them.
+        // A copy gets its transfer: a read's bytes are posted by the applet and fetched by the
+        // console, a write's put by the console and fetched by the applet.
         var transferId: String?
-        if case .read = message.request {
-            let id = UUID().uuidString
-            fileManagerTransfers[id] = FileManagerTransfer(pipe: BytePipe(), technicianId: actor.id, requestId: message.requestId)
-            transferId = id
+        switch message.request {
+        case .read:
+            transferId = UUID().uuidString
+            fileManagerTransfers[transferId!] = FileManagerTransfer(pipe: BytePipe(), technicianId: actor.id, requestId: message.requestId,
+                                                                    toCustomer: false)
+        case .write(_, let size, _, _, _, let from):
+            transferId = UUID().uuidString
+            fileManagerTransfers[transferId!] = FileManagerTransfer(pipe: BytePipe(), technicianId: actor.id, requestId: message.requestId,
+                                                                    toCustomer: true, size: size - from)
+        default:
+            break
         }
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.fileManagerRequest(
             .init(sessionId: nil, requestId: message.requestId, request: message.request, transferId: transferId))))
@@ -80,7 +88,12 @@ extension LiveSession {
         var names: [WireFileName] = []
         switch request {
         case .roots: paths = []
-        case .list(let path, _), .makeFolder(let path), .delete(let path), .read(let path): paths = [path]
+        case .list(let path, _), .makeFolder(let path), .delete(let path), .read(let path), .partial(let path), .discard(let path): paths = [path]
+        case .write(let path, let size, let mode, let modified, _, let from):
+            paths = [path]
+            guard size >= 0, (0...size).contains(from), mode <= 0o7777, modified.isFinite else {
+                throw GatewayError.badRequest("A write needs a size of 0 or more, a start within it, a mode up to 7777 and a time.")
+            }
         case .rename(let path, let newName): paths = [path]; names = [newName]
         }
         do throws(FileManagerPath.Problem) {
@@ -93,7 +106,8 @@ extension LiveSession {
             throw GatewayError.badRequest(FileManagerPath.describe(error))
         }
         switch request {
-        case .makeFolder(let path), .rename(let path, _), .delete(let path), .read(let path):
+        case .makeFolder(let path), .rename(let path, _), .delete(let path), .read(let path), .write(let path, _, _, _, _, _),
+             .partial(let path), .discard(let path):
             guard !path.names.isEmpty else { throw GatewayError.badRequest("A root itself cannot be made, renamed, deleted or read.") }
         case .roots, .list: break
         }
@@ -139,16 +153,26 @@ extension LiveSession {
         switch message.reply {
         case .sending(let transferId, let size, _, _):
             // Only the transfer the gateway gave this request, of a size that makes sense.
-            guard let transfer, transfer.key == transferId, size >= 0 else { return }
+            // The applet's upload may have come first and set the size from its Content-Length.
+            guard let transfer, transfer.key == transferId, !transfer.value.toCustomer, size >= 0,
+                  transfer.value.size == nil || transfer.value.size == size else { return }
             fileManagerTransfers[transferId]?.size = size
-        case .failed(_, let reason):
+        case .receiving(let transferId):
+            guard let transfer, transfer.key == transferId, transfer.value.toCustomer else { return }
+        case .failed, .exists, .skipped:
+            // No bytes (more) for this copy: whoever still sends or waits is told.
             if let transfer {
+                let reason = if case .failed(_, let reason) = message.reply { reason } else { "the customer's computer did not take the file." }
                 await transfer.value.pipe.abort(reason)
                 fileManagerTransfers[transfer.key] = nil
             }
-        case .transferred:
-            if let transfer { fileManagerTransfers[transfer.key] = nil }
-        case .roots, .entries, .done:
+        case .transferred, .written:
+            // Kept until the technician's download has taken it: a small file may be all
+            // posted before the console asks for it.
+            if let transfer {
+                if transfer.value.technicianTook { fileManagerTransfers[transfer.key] = nil } else { fileManagerTransfers[transfer.key]?.ended = true }
+            }
+        case .roots, .entries, .done, .partial:
             break
         }
         sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
@@ -156,7 +180,8 @@ extension LiveSession {
         guard let record = liveRecord else { return }
         switch message.reply {
         case .done(let removed): await logChange(pending, removed: removed, in: record)
-        case .transferred(let size, let sha256): await logCopy(pending, size: size, sha256: sha256, in: record)
+        case .transferred(let size, let sha256): await logCopy(pending, size: size, sha256: sha256, placedAs: nil, in: record)
+        case .written(let name, let size, let sha256): await logCopy(pending, size: size, sha256: sha256, placedAs: name, in: record)
         default: break
         }
     }
@@ -178,7 +203,7 @@ extension LiveSession {
             event = .fileManagerDeleted(technician: pending.technicianName, path: path.shown, what: what)
             detail = ["operation": "delete", "path": path.shown, "files": "\(removed.files)", "folders": "\(removed.folders)",
                       "bytes": "\(removed.bytes)"]
-        case .roots, .list, .read:
+        case .roots, .list, .read, .write, .partial, .discard:
             return
         }
         await hub.note(event, in: record)
@@ -191,37 +216,59 @@ extension LiveSession {
         }
     }
 
-    private func logCopy(_ pending: PendingFileRequest, size: Int64, sha256: String, in record: SessionRecord) async {
-        guard case .read(let path) = pending.request else { return }
-        await hub.note(.fileManagerCopiedFrom(technician: pending.technicianName, path: path.shown, size: SessionHub.describeSize(size),
-                                              sha256: sha256), in: record)
+    /// A copy either way; a write names the file as it was put in place (renamed on a conflict).
+    private func logCopy(_ pending: PendingFileRequest, size: Int64, sha256: String, placedAs name: WireFileName?, in record: SessionRecord) async {
+        let event: SessionLogEvent
+        let operation: String
+        let shown: String
+        switch pending.request {
+        case .read(let path):
+            shown = path.shown
+            operation = "copy_from_customer"
+            event = .fileManagerCopiedFrom(technician: pending.technicianName, path: shown, size: SessionHub.describeSize(size), sha256: sha256)
+        case .write(let path, _, _, _, _, _):
+            shown = WirePath(root: path.root, names: path.names.dropLast() + [name ?? path.names.last!]).shown
+            operation = "copy_to_customer"
+            event = .fileManagerCopiedTo(technician: pending.technicianName, path: shown, size: SessionHub.describeSize(size), sha256: sha256)
+        default:
+            return
+        }
+        await hub.note(event, in: record)
         do {
             try await hub.audit.record(.customerFilesChanged, organisationId: record.organisationId, actorId: pending.technicianId,
                                        actorName: pending.technicianName, objectType: "customer_files", objectId: record.id,
-                                       after: AuditTrail.json(["operation": "copy_from_customer", "path": path.shown, "bytes": "\(size)",
-                                                               "sha256": sha256]))
+                                       after: AuditTrail.json(["operation": operation, "path": shown, "bytes": "\(size)", "sha256": sha256]))
         } catch {
             logger.error("A copy from the customer's files stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
         }
     }
 
-    // MARK: The bytes of a read
+    // MARK: The bytes of a copy
 
-    /// The applet's upload of a read: the pipe, while the transfer waits for its bytes.
-    func fileManagerUploadPipe(_ transferId: String) throws -> (BytePipe, Int64?) {
-        guard let transfer = fileManagerTransfers[transferId] else {
+    /// The applet's side of a copy, taken once: it posts a read's bytes (announcing the size
+    /// in Content-Length, which may arrive before its `sending`), fetches a write's.
+    func fileManagerAppletPipe(_ transferId: String, toCustomer: Bool, contentLength: Int64?) throws -> (BytePipe, Int64?) {
+        guard var transfer = fileManagerTransfers[transferId], transfer.toCustomer == toCustomer, !transfer.appletTook else {
             throw GatewayError(.fileNotFound, "There is no such transfer in this session.")
         }
+        transfer.appletTook = true
+        if !toCustomer, transfer.size == nil, let contentLength, contentLength >= 0 { transfer.size = contentLength }
+        fileManagerTransfers[transferId] = transfer
         return (transfer.pipe, transfer.size)
     }
 
-    /// The technician's download of a read: their own transfer, with the permission still granted.
-    func fileManagerDownloadPipe(_ transferId: String, by actor: Actor) async throws -> (BytePipe, Int64?) {
+    /// The technician's side: their own transfer, with the permission still granted — a read's
+    /// bytes to fetch (download from the customer), a write's to put (upload to the customer).
+    func fileManagerTechnicianPipe(_ transferId: String, toCustomer: Bool, by actor: Actor) async throws -> (BytePipe, Int64?) {
         _ = try await hub.ownedLiveSession(id, by: actor)
-        try actor.require(.fileManagerDownload)
-        guard let transfer = fileManagerTransfers[transferId], transfer.technicianId == actor.id else {
+        try actor.require(toCustomer ? .fileManagerUpload : .fileManagerDownload)
+        guard var transfer = fileManagerTransfers[transferId], transfer.technicianId == actor.id, transfer.toCustomer == toCustomer,
+              !transfer.technicianTook else {
             throw GatewayError(.fileNotFound, "There is no such transfer in this session.")
         }
+        transfer.technicianTook = true
+        // A read the applet already finished is done with once its bytes are handed over.
+        fileManagerTransfers[transferId] = transfer.ended ? nil : transfer
         return (transfer.pipe, transfer.size)
     }
 
@@ -255,13 +302,20 @@ extension LiveSession {
     }
 }
 
-/// A read on its way: the pipe between the applet's upload and the technician's download.
+/// A copy on its way: the pipe between one side's upload and the other's download.
 struct FileManagerTransfer: Sendable {
     let pipe: BytePipe
     let technicianId: String
     let requestId: String
-    /// Known once the applet says it is sending.
+    /// A write (technician → customer) rather than a read.
+    let toCustomer: Bool
+    /// The bytes that pass: a write's from its request, a read's once the applet says it is sending.
     var size: Int64?
+    /// Each side takes the transfer once.
+    var appletTook = false
+    var technicianTook = false
+    /// The applet's last word came (a read finished) before the technician took it.
+    var ended = false
 }
 
 /// A request passed to the applet, kept until its last answer.

@@ -29,12 +29,12 @@ extension SessionHub {
         await registry.session(sessionId)?.appletFileManagerReply(message, outletId: outletId)
     }
 
-    func fileManagerUploadPipe(_ transferId: String, appletToken: String) async throws -> (BytePipe, Int64?) {
-        try await sessionOfApplet(token: appletToken).fileManagerUploadPipe(transferId)
+    func fileManagerAppletPipe(_ transferId: String, toCustomer: Bool, contentLength: Int64? = nil, appletToken: String) async throws -> (BytePipe, Int64?) {
+        try await sessionOfApplet(token: appletToken).fileManagerAppletPipe(transferId, toCustomer: toCustomer, contentLength: contentLength)
     }
 
-    func fileManagerDownloadPipe(_ transferId: String, of sessionId: String, by actor: Actor) async throws -> (BytePipe, Int64?) {
-        try await liveSession(sessionId, for: actor).fileManagerDownloadPipe(transferId, by: actor)
+    func fileManagerTechnicianPipe(_ transferId: String, toCustomer: Bool, of sessionId: String, by actor: Actor) async throws -> (BytePipe, Int64?) {
+        try await liveSession(sessionId, for: actor).fileManagerTechnicianPipe(transferId, toCustomer: toCustomer, by: actor)
     }
 
     static func gatewayError(_ refusal: FileManagerAccess.Refusal) -> GatewayError {

@@ -1,0 +1,198 @@
+"""The file manager's copies (K3) in the console with a real applet: a folder tree copied from the
+customer's computer into the technician's side (this browser's origin-private file system, the
+same handles as a chosen folder) and another copied to the customer's computer — empty folders,
+0-byte files, a name that is not UTF-8, a link noted and not followed — each file verified by
+SHA-256 on both sides and landing with its time; a name already there asked once with "apply to
+all"; a move that removes only what arrived; every copy in the session log."""
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import start_active_session
+from test_console_session import select_row, sign_in
+from test_file_manager import rows
+
+# Reads the technician's side back: every path below the storage's root with its size and
+# SHA-256 (folders with None), as the test's own check, through WebCrypto.
+READ_LOCAL = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const out = {};
+  const walk = async (folder, prefix) => {
+    for await (const [name, handle] of folder.entries()) {
+      const path = prefix + name;
+      if (handle.kind === 'directory') { out[path] = null; await walk(handle, path + '/'); continue; }
+      const file = await handle.getFile();
+      const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+      out[path] = [file.size, [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')];
+    }
+  };
+  await walk(await navigator.storage.getDirectory(), '');
+  done(out);
+})().catch((error) => done({ error: String(error) }));
+"""
+
+# Makes files on the technician's side: {path: size or None for a folder}; bytes are a pattern
+# of the path so each file differs.
+MAKE_LOCAL = """
+const [files, done] = [arguments[0], arguments[arguments.length - 1]];
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  for (const [path, size] of Object.entries(files)) {
+    const names = path.split('/');
+    let folder = root;
+    for (const name of names.slice(0, size === null ? names.length : -1)) folder = await folder.getDirectoryHandle(name, { create: true });
+    if (size === null) continue;
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + path.length) & 255;
+    const writable = await (await folder.getFileHandle(names[names.length - 1], { create: true })).createWritable();
+    await writable.write(bytes);
+    await writable.close();
+  }
+  done(true);
+})().catch((error) => done(String(error)));
+"""
+
+CLEAR_LOCAL = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  for await (const name of root.keys()) await root.removeEntry(name, { recursive: true });
+  done(true);
+})().catch((error) => done(String(error)));
+"""
+
+
+def local_pattern(path, size):
+    return bytes(((i * 31 + len(path)) & 255) for i in range(size))
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def home():
+    base = tempfile.mkdtemp(prefix="lifeline-copies-")
+    home = os.path.join(base, "home")
+    tree = os.path.join(home, "tree")
+    os.makedirs(os.path.join(tree, "empty"))
+    os.makedirs(os.path.join(tree, "sub"))
+    open(os.path.join(tree, "a.txt"), "w").write("hello")
+    open(os.path.join(tree, "zero"), "w").close()
+    open(os.path.join(tree.encode(), b"r\xe9s.txt"), "wb").write(b"latin-1 name")
+    open(os.path.join(tree, "sub", "b.bin"), "wb").write(os.urandom(3 * 1024 * 1024 + 17))
+    os.symlink("a.txt", os.path.join(tree, "link"))
+    yield home
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def open_panes(browser, gateway, applets, home):
+    session, applet, token = start_active_session(gateway, applets, "Copies", home=home, remote_consent="accept")
+    wait = sign_in(browser, gateway)
+    assert browser.execute_async_script(CLEAR_LOCAL) is True
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "file-manager-panes")))
+    browser.find_element(By.ID, "file-local-storage").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "file-list-local")))
+    wait.until(lambda b: "tree" in rows(b, "customer"))
+    return session, applet, token, wait
+
+
+def put_cursor(browser, source, name):
+    names = rows(browser, source)
+    pane = browser.find_element(By.ID, f"file-list-{source}")
+    pane.send_keys(Keys.HOME, *([Keys.ARROW_DOWN] * names.index(name)))
+    return pane
+
+
+def finished_copy(browser, wait, count):
+    """The newest copy's state once `count` copies have ended, with its text."""
+    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".file-copy[data-state='done'], .file-copy[data-state='failed'], "
+                                                               ".file-copy[data-state='cancelled']")) >= count)
+    newest = browser.find_element(By.CSS_SELECTOR, ".file-copy")
+    return newest.get_attribute("data-state"), newest.text
+
+
+def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(gateway_for_module, applets, browser, home):
+    gateway = gateway_for_module
+    session, applet, token, wait = open_panes(browser, gateway, applets, home)
+    tree = os.path.join(home, "tree")
+
+    # Customer → technician: Ctrl+C on the customer's "tree" copies it into the technician's side.
+    put_cursor(browser, "customer", "tree").send_keys(Keys.CONTROL, "c")
+    state, text = finished_copy(browser, wait, 1)
+    assert state == "done", text
+    assert "4 copied" in text and "link" in text, text  # the link is noted, not followed
+    local = browser.execute_async_script(READ_LOCAL)
+    assert local["tree"] is None and local["tree/empty"] is None and local["tree/sub"] is None, local
+    assert local["tree/a.txt"] == [5, sha(b"hello")]
+    assert local["tree/zero"] == [0, sha(b"")]
+    assert local["tree/r%E9s.txt"] == [12, sha(b"latin-1 name")]
+    assert local["tree/sub/b.bin"] == [os.path.getsize(os.path.join(tree, "sub", "b.bin")),
+                                       sha(open(os.path.join(tree, "sub", "b.bin"), "rb").read())]
+    assert "tree/link" not in local and not any(name.startswith(".") or ".crswap" in name for name in local), local
+    wait.until(lambda b: "tree" in rows(b, "local"))
+
+    # Technician → customer: a tree made on the technician's side, Ctrl+C from the left pane.
+    made = {"outbox": None, "outbox/nothing": None, "outbox/deep/er": None, "outbox/zero.dat": 0,
+            "outbox/deep/er/big.bin": 5 * 1024 * 1024 + 3, "outbox/note.txt": 42}
+    assert browser.execute_async_script(MAKE_LOCAL, made) is True
+    browser.find_element(By.ID, "file-refresh-local").click()
+    wait.until(lambda b: "outbox" in rows(b, "local"))
+    put_cursor(browser, "local", "outbox").send_keys(Keys.CONTROL, "c")
+    state, text = finished_copy(browser, wait, 2)
+    assert state == "done", text
+    outbox = os.path.join(home, "outbox")
+    for path, size in made.items():
+        on_disk = os.path.join(home, path)
+        if size is None:
+            assert os.path.isdir(on_disk) and not os.path.islink(on_disk), path
+        else:
+            assert open(on_disk, "rb").read() == local_pattern(path, size), path
+    assert not [name for _, _, names in os.walk(outbox) for name in names if name.startswith(".lifeline-part")]
+    # Each file keeps its time (the browser's last change); the browser has no permission bits.
+    before = time.time()
+    assert abs(os.path.getmtime(os.path.join(outbox, "note.txt")) - before) < 120
+    assert oct(os.stat(os.path.join(outbox, "note.txt")).st_mode & 0o777) == "0o644"
+    applet.expect("FILE_MANAGER_COPY from_technician ~/outbox/deep/er/big.bin")
+
+    # The same again: the first taken name is asked, "keep both" for all applies to every file.
+    put_cursor(browser, "local", "outbox").send_keys(Keys.CONTROL, "c")
+    question = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".file-conflict")))
+    assert "is already there" in question.text
+    question.find_element(By.CSS_SELECTOR, ".file-conflict-all").click()
+    question.find_element(By.CSS_SELECTOR, "button[data-choice='rename']").click()
+    state, text = finished_copy(browser, wait, 3)
+    assert state == "done", text
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".file-conflict")) == 0  # asked once
+    for kept in ("note (2).txt", "zero (2).dat", os.path.join("deep", "er", "big (2).bin")):
+        assert os.path.isfile(os.path.join(outbox, kept)), kept
+    assert open(os.path.join(outbox, "note.txt"), "rb").read() == local_pattern("outbox/note.txt", 42)
+
+    # A move from the customer: "sub" arrives on the technician's side, then leaves the customer's.
+    applet_sub = os.path.join(tree, "sub", "b.bin")
+    moved = sha(open(applet_sub, "rb").read())
+    browser.find_element(By.ID, "file-list-customer").send_keys(Keys.HOME)
+    put_cursor(browser, "customer", "tree").send_keys(Keys.ENTER)
+    wait.until(lambda b: "sub" in rows(b, "customer"))
+    browser.find_element(By.ID, "file-list-local").send_keys(Keys.HOME)
+    put_cursor(browser, "customer", "sub").send_keys(Keys.CONTROL, "x")
+    state, text = finished_copy(browser, wait, 4)
+    assert state == "done", text
+    assert not os.path.exists(os.path.join(tree, "sub"))
+    assert browser.execute_async_script(READ_LOCAL)["sub/b.bin"][1] == moved
+
+    log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+    assert any("copied ~/outbox/deep/er/big.bin (5.0 MB) to the customer's computer. SHA-256" in line for line in log), log
+    assert any("copied ~/tree/sub/b.bin (3.0 MB) from the customer's computer. SHA-256" in line for line in log), log
+    assert any("deleted ~/tree/sub on the customer's computer" in line for line in log), log

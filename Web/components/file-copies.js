@@ -1,0 +1,224 @@
+// Copies and moves between the two panes of the file manager (K3). A copy is planned first —
+// the chosen entries walked, folders before what they hold, links noted and never followed —
+// then carried out one file at a time with its progress, rate and time left. A name already
+// taken is asked once (overwrite, skip, keep the newer, keep both) with "apply to all"; every
+// file is verified by SHA-256 on both sides; Cancel stops at once. A move removes each chosen
+// entry only once everything in it arrived.
+import { t } from '../lib/i18n.js';
+import { formatSize, nameKey, shownName } from '../lib/file-list.js';
+
+const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function aborted() {
+  return Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
+}
+
+/** Everything under the chosen entries, in the order it is to be made. */
+export async function planCopy(source, folder, entries, signal) {
+  const items = [];
+  const visit = async (path, entry, relative) => {
+    if (signal.aborted) throw aborted();
+    items.push({ entry, path, relative });
+    if (entry.kind !== 'folder') return;
+    for (const child of await source.list(path, true)) await visit(join(path, child.name), child, [...relative, child.name]);
+  };
+  for (const entry of entries) await visit(join(folder, entry.name), entry, [entry.name]);
+  return items;
+}
+
+/** "1.2 MB/s · 35 s left". */
+function pace(done, total, startedAt) {
+  const seconds = (performance.now() - startedAt) / 1000;
+  if (seconds < 0.5 || done === 0) return '';
+  const rate = done / seconds;
+  const left = Math.max(0, Math.ceil((total - done) / rate));
+  return t('files.pace', { rate: formatSize(rate), left: left < 90 ? `${left} s` : `${Math.ceil(left / 60)} min` });
+}
+
+/**
+ * The list of copies under the panes. `start({from, to, fromFolder, toFolder, entries, move})`
+ * runs one; `onDone()` refreshes the panes.
+ */
+export function mountFileCopies(container, { onDone }) {
+  const resumable = new Set(); // destinations an interrupted copy left a part of (customer's side)
+
+  function askConflict(job, item, existing) {
+    return new Promise((resolve) => {
+      const box = element('div', 'file-conflict');
+      box.setAttribute('role', 'alertdialog');
+      const ours = item.entry;
+      box.append(element('p', '', t('files.conflict', {
+        name: item.relative.map(shownName).join('/'),
+        there: `${formatSize(existing.size ?? 0)}, ${existing.modified ? new Date(existing.modified * 1000).toLocaleString() : '—'}`,
+        arriving: `${formatSize(ours.size ?? 0)}, ${ours.modified ? new Date(ours.modified * 1000).toLocaleString() : '—'}`,
+      })));
+      const all = element('input');
+      all.type = 'checkbox';
+      all.className = 'file-conflict-all';
+      const label = element('label', 'inline');
+      label.append(all, ' ', t('files.applyToAll'));
+      const buttons = element('p', 'file-conflict-choices');
+      for (const choice of ['overwrite', 'skip', 'keep_newer', 'rename']) {
+        const button = element('button', '', t(`files.conflict_${choice}`));
+        button.type = 'button';
+        button.dataset.choice = choice;
+        button.addEventListener('click', () => {
+          box.remove();
+          resolve({ choice, all: all.checked });
+        });
+        buttons.append(button);
+      }
+      box.append(buttons, label);
+      job.view.question.replaceChildren(box);
+      buttons.querySelector('button').focus();
+      job.controller.signal.addEventListener('abort', () => { box.remove(); resolve({ choice: 'skip', all: true }); });
+    });
+  }
+
+  function render(job) {
+    const { view } = job;
+    view.bar.max = Math.max(1, job.total);
+    view.bar.value = job.done;
+    const counts = t('files.copyCounts', { files: job.files, skipped: job.skipped, failed: job.failures.length });
+    view.detail.textContent = `${formatSize(job.done)} / ${formatSize(job.total)} · ${counts}`
+      + (job.phase === 'running' ? ` · ${pace(job.done, job.total, job.startedAt)}` : '');
+    view.current.textContent = job.phase === 'running' ? (job.current ?? '') : '';
+    view.root.dataset.state = job.phase;
+    view.cancel.hidden = job.phase !== 'running' && job.phase !== 'planning';
+    view.dismiss.hidden = !view.cancel.hidden;
+    view.title.textContent = t(`files.${job.move ? 'moving' : 'copying'}_${job.phase}`, { count: job.entries.length, to: job.toLabel });
+    view.failures.replaceChildren(...job.failures.map(({ name, message }) => element('li', '', `${name}: ${message}`)),
+      ...job.notes.map(({ name, message }) => element('li', 'muted', `${name}: ${message}`)));
+  }
+
+  function makeView(job) {
+    const root = element('div', 'file-copy');
+    const title = element('p', 'file-copy-title');
+    const bar = element('progress');
+    const detail = element('p', 'muted file-copy-detail');
+    detail.setAttribute('role', 'status');
+    const current = element('p', 'muted file-copy-current');
+    const question = element('div');
+    const failures = element('ul', 'file-copy-failures');
+    const cancel = element('button', '', t('files.cancel'));
+    cancel.type = 'button';
+    cancel.className = 'file-copy-cancel';
+    cancel.addEventListener('click', () => job.controller.abort());
+    const dismiss = element('button', '', t('files.dismiss'));
+    dismiss.type = 'button';
+    dismiss.className = 'file-copy-dismiss';
+    dismiss.addEventListener('click', () => root.remove());
+    root.append(title, bar, detail, current, question, failures, cancel, dismiss);
+    container.prepend(root);
+    return { root, title, bar, detail, current, question, failures, cancel, dismiss };
+  }
+
+  /** One file: the destination's answer, asked about when the name is taken; verified on arrival. */
+  async function copyFile(job, item, destination) {
+    const { from, to } = job;
+    const key = `${to.id}|${destination.root}|${destination.names.map(shownName).join('/')}`;
+    let conflict = job.policy ?? 'ask';
+    let counted = 0;
+    const onBytes = (count) => {
+      counted += count;
+      job.done += count;
+    };
+    for (;;) {
+      const resume = resumable.has(key) ? { probe: true } : {};
+      const result = await to.write(destination, () => from.openRead(item.path, { signal: job.controller.signal }), item.entry,
+        { conflict, signal: job.controller.signal, onBytes, ...resume })
+        .catch((error) => {
+          if (error.code === 'interrupted' && to.id === 'customer') resumable.add(key);
+          throw error;
+        });
+      if (result.kind !== 'exists') {
+        resumable.delete(key);
+        // What a resume did not send still counts as done.
+        job.done += Math.max(0, (item.entry.size ?? 0) - counted);
+        return result;
+      }
+      const answer = await askConflict(job, item, result.entry);
+      if (job.controller.signal.aborted) throw aborted();
+      if (answer.all) job.policy = answer.choice;
+      conflict = answer.choice;
+    }
+  }
+
+  async function run(job) {
+    const { from, to, toFolder, controller } = job;
+    // The chosen entries a move must keep: something in them did not arrive, or was skipped.
+    const keptTops = new Set();
+    const fail = (item, error) => {
+      keptTops.add(nameKey(item.relative[0]));
+      job.failures.push({ name: item.relative.map(shownName).join('/'), message: error.message });
+    };
+    job.phase = 'planning';
+    render(job);
+    const ticker = setInterval(() => render(job), 250);
+    try {
+      job.items = await planCopy(from, job.fromFolder, job.entries, controller.signal);
+      job.total = job.items.reduce((sum, item) => sum + (item.entry.kind === 'file' ? item.entry.size ?? 0 : 0), 0);
+      job.phase = 'running';
+      job.startedAt = performance.now();
+      for (const item of job.items) {
+        if (controller.signal.aborted) throw aborted();
+
+        const destination = { root: toFolder.root, names: [...toFolder.names, ...item.relative] };
+        job.current = item.relative.map(shownName).join('/');
+        try {
+          if (item.entry.kind === 'folder') {
+            await to.ensureFolder(destination);
+          } else if (item.entry.kind === 'file') {
+            const result = await copyFile(job, item, destination);
+            if (result.kind === 'skipped') {
+              job.skipped += 1;
+              keptTops.add(nameKey(item.relative[0])); // a move keeps what it did not copy
+            } else {
+              job.files += 1;
+            }
+          } else {
+            // Links are never followed; a browser's folder cannot hold one, nor a device.
+            job.skipped += 1;
+            keptTops.add(nameKey(item.relative[0]));
+            job.notes.push({ name: job.current, message: t(item.entry.kind === 'symlink' ? 'files.linkNotCopied' : 'files.otherNotCopied') });
+          }
+        } catch (error) {
+          if (error.name === 'AbortError' || controller.signal.aborted) throw aborted();
+          fail(item, error);
+        }
+      }
+      if (job.move) {
+        for (const entry of job.entries) {
+          if (keptTops.has(nameKey(entry.name))) continue;
+          try { await from.remove(join(job.fromFolder, entry.name)); } catch (error) { fail({ relative: [entry.name] }, error); }
+        }
+      }
+      job.phase = job.failures.length > 0 ? 'failed' : 'done';
+    } catch (error) {
+      job.phase = controller.signal.aborted ? 'cancelled' : 'failed';
+      if (!controller.signal.aborted) job.failures.push({ name: job.current ?? '', message: error.message });
+    } finally {
+      clearInterval(ticker);
+      render(job);
+      onDone();
+    }
+  }
+
+  return {
+    start({ from, to, fromFolder, toFolder, entries, move, toLabel }) {
+      const job = {
+        from, to, fromFolder, toFolder, entries, move, toLabel, controller: new AbortController(),
+        phase: 'planning', total: 0, done: 0, files: 0, skipped: 0, failures: [], notes: [], policy: null, startedAt: performance.now(),
+      };
+      job.view = makeView(job);
+      return run(job);
+    },
+  };
+}

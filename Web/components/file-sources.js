@@ -1,0 +1,281 @@
+// The two sides of the file manager as one interface (file-pane.js lists them, file-copies.js
+// copies between them): the customer's computer over the console socket and the gateway's
+// transfer routes, and a folder of the technician's (a FileSystemDirectoryHandle).
+//
+// A source: {id, roots(), list(path, hidden, onPage), makeFolder(path), ensureFolder(path),
+// rename(path, name), remove(path), shown(path), openRead(path, {signal}) → {size, modified,
+// stream, verified}, write(path, open, entry, {conflict, signal, onBytes, probe}) →
+// {kind: 'written'|'skipped'|'exists', …}}.
+import { t } from '../lib/i18n.js';
+import { browserName, shownName } from '../lib/file-list.js';
+import { SHA256 } from '../lib/sha256.js';
+import { hashBlob } from '../lib/sha256-worker-client.js';
+
+let requestCounter = 0;
+
+function failure(reply) {
+  return Object.assign(new Error(reply.message), { code: reply.code });
+}
+
+/** Reads a stream through, hashing each piece and handing it on. */
+async function pump(stream, { signal, onBytes, write }) {
+  const hash = new SHA256();
+  const reader = stream.getReader();
+  const stop = () => reader.cancel().catch(() => {});
+  signal?.addEventListener('abort', stop);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (signal?.aborted) throw Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
+      hash.update(value);
+      await write(value);
+      onBytes?.(value.length);
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+  return hash.hex();
+}
+
+/** The customer's computer, over the console socket; answers come back through `reply`. */
+export function customerSource(send, sessionId) {
+  const pending = new Map(); // requestId → {resolve, reject, entries, onPage, onReply}
+  const request = (body, { onPage, onReply } = {}) => new Promise((resolve, reject) => {
+    requestCounter += 1;
+    const requestId = `fm-${Date.now().toString(36)}-${requestCounter}`;
+    pending.set(requestId, { resolve, reject, entries: [], onPage, onReply });
+    send('file_manager_request', { sessionId, requestId, request: body });
+  });
+  const changed = (reply) => {
+    if (reply.kind === 'failed') throw failure(reply);
+    return reply;
+  };
+  const shownPath = (path) => {
+    const tail = path.names.map(shownName).join('/');
+    const base = path.root === 'home' ? '~' : path.root === 'system' ? '' : path.root.replace(/^mount:/, '');
+    return tail ? `${base}/${tail}` : (base || '/');
+  };
+  const transferUrl = (transferId) => `/api/v1/sessions/${sessionId}/file-manager/${transferId}`;
+
+  /** The bytes of a write, put with XMLHttpRequest for its upload progress. */
+  const put = (transferId, blob, { signal, onBytes }) => new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    let reported = 0;
+    xhr.open('PUT', transferUrl(transferId));
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.addEventListener('progress', (event) => {
+      onBytes?.(event.loaded - reported);
+      reported = event.loaded;
+    });
+    xhr.addEventListener('loadend', () => {
+      onBytes?.(blob.size - reported > 0 && xhr.status === 204 ? blob.size - reported : 0);
+      if (xhr.status === 204) resolve(); else reject(new Error(JSON.parse(xhr.responseText || '{}')?.error?.message ?? t('files.interrupted')));
+    });
+    signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(blob);
+  });
+
+  const source = {
+    id: 'customer',
+    roots: async () => changed(await request({ op: 'roots' })).roots,
+    list: async (path, hidden, onPage) => changed(await request({ op: 'list', path, hidden }, { onPage })).entries,
+    makeFolder: async (path) => changed(await request({ op: 'make_folder', path })),
+    async ensureFolder(path) {
+      const reply = await request({ op: 'make_folder', path });
+      if (reply.kind === 'failed' && reply.code !== 'exists') throw failure(reply);
+    },
+    rename: async (path, newName) => changed(await request({ op: 'rename', path, newName })),
+    remove: async (path) => changed(await request({ op: 'delete', path })),
+    shown: shownPath,
+
+    /** A file of the customer's: the applet announces it, the bytes come from the gateway. */
+    openRead(path, { signal } = {}) {
+      return new Promise((resolve, reject) => {
+        const verified = request({ op: 'read', path }, {
+          onReply: async (reply) => {
+            if (reply.kind !== 'sending') return;
+            try {
+              const response = await fetch(transferUrl(reply.transferId), { signal, cache: 'no-store' });
+              if (!response.ok) throw new Error((await response.json().catch(() => ({})))?.error?.message ?? t('files.interrupted'));
+              resolve({ size: reply.size, modified: reply.modified, mode: reply.mode, stream: response.body, verified: verified.then(changed) });
+            } catch (error) {
+              reject(error);
+            }
+          },
+        });
+        verified.then((reply) => { if (reply.kind === 'failed') reject(failure(reply)); }, reject);
+      });
+    },
+
+    /** A file to the customer: the applet checks the name first, then fetches what is put. */
+    async write(path, open, entry, { conflict, signal, onBytes, probe }) {
+      const incoming = await open();
+      const blob = incoming.blob;
+      let from = 0;
+      if (probe) {
+        // An earlier copy broke off: resume after what arrived, if it is the start of this file.
+        const part = changed(await request({ op: 'partial', path }));
+        if (part.size > 0 && part.size <= blob.size && await hashBlob(blob.slice(0, part.size)) === part.sha256) from = part.size;
+      }
+      const ourHash = hashBlob(blob);
+      let upload = null;
+      const reply = await request({
+        op: 'write', path, size: blob.size, mode: incoming.mode ?? 0o644, modified: incoming.modified, conflict, from,
+      }, {
+        onReply: (answer) => {
+          if (answer.kind !== 'receiving') return;
+          onBytes?.(from);
+          upload = put(answer.transferId, blob.slice(from), { signal, onBytes }).catch((error) => error);
+        },
+      });
+      const uploadProblem = await upload;
+      if (signal?.aborted) {
+        // Cancelled: nothing of it is to stay on the customer's computer.
+        await request({ op: 'discard', path }).catch(() => {});
+        throw Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
+      }
+      if (reply.kind === 'failed') throw failure(reply);
+      if (uploadProblem instanceof Error) throw uploadProblem;
+      if (reply.kind === 'written' && reply.sha256 !== await ourHash) {
+        throw new Error(t('files.hashMismatch', { name: shownName(reply.name) }));
+      }
+      return reply;
+    },
+
+    /** A `file_manager_reply` for this session: pages gather, the last settles the request. */
+    reply(requestId, reply) {
+      const waiting = pending.get(requestId);
+      if (!waiting) return;
+      if (reply.kind === 'entries') {
+        for (const entry of reply.entries) waiting.entries.push(entry);
+        if (!reply.done) {
+          // The first page at once, then a redraw at most twice a second: sorting a growing
+          // list on every page would cost more than the whole listing.
+          const now = performance.now();
+          if (!waiting.shownAt || now - waiting.shownAt > 500) {
+            waiting.shownAt = now;
+            waiting.onPage?.(waiting.entries.slice());
+          }
+          return;
+        }
+        pending.delete(requestId);
+        waiting.resolve({ kind: 'entries', entries: waiting.entries });
+        return;
+      }
+      if (reply.kind === 'sending' || reply.kind === 'receiving') {
+        waiting.onReply?.(reply);
+        return;
+      }
+      pending.delete(requestId);
+      waiting.resolve(reply);
+    },
+    /** The file manager closed: every request still waiting fails with the reason. */
+    abandon(reason) {
+      for (const waiting of pending.values()) waiting.reject(new Error(reason));
+      pending.clear();
+    },
+  };
+  return source;
+}
+
+/** A folder of the technician's (a FileSystemDirectoryHandle), walked by names. */
+export function localSource(directory) {
+  const walk = async (names) => {
+    let folder = directory;
+    for (const name of names) folder = await folder.getDirectoryHandle(browserName(name));
+    return folder;
+  };
+  const parentOf = async (path) => [await walk(path.names.slice(0, -1)), browserName(path.names[path.names.length - 1])];
+  const entryIn = async (folder, name) => {
+    for await (const [key, handle] of folder.entries()) {
+      if (key !== name) continue;
+      if (handle.kind === 'directory') return { name, kind: 'folder', size: 0, modified: 0 };
+      const file = await handle.getFile();
+      return { name, kind: 'file', size: file.size, modified: file.lastModified / 1000 };
+    }
+    return null;
+  };
+  const freeName = async (folder, name) => {
+    const dot = name.lastIndexOf('.');
+    const [base, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    for (let copy = 2; ; copy += 1) {
+      const candidate = `${base} (${copy})${ext}`;
+      if (!await entryIn(folder, candidate)) return candidate;
+    }
+  };
+  return {
+    id: 'local',
+    roots: async () => [{ id: 'local', label: directory.name || t('files.browserStorage') }],
+    async list(path) {
+      const folder = await walk(path.names);
+      const entries = [];
+      for await (const [name, handle] of folder.entries()) {
+        if (handle.kind === 'directory') {
+          entries.push({ name, kind: 'folder', size: 0, modified: 0 });
+        } else {
+          const file = await handle.getFile();
+          entries.push({ name, kind: 'file', size: file.size, modified: file.lastModified / 1000 });
+        }
+      }
+      return entries;
+    },
+    async makeFolder(path) {
+      const [folder, name] = await parentOf(path);
+      if (await entryIn(folder, name)) throw new Error(t('files.exists', { name }));
+      await folder.getDirectoryHandle(name, { create: true });
+    },
+    async ensureFolder(path) {
+      const [folder, name] = await parentOf(path);
+      await folder.getDirectoryHandle(name, { create: true });
+    },
+    async rename(path, newName) {
+      const [folder, name] = await parentOf(path);
+      if (await entryIn(folder, newName)) throw new Error(t('files.exists', { name: newName }));
+      const handle = await folder.getDirectoryHandle(name).catch(() => folder.getFileHandle(name));
+      if (!handle.move) throw new Error(t('files.noRename'));
+      await handle.move(newName);
+    },
+    async remove(path) {
+      const [folder, name] = await parentOf(path);
+      await folder.removeEntry(name, { recursive: true });
+    },
+    shown: (path) => [directory.name || t('files.browserStorage'), ...path.names.map(shownName)].join('/'),
+
+    async openRead(path) {
+      const [folder, name] = await parentOf(path);
+      const file = await (await folder.getFileHandle(name)).getFile();
+      // A browser keeps no permission bits: files arrive as rw-r--r--.
+      return { size: file.size, modified: file.lastModified / 1000, mode: 0o644, blob: file };
+    },
+
+    /** Written through the browser's own swap file, which takes the name only on close: a copy
+     * whose SHA-256 differs from the customer's side is dropped, never put in place. */
+    async write(path, open, entry, { conflict, signal, onBytes }) {
+      const [folder, name] = await parentOf(path);
+      let target = name;
+      const existing = await entryIn(folder, name);
+      if (existing) {
+        if (existing.kind === 'folder' && conflict !== 'rename') throw new Error(t('files.folderThere', { name }));
+        if (conflict === 'ask') return { kind: 'exists', entry: existing };
+        if (conflict === 'skip' || (conflict === 'keep_newer' && existing.modified >= entry.modified)) return { kind: 'skipped' };
+        if (conflict === 'rename') target = await freeName(folder, name);
+      }
+      const incoming = await open();
+      const handle = await folder.getFileHandle(target, { create: true });
+      const writable = await handle.createWritable();
+      try {
+        const sha256 = await pump(incoming.stream, { signal, onBytes, write: (chunk) => writable.write(chunk) });
+        const theirs = await incoming.verified;
+        if (theirs.sha256 !== sha256) throw new Error(t('files.hashMismatch', { name: target }));
+        await writable.close();
+        return { kind: 'written', name: target, size: incoming.size, sha256 };
+      } catch (error) {
+        await writable.abort().catch(() => {});
+        // A name made for this copy goes with it.
+        if (!existing || target !== name) await folder.removeEntry(target).catch(() => {});
+        throw error;
+      }
+    },
+  };
+}
