@@ -53,7 +53,14 @@ public struct ErrorMessage: WireMessage {
     public let code: String
     public let message: String
     public let sessionId: String?
-    public init(code: String, message: String, sessionId: String? = nil) { self.code = code; self.message = message; self.sessionId = sessionId }
+    /// The refused request's id, for messages that carry one (`file_manager_request`).
+    public let requestId: String?
+    public init(code: String, message: String, sessionId: String? = nil, requestId: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sessionId = sessionId
+        self.requestId = requestId
+    }
 }
 
 /// A message whose one field says why (`ended`, `remote_stop`, `remote_ended`, `elevation_failed`).

@@ -4,9 +4,11 @@ same handles as a chosen folder) and another copied to the customer's computer â
 0-byte files, a name that is not UTF-8, a link noted and not followed â€” each file verified by
 SHA-256 on both sides and landing with its time; a name already there asked once with "apply to
 all"; a move that removes only what arrived; every copy in the session log."""
+import glob
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
 import time
 
@@ -14,10 +16,11 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import start_active_session
 from test_console_session import select_row, sign_in
-from test_file_manager import rows
+from test_file_manager import Console, path, rows
 
 # Reads the technician's side back: every path below the storage's root with its size and
 # SHA-256 (folders with None), as the test's own check, through WebCrypto.
@@ -50,10 +53,10 @@ const [files, done] = [arguments[0], arguments[arguments.length - 1]];
     let folder = root;
     for (const name of names.slice(0, size === null ? names.length : -1)) folder = await folder.getDirectoryHandle(name, { create: true });
     if (size === null) continue;
-    const bytes = new Uint8Array(size);
-    for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + path.length) & 255;
+    const block = new Uint8Array(1 << 20);
+    for (let i = 0; i < block.length; i += 1) block[i] = (i * 31 + path.length) & 255;
     const writable = await (await folder.getFileHandle(names[names.length - 1], { create: true })).createWritable();
-    await writable.write(bytes);
+    for (let at = 0; at < size; at += block.length) await writable.write(block.subarray(0, Math.min(block.length, size - at)));
     await writable.close();
   }
   done(true);
@@ -71,7 +74,9 @@ const done = arguments[arguments.length - 1];
 
 
 def local_pattern(path, size):
-    return bytes(((i * 31 + len(path)) & 255) for i in range(size))
+    """What MAKE_LOCAL writes: a pattern that repeats every 256 bytes."""
+    block = bytes(((i * 31 + len(path)) & 255) for i in range(256))
+    return (block * (size // 256 + 1))[:size]
 
 
 def sha(data):
@@ -94,8 +99,8 @@ def home():
     shutil.rmtree(base, ignore_errors=True)
 
 
-def open_panes(browser, gateway, applets, home):
-    session, applet, token = start_active_session(gateway, applets, "Copies", home=home, remote_consent="accept")
+def open_panes(browser, gateway, applets, home, sign_in_as=None, **applet_options):
+    session, applet, token = start_active_session(gateway, applets, "Copies", home=home, remote_consent="accept", **applet_options)
     wait = sign_in(browser, gateway)
     assert browser.execute_async_script(CLEAR_LOCAL) is True
     select_row(browser, wait, session["id"])
@@ -115,10 +120,11 @@ def put_cursor(browser, source, name):
     return pane
 
 
-def finished_copy(browser, wait, count):
-    """The newest copy's state once `count` copies have ended, with its text."""
-    wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ".file-copy[data-state='done'], .file-copy[data-state='failed'], "
-                                                               ".file-copy[data-state='cancelled']")) >= count)
+def finished_copy(browser, wait, count, timeout=180):
+    """The newest copy's state once `count` copies have ended, with its text (a long copy on a
+    busy machine takes its time; the wait ends as soon as it is over)."""
+    ended = ".file-copy[data-state='done'], .file-copy[data-state='failed'], .file-copy[data-state='cancelled']"
+    WebDriverWait(browser, timeout).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, ended)) >= count)
     newest = browser.find_element(By.CSS_SELECTOR, ".file-copy")
     return newest.get_attribute("data-state"), newest.text
 
@@ -196,3 +202,114 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
     assert any("copied ~/outbox/deep/er/big.bin (5.0 MB) to the customer's computer. SHA-256" in line for line in log), log
     assert any("copied ~/tree/sub/b.bin (3.0 MB) from the customer's computer. SHA-256" in line for line in log), log
     assert any("deleted ~/tree/sub on the customer's computer" in line for line in log), log
+
+
+def part_size(folder):
+    parts = glob.glob(os.path.join(folder, ".lifeline-part-*"))
+    return os.path.getsize(parts[0]) if parts else 0
+
+
+def wait_for_part(folder, at_least, timeout=60):
+    """Until an arriving file's part holds `at_least` bytes; its size then."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        size = part_size(folder)
+        if size >= at_least:
+            return size
+        time.sleep(0.005)
+    raise AssertionError(f"the part file never reached {at_least} bytes")
+
+
+def reopen(browser, wait):
+    wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "file-manager-panes")))
+    # The technician's folder is remembered for the session.
+    assert not browser.find_element(By.ID, "file-local-storage").is_displayed()
+    wait.until(lambda b: "big.bin" in rows(b, "local"))
+
+
+def test_the_red_x_stops_a_copy_at_once_and_a_killed_applet_resumes_where_it_stopped(gateway_for_module, applets, browser, home):
+    gateway = gateway_for_module
+    runtime = tempfile.mkdtemp(prefix="lifeline-runtime-")
+    os.chmod(runtime, 0o700)
+    size = 200 * 1024 * 1024 + 5
+    session, applet, token, wait = open_panes(browser, gateway, applets, home, env_extra={"XDG_RUNTIME_DIR": runtime})
+    assert browser.execute_async_script(MAKE_LOCAL, {"big.bin": size}) is True
+    browser.find_element(By.ID, "file-refresh-local").click()
+    wait.until(lambda b: "big.bin" in rows(b, "local"))
+
+    # The customer's red X while 200 MB arrive: the applet stops writing and keeps nothing.
+    put_cursor(browser, "local", "big.bin").send_keys(Keys.CONTROL, "c")
+    wait_for_part(home, 8 * 1024 * 1024)
+    applet.say("/close files")
+    state, text = finished_copy(browser, wait, 1)
+    assert state == "failed" and "The customer closed the file manager" in text, text
+    applet.expect("FILE_MANAGER_CLOSED")
+    time.sleep(0.5)
+    assert part_size(home) == 0 and not os.path.exists(os.path.join(home, "big.bin")), os.listdir(home)
+
+    # Again; this time the applet is killed halfway (a crash, a pulled cable): what arrived stays.
+    reopen(browser, wait)
+    put_cursor(browser, "local", "big.bin").send_keys(Keys.CONTROL, "c")
+    wait_for_part(home, 40 * 1024 * 1024)
+    applet.process.send_signal(signal.SIGKILL)
+    applet.wait()
+    state, text = finished_copy(browser, wait, 2)
+    assert state == "failed", text
+    left = part_size(home)
+    assert 40 * 1024 * 1024 <= left < size, left
+
+    # Started again, the applet rejoins the session; the same copy resumes after what arrived.
+    again = applets(gateway.url, "--pin", session["pin"], home=home, remote_consent="accept", env_extra={"XDG_RUNTIME_DIR": runtime})
+    again.expect("WELCOME", "state=active")
+    reopen(browser, wait)
+    put_cursor(browser, "local", "big.bin").send_keys(Keys.CONTROL, "c")
+    state, text = finished_copy(browser, wait, 3)
+    assert state == "done" and "resumed" in text, text
+    arrived = open(os.path.join(home, "big.bin"), "rb").read()
+    assert len(arrived) == size and arrived == local_pattern("big.bin", size)
+    assert part_size(home) == 0
+    log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+    assert any("copied ~/big.bin (200.0 MB) to the customer's computer. SHA-256 " + sha(arrived) in line for line in log), log
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_copies_without_the_permissions_are_refused_and_said_so(gateway_for_module, applets, browser, home):
+    gateway = gateway_for_module
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Browse only", "permissions": [
+        "start_private_sessions", "connect_by_pin", "file_manager"]}, token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "bo@e2e.test", "name": "Bo", "password": "Bo password 1",
+                                                "groupId": group["id"]}, token=admin, expect=201)
+    bo = gateway.login("bo@e2e.test", "Bo password 1")
+    session = gateway.api("POST", "sessions", {"name": "Refused", "method": "pin"}, token=bo, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"], home=home, remote_consent="accept")
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=bo, expect=200)
+    browser.delete_all_cookies()
+    wait = sign_in(browser, gateway, email="bo@e2e.test", password="Bo password 1")
+    assert browser.execute_async_script(CLEAR_LOCAL) is True
+    assert browser.execute_async_script(MAKE_LOCAL, {"up.txt": 10}) is True
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "file-manager-panes")))
+    browser.find_element(By.ID, "file-local-storage").click()
+    wait.until(lambda b: "up.txt" in rows(b, "local") and "tree" in rows(b, "customer"))
+
+    # Browsing works; copying either way is refused by the gateway, and the copy says why.
+    put_cursor(browser, "customer", "tree").send_keys(Keys.CONTROL, "c")
+    state, text = finished_copy(browser, wait, 1)
+    assert state == "failed" and "does not allow this" in text, text
+    put_cursor(browser, "local", "up.txt").send_keys(Keys.CONTROL, "c")
+    state, text = finished_copy(browser, wait, 2)
+    assert state == "failed" and "does not allow this" in text, text
+    assert not os.path.exists(os.path.join(home, "up.txt")) and part_size(home) == 0
+    assert "tree" not in browser.execute_async_script(READ_LOCAL)
+    # The console does not even ask; the gateway would refuse it anyway, each way.
+    console = Console(gateway, bo, session["id"])
+    assert console.open()["phase"] == "open"
+    assert console.ask({"op": "read", "path": path("tree", "a.txt")})["code"] == "permission_denied"
+    assert console.ask({"op": "write", "path": path("up.txt"), "size": 10, "modified": 1})["code"] == "permission_denied"
+    assert console.ask({"op": "partial", "path": path("up.txt")})["code"] == "permission_denied"
+    console.close()

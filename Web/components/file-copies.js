@@ -4,8 +4,11 @@
 // taken is asked once (overwrite, skip, keep the newer, keep both) with "apply to all"; every
 // file is verified by SHA-256 on both sides; Cancel stops at once. A move removes each chosen
 // entry only once everything in it arrived.
-import { t } from '../lib/i18n.js';
+import { describeError, t } from '../lib/i18n.js';
 import { formatSize, nameKey, shownName } from '../lib/file-list.js';
+
+/** Failures after which no other file of the copy can pass. */
+const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
 
 const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
 
@@ -94,8 +97,9 @@ export function mountFileCopies(container, { onDone }) {
     view.cancel.hidden = job.phase !== 'running' && job.phase !== 'planning';
     view.dismiss.hidden = !view.cancel.hidden;
     view.title.textContent = t(`files.${job.move ? 'moving' : 'copying'}_${job.phase}`, { count: job.entries.length, to: job.toLabel });
-    view.failures.replaceChildren(...job.failures.map(({ name, message }) => element('li', '', `${name}: ${message}`)),
-      ...job.notes.map(({ name, message }) => element('li', 'muted', `${name}: ${message}`)));
+    const line = ({ name, message }) => (name ? `${name}: ${message}` : message);
+    view.failures.replaceChildren(...job.failures.map((failure) => element('li', '', line(failure))),
+      ...job.notes.map((note) => element('li', 'muted', line(note))));
   }
 
   function makeView(job) {
@@ -135,11 +139,16 @@ export function mountFileCopies(container, { onDone }) {
       const result = await to.write(destination, () => from.openRead(item.path, { signal: job.controller.signal }), item.entry,
         { conflict, signal: job.controller.signal, onBytes, ...resume })
         .catch((error) => {
-          if (error.code === 'interrupted' && to.id === 'customer') resumable.add(key);
+          // What arrived on the customer's side waits there for the next attempt (not after a
+          // cancel or the customer's red X, which leave nothing).
+          if (to.id === 'customer' && error.name !== 'AbortError' && error.code !== 'stopped') resumable.add(key);
           throw error;
         });
       if (result.kind !== 'exists') {
         resumable.delete(key);
+        if (result.resumedFrom > 0) {
+          job.notes.push({ name: item.relative.map(shownName).join('/'), message: t('files.resumed', { size: formatSize(result.resumedFrom) }) });
+        }
         // What a resume did not send still counts as done.
         job.done += Math.max(0, (item.entry.size ?? 0) - counted);
         return result;
@@ -157,7 +166,7 @@ export function mountFileCopies(container, { onDone }) {
     const keptTops = new Set();
     const fail = (item, error) => {
       keptTops.add(nameKey(item.relative[0]));
-      job.failures.push({ name: item.relative.map(shownName).join('/'), message: error.message });
+      job.failures.push({ name: item.relative.map(shownName).join('/'), message: describeError(error) });
     };
     job.phase = 'planning';
     render(job);
@@ -191,6 +200,8 @@ export function mountFileCopies(container, { onDone }) {
           }
         } catch (error) {
           if (error.name === 'AbortError' || controller.signal.aborted) throw aborted();
+          // Nothing more can pass: the file manager closed, the customer stopped it, a permission is missing.
+          if (STOPPING.has(error.code)) throw error;
           fail(item, error);
         }
       }
@@ -203,7 +214,7 @@ export function mountFileCopies(container, { onDone }) {
       job.phase = job.failures.length > 0 ? 'failed' : 'done';
     } catch (error) {
       job.phase = controller.signal.aborted ? 'cancelled' : 'failed';
-      if (!controller.signal.aborted) job.failures.push({ name: job.current ?? '', message: error.message });
+      if (!controller.signal.aborted) job.failures.push({ name: job.current ?? '', message: describeError(error) });
     } finally {
       clearInterval(ticker);
       render(job);
@@ -212,12 +223,19 @@ export function mountFileCopies(container, { onDone }) {
   }
 
   return {
-    start({ from, to, fromFolder, toFolder, entries, move, toLabel }) {
+    /** `refused`: a permission the technician's group lacks; the copy ends at once saying so. */
+    start({ from, to, fromFolder, toFolder, entries, move, toLabel, refused }) {
       const job = {
         from, to, fromFolder, toFolder, entries, move, toLabel, controller: new AbortController(),
         phase: 'planning', total: 0, done: 0, files: 0, skipped: 0, failures: [], notes: [], policy: null, startedAt: performance.now(),
       };
       job.view = makeView(job);
+      if (refused) {
+        job.phase = 'failed';
+        job.failures.push({ name: '', message: t('files.notAllowed', { permission: refused }) });
+        render(job);
+        return Promise.resolve();
+      }
       return run(job);
     },
   };

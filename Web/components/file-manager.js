@@ -21,7 +21,7 @@ async function droppedSource(items) {
   return { source, entries: await source.list({ root: 'local', names: [] }) };
 }
 
-export function mountFileManager(panel, { send, onError }) {
+export function mountFileManager(panel, { send, onError, canUse = () => true }) {
   const $ = (selector) => panel.querySelector(selector);
   const openButton = $('#file-manager-open');
   const closeButton = $('#file-manager-close');
@@ -92,11 +92,24 @@ export function mountFileManager(panel, { send, onError }) {
     customerView.start().then(() => customerView.focus());
   }
 
+  /** What a copy needs of the technician's group (the gateway checks each request again). */
+  function missingPermission(from, to, move) {
+    const needed = [];
+    if (to.id === 'customer') needed.push('file_manager_upload');
+    if (from.id === 'customer') needed.push('file_manager_download');
+    if (move && from.id === 'customer') needed.push('file_manager_modify');
+    return needed.find((permission) => !canUse(permission));
+  }
+
+  function startCopy(job) {
+    copies.start({ ...job, refused: missingPermission(job.from, job.to, job.move), toLabel: job.to.shown(job.toFolder) });
+  }
+
   /** Ctrl+C / Ctrl+X: the chosen entries into the folder the other pane shows. */
   function toOther(from, fromFolder, entries, move) {
     const [to, view] = from.id === 'customer' ? [localView?.source, localView] : [customer, customerView];
     if (!to || !view?.path) return failed(t('files.noOtherPane'));
-    copies.start({ from, to, fromFolder, toFolder: view.path, entries, move, toLabel: to.shown(view.path) });
+    startCopy({ from, to, fromFolder, toFolder: view.path, entries, move });
   }
 
   /** A drop on `view`: rows from the other pane, or files and folders from the desktop. */
@@ -105,13 +118,12 @@ export function mountFileManager(panel, { send, onError }) {
     if (from) {
       const [source, other] = from === 'customer' ? [customer, customerView] : [localView?.source, localView];
       if (!source || !other?.path) return;
-      copies.start({ from: source, to, fromFolder: other.path, toFolder: path, entries: other.entriesNamed(names), move, toLabel: to.shown(path) });
+      startCopy({ from: source, to, fromFolder: other.path, toFolder: path, entries: other.entriesNamed(names), move });
       return;
     }
     const desktop = await droppedSource(items);
     if (desktop.entries.length === 0) return failed(t('files.dropUnreadable'));
-    copies.start({ from: desktop.source, to, fromFolder: { root: 'local', names: [] }, toFolder: path, entries: desktop.entries, move: false,
-      toLabel: to.shown(path) });
+    startCopy({ from: desktop.source, to, fromFolder: { root: 'local', names: [] }, toFolder: path, entries: desktop.entries, move: false });
   }
 
   function render() {
@@ -160,6 +172,10 @@ export function mountFileManager(panel, { send, onError }) {
     /** `file_manager_reply`. */
     reply(message) {
       if (session?.id === message.sessionId) customer?.reply(message.requestId, message.reply);
+    },
+    /** An `error` naming a request of ours: that request fails with it (true), shown where it was made. */
+    refused(message) {
+      return Boolean(customer?.reply(message.requestId, { kind: 'failed', code: message.code, message: message.message }));
     },
   };
 }

@@ -140,13 +140,13 @@ export function customerSource(send, sessionId) {
       if (reply.kind === 'written' && reply.sha256 !== await ourHash) {
         throw new Error(t('files.hashMismatch', { name: shownName(reply.name) }));
       }
-      return reply;
+      return { ...reply, resumedFrom: from };
     },
 
     /** A `file_manager_reply` for this session: pages gather, the last settles the request. */
     reply(requestId, reply) {
       const waiting = pending.get(requestId);
-      if (!waiting) return;
+      if (!waiting) return false;
       if (reply.kind === 'entries') {
         for (const entry of reply.entries) waiting.entries.push(entry);
         if (!reply.done) {
@@ -157,22 +157,23 @@ export function customerSource(send, sessionId) {
             waiting.shownAt = now;
             waiting.onPage?.(waiting.entries.slice());
           }
-          return;
+          return true;
         }
         pending.delete(requestId);
         waiting.resolve({ kind: 'entries', entries: waiting.entries });
-        return;
+        return true;
       }
       if (reply.kind === 'sending' || reply.kind === 'receiving') {
         waiting.onReply?.(reply);
-        return;
+        return true;
       }
       pending.delete(requestId);
       waiting.resolve(reply);
+      return true;
     },
     /** The file manager closed: every request still waiting fails with the reason. */
     abandon(reason) {
-      for (const waiting of pending.values()) waiting.reject(new Error(reason));
+      for (const waiting of pending.values()) waiting.reject(Object.assign(new Error(reason), { code: 'closed' }));
       pending.clear();
     },
   };

@@ -111,7 +111,7 @@ const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
   input: $('chat-input'), currentSession: () => selected(), canUse, onError: showError,
 });
 const deviceHistory = mountDeviceHistory($('panel-notes'), { isMine });
-const fileManager = mountFileManager($('panel-files'), { send: (type, fields) => state.socket?.send(type, fields), onError: showError });
+const fileManager = mountFileManager($('panel-files'), { send: (type, fields) => state.socket?.send(type, fields), onError: showError, canUse });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
 const callingCard = mountCallingCardDeploy($('panel-calling-card'), { canUse, onError: showError, onLoaded: () => render() });
@@ -292,6 +292,8 @@ function receive(message) {
       if (message.technician.id === state.me?.id) myStatus.changed(message.technician.status);
       break;
     case 'error':
+      // A refused file manager request is told where it was made (the copy, the pane).
+      if (message.requestId && fileManager.refused(message)) break;
       showError(new ApiError(0, message.code, message.message));
       break;
     default:

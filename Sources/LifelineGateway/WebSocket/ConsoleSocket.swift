@@ -37,6 +37,8 @@ struct ConsoleSocket {
             return
         }
         let sessionId = request.sessionId
+        // A refused file manager request names itself, so the console settles what waits for it.
+        let requestId: String? = if case .fileManagerRequest(let message) = request { message.requestId } else { nil }
         do {
             guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
                 outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
@@ -45,7 +47,7 @@ struct ConsoleSocket {
             }
             if try await dispatch(request, by: actor, outlet: outlet) { await hub.recordTechnicianActivity(actor.id) }
         } catch let error as GatewayError {
-            outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
+            outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId, requestId: requestId))
         } catch {
             // Not the technician's fault: the socket stays open, the error is logged for the operator.
             logger.error("A console message failed", metadata: ["session.id": "\(sessionId ?? "")", "error": "\(error)"])
@@ -86,8 +88,8 @@ struct ConsoleSocket {
         error(code: code.rawValue, message: message, sessionId: sessionId)
     }
 
-    static func error(code: String, message: String, sessionId: String? = nil) -> String {
-        WireCodec.encode(GatewayToConsole.error(.init(code: code, message: message, sessionId: sessionId)))
+    static func error(code: String, message: String, sessionId: String? = nil, requestId: String? = nil) -> String {
+        WireCodec.encode(GatewayToConsole.error(.init(code: code, message: message, sessionId: sessionId, requestId: requestId)))
     }
 }
 
