@@ -188,6 +188,15 @@ extension CustomerFiles {
         return (Int64(status.st_size), digest.finalize().hexString)
     }
 
+    /// A plain file's size and SHA-256, read without following a link.
+    func hash(_ path: FileManagerPath) throws(FileManagerFailure) -> (Int64, String) {
+        let opened = try openForReading(path)
+        defer { close(opened.descriptor) }
+        var digest = SHA256()
+        try Self.hash(opened.descriptor, upTo: opened.size, into: &digest)
+        return (opened.size, digest.finalize().hexString)
+    }
+
     /// The part an interrupted copy to `path` left, removed (nothing there is no error).
     func discardPart(_ path: FileManagerPath) throws(FileManagerFailure) {
         let (folder, name) = try openEntryParent(path)

@@ -164,6 +164,9 @@ actor FileManagerController {
                 case .discard(let path):
                     try files.discardPart(try Self.validated(path, in: files))
                     return [.done(nil)]
+                case .hash(let path):
+                    let (size, sha256) = try files.hash(try Self.validated(path, in: files))
+                    return [.hashed(size: size, sha256: sha256)]
                 case .read, .write:
                     return [.failed(code: "bad_request", message: "A copy is handled on its own.")]
                 }

@@ -97,6 +97,8 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
     case partial(path: WirePath)
     /// The part an interrupted copy left is not wanted any more (the technician cancelled).
     case discard(path: WirePath)
+    /// A file's SHA-256, read on the customer's side (synchronise and mirror compare contents).
+    case hash(path: WirePath)
 
     /// Which permission family the request falls under (the gateway checks it per message).
     public var operation: FileManagerAccess.Operation {
@@ -104,7 +106,7 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
         case .roots, .list: .browse
         case .makeFolder, .write, .partial, .discard: .upload
         case .rename, .delete: .modify
-        case .read: .download
+        case .read, .hash: .download
         }
     }
 
@@ -131,6 +133,7 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
                           from: try container.decodeIfPresent(Int64.self, forKey: .from) ?? 0)
         case "partial": self = .partial(path: try container.decode(WirePath.self, forKey: .path))
         case "discard": self = .discard(path: try container.decode(WirePath.self, forKey: .path))
+        case "hash": self = .hash(path: try container.decode(WirePath.self, forKey: .path))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(other)")
         }
@@ -171,6 +174,9 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
             try container.encode(path, forKey: .path)
         case .discard(let path):
             try container.encode("discard", forKey: .op)
+            try container.encode(path, forKey: .path)
+        case .hash(let path):
+            try container.encode("hash", forKey: .op)
             try container.encode(path, forKey: .path)
         }
     }
@@ -237,6 +243,8 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     case skipped
     /// What an interrupted write left (0 bytes when nothing).
     case partial(size: Int64, sha256: String)
+    /// A file's size and SHA-256 (a `hash`).
+    case hashed(size: Int64, sha256: String)
     case failed(code: String, message: String)
 
     /// What a delete removed, for the logs.
@@ -257,7 +265,7 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
         switch self {
         case .entries(_, let done): done
         case .sending, .receiving: false
-        case .roots, .done, .transferred, .exists, .written, .skipped, .partial, .failed: true
+        case .roots, .done, .transferred, .exists, .written, .skipped, .partial, .hashed, .failed: true
         }
     }
 
@@ -285,6 +293,8 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
         case "skipped": self = .skipped
         case "partial": self = .partial(size: try container.decode(Int64.self, forKey: .size),
                                         sha256: try container.decode(String.self, forKey: .sha256))
+        case "hashed": self = .hashed(size: try container.decode(Int64.self, forKey: .size),
+                                      sha256: try container.decode(String.self, forKey: .sha256))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
                                       message: try container.decode(String.self, forKey: .message))
         case let other:
@@ -330,6 +340,10 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
             try container.encode("skipped", forKey: .kind)
         case .partial(let size, let sha256):
             try container.encode("partial", forKey: .kind)
+            try container.encode(size, forKey: .size)
+            try container.encode(sha256, forKey: .sha256)
+        case .hashed(let size, let sha256):
+            try container.encode("hashed", forKey: .kind)
             try container.encode(size, forKey: .size)
             try container.encode(sha256, forKey: .sha256)
         case .failed(let code, let message):

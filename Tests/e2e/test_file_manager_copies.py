@@ -313,3 +313,74 @@ def test_copies_without_the_permissions_are_refused_and_said_so(gateway_for_modu
     assert console.ask({"op": "write", "path": path("up.txt"), "size": 10, "modified": 1})["code"] == "permission_denied"
     assert console.ask({"op": "partial", "path": path("up.txt")})["code"] == "permission_denied"
     console.close()
+
+
+def enter(browser, source, name):
+    put_cursor(browser, source, name).send_keys(Keys.ENTER)
+    WebDriverWait(browser, 15).until(lambda b: b.find_element(By.ID, f"file-where-{source}").text.endswith(name))
+
+
+def test_synchronise_both_ways_and_mirror_with_its_delete_list(gateway_for_module, applets, browser, home):
+    gateway = gateway_for_module
+    work = os.path.join(home, "work")
+    os.makedirs(work)
+    now = time.time()
+    made = {"work": None, "work/a.txt": 10, "work/only-local.txt": 20, "work/sub": None, "work/sub/deep.txt": 30,
+            "work/same.txt": 16, "work/newer-customer.txt": 5}
+    for name, text, when in (("a.txt", "old customer text", now - 3600), ("only-customer.txt", "theirs", now - 60),
+                             ("newer-customer.txt", "changed by the customer", now + 3600)):
+        open(os.path.join(work, name), "w").write(text)
+        os.utime(os.path.join(work, name), (when, when))
+    open(os.path.join(work, "same.txt"), "wb").write(local_pattern("work/same.txt", 16))
+    os.utime(os.path.join(work, "same.txt"), (1_000_000, 1_000_000))
+    session, applet, token, wait = open_panes(browser, gateway, applets, home)
+    assert browser.execute_async_script(MAKE_LOCAL, made) is True
+    browser.find_element(By.ID, "file-refresh-local").click()
+    wait.until(lambda b: "work" in rows(b, "local"))
+    enter(browser, "local", "work")
+    enter(browser, "customer", "work")
+
+    # Ctrl+S: the plan first — what goes each way; the same content (other time) stays.
+    browser.find_element(By.ID, "file-list-local").send_keys(Keys.CONTROL, "s")
+    plan = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".file-plan")))
+    to_customer = plan.find_element(By.CSS_SELECTOR, ".file-plan-list.to-right").text.split("\n")
+    to_local = plan.find_element(By.CSS_SELECTOR, ".file-plan-list.to-left").text.split("\n")
+    assert sorted(to_customer) == ["a.txt", "only-local.txt", "sub/", "sub/deep.txt"], to_customer
+    assert sorted(to_local) == ["newer-customer.txt", "only-customer.txt"], to_local
+    assert os.path.getsize(os.path.join(work, "a.txt")) == len("old customer text"), "nothing changes before Start"
+    plan.find_element(By.CSS_SELECTOR, ".file-plan-go").click()
+    state, text = finished_copy(browser, wait, 2)
+    assert state == "done", text
+    assert open(os.path.join(work, "a.txt"), "rb").read() == local_pattern("work/a.txt", 10)
+    assert open(os.path.join(work, "sub", "deep.txt"), "rb").read() == local_pattern("work/sub/deep.txt", 30)
+    local = browser.execute_async_script(READ_LOCAL)
+    assert local["work/newer-customer.txt"] == [23, sha(b"changed by the customer")]
+    assert local["work/only-customer.txt"] == [6, sha(b"theirs")]
+    assert os.path.getmtime(os.path.join(work, "same.txt")) == 1_000_000, "same content: not copied"
+
+    # Again: both sides hold the same, though the times copied into the browser differ.
+    browser.find_element(By.ID, "file-list-local").send_keys(Keys.CONTROL, "s")
+    plan = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".file-plan")))
+    assert "already hold the same" in plan.text
+    plan.find_element(By.CSS_SELECTOR, ".file-plan-cancel").click()
+
+    # Mirror from the technician's side: extras on the customer's are listed, and deleted only
+    # once the technician ticks that they checked the list.
+    os.makedirs(os.path.join(work, "extra folder", "inner"))
+    open(os.path.join(work, "extra folder", "inner", "x"), "w").write("x")
+    open(os.path.join(work, "extra.txt"), "w").write("extra")
+    assert browser.execute_async_script(MAKE_LOCAL, {"work/sub/deep.txt": 31}) is True
+    browser.find_element(By.ID, "file-list-local").send_keys(Keys.CONTROL, "r")
+    plan = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".file-plan")))
+    assert sorted(plan.find_element(By.CSS_SELECTOR, ".file-plan-list.delete").text.split("\n")) == ["extra folder/", "extra.txt"]
+    assert plan.find_element(By.CSS_SELECTOR, ".file-plan-list.to-right").text.split("\n") == ["sub/deep.txt"]
+    go = plan.find_element(By.CSS_SELECTOR, ".file-plan-go")
+    assert not go.is_enabled() and "delete 2" in go.text
+    plan.find_element(By.CSS_SELECTOR, ".file-plan-confirm").click()
+    go.click()
+    state, text = finished_copy(browser, wait, 3)
+    assert state == "done" and "2 deleted" in text, text
+    on_disk = sorted(os.path.relpath(os.path.join(root, name), work) for root, folders, files in os.walk(work) for name in folders + files)
+    in_browser = sorted(path[len("work/"):] for path in browser.execute_async_script(READ_LOCAL) if path.startswith("work/"))
+    assert on_disk == in_browser, (on_disk, in_browser)
+    assert open(os.path.join(work, "sub", "deep.txt"), "rb").read() == local_pattern("work/sub/deep.txt", 31)

@@ -89,14 +89,16 @@ export function mountFileCopies(container, { onDone }) {
     const { view } = job;
     view.bar.max = Math.max(1, job.total);
     view.bar.value = job.done;
-    const counts = t('files.copyCounts', { files: job.files, skipped: job.skipped, failed: job.failures.length });
+    const counts = t('files.copyCounts', { files: job.files, skipped: job.skipped, failed: job.failures.length })
+      + (job.deletions?.length ? ` · ${t('files.deletedCount', { count: job.deleted })}` : '');
     view.detail.textContent = `${formatSize(job.done)} / ${formatSize(job.total)} · ${counts}`
       + (job.phase === 'running' ? ` · ${pace(job.done, job.total, job.startedAt)}` : '');
     view.current.textContent = job.phase === 'running' ? (job.current ?? '') : '';
     view.root.dataset.state = job.phase;
     view.cancel.hidden = job.phase !== 'running' && job.phase !== 'planning';
     view.dismiss.hidden = !view.cancel.hidden;
-    view.title.textContent = t(`files.${job.move ? 'moving' : 'copying'}_${job.phase}`, { count: job.entries.length, to: job.toLabel });
+    view.title.textContent = t(`files.${job.title ?? (job.move ? 'moving' : 'copying')}_${job.phase}`,
+      { count: job.items?.length ?? job.entries.length, to: job.toLabel });
     const line = ({ name, message }) => (name ? `${name}: ${message}` : message);
     view.failures.replaceChildren(...job.failures.map((failure) => element('li', '', line(failure))),
       ...job.notes.map((note) => element('li', 'muted', line(note))));
@@ -172,7 +174,19 @@ export function mountFileCopies(container, { onDone }) {
     render(job);
     const ticker = setInterval(() => render(job), 250);
     try {
-      job.items = await planCopy(from, job.fromFolder, job.entries, controller.signal);
+      // Synchronise and mirror come with their items planned and what the destination loses.
+      for (const doomed of job.deletions ?? []) {
+        if (controller.signal.aborted) throw aborted();
+        job.current = doomed.relative.map(shownName).join('/');
+        try {
+          await to.remove({ root: toFolder.root, names: [...toFolder.names, ...doomed.relative] });
+          job.deleted += 1;
+        } catch (error) {
+          if (STOPPING.has(error.code)) throw error;
+          job.failures.push({ name: job.current, message: describeError(error) });
+        }
+      }
+      job.items = job.items ?? await planCopy(from, job.fromFolder, job.entries, controller.signal);
       job.total = job.items.reduce((sum, item) => sum + (item.entry.kind === 'file' ? item.entry.size ?? 0 : 0), 0);
       job.phase = 'running';
       job.startedAt = performance.now();
@@ -224,10 +238,10 @@ export function mountFileCopies(container, { onDone }) {
 
   return {
     /** `refused`: a permission the technician's group lacks; the copy ends at once saying so. */
-    start({ from, to, fromFolder, toFolder, entries, move, toLabel, refused }) {
+    start({ from, to, fromFolder, toFolder, entries, move, toLabel, refused, items, deletions, policy = null, title }) {
       const job = {
-        from, to, fromFolder, toFolder, entries, move, toLabel, controller: new AbortController(),
-        phase: 'planning', total: 0, done: 0, files: 0, skipped: 0, failures: [], notes: [], policy: null, startedAt: performance.now(),
+        from, to, fromFolder, toFolder, entries: entries ?? [], move, toLabel, items, deletions, title, deleted: 0, controller: new AbortController(),
+        phase: 'planning', total: 0, done: 0, files: 0, skipped: 0, failures: [], notes: [], policy, startedAt: performance.now(),
       };
       job.view = makeView(job);
       if (refused) {

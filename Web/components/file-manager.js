@@ -7,6 +7,7 @@ import { t } from '../lib/i18n.js';
 import { mountFileCopies } from './file-copies.js';
 import { mountFilePane } from './file-pane.js';
 import { customerSource, localSource } from './file-sources.js';
+import { planSync, showPlan } from './file-sync.js';
 
 /** Files and folders dropped from the desktop, as a source with one folder holding them. */
 async function droppedSource(items) {
@@ -76,6 +77,7 @@ export function mountFileManager(panel, { send, onError, canUse = () => true }) 
       onError: failed, onSwitch: () => customerView?.focus(),
       onTransfer: ({ entries, path, move }) => toOther(local, path, entries, move),
       onDrop: (drop) => dropped(drop, localView, local),
+      onSync: (mode) => synchronise(local, mode),
     });
     localView.start();
   }
@@ -88,6 +90,7 @@ export function mountFileManager(panel, { send, onError, canUse = () => true }) 
       onError: failed, onSwitch: () => (localView ?? customerView)?.focus(),
       onTransfer: ({ entries, path, move }) => toOther(source, path, entries, move),
       onDrop: (drop) => dropped(drop, customerView, source),
+      onSync: (mode) => synchronise(source, mode),
     });
     customerView.start().then(() => customerView.focus());
   }
@@ -110,6 +113,41 @@ export function mountFileManager(panel, { send, onError, canUse = () => true }) 
     const [to, view] = from.id === 'customer' ? [localView?.source, localView] : [customer, customerView];
     if (!to || !view?.path) return failed(t('files.noOtherPane'));
     startCopy({ from, to, fromFolder, toFolder: view.path, entries, move });
+  }
+
+  /** Ctrl+S / Ctrl+R from the pane showing `active`: planned, shown, then carried out. */
+  async function synchronise(active, mode) {
+    const [leftView, rightView] = active.id === 'customer' ? [customerView, localView] : [localView, customerView];
+    const [left, right] = [leftView?.source, rightView?.source];
+    if (!right || !leftView?.path || !rightView?.path) return failed(t('files.noOtherPane'));
+    const [leftLabel, rightLabel] = [left.shown(leftView.path), right.shown(rightView.path)];
+    const needed = [...(mode === 'sync' || left.id === 'local' ? ['file_manager_upload'] : []),
+      ...(mode === 'sync' || left.id === 'customer' ? ['file_manager_download'] : [])];
+    const refused = needed.find((permission) => !canUse(permission));
+    if (refused) return failed(t('files.notAllowed', { permission: refused }));
+    const planning = Object.assign(document.createElement('p'), { className: 'muted file-planning', textContent: t('files.planning') });
+    $('#file-copies').prepend(planning);
+    let plan;
+    try {
+      plan = await planSync(left, leftView.path, right, rightView.path, mode);
+    } catch (error) {
+      return failed(error.message);
+    } finally {
+      planning.remove();
+    }
+    if (plan.deleteRight.length > 0 && right.id === 'customer' && !canUse('file_manager_modify')) {
+      return failed(t('files.notAllowed', { permission: 'file_manager_modify' }));
+    }
+    if (!await showPlan($('#file-copies'), plan, { mode, leftLabel, rightLabel })) return;
+    const title = mode === 'mirror' ? 'mirroring' : 'syncing';
+    if (plan.toRight.length > 0 || plan.deleteRight.length > 0) {
+      await copies.start({ from: left, to: right, fromFolder: leftView.path, toFolder: rightView.path, items: plan.toRight,
+        deletions: plan.deleteRight, policy: 'overwrite', title, toLabel: rightLabel });
+    }
+    if (plan.toLeft.length > 0) {
+      await copies.start({ from: right, to: left, fromFolder: rightView.path, toFolder: leftView.path, items: plan.toLeft,
+        policy: 'overwrite', title, toLabel: leftLabel });
+    }
   }
 
   /** A drop on `view`: rows from the other pane, or files and folders from the desktop. */

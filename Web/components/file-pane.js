@@ -26,10 +26,11 @@ function element(tag, className, text) {
  * `source`: {id, roots(), list(path, hidden), makeFolder(path), rename(path, name), remove(path), shown(path)}.
  * `onError(message)` shows a failure; `onSwitch()` moves to the other pane (Tab);
  * `onTransfer({entries, path, move})` copies (Ctrl+C) or moves (Ctrl+X) the chosen entries to the
- * other pane; `onDrop({from, names, move})` takes entries dragged here from the other pane.
+ * other pane; `onDrop({from, names, move})` takes entries dragged here from the other pane;
+ * `onSync(mode)` synchronises (Ctrl+S) or mirrors this pane's folder onto the other's (Ctrl+R).
  */
 export function mountFilePane(container, source, {
-  onError, onSwitch, onTransfer = () => {}, onDrop = () => {}, ask = window.prompt.bind(window), confirm = window.confirm.bind(window),
+  onError, onSwitch, onTransfer = () => {}, onDrop = () => {}, onSync = () => {}, ask = window.prompt.bind(window), confirm = window.confirm.bind(window),
 }) {
   const state = { roots: [], path: null, entries: [], sorted: [], selected: new Set(), cursor: 0, sort: 'name', descending: false, hidden: false, loading: false };
 
@@ -57,7 +58,8 @@ export function mountFilePane(container, source, {
   toolbar.append(rootPick, button('files.up', () => up(), 'up'), button('files.refresh', () => refresh(), 'refresh'),
     button('files.newFolder', () => makeFolder(), 'new-folder'), button('files.rename', () => rename(), 'rename'),
     button('files.delete', () => remove(), 'delete'), button('files.copy', () => transfer(false), 'copy'),
-    button('files.move', () => transfer(true), 'move'), hiddenLabel);
+    button('files.move', () => transfer(true), 'move'), button('files.sync', () => onSync('sync'), 'sync'),
+    button('files.mirror', () => onSync('mirror'), 'mirror'), hiddenLabel);
   const header = element('div', 'file-row file-header');
   for (const key of SORT_KEYS) {
     const cell = element('button', `file-cell file-${key}`, t(`files.${key}`));
@@ -274,6 +276,8 @@ export function mountFilePane(container, source, {
     if (ctrl && event.key.toLowerCase() === 'n') { handled(); makeFolder(); return; }
     if (ctrl && event.key.toLowerCase() === 'c') { handled(); transfer(false); return; }
     if (ctrl && event.key.toLowerCase() === 'x') { handled(); transfer(true); return; }
+    if (ctrl && event.key.toLowerCase() === 's') { handled(); onSync('sync'); return; }
+    if (ctrl && event.key.toLowerCase() === 'r') { handled(); onSync('mirror'); return; }
     if (ctrl && event.key.toLowerCase() === 'g') {
       handled();
       const typed = ask(t('files.goTo'), state.path ? source.shown(state.path) : '');

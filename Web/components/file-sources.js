@@ -89,6 +89,9 @@ export function customerSource(send, sessionId) {
     remove: async (path) => changed(await request({ op: 'delete', path })),
     shown: shownPath,
 
+    /** A file's size and SHA-256, read on the customer's side. */
+    hash: async (path) => changed(await request({ op: 'hash', path })),
+
     /** A file of the customer's: the applet announces it, the bytes come from the gateway. */
     openRead(path, { signal } = {}) {
       return new Promise((resolve, reject) => {
@@ -242,6 +245,11 @@ export function localSource(directory) {
       await folder.removeEntry(name, { recursive: true });
     },
     shown: (path) => [directory.name || t('files.browserStorage'), ...path.names.map(shownName)].join('/'),
+
+    async hash(path) {
+      const { blob } = await this.openRead(path);
+      return { size: blob.size, sha256: await hashBlob(blob) };
+    },
 
     async openRead(path) {
       const [folder, name] = await parentOf(path);

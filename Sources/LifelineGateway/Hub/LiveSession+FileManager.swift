@@ -88,7 +88,8 @@ extension LiveSession {
         var names: [WireFileName] = []
         switch request {
         case .roots: paths = []
-        case .list(let path, _), .makeFolder(let path), .delete(let path), .read(let path), .partial(let path), .discard(let path): paths = [path]
+        case .list(let path, _), .makeFolder(let path), .delete(let path), .read(let path), .partial(let path), .discard(let path), .hash(let path):
+            paths = [path]
         case .write(let path, let size, let mode, let modified, _, let from):
             paths = [path]
             guard size >= 0, (0...size).contains(from), mode <= 0o7777, modified.isFinite else {
@@ -107,7 +108,7 @@ extension LiveSession {
         }
         switch request {
         case .makeFolder(let path), .rename(let path, _), .delete(let path), .read(let path), .write(let path, _, _, _, _, _),
-             .partial(let path), .discard(let path):
+             .partial(let path), .discard(let path), .hash(let path):
             guard !path.names.isEmpty else { throw GatewayError.badRequest("A root itself cannot be made, renamed, deleted or read.") }
         case .roots, .list: break
         }
@@ -172,7 +173,7 @@ extension LiveSession {
             if let transfer {
                 if transfer.value.technicianTook { fileManagerTransfers[transfer.key] = nil } else { fileManagerTransfers[transfer.key]?.ended = true }
             }
-        case .roots, .entries, .done, .partial:
+        case .roots, .entries, .done, .partial, .hashed:
             break
         }
         sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
@@ -203,7 +204,7 @@ extension LiveSession {
             event = .fileManagerDeleted(technician: pending.technicianName, path: path.shown, what: what)
             detail = ["operation": "delete", "path": path.shown, "files": "\(removed.files)", "folders": "\(removed.folders)",
                       "bytes": "\(removed.bytes)"]
-        case .roots, .list, .read, .write, .partial, .discard:
+        case .roots, .list, .read, .write, .partial, .discard, .hash:
             return
         }
         await hub.note(event, in: record)
