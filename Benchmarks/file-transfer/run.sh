@@ -18,30 +18,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -x /usr/sbin/sshd ] && [ "$(id -u)" = 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client >/dev/null
-fi
-ssh-keygen -q -t ed25519 -N "" -f "$WORK/host_key"
-ssh-keygen -q -t ed25519 -N "" -f "$WORK/user_key"
-cp "$WORK/user_key.pub" "$WORK/authorized_keys"
-cat > "$WORK/sshd_config" <<CONFIG
-Port 2222
-ListenAddress 127.0.0.1
-HostKey $WORK/host_key
-AuthorizedKeysFile $WORK/authorized_keys
-PidFile $WORK/sshd.pid
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-StrictModes no
-UsePAM no
-Subsystem sftp /usr/lib/openssh/sftp-server
-CONFIG
-mkdir -p /run/sshd
-/usr/sbin/sshd -f "$WORK/sshd_config" -D & SSHD_PID=$!
-sleep 1
+# shellcheck source=../common/private-sshd.sh
+source "$ROOT/Benchmarks/common/private-sshd.sh"
 
 (cd "$ROOT" && swift build -c release --product lifeline-server && swift build -c release --product lifeline-applet) > "$WORK/build.log" 2>&1 \
   || { tail -30 "$WORK/build.log"; exit 1; }
 BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
-SCP_OPTIONS="-P 2222 -i $WORK/user_key -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o BatchMode=yes" \
+SCP_OPTIONS="-P 2222 $SSH_OPTIONS" \
   python3 "$ROOT/Benchmarks/file-transfer/bench.py" "$BIN" "$MIB"

@@ -133,7 +133,7 @@ extension CustomerFiles {
         /// The name is taken and the rule says leave it (skip, or keep the newer one that is there).
         case notWanted
         /// The part file, positioned where the bytes start, and the hash of what it already holds.
-        case ready(PartFile, prefix: SHA256)
+        case ready(PartFile, prefix: CopyDigest)
     }
 
     /// Before any byte moves: the conflict rule against what is there, then the part file, cut
@@ -159,7 +159,7 @@ extension CustomerFiles {
             discard(part, keepForResume: false)
             throw FileManagerFailure(code: "part_changed", message: "What an earlier copy left is no longer there; copy again from the start.")
         }
-        var prefix = SHA256()
+        var prefix = CopyDigest()
         do throws(FileManagerFailure) {
             try Self.hash(part.descriptor, upTo: copy.from, into: &prefix)
         } catch {
@@ -174,27 +174,27 @@ extension CustomerFiles {
         return .ready(part, prefix: prefix)
     }
 
-    /// What an interrupted copy to `path` left: its size and SHA-256 (0 and the empty hash when nothing).
-    func partial(_ path: FileManagerPath) throws(FileManagerFailure) -> (Int64, String) {
+    /// What an interrupted copy to `path` left: its size and digests (0 and the empty hashes when nothing).
+    func partial(_ path: FileManagerPath) throws(FileManagerFailure) -> (size: Int64, digest: CopyDigest) {
         let (folder, name) = try openEntryParent(path)
         defer { close(folder) }
         let descriptor = Self.withCName(Self.partName(for: name)) { openat(folder, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-        var digest = SHA256()
-        guard descriptor >= 0 else { return (0, digest.finalize().hexString) }
+        var digest = CopyDigest()
+        guard descriptor >= 0 else { return (0, digest) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return (0, digest.finalize().hexString) }
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return (0, digest) }
         try Self.hash(descriptor, upTo: Int64(status.st_size), into: &digest)
-        return (Int64(status.st_size), digest.finalize().hexString)
+        return (Int64(status.st_size), digest)
     }
 
-    /// A plain file's size and SHA-256, read without following a link.
-    func hash(_ path: FileManagerPath) throws(FileManagerFailure) -> (Int64, String) {
+    /// A plain file's size and digests, read without following a link.
+    func hash(_ path: FileManagerPath) throws(FileManagerFailure) -> (size: Int64, digest: CopyDigest) {
         let opened = try openForReading(path)
         defer { close(opened.descriptor) }
-        var digest = SHA256()
+        var digest = CopyDigest()
         try Self.hash(opened.descriptor, upTo: opened.size, into: &digest)
-        return (opened.size, digest.finalize().hexString)
+        return (opened.size, digest)
     }
 
     /// The part an interrupted copy to `path` left, removed (nothing there is no error).
@@ -205,7 +205,7 @@ extension CustomerFiles {
     }
 
     /// The first `count` bytes of an open file into `digest`, read from its start.
-    static func hash(_ descriptor: Int32, upTo count: Int64, into digest: inout SHA256) throws(FileManagerFailure) {
+    static func hash(_ descriptor: Int32, upTo count: Int64, into digest: inout some IncrementalHash) throws(FileManagerFailure) {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset: Int64 = 0
         while offset < count {

@@ -39,7 +39,7 @@ extension FileManagerController {
         defer { close(opened.descriptor) }
         await outgoing.send(.fileManagerReply(.init(sessionId: nil, requestId: requestId, reply: .sending(
             transferId: transferId, size: opened.size, mode: opened.mode, modified: opened.modified))))
-        let hash = Mutex(SHA256())
+        let hash = Mutex(CopyDigest())
         var request = HTTPClientRequest(url: Self.transferURL(gateway.url, transferId))
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(gateway.token)")
@@ -55,9 +55,9 @@ extension FileManagerController {
         } catch {
             return stop.isRaised ? Self.stoppedByCustomer : .failed(code: "interrupted", message: "The copy broke off: \(error)")
         }
-        let sha256 = hash.withLock { $0.finalize().hexString }
+        let (sha256, blocks) = hash.withLock { $0.finalize() }
         transcript.fileManagerCopied(path, size: opened.size, technician: technician ?? "")
-        return .transferred(size: opened.size, sha256: sha256)
+        return .transferred(size: opened.size, sha256: sha256, blocks: blocks)
     }
 
     /// A file from the technician: the name checked against the conflict rule before any byte
@@ -73,7 +73,7 @@ extension FileManagerController {
             }
         }
         let part: CustomerFiles.PartFile
-        let digest: SHA256
+        let digest: CopyDigest
         switch prepared {
         case .failure(let failure): return .failed(code: failure.code, message: failure.message)
         case .success(.taken(let entry)): return .exists(entry)
@@ -83,9 +83,9 @@ extension FileManagerController {
             digest = prefix
         }
         await outgoing.send(.fileManagerReply(.init(sessionId: nil, requestId: requestId, reply: .receiving(transferId: transferId))))
-        let sha256: String
+        let arrived: CopyDigest
         do {
-            sha256 = try await HTTPDownload.fetch(URL(string: Self.transferURL(gateway.url, transferId))!, bearer: gateway.token,
+            arrived = try await HTTPDownload.fetch(URL(string: Self.transferURL(gateway.url, transferId))!, bearer: gateway.token,
                                                   into: part.descriptor, expected: copy.size - copy.from, digest: digest,
                                                   proxy: gateway.proxy, stop: stop) { _ in }
         } catch {
@@ -110,7 +110,8 @@ extension FileManagerController {
         case .success(let name?):
             let placed = WirePath(root: copy.path.root, names: copy.path.names.dropLast() + [WireFileName(name)])
             transcript.fileManagerReceived(placed, size: copy.size, technician: technician ?? "")
-            return .written(name: WireFileName(name), size: copy.size, sha256: sha256)
+            let (sha256, blocks) = arrived.finalize()
+            return .written(name: WireFileName(name), size: copy.size, sha256: sha256, blocks: blocks)
         }
     }
 

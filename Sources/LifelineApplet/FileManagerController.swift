@@ -159,14 +159,16 @@ actor FileManagerController {
                 case .delete(let path):
                     return [.done(try files.delete(try Self.validated(path, in: files), shouldStop: { stop.isRaised }))]
                 case .partial(let path):
-                    let (size, sha256) = try files.partial(try Self.validated(path, in: files))
-                    return [.partial(size: size, sha256: sha256)]
+                    let (size, digest) = try files.partial(try Self.validated(path, in: files))
+                    let (sha256, blocks) = digest.finalize()
+                    return [.partial(size: size, sha256: sha256, blocks: blocks)]
                 case .discard(let path):
                     try files.discardPart(try Self.validated(path, in: files))
                     return [.done(nil)]
                 case .hash(let path):
-                    let (size, sha256) = try files.hash(try Self.validated(path, in: files))
-                    return [.hashed(size: size, sha256: sha256)]
+                    let (size, digest) = try files.hash(try Self.validated(path, in: files))
+                    let (sha256, blocks) = digest.finalize()
+                    return [.hashed(size: size, sha256: sha256, blocks: blocks)]
                 case .read, .write:
                     return [.failed(code: "bad_request", message: "A copy is handled on its own.")]
                 }

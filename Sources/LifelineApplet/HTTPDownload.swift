@@ -25,19 +25,21 @@ enum HTTPDownload {
     static func fetch(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, proxy: ProxySettings? = nil,
                       progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
         try await fetch(url, bearer: bearer, into: descriptor, expected: expected, digest: Insecure.MD5(), proxy: proxy, progress: progress)
+            .finalize().hexString
     }
 
-    /// The same with another digest, which may already hold the bytes before these (a resume).
-    static func fetch<Digest: HashFunction & Sendable>(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, digest: Digest,
+    /// The same with another hash, which may already hold the bytes before these (a resume);
+    /// returns the hash with every byte in.
+    static func fetch<Digest: IncrementalHash>(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, digest: Digest,
                                                        proxy: ProxySettings? = nil, stop: StopFlag? = nil,
-                                                       progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
+                                                       progress: @escaping @Sendable (Int64) -> Void) async throws -> Digest {
         guard let host = url.host, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw Failure(message: "the gateway's address is not http or https")
         }
         let secure = scheme == "https"
         let port = url.port ?? (secure ? 443 : 80)
         let group = MultiThreadedEventLoopGroup.singleton
-        let promise = group.next().makePromise(of: String.self)
+        let promise = group.next().makePromise(of: Digest.self)
         let handler = DownloadHandler(descriptor: descriptor, expected: expected, digest: digest, stop: stop, promise: promise, progress: progress)
         let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         // TLS, HTTP and the download handler: straight to the gateway, or inside a proxy's tunnel.
@@ -73,12 +75,12 @@ enum HTTPDownload {
 
 /// Writes the body as it comes; the result is decided at the end of the response or of the
 /// connection, whichever comes first. Used on its channel's event loop only.
-private final class DownloadHandler<Digest: HashFunction>: ChannelInboundHandler, @unchecked Sendable {
+private final class DownloadHandler<Digest: IncrementalHash>: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
 
     private let descriptor: Int32
     private let expected: Int64
-    private let promise: EventLoopPromise<String>
+    private let promise: EventLoopPromise<Digest>
     private let progress: @Sendable (Int64) -> Void
     private var digest: Digest
     /// Raised by the customer's red X: not one more byte is written.
@@ -89,7 +91,7 @@ private final class DownloadHandler<Digest: HashFunction>: ChannelInboundHandler
     private var failure: String?
     private var finished = false
 
-    init(descriptor: Int32, expected: Int64, digest: Digest, stop: StopFlag?, promise: EventLoopPromise<String>,
+    init(descriptor: Int32, expected: Int64, digest: Digest, stop: StopFlag?, promise: EventLoopPromise<Digest>,
          progress: @escaping @Sendable (Int64) -> Void) {
         self.descriptor = descriptor
         self.digest = digest
@@ -151,6 +153,6 @@ private final class DownloadHandler<Digest: HashFunction>: ChannelInboundHandler
         guard received == expected else {
             return promise.fail(HTTPDownload.Failure(message: "the transfer was interrupted after \(received) of \(expected) bytes"))
         }
-        promise.succeed(digest.finalize().hexString)
+        promise.succeed(digest)
     }
 }

@@ -231,20 +231,21 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     case done(Removed?)
     /// A read starts: the bytes are on their way under `transferId` (GET them from the gateway).
     case sending(transferId: String, size: Int64, mode: UInt32, modified: Double)
-    /// A read's bytes all went; the SHA-256 of what the applet read.
-    case transferred(size: Int64, sha256: String)
+    /// A read's bytes all went; the SHA-256 of what the applet read, and its block SHA-256 (the
+    /// SHA-256 of the SHA-256s of its 8 MiB blocks, which a browser can check natively).
+    case transferred(size: Int64, sha256: String, blocks: String)
     /// A write may start: PUT the bytes (from the request's `from`) under `transferId`.
     case receiving(transferId: String)
     /// A write met a name already taken (conflict `ask`): nothing was written.
     case exists(FileManagerEntry)
     /// A write arrived whole and was put in place under `name`; the SHA-256 of the whole file.
-    case written(name: WireFileName, size: Int64, sha256: String)
+    case written(name: WireFileName, size: Int64, sha256: String, blocks: String)
     /// A write not put in place, as its conflict rule said (skip, or keep the newer one).
     case skipped
     /// What an interrupted write left (0 bytes when nothing).
-    case partial(size: Int64, sha256: String)
+    case partial(size: Int64, sha256: String, blocks: String)
     /// A file's size and SHA-256 (a `hash`).
-    case hashed(size: Int64, sha256: String)
+    case hashed(size: Int64, sha256: String, blocks: String)
     case failed(code: String, message: String)
 
     /// What a delete removed, for the logs.
@@ -270,7 +271,7 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     }
 
     private enum Keys: String, CodingKey {
-        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256, entry, name
+        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256, blocks, entry, name
     }
 
     public init(from decoder: any Decoder) throws {
@@ -284,17 +285,21 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
                                         size: try container.decode(Int64.self, forKey: .size), mode: try container.decode(UInt32.self, forKey: .mode),
                                         modified: try container.decode(Double.self, forKey: .modified))
         case "transferred": self = .transferred(size: try container.decode(Int64.self, forKey: .size),
-                                                sha256: try container.decode(String.self, forKey: .sha256))
+                                                sha256: try container.decode(String.self, forKey: .sha256),
+                                                blocks: try container.decode(String.self, forKey: .blocks))
         case "receiving": self = .receiving(transferId: try container.decode(String.self, forKey: .transferId))
         case "exists": self = .exists(try container.decode(FileManagerEntry.self, forKey: .entry))
         case "written": self = .written(name: try container.decode(WireFileName.self, forKey: .name),
                                         size: try container.decode(Int64.self, forKey: .size),
-                                        sha256: try container.decode(String.self, forKey: .sha256))
+                                        sha256: try container.decode(String.self, forKey: .sha256),
+                                        blocks: try container.decode(String.self, forKey: .blocks))
         case "skipped": self = .skipped
         case "partial": self = .partial(size: try container.decode(Int64.self, forKey: .size),
-                                        sha256: try container.decode(String.self, forKey: .sha256))
+                                        sha256: try container.decode(String.self, forKey: .sha256),
+                                        blocks: try container.decode(String.self, forKey: .blocks))
         case "hashed": self = .hashed(size: try container.decode(Int64.self, forKey: .size),
-                                      sha256: try container.decode(String.self, forKey: .sha256))
+                                      sha256: try container.decode(String.self, forKey: .sha256),
+                                      blocks: try container.decode(String.self, forKey: .blocks))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
                                       message: try container.decode(String.self, forKey: .message))
         case let other:
@@ -321,31 +326,35 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
             try container.encode(size, forKey: .size)
             try container.encode(mode, forKey: .mode)
             try container.encode(modified, forKey: .modified)
-        case .transferred(let size, let sha256):
+        case .transferred(let size, let sha256, let blocks):
             try container.encode("transferred", forKey: .kind)
             try container.encode(size, forKey: .size)
             try container.encode(sha256, forKey: .sha256)
+            try container.encode(blocks, forKey: .blocks)
         case .receiving(let transferId):
             try container.encode("receiving", forKey: .kind)
             try container.encode(transferId, forKey: .transferId)
         case .exists(let entry):
             try container.encode("exists", forKey: .kind)
             try container.encode(entry, forKey: .entry)
-        case .written(let name, let size, let sha256):
+        case .written(let name, let size, let sha256, let blocks):
             try container.encode("written", forKey: .kind)
             try container.encode(name, forKey: .name)
             try container.encode(size, forKey: .size)
             try container.encode(sha256, forKey: .sha256)
+            try container.encode(blocks, forKey: .blocks)
         case .skipped:
             try container.encode("skipped", forKey: .kind)
-        case .partial(let size, let sha256):
+        case .partial(let size, let sha256, let blocks):
             try container.encode("partial", forKey: .kind)
             try container.encode(size, forKey: .size)
             try container.encode(sha256, forKey: .sha256)
-        case .hashed(let size, let sha256):
+            try container.encode(blocks, forKey: .blocks)
+        case .hashed(let size, let sha256, let blocks):
             try container.encode("hashed", forKey: .kind)
             try container.encode(size, forKey: .size)
             try container.encode(sha256, forKey: .sha256)
+            try container.encode(blocks, forKey: .blocks)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

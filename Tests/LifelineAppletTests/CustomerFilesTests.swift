@@ -179,23 +179,48 @@ struct CustomerFileCopiesTests {
         let first = try files.openPart(path("part.bin"), resume: false)
         #expect(write(first.descriptor, [UInt8]([1, 2, 3]), 3) == 3)
         files.discard(first, keepForResume: true)
-        let (size, sha256) = try files.partial(path("part.bin"))
-        #expect(size == 3 && sha256 == "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
+        let (size, left) = try files.partial(path("part.bin"))
+        #expect(size == 3 && left.finalize().sha256 == "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81")
         guard case .ready(let part, var prefix) = try files.prepareWrite(path("part.bin"), copy: copy("part.bin", conflict: .ask, from: 3)) else {
             Issue.record("no part to resume"); return
         }
         #expect(write(part.descriptor, [UInt8]([4, 5]), 2) == 2)
-        prefix.update(data: [UInt8]([4, 5]))
-        #expect(prefix.finalize().hexString == "74f81fe167d99b4cb41d6d0ccda82278caee9f3e2f25d5e5a3936ff3dcec60d0")
+        [UInt8]([4, 5]).withUnsafeBytes { prefix.update(bufferPointer: $0) }
+        #expect(prefix.finalize().sha256 == "74f81fe167d99b4cb41d6d0ccda82278caee9f3e2f25d5e5a3936ff3dcec60d0")
         #expect(try files.finish(part, mode: 0o600, modified: 5, conflict: .ask) == Array("part.bin".utf8))
         #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/part.bin")) == Data([1, 2, 3, 4, 5]))
-        #expect(try files.partial(path("part.bin")).0 == 0)
+        #expect(try files.partial(path("part.bin")).size == 0)
 
         // A resume past what is there is refused, and the stale part removed.
         let short = try files.openPart(path("short.bin"), resume: false)
         files.discard(short, keepForResume: true)
         #expect(throws: FileManagerFailure.self) { try files.prepareWrite(path("short.bin"), copy: copy("short.bin", conflict: .ask, from: 2)) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.hasPrefix(".lifeline-part") }.isEmpty)
+    }
+}
+
+@Suite("The block SHA-256 a browser checks copies with (K3)")
+struct CopyDigestTests {
+    /// SHA-256 of the SHA-256s of each 8 MiB block, however the bytes are cut on the way.
+    @Test("the block list over 8 MiB blocks, cut anywhere; an empty file's is the empty hash")
+    func blocks() {
+        let size = CopyDigest.blockSize * 2 + 12_345
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var expected = SHA256()
+        for start in stride(from: 0, to: size, by: CopyDigest.blockSize) {
+            expected.update(data: Array(SHA256.hash(data: bytes[start..<min(size, start + CopyDigest.blockSize)])))
+        }
+        for cut in [4_093, 1_000_003, CopyDigest.blockSize] {
+            var digest = CopyDigest()
+            for start in stride(from: 0, to: size, by: cut) {
+                bytes[start..<min(size, start + cut)].withUnsafeBytes { digest.update(bufferPointer: $0) }
+            }
+            let (sha256, blocks) = digest.finalize()
+            #expect(sha256 == SHA256.hash(data: bytes).hexString)
+            #expect(blocks == expected.finalize().hexString, "cut \(cut)")
+        }
+        let empty = CopyDigest().finalize()
+        #expect(empty.sha256 == empty.blocks && empty.blocks == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 }
 

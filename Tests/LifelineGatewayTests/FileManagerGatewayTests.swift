@@ -167,7 +167,7 @@ struct FileManagerGatewayTests {
             #expect(fetched.status == .ok && String(decoding: fetched.body, as: UTF8.self) == "hello")
             let sha = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
             scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "w1",
-                                                                     reply: .written(name: WireFileName("notes (2).txt"), size: 5, sha256: sha))))
+                                                                     reply: .written(name: WireFileName("notes (2).txt"), size: 5, sha256: sha, blocks: sha))))
             _ = try await expectReply(scene, "w1")
 
             // A write the applet does not take (the name is there): the transfer is gone.
@@ -198,7 +198,7 @@ struct FileManagerGatewayTests {
             #expect(try await gw.request(.post, "/api/v1/customer/file-manager/\(readId)", token: scene.appletToken, bytes: Array("hello".utf8)).status == .noContent)
             let got = try await gw.request(.get, "\(base)/\(readId)", token: scene.token)
             #expect(String(decoding: got.body, as: UTF8.self) == "hello")
-            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "r1", reply: .transferred(size: 5, sha256: sha))))
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "r1", reply: .transferred(size: 5, sha256: sha, blocks: sha))))
             _ = try await expectReply(scene, "r1")
 
             let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }

@@ -497,7 +497,10 @@ def test_a_file_read_from_the_customer_arrives_whole_with_its_sha256(gateway_for
         reader.start()
         done = console.next(lambda m: m["type"] == "file_manager_reply" and m["requestId"] == "r1", timeout=60)["reply"]
         reader.join(60)
-        assert done == {"kind": "transferred", "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        # The block SHA-256 (of the 8 MiB blocks' SHA-256s) is what a browser checks natively.
+        blocks = hashlib.sha256(b"".join(hashlib.sha256(content[at:at + 8 * 1_048_576]).digest()
+                                         for at in range(0, len(content), 8 * 1_048_576))).hexdigest()
+        assert done == {"kind": "transferred", "size": len(content), "sha256": hashlib.sha256(content).hexdigest(), "blocks": blocks}
         assert fetched["body"] == content
         applet.expect("FILE_MANAGER_COPY", "to_technician ~/big.bin")
         log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]

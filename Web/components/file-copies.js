@@ -10,6 +10,9 @@ import { formatSize, nameKey, shownName } from '../lib/file-list.js';
 /** Failures after which no other file of the copy can pass. */
 const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
 
+/** Files copied at the same time. */
+const PARALLEL_FILES = 8;
+
 const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
 
 function element(tag, className, text) {
@@ -155,7 +158,10 @@ export function mountFileCopies(container, { onDone }) {
         job.done += Math.max(0, (item.entry.size ?? 0) - counted);
         return result;
       }
-      const answer = await askConflict(job, item, result.entry);
+      // One question at a time; an answer for all settles the questions waiting behind it.
+      const asked = job.asking.then(() => (job.policy ? { choice: job.policy, all: true } : askConflict(job, item, result.entry)));
+      job.asking = asked.catch(() => {});
+      const answer = await asked;
       if (job.controller.signal.aborted) throw aborted();
       if (answer.all) job.policy = answer.choice;
       conflict = answer.choice;
@@ -190,35 +196,49 @@ export function mountFileCopies(container, { onDone }) {
       job.total = job.items.reduce((sum, item) => sum + (item.entry.kind === 'file' ? item.entry.size ?? 0 : 0), 0);
       job.phase = 'running';
       job.startedAt = performance.now();
-      for (const item of job.items) {
-        if (controller.signal.aborted) throw aborted();
-
-        const destination = { root: toFolder.root, names: [...toFolder.names, ...item.relative] };
-        job.current = item.relative.map(shownName).join('/');
+      // Files go several at a time (small ones are mostly waiting on round trips); a folder is
+      // made before anything in it is started, since the plan lists it first.
+      const running = new Set();
+      let fatal = null;
+      const settle = (item, error) => {
+        if (error.name === 'AbortError' || controller.signal.aborted) return;
+        // Nothing more can pass: the file manager closed, the customer stopped it, a permission is missing.
+        if (STOPPING.has(error.code)) fatal = fatal ?? error;
+        else fail(item, error);
+      };
+      const copyOne = async (item, destination) => {
         try {
-          if (item.entry.kind === 'folder') {
-            await to.ensureFolder(destination);
-          } else if (item.entry.kind === 'file') {
-            const result = await copyFile(job, item, destination);
-            if (result.kind === 'skipped') {
-              job.skipped += 1;
-              keptTops.add(nameKey(item.relative[0])); // a move keeps what it did not copy
-            } else {
-              job.files += 1;
-            }
-          } else {
-            // Links are never followed; a browser's folder cannot hold one, nor a device.
+          const result = await copyFile(job, item, destination);
+          if (result.kind === 'skipped') {
             job.skipped += 1;
-            keptTops.add(nameKey(item.relative[0]));
-            job.notes.push({ name: job.current, message: t(item.entry.kind === 'symlink' ? 'files.linkNotCopied' : 'files.otherNotCopied') });
+            keptTops.add(nameKey(item.relative[0])); // a move keeps what it did not copy
+          } else {
+            job.files += 1;
           }
         } catch (error) {
-          if (error.name === 'AbortError' || controller.signal.aborted) throw aborted();
-          // Nothing more can pass: the file manager closed, the customer stopped it, a permission is missing.
-          if (STOPPING.has(error.code)) throw error;
-          fail(item, error);
+          settle(item, error);
+        }
+      };
+      for (const item of job.items) {
+        if (controller.signal.aborted || fatal) break;
+        const destination = { root: toFolder.root, names: [...toFolder.names, ...item.relative] };
+        job.current = item.relative.map(shownName).join('/');
+        if (item.entry.kind === 'file') {
+          const task = copyOne(item, destination).finally(() => running.delete(task));
+          running.add(task);
+          if (running.size >= PARALLEL_FILES) await Promise.race(running);
+        } else if (item.entry.kind === 'folder') {
+          try { await to.ensureFolder(destination); } catch (error) { settle(item, error); }
+        } else {
+          // Links are never followed; a browser's folder cannot hold one, nor a device.
+          job.skipped += 1;
+          keptTops.add(nameKey(item.relative[0]));
+          job.notes.push({ name: job.current, message: t(item.entry.kind === 'symlink' ? 'files.linkNotCopied' : 'files.otherNotCopied') });
         }
       }
+      await Promise.all(running);
+      if (controller.signal.aborted) throw aborted();
+      if (fatal) throw fatal;
       if (job.move) {
         for (const entry of job.entries) {
           if (keptTops.has(nameKey(entry.name))) continue;
@@ -241,7 +261,7 @@ export function mountFileCopies(container, { onDone }) {
     start({ from, to, fromFolder, toFolder, entries, move, toLabel, refused, items, deletions, policy = null, title }) {
       const job = {
         from, to, fromFolder, toFolder, entries: entries ?? [], move, toLabel, items, deletions, title, deleted: 0, controller: new AbortController(),
-        phase: 'planning', total: 0, done: 0, files: 0, skipped: 0, failures: [], notes: [], policy, startedAt: performance.now(),
+        phase: 'planning', total: 0, done: 0, files: 0, skipped: 0, failures: [], notes: [], policy, asking: Promise.resolve(), startedAt: performance.now(),
       };
       job.view = makeView(job);
       if (refused) {

@@ -8,8 +8,7 @@
 // {kind: 'written'|'skipped'|'exists', …}}.
 import { t } from '../lib/i18n.js';
 import { browserName, shownName } from '../lib/file-list.js';
-import { SHA256 } from '../lib/sha256.js';
-import { hashBlob } from '../lib/sha256-worker-client.js';
+import { BlockHasher, blockHashOfBlob } from '../lib/block-hash.js';
 
 let requestCounter = 0;
 
@@ -17,9 +16,9 @@ function failure(reply) {
   return Object.assign(new Error(reply.message), { code: reply.code });
 }
 
-/** Reads a stream through, hashing each piece and handing it on. */
+/** Reads a stream through, hashing each piece (its block SHA-256) and handing it on. */
 async function pump(stream, { signal, onBytes, write }) {
-  const hash = new SHA256();
+  const hash = new BlockHasher();
   const reader = stream.getReader();
   const stop = () => reader.cancel().catch(() => {});
   signal?.addEventListener('abort', stop);
@@ -119,9 +118,9 @@ export function customerSource(send, sessionId) {
       if (probe) {
         // An earlier copy broke off: resume after what arrived, if it is the start of this file.
         const part = changed(await request({ op: 'partial', path }));
-        if (part.size > 0 && part.size <= blob.size && await hashBlob(blob.slice(0, part.size)) === part.sha256) from = part.size;
+        if (part.size > 0 && part.size <= blob.size && await blockHashOfBlob(blob.slice(0, part.size)) === part.blocks) from = part.size;
       }
-      const ourHash = hashBlob(blob);
+      const ourHash = blockHashOfBlob(blob);
       let upload = null;
       const reply = await request({
         op: 'write', path, size: blob.size, mode: incoming.mode ?? 0o644, modified: incoming.modified, conflict, from,
@@ -140,7 +139,7 @@ export function customerSource(send, sessionId) {
       }
       if (reply.kind === 'failed') throw failure(reply);
       if (uploadProblem instanceof Error) throw uploadProblem;
-      if (reply.kind === 'written' && reply.sha256 !== await ourHash) {
+      if (reply.kind === 'written' && reply.blocks !== await ourHash) {
         throw new Error(t('files.hashMismatch', { name: shownName(reply.name) }));
       }
       return { ...reply, resumedFrom: from };
@@ -248,7 +247,7 @@ export function localSource(directory) {
 
     async hash(path) {
       const { blob } = await this.openRead(path);
-      return { size: blob.size, sha256: await hashBlob(blob) };
+      return { size: blob.size, blocks: await blockHashOfBlob(blob) };
     },
 
     async openRead(path) {
@@ -274,11 +273,11 @@ export function localSource(directory) {
       const handle = await folder.getFileHandle(target, { create: true });
       const writable = await handle.createWritable();
       try {
-        const sha256 = await pump(incoming.stream, { signal, onBytes, write: (chunk) => writable.write(chunk) });
+        const blocks = await pump(incoming.stream, { signal, onBytes, write: (chunk) => writable.write(chunk) });
         const theirs = await incoming.verified;
-        if (theirs.sha256 !== sha256) throw new Error(t('files.hashMismatch', { name: target }));
+        if (theirs.blocks !== blocks) throw new Error(t('files.hashMismatch', { name: target }));
         await writable.close();
-        return { kind: 'written', name: target, size: incoming.size, sha256 };
+        return { kind: 'written', name: target, size: incoming.size, sha256: theirs.sha256, blocks };
       } catch (error) {
         await writable.abort().catch(() => {});
         // A name made for this copy goes with it.

@@ -3,7 +3,7 @@
 // mirror makes the other side equal to the active one — copying what is missing or different and
 // deleting what the source does not have. The plan is shown before anything changes, and a
 // mirror's delete list must be confirmed. Files of the same size whose times differ are compared
-// by SHA-256 first (a browser's folder cannot keep a copied file's time), so equal contents are
+// by their block SHA-256 first (a browser's folder cannot keep a copied file's time), so equal contents are
 // never copied again.
 import { t } from '../lib/i18n.js';
 import { browserName, formatSize, shownName } from '../lib/file-list.js';
@@ -41,7 +41,7 @@ async function same(left, right, leftPath, rightPath) {
   if (Math.abs(left.entry.modified - right.entry.modified) < SAME_TIME) return true;
   try {
     const [a, b] = await Promise.all([left.source.hash(leftPath), right.source.hash(rightPath)]);
-    return a.sha256 === b.sha256;
+    return a.blocks === b.blocks;
   } catch {
     // Not comparable (no permission to read it): treat as different, the newer one wins.
     return false;

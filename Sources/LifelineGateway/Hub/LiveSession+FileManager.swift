@@ -181,8 +181,8 @@ extension LiveSession {
         guard let record = liveRecord else { return }
         switch message.reply {
         case .done(let removed): await logChange(pending, removed: removed, in: record)
-        case .transferred(let size, let sha256): await logCopy(pending, size: size, sha256: sha256, placedAs: nil, in: record)
-        case .written(let name, let size, let sha256): await logCopy(pending, size: size, sha256: sha256, placedAs: name, in: record)
+        case .transferred(let size, let sha256, _): await logCopy(pending, size: size, sha256: sha256, placedAs: nil, in: record)
+        case .written(let name, let size, let sha256, _): await logCopy(pending, size: size, sha256: sha256, placedAs: name, in: record)
         default: break
         }
     }

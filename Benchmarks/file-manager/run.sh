@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The file manager's copies (issue 17, K3) through the real console in headless Chromium against
+# scp and rsync over ssh on loopback, same data, same run:
+#
+#   Benchmarks/file-manager/run.sh [big file MiB] [tree files]      (default 1024 and 20000)
+#
+# Needs Chromium, chromedriver and the e2e virtualenv (scripts/test.sh makes it); as root the
+# first time it installs openssh-server and rsync.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIG=${1:-1024}
+TREE=${2:-20000}
+WORK=$(mktemp -d)
+SSHD_PID=""
+cleanup() {
+  [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck source=../common/private-sshd.sh
+source "$ROOT/Benchmarks/common/private-sshd.sh"
+
+(cd "$ROOT" && swift build -c release --product lifeline-server && swift build -c release --product lifeline-applet) > "$WORK/build.log" 2>&1 \
+  || { tail -30 "$WORK/build.log"; exit 1; }
+BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
+SSH_OPTIONS="$SSH_OPTIONS" "$ROOT/.venv/bin/python" "$ROOT/Benchmarks/file-manager/bench.py" "$BIN" "$BIG" "$TREE"

@@ -1,0 +1,69 @@
+// The block SHA-256 of a file (K3): the SHA-256 of the SHA-256s of its 8 MiB blocks, which the
+// applet computes beside the file's plain SHA-256. A browser hashes each block natively with
+// WebCrypto — it cannot feed one SHA-256 piece by piece — so copies are verified at the speed of
+// the disk; this page's own SHA-256 stands in where WebCrypto is missing (a page not served over
+// HTTPS or from this computer).
+import { SHA256 } from './sha256.js';
+
+export const BLOCK_SIZE = 8 * 1024 * 1024;
+
+const hex = (bytes) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
+async function digest(bytes) {
+  if (globalThis.crypto?.subtle) return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  const hash = new SHA256().update(new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength));
+  return Uint8Array.from(hash.hex().match(/../g).map((pair) => parseInt(pair, 16)));
+}
+
+async function listDigest(blockDigests) {
+  const joined = new Uint8Array(blockDigests.length * 32);
+  blockDigests.forEach((one, index) => joined.set(one, index * 32));
+  return hex(await digest(joined));
+}
+
+/** The block SHA-256 of a Blob or File, a few blocks read and hashed at a time. */
+export async function blockHashOfBlob(blob) {
+  const count = Math.ceil(blob.size / BLOCK_SIZE);
+  const digests = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      digests[index] = await digest(await blob.slice(index * BLOCK_SIZE, (index + 1) * BLOCK_SIZE).arrayBuffer());
+    }
+  };
+  await Promise.all([worker(), worker(), worker()]);
+  return listDigest(digests);
+}
+
+/** The block SHA-256 of bytes as they stream past: each full block is hashed while more arrive. */
+export class BlockHasher {
+  constructor() {
+    this.buffer = new Uint8Array(BLOCK_SIZE);
+    this.filled = 0;
+    this.pending = [];
+  }
+
+  update(chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(chunk.length - offset, BLOCK_SIZE - this.filled);
+      this.buffer.set(chunk.subarray(offset, offset + take), this.filled);
+      this.filled += take;
+      offset += take;
+      if (this.filled === BLOCK_SIZE) this.flush();
+    }
+  }
+
+  flush() {
+    // The digest reads its own copy: the buffer is refilled at once.
+    this.pending.push(digest(this.buffer.slice(0, this.filled)));
+    this.filled = 0;
+  }
+
+  async hex() {
+    if (this.filled > 0) this.flush();
+    return listDigest(await Promise.all(this.pending));
+  }
+}
