@@ -11,9 +11,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import json
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "e2e"))
+from browser_storage import clear_local, make_local, pattern, read_local  # noqa: E402
+from gateway import EMAIL, PASSWORD, gateway  # noqa: E402
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -23,75 +25,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 BIN, BIG_MIB, TREE_FILES = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 PORT = 8792
-EMAIL, PASSWORD = "bench@lifeline.test", "benchmark password 1"
 SSH = os.environ.get("SSH_OPTIONS", "").split()
 SSH_COMMAND = "ssh -p 2222 " + " ".join(SSH)
 random.seed(17)
-
-# Files written on the technician's side from a description: {path: [size, seed] or null}; the
-# bytes are a pattern of the seed repeating every 256 bytes, so Python can write the same.
-MAKE_LOCAL = """
-const [files, done] = [arguments[0], arguments[arguments.length - 1]];
-(async () => {
-  const root = await navigator.storage.getDirectory();
-  const folders = new Map([['', root]]);
-  const folderOf = async (path) => {
-    if (folders.has(path)) return folders.get(path);
-    const cut = path.lastIndexOf('/');
-    const parent = await folderOf(cut < 0 ? '' : path.slice(0, cut));
-    const made = await parent.getDirectoryHandle(path.slice(cut + 1), { create: true });
-    folders.set(path, made);
-    return made;
-  };
-  const block = new Uint8Array(1 << 20);
-  for (const [path, spec] of Object.entries(files)) {
-    if (spec === null) { await folderOf(path); continue; }
-    const [size, seed] = spec;
-    for (let i = 0; i < block.length; i += 1) block[i] = (i * 31 + seed) & 255;
-    const cut = path.lastIndexOf('/');
-    const folder = await folderOf(cut < 0 ? '' : path.slice(0, cut));
-    const writable = await (await folder.getFileHandle(path.slice(cut + 1), { create: true })).createWritable();
-    for (let at = 0; at < size; at += block.length) await writable.write(block.subarray(0, Math.min(block.length, size - at)));
-    await writable.close();
-  }
-  done(true);
-})().catch((error) => done(String(error)));
-"""
-
-# The technician's side read back: {path: [size, sha256]} for files.
-READ_LOCAL = """
-const [prefix, done] = [arguments[0], arguments[arguments.length - 1]];
-(async () => {
-  const out = {};
-  let folder = await navigator.storage.getDirectory();
-  for (const name of prefix.split('/').filter(Boolean)) folder = await folder.getDirectoryHandle(name);
-  const walk = async (folder, at) => {
-    for await (const [name, handle] of folder.entries()) {
-      if (handle.kind === 'directory') { await walk(handle, at + name + '/'); continue; }
-      const file = await handle.getFile();
-      const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-      out[at + name] = [file.size, [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')];
-    }
-  };
-  await walk(folder, '');
-  done(out);
-})().catch((error) => done({ error: String(error) }));
-"""
-
-CLEAR_LOCAL = """
-const done = arguments[arguments.length - 1];
-(async () => {
-  const root = await navigator.storage.getDirectory();
-  for await (const name of root.keys()) await root.removeEntry(name, { recursive: true });
-  done(true);
-})().catch((error) => done(String(error)));
-"""
-
-
-def pattern(size, seed):
-    block = bytes(((i * 31 + seed) & 255) for i in range(256))
-    return (block * (size // 256 + 1))[:size]
-
 
 def tree_spec(count):
     """`count` files in folders of 200, mostly small (1–16 KB), 3 % from 16 KB to 1 MB."""
@@ -123,14 +59,6 @@ def digest_tree(base):
     return found
 
 
-def api(method, path, body=None, token=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/{path}", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
 def timed(label, tool, size, work):
     started = time.perf_counter()
     work()
@@ -156,7 +84,7 @@ class Console:
         b.find_element(By.ID, "login-submit").click()
         wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'#session-list tr[data-session-id="{session_id}"]'))).click()
         wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
-        assert b.execute_async_script(CLEAR_LOCAL) is True
+        clear_local(b)
         wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
         wait.until(EC.visibility_of_element_located((By.ID, "file-manager-panes")))
         b.find_element(By.ID, "file-local-storage").click()
@@ -210,20 +138,12 @@ def main():
     home, peer = os.path.join(work, "home"), os.path.join(work, "peer")
     os.makedirs(home)
     os.makedirs(peer)
-    data = tempfile.mkdtemp(prefix="lifeline-fm-bench-data-")
-    env = {**os.environ, "LIFELINE_ADMIN_EMAIL": EMAIL, "LIFELINE_ADMIN_PASSWORD": PASSWORD}
-    server = subprocess.Popen([f"{BIN}/lifeline-server", "--host", "127.0.0.1", "--port", str(PORT), "--data-dir", data],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     applet = console = None
     ratios = []
+    running = gateway(BIN, PORT)
+    served = running.__enter__()
+    api, token = served.api, served.token
     try:
-        for _ in range(100):
-            try:
-                api("GET", "health")
-                break
-            except OSError:
-                time.sleep(0.1)
-        token = api("POST", "auth/login", {"email": EMAIL, "password": PASSWORD})["token"]
         session = api("POST", "sessions", {"name": "Bench", "method": "pin"}, token)
         applet = subprocess.Popen([f"{BIN}/lifeline-applet", "--gateway", f"http://127.0.0.1:{PORT}", "--pin", session["pin"],
                                    "--non-interactive", "--remote-consent", "accept"], env={**os.environ, "HOME": home},
@@ -237,7 +157,7 @@ def main():
 
         # One big file, technician → customer, then back, against scp each way.
         big = BIG_MIB * 1024 * 1024
-        assert console.browser.execute_async_script(MAKE_LOCAL, {"big.bin": [big, 7]}) is True
+        make_local(console.browser, {"big.bin": [big, 7]})
         console.refresh("local", "big.bin")
         ours = timed("big file to the customer", "Lifeline (console → applet)", big, lambda: console.copy("local", "big.bin"))
         assert hashlib.sha256(open(os.path.join(home, "big.bin"), "rb").read()).hexdigest() == hashlib.sha256(pattern(big, 7)).hexdigest()
@@ -248,11 +168,11 @@ def main():
         os.rename(os.path.join(home, "big.bin"), os.path.join(home, "from-customer.bin"))
         console.refresh("customer", "from-customer.bin")
         ours = timed("big file to the technician", "Lifeline (applet → console)", big, lambda: console.copy("customer", "from-customer.bin"))
-        got = console.browser.execute_async_script(READ_LOCAL, "")
+        got = read_local(console.browser)
         assert got["from-customer.bin"][1] == hashlib.sha256(pattern(big, 7)).hexdigest()
         theirs = timed("big file to the technician", "scp", big, lambda: scp(f"127.0.0.1:{peer}/big.bin", os.path.join(work, "back.bin")))
         ratios.append(("big file to the technician vs scp", theirs / ours))
-        assert console.browser.execute_async_script(CLEAR_LOCAL) is True
+        clear_local(console.browser)
         for name in ("from-customer.bin",):
             os.remove(os.path.join(home, name))
         shutil.rmtree(peer)
@@ -261,7 +181,7 @@ def main():
         # A tree, technician → customer, against scp -r and rsync -a.
         spec = tree_spec(TREE_FILES)
         tree_bytes = sum(entry[0] for entry in spec.values() if entry)
-        assert console.browser.execute_async_script(MAKE_LOCAL, spec) is True
+        make_local(console.browser, spec)
         console.refresh("local", "tree")
         ours = timed(f"tree of {TREE_FILES} files to the customer", "Lifeline (console → applet)", tree_bytes, lambda: console.copy("local", "tree"))
         source = os.path.join(work, "source")
@@ -277,7 +197,7 @@ def main():
         # 1 % of the files changed on the technician's side: mirror against rsync -a.
         changed = [path for path, entry in spec.items() if entry][:: 100]
         change = {path: [spec[path][0] + 7, 250] for path in changed}
-        assert console.browser.execute_async_script(MAKE_LOCAL, change) is True
+        make_local(console.browser, change)
         for path, entry in change.items():
             with open(os.path.join(source, path), "wb") as out:
                 out.write(pattern(*entry))
@@ -293,7 +213,7 @@ def main():
         console.browser.find_element(By.ID, "file-list-customer").send_keys(Keys.BACKSPACE)
 
         # The tree back, customer → technician, against scp -r and rsync -a.
-        assert console.browser.execute_async_script(CLEAR_LOCAL) is True
+        clear_local(console.browser)
         console.refresh("customer", "tree")
         ours = timed(f"tree of {TREE_FILES} files to the technician", "Lifeline (applet → console)", tree_bytes,
                      lambda: console.copy("customer", "tree"))
@@ -303,7 +223,7 @@ def main():
                               lambda: rsync(f"127.0.0.1:{peer}/rsync-tree/", os.path.join(work, "rsync-back") + "/"))
         ratios.append(("tree to the technician vs scp -r", scp_seconds / ours))
         ratios.append(("tree to the technician vs rsync -a", rsync_seconds / ours))
-        back = console.browser.execute_async_script(READ_LOCAL, "tree")
+        back = {path: entry for path, entry in read_local(console.browser, "tree").items() if entry}
         assert back == {path.replace(os.sep, "/"): entry for path, entry in digest_tree(os.path.join(home, "tree")).items()}
         for label, ratio in ratios:
             print(f"{label}: {ratio:.2f}× (Lifeline's speed over the peer's)")
@@ -312,10 +232,8 @@ def main():
             console.browser.quit()
         if applet:
             applet.kill()
-        server.terminate()
-        server.wait()
+        running.__exit__(None, None, None)
         shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(data, ignore_errors=True)
 
 
 main()

@@ -10,18 +10,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIG=${1:-1024}
 TREE=${2:-20000}
-WORK=$(mktemp -d)
-SSHD_PID=""
-cleanup() {
-  [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# shellcheck source=../common/private-sshd.sh
-source "$ROOT/Benchmarks/common/private-sshd.sh"
-
-(cd "$ROOT" && swift build -c release --product lifeline-server && swift build -c release --product lifeline-applet) > "$WORK/build.log" 2>&1 \
-  || { tail -30 "$WORK/build.log"; exit 1; }
-BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
+# shellcheck source=../common/with-sshd-and-release.sh
+source "$ROOT/Benchmarks/common/with-sshd-and-release.sh"
 SSH_OPTIONS="$SSH_OPTIONS" "$ROOT/.venv/bin/python" "$ROOT/Benchmarks/file-manager/bench.py" "$BIN" "$BIG" "$TREE"

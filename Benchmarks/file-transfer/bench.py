@@ -4,7 +4,6 @@ FILE_SAVED, next to scp of the same file on loopback. Usage:
 Prints one line per run: the tool, the bytes, the seconds, MB/s."""
 import hashlib
 import http.client
-import json
 import os
 import shutil
 import subprocess
@@ -12,34 +11,17 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from gateway import gateway  # noqa: E402
 
 BIN, MIB = sys.argv[1], int(sys.argv[2])
 PORT = 8791
-EMAIL, PASSWORD = "bench@lifeline.test", "benchmark password 1"
-
-
-def api(method, path, body=None, token=None):
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/v1/{path}", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
 
 
 def lifeline(path, size):
-    data = tempfile.mkdtemp(prefix="lifeline-bench-data-")
-    env = {**os.environ, "LIFELINE_ADMIN_EMAIL": EMAIL, "LIFELINE_ADMIN_PASSWORD": PASSWORD}
-    server = subprocess.Popen([f"{BIN}/lifeline-server", "--host", "127.0.0.1", "--port", str(PORT), "--data-dir", data],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                api("GET", "health")
-                break
-            except OSError:
-                time.sleep(0.1)
-        token = api("POST", "auth/login", {"email": EMAIL, "password": PASSWORD})["token"]
+    with gateway(BIN, PORT) as running:
+        api, token = running.api, running.token
         api("PUT", "admin/settings", {"maxFileMegabytes": 102400}, token)
         session = api("POST", "sessions", {"name": "Bench", "method": "pin"}, token)
         applet = subprocess.Popen([f"{BIN}/lifeline-applet", "--gateway", f"http://127.0.0.1:{PORT}", "--pin", session["pin"],
@@ -83,9 +65,6 @@ def lifeline(path, size):
         applet.kill()
         shutil.rmtree(folder, ignore_errors=True)
         return elapsed, saved
-    finally:
-        server.kill()
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def main():

@@ -18,65 +18,23 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from browser_storage import clear_local, make_local, pattern, read_local
 from conftest import start_active_session
 from test_console_session import select_row, sign_in
 from test_file_manager import Console, path, rows
 
-# Reads the technician's side back: every path below the storage's root with its size and
-# SHA-256 (folders with None), as the test's own check, through WebCrypto.
-READ_LOCAL = """
-const done = arguments[arguments.length - 1];
-(async () => {
-  const out = {};
-  const walk = async (folder, prefix) => {
-    for await (const [name, handle] of folder.entries()) {
-      const path = prefix + name;
-      if (handle.kind === 'directory') { out[path] = null; await walk(handle, path + '/'); continue; }
-      const file = await handle.getFile();
-      const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-      out[path] = [file.size, [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')];
-    }
-  };
-  await walk(await navigator.storage.getDirectory(), '');
-  done(out);
-})().catch((error) => done({ error: String(error) }));
-"""
 
-# Makes files on the technician's side: {path: size or None for a folder}; bytes are a pattern
-# of the path so each file differs.
-MAKE_LOCAL = """
-const [files, done] = [arguments[0], arguments[arguments.length - 1]];
-(async () => {
-  const root = await navigator.storage.getDirectory();
-  for (const [path, size] of Object.entries(files)) {
-    const names = path.split('/');
-    let folder = root;
-    for (const name of names.slice(0, size === null ? names.length : -1)) folder = await folder.getDirectoryHandle(name, { create: true });
-    if (size === null) continue;
-    const block = new Uint8Array(1 << 20);
-    for (let i = 0; i < block.length; i += 1) block[i] = (i * 31 + path.length) & 255;
-    const writable = await (await folder.getFileHandle(names[names.length - 1], { create: true })).createWritable();
-    for (let at = 0; at < size; at += block.length) await writable.write(block.subarray(0, Math.min(block.length, size - at)));
-    await writable.close();
-  }
-  done(true);
-})().catch((error) => done(String(error)));
-"""
 
-CLEAR_LOCAL = """
-const done = arguments[arguments.length - 1];
-(async () => {
-  const root = await navigator.storage.getDirectory();
-  for await (const name of root.keys()) await root.removeEntry(name, { recursive: true });
-  done(true);
-})().catch((error) => done(String(error)));
-"""
 
 
 def local_pattern(path, size):
-    """What MAKE_LOCAL writes: a pattern that repeats every 256 bytes."""
-    block = bytes(((i * 31 + len(path)) & 255) for i in range(256))
-    return (block * (size // 256 + 1))[:size]
+    """What `make` writes for a path."""
+    return pattern(size, len(path))
+
+
+def make(browser, files):
+    """Files on the technician's side, {path: size, or None for a folder}, seeded by their path."""
+    make_local(browser, {path: None if size is None else [size, len(path)] for path, size in files.items()})
 
 
 def sha(data):
@@ -102,7 +60,7 @@ def home():
 def open_panes(browser, gateway, applets, home, sign_in_as=None, **applet_options):
     session, applet, token = start_active_session(gateway, applets, "Copies", home=home, remote_consent="accept", **applet_options)
     wait = sign_in(browser, gateway)
-    assert browser.execute_async_script(CLEAR_LOCAL) is True
+    clear_local(browser)
     select_row(browser, wait, session["id"])
     wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
     wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
@@ -139,7 +97,7 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
     state, text = finished_copy(browser, wait, 1)
     assert state == "done", text
     assert "4 copied" in text and "link" in text, text  # the link is noted, not followed
-    local = browser.execute_async_script(READ_LOCAL)
+    local = read_local(browser)
     assert local["tree"] is None and local["tree/empty"] is None and local["tree/sub"] is None, local
     assert local["tree/a.txt"] == [5, sha(b"hello")]
     assert local["tree/zero"] == [0, sha(b"")]
@@ -152,19 +110,19 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
     # Technician → customer: a tree made on the technician's side, Ctrl+C from the left pane.
     made = {"outbox": None, "outbox/nothing": None, "outbox/deep/er": None, "outbox/zero.dat": 0,
             "outbox/deep/er/big.bin": 5 * 1024 * 1024 + 3, "outbox/note.txt": 42}
-    assert browser.execute_async_script(MAKE_LOCAL, made) is True
+    make(browser, made)
     browser.find_element(By.ID, "file-refresh-local").click()
     wait.until(lambda b: "outbox" in rows(b, "local"))
     put_cursor(browser, "local", "outbox").send_keys(Keys.CONTROL, "c")
     state, text = finished_copy(browser, wait, 2)
     assert state == "done", text
     outbox = os.path.join(home, "outbox")
-    for path, size in made.items():
-        on_disk = os.path.join(home, path)
+    for made_path, size in made.items():
+        on_disk = os.path.join(home, made_path)
         if size is None:
-            assert os.path.isdir(on_disk) and not os.path.islink(on_disk), path
+            assert os.path.isdir(on_disk) and not os.path.islink(on_disk), made_path
         else:
-            assert open(on_disk, "rb").read() == local_pattern(path, size), path
+            assert open(on_disk, "rb").read() == local_pattern(made_path, size), made_path
     assert not [name for _, _, names in os.walk(outbox) for name in names if name.startswith(".lifeline-part")]
     # Each file keeps its time (the browser's last change); the browser has no permission bits.
     before = time.time()
@@ -196,7 +154,7 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
     state, text = finished_copy(browser, wait, 4)
     assert state == "done", text
     assert not os.path.exists(os.path.join(tree, "sub"))
-    assert browser.execute_async_script(READ_LOCAL)["sub/b.bin"][1] == moved
+    assert read_local(browser)["sub/b.bin"][1] == moved
 
     log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
     assert any("copied ~/outbox/deep/er/big.bin (5.0 MB) to the customer's computer. SHA-256" in line for line in log), log
@@ -234,7 +192,7 @@ def test_the_red_x_stops_a_copy_at_once_and_a_killed_applet_resumes_where_it_sto
     os.chmod(runtime, 0o700)
     size = 200 * 1024 * 1024 + 5
     session, applet, token, wait = open_panes(browser, gateway, applets, home, env_extra={"XDG_RUNTIME_DIR": runtime})
-    assert browser.execute_async_script(MAKE_LOCAL, {"big.bin": size}) is True
+    make(browser, {"big.bin": size})
     browser.find_element(By.ID, "file-refresh-local").click()
     wait.until(lambda b: "big.bin" in rows(b, "local"))
 
@@ -288,8 +246,8 @@ def test_copies_without_the_permissions_are_refused_and_said_so(gateway_for_modu
     gateway.api("POST", f"sessions/{session['id']}/start", token=bo, expect=200)
     browser.delete_all_cookies()
     wait = sign_in(browser, gateway, email="bo@e2e.test", password="Bo password 1")
-    assert browser.execute_async_script(CLEAR_LOCAL) is True
-    assert browser.execute_async_script(MAKE_LOCAL, {"up.txt": 10}) is True
+    clear_local(browser)
+    make(browser, {"up.txt": 10})
     select_row(browser, wait, session["id"])
     wait.until(EC.element_to_be_clickable((By.ID, "tool-files"))).click()
     wait.until(EC.element_to_be_clickable((By.ID, "file-manager-open"))).click()
@@ -305,7 +263,7 @@ def test_copies_without_the_permissions_are_refused_and_said_so(gateway_for_modu
     state, text = finished_copy(browser, wait, 2)
     assert state == "failed" and "does not allow this" in text, text
     assert not os.path.exists(os.path.join(home, "up.txt")) and part_size(home) == 0
-    assert "tree" not in browser.execute_async_script(READ_LOCAL)
+    assert "tree" not in read_local(browser)
     # The console does not even ask; the gateway would refuse it anyway, each way.
     console = Console(gateway, bo, session["id"])
     assert console.open()["phase"] == "open"
@@ -334,7 +292,7 @@ def test_synchronise_both_ways_and_mirror_with_its_delete_list(gateway_for_modul
     open(os.path.join(work, "same.txt"), "wb").write(local_pattern("work/same.txt", 16))
     os.utime(os.path.join(work, "same.txt"), (1_000_000, 1_000_000))
     session, applet, token, wait = open_panes(browser, gateway, applets, home)
-    assert browser.execute_async_script(MAKE_LOCAL, made) is True
+    make(browser, made)
     browser.find_element(By.ID, "file-refresh-local").click()
     wait.until(lambda b: "work" in rows(b, "local"))
     enter(browser, "local", "work")
@@ -353,7 +311,7 @@ def test_synchronise_both_ways_and_mirror_with_its_delete_list(gateway_for_modul
     assert state == "done", text
     assert open(os.path.join(work, "a.txt"), "rb").read() == local_pattern("work/a.txt", 10)
     assert open(os.path.join(work, "sub", "deep.txt"), "rb").read() == local_pattern("work/sub/deep.txt", 30)
-    local = browser.execute_async_script(READ_LOCAL)
+    local = read_local(browser)
     assert local["work/newer-customer.txt"] == [23, sha(b"changed by the customer")]
     assert local["work/only-customer.txt"] == [6, sha(b"theirs")]
     assert os.path.getmtime(os.path.join(work, "same.txt")) == 1_000_000, "same content: not copied"
@@ -369,7 +327,7 @@ def test_synchronise_both_ways_and_mirror_with_its_delete_list(gateway_for_modul
     os.makedirs(os.path.join(work, "extra folder", "inner"))
     open(os.path.join(work, "extra folder", "inner", "x"), "w").write("x")
     open(os.path.join(work, "extra.txt"), "w").write("extra")
-    assert browser.execute_async_script(MAKE_LOCAL, {"work/sub/deep.txt": 31}) is True
+    make(browser, {"work/sub/deep.txt": 31})
     browser.find_element(By.ID, "file-list-local").send_keys(Keys.CONTROL, "r")
     plan = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".file-plan")))
     assert sorted(plan.find_element(By.CSS_SELECTOR, ".file-plan-list.delete").text.split("\n")) == ["extra folder/", "extra.txt"]
@@ -381,6 +339,6 @@ def test_synchronise_both_ways_and_mirror_with_its_delete_list(gateway_for_modul
     state, text = finished_copy(browser, wait, 3)
     assert state == "done" and "2 deleted" in text, text
     on_disk = sorted(os.path.relpath(os.path.join(root, name), work) for root, folders, files in os.walk(work) for name in folders + files)
-    in_browser = sorted(path[len("work/"):] for path in browser.execute_async_script(READ_LOCAL) if path.startswith("work/"))
+    in_browser = sorted(path[len("work/"):] for path in read_local(browser) if path.startswith("work/"))
     assert on_disk == in_browser, (on_disk, in_browser)
     assert open(os.path.join(work, "sub", "deep.txt"), "rb").read() == local_pattern("work/sub/deep.txt", 31)
