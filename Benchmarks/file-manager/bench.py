@@ -59,6 +59,10 @@ def digest_tree(base):
     return found
 
 
+def note(text):
+    print(f"  [{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def timed(label, tool, size, work):
     started = time.perf_counter()
     work()
@@ -179,9 +183,11 @@ def main():
         os.makedirs(peer)
 
         # A tree, technician → customer, against scp -r and rsync -a.
+        note("making the tree on the technician's side")
         spec = tree_spec(TREE_FILES)
         tree_bytes = sum(entry[0] for entry in spec.values() if entry)
         make_local(console.browser, spec)
+        note("tree made")
         console.refresh("local", "tree")
         ours = timed(f"tree of {TREE_FILES} files to the customer", "Lifeline (console → applet)", tree_bytes, lambda: console.copy("local", "tree"))
         source = os.path.join(work, "source")

@@ -20,7 +20,8 @@ const [files, done] = [arguments[0], arguments[arguments.length - 1]];
   for (const [path, spec] of Object.entries(files)) {
     if (spec === null) { await folderOf(path); continue; }
     const [size, seed] = spec;
-    for (let i = 0; i < block.length; i += 1) block[i] = (i * 31 + seed) & 255;
+    for (let i = 0; i < 256; i += 1) block[i] = (i * 31 + seed) & 255;
+    for (let filled = 256; filled < Math.min(size, block.length); filled *= 2) block.copyWithin(filled, 0, filled);
     const cut = path.lastIndexOf('/');
     const folder = await folderOf(cut < 0 ? '' : path.slice(0, cut));
     const writable = await (await folder.getFileHandle(path.slice(cut + 1), { create: true })).createWritable();

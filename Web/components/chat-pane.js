@@ -1,7 +1,7 @@
 // The chat pane (D1): the session's log of chat lines and status messages, the input, the
 // per-session chat switch (toggle_chat), and the same chat floating over the full-screen desktop.
 import { api } from '../lib/api.js';
-import { describeError, formatTime, t } from '../lib/i18n.js';
+import { currentLanguage, describeError, formatTime, t } from '../lib/i18n.js';
 import { labelIconButton } from '../lib/icons.js';
 import { logLineText } from '../lib/log-lines.js';
 import { canChat, customerComputer, sessionDetails } from '../lib/session-logic.js';
@@ -10,6 +10,8 @@ import { mountFloatingChat, sendOnSubmit } from './floating-chat.js';
 export function mountChatPane(elements, { onSend, canUse = () => true }) {
   const { none, title, invite, log, form, input, closed, copy, collapse, chatSwitch } = elements;
   let current = null;
+  // What the log list shows now: for which session and language, from which array, how many lines.
+  let drawn = {};
   const floating = mountFloatingChat(document.getElementById('remote-screen'), { line, onSend });
   // Copy details (C3): name, id, state and fields to paste into a ticket.
   copy.addEventListener('click', async () => {
@@ -81,6 +83,7 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
   return {
     show(session, entries) {
       current = session;
+      if (!session) drawn = {};
       none.hidden = Boolean(session);
       title.hidden = !session;
       copy.hidden = !session;
@@ -119,7 +122,15 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
       }
       floating.show(session, entries, open && !switchedOff);
       const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
-      log.replaceChildren(...entries.map(line));
+      // Lines only ever arrive at the end: draw just the new ones (a long copy adds thousands),
+      // all of them again for another session, list or language.
+      const key = `${session.id}|${currentLanguage()}`;
+      if (drawn.key === key && drawn.entries === entries && drawn.count <= entries.length && log.children.length === drawn.count) {
+        log.append(...entries.slice(drawn.count).map(line));
+      } else {
+        log.replaceChildren(...entries.map(line));
+      }
+      drawn = { key, entries, count: entries.length };
       if (atBottom) log.scrollTop = log.scrollHeight;
     },
     /** Puts the cursor in the chat input, unfolding the pane first. */

@@ -11,7 +11,7 @@ import { formatSize, nameKey, shownName } from '../lib/file-list.js';
 const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
 
 /** Files copied at the same time. */
-const PARALLEL_FILES = 8;
+const PARALLEL_FILES = 16;
 
 const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
 

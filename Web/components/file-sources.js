@@ -190,14 +190,19 @@ export function localSource(directory) {
     return folder;
   };
   const parentOf = async (path) => [await walk(path.names.slice(0, -1)), browserName(path.names[path.names.length - 1])];
+  // Looked up by name (two tries), not by reading the folder: a copy asks once per file.
   const entryIn = async (folder, name) => {
-    for await (const [key, handle] of folder.entries()) {
-      if (key !== name) continue;
-      if (handle.kind === 'directory') return { name, kind: 'folder', size: 0, modified: 0 };
-      const file = await handle.getFile();
+    try {
+      const file = await (await folder.getFileHandle(name)).getFile();
       return { name, kind: 'file', size: file.size, modified: file.lastModified / 1000 };
+    } catch (error) {
+      if (error.name !== 'TypeMismatchError') {
+        if (error.name === 'NotFoundError') return null;
+        throw error;
+      }
     }
-    return null;
+    await folder.getDirectoryHandle(name);
+    return { name, kind: 'folder', size: 0, modified: 0 };
   };
   const freeName = async (folder, name) => {
     const dot = name.lastIndexOf('.');

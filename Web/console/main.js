@@ -275,8 +275,9 @@ function receive(message) {
       fileManager.statusChanged(message);
       break;
     case 'file_manager_reply':
+      // Nothing else on the page depends on it: no render.
       fileManager.reply(message);
-      break;
+      return;
     case 'remote_notice':
       remoteDesktop.notice(message.sessionId, message.notice);
       break;
@@ -299,7 +300,20 @@ function receive(message) {
     default:
       break;
   }
-  render();
+  renderSoon();
+}
+
+let renderPending = false;
+/** One render for the messages of one frame: a copy of thousands of files brings several
+ * messages a file, and each render rebuilds the queue and the chat. */
+function renderSoon() {
+  if (renderPending) return;
+  renderPending = true;
+  const run = () => {
+    renderPending = false;
+    render();
+  };
+  if (document.hidden) setTimeout(run, 50); else requestAnimationFrame(run);
 }
 
 async function command(name) {

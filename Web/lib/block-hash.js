@@ -40,7 +40,8 @@ export async function blockHashOfBlob(blob) {
 /** The block SHA-256 of bytes as they stream past: each full block is hashed while more arrive. */
 export class BlockHasher {
   constructor() {
-    this.buffer = new Uint8Array(BLOCK_SIZE);
+    // Grown as bytes come: a small file costs a small buffer.
+    this.buffer = new Uint8Array(64 * 1024);
     this.filled = 0;
     this.pending = [];
   }
@@ -48,6 +49,11 @@ export class BlockHasher {
   update(chunk) {
     let offset = 0;
     while (offset < chunk.length) {
+      if (this.buffer.length < BLOCK_SIZE && this.filled + chunk.length - offset > this.buffer.length) {
+        const grown = new Uint8Array(Math.min(BLOCK_SIZE, Math.max(this.buffer.length * 2, this.filled + chunk.length - offset)));
+        grown.set(this.buffer.subarray(0, this.filled));
+        this.buffer = grown;
+      }
       const take = Math.min(chunk.length - offset, BLOCK_SIZE - this.filled);
       this.buffer.set(chunk.subarray(offset, offset + take), this.filled);
       this.filled += take;
