@@ -12,6 +12,21 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
   let current = null;
   // What the log list shows now: for which session and language, from which array, how many lines.
   let drawn = {};
+  // Whether the log follows its last line: known from its scroll events, so drawing a new line
+  // never has to measure the page; the scroll to the end is done at most ten times a second.
+  let followingEnd = true;
+  let followPending = false;
+  function followSoon() {
+    if (!followingEnd || followPending) return;
+    followPending = true;
+    setTimeout(() => {
+      followPending = false;
+      if (followingEnd) log.scrollTop = log.scrollHeight;
+    }, 100);
+  }
+  log.addEventListener('scroll', () => {
+    followingEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+  }, { passive: true });
   const floating = mountFloatingChat(document.getElementById('remote-screen'), { line, onSend });
   // Copy details (C3): name, id, state and fields to paste into a ticket.
   copy.addEventListener('click', async () => {
@@ -121,17 +136,20 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
         chatSwitch.textContent = t(switchedOff ? 'chat.turnOn' : 'chat.turnOff');
       }
       floating.show(session, entries, open && !switchedOff);
-      const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
       // Lines only ever arrive at the end: draw just the new ones (a long copy adds thousands),
-      // all of them again for another session, list or language.
+      // all of them again for another session, list or language; nothing (not even a look at
+      // the scroll, which forces the page's layout) when none came.
       const key = `${session.id}|${currentLanguage()}`;
-      if (drawn.key === key && drawn.entries === entries && drawn.count <= entries.length && log.children.length === drawn.count) {
+      const same = drawn.key === key && drawn.entries === entries && log.children.length === drawn.count;
+      if (same && drawn.count === entries.length) return;
+      if (same && drawn.count < entries.length) {
         log.append(...entries.slice(drawn.count).map(line));
+        followSoon();
       } else {
         log.replaceChildren(...entries.map(line));
+        if (followingEnd) log.scrollTop = log.scrollHeight;
       }
       drawn = { key, entries, count: entries.length };
-      if (atBottom) log.scrollTop = log.scrollHeight;
     },
     /** Puts the cursor in the chat input, unfolding the pane first. */
     focus() {

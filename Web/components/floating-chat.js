@@ -70,11 +70,15 @@ export function mountFloatingChat(screen, { line, onSend }) {
   panel.append(log, form);
   screen?.append(toggle, panel);
   let open = false;
+  // Which lines the panel shows now (session, count, last line).
+  let drawn = '';
 
   const inFullScreen = () => Boolean(screen) && document.fullscreenElement === screen;
   function render() {
     toggle.hidden = !inFullScreen();
+    const wasHidden = panel.hidden;
     panel.hidden = !inFullScreen() || !open;
+    if (wasHidden && !panel.hidden) log.scrollTop = log.scrollHeight;
     toggle.textContent = t(open ? 'chat.hideWindow' : 'chat.showWindow');
     input.placeholder = t('chat.placeholder');
   }
@@ -90,8 +94,13 @@ export function mountFloatingChat(screen, { line, onSend }) {
   return {
     show(session, entries, canSend) {
       form.hidden = !canSend;
-      log.replaceChildren(...(session ? entries.slice(-50).map(line) : []));
-      log.scrollTop = log.scrollHeight;
+      // Redrawn only when a line came or the session changed: scrolling forces the page's layout.
+      const shown = `${session?.id}|${entries.length}|${entries.at(-1)?.id}`;
+      if (shown !== drawn) {
+        drawn = shown;
+        log.replaceChildren(...(session ? entries.slice(-50).map(line) : []));
+        if (!panel.hidden) log.scrollTop = log.scrollHeight;
+      }
       render();
     },
   };

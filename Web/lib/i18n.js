@@ -90,15 +90,23 @@ export function currentLanguage() {
   return current;
 }
 
+// Formatters are costly to make and a log draws thousands of times: one per language and style.
+const formatters = new Map();
+function formatter(style) {
+  const key = `${current}|${JSON.stringify(style)}`;
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat(current, style));
+  return formatters.get(key);
+}
+
 /** A date and time as the console's language writes them ("2 déc. 2026, 14:05" in French). */
 export function formatDateTime(value) {
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+  return formatter({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
 }
 
 /** A time of day in the console's language (14:05 in French, 2:05 PM in English). */
 export function formatTime(value, withSeconds = false) {
-  const style = withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
-  return new Intl.DateTimeFormat(current, style).format(new Date(value));
+  return formatter(withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' })
+    .format(new Date(value));
 }
 
 /** Translates `key`, replacing {name} placeholders with `params`. */
