@@ -29,6 +29,7 @@ import { mountMyStatus } from './my-status.js';
 import { mountShortcuts } from './shortcuts.js';
 import { toolboxTabs } from './toolbox-tabs.js';
 import { mountWorkspaceLayout } from './workspace-layout.js';
+import { oncePerFrame } from '../lib/once-per-frame.js';
 
 const $ = (id) => document.getElementById(id);
 /** Whether the signed-in technician's group allows `permission` (the gateway checks again). */
@@ -303,18 +304,8 @@ function receive(message) {
   renderSoon();
 }
 
-let renderPending = false;
-/** One render for the messages of one frame: a copy of thousands of files brings several
- * messages a file, and each render rebuilds the queue and the chat. */
-function renderSoon() {
-  if (renderPending) return;
-  renderPending = true;
-  const run = () => {
-    renderPending = false;
-    render();
-  };
-  if (document.hidden) setTimeout(run, 50); else requestAnimationFrame(run);
-}
+// One render for a frame's messages: a long copy brings several a file, each render rebuilds the queue.
+const renderSoon = oncePerFrame(() => render());
 
 async function command(name) {
   const session = selected();
