@@ -139,21 +139,8 @@ extension CustomerFiles {
     /// Before any byte moves: the conflict rule against what is there, then the part file, cut
     /// to `from` (the bytes the technician's side matched) with those bytes hashed.
     func prepareWrite(_ path: FileManagerPath, copy: IncomingCopy) throws(FileManagerFailure) -> PreparedWrite {
-        let (folder, name) = try openEntryParent(path)
-        var owners: [uid_t: String] = [:]
-        let existing = Self.entry(named: name, in: folder, owners: &owners)
-        close(folder)
-        if let existing {
-            if existing.kind == .folder, copy.conflict != .rename {
-                throw FileManagerFailure(code: "exists", message: "\(FileManagerPath.displayName(name)): a folder of that name is there.")
-            }
-            switch copy.conflict {
-            case .ask: return .taken(existing)
-            case .skip: return .notWanted
-            case .keepNewer where existing.modified >= copy.modified: return .notWanted
-            case .keepNewer, .overwrite, .rename: break
-            }
-        }
+        if let answer = try conflictAnswer(path, conflict: copy.conflict, modified: copy.modified) { return answer }
+        let name = path.names.last ?? []
         let part = try openPart(path, resume: copy.from > 0)
         guard part.existing >= copy.from else {
             discard(part, keepForResume: false)
@@ -172,6 +159,25 @@ extension CustomerFiles {
             throw failure
         }
         return .ready(part, prefix: prefix)
+    }
+
+    /// The conflict rule against what is at `path`: nil when the bytes are wanted (the name is
+    /// free, or what is there is to be replaced or kept beside), else the answer without them.
+    func conflictAnswer(_ path: FileManagerPath, conflict: FileConflict, modified: Double) throws(FileManagerFailure) -> PreparedWrite? {
+        let (folder, name) = try openEntryParent(path)
+        var owners: [uid_t: String] = [:]
+        let existing = Self.entry(named: name, in: folder, owners: &owners)
+        close(folder)
+        guard let existing else { return nil }
+        if existing.kind == .folder, conflict != .rename {
+            throw FileManagerFailure(code: "exists", message: "\(FileManagerPath.displayName(name)): a folder of that name is there.")
+        }
+        switch conflict {
+        case .ask: return .taken(existing)
+        case .skip: return .notWanted
+        case .keepNewer where existing.modified >= modified: return .notWanted
+        case .keepNewer, .overwrite, .rename: return nil
+        }
     }
 
     /// What an interrupted copy to `path` left: its size and digests (0 and the empty hashes when nothing).

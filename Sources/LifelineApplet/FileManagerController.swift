@@ -135,6 +135,12 @@ actor FileManagerController {
             let copy = IncomingCopy(path: path, size: size, mode: mode, modified: modified, conflict: conflict, from: from)
             await reply(await write(copy, requestId: message.requestId, transferId: message.transferId, files: files, stop: stop))
             return
+        case .readFiles(let paths):
+            await reply(await readFiles(paths, requestId: message.requestId, transferId: message.transferId, files: files, stop: stop))
+            return
+        case .writeFiles(let specs):
+            await reply(await writeFiles(specs, requestId: message.requestId, transferId: message.transferId, files: files, stop: stop))
+            return
         default:
             break
         }
@@ -169,7 +175,7 @@ actor FileManagerController {
                     let (size, digest) = try files.hash(try Self.validated(path, in: files))
                     let (sha256, blocks) = digest.finalize()
                     return [.hashed(size: size, sha256: sha256, blocks: blocks)]
-                case .read, .write:
+                case .read, .write, .readFiles, .writeFiles:
                     return [.failed(code: "bad_request", message: "A copy is handled on its own.")]
                 }
             } catch {

@@ -33,14 +33,21 @@ enum HTTPDownload {
     static func fetch<Digest: IncrementalHash>(_ url: URL, bearer: String, into descriptor: Int32, expected: Int64, digest: Digest,
                                                        proxy: ProxySettings? = nil, stop: StopFlag? = nil,
                                                        progress: @escaping @Sendable (Int64) -> Void) async throws -> Digest {
+        try await fetch(url, bearer: bearer, into: DescriptorSink(descriptor: descriptor, digest: digest), expected: expected,
+                        proxy: proxy, stop: stop, progress: progress).digest
+    }
+
+    /// The body into any sink; returns the sink once exactly `expected` bytes went in.
+    static func fetch<Sink: DownloadSink>(_ url: URL, bearer: String, into sink: Sink, expected: Int64, proxy: ProxySettings? = nil,
+                                          stop: StopFlag? = nil, progress: @escaping @Sendable (Int64) -> Void) async throws -> Sink {
         guard let host = url.host, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw Failure(message: "the gateway's address is not http or https")
         }
         let secure = scheme == "https"
         let port = url.port ?? (secure ? 443 : 80)
         let group = MultiThreadedEventLoopGroup.singleton
-        let promise = group.next().makePromise(of: Digest.self)
-        let handler = DownloadHandler(descriptor: descriptor, expected: expected, digest: digest, stop: stop, promise: promise, progress: progress)
+        let promise = group.next().makePromise(of: Sink.self)
+        let handler = DownloadHandler(sink: sink, expected: expected, stop: stop, promise: promise, progress: progress)
         let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         // TLS, HTTP and the download handler: straight to the gateway, or inside a proxy's tunnel.
         let configure: @Sendable (any Channel) throws -> Void = { channel in
@@ -73,16 +80,51 @@ enum HTTPDownload {
     }
 }
 
-/// Writes the body as it comes; the result is decided at the end of the response or of the
-/// connection, whichever comes first. Used on its channel's event loop only.
-private final class DownloadHandler<Digest: IncrementalHash>: ChannelInboundHandler, @unchecked Sendable {
+/// Where a download's bytes go, piece by piece on the connection's event loop; a failure
+/// (the disk refused) is said in words and stops the download.
+protocol DownloadSink: Sendable {
+    mutating func take(_ bytes: UnsafeRawBufferPointer) -> String?
+}
+
+/// Into an open file, hashed on the way.
+struct DescriptorSink<Digest: IncrementalHash>: DownloadSink {
+    let descriptor: Int32
+    var digest: Digest
+
+    mutating func take(_ bytes: UnsafeRawBufferPointer) -> String? {
+        digest.update(bufferPointer: bytes)
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return "the disk refused the file (\(String(cString: strerror(errno))))"
+            }
+            offset += written
+        }
+        return nil
+    }
+}
+
+/// Into memory: a bundle of small files, split and written once it is all in.
+struct MemorySink: DownloadSink {
+    var bytes: [UInt8] = []
+
+    mutating func take(_ piece: UnsafeRawBufferPointer) -> String? {
+        bytes.append(contentsOf: piece)
+        return nil
+    }
+}
+
+/// Hands the body to its sink as it comes; the result is decided at the end of the response or
+/// of the connection, whichever comes first. Used on its channel's event loop only.
+private final class DownloadHandler<Sink: DownloadSink>: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
 
-    private let descriptor: Int32
     private let expected: Int64
-    private let promise: EventLoopPromise<Digest>
+    private let promise: EventLoopPromise<Sink>
     private let progress: @Sendable (Int64) -> Void
-    private var digest: Digest
+    private var sink: Sink
     /// Raised by the customer's red X: not one more byte is written.
     private let stop: StopFlag?
     private var received: Int64 = 0
@@ -91,10 +133,8 @@ private final class DownloadHandler<Digest: IncrementalHash>: ChannelInboundHand
     private var failure: String?
     private var finished = false
 
-    init(descriptor: Int32, expected: Int64, digest: Digest, stop: StopFlag?, promise: EventLoopPromise<Digest>,
-         progress: @escaping @Sendable (Int64) -> Void) {
-        self.descriptor = descriptor
-        self.digest = digest
+    init(sink: Sink, expected: Int64, stop: StopFlag?, promise: EventLoopPromise<Sink>, progress: @escaping @Sendable (Int64) -> Void) {
+        self.sink = sink
         self.stop = stop
         self.expected = expected
         self.promise = promise
@@ -112,19 +152,7 @@ private final class DownloadHandler<Digest: IncrementalHash>: ChannelInboundHand
                 context.close(promise: nil)
             }
             guard failure == nil else { return }
-            buffer.withUnsafeReadableBytes { bytes in
-                digest.update(bufferPointer: bytes)
-                var offset = 0
-                while offset < bytes.count {
-                    let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        failure = "the disk refused the file (\(String(cString: strerror(errno))))"
-                        return
-                    }
-                    offset += written
-                }
-            }
+            if let refused = buffer.withUnsafeReadableBytes({ sink.take($0) }) { failure = refused }
             received += Int64(buffer.readableBytes)
             if failure != nil { context.close(promise: nil) }
             if received - reported >= expected / 20 || received == expected {
@@ -153,6 +181,6 @@ private final class DownloadHandler<Digest: IncrementalHash>: ChannelInboundHand
         guard received == expected else {
             return promise.fail(HTTPDownload.Failure(message: "the transfer was interrupted after \(received) of \(expected) bytes"))
         }
-        promise.succeed(digest)
+        promise.succeed(sink)
     }
 }

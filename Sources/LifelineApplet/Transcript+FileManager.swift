@@ -51,7 +51,7 @@ extension Transcript {
         case .delete(let path):
             line = machineReadable ? "FILE_MANAGER_CHANGE delete \(Self.clean(path.shown))"
                 : text("files.deleted", ["technician": who(technician), "path": Self.clean(path.shown)])
-        case .roots, .list, .read, .write, .partial, .discard, .hash:
+        case .roots, .list, .read, .write, .partial, .discard, .hash, .readFiles, .writeFiles:
             return
         }
         say(.fileManagerActivity, line)

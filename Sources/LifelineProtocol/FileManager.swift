@@ -99,19 +99,27 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
     case discard(path: WirePath)
     /// A file's SHA-256, read on the customer's side (synchronise and mirror compare contents).
     case hash(path: WirePath)
+    /// Small files to the technician as one stream, their bytes one after another in this order:
+    /// a tree of thousands of files would otherwise cost a round trip and a request per file.
+    case readFiles(paths: [WirePath])
+    /// Small files from the technician as one stream, in this order; each as a `write` from 0.
+    case writeFiles([FileWrite])
+
+    /// The most files one `read_files` or `write_files` carries.
+    public static let maximumFilesPerBundle = 256
 
     /// Which permission family the request falls under (the gateway checks it per message).
     public var operation: FileManagerAccess.Operation {
         switch self {
         case .roots, .list: .browse
-        case .makeFolder, .write, .partial, .discard: .upload
+        case .makeFolder, .write, .writeFiles, .partial, .discard: .upload
         case .rename, .delete: .modify
-        case .read, .hash: .download
+        case .read, .readFiles, .hash: .download
         }
     }
 
     private enum Keys: String, CodingKey {
-        case op, path, hidden, newName, size, mode, modified, conflict, from
+        case op, path, paths, files, hidden, newName, size, mode, modified, conflict, from
     }
 
     public init(from decoder: any Decoder) throws {
@@ -134,6 +142,8 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
         case "partial": self = .partial(path: try container.decode(WirePath.self, forKey: .path))
         case "discard": self = .discard(path: try container.decode(WirePath.self, forKey: .path))
         case "hash": self = .hash(path: try container.decode(WirePath.self, forKey: .path))
+        case "read_files": self = .readFiles(paths: try container.decode([WirePath].self, forKey: .paths))
+        case "write_files": self = .writeFiles(try container.decode([FileWrite].self, forKey: .files))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .op, in: container, debugDescription: "unknown op \(other)")
         }
@@ -178,7 +188,30 @@ public enum FileManagerRequest: Codable, Equatable, Sendable {
         case .hash(let path):
             try container.encode("hash", forKey: .op)
             try container.encode(path, forKey: .path)
+        case .readFiles(let paths):
+            try container.encode("read_files", forKey: .op)
+            try container.encode(paths, forKey: .paths)
+        case .writeFiles(let files):
+            try container.encode("write_files", forKey: .op)
+            try container.encode(files, forKey: .files)
         }
+    }
+}
+
+/// One file of a `write_files`: what a `write` from the start says of it.
+public struct FileWrite: Codable, Equatable, Sendable {
+    public let path: WirePath
+    public let size: Int64
+    public let mode: UInt32
+    public let modified: Double
+    public let conflict: FileConflict
+
+    public init(path: WirePath, size: Int64, mode: UInt32, modified: Double, conflict: FileConflict) {
+        self.path = path
+        self.size = size
+        self.mode = mode
+        self.modified = modified
+        self.conflict = conflict
     }
 }
 

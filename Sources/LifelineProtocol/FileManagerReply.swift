@@ -29,6 +29,15 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     /// A file's size and SHA-256 (a `hash`).
     case hashed(size: Int64, sha256: String, blocks: String)
     case failed(code: String, message: String)
+    /// A `read_files` starts: per file, in order, `sending` (its size, mode and time; the
+    /// transfer id is the bundle's) or `failed` (no bytes of it in the stream).
+    case sendingFiles(transferId: String, files: [FileManagerReply])
+    /// A `write_files` may start: per file, in order, `receiving` (its bytes are wanted in the
+    /// stream), `exists`, `skipped` or `failed` (its bytes are left out). PUT the wanted ones.
+    case receivingFiles(transferId: String, files: [FileManagerReply])
+    /// The end of a `read_files` (per file `transferred` or `failed`) or of a `write_files`
+    /// (per file `written`, `exists`, `skipped` or `failed`), in order.
+    case files([FileManagerReply])
 
     /// What a delete removed, for the logs.
     public struct Removed: Codable, Equatable, Sendable {
@@ -47,13 +56,13 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
     public var isFinal: Bool {
         switch self {
         case .entries(_, let done): done
-        case .sending, .receiving: false
-        case .roots, .done, .transferred, .exists, .written, .skipped, .partial, .hashed, .failed: true
+        case .sending, .receiving, .sendingFiles, .receivingFiles: false
+        case .roots, .done, .transferred, .exists, .written, .skipped, .partial, .hashed, .failed, .files: true
         }
     }
 
     private enum Keys: String, CodingKey {
-        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256, blocks, entry, name
+        case kind, roots, entries, done, code, message, removed, transferId, size, mode, modified, sha256, blocks, entry, name, files
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,6 +93,11 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
                                       blocks: try container.decode(String.self, forKey: .blocks))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code),
                                       message: try container.decode(String.self, forKey: .message))
+        case "sending_files": self = .sendingFiles(transferId: try container.decode(String.self, forKey: .transferId),
+                                                   files: try container.decode([FileManagerReply].self, forKey: .files))
+        case "receiving_files": self = .receivingFiles(transferId: try container.decode(String.self, forKey: .transferId),
+                                                       files: try container.decode([FileManagerReply].self, forKey: .files))
+        case "files": self = .files(try container.decode([FileManagerReply].self, forKey: .files))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
         }
@@ -141,6 +155,17 @@ public enum FileManagerReply: Codable, Equatable, Sendable {
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)
             try container.encode(message, forKey: .message)
+        case .sendingFiles(let transferId, let files):
+            try container.encode("sending_files", forKey: .kind)
+            try container.encode(transferId, forKey: .transferId)
+            try container.encode(files, forKey: .files)
+        case .receivingFiles(let transferId, let files):
+            try container.encode("receiving_files", forKey: .kind)
+            try container.encode(transferId, forKey: .transferId)
+            try container.encode(files, forKey: .files)
+        case .files(let files):
+            try container.encode("files", forKey: .kind)
+            try container.encode(files, forKey: .files)
         }
     }
 }

@@ -63,5 +63,7 @@ extension SessionLogEvent {
         "file_manager_deleted": "{technician} deleted {path} on the customer's computer ({what}).",
         "file_manager_copied_from": "{technician} copied {path} ({size}) from the customer's computer. SHA-256 {sha256}.",
         "file_manager_copied_to": "{technician} copied {path} ({size}) to the customer's computer. SHA-256 {sha256}.",
+        "file_manager_copied_files_from": "{technician} copied {count} files ({size}) from {folder} on the customer's computer. Each file's SHA-256 is in the audit log.",
+        "file_manager_copied_files_to": "{technician} copied {count} files ({size}) to {folder} on the customer's computer. Each file's SHA-256 is in the audit log.",
     ]
 }

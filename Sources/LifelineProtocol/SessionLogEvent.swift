@@ -133,6 +133,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case fileManagerCopiedFrom(technician: String, path: String, size: String, sha256: String)
     /// "{technician} copied {path} ({size}) to the customer's computer. SHA-256 {sha256}."
     case fileManagerCopiedTo(technician: String, path: String, size: String, sha256: String)
+    /// Small files copied together (`read_files`): how many, their total, the folder they were in
+    /// (or below); each file's path, size and SHA-256 is in the audit log.
+    case fileManagerCopiedFilesFrom(technician: String, count: String, size: String, folder: String)
+    case fileManagerCopiedFilesTo(technician: String, count: String, size: String, folder: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -203,6 +207,8 @@ extension SessionLogEvent {
         "file_manager_deleted": { p in guard let technician = p["technician"], let path = p["path"], let what = p["what"] else { return nil }; return .fileManagerDeleted(technician: technician, path: path, what: what) },
         "file_manager_copied_from": { p in guard let technician = p["technician"], let path = p["path"], let size = p["size"], let sha256 = p["sha256"] else { return nil }; return .fileManagerCopiedFrom(technician: technician, path: path, size: size, sha256: sha256) },
         "file_manager_copied_to": { p in guard let technician = p["technician"], let path = p["path"], let size = p["size"], let sha256 = p["sha256"] else { return nil }; return .fileManagerCopiedTo(technician: technician, path: path, size: size, sha256: sha256) },
+        "file_manager_copied_files_from": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesFrom(technician: technician, count: count, size: size, folder: folder) },
+        "file_manager_copied_files_to": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesTo(technician: technician, count: count, size: size, folder: folder) },
         "file_manager_opened": { _ in .fileManagerOpened },
         "file_manager_refused": { _ in .fileManagerRefused },
         "elevated": { _ in .elevated },
@@ -293,6 +299,8 @@ extension SessionLogEvent {
         case .fileManagerDeleted: "file_manager_deleted"
         case .fileManagerCopiedFrom: "file_manager_copied_from"
         case .fileManagerCopiedTo: "file_manager_copied_to"
+        case .fileManagerCopiedFilesFrom: "file_manager_copied_files_from"
+        case .fileManagerCopiedFilesTo: "file_manager_copied_files_to"
         case .unrecognised(let code, _): code
         }
     }
@@ -337,6 +345,9 @@ extension SessionLogEvent {
         case .fileManagerCopiedFrom(let technician, let path, let size, let sha256),
              .fileManagerCopiedTo(let technician, let path, let size, let sha256):
             ["technician": technician, "path": path, "size": size, "sha256": sha256]
+        case .fileManagerCopiedFilesFrom(let technician, let count, let size, let folder),
+             .fileManagerCopiedFilesTo(let technician, let count, let size, let folder):
+            ["technician": technician, "count": count, "size": size, "folder": folder]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]
         case .unrecognised(_, let params): params

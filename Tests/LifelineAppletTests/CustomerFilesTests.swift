@@ -83,6 +83,36 @@ struct CustomerFilesTests {
         _ = try files.delete(path("link"))
         #expect(FileManager.default.fileExists(atPath: home + "/outside"))
     }
+
+    @Test("a bundle's stream: each file's bytes in turn, exactly its announced size; a file that changed keeps its place, zero-filled, and fails")
+    func bundleReader() throws {
+        let manager = FileManager.default
+        manager.createFile(atPath: home + "/b.txt", contents: Data("bye".utf8))
+        manager.createFile(atPath: home + "/grew.txt", contents: Data("12".utf8))
+        manager.createFile(atPath: home + "/empty", contents: Data())
+        let announced = try [path("a.txt"), path("empty"), path("grew.txt"), path("b.txt")].map { place throws(FileManagerFailure) in
+            BundleReader.Slot(path: place, size: try files.statForReading(place).size)
+        }
+        // Changed after it was announced: its two places are kept, the file after it is where it was.
+        manager.createFile(atPath: home + "/grew.txt", contents: Data("1234".utf8))
+        let reader = BundleReader(files: files, slots: announced, stop: StopFlag())
+        var stream: [UInt8] = []
+        while let piece = reader.next() { stream += piece.readableBytesView }
+        #expect(stream == Array("hello".utf8) + [0, 0] + Array("bye".utf8))
+        let results = reader.results
+        let digest = { (text: String) -> (sha256: String, blocks: String) in
+            var one = CopyDigest()
+            Array(text.utf8).withUnsafeBytes { one.update(bufferPointer: $0) }
+            return one.finalize()
+        }
+        #expect(results[0] == .transferred(size: 5, sha256: digest("hello").sha256, blocks: digest("hello").blocks))
+        if case .transferred(0, let sha, _) = results[1] { #expect(sha == digest("").sha256) } else { Issue.record("\(results[1])") }
+        if case .failed(let code, _) = results[2] { #expect(code == "changed") } else { Issue.record("\(results[2])") }
+        if case .transferred(3, let sha, _) = results[3] { #expect(sha == digest("bye").sha256) } else { Issue.record("\(results[3])") }
+        // Links and folders are not read, not even announced.
+        #expect(code { () throws(FileManagerFailure) in _ = try files.statForReading(path("link")) } == "not_a_file")
+        #expect(code { () throws(FileManagerFailure) in _ = try files.statForReading(path("many")) } == "not_a_file")
+    }
 }
 
 /// Arriving files: written under a part name, then put in place with their mode and time by one
@@ -222,6 +252,7 @@ struct CopyDigestTests {
         let empty = CopyDigest().finalize()
         #expect(empty.sha256 == empty.blocks && empty.blocks == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
+
 }
 
 /// A fresh folder standing for the customer's home, with its folders and text files, and the

@@ -214,4 +214,83 @@ struct FileManagerGatewayTests {
             await scene.applet.close()
         }
     }
+    @Test("bundles of small files: one transfer each way sized by the applet's answer, logged once, audited per file; bad bundles refused")
+    func bundlesBothWays() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            try await open(scene)
+            let base = "/api/v1/sessions/\(scene.sessionId)/file-manager"
+            let file = { (names: [String]) in WirePath(root: "home", names: names.map(WireFileName.init)) }
+            let sha = String(repeating: "ab", count: 32)
+
+            // Customer → technician: the files that go are announced together, their bytes posted as one stream.
+            request(scene, "rb", .readFiles(paths: [file(["a.txt"]), file(["sub", "b.txt"]), file(["gone.txt"])]))
+            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "rb" } else { false } }
+            guard case .fileManagerRequest(let reading) = asked, let readId = reading.transferId else { throw HarnessError("no transfer id") }
+            let announced: [FileManagerReply] = [.sending(transferId: readId, size: 5, mode: 0o644, modified: 1),
+                                                 .sending(transferId: readId, size: 3, mode: 0o600, modified: 2),
+                                                 .failed(code: "not_found", message: "gone.txt is not there.")]
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "rb", reply: .sendingFiles(transferId: readId, files: announced))))
+            #expect(try await expectReply(scene, "rb") == .sendingFiles(transferId: readId, files: announced))
+            // More than the announced files hold is refused; exactly that is passed on.
+            #expect(try await gw.request(.post, "/api/v1/customer/file-manager/\(readId)", token: scene.appletToken, bytes: Array("hellobye".utf8)).status == .noContent)
+            let got = try await gw.request(.get, "\(base)/\(readId)", token: scene.token)
+            #expect(String(decoding: got.body, as: UTF8.self) == "hellobye")
+            let read: [FileManagerReply] = [.transferred(size: 5, sha256: sha, blocks: sha), .transferred(size: 3, sha256: sha, blocks: sha),
+                                            .failed(code: "not_found", message: "gone.txt is not there.")]
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "rb", reply: .files(read))))
+            #expect(try await expectReply(scene, "rb") == .files(read))
+
+            // Technician → customer: only the wanted files' bytes are put, the applet fetches them.
+            let specs = [FileWrite(path: file(["in", "x.txt"]), size: 2, mode: 0o644, modified: 1, conflict: .ask),
+                         FileWrite(path: file(["in", "y.txt"]), size: 4, mode: 0o644, modified: 1, conflict: .ask)]
+            request(scene, "wb", .writeFiles(specs))
+            let writing = try await scene.applet.expect(GatewayToApplet.self) { if case .fileManagerRequest(let m) = $0 { m.requestId == "wb" } else { false } }
+            guard case .fileManagerRequest(let write) = writing, let writeId = write.transferId else { throw HarnessError("no transfer id") }
+            let there = FileManagerEntry(name: WireFileName("y.txt"), kind: .file, size: 9, mode: 0o644, owner: "ann", modified: 2)
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "wb",
+                                                                     reply: .receivingFiles(transferId: writeId, files: [.receiving(transferId: writeId), .exists(there)]))))
+            _ = try await expectReply(scene, "wb")
+            #expect(try await gw.request(.put, "\(base)/\(writeId)", token: scene.token, bytes: Array("hi".utf8)).status == .noContent)
+            let fetched = try await gw.request(.get, "/api/v1/customer/file-manager/\(writeId)", token: scene.appletToken)
+            #expect(String(decoding: fetched.body, as: UTF8.self) == "hi")
+            scene.applet.send(AppletToGateway.fileManagerReply(.init(sessionId: nil, requestId: "wb",
+                                                                     reply: .files([.written(name: WireFileName("x.txt"), size: 2, sha256: sha, blocks: sha), .exists(there)]))))
+            _ = try await expectReply(scene, "wb")
+
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(texts.contains("Administrator copied 2 files (8 bytes) from ~ on the customer's computer. Each file's SHA-256 is in the audit log."), "\(texts)")
+            // A bundle of which one file arrived is logged as that file.
+            #expect(texts.contains("Administrator copied ~/in/x.txt (2 bytes) to the customer's computer. SHA-256 \(sha)."), "\(texts)")
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+            let bundles = audit.compactMap { entry -> [String: Any]? in
+                guard entry["action"] as? String == "customer_files_changed", let after = entry["after"] as? String else { return nil }
+                return try? JSONSerialization.jsonObject(with: Data(after.utf8)) as? [String: Any]
+            }.filter { ($0["operation"] as? String)?.hasPrefix("copy_files") == true }
+            let fromCustomer = try #require(bundles.first { $0["operation"] as? String == "copy_files_from_customer" })
+            let paths = (fromCustomer["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
+            #expect(paths == ["~/a.txt", "~/sub/b.txt"], "\(fromCustomer)")
+            #expect(bundles.contains { ($0["files"] as? [[String: Any]])?.first?["sha256"] as? String == sha && $0["operation"] as? String == "copy_files_to_customer" })
+
+            // Empty, too large, spread over two roots, or with a file of no size: refused before the applet hears of it.
+            let many = (0...FileManagerRequest.maximumFilesPerBundle).map { file(["f\($0)"]) }
+            for bad in [FileManagerRequest.readFiles(paths: []), .readFiles(paths: many),
+                        .readFiles(paths: [file(["a"]), WirePath(root: "system", names: [WireFileName("etc")])]),
+                        .readFiles(paths: [file(["..", "a"])]),
+                        .writeFiles([FileWrite(path: file(["a"]), size: -1, mode: 0o644, modified: 1, conflict: .ask)])] {
+                request(scene, "bad", bad)
+                try await scene.expectError("bad_request")
+            }
+
+            // Each bundle needs the permission its single copies need.
+            let browser = try await RemoteScene.make(gw, permissions: ["file_manager"])
+            try await open(browser)
+            request(browser, "r", .readFiles(paths: [file(["a.txt"])]))
+            try await browser.expectError("permission_denied")
+            request(browser, "w", .writeFiles(specs))
+            try await browser.expectError("permission_denied")
+            await browser.applet.close()
+            await scene.applet.close()
+        }
+    }
 }

@@ -51,6 +51,8 @@ struct SMSWebhookTimeoutTests {
         } catch {
             #expect("\(error)" == "The SMS provider did not answer within 1 s.", "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Well under the 20 s default, with room for a machine busy running every suite at once
+        // (6.6 s was seen there): the 1 s deadline was the one used, and nothing hung.
+        #expect(ContinuousClock.now - started < .seconds(15))
     }
 }

@@ -6,6 +6,7 @@ SHA-256 on both sides and landing with its time; a name already there asked once
 all"; a move that removes only what arrived; every copy in the session log."""
 import glob
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -128,6 +129,8 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
     before = time.time()
     assert abs(os.path.getmtime(os.path.join(outbox, "note.txt")) - before) < 120
     assert oct(os.stat(os.path.join(outbox, "note.txt")).st_mode & 0o777) == "0o644"
+    # The customer sees each file arrive, those of a bundle too.
+    applet.expect("FILE_MANAGER_COPY from_technician ~/outbox/note.txt")
     applet.expect("FILE_MANAGER_COPY from_technician ~/outbox/deep/er/big.bin")
 
     # The same again: the first taken name is asked, "keep both" for all applies to every file.
@@ -160,6 +163,17 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
     assert any("copied ~/outbox/deep/er/big.bin (5.0 MB) to the customer's computer. SHA-256" in line for line in log), log
     assert any("copied ~/tree/sub/b.bin (3.0 MB) from the customer's computer. SHA-256" in line for line in log), log
     assert any("deleted ~/tree/sub on the customer's computer" in line for line in log), log
+    # The small files went in bundles: one line for each, every file with its SHA-256 in the audit log.
+    assert "Administrator copied 3 files (17 bytes) from ~/tree on the customer's computer. " \
+           "Each file's SHA-256 is in the audit log." in log, log
+    assert "Administrator copied 2 files (42 bytes) to ~/outbox on the customer's computer. " \
+           "Each file's SHA-256 is in the audit log." in log, log
+    audit = gateway.api("GET", "admin/audit", token=token)[1]
+    bundled = [json.loads(entry["after"]) for entry in audit
+               if entry["action"] == "customer_files_changed" and "copy_files_" in (entry.get("after") or "")]
+    from_customer = next(entry for entry in bundled if entry["operation"] == "copy_files_from_customer")
+    assert {(file["path"], file["bytes"], file["sha256"]) for file in from_customer["files"]} == {
+        ("~/tree/a.txt", 5, sha(b"hello")), ("~/tree/zero", 0, sha(b"")), ("~/tree/r\\xE9s.txt", 12, sha(b"latin-1 name"))}, from_customer
 
 
 def part_size(folder):

@@ -6,14 +6,17 @@
 // entry only once everything in it arrived.
 import { describeError, t } from '../lib/i18n.js';
 import { formatSize, nameKey, shownName } from '../lib/file-list.js';
+import { BUNDLE_BYTES, BUNDLE_FILES, BUNDLE_FILE_SIZE } from './file-bundles.js';
 
 /** Failures after which no other file of the copy can pass. */
 const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
 
-/** Files copied at the same time. */
+/** Files copied at the same time, and of them bundles of small files. */
 const PARALLEL_FILES = 16;
+const PARALLEL_BUNDLES = 4;
 
 const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
+const resumeKey = (to, destination) => `${to.id}|${destination.root}|${destination.names.map(shownName).join('/')}`;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -132,7 +135,7 @@ export function mountFileCopies(container, { onDone }) {
   /** One file: the destination's answer, asked about when the name is taken; verified on arrival. */
   async function copyFile(job, item, destination) {
     const { from, to } = job;
-    const key = `${to.id}|${destination.root}|${destination.names.map(shownName).join('/')}`;
+    const key = resumeKey(to, destination);
     let conflict = job.policy ?? 'ask';
     let counted = 0;
     const onBytes = (count) => {
@@ -219,11 +222,65 @@ export function mountFileCopies(container, { onDone }) {
           settle(item, error);
         }
       };
+      // Small files go in bundles: one request and one stream for many (file-bundles.js).
+      const canBundle = Boolean(from.readFiles && to.writeFiles);
+      let bundle = [];
+      let bundleBytes = 0;
+      let bundlesRunning = 0;
+      const copyBundle = async (members) => {
+        try {
+          const results = await to.writeFiles(
+            members.map(({ item, destination }) => ({ path: destination, entry: item.entry })),
+            (indices) => from.readFiles(indices.map((index) => members[index].item.path), { signal: controller.signal }),
+            { conflict: job.policy ?? 'ask', signal: controller.signal, onBytes: (count) => { job.done += count; } },
+          );
+          const taken = [];
+          results.forEach((result, index) => {
+            const { item } = members[index];
+            if (result.kind === 'written') {
+              job.files += 1;
+            } else if (result.kind === 'skipped') {
+              job.skipped += 1;
+              job.done += item.entry.size ?? 0;
+              keptTops.add(nameKey(item.relative[0]));
+            } else if (result.kind === 'exists') {
+              taken.push(members[index]);
+            } else {
+              settle(item, result.error);
+            }
+          });
+          // A name already taken is asked about as for a single file.
+          for (const { item, destination } of taken) {
+            if (controller.signal.aborted || fatal) break;
+            await copyOne(item, destination);
+          }
+        } catch (error) {
+          for (const { item } of members) settle(item, error);
+        }
+      };
+      const flush = async () => {
+        if (bundle.length === 0) return;
+        const members = bundle;
+        bundle = [];
+        bundleBytes = 0;
+        while (bundlesRunning >= PARALLEL_BUNDLES) await Promise.race(running);
+        bundlesRunning += 1;
+        const task = copyBundle(members).finally(() => {
+          running.delete(task);
+          bundlesRunning -= 1;
+        });
+        running.add(task);
+      };
       for (const item of job.items) {
         if (controller.signal.aborted || fatal) break;
         const destination = { root: toFolder.root, names: [...toFolder.names, ...item.relative] };
         job.current = item.relative.map(shownName).join('/');
-        if (item.entry.kind === 'file') {
+        const size = item.entry.size ?? 0;
+        if (item.entry.kind === 'file' && canBundle && size <= BUNDLE_FILE_SIZE && !resumable.has(resumeKey(to, destination))) {
+          bundle.push({ item, destination });
+          bundleBytes += size;
+          if (bundle.length >= BUNDLE_FILES || bundleBytes >= BUNDLE_BYTES) await flush();
+        } else if (item.entry.kind === 'file') {
           const task = copyOne(item, destination).finally(() => running.delete(task));
           running.add(task);
           if (running.size >= PARALLEL_FILES) await Promise.race(running);
@@ -236,7 +293,8 @@ export function mountFileCopies(container, { onDone }) {
           job.notes.push({ name: job.current, message: t(item.entry.kind === 'symlink' ? 'files.linkNotCopied' : 'files.otherNotCopied') });
         }
       }
-      await Promise.all(running);
+      if (!controller.signal.aborted && !fatal) await flush();
+      while (running.size > 0) await Promise.all(running);
       if (controller.signal.aborted) throw aborted();
       if (fatal) throw fatal;
       if (job.move) {

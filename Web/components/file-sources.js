@@ -9,6 +9,7 @@
 import { t } from '../lib/i18n.js';
 import { browserName, shownName } from '../lib/file-list.js';
 import { BlockHasher, blockHashOfBlob } from '../lib/block-hash.js';
+import { customerBundles, localBundles } from './file-bundles.js';
 
 let requestCounter = 0;
 
@@ -145,6 +146,8 @@ export function customerSource(send, sessionId) {
       return { ...reply, resumedFrom: from };
     },
 
+    ...customerBundles({ request, put, transferUrl }),
+
     /** A `file_manager_reply` for this session: pages gather, the last settles the request. */
     reply(requestId, reply) {
       const waiting = pending.get(requestId);
@@ -165,7 +168,7 @@ export function customerSource(send, sessionId) {
         waiting.resolve({ kind: 'entries', entries: waiting.entries });
         return true;
       }
-      if (reply.kind === 'sending' || reply.kind === 'receiving') {
+      if (reply.kind === 'sending' || reply.kind === 'receiving' || reply.kind === 'sending_files' || reply.kind === 'receiving_files') {
         waiting.onReply?.(reply);
         return true;
       }
@@ -212,8 +215,15 @@ export function localSource(directory) {
       if (!await entryIn(folder, candidate)) return candidate;
     }
   };
+  const openRead = async (path) => {
+    const [folder, name] = await parentOf(path);
+    const file = await (await folder.getFileHandle(name)).getFile();
+    // A browser keeps no permission bits: files arrive as rw-r--r--.
+    return { size: file.size, modified: file.lastModified / 1000, mode: 0o644, blob: file };
+  };
   return {
     id: 'local',
+    ...localBundles({ parentOf, entryIn, freeName, openRead }),
     roots: async () => [{ id: 'local', label: directory.name || t('files.browserStorage') }],
     async list(path) {
       const folder = await walk(path.names);
@@ -255,12 +265,7 @@ export function localSource(directory) {
       return { size: blob.size, blocks: await blockHashOfBlob(blob) };
     },
 
-    async openRead(path) {
-      const [folder, name] = await parentOf(path);
-      const file = await (await folder.getFileHandle(name)).getFile();
-      // A browser keeps no permission bits: files arrive as rw-r--r--.
-      return { size: file.size, modified: file.lastModified / 1000, mode: 0o644, blob: file };
-    },
+    openRead,
 
     /** Written through the browser's own swap file, which takes the name only on close: a copy
      * whose SHA-256 differs from the customer's side is dropped, never put in place. */

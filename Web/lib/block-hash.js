@@ -73,3 +73,10 @@ export class BlockHasher {
     return listDigest(await Promise.all(this.pending));
   }
 }
+
+/** The block SHA-256 of bytes already in memory (a small file of a bundle). */
+export async function blockHashOfBytes(bytes) {
+  const digests = [];
+  for (let start = 0; start < bytes.length; start += BLOCK_SIZE) digests.push(digest(bytes.subarray(start, start + BLOCK_SIZE)));
+  return listDigest(await Promise.all(digests));
+}

@@ -75,6 +75,12 @@ extension LiveSession {
             transferId = UUID().uuidString
             fileManagerTransfers[transferId!] = FileManagerTransfer(pipe: BytePipe(), technicianId: actor.id, requestId: message.requestId,
                                                                     toCustomer: true, size: size - from)
+        case .readFiles, .writeFiles:
+            // The size comes with the applet's answer: which of the files go.
+            let toCustomer = if case .writeFiles = message.request { true } else { false }
+            transferId = UUID().uuidString
+            fileManagerTransfers[transferId!] = FileManagerTransfer(pipe: BytePipe(), technicianId: actor.id, requestId: message.requestId,
+                                                                    toCustomer: toCustomer)
         default:
             break
         }
@@ -96,6 +102,20 @@ extension LiveSession {
                 throw GatewayError.badRequest("A write needs a size of 0 or more, a start within it, a mode up to 7777 and a time.")
             }
         case .rename(let path, let newName): paths = [path]; names = [newName]
+        case .readFiles(let bundle):
+            paths = bundle
+        case .writeFiles(let files):
+            paths = files.map(\.path)
+            guard files.allSatisfy({ $0.size >= 0 && $0.mode <= 0o7777 && $0.modified.isFinite }) else {
+                throw GatewayError.badRequest("Each file written needs a size of 0 or more, a mode up to 7777 and a time.")
+            }
+        }
+        switch request {
+        case .readFiles, .writeFiles:
+            guard (1...FileManagerRequest.maximumFilesPerBundle).contains(paths.count), Set(paths.map(\.root)).count == 1 else {
+                throw GatewayError.badRequest("A bundle holds 1 to \(FileManagerRequest.maximumFilesPerBundle) files under one root.")
+            }
+        default: break
         }
         do throws(FileManagerPath.Problem) {
             for path in paths {
@@ -110,6 +130,8 @@ extension LiveSession {
         case .makeFolder(let path), .rename(let path, _), .delete(let path), .read(let path), .write(let path, _, _, _, _, _),
              .partial(let path), .discard(let path), .hash(let path):
             guard !path.names.isEmpty else { throw GatewayError.badRequest("A root itself cannot be made, renamed, deleted or read.") }
+        case .readFiles, .writeFiles:
+            guard paths.allSatisfy({ !$0.names.isEmpty }) else { throw GatewayError.badRequest("A root itself cannot be read or written.") }
         case .roots, .list: break
         }
     }
@@ -173,6 +195,11 @@ extension LiveSession {
             if let transfer {
                 if transfer.value.technicianTook { fileManagerTransfers[transfer.key] = nil } else { fileManagerTransfers[transfer.key]?.ended = true }
             }
+        case .sendingFiles(let transferId, let answers), .receivingFiles(let transferId, let answers):
+            let toCustomer = if case .receivingFiles = message.reply { true } else { false }
+            guard transfer?.key == transferId, bundleStarts(transferId, toCustomer: toCustomer, request: pending.request, answers: answers) else { return }
+        case .files:
+            bundleEnded(requestId: message.requestId)
         case .roots, .entries, .done, .partial, .hashed:
             break
         }
@@ -183,6 +210,7 @@ extension LiveSession {
         case .done(let removed): await logChange(pending, removed: removed, in: record)
         case .transferred(let size, let sha256, _): await logCopy(pending, size: size, sha256: sha256, placedAs: nil, in: record)
         case .written(let name, let size, let sha256, _): await logCopy(pending, size: size, sha256: sha256, placedAs: name, in: record)
+        case .files(let results): await logBundle(pending, results: results, in: record)
         default: break
         }
     }
@@ -204,7 +232,7 @@ extension LiveSession {
             event = .fileManagerDeleted(technician: pending.technicianName, path: path.shown, what: what)
             detail = ["operation": "delete", "path": path.shown, "files": "\(removed.files)", "folders": "\(removed.folders)",
                       "bytes": "\(removed.bytes)"]
-        case .roots, .list, .read, .write, .partial, .discard, .hash:
+        case .roots, .list, .read, .write, .partial, .discard, .hash, .readFiles, .writeFiles:
             return
         }
         await hub.note(event, in: record)
