@@ -138,9 +138,19 @@ export function localBundles({ parentOf, entryIn, freeName, openRead }) {
     async writeFiles(targets, open, { conflict, signal, onBytes }) {
       const results = new Array(targets.length);
       const wanted = [];
+      // Each destination folder's names read once: most names of a copy are free.
+      const namesIn = new Map();
+      const mayHold = async (folder, name) => {
+        if (!namesIn.has(folder)) {
+          const names = new Set();
+          for await (const key of folder.keys()) names.add(key);
+          namesIn.set(folder, names);
+        }
+        return namesIn.get(folder).has(name);
+      };
       for (const [index, { path, entry }] of targets.entries()) {
         const [folder, name] = await parentOf(path);
-        const existing = await entryIn(folder, name);
+        const existing = await mayHold(folder, name) ? await entryIn(folder, name) : null;
         let target = name;
         if (existing) {
           if (existing.kind === 'folder' && conflict !== 'rename') {

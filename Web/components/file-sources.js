@@ -187,10 +187,19 @@ export function customerSource(send, sessionId) {
 
 /** A folder of the technician's (a FileSystemDirectoryHandle), walked by names. */
 export function localSource(directory) {
-  const walk = async (names) => {
-    let folder = directory;
-    for (const name of names) folder = await folder.getDirectoryHandle(browserName(name));
-    return folder;
+  // Folder handles by path, kept while nothing is renamed or removed: a copy of many files into
+  // few folders would otherwise walk down from the top once per file.
+  const folders = new Map();
+  const walk = (names) => {
+    const key = names.map(browserName).join('\0');
+    if (!folders.has(key)) {
+      const found = names.length === 0 ? Promise.resolve(directory)
+        : walk(names.slice(0, -1)).then((parent) => parent.getDirectoryHandle(browserName(names[names.length - 1])));
+      // A folder not there (yet) is looked for again next time.
+      found.catch(() => folders.delete(key));
+      folders.set(key, found);
+    }
+    return folders.get(key);
   };
   const parentOf = async (path) => [await walk(path.names.slice(0, -1)), browserName(path.names[path.names.length - 1])];
   // Looked up by name (two tries), not by reading the folder: a copy asks once per file.
@@ -228,14 +237,23 @@ export function localSource(directory) {
     async list(path) {
       const folder = await walk(path.names);
       const entries = [];
-      for await (const [name, handle] of folder.entries()) {
-        if (handle.kind === 'directory') {
-          entries.push({ name, kind: 'folder', size: 0, modified: 0 });
-        } else {
-          const file = await handle.getFile();
-          entries.push({ name, kind: 'file', size: file.size, modified: file.lastModified / 1000 });
+      for await (const [name, handle] of folder.entries()) entries.push({ name, handle });
+      // Sizes and times asked for many files at once: one at a time, a folder of thousands waits on each.
+      let next = 0;
+      const describe = async () => {
+        while (next < entries.length) {
+          const index = next;
+          next += 1;
+          const { name, handle } = entries[index];
+          if (handle.kind === 'directory') {
+            entries[index] = { name, kind: 'folder', size: 0, modified: 0 };
+          } else {
+            const file = await handle.getFile();
+            entries[index] = { name, kind: 'file', size: file.size, modified: file.lastModified / 1000 };
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: 16 }, describe));
       return entries;
     },
     async makeFolder(path) {
@@ -252,10 +270,12 @@ export function localSource(directory) {
       if (await entryIn(folder, newName)) throw new Error(t('files.exists', { name: newName }));
       const handle = await folder.getDirectoryHandle(name).catch(() => folder.getFileHandle(name));
       if (!handle.move) throw new Error(t('files.noRename'));
+      folders.clear();
       await handle.move(newName);
     },
     async remove(path) {
       const [folder, name] = await parentOf(path);
+      folders.clear();
       await folder.removeEntry(name, { recursive: true });
     },
     shown: (path) => [directory.name || t('files.browserStorage'), ...path.names.map(shownName)].join('/'),
