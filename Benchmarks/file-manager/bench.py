@@ -129,6 +129,52 @@ class Console:
         WebDriverWait(self.browser, 60).until(lambda b: b.find_element(By.ID, f"file-where-{side}").text.endswith(name))
 
 
+# The browser alone, no network: the same files written into (or read from) its storage from the
+# page's memory, sixteen at a time — the least any copy through a browser's file API can take.
+BROWSER_FLOOR = """
+const [files, mode, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+(async () => {
+  const root = await navigator.storage.getDirectory();
+  const base = await root.getDirectoryHandle('floor', { create: true });
+  const folders = new Map([['', base]]);
+  const folderOf = async (path) => {
+    if (!folders.has(path)) {
+      const cut = path.lastIndexOf('/');
+      folders.set(path, (await folderOf(cut < 0 ? '' : path.slice(0, cut))).getDirectoryHandle(path.slice(cut + 1), { create: true }));
+    }
+    return folders.get(path);
+  };
+  const entries = Object.entries(files).filter(([, spec]) => spec !== null);
+  for (const [path, spec] of Object.entries(files)) if (spec === null) await folderOf(path);
+  const bytes = new Uint8Array(1 << 20);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < entries.length) {
+      const [path, [size]] = entries[next++];
+      const cut = path.lastIndexOf('/');
+      const handle = await (await folderOf(cut < 0 ? '' : path.slice(0, cut))).getFileHandle(path.slice(cut + 1), { create: mode === 'write' });
+      if (mode === 'write') {
+        const writable = await handle.createWritable();
+        await writable.write(bytes.subarray(0, size));
+        await writable.close();
+      } else {
+        await (await handle.getFile()).arrayBuffer();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  done(performance.now() - started);
+})().catch((error) => done(String(error)));
+"""
+
+
+def browser_floor(browser, spec, mode):
+    milliseconds = browser.execute_async_script(BROWSER_FLOOR, spec, mode)
+    assert isinstance(milliseconds, (int, float)), milliseconds
+    return milliseconds / 1000
+
+
 def scp(*arguments):
     subprocess.run(["scp", "-q", "-P", "2222", *SSH, *arguments], check=True)
 
@@ -231,6 +277,12 @@ def main():
         ratios.append(("tree to the technician vs rsync -a", rsync_seconds / ours))
         back = {path: entry for path, entry in read_local(console.browser, "tree").items() if entry}
         assert back == {path.replace(os.sep, "/"): entry for path, entry in digest_tree(os.path.join(home, "tree")).items()}
+
+        # What the browser's file API alone costs for the same files (no network, no hashing).
+        seconds = browser_floor(console.browser, spec, "write")
+        print(f"{'browser alone, no network':28} {'writing the tree into its storage':34} {tree_bytes / 1e6:9.1f} MB {seconds:8.2f} s", flush=True)
+        seconds = browser_floor(console.browser, spec, "read")
+        print(f"{'browser alone, no network':28} {'reading the tree from its storage':34} {tree_bytes / 1e6:9.1f} MB {seconds:8.2f} s", flush=True)
         for label, ratio in ratios:
             print(f"{label}: {ratio:.2f}× (Lifeline's speed over the peer's)")
     finally:

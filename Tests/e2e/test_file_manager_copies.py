@@ -287,6 +287,30 @@ def test_copies_without_the_permissions_are_refused_and_said_so(gateway_for_modu
     console.close()
 
 
+# What the browser hands a page when files are dropped on it from the desktop: a DataTransfer of
+# files. A real drag from outside the browser cannot be driven headless; this is the same event.
+DROP = """
+const [files, done] = [arguments[0], arguments[arguments.length - 1]];
+const transfer = new DataTransfer();
+for (const [name, text] of files) transfer.items.add(new File([text], name, { lastModified: 1600000000000 }));
+document.getElementById('file-list-customer').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+done(true);
+"""
+
+
+def test_files_dropped_from_the_desktop_land_on_the_customers_side(gateway_for_module, applets, browser, home):
+    gateway = gateway_for_module
+    session, applet, token, wait = open_panes(browser, gateway, applets, home)
+    browser.execute_async_script(DROP, [["dropped.txt", "from the desktop"], ["second.txt", "two"]])
+    state, text = finished_copy(browser, wait, 1)
+    assert state == "done" and "2 copied" in text, text
+    assert open(os.path.join(home, "dropped.txt")).read() == "from the desktop"
+    assert open(os.path.join(home, "second.txt")).read() == "two"
+    assert os.path.getmtime(os.path.join(home, "dropped.txt")) == 1_600_000_000
+    wait.until(lambda b: "dropped.txt" in rows(b, "customer"))
+    applet.expect("FILE_MANAGER_COPY from_technician ~/dropped.txt")
+
+
 def enter(browser, source, name):
     put_cursor(browser, source, name).send_keys(Keys.ENTER)
     WebDriverWait(browser, 15).until(lambda b: b.find_element(By.ID, f"file-where-{source}").text.endswith(name))

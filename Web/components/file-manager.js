@@ -9,10 +9,17 @@ import { mountFilePane } from './file-pane.js';
 import { customerSource, localSource } from './file-sources.js';
 import { planSync, showPlan } from './file-sync.js';
 
-/** Files and folders dropped from the desktop, as a source with one folder holding them. */
+/** A dropped file where the browser gives no handle (no File System Access API): files only. */
+const fileHandle = (file) => ({ kind: 'file', name: file.name, getFile: async () => file });
+
+/** Files and folders dropped from the desktop, as a source with one folder holding them. The
+ * items are read before anything is awaited: the browser takes them back once the drop is over. */
 async function droppedSource(items) {
-  const handles = (await Promise.all(items.filter((item) => item.kind === 'file')
-    .map((item) => item.getAsFileSystemHandle?.() ?? null))).filter(Boolean);
+  const handles = (await Promise.all(items.filter((item) => item.kind === 'file').map((item) => {
+    const file = item.getAsFile();
+    const handle = item.getAsFileSystemHandle?.() ?? Promise.resolve(null);
+    return handle.then((found) => found ?? (file ? fileHandle(file) : null), () => (file ? fileHandle(file) : null));
+  }))).filter(Boolean);
   const source = localSource({
     name: t('files.dropped'),
     async getDirectoryHandle(name) { return handles.find((handle) => handle.kind === 'directory' && handle.name === name); },

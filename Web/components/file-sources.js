@@ -17,21 +17,37 @@ function failure(reply) {
   return Object.assign(new Error(reply.message), { code: reply.code });
 }
 
-/** Reads a stream through, hashing each piece (its block SHA-256) and handing it on. */
+/** Pieces handed on at least this large: each write to a browser file is a round trip to the browser. */
+const WRITE_SIZE = 4 * 1024 * 1024;
+
+/** Reads a stream through, hashing each piece (its block SHA-256) and handing it on in large writes. */
 async function pump(stream, { signal, onBytes, write }) {
   const hash = new BlockHasher();
   const reader = stream.getReader();
   const stop = () => reader.cancel().catch(() => {});
   signal?.addEventListener('abort', stop);
+  let held = [];
+  let heldBytes = 0;
+  const handOn = async () => {
+    if (heldBytes === 0) return;
+    const joined = held.length === 1 ? held[0] : new Uint8Array(heldBytes);
+    if (held.length > 1) held.reduce((offset, piece) => { joined.set(piece, offset); return offset + piece.length; }, 0);
+    held = [];
+    heldBytes = 0;
+    await write(joined);
+    onBytes?.(joined.length);
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (signal?.aborted) throw Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
       hash.update(value);
-      await write(value);
-      onBytes?.(value.length);
+      held.push(value);
+      heldBytes += value.length;
+      if (heldBytes >= WRITE_SIZE) await handOn();
     }
+    await handOn();
   } finally {
     signal?.removeEventListener('abort', stop);
   }
