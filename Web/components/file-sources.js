@@ -28,14 +28,17 @@ async function pump(stream, { signal, onBytes, write }) {
   signal?.addEventListener('abort', stop);
   let held = [];
   let heldBytes = 0;
+  // One piece is written while the next is read: the download waits for no write but the one
+  // before the last, and the disk for no read.
+  let writing = Promise.resolve();
   const handOn = async () => {
     if (heldBytes === 0) return;
     const joined = held.length === 1 ? held[0] : new Uint8Array(heldBytes);
     if (held.length > 1) held.reduce((offset, piece) => { joined.set(piece, offset); return offset + piece.length; }, 0);
     held = [];
     heldBytes = 0;
-    await write(joined);
-    onBytes?.(joined.length);
+    await writing;
+    writing = write(joined).then(() => onBytes?.(joined.length));
   };
   try {
     for (;;) {
@@ -48,6 +51,10 @@ async function pump(stream, { signal, onBytes, write }) {
       if (heldBytes >= WRITE_SIZE) await handOn();
     }
     await handOn();
+    await writing;
+  } catch (error) {
+    await writing.catch(() => {});
+    throw error;
   } finally {
     signal?.removeEventListener('abort', stop);
   }

@@ -10,6 +10,7 @@ import { browserName, formatSize, shownName } from '../lib/file-list.js';
 
 /** Times within this many seconds are the same (file systems keep them to 2 s at worst). */
 const SAME_TIME = 2;
+const LISTINGS_AT_ONCE = 8;
 
 const join = (path, names) => ({ root: path.root, names: [...path.names, ...names] });
 
@@ -24,12 +25,28 @@ function element(tag, className, text) {
  * key both sides share: the names as a browser folder can hold them. */
 async function inventory(source, folder) {
   const found = new Map();
+  // Several folders listed at once (a tree of many folders waits on each listing's round trip
+  // otherwise), a few only: the gateway lets a session have 64 requests waiting.
+  let listing = 0;
+  const queue = [];
   const visit = async (relative) => {
-    for (const entry of await source.list(join(folder, relative), true)) {
+    // A listing that ends hands its turn to the next one waiting.
+    if (listing >= LISTINGS_AT_ONCE) await new Promise((resolve) => queue.push(resolve));
+    else listing += 1;
+    let entries;
+    try {
+      entries = await source.list(join(folder, relative), true);
+    } finally {
+      const next = queue.shift();
+      if (next) next(); else listing -= 1;
+    }
+    const folders = [];
+    for (const entry of entries) {
       const names = [...relative, entry.name];
       found.set(names.map(browserName).join('/'), { relative: names, entry });
-      if (entry.kind === 'folder') await visit(names);
+      if (entry.kind === 'folder') folders.push(names);
     }
+    await Promise.all(folders.map(visit));
   };
   await visit([]);
   return found;
