@@ -300,6 +300,13 @@ public struct Applet: Sendable {
         case .fileManagerRequest(let request):
             // Its own task: a long listing or delete does not hold up the messages behind it.
             Task { await restart.fileManager.handle(request) }
+        case .systemInfoRequest(let request):
+            // Its own task too: the processes are read twice, a quarter second apart.
+            Task { [transcript] in
+                let reply = await SystemInfoReader().read(request.view)
+                transcript.systemInfoRead(request.view)
+                await restart.outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: reply)))
+            }
         case .appletInvitation, .movedToApplet, .webrtcSignal:
             // Browser-only messages (Instant Chat, a screen shared from a browser): the applet
             // is what they lead to, and shows its screen itself.

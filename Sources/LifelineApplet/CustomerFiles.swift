@@ -66,20 +66,7 @@ struct CustomerFiles: Sendable {
         self.rootFolders = folders
     }
 
-    static func readMountInfo() -> String? {
-        let descriptor = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func readMountInfo() -> String? { LocalText.read("/proc/self/mountinfo") }
 
     var rootIds: Set<String> { Set(rootFolders.keys) }
 

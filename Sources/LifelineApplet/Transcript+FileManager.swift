@@ -57,3 +57,10 @@ extension Transcript {
         say(.fileManagerActivity, line)
     }
 }
+
+extension Transcript {
+    /// The technician read a view of this computer (L1–L8): nothing changed, the customer is told.
+    func systemInfoRead(_ view: SystemInfoView) {
+        say(.notice, machineReadable ? "SYSTEM_INFO \(view.rawValue)" : text("system.viewed_\(view.rawValue)"))
+    }
+}

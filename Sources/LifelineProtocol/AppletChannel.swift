@@ -38,6 +38,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case fileManagerClosed(ReasonMessage)
     /// The answer to one `file_manager_request`; a listing comes in several.
     case fileManagerReply(FileManagerReplyMessage)
+    /// The answer to a `system_info_request`.
+    case systemInfoReply(SystemInfoReplyMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -106,6 +108,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileManagerAnswer: "file_manager_answer"
         case .fileManagerClosed: "file_manager_closed"
         case .fileManagerReply: "file_manager_reply"
+        case .systemInfoReply: "system_info_reply"
         }
     }
 
@@ -125,6 +128,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileManagerAnswer(let message): try message.encode(to: encoder)
         case .fileManagerClosed(let message): try message.encode(to: encoder)
         case .fileManagerReply(let message): try message.encode(to: encoder)
+        case .systemInfoReply(let message): try message.encode(to: encoder)
         }
     }
 
@@ -146,6 +150,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "file_manager_answer": .fileManagerAnswer(try RemoteAnswer(from: decoder))
         case "file_manager_closed": .fileManagerClosed(try ReasonMessage(from: decoder))
         case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
+        case "system_info_reply": .systemInfoReply(try SystemInfoReplyMessage(from: decoder))
         default: nil
         }
     }
@@ -208,6 +213,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     /// One operation on the customer's files, already checked by the gateway; the applet checks
     /// the customer's consent and the path itself.
     case fileManagerRequest(FileManagerRequestMessage)
+    /// One view of this machine (L1–L8), answered by `system_info_reply`.
+    case systemInfoRequest(SystemInfoRequestMessage)
 
     public var type: String {
         switch self {
@@ -238,6 +245,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileManagerOpen: "file_manager_open"
         case .fileManagerClose: "file_manager_close"
         case .fileManagerRequest: "file_manager_request"
+        case .systemInfoRequest: "system_info_request"
         }
     }
 
@@ -268,6 +276,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileManagerOpen(let message): try message.encode(to: encoder)
         case .fileManagerClose(let message): try message.encode(to: encoder)
         case .fileManagerRequest(let message): try message.encode(to: encoder)
+        case .systemInfoRequest(let message): try message.encode(to: encoder)
         }
     }
 
@@ -300,6 +309,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "file_manager_open": .fileManagerOpen(try FileManagerOpen(from: decoder))
         case "file_manager_close": .fileManagerClose(try ReasonMessage(from: decoder))
         case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
+        case "system_info_request": .systemInfoRequest(try SystemInfoRequestMessage(from: decoder))
         default: nil
         }
     }

@@ -41,6 +41,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case fileManagerClose(SessionTarget)
     /// One operation on the customer's files (K1–K5), answered by `file_manager_reply`.
     case fileManagerRequest(FileManagerRequestMessage)
+    /// One view of the customer's machine (L1–L8), answered by `system_info_reply`.
+    case systemInfoRequest(SystemInfoRequestMessage)
 
     /// A message naming only its session.
     public struct SessionTarget: WireMessage {
@@ -126,6 +128,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .fileManagerOpen: "file_manager_open"
         case .fileManagerClose: "file_manager_close"
         case .fileManagerRequest: "file_manager_request"
+        case .systemInfoRequest: "system_info_request"
         }
     }
 
@@ -133,6 +136,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         switch self {
         case .fileManagerOpen(let message), .fileManagerClose(let message): try message.encode(to: encoder)
         case .fileManagerRequest(let message): try message.encode(to: encoder)
+        case .systemInfoRequest(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .command(let message): try message.encode(to: encoder)
         case .activity: break
@@ -163,6 +167,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "file_manager_open": .fileManagerOpen(try SessionTarget(from: decoder))
         case "file_manager_close": .fileManagerClose(try SessionTarget(from: decoder))
         case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
+        case "system_info_request": .systemInfoRequest(try SystemInfoRequestMessage(from: decoder))
         default: nil
         }
     }
@@ -183,6 +188,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .webrtcSignal(let message): message.sessionId
         case .fileManagerOpen(let message), .fileManagerClose(let message): message.sessionId
         case .fileManagerRequest(let message): message.sessionId
+        case .systemInfoRequest(let message): message.sessionId
         }
     }
 }
@@ -209,6 +215,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case fileManager(FileManagerStatus)
     /// The customer's side answered one `file_manager_request` (a listing in several pages).
     case fileManagerReply(FileManagerReplyMessage)
+    /// The applet's answer to a `system_info_request`.
+    case systemInfoReply(SystemInfoReplyMessage)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -237,6 +245,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .webrtcSignal: "webrtc_signal"
         case .fileManager: "file_manager"
         case .fileManagerReply: "file_manager_reply"
+        case .systemInfoReply: "system_info_reply"
         case .error: "error"
         }
     }
@@ -253,6 +262,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .webrtcSignal(let message): try message.encode(to: encoder)
         case .fileManager(let message): try message.encode(to: encoder)
         case .fileManagerReply(let message): try message.encode(to: encoder)
+        case .systemInfoReply(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -269,6 +279,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "webrtc_signal": .webrtcSignal(try WebRTCSignalOfSession(from: decoder))
         case "file_manager": .fileManager(try FileManagerStatus(from: decoder))
         case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
+        case "system_info_reply": .systemInfoReply(try SystemInfoReplyMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

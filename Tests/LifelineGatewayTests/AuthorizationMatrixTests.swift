@@ -361,6 +361,9 @@ struct SocketAuthorizationMatrixTests {
         Row(type: "file_manager_request", permission: .fileManagerModify) {
             .fileManagerRequest(.init(sessionId: $0, requestId: "r3", request: .delete(path: WirePath(root: "home", names: [WireFileName("old")]))))
         },
+        Row(type: "system_info_request", permission: .systemInfo) {
+            .systemInfoRequest(.init(sessionId: $0, requestId: "s1", view: .processes))
+        },
         Row(type: "elevate", permission: .elevateApplet) {
             .elevate(.init(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret")))
         },

@@ -33,6 +33,8 @@ actor LiveSession {
     var fileRequests: [String: PendingFileRequest] = [:]
     /// Files read from the customer's side on their way to the technician, by transfer id.
     var fileManagerTransfers: [String: FileManagerTransfer] = [:]
+    /// System information views asked for (L1–L8): request id → the technician who asked.
+    var systemInfoRequests: [String: String] = [:]
     /// The recording running (J14), by id.
     var recordingId: String?
     /// The file transfer running (one at a time, D4, G1), by id.

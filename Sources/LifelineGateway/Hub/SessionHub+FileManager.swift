@@ -29,6 +29,15 @@ extension SessionHub {
         await registry.session(sessionId)?.appletFileManagerReply(message, outletId: outletId)
     }
 
+    func systemInfoRequest(_ message: SystemInfoRequestMessage, by actor: Actor) async throws {
+        guard let id = message.sessionId else { throw GatewayError.badRequest("system_info_request needs its sessionId.") }
+        try await liveSession(id, for: actor).systemInfoRequest(message, by: actor)
+    }
+
+    func appletSystemInfoReply(_ message: SystemInfoReplyMessage, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.appletSystemInfoReply(message, outletId: outletId)
+    }
+
     func fileManagerAppletPipe(_ transferId: String, toCustomer: Bool, contentLength: Int64? = nil, appletToken: String) async throws -> (BytePipe, Int64?) {
         try await sessionOfApplet(token: appletToken).fileManagerAppletPipe(transferId, toCustomer: toCustomer, contentLength: contentLength)
     }

@@ -121,6 +121,8 @@ struct AppletSocket {
             await hub.appletClosedFileManager(reason: closed.reason, sessionId: id, outletId: outlet.id)
         case .fileManagerReply(let reply):
             await hub.appletFileManagerReply(reply, sessionId: id, outletId: outlet.id)
+        case .systemInfoReply(let reply):
+            await hub.appletSystemInfoReply(reply, sessionId: id, outletId: outlet.id)
         }
     }
 

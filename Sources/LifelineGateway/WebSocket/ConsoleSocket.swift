@@ -37,8 +37,12 @@ struct ConsoleSocket {
             return
         }
         let sessionId = request.sessionId
-        // A refused file manager request names itself, so the console settles what waits for it.
-        let requestId: String? = if case .fileManagerRequest(let message) = request { message.requestId } else { nil }
+        // A refused file manager or system information request names itself, so the console settles what waits for it.
+        let requestId: String? = switch request {
+        case .fileManagerRequest(let message): message.requestId
+        case .systemInfoRequest(let message): message.requestId
+        default: nil
+        }
         do {
             guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
                 outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
@@ -76,6 +80,7 @@ struct ConsoleSocket {
         case .fileManagerOpen(let message): try await hub.openFileManager(on: message.sessionId, by: actor)
         case .fileManagerClose(let message): try await hub.closeFileManager(on: message.sessionId, by: actor)
         case .fileManagerRequest(let message): try await hub.fileManagerRequest(message, by: actor)
+        case .systemInfoRequest(let message): try await hub.systemInfoRequest(message, by: actor)
         case .frameAck(let ack):
             if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)

@@ -1,0 +1,140 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import LifelineCore
+import LifelineProtocol
+
+/// Reads the views of system information (L1, L2) from `/etc`, `/proc` and `/sys` — folders given
+/// to it, so a fixture tree reads like the live machine. Read-only: nothing here changes anything.
+struct SystemInfoReader: Sendable {
+    var etc = "/etc"
+    var proc = "/proc"
+    var sys = "/sys"
+    /// Between the two readings of the processes that give their CPU use.
+    var sampling: Duration = .milliseconds(250)
+
+    func read(_ view: SystemInfoView) async -> SystemInfoReply {
+        switch view {
+        case .dashboard: .dashboard(await dashboard())
+        case .processes: .processes(await processes())
+        }
+    }
+
+    private func text(_ path: String) -> String? { LocalText.read(path) }
+
+    private func line(_ path: String) -> String? {
+        guard let value = text(path)?.trimmed, !value.isEmpty else { return nil }
+        return value
+    }
+
+    func dashboard() async -> SystemDashboard {
+        let release = ProcReadings.osRelease(text(etc + "/os-release") ?? text("/usr/lib/os-release") ?? "")
+        let stat = ProcReadings.systemStat(text(proc + "/stat") ?? "")
+        let system = SystemDashboard.System(
+            operatingSystem: release["PRETTY_NAME"] ?? release["NAME"] ?? "Linux",
+            kernel: line(proc + "/sys/kernel/osrelease") ?? "", hostname: line(proc + "/sys/kernel/hostname") ?? "",
+            vendor: line(sys + "/class/dmi/id/sys_vendor"), product: line(sys + "/class/dmi/id/product_name"),
+            biosVendor: line(sys + "/class/dmi/id/bios_vendor"), biosVersion: line(sys + "/class/dmi/id/bios_version"),
+            bootTime: stat.bootTime.map(Double.init), users: Self.loggedInUsers())
+        let cpu = ProcReadings.processor(text(proc + "/cpuinfo") ?? "")
+        let memory = ProcReadings.memory(text(proc + "/meminfo") ?? "")
+        let top = await processes().sorted { $0.cpuPercent > $1.cpuPercent }.prefix(5)
+        return SystemDashboard(
+            system: system,
+            processor: .init(vendor: cpu.vendor, model: cpu.model, threads: cpu.threads, cores: cpu.cores, megahertz: cpu.megahertz),
+            memory: .init(total: memory.total, available: memory.available, swapTotal: memory.swapTotal, swapFree: memory.swapFree),
+            disks: disks(), topProcesses: Array(top))
+    }
+
+    /// "/" and every volume a person would call a drive, with their space.
+    func disks() -> [SystemDashboard.Disk] {
+        let mountInfo = text(proc + "/self/mountinfo") ?? ""
+        let rootVolume = mountInfo.split(separator: "\n").first { $0.split(separator: " ").dropFirst(4).first == "/" }
+        let rootFields = rootVolume.map { line -> (String, String) in
+            let fields = line.split(separator: " ")
+            guard let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count else { return ("", "") }
+            return (String(fields[dash + 1]), String(fields[dash + 2]))
+        } ?? ("", "")
+        let volumes = [(mountPoint: "/", fileSystem: rootFields.0, source: rootFields.1)]
+            + MountTable.volumes(fromMountInfo: mountInfo).map { (mountPoint: $0.mountPoint, fileSystem: $0.fileSystem, source: $0.source) }
+        return volumes.compactMap { volume -> SystemDashboard.Disk? in
+            var space = statvfs()
+            guard statvfs(volume.mountPoint, &space) == 0, space.f_blocks > 0 else { return nil }
+            let unit = Int64(space.f_frsize)
+            return SystemDashboard.Disk(mountPoint: volume.mountPoint, fileSystem: volume.fileSystem, source: volume.source,
+                                        size: Int64(space.f_blocks) * unit, free: Int64(space.f_bavail) * unit)
+        }
+    }
+
+    /// Every process, its CPU use measured over `sampling`.
+    func processes() async -> [ProcessRow] {
+        let first = snapshot()
+        let firstTotal = ProcReadings.systemStat(text(proc + "/stat") ?? "").totalTicks ?? 0
+        do { try await Task.sleep(for: sampling) } catch {
+            // Cancelled: the second reading comes at once; the shares are then rougher, not wrong.
+        }
+        let second = snapshot()
+        let elapsed = (ProcReadings.systemStat(text(proc + "/stat") ?? "").totalTicks ?? 0) - firstTotal
+        let threads = max(1, ProcReadings.processor(text(proc + "/cpuinfo") ?? "").threads)
+        let bootTime = Double(ProcReadings.systemStat(text(proc + "/stat") ?? "").bootTime ?? 0)
+        let ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
+        let pageSize = Int64(max(1, sysconf(Int32(_SC_PAGESIZE))))
+        var names: [uid_t: String] = [:]
+        return second.values.sorted { $0.stat.pid < $1.stat.pid }.map { now in
+            let share = first[now.stat.pid].flatMap {
+                ProcReadings.cpuPercent(before: $0.stat, after: now.stat, elapsedTicks: elapsed, processors: threads)
+            } ?? 0
+            return ProcessRow(pid: now.stat.pid, name: now.stat.name, user: Self.userName(now.owner, cache: &names),
+                              cpuPercent: (share * 10).rounded() / 10, memory: now.stat.residentPages * pageSize,
+                              started: bootTime + Double(now.stat.startTicks) / ticksPerSecond, commandLine: now.commandLine)
+        }
+    }
+
+    private struct Sample {
+        let stat: ProcReadings.ProcessStat
+        let owner: uid_t
+        let commandLine: String
+    }
+
+    /// The processes there now, by PID; one that ends while being read is left out.
+    private func snapshot() -> [Int32: Sample] {
+        guard let folder = opendir(proc) else { return [:] }
+        defer { closedir(folder) }
+        var samples: [Int32: Sample] = [:]
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let pid = Int32(name), let statText = text("\(proc)/\(name)/stat"), let parsed = ProcReadings.processStat(statText) else { continue }
+            var status = stat()
+            let owner: uid_t = stat("\(proc)/\(name)", &status) == 0 ? status.st_uid : 0
+            let arguments = (text("\(proc)/\(name)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
+            let commandLine = arguments.joined(separator: " ").trimmed
+            samples[pid] = Sample(stat: parsed, owner: owner, commandLine: commandLine)
+        }
+        return samples
+    }
+
+    static func userName(_ uid: uid_t, cache: inout [uid_t: String]) -> String {
+        if let known = cache[uid] { return known }
+        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "\(uid)"
+        cache[uid] = name
+        return name
+    }
+
+    /// The accounts with a login session now (utmp's user processes), each once.
+    static func loggedInUsers() -> [String] {
+        var users: [String] = []
+        setutxent()
+        defer { endutxent() }
+        while let record = getutxent() {
+            guard record.pointee.ut_type == USER_PROCESS else { continue }
+            let name = withUnsafeBytes(of: record.pointee.ut_user) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if !name.isEmpty, !users.contains(name) { users.append(name) }
+        }
+        return users
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+/// System information (L1–L8): the owner of an active session with the `system_info` permission
+/// asks for one view at a time; the applet reads it and the answer goes back to that technician
+/// alone. Reading changes nothing on the customer's machine; the applet tells the customer.
+extension LiveSession {
+    /// Views asked for and not answered yet, at most this many at a time.
+    static let maximumPendingSystemInfoRequests = 8
+
+    func systemInfoRequest(_ message: SystemInfoRequestMessage, by actor: Actor) async throws {
+        _ = try await hub.ownedActiveSession(id, by: actor, permission: .systemInfo, activeOnly: "System information can be read")
+        guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
+            throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
+        }
+        _ = try hub.connectedApplet(of: id)
+        // Checked and written with no await between: two requests cannot both pass the limit.
+        guard systemInfoRequests[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
+        guard systemInfoRequests.count < Self.maximumPendingSystemInfoRequests else {
+            throw GatewayError.badRequest("Too many system information requests are waiting for the customer's computer; wait for their answers.")
+        }
+        systemInfoRequests[message.requestId] = actor.id
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.systemInfoRequest(
+            .init(sessionId: nil, requestId: message.requestId, view: message.view))))
+    }
+
+    /// The applet's answer goes to the consoles of the technician who asked, if the session is
+    /// still theirs.
+    func appletSystemInfoReply(_ message: SystemInfoReplyMessage, outletId: UUID) {
+        guard sockets.isApplet(outletId, of: id), let technicianId = systemInfoRequests.removeValue(forKey: message.requestId),
+              liveRecord?.technicianId == technicianId else { return }
+        sockets.sendToConsoles(of: technicianId, WireCodec.encode(GatewayToConsole.systemInfoReply(
+            .init(sessionId: id, requestId: message.requestId, reply: message.reply))))
+    }
+}

@@ -1,0 +1,196 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineCore
+
+/// A view of the customer's machine (L1–L8), asked for one at a time as the manual's "Request
+/// information" buttons do.
+public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
+    case dashboard
+    case processes
+}
+
+/// `system_info_request` from a console (with the session) and to the applet (without).
+public struct SystemInfoRequestMessage: WireMessage {
+    public let sessionId: String?
+    public let requestId: String
+    public let view: SystemInfoView
+
+    public init(sessionId: String?, requestId: String, view: SystemInfoView) {
+        self.sessionId = sessionId
+        self.requestId = requestId
+        self.view = view
+    }
+}
+
+/// `system_info_reply` from the applet (without the session) and to the console (with it).
+public struct SystemInfoReplyMessage: WireMessage {
+    public let sessionId: String?
+    public let requestId: String
+    public let reply: SystemInfoReply
+
+    public init(sessionId: String?, requestId: String, reply: SystemInfoReply) {
+        self.sessionId = sessionId
+        self.requestId = requestId
+        self.reply = reply
+    }
+}
+
+/// The applet's answer to a `system_info_request`.
+public enum SystemInfoReply: Codable, Equatable, Sendable {
+    case dashboard(SystemDashboard)
+    case processes([ProcessRow])
+    case failed(code: String, message: String)
+
+    private enum Keys: String, CodingKey {
+        case kind, dashboard, processes, code, message
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "dashboard": self = .dashboard(try container.decode(SystemDashboard.self, forKey: .dashboard))
+        case "processes": self = .processes(try container.decode([ProcessRow].self, forKey: .processes))
+        case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
+        case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .dashboard(let dashboard):
+            try container.encode("dashboard", forKey: .kind)
+            try container.encode(dashboard, forKey: .dashboard)
+        case .processes(let processes):
+            try container.encode("processes", forKey: .kind)
+            try container.encode(processes, forKey: .processes)
+        case .failed(let code, let message):
+            try container.encode("failed", forKey: .kind)
+            try container.encode(code, forKey: .code)
+            try container.encode(message, forKey: .message)
+        }
+    }
+}
+
+/// One running process (L2; the dashboard's top five).
+public struct ProcessRow: Codable, Equatable, Sendable {
+    public let pid: Int32
+    public let name: String
+    public let user: String
+    /// Share of one CPU over the last quarter second, as `top` counts it (200 = two CPUs busy).
+    public let cpuPercent: Double
+    /// Resident memory, in bytes.
+    public let memory: Int64
+    /// When it started, in seconds since 1970.
+    public let started: Double
+    /// Its arguments joined by spaces; empty for a kernel thread.
+    public let commandLine: String
+
+    public init(pid: Int32, name: String, user: String, cpuPercent: Double, memory: Int64, started: Double, commandLine: String) {
+        self.pid = pid
+        self.name = name
+        self.user = user
+        self.cpuPercent = cpuPercent
+        self.memory = memory
+        self.started = started
+        self.commandLine = commandLine
+    }
+}
+
+/// The dashboard (L1): the machine at a glance. A part the applet cannot read is nil or empty.
+public struct SystemDashboard: Codable, Equatable, Sendable {
+    public struct System: Codable, Equatable, Sendable {
+        /// "Debian GNU/Linux 12 (bookworm)".
+        public var operatingSystem: String
+        public var kernel: String
+        public var hostname: String
+        /// The board and firmware, from `/sys/class/dmi/id` (none in most containers).
+        public var vendor: String?
+        public var product: String?
+        public var biosVendor: String?
+        public var biosVersion: String?
+        /// Seconds since 1970.
+        public var bootTime: Double?
+        /// The accounts with a session now, each once.
+        public var users: [String]
+
+        public init(operatingSystem: String, kernel: String, hostname: String, vendor: String? = nil, product: String? = nil,
+                    biosVendor: String? = nil, biosVersion: String? = nil, bootTime: Double? = nil, users: [String] = []) {
+            self.operatingSystem = operatingSystem
+            self.kernel = kernel
+            self.hostname = hostname
+            self.vendor = vendor
+            self.product = product
+            self.biosVendor = biosVendor
+            self.biosVersion = biosVersion
+            self.bootTime = bootTime
+            self.users = users
+        }
+    }
+
+    public struct Processor: Codable, Equatable, Sendable {
+        public var vendor: String?
+        public var model: String?
+        public var threads: Int
+        public var cores: Int?
+        public var megahertz: Double?
+
+        public init(vendor: String?, model: String?, threads: Int, cores: Int?, megahertz: Double?) {
+            self.vendor = vendor
+            self.model = model
+            self.threads = threads
+            self.cores = cores
+            self.megahertz = megahertz
+        }
+    }
+
+    /// Bytes.
+    public struct Memory: Codable, Equatable, Sendable {
+        public var total: Int64
+        public var available: Int64
+        public var swapTotal: Int64
+        public var swapFree: Int64
+
+        public init(total: Int64, available: Int64, swapTotal: Int64, swapFree: Int64) {
+            self.total = total
+            self.available = available
+            self.swapTotal = swapTotal
+            self.swapFree = swapFree
+        }
+    }
+
+    /// A mounted volume with its space, in bytes.
+    public struct Disk: Codable, Equatable, Sendable {
+        public var mountPoint: String
+        public var fileSystem: String
+        public var source: String
+        public var size: Int64
+        public var free: Int64
+
+        public init(mountPoint: String, fileSystem: String, source: String, size: Int64, free: Int64) {
+            self.mountPoint = mountPoint
+            self.fileSystem = fileSystem
+            self.source = source
+            self.size = size
+            self.free = free
+        }
+    }
+
+    public var system: System
+    public var processor: Processor
+    public var memory: Memory
+    public var disks: [Disk]
+    /// The five processes using the most CPU.
+    public var topProcesses: [ProcessRow]
+
+    public init(system: System, processor: Processor, memory: Memory, disks: [Disk], topProcesses: [ProcessRow]) {
+        self.system = system
+        self.processor = processor
+        self.memory = memory
+        self.disks = disks
+        self.topProcesses = topProcesses
+    }
+}

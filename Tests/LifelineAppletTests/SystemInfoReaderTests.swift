@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import LifelineCore
+import LifelineProtocol
+@testable import LifelineApplet
+
+/// The system information views (L1, L2) read from a fixture tree (an `/etc`, `/proc` and `/sys`
+/// given to the reader) and from this machine itself.
+@Suite("System information read from /etc, /proc and /sys")
+struct SystemInfoReaderTests {
+    static func fixture() throws -> SystemInfoReader {
+        let base = NSTemporaryDirectory() + "lifeline-sysinfo-\(UUID().uuidString)"
+        let files: [String: String] = [
+            "etc/os-release": "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n",
+            "proc/sys/kernel/osrelease": "6.1.0-28-amd64\n",
+            "proc/sys/kernel/hostname": "help-desk-07\n",
+            "proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz\ncpu MHz\t\t: 1800.000\n\nprocessor\t: 1\n",
+            "proc/meminfo": "MemTotal: 8000000 kB\nMemAvailable: 6000000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n",
+            "proc/stat": "cpu 100 0 100 800 0 0 0 0 0 0\nbtime 1764800000\n",
+            "proc/self/mountinfo": "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n",
+            "proc/4242/stat": "4242 (editor) S 1 4242 4242 0 -1 0 0 0 0 0 30 20 0 0 20 0 1 0 500 1000 300 0",
+            "proc/4242/cmdline": "/usr/bin/editor\0--new-window\0notes.txt\0",
+            "proc/77/stat": "77 (kworker/0:1) I 2 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 10 0 0 0",
+            "proc/77/cmdline": "",
+            "sys/class/dmi/id/sys_vendor": "LENOVO\n",
+            "sys/class/dmi/id/product_name": "20KN\n",
+        ]
+        for (path, text) in files {
+            let full = base + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        return SystemInfoReader(etc: base + "/etc", proc: base + "/proc", sys: base + "/sys", sampling: .milliseconds(1))
+    }
+
+    @Test("a fixture machine: the dashboard's system, processor, memory and disks; its processes with their command lines")
+    func fixtureMachine() async throws {
+        let reader = try Self.fixture()
+        let dashboard = await reader.dashboard()
+        #expect(dashboard.system.operatingSystem == "Debian GNU/Linux 12 (bookworm)")
+        #expect(dashboard.system.kernel == "6.1.0-28-amd64" && dashboard.system.hostname == "help-desk-07")
+        #expect(dashboard.system.vendor == "LENOVO" && dashboard.system.product == "20KN" && dashboard.system.biosVendor == nil)
+        #expect(dashboard.system.bootTime == 1_764_800_000)
+        #expect(dashboard.processor == .init(vendor: "GenuineIntel", model: "Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz", threads: 2, cores: nil,
+                                             megahertz: 1_800))
+        #expect(dashboard.memory == .init(total: 8_000_000 * 1_024, available: 6_000_000 * 1_024, swapTotal: 0, swapFree: 0))
+        #expect(dashboard.disks.first?.mountPoint == "/" && dashboard.disks.first?.fileSystem == "ext4" && (dashboard.disks.first?.size ?? 0) > 0)
+        let processes = await reader.processes()
+        #expect(processes.map(\.pid) == [77, 4242])
+        let editor = try #require(processes.last)
+        #expect(editor.name == "editor" && editor.commandLine == "/usr/bin/editor --new-window notes.txt")
+        #expect(editor.started == 1_764_800_000 + 500 / Double(sysconf(Int32(_SC_CLK_TCK))))
+        #expect(editor.memory == 300 * Int64(sysconf(Int32(_SC_PAGESIZE))))
+        #expect(processes.first?.commandLine == "", "a kernel thread has no command line")
+    }
+
+    @Test("this machine: the processor's model as /proc/cpuinfo says, this test's own process with its CPU use")
+    func liveMachine() async throws {
+        let reader = SystemInfoReader()
+        let dashboard = await reader.dashboard()
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":", maxSplits: 1).last?.trimmed
+        #expect(dashboard.processor.model == model)
+        #expect(dashboard.memory.total > 0 && dashboard.disks.contains { $0.mountPoint == "/" })
+        #expect((1...5).contains(dashboard.topProcesses.count))
+        // Busy for the quarter second of the reading: this process shows the CPU it used.
+        let busy = Task.detached {
+            var sum = 0.0
+            let until = ContinuousClock.now + .milliseconds(600)
+            while ContinuousClock.now < until { sum += 1 }
+            return sum
+        }
+        let processes = await reader.processes()
+        _ = await busy.value
+        let me = try #require(processes.first { $0.pid == getpid() })
+        #expect(me.cpuPercent > 10, "\(me)")
+        #expect(me.user == String(cString: getpwuid(getuid()).pointee.pw_name))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import LifelineCore
+import LifelineProtocol
+@testable import LifelineGateway
+
+/// System information through the gateway (L1, L2), with a socket playing the applet: one view
+/// asked at a time, passed on without the session, the answer routed back to the technician who
+/// asked; an inactive session, a repeated or one too many waiting requests refused.
+@Suite("System information through the gateway (L1, L2)")
+struct SystemInfoGatewayTests {
+    func ask(_ scene: RemoteScene, _ requestId: String, _ view: SystemInfoView) {
+        scene.console.send(ConsoleToGateway.systemInfoRequest(.init(sessionId: scene.sessionId, requestId: requestId, view: view)))
+    }
+
+    @Test("asked, passed on, answered to the asker; a stray or repeated answer dropped; limits and states refused")
+    func askAndAnswer() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            // On hold, not active: nothing reaches the applet.
+            _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/hold", token: scene.token)
+            ask(scene, "held", .dashboard)
+            try await scene.expectError("session_not_active")
+            _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/start", token: scene.token)
+
+            ask(scene, "p1", .processes)
+            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .systemInfoRequest = $0 { true } else { false } }
+            guard case .systemInfoRequest(let request) = asked else { throw HarnessError("not a request") }
+            #expect(request == SystemInfoRequestMessage(sessionId: nil, requestId: "p1", view: .processes))
+
+            // The same id again while it waits is refused; an answer to nothing asked is dropped.
+            ask(scene, "p1", .processes)
+            try await scene.expectError("bad_request")
+            let rows = [ProcessRow(pid: 1, name: "systemd", user: "root", cpuPercent: 0.5, memory: 12_000_000, started: 1_700_000_000,
+                                   commandLine: "/sbin/init")]
+            scene.applet.send(AppletToGateway.systemInfoReply(.init(sessionId: nil, requestId: "stray", reply: .processes(rows))))
+            scene.applet.send(AppletToGateway.systemInfoReply(.init(sessionId: nil, requestId: "p1", reply: .processes(rows))))
+            let answer = try await scene.console.expect(GatewayToConsole.self) { if case .systemInfoReply = $0 { true } else { false } }
+            guard case .systemInfoReply(let reply) = answer else { throw HarnessError("not a reply") }
+            #expect(reply == SystemInfoReplyMessage(sessionId: scene.sessionId, requestId: "p1", reply: .processes(rows)), "the stray one came first?")
+
+            // At most eight wait; the ninth is refused, an answer frees a place.
+            for index in 0..<SystemInfoGatewayTests.limit { ask(scene, "w\(index)", .dashboard) }
+            for _ in 0..<SystemInfoGatewayTests.limit {
+                _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemInfoRequest = $0 { true } else { false } }
+            }
+            ask(scene, "one-too-many", .dashboard)
+            try await scene.expectError("bad_request")
+            scene.applet.send(AppletToGateway.systemInfoReply(.init(sessionId: nil, requestId: "w0", reply: .failed(code: "io_error", message: "x"))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemInfoReply = $0 { true } else { false } }
+            ask(scene, "again", .dashboard)
+            let passed = try await scene.applet.expect(GatewayToApplet.self) { if case .systemInfoRequest = $0 { true } else { false } }
+            guard case .systemInfoRequest(let again) = passed else { throw HarnessError("not a request") }
+            #expect(again.requestId == "again")
+            await scene.applet.close()
+        }
+    }
+
+    static let limit = LiveSession.maximumPendingSystemInfoRequests
+}
