@@ -1,0 +1,79 @@
+"""System information (L1, L2) with a real applet over a real console socket: the dashboard says
+what this machine's /proc says, the processes list holds a process the test started, with its
+command line, and the customer is told what was looked at; without the permission nothing is read."""
+import os
+import subprocess
+import sys
+import uuid
+
+from conftest import start_active_session
+from test_file_manager import Console
+
+
+def view(console, name):
+    request_id = uuid.uuid4().hex
+    console.send({"type": "system_info_request", "sessionId": console.session_id, "requestId": request_id, "view": name})
+    message = console.next(lambda m: (m["type"] == "system_info_reply" and m["requestId"] == request_id)
+                           or (m["type"] == "error" and m.get("sessionId") == console.session_id))
+    return message["reply"] if message["type"] == "system_info_reply" else {"kind": "refused", "code": message["code"]}
+
+
+def cpuinfo(key):
+    for line in open("/proc/cpuinfo"):
+        if line.startswith(key):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def test_the_dashboard_and_the_processes_are_this_machines(gateway_for_module, applets):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "System info")
+    console = Console(gateway, token, session["id"])
+    try:
+        dashboard = view(console, "dashboard")
+        assert dashboard["kind"] == "dashboard", dashboard
+        board = dashboard["dashboard"]
+        assert board["processor"]["model"] == cpuinfo("model name")
+        assert board["processor"]["threads"] == os.cpu_count()
+        total_kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal:")).split()[1])
+        assert board["memory"]["total"] == total_kb * 1024
+        assert board["system"]["kernel"] == os.uname().release and board["system"]["hostname"] == os.uname().nodename
+        assert any(disk["mountPoint"] == "/" and 0 < disk["free"] <= disk["size"] for disk in board["disks"]), board["disks"]
+        assert 1 <= len(board["topProcesses"]) <= 5
+        applet.expect("SYSTEM_INFO dashboard")
+
+        marker = f"lifeline-{uuid.uuid4().hex[:8]}"
+        sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", marker])
+        try:
+            processes = view(console, "processes")
+            assert processes["kind"] == "processes", processes
+            mine = next(row for row in processes["processes"] if row["pid"] == sleeper.pid)
+            assert mine["name"] == os.path.basename(sys.executable)[:15], mine
+            assert mine["commandLine"] == f"{sys.executable} -c import time; time.sleep(300) {marker}", mine
+            assert mine["memory"] > 0 and abs(mine["started"] - os.stat(f"/proc/{sleeper.pid}").st_mtime) < 120
+            applet.expect("SYSTEM_INFO processes")
+        finally:
+            sleeper.kill()
+    finally:
+        console.close()
+
+
+def test_without_the_permission_nothing_is_read(gateway_for_module, applets):
+    gateway = gateway_for_module
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "No system info", "permissions": [
+        "start_private_sessions", "connect_by_pin"]}, token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "nosys@e2e.test", "name": "Nia", "password": "Nia password 1",
+                                               "groupId": group["id"]}, token=admin, expect=201)
+    nia = gateway.login("nosys@e2e.test", "Nia password 1")
+    session = gateway.api("POST", "sessions", {"name": "Refused", "method": "pin"}, token=nia, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=nia, expect=200)
+    console = Console(gateway, nia, session["id"])
+    try:
+        assert view(console, "processes") == {"kind": "refused", "code": "permission_denied"}
+        assert view(console, "dashboard") == {"kind": "refused", "code": "permission_denied"}
+    finally:
+        console.close()
+    assert not any(line.startswith("SYSTEM_INFO") for line in applet.seen), applet.seen
