@@ -6,7 +6,11 @@ import subprocess
 import sys
 import uuid
 
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
 from conftest import start_active_session
+from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
 
@@ -77,3 +81,41 @@ def test_without_the_permission_nothing_is_read(gateway_for_module, applets):
     finally:
         console.close()
     assert not any(line.startswith("SYSTEM_INFO") for line in applet.seen), applet.seen
+
+
+def test_the_console_tab_shows_the_dashboard_and_sorts_the_processes(gateway_for_module, applets, browser):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "System info tab")
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
+    view = browser.find_element(By.ID, "system-view")
+    assert "Request information" in view.text or "Nothing read yet" in view.text
+
+    # The dashboard: this machine's processor and disks, as its /proc says.
+    browser.find_element(By.ID, "system-request").click()
+    wait.until(lambda b: "Processor" in b.find_element(By.ID, "system-view").text)
+    text = browser.find_element(By.ID, "system-view").text
+    assert cpuinfo("model name") in text and os.uname().nodename in text, text
+    assert "Read at" in browser.find_element(By.ID, "system-status").text
+    assert browser.find_element(By.ID, "system-csv").is_displayed()
+    applet.expect("SYSTEM_INFO dashboard")
+
+    # The processes: a process the test started is a row; sorting by PID puts the largest first.
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "system-info-tab"])
+    try:
+        browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='processes']").click()
+        browser.find_element(By.ID, "system-request").click()
+        wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, f"#system-view tr[data-pid='{sleeper.pid}']"))
+        row = browser.find_element(By.CSS_SELECTOR, f"#system-view tr[data-pid='{sleeper.pid}']")
+        assert "system-info-tab" in row.text
+        browser.find_element(By.CSS_SELECTOR, "#system-view [data-sort='pid']").click()
+        pids = [int(cell.text) for cell in browser.find_elements(By.CSS_SELECTOR, "#system-view tbody tr td:nth-child(2)")]
+        assert pids == sorted(pids, reverse=True) and len(pids) > 3, pids[:10]
+        header = browser.find_element(By.CSS_SELECTOR, "#system-view th[aria-sort='descending'] [data-sort='pid']")
+        assert header.text == "PID"
+        # The dashboard read before is still there when its view is chosen again.
+        browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='dashboard']").click()
+        assert cpuinfo("model name") in browser.find_element(By.ID, "system-view").text
+    finally:
+        sleeper.kill()

@@ -13,7 +13,6 @@ import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountInviteDialog } from '../components/invite-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
-import { mountFileManager } from '../components/file-manager.js';
 import { mountHistory } from '../components/history-list.js';
 import { mountFileTransfers } from '../components/file-transfers.js';
 import { mountReplies } from '../components/replies.js';
@@ -26,6 +25,7 @@ import { drawIcons } from '../lib/icons.js';
 import { mountArrivalAlerts } from './arrival-alerts.js';
 import { mountLogin } from './login.js';
 import { mountMyStatus } from './my-status.js';
+import { mountSessionTools } from './session-tools.js';
 import { mountShortcuts } from './shortcuts.js';
 import { toolboxTabs } from './toolbox-tabs.js';
 import { mountWorkspaceLayout } from './workspace-layout.js';
@@ -112,7 +112,7 @@ const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
   input: $('chat-input'), currentSession: () => selected(), canUse, onError: showError,
 });
 const deviceHistory = mountDeviceHistory($('panel-notes'), { isMine });
-const fileManager = mountFileManager($('panel-files'), { send: (type, fields) => state.socket?.send(type, fields), onError: showError, canUse });
+const sessionTools = mountSessionTools({ send: (type, fields) => state.socket?.send(type, fields), onError: showError, canUse });
 const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
 const callingCard = mountCallingCardDeploy($('panel-calling-card'), { canUse, onError: showError, onLoaded: () => render() });
@@ -211,7 +211,7 @@ function render() {
   replies.render();
   deviceHistory.show(session);
   toolbox.show(session);
-  fileManager.show(session);
+  sessionTools.show(session);
   layout.waiting(state.sessions.filter((s) => ['waiting', 'incoming'].includes(s.state)).length);
 }
 
@@ -273,12 +273,11 @@ function receive(message) {
       remoteDesktop.statusChanged(message.remote);
       break;
     case 'file_manager':
-      fileManager.statusChanged(message);
-      break;
     case 'file_manager_reply':
-      // Nothing else on the page depends on it: no render.
-      fileManager.reply(message);
-      return;
+    case 'system_info_reply':
+      // Nothing else on the page depends on a reply: no render.
+      if (sessionTools.message(message)) return;
+      break;
     case 'remote_notice':
       remoteDesktop.notice(message.sessionId, message.notice);
       break;
@@ -294,8 +293,8 @@ function receive(message) {
       if (message.technician.id === state.me?.id) myStatus.changed(message.technician.status);
       break;
     case 'error':
-      // A refused file manager request is told where it was made (the copy, the pane).
-      if (message.requestId && fileManager.refused(message)) break;
+      // A refused file manager or system info request is told where it was made.
+      if (message.requestId && sessionTools.refused(message)) break;
       showError(new ApiError(0, message.code, message.message));
       break;
     default:

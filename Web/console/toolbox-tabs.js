@@ -35,6 +35,10 @@ export function toolboxTabs(context) {
       blocked: (session) => reason(session, { permissions: ['file_manager'] }),
     },
     {
+      id: 'system', label: 'toolbox.system', icon: 'gear', panel: $('panel-system'),
+      blocked: (session) => reason(session, { permissions: ['system_info'] }),
+    },
+    {
       id: 'notes', label: 'toolbox.notes', icon: 'notes', panel: $('panel-notes'),
       blocked: (session) => reason(session, { live: false, applet: false, own: false }),
     },

@@ -1,0 +1,34 @@
+// The toolbox panels that work on the customer's computer through the console socket — the file
+// manager (K1–K5) and system information (L1, L2) — mounted together, their socket messages
+// routed here so the console's main module stays a switchboard.
+import { mountFileManager } from '../components/file-manager.js';
+import { mountSystemInfo } from '../components/system-info.js';
+
+export function mountSessionTools({ send, onError, canUse }) {
+  const fileManager = mountFileManager(document.getElementById('panel-files'), { send, onError, canUse });
+  const systemInfo = mountSystemInfo(document.getElementById('panel-system'), { send, onError });
+  return {
+    show(session) {
+      fileManager.show(session);
+      systemInfo.show(session);
+    },
+    /** One of their socket messages; true when the rest of the page needs no redraw for it. */
+    message(message) {
+      switch (message.type) {
+        case 'file_manager':
+          fileManager.statusChanged(message);
+          return false;
+        case 'file_manager_reply':
+          fileManager.reply(message);
+          return true;
+        case 'system_info_reply':
+          systemInfo.reply(message);
+          return true;
+        default:
+          return false;
+      }
+    },
+    /** A refused request of theirs, told where it was made; false when it is not theirs. */
+    refused: (message) => fileManager.refused(message) || systemInfo.refused(message),
+  };
+}
