@@ -22,6 +22,7 @@ struct SystemInfoReader: Sendable {
         switch view {
         case .dashboard: .dashboard(await dashboard())
         case .processes: .processes(await processes())
+        case .user: .user(interactiveUser())
         }
     }
 
@@ -128,13 +129,54 @@ struct SystemInfoReader: Sendable {
     /// The accounts with a login session now (utmp's user processes), each once.
     static func loggedInUsers() -> [String] {
         var users: [String] = []
+        for login in logins() where !users.contains(login.user) { users.append(login.user) }
+        return users
+    }
+
+    /// utmp's user processes: who, on which line, from where, since when.
+    static func logins() -> [(user: String, login: InteractiveUser.Login)] {
+        let text = { (bytes: UnsafeRawBufferPointer) in String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self) }
+        var found: [(String, InteractiveUser.Login)] = []
         setutxent()
         defer { endutxent() }
         while let record = getutxent() {
             guard record.pointee.ut_type == USER_PROCESS else { continue }
-            let name = withUnsafeBytes(of: record.pointee.ut_user) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if !name.isEmpty, !users.contains(name) { users.append(name) }
+            let user = withUnsafeBytes(of: record.pointee.ut_user, text)
+            guard !user.isEmpty else { continue }
+            let host = withUnsafeBytes(of: record.pointee.ut_host, text)
+            found.append((user, InteractiveUser.Login(line: withUnsafeBytes(of: record.pointee.ut_line, text), host: host,
+                                                      started: Double(record.pointee.ut_tv.tv_sec),
+                                                      remote: !host.isEmpty && !host.hasPrefix(":"))))
         }
-        return users
+        return found
+    }
+
+    /// Groups whose members may use sudo on Debian, Fedora and older Ubuntu.
+    static let administratorGroups = ["sudo", "wheel", "admin"]
+
+    /// The account this applet runs for (L5); as root (the elevated applet), the first account
+    /// signed in that is not root: the customer at the screen.
+    func interactiveUser(uid: uid_t = getuid()) -> InteractiveUser {
+        let logins = Self.logins()
+        var account = uid
+        if uid == 0, let customer = logins.first(where: { $0.user != "root" })?.user, let entry = getpwnam(customer) {
+            account = entry.pointee.pw_uid
+        }
+        guard let entry = getpwuid(account) else {
+            return InteractiveUser(name: "\(account)", uid: account, fullName: nil, home: "", shell: "", groups: [], administratorGroup: nil, logins: [])
+        }
+        let name = String(cString: entry.pointee.pw_name)
+        let comment = entry.pointee.pw_gecos.map { String(cString: $0) }?.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init)
+        var count: Int32 = 64
+        var ids = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(name, entry.pointee.pw_gid, &ids, &count) < 0 {
+            ids = [gid_t](repeating: 0, count: Int(count))
+            _ = getgrouplist(name, entry.pointee.pw_gid, &ids, &count)
+        }
+        let groups = ids.prefix(Int(max(0, count))).map { id in getgrgid(id).map { String(cString: $0.pointee.gr_name) } ?? "\(id)" }
+        return InteractiveUser(name: name, uid: account, fullName: comment?.isEmpty == false ? comment : nil,
+                               home: String(cString: entry.pointee.pw_dir), shell: String(cString: entry.pointee.pw_shell),
+                               groups: groups, administratorGroup: groups.first { Self.administratorGroups.contains($0) },
+                               logins: logins.filter { $0.user == name }.map(\.login))
     }
 }

@@ -10,6 +10,7 @@ import LifelineCore
 public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
     case dashboard
     case processes
+    case user
 }
 
 /// `system_info_request` from a console (with the session) and to the applet (without).
@@ -42,10 +43,11 @@ public struct SystemInfoReplyMessage: WireMessage {
 public enum SystemInfoReply: Codable, Equatable, Sendable {
     case dashboard(SystemDashboard)
     case processes([ProcessRow])
+    case user(InteractiveUser)
     case failed(code: String, message: String)
 
     private enum Keys: String, CodingKey {
-        case kind, dashboard, processes, code, message
+        case kind, dashboard, processes, user, code, message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +55,7 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         switch try container.decode(String.self, forKey: .kind) {
         case "dashboard": self = .dashboard(try container.decode(SystemDashboard.self, forKey: .dashboard))
         case "processes": self = .processes(try container.decode([ProcessRow].self, forKey: .processes))
+        case "user": self = .user(try container.decode(InteractiveUser.self, forKey: .user))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
         }
@@ -67,6 +70,9 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case .processes(let processes):
             try container.encode("processes", forKey: .kind)
             try container.encode(processes, forKey: .processes)
+        case .user(let user):
+            try container.encode("user", forKey: .kind)
+            try container.encode(user, forKey: .user)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)
@@ -192,5 +198,51 @@ public struct SystemDashboard: Codable, Equatable, Sendable {
         self.memory = memory
         self.disks = disks
         self.topProcesses = topProcesses
+    }
+}
+
+/// The account the customer is signed in with (L5): who, in which groups, whether it may act as
+/// administrator, and its sessions.
+public struct InteractiveUser: Codable, Equatable, Sendable {
+    /// A login session of this account (utmp): a terminal or a display, local or from elsewhere.
+    public struct Login: Codable, Equatable, Sendable {
+        /// `tty2`, `pts/0`, `:0`.
+        public var line: String
+        /// Where it came from: a remote host, or a display; empty on a local console.
+        public var host: String
+        /// Seconds since 1970.
+        public var started: Double
+        public var remote: Bool
+
+        public init(line: String, host: String, started: Double, remote: Bool) {
+            self.line = line
+            self.host = host
+            self.started = started
+            self.remote = remote
+        }
+    }
+
+    public var name: String
+    public var uid: UInt32
+    /// The full name from the account's comment field, when it has one.
+    public var fullName: String?
+    public var home: String
+    public var shell: String
+    public var groups: [String]
+    /// The group that lets it use sudo (`sudo`, `wheel` or `admin`), nil when none does; rules of
+    /// /etc/sudoers itself are readable by root only and are not guessed.
+    public var administratorGroup: String?
+    public var logins: [Login]
+
+    public init(name: String, uid: UInt32, fullName: String?, home: String, shell: String, groups: [String],
+                administratorGroup: String?, logins: [Login]) {
+        self.name = name
+        self.uid = uid
+        self.fullName = fullName
+        self.home = home
+        self.shell = shell
+        self.groups = groups
+        self.administratorGroup = administratorGroup
+        self.logins = logins
     }
 }

@@ -76,4 +76,19 @@ struct SystemInfoReaderTests {
         #expect(me.cpuPercent > 10, "\(me)")
         #expect(me.user == String(cString: getpwuid(getuid()).pointee.pw_name))
     }
+
+    @Test("this machine's interactive user: the account, its groups with the primary one, the sudo group only when a member")
+    func interactiveUser() throws {
+        let reader = SystemInfoReader()
+        let account = try #require(getpwuid(getuid()))
+        let user = reader.interactiveUser(uid: getuid())
+        if getuid() != 0 || !SystemInfoReader.logins().contains(where: { $0.user != "root" }) {
+            #expect(user.name == String(cString: account.pointee.pw_name) && user.uid == getuid())
+            #expect(user.home == String(cString: account.pointee.pw_dir))
+            let primary = try #require(getgrgid(account.pointee.pw_gid))
+            #expect(user.groups.contains(String(cString: primary.pointee.gr_name)), "\(user.groups)")
+        }
+        #expect(user.administratorGroup == user.groups.first { SystemInfoReader.administratorGroups.contains($0) })
+        #expect(user.logins.allSatisfy { $0.started > 0 })
+    }
 }

@@ -1,7 +1,9 @@
 """System information (L1, L2) with a real applet over a real console socket: the dashboard says
 what this machine's /proc says, the processes list holds a process the test started, with its
 command line, and the customer is told what was looked at; without the permission nothing is read."""
+import grp
 import os
+import pwd
 import subprocess
 import sys
 import uuid
@@ -58,6 +60,17 @@ def test_the_dashboard_and_the_processes_are_this_machines(gateway_for_module, a
             applet.expect("SYSTEM_INFO processes")
         finally:
             sleeper.kill()
+
+        # The interactive user: the applet's account (this test's), with its primary group.
+        user = view(console, "user")
+        assert user["kind"] == "user", user
+        # (As root the applet names the first other account signed in: the customer at the screen.)
+        others = [line.split()[0] for line in subprocess.run(["who"], capture_output=True, text=True).stdout.splitlines()
+                  if line.split() and line.split()[0] != "root"]
+        account = pwd.getpwnam(others[0]) if os.getuid() == 0 and others else pwd.getpwuid(os.getuid())
+        assert user["user"]["name"] == account.pw_name and user["user"]["home"] == account.pw_dir, user
+        assert grp.getgrgid(account.pw_gid).gr_name in user["user"]["groups"]
+        applet.expect("SYSTEM_INFO user")
     finally:
         console.close()
 
@@ -114,6 +127,11 @@ def test_the_console_tab_shows_the_dashboard_and_sorts_the_processes(gateway_for
         assert pids == sorted(pids, reverse=True) and len(pids) > 3, pids[:10]
         header = browser.find_element(By.CSS_SELECTOR, "#system-view th[aria-sort='descending'] [data-sort='pid']")
         assert header.text == "PID"
+        # The interactive user's account and groups.
+        browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='user']").click()
+        browser.find_element(By.ID, "system-request").click()
+        wait.until(lambda b: "Groups" in b.find_element(By.ID, "system-view").text)
+        assert "Groups" in browser.find_element(By.ID, "system-view").text and "Sign-ins" in browser.find_element(By.ID, "system-view").text
         # The dashboard read before is still there when its view is chosen again.
         browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='dashboard']").click()
         assert cpuinfo("model name") in browser.find_element(By.ID, "system-view").text

@@ -5,7 +5,7 @@
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 
-const VIEWS = ['dashboard', 'processes'];
+const VIEWS = ['dashboard', 'processes', 'user'];
 const COLUMNS = [
   { key: 'name', label: 'system.name', text: (row) => row.name },
   { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
@@ -79,6 +79,20 @@ function dashboardRows(board) {
   };
 }
 
+/** The interactive user (L5) as label/value rows, and its logins as table rows. */
+function userRows(user) {
+  return {
+    facts: [
+      ['system.accountName', `${user.name} (${user.uid})`], ['system.fullName', user.fullName], ['system.home', user.home],
+      ['system.shell', user.shell], ['system.groups', user.groups.join(', ')],
+      ['system.admin', user.administratorGroup ? t('system.adminVia', { group: user.administratorGroup }) : t('system.notAdmin')],
+    ],
+    logins: user.logins.map((login) => [login.line, login.host, when(login.started), t(login.remote ? 'system.yes' : 'system.no')]),
+  };
+}
+
+const LOGIN_HEADERS = ['system.line', 'system.from', 'system.started', 'system.remoteLogin'];
+
 function csvCell(value) {
   let text = String(value ?? '');
   // A spreadsheet would run a cell starting with one of these as a formula.
@@ -112,6 +126,13 @@ export function mountSystemInfo(panel, { send, onError }) {
       board.topProcesses.map((row) => [row.name, String(row.pid), row.cpuPercent.toFixed(1), formatSize(row.memory)])));
     view.replaceChildren(facts('system.system', rows.system), facts('system.processor', rows.processor),
       facts('system.memory', rows.memory), disksSection, top);
+  }
+
+  function drawUser(user) {
+    const rows = userRows(user);
+    const logins = element('section', 'system-facts');
+    logins.append(element('h3', '', t('system.logins')), table(LOGIN_HEADERS.map((label) => t(label)), rows.logins));
+    view.replaceChildren(facts('system.account', rows.facts), logins);
   }
 
   function drawProcesses(processes) {
@@ -159,6 +180,8 @@ export function mountSystemInfo(panel, { send, onError }) {
       view.replaceChildren(element('p', 'error', reading.reply.message));
     } else if (reading.reply.kind === 'dashboard') {
       drawDashboard(reading.reply.dashboard);
+    } else if (reading.reply.kind === 'user') {
+      drawUser(reading.reply.user);
     } else {
       drawProcesses(reading.reply.processes);
     }
@@ -171,6 +194,10 @@ export function mountSystemInfo(panel, { send, onError }) {
     if (reading.reply.kind === 'processes') {
       lines = [COLUMNS.map((column) => t(column.label)),
         ...reading.reply.processes.map((row) => COLUMNS.map((column) => (column.key === 'memory' ? row.memory : column.text(row))))];
+    } else if (reading.reply.kind === 'user') {
+      const rows = userRows(reading.reply.user);
+      lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),
+        LOGIN_HEADERS.map((label) => t(label)), ...rows.logins];
     } else {
       const board = reading.reply.dashboard;
       const rows = dashboardRows(board);
