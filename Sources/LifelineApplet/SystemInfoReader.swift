@@ -23,6 +23,7 @@ struct SystemInfoReader: Sendable {
         case .dashboard: .dashboard(await dashboard())
         case .processes: .processes(await processes())
         case .user: .user(interactiveUser())
+        case .drivers: .drivers(kernelModules())
         }
     }
 
@@ -178,5 +179,39 @@ struct SystemInfoReader: Sendable {
                                home: String(cString: entry.pointee.pw_dir), shell: String(cString: entry.pointee.pw_shell),
                                groups: groups, administratorGroup: groups.first { Self.administratorGroups.contains($0) },
                                logins: logins.filter { $0.user == name }.map(\.login))
+    }
+
+    /// The names in a folder, without `.` and `..`; none when it cannot be read.
+    static func names(in path: String) -> [String] {
+        guard let folder = opendir(path) else { return [] }
+        defer { closedir(folder) }
+        var names: [String] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// What a driver folder holds besides its devices.
+    static let driverControls: Set<String> = ["bind", "unbind", "uevent", "new_id", "remove_id", "module"]
+
+    /// Kernel modules from `/sys/module` (L6): every loaded one, and the built-in ones that register
+    /// drivers; each with the devices bound to its drivers now.
+    func kernelModules() -> [KernelModule] {
+        Self.names(in: sys + "/module").compactMap { name -> KernelModule? in
+            let base = "\(sys)/module/\(name)"
+            let loaded = line(base + "/initstate")
+            let drivers = Self.names(in: base + "/drivers").map { entry -> KernelModule.Driver in
+                // "pci:nvme": the bus, then the driver's name on it.
+                let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+                let (bus, driver) = parts.count == 2 ? (parts[0], parts[1]) : ("", entry)
+                let devices = Self.names(in: "\(base)/drivers/\(entry)").filter { !Self.driverControls.contains($0) && !$0.hasPrefix("module") }
+                return KernelModule.Driver(bus: bus, name: driver, devices: devices)
+            }
+            guard loaded != nil || !drivers.isEmpty else { return nil }
+            return KernelModule(name: name, state: loaded ?? "builtin", version: line(base + "/version") ?? line(base + "/srcversion"),
+                                size: line(base + "/coresize").flatMap { Int64($0) }, usedBy: Self.names(in: base + "/holders"), drivers: drivers)
+        }
     }
 }

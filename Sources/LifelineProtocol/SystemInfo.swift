@@ -11,6 +11,7 @@ public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
     case dashboard
     case processes
     case user
+    case drivers
 }
 
 /// `system_info_request` from a console (with the session) and to the applet (without).
@@ -44,10 +45,11 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
     case dashboard(SystemDashboard)
     case processes([ProcessRow])
     case user(InteractiveUser)
+    case drivers([KernelModule])
     case failed(code: String, message: String)
 
     private enum Keys: String, CodingKey {
-        case kind, dashboard, processes, user, code, message
+        case kind, dashboard, processes, user, drivers, code, message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -56,6 +58,7 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case "dashboard": self = .dashboard(try container.decode(SystemDashboard.self, forKey: .dashboard))
         case "processes": self = .processes(try container.decode([ProcessRow].self, forKey: .processes))
         case "user": self = .user(try container.decode(InteractiveUser.self, forKey: .user))
+        case "drivers": self = .drivers(try container.decode([KernelModule].self, forKey: .drivers))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
         }
@@ -73,6 +76,9 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case .user(let user):
             try container.encode("user", forKey: .kind)
             try container.encode(user, forKey: .user)
+        case .drivers(let modules):
+            try container.encode("drivers", forKey: .kind)
+            try container.encode(modules, forKey: .drivers)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)
@@ -244,5 +250,40 @@ public struct InteractiveUser: Codable, Equatable, Sendable {
         self.groups = groups
         self.administratorGroup = administratorGroup
         self.logins = logins
+    }
+}
+
+/// A kernel module (L6, Linux's drivers): loaded, or built in and driving devices.
+public struct KernelModule: Codable, Equatable, Sendable {
+    /// A driver the module registers on a bus, and the devices bound to it now.
+    public struct Driver: Codable, Equatable, Sendable {
+        public var bus: String
+        public var name: String
+        public var devices: [String]
+
+        public init(bus: String, name: String, devices: [String]) {
+            self.bus = bus
+            self.name = name
+            self.devices = devices
+        }
+    }
+
+    public var name: String
+    /// `live` (loaded), `coming`, `going`, or `builtin` (part of the kernel).
+    public var state: String
+    public var version: String?
+    /// Bytes of its code, for a loaded module.
+    public var size: Int64?
+    /// The modules that use it.
+    public var usedBy: [String]
+    public var drivers: [Driver]
+
+    public init(name: String, state: String, version: String?, size: Int64?, usedBy: [String], drivers: [Driver]) {
+        self.name = name
+        self.state = state
+        self.version = version
+        self.size = size
+        self.usedBy = usedBy
+        self.drivers = drivers
     }
 }

@@ -91,4 +91,38 @@ struct SystemInfoReaderTests {
         #expect(user.administratorGroup == user.groups.first { SystemInfoReader.administratorGroups.contains($0) })
         #expect(user.logins.allSatisfy { $0.started > 0 })
     }
+
+    @Test("drivers from /sys/module: loaded modules and built-in ones with drivers, their devices; parameters-only entries left out")
+    func kernelModules() throws {
+        let base = NSTemporaryDirectory() + "lifeline-modules-\(UUID().uuidString)"
+        let manager = FileManager.default
+        let made = { (path: String, text: String?) throws in
+            let full = base + "/" + path
+            if let text {
+                try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try text.write(toFile: full, atomically: true, encoding: .utf8)
+            } else {
+                try manager.createDirectory(atPath: full, withIntermediateDirectories: true)
+            }
+        }
+        try made("sys/module/nvme/initstate", "live\n")
+        try made("sys/module/nvme/coresize", "61440\n")
+        try made("sys/module/nvme/srcversion", "ABC123\n")
+        try made("sys/module/nvme_core/initstate", "live\n")
+        try made("sys/module/nvme_core/holders/nvme", "")
+        try made("sys/bus/pci/drivers/nvme/uevent", "")
+        try made("sys/bus/pci/drivers/nvme/bind", "")
+        try made("sys/bus/pci/drivers/nvme/0000:00:04.0", nil)
+        try made("sys/module/nvme/drivers", nil)
+        try manager.createSymbolicLink(atPath: base + "/sys/module/nvme/drivers/pci:nvme", withDestinationPath: base + "/sys/bus/pci/drivers/nvme")
+        try made("sys/module/8250/drivers/platform:serial8250/serial8250", nil)
+        try made("sys/module/block/parameters/events_dfl_poll_msecs", "0\n")
+        let modules = SystemInfoReader(sys: base + "/sys").kernelModules()
+        #expect(modules.map(\.name) == ["8250", "nvme", "nvme_core"])
+        #expect(modules[0] == KernelModule(name: "8250", state: "builtin", version: nil, size: nil, usedBy: [],
+                                            drivers: [.init(bus: "platform", name: "serial8250", devices: ["serial8250"])]))
+        #expect(modules[1] == KernelModule(name: "nvme", state: "live", version: "ABC123", size: 61_440, usedBy: [],
+                                            drivers: [.init(bus: "pci", name: "nvme", devices: ["0000:00:04.0"])]))
+        #expect(modules[2].usedBy == ["nvme"] && modules[2].drivers.isEmpty)
+    }
 }

@@ -31,6 +31,15 @@ def cpuinfo(key):
     return None
 
 
+def kernel_modules():
+    """What /sys/module says: loaded modules, and built-in ones that register drivers (a container
+    may show none)."""
+    def listed(name):
+        drivers = f"/sys/module/{name}/drivers"
+        return os.path.exists(f"/sys/module/{name}/initstate") or (os.path.isdir(drivers) and bool(os.listdir(drivers)))
+    return sorted(name for name in os.listdir("/sys/module") if listed(name))
+
+
 def test_the_dashboard_and_the_processes_are_this_machines(gateway_for_module, applets):
     gateway = gateway_for_module
     session, applet, token = start_active_session(gateway, applets, "System info")
@@ -71,6 +80,12 @@ def test_the_dashboard_and_the_processes_are_this_machines(gateway_for_module, a
         assert user["user"]["name"] == account.pw_name and user["user"]["home"] == account.pw_dir, user
         assert grp.getgrgid(account.pw_gid).gr_name in user["user"]["groups"]
         applet.expect("SYSTEM_INFO user")
+
+        # The drivers: every loaded module and every built-in one with drivers, as /sys/module says.
+        drivers = view(console, "drivers")
+        assert drivers["kind"] == "drivers", drivers
+        assert [module["name"] for module in drivers["drivers"]] == kernel_modules()
+        applet.expect("SYSTEM_INFO drivers")
     finally:
         console.close()
 
@@ -132,6 +147,12 @@ def test_the_console_tab_shows_the_dashboard_and_sorts_the_processes(gateway_for
         browser.find_element(By.ID, "system-request").click()
         wait.until(lambda b: "Groups" in b.find_element(By.ID, "system-view").text)
         assert "Groups" in browser.find_element(By.ID, "system-view").text and "Sign-ins" in browser.find_element(By.ID, "system-view").text
+        # The drivers: one row per module, as many as the view says.
+        browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='drivers']").click()
+        browser.find_element(By.ID, "system-request").click()
+        wait.until(lambda b: "modules" in b.find_element(By.ID, "system-view").text)
+        count = int(browser.find_element(By.CSS_SELECTOR, "#system-view p").text.split()[0])
+        assert count == len(browser.find_elements(By.CSS_SELECTOR, "#system-view tbody tr")) == len(kernel_modules())
         # The dashboard read before is still there when its view is chosen again.
         browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='dashboard']").click()
         assert cpuinfo("model name") in browser.find_element(By.ID, "system-view").text

@@ -5,7 +5,7 @@
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 
-const VIEWS = ['dashboard', 'processes', 'user'];
+const VIEWS = ['dashboard', 'processes', 'user', 'drivers'];
 const COLUMNS = [
   { key: 'name', label: 'system.name', text: (row) => row.name },
   { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
@@ -92,6 +92,13 @@ function userRows(user) {
 }
 
 const LOGIN_HEADERS = ['system.line', 'system.from', 'system.started', 'system.remoteLogin'];
+
+/** Kernel modules (L6) as table rows: name, state, version, users, drivers with their devices. */
+const MODULE_HEADERS = ['system.module', 'system.state', 'system.version', 'system.usedBy', 'system.boundDevices'];
+const moduleRows = (modules) => modules.map((module) => [
+  module.name, t(module.state === 'builtin' ? 'system.builtin' : 'system.loaded'), module.version ?? '', module.usedBy.join(', '),
+  module.drivers.map((driver) => `${driver.bus ? `${driver.bus}:` : ''}${driver.name}${driver.devices.length ? ` (${driver.devices.join(', ')})` : ''}`).join('; '),
+]);
 
 function csvCell(value) {
   let text = String(value ?? '');
@@ -182,6 +189,9 @@ export function mountSystemInfo(panel, { send, onError }) {
       drawDashboard(reading.reply.dashboard);
     } else if (reading.reply.kind === 'user') {
       drawUser(reading.reply.user);
+    } else if (reading.reply.kind === 'drivers') {
+      view.replaceChildren(element('p', 'muted', t('system.moduleCount', { count: reading.reply.drivers.length })),
+        table(MODULE_HEADERS.map((label) => t(label)), moduleRows(reading.reply.drivers)));
     } else {
       drawProcesses(reading.reply.processes);
     }
@@ -194,6 +204,8 @@ export function mountSystemInfo(panel, { send, onError }) {
     if (reading.reply.kind === 'processes') {
       lines = [COLUMNS.map((column) => t(column.label)),
         ...reading.reply.processes.map((row) => COLUMNS.map((column) => (column.key === 'memory' ? row.memory : column.text(row))))];
+    } else if (reading.reply.kind === 'drivers') {
+      lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
     } else if (reading.reply.kind === 'user') {
       const rows = userRows(reading.reply.user);
       lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),
