@@ -156,7 +156,8 @@ def test_the_gateways_log_lines_read_in_the_technicians_language(gateway, applet
     browser = open_browser()
     try:
         sign_in(browser, gateway, language="fr")
-        wait = WebDriverWait(browser, 10)
+        # Generous: three browsers share two cores when the suites run in parallel.
+        wait = WebDriverWait(browser, 30)
         select_row(browser, wait, session["id"])
         gateway.api("PUT", f"sessions/{session['id']}/chat", {"enabled": False}, token=token, expect=200)
         wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Administrator a désactivé le chat."))
