@@ -20,7 +20,8 @@ def customer_browser():
 def start_instant_chat(gateway, customer_browser, pin, technician="Administrator"):
     """The customer types the PIN and picks the chat in the browser."""
     customer_browser.get(f"{gateway.url}/")
-    wait = WebDriverWait(customer_browser, 10)
+    # Generous: three browsers share two cores when the suites run in parallel.
+    wait = WebDriverWait(customer_browser, 30)
     wait.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(pin)
     customer_browser.find_element(By.ID, "pin-submit").click()
     wait.until(EC.element_to_be_clickable((By.ID, "start-instant-chat"))).click()

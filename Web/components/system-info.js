@@ -243,8 +243,11 @@ export function mountSystemInfo(panel, { send, onError }) {
 
   return {
     show(next) {
+      // The console redraws often (every socket message): a long list is drawn again only for
+      // another session, so it keeps its scroll and focus.
+      const other = next?.id !== session?.id;
       session = next;
-      render();
+      if (other) render();
     },
     /** `system_info_reply`: kept for its session, drawn if it is the one shown. */
     reply(message) {
