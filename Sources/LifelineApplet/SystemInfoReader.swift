@@ -76,14 +76,14 @@ struct SystemInfoReader: Sendable {
     /// Every process, its CPU use measured over `sampling`.
     func processes() async -> [ProcessRow] {
         let first = snapshot()
-        let firstTotal = ProcReadings.systemStat(text(proc + "/stat") ?? "").totalTicks ?? 0
+        let before = ProcReadings.systemStat(text(proc + "/stat") ?? "")
         do { try await Task.sleep(for: sampling) } catch {
             // Cancelled: the second reading comes at once; the shares are then rougher, not wrong.
         }
         let second = snapshot()
-        let elapsed = (ProcReadings.systemStat(text(proc + "/stat") ?? "").totalTicks ?? 0) - firstTotal
+        let elapsed = (ProcReadings.systemStat(text(proc + "/stat") ?? "").totalTicks ?? 0) - (before.totalTicks ?? 0)
         let threads = max(1, ProcReadings.processor(text(proc + "/cpuinfo") ?? "").threads)
-        let bootTime = Double(ProcReadings.systemStat(text(proc + "/stat") ?? "").bootTime ?? 0)
+        let bootTime = Double(before.bootTime ?? 0)
         let ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
         let pageSize = Int64(max(1, sysconf(Int32(_SC_PAGESIZE))))
         var names: [uid_t: String] = [:]

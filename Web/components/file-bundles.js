@@ -90,7 +90,7 @@ export function customerBundles({ request, put, transferUrl }) {
         else sent.push(index);
       });
       if (sent.length === 0) return results;
-      const ours = new Map(sent.map((index) => [index, blockHashOfBlob(incoming.files[index].blob)]));
+      let ours = new Map(); // the wanted files' block SHA-256, computed while they are put
       let upload = null;
       const reply = await request({
         op: 'write_files',
@@ -103,6 +103,7 @@ export function customerBundles({ request, put, transferUrl }) {
           if (answer.kind !== 'receiving_files') return;
           const wanted = sent.filter((_, position) => answer.files[position].kind === 'receiving');
           if (wanted.length === 0) return;
+          ours = new Map(wanted.map((index) => [index, blockHashOfBlob(incoming.files[index].blob)]));
           const blob = new Blob(wanted.map((index) => incoming.files[index].blob));
           upload = put(answer.transferId, blob, { signal, onBytes }).catch((error) => error);
         },

@@ -3,7 +3,7 @@ import { api, ApiError } from '../lib/api.js';
 import { describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { applyTheme } from '../lib/theme.js';
-import { availableCommands, hiddenColumns, inTab, upsert, rowClass, timeText } from '../lib/session-logic.js';
+import { availableCommands, hiddenColumns, inTab, upsert } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -27,6 +27,7 @@ import { mountLogin } from './login.js';
 import { mountMyStatus } from './my-status.js';
 import { mountSessionTools } from './session-tools.js';
 import { mountShortcuts } from './shortcuts.js';
+import { startSessionTimers } from './session-timers.js';
 import { toolboxTabs } from './toolbox-tabs.js';
 import { mountWorkspaceLayout } from './workspace-layout.js';
 import { oncePerFrame } from '../lib/once-per-frame.js';
@@ -215,22 +216,6 @@ function render() {
   layout.waiting(state.sessions.filter((s) => ['waiting', 'incoming'].includes(s.state)).length);
 }
 
-/** Refreshes only the timers, once a second, without rebuilding the chat. */
-function tick() {
-  const now = Date.now();
-  for (const row of document.querySelectorAll('#session-list tbody tr')) {
-    const session = state.sessions.find((s) => s.id === row.dataset.sessionId);
-    if (!session) continue;
-    row.querySelector('.time').textContent = timeText(session, now);
-    row.className = rowClass(session, now, state.urgentAfterMs);
-    if (row.className === 'state-urgent' && !state.urgentIds.has(session.id)) {
-      state.urgentIds.add(session.id);
-      alert('session_urgent');
-    }
-  }
-  tabs.render(state.sessions, state.selectedId, now);
-}
-
 async function select(id) {
   state.selectedId = id;
   render();
@@ -392,7 +377,10 @@ for (const button of document.querySelectorAll('.queue-tabs button')) {
     refreshMonitored();
   });
 }
-setInterval(tick, 1000);
+startSessionTimers({
+  sessions: () => state.sessions, urgentAfterMs: () => state.urgentAfterMs, urgentIds: state.urgentIds,
+  onUrgent: () => alert('session_urgent'), onTick: (now) => tabs.render(state.sessions, state.selectedId, now),
+});
 
 try {
   await enterConsole(await api('me'));
