@@ -305,7 +305,12 @@ public struct Applet: Sendable {
             Task { [transcript] in
                 let reply = await SystemInfoReader().read(request.view)
                 transcript.systemInfoRead(request.view)
-                await restart.outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: reply)))
+                // A long list in parts, each within one frame.
+                let parts = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)
+                for (index, part) in parts.enumerated() {
+                    await restart.outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: part,
+                                                                       more: index < parts.count - 1 ? true : nil)))
+                }
             }
         case .appletInvitation, .movedToApplet, .webrtcSignal:
             // Browser-only messages (Instant Chat, a screen shared from a browser): the applet

@@ -114,7 +114,7 @@ struct SystemInfoReader: Sendable {
             var status = stat()
             let owner: uid_t = stat("\(proc)/\(name)", &status) == 0 ? status.st_uid : 0
             let arguments = (text("\(proc)/\(name)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
-            let commandLine = arguments.joined(separator: " ").trimmed
+            let commandLine = ProcessRow.clipped(arguments.joined(separator: " ").trimmed)
             samples[pid] = Sample(stat: parsed, owner: owner, commandLine: commandLine)
         }
         return samples

@@ -28,15 +28,22 @@ public struct SystemInfoRequestMessage: WireMessage {
 }
 
 /// `system_info_reply` from the applet (without the session) and to the console (with it).
+///
+/// A list too long for one 64 KiB frame (a desktop's processes with a browser's long command
+/// lines) comes in parts, in order: every part but the last says `more`, and the rows of all
+/// parts together are the answer (`SystemInfoReply.parts(maximumBytes:)`).
 public struct SystemInfoReplyMessage: WireMessage {
     public let sessionId: String?
     public let requestId: String
     public let reply: SystemInfoReply
+    /// True when another part of this answer follows; absent on the last (or only) one.
+    public let more: Bool?
 
-    public init(sessionId: String?, requestId: String, reply: SystemInfoReply) {
+    public init(sessionId: String?, requestId: String, reply: SystemInfoReply, more: Bool? = nil) {
         self.sessionId = sessionId
         self.requestId = requestId
         self.reply = reply
+        self.more = more
     }
 }
 
@@ -98,8 +105,11 @@ public struct ProcessRow: Codable, Equatable, Sendable {
     public let memory: Int64
     /// When it started, in seconds since 1970.
     public let started: Double
-    /// Its arguments joined by spaces; empty for a kernel thread.
+    /// Its arguments joined by spaces; empty for a kernel thread; cut at
+    /// `maximumCommandLineBytes` with "…" (Linux allows megabytes of arguments).
     public let commandLine: String
+
+    public static let maximumCommandLineBytes = 4096
 
     public init(pid: Int32, name: String, user: String, cpuPercent: Double, memory: Int64, started: Double, commandLine: String) {
         self.pid = pid

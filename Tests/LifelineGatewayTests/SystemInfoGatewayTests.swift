@@ -13,7 +13,7 @@ struct SystemInfoGatewayTests {
         scene.console.send(ConsoleToGateway.systemInfoRequest(.init(sessionId: scene.sessionId, requestId: requestId, view: view)))
     }
 
-    @Test("asked, passed on, answered to the asker; a stray or repeated answer dropped; limits and states refused")
+    @Test("asked, passed on, answered to the asker (a long list in parts); a stray or repeated answer dropped; limits and states refused")
     func askAndAnswer() async throws {
         try await GatewayHarness.run { gw in
             let scene = try await RemoteScene.make(gw)
@@ -38,6 +38,18 @@ struct SystemInfoGatewayTests {
             let answer = try await scene.console.expect(GatewayToConsole.self) { if case .systemInfoReply = $0 { true } else { false } }
             guard case .systemInfoReply(let reply) = answer else { throw HarnessError("not a reply") }
             #expect(reply == SystemInfoReplyMessage(sessionId: scene.sessionId, requestId: "p1", reply: .processes(rows)), "the stray one came first?")
+
+            // A long list in parts: each passed on as it comes, the request waiting until the last.
+            ask(scene, "long", .processes)
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemInfoRequest = $0 { true } else { false } }
+            scene.applet.send(AppletToGateway.systemInfoReply(.init(sessionId: nil, requestId: "long", reply: .processes(rows), more: true)))
+            let first = try await scene.console.expect(GatewayToConsole.self) { if case .systemInfoReply = $0 { true } else { false } }
+            #expect(first == .systemInfoReply(.init(sessionId: scene.sessionId, requestId: "long", reply: .processes(rows), more: true)))
+            ask(scene, "long", .processes)
+            try await scene.expectError("bad_request")
+            scene.applet.send(AppletToGateway.systemInfoReply(.init(sessionId: nil, requestId: "long", reply: .processes([]))))
+            let last = try await scene.console.expect(GatewayToConsole.self) { if case .systemInfoReply = $0 { true } else { false } }
+            #expect(last == .systemInfoReply(.init(sessionId: scene.sessionId, requestId: "long", reply: .processes([]))))
 
             // At most eight wait; the ninth is refused, an answer frees a place.
             for index in 0..<SystemInfoGatewayTests.limit { ask(scene, "w\(index)", .dashboard) }

@@ -19,9 +19,18 @@ from test_file_manager import Console
 def view(console, name):
     request_id = uuid.uuid4().hex
     console.send({"type": "system_info_request", "sessionId": console.session_id, "requestId": request_id, "view": name})
-    message = console.next(lambda m: (m["type"] == "system_info_reply" and m["requestId"] == request_id)
-                           or (m["type"] == "error" and m.get("sessionId") == console.session_id))
-    return message["reply"] if message["type"] == "system_info_reply" else {"kind": "refused", "code": message["code"]}
+    def answer(m):
+        return (m["type"] == "system_info_reply" and m["requestId"] == request_id) or (
+            m["type"] == "error" and m.get("sessionId") == console.session_id)
+    message = console.next(answer)
+    if message["type"] != "system_info_reply":
+        return {"kind": "refused", "code": message["code"]}
+    reply = message["reply"]
+    # A long list comes in parts: `more` on every one but the last.
+    while message.get("more"):
+        message = console.next(answer)
+        reply[reply["kind"]] += message["reply"][reply["kind"]]
+    return reply
 
 
 def cpuinfo(key):
@@ -87,6 +96,32 @@ def test_the_dashboard_and_the_processes_are_this_machines(gateway_for_module, a
         assert [module["name"] for module in drivers["drivers"]] == kernel_modules()
         applet.expect("SYSTEM_INFO drivers")
     finally:
+        console.close()
+
+
+def test_a_processes_list_longer_than_a_frame_arrives_whole(gateway_for_module, applets):
+    """A desktop with a browser has dozens of processes with kilobytes of command line each: more
+    than one 64 KiB frame. The list comes in parts and the console gets every row; a command line
+    past 4 KiB is cut and marked; the applet stays connected."""
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "Long processes")
+    console = Console(gateway, token, session["id"])
+    marker = uuid.uuid4().hex[:8]
+    sleepers = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", f"long-{marker}-{index}",
+                                  "x" * (10_000 if index == 0 else 3_000)]) for index in range(40)]
+    try:
+        processes = view(console, "processes")
+        assert processes["kind"] == "processes", processes
+        rows = {row["pid"]: row for row in processes["processes"]}
+        assert all(sleeper.pid in rows for sleeper in sleepers), [s.pid for s in sleepers if s.pid not in rows]
+        assert rows[sleepers[1].pid]["commandLine"].endswith(f"long-{marker}-1 " + "x" * 3_000)
+        cut = rows[sleepers[0].pid]["commandLine"]
+        assert cut.endswith("…") and len(cut.encode()) <= 4096 and f"long-{marker}-0" in cut
+        assert len(rows) == len(processes["processes"]), "a row came twice"
+        assert view(console, "user")["kind"] == "user", "the applet's socket was closed"
+    finally:
+        for sleeper in sleepers:
+            sleeper.kill()
         console.close()
 
 

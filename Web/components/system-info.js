@@ -253,9 +253,14 @@ export function mountSystemInfo(panel, { send, onError }) {
     reply(message) {
       const asked = pending.get(message.requestId);
       if (!asked) return;
+      // A long list comes in parts: their rows are gathered until the last one.
+      const key = { processes: 'processes', drivers: 'drivers' }[message.reply.kind];
+      if (key) asked.rows = (asked.rows ?? []).concat(message.reply[key]);
+      if (message.more) return;
       pending.delete(message.requestId);
+      const reply = key ? { ...message.reply, [key]: asked.rows } : message.reply;
       const kept = readings.get(asked.sessionId) ?? {};
-      kept[asked.view] = { reply: message.reply, at: Date.now() };
+      kept[asked.view] = { reply, at: Date.now() };
       readings.set(asked.sessionId, kept);
       if (asked.sessionId === session?.id) render();
     },

@@ -26,11 +26,13 @@ extension LiveSession {
     }
 
     /// The applet's answer goes to the consoles of the technician who asked, if the session is
-    /// still theirs.
+    /// still theirs; the request waits on until its last part.
     func appletSystemInfoReply(_ message: SystemInfoReplyMessage, outletId: UUID) {
-        guard sockets.isApplet(outletId, of: id), let technicianId = systemInfoRequests.removeValue(forKey: message.requestId),
+        let more = message.more == true
+        guard sockets.isApplet(outletId, of: id),
+              let technicianId = more ? systemInfoRequests[message.requestId] : systemInfoRequests.removeValue(forKey: message.requestId),
               liveRecord?.technicianId == technicianId else { return }
         sockets.sendToConsoles(of: technicianId, WireCodec.encode(GatewayToConsole.systemInfoReply(
-            .init(sessionId: id, requestId: message.requestId, reply: message.reply))))
+            .init(sessionId: id, requestId: message.requestId, reply: message.reply, more: more ? true : nil))))
     }
 }

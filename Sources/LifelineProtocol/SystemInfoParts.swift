@@ -1,0 +1,53 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension SystemInfoReply {
+    /// The answer cut into parts whose rows each encode to at most `maximumBytes` (a part always
+    /// holds at least one row): processes and drivers may be long; the other views are one part.
+    /// The parts' rows, in order, are the rows of the whole.
+    public func parts(maximumBytes: Int) -> [SystemInfoReply] {
+        switch self {
+        case .processes(let rows): Self.split(rows, maximumBytes: maximumBytes).map { .processes($0) }
+        case .drivers(let modules): Self.split(modules, maximumBytes: maximumBytes).map { .drivers($0) }
+        case .dashboard, .user, .failed: [self]
+        }
+    }
+
+    /// Room for a part's rows in one text frame, leaving room for the envelope around them.
+    public static let maximumPartBytes = WireProtocol.maximumFrameBytes - 2048
+
+    private static func split<Row: Encodable>(_ rows: [Row], maximumBytes: Int) -> [[Row]] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var parts: [[Row]] = []
+        var part: [Row] = []
+        var bytes = 2 // the brackets
+        for row in rows {
+            // Encoding our own value types cannot fail; a failure is a programming error.
+            let size = try! encoder.encode(row).count + 1 // and its comma
+            if !part.isEmpty && bytes + size > maximumBytes {
+                parts.append(part)
+                part = []
+                bytes = 2
+            }
+            part.append(row)
+            bytes += size
+        }
+        parts.append(part) // an empty list is one empty part
+        return parts
+    }
+}
+
+extension ProcessRow {
+    /// A command line cut to `maximumCommandLineBytes` on a character boundary, "…" marking the cut.
+    public static func clipped(_ commandLine: String) -> String {
+        guard commandLine.utf8.count > maximumCommandLineBytes else { return commandLine }
+        var clipped = Substring(commandLine)
+        let room = maximumCommandLineBytes - "…".utf8.count
+        while clipped.utf8.count > room { clipped = clipped.dropLast(max(1, (clipped.utf8.count - room) / 4)) }
+        return clipped + "…"
+    }
+}
