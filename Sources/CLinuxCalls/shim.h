@@ -7,3 +7,13 @@
 static inline int lifeline_renameat_noreplace(int old_folder, const char *old_name, int new_folder, const char *new_name) {
     return (int)syscall(SYS_renameat2, old_folder, old_name, new_folder, new_name, 1 /* RENAME_NOREPLACE */);
 }
+
+// pidfd_open and pidfd_send_signal (Linux 5.3+): a handle on one process that a later process
+// with the same PID can never be mistaken for, so ending a process never hits another one.
+static inline int lifeline_pidfd_open(int pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static inline int lifeline_pidfd_send_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, (void *)0, 0);
+}

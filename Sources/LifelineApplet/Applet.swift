@@ -312,6 +312,17 @@ public struct Applet: Sendable {
                                                                        more: index < parts.count - 1 ? true : nil)))
                 }
             }
+        case .systemActionRequest(let request):
+            Task { [transcript] in
+                let result: SystemActionResult
+                switch request.action {
+                case .endProcess(let pid, let started): result = await ProcessEnder().end(pid: pid, started: started)
+                }
+                if case .processEnded(let pid, let name, let children, let forced) = result {
+                    transcript.processEnded(name: name, pid: pid, children: children, forced: forced)
+                }
+                await restart.outgoing.send(.systemActionReply(.init(sessionId: nil, requestId: request.requestId, result: result)))
+            }
         case .appletInvitation, .movedToApplet, .webrtcSignal:
             // Browser-only messages (Instant Chat, a screen shared from a browser): the applet
             // is what they lead to, and shows its screen itself.

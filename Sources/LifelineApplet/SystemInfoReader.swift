@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinuxCalls
 import LifelineCore
 import LifelineProtocol
 
@@ -103,14 +104,24 @@ struct SystemInfoReader: Sendable {
         let commandLine: String
     }
 
-    /// The processes there now, by PID; one that ends while being read is left out.
-    private func snapshot() -> [Int32: Sample] {
-        guard let folder = opendir(proc) else { return [:] }
+    /// The PIDs in a `/proc` folder now.
+    static func processIDs(in proc: String) -> [Int32] {
+        guard let folder = opendir(proc) else { return [] }
         defer { closedir(folder) }
-        var samples: [Int32: Sample] = [:]
+        var pids: [Int32] = []
         while let entry = readdir(folder) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let pid = Int32(name), let statText = text("\(proc)/\(name)/stat"), let parsed = ProcReadings.processStat(statText) else { continue }
+            if let pid = Int32(name) { pids.append(pid) }
+        }
+        return pids
+    }
+
+    /// The processes there now, by PID; one that ends while being read is left out.
+    private func snapshot() -> [Int32: Sample] {
+        var samples: [Int32: Sample] = [:]
+        for pid in Self.processIDs(in: proc) {
+            let name = "\(pid)"
+            guard let statText = text("\(proc)/\(name)/stat"), let parsed = ProcReadings.processStat(statText) else { continue }
             var status = stat()
             let owner: uid_t = stat("\(proc)/\(name)", &status) == 0 ? status.st_uid : 0
             let arguments = (text("\(proc)/\(name)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)

@@ -63,4 +63,10 @@ extension Transcript {
     func systemInfoRead(_ view: SystemInfoView) {
         say(.notice, machineReadable ? "SYSTEM_INFO \(view.rawValue)" : text("system.viewed_\(view.rawValue)"))
     }
+
+    /// A process the technician ended (L2), with the programs it had started.
+    func processEnded(name: String, pid: Int32, children: Int, forced: Bool) {
+        say(.notice, machineReadable ? "PROCESS_ENDED \(pid) children=\(children) forced=\(forced)"
+            : text("system.ended_process", ["name": Self.clean(name), "pid": "\(pid)"]))
+    }
 }

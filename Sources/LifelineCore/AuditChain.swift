@@ -38,6 +38,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case collaboratorRemoved = "collaborator_removed"
     /// A folder made, something renamed or deleted on the customer's computer (K4).
     case customerFilesChanged = "customer_files_changed"
+    /// A process ended (L2) or another change made from the System info tab.
+    case customerSystemChanged = "customer_system_changed"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

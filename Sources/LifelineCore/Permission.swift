@@ -34,6 +34,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case fileManagerUpload = "file_manager_upload"
     case fileManagerModify = "file_manager_modify"
     case systemInfo = "system_info"
+    /// End processes (L2) and, with them, the other changes of the System info tab.
+    case systemActions = "system_actions"
     case reboot = "reboot"
     case deployScripts = "deploy_scripts"
     case runEmbeddedScripts = "run_embedded_scripts"

@@ -111,6 +111,16 @@ public enum ProcReadings {
         public var startTicks: Int64
         /// Resident memory, in pages.
         public var residentPages: Int64
+
+        public init(pid: Int32, name: String, state: Character, parent: Int32, cpuTicks: Int64, startTicks: Int64, residentPages: Int64) {
+            self.pid = pid
+            self.name = name
+            self.state = state
+            self.parent = parent
+            self.cpuTicks = cpuTicks
+            self.startTicks = startTicks
+            self.residentPages = residentPages
+        }
     }
 
     /// `/proc/<pid>/stat`. The name sits in parentheses and may itself hold ") ": the last

@@ -40,6 +40,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case fileManagerReply(FileManagerReplyMessage)
     /// The answer to a `system_info_request`.
     case systemInfoReply(SystemInfoReplyMessage)
+    /// What came of a `system_action_request`.
+    case systemActionReply(SystemActionReplyMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -109,6 +111,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileManagerClosed: "file_manager_closed"
         case .fileManagerReply: "file_manager_reply"
         case .systemInfoReply: "system_info_reply"
+        case .systemActionReply: "system_action_reply"
         }
     }
 
@@ -129,6 +132,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileManagerClosed(let message): try message.encode(to: encoder)
         case .fileManagerReply(let message): try message.encode(to: encoder)
         case .systemInfoReply(let message): try message.encode(to: encoder)
+        case .systemActionReply(let message): try message.encode(to: encoder)
         }
     }
 
@@ -151,6 +155,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "file_manager_closed": .fileManagerClosed(try ReasonMessage(from: decoder))
         case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
         case "system_info_reply": .systemInfoReply(try SystemInfoReplyMessage(from: decoder))
+        case "system_action_reply": .systemActionReply(try SystemActionReplyMessage(from: decoder))
         default: nil
         }
     }
@@ -215,6 +220,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case fileManagerRequest(FileManagerRequestMessage)
     /// One view of this machine (L1–L8), answered by `system_info_reply`.
     case systemInfoRequest(SystemInfoRequestMessage)
+    /// A change on this machine, already checked by the gateway (`system_actions`).
+    case systemActionRequest(SystemActionRequestMessage)
 
     public var type: String {
         switch self {
@@ -246,6 +253,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileManagerClose: "file_manager_close"
         case .fileManagerRequest: "file_manager_request"
         case .systemInfoRequest: "system_info_request"
+        case .systemActionRequest: "system_action_request"
         }
     }
 
@@ -277,6 +285,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileManagerClose(let message): try message.encode(to: encoder)
         case .fileManagerRequest(let message): try message.encode(to: encoder)
         case .systemInfoRequest(let message): try message.encode(to: encoder)
+        case .systemActionRequest(let message): try message.encode(to: encoder)
         }
     }
 
@@ -310,6 +319,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "file_manager_close": .fileManagerClose(try ReasonMessage(from: decoder))
         case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
         case "system_info_request": .systemInfoRequest(try SystemInfoRequestMessage(from: decoder))
+        case "system_action_request": .systemActionRequest(try SystemActionRequestMessage(from: decoder))
         default: nil
         }
     }

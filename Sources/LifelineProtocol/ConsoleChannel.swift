@@ -43,6 +43,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case fileManagerRequest(FileManagerRequestMessage)
     /// One view of the customer's machine (L1–L8), answered by `system_info_reply`.
     case systemInfoRequest(SystemInfoRequestMessage)
+    /// End a process (L2) and, later, the other changes of the System info tab.
+    case systemActionRequest(SystemActionRequestMessage)
 
     /// A message naming only its session.
     public struct SessionTarget: WireMessage {
@@ -129,6 +131,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .fileManagerClose: "file_manager_close"
         case .fileManagerRequest: "file_manager_request"
         case .systemInfoRequest: "system_info_request"
+        case .systemActionRequest: "system_action_request"
         }
     }
 
@@ -137,6 +140,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .fileManagerOpen(let message), .fileManagerClose(let message): try message.encode(to: encoder)
         case .fileManagerRequest(let message): try message.encode(to: encoder)
         case .systemInfoRequest(let message): try message.encode(to: encoder)
+        case .systemActionRequest(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .command(let message): try message.encode(to: encoder)
         case .activity: break
@@ -168,6 +172,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "file_manager_close": .fileManagerClose(try SessionTarget(from: decoder))
         case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
         case "system_info_request": .systemInfoRequest(try SystemInfoRequestMessage(from: decoder))
+        case "system_action_request": .systemActionRequest(try SystemActionRequestMessage(from: decoder))
         default: nil
         }
     }
@@ -189,6 +194,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .fileManagerOpen(let message), .fileManagerClose(let message): message.sessionId
         case .fileManagerRequest(let message): message.sessionId
         case .systemInfoRequest(let message): message.sessionId
+        case .systemActionRequest(let message): message.sessionId
         }
     }
 }
@@ -217,6 +223,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case fileManagerReply(FileManagerReplyMessage)
     /// The applet's answer to a `system_info_request`.
     case systemInfoReply(SystemInfoReplyMessage)
+    case systemActionReply(SystemActionReplyMessage)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -246,6 +253,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .fileManager: "file_manager"
         case .fileManagerReply: "file_manager_reply"
         case .systemInfoReply: "system_info_reply"
+        case .systemActionReply: "system_action_reply"
         case .error: "error"
         }
     }
@@ -263,6 +271,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .fileManager(let message): try message.encode(to: encoder)
         case .fileManagerReply(let message): try message.encode(to: encoder)
         case .systemInfoReply(let message): try message.encode(to: encoder)
+        case .systemActionReply(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -280,6 +289,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "file_manager": .fileManager(try FileManagerStatus(from: decoder))
         case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
         case "system_info_reply": .systemInfoReply(try SystemInfoReplyMessage(from: decoder))
+        case "system_action_reply": .systemActionReply(try SystemActionReplyMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

@@ -137,6 +137,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     /// (or below); each file's path, size and SHA-256 is in the audit log.
     case fileManagerCopiedFilesFrom(technician: String, count: String, size: String, folder: String)
     case fileManagerCopiedFilesTo(technician: String, count: String, size: String, folder: String)
+    /// "{technician} ended {name} (PID {pid}) on the customer's computer, with the {children}
+    /// processes it started." `processKilled` when it had to be killed (SIGKILL).
+    case processEnded(technician: String, name: String, pid: String, children: String)
+    case processKilled(technician: String, name: String, pid: String, children: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -209,6 +213,8 @@ extension SessionLogEvent {
         "file_manager_copied_to": { p in guard let technician = p["technician"], let path = p["path"], let size = p["size"], let sha256 = p["sha256"] else { return nil }; return .fileManagerCopiedTo(technician: technician, path: path, size: size, sha256: sha256) },
         "file_manager_copied_files_from": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesFrom(technician: technician, count: count, size: size, folder: folder) },
         "file_manager_copied_files_to": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesTo(technician: technician, count: count, size: size, folder: folder) },
+        "process_ended": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processEnded(technician: technician, name: name, pid: pid, children: children) },
+        "process_killed": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processKilled(technician: technician, name: name, pid: pid, children: children) },
         "file_manager_opened": { _ in .fileManagerOpened },
         "file_manager_refused": { _ in .fileManagerRefused },
         "elevated": { _ in .elevated },
@@ -301,6 +307,8 @@ extension SessionLogEvent {
         case .fileManagerCopiedTo: "file_manager_copied_to"
         case .fileManagerCopiedFilesFrom: "file_manager_copied_files_from"
         case .fileManagerCopiedFilesTo: "file_manager_copied_files_to"
+        case .processEnded: "process_ended"
+        case .processKilled: "process_killed"
         case .unrecognised(let code, _): code
         }
     }
@@ -348,6 +356,8 @@ extension SessionLogEvent {
         case .fileManagerCopiedFilesFrom(let technician, let count, let size, let folder),
              .fileManagerCopiedFilesTo(let technician, let count, let size, let folder):
             ["technician": technician, "count": count, "size": size, "folder": folder]
+        case .processEnded(let technician, let name, let pid, let children), .processKilled(let technician, let name, let pid, let children):
+            ["technician": technician, "name": name, "pid": pid, "children": children]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]
         case .unrecognised(_, let params): params

@@ -364,6 +364,9 @@ struct SocketAuthorizationMatrixTests {
         Row(type: "system_info_request", permission: .systemInfo) {
             .systemInfoRequest(.init(sessionId: $0, requestId: "s1", view: .processes))
         },
+        Row(type: "system_action_request", permission: .systemActions) {
+            .systemActionRequest(.init(sessionId: $0, requestId: "a1", action: .endProcess(pid: 4242, started: 1_700_000_000)))
+        },
         Row(type: "elevate", permission: .elevateApplet) {
             .elevate(.init(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret")))
         },

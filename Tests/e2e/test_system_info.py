@@ -4,8 +4,10 @@ command line, and the customer is told what was looked at; without the permissio
 import grp
 import os
 import pwd
+import signal
 import subprocess
 import sys
+import time
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -125,6 +127,65 @@ def test_a_processes_list_longer_than_a_frame_arrives_whole(gateway_for_module, 
         console.close()
 
 
+def act(console, action):
+    request_id = uuid.uuid4().hex
+    console.send({"type": "system_action_request", "sessionId": console.session_id, "requestId": request_id, "action": action})
+    message = console.next(lambda m: (m["type"] == "system_action_reply" and m["requestId"] == request_id)
+                           or (m["type"] == "error" and m.get("sessionId") == console.session_id), timeout=30)
+    return message["result"] if message["type"] == "system_action_reply" else {"kind": "refused", "code": message["code"]}
+
+
+def test_a_process_and_its_children_are_ended_logged_and_audited(gateway_for_module, applets):
+    """The technician ends a process the test started (a shell with two children): SIGTERM ends
+    all three; the customer is told, the session log and the audit log say so. A start time that
+    is not the process's (its PID reused) is refused and nothing is signalled."""
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "End a process")
+    console = Console(gateway, token, session["id"])
+    tree = subprocess.Popen(["/bin/sh", "-c", "sleep 300 & sleep 300 & wait"])
+    try:
+        deadline = time.monotonic() + 10
+        while len(children_of(tree.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        children = children_of(tree.pid)
+        row = next(row for row in view(console, "processes")["processes"] if row["pid"] == tree.pid)
+
+        assert act(console, {"kind": "end_process", "pid": tree.pid, "started": row["started"] - 3})["code"] == "process_gone"
+        assert tree.poll() is None, "a stale start time must not signal anything"
+
+        result = act(console, {"kind": "end_process", "pid": tree.pid, "started": row["started"]})
+        assert result == {"kind": "process_ended", "pid": tree.pid, "name": "sh", "children": 2, "forced": False}, result
+        assert tree.wait(timeout=10) == -signal.SIGTERM
+        assert all(not alive(child) for child in children), children
+        applet.expect(f"PROCESS_ENDED {tree.pid}", "children=2 forced=false")
+        log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+        assert f"Administrator ended sh (PID {tree.pid}) on the customer's computer (2 child processes with it)." in log, log
+        audit = gateway.api("GET", "admin/audit", token=token)[1]
+        assert any(entry["action"] == "customer_system_changed" and f'"pid":"{tree.pid}"' in (entry.get("after") or "").replace(" ", "")
+                   for entry in audit), audit[:3]
+    finally:
+        tree.kill()
+        console.close()
+
+
+def children_of(pid):
+    found = []
+    for name in os.listdir("/proc"):
+        try:
+            if name.isdigit() and open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()[1] == str(pid):
+                found.append(int(name))
+        except (OSError, IndexError):
+            pass
+    return found
+
+
+def alive(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_without_the_permission_nothing_is_read(gateway_for_module, applets):
     gateway = gateway_for_module
     admin = gateway.login()
@@ -141,9 +202,10 @@ def test_without_the_permission_nothing_is_read(gateway_for_module, applets):
     try:
         assert view(console, "processes") == {"kind": "refused", "code": "permission_denied"}
         assert view(console, "dashboard") == {"kind": "refused", "code": "permission_denied"}
+        assert act(console, {"kind": "end_process", "pid": os.getpid(), "started": 1.0}) == {"kind": "refused", "code": "permission_denied"}
     finally:
         console.close()
-    assert not any(line.startswith("SYSTEM_INFO") for line in applet.seen), applet.seen
+    assert not any(line.startswith(("SYSTEM_INFO", "PROCESS_ENDED")) for line in applet.seen), applet.seen
 
 
 def test_the_console_tab_shows_the_dashboard_and_sorts_the_processes(gateway_for_module, applets, browser):
@@ -177,6 +239,16 @@ def test_the_console_tab_shows_the_dashboard_and_sorts_the_processes(gateway_for
         assert pids == sorted(pids, reverse=True) and len(pids) > 3, pids[:10]
         header = browser.find_element(By.CSS_SELECTOR, "#system-view th[aria-sort='descending'] [data-sort='pid']")
         assert header.text == "PID"
+        # Ending it: chosen in the list, confirmed, gone from the list, and really ended.
+        assert not browser.find_element(By.ID, "system-end").is_enabled()
+        browser.find_element(By.CSS_SELECTOR, f"#system-view tr[data-pid='{sleeper.pid}']").click()
+        browser.find_element(By.ID, "system-end").click()
+        alert = wait.until(EC.alert_is_present())
+        assert f"PID {sleeper.pid}" in alert.text, alert.text
+        alert.accept()
+        wait.until(lambda b: f"(PID {sleeper.pid}) ended" in b.find_element(By.ID, "system-status").text)
+        assert not browser.find_elements(By.CSS_SELECTOR, f"#system-view tr[data-pid='{sleeper.pid}']")
+        assert sleeper.wait(timeout=10) == -signal.SIGTERM
         # The interactive user's account and groups.
         browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='user']").click()
         browser.find_element(By.ID, "system-request").click()

@@ -1,7 +1,8 @@
-// The System info tab (L1, L2): one view of the customer's machine at a time, read when the
-// technician asks ("Request information", as in the manual) — the dashboard, or the processes
-// as a sortable list — and saved as CSV. Reading changes nothing on the customer's side; the
-// gateway checks the `system_info` permission and the session's state on every request.
+// The System info tab (L1, L2, L5, L6): one view of the customer's machine at a time, read when
+// the technician asks ("Request information", as in the manual) — the dashboard, the processes
+// as a sortable list, the account, the drivers — and saved as CSV. Reading changes nothing on the
+// customer's side; ending a chosen process does, after the technician confirms. The gateway
+// checks `system_info` / `system_actions` and the session's state on every request.
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 
@@ -107,16 +108,20 @@ function csvCell(value) {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function mountSystemInfo(panel, { send, onError }) {
+export function mountSystemInfo(panel, { send, onError, canUse }) {
   const $ = (selector) => panel.querySelector(selector);
   const requestButton = $('#system-request');
   const csvButton = $('#system-csv');
+  const endButton = $('#system-end');
   const status = $('#system-status');
   const view = $('#system-view');
   const viewButtons = [...panel.querySelectorAll('[data-view]')];
   const readings = new Map(); // session id → {dashboard, processes, …: {reply, at}}
   const chosen = new Map(); // session id → view
   const pending = new Map(); // request id → {sessionId, view}
+  const picked = new Map(); // session id → the process row chosen to end
+  const actions = new Map(); // request id → {sessionId, row}
+  const notices = new Map(); // session id → what came of the last action
   let session = null;
   let sort = { key: 'cpuPercent', descending: true };
 
@@ -165,9 +170,17 @@ export function mountSystemInfo(panel, { send, onError }) {
       head.append(header);
     }
     const body = node.createTBody();
+    const choice = picked.get(session?.id);
     for (const row of sorted) {
       const line = body.insertRow();
       line.dataset.pid = row.pid;
+      line.tabIndex = -1;
+      line.setAttribute('aria-selected', String(choice?.pid === row.pid));
+      line.addEventListener('click', () => {
+        picked.set(session.id, row);
+        for (const other of body.rows) other.setAttribute('aria-selected', String(other === line));
+        drawEndButton();
+      });
       for (const column of COLUMNS) line.append(element('td', column.numeric ? 'numeric' : '', column.text(row)));
     }
     view.replaceChildren(element('p', 'muted', t('system.count', { count: processes.length })), node);
@@ -180,7 +193,9 @@ export function mountSystemInfo(panel, { send, onError }) {
     const waiting = [...pending.values()].some((asked) => asked.sessionId === session?.id && asked.view === name);
     requestButton.disabled = waiting;
     csvButton.hidden = !reading || reading.reply.kind === 'failed';
-    status.textContent = waiting ? t('system.asking') : reading ? t('system.readAt', { time: new Date(reading.at).toLocaleTimeString() }) : '';
+    const notice = notices.get(session?.id);
+    status.textContent = waiting ? t('system.asking') : notice ?? (reading ? t('system.readAt', { time: new Date(reading.at).toLocaleTimeString() }) : '');
+    drawEndButton();
     if (!reading) {
       view.replaceChildren(element('p', 'muted', t('system.none')));
     } else if (reading.reply.kind === 'failed') {
@@ -236,10 +251,32 @@ export function mountSystemInfo(panel, { send, onError }) {
     requestCounter += 1;
     const requestId = `si-${Date.now().toString(36)}-${requestCounter}`;
     pending.set(requestId, { sessionId: session.id, view: current() });
+    notices.delete(session.id);
     send('system_info_request', { sessionId: session.id, requestId, view: current() });
     render();
   });
   csvButton.addEventListener('click', saveCsv);
+
+  /** Shown on the processes view to a technician who may end processes; usable once one is chosen. */
+  function drawEndButton() {
+    const reading = readings.get(session?.id)?.processes;
+    endButton.hidden = !canUse('system_actions') || current() !== 'processes' || reading?.reply.kind !== 'processes';
+    const choice = picked.get(session?.id);
+    const busy = [...actions.values()].some((action) => action.sessionId === session?.id);
+    endButton.disabled = busy || !choice || !reading.reply.processes.some((row) => row.pid === choice.pid);
+    endButton.title = choice ? '' : t('system.choose');
+  }
+
+  endButton.addEventListener('click', () => {
+    const row = picked.get(session?.id);
+    if (!row || !window.confirm(t('system.confirmEnd', { name: row.name, pid: row.pid }))) return;
+    requestCounter += 1;
+    const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
+    actions.set(requestId, { sessionId: session.id, row });
+    notices.set(session.id, t('system.ending', { name: row.name }));
+    send('system_action_request', { sessionId: session.id, requestId, action: { kind: 'end_process', pid: row.pid, started: row.started } });
+    render();
+  });
 
   return {
     show(next) {
@@ -264,8 +301,36 @@ export function mountSystemInfo(panel, { send, onError }) {
       readings.set(asked.sessionId, kept);
       if (asked.sessionId === session?.id) render();
     },
+    /** `system_action_reply`: what came of ending a process; an ended one leaves the list. */
+    actionDone(message) {
+      const asked = actions.get(message.requestId);
+      if (!asked) return;
+      actions.delete(message.requestId);
+      const { result } = message;
+      if (result.kind === 'process_ended') {
+        const values = { name: result.name, pid: result.pid, children: result.children };
+        notices.set(asked.sessionId, t(result.forced ? 'system.killed' : 'system.ended', values));
+        const kept = readings.get(asked.sessionId)?.processes;
+        if (kept?.reply.kind === 'processes') {
+          kept.reply = { ...kept.reply, processes: kept.reply.processes.filter((row) => row.pid !== result.pid) };
+        }
+        picked.delete(asked.sessionId);
+      } else {
+        const key = `system.error.${result.code}`;
+        const text = t(key);
+        notices.set(asked.sessionId, text === key ? result.message : text);
+      }
+      if (asked.sessionId === session?.id) render();
+    },
     /** A refused request of this tab: said where it was asked. */
     refused(message) {
+      if (actions.has(message.requestId)) {
+        notices.delete(actions.get(message.requestId).sessionId);
+        actions.delete(message.requestId);
+        onError(Object.assign(new Error(message.message), { code: message.code }));
+        render();
+        return true;
+      }
       if (!pending.has(message.requestId)) return false;
       pending.delete(message.requestId);
       onError(Object.assign(new Error(message.message), { code: message.code }));

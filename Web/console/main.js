@@ -260,6 +260,7 @@ function receive(message) {
     case 'file_manager':
     case 'file_manager_reply':
     case 'system_info_reply':
+    case 'system_action_reply':
       // Nothing else on the page depends on a reply: no render.
       if (sessionTools.message(message)) return;
       break;

@@ -1,12 +1,12 @@
 // The toolbox panels that work on the customer's computer through the console socket — the file
-// manager (K1–K5) and system information (L1, L2) — mounted together, their socket messages
+// manager (K1–K5) and system information (L1, L2, L5, L6, ending a process) — mounted together, their socket messages
 // routed here so the console's main module stays a switchboard.
 import { mountFileManager } from '../components/file-manager.js';
 import { mountSystemInfo } from '../components/system-info.js';
 
 export function mountSessionTools({ send, onError, canUse }) {
   const fileManager = mountFileManager(document.getElementById('panel-files'), { send, onError, canUse });
-  const systemInfo = mountSystemInfo(document.getElementById('panel-system'), { send, onError });
+  const systemInfo = mountSystemInfo(document.getElementById('panel-system'), { send, onError, canUse });
   return {
     show(session) {
       fileManager.show(session);
@@ -23,6 +23,9 @@ export function mountSessionTools({ send, onError, canUse }) {
           return true;
         case 'system_info_reply':
           systemInfo.reply(message);
+          return true;
+        case 'system_action_reply':
+          systemInfo.actionDone(message);
           return true;
         default:
           return false;

@@ -35,6 +35,8 @@ actor LiveSession {
     var fileManagerTransfers: [String: FileManagerTransfer] = [:]
     /// System information views asked for (L1–L8): request id → the technician who asked.
     var systemInfoRequests: [String: String] = [:]
+    /// Changes asked of the customer's computer (L2), by request id.
+    var systemActions: [String: PendingSystemAction] = [:]
     /// The recording running (J14), by id.
     var recordingId: String?
     /// The file transfer running (one at a time, D4, G1), by id.

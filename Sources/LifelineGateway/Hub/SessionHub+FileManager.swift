@@ -38,6 +38,15 @@ extension SessionHub {
         await registry.session(sessionId)?.appletSystemInfoReply(message, outletId: outletId)
     }
 
+    func systemActionRequest(_ message: SystemActionRequestMessage, by actor: Actor) async throws {
+        guard let id = message.sessionId else { throw GatewayError.badRequest("system_action_request needs its sessionId.") }
+        try await liveSession(id, for: actor).systemActionRequest(message, by: actor)
+    }
+
+    func appletSystemActionReply(_ message: SystemActionReplyMessage, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.appletSystemActionReply(message, outletId: outletId)
+    }
+
     func fileManagerAppletPipe(_ transferId: String, toCustomer: Bool, contentLength: Int64? = nil, appletToken: String) async throws -> (BytePipe, Int64?) {
         try await sessionOfApplet(token: appletToken).fileManagerAppletPipe(transferId, toCustomer: toCustomer, contentLength: contentLength)
     }

@@ -123,6 +123,8 @@ struct AppletSocket {
             await hub.appletFileManagerReply(reply, sessionId: id, outletId: outlet.id)
         case .systemInfoReply(let reply):
             await hub.appletSystemInfoReply(reply, sessionId: id, outletId: outlet.id)
+        case .systemActionReply(let reply):
+            await hub.appletSystemActionReply(reply, sessionId: id, outletId: outlet.id)
         }
     }
 

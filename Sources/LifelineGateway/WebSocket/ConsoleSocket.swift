@@ -41,6 +41,7 @@ struct ConsoleSocket {
         let requestId: String? = switch request {
         case .fileManagerRequest(let message): message.requestId
         case .systemInfoRequest(let message): message.requestId
+        case .systemActionRequest(let message): message.requestId
         default: nil
         }
         do {
@@ -81,6 +82,7 @@ struct ConsoleSocket {
         case .fileManagerClose(let message): try await hub.closeFileManager(on: message.sessionId, by: actor)
         case .fileManagerRequest(let message): try await hub.fileManagerRequest(message, by: actor)
         case .systemInfoRequest(let message): try await hub.systemInfoRequest(message, by: actor)
+        case .systemActionRequest(let message): try await hub.systemActionRequest(message, by: actor)
         case .frameAck(let ack):
             if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)

@@ -1,0 +1,62 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+
+/// Changes on the customer's machine from the System info tab (L2: ending a process): the owner of
+/// an active session with the `system_actions` permission asks, the applet acts, and what it did
+/// goes to the session log and the audit log whoever owns the session by then — the machine
+/// changed either way.
+extension LiveSession {
+    struct PendingSystemAction {
+        let action: SystemAction
+        let technicianId: String
+        let technicianName: String
+    }
+
+    /// Actions asked for and not answered yet, at most this many at a time.
+    static let maximumPendingSystemActions = 8
+
+    func systemActionRequest(_ message: SystemActionRequestMessage, by actor: Actor) async throws {
+        _ = try await hub.ownedActiveSession(id, by: actor, permission: .systemActions, activeOnly: "The customer's computer can be changed")
+        guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
+            throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
+        }
+        guard message.action.isValid else { throw GatewayError.badRequest("This action names no process the applet could end.") }
+        _ = try hub.connectedApplet(of: id)
+        // Checked and written with no await between: two requests cannot both pass the limit.
+        guard systemActions[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
+        guard systemActions.count < Self.maximumPendingSystemActions else {
+            throw GatewayError.badRequest("Too many changes are waiting for the customer's computer; wait for their answers.")
+        }
+        systemActions[message.requestId] = PendingSystemAction(action: message.action, technicianId: actor.id,
+                                                               technicianName: actor.technician.name)
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.systemActionRequest(
+            .init(sessionId: nil, requestId: message.requestId, action: message.action))))
+    }
+
+    /// What the applet did: logged and audited, then told to the technician who asked while the
+    /// session is still theirs.
+    func appletSystemActionReply(_ message: SystemActionReplyMessage, outletId: UUID) async {
+        guard sockets.isApplet(outletId, of: id), let pending = systemActions.removeValue(forKey: message.requestId) else { return }
+        if liveRecord?.technicianId == pending.technicianId {
+            sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.systemActionReply(
+                .init(sessionId: id, requestId: message.requestId, result: message.result))))
+        }
+        guard case .processEnded(let pid, let name, let children, let forced) = message.result,
+              case .endProcess(let asked, _) = pending.action, pid == asked else { return }
+        let shownName = String(name.prefix(64))
+        let event: SessionLogEvent = forced
+            ? .processKilled(technician: pending.technicianName, name: shownName, pid: "\(pid)", children: "\(children)")
+            : .processEnded(technician: pending.technicianName, name: shownName, pid: "\(pid)", children: "\(children)")
+        await hub.note(event, in: record)
+        do {
+            try await hub.audit.record(.customerSystemChanged, organisationId: record.organisationId, actorId: pending.technicianId,
+                                       actorName: pending.technicianName, objectType: "customer_system", objectId: record.id,
+                                       after: AuditTrail.json(["operation": forced ? "kill_process" : "end_process", "pid": "\(pid)",
+                                                               "name": shownName, "children": "\(children)"]))
+        } catch {
+            logger.error("A process ended on the customer's computer stands without its audit entry",
+                         metadata: ["session.id": "\(id)", "error": "\(error)"])
+        }
+    }
+}

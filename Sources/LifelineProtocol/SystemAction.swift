@@ -1,0 +1,106 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineCore
+
+/// Something the technician changes on the customer's machine from the System info tab (L2–L4,
+/// L7): checked by the gateway (`system_actions`), done by the applet, logged and audited.
+public enum SystemAction: Codable, Equatable, Sendable {
+    /// End a process and its descendants: SIGTERM, then SIGKILL to what still runs after the grace
+    /// time. `started` (as the processes view gave it) tells it from a later process with its PID.
+    case endProcess(pid: Int32, started: Double)
+
+    private enum Keys: String, CodingKey { case kind, pid, started }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "end_process": self = .endProcess(pid: try container.decode(Int32.self, forKey: .pid),
+                                               started: try container.decode(Double.self, forKey: .started))
+        case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown action \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .endProcess(let pid, let started):
+            try container.encode("end_process", forKey: .kind)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(started, forKey: .started)
+        }
+    }
+
+    /// Values the applet could never act on, refused by the gateway before they reach it.
+    public var isValid: Bool {
+        switch self {
+        case .endProcess(let pid, let started): pid > 0 && started.isFinite && started >= 0
+        }
+    }
+}
+
+/// `system_action_request` from a console (with the session) and to the applet (without).
+public struct SystemActionRequestMessage: WireMessage {
+    public let sessionId: String?
+    public let requestId: String
+    public let action: SystemAction
+
+    public init(sessionId: String?, requestId: String, action: SystemAction) {
+        self.sessionId = sessionId
+        self.requestId = requestId
+        self.action = action
+    }
+}
+
+/// `system_action_reply` from the applet (without the session) and to the console (with it).
+public struct SystemActionReplyMessage: WireMessage {
+    public let sessionId: String?
+    public let requestId: String
+    public let result: SystemActionResult
+
+    public init(sessionId: String?, requestId: String, result: SystemActionResult) {
+        self.sessionId = sessionId
+        self.requestId = requestId
+        self.result = result
+    }
+}
+
+/// What came of a `SystemAction`.
+public enum SystemActionResult: Codable, Equatable, Sendable {
+    /// The process and `children` descendants ended; `forced` when SIGKILL was needed.
+    case processEnded(pid: Int32, name: String, children: Int, forced: Bool)
+    /// Nothing was done (`process_gone`, `not_permitted`, `refused`, `still_running`, `io_error`),
+    /// with a sentence for the technician.
+    case failed(code: String, message: String)
+
+    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, code, message }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "process_ended":
+            self = .processEnded(pid: try container.decode(Int32.self, forKey: .pid), name: try container.decode(String.self, forKey: .name),
+                                 children: try container.decode(Int.self, forKey: .children), forced: try container.decode(Bool.self, forKey: .forced))
+        case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
+        case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown result \(other)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .processEnded(let pid, let name, let children, let forced):
+            try container.encode("process_ended", forKey: .kind)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(name, forKey: .name)
+            try container.encode(children, forKey: .children)
+            try container.encode(forced, forKey: .forced)
+        case .failed(let code, let message):
+            try container.encode("failed", forKey: .kind)
+            try container.encode(code, forKey: .code)
+            try container.encode(message, forKey: .message)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import LifelineCore
+import LifelineProtocol
+@testable import LifelineGateway
+
+/// Ending a process through the gateway (L2), with a socket playing the applet: refused without
+/// the `system_actions` permission, on a session not active, or for a nonsense PID; passed on
+/// without the session; what the applet did is logged and audited, and the answer goes to the
+/// technician who asked.
+@Suite("Changes to the customer's system through the gateway (L2)")
+struct SystemActionGatewayTests {
+    func ask(_ scene: RemoteScene, _ requestId: String, _ action: SystemAction) {
+        scene.console.send(ConsoleToGateway.systemActionRequest(.init(sessionId: scene.sessionId, requestId: requestId, action: action)))
+    }
+
+    @Test("refused without the permission, when not active or for a nonsense PID; passed on, logged, audited, answered")
+    func endAProcess() async throws {
+        try await GatewayHarness.run { gw in
+            // A group that may read the system information but not change it: refused per message.
+            let reader = try await RemoteScene.make(gw, permissions: ["system_info"])
+            ask(reader, "r1", .endProcess(pid: 4242, started: 1_700_000_000))
+            try await reader.expectError("permission_denied")
+
+            let scene = try await RemoteScene.make(gw)
+            _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/hold", token: scene.token)
+            ask(scene, "held", .endProcess(pid: 4242, started: 1_700_000_000))
+            try await scene.expectError("session_not_active")
+            _ = try await gw.request(.post, "/api/v1/sessions/\(scene.sessionId)/start", token: scene.token)
+            ask(scene, "zero", .endProcess(pid: 0, started: 1_700_000_000))
+            try await scene.expectError("bad_request")
+            ask(scene, "negative", .endProcess(pid: 12, started: -5))
+            try await scene.expectError("bad_request")
+
+            ask(scene, "e1", .endProcess(pid: 4242, started: 1_700_000_000.25))
+            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            #expect(asked == .systemActionRequest(.init(sessionId: nil, requestId: "e1", action: .endProcess(pid: 4242, started: 1_700_000_000.25))))
+            ask(scene, "e1", .endProcess(pid: 4242, started: 1_700_000_000.25))
+            try await scene.expectError("bad_request")
+
+            // An answer to nothing asked is dropped; the real one is logged, audited and answered.
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "stray",
+                                                                      result: .processEnded(pid: 1, name: "init", children: 0, forced: true))))
+            let result = SystemActionResult.processEnded(pid: 4242, name: "editor", children: 2, forced: true)
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "e1", result: result)))
+            let answer = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            #expect(answer == .systemActionReply(.init(sessionId: scene.sessionId, requestId: "e1", result: result)), "the stray one came first?")
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(texts.contains("Administrator ended editor (PID 4242) on the customer's computer (2 child processes with it); it did not close when asked and was killed."), "\(texts)")
+            #expect(!texts.contains { $0.contains("init") })
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+            let change = try #require(audit.first { $0["action"] as? String == "customer_system_changed" })
+            let after = try JSONSerialization.jsonObject(with: Data(((change["after"] as? String) ?? "{}").utf8)) as? [String: String]
+            #expect(after == ["operation": "kill_process", "pid": "4242", "name": "editor", "children": "2"], "\(change)")
+
+            // A failure is answered and changes nothing in the logs.
+            ask(scene, "e2", .endProcess(pid: 4343, started: 1_700_000_000))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "e2", result: .failed(code: "not_permitted", message: "x"))))
+            let failed = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            #expect(failed == .systemActionReply(.init(sessionId: scene.sessionId, requestId: "e2", result: .failed(code: "not_permitted", message: "x"))))
+            let audited = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+            #expect(audited.filter { $0["action"] as? String == "customer_system_changed" }.count == 1)
+            await scene.applet.close()
+        }
+    }
+}
