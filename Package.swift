@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
         // Linux calls Glibc's module leaves out (renameat2 for the file manager); header only.
         .systemLibrary(name: "CLinuxCalls"),
+        .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
         // Pure domain rules: no I/O, no networking, time passed in.
         .target(name: "LifelineCore"),
         // Wire types shared by gateway, applet and (mirrored in JS) the console.
@@ -71,7 +72,7 @@ let package = Package(
         .target(
             name: "LifelineApplet",
             dependencies: [
-                "LifelineProtocol", "LifelineDesktop", "CLinuxCalls",
+                "LifelineProtocol", "LifelineDesktop", "CLinuxCalls", "CSystemd",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 // Its HTTP requests (joins, Calling Card, files sent), through the card's proxy too (issue 24).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

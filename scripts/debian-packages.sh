@@ -2,14 +2,15 @@
 # Building: SQLite for the store (GRDB links the system's); X11, XTEST, XFixes, XDamage, libjpeg-turbo and zlib for the
 # applet's remote desktop (XRandR for monitors; TurboJPEG linked in statically); libcurl for the applet's HTTP calls
 # (Foundation's URLSession, linked against the system's libcurl when the Swift libraries are static); libqrencode for
-# two-step enrolment QR codes.
-BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev libqrencode-dev"
+# two-step enrolment QR codes; libsystemd's sd-bus for the applet's services view (L3).
+BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev libqrencode-dev libsystemd-dev"
 # Testing: GTK 4, gio (to open launchers) and a window manager (openbox) for the applet's window, headless Chromium and its driver, Python for the end-to-end suite, openssl for
 # throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xdotool and xclip as the
 # customer's screen, ffprobe (ffmpeg) to check recordings, curl for the install commands, and
 # PostgreSQL for the suites' second database (scripts/postgres-for-tests.sh starts a throw-away server);
-# colour emoji and Thai fonts, so the console's screenshots and text-fit checks see real glyphs.
-TEST_PACKAGES="libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
+# colour emoji and Thai fonts, so the console's screenshots and text-fit checks see real glyphs;
+# a D-Bus daemon with python3-dbusmock playing systemd for the services view (CI has no systemd as PID 1).
+TEST_PACKAGES="dbus-daemon python3-dbusmock libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

@@ -317,9 +317,14 @@ public struct Applet: Sendable {
                 let result: SystemActionResult
                 switch request.action {
                 case .endProcess(let pid, let started): result = await ProcessEnder().end(pid: pid, started: started)
+                case .service(let name, let scope, let operation): result = await SystemdServices().perform(operation, on: name, scope: scope)
                 }
-                if case .processEnded(let pid, let name, let children, let forced) = result {
+                switch result {
+                case .processEnded(let pid, let name, let children, let forced):
                     transcript.processEnded(name: name, pid: pid, children: children, forced: forced)
+                case .serviceChanged(let unit, let operation, let job):
+                    transcript.serviceChanged(unit.name, operation: operation, job: job)
+                case .failed: break
                 }
                 await restart.outgoing.send(.systemActionReply(.init(sessionId: nil, requestId: request.requestId, result: result)))
             }

@@ -18,7 +18,7 @@ extension FileManagerController {
     /// the bytes of those that go posted as one stream, then each file's hashes (`files`).
     func readFiles(_ paths: [WirePath], requestId: String, transferId: String?, files: CustomerFiles, stop: StopFlag) async -> FileManagerReply {
         guard let transferId, let gateway else { return .failed(code: "bad_request", message: "This read has no transfer.") }
-        let looked: [Result<(FileManagerPath, size: Int64, mode: UInt32, modified: Double), FileManagerFailure>] = await Self.offThread {
+        let looked: [Result<(FileManagerPath, size: Int64, mode: UInt32, modified: Double), FileManagerFailure>] = await PosixThread.offThread {
             paths.map { wire in
                 do throws(FileManagerFailure) {
                     let path = try Self.validated(wire, in: files)
@@ -79,7 +79,7 @@ extension FileManagerController {
     /// as one stream, then each written to its part file, synced and put in place (`files`).
     func writeFiles(_ specs: [FileWrite], requestId: String, transferId: String?, files: CustomerFiles, stop: StopFlag) async -> FileManagerReply {
         guard let transferId, let gateway else { return .failed(code: "bad_request", message: "This write has no transfer.") }
-        let verdicts: [FileManagerReply] = await Self.offThread {
+        let verdicts: [FileManagerReply] = await PosixThread.offThread {
             specs.map { spec in
                 do throws(FileManagerFailure) {
                     let path = try Self.validated(spec.path, in: files)
@@ -108,7 +108,7 @@ extension FileManagerController {
             }
         }
         let arrived = bytes
-        let written: [FileManagerReply] = await Self.offThread {
+        let written: [FileManagerReply] = await PosixThread.offThread {
             var offset = 0
             return wanted.map { spec in
                 let piece = arrived[offset..<offset + Int(spec.size)]

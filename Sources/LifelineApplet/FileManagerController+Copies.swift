@@ -65,7 +65,7 @@ extension FileManagerController {
     /// technician's side matched it), hashed on the way, then put in place with its mode and time.
     func write(_ copy: IncomingCopy, requestId: String, transferId: String?, files: CustomerFiles, stop: StopFlag) async -> FileManagerReply {
         guard let transferId, let gateway else { return .failed(code: "bad_request", message: "This write has no transfer.") }
-        let prepared: Result<CustomerFiles.PreparedWrite, FileManagerFailure> = await Self.offThread {
+        let prepared: Result<CustomerFiles.PreparedWrite, FileManagerFailure> = await PosixThread.offThread {
             do throws(FileManagerFailure) {
                 return .success(try files.prepareWrite(try Self.validated(copy.path, in: files), copy: copy))
             } catch {
@@ -95,7 +95,7 @@ extension FileManagerController {
             let reason = (error as? HTTPDownload.Failure)?.message ?? "\(error)"
             return .failed(code: "interrupted", message: "The copy broke off: \(reason).")
         }
-        let finished: Result<[UInt8]?, FileManagerFailure> = await Self.offThread {
+        let finished: Result<[UInt8]?, FileManagerFailure> = await PosixThread.offThread {
             do throws(FileManagerFailure) {
                 return .success(try files.finish(part, mode: copy.mode, modified: copy.modified, conflict: copy.conflict))
             } catch {

@@ -145,7 +145,7 @@ actor FileManagerController {
             break
         }
         // A listing is read whole, then sent in pages in order; the last page is the answer.
-        let answers: [FileManagerReply] = await Self.offThread {
+        let answers: [FileManagerReply] = await PosixThread.offThread {
             do throws(FileManagerFailure) {
                 switch request {
                 case .roots:
@@ -191,15 +191,6 @@ actor FileManagerController {
     static func validated(_ path: WirePath, in files: CustomerFiles) throws(FileManagerFailure) -> FileManagerPath {
         do { return try path.validated(roots: files.rootIds) } catch {
             throw FileManagerFailure(code: "bad_path", message: FileManagerPath.describe(error))
-        }
-    }
-
-    /// Runs blocking disk work on a thread of its own.
-    static func offThread<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
-        await withCheckedContinuation { continuation in
-            if !PosixThread.start({ continuation.resume(returning: work()) }) {
-                continuation.resume(returning: work())
-            }
         }
     }
 }

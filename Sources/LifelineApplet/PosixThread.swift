@@ -19,6 +19,16 @@ public enum PosixThread {
         return true
     }
 
+    /// Blocking work (file I/O, sd-bus calls) awaited without holding one of the few threads of
+    /// Swift's cooperative pool; on the caller's thread when no thread could be made.
+    public static func offThread<Result: Sendable>(_ work: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { continuation in
+            if !start({ continuation.resume(returning: work()) }) {
+                continuation.resume(returning: work())
+            }
+        }
+    }
+
     private final class Body {
         let work: () -> Void
         init(_ work: @escaping () -> Void) { self.work = work }

@@ -23,6 +23,7 @@ struct SystemInfoReader: Sendable {
         switch view {
         case .dashboard: .dashboard(await dashboard())
         case .processes: .processes(await processes())
+        case .services: await SystemdServices().list()
         case .user: .user(interactiveUser())
         case .drivers: .drivers(kernelModules())
         }

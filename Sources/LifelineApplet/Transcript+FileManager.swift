@@ -64,6 +64,12 @@ extension Transcript {
         say(.notice, machineReadable ? "SYSTEM_INFO \(view.rawValue)" : text("system.viewed_\(view.rawValue)"))
     }
 
+    /// A service the technician started, stopped, restarted, enabled or disabled (L3).
+    func serviceChanged(_ name: String, operation: ServiceOperation, job: String?) {
+        say(.notice, machineReadable ? "SERVICE \(operation.rawValue) \(Self.clean(name)) \(job ?? "-")"
+            : text("system.service_\(operation.rawValue)", ["name": Self.clean(name)]))
+    }
+
     /// A process the technician ended (L2), with the programs it had started.
     func processEnded(name: String, pid: Int32, children: Int, forced: Bool) {
         say(.notice, machineReadable ? "PROCESS_ENDED \(pid) children=\(children) forced=\(forced)"

@@ -67,5 +67,6 @@ extension SessionLogEvent {
         "file_manager_copied_files_to": "{technician} copied {count} files ({size}) to {folder} on the customer's computer. Each file's SHA-256 is in the audit log.",
         "process_ended": "{technician} ended {name} (PID {pid}) on the customer's computer ({children} child processes with it).",
         "process_killed": "{technician} ended {name} (PID {pid}) on the customer's computer ({children} child processes with it); it did not close when asked and was killed.",
+        "service_changed": "{technician} ran “{operation}” on the service {name} on the customer's computer ({result}).",
     ]
 }

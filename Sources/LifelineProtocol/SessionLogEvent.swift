@@ -141,6 +141,9 @@ public enum SessionLogEvent: Equatable, Sendable {
     /// processes it started." `processKilled` when it had to be killed (SIGKILL).
     case processEnded(technician: String, name: String, pid: String, children: String)
     case processKilled(technician: String, name: String, pid: String, children: String)
+    /// "{technician} ran “{operation}” on the service {name} on the customer's computer ({result})."
+    /// `operation` is systemctl's verb, `result` systemd's job result or the unit file's state.
+    case serviceChanged(technician: String, operation: String, name: String, result: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -215,6 +218,7 @@ extension SessionLogEvent {
         "file_manager_copied_files_to": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesTo(technician: technician, count: count, size: size, folder: folder) },
         "process_ended": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processEnded(technician: technician, name: name, pid: pid, children: children) },
         "process_killed": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processKilled(technician: technician, name: name, pid: pid, children: children) },
+        "service_changed": { p in guard let technician = p["technician"], let operation = p["operation"], let name = p["name"], let result = p["result"] else { return nil }; return .serviceChanged(technician: technician, operation: operation, name: name, result: result) },
         "file_manager_opened": { _ in .fileManagerOpened },
         "file_manager_refused": { _ in .fileManagerRefused },
         "elevated": { _ in .elevated },
@@ -309,6 +313,7 @@ extension SessionLogEvent {
         case .fileManagerCopiedFilesTo: "file_manager_copied_files_to"
         case .processEnded: "process_ended"
         case .processKilled: "process_killed"
+        case .serviceChanged: "service_changed"
         case .unrecognised(let code, _): code
         }
     }
@@ -358,6 +363,8 @@ extension SessionLogEvent {
             ["technician": technician, "count": count, "size": size, "folder": folder]
         case .processEnded(let technician, let name, let pid, let children), .processKilled(let technician, let name, let pid, let children):
             ["technician": technician, "name": name, "pid": pid, "children": children]
+        case .serviceChanged(let technician, let operation, let name, let result):
+            ["technician": technician, "operation": operation, "name": name, "result": result]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]
         case .unrecognised(_, let params): params

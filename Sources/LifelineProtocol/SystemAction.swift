@@ -11,14 +11,19 @@ public enum SystemAction: Codable, Equatable, Sendable {
     /// End a process and its descendants: SIGTERM, then SIGKILL to what still runs after the grace
     /// time. `started` (as the processes view gave it) tells it from a later process with its PID.
     case endProcess(pid: Int32, started: Double)
+    /// Start, stop, restart, enable or disable a systemd service (L3).
+    case service(name: String, scope: ServiceScope, operation: ServiceOperation)
 
-    private enum Keys: String, CodingKey { case kind, pid, started }
+    private enum Keys: String, CodingKey { case kind, pid, started, name, scope, operation }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         switch try container.decode(String.self, forKey: .kind) {
         case "end_process": self = .endProcess(pid: try container.decode(Int32.self, forKey: .pid),
                                                started: try container.decode(Double.self, forKey: .started))
+        case "service": self = .service(name: try container.decode(String.self, forKey: .name),
+                                        scope: try container.decode(ServiceScope.self, forKey: .scope),
+                                        operation: try container.decode(ServiceOperation.self, forKey: .operation))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown action \(other)")
         }
     }
@@ -30,6 +35,11 @@ public enum SystemAction: Codable, Equatable, Sendable {
             try container.encode("end_process", forKey: .kind)
             try container.encode(pid, forKey: .pid)
             try container.encode(started, forKey: .started)
+        case .service(let name, let scope, let operation):
+            try container.encode("service", forKey: .kind)
+            try container.encode(name, forKey: .name)
+            try container.encode(scope, forKey: .scope)
+            try container.encode(operation, forKey: .operation)
         }
     }
 
@@ -37,6 +47,7 @@ public enum SystemAction: Codable, Equatable, Sendable {
     public var isValid: Bool {
         switch self {
         case .endProcess(let pid, let started): pid > 0 && started.isFinite && started >= 0
+        case .service(let name, _, _): ServiceUnit.isServiceName(name)
         }
     }
 }
@@ -71,11 +82,14 @@ public struct SystemActionReplyMessage: WireMessage {
 public enum SystemActionResult: Codable, Equatable, Sendable {
     /// The process and `children` descendants ended; `forced` when SIGKILL was needed.
     case processEnded(pid: Int32, name: String, children: Int, forced: Bool)
+    /// The service after the operation; `job` is systemd's result for start, stop and restart
+    /// (`done`, `failed`, `timeout`, `canceled`, `dependency`, `skipped`), nil for enable and disable.
+    case serviceChanged(unit: ServiceUnit, operation: ServiceOperation, job: String?)
     /// Nothing was done (`process_gone`, `not_permitted`, `refused`, `still_running`, `io_error`),
     /// with a sentence for the technician.
     case failed(code: String, message: String)
 
-    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, code, message }
+    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, unit, operation, job, code, message }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -83,6 +97,10 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
         case "process_ended":
             self = .processEnded(pid: try container.decode(Int32.self, forKey: .pid), name: try container.decode(String.self, forKey: .name),
                                  children: try container.decode(Int.self, forKey: .children), forced: try container.decode(Bool.self, forKey: .forced))
+        case "service_changed":
+            self = .serviceChanged(unit: try container.decode(ServiceUnit.self, forKey: .unit),
+                                   operation: try container.decode(ServiceOperation.self, forKey: .operation),
+                                   job: try container.decodeIfPresent(String.self, forKey: .job))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown result \(other)")
         }
@@ -97,6 +115,11 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
             try container.encode(name, forKey: .name)
             try container.encode(children, forKey: .children)
             try container.encode(forced, forKey: .forced)
+        case .serviceChanged(let unit, let operation, let job):
+            try container.encode("service_changed", forKey: .kind)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(operation, forKey: .operation)
+            try container.encodeIfPresent(job, forKey: .job)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

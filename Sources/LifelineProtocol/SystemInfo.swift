@@ -10,6 +10,7 @@ import LifelineCore
 public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
     case dashboard
     case processes
+    case services
     case user
     case drivers
 }
@@ -51,12 +52,13 @@ public struct SystemInfoReplyMessage: WireMessage {
 public enum SystemInfoReply: Codable, Equatable, Sendable {
     case dashboard(SystemDashboard)
     case processes([ProcessRow])
+    case services([ServiceUnit])
     case user(InteractiveUser)
     case drivers([KernelModule])
     case failed(code: String, message: String)
 
     private enum Keys: String, CodingKey {
-        case kind, dashboard, processes, user, drivers, code, message
+        case kind, dashboard, processes, services, user, drivers, code, message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +66,7 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         switch try container.decode(String.self, forKey: .kind) {
         case "dashboard": self = .dashboard(try container.decode(SystemDashboard.self, forKey: .dashboard))
         case "processes": self = .processes(try container.decode([ProcessRow].self, forKey: .processes))
+        case "services": self = .services(try container.decode([ServiceUnit].self, forKey: .services))
         case "user": self = .user(try container.decode(InteractiveUser.self, forKey: .user))
         case "drivers": self = .drivers(try container.decode([KernelModule].self, forKey: .drivers))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
@@ -80,6 +83,9 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case .processes(let processes):
             try container.encode("processes", forKey: .kind)
             try container.encode(processes, forKey: .processes)
+        case .services(let services):
+            try container.encode("services", forKey: .kind)
+            try container.encode(services, forKey: .services)
         case .user(let user):
             try container.encode("user", forKey: .kind)
             try container.encode(user, forKey: .user)

@@ -6,12 +6,13 @@ import Foundation
 
 extension SystemInfoReply {
     /// The answer cut into parts whose rows each encode to at most `maximumBytes` (a part always
-    /// holds at least one row): processes and drivers may be long; the other views are one part.
+    /// holds at least one row): processes, services and drivers may be long; the others are one part.
     /// The parts' rows, in order, are the rows of the whole.
     public func parts(maximumBytes: Int) -> [SystemInfoReply] {
         switch self {
         case .processes(let rows): Self.split(rows, maximumBytes: maximumBytes).map { .processes($0) }
         case .drivers(let modules): Self.split(modules, maximumBytes: maximumBytes).map { .drivers($0) }
+        case .services(let units): Self.split(units, maximumBytes: maximumBytes).map { .services($0) }
         case .dashboard, .user, .failed: [self]
         }
     }

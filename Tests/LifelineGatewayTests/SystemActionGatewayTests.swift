@@ -61,6 +61,29 @@ struct SystemActionGatewayTests {
             #expect(failed == .systemActionReply(.init(sessionId: scene.sessionId, requestId: "e2", result: .failed(code: "not_permitted", message: "x"))))
             let audited = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
             #expect(audited.filter { $0["action"] as? String == "customer_system_changed" }.count == 1)
+
+            // A service: passed on, and logged under the name the gateway checked.
+            ask(scene, "s1", .service(name: "ssh.service", scope: .system, operation: .restart))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            let unit = ServiceUnit(name: "ssh.service", scope: .system, description: "OpenBSD Secure Shell server", loadState: "loaded",
+                                   activeState: "active", subState: "running", enablement: "enabled")
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "s1",
+                                                                      result: .serviceChanged(unit: unit, operation: .restart, job: "done"))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            ask(scene, "s2", .service(name: "cups.service", scope: .system, operation: .enable))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            // An answer about another service than the one asked changes nothing in the logs.
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "s2",
+                                                                      result: .serviceChanged(unit: unit, operation: .enable, job: nil))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            ask(scene, "s3", .service(name: "../ssh.service", scope: .system, operation: .stop))
+            try await scene.expectError("bad_request")
+            let lines = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(lines.contains("Administrator ran “restart” on the service ssh.service on the customer's computer (done)."), "\(lines)")
+            #expect(!lines.contains { $0.contains("cups.service") || $0.contains("“enable”") })
+            let changes = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+                .filter { $0["action"] as? String == "customer_system_changed" }
+            #expect(changes.count == 2)
             await scene.applet.close()
         }
     }

@@ -5,114 +5,20 @@
 // checks `system_info` / `system_actions` and the session's state on every request.
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
-
-const VIEWS = ['dashboard', 'processes', 'user', 'drivers'];
-const COLUMNS = [
-  { key: 'name', label: 'system.name', text: (row) => row.name },
-  { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
-  { key: 'user', label: 'system.user', text: (row) => row.user },
-  { key: 'cpuPercent', label: 'system.cpu', numeric: true, text: (row) => row.cpuPercent.toFixed(1) },
-  { key: 'memory', label: 'system.memoryColumn', numeric: true, text: (row) => formatSize(row.memory) },
-  { key: 'started', label: 'system.started', numeric: true, text: (row) => when(row.started) },
-  { key: 'commandLine', label: 'system.command', text: (row) => row.commandLine },
-];
+import {
+  VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
+  SERVICE_HEADERS, serviceCells,
+} from './system-views.js';
 
 let requestCounter = 0;
-
-const when = (seconds) => (seconds ? new Date(seconds * 1000).toLocaleString() : '—');
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function table(headers, rows) {
-  const node = element('table', 'system-table');
-  const head = node.createTHead().insertRow();
-  for (const header of headers) head.append(element('th', '', header));
-  const body = node.createTBody();
-  for (const cells of rows) {
-    const row = body.insertRow();
-    for (const cell of cells) row.append(element('td', '', cell));
-  }
-  return node;
-}
-
-/** A titled list of label → value pairs. */
-function facts(title, pairs) {
-  const section = element('section', 'system-facts');
-  section.append(element('h3', '', t(title)));
-  const list = element('dl');
-  for (const [label, value] of pairs) {
-    if (value === null || value === undefined || value === '') continue;
-    list.append(element('dt', '', t(label)), element('dd', '', value));
-  }
-  section.append(list);
-  return section;
-}
-
-/** The dashboard as sections, and as label/value rows for CSV. */
-function dashboardRows(board) {
-  const { system, processor, memory } = board;
-  const used = memory.total - memory.available;
-  const percent = memory.total > 0 ? Math.round((used / memory.total) * 100) : 0;
-  return {
-    system: [
-      ['system.os', system.operatingSystem], ['system.kernel', system.kernel], ['system.host', system.hostname],
-      ['system.board', [system.vendor, system.product].filter(Boolean).join(' ')],
-      ['system.bios', [system.biosVendor, system.biosVersion].filter(Boolean).join(' ')],
-      ['system.boot', system.bootTime ? when(system.bootTime) : ''], ['system.users', system.users.join(', ')],
-    ],
-    processor: [
-      ['system.model', processor.model], ['system.vendor', processor.vendor],
-      ['system.cores', t('system.coresValue', { cores: processor.cores ?? '—', threads: processor.threads })],
-      ['system.speed', processor.megahertz ? `${Math.round(processor.megahertz)} MHz` : ''],
-    ],
-    memory: [
-      ['system.memoryInUse', t('system.memoryUse', { used: formatSize(used), total: formatSize(memory.total), percent })],
-      ['system.swap', memory.swapTotal > 0 ? t('system.memoryUse', {
-        used: formatSize(memory.swapTotal - memory.swapFree), total: formatSize(memory.swapTotal),
-        percent: Math.round(((memory.swapTotal - memory.swapFree) / memory.swapTotal) * 100),
-      }) : t('system.noSwap')],
-    ],
-  };
-}
-
-/** The interactive user (L5) as label/value rows, and its logins as table rows. */
-function userRows(user) {
-  return {
-    facts: [
-      ['system.accountName', `${user.name} (${user.uid})`], ['system.fullName', user.fullName], ['system.home', user.home],
-      ['system.shell', user.shell], ['system.groups', user.groups.join(', ')],
-      ['system.admin', user.administratorGroup ? t('system.adminVia', { group: user.administratorGroup }) : t('system.notAdmin')],
-    ],
-    logins: user.logins.map((login) => [login.line, login.host, when(login.started), t(login.remote ? 'system.yes' : 'system.no')]),
-  };
-}
-
-const LOGIN_HEADERS = ['system.line', 'system.from', 'system.started', 'system.remoteLogin'];
-
-/** Kernel modules (L6) as table rows: name, state, version, users, drivers with their devices. */
-const MODULE_HEADERS = ['system.module', 'system.state', 'system.version', 'system.usedBy', 'system.boundDevices'];
-const moduleRows = (modules) => modules.map((module) => [
-  module.name, t(module.state === 'builtin' ? 'system.builtin' : 'system.loaded'), module.version ?? '', module.usedBy.join(', '),
-  module.drivers.map((driver) => `${driver.bus ? `${driver.bus}:` : ''}${driver.name}${driver.devices.length ? ` (${driver.devices.join(', ')})` : ''}`).join('; '),
-]);
-
-function csvCell(value) {
-  let text = String(value ?? '');
-  // A spreadsheet would run a cell starting with one of these as a formula.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export function mountSystemInfo(panel, { send, onError, canUse }) {
   const $ = (selector) => panel.querySelector(selector);
   const requestButton = $('#system-request');
   const csvButton = $('#system-csv');
   const endButton = $('#system-end');
+  const serviceActions = $('#system-service-actions');
+  const operationButtons = [...serviceActions.querySelectorAll('[data-operation]')];
   const status = $('#system-status');
   const view = $('#system-view');
   const viewButtons = [...panel.querySelectorAll('[data-view]')];
@@ -120,6 +26,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const chosen = new Map(); // session id → view
   const pending = new Map(); // request id → {sessionId, view}
   const picked = new Map(); // session id → the process row chosen to end
+  const pickedService = new Map(); // session id → the service chosen
   const actions = new Map(); // request id → {sessionId, row}
   const notices = new Map(); // session id → what came of the last action
   let session = null;
@@ -179,11 +86,33 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       line.addEventListener('click', () => {
         picked.set(session.id, row);
         for (const other of body.rows) other.setAttribute('aria-selected', String(other === line));
-        drawEndButton();
+        drawActionButtons();
       });
       for (const column of COLUMNS) line.append(element('td', column.numeric ? 'numeric' : '', column.text(row)));
     }
     view.replaceChildren(element('p', 'muted', t('system.count', { count: processes.length })), node);
+  }
+
+  /** Services (L3): one row per service, chosen by a click for the operation buttons. */
+  function drawServices(services) {
+    const node = table(SERVICE_HEADERS.map((label) => t(label)), []);
+    const body = node.tBodies[0];
+    const choice = pickedService.get(session?.id);
+    for (const unit of services) {
+      const line = body.insertRow();
+      line.dataset.unit = unit.name;
+      line.tabIndex = -1;
+      line.setAttribute('aria-selected', String(choice?.name === unit.name && choice?.scope === unit.scope));
+      if (unit.activeState === 'failed') line.className = 'failed';
+      line.addEventListener('click', () => {
+        pickedService.set(session.id, unit);
+        for (const other of body.rows) other.setAttribute('aria-selected', String(other === line));
+        drawActionButtons();
+      });
+      for (const cell of serviceCells(unit)) line.append(element('td', '', cell));
+    }
+    node.classList.add('system-processes');
+    view.replaceChildren(element('p', 'muted', t('system.serviceCount', { count: services.length })), node);
   }
 
   function render() {
@@ -195,13 +124,15 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     csvButton.hidden = !reading || reading.reply.kind === 'failed';
     const notice = notices.get(session?.id);
     status.textContent = waiting ? t('system.asking') : notice ?? (reading ? t('system.readAt', { time: new Date(reading.at).toLocaleTimeString() }) : '');
-    drawEndButton();
+    drawActionButtons();
     if (!reading) {
       view.replaceChildren(element('p', 'muted', t('system.none')));
     } else if (reading.reply.kind === 'failed') {
       view.replaceChildren(element('p', 'error', reading.reply.message));
     } else if (reading.reply.kind === 'dashboard') {
       drawDashboard(reading.reply.dashboard);
+    } else if (reading.reply.kind === 'services') {
+      drawServices(reading.reply.services);
     } else if (reading.reply.kind === 'user') {
       drawUser(reading.reply.user);
     } else if (reading.reply.kind === 'drivers') {
@@ -221,6 +152,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
         ...reading.reply.processes.map((row) => COLUMNS.map((column) => (column.key === 'memory' ? row.memory : column.text(row))))];
     } else if (reading.reply.kind === 'drivers') {
       lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
+    } else if (reading.reply.kind === 'services') {
+      lines = [SERVICE_HEADERS.map((label) => t(label)), ...reading.reply.services.map(serviceCells)];
     } else if (reading.reply.kind === 'user') {
       const rows = userRows(reading.reply.user);
       lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),
@@ -258,13 +191,35 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   csvButton.addEventListener('click', saveCsv);
 
   /** Shown on the processes view to a technician who may end processes; usable once one is chosen. */
-  function drawEndButton() {
+  function drawActionButtons() {
     const reading = readings.get(session?.id)?.processes;
     endButton.hidden = !canUse('system_actions') || current() !== 'processes' || reading?.reply.kind !== 'processes';
     const choice = picked.get(session?.id);
     const busy = [...actions.values()].some((action) => action.sessionId === session?.id);
     endButton.disabled = busy || !choice || !reading.reply.processes.some((row) => row.pid === choice.pid);
     endButton.title = choice ? '' : t('system.choose');
+    const services = readings.get(session?.id)?.services;
+    serviceActions.hidden = !canUse('system_actions') || current() !== 'services' || services?.reply.kind !== 'services';
+    const service = pickedService.get(session?.id);
+    for (const button of operationButtons) {
+      button.disabled = busy || !service;
+      button.title = service ? '' : t('system.chooseService');
+    }
+  }
+
+  for (const button of operationButtons) {
+    button.addEventListener('click', () => {
+      const unit = pickedService.get(session?.id);
+      const operation = button.dataset.operation;
+      const label = t(`system.op.${operation}`);
+      if (!unit || !window.confirm(t('system.confirmService', { operation: label, name: unit.name }))) return;
+      requestCounter += 1;
+      const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
+      actions.set(requestId, { sessionId: session.id, unit, operation });
+      notices.set(session.id, t('system.serviceWorking', { operation: label, name: unit.name }));
+      send('system_action_request', { sessionId: session.id, requestId, action: { kind: 'service', name: unit.name, scope: unit.scope, operation } });
+      render();
+    });
   }
 
   endButton.addEventListener('click', () => {
@@ -291,7 +246,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const asked = pending.get(message.requestId);
       if (!asked) return;
       // A long list comes in parts: their rows are gathered until the last one.
-      const key = { processes: 'processes', drivers: 'drivers' }[message.reply.kind];
+      const key = { processes: 'processes', services: 'services', drivers: 'drivers' }[message.reply.kind];
       if (key) asked.rows = (asked.rows ?? []).concat(message.reply[key]);
       if (message.more) return;
       pending.delete(message.requestId);
@@ -315,8 +270,17 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
           kept.reply = { ...kept.reply, processes: kept.reply.processes.filter((row) => row.pid !== result.pid) };
         }
         picked.delete(asked.sessionId);
+      } else if (result.kind === 'service_changed') {
+        const { unit } = result;
+        notices.set(asked.sessionId, t('system.serviceResult', {
+          name: unit.name, operation: t(`system.op.${result.operation}`), result: result.job ?? unit.enablement ?? '—', state: unit.activeState,
+        }));
+        const kept = readings.get(asked.sessionId)?.services;
+        if (kept?.reply.kind === 'services') {
+          kept.reply = { ...kept.reply, services: kept.reply.services.map((row) => (row.name === unit.name && row.scope === unit.scope ? unit : row)) };
+        }
       } else {
-        const key = `system.error.${result.code}`;
+        const key = `system.${asked.unit ? 'serviceError' : 'error'}.${result.code}`;
         const text = t(key);
         notices.set(asked.sessionId, text === key ? result.message : text);
       }

@@ -2,7 +2,7 @@ import Foundation
 import LifelineCore
 import LifelineProtocol
 
-/// Changes on the customer's machine from the System info tab (L2: ending a process): the owner of
+/// Changes on the customer's machine from the System info tab (L2: ending a process; L3: services): the owner of
 /// an active session with the `system_actions` permission asks, the applet acts, and what it did
 /// goes to the session log and the audit log whoever owns the session by then — the machine
 /// changed either way.
@@ -21,7 +21,7 @@ extension LiveSession {
         guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
             throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
         }
-        guard message.action.isValid else { throw GatewayError.badRequest("This action names no process the applet could end.") }
+        guard message.action.isValid else { throw GatewayError.badRequest("This action names no process or service the applet could act on.") }
         _ = try hub.connectedApplet(of: id)
         // Checked and written with no await between: two requests cannot both pass the limit.
         guard systemActions[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
@@ -42,21 +42,31 @@ extension LiveSession {
             sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.systemActionReply(
                 .init(sessionId: id, requestId: message.requestId, result: message.result))))
         }
-        guard case .processEnded(let pid, let name, let children, let forced) = message.result,
-              case .endProcess(let asked, _) = pending.action, pid == asked else { return }
-        let shownName = String(name.prefix(64))
-        let event: SessionLogEvent = forced
-            ? .processKilled(technician: pending.technicianName, name: shownName, pid: "\(pid)", children: "\(children)")
-            : .processEnded(technician: pending.technicianName, name: shownName, pid: "\(pid)", children: "\(children)")
+        let event: SessionLogEvent
+        let detail: [String: String]
+        switch (message.result, pending.action) {
+        case (.processEnded(let pid, let name, let children, let forced), .endProcess(let asked, _)) where pid == asked:
+            let shownName = String(name.prefix(64))
+            event = forced
+                ? .processKilled(technician: pending.technicianName, name: shownName, pid: "\(pid)", children: "\(children)")
+                : .processEnded(technician: pending.technicianName, name: shownName, pid: "\(pid)", children: "\(children)")
+            detail = ["operation": forced ? "kill_process" : "end_process", "pid": "\(pid)", "name": shownName, "children": "\(children)"]
+        case (.serviceChanged(let unit, let operation, let job), .service(let name, let scope, let asked)) where unit.name == name && operation == asked:
+            // The name is the one the gateway checked and sent, not the applet's word for it.
+            let result = String((job ?? unit.enablement ?? unit.activeState).prefix(32))
+            event = .serviceChanged(technician: pending.technicianName, operation: operation.rawValue, name: name, result: result)
+            detail = ["operation": "service_\(operation.rawValue)", "name": name, "scope": scope.rawValue, "result": result,
+                      "activeState": String(unit.activeState.prefix(32))]
+        default:
+            return
+        }
         await hub.note(event, in: record)
         do {
             try await hub.audit.record(.customerSystemChanged, organisationId: record.organisationId, actorId: pending.technicianId,
                                        actorName: pending.technicianName, objectType: "customer_system", objectId: record.id,
-                                       after: AuditTrail.json(["operation": forced ? "kill_process" : "end_process", "pid": "\(pid)",
-                                                               "name": shownName, "children": "\(children)"]))
+                                       after: AuditTrail.json(detail))
         } catch {
-            logger.error("A process ended on the customer's computer stands without its audit entry",
-                         metadata: ["session.id": "\(id)", "error": "\(error)"])
+            logger.error("A change to the customer's system stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
         }
     }
 }

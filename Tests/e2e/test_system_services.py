@@ -1,0 +1,153 @@
+"""Services (L3) with a real applet talking sd-bus to a real D-Bus daemon, where python-dbusmock
+plays systemd (CI has no systemd as PID 1): the list as systemd reports it, start / stop /
+restart with the job's result, enable / disable, a failing start, an unknown service; each change
+logged, audited and told to the customer; names checked by the gateway; a machine without
+systemd says so; the console's Services view does it in the browser."""
+import json
+import os
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import start_active_session
+from test_console_session import select_row, sign_in
+from test_file_manager import Console
+from test_system_info import act, view
+
+MOCK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "systemd_mock.py")
+UNITS = {
+    "units": [["ssh.service", "OpenBSD Secure Shell server", "active", "running", "enabled"],
+              ["cron.service", "Regular background program processing daemon", "active", "running", "enabled"],
+              ["broken.service", "A service whose start fails", "inactive", "dead", "disabled"],
+              ["dev-sda.device", "A device, not a service", "active", "plugged", ""]],
+    "files": [["/lib/systemd/system/cups.service", "disabled"], ["/lib/systemd/system/getty@.service", "enabled"]],
+    "failing": ["broken.service"],
+}
+
+
+@pytest.fixture(scope="module")
+def systemd_bus():
+    """A private bus with the systemd mock on it; its address, for the applet's DBUS_SYSTEM_BUS_ADDRESS."""
+    folder = tempfile.mkdtemp(prefix="lifeline-bus-")
+    address = f"unix:path={folder}/bus"
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", f"--address={address}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mock = subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--system", "--template", MOCK, "-p", json.dumps(UNITS)],
+                            env=dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address), cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            probe = subprocess.run(["dbus-send", f"--bus={address}", "--print-reply", "--dest=org.freedesktop.DBus", "/",
+                                    "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.systemd1"],
+                                   capture_output=True, text=True)
+            if "boolean true" in probe.stdout:
+                break
+            assert time.monotonic() < deadline and mock.poll() is None, f"the systemd mock did not start: {probe.stderr}"
+            time.sleep(0.1)
+        yield address
+    finally:
+        mock.kill()
+        daemon.kill()
+        mock.wait()
+        daemon.wait()
+
+
+def bus_env(address):
+    # The customer's own manager is left out (no session bus), so the list is the machine's alone.
+    return {"DBUS_SYSTEM_BUS_ADDRESS": address, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+
+
+def service(console, name, operation):
+    return act(console, {"kind": "service", "name": name, "scope": "system", "operation": operation})
+
+
+def test_services_listed_changed_logged_and_audited(gateway_for_module, applets, systemd_bus):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "Services", env_extra=bus_env(systemd_bus))
+    console = Console(gateway, token, session["id"])
+    try:
+        listed = view(console, "services")
+        assert listed["kind"] == "services", listed
+        rows = {row["name"]: row for row in listed["services"]}
+        # Services only (no device units), loaded ones with their file's state, installed ones not
+        # loaded, no template.
+        assert sorted(rows) == ["broken.service", "cron.service", "cups.service", "ssh.service"], sorted(rows)
+        assert rows["ssh.service"] == {"name": "ssh.service", "scope": "system", "description": "OpenBSD Secure Shell server",
+                                       "loadState": "loaded", "activeState": "active", "subState": "running", "enablement": "enabled"}
+        assert rows["cups.service"]["loadState"] == "not-loaded" and rows["cups.service"]["enablement"] == "disabled"
+        applet.expect("SYSTEM_INFO services")
+
+        # Restart and stop: systemd's job result and the state after it.
+        restarted = service(console, "ssh.service", "restart")
+        assert restarted["kind"] == "service_changed" and restarted["job"] == "done", restarted
+        assert restarted["unit"]["activeState"] == "active"
+        applet.expect("SERVICE restart ssh.service done")
+        stopped = service(console, "cron.service", "stop")
+        assert stopped["job"] == "done" and stopped["unit"]["activeState"] == "inactive" and stopped["unit"]["subState"] == "dead"
+
+        # Enable and disable a service systemd had not loaded.
+        enabled = service(console, "cups.service", "enable")
+        assert enabled["kind"] == "service_changed" and "job" not in enabled and enabled["unit"]["enablement"] == "enabled", enabled
+        assert service(console, "cups.service", "disable")["unit"]["enablement"] == "disabled"
+
+        # A start that fails says so; an unknown service is named as such.
+        failed = service(console, "broken.service", "start")
+        assert failed["job"] == "failed" and failed["unit"]["activeState"] == "failed", failed
+        assert service(console, "nothere.service", "start")["code"] == "no_such_unit"
+
+        # The gateway refuses names that are no service before the applet hears of them.
+        for bad in ["../../etc/passwd.service", "ssh", "ssh.service; reboot", "getty@.service", ".service"]:
+            assert service(console, bad, "stop") == {"kind": "refused", "code": "bad_request"}, bad
+
+        log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+        assert "Administrator ran “restart” on the service ssh.service on the customer's computer (done)." in log, log
+        assert "Administrator ran “enable” on the service cups.service on the customer's computer (enabled)." in log
+        assert "Administrator ran “start” on the service broken.service on the customer's computer (failed)." in log
+        audit = [json.loads(entry.get("after") or "{}") for entry in gateway.api("GET", "admin/audit", token=token)[1]
+                 if entry["action"] == "customer_system_changed"]
+        assert {"operation": "service_stop", "name": "cron.service", "scope": "system", "result": "done", "activeState": "inactive"} in audit, audit
+        assert not any(line.startswith("SERVICE") and "nothere" in line for line in applet.seen)
+    finally:
+        console.close()
+
+
+def test_a_machine_without_systemd_says_so(gateway_for_module, applets):
+    gateway = gateway_for_module
+    nowhere = f"unix:path=/tmp/lifeline-no-bus-{uuid.uuid4().hex[:8]}"
+    session, applet, token = start_active_session(gateway, applets, "No systemd",
+                                                  env_extra={"DBUS_SYSTEM_BUS_ADDRESS": nowhere, "DBUS_SESSION_BUS_ADDRESS": nowhere})
+    console = Console(gateway, token, session["id"])
+    try:
+        reply = view(console, "services")
+        assert reply["kind"] == "failed" and reply["code"] == "no_systemd", reply
+        assert service(console, "ssh.service", "restart")["code"] == "no_systemd"
+    finally:
+        console.close()
+
+
+def test_the_console_restarts_a_service(gateway_for_module, applets, systemd_bus, browser):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "Services tab", env_extra=bus_env(systemd_bus))
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
+    browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='services']").click()
+    browser.find_element(By.ID, "system-request").click()
+    row = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#system-view tr[data-unit='ssh.service']"))
+    assert "OpenBSD Secure Shell server" in row.text and "enabled" in row.text
+    buttons = browser.find_elements(By.CSS_SELECTOR, "#system-service-actions button")
+    assert [button.text for button in buttons] == ["Start", "Stop", "Restart", "Enable", "Disable"]
+    assert not any(button.is_enabled() for button in buttons)
+    row.click()
+    browser.find_element(By.CSS_SELECTOR, "#system-service-actions [data-operation='restart']").click()
+    alert = wait.until(EC.alert_is_present())
+    assert "ssh.service" in alert.text
+    alert.accept()
+    wait.until(lambda b: "ssh.service: Restart — done" in b.find_element(By.ID, "system-status").text)
+    applet.expect("SERVICE restart ssh.service done")

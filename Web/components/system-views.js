@@ -1,0 +1,109 @@
+// What the System info tab shows, as data: table columns, label/value rows and CSV cells for each
+// view (L1, L2, L3, L5, L6). No state and no socket: system-info.js draws and asks.
+import { t } from '../lib/i18n.js';
+import { formatSize } from '../lib/file-list.js';
+
+export const VIEWS = ['dashboard', 'processes', 'services', 'user', 'drivers'];
+export const COLUMNS = [
+  { key: 'name', label: 'system.name', text: (row) => row.name },
+  { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
+  { key: 'user', label: 'system.user', text: (row) => row.user },
+  { key: 'cpuPercent', label: 'system.cpu', numeric: true, text: (row) => row.cpuPercent.toFixed(1) },
+  { key: 'memory', label: 'system.memoryColumn', numeric: true, text: (row) => formatSize(row.memory) },
+  { key: 'started', label: 'system.started', numeric: true, text: (row) => when(row.started) },
+  { key: 'commandLine', label: 'system.command', text: (row) => row.commandLine },
+];
+
+export const when = (seconds) => (seconds ? new Date(seconds * 1000).toLocaleString() : '—');
+
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function table(headers, rows) {
+  const node = element('table', 'system-table');
+  const head = node.createTHead().insertRow();
+  for (const header of headers) head.append(element('th', '', header));
+  const body = node.createTBody();
+  for (const cells of rows) {
+    const row = body.insertRow();
+    for (const cell of cells) row.append(element('td', '', cell));
+  }
+  return node;
+}
+
+/** A titled list of label → value pairs. */
+export function facts(title, pairs) {
+  const section = element('section', 'system-facts');
+  section.append(element('h3', '', t(title)));
+  const list = element('dl');
+  for (const [label, value] of pairs) {
+    if (value === null || value === undefined || value === '') continue;
+    list.append(element('dt', '', t(label)), element('dd', '', value));
+  }
+  section.append(list);
+  return section;
+}
+
+/** The dashboard as sections, and as label/value rows for CSV. */
+export function dashboardRows(board) {
+  const { system, processor, memory } = board;
+  const used = memory.total - memory.available;
+  const percent = memory.total > 0 ? Math.round((used / memory.total) * 100) : 0;
+  return {
+    system: [
+      ['system.os', system.operatingSystem], ['system.kernel', system.kernel], ['system.host', system.hostname],
+      ['system.board', [system.vendor, system.product].filter(Boolean).join(' ')],
+      ['system.bios', [system.biosVendor, system.biosVersion].filter(Boolean).join(' ')],
+      ['system.boot', system.bootTime ? when(system.bootTime) : ''], ['system.users', system.users.join(', ')],
+    ],
+    processor: [
+      ['system.model', processor.model], ['system.vendor', processor.vendor],
+      ['system.cores', t('system.coresValue', { cores: processor.cores ?? '—', threads: processor.threads })],
+      ['system.speed', processor.megahertz ? `${Math.round(processor.megahertz)} MHz` : ''],
+    ],
+    memory: [
+      ['system.memoryInUse', t('system.memoryUse', { used: formatSize(used), total: formatSize(memory.total), percent })],
+      ['system.swap', memory.swapTotal > 0 ? t('system.memoryUse', {
+        used: formatSize(memory.swapTotal - memory.swapFree), total: formatSize(memory.swapTotal),
+        percent: Math.round(((memory.swapTotal - memory.swapFree) / memory.swapTotal) * 100),
+      }) : t('system.noSwap')],
+    ],
+  };
+}
+
+/** The interactive user (L5) as label/value rows, and its logins as table rows. */
+export function userRows(user) {
+  return {
+    facts: [
+      ['system.accountName', `${user.name} (${user.uid})`], ['system.fullName', user.fullName], ['system.home', user.home],
+      ['system.shell', user.shell], ['system.groups', user.groups.join(', ')],
+      ['system.admin', user.administratorGroup ? t('system.adminVia', { group: user.administratorGroup }) : t('system.notAdmin')],
+    ],
+    logins: user.logins.map((login) => [login.line, login.host, when(login.started), t(login.remote ? 'system.yes' : 'system.no')]),
+  };
+}
+
+export const LOGIN_HEADERS = ['system.line', 'system.from', 'system.started', 'system.remoteLogin'];
+
+/** Kernel modules (L6) as table rows: name, state, version, users, drivers with their devices. */
+export const MODULE_HEADERS = ['system.module', 'system.state', 'system.version', 'system.usedBy', 'system.boundDevices'];
+export const moduleRows = (modules) => modules.map((module) => [
+  module.name, t(module.state === 'builtin' ? 'system.builtin' : 'system.loaded'), module.version ?? '', module.usedBy.join(', '),
+  module.drivers.map((driver) => `${driver.bus ? `${driver.bus}:` : ''}${driver.name}${driver.devices.length ? ` (${driver.devices.join(', ')})` : ''}`).join('; '),
+]);
+
+export function csvCell(value) {
+  let text = String(value ?? '');
+  // A spreadsheet would run a cell starting with one of these as a formula.
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Services (L3): what systemd says of each, as table cells. */
+export const SERVICE_HEADERS = ['system.unit', 'system.description', 'system.activeState', 'system.subState', 'system.enablement', 'system.scope'];
+export const serviceCells = (unit) => [unit.name, unit.description, unit.activeState, unit.subState, unit.enablement ?? '—',
+  t(`system.scope.${unit.scope}`)];
