@@ -19,4 +19,20 @@ enum LocalText {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The last `bytes` of a file (a log), from its first whole line on.
+    static func tail(_ path: String, bytes: Int) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 0 else { return nil }
+        let start = max(0, Int(size) - bytes)
+        var buffer = [UInt8](repeating: 0, count: Int(size) - start)
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
+        guard count >= 0 else { return nil }
+        var kept = buffer[0..<count]
+        if start > 0, let newline = kept.firstIndex(of: 10) { kept = kept[(newline + 1)...] }
+        return String(decoding: kept, as: UTF8.self)
+    }
 }

@@ -16,6 +16,10 @@ struct SystemInfoReader: Sendable {
     var etc = "/etc"
     var proc = "/proc"
     var sys = "/sys"
+    /// The journal the dashboard's latest warnings come from (this machine's by default).
+    var journal = JournalReader()
+    /// Where syslog's files are, for cron's runs on machines without systemd.
+    var logs = "/var/log"
     /// Between the two readings of the processes that give their CPU use.
     var sampling: Duration = .milliseconds(250)
 
@@ -48,11 +52,43 @@ struct SystemInfoReader: Sendable {
         let cpu = ProcReadings.processor(text(proc + "/cpuinfo") ?? "")
         let memory = ProcReadings.memory(text(proc + "/meminfo") ?? "")
         let top = await processes().sorted { $0.cpuPercent > $1.cpuPercent }.prefix(5)
+        let journal = self.journal
+        let events: [JournalEntry] = await PosixThread.offThread {
+            do throws(SystemdBus.Failure) { return try journal.latest(5, maximumPriority: 4) } catch { return [] }
+        }
+        let scheduled = await SystemdServices.timersRun(5) ?? cronRuns(5)
         return SystemDashboard(
             system: system,
             processor: .init(vendor: cpu.vendor, model: cpu.model, threads: cpu.threads, cores: cpu.cores, megahertz: cpu.megahertz),
             memory: .init(total: memory.total, available: memory.available, swapTotal: memory.swapTotal, swapFree: memory.swapFree),
-            disks: disks(), topProcesses: Array(top))
+            disks: disks(), topProcesses: Array(top), events: events, scheduledJobs: scheduled)
+    }
+
+    /// Without systemd: the cron jobs the syslog says ran last (its last MiB), newest first.
+    func cronRuns(_ count: Int) -> [ScheduledJob] {
+        guard let text = ["syslog", "cron", "cron.log"].lazy.compactMap({ LocalText.tail("\(self.logs)/\($0)", bytes: 1 << 20) }).first else {
+            return []
+        }
+        let now = time(nil)
+        var today = tm()
+        localtime_r([now], &today)
+        return CronLog.runs(in: Substring(text)).reversed().prefix(count).map { run in
+            let when: Double
+            switch run.time {
+            case .absolute(let seconds): when = seconds
+            case .local(let month, let day, let hour, let minute, let second):
+                // Syslog's traditional lines have no year: this year's, or last year's if that is in the future.
+                var parts = tm(tm_sec: Int32(second), tm_min: Int32(minute), tm_hour: Int32(hour), tm_mday: Int32(day), tm_mon: Int32(month - 1),
+                               tm_year: today.tm_year, tm_wday: 0, tm_yday: 0, tm_isdst: -1, tm_gmtoff: 0, tm_zone: nil)
+                var seconds = mktime(&parts)
+                if seconds > now + 86_400 {
+                    parts.tm_year -= 1
+                    seconds = mktime(&parts)
+                }
+                when = Double(seconds)
+            }
+            return ScheduledJob(name: "cron (\(run.user))", runs: run.command.clipped(toUTF8Bytes: 512), lastRun: when)
+        }
     }
 
     /// "/" and every volume a person would call a drive, with their space.

@@ -3,66 +3,6 @@ import Glibc
 #endif
 import CSystemd
 
-/// The sd-bus functions the services view uses, from libsystemd.so.0 loaded with dlopen the first
-/// time they are needed. Only fixed-argument functions (Swift cannot call C variadics).
-struct SDBusLibrary: @unchecked Sendable {
-    typealias Bus = OpaquePointer
-    typealias Message = OpaquePointer
-    typealias Text = UnsafePointer<CChar>
-
-    let openSystem: @convention(c) (UnsafeMutablePointer<Bus?>?) -> Int32
-    let openUser: @convention(c) (UnsafeMutablePointer<Bus?>?) -> Int32
-    let flushCloseUnref: @convention(c) (Bus?) -> Bus?
-    let newMethodCall: @convention(c) (Bus?, UnsafeMutablePointer<Message?>?, Text?, Text?, Text?, Text?) -> Int32
-    let appendBasic: @convention(c) (Message?, CChar, UnsafeRawPointer?) -> Int32
-    let openContainer: @convention(c) (Message?, CChar, Text?) -> Int32
-    let closeContainer: @convention(c) (Message?) -> Int32
-    let call: @convention(c) (Bus?, Message?, UInt64, UnsafeMutablePointer<sd_bus_error>?, UnsafeMutablePointer<Message?>?) -> Int32
-    let errorFree: @convention(c) (UnsafeMutablePointer<sd_bus_error>?) -> Void
-    let messageUnref: @convention(c) (Message?) -> Message?
-    let matchSignal: @convention(c) (Bus?, UnsafeMutablePointer<OpaquePointer?>?, Text?, Text?, Text?, Text?, sd_bus_message_handler_t?,
-                                     UnsafeMutableRawPointer?) -> Int32
-    let slotUnref: @convention(c) (OpaquePointer?) -> OpaquePointer?
-    let process: @convention(c) (Bus?, UnsafeMutablePointer<Message?>?) -> Int32
-    let wait: @convention(c) (Bus?, UInt64) -> Int32
-    let enterContainer: @convention(c) (Message?, CChar, Text?) -> Int32
-    let exitContainer: @convention(c) (Message?) -> Int32
-    let peekType: @convention(c) (Message?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Text?>?) -> Int32
-    let readBasic: @convention(c) (Message?, CChar, UnsafeMutableRawPointer?) -> Int32
-
-    /// Loaded once; the failure says why when this machine has no libsystemd.
-    static let shared: Result<SDBusLibrary, SystemdBus.Failure> = load()
-
-    private static func load() -> Result<SDBusLibrary, SystemdBus.Failure> {
-        guard let library = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL) else {
-            return .failure(SystemdBus.Failure(name: "", description: "libsystemd is not installed (\(String(cString: dlerror())))"))
-        }
-        var missing: [String] = []
-        func function<T>(_ name: String) -> T {
-            guard let symbol = dlsym(library, name) else {
-                missing.append(name)
-                // Never called: load() fails below when anything is missing.
-                return unsafeBitCast(dlsym(library, "sd_bus_open_system"), to: T.self)
-            }
-            return unsafeBitCast(symbol, to: T.self)
-        }
-        let loaded = SDBusLibrary(
-            openSystem: function("sd_bus_open_system"), openUser: function("sd_bus_open_user"),
-            flushCloseUnref: function("sd_bus_flush_close_unref"), newMethodCall: function("sd_bus_message_new_method_call"),
-            appendBasic: function("sd_bus_message_append_basic"), openContainer: function("sd_bus_message_open_container"),
-            closeContainer: function("sd_bus_message_close_container"), call: function("sd_bus_call"),
-            errorFree: function("sd_bus_error_free"), messageUnref: function("sd_bus_message_unref"),
-            matchSignal: function("sd_bus_match_signal"), slotUnref: function("sd_bus_slot_unref"), process: function("sd_bus_process"),
-            wait: function("sd_bus_wait"), enterContainer: function("sd_bus_message_enter_container"),
-            exitContainer: function("sd_bus_message_exit_container"), peekType: function("sd_bus_message_peek_type"),
-            readBasic: function("sd_bus_message_read_basic"))
-        guard missing.isEmpty else {
-            return .failure(SystemdBus.Failure(name: "", description: "this libsystemd lacks \(missing.joined(separator: ", "))"))
-        }
-        return .success(loaded)
-    }
-}
-
 /// One blocking connection to a D-Bus bus through libsystemd's sd-bus, for talking to systemd
 /// (L3). Not Sendable: it lives and dies on the one thread that uses it.
 final class SystemdBus {
@@ -84,11 +24,11 @@ final class SystemdBus {
     static let managerPath = "/org/freedesktop/systemd1"
 
     private let bus: OpaquePointer
-    private let sd: SDBusLibrary
+    private let sd: LibSystemd
 
     /// The system bus (`$DBUS_SYSTEM_BUS_ADDRESS` when set) or the user's own.
     init(user: Bool) throws(Failure) {
-        sd = try SDBusLibrary.shared.get()
+        sd = try LibSystemd.shared.get()
         var opened: OpaquePointer?
         let status = user ? sd.openUser(&opened) : sd.openSystem(&opened)
         guard status >= 0, let opened else { throw Failure(name: "", description: String(cString: strerror(-status))) }
@@ -139,6 +79,13 @@ final class SystemdBus {
         return reply.string()
     }
 
+    /// A `t` property (timestamps in microseconds), 0 when it has none.
+    func number(_ name: String, of path: String, interface: String) throws(Failure) -> UInt64 {
+        let reply = try call("Get", [.string(interface), .string(name)], path: path, interface: "org.freedesktop.DBus.Properties")
+        guard reply.enter("v", "t") else { return 0 }
+        return reply.uint64()
+    }
+
     /// systemd's `JobRemoved` signals, by job path → result, gathered while `body` runs and then
     /// until `job(result)` names one that is there or `timeout` passes.
     func watchingJobs<T>(_ body: () throws(Failure) -> T, until finished: (T, [String: String]) -> Bool,
@@ -147,7 +94,7 @@ final class SystemdBus {
         var slot: OpaquePointer?
         let handler: sd_bus_message_handler_t = { message, userdata, _ in
             guard let message, let userdata else { return 0 }
-            guard case .success(let sd) = SDBusLibrary.shared else { return 0 }
+            guard case .success(let sd) = LibSystemd.shared else { return 0 }
             let reply = SystemdMessage(borrowing: message, sd: sd)
             _ = reply.uint32()
             let path = reply.string()
@@ -183,15 +130,15 @@ final class SystemdBus {
 final class SystemdMessage {
     private let pointer: OpaquePointer
     private let owned: Bool
-    private let sd: SDBusLibrary
+    private let sd: LibSystemd
 
-    init(_ pointer: OpaquePointer, sd: SDBusLibrary) {
+    init(_ pointer: OpaquePointer, sd: LibSystemd) {
         self.pointer = pointer
         self.sd = sd
         owned = true
     }
 
-    init(borrowing pointer: OpaquePointer, sd: SDBusLibrary) {
+    init(borrowing pointer: OpaquePointer, sd: LibSystemd) {
         self.pointer = pointer
         self.sd = sd
         owned = false
@@ -218,6 +165,12 @@ final class SystemdMessage {
     func uint32() -> UInt32 {
         var value: UInt32 = 0
         _ = sd.readBasic(pointer, SystemdBus.type("u"), &value)
+        return value
+    }
+
+    func uint64() -> UInt64 {
+        var value: UInt64 = 0
+        _ = sd.readBasic(pointer, SystemdBus.type("t"), &value)
         return value
     }
 

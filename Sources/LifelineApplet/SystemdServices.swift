@@ -13,6 +13,8 @@ struct SystemdServices: Sendable {
     /// A unit as `ListUnits` reports it.
     struct LoadedUnit: Equatable {
         var name, description, loadState, activeState, subState: String
+        /// Its object on the bus.
+        var path = ""
     }
 
     func list() async -> SystemInfoReply {
@@ -68,7 +70,8 @@ struct SystemdServices: Sendable {
     /// The machine's manager, and the customer's own unless the applet is root (then it has none).
     static var scopes: [ServiceScope] { getuid() == 0 ? [.system] : [.system, .user] }
 
-    static func units(on bus: SystemdBus, scope: ServiceScope) throws(SystemdBus.Failure) -> [ServiceUnit] {
+    /// Every unit systemd has loaded (`ListUnits`).
+    static func loadedUnits(on bus: SystemdBus) throws(SystemdBus.Failure) -> [LoadedUnit] {
         let reply = try bus.call("ListUnits")
         var loaded: [LoadedUnit] = []
         if reply.enter("a", "(ssssssouso)") {
@@ -77,10 +80,43 @@ struct SystemdServices: Sendable {
                 _ = reply.uint32()
                 _ = (reply.string(), reply.string())
                 reply.exit()
-                loaded.append(LoadedUnit(name: fields[0], description: fields[1], loadState: fields[2], activeState: fields[3], subState: fields[4]))
+                loaded.append(LoadedUnit(name: fields[0], description: fields[1], loadState: fields[2], activeState: fields[3],
+                                         subState: fields[4], path: fields[6]))
             }
             reply.exit()
         }
+        return loaded
+    }
+
+    /// The timers that have run, the latest first: when, what they start, and when next; nil when
+    /// no service manager could be reached (no systemd).
+    static func timersRun(_ count: Int) async -> [ScheduledJob]? {
+        await PosixThread.offThread {
+            var jobs: [ScheduledJob] = []
+            var reached = false
+            for scope in scopes {
+                do throws(SystemdBus.Failure) {
+                    let bus = try SystemdBus(user: scope == .user)
+                    _ = try bus.property("Version", of: SystemdBus.managerPath, interface: SystemdBus.manager) // a manager is there
+                    reached = true
+                    for timer in try loadedUnits(on: bus) where timer.name.hasSuffix(".timer") {
+                        let interface = "org.freedesktop.systemd1.Timer"
+                        let last = try bus.number("LastTriggerUSec", of: timer.path, interface: interface)
+                        guard last > 0 else { continue }
+                        let next = try bus.number("NextElapseUSecRealtime", of: timer.path, interface: interface)
+                        jobs.append(ScheduledJob(name: timer.name, runs: try bus.property("Unit", of: timer.path, interface: interface),
+                                                 lastRun: Double(last) / 1_000_000, nextRun: next > 0 ? Double(next) / 1_000_000 : nil))
+                    }
+                } catch {
+                    continue // no manager there: its timers are not part of the answer
+                }
+            }
+            return reached ? Array(jobs.sorted { $0.lastRun > $1.lastRun }.prefix(count)) : nil
+        }
+    }
+
+    static func units(on bus: SystemdBus, scope: ServiceScope) throws(SystemdBus.Failure) -> [ServiceUnit] {
+        let loaded = try loadedUnits(on: bus)
         let filesReply = try bus.call("ListUnitFiles")
         var files: [(path: String, state: String)] = []
         if filesReply.enter("a", "(ss)") {

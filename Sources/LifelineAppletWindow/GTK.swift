@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LifelineApplet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,21 +79,14 @@ struct GTK: @unchecked Sendable {
     }
 
     static func load() throws(Unavailable) -> GTK {
-        guard let library = dlopen("libgtk-4.so.1", RTLD_NOW | RTLD_GLOBAL) else {
-            throw Unavailable(description: "GTK 4 is not installed (\(String(cString: dlerror())))")
+        let library: DynamicLibrary
+        do throws(DynamicLibrary.Unavailable) {
+            library = try DynamicLibrary("libgtk-4.so.1", flags: RTLD_NOW | RTLD_GLOBAL, placeholder: "gtk_init_check")
+        } catch {
+            throw Unavailable(description: "GTK 4 is not installed (\(error))")
         }
-        func optional<T>(_ name: String, _: T.Type = T.self) -> T? {
-            dlsym(library, name).map { unsafeBitCast($0, to: T.self) }
-        }
-        var missing: [String] = []
-        func required<T>(_ name: String) -> T {
-            guard let function: T = optional(name) else {
-                missing.append(name)
-                // Never called: load() throws below when anything is missing.
-                return unsafeBitCast(dlsym(library, "gtk_init_check"), to: T.self)
-            }
-            return function
-        }
+        func optional<T>(_ name: String, _: T.Type = T.self) -> T? { library.optional(name) }
+        func required<T>(_ name: String) -> T { library.required(name) }
         let gtk = GTK(
             initCheck: required("gtk_init_check"), setProgramName: required("g_set_prgname"), windowNew: required("gtk_window_new"),
             widgetSetDefaultDirection: required("gtk_widget_set_default_direction"),
@@ -121,7 +115,7 @@ struct GTK: @unchecked Sendable {
             fileGetPath: required("g_file_get_path"), free: required("g_free"), objectUnref: required("g_object_unref"),
             signalConnectData: required("g_signal_connect_data"), idleAdd: required("g_idle_add"),
             mainLoopNew: required("g_main_loop_new"), mainLoopRun: required("g_main_loop_run"), mainLoopQuit: required("g_main_loop_quit"))
-        guard missing.isEmpty else { throw Unavailable(description: "this GTK lacks \(missing.joined(separator: ", "))") }
+        guard library.missing.isEmpty else { throw Unavailable(description: "this GTK lacks \(library.missing.joined(separator: ", "))") }
         return gtk
     }
 }

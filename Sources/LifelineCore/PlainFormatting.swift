@@ -44,6 +44,20 @@ extension StringProtocol {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 
+    /// At most `maximumBytes` of UTF-8, cut on a character boundary with "…" marking the cut.
+    public func clipped(toUTF8Bytes maximumBytes: Int) -> String {
+        guard utf8.count > maximumBytes else { return String(self) }
+        let room = maximumBytes - "…".utf8.count
+        var kept = ""
+        var bytes = 0
+        for character in self {
+            bytes += character.utf8.count
+            if bytes > room { break }
+            kept.append(character)
+        }
+        return kept + "…"
+    }
+
     /// Without spaces and tabs at either end; line ends are kept (Foundation's `.whitespaces`).
     public var trimmedOfSpaces: String {
         let isSpace: (Character) -> Bool = { $0.isWhitespace && !$0.isNewline }

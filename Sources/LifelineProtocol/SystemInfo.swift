@@ -213,13 +213,20 @@ public struct SystemDashboard: Codable, Equatable, Sendable {
     public var disks: [Disk]
     /// The five processes using the most CPU.
     public var topProcesses: [ProcessRow]
+    /// The five latest journal entries of priority warning or worse, newest first.
+    public var events: [JournalEntry]
+    /// The five scheduled jobs run last (systemd timers; cron from the syslog without systemd), newest first.
+    public var scheduledJobs: [ScheduledJob]
 
-    public init(system: System, processor: Processor, memory: Memory, disks: [Disk], topProcesses: [ProcessRow]) {
+    public init(system: System, processor: Processor, memory: Memory, disks: [Disk], topProcesses: [ProcessRow],
+                events: [JournalEntry] = [], scheduledJobs: [ScheduledJob] = []) {
         self.system = system
         self.processor = processor
         self.memory = memory
         self.disks = disks
         self.topProcesses = topProcesses
+        self.events = events
+        self.scheduledJobs = scheduledJobs
     }
 }
 

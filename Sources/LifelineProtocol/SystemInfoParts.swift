@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LifelineCore
 
 extension SystemInfoReply {
     /// The answer cut into parts whose rows each encode to at most `maximumBytes` (a part always
@@ -44,11 +45,5 @@ extension SystemInfoReply {
 
 extension ProcessRow {
     /// A command line cut to `maximumCommandLineBytes` on a character boundary, "…" marking the cut.
-    public static func clipped(_ commandLine: String) -> String {
-        guard commandLine.utf8.count > maximumCommandLineBytes else { return commandLine }
-        var clipped = Substring(commandLine)
-        let room = maximumCommandLineBytes - "…".utf8.count
-        while clipped.utf8.count > room { clipped = clipped.dropLast(max(1, (clipped.utf8.count - room) / 4)) }
-        return clipped + "…"
-    }
+    public static func clipped(_ commandLine: String) -> String { commandLine.clipped(toUTF8Bytes: maximumCommandLineBytes) }
 }

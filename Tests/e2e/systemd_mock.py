@@ -4,7 +4,8 @@ as failing fails its start), enable and disable. CI has no systemd as PID 1; thi
 D-Bus API the applet uses on a real machine.
 
 Parameters (JSON): {"units": [[name, description, active, sub, unit file state], ...],
-"files": [[path, state], ...] (installed but not loaded), "failing": [name, ...]}.'''
+"files": [[path, state], ...] (installed but not loaded), "failing": [name, ...],
+"timers": [[name, unit it starts, last trigger µs, next elapse µs], ...]}.'''
 import dbus
 from gi.repository import GLib
 
@@ -14,6 +15,7 @@ BUS_NAME = 'org.freedesktop.systemd1'
 MAIN_OBJ = '/org/freedesktop/systemd1'
 MAIN_IFACE = 'org.freedesktop.systemd1.Manager'
 UNIT_IFACE = 'org.freedesktop.systemd1.Unit'
+TIMER_IFACE = 'org.freedesktop.systemd1.Timer'
 SYSTEM_BUS = True
 
 
@@ -27,6 +29,10 @@ def load(mock, parameters):
         add_unit(mock, name, description, active, sub, state)
     for path, state in parameters.get('files', []):
         mock.unit_files[path.rsplit('/', 1)[-1]] = (path, state)
+    for name, runs, last, following in parameters.get('timers', []):
+        path = add_unit(mock, name, f'Timer for {runs}', 'active', 'waiting', 'enabled')
+        mockobject.objects[path].AddProperties(TIMER_IFACE, {
+            'Unit': runs, 'LastTriggerUSec': dbus.UInt64(last), 'NextElapseUSecRealtime': dbus.UInt64(following)})
 
 
 def add_unit(mock, name, description, active, sub, state):

@@ -5,6 +5,7 @@ logged, audited and told to the customer; names checked by the gateway; a machin
 systemd says so; the console's Services view does it in the browser."""
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -27,6 +28,9 @@ UNITS = {
               ["dev-sda.device", "A device, not a service", "active", "plugged", ""]],
     "files": [["/lib/systemd/system/cups.service", "disabled"], ["/lib/systemd/system/getty@.service", "enabled"]],
     "failing": ["broken.service"],
+    "timers": [["apt-daily.timer", "apt-daily.service", 1_764_800_000_000_000, 1_764_843_200_000_000],
+               ["logrotate.timer", "logrotate.service", 1_764_790_000_000_000, 1_764_876_400_000_000],
+               ["never.timer", "never.service", 0, 1_764_900_000_000_000]],
 }
 
 
@@ -117,6 +121,24 @@ def test_services_listed_changed_logged_and_audited(gateway_for_module, applets,
         console.close()
 
 
+def test_the_dashboard_shows_the_timers_run_last(gateway_for_module, applets, systemd_bus):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "Timers", env_extra=bus_env(systemd_bus))
+    console = Console(gateway, token, session["id"])
+    try:
+        board = view(console, "dashboard")["dashboard"]
+        # Timers that ran, newest first, with what they start and when next; one never run left out.
+        assert board["scheduledJobs"] == [
+            {"name": "apt-daily.timer", "runs": "apt-daily.service", "lastRun": 1_764_800_000, "nextRun": 1_764_843_200},
+            {"name": "logrotate.timer", "runs": "logrotate.service", "lastRun": 1_764_790_000, "nextRun": 1_764_876_400}], board["scheduledJobs"]
+        # The latest warnings are this machine's journal's, as journalctl reads it.
+        expected = subprocess.run(["journalctl", "--no-pager", "-q", "-p", "warning", "-n", "5", "-o", "json"],
+                                  capture_output=True, text=True).stdout.splitlines() if shutil.which("journalctl") else []
+        assert len(board["events"]) == len(expected) and all(event["priority"] <= 4 for event in board["events"]), board["events"]
+    finally:
+        console.close()
+
+
 def test_a_machine_without_systemd_says_so(gateway_for_module, applets):
     gateway = gateway_for_module
     nowhere = f"unix:path=/tmp/lifeline-no-bus-{uuid.uuid4().hex[:8]}"
@@ -151,3 +173,10 @@ def test_the_console_restarts_a_service(gateway_for_module, applets, systemd_bus
     alert.accept()
     wait.until(lambda b: "ssh.service: Restart — done" in b.find_element(By.ID, "system-status").text)
     applet.expect("SERVICE restart ssh.service done")
+    # The dashboard lists the timers run last, and the journal's warnings or says there are none.
+    browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='dashboard']").click()
+    browser.find_element(By.ID, "system-request").click()
+    wait.until(lambda b: "Scheduled jobs run last" in b.find_element(By.ID, "system-view").text)
+    text = browser.find_element(By.ID, "system-view").text
+    assert "apt-daily.timer" in text and "logrotate.service" in text and "never.timer" not in text, text
+    assert "Latest warnings and errors" in text

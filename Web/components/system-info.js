@@ -7,7 +7,7 @@ import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 import {
   VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
-  SERVICE_HEADERS, serviceCells,
+  SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells,
 } from './system-views.js';
 
 let requestCounter = 0;
@@ -43,8 +43,16 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     const top = element('section', 'system-facts');
     top.append(element('h3', '', t('system.top')), table([t('system.name'), t('system.pid'), t('system.cpu'), t('system.memoryColumn')],
       board.topProcesses.map((row) => [row.name, String(row.pid), row.cpuPercent.toFixed(1), formatSize(row.memory)])));
+    /** A titled table, or a sentence when it has no rows. */
+    const section = (title, headers, rows, empty) => {
+      const node = element('section', 'system-facts');
+      node.append(element('h3', '', t(title)), rows.length ? table(headers.map((label) => t(label)), rows) : element('p', 'muted', t(empty)));
+      return node;
+    };
     view.replaceChildren(facts('system.system', rows.system), facts('system.processor', rows.processor),
-      facts('system.memory', rows.memory), disksSection, top);
+      facts('system.memory', rows.memory), disksSection, top,
+      section('system.events', EVENT_HEADERS, (board.events ?? []).map(eventCells), 'system.noEvents'),
+      section('system.jobs', JOB_HEADERS, (board.scheduledJobs ?? []).map(jobCells), 'system.noJobs'));
   }
 
   function drawUser(user) {
@@ -163,6 +171,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const rows = dashboardRows(board);
       lines = [...rows.system, ...rows.processor, ...rows.memory].filter(([, value]) => value).map(([label, value]) => [t(label), value]);
       for (const disk of board.disks) lines.push([t('system.disks'), disk.mountPoint, disk.fileSystem, disk.size, disk.free]);
+      for (const entry of board.events ?? []) lines.push([t('system.events'), ...eventCells(entry)]);
+      for (const job of board.scheduledJobs ?? []) lines.push([t('system.jobs'), ...jobCells(job)]);
     }
     const text = `${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
     const link = element('a');

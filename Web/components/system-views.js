@@ -103,6 +103,12 @@ export function csvCell(value) {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The dashboard's latest warnings (journal) and scheduled jobs run last, as table cells. */
+export const EVENT_HEADERS = ['system.time', 'system.priority', 'system.source', 'system.message'];
+export const eventCells = (entry) => [when(entry.time), t(`system.priority.${entry.priority}`), entry.source, entry.message];
+export const JOB_HEADERS = ['system.job', 'system.runs', 'system.lastRun', 'system.nextRun'];
+export const jobCells = (job) => [job.name, job.runs, when(job.lastRun), job.nextRun ? when(job.nextRun) : '—'];
+
 /** Services (L3): what systemd says of each, as table cells. */
 export const SERVICE_HEADERS = ['system.unit', 'system.description', 'system.activeState', 'system.subState', 'system.enablement', 'system.scope'];
 export const serviceCells = (unit) => [unit.name, unit.description, unit.activeState, unit.subState, unit.enablement ?? '—',

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import LifelineCore
+import LifelineProtocol
+@testable import LifelineApplet
+
+/// The journal read through sd-journal from a fixture folder made by systemd-journal-remote (the
+/// same code reads this machine's journal), and cron's runs from a fixture syslog.
+@Suite("The journal and cron for the dashboard (L1)")
+struct JournalReaderTests {
+    static let remote = "/lib/systemd/systemd-journal-remote"
+
+    /// A folder holding one journal file with `entries` (journal export format).
+    static func journal(_ entries: [[String: String]]) throws -> String {
+        let folder = NSTemporaryDirectory() + "lifeline-journal-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var export = ""
+        for (index, fields) in entries.enumerated() {
+            export += "__REALTIME_TIMESTAMP=\(1_764_800_000_000_000 + index * 1_000_000)\n__MONOTONIC_TIMESTAMP=\(1_000 + index)\n"
+            export += "_BOOT_ID=0123456789abcdef0123456789abcdef\n"
+            for (name, value) in fields.sorted(by: { $0.key < $1.key }) { export += "\(name)=\(value)\n" }
+            export += "\n"
+        }
+        try export.write(toFile: folder + "/in.export", atomically: true, encoding: .utf8)
+        let maker = Process()
+        maker.executableURL = URL(fileURLWithPath: remote)
+        maker.arguments = ["--output=\(folder)/fixture.journal", folder + "/in.export"]
+        maker.standardError = FileHandle.nullDevice
+        try maker.run()
+        maker.waitUntilExit()
+        try FileManager.default.removeItem(atPath: folder + "/in.export")
+        return folder
+    }
+
+    @Test("the five latest warnings or worse, newest first, with source, unit, user and host; long messages cut")
+    func latestWarnings() throws {
+        let long = String(repeating: "é", count: 3_000)
+        var entries: [[String: String]] = []
+        for index in 0..<12 {
+            entries.append(["PRIORITY": index % 2 == 0 ? "6" : "\(index % 5)", "SYSLOG_IDENTIFIER": "app\(index)",
+                            "MESSAGE": index == 11 ? long : "message \(index)", "_HOSTNAME": "customer-pc", "_UID": "1000",
+                            "_SYSTEMD_UNIT": "app\(index).service"])
+        }
+        entries.append(["PRIORITY": "7", "_COMM": "chatty", "MESSAGE": "debug line"])
+        let folder = try Self.journal(entries)
+        let latest = try JournalReader(directory: folder).latest(5, maximumPriority: 4)
+        // Odd entries have priorities 1, 3, 0, 2, 4, 1 (index % 5): all warnings or worse.
+        #expect(latest.map(\.source) == ["app11", "app9", "app7", "app5", "app3"])
+        #expect(latest.map(\.priority) == [1, 4, 2, 0, 3])
+        #expect(latest[1] == JournalEntry(time: 1_764_800_009, priority: 4, source: "app9", message: "message 9", unit: "app9.service",
+                                          uid: 1_000, host: "customer-pc"))
+        #expect(latest[0].message.hasSuffix("…") && latest[0].message.utf8.count <= JournalEntry.maximumMessageBytes)
+        let everything = try JournalReader(directory: folder).latest(100, maximumPriority: 7)
+        #expect(everything.count == 13 && everything.first?.source == "chatty")
+    }
+
+    @Test("a folder with no journal gives no entries; a missing one says why")
+    func emptyOrMissing() throws {
+        let empty = NSTemporaryDirectory() + "lifeline-journal-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        #expect(try JournalReader(directory: empty).latest(5, maximumPriority: 4) == [])
+        #expect(throws: SystemdBus.Failure.self) { try JournalReader(directory: empty + "/nothing").latest(5, maximumPriority: 4) }
+    }
+
+    @Test("without systemd: cron's last runs from the syslog, newest first")
+    func cronFromSyslog() throws {
+        let logs = NSTemporaryDirectory() + "lifeline-logs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let lines = [
+            "2025-12-04T00:17:01.000000+00:00 pc CRON[10]: (root) CMD (run-parts /etc/cron.hourly)",
+            "2025-12-04T00:20:00.000000+00:00 pc sshd[11]: Accepted publickey for bob",
+            "2025-12-04T00:30:01.000000+00:00 pc CRON[12]: (alice) CMD (backup.sh)",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: logs + "/syslog", atomically: true, encoding: .utf8)
+        var reader = SystemInfoReader()
+        reader.logs = logs
+        #expect(reader.cronRuns(5) == [
+            ScheduledJob(name: "cron (alice)", runs: "backup.sh", lastRun: 1_764_808_201),
+            ScheduledJob(name: "cron (root)", runs: "run-parts /etc/cron.hourly", lastRun: 1_764_807_421),
+        ])
+        reader.logs = logs + "/nothing"
+        #expect(reader.cronRuns(5) == [])
+    }
+}
