@@ -303,7 +303,7 @@ public struct Applet: Sendable {
         case .systemInfoRequest(let request):
             // Its own task too: the processes are read twice, a quarter second apart.
             Task { [transcript] in
-                let reply = await SystemInfoReader().read(request.view)
+                let reply = await SystemInfoReader().read(request.view, events: request.events)
                 transcript.systemInfoRead(request.view)
                 // A long list in parts, each within one frame.
                 let parts = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)

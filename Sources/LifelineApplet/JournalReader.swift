@@ -9,43 +9,95 @@ import LifelineProtocol
 /// Blocking: callers run it on a thread of their own.
 struct JournalReader: Sendable {
     var directory: String?
+    /// How many entries one page of the event viewer looks at before it answers with what it has
+    /// (and a cursor to go on): a rare word in a big journal never holds the applet for long.
+    var scanLimit = 200_000
 
     /// The latest `count` entries of priority `maximumPriority` or more urgent, newest first.
     func latest(_ count: Int, maximumPriority: Int) throws(SystemdBus.Failure) -> [JournalEntry] {
+        try page(EventQuery(log: .system, maximumPriority: maximumPriority, limit: count), anyLog: true).entries
+    }
+
+    /// One page of the event viewer (L8): the query's log, priority and words, older than `before`.
+    func page(_ query: EventQuery, anyLog: Bool = false) throws(SystemdBus.Failure) -> EventPage {
         let sd = try LibSystemd.shared.get()
-        var journal: OpaquePointer?
-        let status = if let directory { sd.journalOpenDirectory(&journal, directory, 0) } else { sd.journalOpen(&journal, 1 /* local only */) }
-        guard status >= 0, let journal else { throw SystemdBus.Failure(name: "", description: "The journal cannot be opened: \(String(cString: strerror(-status)))") }
+        var opened: OpaquePointer?
+        let status = if let directory { sd.journalOpenDirectory(&opened, directory, 0) } else { sd.journalOpen(&opened, 1 /* local only */) }
+        guard status >= 0, let journal = opened else {
+            throw SystemdBus.Failure(name: "", description: "The journal cannot be opened: \(String(cString: strerror(-status)))")
+        }
         defer { sd.journalClose(journal) }
         // Matches on one field are alternatives: priority 0 or 1 or … up to the one asked.
-        for priority in 0...max(0, min(7, maximumPriority)) {
+        for priority in 0...max(0, min(7, query.maximumPriority)) {
             let match = "PRIORITY=\(priority)"
             _ = match.withCString { sd.journalAddMatch(journal, $0, match.utf8.count) }
         }
-        _ = sd.journalSeekTail(journal)
-        var entries: [JournalEntry] = []
-        while entries.count < count, sd.journalPrevious(journal) > 0 {
-            entries.append(Self.entry(journal, sd: sd))
+        if let before = query.before {
+            _ = sd.journalSeekCursor(journal, before)
+            // Seeking lands on the entry of the cursor itself at the first step back: step over it.
+            if sd.journalPrevious(journal) > 0, Self.cursor(journal, sd: sd) != before { _ = sd.journalNext(journal) }
+        } else {
+            _ = sd.journalSeekTail(journal)
         }
-        return entries
+        var entries: [JournalEntry] = []
+        var scanned = 0
+        var last: String?
+        var users: [uid_t: String] = [:]
+        while entries.count < query.limit {
+            guard scanned < scanLimit else { return EventPage(entries: entries, next: last, scanned: scanned, source: "journal") }
+            guard sd.journalPrevious(journal) > 0 else { return EventPage(entries: entries, next: nil, scanned: scanned, source: "journal") }
+            scanned += 1
+            last = Self.cursor(journal, sd: sd)
+            let fields = Self.fields(journal, sd: sd)
+            if !anyLog {
+                let log = EventLog.of(facility: fields["SYSLOG_FACILITY"].flatMap { Int($0) }, transport: fields["_TRANSPORT"],
+                                      program: fields["SYSLOG_IDENTIFIER"] ?? fields["_COMM"] ?? "", systemUnit: fields["_SYSTEMD_UNIT"],
+                                      uid: fields["_UID"].flatMap { UInt32($0) })
+                guard log == query.log else { continue }
+            }
+            var entry = Self.entry(journal, fields: fields, sd: sd)
+            entry.user = entry.uid.map { SystemInfoReader.userName($0, cache: &users) }
+            if query.matches(entry) { entries.append(entry) }
+        }
+        return EventPage(entries: entries, next: last, scanned: scanned, source: "journal")
+    }
+
+    static let classifying = ["SYSLOG_FACILITY", "_TRANSPORT", "SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT", "_UID"]
+
+    /// The short fields that tell an entry's log.
+    static func fields(_ journal: OpaquePointer, sd: LibSystemd) -> [String: String] {
+        var found: [String: String] = [:]
+        for name in classifying { found[name] = field(name, of: journal, sd: sd, limit: 256) }
+        return found
+    }
+
+    static func field(_ name: String, of journal: OpaquePointer, sd: LibSystemd, limit: Int) -> String? {
+        var data: UnsafeRawPointer?
+        var length = 0
+        guard sd.journalGetData(journal, name, &data, &length) >= 0, let data, length > name.utf8.count else { return nil }
+        // "NAME=value": the value after the name and its equals sign.
+        let bytes = UnsafeRawBufferPointer(start: data, count: length).dropFirst(name.utf8.count + 1)
+        return String(decoding: bytes.prefix(limit), as: UTF8.self)
+    }
+
+    static func cursor(_ journal: OpaquePointer, sd: LibSystemd) -> String? {
+        var text: UnsafeMutablePointer<CChar>?
+        guard sd.journalGetCursor(journal, &text) >= 0, let text else { return nil }
+        defer { free(text) }
+        return String(cString: text)
     }
 
     /// The entry the journal stands on.
-    static func entry(_ journal: OpaquePointer, sd: LibSystemd) -> JournalEntry {
-        func field(_ name: String) -> String? {
-            var data: UnsafeRawPointer?
-            var length = 0
-            guard sd.journalGetData(journal, name, &data, &length) >= 0, let data, length > name.utf8.count else { return nil }
-            // "NAME=value": the value after the name and its equals sign.
-            let bytes = UnsafeRawBufferPointer(start: data, count: length).dropFirst(name.utf8.count + 1)
-            return String(decoding: bytes.prefix(JournalEntry.maximumMessageBytes + 4), as: UTF8.self)
-        }
+    static func entry(_ journal: OpaquePointer, fields: [String: String], sd: LibSystemd) -> JournalEntry {
         var microseconds: UInt64 = 0
         _ = sd.journalGetRealtime(journal, &microseconds)
-        let message = (field("MESSAGE") ?? "").clipped(toUTF8Bytes: JournalEntry.maximumMessageBytes)
-        return JournalEntry(time: Double(microseconds) / 1_000_000, priority: field("PRIORITY").flatMap { Int($0) } ?? 6,
-                            source: field("SYSLOG_IDENTIFIER") ?? field("_COMM") ?? "", message: message,
-                            unit: field("_SYSTEMD_UNIT") ?? field("_SYSTEMD_USER_UNIT"), uid: field("_UID").flatMap { UInt32($0) },
-                            host: field("_HOSTNAME"))
+        let message = (field("MESSAGE", of: journal, sd: sd, limit: JournalEntry.maximumMessageBytes + 4) ?? "")
+            .clipped(toUTF8Bytes: JournalEntry.maximumMessageBytes)
+        return JournalEntry(time: Double(microseconds) / 1_000_000,
+                            priority: field("PRIORITY", of: journal, sd: sd, limit: 4).flatMap { Int($0) } ?? 6,
+                            source: fields["SYSLOG_IDENTIFIER"] ?? fields["_COMM"] ?? "", message: message,
+                            unit: fields["_SYSTEMD_UNIT"] ?? field("_SYSTEMD_USER_UNIT", of: journal, sd: sd, limit: 256),
+                            uid: fields["_UID"].flatMap { UInt32($0) }, host: field("_HOSTNAME", of: journal, sd: sd, limit: 256),
+                            event: field("MESSAGE_ID", of: journal, sd: sd, limit: 64))
     }
 }

@@ -23,13 +23,21 @@ struct SystemInfoReader: Sendable {
     /// Between the two readings of the processes that give their CPU use.
     var sampling: Duration = .milliseconds(250)
 
-    func read(_ view: SystemInfoView) async -> SystemInfoReply {
+    func read(_ view: SystemInfoView, events query: EventQuery? = nil) async -> SystemInfoReply {
         switch view {
-        case .dashboard: .dashboard(await dashboard())
-        case .processes: .processes(await processes())
-        case .services: await SystemdServices().list()
-        case .user: .user(interactiveUser())
-        case .drivers: .drivers(kernelModules())
+        case .events:
+            let journal = self.journal
+            return await PosixThread.offThread {
+                guard let query, query.isValid else { return .failed(code: "bad_request", message: "The event viewer needs a valid page query.") }
+                do throws(SystemdBus.Failure) { return .events(try journal.page(query)) } catch {
+                    return .failed(code: "no_journal", message: error.description)
+                }
+            }
+        case .dashboard: return .dashboard(await dashboard())
+        case .processes: return .processes(await processes())
+        case .services: return await SystemdServices().list()
+        case .user: return .user(interactiveUser())
+        case .drivers: return .drivers(kernelModules())
         }
     }
 

@@ -16,20 +16,26 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var message: String
     /// The systemd unit it came from, when any.
     public var unit: String?
-    /// The account it ran as (uid), when the journal knows.
+    /// The account it ran as (uid), when the journal knows, and its name when the applet knows it.
     public var uid: UInt32?
+    public var user: String?
     public var host: String?
+    /// What kind of event it is: the journal's MESSAGE_ID when set (a catalogued event), else empty.
+    public var event: String?
 
     public static let maximumMessageBytes = 2048
 
-    public init(time: Double, priority: Int, source: String, message: String, unit: String? = nil, uid: UInt32? = nil, host: String? = nil) {
+    public init(time: Double, priority: Int, source: String, message: String, unit: String? = nil, uid: UInt32? = nil,
+                user: String? = nil, host: String? = nil, event: String? = nil) {
         self.time = time
         self.priority = priority
         self.source = source
         self.message = message
         self.unit = unit
         self.uid = uid
+        self.user = user
         self.host = host
+        self.event = event
     }
 }
 

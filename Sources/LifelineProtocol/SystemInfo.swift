@@ -13,6 +13,8 @@ public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
     case services
     case user
     case drivers
+    /// The event viewer (L8): one page of one log, as `events` asks.
+    case events
 }
 
 /// `system_info_request` from a console (with the session) and to the applet (without).
@@ -20,11 +22,14 @@ public struct SystemInfoRequestMessage: WireMessage {
     public let sessionId: String?
     public let requestId: String
     public let view: SystemInfoView
+    /// The page wanted, for the `events` view (required there, ignored elsewhere).
+    public let events: EventQuery?
 
-    public init(sessionId: String?, requestId: String, view: SystemInfoView) {
+    public init(sessionId: String?, requestId: String, view: SystemInfoView, events: EventQuery? = nil) {
         self.sessionId = sessionId
         self.requestId = requestId
         self.view = view
+        self.events = events
     }
 }
 
@@ -55,10 +60,11 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
     case services([ServiceUnit])
     case user(InteractiveUser)
     case drivers([KernelModule])
+    case events(EventPage)
     case failed(code: String, message: String)
 
     private enum Keys: String, CodingKey {
-        case kind, dashboard, processes, services, user, drivers, code, message
+        case kind, dashboard, processes, services, user, drivers, events, code, message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +75,7 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case "services": self = .services(try container.decode([ServiceUnit].self, forKey: .services))
         case "user": self = .user(try container.decode(InteractiveUser.self, forKey: .user))
         case "drivers": self = .drivers(try container.decode([KernelModule].self, forKey: .drivers))
+        case "events": self = .events(try container.decode(EventPage.self, forKey: .events))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
         }
@@ -92,6 +99,9 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case .drivers(let modules):
             try container.encode("drivers", forKey: .kind)
             try container.encode(modules, forKey: .drivers)
+        case .events(let page):
+            try container.encode("events", forKey: .kind)
+            try container.encode(page, forKey: .events)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

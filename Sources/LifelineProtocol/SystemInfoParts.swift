@@ -14,6 +14,11 @@ extension SystemInfoReply {
         case .processes(let rows): Self.split(rows, maximumBytes: maximumBytes).map { .processes($0) }
         case .drivers(let modules): Self.split(modules, maximumBytes: maximumBytes).map { .drivers($0) }
         case .services(let units): Self.split(units, maximumBytes: maximumBytes).map { .services($0) }
+        case .events(let page):
+            // The entries split like rows; every part carries the page's cursor and count.
+            Self.split(page.entries, maximumBytes: maximumBytes - 2048).map { entries in
+                .events(EventPage(entries: entries, next: page.next, scanned: page.scanned, source: page.source))
+            }
         case .dashboard, .user, .failed: [self]
         }
     }

@@ -47,11 +47,44 @@ struct JournalReaderTests {
         // Odd entries have priorities 1, 3, 0, 2, 4, 1 (index % 5): all warnings or worse.
         #expect(latest.map(\.source) == ["app11", "app9", "app7", "app5", "app3"])
         #expect(latest.map(\.priority) == [1, 4, 2, 0, 3])
+        var names: [uid_t: String] = [:]
         #expect(latest[1] == JournalEntry(time: 1_764_800_009, priority: 4, source: "app9", message: "message 9", unit: "app9.service",
-                                          uid: 1_000, host: "customer-pc"))
+                                          uid: 1_000, user: SystemInfoReader.userName(1_000, cache: &names), host: "customer-pc"))
         #expect(latest[0].message.hasSuffix("…") && latest[0].message.utf8.count <= JournalEntry.maximumMessageBytes)
         let everything = try JournalReader(directory: folder).latest(100, maximumPriority: 7)
         #expect(everything.count == 13 && everything.first?.source == "chatty")
+    }
+
+    @Test("the event viewer: each log its own entries, newest first; older pages by cursor; words; a bounded scan says where to go on")
+    func eventPages() throws {
+        var entries: [[String: String]] = []
+        for index in 0..<30 {
+            switch index % 3 {
+            case 0: entries.append(["PRIORITY": "3", "_TRANSPORT": "kernel", "SYSLOG_IDENTIFIER": "kernel", "MESSAGE": "kernel \(index)"])
+            case 1: entries.append(["PRIORITY": "5", "SYSLOG_FACILITY": "10", "SYSLOG_IDENTIFIER": "sshd", "_UID": "0",
+                                    "MESSAGE": index == 28 ? "Failed password for root" : "Accepted key \(index)"])
+            default: entries.append(["PRIORITY": "6", "SYSLOG_IDENTIFIER": "editor", "_UID": "\(getuid())", "MESSAGE": "saved \(index)",
+                                     "MESSAGE_ID": "0123456789abcdef0123456789abcdef"])
+            }
+        }
+        let reader = JournalReader(directory: try Self.journal(entries))
+        let first = try reader.page(EventQuery(log: .security, limit: 4))
+        #expect(first.entries.map(\.message) == ["Failed password for root", "Accepted key 25", "Accepted key 22", "Accepted key 19"])
+        #expect(first.entries[0].user == "root" && first.entries[0].source == "sshd" && first.source == "journal")
+        let second = try reader.page(EventQuery(log: .security, before: first.next, limit: 100))
+        #expect(second.entries.map(\.message) == (0..<6).map { "Accepted key \(16 - 3 * $0)" } && second.next == nil)
+        let applications = try reader.page(EventQuery(log: .application, limit: 100))
+        #expect(applications.entries.count == 10 && applications.entries[0].event == "0123456789abcdef0123456789abcdef")
+        #expect(try reader.page(EventQuery(log: .system, maximumPriority: 4, limit: 100)).entries.count == 10)
+        #expect(try reader.page(EventQuery(log: .system, maximumPriority: 2, limit: 100)).entries.isEmpty)
+        #expect(try reader.page(EventQuery(log: .security, text: "FAILED root", limit: 100)).entries.count == 1)
+        // Looking at 5 entries at most: what was found, and a cursor to go on from the fifth.
+        var bounded = reader
+        bounded.scanLimit = 5
+        let partial = try bounded.page(EventQuery(log: .security, limit: 100))
+        #expect(partial.scanned == 5 && partial.entries.count == 2 && partial.next != nil)
+        let rest = try reader.page(EventQuery(log: .security, before: partial.next, limit: 100))
+        #expect(rest.entries.count == 8 && rest.entries.first?.message == "Accepted key 22")
     }
 
     @Test("a folder with no journal gives no entries; a missing one says why")

@@ -39,6 +39,20 @@ struct SystemInfoGatewayTests {
             guard case .systemInfoReply(let reply) = answer else { throw HarnessError("not a reply") }
             #expect(reply == SystemInfoReplyMessage(sessionId: scene.sessionId, requestId: "p1", reply: .processes(rows)), "the stray one came first?")
 
+            // The event viewer needs its page query, within bounds; with it, the query is passed on.
+            ask(scene, "ev0", .events)
+            try await scene.expectError("bad_request")
+            scene.console.send(ConsoleToGateway.systemInfoRequest(.init(sessionId: scene.sessionId, requestId: "ev1", view: .events,
+                                                                        events: EventQuery(log: .security, limit: 501))))
+            try await scene.expectError("bad_request")
+            let query = EventQuery(log: .security, maximumPriority: 4, text: "failed", limit: 100)
+            scene.console.send(ConsoleToGateway.systemInfoRequest(.init(sessionId: scene.sessionId, requestId: "ev2", view: .events, events: query)))
+            let events = try await scene.applet.expect(GatewayToApplet.self) { if case .systemInfoRequest = $0 { true } else { false } }
+            #expect(events == .systemInfoRequest(.init(sessionId: nil, requestId: "ev2", view: .events, events: query)))
+            scene.applet.send(AppletToGateway.systemInfoReply(.init(sessionId: nil, requestId: "ev2",
+                                                                    reply: .events(EventPage(entries: [], next: nil, scanned: 0, source: "journal")))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemInfoReply = $0 { true } else { false } }
+
             // A long list in parts: each passed on as it comes, the request waiting until the last.
             ask(scene, "long", .processes)
             _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemInfoRequest = $0 { true } else { false } }

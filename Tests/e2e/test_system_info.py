@@ -18,9 +18,9 @@ from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
 
-def view(console, name):
+def view(console, name, **extra):
     request_id = uuid.uuid4().hex
-    console.send({"type": "system_info_request", "sessionId": console.session_id, "requestId": request_id, "view": name})
+    console.send({"type": "system_info_request", "sessionId": console.session_id, "requestId": request_id, "view": name, **extra})
     def answer(m):
         return (m["type"] == "system_info_reply" and m["requestId"] == request_id) or (
             m["type"] == "error" and m.get("sessionId") == console.session_id)
@@ -31,7 +31,10 @@ def view(console, name):
     # A long list comes in parts: `more` on every one but the last.
     while message.get("more"):
         message = console.next(answer)
-        reply[reply["kind"]] += message["reply"][reply["kind"]]
+        if reply["kind"] == "events":
+            reply["events"]["entries"] += message["reply"]["events"]["entries"]
+        else:
+            reply[reply["kind"]] += message["reply"][reply["kind"]]
     return reply
 
 

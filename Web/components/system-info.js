@@ -7,8 +7,9 @@ import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 import {
   VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
-  SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells,
+  SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS,
 } from './system-views.js';
+import { mountEventViewer } from './system-events.js';
 
 let requestCounter = 0;
 
@@ -33,6 +34,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   let sort = { key: 'cpuPercent', descending: true };
 
   const current = () => chosen.get(session?.id) ?? 'dashboard';
+  const eventViewer = mountEventViewer(panel, { ask: () => requestView() });
+  eventViewer.older((next) => requestView(next));
 
   function drawDashboard(board) {
     const rows = dashboardRows(board);
@@ -63,41 +66,20 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   }
 
   function drawProcesses(processes) {
-    const sorted = processes.slice().sort((a, b) => {
-      const [x, y] = [a[sort.key], b[sort.key]];
-      const order = typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
-      return sort.descending ? -order : order;
-    });
-    const node = element('table', 'system-table system-processes');
-    const head = node.createTHead().insertRow();
-    for (const column of COLUMNS) {
-      const header = element('th');
-      header.setAttribute('aria-sort', sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
-      const button = element('button', 'system-sort', t(column.label));
-      button.type = 'button';
-      button.dataset.sort = column.key;
-      button.addEventListener('click', () => {
-        sort = { key: column.key, descending: sort.key === column.key ? !sort.descending : Boolean(column.numeric) };
+    const node = sortableTable({
+      columns: COLUMNS, rows: processes, sort,
+      onSort: (next) => {
+        sort = next;
         render();
-        view.querySelector(`[data-sort="${column.key}"]`)?.focus();
-      });
-      header.append(button);
-      head.append(header);
-    }
-    const body = node.createTBody();
-    const choice = picked.get(session?.id);
-    for (const row of sorted) {
-      const line = body.insertRow();
-      line.dataset.pid = row.pid;
-      line.tabIndex = -1;
-      line.setAttribute('aria-selected', String(choice?.pid === row.pid));
-      line.addEventListener('click', () => {
+        view.querySelector(`[data-sort="${next.key}"]`)?.focus();
+      },
+      rowData: (row) => ({ pid: row.pid }),
+      isChosen: (row) => picked.get(session?.id)?.pid === row.pid,
+      onChoose: (row) => {
         picked.set(session.id, row);
-        for (const other of body.rows) other.setAttribute('aria-selected', String(other === line));
         drawActionButtons();
-      });
-      for (const column of COLUMNS) line.append(element('td', column.numeric ? 'numeric' : '', column.text(row)));
-    }
+      },
+    });
     view.replaceChildren(element('p', 'muted', t('system.count', { count: processes.length })), node);
   }
 
@@ -130,6 +112,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     const waiting = [...pending.values()].some((asked) => asked.sessionId === session?.id && asked.view === name);
     requestButton.disabled = waiting;
     csvButton.hidden = !reading || reading.reply.kind === 'failed';
+    eventViewer.show(name === 'events');
     const notice = notices.get(session?.id);
     status.textContent = waiting ? t('system.asking') : notice ?? (reading ? t('system.readAt', { time: new Date(reading.at).toLocaleTimeString() }) : '');
     drawActionButtons();
@@ -141,6 +124,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       drawDashboard(reading.reply.dashboard);
     } else if (reading.reply.kind === 'services') {
       drawServices(reading.reply.services);
+    } else if (reading.reply.kind === 'events') {
+      eventViewer.draw(view, reading, render);
     } else if (reading.reply.kind === 'user') {
       drawUser(reading.reply.user);
     } else if (reading.reply.kind === 'drivers') {
@@ -162,6 +147,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
     } else if (reading.reply.kind === 'services') {
       lines = [SERVICE_HEADERS.map((label) => t(label)), ...reading.reply.services.map(serviceCells)];
+    } else if (reading.reply.kind === 'events') {
+      lines = [EVENT_COLUMNS.map((column) => t(column.label)), ...reading.reply.events.entries.map((entry) => EVENT_COLUMNS.map((column) => column.text(entry)))];
     } else if (reading.reply.kind === 'user') {
       const rows = userRows(reading.reply.user);
       lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),
@@ -189,15 +176,18 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       render();
     });
   }
-  requestButton.addEventListener('click', () => {
+  /** Asks for the chosen view (an older page of the event viewer with `before`). */
+  function requestView(before) {
     if (!session) return;
     requestCounter += 1;
     const requestId = `si-${Date.now().toString(36)}-${requestCounter}`;
-    pending.set(requestId, { sessionId: session.id, view: current() });
+    const query = current() === 'events' ? eventViewer.query(before) : undefined;
+    pending.set(requestId, { sessionId: session.id, view: current(), query });
     notices.delete(session.id);
-    send('system_info_request', { sessionId: session.id, requestId, view: current() });
+    send('system_info_request', { sessionId: session.id, requestId, view: current(), ...(query ? { events: query } : {}) });
     render();
-  });
+  }
+  requestButton.addEventListener('click', () => requestView());
   csvButton.addEventListener('click', saveCsv);
 
   /** Shown on the processes view to a technician who may end processes; usable once one is chosen. */
@@ -258,11 +248,17 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       // A long list comes in parts: their rows are gathered until the last one.
       const key = { processes: 'processes', services: 'services', drivers: 'drivers' }[message.reply.kind];
       if (key) asked.rows = (asked.rows ?? []).concat(message.reply[key]);
+      if (message.reply.kind === 'events') asked.rows = (asked.rows ?? []).concat(message.reply.events.entries);
       if (message.more) return;
       pending.delete(message.requestId);
-      const reply = key ? { ...message.reply, [key]: asked.rows } : message.reply;
       const kept = readings.get(asked.sessionId) ?? {};
-      kept[asked.view] = { reply, at: Date.now() };
+      let reply = key ? { ...message.reply, [key]: asked.rows } : message.reply;
+      if (message.reply.kind === 'events') {
+        // An older page adds to the entries shown; a new query starts again.
+        const earlier = asked.query?.before ? kept.events?.reply.events?.entries ?? [] : [];
+        reply = { ...message.reply, events: { ...message.reply.events, entries: earlier.concat(asked.rows) } };
+      }
+      kept[asked.view] = { reply, at: Date.now(), query: asked.query };
       readings.set(asked.sessionId, kept);
       if (asked.sessionId === session?.id) render();
     },

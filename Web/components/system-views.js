@@ -113,3 +113,56 @@ export const jobCells = (job) => [job.name, job.runs, when(job.lastRun), job.nex
 export const SERVICE_HEADERS = ['system.unit', 'system.description', 'system.activeState', 'system.subState', 'system.enablement', 'system.scope'];
 export const serviceCells = (unit) => [unit.name, unit.description, unit.activeState, unit.subState, unit.enablement ?? '—',
   t(`system.scope.${unit.scope}`)];
+
+/**
+ * A table sorted by one of its columns, each header a button that sorts by it (again: the other
+ * way). `columns`: {key, label, numeric?, text(row)}; `sort`: {key, descending}; `onSort(next)`
+ * redraws; rows get `rowData(row)` as data attributes and may be chosen by a click (`onChoose`).
+ */
+export function sortableTable({ columns, rows, sort, onSort, rowData = () => ({}), isChosen = () => false, onChoose }) {
+  const sorted = rows.slice().sort((a, b) => {
+    const [x, y] = [a[sort.key], b[sort.key]];
+    const order = typeof x === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''));
+    return sort.descending ? -order : order;
+  });
+  const node = element('table', 'system-table system-processes');
+  const head = node.createTHead().insertRow();
+  for (const column of columns) {
+    const header = element('th');
+    header.setAttribute('aria-sort', sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
+    const button = element('button', 'system-sort', t(column.label));
+    button.type = 'button';
+    button.dataset.sort = column.key;
+    button.addEventListener('click', () => {
+      onSort({ key: column.key, descending: sort.key === column.key ? !sort.descending : Boolean(column.numeric) });
+    });
+    header.append(button);
+    head.append(header);
+  }
+  const body = node.createTBody();
+  for (const row of sorted) {
+    const line = body.insertRow();
+    Object.assign(line.dataset, rowData(row));
+    if (onChoose) {
+      line.tabIndex = -1;
+      line.setAttribute('aria-selected', String(isChosen(row)));
+      line.addEventListener('click', () => {
+        for (const other of body.rows) other.setAttribute('aria-selected', String(other === line));
+        onChoose(row);
+      });
+    }
+    for (const column of columns) line.append(element('td', column.numeric ? 'numeric' : '', column.text(row)));
+  }
+  return node;
+}
+
+/** The event viewer's columns (L8), as the manual's: date, priority, source, event, user, computer, and the message. */
+export const EVENT_COLUMNS = [
+  { key: 'time', label: 'system.time', numeric: true, text: (entry) => when(entry.time) },
+  { key: 'priority', label: 'system.priority', numeric: true, text: (entry) => t(`system.priority.${entry.priority}`) },
+  { key: 'source', label: 'system.source', text: (entry) => entry.source },
+  { key: 'unit', label: 'system.event', text: (entry) => entry.unit ?? entry.event ?? '' },
+  { key: 'user', label: 'system.user', text: (entry) => entry.user ?? (entry.uid === undefined ? '' : String(entry.uid)) },
+  { key: 'host', label: 'system.computer', text: (entry) => entry.host ?? '' },
+  { key: 'message', label: 'system.message', text: (entry) => entry.message },
+];

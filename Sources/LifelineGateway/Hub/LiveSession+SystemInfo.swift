@@ -14,6 +14,11 @@ extension LiveSession {
         guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
             throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
         }
+        if message.view == .events {
+            guard let query = message.events, query.isValid else {
+                throw GatewayError.badRequest("The event viewer needs events: a log, a priority 0–7, at most 200 bytes of words and 1–500 entries.")
+            }
+        }
         _ = try hub.connectedApplet(of: id)
         // Checked and written with no await between: two requests cannot both pass the limit.
         guard systemInfoRequests[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
@@ -22,7 +27,7 @@ extension LiveSession {
         }
         systemInfoRequests[message.requestId] = actor.id
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.systemInfoRequest(
-            .init(sessionId: nil, requestId: message.requestId, view: message.view))))
+            .init(sessionId: nil, requestId: message.requestId, view: message.view, events: message.view == .events ? message.events : nil))))
     }
 
     /// The applet's answer goes to the consoles of the technician who asked, if the session is

@@ -1,0 +1,98 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The event viewer's three logs (L8), as the manual's tabs: the system (kernel and system
+/// services), security (authentication: sshd, sudo, login, polkit …) and applications (the rest).
+public enum EventLog: String, Codable, CaseIterable, Sendable {
+    case system, security, application
+}
+
+/// One page of the event viewer asked for: a log, the least urgent priority wanted, words to find,
+/// and where the page before ended (older entries come next).
+public struct EventQuery: Codable, Equatable, Sendable {
+    public var log: EventLog
+    /// 0 emergency … 7 debug: entries of this priority or more urgent.
+    public var maximumPriority: Int
+    /// Case-insensitive words every entry shown contains (in its message, source or unit).
+    public var text: String?
+    /// The `next` of the page before; nil for the newest entries.
+    public var before: String?
+    public var limit: Int
+
+    public static let maximumLimit = 500
+    public static let maximumTextBytes = 200
+
+    public init(log: EventLog, maximumPriority: Int = 7, text: String? = nil, before: String? = nil, limit: Int = 200) {
+        self.log = log
+        self.maximumPriority = maximumPriority
+        self.text = text
+        self.before = before
+        self.limit = limit
+    }
+
+    private enum Keys: String, CodingKey { case log, maximumPriority, text, before, limit }
+
+    /// `maximumPriority` (7: everything) and `limit` (200) may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        log = try container.decode(EventLog.self, forKey: .log)
+        maximumPriority = try container.decodeIfPresent(Int.self, forKey: .maximumPriority) ?? 7
+        text = try container.decodeIfPresent(String.self, forKey: .text)
+        before = try container.decodeIfPresent(String.self, forKey: .before)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit) ?? 200
+    }
+
+    public var isValid: Bool {
+        (0...7).contains(maximumPriority) && (1...Self.maximumLimit).contains(limit)
+            && (text?.utf8.count ?? 0) <= Self.maximumTextBytes && (before?.utf8.count ?? 0) <= 1024
+    }
+}
+
+/// A page of the event viewer: entries newest first, and where to go on for older ones.
+public struct EventPage: Codable, Equatable, Sendable {
+    public var entries: [JournalEntry]
+    /// Give it back as `before` for the next, older page; nil when there is nothing older.
+    public var next: String?
+    /// How many entries were looked at to fill the page (the search stops at a bound and says so
+    /// with `next`, so a rare word never holds the applet for long).
+    public var scanned: Int
+    /// `journal`, or `syslog` on a machine without one.
+    public var source: String
+
+    public init(entries: [JournalEntry], next: String?, scanned: Int, source: String) {
+        self.entries = entries
+        self.next = next
+        self.scanned = scanned
+        self.source = source
+    }
+}
+
+extension EventLog {
+    /// Programs whose entries are about signing in and rights, whatever their facility.
+    static let securityPrograms: Set<String> = [
+        "sshd", "sudo", "su", "login", "polkitd", "polkit-agent-helper-1", "pkexec", "systemd-logind", "gdm-password", "gdm-session-worker",
+        "lightdm", "sddm-helper", "passwd", "chpasswd", "chage", "useradd", "userdel", "usermod", "groupadd", "unix_chkpwd", "audit",
+    ]
+
+    /// The log a journal entry belongs to, from its fields (`SYSLOG_FACILITY`, `_TRANSPORT`,
+    /// `SYSLOG_IDENTIFIER` or `_COMM`, `_SYSTEMD_UNIT`, `_UID`): authentication first, then the
+    /// kernel, system daemons and root's services, then everything else.
+    public static func of(facility: Int?, transport: String?, program: String, systemUnit: String?, uid: UInt32?) -> EventLog {
+        if facility == 4 || facility == 10 || transport == "audit" || securityPrograms.contains(program) { return .security }
+        if transport == "kernel" || facility == 0 || facility == 3 || program == "systemd" || program == "kernel" { return .system }
+        if let systemUnit, !systemUnit.hasPrefix("user@"), !systemUnit.hasPrefix("session-"), uid == nil || uid == 0 { return .system }
+        return .application
+    }
+}
+
+extension EventQuery {
+    /// Whether an entry holds every word of `text` (case-insensitive) in its message, source or unit.
+    public func matches(_ entry: JournalEntry) -> Bool {
+        guard let text, !text.isEmpty else { return true }
+        let haystack = "\(entry.message)\n\(entry.source)\n\(entry.unit ?? "")".lowercased()
+        return text.lowercased().split(separator: " ", omittingEmptySubsequences: true).allSatisfy { haystack.contains($0) }
+    }
+}
