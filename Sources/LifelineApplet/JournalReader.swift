@@ -62,6 +62,20 @@ struct JournalReader: Sendable {
         return EventPage(entries: entries, next: last, scanned: scanned, source: "journal")
     }
 
+    /// Whether this machine keeps a journal: libsystemd there, and journal files where journald
+    /// writes them (persistent or volatile).
+    static func machineHasJournal(roots: [String] = ["/var/log/journal", "/run/log/journal"]) -> Bool {
+        guard case .success = LibSystemd.shared else { return false }
+        for root in roots {
+            for machine in SystemInfoReader.names(in: root) {
+                if SystemInfoReader.names(in: "\(root)/\(machine)").contains(where: { $0.hasSuffix(".journal") || $0.hasSuffix(".journal~") }) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
     static let classifying = ["SYSLOG_FACILITY", "_TRANSPORT", "SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT", "_UID"]
 
     /// The short fields that tell an entry's log.

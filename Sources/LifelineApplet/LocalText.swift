@@ -22,17 +22,25 @@ enum LocalText {
 
     /// The last `bytes` of a file (a log), from its first whole line on.
     static func tail(_ path: String, bytes: Int) -> String? {
+        window(path, endingAt: nil, bytes: bytes).map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    /// At most `bytes` of a file ending at `end` (its end when nil), from the first whole line on,
+    /// with the offset in the file where they start.
+    static func window(_ path: String, endingAt end: Int?, bytes: Int) -> (bytes: ArraySlice<UInt8>, start: Int)? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        let size = lseek(descriptor, 0, SEEK_END)
+        let size = Int(lseek(descriptor, 0, SEEK_END))
         guard size >= 0 else { return nil }
-        let start = max(0, Int(size) - bytes)
-        var buffer = [UInt8](repeating: 0, count: Int(size) - start)
+        let stop = min(size, max(0, end ?? size))
+        let start = max(0, stop - bytes)
+        var buffer = [UInt8](repeating: 0, count: stop - start)
         let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(start)) }
         guard count >= 0 else { return nil }
         var kept = buffer[0..<count]
+        // A window starting inside a line (not at the file's start, not just after a line end) drops that part.
         if start > 0, let newline = kept.firstIndex(of: 10) { kept = kept[(newline + 1)...] }
-        return String(decoding: kept, as: UTF8.self)
+        return (kept, start + (count - kept.count))
     }
 }

@@ -27,8 +27,12 @@ struct SystemInfoReader: Sendable {
         switch view {
         case .events:
             let journal = self.journal
+            let syslog = SyslogReader(logs: logs)
             return await PosixThread.offThread {
                 guard let query, query.isValid else { return .failed(code: "bad_request", message: "The event viewer needs a valid page query.") }
+                // rsyslog's files on a machine without a journal (or when paging through them).
+                let useSyslog = query.before?.hasPrefix("syslog:") == true || (journal.directory == nil && !JournalReader.machineHasJournal())
+                if useSyslog, let page = syslog.page(query) { return .events(page) }
                 do throws(SystemdBus.Failure) { return .events(try journal.page(query)) } catch {
                     return .failed(code: "no_journal", message: error.description)
                 }
@@ -77,25 +81,8 @@ struct SystemInfoReader: Sendable {
         guard let text = ["syslog", "cron", "cron.log"].lazy.compactMap({ LocalText.tail("\(self.logs)/\($0)", bytes: 1 << 20) }).first else {
             return []
         }
-        let now = time(nil)
-        var today = tm()
-        localtime_r([now], &today)
         return CronLog.runs(in: Substring(text)).reversed().prefix(count).map { run in
-            let when: Double
-            switch run.time {
-            case .absolute(let seconds): when = seconds
-            case .local(let month, let day, let hour, let minute, let second):
-                // Syslog's traditional lines have no year: this year's, or last year's if that is in the future.
-                var parts = tm(tm_sec: Int32(second), tm_min: Int32(minute), tm_hour: Int32(hour), tm_mday: Int32(day), tm_mon: Int32(month - 1),
-                               tm_year: today.tm_year, tm_wday: 0, tm_yday: 0, tm_isdst: -1, tm_gmtoff: 0, tm_zone: nil)
-                var seconds = mktime(&parts)
-                if seconds > now + 86_400 {
-                    parts.tm_year -= 1
-                    seconds = mktime(&parts)
-                }
-                when = Double(seconds)
-            }
-            return ScheduledJob(name: "cron (\(run.user))", runs: run.command.clipped(toUTF8Bytes: 512), lastRun: when)
+            ScheduledJob(name: "cron (\(run.user))", runs: run.command.clipped(toUTF8Bytes: 512), lastRun: SyslogReader.seconds(run.time))
         }
     }
 
@@ -150,16 +137,7 @@ struct SystemInfoReader: Sendable {
     }
 
     /// The PIDs in a `/proc` folder now.
-    static func processIDs(in proc: String) -> [Int32] {
-        guard let folder = opendir(proc) else { return [] }
-        defer { closedir(folder) }
-        var pids: [Int32] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if let pid = Int32(name) { pids.append(pid) }
-        }
-        return pids
-    }
+    static func processIDs(in proc: String) -> [Int32] { names(in: proc).compactMap { Int32($0) } }
 
     /// The processes there now, by PID; one that ends while being read is left out.
     private func snapshot() -> [Int32: Sample] {

@@ -87,6 +87,29 @@ struct JournalReaderTests {
         #expect(rest.entries.count == 8 && rest.entries.first?.message == "Accepted key 22")
     }
 
+    @Test("without a journal: auth.log as the security log, syslog as the others, newest first, paged by file offset")
+    func syslogPages() throws {
+        let logs = NSTemporaryDirectory() + "lifeline-logs-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let auth = (0..<30).map { "2025-12-04T00:\(String(format: "%02d", $0)):00.000000+00:00 pc sshd[\(100 + $0)]: Accepted publickey for user\($0)" }
+        try (auth.joined(separator: "\n") + "\n").write(toFile: logs + "/auth.log", atomically: true, encoding: .utf8)
+        let syslog = ["Dec  4 00:17:01 pc kernel: usb 1-1: reset", "Dec  4 00:18:01 pc editor[9]: saved notes", "not a syslog line",
+                      "Dec  4 00:19:01 pc systemd[1]: Started cron.service."]
+        try (syslog.joined(separator: "\n") + "\n").write(toFile: logs + "/syslog", atomically: true, encoding: .utf8)
+        let reader = SyslogReader(logs: logs)
+        let first = try #require(reader.page(EventQuery(log: .security, limit: 12)))
+        #expect(first.entries.map(\.message) == (0..<12).map { "Accepted publickey for user\(29 - $0)" } && first.source == "syslog")
+        #expect(first.entries[0].time == 1_764_808_140 && first.entries[0].source == "sshd" && first.entries[0].host == "pc")
+        let second = try #require(reader.page(EventQuery(log: .security, before: first.next, limit: 100)))
+        #expect(second.entries.count == 18 && second.entries.last?.message == "Accepted publickey for user0" && second.next == nil)
+        #expect(try #require(reader.page(EventQuery(log: .system))).entries.map(\.source) == ["systemd", "kernel"])
+        #expect(try #require(reader.page(EventQuery(log: .application))).entries.map(\.message) == ["saved notes"])
+        #expect(try #require(reader.page(EventQuery(log: .security, text: "user7", limit: 100))).entries.count == 1)
+        // Syslog lines carry no priority: they are information, left out when less is asked for.
+        #expect(try #require(reader.page(EventQuery(log: .system, maximumPriority: 4))).entries.isEmpty)
+        #expect(SyslogReader(logs: logs + "/none").page(EventQuery(log: .system)) == nil)
+    }
+
     @Test("a folder with no journal gives no entries; a missing one says why")
     func emptyOrMissing() throws {
         let empty = NSTemporaryDirectory() + "lifeline-journal-\(UUID().uuidString)"

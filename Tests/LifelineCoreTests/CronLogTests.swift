@@ -25,3 +25,27 @@ struct CronLogTests {
         #expect(CronLog.daysSince1970(year: year, month: month, day: day) == expected)
     }
 }
+
+/// Syslog lines as rsyslog writes them, for the event viewer on machines without a journal (L8).
+@Suite("Syslog lines (L8 without a journal)")
+struct SyslogLineTests {
+    @Test("time, host, program, PID and message in either format; anything else is no line", arguments: [
+        ("Dec  4 00:17:01 pc sshd[812]: Failed password for root from 10.0.0.7 port 22",
+         SyslogLine.Time.local(month: 12, day: 4, hour: 0, minute: 17, second: 1), "pc", "sshd", Int?.some(812),
+         "Failed password for root from 10.0.0.7 port 22"),
+        ("2025-12-04T00:17:01.000000+00:00 laptop kernel: [  12.5] usb 1-1: new device", .absolute(1_764_807_421), "laptop", "kernel", nil,
+         "[  12.5] usb 1-1: new device"),
+        ("Dec 14 09:00:00 pc systemd-logind[1]: New session 3 of user bob.", .local(month: 12, day: 14, hour: 9, minute: 0, second: 0),
+         "pc", "systemd-logind", 1, "New session 3 of user bob."),
+    ])
+    func parsed(line: String, time: SyslogLine.Time, host: String, program: String, pid: Int?, message: String) throws {
+        let parsed = try #require(SyslogLine(Substring(line)))
+        #expect(parsed.time == time && parsed.host == host && parsed.program == program && parsed.pid == pid && parsed.message == message)
+    }
+
+    @Test("not syslog lines", arguments: ["", "hello", "Dec  4 00:17:01", "Dec  4 00:17:01 pc", "Dec  4 0017 pc x: y",
+                                          "2025-13-04T00:00:00Z pc x: y", "Dec  4 00:17:01 pc no colon here"])
+    func notLines(line: String) {
+        #expect(SyslogLine(Substring(line)) == nil)
+    }
+}

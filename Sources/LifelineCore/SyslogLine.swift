@@ -1,16 +1,49 @@
+/// A line of a syslog file (rsyslog's traditional `Dec  4 00:17:01 host program[pid]: message` or
+/// RFC 3339 `2025-12-04T00:17:01.5+01:00 host program[pid]: message`), for machines without a
+/// journal (L8) and cron's runs (L1). Pure: the applet reads the files and turns a traditional
+/// local time into seconds.
+public struct SyslogLine: Equatable, Sendable {
+    /// When, as the line says it.
+    public enum Time: Equatable, Sendable {
+        /// RFC 3339: seconds since 1970.
+        case absolute(Double)
+        /// Traditional syslog: local time, no year.
+        case local(month: Int, day: Int, hour: Int, minute: Int, second: Int)
+    }
+
+    public var time: Time
+    public var host: String
+    public var program: String
+    public var pid: Int?
+    public var message: String
+
+    public init?(_ line: Substring) {
+        let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+        guard let first = fields.first else { return nil }
+        // The traditional time is three fields ("Dec", "4", "00:17:01"), RFC 3339's one.
+        let timeFields = CronLog.months.contains(String(first)) ? 3 : 1
+        guard fields.count > timeFields + 1, let time = CronLog.time(line[first.startIndex..<fields[timeFields - 1].endIndex]) else { return nil }
+        self.time = time
+        host = String(fields[timeFields])
+        let rest = line[fields[timeFields + 1].startIndex...]
+        guard let colon = rest.firstIndex(of: ":") else { return nil }
+        var tag = rest[..<colon]
+        pid = nil
+        if tag.hasSuffix("]"), let open = tag.lastIndex(of: "[") {
+            pid = Int(tag[tag.index(after: open)..<tag.index(before: tag.endIndex)])
+            tag = tag[..<open]
+        }
+        guard !tag.isEmpty, !tag.contains(" ") else { return nil }
+        program = String(tag)
+        message = rest[rest.index(after: colon)...].trimmedOfSpaces
+    }
+}
+
 /// The cron jobs a syslog file says ran (`CRON[pid]: (user) CMD (command)`), for the dashboard's
-/// scheduled jobs on machines without systemd timers (L1). Pure: the applet reads the file and
-/// turns a traditional local time into seconds.
+/// scheduled jobs on machines without systemd timers (L1).
 public enum CronLog {
     public struct Run: Equatable, Sendable {
-        /// When, as the line says it.
-        public enum Time: Equatable, Sendable {
-            /// RFC 3339 (`2025-12-04T00:17:01.123+01:00`): seconds since 1970.
-            case absolute(Double)
-            /// Traditional syslog (`Dec  4 00:17:01`): local time, no year.
-            case local(month: Int, day: Int, hour: Int, minute: Int, second: Int)
-        }
-        public var time: Time
+        public var time: SyslogLine.Time
         public var user: String
         public var command: String
     }
@@ -23,18 +56,15 @@ public enum CronLog {
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     public static func run(_ line: Substring) -> Run? {
-        guard let marker = line.firstRange(of: "CRON["), let close = line[marker.upperBound...].firstIndex(of: "]") else { return nil }
-        let rest = line[line.index(after: close)...]
-        guard rest.hasPrefix(": ("), let userEnd = rest.firstIndex(of: ")") else { return nil }
-        let user = rest[rest.index(rest.startIndex, offsetBy: 3)..<userEnd]
-        let after = rest[rest.index(after: userEnd)...]
+        guard let parsed = SyslogLine(line), parsed.program == "CRON", parsed.message.hasPrefix("("),
+              let userEnd = parsed.message.firstIndex(of: ")") else { return nil }
+        let user = parsed.message[parsed.message.index(after: parsed.message.startIndex)..<userEnd]
+        let after = parsed.message[parsed.message.index(after: userEnd)...]
         guard after.hasPrefix(" CMD ("), after.hasSuffix(")") else { return nil }
-        let command = after.dropFirst(6).dropLast().trimmedOfSpaces
-        guard let time = time(line[..<marker.lowerBound]) else { return nil }
-        return Run(time: time, user: String(user), command: command)
+        return Run(time: parsed.time, user: String(user), command: after.dropFirst(6).dropLast().trimmedOfSpaces)
     }
 
-    static func time(_ head: Substring) -> Run.Time? {
+    static func time(_ head: Substring) -> SyslogLine.Time? {
         let fields = head.split(separator: " ", omittingEmptySubsequences: true)
         guard let first = fields.first else { return nil }
         if let month = months.firstIndex(of: String(first)), fields.count >= 3, let day = Int(fields[1]) {
