@@ -318,12 +318,16 @@ public struct Applet: Sendable {
                 switch request.action {
                 case .endProcess(let pid, let started): result = await ProcessEnder().end(pid: pid, started: started)
                 case .service(let name, let scope, let operation): result = await SystemdServices().perform(operation, on: name, scope: scope)
+                case .startup(.autostart, let name, _, let enabled): result = StartupReader.forThisSession().setAutostart(name, enabled: enabled)
+                case .startup(.service, let name, let scope, let enabled): result = await SystemdServices().setStartup(name, scope: scope, enabled: enabled)
                 }
                 switch result {
                 case .processEnded(let pid, let name, let children, let forced):
                     transcript.processEnded(name: name, pid: pid, children: children, forced: forced)
                 case .serviceChanged(let unit, let operation, let job):
                     transcript.serviceChanged(unit.name, operation: operation, job: job)
+                case .startupChanged(let entry):
+                    transcript.startupChanged(entry)
                 case .failed: break
                 }
                 await restart.outgoing.send(.systemActionReply(.init(sessionId: nil, requestId: request.requestId, result: result)))

@@ -40,6 +40,7 @@ struct SystemInfoReader: Sendable {
         case .dashboard: return .dashboard(await dashboard())
         case .processes: return .processes(await processes())
         case .services: return await SystemdServices().list()
+        case .startup: return await StartupReader.forThisSession().list()
         case .user: return .user(interactiveUser())
         case .drivers: return .drivers(kernelModules())
         }

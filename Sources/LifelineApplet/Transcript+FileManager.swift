@@ -70,6 +70,12 @@ extension Transcript {
             : text("system.service_\(operation.rawValue)", ["name": Self.clean(name)]))
     }
 
+    /// A startup entry the technician turned on or off (L7).
+    func startupChanged(_ entry: StartupEntry) {
+        say(.notice, machineReadable ? "STARTUP \(entry.enabled ? "on" : "off") \(Self.clean(entry.name))"
+            : text(entry.enabled ? "system.startup_on" : "system.startup_off", ["name": Self.clean(entry.title)]))
+    }
+
     /// A process the technician ended (L2), with the programs it had started.
     func processEnded(name: String, pid: Int32, children: Int, forced: Bool) {
         say(.notice, machineReadable ? "PROCESS_ENDED \(pid) children=\(children) forced=\(forced)"

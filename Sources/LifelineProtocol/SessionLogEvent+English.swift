@@ -68,5 +68,7 @@ extension SessionLogEvent {
         "process_ended": "{technician} ended {name} (PID {pid}) on the customer's computer ({children} child processes with it).",
         "process_killed": "{technician} ended {name} (PID {pid}) on the customer's computer ({children} child processes with it); it did not close when asked and was killed.",
         "service_changed": "{technician} ran “{operation}” on the service {name} on the customer's computer ({result}).",
+        "startup_on": "{technician} turned on {name} at startup on the customer's computer.",
+        "startup_off": "{technician} turned off {name} at startup on the customer's computer.",
     ]
 }

@@ -144,6 +144,9 @@ public enum SessionLogEvent: Equatable, Sendable {
     /// "{technician} ran “{operation}” on the service {name} on the customer's computer ({result})."
     /// `operation` is systemctl's verb, `result` systemd's job result or the unit file's state.
     case serviceChanged(technician: String, operation: String, name: String, result: String)
+    /// "{technician} turned on {name} at startup on the customer's computer." (L7)
+    case startupOn(technician: String, name: String)
+    case startupOff(technician: String, name: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -219,6 +222,8 @@ extension SessionLogEvent {
         "process_ended": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processEnded(technician: technician, name: name, pid: pid, children: children) },
         "process_killed": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processKilled(technician: technician, name: name, pid: pid, children: children) },
         "service_changed": { p in guard let technician = p["technician"], let operation = p["operation"], let name = p["name"], let result = p["result"] else { return nil }; return .serviceChanged(technician: technician, operation: operation, name: name, result: result) },
+        "startup_on": { p in guard let technician = p["technician"], let name = p["name"] else { return nil }; return .startupOn(technician: technician, name: name) },
+        "startup_off": { p in guard let technician = p["technician"], let name = p["name"] else { return nil }; return .startupOff(technician: technician, name: name) },
         "file_manager_opened": { _ in .fileManagerOpened },
         "file_manager_refused": { _ in .fileManagerRefused },
         "elevated": { _ in .elevated },
@@ -314,6 +319,8 @@ extension SessionLogEvent {
         case .processEnded: "process_ended"
         case .processKilled: "process_killed"
         case .serviceChanged: "service_changed"
+        case .startupOn: "startup_on"
+        case .startupOff: "startup_off"
         case .unrecognised(let code, _): code
         }
     }
@@ -365,6 +372,8 @@ extension SessionLogEvent {
             ["technician": technician, "name": name, "pid": pid, "children": children]
         case .serviceChanged(let technician, let operation, let name, let result):
             ["technician": technician, "operation": operation, "name": name, "result": result]
+        case .startupOn(let technician, let name), .startupOff(let technician, let name):
+            ["technician": technician, "name": name]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]
         case .unrecognised(_, let params): params

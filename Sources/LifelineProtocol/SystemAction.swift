@@ -13,8 +13,11 @@ public enum SystemAction: Codable, Equatable, Sendable {
     case endProcess(pid: Int32, started: Double)
     /// Start, stop, restart, enable or disable a systemd service (L3).
     case service(name: String, scope: ServiceScope, operation: ServiceOperation)
+    /// Turn a startup entry on or off (L7): an autostart entry through a user-level copy with
+    /// `Hidden`, a service by enabling or disabling it.
+    case startup(kind: StartupEntry.Kind, name: String, scope: ServiceScope, enabled: Bool)
 
-    private enum Keys: String, CodingKey { case kind, pid, started, name, scope, operation }
+    private enum Keys: String, CodingKey { case kind, pid, started, name, scope, operation, entry, enabled }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -24,6 +27,10 @@ public enum SystemAction: Codable, Equatable, Sendable {
         case "service": self = .service(name: try container.decode(String.self, forKey: .name),
                                         scope: try container.decode(ServiceScope.self, forKey: .scope),
                                         operation: try container.decode(ServiceOperation.self, forKey: .operation))
+        case "startup": self = .startup(kind: try container.decode(StartupEntry.Kind.self, forKey: .entry),
+                                        name: try container.decode(String.self, forKey: .name),
+                                        scope: try container.decode(ServiceScope.self, forKey: .scope),
+                                        enabled: try container.decode(Bool.self, forKey: .enabled))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown action \(other)")
         }
     }
@@ -40,6 +47,12 @@ public enum SystemAction: Codable, Equatable, Sendable {
             try container.encode(name, forKey: .name)
             try container.encode(scope, forKey: .scope)
             try container.encode(operation, forKey: .operation)
+        case .startup(let entry, let name, let scope, let enabled):
+            try container.encode("startup", forKey: .kind)
+            try container.encode(entry, forKey: .entry)
+            try container.encode(name, forKey: .name)
+            try container.encode(scope, forKey: .scope)
+            try container.encode(enabled, forKey: .enabled)
         }
     }
 
@@ -48,6 +61,8 @@ public enum SystemAction: Codable, Equatable, Sendable {
         switch self {
         case .endProcess(let pid, let started): pid > 0 && started.isFinite && started >= 0
         case .service(let name, _, _): ServiceUnit.isServiceName(name)
+        case .startup(.autostart, let name, _, _): DesktopEntry.isAutostartName(name)
+        case .startup(.service, let name, _, _): ServiceUnit.isServiceName(name)
         }
     }
 }
@@ -85,11 +100,13 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
     /// The service after the operation; `job` is systemd's result for start, stop and restart
     /// (`done`, `failed`, `timeout`, `canceled`, `dependency`, `skipped`), nil for enable and disable.
     case serviceChanged(unit: ServiceUnit, operation: ServiceOperation, job: String?)
+    /// The startup entry after it was turned on or off.
+    case startupChanged(StartupEntry)
     /// Nothing was done (`process_gone`, `not_permitted`, `refused`, `still_running`, `io_error`),
     /// with a sentence for the technician.
     case failed(code: String, message: String)
 
-    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, unit, operation, job, code, message }
+    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, unit, operation, job, entry, code, message }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -101,6 +118,7 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
             self = .serviceChanged(unit: try container.decode(ServiceUnit.self, forKey: .unit),
                                    operation: try container.decode(ServiceOperation.self, forKey: .operation),
                                    job: try container.decodeIfPresent(String.self, forKey: .job))
+        case "startup_changed": self = .startupChanged(try container.decode(StartupEntry.self, forKey: .entry))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown result \(other)")
         }
@@ -120,6 +138,9 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
             try container.encode(unit, forKey: .unit)
             try container.encode(operation, forKey: .operation)
             try container.encodeIfPresent(job, forKey: .job)
+        case .startupChanged(let entry):
+            try container.encode("startup_changed", forKey: .kind)
+            try container.encode(entry, forKey: .entry)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

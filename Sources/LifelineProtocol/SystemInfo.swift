@@ -15,6 +15,8 @@ public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
     case drivers
     /// The event viewer (L8): one page of one log, as `events` asks.
     case events
+    /// Programs that start with the computer or the desktop (L7).
+    case startup
 }
 
 /// `system_info_request` from a console (with the session) and to the applet (without).
@@ -61,10 +63,11 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
     case user(InteractiveUser)
     case drivers([KernelModule])
     case events(EventPage)
+    case startup([StartupEntry])
     case failed(code: String, message: String)
 
     private enum Keys: String, CodingKey {
-        case kind, dashboard, processes, services, user, drivers, events, code, message
+        case kind, dashboard, processes, services, user, drivers, events, startup, code, message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +79,7 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case "user": self = .user(try container.decode(InteractiveUser.self, forKey: .user))
         case "drivers": self = .drivers(try container.decode([KernelModule].self, forKey: .drivers))
         case "events": self = .events(try container.decode(EventPage.self, forKey: .events))
+        case "startup": self = .startup(try container.decode([StartupEntry].self, forKey: .startup))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
         }
@@ -102,6 +106,9 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case .events(let page):
             try container.encode("events", forKey: .kind)
             try container.encode(page, forKey: .events)
+        case .startup(let entries):
+            try container.encode("startup", forKey: .kind)
+            try container.encode(entries, forKey: .startup)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

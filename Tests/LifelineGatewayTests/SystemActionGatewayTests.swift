@@ -81,9 +81,20 @@ struct SystemActionGatewayTests {
             let lines = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
             #expect(lines.contains("Administrator ran “restart” on the service ssh.service on the customer's computer (done)."), "\(lines)")
             #expect(!lines.contains { $0.contains("cups.service") || $0.contains("“enable”") })
+            // Startup entries: a name that is no autostart file refused; a change logged and audited.
+            ask(scene, "u0", .startup(kind: .autostart, name: "../../.bashrc", scope: .user, enabled: false))
+            try await scene.expectError("bad_request")
+            ask(scene, "u1", .startup(kind: .autostart, name: "notes-sync.desktop", scope: .system, enabled: false))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            let entry = StartupEntry(kind: .autostart, name: "notes-sync.desktop", title: "Notes sync", command: "notes-sync", scope: .user,
+                                     enabled: false, reason: "hidden")
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "u1", result: .startupChanged(entry))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            let logged = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(logged.contains("Administrator turned off notes-sync.desktop at startup on the customer's computer."), "\(logged)")
             let changes = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
                 .filter { $0["action"] as? String == "customer_system_changed" }
-            #expect(changes.count == 2)
+            #expect(changes.count == 3)
             await scene.applet.close()
         }
     }

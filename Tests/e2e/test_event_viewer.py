@@ -12,12 +12,11 @@ import uuid
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import start_active_session
-from test_console_session import select_row, sign_in
 from test_file_manager import Console
 from test_system_info import view
+from test_system_services import open_system_view
 
 REMOTE = "/lib/systemd/systemd-journal-remote"
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="writing a journal file where journald keeps them needs root (CI runs as root)")
@@ -93,10 +92,7 @@ def test_the_console_shows_the_three_logs_and_older_entries(gateway_for_module, 
     gateway = gateway_for_module
     marker = planted_journal
     session, applet, token = start_active_session(gateway, applets, "Events tab")
-    wait = sign_in(browser, gateway)
-    select_row(browser, wait, session["id"])
-    wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
-    browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='events']").click()
+    wait = open_system_view(browser, gateway, session, "events")
     assert browser.find_element(By.ID, "system-event-controls").is_displayed()
     finder = browser.find_element(By.ID, "system-event-text")
     finder.send_keys(marker)

@@ -62,6 +62,15 @@ def systemd_bus():
         daemon.wait()
 
 
+def open_system_view(browser, gateway, session, name):
+    """The console signed in, the session chosen, its System info tab on view `name`; the wait."""
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
+    browser.find_element(By.CSS_SELECTOR, f"#panel-system [data-view='{name}']").click()
+    return wait
+
+
 def bus_env(address):
     # The customer's own manager is left out (no session bus), so the list is the machine's alone.
     return {"DBUS_SYSTEM_BUS_ADDRESS": address, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
@@ -139,6 +148,59 @@ def test_the_dashboard_shows_the_timers_run_last(gateway_for_module, applets, sy
         console.close()
 
 
+@pytest.fixture
+def autostart(tmp_path):
+    """A system autostart folder with two entries and an empty home, for the applet's
+    XDG_CONFIG_DIRS, HOME and XDG_CURRENT_DESKTOP."""
+    system = tmp_path / "xdg" / "autostart"
+    system.mkdir(parents=True)
+    (system / "notes-sync.desktop").write_text("[Desktop Entry]\nType=Application\nName=Notes sync\nExec=/usr/bin/notes-sync\n")
+    (system / "kde-only.desktop").write_text("[Desktop Entry]\nName=KDE helper\nExec=kdehelper\nOnlyShowIn=KDE;\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    os.chmod(tmp_path, 0o755)
+    return {"XDG_CONFIG_DIRS": str(tmp_path / "xdg"), "HOME": str(home), "XDG_CURRENT_DESKTOP": "GNOME",
+            "XDG_CONFIG_HOME": str(home / ".config")}, home
+
+
+def test_startup_programs_listed_and_turned_off_and_on(gateway_for_module, applets, systemd_bus, autostart):
+    gateway = gateway_for_module
+    environment, home = autostart
+    session, applet, token = start_active_session(gateway, applets, "Startup", env_extra={**bus_env(systemd_bus), **environment})
+    console = Console(gateway, token, session["id"])
+    try:
+        entries = {entry["name"]: entry for entry in view(console, "startup")["startup"]}
+        assert entries["notes-sync.desktop"] == {"kind": "autostart", "name": "notes-sync.desktop", "title": "Notes sync",
+                                                 "command": "/usr/bin/notes-sync", "scope": "system", "enabled": True}
+        assert entries["kde-only.desktop"]["enabled"] is False and entries["kde-only.desktop"]["reason"] == "only_show_in"
+        # Services enabled at boot come from systemd (ssh.service is enabled in the mock).
+        assert entries["ssh.service"]["kind"] == "service" and entries["ssh.service"]["enabled"] is True
+        applet.expect("SYSTEM_INFO startup")
+
+        off = act(console, {"kind": "startup", "entry": "autostart", "name": "notes-sync.desktop", "scope": "system", "enabled": False})
+        assert off["kind"] == "startup_changed" and off["entry"]["enabled"] is False and off["entry"]["scope"] == "user", off
+        copy = (home / ".config" / "autostart" / "notes-sync.desktop").read_text()
+        assert copy.endswith("Exec=/usr/bin/notes-sync\nHidden=true\n"), copy
+        applet.expect("STARTUP off notes-sync.desktop")
+        on = act(console, {"kind": "startup", "entry": "autostart", "name": "notes-sync.desktop", "scope": "user", "enabled": True})
+        assert on["entry"]["enabled"] is True and "Hidden=false" in (home / ".config" / "autostart" / "notes-sync.desktop").read_text()
+        refused = act(console, {"kind": "startup", "entry": "autostart", "name": "kde-only.desktop", "scope": "system", "enabled": True})
+        assert refused["kind"] == "failed" and refused["code"] == "not_for_this_desktop"
+        # A service at startup: disabled through systemd.
+        service_off = act(console, {"kind": "startup", "entry": "service", "name": "ssh.service", "scope": "system", "enabled": False})
+        assert service_off["kind"] == "startup_changed" and service_off["entry"]["enabled"] is False, service_off
+        assert act(console, {"kind": "startup", "entry": "autostart", "name": "../x.desktop", "scope": "user", "enabled": False}) == \
+            {"kind": "refused", "code": "bad_request"}
+        log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+        assert "Administrator turned off notes-sync.desktop at startup on the customer's computer." in log, log
+        assert "Administrator turned on notes-sync.desktop at startup on the customer's computer." in log
+        assert "Administrator turned off ssh.service at startup on the customer's computer." in log
+        # Put ssh.service back for the other tests of this module.
+        assert service(console, "ssh.service", "enable")["unit"]["enablement"] == "enabled"
+    finally:
+        console.close()
+
+
 def test_a_machine_without_systemd_says_so(gateway_for_module, applets):
     gateway = gateway_for_module
     nowhere = f"unix:path=/tmp/lifeline-no-bus-{uuid.uuid4().hex[:8]}"
@@ -156,10 +218,7 @@ def test_a_machine_without_systemd_says_so(gateway_for_module, applets):
 def test_the_console_restarts_a_service(gateway_for_module, applets, systemd_bus, browser):
     gateway = gateway_for_module
     session, applet, token = start_active_session(gateway, applets, "Services tab", env_extra=bus_env(systemd_bus))
-    wait = sign_in(browser, gateway)
-    select_row(browser, wait, session["id"])
-    wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
-    browser.find_element(By.CSS_SELECTOR, "#panel-system [data-view='services']").click()
+    wait = open_system_view(browser, gateway, session, "services")
     browser.find_element(By.ID, "system-request").click()
     row = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#system-view tr[data-unit='ssh.service']"))
     assert "OpenBSD Secure Shell server" in row.text and "enabled" in row.text
@@ -180,3 +239,22 @@ def test_the_console_restarts_a_service(gateway_for_module, applets, systemd_bus
     text = browser.find_element(By.ID, "system-view").text
     assert "apt-daily.timer" in text and "logrotate.service" in text and "never.timer" not in text, text
     assert "Latest warnings and errors" in text
+
+
+def test_the_console_turns_a_startup_program_off(gateway_for_module, applets, systemd_bus, autostart, browser):
+    gateway = gateway_for_module
+    environment, home = autostart
+    session, applet, token = start_active_session(gateway, applets, "Startup tab", env_extra={**bus_env(systemd_bus), **environment})
+    wait = open_system_view(browser, gateway, session, "startup")
+    browser.find_element(By.ID, "system-request").click()
+    row = wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#system-view tr[data-entry='notes-sync.desktop']"))
+    assert "Notes sync" in row.text and "Yes" in row.text
+    assert "not for this desktop" in browser.find_element(By.CSS_SELECTOR, "#system-view tr[data-entry='kde-only.desktop']").text
+    turn_off = browser.find_element(By.CSS_SELECTOR, "#system-startup-actions [data-enabled='false']")
+    assert not turn_off.is_enabled()
+    row.click()
+    turn_off.click()
+    wait.until(lambda b: "Notes sync no longer starts at startup." in b.find_element(By.ID, "system-status").text)
+    assert "No (turned off)" in browser.find_element(By.CSS_SELECTOR, "#system-view tr[data-entry='notes-sync.desktop']").text
+    assert (home / ".config" / "autostart" / "notes-sync.desktop").read_text().endswith("Hidden=true\n")
+    applet.expect("STARTUP off notes-sync.desktop")

@@ -7,7 +7,7 @@ import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 import {
   VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
-  SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS,
+  SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS, STARTUP_COLUMNS,
 } from './system-views.js';
 import { mountEventViewer } from './system-events.js';
 
@@ -20,6 +20,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const endButton = $('#system-end');
   const serviceActions = $('#system-service-actions');
   const operationButtons = [...serviceActions.querySelectorAll('[data-operation]')];
+  const startupActions = $('#system-startup-actions');
+  const startupButtons = [...startupActions.querySelectorAll('[data-enabled]')];
   const status = $('#system-status');
   const view = $('#system-view');
   const viewButtons = [...panel.querySelectorAll('[data-view]')];
@@ -28,6 +30,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const pending = new Map(); // request id → {sessionId, view}
   const picked = new Map(); // session id → the process row chosen to end
   const pickedService = new Map(); // session id → the service chosen
+  const pickedStartup = new Map(); // session id → the startup entry chosen
+  let startupSort = { key: 'title', descending: false };
   const actions = new Map(); // request id → {sessionId, row}
   const notices = new Map(); // session id → what came of the last action
   let session = null;
@@ -83,6 +87,25 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     view.replaceChildren(element('p', 'muted', t('system.count', { count: processes.length })), node);
   }
 
+  /** Startup (L7): one row per entry, chosen by a click for Turn on / Turn off. */
+  function drawStartup(entries) {
+    const same = (a, b) => a?.kind === b?.kind && a?.name === b?.name && a?.scope === b?.scope;
+    const node = sortableTable({
+      columns: STARTUP_COLUMNS, rows: entries, sort: startupSort,
+      onSort: (next) => {
+        startupSort = next;
+        render();
+      },
+      rowData: (entry) => ({ entry: entry.name }),
+      isChosen: (entry) => same(entry, pickedStartup.get(session?.id)),
+      onChoose: (entry) => {
+        pickedStartup.set(session.id, entry);
+        drawActionButtons();
+      },
+    });
+    view.replaceChildren(element('p', 'muted', t('system.eventCount', { count: entries.length })), node);
+  }
+
   /** Services (L3): one row per service, chosen by a click for the operation buttons. */
   function drawServices(services) {
     const node = table(SERVICE_HEADERS.map((label) => t(label)), []);
@@ -126,6 +149,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       drawServices(reading.reply.services);
     } else if (reading.reply.kind === 'events') {
       eventViewer.draw(view, reading, render);
+    } else if (reading.reply.kind === 'startup') {
+      drawStartup(reading.reply.startup);
     } else if (reading.reply.kind === 'user') {
       drawUser(reading.reply.user);
     } else if (reading.reply.kind === 'drivers') {
@@ -147,6 +172,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
     } else if (reading.reply.kind === 'services') {
       lines = [SERVICE_HEADERS.map((label) => t(label)), ...reading.reply.services.map(serviceCells)];
+    } else if (reading.reply.kind === 'startup') {
+      lines = [STARTUP_COLUMNS.map((column) => t(column.label)), ...reading.reply.startup.map((entry) => STARTUP_COLUMNS.map((column) => column.text(entry)))];
     } else if (reading.reply.kind === 'events') {
       lines = [EVENT_COLUMNS.map((column) => t(column.label)), ...reading.reply.events.entries.map((entry) => EVENT_COLUMNS.map((column) => column.text(entry)))];
     } else if (reading.reply.kind === 'user') {
@@ -205,6 +232,26 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       button.disabled = busy || !service;
       button.title = service ? '' : t('system.chooseService');
     }
+    const startup = readings.get(session?.id)?.startup;
+    startupActions.hidden = !canUse('system_actions') || current() !== 'startup' || startup?.reply.kind !== 'startup';
+    const entry = pickedStartup.get(session?.id);
+    for (const button of startupButtons) {
+      button.disabled = busy || !entry || String(entry.enabled) === button.dataset.enabled;
+      button.title = entry ? '' : t('system.chooseStartup');
+    }
+  }
+
+  for (const button of startupButtons) {
+    button.addEventListener('click', () => {
+      const entry = pickedStartup.get(session?.id);
+      if (!entry) return;
+      const enabled = button.dataset.enabled === 'true';
+      requestCounter += 1;
+      const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
+      actions.set(requestId, { sessionId: session.id, entry });
+      send('system_action_request', { sessionId: session.id, requestId, action: { kind: 'startup', entry: entry.kind, name: entry.name, scope: entry.scope, enabled } });
+      render();
+    });
   }
 
   for (const button of operationButtons) {
@@ -246,7 +293,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const asked = pending.get(message.requestId);
       if (!asked) return;
       // A long list comes in parts: their rows are gathered until the last one.
-      const key = { processes: 'processes', services: 'services', drivers: 'drivers' }[message.reply.kind];
+      const key = { processes: 'processes', services: 'services', startup: 'startup', drivers: 'drivers' }[message.reply.kind];
       if (key) asked.rows = (asked.rows ?? []).concat(message.reply[key]);
       if (message.reply.kind === 'events') asked.rows = (asked.rows ?? []).concat(message.reply.events.entries);
       if (message.more) return;
@@ -276,6 +323,14 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
           kept.reply = { ...kept.reply, processes: kept.reply.processes.filter((row) => row.pid !== result.pid) };
         }
         picked.delete(asked.sessionId);
+      } else if (result.kind === 'startup_changed') {
+        const changed = result.entry;
+        notices.set(asked.sessionId, t(changed.enabled ? 'system.startupOnDone' : 'system.startupOffDone', { name: changed.title }));
+        const kept = readings.get(asked.sessionId)?.startup;
+        if (kept?.reply.kind === 'startup') {
+          kept.reply = { ...kept.reply, startup: kept.reply.startup.map((row) => (row.kind === changed.kind && row.name === changed.name ? changed : row)) };
+        }
+        pickedStartup.set(asked.sessionId, changed);
       } else if (result.kind === 'service_changed') {
         const { unit } = result;
         notices.set(asked.sessionId, t('system.serviceResult', {
@@ -286,7 +341,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
           kept.reply = { ...kept.reply, services: kept.reply.services.map((row) => (row.name === unit.name && row.scope === unit.scope ? unit : row)) };
         }
       } else {
-        const key = `system.${asked.unit ? 'serviceError' : 'error'}.${result.code}`;
+        const group = asked.unit || asked.entry?.kind === 'service' ? 'serviceError' : asked.entry ? 'startupError' : 'error';
+        const key = `system.${group}.${result.code}`;
         const text = t(key);
         notices.set(asked.sessionId, text === key ? result.message : text);
       }

@@ -3,7 +3,7 @@
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 
-export const VIEWS = ['dashboard', 'processes', 'services', 'user', 'drivers'];
+export const VIEWS = ['dashboard', 'processes', 'services', 'startup', 'user', 'drivers', 'events'];
 export const COLUMNS = [
   { key: 'name', label: 'system.name', text: (row) => row.name },
   { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
@@ -165,4 +165,17 @@ export const EVENT_COLUMNS = [
   { key: 'user', label: 'system.user', text: (entry) => entry.user ?? (entry.uid === undefined ? '' : String(entry.uid)) },
   { key: 'host', label: 'system.computer', text: (entry) => entry.host ?? '' },
   { key: 'message', label: 'system.message', text: (entry) => entry.message },
+];
+
+/** Startup programs (L7): XDG autostart entries and services enabled at boot. */
+export const STARTUP_COLUMNS = [
+  { key: 'title', label: 'system.title', text: (entry) => entry.title },
+  { key: 'name', label: 'system.unit', text: (entry) => entry.name },
+  { key: 'kind', label: 'system.kind', text: (entry) => t(`system.kind.${entry.kind}`) },
+  { key: 'scope', label: 'system.scope', text: (entry) => t(`system.scope.${entry.scope}`) },
+  {
+    key: 'enabled', label: 'system.startsNow',
+    text: (entry) => (entry.enabled ? t('system.yes') : `${t('system.no')}${entry.reason ? ` (${t(`system.reason.${entry.reason}`)})` : ''}`),
+  },
+  { key: 'command', label: 'system.command', text: (entry) => entry.command },
 ];

@@ -57,6 +57,11 @@ extension LiveSession {
             event = .serviceChanged(technician: pending.technicianName, operation: operation.rawValue, name: name, result: result)
             detail = ["operation": "service_\(operation.rawValue)", "name": name, "scope": scope.rawValue, "result": result,
                       "activeState": String(unit.activeState.prefix(32))]
+        case (.startupChanged(let entry), .startup(let kind, let name, let scope, let enabled)) where entry.name == name && entry.kind == kind:
+            // What was asked and what the applet says it is now, under the name the gateway checked.
+            event = entry.enabled ? .startupOn(technician: pending.technicianName, name: name) : .startupOff(technician: pending.technicianName, name: name)
+            detail = ["operation": enabled ? "startup_on" : "startup_off", "kind": kind.rawValue, "name": name, "scope": scope.rawValue,
+                      "enabled": "\(entry.enabled)"]
         default:
             return
         }
