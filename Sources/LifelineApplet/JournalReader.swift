@@ -41,13 +41,12 @@ struct JournalReader: Sendable {
         }
         var entries: [JournalEntry] = []
         var scanned = 0
-        var last: String?
         var users: [uid_t: String] = [:]
         while entries.count < query.limit {
-            guard scanned < scanLimit else { return EventPage(entries: entries, next: last, scanned: scanned, source: "journal") }
+            // The journal stands on the last entry looked at: its cursor is where the next page starts.
+            guard scanned < scanLimit else { return EventPage(entries: entries, next: Self.cursor(journal, sd: sd), scanned: scanned, source: "journal") }
             guard sd.journalPrevious(journal) > 0 else { return EventPage(entries: entries, next: nil, scanned: scanned, source: "journal") }
             scanned += 1
-            last = Self.cursor(journal, sd: sd)
             let fields = Self.fields(journal, sd: sd)
             if !anyLog {
                 let log = EventLog.of(facility: fields["SYSLOG_FACILITY"].flatMap { Int($0) }, transport: fields["_TRANSPORT"],
@@ -56,10 +55,11 @@ struct JournalReader: Sendable {
                 guard log == query.log else { continue }
             }
             var entry = Self.entry(journal, fields: fields, sd: sd)
+            guard query.matches(entry) else { continue }
             entry.user = entry.uid.map { SystemInfoReader.userName($0, cache: &users) }
-            if query.matches(entry) { entries.append(entry) }
+            entries.append(entry)
         }
-        return EventPage(entries: entries, next: last, scanned: scanned, source: "journal")
+        return EventPage(entries: entries, next: Self.cursor(journal, sd: sd), scanned: scanned, source: "journal")
     }
 
     /// Whether this machine keeps a journal: libsystemd there, and journal files where journald

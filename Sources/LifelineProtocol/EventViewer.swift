@@ -89,10 +89,16 @@ extension EventLog {
 }
 
 extension EventQuery {
+    /// The words of `text`, lowercased; nil when there are none.
+    public var words: [String]? {
+        let words = (text ?? "").lowercased().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        return words.isEmpty ? nil : words
+    }
+
     /// Whether an entry holds every word of `text` (case-insensitive) in its message, source or unit.
     public func matches(_ entry: JournalEntry) -> Bool {
-        guard let text, !text.isEmpty else { return true }
+        guard let words else { return true }
         let haystack = "\(entry.message)\n\(entry.source)\n\(entry.unit ?? "")".lowercased()
-        return text.lowercased().split(separator: " ", omittingEmptySubsequences: true).allSatisfy { haystack.contains($0) }
+        return words.allSatisfy { haystack.contains($0) }
     }
 }
