@@ -301,7 +301,7 @@ public struct Applet: Sendable {
             // Its own task: a long listing or delete does not hold up the messages behind it.
             Task { await restart.fileManager.handle(request) }
         case .systemInfoRequest(let request):
-            // Its own task too: the processes are read twice, a quarter second apart.
+            // Its own task too: the processes are read twice, 200 ms apart.
             Task { [transcript] in
                 let reply = await SystemInfoReader().read(request.view, events: request.events)
                 transcript.systemInfoRead(request.view)

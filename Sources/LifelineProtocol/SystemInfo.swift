@@ -122,7 +122,7 @@ public struct ProcessRow: Codable, Equatable, Sendable {
     public let pid: Int32
     public let name: String
     public let user: String
-    /// Share of one CPU over the last quarter second, as `top` counts it (200 = two CPUs busy).
+    /// Share of one CPU over the last 200 ms (the dashboard: 100 ms), as `top` counts it (200 = two CPUs busy).
     public let cpuPercent: Double
     /// Resident memory, in bytes.
     public let memory: Int64

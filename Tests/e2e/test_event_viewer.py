@@ -22,12 +22,26 @@ REMOTE = "/lib/systemd/systemd-journal-remote"
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="writing a journal file where journald keeps them needs root (CI runs as root)")
 
 
+def this_machine():
+    """/etc/machine-id, which sd-journal's local journals are kept under; a fresh container may have
+    none yet (systemd's package makes one when it is installed as the system's)."""
+    try:
+        machine = open("/etc/machine-id").read().strip()
+    except FileNotFoundError:
+        machine = ""
+    if not machine:
+        machine = uuid.uuid4().hex
+        with open("/etc/machine-id", "w") as out:
+            out.write(machine + "\n")
+    return machine
+
+
 @pytest.fixture(scope="module")
 def planted_journal():
     """750 entries, a third each for the system, security and application logs, all carrying a
     marker; returns the marker. The file is removed afterwards."""
     marker = f"lifeline{uuid.uuid4().hex[:10]}"
-    machine = open("/etc/machine-id").read().strip()
+    machine = this_machine()
     folder = f"/run/log/journal/{machine}"
     os.makedirs(folder, exist_ok=True)
     path = f"{folder}/lifeline-e2e-{marker}.journal"
