@@ -42,6 +42,7 @@ struct SystemInfoReader: Sendable {
         case .processes: return .processes(await processes())
         case .services: return await SystemdServices().list()
         case .startup: return await StartupReader.forThisSession().list()
+        case .applications: return .applications(await PosixThread.offThread { ApplicationsReader.forThisMachine().read() })
         case .user: return .user(interactiveUser())
         case .drivers: return .drivers(kernelModules())
         }

@@ -17,6 +17,8 @@ public enum SystemInfoView: String, Codable, CaseIterable, Sendable {
     case events
     /// Programs that start with the computer or the desktop (L7).
     case startup
+    /// Installed applications (L4).
+    case applications
 }
 
 /// `system_info_request` from a console (with the session) and to the applet (without).
@@ -64,10 +66,11 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
     case drivers([KernelModule])
     case events(EventPage)
     case startup([StartupEntry])
+    case applications([InstalledApplication])
     case failed(code: String, message: String)
 
     private enum Keys: String, CodingKey {
-        case kind, dashboard, processes, services, user, drivers, events, startup, code, message
+        case kind, dashboard, processes, services, user, drivers, events, startup, applications, code, message
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +83,7 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case "drivers": self = .drivers(try container.decode([KernelModule].self, forKey: .drivers))
         case "events": self = .events(try container.decode(EventPage.self, forKey: .events))
         case "startup": self = .startup(try container.decode([StartupEntry].self, forKey: .startup))
+        case "applications": self = .applications(try container.decode([InstalledApplication].self, forKey: .applications))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown reply \(other)")
         }
@@ -109,6 +113,9 @@ public enum SystemInfoReply: Codable, Equatable, Sendable {
         case .startup(let entries):
             try container.encode("startup", forKey: .kind)
             try container.encode(entries, forKey: .startup)
+        case .applications(let applications):
+            try container.encode("applications", forKey: .kind)
+            try container.encode(applications, forKey: .applications)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

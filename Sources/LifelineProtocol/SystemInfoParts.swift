@@ -15,6 +15,7 @@ extension SystemInfoReply {
         case .drivers(let modules): Self.split(modules, maximumBytes: maximumBytes).map { .drivers($0) }
         case .services(let units): Self.split(units, maximumBytes: maximumBytes).map { .services($0) }
         case .startup(let entries): Self.split(entries, maximumBytes: maximumBytes).map { .startup($0) }
+        case .applications(let applications): Self.split(applications, maximumBytes: maximumBytes).map { .applications($0) }
         case .events(let page):
             // The entries split like rows; every part carries the page's cursor and count.
             Self.split(page.entries, maximumBytes: maximumBytes - 2048).map { entries in

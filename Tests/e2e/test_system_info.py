@@ -189,6 +189,24 @@ def alive(pid):
         return False
 
 
+def test_the_installed_applications_are_dpkgs(gateway_for_module, applets):
+    """L4: the Debian packages this machine has installed, as dpkg-query lists them."""
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "Applications")
+    console = Console(gateway, token, session["id"])
+    try:
+        reply = view(console, "applications")
+        assert reply["kind"] == "applications", reply
+        packages = {app["name"]: app for app in reply["applications"] if app["source"] == "dpkg"}
+        listed = subprocess.run(["dpkg-query", "-W", "-f", "${db:Status-Status} ${Package} ${Version}\n"], capture_output=True, text=True).stdout
+        expected = {line.split()[1]: line.split()[2] for line in listed.splitlines() if line.startswith("installed ")}
+        assert {name: app["version"] for name, app in packages.items()} == expected
+        assert packages["dpkg"]["size"] > 0 and packages["dpkg"]["installed"] > 0 and packages["dpkg"]["summary"]
+        applet.expect("SYSTEM_INFO applications")
+    finally:
+        console.close()
+
+
 def test_without_the_permission_nothing_is_read(gateway_for_module, applets):
     gateway = gateway_for_module
     admin = gateway.login()

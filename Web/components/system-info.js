@@ -8,6 +8,7 @@ import { formatSize } from '../lib/file-list.js';
 import {
   VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
   SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS, STARTUP_COLUMNS,
+  APPLICATION_COLUMNS,
 } from './system-views.js';
 import { mountEventViewer } from './system-events.js';
 
@@ -32,6 +33,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const pickedService = new Map(); // session id → the service chosen
   const pickedStartup = new Map(); // session id → the startup entry chosen
   let startupSort = { key: 'title', descending: false };
+  let applicationSort = { key: 'name', descending: false };
   const actions = new Map(); // request id → {sessionId, row}
   const notices = new Map(); // session id → what came of the last action
   let session = null;
@@ -151,6 +153,16 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       eventViewer.draw(view, reading, render);
     } else if (reading.reply.kind === 'startup') {
       drawStartup(reading.reply.startup);
+    } else if (reading.reply.kind === 'applications') {
+      const node = sortableTable({
+        columns: APPLICATION_COLUMNS, rows: reading.reply.applications, sort: applicationSort,
+        onSort: (next) => {
+          applicationSort = next;
+          render();
+        },
+        rowData: (app) => ({ application: app.name }),
+      });
+      view.replaceChildren(element('p', 'muted', t('system.applicationCount', { count: reading.reply.applications.length })), node);
     } else if (reading.reply.kind === 'user') {
       drawUser(reading.reply.user);
     } else if (reading.reply.kind === 'drivers') {
@@ -172,6 +184,9 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
     } else if (reading.reply.kind === 'services') {
       lines = [SERVICE_HEADERS.map((label) => t(label)), ...reading.reply.services.map(serviceCells)];
+    } else if (reading.reply.kind === 'applications') {
+      lines = [APPLICATION_COLUMNS.map((column) => t(column.label)),
+        ...reading.reply.applications.map((app) => APPLICATION_COLUMNS.map((column) => (column.key === 'size' ? app.size ?? '' : column.text(app))))];
     } else if (reading.reply.kind === 'startup') {
       lines = [STARTUP_COLUMNS.map((column) => t(column.label)), ...reading.reply.startup.map((entry) => STARTUP_COLUMNS.map((column) => column.text(entry)))];
     } else if (reading.reply.kind === 'events') {
@@ -293,7 +308,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const asked = pending.get(message.requestId);
       if (!asked) return;
       // A long list comes in parts: their rows are gathered until the last one.
-      const key = { processes: 'processes', services: 'services', startup: 'startup', drivers: 'drivers' }[message.reply.kind];
+      const key = { processes: 'processes', services: 'services', startup: 'startup', applications: 'applications', drivers: 'drivers' }[message.reply.kind];
       if (key) asked.rows = (asked.rows ?? []).concat(message.reply[key]);
       if (message.reply.kind === 'events') asked.rows = (asked.rows ?? []).concat(message.reply.events.entries);
       if (message.more) return;

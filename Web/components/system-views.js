@@ -3,7 +3,7 @@
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 
-export const VIEWS = ['dashboard', 'processes', 'services', 'startup', 'user', 'drivers', 'events'];
+export const VIEWS = ['dashboard', 'processes', 'services', 'startup', 'applications', 'user', 'drivers', 'events'];
 export const COLUMNS = [
   { key: 'name', label: 'system.name', text: (row) => row.name },
   { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
@@ -178,4 +178,14 @@ export const STARTUP_COLUMNS = [
     text: (entry) => (entry.enabled ? t('system.yes') : `${t('system.no')}${entry.reason ? ` (${t(`system.reason.${entry.reason}`)})` : ''}`),
   },
   { key: 'command', label: 'system.command', text: (entry) => entry.command },
+];
+
+/** Installed applications (L4): Debian packages, Flatpaks and Snaps. */
+export const APPLICATION_COLUMNS = [
+  { key: 'name', label: 'system.name', text: (app) => app.name },
+  { key: 'version', label: 'system.version', text: (app) => app.version },
+  { key: 'source', label: 'system.source', text: (app) => app.source },
+  { key: 'size', label: 'system.size', numeric: true, text: (app) => (app.size === undefined ? '' : formatSize(app.size)) },
+  { key: 'installed', label: 'system.installed', numeric: true, text: (app) => (app.installed ? when(app.installed) : '') },
+  { key: 'summary', label: 'system.description', text: (app) => app.summary },
 ];

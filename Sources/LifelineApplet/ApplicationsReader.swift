@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LifelineCore
+import LifelineProtocol
+
+/// The installed applications view (L4): Debian packages from dpkg's status file (installed or
+/// upgraded when their file list last changed), Flatpaks (the machine's and the customer's) and
+/// Snaps, read from their folders. Read-only.
+struct ApplicationsReader: Sendable {
+    var dpkg = "/var/lib/dpkg"
+    var flatpakFolders: [String]
+    var snaps = "/snap"
+
+    static func forThisMachine() -> ApplicationsReader {
+        let home = getenv("HOME").map { String(cString: $0) } ?? ""
+        return ApplicationsReader(flatpakFolders: ["/var/lib/flatpak/app", "\(home)/.local/share/flatpak/app"])
+    }
+
+    func read() -> [InstalledApplication] {
+        packages() + flatpaks() + snapPackages()
+    }
+
+    func packages() -> [InstalledApplication] {
+        guard let status = LocalText.read("\(dpkg)/status", limit: 64 << 20) else { return [] }
+        return DpkgStatus.installed(status).map { package in
+            let list = ["\(package.name):\(package.architecture).list", "\(package.name).list"]
+                .lazy.compactMap { Self.modified("\(dpkg)/info/\($0)") }.first
+            return InstalledApplication(name: package.name, version: package.version, source: "dpkg",
+                                        size: package.installedKiB.map { $0 * 1_024 }, installed: list, summary: package.summary)
+        }
+    }
+
+    /// `<folder>/<app id>/current` → `<arch>/<branch>`: one row per app, its branch as version.
+    func flatpaks() -> [InstalledApplication] {
+        flatpakFolders.flatMap { folder in
+            SystemInfoReader.names(in: folder).compactMap { id -> InstalledApplication? in
+                guard let target = Self.link("\(folder)/\(id)/current") else { return nil }
+                return InstalledApplication(name: id, version: String(target.split(separator: "/").last ?? ""), source: "flatpak",
+                                            installed: Self.modified("\(folder)/\(id)/current"))
+            }
+        }
+    }
+
+    /// `/snap/<name>/current` → its revision.
+    func snapPackages() -> [InstalledApplication] {
+        SystemInfoReader.names(in: snaps).compactMap { name -> InstalledApplication? in
+            guard name != "bin", let revision = Self.link("\(snaps)/\(name)/current") else { return nil }
+            return InstalledApplication(name: name, version: revision, source: "snap", installed: Self.modified("\(snaps)/\(name)/current"))
+        }
+    }
+
+    static func modified(_ path: String) -> Double? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        return Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
+    }
+
+    static func link(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4_096)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import LifelineProtocol
+@testable import LifelineApplet
+
+/// Installed applications (L4) from a fixture machine: dpkg's status with each package's file list
+/// dating it, a Flatpak and a Snap by their `current` links.
+@Suite("Installed applications (L4)")
+struct ApplicationsReaderTests {
+    @Test("Debian packages, Flatpaks and Snaps with version, size and install date")
+    func fixtureMachine() throws {
+        let base = NSTemporaryDirectory() + "lifeline-apps-\(UUID().uuidString)"
+        let files = FileManager.default
+        for folder in ["dpkg/info", "flatpak/org.gimp.GIMP/x86_64/stable", "snap/firefox/4173", "snap/bin"] {
+            try files.createDirectory(atPath: "\(base)/\(folder)", withIntermediateDirectories: true)
+        }
+        try """
+        Package: zlib1g
+        Status: install ok installed
+        Installed-Size: 164
+        Architecture: amd64
+        Version: 1:1.2.13.dfsg-1
+        Description: compression library - runtime
+
+        Package: gone
+        Status: deinstall ok config-files
+        Version: 1
+
+        """.write(toFile: "\(base)/dpkg/status", atomically: true, encoding: .utf8)
+        try "/usr/lib/x86_64-linux-gnu/libz.so.1\n".write(toFile: "\(base)/dpkg/info/zlib1g:amd64.list", atomically: true, encoding: .utf8)
+        try files.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_764_000_000)], ofItemAtPath: "\(base)/dpkg/info/zlib1g:amd64.list")
+        try files.createSymbolicLink(atPath: "\(base)/flatpak/org.gimp.GIMP/current", withDestinationPath: "x86_64/stable")
+        try files.createSymbolicLink(atPath: "\(base)/snap/firefox/current", withDestinationPath: "4173")
+        let reader = ApplicationsReader(dpkg: "\(base)/dpkg", flatpakFolders: ["\(base)/flatpak", "\(base)/none"], snaps: "\(base)/snap")
+        let applications = reader.read()
+        #expect(applications.map(\.name) == ["zlib1g", "org.gimp.GIMP", "firefox"])
+        #expect(applications[0] == InstalledApplication(name: "zlib1g", version: "1:1.2.13.dfsg-1", source: "dpkg", size: 164 * 1_024,
+                                                         installed: 1_764_000_000, summary: "compression library - runtime"))
+        #expect(applications[1].version == "stable" && applications[1].source == "flatpak")
+        #expect(applications[2].version == "4173" && applications[2].source == "snap")
+    }
+
+    @Test("this machine: as many Debian packages as dpkg-query says are installed")
+    func liveMachine() throws {
+        let query = Process()
+        query.executableURL = URL(fileURLWithPath: "/usr/bin/dpkg-query")
+        query.arguments = ["-W", "-f", "${db:Status-Status} ${Package}\\n"]
+        let output = Pipe()
+        query.standardOutput = output
+        try query.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        query.waitUntilExit()
+        let installed = Set(text.split(separator: "\n").filter { $0.hasPrefix("installed ") }.map { String($0.dropFirst(10)) })
+        let ours = ApplicationsReader.forThisMachine().packages()
+        #expect(Set(ours.map(\.name)) == installed && ours.count == installed.count)
+    }
+}

@@ -1,0 +1,38 @@
+import Testing
+@testable import LifelineCore
+
+/// dpkg's status file: installed packages only, with version, architecture, size and summary;
+/// continuation lines and removed packages left out.
+@Suite("Installed packages from dpkg's status (L4)")
+struct DpkgStatusTests {
+    @Test("installed stanzas only, their fields; continuation lines ignored")
+    func installed() {
+        let text = """
+        Package: adduser
+        Status: install ok installed
+        Installed-Size: 686
+        Architecture: all
+        Version: 3.134
+        Conffiles:
+         /etc/adduser.conf cc3493ecd2d09837ffdcc3e25fdfff18
+        Description: add and remove users and groups
+         This package includes the 'adduser' and 'deluser' commands.
+         .
+
+        Package: oldthing
+        Status: deinstall ok config-files
+        Version: 1.0
+
+        Package: zlib1g
+        Status: install ok installed
+        Architecture: amd64
+        Version: 1:1.2.13.dfsg-1
+        Description: compression library - runtime
+        """
+        #expect(DpkgStatus.installed(text) == [
+            .init(name: "adduser", version: "3.134", architecture: "all", installedKiB: 686, summary: "add and remove users and groups"),
+            .init(name: "zlib1g", version: "1:1.2.13.dfsg-1", architecture: "amd64", installedKiB: nil, summary: "compression library - runtime"),
+        ])
+        #expect(DpkgStatus.installed("") == [])
+    }
+}
