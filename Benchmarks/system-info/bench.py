@@ -119,6 +119,8 @@ def main():
                  "busctl … ListUnits; ListUnitFiles (300 services; what systemctl list-units + list-unit-files ask)"),
                 ("startup", {}, ["sh", "-c", f"cat /etc/xdg/autostart/* ~/.config/autostart/* 2>/dev/null; {' '.join(busctl)} ListUnits;"
                                              f" {' '.join(busctl)} ListUnitFiles"], "autostart files; busctl ListUnits; ListUnitFiles"),
+                ("applications", {}, ["dpkg-query", "-W", "-f", "${Package}\t${Version}\t${Installed-Size}\t${binary:Summary}\n"],
+                 "dpkg-query -W (name, version, size, summary)"),
                 ("user", {}, ["sh", "-c", "id; getent passwd $(id -un); who"], "id, getent passwd, who"),
                 ("drivers", {}, ["sh", "-c", "cat /proc/modules; for m in /sys/module/*; do ls $m/drivers 2>/dev/null; done; true"],
                  "/proc/modules and each module's drivers (lsmod reads the first)"),
