@@ -302,36 +302,9 @@ public struct Applet: Sendable {
             Task { await restart.fileManager.handle(request) }
         case .systemInfoRequest(let request):
             // Its own task too: the processes are read twice, 200 ms apart.
-            Task { [transcript] in
-                let reply = await SystemInfoReader().read(request.view, events: request.events)
-                transcript.systemInfoRead(request.view)
-                // A long list in parts, each within one frame.
-                let parts = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)
-                for (index, part) in parts.enumerated() {
-                    await restart.outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: part,
-                                                                       more: index < parts.count - 1 ? true : nil)))
-                }
-            }
+            Task { await answer(request, transcript: transcript, outgoing: restart.outgoing) }
         case .systemActionRequest(let request):
-            Task { [transcript] in
-                let result: SystemActionResult
-                switch request.action {
-                case .endProcess(let pid, let started): result = await ProcessEnder().end(pid: pid, started: started)
-                case .service(let name, let scope, let operation): result = await SystemdServices().perform(operation, on: name, scope: scope)
-                case .startup(.autostart, let name, _, let enabled): result = StartupReader.forThisSession().setAutostart(name, enabled: enabled)
-                case .startup(.service, let name, let scope, let enabled): result = await SystemdServices().setStartup(name, scope: scope, enabled: enabled)
-                }
-                switch result {
-                case .processEnded(let pid, let name, let children, let forced):
-                    transcript.processEnded(name: name, pid: pid, children: children, forced: forced)
-                case .serviceChanged(let unit, let operation, let job):
-                    transcript.serviceChanged(unit.name, operation: operation, job: job)
-                case .startupChanged(let entry):
-                    transcript.startupChanged(entry)
-                case .failed: break
-                }
-                await restart.outgoing.send(.systemActionReply(.init(sessionId: nil, requestId: request.requestId, result: result)))
-            }
+            Task { await act(request, transcript: transcript, outgoing: restart.outgoing) }
         case .appletInvitation, .movedToApplet, .webrtcSignal:
             // Browser-only messages (Instant Chat, a screen shared from a browser): the applet
             // is what they lead to, and shows its screen itself.

@@ -47,8 +47,11 @@ struct SystemdServices: Sendable {
                 switch operation {
                 case .start, .stop, .restart:
                     let method = ["start": "StartUnit", "stop": "StopUnit", "restart": "RestartUnit"][operation.rawValue]!
-                    // Without Subscribe, systemd keeps its job signals to itself.
-                    _ = try? bus.call("Subscribe")
+                    // Without Subscribe, systemd keeps its job signals to itself. A manager that does
+                    // not know the call sends them anyway; any other refusal is the answer.
+                    do throws(SystemdBus.Failure) { _ = try bus.call("Subscribe") } catch {
+                        guard error.name == "org.freedesktop.DBus.Error.UnknownMethod" else { throw error }
+                    }
                     let (path, removed) = try bus.watchingJobs({ () throws(SystemdBus.Failure) -> String in
                         try bus.call(method, [.string(name), .string("replace")]).string()
                     }, until: { path, removed in removed[path] != nil }, timeout: timeout)

@@ -7,7 +7,7 @@ import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 import {
   VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
-  SERVICE_HEADERS, serviceCells, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS, STARTUP_COLUMNS,
+  SERVICE_COLUMNS, columnLines, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS, STARTUP_COLUMNS,
   APPLICATION_COLUMNS,
 } from './system-views.js';
 import { mountEventViewer } from './system-events.js';
@@ -34,6 +34,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const pickedStartup = new Map(); // session id → the startup entry chosen
   let startupSort = { key: 'title', descending: false };
   let applicationSort = { key: 'name', descending: false };
+  let serviceSort = { key: 'name', descending: false };
   const actions = new Map(); // request id → {sessionId, row}
   const notices = new Map(); // session id → what came of the last action
   let session = null;
@@ -110,23 +111,20 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
 
   /** Services (L3): one row per service, chosen by a click for the operation buttons. */
   function drawServices(services) {
-    const node = table(SERVICE_HEADERS.map((label) => t(label)), []);
-    const body = node.tBodies[0];
-    const choice = pickedService.get(session?.id);
-    for (const unit of services) {
-      const line = body.insertRow();
-      line.dataset.unit = unit.name;
-      line.tabIndex = -1;
-      line.setAttribute('aria-selected', String(choice?.name === unit.name && choice?.scope === unit.scope));
-      if (unit.activeState === 'failed') line.className = 'failed';
-      line.addEventListener('click', () => {
+    const same = (a, b) => a?.name === b?.name && a?.scope === b?.scope;
+    const node = sortableTable({
+      columns: SERVICE_COLUMNS, rows: services, sort: serviceSort,
+      onSort: (next) => {
+        serviceSort = next;
+        render();
+      },
+      rowData: (unit) => ({ unit: unit.name, state: unit.activeState }),
+      isChosen: (unit) => same(unit, pickedService.get(session?.id)),
+      onChoose: (unit) => {
         pickedService.set(session.id, unit);
-        for (const other of body.rows) other.setAttribute('aria-selected', String(other === line));
         drawActionButtons();
-      });
-      for (const cell of serviceCells(unit)) line.append(element('td', '', cell));
-    }
-    node.classList.add('system-processes');
+      },
+    });
     view.replaceChildren(element('p', 'muted', t('system.serviceCount', { count: services.length })), node);
   }
 
@@ -178,19 +176,17 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     if (!reading) return;
     let lines;
     if (reading.reply.kind === 'processes') {
-      lines = [COLUMNS.map((column) => t(column.label)),
-        ...reading.reply.processes.map((row) => COLUMNS.map((column) => (column.key === 'memory' ? row.memory : column.text(row))))];
+      lines = columnLines(COLUMNS, reading.reply.processes);
     } else if (reading.reply.kind === 'drivers') {
       lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
     } else if (reading.reply.kind === 'services') {
-      lines = [SERVICE_HEADERS.map((label) => t(label)), ...reading.reply.services.map(serviceCells)];
+      lines = columnLines(SERVICE_COLUMNS, reading.reply.services);
     } else if (reading.reply.kind === 'applications') {
-      lines = [APPLICATION_COLUMNS.map((column) => t(column.label)),
-        ...reading.reply.applications.map((app) => APPLICATION_COLUMNS.map((column) => (column.key === 'size' ? app.size ?? '' : column.text(app))))];
+      lines = columnLines(APPLICATION_COLUMNS, reading.reply.applications);
     } else if (reading.reply.kind === 'startup') {
-      lines = [STARTUP_COLUMNS.map((column) => t(column.label)), ...reading.reply.startup.map((entry) => STARTUP_COLUMNS.map((column) => column.text(entry)))];
+      lines = columnLines(STARTUP_COLUMNS, reading.reply.startup);
     } else if (reading.reply.kind === 'events') {
-      lines = [EVENT_COLUMNS.map((column) => t(column.label)), ...reading.reply.events.entries.map((entry) => EVENT_COLUMNS.map((column) => column.text(entry)))];
+      lines = columnLines(EVENT_COLUMNS, reading.reply.events.entries);
     } else if (reading.reply.kind === 'user') {
       const rows = userRows(reading.reply.user);
       lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),

@@ -9,7 +9,7 @@ export const COLUMNS = [
   { key: 'pid', label: 'system.pid', numeric: true, text: (row) => String(row.pid) },
   { key: 'user', label: 'system.user', text: (row) => row.user },
   { key: 'cpuPercent', label: 'system.cpu', numeric: true, text: (row) => row.cpuPercent.toFixed(1) },
-  { key: 'memory', label: 'system.memoryColumn', numeric: true, text: (row) => formatSize(row.memory) },
+  { key: 'memory', label: 'system.memoryColumn', numeric: true, text: (row) => formatSize(row.memory), csv: (row) => row.memory },
   { key: 'started', label: 'system.started', numeric: true, text: (row) => when(row.started) },
   { key: 'commandLine', label: 'system.command', text: (row) => row.commandLine },
 ];
@@ -109,10 +109,19 @@ export const eventCells = (entry) => [when(entry.time), t(`system.priority.${ent
 export const JOB_HEADERS = ['system.job', 'system.runs', 'system.lastRun', 'system.nextRun'];
 export const jobCells = (job) => [job.name, job.runs, when(job.lastRun), job.nextRun ? when(job.nextRun) : '—'];
 
-/** Services (L3): what systemd says of each, as table cells. */
-export const SERVICE_HEADERS = ['system.unit', 'system.description', 'system.activeState', 'system.subState', 'system.enablement', 'system.scope'];
-export const serviceCells = (unit) => [unit.name, unit.description, unit.activeState, unit.subState, unit.enablement ?? '—',
-  t(`system.scope.${unit.scope}`)];
+/** Services (L3): what systemd says of each. */
+export const SERVICE_COLUMNS = [
+  { key: 'name', label: 'system.unit', text: (unit) => unit.name },
+  { key: 'description', label: 'system.description', text: (unit) => unit.description },
+  { key: 'activeState', label: 'system.activeState', text: (unit) => unit.activeState },
+  { key: 'subState', label: 'system.subState', text: (unit) => unit.subState },
+  { key: 'enablement', label: 'system.enablement', text: (unit) => unit.enablement ?? '—' },
+  { key: 'scope', label: 'system.scope', text: (unit) => t(`system.scope.${unit.scope}`) },
+];
+
+/** A table's rows for CSV: the translated headers, then each row's cells (`csv` when a column has a raw value). */
+export const columnLines = (columns, rows) => [columns.map((column) => t(column.label)),
+  ...rows.map((row) => columns.map((column) => (column.csv ? column.csv(row) : column.text(row))))];
 
 /**
  * A table sorted by one of its columns, each header a button that sorts by it (again: the other
@@ -185,7 +194,7 @@ export const APPLICATION_COLUMNS = [
   { key: 'name', label: 'system.name', text: (app) => app.name },
   { key: 'version', label: 'system.version', text: (app) => app.version },
   { key: 'source', label: 'system.source', text: (app) => app.source },
-  { key: 'size', label: 'system.size', numeric: true, text: (app) => (app.size === undefined ? '' : formatSize(app.size)) },
+  { key: 'size', label: 'system.size', numeric: true, text: (app) => (app.size === undefined ? '' : formatSize(app.size)), csv: (app) => app.size ?? '' },
   { key: 'installed', label: 'system.installed', numeric: true, text: (app) => (app.installed ? when(app.installed) : '') },
   { key: 'summary', label: 'system.description', text: (app) => app.summary },
 ];

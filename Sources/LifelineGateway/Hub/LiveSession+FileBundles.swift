@@ -109,13 +109,10 @@ extension LiveSession {
             let folder: String
             let files: [Copied]
         }
-        do {
-            try await hub.audit.record(.customerFilesChanged, organisationId: record.organisationId, actorId: pending.technicianId,
-                                       actorName: pending.technicianName, objectType: "customer_files", objectId: record.id,
-                                       after: AuditTrail.json(Detail(operation: operation, folder: folder, files: copied)))
-        } catch {
-            logger.error("Files copied by the file manager stand without their audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
-        }
+        await auditCustomerChange(.customerFilesChanged, objectType: "customer_files", technicianId: pending.technicianId,
+                                  technicianName: pending.technicianName,
+                                  after: AuditTrail.json(Detail(operation: operation, folder: folder, files: copied)), in: record,
+                                  what: "Files copied by the file manager")
     }
 
     /// The deepest folder holding every one of `paths` (they share a root: a bundle is planned in one pane).

@@ -54,9 +54,7 @@ extension LiveSession {
         } catch {
             throw SessionHub.gatewayError(error)
         }
-        guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
-            throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
-        }
+        try Self.checkRequestId(message.requestId)
         try Self.checkShape(message.request)
         guard fileRequests[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
         guard fileRequests.count < Self.maximumPendingFileRequests else {
@@ -236,13 +234,9 @@ extension LiveSession {
             return
         }
         await hub.note(event, in: record)
-        do {
-            try await hub.audit.record(.customerFilesChanged, organisationId: record.organisationId, actorId: pending.technicianId,
-                                       actorName: pending.technicianName, objectType: "customer_files", objectId: record.id,
-                                       after: AuditTrail.json(detail))
-        } catch {
-            logger.error("A change to the customer's files stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
-        }
+        await auditCustomerChange(.customerFilesChanged, objectType: "customer_files", technicianId: pending.technicianId,
+                                  technicianName: pending.technicianName, after: AuditTrail.json(detail), in: record,
+                                  what: "A change to the customer's files")
     }
 
     /// A copy either way; a write names the file as it was put in place (renamed on a conflict).
@@ -263,13 +257,10 @@ extension LiveSession {
             return
         }
         await hub.note(event, in: record)
-        do {
-            try await hub.audit.record(.customerFilesChanged, organisationId: record.organisationId, actorId: pending.technicianId,
-                                       actorName: pending.technicianName, objectType: "customer_files", objectId: record.id,
-                                       after: AuditTrail.json(["operation": operation, "path": shown, "bytes": "\(size)", "sha256": sha256]))
-        } catch {
-            logger.error("A copy from the customer's files stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
-        }
+        await auditCustomerChange(.customerFilesChanged, objectType: "customer_files", technicianId: pending.technicianId,
+                                  technicianName: pending.technicianName,
+                                  after: AuditTrail.json(["operation": operation, "path": shown, "bytes": "\(size)", "sha256": sha256]), in: record,
+                                  what: "A copy from the customer's files")
     }
 
     // MARK: The bytes of a copy

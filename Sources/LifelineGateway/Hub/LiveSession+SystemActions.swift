@@ -18,9 +18,7 @@ extension LiveSession {
 
     func systemActionRequest(_ message: SystemActionRequestMessage, by actor: Actor) async throws {
         _ = try await hub.ownedActiveSession(id, by: actor, permission: .systemActions, activeOnly: "The customer's computer can be changed")
-        guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
-            throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
-        }
+        try Self.checkRequestId(message.requestId)
         guard message.action.isValid else { throw GatewayError.badRequest("This action names no process or service the applet could act on.") }
         _ = try hub.connectedApplet(of: id)
         // Checked and written with no await between: two requests cannot both pass the limit.
@@ -66,12 +64,8 @@ extension LiveSession {
             return
         }
         await hub.note(event, in: record)
-        do {
-            try await hub.audit.record(.customerSystemChanged, organisationId: record.organisationId, actorId: pending.technicianId,
-                                       actorName: pending.technicianName, objectType: "customer_system", objectId: record.id,
-                                       after: AuditTrail.json(detail))
-        } catch {
-            logger.error("A change to the customer's system stands without its audit entry", metadata: ["session.id": "\(id)", "error": "\(error)"])
-        }
+        await auditCustomerChange(.customerSystemChanged, objectType: "customer_system", technicianId: pending.technicianId,
+                                  technicianName: pending.technicianName, after: AuditTrail.json(detail), in: record,
+                                  what: "A change to the customer's system")
     }
 }

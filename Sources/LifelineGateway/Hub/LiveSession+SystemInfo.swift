@@ -11,9 +11,7 @@ extension LiveSession {
 
     func systemInfoRequest(_ message: SystemInfoRequestMessage, by actor: Actor) async throws {
         _ = try await hub.ownedActiveSession(id, by: actor, permission: .systemInfo, activeOnly: "System information can be read")
-        guard !message.requestId.isEmpty, message.requestId.utf8.count <= 64 else {
-            throw GatewayError.badRequest("requestId must be 1 to 64 characters.")
-        }
+        try Self.checkRequestId(message.requestId)
         if message.view == .events {
             guard let query = message.events, query.isValid else {
                 throw GatewayError.badRequest("The event viewer needs events: a log, a priority 0–7, at most 200 bytes of words and 1–500 entries.")

@@ -1,0 +1,36 @@
+import LifelineProtocol
+
+/// The System info tab's requests on the customer's side (L1–L8): a view read and sent back in
+/// frames, or a change made and told to the customer. Each runs in its own task.
+extension Applet {
+    static func answer(_ request: SystemInfoRequestMessage, transcript: Transcript, outgoing: OutgoingMessages) async {
+        let reply = await SystemInfoReader().read(request.view, events: request.events)
+        transcript.systemInfoRead(request.view)
+        // A long list in parts, each within one frame.
+        let parts = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)
+        for (index, part) in parts.enumerated() {
+            await outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: part,
+                                                       more: index < parts.count - 1 ? true : nil)))
+        }
+    }
+
+    static func act(_ request: SystemActionRequestMessage, transcript: Transcript, outgoing: OutgoingMessages) async {
+        let result: SystemActionResult
+        switch request.action {
+        case .endProcess(let pid, let started): result = await ProcessEnder().end(pid: pid, started: started)
+        case .service(let name, let scope, let operation): result = await SystemdServices().perform(operation, on: name, scope: scope)
+        case .startup(.autostart, let name, _, let enabled): result = StartupReader.forThisSession().setAutostart(name, enabled: enabled)
+        case .startup(.service, let name, let scope, let enabled): result = await SystemdServices().setStartup(name, scope: scope, enabled: enabled)
+        }
+        switch result {
+        case .processEnded(let pid, let name, let children, let forced):
+            transcript.processEnded(name: name, pid: pid, children: children, forced: forced)
+        case .serviceChanged(let unit, let operation, let job):
+            transcript.serviceChanged(unit.name, operation: operation, job: job)
+        case .startupChanged(let entry):
+            transcript.startupChanged(entry)
+        case .failed: break
+        }
+        await outgoing.send(.systemActionReply(.init(sessionId: nil, requestId: request.requestId, result: result)))
+    }
+}
