@@ -98,7 +98,9 @@ export function streamScreen(stream, { sendBinary, onEnded }) {
 
   /** Sends `frame` now when the window and the rate allow, or keeps it as the one pending. */
   async function offer(frame) {
-    if (stopped || paused) {
+    // The first picture always goes through the gateway, even when the direct path is already up:
+    // the console has a whole screen to fall back on should that path drop.
+    if (stopped || (paused && sequence > 0)) {
       frame.close?.();
       return;
     }
@@ -176,6 +178,7 @@ export function streamScreen(stream, { sendBinary, onEnded }) {
     },
     pause() {
       paused = true;
+      if (sequence === 0) return;
       pending?.close?.();
       pending = null;
     },
