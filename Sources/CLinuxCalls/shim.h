@@ -17,3 +17,17 @@ static inline int lifeline_pidfd_open(int pid) {
 static inline int lifeline_pidfd_send_signal(int pidfd, int signal) {
     return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, (void *)0, 0);
 }
+
+// The script runner (N2): orphans of the script (a daemon that double-forks) are re-parented to
+// the runner rather than to init, so it can find and end them; and the runner gets SIGTERM when
+// the applet that started it dies, so nothing the script started outlives the applet.
+#include <sys/prctl.h>
+#include <signal.h>
+
+static inline int lifeline_become_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+static inline int lifeline_signal_when_parent_dies(int signal) {
+    return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0);
+}

@@ -99,8 +99,9 @@ public struct Applet: Sendable {
         let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
         let fileManager = FileManagerController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing,
                                                 gateway: (options.gateway, joined.appletToken, options.proxy))
+        let scripts = ScriptRuns(gateway: options.gateway, token: joined.appletToken, proxy: options.proxy, transcript: transcript, outgoing: outgoing)
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
-                              cards: cards, fileManager: fileManager, consent: options.remoteConsent)
+                              cards: cards, fileManager: fileManager, scripts: scripts, consent: options.remoteConsent)
         let reader = Task {
             for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -124,6 +125,7 @@ public struct Applet: Sendable {
                     if await elevation.takePending() != nil { await Self.refuseElevation(transcript: transcript, outgoing: outgoing) }
                     await remote.customerStopped()
                     await fileManager.customerClosed()
+                    await scripts.customerStopped()
                     await files.refuseQuietly()
                     await cards.decline()
                     transcript.revoked()
@@ -134,6 +136,7 @@ public struct Applet: Sendable {
                 case .sendFile(let path): Task { await files.send(path: path) }
                 case .allowFiles, .denyFiles: await fileManager.customerAnswered(allow: command == .allowFiles)
                 case .closeFiles: await fileManager.customerClosed()
+                case .stopScript: await scripts.customerStopped()
                 }
             }
         }
@@ -229,6 +232,7 @@ public struct Applet: Sendable {
         }
         await remote.detach()
         await restart.fileManager.detach()
+        await restart.scripts.connectionLost()
         await outgoing.detach()
         return await state.result
     }
@@ -305,6 +309,11 @@ public struct Applet: Sendable {
             Task { await answer(request, transcript: transcript, outgoing: restart.outgoing) }
         case .systemActionRequest(let request):
             Task { await act(request, transcript: transcript, outgoing: restart.outgoing) }
+        case .scriptRun(let order):
+            // Its own task: a script runs for minutes while messages keep coming.
+            Task { await restart.scripts.received(order) }
+        case .scriptCancel(let cancel):
+            await cancel.sessionMovedOn == true ? restart.scripts.sessionStopped(cancel.runId) : restart.scripts.technicianCancelled(cancel.runId)
         case .appletInvitation, .movedToApplet, .webrtcSignal:
             // Browser-only messages (Instant Chat, a screen shared from a browser): the applet
             // is what they lead to, and shows its screen itself.
@@ -322,6 +331,7 @@ public struct Applet: Sendable {
         let files: FileTransfers
         let cards: CallingCardDeployment
         let fileManager: FileManagerController
+        let scripts: ScriptRuns
         /// What the customer answers to the screen and to administrator rights.
         let consent: RemoteConsent
     }

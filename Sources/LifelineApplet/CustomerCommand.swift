@@ -28,6 +28,8 @@ public enum CustomerCommand: Sendable, Equatable {
     case allowFiles
     case denyFiles
     case closeFiles
+    /// Stops the script that runs (N2).
+    case stopScript
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
@@ -42,6 +44,7 @@ public enum CustomerCommand: Sendable, Equatable {
         case "/allow files": self = .allowFiles
         case "/deny files": self = .denyFiles
         case "/close files": self = .closeFiles
+        case "/stop script": self = .stopScript
         case "/install": self = .installCard
         case "/skip": self = .skipCard
         case "/refuse": self = .refuseFile
@@ -69,6 +72,7 @@ public enum CustomerCommand: Sendable, Equatable {
         case .allowFiles: "/allow files"
         case .denyFiles: "/deny files"
         case .closeFiles: "/close files"
+        case .stopScript: "/stop script"
         }
     }
 

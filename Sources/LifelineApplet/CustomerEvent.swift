@@ -32,6 +32,9 @@ public enum CustomerEvent: Sendable {
     case fileManagerClosed
     /// A folder made, something renamed or deleted on the customer's side.
     case fileManagerActivity
+    /// A script runs on this computer (N2), until `scriptEnded`.
+    case scriptStarted(name: String, technician: String)
+    case scriptEnded
     case callingCardOffer(CallingCardOffer)
     case callingCardDone
     case ended(reason: String)

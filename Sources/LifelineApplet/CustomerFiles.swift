@@ -222,7 +222,7 @@ struct CustomerFiles: Sendable {
         return removed
     }
 
-    private static func remove(_ name: [UInt8], in folder: Int32, removed: inout Removed, shouldStop: () -> Bool) throws(FileManagerFailure) {
+    static func remove(_ name: [UInt8], in folder: Int32, removed: inout Removed, shouldStop: () -> Bool) throws(FileManagerFailure) {
         if shouldStop() { throw .stopped }
         var status = stat()
         guard withCName(name, { fstatat(folder, $0, &status, AT_SYMLINK_NOFOLLOW) }) == 0 else {

@@ -79,6 +79,12 @@ extension CustomerWindow {
         case .fileManagerActivity:
             setStatus(line)
             addLine(line, classes: ["chat-system"])
+        case .scriptStarted(_, let name):
+            permissions.grant(.script, technician: Transcript.clean(name.isEmpty ? technician : name))
+            addLine(line, classes: ["chat-system"])
+        case .scriptEnded:
+            permissions.take([.script])
+            addLine(line, classes: ["chat-system"])
         case .callingCardOffer(let offer):
             addLine(line, classes: ["chat-system"])
             offerCard(offer)

@@ -226,6 +226,7 @@ public final class CustomerWindow: @unchecked Sendable {
         switch grant {
         case .control, .view, .recording: send.yield(.stopRemote)
         case .files: send.yield(.closeFiles)
+        case .script: send.yield(.stopScript)
         case .administrator: break
         }
     }

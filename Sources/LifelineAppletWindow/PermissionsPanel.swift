@@ -4,7 +4,7 @@ import LifelineApplet
 /// (issue 16); empty, it says so. GTK thread only.
 final class PermissionsPanel {
     enum Grant: CaseIterable {
-        case control, view, recording, files, administrator
+        case control, view, recording, files, script, administrator
 
         var textKey: String {
             switch self {
@@ -12,6 +12,7 @@ final class PermissionsPanel {
             case .view: "window.grant_view"
             case .recording: "window.grant_recording"
             case .files: "window.grant_files"
+            case .script: "window.grant_script"
             case .administrator: "window.grant_administrator"
             }
         }

@@ -40,6 +40,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case customerFilesChanged = "customer_files_changed"
     /// A process ended (L2) or another change made from the System info tab.
     case customerSystemChanged = "customer_system_changed"
+    /// A script ran on the customer's computer (N2): its hash, parameters, result and output's hash.
+    case scriptRun = "script_run"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

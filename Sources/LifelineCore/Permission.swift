@@ -86,7 +86,7 @@ extension Permission {
     /// instead of offering them as if they worked; a grant already stored is kept. A feature that
     /// ships takes its permission out of this set.
     public static let notYetAvailable: Set<Permission> = [
-        .shareScreen, .inviteInternalTechnicians, .systemInfo, .reboot, .deployScripts, .runEmbeddedScripts,
+        .shareScreen, .inviteInternalTechnicians, .reboot,
         .unattendedAccess, .lanConnection, .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
     ]
 }

@@ -85,6 +85,7 @@ struct GatewayWiring {
                         stallLimit: environment.transferStallLimit).addRoutes(to: api)
         FileManagerController(hub: hub, stallLimit: environment.transferStallLimit).addRoutes(to: api)
         RepliesController(store: store, environment: environment).addRoutes(to: api)
+        ScriptsController(store: store, environment: environment).addRoutes(to: api)
         InvitationsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, sms: sms).addRoutes(to: api)
         CollaboratorsController(hub: hub, mailer: mailer(), from: configuration.smtp?.from, publicURL: configuration.publicURL)
             .addRoutes(to: api)

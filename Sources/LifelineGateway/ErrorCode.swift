@@ -18,6 +18,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case badCredentials = "bad_credentials"
     case badRepliesFile = "bad_replies_file"
     case badRequest = "bad_request"
+    case badScriptsFile = "bad_scripts_file"
     case callingCardNotFound = "calling_card_not_found"
     case challengeExpired = "challenge_expired"
     case channelLimit = "channel_limit"
@@ -74,6 +75,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case remoteAlreadyRunning = "remote_already_running"
     case remoteNotRunning = "remote_not_running"
     case replyNotFound = "reply_not_found"
+    case scriptNotFound = "script_not_found"
+    case scriptRunning = "script_running"
     case sessionClosed = "session_closed"
     case sessionNotActive = "session_not_active"
     case sessionNotFound = "session_not_found"
@@ -96,7 +99,9 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case tooManyAttempts = "too_many_attempts"
     case tooManyConnections = "too_many_connections"
     case tooManyCollaborators = "too_many_collaborators"
+    case tooManyFavourites = "too_many_favourites"
     case tooManyReplies = "too_many_replies"
+    case tooManyScripts = "too_many_scripts"
     case transferPending = "transfer_pending"
     case twoStepEnabled = "two_step_enabled"
     case twoStepKeyMismatch = "two_step_key_mismatch"
@@ -119,7 +124,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         switch self {
         case .emailFailed, .smsFailed:
             .badGateway
-        case .badAnswer, .badRepliesFile, .badRequest, .helloExpected, .malformedMessage, .unexpectedFrame,
+        case .badAnswer, .badRepliesFile, .badRequest, .badScriptsFile, .helloExpected, .malformedMessage, .unexpectedFrame,
              .weakPassword:
             .badRequest
         case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
@@ -128,7 +133,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
              .invitationUnavailable, .noDirectPath, .noEnrolment, .notInBrowser, .notStarted, .queueTransfer, .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
-             .technicianUnavailable, .tooManyActiveSessions, .tooManyCollaborators, .tooManyReplies, .transferPending,
+             .technicianUnavailable, .tooManyActiveSessions, .tooManyCollaborators, .tooManyFavourites, .tooManyReplies, .tooManyScripts,
+             .transferPending, .scriptRunning,
              .twoStepEnabled, .twoStepOff, .twoStepRequired, .viewOnly:
             .conflict
         case .fileTooLarge, .messageTooLarge, .pieceTooLarge, .recordingTooLarge, .tooLarge:
@@ -144,7 +150,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .methodNotAllowed
         case .appletUnavailable, .callingCardNotFound, .channelNotFound, .collaboratorNotFound,
              .earlierSessionNotFound, .fileNotFound, .groupNotFound, .noDatabase, .noLogo, .notFound,
-             .recordingNotFound, .replyNotFound, .sessionNotFound, .surveyScopeNotFound, .technicianNotFound,
+             .recordingNotFound, .replyNotFound, .scriptNotFound, .sessionNotFound, .surveyScopeNotFound, .technicianNotFound,
              .unknownInvitation, .unknownLink, .unknownPin, .unknownSurvey:
             .notFound
         case .pinExpired, .pinUsed:

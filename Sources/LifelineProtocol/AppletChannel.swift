@@ -42,6 +42,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case systemInfoReply(SystemInfoReplyMessage)
     /// What came of a `system_action_request`.
     case systemActionReply(SystemActionReplyMessage)
+    /// A script's output as it comes, then how it ended (N2).
+    case scriptOutput(ScriptOutputMessage)
+    case scriptFinished(ScriptFinishedMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -112,11 +115,15 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .fileManagerReply: "file_manager_reply"
         case .systemInfoReply: "system_info_reply"
         case .systemActionReply: "system_action_reply"
+        case .scriptOutput: "script_output"
+        case .scriptFinished: "script_finished"
         }
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
         switch self {
+        case .scriptOutput(let message): try message.encode(to: encoder)
+        case .scriptFinished(let message): try message.encode(to: encoder)
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .quit, .appletDeclined: break
@@ -156,6 +163,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
         case "system_info_reply": .systemInfoReply(try SystemInfoReplyMessage(from: decoder))
         case "system_action_reply": .systemActionReply(try SystemActionReplyMessage(from: decoder))
+        case "script_output": .scriptOutput(try ScriptOutputMessage(from: decoder))
+        case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
         default: nil
         }
     }
@@ -222,6 +231,11 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case systemInfoRequest(SystemInfoRequestMessage)
     /// A change on this machine, already checked by the gateway (`system_actions`).
     case systemActionRequest(SystemActionRequestMessage)
+    /// Run a script, already checked by the gateway (`deploy_scripts`); the applet checks its hash
+    /// and parameters again (N2).
+    case scriptRun(ScriptRunOrder)
+    /// Stop a run: the technician asked, or the session was held, transferred or ended.
+    case scriptCancel(ScriptCancelMessage)
 
     public var type: String {
         switch self {
@@ -254,6 +268,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileManagerRequest: "file_manager_request"
         case .systemInfoRequest: "system_info_request"
         case .systemActionRequest: "system_action_request"
+        case .scriptRun: "script_run"
+        case .scriptCancel: "script_cancel"
         }
     }
 
@@ -286,6 +302,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .fileManagerRequest(let message): try message.encode(to: encoder)
         case .systemInfoRequest(let message): try message.encode(to: encoder)
         case .systemActionRequest(let message): try message.encode(to: encoder)
+        case .scriptRun(let message): try message.encode(to: encoder)
+        case .scriptCancel(let message): try message.encode(to: encoder)
         }
     }
 
@@ -320,6 +338,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
         case "system_info_request": .systemInfoRequest(try SystemInfoRequestMessage(from: decoder))
         case "system_action_request": .systemActionRequest(try SystemActionRequestMessage(from: decoder))
+        case "script_run": .scriptRun(try ScriptRunOrder(from: decoder))
+        case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
         default: nil
         }
     }

@@ -45,6 +45,10 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case systemInfoRequest(SystemInfoRequestMessage)
     /// End a process (L2) and, later, the other changes of the System info tab.
     case systemActionRequest(SystemActionRequestMessage)
+    /// Run a script of the library on the customer's machine (N2).
+    case scriptRunRequest(ScriptRunRequestMessage)
+    /// Stop a script that runs.
+    case scriptCancel(ScriptCancelMessage)
 
     /// A message naming only its session.
     public struct SessionTarget: WireMessage {
@@ -132,11 +136,15 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .fileManagerRequest: "file_manager_request"
         case .systemInfoRequest: "system_info_request"
         case .systemActionRequest: "system_action_request"
+        case .scriptRunRequest: "script_run_request"
+        case .scriptCancel: "script_cancel"
         }
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
         switch self {
+        case .scriptRunRequest(let message): try message.encode(to: encoder)
+        case .scriptCancel(let message): try message.encode(to: encoder)
         case .fileManagerOpen(let message), .fileManagerClose(let message): try message.encode(to: encoder)
         case .fileManagerRequest(let message): try message.encode(to: encoder)
         case .systemInfoRequest(let message): try message.encode(to: encoder)
@@ -173,6 +181,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "file_manager_request": .fileManagerRequest(try FileManagerRequestMessage(from: decoder))
         case "system_info_request": .systemInfoRequest(try SystemInfoRequestMessage(from: decoder))
         case "system_action_request": .systemActionRequest(try SystemActionRequestMessage(from: decoder))
+        case "script_run_request": .scriptRunRequest(try ScriptRunRequestMessage(from: decoder))
+        case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
         default: nil
         }
     }
@@ -195,6 +205,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .fileManagerRequest(let message): message.sessionId
         case .systemInfoRequest(let message): message.sessionId
         case .systemActionRequest(let message): message.sessionId
+        case .scriptRunRequest(let message): message.sessionId
+        case .scriptCancel(let message): message.sessionId
         }
     }
 }
@@ -224,6 +236,10 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     /// The applet's answer to a `system_info_request`.
     case systemInfoReply(SystemInfoReplyMessage)
     case systemActionReply(SystemActionReplyMessage)
+    /// A script run was sent to the applet, wrote output, ended (N2).
+    case scriptStarted(ScriptStartedMessage)
+    case scriptOutput(ScriptOutputMessage)
+    case scriptFinished(ScriptFinishedMessage)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -254,6 +270,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .fileManagerReply: "file_manager_reply"
         case .systemInfoReply: "system_info_reply"
         case .systemActionReply: "system_action_reply"
+        case .scriptStarted: "script_started"
+        case .scriptOutput: "script_output"
+        case .scriptFinished: "script_finished"
         case .error: "error"
         }
     }
@@ -272,6 +291,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .fileManagerReply(let message): try message.encode(to: encoder)
         case .systemInfoReply(let message): try message.encode(to: encoder)
         case .systemActionReply(let message): try message.encode(to: encoder)
+        case .scriptStarted(let message): try message.encode(to: encoder)
+        case .scriptOutput(let message): try message.encode(to: encoder)
+        case .scriptFinished(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -290,6 +312,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "file_manager_reply": .fileManagerReply(try FileManagerReplyMessage(from: decoder))
         case "system_info_reply": .systemInfoReply(try SystemInfoReplyMessage(from: decoder))
         case "system_action_reply": .systemActionReply(try SystemActionReplyMessage(from: decoder))
+        case "script_started": .scriptStarted(try ScriptStartedMessage(from: decoder))
+        case "script_output": .scriptOutput(try ScriptOutputMessage(from: decoder))
+        case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

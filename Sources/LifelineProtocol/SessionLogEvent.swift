@@ -147,6 +147,11 @@ public enum SessionLogEvent: Equatable, Sendable {
     /// "{technician} turned on {name} at startup on the customer's computer." (L7)
     case startupOn(technician: String, name: String)
     case startupOff(technician: String, name: String)
+    /// "{technician} ran the script {name} on the customer's computer (SHA-256 {sha256})." (N2)
+    case scriptStarted(technician: String, name: String, sha256: String)
+    /// "The script {name} ended: {result}. Output {bytes} bytes, SHA-256 {hash}."
+    /// `result` is `ScriptResult.summary` ("exit 0", "timed_out", "refused: hash_mismatch").
+    case scriptFinished(name: String, result: String, bytes: String, hash: String)
     case unrecognised(code: String, params: [String: String])
 }
 
@@ -220,6 +225,8 @@ extension SessionLogEvent {
         "file_manager_copied_files_from": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesFrom(technician: technician, count: count, size: size, folder: folder) },
         "file_manager_copied_files_to": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesTo(technician: technician, count: count, size: size, folder: folder) },
         "process_ended": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processEnded(technician: technician, name: name, pid: pid, children: children) },
+        "script_started": { p in guard let technician = p["technician"], let name = p["name"], let sha256 = p["sha256"] else { return nil }; return .scriptStarted(technician: technician, name: name, sha256: sha256) },
+        "script_finished": { p in guard let name = p["name"], let result = p["result"], let bytes = p["bytes"], let hash = p["hash"] else { return nil }; return .scriptFinished(name: name, result: result, bytes: bytes, hash: hash) },
         "process_killed": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processKilled(technician: technician, name: name, pid: pid, children: children) },
         "service_changed": { p in guard let technician = p["technician"], let operation = p["operation"], let name = p["name"], let result = p["result"] else { return nil }; return .serviceChanged(technician: technician, operation: operation, name: name, result: result) },
         "startup_on": { p in guard let technician = p["technician"], let name = p["name"] else { return nil }; return .startupOn(technician: technician, name: name) },
@@ -318,6 +325,8 @@ extension SessionLogEvent {
         case .fileManagerCopiedFilesTo: "file_manager_copied_files_to"
         case .processEnded: "process_ended"
         case .processKilled: "process_killed"
+        case .scriptStarted: "script_started"
+        case .scriptFinished: "script_finished"
         case .serviceChanged: "service_changed"
         case .startupOn: "startup_on"
         case .startupOff: "startup_off"
@@ -374,6 +383,10 @@ extension SessionLogEvent {
             ["technician": technician, "operation": operation, "name": name, "result": result]
         case .startupOn(let technician, let name), .startupOff(let technician, let name):
             ["technician": technician, "name": name]
+        case .scriptStarted(let technician, let name, let sha256):
+            ["technician": technician, "name": name, "sha256": sha256]
+        case .scriptFinished(let name, let result, let bytes, let hash):
+            ["name": name, "result": result, "bytes": bytes, "hash": hash]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
             [:]
         case .unrecognised(_, let params): params

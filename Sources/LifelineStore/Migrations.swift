@@ -320,5 +320,25 @@ enum Migrations {
         """
         ALTER TABLE sessions ADD COLUMN end_reason TEXT;
         """,
+        // 22: script libraries (N1): each technician's, and the ones embedded for a group (R4).
+        """
+        CREATE TABLE scripts (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            owner_id TEXT REFERENCES technicians(id) ON DELETE CASCADE,
+            group_id TEXT REFERENCES technician_groups(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            favourite INTEGER NOT NULL DEFAULT 0,
+            definition TEXT NOT NULL,
+            script_sha256 TEXT NOT NULL,
+            resource_base64 TEXT,
+            resource_sha256 TEXT,
+            resource_size INTEGER,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
+        CREATE INDEX scripts_owner ON scripts(owner_id, position);
+        CREATE INDEX scripts_group ON scripts(group_id, position);
+        """,
     ]
 }

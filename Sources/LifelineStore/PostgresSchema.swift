@@ -28,6 +28,26 @@ enum PostgresSchema {
         """,
         // 4: how a session ended, for the history (issue 15): kept when it leaves the queue.
         "ALTER TABLE sessions ADD COLUMN end_reason TEXT",
+        // 5: script libraries (N1): each technician's, and the ones embedded for a group (R4).
+        """
+        CREATE TABLE scripts (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            owner_id TEXT REFERENCES technicians(id) ON DELETE CASCADE,
+            group_id TEXT REFERENCES technician_groups(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL,
+            favourite BIGINT NOT NULL DEFAULT 0,
+            definition TEXT NOT NULL,
+            script_sha256 TEXT NOT NULL,
+            resource_base64 TEXT,
+            resource_sha256 TEXT,
+            resource_size BIGINT,
+            created_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX scripts_owner ON scripts (owner_id, position);
+        CREATE INDEX scripts_group ON scripts (group_id, position)
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

@@ -116,6 +116,23 @@ public protocol ReplyRepository: Sendable {
     func replies(organisationId: String) async throws(StoreError) -> [Reply]
 }
 
+/// Script libraries (N1, R4): each technician's, and those embedded for a technician group.
+public protocol ScriptRepository: Sendable {
+    /// Saves the row and applies `resource` in one unit of work.
+    func saveScript(_ script: LibraryScript, resource: ScriptResourceChange) async throws(StoreError)
+    /// Several new scripts with their resources in one unit of work (an import): all are kept or none.
+    func saveScripts(_ scripts: [(LibraryScript, Data?)]) async throws(StoreError)
+    /// New places for a library's scripts (a move swaps two), in one unit of work.
+    func setScriptPositions(_ positions: [(id: String, position: Int)]) async throws(StoreError)
+    func deleteScript(id: String) async throws(StoreError)
+    func script(id: String) async throws(StoreError) -> LibraryScript?
+    /// A technician's own scripts, in their order.
+    func scripts(ownerId: String) async throws(StoreError) -> [LibraryScript]
+    /// The scripts embedded for a group, in their order.
+    func scripts(groupId: String) async throws(StoreError) -> [LibraryScript]
+    func scriptResource(id: String) async throws(StoreError) -> Data?
+}
+
 /// Customer surveys (D5): what each group or channel asks, and what was sent and answered.
 public protocol SurveyRepository: Sendable {
     func saveSurveySetting(_ setting: SurveySetting) async throws(StoreError)
@@ -173,5 +190,5 @@ extension SessionLogRepository {
 
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
-    & FileTransferRepository & ReplyRepository & SurveyRepository & CallingCardRepository & AuditRepository
+    & FileTransferRepository & ReplyRepository & ScriptRepository & SurveyRepository & CallingCardRepository & AuditRepository
     & TwoStepRepository & CollaboratorRepository

@@ -17,6 +17,14 @@ import Logging
 /// The customer's applet. Started from the command the PIN page or link page shows.
 @main
 struct LifelineAppletCommand: AsyncParsableCommand {
+    /// The applet is also the small process between itself and a script (N2): that mode comes
+    /// before any option parsing, with nothing else started.
+    static func main() async {
+        let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == ScriptRunner.flag { Glibc.exit(ScriptRunner.main(Array(arguments.dropFirst(2)))) }
+        await main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "lifeline-applet",
         abstract: "Lets a Lifeline technician help you: chat, and see or control your screen if you allow it.",

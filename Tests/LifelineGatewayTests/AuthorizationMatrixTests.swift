@@ -50,6 +50,7 @@ struct AuthorizationMatrixTests {
         Row(route: "POST /api/v1/customer/decline", rule: .open),
         Row(route: "GET /api/v1/customer/applet", rule: .open),
         Row(route: "GET /api/v1/customer/files/{file}", rule: .open),
+        Row(route: "GET /api/v1/customer/scripts/{run}/{part}", rule: .open),
         Row(route: "POST /api/v1/customer/files", rule: .open),
         Row(route: "POST /api/v1/customer/file-manager/{transfer}", rule: .open),
         Row(route: "GET /api/v1/customer/file-manager/{transfer}", rule: .open),
@@ -93,6 +94,23 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/technicians", rule: .signedIn),
         Row(route: "GET /api/v1/sessions", rule: .signedIn),
         Row(route: "GET /api/v1/history", rule: .signedIn),
+        Row(route: "GET /api/v1/scripts", rule: .signedIn),
+        Row(route: "GET /api/v1/scripts/{script}/resource", rule: .signedIn),
+        Row(route: "POST /api/v1/scripts", rule: .permission(.deployScripts), body: [:]),
+        Row(route: "PUT /api/v1/scripts/{script}", rule: .permission(.deployScripts), body: [:]),
+        Row(route: "DELETE /api/v1/scripts/{script}", rule: .permission(.deployScripts)),
+        Row(route: "POST /api/v1/scripts/{script}/move", rule: .permission(.deployScripts), body: ["direction": "up"]),
+        Row(route: "PUT /api/v1/scripts/{script}/resource", rule: .permission(.deployScripts)),
+        Row(route: "DELETE /api/v1/scripts/{script}/resource", rule: .permission(.deployScripts)),
+        Row(route: "GET /api/v1/scripts/export", rule: .permission(.deployScripts)),
+        Row(route: "POST /api/v1/scripts/import", rule: .permission(.deployScripts)),
+        Row(route: "GET /api/v1/admin/groups/{id}/scripts", rule: .administratorObject(kind: "group")),
+        Row(route: "POST /api/v1/admin/groups/{id}/scripts", rule: .administratorObject(kind: "group"), body: [:]),
+        Row(route: "PUT /api/v1/admin/groups/{id}/scripts/{script}", rule: .administratorObject(kind: "group"), body: [:]),
+        Row(route: "DELETE /api/v1/admin/groups/{id}/scripts/{script}", rule: .administratorObject(kind: "group")),
+        Row(route: "POST /api/v1/admin/groups/{id}/scripts/{script}/move", rule: .administratorObject(kind: "group"), body: ["direction": "up"]),
+        Row(route: "PUT /api/v1/admin/groups/{id}/scripts/{script}/resource", rule: .administratorObject(kind: "group")),
+        Row(route: "DELETE /api/v1/admin/groups/{id}/scripts/{script}/resource", rule: .administratorObject(kind: "group")),
         Row(route: "GET /api/v1/replies", rule: .signedIn),
         Row(route: "POST /api/v1/replies", rule: .signedIn, body: [:]),
         Row(route: "PUT /api/v1/replies/{reply}", rule: .signedIn, body: [:]),
@@ -326,49 +344,57 @@ struct AuthorizationMatrixTests {
 /// session's owner with and without the permission and by another organisation.
 @Suite("Authorization matrix: every console WebSocket message")
 struct SocketAuthorizationMatrixTests {
+    /// What a message names: the session, and a script of the session's technician's library.
+    struct Target: Sendable {
+        let session: String
+        let script: String
+    }
+
     struct Row: Sendable {
         let type: String
         let permission: Permission?
-        let message: @Sendable (String) -> ConsoleToGateway
+        let message: @Sendable (Target) -> ConsoleToGateway
     }
 
     static let rows: [Row] = [
-        Row(type: "chat", permission: .chat) { .chat(.init(sessionId: $0, text: "hello")) },
-        Row(type: "command", permission: nil) { .command(.init(sessionId: $0, command: .start)) },
-        Row(type: "command", permission: .holdSessions) { .command(.init(sessionId: $0, command: .hold)) },
-        Row(type: "remote_request", permission: .remoteControl) { .remoteRequest(.init(sessionId: $0, mode: .control)) },
-        Row(type: "remote_request", permission: .desktopView) { .remoteRequest(.init(sessionId: $0, mode: .view)) },
-        Row(type: "remote_stop", permission: nil) { .remoteStop(.init(sessionId: $0)) },
-        Row(type: "remote_input", permission: .remoteControl) { .remoteInput(.init(sessionId: $0, events: [.move(x: 1, y: 1)])) },
-        Row(type: "frame_ack", permission: nil) { .frameAck(.init(sessionId: $0, sequence: 1)) },
-        Row(type: "remote_settings", permission: nil) { .remoteSettings(.init(sessionId: $0, quality: .high)) },
-        Row(type: "remote_tool", permission: .clipboardSync) { .remoteTool(.init(sessionId: $0, tool: .clipboard(text: "x"))) },
-        Row(type: "remote_tool", permission: .remoteControl) { .remoteTool(.init(sessionId: $0, tool: .draw(points: [ScreenPoint(x: 1, y: 1)]))) },
+        Row(type: "chat", permission: .chat) { .chat(.init(sessionId: $0.session, text: "hello")) },
+        Row(type: "command", permission: nil) { .command(.init(sessionId: $0.session, command: .start)) },
+        Row(type: "command", permission: .holdSessions) { .command(.init(sessionId: $0.session, command: .hold)) },
+        Row(type: "remote_request", permission: .remoteControl) { .remoteRequest(.init(sessionId: $0.session, mode: .control)) },
+        Row(type: "remote_request", permission: .desktopView) { .remoteRequest(.init(sessionId: $0.session, mode: .view)) },
+        Row(type: "remote_stop", permission: nil) { .remoteStop(.init(sessionId: $0.session)) },
+        Row(type: "remote_input", permission: .remoteControl) { .remoteInput(.init(sessionId: $0.session, events: [.move(x: 1, y: 1)])) },
+        Row(type: "frame_ack", permission: nil) { .frameAck(.init(sessionId: $0.session, sequence: 1)) },
+        Row(type: "remote_settings", permission: nil) { .remoteSettings(.init(sessionId: $0.session, quality: .high)) },
+        Row(type: "remote_tool", permission: .clipboardSync) { .remoteTool(.init(sessionId: $0.session, tool: .clipboard(text: "x"))) },
+        Row(type: "remote_tool", permission: .remoteControl) { .remoteTool(.init(sessionId: $0.session, tool: .draw(points: [ScreenPoint(x: 1, y: 1)]))) },
         Row(type: "webrtc_signal", permission: .desktopView) {
-            .webrtcSignal(.init(sessionId: $0, signal: WebRTCSignal(kind: .answer, sdp: "v=0")))
+            .webrtcSignal(.init(sessionId: $0.session, signal: WebRTCSignal(kind: .answer, sdp: "v=0")))
         },
-        Row(type: "file_manager_open", permission: .fileManager) { .fileManagerOpen(.init(sessionId: $0)) },
-        Row(type: "file_manager_close", permission: nil) { .fileManagerClose(.init(sessionId: $0)) },
+        Row(type: "file_manager_open", permission: .fileManager) { .fileManagerOpen(.init(sessionId: $0.session)) },
+        Row(type: "file_manager_close", permission: nil) { .fileManagerClose(.init(sessionId: $0.session)) },
         Row(type: "file_manager_request", permission: .fileManager) {
-            .fileManagerRequest(.init(sessionId: $0, requestId: "r1", request: .list(path: WirePath(root: "home", names: []), hidden: false)))
+            .fileManagerRequest(.init(sessionId: $0.session, requestId: "r1", request: .list(path: WirePath(root: "home", names: []), hidden: false)))
         },
         Row(type: "file_manager_request", permission: .fileManagerUpload) {
-            .fileManagerRequest(.init(sessionId: $0, requestId: "r2", request: .makeFolder(path: WirePath(root: "home", names: [WireFileName("new")]))))
+            .fileManagerRequest(.init(sessionId: $0.session, requestId: "r2", request: .makeFolder(path: WirePath(root: "home", names: [WireFileName("new")]))))
         },
         Row(type: "file_manager_request", permission: .fileManagerDownload) {
-            .fileManagerRequest(.init(sessionId: $0, requestId: "r4", request: .read(path: WirePath(root: "home", names: [WireFileName("a.txt")]))))
+            .fileManagerRequest(.init(sessionId: $0.session, requestId: "r4", request: .read(path: WirePath(root: "home", names: [WireFileName("a.txt")]))))
         },
         Row(type: "file_manager_request", permission: .fileManagerModify) {
-            .fileManagerRequest(.init(sessionId: $0, requestId: "r3", request: .delete(path: WirePath(root: "home", names: [WireFileName("old")]))))
+            .fileManagerRequest(.init(sessionId: $0.session, requestId: "r3", request: .delete(path: WirePath(root: "home", names: [WireFileName("old")]))))
         },
         Row(type: "system_info_request", permission: .systemInfo) {
-            .systemInfoRequest(.init(sessionId: $0, requestId: "s1", view: .processes))
+            .systemInfoRequest(.init(sessionId: $0.session, requestId: "s1", view: .processes))
         },
         Row(type: "system_action_request", permission: .systemActions) {
-            .systemActionRequest(.init(sessionId: $0, requestId: "a1", action: .endProcess(pid: 4242, started: 1_700_000_000)))
+            .systemActionRequest(.init(sessionId: $0.session, requestId: "a1", action: .endProcess(pid: 4242, started: 1_700_000_000)))
         },
+        Row(type: "script_run_request", permission: .deployScripts) { .scriptRunRequest(.init(sessionId: $0.session, requestId: "x1", scriptId: $0.script)) },
+        Row(type: "script_cancel", permission: nil) { .scriptCancel(.init(sessionId: $0.session, runId: "no-such-run")) },
         Row(type: "elevate", permission: .elevateApplet) {
-            .elevate(.init(sessionId: $0, credentials: ElevationCredentials(username: "root", password: "secret")))
+            .elevate(.init(sessionId: $0.session, credentials: ElevationCredentials(username: "root", password: "secret")))
         },
     ]
     /// Messages about no session: nothing to refuse.
@@ -410,23 +436,27 @@ struct SocketAuthorizationMatrixTests {
             for probe in [owner, stranger] {
                 _ = try await probe.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
             }
+            let script = try await gw.request(.post, "/api/v1/scripts", token: cast.technician,
+                                              json: ["name": "Matrix", "fileName": "m.sh", "content": "#!/bin/sh\ntrue\n"]).json()
+            let scriptId = try #require(script["id"] as? String)
             for (index, row) in Self.rows.enumerated() {
                 let (id, pin) = try await gw.createSession(token: cast.technician, name: "Socket matrix")
                 let (applet, _) = try await gw.connectApplet(pin: pin)
                 _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: cast.technician)
                 let label = "\(row.type) (\(row.permission?.rawValue ?? "no permission"))"
+                let target = Target(session: id, script: scriptId)
 
-                let foreign = try await Self.errors(after: row.message(id), on: stranger, fence: "fence-s\(index)")
+                let foreign = try await Self.errors(after: row.message(target), on: stranger, fence: "fence-s\(index)")
                 #expect(foreign.map(\.code) == ["session_not_found"], "\(label) by another organisation: \(foreign)")
 
                 if let permission = row.permission {
                     _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master,
                                              json: ["name": "All", "permissions": all.filter { $0 != permission.rawValue }])
-                    let refused = try await Self.errors(after: row.message(id), on: owner, fence: "fence-r\(index)")
+                    let refused = try await Self.errors(after: row.message(target), on: owner, fence: "fence-r\(index)")
                     #expect(refused.map(\.code) == ["permission_denied"], "\(label) without the permission: \(refused)")
                     _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master, json: ["name": "All", "permissions": all])
                 }
-                let permitted = try await Self.errors(after: row.message(id), on: owner, fence: "fence-p\(index)")
+                let permitted = try await Self.errors(after: row.message(target), on: owner, fence: "fence-p\(index)")
                 #expect(!permitted.contains { ["permission_denied", "session_not_found", "unauthenticated"].contains($0.code) },
                         "\(label) by its owner: \(permitted)")
                 _ = try await gw.request(.post, "/api/v1/sessions/\(id)/end", token: cast.technician)

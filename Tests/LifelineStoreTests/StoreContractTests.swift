@@ -236,6 +236,43 @@ struct StoreContractTests {
         await store.close()
     }
 
+    @Test("a script library keeps its order, favourites and resource; an import is all or nothing", arguments: TestDatabase.available)
+    func scripts(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        let (org, tech) = try await seed(store)
+        func script(_ id: String, _ position: Int, owner: String? = "t", group: String? = nil) -> LibraryScript {
+            let definition = ScriptDefinition(name: "Script \(id)", fileName: "\(id).sh", content: "#!/bin/sh\necho \(id)\n",
+                                              parameters: [ScriptParameter(name: "target", label: "Target", kind: .text)])
+            return LibraryScript(id: id, organisationId: org.id, ownerId: owner, groupId: group, position: position, favourite: false,
+                                 definition: definition, scriptSha256: "hash-\(id)", resourceSha256: nil, resourceSize: nil,
+                                 createdAt: t0, updatedAt: t0)
+        }
+        var first = script("a", 1)
+        try await store.saveScript(first, resource: .keep)
+        try await store.saveScript(script("b", 0), resource: .replace(Data([0, 1, 2, 255])))
+        try await store.saveScript(script("e", 0, owner: nil, group: "g"), resource: .keep)
+        #expect(try await store.scripts(ownerId: tech.id).map(\.id) == ["b", "a"], "in their places")
+        #expect(try await store.scripts(groupId: "g").map(\.id) == ["e"], "embedded scripts apart")
+        #expect(try await store.scriptResource(id: "b") == Data([0, 1, 2, 255]))
+        #expect(try await store.scriptResource(id: "a") == nil)
+        first.favourite = true
+        first.definition.parameters[0].required = true
+        try await store.saveScript(first, resource: .keep)
+        #expect(try await store.script(id: "a") == first)
+        try await store.setScriptPositions([(id: "a", position: 0), (id: "b", position: 1)])
+        #expect(try await store.scripts(ownerId: tech.id).map(\.id) == ["a", "b"])
+        try await store.saveScript(try #require(try await store.script(id: "b")), resource: .remove)
+        #expect(try await store.scriptResource(id: "b") == nil)
+        do {
+            try await store.saveScripts([(script("c", 2), Data([1])), (script("d", 3, owner: "nobody"), nil)])
+            Issue.record("an import naming an unknown technician was kept")
+        } catch {}
+        #expect(try await store.script(id: "c") == nil, "nothing of a failed import is kept")
+        try await store.deleteScript(id: "a")
+        #expect(try await store.scripts(ownerId: tech.id).map(\.id) == ["b"])
+        await store.close()
+    }
+
     @Test("times keep their value to the microsecond", arguments: TestDatabase.available)
     func times(database: TestDatabase) async throws {
         let (store, _) = try await freshStore(database)

@@ -261,6 +261,25 @@ def start_active_session(gateway, applets, name, **applet_options):
     return session, applet, token
 
 
+def technician_with(gateway, permissions, email, name):
+    """A technician in a group of their own with just `permissions`; returns their token."""
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": f"Only {name}", "permissions": permissions}, token=admin, expect=201)[1]
+    password = f"{name} password 1"
+    gateway.api("POST", "admin/technicians", {"email": email, "name": name, "password": password, "groupId": group["id"]},
+                token=admin, expect=201)
+    return gateway.login(email, password)
+
+
+def start_active_session_as(token, gateway, applets, name):
+    """A PIN session of the technician behind `token`, joined by a real applet and started."""
+    session = gateway.api("POST", "sessions", {"name": name, "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(gateway.url, "--pin", session["pin"])
+    applet.expect("WELCOME")
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    return session, applet
+
+
 def _applet_starter():
     started = []
 

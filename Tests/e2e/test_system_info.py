@@ -13,7 +13,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import start_active_session
+from conftest import start_active_session, start_active_session_as, technician_with
 from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
@@ -209,16 +209,8 @@ def test_the_installed_applications_are_dpkgs(gateway_for_module, applets):
 
 def test_without_the_permission_nothing_is_read(gateway_for_module, applets):
     gateway = gateway_for_module
-    admin = gateway.login()
-    group = gateway.api("POST", "admin/groups", {"name": "No system info", "permissions": [
-        "start_private_sessions", "connect_by_pin"]}, token=admin, expect=201)[1]
-    gateway.api("POST", "admin/technicians", {"email": "nosys@e2e.test", "name": "Nia", "password": "Nia password 1",
-                                               "groupId": group["id"]}, token=admin, expect=201)
-    nia = gateway.login("nosys@e2e.test", "Nia password 1")
-    session = gateway.api("POST", "sessions", {"name": "Refused", "method": "pin"}, token=nia, expect=201)[1]
-    applet = applets(gateway.url, "--pin", session["pin"])
-    applet.expect("WELCOME")
-    gateway.api("POST", f"sessions/{session['id']}/start", token=nia, expect=200)
+    nia = technician_with(gateway, ["start_private_sessions", "connect_by_pin"], "nosys@e2e.test", "Nia")
+    session, applet = start_active_session_as(nia, gateway, applets, "Refused")
     console = Console(gateway, nia, session["id"])
     try:
         assert view(console, "processes") == {"kind": "refused", "code": "permission_denied"}

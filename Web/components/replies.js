@@ -2,7 +2,7 @@
 // edit before sending; Send URL sends the input as a link the customer's applet opens. The
 // Replies dialog adds, edits and deletes them, and exports or imports replies.xml. Everything is
 // shown as text.
-import { api, ApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 
 export function mountReplies(root, dialog, { input, currentSession, canUse, onError }) {
@@ -79,10 +79,7 @@ export function mountReplies(root, dialog, { input, currentSession, canUse, onEr
     importInput.value = '';
     if (!file) return;
     try {
-      const response = await fetch('/api/v1/replies/import', { method: 'POST', credentials: 'same-origin', body: file,
-        headers: { 'Content-Type': 'application/xml' } });
-      const result = await response.json();
-      if (!response.ok) throw new ApiError(response.status, result?.error?.code ?? 'http_error', result?.error?.message ?? response.statusText);
+      const result = await api('replies/import', { method: 'POST', body: file, contentType: 'application/xml' });
       say(t('replies.imported', { added: result.added, unchanged: result.unchanged }));
       await load();
     } catch (error) {

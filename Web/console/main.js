@@ -261,6 +261,9 @@ function receive(message) {
     case 'file_manager_reply':
     case 'system_info_reply':
     case 'system_action_reply':
+    case 'script_started':
+    case 'script_output':
+    case 'script_finished':
       // Nothing else on the page depends on a reply: no render.
       if (sessionTools.message(message)) return;
       break;
@@ -323,6 +326,7 @@ async function enterConsole(me) {
   $('monitored-tab').hidden = me.role === 'technician';
   $('open-admin').hidden = me.role === 'technician';
   replies.load();
+  sessionTools.load();
   state.socket = connectConsole({
     onMessage: receive,
     onBinary: (buffer) => remoteDesktop.frame(buffer),

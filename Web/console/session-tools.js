@@ -1,16 +1,21 @@
 // The toolbox panels that work on the customer's computer through the console socket — the file
-// manager (K1–K5) and system information (L1, L2, L5, L6, ending a process) — mounted together, their socket messages
+// manager (K1–K5), system information (L1–L8) and scripts (N1, N2) — mounted together, their socket messages
 // routed here so the console's main module stays a switchboard.
 import { mountFileManager } from '../components/file-manager.js';
 import { mountSystemInfo } from '../components/system-info.js';
+import { mountScripts } from '../components/scripts.js';
 
 export function mountSessionTools({ send, onError, canUse }) {
   const fileManager = mountFileManager(document.getElementById('panel-files'), { send, onError, canUse });
   const systemInfo = mountSystemInfo(document.getElementById('panel-system'), { send, onError, canUse });
+  const scripts = mountScripts(document.getElementById('panel-scripts'), document.getElementById('script-dialog'), { send, onError, canUse });
   return {
+    /** What needs the gateway once the console is signed in: the scripts library. */
+    load: () => scripts.load(),
     show(session) {
       fileManager.show(session);
       systemInfo.show(session);
+      scripts.show(session);
     },
     /** One of their socket messages; true when the rest of the page needs no redraw for it. */
     message(message) {
@@ -27,11 +32,20 @@ export function mountSessionTools({ send, onError, canUse }) {
         case 'system_action_reply':
           systemInfo.actionDone(message);
           return true;
+        case 'script_started':
+          scripts.started(message);
+          return true;
+        case 'script_output':
+          scripts.output(message);
+          return true;
+        case 'script_finished':
+          scripts.finished(message);
+          return true;
         default:
           return false;
       }
     },
     /** A refused request of theirs, told where it was made; false when it is not theirs. */
-    refused: (message) => fileManager.refused(message) || systemInfo.refused(message),
+    refused: (message) => fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message),
   };
 }

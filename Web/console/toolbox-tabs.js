@@ -39,6 +39,11 @@ export function toolboxTabs(context) {
       blocked: (session) => reason(session, { permissions: ['system_info'] }),
     },
     {
+      // The library is kept from any session; deploying needs the session active (the tab says so).
+      id: 'scripts', label: 'toolbox.scripts', icon: 'script', panel: $('panel-scripts'),
+      blocked: (session) => reason(session, { permissions: ['deploy_scripts', 'run_embedded_scripts'], live: false, applet: false, own: false }),
+    },
+    {
       id: 'notes', label: 'toolbox.notes', icon: 'notes', panel: $('panel-notes'),
       blocked: (session) => reason(session, { live: false, applet: false, own: false }),
     },

@@ -7,11 +7,11 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = 'GET', body } = {}) {
+export async function api(path, { method = 'GET', body, contentType = 'application/octet-stream' } = {}) {
   const options = { method, headers: {}, credentials: 'same-origin' };
   if (body instanceof Blob) {
-    // Binary uploads (pieces of a screen recording) go as they are.
-    options.headers['Content-Type'] = 'application/octet-stream';
+    // Files go as they are: pieces of a screen recording, an XML file to import, a resource file.
+    options.headers['Content-Type'] = contentType;
     options.body = body;
   } else if (body !== undefined) {
     options.headers['Content-Type'] = 'application/json';

@@ -23,6 +23,7 @@ struct FilesController: Sendable {
         group.get("sessions/{id}/files/{file}", use: downloadFromCustomer)
         group.get("customer/files/{file}", use: appletDownload)
         group.post("customer/files", use: appletUpload)
+        group.get("customer/scripts/{run}/{part}", use: appletScriptFile)
     }
 
     struct OfferRequest: Decodable {
@@ -98,6 +99,15 @@ struct FilesController: Sendable {
         // A short body when it breaks off: the applet keeps nothing; the upload side is told.
         let body = pipe.responseBody(contentLength: Int(summary.size))
         return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "no-store"], body: body)
+    }
+
+    /// The script of a run sent to this applet, or its resource file (N2); the applet checks its hash.
+    @Sendable func appletScriptFile(request: Request, context: GatewayRequestContext) async throws -> Response {
+        guard let token = AuthenticationMiddleware.bearerToken(request) else { throw GatewayError.unknownAppletToken }
+        let file = try await hub.scriptFile(runId: context.parameters.get("run") ?? "", part: context.parameters.get("part") ?? "",
+                                            appletToken: token)
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 
     /// The customer sends a file to the technician: name in `X-File-Name` (percent-encoded), size in Content-Length.

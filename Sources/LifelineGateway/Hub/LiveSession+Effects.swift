@@ -43,6 +43,8 @@ extension LiveSession {
             if remote != nil { await endRemote(reason: reason, tellApplet: true, sessionState: state) }
             // The file manager lives exactly as long: only Active keeps it (C5, C6).
             if !FileManagerAccess.survives(state) { await endFileManager(reason: reason, tellApplet: true) }
+            // Scripts too: a transfer, hold or end stops them (N2).
+            if !FileManagerAccess.survives(state) { stopScripts(reason: reason) }
         case .publishToViewers:
             await hub.publish(record)
         case .publishView(let view, let technicianId):
@@ -51,6 +53,7 @@ extension LiveSession {
             await hub.tellQueueLeavers(before: before, after: record)
         case .handOver(let previousOwnerId, let view):
             await endFileManager(ifRunBy: previousOwnerId, reason: "The session went to another technician.")
+            stopScripts(reason: "The session went to another technician.")
             await hub.publish(record, as: view, to: previousOwnerId)
             sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.technicianChanged(.init(name: await hub.technicianName(record.technicianId)))))
         case .refreshPresence(let technicianIds):

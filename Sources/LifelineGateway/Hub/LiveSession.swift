@@ -37,6 +37,8 @@ actor LiveSession {
     var systemInfoRequests: [String: String] = [:]
     /// Changes asked of the customer's computer (L2), by request id.
     var systemActions: [String: PendingSystemAction] = [:]
+    /// Scripts sent to the applet and not finished (N2), by run id; one at a time.
+    var scriptRuns: [String: ScriptRunState] = [:]
     /// The recording running (J14), by id.
     var recordingId: String?
     /// The file transfer running (one at a time, D4, G1), by id.

@@ -59,26 +59,15 @@ enum RepliesXML {
     /// The entries of a replies.xml, each checked by `ReplyRules`; the first problem is reported
     /// with its line.
     static func parse(_ data: Data) throws(Failure) -> [Entry] {
-        guard data.count <= maximumBytes else { throw Failure(message: "replies.xml is larger than 1 MiB.") }
-        guard let text = String(data: data, encoding: .utf8) else { throw Failure(message: "replies.xml must be UTF-8 text.") }
-        let upper = text.uppercased()
-        guard !upper.contains("<!DOCTYPE"), !upper.contains("<!ENTITY") else {
-            throw Failure(message: "replies.xml may not declare a DOCTYPE or entities (refused: they can read files or expand without end).")
-        }
         let reader = Reader()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        parser.delegate = reader
-        guard parser.parse(), reader.failure == nil, reader.isBalanced else {
-            throw Failure(message: reader.failure ?? "replies.xml is not well-formed XML (line \(parser.lineNumber)): "
-                + (parser.parserError?.localizedDescription ?? "parse error") + ".")
+        if let failure = SafeXML.parse(data, fileName: "replies.xml", maximumBytes: maximumBytes, limit: "1 MiB", reader: reader) {
+            throw Failure(message: failure)
         }
         guard reader.sawRoot else { throw Failure(message: "replies.xml must have a <replies> root element.") }
         return reader.entries
     }
 
-    private final class Reader: NSObject, XMLParserDelegate {
+    private final class Reader: NSObject, SafeXMLReader {
         var entries: [Entry] = []
         var failure: String?
         var sawRoot = false

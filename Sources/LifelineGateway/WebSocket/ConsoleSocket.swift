@@ -37,11 +37,12 @@ struct ConsoleSocket {
             return
         }
         let sessionId = request.sessionId
-        // A refused file manager or system information request names itself, so the console settles what waits for it.
+        // A refused file manager, system information or script request names itself, so the console settles what waits for it.
         let requestId: String? = switch request {
         case .fileManagerRequest(let message): message.requestId
         case .systemInfoRequest(let message): message.requestId
         case .systemActionRequest(let message): message.requestId
+        case .scriptRunRequest(let message): message.requestId
         default: nil
         }
         do {
@@ -83,6 +84,8 @@ struct ConsoleSocket {
         case .fileManagerRequest(let message): try await hub.fileManagerRequest(message, by: actor)
         case .systemInfoRequest(let message): try await hub.systemInfoRequest(message, by: actor)
         case .systemActionRequest(let message): try await hub.systemActionRequest(message, by: actor)
+        case .scriptRunRequest(let message): try await hub.runScript(message, by: actor)
+        case .scriptCancel(let message): try await hub.cancelScript(message, by: actor)
         case .frameAck(let ack):
             if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)

@@ -1,0 +1,43 @@
+import Foundation
+import LifelineCore
+import LifelineProtocol
+import LifelineStore
+
+/// Script runs (N2), each passed to its session (`LiveSession+Scripts`).
+extension SessionHub {
+    /// The script must be the technician's own (`deploy_scripts`) or embedded for their group
+    /// (`run_embedded_scripts`); anything else is "not found". Refused in the usual order: someone
+    /// else's session, then the script, then the permission, then the session's state.
+    func runScript(_ message: ScriptRunRequestMessage, by actor: Actor) async throws {
+        _ = try await ownedLiveSession(message.sessionId, by: actor)
+        let found = try await store.script(id: message.scriptId)
+        guard let script = found, script.organisationId == actor.technician.organisationId else {
+            throw GatewayError(.scriptNotFound, "There is no such script.")
+        }
+        if script.ownerId == actor.id {
+            try actor.require(.deployScripts)
+        } else if let groupId = script.groupId, groupId == actor.technician.groupId {
+            try actor.require(.runEmbeddedScripts)
+        } else {
+            throw GatewayError(.scriptNotFound, "There is no such script.")
+        }
+        try await liveSession(message.sessionId, for: actor).runScript(message, script: script, by: actor)
+    }
+
+    func cancelScript(_ message: ScriptCancelMessage, by actor: Actor) async throws {
+        guard let id = message.sessionId else { throw GatewayError.badRequest("script_cancel needs its sessionId.") }
+        try await liveSession(id, for: actor).cancelScript(message, by: actor)
+    }
+
+    func scriptFile(runId: String, part: String, appletToken: String) async throws -> (name: String, bytes: Data) {
+        try await sessionOfApplet(token: appletToken).scriptFile(runId: runId, part: part)
+    }
+
+    func appletScriptOutput(_ message: ScriptOutputMessage, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.appletScriptOutput(message, outletId: outletId)
+    }
+
+    func appletScriptFinished(_ message: ScriptFinishedMessage, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.appletScriptFinished(message, outletId: outletId)
+    }
+}
