@@ -94,7 +94,7 @@ def test_every_console_view_passes_axe(gateway_for_module, live, browser, theme)
 
 
 def test_the_admin_center_passes_axe(gateway_for_module, live, browser):
-    """The Admin Center's tree and every organisation tab, and a group's Permissions tab."""
+    """The Admin Center's tree and every organisation tab, and a group's Permissions and Scripts tabs."""
     gateway = gateway_for_module
     token = gateway.login()
     group = gateway.api("POST", "admin/groups", {"name": "Axe group", "permissions": ["chat"]}, token=token, expect=201)[1]
@@ -107,4 +107,7 @@ def test_the_admin_center_passes_axe(gateway_for_module, live, browser):
     browser.get(f"{gateway.url}/admin/#/group/{group['id']}/permissions")
     wait.until(EC.visibility_of_element_located((By.ID, "group-permissions")))
     found += serious_violations(browser, "admin group permissions")
+    browser.get(f"{gateway.url}/admin/#/group/{group['id']}/scripts")
+    wait.until(EC.visibility_of_element_located((By.ID, "group-scripts-section")))
+    found += serious_violations(browser, "admin group scripts")
     assert found == [], "\n".join(found)

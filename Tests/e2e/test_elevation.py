@@ -17,6 +17,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from conftest import BIN
 from test_applet_window import SHOTS, allow_and_open_in_console, desktop, find_window, open_window, press  # noqa: F401 (fixture)
 from test_console_session import select_row, sign_in
+from test_file_manager import Console
+from test_scripts import add_script, outcome, run
 
 USER = "lifeline-customer"
 
@@ -95,6 +97,20 @@ def test_applet_restarts_as_root_and_drops_it_with_the_session(gateway, browser,
     # The customer keeps typing in the same terminal; the root copy carries it.
     applet.say("now as root")
     wait.until(lambda b: "now as root" in log_texts(gateway, session["id"]))
+
+    # Scripts run by the root copy run as the customer's account, as root only when the technician asks (N2).
+    script = add_script(gateway, token, "#!/bin/sh\nid -un\n")
+    console = Console(gateway, token, session["id"])
+    try:
+        said = []
+        for as_root in (False, True):
+            started = run(console, script["id"], as_root=as_root)
+            chunks, result = outcome(console, started["runId"])
+            assert result["outcome"] == "exited" and result["exitCode"] == 0, result
+            said.append("".join(chunk["text"] for chunk in chunks))
+        assert said == [f"{USER}\n", "root\n"], said
+    finally:
+        console.close()
 
     # The session ends: the root copy exits, and with it the rights.
     gateway.api("POST", f"sessions/{session['id']}/end", token=token, expect=200)

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import json
 import os
+import pathlib
 import sqlite3
 import subprocess
 import time
@@ -68,12 +69,13 @@ exit 3
 """
 
 
-def test_a_script_runs_with_its_parameters_as_arguments_and_its_output_streams(gateway_for_module, applets, tmp_path):
+def test_a_script_runs_with_its_parameters_as_arguments_and_its_output_streams(gateway_for_module, applets):
     gateway = gateway_for_module
     session, applet, token = start_active_session(gateway, applets, "Scripts")
-    witness = tmp_path / "pwned"
+    # Short enough for a script's name (64 characters).
+    witness = pathlib.Path(f"/tmp/pw-{uuid.uuid4().hex[:8]}")
     hostile = f"$(touch {witness}); `touch {witness}` ; rm -rf ~ | cat\nsecond line 'quoted' \"double\" && *"
-    script = add_script(gateway, token, ECHO_ARGUMENTS, parameters=[
+    script = add_script(gateway, token, ECHO_ARGUMENTS, name=f"Echo $(touch {witness}) `id` ;|& *", parameters=[
         {"name": "target", "label": "Target", "kind": "text", "required": True},
         {"name": "count", "label": "Count", "kind": "number", "defaultValue": "5"},
         {"name": "mode", "label": "Mode", "kind": "choice", "choices": ["fast", "careful; rm -rf /"]},
@@ -346,3 +348,73 @@ def test_the_scripts_tab_writes_a_script_deploys_it_and_shows_its_output(gateway
     applet.expect("SCRIPT_FINISHED", "exit_0")
     stderr_lines = browser.find_elements(By.CSS_SELECTOR, "#script-output .script-line.stderr")
     assert stderr_lines and "from Wanda" in stderr_lines[0].text
+
+
+def test_scripts_marked_run_at_applet_start_run_in_order_once_the_session_is_active(gateway_for_module, applets):
+    gateway = gateway_for_module
+    tess = technician_with(gateway, ["start_private_sessions", "connect_by_pin", "deploy_scripts", "hold_sessions"], "starter@e2e.test", "Tess")
+    first = add_script(gateway, tess, "#!/bin/sh\necho \"first $1\"\n", name="First at start", runAtStart=True,
+                       parameters=[{"name": "who", "label": "Who", "kind": "text", "defaultValue": "everyone"}])
+    add_script(gateway, tess, "#!/bin/sh\necho never\n", name="Not at start")
+    second = add_script(gateway, tess, "#!/bin/sh\necho second\n", name="Second at start", runAtStart=True)
+    console_session = gateway.api("POST", "sessions", {"name": "Start scripts", "method": "pin"}, token=tess, expect=201)[1]
+    applet = applets(gateway.url, "--pin", console_session["pin"])
+    applet.expect("WELCOME")
+    console = Console(gateway, tess, console_session["id"])
+    try:
+        # Nothing runs while the session waits; starting it runs both, one after the other.
+        gateway.api("POST", f"sessions/{console_session['id']}/start", token=tess, expect=200)
+        runs = []
+        for script in (first, second):
+            started = console.next(lambda m: m["type"] == "script_started", timeout=20)
+            assert started.get("requestId") is None and started["scriptId"] == script["id"], started
+            chunks, result = outcome(console, started["runId"])
+            runs.append(("".join(chunk["text"] for chunk in chunks), result["outcome"], result["exitCode"]))
+        assert runs == [("first everyone\n", "exited", 0), ("second\n", "exited", 0)]
+        applet.expect("SCRIPT_STARTED", "First at start")
+        assert "atStart=true" in applet.expect("SCRIPT_STARTED", "Second at start")
+        # Holding and resuming the session does not run them again.
+        gateway.api("POST", f"sessions/{console_session['id']}/hold", token=tess, expect=200)
+        gateway.api("POST", f"sessions/{console_session['id']}/start", token=tess, expect=200)
+        time.sleep(1)
+        assert not [m for m in console.backlog if m["type"] == "script_started"]
+    finally:
+        console.close()
+
+
+def test_an_administrator_embeds_a_script_for_a_group_from_the_admin_center(gateway_for_module, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import Select
+    from test_console_session import sign_in
+
+    gateway = gateway_for_module
+    admin = gateway.login()
+    group = gateway.api("POST", "admin/groups", {"name": "Embedders", "permissions": ["run_embedded_scripts"]}, token=admin, expect=201)[1]
+    gateway.api("POST", "admin/technicians", {"email": "embedded@e2e.test", "name": "Emma", "password": "Emma password 1",
+                                               "groupId": group["id"]}, token=admin, expect=201)
+    mine = add_script(gateway, admin, "#!/bin/sh\ncat \"$LIFELINE_RESOURCE\"\n", name=f"Embed me {uuid.uuid4().hex[:6]}", runAtStart=True)
+    resource = b"resource bytes\n"
+    assert raw(gateway, "PUT", f"scripts/{mine['id']}/resource?name=notes.txt", resource, admin)[0] == 200
+
+    wait = sign_in(browser, gateway)
+    browser.get(f"{gateway.url}/admin/#/group/{group['id']}/scripts")
+    wait.until(EC.visibility_of_element_located((By.ID, "group-script-add")))
+    assert browser.find_element(By.ID, "group-scripts-none").is_displayed()
+    Select(browser.find_element(By.ID, "group-script-pick")).select_by_visible_text(mine["definition"]["name"])
+    browser.find_element(By.CSS_SELECTOR, "#group-script-add button[type='submit']").click()
+    wait.until(lambda b: mine["definition"]["name"] in b.find_element(By.ID, "group-scripts").text)
+    assert "Yes" in browser.find_element(By.CSS_SELECTOR, "#group-scripts tbody tr").text
+    # The group keeps its own copy: the administrator's (run at start) leaves their library, so the
+    # module's other sessions run nothing at start.
+    gateway.api("DELETE", f"scripts/{mine['id']}", token=admin, expect=204)
+
+    # Emma sees it among the embedded scripts, resource and all, and may not change it.
+    emma = gateway.login("embedded@e2e.test", "Emma password 1")
+    listing = gateway.api("GET", "scripts", token=emma, expect=200)[1]
+    [embedded] = listing["embedded"]
+    assert embedded["definition"]["name"] == mine["definition"]["name"] and embedded["groupId"] == group["id"]
+    assert embedded["resourceSha256"] == hashlib.sha256(resource).hexdigest()
+    assert listing["canRunEmbedded"] is True and listing["canDeploy"] is False
+    assert raw(gateway, "GET", f"scripts/{embedded['id']}/resource", None, emma) == (200, resource)
+    assert gateway.api("DELETE", f"scripts/{embedded['id']}", token=emma)[0] == 403

@@ -21,10 +21,12 @@ const SECTIONS = {
   'reports-section': ['organisation:reports', 'group:reports', 'technician:reports'],
   'survey-report-section': ['organisation:reports'],
   'audit-section': ['organisation:audit'],
+  'group-scripts-section': ['group:scripts'],
 };
 const TAB_LABELS = {
   organisation: 'admin.tab_organisation', settings: 'admin.tab_settings', channels: 'admin.channels', 'calling-cards': 'admin.calling_cards',
   surveys: 'admin.tab_surveys', reports: 'admin.tab_reports', audit: 'admin.tab_audit', permissions: 'admin.permissions',
+  scripts: 'admin.tab_scripts',
 };
 
 let me = null;

@@ -5,7 +5,7 @@
 /** The tabs each kind of object has, in order; the first is where a link without a tab lands. */
 export const TABS = {
   organisation: ['organisation', 'settings', 'channels', 'calling-cards', 'surveys', 'reports', 'audit'],
-  group: ['organisation', 'permissions', 'surveys', 'reports'],
+  group: ['organisation', 'permissions', 'scripts', 'surveys', 'reports'],
   technician: ['organisation', 'reports'],
   channel: ['channels', 'surveys'],
 };

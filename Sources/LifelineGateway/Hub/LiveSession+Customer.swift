@@ -96,6 +96,7 @@ extension LiveSession {
             sessionId: id, technicianName: await hub.technicianName(current.technicianId),
             organisation: await hub.organisationName(current.organisationId), state: current.machine.state))))
         if current.chatDisabled { outlet.send(WireCodec.encode(GatewayToApplet.chatSwitched(.init(enabled: false)))) }
+        await runStartScriptsIfDue()
     }
 
     func appletSaid(_ text: String, outletId: UUID) async throws {

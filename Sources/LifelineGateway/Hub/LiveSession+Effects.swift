@@ -27,6 +27,7 @@ extension LiveSession {
                 throw error
             }
         }
+        if state == .active { await runStartScriptsIfDue() }
         return stored
     }
 

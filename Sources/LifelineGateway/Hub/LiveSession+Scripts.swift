@@ -20,6 +20,13 @@ extension LiveSession {
         var forwardedBytes = 0
     }
 
+    /// The "run at applet start" scripts of a session: looked up the first time it is active with
+    /// its applet connected (the customer agreed to join), then run one after the other.
+    struct StartScripts: Sendable {
+        var lookedUp = false
+        var waiting: [LibraryScript] = []
+    }
+
     func runScript(_ message: ScriptRunRequestMessage, script: LibraryScript, by actor: Actor) async throws {
         let record = try await hub.ownedActiveSession(id, by: actor, activeOnly: "A script runs")
         try Self.checkRequestId(message.requestId)
@@ -64,6 +71,40 @@ extension LiveSession {
             sha256: run.script.scriptSha256, asRoot: run.asRoot))))
     }
 
+    /// Called when the session may have become active with its applet: the first time it is, its
+    /// start scripts are looked up and the first one sent.
+    func runStartScriptsIfDue() async {
+        guard !startScripts.lookedUp, let current = liveRecord, [.active, .collaboration].contains(current.machine.state),
+              let technicianId = current.technicianId, sockets.applet(of: id) != nil, current.customer?.chatOnly != true else { return }
+        // Marked before the lookup awaits: a second call meanwhile finds nothing to do.
+        startScripts.lookedUp = true
+        do {
+            startScripts.waiting = try await hub.startScripts(of: technicianId)
+        } catch {
+            logger.error("The scripts to run at applet start could not be read; none runs", metadata: ["session.id": "\(id)", "error": "\(error)"])
+            return
+        }
+        await startNextScript()
+    }
+
+    /// The next start script, when nothing runs and the session is still active with its technician.
+    private func startNextScript() async {
+        guard scriptRuns.isEmpty, !startScripts.waiting.isEmpty, let current = liveRecord,
+              [.active, .collaboration].contains(current.machine.state), let technicianId = current.technicianId,
+              sockets.applet(of: id) != nil else { return }
+        let script = startScripts.waiting.removeFirst()
+        let arguments: [String]
+        do throws(ScriptRules.Problem) {
+            // No one types values at start: the defaults are used; a required value without one cannot run.
+            arguments = try ScriptRules.arguments(for: script.definition.parameters, values: [:])
+        } catch {
+            logger.warning("A start script needs a value and was skipped", metadata: ["session.id": "\(id)", "script.id": "\(script.id)"])
+            return await startNextScript()
+        }
+        await start(ScriptRunState(script: script, requestId: nil, technicianId: technicianId,
+                                   technicianName: await hub.technicianName(technicianId), arguments: arguments, asRoot: false), in: current)
+    }
+
     /// The technician stops a run of theirs.
     func cancelScript(_ message: ScriptCancelMessage, by actor: Actor) async throws {
         _ = try await hub.ownedLiveSession(id, by: actor)
@@ -76,6 +117,7 @@ extension LiveSession {
 
     /// The session left Active or changed hands: every run is stopped (its end is still logged when the applet says).
     func stopScripts(reason: String) {
+        startScripts.waiting = []
         for runId in scriptRuns.keys.sorted() {
             sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.scriptCancel(.init(sessionId: nil, runId: runId, reason: reason, sessionMovedOn: true))))
         }
@@ -129,5 +171,6 @@ extension LiveSession {
         await auditCustomerChange(.scriptRun, objectType: "customer_system", technicianId: run.technicianId,
                                   technicianName: run.technicianName, after: AuditTrail.json(detail), in: record,
                                   what: "A script run on the customer's computer")
+        await startNextScript()
     }
 }

@@ -39,6 +39,8 @@ actor LiveSession {
     var systemActions: [String: PendingSystemAction] = [:]
     /// Scripts sent to the applet and not finished (N2), by run id; one at a time.
     var scriptRuns: [String: ScriptRunState] = [:]
+    /// "Run at applet start" scripts (N1) still to run, in order; looked up once a session.
+    var startScripts = StartScripts()
     /// The recording running (J14), by id.
     var recordingId: String?
     /// The file transfer running (one at a time, D4, G1), by id.

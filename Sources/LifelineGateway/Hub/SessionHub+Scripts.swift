@@ -24,6 +24,25 @@ extension SessionHub {
         try await liveSession(message.sessionId, for: actor).runScript(message, script: script, by: actor)
     }
 
+    /// The scripts marked "run at applet start" for `technicianId`'s sessions, in the order they run:
+    /// their own (while their group allows `deploy_scripts`), then those embedded for their group
+    /// (the administrator chose to run them). Only scripts for Linux.
+    func startScripts(of technicianId: String) async throws -> [LibraryScript] {
+        let found = try await store.technician(id: technicianId)
+        guard let technician = found else { return [] }
+        var scripts: [LibraryScript] = []
+        if let groupId = technician.groupId {
+            let group = try await store.group(id: groupId)
+            if technician.role.isAdministrator || group?.permissions.allows(.deployScripts) == true {
+                scripts += try await store.scripts(ownerId: technicianId)
+            }
+            scripts += try await store.scripts(groupId: groupId)
+        } else if technician.role.isAdministrator {
+            scripts += try await store.scripts(ownerId: technicianId)
+        }
+        return scripts.filter { $0.definition.runAtStart && $0.definition.platforms.contains(.linux) }
+    }
+
     func cancelScript(_ message: ScriptCancelMessage, by actor: Actor) async throws {
         guard let id = message.sessionId else { throw GatewayError.badRequest("script_cancel needs its sessionId.") }
         try await liveSession(id, for: actor).cancelScript(message, by: actor)
