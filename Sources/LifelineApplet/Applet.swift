@@ -99,9 +99,11 @@ public struct Applet: Sendable {
         let cards = CallingCardDeployment(gateway: options.gateway, transcript: transcript, outgoing: outgoing)
         let fileManager = FileManagerController(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing,
                                                 gateway: (options.gateway, joined.appletToken, options.proxy))
+        let removals = ApplicationRemovals(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
         let scripts = ScriptRuns(gateway: options.gateway, token: joined.appletToken, proxy: options.proxy, transcript: transcript, outgoing: outgoing)
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
-                              cards: cards, fileManager: fileManager, scripts: scripts, consent: options.remoteConsent)
+                              cards: cards, fileManager: fileManager, scripts: scripts, removals: removals,
+                              consent: options.remoteConsent)
         let reader = Task {
             for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -116,6 +118,8 @@ public struct Applet: Sendable {
                         await Self.answerElevation(request, allow: command == .allowRemote, transcript: transcript, restart: restart)
                     } else if await fileManager.isPending {
                         await fileManager.customerAnswered(allow: command == .allowRemote)
+                    } else if await removals.isPending {
+                        await removals.customerAnswered(allow: command == .allowRemote)
                     } else {
                         await remote.customerAnswered(allow: command == .allowRemote)
                     }
@@ -126,6 +130,7 @@ public struct Applet: Sendable {
                     await remote.customerStopped()
                     await fileManager.customerClosed()
                     await scripts.customerStopped()
+                    await removals.customerAnswered(allow: false)
                     await files.refuseQuietly()
                     await cards.decline()
                     transcript.revoked()
@@ -137,6 +142,7 @@ public struct Applet: Sendable {
                 case .allowFiles, .denyFiles: await fileManager.customerAnswered(allow: command == .allowFiles)
                 case .closeFiles: await fileManager.customerClosed()
                 case .stopScript: await scripts.customerStopped()
+                case .allowUninstall, .denyUninstall: await removals.customerAnswered(allow: command == .allowUninstall)
                 }
             }
         }
@@ -308,7 +314,7 @@ public struct Applet: Sendable {
             // Its own task too: the processes are read twice, 200 ms apart.
             Task { await answer(request, transcript: transcript, outgoing: restart.outgoing) }
         case .systemActionRequest(let request):
-            Task { await act(request, transcript: transcript, outgoing: restart.outgoing) }
+            Task { await act(request, transcript: transcript, restart: restart) }
         case .scriptRun(let order):
             // Its own task: a script runs for minutes while messages keep coming.
             Task { await restart.scripts.received(order) }
@@ -332,6 +338,7 @@ public struct Applet: Sendable {
         let cards: CallingCardDeployment
         let fileManager: FileManagerController
         let scripts: ScriptRuns
+        let removals: ApplicationRemovals
         /// What the customer answers to the screen and to administrator rights.
         let consent: RemoteConsent
     }

@@ -30,6 +30,9 @@ public enum CustomerCommand: Sendable, Equatable {
     case closeFiles
     /// Stops the script that runs (N2).
     case stopScript
+    /// The question to uninstall an application answered (L4).
+    case allowUninstall
+    case denyUninstall
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
@@ -45,6 +48,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case "/deny files": self = .denyFiles
         case "/close files": self = .closeFiles
         case "/stop script": self = .stopScript
+        case "/allow uninstall": self = .allowUninstall
+        case "/deny uninstall": self = .denyUninstall
         case "/install": self = .installCard
         case "/skip": self = .skipCard
         case "/refuse": self = .refuseFile
@@ -73,6 +78,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case .denyFiles: "/deny files"
         case .closeFiles: "/close files"
         case .stopScript: "/stop script"
+        case .allowUninstall: "/allow uninstall"
+        case .denyUninstall: "/deny uninstall"
         }
     }
 

@@ -35,6 +35,9 @@ public enum CustomerEvent: Sendable {
     /// A script runs on this computer (N2), until `scriptEnded`.
     case scriptStarted(name: String, technician: String)
     case scriptEnded
+    /// The technician asks to uninstall an application (L4), until `uninstallAnswered`.
+    case uninstallRequested(name: String)
+    case uninstallAnswered
     case callingCardOffer(CallingCardOffer)
     case callingCardDone
     case ended(reason: String)

@@ -41,14 +41,7 @@ struct ScriptFolder: Sendable {
     /// The applet's environment, with what the script may use: its folder, its resource file, each
     /// parameter as `LIFELINE_PARAM_<NAME>`; a script run as the customer gets their home and name.
     static func environment(of order: ScriptRunOrder, folder: ScriptFolder, account: (uid: uid_t, gid: gid_t)?) -> [String] {
-        var variables: [String: String] = [:]
-        var index = 0
-        while let entry = environ[index] {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") { variables[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
-            index += 1
-        }
-        variables["LIFELINE_SCRIPT_DIR"] = folder.path
+        var variables: [String: String] = ["LIFELINE_SCRIPT_DIR": folder.path]
         variables["LIFELINE_RESOURCE"] = order.resource.map { folder.path + "/" + $0.name }
         for (parameter, value) in zip(order.parameters, order.arguments) { variables["LIFELINE_PARAM_\(parameter.name.uppercased())"] = value }
         if let account, let user = getpwuid(account.uid) {
@@ -56,6 +49,19 @@ struct ScriptFolder: Sendable {
             variables["USER"] = String(cString: user.pointee.pw_name)
             variables["LOGNAME"] = String(cString: user.pointee.pw_name)
         }
+        return environment(variables: variables)
+    }
+
+    /// The applet's own environment with `extra` set over it, as `NAME=value` strings.
+    static func environment(variables extra: [String: String]) -> [String] {
+        var variables: [String: String] = [:]
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") { variables[String(text[..<equals])] = String(text[text.index(after: equals)...]) }
+            index += 1
+        }
+        variables.merge(extra) { _, new in new }
         return variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 }
@@ -121,6 +127,20 @@ struct ScriptProcess: Sendable {
             throw Failure(description: "the script runner could not be started: \(String(cString: strerror(result)))")
         }
         return ScriptProcess(pid: pid, output: pipes[0][0], error: pipes[1][0], status: pipes[2][0])
+    }
+
+    /// Everything it writes (the last 4 KiB of output and error together kept), then how it ended.
+    /// Blocking: for a short command (a package manager), not a script.
+    func collectAll() -> (output: String, status: Ending) {
+        var kept: [UInt8] = []
+        var (outputOpen, errorOpen) = (true, true)
+        while outputOpen || errorOpen {
+            let batch = ScriptOutputPump.read(output: output, error: error, outputOpen: outputOpen, errorOpen: errorOpen, wait: 1)
+            kept = Array((kept + batch.output + batch.error).suffix(4_096))
+            (outputOpen, errorOpen) = (!batch.outputEnded, !batch.errorEnded)
+        }
+        // A character cut at the start of what is kept shows as one replacement character.
+        return (String(decoding: kept, as: UTF8.self), finish())
     }
 
     /// Reads the runner's status, waits for it and closes the pipes. Blocking.

@@ -1,4 +1,5 @@
 import LifelineProtocol
+import LifelineCore
 
 extension Transcript {
     /// A script the technician runs here (N2): its name, what the technician says it does, and how to stop it.
@@ -21,5 +22,23 @@ extension Transcript {
         default: "script.ended"
         }
         say(.scriptEnded, text(key, ["name": Self.clean(name), "result": result.summary]))
+    }
+}
+
+extension Transcript {
+    /// The technician asks to uninstall an application (L4): the customer answers.
+    func uninstallRequested(name: String, source: PackageRemoval.Source) {
+        if machineReadable { return write("UNINSTALL_REQUEST name=\(Self.quoted(name)) source=\(source.rawValue)") }
+        say(.uninstallRequested(name: Self.clean(name)), text("system.ask_uninstall", ["technician": who(""), "name": Self.clean(name)]))
+    }
+
+    func uninstallRefused(name: String) {
+        if machineReadable { return write("UNINSTALL_REFUSED name=\(Self.quoted(name))") }
+        say(.uninstallAnswered, text("system.uninstall_refused", ["name": Self.clean(name)]))
+    }
+
+    func uninstalled(name: String) {
+        if machineReadable { return write("UNINSTALLED name=\(Self.quoted(name))") }
+        say(.uninstallAnswered, text("system.uninstalled", ["name": Self.clean(name)]))
     }
 }

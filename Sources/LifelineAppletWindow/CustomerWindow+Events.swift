@@ -85,6 +85,12 @@ extension CustomerWindow {
         case .scriptEnded:
             permissions.take([.script])
             addLine(line, classes: ["chat-system"])
+        case .uninstallRequested(let name):
+            addLine(line, classes: ["chat-system"])
+            askToUninstall(name)
+        case .uninstallAnswered:
+            uninstallRequest?.close()
+            addLine(line, classes: ["chat-system"])
         case .callingCardOffer(let offer):
             addLine(line, classes: ["chat-system"])
             offerCard(offer)
@@ -165,6 +171,18 @@ extension CustomerWindow {
             choices: [
                 .init(mnemonic: text("window.allow"), classes: ["allow"]) { [send] in send.yield(.allowFiles) },
                 .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyFiles) },
+            ])
+    }
+
+    /// The technician asks to uninstall a program (L4): nothing is removed unless the customer allows it.
+    private func askToUninstall(_ name: String) {
+        uninstallRequest?.close()
+        let values = ["technician": who, "name": name]
+        uninstallRequest = RequestDialog(
+            ui: ui, title: text("window.request_title"), heading: text("system.ask_uninstall", values), body: text("window.ask_uninstall_detail", values),
+            choices: [
+                .init(mnemonic: text("window.allow"), classes: ["allow"]) { [send] in send.yield(.allowUninstall) },
+                .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyUninstall) },
             ])
     }
 

@@ -46,6 +46,8 @@ public final class CustomerWindow: @unchecked Sendable {
     var cardOffer: RequestDialog?
     var adminRequest: RequestDialog?
     var filesRequest: RequestDialog?
+    /// The question to uninstall a program (L4), while it waits.
+    var uninstallRequest: RequestDialog?
     var answerConsent: ((ConsentAnswer) -> Void)?
     var whenClosed: [() -> Void] = []
     var ended = false
@@ -234,6 +236,7 @@ public final class CustomerWindow: @unchecked Sendable {
     private func stopEverything() {
         remoteRequest?.close()
         filesRequest?.close()
+        uninstallRequest?.close()
         fileOffer?.close()
         cardOffer?.close()
         send.yield(.stopEverything)
@@ -255,7 +258,7 @@ public final class CustomerWindow: @unchecked Sendable {
     private func close() {
         guard isOpen else { return }
         isOpen = false
-        for dialog in [remoteRequest, filesRequest, fileOffer, cardOffer] { dialog?.close() }
+        for dialog in [remoteRequest, filesRequest, uninstallRequest, fileOffer, cardOffer] { dialog?.close() }
         ui.gtk.windowDestroy(window)
         send.finish()
         let waiting = whenClosed
@@ -267,7 +270,7 @@ public final class CustomerWindow: @unchecked Sendable {
         ended = true
         if answerConsent != nil { consented(.decline) }
         minimise(false)
-        for dialog in [remoteRequest, filesRequest, fileOffer, cardOffer] { dialog?.close() }
+        for dialog in [remoteRequest, filesRequest, uninstallRequest, fileOffer, cardOffer] { dialog?.close() }
         permissions.take(PermissionsPanel.Grant.allCases)
         keepAbove(false)
         ui.setVisible(sessionButtons, false)

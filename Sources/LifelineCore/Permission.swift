@@ -36,6 +36,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable, Comparable {
     case systemInfo = "system_info"
     /// End processes (L2) and, with them, the other changes of the System info tab.
     case systemActions = "system_actions"
+    case uninstallApplications = "uninstall_applications"
     case reboot = "reboot"
     case deployScripts = "deploy_scripts"
     case runEmbeddedScripts = "run_embedded_scripts"

@@ -16,8 +16,11 @@ public enum SystemAction: Codable, Equatable, Sendable {
     /// Turn a startup entry on or off (L7): an autostart entry through a user-level copy with
     /// `Hidden`, a service by enabling or disabling it.
     case startup(kind: StartupEntry.Kind, name: String, scope: ServiceScope, enabled: Bool)
+    /// Uninstall an application (L4): needs `uninstall_applications`, the customer's yes and, for a
+    /// Debian package or a snap, the applet with administrator rights.
+    case uninstall(source: PackageRemoval.Source, name: String)
 
-    private enum Keys: String, CodingKey { case kind, pid, started, name, scope, operation, entry, enabled }
+    private enum Keys: String, CodingKey { case kind, pid, started, name, scope, operation, entry, enabled, source }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -31,6 +34,8 @@ public enum SystemAction: Codable, Equatable, Sendable {
                                         name: try container.decode(String.self, forKey: .name),
                                         scope: try container.decode(ServiceScope.self, forKey: .scope),
                                         enabled: try container.decode(Bool.self, forKey: .enabled))
+        case "uninstall": self = .uninstall(source: try container.decode(PackageRemoval.Source.self, forKey: .source),
+                                            name: try container.decode(String.self, forKey: .name))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown action \(other)")
         }
     }
@@ -53,6 +58,10 @@ public enum SystemAction: Codable, Equatable, Sendable {
             try container.encode(name, forKey: .name)
             try container.encode(scope, forKey: .scope)
             try container.encode(enabled, forKey: .enabled)
+        case .uninstall(let source, let name):
+            try container.encode("uninstall", forKey: .kind)
+            try container.encode(source, forKey: .source)
+            try container.encode(name, forKey: .name)
         }
     }
 
@@ -63,7 +72,13 @@ public enum SystemAction: Codable, Equatable, Sendable {
         case .service(let name, _, _): ServiceUnit.isServiceName(name)
         case .startup(.autostart, let name, _, _): DesktopEntry.isAutostartName(name)
         case .startup(.service, let name, _, _): ServiceUnit.isServiceName(name)
+        case .uninstall(let source, let name): PackageRemoval.isValidName(name, source: source)
         }
+    }
+
+    /// The group permission the action needs.
+    public var permission: Permission {
+        if case .uninstall = self { .uninstallApplications } else { .systemActions }
     }
 }
 
@@ -102,11 +117,13 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
     case serviceChanged(unit: ServiceUnit, operation: ServiceOperation, job: String?)
     /// The startup entry after it was turned on or off.
     case startupChanged(StartupEntry)
+    /// The application is gone (L4); `output` is the package manager's last lines.
+    case uninstalled(source: PackageRemoval.Source, name: String, output: String)
     /// Nothing was done (`process_gone`, `not_permitted`, `refused`, `still_running`, `io_error`),
     /// with a sentence for the technician.
     case failed(code: String, message: String)
 
-    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, unit, operation, job, entry, code, message }
+    private enum Keys: String, CodingKey { case kind, pid, name, children, forced, unit, operation, job, entry, code, message, source, output }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
@@ -119,6 +136,9 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
                                    operation: try container.decode(ServiceOperation.self, forKey: .operation),
                                    job: try container.decodeIfPresent(String.self, forKey: .job))
         case "startup_changed": self = .startupChanged(try container.decode(StartupEntry.self, forKey: .entry))
+        case "uninstalled":
+            self = .uninstalled(source: try container.decode(PackageRemoval.Source.self, forKey: .source),
+                                name: try container.decode(String.self, forKey: .name), output: try container.decode(String.self, forKey: .output))
         case "failed": self = .failed(code: try container.decode(String.self, forKey: .code), message: try container.decode(String.self, forKey: .message))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown result \(other)")
         }
@@ -141,6 +161,11 @@ public enum SystemActionResult: Codable, Equatable, Sendable {
         case .startupChanged(let entry):
             try container.encode("startup_changed", forKey: .kind)
             try container.encode(entry, forKey: .entry)
+        case .uninstalled(let source, let name, let output):
+            try container.encode("uninstalled", forKey: .kind)
+            try container.encode(source, forKey: .source)
+            try container.encode(name, forKey: .name)
+            try container.encode(output, forKey: .output)
         case .failed(let code, let message):
             try container.encode("failed", forKey: .kind)
             try container.encode(code, forKey: .code)

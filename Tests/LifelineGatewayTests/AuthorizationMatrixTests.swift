@@ -391,6 +391,9 @@ struct SocketAuthorizationMatrixTests {
         Row(type: "system_action_request", permission: .systemActions) {
             .systemActionRequest(.init(sessionId: $0.session, requestId: "a1", action: .endProcess(pid: 4242, started: 1_700_000_000)))
         },
+        Row(type: "system_action_request", permission: .uninstallApplications) {
+            .systemActionRequest(.init(sessionId: $0.session, requestId: "a2", action: .uninstall(source: .flatpak, name: "org.example.App")))
+        },
         Row(type: "script_run_request", permission: .deployScripts) { .scriptRunRequest(.init(sessionId: $0.session, requestId: "x1", scriptId: $0.script)) },
         Row(type: "script_cancel", permission: nil) { .scriptCancel(.init(sessionId: $0.session, runId: "no-such-run")) },
         Row(type: "elevate", permission: .elevateApplet) {

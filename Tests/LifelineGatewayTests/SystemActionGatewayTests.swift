@@ -98,4 +98,37 @@ struct SystemActionGatewayTests {
             await scene.applet.close()
         }
     }
+
+    @Test("uninstalling needs uninstall_applications, a package name, and for a Debian package the elevated applet; it is logged as asked")
+    func uninstall() async throws {
+        try await GatewayHarness.run { gw in
+            // system_actions is not enough.
+            let changer = try await RemoteScene.make(gw, permissions: ["system_info", "system_actions"])
+            ask(changer, "n1", .uninstall(source: .flatpak, name: "org.example.Notes"))
+            try await changer.expectError("permission_denied")
+
+            let scene = try await RemoteScene.make(gw)
+            ask(scene, "bad", .uninstall(source: .dpkg, name: "--force-all"))
+            try await scene.expectError("bad_request")
+            // This applet said hello without administrator rights: a Debian package cannot go.
+            ask(scene, "root", .uninstall(source: .dpkg, name: "cowsay"))
+            try await scene.expectError("bad_request")
+            // A Flatpak of the customer's own is theirs to remove: passed on.
+            ask(scene, "f1", .uninstall(source: .flatpak, name: "org.example.Notes"))
+            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            #expect(asked == .systemActionRequest(.init(sessionId: nil, requestId: "f1", action: .uninstall(source: .flatpak, name: "org.example.Notes"))))
+            // An answer naming another application changes nothing in the logs; the right one is logged.
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "f1",
+                                                                      result: .uninstalled(source: .flatpak, name: "org.example.Other", output: ""))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            ask(scene, "f2", .uninstall(source: .flatpak, name: "org.example.Notes"))
+            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "f2",
+                                                                      result: .uninstalled(source: .flatpak, name: "org.example.Notes", output: "done"))))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
+            #expect(texts.filter { $0.contains("uninstalled") } == ["Administrator uninstalled org.example.Notes (flatpak) from the customer's computer."])
+            await scene.applet.close()
+        }
+    }
 }

@@ -1,8 +1,7 @@
-// The System info tab (L1, L2, L5, L6): one view of the customer's machine at a time, read when
-// the technician asks ("Request information", as in the manual) — the dashboard, the processes
-// as a sortable list, the account, the drivers — and saved as CSV. Reading changes nothing on the
-// customer's side; ending a chosen process does, after the technician confirms. The gateway
-// checks `system_info` / `system_actions` and the session's state on every request.
+// The System info tab (L1–L8): one view of the customer's machine at a time, read when the
+// technician asks ("Request information", as in the manual), sortable and saved as CSV; a chosen
+// process, service, startup entry or application is changed after the technician confirms. The
+// gateway checks `system_info` / `system_actions` / `uninstall_applications` on every request.
 import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 import {
@@ -32,6 +31,8 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const picked = new Map(); // session id → the process row chosen to end
   const pickedService = new Map(); // session id → the service chosen
   const pickedStartup = new Map(); // session id → the startup entry chosen
+  const pickedApplication = new Map(); // session id → the application chosen (L4)
+  const uninstallButton = $('#system-uninstall');
   let startupSort = { key: 'title', descending: false };
   let applicationSort = { key: 'name', descending: false };
   let serviceSort = { key: 'name', descending: false };
@@ -159,6 +160,11 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
           render();
         },
         rowData: (app) => ({ application: app.name }),
+        isChosen: (app) => app.name === pickedApplication.get(session?.id)?.name && app.source === pickedApplication.get(session?.id)?.source,
+        onChoose: (app) => {
+          pickedApplication.set(session.id, app);
+          drawActionButtons();
+        },
       });
       view.replaceChildren(element('p', 'muted', t('system.applicationCount', { count: reading.reply.applications.length })), node);
     } else if (reading.reply.kind === 'user') {
@@ -228,7 +234,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   requestButton.addEventListener('click', () => requestView());
   csvButton.addEventListener('click', saveCsv);
 
-  /** Shown on the processes view to a technician who may end processes; usable once one is chosen. */
+  /** Each view's buttons, shown to a technician with the permission, usable once a row is chosen. */
   function drawActionButtons() {
     const reading = readings.get(session?.id)?.processes;
     endButton.hidden = !canUse('system_actions') || current() !== 'processes' || reading?.reply.kind !== 'processes';
@@ -250,6 +256,20 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       button.disabled = busy || !entry || String(entry.enabled) === button.dataset.enabled;
       button.title = entry ? '' : t('system.chooseStartup');
     }
+    const applications = readings.get(session?.id)?.applications;
+    uninstallButton.hidden = !canUse('uninstall_applications') || current() !== 'applications' || applications?.reply.kind !== 'applications';
+    uninstallButton.disabled = busy || !pickedApplication.get(session?.id);
+    uninstallButton.title = pickedApplication.get(session?.id) ? '' : t('system.chooseApplication');
+  }
+
+  /** Sends one change for the session shown; its answer comes to `actionDone`. */
+  function act(action, context, notice) {
+    requestCounter += 1;
+    const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
+    actions.set(requestId, { sessionId: session.id, ...context });
+    if (notice) notices.set(session.id, notice);
+    send('system_action_request', { sessionId: session.id, requestId, action });
+    render();
   }
 
   for (const button of startupButtons) {
@@ -257,11 +277,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const entry = pickedStartup.get(session?.id);
       if (!entry) return;
       const enabled = button.dataset.enabled === 'true';
-      requestCounter += 1;
-      const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
-      actions.set(requestId, { sessionId: session.id, entry });
-      send('system_action_request', { sessionId: session.id, requestId, action: { kind: 'startup', entry: entry.kind, name: entry.name, scope: entry.scope, enabled } });
-      render();
+      act({ kind: 'startup', entry: entry.kind, name: entry.name, scope: entry.scope, enabled }, { entry });
     });
   }
 
@@ -271,24 +287,22 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const operation = button.dataset.operation;
       const label = t(`system.op.${operation}`);
       if (!unit || !window.confirm(t('system.confirmService', { operation: label, name: unit.name }))) return;
-      requestCounter += 1;
-      const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
-      actions.set(requestId, { sessionId: session.id, unit, operation });
-      notices.set(session.id, t('system.serviceWorking', { operation: label, name: unit.name }));
-      send('system_action_request', { sessionId: session.id, requestId, action: { kind: 'service', name: unit.name, scope: unit.scope, operation } });
-      render();
+      act({ kind: 'service', name: unit.name, scope: unit.scope, operation }, { unit, operation },
+        t('system.serviceWorking', { operation: label, name: unit.name }));
     });
   }
 
   endButton.addEventListener('click', () => {
     const row = picked.get(session?.id);
     if (!row || !window.confirm(t('system.confirmEnd', { name: row.name, pid: row.pid }))) return;
-    requestCounter += 1;
-    const requestId = `sa-${Date.now().toString(36)}-${requestCounter}`;
-    actions.set(requestId, { sessionId: session.id, row });
-    notices.set(session.id, t('system.ending', { name: row.name }));
-    send('system_action_request', { sessionId: session.id, requestId, action: { kind: 'end_process', pid: row.pid, started: row.started } });
-    render();
+    act({ kind: 'end_process', pid: row.pid, started: row.started }, { row }, t('system.ending', { name: row.name }));
+  });
+
+  uninstallButton.addEventListener('click', () => {
+    const application = pickedApplication.get(session?.id);
+    if (!application || !window.confirm(t('system.confirmUninstall', { name: application.name }))) return;
+    act({ kind: 'uninstall', source: application.source, name: application.name }, { application },
+      t('system.uninstalling', { name: application.name }));
   });
 
   return {
@@ -342,6 +356,12 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
           kept.reply = { ...kept.reply, startup: kept.reply.startup.map((row) => (row.kind === changed.kind && row.name === changed.name ? changed : row)) };
         }
         pickedStartup.set(asked.sessionId, changed);
+      } else if (result.kind === 'uninstalled') {
+        notices.set(asked.sessionId, t('system.uninstalledDone', { name: result.name }));
+        const kept = readings.get(asked.sessionId)?.applications;
+        const stays = (app) => app.name !== result.name || app.source !== result.source;
+        if (kept?.reply.kind === 'applications') kept.reply = { ...kept.reply, applications: kept.reply.applications.filter(stays) };
+        pickedApplication.delete(asked.sessionId);
       } else if (result.kind === 'service_changed') {
         const { unit } = result;
         notices.set(asked.sessionId, t('system.serviceResult', {
@@ -352,7 +372,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
           kept.reply = { ...kept.reply, services: kept.reply.services.map((row) => (row.name === unit.name && row.scope === unit.scope ? unit : row)) };
         }
       } else {
-        const group = asked.unit || asked.entry?.kind === 'service' ? 'serviceError' : asked.entry ? 'startupError' : 'error';
+        const group = asked.application ? 'uninstallError' : asked.unit || asked.entry?.kind === 'service' ? 'serviceError' : asked.entry ? 'startupError' : 'error';
         const key = `system.${group}.${result.code}`;
         const text = t(key);
         notices.set(asked.sessionId, text === key ? result.message : text);

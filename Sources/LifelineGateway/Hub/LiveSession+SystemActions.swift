@@ -2,8 +2,9 @@ import Foundation
 import LifelineCore
 import LifelineProtocol
 
-/// Changes on the customer's machine from the System info tab (L2: ending a process; L3: services): the owner of
-/// an active session with the `system_actions` permission asks, the applet acts, and what it did
+/// Changes on the customer's machine from the System info tab (L2: ending a process; L3: services; L4:
+/// uninstalling, with `uninstall_applications`; L7: startup): the owner of an active session with the
+/// `system_actions` permission asks, the applet acts, and what it did
 /// goes to the session log and the audit log whoever owns the session by then — the machine
 /// changed either way.
 extension LiveSession {
@@ -17,9 +18,15 @@ extension LiveSession {
     static let maximumPendingSystemActions = 8
 
     func systemActionRequest(_ message: SystemActionRequestMessage, by actor: Actor) async throws {
-        _ = try await hub.ownedActiveSession(id, by: actor, permission: .systemActions, activeOnly: "The customer's computer can be changed")
+        let record = try await hub.ownedActiveSession(id, by: actor, permission: message.action.permission,
+                                                      activeOnly: "The customer's computer can be changed")
         try Self.checkRequestId(message.requestId)
-        guard message.action.isValid else { throw GatewayError.badRequest("This action names no process or service the applet could act on.") }
+        guard message.action.isValid else {
+            throw GatewayError.badRequest("This action names no process, service, startup entry or application the applet could act on.")
+        }
+        if case .uninstall(let source, _) = message.action, PackageRemoval.needsRoot(source), record.customer?.privileged != true {
+            throw GatewayError.badRequest("Uninstalling a \(source == .dpkg ? "Debian package" : "snap") needs the applet with administrator rights: restart it elevated first.")
+        }
         _ = try hub.connectedApplet(of: id)
         // Checked and written with no await between: two requests cannot both pass the limit.
         guard systemActions[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
@@ -60,6 +67,9 @@ extension LiveSession {
             event = entry.enabled ? .startupOn(technician: pending.technicianName, name: name) : .startupOff(technician: pending.technicianName, name: name)
             detail = ["operation": enabled ? "startup_on" : "startup_off", "kind": kind.rawValue, "name": name, "scope": scope.rawValue,
                       "enabled": "\(entry.enabled)"]
+        case (.uninstalled(let source, let name, _), .uninstall(let askedSource, let asked)) where source == askedSource && name == asked:
+            event = .applicationRemoved(technician: pending.technicianName, name: asked, source: source.rawValue)
+            detail = ["operation": "uninstall", "source": source.rawValue, "name": asked]
         default:
             return
         }
