@@ -14,12 +14,12 @@ extension Applet {
         }
     }
 
-    static func act(_ request: SystemActionRequestMessage, transcript: Transcript, restart: Restart) async {
+    static func act(_ request: SystemActionRequestMessage, technician: String, transcript: Transcript, restart: Restart) async {
         let result: SystemActionResult
         switch request.action {
         case .uninstall(let source, let name):
             // The customer is asked first; the answer goes when the removal is done or refused.
-            return await restart.removals.requested(request, source: source, name: name)
+            return await restart.removals.requested(request, source: source, name: name, technician: technician)
         case .endProcess(let pid, let started): result = await ProcessEnder().end(pid: pid, started: started)
         case .service(let name, let scope, let operation): result = await SystemdServices().perform(operation, on: name, scope: scope)
         case .startup(.autostart, let name, _, let enabled): result = StartupReader.forThisSession().setAutostart(name, enabled: enabled)

@@ -314,7 +314,8 @@ public struct Applet: Sendable {
             // Its own task too: the processes are read twice, 200 ms apart.
             Task { await answer(request, transcript: transcript, outgoing: restart.outgoing) }
         case .systemActionRequest(let request):
-            Task { await act(request, transcript: transcript, restart: restart) }
+            let technician = await state.technicianName
+            Task { await act(request, technician: technician, transcript: transcript, restart: restart) }
         case .scriptRun(let order):
             // Its own task: a script runs for minutes while messages keep coming.
             Task { await restart.scripts.received(order) }

@@ -25,7 +25,7 @@ actor ApplicationRemovals {
 
     var isPending: Bool { waiting != nil }
 
-    func requested(_ request: SystemActionRequestMessage, source: PackageRemoval.Source, name: String) async {
+    func requested(_ request: SystemActionRequestMessage, source: PackageRemoval.Source, name: String, technician: String) async {
         if let refusal = check(source: source, name: name) { return await answer(request, refusal) }
         // One question at a time: an older unanswered one is refused.
         if let older = waiting {
@@ -37,7 +37,7 @@ actor ApplicationRemovals {
         case .deny: await refuse(request, name: name)
         case .ask:
             waiting = (request, source, name)
-            transcript.uninstallRequested(name: name, source: source)
+            transcript.uninstallRequested(name: name, source: source, technician: technician)
         }
     }
 

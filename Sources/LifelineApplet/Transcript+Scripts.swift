@@ -27,9 +27,9 @@ extension Transcript {
 
 extension Transcript {
     /// The technician asks to uninstall an application (L4): the customer answers.
-    func uninstallRequested(name: String, source: PackageRemoval.Source) {
+    func uninstallRequested(name: String, source: PackageRemoval.Source, technician: String) {
         if machineReadable { return write("UNINSTALL_REQUEST name=\(Self.quoted(name)) source=\(source.rawValue)") }
-        say(.uninstallRequested(name: Self.clean(name)), text("system.ask_uninstall", ["technician": who(""), "name": Self.clean(name)]))
+        say(.uninstallRequested(name: Self.clean(name)), text("system.ask_uninstall", ["technician": who(technician), "name": Self.clean(name)]))
     }
 
     func uninstallRefused(name: String) {

@@ -16,6 +16,7 @@ import urllib.request
 import uuid
 
 from conftest import start_active_session, start_active_session_as, technician_with
+from test_applet_window import desktop  # noqa: F401 (fixture)
 from test_file_manager import Console
 
 
@@ -418,3 +419,30 @@ def test_an_administrator_embeds_a_script_for_a_group_from_the_admin_center(gate
     assert listing["canRunEmbedded"] is True and listing["canDeploy"] is False
     assert raw(gateway, "GET", f"scripts/{embedded['id']}/resource", None, emma) == (200, resource)
     assert gateway.api("DELETE", f"scripts/{embedded['id']}", token=emma)[0] == 403
+
+
+def test_the_window_shows_the_running_script_and_its_button_stops_it(gateway_for_module, applets, desktop):
+    from test_applet_window import SHOTS, open_window, press
+
+    gateway = gateway_for_module
+    session, applet, token, window = open_window(gateway, applets, desktop, "Wilma")
+    press(desktop, window, "alt+a")
+    gateway.wait_for_state(session["id"], "waiting", token)
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    script = add_script(gateway, token, "#!/bin/sh\necho cleaning\nsleep 600\n", name="Clean the print queue",
+                        description="Cancels the jobs stuck in the queue.")
+    console = Console(gateway, token, session["id"])
+    try:
+        started = run(console, script["id"])
+        applet.expect("Administrator is running the script Clean the print queue on this computer.")
+        applet.expect("Cancels the jobs stuck in the queue.")
+        console.next(lambda m: m["type"] == "script_output" and m["runId"] == started["runId"])
+        time.sleep(0.3)
+        desktop.screenshot(SHOTS / "applet-window-script.png", window=window)
+        # The permissions panel's row for the script: its Revoke button stops it.
+        press(desktop, window, "alt+r")
+        _, result = outcome(console, started["runId"])
+        assert result["outcome"] == "cancelled_by_customer", result
+        applet.expect("You stopped the script Clean the print queue.")
+    finally:
+        console.close()

@@ -6,6 +6,7 @@ CI); skipped elsewhere."""
 import os
 import shutil
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -13,6 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import start_active_session, start_active_session_as, technician_with
+from test_applet_window import desktop  # noqa: F401 (fixture)
 from test_console_session import select_row, sign_in
 from test_file_manager import Console
 from test_system_info import act, view
@@ -130,3 +132,28 @@ def test_the_applications_view_uninstalls_the_chosen_row(gateway_for_module, app
     wait.until(lambda b: f"{dependent} was uninstalled." in b.find_element(By.ID, "system-status").text)
     assert not browser.find_elements(By.CSS_SELECTOR, f"#system-view tr[data-application='{dependent}']")
     assert not installed(dependent) and installed(base)
+
+
+def test_the_window_asks_before_anything_is_uninstalled(gateway_for_module, applets, desktop, packages):
+    from test_applet_window import SHOTS, find_window, open_window, press
+
+    _, dependent = packages
+    gateway = gateway_for_module
+    session, applet, token, window = open_window(gateway, applets, desktop, "Ursula")
+    press(desktop, window, "alt+a")
+    gateway.wait_for_state(session["id"], "waiting", token)
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    console = Console(gateway, token, session["id"])
+    try:
+        console.send({"type": "system_action_request", "sessionId": session["id"], "requestId": "w1",
+                      "action": {"kind": "uninstall", "source": "dpkg", "name": dependent}})
+        request = find_window(desktop, "a request from your technician")
+        applet.expect(f"Administrator asks to uninstall {dependent} from this computer.")
+        time.sleep(0.3)
+        desktop.screenshot(SHOTS / "applet-window-uninstall.png", window=request)
+        press(desktop, request, "alt+d")
+        result = console.next(lambda m: m["type"] == "system_action_reply" and m["requestId"] == "w1", timeout=30)["result"]
+        assert result["code"] == "refused_by_customer", result
+        assert installed(dependent)
+    finally:
+        console.close()
