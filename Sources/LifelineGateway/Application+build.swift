@@ -81,8 +81,9 @@ struct GatewayWiring {
         TwoStepController(accounts: accounts, hub: hub, twoStep: twoStep, signIn: signIn, sms: sms).addRoutes(to: api)
         SessionsController(hub: hub).addRoutes(to: api)
         RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
-        FilesController(hub: hub, vault: try FileVault(dataDirectory: configuration.dataDirectory),
-                        stallLimit: environment.transferStallLimit).addRoutes(to: api)
+        let fileVault = try FileVault(dataDirectory: configuration.dataDirectory)
+        FilesController(hub: hub, vault: fileVault, stallLimit: environment.transferStallLimit).addRoutes(to: api)
+        SystemReportController(hub: hub, vault: fileVault).addRoutes(to: api)
         FileManagerController(hub: hub, stallLimit: environment.transferStallLimit).addRoutes(to: api)
         RepliesController(store: store, environment: environment).addRoutes(to: api)
         ScriptsController(store: store, environment: environment).addRoutes(to: api)

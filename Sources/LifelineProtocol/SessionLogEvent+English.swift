@@ -65,6 +65,7 @@ extension SessionLogEvent {
         "file_manager_copied_to": "{technician} copied {path} ({size}) to the customer's computer. SHA-256 {sha256}.",
         "file_manager_copied_files_from": "{technician} copied {count} files ({size}) from {folder} on the customer's computer. Each file's SHA-256 is in the audit log.",
         "file_manager_copied_files_to": "{technician} copied {count} files ({size}) to {folder} on the customer's computer. Each file's SHA-256 is in the audit log.",
+        "system_report_saved": "{technician} saved the customer's system information as {name} ({size}) with the session's files.",
         "application_removed": "{technician} uninstalled {name} ({source}) from the customer's computer.",
         "script_started": "{technician} ran the script {name} on the customer's computer (SHA-256 {sha256}).",
         "script_finished": "The script {name} ended: {result}. Its output: {bytes} bytes, SHA-256 {hash}.",

@@ -147,6 +147,8 @@ public enum SessionLogEvent: Equatable, Sendable {
     /// "{technician} turned on {name} at startup on the customer's computer." (L7)
     case startupOn(technician: String, name: String)
     case startupOff(technician: String, name: String)
+    /// "{technician} saved the customer's system information as {name} ({size}) with the session's files."
+    case systemReportSaved(technician: String, name: String, size: String)
     /// "{technician} uninstalled {name} ({source}) from the customer's computer." (L4)
     case applicationRemoved(technician: String, name: String, source: String)
     /// "{technician} ran the script {name} on the customer's computer (SHA-256 {sha256})." (N2)
@@ -227,6 +229,7 @@ extension SessionLogEvent {
         "file_manager_copied_files_from": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesFrom(technician: technician, count: count, size: size, folder: folder) },
         "file_manager_copied_files_to": { p in guard let technician = p["technician"], let count = p["count"], let size = p["size"], let folder = p["folder"] else { return nil }; return .fileManagerCopiedFilesTo(technician: technician, count: count, size: size, folder: folder) },
         "process_ended": { p in guard let technician = p["technician"], let name = p["name"], let pid = p["pid"], let children = p["children"] else { return nil }; return .processEnded(technician: technician, name: name, pid: pid, children: children) },
+        "system_report_saved": { p in guard let technician = p["technician"], let name = p["name"], let size = p["size"] else { return nil }; return .systemReportSaved(technician: technician, name: name, size: size) },
         "application_removed": { p in guard let technician = p["technician"], let name = p["name"], let source = p["source"] else { return nil }; return .applicationRemoved(technician: technician, name: name, source: source) },
         "script_started": { p in guard let technician = p["technician"], let name = p["name"], let sha256 = p["sha256"] else { return nil }; return .scriptStarted(technician: technician, name: name, sha256: sha256) },
         "script_finished": { p in guard let name = p["name"], let result = p["result"], let bytes = p["bytes"], let hash = p["hash"] else { return nil }; return .scriptFinished(name: name, result: result, bytes: bytes, hash: hash) },
@@ -330,6 +333,7 @@ extension SessionLogEvent {
         case .processKilled: "process_killed"
         case .scriptStarted: "script_started"
         case .applicationRemoved: "application_removed"
+        case .systemReportSaved: "system_report_saved"
         case .scriptFinished: "script_finished"
         case .serviceChanged: "service_changed"
         case .startupOn: "startup_on"
@@ -387,6 +391,8 @@ extension SessionLogEvent {
             ["technician": technician, "operation": operation, "name": name, "result": result]
         case .startupOn(let technician, let name), .startupOff(let technician, let name):
             ["technician": technician, "name": name]
+        case .systemReportSaved(let technician, let name, let size):
+            ["technician": technician, "name": name, "size": size]
         case .applicationRemoved(let technician, let name, let source):
             ["technician": technician, "name": name, "source": source]
         case .scriptStarted(let technician, let name, let sha256):

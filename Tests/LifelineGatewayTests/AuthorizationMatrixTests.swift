@@ -154,6 +154,7 @@ struct AuthorizationMatrixTests {
         Row(route: "PUT /api/v1/sessions/{id}/chat", rule: .sessionPermission(.toggleChat), body: ["enabled": false]),
         Row(route: "POST /api/v1/sessions/{id}/files", rule: .sessionPermission(.sendFiles), body: ["name": "a.txt", "size": 3]),
         Row(route: "POST /api/v1/sessions/{id}/screenshots", rule: .sessionPermission(.takeScreenshots)),
+        Row(route: "POST /api/v1/sessions/{id}/system-report", rule: .sessionPermission(.systemInfo)),
         Row(route: "POST /api/v1/sessions/{id}/recordings", rule: .sessionPermission(.recordScreen)),
         Row(route: "POST /api/v1/sessions/{id}/survey", rule: .sessionPermission(.sendSurvey)),
         Row(route: "POST /api/v1/sessions/{id}/calling-card", rule: .sessionPermission(.deployCallingCard), body: ["cardId": "none"]),

@@ -278,3 +278,31 @@ def test_the_console_tab_shows_the_dashboard_and_sorts_the_processes(gateway_for
         assert cpuinfo("model name") in browser.find_element(By.ID, "system-view").text
     finally:
         sleeper.kill()
+
+
+def test_the_whole_system_information_is_saved_as_a_report_with_the_sessions_files(gateway_for_module, applets, browser):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "System report")
+    marker = f"report-{uuid.uuid4().hex[:8]}"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", marker])
+    try:
+        wait = sign_in(browser, gateway)
+        select_row(browser, wait, session["id"])
+        wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
+        wait.until(EC.element_to_be_clickable((By.ID, "system-report"))).click()
+        wait.until(lambda b: "is with the session's files" in b.find_element(By.ID, "system-report-status").text)
+    finally:
+        sleeper.kill()
+    # Attached to the session: one of the files from the customer's computer, downloadable.
+    files = gateway.api("GET", f"sessions/{session['id']}/files", token=token, expect=200)[1]
+    [report] = [file for file in files if file["name"].startswith("system-report-")]
+    assert report["direction"] == "from_customer" and report["phase"] == "done" and report["name"].endswith(".html")
+    page = gateway.api("GET", f"sessions/{session['id']}/files/{report['id']}", token=token, expect=200, raw=True)[1]
+    assert gateway.last_headers["Content-Disposition"].startswith("attachment")
+    # Every view is in it, with this machine's values; nothing in it runs.
+    for heading in ["Dashboard", "Processes", "Services", "Startup", "Applications", "Interactive user", "Drivers", "Events"]:
+        assert f"<h2>{heading}</h2>" in page, heading
+    assert cpuinfo("model name") in page and marker in page and os.uname().nodename in page
+    assert "<script" not in page.lower()
+    texts = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+    assert any(text.startswith(f"Administrator saved the customer's system information as {report['name']}") for text in texts), texts

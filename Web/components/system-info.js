@@ -6,8 +6,7 @@ import { t } from '../lib/i18n.js';
 import { formatSize } from '../lib/file-list.js';
 import {
   VIEWS, COLUMNS, when, element, table, facts, dashboardRows, userRows, LOGIN_HEADERS, MODULE_HEADERS, moduleRows, csvCell,
-  SERVICE_COLUMNS, columnLines, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, EVENT_COLUMNS, STARTUP_COLUMNS,
-  APPLICATION_COLUMNS,
+  SERVICE_COLUMNS, EVENT_HEADERS, eventCells, JOB_HEADERS, jobCells, sortableTable, STARTUP_COLUMNS, APPLICATION_COLUMNS, replyLines,
 } from './system-views.js';
 import { mountEventViewer } from './system-events.js';
 
@@ -180,31 +179,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   function saveCsv() {
     const reading = readings.get(session?.id)?.[current()];
     if (!reading) return;
-    let lines;
-    if (reading.reply.kind === 'processes') {
-      lines = columnLines(COLUMNS, reading.reply.processes);
-    } else if (reading.reply.kind === 'drivers') {
-      lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reading.reply.drivers)];
-    } else if (reading.reply.kind === 'services') {
-      lines = columnLines(SERVICE_COLUMNS, reading.reply.services);
-    } else if (reading.reply.kind === 'applications') {
-      lines = columnLines(APPLICATION_COLUMNS, reading.reply.applications);
-    } else if (reading.reply.kind === 'startup') {
-      lines = columnLines(STARTUP_COLUMNS, reading.reply.startup);
-    } else if (reading.reply.kind === 'events') {
-      lines = columnLines(EVENT_COLUMNS, reading.reply.events.entries);
-    } else if (reading.reply.kind === 'user') {
-      const rows = userRows(reading.reply.user);
-      lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),
-        LOGIN_HEADERS.map((label) => t(label)), ...rows.logins];
-    } else {
-      const board = reading.reply.dashboard;
-      const rows = dashboardRows(board);
-      lines = [...rows.system, ...rows.processor, ...rows.memory].filter(([, value]) => value).map(([label, value]) => [t(label), value]);
-      for (const disk of board.disks) lines.push([t('system.disks'), disk.mountPoint, disk.fileSystem, disk.size, disk.free]);
-      for (const entry of board.events ?? []) lines.push([t('system.events'), ...eventCells(entry)]);
-      for (const job of board.scheduledJobs ?? []) lines.push([t('system.jobs'), ...jobCells(job)]);
-    }
+    const lines = replyLines(reading.reply);
     const text = `${lines.map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
     const link = element('a');
     link.href = URL.createObjectURL(new Blob([`\ufeff${text}`], { type: 'text/csv;charset=utf-8' }));

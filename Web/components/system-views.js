@@ -198,3 +198,33 @@ export const APPLICATION_COLUMNS = [
   { key: 'installed', label: 'system.installed', numeric: true, text: (app) => (app.installed ? when(app.installed) : '') },
   { key: 'summary', label: 'system.description', text: (app) => app.summary },
 ];
+
+/** A view's reply as lines of cells: a CSV file's, and a report's tables (headers first). */
+export function replyLines(reply) {
+  let lines;
+  if (reply.kind === 'processes') {
+    lines = columnLines(COLUMNS, reply.processes);
+  } else if (reply.kind === 'drivers') {
+    lines = [MODULE_HEADERS.map((label) => t(label)), ...moduleRows(reply.drivers)];
+  } else if (reply.kind === 'services') {
+    lines = columnLines(SERVICE_COLUMNS, reply.services);
+  } else if (reply.kind === 'applications') {
+    lines = columnLines(APPLICATION_COLUMNS, reply.applications);
+  } else if (reply.kind === 'startup') {
+    lines = columnLines(STARTUP_COLUMNS, reply.startup);
+  } else if (reply.kind === 'events') {
+    lines = columnLines(EVENT_COLUMNS, reply.events.entries);
+  } else if (reply.kind === 'user') {
+    const rows = userRows(reply.user);
+    lines = [...rows.facts.filter(([, value]) => value).map(([label, value]) => [t(label), value]),
+      LOGIN_HEADERS.map((label) => t(label)), ...rows.logins];
+  } else {
+    const board = reply.dashboard;
+    const rows = dashboardRows(board);
+    lines = [...rows.system, ...rows.processor, ...rows.memory].filter(([, value]) => value).map(([label, value]) => [t(label), value]);
+    for (const disk of board.disks) lines.push([t('system.disks'), disk.mountPoint, disk.fileSystem, disk.size, disk.free]);
+    for (const entry of board.events ?? []) lines.push([t('system.events'), ...eventCells(entry)]);
+    for (const job of board.scheduledJobs ?? []) lines.push([t('system.jobs'), ...jobCells(job)]);
+  }
+  return lines;
+}

@@ -4,15 +4,20 @@
 import { mountFileManager } from '../components/file-manager.js';
 import { mountSystemInfo } from '../components/system-info.js';
 import { mountScripts } from '../components/scripts.js';
+import { mountSystemReport } from '../components/system-report.js';
 
 export function mountSessionTools({ send, onError, canUse }) {
   const fileManager = mountFileManager(document.getElementById('panel-files'), { send, onError, canUse });
   const systemInfo = mountSystemInfo(document.getElementById('panel-system'), { send, onError, canUse });
+  let shown = null;
+  const report = mountSystemReport(document.getElementById('panel-system'), { send, currentSession: () => shown });
   const scripts = mountScripts(document.getElementById('panel-scripts'), document.getElementById('script-dialog'), { send, onError, canUse });
   return {
     /** What needs the gateway once the console is signed in: the scripts library. */
     load: () => scripts.load(),
     show(session) {
+      shown = session;
+      report.show(session);
       fileManager.show(session);
       systemInfo.show(session);
       scripts.show(session);
@@ -27,7 +32,7 @@ export function mountSessionTools({ send, onError, canUse }) {
           fileManager.reply(message);
           return true;
         case 'system_info_reply':
-          systemInfo.reply(message);
+          if (!report.handles(message)) systemInfo.reply(message);
           return true;
         case 'system_action_reply':
           systemInfo.actionDone(message);
@@ -46,6 +51,6 @@ export function mountSessionTools({ send, onError, canUse }) {
       }
     },
     /** A refused request of theirs, told where it was made; false when it is not theirs. */
-    refused: (message) => fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message),
+    refused: (message) => report.handles(message) || fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message),
   };
 }
