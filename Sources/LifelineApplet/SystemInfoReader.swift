@@ -217,7 +217,36 @@ struct SystemInfoReader: Sendable {
         return InteractiveUser(name: name, uid: account, fullName: comment?.isEmpty == false ? comment : nil,
                                home: String(cString: entry.pointee.pw_dir), shell: String(cString: entry.pointee.pw_shell),
                                groups: groups, administratorGroup: groups.first { Self.administratorGroups.contains($0) },
+                               sudoRules: geteuid() == 0 ? sudoRules(for: name, groups: groups) : nil,
                                logins: logins.filter { $0.user == name }.map(\.login))
+    }
+
+    /// The sudo rules that apply to `user`, from `<etc>/sudoers` and the files and folders it
+    /// includes (a folder's files in order, without those sudo skips: a name with a dot or ending in
+    /// `~`); nil when sudoers cannot be read.
+    func sudoRules(for user: String, groups: [String]) -> [String]? {
+        let main = etc + "/sudoers"
+        guard let text = LocalText.read(main, limit: 1 << 20) else { return nil }
+        var files: [SudoRules.File] = []
+        // Each file once, however often it is included (and no include loop).
+        var read: Set<String> = [main]
+        var waiting = [(file: SudoRules.parse(text), folder: etc, depth: 0)]
+        while !waiting.isEmpty, files.count < 128 {
+            let (file, folder, depth) = waiting.removeFirst()
+            files.append(file)
+            guard depth < 4 else { continue }
+            let absolute = { (path: String) in path.hasPrefix("/") ? path : folder + "/" + path }
+            var included = file.includes.map(absolute)
+            for directory in file.includeDirectories.map(absolute) {
+                included += Self.names(in: directory).filter { !$0.contains(".") && !$0.hasSuffix("~") }.map { directory + "/" + $0 }
+            }
+            for path in included where read.insert(path).inserted {
+                guard let text = LocalText.read(path, limit: 1 << 20) else { continue }
+                let parent = path.split(separator: "/").dropLast().joined(separator: "/")
+                waiting.append((SudoRules.parse(text), "/" + parent, depth + 1))
+            }
+        }
+        return SudoRules.applying(to: user, groups: groups, in: files)
     }
 
     /// The names in a folder, without `.` and `..`; none when it cannot be read.

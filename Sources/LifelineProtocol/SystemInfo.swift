@@ -285,10 +285,13 @@ public struct InteractiveUser: Codable, Equatable, Sendable {
     /// The group that lets it use sudo (`sudo`, `wheel` or `admin`), nil when none does; rules of
     /// /etc/sudoers itself are readable by root only and are not guessed.
     public var administratorGroup: String?
+    /// The sudo rules that apply to the account, as written in /etc/sudoers and what it includes;
+    /// nil when they could not be read (root only: the elevated applet reads them).
+    public var sudoRules: [String]?
     public var logins: [Login]
 
     public init(name: String, uid: UInt32, fullName: String?, home: String, shell: String, groups: [String],
-                administratorGroup: String?, logins: [Login]) {
+                administratorGroup: String?, sudoRules: [String]? = nil, logins: [Login]) {
         self.name = name
         self.uid = uid
         self.fullName = fullName
@@ -296,6 +299,7 @@ public struct InteractiveUser: Codable, Equatable, Sendable {
         self.shell = shell
         self.groups = groups
         self.administratorGroup = administratorGroup
+        self.sudoRules = sudoRules
         self.logins = logins
     }
 }

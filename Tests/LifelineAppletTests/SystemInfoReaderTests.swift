@@ -25,12 +25,17 @@ struct SystemInfoReaderTests {
             "sys/class/dmi/id/sys_vendor": "LENOVO\n",
             "sys/class/dmi/id/product_name": "20KN\n",
         ]
+        try write(files, under: base)
+        return SystemInfoReader(etc: base + "/etc", proc: base + "/proc", sys: base + "/sys", sampling: .milliseconds(1))
+    }
+
+    /// Writes each file of `files` (path → text) below `base`, making the folders.
+    static func write(_ files: [String: String], under base: String) throws {
         for (path, text) in files {
             let full = base + "/" + path
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)
         }
-        return SystemInfoReader(etc: base + "/etc", proc: base + "/proc", sys: base + "/sys", sampling: .milliseconds(1))
     }
 
     @Test("a fixture machine: the dashboard's system, processor, memory and disks; its processes with their command lines")
@@ -124,5 +129,22 @@ struct SystemInfoReaderTests {
         #expect(modules[1] == KernelModule(name: "nvme", state: "live", version: "ABC123", size: 61_440, usedBy: [],
                                             drivers: [.init(bus: "pci", name: "nvme", devices: ["0000:00:04.0"])]))
         #expect(modules[2].usedBy == ["nvme"] && modules[2].drivers.isEmpty)
+    }
+
+    @Test("sudo rules: sudoers and what it includes, a folder's files but those sudo skips, relative paths beside the file")
+    func sudoRules() throws {
+        let base = NSTemporaryDirectory() + "lifeline-sudoers-\(UUID().uuidString)"
+        let files: [String: String] = [
+            "etc/sudoers": "root ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n@includedir sudoers.d\n",
+            "etc/sudoers.d/helpdesk": "User_Alias DESK = tess\n@include extra\n",
+            "etc/sudoers.d/extra": "DESK ALL = (root) NOPASSWD: /usr/bin/systemctl restart cups\n",
+            "etc/sudoers.d/old.bak": "tess ALL = ALL\n",
+            "etc/sudoers.d/draft~": "tess ALL = ALL\n",
+        ]
+        try Self.write(files, under: base)
+        let reader = SystemInfoReader(etc: base + "/etc")
+        #expect(reader.sudoRules(for: "tess", groups: ["tess", "sudo"]) == [
+            "%sudo ALL=(ALL:ALL) ALL", "DESK ALL = (root) NOPASSWD: /usr/bin/systemctl restart cups"])
+        #expect(SystemInfoReader(etc: base + "/nothing").sudoRules(for: "tess", groups: []) == nil)
     }
 }

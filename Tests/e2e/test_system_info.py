@@ -306,3 +306,27 @@ def test_the_whole_system_information_is_saved_as_a_report_with_the_sessions_fil
     assert "<script" not in page.lower()
     texts = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
     assert any(text.startswith(f"Administrator saved the customer's system information as {report['name']}") for text in texts), texts
+
+
+def test_the_interactive_user_lists_the_sudo_rules_that_apply_to_it(gateway_for_module, applets):
+    """As root (the elevated applet; CI runs as root) the applet reads /etc/sudoers and what it
+    includes, and lists the rules naming the account; without root it says they need it."""
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "Sudo rules")
+    console = Console(gateway, token, session["id"])
+    rule_file = f"/etc/sudoers.d/lifeline-e2e-{uuid.uuid4().hex[:8]}"
+    try:
+        if os.getuid() != 0 or not os.path.isdir("/etc/sudoers.d"):
+            assert view(console, "user")["user"].get("sudoRules") is None
+            return
+        first = view(console, "user")["user"]
+        rule = f"{first['name']} ALL = (root) NOPASSWD: /usr/bin/true"
+        with open(rule_file, "w") as file:
+            file.write(f"# written by the Lifeline tests\n{rule}\n")
+        os.chmod(rule_file, 0o440)
+        rules = view(console, "user")["user"]["sudoRules"]
+        assert rule in rules, rules
+    finally:
+        if os.path.exists(rule_file):
+            os.remove(rule_file)
+        console.close()

@@ -82,6 +82,7 @@ export function userRows(user) {
       ['system.accountName', `${user.name} (${user.uid})`], ['system.fullName', user.fullName], ['system.home', user.home],
       ['system.shell', user.shell], ['system.groups', user.groups.join(', ')],
       ['system.admin', user.administratorGroup ? t('system.adminVia', { group: user.administratorGroup }) : t('system.notAdmin')],
+      ['system.sudoRules', user.sudoRules == null ? t('system.sudoRulesNeedRoot') : user.sudoRules.join('; ') || t('system.noSudoRules')],
     ],
     logins: user.logins.map((login) => [login.line, login.host, when(login.started), t(login.remote ? 'system.yes' : 'system.no')]),
   };
