@@ -90,7 +90,10 @@ export function mountScripts(panel, dialog, { send, onError, canUse }) {
       return node;
     }));
     favourites.hidden = favourites.childElementCount === 0;
+    // Without deploy_scripts the technician has no library of their own: only the embedded scripts.
     $('#script-new').disabled = !library.canDeploy;
+    $('#script-export').hidden = !library.canDeploy;
+    $('#script-import').closest('label').hidden = !library.canDeploy;
   }
 
   function choose(id) {
