@@ -7,7 +7,7 @@ import LifelineProtocol
 /// Uninstalling an application (L4) on the customer's side: the customer says yes first (the
 /// window's dialog, `/allow` in the terminal, or `--remote-consent`), a Debian package or a snap
 /// needs the applet running as root, and the package manager removes exactly the package chosen
-/// (`dpkg --remove`: never the programs that depend on it, never an essential package) through the
+/// (`dpkg --remove`, `rpm --erase`: never the programs that depend on it, never an essential package) through the
 /// script runner, with no shell. The list is read again after: gone, or it says why not.
 actor ApplicationRemovals {
     private let consent: RemoteConsent
@@ -65,6 +65,7 @@ actor ApplicationRemovals {
     private func installed(source: PackageRemoval.Source, name: String) -> Bool {
         let listed = switch source {
         case .dpkg: reader.packages()
+        case .rpm: reader.rpmPackages()
         case .flatpak: reader.flatpaks()
         case .snap: reader.snapPackages()
         }

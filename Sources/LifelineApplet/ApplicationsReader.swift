@@ -5,12 +5,14 @@ import LifelineCore
 import LifelineProtocol
 
 /// The installed applications view (L4): Debian packages from dpkg's status file (installed or
-/// upgraded when their file list last changed), Flatpaks (the machine's and the customer's) and
-/// Snaps, read from their folders. Read-only.
+/// upgraded when their file list last changed), RPM packages where rpm is (its own query: the
+/// database's format is rpm's business), Flatpaks (the machine's and the customer's) and Snaps,
+/// read from their folders. Read-only.
 struct ApplicationsReader: Sendable {
     var dpkg = "/var/lib/dpkg"
     var flatpakFolders: [String]
     var snaps = "/snap"
+    var rpm = "/usr/bin/rpm"
 
     static func forThisMachine() -> ApplicationsReader {
         let home = getenv("HOME").map { String(cString: $0) } ?? ""
@@ -18,7 +20,7 @@ struct ApplicationsReader: Sendable {
     }
 
     func read() -> [InstalledApplication] {
-        packages() + flatpaks() + snapPackages()
+        packages() + rpmPackages() + flatpaks() + snapPackages()
     }
 
     func packages() -> [InstalledApplication] {
@@ -28,6 +30,15 @@ struct ApplicationsReader: Sendable {
                 .lazy.compactMap { Self.modified("\(dpkg)/info/\($0)") }.first
             return InstalledApplication(name: package.name, version: package.version, source: "dpkg",
                                         size: package.installedKiB.map { $0 * 1_024 }, installed: list, summary: package.summary)
+        }
+    }
+
+    /// What `rpm --query --all` says, when rpm is on this machine.
+    func rpmPackages() -> [InstalledApplication] {
+        guard access(rpm, X_OK) == 0, let output = ChildProcess.output(of: rpm, RpmQuery.arguments) else { return [] }
+        return RpmQuery.packages(output).map { package in
+            InstalledApplication(name: package.name, version: package.version, source: "rpm", size: package.size, installed: package.installed,
+                                 summary: package.summary)
         }
     }
 

@@ -47,6 +47,38 @@ struct ChildProcess: Sendable {
         return ChildProcess(pid: pid, input: pipedInput ? ends[1] : nil)
     }
 
+    /// Runs `path` to its end and returns its standard output (at most `limit` bytes; the rest is
+    /// read and dropped), nil when it could not start or failed. Blocking: call it off the pool.
+    static func output(of path: String, _ arguments: [String], limit: Int = 32 << 20) -> String? {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return nil }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid = pid_t()
+        let started = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(ends[1])
+        defer { close(ends[0]) }
+        guard started == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(ends[0], $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            if bytes.count < limit { bytes += buffer[0..<min(count, limit - bytes.count)] }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return exitCode(status) == 0 ? String(decoding: bytes, as: UTF8.self) : nil
+    }
+
     /// Writes `text` whole to its standard input; false when it cannot (no pipe, or it stopped reading).
     @discardableResult
     func send(_ text: String) -> Bool {

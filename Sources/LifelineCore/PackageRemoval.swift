@@ -4,12 +4,13 @@
 public enum PackageRemoval {
     public enum Source: String, Codable, Sendable, CaseIterable {
         case dpkg
+        case rpm
         case flatpak
         case snap
     }
 
-    /// A Debian package (`libfoo1`, `g++-12`, `libc6:i386`), a Flatpak application id
-    /// (`org.gnome.Calculator`) or a snap (`hello-world`).
+    /// A Debian package (`libfoo1`, `g++-12`, `libc6:i386`), an RPM package (`NetworkManager-wifi`,
+    /// `python3.11`), a Flatpak application id (`org.gnome.Calculator`) or a snap (`hello-world`).
     public static func isValidName(_ name: String, source: Source) -> Bool {
         let scalars = Array(name.unicodeScalars)
         guard let first = scalars.first, (2...255).contains(scalars.count), scalars.allSatisfy(\.isASCII) else { return false }
@@ -21,6 +22,9 @@ public enum PackageRemoval {
                 return false
             }
             return parts.count == 1 || (!parts[1].isEmpty && parts[1].unicodeScalars.allSatisfy { lower($0) || $0 == "-" })
+        case .rpm:
+            let allowed: (Unicode.Scalar) -> Bool = { lower($0) || ("A"..."Z").contains($0) || "._+-".unicodeScalars.contains($0) }
+            return (lower(first) || ("A"..."Z").contains(first)) && scalars.allSatisfy(allowed)
         case .flatpak:
             let letter: (Unicode.Scalar) -> Bool = { lower($0) || ("A"..."Z").contains($0) || $0 == "_" || $0 == "-" }
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
@@ -30,7 +34,7 @@ public enum PackageRemoval {
         }
     }
 
-    /// Whether removing it needs root: a Debian package or a snap always; a Flatpak only when the
+    /// Whether removing it needs root: a Debian or RPM package or a snap always; a Flatpak only when the
     /// applet runs as root (it then removes the machine's installation, otherwise the customer's).
     public static func needsRoot(_ source: Source) -> Bool {
         source != .flatpak
@@ -42,6 +46,8 @@ public enum PackageRemoval {
         // dpkg, not apt: exactly this package goes, never the programs that depend on it (dpkg
         // refuses then), and an essential package is refused.
         case .dpkg: ["/usr/bin/dpkg", "--remove", name]
+        // rpm --erase refuses too when another package needs it.
+        case .rpm: ["/usr/bin/rpm", "--erase", name]
         case .flatpak: ["/usr/bin/flatpak", "uninstall", "--noninteractive", asRoot ? "--system" : "--user", name]
         case .snap: ["/usr/bin/snap", "remove", name]
         }

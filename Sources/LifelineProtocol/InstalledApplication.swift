@@ -4,11 +4,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A program installed on the customer's machine (L4): a Debian package, a Flatpak or a Snap.
+/// A program installed on the customer's machine (L4): a Debian or RPM package, a Flatpak or a Snap.
 public struct InstalledApplication: Codable, Equatable, Sendable {
     public var name: String
     public var version: String
-    /// `dpkg`, `flatpak` or `snap`.
+    /// `dpkg`, `rpm`, `flatpak` or `snap`.
     public var source: String
     /// Bytes on disk, when the package manager says.
     public var size: Int64?

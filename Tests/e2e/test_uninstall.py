@@ -157,3 +157,46 @@ def test_the_window_asks_before_anything_is_uninstalled(gateway_for_module, appl
         assert installed(dependent)
     finally:
         console.close()
+
+
+@pytest.fixture
+def rpm_package(tmp_path):
+    """An RPM package built and installed by the test (rpm on Debian, as on any RPM machine)."""
+    if not shutil.which("rpmbuild") or not shutil.which("rpm"):
+        pytest.skip("needs rpm and rpmbuild")
+    name = f"lifeline-e2e-rpm-{uuid.uuid4().hex[:8]}"
+    (tmp_path / "package.spec").write_text(f"""Name: {name}
+Version: 2.1
+Release: 3
+Summary: A package the Lifeline tests install and remove
+License: MIT
+BuildArch: noarch
+%description
+Installed and removed by the Lifeline tests.
+%install
+mkdir -p %{{buildroot}}/usr/share/{name}
+echo test > %{{buildroot}}/usr/share/{name}/README
+%files
+/usr/share/{name}/README
+""")
+    subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {tmp_path}/top", str(tmp_path / "package.spec")], check=True, capture_output=True)
+    [built] = (tmp_path / "top" / "RPMS" / "noarch").glob("*.rpm")
+    subprocess.run(["rpm", "--install", "--nodeps", str(built)], check=True, capture_output=True)
+    yield name
+    subprocess.run(["rpm", "--erase", name], capture_output=True)
+
+
+def test_an_rpm_package_is_listed_and_uninstalled(gateway_for_module, applets, rpm_package):
+    gateway = gateway_for_module
+    session, applet, token = start_active_session(gateway, applets, "RPM", remote_consent="accept")
+    console = Console(gateway, token, session["id"])
+    try:
+        listed = [row for row in view(console, "applications")["applications"] if row["name"] == rpm_package]
+        assert [(row["source"], row["version"], row["summary"]) for row in listed] == [
+            ("rpm", "2.1-3", "A package the Lifeline tests install and remove")], listed
+        result = act(console, {"kind": "uninstall", "source": "rpm", "name": rpm_package})
+        assert result["kind"] == "uninstalled" and result["source"] == "rpm", result
+        assert subprocess.run(["rpm", "--query", rpm_package], capture_output=True).returncode != 0
+        assert not os.path.exists(f"/usr/share/{rpm_package}/README")
+    finally:
+        console.close()

@@ -25,7 +25,7 @@ extension LiveSession {
             throw GatewayError.badRequest("This action names no process, service, startup entry or application the applet could act on.")
         }
         if case .uninstall(let source, _) = message.action, PackageRemoval.needsRoot(source), record.customer?.privileged != true {
-            throw GatewayError.badRequest("Uninstalling a \(source == .dpkg ? "Debian package" : "snap") needs the applet with administrator rights: restart it elevated first.")
+            throw GatewayError.badRequest("Uninstalling a \(source == .snap ? "snap" : "system package") needs the applet with administrator rights: restart it elevated first.")
         }
         _ = try hub.connectedApplet(of: id)
         // Checked and written with no await between: two requests cannot both pass the limit.
