@@ -1,6 +1,8 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 import LifelineCore
 import LifelineProtocol
 
@@ -20,7 +22,18 @@ struct ApplicationsReader: Sendable {
     }
 
     func read() -> [InstalledApplication] {
-        packages() + rpmPackages() + flatpaks() + snapPackages()
+        // rpm answers from its own process on another thread while dpkg's file is parsed here.
+        let rpmRows = Mutex<[InstalledApplication]>([])
+        let rpmDone = DispatchSemaphore(value: 0)
+        let reader = self
+        DispatchQueue.global().async {
+            let rows = reader.rpmPackages()
+            rpmRows.withLock { $0 = rows }
+            rpmDone.signal()
+        }
+        let debian = packages()
+        rpmDone.wait()
+        return debian + rpmRows.withLock { $0 } + flatpaks() + snapPackages()
     }
 
     func packages() -> [InstalledApplication] {

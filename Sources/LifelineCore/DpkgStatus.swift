@@ -11,24 +11,51 @@ public enum DpkgStatus {
         public var summary: String
     }
 
-    /// Every stanza whose `Status` says installed, in file order.
+    /// Every stanza whose `Status` says installed, in file order. Read as UTF-8 bytes, line by line,
+    /// keeping only the six fields the view shows: a status file is megabytes.
     public static func installed(_ text: String) -> [Package] {
+        var bytes = Array(text.utf8)
+        bytes.append(0x0A)
         var packages: [Package] = []
-        var fields: [Substring: Substring] = [:]
-        func finish() {
-            defer { fields = [:] }
-            guard let name = fields["Package"], let status = fields["Status"], status.hasSuffix(" installed") else { return }
-            packages.append(Package(name: String(name), version: String(fields["Version"] ?? ""), architecture: String(fields["Architecture"] ?? ""),
-                                    installedKiB: fields["Installed-Size"].flatMap { Int64($0) }, summary: String(fields["Description"] ?? "")))
-        }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var stanza = Stanza()
+        var start = 0
+        for index in bytes.indices where bytes[index] == 0x0A {
+            let line = bytes[start..<index]
+            start = index + 1
             if line.isEmpty {
-                finish()
-            } else if line.first != " ", line.first != "\t", let colon = line.firstIndex(of: ":") {
-                fields[line[..<colon]] = line[line.index(after: colon)...].drop { $0 == " " }
+                if let package = stanza.package(bytes) { packages.append(package) }
+                stanza = Stanza()
+            } else if let first = line.first, first != 0x20, first != 0x09 {
+                stanza.take(line)
             }
         }
-        finish()
+        if let package = stanza.package(bytes) { packages.append(package) }
         return packages
+    }
+
+    /// Where the fields the view needs are in the file, for one stanza.
+    private struct Stanza {
+        static let keys: [(name: [UInt8], slot: Int)] = ["Package", "Status", "Version", "Architecture", "Installed-Size", "Description"]
+            .enumerated().map { (Array($0.element.utf8) + [0x3A], $0.offset) }
+        var values: [Range<Int>?] = Array(repeating: nil, count: 6)
+
+        mutating func take(_ line: ArraySlice<UInt8>) {
+            for (name, slot) in Self.keys where line.count >= name.count && line.starts(with: name) {
+                var valueStart = line.startIndex + name.count
+                while valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
+                values[slot] = valueStart..<line.endIndex
+                return
+            }
+        }
+
+        func text(_ slot: Int, _ bytes: [UInt8]) -> String? {
+            values[slot].map { String(decoding: bytes[$0], as: UTF8.self) }
+        }
+
+        func package(_ bytes: [UInt8]) -> Package? {
+            guard let name = text(0, bytes), let status = text(1, bytes), status.hasSuffix(" installed") else { return nil }
+            return Package(name: name, version: text(2, bytes) ?? "", architecture: text(3, bytes) ?? "",
+                           installedKiB: text(4, bytes).flatMap { Int64($0) }, summary: text(5, bytes) ?? "")
+        }
     }
 }
