@@ -172,6 +172,7 @@ struct ScriptProcess: Sendable {
         return ending
     }
 
+    /// Seconds on the monotonic clock (time limits, output times, the runner's grace).
     static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

@@ -97,19 +97,19 @@ public enum ScriptRunner {
                     leftover = remaining.count
                     if !remaining.isEmpty && !stopping {
                         stopping = true
-                        killAt = now() + ScriptRules.graceSeconds
+                        killAt = ScriptProcess.now() + ScriptRules.graceSeconds
                         signal(remaining, group: child, SIGTERM)
                     }
                 }
                 if remaining.isEmpty { break }
             }
-            if now() >= killAt { signal(remaining, group: child, SIGKILL) }
+            if ScriptProcess.now() >= killAt { signal(remaining, group: child, SIGKILL) }
             var information = siginfo_t()
             var timeout = timespec(tv_sec: 0, tv_nsec: 100_000_000)
             let received = sigtimedwait(&watched, &information, &timeout)
             if [SIGTERM, SIGINT, SIGHUP].contains(received), !stopping {
                 stopping = true
-                killAt = now() + ScriptRules.graceSeconds
+                killAt = ScriptProcess.now() + ScriptRules.graceSeconds
                 signal(descendants(), group: child, SIGTERM)
             }
         }
@@ -158,12 +158,6 @@ public enum ScriptRunner {
     private static func report(_ lines: [String]) -> Int32 {
         _ = StandardStreams.writeWhole(lines.map { $0.replacing("\n", with: " ") + "\n" }.joined(), to: statusDescriptor)
         return lines.first?.hasPrefix("error=") == true ? 127 : 0
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     private static func lastError() -> String {

@@ -42,10 +42,11 @@ extension LiveSession {
             logger.error("A view could not follow its session", metadata: ["session.id": "\(record.id)", "technician.id": "\(technicianId)", "error": "\(reason)"])
         case .stopRemoteDesktop(let reason, let state):
             if remote != nil { await endRemote(reason: reason, tellApplet: true, sessionState: state) }
-            // The file manager lives exactly as long: only Active keeps it (C5, C6).
-            if !FileManagerAccess.survives(state) { await endFileManager(reason: reason, tellApplet: true) }
-            // Scripts too: a transfer, hold or end stops them (N2).
-            if !FileManagerAccess.survives(state) { stopScripts(reason: reason) }
+            // The file manager lives exactly as long: only Active keeps it (C5, C6); scripts too (N2).
+            if !FileManagerAccess.survives(state) {
+                await endFileManager(reason: reason, tellApplet: true)
+                stopScripts(reason: reason)
+            }
         case .publishToViewers:
             await hub.publish(record)
         case .publishView(let view, let technicianId):

@@ -11,16 +11,8 @@ extension SessionHub {
     func runScript(_ message: ScriptRunRequestMessage, by actor: Actor) async throws {
         _ = try await ownedLiveSession(message.sessionId, by: actor)
         let found = try await store.script(id: message.scriptId)
-        guard let script = found, script.organisationId == actor.technician.organisationId else {
-            throw GatewayError(.scriptNotFound, "There is no such script.")
-        }
-        if script.ownerId == actor.id {
-            try actor.require(.deployScripts)
-        } else if let groupId = script.groupId, groupId == actor.technician.groupId {
-            try actor.require(.runEmbeddedScripts)
-        } else {
-            throw GatewayError(.scriptNotFound, "There is no such script.")
-        }
+        guard let script = found, let needed = ScriptLibrary.permission(toRun: script, by: actor) else { throw ScriptLibrary.notFound }
+        try actor.require(needed)
         try await liveSession(message.sessionId, for: actor).runScript(message, script: script, by: actor)
     }
 

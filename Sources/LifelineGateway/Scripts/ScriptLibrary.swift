@@ -40,6 +40,15 @@ struct ScriptLibrary: Sendable {
 
     static let notFound = GatewayError(.scriptNotFound, "There is no such script.")
 
+    /// What running `script` needs of `actor`: their own script needs `deploy_scripts`, one embedded
+    /// for their group `run_embedded_scripts`; nil when it is neither (it is "not found" to them).
+    static func permission(toRun script: LibraryScript, by actor: Actor) -> Permission? {
+        guard script.organisationId == actor.technician.organisationId else { return nil }
+        if script.ownerId == actor.id { return .deployScripts }
+        if let groupId = script.groupId, groupId == actor.technician.groupId { return .runEmbeddedScripts }
+        return nil
+    }
+
     func scripts(of owner: Owner) async throws -> [LibraryScript] {
         if let technicianId = owner.technicianId { return try await store.scripts(ownerId: technicianId) }
         return try await store.scripts(groupId: owner.groupId ?? "")

@@ -166,10 +166,7 @@ struct ScriptsController: Sendable {
     /// One of the technician's own scripts, or one embedded for their group.
     func visibleScript(_ id: String, to actor: Actor) async throws -> LibraryScript {
         let found = try await library.store.script(id: id)
-        guard let script = found, script.organisationId == actor.technician.organisationId,
-              script.ownerId == actor.id || (script.groupId != nil && script.groupId == actor.technician.groupId) else {
-            throw ScriptLibrary.notFound
-        }
+        guard let script = found, ScriptLibrary.permission(toRun: script, by: actor) != nil else { throw ScriptLibrary.notFound }
         return script
     }
 
