@@ -11,8 +11,9 @@ BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxt
 # colour emoji and Thai fonts, so the console's screenshots and text-fit checks see real glyphs;
 # a D-Bus daemon with python3-dbusmock playing systemd for the services view (CI has no systemd as PID 1),
 # systemd-journal-remote to make journal fixtures; procps (pgrep) to see what a script left running; rpm (and
-# its rpmbuild) to list and remove an RPM package built by the tests.
-TEST_PACKAGES="procps rpm dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
+# its rpmbuild) to list and remove an RPM package built by the tests; kmod (modinfo, depmod), xz-utils and gcc to
+# build and read a kernel module file for the drivers view.
+TEST_PACKAGES="procps rpm kmod xz-utils gcc dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

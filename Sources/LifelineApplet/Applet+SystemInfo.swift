@@ -4,7 +4,15 @@ import LifelineProtocol
 /// frames, or a change made and told to the customer. Each runs in its own task.
 extension Applet {
     static func answer(_ request: SystemInfoRequestMessage, transcript: Transcript, outgoing: OutgoingMessages) async {
-        let reply = await SystemInfoReader().read(request.view, events: request.events)
+        let reply: SystemInfoReply
+        if request.view == .dashboard {
+            // Drawn at once without its busiest processes; whole once their CPU sample is done.
+            reply = .dashboard(await SystemInfoReader().dashboard { first in
+                await outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: .dashboard(first), more: true)))
+            })
+        } else {
+            reply = await SystemInfoReader().read(request.view, events: request.events)
+        }
         transcript.systemInfoRead(request.view)
         // A long list in parts, each within one frame.
         let parts = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)

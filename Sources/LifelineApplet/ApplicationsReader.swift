@@ -15,6 +15,8 @@ struct ApplicationsReader: Sendable {
     var flatpakFolders: [String]
     var snaps = "/snap"
     var rpm = "/usr/bin/rpm"
+    /// Where rpm keeps its database (Fedora's newer place, then the older), to know when it changed.
+    var rpmDatabases = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"]
 
     static func forThisMachine() -> ApplicationsReader {
         let home = getenv("HOME").map { String(cString: $0) } ?? ""
@@ -26,12 +28,20 @@ struct ApplicationsReader: Sendable {
         let rpmRows = Mutex<[InstalledApplication]>([])
         let rpmDone = DispatchSemaphore(value: 0)
         let reader = self
+        let remembered = RememberedPackages.shared
+        let rpmFolder = rpmDatabases.first { access($0, F_OK) == 0 }
         DispatchQueue.global().async {
-            let rows = reader.rpmPackages()
+            // rpm's database files change in place: each is watched. Without one, rpm is asked each time.
+            let rows = if let rpmFolder {
+                remembered.rows(for: "rpm \(reader.rpm)", files: [reader.rpm], folders: [rpmFolder]) { reader.rpmPackages() }
+            } else {
+                reader.rpmPackages()
+            }
             rpmRows.withLock { $0 = rows }
             rpmDone.signal()
         }
-        let debian = packages()
+        // dpkg rewrites its status file and renames new file lists into info/ (which changes the folder).
+        let debian = remembered.rows(for: "dpkg \(dpkg)", files: ["\(dpkg)/status", "\(dpkg)/info"]) { packages() }
         rpmDone.wait()
         return debian + rpmRows.withLock { $0 } + flatpaks() + snapPackages()
     }

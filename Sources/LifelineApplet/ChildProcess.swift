@@ -48,8 +48,9 @@ struct ChildProcess: Sendable {
     }
 
     /// Runs `path` to its end and returns its standard output (at most `limit` bytes; the rest is
-    /// read and dropped), nil when it could not start or failed. Blocking: call it off the pool.
-    static func output(of path: String, _ arguments: [String], limit: Int = 32 << 20) -> String? {
+    /// read and dropped), nil when it could not start or failed (unless `evenOnFailure`: a tool that
+    /// reports what it found and fails for what it did not). Blocking: call it off the pool.
+    static func output(of path: String, _ arguments: [String], limit: Int = 32 << 20, evenOnFailure: Bool = false) -> String? {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return nil }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
@@ -76,7 +77,7 @@ struct ChildProcess: Sendable {
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return exitCode(status) == 0 ? String(decoding: bytes, as: UTF8.self) : nil
+        return exitCode(status) == 0 || evenOnFailure ? String(decoding: bytes, as: UTF8.self) : nil
     }
 
     /// Writes `text` whole to its standard input; false when it cannot (no pipe, or it stopped reading).

@@ -42,20 +42,27 @@ struct JournalReader: Sendable {
         var entries: [JournalEntry] = []
         var scanned = 0
         var users: [uid_t: String] = [:]
+        let search = query.words.flatMap(EventQuery.ByteSearch.init)
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        var fields = JournalFields()
         while entries.count < query.limit {
             // The journal stands on the last entry looked at: its cursor is where the next page starts.
             guard scanned < scanLimit else { return EventPage(entries: entries, next: Self.cursor(journal, sd: sd), scanned: scanned, source: "journal") }
             guard sd.journalPrevious(journal) > 0 else { return EventPage(entries: entries, next: nil, scanned: scanned, source: "journal") }
             scanned += 1
-            let fields = Self.fields(journal, sd: sd)
+            fields.read(journal, sd: sd)
+            // A search keeps few entries: most are left on their bytes, before anything is decoded.
+            let decided = search?.matches(message: fields[.message, JournalEntry.maximumMessageBytes + 1] ?? none,
+                                          source: fields[.identifier] ?? fields[.command] ?? none, unit: fields[.systemUnit] ?? fields[.userUnit] ?? none)
+            if decided == false { continue }
             if !anyLog {
-                let log = EventLog.of(facility: fields["SYSLOG_FACILITY"].flatMap { Int($0) }, transport: fields["_TRANSPORT"],
-                                      program: fields["SYSLOG_IDENTIFIER"] ?? fields["_COMM"] ?? "", systemUnit: fields["_SYSTEMD_UNIT"],
-                                      uid: fields["_UID"].flatMap { UInt32($0) })
+                let log = EventLog.of(facility: fields.string(.facility).flatMap { Int($0) }, transport: fields.string(.transport),
+                                      program: fields.string(.identifier) ?? fields.string(.command) ?? "", systemUnit: fields.string(.systemUnit),
+                                      uid: fields.string(.uid).flatMap { UInt32($0) })
                 guard log == query.log else { continue }
             }
             var entry = Self.entry(journal, fields: fields, sd: sd)
-            guard query.matches(entry) else { continue }
+            guard decided == true || query.matches(entry) else { continue }
             entry.user = entry.uid.map { SystemInfoReader.userName($0, cache: &users) }
             entries.append(entry)
         }
@@ -76,24 +83,6 @@ struct JournalReader: Sendable {
         return false
     }
 
-    static let classifying = ["SYSLOG_FACILITY", "_TRANSPORT", "SYSLOG_IDENTIFIER", "_COMM", "_SYSTEMD_UNIT", "_UID"]
-
-    /// The short fields that tell an entry's log.
-    static func fields(_ journal: OpaquePointer, sd: LibSystemd) -> [String: String] {
-        var found: [String: String] = [:]
-        for name in classifying { found[name] = field(name, of: journal, sd: sd, limit: 256) }
-        return found
-    }
-
-    static func field(_ name: String, of journal: OpaquePointer, sd: LibSystemd, limit: Int) -> String? {
-        var data: UnsafeRawPointer?
-        var length = 0
-        guard sd.journalGetData(journal, name, &data, &length) >= 0, let data, length > name.utf8.count else { return nil }
-        // "NAME=value": the value after the name and its equals sign.
-        let bytes = UnsafeRawBufferPointer(start: data, count: length).dropFirst(name.utf8.count + 1)
-        return String(decoding: bytes.prefix(limit), as: UTF8.self)
-    }
-
     static func cursor(_ journal: OpaquePointer, sd: LibSystemd) -> String? {
         var text: UnsafeMutablePointer<CChar>?
         guard sd.journalGetCursor(journal, &text) >= 0, let text else { return nil }
@@ -102,16 +91,13 @@ struct JournalReader: Sendable {
     }
 
     /// The entry the journal stands on.
-    static func entry(_ journal: OpaquePointer, fields: [String: String], sd: LibSystemd) -> JournalEntry {
+    static func entry(_ journal: OpaquePointer, fields: JournalFields, sd: LibSystemd) -> JournalEntry {
         var microseconds: UInt64 = 0
         _ = sd.journalGetRealtime(journal, &microseconds)
-        let message = (field("MESSAGE", of: journal, sd: sd, limit: JournalEntry.maximumMessageBytes + 4) ?? "")
-            .clipped(toUTF8Bytes: JournalEntry.maximumMessageBytes)
-        return JournalEntry(time: Double(microseconds) / 1_000_000,
-                            priority: field("PRIORITY", of: journal, sd: sd, limit: 4).flatMap { Int($0) } ?? 6,
-                            source: fields["SYSLOG_IDENTIFIER"] ?? fields["_COMM"] ?? "", message: message,
-                            unit: fields["_SYSTEMD_UNIT"] ?? field("_SYSTEMD_USER_UNIT", of: journal, sd: sd, limit: 256),
-                            uid: fields["_UID"].flatMap { UInt32($0) }, host: field("_HOSTNAME", of: journal, sd: sd, limit: 256),
-                            event: field("MESSAGE_ID", of: journal, sd: sd, limit: 64))
+        let message = (fields.string(.message, limit: JournalEntry.maximumMessageBytes + 4) ?? "").clipped(toUTF8Bytes: JournalEntry.maximumMessageBytes)
+        return JournalEntry(time: Double(microseconds) / 1_000_000, priority: fields.string(.priority, limit: 4).flatMap { Int($0) } ?? 6,
+                            source: fields.string(.identifier) ?? fields.string(.command) ?? "", message: message,
+                            unit: fields.string(.systemUnit) ?? fields.string(.userUnit), uid: fields.string(.uid).flatMap { UInt32($0) },
+                            host: fields.string(.hostname), event: fields.string(.messageId, limit: 64))
     }
 }

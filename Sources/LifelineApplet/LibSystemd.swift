@@ -42,6 +42,8 @@ struct LibSystemd: @unchecked Sendable {
     let journalGetData: @convention(c) (OpaquePointer?, Text?, UnsafeMutablePointer<UnsafeRawPointer?>?, UnsafeMutablePointer<Int>?) -> Int32
     let journalGetRealtime: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt64>?) -> Int32
     let journalGetCursor: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+    let journalRestartData: @convention(c) (OpaquePointer?) -> Void
+    let journalEnumerateData: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UnsafeRawPointer?>?, UnsafeMutablePointer<Int>?) -> Int32
 
     /// Loaded once; the failure says why when this machine has no libsystemd.
     static let shared: Result<LibSystemd, SystemdBus.Failure> = load()
@@ -69,7 +71,8 @@ struct LibSystemd: @unchecked Sendable {
             journalAddDisjunction: function("sd_journal_add_disjunction"), journalSeekTail: function("sd_journal_seek_tail"),
             journalSeekCursor: function("sd_journal_seek_cursor"), journalPrevious: function("sd_journal_previous"),
             journalNext: function("sd_journal_next"), journalGetData: function("sd_journal_get_data"),
-            journalGetRealtime: function("sd_journal_get_realtime_usec"), journalGetCursor: function("sd_journal_get_cursor"))
+            journalGetRealtime: function("sd_journal_get_realtime_usec"), journalGetCursor: function("sd_journal_get_cursor"),
+            journalRestartData: function("sd_journal_restart_data"), journalEnumerateData: function("sd_journal_enumerate_data"))
         guard library.missing.isEmpty else {
             return .failure(SystemdBus.Failure(name: "", description: "this libsystemd lacks \(library.missing.joined(separator: ", "))"))
         }

@@ -20,6 +20,8 @@ struct SystemInfoReader: Sendable {
     var journal = JournalReader()
     /// Where syslog's files are, for cron's runs on machines without systemd.
     var logs = "/var/log"
+    /// The folder holding lib/modules, where `modinfo` finds each module's file and description.
+    var modulesRoot = "/"
     /// Between the two readings of the processes that give their CPU use.
     /// 200 ms keeps the view under 300 ms and still tells a busy process from an idle one.
     var sampling: Duration = .milliseconds(200)
@@ -44,7 +46,7 @@ struct SystemInfoReader: Sendable {
         case .startup: return await StartupReader.forThisSession().list()
         case .applications: return .applications(await PosixThread.offThread { ApplicationsReader.forThisMachine().read() })
         case .user: return .user(interactiveUser())
-        case .drivers: return .drivers(kernelModules())
+        case .drivers: return .drivers(await PosixThread.offThread { kernelModules() })
         }
     }
 
@@ -55,7 +57,11 @@ struct SystemInfoReader: Sendable {
         return value
     }
 
-    func dashboard() async -> SystemDashboard {
+    /// The dashboard (L1). Its five busiest processes need a CPU sample: everything else is read
+    /// meanwhile and given to `firstPart` as soon as it is there (the console draws it at once),
+    /// then the whole is returned once the sample is done.
+    func dashboard(firstPart: (SystemDashboard) async -> Void = { _ in }) async -> SystemDashboard {
+        async let busiest = processes(over: sampling / 2)
         let release = ProcReadings.osRelease(text(etc + "/os-release") ?? text("/usr/lib/os-release") ?? "")
         let stat = ProcReadings.systemStat(text(proc + "/stat") ?? "")
         let system = SystemDashboard.System(
@@ -66,17 +72,21 @@ struct SystemInfoReader: Sendable {
             bootTime: stat.bootTime.map(Double.init), users: Self.loggedInUsers())
         let cpu = ProcReadings.processor(text(proc + "/cpuinfo") ?? "")
         let memory = ProcReadings.memory(text(proc + "/meminfo") ?? "")
-        let top = await processes(over: sampling / 2).sorted { $0.cpuPercent > $1.cpuPercent }.prefix(5)
         let journal = self.journal
-        let events: [JournalEntry] = await PosixThread.offThread {
+        async let events: [JournalEntry] = PosixThread.offThread {
             do throws(SystemdBus.Failure) { return try journal.latest(5, maximumPriority: 4) } catch { return [] }
         }
-        let scheduled = await SystemdServices.timersRun(5) ?? cronRuns(5)
-        return SystemDashboard(
+        async let timers = SystemdServices.timersRun(5)
+        let disks = disks()
+        let scheduled = await timers ?? cronRuns(5)
+        var dashboard = SystemDashboard(
             system: system,
             processor: .init(vendor: cpu.vendor, model: cpu.model, threads: cpu.threads, cores: cpu.cores, megahertz: cpu.megahertz),
             memory: .init(total: memory.total, available: memory.available, swapTotal: memory.swapTotal, swapFree: memory.swapFree),
-            disks: disks(), topProcesses: Array(top), events: events, scheduledJobs: scheduled)
+            disks: disks, topProcesses: [], events: await events, scheduledJobs: scheduled)
+        await firstPart(dashboard)
+        dashboard.topProcesses = Array(await busiest.sorted { $0.cpuPercent > $1.cpuPercent }.prefix(5))
+        return dashboard
     }
 
     /// Without systemd: the cron jobs the syslog says ran last (its last MiB), newest first.
@@ -265,9 +275,9 @@ struct SystemInfoReader: Sendable {
     static let driverControls: Set<String> = ["bind", "unbind", "uevent", "new_id", "remove_id", "module"]
 
     /// Kernel modules from `/sys/module` (L6): every loaded one, and the built-in ones that register
-    /// drivers; each with the devices bound to its drivers now.
+    /// drivers; each with the devices bound to its drivers now and its description. Blocking.
     func kernelModules() -> [KernelModule] {
-        Self.names(in: sys + "/module").compactMap { name -> KernelModule? in
+        var modules = Self.names(in: sys + "/module").compactMap { name -> KernelModule? in
             let base = "\(sys)/module/\(name)"
             let loaded = line(base + "/initstate")
             let drivers = Self.names(in: base + "/drivers").map { entry -> KernelModule.Driver in
@@ -281,5 +291,8 @@ struct SystemInfoReader: Sendable {
             return KernelModule(name: name, state: loaded ?? "builtin", version: line(base + "/version") ?? line(base + "/srcversion"),
                                 size: line(base + "/coresize").flatMap { Int64($0) }, usedBy: Self.names(in: base + "/holders"), drivers: drivers)
         }
+        let descriptions = KernelModuleDescriptions.of(modules.map(\.name), root: modulesRoot, release: line(proc + "/sys/kernel/osrelease") ?? "")
+        for index in modules.indices { modules[index].description = descriptions[modules[index].name] }
+        return modules
     }
 }

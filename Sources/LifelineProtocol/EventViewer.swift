@@ -95,6 +95,48 @@ extension EventQuery {
         return words.isEmpty ? nil : words
     }
 
+    /// `matches` decided on an entry's raw bytes before it is decoded — the event viewer's search
+    /// looks at tens of thousands of entries and keeps few. Made once per query from its words; nil
+    /// when a word is not plain ASCII (or holds a newline): then `matches` decides every entry.
+    public struct ByteSearch: Sendable {
+        let needles: [[UInt8]]
+
+        public init?(_ words: [String]) {
+            guard !words.isEmpty, words.allSatisfy({ word in word.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0A } }) else { return nil }
+            needles = words.map { Array($0.utf8) }
+        }
+
+        /// True or false when the fields are ASCII too (lowercasing is then the same byte for
+        /// byte), nil when `matches` must decide (or the message is longer than it keeps).
+        public func matches(message: UnsafeRawBufferPointer, source: UnsafeRawBufferPointer, unit: UnsafeRawBufferPointer) -> Bool? {
+            guard message.count <= JournalEntry.maximumMessageBytes, Self.isASCII(message), Self.isASCII(source), Self.isASCII(unit) else { return nil }
+            for needle in needles {
+                guard Self.contains(message, needle) || Self.contains(source, needle) || Self.contains(unit, needle) else { return false }
+            }
+            return true
+        }
+
+        private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            for byte in bytes where byte >= 0x80 { return false }
+            return true
+        }
+
+        /// Whether `haystack` holds `needle` (already lowercase), ASCII letters compared without case.
+        private static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+            guard !needle.isEmpty else { return true }
+            guard haystack.count >= needle.count else { return false }
+            let first = needle[0]
+            for start in 0...(haystack.count - needle.count) where lowered(haystack[start]) == first {
+                var index = 1
+                while index < needle.count, lowered(haystack[start + index]) == needle[index] { index += 1 }
+                if index == needle.count { return true }
+            }
+            return false
+        }
+
+        private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+    }
+
     /// Whether an entry holds every word of `text` (case-insensitive) in its message, source or unit.
     public func matches(_ entry: JournalEntry) -> Bool {
         guard let words else { return true }

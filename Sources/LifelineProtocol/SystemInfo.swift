@@ -323,16 +323,19 @@ public struct KernelModule: Codable, Equatable, Sendable {
     /// `live` (loaded), `coming`, `going`, or `builtin` (part of the kernel).
     public var state: String
     public var version: String?
+    /// What it is for, from the module file (`modinfo`); nil where that file or kmod is missing.
+    public var description: String?
     /// Bytes of its code, for a loaded module.
     public var size: Int64?
     /// The modules that use it.
     public var usedBy: [String]
     public var drivers: [Driver]
 
-    public init(name: String, state: String, version: String?, size: Int64?, usedBy: [String], drivers: [Driver]) {
+    public init(name: String, state: String, version: String?, description: String? = nil, size: Int64?, usedBy: [String], drivers: [Driver]) {
         self.name = name
         self.state = state
         self.version = version
+        self.description = description
         self.size = size
         self.usedBy = usedBy
         self.drivers = drivers

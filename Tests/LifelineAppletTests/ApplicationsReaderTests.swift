@@ -40,6 +40,34 @@ struct ApplicationsReaderTests {
         #expect(applications[2].version == "4173" && applications[2].source == "snap")
     }
 
+    @Test("a database read is kept while its files stay as they were; a change to a file, or to a file of a watched folder, reads it again")
+    func remembered() throws {
+        let base = NSTemporaryDirectory() + "lifeline-remembered-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base + "/db", withIntermediateDirectories: true)
+        try "one".write(toFile: base + "/status", atomically: true, encoding: .utf8)
+        try "a".write(toFile: base + "/db/packages.sqlite", atomically: false, encoding: .utf8)
+        let remembered = RememberedPackages()
+        var reads = 0
+        func rows() -> [String] {
+            remembered.rows(for: "test", files: [base + "/status"], folders: [base + "/db"]) {
+                reads += 1
+                return [InstalledApplication(name: "read \(reads)", version: "1", source: "dpkg")]
+            }.map(\.name)
+        }
+        #expect(rows() == ["read 1"] && rows() == ["read 1"] && reads == 1)
+        try "one, two".write(toFile: base + "/status", atomically: true, encoding: .utf8)
+        #expect(rows() == ["read 2"] && rows() == ["read 2"])
+        // A database written in place (SQLite): the file's size and time change, not the folder's.
+        let handle = try #require(FileHandle(forWritingAtPath: base + "/db/packages.sqlite"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("bc".utf8))
+        try handle.close()
+        #expect(rows() == ["read 3"])
+        // Nothing is kept for files that are missing.
+        #expect(remembered.rows(for: "gone", files: [base + "/nothing"]) { [] }.isEmpty)
+        #expect(RememberedPackages.stamp(files: [base + "/nothing"], folders: []) == nil)
+    }
+
     @Test("this machine: as many Debian packages as dpkg-query says are installed")
     func liveMachine() throws {
         let query = Process()

@@ -131,6 +131,49 @@ struct SystemInfoReaderTests {
         #expect(modules[2].usedBy == ["nvme"] && modules[2].drivers.isEmpty)
     }
 
+    @Test("drivers: each module's description from its file through kmod's modinfo (a compressed loadable module, a built-in one)")
+    func kernelModuleDescriptions() throws {
+        let base = NSTemporaryDirectory() + "lifeline-modinfo-\(UUID().uuidString)"
+        let release = "9.9.9-lifeline"
+        let folder = "\(base)/root/lib/modules/\(release)"
+        try Self.write([
+            "proc/sys/kernel/osrelease": release + "\n",
+            "sys/module/lifeline_test/initstate": "live\n",
+            "sys/module/lifeline_silent/initstate": "live\n",
+            "src/lifeline-test.c": #"""
+                __attribute__((section(".modinfo"), used)) static const char d[] = "description=Lifeline test driver";
+                __attribute__((section(".modinfo"), used)) static const char l[] = "license=GPL";
+                """#,
+            "root/lib/modules/\(release)/modules.builtin": "kernel/drivers/tty/lifeline_serial.ko\n",
+            "root/lib/modules/\(release)/modules.order": "kernel/drivers/misc/lifeline-test.ko\n",
+        ], under: base)
+        try FileManager.default.createDirectory(atPath: base + "/sys/module/lifeline_serial/drivers/platform:lifeline-serial", withIntermediateDirectories: true)
+        try Data("lifeline_serial.description=Lifeline built-in serial\0lifeline_serial.license=GPL\0".utf8)
+            .write(to: URL(fileURLWithPath: folder + "/modules.builtin.modinfo"))
+        try FileManager.default.createDirectory(atPath: folder + "/kernel/drivers/misc", withIntermediateDirectories: true)
+        // A real module file is a relocatable ELF object with a .modinfo section, compressed as
+        // distributions ship it; depmod indexes it as on a real machine.
+        try Self.run("cc", "-c", base + "/src/lifeline-test.c", "-o", folder + "/kernel/drivers/misc/lifeline-test.ko")
+        try Self.run("xz", folder + "/kernel/drivers/misc/lifeline-test.ko")
+        try Self.run("depmod", "-b", base + "/root", release)
+        let modules = SystemInfoReader(proc: base + "/proc", sys: base + "/sys", modulesRoot: base + "/root").kernelModules()
+        #expect(modules.map(\.name) == ["lifeline_serial", "lifeline_silent", "lifeline_test"])
+        #expect(modules.map(\.description) == ["Lifeline built-in serial", nil, "Lifeline test driver"])
+        // Without the kernel's module folder (this container), no description and no error.
+        #expect(SystemInfoReader(proc: base + "/proc", sys: base + "/sys", modulesRoot: base + "/nothing").kernelModules()
+                    .allSatisfy { $0.description == nil })
+    }
+
+    /// Runs a tool from PATH or /usr/sbin (depmod); kmod, xz-utils and a C compiler are test packages.
+    static func run(_ tool: String, _ arguments: String...) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin:" + (ProcessInfo.processInfo.environment["PATH"] ?? ""), tool] + arguments
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " ")) failed (install kmod, xz-utils and a C compiler)")
+    }
+
     @Test("sudo rules: sudoers and what it includes, a folder's files but those sudo skips, relative paths beside the file")
     func sudoRules() throws {
         let base = NSTemporaryDirectory() + "lifeline-sudoers-\(UUID().uuidString)"

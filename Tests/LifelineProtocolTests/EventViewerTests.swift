@@ -32,6 +32,40 @@ struct EventViewerTests {
         }
     }
 
+    @Test("the search on raw bytes agrees with matches where it decides, and leaves non-ASCII, long messages and newlines to it")
+    func matchesOnBytes() {
+        let entries = [
+            JournalEntry(time: 0, priority: 3, source: "sshd", message: "Failed password for root from 10.0.0.7", unit: "ssh.service"),
+            JournalEntry(time: 0, priority: 6, source: "CRON", message: "(root) CMD (run-parts /etc/cron.hourly)", unit: nil),
+            JournalEntry(time: 0, priority: 6, source: "kernel", message: "", unit: nil),
+        ]
+        let texts = ["failed ROOT", "ssh.service password", "failed bob", "cron HOURLY", "cmd (run", "kernel", "xkernel", "d p", "F"]
+        for entry in entries {
+            for text in texts {
+                let query = EventQuery(log: .system, text: text)
+                let decided = Array(entry.message.utf8).withUnsafeBytes { message in
+                    Array(entry.source.utf8).withUnsafeBytes { source in
+                        Array((entry.unit ?? "").utf8).withUnsafeBytes { unit in
+                            EventQuery.ByteSearch(query.words ?? [])?.matches(message: message, source: source, unit: unit)
+                        }
+                    }
+                }
+                #expect(decided == query.matches(entry), "\(text) in \(entry.message)")
+            }
+        }
+        let undecided: [(word: String, message: String)] = [
+            ("café", "Café ouvert"), ("straße", "STRASSE"), ("a", "Ärger"), ("a\nb", "a"),
+            ("x", String(repeating: "x", count: JournalEntry.maximumMessageBytes + 1)),
+        ]
+        for (word, message) in undecided {
+            let decided = Array(message.utf8).withUnsafeBytes { bytes in
+                EventQuery.ByteSearch([word])?.matches(message: bytes, source: UnsafeRawBufferPointer(start: nil, count: 0),
+                                                       unit: UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+            #expect(decided == nil, "\(word) in \(message)")
+        }
+    }
+
     @Test("a query may leave out its priority (everything) and its size (200)")
     func defaults() throws {
         let query = try JSONDecoder().decode(EventQuery.self, from: Data(#"{"log":"security","text":"sshd"}"#.utf8))

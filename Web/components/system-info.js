@@ -44,15 +44,17 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
   const eventViewer = mountEventViewer(panel, { ask: () => requestView() });
   eventViewer.older((next) => requestView(next));
 
-  function drawDashboard(board) {
+  /** `measuring`: the first part, drawn while the busiest processes' CPU sample goes on. */
+  function drawDashboard(board, measuring) {
     const rows = dashboardRows(board);
     const disks = table([t('system.mountPoint'), t('system.fileSystem'), t('system.size'), t('system.free')],
       board.disks.map((disk) => [disk.mountPoint, disk.fileSystem, formatSize(disk.size), formatSize(disk.free)]));
     const disksSection = element('section', 'system-facts');
     disksSection.append(element('h3', '', t('system.disks')), disks);
     const top = element('section', 'system-facts');
-    top.append(element('h3', '', t('system.top')), table([t('system.name'), t('system.pid'), t('system.cpu'), t('system.memoryColumn')],
-      board.topProcesses.map((row) => [row.name, String(row.pid), row.cpuPercent.toFixed(1), formatSize(row.memory)])));
+    top.append(element('h3', '', t('system.top')), measuring ? element('p', 'muted', t('system.measuringCpu'))
+      : table([t('system.name'), t('system.pid'), t('system.cpu'), t('system.memoryColumn')],
+        board.topProcesses.map((row) => [row.name, String(row.pid), row.cpuPercent.toFixed(1), formatSize(row.memory)])));
     /** A titled table, or a sentence when it has no rows. */
     const section = (title, headers, rows, empty) => {
       const node = element('section', 'system-facts');
@@ -134,7 +136,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     const reading = readings.get(session?.id)?.[name];
     const waiting = [...pending.values()].some((asked) => asked.sessionId === session?.id && asked.view === name);
     requestButton.disabled = waiting;
-    csvButton.hidden = !reading || reading.reply.kind === 'failed';
+    csvButton.hidden = !reading || reading.reply.kind === 'failed' || reading.measuring === true;
     eventViewer.show(name === 'events');
     const notice = notices.get(session?.id);
     status.textContent = waiting ? t('system.asking') : notice ?? (reading ? t('system.readAt', { time: new Date(reading.at).toLocaleTimeString() }) : '');
@@ -144,7 +146,7 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
     } else if (reading.reply.kind === 'failed') {
       view.replaceChildren(element('p', 'error', reading.reply.message));
     } else if (reading.reply.kind === 'dashboard') {
-      drawDashboard(reading.reply.dashboard);
+      drawDashboard(reading.reply.dashboard, reading.measuring);
     } else if (reading.reply.kind === 'services') {
       drawServices(reading.reply.services);
     } else if (reading.reply.kind === 'events') {
@@ -296,6 +298,14 @@ export function mountSystemInfo(panel, { send, onError, canUse }) {
       const key = { processes: 'processes', services: 'services', startup: 'startup', applications: 'applications', drivers: 'drivers' }[message.reply.kind];
       if (key) asked.rows = (asked.rows ?? []).concat(message.reply[key]);
       if (message.reply.kind === 'events') asked.rows = (asked.rows ?? []).concat(message.reply.events.entries);
+      if (message.more && message.reply.kind === 'dashboard') {
+        // Everything but the busiest processes, shown while their CPU is measured.
+        const kept = readings.get(asked.sessionId) ?? {};
+        kept.dashboard = { reply: message.reply, at: Date.now(), measuring: true };
+        readings.set(asked.sessionId, kept);
+        if (asked.sessionId === session?.id) render();
+        return;
+      }
       if (message.more) return;
       pending.delete(message.requestId);
       const kept = readings.get(asked.sessionId) ?? {};

@@ -90,10 +90,11 @@ export function userRows(user) {
 
 export const LOGIN_HEADERS = ['system.line', 'system.from', 'system.started', 'system.remoteLogin'];
 
-/** Kernel modules (L6) as table rows: name, state, version, users, drivers with their devices. */
-export const MODULE_HEADERS = ['system.module', 'system.state', 'system.version', 'system.usedBy', 'system.boundDevices'];
+/** Kernel modules (L6) as table rows: name, description, state, version, users, drivers with their devices. */
+export const MODULE_HEADERS = ['system.module', 'system.description', 'system.state', 'system.version', 'system.usedBy', 'system.boundDevices'];
 export const moduleRows = (modules) => modules.map((module) => [
-  module.name, t(module.state === 'builtin' ? 'system.builtin' : 'system.loaded'), module.version ?? '', module.usedBy.join(', '),
+  module.name, module.description ?? '', t(module.state === 'builtin' ? 'system.builtin' : 'system.loaded'), module.version ?? '',
+  module.usedBy.join(', '),
   module.drivers.map((driver) => `${driver.bus ? `${driver.bus}:` : ''}${driver.name}${driver.devices.length ? ` (${driver.devices.join(', ')})` : ''}`).join('; '),
 ]);
 
