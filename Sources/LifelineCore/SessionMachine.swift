@@ -91,7 +91,10 @@ public struct SessionMachine: Equatable, Sendable {
             return passed(createdAt, timers.system) ? .idleTimeoutPassed : nil
         case .active, .offline, .incoming, .outgoing, .collaboration:
             return passed(lastActivityAt, timers.idle) || passed(createdAt, timers.system) ? .idleTimeoutPassed : nil
-        case .invitation, .rebooting, .timedOut, .closedByCustomer, .closedByCustomerWaiting, .closed:
+        case .rebooting:
+            // A machine not back within the limit is Offline (the appendix's Offline row).
+            return passed(stateEnteredAt, timers.reconnectingToOffline) ? .reconnectLimitPassed : nil
+        case .invitation, .timedOut, .closedByCustomer, .closedByCustomerWaiting, .closed:
             return nil
         }
     }
@@ -102,7 +105,7 @@ public struct SessionMachine: Equatable, Sendable {
             // Keep the first real state when a drop follows a drop.
             if from != .reconnecting && from != .offline && from != .rebooting { resumeState = from }
         case .offline:
-            if from != .reconnecting { resumeState = from }
+            if from != .reconnecting && from != .rebooting { resumeState = from }
         default:
             resumeState = nil
         }
@@ -232,6 +235,7 @@ public struct SessionMachine: Equatable, Sendable {
         case .rebooting:
             switch event {
             case .rebootFinished: return resumeState ?? (role == .lead ? .active : .collaboration)
+            case .reconnectLimitPassed: return .offline
             case .closedByLead, .customerClosed: return .closedByCustomer
             case .removedByLead, .end: return .closed
             default: return nil

@@ -340,5 +340,14 @@ enum Migrations {
         CREATE INDEX scripts_owner ON scripts(owner_id, position);
         CREATE INDEX scripts_group ON scripts(group_id, position);
         """,
+        // 23: resume tickets (M1–M3): the applet of a restarting machine rejoins with one, once.
+        """
+        CREATE TABLE resume_tickets (
+            ticket_hash TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX resume_tickets_session ON resume_tickets(session_id);
+        """,
     ]
 }

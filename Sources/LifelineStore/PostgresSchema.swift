@@ -48,6 +48,15 @@ enum PostgresSchema {
         CREATE INDEX scripts_owner ON scripts (owner_id, position);
         CREATE INDEX scripts_group ON scripts (group_id, position)
         """,
+        // 6: resume tickets (M1–M3): the applet of a restarting machine rejoins with one, once.
+        """
+        CREATE TABLE resume_tickets (
+            ticket_hash TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            expires_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX resume_tickets_session ON resume_tickets (session_id)
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

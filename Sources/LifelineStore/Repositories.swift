@@ -146,6 +146,17 @@ public protocol SurveyRepository: Sendable {
 }
 
 /// Calling Cards (F3, O1).
+/// Resume tickets (M1–M3): what lets the applet of a restarted machine rejoin its session, once.
+/// Only the ticket's hash is kept.
+public protocol ResumeTicketRepository: Sendable {
+    func saveResumeTicket(hash: String, sessionId: String, expiresAt: Date) async throws(StoreError)
+    /// The session of an unexpired ticket, which is used up by the asking: of any number of
+    /// askers at once (on any gateway sharing the database) exactly one gets it.
+    func useResumeTicket(hash: String, now: Date) async throws(StoreError) -> String?
+    /// A session's tickets are dropped (a reboot that did not happen, the session ended).
+    func dropResumeTickets(sessionId: String) async throws(StoreError)
+}
+
 public protocol CallingCardRepository: Sendable {
     func saveCallingCard(_ card: CallingCard) async throws(StoreError)
     func deleteCallingCard(id: String) async throws(StoreError)
@@ -191,4 +202,4 @@ extension SessionLogRepository {
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
     & FileTransferRepository & ReplyRepository & ScriptRepository & SurveyRepository & CallingCardRepository & AuditRepository
-    & TwoStepRepository & CollaboratorRepository
+    & TwoStepRepository & CollaboratorRepository & ResumeTicketRepository

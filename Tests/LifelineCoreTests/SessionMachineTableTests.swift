@@ -151,8 +151,24 @@ struct SessionMachineTableTests {
         switch state {
         case .reconnecting, .rebooting: return allowed.contains(Pair(from: resume, to: state))
         case .offline:
-            return resume != .reconnecting && (allowed.contains(Pair(from: resume, to: .reconnecting)) || allowed.contains(Pair(from: resume, to: .offline)))
+            return resume != .reconnecting && resume != .rebooting && (allowed.contains(Pair(from: resume, to: .reconnecting)) || allowed.contains(Pair(from: resume, to: .offline)))
         default: return false
+        }
+    }
+
+    @Test("a machine not back five minutes after a restart goes Offline, then returns to the state it restarted in")
+    func rebootTooLong() throws {
+        for resume in [SessionState.active, .onHold, .waiting, .outgoing] {
+            var machine = SessionMachine(restoring: resume, role: .lead, resumeState: nil, createdAt: t0, stateEnteredAt: t0,
+                                         heldSince: resume == .onHold ? t0 : nil, lastActivityAt: t0)
+            try machine.handle(.rebootStarted, at: t0)
+            #expect(machine.dueTimerEvent(at: t0.addingTimeInterval(299), timers: .standard) == nil)
+            let due = try #require(machine.dueTimerEvent(at: t0.addingTimeInterval(300), timers: .standard))
+            #expect(due == .reconnectLimitPassed)
+            try machine.handle(due, at: t0.addingTimeInterval(300))
+            #expect(machine.state == .offline)
+            try machine.handle(.connectionRestored, at: t0.addingTimeInterval(900))
+            #expect(machine.state == resume)
         }
     }
 

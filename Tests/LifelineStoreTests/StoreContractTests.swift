@@ -58,6 +58,30 @@ struct StoreContractTests {
         }
     }
 
+    @Test("a resume ticket is used by exactly one of 30 concurrent askers, never after it expired, and goes with its session's drop",
+          arguments: TestDatabase.available)
+    func resumeTickets(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        _ = try await seed(store)
+        let record = SessionRecord(id: "223456789", organisationId: "org", technicianId: "t", name: "Ann", method: .pin,
+                                   pin: nil, linkTokenHash: nil, appletTokenHash: "abc", machine: SessionMachine(createdAt: t0),
+                                   customer: nil, closedAt: nil)
+        try await store.insertSession(record)
+        try await store.saveResumeTicket(hash: "fresh", sessionId: record.id, expiresAt: t0.addingTimeInterval(3_600))
+        let winners = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 1...30 { group.addTask { try await store.useResumeTicket(hash: "fresh", now: t0) } }
+            return try await group.reduce(into: [String]()) { if let id = $1 { $0.append(id) } }
+        }
+        #expect(winners == [record.id])
+        try await store.saveResumeTicket(hash: "old", sessionId: record.id, expiresAt: t0.addingTimeInterval(60))
+        #expect(try await store.useResumeTicket(hash: "old", now: t0.addingTimeInterval(61)) == nil)
+        #expect(try await store.useResumeTicket(hash: "unknown", now: t0) == nil)
+        try await store.saveResumeTicket(hash: "dropped", sessionId: record.id, expiresAt: t0.addingTimeInterval(3_600))
+        try await store.dropResumeTickets(sessionId: record.id)
+        #expect(try await store.useResumeTicket(hash: "dropped", now: t0) == nil)
+        await store.close()
+    }
+
     @Test("a session and its state machine round-trip; live and closed lists split them", arguments: TestDatabase.available)
     func sessions(database: TestDatabase) async throws {
         let (store, _) = try await freshStore(database)
