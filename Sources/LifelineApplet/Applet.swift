@@ -64,6 +64,11 @@ public struct Applet: Sendable {
                 // The root copy of an elevated restart: the session was handed over.
                 joined = try ElevatedRestart.takeHandedOverSession(from: file)
                 transcript.elevation("ELEVATED")
+            } else if case .afterRestart = options.credential {
+                // Started by the one-shot entry after the restart: the customer said yes before it.
+                joined = try await client.join(with: options.credential)
+                rejoining = true
+                transcript.resumedAfterRestart(technician: joined.technicianName)
             } else if let remembered = memory?.recall() {
                 // Started again after a close or a crash: the customer said yes already.
                 joined = remembered
@@ -101,8 +106,10 @@ public struct Applet: Sendable {
                                                 gateway: (options.gateway, joined.appletToken, options.proxy))
         let removals = ApplicationRemovals(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing)
         let scripts = ScriptRuns(gateway: options.gateway, token: joined.appletToken, proxy: options.proxy, transcript: transcript, outgoing: outgoing)
+        let restarts = MachineRestarts(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing,
+                                       gateway: options.gateway.absoluteString, proxy: options.proxy)
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
-                              cards: cards, fileManager: fileManager, scripts: scripts, removals: removals,
+                              cards: cards, fileManager: fileManager, scripts: scripts, removals: removals, restarts: restarts,
                               consent: options.remoteConsent)
         let reader = Task {
             for await command in input {
@@ -120,6 +127,8 @@ public struct Applet: Sendable {
                         await fileManager.customerAnswered(allow: command == .allowRemote)
                     } else if await removals.isPending {
                         await removals.customerAnswered(allow: command == .allowRemote)
+                    } else if await restarts.isPending {
+                        await restarts.customerAnswered(allow: command == .allowRemote)
                     } else {
                         await remote.customerAnswered(allow: command == .allowRemote)
                     }
@@ -131,6 +140,7 @@ public struct Applet: Sendable {
                     await fileManager.customerClosed()
                     await scripts.customerStopped()
                     await removals.customerAnswered(allow: false)
+                    await restarts.customerAnswered(allow: false)
                     await files.refuseQuietly()
                     await cards.decline()
                     transcript.revoked()
@@ -143,6 +153,7 @@ public struct Applet: Sendable {
                 case .closeFiles: await fileManager.customerClosed()
                 case .stopScript: await scripts.customerStopped()
                 case .allowUninstall, .denyUninstall: await removals.customerAnswered(allow: command == .allowUninstall)
+                case .allowRestart, .denyRestart: await restarts.customerAnswered(allow: command == .allowRestart)
                 }
             }
         }
@@ -316,6 +327,8 @@ public struct Applet: Sendable {
         case .systemActionRequest(let request):
             let technician = await state.technicianName
             Task { await act(request, technician: technician, transcript: transcript, restart: restart) }
+        case .reboot(let order):
+            Task { await restart.restarts.requested(order) }
         case .scriptRun(let order):
             // Its own task: a script runs for minutes while messages keep coming.
             Task { await restart.scripts.received(order) }
@@ -340,6 +353,7 @@ public struct Applet: Sendable {
         let fileManager: FileManagerController
         let scripts: ScriptRuns
         let removals: ApplicationRemovals
+        let restarts: MachineRestarts
         /// What the customer answers to the screen and to administrator rights.
         let consent: RemoteConsent
     }

@@ -15,6 +15,8 @@ public struct AppletOptions: Sendable {
         case link(String)
         /// The root copy of an elevated restart (J3): the session comes in this private file.
         case resume(file: String)
+        /// Started by the one-shot entry after the machine restarted (M1–M3): the single-use ticket.
+        case afterRestart(ticket: String)
     }
 
     public var gateway: URL

@@ -33,6 +33,9 @@ public enum CustomerCommand: Sendable, Equatable {
     /// The question to uninstall an application answered (L4).
     case allowUninstall
     case denyUninstall
+    /// The question to restart this computer answered (M1–M3).
+    case allowRestart
+    case denyRestart
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
@@ -50,6 +53,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case "/stop script": self = .stopScript
         case "/allow uninstall": self = .allowUninstall
         case "/deny uninstall": self = .denyUninstall
+        case "/allow restart": self = .allowRestart
+        case "/deny restart": self = .denyRestart
         case "/install": self = .installCard
         case "/skip": self = .skipCard
         case "/refuse": self = .refuseFile
@@ -80,6 +85,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case .stopScript: "/stop script"
         case .allowUninstall: "/allow uninstall"
         case .denyUninstall: "/deny uninstall"
+        case .allowRestart: "/allow restart"
+        case .denyRestart: "/deny restart"
         }
     }
 

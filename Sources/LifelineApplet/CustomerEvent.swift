@@ -38,6 +38,9 @@ public enum CustomerEvent: Sendable {
     /// The technician asks to uninstall an application (L4), until `uninstallAnswered`.
     case uninstallRequested(name: String)
     case uninstallAnswered
+    /// The technician asks to restart this computer (M1–M3), until `restartAnswered`.
+    case restartRequested(kind: RebootKind)
+    case restartAnswered
     case callingCardOffer(CallingCardOffer)
     case callingCardDone
     case ended(reason: String)

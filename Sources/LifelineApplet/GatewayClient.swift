@@ -36,8 +36,8 @@ struct GatewayClient: Sendable {
         case .link(let link):
             let token = CustomerLink.token(from: link)
             return try await call("api/v1/customer/links/\(Self.escaped(token))", method: "GET", body: nil as [String: String]?)
-        case .resume:
-            throw Failure(description: "A handed-over session needs no invitation.")
+        case .resume, .afterRestart:
+            throw Failure(description: "A handed-over or resumed session needs no invitation.")
         }
     }
 
@@ -54,6 +54,7 @@ struct GatewayClient: Sendable {
         case .pin(let pin): return try await call("api/v1/customer/join", method: "POST", body: JoinBody(pin: pin, acceptedTerms: accepted))
         case .link(let link): return try await call("api/v1/customer/join", method: "POST", body: JoinBody(link: link, acceptedTerms: accepted))
         case .resume: throw Failure(description: "A handed-over session is already joined.")
+        case .afterRestart(let ticket): return try await call("api/v1/customer/resume", method: "POST", body: ResumeRequest(ticket: ticket))
         }
     }
 
@@ -73,7 +74,7 @@ struct GatewayClient: Sendable {
         switch credential {
         case .pin(let pin): body = DeclineBody(pin: pin, reason: reason)
         case .link(let link): body = DeclineBody(link: link, reason: reason)
-        case .resume: return
+        case .resume, .afterRestart: return
         }
         let _: NoAnswer = try await call("api/v1/customer/decline", method: "POST", body: body)
     }

@@ -9,7 +9,7 @@ import Glibc
 
 /// Paths and files on the customer's machine, with POSIX calls and plain string rules where
 /// Foundation's NSString and FileManager attributes would link all of Foundation into the applet.
-enum LocalPaths {
+public enum LocalPaths {
     /// "/home/ann/report.pdf" → "report.pdf" (trailing slashes ignored).
     static func lastComponent(_ path: String) -> String {
         let parts = path.split(separator: "/")
@@ -35,6 +35,11 @@ enum LocalPaths {
     static func expandingTilde(_ path: String) -> String {
         guard path == "~" || path.hasPrefix("~/") else { return path }
         return home() + path.dropFirst()
+    }
+
+    /// This running program's file, to copy it into place or delete it.
+    public static func runningBinary() -> String {
+        ApplicationsReader.link("/proc/self/exe") ?? CommandLine.arguments[0]
     }
 
     /// $HOME as the session sets it, like every desktop program; the password database otherwise.

@@ -26,7 +26,7 @@ public final class SessionMemory: @unchecked Sendable {
         switch credential {
         case .pin(let pin): key = "pin:" + pin.filter(\.isNumber)
         case .link(let link): key = "link:" + CustomerLink.token(from: link)
-        case .resume: return nil
+        case .resume, .afterRestart: return nil
         }
         guard let folder = Self.privateFolder(environment) else { return nil }
         let digest = SHA256.hash(data: Data((gateway.absoluteString + "\n" + key).utf8)).hexString

@@ -37,11 +37,12 @@ final class SystemdBus {
 
     deinit { _ = sd.flushCloseUnref(bus) }
 
-    /// Calls a method of systemd and returns its reply, or the error it answered.
+    /// Calls a method of systemd (or another service on the bus) and returns its reply, or the error it answered.
     func call(_ member: String, _ arguments: [Argument] = [], path: String = SystemdBus.managerPath,
-              interface: String = SystemdBus.manager, timeout: Duration = .seconds(25)) throws(Failure) -> SystemdMessage {
+              interface: String = SystemdBus.manager, destination: String = SystemdBus.systemd,
+              timeout: Duration = .seconds(25)) throws(Failure) -> SystemdMessage {
         var message: OpaquePointer?
-        var status = sd.newMethodCall(bus, &message, Self.systemd, path, interface, member)
+        var status = sd.newMethodCall(bus, &message, destination, path, interface, member)
         guard status >= 0, let message else { throw Failure(name: "", description: String(cString: strerror(-status))) }
         defer { _ = sd.messageUnref(message) }
         for argument in arguments {

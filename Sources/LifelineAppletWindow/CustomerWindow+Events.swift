@@ -91,6 +91,12 @@ extension CustomerWindow {
         case .uninstallAnswered:
             uninstallRequest?.close()
             addLine(line, classes: ["chat-system"])
+        case .restartRequested(let kind):
+            addLine(line, classes: ["chat-system"])
+            askToRestart(kind)
+        case .restartAnswered:
+            restartRequest?.close()
+            addLine(line, classes: ["chat-system"])
         case .callingCardOffer(let offer):
             addLine(line, classes: ["chat-system"])
             offerCard(offer)
@@ -183,6 +189,19 @@ extension CustomerWindow {
             choices: [
                 .init(mnemonic: text("window.allow"), classes: ["allow"]) { [send] in send.yield(.allowUninstall) },
                 .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyUninstall) },
+            ])
+    }
+
+    /// The technician asks to restart this computer (M1–M3): nothing happens unless the customer allows it.
+    private func askToRestart(_ kind: RebootKind) {
+        restartRequest?.close()
+        let values = ["technician": who]
+        let detail = kind == .emergency ? "window.ask_restart_emergency" : "window.ask_restart_detail"
+        restartRequest = RequestDialog(
+            ui: ui, title: text("window.request_title"), heading: text("restart.ask", values), body: text(detail, values),
+            choices: [
+                .init(mnemonic: text("window.allow_restart"), classes: ["allow"]) { [send] in send.yield(.allowRestart) },
+                .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyRestart) },
             ])
     }
 

@@ -48,6 +48,8 @@ public final class CustomerWindow: @unchecked Sendable {
     var filesRequest: RequestDialog?
     /// The question to uninstall a program (L4), while it waits.
     var uninstallRequest: RequestDialog?
+    /// The question to restart this computer (M1–M3), while it waits.
+    var restartRequest: RequestDialog?
     var answerConsent: ((ConsentAnswer) -> Void)?
     var whenClosed: [() -> Void] = []
     var ended = false

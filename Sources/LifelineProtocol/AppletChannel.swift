@@ -45,6 +45,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     /// A script's output as it comes, then how it ended (N2).
     case scriptOutput(ScriptOutputMessage)
     case scriptFinished(ScriptFinishedMessage)
+    /// What came of a `reboot` order: restarting now, refused by the customer, or failed (M1–M3).
+    case rebootResult(RebootResultMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -117,6 +119,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .systemActionReply: "system_action_reply"
         case .scriptOutput: "script_output"
         case .scriptFinished: "script_finished"
+        case .rebootResult: "reboot_result"
         }
     }
 
@@ -124,6 +127,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         switch self {
         case .scriptOutput(let message): try message.encode(to: encoder)
         case .scriptFinished(let message): try message.encode(to: encoder)
+        case .rebootResult(let message): try message.encode(to: encoder)
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .quit, .appletDeclined: break
@@ -165,6 +169,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "system_action_reply": .systemActionReply(try SystemActionReplyMessage(from: decoder))
         case "script_output": .scriptOutput(try ScriptOutputMessage(from: decoder))
         case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
+        case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
         default: nil
         }
     }
@@ -236,6 +241,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case scriptRun(ScriptRunOrder)
     /// Stop a run: the technician asked, or the session was held, transferred or ended.
     case scriptCancel(ScriptCancelMessage)
+    /// Restart this machine once the customer agrees, and rejoin with the ticket (M1–M3).
+    case reboot(RebootOrder)
 
     public var type: String {
         switch self {
@@ -270,6 +277,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .systemActionRequest: "system_action_request"
         case .scriptRun: "script_run"
         case .scriptCancel: "script_cancel"
+        case .reboot: "reboot"
         }
     }
 
@@ -304,6 +312,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .systemActionRequest(let message): try message.encode(to: encoder)
         case .scriptRun(let message): try message.encode(to: encoder)
         case .scriptCancel(let message): try message.encode(to: encoder)
+        case .reboot(let message): try message.encode(to: encoder)
         }
     }
 
@@ -340,6 +349,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "system_action_request": .systemActionRequest(try SystemActionRequestMessage(from: decoder))
         case "script_run": .scriptRun(try ScriptRunOrder(from: decoder))
         case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
+        case "reboot": .reboot(try RebootOrder(from: decoder))
         default: nil
         }
     }

@@ -49,6 +49,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case scriptRunRequest(ScriptRunRequestMessage)
     /// Stop a script that runs.
     case scriptCancel(ScriptCancelMessage)
+    /// Restart the customer's machine and reconnect (M1–M3).
+    case rebootRequest(RebootRequestMessage)
 
     /// A message naming only its session.
     public struct SessionTarget: WireMessage {
@@ -138,11 +140,13 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .systemActionRequest: "system_action_request"
         case .scriptRunRequest: "script_run_request"
         case .scriptCancel: "script_cancel"
+        case .rebootRequest: "reboot_request"
         }
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
         switch self {
+        case .rebootRequest(let message): try message.encode(to: encoder)
         case .scriptRunRequest(let message): try message.encode(to: encoder)
         case .scriptCancel(let message): try message.encode(to: encoder)
         case .fileManagerOpen(let message), .fileManagerClose(let message): try message.encode(to: encoder)
@@ -183,6 +187,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "system_action_request": .systemActionRequest(try SystemActionRequestMessage(from: decoder))
         case "script_run_request": .scriptRunRequest(try ScriptRunRequestMessage(from: decoder))
         case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
+        case "reboot_request": .rebootRequest(try RebootRequestMessage(from: decoder))
         default: nil
         }
     }
@@ -207,6 +212,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .systemActionRequest(let message): message.sessionId
         case .scriptRunRequest(let message): message.sessionId
         case .scriptCancel(let message): message.sessionId
+        case .rebootRequest(let message): message.sessionId
         }
     }
 }
@@ -240,6 +246,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case scriptStarted(ScriptStartedMessage)
     case scriptOutput(ScriptOutputMessage)
     case scriptFinished(ScriptFinishedMessage)
+    /// What came of a `reboot_request` on the customer's side (M1–M3).
+    case rebootResult(RebootResultMessage)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -273,6 +281,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .scriptStarted: "script_started"
         case .scriptOutput: "script_output"
         case .scriptFinished: "script_finished"
+        case .rebootResult: "reboot_result"
         case .error: "error"
         }
     }
@@ -294,6 +303,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .scriptStarted(let message): try message.encode(to: encoder)
         case .scriptOutput(let message): try message.encode(to: encoder)
         case .scriptFinished(let message): try message.encode(to: encoder)
+        case .rebootResult(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -315,6 +325,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "script_started": .scriptStarted(try ScriptStartedMessage(from: decoder))
         case "script_output": .scriptOutput(try ScriptOutputMessage(from: decoder))
         case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
+        case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

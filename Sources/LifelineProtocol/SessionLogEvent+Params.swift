@@ -28,8 +28,12 @@ extension SessionLogEvent {
             ["name": name, "reason": reason]
         case .cardOffered(let technician, let name), .cardOfferedAutostart(let technician, let name):
             ["technician": technician, "name": name]
-        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason), .fileManagerClosed(let reason):
+        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason), .fileManagerClosed(let reason), .rebootFailed(let reason):
             ["reason": reason]
+        case .rebootRequested(let technician, let kind):
+            ["technician": technician, "kind": kind]
+        case .machineRestarting(let kind):
+            ["kind": kind]
         case .takenFromChannel(let technician, let channel):
             ["technician": technician, "channel": channel]
         case .fileManagerFolderMade(let technician, let path):
@@ -58,7 +62,7 @@ extension SessionLogEvent {
             ["technician": technician, "name": name, "sha256": sha256]
         case .scriptFinished(let name, let result, let bytes, let hash):
             ["name": name, "result": result, "bytes": bytes, "hash": hash]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused:
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused, .rebootRefused, .machineRestarted:
             [:]
         case .unrecognised(_, let params): params
         }

@@ -115,6 +115,16 @@ public enum SessionLogEvent: Equatable, Sendable {
     case elevationRequested(technician: String)
     /// "The applet could not restart with administrator rights: {reason}"
     case elevationFailed(reason: String)
+    /// "{technician} asked to restart the customer's computer ({kind})." (M1–M3)
+    case rebootRequested(technician: String, kind: String)
+    /// "The customer did not allow the restart."
+    case rebootRefused
+    /// "The customer's computer could not restart: {reason}"
+    case rebootFailed(reason: String)
+    /// "The customer's computer is restarting ({kind}); the session resumes when it is back."
+    case machineRestarting(kind: String)
+    /// "The customer's computer restarted and the applet reconnected."
+    case machineRestarted
     /// "{technician} asked to open the file manager."
     case fileManagerRequested(technician: String)
     /// "The customer accepted: the file manager is open."
@@ -219,6 +229,14 @@ extension SessionLogEvent {
         "taken_from_channel": { p in guard let technician = p["technician"], let channel = p["channel"] else { return nil }; return .takenFromChannel(technician: technician, channel: channel) },
         "elevation_requested": { p in guard let technician = p["technician"] else { return nil }; return .elevationRequested(technician: technician) },
         "elevation_failed": { p in guard let reason = p["reason"] else { return nil }; return .elevationFailed(reason: reason) },
+        "reboot_requested": { p in
+            guard let technician = p["technician"], let kind = p["kind"] else { return nil }
+            return .rebootRequested(technician: technician, kind: kind)
+        },
+        "reboot_refused": { _ in .rebootRefused },
+        "reboot_failed": { p in guard let reason = p["reason"] else { return nil }; return .rebootFailed(reason: reason) },
+        "machine_restarting": { p in guard let kind = p["kind"] else { return nil }; return .machineRestarting(kind: kind) },
+        "machine_restarted": { _ in .machineRestarted },
         "file_manager_requested": { p in guard let technician = p["technician"] else { return nil }; return .fileManagerRequested(technician: technician) },
         "file_manager_closed": { p in guard let reason = p["reason"] else { return nil }; return .fileManagerClosed(reason: reason) },
         "file_manager_folder_made": { p in guard let technician = p["technician"], let path = p["path"] else { return nil }; return .fileManagerFolderMade(technician: technician, path: path) },
@@ -318,6 +336,11 @@ extension SessionLogEvent {
         case .takenFromChannel: "taken_from_channel"
         case .elevationRequested: "elevation_requested"
         case .elevationFailed: "elevation_failed"
+        case .rebootRequested: "reboot_requested"
+        case .rebootRefused: "reboot_refused"
+        case .rebootFailed: "reboot_failed"
+        case .machineRestarting: "machine_restarting"
+        case .machineRestarted: "machine_restarted"
         case .fileManagerRequested: "file_manager_requested"
         case .fileManagerOpened: "file_manager_opened"
         case .fileManagerRefused: "file_manager_refused"

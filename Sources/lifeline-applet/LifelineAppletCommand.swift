@@ -47,6 +47,14 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         "Used by the applet itself when it restarts with administrator rights: the session to continue.", visibility: .hidden))
     var resumeFile: String?
 
+    @Option(name: .customLong("after-restart"), help: ArgumentHelp(
+        "Used by the one-shot entry written before a restart the technician asked for: the ticket's file.", visibility: .hidden))
+    var afterRestart: String?
+
+    @Option(name: .customLong("autostart-entry"), help: ArgumentHelp(
+        "With --after-restart: the one-shot entry to remove.", visibility: .hidden))
+    var autostartEntry: String?
+
     @Option(help: "The X display whose screen may be shared (default: $DISPLAY).")
     var display: String?
 
@@ -117,7 +125,9 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             for field in fields where !field.contains("=") { throw ValidationError("--field is Name=Value.") }
             return
         case .session:
-            guard [pin, link, resumeFile].compactMap({ $0 }).count == 1 else { throw ValidationError("Give either --pin or --link.") }
+            guard [pin, link, resumeFile, afterRestart].compactMap({ $0 }).count == 1 else { throw ValidationError("Give either --pin or --link.") }
+            // After a restart the gateway and the choices come from the saved file.
+            if afterRestart != nil { return }
         }
         guard RemoteConsent(rawValue: remoteConsent) != nil else {
             throw ValidationError("--remote-consent must be one of: \(RemoteConsent.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -163,9 +173,21 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         case .session:
             break
         }
+        var consent = RemoteConsent(rawValue: remoteConsent) ?? .ask
+        if let afterRestart {
+            // Once: the file and the entry are gone before the ticket is used.
+            let saved: RestartResume.Saved
+            do { saved = try RestartResume.take(from: afterRestart, entry: autostartEntry) } catch {
+                StandardStreams.error("lifeline-applet: \(error)\n")
+                throw ExitCode(1)
+            }
+            guard URL(string: saved.gateway) != nil else { throw ExitCode(1) }
+            (gatewayAddress, credential, proxy) = (saved.gateway, .afterRestart(ticket: saved.ticket), saved.proxy)
+            consent = RemoteConsent(rawValue: saved.remoteConsent) ?? .ask
+        }
         var options = AppletOptions(gateway: URL(string: gatewayAddress)!, credential: credential,
                                     nonInteractive: nonInteractive, maximumBackoff: maximumBackoff,
-                                    remoteConsent: RemoteConsent(rawValue: remoteConsent) ?? .ask)
+                                    remoteConsent: consent)
         options.proxy = proxy
         options.restartArguments = restartArguments(gateway: gatewayAddress)
         let interactive = !nonInteractive
@@ -185,7 +207,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             }
         }
         // A downloaded applet leaves nothing behind (G1); an elevated copy never deletes itself.
-        if removeWhenDone && resumeFile == nil && mode == .session {
+        if removeWhenDone && resumeFile == nil && afterRestart == nil && mode == .session {
             try? FileManager.default.removeItem(atPath: Self.runningBinary)
         }
         switch outcome {
@@ -258,9 +280,7 @@ extension LifelineAppletCommand {
 
 extension LifelineAppletCommand {
     /// The path of this running binary, to copy it into place or delete it.
-    static var runningBinary: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
+    static var runningBinary: String { LocalPaths.runningBinary() }
 
     /// `--install-calling-card`: installs for this user, then opens the card when asked to.
     func installCard(id: String, gateway: String, transcript: Transcript) async throws {

@@ -48,6 +48,7 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/customer/links/{token}", rule: .open),
         Row(route: "POST /api/v1/customer/join", rule: .open),
         Row(route: "POST /api/v1/customer/decline", rule: .open),
+        Row(route: "POST /api/v1/customer/resume", rule: .open),
         Row(route: "GET /api/v1/customer/applet", rule: .open),
         Row(route: "GET /api/v1/customer/files/{file}", rule: .open),
         Row(route: "GET /api/v1/customer/scripts/{run}/{part}", rule: .open),
@@ -397,6 +398,7 @@ struct SocketAuthorizationMatrixTests {
         },
         Row(type: "script_run_request", permission: .deployScripts) { .scriptRunRequest(.init(sessionId: $0.session, requestId: "x1", scriptId: $0.script)) },
         Row(type: "script_cancel", permission: nil) { .scriptCancel(.init(sessionId: $0.session, runId: "no-such-run")) },
+        Row(type: "reboot_request", permission: .reboot) { .rebootRequest(.init(sessionId: $0.session, kind: .normal)) },
         Row(type: "elevate", permission: .elevateApplet) {
             .elevate(.init(sessionId: $0.session, credentials: ElevationCredentials(username: "root", password: "secret")))
         },

@@ -264,6 +264,7 @@ function receive(message) {
     case 'script_started':
     case 'script_output':
     case 'script_finished':
+    case 'reboot_result':
       // Nothing else on the page depends on a reply: no render.
       if (sessionTools.message(message)) return;
       break;

@@ -1,16 +1,18 @@
 // The toolbox panels that work on the customer's computer through the console socket — the file
-// manager (K1–K5), system information (L1–L8) and scripts (N1, N2) — mounted together, their socket messages
+// manager (K1–K5), system information (L1–L8), scripts (N1, N2) and reboot (M1–M3) — mounted together, their socket messages
 // routed here so the console's main module stays a switchboard.
 import { mountFileManager } from '../components/file-manager.js';
 import { mountSystemInfo } from '../components/system-info.js';
 import { mountScripts } from '../components/scripts.js';
 import { mountSystemReport } from '../components/system-report.js';
+import { mountReboot } from '../components/reboot.js';
 
 export function mountSessionTools({ send, onError, canUse }) {
   const fileManager = mountFileManager(document.getElementById('panel-files'), { send, onError, canUse });
   const systemInfo = mountSystemInfo(document.getElementById('panel-system'), { send, onError, canUse });
   let shown = null;
   const report = mountSystemReport(document.getElementById('panel-system'), { send, currentSession: () => shown });
+  const reboot = mountReboot(document.getElementById('panel-reboot'), { send });
   const scripts = mountScripts(document.getElementById('panel-scripts'), document.getElementById('script-dialog'), { send, onError, canUse });
   return {
     /** What needs the gateway once the console is signed in: the scripts library. */
@@ -21,6 +23,7 @@ export function mountSessionTools({ send, onError, canUse }) {
       fileManager.show(session);
       systemInfo.show(session);
       scripts.show(session);
+      reboot.show(session);
     },
     /** One of their socket messages; true when the rest of the page needs no redraw for it. */
     message(message) {
@@ -46,11 +49,14 @@ export function mountSessionTools({ send, onError, canUse }) {
         case 'script_finished':
           scripts.finished(message);
           return true;
+        case 'reboot_result':
+          reboot.result(message);
+          return true;
         default:
           return false;
       }
     },
     /** A refused request of theirs, told where it was made; false when it is not theirs. */
-    refused: (message) => report.handles(message) || fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message),
+    refused: (message) => report.handles(message) || fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message) || reboot.refused(message),
   };
 }

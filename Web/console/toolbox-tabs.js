@@ -39,6 +39,10 @@ export function toolboxTabs(context) {
       blocked: (session) => reason(session, { permissions: ['system_info'] }),
     },
     {
+      id: 'reboot', label: 'toolbox.reboot', icon: 'power', panel: $('panel-reboot'),
+      blocked: (session) => reason(session, { permissions: ['reboot'] }),
+    },
+    {
       // The library is kept from any session; deploying needs the session active (the tab says so).
       id: 'scripts', label: 'toolbox.scripts', icon: 'script', panel: $('panel-scripts'),
       blocked: (session) => reason(session, { permissions: ['deploy_scripts', 'run_embedded_scripts'], live: false, applet: false, own: false }),

@@ -28,6 +28,7 @@ struct CustomerController {
         group.get("customer/links/{token}", use: linkCheck)
         group.post("customer/join", use: join)
         group.post("customer/decline", use: decline)
+        group.post("customer/resume", use: resume)
         group.get("customer/applet", use: appletInfo)
     }
 
@@ -66,6 +67,12 @@ struct CustomerController {
         let body = try await request.decodeJSON(as: JoinRequest.self, context: context)
         let credential = try Self.credential(pin: body.pin, link: body.link)
         return try JSONResponse.make(try await hub.join(with: credential, from: context.remoteAddress, acceptedTerms: body.acceptedTerms == true))
+    }
+
+    /// The applet started after a restart (M1–M3) rejoins with its single-use ticket.
+    @Sendable func resume(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: ResumeRequest.self, context: context)
+        return try JSONResponse.make(try await hub.resume(ticket: body.ticket, from: context.remoteAddress))
     }
 
     static let noApplet = GatewayError(.appletUnavailable, "This gateway has no applet binary to offer. Ask your technician for the applet.")

@@ -39,6 +39,8 @@ actor LiveSession {
     var systemActions: [String: PendingSystemAction] = [:]
     /// Scripts sent to the applet and not finished (N2), by run id; one at a time.
     var scriptRuns: [String: ScriptRunState] = [:]
+    /// A restart sent to the applet and not answered yet (M1–M3): one at a time.
+    var pendingReboot: PendingReboot?
     /// "Run at applet start" scripts (N1) still to run, in order; looked up once a session.
     var startScripts = StartScripts()
     /// The recording running (J14), by id.

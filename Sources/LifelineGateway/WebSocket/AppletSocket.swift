@@ -125,6 +125,8 @@ struct AppletSocket {
             await hub.appletSystemInfoReply(reply, sessionId: id, outletId: outlet.id)
         case .systemActionReply(let reply):
             await hub.appletSystemActionReply(reply, sessionId: id, outletId: outlet.id)
+        case .rebootResult(let result):
+            await hub.appletRebootResult(result, sessionId: id, outletId: outlet.id)
         case .scriptOutput(let message):
             await hub.appletScriptOutput(message, sessionId: id, outletId: outlet.id)
         case .scriptFinished(let message):

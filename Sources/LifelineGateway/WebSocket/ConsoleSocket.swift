@@ -43,6 +43,7 @@ struct ConsoleSocket {
         case .systemInfoRequest(let message): message.requestId
         case .systemActionRequest(let message): message.requestId
         case .scriptRunRequest(let message): message.requestId
+        case .rebootRequest(let message): message.requestId
         default: nil
         }
         do {
@@ -77,6 +78,7 @@ struct ConsoleSocket {
             try await hub.remoteInput(input.events, on: input.sessionId, by: actor)
         case .remoteSettings(let settings): try await hub.remoteSettings(settings.quality, on: settings.sessionId, by: actor)
         case .remoteTool(let use): try await hub.remoteTool(use.tool, on: use.sessionId, by: actor)
+        case .rebootRequest(let request): try await hub.reboot(request, by: actor)
         case .elevate(let elevate): try await hub.elevateApplet(elevate.credentials, on: elevate.sessionId, by: actor)
         case .webrtcSignal(let message): try await hub.consoleSignal(message.signal, on: message.sessionId, by: actor, console: outlet.id)
         case .fileManagerOpen(let message): try await hub.openFileManager(on: message.sessionId, by: actor)

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import LifelineCore
+import LifelineProtocol
+
+/// Restarting this computer for the technician (M1–M3): the customer says yes first (the window's
+/// dialog, `/allow restart`, or `--remote-consent`); the one-shot resume entry is written before
+/// the system is asked, and removed again when the restart does not happen.
+actor MachineRestarts {
+    private let consent: RemoteConsent
+    private let transcript: Transcript
+    private let outgoing: OutgoingMessages
+    private let gateway: String
+    private let proxy: ProxySettings?
+    /// The restart the customer has not answered yet.
+    private var waiting: RebootOrder?
+
+    init(consent: RemoteConsent, transcript: Transcript, outgoing: OutgoingMessages, gateway: String, proxy: ProxySettings?) {
+        self.consent = consent
+        self.transcript = transcript
+        self.outgoing = outgoing
+        self.gateway = gateway
+        self.proxy = proxy
+    }
+
+    var isPending: Bool { waiting != nil }
+
+    func requested(_ order: RebootOrder) async {
+        if order.kind.needsElevatedApplet, geteuid() != 0 {
+            return await answer(order.kind, .failed, "This restart needs the applet with administrator rights.")
+        }
+        // One question at a time: an older unanswered one is refused.
+        if let older = waiting {
+            waiting = nil
+            await answer(older.kind, .refused, "Another restart was asked before the customer answered this one.")
+        }
+        switch consent {
+        case .accept: await restart(order)
+        case .deny: await refuse(order)
+        case .ask:
+            waiting = order
+            transcript.restartRequested(kind: order.kind, technician: order.technician)
+        }
+    }
+
+    /// The customer's Allow or Deny (or the big X, a Deny).
+    func customerAnswered(allow: Bool) async {
+        guard let order = waiting else { return }
+        waiting = nil
+        if allow { await restart(order) } else { await refuse(order) }
+    }
+
+    private func refuse(_ order: RebootOrder) async {
+        transcript.restartRefused()
+        await answer(order.kind, .refused, "The customer did not allow the restart.")
+    }
+
+    private func restart(_ order: RebootOrder) async {
+        let resume = RestartResume.forThisCustomer()
+        do {
+            try resume.write(.init(gateway: gateway, ticket: order.ticket, proxy: proxy, remoteConsent: consent.rawValue),
+                             runningBinary: LocalPaths.runningBinary())
+        } catch {
+            transcript.restartFailed("\(error)")
+            return await answer(order.kind, .failed, "The applet could not prepare its return after the restart: \(error)")
+        }
+        let kind = order.kind
+        switch await PosixThread.offThread({ MachinePower.restart(kind) }) {
+        case .success:
+            transcript.restarting(kind: kind)
+            await answer(kind, .restarting, nil)
+        case .failure(let refusal):
+            resume.remove()
+            transcript.restartFailed(refusal.message)
+            await answer(kind, .failed, refusal.message, inhibitors: refusal.inhibitors)
+        }
+    }
+
+    private func answer(_ kind: RebootKind, _ outcome: RebootResultMessage.Outcome, _ message: String?, inhibitors: [RebootInhibitor]? = nil) async {
+        await outgoing.send(.rebootResult(.init(sessionId: nil, kind: kind, outcome: outcome, message: message, inhibitors: inhibitors)))
+    }
+}

@@ -1,0 +1,67 @@
+// The Reboot tab (M1–M3): restart the customer's computer normally or by force (safe mode is
+// not there yet on Linux). The customer is asked in the applet; the session shows Rebooting and
+// comes back by itself after the boot. What the applet answered is shown here, with the programs
+// holding the restart off when there are some.
+import { t } from '../lib/i18n.js';
+
+const KINDS = ['normal', 'emergency', 'safe_mode'];
+
+export function mountReboot(panel, { send }) {
+  const status = panel.querySelector('#reboot-status');
+  const inhibitors = panel.querySelector('#reboot-inhibitors');
+  const buttons = new Map(KINDS.map((kind) => [kind, panel.querySelector(`[data-reboot='${kind}']`)]));
+  const results = new Map(); // session id → { text, inhibitors }
+  const requests = new Map(); // request id → session id
+  let session = null;
+  let counter = 0;
+
+  for (const [kind, button] of buttons) {
+    button.addEventListener('click', () => {
+      if (!session) return;
+      if (kind === 'emergency' && !window.confirm(t('reboot.confirmEmergency'))) return;
+      results.set(session.id, { text: t('reboot.asked') });
+      const requestId = `reboot-${++counter}`;
+      requests.set(requestId, session.id);
+      send('reboot_request', { sessionId: session.id, kind, requestId });
+      render();
+    });
+  }
+
+  function render() {
+    const elevated = session?.customer?.privileged === true;
+    const active = session?.state === 'active' || session?.state === 'collaboration';
+    buttons.get('normal').disabled = !active;
+    buttons.get('emergency').disabled = !active || !elevated;
+    // A one-boot minimal target with networking is issue 19's next step (M2).
+    buttons.get('safe_mode').disabled = true;
+    const result = results.get(session?.id);
+    status.textContent = session?.state === 'rebooting' ? t('reboot.rebooting') : result?.text ?? (elevated ? '' : t('reboot.elevateForMore'));
+    inhibitors.replaceChildren(...(result?.inhibitors ?? []).map((item) => {
+      const line = document.createElement('li');
+      line.textContent = `${item.who}: ${item.why} (${item.what}, ${item.mode})`;
+      return line;
+    }));
+  }
+
+  return {
+    show(next) {
+      session = next;
+      render();
+    },
+    /** `reboot_result`: restarting, refused by the customer, or failed (with the blocking programs). */
+    result(message) {
+      const key = { restarting: 'reboot.restarting', refused: 'reboot.refused', failed: 'reboot.failed' }[message.outcome];
+      results.set(message.sessionId, { text: t(key, { reason: message.message ?? '' }), inhibitors: message.inhibitors });
+      if (message.sessionId === session?.id) render();
+    },
+    /** A refused `reboot_request` (permission, state, not elevated …), said here. */
+    refused(message) {
+      const sessionId = requests.get(message.requestId);
+      if (!sessionId) return false;
+      requests.delete(message.requestId);
+      results.set(sessionId, { text: message.message });
+      if (sessionId === session?.id) render();
+      return true;
+    },
+  };
+}
