@@ -1,6 +1,6 @@
 '''A python-dbusmock template playing systemd's manager on a private bus for the services view
 (L3): units with their state and unit files, jobs that end with a JobRemoved signal (a unit listed
-as failing fails its start), enable and disable. CI has no systemd as PID 1; this speaks the same
+as failing fails its start), enable and disable; a forced reboot that is only recorded. CI has no systemd as PID 1; this speaks the same
 D-Bus API the applet uses on a real machine.
 
 Parameters (JSON): {"units": [[name, description, active, sub, unit file state], ...],
@@ -25,6 +25,8 @@ def load(mock, parameters):
     mock.unit_files = {}
     mock.failing = set(parameters.get('failing', []))
     mock.AddProperties(MAIN_IFACE, {'Version': 'v252'})
+    # `systemctl reboot --force` (M3): recorded in the mock's call log, nothing else.
+    mock.AddMethod(MAIN_IFACE, 'Reboot', '', '', '')
     for name, description, active, sub, state in parameters.get('units', []):
         add_unit(mock, name, description, active, sub, state)
     for path, state in parameters.get('files', []):

@@ -1,0 +1,185 @@
+"""Restarting the customer's computer (M1, M3) with a real gateway and a real applet; logind and
+systemd are played by python-dbusmock on a private system bus (CI has no systemd as PID 1), whose
+call logs say what the applet asked. The customer refuses, then allows; the applet writes its
+one-shot return (its copy, the ticket, an autostart entry), asks logind to restart, and the
+session is Rebooting. The machine "goes down" (the applet is killed), then the test starts exactly
+the command the autostart entry names: the applet removes the entry and the ticket, presents the
+ticket once, and the session is back where it was. An emergency restart asks systemd instead."""
+import json
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import start_active_session
+from test_console_session import select_row, sign_in
+from test_file_manager import Console
+
+MOCK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "systemd_mock.py")
+
+
+@pytest.fixture
+def power_bus():
+    """A private system bus with logind and systemd mocked; its address and the two call logs."""
+    folder = tempfile.mkdtemp(prefix="lifeline-power-bus-")
+    address = f"unix:path={folder}/bus"
+    env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address)
+    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", f"--address={address}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    logs = {"logind": f"{folder}/logind.log", "systemd": f"{folder}/systemd.log"}
+    mocks = [
+        subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--system", "--template", "logind", "-l", logs["logind"]],
+                         env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+        subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--system", "--template", MOCK, "-l", logs["systemd"], "-p", json.dumps({"units": []})],
+                         env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
+    ]
+    try:
+        for name in ["org.freedesktop.login1", "org.freedesktop.systemd1"]:
+            deadline = time.monotonic() + 30
+            while True:
+                probe = subprocess.run(["dbus-send", f"--bus={address}", "--print-reply", "--dest=org.freedesktop.DBus", "/",
+                                        "org.freedesktop.DBus.NameHasOwner", f"string:{name}"], capture_output=True, text=True)
+                if "boolean true" in probe.stdout:
+                    break
+                assert time.monotonic() < deadline and all(mock.poll() is None for mock in mocks), f"{name} was not mocked: {probe.stderr}"
+                time.sleep(0.1)
+        yield address, logs
+    finally:
+        for process in [*mocks, daemon]:
+            process.kill()
+            process.wait()
+
+
+def calls(log):
+    return open(log).read() if os.path.exists(log) else ""
+
+
+def bus_env(address):
+    # Only the mocked bus: the real one (if any) is never reached.
+    return {"DBUS_SYSTEM_BUS_ADDRESS": address, "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus"}
+
+
+def ask_restart(console, kind):
+    request_id = uuid.uuid4().hex
+    console.send({"type": "reboot_request", "sessionId": console.session_id, "kind": kind, "requestId": request_id})
+    return request_id
+
+
+def state(gateway, token, session_id):
+    return gateway.api("GET", f"sessions/{session_id}", token=token, expect=200)[1]["state"]
+
+
+def wait_for_state(gateway, token, session_id, wanted, seconds=20):
+    deadline = time.monotonic() + seconds
+    while (current := state(gateway, token, session_id)) != wanted:
+        assert time.monotonic() < deadline, f"the session stayed {current}, never {wanted}"
+        time.sleep(0.1)
+
+
+def test_refused_then_allowed_the_machine_restarts_and_the_applet_comes_back_by_itself(gateway, applets, power_bus, tmp_path):
+    address, logs = power_bus
+    home = tmp_path / "home"
+    home.mkdir()
+    entry = home / ".config" / "autostart" / "lifeline-after-restart.desktop"
+    ticket_file = home / ".local" / "share" / "lifeline" / "after-restart.json"
+    session, applet, token = start_active_session(gateway, applets, "Reboot", home=str(home), env_extra=bus_env(address))
+    console = Console(gateway, token, session["id"])
+    try:
+        # The customer says no: nothing is written, nothing is asked of logind.
+        ask_restart(console, "normal")
+        applet.expect("RESTART_REQUEST", "kind=normal")
+        applet.say("/deny restart")
+        refused = console.next(lambda m: m["type"] == "reboot_result")
+        assert refused["outcome"] == "refused" and refused["sessionId"] == session["id"], refused
+        assert not entry.exists() and not ticket_file.exists()
+        assert "Reboot" not in calls(logs["logind"])
+
+        # Yes: the return is written first, then logind restarts the machine; the session is Rebooting.
+        ask_restart(console, "normal")
+        applet.expect("RESTART_REQUEST", "kind=normal")
+        applet.say("/allow restart")
+        applet.expect("RESTARTING", "kind=normal", timeout=60)
+        restarting = console.next(lambda m: m["type"] == "reboot_result", timeout=60)
+        assert restarting["outcome"] == "restarting", restarting
+        wait_for_state(gateway, token, session["id"], "rebooting")
+        assert "Reboot False" in calls(logs["logind"]), calls(logs["logind"])
+        assert "Reboot" not in calls(logs["systemd"])
+        assert ticket_file.stat().st_mode & 0o777 == 0o600
+        ticket = json.loads(ticket_file.read_text())["ticket"]
+        text = entry.read_text()
+        assert ticket not in text and "X-GNOME-Autostart-enabled=true" in text, text
+
+        # The machine goes down, and the session waits for it.
+        applet.kill()
+        time.sleep(0.5)
+        assert state(gateway, token, session["id"]) == "rebooting"
+
+        # After the boot, the desktop starts exactly what the entry names.
+        command = shlex.split(next(line for line in text.splitlines() if line.startswith("Exec="))[len("Exec="):])
+        assert command[0] == str(home / ".local" / "share" / "lifeline" / "lifeline-applet") and os.access(command[0], os.X_OK)
+        env = dict(os.environ, HOME=str(home), **bus_env(address))
+        env.pop("DISPLAY", None)
+        resumed = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for_state(gateway, token, session["id"], "active", seconds=60)
+            assert not entry.exists() and not ticket_file.exists(), "the return runs once"
+            gateway.wait_for_log_line(session["id"], "The customer's computer restarted and the applet reconnected.", token)
+            # The ticket is spent.
+            gateway.api("POST", "customer/resume", {"ticket": ticket}, expect=401)
+        finally:
+            resumed.kill()
+            resumed.wait()
+    finally:
+        console.close()
+
+
+def test_an_emergency_restart_asks_systemd_and_needs_administrator_rights(gateway, applets, power_bus, tmp_path):
+    address, logs = power_bus
+    home = tmp_path / "home"
+    home.mkdir()
+    session, applet, token = start_active_session(gateway, applets, "Emergency", home=str(home), env_extra=bus_env(address),
+                                                  remote_consent="accept")
+    console = Console(gateway, token, session["id"])
+    try:
+        request_id = ask_restart(console, "emergency")
+        if os.geteuid() != 0:
+            refused = console.next(lambda m: m["type"] == "error" and m.get("requestId") == request_id)
+            assert refused["code"] == "bad_request" and "administrator rights" in refused["message"]
+            return
+        # As root (as in CI) the applet is elevated: systemd's manager is asked, not logind.
+        applet.expect("RESTARTING", "kind=emergency", timeout=60)
+        assert console.next(lambda m: m["type"] == "reboot_result", timeout=60)["outcome"] == "restarting"
+        assert "Reboot" in calls(logs["systemd"]) and "Reboot" not in calls(logs["logind"])
+        wait_for_state(gateway, token, session["id"], "rebooting")
+    finally:
+        console.close()
+
+
+def test_the_console_reboot_tab_restarts_and_shows_what_happened(gateway, applets, power_bus, tmp_path, browser):
+    address, logs = power_bus
+    home = tmp_path / "home"
+    home.mkdir()
+    session, applet, token = start_active_session(gateway, applets, "Reboot tab", home=str(home), env_extra=bus_env(address))
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-reboot"))).click()
+    panel = browser.find_element(By.ID, "panel-reboot")
+    assert not panel.find_element(By.CSS_SELECTOR, "[data-reboot='safe_mode']").is_enabled()
+    panel.find_element(By.CSS_SELECTOR, "[data-reboot='normal']").click()
+    wait.until(lambda b: "waiting for the customer" in b.find_element(By.ID, "reboot-status").text)
+    applet.expect("RESTART_REQUEST", "kind=normal")
+    applet.say("/deny restart")
+    wait.until(lambda b: "did not allow the restart" in b.find_element(By.ID, "reboot-status").text)
+    panel.find_element(By.CSS_SELECTOR, "[data-reboot='normal']").click()
+    applet.expect("RESTART_REQUEST", "kind=normal")
+    applet.say("/allow restart")
+    applet.expect("RESTARTING", timeout=60)
+    wait_for_state(gateway, token, session["id"], "rebooting")
+    # The queue shows the state; the tab greys out while the customer's computer is away.
+    wait.until(lambda b: "Rebooting" in b.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']").text)
+    assert "Reboot False" in calls(logs["logind"])
