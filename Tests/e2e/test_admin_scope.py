@@ -9,6 +9,7 @@ import re
 import struct
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -144,9 +145,17 @@ def test_reports_show_sessions_and_technician_performance(gateway, browser):
     wait = sign_in(browser, gateway)
     browser.get(f"{gateway.url}/admin/#/organisation/reports")
     wait.until(EC.text_to_be_present_in_element((By.ID, "sessions-report"), "Report customer"))
-    row = browser.find_element(By.XPATH, "//table[@id='sessions-report']//tr[td[text()='Report customer']]").text
+    # The reports may be drawn again as their parts arrive: read each row afresh until it holds.
+    def text_of(locator):
+        def read(b):
+            try:
+                return b.find_element(*locator).text
+            except StaleElementReferenceException:
+                return False
+        return wait.until(read)
+    row = text_of((By.XPATH, "//table[@id='sessions-report']//tr[td[text()='Report customer']]"))
     assert "PIN" in row and "Closed" in row, "method and end state in the viewer's words"
-    performance = browser.find_element(By.ID, "technicians-report").text
+    performance = text_of((By.ID, "technicians-report"))
     assert "Administrator" in performance
     csv_link = browser.find_element(By.ID, "sessions-csv").get_attribute("href")
     assert "format=csv" in csv_link and "timeZone=" in csv_link
