@@ -39,7 +39,7 @@ public enum CustomerEvent: Sendable {
     case uninstallRequested(name: String)
     case uninstallAnswered
     /// The technician asks to restart this computer (M1–M3), until `restartAnswered`.
-    case restartRequested(kind: RebootKind)
+    case restartRequested(kind: RebootKind, autoLogin: Bool)
     case restartAnswered
     case callingCardOffer(CallingCardOffer)
     case callingCardDone

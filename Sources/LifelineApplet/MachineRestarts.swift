@@ -27,7 +27,7 @@ actor MachineRestarts {
     var isPending: Bool { waiting != nil }
 
     func requested(_ order: RebootOrder) async {
-        if order.kind.needsElevatedApplet, geteuid() != 0 {
+        if order.kind.needsElevatedApplet || order.autoLogin == true, geteuid() != 0 {
             return await answer(order.kind, .failed, "This restart needs the applet with administrator rights.")
         }
         // One question at a time: an older unanswered one is refused.
@@ -40,7 +40,7 @@ actor MachineRestarts {
         case .deny: await refuse(order)
         case .ask:
             waiting = order
-            transcript.restartRequested(kind: order.kind, technician: order.technician)
+            transcript.restartRequested(kind: order.kind, autoLogin: order.autoLogin == true, technician: order.technician)
         }
     }
 
@@ -65,16 +65,36 @@ actor MachineRestarts {
             transcript.restartFailed("\(error)")
             return await answer(order.kind, .failed, "The applet could not prepare its return after the restart: \(error)")
         }
+        let autoLogin = OneBootAutoLogin()
+        if order.autoLogin == true {
+            do throws(OneBootAutoLogin.Failure) {
+                // The sign-in screen first: on a machine without a known one, nothing else matters.
+                guard autoLogin.displayManager() != nil else { throw .unknownDisplayManager }
+                guard let account = Self.customerAccount() else { throw .notPossible("The customer's account is not known (the applet was not started with sudo).") }
+                _ = try autoLogin.enable(user: account.name, uid: account.uid, runningBinary: LocalPaths.runningBinary())
+            } catch {
+                resume.remove()
+                transcript.restartFailed(error.description)
+                return await answer(order.kind, .failed, error.description)
+            }
+        }
         let kind = order.kind
         switch await PosixThread.offThread({ MachinePower.restart(kind) }) {
         case .success:
             transcript.restarting(kind: kind)
             await answer(kind, .restarting, nil)
         case .failure(let refusal):
+            if order.autoLogin == true { autoLogin.restore() }
             resume.remove()
             transcript.restartFailed(refusal.message)
             await answer(kind, .failed, refusal.message, inhibitors: refusal.inhibitors)
         }
+    }
+
+    /// The account of the customer who started the elevated applet (sudo's SUDO_UID).
+    static func customerAccount() -> (name: String, uid: uid_t)? {
+        guard let uid = getenv("SUDO_UID").flatMap({ uid_t(String(cString: $0)) }), let account = getpwuid(uid) else { return nil }
+        return (String(cString: account.pointee.pw_name), uid)
     }
 
     private func answer(_ kind: RebootKind, _ outcome: RebootResultMessage.Outcome, _ message: String?, inhibitors: [RebootInhibitor]? = nil) async {

@@ -2,9 +2,11 @@ import LifelineProtocol
 
 extension Transcript {
     /// The technician asks to restart this computer (M1–M3): the customer answers.
-    func restartRequested(kind: RebootKind, technician: String) {
-        if machineReadable { return write("RESTART_REQUEST kind=\(kind.rawValue) technician=\(Self.quoted(technician))") }
-        say(.restartRequested(kind: kind), text("restart.ask", ["technician": who(technician)]))
+    func restartRequested(kind: RebootKind, autoLogin: Bool, technician: String) {
+        if machineReadable {
+            return write("RESTART_REQUEST kind=\(kind.rawValue) autoLogin=\(autoLogin) technician=\(Self.quoted(technician))")
+        }
+        say(.restartRequested(kind: kind, autoLogin: autoLogin), text("restart.ask", ["technician": who(technician)]))
     }
 
     func restartRefused() {

@@ -91,9 +91,9 @@ extension CustomerWindow {
         case .uninstallAnswered:
             uninstallRequest?.close()
             addLine(line, classes: ["chat-system"])
-        case .restartRequested(let kind):
+        case .restartRequested(let kind, let autoLogin):
             addLine(line, classes: ["chat-system"])
-            askToRestart(kind)
+            askToRestart(kind, autoLogin: autoLogin)
         case .restartAnswered:
             restartRequest?.close()
             addLine(line, classes: ["chat-system"])
@@ -193,12 +193,13 @@ extension CustomerWindow {
     }
 
     /// The technician asks to restart this computer (M1–M3): nothing happens unless the customer allows it.
-    private func askToRestart(_ kind: RebootKind) {
+    private func askToRestart(_ kind: RebootKind, autoLogin: Bool) {
         restartRequest?.close()
         let values = ["technician": who]
-        let detail = kind == .emergency ? "window.ask_restart_emergency" : "window.ask_restart_detail"
+        let detail = text(kind == .emergency ? "window.ask_restart_emergency" : "window.ask_restart_detail", values)
+            + (autoLogin ? "\n\n" + text("window.ask_restart_autologin", values) : "")
         restartRequest = RequestDialog(
-            ui: ui, title: text("window.request_title"), heading: text("restart.ask", values), body: text(detail, values),
+            ui: ui, title: text("window.request_title"), heading: text("restart.ask", values), body: detail,
             choices: [
                 .init(mnemonic: text("window.allow_restart"), classes: ["allow"]) { [send] in send.yield(.allowRestart) },
                 .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyRestart) },

@@ -23,11 +23,14 @@ public struct RebootRequestMessage: WireMessage {
     public let kind: RebootKind
     /// Named in a refusal, so the console says it where the restart was asked.
     public let requestId: String?
+    /// Sign the customer in by itself once after the restart (M4; the elevated applet).
+    public let autoLogin: Bool?
 
-    public init(sessionId: String, kind: RebootKind, requestId: String? = nil) {
+    public init(sessionId: String, kind: RebootKind, requestId: String? = nil, autoLogin: Bool? = nil) {
         self.sessionId = sessionId
         self.kind = kind
         self.requestId = requestId
+        self.autoLogin = autoLogin
     }
 }
 
@@ -37,11 +40,14 @@ public struct RebootOrder: WireMessage {
     /// Single use, expiring; the gateway keeps only its hash.
     public let ticket: String
     public let technician: String
+    /// Sign the customer in once after the boot, if they allow it (M4).
+    public let autoLogin: Bool?
 
-    public init(kind: RebootKind, ticket: String, technician: String) {
+    public init(kind: RebootKind, ticket: String, technician: String, autoLogin: Bool? = nil) {
         self.kind = kind
         self.ticket = ticket
         self.technician = technician
+        self.autoLogin = autoLogin
     }
 }
 

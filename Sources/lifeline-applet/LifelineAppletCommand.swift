@@ -51,6 +51,10 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         "Used by the one-shot entry written before a restart the technician asked for: the ticket's file.", visibility: .hidden))
     var afterRestart: String?
 
+    @Flag(name: .customLong("restore-autologin"), help: ArgumentHelp(
+        "Used by the unit written for a one-boot automatic sign-in: put the sign-in screen's settings back.", visibility: .hidden))
+    var restoreAutoLogin = false
+
     @Option(name: .customLong("autostart-entry"), help: ArgumentHelp(
         "With --after-restart: the one-shot entry to remove.", visibility: .hidden))
     var autostartEntry: String?
@@ -114,6 +118,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        if restoreAutoLogin { return }
         switch mode {
         case .uninstallCard: return
         case .installCard(let id):
@@ -139,6 +144,11 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if restoreAutoLogin {
+            // Started by lifeline-autologin-restore.service once the customer is signed in (M4).
+            OneBootAutoLogin().restore()
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LIFELINE_APPLET_DEBUG"] == nil ? .warning : .debug

@@ -118,4 +118,30 @@ struct RebootGatewayTests {
             await back.close()
         }
     }
+
+    @Test("signing the customer in by itself after the restart needs the elevated applet, and the order says so")
+    func autoLogin() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            scene.console.send(ConsoleToGateway.rebootRequest(.init(sessionId: scene.sessionId, kind: .normal, requestId: "a1", autoLogin: true)))
+            let refused = try await scene.console.expect(GatewayToConsole.self) { if case .error = $0 { true } else { false } }
+            guard case .error(let error) = refused else { throw HarnessError("no refusal") }
+            #expect(error.code == "bad_request" && error.requestId == "a1" && error.message.contains("administrator rights"))
+
+            // The applet comes back elevated (J3): the order carries the sign-in.
+            let elevated = SocketProbe(port: gw.port, path: "/ws/applet")
+            let root = CustomerInfo(hostname: "customer-pc", user: "root", platform: "Linux x86_64", privileged: true)
+            elevated.send(AppletToGateway.hello(.init(token: scene.appletToken, appletVersion: "test", customer: root)))
+            _ = try await elevated.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
+            scene.console.send(ConsoleToGateway.rebootRequest(.init(sessionId: scene.sessionId, kind: .normal, autoLogin: true)))
+            let message = try await elevated.expect(GatewayToApplet.self) { if case .reboot = $0 { true } else { false } }
+            guard case .reboot(let order) = message else { throw HarnessError("no order") }
+            #expect(order.autoLogin == true)
+            elevated.send(AppletToGateway.rebootResult(.init(sessionId: nil, kind: .normal, outcome: .failed, message: "not GDM or LightDM")))
+            _ = try await scene.console.expect(GatewayToConsole.self) { if case .rebootResult = $0 { true } else { false } }
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+            #expect(audit.contains { ($0["after"] as? String ?? "").contains("reboot_normal_autologin: failed") })
+            await elevated.close()
+        }
+    }
 }

@@ -183,3 +183,33 @@ def test_the_console_reboot_tab_restarts_and_shows_what_happened(gateway, applet
     # The queue shows the state; the tab greys out while the customer's computer is away.
     wait.until(lambda b: "Rebooting" in b.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']").text)
     assert "Reboot False" in calls(logs["logind"])
+
+
+def test_signing_in_by_itself_needs_rights_and_a_known_sign_in_screen(gateway, applets, power_bus, tmp_path):
+    address, logs = power_bus
+    if os.path.exists("/etc/X11/default-display-manager") or os.path.lexists("/etc/systemd/system/display-manager.service"):
+        pytest.skip("this machine has a sign-in screen: the test would change its settings")
+    home = tmp_path / "home"
+    home.mkdir()
+    session, applet, token = start_active_session(gateway, applets, "Auto sign-in", home=str(home), env_extra=bus_env(address))
+    console = Console(gateway, token, session["id"])
+    try:
+        request_id = uuid.uuid4().hex
+        console.send({"type": "reboot_request", "sessionId": session["id"], "kind": "normal", "requestId": request_id, "autoLogin": True})
+        if os.geteuid() != 0:
+            refused = console.next(lambda m: m["type"] == "error" and m.get("requestId") == request_id)
+            assert refused["code"] == "bad_request" and "administrator rights" in refused["message"]
+            return
+        # As root (CI): asked with the sign-in said, allowed, and refused by the applet — this
+        # machine has no GDM or LightDM; nothing is left behind and the system is not asked.
+        applet.expect("RESTART_REQUEST", "autoLogin=true")
+        applet.say("/allow restart")
+        applet.expect("RESTART_FAILED", "not GDM or LightDM")
+        failed = console.next(lambda m: m["type"] == "reboot_result")
+        assert failed["outcome"] == "failed" and "Nothing was changed" in failed["message"], failed
+        assert not (home / ".config" / "autostart" / "lifeline-after-restart.desktop").exists()
+        assert not os.path.exists("/etc/systemd/system/lifeline-autologin-restore.path")
+        assert "Reboot" not in calls(logs["logind"])
+        assert state(gateway, token, session["id"]) == "active"
+    finally:
+        console.close()

@@ -1,5 +1,5 @@
-// The Reboot tab (M1–M3): restart the customer's computer normally or by force (safe mode is
-// not there yet on Linux). The customer is asked in the applet; the session shows Rebooting and
+// The Reboot tab (M1–M4): restart the customer's computer normally or by force (safe mode is
+// not there yet on Linux), optionally signing the customer in by itself once after it. The customer is asked in the applet; the session shows Rebooting and
 // comes back by itself after the boot. What the applet answered is shown here, with the programs
 // holding the restart off when there are some.
 import { t } from '../lib/i18n.js';
@@ -9,6 +9,7 @@ const KINDS = ['normal', 'emergency', 'safe_mode'];
 export function mountReboot(panel, { send }) {
   const status = panel.querySelector('#reboot-status');
   const inhibitors = panel.querySelector('#reboot-inhibitors');
+  const autoLogin = panel.querySelector('#reboot-autologin');
   const buttons = new Map(KINDS.map((kind) => [kind, panel.querySelector(`[data-reboot='${kind}']`)]));
   const results = new Map(); // session id → { text, inhibitors }
   const requests = new Map(); // request id → session id
@@ -22,7 +23,7 @@ export function mountReboot(panel, { send }) {
       results.set(session.id, { text: t('reboot.asked') });
       const requestId = `reboot-${++counter}`;
       requests.set(requestId, session.id);
-      send('reboot_request', { sessionId: session.id, kind, requestId });
+      send('reboot_request', { sessionId: session.id, kind, requestId, ...(autoLogin.checked ? { autoLogin: true } : {}) });
       render();
     });
   }
@@ -34,6 +35,9 @@ export function mountReboot(panel, { send }) {
     buttons.get('emergency').disabled = !active || !elevated;
     // A one-boot minimal target with networking is issue 19's next step (M2).
     buttons.get('safe_mode').disabled = true;
+    // The sign-in screen's settings are the machine's: only the elevated applet may change them (M4).
+    autoLogin.disabled = !active || !elevated;
+    if (autoLogin.disabled) autoLogin.checked = false;
     const result = results.get(session?.id);
     status.textContent = session?.state === 'rebooting' ? t('reboot.rebooting') : result?.text ?? (elevated ? '' : t('reboot.elevateForMore'));
     inhibitors.replaceChildren(...(result?.inhibitors ?? []).map((item) => {

@@ -6,6 +6,7 @@ import LifelineStore
 /// A restart asked of the applet and not answered yet.
 struct PendingReboot: Sendable {
     let kind: RebootKind
+    let autoLogin: Bool
     let technicianId: String
     let technicianName: String
 }
@@ -26,11 +27,15 @@ extension LiveSession {
             if message.kind.needsElevatedApplet, record.customer?.privileged != true {
                 throw GatewayError.badRequest("A safe-mode or emergency restart needs the applet with administrator rights: restart it elevated first.")
             }
+            if message.autoLogin == true, record.customer?.privileged != true {
+                throw GatewayError.badRequest("Signing the customer in by itself after the restart needs the applet with administrator rights: restart it elevated first.")
+            }
             if let requestId = message.requestId { try Self.checkRequestId(requestId) }
             _ = try hub.connectedApplet(of: id)
             guard pendingReboot == nil else { throw GatewayError.badRequest("A restart is already waiting for the customer's answer.") }
             let ticket = Secrets.token()
-            pendingReboot = PendingReboot(kind: message.kind, technicianId: actor.id, technicianName: actor.technician.name)
+            pendingReboot = PendingReboot(kind: message.kind, autoLogin: message.autoLogin == true, technicianId: actor.id,
+                                          technicianName: actor.technician.name)
             do {
                 try await store.saveResumeTicket(hash: Secrets.hash(ticket), sessionId: id,
                                                  expiresAt: environment.now().addingTimeInterval(Self.resumeTicketLifetime))
@@ -38,8 +43,8 @@ extension LiveSession {
                 pendingReboot = nil
                 throw error
             }
-            sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.reboot(.init(kind: message.kind, ticket: ticket,
-                                                                                       technician: actor.technician.name))))
+            sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.reboot(.init(
+                kind: message.kind, ticket: ticket, technician: actor.technician.name, autoLogin: message.autoLogin == true ? true : nil))))
             try await hub.logEvent(.rebootRequested(technician: actor.technician.name, kind: message.kind.rawValue), in: record)
         }
     }
@@ -64,7 +69,7 @@ extension LiveSession {
                     try await hub.logEvent(.rebootFailed(reason: String((message.message ?? "unknown").prefix(200))), in: current)
                 }
                 await auditCustomerChange(.customerSystemChanged, objectType: "computer", technicianId: pending.technicianId,
-                                          technicianName: pending.technicianName, after: "reboot_\(message.kind.rawValue): \(message.outcome.rawValue)",
+                                          technicianName: pending.technicianName, after: "reboot_\(message.kind.rawValue)\(pending.autoLogin ? "_autologin" : ""): \(message.outcome.rawValue)",
                                           in: current, what: "reboot")
                 if current.technicianId == pending.technicianId {
                     let inhibitors = message.inhibitors.map { Array($0.prefix(32)) }
