@@ -3,7 +3,7 @@ import Glibc
 #endif
 import LifelineProtocol
 
-/// Restarting this machine (M1, M3) through the system's own D-Bus services: logind for a normal
+/// Restarting this machine (M1–M3) through the system's own D-Bus services: logind for a normal
 /// restart (the session's programs are asked to close in order, polkit decides who may), systemd's
 /// manager for an emergency one (`systemctl reboot --force`: no orderly stop of services, file
 /// systems still synced; root only). Blocking: call it off the pool.
@@ -21,7 +21,8 @@ enum MachinePower {
         do throws(SystemdBus.Failure) {
             let bus = try SystemdBus(user: false)
             switch kind {
-            case .normal:
+            case .normal, .safeMode:
+                // Safe mode is chosen by the generator SafeModeBoot armed; the restart itself is the usual one.
                 let blocking = RebootInhibitor.blocking(inhibitors(on: bus))
                 guard blocking.isEmpty else {
                     let names = blocking.map { "\($0.who) (\($0.why))" }.joined(separator: ", ")
@@ -31,8 +32,6 @@ enum MachinePower {
             case .emergency:
                 guard geteuid() == 0 else { return .failure(Refusal(message: "An emergency restart needs the applet with administrator rights.")) }
                 _ = try bus.call("Reboot")
-            case .safeMode:
-                return .failure(Refusal(message: "A safe-mode restart is not available on Linux yet."))
             }
             return .success(())
         } catch {

@@ -57,14 +57,23 @@ actor MachineRestarts {
     }
 
     private func restart(_ order: RebootOrder) async {
+        // Safe mode has no desktop: the applet returns as a system service, and the customer's yes
+        // covers the technician's work until the next usual restart (the dialog says so).
+        let saved = RestartResume.Saved(gateway: gateway, ticket: order.ticket, proxy: proxy,
+                                        remoteConsent: order.kind == .safeMode ? RemoteConsent.accept.rawValue : consent.rawValue)
         let resume = RestartResume.forThisCustomer()
+        let safeMode = SafeModeBoot()
         do {
-            try resume.write(.init(gateway: gateway, ticket: order.ticket, proxy: proxy, remoteConsent: consent.rawValue),
-                             runningBinary: LocalPaths.runningBinary())
+            if order.kind == .safeMode {
+                try safeMode.arm(saved, runningBinary: LocalPaths.runningBinary())
+            } else {
+                try resume.write(saved, runningBinary: LocalPaths.runningBinary())
+            }
         } catch {
             transcript.restartFailed("\(error)")
             return await answer(order.kind, .failed, "The applet could not prepare its return after the restart: \(error)")
         }
+        let undo = { if order.kind == .safeMode { safeMode.disarm() } else { resume.remove() } }
         let autoLogin = OneBootAutoLogin()
         if order.autoLogin == true {
             do throws(OneBootAutoLogin.Failure) {
@@ -73,7 +82,7 @@ actor MachineRestarts {
                 guard let account = Self.customerAccount() else { throw .notPossible("The customer's account is not known (the applet was not started with sudo).") }
                 _ = try autoLogin.enable(user: account.name, uid: account.uid, runningBinary: LocalPaths.runningBinary())
             } catch {
-                resume.remove()
+                undo()
                 transcript.restartFailed(error.description)
                 return await answer(order.kind, .failed, error.description)
             }
@@ -85,7 +94,7 @@ actor MachineRestarts {
             await answer(kind, .restarting, nil)
         case .failure(let refusal):
             if order.autoLogin == true { autoLogin.restore() }
-            resume.remove()
+            undo()
             transcript.restartFailed(refusal.message)
             await answer(kind, .failed, refusal.message, inhibitors: refusal.inhibitors)
         }

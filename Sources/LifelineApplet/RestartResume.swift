@@ -48,8 +48,19 @@ public struct RestartResume: Sendable {
     /// Writes all three; on failure nothing is left behind.
     public func write(_ saved: Saved, runningBinary: String) throws {
         do {
-            try makeFolder(dataDirectory + "/lifeline")
+            try writeTicket(saved, runningBinary: runningBinary)
             try makeFolder(configDirectory + "/autostart")
+            try writeFile(autostartEntry, Data(entry().utf8), mode: 0o644)
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    /// The applet's copy and the ticket file (a safe-mode boot starts them from a system service).
+    func writeTicket(_ saved: Saved, runningBinary: String) throws {
+        do {
+            try makeFolder(dataDirectory + "/lifeline")
             if URL(fileURLWithPath: runningBinary).standardizedFileURL.path != binary {
                 let staged = binary + ".new"
                 unlink(staged)
@@ -61,9 +72,8 @@ public struct RestartResume: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try writeFile(ticketFile, try encoder.encode(saved), mode: 0o600)
-            try writeFile(autostartEntry, Data(entry().utf8), mode: 0o644)
         } catch {
-            remove()
+            unlink(ticketFile)
             throw error
         }
     }

@@ -196,7 +196,12 @@ extension CustomerWindow {
     private func askToRestart(_ kind: RebootKind, autoLogin: Bool) {
         restartRequest?.close()
         let values = ["technician": who]
-        let detail = text(kind == .emergency ? "window.ask_restart_emergency" : "window.ask_restart_detail", values)
+        let key = switch kind {
+        case .normal: "window.ask_restart_detail"
+        case .emergency: "window.ask_restart_emergency"
+        case .safeMode: "window.ask_restart_safe_mode"
+        }
+        let detail = text(key, values)
             + (autoLogin ? "\n\n" + text("window.ask_restart_autologin", values) : "")
         restartRequest = RequestDialog(
             ui: ui, title: text("window.request_title"), heading: text("restart.ask", values), body: detail,

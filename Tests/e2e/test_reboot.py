@@ -4,7 +4,9 @@ call logs say what the applet asked. The customer refuses, then allows; the appl
 one-shot return (its copy, the ticket, an autostart entry), asks logind to restart, and the
 session is Rebooting. The machine "goes down" (the applet is killed), then the test starts exactly
 the command the autostart entry names: the applet removes the entry and the ticket, presents the
-ticket once, and the session is back where it was. An emergency restart asks systemd instead."""
+ticket once, and the session is back where it was. An emergency restart asks systemd instead; a
+safe-mode restart arms a generator that the test runs as systemd would, then starts the applet's
+service as that boot would."""
 import json
 import os
 import shlex
@@ -169,7 +171,10 @@ def test_the_console_reboot_tab_restarts_and_shows_what_happened(gateway, applet
     select_row(browser, wait, session["id"])
     wait.until(EC.element_to_be_clickable((By.ID, "tool-reboot"))).click()
     panel = browser.find_element(By.ID, "panel-reboot")
-    assert not panel.find_element(By.CSS_SELECTOR, "[data-reboot='safe_mode']").is_enabled()
+    # Safe mode and the emergency restart change how the machine boots: the elevated applet only.
+    elevated = os.geteuid() == 0
+    assert panel.find_element(By.CSS_SELECTOR, "[data-reboot='safe_mode']").is_enabled() == elevated
+    assert panel.find_element(By.CSS_SELECTOR, "[data-reboot='emergency']").is_enabled() == elevated
     panel.find_element(By.CSS_SELECTOR, "[data-reboot='normal']").click()
     wait.until(lambda b: "waiting for the customer" in b.find_element(By.ID, "reboot-status").text)
     applet.expect("RESTART_REQUEST", "kind=normal")
@@ -212,4 +217,61 @@ def test_signing_in_by_itself_needs_rights_and_a_known_sign_in_screen(gateway, a
         assert "Reboot" not in calls(logs["logind"])
         assert state(gateway, token, session["id"]) == "active"
     finally:
+        console.close()
+
+
+SAFE_MODE_FILES = ["/etc/lifeline/safe-mode.flag", "/etc/systemd/system-generators/lifeline-safe-mode",
+                   "/etc/systemd/system/lifeline-safe-mode-resume.service", "/var/lib/lifeline/after-restart.json",
+                   "/var/lib/lifeline/lifeline-applet"]
+
+
+def test_a_safe_mode_restart_boots_minimal_and_the_applet_returns_as_a_service(gateway, applets, power_bus, tmp_path):
+    if os.geteuid() != 0 or os.path.exists("/run/systemd/system"):
+        pytest.skip("arms the machine's own next boot: only as root in a container without systemd running (as in CI)")
+    address, logs = power_bus
+    session, applet, token = start_active_session(gateway, applets, "Safe mode", home=str(tmp_path), env_extra=bus_env(address))
+    console = Console(gateway, token, session["id"])
+    resumed = None
+    try:
+        ask_restart(console, "safe_mode")
+        applet.expect("RESTART_REQUEST", "kind=safe_mode")
+        applet.say("/allow restart")
+        applet.expect("RESTARTING", "kind=safe_mode", timeout=60)
+        assert console.next(lambda m: m["type"] == "reboot_result", timeout=60)["outcome"] == "restarting"
+        wait_for_state(gateway, token, session["id"], "rebooting")
+        assert "Reboot False" in calls(logs["logind"])
+        for path in SAFE_MODE_FILES:
+            assert os.path.exists(path), path
+        applet.kill()
+
+        # The boot: systemd runs the generator, which makes it multi-user with the applet's service.
+        out = tmp_path / "generated"
+        for folder in ["normal", "early", "late"]:
+            (out / folder).mkdir(parents=True)
+        subprocess.run(["sh", "/etc/systemd/system-generators/lifeline-safe-mode", *(str(out / f) for f in ["normal", "early", "late"])], check=True)
+        assert os.readlink(out / "early" / "default.target") == "/lib/systemd/system/multi-user.target"
+        assert os.readlink(out / "early" / "multi-user.target.wants" / "lifeline-safe-mode-resume.service") == "/etc/systemd/system/lifeline-safe-mode-resume.service"
+
+        # The service, as that boot starts it: its ExecStartPre, then its ExecStart.
+        unit = open("/etc/systemd/system/lifeline-safe-mode-resume.service").read().splitlines()
+        pre = next(line for line in unit if line.startswith("ExecStartPre="))[len("ExecStartPre="):]
+        start = next(line for line in unit if line.startswith("ExecStart="))[len("ExecStart="):]
+        subprocess.run(shlex.split(pre), check=True)
+        assert not os.path.exists("/etc/lifeline/safe-mode.flag") and not os.path.exists("/etc/systemd/system-generators/lifeline-safe-mode")
+        env = dict(os.environ, **bus_env(address))
+        env.pop("DISPLAY", None)
+        resumed = subprocess.Popen(shlex.split(start), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_state(gateway, token, session["id"], "active", seconds=60)
+        gateway.wait_for_log_line(session["id"], "The customer's computer restarted and the applet reconnected.", token)
+        # No one is at a desktop in safe mode: the customer's yes covers the technician's work.
+        request_id = uuid.uuid4().hex
+        console.send({"type": "system_info_request", "sessionId": session["id"], "requestId": request_id, "view": "user"})
+        assert console.next(lambda m: m["type"] == "system_info_reply" and m["requestId"] == request_id)["reply"]["kind"] == "user"
+    finally:
+        if resumed:
+            resumed.kill()
+            resumed.wait()
+        for path in SAFE_MODE_FILES:
+            if os.path.exists(path):
+                os.unlink(path)
         console.close()

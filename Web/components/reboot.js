@@ -1,5 +1,5 @@
-// The Reboot tab (M1–M4): restart the customer's computer normally or by force (safe mode is
-// not there yet on Linux), optionally signing the customer in by itself once after it. The customer is asked in the applet; the session shows Rebooting and
+// The Reboot tab (M1–M4): restart the customer's computer normally, by force, or once into safe
+// mode with networking, optionally signing the customer in by itself once after it. The customer is asked in the applet; the session shows Rebooting and
 // comes back by itself after the boot. What the applet answered is shown here, with the programs
 // holding the restart off when there are some.
 import { t } from '../lib/i18n.js';
@@ -33,8 +33,8 @@ export function mountReboot(panel, { send }) {
     const active = session?.state === 'active' || session?.state === 'collaboration';
     buttons.get('normal').disabled = !active;
     buttons.get('emergency').disabled = !active || !elevated;
-    // A one-boot minimal target with networking is issue 19's next step (M2).
-    buttons.get('safe_mode').disabled = true;
+    // Safe mode changes how the machine boots: root only, like the emergency restart.
+    buttons.get('safe_mode').disabled = !active || !elevated;
     // The sign-in screen's settings are the machine's: only the elevated applet may change them (M4).
     autoLogin.disabled = !active || !elevated;
     if (autoLogin.disabled) autoLogin.checked = false;

@@ -27,6 +27,9 @@ extension LiveSession {
             if message.kind.needsElevatedApplet, record.customer?.privileged != true {
                 throw GatewayError.badRequest("A safe-mode or emergency restart needs the applet with administrator rights: restart it elevated first.")
             }
+            if message.autoLogin == true, message.kind == .safeMode {
+                throw GatewayError.badRequest("A safe-mode boot has no desktop to sign the customer in to.")
+            }
             if message.autoLogin == true, record.customer?.privileged != true {
                 throw GatewayError.badRequest("Signing the customer in by itself after the restart needs the applet with administrator rights: restart it elevated first.")
             }
