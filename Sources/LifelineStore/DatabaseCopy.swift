@@ -13,7 +13,7 @@ public enum DatabaseCopy {
         ("session_views", "session_id, technician_id"), ("session_log", "id"), ("session_notes", "session_id"),
         ("settings", "key"), ("file_transfers", "id"), ("recordings", "id"), ("replies", "id"),
         ("survey_settings", "scope, scope_id"), ("survey_responses", "id"), ("calling_cards", "id"), ("two_step", "technician_id"),
-        ("external_collaborators", "id"), ("scripts", "id"), ("resume_tickets", "ticket_hash"),
+        ("external_collaborators", "id"), ("scripts", "id"), ("resume_tickets", "ticket_hash"), ("devices", "id"), ("device_enrolments", "token_hash"),
         ("audit_log", "sequence"),
     ]
     static let batch = 500

@@ -57,6 +57,31 @@ enum PostgresSchema {
         );
         CREATE INDEX resume_tickets_session ON resume_tickets (session_id)
         """,
+        // 7: unattended computers (F5) and their one-time enrolments.
+        """
+        CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations(id),
+            technician_id TEXT REFERENCES technicians(id) ON DELETE SET NULL,
+            group_id TEXT REFERENCES technician_groups(id) ON DELETE SET NULL,
+            name TEXT NOT NULL,
+            hostname TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            rules TEXT NOT NULL,
+            approved_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX devices_technician ON devices (technician_id);
+        CREATE INDEX devices_group ON devices (group_id);
+        CREATE TABLE device_enrolments (
+            token_hash TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            technician_id TEXT NOT NULL,
+            rules TEXT NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        )
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

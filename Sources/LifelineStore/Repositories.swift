@@ -157,6 +157,19 @@ public protocol ResumeTicketRepository: Sendable {
     func dropResumeTickets(sessionId: String) async throws(StoreError)
 }
 
+/// Unattended computers (F5) and the one-time enrolments that add them.
+public protocol DeviceRepository: Sendable {
+    func saveEnrolment(tokenHash: String, _ enrolment: DeviceEnrolment) async throws(StoreError)
+    /// An unexpired enrolment, used up by the asking: of any number of agents at once, exactly one gets it.
+    func useEnrolment(tokenHash: String, now: Date) async throws(StoreError) -> DeviceEnrolment?
+    func dropEnrolments(sessionId: String) async throws(StoreError)
+    func insertDevice(_ device: UnattendedDevice) async throws(StoreError)
+    func device(id: String) async throws(StoreError) -> UnattendedDevice?
+    func devices(technicianId: String, groupId: String?) async throws(StoreError) -> [UnattendedDevice]
+    func deleteDevice(id: String) async throws(StoreError) -> Bool
+    func deviceSeen(id: String, at: Date) async throws(StoreError)
+}
+
 public protocol CallingCardRepository: Sendable {
     func saveCallingCard(_ card: CallingCard) async throws(StoreError)
     func deleteCallingCard(id: String) async throws(StoreError)
@@ -202,4 +215,4 @@ extension SessionLogRepository {
 public typealias Store = OrganisationRepository & GroupRepository & TechnicianRepository & SessionRepository
     & SessionLogRepository & AuthTokenRepository & SettingsRepository & ChannelRepository & RecordingRepository
     & FileTransferRepository & ReplyRepository & ScriptRepository & SurveyRepository & CallingCardRepository & AuditRepository
-    & TwoStepRepository & CollaboratorRepository & ResumeTicketRepository
+    & TwoStepRepository & CollaboratorRepository & ResumeTicketRepository & DeviceRepository

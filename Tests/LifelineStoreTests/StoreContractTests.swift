@@ -82,6 +82,48 @@ struct StoreContractTests {
         await store.close()
     }
 
+    @Test("an enrolment enrols exactly one of 30 concurrent agents, never after it expired; computers are listed per technician and group",
+          arguments: TestDatabase.available)
+    func devices(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        _ = try await seed(store)
+        try await store.insertSession(SessionRecord(id: "323456789", organisationId: "org", technicianId: "t", name: "Ann", method: .pin,
+                                                    pin: nil, linkTokenHash: nil, appletTokenHash: "abc", machine: SessionMachine(createdAt: t0),
+                                                    customer: nil, closedAt: nil))
+        let rules = UnattendedRules(credentials: .atEachConnection, period: .days(7), dailyStart: 540, dailyEnd: 1_020,
+                                    timeZone: "Europe/Paris", clock: .customer)
+        let enrolment = DeviceEnrolment(sessionId: "323456789", technicianId: "t", rules: rules, expiresAt: t0.addingTimeInterval(900))
+        try await store.saveEnrolment(tokenHash: "fresh", enrolment)
+        let winners = try await withThrowingTaskGroup(of: DeviceEnrolment?.self) { group in
+            for _ in 1...30 { group.addTask { try await store.useEnrolment(tokenHash: "fresh", now: t0) } }
+            return try await group.reduce(into: [DeviceEnrolment]()) { if let won = $1 { $0.append(won) } }
+        }
+        #expect(winners == [enrolment])
+        try await store.saveEnrolment(tokenHash: "old", enrolment)
+        #expect(try await store.useEnrolment(tokenHash: "old", now: t0.addingTimeInterval(901)) == nil)
+        try await store.saveEnrolment(tokenHash: "dropped", enrolment)
+        try await store.dropEnrolments(sessionId: "323456789")
+        #expect(try await store.useEnrolment(tokenHash: "dropped", now: t0) == nil)
+
+        let own = UnattendedDevice(id: "d1", organisationId: "org", technicianId: "t", name: "Ann's laptop", hostname: "ann-pc",
+                                   publicKey: "cHVibGlj", rules: rules, approvedAt: t0, createdAt: t0)
+        let shared = UnattendedDevice(id: "d2", organisationId: "org", technicianId: nil, groupId: "g", name: "Accounts printer PC",
+                                      hostname: "acc-01", publicKey: "a2V5", rules: rules, approvedAt: t0, createdAt: t0)
+        try await store.insertDevice(own)
+        try await store.insertDevice(shared)
+        #expect(try await store.devices(technicianId: "t", groupId: "g").map(\.id) == ["d2", "d1"])
+        #expect(try await store.devices(technicianId: "t", groupId: nil).map(\.id) == ["d1"])
+        #expect(try await store.devices(technicianId: "someone", groupId: "other").isEmpty)
+        try await store.deviceSeen(id: "d1", at: t0.addingTimeInterval(60))
+        #expect(try await store.device(id: "d1")?.lastSeenAt == t0.addingTimeInterval(60))
+        #expect(try await store.device(id: "d1")?.rules == rules)
+        let deleted = try await store.deleteDevice(id: "d1")
+        let again = try await store.deleteDevice(id: "d1")
+        #expect(deleted && !again)
+        #expect(try await store.device(id: "d1") == nil)
+        await store.close()
+    }
+
     @Test("a session and its state machine round-trip; live and closed lists split them", arguments: TestDatabase.available)
     func sessions(database: TestDatabase) async throws {
         let (store, _) = try await freshStore(database)
