@@ -329,6 +329,10 @@ public struct Applet: Sendable {
             Task { await act(request, technician: technician, transcript: transcript, restart: restart) }
         case .reboot(let order):
             Task { await restart.restarts.requested(order) }
+        case .unattendedOffer:
+            // The agent that takes up an approval is issue 19's next step; until then the offer
+            // is left unanswered (its token expires) and the permission is not offered to groups.
+            Logger(label: "lifeline-applet").debug("An unattended access offer came; this applet cannot install an agent yet")
         case .scriptRun(let order):
             // Its own task: a script runs for minutes while messages keep coming.
             Task { await restart.scripts.received(order) }

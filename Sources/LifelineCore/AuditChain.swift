@@ -42,6 +42,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case customerSystemChanged = "customer_system_changed"
     /// A script ran on the customer's computer (N2): its hash, parameters, result and output's hash.
     case scriptRun = "script_run"
+    /// A computer was opened to unattended access (F5): its agent enrolled with the customer's rules.
+    case unattendedGranted = "unattended_granted"
+    /// A computer left the Computers list.
+    case unattendedRemoved = "unattended_removed"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

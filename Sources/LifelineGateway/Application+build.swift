@@ -27,7 +27,7 @@ public func buildApplication(
     let bootstrap = Bootstrap(accounts: accounts, configuration: configuration, logger: logger)
     try await bootstrap.run()
     let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger,
-                         webRTC: configuration.browserScreenWebRTC)
+                         webRTC: configuration.browserScreenWebRTC, gatewayIdentity: try GatewayIdentity(dataDirectory: configuration.dataDirectory))
     try await hub.loadSettings()
     try await hub.loadLiveSessions()
 
@@ -100,6 +100,7 @@ struct GatewayWiring {
         SurveysController(store: store, hub: hub, environment: environment).addRoutes(to: api)
         AuditController(store: store, environment: environment).addRoutes(to: api)
         ReportsController(store: store, hub: hub, environment: environment).addRoutes(to: api)
+        ComputersController(hub: hub).addRoutes(to: api)
         let callingCards = CallingCardsController(store: store, hub: hub, publicURL: configuration.publicURL, environment: environment)
         callingCards.addRoutes(to: api)
         router.get("download/calling-card/{id}/install.sh", use: callingCards.installScript)

@@ -47,6 +47,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case scriptFinished(ScriptFinishedMessage)
     /// What came of a `reboot` order: restarting now, refused by the customer, or failed (M1–M3).
     case rebootResult(RebootResultMessage)
+    /// The customer's answer to `unattended_offer` (F5); on yes the agent enrols next.
+    case unattendedAnswer(RemoteAnswer)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -120,6 +122,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .scriptOutput: "script_output"
         case .scriptFinished: "script_finished"
         case .rebootResult: "reboot_result"
+        case .unattendedAnswer: "unattended_answer"
         }
     }
 
@@ -128,6 +131,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .scriptOutput(let message): try message.encode(to: encoder)
         case .scriptFinished(let message): try message.encode(to: encoder)
         case .rebootResult(let message): try message.encode(to: encoder)
+        case .unattendedAnswer(let message): try message.encode(to: encoder)
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .quit, .appletDeclined: break
@@ -170,6 +174,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "script_output": .scriptOutput(try ScriptOutputMessage(from: decoder))
         case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
         case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
+        case "unattended_answer": .unattendedAnswer(try RemoteAnswer(from: decoder))
         default: nil
         }
     }
@@ -243,6 +248,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case scriptCancel(ScriptCancelMessage)
     /// Restart this machine once the customer agrees, and rejoin with the ticket (M1–M3).
     case reboot(RebootOrder)
+    /// Ask the customer for unattended access (F5), with the enrolment token for their yes.
+    case unattendedOffer(UnattendedOffer)
 
     public var type: String {
         switch self {
@@ -278,6 +285,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .scriptRun: "script_run"
         case .scriptCancel: "script_cancel"
         case .reboot: "reboot"
+        case .unattendedOffer: "unattended_offer"
         }
     }
 
@@ -313,6 +321,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .scriptRun(let message): try message.encode(to: encoder)
         case .scriptCancel(let message): try message.encode(to: encoder)
         case .reboot(let message): try message.encode(to: encoder)
+        case .unattendedOffer(let message): try message.encode(to: encoder)
         }
     }
 
@@ -350,6 +359,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "script_run": .scriptRun(try ScriptRunOrder(from: decoder))
         case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
         case "reboot": .reboot(try RebootOrder(from: decoder))
+        case "unattended_offer": .unattendedOffer(try UnattendedOffer(from: decoder))
         default: nil
         }
     }

@@ -51,6 +51,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     case scriptCancel(ScriptCancelMessage)
     /// Restart the customer's machine and reconnect (M1–M3).
     case rebootRequest(RebootRequestMessage)
+    /// Ask the customer for unattended access to their computer (F5).
+    case unattendedRequest(UnattendedRequestMessage)
 
     /// A message naming only its session.
     public struct SessionTarget: WireMessage {
@@ -141,12 +143,14 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .scriptRunRequest: "script_run_request"
         case .scriptCancel: "script_cancel"
         case .rebootRequest: "reboot_request"
+        case .unattendedRequest: "unattended_request"
         }
     }
 
     public func encodeFields(to encoder: any Encoder) throws {
         switch self {
         case .rebootRequest(let message): try message.encode(to: encoder)
+        case .unattendedRequest(let message): try message.encode(to: encoder)
         case .scriptRunRequest(let message): try message.encode(to: encoder)
         case .scriptCancel(let message): try message.encode(to: encoder)
         case .fileManagerOpen(let message), .fileManagerClose(let message): try message.encode(to: encoder)
@@ -188,6 +192,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "script_run_request": .scriptRunRequest(try ScriptRunRequestMessage(from: decoder))
         case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
         case "reboot_request": .rebootRequest(try RebootRequestMessage(from: decoder))
+        case "unattended_request": .unattendedRequest(try UnattendedRequestMessage(from: decoder))
         default: nil
         }
     }
@@ -213,6 +218,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .scriptRunRequest(let message): message.sessionId
         case .scriptCancel(let message): message.sessionId
         case .rebootRequest(let message): message.sessionId
+        case .unattendedRequest(let message): message.sessionId
         }
     }
 }
@@ -248,6 +254,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case scriptFinished(ScriptFinishedMessage)
     /// What came of a `reboot_request` on the customer's side (M1–M3).
     case rebootResult(RebootResultMessage)
+    /// What came of an `unattended_request` (F5).
+    case unattendedResult(UnattendedResultMessage)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -282,6 +290,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .scriptOutput: "script_output"
         case .scriptFinished: "script_finished"
         case .rebootResult: "reboot_result"
+        case .unattendedResult: "unattended_result"
         case .error: "error"
         }
     }
@@ -304,6 +313,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .scriptOutput(let message): try message.encode(to: encoder)
         case .scriptFinished(let message): try message.encode(to: encoder)
         case .rebootResult(let message): try message.encode(to: encoder)
+        case .unattendedResult(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -326,6 +336,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "script_output": .scriptOutput(try ScriptOutputMessage(from: decoder))
         case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
         case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
+        case "unattended_result": .unattendedResult(try UnattendedResultMessage(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

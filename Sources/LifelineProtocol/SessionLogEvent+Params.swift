@@ -14,11 +14,11 @@ extension SessionLogEvent {
             ["technician": technician, "target": target]
         case .transferredWithComment(let technician, let target, let comment):
             ["technician": technician, "target": target, "comment": comment]
-        case .transferTakenBack(let technician), .transferTakenOver(let technician), .transferDeclined(let technician), .recordingStarted(let technician), .recordingStopped(let technician), .appletInvited(let technician), .remoteControlRequested(let technician), .desktopViewRequested(let technician), .screenshotTaken(let technician), .chatOn(let technician), .chatOff(let technician), .elevationRequested(let technician), .fileManagerRequested(let technician):
+        case .transferTakenBack(let technician), .transferTakenOver(let technician), .transferDeclined(let technician), .recordingStarted(let technician), .recordingStopped(let technician), .appletInvited(let technician), .remoteControlRequested(let technician), .desktopViewRequested(let technician), .screenshotTaken(let technician), .chatOn(let technician), .chatOff(let technician), .elevationRequested(let technician), .fileManagerRequested(let technician), .unattendedRequested(let technician):
             ["technician": technician]
         case .fileOffered(let technician, let name, let size):
             ["technician": technician, "name": name, "size": size]
-        case .fileAccepted(let name), .fileDeclined(let name), .collaboratorJoined(let name), .collaboratorLeft(let name):
+        case .fileAccepted(let name), .fileDeclined(let name), .collaboratorJoined(let name), .collaboratorLeft(let name), .unattendedGranted(let name):
             ["name": name]
         case .fileSaved(let name, let size, let md5), .fileReceived(let name, let size, let md5):
             ["name": name, "size": size, "md5": md5]
@@ -62,7 +62,7 @@ extension SessionLogEvent {
             ["technician": technician, "name": name, "sha256": sha256]
         case .scriptFinished(let name, let result, let bytes, let hash):
             ["name": name, "result": result, "bytes": bytes, "hash": hash]
-        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused, .rebootRefused, .machineRestarted:
+        case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused, .rebootRefused, .machineRestarted, .unattendedRefused:
             [:]
         case .unrecognised(_, let params): params
         }

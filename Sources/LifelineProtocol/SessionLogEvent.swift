@@ -125,6 +125,12 @@ public enum SessionLogEvent: Equatable, Sendable {
     case machineRestarting(kind: String)
     /// "The customer's computer restarted and the applet reconnected."
     case machineRestarted
+    /// "{technician} asked for unattended access to this computer." (F5)
+    case unattendedRequested(technician: String)
+    /// "The customer did not allow unattended access."
+    case unattendedRefused
+    /// "The customer allowed unattended access: {name} is in the Computers list."
+    case unattendedGranted(name: String)
     /// "{technician} asked to open the file manager."
     case fileManagerRequested(technician: String)
     /// "The customer accepted: the file manager is open."
@@ -237,6 +243,9 @@ extension SessionLogEvent {
         "reboot_failed": { p in guard let reason = p["reason"] else { return nil }; return .rebootFailed(reason: reason) },
         "machine_restarting": { p in guard let kind = p["kind"] else { return nil }; return .machineRestarting(kind: kind) },
         "machine_restarted": { _ in .machineRestarted },
+        "unattended_requested": { p in guard let technician = p["technician"] else { return nil }; return .unattendedRequested(technician: technician) },
+        "unattended_refused": { _ in .unattendedRefused },
+        "unattended_granted": { p in guard let name = p["name"] else { return nil }; return .unattendedGranted(name: name) },
         "file_manager_requested": { p in guard let technician = p["technician"] else { return nil }; return .fileManagerRequested(technician: technician) },
         "file_manager_closed": { p in guard let reason = p["reason"] else { return nil }; return .fileManagerClosed(reason: reason) },
         "file_manager_folder_made": { p in guard let technician = p["technician"], let path = p["path"] else { return nil }; return .fileManagerFolderMade(technician: technician, path: path) },
@@ -341,6 +350,9 @@ extension SessionLogEvent {
         case .rebootFailed: "reboot_failed"
         case .machineRestarting: "machine_restarting"
         case .machineRestarted: "machine_restarted"
+        case .unattendedRequested: "unattended_requested"
+        case .unattendedRefused: "unattended_refused"
+        case .unattendedGranted: "unattended_granted"
         case .fileManagerRequested: "file_manager_requested"
         case .fileManagerOpened: "file_manager_opened"
         case .fileManagerRefused: "file_manager_refused"

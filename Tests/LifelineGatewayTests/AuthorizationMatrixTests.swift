@@ -49,6 +49,7 @@ struct AuthorizationMatrixTests {
         Row(route: "POST /api/v1/customer/join", rule: .open),
         Row(route: "POST /api/v1/customer/decline", rule: .open),
         Row(route: "POST /api/v1/customer/resume", rule: .open),
+        Row(route: "POST /api/v1/agents/enroll", rule: .open),
         Row(route: "GET /api/v1/customer/applet", rule: .open),
         Row(route: "GET /api/v1/customer/files/{file}", rule: .open),
         Row(route: "GET /api/v1/customer/scripts/{run}/{part}", rule: .open),
@@ -97,6 +98,8 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/history", rule: .signedIn),
         Row(route: "GET /api/v1/scripts", rule: .signedIn),
         Row(route: "GET /api/v1/scripts/{script}/resource", rule: .signedIn),
+        Row(route: "GET /api/v1/computers", rule: .permission(.unattendedAccess)),
+        Row(route: "DELETE /api/v1/computers/{id}", rule: .permission(.unattendedAccess)),
         Row(route: "POST /api/v1/scripts", rule: .permission(.deployScripts), body: [:]),
         Row(route: "PUT /api/v1/scripts/{script}", rule: .permission(.deployScripts), body: [:]),
         Row(route: "DELETE /api/v1/scripts/{script}", rule: .permission(.deployScripts)),
@@ -399,6 +402,10 @@ struct SocketAuthorizationMatrixTests {
         Row(type: "script_run_request", permission: .deployScripts) { .scriptRunRequest(.init(sessionId: $0.session, requestId: "x1", scriptId: $0.script)) },
         Row(type: "script_cancel", permission: nil) { .scriptCancel(.init(sessionId: $0.session, runId: "no-such-run")) },
         Row(type: "reboot_request", permission: .reboot) { .rebootRequest(.init(sessionId: $0.session, kind: .normal)) },
+        Row(type: "unattended_request", permission: .unattendedAccess) {
+            .unattendedRequest(.init(sessionId: $0.session, rules: UnattendedRules(credentials: .atEachConnection, period: .days(3),
+                                                                                  timeZone: "Europe/Paris", clock: .technician)))
+        },
         Row(type: "elevate", permission: .elevateApplet) {
             .elevate(.init(sessionId: $0.session, credentials: ElevationCredentials(username: "root", password: "secret")))
         },

@@ -45,9 +45,12 @@ public final class SessionHub: Sendable {
     let locks = KeyedLocks()
     /// Who is behind each open console socket, kept current without a store read per message.
     let identities = ConsoleIdentities()
+    /// The gateway's key agents pin (F5).
+    let gatewayIdentity: GatewayIdentity
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger,
-         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: [])) {
+         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), gatewayIdentity: GatewayIdentity = GatewayIdentity(key: .init())) {
+        self.gatewayIdentity = gatewayIdentity
         audit = AuditTrail(store: store, environment: environment, logger: logger)
         self.webRTC = webRTC
         self.store = store

@@ -127,6 +127,8 @@ struct AppletSocket {
             await hub.appletSystemActionReply(reply, sessionId: id, outletId: outlet.id)
         case .rebootResult(let result):
             await hub.appletRebootResult(result, sessionId: id, outletId: outlet.id)
+        case .unattendedAnswer(let answer):
+            await hub.appletUnattendedAnswer(accepted: answer.accepted, sessionId: id, outletId: outlet.id)
         case .scriptOutput(let message):
             await hub.appletScriptOutput(message, sessionId: id, outletId: outlet.id)
         case .scriptFinished(let message):

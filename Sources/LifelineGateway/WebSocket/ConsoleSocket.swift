@@ -44,6 +44,7 @@ struct ConsoleSocket {
         case .systemActionRequest(let message): message.requestId
         case .scriptRunRequest(let message): message.requestId
         case .rebootRequest(let message): message.requestId
+        case .unattendedRequest(let message): message.requestId
         default: nil
         }
         do {
@@ -79,6 +80,7 @@ struct ConsoleSocket {
         case .remoteSettings(let settings): try await hub.remoteSettings(settings.quality, on: settings.sessionId, by: actor)
         case .remoteTool(let use): try await hub.remoteTool(use.tool, on: use.sessionId, by: actor)
         case .rebootRequest(let request): try await hub.reboot(request, by: actor)
+        case .unattendedRequest(let request): try await hub.requestUnattended(request, by: actor)
         case .elevate(let elevate): try await hub.elevateApplet(elevate.credentials, on: elevate.sessionId, by: actor)
         case .webrtcSignal(let message): try await hub.consoleSignal(message.signal, on: message.sessionId, by: actor, console: outlet.id)
         case .fileManagerOpen(let message): try await hub.openFileManager(on: message.sessionId, by: actor)
