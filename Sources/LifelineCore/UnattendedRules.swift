@@ -1,4 +1,9 @@
+// Never `import Foundation` alone in a module the applet links: it brings ICU's 40 MB with it.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The rules of unattended access to one computer (F5), as the customer approved them: how the
 /// technician proves who they are at each connection, for how long, and at which hours of the day,
