@@ -144,4 +144,32 @@ struct RebootGatewayTests {
             await elevated.close()
         }
     }
+
+    @Test("a restart from Waiting comes back to Waiting (the appendix's Waiting → Rebooting → Waiting); not from On hold")
+    func fromWaiting() async throws {
+        try await GatewayHarness.run { gw in
+            let token = try await gw.login()
+            let console = gw.console(token: token)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            let (id, pin) = try await gw.createSession(token: token)
+            let (applet, _) = try await gw.connectApplet(pin: pin)
+            try await gw.waitForState("waiting", of: id, token: token)
+            console.send(ConsoleToGateway.rebootRequest(.init(sessionId: id, kind: .normal)))
+            let message = try await applet.expect(GatewayToApplet.self) { if case .reboot = $0 { true } else { false } }
+            guard case .reboot(let order) = message else { throw HarnessError("no order") }
+            applet.send(AppletToGateway.rebootResult(.init(sessionId: nil, kind: .normal, outcome: .restarting)))
+            try await gw.waitForState("rebooting", of: id, token: token)
+            await applet.close()
+            let reply = try await gw.request(.post, "/api/v1/customer/resume", json: ["ticket": order.ticket])
+            let back = try await gw.helloApplet(token: try #require(try reply.json()["appletToken"] as? String))
+            try await gw.waitForState("waiting", of: id, token: token)
+
+            _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
+            _ = try await gw.request(.post, "/api/v1/sessions/\(id)/hold", token: token)
+            console.send(ConsoleToGateway.rebootRequest(.init(sessionId: id, kind: .normal)))
+            _ = try await console.expect(GatewayToConsole.self) { if case .error(let error) = $0 { error.code == "session_not_active" } else { false } }
+            await back.close()
+            await console.close()
+        }
+    }
 }

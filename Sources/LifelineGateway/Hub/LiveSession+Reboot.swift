@@ -22,8 +22,12 @@ extension LiveSession {
 
     func rebootRequest(_ message: RebootRequestMessage, by actor: Actor) async throws {
         try await serialised {
-            let record = try await hub.ownedActiveSession(id, by: actor, permission: .reboot,
-                                                          activeOnly: "The customer's computer can be restarted")
+            // The appendix lets the technician restart from Waiting too (Waiting → Rebooting → Waiting).
+            let record = try await hub.ownedLiveSession(id, by: actor)
+            try actor.require(.reboot)
+            guard [.waiting, .active, .collaboration].contains(record.machine.state) else {
+                throw GatewayError(.sessionNotActive, "The customer's computer can be restarted in a waiting or active session only.")
+            }
             if message.kind.needsElevatedApplet, record.customer?.privileged != true {
                 throw GatewayError.badRequest("A safe-mode or emergency restart needs the applet with administrator rights: restart it elevated first.")
             }
