@@ -7,7 +7,7 @@ import LifelineProtocol
 
 /// Each row of the manual's appendix that the gateway can reach today, driven end to end:
 /// real sockets, the applet socket, the HTTP API, the clock moved by hand. Rows that need
-/// reboot, collaboration or monitoring wait for those features (docs/features.md, C7).
+/// collaboration, monitoring or a restart the customer makes wait for those features (docs/features.md, C7).
 struct AppendixRow: Sendable, CustomStringConvertible {
     enum Who: Sendable { case admin, bea }
 
@@ -23,6 +23,10 @@ struct AppendixRow: Sendable, CustomStringConvertible {
         case quit
         case chat
         case wait(TimeInterval)
+        /// The technician restarts the customer's computer; the applet says it restarts (M1).
+        case reboot
+        /// The computer is back: the applet started after the boot presents its ticket.
+        case rebootBack
     }
 
     let from: SessionState
@@ -80,6 +84,10 @@ let reachableRows: [AppendixRow] = [
     .init(from: .outgoing, to: .closedByCustomer, seenBy: .admin, setup: [.connect, .start(.admin), .transfer], step: .quit),
     .init(from: .outgoing, to: .closed, seenBy: .admin, setup: [.connect, .start(.admin), .transfer], step: .start(.bea)),
     .init(from: .outgoing, to: .reconnecting, seenBy: .admin, setup: [.connect, .start(.admin), .transfer], step: .drop),
+    .init(from: .waiting, to: .rebooting, seenBy: .admin, setup: [.connect], step: .reboot),
+    .init(from: .active, to: .rebooting, seenBy: .admin, setup: [.connect, .start(.admin)], step: .reboot),
+    .init(from: .rebooting, to: .active, seenBy: .admin, setup: [.connect, .start(.admin), .reboot], step: .rebootBack),
+    .init(from: .rebooting, to: .waiting, seenBy: .admin, setup: [.connect, .reboot], step: .rebootBack),
     .init(from: .closedByCustomer, to: .closed, seenBy: .admin, setup: [.connect, .start(.admin), .quit], step: .end(.admin)),
     .init(from: .timedOut, to: .timedOut, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .wait(day)),
     .init(from: .timedOut, to: .closed, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .end(.admin)),
@@ -97,6 +105,7 @@ private actor RowPlayer {
     var appletToken: String?
     var beaConsole: SocketProbe?
     var adminConsole: SocketProbe?
+    var resumeTicket: String?
 
     init(gw: GatewayHarness) async throws {
         self.gw = gw
@@ -140,6 +149,23 @@ private actor RowPlayer {
         case .quit:
             applet?.send(AppletToGateway.quit)
             _ = try await applet?.expect(GatewayToApplet.self) { if case .ended = $0 { true } else { false } }
+        case .reboot:
+            if adminConsole == nil {
+                let console = gw.console(token: admin)
+                _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+                adminConsole = console
+            }
+            adminConsole?.send(ConsoleToGateway.rebootRequest(.init(sessionId: sessionId, kind: .normal)))
+            let order = try await applet?.expect(GatewayToApplet.self) { if case .reboot = $0 { true } else { false } }
+            guard case .reboot(let reboot)? = order else { throw HarnessError("no reboot order") }
+            resumeTicket = reboot.ticket
+            applet?.send(AppletToGateway.rebootResult(.init(sessionId: nil, kind: .normal, outcome: .restarting)))
+        case .rebootBack:
+            await applet?.close()
+            let reply = try await gw.request(.post, "/api/v1/customer/resume", json: ["ticket": resumeTicket ?? ""])
+            guard let token = try reply.json()["appletToken"] as? String else { throw HarnessError("resume: \(reply.status)") }
+            appletToken = token
+            applet = try await gw.helloApplet(token: token)
         case .wait(let seconds):
             gw.clock.advance(by: seconds)
             await gw.hub.runTimers()
