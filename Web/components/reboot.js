@@ -30,8 +30,8 @@ export function mountReboot(panel, { send }) {
 
   function render() {
     const elevated = session?.customer?.privileged === true;
-    // A restart from Waiting comes back to Waiting, as the appendix has it.
-    const active = ['waiting', 'active', 'collaboration'].includes(session?.state);
+    // From Waiting or Outgoing it comes back to Waiting or Outgoing, as the appendix has it.
+    const active = ['waiting', 'active', 'collaboration', 'outgoing'].includes(session?.state);
     buttons.get('normal').disabled = !active;
     buttons.get('emergency').disabled = !active || !elevated;
     // Safe mode changes how the machine boots: root only, like the emergency restart.

@@ -40,9 +40,9 @@ export function toolboxTabs(context) {
     },
     {
       id: 'reboot', label: 'toolbox.reboot', icon: 'power', panel: $('panel-reboot'),
-      // Waiting as well as active (the appendix's Waiting → Rebooting); not while the computer is away.
+      // Waiting, active and outgoing (the appendix's rows into Rebooting); not while the computer is away.
       blocked: (session) => reason(session, { permissions: ['reboot'], live: false })
-        ?? (CUSTOMER_AWAY.includes(session.state) ? 'customerAway' : ['waiting', ...LIVE].includes(session.state) ? null : 'notActive'),
+        ?? (CUSTOMER_AWAY.includes(session.state) ? 'customerAway' : ['waiting', 'outgoing', ...LIVE].includes(session.state) ? null : 'notActive'),
     },
     {
       // The library is kept from any session; deploying needs the session active (the tab says so).

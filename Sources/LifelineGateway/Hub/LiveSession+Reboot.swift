@@ -22,11 +22,11 @@ extension LiveSession {
 
     func rebootRequest(_ message: RebootRequestMessage, by actor: Actor) async throws {
         try await serialised {
-            // The appendix lets the technician restart from Waiting too (Waiting → Rebooting → Waiting).
+            // The appendix lets the technician restart from Waiting, and after transferring (Outgoing) too.
             let record = try await hub.ownedLiveSession(id, by: actor)
             try actor.require(.reboot)
-            guard [.waiting, .active, .collaboration].contains(record.machine.state) else {
-                throw GatewayError(.sessionNotActive, "The customer's computer can be restarted in a waiting or active session only.")
+            guard [.waiting, .active, .collaboration, .outgoing].contains(record.machine.state) else {
+                throw GatewayError(.sessionNotActive, "The customer's computer can be restarted in a waiting, active or outgoing session only.")
             }
             if message.kind.needsElevatedApplet, record.customer?.privileged != true {
                 throw GatewayError.badRequest("A safe-mode or emergency restart needs the applet with administrator rights: restart it elevated first.")
