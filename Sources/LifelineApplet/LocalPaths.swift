@@ -37,6 +37,14 @@ public enum LocalPaths {
         return home() + path.dropFirst()
     }
 
+    /// The customer who started this elevated applet through sudo (`SUDO_UID`), as the password
+    /// database has them; nil when the applet is not root or was not started through sudo.
+    static func sudoCustomer(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (name: String, uid: uid_t, gid: gid_t, home: String)? {
+        guard geteuid() == 0, let uid = environment["SUDO_UID"].flatMap({ uid_t($0) }), let account = getpwuid(uid) else { return nil }
+        return (String(cString: account.pointee.pw_name), uid, account.pointee.pw_gid, String(cString: account.pointee.pw_dir))
+    }
+
     /// This running program's file, to copy it into place or delete it.
     public static func runningBinary() -> String {
         ApplicationsReader.link("/proc/self/exe") ?? CommandLine.arguments[0]

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import LifelineProtocol
+import Logging
 
 /// Restarting this machine (M1–M3) through the system's own D-Bus services: logind for a normal
 /// restart (the session's programs are asked to close in order, polkit decides who may), systemd's
@@ -46,6 +47,8 @@ enum MachinePower {
         do throws(SystemdBus.Failure) {
             reply = try bus.call("ListInhibitors", path: logindPath, interface: logindManager, destination: logind)
         } catch {
+            // Without the list, logind itself still refuses a restart a blocking inhibitor holds off.
+            Logger(label: "lifeline-applet").warning("logind's inhibitors could not be listed", metadata: ["error": "\(error.description)"])
             return []
         }
         var found: [RebootInhibitor] = []

@@ -79,7 +79,7 @@ actor MachineRestarts {
             do throws(OneBootAutoLogin.Failure) {
                 // The sign-in screen first: on a machine without a known one, nothing else matters.
                 guard autoLogin.displayManager() != nil else { throw .unknownDisplayManager }
-                guard let account = Self.customerAccount() else { throw .notPossible("The customer's account is not known (the applet was not started with sudo).") }
+                guard let account = LocalPaths.sudoCustomer() else { throw .notPossible("The customer's account is not known (the applet was not started with sudo).") }
                 _ = try autoLogin.enable(user: account.name, uid: account.uid, runningBinary: LocalPaths.runningBinary())
             } catch {
                 undo()
@@ -98,12 +98,6 @@ actor MachineRestarts {
             transcript.restartFailed(refusal.message)
             await answer(kind, .failed, refusal.message, inhibitors: refusal.inhibitors)
         }
-    }
-
-    /// The account of the customer who started the elevated applet (sudo's SUDO_UID).
-    static func customerAccount() -> (name: String, uid: uid_t)? {
-        guard let uid = getenv("SUDO_UID").flatMap({ uid_t(String(cString: $0)) }), let account = getpwuid(uid) else { return nil }
-        return (String(cString: account.pointee.pw_name), uid)
     }
 
     private func answer(_ kind: RebootKind, _ outcome: RebootResultMessage.Outcome, _ message: String?, inhibitors: [RebootInhibitor]? = nil) async {

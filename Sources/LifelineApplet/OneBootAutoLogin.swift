@@ -50,22 +50,22 @@ public struct OneBootAutoLogin: Sendable {
         guard AutoLogin.isAccountName(user) else { throw .notPossible("\(user) is not an account name a sign-in screen takes.") }
         guard let manager = displayManager() else { throw .unknownDisplayManager }
         do {
-            try Self.makeFolders(state, mode: 0o700)
-            try copy(runningBinary, to: appletCopy)
+            try SystemFiles.makeFolders(state, mode: 0o700)
+            try SystemFiles.copyApplet(from: runningBinary, to: appletCopy)
             switch manager {
             case .gdm:
                 guard let original = LocalText.read(gdmFile) else { throw Failure.notPossible("\(gdmFile) cannot be read.") }
                 // Kept once: a second restart before the first sign-in must not save our own edit as the original.
-                if access(state + "/daemon.conf.orig", F_OK) != 0 { try Self.write(original, to: state + "/daemon.conf.orig", mode: 0o600) }
-                try Self.write(AutoLogin.gdmConfiguration(original, user: user), to: gdmFile, mode: 0o644)
+                if access(state + "/daemon.conf.orig", F_OK) != 0 { try SystemFiles.write(original, to: state + "/daemon.conf.orig", mode: 0o600) }
+                try SystemFiles.write(AutoLogin.gdmConfiguration(original, user: user), to: gdmFile, mode: 0o644)
             case .lightdm:
-                try Self.makeFolders(root + "/etc/lightdm/lightdm.conf.d", mode: 0o755)
-                try Self.write(AutoLogin.lightdmDropIn(user: user), to: lightdmDropIn, mode: 0o644)
+                try SystemFiles.makeFolders(root + "/etc/lightdm/lightdm.conf.d", mode: 0o755)
+                try SystemFiles.write(AutoLogin.lightdmDropIn(user: user), to: lightdmDropIn, mode: 0o644)
             }
-            try Self.write(manager.rawValue + "\n", to: state + "/display-manager", mode: 0o600)
-            try Self.write(pathUnitText(uid: uid, user: user), to: units + "/" + Self.pathUnit, mode: 0o644)
-            try Self.write(serviceUnitText(), to: units + "/" + Self.serviceUnit, mode: 0o644)
-            try Self.makeFolders(units + "/multi-user.target.wants", mode: 0o755)
+            try SystemFiles.write(manager.rawValue + "\n", to: state + "/display-manager", mode: 0o600)
+            try SystemFiles.write(pathUnitText(uid: uid, user: user), to: units + "/" + Self.pathUnit, mode: 0o644)
+            try SystemFiles.write(serviceUnitText(), to: units + "/" + Self.serviceUnit, mode: 0o644)
+            try SystemFiles.makeFolders(units + "/multi-user.target.wants", mode: 0o755)
             let link = units + "/multi-user.target.wants/" + Self.pathUnit
             unlink(link)
             guard symlink("../" + Self.pathUnit, link) == 0 else { throw Failure.notPossible("\(link): \(String(cString: strerror(errno)))") }
@@ -79,7 +79,7 @@ public struct OneBootAutoLogin: Sendable {
     /// Puts the display manager's settings back and removes the units; what is already gone is skipped.
     public func restore() {
         if let original = LocalText.read(state + "/daemon.conf.orig") {
-            do { try Self.write(original, to: gdmFile, mode: 0o644) } catch {
+            do { try SystemFiles.write(original, to: gdmFile, mode: 0o644) } catch {
                 StandardStreams.error("lifeline-applet: \(gdmFile) could not be put back: \(error)\n")
                 return
             }
@@ -116,39 +116,5 @@ public struct OneBootAutoLogin: Sendable {
         ExecStart=\(appletCopy.dropFirst(root.count)) --restore-autologin
 
         """
-    }
-
-    private func copy(_ source: String, to destination: String) throws {
-        let staged = destination + ".new"
-        unlink(staged)
-        try FileManager.default.copyItem(atPath: source, toPath: staged)
-        guard chmod(staged, 0o755) == 0, rename(staged, destination) == 0 else {
-            unlink(staged)
-            throw Failure.notPossible("The applet could not be copied to \(destination).")
-        }
-    }
-
-    static func makeFolders(_ path: String, mode: mode_t) throws {
-        var built = ""
-        for part in path.split(separator: "/") {
-            built += "/" + part
-            if mkdir(built, mode) != 0 && errno != EEXIST { throw Failure.notPossible("\(built): \(String(cString: strerror(errno)))") }
-        }
-    }
-
-    /// Written beside and renamed into place, never through a link.
-    static func write(_ text: String, to path: String, mode: mode_t) throws {
-        let staged = path + ".lifeline-new"
-        unlink(staged)
-        let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw Failure.notPossible("\(staged): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        fchmod(descriptor, mode)
-        close(descriptor)
-        guard written == bytes.count, rename(staged, path) == 0 else {
-            unlink(staged)
-            throw Failure.notPossible("\(path) could not be written.")
-        }
     }
 }

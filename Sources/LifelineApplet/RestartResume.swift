@@ -26,7 +26,7 @@ public struct RestartResume: Sendable {
     let configDirectory: String
     let dataDirectory: String
     /// The customer's account when the elevated applet writes for them (files handed to it).
-    let owner: (uid: uid_t, gid: gid_t)?
+    let owner: SystemFiles.Owner?
 
     public var binary: String { dataDirectory + "/lifeline/lifeline-applet" }
     public var ticketFile: String { dataDirectory + "/lifeline/after-restart.json" }
@@ -35,10 +35,9 @@ public struct RestartResume: Sendable {
     /// The account whose desktop session brings the applet back: the user who started the elevated
     /// applet (`SUDO_UID`), or this applet's own.
     public static func forThisCustomer(environment: [String: String] = ProcessInfo.processInfo.environment) -> RestartResume {
-        if geteuid() == 0, let uid = environment["SUDO_UID"].flatMap({ uid_t($0) }), let account = getpwuid(uid) {
-            let home = String(cString: account.pointee.pw_dir)
-            return RestartResume(home: home, configDirectory: home + "/.config", dataDirectory: home + "/.local/share",
-                                 owner: (uid, account.pointee.pw_gid))
+        if let customer = LocalPaths.sudoCustomer(environment: environment) {
+            return RestartResume(home: customer.home, configDirectory: customer.home + "/.config", dataDirectory: customer.home + "/.local/share",
+                                 owner: (customer.uid, customer.gid))
         }
         let home = environment["HOME"] ?? LocalPaths.home()
         return RestartResume(home: home, configDirectory: environment["XDG_CONFIG_HOME"] ?? home + "/.config",
@@ -50,7 +49,7 @@ public struct RestartResume: Sendable {
         do {
             try writeTicket(saved, runningBinary: runningBinary)
             try makeFolder(configDirectory + "/autostart")
-            try writeFile(autostartEntry, Data(entry().utf8), mode: 0o644)
+            try SystemFiles.write(entry(), to: autostartEntry, mode: 0o644, owner: owner)
         } catch {
             remove()
             throw error
@@ -62,16 +61,11 @@ public struct RestartResume: Sendable {
         do {
             try makeFolder(dataDirectory + "/lifeline")
             if URL(fileURLWithPath: runningBinary).standardizedFileURL.path != binary {
-                let staged = binary + ".new"
-                unlink(staged)
-                try FileManager.default.copyItem(atPath: runningBinary, toPath: staged)
-                try hand(staged, mode: 0o755)
-                // rename(2) replaces a copy that may be running.
-                guard rename(staged, binary) == 0 else { throw Failure("the applet could not be copied to \(binary)") }
+                try SystemFiles.copyApplet(from: runningBinary, to: binary, owner: owner)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try writeFile(ticketFile, try encoder.encode(saved), mode: 0o600)
+            try SystemFiles.write(try encoder.encode(saved), to: ticketFile, mode: 0o600, owner: owner)
         } catch {
             unlink(ticketFile)
             throw error
@@ -90,7 +84,7 @@ public struct RestartResume: Sendable {
         let data = FileManager.default.contents(atPath: file)
         if let entry, entry.hasSuffix("/lifeline-after-restart.desktop") { unlink(entry) }
         unlink(file)
-        guard let data else { throw Failure("\(file) cannot be read: the restart's ticket is gone.") }
+        guard let data else { throw SystemFiles.Failure("\(file) cannot be read: the restart's ticket is gone.") }
         return try JSONDecoder().decode(Saved.self, from: data)
     }
 
@@ -113,36 +107,8 @@ public struct RestartResume: Sendable {
         return quoted + "\""
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
-
+    /// Folders in the customer's home are theirs; the ones above it are not made.
     private func makeFolder(_ path: String) throws {
-        var built = ""
-        for part in path.split(separator: "/") {
-            built += "/" + part
-            if mkdir(built, 0o700) == 0, built.hasPrefix(home + "/") { try hand(built, mode: 0o700) }
-        }
-        var status = stat()
-        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { throw Failure("\(path) cannot be made") }
-    }
-
-    private func writeFile(_ path: String, _ data: Data, mode: mode_t) throws {
-        let staged = path + ".new"
-        unlink(staged)
-        let descriptor = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw Failure("\(staged) cannot be written: \(String(cString: strerror(errno)))") }
-        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == data.count else { unlink(staged); throw Failure("\(staged) could not be written whole") }
-        try hand(staged, mode: mode)
-        guard rename(staged, path) == 0 else { unlink(staged); throw Failure("\(path) cannot be written") }
-    }
-
-    /// Its mode, and the customer's ownership when root writes for them.
-    private func hand(_ path: String, mode: mode_t) throws {
-        guard chmod(path, mode) == 0 else { throw Failure("\(path): \(String(cString: strerror(errno)))") }
-        if let owner, chown(path, owner.uid, owner.gid) != 0 { throw Failure("\(path): \(String(cString: strerror(errno)))") }
+        try SystemFiles.makeFolders(path, mode: 0o700, owner: owner, ownedBelow: home + "/")
     }
 }

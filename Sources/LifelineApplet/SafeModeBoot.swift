@@ -33,12 +33,12 @@ public struct SafeModeBoot: Sendable {
     public func arm(_ saved: RestartResume.Saved, runningBinary: String) throws {
         do {
             try resume.writeTicket(saved, runningBinary: runningBinary)
-            try OneBootAutoLogin.makeFolders(root + "/etc/systemd/system-generators", mode: 0o755)
-            try OneBootAutoLogin.makeFolders(root + "/etc/systemd/system", mode: 0o755)
-            try OneBootAutoLogin.makeFolders(root + "/etc/lifeline", mode: 0o700)
-            try OneBootAutoLogin.write(Self.serviceText, to: root + Self.servicePath, mode: 0o644)
-            try OneBootAutoLogin.write(Self.generatorText, to: root + Self.generatorPath, mode: 0o755)
-            try OneBootAutoLogin.write("Written by Lifeline: the next boot is in safe mode with networking.\n", to: root + Self.flagPath, mode: 0o600)
+            try SystemFiles.makeFolders(root + "/etc/systemd/system-generators", mode: 0o755)
+            try SystemFiles.makeFolders(root + "/etc/systemd/system", mode: 0o755)
+            try SystemFiles.makeFolders(root + "/etc/lifeline", mode: 0o700)
+            try SystemFiles.write(Self.serviceText, to: root + Self.servicePath, mode: 0o644)
+            try SystemFiles.write(Self.generatorText, to: root + Self.generatorPath, mode: 0o755)
+            try SystemFiles.write("Written by Lifeline: the next boot is in safe mode with networking.\n", to: root + Self.flagPath, mode: 0o600)
         } catch {
             disarm()
             throw error

@@ -104,16 +104,3 @@ public struct ComputerSummary: Codable, Equatable, Sendable {
         self.shared = shared
     }
 }
-
-/// What each side signs when an agent connects (F5): the gateway proves it holds the key the
-/// agent pinned, the agent that it holds the key the gateway stored. Each signs the other's fresh
-/// nonce with a label of its own, so no signature can be replayed or reflected.
-public enum AgentHandshake {
-    public static func gatewayProof(deviceId: String, agentNonce: String) -> Data {
-        Data("lifeline-agent-v1 gateway \(deviceId) \(agentNonce)".utf8)
-    }
-
-    public static func agentProof(deviceId: String, gatewayNonce: String) -> Data {
-        Data("lifeline-agent-v1 agent \(deviceId) \(gatewayNonce)".utf8)
-    }
-}

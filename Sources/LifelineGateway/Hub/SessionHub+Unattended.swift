@@ -20,10 +20,9 @@ extension SessionHub {
     /// The agent's first contact: its public key and the one-time token; the computer joins the
     /// Computers list of the technician who asked, with the rules the customer approved.
     func enrol(_ enrolment: AgentEnrolment, from source: String) async throws -> EnrolledAgent {
-        guard let raw = Data(base64Encoded: enrolment.publicKey), raw.count == 32,
-              (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else {
-            throw GatewayError.badRequest("publicKey is an Ed25519 public key: 32 bytes in base64.")
-        }
+        let notAKey = GatewayError.badRequest("publicKey is an Ed25519 public key: 32 bytes in base64.")
+        guard let raw = Data(base64Encoded: enrolment.publicKey), raw.count == 32 else { throw notAKey }
+        do { _ = try Curve25519.Signing.PublicKey(rawRepresentation: raw) } catch { throw notAKey }
         let name = enrolment.name.trimmed, hostname = enrolment.hostname.trimmed
         for (field, value) in [("name", name), ("hostname", hostname)] {
             guard (1...128).contains(value.count), !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
