@@ -13,6 +13,8 @@ import ServiceLifecycle
 public struct GatewayParts: Sendable {
     public let store: any Store
     public let hub: SessionHub
+    /// Connections open now; tests wait on it instead of guessing what their client holds.
+    public let connections: ConnectionLedger
     /// Every HTTP route as "METHOD /path", for the authorization matrix test.
     public var routes: [String] = []
 }
@@ -34,6 +36,7 @@ public func buildApplication(
     let router = Router(context: GatewayRequestContext.self)
     let routeMethods = RouteMethods()
     let upgradeRefusals = UpgradeRefusals()
+    let connections = ConnectionLedger()
     router.add(middleware: UpgradeRefusalMiddleware(refusals: upgradeRefusals))
     router.add(middleware: ErrorMiddleware(routeMethods: routeMethods))
     router.add(middleware: SecurityHeadersMiddleware())
@@ -41,7 +44,8 @@ public func buildApplication(
     router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger), searchForIndexHtml: true))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
     let wiring = GatewayWiring(store: store, accounts: accounts, bootstrap: bootstrap, hub: hub, configuration: configuration,
-                               environment: environment, upgradeRefusals: upgradeRefusals)
+                               environment: environment, upgradeRefusals: upgradeRefusals,
+                               connections: connections)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
     wiring.addSockets(to: router)
@@ -54,7 +58,7 @@ public func buildApplication(
         logger: logger)
     let routes = router.routes.map(\.description)
     routeMethods.load(routes)
-    return (app, GatewayParts(store: store, hub: hub, routes: routes))
+    return (app, GatewayParts(store: store, hub: hub, connections: connections, routes: routes))
 }
 
 /// The parts every route and socket is made from, and the four groups they are added in.
@@ -67,6 +71,7 @@ struct GatewayWiring {
     let environment: GatewayEnvironment
     /// Answers to refused WebSocket upgrades, from the router to the connection guards.
     let upgradeRefusals: UpgradeRefusals
+    let connections: ConnectionLedger
 
     /// /api/v1 and the two downloads.
     func addAPIRoutes(to router: Router<GatewayRequestContext>) throws {
@@ -154,7 +159,7 @@ struct GatewayWiring {
             // Binary screen updates may be large; text frames keep their 64 KiB limit in the sockets.
             configuration: .init(http1: .init(idleTimeout: limits.idleTimeout),
                                  ws: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes, autoPing: .enabled(timePeriod: .seconds(20)))),
-            ledger: ConnectionLedger(), refusals: upgradeRefusals, limits: limits, logger: logger)
+            ledger: connections, refusals: upgradeRefusals, limits: limits, logger: logger)
         guard let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath else {
             if !configuration.isLoopback {
                 logger.warning("Serving plain HTTP on a non-loopback address: passwords and sessions travel unencrypted. Pass --tls-cert and --tls-key.")

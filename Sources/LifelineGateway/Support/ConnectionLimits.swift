@@ -50,8 +50,13 @@ public struct ConnectionLimits: Sendable {
 }
 
 /// Connections open now, per source address and in all; shared by every connection's guard.
-final class ConnectionLedger: Sendable {
+public final class ConnectionLedger: Sendable {
     private let counts = NIOLockedValueBox<(perAddress: [String: Int], total: Int)>(([:], 0))
+
+    public init() {}
+
+    /// Connections admitted and not yet closed.
+    public var open: Int { counts.withLockedValue { $0.total } }
 
     enum Admission: Equatable { case admitted, addressFull, gatewayFull }
 
