@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The gateway's settings: flags, LIFELINE_* variables and a JSON file, one precedence.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         // The store: GRDB for the embedded SQLite file, postgres-nio's pooled client for PostgreSQL.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -63,6 +65,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 // The SMS provider's webhook (issue 24: the applet's client too).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.

@@ -24,18 +24,18 @@ struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check that no audit entry was changed, removed or inserted (exit status 1 if one was).")
 
-        @Option(name: .customLong("data-dir"), help: "Folder of the SQLite database (env LIFELINE_DATA_DIR).")
-        var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
+        @Option(help: "The gateway's JSON configuration file (env LIFELINE_CONFIG), for its database settings.")
+        var config: String?
 
-        @Option(help: "The database instead of the data folder's SQLite file: postgres://user@host/database or sqlite:PATH (env LIFELINE_DATABASE_URL).")
-        var database: String? = ProcessInfo.processInfo.environment["LIFELINE_DATABASE_URL"]
+        @Argument(parsing: .allUnrecognized, help: .init("The gateway's settings, as for serve: --data-dir, --database …", valueName: "settings"))
+        var settings: [String] = []
 
         func run() async throws {
             var logger = Logger(label: "lifeline-audit")
             logger.logLevel = .warning
             let verdict: AuditChain.Verdict
+            let location = try await GatewaySettings.readOrExit(arguments: settings, configFile: config).configuration.databaseLocation
             do {
-                let location = try database.map { try DatabaseLocation($0) } ?? .sqlite(path: "\(dataDirectory)/lifeline.sqlite")
                 verdict = try await verifyAuditLog(in: location, logger: logger)
             } catch let error as GatewayError {
                 FileHandle.standardError.write(Data("lifeline-server: \(error.message)\n".utf8))
@@ -59,138 +59,29 @@ struct Audit: AsyncParsableCommand {
     }
 }
 
-/// Starts the Lifeline gateway. Every flag can also come from the environment (LIFELINE_…).
+/// Starts the Lifeline gateway. Its settings are listed once, in `GatewaySetting.all`; this
+/// command passes them to swift-configuration with the environment and the file.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the gateway (the default).")
+    static let configuration = CommandConfiguration(abstract: "Run the gateway (the default).", discussion: GatewaySetting.helpListing)
 
-    @Option(help: "Address to listen on (env LIFELINE_HOST).")
-    var host: String = ProcessInfo.processInfo.environment["LIFELINE_HOST"] ?? "127.0.0.1"
+    @Option(help: "A JSON configuration file (env LIFELINE_CONFIG); flags and LIFELINE_* variables override it.")
+    var config: String?
 
-    @Option(help: "Port to listen on (env LIFELINE_PORT).")
-    var port: Int = Int(ProcessInfo.processInfo.environment["LIFELINE_PORT"] ?? "") ?? 8080
-
-    @Option(name: .customLong("data-dir"), help: "Folder for the SQLite database, recordings, files and keys (env LIFELINE_DATA_DIR).")
-    var dataDirectory: String = ProcessInfo.processInfo.environment["LIFELINE_DATA_DIR"] ?? "./data"
-
-    @Option(help: "The database: postgres://user:password@host:port/database (?host=/socket/dir for a Unix socket) or sqlite:PATH; default the data folder's SQLite file (env LIFELINE_DATABASE_URL).")
-    var database: String?
-
-    @Option(name: .customLong("public-url"), help: "Address customers and technicians use (env LIFELINE_PUBLIC_URL).")
-    var publicURL: String?
-
-    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; with --tls-key, serves HTTPS (env LIFELINE_TLS_CERT).")
-    var tlsCertificate: String?
-
-    @Option(name: .customLong("tls-key"), help: "PEM private key (env LIFELINE_TLS_KEY).")
-    var tlsKey: String?
-
-    @Option(name: .customLong("web-root"), help: "Folder with the web pages (env LIFELINE_WEB_ROOT).")
-    var webRoot: String = ProcessInfo.processInfo.environment["LIFELINE_WEB_ROOT"] ?? "./Web"
-
-    @Option(name: .customLong("applet-binary"), help: "Applet binary offered to customers; defaults to lifeline-applet beside this program.")
-    var appletBinary: String?
-
-    @Flag(help: "On an empty database, create a demo organisation with an administrator and a technician and print their passwords.")
-    var demo = false
-
-    @Option(name: .customLong("max-connections-per-address"),
-            help: "Connections one source address may hold at once (env LIFELINE_MAX_CONNECTIONS_PER_ADDRESS; default 256).")
-    var maxConnectionsPerAddress: Int = Int(ProcessInfo.processInfo.environment["LIFELINE_MAX_CONNECTIONS_PER_ADDRESS"] ?? "") ?? 256
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LIFELINE_LOG_LEVEL).")
-    var logLevel: String = ProcessInfo.processInfo.environment["LIFELINE_LOG_LEVEL"] ?? "info"
-
-    @Option(name: .customLong("ice-server"),
-            help: "A STUN or TURN server for screens shared from customers' browsers: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT; repeat for more (env LIFELINE_ICE_SERVERS, separated by spaces).")
-    var iceServers: [String] = []
-
-    @Flag(name: .customLong("no-webrtc"),
-          help: "Screens shared from customers' browsers always come through the gateway, never straight between the browsers (env LIFELINE_WEBRTC=off).")
-    var noWebRTC = false
-
-    /// Optional settings: the flag, else the environment variable.
-    private var environment: [String: String] { ProcessInfo.processInfo.environment }
-    private var resolvedPublicURL: String? { publicURL ?? environment["LIFELINE_PUBLIC_URL"] }
-    private var resolvedCertificate: String? { tlsCertificate ?? environment["LIFELINE_TLS_CERT"] }
-    private var resolvedKey: String? { tlsKey ?? environment["LIFELINE_TLS_KEY"] }
-
-    /// Email invitations go through this mail server when LIFELINE_SMTP_HOST is set.
-    private func smtpConfiguration() throws -> SMTPConfiguration? {
-        guard let host = environment["LIFELINE_SMTP_HOST"] else { return nil }
-        let securityName = environment["LIFELINE_SMTP_SECURITY"] ?? "starttls"
-        guard let security = SMTPConfiguration.Security(rawValue: securityName) else {
-            throw ValidationError("LIFELINE_SMTP_SECURITY must be none, starttls or tls.")
-        }
-        let defaultPort = security == .tls ? 465 : security == .startTLS ? 587 : 25
-        return SMTPConfiguration(
-            host: host, port: Int(environment["LIFELINE_SMTP_PORT"] ?? "") ?? defaultPort, security: security,
-            username: environment["LIFELINE_SMTP_USERNAME"], password: environment["LIFELINE_SMTP_PASSWORD"],
-            from: environment["LIFELINE_SMTP_FROM"] ?? "lifeline@\(host)", caFile: environment["LIFELINE_SMTP_CA_FILE"])
-    }
-
-    /// SMS invitations go to an HTTP webhook (LIFELINE_SMS_WEBHOOK_URL) or, for development, to
-    /// files in a folder (LIFELINE_SMS_OUTBOX).
-    private func smsConfiguration() throws -> SMSConfiguration? {
-        if let address = environment["LIFELINE_SMS_WEBHOOK_URL"] {
-            guard let url = URL(string: address), url.scheme == "https" || url.scheme == "http" else {
-                throw ValidationError("LIFELINE_SMS_WEBHOOK_URL must be an http(s) address.")
-            }
-            return .webhook(url: url, method: environment["LIFELINE_SMS_WEBHOOK_METHOD"] ?? "POST",
-                            body: environment["LIFELINE_SMS_WEBHOOK_BODY"] ?? SMSConfiguration.defaultWebhookBody,
-                            contentType: environment["LIFELINE_SMS_WEBHOOK_CONTENT_TYPE"] ?? "application/json",
-                            authorization: environment["LIFELINE_SMS_WEBHOOK_AUTHORIZATION"])
-        }
-        return environment["LIFELINE_SMS_OUTBOX"].map { .outbox(directory: $0) }
-    }
-
-    private var resolvedDatabase: DatabaseLocation? {
-        get throws {
-            guard let text = database ?? environment["LIFELINE_DATABASE_URL"] else { return nil }
-            do { return try DatabaseLocation(text) } catch { throw ValidationError(error.message) }
-        }
-    }
-
-    /// nil when the operator turned the direct path off.
-    private var webRTC: WebRTCSetup? {
-        get throws {
-            if noWebRTC || environment["LIFELINE_WEBRTC"] == "off" { return nil }
-            let options = iceServers.isEmpty ? (environment["LIFELINE_ICE_SERVERS"] ?? "").split(separator: " ").map(String.init) : iceServers
-            return WebRTCSetup(iceServers: try options.map { option in
-                guard let server = IceServer(option: option) else {
-                    throw ValidationError("\(option) is not an ICE server: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT.")
-                }
-                return server
-            })
-        }
-    }
-
-    func validate() throws {
-        _ = try resolvedDatabase
-        _ = try webRTC
-        if (resolvedCertificate == nil) != (resolvedKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
-        guard maxConnectionsPerAddress > 0 else { throw ValidationError("--max-connections-per-address must be at least 1.") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
-    }
+    @Argument(parsing: .allUnrecognized, help: .hidden)
+    var settings: [String] = []
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let read = try await GatewaySettings.readOrExit(arguments: settings, configFile: config)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
+            handler.logLevel = read.logLevel
             return handler
         }
         let logger = Logger(label: "lifeline")
-        let besideMe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("lifeline-applet").path
-        var configuration = GatewayConfiguration(
-            host: host, port: port, dataDirectory: dataDirectory, publicURL: resolvedPublicURL,
-            tlsCertificatePath: resolvedCertificate, tlsKeyPath: resolvedKey, webRoot: webRoot,
-            appletBinaryPath: appletBinary ?? environment["LIFELINE_APPLET_BINARY"] ?? besideMe,
-            initialAdminEmail: environment["LIFELINE_ADMIN_EMAIL"], initialAdminPassword: environment["LIFELINE_ADMIN_PASSWORD"],
-            demo: demo, smtp: try smtpConfiguration(), sms: try smsConfiguration(), database: try resolvedDatabase)
-        configuration.browserScreenWebRTC = try webRTC
+        for warning in read.warnings { logger.warning("\(warning)") }
+        let configuration = read.configuration
         var environment = GatewayEnvironment.production
-        environment.connectionLimits.perAddress = maxConnectionsPerAddress
+        environment.connectionLimits.perAddress = read.maxConnectionsPerAddress
         if environment.connectionLimits.total < 4_096 {
             logger.warning("Few file descriptors: raise the open-file limit (LimitNOFILE) for more connections",
                            metadata: ["connections.total": "\(environment.connectionLimits.total)"])
@@ -202,6 +93,21 @@ struct Serve: AsyncParsableCommand {
         let services = ServiceGroup(configuration: .init(
             services: [app, ShutdownNotice(hub: parts.hub)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
+    }
+}
+
+extension GatewaySettings {
+    /// The settings, or every problem on standard error and exit status 2.
+    static func readOrExit(arguments: [String], configFile: String?) async throws -> GatewaySettings {
+        let besideMe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("lifeline-applet").path
+        do {
+            return try await read(arguments: arguments, environment: ProcessInfo.processInfo.environment, configFile: configFile,
+                                  appletBesideServer: besideMe)
+        } catch {
+            FileHandle.standardError.write(Data("lifeline-server: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 

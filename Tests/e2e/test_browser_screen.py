@@ -3,7 +3,7 @@ screen from this browser" on the PIN page; a second, real (not headless) Chromiu
 display shares its screen with getDisplayMedia; the technician's console shows those pixels in its
 usual remote view, view only; the customer stops sharing. The log says how the customer joined.
 The pictures come straight from the customer's browser (WebRTC) when the two browsers find each
-other, through the gateway otherwise (the operator's --no-webrtc here)."""
+other, through the gateway otherwise (the operator's --webrtc off here)."""
 import os
 import shutil
 import tempfile

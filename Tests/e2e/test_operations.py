@@ -1,4 +1,6 @@
 """Running the gateway for real: TLS, the one-time setup URL, graceful shutdown."""
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -61,3 +63,46 @@ def test_first_start_without_credentials_prints_a_one_time_setup_url():
 def test_sigterm_stops_the_gateway_cleanly(gateway):
     gateway.stop()
     assert gateway.process.returncode == 0, "graceful shutdown, not killed after the 10 s grace period"
+
+
+def test_settings_from_a_file_the_environment_and_flags_in_that_order():
+    """The operator's three ways to configure the real gateway: the file gives the port, the data
+    folder and the administrator (password from a secret file); the environment overrides the port;
+    a flag overrides both; a misspelt key in the file stops it with the key's name."""
+    folder = Path(tempfile.mkdtemp(prefix="lifeline-settings-"))
+    password_file = folder / "admin-password"
+    password_file.write_text("from a secret file\n")
+    password_file.chmod(0o600)
+    file_port, environment_port, flag_port = free_port(), free_port(), free_port()
+    config = folder / "lifeline.json"
+    config.write_text(json.dumps({"port": file_port, "dataDir": str(folder / "data"), "webRoot": str(ROOT / "Web"),
+                                  "admin": {"email": "file@acme.test", "passwordFile": str(password_file)}}))
+    clean = {name: value for name, value in os.environ.items() if not name.startswith("LIFELINE_")}
+
+    def run(port, arguments, env):
+        gateway = Gateway(str(folder), port)
+        gateway.process = subprocess.Popen([str(BIN / "lifeline-server"), *arguments], env={**clean, **env},
+                                           stdout=open(gateway.log, "ab"), stderr=subprocess.STDOUT)
+        return gateway.wait_until_up()
+
+    try:
+        gateway = run(file_port, ["--config", str(config)], {})
+        assert gateway.login("file@acme.test", "from a secret file"), "the administrator from the file, its password from the secret file"
+        gateway.stop()
+        gateway = run(environment_port, [], {"LIFELINE_CONFIG": str(config), "LIFELINE_PORT": str(environment_port)})
+        gateway.stop()
+        gateway = run(flag_port, ["--port", str(flag_port)], {"LIFELINE_CONFIG": str(config), "LIFELINE_PORT": str(environment_port)})
+        assert gateway.login("file@acme.test", "from a secret file"), "the same data folder, from the file"
+        gateway.stop()
+        assert (folder / "data" / "lifeline.sqlite").exists(), "the data folder the file names"
+
+        config.write_text(json.dumps({"port": file_port, "smtp": {"hots": "mail.acme.test"}}))
+        refused = subprocess.run([str(BIN / "lifeline-server"), "--config", str(config)], env=clean,
+                                 capture_output=True, text=True, timeout=30)
+        assert refused.returncode == 2
+        assert '"smtp.hots" (did you mean "smtp.host"?)' in refused.stderr, refused.stderr
+        refused = subprocess.run([str(BIN / "lifeline-server"), "--port", "eighty"], env=clean, capture_output=True, text=True, timeout=30)
+        assert refused.returncode == 2 and "--port takes a whole number, not eighty" in refused.stderr, refused.stderr
+    finally:
+        gateway.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,89 @@
+import Configuration
+import Foundation
+import LifelineProtocol
+import LifelineStore
+import Logging
+
+/// What `lifeline-server` runs with, read once at start-up from the command line, the
+/// environment and the configuration file (see `SettingsSources` for the order).
+public struct GatewaySettings: Sendable {
+    public var configuration: GatewayConfiguration
+    public var logLevel: Logger.Level
+    public var maxConnectionsPerAddress: Int
+    /// Said once logging is set up (a `LIFELINE_*` variable no setting has).
+    public var warnings: [String]
+
+    /// Every problem at once, each naming its setting, so one start-up attempt shows them all.
+    public static func read(arguments: [String], environment: [String: String], configFile: String?,
+                            appletBesideServer: String) async throws(SettingsError) -> GatewaySettings {
+        let problems = SettingProblems()
+        let values = SettingValues(
+            reader: try await SettingsSources.reader(arguments: arguments, environment: environment,
+                                                     configFile: configFile ?? environment["LIFELINE_CONFIG"], problems: problems),
+            problems: problems)
+        let host = values.text(.host) ?? "127.0.0.1"
+        let port = values.number(.port) ?? 8080
+        let certificate = values.text(.tlsCert), key = values.text(.tlsKey)
+        if (certificate == nil) != (key == nil) { problems.add("tlsCert and tlsKey go together: give both, or neither.") }
+        var configuration = GatewayConfiguration(
+            host: host, port: port, dataDirectory: values.text(.dataDir) ?? "./data", publicURL: values.text(.publicURL),
+            tlsCertificatePath: certificate, tlsKeyPath: key, webRoot: values.text(.webRoot) ?? "./Web",
+            appletBinaryPath: values.text(.appletBinary) ?? appletBesideServer,
+            initialAdminEmail: values.text(.adminEmail), initialAdminPassword: values.text(.adminPassword),
+            demo: values.flag(.demo), smtp: smtp(values), sms: sms(values), database: database(values))
+        configuration.browserScreenWebRTC = webRTC(values)
+        let settings = GatewaySettings(
+            configuration: configuration, logLevel: values.choice(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            maxConnectionsPerAddress: values.number(.maxConnectionsPerAddress) ?? 256,
+            warnings: SettingsSources.unknownVariables(in: environment).map { "\($0) is set but names no setting of lifeline-server" })
+        let found = problems.messages
+        guard found.isEmpty else { throw SettingsError(found.joined(separator: "\n")) }
+        return settings
+    }
+
+    private static func database(_ values: SettingValues) -> DatabaseLocation? {
+        guard let text = values.text(.databaseURL) else { return nil }
+        do {
+            return try DatabaseLocation(text)
+        } catch {
+            values.problems.add("\(SettingProblems.places(.databaseURL)): \(error.message)")
+            return nil
+        }
+    }
+
+    /// Every SMTP value is read, so a mistake is reported even while no host is set.
+    private static func smtp(_ values: SettingValues) -> SMTPConfiguration? {
+        let host = values.text(.smtpHost)
+        let security = values.choice(.smtpSecurity).flatMap(SMTPConfiguration.Security.init(rawValue:)) ?? .startTLS
+        let defaultPort = switch security { case .tls: 465; case .startTLS: 587; case .none: 25 }
+        let port = values.number(.smtpPort), username = values.text(.smtpUsername), password = values.text(.smtpPassword)
+        let from = values.text(.smtpFrom), caFile = values.text(.smtpCAFile)
+        guard let host else { return nil }
+        return SMTPConfiguration(host: host, port: port ?? defaultPort, security: security, username: username,
+                                 password: password, from: from ?? "lifeline@\(host)", caFile: caFile)
+    }
+
+    private static func sms(_ values: SettingValues) -> SMSConfiguration? {
+        let outbox = values.text(.smsOutbox), method = values.text(.smsWebhookMethod), body = values.text(.smsWebhookBody)
+        let contentType = values.text(.smsWebhookContentType), authorization = values.text(.smsWebhookAuthorization)
+        guard let address = values.text(.smsWebhookURL) else { return outbox.map { .outbox(directory: $0) } }
+        guard let url = URL(string: address), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+            values.problems.add("\(SettingProblems.places(.smsWebhookURL)): \(address) is not an http(s) address.")
+            return nil
+        }
+        return .webhook(url: url, method: method ?? "POST", body: body ?? SMSConfiguration.defaultWebhookBody,
+                        contentType: contentType ?? "application/json", authorization: authorization)
+    }
+
+    /// nil when the operator turned the direct path off.
+    private static func webRTC(_ values: SettingValues) -> WebRTCSetup? {
+        if values.choice(.webrtc) == "off" { return nil }
+        return WebRTCSetup(iceServers: values.list(.iceServers).compactMap { option in
+            guard let server = IceServer(option: option) else {
+                values.problems.add("\(SettingProblems.places(.iceServers)): \(option) is not an ICE server: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT.")
+                return nil
+            }
+            return server
+        })
+    }
+}
