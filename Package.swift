@@ -80,12 +80,10 @@ let package = Package(
                 // Its HTTP requests (joins, Calling Card, files sent), through the card's proxy too (issue 24).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
-                // MD5 of files sent and received (D4, G1), and their download with SwiftNIO.
+                // MD5 of files sent and received (D4, G1), hashed as async-http-client hands the bytes over.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             // The customer's language (A4): the catalogs live inside the one downloadable binary.
             resources: [.embedInCode("Catalogs")]

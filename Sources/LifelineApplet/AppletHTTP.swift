@@ -16,20 +16,29 @@ import Synchronization
 /// one client per way out (direct, or through the Calling Card's proxy), kept for the applet's
 /// life. One place for timeouts, redirects and the proxy; TLS trusts the system's certificates.
 enum AppletHTTP {
-    private static let clients = Mutex<[ProxySettings?: HTTPClient]>([:])
+    /// How long a connection may stay silent while an answer is being read.
+    static let readTimeout: TimeAmount = .seconds(60)
 
-    static func client(proxy: ProxySettings?) -> HTTPClient {
+    private struct Way: Hashable {
+        let proxy: ProxySettings?
+        let readTimeout: TimeAmount
+    }
+
+    private static let clients = Mutex<[Way: HTTPClient]>([:])
+
+    static func client(proxy: ProxySettings?, readTimeout: TimeAmount = readTimeout) -> HTTPClient {
         clients.withLock { clients in
-            if let client = clients[proxy] { return client }
+            let way = Way(proxy: proxy, readTimeout: readTimeout)
+            if let client = clients[way] { return client }
             var configuration = HTTPClient.Configuration()
-            configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+            configuration.timeout = .init(connect: .seconds(10), read: readTimeout)
             configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
             if let proxy {
                 let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
                 configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
             }
             let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-            clients[proxy] = client
+            clients[way] = client
             return client
         }
     }

@@ -48,10 +48,11 @@ class _Handler(socketserver.BaseRequestHandler):
             upstream.sendall(f"{method} {path} {version}\r\n".encode("latin-1")
                              + "".join(f"{line}\r\n" for line in kept + ["Connection: close"]).encode("latin-1")
                              + b"\r\n" + rest)
-        _relay(client, upstream)
+        _relay(client, upstream, proxy)
 
 
-def _relay(a, b):
+def _relay(a, b, proxy):
+    """Copies both ways until either side closes; counts what came down from the upstream."""
     sockets = [a, b]
     try:
         while True:
@@ -63,6 +64,8 @@ def _relay(a, b):
                 if not data:
                     return
                 (b if source is a else a).sendall(data)
+                if source is b:
+                    proxy.count_down(len(data))
     except OSError:
         return
     finally:
@@ -75,11 +78,13 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 class HTTPProxy:
-    """`with HTTPProxy("ann", "secret") as proxy:` — proxy.url, proxy.requests (method, target, authorised)."""
+    """`with HTTPProxy("ann", "secret") as proxy:` — proxy.url, proxy.requests (method, target, authorised),
+    proxy.bytes_down (relayed from the servers to the client)."""
 
     def __init__(self, username, password):
         self.expected = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self.requests = []
+        self.bytes_down = 0
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.proxy = self
@@ -89,6 +94,10 @@ class HTTPProxy:
     def record(self, method, target, authorised):
         with self._lock:
             self.requests.append((method, target, authorised))
+
+    def count_down(self, count):
+        with self._lock:
+            self.bytes_down += count
 
     def __enter__(self):
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
