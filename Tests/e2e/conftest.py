@@ -51,6 +51,15 @@ def click_when_ready(browser, selector):
         return False
 
 
+def text_of(browser, selector):
+    """The element's text, or "" while it is missing or the page is drawing it anew (the queue's
+    rows are redrawn on every push), for waits that read lists."""
+    try:
+        return browser.find_element(By.CSS_SELECTOR, selector).text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
+
+
 def click_xpath(browser, xpath, timeout=10):
     """Clicks what `xpath` finds once it is there, again if the page redrew it meanwhile (the
     Admin Center redraws its tree and tabs whenever the view or the organisation changes)."""

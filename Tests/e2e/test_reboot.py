@@ -19,7 +19,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import start_active_session
+from conftest import start_active_session, text_of
 from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
@@ -186,7 +186,7 @@ def test_the_console_reboot_tab_restarts_and_shows_what_happened(gateway, applet
     applet.expect("RESTARTING", timeout=60)
     wait_for_state(gateway, token, session["id"], "rebooting")
     # The queue shows the state; the tab greys out while the customer's computer is away.
-    wait.until(lambda b: "Rebooting" in b.find_element(By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session['id']}']").text)
+    wait.until(lambda b: "Rebooting" in text_of(b, f"#session-list tr[data-session-id='{session['id']}']"))
     assert "Reboot False" in calls(logs["logind"])
 
 
