@@ -108,9 +108,11 @@ public struct Applet: Sendable {
         let scripts = ScriptRuns(gateway: options.gateway, token: joined.appletToken, proxy: options.proxy, transcript: transcript, outgoing: outgoing)
         let restarts = MachineRestarts(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing,
                                        gateway: options.gateway.absoluteString, proxy: options.proxy)
+        let unattended = UnattendedSetup(consent: options.remoteConsent, transcript: transcript, outgoing: outgoing,
+                                         client: GatewayClient(gateway: options.gateway, proxy: options.proxy))
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
                               cards: cards, fileManager: fileManager, scripts: scripts, removals: removals, restarts: restarts,
-                              consent: options.remoteConsent)
+                              unattended: unattended, consent: options.remoteConsent)
         let reader = Task {
             for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
@@ -129,6 +131,8 @@ public struct Applet: Sendable {
                         await removals.customerAnswered(allow: command == .allowRemote)
                     } else if await restarts.isPending {
                         await restarts.customerAnswered(allow: command == .allowRemote)
+                    } else if await unattended.isPending {
+                        await unattended.customerAnswered(allow: command == .allowRemote)
                     } else {
                         await remote.customerAnswered(allow: command == .allowRemote)
                     }
@@ -141,6 +145,7 @@ public struct Applet: Sendable {
                     await scripts.customerStopped()
                     await removals.customerAnswered(allow: false)
                     await restarts.customerAnswered(allow: false)
+                    await unattended.customerAnswered(allow: false)
                     await files.refuseQuietly()
                     await cards.decline()
                     transcript.revoked()
@@ -154,6 +159,7 @@ public struct Applet: Sendable {
                 case .stopScript: await scripts.customerStopped()
                 case .allowUninstall, .denyUninstall: await removals.customerAnswered(allow: command == .allowUninstall)
                 case .allowRestart, .denyRestart: await restarts.customerAnswered(allow: command == .allowRestart)
+                case .allowUnattended, .denyUnattended: await unattended.customerAnswered(allow: command == .allowUnattended)
                 }
             }
         }
@@ -329,10 +335,8 @@ public struct Applet: Sendable {
             Task { await act(request, technician: technician, transcript: transcript, restart: restart) }
         case .reboot(let order):
             Task { await restart.restarts.requested(order) }
-        case .unattendedOffer:
-            // The agent that takes up an approval is issue 19's next step; until then the offer
-            // is left unanswered (its token expires) and the permission is not offered to groups.
-            Logger(label: "lifeline-applet").debug("An unattended access offer came; this applet cannot install an agent yet")
+        case .unattendedOffer(let offer):
+            Task { await restart.unattended.offered(offer) }
         case .scriptRun(let order):
             // Its own task: a script runs for minutes while messages keep coming.
             Task { await restart.scripts.received(order) }
@@ -358,6 +362,7 @@ public struct Applet: Sendable {
         let scripts: ScriptRuns
         let removals: ApplicationRemovals
         let restarts: MachineRestarts
+        let unattended: UnattendedSetup
         /// What the customer answers to the screen and to administrator rights.
         let consent: RemoteConsent
     }
@@ -377,10 +382,10 @@ public struct Applet: Sendable {
         }
     }
 
-    static func socketURL(_ gateway: URL) -> String {
+    static func socketURL(_ gateway: URL, path: String = "/ws/applet") -> String {
         var base = gateway.absoluteString.trimmingSuffix("/")
         if base.hasPrefix("https://") { base = "wss://" + base.dropFirst("https://".count) }
         else if base.hasPrefix("http://") { base = "ws://" + base.dropFirst("http://".count) }
-        return base + "/ws/applet"
+        return base + path
     }
 }

@@ -17,11 +17,22 @@ struct ChildProcess: Sendable {
 
     /// Starts `path`; with `pipedInput` the caller writes its standard input (`send`, `closeInput`);
     /// `sharedOutput` lets it write to the applet's own output (the elevated copy speaks to the customer).
-    static func start(_ path: String, _ arguments: [String], pipedInput: Bool = false, sharedOutput: Bool = false) throws(Failure) -> ChildProcess {
+    /// `newSession` detaches it from the applet's terminal and session (the agent outlives the applet).
+    static func start(_ path: String, _ arguments: [String], pipedInput: Bool = false, sharedOutput: Bool = false,
+                      newSession: Bool = false, outputFile: String? = nil) throws(Failure) -> ChildProcess {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (glibc 2.26), not exported by Swift's Glibc module.
+        if newSession { posix_spawnattr_setflags(&attributes, 0x80) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if !sharedOutput {
+        if let outputFile {
+            // Its own log, started afresh: the agent's, for whoever looks into a problem.
+            posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else if !sharedOutput {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
@@ -38,7 +49,7 @@ struct ChildProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid = pid_t()
-        let result = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         if pipedInput { close(ends[0]) }
         guard result == 0 else {
             if pipedInput { close(ends[1]) }

@@ -36,6 +36,9 @@ public enum CustomerCommand: Sendable, Equatable {
     /// The question to restart this computer answered (M1–M3).
     case allowRestart
     case denyRestart
+    /// The question of unattended access answered (F5).
+    case allowUnattended
+    case denyUnattended
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
@@ -55,6 +58,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case "/deny uninstall": self = .denyUninstall
         case "/allow restart": self = .allowRestart
         case "/deny restart": self = .denyRestart
+        case "/allow unattended": self = .allowUnattended
+        case "/deny unattended": self = .denyUnattended
         case "/install": self = .installCard
         case "/skip": self = .skipCard
         case "/refuse": self = .refuseFile
@@ -87,6 +92,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case .denyUninstall: "/deny uninstall"
         case .allowRestart: "/allow restart"
         case .denyRestart: "/deny restart"
+        case .allowUnattended: "/allow unattended"
+        case .denyUnattended: "/deny unattended"
         }
     }
 

@@ -41,6 +41,9 @@ public enum CustomerEvent: Sendable {
     /// The technician asks to restart this computer (M1–M3), until `restartAnswered`.
     case restartRequested(kind: RebootKind, autoLogin: Bool)
     case restartAnswered
+    /// The technician asks for unattended access (F5), until `unattendedAnswered`; the rules in words.
+    case unattendedRequested(details: String)
+    case unattendedAnswered
     case callingCardOffer(CallingCardOffer)
     case callingCardDone
     case ended(reason: String)

@@ -113,6 +113,11 @@ struct GatewayClient: Sendable {
         try await call("api/v1/channels/\(Self.escaped(token))/requests", method: "POST", body: ChannelRequestBody(name: name, fields: fields))
     }
 
+    /// The agent's enrolment for unattended access (F5): its public key with the one-time token.
+    func enrol(_ enrolment: AgentEnrolment) async throws -> EnrolledAgent {
+        try await call("api/v1/agents/enroll", method: "POST", body: enrolment)
+    }
+
     /// The card's logo, when it has one (saved as the desktop entry's icon).
     func callingCardLogo(id: String) async -> Data? {
         let request = HTTPClientRequest(url: gateway.appendingPathComponent("api/v1/calling-cards/\(Self.escaped(id))/logo").absoluteString)

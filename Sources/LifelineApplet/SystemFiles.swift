@@ -54,6 +54,13 @@ enum SystemFiles {
         }
     }
 
+    static func contents(of path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure("\(path) cannot be read: \(String(cString: strerror(errno)))")
+        }
+        return data
+    }
+
     /// A copy of the running applet at `path` (rename(2) replaces a copy that may be running).
     static func copyApplet(from source: String, to path: String, owner: Owner? = nil) throws {
         let staged = path + ".lifeline-new"

@@ -97,6 +97,12 @@ extension CustomerWindow {
         case .restartAnswered:
             restartRequest?.close()
             addLine(line, classes: ["chat-system"])
+        case .unattendedRequested(let details):
+            addLine(line, classes: ["chat-system"])
+            askForUnattendedAccess(details)
+        case .unattendedAnswered:
+            unattendedRequest?.close()
+            addLine(line, classes: ["chat-system"])
         case .callingCardOffer(let offer):
             addLine(line, classes: ["chat-system"])
             offerCard(offer)
@@ -208,6 +214,17 @@ extension CustomerWindow {
             choices: [
                 .init(mnemonic: text("window.allow_restart"), classes: ["allow"]) { [send] in send.yield(.allowRestart) },
                 .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyRestart) },
+            ])
+    }
+
+    /// The technician asks for unattended access (F5): the rules in words; nothing is installed unless the customer allows it.
+    private func askForUnattendedAccess(_ details: String) {
+        unattendedRequest?.close()
+        unattendedRequest = RequestDialog(
+            ui: ui, title: text("window.request_title"), heading: text("unattended.ask", ["technician": who]), body: details,
+            choices: [
+                .init(mnemonic: text("window.allow_unattended"), classes: ["allow"]) { [send] in send.yield(.allowUnattended) },
+                .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyUnattended) },
             ])
     }
 

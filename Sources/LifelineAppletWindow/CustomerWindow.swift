@@ -50,6 +50,8 @@ public final class CustomerWindow: @unchecked Sendable {
     var uninstallRequest: RequestDialog?
     /// The question to restart this computer (M1–M3), while it waits.
     var restartRequest: RequestDialog?
+    /// The question of unattended access (F5), while it waits.
+    var unattendedRequest: RequestDialog?
     var answerConsent: ((ConsentAnswer) -> Void)?
     var whenClosed: [() -> Void] = []
     var ended = false

@@ -57,9 +57,10 @@ public struct UnattendedRules: Codable, Equatable, Sendable {
     public static let customerCredentialsLimit: TimeInterval = 14 * 24 * 3_600
     public static let maximumDays = 365
 
-    /// Why these rules cannot be approved at `approvedAt`, or nil.
-    public func problem(approvedAt: Date) -> String? {
-        guard let zone = TimeZone(identifier: timeZone) else { return "\(timeZone) is not a time zone." }
+    /// Why these rules cannot be approved at `approvedAt`, or nil. `zone` is the rules' time zone
+    /// as the caller found it; nil: no such zone.
+    public func problem(approvedAt: Date, zone: (any ZoneClock)?) -> String? {
+        guard let zone else { return "\(timeZone) is not a time zone." }
         switch (dailyStart, dailyEnd) {
         case (nil, nil): break
         case (let start?, let end?):
@@ -71,19 +72,15 @@ public struct UnattendedRules: Codable, Equatable, Sendable {
         case .days(let count):
             guard (1...Self.maximumDays).contains(count) else { return "Access lasts 1 to \(Self.maximumDays) days." }
         case .dateRange(let first, let last):
-            guard let start = Self.startOfDay(first, in: zone), let end = Self.startOfDay(last, in: zone) else {
-                return "Dates are written YYYY-MM-DD."
-            }
-            guard start <= end else { return "The range ends before it starts." }
-            guard let after = Self.calendar(zone).date(byAdding: .day, value: 1, to: end), after > approvedAt else {
-                return "The range is over already."
-            }
-            guard end.timeIntervalSince(start) <= TimeInterval(Self.maximumDays) * 86_400 else { return "A range lasts at most a year." }
+            guard let start = CivilDate(first), let end = CivilDate(last) else { return "Dates are written YYYY-MM-DD." }
+            guard start.epochDay <= end.epochDay else { return "The range ends before it starts." }
+            guard Self.midnight(end.epochDay + 1, in: zone) > approvedAt else { return "The range is over already." }
+            guard end.epochDay - start.epochDay <= Int64(Self.maximumDays) else { return "A range lasts at most a year." }
         case .indefinite:
             break
         }
         if credentials == .customerAtSetup {
-            guard let ends = ends(approvedAt: approvedAt), ends.timeIntervalSince(approvedAt) <= Self.customerCredentialsLimit + 1 else {
+            guard let ends = ends(approvedAt: approvedAt, zone: zone), ends.timeIntervalSince(approvedAt) <= Self.customerCredentialsLimit + 1 else {
                 return "With the customer's own credentials, access lasts two weeks at most."
             }
         }
@@ -91,52 +88,41 @@ public struct UnattendedRules: Codable, Equatable, Sendable {
     }
 
     /// When access ends; nil when it does not.
-    public func ends(approvedAt: Date) -> Date? {
-        guard let zone = TimeZone(identifier: timeZone) else { return approvedAt }
+    public func ends(approvedAt: Date, zone: any ZoneClock) -> Date? {
         switch period {
         case .days(let count): return approvedAt.addingTimeInterval(TimeInterval(count) * 86_400)
-        case .dateRange(_, let last): return Self.startOfDay(last, in: zone).flatMap { Self.calendar(zone).date(byAdding: .day, value: 1, to: $0) }
+        case .dateRange(_, let last): return CivilDate(last).map { Self.midnight($0.epochDay + 1, in: zone) } ?? approvedAt
         case .indefinite: return nil
         }
     }
 
-    public enum Verdict: Equatable, Sendable {
+    public enum Verdict: String, Codable, Equatable, Sendable {
         case allowed
         /// Before the first day of a range.
-        case notYet
+        case notYet = "not_yet"
         case expired
         /// Outside the daily hours.
-        case outsideHours
+        case outsideHours = "outside_hours"
     }
 
-    /// Whether a connection may start at `now`.
-    public func verdict(at now: Date, approvedAt: Date) -> Verdict {
-        guard let zone = TimeZone(identifier: timeZone) else { return .expired }
-        if let ends = ends(approvedAt: approvedAt), now >= ends { return .expired }
-        if case .dateRange(let first, _) = period, let start = Self.startOfDay(first, in: zone), now < start { return .notYet }
+    /// Whether a connection may start at `now`, with the rules' time zone's offsets from `zone`.
+    public func verdict(at now: Date, approvedAt: Date, zone: any ZoneClock) -> Verdict {
+        if let ends = ends(approvedAt: approvedAt, zone: zone), now >= ends { return .expired }
+        if case .dateRange(let first, _) = period, let start = CivilDate(first), now < Self.midnight(start.epochDay, in: zone) { return .notYet }
         if now < approvedAt { return .notYet }
         guard let start = dailyStart, let end = dailyEnd else { return .allowed }
-        let parts = Self.calendar(zone).dateComponents([.hour, .minute], from: now)
-        let minute = (parts.hour ?? 0) * 60 + (parts.minute ?? 0)
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let local = seconds + Int64(zone.secondsFromUTC(atUnixTime: seconds))
+        let minute = Int(PosixZoneRule.floorModulo(local, 86_400) / 60)
         let inside = start < end ? (start..<end).contains(minute) : (minute >= start || minute < end)
         return inside ? .allowed : .outsideHours
     }
 
-    static func calendar(_ zone: TimeZone) -> Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar
-    }
-
-    /// Midnight of "YYYY-MM-DD" in `zone`.
-    static func startOfDay(_ day: String, in zone: TimeZone) -> Date? {
-        let parts = day.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]),
-              (1...12).contains(month), (1...31).contains(dayOfMonth) else { return nil }
-        let components = DateComponents(year: year, month: month, day: dayOfMonth)
-        let calendar = calendar(zone)
-        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == dayOfMonth else { return nil }
-        return date
+    /// The instant a local day starts in `zone` (its offset looked up at that moment: twice, since
+    /// the first guess may fall on the other side of a change).
+    static func midnight(_ epochDay: Int64, in zone: any ZoneClock) -> Date {
+        let local = epochDay * 86_400
+        let guess = local - Int64(zone.secondsFromUTC(atUnixTime: local))
+        return Date(timeIntervalSince1970: TimeInterval(local - Int64(zone.secondsFromUTC(atUnixTime: guess))))
     }
 }

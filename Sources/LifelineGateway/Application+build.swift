@@ -144,6 +144,10 @@ struct GatewayWiring {
         router.ws("ws/collaborator", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
             await collaborator.run(inbound: inbound, outbound: outbound, context: context)
         }
+        let agent = AgentSocket(hub: hub, helloDeadline: environment.helloDeadline)
+        router.ws("ws/agent", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
+            await agent.run(inbound: inbound, outbound: outbound, context: context)
+        }
         let applet = AppletSocket(hub: hub, helloDeadline: environment.helloDeadline)
         router.ws("ws/applet", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in
             await applet.run(inbound: inbound, outbound: outbound, context: context)

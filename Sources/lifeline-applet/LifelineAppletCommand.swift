@@ -106,6 +106,13 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     @Option(name: .customLong("field"), help: "With --calling-card: a custom field, Name=Value (repeatable).")
     var fields: [String] = []
 
+    @Option(name: .customLong("agent"), help: ArgumentHelp("Run as this computer's unattended access agent with these settings (the applet installs it).",
+                                                        visibility: .hidden))
+    var agent: String?
+
+    @Flag(name: .customLong("uninstall-agent"), help: "Remove unattended access from this computer (it also leaves the technician's list).")
+    var uninstallAgent = false
+
     var mode: Mode {
         if uninstallCallingCard { return .uninstallCard }
         if let installCallingCard { return .installCard(id: installCallingCard) }
@@ -118,7 +125,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if restoreAutoLogin { return }
+        if restoreAutoLogin || agent != nil || uninstallAgent { return }
         switch mode {
         case .uninstallCard: return
         case .installCard(let id):
@@ -151,8 +158,16 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LIFELINE_APPLET_DEBUG"] == nil ? .warning : .debug
+            // The agent runs unseen: its log says when it is online and why not.
+            handler.logLevel = ProcessInfo.processInfo.environment["LIFELINE_APPLET_DEBUG"] != nil ? .debug : (agent != nil ? .notice : .warning)
             return handler
+        }
+        if let agent { return try await UnattendedAgent(stateFile: agent, logger: Logger(label: "lifeline-agent")).run() }
+        if uninstallAgent {
+            let told = await UnattendedAgent.uninstall(logger: Logger(label: "lifeline-agent"))
+            StandardStreams.output(told ? "Unattended access removed from this computer and from the technician's list.\n"
+                                        : "Unattended access removed from this computer; the gateway could not be told, so the technician's list shows it offline until removed there.\n")
+            return
         }
         // sudo clears the environment: a restarted copy gets the display on its command line.
         if let display { setenv("DISPLAY", display, 1) }

@@ -86,3 +86,20 @@ struct UnattendedRulesTests {
         #expect(decoded == rules)
     }
 }
+
+/// The rules' zone as the agent finds it: the system's TZif file (none for a zone that does not exist).
+extension UnattendedRules {
+    var systemZone: ZoneRules? {
+        guard let bytes = FileManager.default.contents(atPath: "/usr/share/zoneinfo/" + timeZone) else { return nil }
+        do {
+            return try ZoneRules(tzif: Array(bytes))
+        } catch {
+            Issue.record("\(timeZone): \(error)")
+            return nil
+        }
+    }
+
+    func problem(approvedAt: Date) -> String? { problem(approvedAt: approvedAt, zone: systemZone) }
+    func ends(approvedAt: Date) -> Date? { ends(approvedAt: approvedAt, zone: systemZone!) }
+    func verdict(at now: Date, approvedAt: Date) -> Verdict { verdict(at: now, approvedAt: approvedAt, zone: systemZone!) }
+}

@@ -79,6 +79,8 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /collaborate", rule: .open),
         Row(route: "GET /collaborate/{token}", rule: .open),
         Row(route: "GET /ws/collaborator", rule: .open),
+        // An agent proves its computer's key in the socket's handshake (AgentGatewayTests).
+        Row(route: "GET /ws/agent", rule: .open),
 
         // Every technician, on their own account.
         Row(route: "POST /api/v1/auth/logout", rule: .signedIn),

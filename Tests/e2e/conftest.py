@@ -176,7 +176,7 @@ class Applet:
     """A real lifeline-applet process, non-interactive unless asked (then it speaks to a person in `locale`)."""
 
     def __init__(self, gateway_url, *credential, max_backoff=1, display=None, remote_consent="ask", user=None, binary=None, path_first=None,
-                 home=None, interactive=False, locale=None, extra_args=(), env_extra=None):
+                 home=None, interactive=False, locale=None, extra_args=(), env_extra=None, cwd=None):
         env = dict(os.environ, **(env_extra or {}))
         if locale:
             for name in ["LC_ALL", "LC_MESSAGES", "LANGUAGE"]:
@@ -195,7 +195,7 @@ class Applet:
             [*prefix, str(binary or BIN / "lifeline-applet"), "--gateway", gateway_url, *credential,
              *([] if interactive else ["--non-interactive"]), *extra_args,
              "--max-backoff", str(max_backoff), "--remote-consent", remote_consent],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env, cwd=cwd)
         self.lines = queue.Queue()
         self.seen = []
         # Standard error is drained too: a full pipe would stop the applet; a failure shows its end.

@@ -15,7 +15,7 @@ extension LiveSession {
                                                           activeOnly: "Unattended access can be asked for")
             if let requestId = message.requestId { try Self.checkRequestId(requestId) }
             let now = environment.now()
-            if let problem = message.rules.problem(approvedAt: now) { throw GatewayError.badRequest(problem) }
+            if let problem = message.rules.problem(approvedAt: now, zone: FoundationZone(message.rules.timeZone)) { throw GatewayError.badRequest(problem) }
             _ = try hub.connectedApplet(of: id)
             // A new question replaces one the customer has not answered.
             try await store.dropEnrolments(sessionId: id)

@@ -34,7 +34,7 @@ extension SessionHub {
         guard let approved = try await store.useEnrolment(tokenHash: Secrets.hash(enrolment.token), now: now),
               let record = try await store.session(id: approved.sessionId) else { throw Self.unknownEnrolment }
         // Checked again at the approval's time: a range may have ended while the customer read it.
-        if let problem = approved.rules.problem(approvedAt: now) { throw GatewayError.badRequest(problem) }
+        if let problem = approved.rules.problem(approvedAt: now, zone: FoundationZone(approved.rules.timeZone)) { throw GatewayError.badRequest(problem) }
         let device = UnattendedDevice(id: UUID().uuidString.lowercased(), organisationId: record.organisationId, technicianId: approved.technicianId,
                                       name: name, hostname: hostname, publicKey: enrolment.publicKey, rules: approved.rules,
                                       approvedAt: now, createdAt: now)
@@ -52,9 +52,8 @@ extension SessionHub {
     func computers(for actor: Actor) async throws -> [ComputerSummary] {
         try actor.require(.unattendedAccess)
         return try await store.devices(technicianId: actor.id, groupId: actor.technician.groupId).map { device in
-            // No agent connects yet (issue 19's next step): every computer is offline.
             ComputerSummary(id: device.id, name: device.name, hostname: device.hostname, rules: device.rules, approvedAt: device.approvedAt,
-                            lastSeenAt: device.lastSeenAt, online: false, shared: device.technicianId != actor.id)
+                            lastSeenAt: device.lastSeenAt, online: onlineAgents.isOnline(device.id), shared: device.technicianId != actor.id)
         }
     }
 
@@ -71,6 +70,11 @@ extension SessionHub {
             throw GatewayError(.permissionDenied, "A computer shared with your group is removed by its owner or an administrator.")
         }
         guard try await store.deleteDevice(id: id) else { throw GatewayError(.notFound, "No such computer.") }
+        // Its agent, if connected, uninstalls itself.
+        if let agent = onlineAgents.remove(id) {
+            agent.send(WireCodec.encode(GatewayToAgent.removed))
+            agent.close(reason: "computer removed")
+        }
         try await audit.record(.unattendedRemoved, organisationId: device.organisationId, actorId: actor.id, actorName: actor.technician.name,
                                objectType: "computer", objectId: id, after: AuditTrail.json(["name": device.name]))
     }

@@ -22,6 +22,8 @@ public final class SessionHub: Sendable {
     let registry = SessionRegistry()
     /// Every open socket: consoles, applets, collaborators' consoles.
     let sockets = SocketDirectory()
+    /// Agents of unattended computers that proved their key (F5).
+    let onlineAgents = OnlineAgents()
     let names: NameBook
     let queues: QueueDirectory
     let presenceBoard = PresenceBoard()

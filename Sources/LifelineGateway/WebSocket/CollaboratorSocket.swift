@@ -19,18 +19,7 @@ struct CollaboratorSocket {
         }
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
             var collaboratorId: String?
-            for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
-                guard case .text(let text) = message else {
-                    outlet.send(Self.error(code: .unexpectedFrame, message: "This socket takes text frames only."))
-                    continue
-                }
-                let request: CollaboratorToGateway
-                do throws(WireError) {
-                    request = try WireCodec.decode(text, as: CollaboratorToGateway.self)
-                } catch {
-                    outlet.send(Self.error(code: error.code, message: error.description))
-                    continue
-                }
+            try await inbound.eachMessage(CollaboratorToGateway.self, refuse: { outlet.send(Self.error(code: $0, message: $1)) }) { request in
                 do {
                     switch (collaboratorId, request) {
                     case (nil, .hello(let hello)):

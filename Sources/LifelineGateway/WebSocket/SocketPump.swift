@@ -1,4 +1,5 @@
 import HummingbirdWebSocket
+import LifelineProtocol
 import NIOCore
 import Logging
 import ServiceLifecycle
@@ -56,6 +57,28 @@ enum SocketPump {
         } catch {
             // A peer that vanishes mid-write is ordinary on a network; note it for debugging only.
             logger.debug("WebSocket ended with an error", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension WebSocketInboundStream {
+    /// Hands each text frame, decoded as `M`, to `body`; a binary frame or one that is not an `M`
+    /// is answered through `refuse` (code, message) and skipped: the socket stays open.
+    func eachMessage<M: ChannelMessage>(_ type: M.Type, refuse: (String, String) -> Void,
+                                        _ body: (M) async throws -> Void) async throws {
+        for try await message in messages(maxSize: WireProtocol.maximumFrameBytes) {
+            guard case .text(let text) = message else {
+                refuse(ErrorCode.unexpectedFrame.rawValue, "This socket takes text frames only.")
+                continue
+            }
+            let decoded: M
+            do throws(WireError) {
+                decoded = try WireCodec.decode(text, as: M.self)
+            } catch {
+                refuse(error.code, error.description)
+                continue
+            }
+            try await body(decoded)
         }
     }
 }

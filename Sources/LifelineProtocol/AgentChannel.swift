@@ -1,0 +1,133 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineCore
+
+/// `/ws/agent`: an unattended computer's agent and the gateway (F5). Each side proves itself with
+/// its Ed25519 key over the other's fresh nonce: the gateway with the key the agent pinned at
+/// enrolment, the agent with the key the gateway kept then (public half only).
+public enum AgentHandshake {
+    public static let nonceBytes = 32
+
+    /// What the gateway signs: the agent's nonce, with its own, for this device.
+    public static func gatewayStatement(deviceId: String, agentNonce: String, gatewayNonce: String) -> Data {
+        Data("lifeline agent handshake v1\ngateway\n\(deviceId)\n\(agentNonce)\n\(gatewayNonce)".utf8)
+    }
+
+    /// What the agent signs: the gateway's nonce, with its own, for this device.
+    public static func agentStatement(deviceId: String, agentNonce: String, gatewayNonce: String) -> Data {
+        Data("lifeline agent handshake v1\nagent\n\(deviceId)\n\(agentNonce)\n\(gatewayNonce)".utf8)
+    }
+}
+
+/// Messages an agent sends.
+public enum AgentToGateway: ChannelMessage, Equatable {
+    /// First: which computer, and a fresh nonce (base64) the gateway must sign.
+    case hello(AgentHello)
+    /// The agent's signature (base64) over `AgentHandshake.agentStatement`.
+    case proof(AgentProof)
+    /// After the handshake: the customer uninstalled the agent; the computer leaves the list.
+    case leave
+
+    public struct AgentHello: Codable, Equatable, Sendable {
+        public let deviceId: String
+        public let nonce: String
+
+        public init(deviceId: String, nonce: String) {
+            self.deviceId = deviceId
+            self.nonce = nonce
+        }
+    }
+
+    public struct AgentProof: Codable, Equatable, Sendable {
+        public let signature: String
+
+        public init(signature: String) {
+            self.signature = signature
+        }
+    }
+
+    public var type: String {
+        switch self {
+        case .hello: "hello"
+        case .proof: "proof"
+        case .leave: "leave"
+        }
+    }
+
+    public func encodeFields(to encoder: any Encoder) throws {
+        switch self {
+        case .hello(let message): try message.encode(to: encoder)
+        case .proof(let message): try message.encode(to: encoder)
+        case .leave: break
+        }
+    }
+
+    public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
+        switch type {
+        case "hello": .hello(try AgentHello(from: decoder))
+        case "proof": .proof(try AgentProof(from: decoder))
+        case "leave": .leave
+        default: nil
+        }
+    }
+}
+
+/// Messages the gateway sends to an agent.
+public enum GatewayToAgent: ChannelMessage, Equatable {
+    /// The gateway's nonce and its signature (base64) over `AgentHandshake.gatewayStatement`.
+    case challenge(GatewayChallenge)
+    /// Both sides proved themselves: the computer as the technician's list shows it.
+    case welcome(AgentWelcome)
+    /// The computer was removed from the Computers list (or left it): the agent uninstalls itself.
+    case removed
+    case error(ErrorMessage)
+
+    public struct GatewayChallenge: Codable, Equatable, Sendable {
+        public let nonce: String
+        public let signature: String
+
+        public init(nonce: String, signature: String) {
+            self.nonce = nonce
+            self.signature = signature
+        }
+    }
+
+    public struct AgentWelcome: Codable, Equatable, Sendable {
+        public let name: String
+
+        public init(name: String) {
+            self.name = name
+        }
+    }
+
+    public var type: String {
+        switch self {
+        case .challenge: "challenge"
+        case .welcome: "welcome"
+        case .removed: "removed"
+        case .error: "error"
+        }
+    }
+
+    public func encodeFields(to encoder: any Encoder) throws {
+        switch self {
+        case .challenge(let message): try message.encode(to: encoder)
+        case .welcome(let message): try message.encode(to: encoder)
+        case .removed: break
+        case .error(let message): try message.encode(to: encoder)
+        }
+    }
+
+    public static func decode(type: String, from decoder: any Decoder) throws -> Self? {
+        switch type {
+        case "challenge": .challenge(try GatewayChallenge(from: decoder))
+        case "welcome": .welcome(try AgentWelcome(from: decoder))
+        case "removed": .removed
+        case "error": .error(try ErrorMessage(from: decoder))
+        default: nil
+        }
+    }
+}

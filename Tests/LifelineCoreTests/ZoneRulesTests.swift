@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import LifelineCore
+
+/// The agent's time zones without ICU (F5): the system's TZif files read by `ZoneRules` give the
+/// same offsets as Foundation's time zones, past the files' last transition too (their POSIX rule).
+@Suite("Time zones from TZif files and POSIX rules")
+struct ZoneRulesTests {
+    static func system(_ name: String) throws -> ZoneRules {
+        try ZoneRules(tzif: Array(try Data(contentsOf: URL(fileURLWithPath: "/usr/share/zoneinfo/" + name))))
+    }
+
+    static let zones = ["Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Tehran", "Asia/Kolkata", "Pacific/Chatham",
+                        "America/Sao_Paulo", "Europe/Dublin", "Africa/Casablanca", "America/St_Johns", "Asia/Tokyo", "UTC",
+                        "Pacific/Kiritimati", "America/Santiago", "Europe/London", "Antarctica/Troll"]
+
+    @Test("each zone's offset equals Foundation's, every 7 hours 13 minutes from 1980 to 2060", arguments: zones)
+    func sameAsFoundation(_ name: String) throws {
+        let rules = try Self.system(name)
+        let foundation = try #require(TimeZone(identifier: name))
+        var mismatches: [String] = []
+        var instant: Int64 = 315_532_800  // 1980-01-01
+        while instant < 2_840_140_800 {  // 2060-01-01
+            let ours = rules.secondsFromUTC(atUnixTime: instant)
+            let theirs = foundation.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
+            if ours != theirs, mismatches.count < 5 { mismatches.append("\(instant): \(ours) ≠ \(theirs)") }
+            instant += 7 * 3_600 + 13 * 60
+        }
+        #expect(mismatches == [], "\(name)")
+    }
+
+    @Test("the hour around a change of summer time, second by second at its edges")
+    func edges() throws {
+        let paris = try Self.system("Europe/Paris")
+        // 2026-03-29 01:00 UTC: 02:00 CET becomes 03:00 CEST.
+        #expect(paris.secondsFromUTC(atUnixTime: 1_774_746_000 - 1) == 3_600)
+        #expect(paris.secondsFromUTC(atUnixTime: 1_774_746_000) == 7_200)
+        // Far past the file's transitions, the footer decides: 2090-10-29 01:00 UTC ends summer time.
+        let end2090 = CivilDate(year: 2090, month: 10, day: 29).epochDay * 86_400 + 3_600
+        #expect(paris.secondsFromUTC(atUnixTime: end2090 - 1) == 7_200)
+        #expect(paris.secondsFromUTC(atUnixTime: end2090) == 3_600)
+    }
+
+    @Test("POSIX rules as TZif footers write them", arguments: [
+        ("CET-1CEST,M3.5.0,M10.5.0/3", 3_600, 7_200),
+        ("EST5EDT,M3.2.0,M11.1.0", -18_000, -14_400),
+        ("AEST-10AEDT,M10.1.0,M4.1.0/3", 36_000, 39_600),
+        ("<+0330>-3:30", 12_600, 12_600),
+        ("IST-1GMT0,M10.5.0,M3.5.0/1", 3_600, 0),
+        ("<-03>3<-02>,M3.5.0/-2,M10.5.0/-1", -10_800, -7_200),
+        ("NZST-12NZDT,M9.5.0,M4.1.0/3", 43_200, 46_800),
+    ])
+    func posix(_ text: String, standard: Int, daylight: Int) throws {
+        let rule = try PosixZoneRule(text)
+        #expect(rule.standardOffset == standard)
+        #expect((rule.daylight?.offset ?? standard) == daylight)
+    }
+
+    @Test("malformed rules and files are refused with a reason", arguments: ["", "C-1", "CET-1CEST", "CET-1CEST,M13.1.0,M10.5.0", "<+03", "CET-1CEST,M3.5.0,M10.5.0/3x"])
+    func malformed(_ text: String) {
+        #expect(throws: PosixZoneRule.Malformed.self) { try PosixZoneRule(text) }
+    }
+
+    @Test("a file that is not TZif, or is cut short, is refused")
+    func malformedFiles() throws {
+        #expect(throws: ZoneRules.Malformed(reason: "not a TZif file")) { try ZoneRules(tzif: Array("hello world, not a zone".utf8)) }
+        let paris = Array(try Data(contentsOf: URL(fileURLWithPath: "/usr/share/zoneinfo/Europe/Paris")))
+        #expect(throws: ZoneRules.Malformed(reason: "the file ends too early")) { try ZoneRules(tzif: Array(paris.prefix(200))) }
+    }
+
+    @Test("civil days and their numbers since 1970 agree both ways, leap years included")
+    func civilDays() {
+        #expect(CivilDate(year: 1970, month: 1, day: 1).epochDay == 0)
+        #expect(CivilDate(year: 2000, month: 3, day: 1).epochDay == 11_017)
+        #expect(CivilDate(epochDay: -1) == CivilDate(year: 1969, month: 12, day: 31))
+        for day in stride(from: Int64(-800_000), through: 800_000, by: 97) {
+            #expect(CivilDate(epochDay: day).epochDay == day)
+        }
+        #expect(CivilDate("2024-02-29") != nil && CivilDate("2026-02-29") == nil && CivilDate("2100-02-29") == nil && CivilDate("2000-02-29") != nil)
+        #expect(CivilDate("26-3-1") == nil && CivilDate("2026-13-01") == nil)
+    }
+}

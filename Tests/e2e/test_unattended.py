@@ -1,0 +1,140 @@
+"""Unattended access (F5) with real parts: the technician's request over the console's socket, the
+customer's yes in a real applet run by an unprivileged account, the agent it installs and starts
+(its own key pair, the gateway's key pinned), the computer online in the Computers list, and the
+agent gone again — removed from the list by the technician, or uninstalled by the customer."""
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import BIN, start_active_session
+from test_file_manager import Console
+
+USER = "lifeline-unattended"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser"),
+                                reason="needs root and useradd to run the applet in a customer's own account")
+
+RULES = {"credentials": "at_each_connection", "period": {"days": {"_0": 7}}, "dailyStart": 540, "dailyEnd": 1020,
+         "timeZone": "Europe/Paris", "clock": "customer"}
+
+
+@pytest.fixture
+def customer():
+    """An unprivileged account, a home of its own, and a copy of the applet it may run."""
+    if subprocess.run(["id", USER], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--no-create-home", USER], check=True)
+    home = tempfile.mkdtemp(prefix="lifeline-unattended-home-")
+    # runuser gives the program the account's own HOME: this test's folder.
+    subprocess.run(["usermod", "--home", home, USER], check=True)
+    account = pwd.getpwnam(USER)
+    os.chown(home, account.pw_uid, account.pw_gid)
+    folder = tempfile.mkdtemp(prefix="lifeline-unattended-bin-")
+    os.chmod(folder, 0o755)
+    binary = os.path.join(folder, "lifeline-applet")
+    shutil.copy(BIN / "lifeline-applet", binary)
+    os.chmod(binary, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+    yield home, binary
+    subprocess.run(["pkill", "-u", USER], capture_output=True)
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def agents():
+    """The agent processes the customer's account runs."""
+    lines = subprocess.run(["ps", "-ww", "-u", USER, "-o", "pid=,args="], capture_output=True, text=True).stdout.splitlines()
+    return [line for line in lines if "--agent" in line]
+
+
+def computers(gateway, token):
+    return gateway.api("GET", "computers", token=token, expect=200)[1]
+
+
+def wait_until(condition, timeout=15, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} never held")
+
+
+def approve(gateway, applets, home, binary, name):
+    session, applet, token = start_active_session(gateway, applets, name, user=USER, binary=binary, home=home, cwd=home)
+    console = Console(gateway, token, session["id"])
+    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": RULES})
+    applet.expect("UNATTENDED_REQUEST", 'technician="Administrator"')
+    line = applet.seen[-1]
+    assert "days=7" in line and "hours=09:00-17:00" in line and 'zone="Europe/Paris"' in line and "credentials=at_each_connection" in line
+    applet.say("/allow unattended")
+    computer_id = applet.expect("UNATTENDED_APPROVED", timeout=20).split("computer=")[1].strip()
+    result = console.next(lambda m: m["type"] == "unattended_result")
+    assert result["outcome"] == "enrolled" and result["computerId"] == computer_id
+    return computer_id, applet, token
+
+
+def test_an_approved_computer_gets_an_agent_that_shows_online_and_leaves_when_uninstalled(gateway, applets, customer):
+    home, binary = customer
+    computer_id, applet, token = approve(gateway, applets, home, binary, "Unattended")
+
+    # What stays on the computer: the agent's settings for the customer only, its copy, its autostart entry.
+    settings = os.path.join(home, ".local/share/lifeline/agent.json")
+    entry = os.path.join(home, ".config/autostart/lifeline-agent.desktop")
+    status = os.stat(settings)
+    assert stat.S_IMODE(status.st_mode) == 0o600 and status.st_uid == pwd.getpwnam(USER).pw_uid
+    saved = json.load(open(settings))
+    assert saved["deviceId"] == computer_id and saved["rules"]["timeZone"] == "Europe/Paris"
+    assert saved["gatewayKey"] and saved["privateKey"], "its own key, and the gateway's pinned"
+    copy = os.path.join(home, ".local/share/lifeline/lifeline-applet")
+    assert f'Exec="{copy}" "--agent" "{settings}"' in open(entry).read()
+
+    # The agent runs in a session of its own and proves its key: the computer is online.
+    log = os.path.join(home, ".local/share/lifeline/agent.log")
+    wait_until(lambda: agents(), what="the agent runs")
+    wait_until(lambda: "Online for unattended access" in open(log).read(), what="the agent's log says it is online")
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+    # The session ends; the agent stays.
+    applet.kill()
+    time.sleep(1)
+    assert agents() and computers(gateway, token)[0]["online"]
+
+    # The customer uninstalls it: the computer leaves the list, the agent stops, its files go.
+    removed = subprocess.run(["runuser", "-u", USER, "--", binary, "--uninstall-agent"], env={**os.environ, "HOME": home},
+                             cwd=home, capture_output=True, text=True, timeout=30)
+    assert removed.returncode == 0 and "from the technician's list" in removed.stdout, removed
+    assert computers(gateway, token) == []
+    wait_until(lambda: not agents(), what="the agent stops")
+    assert not os.path.exists(settings) and not os.path.exists(entry)
+    audit = gateway.api("GET", "admin/audit", token=token, expect=200)[1]
+    assert any(e["action"] == "unattended_removed" and e["objectId"] == computer_id and e["actor"] == "customer" for e in audit)
+
+
+def test_a_computer_removed_from_the_list_uninstalls_its_agent(gateway, applets, customer):
+    home, binary = customer
+    computer_id, applet, token = approve(gateway, applets, home, binary, "Removed")
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+    gateway.api("DELETE", f"computers/{computer_id}", token=token, expect=204)
+    wait_until(lambda: not agents(), what="the agent stops")
+    assert not os.path.exists(os.path.join(home, ".local/share/lifeline/agent.json"))
+    assert not os.path.exists(os.path.join(home, ".config/autostart/lifeline-agent.desktop"))
+    applet.kill()
+
+
+def test_the_customer_who_says_no_gets_no_agent(gateway, applets, customer):
+    home, binary = customer
+    session, applet, token = start_active_session(gateway, applets, "No agent", user=USER, binary=binary, home=home, cwd=home)
+    console = Console(gateway, token, session["id"])
+    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": RULES})
+    applet.expect("UNATTENDED_REQUEST")
+    applet.say("/deny unattended")
+    applet.expect("UNATTENDED_REFUSED")
+    assert console.next(lambda m: m["type"] == "unattended_result")["outcome"] == "refused"
+    assert computers(gateway, token) == [] and not agents()
+    assert not os.path.exists(os.path.join(home, ".local/share/lifeline/agent.json"))
+    applet.kill()
