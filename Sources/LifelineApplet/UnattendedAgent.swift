@@ -88,6 +88,9 @@ public struct UnattendedAgent: Sendable {
                         logger.notice("Online for unattended access", metadata: ["computer.id": "\(state.deviceId)", "computer.name": "\(welcome.name)"])
                     case .removed:
                         throw AgentSide.Removed()
+                    case .connect(let order):
+                        let answer = AgentConnections.start(order, state: state, logger: logger)
+                        try await outbound.write(.text(WireCodec.encode(AgentToGateway.connectAnswer(answer))))
                     case .error(let error):
                         logger.warning("The gateway refused the agent", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
                         if error.code == "not_found" { throw AgentSide.Removed() }

@@ -46,6 +46,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case unattendedGranted = "unattended_granted"
     /// A computer left the Computers list.
     case unattendedRemoved = "unattended_removed"
+    /// A technician connected to a computer with unattended access.
+    case unattendedConnected = "unattended_connected"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

@@ -27,6 +27,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case chatOnly = "chat_only"
     case chatUnavailable = "chat_unavailable"
     case collaboratorNotFound = "collaborator_not_found"
+    case computerNotAnswering = "computer_not_answering"
+    case computerOffline = "computer_offline"
     case customerNotConnected = "customer_not_connected"
     case earlierSessionNotFound = "earlier_session_not_found"
     case emailFailed = "email_failed"
@@ -62,6 +64,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case notFound = "not_found"
     case notInBrowser = "not_in_browser"
     case notStarted = "not_started"
+    case outsideApprovedHours = "outside_approved_hours"
     case outsideScope = "outside_scope"
     case permissionDenied = "permission_denied"
     case pieceTooLarge = "piece_too_large"
@@ -124,13 +127,16 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         switch self {
         case .emailFailed, .smsFailed:
             .badGateway
+        case .computerNotAnswering:
+            .gatewayTimeout
         case .badAnswer, .badRepliesFile, .badRequest, .badScriptsFile, .helloExpected, .malformedMessage, .unexpectedFrame,
              .weakPassword:
             .badRequest
         case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
-             .chatDisabled, .chatOnly, .chatUnavailable, .customerNotConnected, .emailNotConfigured, .emailTaken,
+             .chatDisabled, .chatOnly, .chatUnavailable, .computerOffline, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .noDirectPath, .noEnrolment, .notInBrowser, .notStarted, .queueTransfer, .recordingFinished,
+             .invitationUnavailable, .noDirectPath, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
+             .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
              .technicianUnavailable, .tooManyActiveSessions, .tooManyCollaborators, .tooManyFavourites, .tooManyReplies, .tooManyScripts,

@@ -19,6 +19,8 @@ public struct GatewayEnvironment: Sendable {
     public var connectionLimits: ConnectionLimits
     /// How long a file transfer's bytes may stop moving before it is ended.
     public var transferStallLimit: Duration
+    /// How long a technician's connection to an unattended computer waits for its agent's answer.
+    public var agentAnswerDeadline: Duration = .seconds(15)
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
                 timers: SessionTimers = .standard, timerInterval: Double = 1,

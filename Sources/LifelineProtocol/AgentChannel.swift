@@ -30,6 +30,8 @@ public enum AgentToGateway: ChannelMessage, Equatable {
     case proof(AgentProof)
     /// After the handshake: the customer uninstalled the agent; the computer leaves the list.
     case leave
+    /// What the agent made of `connect`: the applet started, or the rules it keeps said no.
+    case connectAnswer(AgentConnectAnswer)
 
     public struct AgentHello: Codable, Equatable, Sendable {
         public let deviceId: String
@@ -49,11 +51,28 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         }
     }
 
+    public struct AgentConnectAnswer: Codable, Equatable, Sendable {
+        public let sessionId: String
+        public let started: Bool
+        /// Why not, by the agent's own copy of the rules (nil when it started, or failed otherwise).
+        public let verdict: UnattendedRules.Verdict?
+        /// Why it could not start, in words (a missing time zone, the applet not starting …).
+        public let reason: String?
+
+        public init(sessionId: String, started: Bool, verdict: UnattendedRules.Verdict? = nil, reason: String? = nil) {
+            self.sessionId = sessionId
+            self.started = started
+            self.verdict = verdict
+            self.reason = reason
+        }
+    }
+
     public var type: String {
         switch self {
         case .hello: "hello"
         case .proof: "proof"
         case .leave: "leave"
+        case .connectAnswer: "connect_answer"
         }
     }
 
@@ -62,6 +81,7 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         case .hello(let message): try message.encode(to: encoder)
         case .proof(let message): try message.encode(to: encoder)
         case .leave: break
+        case .connectAnswer(let message): try message.encode(to: encoder)
         }
     }
 
@@ -70,6 +90,7 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         case "hello": .hello(try AgentHello(from: decoder))
         case "proof": .proof(try AgentProof(from: decoder))
         case "leave": .leave
+        case "connect_answer": .connectAnswer(try AgentConnectAnswer(from: decoder))
         default: nil
         }
     }
@@ -83,7 +104,22 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
     case welcome(AgentWelcome)
     /// The computer was removed from the Computers list (or left it): the agent uninstalls itself.
     case removed
+    /// A technician connects: the agent checks its rules, then starts the applet with the link.
+    case connect(AgentConnect)
     case error(ErrorMessage)
+
+    public struct AgentConnect: Codable, Equatable, Sendable {
+        public let sessionId: String
+        /// The session's one-time customer link, for the applet the agent starts.
+        public let link: String
+        public let technician: String
+
+        public init(sessionId: String, link: String, technician: String) {
+            self.sessionId = sessionId
+            self.link = link
+            self.technician = technician
+        }
+    }
 
     public struct GatewayChallenge: Codable, Equatable, Sendable {
         public let nonce: String
@@ -108,6 +144,7 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case .challenge: "challenge"
         case .welcome: "welcome"
         case .removed: "removed"
+        case .connect: "connect"
         case .error: "error"
         }
     }
@@ -117,6 +154,7 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case .challenge(let message): try message.encode(to: encoder)
         case .welcome(let message): try message.encode(to: encoder)
         case .removed: break
+        case .connect(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -126,8 +164,18 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case "challenge": .challenge(try GatewayChallenge(from: decoder))
         case "welcome": .welcome(try AgentWelcome(from: decoder))
         case "removed": .removed
+        case "connect": .connect(try AgentConnect(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }
+    }
+}
+
+/// `POST /api/v1/computers/{id}/connect`'s answer: the session the agent's applet joins.
+public struct UnattendedConnection: Codable, Equatable, Sendable {
+    public let sessionId: String
+
+    public init(sessionId: String) {
+        self.sessionId = sessionId
     }
 }

@@ -62,6 +62,8 @@ extension SessionLogEvent {
         "unattended_requested": "{technician} asked for unattended access to this computer.",
         "unattended_refused": "The customer did not allow unattended access.",
         "unattended_granted": "The customer allowed unattended access: {name} is in the Computers list.",
+        "unattended_connection": "{technician} connected to {name} with unattended access.",
+        "unattended_connection_refused": "The computer's agent refused the connection: {reason}",
         "file_manager_requested": "{technician} asked to open the file manager.",
         "file_manager_opened": "The customer accepted: the file manager is open.",
         "file_manager_refused": "The customer refused the file manager.",

@@ -28,7 +28,10 @@ extension SessionLogEvent {
             ["name": name, "reason": reason]
         case .cardOffered(let technician, let name), .cardOfferedAutostart(let technician, let name):
             ["technician": technician, "name": name]
-        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason), .fileManagerClosed(let reason), .rebootFailed(let reason):
+        case .unattendedConnection(let technician, let name):
+            ["technician": technician, "name": name]
+        case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason), .fileManagerClosed(let reason), .rebootFailed(let reason),
+             .unattendedConnectionRefused(let reason):
             ["reason": reason]
         case .rebootRequested(let technician, let kind):
             ["technician": technician, "kind": kind]

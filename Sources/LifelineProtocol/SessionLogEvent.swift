@@ -131,6 +131,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case unattendedRefused
     /// "The customer allowed unattended access: {name} is in the Computers list."
     case unattendedGranted(name: String)
+    /// "{technician} connected to {name} with unattended access."
+    case unattendedConnection(technician: String, name: String)
+    /// "The computer's agent refused the connection: {reason}"
+    case unattendedConnectionRefused(reason: String)
     /// "{technician} asked to open the file manager."
     case fileManagerRequested(technician: String)
     /// "The customer accepted: the file manager is open."
@@ -246,6 +250,11 @@ extension SessionLogEvent {
         "unattended_requested": { p in guard let technician = p["technician"] else { return nil }; return .unattendedRequested(technician: technician) },
         "unattended_refused": { _ in .unattendedRefused },
         "unattended_granted": { p in guard let name = p["name"] else { return nil }; return .unattendedGranted(name: name) },
+        "unattended_connection": { p in
+            guard let technician = p["technician"], let name = p["name"] else { return nil }
+            return .unattendedConnection(technician: technician, name: name)
+        },
+        "unattended_connection_refused": { p in guard let reason = p["reason"] else { return nil }; return .unattendedConnectionRefused(reason: reason) },
         "file_manager_requested": { p in guard let technician = p["technician"] else { return nil }; return .fileManagerRequested(technician: technician) },
         "file_manager_closed": { p in guard let reason = p["reason"] else { return nil }; return .fileManagerClosed(reason: reason) },
         "file_manager_folder_made": { p in guard let technician = p["technician"], let path = p["path"] else { return nil }; return .fileManagerFolderMade(technician: technician, path: path) },
@@ -353,6 +362,8 @@ extension SessionLogEvent {
         case .unattendedRequested: "unattended_requested"
         case .unattendedRefused: "unattended_refused"
         case .unattendedGranted: "unattended_granted"
+        case .unattendedConnection: "unattended_connection"
+        case .unattendedConnectionRefused: "unattended_connection_refused"
         case .fileManagerRequested: "file_manager_requested"
         case .fileManagerOpened: "file_manager_opened"
         case .fileManagerRefused: "file_manager_refused"

@@ -18,9 +18,9 @@ struct AgentGatewayTests {
         let scene: RemoteScene
     }
 
-    func enrolled(_ gw: GatewayHarness) async throws -> Enrolled {
+    func enrolled(_ gw: GatewayHarness, rules: UnattendedRules = UnattendedGatewayTests.rules) async throws -> Enrolled {
         let scene = try await RemoteScene.make(gw)
-        scene.console.send(ConsoleToGateway.unattendedRequest(.init(sessionId: scene.sessionId, rules: UnattendedGatewayTests.rules)))
+        scene.console.send(ConsoleToGateway.unattendedRequest(.init(sessionId: scene.sessionId, rules: rules)))
         let offer = try await UnattendedGatewayTests().offer(scene)
         let key = Curve25519.Signing.PrivateKey()
         let reply = try await UnattendedGatewayTests().enrol(gw, token: offer.enrolmentToken, key: key.publicKey.rawRepresentation.base64EncodedString())
@@ -126,6 +126,100 @@ struct AgentGatewayTests {
             let entries = try await gw.request(.get, "/api/v1/admin/audit", token: second.scene.token).array()
             let left = entries.first { $0["action"] as? String == "unattended_removed" && $0["objectId"] as? String == second.computerId }
             #expect(left?["actor"] as? String == "customer", "\(entries.suffix(3))")
+        }
+    }
+}
+
+extension AgentGatewayTests {
+    static let anyHour = UnattendedRules(credentials: .atEachConnection, period: .days(7), timeZone: "Europe/Paris", clock: .customer)
+
+    func connect(_ gw: GatewayHarness, _ computer: Enrolled, token: String? = nil) async throws -> GatewayHarness.Reply {
+        try await gw.request(.post, "/api/v1/computers/\(computer.computerId)/connect", token: token ?? computer.scene.token)
+    }
+
+    func online(_ gw: GatewayHarness, rules: UnattendedRules = Self.anyHour) async throws -> (Enrolled, SocketProbe) {
+        let computer = try await enrolled(gw, rules: rules)
+        let agent = try await handshake(gw, computer)
+        _ = try await agent.expect(GatewayToAgent.self) { if case .welcome = $0 { true } else { false } }
+        return (computer, agent)
+    }
+
+    /// The agent's next `connect`.
+    func nextOrder(_ agent: SocketProbe) async throws -> GatewayToAgent.AgentConnect {
+        let message = try await agent.expect(GatewayToAgent.self) { if case .connect = $0 { true } else { false } }
+        guard case .connect(let order) = message else { throw HarnessError("no connect") }
+        return order
+    }
+
+    @Test("connecting: offline refused; the agent gets a link session and says it started; the session is the technician's, logged and audited")
+    func connecting() async throws {
+        try await GatewayHarness.run { gw in
+            let offline = try await enrolled(gw, rules: Self.anyHour)
+            let refused = try await connect(gw, offline)
+            #expect(refused.status == .conflict && refused.errorCode == "computer_offline")
+
+            let (computer, agent) = try await online(gw)
+            async let reply = connect(gw, computer)
+            let order = try await nextOrder(agent)
+            #expect(order.technician == "Administrator" && order.link.hasPrefix(GatewayHarness.publicURL + "/c/"))
+            agent.send(AgentToGateway.connectAnswer(.init(sessionId: order.sessionId, started: true)))
+            let answer = try await reply
+            let body = try answer.json()
+            #expect(answer.status == .created && body["sessionId"] as? String == order.sessionId)
+            let session = try await gw.request(.get, "/api/v1/sessions/\(order.sessionId)", token: computer.scene.token).json()
+            #expect(session["name"] as? String == "Ann's laptop" && session["state"] as? String == "connecting")
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(order.sessionId)/log", token: computer.scene.token).array()
+                .compactMap { $0["text"] as? String }
+            #expect(texts.contains("Administrator connected to Ann's laptop with unattended access."), "\(texts)")
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: computer.scene.token).array()
+            #expect(audit.contains { $0["action"] as? String == "unattended_connected" && $0["objectId"] as? String == computer.computerId })
+        }
+    }
+
+    @Test("the agent's no (its own rules) ends the session and names why; outside the rules the gateway does not even ask; another technician cannot connect")
+    func connectRefusals() async throws {
+        try await GatewayHarness.run(agentAnswerDeadline: .seconds(1)) { gw in
+            let (computer, agent) = try await online(gw)
+            async let reply = connect(gw, computer)
+            let order = try await nextOrder(agent)
+            agent.send(AgentToGateway.connectAnswer(.init(sessionId: order.sessionId, started: false, verdict: .outsideHours)))
+            let answer = try await reply
+            #expect(answer.status == .conflict && answer.errorCode == "outside_approved_hours")
+            let message = (try answer.json()["error"] as? [String: Any])?["message"] as? String
+            #expect(message?.hasPrefix("The computer's agent refused") == true, "\(message ?? "")")
+            try await gw.waitForState("closed", of: order.sessionId, token: computer.scene.token)
+            let texts = try await gw.request(.get, "/api/v1/sessions/\(order.sessionId)/log", token: computer.scene.token).array()
+                .compactMap { $0["text"] as? String }
+            #expect(texts.contains { $0.hasPrefix("The computer's agent refused the connection:") }, "\(texts)")
+
+            // An agent that stays silent: the technician hears so after the deadline.
+            async let silent = connect(gw, computer)
+            _ = try await nextOrder(agent)
+            let timedOut = try await silent
+            #expect(timedOut.status == .gatewayTimeout && timedOut.errorCode == "computer_not_answering")
+
+            // Another computer's agent cannot answer for this one.
+            let (other, otherAgent) = try await online(gw)
+            async let third = connect(gw, computer)
+            let thirdOrder = try await nextOrder(agent)
+            otherAgent.send(AgentToGateway.connectAnswer(.init(sessionId: thirdOrder.sessionId, started: true)))
+            let thirdReply = try await third
+            #expect(thirdReply.status == .gatewayTimeout)
+            _ = other
+
+            // Rules that say no now: the gateway refuses before asking (the harness's clock is 08:00 UTC).
+            let nightOnly = UnattendedRules(credentials: .atEachConnection, period: .days(7), dailyStart: 1_320, dailyEnd: 300,
+                                            timeZone: "UTC", clock: .customer)
+            let (night, nightAgent) = try await online(gw, rules: nightOnly)
+            let early = try await connect(gw, night)
+            #expect(early.status == .conflict && early.errorCode == "outside_approved_hours")
+            #expect(await nightAgent.next(within: 0.5) == nil, "the agent was not asked")
+
+            let rita = try await gw.technician(named: "Rita", permissions: ["start_private_sessions", "connect_by_link", "unattended_access"],
+                                               adminToken: computer.scene.token)
+            #expect(try await connect(gw, computer, token: rita).status == .notFound)
+            let noPermission = try await gw.technician(named: "Nora", permissions: ["start_private_sessions"], adminToken: computer.scene.token)
+            #expect(try await connect(gw, computer, token: noPermission).status == .forbidden)
         }
     }
 }

@@ -102,6 +102,7 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/scripts/{script}/resource", rule: .signedIn),
         Row(route: "GET /api/v1/computers", rule: .permission(.unattendedAccess)),
         Row(route: "DELETE /api/v1/computers/{id}", rule: .permission(.unattendedAccess)),
+        Row(route: "POST /api/v1/computers/{id}/connect", rule: .permission(.unattendedAccess)),
         Row(route: "POST /api/v1/scripts", rule: .permission(.deployScripts), body: [:]),
         Row(route: "PUT /api/v1/scripts/{script}", rule: .permission(.deployScripts), body: [:]),
         Row(route: "DELETE /api/v1/scripts/{script}", rule: .permission(.deployScripts)),

@@ -4,6 +4,7 @@ customer's yes in a real applet run by an unprivileged account, the agent it ins
 agent gone again — removed from the list by the technician, or uninstalled by the customer."""
 import json
 import os
+import sqlite3
 import pwd
 import shutil
 import stat
@@ -65,13 +66,14 @@ def wait_until(condition, timeout=15, what="condition"):
     raise AssertionError(f"{what} never held")
 
 
-def approve(gateway, applets, home, binary, name):
+def approve(gateway, applets, home, binary, name, rules=RULES):
     session, applet, token = start_active_session(gateway, applets, name, user=USER, binary=binary, home=home, cwd=home)
     console = Console(gateway, token, session["id"])
-    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": RULES})
+    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": rules})
     applet.expect("UNATTENDED_REQUEST", 'technician="Administrator"')
-    line = applet.seen[-1]
-    assert "days=7" in line and "hours=09:00-17:00" in line and 'zone="Europe/Paris"' in line and "credentials=at_each_connection" in line
+    if rules is RULES:
+        line = applet.seen[-1]
+        assert "days=7" in line and "hours=09:00-17:00" in line and 'zone="Europe/Paris"' in line and "credentials=at_each_connection" in line
     applet.say("/allow unattended")
     computer_id = applet.expect("UNATTENDED_APPROVED", timeout=20).split("computer=")[1].strip()
     result = console.next(lambda m: m["type"] == "unattended_result")
@@ -137,4 +139,51 @@ def test_the_customer_who_says_no_gets_no_agent(gateway, applets, customer):
     assert console.next(lambda m: m["type"] == "unattended_result")["outcome"] == "refused"
     assert computers(gateway, token) == [] and not agents()
     assert not os.path.exists(os.path.join(home, ".local/share/lifeline/agent.json"))
+    applet.kill()
+
+
+ANY_HOUR = {"credentials": "at_each_connection", "period": {"days": {"_0": 7}}, "timeZone": "UTC", "clock": "customer"}
+
+
+def test_the_technician_connects_while_the_customer_is_away(gateway, applets, customer):
+    home, binary = customer
+    computer_id, applet, token = approve(gateway, applets, home, binary, "Away", rules=ANY_HOUR)
+    applet.kill()
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+    connection = gateway.api("POST", f"computers/{computer_id}/connect", token=token, expect=201)[1]
+    # The agent started the applet with the session's link: the customer's side joins by itself.
+    session_id = connection["sessionId"]
+    deadline = time.time() + 20
+    while time.time() < deadline and gateway.api("GET", f"sessions/{session_id}", token=token)[1]["state"] != "waiting":
+        time.sleep(0.2)
+    gateway.api("POST", f"sessions/{session_id}/start", token=token, expect=200)
+    assert gateway.api("GET", f"sessions/{session_id}", token=token)[1]["state"] == "active"
+    texts = [e["text"] for e in gateway.api("GET", f"sessions/{session_id}/log", token=token)[1]]
+    assert any("connected to" in t and "with unattended access" in t for t in texts), texts
+    log = open(os.path.join(home, ".local/share/lifeline/agent.log")).read()
+    assert "A technician connected with unattended access" in log and f"session={session_id}" in log
+
+
+def test_the_agent_keeps_to_the_approved_hours_even_when_the_gateway_would_not(gateway, applets, customer):
+    """The customer approved an hour that is not now; a database edited to drop the hours (a
+    compromised gateway) makes the gateway ask, and the agent, with its own copy, says no."""
+    home, binary = customer
+    now = time.gmtime()
+    start = ((now.tm_hour + 2) % 24) * 60
+    later = dict(ANY_HOUR, dailyStart=start, dailyEnd=(start + 60) % 1440)
+    computer_id, applet, token = approve(gateway, applets, home, binary, "Hours", rules=later)
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+    status, body = gateway.api("POST", f"computers/{computer_id}/connect", token=token)
+    assert status == 409 and body["error"]["code"] == "outside_approved_hours" and body["error"]["message"].startswith("Not now")
+
+    database = sqlite3.connect(os.path.join(gateway.data_dir, "lifeline.sqlite"))
+    rules = json.loads(database.execute("SELECT rules FROM devices WHERE id = ?", (computer_id,)).fetchone()[0])
+    rules.pop("dailyStart"), rules.pop("dailyEnd")
+    database.execute("UPDATE devices SET rules = ? WHERE id = ?", (json.dumps(rules), computer_id))
+    database.commit()
+    database.close()
+    status, body = gateway.api("POST", f"computers/{computer_id}/connect", token=token)
+    assert status == 409 and body["error"]["code"] == "outside_approved_hours", body
+    assert body["error"]["message"].startswith("The computer's agent refused"), body
+    assert "refused" in open(os.path.join(home, ".local/share/lifeline/agent.log")).read()
     applet.kill()

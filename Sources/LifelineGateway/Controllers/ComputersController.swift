@@ -10,6 +10,7 @@ struct ComputersController {
     func addRoutes(to group: RouterGroup<GatewayRequestContext>) {
         group.get("computers", use: list)
         group.delete("computers/{id}", use: delete)
+        group.post("computers/{id}/connect", use: connect)
         group.post("agents/enroll", use: enrol)
     }
 
@@ -20,6 +21,13 @@ struct ComputersController {
     @Sendable func delete(request: Request, context: GatewayRequestContext) async throws -> Response {
         try await hub.deleteComputer(context.parameters.get("id") ?? "", by: try context.requireActor())
         return Response(status: .noContent)
+    }
+
+    /// Waits for the computer's agent (15 s at most): 201 with the session it joins, or why not.
+    @Sendable func connect(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let connection = try await hub.connectUnattended(context.parameters.get("id") ?? "", by: try context.requireActor(),
+                                                         source: context.remoteAddress)
+        return try JSONResponse.make(connection, status: .created)
     }
 
     @Sendable func enrol(request: Request, context: GatewayRequestContext) async throws -> Response {

@@ -34,12 +34,15 @@ extension SessionHub {
             try await store.deviceSeen(id: deviceId, at: environment.now())
             outlet.send(WireCodec.encode(GatewayToAgent.welcome(.init(name: device.name))))
             return .online(deviceId: deviceId)
+        case (.online(let deviceId), .connectAnswer(let answer)):
+            agentConnectAnswer(answer, from: deviceId)
+            return state
         case (.online(let deviceId), .leave):
             try await computerLeft(deviceId, source: source)
             outlet.send(WireCodec.encode(GatewayToAgent.removed))
             outlet.close(reason: "computer removed")
             return .waitingForHello
-        case (.waitingForHello, .proof), (.waitingForHello, .leave), (.challenged, .leave):
+        case (.waitingForHello, .proof), (.waitingForHello, .leave), (.challenged, .leave), (.waitingForHello, .connectAnswer), (.challenged, .connectAnswer):
             throw GatewayError(.helloExpected, "Send hello with the computer's id first.")
         case (.challenged, .hello), (.online, _):
             throw GatewayError(.alreadyConnected, "This socket already said hello.")

@@ -24,6 +24,8 @@ public final class SessionHub: Sendable {
     let sockets = SocketDirectory()
     /// Agents of unattended computers that proved their key (F5).
     let onlineAgents = OnlineAgents()
+    /// Connections to unattended computers waiting for their agent's answer.
+    let pendingConnects = PendingConnects()
     let names: NameBook
     let queues: QueueDirectory
     let presenceBoard = PresenceBoard()

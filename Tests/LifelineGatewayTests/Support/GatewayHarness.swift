@@ -48,6 +48,7 @@ struct GatewayHarness: Sendable {
         withAdministrator: Bool = true, database: DatabaseLocation? = nil,
         webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
         connectionLimits: ConnectionLimits = GatewayHarness.connectionLimits, transferStallLimit: Duration = .seconds(30),
+        agentAnswerDeadline: Duration = .seconds(15),
         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), appletBinaryPath: String? = nil,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
@@ -63,9 +64,10 @@ struct GatewayHarness: Sendable {
             database: database)
         settings.browserScreenWebRTC = webRTC
         let configuration = settings
-        let environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,
+        var environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,
                                              helloDeadline: helloDeadline, connectionLimits: connectionLimits,
                                              transferStallLimit: transferStallLimit)
+        environment.agentAnswerDeadline = agentAnswerDeadline
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             // One request before the body: a live test server stopped before it has finished
