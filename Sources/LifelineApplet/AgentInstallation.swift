@@ -32,7 +32,7 @@ struct AgentInstallation: Sendable {
     /// The system service when this applet runs as root, the customer's account otherwise;
     /// `root` moves the system paths for tests.
     static func forThisAccount(environment: [String: String] = ProcessInfo.processInfo.environment, root: String = "") -> AgentInstallation {
-        if geteuid() == 0 && environment["LIFELINE_AGENT_SCOPE"] != "user" {
+        if geteuid() == 0 {
             return AgentInstallation(scope: .system(unitFile: root + "/etc/systemd/system/lifeline-agent.service"), folder: root + "/var/lib/lifeline")
         }
         let home = environment["HOME"] ?? LocalPaths.home()

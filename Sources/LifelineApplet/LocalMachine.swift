@@ -24,6 +24,21 @@ enum LocalMachine {
         return nil
     }
 
+    /// The computer's IANA time zone: $TZ, else where /etc/localtime points in the zoneinfo folder,
+    /// else /etc/timezone (Debian's).
+    static func timeZone() -> String? {
+        if let zone = ProcessInfo.processInfo.environment["TZ"], !zone.isEmpty, !zone.hasPrefix(":"), !zone.hasPrefix("/") { return zone }
+        var buffer = [CChar](repeating: 0, count: 512)
+        let length = readlink("/etc/localtime", &buffer, buffer.count - 1)
+        if length > 0 {
+            let target = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if let range = target.range(of: "zoneinfo/") { return String(target[range.upperBound...]) }
+        }
+        guard let text = FileManager.default.contents(atPath: "/etc/timezone") else { return nil }
+        let zone = String(decoding: text, as: UTF8.self).trimmed
+        return zone.isEmpty ? nil : zone
+    }
+
     static func describe() -> CustomerInfo {
         var system = utsname()
         uname(&system)
@@ -33,6 +48,6 @@ enum LocalMachine {
         // Under sudo the customer is still the user who started the applet.
         let customer = getuid() == 0 ? (ProcessInfo.processInfo.environment["SUDO_USER"] ?? user) : user
         return CustomerInfo(hostname: ProcessInfo.processInfo.hostName, user: customer, platform: "\(kernel) \(machine)",
-                            privileged: getuid() == 0, deviceId: deviceId())
+                            privileged: getuid() == 0, deviceId: deviceId(), timeZone: timeZone())
     }
 }

@@ -88,6 +88,6 @@ extension Permission {
     /// ships takes its permission out of this set.
     public static let notYetAvailable: Set<Permission> = [
         .shareScreen, .inviteInternalTechnicians,
-        .unattendedAccess, .lanConnection, .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
+        .lanConnection, .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
     ]
 }

@@ -92,8 +92,12 @@ public struct ComputerSummary: Codable, Equatable, Sendable {
     public let online: Bool
     /// Shared with the technician's group (only its owner or an administrator deletes it then).
     public let shared: Bool
+    /// Whether a connection may start now by the approved rules (the gateway's view; the agent checks again).
+    public let available: UnattendedRules.Verdict
 
-    public init(id: String, name: String, hostname: String, rules: UnattendedRules, approvedAt: Date, lastSeenAt: Date?, online: Bool, shared: Bool) {
+    public init(id: String, name: String, hostname: String, rules: UnattendedRules, approvedAt: Date, lastSeenAt: Date?, online: Bool, shared: Bool,
+                available: UnattendedRules.Verdict) {
+        self.available = available
         self.id = id
         self.name = name
         self.hostname = hostname

@@ -137,6 +137,9 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     /// A browser's screen sharing (issue 16): whether it can show its screen, and whether the
     /// customer came for that. Nil for the applet and for browsers without `getDisplayMedia`.
     public let browserScreen: BrowserScreen?
+    /// The computer's IANA time zone (the applet's; nil from browsers), for rules said in the
+    /// customer's time (F5).
+    public let timeZone: String?
 
     /// Instant Chat: the customer has nothing installed, so tools other than chat and links wait
     /// for the applet.
@@ -155,7 +158,7 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
     }
 
     public init(hostname: String, user: String, platform: String, privileged: Bool = false, deviceId: String? = nil,
-                client: CustomerClient = .applet, address: String? = nil, browserScreen: BrowserScreen? = nil) {
+                client: CustomerClient = .applet, address: String? = nil, browserScreen: BrowserScreen? = nil, timeZone: String? = nil) {
         self.hostname = String(hostname.prefix(128))
         self.user = String(user.prefix(128))
         self.platform = String(platform.prefix(128))
@@ -165,21 +168,25 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         self.client = client
         self.address = address.map { String($0.prefix(64)) }
         self.browserScreen = client == .browser ? browserScreen : nil
+        self.timeZone = timeZone.flatMap { zone in
+            zone.count <= 64 && !zone.isEmpty && zone.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_+-/".unicodeScalars.contains($0)) }
+                ? zone : nil
+        }
     }
 
     /// The same details with another device id (the gateway's, derived from the applet's key).
     public func withDeviceId(_ id: String?) -> CustomerInfo {
         CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: id, client: client, address: address,
-                     browserScreen: browserScreen)
+                     browserScreen: browserScreen, timeZone: timeZone)
     }
 
     /// The same details as seen from `address` (the gateway's view of the connection).
     public func seen(from address: String?) -> CustomerInfo {
         CustomerInfo(hostname: hostname, user: user, platform: platform, privileged: privileged, deviceId: deviceId, client: client,
-                     address: address, browserScreen: browserScreen)
+                     address: address, browserScreen: browserScreen, timeZone: timeZone)
     }
 
-    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client, address, browserScreen }
+    private enum CodingKeys: String, CodingKey { case hostname, user, platform, privileged, deviceId, client, address, browserScreen, timeZone }
 
     /// Stored sessions and older applets lack the newer fields.
     public init(from decoder: any Decoder) throws {
@@ -190,7 +197,8 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
                   deviceId: try c.decodeIfPresent(String.self, forKey: .deviceId),
                   client: try c.decodeIfPresent(CustomerClient.self, forKey: .client) ?? .applet,
                   address: try c.decodeIfPresent(String.self, forKey: .address),
-                  browserScreen: try c.decodeIfPresent(BrowserScreen.self, forKey: .browserScreen))
+                  browserScreen: try c.decodeIfPresent(BrowserScreen.self, forKey: .browserScreen),
+                  timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone))
     }
 }
 

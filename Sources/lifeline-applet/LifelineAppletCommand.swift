@@ -165,8 +165,7 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         if let agent { return try await UnattendedAgent(stateFile: agent, logger: Logger(label: "lifeline-agent")).run() }
         if uninstallAgent {
             let told = await UnattendedAgent.uninstall(logger: Logger(label: "lifeline-agent"))
-            StandardStreams.output(told ? "Unattended access removed from this computer and from the technician's list.\n"
-                                        : "Unattended access removed from this computer; the gateway could not be told, so the technician's list shows it offline until removed there.\n")
+            StandardStreams.output(AppletText.fromEnvironment()(told ? "agent.removed" : "agent.removed_locally") + "\n")
             return
         }
         // sudo clears the environment: a restarted copy gets the display on its command line.

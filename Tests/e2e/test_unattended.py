@@ -13,8 +13,11 @@ import tempfile
 import time
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import BIN, start_active_session
+from conftest import BIN, start_active_session, text_of
+from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
 USER = "lifeline-unattended"
@@ -109,7 +112,7 @@ def test_an_approved_computer_gets_an_agent_that_shows_online_and_leaves_when_un
     # The customer uninstalls it: the computer leaves the list, the agent stops, its files go.
     removed = subprocess.run(["runuser", "-u", USER, "--", binary, "--uninstall-agent"], env={**os.environ, "HOME": home},
                              cwd=home, capture_output=True, text=True, timeout=30)
-    assert removed.returncode == 0 and "from the technician's list" in removed.stdout, removed
+    assert removed.returncode == 0 and "and from the technician's list" in removed.stdout, removed
     assert computers(gateway, token) == []
     wait_until(lambda: not agents(), what="the agent stops")
     assert not os.path.exists(settings) and not os.path.exists(entry)
@@ -187,3 +190,51 @@ def test_the_agent_keeps_to_the_approved_hours_even_when_the_gateway_would_not(g
     assert body["error"]["message"].startswith("The computer's agent refused"), body
     assert "refused" in open(os.path.join(home, ".local/share/lifeline/agent.log")).read()
     applet.kill()
+
+
+def test_in_the_console_ask_for_access_then_connect_from_the_computers_list(gateway, applets, customer, browser):
+    """The technician's side in the browser: the Unattended tab asks, the applet's yes shows there;
+    the Computers dialog lists the computer online, filters it, connects (the new session is
+    selected in the queue) and removes it."""
+    home, binary = customer
+    session, applet, token = start_active_session(gateway, applets, "Console", user=USER, binary=binary, home=home, cwd=home)
+    wait = sign_in(browser, gateway)
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "tool-unattended"))).click()
+    panel = browser.find_element(By.ID, "panel-unattended")
+    days = panel.find_element(By.ID, "unattended-days")
+    days.clear()
+    days.send_keys("3")
+    panel.find_element(By.ID, "unattended-ask").click()
+    line = applet.expect("UNATTENDED_REQUEST", 'technician="Administrator"')
+    assert "days=3" in line and "credentials=at_each_connection" in line and "hours=" not in line
+    applet.say("/allow unattended")
+    computer_id = applet.expect("UNATTENDED_APPROVED", timeout=20).split("computer=")[1].strip()
+    wait.until(lambda b: "the computer is in your Computers list" in b.find_element(By.ID, "unattended-status").text)
+    applet.kill()
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+
+    browser.find_element(By.ID, "computers").click()
+    dialog = browser.find_element(By.ID, "computers-dialog")
+    row = f"#computers-rows tr[data-computer-id='{computer_id}']"
+    wait.until(lambda b: "Online" in text_of(b, row))
+    assert "3 days" in text_of(browser, row) and "any time of day" in text_of(browser, row)
+    dialog.find_element(By.ID, "computers-filter").send_keys("no such name")
+    wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, row))
+    dialog.find_element(By.ID, "computers-filter").clear()
+    dialog.find_element(By.ID, "computers-refresh").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, row))
+    browser.find_element(By.CSS_SELECTOR, f"{row} button[data-action='connect']").click()
+    wait.until(lambda b: "the session is in your queue" in b.find_element(By.ID, "computers-line").text)
+    dialog.find_element(By.ID, "computers-close").click()
+    # The new session is the technician's and selected; its customer's side joins by itself.
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "#session-list tr[aria-selected=\"true\"]")
+               and "Waiting" in text_of(b, "#session-list tr[aria-selected=\"true\"]"))
+
+    browser.find_element(By.ID, "computers").click()
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, row))
+    browser.find_element(By.CSS_SELECTOR, f"{row} button[data-action='remove']").click()
+    browser.switch_to.alert.accept()
+    wait.until(lambda b: "was removed" in b.find_element(By.ID, "computers-line").text)
+    assert computers(gateway, token) == []
+    wait_until(lambda: not agents(), what="the agent stops")

@@ -11,6 +11,7 @@ import { mountChatSwitcher } from '../components/chat-switcher.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountInviteDialog } from '../components/invite-dialog.js';
+import { mountComputersDialog } from '../components/computers-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
 import { mountHistory } from '../components/history-list.js';
@@ -157,6 +158,7 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
 });
 
 const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'), { sessionId: () => state.selectedId, onError: showError });
+const computers = mountComputersDialog($('computers-dialog'), $('computers'), { canUse, onConnected: (id) => select(id) });
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
   email: () => state.me?.email ?? '',
@@ -265,6 +267,7 @@ function receive(message) {
     case 'script_output':
     case 'script_finished':
     case 'reboot_result':
+    case 'unattended_result':
       // Nothing else on the page depends on a reply: no render.
       if (sessionTools.message(message)) return;
       break;
@@ -324,6 +327,7 @@ async function enterConsole(me) {
   for (const box of [$('chat-input'), document.getElementById('floating-chat-input')]) Object.assign(box, { lang: me.language, spellcheck: true });
   $('organisation-name').textContent = me.organisation;
   $('new-session').disabled = !me.permissions.includes('start_private_sessions');
+  computers.enable();
   $('monitored-tab').hidden = me.role === 'technician';
   $('open-admin').hidden = me.role === 'technician';
   replies.load();

@@ -6,6 +6,7 @@ import { mountSystemInfo } from '../components/system-info.js';
 import { mountScripts } from '../components/scripts.js';
 import { mountSystemReport } from '../components/system-report.js';
 import { mountReboot } from '../components/reboot.js';
+import { mountUnattendedRequest } from '../components/unattended-request.js';
 
 export function mountSessionTools({ send, onError, canUse }) {
   const fileManager = mountFileManager(document.getElementById('panel-files'), { send, onError, canUse });
@@ -13,6 +14,7 @@ export function mountSessionTools({ send, onError, canUse }) {
   let shown = null;
   const report = mountSystemReport(document.getElementById('panel-system'), { send, currentSession: () => shown });
   const reboot = mountReboot(document.getElementById('panel-reboot'), { send });
+  const unattended = mountUnattendedRequest(document.getElementById('panel-unattended'), { send });
   const scripts = mountScripts(document.getElementById('panel-scripts'), document.getElementById('script-dialog'), { send, onError, canUse });
   return {
     /** What needs the gateway once the console is signed in: the scripts library. */
@@ -24,6 +26,7 @@ export function mountSessionTools({ send, onError, canUse }) {
       systemInfo.show(session);
       scripts.show(session);
       reboot.show(session);
+      unattended.show(session);
     },
     /** One of their socket messages; true when the rest of the page needs no redraw for it. */
     message(message) {
@@ -52,11 +55,15 @@ export function mountSessionTools({ send, onError, canUse }) {
         case 'reboot_result':
           reboot.result(message);
           return true;
+        case 'unattended_result':
+          unattended.result(message);
+          return true;
         default:
           return false;
       }
     },
     /** A refused request of theirs, told where it was made; false when it is not theirs. */
-    refused: (message) => report.handles(message) || fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message) || reboot.refused(message),
+    refused: (message) => report.handles(message) || fileManager.refused(message) || systemInfo.refused(message) || scripts.refused(message) || reboot.refused(message)
+      || unattended.refused(message),
   };
 }

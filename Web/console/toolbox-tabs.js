@@ -45,6 +45,10 @@ export function toolboxTabs(context) {
         ?? (CUSTOMER_AWAY.includes(session.state) ? 'customerAway' : ['waiting', 'outgoing', ...LIVE].includes(session.state) ? null : 'notActive'),
     },
     {
+      id: 'unattended', label: 'toolbox.unattended', icon: 'clock', panel: $('panel-unattended'),
+      blocked: (session) => reason(session, { permissions: ['unattended_access'] }),
+    },
+    {
       // The library is kept from any session; deploying needs the session active (the tab says so).
       id: 'scripts', label: 'toolbox.scripts', icon: 'script', panel: $('panel-scripts'),
       blocked: (session) => reason(session, { permissions: ['deploy_scripts', 'run_embedded_scripts'], live: false, applet: false, own: false }),

@@ -51,9 +51,12 @@ extension SessionHub {
     /// The computers a technician may connect to: their own and their group's.
     func computers(for actor: Actor) async throws -> [ComputerSummary] {
         try actor.require(.unattendedAccess)
+        let now = environment.now()
         return try await store.devices(technicianId: actor.id, groupId: actor.technician.groupId).map { device in
             ComputerSummary(id: device.id, name: device.name, hostname: device.hostname, rules: device.rules, approvedAt: device.approvedAt,
-                            lastSeenAt: device.lastSeenAt, online: onlineAgents.isOnline(device.id), shared: device.technicianId != actor.id)
+                            lastSeenAt: device.lastSeenAt, online: onlineAgents.isOnline(device.id), shared: device.technicianId != actor.id,
+                            available: FoundationZone(device.rules.timeZone).map { device.rules.verdict(at: now, approvedAt: device.approvedAt, zone: $0) }
+                                ?? .expired)
         }
     }
 

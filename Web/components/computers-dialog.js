@@ -1,0 +1,106 @@
+// Computers (C1, F5): the unattended computers a technician may connect to — their own and their
+// group's — filtered by name and status; Connect opens a session the computer's agent joins (it
+// checks the customer's rules itself); Remove takes one of one's own off the list.
+import { api } from '../lib/api.js';
+import { describeError, t } from '../lib/i18n.js';
+
+export function mountComputersDialog(dialog, button, { onConnected, canUse }) {
+  const $ = (id) => dialog.querySelector(`#${id}`);
+  const rows = $('computers-rows');
+  const line = $('computers-line');
+  let computers = [];
+
+  const status = (computer) => (!computer.online ? 'offline' : computer.available === 'allowed' ? 'online' : 'outside');
+
+  function access(rules) {
+    const period = rules.period.days ? t('computers.days', { days: rules.period.days._0 })
+      : rules.period.dateRange ? t('computers.range', rules.period.dateRange) : t('computers.indefinite');
+    const clock = (m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const hours = rules.dailyStart === undefined ? t('computers.anyHour')
+      : t('computers.hours', { start: clock(rules.dailyStart), end: clock(rules.dailyEnd), zone: rules.timeZone });
+    return `${period} · ${hours}`;
+  }
+
+  function render() {
+    const filter = $('computers-filter').value.trim().toLowerCase();
+    const wanted = $('computers-status').value;
+    const shown = computers.filter((c) => (!filter || `${c.name} ${c.hostname}`.toLowerCase().includes(filter))
+      && (wanted === 'all' || status(c) === wanted));
+    rows.replaceChildren(...shown.map((computer) => {
+      const row = document.createElement('tr');
+      row.dataset.computerId = computer.id;
+      const cell = (text) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        return td;
+      };
+      const connect = document.createElement('button');
+      connect.type = 'button';
+      connect.textContent = t('computers.connect');
+      connect.dataset.action = 'connect';
+      connect.disabled = status(computer) !== 'online';
+      connect.addEventListener('click', () => connectTo(computer));
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.textContent = t('computers.remove');
+      remove.dataset.action = 'remove';
+      // A computer shared with the group is removed by its owner (the manual).
+      remove.disabled = computer.shared;
+      if (computer.shared) remove.title = t('computers.sharedHint');
+      remove.addEventListener('click', () => removeComputer(computer));
+      const actions = document.createElement('td');
+      actions.append(connect, ' ', remove);
+      row.append(cell(computer.name === computer.hostname ? computer.name : `${computer.name} (${computer.hostname})`),
+        cell(t(`computers.${status(computer)}`) + (computer.shared ? ` · ${t('computers.shared')}` : '')), cell(access(computer.rules)), actions);
+      return row;
+    }));
+    $('computers-empty').hidden = computers.length > 0;
+  }
+
+  async function load() {
+    try {
+      computers = await api('computers');
+      render();
+    } catch (error) {
+      line.textContent = describeError(error);
+    }
+  }
+
+  async function connectTo(computer) {
+    line.textContent = t('computers.connecting', { name: computer.name });
+    try {
+      const connection = await api(`computers/${encodeURIComponent(computer.id)}/connect`, { method: 'POST' });
+      line.textContent = t('computers.connected', { name: computer.name });
+      onConnected(connection.sessionId);
+    } catch (error) {
+      line.textContent = describeError(error);
+      load();
+    }
+  }
+
+  async function removeComputer(computer) {
+    if (!window.confirm(t('computers.confirmRemove', { name: computer.name }))) return;
+    try {
+      await api(`computers/${encodeURIComponent(computer.id)}`, { method: 'DELETE' });
+      line.textContent = t('computers.removed', { name: computer.name });
+      load();
+    } catch (error) {
+      line.textContent = describeError(error);
+    }
+  }
+
+  $('computers-filter').addEventListener('input', render);
+  $('computers-status').addEventListener('change', render);
+  $('computers-refresh').addEventListener('click', load);
+  $('computers-close').addEventListener('click', () => dialog.close());
+  button.addEventListener('click', () => {
+    line.textContent = '';
+    dialog.showModal();
+    load();
+  });
+  return {
+    enable() {
+      button.disabled = !canUse('unattended_access');
+    },
+  };
+}
