@@ -20,8 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        // The gateway's settings: flags, LIFELINE_* variables and a JSON file, one precedence.
-        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        // The gateway's settings: flags, LIFELINE_* variables and a JSON file, one precedence. No
+        // traits (as async-http-client and Hummingbird ask): its JSON trait links all of Foundation
+        // into the applet through async-http-client; the gateway reads the file itself.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
         // The store: GRDB for the embedded SQLite file, postgres-nio's pooled client for PostgreSQL.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),

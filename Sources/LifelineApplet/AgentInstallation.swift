@@ -24,21 +24,26 @@ struct AgentInstallation: Sendable {
 
     let scope: Scope
     let folder: String
+    /// Where the system's files are written (tests use a fixture root); the paths inside the files
+    /// are the system's own.
+    var root = ""
     var stateFile: String { folder + "/agent.json" }
     var binary: String { folder + "/lifeline-applet" }
     /// The agent's log when started by the applet (a service's goes to the journal).
     var logFile: String { folder + "/agent.log" }
 
-    /// The system service when this applet runs as root, the customer's account otherwise;
-    /// `root` moves the system paths for tests.
-    static func forThisAccount(environment: [String: String] = ProcessInfo.processInfo.environment, root: String = "") -> AgentInstallation {
-        if geteuid() == 0 {
-            return AgentInstallation(scope: .system(unitFile: root + "/etc/systemd/system/lifeline-agent.service"), folder: root + "/var/lib/lifeline")
-        }
+    /// The system service when this applet runs as root, the customer's account otherwise.
+    static func forThisAccount(environment: [String: String] = ProcessInfo.processInfo.environment) -> AgentInstallation {
+        if geteuid() == 0 { return .system() }
         let home = environment["HOME"] ?? LocalPaths.home()
         let config = environment["XDG_CONFIG_HOME"] ?? home + "/.config"
         let data = environment["XDG_DATA_HOME"] ?? home + "/.local/share"
         return AgentInstallation(scope: .user(autostartEntry: config + "/autostart/lifeline-agent.desktop"), folder: data + "/lifeline")
+    }
+
+    /// The systemd service (paths written under `root`).
+    static func system(root: String = "") -> AgentInstallation {
+        AgentInstallation(scope: .system(unitFile: "/etc/systemd/system/lifeline-agent.service"), folder: "/var/lib/lifeline", root: root)
     }
 
     var command: [String] { [binary, "--agent", stateFile] }
@@ -46,18 +51,18 @@ struct AgentInstallation: Sendable {
     /// Writes the agent's settings (owner-only), its copy of the applet and the entry that starts it.
     func install(_ state: AgentState, runningBinary: String) throws {
         do {
-            try SystemFiles.makeFolders(folder, mode: 0o700)
-            if URL(fileURLWithPath: runningBinary).standardizedFileURL.path != binary {
-                try SystemFiles.copyApplet(from: runningBinary, to: binary)
+            try SystemFiles.makeFolders(root + folder, mode: 0o700)
+            if URL(fileURLWithPath: runningBinary).standardizedFileURL.path != root + binary {
+                try SystemFiles.copyApplet(from: runningBinary, to: root + binary)
             }
-            try state.save(to: stateFile)
+            try state.save(to: root + stateFile)
             switch scope {
             case .system(let unitFile):
-                try SystemFiles.makeFolders(LocalPaths.parent(unitFile), mode: 0o755)
-                try SystemFiles.write(unit(), to: unitFile, mode: 0o644)
+                try SystemFiles.makeFolders(root + LocalPaths.parent(unitFile), mode: 0o755)
+                try SystemFiles.write(unit(), to: root + unitFile, mode: 0o644)
             case .user(let entry):
-                try SystemFiles.makeFolders(LocalPaths.parent(entry), mode: 0o700)
-                try SystemFiles.write(autostartEntry(), to: entry, mode: 0o644)
+                try SystemFiles.makeFolders(root + LocalPaths.parent(entry), mode: 0o700)
+                try SystemFiles.write(autostartEntry(), to: root + entry, mode: 0o644)
             }
         } catch {
             removeFiles()
@@ -69,7 +74,6 @@ struct AgentInstallation: Sendable {
         """
         [Unit]
         Description=Lifeline unattended access agent
-        Documentation=https://github.com/lifeline/lifeline/blob/main/docs/security.md
         After=network-online.target
         Wants=network-online.target
 
@@ -110,11 +114,11 @@ struct AgentInstallation: Sendable {
 
     /// Removes the agent's files; the agent itself stops when it finds its settings gone.
     func removeFiles() {
-        unlink(stateFile)
-        unlink(logFile)
+        unlink(root + stateFile)
+        unlink(root + logFile)
         switch scope {
-        case .system(let unitFile): unlink(unitFile)
-        case .user(let entry): unlink(entry)
+        case .system(let unitFile): unlink(root + unitFile)
+        case .user(let entry): unlink(root + entry)
         }
     }
 

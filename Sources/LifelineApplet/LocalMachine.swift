@@ -32,7 +32,7 @@ enum LocalMachine {
         let length = readlink("/etc/localtime", &buffer, buffer.count - 1)
         if length > 0 {
             let target = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if let range = target.range(of: "zoneinfo/") { return String(target[range.upperBound...]) }
+            if let range = target.firstRange(of: "zoneinfo/") { return String(target[range.upperBound...]) }
         }
         guard let text = FileManager.default.contents(atPath: "/etc/timezone") else { return nil }
         let zone = String(decoding: text, as: UTF8.self).trimmed

@@ -18,7 +18,7 @@ public struct GatewaySettings: Sendable {
                             appletBesideServer: String) async throws(SettingsError) -> GatewaySettings {
         let problems = SettingProblems()
         let values = SettingValues(
-            reader: try await SettingsSources.reader(arguments: arguments, environment: environment,
+            reader: try SettingsSources.reader(arguments: arguments, environment: environment,
                                                      configFile: configFile ?? environment["LIFELINE_CONFIG"], problems: problems),
             problems: problems)
         let host = values.text(.host) ?? "127.0.0.1"

@@ -1,44 +1,95 @@
+import Configuration
 import Foundation
 
-/// The configuration file (JSON) looked over before swift-configuration reads it: the library
-/// ignores keys nobody asks for, and a misspelt one must stop start-up with its name.
+/// The configuration file (JSON), read here into values for swift-configuration's in-memory
+/// provider: the library's own JSON provider needs its JSON trait, which would link all of
+/// Foundation into the applet through async-http-client. Every key must name a setting; a
+/// misspelt one stops start-up with its name.
 enum SettingsFile {
-    static func checkKeys(atPath path: String) throws(SettingsError) {
+    static func values(atPath path: String) throws(SettingsError) -> [AbsoluteConfigKey: ConfigValue] {
         let data: Data
         switch SettingText.contents(ofFile: path) {
         case .success(let bytes): data = bytes
         case .failure(let reason): throw SettingsError("Cannot read the configuration file \(path): \(reason).")
         }
-        let object: Any
+        let top: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            top = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey].map { "\($0)" } ?? error.localizedDescription
-            throw SettingsError("The configuration file \(path) is not JSON: \(detail)")
+            throw SettingsError("The configuration file \(path) is not JSON: \(Self.describe(error))")
         }
-        guard let top = object as? [String: Any] else {
+        guard case .object(let object) = top else {
             throw SettingsError("The configuration file \(path) must hold one JSON object, e.g. {\"port\": 8080}.")
         }
         let known = Set(GatewaySetting.all.flatMap { [$0.key] + ($0.fileKey.map { [$0] } ?? []) })
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
         var unknown: [String] = []
-        walk(top, path: [], known: known, unknown: &unknown)
+        var malformed: [String] = []
+        walk(object, path: [], known: known, into: &values, unknown: &unknown, malformed: &malformed)
         guard unknown.isEmpty else {
             let named = unknown.sorted().map { key in
                 SettingText.closest(to: key, among: Array(known)).map { "\"\(key)\" (did you mean \"\($0)\"?)" } ?? "\"\(key)\""
             }
             throw SettingsError("The configuration file \(path) has unknown settings: \(named.joined(separator: ", ")). docs/configuration.md lists every setting.")
         }
+        guard malformed.isEmpty else {
+            throw SettingsError("The configuration file \(path) has values of no setting's kind: \(malformed.sorted().joined(separator: ", ")).")
+        }
+        return values
     }
 
     /// Leaves are settings; an object is a group (`smtp`, `sms`, `admin`) only where one exists.
-    private static func walk(_ object: [String: Any], path: [String], known: Set<String>, unknown: inout [String]) {
+    private static func walk(_ object: [String: JSONValue], path: [String], known: Set<String>, into values: inout [AbsoluteConfigKey: ConfigValue],
+                             unknown: inout [String], malformed: inout [String]) {
         for (name, value) in object {
             let key = (path + [name]).joined(separator: ".")
-            if let group = value as? [String: Any], known.contains(where: { $0.hasPrefix(key + ".") }) {
-                walk(group, path: path + [name], known: known, unknown: &unknown)
+            if case .object(let group) = value, known.contains(where: { $0.hasPrefix(key + ".") }) {
+                walk(group, path: path + [name], known: known, into: &values, unknown: &unknown, malformed: &malformed)
             } else if !known.contains(key) {
                 unknown.append(key)
+            } else if let content = value.content {
+                values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(content, isSecret: false)
+            } else {
+                malformed.append("\"\(key)\"")
             }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey].map { "\($0)" } ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
+
+/// Any JSON value, decoded without Foundation's object bridging (so true stays a Bool, 1 an Int).
+private enum JSONValue: Decodable {
+    case string(String), int(Int), double(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
+        else if let int = try? container.decode(Int.self) { self = .int(int) }
+        else if let double = try? container.decode(Double.self) { self = .double(double) }
+        else if let string = try? container.decode(String.self) { self = .string(string) }
+        else if let array = try? container.decode([JSONValue].self) { self = .array(array) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    /// The value as swift-configuration holds it; nil for what no setting takes (null, objects, mixed lists).
+    var content: ConfigContent? {
+        switch self {
+        case .string(let text): .string(text)
+        case .int(let number): .int(number)
+        case .double(let number): .double(number)
+        case .bool(let flag): .bool(flag)
+        case .array(let items):
+            // Lists of text only (iceServers).
+            Optional(items.compactMap { item -> String? in if case .string(let text) = item { text } else { nil } })
+                .flatMap { $0.count == items.count ? .stringArray($0) : nil }
+        case .object, .null: nil
         }
     }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// variables, then the configuration file (`--config PATH` or `LIFELINE_CONFIG`), then defaults.
 enum SettingsSources {
     static func reader(arguments: [String], environment: [String: String], configFile: String?,
-                       problems: SettingProblems) async throws(SettingsError) -> ConfigReader {
+                       problems: SettingProblems) throws(SettingsError) -> ConfigReader {
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "the command line", values: try CommandLineSettings.values(from: arguments)),
             // The names are ours (LIFELINE_DATABASE_URL_FILE), not the library's default encoding.
@@ -15,14 +15,7 @@ enum SettingsSources {
                 .mapKeys { key in AbsoluteConfigKey([GatewaySetting.environmentName(forKey: key.components.joined(separator: "."))]) },
         ]
         if let configFile {
-            try SettingsFile.checkKeys(atPath: configFile)
-            do {
-                // The provider's own way to be told its file: a reader with `filePath`.
-                let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": ConfigValue(.string(configFile), isSecret: false)]))
-                providers.append(try await FileProvider<JSONSnapshot>(config: location))
-            } catch {
-                throw SettingsError("Cannot read the configuration file \(configFile): \(error)")
-            }
+            providers.append(InMemoryProvider(name: "the configuration file", values: try SettingsFile.values(atPath: configFile)))
         }
         return ConfigReader(providers: providers, accessReporter: problems)
     }
@@ -63,7 +56,10 @@ final class SettingProblems: AccessReporter {
 
     private static func source(_ providerName: String) -> String {
         if providerName.contains("Environment") { return "the environment" }
-        if providerName.contains("File") { return "the configuration file" }
+        // "InMemoryProvider[the configuration file]": the name given to it.
+        if providerName.hasPrefix("InMemoryProvider["), providerName.hasSuffix("]") {
+            return String(providerName.dropFirst("InMemoryProvider[".count).dropLast())
+        }
         return providerName
     }
 
