@@ -15,3 +15,9 @@ gzip -9 -n -k -f .build/applet/lifeline-applet
 wire=$(stat -c %s .build/applet/lifeline-applet.gz)
 echo ".build/applet/lifeline-applet: $size bytes ($((size / 1000000)) MB), SHA-256 $(sha256sum .build/applet/lifeline-applet | cut -d' ' -f1)"
 echo ".build/applet/lifeline-applet.gz: $wire bytes ($((wire / 1000000)) MB) on the wire with gzip"
+# The applet must not link all of Foundation (ICU's data doubles it: docs/architecture.md). A
+# dependency's trait or a bare `import Foundation` does that without a compile error; stop here.
+if nm "$(swift build -c release --static-swift-stdlib --show-bin-path)/lifeline-applet" | grep -q ' \$s10Foundation'; then
+  echo "lifeline-applet links all of Foundation (it must use FoundationEssentials only): find the module or trait that brings it in." >&2
+  exit 1
+fi
