@@ -41,10 +41,8 @@ enum SystemZones {
     static let folder = "/usr/share/zoneinfo/"
 
     static func named(_ name: String, logger: Logger) -> ZoneRules? {
-        // An IANA name: letters, digits and _+-/ only, never a way out of the folder.
-        let allowed = name.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || ("A"..."Z").contains($0) || ("a"..."z").contains($0)
-            || "0123456789_+-/".unicodeScalars.contains($0) }
-        guard allowed, !name.isEmpty, !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else { return nil }
+        // Never a way out of the folder.
+        guard ZoneRules.isZoneName(name) else { return nil }
         guard let bytes = FileManager.default.contents(atPath: folder + name) else {
             logger.warning("No time-zone data", metadata: ["zone": "\(name)"])
             return nil

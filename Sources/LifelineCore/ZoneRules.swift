@@ -21,6 +21,13 @@ public struct ZoneRules: ZoneClock, Equatable {
     /// After the last transition; nil when the file has none (the last offset stays).
     let footer: PosixZoneRule?
 
+    /// An IANA zone name as it may name a file under /usr/share/zoneinfo: ASCII letters, digits and
+    /// `_+-/`, at most 64, never absolute nor with a `..` part.
+    public static func isZoneName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && !name.hasPrefix("/") && !name.split(separator: "/").contains("..")
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_+-/.".unicodeScalars.contains($0)) }
+    }
+
     public init(tzif bytes: [UInt8]) throws(Malformed) {
         var reader = ByteReader(bytes: bytes)
         let first = try reader.header()

@@ -168,10 +168,7 @@ public struct CustomerInfo: Codable, Equatable, Sendable {
         self.client = client
         self.address = address.map { String($0.prefix(64)) }
         self.browserScreen = client == .browser ? browserScreen : nil
-        self.timeZone = timeZone.flatMap { zone in
-            zone.count <= 64 && !zone.isEmpty && zone.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789_+-/".unicodeScalars.contains($0)) }
-                ? zone : nil
-        }
+        self.timeZone = timeZone.flatMap { ZoneRules.isZoneName($0) ? $0 : nil }
     }
 
     /// The same details with another device id (the gateway's, derived from the applet's key).

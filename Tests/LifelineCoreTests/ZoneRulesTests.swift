@@ -68,6 +68,14 @@ struct ZoneRulesTests {
         #expect(throws: ZoneRules.Malformed(reason: "the file ends too early")) { try ZoneRules(tzif: Array(paris.prefix(200))) }
     }
 
+    @Test("zone names: IANA names only, never a way out of the zoneinfo folder")
+    func zoneNames() {
+        for good in ["Europe/Paris", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "UTC"] { #expect(ZoneRules.isZoneName(good), "\(good)") }
+        for bad in ["", "/etc/passwd", "../../etc/passwd", "Europe/../../x", "Europe/Paris\n", String(repeating: "a", count: 65), "Zürich"] {
+            #expect(!ZoneRules.isZoneName(bad), "\(bad)")
+        }
+    }
+
     @Test("civil days and their numbers since 1970 agree both ways, leap years included")
     func civilDays() {
         #expect(CivilDate(year: 1970, month: 1, day: 1).epochDay == 0)

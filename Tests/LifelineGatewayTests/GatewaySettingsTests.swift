@@ -70,6 +70,7 @@ struct GatewaySettingsTests {
         #expect(await refusal(configFile: try file("bad.json", "{port: 1}")).contains("is not JSON"))
         #expect(await refusal(configFile: folder + "/missing.json").contains("No such file or directory"))
         #expect(await refusal(configFile: try file("list.json", "[1]")).contains("one JSON object"))
+        #expect(await refusal(configFile: try file("fraction.json", #"{"port": 80.5}"#)).contains("port (--port, LIFELINE_PORT)"))
         let flat = try file("flat.json", #"{"smtp.host": "flat.example.com"}"#)
         #expect(try await read(configFile: flat).configuration.smtp?.host == "flat.example.com", "a group's key written flat")
     }

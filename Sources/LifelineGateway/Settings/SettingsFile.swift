@@ -70,12 +70,24 @@ private enum JSONValue: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
-        else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
-        else if let int = try? container.decode(Int.self) { self = .int(int) }
-        else if let double = try? container.decode(Double.self) { self = .double(double) }
-        else if let string = try? container.decode(String.self) { self = .string(string) }
-        else if let array = try? container.decode([JSONValue].self) { self = .array(array) }
+        else if let bool = try Self.probe(Bool.self, container) { self = .bool(bool) }
+        else if let number = try Self.probe(Double.self, container) {
+            // A whole number is an Int (ports, counts); settings have none past 2^53.
+            self = number.rounded() == number && abs(number) < 9_007_199_254_740_992 ? .int(Int(number)) : .double(number)
+        }
+        else if let string = try Self.probe(String.self, container) { self = .string(string) }
+        else if let array = try Self.probe([JSONValue].self, container) { self = .array(array) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    /// The value as `T`, or nil when it is another kind of JSON value; any other failure is the
+    /// file's and goes up.
+    private static func probe<T: Decodable>(_ type: T.Type, _ container: any SingleValueDecodingContainer) throws -> T? {
+        do {
+            return try container.decode(type)
+        } catch DecodingError.typeMismatch {
+            return nil
+        }
     }
 
     /// The value as swift-configuration holds it; nil for what no setting takes (null, objects, mixed lists).
