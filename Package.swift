@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The LAN connector's SSH client (F4): password login, the target's host key pinned on first use.
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.12.0"),
         // The gateway's settings: flags, LIFELINE_* variables and a JSON file, one precedence. No
         // traits (as async-http-client and Hummingbird ask): its JSON trait links all of Foundation
         // into the applet through async-http-client; the gateway reads the file itself.
@@ -86,6 +88,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
             ],
             // The customer's language (A4): the catalogs live inside the one downloadable binary.
             resources: [.embedInCode("Catalogs")]

@@ -22,7 +22,7 @@ enum AgentConnections {
             return .init(sessionId: order.sessionId, started: false, verdict: verdict)
         }
         let onDesktop = ProcessInfo.processInfo.environment["DISPLAY"].map { !$0.isEmpty } ?? false
-        let arguments = ["--gateway", state.gateway, "--link", order.link, "--remote-consent", "accept", "--accept-terms"]
+        let arguments = ["--gateway", state.gateway, "--link", order.link, "--remote-consent", "accept", "--accept-terms", "--unattended"]
             + (onDesktop ? [] : ["--non-interactive"])
         do {
             // Its output joins the agent's own (the agent's log, or the service's journal).

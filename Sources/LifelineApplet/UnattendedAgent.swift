@@ -19,10 +19,13 @@ public struct UnattendedAgent: Sendable {
     let stateFile: String
     let logger: Logger
     let backoff = Backoff(base: 1, maximum: 60)
+    /// The host keys of LAN machines this computer connected to, when it is a LAN connector (F4).
+    let knownHosts: LanKnownHosts
 
     public init(stateFile: String, logger: Logger) {
         self.stateFile = stateFile
         self.logger = logger
+        knownHosts = LanKnownHosts.beside(stateFile: stateFile)
     }
 
     enum Outcome: Equatable {
@@ -72,28 +75,41 @@ public struct UnattendedAgent: Sendable {
             let url = Applet.socketURL(URL(string: state.gateway)!, path: "/ws/agent")
             try await Applet.connectSocket(url: url, proxy: state.proxy, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(WireCodec.encode(AgentToGateway.hello(handshake.hello))))
-                for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
-                    guard case .text(let text) = frame else { continue }
-                    switch try WireCodec.decode(text, as: GatewayToAgent.self) {
-                    case .challenge(let challenge):
-                        // A gateway that cannot sign with the pinned key is not ours: stop here.
-                        let proof = try handshake.answer(challenge)
-                        try await outbound.write(.text(WireCodec.encode(AgentToGateway.proof(proof))))
-                    case .welcome(let welcome):
-                        online.raise()
-                        if leaving {
-                            try await outbound.write(.text(WireCodec.encode(AgentToGateway.leave)))
-                            continue
+                // A LAN connection takes seconds (SSH, a copy): it runs beside the socket's reading.
+                try await withThrowingDiscardingTaskGroup { work in
+                    for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
+                        guard case .text(let text) = frame else { continue }
+                        switch try WireCodec.decode(text, as: GatewayToAgent.self) {
+                        case .challenge(let challenge):
+                            // A gateway that cannot sign with the pinned key is not ours: stop here.
+                            let proof = try handshake.answer(challenge)
+                            try await outbound.write(.text(WireCodec.encode(AgentToGateway.proof(proof))))
+                        case .welcome(let welcome):
+                            online.raise()
+                            if leaving {
+                                try await outbound.write(.text(WireCodec.encode(AgentToGateway.leave)))
+                                continue
+                            }
+                            logger.notice("Online for unattended access", metadata: ["computer.id": "\(state.deviceId)", "computer.name": "\(welcome.name)"])
+                        case .removed:
+                            throw AgentSide.Removed()
+                        case .connect(let order):
+                            let answer = AgentConnections.start(order, state: state, logger: logger)
+                            try await outbound.write(.text(WireCodec.encode(AgentToGateway.connectAnswer(answer))))
+                        case .lanList(let order):
+                            work.addTask {
+                                let machines = await LanDiscovery.machines(subnets: order.subnets, logger: logger)
+                                try await outbound.write(.text(WireCodec.encode(AgentToGateway.lanMachines(.init(requestId: order.requestId, machines: machines)))))
+                            }
+                        case .lanConnect(let order):
+                            work.addTask {
+                                let answer = await LanConnector.connect(order, gateway: state.gateway, knownHosts: knownHosts, logger: logger)
+                                try await outbound.write(.text(WireCodec.encode(AgentToGateway.lanConnectAnswer(answer))))
+                            }
+                        case .error(let error):
+                            logger.warning("The gateway refused the agent", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
+                            if error.code == "not_found" { throw AgentSide.Removed() }
                         }
-                        logger.notice("Online for unattended access", metadata: ["computer.id": "\(state.deviceId)", "computer.name": "\(welcome.name)"])
-                    case .removed:
-                        throw AgentSide.Removed()
-                    case .connect(let order):
-                        let answer = AgentConnections.start(order, state: state, logger: logger)
-                        try await outbound.write(.text(WireCodec.encode(AgentToGateway.connectAnswer(answer))))
-                    case .error(let error):
-                        logger.warning("The gateway refused the agent", metadata: ["error.code": "\(error.code)", "error": "\(error.message)"])
-                        if error.code == "not_found" { throw AgentSide.Removed() }
                     }
                 }
             }

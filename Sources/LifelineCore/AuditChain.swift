@@ -48,6 +48,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case unattendedRemoved = "unattended_removed"
     /// A technician connected to a computer with unattended access.
     case unattendedConnected = "unattended_connected"
+    /// An administrator made a computer's agent a LAN connector, changed its subnets or stopped it (F4).
+    case lanConnectorChanged = "lan_connector_changed"
+    /// A technician started the applet on a machine of a connector's network (F4).
+    case lanConnected = "lan_connected"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

@@ -35,6 +35,10 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case emailNotConfigured = "email_not_configured"
     case emailTaken = "email_taken"
     case fileInterrupted = "file_interrupted"
+    case lanCredentialsRefused = "lan_credentials_refused"
+    case lanHostKeyChanged = "lan_host_key_changed"
+    case lanStartFailed = "lan_start_failed"
+    case lanUnreachable = "lan_unreachable"
     case fileManagerInUse = "file_manager_in_use"
     case fileManagerNotOpen = "file_manager_not_open"
     case fileNotAccepted = "file_not_accepted"
@@ -63,6 +67,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case noTechnicianAvailable = "no_technician_available"
     case notFound = "not_found"
     case notInBrowser = "not_in_browser"
+    case notLanConnector = "not_lan_connector"
     case notStarted = "not_started"
     case outsideApprovedHours = "outside_approved_hours"
     case outsideScope = "outside_scope"
@@ -125,7 +130,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
 
     public var status: HTTPResponse.Status {
         switch self {
-        case .emailFailed, .smsFailed:
+        case .emailFailed, .lanStartFailed, .lanUnreachable, .smsFailed:
             .badGateway
         case .computerNotAnswering:
             .gatewayTimeout
@@ -135,7 +140,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .computerOffline, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .noDirectPath, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
+             .invitationUnavailable, .lanHostKeyChanged, .noDirectPath, .notLanConnector, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
              .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
@@ -145,7 +150,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .conflict
         case .fileTooLarge, .messageTooLarge, .pieceTooLarge, .recordingTooLarge, .tooLarge:
             .contentTooLarge
-        case .accountDisabled, .administratorsOnly, .foreignOrigin, .masterAdministratorOnly, .outsideScope,
+        case .accountDisabled, .administratorsOnly, .foreignOrigin, .lanCredentialsRefused, .masterAdministratorOnly, .outsideScope,
              .permissionDenied, .setupClosed:
             .forbidden
         case .fileNotSaved, .internalError, .recordingNotSaved, .storageError, .twoStepKeyMismatch:

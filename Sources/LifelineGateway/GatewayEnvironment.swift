@@ -21,6 +21,10 @@ public struct GatewayEnvironment: Sendable {
     public var transferStallLimit: Duration
     /// How long a technician's connection to an unattended computer waits for its agent's answer.
     public var agentAnswerDeadline: Duration = .seconds(15)
+    /// How long a LAN connector may take to list its network (F4): a /22's SSH check takes ~13 s.
+    public var lanListingDeadline: Duration = .seconds(45)
+    /// How long it may take to start the applet on a machine, a copy of the applet included.
+    public var lanConnectDeadline: Duration = .seconds(120)
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
                 timers: SessionTimers = .standard, timerInterval: Double = 1,

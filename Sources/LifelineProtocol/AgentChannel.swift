@@ -32,6 +32,10 @@ public enum AgentToGateway: ChannelMessage, Equatable {
     case leave
     /// What the agent made of `connect`: the applet started, or the rules it keeps said no.
     case connectAnswer(AgentConnectAnswer)
+    /// A LAN connector's answer to `lan_list` (F4).
+    case lanMachines(LanMachines)
+    /// A LAN connector's answer to `lan_connect` (F4).
+    case lanConnectAnswer(LanConnectAnswer)
 
     public struct AgentHello: Codable, Equatable, Sendable {
         public let deviceId: String
@@ -73,6 +77,8 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         case .proof: "proof"
         case .leave: "leave"
         case .connectAnswer: "connect_answer"
+        case .lanMachines: "lan_machines"
+        case .lanConnectAnswer: "lan_connect_answer"
         }
     }
 
@@ -82,6 +88,8 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         case .proof(let message): try message.encode(to: encoder)
         case .leave: break
         case .connectAnswer(let message): try message.encode(to: encoder)
+        case .lanMachines(let message): try message.encode(to: encoder)
+        case .lanConnectAnswer(let message): try message.encode(to: encoder)
         }
     }
 
@@ -91,6 +99,8 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         case "proof": .proof(try AgentProof(from: decoder))
         case "leave": .leave
         case "connect_answer": .connectAnswer(try AgentConnectAnswer(from: decoder))
+        case "lan_machines": .lanMachines(try LanMachines(from: decoder))
+        case "lan_connect_answer": .lanConnectAnswer(try LanConnectAnswer(from: decoder))
         default: nil
         }
     }
@@ -106,6 +116,10 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
     case removed
     /// A technician connects: the agent checks its rules, then starts the applet with the link.
     case connect(AgentConnect)
+    /// This computer is a LAN connector (F4): list its network's machines.
+    case lanList(LanListing)
+    /// This computer is a LAN connector (F4): start the applet on one of its network's machines.
+    case lanConnect(LanConnect)
     case error(ErrorMessage)
 
     public struct AgentConnect: Codable, Equatable, Sendable {
@@ -145,6 +159,8 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case .welcome: "welcome"
         case .removed: "removed"
         case .connect: "connect"
+        case .lanList: "lan_list"
+        case .lanConnect: "lan_connect"
         case .error: "error"
         }
     }
@@ -155,6 +171,8 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case .welcome(let message): try message.encode(to: encoder)
         case .removed: break
         case .connect(let message): try message.encode(to: encoder)
+        case .lanList(let message): try message.encode(to: encoder)
+        case .lanConnect(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -165,6 +183,8 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case "welcome": .welcome(try AgentWelcome(from: decoder))
         case "removed": .removed
         case "connect": .connect(try AgentConnect(from: decoder))
+        case "lan_list": .lanList(try LanListing(from: decoder))
+        case "lan_connect": .lanConnect(try LanConnect(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

@@ -64,6 +64,8 @@ extension SessionLogEvent {
         "unattended_granted": "The customer allowed unattended access: {name} is in the Computers list.",
         "unattended_connection": "{technician} connected to {name} with unattended access.",
         "unattended_connection_refused": "The computer's agent refused the connection: {reason}",
+        "lan_connection": "{technician} started the applet on {address} through a LAN connector (host key {fingerprint}).",
+        "lan_connection_refused": "The LAN connection failed: {reason}",
         "file_manager_requested": "{technician} asked to open the file manager.",
         "file_manager_opened": "The customer accepted: the file manager is open.",
         "file_manager_refused": "The customer refused the file manager.",

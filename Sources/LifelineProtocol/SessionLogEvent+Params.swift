@@ -30,8 +30,10 @@ extension SessionLogEvent {
             ["technician": technician, "name": name]
         case .unattendedConnection(let technician, let name):
             ["technician": technician, "name": name]
+        case .lanConnection(let technician, let address, let fingerprint):
+            ["technician": technician, "address": address, "fingerprint": fingerprint]
         case .cardFailed(let reason), .remoteEnded(let reason), .elevationFailed(let reason), .fileManagerClosed(let reason), .rebootFailed(let reason),
-             .unattendedConnectionRefused(let reason):
+             .unattendedConnectionRefused(let reason), .lanConnectionRefused(let reason):
             ["reason": reason]
         case .rebootRequested(let technician, let kind):
             ["technician": technician, "kind": kind]

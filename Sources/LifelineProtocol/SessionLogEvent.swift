@@ -135,6 +135,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case unattendedConnection(technician: String, name: String)
     /// "The computer's agent refused the connection: {reason}"
     case unattendedConnectionRefused(reason: String)
+    /// "{technician} started the applet on {address} through a LAN connector (host key {fingerprint})." (F4)
+    case lanConnection(technician: String, address: String, fingerprint: String)
+    /// "The LAN connection failed: {reason}"
+    case lanConnectionRefused(reason: String)
     /// "{technician} asked to open the file manager."
     case fileManagerRequested(technician: String)
     /// "The customer accepted: the file manager is open."
@@ -255,6 +259,11 @@ extension SessionLogEvent {
             return .unattendedConnection(technician: technician, name: name)
         },
         "unattended_connection_refused": { p in guard let reason = p["reason"] else { return nil }; return .unattendedConnectionRefused(reason: reason) },
+        "lan_connection": { p in
+            guard let technician = p["technician"], let address = p["address"], let fingerprint = p["fingerprint"] else { return nil }
+            return .lanConnection(technician: technician, address: address, fingerprint: fingerprint)
+        },
+        "lan_connection_refused": { p in guard let reason = p["reason"] else { return nil }; return .lanConnectionRefused(reason: reason) },
         "file_manager_requested": { p in guard let technician = p["technician"] else { return nil }; return .fileManagerRequested(technician: technician) },
         "file_manager_closed": { p in guard let reason = p["reason"] else { return nil }; return .fileManagerClosed(reason: reason) },
         "file_manager_folder_made": { p in guard let technician = p["technician"], let path = p["path"] else { return nil }; return .fileManagerFolderMade(technician: technician, path: path) },
@@ -364,6 +373,8 @@ extension SessionLogEvent {
         case .unattendedGranted: "unattended_granted"
         case .unattendedConnection: "unattended_connection"
         case .unattendedConnectionRefused: "unattended_connection_refused"
+        case .lanConnection: "lan_connection"
+        case .lanConnectionRefused: "lan_connection_refused"
         case .fileManagerRequested: "file_manager_requested"
         case .fileManagerOpened: "file_manager_opened"
         case .fileManagerRefused: "file_manager_refused"

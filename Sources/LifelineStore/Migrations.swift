@@ -374,5 +374,7 @@ enum Migrations {
             expires_at REAL NOT NULL
         );
         """,
+        // 25: LAN connectors (F4): the subnets an administrator lets a computer's agent check; NULL when it is none.
+        "ALTER TABLE devices ADD COLUMN lan_subnets TEXT",
     ]
 }

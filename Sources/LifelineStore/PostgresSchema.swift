@@ -82,6 +82,8 @@ enum PostgresSchema {
             expires_at TIMESTAMPTZ NOT NULL
         )
         """,
+        // 8: LAN connectors (F4): the subnets an administrator lets a computer's agent check; NULL when it is none.
+        "ALTER TABLE devices ADD COLUMN lan_subnets TEXT",
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

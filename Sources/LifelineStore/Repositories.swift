@@ -168,6 +168,9 @@ public protocol DeviceRepository: Sendable {
     func devices(technicianId: String, groupId: String?) async throws(StoreError) -> [UnattendedDevice]
     func deleteDevice(id: String) async throws(StoreError) -> Bool
     func deviceSeen(id: String, at: Date) async throws(StoreError)
+    /// LAN connectors (F4): the subnets a computer's agent may check, nil when it is not one.
+    func setLanSubnets(deviceId: String, _ subnets: [String]?) async throws(StoreError) -> Bool
+    func lanConnectors(organisationId: String) async throws(StoreError) -> [UnattendedDevice]
 }
 
 public protocol CallingCardRepository: Sendable {

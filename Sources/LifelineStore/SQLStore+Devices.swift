@@ -26,12 +26,13 @@ extension SQLStore {
     public func insertDevice(_ device: UnattendedDevice) async throws(StoreError) {
         _ = try await db.query(
             """
-            INSERT INTO devices (id, organisation_id, technician_id, group_id, name, hostname, public_key, rules, approved_at, last_seen_at, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO devices (id, organisation_id, technician_id, group_id, name, hostname, public_key, rules, approved_at, last_seen_at, created_at,
+                                 lan_subnets)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(device.id), .text(device.organisationId), .optionalText(device.technicianId), .optionalText(device.groupId),
              .text(device.name), .text(device.hostname), .text(device.publicKey), .json(device.rules), .date(device.approvedAt),
-             .optionalDate(device.lastSeenAt), .date(device.createdAt)])
+             .optionalDate(device.lastSeenAt), .date(device.createdAt), device.lanSubnets.map { .json($0) } ?? .null])
     }
 
     public func device(id: String) async throws(StoreError) -> UnattendedDevice? {
@@ -49,6 +50,19 @@ extension SQLStore {
         !(try await db.query("DELETE FROM devices WHERE id = ? RETURNING id", [.text(id)]).isEmpty)
     }
 
+    /// Makes the computer a LAN connector with these subnets (F4), or no longer one (nil); false
+    /// when there is no such computer.
+    public func setLanSubnets(deviceId: String, _ subnets: [String]?) async throws(StoreError) -> Bool {
+        !(try await db.query("UPDATE devices SET lan_subnets = ? WHERE id = ? RETURNING id",
+                             [subnets.map { .json($0) } ?? .null, .text(deviceId)]).isEmpty)
+    }
+
+    /// The organisation's LAN connectors, by name.
+    public func lanConnectors(organisationId: String) async throws(StoreError) -> [UnattendedDevice] {
+        try await db.query("SELECT * FROM devices WHERE organisation_id = ? AND lan_subnets IS NOT NULL ORDER BY name, id",
+                           [.text(organisationId)]).map(Self.device(from:))
+    }
+
     public func deviceSeen(id: String, at: Date) async throws(StoreError) {
         _ = try await db.query("UPDATE devices SET last_seen_at = ? WHERE id = ?", [.date(at), .text(id)])
     }
@@ -58,6 +72,7 @@ extension SQLStore {
         return UnattendedDevice(id: try row.text("id"), organisationId: try row.text("organisation_id"), technicianId: row["technician_id"]?.string,
                                 groupId: row["group_id"]?.string, name: try row.text("name"), hostname: try row.text("hostname"),
                                 publicKey: try row.text("public_key"), rules: rules, approvedAt: try row.date("approved_at"),
-                                lastSeenAt: row.optionalDate("last_seen_at"), createdAt: try row.date("created_at"))
+                                lastSeenAt: row.optionalDate("last_seen_at"), createdAt: try row.date("created_at"),
+                                lanSubnets: try row.json("lan_subnets"))
     }
 }

@@ -17,9 +17,13 @@ public struct UnattendedDevice: Codable, Equatable, Sendable {
     public let approvedAt: Date
     public var lastSeenAt: Date?
     public let createdAt: Date
+    /// Set when an administrator made the computer's agent a LAN connector (F4): the subnets it may
+    /// check for machines (empty: its neighbour table only).
+    public var lanSubnets: [String]?
 
     public init(id: String, organisationId: String, technicianId: String?, groupId: String? = nil, name: String, hostname: String,
-                publicKey: String, rules: UnattendedRules, approvedAt: Date, lastSeenAt: Date? = nil, createdAt: Date) {
+                publicKey: String, rules: UnattendedRules, approvedAt: Date, lastSeenAt: Date? = nil, createdAt: Date,
+                lanSubnets: [String]? = nil) {
         self.id = id
         self.organisationId = organisationId
         self.technicianId = technicianId
@@ -31,6 +35,7 @@ public struct UnattendedDevice: Codable, Equatable, Sendable {
         self.approvedAt = approvedAt
         self.lastSeenAt = lastSeenAt
         self.createdAt = createdAt
+        self.lanSubnets = lanSubnets
     }
 }
 

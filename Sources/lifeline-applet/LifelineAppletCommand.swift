@@ -74,6 +74,9 @@ struct LifelineAppletCommand: AsyncParsableCommand {
     @Flag(name: .customLong("non-interactive"), help: "For scripts: no questions; standard input lines are chat; one line per event on standard output.")
     var nonInteractive = false
 
+    @Flag(help: "Started by an unattended agent or a LAN connector (F4, F5): the technician comes in without a question; on a desktop the window shows who is connected and can end it.")
+    var unattended = false
+
     @Flag(name: .customLong("accept-terms"),
           help: "For scripts (--non-interactive): accept the organisation's terms and conditions, which you have read.")
     var acceptTerms = false
@@ -214,7 +217,8 @@ struct LifelineAppletCommand: AsyncParsableCommand {
                                     remoteConsent: consent)
         options.proxy = proxy
         options.restartArguments = restartArguments(gateway: gatewayAddress)
-        let interactive = !nonInteractive
+        // Let in without a question: scripted, or started for a technician by an agent or a connector.
+        let interactive = !nonInteractive && !unattended
         let acceptTerms = self.acceptTerms
         let memory = claimSession(gateway: options.gateway, credential: credential, transcript: transcript)
         let applet = Applet(options: options, transcript: transcript, logger: Logger(label: "lifeline-applet"), memory: memory)

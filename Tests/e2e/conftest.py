@@ -127,7 +127,7 @@ class Gateway:
                 self.process.kill()
                 self.process.wait()
 
-    def api(self, method, path, body=None, token=None, expect=None, raw=False):
+    def api(self, method, path, body=None, token=None, expect=None, raw=False, timeout=10):
         """Calls /api/v1/<path>; returns (status, decoded JSON or None, or the text when raw)."""
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"{self.url}/api/v1/{path}", data=data, method=method)
@@ -136,7 +136,7 @@ class Gateway:
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=10, context=self.ssl_context) as response:
+            with urllib.request.urlopen(request, timeout=timeout, context=self.ssl_context) as response:
                 status, body_bytes = response.status, response.read()
                 self.last_headers = response.headers
         except urllib.error.HTTPError as error:

@@ -30,7 +30,7 @@ class Console:
 
     def __init__(self, gateway, token, session_id):
         self.session_id = session_id
-        self.socket = websocket.create_connection(f"ws://127.0.0.1:{gateway.port}/ws/console",
+        self.socket = websocket.create_connection(gateway.url.replace("http", "ws", 1) + "/ws/console",
                                                   header=[f"Authorization: Bearer {token}"], timeout=15)
         self.backlog = []
 

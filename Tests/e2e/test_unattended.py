@@ -29,30 +29,43 @@ RULES = {"credentials": "at_each_connection", "period": {"days": {"_0": 7}}, "da
          "timeZone": "Europe/Paris", "clock": "customer"}
 
 
-@pytest.fixture
-def customer():
+def stop_everything_of(user):
+    """Ends the account's processes (left by an earlier, interrupted run too): its home can move."""
+    subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
+    wait_until(lambda: subprocess.run(["pgrep", "-u", user], capture_output=True).returncode != 0, what=f"{user}'s processes end")
+
+
+def customer_account(user):
     """An unprivileged account, a home of its own, and a copy of the applet it may run."""
-    if subprocess.run(["id", USER], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--no-create-home", USER], check=True)
-    home = tempfile.mkdtemp(prefix="lifeline-unattended-home-")
+    if subprocess.run(["id", user], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--no-create-home", user], check=True)
+    stop_everything_of(user)
+    home = tempfile.mkdtemp(prefix=f"{user}-home-")
     # runuser gives the program the account's own HOME: this test's folder.
-    subprocess.run(["usermod", "--home", home, USER], check=True)
-    account = pwd.getpwnam(USER)
+    subprocess.run(["usermod", "--home", home, user], check=True)
+    account = pwd.getpwnam(user)
     os.chown(home, account.pw_uid, account.pw_gid)
-    folder = tempfile.mkdtemp(prefix="lifeline-unattended-bin-")
+    folder = tempfile.mkdtemp(prefix=f"{user}-bin-")
     os.chmod(folder, 0o755)
     binary = os.path.join(folder, "lifeline-applet")
     shutil.copy(BIN / "lifeline-applet", binary)
     os.chmod(binary, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     yield home, binary
-    subprocess.run(["pkill", "-u", USER], capture_output=True)
+    subprocess.run(["pkill", "-u", user], capture_output=True)
+    if os.environ.get("KEEPDBG"):
+        return
     shutil.rmtree(home, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def agents():
+@pytest.fixture
+def customer():
+    yield from customer_account(USER)
+
+
+def agents(user=USER):
     """The agent processes the customer's account runs."""
-    lines = subprocess.run(["ps", "-ww", "-u", USER, "-o", "pid=,args="], capture_output=True, text=True).stdout.splitlines()
+    lines = subprocess.run(["ps", "-ww", "-u", user, "-o", "pid=,args="], capture_output=True, text=True).stdout.splitlines()
     return [line for line in lines if "--agent" in line]
 
 
@@ -69,8 +82,8 @@ def wait_until(condition, timeout=15, what="condition"):
     raise AssertionError(f"{what} never held")
 
 
-def approve(gateway, applets, home, binary, name, rules=RULES):
-    session, applet, token = start_active_session(gateway, applets, name, user=USER, binary=binary, home=home, cwd=home)
+def approve(gateway, applets, home, binary, name, rules=RULES, user=USER):
+    session, applet, token = start_active_session(gateway, applets, name, user=user, binary=binary, home=home, cwd=home)
     console = Console(gateway, token, session["id"])
     console.send({"type": "unattended_request", "sessionId": session["id"], "rules": rules})
     applet.expect("UNATTENDED_REQUEST", 'technician="Administrator"')

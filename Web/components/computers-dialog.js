@@ -1,14 +1,17 @@
 // Computers (C1, F5): the unattended computers a technician may connect to — their own and their
 // group's — filtered by name and status; Connect opens a session the computer's agent joins (it
-// checks the customer's rules itself); Remove takes one of one's own off the list.
+// checks the customer's rules itself); Remove takes one of one's own off the list. An administrator
+// makes a computer's agent a LAN connector (F4); the LAN section below the list uses connectors.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
+import { mountLanPanel } from './lan-panel.js';
 
-export function mountComputersDialog(dialog, button, { onConnected, canUse }) {
+export function mountComputersDialog(dialog, button, { onConnected, canUse, isAdministrator }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const rows = $('computers-rows');
   const line = $('computers-line');
   let computers = [];
+  const lan = mountLanPanel(dialog.querySelector('#lan-section'), { canUse, onConnected });
 
   const status = (computer) => (!computer.online ? 'offline' : computer.available === 'allowed' ? 'online' : 'outside');
 
@@ -50,6 +53,14 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse }) {
       remove.addEventListener('click', () => removeComputer(computer));
       const actions = document.createElement('td');
       actions.append(connect, ' ', remove);
+      if (isAdministrator()) {
+        const connector = document.createElement('button');
+        connector.type = 'button';
+        connector.textContent = t('lan.makeConnector');
+        connector.dataset.action = 'lan-connector';
+        connector.addEventListener('click', () => makeConnector(computer));
+        actions.append(' ', connector);
+      }
       row.append(cell(computer.name === computer.hostname ? computer.name : `${computer.name} (${computer.hostname})`),
         cell(t(`computers.${status(computer)}`) + (computer.shared ? ` · ${t('computers.shared')}` : '')), cell(access(computer.rules)), actions);
       return row;
@@ -58,6 +69,8 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse }) {
   }
 
   async function load() {
+    dialog.querySelector('#computers-unattended').hidden = !canUse('unattended_access');
+    if (!canUse('unattended_access')) return;
     try {
       computers = await api('computers');
       render();
@@ -75,6 +88,25 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse }) {
     } catch (error) {
       line.textContent = describeError(error);
       load();
+    }
+  }
+
+  // The subnets the connector may check, typed by the administrator; none stops it being one.
+  async function makeConnector(computer) {
+    const answer = window.prompt(t('lan.subnetsPrompt', { name: computer.name }));
+    if (answer === null) return;
+    const subnets = answer.split(/[\s,]+/).filter(Boolean);
+    try {
+      if (subnets.length) {
+        await api(`computers/${encodeURIComponent(computer.id)}/lan-connector`, { method: 'PUT', body: { subnets } });
+        line.textContent = t('lan.connectorMade', { name: computer.name, subnets: subnets.join(', ') });
+      } else {
+        await api(`computers/${encodeURIComponent(computer.id)}/lan-connector`, { method: 'DELETE' });
+        line.textContent = t('lan.connectorStopped', { name: computer.name });
+      }
+      lan.open();
+    } catch (error) {
+      line.textContent = describeError(error);
     }
   }
 
@@ -97,10 +129,11 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse }) {
     line.textContent = '';
     dialog.showModal();
     load();
+    lan.open();
   });
   return {
     enable() {
-      button.disabled = !canUse('unattended_access');
+      button.disabled = !canUse('unattended_access') && !canUse('lan_connection');
     },
   };
 }

@@ -158,7 +158,7 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
 });
 
 const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'), { sessionId: () => state.selectedId, onError: showError });
-const computers = mountComputersDialog($('computers-dialog'), $('computers'), { canUse, onConnected: (id) => select(id) });
+const computers = mountComputersDialog($('computers-dialog'), $('computers'), { canUse, onConnected: select, isAdministrator: () => state.me?.role !== 'technician' });
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
   email: () => state.me?.email ?? '',

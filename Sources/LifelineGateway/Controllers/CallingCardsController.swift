@@ -228,7 +228,5 @@ enum CallingCardInstallScript {
         """
     }
 
-    static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    static func shellQuoted(_ text: String) -> String { ShellWords.quoted(text) }
 }

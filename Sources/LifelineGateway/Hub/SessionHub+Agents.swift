@@ -37,12 +37,19 @@ extension SessionHub {
         case (.online(let deviceId), .connectAnswer(let answer)):
             agentConnectAnswer(answer, from: deviceId)
             return state
+        case (.online(let deviceId), .lanMachines(let answer)):
+            pendingLanListings.resolve(answer.requestId, with: answer, from: deviceId)
+            return state
+        case (.online(let deviceId), .lanConnectAnswer(let answer)):
+            pendingLanConnects.resolve(answer.requestId, with: answer, from: deviceId)
+            return state
         case (.online(let deviceId), .leave):
             try await computerLeft(deviceId, source: source)
             outlet.send(WireCodec.encode(GatewayToAgent.removed))
             outlet.close(reason: "computer removed")
             return .waitingForHello
-        case (.waitingForHello, .proof), (.waitingForHello, .leave), (.challenged, .leave), (.waitingForHello, .connectAnswer), (.challenged, .connectAnswer):
+        case (.waitingForHello, .proof), (.waitingForHello, .leave), (.challenged, .leave), (.waitingForHello, .connectAnswer), (.challenged, .connectAnswer),
+             (.waitingForHello, .lanMachines), (.challenged, .lanMachines), (.waitingForHello, .lanConnectAnswer), (.challenged, .lanConnectAnswer):
             throw GatewayError(.helloExpected, "Send hello with the computer's id first.")
         case (.challenged, .hello), (.online, _):
             throw GatewayError(.alreadyConnected, "This socket already said hello.")

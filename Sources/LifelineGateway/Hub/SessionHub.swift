@@ -25,7 +25,9 @@ public final class SessionHub: Sendable {
     /// Agents of unattended computers that proved their key (F5).
     let onlineAgents = OnlineAgents()
     /// Connections to unattended computers waiting for their agent's answer.
-    let pendingConnects = PendingConnects()
+    let pendingConnects = PendingAnswers<AgentToGateway.AgentConnectAnswer>()
+    let pendingLanListings = PendingAnswers<AgentToGateway.LanMachines>()
+    let pendingLanConnects = PendingAnswers<AgentToGateway.LanConnectAnswer>()
     let names: NameBook
     let queues: QueueDirectory
     let presenceBoard = PresenceBoard()
