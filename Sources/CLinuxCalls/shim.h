@@ -31,3 +31,24 @@ static inline int lifeline_become_subreaper(void) {
 static inline int lifeline_signal_when_parent_dies(int signal) {
     return prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0);
 }
+
+// Linux-PAM's conversation types (security/pam_appl.h; a stable ABI), declared here so the applet
+// builds without libpam's headers: libpam.so.0 itself is opened with dlopen when an unattended
+// connection's credentials are checked (F5).
+struct lifeline_pam_message {
+    int msg_style;
+    const char *msg;
+};
+
+struct lifeline_pam_response {
+    char *resp;
+    int resp_retcode;
+};
+
+typedef int (*lifeline_pam_conversation)(int num_msg, const struct lifeline_pam_message **msg,
+                                         struct lifeline_pam_response **resp, void *appdata_ptr);
+
+struct lifeline_pam_conv {
+    lifeline_pam_conversation conv;
+    void *appdata_ptr;
+};

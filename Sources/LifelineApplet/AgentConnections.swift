@@ -12,7 +12,7 @@ import Logging
 /// says — and only then starts the applet with the session's link. With a desktop to show it on,
 /// the applet opens its window, so a logged-in user sees who is connected and can end it.
 enum AgentConnections {
-    static func start(_ order: GatewayToAgent.AgentConnect, state: AgentState, now: Date = Date(), logger: Logger) -> AgentToGateway.AgentConnectAnswer {
+    static func start(_ order: GatewayToAgent.AgentConnect, state: AgentState, now: Date = Date(), logger: Logger) async -> AgentToGateway.AgentConnectAnswer {
         guard let zone = SystemZones.named(state.rules.timeZone, logger: logger) else {
             return .init(sessionId: order.sessionId, started: false, reason: "this computer has no time-zone data for \(state.rules.timeZone)")
         }
@@ -20,6 +20,21 @@ enum AgentConnections {
         guard verdict == .allowed else {
             logger.notice("A connection outside the approved rules was refused", metadata: ["technician": "\(order.technician)", "verdict": "\(verdict.rawValue)"])
             return .init(sessionId: order.sessionId, started: false, verdict: verdict)
+        }
+        if state.rules.credentials == .atEachConnection {
+            // The customer asked that whoever connects proves they know an account of this computer.
+            guard let username = order.username, let password = order.password else {
+                return .init(sessionId: order.sessionId, started: false, reason: "no credentials came with the connection", credentialsRefused: true)
+            }
+            switch await PosixThread.offThread({ PamCheck.verify(username: username, password: password) }) {
+            case .accepted:
+                break
+            case .refused(let why):
+                logger.notice("A connection with wrong credentials was refused", metadata: ["technician": "\(order.technician)", "pam": "\(why)"])
+                return .init(sessionId: order.sessionId, started: false, reason: why, credentialsRefused: true)
+            case .unavailable(let why):
+                return .init(sessionId: order.sessionId, started: false, reason: "the credentials cannot be checked here: \(why)")
+            }
         }
         let onDesktop = ProcessInfo.processInfo.environment["DISPLAY"].map { !$0.isEmpty } ?? false
         let arguments = ["--gateway", state.gateway, "--link", order.link, "--remote-consent", "accept", "--accept-terms", "--unattended"]

@@ -12,6 +12,7 @@ import NIOCore
 import LifelineCore
 import LifelineProtocol
 import Logging
+import NIOWebSocket
 
 /// The customer's applet: shows who is asking, joins, chats, and keeps the session alive across
 /// network drops until the session ends.

@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import LifelineCore
 
 /// What the customer asks of the applet: typed as a line in the terminal ("/allow"), or clicked in
 /// the window. Both end up here, so the two interfaces cannot drift apart.

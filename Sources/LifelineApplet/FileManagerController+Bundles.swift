@@ -10,6 +10,7 @@ import Glibc
 import LifelineCore
 import LifelineProtocol
 import NIOCore
+import NIOHTTP1
 
 /// Bundles of small files (K3), both ways: one transfer for up to 256 files, their bytes one
 /// after another; each file still verified by its own SHA-256 and put in place by one rename.

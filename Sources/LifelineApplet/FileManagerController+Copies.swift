@@ -12,6 +12,7 @@ import LifelineCore
 import LifelineProtocol
 import NIOCore
 import Synchronization
+import NIOHTTP1
 
 /// A file the technician copies to this computer, as the request describes it.
 struct IncomingCopy: Sendable {

@@ -11,6 +11,8 @@ import LifelineCore
 import LifelineProtocol
 import Synchronization
 import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 
 /// Files with the technician, on the customer's side (D4, G1): an offered file is saved only where
 /// the customer says (`/save [folder]`), written to a hidden part file, hashed, and renamed into

@@ -10,6 +10,7 @@ import Glibc
 import LifelineCore
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 
 /// One file downloaded over HTTP(S) with async-http-client (D4), through the Calling Card's proxy
 /// when it names one: each piece of the body goes straight to the sink (a file descriptor and a

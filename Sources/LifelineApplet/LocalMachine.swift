@@ -8,6 +8,7 @@ import Foundation
 import Glibc
 #endif
 import LifelineProtocol
+import LifelineCore
 
 /// What the applet tells the technician about this computer.
 enum LocalMachine {

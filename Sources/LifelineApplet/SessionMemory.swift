@@ -9,6 +9,7 @@ import Glibc
 #endif
 import LifelineProtocol
 import Logging
+import LifelineCore
 
 /// The session an applet joined, kept so that the applet started again with the same PIN or link
 /// (closed by mistake, crashed, killed) rejoins it instead of hearing "PIN already used" (issue 16).

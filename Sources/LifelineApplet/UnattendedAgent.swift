@@ -94,8 +94,10 @@ public struct UnattendedAgent: Sendable {
                         case .removed:
                             throw AgentSide.Removed()
                         case .connect(let order):
-                            let answer = AgentConnections.start(order, state: state, logger: logger)
-                            try await outbound.write(.text(WireCodec.encode(AgentToGateway.connectAnswer(answer))))
+                            work.addTask {
+                                let answer = await AgentConnections.start(order, state: state, logger: logger)
+                                try await outbound.write(.text(WireCodec.encode(AgentToGateway.connectAnswer(answer))))
+                            }
                         case .lanList(let order):
                             work.addTask {
                                 let machines = await LanDiscovery.machines(subnets: order.subnets, logger: logger)

@@ -10,6 +10,7 @@ import LifelineApplet
 import LifelineDesktop
 import LifelineProtocol
 import Logging
+import LifelineCore
 
 /// How the window draws each event of the session (GTK thread).
 extension CustomerWindow {

@@ -29,13 +29,13 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case collaboratorNotFound = "collaborator_not_found"
     case computerNotAnswering = "computer_not_answering"
     case computerOffline = "computer_offline"
+    case credentialsRefused = "credentials_refused"
     case customerNotConnected = "customer_not_connected"
     case earlierSessionNotFound = "earlier_session_not_found"
     case emailFailed = "email_failed"
     case emailNotConfigured = "email_not_configured"
     case emailTaken = "email_taken"
     case fileInterrupted = "file_interrupted"
-    case lanCredentialsRefused = "lan_credentials_refused"
     case lanHostKeyChanged = "lan_host_key_changed"
     case lanStartFailed = "lan_start_failed"
     case lanUnreachable = "lan_unreachable"
@@ -150,7 +150,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .conflict
         case .fileTooLarge, .messageTooLarge, .pieceTooLarge, .recordingTooLarge, .tooLarge:
             .contentTooLarge
-        case .accountDisabled, .administratorsOnly, .foreignOrigin, .lanCredentialsRefused, .masterAdministratorOnly, .outsideScope,
+        case .accountDisabled, .administratorsOnly, .foreignOrigin, .credentialsRefused, .masterAdministratorOnly, .outsideScope,
              .permissionDenied, .setupClosed:
             .forbidden
         case .fileNotSaved, .internalError, .recordingNotSaved, .storageError, .twoStepKeyMismatch:

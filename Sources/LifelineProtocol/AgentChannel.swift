@@ -62,12 +62,17 @@ public enum AgentToGateway: ChannelMessage, Equatable {
         public let verdict: UnattendedRules.Verdict?
         /// Why it could not start, in words (a missing time zone, the applet not starting …).
         public let reason: String?
+        /// True when the computer refused the credentials the technician typed (rules asking for
+        /// them at each connection).
+        public let credentialsRefused: Bool?
 
-        public init(sessionId: String, started: Bool, verdict: UnattendedRules.Verdict? = nil, reason: String? = nil) {
+        public init(sessionId: String, started: Bool, verdict: UnattendedRules.Verdict? = nil, reason: String? = nil,
+                    credentialsRefused: Bool? = nil) {
             self.sessionId = sessionId
             self.started = started
             self.verdict = verdict
             self.reason = reason
+            self.credentialsRefused = credentialsRefused
         }
     }
 
@@ -127,11 +132,17 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         /// The session's one-time customer link, for the applet the agent starts.
         public let link: String
         public let technician: String
+        /// The computer's user name and password the technician typed, when the customer's rules ask
+        /// for credentials at each connection: the agent checks them with PAM and forgets them.
+        public let username: String?
+        public let password: String?
 
-        public init(sessionId: String, link: String, technician: String) {
+        public init(sessionId: String, link: String, technician: String, username: String? = nil, password: String? = nil) {
             self.sessionId = sessionId
             self.link = link
             self.technician = technician
+            self.username = username
+            self.password = password
         }
     }
 
@@ -188,6 +199,18 @@ public enum GatewayToAgent: ChannelMessage, Equatable {
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }
+    }
+}
+
+/// `POST /api/v1/computers/{id}/connect`'s body: the computer's credentials, when its rules ask for
+/// them at each connection (they pass to the agent and are kept nowhere).
+public struct UnattendedConnectRequest: Codable, Equatable, Sendable {
+    public let username: String?
+    public let password: String?
+
+    public init(username: String? = nil, password: String? = nil) {
+        self.username = username
+        self.password = password
     }
 }
 

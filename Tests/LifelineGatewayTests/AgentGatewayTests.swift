@@ -133,8 +133,12 @@ struct AgentGatewayTests {
 extension AgentGatewayTests {
     static let anyHour = UnattendedRules(credentials: .atEachConnection, period: .days(7), timeZone: "Europe/Paris", clock: .customer)
 
-    func connect(_ gw: GatewayHarness, _ computer: Enrolled, token: String? = nil) async throws -> GatewayHarness.Reply {
-        try await gw.request(.post, "/api/v1/computers/\(computer.computerId)/connect", token: token ?? computer.scene.token)
+    /// Credentials typed by the technician: the rules here ask for them at each connection.
+    static let credentials = ["username": "ann", "password": "Ann's password"]
+
+    func connect(_ gw: GatewayHarness, _ computer: Enrolled, token: String? = nil,
+                 credentials: [String: String]? = Self.credentials) async throws -> GatewayHarness.Reply {
+        try await gw.request(.post, "/api/v1/computers/\(computer.computerId)/connect", token: token ?? computer.scene.token, json: credentials)
     }
 
     func online(_ gw: GatewayHarness, rules: UnattendedRules = Self.anyHour) async throws -> (Enrolled, SocketProbe) {
@@ -159,9 +163,13 @@ extension AgentGatewayTests {
             #expect(refused.status == .conflict && refused.errorCode == "computer_offline")
 
             let (computer, agent) = try await online(gw)
+            // The customer asked for credentials at each connection: none, none sent to the agent.
+            let bare = try await connect(gw, computer, credentials: nil)
+            #expect(bare.status == .badRequest && bare.errorCode == "bad_request")
             async let reply = connect(gw, computer)
             let order = try await nextOrder(agent)
             #expect(order.technician == "Administrator" && order.link.hasPrefix(GatewayHarness.publicURL + "/c/"))
+            #expect(order.username == "ann" && order.password == "Ann's password", "the typed credentials go to the agent, which checks them")
             agent.send(AgentToGateway.connectAnswer(.init(sessionId: order.sessionId, started: true)))
             let answer = try await reply
             let body = try answer.json()
@@ -187,6 +195,15 @@ extension AgentGatewayTests {
             #expect(answer.status == .conflict && answer.errorCode == "outside_approved_hours")
             let message = (try answer.json()["error"] as? [String: Any])?["message"] as? String
             #expect(message?.hasPrefix("The computer's agent refused") == true, "\(message ?? "")")
+
+            // Credentials the computer refused (its PAM said no): their own error, the session ended.
+            async let wrong = connect(gw, computer)
+            let wrongOrder = try await nextOrder(agent)
+            agent.send(AgentToGateway.connectAnswer(.init(sessionId: wrongOrder.sessionId, started: false, reason: "Authentication failure",
+                                                          credentialsRefused: true)))
+            let wrongReply = try await wrong
+            #expect(wrongReply.status == .forbidden && wrongReply.errorCode == "credentials_refused")
+            try await gw.waitForState("closed", of: wrongOrder.sessionId, token: computer.scene.token)
             try await gw.waitForState("closed", of: order.sessionId, token: computer.scene.token)
             let texts = try await gw.request(.get, "/api/v1/sessions/\(order.sessionId)/log", token: computer.scene.token).array()
                 .compactMap { $0["text"] as? String }

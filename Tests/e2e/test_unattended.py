@@ -21,6 +21,9 @@ from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
 USER = "lifeline-unattended"
+# The account's password: the rules below ask the technician for it at each connection (checked by PAM).
+PASSWORD = "Unattended-Pass-4821"
+CREDENTIALS = {"username": USER, "password": PASSWORD}
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser"),
                                 reason="needs root and useradd to run the applet in a customer's own account")
@@ -40,6 +43,7 @@ def customer_account(user):
     if subprocess.run(["id", user], capture_output=True).returncode != 0:
         subprocess.run(["useradd", "--no-create-home", user], check=True)
     stop_everything_of(user)
+    subprocess.run(["chpasswd"], input=f"{user}:{PASSWORD}\n", text=True, check=True)
     home = tempfile.mkdtemp(prefix=f"{user}-home-")
     # runuser gives the program the account's own HOME: this test's folder.
     subprocess.run(["usermod", "--home", home, user], check=True)
@@ -166,7 +170,12 @@ def test_the_technician_connects_while_the_customer_is_away(gateway, applets, cu
     computer_id, applet, token = approve(gateway, applets, home, binary, "Away", rules=ANY_HOUR)
     applet.kill()
     wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
-    connection = gateway.api("POST", f"computers/{computer_id}/connect", token=token, expect=201)[1]
+    # The customer chose credentials at each connection: the computer's PAM checks them.
+    status, body = gateway.api("POST", f"computers/{computer_id}/connect", {"username": USER, "password": "not it"}, token=token)
+    assert status == 403 and body["error"]["code"] == "credentials_refused", body
+    status, body = gateway.api("POST", f"computers/{computer_id}/connect", token=token)
+    assert status == 400 and "user name and password" in body["error"]["message"], body
+    connection = gateway.api("POST", f"computers/{computer_id}/connect", CREDENTIALS, token=token, expect=201)[1]
     # The agent started the applet with the session's link: the customer's side joins by itself.
     session_id = connection["sessionId"]
     deadline = time.time() + 20
@@ -189,7 +198,7 @@ def test_the_agent_keeps_to_the_approved_hours_even_when_the_gateway_would_not(g
     later = dict(ANY_HOUR, dailyStart=start, dailyEnd=(start + 60) % 1440)
     computer_id, applet, token = approve(gateway, applets, home, binary, "Hours", rules=later)
     wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
-    status, body = gateway.api("POST", f"computers/{computer_id}/connect", token=token)
+    status, body = gateway.api("POST", f"computers/{computer_id}/connect", CREDENTIALS, token=token)
     assert status == 409 and body["error"]["code"] == "outside_approved_hours" and body["error"]["message"].startswith("Not now")
 
     database = sqlite3.connect(os.path.join(gateway.data_dir, "lifeline.sqlite"))
@@ -198,7 +207,7 @@ def test_the_agent_keeps_to_the_approved_hours_even_when_the_gateway_would_not(g
     database.execute("UPDATE devices SET rules = ? WHERE id = ?", (json.dumps(rules), computer_id))
     database.commit()
     database.close()
-    status, body = gateway.api("POST", f"computers/{computer_id}/connect", token=token)
+    status, body = gateway.api("POST", f"computers/{computer_id}/connect", CREDENTIALS, token=token)
     assert status == 409 and body["error"]["code"] == "outside_approved_hours", body
     assert body["error"]["message"].startswith("The computer's agent refused"), body
     assert "refused" in open(os.path.join(home, ".local/share/lifeline/agent.log")).read()
@@ -238,6 +247,12 @@ def test_in_the_console_ask_for_access_then_connect_from_the_computers_list(gate
     dialog.find_element(By.ID, "computers-refresh").click()
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, row))
     browser.find_element(By.CSS_SELECTOR, f"{row} button[data-action='connect']").click()
+    # The customer chose credentials at each connection: the dialog asks for the computer's account.
+    wait.until(lambda b: b.find_element(By.ID, "computer-credentials").is_displayed())
+    assert "asks for one of its accounts" in browser.find_element(By.ID, "computer-credentials-for").text
+    browser.find_element(By.ID, "computer-username").send_keys(USER)
+    browser.find_element(By.ID, "computer-password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "computer-connect").click()
     wait.until(lambda b: "the session is in your queue" in b.find_element(By.ID, "computers-line").text)
     dialog.find_element(By.ID, "computers-close").click()
     # The new session is the technician's and selected; its customer's side joins by itself.

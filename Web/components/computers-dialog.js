@@ -79,10 +79,32 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse, isAd
     }
   }
 
-  async function connectTo(computer) {
+  // The customer asked for one of the computer's accounts at each connection: asked here, sent once.
+  const credentials = $('computer-credentials');
+  let asking = null;
+  credentials.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = { username: $('computer-username').value.trim(), password: $('computer-password').value };
+    $('computer-password').value = '';
+    credentials.hidden = true;
+    if (asking) connectTo(asking, body);
+  });
+  $('computer-cancel').addEventListener('click', () => {
+    $('computer-password').value = '';
+    credentials.hidden = true;
+  });
+
+  async function connectTo(computer, body) {
+    if (computer.rules.credentials === 'at_each_connection' && !body) {
+      asking = computer;
+      $('computer-credentials-for').textContent = t('computers.credentialsFor', { name: computer.name });
+      credentials.hidden = false;
+      $('computer-username').focus();
+      return;
+    }
     line.textContent = t('computers.connecting', { name: computer.name });
     try {
-      const connection = await api(`computers/${encodeURIComponent(computer.id)}/connect`, { method: 'POST' });
+      const connection = await api(`computers/${encodeURIComponent(computer.id)}/connect`, { method: 'POST', body });
       line.textContent = t('computers.connected', { name: computer.name });
       onConnected(connection.sessionId);
     } catch (error) {

@@ -31,7 +31,10 @@ struct ComputersController {
 
     /// Waits for the computer's agent (15 s at most): 201 with the session it joins, or why not.
     @Sendable func connect(request: Request, context: GatewayRequestContext) async throws -> Response {
-        let connection = try await hub.connectUnattended(context.parameters.get("id") ?? "", by: try context.requireActor(),
+        // No body when the computer's rules ask for no credentials.
+        let body = request.head.method == .post && (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
+            ? try await request.decodeJSON(as: UnattendedConnectRequest.self, context: context) : UnattendedConnectRequest()
+        let connection = try await hub.connectUnattended(context.parameters.get("id") ?? "", credentials: body, by: try context.requireActor(),
                                                          source: context.remoteAddress)
         return try JSONResponse.make(connection, status: .created)
     }

@@ -108,7 +108,7 @@ extension SessionHub {
         let reason = answer.reason ?? "no reason given"
         switch answer.failure {
         case .unreachable: return GatewayError(.lanUnreachable, "\(address) cannot be reached from \(connector): \(reason).")
-        case .authenticationFailed: return GatewayError(.lanCredentialsRefused, "\(address) refused the user name or password.")
+        case .authenticationFailed: return GatewayError(.credentialsRefused, "\(address) refused the user name or password.")
         case .hostKeyChanged: return GatewayError(.lanHostKeyChanged, "Not connected: \(reason). Someone may be impersonating it, or it was reinstalled.")
         case .startFailed, nil: return GatewayError(.lanStartFailed, "The applet could not be started on \(address): \(reason).")
         }
