@@ -260,9 +260,7 @@ extension SessionLogEvent {
         },
         "unattended_connection_refused": { p in guard let reason = p["reason"] else { return nil }; return .unattendedConnectionRefused(reason: reason) },
         "lan_connection": { p in
-            guard let technician = p["technician"], let address = p["address"], let fingerprint = p["fingerprint"] else { return nil }
-            return .lanConnection(technician: technician, address: address, fingerprint: fingerprint)
-        },
+            guard let technician = p["technician"], let address = p["address"], let key = p["fingerprint"] else { return nil }; return .lanConnection(technician: technician, address: address, fingerprint: key) },
         "lan_connection_refused": { p in guard let reason = p["reason"] else { return nil }; return .lanConnectionRefused(reason: reason) },
         "file_manager_requested": { p in guard let technician = p["technician"] else { return nil }; return .fileManagerRequested(technician: technician) },
         "file_manager_closed": { p in guard let reason = p["reason"] else { return nil }; return .fileManagerClosed(reason: reason) },
