@@ -134,8 +134,9 @@ def machine_account():
     os.chown(home, account.pw_uid, account.pw_gid)
     run("chpasswd", input=f"{MACHINE_USER}:{PASSWORD}\n")
     display = next(n for n in range(140, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"))
+    # Its working folder is its home: the clone may sit where other users cannot enter.
     xvfb = subprocess.Popen(["runuser", "-u", MACHINE_USER, "--", "Xvfb", f":{display}", "-nolisten", "tcp", "-screen", "0", "1024x768x24"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=home)
     wait_until(lambda: os.path.exists(f"/tmp/.X11-unix/X{display}"), what="the user's X display")
     yield home, display
     xvfb.terminate()
