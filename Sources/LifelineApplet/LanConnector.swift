@@ -11,6 +11,7 @@ import LifelineCore
 import LifelineProtocol
 import Logging
 import NIOCore
+import Synchronization
 
 /// A LAN connector starting the applet on a machine of its network (F4): SSH with the technician's
 /// credentials (in memory only, never written or logged), the host key checked against the one
@@ -54,7 +55,7 @@ enum LanConnector {
             return refused(.startFailed, "the connector cannot pin the host key: \(error)", hostKey: fingerprint)
         }
         do {
-            let digest = try await PosixThread.offThread { FileDigest.sha256(ofFileAt: binary) }.get()
+            let digest = try await FileDigest.ofRunningApplet(binary)
             let check = try await connection.run(RemoteScripts.command(RemoteScripts.check(sha256: digest)))
             guard check.status == 0 else { return refused(.startFailed, "the applet's folder cannot be made: \(check.errors)", hostKey: fingerprint) }
             if check.output.contains("missing") {
@@ -133,6 +134,17 @@ enum RemoteScripts {
 
 /// A file's SHA-256 (hex), read in 1 MiB pieces.
 enum FileDigest {
+    /// The applet this process runs from does not change while it runs: hashed once per path, not
+    /// at every LAN connection (43 MB read each time otherwise).
+    private static let known = Mutex<[String: String]>([:])
+
+    static func ofRunningApplet(_ path: String) async throws(SystemFiles.Failure) -> String {
+        if let digest = known.withLock({ $0[path] }) { return digest }
+        let digest = try await PosixThread.offThread { sha256(ofFileAt: path) }.get()
+        known.withLock { $0[path] = digest }
+        return digest
+    }
+
     static func sha256(ofFileAt path: String) -> Result<String, SystemFiles.Failure> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(.init("\(path) cannot be read: \(String(cString: strerror(errno)))")) }

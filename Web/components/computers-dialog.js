@@ -4,6 +4,7 @@
 // makes a computer's agent a LAN connector (F4); the LAN section below the list uses connectors.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
+import { mountCredentialsForm } from './credentials-form.js';
 import { mountLanPanel } from './lan-panel.js';
 
 export function mountComputersDialog(dialog, button, { onConnected, canUse, isAdministrator }) {
@@ -80,36 +81,25 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse, isAd
   }
 
   // The customer asked for one of the computer's accounts at each connection: asked here, sent once.
-  const credentials = $('computer-credentials');
   let asking = null;
-  credentials.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const body = { username: $('computer-username').value.trim(), password: $('computer-password').value };
-    $('computer-password').value = '';
-    credentials.hidden = true;
-    if (asking) connectTo(asking, body);
-  });
-  $('computer-cancel').addEventListener('click', () => {
-    $('computer-password').value = '';
-    credentials.hidden = true;
-  });
+  const credentials = mountCredentialsForm($('computer-credentials'), { connect: (body) => connectTo(asking, body) });
 
   async function connectTo(computer, body) {
     if (computer.rules.credentials === 'at_each_connection' && !body) {
       asking = computer;
-      $('computer-credentials-for').textContent = t('computers.credentialsFor', { name: computer.name });
-      credentials.hidden = false;
-      $('computer-username').focus();
-      return;
+      credentials.ask(t('computers.credentialsFor', { name: computer.name }));
+      return false;
     }
     line.textContent = t('computers.connecting', { name: computer.name });
     try {
       const connection = await api(`computers/${encodeURIComponent(computer.id)}/connect`, { method: 'POST', body });
       line.textContent = t('computers.connected', { name: computer.name });
       onConnected(connection.sessionId);
+      return true;
     } catch (error) {
       line.textContent = describeError(error);
       load();
+      return false;
     }
   }
 

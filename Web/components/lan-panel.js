@@ -5,11 +5,11 @@
 // anything. The password goes in one request and is kept nowhere, not even in this page.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
+import { mountCredentialsForm } from './credentials-form.js';
 
 export function mountLanPanel(section, { onConnected, canUse }) {
   const $ = (id) => section.querySelector(`#${id}`);
   const line = $('lan-line');
-  const form = $('lan-credentials');
   let connectors = [];
   let machines = [];
   let target = null;
@@ -79,47 +79,36 @@ export function mountLanPanel(section, { onConnected, canUse }) {
     }
   }
 
+  // The machine's account goes to the connector in this one request; true once the applet runs there.
+  const credentials = mountCredentialsForm($('lan-credentials'), {
+    connect: async ({ username, password }) => {
+      const address = target.address;
+      line.textContent = t('lan.connecting', { address });
+      try {
+        const connection = await api(`computers/${encodeURIComponent($('lan-connector').value)}/lan/connect`,
+          { method: 'POST', body: { address, username, password } });
+        line.textContent = t(connection.hostKeyPinnedNow ? 'lan.connectedPinned' : 'lan.connected', { address, key: connection.hostKey });
+        onConnected(connection.sessionId);
+        return true;
+      } catch (error) {
+        line.textContent = describeError(error);
+        return false;
+      }
+    },
+  });
+
   function ask(machine) {
     target = machine;
-    $('lan-target').textContent = t('lan.credentialsFor', { address: machine.name ? `${machine.name} (${machine.address})` : machine.address });
-    form.hidden = false;
-    $('lan-username').focus();
+    credentials.ask(t('lan.credentialsFor', { address: machine.name ? `${machine.name} (${machine.address})` : machine.address }));
   }
 
-  function closeForm() {
-    form.hidden = true;
-    $('lan-password').value = '';
-    target = null;
-  }
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!target) return;
-    const body = { address: target.address, username: $('lan-username').value.trim(), password: $('lan-password').value };
-    // The field is emptied at once: the password lives in this one request only.
-    $('lan-password').value = '';
-    const connector = $('lan-connector').value;
-    line.textContent = t('lan.connecting', { address: target.address });
-    $('lan-connect').disabled = true;
-    try {
-      const connection = await api(`computers/${encodeURIComponent(connector)}/lan/connect`, { method: 'POST', body });
-      line.textContent = t(connection.hostKeyPinnedNow ? 'lan.connectedPinned' : 'lan.connected', { address: body.address, key: connection.hostKey });
-      closeForm();
-      onConnected(connection.sessionId);
-    } catch (error) {
-      line.textContent = describeError(error);
-    } finally {
-      $('lan-connect').disabled = false;
-    }
-  });
-  $('lan-cancel').addEventListener('click', closeForm);
   $('lan-filter').addEventListener('input', renderMachines);
   $('lan-list').addEventListener('click', list);
 
   return {
     open() {
       section.hidden = !canUse('lan_connection');
-      closeForm();
+      credentials.close();
       if (!section.hidden) loadConnectors();
     },
   };

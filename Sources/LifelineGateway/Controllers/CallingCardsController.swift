@@ -217,8 +217,8 @@ enum CallingCardInstallScript {
         # Installs the Lifeline Calling Card for this user (no administrator rights needed).
         # Options: --autostart (launch at every start), --launch (open it once installed).
         set -eu
-        gateway=\(shellQuoted(gateway))
-        card=\(shellQuoted(cardId))
+        gateway=\(ShellWords.quoted(gateway))
+        card=\(ShellWords.quoted(cardId))
         applet=$(mktemp)
         trap 'rm -f "$applet"' EXIT
         curl -fsSL --compressed "$gateway/download/lifeline-applet" -o "$applet"
@@ -227,6 +227,4 @@ enum CallingCardInstallScript {
 
         """
     }
-
-    static func shellQuoted(_ text: String) -> String { ShellWords.quoted(text) }
 }

@@ -32,7 +32,7 @@ struct ComputersController {
     /// Waits for the computer's agent (15 s at most): 201 with the session it joins, or why not.
     @Sendable func connect(request: Request, context: GatewayRequestContext) async throws -> Response {
         // No body when the computer's rules ask for no credentials.
-        let body = request.head.method == .post && (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
+        let body = (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
             ? try await request.decodeJSON(as: UnattendedConnectRequest.self, context: context) : UnattendedConnectRequest()
         let connection = try await hub.connectUnattended(context.parameters.get("id") ?? "", credentials: body, by: try context.requireActor(),
                                                          source: context.remoteAddress)

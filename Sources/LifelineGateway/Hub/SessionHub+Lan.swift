@@ -56,7 +56,7 @@ extension SessionHub {
         let (device, agent) = try await connector(computerId, for: actor)
         let port = request.port ?? 22
         guard let address = LanSubnet.address(request.address) else { throw GatewayError.badRequest("address is an IPv4 address such as 192.168.1.20.") }
-        let subnets = (device.lanSubnets ?? []).compactMap { try? LanSubnet($0) }  // Checked when they were set.
+        let subnets = allowedSubnets(of: device)
         guard subnets.contains(where: { $0.contains(address) }) else {
             throw GatewayError.badRequest("\(request.address) is outside the subnets an administrator allowed for \(device.name): "
                                           + (subnets.isEmpty ? "none." : subnets.map(\.description).joined(separator: ", ") + "."))
@@ -101,6 +101,20 @@ extension SessionHub {
             throw GatewayError(.computerOffline, "\(device.name) is offline: its agent is not connected.")
         }
         return (device, agent)
+    }
+
+    /// The connector's subnets, checked when they were set; one the store gives back unreadable is
+    /// logged and left out, so nothing outside what the administrator wrote is ever allowed.
+    private func allowedSubnets(of device: UnattendedDevice) -> [LanSubnet] {
+        (device.lanSubnets ?? []).compactMap { text in
+            do {
+                return try LanSubnet(text)
+            } catch {
+                logger.error("A LAN connector's stored subnet is unreadable", metadata: ["computer.id": "\(device.id)", "subnet": "\(text)",
+                                                                                       "error": "\(error)"])
+                return nil
+            }
+        }
     }
 
     static func lanFailure(_ answer: AgentToGateway.LanConnectAnswer?, address: String, connector: String, waited: Duration) -> GatewayError {
