@@ -127,29 +127,55 @@ struct HTTPDownloadTests {
         #expect(named != nil && named! <= 40_000 && named == onDisk, "\(message); \(onDisk ?? -1) bytes on disk")
     }
 
+    /// A server's silence: held until the test releases it (or a minute passes), remembering
+    /// whether it ever gave up, so a test can tell the client's own timeout from the server's close.
+    final class Silence: @unchecked Sendable {
+        private let released = NSCondition()
+        private var isReleased = false
+        private let ended = Mutex(false)
+
+        func hold() {
+            released.lock()
+            let deadline = Date().addingTimeInterval(60)
+            while !isReleased, released.wait(until: deadline) {}
+            released.unlock()
+            ended.withLock { $0 = true }
+        }
+
+        /// Lets the server go; true when it was still holding until now.
+        func release() -> Bool {
+            let stillHolding = !ended.withLock { $0 }
+            released.lock()
+            isReleased = true
+            released.broadcast()
+            released.unlock()
+            return stillHolding
+        }
+    }
+
     @Test("a body that stalls is given up after the read timeout, naming how much arrived")
     func stalls() async throws {
+        let silence = Silence()
         let server = try LoopbackServer { connection in
             LoopbackServer.send(connection, LoopbackServer.head(length: 100_000) + [UInt8](repeating: 7, count: 25_000))
-            Thread.sleep(forTimeInterval: 20)
+            silence.hold()
         }
-        let started = ContinuousClock.now
         let message = await failure {
             _ = try await HTTPDownload.fetch(server.url, bearer: "token", into: MemorySink(), expected: 100_000, readTimeout: .seconds(1)) { _ in }
         }
         #expect(message.hasPrefix("the transfer was interrupted after 25000 of 100000 bytes"), "\(message)")
-        #expect(ContinuousClock.now - started < .seconds(10), "not held until the server gives up")
+        #expect(silence.release(), "given up by the applet while the server still held the connection: \(message)")
     }
 
     @Test("a server that never answers is reported as such after the answer's deadline")
     func neverAnswers() async throws {
-        let server = try LoopbackServer { _ in Thread.sleep(forTimeInterval: 20) }
-        let started = ContinuousClock.now
+        let silence = Silence()
+        let server = try LoopbackServer { _ in silence.hold() }
         let message = await failure {
             _ = try await HTTPDownload.fetch(server.url, bearer: "token", into: MemorySink(), expected: 10,
                                              answerTimeout: .seconds(1), readTimeout: .seconds(1)) { _ in }
         }
         #expect(message.hasPrefix("the connection failed"), "\(message)")
-        #expect(ContinuousClock.now - started < .seconds(10), "not held until the server gives up")
+        #expect(silence.release(), "given up by the applet while the server still held the connection: \(message)")
     }
 }
