@@ -165,6 +165,12 @@ public struct Applet: Sendable {
             }
         }
         defer { reader.cancel() }
+        // The customer's own restart brings the session back too (C7).
+        let shutdowns = ShutdownWatch.start { goingDown in
+            if await elevation.handedOver { return }
+            if goingDown { await restarts.customerRestarting() } else { await restarts.customerRestartCalledOff() }
+        }
+        defer { shutdowns.stop() }
         let outcome = await stayConnected(rejoining: rejoining, remote: remote, restart: restart)
         // Over, or in the root copy's hands: a restart with this PIN or link has nothing to rejoin.
         memory?.forget()
@@ -338,6 +344,8 @@ public struct Applet: Sendable {
             Task { await restart.restarts.requested(order) }
         case .unattendedOffer(let offer):
             Task { await restart.unattended.offered(offer) }
+        case .resumeTicket(let message):
+            await restart.restarts.ticketArrived(message)
         case .scriptRun(let order):
             // Its own task: a script runs for minutes while messages keep coming.
             Task { await restart.scripts.received(order) }

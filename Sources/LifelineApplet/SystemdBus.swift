@@ -124,6 +124,45 @@ final class SystemdBus {
         var results: [String: String] = [:]
     }
 
+    /// A signal followed while `process(waitingUpTo:)` runs; unsubscribed when released.
+    final class Subscription {
+        fileprivate var slot: OpaquePointer?
+        fileprivate let received: (SystemdMessage) -> Void
+        private let sd: LibSystemd
+
+        fileprivate init(sd: LibSystemd, received: @escaping (SystemdMessage) -> Void) {
+            self.sd = sd
+            self.received = received
+        }
+
+        deinit { _ = sd.slotUnref(slot) }
+    }
+
+    /// Follows `member` signals of `interface` at `path` sent by `sender`; each is handed to `received`.
+    func subscribe(sender: String, path: String, interface: String, member: String,
+                   _ received: @escaping (SystemdMessage) -> Void) throws(Failure) -> Subscription {
+        let subscription = Subscription(sd: sd, received: received)
+        let handler: sd_bus_message_handler_t = { message, userdata, _ in
+            guard let message, let userdata, case .success(let sd) = LibSystemd.shared else { return 0 }
+            Unmanaged<Subscription>.fromOpaque(userdata).takeUnretainedValue().received(SystemdMessage(borrowing: message, sd: sd))
+            return 0
+        }
+        // The slot lives as long as the subscription, which therefore outlives every call of the handler.
+        let status = sd.matchSignal(bus, &subscription.slot, sender, path, interface, member, handler,
+                                    Unmanaged.passUnretained(subscription).toOpaque())
+        guard status >= 0 else { throw Failure(name: "", description: String(cString: strerror(-status))) }
+        return subscription
+    }
+
+    /// Handles what has arrived (signals to their subscriptions), or waits up to `limit` for more.
+    func process(waitingUpTo limit: Duration) throws(Failure) {
+        let processed = sd.process(bus, nil)
+        if processed < 0 { throw Failure(name: "", description: String(cString: strerror(-processed))) }
+        if processed > 0 { return }
+        let waited = sd.wait(bus, UInt64(limit.components.seconds) * 1_000_000 + UInt64(limit.components.attoseconds / 1_000_000_000_000))
+        if waited < 0, waited != -EINTR { throw Failure(name: "", description: String(cString: strerror(-waited))) }
+    }
+
     static func type(_ character: Unicode.Scalar) -> CChar { CChar(UInt8(ascii: character)) }
 }
 
@@ -173,6 +212,13 @@ final class SystemdMessage {
         var value: UInt64 = 0
         _ = sd.readBasic(pointer, SystemdBus.type("t"), &value)
         return value
+    }
+
+    /// An `h` value: a copy of the descriptor (close-on-exec) the caller owns, -1 when there is none.
+    func fileDescriptor() -> Int32 {
+        var value: Int32 = -1
+        guard sd.readBasic(pointer, SystemdBus.type("h"), &value) > 0, value >= 0 else { return -1 }
+        return fcntl(value, F_DUPFD_CLOEXEC, 3)
     }
 
     func bool() -> Bool {

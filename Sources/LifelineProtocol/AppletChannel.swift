@@ -49,6 +49,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case rebootResult(RebootResultMessage)
     /// The customer's answer to `unattended_offer` (F5); on yes the agent enrols next.
     case unattendedAnswer(RemoteAnswer)
+    /// The customer restarts the machine themselves (logind's PrepareForShutdown), or it did not happen after all (C7).
+    case customerRestart(CustomerRestartMessage)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -123,6 +125,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .scriptFinished: "script_finished"
         case .rebootResult: "reboot_result"
         case .unattendedAnswer: "unattended_answer"
+        case .customerRestart: "customer_restart"
         }
     }
 
@@ -132,6 +135,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .scriptFinished(let message): try message.encode(to: encoder)
         case .rebootResult(let message): try message.encode(to: encoder)
         case .unattendedAnswer(let message): try message.encode(to: encoder)
+        case .customerRestart(let message): try message.encode(to: encoder)
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .quit, .appletDeclined: break
@@ -175,6 +179,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
         case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
         case "unattended_answer": .unattendedAnswer(try RemoteAnswer(from: decoder))
+        case "customer_restart": .customerRestart(try CustomerRestartMessage(from: decoder))
         default: nil
         }
     }
@@ -250,6 +255,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case reboot(RebootOrder)
     /// Ask the customer for unattended access (F5), with the enrolment token for their yes.
     case unattendedOffer(UnattendedOffer)
+    /// The answer to `customer_restart` starting: the ticket to rejoin with after the boot, or none.
+    case resumeTicket(ResumeTicketMessage)
 
     public var type: String {
         switch self {
@@ -286,6 +293,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .scriptCancel: "script_cancel"
         case .reboot: "reboot"
         case .unattendedOffer: "unattended_offer"
+        case .resumeTicket: "resume_ticket"
         }
     }
 
@@ -322,6 +330,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .scriptCancel(let message): try message.encode(to: encoder)
         case .reboot(let message): try message.encode(to: encoder)
         case .unattendedOffer(let message): try message.encode(to: encoder)
+        case .resumeTicket(let message): try message.encode(to: encoder)
         }
     }
 
@@ -360,6 +369,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "script_cancel": .scriptCancel(try ScriptCancelMessage(from: decoder))
         case "reboot": .reboot(try RebootOrder(from: decoder))
         case "unattended_offer": .unattendedOffer(try UnattendedOffer(from: decoder))
+        case "resume_ticket": .resumeTicket(try ResumeTicketMessage(from: decoder))
         default: nil
         }
     }

@@ -104,3 +104,30 @@ public struct ResumeRequest: Codable, Equatable, Sendable {
     public let ticket: String
     public init(ticket: String) { self.ticket = ticket }
 }
+
+/// `customer_restart` from the applet: the customer restarts the machine themselves (C7: On hold,
+/// Active or Incoming → Rebooting), or the restart was called off before the machine went down.
+public struct CustomerRestartMessage: WireMessage {
+    public enum Phase: String, Codable, Sendable {
+        /// logind announced the shutdown; the applet holds it a moment for the gateway's ticket.
+        case starting
+        /// logind said the shutdown is not happening after all.
+        case cancelled
+    }
+
+    public let phase: Phase
+
+    public init(phase: Phase) { self.phase = phase }
+}
+
+/// `resume_ticket` to the applet: the single-use ticket its one-shot entry rejoins with after the
+/// boot, or none when the session does not come back by itself from where it is (`reason` says why).
+public struct ResumeTicketMessage: WireMessage {
+    public let ticket: String?
+    public let reason: String?
+
+    public init(ticket: String?, reason: String? = nil) {
+        self.ticket = ticket
+        self.reason = reason
+    }
+}

@@ -59,6 +59,8 @@ extension SessionLogEvent {
         "reboot_failed": "The customer's computer could not restart: {reason}",
         "machine_restarting": "The customer's computer is restarting ({kind}); the session resumes when it is back.",
         "machine_restarted": "The customer's computer restarted and the applet reconnected.",
+        "customer_restarting": "The customer is restarting their computer; the session resumes when it is back.",
+        "customer_restart_cancelled": "The customer's computer did not restart after all; the session goes on.",
         "unattended_requested": "{technician} asked for unattended access to this computer.",
         "unattended_refused": "The customer did not allow unattended access.",
         "unattended_granted": "The customer allowed unattended access: {name} is in the Computers list.",

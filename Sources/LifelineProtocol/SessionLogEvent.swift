@@ -125,6 +125,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case machineRestarting(kind: String)
     /// "The customer's computer restarted and the applet reconnected."
     case machineRestarted
+    /// "The customer is restarting their computer; the session resumes when it is back." (C7)
+    case customerRestarting
+    /// "The customer's computer did not restart after all; the session goes on."
+    case customerRestartCancelled
     /// "{technician} asked for unattended access to this computer." (F5)
     case unattendedRequested(technician: String)
     /// "The customer did not allow unattended access."
@@ -251,6 +255,8 @@ extension SessionLogEvent {
         "reboot_failed": { p in guard let reason = p["reason"] else { return nil }; return .rebootFailed(reason: reason) },
         "machine_restarting": { p in guard let kind = p["kind"] else { return nil }; return .machineRestarting(kind: kind) },
         "machine_restarted": { _ in .machineRestarted },
+        "customer_restarting": { _ in .customerRestarting },
+        "customer_restart_cancelled": { _ in .customerRestartCancelled },
         "unattended_requested": { p in guard let technician = p["technician"] else { return nil }; return .unattendedRequested(technician: technician) },
         "unattended_refused": { _ in .unattendedRefused },
         "unattended_granted": { p in guard let name = p["name"] else { return nil }; return .unattendedGranted(name: name) },
@@ -304,96 +310,4 @@ extension SessionLogEvent {
         "desktop_view_accepted": { _ in .desktopViewAccepted },
         "screen_refused": { _ in .screenRefused },
     ]
-
-    /// The message key the consoles translate.
-    public var code: String {
-        switch self {
-        case .invitationSMS: "invitation_sms"
-        case .invitationEmail: "invitation_email"
-        case .linkSent: "link_sent"
-        case .elevated: "elevated"
-        case .unelevated: "unelevated"
-        case .appletTookOver: "applet_took_over"
-        case .transferred: "transferred"
-        case .transferredWithComment: "transferred_comment"
-        case .transferTakenBack: "transfer_taken_back"
-        case .transferTakenOver: "transfer_taken_over"
-        case .transferDeclined: "transfer_declined"
-        case .recordingStarted: "recording_started"
-        case .recordingStopped: "recording_stopped"
-        case .recordingStoppedWithRemote: "recording_stopped_with_remote"
-        case .fileOffered: "file_offered"
-        case .fileAccepted: "file_accepted"
-        case .fileDeclined: "file_declined"
-        case .fileSaved: "file_saved"
-        case .fileDamaged: "file_damaged"
-        case .fileFailed: "file_failed"
-        case .fileReceived: "file_received"
-        case .surveySent: "survey_sent"
-        case .appletInvited: "applet_invited"
-        case .appletDeclined: "applet_declined"
-        case .invitationDeclined: "invitation_declined"
-        case .termsRefused: "terms_refused"
-        case .appletClosed: "applet_closed"
-        case .appletRejoined: "applet_rejoined"
-        case .joinedWithApplet: "joined_with_applet"
-        case .joinedInstantChat: "joined_instant_chat"
-        case .joinedToShowScreen: "joined_to_show_screen"
-        case .browserScreenFrames: "browser_screen_frames"
-        case .browserScreenWebRTC: "browser_screen_webrtc"
-        case .browserScreenBackToFrames: "browser_screen_back_to_frames"
-        case .cardOffered: "card_offered"
-        case .cardOfferedAutostart: "card_offered_autostart"
-        case .cardInstalled: "card_installed"
-        case .cardRefused: "card_refused"
-        case .cardFailed: "card_failed"
-        case .remoteControlRequested: "remote_control_requested"
-        case .desktopViewRequested: "desktop_view_requested"
-        case .screenshotTaken: "screenshot_taken"
-        case .collaboratorJoined: "collaborator_joined"
-        case .collaboratorLeft: "collaborator_left"
-        case .remoteControlAccepted: "remote_control_accepted"
-        case .desktopViewAccepted: "desktop_view_accepted"
-        case .screenRefused: "screen_refused"
-        case .remoteEnded: "remote_ended"
-        case .chatOn: "chat_on"
-        case .chatOff: "chat_off"
-        case .takenFromChannel: "taken_from_channel"
-        case .elevationRequested: "elevation_requested"
-        case .elevationFailed: "elevation_failed"
-        case .rebootRequested: "reboot_requested"
-        case .rebootRefused: "reboot_refused"
-        case .rebootFailed: "reboot_failed"
-        case .machineRestarting: "machine_restarting"
-        case .machineRestarted: "machine_restarted"
-        case .unattendedRequested: "unattended_requested"
-        case .unattendedRefused: "unattended_refused"
-        case .unattendedGranted: "unattended_granted"
-        case .unattendedConnection: "unattended_connection"
-        case .unattendedConnectionRefused: "unattended_connection_refused"
-        case .lanConnection: "lan_connection"
-        case .lanConnectionRefused: "lan_connection_refused"
-        case .fileManagerRequested: "file_manager_requested"
-        case .fileManagerOpened: "file_manager_opened"
-        case .fileManagerRefused: "file_manager_refused"
-        case .fileManagerClosed: "file_manager_closed"
-        case .fileManagerFolderMade: "file_manager_folder_made"
-        case .fileManagerRenamed: "file_manager_renamed"
-        case .fileManagerDeleted: "file_manager_deleted"
-        case .fileManagerCopiedFrom: "file_manager_copied_from"
-        case .fileManagerCopiedTo: "file_manager_copied_to"
-        case .fileManagerCopiedFilesFrom: "file_manager_copied_files_from"
-        case .fileManagerCopiedFilesTo: "file_manager_copied_files_to"
-        case .processEnded: "process_ended"
-        case .processKilled: "process_killed"
-        case .scriptStarted: "script_started"
-        case .applicationRemoved: "application_removed"
-        case .systemReportSaved: "system_report_saved"
-        case .scriptFinished: "script_finished"
-        case .serviceChanged: "service_changed"
-        case .startupOn: "startup_on"
-        case .startupOff: "startup_off"
-        case .unrecognised(let code, _): code
-        }
-    }
 }

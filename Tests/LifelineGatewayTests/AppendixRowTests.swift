@@ -7,7 +7,7 @@ import LifelineProtocol
 
 /// Each row of the manual's appendix that the gateway can reach today, driven end to end:
 /// real sockets, the applet socket, the HTTP API, the clock moved by hand. Rows that need
-/// collaboration, monitoring or a restart the customer makes wait for those features (docs/features.md, C7).
+/// collaboration or monitoring wait for those features (docs/features.md, C7).
 struct AppendixRow: Sendable, CustomStringConvertible {
     enum Who: Sendable { case admin, bea }
 
@@ -25,6 +25,8 @@ struct AppendixRow: Sendable, CustomStringConvertible {
         case wait(TimeInterval)
         /// The technician restarts the customer's computer; the applet says it restarts (M1).
         case reboot
+        /// The customer restarts the computer: the applet heard logind announce it (C7).
+        case customerRestart
         /// The computer is back: the applet started after the boot presents its ticket.
         case rebootBack
     }
@@ -92,6 +94,8 @@ let reachableRows: [AppendixRow] = [
     .init(from: .incoming, to: .rebooting, seenBy: .bea, setup: [.connect, .start(.admin), .transfer], step: .reboot),
     .init(from: .rebooting, to: .outgoing, seenBy: .admin, setup: [.connect, .start(.admin), .transfer, .reboot], step: .rebootBack),
     .init(from: .rebooting, to: .incoming, seenBy: .bea, setup: [.connect, .start(.admin), .transfer, .reboot], step: .rebootBack),
+    .init(from: .onHold, to: .rebooting, seenBy: .admin, setup: [.connect, .start(.admin), .hold], step: .customerRestart),
+    .init(from: .rebooting, to: .onHold, seenBy: .admin, setup: [.connect, .start(.admin), .hold, .customerRestart], step: .rebootBack),
     .init(from: .closedByCustomer, to: .closed, seenBy: .admin, setup: [.connect, .start(.admin), .quit], step: .end(.admin)),
     .init(from: .timedOut, to: .timedOut, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .wait(day)),
     .init(from: .timedOut, to: .closed, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .end(.admin)),
@@ -164,6 +168,11 @@ private actor RowPlayer {
             guard case .reboot(let reboot)? = order else { throw HarnessError("no reboot order") }
             resumeTicket = reboot.ticket
             applet?.send(AppletToGateway.rebootResult(.init(sessionId: nil, kind: .normal, outcome: .restarting)))
+        case .customerRestart:
+            applet?.send(AppletToGateway.customerRestart(.init(phase: .starting)))
+            let answer = try await applet?.expect(GatewayToApplet.self) { if case .resumeTicket = $0 { true } else { false } }
+            guard case .resumeTicket(let given)? = answer, let ticket = given.ticket else { throw HarnessError("no resume ticket") }
+            resumeTicket = ticket
         case .rebootBack:
             await applet?.close()
             let reply = try await gw.request(.post, "/api/v1/customer/resume", json: ["ticket": resumeTicket ?? ""])

@@ -28,6 +28,9 @@ BIN = Path(os.environ.get("LIFELINE_BIN_DIR", ROOT / ".build" / "debug"))
 ADMIN_EMAIL = "admin@e2e.test"
 ADMIN_PASSWORD = "e2e admin password"
 
+# Fixtures kept in modules of their own.
+pytest_plugins = ["power_bus_fixture"]
+
 
 def self_signed_certificate(folder, common_name, subject_alt_name):
     """A throw-away certificate and key in `folder`, made with openssl; returns their paths."""

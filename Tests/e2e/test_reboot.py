@@ -11,7 +11,6 @@ import json
 import os
 import shlex
 import subprocess
-import tempfile
 import time
 import uuid
 
@@ -22,40 +21,6 @@ from selenium.webdriver.support import expected_conditions as EC
 from conftest import start_active_session, text_of
 from test_console_session import select_row, sign_in
 from test_file_manager import Console
-
-MOCK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "systemd_mock.py")
-
-
-@pytest.fixture
-def power_bus():
-    """A private system bus with logind and systemd mocked; its address and the two call logs."""
-    folder = tempfile.mkdtemp(prefix="lifeline-power-bus-")
-    address = f"unix:path={folder}/bus"
-    env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=address)
-    daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", f"--address={address}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    logs = {"logind": f"{folder}/logind.log", "systemd": f"{folder}/systemd.log"}
-    mocks = [
-        subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--system", "--template", "logind", "-l", logs["logind"]],
-                         env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
-        subprocess.Popen(["/usr/bin/python3", "-m", "dbusmock", "--system", "--template", MOCK, "-l", logs["systemd"], "-p", json.dumps({"units": []})],
-                         env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE),
-    ]
-    try:
-        for name in ["org.freedesktop.login1", "org.freedesktop.systemd1"]:
-            deadline = time.monotonic() + 30
-            while True:
-                probe = subprocess.run(["dbus-send", f"--bus={address}", "--print-reply", "--dest=org.freedesktop.DBus", "/",
-                                        "org.freedesktop.DBus.NameHasOwner", f"string:{name}"], capture_output=True, text=True)
-                if "boolean true" in probe.stdout:
-                    break
-                assert time.monotonic() < deadline and all(mock.poll() is None for mock in mocks), f"{name} was not mocked: {probe.stderr}"
-                time.sleep(0.1)
-        yield address, logs
-    finally:
-        for process in [*mocks, daemon]:
-            process.kill()
-            process.wait()
-
 
 def calls(log):
     return open(log).read() if os.path.exists(log) else ""
@@ -83,12 +48,25 @@ def wait_for_state(gateway, token, session_id, wanted, seconds=20):
         time.sleep(0.1)
 
 
-def test_refused_then_allowed_the_machine_restarts_and_the_applet_comes_back_by_itself(gateway, applets, power_bus, tmp_path):
-    address, logs = power_bus
+def customer_home(tmp_path):
+    """The customer's home, and where the one-shot return goes in it: (home, entry, ticket file)."""
     home = tmp_path / "home"
     home.mkdir()
-    entry = home / ".config" / "autostart" / "lifeline-after-restart.desktop"
-    ticket_file = home / ".local" / "share" / "lifeline" / "after-restart.json"
+    return home, home / ".config" / "autostart" / "lifeline-after-restart.desktop", home / ".local" / "share" / "lifeline" / "after-restart.json"
+
+
+def start_after_boot(entry, home, address):
+    """Starts exactly what the one-shot entry names, as the customer's desktop does after the boot;
+    returns the command and the process."""
+    command = shlex.split(next(line for line in entry.read_text().splitlines() if line.startswith("Exec="))[len("Exec="):])
+    env = dict(os.environ, HOME=str(home), **bus_env(address))
+    env.pop("DISPLAY", None)
+    return command, subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_refused_then_allowed_the_machine_restarts_and_the_applet_comes_back_by_itself(gateway, applets, power_bus, tmp_path):
+    address, logs = power_bus
+    home, entry, ticket_file = customer_home(tmp_path)
     session, applet, token = start_active_session(gateway, applets, "Reboot", home=str(home), env_extra=bus_env(address))
     console = Console(gateway, token, session["id"])
     try:
@@ -122,12 +100,9 @@ def test_refused_then_allowed_the_machine_restarts_and_the_applet_comes_back_by_
         assert state(gateway, token, session["id"]) == "rebooting"
 
         # After the boot, the desktop starts exactly what the entry names.
-        command = shlex.split(next(line for line in text.splitlines() if line.startswith("Exec="))[len("Exec="):])
-        assert command[0] == str(home / ".local" / "share" / "lifeline" / "lifeline-applet") and os.access(command[0], os.X_OK)
-        env = dict(os.environ, HOME=str(home), **bus_env(address))
-        env.pop("DISPLAY", None)
-        resumed = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        command, resumed = start_after_boot(entry, home, address)
         try:
+            assert command[0] == str(home / ".local" / "share" / "lifeline" / "lifeline-applet") and os.access(command[0], os.X_OK)
             wait_for_state(gateway, token, session["id"], "active", seconds=60)
             assert not entry.exists() and not ticket_file.exists(), "the return runs once"
             gateway.wait_for_log_line(session["id"], "The customer's computer restarted and the applet reconnected.", token)
@@ -142,8 +117,7 @@ def test_refused_then_allowed_the_machine_restarts_and_the_applet_comes_back_by_
 
 def test_an_emergency_restart_asks_systemd_and_needs_administrator_rights(gateway, applets, power_bus, tmp_path):
     address, logs = power_bus
-    home = tmp_path / "home"
-    home.mkdir()
+    home, _, _ = customer_home(tmp_path)
     session, applet, token = start_active_session(gateway, applets, "Emergency", home=str(home), env_extra=bus_env(address),
                                                   remote_consent="accept")
     console = Console(gateway, token, session["id"])
@@ -164,8 +138,7 @@ def test_an_emergency_restart_asks_systemd_and_needs_administrator_rights(gatewa
 
 def test_the_console_reboot_tab_restarts_and_shows_what_happened(gateway, applets, power_bus, tmp_path, browser):
     address, logs = power_bus
-    home = tmp_path / "home"
-    home.mkdir()
+    home, _, _ = customer_home(tmp_path)
     session, applet, token = start_active_session(gateway, applets, "Reboot tab", home=str(home), env_extra=bus_env(address))
     wait = sign_in(browser, gateway)
     select_row(browser, wait, session["id"])
@@ -194,8 +167,7 @@ def test_signing_in_by_itself_needs_rights_and_a_known_sign_in_screen(gateway, a
     address, logs = power_bus
     if os.path.exists("/etc/X11/default-display-manager") or os.path.lexists("/etc/systemd/system/display-manager.service"):
         pytest.skip("this machine has a sign-in screen: the test would change its settings")
-    home = tmp_path / "home"
-    home.mkdir()
+    home, _, _ = customer_home(tmp_path)
     session, applet, token = start_active_session(gateway, applets, "Auto sign-in", home=str(home), env_extra=bus_env(address))
     console = Console(gateway, token, session["id"])
     try:

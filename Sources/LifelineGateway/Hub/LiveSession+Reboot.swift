@@ -90,6 +90,47 @@ extension LiveSession {
         }
     }
 
+    /// The states from which the customer's own restart comes back by itself: the appendix's On hold
+    /// row, Active (the technician asked them to) and Incoming (the machine restarts after a transfer).
+    static let customerRestartStates: Set<SessionState> = [.onHold, .active, .incoming]
+
+    /// The customer restarts the machine themselves (the applet saw logind announce it): the session
+    /// goes Rebooting and the applet gets a ticket for its one-shot return, as for the technician's
+    /// restart. Called off before the machine went down: the session is back at once.
+    func customerRestart(_ phase: CustomerRestartMessage.Phase, outletId: UUID) async {
+        do {
+            try await serialised {
+                guard sockets.isApplet(outletId, of: id), isLive else { return }
+                switch phase {
+                case .starting:
+                    let state = record.machine.state
+                    guard pendingReboot == nil, Self.customerRestartStates.contains(state) else {
+                        // Waiting, a restart the technician asked, a session going elsewhere: the usual
+                        // Reconnecting → Offline when the machine goes down, and the customer's PIN or link.
+                        return sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.resumeTicket(.init(
+                            ticket: nil, reason: "A \(state.rawValue) session does not come back by itself after a restart."))))
+                    }
+                    let ticket = Secrets.token()
+                    try await store.saveResumeTicket(hash: Secrets.hash(ticket), sessionId: id,
+                                                     expiresAt: environment.now().addingTimeInterval(Self.resumeTicketLifetime))
+                    let current = try await apply(.rebootStarted)
+                    sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.resumeTicket(.init(ticket: ticket))))
+                    try await hub.logEvent(.customerRestarting, in: current)
+                case .cancelled:
+                    guard record.machine.state == .rebooting else { return }
+                    try await store.dropResumeTickets(sessionId: id)
+                    let current = try await apply(.rebootFinished)
+                    try await hub.logEvent(.customerRestartCancelled, in: current)
+                }
+            }
+        } catch {
+            logger.error("Could not record the customer's own restart", metadata: ["session.id": "\(id)", "phase": "\(phase.rawValue)", "error": "\(error)"])
+            if phase == .starting {
+                sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.resumeTicket(.init(ticket: nil, reason: "The gateway could not keep a ticket."))))
+            }
+        }
+    }
+
     /// The applet of the restarted machine presented its ticket (already used up by the store): it
     /// gets a new applet token, and its hello brings the session back to where it was.
     func resumeAfterRestart() async throws -> (record: SessionRecord, appletToken: String) {

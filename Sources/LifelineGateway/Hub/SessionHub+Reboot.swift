@@ -13,6 +13,10 @@ extension SessionHub {
         await registry.session(sessionId)?.appletRebootResult(message, outletId: outletId)
     }
 
+    func customerRestart(_ phase: CustomerRestartMessage.Phase, sessionId: String, outletId: UUID) async {
+        await registry.session(sessionId)?.customerRestart(phase, outletId: outletId)
+    }
+
     static let unknownResumeTicket = GatewayError(.unknownAppletToken, "This restart ticket is unknown, used or expired. Ask your technician for a new PIN.")
 
     /// The applet started by the resume entry after a restart: its ticket is used up in the store

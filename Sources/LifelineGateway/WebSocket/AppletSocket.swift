@@ -129,6 +129,8 @@ struct AppletSocket {
             await hub.appletRebootResult(result, sessionId: id, outletId: outlet.id)
         case .unattendedAnswer(let answer):
             await hub.appletUnattendedAnswer(accepted: answer.accepted, sessionId: id, outletId: outlet.id)
+        case .customerRestart(let restart):
+            await hub.customerRestart(restart.phase, sessionId: id, outletId: outlet.id)
         case .scriptOutput(let message):
             await hub.appletScriptOutput(message, sessionId: id, outletId: outlet.id)
         case .scriptFinished(let message):
