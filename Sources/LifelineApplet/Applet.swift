@@ -114,54 +114,12 @@ public struct Applet: Sendable {
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
                               cards: cards, fileManager: fileManager, scripts: scripts, removals: removals, restarts: restarts,
                               unattended: unattended, consent: options.remoteConsent)
+        await unattended.announceIfInstalled()
         let reader = Task {
             for await command in input {
                 // After an elevated restart the root copy reads what the customer types.
                 if await elevation.forward(command.line) { continue }
-                switch command {
-                case .chat(let text): await outgoing.send(.chat(.init(text: text)))
-                case .quit: await outgoing.send(.quit)
-                // /allow and /deny answer the request waiting: administrator rights first, then the
-                // file manager, else the screen.
-                case .allowRemote, .denyRemote:
-                    if let request = await elevation.takePending() {
-                        await Self.answerElevation(request, allow: command == .allowRemote, transcript: transcript, restart: restart)
-                    } else if await fileManager.isPending {
-                        await fileManager.customerAnswered(allow: command == .allowRemote)
-                    } else if await removals.isPending {
-                        await removals.customerAnswered(allow: command == .allowRemote)
-                    } else if await restarts.isPending {
-                        await restarts.customerAnswered(allow: command == .allowRemote)
-                    } else if await unattended.isPending {
-                        await unattended.customerAnswered(allow: command == .allowRemote)
-                    } else {
-                        await remote.customerAnswered(allow: command == .allowRemote)
-                    }
-                case .stopRemote: await remote.customerStopped()
-                case .stopEverything:
-                    // The big X (G1): every right given is taken back at once, and no request stays open.
-                    if await elevation.takePending() != nil { await Self.refuseElevation(transcript: transcript, outgoing: outgoing) }
-                    await remote.customerStopped()
-                    await fileManager.customerClosed()
-                    await scripts.customerStopped()
-                    await removals.customerAnswered(allow: false)
-                    await restarts.customerAnswered(allow: false)
-                    await unattended.customerAnswered(allow: false)
-                    await files.refuseQuietly()
-                    await cards.decline()
-                    transcript.revoked()
-                case .installCard: Task { await cards.install() }
-                case .skipCard: await cards.decline()
-                case .refuseFile: await files.refuse()
-                case .saveFile(let folder): Task { await files.save(in: folder) }
-                case .sendFile(let path): Task { await files.send(path: path) }
-                case .allowFiles, .denyFiles: await fileManager.customerAnswered(allow: command == .allowFiles)
-                case .closeFiles: await fileManager.customerClosed()
-                case .stopScript: await scripts.customerStopped()
-                case .allowUninstall, .denyUninstall: await removals.customerAnswered(allow: command == .allowUninstall)
-                case .allowRestart, .denyRestart: await restarts.customerAnswered(allow: command == .allowRestart)
-                case .allowUnattended, .denyUnattended: await unattended.customerAnswered(allow: command == .allowUnattended)
-                }
+                await Self.obey(command, transcript: transcript, remote: remote, restart: restart)
             }
         }
         defer { reader.cancel() }

@@ -40,6 +40,11 @@ public enum CustomerCommand: Sendable, Equatable {
     /// The question of unattended access answered (F5).
     case allowUnattended
     case denyUnattended
+    /// The customer's password for unattended access with their own credentials (the window's
+    /// field; in a terminal, the line typed after `/allow unattended`).
+    case unattendedPassword(String)
+    /// Takes unattended access back: the computer leaves the technician's list and the agent goes (F5).
+    case revokeUnattended
 
     /// The command a terminal line means; nil for an empty line. Anything else is chat.
     public init?(line: String) {
@@ -61,6 +66,7 @@ public enum CustomerCommand: Sendable, Equatable {
         case "/deny restart": self = .denyRestart
         case "/allow unattended": self = .allowUnattended
         case "/deny unattended": self = .denyUnattended
+        case "/revoke unattended": self = .revokeUnattended
         case "/install": self = .installCard
         case "/skip": self = .skipCard
         case "/refuse": self = .refuseFile
@@ -95,6 +101,8 @@ public enum CustomerCommand: Sendable, Equatable {
         case .denyRestart: "/deny restart"
         case .allowUnattended: "/allow unattended"
         case .denyUnattended: "/deny unattended"
+        case .unattendedPassword(let password): password
+        case .revokeUnattended: "/revoke unattended"
         }
     }
 

@@ -43,7 +43,13 @@ public enum CustomerEvent: Sendable {
     case restartAnswered
     /// The technician asks for unattended access (F5), until `unattendedAnswered`; the rules in words.
     case unattendedRequested(details: String)
+    /// The customer allowed access with their own credentials: their account's password is asked
+    /// (again after a wrong one), until `unattendedAnswered`.
+    case unattendedPasswordAsked(account: String, refused: Bool)
     case unattendedAnswered
+    /// This computer gives the technician unattended access (F5), until `unattendedRevoked`.
+    case unattendedInPlace(technician: String)
+    case unattendedRevoked
     case callingCardOffer(CallingCardOffer)
     case callingCardDone
     case ended(reason: String)

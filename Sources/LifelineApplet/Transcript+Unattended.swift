@@ -28,6 +28,32 @@ extension Transcript {
         return [period, hours, credentials, text("unattended.revoke")].joined(separator: " ")
     }
 
+    /// The customer allowed access with their own credentials: the password of their account,
+    /// checked by this computer and kept nowhere. `refused` after a wrong one.
+    func unattendedPasswordAsked(account: String, refused: Bool, attemptsLeft: Int) {
+        if machineReadable {
+            return write("\(refused ? "UNATTENDED_PASSWORD_REFUSED" : "UNATTENDED_PASSWORD") account=\(Self.quoted(account)) attempts=\(attemptsLeft)")
+        }
+        let values = ["account": Self.clean(account)]
+        let line = refused ? text("unattended.password_refused", values) + " " + text("unattended.password", values)
+                           : text("unattended.password", values)
+        say(.unattendedPasswordAsked(account: account, refused: refused), line)
+    }
+
+    /// This computer gives unattended access (approved now, or before): the window lists it with
+    /// a button to take it back. Nothing for a person's terminal, where the approval said how.
+    func unattendedInPlace(technician: String, computerId: String) {
+        if machineReadable { return write("UNATTENDED_IN_PLACE technician=\(Self.quoted(technician)) computer=\(Self.clean(computerId))") }
+        events?(.unattendedInPlace(technician: technician), "")
+    }
+
+    /// Taken back by the customer; `told` false when the gateway could not be told (the computer
+    /// then shows offline until someone removes it), nil when there was nothing to take back.
+    func unattendedRevoked(told: Bool?) {
+        if machineReadable { return write("UNATTENDED_REVOKED told=\(told.map { "\($0)" } ?? "nothing")") }
+        say(.unattendedRevoked, text(told == nil ? "agent.none" : told == true ? "agent.removed" : "agent.removed_locally"))
+    }
+
     func unattendedRefused() {
         if machineReadable { return write("UNATTENDED_REFUSED") }
         say(.unattendedAnswered, text("unattended.refused"))

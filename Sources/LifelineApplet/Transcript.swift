@@ -27,6 +27,9 @@ public struct Transcript: Sendable {
         self.events = events
     }
 
+    /// Whether the customer has the window (else a terminal, or a script).
+    var hasWindow: Bool { events != nil }
+
     /// One line for the terminal, and the event for the window.
     func say(_ event: CustomerEvent, _ line: String) {
         write(line)

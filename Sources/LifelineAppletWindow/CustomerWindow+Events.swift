@@ -101,8 +101,15 @@ extension CustomerWindow {
         case .unattendedRequested(let details):
             addLine(line, classes: ["chat-system"])
             askForUnattendedAccess(details)
+        case .unattendedPasswordAsked(let account, _):
+            askForUnattendedPassword(account: account, line)
         case .unattendedAnswered:
             unattendedRequest?.close()
+            addLine(line, classes: ["chat-system"])
+        case .unattendedInPlace(let name):
+            permissions.grant(.unattended, technician: Transcript.clean(name))
+        case .unattendedRevoked:
+            permissions.take([.unattended])
             addLine(line, classes: ["chat-system"])
         case .callingCardOffer(let offer):
             addLine(line, classes: ["chat-system"])
@@ -225,6 +232,17 @@ extension CustomerWindow {
             ui: ui, title: text("window.request_title"), heading: text("unattended.ask", ["technician": who]), body: details,
             choices: [
                 .init(mnemonic: text("window.allow_unattended"), classes: ["allow"]) { [send] in send.yield(.allowUnattended) },
+                .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyUnattended) },
+            ])
+    }
+
+    /// Access with the customer's own credentials: their account's password, in a hidden field.
+    private func askForUnattendedPassword(account: String, _ line: String) {
+        unattendedRequest?.close()
+        unattendedRequest = RequestDialog(
+            ui: ui, title: text("window.request_title"), heading: text("unattended.ask", ["technician": who]), body: line, secretField: true,
+            choices: [
+                .init(mnemonic: text("window.allow_unattended"), classes: ["allow"], action: {}) { [send] password in send.yield(.unattendedPassword(password)) },
                 .init(mnemonic: text("window.deny"), classes: []) { [send] in send.yield(.denyUnattended) },
             ])
     }

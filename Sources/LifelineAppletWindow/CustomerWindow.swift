@@ -234,6 +234,7 @@ public final class CustomerWindow: @unchecked Sendable {
         case .files: send.yield(.closeFiles)
         case .script: send.yield(.stopScript)
         case .administrator: break
+        case .unattended: send.yield(.revokeUnattended)
         }
     }
 

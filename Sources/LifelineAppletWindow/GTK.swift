@@ -38,6 +38,7 @@ struct GTK: @unchecked Sendable {
     let labelSetSelectable: @convention(c) (Object?, Int32) -> Void
     let buttonNewWithMnemonic: @convention(c) (Text?) -> Object?
     let entryNew: @convention(c) () -> Object?
+    let entrySetVisibility: @convention(c) (Object?, Int32) -> Void
     let editableGetText: @convention(c) (Object?) -> Text?
     let editableSetText: @convention(c) (Object?, Text?) -> Void
     let scrolledWindowNew: @convention(c) () -> Object?
@@ -97,6 +98,7 @@ struct GTK: @unchecked Sendable {
             labelNew: required("gtk_label_new"), labelSetText: required("gtk_label_set_text"), labelSetWrap: required("gtk_label_set_wrap"),
             labelSetXAlign: required("gtk_label_set_xalign"), labelSetSelectable: required("gtk_label_set_selectable"),
             buttonNewWithMnemonic: required("gtk_button_new_with_mnemonic"), entryNew: required("gtk_entry_new"),
+            entrySetVisibility: required("gtk_entry_set_visibility"),
             editableGetText: required("gtk_editable_get_text"), editableSetText: required("gtk_editable_set_text"),
             scrolledWindowNew: required("gtk_scrolled_window_new"), scrolledWindowSetChild: required("gtk_scrolled_window_set_child"),
             scrolledWindowSetPolicy: required("gtk_scrolled_window_set_policy"),

@@ -4,7 +4,7 @@ import LifelineApplet
 /// (issue 16); empty, it says so. GTK thread only.
 final class PermissionsPanel {
     enum Grant: CaseIterable {
-        case control, view, recording, files, script, administrator
+        case control, view, recording, files, script, administrator, unattended
 
         var textKey: String {
             switch self {
@@ -14,6 +14,7 @@ final class PermissionsPanel {
             case .files: "window.grant_files"
             case .script: "window.grant_script"
             case .administrator: "window.grant_administrator"
+            case .unattended: "window.grant_unattended"
             }
         }
     }

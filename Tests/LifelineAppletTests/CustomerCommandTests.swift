@@ -8,7 +8,7 @@ struct CustomerCommandTests {
         ("/revoke", .stopEverything), ("/install", .installCard), ("/skip", .skipCard), ("/refuse", .refuseFile),
         ("/save", .saveFile(folder: "")), ("/save  ~/Documents ", .saveFile(folder: "~/Documents")),
         ("/send /tmp/report.txt", .sendFile(path: "/tmp/report.txt")), ("  hello there ", .chat("hello there")),
-        ("/unknown", .chat("/unknown")),
+        ("/unknown", .chat("/unknown")), ("/allow unattended", .allowUnattended), ("/revoke unattended", .revokeUnattended),
     ])
     func aLineIsACommand(line: String, command: CustomerCommand) {
         #expect(CustomerCommand(line: line) == command)
@@ -22,8 +22,15 @@ struct CustomerCommandTests {
     @Test(arguments: [
         CustomerCommand.quit, .allowRemote, .denyRemote, .stopRemote, .stopEverything, .installCard, .skipCard, .refuseFile,
         .saveFile(folder: ""), .saveFile(folder: "/home/ann/Desktop"), .sendFile(path: "/tmp/a b.txt"), .chat("merci"),
+        .allowUnattended, .denyUnattended, .revokeUnattended,
     ])
     func everyCommandSurvivesItsLine(command: CustomerCommand) {
         #expect(CustomerCommand(line: command.line) == command)
+    }
+
+    /// The window's password field reaches an elevated copy as the line after `/allow unattended`,
+    /// which that copy takes as the password while it waits for one.
+    @Test func aPasswordIsItsOwnLine() {
+        #expect(CustomerCommand.unattendedPassword("s3cret word").line == "s3cret word")
     }
 }

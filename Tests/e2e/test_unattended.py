@@ -17,6 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import BIN, start_active_session, text_of
+from test_applet_window import desktop, find_window, open_window, press  # noqa: F401 (desktop is a fixture)
 from test_console_session import select_row, sign_in
 from test_file_manager import Console
 
@@ -148,12 +149,20 @@ def test_a_computer_removed_from_the_list_uninstalls_its_agent(gateway, applets,
     applet.kill()
 
 
-def test_the_customer_who_says_no_gets_no_agent(gateway, applets, customer):
+def ask_for_access(gateway, applets, customer, name, rules):
+    """A session with a real applet in the customer's account, and the technician's request for
+    unattended access with `rules`, as the applet printed it; returns the session, applet, token and console."""
     home, binary = customer
-    session, applet, token = start_active_session(gateway, applets, "No agent", user=USER, binary=binary, home=home, cwd=home)
+    session, applet, token = start_active_session(gateway, applets, name, user=USER, binary=binary, home=home, cwd=home)
     console = Console(gateway, token, session["id"])
-    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": RULES})
+    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": rules})
     applet.expect("UNATTENDED_REQUEST")
+    return session, applet, token, console
+
+
+def test_the_customer_who_says_no_gets_no_agent(gateway, applets, customer):
+    home, _ = customer
+    session, applet, token, console = ask_for_access(gateway, applets, customer, "No agent", RULES)
     applet.say("/deny unattended")
     applet.expect("UNATTENDED_REFUSED")
     assert console.next(lambda m: m["type"] == "unattended_result")["outcome"] == "refused"
@@ -163,6 +172,7 @@ def test_the_customer_who_says_no_gets_no_agent(gateway, applets, customer):
 
 
 ANY_HOUR = {"credentials": "at_each_connection", "period": {"days": {"_0": 7}}, "timeZone": "UTC", "clock": "customer"}
+OWN_CREDENTIALS = dict(ANY_HOUR, credentials="customer_at_setup")
 
 
 def test_the_technician_connects_while_the_customer_is_away(gateway, applets, customer):
@@ -266,3 +276,116 @@ def test_in_the_console_ask_for_access_then_connect_from_the_computers_list(gate
     wait.until(lambda b: "was removed" in b.find_element(By.ID, "computers-line").text)
     assert computers(gateway, token) == []
     wait_until(lambda: not agents(), what="the agent stops")
+
+
+def files_holding(folder, secret):
+    """Every file under `folder` whose bytes hold `secret`."""
+    found = []
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            try:
+                with open(path, "rb") as handle:
+                    if secret.encode() in handle.read():
+                        found.append(path)
+            except OSError:
+                pass
+    return found
+
+
+def test_with_the_customers_own_credentials_the_yes_takes_their_password_and_nothing_keeps_it(gateway, applets, customer):
+    """The customer's own credentials entered at setup: after the yes the applet asks the password of
+    the customer's account, which the computer's PAM checks (a wrong one is asked again); the agent
+    is installed only then, the technician connects without typing any, and no file keeps it."""
+    home, _ = customer
+    session, applet, token, console = ask_for_access(gateway, applets, customer, "Own credentials", OWN_CREDENTIALS)
+    assert "credentials=customer_at_setup" in applet.seen[-1]
+    applet.say("/allow unattended")
+    assert "attempts=3" in applet.expect("UNATTENDED_PASSWORD", f'account="{USER}"')
+    applet.say("not the password")
+    assert "attempts=2" in applet.expect("UNATTENDED_PASSWORD_REFUSED", f'account="{USER}"', timeout=20)
+    assert not os.path.exists(os.path.join(home, ".local/share/lifeline/agent.json")), "nothing before the right password"
+    applet.say(PASSWORD)
+    computer_id = applet.expect("UNATTENDED_APPROVED", timeout=20).split("computer=")[1].strip()
+    assert console.next(lambda m: m["type"] == "unattended_result")["outcome"] == "enrolled"
+    # The password was not chat: the session's log never saw it.
+    texts = [e["text"] for e in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
+    assert not any(PASSWORD in t or "not the password" in t for t in texts), texts
+    applet.kill()
+
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+    connection = gateway.api("POST", f"computers/{computer_id}/connect", token=token, expect=201)[1]
+    wait_until(lambda: gateway.api("GET", f"sessions/{connection['sessionId']}", token=token)[1]["state"] == "waiting",
+               timeout=20, what="the unattended session waits")
+    assert files_holding(home, PASSWORD) == [] and files_holding(gateway.data_dir, PASSWORD) == []
+
+
+def test_three_wrong_passwords_refuse_the_access(gateway, applets, customer):
+    session, applet, token, console = ask_for_access(gateway, applets, customer, "Wrong thrice", OWN_CREDENTIALS)
+    applet.say("/allow unattended")
+    applet.expect("UNATTENDED_PASSWORD")
+    for attempt in range(3):
+        applet.say(f"wrong {attempt}")
+        if attempt < 2:
+            applet.expect("UNATTENDED_PASSWORD_REFUSED", f"attempts={2 - attempt}", timeout=20)
+    applet.expect("UNATTENDED_REFUSED", timeout=20)
+    assert console.next(lambda m: m["type"] == "unattended_result")["outcome"] == "refused"
+    assert computers(gateway, token) == [] and not agents()
+    applet.kill()
+
+
+def test_in_the_window_the_password_goes_in_a_hidden_field(gateway, applets, customer, desktop):
+    """The customer's own credentials in the applet's window: after *Allow unattended access* the
+    window asks the account's password in a hidden field; Enter gives it to the computer's PAM."""
+    home, binary = customer
+    session, applet, token, window = open_window(gateway, applets, desktop, "Window password", home=home, user=USER, binary=binary, cwd=home)
+    press(desktop, window, "alt+a")
+    gateway.wait_for_state(session["id"], "waiting", token)
+    gateway.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    console = Console(gateway, token, session["id"])
+    console.send({"type": "unattended_request", "sessionId": session["id"], "rules": OWN_CREDENTIALS})
+    question = find_window(desktop, "a request from your technician")
+    press(desktop, question, "alt+u")
+    wait_until(lambda: subprocess.run(["xdotool", "getwindowname", question], capture_output=True, env={**os.environ, "DISPLAY": desktop.display}).returncode != 0,
+               what="the question closes")
+    asked = find_window(desktop, "a request from your technician")
+    desktop.output("xdotool", "windowactivate", "--sync", asked)
+    desktop.output("xdotool", "type", "--delay", "15", PASSWORD)
+    shot = os.path.join(tempfile.mkdtemp(prefix="lifeline-password-"), "dialog.png")
+    desktop.screenshot(shot)
+    desktop.output("xdotool", "key", "Return")
+    result = console.next(lambda m: m["type"] == "unattended_result", timeout=30)
+    assert result["outcome"] == "enrolled", result
+    wait_until(lambda: any(c["id"] == result["computerId"] for c in computers(gateway, token)), what="the computer listed")
+
+    # The window lists the access with the other rights given (a moment after the gateway hears the
+    # yes); its Revoke (Alt+R, the only right listed) takes it back.
+    def revoked():
+        press(desktop, window, "alt+r")
+        deadline = time.time() + 2
+        while time.time() < deadline and computers(gateway, token):
+            time.sleep(0.1)
+        return computers(gateway, token) == []
+    wait_until(revoked, timeout=30, what="the computer leaves the list")
+    wait_until(lambda: not agents(), what="the agent stops")
+    assert not os.path.exists(os.path.join(home, ".local/share/lifeline/agent.json"))
+    applet.kill()
+
+
+def test_the_customer_takes_access_back_from_a_later_session(gateway, applets, customer):
+    """A later session's applet says the computer gives unattended access; `/revoke unattended` takes
+    it back (the computer leaves the list, the agent goes); again, there is nothing to take back."""
+    home, binary = customer
+    computer_id, applet, token = approve(gateway, applets, home, binary, "First", rules=ANY_HOUR)
+    applet.kill()
+    wait_until(lambda: any(c["id"] == computer_id and c["online"] for c in computers(gateway, token)), what="the computer online")
+    session, later, token = start_active_session(gateway, applets, "Later", user=USER, binary=binary, home=home, cwd=home)
+    # Said as the applet starts, before the welcome the session's start waited for.
+    assert f'UNATTENDED_IN_PLACE technician="Administrator" computer={computer_id}' in later.seen, later.seen
+    later.say("/revoke unattended")
+    later.expect("UNATTENDED_REVOKED", "told=true", timeout=30)
+    assert computers(gateway, token) == []
+    wait_until(lambda: not agents(), what="the agent stops")
+    later.say("/revoke unattended")
+    later.expect("UNATTENDED_REVOKED", "told=nothing")
+    later.kill()
