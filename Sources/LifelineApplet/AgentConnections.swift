@@ -10,7 +10,8 @@ import Logging
 /// A technician connecting to this unattended computer (F5): the agent checks the rules the
 /// customer approved against its own clock and the system's time-zone data — whatever the gateway
 /// says — and only then starts the applet with the session's link. With a desktop to show it on,
-/// the applet opens its window, so a logged-in user sees who is connected and can end it.
+/// the applet opens its window, so a logged-in user sees who is connected and can end it; without
+/// one, the users signed in on terminals are told there.
 enum AgentConnections {
     static func start(_ order: GatewayToAgent.AgentConnect, state: AgentState, now: Date = Date(), logger: Logger) async -> AgentToGateway.AgentConnectAnswer {
         guard let zone = SystemZones.named(state.rules.timeZone, logger: logger) else {
@@ -46,6 +47,11 @@ enum AgentConnections {
             return .init(sessionId: order.sessionId, started: false, reason: "\(error)")
         }
         logger.notice("A technician connected with unattended access", metadata: ["technician": "\(order.technician)", "session.id": "\(order.sessionId)"])
+        if !onDesktop {
+            // No window can say who is connected: the people signed in on terminals are told, as `wall` would.
+            let told = TerminalNotice.announce(AppletText.fromEnvironment()("agent.connected_notice", ["technician": Transcript.clean(order.technician)]))
+            if !told.isEmpty { logger.notice("Signed-in users were told on their terminals", metadata: ["terminals": "\(told.joined(separator: " "))"]) }
+        }
         return .init(sessionId: order.sessionId, started: true)
     }
 }
