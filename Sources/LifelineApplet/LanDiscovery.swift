@@ -8,9 +8,10 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A LAN connector's list of its network's machines (F4): the kernel's neighbour table, and an SSH
-/// port check of the subnets the administrator allowed — nothing outside them is ever probed —
-/// with names from the system's resolver (the hosts file, DNS, and mDNS where nsswitch has it).
+/// A LAN connector's list of its network's machines (F4): the kernel's neighbour table, an SSH port
+/// check of the subnets the administrator allowed — nothing outside them is ever probed — and the
+/// machines of those subnets that answer a multicast DNS query, with names from the system's
+/// resolver (the hosts file, DNS) or, failing it, the machine's own mDNS announcement.
 enum LanDiscovery {
     static let probesAtOnce = 64
     static let probeTimeout = TimeAmount.milliseconds(800)
@@ -26,13 +27,16 @@ enum LanDiscovery {
             }
         }
         let candidates = Set(subnets.flatMap(\.hosts))
+        let allowed = subnets
+        async let announced = PosixThread.offThread { LanMulticastDNS.names(subnets: allowed, logger: logger) }
         let open = await sshAnswers(Array(candidates).sorted())
         // Read after the check: the machines that answered it, with SSH or without, are neighbours now.
         let neighbours = Set(readNeighbours(neighbourTable, logger: logger).compactMap { LanSubnet.address($0.address) })
-        let listed = neighbours.union(open).sorted()
+        let mdns = await announced
+        let listed = neighbours.union(open).union(mdns.keys).sorted()
         let names = await self.names(of: listed)
         return listed.map { address in
-            LanMachine(address: LanSubnet.text(address), name: names[address],
+            LanMachine(address: LanSubnet.text(address), name: names[address] ?? mdns[address],
                        ssh: candidates.contains(address) ? open.contains(address) : nil, neighbour: neighbours.contains(address))
         }
     }

@@ -89,7 +89,7 @@ extension AgentToGateway {
 /// One machine of the connector's network as the technician sees it.
 public struct LanMachine: Codable, Equatable, Sendable {
     public let address: String
-    /// Its name by the connector's resolver (hosts file, DNS, mDNS where configured), when it has one.
+    /// Its name by the connector's resolver (hosts file, DNS), else as it announces itself over mDNS, when it has one.
     public let name: String?
     /// True when its SSH port answered; nil when it was not checked (outside the allowed subnets).
     public let ssh: Bool?

@@ -1,6 +1,6 @@
 """LAN connections (F4) with real parts: four "machines" of a network, each a network namespace on
 a bridge of this test's own (10.231.7.0/24, nothing leaves it), three running Debian's OpenSSH
-server with throw-away host keys and one without; a real agent, enrolled from a session, made a
+server with throw-away host keys and one without, which announces itself with Debian's Avahi (mDNS); a real agent, enrolled from a session, made a
 LAN connector by the administrator; it lists the machines, connects to one with a password over
 swift-nio-ssh, copies the applet and starts it, and the session arrives in the technician's queue
 with no one at the machine doing anything. A wrong password, a changed host key and a machine
@@ -27,6 +27,8 @@ BRIDGE_ADDRESS = "10.231.7.1"
 SUBNET = "10.231.7.8/29"
 MACHINES = {"a": "10.231.7.10", "b": "10.231.7.11", "c": "10.231.7.12", "d": "10.231.7.13"}
 WITH_SSH = ["a", "b", "c"]
+# Machine d has no SSH but announces itself over mDNS: Debian's Avahi, its name set for the test.
+ANNOUNCED = {"d": "lanmachine-d"}
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("ip") or not os.path.exists("/usr/sbin/sshd") or not shutil.which("useradd"),
@@ -64,6 +66,34 @@ class Network:
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
         for name in WITH_SSH:
             self.start_sshd(name)
+        self.avahi = [self.start_avahi(name, host, f"llp{name}{tag}") for name, host in ANNOUNCED.items()]
+
+    def start_avahi(self, name, host, interface):
+        """Avahi in the machine's namespace, without D-Bus, publishing its workstation service."""
+        folder = Path(self.folder) / name
+        folder.mkdir(exist_ok=True)
+        config = folder / "avahi-daemon.conf"
+        config.write_text(f"""[server]
+host-name={host}
+domain-name=local
+use-ipv4=yes
+use-ipv6=no
+enable-dbus=no
+allow-interfaces={interface}
+[publish]
+publish-workstation=yes
+publish-addresses=yes
+""")
+        log = folder / "avahi.log"
+        # Its pid file in a folder of its own (ip netns exec gives it a mount namespace): a system
+        # Avahi running on this computer is neither met nor mistaken for this one.
+        os.makedirs("/run/avahi-daemon", exist_ok=True)
+        start = f"mount -t tmpfs tmpfs /run/avahi-daemon && exec avahi-daemon -f {config} --no-drop-root --no-chroot --no-rlimits"
+        process = subprocess.Popen(["ip", "netns", "exec", self.namespaces[name], "sh", "-c", start],
+                                   stdout=open(log, "ab"), stderr=subprocess.STDOUT)
+        wait_until(lambda: b"Server startup complete" in log.read_bytes() or process.poll() is not None, what=f"avahi on machine {name}")
+        assert process.poll() is None, log.read_text()
+        return process
 
     def start_sshd(self, name, new_key=False):
         folder = Path(self.folder) / name
@@ -105,6 +135,9 @@ LogLevel VERBOSE
     def close(self):
         for name in list(self.sshd):
             self.stop_sshd(name)
+        for process in self.avahi:
+            process.terminate()
+            process.wait(timeout=10)
         for namespace in self.namespaces.values():
             subprocess.run(["ip", "netns", "del", namespace], capture_output=True)
         subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
@@ -219,6 +252,8 @@ def test_the_connector_lists_its_network_and_starts_the_applet_on_a_machine(lan_
     for name in WITH_SSH:
         assert machines[MACHINES[name]]["ssh"] is True, machines
     assert machines[MACHINES["d"]]["ssh"] is False and machines[MACHINES["d"]]["neighbour"], machines
+    # No resolver knows these machines; d says its own name over mDNS.
+    assert machines[MACHINES["d"]]["name"] == "lanmachine-d" and machines[MACHINES["a"]].get("name") is None, machines
     # Neighbours outside the allowed subnet are listed, never probed.
     outside = [m for address, m in machines.items() if not 8 < int(address.split(".")[3]) < 15 or not address.startswith("10.231.7.")]
     assert all(m.get("ssh") is None and m["neighbour"] for m in outside), outside
