@@ -34,6 +34,9 @@ let package = Package(
         // The store: GRDB for the embedded SQLite file, postgres-nio's pooled client for PostgreSQL.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Operating the gateway: swift-metrics in the code, Prometheus's text format at /metrics.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CX11", providers: [.apt(["libx11-dev", "libxext-dev", "libxtst-dev", "libxfixes-dev", "libxdamage-dev"])]),
@@ -52,6 +55,7 @@ let package = Package(
             dependencies: [
                 "LifelineCore", "LifelineProtocol",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -75,6 +79,8 @@ let package = Package(
                 // The SMS provider's webhook (issue 24: the applet's client too).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.
@@ -106,6 +112,8 @@ let package = Package(
                 "LifelineGateway", "LifelineCore", "LifelineProtocol", "LifelineStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The applet's window (issue 16): GTK 4 loaded at run time, so no GTK is needed to build or run it.
@@ -142,6 +150,7 @@ let package = Package(
                 "LifelineGateway", "LifelineApplet", "LifelineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [.copy("Fixtures")]
         ),

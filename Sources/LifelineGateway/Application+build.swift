@@ -37,6 +37,8 @@ public func buildApplication(
     let routeMethods = RouteMethods()
     let upgradeRefusals = UpgradeRefusals()
     let connections = ConnectionLedger()
+    // Requests counted and timed through swift-metrics (lifeline-server's Prometheus registry).
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: UpgradeRefusalMiddleware(refusals: upgradeRefusals))
     router.add(middleware: ErrorMiddleware(routeMethods: routeMethods))
     router.add(middleware: SecurityHeadersMiddleware())
@@ -46,6 +48,8 @@ public func buildApplication(
     let wiring = GatewayWiring(store: store, accounts: accounts, bootstrap: bootstrap, hub: hub, configuration: configuration,
                                environment: environment, upgradeRefusals: upgradeRefusals,
                                connections: connections)
+    Operations(hub: hub, connections: connections, registry: environment.metricsRegistry, metricsToken: configuration.metricsToken)
+        .addRoutes(to: router)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
     wiring.addSockets(to: router)
@@ -181,12 +185,24 @@ struct GatewayWiring {
 /// application in one ServiceGroup: services stop in reverse order, so it hears the signal first.
 public struct ShutdownNotice: Service {
     let hub: SessionHub
+    /// How long the gateway drains before it closes (not ready, no new sessions), so a load
+    /// balancer sends newcomers to another gateway first.
+    let drain: Duration
 
-    public init(hub: SessionHub) { self.hub = hub }
+    public init(hub: SessionHub, drain: Duration = .zero) {
+        self.hub = hub
+        self.drain = drain
+    }
 
     public func run() async throws {
         do { try await gracefulShutdown() } catch {
             // Cancelled rather than shut down: nothing to prepare.
+            return hub.beginStopping()
+        }
+        hub.beginDraining()
+        if drain > .zero {
+            hub.logger.notice("Draining before stopping", metadata: ["drain.seconds": "\(drain.components.seconds)"])
+            do { try await Task.sleep(for: drain) } catch { /* cancelled: stop now */ }
         }
         hub.beginStopping()
     }

@@ -48,6 +48,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case fileTransferRunning = "file_transfer_running"
     case foreignOrigin = "foreign_origin"
     case gatewayFull = "gateway_full"
+    case draining = "draining"
     case groupInUse = "group_in_use"
     case groupNotFound = "group_not_found"
     case headersTooLarge = "headers_too_large"
@@ -166,7 +167,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .notFound
         case .pinExpired, .pinUsed:
             .gone
-        case .auditUnavailable, .gatewayFull, .noTechnicianAvailable:
+        case .auditUnavailable, .draining, .gatewayFull, .noTechnicianAvailable:
             .serviceUnavailable
         case .headersTooLarge:
             .requestHeaderFieldsTooLarge

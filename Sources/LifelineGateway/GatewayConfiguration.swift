@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
     /// two browsers find a path, with these STUN/TURN servers (none: on the same network only);
     /// nil: always through the gateway.
     public var browserScreenWebRTC: WebRTCSetup? = WebRTCSetup(iceServers: [])
+    /// The bearer token Prometheus sends to `/metrics`; nil: only this computer may read them.
+    public var metricsToken: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
                 publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,

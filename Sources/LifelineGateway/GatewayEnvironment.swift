@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import LifelineCore
 
 /// What the gateway takes from the world, injected so tests can set the time and the cost of hashing.
@@ -25,6 +26,9 @@ public struct GatewayEnvironment: Sendable {
     public var lanListingDeadline: Duration = .seconds(45)
     /// How long it may take to start the applet on a machine, a copy of the applet included.
     public var lanConnectDeadline: Duration = .seconds(120)
+    /// The registry swift-metrics was given (lifeline-server's Prometheus backend), served at
+    /// `/metrics`; nil: no metrics endpoint.
+    public var metricsRegistry: PrometheusCollectorRegistry?
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
                 timers: SessionTimers = .standard, timerInterval: Double = 1,

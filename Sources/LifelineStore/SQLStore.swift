@@ -11,8 +11,8 @@ public final class SQLStore: Store {
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ location: DatabaseLocation, logger: Logger) async throws(StoreError) {
         switch location {
-        case .sqlite(let path): db = try SQLiteDriver(path: path, logger: logger)
-        case .postgres(let postgres): db = PostgresDriver(postgres, logger: logger)
+        case .sqlite(let path): db = TimedSQLDriver(try SQLiteDriver(path: path, logger: logger))
+        case .postgres(let postgres): db = TimedSQLDriver(PostgresDriver(postgres, logger: logger))
         }
         do {
             let applied = try await db.migrate(db.dialect == .sqlite ? Migrations.all : PostgresSchema.all)

@@ -6,6 +6,8 @@ import LifelineGateway
 import LifelineProtocol
 import LifelineStore
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// `lifeline-server` serves (the default) or checks the audit log (`audit verify`).
@@ -73,15 +75,25 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let read = try await GatewaySettings.readOrExit(arguments: settings, configFile: config)
         LoggingSystem.bootstrap { label in
+            if read.jsonLogs {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = read.logLevel
+                return handler
+            }
             var handler = StreamLogHandler.standardOutput(label: label)
             handler.logLevel = read.logLevel
             return handler
         }
+        // swift-metrics' counters and timers (the store's, the relay's, Hummingbird's requests) land
+        // in this registry, which /metrics shows with the gauges of what is live.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "lifeline")
         for warning in read.warnings { logger.warning("\(warning)") }
         let configuration = read.configuration
         var environment = GatewayEnvironment.production
         environment.connectionLimits.perAddress = read.maxConnectionsPerAddress
+        environment.metricsRegistry = registry
         if environment.connectionLimits.total < 4_096 {
             logger.warning("Few file descriptors: raise the open-file limit (LimitNOFILE) for more connections",
                            metadata: ["connections.total": "\(environment.connectionLimits.total)"])
@@ -91,7 +103,7 @@ struct Serve: AsyncParsableCommand {
                                                          "customer.url": "\(configuration.publicURL)/"])
         // SIGTERM or SIGINT stops gracefully; the notice, last here, is told first (see ShutdownNotice).
         let services = ServiceGroup(configuration: .init(
-            services: [app, ShutdownNotice(hub: parts.hub)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [app, ShutdownNotice(hub: parts.hub, drain: read.drain)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
     }
 }

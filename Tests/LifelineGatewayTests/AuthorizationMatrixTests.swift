@@ -39,6 +39,10 @@ struct AuthorizationMatrixTests {
     static var rows: [Row] { [
         // Public: customers, channels, surveys, Calling Cards, setup, health, pages.
         Row(route: "GET /api/v1/health", rule: .open),
+        Row(route: "GET /health/live", rule: .open),
+        Row(route: "GET /health/ready", rule: .open),
+        // Without a registry (as here) 404; with one, loopback or the metrics token (OperationsTests).
+        Row(route: "GET /metrics", rule: .open),
         Row(route: "POST /api/v1/auth/login", rule: .open),
         Row(route: "POST /api/v1/auth/two-step", rule: .open),
         Row(route: "POST /api/v1/auth/two-step/sms", rule: .open),

@@ -82,11 +82,11 @@ def test_no_catalog_is_english_left_untranslated():
 
 
 def test_every_logged_event_has_its_console_wording():
-    """The gateway's log lines (SessionLogEvent.swift: one case per line and its code;
-    SessionLogEvent+English.swift: its English)
+    """The gateway's log lines (SessionLogEvent.swift: one case per line; SessionLogEvent+Code.swift:
+    its code; SessionLogEvent+English.swift: its English)
     are worded by each console: each code has a `log.<code>` key whose English is the gateway's own."""
     source = "".join((ROOT / "Sources" / "LifelineProtocol" / name).read_text(encoding="utf-8")
-                     for name in ["SessionLogEvent.swift", "SessionLogEvent+English.swift"])
+                     for name in ["SessionLogEvent.swift", "SessionLogEvent+Code.swift", "SessionLogEvent+English.swift"])
     gateway = dict(re.findall(r'^\s+"([a-z_]+)": "(.*)",$', source, re.M))
     assert len(gateway) > 30
     english = load(WEB / "i18n" / "console" / "en.json")

@@ -46,6 +46,8 @@ final class ScreenRelay: Sendable {
         let id = Array(sessionId.utf8)
         let message = [UInt8(id.count)] + id + frame
         for console in targets { console.send(binary: message) }
+        RelayMetrics.screenFrames.increment()
+        RelayMetrics.screenBytes.increment(by: Int64(frame.count))
         return true
     }
 

@@ -125,6 +125,7 @@ extension SessionHub {
     /// A customer sent the channel form: a session waits in the channel queue for its applet,
     /// or, when nobody can help and the channel refuses then, the customer gets its message.
     func requestChannelSession(token: String, name: String?, fields: [String: String], from source: String) async throws -> ChannelRequestAccepted {
+        try refuseWhileDraining()
         let now = environment.now()
         if let wait = channelRequests.admit(source, at: now) { throw GatewayError.tooManyAttempts(retryAfter: wait) }
         let channel = try await publicChannel(token: token)

@@ -30,6 +30,7 @@ extension SessionHub {
     /// Uses the PIN or link (single use) and gives the applet its own token for this session.
     /// `acceptedTerms`: the applet showed the organisation's terms and the customer accepted them.
     func join(with credential: Credential, from source: String, acceptedTerms: Bool = false) async throws -> JoinedSession {
+        try refuseWhileDraining()
         let (session, found) = try findWaitingForCustomer(credential, from: source)
         let appletToken = Secrets.token()
         try await session.useUp(credential, appletTokenHash: Secrets.hash(appletToken))

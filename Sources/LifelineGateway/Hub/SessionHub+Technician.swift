@@ -12,6 +12,7 @@ extension SessionHub {
     }
 
     func createSession(by actor: Actor, name: String?, method: ConnectionMethod) async throws -> CreatedSession {
+        try refuseWhileDraining()
         try actor.require(.startPrivateSessions)
         try actor.require(method.requiredPermission)
         let now = environment.now()

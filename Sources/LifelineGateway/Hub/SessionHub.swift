@@ -41,6 +41,7 @@ public final class SessionHub: Sendable {
     let channelRequests = SharedLimiter(maximumEvents: 10, window: 600)
     /// Set when the gateway begins to stop (`ShutdownNotice`): closing sockets then changes no session.
     private let stoppingFlag = NIOLockedValueBox(false)
+    private let drainingFlag = NIOLockedValueBox(false)
     /// Screen frames' way around every actor (see `ScreenRelay`).
     let screenRelay: ScreenRelay
     /// What an administrator saved; nil: the environment's timers and status rules.
@@ -198,6 +199,18 @@ public final class SessionHub: Sendable {
     }
 
     public func beginStopping() { stoppingFlag.withLockedValue { $0 = true } }
+
+    /// Stopping soon (SIGTERM): not ready for the load balancer, and no new session starts here —
+    /// the ones here go on until the gateway stops, and their applets then reconnect elsewhere.
+    public func beginDraining() { drainingFlag.withLockedValue { $0 = true } }
+
+    var draining: Bool { drainingFlag.withLockedValue { $0 } }
+
+    static let drainingRefusal = GatewayError(.draining, "This gateway is stopping. Try again in a moment: you will reach another one.")
+
+    func refuseWhileDraining() throws {
+        if draining { throw Self.drainingRefusal }
+    }
 
     var stopping: Bool { stoppingFlag.withLockedValue { $0 } }
 

@@ -24,6 +24,15 @@ extension GatewaySetting {
     static let logLevel = GatewaySetting(
         "logLevel", .choice(["trace", "debug", "info", "notice", "warning", "error", "critical"]), default: "info",
         help: "The least important log line written.")
+    static let logFormat = GatewaySetting(
+        "logFormat", .choice(["text", "json"]), default: "text",
+        help: "json: one JSON object a line (time, level, label, message and each value), for a log collector.")
+    static let metricsToken = GatewaySetting(
+        "metricsToken", secret: true,
+        help: "Bearer token Prometheus sends to /metrics; unset: only this computer (loopback) may read them.")
+    static let drainSeconds = GatewaySetting(
+        "drainSeconds", .number(0...600), default: "0",
+        help: "On SIGTERM, seconds the gateway reports not ready and starts no new session before it closes (behind a load balancer: e.g. 10).")
     static let maxConnectionsPerAddress = GatewaySetting(
         "maxConnectionsPerAddress", .number(1...1_000_000), default: "256",
         help: "Connections one source address may hold at once; raise it when many customers share one address.")
@@ -58,7 +67,7 @@ extension GatewaySetting {
     /// Every setting, in the order `--help` and docs/configuration.md list them.
     public static let all: [GatewaySetting] = [
         host, port, publicURL, dataDir, databaseURL, tlsCert, tlsKey, webRoot, appletBinary, demo,
-        adminEmail, adminPassword, logLevel, maxConnectionsPerAddress, iceServers, webrtc,
+        adminEmail, adminPassword, logLevel, logFormat, metricsToken, drainSeconds, maxConnectionsPerAddress, iceServers, webrtc,
         smtpHost, smtpSecurity, smtpPort, smtpUsername, smtpPassword, smtpFrom, smtpCAFile,
         smsWebhookURL, smsWebhookMethod, smsWebhookContentType, smsWebhookBody, smsWebhookAuthorization, smsOutbox,
     ]

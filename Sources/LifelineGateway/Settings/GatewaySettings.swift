@@ -9,6 +9,10 @@ import Logging
 public struct GatewaySettings: Sendable {
     public var configuration: GatewayConfiguration
     public var logLevel: Logger.Level
+    /// One JSON object a line instead of text.
+    public var jsonLogs: Bool
+    /// On SIGTERM, how long to drain before closing.
+    public var drain: Duration
     public var maxConnectionsPerAddress: Int
     /// Said once logging is set up (a `LIFELINE_*` variable no setting has).
     public var warnings: [String]
@@ -32,8 +36,10 @@ public struct GatewaySettings: Sendable {
             initialAdminEmail: values.text(.adminEmail), initialAdminPassword: values.text(.adminPassword),
             demo: values.flag(.demo), smtp: smtp(values), sms: sms(values), database: database(values))
         configuration.browserScreenWebRTC = webRTC(values)
+        configuration.metricsToken = values.text(.metricsToken)
         let settings = GatewaySettings(
             configuration: configuration, logLevel: values.choice(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info,
+            jsonLogs: values.choice(.logFormat) == "json", drain: .seconds(values.number(.drainSeconds) ?? 0),
             maxConnectionsPerAddress: values.number(.maxConnectionsPerAddress) ?? 256,
             warnings: SettingsSources.unknownVariables(in: environment).map { "\($0) is set but names no setting of lifeline-server" })
         let found = problems.messages

@@ -26,6 +26,8 @@ final class OnlineAgents: Sendable {
     /// Whether this connection finished its handshake (and is still its computer's).
     func holds(outletId: UUID) -> Bool { agents.withLockedValue { $0.values.contains { $0.id == outletId } } }
 
+    var count: Int { agents.withLockedValue { $0.count } }
+
     func isOnline(_ deviceId: String) -> Bool { agents.withLockedValue { $0[deviceId] != nil } }
 
     func outlet(of deviceId: String) -> Outlet? { agents.withLockedValue { $0[deviceId] } }

@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -50,6 +51,7 @@ struct GatewayHarness: Sendable {
         connectionLimits: ConnectionLimits = GatewayHarness.connectionLimits, transferStallLimit: Duration = .seconds(30),
         agentAnswerDeadline: Duration = .seconds(15),
         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), appletBinaryPath: String? = nil,
+        metricsRegistry: PrometheusCollectorRegistry? = nil, metricsToken: String? = nil,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         let database = if let database { database } else {
@@ -63,11 +65,13 @@ struct GatewayHarness: Sendable {
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
         settings.browserScreenWebRTC = webRTC
+        settings.metricsToken = metricsToken
         let configuration = settings
         var environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,
                                              helloDeadline: helloDeadline, connectionLimits: connectionLimits,
                                              transferStallLimit: transferStallLimit)
         environment.agentAnswerDeadline = agentAnswerDeadline
+        environment.metricsRegistry = metricsRegistry
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             // One request before the body: a live test server stopped before it has finished

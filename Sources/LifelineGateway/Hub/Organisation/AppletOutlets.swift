@@ -7,6 +7,8 @@ struct AppletOutlets: Sendable {
     private var bySession: [String: Outlet] = [:]
     private var sessionsByOutlet: [UUID: String] = [:]
 
+    var count: Int { bySession.count }
+
     subscript(sessionId: String) -> Outlet? {
         get { bySession[sessionId] }
         set {

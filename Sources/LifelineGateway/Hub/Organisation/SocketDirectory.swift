@@ -13,6 +13,11 @@ final class SocketDirectory: Sendable {
 
     private let sockets = NIOLockedValueBox(Sockets())
 
+    /// How many of each are open (for the operator's metrics).
+    var counts: (consoles: Int, applets: Int, collaborators: Int) {
+        sockets.withLockedValue { ($0.consoles.values.reduce(0) { $0 + $1.count }, $0.applets.count, $0.collaborators.count) }
+    }
+
     // MARK: Consoles, by technician
 
     func addConsole(_ outlet: Outlet, of technicianId: String) {

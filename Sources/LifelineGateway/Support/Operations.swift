@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import LifelineCore
+import Metrics
+import NIOCore
+import Prometheus
+
+/// What an operator's tools read (issue 20, "operable"): Prometheus metrics at `GET /metrics`,
+/// and liveness and readiness for a load balancer or systemd at `GET /health/live` and
+/// `GET /health/ready`. Counters and timers come through swift-metrics from where they happen;
+/// the gauges of what is live now are read at each scrape.
+struct Operations: Sendable {
+    let hub: SessionHub
+    let connections: ConnectionLedger
+    /// The registry the server gave swift-metrics; nil in a gateway without metrics (most tests).
+    let registry: PrometheusCollectorRegistry?
+    /// Prometheus's bearer token; without one, only this computer may read the metrics.
+    let metricsToken: String?
+
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        router.get("health/live") { _, _ in try JSONResponse.make(["status": "live"]) }
+        router.get("health/ready") { _, _ in try await ready() }
+        router.get("metrics") { request, context in try await metrics(request, context: context) }
+    }
+
+    /// Ready while the database answers and the gateway is not draining: a load balancer sends
+    /// new customers and technicians elsewhere otherwise.
+    func ready() async throws -> Response {
+        if hub.draining { return try unready("draining", "This gateway is stopping: new connections go to another one.") }
+        do {
+            _ = try await hub.store.organisationCount()
+        } catch {
+            hub.logger.warning("Not ready: the database does not answer", metadata: ["error": "\(error)"])
+            return try unready("database", "The database does not answer.")
+        }
+        return try JSONResponse.make(["status": "ready"])
+    }
+
+    private func unready(_ reason: String, _ message: String) throws -> Response {
+        var response = try JSONResponse.make(["status": "not_ready", "reason": reason, "message": message])
+        response.status = .serviceUnavailable
+        return response
+    }
+
+    func metrics(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        guard let registry else { throw GatewayError(.notFound, "Metrics are off: lifeline-server serves them, not this gateway.") }
+        if let metricsToken {
+            // Compared as hashes: the time taken says nothing about the token.
+            let given = request.headers[.authorization] ?? ""
+            guard Secrets.hash(given) == Secrets.hash("Bearer " + metricsToken) else {
+                throw GatewayError(.unauthenticated, "Prometheus must send the metrics token (metricsToken) as a bearer token.")
+            }
+        } else {
+            guard Self.isLoopback(context.remoteAddress) else {
+                throw GatewayError(.permissionDenied, "Without a metrics token (metricsToken), only this computer may read the metrics.")
+            }
+        }
+        record(into: registry)
+        var body: [UInt8] = []
+        body.reserveCapacity(16_384)
+        registry.emit(into: &body)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The gauges of now: sessions by state (every state, zeros too), sockets by kind, connections.
+    func record(into registry: PrometheusCollectorRegistry) {
+        var byState = Dictionary(uniqueKeysWithValues: SessionState.allCases.map { ($0, 0) })
+        for record in hub.registry.records { byState[record.machine.state, default: 0] += 1 }
+        for (state, count) in byState {
+            registry.makeGauge(name: "lifeline_sessions", labels: [("state", state.rawValue)],
+                               help: "Live sessions of this gateway by state (the lead technician's view).").set(to: Double(count))
+        }
+        let sockets = hub.sockets.counts
+        for (kind, count) in [("console", sockets.consoles), ("applet", sockets.applets), ("collaborator", sockets.collaborators),
+                              ("agent", hub.onlineAgents.count)] {
+            registry.makeGauge(name: "lifeline_sockets", labels: [("kind", kind)], help: "Open WebSockets by kind.").set(to: Double(count))
+        }
+        registry.makeGauge(name: "lifeline_connections", help: "Open TCP connections (HTTP and WebSockets).").set(to: Double(connections.open))
+        registry.makeGauge(name: "lifeline_draining", help: "1 while the gateway is stopping and takes no new sessions.")
+            .set(to: hub.draining ? 1.0 : 0.0)
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address == "::1" || address.hasPrefix("127.") || address.hasPrefix("::ffff:127.")
+    }
+}
+
+/// Counters of what the gateway passes on, through swift-metrics.
+enum RelayMetrics {
+    static let screenBytes = Metrics.Counter(label: "lifeline_screen_relay_bytes_total")
+    static let screenFrames = Metrics.Counter(label: "lifeline_screen_relay_frames_total")
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Metrics
+
+/// Every statement's time, for the operator's dashboards (`lifeline_store_seconds`, by kind), through
+/// swift-metrics: nothing is recorded until the server picks a metrics backend.
+struct TimedSQLDriver: SQLDriver {
+    let base: any SQLDriver
+    private let queries = Metrics.Timer(label: "lifeline_store_seconds", dimensions: [("operation", "query")])
+    private let transactions = Metrics.Timer(label: "lifeline_store_seconds", dimensions: [("operation", "transaction")])
+
+    init(_ base: any SQLDriver) { self.base = base }
+
+    var dialect: SQLDialect { base.dialect }
+
+    func query(_ sql: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SQLRow] {
+        let started = ContinuousClock.now
+        defer { queries.recordInterval(since: started) }
+        return try await base.query(sql, bindings)
+    }
+
+    func transaction(_ statements: [SQLStatement]) async throws(StoreError) {
+        let started = ContinuousClock.now
+        defer { transactions.recordInterval(since: started) }
+        try await base.transaction(statements)
+    }
+
+    func migrate(_ migrations: [String]) async throws(StoreError) -> Int { try await base.migrate(migrations) }
+
+    func close() async { await base.close() }
+}
+
+extension Metrics.Timer {
+    func recordInterval(since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}
