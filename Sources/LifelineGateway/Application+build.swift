@@ -17,6 +17,8 @@ public struct GatewayParts: Sendable {
     public let connections: ConnectionLedger
     /// Every HTTP route as "METHOD /path", for the authorization matrix test.
     public var routes: [String] = []
+    /// This gateway as a node of the cluster (issue 20).
+    public let node: ClusterNode
 }
 
 /// The one place the gateway is wired. `lifeline-server` and the tests both call it.
@@ -48,7 +50,8 @@ public func buildApplication(
     let wiring = GatewayWiring(store: store, accounts: accounts, bootstrap: bootstrap, hub: hub, configuration: configuration,
                                environment: environment, upgradeRefusals: upgradeRefusals,
                                connections: connections)
-    Operations(hub: hub, connections: connections, registry: environment.metricsRegistry, metricsToken: configuration.metricsToken)
+    let node = ClusterNode(store: store, hub: hub, address: configuration.publicURL)
+    Operations(hub: hub, connections: connections, registry: environment.metricsRegistry, metricsToken: configuration.metricsToken, node: node)
         .addRoutes(to: router)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
@@ -58,11 +61,12 @@ public func buildApplication(
         router: router, server: try wiring.server(for: router, logger: logger),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lifeline"),
         // Services stop in reverse order: the store, first here, closes last.
-        services: [StoreService(store: store), TimerService(hub: hub, interval: environment.timerInterval)],
+        services: [StoreService(store: store), TimerService(hub: hub, interval: environment.timerInterval),
+                   ClusterNodeService(node: node, interval: environment.nodeHeartbeat)],
         logger: logger)
     let routes = router.routes.map(\.description)
     routeMethods.load(routes)
-    return (app, GatewayParts(store: store, hub: hub, connections: connections, routes: routes))
+    return (app, GatewayParts(store: store, hub: hub, connections: connections, routes: routes, node: node))
 }
 
 /// The parts every route and socket is made from, and the four groups they are added in.

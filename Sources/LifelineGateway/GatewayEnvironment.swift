@@ -29,6 +29,8 @@ public struct GatewayEnvironment: Sendable {
     /// The registry swift-metrics was given (lifeline-server's Prometheus backend), served at
     /// `/metrics`; nil: no metrics endpoint.
     public var metricsRegistry: PrometheusCollectorRegistry?
+    /// How often this gateway says it is alive and renews its session leases (issue 20).
+    public var nodeHeartbeat: Duration = .seconds(2)
 
     public init(now: @escaping @Sendable () -> Date = { Date() }, bcryptCost: UInt8 = 12,
                 timers: SessionTimers = .standard, timerInterval: Double = 1,

@@ -6,7 +6,8 @@ import Logging
 /// sessions, logs and the audit chain arrive as they were (`audit verify` passes on the copy).
 public enum DatabaseCopy {
     /// Tables in an order where every row's references are already there. Groups are copied
-    /// parents first.
+    /// parents first. Gateway nodes and session leases are not: they are the running gateways'
+    /// state, which the gateways on the new database make again as they start.
     static let tables: [(name: String, order: String)] = [
         ("organisations", "id"), ("technician_groups", "parent_id IS NOT NULL, id"), ("technicians", "id"),
         ("auth_tokens", "token_hash"), ("channels", "id"), ("sessions", "created_at, id"),

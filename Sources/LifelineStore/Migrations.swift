@@ -376,5 +376,21 @@ enum Migrations {
         """,
         // 25: LAN connectors (F4): the subnets an administrator lets a computer's agent check; NULL when it is none.
         "ALTER TABLE devices ADD COLUMN lan_subnets TEXT",
+        // 26: gateway nodes and session leases (issue 20): which gateway holds each live session, on the database's clock.
+        """
+        CREATE TABLE gateway_nodes (
+            id TEXT PRIMARY KEY,
+            address TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            heartbeat_at REAL NOT NULL
+        );
+        CREATE TABLE session_leases (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            node_id TEXT NOT NULL,
+            fencing INTEGER NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX session_leases_node ON session_leases(node_id);
+        """,
     ]
 }

@@ -1,6 +1,7 @@
 """Operating the real lifeline-server (issue 20, "operable"): JSON log lines, Prometheus metrics
-with the token, readiness, and the drain on SIGTERM — not ready and no new session for
-drainSeconds while the session it holds goes on, then a clean stop."""
+with the token, the gateway as a node leasing its session, readiness, and the drain on SIGTERM —
+not ready and no new session for drainSeconds while the session it holds goes on, then a clean
+stop that gives the lease up."""
 import json
 import signal
 import tempfile
@@ -38,6 +39,12 @@ def test_json_logs_metrics_readiness_and_the_drain_on_sigterm(applets):
         for line in ['lifeline_sessions{state="waiting"} 1.0', 'lifeline_sockets{kind="applet"} 1.0', "lifeline_draining 0.0"]:
             assert line in text, text
         assert 'lifeline_store_seconds_bucket{operation="query"' in text and "hb_requests" in text, text
+        # The gateway is a node of its database and leases the session at its next heartbeat (2 s).
+        deadline = time.time() + 10
+        while "lifeline_session_leases 1.0" not in (text := fetch(gateway, "/metrics", TOKEN)[1]):
+            assert time.time() < deadline, text
+            time.sleep(0.2)
+        assert "lifeline_cluster_nodes 1.0" in text, text
         assert fetch(gateway, "/health/ready")[0] == 200 and fetch(gateway, "/health/live")[0] == 200
 
         # SIGTERM: not ready at once and no new session, while this one goes on; closed after the drain.
@@ -59,5 +66,7 @@ def test_json_logs_metrics_readiness_and_the_drain_on_sigterm(applets):
         entries = [json.loads(line) for line in lines]
         assert all({"time", "level", "label", "message"} <= set(entry) for entry in entries), lines[:5]
         assert any(entry["message"] == "Draining before stopping" and entry.get("drain.seconds") == "4" for entry in entries), lines
+        # Its lease given up as it stopped: another gateway may take the session at once.
+        assert any(entry["message"] == "Left the cluster" and entry.get("leases.released") == "1" for entry in entries), lines
     finally:
         gateway.stop()

@@ -16,6 +16,7 @@ struct Operations: Sendable {
     let registry: PrometheusCollectorRegistry?
     /// Prometheus's bearer token; without one, only this computer may read the metrics.
     let metricsToken: String?
+    let node: ClusterNode
 
     func addRoutes(to router: Router<GatewayRequestContext>) {
         router.get("health/live") { _, _ in try JSONResponse.make(["status": "live"]) }
@@ -77,6 +78,9 @@ struct Operations: Sendable {
             registry.makeGauge(name: "lifeline_sockets", labels: [("kind", kind)], help: "Open WebSockets by kind.").set(to: Double(count))
         }
         registry.makeGauge(name: "lifeline_connections", help: "Open TCP connections (HTTP and WebSockets).").set(to: Double(connections.open))
+        registry.makeGauge(name: "lifeline_session_leases", help: "Live sessions this gateway holds the lease of.").set(to: Double(node.heldLeases))
+        registry.makeGauge(name: "lifeline_cluster_nodes", help: "Gateway nodes on this database heard from in the last 10 seconds.")
+            .set(to: Double(node.nodesHeard))
         registry.makeGauge(name: "lifeline_draining", help: "1 while the gateway is stopping and takes no new sessions.")
             .set(to: hub.draining ? 1.0 : 0.0)
     }

@@ -72,6 +72,8 @@ struct GatewayHarness: Sendable {
                                              transferStallLimit: transferStallLimit)
         environment.agentAnswerDeadline = agentAnswerDeadline
         environment.metricsRegistry = metricsRegistry
+        // The tests beat the node's heart themselves (`parts.node.tick()`).
+        environment.nodeHeartbeat = .seconds(3_600)
         let (app, parts) = try await buildApplication(configuration: configuration, environment: environment, logger: logger)
         try await app.test(.live) { client in
             // One request before the body: a live test server stopped before it has finished

@@ -1,0 +1,126 @@
+import Foundation
+
+/// A gateway process as the cluster knows it (issue 20): how the others reach it, and when it
+/// last said it was alive — both on the database's clock, which every node shares.
+public struct GatewayNode: Sendable, Equatable {
+    public let id: String
+    public let address: String
+    public let startedAt: Date
+    public let heartbeatAt: Date
+}
+
+/// Which node holds a live session, until when, and the fencing token of that holding: it grows by
+/// one each time the session changes hands, so a write made under an older holding can be refused.
+public struct SessionLease: Sendable, Equatable {
+    public let sessionId: String
+    public let nodeId: String
+    public let fencing: Int64
+    public let expiresAt: Date
+}
+
+extension SQLDialect {
+    /// The database's own clock: nodes agree on lease times whatever their own clocks say.
+    var now: String {
+        switch self {
+        case .sqlite: "((julianday('now') - 2440587.5) * 86400.0)"
+        case .postgres: "clock_timestamp()"
+        }
+    }
+
+    /// The database's clock plus a number of seconds bound as `?`.
+    var nowPlusSeconds: String {
+        switch self {
+        case .sqlite: "(\(now) + ?)"
+        case .postgres: "(clock_timestamp() + make_interval(secs => ?))"
+        }
+    }
+}
+
+/// Nodes and leases, each change one statement: of many nodes taking the same free or expired
+/// lease at once, exactly one gets it (`INSERT … ON CONFLICT … WHERE … RETURNING`).
+extension SQLStore {
+    /// Registers this node (or refreshes it after a restart with the same id).
+    public func registerNode(id: String, address: String) async throws(StoreError) -> GatewayNode {
+        let now = db.dialect.now
+        let rows = try await db.query("""
+            INSERT INTO gateway_nodes (id, address, started_at, heartbeat_at) VALUES (?, ?, \(now), \(now))
+            ON CONFLICT (id) DO UPDATE SET address = excluded.address, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at
+            RETURNING id, address, started_at, heartbeat_at
+            """, [.text(id), .text(address)])
+        guard let row = rows.first else { throw StoreError("The node was not registered.") }
+        return try Self.node(from: row)
+    }
+
+    /// Says the node is alive; nil when it is not registered (removed as dead by another node).
+    public func heartbeat(nodeId: String) async throws(StoreError) -> Date? {
+        let rows = try await db.query("UPDATE gateway_nodes SET heartbeat_at = \(db.dialect.now) WHERE id = ? RETURNING heartbeat_at",
+                                      [.text(nodeId)])
+        return try rows.first?.date("heartbeat_at")
+    }
+
+    /// The nodes heard from within `seconds`, oldest first.
+    public func nodes(heardWithin seconds: Double) async throws(StoreError) -> [GatewayNode] {
+        let since: String = switch db.dialect {
+        case .sqlite: "(\(db.dialect.now) - ?)"
+        case .postgres: "(clock_timestamp() - make_interval(secs => ?))"
+        }
+        let rows = try await db.query("SELECT id, address, started_at, heartbeat_at FROM gateway_nodes WHERE heartbeat_at >= \(since) ORDER BY started_at, id",
+                                      [.real(seconds)])
+        var nodes: [GatewayNode] = []
+        for row in rows { nodes.append(try Self.node(from: row)) }
+        return nodes
+    }
+
+    public func removeNode(id: String) async throws(StoreError) {
+        _ = try await db.query("DELETE FROM gateway_nodes WHERE id = ?", [.text(id)])
+    }
+
+    /// Takes or renews the session's lease for `seconds`: granted when it is free, expired, or this
+    /// node's already (the fencing token grows only when the holder changes); nil while another node holds it.
+    public func takeLease(sessionId: String, nodeId: String, seconds: Double) async throws(StoreError) -> SessionLease? {
+        let dialect = db.dialect
+        let rows = try await db.query("""
+            INSERT INTO session_leases (session_id, node_id, fencing, expires_at) VALUES (?, ?, 1, \(dialect.nowPlusSeconds))
+            ON CONFLICT (session_id) DO UPDATE SET
+                fencing = CASE WHEN session_leases.node_id = excluded.node_id THEN session_leases.fencing ELSE session_leases.fencing + 1 END,
+                node_id = excluded.node_id, expires_at = excluded.expires_at
+            WHERE session_leases.node_id = excluded.node_id OR session_leases.expires_at < \(dialect.now)
+            RETURNING session_id, node_id, fencing, expires_at
+            """, [.text(sessionId), .text(nodeId), .real(seconds)])
+        return try rows.first.map(Self.lease(from:))
+    }
+
+    /// Renews every lease the node still holds (not the ones that expired meanwhile: another node
+    /// may have taken those); returns the sessions it holds now.
+    public func renewLeases(nodeId: String, seconds: Double) async throws(StoreError) -> Set<String> {
+        let dialect = db.dialect
+        let rows = try await db.query("""
+            UPDATE session_leases SET expires_at = \(dialect.nowPlusSeconds)
+            WHERE node_id = ? AND expires_at >= \(dialect.now) RETURNING session_id
+            """, [.real(seconds), .text(nodeId)])
+        var held = Set<String>()
+        for row in rows { held.insert(try row.text("session_id")) }
+        return held
+    }
+
+    /// Gives up the node's leases (a graceful stop): other nodes may take the sessions at once.
+    public func releaseLeases(nodeId: String) async throws(StoreError) -> Int {
+        try await db.query("DELETE FROM session_leases WHERE node_id = ? RETURNING session_id", [.text(nodeId)]).count
+    }
+
+    public func lease(sessionId: String) async throws(StoreError) -> SessionLease? {
+        try await db.query("SELECT session_id, node_id, fencing, expires_at FROM session_leases WHERE session_id = ?", [.text(sessionId)])
+            .first.map(Self.lease(from:))
+    }
+
+    static func node(from row: SQLRow) throws(StoreError) -> GatewayNode {
+        GatewayNode(id: try row.text("id"), address: try row.text("address"), startedAt: try row.date("started_at"),
+                    heartbeatAt: try row.date("heartbeat_at"))
+    }
+
+    static func lease(from row: SQLRow) throws(StoreError) -> SessionLease {
+        guard let fencing = row["fencing"]?.int else { throw StoreError("Column fencing is missing or not a number.") }
+        return SessionLease(sessionId: try row.text("session_id"), nodeId: try row.text("node_id"), fencing: fencing,
+                            expiresAt: try row.date("expires_at"))
+    }
+}

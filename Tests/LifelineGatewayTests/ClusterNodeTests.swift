@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import LifelineCore
+import LifelineStore
+@testable import LifelineGateway
+
+/// The gateway as a node of a cluster on one database (issue 20, first step): it registers, holds a
+/// lease on each live session it serves — which no other node can take while it is renewed — and
+/// gives them up when it stops.
+@Suite("A gateway node: registered, leasing its live sessions, letting them go")
+struct ClusterNodeTests {
+    @Test("live sessions are leased at the heartbeat; another node cannot take them; stopping hands them over")
+    func leases() async throws {
+        try await GatewayHarness.run { gw in
+            let store = try #require(gw.parts.store as? SQLStore)
+            let node = gw.parts.node
+            #expect(try await store.nodes(heardWithin: 30).contains { $0.id == node.id })
+            let token = try await gw.login()
+            let (first, _) = try await gw.createSession(token: token)
+            let (second, pin) = try await gw.createSession(token: token)
+            _ = try await gw.connectApplet(pin: pin)
+            await node.tick()
+            for id in [first, second] {
+                let lease = try #require(try await store.lease(sessionId: id))
+                #expect(lease.nodeId == node.id && lease.fencing == 1)
+                #expect(try await store.takeLease(sessionId: id, nodeId: "another-node", seconds: 15) == nil, "held while renewed")
+            }
+            #expect(node.heldLeases == 2 && node.nodesHeard >= 1)
+            // Renewed, not taken again: the token stays.
+            await node.tick()
+            #expect(try await store.lease(sessionId: first)?.fencing == 1)
+
+            await node.stop()
+            #expect(try await store.lease(sessionId: first) == nil && node.heldLeases == 0)
+            #expect(try await store.takeLease(sessionId: second, nodeId: "another-node", seconds: 15)?.fencing == 1)
+            #expect(!(try await store.nodes(heardWithin: 30).contains { $0.id == node.id }))
+            // Its next heartbeat registers it again; the session another node holds stays that node's.
+            await node.tick()
+            #expect(try await store.lease(sessionId: second)?.nodeId == "another-node")
+            #expect(try await store.nodes(heardWithin: 30).contains { $0.id == node.id })
+        }
+    }
+}

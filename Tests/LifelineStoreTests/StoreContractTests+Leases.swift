@@ -1,0 +1,87 @@
+import Foundation
+import LifelineCore
+import LifelineTestSupport
+import Testing
+@testable import LifelineStore
+
+/// Gateway nodes and session leases (issue 20), on the database's clock: the same expectations on
+/// SQLite and PostgreSQL, races run for real.
+extension StoreContractTests {
+    /// A live session to lease.
+    func leasedSession(_ store: SQLStore, id: String = "200000001") async throws -> String {
+        let record = SessionRecord(id: id, organisationId: "org", technicianId: "t", name: "Ann", method: .pin, pin: nil,
+                                   linkTokenHash: nil, appletTokenHash: nil, machine: SessionMachine(createdAt: t0), customer: nil, closedAt: nil)
+        try await store.insertSession(record)
+        return id
+    }
+
+    @Test("nodes register and say they are alive on the database's clock; a removed one is not heard again", arguments: TestDatabase.available)
+    func nodes(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        let before = Date()
+        let a = try await store.registerNode(id: "node-a", address: "https://10.0.0.11:8443")
+        let b = try await store.registerNode(id: "node-b", address: "https://10.0.0.12:8443")
+        #expect(abs(a.heartbeatAt.timeIntervalSince(before)) < 60, "the database's clock, near this computer's")
+        let beat = try #require(try await store.heartbeat(nodeId: "node-a"))
+        #expect(beat >= a.heartbeatAt)
+        #expect(try await store.nodes(heardWithin: 30).map(\.id).sorted() == ["node-a", "node-b"])
+        #expect(try await store.nodes(heardWithin: -30).isEmpty, "none heard in the future")
+        try await store.removeNode(id: "node-b")
+        #expect(try await store.heartbeat(nodeId: "node-b") == nil)
+        #expect(try await store.nodes(heardWithin: 30).map(\.address) == ["https://10.0.0.11:8443"])
+        #expect(b.address == "https://10.0.0.12:8443")
+    }
+
+    @Test("a lease is its holder's until it expires: renewed with the same token, taken over with the next, released for anyone",
+          arguments: TestDatabase.available)
+    func leases(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        _ = try await seed(store)
+        let id = try await leasedSession(store)
+        let first = try #require(try await store.takeLease(sessionId: id, nodeId: "a", seconds: 60))
+        #expect(first.nodeId == "a" && first.fencing == 1)
+        #expect(try await store.takeLease(sessionId: id, nodeId: "b", seconds: 60) == nil, "held by a")
+        let renewed = try #require(try await store.takeLease(sessionId: id, nodeId: "a", seconds: 120))
+        #expect(renewed.fencing == 1 && renewed.expiresAt > first.expiresAt)
+        #expect(try await store.renewLeases(nodeId: "a", seconds: 60) == [id])
+        #expect(try await store.renewLeases(nodeId: "b", seconds: 60).isEmpty)
+
+        // Expired (a lease of no time at all): b takes it with the next token; a's renewal finds nothing.
+        _ = try await store.takeLease(sessionId: id, nodeId: "a", seconds: -1)
+        #expect(try await store.renewLeases(nodeId: "a", seconds: 60).isEmpty, "an expired lease is not renewed: another node may hold it")
+        let taken = try #require(try await store.takeLease(sessionId: id, nodeId: "b", seconds: 60))
+        #expect(taken.nodeId == "b" && taken.fencing == 2)
+        #expect(try await store.lease(sessionId: id) == taken)
+
+        #expect(try await store.releaseLeases(nodeId: "b") == 1)
+        #expect(try await store.lease(sessionId: id) == nil)
+        #expect(try await store.takeLease(sessionId: id, nodeId: "c", seconds: 60)?.nodeId == "c")
+    }
+
+    @Test("30 nodes take the same free lease at once, then the same expired one: exactly one wins each time (10 rounds)",
+          arguments: TestDatabase.available)
+    func leaseRace(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        _ = try await seed(store)
+        for round in 0..<10 {
+            let id = try await leasedSession(store, id: "3000000\(10 + round)")
+            for phase in ["free", "expired"] {
+                if phase == "expired" {
+                    // Whoever won holds it for no time at all: the next race is for an expired lease.
+                    let holder = try #require(try await store.lease(sessionId: id))
+                    _ = try await store.takeLease(sessionId: id, nodeId: holder.nodeId, seconds: -1)
+                }
+                let winners = try await withThrowingTaskGroup(of: SessionLease?.self) { group in
+                    for node in 0..<30 {
+                        // Other nodes than the one that held it (its own renewal would always succeed).
+                        group.addTask { try await store.takeLease(sessionId: id, nodeId: "\(phase)-\(node)", seconds: 60) }
+                    }
+                    return try await group.reduce(into: [SessionLease]()) { if let lease = $1 { $0.append(lease) } }
+                }
+                #expect(winners.count == 1, "round \(round), \(phase): \(winners.map(\.nodeId))")
+                #expect(try await store.lease(sessionId: id)?.nodeId == winners.first?.nodeId)
+                #expect(winners.first?.fencing == (phase == "free" ? 1 : 2))
+            }
+        }
+    }
+}
