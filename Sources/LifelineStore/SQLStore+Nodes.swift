@@ -78,16 +78,28 @@ extension SQLStore {
     /// Takes or renews the session's lease for `seconds`: granted when it is free, expired, or this
     /// node's already (the fencing token grows only when the holder changes); nil while another node holds it.
     public func takeLease(sessionId: String, nodeId: String, seconds: Double) async throws(StoreError) -> SessionLease? {
+        try await takeLeases(sessionIds: [sessionId], nodeId: nodeId, seconds: seconds).first
+    }
+
+    /// `takeLease` for many sessions, 500 to a statement (a gateway starting with thousands of
+    /// live sessions, or thousands joining between two heartbeats); the leases granted.
+    public func takeLeases(sessionIds: [String], nodeId: String, seconds: Double) async throws(StoreError) -> [SessionLease] {
         let dialect = db.dialect
-        let rows = try await db.query("""
-            INSERT INTO session_leases (session_id, node_id, fencing, expires_at) VALUES (?, ?, 1, \(dialect.nowPlusSeconds))
-            ON CONFLICT (session_id) DO UPDATE SET
-                fencing = CASE WHEN session_leases.node_id = excluded.node_id THEN session_leases.fencing ELSE session_leases.fencing + 1 END,
-                node_id = excluded.node_id, expires_at = excluded.expires_at
-            WHERE session_leases.node_id = excluded.node_id OR session_leases.expires_at < \(dialect.now)
-            RETURNING session_id, node_id, fencing, expires_at
-            """, [.text(sessionId), .text(nodeId), .real(seconds)])
-        return try rows.first.map(Self.lease(from:))
+        var granted: [SessionLease] = []
+        for start in stride(from: 0, to: sessionIds.count, by: 500) {
+            let batch = sessionIds[start..<min(start + 500, sessionIds.count)]
+            let values = Array(repeating: "(?, ?, 1, \(dialect.nowPlusSeconds))", count: batch.count).joined(separator: ", ")
+            let rows = try await db.query("""
+                INSERT INTO session_leases (session_id, node_id, fencing, expires_at) VALUES \(values)
+                ON CONFLICT (session_id) DO UPDATE SET
+                    fencing = CASE WHEN session_leases.node_id = excluded.node_id THEN session_leases.fencing ELSE session_leases.fencing + 1 END,
+                    node_id = excluded.node_id, expires_at = excluded.expires_at
+                WHERE session_leases.node_id = excluded.node_id OR session_leases.expires_at < \(dialect.now)
+                RETURNING session_id, node_id, fencing, expires_at
+                """, batch.flatMap { [SQLValue.text($0), .text(nodeId), .real(seconds)] })
+            for row in rows { granted.append(try Self.lease(from: row)) }
+        }
+        return granted
     }
 
     /// Renews every lease the node still holds (not the ones that expired meanwhile: another node

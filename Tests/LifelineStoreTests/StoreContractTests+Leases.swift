@@ -56,6 +56,13 @@ extension StoreContractTests {
         #expect(try await store.releaseLeases(nodeId: "b") == 1)
         #expect(try await store.lease(sessionId: id) == nil)
         #expect(try await store.takeLease(sessionId: id, nodeId: "c", seconds: 60)?.nodeId == "c")
+
+        // Many at once, 500 to a statement: the free ones granted, the one c holds not.
+        var ids: [String] = []
+        for number in 0..<1_203 { ids.append(try await leasedSession(store, id: "4\(100_000_000 + number)")) }
+        let granted = try await store.takeLeases(sessionIds: ids + [id], nodeId: "d", seconds: 60)
+        #expect(granted.count == 1_203 && Set(granted.map(\.sessionId)) == Set(ids) && granted.allSatisfy { $0.fencing == 1 })
+        #expect(try await store.renewLeases(nodeId: "d", seconds: 60).count == 1_203)
     }
 
     @Test("30 nodes take the same free lease at once, then the same expired one: exactly one wins each time (10 rounds)",

@@ -55,12 +55,11 @@ public final class ClusterNode: Sendable {
             }
             var held = try await store.renewLeases(nodeId: id, seconds: leaseSeconds)
             let live = Set(hub.registry.records.map(\.id))
-            for sessionId in live.subtracting(held) {
-                if let lease = try await store.takeLease(sessionId: sessionId, nodeId: id, seconds: leaseSeconds) {
-                    held.insert(lease.sessionId)
-                } else if state.withLockedValue({ $0.heldElsewhere.insert(sessionId).inserted }) {
-                    hub.logger.warning("A live session here is held by another gateway node", metadata: ["session.id": "\(sessionId)", "node.id": "\(id)"])
-                }
+            let wanted = live.subtracting(held).sorted()
+            let granted = try await store.takeLeases(sessionIds: wanted, nodeId: id, seconds: leaseSeconds)
+            held.formUnion(granted.map(\.sessionId))
+            for sessionId in wanted where !held.contains(sessionId) && state.withLockedValue({ $0.heldElsewhere.insert(sessionId).inserted }) {
+                hub.logger.warning("A live session here is held by another gateway node", metadata: ["session.id": "\(sessionId)", "node.id": "\(id)"])
             }
             let nodes = try await store.nodes(heardWithin: Self.heardWithin).count
             state.withLockedValue { state in
