@@ -40,7 +40,7 @@ public func buildApplication(
     let upgradeRefusals = UpgradeRefusals()
     let connections = ConnectionLedger()
     // Requests counted and timed through swift-metrics (lifeline-server's Prometheus registry).
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: UpgradeRefusalMiddleware(refusals: upgradeRefusals))
     router.add(middleware: ErrorMiddleware(routeMethods: routeMethods))
     router.add(middleware: SecurityHeadersMiddleware())

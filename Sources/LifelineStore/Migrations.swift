@@ -387,8 +387,7 @@ enum Migrations {
         CREATE TABLE session_leases (
             session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
             node_id TEXT NOT NULL,
-            fencing INTEGER NOT NULL,
-            expires_at REAL NOT NULL
+            fencing INTEGER NOT NULL
         );
         CREATE INDEX session_leases_node ON session_leases(node_id);
         """,

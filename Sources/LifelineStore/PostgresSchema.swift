@@ -95,8 +95,7 @@ enum PostgresSchema {
         CREATE TABLE session_leases (
             session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
             node_id TEXT NOT NULL,
-            fencing BIGINT NOT NULL,
-            expires_at TIMESTAMPTZ NOT NULL
+            fencing BIGINT NOT NULL
         );
         CREATE INDEX session_leases_node ON session_leases(node_id);
         """,

@@ -9,13 +9,13 @@ public struct GatewayNode: Sendable, Equatable {
     public let heartbeatAt: Date
 }
 
-/// Which node holds a live session, until when, and the fencing token of that holding: it grows by
-/// one each time the session changes hands, so a write made under an older holding can be refused.
+/// Which node holds a live session, and the fencing token of that holding: it grows by one each
+/// time the session changes hands, so a write made under an older holding can be refused. A lease
+/// lasts as long as its node's heartbeat is fresh: one heartbeat renews them all.
 public struct SessionLease: Sendable, Equatable {
     public let sessionId: String
     public let nodeId: String
     public let fencing: Int64
-    public let expiresAt: Date
 }
 
 extension SQLDialect {
@@ -27,17 +27,17 @@ extension SQLDialect {
         }
     }
 
-    /// The database's clock plus a number of seconds bound as `?`.
-    var nowPlusSeconds: String {
+    /// The database's clock less a number of seconds bound as `?`.
+    var nowMinusSeconds: String {
         switch self {
-        case .sqlite: "(\(now) + ?)"
-        case .postgres: "(clock_timestamp() + make_interval(secs => ?))"
+        case .sqlite: "(\(now) - ?)"
+        case .postgres: "(clock_timestamp() - make_interval(secs => ?))"
         }
     }
 }
 
-/// Nodes and leases, each change one statement: of many nodes taking the same free or expired
-/// lease at once, exactly one gets it (`INSERT … ON CONFLICT … WHERE … RETURNING`).
+/// Nodes and leases, each change one statement: of many nodes taking the same free lease, or one
+/// whose node went silent, exactly one gets it (`INSERT … ON CONFLICT … WHERE … RETURNING`).
 extension SQLStore {
     /// Registers this node (or refreshes it after a restart with the same id).
     public func registerNode(id: String, address: String) async throws(StoreError) -> GatewayNode {
@@ -60,11 +60,9 @@ extension SQLStore {
 
     /// The nodes heard from within `seconds`, oldest first.
     public func nodes(heardWithin seconds: Double) async throws(StoreError) -> [GatewayNode] {
-        let since: String = switch db.dialect {
-        case .sqlite: "(\(db.dialect.now) - ?)"
-        case .postgres: "(clock_timestamp() - make_interval(secs => ?))"
-        }
-        let rows = try await db.query("SELECT id, address, started_at, heartbeat_at FROM gateway_nodes WHERE heartbeat_at >= \(since) ORDER BY started_at, id",
+        let rows = try await db.query("""
+            SELECT id, address, started_at, heartbeat_at FROM gateway_nodes WHERE heartbeat_at >= \(db.dialect.nowMinusSeconds) ORDER BY started_at, id
+            """,
                                       [.real(seconds)])
         var nodes: [GatewayNode] = []
         for row in rows { nodes.append(try Self.node(from: row)) }
@@ -75,43 +73,41 @@ extension SQLStore {
         _ = try await db.query("DELETE FROM gateway_nodes WHERE id = ?", [.text(id)])
     }
 
-    /// Takes or renews the session's lease for `seconds`: granted when it is free, expired, or this
-    /// node's already (the fencing token grows only when the holder changes); nil while another node holds it.
-    public func takeLease(sessionId: String, nodeId: String, seconds: Double) async throws(StoreError) -> SessionLease? {
-        try await takeLeases(sessionIds: [sessionId], nodeId: nodeId, seconds: seconds).first
+    /// Takes the session's lease: granted when it is free, this node's already, or its holder has
+    /// not beaten for `staleAfter` seconds (dead, or cut off from the database); the fencing token
+    /// grows only when the holder changes. Nil while a live node holds it.
+    public func takeLease(sessionId: String, nodeId: String, staleAfter: Double) async throws(StoreError) -> SessionLease? {
+        try await takeLeases(sessionIds: [sessionId], nodeId: nodeId, staleAfter: staleAfter).first
     }
 
     /// `takeLease` for many sessions, 500 to a statement (a gateway starting with thousands of
     /// live sessions, or thousands joining between two heartbeats); the leases granted.
-    public func takeLeases(sessionIds: [String], nodeId: String, seconds: Double) async throws(StoreError) -> [SessionLease] {
-        let dialect = db.dialect
+    public func takeLeases(sessionIds: [String], nodeId: String, staleAfter: Double) async throws(StoreError) -> [SessionLease] {
         var granted: [SessionLease] = []
         for start in stride(from: 0, to: sessionIds.count, by: 500) {
             let batch = sessionIds[start..<min(start + 500, sessionIds.count)]
-            let values = Array(repeating: "(?, ?, 1, \(dialect.nowPlusSeconds))", count: batch.count).joined(separator: ", ")
+            let values = Array(repeating: "(?, ?, 1)", count: batch.count).joined(separator: ", ")
             let rows = try await db.query("""
-                INSERT INTO session_leases (session_id, node_id, fencing, expires_at) VALUES \(values)
+                INSERT INTO session_leases (session_id, node_id, fencing) VALUES \(values)
                 ON CONFLICT (session_id) DO UPDATE SET
                     fencing = CASE WHEN session_leases.node_id = excluded.node_id THEN session_leases.fencing ELSE session_leases.fencing + 1 END,
-                    node_id = excluded.node_id, expires_at = excluded.expires_at
-                WHERE session_leases.node_id = excluded.node_id OR session_leases.expires_at < \(dialect.now)
-                RETURNING session_id, node_id, fencing, expires_at
-                """, batch.flatMap { [SQLValue.text($0), .text(nodeId), .real(seconds)] })
+                    node_id = excluded.node_id
+                WHERE session_leases.node_id = excluded.node_id OR NOT EXISTS (
+                    SELECT 1 FROM gateway_nodes WHERE gateway_nodes.id = session_leases.node_id
+                    AND gateway_nodes.heartbeat_at >= \(db.dialect.nowMinusSeconds))
+                RETURNING session_id, node_id, fencing
+                """, batch.flatMap { [SQLValue.text($0), .text(nodeId)] } + [.real(staleAfter)])
             for row in rows { granted.append(try Self.lease(from: row)) }
         }
         return granted
     }
 
-    /// Renews every lease the node still holds (not the ones that expired meanwhile: another node
-    /// may have taken those); returns the sessions it holds now.
-    public func renewLeases(nodeId: String, seconds: Double) async throws(StoreError) -> Set<String> {
-        let dialect = db.dialect
-        let rows = try await db.query("""
-            UPDATE session_leases SET expires_at = \(dialect.nowPlusSeconds)
-            WHERE node_id = ? AND expires_at >= \(dialect.now) RETURNING session_id
-            """, [.real(seconds), .text(nodeId)])
+    /// The sessions the node holds now (one may have been taken over while it was cut off).
+    public func leases(nodeId: String) async throws(StoreError) -> Set<String> {
         var held = Set<String>()
-        for row in rows { held.insert(try row.text("session_id")) }
+        for row in try await db.query("SELECT session_id FROM session_leases WHERE node_id = ?", [.text(nodeId)]) {
+            held.insert(try row.text("session_id"))
+        }
         return held
     }
 
@@ -121,7 +117,7 @@ extension SQLStore {
     }
 
     public func lease(sessionId: String) async throws(StoreError) -> SessionLease? {
-        try await db.query("SELECT session_id, node_id, fencing, expires_at FROM session_leases WHERE session_id = ?", [.text(sessionId)])
+        try await db.query("SELECT session_id, node_id, fencing FROM session_leases WHERE session_id = ?", [.text(sessionId)])
             .first.map(Self.lease(from:))
     }
 
@@ -132,7 +128,6 @@ extension SQLStore {
 
     static func lease(from row: SQLRow) throws(StoreError) -> SessionLease {
         guard let fencing = row["fencing"]?.int else { throw StoreError("Column fencing is missing or not a number.") }
-        return SessionLease(sessionId: try row.text("session_id"), nodeId: try row.text("node_id"), fencing: fencing,
-                            expiresAt: try row.date("expires_at"))
+        return SessionLease(sessionId: try row.text("session_id"), nodeId: try row.text("node_id"), fencing: fencing)
     }
 }

@@ -23,16 +23,18 @@ struct ClusterNodeTests {
             for id in [first, second] {
                 let lease = try #require(try await store.lease(sessionId: id))
                 #expect(lease.nodeId == node.id && lease.fencing == 1)
-                #expect(try await store.takeLease(sessionId: id, nodeId: "another-node", seconds: 15) == nil, "held while renewed")
+                #expect(try await store.takeLease(sessionId: id, nodeId: "another-node", staleAfter: 15) == nil, "held while its node beats")
             }
             #expect(node.heldLeases == 2 && node.nodesHeard >= 1)
-            // Renewed, not taken again: the token stays.
+            // Kept, not taken again: the token stays.
             await node.tick()
             #expect(try await store.lease(sessionId: first)?.fencing == 1)
 
+            // Another node, alive, is refused while this one beats.
+            _ = try await store.registerNode(id: "another-node", address: "https://another.example")
             await node.stop()
             #expect(try await store.lease(sessionId: first) == nil && node.heldLeases == 0)
-            #expect(try await store.takeLease(sessionId: second, nodeId: "another-node", seconds: 15)?.fencing == 1)
+            #expect(try await store.takeLease(sessionId: second, nodeId: "another-node", staleAfter: 15)?.fencing == 1)
             #expect(!(try await store.nodes(heardWithin: 30).contains { $0.id == node.id }))
             // Its next heartbeat registers it again; the session another node holds stays that node's.
             await node.tick()

@@ -32,56 +32,58 @@ extension StoreContractTests {
         #expect(b.address == "https://10.0.0.12:8443")
     }
 
-    @Test("a lease is its holder's until it expires: renewed with the same token, taken over with the next, released for anyone",
+    @Test("a lease is its holder's while the holder beats: kept with the same token, taken from a silent one with the next, released for anyone",
           arguments: TestDatabase.available)
     func leases(database: TestDatabase) async throws {
         let (store, _) = try await freshStore(database)
         _ = try await seed(store)
         let id = try await leasedSession(store)
-        let first = try #require(try await store.takeLease(sessionId: id, nodeId: "a", seconds: 60))
+        _ = try await store.registerNode(id: "a", address: "a")
+        let first = try #require(try await store.takeLease(sessionId: id, nodeId: "a", staleAfter: 15))
         #expect(first.nodeId == "a" && first.fencing == 1)
-        #expect(try await store.takeLease(sessionId: id, nodeId: "b", seconds: 60) == nil, "held by a")
-        let renewed = try #require(try await store.takeLease(sessionId: id, nodeId: "a", seconds: 120))
-        #expect(renewed.fencing == 1 && renewed.expiresAt > first.expiresAt)
-        #expect(try await store.renewLeases(nodeId: "a", seconds: 60) == [id])
-        #expect(try await store.renewLeases(nodeId: "b", seconds: 60).isEmpty)
+        #expect(try await store.takeLease(sessionId: id, nodeId: "b", staleAfter: 15) == nil, "a beats: held")
+        #expect(try await store.takeLease(sessionId: id, nodeId: "a", staleAfter: 15) == first, "its own again: the same token")
+        #expect(try await store.leases(nodeId: "a") == [id])
+        #expect(try await store.leases(nodeId: "b").isEmpty)
 
-        // Expired (a lease of no time at all): b takes it with the next token; a's renewal finds nothing.
-        _ = try await store.takeLease(sessionId: id, nodeId: "a", seconds: -1)
-        #expect(try await store.renewLeases(nodeId: "a", seconds: 60).isEmpty, "an expired lease is not renewed: another node may hold it")
-        let taken = try #require(try await store.takeLease(sessionId: id, nodeId: "b", seconds: 60))
+        // a has not beaten within the last -1 seconds (a silence of any length counts): b takes it with the next token.
+        let taken = try #require(try await store.takeLease(sessionId: id, nodeId: "b", staleAfter: -1))
         #expect(taken.nodeId == "b" && taken.fencing == 2)
         #expect(try await store.lease(sessionId: id) == taken)
+        #expect(try await store.leases(nodeId: "a").isEmpty)
+        // b never registered: a node that is not there holds nothing against others.
+        #expect(try await store.takeLease(sessionId: id, nodeId: "a", staleAfter: 15)?.fencing == 3)
 
-        #expect(try await store.releaseLeases(nodeId: "b") == 1)
+        #expect(try await store.releaseLeases(nodeId: "a") == 1)
         #expect(try await store.lease(sessionId: id) == nil)
-        #expect(try await store.takeLease(sessionId: id, nodeId: "c", seconds: 60)?.nodeId == "c")
+        #expect(try await store.takeLease(sessionId: id, nodeId: "c", staleAfter: 15)?.nodeId == "c")
 
-        // Many at once, 500 to a statement: the free ones granted, the one c holds not.
+        // Many at once, 500 to a statement: the free ones granted, the one c holds (c is not registered: taken too).
         var ids: [String] = []
         for number in 0..<1_203 { ids.append(try await leasedSession(store, id: "4\(100_000_000 + number)")) }
-        let granted = try await store.takeLeases(sessionIds: ids + [id], nodeId: "d", seconds: 60)
+        _ = try await store.registerNode(id: "c", address: "c")
+        let granted = try await store.takeLeases(sessionIds: ids + [id], nodeId: "d", staleAfter: 15)
         #expect(granted.count == 1_203 && Set(granted.map(\.sessionId)) == Set(ids) && granted.allSatisfy { $0.fencing == 1 })
-        #expect(try await store.renewLeases(nodeId: "d", seconds: 60).count == 1_203)
+        #expect(try await store.leases(nodeId: "d").count == 1_203)
     }
 
-    @Test("30 nodes take the same free lease at once, then the same expired one: exactly one wins each time (10 rounds)",
+    @Test("30 live nodes take the same free lease at once, then the lease of a node that died: exactly one wins each time (10 rounds)",
           arguments: TestDatabase.available)
     func leaseRace(database: TestDatabase) async throws {
         let (store, _) = try await freshStore(database)
         _ = try await seed(store)
         for round in 0..<10 {
             let id = try await leasedSession(store, id: "3000000\(10 + round)")
-            for phase in ["free", "expired"] {
-                if phase == "expired" {
-                    // Whoever won holds it for no time at all: the next race is for an expired lease.
-                    let holder = try #require(try await store.lease(sessionId: id))
-                    _ = try await store.takeLease(sessionId: id, nodeId: holder.nodeId, seconds: -1)
+            for phase in ["free", "died"] {
+                let racers = (0..<30).map { "\(phase)-\(round)-\($0)" }
+                for racer in racers { _ = try await store.registerNode(id: racer, address: racer) }
+                if phase == "died", let holder = try await store.lease(sessionId: id)?.nodeId {
+                    // The holder stops beating and is gone: its lease is anyone's.
+                    try await store.removeNode(id: holder)
                 }
                 let winners = try await withThrowingTaskGroup(of: SessionLease?.self) { group in
-                    for node in 0..<30 {
-                        // Other nodes than the one that held it (its own renewal would always succeed).
-                        group.addTask { try await store.takeLease(sessionId: id, nodeId: "\(phase)-\(node)", seconds: 60) }
+                    for racer in racers {
+                        group.addTask { try await store.takeLease(sessionId: id, nodeId: racer, staleAfter: 15) }
                     }
                     return try await group.reduce(into: [SessionLease]()) { if let lease = $1 { $0.append(lease) } }
                 }

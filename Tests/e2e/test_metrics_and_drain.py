@@ -38,7 +38,7 @@ def test_json_logs_metrics_readiness_and_the_drain_on_sigterm(applets):
         assert status == 200, text
         for line in ['lifeline_sessions{state="waiting"} 1.0', 'lifeline_sockets{kind="applet"} 1.0', "lifeline_draining 0.0"]:
             assert line in text, text
-        assert 'lifeline_store_seconds_bucket{operation="query"' in text and "hb_requests" in text, text
+        assert 'lifeline_store_seconds_bucket{operation="query"' in text and 'lifeline_http_requests_total{route="/api/v1/sessions",method="POST",status="201"} 1' in text, text
         # The gateway is a node of its database and leases the session at its next heartbeat (2 s).
         deadline = time.time() + 10
         while "lifeline_session_leases 1.0" not in (text := fetch(gateway, "/metrics", TOKEN)[1]):

@@ -5,16 +5,18 @@ import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// This gateway as a node of a cluster on one database (issue 20, first step): registered with a
-/// heartbeat on the database's clock, and holding a lease on each live session it serves, renewed
-/// with every heartbeat and given up when it stops, so another node may take a session over once
-/// its lease has expired or been released. Forwarding sockets to the holder and refusing writes
+/// heartbeat on the database's clock, and holding a lease on each live session it serves. A lease
+/// lasts while its node's heartbeat is fresh — one heartbeat row renews them all, however many
+/// sessions there are — and is given up when the node stops, so another node may take a session
+/// over once its holder is silent or gone. Forwarding sockets to the holder and refusing writes
 /// under a lost lease (fencing) come next (docs/architecture.md, "Several gateways").
 public final class ClusterNode: Sendable {
     public let id: String
     let address: String
     let store: SQLStore
     let hub: SessionHub
-    /// How long a lease lasts without renewal: a node that died lets its sessions go after this.
+    /// How long a node may stay silent before its leases may be taken: a node that died lets its
+    /// sessions go after this.
     let leaseSeconds: Double
     /// A node not heard from for this long is not counted as alive.
     static let heardWithin: Double = 10
@@ -45,7 +47,7 @@ public final class ClusterNode: Sendable {
         await tick()
     }
 
-    /// One heartbeat: the node is alive, its leases are renewed, and every live session it serves
+    /// One heartbeat: the node is alive (which keeps its leases), and every live session it serves
     /// without one gets one (a new session, or one loaded at start).
     func tick() async {
         do {
@@ -53,10 +55,10 @@ public final class ClusterNode: Sendable {
                 // Removed as dead by another node: come back.
                 _ = try await store.registerNode(id: id, address: address)
             }
-            var held = try await store.renewLeases(nodeId: id, seconds: leaseSeconds)
+            var held = try await store.leases(nodeId: id)
             let live = Set(hub.registry.records.map(\.id))
             let wanted = live.subtracting(held).sorted()
-            let granted = try await store.takeLeases(sessionIds: wanted, nodeId: id, seconds: leaseSeconds)
+            let granted = try await store.takeLeases(sessionIds: wanted, nodeId: id, staleAfter: leaseSeconds)
             held.formUnion(granted.map(\.sessionId))
             for sessionId in wanted where !held.contains(sessionId) && state.withLockedValue({ $0.heldElsewhere.insert(sessionId).inserted }) {
                 hub.logger.warning("A live session here is held by another gateway node", metadata: ["session.id": "\(sessionId)", "node.id": "\(id)"])

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LifelineCore
 import Metrics
+import NIOConcurrencyHelpers
 import NIOCore
 import Prometheus
 
@@ -94,4 +95,47 @@ struct Operations: Sendable {
 enum RelayMetrics {
     static let screenBytes = Metrics.Counter(label: "lifeline_screen_relay_bytes_total")
     static let screenFrames = Metrics.Counter(label: "lifeline_screen_relay_frames_total")
+}
+
+/// Each request counted and timed by route, method and status through swift-metrics. The time runs
+/// until the handler answers, not until the body is written: Hummingbird's own MetricsMiddleware
+/// wraps the response body to time its writing, which changed how a kept connection's next request
+/// is guarded (its head deadline, `ConnectionLimitsTests`), so it is not used.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    private struct Key: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    private let cache = NIOLockedValueBox<[Key: (Metrics.Counter, Metrics.Timer)]>([:])
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            record(route: context.endpointPath, method: request.method.rawValue, status: Int(response.status.code), since: started)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            record(route: context.endpointPath, method: request.method.rawValue, status: Int(status), since: started)
+            throw error
+        }
+    }
+
+    private func record(route: String?, method: String, status: Int, since started: ContinuousClock.Instant) {
+        // Unrouted paths (static files, 404s) are one series, not one per address asked.
+        let key = Key(route: route ?? "unrouted", method: method, status: status)
+        let (counter, timer) = cache.withLockedValue { cache in
+            if let found = cache[key] { return found }
+            let dimensions = [("route", key.route), ("method", key.method), ("status", String(key.status))]
+            let made = (Metrics.Counter(label: "lifeline_http_requests_total", dimensions: dimensions),
+                        Metrics.Timer(label: "lifeline_http_request_seconds", dimensions: dimensions))
+            cache[key] = made
+            return made
+        }
+        counter.increment()
+        let elapsed = ContinuousClock.now - started
+        timer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
 }
