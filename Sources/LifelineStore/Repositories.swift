@@ -32,7 +32,7 @@ public protocol SessionRepository: Sendable {
     /// false (the caller knows other technicians' views are as stored) writes the row alone, one
     /// statement instead of a transaction that rewrites the views.
     @discardableResult
-    func updateSession(_ session: SessionRecord, viewsChanged: Bool) async throws(StoreError) -> Int64
+    func updateSession(_ session: SessionRecord, viewsChanged: Bool, fence: LeaseFence?) async throws(StoreError) -> Int64
     func session(id: String) async throws(StoreError) -> SessionRecord?
     func session(pin: String) async throws(StoreError) -> SessionRecord?
     func session(linkTokenHash: String) async throws(StoreError) -> SessionRecord?
@@ -53,7 +53,13 @@ extension SessionRepository {
     /// Writes the session and its views.
     @discardableResult
     public func updateSession(_ session: SessionRecord) async throws(StoreError) -> Int64 {
-        try await updateSession(session, viewsChanged: true)
+        try await updateSession(session, viewsChanged: true, fence: nil)
+    }
+
+    /// Writes the session without a lease to check (a single gateway, a session not leased yet).
+    @discardableResult
+    public func updateSession(_ session: SessionRecord, viewsChanged: Bool) async throws(StoreError) -> Int64 {
+        try await updateSession(session, viewsChanged: viewsChanged, fence: nil)
     }
 }
 

@@ -18,6 +18,18 @@ public struct SessionLease: Sendable, Equatable {
     public let fencing: Int64
 }
 
+/// What a node's write of a session carries: its id and the token of its lease. The write lands
+/// only while that is the session's lease (or the session has none).
+public struct LeaseFence: Sendable, Equatable {
+    public let nodeId: String
+    public let fencing: Int64
+
+    public init(nodeId: String, fencing: Int64) {
+        self.nodeId = nodeId
+        self.fencing = fencing
+    }
+}
+
 extension SQLDialect {
     /// The database's own clock: nodes agree on lease times whatever their own clocks say.
     var now: String {
@@ -102,11 +114,12 @@ extension SQLStore {
         return granted
     }
 
-    /// The sessions the node holds now (one may have been taken over while it was cut off).
-    public func leases(nodeId: String) async throws(StoreError) -> Set<String> {
-        var held = Set<String>()
-        for row in try await db.query("SELECT session_id FROM session_leases WHERE node_id = ?", [.text(nodeId)]) {
-            held.insert(try row.text("session_id"))
+    /// The sessions the node holds now, with their tokens (one may have been taken over while it was cut off).
+    public func leases(nodeId: String) async throws(StoreError) -> [String: Int64] {
+        var held: [String: Int64] = [:]
+        for row in try await db.query("SELECT session_id, node_id, fencing FROM session_leases WHERE node_id = ?", [.text(nodeId)]) {
+            let lease = try Self.lease(from: row)
+            held[lease.sessionId] = lease.fencing
         }
         return held
     }

@@ -56,11 +56,17 @@ extension SQLStore {
     }
 
     @discardableResult
-    public func updateSession(_ session: SessionRecord, viewsChanged: Bool) async throws(StoreError) -> Int64 {
+    public func updateSession(_ session: SessionRecord, viewsChanged: Bool, fence: LeaseFence?) async throws(StoreError) -> Int64 {
         let columns = Self.sessionColumns.dropFirst()
+        // Fenced (issue 20): a node whose lease another node has taken since cannot write.
+        let fenced = fence == nil ? "" : """
+             AND NOT EXISTS (SELECT 1 FROM session_leases WHERE session_leases.session_id = sessions.id
+             AND (session_leases.node_id <> ? OR session_leases.fencing <> ?))
+            """
         let update = SQLStatement(
-            "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), version = version + 1 WHERE id = ? AND version = ? RETURNING version",
-            Array(Self.values(of: session).dropFirst()) + [.text(session.id), .integer(session.version)], mustChangeARow: true)
+            "UPDATE sessions SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")), version = version + 1 WHERE id = ? AND version = ?\(fenced) RETURNING version",
+            Array(Self.values(of: session).dropFirst()) + [.text(session.id), .integer(session.version)]
+                + (fence.map { [SQLValue.text($0.nodeId), .integer($0.fencing)] } ?? []), mustChangeARow: true)
         if viewsChanged {
             try await db.transaction([update] + Self.viewStatements(of: session))
         } else if try await db.query(update.sql, update.bindings).isEmpty {

@@ -43,7 +43,7 @@ extension StoreContractTests {
         #expect(first.nodeId == "a" && first.fencing == 1)
         #expect(try await store.takeLease(sessionId: id, nodeId: "b", staleAfter: 15) == nil, "a beats: held")
         #expect(try await store.takeLease(sessionId: id, nodeId: "a", staleAfter: 15) == first, "its own again: the same token")
-        #expect(try await store.leases(nodeId: "a") == [id])
+        #expect(try await store.leases(nodeId: "a") == [id: 1])
         #expect(try await store.leases(nodeId: "b").isEmpty)
 
         // a has not beaten within the last -1 seconds (a silence of any length counts): b takes it with the next token.
@@ -65,6 +65,34 @@ extension StoreContractTests {
         let granted = try await store.takeLeases(sessionIds: ids + [id], nodeId: "d", staleAfter: 15)
         #expect(granted.count == 1_203 && Set(granted.map(\.sessionId)) == Set(ids) && granted.allSatisfy { $0.fencing == 1 })
         #expect(try await store.leases(nodeId: "d").count == 1_203)
+    }
+
+    @Test("a fenced write lands under the session's lease (or none) and is refused under a lease taken over since",
+          arguments: TestDatabase.available)
+    func fencedWrites(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        _ = try await seed(store)
+        let id = try await leasedSession(store)
+        var record = try #require(try await store.session(id: id))
+        record.name = "No lease yet"
+        record.version = try await store.updateSession(record, viewsChanged: false, fence: LeaseFence(nodeId: "a", fencing: 1))
+        _ = try await store.registerNode(id: "a", address: "a")
+        _ = try #require(try await store.takeLease(sessionId: id, nodeId: "a", staleAfter: 15))
+        record.name = "Under a's lease"
+        record.version = try await store.updateSession(record, viewsChanged: true, fence: LeaseFence(nodeId: "a", fencing: 1))
+
+        // a falls silent; b takes the session over (token 2): a's writes, with its old token, are refused.
+        _ = try #require(try await store.takeLease(sessionId: id, nodeId: "b", staleAfter: -1))
+        record.name = "a, cut off"
+        for viewsChanged in [false, true] {
+            await #expect(throws: StoreError.self) {
+                try await store.updateSession(record, viewsChanged: viewsChanged, fence: LeaseFence(nodeId: "a", fencing: 1))
+            }
+        }
+        #expect(try await store.session(id: id)?.name == "Under a's lease")
+        record.name = "b's"
+        #expect(try await store.updateSession(record, viewsChanged: false, fence: LeaseFence(nodeId: "b", fencing: 2)) == record.version + 1)
+        #expect(try await store.session(id: id)?.name == "b's")
     }
 
     @Test("30 live nodes take the same free lease at once, then the lease of a node that died: exactly one wins each time (10 rounds)",

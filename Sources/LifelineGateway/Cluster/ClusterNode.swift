@@ -57,15 +57,19 @@ public final class ClusterNode: Sendable {
             }
             var held = try await store.leases(nodeId: id)
             let live = Set(hub.registry.records.map(\.id))
-            let wanted = live.subtracting(held).sorted()
-            let granted = try await store.takeLeases(sessionIds: wanted, nodeId: id, staleAfter: leaseSeconds)
-            held.formUnion(granted.map(\.sessionId))
-            for sessionId in wanted where !held.contains(sessionId) && state.withLockedValue({ $0.heldElsewhere.insert(sessionId).inserted }) {
-                hub.logger.warning("A live session here is held by another gateway node", metadata: ["session.id": "\(sessionId)", "node.id": "\(id)"])
+            let wanted = live.subtracting(held.keys).sorted()
+            for lease in try await store.takeLeases(sessionIds: wanted, nodeId: id, staleAfter: leaseSeconds) {
+                held[lease.sessionId] = lease.fencing
+            }
+            // Its writes stay fenced with the token it had: the database refuses them.
+            hub.leases.update(nodeId: id, held: held, live: live)
+            for sessionId in wanted where held[sessionId] == nil && state.withLockedValue({ $0.heldElsewhere.insert(sessionId).inserted }) {
+                hub.logger.warning("A live session here is held by another gateway node: its changes are refused until it is back here",
+                                   metadata: ["session.id": "\(sessionId)", "node.id": "\(id)"])
             }
             let nodes = try await store.nodes(heardWithin: Self.heardWithin).count
             state.withLockedValue { state in
-                state.held = held.intersection(live)
+                state.held = Set(held.keys).intersection(live)
                 state.heldElsewhere.formIntersection(live)
                 state.nodesHeard = nodes
             }

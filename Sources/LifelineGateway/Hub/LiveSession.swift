@@ -158,7 +158,7 @@ actor LiveSession {
     @discardableResult
     func persist(_ written: SessionRecord, viewsChanged: Bool) async throws -> SessionRecord {
         var stored = written
-        stored.version = try await store.updateSession(written, viewsChanged: viewsChanged)
+        stored.version = try await store.updateSession(written, viewsChanged: viewsChanged, fence: hub.leases.fence(for: id))
         let version = stored.version
         if isLive { changeRecord { $0.version = version } }
         return stored

@@ -24,6 +24,8 @@ public final class SessionHub: Sendable {
     let sockets = SocketDirectory()
     /// Agents of unattended computers that proved their key (F5).
     let onlineAgents = OnlineAgents()
+    /// The lease tokens this gateway node writes its live sessions under (issue 20).
+    let leases = LeaseBook()
     /// Connections to unattended computers waiting for their agent's answer.
     let pendingConnects = PendingAnswers<AgentToGateway.AgentConnectAnswer>()
     let pendingLanListings = PendingAnswers<AgentToGateway.LanMachines>()
