@@ -14,8 +14,9 @@ BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxt
 # its rpmbuild) to list and remove an RPM package built by the tests; kmod (modinfo, depmod), xz-utils and gcc to
 # build and read a kernel module file for the drivers view; systemd for systemd-analyze (the reboot and agent
 # units); tzdata for the time zones the unattended agent reads (ZoneRules); openssh-server, iproute2 and
-# avahi-daemon for the LAN connector's network of machines (SSH servers, one announcing itself over mDNS).
-TEST_PACKAGES="tzdata procps rpm openssh-server avahi-daemon iproute2 kmod xz-utils gcc systemd dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
+# avahi-daemon for the LAN connector's network of machines (SSH servers, one announcing itself over mDNS);
+# haproxy to check deploy/haproxy.cfg.
+TEST_PACKAGES="tzdata procps rpm openssh-server avahi-daemon haproxy iproute2 kmod xz-utils gcc systemd dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

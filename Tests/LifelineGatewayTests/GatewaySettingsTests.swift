@@ -54,6 +54,17 @@ struct GatewaySettingsTests {
         #expect(defaults.configuration.browserScreenWebRTC == WebRTCSetup(iceServers: []))
     }
 
+    @Test("deploy/lifeline.json, the example docs/operations.md installs, is read as it says: TLS on 443, JSON logs, a 10 s drain")
+    func deployedExample() async throws {
+        let deployed = try await read(environment: ["LIFELINE_METRICS_TOKEN": "from the env file"],
+                                      configFile: DocumentationTests.root + "/deploy/lifeline.json")
+        #expect(deployed.configuration.port == 443 && deployed.configuration.host == "0.0.0.0")
+        #expect(deployed.configuration.publicURL == "https://support.example.com" && deployed.configuration.usesTLS)
+        #expect(deployed.configuration.dataDirectory == "/var/lib/lifeline")
+        #expect(deployed.jsonLogs && deployed.drain == .seconds(10))
+        #expect(deployed.configuration.metricsToken == "from the env file")
+    }
+
     @Test("the file may name the configuration file through LIFELINE_CONFIG; --config wins over it")
     func configFileFromTheEnvironment() async throws {
         let first = try file("a.json", #"{"port": 7101}"#), second = try file("b.json", #"{"port": 7102}"#)
