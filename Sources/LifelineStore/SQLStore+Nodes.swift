@@ -124,6 +124,20 @@ extension SQLStore {
         return held
     }
 
+    /// How many leases the node holds: a heartbeat reads the list only when this says it changed.
+    public func leaseCount(nodeId: String) async throws(StoreError) -> Int {
+        Int(try await db.query("SELECT COUNT(*) AS held FROM session_leases WHERE node_id = ?", [.text(nodeId)]).first?["held"]?.int ?? 0)
+    }
+
+    /// Gives up the node's leases of these sessions (they closed here), 500 to a statement.
+    public func releaseLeases(nodeId: String, sessionIds: [String]) async throws(StoreError) {
+        for start in stride(from: 0, to: sessionIds.count, by: 500) {
+            let batch = sessionIds[start..<min(start + 500, sessionIds.count)]
+            _ = try await db.query("DELETE FROM session_leases WHERE node_id = ? AND session_id IN (\(Array(repeating: "?", count: batch.count).joined(separator: ", ")))",
+                                   [.text(nodeId)] + batch.map { SQLValue.text($0) })
+        }
+    }
+
     /// Gives up the node's leases (a graceful stop): other nodes may take the sessions at once.
     public func releaseLeases(nodeId: String) async throws(StoreError) -> Int {
         try await db.query("DELETE FROM session_leases WHERE node_id = ? RETURNING session_id", [.text(nodeId)]).count

@@ -29,6 +29,15 @@ struct ClusterNodeTests {
             // Kept, not taken again: the token stays.
             await node.tick()
             #expect(try await store.lease(sessionId: first)?.fencing == 1)
+            // A session that ends here gives its lease up at the next heartbeat: the node's list stays its live sessions.
+            let (third, _) = try await gw.createSession(token: token)
+            await node.tick()
+            #expect(try await store.leaseCount(nodeId: node.id) == 3)
+            #expect(try await gw.request(.post, "/api/v1/sessions/\(third)/end", token: token).status == .ok)
+            await node.tick()
+            #expect(try await store.lease(sessionId: third) == nil)
+            #expect(try await store.leaseCount(nodeId: node.id) == 2)
+            #expect(node.heldLeases == 2)
 
             // Another node, alive, is refused while this one beats.
             _ = try await store.registerNode(id: "another-node", address: "https://another.example")

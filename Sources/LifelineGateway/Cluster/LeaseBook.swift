@@ -20,6 +20,11 @@ final class LeaseBook: Sendable {
         }
     }
 
+    /// The tokens the book has for these sessions.
+    func tokens(of sessionIds: Set<String>) -> [String: Int64] {
+        book.withLockedValue { book in book.tokens.filter { sessionIds.contains($0.key) } }
+    }
+
     /// After a heartbeat: the tokens held now; a live session held no more keeps its last token;
     /// sessions no longer live are forgotten.
     func update(nodeId: String, held: [String: Int64], live: Set<String>) {
