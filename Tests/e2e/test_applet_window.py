@@ -137,8 +137,12 @@ def test_declining_in_the_window_shares_nothing_and_the_log_says_so(gateway_for_
     try:
         applet.wait(timeout=5)
     except subprocess.TimeoutExpired:
-        # Under a loaded machine a key press can land before the window took the focus: once more.
-        press(desktop, window, "alt+c")
+        # Under a loaded machine a key press can land before the window took the focus: once more —
+        # unless the window went meanwhile (the first press did land, the applet is closing).
+        try:
+            press(desktop, window, "alt+c")
+        except subprocess.CalledProcessError:
+            pass
     assert applet.wait(timeout=10) == 0, "declining is the customer's right, not an error"
     texts = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
     assert any("declined" in text for text in texts), texts
