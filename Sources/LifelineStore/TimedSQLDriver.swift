@@ -13,25 +13,14 @@ struct TimedSQLDriver: SQLDriver {
     var dialect: SQLDialect { base.dialect }
 
     func query(_ sql: String, _ bindings: [SQLValue]) async throws(StoreError) -> [SQLRow] {
-        let started = ContinuousClock.now
-        defer { queries.recordInterval(since: started) }
-        return try await base.query(sql, bindings)
+        try await queries.measure { () async throws(StoreError) in try await base.query(sql, bindings) }
     }
 
     func transaction(_ statements: [SQLStatement]) async throws(StoreError) {
-        let started = ContinuousClock.now
-        defer { transactions.recordInterval(since: started) }
-        try await base.transaction(statements)
+        try await transactions.measure { () async throws(StoreError) in try await base.transaction(statements) }
     }
 
     func migrate(_ migrations: [String]) async throws(StoreError) -> Int { try await base.migrate(migrations) }
 
     func close() async { await base.close() }
-}
-
-extension Metrics.Timer {
-    func recordInterval(since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-    }
 }

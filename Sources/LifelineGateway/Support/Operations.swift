@@ -135,7 +135,6 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             return made
         }
         counter.increment()
-        let elapsed = ContinuousClock.now - started
-        timer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        timer.record(duration: ContinuousClock.now - started)
     }
 }
