@@ -33,7 +33,10 @@ public func buildApplication(
     let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger,
                          webRTC: configuration.browserScreenWebRTC, gatewayIdentity: try GatewayIdentity(dataDirectory: configuration.dataDirectory))
     try await hub.loadSettings()
-    try await hub.loadLiveSessions()
+    // The node loads the live sessions it serves (all of them, unless other nodes share the database).
+    let node = ClusterNode(store: store, hub: hub, address: configuration.nodeAddress,
+                           id: ClusterNode.id(address: configuration.nodeAddress, dataDirectory: configuration.dataDirectory))
+    try await node.start()
 
     let router = Router(context: GatewayRequestContext.self)
     let routeMethods = RouteMethods()
@@ -46,13 +49,15 @@ public func buildApplication(
     router.add(middleware: SecurityHeadersMiddleware())
     // Static files first: a page or script costs no login lookup.
     router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger), searchForIndexHtml: true))
+    // A request about a session another gateway node serves is answered by that node.
+    router.add(middleware: NodeForwardingMiddleware(hub: hub, forwarding: node.forwarding))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))
     let wiring = GatewayWiring(store: store, accounts: accounts, bootstrap: bootstrap, hub: hub, configuration: configuration,
                                environment: environment, upgradeRefusals: upgradeRefusals,
                                connections: connections)
-    let node = ClusterNode(store: store, hub: hub, address: configuration.publicURL)
     Operations(hub: hub, connections: connections, registry: environment.metricsRegistry, metricsToken: configuration.metricsToken, node: node)
         .addRoutes(to: router)
+    ClusterController(hub: hub, forwarding: node.forwarding).addRoutes(to: router)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
     wiring.addSockets(to: router)
@@ -62,7 +67,9 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Lifeline"),
         // Services stop in reverse order: the store, first here, closes last.
         services: [StoreService(store: store), TimerService(hub: hub, interval: environment.timerInterval),
-                   ClusterNodeService(node: node, interval: environment.nodeHeartbeat)],
+                   ClusterNodeService(node: node, interval: environment.nodeHeartbeat)]
+            + (store.signals.map { [ClusterFeedService(node: node, signals: $0)] } ?? []),
+        onServerRunning: { channel in await node.listening(onPort: channel.localAddress?.port) },
         logger: logger)
     let routes = router.routes.map(\.description)
     routeMethods.load(routes)

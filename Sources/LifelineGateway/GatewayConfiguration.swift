@@ -35,6 +35,17 @@ public struct GatewayConfiguration: Sendable {
     public var browserScreenWebRTC: WebRTCSetup? = WebRTCSetup(iceServers: [])
     /// The bearer token Prometheus sends to `/metrics`; nil: only this computer may read them.
     public var metricsToken: String?
+    /// Where other gateway nodes on the same database reach this one (issue 20); nil: derived
+    /// from the host and port. It also names the node: a node restarted keeps its leases.
+    public var nodeAddressSetting: String?
+
+    public var nodeAddress: String {
+        if let nodeAddressSetting { return nodeAddressSetting.trimmingSuffix("/") }
+        let scheme = usesTLS ? "https" : "http"
+        // Bound to every address: the others reach it by this machine's name.
+        let name = ["0.0.0.0", "::", ""].contains(host) ? ProcessInfo.processInfo.hostName : host
+        return "\(scheme)://\(name.contains(":") ? "[\(name)]" : name):\(port)"
+    }
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
                 publicURL: String? = nil, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,

@@ -27,8 +27,9 @@ public struct GatewayRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     public var actor: Actor?
-    /// The peer's address, the key for rate limits.
-    public let remoteAddress: String
+    /// The peer's address, the key for rate limits (the customer's, when another gateway node
+    /// forwarded the request and vouched for it).
+    public var remoteAddress: String
     /// The connection, for what must end it (a stalled transfer).
     let channel: any NIOCore.Channel
 

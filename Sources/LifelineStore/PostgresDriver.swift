@@ -7,7 +7,7 @@ import PostgresNIO
 /// (`close()` ends it); statements keep the repositories' `?` placeholders, numbered here.
 final class PostgresDriver: SQLDriver {
     let dialect = SQLDialect.postgres
-    private let client: PostgresClient
+    let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
 

@@ -67,7 +67,9 @@ public protocol SessionLogRepository: Sendable {
     /// Appends a line and returns it with its id.
     func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
                    author: String, text: String, state: SessionState?, event: SessionLogEvent?) async throws(StoreError) -> LogEntry
-    func log(sessionId: String) async throws(StoreError) -> [LogEntry]
+    /// The session's log, oldest first; only the lines after `afterId` when given (a gateway node
+    /// catching up on lines another node wrote).
+    func log(sessionId: String, afterId: Int64?) async throws(StoreError) -> [LogEntry]
     /// The states each session of the organisation created in [from, to) entered, in order (reports, R3).
     func stateChanges(organisationId: String, createdFrom from: Date, to: Date) async throws(StoreError) -> [String: [SessionTiming.Change]]
 }
@@ -214,6 +216,11 @@ public protocol CollaboratorRepository: Sendable {
 }
 
 extension SessionLogRepository {
+    /// The whole log of the session, oldest first.
+    public func log(sessionId: String) async throws(StoreError) -> [LogEntry] {
+        try await log(sessionId: sessionId, afterId: nil)
+    }
+
     /// A chat line or a state change: no event.
     public func appendLog(sessionId: String, at: Date, kind: LogEntry.Kind, authorRole: LogEntry.AuthorRole,
                           author: String, text: String, state: SessionState?) async throws(StoreError) -> LogEntry {

@@ -114,6 +114,21 @@ extension SQLStore {
         return granted
     }
 
+    /// Takes the session's lease whoever holds it: its customer came back through this node, and a
+    /// session is served where its customer is. The token grows when the holder changes, so the
+    /// node that held it can no longer change the session.
+    public func seizeLease(sessionId: String, nodeId: String) async throws(StoreError) -> SessionLease {
+        let rows = try await db.query("""
+            INSERT INTO session_leases (session_id, node_id, fencing) VALUES (?, ?, 1)
+            ON CONFLICT (session_id) DO UPDATE SET
+                fencing = CASE WHEN session_leases.node_id = excluded.node_id THEN session_leases.fencing ELSE session_leases.fencing + 1 END,
+                node_id = excluded.node_id
+            RETURNING session_id, node_id, fencing
+            """, [.text(sessionId), .text(nodeId)])
+        guard let row = rows.first else { throw StoreError("The session's lease was not taken.") }
+        return try Self.lease(from: row)
+    }
+
     /// The sessions the node holds now, with their tokens (one may have been taken over while it was cut off).
     public func leases(nodeId: String) async throws(StoreError) -> [String: Int64] {
         var held: [String: Int64] = [:]
@@ -141,6 +156,16 @@ extension SQLStore {
     /// Gives up the node's leases (a graceful stop): other nodes may take the sessions at once.
     public func releaseLeases(nodeId: String) async throws(StoreError) -> Int {
         try await db.query("DELETE FROM session_leases WHERE node_id = ? RETURNING session_id", [.text(nodeId)]).count
+    }
+
+    /// Which node holds each leased session (a node catching up on the sessions other nodes serve).
+    public func leaseHolders() async throws(StoreError) -> [String: String] {
+        var holders: [String: String] = [:]
+        for row in try await db.query("SELECT session_id, node_id, fencing FROM session_leases", []) {
+            let lease = try Self.lease(from: row)
+            holders[lease.sessionId] = lease.nodeId
+        }
+        return holders
     }
 
     public func lease(sessionId: String) async throws(StoreError) -> SessionLease? {

@@ -7,12 +7,20 @@ import Logging
 /// PostgreSQL. Each repository method is SQL with `?` placeholders run through an `SQLDriver`.
 public final class SQLStore: Store {
     let db: any SQLDriver
+    /// Signals between gateway nodes sharing the database; nil for the SQLite file, which one
+    /// gateway uses at a time.
+    public let signals: (any ClusterSignals)?
 
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ location: DatabaseLocation, logger: Logger) async throws(StoreError) {
         switch location {
-        case .sqlite(let path): db = TimedSQLDriver(try SQLiteDriver(path: path, logger: logger))
-        case .postgres(let postgres): db = TimedSQLDriver(PostgresDriver(postgres, logger: logger))
+        case .sqlite(let path):
+            db = TimedSQLDriver(try SQLiteDriver(path: path, logger: logger))
+            signals = nil
+        case .postgres(let postgres):
+            let driver = PostgresDriver(postgres, logger: logger)
+            db = TimedSQLDriver(driver)
+            signals = driver
         }
         do {
             let applied = try await db.migrate(db.dialect == .sqlite ? Migrations.all : PostgresSchema.all)
@@ -150,8 +158,9 @@ public final class SQLStore: Store {
                         text: text, state: state, event: event)
     }
 
-    public func log(sessionId: String) async throws(StoreError) -> [LogEntry] {
-        try await db.query("SELECT * FROM session_log WHERE session_id = ? ORDER BY id", [.text(sessionId)]).map { row throws(StoreError) in
+    public func log(sessionId: String, afterId: Int64?) async throws(StoreError) -> [LogEntry] {
+        try await db.query("SELECT * FROM session_log WHERE session_id = ? AND id > ? ORDER BY id",
+                           [.text(sessionId), .integer(afterId ?? 0)]).map { row throws(StoreError) in
             guard let kind = LogEntry.Kind(rawValue: try row.text("kind")),
                   let role = LogEntry.AuthorRole(rawValue: try row.text("author_role"))
             else { throw StoreError("A log row holds an unknown kind.") }

@@ -28,6 +28,8 @@ struct AuthorizationMatrixTests {
         case organisationAdministrator
         /// An administrator, on an object of their organisation ({id}); another organisation's is 404.
         case administratorObject(kind: String)
+        /// Another gateway node of the cluster only, by its signed request: no login opens it (ClusterFeedTests signs one).
+        case clusterNode
     }
 
     struct Row {
@@ -41,6 +43,7 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/health", rule: .open),
         Row(route: "GET /health/live", rule: .open),
         Row(route: "GET /health/ready", rule: .open),
+        Row(route: "POST /cluster/v1/sessions/{id}/let-go", rule: .clusterNode),
         // Without a registry (as here) 404; with one, loopback or the metrics token (OperationsTests).
         Row(route: "GET /metrics", rule: .open),
         Row(route: "POST /api/v1/auth/login", rule: .open),
@@ -308,6 +311,10 @@ struct AuthorizationMatrixTests {
                 case .signedIn:
                     guard !row.route.hasPrefix("GET /ws/") else { continue }
                     #expect(try await gw.request(method, path, json: row.body).status == .unauthorized, "\(row.route) signed out")
+                case .clusterNode:
+                    #expect(try await gw.request(method, path, json: row.body).status == .unauthorized, "\(row.route) signed out")
+                    #expect(try await gw.request(method, path, token: cast.master, json: row.body).status == .unauthorized,
+                            "\(row.route) by the master administrator")
                 case .permission(let permission):
                     #expect(try await gw.request(method, path, json: row.body).status == .unauthorized, "\(row.route) signed out")
                     _ = try await gw.request(.put, "/api/v1/admin/groups/\(cast.groupId)", token: cast.master,

@@ -52,34 +52,46 @@ struct ClusterNodeTests {
         }
     }
 
-    @Test("a node whose lease was taken over cannot change the session (fenced); once it holds it again, it can")
+    @Test("a node whose lease was taken over cannot change the session (fenced), lets it go on a shared database, and serves it again once it holds it")
     func fenced() async throws {
         try await GatewayHarness.run { gw in
             let store = try #require(gw.parts.store as? SQLStore)
             let node = gw.parts.node
             let token = try await gw.login()
             let (id, pin) = try await gw.createSession(token: token)
-            let (applet, _) = try await gw.connectApplet(pin: pin)
+            let (applet, appletToken) = try await gw.connectApplet(pin: pin)
             try await gw.waitForState("waiting", of: id, token: token)
             await node.tick()
 
             // This node falls silent in the others' eyes; another takes the session over.
             try await store.removeNode(id: node.id)
-            _ = try await store.registerNode(id: "other-node", address: "https://other.example")
+            _ = try await store.registerNode(id: "other-node", address: "http://127.0.0.1:9")
             #expect(try await store.takeLease(sessionId: id, nodeId: "other-node", staleAfter: 15)?.fencing == 2)
             await node.tick()
             let refused = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
             #expect(refused.status != .ok, "a fenced node's change is refused")
             #expect(try await store.session(id: id)?.machine.state == .waiting, "the database keeps the owner's state")
 
-            // The other node lets it go; this one takes it back at its next heartbeat, and changes it again.
+            var customer = applet
+            if node.isShared {
+                // Other nodes may serve it: this one lets it go, and its applet reconnects elsewhere.
+                #expect(gw.hub.registry.record(id) == nil && gw.hub.remoteSessions.record(id) != nil)
+                #expect(await applet.closes(), "the applet is sent to reconnect")
+            }
+
+            // The other node goes away; this one takes the session back at its next heartbeat, and changes it again.
             _ = try await store.releaseLeases(nodeId: "other-node")
+            try await store.removeNode(id: "other-node")
             await node.tick()
             #expect(try await store.lease(sessionId: id)?.nodeId == node.id)
+            if node.isShared {
+                customer = try await gw.helloApplet(token: appletToken, rejoining: true)
+                try await gw.waitForState("waiting", of: id, token: token)
+            }
             let started = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
             #expect(started.status == .ok)
             #expect(try await store.session(id: id)?.machine.state == .active)
-            await applet.close()
+            await customer.close()
         }
     }
 }

@@ -43,6 +43,17 @@ def select_row(browser, wait, session_id):
     wait.until(selected)
 
 
+def start_and_say(browser, wait, session_id, applet, text):
+    """The technician starts a waiting session from its row and types a chat line the applet shows."""
+    select_row(browser, wait, session_id)
+    wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
+    wait.until(lambda b: row_status(b, session_id) == "Active")
+    applet.expect("STATUS", "active")
+    chat_input = wait.until(EC.visibility_of_element_located((By.ID, "chat-input")))
+    chat_input.send_keys(text, Keys.ENTER)
+    return applet.expect("CHAT", text)
+
+
 def test_first_session_pin_chat_and_history(gateway, browser, applets):
     wait = sign_in(browser, gateway)
 
@@ -65,14 +76,7 @@ def test_first_session_pin_chat_and_history(gateway, browser, applets):
     applet.expect("WELCOME", "state=waiting")
     wait.until(lambda b: row_status(b, session_id) == "Waiting")
 
-    select_row(browser, wait, session_id)
-    wait.until(EC.element_to_be_clickable((By.ID, "start-session"))).click()
-    wait.until(lambda b: row_status(b, session_id) == "Active")
-    applet.expect("STATUS", "active")
-
-    chat_input = wait.until(EC.visibility_of_element_located((By.ID, "chat-input")))
-    chat_input.send_keys("Hello Ann, how can I help?", Keys.ENTER)
-    applet.expect("CHAT", "technician Administrator: Hello Ann, how can I help?")
+    assert "technician Administrator: Hello Ann, how can I help?" in start_and_say(browser, wait, session_id, applet, "Hello Ann, how can I help?")
     wait.until(EC.text_to_be_present_in_element((By.ID, "chat-log"), "Hello Ann, how can I help?"))
 
     applet.say("My printer <b>is</b> broken")

@@ -1,56 +1,128 @@
+import Crypto
 import Foundation
 import LifelineStore
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
-/// This gateway as a node of a cluster on one database (issue 20, first step): registered with a
-/// heartbeat on the database's clock, and holding a lease on each live session it serves. A lease
-/// lasts while its node's heartbeat is fresh — one heartbeat row renews them all, however many
-/// sessions there are — and is given up when the node stops, so another node may take a session
-/// over once its holder is silent or gone. Forwarding sockets to the holder and refusing writes
-/// under a lost lease (fencing) come next (docs/architecture.md, "Several gateways").
+/// This gateway as a node of a cluster on one database (issue 20): registered with a heartbeat on
+/// the database's clock, holding a lease on each live session it serves. A lease lasts while its
+/// node's heartbeat is fresh — one heartbeat row renews them all, however many sessions there are —
+/// and is given up when the node stops. A node serves only the sessions it holds: one it finds held
+/// by another node it lets go (its sockets closed, so the customer's applet reconnects), and one
+/// whose node died it takes over (docs/architecture.md, "Several gateways").
 public final class ClusterNode: Sendable {
     public let id: String
-    let address: String
+    private let addressBox: NIOLockedValueBox<String>
+    /// Where the other nodes reach this one.
+    var address: String { addressBox.withLockedValue { $0 } }
     let store: SQLStore
     let hub: SessionHub
     /// How long a node may stay silent before its leases may be taken: a node that died lets its
     /// sessions go after this.
     let leaseSeconds: Double
+    /// Signs this node's requests to the others.
+    let forwarding: NodeForwarding
     /// A node not heard from for this long is not counted as alive.
     static let heardWithin: Double = 10
 
     private struct State {
         var held: Set<String> = []
-        /// Sessions another node holds, told to the log once each.
-        var heldElsewhere: Set<String> = []
         var nodesHeard = 0
+        /// Where each node heard at the last heartbeat is reached.
+        var addresses: [String: String] = [:]
     }
 
     private let state = NIOLockedValueBox(State())
 
-    init(store: SQLStore, hub: SessionHub, address: String, leaseSeconds: Double = 15, id: String = "node-" + UUID().uuidString.lowercased()) {
+    init(store: SQLStore, hub: SessionHub, address: String, id: String, leaseSeconds: Double = 15) {
         self.id = id
-        self.address = address
+        addressBox = NIOLockedValueBox(address)
+        forwarding = NodeForwarding(identity: hub.gatewayIdentity)
         self.store = store
         self.hub = hub
         self.leaseSeconds = leaseSeconds
+        hub.clusterNode.withLockedValue { $0 = self }
+    }
+
+    /// A node's id follows from where the others reach it and its data folder: the same node
+    /// restarted keeps its id, and so its leases; a data folder copied to another machine does not
+    /// make a second node with the same id.
+    static func id(address: String, dataDirectory: String) -> String {
+        let folder = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        let digest = SHA256.hash(data: Data("\(address)\n\(folder)".utf8))
+        return "node-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The server is listening: a gateway started on port 0 (tests) tells the others the port it got.
+    func listening(onPort port: Int?) async {
+        guard let port, address.hasSuffix(":0") else { return }
+        let actual = String(address.dropLast(1)) + String(port)
+        addressBox.withLockedValue { $0 = actual }
+        do {
+            _ = try await store.registerNode(id: id, address: actual)
+        } catch {
+            hub.logger.error("Could not tell the other gateway nodes this node's port", metadata: ["node.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Where to send a request about a session another live node serves; nil when none does (or
+    /// this node does). The copy's holder first; the lease itself when the copy has none yet.
+    func address(servingSession sessionId: String) async -> String? {
+        guard isShared else { return nil }
+        do {
+            var holder = hub.remoteSessions.holder(of: sessionId)
+            if holder == nil || holder == id { holder = try await store.lease(sessionId: sessionId)?.nodeId }
+            guard let holder, holder != id else { return nil }
+            return try await address(ofNode: holder)
+        } catch {
+            hub.logger.error("Could not find the gateway node serving a session", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// A live node's address: from the last heartbeat, or read again for a node that started since.
+    private func address(ofNode nodeId: String) async throws -> String? {
+        if let known = state.withLockedValue({ $0.addresses[nodeId] }) { return known }
+        let alive = try await store.nodes(heardWithin: Self.heardWithin)
+        return state.withLockedValue { state in
+            for node in alive { state.addresses[node.id] = node.address }
+            return state.addresses[nodeId]
+        }
     }
 
     var heldLeases: Int { state.withLockedValue { $0.held.count } }
     var nodesHeard: Int { state.withLockedValue { $0.nodesHeard } }
+    /// Whether other nodes may share the database (PostgreSQL); the SQLite file has one gateway.
+    var isShared: Bool { store.signals != nil }
 
+    /// Registers the node and loads the live sessions it may serve: on a shared database the ones
+    /// whose lease it gets (its own from before a restart, free ones, a dead node's); the others
+    /// are other nodes' and their copies go to `hub.remoteSessions`.
     func start() async throws {
         _ = try await store.registerNode(id: id, address: address)
         hub.logger.notice("Registered as a gateway node", metadata: ["node.id": "\(id)", "node.address": "\(address)"])
+        let stored = try await store.liveSessions()
+        guard isShared else {
+            try await hub.loadLiveSessions(stored)
+            await tick()
+            return
+        }
+        let leases = try await store.takeLeases(sessionIds: stored.map(\.id), nodeId: id, staleAfter: leaseSeconds)
+        let won = Dictionary(leases.map { ($0.sessionId, $0.fencing) }, uniquingKeysWith: max)
+        hub.leases.update(nodeId: id, held: won, live: Set(won.keys))
+        try await hub.loadLiveSessions(stored.filter { won[$0.id] != nil })
+        let holders = try await store.leaseHolders()
+        for record in stored where won[record.id] == nil { hub.remoteSessions.keep(record, holder: holders[record.id]) }
+        state.withLockedValue { $0.held = Set(won.keys) }
         await tick()
     }
 
     /// One heartbeat: the node is alive (which keeps its leases), the leases of sessions that closed
-    /// here are given up, and every live session it serves without one gets one (a new session, or
-    /// one loaded at start). The list of its leases is read only when their count says another
-    /// node took some: a steady gateway's beat is a few one-row statements, however many sessions.
+    /// here are given up, every live session it serves without one gets one (a new session), a
+    /// session another node took is let go, and a session whose node died is taken over. The list
+    /// of its leases is read only when their count says another node took some: a steady gateway's
+    /// beat is a few one-row statements, however many sessions.
     func tick() async {
         do {
             if try await store.heartbeat(nodeId: id) == nil {
@@ -72,20 +144,72 @@ public final class ClusterNode: Sendable {
             for lease in try await store.takeLeases(sessionIds: wanted, nodeId: id, staleAfter: leaseSeconds) {
                 held[lease.sessionId] = lease.fencing
             }
-            // Its writes stay fenced with the token it had: the database refuses them.
+            // A session it lost keeps its old token until it is gone: its writes stay fenced.
             hub.leases.update(nodeId: id, held: held, live: live)
-            for sessionId in wanted where held[sessionId] == nil && state.withLockedValue({ $0.heldElsewhere.insert(sessionId).inserted }) {
-                hub.logger.warning("A live session here is held by another gateway node: its changes are refused until it is back here",
-                                   metadata: ["session.id": "\(sessionId)", "node.id": "\(id)"])
+            for sessionId in wanted where held[sessionId] == nil && isShared {
+                await hub.letGo(sessionId, heldBy: try await store.lease(sessionId: sessionId)?.nodeId, reason: "its lease is another node's")
             }
-            let nodes = try await store.nodes(heardWithin: Self.heardWithin).count
+            let alive = try await store.nodes(heardWithin: Self.heardWithin)
             state.withLockedValue { state in
                 state.held = Set(held.keys).intersection(live)
-                state.heldElsewhere.formIntersection(live)
-                state.nodesHeard = nodes
+                state.nodesHeard = alive.count
+                state.addresses = Dictionary(alive.map { ($0.id, $0.address) }, uniquingKeysWith: { first, _ in first })
             }
+            if isShared { await takeOverOrphans() }
         } catch {
             hub.logger.error("The gateway node's heartbeat failed", metadata: ["node.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Takes over the sessions of nodes that went silent for a lease's length (or left): of many
+    /// nodes trying, the database gives each session to one.
+    func takeOverOrphans() async {
+        do {
+            let alive = Set(try await store.nodes(heardWithin: leaseSeconds).map(\.id))
+            let candidates = hub.remoteSessions.ids(servedOutside: alive)
+            guard !candidates.isEmpty else { return }
+            for lease in try await store.takeLeases(sessionIds: candidates, nodeId: id, staleAfter: leaseSeconds) {
+                hub.leases.hold(lease.sessionId, fencing: lease.fencing, nodeId: id)
+                state.withLockedValue { _ = $0.held.insert(lease.sessionId) }
+                await hub.takeOver(lease.sessionId)
+            }
+        } catch {
+            hub.logger.error("Could not take over the sessions of a silent gateway node", metadata: ["node.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Serves here a session another node serves: its customer came through this node. The lease is
+    /// taken whoever holds it (the other node's writes are refused from now on) and the other node
+    /// is told, so it lets the session go at once.
+    func bringHere(_ sessionId: String) async {
+        await hub.serialised(sessionId) {
+            guard hub.registry.record(sessionId) == nil else { return }
+            do {
+                let previous = try await store.lease(sessionId: sessionId)?.nodeId
+                let lease = try await store.seizeLease(sessionId: sessionId, nodeId: id)
+                hub.leases.hold(sessionId, fencing: lease.fencing, nodeId: id)
+                state.withLockedValue { _ = $0.held.insert(sessionId) }
+                // The node that served it stops before this one starts: no request finds it on both.
+                if let previous, previous != id, let address = try await address(ofNode: previous),
+                   !(await forwarding.askToLetGo(sessionId, from: id, at: address)) {
+                    hub.logger.warning("The gateway node that served a session did not let it go in time; its writes are refused",
+                                       metadata: ["session.id": "\(sessionId)", "node.id": "\(previous)"])
+                }
+                await hub.takeOver(sessionId)
+            } catch {
+                hub.logger.error("Could not bring a session to this gateway node", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Another node said it changed a session this node serves: it took it over, unless the lease is still this node's.
+    func checkStillServed(_ sessionId: String) async {
+        do {
+            let holder = try await store.lease(sessionId: sessionId)?.nodeId
+            guard let holder, holder != id else { return }
+            await hub.letGo(sessionId, heldBy: holder, reason: "another node took it over")
+        } catch {
+            hub.logger.error("Could not check who serves a session", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
         }
     }
 
@@ -108,7 +232,6 @@ struct ClusterNodeService: Service {
     let interval: Duration
 
     func run() async throws {
-        try await node.start()
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {

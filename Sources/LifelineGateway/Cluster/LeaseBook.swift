@@ -25,6 +25,14 @@ final class LeaseBook: Sendable {
         book.withLockedValue { book in book.tokens.filter { sessionIds.contains($0.key) } }
     }
 
+    /// A session taken over from a node that died: its writes carry the new token at once.
+    func hold(_ sessionId: String, fencing: Int64, nodeId: String) {
+        book.withLockedValue { book in
+            book.nodeId = nodeId
+            book.tokens[sessionId] = fencing
+        }
+    }
+
     /// After a heartbeat: the tokens held now; a live session held no more keeps its last token;
     /// sessions no longer live are forgotten.
     func update(nodeId: String, held: [String: Int64], live: Set<String>) {

@@ -18,6 +18,8 @@ actor LiveSession {
     private(set) var record: SessionRecord
     /// False once the session left every queue: what was running finishes, nothing new starts.
     private(set) var isLive = true
+    /// False once another gateway node serves the session (issue 20): this actor no longer speaks for it.
+    private(set) var isServedHere = true
     /// Started automatically (B4) and no technician has acted on it yet: a customer who leaves now
     /// left "while waiting".
     var awaitingTechnician = false
@@ -71,6 +73,10 @@ actor LiveSession {
 
     /// Memory's record, and the registry's copy with it; a session that left every queue leaves the registry.
     func remember(_ new: SessionRecord) {
+        guard isServedHere else {
+            record = new
+            return
+        }
         if new.machine.state.isRemovedFromQueue {
             // Nobody joined with its PIN: a customer typing it now is told it expired.
             if let pin = new.pin ?? record.pin { hub.registry.retire(pin: pin, .expired, at: environment.now()) }
@@ -85,10 +91,20 @@ actor LiveSession {
 
     /// The same, refused when `technicianId` would pass ten active sessions (checked in the same step).
     func remember(_ new: SessionRecord, claimingActiveSlotOf technicianId: String) throws(GatewayError) {
-        guard !new.machine.state.isRemovedFromQueue else { return remember(new) }
+        guard !new.machine.state.isRemovedFromQueue, isServedHere else { return remember(new) }
         try hub.registry.update(self, new, claimingActiveSlotOf: technicianId)
         isLive = true
         record = new
+    }
+
+    /// Another gateway node serves the session now (issue 20): it leaves this node as it is, with
+    /// no write (the database would refuse it), and what ran here for it stops.
+    func letGo() {
+        isServedHere = false
+        isLive = false
+        remote = nil
+        fileManager = nil
+        fileRequests = [:]
     }
 
     /// A change to the record that allows no refusal (a field, the time of the last activity).

@@ -37,9 +37,10 @@ extension SessionHub {
         await queues.channel(id)
     }
 
-    /// Called after an administrator changed channels: queues are recomputed from the store.
+    /// Called after an administrator changed channels: queues are recomputed from the store, on every gateway node.
     public func channelsChanged() {
         queues.forgetChannels()
+        outbox.announce(.change(.channels))
     }
 
     func seesQueue(of channel: Channel, _ technicianId: String) -> Bool {

@@ -34,8 +34,13 @@ extension SessionHub {
         }
     }
 
-    /// Closes every console of a technician: on logout and when an administrator disables them.
+    /// Closes every console of a technician, on every gateway node: on logout and when an administrator disables them.
     func closeConsoles(of technicianId: String, reason: String) async {
+        await closeConsolesHere(of: technicianId, reason: reason)
+        outbox.announce(.change(.consolesClosed(technicianId: technicianId, reason: reason)))
+    }
+
+    func closeConsolesHere(of technicianId: String, reason: String) async {
         sockets.removeConsoles(of: technicianId).forEach { $0.close(reason: reason) }
         await endRemotes(of: technicianId, reason: "The technician's console closed.")
         await updatePresence(of: technicianId) { $0.openConsoles = 0 }
@@ -43,8 +48,13 @@ extension SessionHub {
 
 
     /// An administrator changed what the technician may do or is called: their open consoles act
-    /// on it from their next message, and the queues they see follow.
+    /// on it from their next message, and the queues they see follow — on every gateway node.
     func consolesChanged(of technicianId: String, accounts: Accounts) async {
+        await refreshConsoles(of: technicianId, accounts: accounts)
+        outbox.announce(.change(.technician(technicianId)))
+    }
+
+    func refreshConsoles(of technicianId: String, accounts: Accounts) async {
         do {
             let actors = try await identities.refresh(technicianId: technicianId) { hash, viaCookie in
                 try await accounts.actor(forTokenHash: hash, viaCookie: viaCookie)

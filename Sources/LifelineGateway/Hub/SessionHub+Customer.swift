@@ -21,6 +21,7 @@ extension SessionHub {
     /// Who a PIN or link would connect the customer to, without using it up. Wrong PINs are
     /// counted per source address and refused for a while after ten.
     func invitation(for credential: Credential, from source: String) async throws -> Invitation {
+        try await bringHere(credential, from: source)
         let (_, record) = try findWaitingForCustomer(credential, from: source)
         return Invitation(technicianName: await technicianName(record.technicianId),
                           organisation: await organisationName(record.organisationId), sessionName: record.name,
@@ -31,6 +32,7 @@ extension SessionHub {
     /// `acceptedTerms`: the applet showed the organisation's terms and the customer accepted them.
     func join(with credential: Credential, from source: String, acceptedTerms: Bool = false) async throws -> JoinedSession {
         try refuseWhileDraining()
+        try await bringHere(credential, from: source)
         let (session, found) = try findWaitingForCustomer(credential, from: source)
         let appletToken = Secrets.token()
         try await session.useUp(credential, appletTokenHash: Secrets.hash(appletToken))
@@ -51,6 +53,7 @@ extension SessionHub {
     /// customer changes their mind; the technician is told at once with a log line (at most one a
     /// minute per session, so a known PIN cannot flood the log).
     func customerDeclined(_ credential: Credential, _ refusal: CustomerRefusal, from source: String) async throws {
+        try await bringHere(credential, from: source)
         let (session, _) = try findWaitingForCustomer(credential, from: source)
         try await session.customerDeclined(refusal)
     }
@@ -117,6 +120,7 @@ extension SessionHub {
     func appletConnected(token: String, customer claimed: CustomerInfo, rejoining: Bool = false, outlet: Outlet) async throws {
         let customer = claimed.withDeviceId(claimed.deviceId.map(Secrets.deviceId(fromKey:)))
         let hash = Secrets.hash(token)
+        await bringHere(appletTokenHash: hash)
         guard let (session, _) = registry.session(withAppletTokenHash: hash) else { throw GatewayError.unknownAppletToken }
         try await session.welcomeApplet(tokenHash: hash, customer: customer, rejoining: rejoining, outlet: outlet)
     }

@@ -46,7 +46,13 @@ extension SessionHub {
         let encoded = String(decoding: try JSONEncoder().encode(checked), as: UTF8.self)
         try await store.setSetting(Self.settingsKey, encoded)
         savedSettings.withLockedValue { $0 = checked }
-        for technicianId in presenceBoard.technicianIds { await updatePresence(of: technicianId) { _ in } }
+        await settingsApplied()
+        outbox.announce(.change(.settings))
         return checked
+    }
+
+    /// Statuses follow new settings at once (Away delay, Busy threshold).
+    func settingsApplied() async {
+        for technicianId in presenceBoard.technicianIds { await updatePresence(of: technicianId) { _ in } }
     }
 }

@@ -86,10 +86,17 @@ extension SessionHub {
 
     /// The technician's queue on one tab, oldest first: their own sessions and the ones they have
     /// another view of (a transfer waiting for them).
+    /// Every live session, this node's and (in a cluster) the other nodes', oldest first.
+    var queueRecords: [SessionRecord] {
+        let remote = remoteSessions.records
+        guard !remote.isEmpty else { return registry.records }
+        return (registry.records + remote.filter { registry.record($0.id) == nil }).sorted { $0.machine.createdAt < $1.machine.createdAt }
+    }
+
     func sessions(of actor: Actor, tab: QueueTab) async -> [SessionSummary] {
         var result: [SessionSummary] = []
         remember(actor)
-        for record in registry.records {
+        for record in queueRecords {
             guard let view = await view(of: record, for: actor.id),
                   tab.contains(view.state, fromChannel: record.channelId != nil) else { continue }
             result.append(await summary(of: record, view: view))
@@ -109,7 +116,7 @@ extension SessionHub {
             watched = Set(technicians.filter { $0.groupId.map(groups.contains) ?? false }.map(\.id))
         }
         var result: [SessionSummary] = []
-        for record in registry.records
+        for record in queueRecords
         where record.organisationId == organisationId && record.technicianId != actor.id && record.otherViews[actor.id] == nil {
             guard let owner = record.technicianId, watched?.contains(owner) ?? true else { continue }
             result.append(await summary(of: record))

@@ -26,6 +26,12 @@ public final class SessionHub: Sendable {
     let onlineAgents = OnlineAgents()
     /// The lease tokens this gateway node writes its live sessions under (issue 20).
     let leases = LeaseBook()
+    /// Live sessions other gateway nodes serve, for this node's consoles (issue 20).
+    let remoteSessions = RemoteSessions()
+    /// Changes this node tells the others about (issue 20); nothing is kept until a feed runs.
+    let outbox = SignalOutbox()
+    /// This gateway as a node of the cluster, set once when it is made.
+    let clusterNode = NIOLockedValueBox<ClusterNode?>(nil)
     /// Connections to unattended computers waiting for their agent's answer.
     let pendingConnects = PendingAnswers<AgentToGateway.AgentConnectAnswer>()
     let pendingLanListings = PendingAnswers<AgentToGateway.LanMachines>()
@@ -71,25 +77,29 @@ public final class SessionHub: Sendable {
         screenRelay = ScreenRelay(sockets: sockets)
     }
 
-    /// Loads the queue after a start. Applets were connected to the previous process, so every
+    /// Loads the live sessions this gateway serves after a start (all of them, or on a shared
+    /// database the ones its node holds). Applets were connected to the previous process, so every
     /// session that expected one is now reconnecting; applets come back by themselves.
-    func loadLiveSessions() async throws {
+    func loadLiveSessions(_ stored: [SessionRecord]) async throws {
         let now = environment.now()
-        for record in try await store.liveSessions() {
-            let session = LiveSession(record, hub: self)
-            guard registry.add(session, record: record, link: nil) else {
-                logger.error("A stored live session holds the number or PIN of another; it is not loaded", metadata: ["session.id": "\(record.id)"])
-                continue
-            }
-            guard record.machine.state.expectsCustomerConnection else { continue }
-            do {
-                try await session.apply(.connectionLost(since: now))
-            } catch {
-                logger.error("Could not mark a session as reconnecting", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
-            }
-        }
+        for record in stored { await serve(record, since: now) }
         try await loadExternalCollaborators()
         logger.info("Loaded live sessions", metadata: ["sessions.count": "\(registry.count)", "collaborators.count": "\(collaborators.count)"])
+    }
+
+    /// Serves a stored session here: after a start, or taken over from a gateway node that died.
+    func serve(_ record: SessionRecord, since now: Date) async {
+        let session = LiveSession(record, hub: self)
+        guard registry.add(session, record: record, link: nil) else {
+            logger.error("A stored live session holds the number or PIN of another; it is not loaded", metadata: ["session.id": "\(record.id)"])
+            return
+        }
+        guard record.machine.state.expectsCustomerConnection else { return }
+        do {
+            try await session.apply(.connectionLost(since: now))
+        } catch {
+            logger.error("Could not mark a session as reconnecting", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
+        }
     }
 
     /// Moves every session whose timer ran out (connecting timeout, five minutes offline …).
@@ -141,8 +151,14 @@ public final class SessionHub: Sendable {
         return includingQueue ? own + (await queueAudience(of: record)) : own
     }
 
-    /// Sends each viewer the session as they see it.
+    /// Sends each viewer the session as they see it, on every gateway node.
     func publish(_ record: SessionRecord) async {
+        await publishHere(record)
+        outbox.announce(.session(record.id))
+    }
+
+    /// Sends each viewer whose console is on this node the session as they see it.
+    func publishHere(_ record: SessionRecord) async {
         if let owner = record.technicianId { await publish(record, as: record.machine, to: owner) }
         for (technicianId, view) in record.otherViews { await publish(record, as: view, to: technicianId) }
         guard let view = queueView(of: record) else { return }
@@ -155,6 +171,11 @@ public final class SessionHub: Sendable {
     }
 
     func publish(_ entry: LogEntry, to record: SessionRecord) async {
+        await publishHere(entry, to: record)
+        outbox.announce(.log(session: record.id, id: entry.id))
+    }
+
+    func publishHere(_ entry: LogEntry, to record: SessionRecord) async {
         let message = WireCodec.encode(GatewayToConsole.log(entry))
         for technicianId in await viewers(of: record) { sockets.sendToConsoles(of: technicianId, message) }
         publishToCollaborators(entry, sessionId: record.id)

@@ -33,6 +33,9 @@ extension GatewaySetting {
     static let drainSeconds = GatewaySetting(
         "drainSeconds", .number(0...600), default: "0",
         help: "On SIGTERM, seconds the gateway reports not ready and starts no new session before it closes (behind a load balancer: e.g. 10).")
+    static let nodeAddress = GatewaySetting(
+        "nodeAddress", default: "http(s)://HOST:PORT (this machine's name when HOST is 0.0.0.0)",
+        help: "Several gateways on one PostgreSQL: where the other nodes reach this one; it also names the node, so keep it across restarts.")
     static let maxConnectionsPerAddress = GatewaySetting(
         "maxConnectionsPerAddress", .number(1...1_000_000), default: "256",
         help: "Connections one source address may hold at once; raise it when many customers share one address.")
@@ -67,7 +70,7 @@ extension GatewaySetting {
     /// Every setting, in the order `--help` and docs/configuration.md list them.
     public static let all: [GatewaySetting] = [
         host, port, publicURL, dataDir, databaseURL, tlsCert, tlsKey, webRoot, appletBinary, demo,
-        adminEmail, adminPassword, logLevel, logFormat, metricsToken, drainSeconds, maxConnectionsPerAddress, iceServers, webrtc,
+        adminEmail, adminPassword, logLevel, logFormat, metricsToken, drainSeconds, nodeAddress, maxConnectionsPerAddress, iceServers, webrtc,
         smtpHost, smtpSecurity, smtpPort, smtpUsername, smtpPassword, smtpFrom, smtpCAFile,
         smsWebhookURL, smsWebhookMethod, smsWebhookContentType, smsWebhookBody, smsWebhookAuthorization, smsOutbox,
     ]

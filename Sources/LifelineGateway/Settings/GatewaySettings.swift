@@ -37,6 +37,7 @@ public struct GatewaySettings: Sendable {
             demo: values.flag(.demo), smtp: smtp(values), sms: sms(values), database: database(values))
         configuration.browserScreenWebRTC = webRTC(values)
         configuration.metricsToken = values.text(.metricsToken)
+        configuration.nodeAddressSetting = values.text(.nodeAddress)
         let settings = GatewaySettings(
             configuration: configuration, logLevel: values.choice(.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info,
             jsonLogs: values.choice(.logFormat) == "json", drain: .seconds(values.number(.drainSeconds) ?? 0),

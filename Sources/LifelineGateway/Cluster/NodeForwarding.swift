@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+
+/// A technician's HTTP request about a session another gateway node serves goes to that node
+/// (issue 20, step 3): the request — its login cookie or token, its body streamed — and the answer
+/// come back the same way, so every check runs where the session lives. The customer's address is
+/// passed along signed with a key every node derives from the gateway's identity key (the same file
+/// on every node), so the serving node keeps its rate limits and audit per customer address.
+struct NodeForwarding: Sendable {
+    static let forwardedFor = HTTPField.Name("X-Lifeline-Forwarded-For")!
+    static let forwardedSignature = HTTPField.Name("X-Lifeline-Forwarded-Signature")!
+    /// How many nodes a request went through: a session that moved meanwhile is followed, never in circles.
+    static let hops = HTTPField.Name("X-Lifeline-Hops")!
+    static let maximumHops = 3
+    /// A node's own request to another node (asking it to let a session go), signed like a forwarded one.
+    static let node = HTTPField.Name("X-Lifeline-Node")!
+    /// A signature older than this is not believed (a replayed header).
+    static let signatureLifetime: TimeInterval = 60
+
+    let key: SymmetricKey
+    let now: @Sendable () -> Date
+
+    init(identity: GatewayIdentity, now: @escaping @Sendable () -> Date = Date.init) {
+        var material = Data("lifeline cluster forwarding\n".utf8)
+        material.append(identity.key.rawRepresentation)
+        key = SymmetricKey(data: SHA256.hash(data: material))
+        self.now = now
+    }
+
+    /// The session a path is about: `/api/v1/sessions/{id}` and everything under it.
+    static func sessionId(in path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 4, parts[0] == "api", parts[1] == "v1", parts[2] == "sessions" else { return nil }
+        return String(parts[3])
+    }
+
+    func signature(address: String, method: String, path: String, at time: Date) -> String {
+        let seconds = Int(time.timeIntervalSince1970)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(address)\n\(method)\n\(path)\n\(seconds)".utf8), using: key)
+        return "\(seconds).\(Data(mac).base64EncodedString())"
+    }
+
+    /// The customer's address a forwarding node vouched for, or nil (no header, a forged or old one).
+    func vouchedAddress(in request: Request) -> String? {
+        vouched(Self.forwardedFor, in: request)
+    }
+
+    /// The node that signed this request of its own, or nil.
+    func vouchedNode(in request: Request) -> String? {
+        vouched(Self.node, in: request)
+    }
+
+    private func vouched(_ field: HTTPField.Name, in request: Request) -> String? {
+        guard let value = request.headers[field], let signed = request.headers[Self.forwardedSignature],
+              let dot = signed.firstIndex(of: "."), let seconds = Int(signed[..<dot]) else { return nil }
+        let time = Date(timeIntervalSince1970: TimeInterval(seconds))
+        guard abs(now().timeIntervalSince(time)) <= Self.signatureLifetime else { return nil }
+        let expected = signature(address: value, method: request.method.rawValue, path: request.uri.path, at: time)
+        // Compared as MACs, in constant time.
+        guard Data(expected.utf8).withUnsafeBytes({ lhs in Data(signed.utf8).withUnsafeBytes { rhs in
+            lhs.count == rhs.count && zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0 } }) else { return nil }
+        return value
+    }
+
+    /// Asks the node at `nodeAddress` to stop serving a session this node just took (its customer
+    /// came through here); false when it did not answer yes in time (it may be dead: fencing holds).
+    func askToLetGo(_ sessionId: String, from nodeId: String, at nodeAddress: String) async -> Bool {
+        let path = "/cluster/v1/sessions/\(sessionId)/let-go"
+        var request = HTTPClientRequest(url: nodeAddress + path)
+        request.method = .POST
+        request.headers.add(name: Self.node.rawName, value: nodeId)
+        request.headers.add(name: Self.forwardedSignature.rawName, value: signature(address: nodeId, method: "POST", path: path, at: now()))
+        do {
+            let answer = try await Self.client.execute(request, timeout: .seconds(2))
+            return answer.status == .noContent
+        } catch {
+            return false
+        }
+    }
+
+    /// One client for every node-to-node request: no redirects, a short connect, generous reads (a
+    /// file on its way).
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+        redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(300))))
+
+    /// Headers that describe one hop, not the request.
+    private static let hopHeaders: Set<String> = ["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+                                                  "proxy-connection", "host"]
+
+    func forward(_ request: Request, from clientAddress: String, to nodeAddress: String, hops: Int) async throws -> Response {
+        var outgoing = HTTPClientRequest(url: nodeAddress + (request.uri.string.hasPrefix("/") ? "" : "/") + request.uri.string)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers where !Self.hopHeaders.contains(field.name.canonicalName)
+            && ![Self.forwardedFor, Self.forwardedSignature, Self.hops, Self.node].contains(field.name) {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        outgoing.headers.add(name: Self.forwardedFor.rawName, value: clientAddress)
+        outgoing.headers.add(name: Self.hops.rawName, value: String(hops))
+        outgoing.headers.add(name: Self.forwardedSignature.rawName,
+                             value: signature(address: clientAddress, method: request.method.rawValue, path: request.uri.path, at: now()))
+        let length = request.headers[.contentLength].flatMap(Int.init)
+        outgoing.body = .stream(request.body, length: length.map { .known(Int64($0)) } ?? .unknown)
+        let answer = try await Self.client.execute(outgoing, timeout: .seconds(300))
+        var headers = HTTPFields()
+        for header in answer.headers where !Self.hopHeaders.contains(header.name.lowercased()) {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            headers.append(HTTPField(name: name, value: header.value))
+        }
+        return Response(status: .init(code: Int(answer.status.code), reasonPhrase: answer.status.reasonPhrase), headers: headers,
+                        body: ResponseBody(asyncSequence: answer.body))
+    }
+}
+
+/// Sends requests about sessions another node serves to that node, and believes the customer's
+/// address a node vouches for.
+struct NodeForwardingMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+    let hub: SessionHub
+    let forwarding: NodeForwarding
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        var hops = 1
+        if request.headers[NodeForwarding.forwardedFor] != nil {
+            // Believed only when signed by a node of this cluster; followed again (the session moved
+            // meanwhile) at most a few times.
+            guard let address = forwarding.vouchedAddress(in: request) else { return try await next(request, context) }
+            context.remoteAddress = address
+            hops = (request.headers[NodeForwarding.hops].flatMap(Int.init) ?? NodeForwarding.maximumHops) + 1
+            guard hops <= NodeForwarding.maximumHops else { return try await next(request, context) }
+        }
+        guard let sessionId = NodeForwarding.sessionId(in: request.uri.path), hub.registry.record(sessionId) == nil,
+              let node = hub.clusterNode.withLockedValue({ $0 }), let address = await node.address(servingSession: sessionId)
+        else { return try await next(request, context) }
+        do {
+            return try await forwarding.forward(request, from: context.remoteAddress, to: address, hops: hops)
+        } catch {
+            hub.logger.error("A request could not reach the gateway node serving its session",
+                             metadata: ["session.id": "\(sessionId)", "node.address": "\(address)", "error": "\(error)"])
+            throw GatewayError(.internalError, "The gateway serving this session did not answer; try again in a few seconds.")
+        }
+    }
+}

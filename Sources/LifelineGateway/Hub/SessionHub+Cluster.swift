@@ -1,0 +1,104 @@
+import Foundation
+import LifelineCore
+import LifelineStore
+
+/// Sessions changing gateway node (issue 20): let go when another node holds them, taken over when
+/// the node serving them died.
+extension SessionHub {
+    /// Another node holds the session's lease: this node stops serving it. Its applet's socket is
+    /// closed, so the applet reconnects (through the load balancer) to a node that serves it; this
+    /// node's consoles keep seeing it as the database has it.
+    func letGo(_ id: String, heldBy holder: String?, reason: String) async {
+        guard let session = registry.session(id) else { return }
+        await session.serialised { await session.letGo() }
+        registry.remove(id)
+        screenRelay.setRoute(nil, for: id)
+        sockets.removeApplet(of: id)?.close(reason: "session moved")
+        for collaborator in collaborators.all(in: id) {
+            sockets.removeCollaborator(collaborator.id)?.close(reason: "session moved")
+        }
+        logger.warning("Another gateway node serves this session now: let go here",
+                       metadata: ["session.id": "\(id)", "reason": "\(reason)"])
+        await showRemote(id, heldBy: holder)
+    }
+
+    /// The customer's PIN or link names a session this node does not serve: it is brought here
+    /// first, as a session is served where its customer is (a cluster on one PostgreSQL). An address
+    /// over its limit of wrong guesses is refused before the database is asked.
+    func bringHere(_ credential: Credential, from source: String) async throws {
+        guard clusterNode.withLockedValue({ $0?.isShared }) == true else { return }
+        try checkGuessLimits(from: source, at: environment.now())
+        switch credential {
+        case .pin(let typed):
+            guard let pin = PinCode(typed)?.digits, registry.session(withPin: pin) == nil else { return }
+            await bringHere { try await store.session(pin: pin) }
+        case .link(let token):
+            let hash = Secrets.hash(token)
+            guard registry.session(withLinkHash: hash) == nil else { return }
+            await bringHere { try await store.session(linkTokenHash: hash) }
+        }
+    }
+
+    /// The same for an applet coming back with its token.
+    func bringHere(appletTokenHash hash: String) async {
+        guard registry.session(withAppletTokenHash: hash) == nil else { return }
+        await bringHere { try await store.session(appletTokenHash: hash) }
+    }
+
+    private func bringHere(_ find: () async throws -> SessionRecord?) async {
+        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        do {
+            guard let record = try await find(), registry.record(record.id) == nil, !record.machine.state.isRemovedFromQueue else { return }
+            await node.bringHere(record.id)
+        } catch {
+            logger.error("Could not look a customer's session up in the database", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Serves a session whose node went silent, as the database has it (its lease is this node's).
+    func takeOver(_ id: String) async {
+        remoteSessions.remove(id)
+        do {
+            guard let record = try await store.session(id: id), !record.machine.state.isRemovedFromQueue else { return }
+            await serve(record, since: environment.now())
+            // The other nodes learn who serves it now, even when taking it over changed nothing.
+            outbox.announce(.session(id))
+            logger.notice("Took over a session of a silent gateway node", metadata: ["session.id": "\(id)"])
+        } catch {
+            logger.error("Could not take over a session", metadata: ["session.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Shows this node's consoles a session another node serves, as the database has it now.
+    func showRemote(_ id: String, heldBy holder: String? = nil) async {
+        guard registry.record(id) == nil else { return }
+        do {
+            guard let record = try await store.session(id: id) else {
+                remoteSessions.remove(id)
+                return
+            }
+            if record.machine.state.isRemovedFromQueue {
+                guard remoteSessions.remove(id) != nil else { return }
+            } else {
+                guard remoteSessions.keep(record, holder: holder) else { return }
+            }
+            await publishHere(record)
+        } catch {
+            logger.error("Could not read a session another gateway node changed", metadata: ["session.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Gives this node's consoles the log lines another node wrote in a session it serves, from the
+    /// first they have not had.
+    func showRemoteLog(of sessionId: String, from firstId: Int64) async {
+        guard registry.record(sessionId) == nil, let record = remoteSessions.record(sessionId) else { return }
+        do {
+            let after = remoteSessions.lastLogId(of: sessionId) ?? firstId - 1
+            for entry in try await store.log(sessionId: sessionId, afterId: after) where remoteSessions.noteLog(entry.id, of: sessionId) {
+                await publishHere(entry, to: record)
+            }
+        } catch {
+            logger.error("Could not read log lines another gateway node wrote", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+        }
+    }
+}
