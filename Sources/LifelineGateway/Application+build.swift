@@ -60,7 +60,7 @@ public func buildApplication(
     ClusterController(hub: hub, forwarding: node.forwarding).addRoutes(to: router)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
-    wiring.addSockets(to: router)
+    wiring.addSockets(to: router, node: node)
 
     let app = Application(
         router: router, server: try wiring.server(for: router, logger: logger),
@@ -145,8 +145,18 @@ struct GatewayWiring {
     }
 
     /// The three WebSockets: the console (authenticated at its upgrade), collaborators and applets.
-    func addSockets(to router: Router<GatewayRequestContext>) {
+    func addSockets(to router: Router<GatewayRequestContext>, node: ClusterNode) {
         let console = ConsoleSocket(hub: hub, accounts: accounts)
+        // Another gateway node's link (issue 20): signed by a node of this cluster, or refused.
+        let link = NodeLinkSocket(hub: hub, accounts: accounts, console: console)
+        router.ws("cluster/v1/link", shouldUpgrade: { request, _ in
+            guard node.forwarding.vouchedNode(in: request) != nil else {
+                throw GatewayError(.unauthenticated, "Only a gateway node of this cluster may open this link.")
+            }
+            return try WebSocketUpgrade.required(request)
+        }, onUpgrade: { inbound, _, context in
+            await link.run(inbound: inbound, from: context.request.headers[NodeForwarding.node] ?? "", logger: context.logger)
+        })
         router.ws("ws/console", shouldUpgrade: { request, context in
             // A cookie's Origin was checked by AuthenticationMiddleware (a page from another site must
             // not ride it); bearer tokens cannot be sent by such a page.

@@ -16,6 +16,26 @@ import LifelineTestSupport
 @Suite("Two gateway nodes on one database: queues across nodes, a silent node's sessions taken over",
        .enabled(if: TestDatabase.postgresServer != nil))
 struct ClusterFeedTests {
+    /// Two nodes of one cluster: they share the gateway's identity key (docs/operations.md) and the database.
+    static func twoNodes(_ body: @escaping @Sendable (GatewayHarness, GatewayHarness) async throws -> Void) async throws {
+        try await GatewayHarness.run { a in
+            let folderB = GatewayHarness.newDataDirectory()
+            try FileManager.default.copyItem(atPath: a.dataDirectory + "/gateway-identity.key", toPath: folderB + "/gateway-identity.key")
+            try await GatewayHarness.run(dataDirectory: folderB, database: a.database) { b in try await body(a, b) }
+        }
+    }
+
+    /// Waits until B's copy of A's session is in `state`, then both beat (the harness's hearts beat
+    /// by hand: a node silent for 15 s would look dead), so each knows where the other is.
+    static func copied(_ id: String, in state: SessionState, from a: GatewayHarness, to b: GatewayHarness) async throws {
+        let deadline = Date().addingTimeInterval(5)
+        while b.hub.remoteSessions.record(id)?.machine.state != state && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await a.parts.node.tick()
+        await b.parts.node.tick()
+    }
+
     @Test("a console on one node sees the other node's sessions, their changes and their chat; a silent node's session moves")
     func acrossNodes() async throws {
         try await GatewayHarness.run { a in
@@ -106,39 +126,27 @@ struct ClusterFeedTests {
 
     @Test("a technician's request about a session another node serves is answered by that node, as if sent there")
     func requestsReachTheServingNode() async throws {
-        try await GatewayHarness.run { a in
-            // Nodes of one cluster share the gateway's identity key (docs/operations.md).
-            let folderB = GatewayHarness.newDataDirectory()
-            try FileManager.default.copyItem(atPath: a.dataDirectory + "/gateway-identity.key", toPath: folderB + "/gateway-identity.key")
-            try await GatewayHarness.run(dataDirectory: folderB, database: a.database) { b in
-                let tokenOnA = try await a.login()
-                let tokenOnB = try await b.login()
-                let (id, pin) = try await a.createSession(token: tokenOnA, name: "Worked from B")
-                let (applet, _) = try await a.connectApplet(pin: pin)
-                try await a.waitForState("waiting", of: id, token: tokenOnA)
-                // B has the copy and knows where A is.
-                let deadline = Date().addingTimeInterval(5)
-                while b.hub.remoteSessions.record(id)?.machine.state != .waiting && Date() < deadline {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                // Both beat (the harness's hearts beat by hand: a node silent for 15 s would look dead).
-                await a.parts.node.tick()
-                await b.parts.node.tick()
+        try await Self.twoNodes { a, b in
+            let tokenOnA = try await a.login()
+            let tokenOnB = try await b.login()
+            let (id, pin) = try await a.createSession(token: tokenOnA, name: "Worked from B")
+            let (applet, _) = try await a.connectApplet(pin: pin)
+            try await a.waitForState("waiting", of: id, token: tokenOnA)
+            try await Self.copied(id, in: .waiting, from: a, to: b)
 
-                let started = try await b.request(.post, "/api/v1/sessions/\(id)/start", token: tokenOnB)
-                #expect(started.status == .ok, "started through B, on A")
-                #expect(a.hub.registry.record(id)?.machine.state == .active)
-                let said = try await b.request(.post, "/api/v1/sessions/\(id)/messages", token: tokenOnB, json: ["text": "Typed on B"])
-                #expect(said.status == .created || said.status == .ok)
-                _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let entry) = $0 { entry.text == "Typed on B" } else { false } }
-                let log = try await b.request(.get, "/api/v1/sessions/\(id)/log", token: tokenOnB)
-                #expect(log.status == .ok && String(decoding: log.body, as: UTF8.self).contains("Typed on B"))
-                // The serving node's checks hold: no login, no answer.
-                #expect(try await b.request(.post, "/api/v1/sessions/\(id)/end", token: nil).status == .unauthorized)
-                #expect(try await b.request(.post, "/api/v1/sessions/\(id)/end", token: tokenOnB).status == .ok)
-                #expect(a.hub.registry.record(id) == nil)
-                await applet.close()
-            }
+            let started = try await b.request(.post, "/api/v1/sessions/\(id)/start", token: tokenOnB)
+            #expect(started.status == .ok, "started through B, on A")
+            #expect(a.hub.registry.record(id)?.machine.state == .active)
+            let said = try await b.request(.post, "/api/v1/sessions/\(id)/messages", token: tokenOnB, json: ["text": "Typed on B"])
+            #expect(said.status == .created || said.status == .ok)
+            _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let entry) = $0 { entry.text == "Typed on B" } else { false } }
+            let log = try await b.request(.get, "/api/v1/sessions/\(id)/log", token: tokenOnB)
+            #expect(log.status == .ok && String(decoding: log.body, as: UTF8.self).contains("Typed on B"))
+            // The serving node's checks hold: no login, no answer.
+            #expect(try await b.request(.post, "/api/v1/sessions/\(id)/end", token: nil).status == .unauthorized)
+            #expect(try await b.request(.post, "/api/v1/sessions/\(id)/end", token: tokenOnB).status == .ok)
+            #expect(a.hub.registry.record(id) == nil)
+            await applet.close()
         }
     }
 
@@ -160,6 +168,42 @@ struct ClusterFeedTests {
                 #expect(try await a.request(.patch, "/api/v1/admin/technicians/\(tomId)", token: admin, json: ["disabled": true]).status == .ok)
                 #expect(await console.closes(within: 5), "disabled on A, Tom's console on B closes")
             }
+        }
+    }
+
+    @Test("a console on one node works a session another node serves: its messages go there; the desktop's status and screen come back")
+    func consoleToolsAcrossNodes() async throws {
+        try await Self.twoNodes { a, b in
+            let tokenOnA = try await a.login()
+            let tokenOnB = try await b.login()
+            let (id, pin) = try await a.createSession(token: tokenOnA, name: "Desktop across nodes")
+            let (applet, _) = try await a.connectApplet(pin: pin)
+            #expect(try await a.request(.post, "/api/v1/sessions/\(id)/start", token: tokenOnA).status == .ok)
+            try await Self.copied(id, in: .active, from: a, to: b)
+
+            let console = b.console(token: tokenOnB)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            console.send(ConsoleToGateway.remoteRequest(.init(sessionId: id, mode: .control)))
+            _ = try await applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
+            applet.send(AppletToGateway.remoteAnswer(.init(accepted: true)))
+            _ = try await console.expect(GatewayToConsole.self) {
+                if case .remote(let status) = $0 { status.sessionId == id && status.phase == .active } else { false }
+            }
+            applet.send(binary: RemoteScene.frame.encoded())
+            let received = try #require(await console.nextBinary())
+            #expect(try ScreenUpdate.decode(Array(received.dropFirst(1 + id.count))) == RemoteScene.frame, "the screen, through A to B")
+            // A refusal comes back too: another session's id is not theirs.
+            console.send(ConsoleToGateway.remoteStop(.init(sessionId: id)))
+            _ = try await applet.expect(GatewayToApplet.self) { if case .remoteStop = $0 { true } else { false } }
+            _ = try await console.expect(GatewayToConsole.self) {
+                if case .remote(let status) = $0 { status.sessionId == id && status.phase == .ended } else { false }
+            }
+            console.send(ConsoleToGateway.remoteStop(.init(sessionId: id)))
+            _ = try await console.expect(GatewayToConsole.self) {
+                if case .error(let failure) = $0 { failure.code == "remote_not_running" } else { false }
+            }
+            await console.close()
+            await applet.close()
         }
     }
 }

@@ -5,11 +5,13 @@ consoles see it, a technician's request reaches the node serving it, and `kill -
 loses nothing: the applet comes back through the balancer to another node, which takes it over."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,7 +20,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import ROOT, Gateway, free_port
-from test_console_session import row_status, sign_in, start_and_say
+from test_console_session import row_status, select_row, sign_in, start_and_say
+from test_remote_desktop import XTERM, typed_into_xterm, wait_for_colour
 
 
 class Cluster:
@@ -240,3 +243,37 @@ def test_a_channel_request_is_seen_on_every_node_and_taken_by_exactly_one(cluste
     applet.expect("TECHNICIAN", 'technician="Desk')
     for console in consoles:
         console.close()
+
+
+def consoles_on(node):
+    """How many console sockets the node holds, from its own metrics (loopback may read them)."""
+    with urllib.request.urlopen(f"{node.url}/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    match = re.search(r'^lifeline_sockets\{kind="console"\} (\d+)', metrics, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def test_remote_control_of_a_session_another_node_serves(cluster, browser, applets, x_server):
+    wait = sign_in(browser, cluster.balancer)
+    console_node = next(node for node in cluster.nodes if consoles_on(node) > 0)
+    # The customer comes through another node than the technician's console: the desktop crosses nodes.
+    customer_node = next(node for node in cluster.nodes if node is not console_node)
+    token = customer_node.login()
+    x_server.run("xsetroot", "-solid", "#00a000")
+    x_server.run(*XTERM)
+    session = customer_node.api("POST", "sessions", {"name": "Desktop across nodes", "method": "pin"}, token=token, expect=201)[1]
+    applet = applets(customer_node.url, "--pin", session["pin"], display=x_server.display, remote_consent="accept")
+    applet.expect("WELCOME")
+    customer_node.api("POST", f"sessions/{session['id']}/start", token=token, expect=200)
+    assert cluster.node_serving(session["id"]) is customer_node
+
+    select_row(browser, wait, session["id"])
+    wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
+    applet.expect("REMOTE_STARTED", "mode=control")
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#remote-screen canvas")))
+    wait_for_colour(wait, browser, 100, 100, lambda r, g, b: r > 150 and g < 60 and b < 60)
+    wait_for_colour(wait, browser, 900, 700, lambda r, g, b: g > 120 and r < 60 and b < 60)
+
+    assert typed_into_xterm(browser), "the keystrokes crossed the nodes to the customer's xterm"
+    browser.find_element(By.ID, "remote-stop").click()
+    applet.expect("REMOTE_ENDED")

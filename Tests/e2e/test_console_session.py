@@ -10,8 +10,9 @@ from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 
 def sign_in(browser, gateway, language="en", email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
     browser.get(f"{gateway.url}/console/")
-    # A busy machine (three e2e modules at once, each with browsers) can take more than 10 s to draw the console.
-    wait = WebDriverWait(browser, 20)
+    # A busy machine (three e2e modules at once, each with browsers, one of them three gateways and
+    # PostgreSQL) can take more than 20 s to draw the console.
+    wait = WebDriverWait(browser, 30)
     wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
     browser.find_element(By.ID, "login-password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, f"#login-language option[value={language}]").click()
@@ -115,8 +116,9 @@ def test_console_in_french(gateway, browser):
 
 def test_sign_in_with_wrong_password_shows_the_reason(gateway, browser):
     browser.get(f"{gateway.url}/console/")
-    # A busy machine (three e2e modules at once, each with browsers) can take more than 10 s to draw the console.
-    wait = WebDriverWait(browser, 20)
+    # A busy machine (three e2e modules at once, each with browsers, one of them three gateways and
+    # PostgreSQL) can take more than 20 s to draw the console.
+    wait = WebDriverWait(browser, 30)
     wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(ADMIN_EMAIL)
     browser.find_element(By.ID, "login-password").send_keys("wrong password")
     browser.find_element(By.ID, "login-submit").click()

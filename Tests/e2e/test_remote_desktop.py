@@ -56,6 +56,18 @@ def click_screen_point(browser, x, y):
     ActionChains(browser).move_to_element_with_offset(canvas, int(dx), int(dy)).click().perform()
 
 
+def typed_into_xterm(browser):
+    """Clicks into the xterm (screen point 100,100) and types a command as a technician would;
+    whether the customer's shell ran it within 10 s."""
+    target = os.path.join(tempfile.mkdtemp(prefix="lifeline-remote-"), "typed.txt")
+    click_screen_point(browser, 100, 100)
+    ActionChains(browser).send_keys(f"echo ok > {target}", Keys.ENTER).perform()
+    deadline = time.time() + 10
+    while time.time() < deadline and not (os.path.exists(target) and open(target).read() == "ok\n"):
+        time.sleep(0.1)
+    return os.path.exists(target) and open(target).read() == "ok\n"
+
+
 def canvas_pixel(browser, x, y):
     return browser.execute_script(
         "const c = document.querySelector('#remote-screen canvas');"
@@ -77,14 +89,7 @@ def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_
     wait_for_colour(wait, browser, 900, 700, lambda r, g, b: g > 120 and r < 60 and b < 60)
     assert browser.execute_script("const c = document.querySelector('#remote-screen canvas'); return [c.width, c.height];") == [1024, 768]
 
-    target = os.path.join(tempfile.mkdtemp(prefix="lifeline-remote-"), "typed.txt")
-    # Click into the xterm (screen point 100,100), then type as a technician would.
-    click_screen_point(browser, 100, 100)
-    ActionChains(browser).send_keys(f"echo ok > {target}", Keys.ENTER).perform()
-    deadline = time.time() + 10
-    while time.time() < deadline and not (os.path.exists(target) and open(target).read() == "ok\n"):
-        time.sleep(0.1)
-    assert open(target).read() == "ok\n", "the keystrokes reached the customer's xterm"
+    assert typed_into_xterm(browser), "the keystrokes reached the customer's xterm"
 
     # Very low colour quality (J7) sends grayscale: the red xterm turns gray on the canvas once redrawn.
     from selenium.webdriver.support.ui import Select

@@ -34,6 +34,9 @@ public final class ClusterNode: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    private let linksBox = NIOLockedValueBox<NodeLinks?>(nil)
+    /// The nodes this node's consoles sent messages to, by technician.
+    private let consolesElsewhere = NIOLockedValueBox<[String: Set<String>]>([:])
 
     init(store: SQLStore, hub: SessionHub, address: String, id: String, leaseSeconds: Double = 15) {
         self.id = id
@@ -67,18 +70,58 @@ public final class ClusterNode: Sendable {
     }
 
     /// Where to send a request about a session another live node serves; nil when none does (or
-    /// this node does). The copy's holder first; the lease itself when the copy has none yet.
+    /// this node does).
     func address(servingSession sessionId: String) async -> String? {
+        guard let holder = await holder(servingSession: sessionId) else { return nil }
+        return await address(ofNodeIfKnown: holder)
+    }
+
+    /// The other node serving a session: the copy's holder first, the lease itself when the copy has
+    /// none yet; nil when this node serves it, or none does.
+    func holder(servingSession sessionId: String) async -> String? {
         guard isShared else { return nil }
         do {
             var holder = hub.remoteSessions.holder(of: sessionId)
             if holder == nil || holder == id { holder = try await store.lease(sessionId: sessionId)?.nodeId }
             guard let holder, holder != id else { return nil }
-            return try await address(ofNode: holder)
+            return holder
         } catch {
             hub.logger.error("Could not find the gateway node serving a session", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
             return nil
         }
+    }
+
+    func address(ofNodeIfKnown nodeId: String) async -> String? {
+        do {
+            return try await address(ofNode: nodeId)
+        } catch {
+            hub.logger.error("Could not read where a gateway node is", metadata: ["node.id": "\(nodeId)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// This node's links to the others (made at first use).
+    var links: NodeLinks {
+        linksBox.withLockedValue { box in
+            if let links = box { return links }
+            let links = NodeLinks(node: self, logger: hub.logger)
+            box = links
+            return links
+        }
+    }
+
+    /// A console message about a session another node serves goes there; false when this node serves it.
+    func forwardConsoleMessage(_ text: String, sessionId: String, by actor: Actor) async -> Bool {
+        guard hub.registry.record(sessionId) == nil, let holder = await holder(servingSession: sessionId) else { return false }
+        consolesElsewhere.withLockedValue { _ = $0[actor.id, default: []].insert(holder) }
+        await links.send(.fromConsole(technicianId: actor.id, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, text: text), to: holder)
+        return true
+    }
+
+    /// The technician's last console here closed: the nodes that answered it forget it.
+    func consolesClosed(of technicianId: String) async {
+        let nodes = consolesElsewhere.withLockedValue { $0.removeValue(forKey: technicianId) ?? [] }
+        for nodeId in nodes.sorted() { await links.send(.consolesGone(technicianId: technicianId), to: nodeId) }
     }
 
     /// A live node's address: from the last heartbeat, or read again for a node that started since.
@@ -202,6 +245,19 @@ public final class ClusterNode: Sendable {
         }
     }
 
+    /// A session just made here is leased at once, so every node finds where it is served from its
+    /// first moment (the heartbeat would take it within two seconds).
+    func leaseNewSession(_ sessionId: String) async {
+        guard isShared else { return }
+        do {
+            guard let lease = try await store.takeLease(sessionId: sessionId, nodeId: id, staleAfter: leaseSeconds) else { return }
+            hub.leases.hold(sessionId, fencing: lease.fencing, nodeId: id)
+            state.withLockedValue { _ = $0.held.insert(sessionId) }
+        } catch {
+            hub.logger.error("Could not lease a new session; the heartbeat will", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+        }
+    }
+
     /// Another node said it changed a session this node serves: it took it over, unless the lease is still this node's.
     func checkStillServed(_ sessionId: String) async {
         do {
@@ -213,8 +269,9 @@ public final class ClusterNode: Sendable {
         }
     }
 
-    /// A graceful stop: the leases are given up and the node leaves the list.
+    /// A graceful stop: the links to other nodes close, the leases are given up and the node leaves the list.
     func stop() async {
+        linksBox.withLockedValue { $0 }?.closeAll()
         do {
             let released = try await store.releaseLeases(nodeId: id)
             try await store.removeNode(id: id)

@@ -21,8 +21,18 @@ extension SessionHub {
         guard removed else { return }
         if wasLast {
             await endRemotes(of: technicianId, reason: "The technician's console closed.")
+            await clusterNode.withLockedValue({ $0 })?.consolesClosed(of: technicianId)
         }
         await updatePresence(of: technicianId) { $0.openConsoles = max(0, $0.openConsoles - 1) }
+    }
+
+    /// The technician's consoles on another gateway node (one stand-in for them here) closed, or
+    /// the link to that node broke.
+    func otherNodeConsolesGone(technicianId: String, outletId: UUID) async {
+        identities.remove(outletId)
+        let (removed, wasLast) = sockets.removeConsole(outletId, of: technicianId)
+        guard removed, wasLast else { return }
+        await endRemotes(of: technicianId, reason: "The technician's console closed.")
     }
 
     /// Nobody is left to watch: the customer is told at once instead of being watched by no one,

@@ -53,7 +53,7 @@ extension SessionHub {
         guard let organisationId = presenceBoard.organisation(of: technicianId) else { return }
         let message = WireCodec.encode(GatewayToConsole.technicianStatus(
             TechnicianStatusView(id: technicianId, name: await technicianName(technicianId), status: status)))
-        for colleague in presenceBoard.technicians(of: organisationId) { sockets.sendToConsoles(of: colleague, message) }
+        for colleague in presenceBoard.technicians(of: organisationId) { sockets.sendToLocalConsoles(of: colleague, message) }
         logger.info("Technician status changed", metadata: ["technician.id": "\(technicianId)", "technician.status": "\(status.rawValue)"])
     }
 }

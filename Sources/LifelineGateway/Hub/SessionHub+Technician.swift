@@ -77,6 +77,7 @@ extension SessionHub {
                 if record.pin != nil { record.pin = freshPin() }
             }
         }
+        await clusterNode.withLockedValue({ $0 })?.leaseNewSession(record.id)
         let entry = try await store.appendLog(sessionId: record.id, at: record.machine.createdAt, kind: .status, authorRole: .system,
                                               author: "Lifeline", text: StatusText.entering(.connecting), state: .connecting)
         await publish(record)

@@ -167,7 +167,7 @@ public final class SessionHub: Sendable {
 
     func publish(_ record: SessionRecord, as view: SessionMachine, to technicianId: String) async {
         let message = WireCodec.encode(GatewayToConsole.session(await summary(of: record, view: view)))
-        sockets.sendToConsoles(of: technicianId, message)
+        sockets.sendToLocalConsoles(of: technicianId, message)
     }
 
     func publish(_ entry: LogEntry, to record: SessionRecord) async {
@@ -177,7 +177,7 @@ public final class SessionHub: Sendable {
 
     func publishHere(_ entry: LogEntry, to record: SessionRecord) async {
         let message = WireCodec.encode(GatewayToConsole.log(entry))
-        for technicianId in await viewers(of: record) { sockets.sendToConsoles(of: technicianId, message) }
+        for technicianId in await viewers(of: record) { sockets.sendToLocalConsoles(of: technicianId, message) }
         publishToCollaborators(entry, sessionId: record.id)
     }
 

@@ -24,7 +24,9 @@ struct ConsoleSocket {
         await hub.consoleDisconnected(technicianId: actor.id, outletId: outlet.id)
     }
 
-    private func handle(_ message: WebSocketMessage, outlet: Outlet, logger: Logger) async {
+    /// `forwardable`: a message about a session another gateway node serves goes there (false for
+    /// one another node passed here: never sent on, so never in circles).
+    func handle(_ message: WebSocketMessage, outlet: Outlet, logger: Logger, forwardable: Bool = true) async {
         guard case .text(let text) = message else {
             outlet.send(Self.error(code: .malformedMessage, message: "The console channel takes JSON text frames only."))
             return
@@ -51,6 +53,11 @@ struct ConsoleSocket {
             guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
                 outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
                 outlet.close(reason: "signed out")
+                return
+            }
+            if forwardable, let sessionId, let node = hub.clusterNode.withLockedValue({ $0 }),
+               await node.forwardConsoleMessage(text, sessionId: sessionId, by: actor) {
+                await hub.recordTechnicianActivity(actor.id)
                 return
             }
             if try await dispatch(request, by: actor, outlet: outlet) { await hub.recordTechnicianActivity(actor.id) }

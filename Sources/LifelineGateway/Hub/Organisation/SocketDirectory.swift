@@ -7,6 +7,8 @@ import NIOConcurrencyHelpers
 final class SocketDirectory: Sendable {
     private struct Sockets {
         var consoles: [String: [UUID: Outlet]] = [:]
+        /// Consoles on other gateway nodes, each standing for one technician's consoles there (issue 20).
+        var otherNodes: Set<UUID> = []
         var applets = AppletOutlets()
         var collaborators: [String: Outlet] = [:]
     }
@@ -20,14 +22,20 @@ final class SocketDirectory: Sendable {
 
     // MARK: Consoles, by technician
 
-    func addConsole(_ outlet: Outlet, of technicianId: String) {
-        sockets.withLockedValue { $0.consoles[technicianId, default: [:]][outlet.id] = outlet }
+    /// `onOtherNode`: it stands for the technician's consoles on another gateway node, which get
+    /// what is meant for these consoles (answers, the remote desktop) but build their queue themselves.
+    func addConsole(_ outlet: Outlet, of technicianId: String, onOtherNode: Bool = false) {
+        sockets.withLockedValue { sockets in
+            sockets.consoles[technicianId, default: [:]][outlet.id] = outlet
+            if onOtherNode { sockets.otherNodes.insert(outlet.id) }
+        }
     }
 
     /// Removes one console socket; `wasLast` when the technician has no console left.
     func removeConsole(_ outletId: UUID, of technicianId: String) -> (removed: Bool, wasLast: Bool) {
         sockets.withLockedValue { sockets in
             guard sockets.consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return (false, false) }
+            sockets.otherNodes.remove(outletId)
             guard sockets.consoles[technicianId]?.isEmpty == true else { return (true, false) }
             sockets.consoles[technicianId] = nil
             return (true, true)
@@ -36,7 +44,11 @@ final class SocketDirectory: Sendable {
 
     /// Forgets every console of a technician and hands them back to be closed.
     func removeConsoles(of technicianId: String) -> [Outlet] {
-        sockets.withLockedValue { Array(($0.consoles.removeValue(forKey: technicianId) ?? [:]).values) }
+        sockets.withLockedValue { sockets in
+            let removed = Array((sockets.consoles.removeValue(forKey: technicianId) ?? [:]).values)
+            for outlet in removed { sockets.otherNodes.remove(outlet.id) }
+            return removed
+        }
     }
 
     func consoles(of technicianId: String) -> [Outlet] {
@@ -47,13 +59,27 @@ final class SocketDirectory: Sendable {
         sockets.withLockedValue { $0.consoles[technicianId] != nil }
     }
 
-    /// Technicians with at least one console open, sorted.
+    /// Technicians with at least one console open on this node, sorted.
     var techniciansWithConsoles: [String] {
-        sockets.withLockedValue { $0.consoles.keys.sorted() }
+        sockets.withLockedValue { sockets in
+            sockets.consoles.filter { $0.value.keys.contains { !sockets.otherNodes.contains($0) } }.keys.sorted()
+        }
     }
 
+    /// What is meant for the technician's consoles, wherever they are.
     func sendToConsoles(of technicianId: String, _ message: String) {
         for console in consoles(of: technicianId) { console.send(message) }
+    }
+
+    /// The technician's consoles on this node only: what each node builds for its own (the queue, the log, statuses).
+    func localConsoles(of technicianId: String) -> [Outlet] {
+        sockets.withLockedValue { sockets in
+            (sockets.consoles[technicianId] ?? [:]).values.filter { !sockets.otherNodes.contains($0.id) }
+        }
+    }
+
+    func sendToLocalConsoles(of technicianId: String, _ message: String) {
+        for console in localConsoles(of: technicianId) { console.send(message) }
     }
 
     // MARK: Applets, by session

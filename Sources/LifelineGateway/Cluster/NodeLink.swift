@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import LifelineProtocol
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// What gateway nodes send each other over their links (issue 20, step 3): a console's message
+/// about a session another node serves goes to that node, and what that node has for the
+/// technician's consoles (answers, the remote desktop's status and screen updates) comes back.
+enum LinkMessage: Codable, Sendable, Equatable {
+    /// A console message for the node serving its session, with the login it came with.
+    case fromConsole(technicianId: String, tokenHash: String, viaCookie: Bool, text: String)
+    /// For every console of the technician on the receiving node.
+    case toConsoles(technicianId: String, text: String)
+    /// The sending node has no console of the technician left.
+    case consolesGone(technicianId: String)
+
+    /// A binary frame for the technician's consoles: the technician id's length (one byte), the
+    /// id, then the frame as consoles take it.
+    static func binary(_ bytes: [UInt8], for technicianId: String) -> [UInt8] {
+        let id = Array(technicianId.utf8.prefix(255))
+        return [UInt8(id.count)] + id + bytes
+    }
+
+    static func unpack(_ frame: [UInt8]) -> (technicianId: String, bytes: [UInt8])? {
+        guard let length = frame.first.map(Int.init), frame.count > length else { return nil }
+        return (String(decoding: frame[1...length], as: UTF8.self), Array(frame[(length + 1)...]))
+    }
+}
+
+/// This node's links to the others, one WebSocket to each node it has something for, opened at
+/// the first message and again after one broke (a message sent meanwhile waits for it, a while).
+final class NodeLinks: Sendable {
+    enum Frame: Sendable {
+        case text(String)
+        case binary([UInt8])
+    }
+
+    private let links = NIOLockedValueBox<[String: AsyncStream<Frame>.Continuation]>([:])
+    let node: ClusterNode
+    let logger: Logger
+
+    init(node: ClusterNode, logger: Logger) {
+        self.node = node
+        self.logger = logger
+    }
+
+    /// Ends every link (the gateway stops).
+    func closeAll() {
+        for link in links.withLockedValue({ links in defer { links = [:] }; return Array(links.values) }) { link.finish() }
+    }
+
+    func send(_ message: LinkMessage, to nodeId: String) async {
+        do {
+            await send(.text(String(decoding: try JSONEncoder().encode(message), as: UTF8.self)), to: nodeId)
+        } catch {
+            logger.error("A message for another gateway node could not be written", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func send(binary bytes: [UInt8], for technicianId: String, to nodeId: String) async {
+        await send(.binary(LinkMessage.binary(bytes, for: technicianId)), to: nodeId)
+    }
+
+    private func send(_ frame: Frame, to nodeId: String) async {
+        if let link = links.withLockedValue({ $0[nodeId] }) {
+            link.yield(frame)
+            return
+        }
+        guard let address = await node.address(ofNodeIfKnown: nodeId) else {
+            logger.warning("No address for a gateway node: a message for it is dropped", metadata: ["node.id": "\(nodeId)"])
+            return
+        }
+        let (stream, continuation) = AsyncStream<Frame>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let (link, opened) = links.withLockedValue { links -> (AsyncStream<Frame>.Continuation, Bool) in
+            if let existing = links[nodeId] { return (existing, false) }
+            links[nodeId] = continuation
+            return (continuation, true)
+        }
+        link.yield(frame)
+        guard opened else { return }
+        Task { await run(stream, to: nodeId, at: address) }
+    }
+
+    private func run(_ frames: AsyncStream<Frame>, to nodeId: String, at address: String) async {
+        let path = "/cluster/v1/link"
+        let url = (address.hasPrefix("https") ? "wss" : "ws") + address.drop { $0 != ":" } + path
+        var headers = HTTPFields()
+        headers[NodeForwarding.node] = node.id
+        headers[NodeForwarding.forwardedSignature] = node.forwarding.signature(address: node.id, method: "GET", path: path,
+                                                                                at: node.forwarding.now())
+        do {
+            _ = try await WebSocketClient.connect(
+                url: url, configuration: .init(maxFrameSize: ScreenUpdate.maximumFrameBytes + 256, additionalHeaders: headers),
+                logger: logger
+            ) { _, outbound, _ in
+                for await frame in frames {
+                    switch frame {
+                    case .text(let text): try await outbound.write(.text(text))
+                    case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                    }
+                }
+            }
+        } catch {
+            logger.warning("The link to another gateway node broke", metadata: ["node.id": "\(nodeId)", "error": "\(error)"])
+        }
+        // The next message opens it again.
+        links.withLockedValue { $0[nodeId] = nil }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HummingbirdWebSocket
+import LifelineProtocol
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
+
+/// `/cluster/v1/link`: another gateway node's link to this one (issue 20, step 3). Console messages
+/// about sessions this node serves come in with the login they were sent with and are handled as
+/// from a console here — through one stand-in outlet per technician, whose frames (answers, the
+/// remote desktop's status and screen updates) go back over this node's own link to that node.
+/// What this node is sent for its own consoles is passed to them.
+struct NodeLinkSocket {
+    let hub: SessionHub
+    let accounts: Accounts
+    let console: ConsoleSocket
+
+    func run(inbound: WebSocketInboundStream, from nodeId: String, logger: Logger) async {
+        guard let node = hub.clusterNode.withLockedValue({ $0 }) else { return }
+        let standIns = NIOLockedValueBox<[String: Outlet]>([:])
+        do {
+            // A gateway that stops ends its links: the other node opens a new one to whoever serves next.
+            try await cancelWhenGracefulShutdown {
+                try await receive(inbound, from: nodeId, node: node, standIns: standIns, logger: logger)
+            }
+        } catch {
+            logger.warning("A gateway node's link closed", metadata: ["node.id": "\(nodeId)", "error": "\(error)"])
+        }
+        for (technicianId, standIn) in standIns.withLockedValue({ $0 }) {
+            await hub.otherNodeConsolesGone(technicianId: technicianId, outletId: standIn.id)
+            standIn.close(reason: "link closed")
+        }
+    }
+
+    private func receive(_ inbound: WebSocketInboundStream, from nodeId: String, node: ClusterNode,
+                         standIns: NIOLockedValueBox<[String: Outlet]>, logger: Logger) async throws {
+            for try await message in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes + 256) {
+                switch message {
+                case .text(let text):
+                    let decoded: LinkMessage
+                    do {
+                        decoded = try JSONDecoder().decode(LinkMessage.self, from: Data(text.utf8))
+                    } catch {
+                        logger.error("A gateway node sent a message this node cannot read", metadata: ["node.id": "\(nodeId)", "error": "\(error)"])
+                        continue
+                    }
+                    switch decoded {
+                    case .fromConsole(let technicianId, let tokenHash, let viaCookie, let consoleText):
+                        guard let standIn = try await standIn(for: technicianId, tokenHash: tokenHash, viaCookie: viaCookie,
+                                                              from: nodeId, node: node, known: standIns) else { continue }
+                        await console.handle(.text(consoleText), outlet: standIn, logger: logger, forwardable: false)
+                    case .toConsoles(let technicianId, let consoleText):
+                        hub.sockets.sendToLocalConsoles(of: technicianId, consoleText)
+                    case .consolesGone(let technicianId):
+                        if let standIn = standIns.withLockedValue({ $0.removeValue(forKey: technicianId) }) {
+                            await hub.otherNodeConsolesGone(technicianId: technicianId, outletId: standIn.id)
+                            standIn.close(reason: "consoles gone")
+                        }
+                    }
+                case .binary(let buffer):
+                    guard let (technicianId, bytes) = LinkMessage.unpack(Array(buffer.readableBytesView)) else { continue }
+                    for local in hub.sockets.localConsoles(of: technicianId) { local.send(binary: bytes) }
+                }
+            }
+    }
+
+    /// The technician's stand-in here for their consoles on `nodeId`, made at their first message:
+    /// authenticated with their login, its frames sent back over this node's link to that node.
+    private func standIn(for technicianId: String, tokenHash: String, viaCookie: Bool, from nodeId: String, node: ClusterNode,
+                         known standIns: NIOLockedValueBox<[String: Outlet]>) async throws -> Outlet? {
+        if let known = standIns.withLockedValue({ $0[technicianId] }), hub.identities.actor(of: known.id, at: accounts.environment.now()) != nil {
+            return known
+        }
+        if let stale = standIns.withLockedValue({ $0.removeValue(forKey: technicianId) }) {
+            await hub.otherNodeConsolesGone(technicianId: technicianId, outletId: stale.id)
+            stale.close(reason: "signed out")
+        }
+        guard let actor = try await accounts.actor(forTokenHash: tokenHash, viaCookie: viaCookie), actor.id == technicianId else {
+            hub.logger.warning("A gateway node passed a console message with a login that is not valid here",
+                               metadata: ["node.id": "\(nodeId)", "technician.id": "\(technicianId)"])
+            return nil
+        }
+        let (outlet, frames) = Outlet.make()
+        hub.identities.register(outlet.id, actor: actor, expiresAt: actor.tokenExpiresAt)
+        hub.sockets.addConsole(outlet, of: technicianId, onOtherNode: true)
+        hub.remember(actor)
+        standIns.withLockedValue { $0[technicianId] = outlet }
+        let links = node.links
+        Task {
+            for await frame in frames {
+                switch frame {
+                case .text(let text): await links.send(.toConsoles(technicianId: technicianId, text: text), to: nodeId)
+                case .binary(let bytes): await links.send(binary: bytes, for: technicianId, to: nodeId)
+                case .close: return
+                }
+            }
+        }
+        return outlet
+    }
+}
