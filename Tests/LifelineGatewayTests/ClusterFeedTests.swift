@@ -206,6 +206,39 @@ struct ClusterFeedTests {
             await applet.close()
         }
     }
+
+    @Test("the ten active sessions hold across nodes: ten served by one node, the eleventh refused on the other until one ends")
+    func tenActiveAcrossNodes() async throws {
+        try await GatewayHarness.run { a in
+            try await GatewayHarness.run(database: a.database) { b in
+                let admin = try await a.login()
+                let adminId = try await a.technicianId(named: "Administrator", adminToken: admin)
+                var applets: [SocketProbe] = []
+                var onA: [String] = []
+                for index in 0..<10 {
+                    let (id, pin) = try await a.createSession(token: admin, name: "On A \(index)")
+                    applets.append(try await a.connectApplet(pin: pin).probe)
+                    #expect(try await a.request(.post, "/api/v1/sessions/\(id)/start", token: admin).status == .ok)
+                    onA.append(id)
+                }
+                let (eleventh, pin) = try await b.createSession(token: admin, name: "On B")
+                applets.append(try await b.connectApplet(pin: pin).probe)
+                let deadline = Date().addingTimeInterval(5)
+                while b.hub.remoteSessions.activeCount(of: adminId, excluding: eleventh) < 10 && Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let refused = try await b.request(.post, "/api/v1/sessions/\(eleventh)/start", token: admin)
+                #expect(refused.status == .conflict && refused.errorCode == "too_many_active_sessions", "ten are active on A")
+                #expect(try await a.request(.post, "/api/v1/sessions/\(onA[0])/end", token: admin).status == .ok)
+                let again = Date().addingTimeInterval(5)
+                while b.hub.remoteSessions.activeCount(of: adminId, excluding: eleventh) > 9 && Date() < again {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(try await b.request(.post, "/api/v1/sessions/\(eleventh)/start", token: admin).status == .ok)
+                for applet in applets { await applet.close() }
+            }
+        }
+    }
 }
 
 @Suite("Forwarding between gateway nodes: the customer's address vouched for")

@@ -48,6 +48,13 @@ final class RemoteSessions: Sendable {
         }
     }
 
+    /// How many sessions other nodes serve that count toward the technician's ten active (besides `id`).
+    func activeCount(of technicianId: String, excluding id: String) -> Int {
+        entries.withLockedValue { entries in
+            entries.values.filter { $0.record.id != id && LiveSessions.countsTowardActiveLimit($0.record, for: technicianId) }.count
+        }
+    }
+
     func holder(of id: String) -> String? { entries.withLockedValue { $0[id]?.holder } }
 
     func lastLogId(of id: String) -> Int64? { entries.withLockedValue { $0[id]?.lastLogId } }

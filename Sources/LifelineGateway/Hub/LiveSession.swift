@@ -92,7 +92,8 @@ actor LiveSession {
     /// The same, refused when `technicianId` would pass ten active sessions (checked in the same step).
     func remember(_ new: SessionRecord, claimingActiveSlotOf technicianId: String) throws(GatewayError) {
         guard !new.machine.state.isRemovedFromQueue, isServedHere else { return remember(new) }
-        try hub.registry.update(self, new, claimingActiveSlotOf: technicianId)
+        try hub.registry.update(self, new, claimingActiveSlotOf: technicianId,
+                                elsewhere: hub.remoteSessions.activeCount(of: technicianId, excluding: id))
         isLive = true
         record = new
     }

@@ -68,7 +68,7 @@ struct LiveSessions: Sendable {
         if index[technicianId]?.isEmpty == true { index[technicianId] = nil }
     }
 
-    private static func countsTowardActiveLimit(_ record: SessionRecord, for technicianId: String) -> Bool {
+    static func countsTowardActiveLimit(_ record: SessionRecord, for technicianId: String) -> Bool {
         let view = record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
         return view?.state.countsTowardActiveLimit ?? false
     }

@@ -138,7 +138,8 @@ extension SessionHub {
 
     /// The ten-active limit (a first check; the change that starts a session claims its slot).
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
-        guard registry.activeLimitAllows(technicianId, excluding: id) else { throw GatewayError.tooManyActiveSessions }
+        guard registry.activeLimitAllows(technicianId, excluding: id, elsewhere: remoteSessions.activeCount(of: technicianId, excluding: id))
+        else { throw GatewayError.tooManyActiveSessions }
     }
 
     /// Sessions that left the queue: the technician's history, newest first.

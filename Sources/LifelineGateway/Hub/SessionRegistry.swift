@@ -91,9 +91,10 @@ final class SessionRegistry: Sendable {
         state.withLockedValue { $0.records.active(for: technicianId).filter { $0.technicianId == technicianId }.count }
     }
 
-    /// Whether `technicianId` may have one more active session besides `id`.
-    func activeLimitAllows(_ technicianId: String, excluding id: String) -> Bool {
-        state.withLockedValue { Self.allows(technicianId, excluding: id, in: $0.records) }
+    /// Whether `technicianId` may have one more active session besides `id`, with `elsewhere` active
+    /// on other gateway nodes.
+    func activeLimitAllows(_ technicianId: String, excluding id: String, elsewhere: Int = 0) -> Bool {
+        state.withLockedValue { Self.allows(technicianId, excluding: id, in: $0.records, elsewhere: elsewhere) }
     }
 
     /// The session's own copy of its record, written here before anything awaits.
@@ -106,9 +107,10 @@ final class SessionRegistry: Sendable {
 
     /// The same, with the limit of `technicianId`'s active sessions checked in the same step: of
     /// two Starts on two sessions at once, the eleventh is refused.
-    func update(_ session: LiveSession, _ record: SessionRecord, claimingActiveSlotOf technicianId: String) throws(GatewayError) {
+    func update(_ session: LiveSession, _ record: SessionRecord, claimingActiveSlotOf technicianId: String,
+                elsewhere: Int = 0) throws(GatewayError) {
         let allowed = state.withLockedValue { state in
-            guard Self.allows(technicianId, excluding: record.id, in: state.records) else { return false }
+            guard Self.allows(technicianId, excluding: record.id, in: state.records, elsewhere: elsewhere) else { return false }
             state.sessions[record.id] = session
             state.records[record.id] = record
             return true
@@ -129,10 +131,11 @@ final class SessionRegistry: Sendable {
         }
     }
 
-    private static func allows(_ technicianId: String, excluding id: String, in records: LiveSessions) -> Bool {
+    private static func allows(_ technicianId: String, excluding id: String, in records: LiveSessions, elsewhere: Int) -> Bool {
         let states = records.active(for: technicianId).filter { $0.id != id }.compactMap { record in
             record.technicianId == technicianId ? record.machine.state : record.otherViews[technicianId]?.state
         }
-        return ActiveSessionLimit.allowsAnother(current: states)
+        // Sessions other nodes serve count as active ones (as their copies last showed them).
+        return ActiveSessionLimit.allowsAnother(current: states + Array(repeating: SessionState.active, count: elsewhere))
     }
 }
