@@ -19,7 +19,7 @@ import websocket
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import ROOT, Gateway, free_port
+from conftest import BIN, ROOT, Gateway, free_port
 from test_console_session import row_status, select_row, sign_in, start_and_say
 from test_remote_desktop import XTERM, typed_into_xterm, wait_for_colour
 
@@ -277,3 +277,13 @@ def test_remote_control_of_a_session_another_node_serves(cluster, browser, apple
     assert typed_into_xterm(browser), "the keystrokes crossed the nodes to the customer's xterm"
     browser.find_element(By.ID, "remote-stop").click()
     applet.expect("REMOTE_ENDED")
+
+
+def test_the_audit_chain_stays_one_chain_after_three_nodes_wrote_it(cluster):
+    # Run last in the module: every test above had the three nodes append to the audit log at once.
+    entries = cluster.sql("SELECT COUNT(*) FROM audit_log")
+    assert int(entries) > 20
+    verified = subprocess.run([str(BIN / "lifeline-server"), "audit", "verify", "--data-dir", cluster.nodes[0].data_dir,
+                               "--database", cluster.database], capture_output=True, text=True, timeout=60)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "Audit log intact" in verified.stdout, verified.stdout

@@ -44,6 +44,7 @@ const state = {
   tab: 'all',
   selectedId: null,
   logs: new Map(), // session id → log entries, oldest first
+  loadingLogs: new Map(), // session id → lines pushed while its history loads (kept, not lost)
   socket: null,
   options: { confirmEnd: true, confirmLogout: true, mutedSounds: [], hiddenColumns: [] },
   urgentIds: new Set(),
@@ -221,11 +222,17 @@ function render() {
 async function select(id) {
   state.selectedId = id;
   render();
-  if (!state.logs.has(id)) {
+  if (!state.logs.has(id) && !state.loadingLogs.has(id)) {
+    state.loadingLogs.set(id, []);
     try {
-      state.logs.set(id, await api(`sessions/${id}/log`));
+      const history = await api(`sessions/${id}/log`);
+      // A line pushed while the history was on its way may be missing from it: keep it.
+      const pushed = state.loadingLogs.get(id).filter((line) => !history.some((e) => e.id === line.id));
+      state.logs.set(id, [...history, ...pushed]);
     } catch (error) {
       showError(error);
+    } finally {
+      state.loadingLogs.delete(id);
     }
     render();
   }
@@ -246,7 +253,7 @@ function receive(message) {
       break;
     }
     case 'log': {
-      const entries = state.logs.get(message.entry.sessionId);
+      const entries = state.logs.get(message.entry.sessionId) ?? state.loadingLogs.get(message.entry.sessionId);
       if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
       if (message.entry.kind === 'chat' && message.entry.authorRole === 'customer') {
         chatSwitcher.customerLine(message.entry.sessionId, state.selectedId);
