@@ -53,7 +53,8 @@ public struct LoginBackoff: Sendable {
             var record = records[key].flatMap { now.timeIntervalSince($0.lastFailure) < memory ? $0 : nil }
                 ?? Record(failures: 0, lastFailure: now)
             record.failures += 1
-            record.lastFailure = now
+            // Another gateway node's failure may be told late: the last failure never moves back.
+            record.lastFailure = max(record.lastFailure, now)
             records[key] = record
         }
         if records.count > 50_000 { prune(at: now) }

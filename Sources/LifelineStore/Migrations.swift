@@ -391,5 +391,16 @@ enum Migrations {
         );
         CREATE INDEX session_leases_node ON session_leases(node_id);
         """,
+        // 27: failures every node counts (issue 20): wrong PINs and links, failed and successful sign-ins, on the database's clock.
+        """
+        CREATE TABLE shared_failures (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            node_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX shared_failures_at ON shared_failures(at);
+        """,
     ]
 }

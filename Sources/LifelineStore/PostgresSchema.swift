@@ -99,6 +99,17 @@ enum PostgresSchema {
         );
         CREATE INDEX session_leases_node ON session_leases(node_id);
         """,
+        // 10: failures every node counts (issue 20): wrong PINs and links, failed and successful sign-ins, on the database's clock.
+        """
+        CREATE TABLE shared_failures (
+            id BIGSERIAL PRIMARY KEY,
+            node_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX shared_failures_at ON shared_failures(at);
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

@@ -130,7 +130,7 @@ struct ClusterFeedTests {
             let tokenOnA = try await a.login()
             let tokenOnB = try await b.login()
             let (id, pin) = try await a.createSession(token: tokenOnA, name: "Worked from B")
-            let (applet, _) = try await a.connectApplet(pin: pin)
+            let (applet, appletToken) = try await a.connectApplet(pin: pin)
             try await a.waitForState("waiting", of: id, token: tokenOnA)
             try await Self.copied(id, in: .waiting, from: a, to: b)
 
@@ -142,6 +142,15 @@ struct ClusterFeedTests {
             _ = try await applet.expect(GatewayToApplet.self) { if case .chat(let entry) = $0 { entry.text == "Typed on B" } else { false } }
             let log = try await b.request(.get, "/api/v1/sessions/\(id)/log", token: tokenOnB)
             #expect(log.status == .ok && String(decoding: log.body, as: UTF8.self).contains("Typed on B"))
+            // The applet's own transfers sent to B (a balancer's choice) are served by A, as is the technician's download through B.
+            let headers: HTTPFields = [.authorization: "Bearer \(appletToken)", .fileName: "report.log"]
+            let sent = try await b.request(.post, "/api/v1/customer/files", bytes: Array("sent through B\n".utf8), headers: headers)
+            #expect(sent.status == .created)
+            let fileId = try #require(try sent.json()["id"] as? String)
+            let file = try await b.request(.get, "/api/v1/sessions/\(id)/files/\(fileId)", token: tokenOnB)
+            #expect(file.status == .ok && String(decoding: file.body, as: UTF8.self) == "sent through B\n")
+            #expect(try await b.request(.post, "/api/v1/customer/files", bytes: [1], headers: [.authorization: "Bearer not-a-token", .fileName: "x"])
+                .errorCode == "unknown_applet_token")
             // The serving node's checks hold: no login, no answer.
             #expect(try await b.request(.post, "/api/v1/sessions/\(id)/end", token: nil).status == .unauthorized)
             #expect(try await b.request(.post, "/api/v1/sessions/\(id)/end", token: tokenOnB).status == .ok)

@@ -121,4 +121,22 @@ extension StoreContractTests {
             }
         }
     }
+
+    @Test("failures one node records are read by the others, of the kinds asked, by age on the database's clock; old ones forgotten",
+          arguments: TestDatabase.available)
+    func sharedFailures(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        try await store.recordSharedFailure(nodeId: "node-a", kind: .wrongGuess, key: "203.0.113.7")
+        try await store.recordSharedFailure(nodeId: "node-a", kind: .signInFailed, key: "ann@example.com\n203.0.113.7")
+        try await store.recordSharedFailure(nodeId: "node-b", kind: .wrongGuess, key: "198.51.100.1")
+        let seenByB = try await store.sharedFailures(of: [.wrongGuess], notFrom: "node-b", withinSeconds: 60)
+        #expect(seenByB.map(\.key) == ["203.0.113.7"], "A's wrong guess, not A's sign-in, not B's own")
+        #expect(seenByB.allSatisfy { $0.nodeId == "node-a" && (0..<60).contains($0.age) })
+        let signIns = try await store.sharedFailures(of: [.signInFailed, .signInSucceeded], notFrom: "node-c", withinSeconds: 60)
+        #expect(signIns.map(\.kind) == [.signInFailed])
+        #expect(try await store.sharedFailures(of: [.wrongGuess], notFrom: "node-c", withinSeconds: -1).isEmpty, "none in the future")
+        #expect(try await store.forgetSharedFailures(olderThanSeconds: 3_600) == 0)
+        #expect(try await store.forgetSharedFailures(olderThanSeconds: -1) == 3, "all older than a second from now")
+        #expect(try await store.sharedFailures(of: [.wrongGuess], notFrom: "node-c", withinSeconds: 60).isEmpty)
+    }
 }

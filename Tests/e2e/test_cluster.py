@@ -3,6 +3,7 @@
 whichever node the balancer picks; the session is served where its customer is, every node's
 consoles see it, a technician's request reaches the node serving it, and `kill -9` of that node
 loses nothing: the applet comes back through the balancer to another node, which takes it over."""
+import hashlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import BIN, ROOT, Gateway, free_port
+from test_files import offer_from_browser
 from test_console_session import row_status, select_row, sign_in, start_and_say
 from test_remote_desktop import XTERM, typed_into_xterm, wait_for_colour
 
@@ -143,6 +145,33 @@ def test_a_session_across_nodes_with_the_console_and_applet_wherever_the_balance
     for node in cluster.nodes:
         status, session = node.api("GET", f"sessions/{session_id}", token=token)
         assert status == 200 and session["state"] == "active", f"node {node.port}: {status} {session}"
+
+    # 50 MB from the console to the applet: the browser's upload and the applet's download each go
+    # through whichever node the balancer picks and reach the node serving the session.
+    folder = tempfile.mkdtemp(prefix="lifeline-cluster-files-")
+    source = os.path.join(tempfile.mkdtemp(prefix="lifeline-cluster-source-"), "big update.bin")
+    with open(source, "wb") as file:
+        file.write(os.urandom(50 * 1024 * 1024))
+    expected = hashlib.md5(open(source, "rb").read()).hexdigest()
+    wait.until(EC.visibility_of_element_located((By.ID, "send-file")))
+    offer_from_browser(browser, source)
+    applet.expect("FILE_OFFER", 'name="big update.bin" size=52428800')
+    applet.say(f"/save {folder}")
+    saved = applet.expect("FILE_SAVED", timeout=120)
+    assert f"md5={expected}" in saved
+    assert hashlib.md5(open(os.path.join(folder, "big update.bin"), "rb").read()).hexdigest() == expected
+    wait.until(EC.text_to_be_present_in_element((By.ID, "file-list"), f"done · MD5 {expected}"))
+
+    # The customer's file back, read by the technician through each node.
+    report = os.path.join(folder, "report.txt")
+    with open(report, "w") as file:
+        file.write("disk check: ok\n")
+    applet.say(f"/send {report}")
+    applet.expect("FILE_SENT")
+    files = cluster.balancer.api("GET", f"sessions/{session_id}/files", token=token, expect=200)[1]
+    report_id = next(file["id"] for file in files if file["name"] == "report.txt")
+    for node in cluster.nodes:
+        assert node.api("GET", f"sessions/{session_id}/files/{report_id}", token=token, raw=True) == (200, "disk check: ok\n")
 
 
 def test_kill_9_of_the_serving_node_loses_nothing_and_it_comes_back_without_taking_sessions(cluster, applets):

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LifelineCore
 import LifelineStore
 import Logging
 import NIOConcurrencyHelpers
@@ -25,10 +26,15 @@ public final class ClusterNode: Sendable {
     let forwarding: NodeForwarding
     /// A node not heard from for this long is not counted as alive.
     static let heardWithin: Double = 10
+    /// Wrong PINs and links every node counts (`GuessLimits` looks back 20 minutes at most).
+    let guessFailures: SharedFailures
+    /// Failed and successful sign-ins every node counts (`LoginBackoff` remembers a day).
+    let signInFailures: SharedFailures
 
     private struct State {
         var held: Set<String> = []
         var nodesHeard = 0
+        var beats = 0
         /// Where each node heard at the last heartbeat is reached.
         var addresses: [String: String] = [:]
     }
@@ -45,6 +51,9 @@ public final class ClusterNode: Sendable {
         self.store = store
         self.hub = hub
         self.leaseSeconds = leaseSeconds
+        guessFailures = SharedFailures(kinds: [.wrongGuess], memory: GuessLimits.memory, nodeId: id, store: store, logger: hub.logger)
+        signInFailures = SharedFailures(kinds: [.signInFailed, .signInSucceeded], memory: LoginBackoff().memory, nodeId: id, store: store,
+                                        logger: hub.logger)
         hub.clusterNode.withLockedValue { $0 = self }
     }
 
@@ -159,6 +168,26 @@ public final class ClusterNode: Sendable {
         for record in stored where won[record.id] == nil { hub.remoteSessions.keep(record, holder: holders[record.id]) }
         state.withLockedValue { $0.held = Set(won.keys) }
         await tick()
+        // Answers meant for a technician's consoles reach those on the other nodes (a file the
+        // customer accepted, a script's output): each node hands them to the consoles it has.
+        hub.sockets.toOtherNodes.withLockedValue { hook in
+            hook = { [weak self] technicianId, message, skipping in
+                guard let self else { return }
+                for nodeId in self.otherNodeIds where !skipping.contains(nodeId) {
+                    self.links.sendNow(.toConsoles(technicianId: technicianId, text: message), to: nodeId)
+                }
+            }
+        }
+    }
+
+    /// The other nodes heard from at the last heartbeat.
+    var otherNodeIds: [String] {
+        state.withLockedValue { state in state.addresses.keys.filter { $0 != id } }
+    }
+
+    /// Where a node heard from at the last heartbeat is reached, without asking the database.
+    func knownAddress(of nodeId: String) -> String? {
+        state.withLockedValue { $0.addresses[nodeId] }
     }
 
     /// One heartbeat: the node is alive (which keeps its leases), the leases of sessions that closed
@@ -198,7 +227,13 @@ public final class ClusterNode: Sendable {
                 state.nodesHeard = alive.count
                 state.addresses = Dictionary(alive.map { ($0.id, $0.address) }, uniquingKeysWith: { first, _ in first })
             }
-            if isShared { await takeOverOrphans() }
+            if isShared {
+                await takeOverOrphans()
+                if state.withLockedValue({ state in state.beats += 1; return state.beats % 60 == 1 }) {
+                    let forgotten = try await store.forgetSharedFailures(olderThanSeconds: signInFailures.memory + SharedFailures.overlap)
+                    if forgotten > 0 { hub.logger.debug("Old failures forgotten", metadata: ["failures": "\(forgotten)"]) }
+                }
+            }
         } catch {
             hub.logger.error("The gateway node's heartbeat failed", metadata: ["node.id": "\(id)", "error": "\(error)"])
         }
@@ -271,6 +306,7 @@ public final class ClusterNode: Sendable {
 
     /// A graceful stop: the links to other nodes close, the leases are given up and the node leaves the list.
     func stop() async {
+        hub.sockets.toOtherNodes.withLockedValue { $0 = nil }
         linksBox.withLockedValue { $0 }?.closeAll()
         do {
             let released = try await store.releaseLeases(nodeId: id)

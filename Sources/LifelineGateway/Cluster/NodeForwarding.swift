@@ -39,6 +39,16 @@ struct NodeForwarding: Sendable {
         return String(parts[3])
     }
 
+    /// The applet's own HTTP requests that belong to its session's node: files sent and received,
+    /// the file manager's copies, a script's files.
+    static func isSecondStep(_ request: Request) -> Bool {
+        request.method == .post && request.uri.path.hasPrefix("/api/v1/auth/two-step")
+    }
+
+    static func isAppletTransfer(_ path: String) -> Bool {
+        ["/api/v1/customer/files", "/api/v1/customer/file-manager/", "/api/v1/customer/scripts/"].contains { path.hasPrefix($0) }
+    }
+
     func signature(address: String, method: String, path: String, at time: Date) -> String {
         let seconds = Int(time.timeIntervalSince1970)
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(address)\n\(method)\n\(path)\n\(seconds)".utf8), using: key)
@@ -134,8 +144,12 @@ struct NodeForwardingMiddleware: RouterMiddleware {
             hops = (request.headers[NodeForwarding.hops].flatMap(Int.init) ?? NodeForwarding.maximumHops) + 1
             guard hops <= NodeForwarding.maximumHops else { return try await next(request, context) }
         }
-        guard let sessionId = NodeForwarding.sessionId(in: request.uri.path), hub.registry.record(sessionId) == nil,
-              let node = hub.clusterNode.withLockedValue({ $0 }), let address = await node.address(servingSession: sessionId)
+        guard let node = hub.clusterNode.withLockedValue({ $0 }), node.isShared else { return try await next(request, context) }
+        if NodeForwarding.isSecondStep(request) {
+            return try await secondStep(request, context: context, node: node, hops: hops, next: next)
+        }
+        guard let sessionId = await servedSessionId(of: request), hub.registry.record(sessionId) == nil,
+              let address = await node.address(servingSession: sessionId)
         else { return try await next(request, context) }
         do {
             return try await forwarding.forward(request, from: context.remoteAddress, to: address, hops: hops)
@@ -143,6 +157,47 @@ struct NodeForwardingMiddleware: RouterMiddleware {
             hub.logger.error("A request could not reach the gateway node serving its session",
                              metadata: ["session.id": "\(sessionId)", "node.address": "\(address)", "error": "\(error)"])
             throw GatewayError(.internalError, "The gateway serving this session did not answer; try again in a few seconds.")
+        }
+    }
+
+    /// A two-step sign-in's second request goes to the node that checked the password: the
+    /// challenge lives there, and its token starts with that node's id.
+    private func secondStep(_ request: Request, context: Context, node: ClusterNode, hops: Int,
+                            next: (Request, Context) async throws -> Response) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 16_384)
+        struct Challenge: Decodable { let challenge: String }
+        let token: String
+        do {
+            token = try JSONDecoder().decode(Challenge.self, from: Data(body.readableBytesView)).challenge
+        } catch {
+            return try await next(request, context)  // the handler answers a malformed body
+        }
+        guard let dot = token.firstIndex(of: "."), token[..<dot] != node.id,
+              let address = await node.address(ofNodeIfKnown: String(token[..<dot]))
+        else { return try await next(request, context) }
+        do {
+            return try await forwarding.forward(request, from: context.remoteAddress, to: address, hops: hops)
+        } catch {
+            hub.logger.error("A sign-in's second step could not reach the gateway node that asked for it",
+                             metadata: ["node.address": "\(address)", "error": "\(error)"])
+            throw GatewayError(.challengeExpired, "This sign-in has expired. Type your email and password again.")
+        }
+    }
+
+    /// The session a request is about: named in a technician's path, or — for the applet's own
+    /// transfers, which the load balancer may send to any node — the one its bearer token belongs to.
+    private func servedSessionId(of request: Request) async -> String? {
+        let path = request.uri.path
+        if let id = NodeForwarding.sessionId(in: path) { return id }
+        guard NodeForwarding.isAppletTransfer(path), let token = AuthenticationMiddleware.bearerToken(request) else { return nil }
+        let hash = Secrets.hash(token)
+        if let (_, record) = hub.registry.session(withAppletTokenHash: hash) { return record.id }
+        do {
+            return try await hub.store.session(appletTokenHash: hash)?.id
+        } catch {
+            hub.logger.error("Could not look an applet's session up in the database", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 }

@@ -60,6 +60,23 @@ final class NodeLinks: Sendable {
         }
     }
 
+    /// `send` without waiting, in order with the messages before it, for a node heard from at the
+    /// last heartbeat (or already linked); others are not sent to.
+    func sendNow(_ message: LinkMessage, to nodeId: String) {
+        let frame: Frame
+        do {
+            frame = .text(String(decoding: try JSONEncoder().encode(message), as: UTF8.self))
+        } catch {
+            logger.error("A message for another gateway node could not be written", metadata: ["error": "\(error)"])
+            return
+        }
+        if let link = links.withLockedValue({ $0[nodeId] }) {
+            link.yield(frame)
+        } else if let address = node.knownAddress(of: nodeId) {
+            open(to: nodeId, at: address).yield(frame)
+        }
+    }
+
     func send(binary bytes: [UInt8], for technicianId: String, to nodeId: String) async {
         await send(.binary(LinkMessage.binary(bytes, for: technicianId)), to: nodeId)
     }
@@ -73,15 +90,19 @@ final class NodeLinks: Sendable {
             logger.warning("No address for a gateway node: a message for it is dropped", metadata: ["node.id": "\(nodeId)"])
             return
         }
+        open(to: nodeId, at: address).yield(frame)
+    }
+
+    /// The link to the node: the one open, or a new one (its socket opened in the background).
+    private func open(to nodeId: String, at address: String) -> AsyncStream<Frame>.Continuation {
         let (stream, continuation) = AsyncStream<Frame>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let (link, opened) = links.withLockedValue { links -> (AsyncStream<Frame>.Continuation, Bool) in
             if let existing = links[nodeId] { return (existing, false) }
             links[nodeId] = continuation
             return (continuation, true)
         }
-        link.yield(frame)
-        guard opened else { return }
-        Task { await run(stream, to: nodeId, at: address) }
+        if opened { Task { await run(stream, to: nodeId, at: address) } }
+        return link
     }
 
     private func run(_ frames: AsyncStream<Frame>, to nodeId: String, at address: String) async {

@@ -82,7 +82,7 @@ struct NodeLinkSocket {
         }
         let (outlet, frames) = Outlet.make()
         hub.identities.register(outlet.id, actor: actor, expiresAt: actor.tokenExpiresAt)
-        hub.sockets.addConsole(outlet, of: technicianId, onOtherNode: true)
+        hub.sockets.addConsole(outlet, of: technicianId, standingFor: nodeId)
         hub.remember(actor)
         standIns.withLockedValue { $0[technicianId] = outlet }
         let links = node.links

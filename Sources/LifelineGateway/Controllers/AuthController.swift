@@ -156,7 +156,9 @@ struct AuthController {
             return try await signIn.complete(technician, remember: remember, context: context)
         }
         let mode: SignInGuard.Purpose = enrolment?.confirmed == true ? .verify : .enrol
-        let challenge = await signIn.guardian.open(technicianId: technician.id, email: technician.email, remember: remember, purpose: mode)
+        let node = hub.clusterNode.withLockedValue { $0?.isShared == true ? $0?.id : nil }
+        let challenge = await signIn.guardian.open(technicianId: technician.id, email: technician.email, remember: remember, purpose: mode,
+                                                   node: node)
         let hint = smsAvailable ? enrolment?.smsPhone.map { "•••• " + String($0.suffix(2)) } : nil
         return try JSONResponse.make(SecondStep(twoStep: .init(
             challenge: challenge, mode: mode == .verify ? "verify" : "enrol", smsPhoneHint: mode == .verify ? hint : nil,

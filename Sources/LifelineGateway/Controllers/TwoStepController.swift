@@ -83,6 +83,7 @@ struct TwoStepController {
     @Sendable func sendSMSCode(request: Request, context: GatewayRequestContext) async throws -> Response {
         let token = try await request.decodeJSON(as: ChallengeRequest.self, context: context).challenge
         let challenge = try await signIn.guardian.challenge(token, purpose: .verify)
+        await signIn.catchUp()
         try await signIn.guardian.check(email: challenge.email, address: context.remoteAddress)
         let enrolment = try await twoStep.enrolment(of: challenge.technicianId)
         guard let sms, let phone = enrolment?.smsPhone else {

@@ -27,6 +27,7 @@ extension SessionHub {
     /// over its limit of wrong guesses is refused before the database is asked.
     func bringHere(_ credential: Credential, from source: String) async throws {
         guard clusterNode.withLockedValue({ $0?.isShared }) == true else { return }
+        await catchUpWrongGuesses()
         try checkGuessLimits(from: source, at: environment.now())
         switch credential {
         case .pin(let typed):

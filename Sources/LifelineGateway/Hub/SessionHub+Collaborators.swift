@@ -111,7 +111,7 @@ extension SessionHub {
     /// The join page: who invites, without using the link or PIN up. Wrong ones count against the
     /// source address like customers' PINs.
     func collaboratorInvitation(_ credential: CollaboratorCredential, from source: String) async throws -> CollaboratorInvitation {
-        let collaborator = try findInvitedCollaborator(credential, from: source)
+        let collaborator = try await findInvitedCollaborator(credential, from: source)
         return CollaboratorInvitation(sessionName: registry.record(collaborator.sessionId)?.name ?? "",
                                       inviterName: await technicianName(collaborator.invitedBy),
                                       organisation: await organisationName(collaborator.organisationId), name: collaborator.name,
@@ -121,7 +121,7 @@ extension SessionHub {
     /// The external technician accepts: the link and PIN are used up, their view turns Collaboration
     /// and they get the token of their console's socket.
     func joinAsCollaborator(_ credential: CollaboratorCredential, name: String?, from source: String) async throws -> JoinedCollaborator {
-        let invited = try findInvitedCollaborator(credential, from: source)
+        let invited = try await findInvitedCollaborator(credential, from: source)
         var collaborator = invited
         if let name, !name.trimmingCharacters(in: .whitespaces).isEmpty {
             do { collaborator.name = try ExternalCollaboration.validatedName(name) } catch {
@@ -158,7 +158,8 @@ extension SessionHub {
         return JoinedCollaborator(collaboratorId: collaborator.id, token: token, language: collaborator.language)
     }
 
-    private func findInvitedCollaborator(_ credential: CollaboratorCredential, from source: String) throws -> ExternalCollaborator {
+    private func findInvitedCollaborator(_ credential: CollaboratorCredential, from source: String) async throws -> ExternalCollaborator {
+        await catchUpWrongGuesses()
         let now = environment.now()
         try checkGuessLimits(from: source, at: now)
         let match: ExternalCollaborator?
@@ -173,7 +174,7 @@ extension SessionHub {
         // check their own live PIN between guesses).
         guard let collaborator = match, collaborator.view.state == .invitation,
               now.timeIntervalSince(collaborator.createdAt) < timers.connecting else {
-            recordWrongGuess(from: source, at: now)
+            await recordWrongGuess(from: source, at: now)
             throw Self.unknownInvitation
         }
         return collaborator

@@ -22,7 +22,7 @@ extension SessionHub {
     /// counted per source address and refused for a while after ten.
     func invitation(for credential: Credential, from source: String) async throws -> Invitation {
         try await bringHere(credential, from: source)
-        let (_, record) = try findWaitingForCustomer(credential, from: source)
+        let (_, record) = try await findWaitingForCustomer(credential, from: source)
         return Invitation(technicianName: await technicianName(record.technicianId),
                           organisation: await organisationName(record.organisationId), sessionName: record.name,
                           channel: await channel(record.channelId)?.name, terms: settings.appletTerms)
@@ -33,7 +33,7 @@ extension SessionHub {
     func join(with credential: Credential, from source: String, acceptedTerms: Bool = false) async throws -> JoinedSession {
         try refuseWhileDraining()
         try await bringHere(credential, from: source)
-        let (session, found) = try findWaitingForCustomer(credential, from: source)
+        let (session, found) = try await findWaitingForCustomer(credential, from: source)
         let appletToken = Secrets.token()
         try await session.useUp(credential, appletTokenHash: Secrets.hash(appletToken))
         let id = found.id
@@ -54,7 +54,7 @@ extension SessionHub {
     /// minute per session, so a known PIN cannot flood the log).
     func customerDeclined(_ credential: Credential, _ refusal: CustomerRefusal, from source: String) async throws {
         try await bringHere(credential, from: source)
-        let (session, _) = try findWaitingForCustomer(credential, from: source)
+        let (session, _) = try await findWaitingForCustomer(credential, from: source)
         try await session.customerDeclined(refusal)
     }
 
@@ -63,9 +63,22 @@ extension SessionHub {
         try guesses.check(from: source, at: now)
     }
 
-    /// A wrong PIN or link counts against its address and the gateway's ceiling; only time clears either.
-    func recordWrongGuess(from source: String, at now: Date) {
+    /// A wrong PIN or link counts against its address and the gateway's ceiling; only time clears
+    /// either. In a cluster every node counts it.
+    func recordWrongGuess(from source: String, at now: Date) async {
         guesses.recordWrongGuess(from: source, at: now)
+        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        await node.guessFailures.record(.wrongGuess, key: source)
+    }
+
+    /// The wrong guesses other nodes counted since this node last looked, counted here too: read
+    /// before a PIN or link is checked, so the limits hold for the cluster.
+    func catchUpWrongGuesses() async {
+        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        let now = environment.now()
+        for failure in await node.guessFailures.unseen() {
+            guesses.recordWrongGuess(from: failure.key, at: now.addingTimeInterval(-failure.age))
+        }
     }
 
     static func unknown(_ credential: Credential) -> GatewayError {
@@ -75,7 +88,7 @@ extension SessionHub {
         }
     }
 
-    private func findWaitingForCustomer(_ credential: Credential, from source: String) throws -> (LiveSession, SessionRecord) {
+    private func findWaitingForCustomer(_ credential: Credential, from source: String) async throws -> (LiveSession, SessionRecord) {
         let now = environment.now()
         try checkGuessLimits(from: source, at: now)
         let match: (LiveSession, SessionRecord)?
@@ -95,7 +108,7 @@ extension SessionHub {
         // Failures leave the count only with time: a right PIN does not clear it (an attacker would
         // check their own live PIN between guesses).
         guard let match, usable else {
-            recordWrongGuess(from: source, at: now)
+            await recordWrongGuess(from: source, at: now)
             throw deadCredential(credential, unusable: match?.1, at: now)
         }
         return match

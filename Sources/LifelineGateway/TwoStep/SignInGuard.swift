@@ -92,8 +92,9 @@ actor SignInGuard {
                             retryAfterSeconds: seconds)
     }
 
-    func failed(email: String, address: String) {
-        backoff.recordFailure(for: Self.keys(email: email, address: address), at: now())
+    /// `secondsAgo`: a failure another gateway node saw and this one reads later.
+    func failed(email: String, address: String, secondsAgo: TimeInterval = 0) {
+        backoff.recordFailure(for: Self.keys(email: email, address: address), at: now().addingTimeInterval(-secondsAgo))
     }
 
     /// A full sign-in clears the account's failures; the address keeps its own (one good account
@@ -102,9 +103,11 @@ actor SignInGuard {
         backoff.recordSuccess(for: [Self.keys(email: email, address: "")[0]])
     }
 
-    func open(technicianId: String, email: String, remember: Bool, purpose: Purpose) -> String {
+    /// `node`: the gateway node's id in a cluster; the token starts with it, so the second step
+    /// reaches this node whichever node the load balancer sends it to.
+    func open(technicianId: String, email: String, remember: Bool, purpose: Purpose, node: String? = nil) -> String {
         prune()
-        let token = Secrets.token()
+        let token = (node.map { $0 + "." } ?? "") + Secrets.token()
         challenges[Secrets.hash(token)] = Challenge(technicianId: technicianId, email: email.lowercased(), remember: remember,
                                                     purpose: purpose, expiresAt: now().addingTimeInterval(Self.challengeLifetime))
         return token

@@ -38,6 +38,8 @@ final class GuessLimits: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// The longest either limit looks back: a network's last failure, for the ceiling.
+    static let memory = GuessCeiling().networkMemory
 
     func check(from source: String, at now: Date) throws(GatewayError) {
         let (address, ceiling) = state.withLockedValue { ($0.perAddress.retryAfter(for: source, at: now), $0.ceiling.retryAfter(for: source, at: now)) }

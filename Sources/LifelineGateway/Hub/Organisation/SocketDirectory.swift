@@ -7,13 +7,16 @@ import NIOConcurrencyHelpers
 final class SocketDirectory: Sendable {
     private struct Sockets {
         var consoles: [String: [UUID: Outlet]] = [:]
-        /// Consoles on other gateway nodes, each standing for one technician's consoles there (issue 20).
-        var otherNodes: Set<UUID> = []
+        /// Consoles on other gateway nodes, each standing for one technician's consoles there (issue 20), with that node's id.
+        var otherNodes: [UUID: String] = [:]
         var applets = AppletOutlets()
         var collaborators: [String: Outlet] = [:]
     }
 
     private let sockets = NIOLockedValueBox(Sockets())
+    /// Passes what is meant for a technician's consoles to the other gateway nodes, but those named
+    /// (they have a stand-in here, which passes it already); set by a node of a cluster.
+    let toOtherNodes = NIOLockedValueBox<(@Sendable (_ technicianId: String, _ message: String, _ skipping: Set<String>) -> Void)?>(nil)
 
     /// How many of each are open (for the operator's metrics).
     var counts: (consoles: Int, applets: Int, collaborators: Int) {
@@ -22,12 +25,12 @@ final class SocketDirectory: Sendable {
 
     // MARK: Consoles, by technician
 
-    /// `onOtherNode`: it stands for the technician's consoles on another gateway node, which get
-    /// what is meant for these consoles (answers, the remote desktop) but build their queue themselves.
-    func addConsole(_ outlet: Outlet, of technicianId: String, onOtherNode: Bool = false) {
+    /// `standingFor`: the gateway node whose consoles of the technician this one stands for: they
+    /// get what is meant for these consoles (answers, the remote desktop) but build their queue themselves.
+    func addConsole(_ outlet: Outlet, of technicianId: String, standingFor nodeId: String? = nil) {
         sockets.withLockedValue { sockets in
             sockets.consoles[technicianId, default: [:]][outlet.id] = outlet
-            if onOtherNode { sockets.otherNodes.insert(outlet.id) }
+            if let nodeId { sockets.otherNodes[outlet.id] = nodeId }
         }
     }
 
@@ -35,7 +38,7 @@ final class SocketDirectory: Sendable {
     func removeConsole(_ outletId: UUID, of technicianId: String) -> (removed: Bool, wasLast: Bool) {
         sockets.withLockedValue { sockets in
             guard sockets.consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return (false, false) }
-            sockets.otherNodes.remove(outletId)
+            sockets.otherNodes[outletId] = nil
             guard sockets.consoles[technicianId]?.isEmpty == true else { return (true, false) }
             sockets.consoles[technicianId] = nil
             return (true, true)
@@ -46,7 +49,7 @@ final class SocketDirectory: Sendable {
     func removeConsoles(of technicianId: String) -> [Outlet] {
         sockets.withLockedValue { sockets in
             let removed = Array((sockets.consoles.removeValue(forKey: technicianId) ?? [:]).values)
-            for outlet in removed { sockets.otherNodes.remove(outlet.id) }
+            for outlet in removed { sockets.otherNodes[outlet.id] = nil }
             return removed
         }
     }
@@ -62,19 +65,25 @@ final class SocketDirectory: Sendable {
     /// Technicians with at least one console open on this node, sorted.
     var techniciansWithConsoles: [String] {
         sockets.withLockedValue { sockets in
-            sockets.consoles.filter { $0.value.keys.contains { !sockets.otherNodes.contains($0) } }.keys.sorted()
+            sockets.consoles.filter { $0.value.keys.contains { sockets.otherNodes[$0] == nil } }.keys.sorted()
         }
     }
 
-    /// What is meant for the technician's consoles, wherever they are.
+    /// What is meant for the technician's consoles, wherever they are: the answer to a request
+    /// forwarded from another node's console reaches it too.
     func sendToConsoles(of technicianId: String, _ message: String) {
-        for console in consoles(of: technicianId) { console.send(message) }
+        let (consoles, standIns) = sockets.withLockedValue { sockets in
+            let consoles = Array((sockets.consoles[technicianId] ?? [:]).values)
+            return (consoles, Set(consoles.compactMap { sockets.otherNodes[$0.id] }))
+        }
+        for console in consoles { console.send(message) }
+        toOtherNodes.withLockedValue { $0 }?(technicianId, message, standIns)
     }
 
     /// The technician's consoles on this node only: what each node builds for its own (the queue, the log, statuses).
     func localConsoles(of technicianId: String) -> [Outlet] {
         sockets.withLockedValue { sockets in
-            (sockets.consoles[technicianId] ?? [:]).values.filter { !sockets.otherNodes.contains($0.id) }
+            (sockets.consoles[technicianId] ?? [:]).values.filter { sockets.otherNodes[$0.id] == nil }
         }
     }
 
