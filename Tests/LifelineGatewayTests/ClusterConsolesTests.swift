@@ -13,12 +13,7 @@ struct ClusterConsolesTests {
     @Test("a file offered through B, accepted by the applet on A: the console on B hears it and its bytes go through B to A")
     func fileAcceptedElsewhere() async throws {
         try await ClusterFeedTests.twoNodes { a, b in
-            let tokenOnA = try await a.login()
-            let tokenOnB = try await b.login()
-            let (id, pin) = try await a.createSession(token: tokenOnA, name: "File across nodes")
-            let (applet, appletToken) = try await a.connectApplet(pin: pin)
-            #expect(try await a.request(.post, "/api/v1/sessions/\(id)/start", token: tokenOnA).status == .ok)
-            try await ClusterFeedTests.copied(id, in: .active, from: a, to: b)
+            let (id, _, tokenOnB, applet, appletToken) = try await ClusterFeedTests.activeOnA(a, b, name: "File across nodes")
 
             let console = b.console(token: tokenOnB)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }

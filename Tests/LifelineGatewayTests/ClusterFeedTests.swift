@@ -180,15 +180,23 @@ struct ClusterFeedTests {
         }
     }
 
+    /// An active session A serves, its applet on A, and the administrator's logins on both nodes,
+    /// once B's copy shows it active.
+    static func activeOnA(_ a: GatewayHarness, _ b: GatewayHarness, name: String) async throws
+        -> (id: String, tokenOnA: String, tokenOnB: String, applet: SocketProbe, appletToken: String) {
+        let tokenOnA = try await a.login()
+        let tokenOnB = try await b.login()
+        let (id, pin) = try await a.createSession(token: tokenOnA, name: name)
+        let (applet, appletToken) = try await a.connectApplet(pin: pin)
+        #expect(try await a.request(.post, "/api/v1/sessions/\(id)/start", token: tokenOnA).status == .ok)
+        try await copied(id, in: .active, from: a, to: b)
+        return (id, tokenOnA, tokenOnB, applet, appletToken)
+    }
+
     @Test("a console on one node works a session another node serves: its messages go there; the desktop's status and screen come back")
     func consoleToolsAcrossNodes() async throws {
         try await Self.twoNodes { a, b in
-            let tokenOnA = try await a.login()
-            let tokenOnB = try await b.login()
-            let (id, pin) = try await a.createSession(token: tokenOnA, name: "Desktop across nodes")
-            let (applet, _) = try await a.connectApplet(pin: pin)
-            #expect(try await a.request(.post, "/api/v1/sessions/\(id)/start", token: tokenOnA).status == .ok)
-            try await Self.copied(id, in: .active, from: a, to: b)
+            let (id, _, tokenOnB, applet, _) = try await Self.activeOnA(a, b, name: "Desktop across nodes")
 
             let console = b.console(token: tokenOnB)
             _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
