@@ -32,19 +32,19 @@ import { startSessionTimers } from './session-timers.js';
 import { toolboxTabs } from './toolbox-tabs.js';
 import { mountWorkspaceLayout } from './workspace-layout.js';
 import { oncePerFrame } from '../lib/once-per-frame.js';
+import { sessionLogs } from './session-logs.js';
 
 const $ = (id) => document.getElementById(id);
 /** Whether the signed-in technician's group allows `permission` (the gateway checks again). */
 const canUse = (permission) => Boolean(state.me?.permissions.includes(permission));
 const isMine = (session) => session.technicianId === state.me?.id;
 
+const logs = sessionLogs();
 const state = {
   me: null,
   sessions: [],
   tab: 'all',
   selectedId: null,
-  logs: new Map(), // session id → log entries, oldest first
-  loadingLogs: new Map(), // session id → lines pushed while its history loads (kept, not lost)
   socket: null,
   options: { confirmEnd: true, confirmLogout: true, mutedSounds: [], hiddenColumns: [] },
   urgentIds: new Set(),
@@ -134,7 +134,7 @@ const shortcuts = mountShortcuts($('shortcuts-dialog'), {
 });
 mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('history-list'), empty: $('history-empty'), recordings: $('history-recordings') }, {
   onOpen(session, log) {
-    state.logs.set(session.id, log);
+    logs.set(session.id, log);
     chat.show(session, log);
   },
   onError: showError,
@@ -207,7 +207,7 @@ function render() {
   $('transfer-session').disabled = !commands.transfer || !canUse('transfer_sessions');
   const mine = session && isMine(session) ? session : null;
   inviteDialog.enable(mine?.state === 'active' && canUse('invite_external_technicians'));
-  chat.show(session, session ? state.logs.get(session.id) ?? [] : []);
+  chat.show(session, session ? logs.of(session.id) ?? [] : []);
   remoteDesktop.show(mine);
   fileTransfers.show(mine);
   chatOnly.show(mine);
@@ -222,18 +222,10 @@ function render() {
 async function select(id) {
   state.selectedId = id;
   render();
-  if (!state.logs.has(id) && !state.loadingLogs.has(id)) {
-    state.loadingLogs.set(id, []);
-    try {
-      const history = await api(`sessions/${id}/log`);
-      // A line pushed while the history was on its way may be missing from it: keep it.
-      const pushed = state.loadingLogs.get(id).filter((line) => !history.some((e) => e.id === line.id));
-      state.logs.set(id, [...history, ...pushed]);
-    } catch (error) {
-      showError(error);
-    } finally {
-      state.loadingLogs.delete(id);
-    }
+  try {
+    if (await logs.load(id)) render();
+  } catch (error) {
+    showError(error);
     render();
   }
 }
@@ -253,8 +245,7 @@ function receive(message) {
       break;
     }
     case 'log': {
-      const entries = state.logs.get(message.entry.sessionId) ?? state.loadingLogs.get(message.entry.sessionId);
-      if (entries && !entries.some((e) => e.id === message.entry.id)) entries.push(message.entry);
+      logs.add(message.entry);
       if (message.entry.kind === 'chat' && message.entry.authorRole === 'customer') {
         chatSwitcher.customerLine(message.entry.sessionId, state.selectedId);
         const reading = state.selectedId === message.entry.sessionId && document.activeElement === $('chat-input');

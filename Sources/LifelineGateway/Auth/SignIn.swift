@@ -69,7 +69,7 @@ struct SignIn: Sendable {
     /// Other gateway nodes' failed and successful sign-ins since this node last looked, counted
     /// here too: the backoff holds for the cluster (issue 20).
     func catchUp() async {
-        guard let node = hub.clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        guard let node = hub.sharedNode else { return }
         for failure in await node.signInFailures.unseen() {
             switch failure.kind {
             case .signInFailed:
@@ -85,7 +85,7 @@ struct SignIn: Sendable {
     }
 
     private func tellOtherNodes(_ kind: SharedFailure.Kind, key: String) async {
-        guard let node = hub.clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        guard let node = hub.sharedNode else { return }
         await node.signInFailures.record(kind, key: key)
     }
 }

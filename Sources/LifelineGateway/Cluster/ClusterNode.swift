@@ -173,9 +173,8 @@ public final class ClusterNode: Sendable {
         hub.sockets.toOtherNodes.withLockedValue { hook in
             hook = { [weak self] technicianId, message, skipping in
                 guard let self else { return }
-                for nodeId in self.otherNodeIds where !skipping.contains(nodeId) {
-                    self.links.sendNow(.toConsoles(technicianId: technicianId, text: message), to: nodeId)
-                }
+                self.links.sendNow(.toConsoles(technicianId: technicianId, text: message),
+                                   to: self.otherNodeIds.filter { !skipping.contains($0) })
             }
         }
     }

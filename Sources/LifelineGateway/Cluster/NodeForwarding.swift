@@ -51,8 +51,12 @@ struct NodeForwarding: Sendable {
 
     func signature(address: String, method: String, path: String, at time: Date) -> String {
         let seconds = Int(time.timeIntervalSince1970)
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(address)\n\(method)\n\(path)\n\(seconds)".utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Self.signed(address: address, method: method, path: path, seconds: seconds), using: key)
         return "\(seconds).\(Data(mac).base64EncodedString())"
+    }
+
+    private static func signed(address: String, method: String, path: String, seconds: Int) -> Data {
+        Data("\(address)\n\(method)\n\(path)\n\(seconds)".utf8)
     }
 
     /// The customer's address a forwarding node vouched for, or nil (no header, a forged or old one).
@@ -67,13 +71,12 @@ struct NodeForwarding: Sendable {
 
     private func vouched(_ field: HTTPField.Name, in request: Request) -> String? {
         guard let value = request.headers[field], let signed = request.headers[Self.forwardedSignature],
-              let dot = signed.firstIndex(of: "."), let seconds = Int(signed[..<dot]) else { return nil }
-        let time = Date(timeIntervalSince1970: TimeInterval(seconds))
-        guard abs(now().timeIntervalSince(time)) <= Self.signatureLifetime else { return nil }
-        let expected = signature(address: value, method: request.method.rawValue, path: request.uri.path, at: time)
-        // Compared as MACs, in constant time.
-        guard Data(expected.utf8).withUnsafeBytes({ lhs in Data(signed.utf8).withUnsafeBytes { rhs in
-            lhs.count == rhs.count && zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0 } }) else { return nil }
+              let dot = signed.firstIndex(of: "."), let seconds = Int(signed[..<dot]),
+              let mac = Data(base64Encoded: String(signed[signed.index(after: dot)...])) else { return nil }
+        guard abs(now().timeIntervalSince(Date(timeIntervalSince1970: TimeInterval(seconds)))) <= Self.signatureLifetime else { return nil }
+        // swift-crypto compares MACs in constant time.
+        let message = Self.signed(address: value, method: request.method.rawValue, path: request.uri.path, seconds: seconds)
+        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: key) else { return nil }
         return value
     }
 
@@ -144,7 +147,7 @@ struct NodeForwardingMiddleware: RouterMiddleware {
             hops = (request.headers[NodeForwarding.hops].flatMap(Int.init) ?? NodeForwarding.maximumHops) + 1
             guard hops <= NodeForwarding.maximumHops else { return try await next(request, context) }
         }
-        guard let node = hub.clusterNode.withLockedValue({ $0 }), node.isShared else { return try await next(request, context) }
+        guard let node = hub.sharedNode else { return try await next(request, context) }
         if NodeForwarding.isSecondStep(request) {
             return try await secondStep(request, context: context, node: node, hops: hops, next: next)
         }

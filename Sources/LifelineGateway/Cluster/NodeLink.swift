@@ -53,27 +53,29 @@ final class NodeLinks: Sendable {
     }
 
     func send(_ message: LinkMessage, to nodeId: String) async {
+        guard let frame = frame(of: message) else { return }
+        await send(frame, to: nodeId)
+    }
+
+    private func frame(of message: LinkMessage) -> Frame? {
         do {
-            await send(.text(String(decoding: try JSONEncoder().encode(message), as: UTF8.self)), to: nodeId)
+            return .text(String(decoding: try JSONEncoder().encode(message), as: UTF8.self))
         } catch {
             logger.error("A message for another gateway node could not be written", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
     /// `send` without waiting, in order with the messages before it, for a node heard from at the
     /// last heartbeat (or already linked); others are not sent to.
-    func sendNow(_ message: LinkMessage, to nodeId: String) {
-        let frame: Frame
-        do {
-            frame = .text(String(decoding: try JSONEncoder().encode(message), as: UTF8.self))
-        } catch {
-            logger.error("A message for another gateway node could not be written", metadata: ["error": "\(error)"])
-            return
-        }
-        if let link = links.withLockedValue({ $0[nodeId] }) {
-            link.yield(frame)
-        } else if let address = node.knownAddress(of: nodeId) {
-            open(to: nodeId, at: address).yield(frame)
+    func sendNow(_ message: LinkMessage, to nodeIds: [String]) {
+        guard !nodeIds.isEmpty, let frame = frame(of: message) else { return }
+        for nodeId in nodeIds {
+            if let link = links.withLockedValue({ $0[nodeId] }) {
+                link.yield(frame)
+            } else if let address = node.knownAddress(of: nodeId) {
+                open(to: nodeId, at: address).yield(frame)
+            }
         }
     }
 

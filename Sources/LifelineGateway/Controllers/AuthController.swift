@@ -156,7 +156,7 @@ struct AuthController {
             return try await signIn.complete(technician, remember: remember, context: context)
         }
         let mode: SignInGuard.Purpose = enrolment?.confirmed == true ? .verify : .enrol
-        let node = hub.clusterNode.withLockedValue { $0?.isShared == true ? $0?.id : nil }
+        let node = hub.sharedNode?.id
         let challenge = await signIn.guardian.open(technicianId: technician.id, email: technician.email, remember: remember, purpose: mode,
                                                    node: node)
         let hint = smsAvailable ? enrolment?.smsPhone.map { "•••• " + String($0.suffix(2)) } : nil

@@ -5,6 +5,11 @@ import LifelineStore
 /// Sessions changing gateway node (issue 20): let go when another node holds them, taken over when
 /// the node serving them died.
 extension SessionHub {
+    /// This gateway as a node sharing its database with other nodes; nil when it is alone (SQLite).
+    var sharedNode: ClusterNode? {
+        clusterNode.withLockedValue { $0?.isShared == true ? $0 : nil }
+    }
+
     /// Another node holds the session's lease: this node stops serving it. Its applet's socket is
     /// closed, so the applet reconnects (through the load balancer) to a node that serves it; this
     /// node's consoles keep seeing it as the database has it.
@@ -26,7 +31,7 @@ extension SessionHub {
     /// first, as a session is served where its customer is (a cluster on one PostgreSQL). An address
     /// over its limit of wrong guesses is refused before the database is asked.
     func bringHere(_ credential: Credential, from source: String) async throws {
-        guard clusterNode.withLockedValue({ $0?.isShared }) == true else { return }
+        guard sharedNode != nil else { return }
         await catchUpWrongGuesses()
         try checkGuessLimits(from: source, at: environment.now())
         switch credential {
@@ -47,7 +52,7 @@ extension SessionHub {
     }
 
     private func bringHere(_ find: () async throws -> SessionRecord?) async {
-        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        guard let node = sharedNode else { return }
         do {
             guard let record = try await find(), registry.record(record.id) == nil, !record.machine.state.isRemovedFromQueue else { return }
             await node.bringHere(record.id)

@@ -67,14 +67,14 @@ extension SessionHub {
     /// either. In a cluster every node counts it.
     func recordWrongGuess(from source: String, at now: Date) async {
         guesses.recordWrongGuess(from: source, at: now)
-        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        guard let node = sharedNode else { return }
         await node.guessFailures.record(.wrongGuess, key: source)
     }
 
     /// The wrong guesses other nodes counted since this node last looked, counted here too: read
     /// before a PIN or link is checked, so the limits hold for the cluster.
     func catchUpWrongGuesses() async {
-        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return }
+        guard let node = sharedNode else { return }
         let now = environment.now()
         for failure in await node.guessFailures.unseen() {
             guesses.recordWrongGuess(from: failure.key, at: now.addingTimeInterval(-failure.age))
