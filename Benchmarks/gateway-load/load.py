@@ -14,10 +14,8 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import struct
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -241,6 +239,16 @@ async def waiting_phase(binary, database, count, concurrency, probes=200):
         return all_probes
 
 
+async def chat_every_second(console, session_id, offset, seconds, sent):
+    """One chat line a second from the console for `seconds`, after `offset`; each line's send time in `sent`."""
+    await asyncio.sleep(offset)
+    for line in range(seconds):
+        text = f"line {line} of {session_id}"
+        sent[text] = time.monotonic()
+        await console.send({"type": "chat", "sessionId": session_id, "text": text})
+        await asyncio.sleep(1)
+
+
 async def chat_phase(binary, database, active, seconds):
     print(f"\n== Phase 2: {active} active sessions, each chatting once a second for {seconds} s ({'PostgreSQL' if database else 'SQLite'})")
     async with Gateway(binary, database) as gateway:
@@ -266,16 +274,9 @@ async def chat_phase(binary, database, active, seconds):
             sessions.append((console, session_id, socket, task))
         rss_before, cpu_before = gateway.rss_kb(), gateway.cpu_seconds()
 
-        async def chatter(console, session_id, offset):
-            await asyncio.sleep(offset)
-            for line in range(seconds):
-                text = f"line {line} of {session_id}"
-                sent[text] = time.monotonic()
-                await console.send({"type": "chat", "sessionId": session_id, "text": text})
-                await asyncio.sleep(1)
-
         began = time.monotonic()
-        await asyncio.gather(*(chatter(console, session_id, index / active) for index, (console, session_id, _, _) in enumerate(sessions)))
+        await asyncio.gather(*(chat_every_second(console, session_id, index / active, seconds, sent)
+                               for index, (console, session_id, _, _) in enumerate(sessions)))
         await asyncio.sleep(2)
         elapsed = time.monotonic() - began
         cpu = gateway.cpu_seconds() - cpu_before

@@ -84,14 +84,17 @@ def free_port():
 class Gateway:
     """One lifeline-server process on a loopback port with its own data directory."""
 
-    def __init__(self, data_dir, port, tls=None, env=None, applet=None):
+    def __init__(self, data_dir, port, tls=None, env=None, applet=None, host="127.0.0.1", prefix=()):
         self.data_dir = data_dir
         # The applet customers download: the one built beside the gateway unless a benchmark offers another.
         self.applet = applet or BIN / "lifeline-applet"
         self.port = port
         self.tls = tls  # (certificate path, key path) or None
         self.extra_env = env or {}
-        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+        self.host = host
+        # A command it runs under, e.g. `ip netns exec NAME` for a gateway in a network namespace.
+        self.prefix = list(prefix)
+        self.url = f"{'https' if tls else 'http'}://{host}:{port}"
         self.process = None
         self.log = Path(data_dir) / "server.log"
         self.ssl_context = None
@@ -103,7 +106,7 @@ class Gateway:
         env = dict(os.environ, LIFELINE_ADMIN_EMAIL=ADMIN_EMAIL, LIFELINE_ADMIN_PASSWORD=ADMIN_PASSWORD, **self.extra_env)
         tls_flags = ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]] if self.tls else []
         self.process = subprocess.Popen(
-            [str(BIN / "lifeline-server"), "--port", str(self.port), "--data-dir", self.data_dir,
+            [*self.prefix, str(BIN / "lifeline-server"), "--host", self.host, "--port", str(self.port), "--data-dir", self.data_dir,
              "--web-root", str(ROOT / "Web"), "--applet-binary", str(self.applet), *tls_flags],
             env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT)
         return self.wait_until_up()

@@ -26,6 +26,45 @@ from test_console_session import row_status, select_row, sign_in, start_and_say
 from test_remote_desktop import XTERM, typed_into_xterm, wait_for_colour
 
 
+def start_balancer(folder, port, nodes, balance):
+    """HAProxy in front of the nodes (TCP, each node checked by its readiness every half second);
+    returns its process and a `Gateway` speaking the API through it, once it answers."""
+    config_path = os.path.join(folder, "haproxy.cfg")
+    servers = "\n".join(f"    server node-{index} {node.host}:{node.port}" for index, node in enumerate(nodes))
+    with open(config_path, "w") as config:
+        config.write(f"""global
+    maxconn 4096
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 1h
+    timeout server 1h
+    timeout check 1s
+frontend support
+    bind 127.0.0.1:{port}
+    default_backend lifeline
+backend lifeline
+    balance {balance}
+    option httpchk GET /health/ready
+    http-check expect status 200
+    default-server check inter 500ms fall 2 rise 2
+{servers}
+""")
+    haproxy = subprocess.Popen(["haproxy", "-db", "-f", config_path],
+                               stdout=open(os.path.join(folder, "haproxy.log"), "ab"), stderr=subprocess.STDOUT)
+    # The balancer as clients see it: the same API, through whichever node it picks.
+    balancer = Gateway(folder, port)
+    deadline = time.time() + 20
+    while True:
+        try:
+            balancer.api("GET", "health", expect=200, timeout=2)
+            return haproxy, balancer
+        except Exception:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 class Cluster:
     """PostgreSQL, three lifeline-server nodes and HAProxy in front of them, all on loopback."""
 
@@ -50,39 +89,7 @@ class Cluster:
                 if os.path.exists(source):
                     shutil.copy(source, os.path.join(node.data_dir, key))
             node.start()
-        self.haproxy_config = os.path.join(self.folder, "haproxy.cfg")
-        servers = "\n".join(f"    server node-{index} 127.0.0.1:{node.port}" for index, node in enumerate(self.nodes))
-        with open(self.haproxy_config, "w") as config:
-            config.write(f"""global
-    maxconn 4096
-defaults
-    mode tcp
-    timeout connect 2s
-    timeout client 1h
-    timeout server 1h
-frontend support
-    bind 127.0.0.1:{self.balancer_port}
-    default_backend lifeline
-backend lifeline
-    balance roundrobin
-    option httpchk GET /health/ready
-    http-check expect status 200
-    default-server check inter 500ms fall 2 rise 2
-{servers}
-""")
-        self.haproxy = subprocess.Popen(["haproxy", "-db", "-f", self.haproxy_config],
-                                        stdout=open(os.path.join(self.folder, "haproxy.log"), "ab"), stderr=subprocess.STDOUT)
-        # The balancer as clients see it: the same API, through whichever node it picks.
-        self.balancer = Gateway(self.folder, self.balancer_port)
-        deadline = time.time() + 20
-        while True:
-            try:
-                self.balancer.api("GET", "health", expect=200, timeout=2)
-                break
-            except Exception:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
+        self.haproxy, self.balancer = start_balancer(self.folder, self.balancer_port, self.nodes, "roundrobin")
 
     def sql(self, query):
         return subprocess.check_output(["psql", self.database, "-Atc", query], text=True).strip()

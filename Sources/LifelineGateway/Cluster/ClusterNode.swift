@@ -41,6 +41,9 @@ public final class ClusterNode: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let linksBox = NIOLockedValueBox<NodeLinks?>(nil)
+    /// When the last heartbeat that went through began, and whether this node fenced itself since
+    /// (`ClusterNode+Fencing.swift`).
+    let beat = NIOLockedValueBox(Beat(last: .now))
     /// The nodes this node's consoles sent messages to, by technician.
     private let consolesElsewhere = NIOLockedValueBox<[String: Set<String>]>([:])
 
@@ -196,10 +199,12 @@ public final class ClusterNode: Sendable {
     /// beat is a few one-row statements, however many sessions.
     func tick() async {
         do {
+            let began = ContinuousClock.now
             if try await store.heartbeat(nodeId: id) == nil {
                 // Removed as dead by another node: come back.
                 _ = try await store.registerNode(id: id, address: address)
             }
+            beatWentThrough(startedAt: began)
             let live = Set(hub.registry.records.map(\.id))
             let known = state.withLockedValue { $0.held }
             let closed = known.subtracting(live)
@@ -326,9 +331,21 @@ struct ClusterNodeService: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: interval)
-                    await node.tick()
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: interval)
+                            await node.tick()
+                        }
+                    }
+                    // Apart from the heartbeat, which may hang on a database that stopped answering;
+                    // twice a heartbeat (tests that beat by hand set a long one: no fence either).
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: interval / 2)
+                            await node.fenceIfSilent()
+                        }
+                    }
                 }
             }
         } catch is CancellationError {

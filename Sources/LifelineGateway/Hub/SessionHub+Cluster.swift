@@ -16,15 +16,31 @@ extension SessionHub {
     func letGo(_ id: String, heldBy holder: String?, reason: String) async {
         guard let session = registry.session(id) else { return }
         await session.serialised { await session.letGo() }
+        stopServing(id)
+        logger.warning("Another gateway node serves this session now: let go here",
+                       metadata: ["session.id": "\(id)", "reason": "\(reason)"])
+        await showRemote(id, heldBy: holder)
+    }
+
+    /// Every session at once, without the database (it does not answer): sockets closed first, so
+    /// the applets reconnect through the load balancer to a node that serves them; what ran for
+    /// each stops when its work in hand ends. The copies come back with the catch-up.
+    func stopServingAll(reason: String) {
+        for record in registry.records {
+            guard let session = registry.session(record.id) else { continue }
+            stopServing(record.id)
+            Task { await session.serialised { await session.letGo() } }
+            logger.warning("Not serving this session here any more", metadata: ["session.id": "\(record.id)", "reason": "\(reason)"])
+        }
+    }
+
+    private func stopServing(_ id: String) {
         registry.remove(id)
         screenRelay.setRoute(nil, for: id)
         sockets.removeApplet(of: id)?.close(reason: "session moved")
         for collaborator in collaborators.all(in: id) {
             sockets.removeCollaborator(collaborator.id)?.close(reason: "session moved")
         }
-        logger.warning("Another gateway node serves this session now: let go here",
-                       metadata: ["session.id": "\(id)", "reason": "\(reason)"])
-        await showRemote(id, heldBy: holder)
     }
 
     /// The customer's PIN or link names a session this node does not serve: it is brought here

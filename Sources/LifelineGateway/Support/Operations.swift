@@ -29,6 +29,7 @@ struct Operations: Sendable {
     /// new customers and technicians elsewhere otherwise.
     func ready() async throws -> Response {
         if hub.draining { return try unready("draining", "This gateway is stopping: new connections go to another one.") }
+        if node.isFenced { return try unready("database", "The database has not answered this gateway for too long.") }
         do {
             _ = try await hub.store.organisationCount()
         } catch {
