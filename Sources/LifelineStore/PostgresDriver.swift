@@ -41,16 +41,30 @@ final class PostgresDriver: SQLDriver {
     }
 
     func transaction(_ statements: [SQLStatement]) async throws(StoreError) {
+        try await unitOfWork(reading: []) { _ in statements }
+    }
+
+    func transaction(reading reads: [SQLStatement], writes: @Sendable ([SQLRow]) throws -> [SQLStatement]) async throws(StoreError) {
+        try await unitOfWork(reading: reads, writes)
+    }
+
+    private func unitOfWork(reading reads: [SQLStatement], _ writes: @Sendable ([SQLRow]) throws -> [SQLStatement]) async throws(StoreError) {
         do {
-            let queries = try statements.map { (try Self.query($0.sql, $0.bindings), $0.mustChangeARow) }
             let logger = self.logger
             try await client.withTransaction(logger: logger) { connection in
-                for (query, mustChangeARow) in queries {
-                    let rows = try await connection.query(query, logger: logger)
+                var rowsRead: [SQLRow] = []
+                for read in reads {
+                    rowsRead = []
+                    for try await row in try await connection.query(try Self.query(read.sql, read.bindings), logger: logger) {
+                        rowsRead.append(try Self.values(of: row))
+                    }
+                }
+                for statement in try writes(rowsRead) {
+                    let rows = try await connection.query(try Self.query(statement.sql, statement.bindings), logger: logger)
                     var changed = 0
                     for try await _ in rows { changed += 1 }
                     // Throwing inside the transaction rolls the whole unit back.
-                    if mustChangeARow && changed == 0 { throw SQLStatement.conflict }
+                    if statement.mustChangeARow && changed == 0 { throw SQLStatement.conflict }
                 }
             }
         } catch {

@@ -193,6 +193,9 @@ public protocol AuditRepository: Sendable {
     /// Appends an entry and moves the head to it in one transaction, adding `lostBefore` entries
     /// the gateway gave up on since the last one written.
     func appendAudit(_ entry: AuditEntry, lostBefore: Int64) async throws(StoreError)
+    /// Appends the entry `next` makes of the entry really last, read and written in one unit of
+    /// work that other writers wait for; returns it.
+    func appendNextAudit(lostBefore: Int64, _ next: @escaping @Sendable (AuditEntry?) -> AuditEntry) async throws(StoreError) -> AuditEntry
     /// What the gateway last wrote (nil before the first entry).
     func auditHead() async throws(StoreError) -> AuditHead?
     func lastAuditEntry() async throws(StoreError) -> AuditEntry?

@@ -25,6 +25,11 @@ public protocol SQLDriver: Sendable {
     /// `mustChangeARow` (it ends with RETURNING) that changes nothing throws `.conflict`, and
     /// nothing lands: the row moved on since it was read.
     func transaction(_ statements: [SQLStatement]) async throws(StoreError)
+    /// Runs the reads in turn, then the statements `writes` makes of the last read's rows, as one
+    /// unit of work. On PostgreSQL a lock taken by a read (`pg_advisory_xact_lock`) holds until it
+    /// ends, so units of work on other connections — other gateway nodes — wait their turn, and a
+    /// read after the lock sees what they wrote; on SQLite the one writer does that.
+    func transaction(reading reads: [SQLStatement], writes: @Sendable ([SQLRow]) throws -> [SQLStatement]) async throws(StoreError)
     /// Applies the schema migrations this database has not had yet; returns how many ran.
     func migrate(_ migrations: [String]) async throws(StoreError) -> Int
     func close() async

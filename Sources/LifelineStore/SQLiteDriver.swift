@@ -36,15 +36,25 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func transaction(_ statements: [SQLStatement]) async throws(StoreError) {
-        let prepared = statements.map { ($0.sql, Self.arguments($0.bindings), $0.mustChangeARow) }
+        try await unitOfWork(reading: []) { _ in statements }
+    }
+
+    func transaction(reading reads: [SQLStatement], writes: @Sendable ([SQLRow]) throws -> [SQLStatement]) async throws(StoreError) {
+        try await unitOfWork(reading: reads, writes)
+    }
+
+    private func unitOfWork(reading reads: [SQLStatement], _ writes: @Sendable ([SQLRow]) throws -> [SQLStatement]) async throws(StoreError) {
         do {
             try await pool.write { db in
-                for (sql, arguments, mustChangeARow) in prepared {
-                    if mustChangeARow {
+                var rowsRead: [SQLRow] = []
+                for read in reads { rowsRead = try Self.rows(db, read.sql, Self.arguments(read.bindings)) }
+                for statement in try writes(rowsRead) {
+                    let arguments = Self.arguments(statement.bindings)
+                    if statement.mustChangeARow {
                         // Throwing inside the write rolls the whole unit back.
-                        guard try !Row.fetchAll(db, sql: sql, arguments: arguments).isEmpty else { throw SQLStatement.conflict }
+                        guard try !Row.fetchAll(db, sql: statement.sql, arguments: arguments).isEmpty else { throw SQLStatement.conflict }
                     } else {
-                        try db.execute(sql: sql, arguments: arguments)
+                        try db.execute(sql: statement.sql, arguments: arguments)
                     }
                 }
             }

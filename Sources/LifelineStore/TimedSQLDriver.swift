@@ -20,6 +20,10 @@ struct TimedSQLDriver: SQLDriver {
         try await transactions.measure { () async throws(StoreError) in try await base.transaction(statements) }
     }
 
+    func transaction(reading reads: [SQLStatement], writes: @Sendable ([SQLRow]) throws -> [SQLStatement]) async throws(StoreError) {
+        try await transactions.measure { () async throws(StoreError) in try await base.transaction(reading: reads, writes: writes) }
+    }
+
     func migrate(_ migrations: [String]) async throws(StoreError) -> Int { try await base.migrate(migrations) }
 
     func close() async { await base.close() }

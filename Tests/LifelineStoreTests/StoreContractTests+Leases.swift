@@ -139,4 +139,28 @@ extension StoreContractTests {
         #expect(try await store.forgetSharedFailures(olderThanSeconds: -1) == 3, "all older than a second from now")
         #expect(try await store.sharedFailures(of: [.wrongGuess], notFrom: "node-c", withinSeconds: 60).isEmpty)
     }
+
+    @Test("40 entries appended at once, each after the entry really last: none collides, the chain verifies (the nodes of a cluster append in turn)",
+          arguments: TestDatabase.available)
+    func auditAppendedInTurn(database: TestDatabase) async throws {
+        let (store, _) = try await freshStore(database)
+        try await store.insertOrganisation(Organisation(id: "org", name: "Help Desk", createdAt: t0))
+        let hash: AuditChain.Hash = { bytes in String(bytes.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    _ = try await store.appendNextAudit(lostBefore: 0) { last in
+                        AuditChain.next(after: last, atMilliseconds: Int64(index), organisationId: "org", actorId: nil, actorName: "writer \(index)",
+                                        action: .pinCreated, objectType: nil, objectId: nil, before: nil, after: nil, source: nil, hash: hash)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let entries = try await store.allAuditEntries()
+        #expect(entries.map(\.sequence) == Array(1...40))
+        #expect(Set(entries.map(\.actorName)).count == 40)
+        #expect(AuditChain.verify(entries, head: try await store.auditHead(), hash: hash) == .intact(entries: 40, lastHash: entries.last?.hash ?? ""))
+        await store.close()
+    }
 }

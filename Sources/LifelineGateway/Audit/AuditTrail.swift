@@ -12,8 +12,6 @@ actor AuditTrail {
     private let store: any Store
     private let environment: GatewayEnvironment
     private let logger: Logger
-    private var last: AuditEntry?
-    private var loaded = false
     /// Entries given up since the last one written; the next write adds them to the head.
     private var lostSinceLastWrite: Int64 = 0
     private let turns = KeyedLocks()
@@ -38,29 +36,24 @@ actor AuditTrail {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Appends one entry. Entries take turns (an actor alone would interleave at the store's
-    /// await and give two entries one sequence number); a failed write is tried again, linked to
-    /// whatever the store really holds, before it is given up: counted as lost, logged as
-    /// critical, and thrown so the caller's request fails.
+    /// Appends one entry, linked to the entry the store really holds last (read in the same unit of
+    /// work, which other gateway nodes wait for). This gateway's entries take turns too; a failed
+    /// write is tried again before it is given up: counted as lost, logged as critical, and thrown
+    /// so the caller's request fails.
     func record(_ action: AuditAction, organisationId: String?, actorId: String?, actorName: String, objectType: String? = nil,
                 objectId: String? = nil, before: String? = nil, after: String? = nil, source: String? = nil) async throws(GatewayError) {
         let written = await turns.withLock("audit") { () -> Bool in
             for attempt in 1...Self.writeAttempts {
                 do {
-                    if !loaded {
-                        last = try await store.lastAuditEntry()
-                        loaded = true
+                    let at = Int64((environment.now().timeIntervalSince1970 * 1_000).rounded())
+                    _ = try await store.appendNextAudit(lostBefore: lostSinceLastWrite) { last in
+                        AuditChain.next(after: last, atMilliseconds: at, organisationId: organisationId, actorId: actorId, actorName: actorName,
+                                        action: action, objectType: objectType, objectId: objectId, before: before, after: after,
+                                        source: source, hash: Self.sha256)
                     }
-                    let entry = AuditChain.next(
-                        after: last, atMilliseconds: Int64((environment.now().timeIntervalSince1970 * 1_000).rounded()),
-                        organisationId: organisationId, actorId: actorId, actorName: actorName, action: action, objectType: objectType,
-                        objectId: objectId, before: before, after: after, source: source, hash: Self.sha256)
-                    try await store.appendAudit(entry, lostBefore: lostSinceLastWrite)
-                    last = entry
                     lostSinceLastWrite = 0
                     return true
                 } catch {
-                    loaded = false
                     let metadata: Logger.Metadata = [
                         "audit.action": "\(action.rawValue)", "audit.object": "\(objectType ?? "-") \(objectId ?? "-")",
                         "audit.actor": "\(actorName)", "audit.attempt": "\(attempt)", "error": "\(error)",
