@@ -32,8 +32,29 @@ struct NodeLinkSocket {
         }
     }
 
+    /// What came over the link for one technician's consoles there, handled in order — and apart
+    /// from other technicians', as their own consoles' sockets would be.
+    private enum FromTechnician: Sendable {
+        case message(tokenHash: String, viaCookie: Bool, text: String)
+        case gone
+    }
+
     private func receive(_ inbound: WebSocketInboundStream, from nodeId: String, node: ClusterNode,
                          standIns: NIOLockedValueBox<[String: Outlet]>, logger: Logger) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            var inboxes: [String: AsyncStream<FromTechnician>.Continuation] = [:]
+            defer { for inbox in inboxes.values { inbox.finish() } }
+            func inbox(of technicianId: String) -> AsyncStream<FromTechnician>.Continuation {
+                if let known = inboxes[technicianId] { return known }
+                let (stream, inbox) = AsyncStream<FromTechnician>.makeStream()
+                inboxes[technicianId] = inbox
+                group.addTask {
+                    for await item in stream {
+                        await handle(item, of: technicianId, from: nodeId, node: node, standIns: standIns, logger: logger)
+                    }
+                }
+                return inbox
+            }
             for try await message in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes + 256) {
                 switch message {
                 case .text(let text):
@@ -46,22 +67,38 @@ struct NodeLinkSocket {
                     }
                     switch decoded {
                     case .fromConsole(let technicianId, let tokenHash, let viaCookie, let consoleText):
-                        guard let standIn = try await standIn(for: technicianId, tokenHash: tokenHash, viaCookie: viaCookie,
-                                                              from: nodeId, node: node, known: standIns) else { continue }
-                        await console.handle(.text(consoleText), outlet: standIn, logger: logger, forwardable: false)
+                        inbox(of: technicianId).yield(.message(tokenHash: tokenHash, viaCookie: viaCookie, text: consoleText))
                     case .toConsoles(let technicianId, let consoleText):
                         hub.sockets.sendToLocalConsoles(of: technicianId, consoleText)
                     case .consolesGone(let technicianId):
-                        if let standIn = standIns.withLockedValue({ $0.removeValue(forKey: technicianId) }) {
-                            await hub.otherNodeConsolesGone(technicianId: technicianId, outletId: standIn.id)
-                            standIn.close(reason: "consoles gone")
-                        }
+                        inbox(of: technicianId).yield(.gone)
                     }
                 case .binary(let buffer):
                     guard let (technicianId, bytes) = LinkMessage.unpack(Array(buffer.readableBytesView)) else { continue }
                     for local in hub.sockets.localConsoles(of: technicianId) { local.send(binary: bytes) }
                 }
             }
+        }
+    }
+
+    private func handle(_ item: FromTechnician, of technicianId: String, from nodeId: String, node: ClusterNode,
+                        standIns: NIOLockedValueBox<[String: Outlet]>, logger: Logger) async {
+        switch item {
+        case .message(let tokenHash, let viaCookie, let text):
+            do {
+                guard let standIn = try await standIn(for: technicianId, tokenHash: tokenHash, viaCookie: viaCookie,
+                                                      from: nodeId, node: node, known: standIns) else { return }
+                await console.handle(.text(text), outlet: standIn, logger: logger, forwardable: false)
+            } catch {
+                logger.error("A console message from another gateway node could not be handled",
+                             metadata: ["node.id": "\(nodeId)", "technician.id": "\(technicianId)", "error": "\(error)"])
+            }
+        case .gone:
+            if let standIn = standIns.withLockedValue({ $0.removeValue(forKey: technicianId) }) {
+                await hub.otherNodeConsolesGone(technicianId: technicianId, outletId: standIn.id)
+                standIn.close(reason: "consoles gone")
+            }
+        }
     }
 
     /// The technician's stand-in here for their consoles on `nodeId`, made at their first message:

@@ -114,6 +114,8 @@ extension SessionHub {
     /// first they have not had.
     func showRemoteLog(of sessionId: String, from firstId: Int64) async {
         guard registry.record(sessionId) == nil, let record = remoteSessions.record(sessionId) else { return }
+        // Nobody here sees the session: nothing to read (a console that opens it later reads its log).
+        guard await viewers(of: record).contains(where: { !sockets.localConsoles(of: $0).isEmpty }) else { return }
         do {
             let after = remoteSessions.lastLogId(of: sessionId) ?? firstId - 1
             for entry in try await store.log(sessionId: sessionId, afterId: after) where remoteSessions.noteLog(entry.id, of: sessionId) {
