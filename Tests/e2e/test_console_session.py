@@ -1,5 +1,5 @@
 """The first support session, as a technician and a customer live it: browser console + real applet."""
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -13,7 +13,15 @@ def sign_in(browser, gateway, language="en", email=ADMIN_EMAIL, password=ADMIN_P
     # A busy machine (three e2e modules at once, each with browsers, one of them three gateways and
     # PostgreSQL) can take more than 20 s to draw the console.
     wait = WebDriverWait(browser, 30)
-    wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
+    try:
+        wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
+    except TimeoutException:
+        # What the page had come to, for whoever reads the failure (it has happened only on a loaded machine).
+        state = browser.execute_script(
+            "return {ready: document.readyState, login: document.getElementById('login-view')?.hidden,"
+            " body: document.body?.innerText.slice(0, 300)};")
+        errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        raise AssertionError(f"the sign-in form did not show within 30 s: {state}; browser errors: {errors}") from None
     browser.find_element(By.ID, "login-password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, f"#login-language option[value={language}]").click()
     browser.find_element(By.ID, "login-submit").click()

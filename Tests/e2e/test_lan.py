@@ -182,8 +182,7 @@ def machine_account():
 def lan_gateway(network):
     """A gateway the machines reach: it listens on the bridge's address."""
     data_dir = tempfile.mkdtemp(prefix="lifeline-e2e-lan-")
-    gateway = Gateway(data_dir, free_port(), env={"LIFELINE_HOST": BRIDGE_ADDRESS})
-    gateway.url = f"http://{BRIDGE_ADDRESS}:{gateway.port}"
+    gateway = Gateway(data_dir, free_port(), host=BRIDGE_ADDRESS)
     gateway.start()
     yield gateway
     gateway.stop()

@@ -86,6 +86,14 @@ def visible_area(inner, outer):
 
 def open_console(gateway, session, language, width, height):
     browser = open_browser()
+    try:
+        return browser, console_at_size(browser, gateway, session, language, width, height)
+    except BaseException:
+        browser.quit()  # not left running beside the next test's browser
+        raise
+
+
+def console_at_size(browser, gateway, session, language, width, height):
     # The page's own size, exactly: the window's frame is not part of it.
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     wait = sign_in(browser, gateway, language=language)
@@ -94,7 +102,7 @@ def open_console(gateway, session, language, width, height):
     wait.until(lambda b: int(b.execute_script("return document.querySelector('#remote-screen canvas')?.dataset.frames ?? 0")) > 0)
     Select(browser.find_element(By.ID, "remote-scale")).select_by_value("actual")
     wait.until(lambda b: b.execute_script("return document.querySelector('#remote-screen canvas').style.width") == "1920px")
-    return browser, wait
+    return wait
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
