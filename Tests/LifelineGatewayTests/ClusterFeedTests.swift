@@ -59,9 +59,13 @@ struct ClusterFeedTests {
                 _ = try await consoleOnB.expect(GatewayToConsole.self) {
                     if case .session(let summary) = $0 { summary.id == id && summary.state == .waiting } else { false }
                 }
-                applet.send(AppletToGateway.chat(.init(text: "Hello from node A")))
-                _ = try await consoleOnB.expect(GatewayToConsole.self) {
-                    if case .log(let entry) = $0 { entry.sessionId == id && entry.text == "Hello from node A" } else { false }
+                // Every line, in order: short ones come whole in the signal, a long one is read.
+                let lines = ["Hello from node A", "second", String(repeating: "long ", count: 600) + "end", "fourth", "fifth"]
+                for line in lines { applet.send(AppletToGateway.chat(.init(text: line))) }
+                for line in lines {
+                    _ = try await consoleOnB.expect(GatewayToConsole.self) {
+                        if case .log(let entry) = $0 { entry.sessionId == id && entry.kind == .chat && entry.text == line } else { false }
+                    }
                 }
                 // A console opened on B now has it in its first frame.
                 let secondOnB = b.console(token: tokenOnB)
@@ -295,7 +299,7 @@ struct ClusterSignalTests {
         var items: [SignalOutbox.Item] = []
         for index in 0..<250 {
             items.append(.session("\(100_000_000 + index % 120)"))
-            items.append(.log(session: "\(100_000_000 + index % 120)", id: Int64(1_000_000 + index)))
+            items.append(.log(chatLine(Int64(1_000_000 + index), session: "\(100_000_000 + index % 120)", text: "line \(index)"), after: nil))
         }
         for index in 0..<150 {
             items.append(.change(.consolesClosed(technicianId: UUID().uuidString, reason: "two-step verification reset \(index)")))
@@ -311,6 +315,30 @@ struct ClusterSignalTests {
             #expect(payload.count < 8_000)
             #expect(try JSONDecoder().decode(ClusterSignal.self, from: payload) == signal)
         }
+        // A short line comes whole after the first, which goes as a reference; a long one as a reference.
+        let lineOutbox = SignalOutbox()
+        let lineWakes = lineOutbox.open()
+        for (id, text) in [(10, "first"), (12, "second"), (13, String(repeating: "é", count: 2_000)), (11, "late"), (15, "fifth")] {
+            lineOutbox.announce(log: chatLine(Int64(id), session: "7", text: text))
+        }
+        let lineSignals = SignalOutbox.signals(from: lineOutbox.take(), node: "n")
+        let sent = lineSignals.flatMap(\.logs)
+        #expect(sent.map(\.id) == [10, 12, 13, 11, 15])
+        #expect(sent.map(\.after) == [nil, 10, nil, nil, 13], "the line before, unless out of order")
+        #expect(sent.map { $0.entry?.text } == [nil, "second", nil, nil, "fifth"])
+        for signal in lineSignals {
+            #expect(try JSONDecoder().decode(ClusterSignal.self, from: try JSONEncoder().encode(signal)) == signal, "the entry as it was")
+        }
+        lineOutbox.close()
+        _ = lineWakes
+        let copies = RemoteSessions()
+        copies.keep(SessionRecord(id: "7", organisationId: "org", technicianId: "t", name: "Ann", method: .pin, pin: nil, linkTokenHash: nil,
+                                  appletTokenHash: nil, machine: SessionMachine(createdAt: Date()), customer: nil, closedAt: nil), holder: "n")
+        #expect(!copies.noteLog(12, of: "7", after: 10), "no line given yet: read")
+        #expect(copies.noteLog(10, of: "7"))
+        #expect(copies.noteLog(12, of: "7", after: 10))
+        #expect(!copies.noteLog(15, of: "7", after: 13), "13 was missed: read")
+
         // Nothing is kept while no feed runs (one gateway on SQLite).
         let outbox = SignalOutbox()
         outbox.announce(.session("1"))
@@ -321,4 +349,9 @@ struct ClusterSignalTests {
         outbox.close()
         _ = wakes
     }
+}
+
+private func chatLine(_ id: Int64, session: String, text: String) -> LogEntry {
+    LogEntry(id: id, sessionId: session, at: Date(timeIntervalSince1970: 1_800_000_000.125), kind: .chat, authorRole: .customer,
+             author: "Hana", text: text, state: nil, event: nil)
 }

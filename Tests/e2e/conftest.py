@@ -32,6 +32,12 @@ ADMIN_PASSWORD = "e2e admin password"
 pytest_plugins = ["power_bus_fixture"]
 
 
+def pytest_configure(config):
+    # Chromium aborts every request in flight when a network interface comes or goes
+    # (net::ERR_NETWORK_CHANGED): modules that make interfaces run apart from other modules' browsers.
+    config.addinivalue_line("markers", "changes_network: makes or removes network interfaces (run apart: scripts/test.sh)")
+
+
 def self_signed_certificate(folder, common_name, subject_alt_name):
     """A throw-away certificate and key in `folder`, made with openssl; returns their paths."""
     certificate, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"

@@ -18,8 +18,9 @@ from conftest import ROOT, Gateway, free_port
 from test_cluster import start_balancer
 from test_unattended import wait_until
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("haproxy"),
-                                reason="needs root, iproute2 and HAProxy to build the partitioned network")
+pytestmark = [pytest.mark.changes_network,
+              pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("ip") or not shutil.which("haproxy"),
+                                 reason="needs root, iproute2 and HAProxy to build the partitioned network")]
 
 CLIENTS = ("10.251.0.1", "10.251.0.2")  # this machine, node A: clients and node B reach A here
 DATABASE = ("10.251.1.1", "10.251.1.2")  # this machine's PostgreSQL, node A: the link the test cuts

@@ -30,9 +30,9 @@ WITH_SSH = ["a", "b", "c"]
 # Machine d has no SSH but announces itself over mDNS: Debian's Avahi, its name set for the test.
 ANNOUNCED = {"d": "lanmachine-d"}
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.changes_network, pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("ip") or not os.path.exists("/usr/sbin/sshd") or not shutil.which("useradd"),
-    reason="needs root, iproute2 and openssh-server to build the test's network of machines")
+    reason="needs root, iproute2 and openssh-server to build the test's network of machines")]
 
 
 def run(*command, **options):

@@ -255,7 +255,7 @@ def test_in_the_console_ask_for_access_then_connect_from_the_computers_list(gate
     wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, row))
     dialog.find_element(By.ID, "computers-filter").clear()
     dialog.find_element(By.ID, "computers-refresh").click()
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, row))
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, f"#computers-rows:not([aria-busy]) tr[data-computer-id='{computer_id}']"))
     browser.find_element(By.CSS_SELECTOR, f"{row} button[data-action='connect']").click()
     # The customer chose credentials at each connection: the dialog asks for the computer's account.
     wait.until(lambda b: b.find_element(By.ID, "computer-credentials").is_displayed())
@@ -270,7 +270,8 @@ def test_in_the_console_ask_for_access_then_connect_from_the_computers_list(gate
                and "Waiting" in text_of(b, "#session-list tr[aria-selected=\"true\"]"))
 
     browser.find_element(By.ID, "computers").click()
-    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, row))
+    # Reopened, the dialog shows its last list until the new one comes: act on the new one.
+    wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, f"#computers-rows:not([aria-busy]) tr[data-computer-id='{computer_id}']"))
     browser.find_element(By.CSS_SELECTOR, f"{row} button[data-action='remove']").click()
     browser.switch_to.alert.accept()
     wait.until(lambda b: "was removed" in b.find_element(By.ID, "computers-line").text)

@@ -72,11 +72,15 @@ export function mountComputersDialog(dialog, button, { onConnected, canUse, isAd
   async function load() {
     dialog.querySelector('#computers-unattended').hidden = !canUse('unattended_access');
     if (!canUse('unattended_access')) return;
+    // The list shown until the answer comes is the last one: marked busy so no one acts on it.
+    rows.setAttribute('aria-busy', 'true');
     try {
       computers = await api('computers');
       render();
     } catch (error) {
       line.textContent = describeError(error);
+    } finally {
+      rows.removeAttribute('aria-busy');
     }
   }
 

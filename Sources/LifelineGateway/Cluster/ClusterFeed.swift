@@ -25,7 +25,13 @@ extension ClusterNode {
                 await hub.showRemote(sessionId, heldBy: signal.node)
             }
         }
-        for line in signal.logs { await hub.showRemoteLog(of: line.session, from: line.id) }
+        for line in signal.logs {
+            if let entry = line.entry, let after = line.after {
+                await hub.showRemoteLog(entry, after: after)
+            } else {
+                await hub.showRemoteLog(of: line.session, from: line.id)
+            }
+        }
     }
 
     /// An administrator's change saved on another node, acted on here.

@@ -59,6 +59,16 @@ final class RemoteSessions: Sendable {
 
     func lastLogId(of id: String) -> Int64? { entries.withLockedValue { $0[id]?.lastLogId } }
 
+    /// Notes that the consoles were given the line `logId` that follows `after`; false unless the
+    /// last line they were given is `after`.
+    func noteLog(_ logId: Int64, of id: String, after: Int64) -> Bool {
+        entries.withLockedValue { entries in
+            guard let last = entries[id]?.lastLogId, last == after, logId > after else { return false }
+            entries[id]?.lastLogId = logId
+            return true
+        }
+    }
+
     /// Notes that the consoles were given the line `logId`; false when they had it already.
     func noteLog(_ logId: Int64, of id: String) -> Bool {
         entries.withLockedValue { entries in

@@ -104,6 +104,7 @@ extension LiveSession {
     func appletAnsweredRemote(accepted: Bool, outletId: UUID) async {
         guard sockets.isApplet(outletId, of: id), var state = remote, state.phase == .requested,
               let record = liveRecord else { return }
+        let asked = state
         var started = false
         if accepted {
             do throws(RemoteDesktopState.Refusal) {
@@ -115,6 +116,13 @@ extension LiveSession {
             }
         }
         if started {
+            // Nothing is shown of a customer's screen before its consent is on the record.
+            do { try await hub.auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
+                await endRemote(reason: error.message, tellApplet: true)
+                return
+            }
+            // Ended or asked anew while the consent was written: that stands.
+            guard remote == asked else { return }
             remote = state
             publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active, webrtc: state.source == .browser ? hub.webRTC : nil),
                           to: state.technicianId)
@@ -124,10 +132,6 @@ extension LiveSession {
             case (_, .view): .desktopViewAccepted
             }
             await hub.note(accepted, in: record)
-            do { try await hub.auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
-                // Nothing is shown of a customer's screen without its consent on the record.
-                await endRemote(reason: error.message, tellApplet: true)
-            }
         } else {
             remote = nil
             publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .denied,

@@ -1,5 +1,6 @@
 import Foundation
 import LifelineCore
+import LifelineProtocol
 import LifelineStore
 
 /// Sessions changing gateway node (issue 20): let go when another node holds them, taken over when
@@ -113,9 +114,8 @@ extension SessionHub {
     /// Gives this node's consoles the log lines another node wrote in a session it serves, from the
     /// first they have not had.
     func showRemoteLog(of sessionId: String, from firstId: Int64) async {
-        guard registry.record(sessionId) == nil, let record = remoteSessions.record(sessionId) else { return }
-        // Nobody here sees the session: nothing to read (a console that opens it later reads its log).
-        guard await viewers(of: record).contains(where: { !sockets.localConsoles(of: $0).isEmpty }) else { return }
+        guard registry.record(sessionId) == nil, let record = remoteSessions.record(sessionId),
+              await seenHere(record) else { return }
         do {
             let after = remoteSessions.lastLogId(of: sessionId) ?? firstId - 1
             for entry in try await store.log(sessionId: sessionId, afterId: after) where remoteSessions.noteLog(entry.id, of: sessionId) {
@@ -124,5 +124,23 @@ extension SessionHub {
         } catch {
             logger.error("Could not read log lines another gateway node wrote", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
         }
+    }
+
+    /// The same for a line that came whole in a signal: shown as it is when this node's consoles
+    /// have the line before it, else read with any they missed.
+    func showRemoteLog(_ entry: LogEntry, after: Int64) async {
+        guard registry.record(entry.sessionId) == nil, let record = remoteSessions.record(entry.sessionId),
+              await seenHere(record) else { return }
+        if remoteSessions.noteLog(entry.id, of: entry.sessionId, after: after) {
+            await publishHere(entry, to: record)
+        } else {
+            await showRemoteLog(of: entry.sessionId, from: entry.id)
+        }
+    }
+
+    /// Whether a console on this node sees the session (nobody here: nothing to show; a console that
+    /// opens it later reads its log).
+    private func seenHere(_ record: SessionRecord) async -> Bool {
+        await viewers(of: record).contains(where: { !sockets.localConsoles(of: $0).isEmpty })
     }
 }

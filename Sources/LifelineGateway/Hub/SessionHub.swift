@@ -172,7 +172,7 @@ public final class SessionHub: Sendable {
 
     func publish(_ entry: LogEntry, to record: SessionRecord) async {
         await publishHere(entry, to: record)
-        outbox.announce(.log(session: record.id, id: entry.id))
+        outbox.announce(log: entry)
     }
 
     func publishHere(_ entry: LogEntry, to record: SessionRecord) async {
