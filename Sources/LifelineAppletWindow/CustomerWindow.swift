@@ -106,7 +106,7 @@ public final class CustomerWindow: @unchecked Sendable {
                 whenClosed.append { continuation.resume() }
             }
         }
-        ui.quit()
+        await ui.quitAndWait()
     }
 
     // MARK: - Layout (GTK thread)

@@ -15,6 +15,8 @@ final class GTKThread: @unchecked Sendable {
     let gtk: GTK
     let handlers = SignalHandlers()
     private var loop: GTK.Object?
+    /// Signalled when the main loop has returned: GTK does nothing more.
+    private let loopEnded = DispatchSemaphore(value: 0)
 
     /// The one running, for the C trampolines (which cannot capture).
     nonisolated(unsafe) static var current: GTKThread?
@@ -39,6 +41,7 @@ final class GTKThread: @unchecked Sendable {
             }
             started.signal()
             if opened { gtk.mainLoopRun(thread.loop) }
+            thread.loopEnded.signal()
         }
         guard running else { throw GTK.Unavailable(description: "no thread for GTK") }
         started.wait()
@@ -71,6 +74,18 @@ final class GTKThread: @unchecked Sendable {
 
     func quit() {
         post { [gtk, loop] in gtk.mainLoopQuit(loop) }
+    }
+
+    /// Ends the main loop and returns once it has (2 s at most): a process that exits while GTK
+    /// still tears a window down crashes in the library's exit handlers.
+    func quitAndWait() async {
+        quit()
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [loopEnded] in
+                _ = loopEnded.wait(timeout: .now() + 2)
+                continuation.resume()
+            }
+        }
     }
 }
 

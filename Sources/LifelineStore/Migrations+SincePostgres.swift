@@ -106,5 +106,19 @@ extension Migrations {
         );
         CREATE INDEX shared_failures_at ON shared_failures(at);
         """,
+        // 28: each gateway node's part of a technician's presence (issue 20); times on the node's clock.
+        """
+        CREATE TABLE technician_presence (
+            technician_id TEXT NOT NULL,
+            node_id TEXT NOT NULL,
+            organisation_id TEXT NOT NULL,
+            open_consoles INTEGER NOT NULL,
+            manually_away INTEGER NOT NULL,
+            away_changed_at REAL,
+            last_activity_at REAL NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (technician_id, node_id)
+        );
+        """,
     ]
 }

@@ -110,6 +110,20 @@ enum PostgresSchema {
         );
         CREATE INDEX shared_failures_at ON shared_failures(at);
         """,
+        // 11: each gateway node's part of a technician's presence (issue 20); times on the node's clock.
+        """
+        CREATE TABLE technician_presence (
+            technician_id TEXT NOT NULL,
+            node_id TEXT NOT NULL,
+            organisation_id TEXT NOT NULL,
+            open_consoles BIGINT NOT NULL,
+            manually_away BIGINT NOT NULL,
+            away_changed_at DOUBLE PRECISION,
+            last_activity_at DOUBLE PRECISION NOT NULL,
+            version BIGINT NOT NULL,
+            PRIMARY KEY (technician_id, node_id)
+        );
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

@@ -44,4 +44,36 @@ struct TechnicianStatusTests {
     func transfers() {
         #expect(TechnicianStatus.allCases.filter(\.acceptsTransfers) == [.online])
     }
+
+    struct JoinRow: Sendable, CustomStringConvertible {
+        let here: TechnicianPresence
+        let others: [TechnicianPresence.Part]
+        let expected: TechnicianStatus
+        let why: String
+        var description: String { why }
+    }
+
+    static func part(consoles: Int, away: Bool = false, awayAt: Double? = nil, activeAt: Double = 0) -> TechnicianPresence.Part {
+        .init(nodeId: "n", organisationId: "o", openConsoles: consoles, manuallyAway: away,
+              awayChangedAt: awayAt.map { t0.addingTimeInterval($0) }, lastActivityAt: t0.addingTimeInterval(activeAt))
+    }
+
+    @Test("on several gateway nodes the parts make one status", arguments: [
+        JoinRow(here: .init(lastActivityAt: t0), others: [part(consoles: 1, activeAt: 15 * 60)], expected: .online, why: "a console on another node only"),
+        JoinRow(here: .init(lastActivityAt: t0), others: [part(consoles: 0), part(consoles: 0)], expected: .offline, why: "no console anywhere"),
+        JoinRow(here: .init(openConsoles: 1, lastActivityAt: t0), others: [part(consoles: 1, away: true, awayAt: 10)], expected: .away,
+                why: "Away chosen on another node"),
+        JoinRow(here: .init(openConsoles: 1, manuallyAway: true, awayChangedAt: t0.addingTimeInterval(5), lastActivityAt: t0),
+                others: [part(consoles: 1, away: false, awayAt: 20, activeAt: 15 * 60)], expected: .online, why: "back, chosen later on another node"),
+        JoinRow(here: .init(openConsoles: 1, manuallyAway: true, awayChangedAt: t0.addingTimeInterval(30), lastActivityAt: t0),
+                others: [part(consoles: 1, away: false, awayAt: 20)], expected: .away, why: "Away chosen here after"),
+        JoinRow(here: .init(openConsoles: 1, lastActivityAt: t0), others: [part(consoles: 1)], expected: .away, why: "idle on every node"),
+        JoinRow(here: .init(openConsoles: 1, lastActivityAt: t0), others: [part(consoles: 1, activeAt: 15 * 60)], expected: .online,
+                why: "idle here, active on another node"),
+        JoinRow(here: .init(openConsoles: 1, lastActivityAt: t0, activeSessions: 10), others: [part(consoles: 1)], expected: .busy,
+                why: "ten active, counted across nodes by the caller"),
+    ])
+    func joined(_ row: JoinRow) {
+        #expect(row.here.joined(with: row.others).status(at: t0.addingTimeInterval(16 * 60), settings: .standard) == row.expected)
+    }
 }

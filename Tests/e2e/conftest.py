@@ -239,6 +239,18 @@ class Applet:
                 return line
         raise AssertionError(f"applet never printed {prefix!r} {contains!r}; saw {self.seen}; its standard error ends: {self.errors[-20:]}")
 
+    def expect_each(self, prefixes, timeout=10):
+        """Waits for a line starting with each of `prefixes`, in whatever order they come."""
+        deadline = time.time() + timeout
+        waiting = list(prefixes)
+        while waiting:
+            try:
+                line = self.expect("", timeout=max(0.01, deadline - time.time()))
+            except AssertionError:
+                raise AssertionError(f"applet never printed {waiting!r}; saw {self.seen}; its standard error ends: {self.errors[-20:]}") from None
+            waiting = [prefix for prefix in waiting if not line.startswith(prefix)]
+        return True
+
     def say(self, text):
         self.process.stdin.write(text + "\n")
         self.process.stdin.flush()

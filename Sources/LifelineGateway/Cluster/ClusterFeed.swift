@@ -51,6 +51,8 @@ extension ClusterNode {
             await hub.refreshConsoles(of: technicianId, accounts: Accounts(store: store, environment: hub.environment))
         case .consolesClosed(let technicianId, let reason):
             await hub.closeConsolesHere(of: technicianId, reason: reason)
+        case .presence(let technicianId):
+            await readPresence(of: technicianId)
         }
     }
 
@@ -61,6 +63,7 @@ extension ClusterNode {
         await apply(.settings)
         await apply(.channels)
         for technicianId in hub.sockets.techniciansWithConsoles { await apply(.technician(technicianId)) }
+        await readPresence()
         do {
             let stored = try await store.liveSessions().filter { hub.registry.record($0.id) == nil }
             let holders = try await store.leaseHolders()

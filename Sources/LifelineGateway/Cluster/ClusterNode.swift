@@ -37,6 +37,8 @@ public final class ClusterNode: Sendable {
         var beats = 0
         /// Where each node heard at the last heartbeat is reached.
         var addresses: [String: String] = [:]
+        /// The other nodes whose parts of technicians' presence were last read.
+        var presenceFrom: Set<String> = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -232,6 +234,13 @@ public final class ClusterNode: Sendable {
                 state.addresses = Dictionary(alive.map { ($0.id, $0.address) }, uniquingKeysWith: { first, _ in first })
             }
             if isShared {
+                // A node came or went silent: its parts of technicians' presence count, or no longer.
+                let nodesChanged = state.withLockedValue { state in
+                    let others = Set(state.addresses.keys).subtracting([id])
+                    defer { state.presenceFrom = others }
+                    return others != state.presenceFrom
+                }
+                if nodesChanged { await readPresence() }
                 await takeOverOrphans()
                 if state.withLockedValue({ state in state.beats += 1; return state.beats % 60 == 1 }) {
                     let forgotten = try await store.forgetSharedFailures(olderThanSeconds: signInFailures.memory + SharedFailures.overlap)

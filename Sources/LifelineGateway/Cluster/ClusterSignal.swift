@@ -38,6 +38,8 @@ enum OrganisationChange: Codable, Sendable, Equatable {
     case technician(String)
     /// A technician's consoles were closed: signed out, disabled, deleted, a password or two-step reset.
     case consolesClosed(technicianId: String, reason: String)
+    /// A node's part of a technician's presence changed (saved in `technician_presence`).
+    case presence(String)
 }
 
 /// This node's signals on their way out: the hub drops a reference here without waiting, and one
@@ -131,7 +133,7 @@ final class SignalOutbox: Sendable {
                 let inlined = inline(entry, after: after)
                 line = inlined.line
                 size = inlined.size
-            case .change(.technician(let id)): size = id.utf8.count + 30
+            case .change(.technician(let id)), .change(.presence(let id)): size = id.utf8.count + 30
             case .change(.consolesClosed(let id, let reason)): size = id.utf8.count + reason.utf8.count + 60
             case .change: size = 30
             }

@@ -106,6 +106,8 @@ extension SessionHub {
                 guard remoteSessions.keep(record, holder: holder) else { return }
             }
             await publishHere(record)
+            // Its technician's active sessions, and so Busy, count it.
+            if let owner = record.technicianId { await updatePresence(of: owner) { _ in } }
         } catch {
             logger.error("Could not read a session another gateway node changed", metadata: ["session.id": "\(id)", "error": "\(error)"])
         }

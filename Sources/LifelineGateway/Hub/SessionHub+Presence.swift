@@ -13,12 +13,23 @@ extension SessionHub {
         presenceBoard.status(of: technicianId, at: environment.now(), settings: presenceSettings)
     }
 
-    /// Changes one technician's presence and tells their organisation when the status changed.
+    /// Changes one technician's presence and tells their organisation when the status changed; on
+    /// several gateway nodes this node's part goes to the others when it changed.
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
-        let activeSessions = registry.activeCount(of: technicianId)
-        let changed = presenceBoard.update(technicianId, activeSessions: activeSessions, at: environment.now(),
-                                           settings: presenceSettings, change)
+        // Sessions other nodes serve count toward Busy too.
+        let activeSessions = registry.activeCount(of: technicianId) + remoteSessions.activeCount(of: technicianId, excluding: "")
+        let node = sharedNode
+        let (changed, share) = presenceBoard.update(technicianId, activeSessions: activeSessions, at: environment.now(),
+                                                    settings: presenceSettings, node: node?.id, change)
         if let changed { await tellColleagues(technicianId, status: changed) }
+        if let node, let share { await node.sharePresence(share, of: technicianId) }
+    }
+
+    /// The other nodes' parts of these technicians' presences (everyone's when nil), as read now.
+    func otherNodesPresence(_ parts: [(technicianId: String, part: TechnicianPresence.Part)], of technicianIds: Set<String>?) async {
+        for (technicianId, status) in presenceBoard.setOthers(parts, of: technicianIds, at: environment.now(), settings: presenceSettings) {
+            await tellColleagues(technicianId, status: status)
+        }
     }
 
     func recordTechnicianActivity(_ technicianId: String) async {
@@ -30,6 +41,7 @@ extension SessionHub {
         let now = environment.now()
         await updatePresence(of: actor.id) {
             $0.manuallyAway = away
+            $0.awayChangedAt = now
             $0.lastActivityAt = now
         }
         return status(of: actor.id)
