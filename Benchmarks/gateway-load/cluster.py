@@ -192,15 +192,18 @@ async def main():
     parser.add_argument("--database", required=True, help="postgres://… of a PostgreSQL server (a fresh database is made)")
     parser.add_argument("--live", default="500,1500", help="live sessions for each run, comma-separated")
     parser.add_argument("--seconds", type=int, default=20, help="how long every session chats")
-    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--kills", type=int, default=10, help="failovers to time (0: none)")
+    parser.add_argument("--nodes", default="1,3", help="topologies for the live runs, comma-separated")
     arguments = parser.parse_args()
-    for count in [1, 3]:
+    for count in [int(value) for value in arguments.nodes.split(",")]:
         for live in [int(value) for value in arguments.live.split(",")]:
             nodes = await start_cluster(arguments.binary, arguments.database, count)
             try:
                 await live_phase(nodes, live, arguments.seconds)
             finally:
                 await stop_cluster(nodes)
+    if arguments.kills == 0:
+        return
     nodes = await start_cluster(arguments.binary, arguments.database, 3)
     try:
         await failover_phase(nodes, arguments.kills)

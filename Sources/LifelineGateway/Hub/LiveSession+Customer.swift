@@ -115,8 +115,9 @@ extension LiveSession {
         recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .customer,
                                               author: author, text: clean, state: nil)
-        await hub.publish(entry, to: current)
+        // The customer's side first: the consoles' share (and the other nodes') takes longer.
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chat(entry)))
+        await hub.publish(entry, to: current)
     }
 
     /// The customer pressed "end session" in the applet.

@@ -52,8 +52,9 @@ extension LiveSession {
         recordActivity(at: now)
         let entry = try await store.appendLog(sessionId: id, at: now, kind: .chat, authorRole: .technician,
                                               author: actor.technician.name, text: clean, state: nil)
-        await hub.publish(entry, to: current)
+        // The customer's side first: the consoles' share (and the other nodes') takes longer.
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.chat(entry)))
+        await hub.publish(entry, to: current)
         return entry
     }
 }

@@ -22,7 +22,8 @@ extension SessionHub {
         let (changed, share) = presenceBoard.update(technicianId, activeSessions: activeSessions, at: environment.now(),
                                                     settings: presenceSettings, node: node?.id, change)
         if let changed { await tellColleagues(technicianId, status: changed) }
-        if let node, let share { await node.sharePresence(share, of: technicianId) }
+        // Off the message's path (a chat line must not wait for it); crossing saves keep the later version.
+        if let node, let share { Task { await node.sharePresence(share, of: technicianId) } }
     }
 
     /// The other nodes' parts of these technicians' presences (everyone's when nil), as read now.
