@@ -120,5 +120,11 @@ extension Migrations {
             PRIMARY KEY (technician_id, node_id)
         );
         """,
+        // 29: a colleague invited into a session (I1): who invited them, the permissions chosen (JSON; null: their group's), the comment.
+        """
+        ALTER TABLE session_views ADD COLUMN invited_by TEXT;
+        ALTER TABLE session_views ADD COLUMN permissions TEXT;
+        ALTER TABLE session_views ADD COLUMN comment TEXT;
+        """,
     ]
 }

@@ -124,6 +124,10 @@ enum PostgresSchema {
             PRIMARY KEY (technician_id, node_id)
         );
         """,
+        // 12: a colleague invited into a session (I1): who invited them, the permissions chosen (JSON; null: their group's), the comment.
+        """
+        ALTER TABLE session_views ADD COLUMN invited_by TEXT, ADD COLUMN permissions TEXT, ADD COLUMN comment TEXT;
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

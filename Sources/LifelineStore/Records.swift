@@ -98,8 +98,11 @@ public struct SessionRecord: Equatable, Sendable {
     public var closedAt: Date?
     /// How it left the queue (set with `closedAt`; nil for sessions closed before it was kept).
     public var endReason: SessionEnd?
-    /// Other technicians' views of this session, by technician id (a transfer's recipient).
+    /// Other technicians' views of this session, by technician id (a transfer's recipient, a
+    /// colleague invited or collaborating).
     public var otherViews: [String: SessionMachine]
+    /// The terms of each colleague invited or collaborating (their view is in `otherViews`).
+    public var collaborations: [String: CollaborationTerms] = [:]
     /// A transfer waiting for its recipient to start it.
     public var transfer: PendingTransfer?
     /// Who last transferred this session to its owner ("Transferred by" column).
@@ -191,6 +194,21 @@ public enum TransferTarget: Equatable, Sendable {
         } else {
             self = .technician(storageValue)
         }
+    }
+}
+
+/// What the lead set when inviting a colleague into the session (I1): kept with the colleague's
+/// view while they are invited or collaborate.
+public struct CollaborationTerms: Equatable, Sendable {
+    public let invitedBy: String
+    /// The permissions the lead chose for this session; nil: the colleague's group's.
+    public var permissions: [Permission]?
+    public let comment: String
+
+    public init(invitedBy: String, permissions: [Permission]?, comment: String) {
+        self.invitedBy = invitedBy
+        self.permissions = permissions?.sorted()
+        self.comment = comment
     }
 }
 

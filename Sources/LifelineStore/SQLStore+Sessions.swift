@@ -43,9 +43,22 @@ extension SQLStore {
             + session.otherViews.sorted { $0.key < $1.key }.map { technicianId, machine in
                 SQLStatement("""
                 INSERT INTO session_views (session_id, technician_id, state, role, resume_state, created_at,
-                    state_entered_at, held_since, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(session.id), .text(technicianId)] + values(of: machine))
+                    state_entered_at, held_since, last_activity_at, invited_by, permissions, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(session.id), .text(technicianId)] + values(of: machine) + values(of: session.collaborations[technicianId]))
             }
+    }
+
+    static func values(of terms: CollaborationTerms?) -> [SQLValue] {
+        guard let terms else { return [.null, .null, .null] }
+        return [.text(terms.invitedBy), terms.permissions.map { .json($0.map(\.rawValue)) } ?? .null, .text(terms.comment)]
+    }
+
+    static func terms(from row: SQLRow) throws(StoreError) -> CollaborationTerms? {
+        guard let invitedBy = row["invited_by"]?.string else { return nil }
+        let names: [String]? = try row.json("permissions")
+        // A permission this version does not know (written by a newer one) is left out.
+        return CollaborationTerms(invitedBy: invitedBy, permissions: names?.compactMap(Permission.init(rawValue:)),
+                                  comment: row["comment"]?.string ?? "")
     }
 
     public func insertSession(_ session: SessionRecord) async throws(StoreError) {
@@ -149,7 +162,9 @@ extension SQLStore {
         let views = try await db.query("SELECT * FROM session_views WHERE session_id IN (SELECT id FROM sessions WHERE \(clause))", bindings)
         for row in views {
             guard let index = positions[try row.text("session_id")] else { continue }
-            records[index].otherViews[try row.text("technician_id")] = try Self.machine(from: row)
+            let technicianId = try row.text("technician_id")
+            records[index].otherViews[technicianId] = try Self.machine(from: row)
+            if let terms = try Self.terms(from: row) { records[index].collaborations[technicianId] = terms }
         }
         return records
     }

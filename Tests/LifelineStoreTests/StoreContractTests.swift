@@ -201,6 +201,18 @@ struct StoreContractTests {
         let stored = try #require(try await store.session(id: "555666777"))
         #expect(stored == record, "the row changed, the view is still there")
         #expect(stored.otherViews.count == 1)
+        // A colleague invited with chosen permissions, another with their group's: the terms come back with their views.
+        for (id, name) in [("u", "Uma"), ("w", "Wes")] {
+            try await store.insertTechnician(Technician(id: id, organisationId: "org", groupId: "g", email: "\(id)@example.com", name: name,
+                                                        passwordHash: "hash", role: .technician, disabled: false, language: "en", createdAt: t0))
+        }
+        var invited = stored
+        invited.otherViews["u"] = .invitation(at: t0)
+        invited.otherViews["w"] = .invitation(at: t0)
+        invited.collaborations["u"] = CollaborationTerms(invitedBy: "t", permissions: [.remoteControl, .chat], comment: "Über den Drucker")
+        invited.collaborations["w"] = CollaborationTerms(invitedBy: "t", permissions: nil, comment: "")
+        invited.version = try await store.updateSession(invited, viewsChanged: true)
+        #expect(try await store.session(id: "555666777") == invited)
         do {
             try await store.updateSession(stale, viewsChanged: false)
             Issue.record("a row-only write from a stale copy landed")

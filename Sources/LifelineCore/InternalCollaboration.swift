@@ -1,0 +1,85 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Colleagues of one organisation working one session together (I1, I3, I4; the manual's
+/// "Collaboration"): the lead invites an Online colleague into an active session with the
+/// permissions they choose; the colleague's view is Invitation until they start it, then
+/// Collaboration. Who may do what in a shared session is decided here.
+public enum InternalCollaboration {
+    /// The manual: collaboration is not a meeting tool — four or five technicians at most.
+    public static let maximumCollaborators = 4
+    public static let maximumCommentLength = 500
+
+    public enum Refusal: Error, Equatable, Sendable {
+        case notLead
+        case sessionNotActive
+        case inviteeIsLead
+        case inviteeAlreadyIn
+        case inviteeNotAvailable(TechnicianStatus)
+        case tooMany
+        case commentTooLong
+    }
+
+    public static func describe(_ refusal: Refusal, invitee: String = "The technician") -> String {
+        switch refusal {
+        case .notLead: "Only the session's lead technician can do this."
+        case .sessionNotActive: "A colleague can be invited only into an active session."
+        case .inviteeIsLead: "You lead this session already."
+        case .inviteeAlreadyIn: "\(invitee) is already invited to or working in this session."
+        case .inviteeNotAvailable(let status): "\(invitee) is \(status.rawValue) and cannot be invited now."
+        case .tooMany: "A session has at most \(maximumCollaborators) collaborating technicians (the lead makes five)."
+        case .commentTooLong: "A comment has at most \(maximumCommentLength) characters."
+        }
+    }
+
+    /// Whether the lead may invite this colleague now. `collaborators` counts those invited or
+    /// collaborating already.
+    public static func checkInvitation(byLead isLead: Bool, state: SessionState, inviteeIsLead: Bool, inviteeAlreadyIn: Bool,
+                                       inviteeStatus: TechnicianStatus, collaborators: Int, comment: String) throws(Refusal) {
+        guard isLead else { throw .notLead }
+        guard state == .active else { throw .sessionNotActive }
+        guard !inviteeIsLead else { throw .inviteeIsLead }
+        guard !inviteeAlreadyIn else { throw .inviteeAlreadyIn }
+        guard inviteeStatus == .online else { throw .inviteeNotAvailable(inviteeStatus) }
+        guard collaborators < maximumCollaborators else { throw .tooMany }
+        guard comment.count <= maximumCommentLength else { throw .commentTooLong }
+    }
+
+    /// What a collaborator may do in the session: every permission of their own group unless the
+    /// lead chose fewer (the manual), never more than their group grants.
+    public static func granted(chosen: Set<Permission>?, byGroup group: Set<Permission>) -> Set<Permission> {
+        chosen.map { $0.intersection(group) } ?? group
+    }
+
+    /// What a technician does in a shared session that depends on being its lead.
+    public enum Action: String, CaseIterable, Sendable {
+        case handOverLead, cancelHandOver, removeCollaborator, editPermissions, inviteMore, switchChat, holdForAll, closeForAll
+        case acceptLead, leave, holdForSelf
+        case transfer, shareScreen, chatWithCustomer, privateChat, receiveCustomerFiles
+    }
+
+    /// Whether a technician in `role` with these session permissions may take `action`. External
+    /// collaborators never lead and never take sessions.
+    public static func may(_ action: Action, as role: SessionMachine.Role, permissions: Set<Permission>, external: Bool = false) -> Bool {
+        switch (action, role) {
+        case (.handOverLead, .lead), (.cancelHandOver, .lead), (.removeCollaborator, .lead), (.editPermissions, .lead),
+             (.holdForAll, .lead), (.closeForAll, .lead):
+            true
+        case (.inviteMore, .lead): permissions.contains(.inviteInternalTechnicians)
+        case (.switchChat, .lead): permissions.contains(.toggleChat)
+        case (.acceptLead, .collaborator): !external
+        case (.leave, .collaborator): true
+        case (.holdForSelf, .collaborator): permissions.contains(.holdSessions)
+        case (.transfer, _): !external && permissions.contains(.transferSessions)
+        case (.shareScreen, _): permissions.contains(.shareScreen)
+        case (.chatWithCustomer, _): permissions.contains(.chat)
+        case (.privateChat, _): true
+        // Files the customer sends go to the lead only.
+        case (.receiveCustomerFiles, .lead): true
+        default: false
+        }
+    }
+}

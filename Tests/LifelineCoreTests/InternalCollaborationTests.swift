@@ -1,0 +1,100 @@
+import Testing
+@testable import LifelineCore
+
+@Suite("Internal collaboration: who may invite whom, and who may do what in a shared session (I1, I3, I4)")
+struct InternalCollaborationTests {
+    struct InvitationRow: Sendable, CustomStringConvertible {
+        var lead = true
+        var state = SessionState.active
+        var isLead = false
+        var alreadyIn = false
+        var status = TechnicianStatus.online
+        var collaborators = 0
+        var comment = "Printer driver expert needed"
+        let expected: InternalCollaboration.Refusal?
+        var description: String { "\(expected.map { "\($0)" } ?? "allowed")" }
+    }
+
+    @Test("an invitation is refused with the manual's reasons", arguments: [
+        InvitationRow(expected: nil),
+        InvitationRow(collaborators: 3, expected: nil),
+        InvitationRow(lead: false, expected: .notLead),
+        InvitationRow(state: .waiting, expected: .sessionNotActive),
+        InvitationRow(state: .onHold, expected: .sessionNotActive),
+        InvitationRow(isLead: true, expected: .inviteeIsLead),
+        InvitationRow(alreadyIn: true, expected: .inviteeAlreadyIn),
+        InvitationRow(status: .away, expected: .inviteeNotAvailable(.away)),
+        InvitationRow(status: .busy, expected: .inviteeNotAvailable(.busy)),
+        InvitationRow(status: .offline, expected: .inviteeNotAvailable(.offline)),
+        InvitationRow(collaborators: 4, expected: .tooMany),
+        InvitationRow(comment: String(repeating: "x", count: 501), expected: .commentTooLong),
+    ])
+    func invitation(_ row: InvitationRow) {
+        let refusal: InternalCollaboration.Refusal?
+        do {
+            try InternalCollaboration.checkInvitation(byLead: row.lead, state: row.state, inviteeIsLead: row.isLead, inviteeAlreadyIn: row.alreadyIn,
+                                                      inviteeStatus: row.status, collaborators: row.collaborators, comment: row.comment)
+            refusal = nil
+        } catch {
+            refusal = error
+        }
+        #expect(refusal == row.expected)
+    }
+
+    @Test("a collaborator gets their group's permissions, or fewer when the lead chose: never more")
+    func granted() {
+        let group: Set<Permission> = [.chat, .remoteControl, .desktopView]
+        #expect(InternalCollaboration.granted(chosen: nil, byGroup: group) == group)
+        #expect(InternalCollaboration.granted(chosen: [.chat, .desktopView], byGroup: group) == [.chat, .desktopView])
+        #expect(InternalCollaboration.granted(chosen: [.chat, .reboot], byGroup: group) == [.chat], "reboot is not the group's")
+    }
+
+    typealias Action = InternalCollaboration.Action
+
+    struct ActionRow: Sendable, CustomStringConvertible {
+        let action: Action
+        let lead: Bool
+        let collaborator: Bool
+        var external = false
+        var description: String { action.rawValue }
+    }
+
+    static let everything = Set(Permission.allCases)
+
+    @Test("the lead's actions and the collaborator's, with every permission", arguments: [
+        ActionRow(action: .handOverLead, lead: true, collaborator: false),
+        ActionRow(action: .cancelHandOver, lead: true, collaborator: false),
+        ActionRow(action: .removeCollaborator, lead: true, collaborator: false),
+        ActionRow(action: .editPermissions, lead: true, collaborator: false),
+        ActionRow(action: .inviteMore, lead: true, collaborator: false),
+        ActionRow(action: .switchChat, lead: true, collaborator: false),
+        ActionRow(action: .holdForAll, lead: true, collaborator: false),
+        ActionRow(action: .closeForAll, lead: true, collaborator: false),
+        ActionRow(action: .acceptLead, lead: false, collaborator: true),
+        ActionRow(action: .acceptLead, lead: false, collaborator: false, external: true),
+        ActionRow(action: .leave, lead: false, collaborator: true),
+        ActionRow(action: .holdForSelf, lead: false, collaborator: true),
+        ActionRow(action: .transfer, lead: true, collaborator: true),
+        ActionRow(action: .transfer, lead: false, collaborator: false, external: true),
+        ActionRow(action: .shareScreen, lead: true, collaborator: true),
+        ActionRow(action: .chatWithCustomer, lead: true, collaborator: true),
+        ActionRow(action: .privateChat, lead: true, collaborator: true),
+        ActionRow(action: .receiveCustomerFiles, lead: true, collaborator: false),
+    ])
+    func roles(_ row: ActionRow) {
+        // An external technician never leads: their rows are about the collaborator only.
+        if !row.external { #expect(InternalCollaboration.may(row.action, as: .lead, permissions: Self.everything) == row.lead) }
+        #expect(InternalCollaboration.may(row.action, as: .collaborator, permissions: Self.everything, external: row.external) == row.collaborator)
+    }
+
+    @Test("what a permission gates, the collaborator without it may not do")
+    func permissionsGate() {
+        for action in [Action.holdForSelf, .transfer, .shareScreen, .chatWithCustomer] {
+            #expect(!InternalCollaboration.may(action, as: .collaborator, permissions: []), "\(action)")
+        }
+        #expect(!InternalCollaboration.may(.inviteMore, as: .lead, permissions: []))
+        #expect(!InternalCollaboration.may(.switchChat, as: .lead, permissions: []))
+        #expect(InternalCollaboration.may(.privateChat, as: .collaborator, permissions: []))
+        #expect(InternalCollaboration.may(.leave, as: .collaborator, permissions: []))
+    }
+}
