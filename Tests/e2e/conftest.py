@@ -38,6 +38,22 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "changes_network: makes or removes network interfaces (run apart: scripts/test.sh)")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test shows the end of its gateways' logs: what the gateway did says why more often
+    than the browser or the applet can."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for name in ("gateway", "gateway_for_module", "lan_gateway"):
+        gateway = getattr(item, "funcargs", {}).get(name)
+        log = getattr(gateway, "log", None)
+        if isinstance(log, Path) and log.exists():
+            lines = log.read_text(errors="replace").splitlines()[-40:]
+            report.sections.append((f"{name} log (last {len(lines)} lines)", "\n".join(lines)))
+
+
 def self_signed_certificate(folder, common_name, subject_alt_name):
     """A throw-away certificate and key in `folder`, made with openssl; returns their paths."""
     certificate, key = Path(folder) / "cert.pem", Path(folder) / "key.pem"
