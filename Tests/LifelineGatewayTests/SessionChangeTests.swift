@@ -85,6 +85,31 @@ struct SessionChangeTests {
         #expect(change.effects.contains(.refreshPresence(of: ["tom", "ann"])))
     }
 
+    @Test("colleagues follow the lead: the lead's close ends a collaboration as closed by the customer and withdraws an invitation")
+    func colleaguesFollowTheLead() throws {
+        var current = Self.record(.active)
+        current.otherViews = ["col": .invitation(at: Self.t0), "inv": .invitation(at: Self.t0)]
+        try current.otherViews["col"]?.handle(.start, at: Self.t0)
+        current.collaborations = ["col": CollaborationTerms(invitedBy: "tom", permissions: nil, comment: ""),
+                                  "inv": CollaborationTerms(invitedBy: "tom", permissions: [.chat], comment: "when you can")]
+        #expect(current.otherViews["col"]?.state == .collaboration)
+        // On hold for the lead: the colleagues' views do not move.
+        let held = try SessionChange.applying(.hold, to: current, before: nil, at: Self.now, timers: .standard)
+        #expect(held.record.otherViews.mapValues(\.state) == ["col": .collaboration, "inv": .invitation])
+        let closed = try SessionChange.applying(.end, to: current, before: nil, at: Self.now, timers: .standard)
+        let told = Dictionary(uniqueKeysWithValues: closed.effects.compactMap { effect -> (String, SessionState)? in
+            if case .publishView(let view, let technicianId) = effect { (technicianId, view.state) } else { nil }
+        })
+        #expect(told == ["col": .closedByCustomer, "inv": .closed])
+        #expect(closed.record.otherViews.isEmpty && closed.record.collaborations.isEmpty)
+        // The customer leaves: the collaboration ends as closed by the customer too.
+        let left = try SessionChange.applying(.customerClosed(stillWaitingForTechnician: false), to: current, before: nil,
+                                              at: Self.now, timers: .standard)
+        #expect(left.effects.compactMap { effect -> SessionState? in
+            if case .publishView(let view, "col") = effect { view.state } else { nil }
+        } == [.closedByCustomer])
+    }
+
     @Test("an event the manual has no transition for is refused and changes nothing")
     func refusedEvent() {
         #expect(throws: TransitionRefused.self) {

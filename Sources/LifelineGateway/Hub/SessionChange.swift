@@ -48,7 +48,11 @@ extension SessionChange {
         var leaving: [String: SessionMachine] = [:]
         var leftBehind: [SessionEffect] = []
         for (technicianId, view) in record.otherViews.sorted(by: { $0.key < $1.key }) {
-            guard let viewEvent = viewEvent(for: event, in: view.state) else { continue }
+            // A colleague invited or collaborating follows the lead as an external technician does.
+            let followed = view.role == .collaborator
+                ? ExternalCollaboration.viewEvent(forLead: event, leadState: transition.to, viewState: view.state)
+                : viewEvent(for: event, in: view.state)
+            guard let viewEvent = followed else { continue }
             var moved = view
             do {
                 try moved.handle(viewEvent, at: now, timers: timers)
@@ -110,7 +114,10 @@ extension SessionChange {
     private static func tidied(_ changed: SessionRecord, dropping leaving: [String], at now: Date) -> SessionRecord {
         var record = changed
         let state = record.machine.state
-        for technicianId in leaving { record.otherViews[technicianId] = nil }
+        for technicianId in leaving {
+            record.otherViews[technicianId] = nil
+            record.collaborations[technicianId] = nil
+        }
         if let transfer = record.transfer {
             switch transfer.to {
             case .technician(let recipient): if record.otherViews[recipient] == nil { record.transfer = nil }
