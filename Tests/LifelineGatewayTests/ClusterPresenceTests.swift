@@ -75,3 +75,35 @@ struct ClusterPresenceTests {
         }
     }
 }
+
+@Suite("A node's part of a technician's presence: shared when it says something")
+struct PresenceBoardSharingTests {
+    @Test("a console shares a part; activity alone once a minute; a session's count for a technician with no console here shares nothing and is no activity")
+    func sharing() {
+        let board = PresenceBoard()
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        board.setOrganisation("org", of: "una")
+        board.setOrganisation("org", of: "ben")
+        let opened = board.update("una", activeSessions: 0, at: t0, settings: .standard, node: "n1") {
+            $0.openConsoles += 1
+            $0.lastActivityAt = t0
+        }
+        #expect(opened.status == .online && opened.share?.part.openConsoles == 1)
+        let soon = board.update("una", activeSessions: 0, at: t0.addingTimeInterval(30), settings: .standard, node: "n1") {
+            $0.lastActivityAt = t0.addingTimeInterval(30)
+        }
+        #expect(soon.share == nil, "activity alone, within the minute")
+        let later = board.update("una", activeSessions: 0, at: t0.addingTimeInterval(61), settings: .standard, node: "n1") {
+            $0.lastActivityAt = t0.addingTimeInterval(61)
+        }
+        #expect(later.share.map { $0.version > opened.share!.version } == true)
+        // Ben has no console here; one of his sessions changed.
+        let counted = board.update("ben", activeSessions: 3, at: t0, settings: .standard, node: "n1") { _ in }
+        #expect(counted.share == nil)
+        let other = TechnicianPresence.Part(nodeId: "n2", organisationId: "org", openConsoles: 1, manuallyAway: false, awayChangedAt: nil,
+                                            lastActivityAt: t0)
+        _ = board.setOthers([("ben", other)], of: ["ben"], at: t0, settings: .standard)
+        #expect(board.status(of: "ben", at: t0.addingTimeInterval(15 * 60), settings: .standard) == .away,
+                "idle on the node his console is on: the count here is no activity")
+    }
+}

@@ -43,7 +43,8 @@ final class PresenceBoard: Sendable {
     func update(_ technicianId: String, activeSessions: Int, at now: Date, settings: TechnicianPresence.Settings, node: String? = nil,
                 _ change: (inout TechnicianPresence) -> Void) -> (status: TechnicianStatus?, share: Share?) {
         state.withLockedValue { state in
-            var presence = state.presences[technicianId] ?? TechnicianPresence(lastActivityAt: now)
+            // A change that is not activity (a session's count) says nothing of when they were last active.
+            var presence = state.presences[technicianId] ?? TechnicianPresence(lastActivityAt: .distantPast)
             change(&presence)
             presence.activeSessions = activeSessions
             state.presences[technicianId] = presence
@@ -111,6 +112,8 @@ final class PresenceBoard: Sendable {
         guard let presence = state.presences[technicianId], let organisationId = state.organisations[technicianId] else { return nil }
         let part = presence.part(node: node, organisation: organisationId)
         let last = state.shared[technicianId]
+        // No console here and nothing shared before: there is nothing for the others to know.
+        if last == nil && part.openConsoles == 0 && part.awayChangedAt == nil { return nil }
         if let last {
             var same = last.part
             same.lastActivityAt = part.lastActivityAt
