@@ -58,6 +58,9 @@ public final class ConnectionLedger: Sendable {
     /// Connections admitted and not yet closed.
     public var open: Int { counts.withLockedValue { $0.total } }
 
+    /// The same, by source address.
+    var openByAddress: [String: Int] { counts.withLockedValue { $0.perAddress } }
+
     enum Admission: Equatable { case admitted, addressFull, gatewayFull }
 
     func admit(_ address: String, limits: ConnectionLimits) -> Admission {
