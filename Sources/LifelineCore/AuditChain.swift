@@ -36,6 +36,14 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case collaboratorInvited = "collaborator_invited"
     case collaboratorJoined = "collaborator_joined"
     case collaboratorRemoved = "collaborator_removed"
+    /// A colleague of the organisation invited into a session, joining it, removed from it (I1).
+    case colleagueInvited = "colleague_invited"
+    case colleagueJoined = "colleague_joined"
+    case colleagueRemoved = "colleague_removed"
+    /// The lead changed what a colleague may do in the session (I1).
+    case colleaguePermissionsChanged = "colleague_permissions_changed"
+    /// A colleague accepted the lead role of a session (I3).
+    case leadChanged = "lead_changed"
     /// A folder made, something renamed or deleted on the customer's computer (K4).
     case customerFilesChanged = "customer_files_changed"
     /// A process ended (L2) or another change made from the System info tab.

@@ -21,6 +21,12 @@ public enum InternalCollaboration {
         case inviteeNotAvailable(TechnicianStatus)
         case tooMany
         case commentTooLong
+        case notColleague
+        case notPermitted(Permission)
+        case leadOnHold
+        case notCollaborating
+        case handOverPending
+        case noHandOverOffered
     }
 
     public static func describe(_ refusal: Refusal, invitee: String = "The technician") -> String {
@@ -32,6 +38,12 @@ public enum InternalCollaboration {
         case .inviteeNotAvailable(let status): "\(invitee) is \(status.rawValue) and cannot be invited now."
         case .tooMany: "A session has at most \(maximumCollaborators) collaborating technicians (the lead makes five)."
         case .commentTooLong: "A comment has at most \(maximumCommentLength) characters."
+        case .notColleague: "\(invitee) is not invited to or working in this session."
+        case .notPermitted(let permission): "The lead technician did not allow \(permission.rawValue) in this session."
+        case .leadOnHold: "The lead technician put the session on hold; it goes on when they start it again."
+        case .notCollaborating: "\(invitee) must have started the collaboration first."
+        case .handOverPending: "The lead role is already offered to a colleague: cancel that offer first."
+        case .noHandOverOffered: "The lead role was not offered to you, or the offer was withdrawn."
         }
     }
 
@@ -52,6 +64,31 @@ public enum InternalCollaboration {
     /// lead chose fewer (the manual), never more than their group grants.
     public static func granted(chosen: Set<Permission>?, byGroup group: Set<Permission>) -> Set<Permission> {
         chosen.map { $0.intersection(group) } ?? group
+    }
+
+    /// The event a colleague's view takes when the lead's view takes `event` (`leadBefore` and
+    /// `leadAfter` are the lead's machine around it); nil when their view does not change. The
+    /// lead's hold holds everyone collaborating; the lead's start brings back those it held, not
+    /// a colleague who held the session for themselves before (they were on hold earlier).
+    public static func viewEvent(forLead event: SessionEvent, leadBefore: SessionMachine, leadAfter: SessionMachine,
+                                 view: SessionMachine) -> SessionEvent? {
+        switch event {
+        case .hold where view.state == .collaboration:
+            return .hold
+        case .start where leadBefore.state == .onHold && view.state == .onHold:
+            guard let leadHeld = leadBefore.heldSince, let viewHeld = view.heldSince, viewHeld >= leadHeld else { return nil }
+            return .start
+        default:
+            return ExternalCollaboration.viewEvent(forLead: event, leadState: leadAfter.state, viewState: view.state)
+        }
+    }
+
+    /// Whether the lead may offer the lead role to this colleague: they collaborate (accepted),
+    /// and no other offer waits.
+    public static func checkHandOver(to view: SessionMachine?, offerPending: Bool) throws(Refusal) {
+        guard let view else { throw .notColleague }
+        guard view.state == .collaboration else { throw .notCollaborating }
+        guard !offerPending else { throw .handOverPending }
     }
 
     /// What a technician does in a shared session that depends on being its lead.

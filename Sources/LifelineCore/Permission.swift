@@ -87,7 +87,7 @@ extension Permission {
     /// instead of offering them as if they worked; a grant already stored is kept. A feature that
     /// ships takes its permission out of this set.
     public static let notYetAvailable: Set<Permission> = [
-        .shareScreen, .inviteInternalTechnicians,
+        .shareScreen,
         .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
     ]
 }

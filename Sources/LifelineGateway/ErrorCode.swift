@@ -7,6 +7,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case accountDisabled = "account_disabled"
     case administratorsOnly = "administrators_only"
     case alreadyConnected = "already_connected"
+    case alreadyCollaborating = "already_collaborating"
     case alreadyElevated = "already_elevated"
     case alreadyRecording = "already_recording"
     case alreadyTaken = "already_taken"
@@ -38,6 +39,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case fileInterrupted = "file_interrupted"
     case lanHostKeyChanged = "lan_host_key_changed"
     case lanStartFailed = "lan_start_failed"
+    case leadOfferPending = "lead_offer_pending"
+    case leadOnHold = "lead_on_hold"
     case lanUnreachable = "lan_unreachable"
     case fileManagerInUse = "file_manager_in_use"
     case fileManagerNotOpen = "file_manager_not_open"
@@ -68,6 +71,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case noTechnicianAvailable = "no_technician_available"
     case notFound = "not_found"
     case notInBrowser = "not_in_browser"
+    case notLead = "not_lead"
+    case noLeadOffer = "no_lead_offer"
     case notLanConnector = "not_lan_connector"
     case notStarted = "not_started"
     case outsideApprovedHours = "outside_approved_hours"
@@ -138,10 +143,10 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .badAnswer, .badRepliesFile, .badRequest, .badScriptsFile, .helloExpected, .malformedMessage, .unexpectedFrame,
              .weakPassword:
             .badRequest
-        case .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
+        case .alreadyCollaborating, .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .computerOffline, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .lanHostKeyChanged, .noDirectPath, .notLanConnector, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
+             .invitationUnavailable, .lanHostKeyChanged, .leadOfferPending, .leadOnHold, .noDirectPath, .noLeadOffer, .notLanConnector, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
              .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
@@ -151,7 +156,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .conflict
         case .fileTooLarge, .messageTooLarge, .pieceTooLarge, .recordingTooLarge, .tooLarge:
             .contentTooLarge
-        case .accountDisabled, .administratorsOnly, .foreignOrigin, .credentialsRefused, .masterAdministratorOnly, .outsideScope,
+        case .accountDisabled, .administratorsOnly, .foreignOrigin, .credentialsRefused, .masterAdministratorOnly, .notLead, .outsideScope,
              .permissionDenied, .setupClosed:
             .forbidden
         case .fileNotSaved, .internalError, .recordingNotSaved, .storageError, .twoStepKeyMismatch:

@@ -60,11 +60,17 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         public init(sessionId: String) { self.sessionId = sessionId }
     }
 
-    /// `chat`: a line to the session's customer.
+    /// `chat`: a line to the session's customer; with `technicians` true, to the session's
+    /// technicians only (I1), never to the customer.
     public struct Chat: WireMessage {
         public let sessionId: String
         public let text: String
-        public init(sessionId: String, text: String) { self.sessionId = sessionId; self.text = text }
+        public let technicians: Bool?
+        public init(sessionId: String, text: String, technicians: Bool? = nil) {
+            self.sessionId = sessionId
+            self.text = text
+            self.technicians = technicians
+        }
     }
 
     /// `command`: Start, Hold or End.

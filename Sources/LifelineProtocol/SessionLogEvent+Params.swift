@@ -69,6 +69,12 @@ extension SessionLogEvent {
             ["name": name, "result": result, "bytes": bytes, "hash": hash]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused, .rebootRefused, .machineRestarted, .customerRestarting, .customerRestartCancelled, .unattendedRefused:
             [:]
+        case .colleagueInvited(let technician, let colleague), .colleagueRemoved(let technician, let colleague), .colleaguePermissionsChanged(let technician, let colleague), .leadOffered(let technician, let colleague), .leadOfferWithdrawn(let technician, let colleague):
+            ["technician": technician, "colleague": colleague]
+        case .colleagueInvitedWithComment(let technician, let colleague, let comment):
+            ["technician": technician, "colleague": colleague, "comment": comment]
+        case .colleagueJoined(let technician), .colleagueDeclined(let technician), .colleagueLeft(let technician), .colleagueHeld(let technician), .colleagueResumed(let technician), .leadTaken(let technician):
+            ["technician": technician]
         case .unrecognised(_, let params): params
         }
     }

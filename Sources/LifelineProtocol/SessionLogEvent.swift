@@ -103,6 +103,31 @@ public enum SessionLogEvent: Equatable, Sendable {
     case desktopViewAccepted
     /// "The customer refused to share the screen."
     case screenRefused
+    // Colleagues working one session together (I1, I3, I4).
+    /// "{technician} invited {colleague} to collaborate."
+    case colleagueInvited(technician: String, colleague: String)
+    /// "{technician} invited {colleague} to collaborate: {comment}"
+    case colleagueInvitedWithComment(technician: String, colleague: String, comment: String)
+    /// "{technician} joined the session as a collaborator."
+    case colleagueJoined(technician: String)
+    /// "{technician} declined the invitation to collaborate."
+    case colleagueDeclined(technician: String)
+    /// "{technician} left the collaboration; the session goes on."
+    case colleagueLeft(technician: String)
+    /// "{technician} removed {colleague} from the session."
+    case colleagueRemoved(technician: String, colleague: String)
+    /// "{technician} changed what {colleague} may do in this session."
+    case colleaguePermissionsChanged(technician: String, colleague: String)
+    /// "{technician} put the session on hold for themselves."
+    case colleagueHeld(technician: String)
+    /// "{technician} is back in the session."
+    case colleagueResumed(technician: String)
+    /// "{technician} offered the lead role to {colleague}."
+    case leadOffered(technician: String, colleague: String)
+    /// "{technician} withdrew the offer of the lead role to {colleague}."
+    case leadOfferWithdrawn(technician: String, colleague: String)
+    /// "{technician} is the lead technician now."
+    case leadTaken(technician: String)
     /// "Remote desktop ended: {reason}"
     case remoteEnded(reason: String)
     /// "{technician} turned the chat on."
@@ -309,5 +334,17 @@ extension SessionLogEvent {
         "remote_control_accepted": { _ in .remoteControlAccepted },
         "desktop_view_accepted": { _ in .desktopViewAccepted },
         "screen_refused": { _ in .screenRefused },
+        "colleague_invited": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleagueInvited(technician: technician, colleague: colleague) },
+        "colleague_invited_comment": { p in guard let technician = p["technician"], let colleague = p["colleague"], let comment = p["comment"] else { return nil }; return .colleagueInvitedWithComment(technician: technician, colleague: colleague, comment: comment) },
+        "colleague_joined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueJoined(technician: technician) },
+        "colleague_declined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueDeclined(technician: technician) },
+        "colleague_left": { p in guard let technician = p["technician"] else { return nil }; return .colleagueLeft(technician: technician) },
+        "colleague_removed": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleagueRemoved(technician: technician, colleague: colleague) },
+        "colleague_permissions_changed": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleaguePermissionsChanged(technician: technician, colleague: colleague) },
+        "colleague_held": { p in guard let technician = p["technician"] else { return nil }; return .colleagueHeld(technician: technician) },
+        "colleague_resumed": { p in guard let technician = p["technician"] else { return nil }; return .colleagueResumed(technician: technician) },
+        "lead_offered": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .leadOffered(technician: technician, colleague: colleague) },
+        "lead_offer_withdrawn": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .leadOfferWithdrawn(technician: technician, colleague: colleague) },
+        "lead_taken": { p in guard let technician = p["technician"] else { return nil }; return .leadTaken(technician: technician) },
     ]
 }

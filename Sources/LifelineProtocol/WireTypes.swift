@@ -11,6 +11,8 @@ public struct LogEntry: Codable, Equatable, Sendable {
         case chat
         case status
         case connection
+        /// Between the technicians of a shared session only (I1): never sent to the customer.
+        case privateChat = "private_chat"
     }
 
     public enum AuthorRole: String, Codable, Sendable {
@@ -76,12 +78,15 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let endReason: SessionEnd?
     /// When it left the queue.
     public let closedAt: Date?
+    /// Colleagues invited into the session or working in it with its lead (I1); nil when none.
+    public let colleagues: [ColleagueSummary]?
 
     public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
                 channelId: String? = nil, technicianId: String?, technicianName: String, createdAt: Date, stateSince: Date,
                 heldSince: Date?, pin: String?, link: String?, customer: CustomerInfo?,
                 transfer: TransferSummary? = nil, transferredBy: String? = nil, fields: [String: String] = [:], chatEnabled: Bool = true,
-                endReason: SessionEnd? = nil, closedAt: Date? = nil) {
+                endReason: SessionEnd? = nil, closedAt: Date? = nil, colleagues: [ColleagueSummary]? = nil) {
+        self.colleagues = colleagues
         self.chatEnabled = chatEnabled
         self.endReason = endReason
         self.closedAt = closedAt
@@ -254,6 +259,32 @@ public struct ElevationCredentials: Codable, Equatable, Sendable, CustomStringCo
 
     /// Never prints the password, whatever logs this.
     public var description: String { "ElevationCredentials(username: \(username), password: ***)" }
+}
+
+/// A colleague in a shared session as every technician of it sees them (I1, I3).
+public struct ColleagueSummary: Codable, Equatable, Sendable {
+    public let technicianId: String
+    public let name: String
+    /// Their own view: invitation, collaboration, on hold, rebooting.
+    public let state: SessionState
+    /// The permissions the lead chose for them here (never more than their group's); nil: all
+    /// their group's.
+    public let permissions: [String]?
+    public let invitedBy: String
+    public let comment: String
+    /// The lead offered them the lead role; it is theirs when they accept.
+    public let leadOffered: Bool
+
+    public init(technicianId: String, name: String, state: SessionState, permissions: [String]?,
+                invitedBy: String, comment: String, leadOffered: Bool) {
+        self.technicianId = technicianId
+        self.name = name
+        self.state = state
+        self.permissions = permissions
+        self.invitedBy = invitedBy
+        self.comment = comment
+        self.leadOffered = leadOffered
+    }
 }
 
 /// A pending transfer as both technicians see it.

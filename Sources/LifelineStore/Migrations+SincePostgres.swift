@@ -126,5 +126,9 @@ extension Migrations {
         ALTER TABLE session_views ADD COLUMN permissions TEXT;
         ALTER TABLE session_views ADD COLUMN comment TEXT;
         """,
+        // 30: the lead offered this colleague the lead role (I3); it waits for them to accept.
+        """
+        ALTER TABLE session_views ADD COLUMN lead_offered INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

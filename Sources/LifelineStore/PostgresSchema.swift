@@ -128,6 +128,10 @@ enum PostgresSchema {
         """
         ALTER TABLE session_views ADD COLUMN invited_by TEXT, ADD COLUMN permissions TEXT, ADD COLUMN comment TEXT;
         """,
+        // 13: the lead offered this colleague the lead role (I3); it waits for them to accept.
+        """
+        ALTER TABLE session_views ADD COLUMN lead_offered BIGINT NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

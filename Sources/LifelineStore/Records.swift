@@ -204,8 +204,11 @@ public struct CollaborationTerms: Equatable, Sendable {
     /// The permissions the lead chose for this session; nil: the colleague's group's.
     public var permissions: [Permission]?
     public let comment: String
+    /// The lead offered them the lead role (I3); it is theirs when they accept.
+    public var leadOffered: Bool
 
-    public init(invitedBy: String, permissions: [Permission]?, comment: String) {
+    public init(invitedBy: String, permissions: [Permission]?, comment: String, leadOffered: Bool = false) {
+        self.leadOffered = leadOffered
         self.invitedBy = invitedBy
         self.permissions = permissions?.sorted()
         self.comment = comment

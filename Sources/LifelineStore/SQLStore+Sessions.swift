@@ -43,14 +43,16 @@ extension SQLStore {
             + session.otherViews.sorted { $0.key < $1.key }.map { technicianId, machine in
                 SQLStatement("""
                 INSERT INTO session_views (session_id, technician_id, state, role, resume_state, created_at,
-                    state_entered_at, held_since, last_activity_at, invited_by, permissions, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    state_entered_at, held_since, last_activity_at, invited_by, permissions, comment, lead_offered)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(session.id), .text(technicianId)] + values(of: machine) + values(of: session.collaborations[technicianId]))
             }
     }
 
     static func values(of terms: CollaborationTerms?) -> [SQLValue] {
-        guard let terms else { return [.null, .null, .null] }
-        return [.text(terms.invitedBy), terms.permissions.map { .json($0.map(\.rawValue)) } ?? .null, .text(terms.comment)]
+        guard let terms else { return [.null, .null, .null, .bool(false)] }
+        return [.text(terms.invitedBy), terms.permissions.map { .json($0.map(\.rawValue)) } ?? .null, .text(terms.comment),
+                .bool(terms.leadOffered)]
     }
 
     static func terms(from row: SQLRow) throws(StoreError) -> CollaborationTerms? {
@@ -58,7 +60,7 @@ extension SQLStore {
         let names: [String]? = try row.json("permissions")
         // A permission this version does not know (written by a newer one) is left out.
         return CollaborationTerms(invitedBy: invitedBy, permissions: names?.compactMap(Permission.init(rawValue:)),
-                                  comment: row["comment"]?.string ?? "")
+                                  comment: row["comment"]?.string ?? "", leadOffered: row["lead_offered"]?.int == 1)
     }
 
     public func insertSession(_ session: SessionRecord) async throws(StoreError) {

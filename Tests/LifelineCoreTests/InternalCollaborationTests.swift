@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LifelineCore
 
@@ -96,5 +97,49 @@ struct InternalCollaborationTests {
         #expect(!InternalCollaboration.may(.switchChat, as: .lead, permissions: []))
         #expect(InternalCollaboration.may(.privateChat, as: .collaborator, permissions: []))
         #expect(InternalCollaboration.may(.leave, as: .collaborator, permissions: []))
+    }
+
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// A machine in `state` as a collaborator's view, held at `heldAt` when on hold.
+    static func view(_ state: SessionState, heldAt: Date? = nil, role: SessionMachine.Role = .collaborator) -> SessionMachine {
+        SessionMachine(restoring: state, role: role, resumeState: nil, createdAt: t0, stateEnteredAt: heldAt ?? t0,
+                       heldSince: heldAt, lastActivityAt: t0)
+    }
+
+    @Test("a colleague's view follows the lead's hold, and only the lead's start brings back those it held")
+    func viewFollowsLead() {
+        let leadHeld = Self.view(.onHold, heldAt: Self.t0.addingTimeInterval(100), role: .lead)
+        let leadActive = Self.view(.active, role: .lead)
+        // The lead holds: everyone collaborating is held; an invitation waits as it is.
+        #expect(InternalCollaboration.viewEvent(forLead: .hold, leadBefore: leadActive, leadAfter: leadHeld, view: Self.view(.collaboration)) == .hold)
+        #expect(InternalCollaboration.viewEvent(forLead: .hold, leadBefore: leadActive, leadAfter: leadHeld, view: Self.view(.invitation)) == nil)
+        // The lead starts again: held with it (or after) → back; held on their own before → stays held.
+        let heldWithLead = Self.view(.onHold, heldAt: Self.t0.addingTimeInterval(100))
+        let heldBefore = Self.view(.onHold, heldAt: Self.t0.addingTimeInterval(50))
+        #expect(InternalCollaboration.viewEvent(forLead: .start, leadBefore: leadHeld, leadAfter: leadActive, view: heldWithLead) == .start)
+        #expect(InternalCollaboration.viewEvent(forLead: .start, leadBefore: leadHeld, leadAfter: leadActive, view: heldBefore) == nil)
+        // A start that was no return from hold (the lead started an incoming session) moves no one.
+        #expect(InternalCollaboration.viewEvent(forLead: .start, leadBefore: Self.view(.incoming, role: .lead), leadAfter: leadActive,
+                                                view: heldWithLead) == nil)
+        // The end is the external collaborators' rule: closed by the lead; an invitation withdrawn.
+        let closed = Self.view(.closed, role: .lead)
+        #expect(InternalCollaboration.viewEvent(forLead: .end, leadBefore: leadActive, leadAfter: closed, view: Self.view(.collaboration)) == .closedByLead)
+        #expect(InternalCollaboration.viewEvent(forLead: .end, leadBefore: leadActive, leadAfter: closed, view: Self.view(.invitation)) == .end)
+    }
+
+    @Test("the lead role goes only to a colleague who collaborates, one offer at a time")
+    func handOverRules() {
+        #expect(throws: InternalCollaboration.Refusal.notColleague) { try InternalCollaboration.checkHandOver(to: nil, offerPending: false) }
+        #expect(throws: InternalCollaboration.Refusal.notCollaborating) {
+            try InternalCollaboration.checkHandOver(to: Self.view(.invitation), offerPending: false)
+        }
+        #expect(throws: InternalCollaboration.Refusal.notCollaborating) {
+            try InternalCollaboration.checkHandOver(to: Self.view(.onHold, heldAt: Self.t0), offerPending: false)
+        }
+        #expect(throws: InternalCollaboration.Refusal.handOverPending) {
+            try InternalCollaboration.checkHandOver(to: Self.view(.collaboration), offerPending: true)
+        }
+        #expect(throws: Never.self) { try InternalCollaboration.checkHandOver(to: Self.view(.collaboration), offerPending: false) }
     }
 }

@@ -93,9 +93,11 @@ struct SessionChangeTests {
         current.collaborations = ["col": CollaborationTerms(invitedBy: "tom", permissions: nil, comment: ""),
                                   "inv": CollaborationTerms(invitedBy: "tom", permissions: [.chat], comment: "when you can")]
         #expect(current.otherViews["col"]?.state == .collaboration)
-        // On hold for the lead: the colleagues' views do not move.
+        // The lead's hold holds everyone collaborating (the manual); an invitation waits as it is.
         let held = try SessionChange.applying(.hold, to: current, before: nil, at: Self.now, timers: .standard)
-        #expect(held.record.otherViews.mapValues(\.state) == ["col": .collaboration, "inv": .invitation])
+        #expect(held.record.otherViews.mapValues(\.state) == ["col": .onHold, "inv": .invitation])
+        let resumed = try SessionChange.applying(.start, to: held.record, before: nil, at: Self.now.addingTimeInterval(60), timers: .standard)
+        #expect(resumed.record.otherViews.mapValues(\.state) == ["col": .collaboration, "inv": .invitation])
         let closed = try SessionChange.applying(.end, to: current, before: nil, at: Self.now, timers: .standard)
         let told = Dictionary(uniqueKeysWithValues: closed.effects.compactMap { effect -> (String, SessionState)? in
             if case .publishView(let view, let technicianId) = effect { (technicianId, view.state) } else { nil }

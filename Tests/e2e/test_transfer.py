@@ -1,7 +1,6 @@
 """Two technicians in two browsers: a transfer with a comment, taken over by the recipient."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import click_when_ready, open_browser
 from test_console_session import row_status, select_row, sign_in
@@ -10,10 +9,10 @@ PERMISSIONS = ["start_private_sessions", "connect_by_pin", "chat", "hold_session
 
 
 
-def bea_in_level_2_and_an_active_session(gateway, applets):
+def bea_in_level_2_and_an_active_session(gateway, applets, permissions=PERMISSIONS):
     """Bea in "Level 2"; the administrator's session with Carl is active. Returns (group, session, applet)."""
     admin = gateway.login()
-    group = gateway.api("POST", "admin/groups", {"name": "Level 2", "permissions": PERMISSIONS}, token=admin, expect=201)[1]
+    group = gateway.api("POST", "admin/groups", {"name": "Level 2", "permissions": permissions}, token=admin, expect=201)[1]
     gateway.api("POST", "admin/technicians", {"email": "bea@e2e.test", "name": "Bea", "password": "bea password 1",
                                                 "groupId": group["id"]}, token=admin, expect=201)
     session = gateway.api("POST", "sessions", {"name": "Carl", "method": "pin"}, token=admin, expect=201)[1]
@@ -103,7 +102,7 @@ def test_hold_and_resume_then_an_away_colleague_is_not_offered_and_a_transfer_is
         # Bea is Away: listed, not selectable; she comes back Online while the dialog is open.
         wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "transfer-list"), "Bea"))
-        bea_choice = f"#transfer-list input[type=radio][value]:not([value^='group:']):not([value^='channel:'])"
+        bea_choice = "#transfer-list input[type=radio][value]:not([value^='group:']):not([value^='channel:'])"
         assert browser.find_element(By.CSS_SELECTOR, bea_choice).get_attribute("disabled") is not None
         bea_browser.find_element(By.ID, "toggle-away").click()
         # The list is drawn again on each status push: find and click in one go, again if it was redrawn.

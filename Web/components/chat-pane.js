@@ -67,13 +67,20 @@ export function mountChatPane(elements, { onSend, canUse = () => true }) {
     time.className = 'time';
     time.textContent = formatTime(entry.at);
     item.append(time);
-    if (entry.kind === 'chat') {
+    if (entry.kind === 'chat' || entry.kind === 'private_chat') {
       const author = document.createElement('span');
       author.className = 'author';
       author.textContent = `${entry.author}:`;
       const text = document.createElement('span');
       text.className = 'text';
       text.textContent = entry.text;
+      // The technicians' private chat (I1): marked, as the customer never sees it.
+      if (entry.kind === 'private_chat') {
+        const tag = document.createElement('span');
+        tag.className = 'private-tag';
+        tag.textContent = t('colleagues.privateLine');
+        item.append(tag);
+      }
       item.append(author, text);
     } else {
       const text = document.createElement('span');

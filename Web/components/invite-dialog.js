@@ -4,7 +4,7 @@
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 
-export function mountInviteDialog(dialog, button, { sessionId, onError }) {
+export function mountInviteDialog(dialog, button, { sessionId, onError, beforeOpen = async () => {}, canInviteExternal = () => true }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   let current = null;
 
@@ -38,6 +38,7 @@ export function mountInviteDialog(dialog, button, { sessionId, onError }) {
   }
 
   $('invite-cancel').addEventListener('click', () => dialog.close());
+  $('colleague-close')?.addEventListener('click', () => dialog.close());
   $('invite-copy').addEventListener('click', () => navigator.clipboard?.writeText($('invite-link').href).catch(() => {}));
   $('invite-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -68,8 +69,11 @@ export function mountInviteDialog(dialog, button, { sessionId, onError }) {
     if (!current) return;
     $('invite-result').hidden = true;
     fail(null);
+    // The same button invites colleagues (I1) and external technicians (I2), as permitted.
+    $('invite-form').hidden = !canInviteExternal();
     try {
-      await refresh();
+      await beforeOpen();
+      if (canInviteExternal()) await refresh();
       dialog.showModal();
     } catch (error) {
       onError(error);

@@ -11,6 +11,7 @@ import { mountChatSwitcher } from '../components/chat-switcher.js';
 import { mountNewSessionDialog } from '../components/new-session-dialog.js';
 import { mountTransferDialog } from '../components/transfer-dialog.js';
 import { mountInviteDialog } from '../components/invite-dialog.js';
+import { mountColleagues } from '../components/colleagues.js';
 import { mountComputersDialog } from '../components/computers-dialog.js';
 import { mountOptionsDialog } from '../components/options-dialog.js';
 import { mountRemoteDesktop } from '../components/remote-desktop.js';
@@ -158,7 +159,12 @@ const transferDialog = mountTransferDialog($('transfer-dialog'), {
   },
 });
 
-const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'), { sessionId: () => state.selectedId, onError: showError });
+const colleagues = mountColleagues({ dialog: $('invite-dialog'), pane: $('colleagues-pane') }, { me: () => state.me, canUse, onError: showError });
+const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'), {
+  sessionId: () => state.selectedId, onError: showError,
+  beforeOpen: () => colleagues.prepareDialog(selected()),
+  canInviteExternal: () => canUse('invite_external_technicians'),
+});
 const computers = mountComputersDialog($('computers-dialog'), $('computers'), { canUse, onConnected: select, isAdministrator: () => state.me?.role !== 'technician' });
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
@@ -206,7 +212,8 @@ function render() {
   $('end-session').disabled = !commands.end;
   $('transfer-session').disabled = !commands.transfer || !canUse('transfer_sessions');
   const mine = session && isMine(session) ? session : null;
-  inviteDialog.enable(mine?.state === 'active' && canUse('invite_external_technicians'));
+  inviteDialog.enable(mine?.state === 'active' && (canUse('invite_external_technicians') || colleagues.canInvite(mine)));
+  colleagues.show(session);
   chat.show(session, session ? logs.of(session.id) ?? [] : []);
   remoteDesktop.show(mine);
   fileTransfers.show(mine);
@@ -300,7 +307,8 @@ const renderSoon = oncePerFrame(() => render());
 async function command(name) {
   const session = selected();
   if (!session) return;
-  if (name === 'end' && state.options.confirmEnd && !window.confirm(t('confirm.end', { name: session.name }))) return;
+  // A colleague's End leaves or declines: the session goes on for the others, nothing to confirm.
+  if (name === 'end' && isMine(session) && state.options.confirmEnd && !window.confirm(t('confirm.end', { name: session.name }))) return;
   try {
     const updated = await api(`sessions/${session.id}/${name}`, { method: 'POST' });
     state.sessions = upsert(state.sessions, updated);

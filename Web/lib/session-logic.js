@@ -79,9 +79,11 @@ export function availableCommands(session) {
   if (!session) return { start: false, hold: false, end: false, transfer: false };
   const s = session.state;
   return {
-    start: ['waiting', 'on_hold', 'incoming', 'outgoing'].includes(s),
-    hold: s === 'active',
-    end: ['connecting', 'waiting', 'active', 'incoming', 'reconnecting', 'offline', 'timed_out', 'closed_by_customer'].includes(s),
+    // A colleague's Start accepts an invitation, their End declines it or leaves the collaboration (I1).
+    start: ['waiting', 'on_hold', 'incoming', 'outgoing', 'invitation'].includes(s),
+    hold: s === 'active' || s === 'collaboration',
+    end: ['connecting', 'waiting', 'active', 'incoming', 'reconnecting', 'offline', 'timed_out', 'closed_by_customer',
+      'invitation', 'collaboration'].includes(s),
     transfer: ['waiting', 'active', 'on_hold'].includes(s),
   };
 }

@@ -54,6 +54,7 @@ extension LiveSession {
         case .tellQueueLeavers(let before):
             await hub.tellQueueLeavers(before: before, after: record)
         case .handOver(let previousOwnerId, let view):
+            await endRemote(ifRunBy: previousOwnerId, reason: "The session went to another technician.")
             await endFileManager(ifRunBy: previousOwnerId, reason: "The session went to another technician.")
             stopScripts(reason: "The session went to another technician.")
             await hub.publish(record, as: view, to: previousOwnerId)

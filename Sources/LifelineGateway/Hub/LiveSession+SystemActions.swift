@@ -43,9 +43,12 @@ extension LiveSession {
     /// session is still theirs.
     func appletSystemActionReply(_ message: SystemActionReplyMessage, outletId: UUID) async {
         guard sockets.isApplet(outletId, of: id), let pending = systemActions.removeValue(forKey: message.requestId) else { return }
-        if liveRecord?.technicianId == pending.technicianId {
-            sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.systemActionReply(
-                .init(sessionId: id, requestId: message.requestId, result: message.result))))
+        // Told last: what the console sees answered is already in the log and the audit.
+        defer {
+            if liveRecord?.technicianId == pending.technicianId {
+                sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.systemActionReply(
+                    .init(sessionId: id, requestId: message.requestId, result: message.result))))
+            }
         }
         let event: SessionLogEvent
         let detail: [String: String]

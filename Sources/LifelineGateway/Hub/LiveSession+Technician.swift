@@ -22,6 +22,9 @@ extension LiveSession {
             case .hold: throw GatewayError.refused(TransitionRefused(state: current.machine.state, event: .hold))
             }
         }
+        if current.technicianId != actor.id, current.collaborations[actor.id] != nil {
+            return try await performAsColleague(command, on: current, by: actor)
+        }
         guard current.technicianId == actor.id else { return try await performAsRecipient(command, on: current, by: actor) }
         switch command {
         case .start:
@@ -42,8 +45,14 @@ extension LiveSession {
         let current = try await hub.visibleSession(id, by: actor)
         await hub.recordTechnicianActivity(actor.id)
         awaitingTechnician = false
-        guard isLive, current.technicianId == actor.id, current.machine.state == .active || current.machine.state == .collaboration else {
+        // The lead in an active session, or a colleague collaborating in it whom the lead lets chat.
+        let colleagueCollaborating = current.collaborations[actor.id] != nil && current.otherViews[actor.id]?.state == .collaboration
+        guard isLive, current.technicianId == actor.id || colleagueCollaborating,
+              current.machine.state == .active || current.machine.state == .collaboration else {
             throw SessionHub.chatUnavailable
+        }
+        if colleagueCollaborating, !hub.sessionPermissions(of: actor, in: current).contains(.chat) {
+            throw GatewayError.collaboration(.notPermitted(.chat))
         }
         if current.chatDisabled { throw GatewayError.chatDisabled }
         let clean: String

@@ -48,9 +48,9 @@ extension SessionChange {
         var leaving: [String: SessionMachine] = [:]
         var leftBehind: [SessionEffect] = []
         for (technicianId, view) in record.otherViews.sorted(by: { $0.key < $1.key }) {
-            // A colleague invited or collaborating follows the lead as an external technician does.
+            // A colleague invited or collaborating follows the lead (their hold too).
             let followed = view.role == .collaborator
-                ? ExternalCollaboration.viewEvent(forLead: event, leadState: transition.to, viewState: view.state)
+                ? InternalCollaboration.viewEvent(forLead: event, leadBefore: current.machine, leadAfter: record.machine, view: view)
                 : viewEvent(for: event, in: view.state)
             guard let viewEvent = followed else { continue }
             var moved = view

@@ -188,7 +188,7 @@ extension SessionHub {
         }
         // A second tab replaces the first.
         sockets.setCollaborator(outlet, for: collaborator.id)?.close(reason: "opened elsewhere")
-        let log = try await store.log(sessionId: record.id).filter { $0.kind == .chat || $0.kind == .status }
+        let log = try await store.log(sessionId: record.id).filter { $0.kind != .connection }
         outlet.send(WireCodec.encode(GatewayToCollaborator.welcome(CollaboratorWelcome(
             collaboratorId: collaborator.id, sessionId: record.id, sessionName: record.name,
             inviterName: await technicianName(collaborator.invitedBy), organisation: await organisationName(record.organisationId),

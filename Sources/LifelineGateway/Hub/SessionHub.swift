@@ -209,7 +209,7 @@ public final class SessionHub: Sendable {
             heldSince: machine.heldSince, pin: connecting ? record.pin : nil,
             link: connecting ? registry.link(of: record.id) : nil, customer: record.customer,
             transfer: transfer, transferredBy: transferredBy, fields: record.fields, chatEnabled: !record.chatDisabled,
-            endReason: record.endReason, closedAt: record.closedAt)
+            endReason: record.endReason, closedAt: record.closedAt, colleagues: await colleagues(of: record))
     }
 
     /// "" for nobody yet (a session waiting in a channel queue).

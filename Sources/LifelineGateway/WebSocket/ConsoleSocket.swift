@@ -74,6 +74,7 @@ struct ConsoleSocket {
     /// here (input and acknowledgements the relay passed, whose activity the timer collects).
     private func dispatch(_ request: ConsoleToGateway, by actor: Actor, outlet: Outlet) async throws -> Bool {
         switch request {
+        case .chat(let chat) where chat.technicians == true: _ = try await hub.sendPrivateChat(chat.text, to: chat.sessionId, by: actor)
         case .chat(let chat): _ = try await hub.sendChat(chat.text, to: chat.sessionId, by: actor)
         case .command(let command): _ = try await hub.perform(command.command, on: command.sessionId, by: actor)
         case .activity: break
