@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import open_browser
+from conftest import click_when_ready, open_browser
 from test_console_session import row_status, select_row, sign_in
 from test_transfer import PERMISSIONS as TRANSFER_PERMISSIONS, bea_in_level_2_and_an_active_session
 
@@ -57,7 +57,7 @@ def test_invite_a_colleague_chat_privately_and_hand_over_the_lead(gateway, brows
         assert not any("CUPS driver" in line for line in applet.seen), "the private line reached the customer"
 
         # The lead hands over the lead; Bea accepts; the former lead collaborates, then leaves.
-        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#colleague-list .offer-lead"))).click()
+        wait.until(lambda b: click_when_ready(b, "#colleague-list .offer-lead"))
         bea_wait.until(EC.element_to_be_clickable((By.ID, "accept-lead"))).click()
         bea_wait.until(lambda b: row_status(b, session["id"]) == "Active")
         wait.until(lambda b: row_status(b, session["id"]) == "Collaboration")

@@ -145,6 +145,12 @@ def test_queue_logic_module(gateway, browser):
           allTab: ['connecting', 'closed_by_customer', 'closed', 'closed_by_customer_waiting'].map((s) => m.inTab('all', s)),
           dropped: m.upsert([{id: '1', state: 'active', createdAt: 'a'}], {id: '1', state: 'closed', createdAt: 'a'}).length,
           startOnHold: m.availableCommands({state: 'on_hold'}).start,
+          colleague: [m.availableCommands({state: 'invitation'}), m.availableCommands({state: 'collaboration'})],
+          colleagueEnded: [m.colleagueViewEnded({technicianId: 'lead', state: 'closed_by_customer'}, 'bea'),
+                           m.colleagueViewEnded({technicianId: 'bea', state: 'closed_by_customer'}, 'bea'),
+                           m.colleagueViewEnded({technicianId: 'lead', state: 'closed_by_customer',
+                                                 colleagues: [{technicianId: 'bea'}]}, 'bea'),
+                           m.colleagueViewEnded({technicianId: null, state: 'waiting'}, 'bea')],
           urgent: [m.isUrgent({state: 'waiting', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T00:02:00Z'), 120000),
                    m.isUrgent({state: 'waiting', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T00:01:59Z'), 120000),
                    m.isUrgent({state: 'active', stateSince: '2026-01-01T00:00:00Z'}, Date.parse('2026-01-01T01:00:00Z'), 120000)],
@@ -156,6 +162,9 @@ def test_queue_logic_module(gateway, browser):
     """)
     assert result == {"short": "1:05", "long": "1:02:03", "activeTab": [True, True, False, False],
                       "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True,
+                      "colleague": [{"start": True, "hold": False, "end": True, "transfer": False},
+                                    {"start": False, "hold": True, "end": True, "transfer": False}],
+                      "colleagueEnded": [True, False, False, False],
                       "urgent": [True, False, False], "held": "2:05 / 12:05",
                       "details": "Ann · 123\nWaiting\nann@pc (Linux x86_64)\n2026-01-01T00:00:00Z"}
 

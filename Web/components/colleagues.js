@@ -20,6 +20,7 @@ export function invitationBody(technicianId, comment, allPermissions, ticked) {
 export function mountColleagues({ dialog, pane }, { me, canUse, onError }) {
   const $ = (root, id) => root.querySelector(`#${id}`);
   let session = null;
+  let drawnKey = '';
 
   // The Invite dialog's colleague part.
   const list = $(dialog, 'colleague-permission-list');
@@ -139,10 +140,15 @@ export function mountColleagues({ dialog, pane }, { me, canUse, onError }) {
       if (pane.hidden) return;
       const lead = current.technicianId === me()?.id;
       const mine = colleagues.find((c) => c.technicianId === me()?.id);
-      const leadRow = document.createElement('li');
-      leadRow.className = 'lead';
-      leadRow.textContent = t('colleagues.lead', { name: current.technicianName });
-      $(pane, 'colleague-list').replaceChildren(leadRow, ...colleagues.map((c) => row(c, lead)));
+      // Drawn again only when something in it changed: a button never moves under the pointer.
+      const key = JSON.stringify([current.id, current.technicianName, lead, colleagues, t('colleagues.remove')]);
+      if (key !== drawnKey) {
+        drawnKey = key;
+        const leadRow = document.createElement('li');
+        leadRow.className = 'lead';
+        leadRow.textContent = t('colleagues.lead', { name: current.technicianName });
+        $(pane, 'colleague-list').replaceChildren(leadRow, ...colleagues.map((c) => row(c, lead)));
+      }
       const accept = $(pane, 'accept-lead');
       accept.hidden = !mine?.leadOffered;
       const invitation = $(pane, 'colleague-invitation');

@@ -3,7 +3,7 @@ import { api, ApiError } from '../lib/api.js';
 import { describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { applyTheme } from '../lib/theme.js';
-import { availableCommands, hiddenColumns, inTab, upsert } from '../lib/session-logic.js';
+import { availableCommands, colleagueViewEnded, hiddenColumns, inTab, upsert } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -246,7 +246,8 @@ function receive(message) {
     case 'session': {
       const before = state.sessions.find((s) => s.id === message.session.id);
       const arrived = ['waiting', 'incoming'].includes(message.session.state) && before?.state !== message.session.state;
-      state.sessions = upsert(state.sessions, message.session);
+      state.sessions = colleagueViewEnded(message.session, state.me?.id)
+        ? state.sessions.filter((s) => s.id !== message.session.id) : upsert(state.sessions, message.session);
       if (arrived) noteArrival();
       alertForChange(before, message.session);
       break;

@@ -23,6 +23,13 @@ export function activeTabs(sessions) {
   return sessions.filter((s) => COUNTS_AS_ACTIVE.has(s.state) || s.state === 'on_hold').slice(0, MAX_ACTIVE);
 }
 
+/** A colleague's view that ended with the session (I1: the lead closed it, or the customer left):
+ * the gateway keeps nothing of it for them, so it leaves their queue at once. */
+export function colleagueViewEnded(session, myId) {
+  const mine = session.technicianId === myId || (session.colleagues ?? []).some((c) => c.technicianId === myId);
+  return !mine && session.technicianId != null && ['closed_by_customer', 'timed_out'].includes(session.state);
+}
+
 /** Applies a pushed session to the list: insert, replace, or drop when it left the queue. */
 export function upsert(sessions, session) {
   const rest = sessions.filter((s) => s.id !== session.id);
