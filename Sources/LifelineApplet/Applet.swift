@@ -236,6 +236,8 @@ public struct Applet: Sendable {
         case .remoteSettings(let settings): await remote.choose(settings.quality)
         case .remoteTool(let tool): await remote.use(tool)
         case .recording(let notice): await remote.recording(active: notice.active, technician: notice.technicianName)
+        case .screenRefresh: await remote.refresh()
+        case .remoteViewers(let viewers): await remote.viewers(viewers.names, inControl: viewers.inControl)
         default: break
         }
     }
@@ -269,7 +271,7 @@ public struct Applet: Sendable {
         case .error(let failure):
             transcript.error(code: failure.code, message: failure.message)
             if failure.code == "unknown_applet_token" { await state.refuse("This session is over: \(failure.message)") }
-        case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording:
+        case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording, .screenRefresh, .remoteViewers:
             await handleRemoteDesktop(message, remote: remote)
         case .elevate(let elevate):
             await elevationRequested(elevate, transcript: transcript, restart: restart)

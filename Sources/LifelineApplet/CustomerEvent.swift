@@ -16,6 +16,8 @@ public enum CustomerEvent: Sendable {
     case remoteStarted(RemoteMode, technician: String)
     case remoteDenied
     case remoteEnded
+    /// Who sees the screen, and who has the mouse and keyboard (issue 21).
+    case remoteViewers(names: [String], inControl: String?)
     case recording(active: Bool, technician: String)
     /// A technician asks to restart the applet with administrator rights (J3).
     case elevationRequested(technician: String)

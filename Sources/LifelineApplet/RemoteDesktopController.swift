@@ -163,6 +163,18 @@ actor RemoteDesktopController {
         }
     }
 
+    /// The gateway wants the whole screen with the next update (a viewer joined, or lost track).
+    func refresh() async {
+        guard mode != nil else { return }
+        await flow.requestRefresh()
+    }
+
+    /// Who sees the screen now, and who has the mouse and keyboard (issue 21).
+    func viewers(_ names: [String], inControl: String?) {
+        guard mode != nil else { return }
+        transcript.remoteViewers(names: names, inControl: mode == .control ? inControl : nil)
+    }
+
     func recording(active: Bool, technician: String) {
         transcript.recording(active: active, technician: technician)
     }

@@ -152,6 +152,19 @@ public struct Transcript: Sendable {
         say(.remoteDenied, machineReadable ? "REMOTE_DENIED" : text("remote.denied"))
     }
 
+    /// Who sees the screen now (issue 21): the customer always knows who is watching, and whose
+    /// hands are on their mouse and keyboard.
+    func remoteViewers(names: [String], inControl: String?) {
+        let cleaned = names.map(who)
+        if machineReadable {
+            write("REMOTE_VIEWERS names=\(Self.quoted(cleaned.joined(separator: ", ")))" + (inControl.map { " control=\(Self.quoted(who($0)))" } ?? ""))
+        } else {
+            let line = text("remote.viewers", ["names": cleaned.joined(separator: ", ")])
+                + (inControl.map { " " + text("remote.in_control", ["technician": who($0)]) } ?? "")
+            say(.remoteViewers(names: cleaned, inControl: inControl.map(who)), line)
+        }
+    }
+
     func remoteEnded(reason: String) {
         say(.remoteEnded, machineReadable ? "REMOTE_ENDED \(Self.clean(reason))" : text("remote.ended", ["reason": Self.clean(reason)]))
     }

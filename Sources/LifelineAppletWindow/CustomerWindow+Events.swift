@@ -48,6 +48,8 @@ extension CustomerWindow {
             permissions.take([.control, .view, .recording])
             keepAbove(false)
             addLine(line, classes: ["chat-system"])
+        case .remoteViewers:
+            addLine(line, classes: ["chat-system"])
         case .recording(let active, _):
             if active { permissions.grant(.recording, technician: who) } else { permissions.take([.recording]) }
             addLine(line, classes: ["chat-system"])

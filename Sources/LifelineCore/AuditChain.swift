@@ -42,6 +42,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case colleagueRemoved = "colleague_removed"
     /// The lead changed what a colleague may do in the session (I1).
     case colleaguePermissionsChanged = "colleague_permissions_changed"
+    /// The lead gave a colleague the mouse and keyboard of the customer's screen, or took them back (issue 21).
+    case remoteControlGiven = "remote_control_given"
     /// A colleague accepted the lead role of a session (I3).
     case leadChanged = "lead_changed"
     /// A folder made, something renamed or deleted on the customer's computer (K4).

@@ -37,6 +37,8 @@ public struct RemoteDesktopState: Equatable, Sendable {
     public private(set) var transport: Transport = .frames
     /// The console that answered the browser's WebRTC offer: the direct path's other end.
     public private(set) var directPeer: String?
+    /// The colleague the lead gave the mouse and keyboard to (issue 21); nil: the lead has them.
+    public internal(set) var controlGivenTo: String?
 
     public init(mode: Mode, technicianId: String, source: Source = .applet) {
         self.mode = mode

@@ -51,6 +51,22 @@ public actor FlowControl {
     }
 
     public var inFlight: Int { Int(sent - drawn) }
+
+    private var refreshWanted = false
+
+    /// The gateway wants the whole screen (a viewer joined or lost track): what is in flight is
+    /// forgotten, so a stream waiting for acknowledgements that will not come goes on.
+    public func requestRefresh() {
+        refreshWanted = true
+        drawn = sent
+        sentAt = [:]
+    }
+
+    /// Whether the whole screen is wanted with the next update; asks once.
+    public func takeRefresh() -> Bool {
+        defer { refreshWanted = false }
+        return refreshWanted
+    }
 }
 
 /// Looks at the screen every few milliseconds and sends the tiles that changed, as
@@ -79,6 +95,8 @@ public enum ScreenStreamer {
                 if let look = cursor.poll(origin: origin) { await send(Self.cursorFrame(look, width: capturer.width, height: capturer.height)) }
             }
             let current = await settings()
+            // The next look sends the whole screen, as the first does.
+            if await flow.takeRefresh() { previous = [] }
             if await flow.inFlight >= current.window {
                 try await Task.sleep(for: .milliseconds(2))
                 continue

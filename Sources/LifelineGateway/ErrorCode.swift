@@ -71,6 +71,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case noTechnicianAvailable = "no_technician_available"
     case notFound = "not_found"
     case notInBrowser = "not_in_browser"
+    case notInControl = "not_in_control"
+    case notViewing = "not_viewing"
     case notLead = "not_lead"
     case noLeadOffer = "no_lead_offer"
     case notLanConnector = "not_lan_connector"
@@ -146,7 +148,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .alreadyCollaborating, .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .computerOffline, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .lanHostKeyChanged, .leadOfferPending, .leadOnHold, .noDirectPath, .noLeadOffer, .notLanConnector, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
+             .invitationUnavailable, .lanHostKeyChanged, .leadOfferPending, .leadOnHold, .noDirectPath, .noLeadOffer, .notLanConnector, .notViewing, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
              .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
@@ -156,7 +158,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
             .conflict
         case .fileTooLarge, .messageTooLarge, .pieceTooLarge, .recordingTooLarge, .tooLarge:
             .contentTooLarge
-        case .accountDisabled, .administratorsOnly, .foreignOrigin, .credentialsRefused, .masterAdministratorOnly, .notLead, .outsideScope,
+        case .accountDisabled, .administratorsOnly, .foreignOrigin, .credentialsRefused, .masterAdministratorOnly, .notInControl, .notLead, .outsideScope,
              .permissionDenied, .setupClosed:
             .forbidden
         case .fileNotSaved, .internalError, .recordingNotSaved, .storageError, .twoStepKeyMismatch:

@@ -212,6 +212,11 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case remoteTool(RemoteTool)
     /// The technician started or stopped recording the screen (J14): the customer is told.
     case recording(RecordingNotice)
+    /// Who sees the customer's screen now, and who uses the mouse and keyboard (issue 21): sent
+    /// whenever it changes while the remote desktop runs.
+    case remoteViewers(RemoteViewers)
+    /// Send the whole screen with the next update: a viewer joined, or one fell too far behind.
+    case screenRefresh
     /// Restart with administrator rights (J3), with the credentials the technician entered.
     case elevate(Elevate)
     /// The technician offers a file (D4): the customer accepts and picks a folder, or declines; under `offer`.
@@ -275,6 +280,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .remoteSettings: "remote_settings"
         case .remoteTool: "remote_tool"
         case .recording: "recording"
+        case .remoteViewers: "remote_viewers"
+        case .screenRefresh: "screen_refresh"
         case .elevate: "elevate"
         case .fileOffer: "file_offer"
         case .fileCancelled: "file_cancelled"
@@ -312,6 +319,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .remoteSettings(let message): try message.encode(to: encoder)
         case .remoteTool(let tool): try encoder.encodeBody(tool, under: "tool")
         case .recording(let message): try message.encode(to: encoder)
+        case .remoteViewers(let message): try message.encode(to: encoder)
+        case .screenRefresh: break
         case .elevate(let message): try message.encode(to: encoder)
         case .fileOffer(let offer): try encoder.encodeBody(offer, under: "offer")
         case .fileCancelled(let message): try message.encode(to: encoder)
@@ -351,6 +360,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "remote_settings": .remoteSettings(try RemoteSettings(from: decoder))
         case "remote_tool": .remoteTool(try decoder.decodeBody(under: "tool"))
         case "recording": .recording(try RecordingNotice(from: decoder))
+        case "remote_viewers": .remoteViewers(try RemoteViewers(from: decoder))
+        case "screen_refresh": .screenRefresh
         case "elevate": .elevate(try Elevate(from: decoder))
         case "file_offer": .fileOffer(try decoder.decodeBody(under: "offer"))
         case "file_cancelled": .fileCancelled(try FileCancelled(from: decoder))

@@ -60,6 +60,14 @@ extension GatewayToApplet {
         public init(active: Bool, technicianName: String) { self.active = active; self.technicianName = technicianName }
     }
 
+    /// `remote_viewers`: the technicians who see the screen, and the one of them using the mouse
+    /// and keyboard (control mode; nil in view mode).
+    public struct RemoteViewers: WireMessage {
+        public let names: [String]
+        public let inControl: String?
+        public init(names: [String], inControl: String?) { self.names = names; self.inControl = inControl }
+    }
+
     /// `elevate`: the credentials pass through, never kept or logged.
     public struct Elevate: WireMessage {
         public let credentials: ElevationCredentials

@@ -24,15 +24,33 @@ public struct RemoteStatus: Codable, Equatable, Sendable {
     public let sessionState: SessionState?
     /// A browser's screen that may come over a direct path (issue 16): the servers to find it.
     public let webrtc: WebRTCSetup?
+    /// Control mode: the technician whose mouse and keyboard reach the customer (the lead, or the
+    /// colleague the lead gave control to); the gateway drops anyone else's (issue 21).
+    public let controller: String?
+    /// Every technician who sees the screen, the lead first.
+    public let viewers: [RemoteViewer]?
 
     public init(sessionId: String, mode: RemoteMode, phase: RemotePhase, reason: String? = nil, sessionState: SessionState? = nil,
-                webrtc: WebRTCSetup? = nil) {
+                webrtc: WebRTCSetup? = nil, controller: String? = nil, viewers: [RemoteViewer]? = nil) {
         self.sessionId = sessionId
         self.mode = mode
         self.phase = phase
         self.reason = reason
         self.sessionState = sessionState
         self.webrtc = webrtc
+        self.controller = controller
+        self.viewers = viewers
+    }
+}
+
+/// A technician who sees a session's remote desktop.
+public struct RemoteViewer: Codable, Equatable, Sendable {
+    public let technicianId: String
+    public let name: String
+
+    public init(technicianId: String, name: String) {
+        self.technicianId = technicianId
+        self.name = name
     }
 }
 

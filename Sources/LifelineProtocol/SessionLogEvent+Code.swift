@@ -56,6 +56,8 @@ extension SessionLogEvent {
         case .colleagueDeclined: "colleague_declined"
         case .colleagueLeft: "colleague_left"
         case .colleagueRemoved: "colleague_removed"
+        case .controlGiven: "control_given"
+        case .controlTakenBack: "control_taken_back"
         case .colleaguePermissionsChanged: "colleague_permissions_changed"
         case .colleagueHeld: "colleague_held"
         case .colleagueResumed: "colleague_resumed"

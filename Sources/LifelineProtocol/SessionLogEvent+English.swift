@@ -54,6 +54,8 @@ extension SessionLogEvent {
         "colleague_declined": "{technician} declined the invitation to collaborate.",
         "colleague_left": "{technician} left the collaboration; the session goes on.",
         "colleague_removed": "{technician} removed {colleague} from the session.",
+        "control_given": "{technician} gave the mouse and keyboard to {colleague}.",
+        "control_taken_back": "{technician} took back the mouse and keyboard from {colleague}.",
         "colleague_permissions_changed": "{technician} changed what {colleague} may do in this session.",
         "colleague_held": "{technician} put the session on hold for themselves.",
         "colleague_resumed": "{technician} is back in the session.",

@@ -69,7 +69,7 @@ extension SessionLogEvent {
             ["name": name, "result": result, "bytes": bytes, "hash": hash]
         case .elevated, .unelevated, .appletTookOver, .recordingStoppedWithRemote, .surveySent, .appletDeclined, .invitationDeclined, .termsRefused, .appletClosed, .appletRejoined, .joinedWithApplet, .joinedInstantChat, .joinedToShowScreen, .browserScreenFrames, .browserScreenWebRTC, .browserScreenBackToFrames, .cardInstalled, .cardRefused, .remoteControlAccepted, .desktopViewAccepted, .screenRefused, .fileManagerOpened, .fileManagerRefused, .rebootRefused, .machineRestarted, .customerRestarting, .customerRestartCancelled, .unattendedRefused:
             [:]
-        case .colleagueInvited(let technician, let colleague), .colleagueRemoved(let technician, let colleague), .colleaguePermissionsChanged(let technician, let colleague), .leadOffered(let technician, let colleague), .leadOfferWithdrawn(let technician, let colleague):
+        case .colleagueInvited(let technician, let colleague), .colleagueRemoved(let technician, let colleague), .controlGiven(let technician, let colleague), .controlTakenBack(let technician, let colleague), .colleaguePermissionsChanged(let technician, let colleague), .leadOffered(let technician, let colleague), .leadOfferWithdrawn(let technician, let colleague):
             ["technician": technician, "colleague": colleague]
         case .colleagueInvitedWithComment(let technician, let colleague, let comment):
             ["technician": technician, "colleague": colleague, "comment": comment]

@@ -116,6 +116,10 @@ public enum SessionLogEvent: Equatable, Sendable {
     case colleagueLeft(technician: String)
     /// "{technician} removed {colleague} from the session."
     case colleagueRemoved(technician: String, colleague: String)
+    /// "{technician} gave the mouse and keyboard to {colleague}."
+    case controlGiven(technician: String, colleague: String)
+    /// "{technician} took back the mouse and keyboard from {colleague}."
+    case controlTakenBack(technician: String, colleague: String)
     /// "{technician} changed what {colleague} may do in this session."
     case colleaguePermissionsChanged(technician: String, colleague: String)
     /// "{technician} put the session on hold for themselves."
@@ -339,6 +343,8 @@ extension SessionLogEvent {
         "colleague_joined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueJoined(technician: technician) },
         "colleague_declined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueDeclined(technician: technician) },
         "colleague_left": { p in guard let technician = p["technician"] else { return nil }; return .colleagueLeft(technician: technician) },
+        "control_given": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .controlGiven(technician: technician, colleague: colleague) },
+        "control_taken_back": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .controlTakenBack(technician: technician, colleague: colleague) },
         "colleague_removed": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleagueRemoved(technician: technician, colleague: colleague) },
         "colleague_permissions_changed": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleaguePermissionsChanged(technician: technician, colleague: colleague) },
         "colleague_held": { p in guard let technician = p["technician"] else { return nil }; return .colleagueHeld(technician: technician) },

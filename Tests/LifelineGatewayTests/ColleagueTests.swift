@@ -4,12 +4,12 @@ import LifelineCore
 import LifelineProtocol
 @testable import LifelineGateway
 
-private let colleaguePermissions = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions",
+let colleaguePermissions = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions",
                                     "invite_internal_technicians"]
 
 /// The administrator leads an active session with customer Carl; Bea and Dan, Online with a
 /// console each, may be invited into it.
-private struct ColleagueScene {
+struct ColleagueScene {
     let gw: GatewayHarness
     let admin: String
     let bea: String
@@ -19,9 +19,9 @@ private struct ColleagueScene {
     let sessionId: String
     let applet: SocketProbe
 
-    static func make(_ gw: GatewayHarness) async throws -> ColleagueScene {
+    static func make(_ gw: GatewayHarness, beaPermissions: [String] = colleaguePermissions) async throws -> ColleagueScene {
         let admin = try await gw.login()
-        let bea = try await gw.technician(named: "Bea", permissions: colleaguePermissions, adminToken: admin)
+        let bea = try await gw.technician(named: "Bea", permissions: beaPermissions, adminToken: admin)
         let beaId = try #require(try await gw.request(.get, "/api/v1/me", token: bea).json()["id"] as? String)
         let beaConsole = gw.console(token: bea)
         _ = try await beaConsole.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }

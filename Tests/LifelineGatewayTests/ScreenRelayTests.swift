@@ -4,47 +4,74 @@ import LifelineProtocol
 import Testing
 @testable import LifelineGateway
 
-/// The relay passes a running remote control's input and acknowledgements around the hub, and only
-/// those: anything else falls back to the hub, which gives the refusal.
-@Suite("The screen relay passes only the owner's allowed input to the applet")
+/// The relay passes a running remote desktop's frames to everyone who sees it, and the input of
+/// the technician in control (only theirs) and the acknowledgements around the hub: anything else
+/// falls back to the hub, which gives the refusal.
+@Suite("The screen relay fans the screen out and passes only the controller's input")
 struct ScreenRelayTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let click: [InputEvent] = [.move(x: 10, y: 10), .button(button: 1, down: true, x: 10, y: 10)]
 
-    static func relay(controls: Bool) -> (ScreenRelay, AsyncStream<Outlet.Frame>) {
+    /// A relay with an applet socket for "s1", and the applet's frames.
+    static func relay(controller: String?, colleagues: Set<String> = []) -> (ScreenRelay, SocketDirectory, Outlet, AsyncStream<Outlet.Frame>) {
         let (applet, frames) = Outlet.make()
         let sockets = SocketDirectory()
         _ = sockets.setApplet(applet, of: "s1")
         let relay = ScreenRelay(sockets: sockets)
-        relay.setRoute(ScreenRelay.Route(technicianId: "tech", controls: controls), for: "s1")
-        return (relay, frames)
+        relay.setRoute(ScreenRelay.Route(technicianId: "tech", colleagues: colleagues, controller: controller), for: "s1")
+        return (relay, sockets, applet, frames)
     }
 
-    @Test("the owner's input in remote control reaches the applet and counts as activity once")
+    static func console(of technicianId: String, in sockets: SocketDirectory) -> (Outlet, AsyncStream<Outlet.Frame>.AsyncIterator) {
+        let (outlet, frames) = Outlet.make()
+        sockets.addConsole(outlet, of: technicianId)
+        return (outlet, frames.makeAsyncIterator())
+    }
+
+    static func update(_ sequence: UInt32, x: UInt16 = 0, width: UInt16 = 64) -> [UInt8] {
+        ScreenUpdate(sequence: sequence, screenWidth: 128, screenHeight: 64,
+                     tiles: [.init(x: x, y: 0, width: width, height: 64, encoding: .jpeg, bytes: [UInt8(sequence)])]).encoded()
+    }
+
+    /// The screen update a console received (its session id prefix taken off).
+    static func received(_ iterator: inout AsyncStream<Outlet.Frame>.AsyncIterator) async throws -> ScreenUpdate? {
+        guard case .binary(let bytes) = await iterator.next() else { return nil }
+        return try ScreenUpdate.decode(Array(bytes.dropFirst(1 + Int(bytes[0]))))
+    }
+
+    static func nextText(_ iterator: inout AsyncStream<Outlet.Frame>.AsyncIterator) async throws -> GatewayToApplet? {
+        guard case .text(let text) = await iterator.next() else { return nil }
+        return try WireCodec.decode(text, as: GatewayToApplet.self)
+    }
+
+    @Test("the controller's input reaches the applet and counts as activity once; their drawn frame is acknowledged")
     func ownerInput() async throws {
-        let (relay, frames) = Self.relay(controls: true)
+        let (relay, sockets, applet, frames) = Self.relay(controller: "tech")
+        var console = Self.console(of: "tech", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
         #expect(relay.forwardInput(Self.click, sessionId: "s1", technicianId: "tech", permissions: PermissionSet([.remoteControl]), at: Self.now))
-        var iterator = frames.makeAsyncIterator()
-        guard case .text(let text) = await iterator.next() else { Issue.record("no frame"); return }
-        #expect(try WireCodec.decode(text, as: GatewayToApplet.self) == .input(Self.click))
-        #expect(relay.forwardFrameAck(7, sessionId: "s1", technicianId: "tech"))
-        guard case .text(let ack) = await iterator.next() else { Issue.record("no ack"); return }
-        #expect(try WireCodec.decode(ack, as: GatewayToApplet.self) == .frameAck(.init(sequence: 7)))
+        #expect(try await Self.nextText(&appletFrames) == .input(Self.click))
+        #expect(relay.forward(Self.update(1, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await Self.received(&console.1)?.sequence == 1)
+        #expect(relay.forwardFrameAck(1, sessionId: "s1", technicianId: "tech", console: console.0.id))
+        #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 1)))
         let activity = relay.takeActivity()
         #expect(activity.sessions == ["s1": Self.now] && activity.technicians == ["tech": Self.now])
         #expect(relay.takeActivity().sessions.isEmpty, "collected once")
     }
 
-    @Test("view only, no permission, another technician, another session, bad events: left to the hub",
+    @Test("view only, no permission, a viewer without control, another session: left to the hub",
           arguments: [
-            (true, [Permission.remoteControl], "tech", "s1", 1),
-            (false, [Permission.remoteControl], "tech", "s1", 0),
-            (true, [], "tech", "s1", 0),
-            (true, [Permission.remoteControl], "someone else", "s1", 0),
-            (true, [Permission.remoteControl], "tech", "s2", 0),
-          ])
-    func refusals(controls: Bool, permissions: [Permission], technician: String, session: String, passed: Int) async {
-        let (relay, _) = Self.relay(controls: controls)
+            ("tech", [Permission.remoteControl], "tech", "s1", 1),
+            (nil, [Permission.remoteControl], "tech", "s1", 0),
+            ("tech", [], "tech", "s1", 0),
+            ("tech", [Permission.remoteControl], "bea", "s1", 0),
+            ("bea", [Permission.remoteControl], "bea", "s1", 1),
+            ("bea", [Permission.remoteControl], "tech", "s1", 0),
+            ("tech", [Permission.remoteControl], "tech", "s2", 0),
+          ] as [(String?, [Permission], String, String, Int)])
+    func refusals(controller: String?, permissions: [Permission], technician: String, session: String, passed: Int) async {
+        let (relay, _, _, _) = Self.relay(controller: controller, colleagues: ["bea"])
         let forwarded = relay.forwardInput(Self.click, sessionId: session, technicianId: technician, permissions: PermissionSet(permissions), at: Self.now)
         #expect(forwarded == (passed == 1))
         #expect(relay.takeActivity().sessions.count == passed, "only input passed on counts")
@@ -52,10 +79,64 @@ struct ScreenRelayTests {
 
     @Test("more events than a message may hold, or an invalid one, are left to the hub")
     func badEvents() {
-        let (relay, _) = Self.relay(controls: true)
+        let (relay, _, _, _) = Self.relay(controller: "tech")
         let tooMany = [InputEvent](repeating: .move(x: 1, y: 1), count: ScreenRelay.maximumInputEvents + 1)
         #expect(!relay.forwardInput(tooMany, sessionId: "s1", technicianId: "tech", permissions: PermissionSet([.remoteControl]), at: Self.now))
         #expect(!relay.forwardInput([.button(button: 9, down: true, x: 1, y: 1)], sessionId: "s1", technicianId: "tech", permissions: PermissionSet([.remoteControl]),
                                     at: Self.now))
+    }
+
+    /// The lead draws every update at once, the colleague draws none for a while: the lead never
+    /// waits, and the colleague then gets one update with the latest screen.
+    @Test("a slow viewer skips to the latest screen and never slows the quick one")
+    func slowViewer() async throws {
+        let (relay, sockets, applet, frames) = Self.relay(controller: "tech", colleagues: ["bea"])
+        var lead = Self.console(of: "tech", in: sockets)
+        var colleague = Self.console(of: "bea", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
+        #expect(relay.forward(Self.update(1, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await Self.received(&colleague.1)?.sequence == 1)
+        for sequence in UInt32(1)...20 {
+            if sequence > 1 {
+                #expect(relay.forward(Self.update(sequence, x: sequence % 2 == 0 ? 0 : 64), sessionId: "s1", from: applet.id))
+            }
+            #expect(try await Self.received(&lead.1)?.sequence == sequence)
+            #expect(relay.forwardFrameAck(sequence, sessionId: "s1", technicianId: "tech", console: lead.0.id))
+            #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: sequence)), "the quickest console paces the applet")
+        }
+        // Sent to the colleague so far: 1 and 2 (its window); 3…20 wait, merged.
+        #expect(try await Self.received(&colleague.1)?.sequence == 2)
+        #expect(relay.forwardFrameAck(2, sessionId: "s1", technicianId: "bea", console: colleague.0.id))
+        let merged = try await Self.received(&colleague.1)
+        #expect(merged?.sequence == 20)
+        #expect(merged?.tiles.map(\.bytes) == [[19], [20]], "only the latest picture of each half")
+        #expect(relay.forwardFrameAck(20, sessionId: "s1", technicianId: "bea", console: colleague.0.id))
+    }
+
+    /// A colleague who starts seeing a running screen gets the whole of it: the applet is asked,
+    /// and the colleague gets nothing until an update that repaints everything.
+    @Test("a viewer who joins late waits for the whole screen, asked of the applet once")
+    func lateViewer() async throws {
+        let (relay, sockets, applet, frames) = Self.relay(controller: "tech")
+        var lead = Self.console(of: "tech", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
+        #expect(relay.forward(Self.update(1, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await Self.received(&lead.1)?.sequence == 1)
+        var colleague = Self.console(of: "bea", in: sockets)
+        relay.setRoute(ScreenRelay.Route(technicianId: "tech", colleagues: ["bea"], controller: "tech"), for: "s1")
+        #expect(try await Self.nextText(&appletFrames) == .screenRefresh)
+        #expect(relay.forward(Self.update(2), sessionId: "s1", from: applet.id))
+        #expect(relay.forward(Self.update(3, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await Self.received(&colleague.1)?.sequence == 3, "update 2 painted half: not shown to the newcomer")
+        #expect(try await Self.received(&lead.1)?.sequence == 2)
+        _ = relay.forwardFrameAck(3, sessionId: "s1", technicianId: "bea", console: colleague.0.id)
+        #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 3)))
+    }
+
+    @Test("an acknowledgement from a console that sees no such screen is left to the hub")
+    func strangerAck() {
+        let (relay, sockets, _, _) = Self.relay(controller: "tech")
+        let (stranger, _) = Self.console(of: "carl", in: sockets)
+        #expect(!relay.forwardFrameAck(1, sessionId: "s1", technicianId: "carl", console: stranger.id))
     }
 }

@@ -54,12 +54,13 @@ function cursorURL(shape) {
   return canvas.toDataURL('image/png');
 }
 
-export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, options, onScreenShown, onRelease }) {
+export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveControl, me, options, onScreenShown, onRelease }) {
   const $ = (id) => root.querySelector(`#${id}`);
   const [bar, control, view, status, stop, scale, screen, fullscreen, quality, keys, screenshot, record, detach, settings] = [
     'remote-bar', 'remote-control', 'remote-view', 'remote-status', 'remote-stop', 'remote-scale', 'remote-screen',
     'remote-fullscreen', 'remote-quality', 'remote-keys', 'remote-screenshot', 'remote-record', 'remote-detach',
     'remote-settings'].map($);
+  const [controller, viewersLine] = ['remote-controller', 'remote-viewers'].map($);
   /** Per session: { mode, phase, reason, surface, canvas, ink, pointer, lens, drawing (promise chain), tools' state }. */
   const remotes = new Map();
   let session = null;
@@ -121,6 +122,9 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     const active = session && ['active', 'collaboration'].includes(session.state);
     bar.hidden = !active;
     const remote = session ? remotes.get(session.id) : null;
+    // A colleague (issue 21) sees the lead's desktop; asking, stopping and the customer-side tools are the lead's.
+    const lead = Boolean(session) && session.technicianId === me()?.id;
+    if (remote) remote.lead = lead;
     const running = remote && ['requested', 'active'].includes(remote.phase);
     const shown = remote?.phase === 'active';
     // Instant Chat (G2): the desktop needs the applet, unless the browser can show its screen
@@ -130,8 +134,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     if (remote) remote.fromBrowser = fromBrowser;
     // A running desktop can switch mode (view to control, or back): the customer is asked anew.
     const busyFor = (mode) => running && !(remote.phase === 'active' && remote.mode !== mode);
-    control.disabled = !active || busyFor('control') || !canUse('remote_control') || fromBrowser;
-    view.disabled = !active || busyFor('view') || !canUse('desktop_view') || (fromBrowser && !browserScreen);
+    control.disabled = !lead || !active || busyFor('control') || !canUse('remote_control') || fromBrowser;
+    view.disabled = !lead || !active || busyFor('view') || !canUse('desktop_view') || (fromBrowser && !browserScreen);
     // With the screen shown the two become icons (their names stay for screen readers and tooltips).
     for (const [button, key] of [[control, 'remote.askControl'], [view, 'remote.askView']]) {
       button.classList.toggle('icon-only', Boolean(shown));
@@ -139,12 +143,14 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       const why = session?.customer?.browserScreen === 'chosen' ? 'remote.browserViewOnly' : 'chatOnly.reason';
       button.title = refused ? t(why) : shown ? t(key) : '';
     }
-    stop.hidden = !running;
-    for (const item of [scale, fullscreen, settings, detach]) item.hidden = !shown;
-    screenshot.hidden = !shown || !canUse('take_screenshots');
-    record.hidden = !shown || !canUse('record_screen');
-    keys.hidden = !(shown && remote.mode === 'control');
-    elevate.hidden = !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
+    stop.hidden = !running || !lead;
+    for (const item of [scale, fullscreen, detach]) item.hidden = !shown;
+    settings.hidden = !shown || !lead;
+    screenshot.hidden = !shown || !lead || !canUse('take_screenshots');
+    record.hidden = !shown || !lead || !canUse('record_screen');
+    keys.hidden = !(shown && remote.inControl);
+    elevate.hidden = !lead || !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
+    renderViewers(remote, shown, lead);
     const phaseKey = remote?.phase === 'active' && remote.transport === 'webrtc' ? 'remote.activeDirect' : `remote.${remote?.phase}`;
     status.textContent = remote?.phase ? t(phaseKey, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
@@ -160,6 +166,35 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     detached.render();
     if (session) recorder.render(session.id);
   }
+
+  /** Who else sees the screen, and (for the lead, in control mode) who has the mouse and keyboard. */
+  function renderViewers(remote, shown, lead) {
+    const viewers = shown ? remote.viewers ?? [] : [];
+    const holder = viewers.find((viewer) => viewer.technicianId === remote?.controller);
+    viewersLine.hidden = viewers.length < 2;
+    viewersLine.textContent = viewersLine.hidden ? ''
+      : [t('remote.viewers', { names: viewers.map((viewer) => viewer.name).join(', ') }),
+        holder ? t('remote.inControl', { name: holder.name }) : ''].filter(Boolean).join(' · ');
+    controller.hidden = !lead || viewers.length < 2 || remote.mode !== 'control';
+    if (controller.hidden) return;
+    const key = JSON.stringify([viewers, remote.controller]);
+    if (controller.dataset.key !== key) {
+      controller.dataset.key = key;
+      controller.replaceChildren(...viewers.map((viewer) => new Option(t('remote.controlBy', { name: viewer.name }), viewer.technicianId)));
+      controller.value = remote.controller ?? '';
+    }
+  }
+
+  // The lead gives the mouse and keyboard to a colleague who sees the screen, or takes them back.
+  controller.addEventListener('change', async () => {
+    const remote = remotes.get(session?.id);
+    try {
+      await giveControl(session.id, controller.value);
+    } catch (error) {
+      status.textContent = describeError(error);
+      if (remote) controller.value = remote.controller ?? '';
+    }
+  });
 
   const ask = (mode) => {
     // Always detached (J5): the window opens now, while the click allows it.
@@ -215,8 +250,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
     }
     const shape = remote.cursorShape;
     if (!shape || canvas.width === 0) return;
-    // In view mode the customer's pointer is drawn where it is.
-    pointer.hidden = remote.mode === 'control';
+    // Without the mouse and keyboard the customer's pointer is drawn where it is.
+    pointer.hidden = Boolean(remote.inControl);
     const ratio = canvas.clientWidth / canvas.width;
     pointer.style.width = `${shape.width * ratio}px`;
     pointer.style.left = `${(cursor.x - shape.hotX) * ratio}px`;
@@ -259,11 +294,16 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, optio
       const wasActive = remote.phase === 'active';
       remote.mode = status.mode;
       remote.phase = status.phase;
+      remote.controller = status.controller ?? null;
+      remote.viewers = status.viewers ?? [];
+      // In control mode, this console's technician has the mouse and keyboard unless the lead gave them away.
+      remote.inControl = status.mode === 'control' && (!status.controller || status.controller === me()?.id);
       if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
       else direct.close(remote);
       // A state change that ended it is worded in the console's language; other reasons come as written.
       remote.reason = status.sessionState ? t('remote.sessionState', { state: t(`state.${status.sessionState}`) }) : status.reason ?? null;
-      if (status.phase === 'active' && !wasActive) tools.started(remote, status.sessionId, options().clipboardSync ?? true);
+      const leads = !status.controller || (status.viewers ?? [])[0]?.technicianId === me()?.id;
+      if (status.phase === 'active' && !wasActive && leads) tools.started(remote, status.sessionId, options().clipboardSync ?? true);
       if (status.phase !== 'active') {
         recorder.stop(status.sessionId);
         remote.tool = null;

@@ -23,7 +23,8 @@ export function createRemoteInput({ send, onRelease }) {
    * whiteboard or laser on: those take the mouse instead). */
   function wireInput(remote, id) {
     const { canvas } = remote;
-    const controlling = () => remote.mode === 'control' && remote.phase === 'active' && !remote.tool;
+    // Only the technician with the mouse and keyboard (issue 21: the lead, or the colleague given control).
+    const controlling = () => remote.inControl && remote.phase === 'active' && !remote.tool;
     const point = (event) => {
       const box = canvas.getBoundingClientRect();
       return {

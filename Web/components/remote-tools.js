@@ -136,7 +136,8 @@ export function mountRemoteTools(elements, { send, current }) {
   });
 
   function render(remote) {
-    const controlling = remote?.phase === 'active' && remote.mode === 'control';
+    // The customer-side tools are the lead's (issue 21: a colleague given control has the mouse and keyboard only).
+    const controlling = remote?.phase === 'active' && remote.inControl && remote.lead;
     const viewing = remote?.phase === 'active';
     // A browser's shared screen (issue 16): the whiteboard on the technician's side only, the laser
     // shown but not available, with the reason.

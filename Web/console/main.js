@@ -1,9 +1,9 @@
 // The Technician Console: wires the components to the gateway's API and live socket.
-import { api, ApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { describeError, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { connectConsole } from '../lib/protocol.js';
 import { applyTheme } from '../lib/theme.js';
-import { availableCommands, colleagueViewEnded, hiddenColumns, inTab, upsert } from '../lib/session-logic.js';
+import { availableCommands, hiddenColumns, inTab, upsert } from '../lib/session-logic.js';
 import { mountSessionList } from '../components/session-list.js';
 import { mountActiveTabs } from '../components/active-tabs.js';
 import { mountChatPane } from '../components/chat-pane.js';
@@ -34,11 +34,14 @@ import { toolboxTabs } from './toolbox-tabs.js';
 import { mountWorkspaceLayout } from './workspace-layout.js';
 import { oncePerFrame } from '../lib/once-per-frame.js';
 import { sessionLogs } from './session-logs.js';
+import { createReceiver } from './receive.js';
 
 const $ = (id) => document.getElementById(id);
 /** Whether the signed-in technician's group allows `permission` (the gateway checks again). */
 const canUse = (permission) => Boolean(state.me?.permissions.includes(permission));
 const isMine = (session) => session.technicianId === state.me?.id;
+/** Working in a colleague's session (issue 21): the lead's desktop is shown here too. */
+const isColleague = (session) => (session.colleagues ?? []).some((c) => c.technicianId === state.me?.id && c.state === 'collaboration');
 
 const logs = sessionLogs();
 const state = {
@@ -110,6 +113,8 @@ const remoteDesktop = mountRemoteDesktop($('panel-remote'), {
   options: () => state.options,
   canUse,
   recordScreenshot: (id) => api(`sessions/${id}/screenshots`, { method: 'POST' }),
+  giveControl: (id, technicianId) => api(`sessions/${id}/controller`, { method: 'PUT', body: { technicianId } }),
+  me: () => state.me,
 });
 
 const replies = mountReplies($('chat-pane'), $('replies-dialog'), {
@@ -121,7 +126,7 @@ const fileTransfers = mountFileTransfers($('chat-pane'), { canUse });
 const chatOnly = mountChatOnly($('chat-pane'), { onError: showError });
 const callingCard = mountCallingCardDeploy($('panel-calling-card'), { canUse, onError: showError, onLoaded: () => render() });
 const toolbox = mountToolbox({ tabList: $('toolbox-tabs'), none: $('toolbox-none'), unavailable: $('toolbox-unavailable') },
-  toolboxTabs({ canUse, isMine, callingCards: callingCard }));
+  toolboxTabs({ canUse, isMine, isColleague, callingCards: callingCard }));
 const shortcuts = mountShortcuts($('shortcuts-dialog'), {
   focusChat: () => chat.focus(),
   openTool(id) {
@@ -215,7 +220,7 @@ function render() {
   inviteDialog.enable(mine?.state === 'active' && (canUse('invite_external_technicians') || colleagues.canInvite(mine)));
   colleagues.show(session);
   chat.show(session, session ? logs.of(session.id) ?? [] : []);
-  remoteDesktop.show(mine);
+  remoteDesktop.show(mine ?? (session && isColleague(session) ? session : null));
   fileTransfers.show(mine);
   chatOnly.show(mine);
   callingCard.show(mine);
@@ -237,70 +242,10 @@ async function select(id) {
   }
 }
 
-function receive(message) {
-  switch (message.type) {
-    case 'snapshot':
-      state.sessions = [];
-      for (const session of message.sessions) state.sessions = upsert(state.sessions, session);
-      break;
-    case 'session': {
-      const before = state.sessions.find((s) => s.id === message.session.id);
-      const arrived = ['waiting', 'incoming'].includes(message.session.state) && before?.state !== message.session.state;
-      state.sessions = colleagueViewEnded(message.session, state.me?.id)
-        ? state.sessions.filter((s) => s.id !== message.session.id) : upsert(state.sessions, message.session);
-      if (arrived) noteArrival();
-      alertForChange(before, message.session);
-      break;
-    }
-    case 'log': {
-      logs.add(message.entry);
-      if (message.entry.kind === 'chat' && message.entry.authorRole === 'customer') {
-        chatSwitcher.customerLine(message.entry.sessionId, state.selectedId);
-        const reading = state.selectedId === message.entry.sessionId && document.activeElement === $('chat-input');
-        if (document.hidden) alert('chat_message_minimised');
-        else if (!reading) alert('chat_message_unfocused');
-      }
-      break;
-    }
-    case 'remote':
-      remoteDesktop.statusChanged(message.remote);
-      break;
-    case 'file_manager':
-    case 'file_manager_reply':
-    case 'system_info_reply':
-    case 'system_action_reply':
-    case 'script_started':
-    case 'script_output':
-    case 'script_finished':
-    case 'reboot_result':
-    case 'unattended_result':
-      // Nothing else on the page depends on a reply: no render.
-      if (sessionTools.message(message)) return;
-      break;
-    case 'remote_notice':
-      remoteDesktop.notice(message.sessionId, message.notice);
-      break;
-    case 'webrtc_signal':
-      remoteDesktop.webrtcSignal(message.sessionId, message.signal);
-      break;
-    case 'file':
-      fileTransfers.changed(message.file);
-      if (message.file.direction === 'from_customer' && message.file.phase === 'done') alert('customer_sent_file');
-      break;
-    case 'technician_status':
-      transferDialog.statusChanged(message.technician);
-      if (message.technician.id === state.me?.id) myStatus.changed(message.technician.status);
-      break;
-    case 'error':
-      // A refused file manager or system info request is told where it was made.
-      if (message.requestId && sessionTools.refused(message)) break;
-      showError(new ApiError(0, message.code, message.message));
-      break;
-    default:
-      break;
-  }
-  renderSoon();
-}
+const receive = createReceiver({
+  state, logs, $, alerts: { alert, alertForChange, noteArrival }, chatSwitcher, remoteDesktop, sessionTools, fileTransfers, transferDialog,
+  myStatus, showError, renderSoon: () => renderSoon(),
+});
 
 // One render for a frame's messages: a long copy brings several a file, each render rebuilds the queue.
 const renderSoon = oncePerFrame(() => render());

@@ -11,8 +11,9 @@ const CUSTOMER_AWAY = ['reconnecting', 'offline', 'rebooting'];
  * a browser that can show its screen will do (issue 16: the desktop view); `own`: only the
  * session's technician uses it.
  */
-export function toolBlockedReason(session, { permissions = [], live = true, applet = true, own = true }, { canUse, isMine }) {
-  if (own && !isMine(session)) return 'notYours';
+export function toolBlockedReason(session, { permissions = [], live = true, applet = true, own = true }, { canUse, isMine, isColleague }) {
+  // 'orColleague': a colleague collaborating in the session uses it too (issue 21: the shared screen).
+  if (own && !isMine(session) && !(own === 'orColleague' && isColleague?.(session))) return 'notYours';
   if (permissions.length > 0 && !permissions.some(canUse)) return 'noPermission';
   const browserWillDo = applet === 'orBrowserScreen' && Boolean(session.customer?.browserScreen);
   if (applet && !browserWillDo && session.customer?.client === 'browser') return 'chatOnly';
@@ -28,7 +29,7 @@ export function toolboxTabs(context) {
   return [
     {
       id: 'remote', label: 'toolbox.remote', icon: 'monitor', panel: $('panel-remote'),
-      blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'], applet: 'orBrowserScreen' }),
+      blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'], applet: 'orBrowserScreen', own: 'orColleague' }),
     },
     {
       id: 'files', label: 'toolbox.files', icon: 'folder', panel: $('panel-files'),

@@ -271,6 +271,13 @@ function receive(message) {
     case 'webrtc_signal':
       direct?.receive(message.signal);
       break;
+    case 'screen_refresh':
+      // A technician started watching, or one fell behind: the whole picture with the next update.
+      sharing?.refresh();
+      break;
+    case 'remote_viewers':
+      if (sharing) add({ kind: 'note', key: 'screen.viewers', params: { names: message.names.join(', ') } });
+      break;
     case 'recording':
       add({ kind: 'note', key: message.active ? 'screen.recording' : 'screen.recordingStopped', params: { technician: message.technicianName } });
       break;

@@ -182,6 +182,12 @@ export function streamScreen(stream, { sendBinary, onEnded }) {
       pending?.close?.();
       pending = null;
     },
+    /** The gateway wants the whole picture (a viewer joined or fell behind): what is in flight is forgotten. */
+    refresh() {
+      previous = null;
+      drawn = sequence;
+      if (pending && !busy) flushSoon();
+    },
     /** Back through the gateway: the whole picture first, the console's may be behind. */
     resume() {
       paused = false;

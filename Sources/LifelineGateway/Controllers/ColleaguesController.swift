@@ -20,6 +20,7 @@ struct ColleaguesController {
         let permissions: [String]?
     }
 
+    /// A colleague named: the lead's offer, or who gets the mouse and keyboard.
     struct LeadOfferRequest: Decodable {
         let technicianId: String
     }
@@ -32,6 +33,7 @@ struct ColleaguesController {
         group.delete("sessions/{id}/lead-offer", use: withdrawLeadOffer)
         group.post("sessions/{id}/lead", use: acceptLead)
         group.post("sessions/{id}/technician-messages", use: privateMessage)
+        group.put("sessions/{id}/controller", use: giveControl)
     }
 
     @Sendable func invite(request: Request, context: GatewayRequestContext) async throws -> Response {
@@ -79,12 +81,22 @@ struct ColleaguesController {
                                      status: .created)
     }
 
+    /// The lead gives the customer's mouse and keyboard to a colleague who sees the screen, or
+    /// takes them back (their own id).
+    @Sendable func giveControl(request: Request, context: GatewayRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await request.decodeJSON(as: LeadOfferRequest.self, context: context)
+        try await hub.giveControl(to: body.technicianId, in: try SessionsController.id(context), by: actor)
+        return Response(status: .noContent)
+    }
+
     /// Names the lead chose; an unknown name is a clear error rather than silently dropped.
     static func permissions(_ names: [String]?) throws -> [Permission]? {
         guard let names else { return nil }
-        return try names.map { name in
-            guard let permission = Permission(rawValue: name) else { throw GatewayError.badRequest("There is no permission named \(name).") }
-            return permission
+        do throws(UnknownPermission) {
+            return try PermissionSet(rawValues: names).granted.sorted()
+        } catch {
+            throw GatewayError.badRequest("There is no permission named \(error.name).")
         }
     }
 }

@@ -158,7 +158,7 @@ extension LiveSession {
     }
 
     /// The record, when the actor leads this live session; the colleague's refusal otherwise.
-    private func leadsNow(_ actor: Actor) async throws -> SessionRecord {
+    func leadsNow(_ actor: Actor) async throws -> SessionRecord {
         let current = try await hub.visibleSession(id, by: actor)
         guard isLive else { throw GatewayError.sessionNotFound }
         guard current.technicianId == actor.id else { throw GatewayError.collaboration(.notLead) }

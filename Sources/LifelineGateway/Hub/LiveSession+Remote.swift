@@ -44,6 +44,7 @@ extension LiveSession {
     }
 
     func remoteInput(_ events: [InputEvent], by actor: Actor) async throws {
+        if try await colleagueInput(events, by: actor) { return }
         _ = try await hub.ownedLiveSession(id, by: actor)
         // The permission before the state: without it the answer is "not allowed" whatever runs.
         try actor.require(.remoteControl)
@@ -51,17 +52,39 @@ extension LiveSession {
         do throws(RemoteDesktopState.Refusal) { try state.checkInput(permissions: actor.permissions) } catch {
             throw SessionHub.gatewayError(error)
         }
-        guard ScreenRelay.isAcceptable(events) else {
-            throw GatewayError.badRequest("Input events must be at most \(ScreenRelay.maximumInputEvents) valid events per message.")
-        }
+        try Self.checkInputEvents(events)
+        guard screenRoute?.controller == actor.id else { throw Self.notInControl }
         recordActivity(at: environment.now())
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.input(events)))
     }
 
+    /// A colleague's input (issue 21): passed only while they have the mouse and keyboard. False
+    /// when the actor is not a colleague in this session (the lead's checks follow).
+    private func colleagueInput(_ events: [InputEvent], by actor: Actor) async throws -> Bool {
+        let current = try await hub.visibleSession(id, by: actor)
+        guard isLive, current.technicianId != actor.id, current.collaborations[actor.id] != nil else { return false }
+        // What the lead chose for this session, within what the colleague's group grants.
+        guard hub.sessionPermissions(of: actor, in: current).contains(.remoteControl) else { throw GatewayError.forbidden(.remoteControl) }
+        guard let state = remote, state.forwardsFrames else { throw SessionHub.gatewayError(.notRunning) }
+        guard state.mode == .control else { throw SessionHub.gatewayError(.viewOnly) }
+        try Self.checkInputEvents(events)
+        guard screenRoute?.controller == actor.id else { throw Self.notInControl }
+        recordActivity(at: environment.now())
+        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.input(events)))
+        return true
+    }
+
+    private static func checkInputEvents(_ events: [InputEvent]) throws {
+        guard ScreenRelay.isAcceptable(events) else {
+            throw GatewayError.badRequest("Input events must be at most \(ScreenRelay.maximumInputEvents) valid events per message.")
+        }
+    }
+
+    static let notInControl = GatewayError(.notInControl, "Only the technician who has the mouse and keyboard may use them; ask the lead to give you control.")
+
+    /// An acknowledgement the relay did not take (the desktop ended meanwhile): nothing to pass on.
     func remoteFrameDrawn(_ sequence: UInt32, by actor: Actor) async throws {
-        _ = try await hub.ownedLiveSession(id, by: actor)
-        guard remote?.forwardsFrames == true else { return }
-        sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence))))
+        _ = try await hub.visibleSession(id, by: actor)
     }
 
     func remoteSettings(_ quality: RemoteQuality, by actor: Actor) async throws {
@@ -226,7 +249,7 @@ extension LiveSession {
 
     /// Called after every state change: only Active and Collaboration keep the remote desktop.
     private func publishRemote(_ status: RemoteStatus, to technicianId: String) {
-        let message = WireCodec.encode(GatewayToConsole.remote(status))
+        let message = WireCodec.encode(GatewayToConsole.remote(leadStatus(status)))
         sockets.sendToConsoles(of: technicianId, message)
     }
 }

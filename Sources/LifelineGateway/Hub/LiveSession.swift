@@ -15,7 +15,10 @@ actor LiveSession {
     let hub: SessionHub
 
     /// Changed only through `remember`, which writes the registry's copy in the same step.
-    private(set) var record: SessionRecord
+    private(set) var record: SessionRecord {
+        // A colleague joining, holding or leaving changes who sees the screen.
+        didSet { if remote != nil || screenRoute != nil { screenRouteChanged() } }
+    }
     /// False once the session left every queue: what was running finishes, nothing new starts.
     private(set) var isLive = true
     /// False once another gateway node serves the session (issue 20): this actor no longer speaks for it.
@@ -25,11 +28,10 @@ actor LiveSession {
     var awaitingTechnician = false
     /// The remote desktop requested or running (J1, J2); frames pass while the relay has its route.
     var remote: RemoteDesktopState? {
-        didSet {
-            let route = remote.flatMap { $0.forwardsFrames ? ScreenRelay.Route(technicianId: $0.technicianId, controls: $0.mode == .control) : nil }
-            hub.screenRelay.setRoute(route, for: id)
-        }
+        didSet { screenRouteChanged() }
     }
+    /// Who sees the remote desktop and whose input passes, as the relay was last told.
+    var screenRoute: ScreenRelay.Route?
     /// The file manager asked for or open (K1–K5), and the requests the applet has not answered.
     var fileManager: FileManagerAccess?
     var fileRequests: [String: PendingFileRequest] = [:]

@@ -4,21 +4,36 @@ import LifelineProtocol
 import NIOConcurrencyHelpers
 
 /// Where each running remote desktop's traffic goes, readable without the hub: an applet's screen
-/// and pointer frames go from its socket straight to the owner's consoles, and the owner's input
-/// and frame acknowledgements straight back to the applet, never queueing behind other sessions'
-/// work in the session's actor. Each session keeps its route current (`LiveSession.remote` updates it as
+/// and pointer frames go from its socket straight to the consoles of everyone who sees it (the
+/// lead and the colleagues, issue 21; `ScreenFanOut` decides), the controller's input and the
+/// quickest console's frame acknowledgements straight back to the applet, never queueing behind
+/// other sessions' work in the session's actor. Each session keeps its route current (`LiveSession.remote` updates it as
 /// it changes), the sockets are the directory's, and the hub collects the activity input stands
 /// for on its ticks.
 final class ScreenRelay: Sendable {
-    /// A remote desktop passing frames on: its owner, and whether the owner controls it (remote
-    /// control, not view).
-    struct Route: Sendable {
+    /// A remote desktop passing frames on: its lead, the colleagues who see it too, and whose
+    /// input passes (control mode; nil in view mode).
+    struct Route: Equatable, Sendable {
         let technicianId: String
-        let controls: Bool
+        let colleagues: Set<String>
+        let controller: String?
+
+        init(technicianId: String, colleagues: Set<String> = [], controller: String?) {
+            self.technicianId = technicianId
+            self.colleagues = colleagues
+            self.controller = controller
+        }
+
+        var viewers: Set<String> { colleagues.union([technicianId]) }
+    }
+
+    private struct Stream {
+        var route: Route
+        var fanOut = ScreenFanOut()
     }
 
     private struct Routes {
-        var sessions: [String: Route] = [:]
+        var sessions: [String: Stream] = [:]
         /// When input last went on, per session and per technician, since the hub last collected it.
         var sessionActivity: [String: Date] = [:]
         var technicianActivity: [String: Date] = [:]
@@ -31,34 +46,57 @@ final class ScreenRelay: Sendable {
         self.sockets = sockets
     }
 
-    /// The session's route, or nil while its remote desktop passes no frames.
+    /// The session's route, or nil while its remote desktop passes no frames. Consoles that came
+    /// with it wait for the whole screen, asked of the applet now.
     func setRoute(_ route: Route?, for sessionId: String) {
-        routes.withLockedValue { $0.sessions[sessionId] = route }
+        guard let route else {
+            routes.withLockedValue { $0.sessions[sessionId] = nil }
+            return
+        }
+        let consoles = viewerConsoles(route)
+        let askRefresh = routes.withLockedValue { routes -> Bool in
+            var stream = routes.sessions[sessionId] ?? Stream(route: route)
+            stream.route = route
+            defer { routes.sessions[sessionId] = stream }
+            return stream.fanOut.consolesChanged(consoles.technicians)
+        }
+        if askRefresh { sockets.sendToApplet(of: sessionId, WireCodec.encode(GatewayToApplet.screenRefresh)) }
     }
 
-    /// Passes a frame of `sessionId`'s applet (socket `outletId`) to the owner's consoles; false
-    /// when no remote desktop of that socket is passing frames, or the frame is malformed.
+    /// Passes a frame of `sessionId`'s applet (socket `outletId`) to the consoles that see it;
+    /// false when no remote desktop of that socket is passing frames, or the frame is malformed.
     func forward(_ frame: [UInt8], sessionId: String, from outletId: UUID) -> Bool {
-        guard let technicianId = routes.withLockedValue({ $0.sessions[sessionId]?.technicianId }),
-              sockets.isApplet(outletId, of: sessionId) else { return false }
-        let targets = sockets.consoles(of: technicianId)
-        do { try ScreenUpdate.validateAnyKind(frame) } catch { return false }
-        let id = Array(sessionId.utf8)
-        let message = [UInt8(id.count)] + id + frame
-        for console in targets { console.send(binary: message) }
+        guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }),
+              let applet = sockets.applet(of: sessionId), applet.id == outletId else { return false }
+        let consoles = viewerConsoles(route)
+        let prefix = Self.prefix(sessionId)
+        if frame.count > 2, frame[0] == ScreenUpdate.magic, frame[2] == ScreenUpdate.Kind.cursor.rawValue {
+            // The pointer: a few bytes outside flow control, to everyone.
+            do { _ = try CursorUpdate.decode(frame) } catch { return false }
+            let message = prefix + frame
+            for console in consoles.outlets.values { console.send(binary: message) }
+            return true
+        }
+        let update: ScreenUpdate
+        do { update = try ScreenUpdate.decode(frame) } catch { return false }
+        guard let decision = routes.withLockedValue({ routes -> ScreenFanOut.Decision? in
+            guard routes.sessions[sessionId]?.route == route else { return nil }
+            return routes.sessions[sessionId]?.fanOut.received(update, consoles: consoles.technicians)
+        }) else { return false }
+        carry(decision, frame: prefix + frame, prefix: prefix, consoles: consoles.outlets, applet: applet)
         RelayMetrics.screenFrames.increment()
         RelayMetrics.screenBytes.increment(by: Int64(frame.count))
         return true
     }
 
-    /// The owner's mouse and keyboard, straight to the applet while their remote control runs and
-    /// their group allows it. False otherwise: the hub then answers why (not running, view only,
-    /// not permitted, not their session, bad events), as it always has.
+    /// Mouse and keyboard of the technician in control, straight to the applet while their remote
+    /// control runs and their group allows it. False otherwise: the hub then answers why (not
+    /// running, view only, not in control, not permitted, not their session, bad events).
     func forwardInput(_ events: [InputEvent], sessionId: String, technicianId: String, permissions: PermissionSet, at now: Date) -> Bool {
         guard permissions.allows(.remoteControl), Self.isAcceptable(events) else { return false }
         guard let applet = sockets.applet(of: sessionId) else { return false }
         let passes = routes.withLockedValue { routes -> Bool in
-            guard let route = routes.sessions[sessionId], route.technicianId == technicianId, route.controls else { return false }
+            guard routes.sessions[sessionId]?.route.controller == technicianId else { return false }
             routes.sessionActivity[sessionId] = now
             routes.technicianActivity[technicianId] = now
             return true
@@ -68,12 +106,52 @@ final class ScreenRelay: Sendable {
         return true
     }
 
-    /// The owner's console drew a frame: the applet may send the next (flow control, J7).
-    func forwardFrameAck(_ sequence: UInt32, sessionId: String, technicianId: String) -> Bool {
-        guard routes.withLockedValue({ $0.sessions[sessionId]?.technicianId == technicianId }),
+    /// A console drew a frame: it may have what it missed, and the applet may send the next
+    /// when it is the quickest (flow control, J7). False when that console sees no such screen.
+    func forwardFrameAck(_ sequence: UInt32, sessionId: String, technicianId: String, console: UUID) -> Bool {
+        guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }), route.viewers.contains(technicianId),
               let applet = sockets.applet(of: sessionId) else { return false }
-        applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence))))
+        guard let decision = routes.withLockedValue({
+            $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: technicianId)
+        }) else { return false }
+        let outlets = decision.sends.isEmpty ? [:] : viewerConsoles(route).outlets
+        carry(decision, frame: [], prefix: Self.prefix(sessionId), consoles: outlets, applet: applet)
         return true
+    }
+
+    /// Sends what the fan-out decided.
+    private func carry(_ decision: ScreenFanOut.Decision, frame: [UInt8], prefix: [UInt8], consoles: [UUID: Outlet], applet: Outlet) {
+        for (console, payload) in decision.sends {
+            guard let outlet = consoles[console] else { continue }
+            switch payload {
+            case .asReceived: outlet.send(binary: frame)
+            case .merged(let update):
+                outlet.send(binary: prefix + update.encoded())
+                RelayMetrics.mergedScreenFrames.increment()
+            }
+        }
+        if let sequence = decision.acknowledgeApplet {
+            applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence))))
+        }
+        if decision.askRefresh { applet.send(WireCodec.encode(GatewayToApplet.screenRefresh)) }
+    }
+
+    /// The open consoles of everyone who sees the screen.
+    private func viewerConsoles(_ route: Route) -> (outlets: [UUID: Outlet], technicians: [UUID: String]) {
+        var outlets: [UUID: Outlet] = [:], technicians: [UUID: String] = [:]
+        for technicianId in route.viewers {
+            for console in sockets.consoles(of: technicianId) {
+                outlets[console.id] = console
+                technicians[console.id] = technicianId
+            }
+        }
+        return (outlets, technicians)
+    }
+
+    /// A binary frame to a console starts with its session's id (length byte, then the id).
+    private static func prefix(_ sessionId: String) -> [UInt8] {
+        let id = Array(sessionId.utf8)
+        return [UInt8(id.count)] + id
     }
 
     /// The activity input stood for since the last call, and forgets it.

@@ -96,6 +96,8 @@ struct Operations: Sendable {
 enum RelayMetrics {
     static let screenBytes = Metrics.Counter(label: "lifeline_screen_relay_bytes_total")
     static let screenFrames = Metrics.Counter(label: "lifeline_screen_relay_frames_total")
+    /// Updates merged for a console that fell behind the others (it skipped to the latest screen).
+    static let mergedScreenFrames = Metrics.Counter(label: "lifeline_screen_relay_merged_frames_total")
 }
 
 /// Each request counted and timed by route, method and status through swift-metrics. The time runs
