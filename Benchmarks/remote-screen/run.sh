@@ -19,13 +19,7 @@ echo "# Peers"
 echo "# Lifeline"
 build_release
 start_gateway
-SESSION=$(api -d '{"name":"Benchmark","method":"pin"}' "http://127.0.0.1:$PORT/api/v1/sessions")
-ID=$(echo "$SESSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-PIN=$(echo "$SESSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pin"])')
-DISPLAY=:99 "$BIN/lifeline-applet" --gateway "http://127.0.0.1:$PORT" --pin "$PIN" --non-interactive --remote-consent accept \
-  < <(sleep 100000) > "$WORK/applet.log" 2>&1 & APPLET=$!; PIDS="$PIDS $APPLET"
-for _ in $(seq 50); do grep -q WELCOME "$WORK/applet.log" && break; sleep 0.2; done
-api -X POST "http://127.0.0.1:$PORT/api/v1/sessions/$ID/start" >/dev/null
+start_applet_session "$WORK/applet.log"
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
 DISPLAY=:98 "$PYTHON" "$ROOT/Benchmarks/remote-screen/viewer.py" "http://127.0.0.1:$PORT" "$EMAIL" "$PASSWORD" "$ID" \
   > "$WORK/viewer.log" 2>&1 & PIDS="$PIDS $!"

@@ -9,30 +9,25 @@ import os
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+
+from bench_console import signed_in_console, stay_until_killed
 
 url, email, password, session_id = sys.argv[1:5]
 mode = sys.argv[5] if len(sys.argv) > 5 else "control"
-options = webdriver.ChromeOptions()
-options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
-                 "--no-first-run", "--disable-features=Translate,WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection",
-                 "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome")]:
-    options.add_argument(argument)
-# No "controlled by automated test software" bar over the top of the screen.
-options.add_experimental_option("excludeSwitches", ["enable-automation"])
-options.add_argument("--disable-infobars")
-driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
-wait = WebDriverWait(driver, 60)
-driver.get(f"{url}/console/")
-wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
-driver.find_element(By.ID, "login-password").send_keys(password)
-driver.find_element(By.ID, "login-submit").click()
-wait.until(EC.visibility_of_element_located((By.ID, "console-view")))
+
+
+def no_automation_bar(options):
+    # No "controlled by automated test software" bar over the top of the screen.
+    options.add_experimental_option("excludeSwitches", ["enable-automation"])
+
+
+driver, wait = signed_in_console(url, email, password, [
+    "--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
+    "--no-first-run", "--disable-features=Translate,WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection",
+    "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome"), "--disable-infobars"],
+    timeout=60, configure=no_automation_bar)
 row = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session_id}']")))
 row.click()
 wait.until(EC.element_to_be_clickable((By.ID, f"remote-{mode}"))).click()
@@ -44,8 +39,4 @@ time.sleep(6)  # the "press Esc to exit full screen" bubble fades
 # Which way the screen comes: straight from a customer's browser (WebRTC), or through the gateway.
 transport = driver.execute_script("return document.querySelector('#remote-screen canvas').dataset.transport") or "gateway"
 print(f"READY transport={transport}", flush=True)
-try:
-    while True:
-        time.sleep(3600)
-finally:
-    driver.quit()
+stay_until_killed(driver)

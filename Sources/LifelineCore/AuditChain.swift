@@ -44,6 +44,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case colleaguePermissionsChanged = "colleague_permissions_changed"
     /// The lead gave a colleague the mouse and keyboard of the customer's screen, or took them back (issue 21).
     case remoteControlGiven = "remote_control_given"
+    /// An administrator started or ended monitoring a technician (E1).
+    case monitoringStarted = "monitoring_started"
+    case monitoringEnded = "monitoring_ended"
     /// A colleague accepted the lead role of a session (I3).
     case leadChanged = "lead_changed"
     /// A folder made, something renamed or deleted on the customer's computer (K4).

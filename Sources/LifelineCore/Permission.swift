@@ -88,6 +88,6 @@ extension Permission {
     /// ships takes its permission out of this set.
     public static let notYetAvailable: Set<Permission> = [
         .shareScreen,
-        .monitorTechnicians, .click2Fix, .mobileDeviceConfiguration, .lensSessions,
+        .click2Fix, .mobileDeviceConfiguration, .lensSessions,
     ]
 }

@@ -101,6 +101,7 @@ struct GatewayWiring {
         TwoStepController(accounts: accounts, hub: hub, twoStep: twoStep, signIn: signIn, sms: sms).addRoutes(to: api)
         SessionsController(hub: hub).addRoutes(to: api)
         ColleaguesController(hub: hub).addRoutes(to: api)
+        MonitoringController(hub: hub).addRoutes(to: api)
         RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
         let fileVault = try FileVault(dataDirectory: configuration.dataDirectory)
         FilesController(hub: hub, vault: fileVault, stallLimit: environment.transferStallLimit).addRoutes(to: api)

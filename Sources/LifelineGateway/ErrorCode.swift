@@ -8,6 +8,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case administratorsOnly = "administrators_only"
     case alreadyConnected = "already_connected"
     case alreadyCollaborating = "already_collaborating"
+    case alreadyMonitoring = "already_monitoring"
     case alreadyElevated = "already_elevated"
     case alreadyRecording = "already_recording"
     case alreadyTaken = "already_taken"
@@ -67,6 +68,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case noDatabase = "no_database"
     case noDirectPath = "no_direct_path"
     case noEnrolment = "no_enrolment"
+    case monitoringNotFound = "monitoring_not_found"
     case noLogo = "no_logo"
     case noTechnicianAvailable = "no_technician_available"
     case notFound = "not_found"
@@ -145,7 +147,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .badAnswer, .badRepliesFile, .badRequest, .badScriptsFile, .helloExpected, .malformedMessage, .unexpectedFrame,
              .weakPassword:
             .badRequest
-        case .alreadyCollaborating, .alreadyConnected, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
+        case .alreadyCollaborating, .alreadyConnected, .alreadyMonitoring, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .computerOffline, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
              .invitationUnavailable, .lanHostKeyChanged, .leadOfferPending, .leadOnHold, .noDirectPath, .noLeadOffer, .notLanConnector, .notViewing, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
@@ -168,7 +170,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .methodNotAllowed:
             .methodNotAllowed
         case .appletUnavailable, .callingCardNotFound, .channelNotFound, .collaboratorNotFound,
-             .earlierSessionNotFound, .fileNotFound, .groupNotFound, .noDatabase, .noLogo, .notFound,
+             .earlierSessionNotFound, .fileNotFound, .groupNotFound, .monitoringNotFound, .noDatabase, .noLogo, .notFound,
              .recordingNotFound, .replyNotFound, .scriptNotFound, .sessionNotFound, .surveyScopeNotFound, .technicianNotFound,
              .unknownInvitation, .unknownLink, .unknownPin, .unknownSurvey:
             .notFound

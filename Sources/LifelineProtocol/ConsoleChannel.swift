@@ -262,6 +262,12 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case rebootResult(RebootResultMessage)
     /// What came of an `unattended_request` (F5).
     case unattendedResult(UnattendedResultMessage)
+    /// An administrator's monitoring of a technician started, changed state or ended (E1); under `monitoring`.
+    case monitoring(MonitoringSummary)
+    /// The mirror of a monitored technician's console: their queue, a session, a log line (E1).
+    case monitored(MonitoredUpdate)
+    /// To a technician: an administrator started or stopped watching them (when the organisation says so).
+    case monitorNotice(MonitorNotice)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -297,6 +303,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .scriptFinished: "script_finished"
         case .rebootResult: "reboot_result"
         case .unattendedResult: "unattended_result"
+        case .monitoring: "monitoring"
+        case .monitored: "monitored"
+        case .monitorNotice: "monitor_notice"
         case .error: "error"
         }
     }
@@ -320,6 +329,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .scriptFinished(let message): try message.encode(to: encoder)
         case .rebootResult(let message): try message.encode(to: encoder)
         case .unattendedResult(let message): try message.encode(to: encoder)
+        case .monitoring(let summary): try encoder.encodeBody(summary, under: "monitoring")
+        case .monitored(let message): try message.encode(to: encoder)
+        case .monitorNotice(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -343,6 +355,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "script_finished": .scriptFinished(try ScriptFinishedMessage(from: decoder))
         case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
         case "unattended_result": .unattendedResult(try UnattendedResultMessage(from: decoder))
+        case "monitoring": .monitoring(try decoder.decodeBody(under: "monitoring"))
+        case "monitored": .monitored(try MonitoredUpdate(from: decoder))
+        case "monitor_notice": .monitorNotice(try MonitorNotice(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

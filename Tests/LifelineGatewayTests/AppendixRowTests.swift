@@ -7,9 +7,14 @@ import LifelineProtocol
 
 /// Each row of the manual's appendix that the gateway can reach today, driven end to end:
 /// real sockets, the applet socket, the HTTP API, the clock moved by hand. Rows that need
-/// collaboration or monitoring wait for those features (docs/features.md, C7).
+/// monitoring, or a restart asked by a colleague, wait for those features (docs/features.md, C7).
 struct AppendixRow: Sendable, CustomStringConvertible {
-    enum Who: Sendable { case admin, bea }
+    enum Who: Sendable {
+        case admin, bea
+        /// Bea, as her console is told: a colleague's view that ends with the session is published
+        /// in its last state (Closed by customer), then leaves her queue at once.
+        case beasConsole
+    }
 
     enum Step: Sendable {
         case connect
@@ -29,6 +34,14 @@ struct AppendixRow: Sendable, CustomStringConvertible {
         case customerRestart
         /// The computer is back: the applet started after the boot presents its ticket.
         case rebootBack
+        /// The lead invites Bea (Online) to collaborate with all her group's permissions (I1).
+        case invite
+        /// The lead removes Bea, or withdraws her invitation (I3).
+        case removeColleague
+        /// The lead offers Bea the lead and she accepts (I3, I4).
+        case handOver
+        /// Bea holds the session for herself (I4).
+        case colleagueHold
     }
 
     let from: SessionState
@@ -96,6 +109,17 @@ let reachableRows: [AppendixRow] = [
     .init(from: .rebooting, to: .incoming, seenBy: .bea, setup: [.connect, .start(.admin), .transfer, .reboot], step: .rebootBack),
     .init(from: .onHold, to: .rebooting, seenBy: .admin, setup: [.connect, .start(.admin), .hold], step: .customerRestart),
     .init(from: .rebooting, to: .onHold, seenBy: .admin, setup: [.connect, .start(.admin), .hold, .customerRestart], step: .rebootBack),
+    // Colleagues (I1, I3, I4): Bea's view of the administrator's session, and the lead's after a hand-over.
+    .init(from: .invitation, to: .collaboration, seenBy: .bea, setup: [.connect, .start(.admin), .invite], step: .start(.bea)),
+    .init(from: .invitation, to: .closed, seenBy: .bea, setup: [.connect, .start(.admin), .invite], step: .removeColleague),
+    .init(from: .collaboration, to: .onHold, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .colleagueHold),
+    .init(from: .onHold, to: .collaboration, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea), .colleagueHold],
+          step: .start(.bea)),
+    .init(from: .collaboration, to: .closed, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .removeColleague),
+    .init(from: .collaboration, to: .closedByCustomer, seenBy: .beasConsole, setup: [.connect, .start(.admin), .invite, .start(.bea)],
+          step: .quit),
+    .init(from: .collaboration, to: .active, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .handOver),
+    .init(from: .active, to: .collaboration, seenBy: .admin, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .handOver),
     .init(from: .closedByCustomer, to: .closed, seenBy: .admin, setup: [.connect, .start(.admin), .quit], step: .end(.admin)),
     .init(from: .timedOut, to: .timedOut, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .wait(day)),
     .init(from: .timedOut, to: .closed, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .end(.admin)),
@@ -126,6 +150,13 @@ private actor RowPlayer {
     }
 
     func token(_ who: AppendixRow.Who) -> String { who == .admin ? admin : bea }
+
+    /// Bea's console is told her view of the session is now `state`.
+    func expectPublished(_ state: SessionState) async throws {
+        guard let beaConsole else { throw HarnessError("Bea has no console") }
+        let id = sessionId
+        _ = try await beaConsole.expect(GatewayToConsole.self) { if case .session(let s) = $0 { s.id == id && s.state == state } else { false } }
+    }
 
     func play(_ step: AppendixRow.Step) async throws {
         switch step {
@@ -179,6 +210,19 @@ private actor RowPlayer {
             guard let token = try reply.json()["appletToken"] as? String else { throw HarnessError("resume: \(reply.status)") }
             appletToken = token
             applet = try await gw.helloApplet(token: token)
+        case .invite:
+            if beaConsole == nil {
+                let console = gw.console(token: bea)
+                _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+                beaConsole = console
+            }
+            let reply = try await gw.request(.post, "/api/v1/sessions/\(sessionId)/colleagues", token: admin, json: ["technicianId": beaId])
+            guard reply.status == .created else { throw HarnessError("invite: \(reply.status) \(reply.errorCode ?? "")") }
+        case .removeColleague: try await expectOK(.delete, "/api/v1/sessions/\(sessionId)/colleagues/\(beaId)", admin)
+        case .handOver:
+            try await expectOK(.post, "/api/v1/sessions/\(sessionId)/lead-offer", admin, json: ["technicianId": beaId])
+            try await expectOK(.post, "/api/v1/sessions/\(sessionId)/lead", bea)
+        case .colleagueHold: try await expectOK(.post, "/api/v1/sessions/\(sessionId)/hold", bea)
         case .wait(let seconds):
             gw.clock.advance(by: seconds)
             await gw.hub.runTimers()
@@ -235,7 +279,11 @@ struct AppendixRowTests {
             for step in row.setup { try await player.play(step) }
             try await player.waitUntil { try await player.state(seenBy: row.seenBy) == row.from.rawValue }
             try await player.play(row.step)
-            try await player.waitUntil { try await player.state(seenBy: row.seenBy) == row.to.rawValue }
+            if row.seenBy == .beasConsole {
+                try await player.expectPublished(row.to)
+            } else {
+                try await player.waitUntil { try await player.state(seenBy: row.seenBy) == row.to.rawValue }
+            }
             await player.close()
         }
     }

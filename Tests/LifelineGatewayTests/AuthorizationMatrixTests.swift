@@ -218,6 +218,12 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/reports/sessions", rule: .administrator),
         Row(route: "GET /api/v1/reports/technicians", rule: .administrator),
         Row(route: "GET /api/v1/admin/audit", rule: .organisationAdministrator),
+        Row(route: "GET /api/v1/monitorings", rule: .administrator),
+        Row(route: "POST /api/v1/monitorings", rule: .administrator, body: ["technicianId": "nobody"]),
+        Row(route: "GET /api/v1/monitorings/technicians", rule: .administrator),
+        Row(route: "DELETE /api/v1/monitorings/{monitoringId}", rule: .administrator),
+        Row(route: "POST /api/v1/monitorings/{monitoringId}/sessions/{id}/join", rule: .administrator),
+        Row(route: "GET /api/v1/monitorings/{monitoringId}/sessions/{id}/log", rule: .administrator),
     ] }
 
     @Test("every route of the gateway has a row, and every row is a route")

@@ -44,7 +44,7 @@ struct SocketSecurityTests {
             let token = try await gw.login()
             let probe = SocketProbe(port: gw.port, path: "/ws/console",
                                     headers: [.cookie: "lifeline_session=\(token)", .origin: "https://evil.example"])
-            #expect(await probe.closes(within: 2))
+            #expect(await probe.closes(within: 10))  // roomy: the whole suite shares two cores
             guard case .failure = await probe.closed() else {
                 Issue.record("the upgrade should have been refused")
                 return
@@ -72,7 +72,7 @@ struct SocketSecurityTests {
                 #expect(answer.head.contains(#""code":"foreign_origin""#), "\(answer.head)")
             }
             let probe = SocketProbe(port: gw.port, path: "/ws/console", headers: [.cookie: cookie])
-            #expect(await probe.closes(within: 2))
+            #expect(await probe.closes(within: 10))  // roomy: the whole suite shares two cores
             guard case .failure = await probe.closed() else {
                 Issue.record("the upgrade without an Origin should have been refused")
                 return
@@ -98,7 +98,7 @@ struct SocketSecurityTests {
             guard case .error(let failure) = error else { Issue.record("expected an error, got \(error)"); return }
             let code = failure.code
             #expect(code == "hello_expected")
-            #expect(await probe.closes(within: 2))
+            #expect(await probe.closes(within: 10))  // roomy: the whole suite shares two cores
         }
     }
 
@@ -109,7 +109,7 @@ struct SocketSecurityTests {
             let probe = SocketProbe(port: gw.port, path: path)
             let error = try #require(await probe.next(within: 3))
             #expect(error.contains("hello_expected"))
-            #expect(await probe.closes(within: 2))
+            #expect(await probe.closes(within: 10))  // roomy: the whole suite shares two cores
         }
     }
 

@@ -23,6 +23,7 @@ import { mountChatOnly } from '../components/chat-only.js';
 import { mountSessionMenu } from '../components/session-menu.js';
 import { mountCallingCardDeploy } from '../components/calling-card-deploy.js';
 import { mountToolbox } from '../components/toolbox.js';
+import { mountMonitoring } from '../components/monitoring.js';
 import { drawIcons } from '../lib/icons.js';
 import { mountArrivalAlerts } from './arrival-alerts.js';
 import { mountLogin } from './login.js';
@@ -242,9 +243,18 @@ async function select(id) {
   }
 }
 
+const monitoring = mountMonitoring({
+  button: $('monitor-technician'), dialog: $('monitor-dialog'), tabs: $('monitoring-tabs'), view: $('monitoring-view'), notice: $('monitor-notice'),
+}, {
+  canUse, isAdministrator: () => Boolean(state.me) && state.me.role !== 'technician', onError: showError,
+  onJoined: (session) => {
+    state.sessions = upsert(state.sessions, session);
+    select(session.id);
+  },
+});
 const receive = createReceiver({
   state, logs, $, alerts: { alert, alertForChange, noteArrival }, chatSwitcher, remoteDesktop, sessionTools, fileTransfers, transferDialog,
-  myStatus, showError, renderSoon: () => renderSoon(),
+  myStatus, monitoring, showError, renderSoon: () => renderSoon(),
 });
 
 // One render for a frame's messages: a long copy brings several a file, each render rebuilds the queue.
@@ -284,6 +294,7 @@ async function enterConsole(me) {
   $('open-admin').hidden = me.role === 'technician';
   replies.load();
   sessionTools.load();
+  monitoring.load();
   state.socket = connectConsole({
     onMessage: receive,
     onBinary: (buffer) => remoteDesktop.frame(buffer),

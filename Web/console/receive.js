@@ -5,7 +5,7 @@ import { colleagueViewEnded, upsert } from '../lib/session-logic.js';
 
 /** The page's state, its logs and alerts, and the components messages are for. */
 export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDesktop, sessionTools, fileTransfers, transferDialog,
-  myStatus, showError, renderSoon }) {
+  myStatus, monitoring, showError, renderSoon }) {
   const { alert, alertForChange, noteArrival } = alerts;
   return function receive(message) {
     switch (message.type) {
@@ -61,6 +61,12 @@ export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDes
         transferDialog.statusChanged(message.technician);
         if (message.technician.id === state.me?.id) myStatus.changed(message.technician.status);
         break;
+      case 'monitoring':
+      case 'monitored':
+      case 'monitor_notice':
+        // The monitoring view draws itself; the queue does not change.
+        monitoring.message(message);
+        return;
       case 'error':
         // A refused file manager or system info request is told where it was made.
         if (message.requestId && sessionTools.refused(message)) break;

@@ -36,6 +36,34 @@ extension LiveSession {
         }
     }
 
+    /// An administrator watching the lead joins as a colleague (E2): straight into Collaboration,
+    /// with all their group's permissions, under the same limits as an invitation.
+    func joinAsMonitor(by actor: Actor) async throws -> SessionSummary {
+        try await serialised {
+            guard isLive else { throw GatewayError.sessionNotFound }
+            do throws(InternalCollaboration.Refusal) {
+                try InternalCollaboration.checkInvitation(
+                    byLead: true, state: record.machine.state, inviteeIsLead: actor.id == record.technicianId,
+                    inviteeAlreadyIn: record.otherViews[actor.id] != nil, inviteeStatus: .online,
+                    collaborators: record.collaborations.count, comment: "")
+            } catch {
+                throw GatewayError.collaboration(error, name: actor.technician.name)
+            }
+            let now = environment.now()
+            var view = SessionMachine.invitation(at: now)
+            _ = try hub.move(&view, by: .start, at: now)
+            var changed = record
+            changed.otherViews[actor.id] = view
+            changed.collaborations[actor.id] = CollaborationTerms(invitedBy: actor.id, permissions: nil, comment: "")
+            let stored = try await commit(changed, ownerTransition: nil)
+            try await hub.logEvent(.colleagueJoined(technician: actor.technician.name), in: stored)
+            tellCustomer(colleague: actor.technician.name, joined: true)
+            try await hub.audit.record(.colleagueJoined, by: actor, objectType: "session", objectId: id,
+                                       after: AuditTrail.json(["monitoring": "joined while monitoring the lead"]))
+            return await hub.summary(of: stored, view: view)
+        }
+    }
+
     /// The lead removes a colleague, or withdraws an invitation not yet accepted.
     func removeColleague(_ colleagueId: String, by actor: Actor) async throws -> SessionSummary {
         try await serialised {

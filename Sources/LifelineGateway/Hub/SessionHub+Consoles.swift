@@ -14,12 +14,15 @@ extension SessionHub {
             $0.openConsoles += 1
             $0.lastActivityAt = now
         }
+        await monitoredTechnicianReached(actor.id)
     }
 
     func consoleDisconnected(technicianId: String, outletId: UUID) async {
         let (removed, wasLast) = sockets.removeConsole(outletId, of: technicianId)
         guard removed else { return }
         if wasLast {
+            monitoredTechnicianLeft(technicianId)
+            monitoringAdministratorLeft(technicianId)
             await endRemotes(of: technicianId, reason: "The technician's console closed.")
             await clusterNode.withLockedValue({ $0 })?.consolesClosed(of: technicianId)
         }
@@ -52,6 +55,8 @@ extension SessionHub {
 
     func closeConsolesHere(of technicianId: String, reason: String) async {
         sockets.removeConsoles(of: technicianId).forEach { $0.close(reason: reason) }
+        monitoredTechnicianLeft(technicianId)
+        monitoringAdministratorLeft(technicianId)
         await endRemotes(of: technicianId, reason: "The technician's console closed.")
         await updatePresence(of: technicianId) { $0.openConsoles = 0 }
     }

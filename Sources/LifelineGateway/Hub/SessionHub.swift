@@ -41,6 +41,8 @@ public final class SessionHub: Sendable {
     let presenceBoard = PresenceBoard()
     /// External collaborators still invited or collaborating (I2).
     let collaborators = CollaboratorBook()
+    /// Administrators watching technicians from this node (E1).
+    let monitorings = MonitoringBoard()
     /// Wrong PINs and links, per address and gateway-wide.
     let guesses = GuessLimits()
     /// A customer's applet may send 20 chat lines in 10 seconds; it is hostile input until proven not.
@@ -166,8 +168,9 @@ public final class SessionHub: Sendable {
     }
 
     func publish(_ record: SessionRecord, as view: SessionMachine, to technicianId: String) async {
-        let message = WireCodec.encode(GatewayToConsole.session(await summary(of: record, view: view)))
-        sockets.sendToLocalConsoles(of: technicianId, message)
+        let summary = await summary(of: record, view: view)
+        sockets.sendToLocalConsoles(of: technicianId, WireCodec.encode(GatewayToConsole.session(summary)))
+        mirror({ MonitoredUpdate(monitoringId: $0, session: summary) }, of: technicianId)
     }
 
     func publish(_ entry: LogEntry, to record: SessionRecord) async {
@@ -177,7 +180,10 @@ public final class SessionHub: Sendable {
 
     func publishHere(_ entry: LogEntry, to record: SessionRecord) async {
         let message = WireCodec.encode(GatewayToConsole.log(entry))
-        for technicianId in await viewers(of: record) { sockets.sendToLocalConsoles(of: technicianId, message) }
+        for technicianId in await viewers(of: record) {
+            sockets.sendToLocalConsoles(of: technicianId, message)
+            mirror({ MonitoredUpdate(monitoringId: $0, entry: entry) }, of: technicianId)
+        }
         publishToCollaborators(entry, sessionId: record.id)
     }
 
