@@ -37,13 +37,13 @@ start_gateway() {
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
   TOKEN=$(api -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "http://127.0.0.1:$PORT/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 }
-# A PIN session with the applet joined on the customer display, Started: sets ID and APPLET.
+# A PIN session with the applet joined on the customer display (:99, or APPLET_DISPLAY), Started: sets ID and APPLET.
 start_applet_session() {
   local log=$1 session pin
   session=$(api -d '{"name":"Benchmark","method":"pin"}' "http://127.0.0.1:$PORT/api/v1/sessions")
   ID=$(echo "$session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   pin=$(echo "$session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pin"])')
-  DISPLAY=:99 "$BIN/lifeline-applet" --gateway "http://127.0.0.1:$PORT" --pin "$pin" --non-interactive --remote-consent accept \
+  DISPLAY=${APPLET_DISPLAY:-:99} "$BIN/lifeline-applet" --gateway "http://127.0.0.1:$PORT" --pin "$pin" --non-interactive --remote-consent accept \
     < <(sleep 100000) > "$log" 2>&1 & APPLET=$!; PIDS="$PIDS $APPLET"
   for _ in $(seq 50); do grep -q WELCOME "$log" && break; sleep 0.2; done
   api -X POST "http://127.0.0.1:$PORT/api/v1/sessions/$ID/start" >/dev/null

@@ -113,7 +113,8 @@ public struct Applet: Sendable {
                                          client: GatewayClient(gateway: options.gateway, proxy: options.proxy))
         let restart = Restart(joined: joined, arguments: options.restartArguments, elevation: elevation, outgoing: outgoing, files: files,
                               cards: cards, fileManager: fileManager, scripts: scripts, removals: removals, restarts: restarts,
-                              unattended: unattended, consent: options.remoteConsent)
+                              unattended: unattended, technicianScreen: TechnicianScreenController(transcript: transcript, outgoing: outgoing),
+                              consent: options.remoteConsent)
         await unattended.announceIfInstalled()
         let reader = Task {
             for await command in input {
@@ -203,8 +204,16 @@ public struct Applet: Sendable {
                         }
                     }
                     group.addTask {
-                        for try await frame in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
-                            guard case .text(let text) = frame else { continue }
+                        // Binary frames are the technician's screen (H1), up to a screen update's limit.
+                        for try await frame in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes) {
+                            let text: String
+                            switch frame {
+                            case .text(let received) where received.utf8.count <= WireProtocol.maximumFrameBytes: text = received
+                            case .text: continue
+                            case .binary(let buffer):
+                                await restart.technicianScreen.frame(Array(buffer.readableBytesView))
+                                continue
+                            }
                             if await Self.handle(text, transcript: transcript, state: state, remote: remote, restart: restart) {
                                 try await outbound.close(.normalClosure, reason: "session ended")
                                 return
@@ -219,6 +228,7 @@ public struct Applet: Sendable {
             logger.debug("Applet connection failed", metadata: ["error": "\(error)"])
         }
         await remote.detach()
+        await restart.technicianScreen.close(byCustomer: false)
         await restart.fileManager.detach()
         await restart.scripts.connectionLost()
         await outgoing.detach()
@@ -273,6 +283,8 @@ public struct Applet: Sendable {
             if failure.code == "unknown_applet_token" { await state.refuse("This session is over: \(failure.message)") }
         case .remoteRequest, .remoteStop, .input, .frameAck, .remoteSettings, .remoteTool, .recording, .screenRefresh, .remoteViewers:
             await handleRemoteDesktop(message, remote: remote)
+        case .technicianScreen(let notice):
+            await restart.technicianScreen.sharing(notice)
         case .elevate(let elevate):
             await elevationRequested(elevate, transcript: transcript, restart: restart)
         case .fileOffer(let offer):
@@ -332,6 +344,7 @@ public struct Applet: Sendable {
         let removals: ApplicationRemovals
         let restarts: MachineRestarts
         let unattended: UnattendedSetup
+        let technicianScreen: TechnicianScreenController
         /// What the customer answers to the screen and to administrator rights.
         let consent: RemoteConsent
     }

@@ -87,7 +87,6 @@ extension Permission {
     /// instead of offering them as if they worked; a grant already stored is kept. A feature that
     /// ships takes its permission out of this set.
     public static let notYetAvailable: Set<Permission> = [
-        .shareScreen,
         .click2Fix, .mobileDeviceConfiguration, .lensSessions,
     ]
 }

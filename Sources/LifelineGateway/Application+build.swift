@@ -102,6 +102,7 @@ struct GatewayWiring {
         SessionsController(hub: hub).addRoutes(to: api)
         ColleaguesController(hub: hub).addRoutes(to: api)
         MonitoringController(hub: hub).addRoutes(to: api)
+        TechnicianScreenController(hub: hub).addRoutes(to: api)
         RecordingsController(hub: hub, vault: try RecordingVault(dataDirectory: configuration.dataDirectory)).addRoutes(to: api)
         let fileVault = try FileVault(dataDirectory: configuration.dataDirectory)
         FilesController(hub: hub, vault: fileVault, stallLimit: environment.transferStallLimit).addRoutes(to: api)

@@ -75,6 +75,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case notInBrowser = "not_in_browser"
     case notInControl = "not_in_control"
     case notViewing = "not_viewing"
+    case notSharing = "not_sharing"
+    case screenSharedByOther = "screen_shared_by_other"
     case notLead = "not_lead"
     case noLeadOffer = "no_lead_offer"
     case notLanConnector = "not_lan_connector"
@@ -150,7 +152,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
         case .alreadyCollaborating, .alreadyConnected, .alreadyMonitoring, .alreadyElevated, .alreadyRecording, .alreadyTaken, .appletRunning, .browserViewOnly, .channelLimit,
              .chatDisabled, .chatOnly, .chatUnavailable, .computerOffline, .customerNotConnected, .emailNotConfigured, .emailTaken,
              .fileInterrupted, .fileManagerInUse, .fileManagerNotOpen, .fileNotAccepted, .fileTransferRunning, .groupInUse, .invalidState,
-             .invitationUnavailable, .lanHostKeyChanged, .leadOfferPending, .leadOnHold, .noDirectPath, .noLeadOffer, .notLanConnector, .notViewing, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
+             .invitationUnavailable, .lanHostKeyChanged, .leadOfferPending, .leadOnHold, .noDirectPath, .noLeadOffer, .notLanConnector, .notViewing, .notSharing, .screenSharedByOther, .noEnrolment, .notInBrowser, .notStarted, .outsideApprovedHours, .queueTransfer,
              .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,

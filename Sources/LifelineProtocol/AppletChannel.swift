@@ -51,6 +51,9 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case unattendedAnswer(RemoteAnswer)
     /// The customer restarts the machine themselves (logind's PrepareForShutdown), or it did not happen after all (C7).
     case customerRestart(CustomerRestartMessage)
+    /// The technician's screen (H1): an update drawn in its window; the customer closed the window.
+    case technicianScreenAck(GatewayToApplet.FrameAck)
+    case technicianScreenClosed
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -79,28 +82,6 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         public init(accepted: Bool) { self.accepted = accepted }
     }
 
-    /// `file_answer`.
-    public struct FileAnswer: WireMessage {
-        public let id: String
-        public let accepted: Bool
-        public init(id: String, accepted: Bool) { self.id = id; self.accepted = accepted }
-    }
-
-    /// `file_result`: the MD5 of what was written, or the error.
-    public struct FileResult: WireMessage {
-        public let id: String
-        public let md5: String?
-        public let error: String?
-        public init(id: String, md5: String?, error: String?) { self.id = id; self.md5 = md5; self.error = error }
-    }
-
-    /// `calling_card_result`.
-    public struct CallingCardResult: WireMessage {
-        public let installed: Bool
-        public let error: String?
-        public init(installed: Bool, error: String?) { self.installed = installed; self.error = error }
-    }
-
     public var type: String {
         switch self {
         case .hello: "hello"
@@ -126,6 +107,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .rebootResult: "reboot_result"
         case .unattendedAnswer: "unattended_answer"
         case .customerRestart: "customer_restart"
+        case .technicianScreenAck: "technician_screen_ack"
+        case .technicianScreenClosed: "technician_screen_closed"
         }
     }
 
@@ -136,6 +119,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .rebootResult(let message): try message.encode(to: encoder)
         case .unattendedAnswer(let message): try message.encode(to: encoder)
         case .customerRestart(let message): try message.encode(to: encoder)
+        case .technicianScreenAck(let message): try message.encode(to: encoder)
+        case .technicianScreenClosed: break
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .quit, .appletDeclined: break
@@ -180,6 +165,8 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "reboot_result": .rebootResult(try RebootResultMessage(from: decoder))
         case "unattended_answer": .unattendedAnswer(try RemoteAnswer(from: decoder))
         case "customer_restart": .customerRestart(try CustomerRestartMessage(from: decoder))
+        case "technician_screen_ack": .technicianScreenAck(try GatewayToApplet.FrameAck(from: decoder))
+        case "technician_screen_closed": .technicianScreenClosed
         default: nil
         }
     }
@@ -217,6 +204,8 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
     case remoteViewers(RemoteViewers)
     /// Send the whole screen with the next update: a viewer joined, or one fell too far behind.
     case screenRefresh
+    /// Show the technician's screen in a window, or close it (H1).
+    case technicianScreen(TechnicianScreenNotice)
     /// Restart with administrator rights (J3), with the credentials the technician entered.
     case elevate(Elevate)
     /// The technician offers a file (D4): the customer accepts and picks a folder, or declines; under `offer`.
@@ -282,6 +271,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .recording: "recording"
         case .remoteViewers: "remote_viewers"
         case .screenRefresh: "screen_refresh"
+        case .technicianScreen: "technician_screen"
         case .elevate: "elevate"
         case .fileOffer: "file_offer"
         case .fileCancelled: "file_cancelled"
@@ -321,6 +311,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case .recording(let message): try message.encode(to: encoder)
         case .remoteViewers(let message): try message.encode(to: encoder)
         case .screenRefresh: break
+        case .technicianScreen(let message): try message.encode(to: encoder)
         case .elevate(let message): try message.encode(to: encoder)
         case .fileOffer(let offer): try encoder.encodeBody(offer, under: "offer")
         case .fileCancelled(let message): try message.encode(to: encoder)
@@ -362,6 +353,7 @@ public enum GatewayToApplet: ChannelMessage, Equatable {
         case "recording": .recording(try RecordingNotice(from: decoder))
         case "remote_viewers": .remoteViewers(try RemoteViewers(from: decoder))
         case "screen_refresh": .screenRefresh
+        case "technician_screen": .technicianScreen(try TechnicianScreenNotice(from: decoder))
         case "elevate": .elevate(try Elevate(from: decoder))
         case "file_offer": .fileOffer(try decoder.decodeBody(under: "offer"))
         case "file_cancelled": .fileCancelled(try FileCancelled(from: decoder))

@@ -268,6 +268,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case monitored(MonitoredUpdate)
     /// To a technician: an administrator started or stopped watching them (when the organisation says so).
     case monitorNotice(MonitorNotice)
+    /// Who shows their screen to the customer (H1), and the customer's acknowledgements that pace the sharer.
+    case technicianScreen(TechnicianScreenStatus)
+    case technicianScreenAck(ConsoleToGateway.FrameAck)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -306,6 +309,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .monitoring: "monitoring"
         case .monitored: "monitored"
         case .monitorNotice: "monitor_notice"
+        case .technicianScreen: "technician_screen"
+        case .technicianScreenAck: "technician_screen_ack"
         case .error: "error"
         }
     }
@@ -332,6 +337,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .monitoring(let summary): try encoder.encodeBody(summary, under: "monitoring")
         case .monitored(let message): try message.encode(to: encoder)
         case .monitorNotice(let message): try message.encode(to: encoder)
+        case .technicianScreen(let message): try message.encode(to: encoder)
+        case .technicianScreenAck(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -358,6 +365,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "monitoring": .monitoring(try decoder.decodeBody(under: "monitoring"))
         case "monitored": .monitored(try MonitoredUpdate(from: decoder))
         case "monitor_notice": .monitorNotice(try MonitorNotice(from: decoder))
+        case "technician_screen": .technicianScreen(try TechnicianScreenStatus(from: decoder))
+        case "technician_screen_ack": .technicianScreenAck(try ConsoleToGateway.FrameAck(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

@@ -110,6 +110,12 @@ public enum SessionLogEvent: Equatable, Sendable {
     case colleagueInvitedWithComment(technician: String, colleague: String, comment: String)
     /// "{technician} joined the session as a collaborator."
     case colleagueJoined(technician: String)
+    /// "{technician} is showing their screen to the customer." (H1)
+    case technicianScreenStarted(technician: String)
+    /// "{technician} stopped showing their screen."
+    case technicianScreenStopped(technician: String)
+    /// "The customer closed {technician}'s screen; the session goes on."
+    case technicianScreenClosedByCustomer(technician: String)
     /// "{technician} declined the invitation to collaborate."
     case colleagueDeclined(technician: String)
     /// "{technician} left the collaboration; the session goes on."
@@ -341,6 +347,9 @@ extension SessionLogEvent {
         "colleague_invited": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleagueInvited(technician: technician, colleague: colleague) },
         "colleague_invited_comment": { p in guard let technician = p["technician"], let colleague = p["colleague"], let comment = p["comment"] else { return nil }; return .colleagueInvitedWithComment(technician: technician, colleague: colleague, comment: comment) },
         "colleague_joined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueJoined(technician: technician) },
+        "technician_screen_started": { p in p["technician"].map { .technicianScreenStarted(technician: $0) } },
+        "technician_screen_stopped": { p in p["technician"].map { .technicianScreenStopped(technician: $0) } },
+        "technician_screen_closed": { p in p["technician"].map { .technicianScreenClosedByCustomer(technician: $0) } },
         "colleague_declined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueDeclined(technician: technician) },
         "colleague_left": { p in guard let technician = p["technician"] else { return nil }; return .colleagueLeft(technician: technician) },
         "control_given": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .controlGiven(technician: technician, colleague: colleague) },

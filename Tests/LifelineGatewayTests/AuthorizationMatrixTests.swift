@@ -177,6 +177,8 @@ struct AuthorizationMatrixTests {
         Row(route: "POST /api/v1/sessions/{id}/lead", rule: .session),
         Row(route: "POST /api/v1/sessions/{id}/technician-messages", rule: .session, body: ["text": "between us"]),
         Row(route: "PUT /api/v1/sessions/{id}/controller", rule: .session, body: ["technicianId": "nobody"]),
+        Row(route: "POST /api/v1/sessions/{id}/technician-screen", rule: .sessionPermission(.shareScreen)),
+        Row(route: "DELETE /api/v1/sessions/{id}/technician-screen", rule: .session),
         Row(route: "POST /api/v1/sessions/{id}/transfer", rule: .sessionPermission(.transferSessions), body: ["to": "nobody"]),
         Row(route: "PATCH /api/v1/sessions/{id}", rule: .sessionPermission(.editCustomFields), body: ["fields": [:]]),
         Row(route: "POST /api/v1/sessions/{id}/urls", rule: .sessionPermission(.sendUrls), body: ["url": "https://example.com"]),

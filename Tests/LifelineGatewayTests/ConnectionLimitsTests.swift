@@ -153,8 +153,11 @@ struct ConnectionLimitsTests {
             }
             let refused = answers.filter { $0.answer?.hasPrefix("HTTP/1.1 503") == true && $0.answer?.contains("gateway_full") == true }
             let admitted = answers.filter { $0.answer == nil }
-            #expect(refused.count == 10, "30 admitted, the other ten refused; places held: \(holders)")
-            #expect(admitted.count == 30, "the admitted ones, silent, closed at the deadline; places held: \(holders)")
+            // A place the gateway's own work holds meanwhile (on PostgreSQL its node's links) counts
+            // towards the total as well: the cap is on every connection, so one fewer is admitted.
+            let others = holders.filter { !$0.key.hasPrefix("127.0.7.") }.values.reduce(0, +)
+            #expect(refused.count == 10 + others, "30 places, the rest refused; places held: \(holders)")
+            #expect(admitted.count == 30 - others, "the admitted ones, silent, closed at the deadline; places held: \(holders)")
             #expect(refused.allSatisfy { $0.after < .seconds(3) }, "refused at once, not at the head deadline")
             #expect(admitted.allSatisfy { $0.after >= .seconds(3) }, "the admitted ones held until the deadline")
             _ = consume held

@@ -361,6 +361,19 @@ def applets_for_module():
 WEBRTC_ON_ONE_MACHINE = ["--disable-features=WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection"]
 
 
+def screen_sharing_browser(display):
+    """Chromium with a window (800x600 at the top left) on `display`, not headless, which picks the
+    entire screen itself when a page asks to share it (what one would choose in the browser's picker)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--window-size=800,600", "--window-position=0,0",
+                     "--auto-select-desktop-capture-source=Entire screen", "--lang=en-US", "--no-first-run",
+                     "--disable-gpu", *WEBRTC_ON_ONE_MACHINE]:
+        options.add_argument(argument)
+    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), env={**os.environ, "DISPLAY": display})
+    return webdriver.Chrome(service=service, options=options)
+
+
 def open_browser(language="en-US"):
     """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language."""
     options = webdriver.ChromeOptions()

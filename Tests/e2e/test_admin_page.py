@@ -158,12 +158,12 @@ def test_admin_edits_a_groups_permissions_on_one_page(gateway, browser):
     assert not browser.find_element(By.ID, "group-name").is_displayed()
     assert browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="chat"]').is_selected()
     # Features not built yet are marked, not offered.
-    planned = browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="share_screen"]')
+    planned = browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="lens_sessions"]')
     assert not planned.is_enabled()
     assert "coming in a later version" in planned.find_element(By.XPATH, "..").text
     # Features that shipped are offered.
     for built in ["system_info", "system_actions", "deploy_scripts", "run_embedded_scripts", "reboot", "unattended_access", "lan_connection",
-                  "monitor_technicians"]:
+                  "monitor_technicians", "share_screen"]:
         assert browser.find_element(By.CSS_SELECTOR, f'#group-permissions input[value="{built}"]').is_enabled(), built
     browser.find_element(By.CSS_SELECTOR, '#group-permissions input[value="send_files"]').click()
     browser.find_element(By.ID, "group-submit").click()

@@ -4,18 +4,15 @@ display shares its screen with getDisplayMedia; the technician's console shows t
 usual remote view, view only; the customer stops sharing. The log says how the customer joined.
 The pictures come straight from the customer's browser (WebRTC) when the two browsers find each
 other, through the gateway otherwise (the operator's --webrtc off here)."""
-import os
 import shutil
 import tempfile
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import WEBRTC_ON_ONE_MACHINE, Gateway, XServer, free_port
+from conftest import Gateway, XServer, free_port, screen_sharing_browser
 from test_console_session import select_row, sign_in
 from test_remote_desktop import canvas_pixel, log_has
 
@@ -47,15 +44,7 @@ def screen_gateway(request):
 def sharing_browser(customer_screen):
     """Chromium with a window on the customer's display, which picks the entire screen itself
     when a page asks to share it (what the customer would choose in the browser's picker)."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for argument in ["--no-sandbox", "--disable-dev-shm-usage", "--window-size=800,600", "--window-position=0,0",
-                     "--auto-select-desktop-capture-source=Entire screen", "--lang=en-US", "--no-first-run",
-                     "--disable-gpu", *WEBRTC_ON_ONE_MACHINE]:
-        options.add_argument(argument)
-    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"),
-                      env={**os.environ, "DISPLAY": customer_screen.display})
-    driver = webdriver.Chrome(service=service, options=options)
+    driver = screen_sharing_browser(customer_screen.display)
     yield driver
     driver.quit()
 

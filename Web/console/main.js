@@ -36,6 +36,7 @@ import { mountWorkspaceLayout } from './workspace-layout.js';
 import { oncePerFrame } from '../lib/once-per-frame.js';
 import { sessionLogs } from './session-logs.js';
 import { createReceiver } from './receive.js';
+import { mountTechnicianScreen } from '../components/technician-screen.js';
 
 const $ = (id) => document.getElementById(id);
 /** Whether the signed-in technician's group allows `permission` (the gateway checks again). */
@@ -171,6 +172,10 @@ const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'
   beforeOpen: () => colleagues.prepareDialog(selected()),
   canInviteExternal: () => canUse('invite_external_technicians'),
 });
+const technicianScreen = mountTechnicianScreen($('share-screen'), {
+  me: () => state.me, canUse, isColleague: (session) => isColleague(session), onError: showError,
+  sendBinary: (frame) => state.socket?.sendBinary(frame),
+});
 const computers = mountComputersDialog($('computers-dialog'), $('computers'), { canUse, onConnected: select, isAdministrator: () => state.me?.role !== 'technician' });
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
@@ -220,6 +225,7 @@ function render() {
   const mine = session && isMine(session) ? session : null;
   inviteDialog.enable(mine?.state === 'active' && (canUse('invite_external_technicians') || colleagues.canInvite(mine)));
   colleagues.show(session);
+  technicianScreen.show(session);
   chat.show(session, session ? logs.of(session.id) ?? [] : []);
   remoteDesktop.show(mine ?? (session && isColleague(session) ? session : null));
   fileTransfers.show(mine);
@@ -254,7 +260,7 @@ const monitoring = mountMonitoring({
 });
 const receive = createReceiver({
   state, logs, $, alerts: { alert, alertForChange, noteArrival }, chatSwitcher, remoteDesktop, sessionTools, fileTransfers, transferDialog,
-  myStatus, monitoring, showError, renderSoon: () => renderSoon(),
+  myStatus, monitoring, technicianScreen, showError, renderSoon: () => renderSoon(),
 });
 
 // One render for a frame's messages: a long copy brings several a file, each render rebuilds the queue.

@@ -133,6 +133,7 @@ extension LiveSession {
     /// The applet's socket closed without a quit (already out of the directory): a network loss
     /// until it comes back.
     func appletLost() async {
+        endTechnicianScreen(reason: "customer_disconnected", tellApplet: false)
         // A file on its way to or from the customer cannot finish without them.
         if let fileId = runningFileId {
             await failFile(fileId, reason: "the customer's applet disconnected.", tellApplet: false)

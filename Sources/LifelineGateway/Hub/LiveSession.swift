@@ -17,8 +17,13 @@ actor LiveSession {
     /// Changed only through `remember`, which writes the registry's copy in the same step.
     private(set) var record: SessionRecord {
         // A colleague joining, holding or leaving changes who sees the screen.
-        didSet { if remote != nil || screenRoute != nil { screenRouteChanged() } }
+        didSet {
+            if remote != nil || screenRoute != nil { screenRouteChanged() }
+            technicianScreenFollowsRecord()
+        }
     }
+    /// The technician showing their screen to the customer (H1), if any.
+    var technicianScreen: TechnicianScreenSharer?
     /// False once the session left every queue: what was running finishes, nothing new starts.
     private(set) var isLive = true
     /// False once another gateway node serves the session (issue 20): this actor no longer speaks for it.

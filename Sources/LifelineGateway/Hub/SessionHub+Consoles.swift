@@ -44,6 +44,7 @@ extension SessionHub {
         for record in registry.involving(technicianId) {
             await registry.session(record.id)?.endRemote(ifRunBy: technicianId, reason: reason)
             await registry.session(record.id)?.endFileManager(ifRunBy: technicianId, reason: reason)
+            await registry.session(record.id)?.endTechnicianScreen(ifSharedBy: technicianId)
         }
     }
 

@@ -135,6 +135,10 @@ struct AppletSocket {
             await hub.appletScriptOutput(message, sessionId: id, outletId: outlet.id)
         case .scriptFinished(let message):
             await hub.appletScriptFinished(message, sessionId: id, outletId: outlet.id)
+        case .technicianScreenAck(let ack):
+            await hub.registry.session(id)?.appletDrewTechnicianScreen(ack.sequence, outletId: outlet.id)
+        case .technicianScreenClosed:
+            await hub.registry.session(id)?.appletClosedTechnicianScreen(outletId: outlet.id)
         }
     }
 

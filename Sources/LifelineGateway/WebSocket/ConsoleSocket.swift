@@ -16,7 +16,13 @@ struct ConsoleSocket {
         hub.identities.register(outlet.id, actor: actor, expiresAt: actor.tokenExpiresAt)
         await hub.consoleConnected(actor, outlet: outlet)
         await SocketPump.run(outlet: outlet, frames: frames, outbound: outbound, logger: logger) {
-            for try await message in inbound.messages(maxSize: WireProtocol.maximumFrameBytes) {
+            // Binary frames carry the technician's own screen (H1) and may be larger; text keeps its 64 KiB.
+            for try await message in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes) {
+                // The console keeps working after an oversized text frame (docs/protocol.md).
+                if case .text(let text) = message, text.utf8.count > WireProtocol.maximumFrameBytes {
+                    outlet.send(Self.error(code: .messageTooLarge, message: "Text frames are limited to 64 KiB."))
+                    continue
+                }
                 await ShortLived.run { await handle(message, outlet: outlet, logger: logger) }
             }
         }
@@ -27,8 +33,11 @@ struct ConsoleSocket {
     /// `forwardable`: a message about a session another gateway node serves goes there (false for
     /// one another node passed here: never sent on, so never in circles).
     func handle(_ message: WebSocketMessage, outlet: Outlet, logger: Logger, forwardable: Bool = true) async {
-        guard case .text(let text) = message else {
-            outlet.send(Self.error(code: .malformedMessage, message: "The console channel takes JSON text frames only."))
+        let text: String
+        switch message {
+        case .text(let received): text = received
+        case .binary(let buffer):
+            await screenFrame(Array(buffer.readableBytesView), outlet: outlet, logger: logger)
             return
         }
         let request: ConsoleToGateway
@@ -104,6 +113,30 @@ struct ConsoleSocket {
             return false
         }
         return true
+    }
+
+    /// The technician's own screen (H1): the session id in front (length byte, ASCII), then a
+    /// screen update, as the consoles receive the customer's.
+    private func screenFrame(_ bytes: [UInt8], outlet: Outlet, logger: Logger) async {
+        guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
+            outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
+            outlet.close(reason: "signed out")
+            return
+        }
+        guard let idLength = bytes.first.map(Int.init), idLength > 0, bytes.count > 1 + idLength,
+              let sessionId = String(validating: bytes[1...idLength], as: UTF8.self) else {
+            outlet.send(Self.error(code: .malformedMessage, message: "A binary frame starts with the session id (its length, then the id)."))
+            return
+        }
+        do {
+            guard let session = hub.registry.session(sessionId) else { throw GatewayError.sessionNotFound }
+            try await session.technicianScreenFrame(Array(bytes[(1 + idLength)...]), from: actor.id)
+        } catch let error as GatewayError {
+            outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
+        } catch {
+            logger.error("A technician's screen frame failed", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+            outlet.send(Self.error(code: .internalError, message: "Something went wrong on the gateway. It has been logged.", sessionId: sessionId))
+        }
     }
 
     static func error(code: ErrorCode, message: String, sessionId: String? = nil) -> String {

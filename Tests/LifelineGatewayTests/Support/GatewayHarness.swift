@@ -233,6 +233,16 @@ extension GatewayHarness {
         }
         throw HarnessError("Session \(id) stayed \(last), expected \(state)")
     }
+
+    /// Polls `condition` until it holds (a log line written after the answer, a pushed change).
+    func eventually(seconds: Double = 5, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("The condition never held within \(seconds) s")
+    }
 }
 
 extension GatewayHarness {

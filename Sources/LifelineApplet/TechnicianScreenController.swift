@@ -1,0 +1,90 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineDesktop
+import LifelineProtocol
+
+/// The technician's screen on the customer's desktop (H1): a window opens when the gateway says
+/// the technician shares, each update is painted and acknowledged (which paces the technician's
+/// browser), and the customer may close the window at any time — the session goes on.
+actor TechnicianScreenController {
+    private let transcript: Transcript
+    private let outgoing: OutgoingMessages
+    private let displayName: String?
+    private var window: SharedScreenWindow?
+    private var technician = ""
+    private var drawnOnce = false
+    private var watcher: Task<Void, Never>?
+
+    init(transcript: Transcript, outgoing: OutgoingMessages,
+         displayName: String? = ProcessInfo.processInfo.environment["DISPLAY"]) {
+        self.transcript = transcript
+        self.outgoing = outgoing
+        self.displayName = displayName
+    }
+
+    func sharing(_ notice: TechnicianScreenNotice) {
+        notice.sharing ? open(technician: notice.technicianName) : close(byCustomer: false)
+    }
+
+    private func open(technician name: String) {
+        guard window == nil else { return }
+        do throws(DesktopError) {
+            window = try SharedScreenWindow(title: "\(name) — Lifeline", displayName: displayName)
+        } catch {
+            // No display to show it on: the technician learns it at once.
+            transcript.technicianScreenFailed(error.description)
+            Task { await outgoing.send(.technicianScreenClosed) }
+            return
+        }
+        technician = name
+        drawnOnce = false
+        transcript.technicianScreenShown(technician: name)
+        // The customer's keys and the close button, a few times a second.
+        watcher = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(40))  // cancellation ends the loop below
+                guard let self, await self.poll() else { return }
+            }
+        }
+    }
+
+    /// One update of the technician's screen; acknowledged once drawn. Dropped when no window is open.
+    func frame(_ bytes: [UInt8]) async {
+        guard let window else { return }
+        do {
+            let update = try ScreenUpdate.decode(bytes)
+            try window.show(update)
+            if !drawnOnce {
+                drawnOnce = true
+                transcript.technicianScreenDrawn(width: Int(update.screenWidth), height: Int(update.screenHeight))
+            }
+            await outgoing.send(.technicianScreenAck(.init(sequence: update.sequence)))
+        } catch {
+            transcript.technicianScreenFailed("A picture of the technician's screen could not be shown: \(error)")
+        }
+    }
+
+    /// False once the window is gone.
+    private func poll() async -> Bool {
+        guard let window else { return false }
+        if window.pollEvents() == .closedByCustomer {
+            close(byCustomer: true)
+            await outgoing.send(.technicianScreenClosed)
+            return false
+        }
+        return true
+    }
+
+    /// The session ended or the connection went: the window goes too.
+    func close(byCustomer: Bool) {
+        guard let window else { return }
+        watcher?.cancel()
+        watcher = nil
+        window.close()
+        self.window = nil
+        transcript.technicianScreenClosed(technician: technician, byCustomer: byCustomer)
+    }
+}

@@ -1,0 +1,23 @@
+import LifelineProtocol
+
+extension Transcript {
+    /// The technician's screen (H1): the customer is told whose screen the new window shows and how to use it.
+    func technicianScreenShown(technician: String) {
+        if machineReadable { return write("TECHNICIAN_SCREEN shown technician=\(Self.quoted(who(technician)))") }
+        say(.notice, text("technician_screen.shown", ["technician": who(technician)]))
+    }
+
+    func technicianScreenDrawn(width: Int, height: Int) {
+        if machineReadable { write("TECHNICIAN_SCREEN drawn size=\(width)x\(height)") }
+    }
+
+    func technicianScreenClosed(technician: String, byCustomer: Bool) {
+        if machineReadable { return write("TECHNICIAN_SCREEN closed by=\(byCustomer ? "customer" : "technician")") }
+        say(.notice, text("technician_screen.closed", ["technician": who(technician)]))
+    }
+
+    func technicianScreenFailed(_ reason: String) {
+        if machineReadable { return write("TECHNICIAN_SCREEN failed \(Self.clean(reason))") }
+        say(.notice, Self.clean(reason))
+    }
+}

@@ -1,0 +1,158 @@
+import CX11
+import LifelineProtocol
+
+/// The window on the customer's desktop that shows the technician's screen (H1), view only: the
+/// picture fitted to the window, F11 full screen (Escape leaves it), + and − zoom, 0 fits again,
+/// M the magnifier under the pointer, Q or the window's close button ends it. Plain Xlib, its own
+/// connection; not thread-safe: one owner calls it (the applet's controller, an actor).
+public final class SharedScreenWindow: @unchecked Sendable {
+    /// What the customer did that the applet must pass on.
+    public enum Outcome: Equatable, Sendable {
+        case nothing
+        case closedByCustomer
+    }
+
+    private let display: OpaquePointer
+    private let window: Window
+    private let context: GC
+    private let deleteWindow: Atom
+    private let screenSize: (width: Int, height: Int)
+    public let picture: SharedPicture
+    private var view = SharedPictureView()
+    private var size: (width: Int, height: Int)
+    private var image: UnsafeMutablePointer<XImage>?
+    private var pixels: UnsafeMutableRawPointer?
+    private var fullScreen = false
+    private var sizedToPicture = false
+    private var closed = false
+
+    public init(title: String, displayName: String?) throws(DesktopError) {
+        display = try X11Connection.open(displayName, needs: [])
+        picture = try SharedPicture()
+        let root = lifeline_root_window(display)
+        screenSize = (Int(lifeline_display_width(display)), Int(lifeline_display_height(display)))
+        size = (max(screenSize.width * 3 / 5, 320), max(screenSize.height * 3 / 5, 240))
+        let black = lifeline_black_pixel(display)
+        window = XCreateSimpleWindow(display, root, 0, 0, UInt32(size.width), UInt32(size.height), 0, black, black)
+        context = XCreateGC(display, window, 0, nil)
+        deleteWindow = XInternAtom(display, "WM_DELETE_WINDOW", 0)
+        var protocols = [deleteWindow]
+        XSetWMProtocols(display, window, &protocols, 1)
+        lifeline_set_window_title(display, window, title, "lifeline-technician-screen")
+        XSelectInput(display, window, ExposureMask | KeyPressMask | StructureNotifyMask | PointerMotionMask)
+        XMapRaised(display, window)
+        XFlush(display)
+    }
+
+    deinit { close() }
+
+    /// Paints an update and shows it. The first picture sizes the window to it (within 4/5 of the screen).
+    public func show(_ update: ScreenUpdate) throws(DesktopError) {
+        try picture.apply(update)
+        if !sizedToPicture, !fullScreen, picture.width > 0 {
+            sizedToPicture = true
+            let fitted = SharedPictureView().scale(picture: (picture.width, picture.height),
+                                                   window: (screenSize.width * 4 / 5, screenSize.height * 4 / 5))
+            let factor = max(fitted, 1)
+            resize(to: (Int(Double(picture.width) / factor), Int(Double(picture.height) / factor)), at: (0, 0))
+        }
+        redraw()
+    }
+
+    /// Handles what the customer did since the last call.
+    public func pollEvents() -> Outcome {
+        guard !closed else { return .nothing }
+        var event = XEvent()
+        var redrawNeeded = false
+        while XPending(display) > 0 {
+            XNextEvent(display, &event)
+            switch event.type {
+            case ClientMessage where Atom(event.xclient.data.l.0) == deleteWindow:
+                return .closedByCustomer
+            case KeyPress:
+                let symbol = XLookupKeysym(&event.xkey, 0)
+                switch Int32(symbol) {
+                case XK_q, XK_Q: return .closedByCustomer
+                case XK_F11, XK_f: setFullScreen(!fullScreen)
+                case XK_Escape: if fullScreen { setFullScreen(false) }
+                case XK_plus, XK_equal, XK_KP_Add: view.zoomIn(); redrawNeeded = true
+                case XK_minus, XK_KP_Subtract: view.zoomOut(); redrawNeeded = true
+                case XK_0, XK_KP_0: view.fit(); redrawNeeded = true
+                case XK_m, XK_M: view.magnifier.toggle(); redrawNeeded = true
+                default: break
+                }
+            case ConfigureNotify:
+                let configured = (Int(event.xconfigure.width), Int(event.xconfigure.height))
+                if configured != size { size = configured; redrawNeeded = true }
+            case Expose where event.xexpose.count == 0:
+                redrawNeeded = true
+            case MotionNotify:
+                view.pointer = (Int(event.xmotion.x), Int(event.xmotion.y))
+                if view.magnifier { redrawNeeded = true }
+            default:
+                break
+            }
+        }
+        if redrawNeeded { redraw() }
+        return .nothing
+    }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        releaseImage()
+        XFreeGC(display, context)
+        XDestroyWindow(display, window)
+        XCloseDisplay(display)
+    }
+
+    /// Full screen through the window manager (EWMH) and, for a desktop without one, by covering the screen.
+    private func setFullScreen(_ on: Bool) {
+        fullScreen = on
+        lifeline_set_fullscreen(display, window, on ? 1 : 0)
+        if on {
+            resize(to: screenSize, at: (0, 0))
+        } else {
+            let factor = max(SharedPictureView().scale(picture: (picture.width, picture.height),
+                                                       window: (screenSize.width * 4 / 5, screenSize.height * 4 / 5)), 1)
+            resize(to: (Int(Double(max(picture.width, 320)) / factor), Int(Double(max(picture.height, 240)) / factor)), at: (0, 0))
+        }
+    }
+
+    private func resize(to newSize: (width: Int, height: Int), at origin: (x: Int, y: Int)) {
+        size = (max(newSize.width, 1), max(newSize.height, 1))
+        XMoveResizeWindow(display, window, Int32(origin.x), Int32(origin.y), UInt32(size.width), UInt32(size.height))
+        redraw()
+    }
+
+    private func redraw() {
+        guard !closed, picture.width > 0 else { return }
+        if image == nil || Int(image?.pointee.width ?? 0) != size.width || Int(image?.pointee.height ?? 0) != size.height {
+            releaseImage()
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: size.width * size.height * 4, alignment: 16)
+            guard let created = XCreateImage(display, lifeline_default_visual(display), UInt32(lifeline_default_depth(display)), ZPixmap, 0,
+                                             buffer.assumingMemoryBound(to: CChar.self), UInt32(size.width), UInt32(size.height), 32, 0)
+            else {
+                buffer.deallocate()
+                return
+            }
+            image = created
+            pixels = buffer
+        }
+        guard let image, let pixels else { return }
+        view.render(picture, into: pixels, width: size.width, height: size.height)
+        XPutImage(display, window, context, image, 0, 0, 0, 0, UInt32(size.width), UInt32(size.height))
+        XFlush(display)
+    }
+
+    private func releaseImage() {
+        if let image {
+            // The buffer is ours: XDestroyImage must not free it.
+            image.pointee.data = nil
+            lifeline_destroy_image(image)
+        }
+        pixels?.deallocate()
+        image = nil
+        pixels = nil
+    }
+}

@@ -1,0 +1,78 @@
+"""The technician shows their own screen to the customer (H1): the console runs in a real (not
+headless) Chromium on the technician's own Xvfb display, which shares it with getDisplayMedia; the
+real applet opens a window on the customer's Xvfb display and shows those pixels, and their change;
+the customer closes the window with Q, the console's button comes back and the session goes on."""
+import subprocess
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import XServer, screen_sharing_browser, start_active_session
+from test_console_session import select_row, sign_in
+
+TECHNICIAN_SCREEN = (1280, 800)
+# The technician's browser covers the top left; this point shows their X root's colour, the marker.
+MARKER = (1100, 700)
+# The customer's screen is 1024x768: the applet's window sizes the 1280x800 picture to fit 4/5 of
+# it (819 wide, so 1.5625 picture pixels per window pixel) at the top left.
+SHOWN_AT = (int(MARKER[0] / 1.5625), int(MARKER[1] / 1.5625))
+
+
+@pytest.fixture
+def technician_screen():
+    server = XServer(*TECHNICIAN_SCREEN)
+    server.run("xsetroot", "-solid", "#1060e0")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def technician_browser(technician_screen):
+    driver = screen_sharing_browser(technician_screen.display)
+    yield driver
+    driver.quit()
+
+
+def near(pixel, rgb, tolerance=24):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
+
+
+def test_the_technician_shows_their_screen_and_the_customer_closes_it(gateway, technician_browser, technician_screen, x_server, applets):
+    session, applet, token = start_active_session(gateway, applets, "Olga", display=x_server.display)
+    console = sign_in(technician_browser, gateway)
+    select_row(technician_browser, console, session["id"])
+
+    share = console.until(EC.element_to_be_clickable((By.ID, "share-screen")))
+    assert share.text == "Share screen"
+    share.click()
+    console.until(lambda b: b.find_element(By.ID, "share-screen").get_attribute("aria-pressed") == "true")
+    assert technician_browser.find_element(By.ID, "share-screen").text == "Stop sharing"
+    applet.expect("TECHNICIAN_SCREEN", 'shown technician="Administrator"')
+    applet.expect("TECHNICIAN_SCREEN", f"drawn size={TECHNICIAN_SCREEN[0]}x{TECHNICIAN_SCREEN[1]}", timeout=20)
+
+    # The customer's display shows the technician's screen: the marker, then its new colour.
+    watch = WebDriverWait(None, 20, poll_frequency=0.3)
+    watch.until(lambda _: x_server.any_pixel_near(*SHOWN_AT, lambda *rgb: near(rgb, (0x10, 0x60, 0xe0))))
+    technician_screen.run("xsetroot", "-solid", "#e07010")
+    watch.until(lambda _: x_server.any_pixel_near(*SHOWN_AT, lambda *rgb: near(rgb, (0xe0, 0x70, 0x10))))
+    gateway.wait_for_log_line(session["id"], "Administrator is showing their screen to the customer.", token)
+
+    # The customer closes the window (Q): the console's button is back, the session goes on.
+    window = x_server.output("xdotool", "search", "--class", "lifeline-technician-screen").split()[0]
+    assert "Administrator" in x_server.output("xprop", "-id", window, "_NET_WM_NAME")
+    subprocess.run(["xdotool", "key", "--window", window, "q"], env={"DISPLAY": x_server.display}, check=True, timeout=10)
+    applet.expect("TECHNICIAN_SCREEN", "closed by=customer")
+    console.until(lambda b: b.find_element(By.ID, "share-screen").get_attribute("aria-pressed") == "false")
+    console.until(EC.text_to_be_present_in_element((By.ID, "console-error"), "The customer closed your screen; the session goes on."))
+    gateway.wait_for_log_line(session["id"], "The customer closed Administrator's screen; the session goes on.", token)
+    assert gateway.api("GET", f"sessions/{session['id']}", token=token)[1]["state"] == "active"
+
+    # Shared again, then stopped from the console: the window closes.
+    technician_browser.find_element(By.ID, "share-screen").click()
+    applet.expect("TECHNICIAN_SCREEN", "shown")
+    console.until(lambda b: b.find_element(By.ID, "share-screen").get_attribute("aria-pressed") == "true")
+    technician_browser.find_element(By.ID, "share-screen").click()
+    applet.expect("TECHNICIAN_SCREEN", "closed by=technician")
+    gateway.wait_for_log_line(session["id"], "Administrator stopped showing their screen.", token)

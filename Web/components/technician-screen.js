@@ -1,0 +1,114 @@
+// The technician's own screen shown to the customer (H1, the manual's "Partage d'écran"): one click
+// on Share screen asks the browser which screen to show and starts; another click stops. The
+// pictures go up the console socket as binary frames (the session id in front, then a screen
+// update, as the customer's come down); the customer's applet acknowledges each one it drew, which
+// paces them. The gateway says who shares in each session, and why a sharing ended.
+import { api } from '../lib/api.js';
+import { t } from '../lib/i18n.js';
+import { canShareScreen, pickScreen, streamScreen } from '../customer/screen-share.js';
+
+/** A binary console frame: the session id's length, the id (ASCII), then the update. */
+export function consoleFrame(sessionId, update) {
+  const id = new TextEncoder().encode(sessionId);
+  const frame = new Uint8Array(1 + id.length + update.length);
+  frame[0] = id.length;
+  frame.set(id, 1);
+  frame.set(update, 1 + id.length);
+  return frame;
+}
+
+/** Whether `session` lets its technician show their screen now: the lead while Active, a colleague while collaborating. */
+export function mayShareIn(session, isColleague) {
+  return Boolean(session) && (isColleague ? session.state === 'collaboration' : session.state === 'active');
+}
+
+export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBinary, onError }) {
+  /** The sharing this console runs: { sessionId, streamer }. */
+  let running = null;
+  /** Who shares in each session, as the gateway last said: sessionId → technician name. */
+  const sharers = new Map();
+  let shown = null;
+
+  function label() {
+    const mineHere = running && running.sessionId === shown?.id;
+    button.setAttribute('aria-pressed', String(Boolean(mineHere)));
+    button.querySelector('span').textContent = t(mineHere ? 'toolbar.stopSharing' : 'toolbar.shareScreen');
+    const other = shown && !mineHere ? sharers.get(shown.id) : null;
+    button.title = !canShareScreen() ? t('shareScreen.unsupported') : other ? t('shareScreen.sharedBy', { name: other }) : '';
+  }
+
+  async function stop(tellGateway) {
+    const ending = running;
+    if (!ending) return;
+    running = null;
+    ending.streamer.stop();
+    label();
+    if (tellGateway) {
+      try {
+        await api(`sessions/${ending.sessionId}/technician-screen`, { method: 'DELETE' });
+      } catch (error) {
+        // Already stopped on the gateway's side (the customer closed it): nothing to undo.
+        if (error.code !== 'not_sharing') onError(error);
+      }
+    }
+  }
+
+  async function start(session) {
+    let stream;
+    try {
+      stream = await pickScreen();
+    } catch {
+      return;  // The technician closed the browser's picker: nothing starts.
+    }
+    try {
+      await api(`sessions/${session.id}/technician-screen`, { method: 'POST' });
+    } catch (error) {
+      for (const track of stream.getTracks()) track.stop();
+      onError(error);
+      return;
+    }
+    const sessionId = session.id;
+    const streamer = streamScreen(stream, {
+      sendBinary: (update) => sendBinary(consoleFrame(sessionId, update)),
+      // Stopped from the browser's own "Stop sharing" bar.
+      onEnded: () => { if (running?.streamer === streamer) stop(true); },
+    });
+    running = { sessionId, streamer };
+    label();
+  }
+
+  button.addEventListener('click', async () => {
+    if (!shown) return;
+    if (running && running.sessionId === shown.id) {
+      await stop(true);
+      return;
+    }
+    if (running) await stop(true);
+    await start(shown);
+  });
+
+  return {
+    /** The selected session: the button is offered where the technician may share. */
+    show(session) {
+      shown = session;
+      const colleague = session ? isColleague(session) : false;
+      button.hidden = !canUse('share_screen');
+      button.disabled = !canShareScreen() || !mayShareIn(session, colleague) || (sharers.has(session.id) && running?.sessionId !== session.id);
+      label();
+    },
+    /** `technician_screen` and `technician_screen_ack` from the gateway. */
+    message(message) {
+      if (message.type === 'technician_screen_ack') {
+        if (running?.sessionId === message.sessionId) running.streamer.acknowledged(message.sequence);
+        return;
+      }
+      if (message.technicianId) sharers.set(message.sessionId, message.technicianName);
+      else sharers.delete(message.sessionId);
+      if (running?.sessionId === message.sessionId && message.technicianId !== me()?.id) {
+        stop(false);
+        if (message.reason === 'closed_by_customer') onError(new Error(t('shareScreen.closedByCustomer')));
+      }
+      if (shown) this.show(shown);
+    },
+  };
+}
