@@ -99,6 +99,9 @@ public struct TechnicianMonitoring: Equatable, Sendable {
         screen = shared ? .shared : .declined
     }
 
+    /// The administrator no longer wants the screen: the technician's console stops sending it.
+    public mutating func stopScreen() { screen = .none }
+
     /// Whether the mirror flows: the administrator sees the technician's console only while active.
     public var mirrors: Bool { state == .active }
 }

@@ -19,6 +19,8 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     /// The technician is at the console (keyboard or mouse), sent at most every 30 seconds: it
     /// keeps them from turning Away automatically.
     case activity
+    /// The monitored technician shares their screen with the administrator, declines, or stops (E1).
+    case monitorScreenAnswer(MonitorScreenAnswer)
     /// Ask the customer for remote control or desktop view (J1, J2).
     case remoteRequest(RemoteRequest)
     /// The technician's red X: the remote desktop ends, the session stays active.
@@ -133,6 +135,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .chat: "chat"
         case .command: "command"
         case .activity: "activity"
+        case .monitorScreenAnswer: "monitor_screen_answer"
         case .remoteRequest: "remote_request"
         case .remoteStop: "remote_stop"
         case .remoteInput: "remote_input"
@@ -166,6 +169,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case .chat(let message): try message.encode(to: encoder)
         case .command(let message): try message.encode(to: encoder)
         case .activity: break
+        case .monitorScreenAnswer(let message): try message.encode(to: encoder)
         case .remoteRequest(let message): try message.encode(to: encoder)
         case .remoteStop(let message): try message.encode(to: encoder)
         case .remoteInput(let message): try message.encode(to: encoder)
@@ -182,6 +186,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         case "chat": .chat(try Chat(from: decoder))
         case "command": .command(try Command(from: decoder))
         case "activity": .activity
+        case "monitor_screen_answer": .monitorScreenAnswer(try MonitorScreenAnswer(from: decoder))
         case "remote_request": .remoteRequest(try RemoteRequest(from: decoder))
         case "remote_stop": .remoteStop(try RemoteStop(from: decoder))
         case "remote_input": .remoteInput(try RemoteInput(from: decoder))
@@ -208,7 +213,7 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
         switch self {
         case .chat(let message): message.sessionId
         case .command(let message): message.sessionId
-        case .activity: nil
+        case .activity, .monitorScreenAnswer: nil
         case .remoteRequest(let message): message.sessionId
         case .remoteStop(let message): message.sessionId
         case .remoteInput(let message): message.sessionId
@@ -268,6 +273,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     case monitored(MonitoredUpdate)
     /// To a technician: an administrator started or stopped watching them (when the organisation says so).
     case monitorNotice(MonitorNotice)
+    /// To a technician: an administrator monitoring them asks to see their screen, or stops (E1).
+    case monitorScreenRequest(MonitorScreenRequest)
     /// Who shows their screen to the customer (H1), and the customer's acknowledgements that pace the sharer.
     case technicianScreen(TechnicianScreenStatus)
     case technicianScreenAck(ConsoleToGateway.FrameAck)
@@ -309,6 +316,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .monitoring: "monitoring"
         case .monitored: "monitored"
         case .monitorNotice: "monitor_notice"
+        case .monitorScreenRequest: "monitor_screen_request"
         case .technicianScreen: "technician_screen"
         case .technicianScreenAck: "technician_screen_ack"
         case .error: "error"
@@ -337,6 +345,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .monitoring(let summary): try encoder.encodeBody(summary, under: "monitoring")
         case .monitored(let message): try message.encode(to: encoder)
         case .monitorNotice(let message): try message.encode(to: encoder)
+        case .monitorScreenRequest(let message): try message.encode(to: encoder)
         case .technicianScreen(let message): try message.encode(to: encoder)
         case .technicianScreenAck(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
@@ -365,6 +374,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "monitoring": .monitoring(try decoder.decodeBody(under: "monitoring"))
         case "monitored": .monitored(try MonitoredUpdate(from: decoder))
         case "monitor_notice": .monitorNotice(try MonitorNotice(from: decoder))
+        case "monitor_screen_request": .monitorScreenRequest(try MonitorScreenRequest(from: decoder))
         case "technician_screen": .technicianScreen(try TechnicianScreenStatus(from: decoder))
         case "technician_screen_ack": .technicianScreenAck(try ConsoleToGateway.FrameAck(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))

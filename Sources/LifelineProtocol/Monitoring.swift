@@ -42,6 +42,31 @@ public struct MonitoredUpdate: WireMessage {
     }
 }
 
+/// To the monitored technician: an administrator asks to see their screen (`watching`), or no
+/// longer does — they stopped watching it or the monitoring ended (E1).
+public struct MonitorScreenRequest: WireMessage {
+    public let monitoringId: String
+    public let administratorName: String
+    public let watching: Bool
+
+    public init(monitoringId: String, administratorName: String, watching: Bool) {
+        self.monitoringId = monitoringId
+        self.administratorName = administratorName
+        self.watching = watching
+    }
+}
+
+/// The technician's answer: they picked a screen and share it, or declined; `false` later stops it.
+public struct MonitorScreenAnswer: WireMessage {
+    public let monitoringId: String
+    public let shared: Bool
+
+    public init(monitoringId: String, shared: Bool) {
+        self.monitoringId = monitoringId
+        self.shared = shared
+    }
+}
+
 /// To the monitored technician, when the organisation says they are told (E1's global setting).
 public struct MonitorNotice: WireMessage {
     public let administratorName: String

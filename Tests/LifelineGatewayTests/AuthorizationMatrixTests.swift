@@ -226,6 +226,8 @@ struct AuthorizationMatrixTests {
         Row(route: "DELETE /api/v1/monitorings/{monitoringId}", rule: .administrator),
         Row(route: "POST /api/v1/monitorings/{monitoringId}/sessions/{id}/join", rule: .administrator),
         Row(route: "GET /api/v1/monitorings/{monitoringId}/sessions/{id}/log", rule: .administrator),
+        Row(route: "POST /api/v1/monitorings/{monitoringId}/screen", rule: .administrator),
+        Row(route: "DELETE /api/v1/monitorings/{monitoringId}/screen", rule: .administrator),
     ] }
 
     @Test("every route of the gateway has a row, and every row is a route")
@@ -447,8 +449,9 @@ struct SocketAuthorizationMatrixTests {
             .elevate(.init(sessionId: $0.session, credentials: ElevationCredentials(username: "root", password: "secret")))
         },
     ]
-    /// Messages about no session: nothing to refuse.
-    static let withoutObject: Set<String> = ["activity"]
+    /// Messages about no session: nothing to refuse here. `monitor_screen_answer` names a monitoring
+    /// of the sender's: anyone else's is refused (MonitoredScreenGatewayTests).
+    static let withoutObject: Set<String> = ["activity", "monitor_screen_answer"]
 
     @Test("every console message type has a row")
     func everyTypeHasARow() throws {

@@ -374,6 +374,23 @@ def screen_sharing_browser(display):
     return webdriver.Chrome(service=service, options=options)
 
 
+@pytest.fixture
+def technician_screen():
+    """The technician's own display (1280x800, a blue root: the marker), for a console that shares its screen."""
+    server = XServer(1280, 800)
+    server.run("xsetroot", "-solid", "#1060e0")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def technician_browser(technician_screen):
+    """A console browser on the technician's own display, which shares that screen when asked."""
+    driver = screen_sharing_browser(technician_screen.display)
+    yield driver
+    driver.quit()
+
+
 def open_browser(language="en-US"):
     """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language."""
     options = webdriver.ChromeOptions()

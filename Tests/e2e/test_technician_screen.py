@@ -4,12 +4,11 @@ real applet opens a window on the customer's Xvfb display and shows those pixels
 the customer closes the window with Q, the console's button comes back and the session goes on."""
 import subprocess
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import XServer, screen_sharing_browser, start_active_session
+from conftest import start_active_session
 from test_console_session import select_row, sign_in
 
 TECHNICIAN_SCREEN = (1280, 800)
@@ -18,21 +17,6 @@ MARKER = (1100, 700)
 # The customer's screen is 1024x768: the applet's window sizes the 1280x800 picture to fit 4/5 of
 # it (819 wide, so 1.5625 picture pixels per window pixel) at the top left.
 SHOWN_AT = (int(MARKER[0] / 1.5625), int(MARKER[1] / 1.5625))
-
-
-@pytest.fixture
-def technician_screen():
-    server = XServer(*TECHNICIAN_SCREEN)
-    server.run("xsetroot", "-solid", "#1060e0")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def technician_browser(technician_screen):
-    driver = screen_sharing_browser(technician_screen.display)
-    yield driver
-    driver.quit()
 
 
 def near(pixel, rgb, tolerance=24):

@@ -7,9 +7,12 @@
 // says so. The gateway checks who may watch whom.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
+import { decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
+import { mountMonitoredScreen } from './monitored-screen.js';
 
-export function mountMonitoring({ button, dialog, tabs, view, notice }, { canUse, isAdministrator, onError, onJoined }) {
+export function mountMonitoring({ button, dialog, tabs, view, notice }, { canUse, isAdministrator, onError, onJoined, send }) {
   const $ = (root, id) => root.querySelector(`#${id}`);
+  const screen = mountMonitoredScreen(view, { send, onError });
   /** Per monitoring id: { summary, sessions: Map(id → session), logs: Map(session id → entries), selected }. */
   const monitorings = new Map();
   let shownId = null;
@@ -135,6 +138,7 @@ export function mountMonitoring({ button, dialog, tabs, view, notice }, { canUse
     $(view, 'monitoring-title').textContent = t('monitor.title', { name: summary.technicianName });
     $(view, 'monitoring-state').textContent = t(`monitor.state.${summary.state}`);
     view.dataset.state = summary.state;
+    screen.show(summary);
     const rows = [...entry.sessions.values()].filter((s) => !['closed', 'closed_by_customer', 'closed_by_customer_waiting', 'timed_out'].includes(s.state));
     $(view, 'monitoring-sessions').replaceChildren(...rows.map((session) => {
       const row = document.createElement('tr');
@@ -182,10 +186,16 @@ export function mountMonitoring({ button, dialog, tabs, view, notice }, { canUse
     const entry = shownId ? monitorings.get(shownId) : null;
     view.hidden = !entry;
     if (entry) renderView(entry);
+    else screen.show(null);
   }
 
   return {
     render,
+    /** A binary frame named `monitoring:<id>`: a picture of a watched technician's screen. */
+    screenFrame(buffer) {
+      const decoded = decodeConsoleFrameOrDrop(buffer);
+      if (decoded?.update) screen.frame(decoded.sessionId, decoded.update);
+    },
     /** After sign-in: the monitorings this administrator already runs (another tab of theirs started them). */
     async load() {
       if (!isAdministrator()) return render();

@@ -4,20 +4,13 @@
 // control mode (remote-input.js). The toolbar's other tools live in remote-tools.js,
 // remote-recorder.js and remote-window.js; a browser's direct path in remote-direct.js.
 import { describeError, t } from '../lib/i18n.js';
-import { comboEvents, decodeConsoleFrame, paletteToRGBA } from '../lib/screen-frames.js';
+import { comboEvents, decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
+import { paintUpdate } from '../lib/screen-paint.js';
 import { mountDirectPaths } from './remote-direct.js';
 import { createRemoteInput } from './remote-input.js';
 import { mountRecorder } from './remote-recorder.js';
 import { mountRemoteTools } from './remote-tools.js';
 import { mountRemoteWindow } from './remote-window.js';
-
-/** A tile as an ImageBitmap: JPEG decoded by the browser; palette tiles inflated by a stream. */
-async function tileBitmap(tile) {
-  if (tile.encoding === 'jpeg') return createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' }));
-  const inflated = new Blob([tile.bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
-  const raw = new Uint8Array(await new Response(inflated).arrayBuffer());
-  return createImageBitmap(new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height));
-}
 
 /** The screen canvas, the ink layer (whiteboard, laser) above it, the pointer and the lens. */
 function createSurface() {
@@ -332,13 +325,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     },
     /** A binary frame: decode, draw every tile, then tell the applet it may send more. */
     frame(buffer) {
-      let decoded;
-      try {
-        decoded = decodeConsoleFrame(buffer);
-      } catch (error) {
-        console.warn('Dropped a malformed screen frame:', error.message);
-        return;
-      }
+      const decoded = decodeConsoleFrameOrDrop(buffer);
+      if (!decoded) return;
       const { sessionId, update, cursor } = decoded;
       const remote = remoteOf(sessionId);
       if (cursor) {
@@ -346,19 +334,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
         return;
       }
       remote.drawing = remote.drawing.then(async () => {
-        const bitmaps = await Promise.all(update.tiles.map((tile) => (tile.encoding === 'copy' ? null : tileBitmap(tile))));
-        const { canvas } = remote;
-        sizeScreen(remote, update.width, update.height);
-        const context = canvas.getContext('2d');
-        // In order: a copy (scrolling) moves what is shown before the new parts are drawn.
-        update.tiles.forEach((tile, index) => {
-          if (tile.encoding === 'copy') {
-            context.drawImage(canvas, tile.sourceX, tile.sourceY, tile.width, tile.height, tile.x, tile.y, tile.width, tile.height);
-          } else {
-            context.drawImage(bitmaps[index], tile.x, tile.y);
-            bitmaps[index].close();
-          }
-        });
+        await paintUpdate(remote.canvas, update, (width, height) => sizeScreen(remote, width, height));
         drawn(remote);
         send('frame_ack', { sessionId, sequence: update.sequence });
       }).catch((error) => console.warn('A screen update could not be drawn:', error));

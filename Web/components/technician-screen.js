@@ -23,29 +23,67 @@ export function mayShareIn(session, isColleague) {
 }
 
 export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBinary, onError }) {
-  /** The sharing this console runs: { sessionId, streamer }. */
-  let running = null;
+  /** Every screen this console shows, by frame id (a session's id, or `monitoring:<id>`): its streamer. */
+  const streams = new Map();
+  /** The session whose customer sees this technician's screen, if any. */
+  let sharedSessionId = null;
   /** Who shares in each session, as the gateway last said: sessionId → technician name. */
   const sharers = new Map();
   let shown = null;
 
   function label() {
-    const mineHere = running && running.sessionId === shown?.id;
-    button.setAttribute('aria-pressed', String(Boolean(mineHere)));
+    const mineHere = sharedSessionId !== null && sharedSessionId === shown?.id;
+    button.setAttribute('aria-pressed', String(mineHere));
     button.querySelector('span').textContent = t(mineHere ? 'toolbar.stopSharing' : 'toolbar.shareScreen');
     const other = shown && !mineHere ? sharers.get(shown.id) : null;
     button.title = !canShareScreen() ? t('shareScreen.unsupported') : other ? t('shareScreen.sharedBy', { name: other }) : '';
   }
 
+  /**
+   * Asks the browser for a screen, runs `before` (the gateway's agreement), then streams it as
+   * frames named `frameId` until stopped or ended from the browser's bar (`onEnded`). Returns the
+   * streamer, or null when the picker was closed or `before` failed (said through onError).
+   */
+  async function share(frameId, before, onEnded) {
+    let stream;
+    try {
+      stream = await pickScreen();
+    } catch {
+      return null;  // The technician closed the browser's picker: nothing starts.
+    }
+    try {
+      await before();
+    } catch (error) {
+      for (const track of stream.getTracks()) track.stop();
+      onError(error);
+      return null;
+    }
+    const streamer = streamScreen(stream, {
+      sendBinary: (update) => sendBinary(consoleFrame(frameId, update)),
+      onEnded: () => {
+        if (streams.get(frameId) !== streamer) return;
+        streams.delete(frameId);
+        onEnded();
+      },
+    });
+    streams.set(frameId, streamer);
+    return streamer;
+  }
+
+  function stopStream(frameId) {
+    streams.get(frameId)?.stop();
+    streams.delete(frameId);
+  }
+
   async function stop(tellGateway) {
-    const ending = running;
-    if (!ending) return;
-    running = null;
-    ending.streamer.stop();
+    const sessionId = sharedSessionId;
+    if (sessionId === null) return;
+    sharedSessionId = null;
+    stopStream(sessionId);
     label();
     if (tellGateway) {
       try {
-        await api(`sessions/${ending.sessionId}/technician-screen`, { method: 'DELETE' });
+        await api(`sessions/${sessionId}/technician-screen`, { method: 'DELETE' });
       } catch (error) {
         // Already stopped on the gateway's side (the customer closed it): nothing to undo.
         if (error.code !== 'not_sharing') onError(error);
@@ -54,57 +92,44 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
   }
 
   async function start(session) {
-    let stream;
-    try {
-      stream = await pickScreen();
-    } catch {
-      return;  // The technician closed the browser's picker: nothing starts.
-    }
-    try {
-      await api(`sessions/${session.id}/technician-screen`, { method: 'POST' });
-    } catch (error) {
-      for (const track of stream.getTracks()) track.stop();
-      onError(error);
-      return;
-    }
     const sessionId = session.id;
-    const streamer = streamScreen(stream, {
-      sendBinary: (update) => sendBinary(consoleFrame(sessionId, update)),
+    const started = await share(sessionId, () => api(`sessions/${sessionId}/technician-screen`, { method: 'POST' }),
       // Stopped from the browser's own "Stop sharing" bar.
-      onEnded: () => { if (running?.streamer === streamer) stop(true); },
-    });
-    running = { sessionId, streamer };
+      () => { if (sharedSessionId === sessionId) stop(true); });
+    if (started) sharedSessionId = sessionId;
     label();
   }
 
   button.addEventListener('click', async () => {
     if (!shown) return;
-    if (running && running.sessionId === shown.id) {
+    if (sharedSessionId === shown.id) {
       await stop(true);
       return;
     }
-    if (running) await stop(true);
+    if (sharedSessionId !== null) await stop(true);
     await start(shown);
   });
 
   return {
+    share,
+    stopStream,
     /** The selected session: the button is offered where the technician may share. */
     show(session) {
       shown = session;
       const colleague = session ? isColleague(session) : false;
       button.hidden = !canUse('share_screen');
-      button.disabled = !canShareScreen() || !mayShareIn(session, colleague) || (sharers.has(session.id) && running?.sessionId !== session.id);
+      button.disabled = !canShareScreen() || !mayShareIn(session, colleague) || (sharers.has(session.id) && sharedSessionId !== session.id);
       label();
     },
     /** `technician_screen` and `technician_screen_ack` from the gateway. */
     message(message) {
       if (message.type === 'technician_screen_ack') {
-        if (running?.sessionId === message.sessionId) running.streamer.acknowledged(message.sequence);
+        streams.get(message.sessionId)?.acknowledged(message.sequence);
         return;
       }
       if (message.technicianId) sharers.set(message.sessionId, message.technicianName);
       else sharers.delete(message.sessionId);
-      if (running?.sessionId === message.sessionId && message.technicianId !== me()?.id) {
+      if (sharedSessionId === message.sessionId && message.technicianId !== me()?.id) {
         stop(false);
         if (message.reason === 'closed_by_customer') onError(new Error(t('shareScreen.closedByCustomer')));
       }

@@ -24,6 +24,8 @@ import { mountSessionMenu } from '../components/session-menu.js';
 import { mountCallingCardDeploy } from '../components/calling-card-deploy.js';
 import { mountToolbox } from '../components/toolbox.js';
 import { mountMonitoring } from '../components/monitoring.js';
+import { MONITORING_FRAME_PREFIX } from '../components/monitored-screen.js';
+import { mountMonitorScreenRequest } from '../components/monitor-screen-request.js';
 import { drawIcons } from '../lib/icons.js';
 import { mountArrivalAlerts } from './arrival-alerts.js';
 import { mountLogin } from './login.js';
@@ -176,6 +178,9 @@ const technicianScreen = mountTechnicianScreen($('share-screen'), {
   me: () => state.me, canUse, isColleague: (session) => isColleague(session), onError: showError,
   sendBinary: (frame) => state.socket?.sendBinary(frame),
 });
+const monitorScreenRequest = mountMonitorScreenRequest($('monitor-screen-request'), {
+  technicianScreen, send: (type, fields) => state.socket?.send(type, fields),
+});
 const computers = mountComputersDialog($('computers-dialog'), $('computers'), { canUse, onConnected: select, isAdministrator: () => state.me?.role !== 'technician' });
 const optionsDialog = mountOptionsDialog($('options-dialog'), {
   fieldNames: () => state.fieldNames,
@@ -187,6 +192,12 @@ const optionsDialog = mountOptionsDialog($('options-dialog'), {
     render();
   },
 });
+
+/** Whether a binary console frame's id (its first byte the id's length) starts with `prefix`. */
+function frameNamed(buffer, prefix) {
+  const bytes = new Uint8Array(buffer, 0, Math.min(buffer.byteLength, 1 + prefix.length));
+  return bytes[0] >= prefix.length && new TextDecoder().decode(bytes.subarray(1)) === prefix;
+}
 
 function selected() {
   return state.sessions.find((s) => s.id === state.selectedId) ?? null;
@@ -253,6 +264,7 @@ const monitoring = mountMonitoring({
   button: $('monitor-technician'), dialog: $('monitor-dialog'), tabs: $('monitoring-tabs'), view: $('monitoring-view'), notice: $('monitor-notice'),
 }, {
   canUse, isAdministrator: () => Boolean(state.me) && state.me.role !== 'technician', onError: showError,
+  send: (type, fields) => state.socket?.send(type, fields),
   onJoined: (session) => {
     state.sessions = upsert(state.sessions, session);
     select(session.id);
@@ -260,7 +272,7 @@ const monitoring = mountMonitoring({
 });
 const receive = createReceiver({
   state, logs, $, alerts: { alert, alertForChange, noteArrival }, chatSwitcher, remoteDesktop, sessionTools, fileTransfers, transferDialog,
-  myStatus, monitoring, technicianScreen, showError, renderSoon: () => renderSoon(),
+  myStatus, monitoring, technicianScreen, monitorScreenRequest, showError, renderSoon: () => renderSoon(),
 });
 
 // One render for a frame's messages: a long copy brings several a file, each render rebuilds the queue.
@@ -303,7 +315,7 @@ async function enterConsole(me) {
   monitoring.load();
   state.socket = connectConsole({
     onMessage: receive,
-    onBinary: (buffer) => remoteDesktop.frame(buffer),
+    onBinary: (buffer) => (frameNamed(buffer, MONITORING_FRAME_PREFIX) ? monitoring.screenFrame(buffer) : remoteDesktop.frame(buffer)),
     onStatus(connected) {
       const status = $('connection-status');
       status.textContent = t(connected ? 'header.connected' : 'header.disconnected');

@@ -5,7 +5,7 @@ import { colleagueViewEnded, upsert } from '../lib/session-logic.js';
 
 /** The page's state, its logs and alerts, and the components messages are for. */
 export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDesktop, sessionTools, fileTransfers, transferDialog,
-  myStatus, monitoring, technicianScreen, showError, renderSoon }) {
+  myStatus, monitoring, technicianScreen, monitorScreenRequest, showError, renderSoon }) {
   const { alert, alertForChange, noteArrival } = alerts;
   return function receive(message) {
     switch (message.type) {
@@ -61,6 +61,9 @@ export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDes
         transferDialog.statusChanged(message.technician);
         if (message.technician.id === state.me?.id) myStatus.changed(message.technician.status);
         break;
+      case 'monitor_screen_request':
+        monitorScreenRequest.message(message);
+        return;
       case 'technician_screen':
       case 'technician_screen_ack':
         // The Share screen button follows; nothing else changes.

@@ -18,6 +18,16 @@ export function decodeConsoleFrame(buffer) {
   return { sessionId, update: decodeScreenUpdate(frame) };
 }
 
+/** `decodeConsoleFrame`, or null (said on the console) for a malformed frame: one bad frame is dropped, nothing stops. */
+export function decodeConsoleFrameOrDrop(buffer) {
+  try {
+    return decodeConsoleFrame(buffer);
+  } catch (error) {
+    console.warn('Dropped a malformed screen frame:', error.message);
+    return null;
+  }
+}
+
 const CURSOR_HEADER = 16;
 
 /** The pointer: position, and its shape (RGBA) when it changed. */

@@ -20,6 +20,17 @@ struct MonitoringController {
         group.delete("monitorings/{monitoringId}", use: end)
         group.post("monitorings/{monitoringId}/sessions/{id}/join", use: join)
         group.get("monitorings/{monitoringId}/sessions/{id}/log", use: log)
+        group.post("monitorings/{monitoringId}/screen", use: askScreen)
+        group.delete("monitorings/{monitoringId}/screen", use: stopScreen)
+    }
+
+    /// E1: ask to see the technician's screen; their console asks them. Stop watching it.
+    @Sendable func askScreen(request: Request, context: GatewayRequestContext) async throws -> Response {
+        try JSONResponse.make(try hub.askMonitoredScreen(context.parameters.get("monitoringId") ?? "", by: try context.requireActor()))
+    }
+
+    @Sendable func stopScreen(request: Request, context: GatewayRequestContext) async throws -> Response {
+        try JSONResponse.make(try hub.stopMonitoredScreen(context.parameters.get("monitoringId") ?? "", by: try context.requireActor()))
     }
 
     @Sendable func log(request: Request, context: GatewayRequestContext) async throws -> Response {

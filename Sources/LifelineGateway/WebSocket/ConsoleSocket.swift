@@ -64,6 +64,11 @@ struct ConsoleSocket {
                 outlet.close(reason: "signed out")
                 return
             }
+            // A monitored technician's screen (E1) lives on the administrator's node, not in a session.
+            if case .frameAck(let ack) = request, let monitoringId = SessionHub.monitoringId(fromFrameId: ack.sessionId) {
+                hub.monitoredScreenDrawn(ack.sequence, monitoring: monitoringId, by: actor)
+                return
+            }
             if forwardable, let sessionId, let node = hub.clusterNode.withLockedValue({ $0 }),
                await node.forwardConsoleMessage(text, sessionId: sessionId, by: actor) {
                 await hub.recordTechnicianActivity(actor.id)
@@ -87,6 +92,7 @@ struct ConsoleSocket {
         case .chat(let chat): _ = try await hub.sendChat(chat.text, to: chat.sessionId, by: actor)
         case .command(let command): _ = try await hub.perform(command.command, on: command.sessionId, by: actor)
         case .activity: break
+        case .monitorScreenAnswer(let answer): try hub.monitoredScreenAnswered(answer, by: actor)
         case .remoteRequest(let request): try await hub.requestRemote(request.mode, on: request.sessionId, by: actor)
         case .remoteStop(let stop): try await hub.stopRemote(on: stop.sessionId, by: actor)
         case .remoteInput(let input):
@@ -129,6 +135,10 @@ struct ConsoleSocket {
             return
         }
         do {
+            if let monitoringId = SessionHub.monitoringId(fromFrameId: sessionId) {
+                try hub.monitoredScreenFrame(Array(bytes[(1 + idLength)...]), whole: bytes, monitoring: monitoringId, by: actor.id)
+                return
+            }
             guard let session = hub.registry.session(sessionId) else { throw GatewayError.sessionNotFound }
             try await session.technicianScreenFrame(Array(bytes[(1 + idLength)...]), from: actor.id)
         } catch let error as GatewayError {

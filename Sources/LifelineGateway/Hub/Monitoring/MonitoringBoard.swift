@@ -54,8 +54,23 @@ final class MonitoringBoard: Sendable {
     /// Changes one monitoring of `administratorId`; nil when they have no such monitoring.
     func change(_ id: String, of administratorId: String,
                 _ body: (inout TechnicianMonitoring) throws(TechnicianMonitoring.Refusal) -> Void) throws(TechnicianMonitoring.Refusal) -> Entry? {
+        try change(id, where: { $0.administratorId == administratorId }, body)
+    }
+
+    /// Changes one monitoring watching `technicianId` (their screen's answer); nil when there is none.
+    func changeWatched(_ id: String, of technicianId: String,
+                       _ body: (inout TechnicianMonitoring) throws(TechnicianMonitoring.Refusal) -> Void) throws(TechnicianMonitoring.Refusal) -> Entry? {
+        try change(id, where: { $0.technicianId == technicianId }, body)
+    }
+
+    func watchedEntry(_ id: String, of technicianId: String) -> Entry? {
+        entries.withLockedValue { entries in entries[id].flatMap { $0.monitoring.technicianId == technicianId ? $0 : nil } }
+    }
+
+    private func change(_ id: String, where belongs: (TechnicianMonitoring) -> Bool,
+                        _ body: (inout TechnicianMonitoring) throws(TechnicianMonitoring.Refusal) -> Void) throws(TechnicianMonitoring.Refusal) -> Entry? {
         try entries.withLockedValue { entries -> Result<Entry?, TechnicianMonitoring.Refusal> in
-            guard var entry = entries[id], entry.monitoring.administratorId == administratorId else { return .success(nil) }
+            guard var entry = entries[id], belongs(entry.monitoring) else { return .success(nil) }
             do throws(TechnicianMonitoring.Refusal) { try body(&entry.monitoring) } catch { return .failure(error) }
             if entry.monitoring.state == .closed { entries[id] = nil } else { entries[id] = entry }
             return .success(entry)

@@ -45,6 +45,7 @@ extension SessionHub {
         guard let ended else { throw Self.monitoringNotFound }
         tellAdministrator(ended)
         tellTechnician(ended, watching: false)
+        tellTechnicianAboutScreen(ended, watching: false)
         try await audit.record(.monitoringEnded, by: actor, objectType: "technician", objectId: ended.monitoring.technicianId,
                                after: AuditTrail.json(["technician": ended.technicianName]))
         return ended.summary
@@ -123,6 +124,7 @@ extension SessionHub {
                     try monitoring.apply(.ended)
                 }) {
                     tellTechnician(ended, watching: false)
+                    tellTechnicianAboutScreen(ended, watching: false)
                 }
             } catch {
                 logger.error("A monitoring could not end with its administrator's console", metadata: ["monitoring.id": "\(entry.monitoring.id)"])
@@ -138,7 +140,7 @@ extension SessionHub {
         }
     }
 
-    private func tellAdministrator(_ entry: MonitoringBoard.Entry) {
+    func tellAdministrator(_ entry: MonitoringBoard.Entry) {
         sockets.sendToLocalConsoles(of: entry.monitoring.administratorId, WireCodec.encode(GatewayToConsole.monitoring(entry.summary)))
     }
 
