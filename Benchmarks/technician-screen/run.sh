@@ -33,9 +33,10 @@ grep -q "TECHNICIAN_SCREEN drawn" "$WORK/applet.log" || { echo "the applet never
 WINDOW=$(DISPLAY=:98 xdotool search --class lifeline-technician-screen | head -1)
 DISPLAY=:98 xdotool key --window "$WINDOW" F11
 sleep 2
-# Bytes on the gateway's sockets: the browser's (console → gateway) and the applet's (gateway → applet).
+# Bytes on the gateway's sockets, counted at the clients: what the browser sent (console → gateway) and
+# what the applet received (gateway → applet).
 received_from_console() {
-  ss -tinpH state established "( sport = :$PORT )" | awk '/chrom/ { want = 1; next } want { if (match($0, /bytes_received:[0-9]+/)) print substr($0, RSTART + 15, RLENGTH - 15); want = 0 }' | paste -sd+ | bc
+  ss -tinpH state established "( dport = :$PORT )" | awk '/chrom/ { want = 1; next } want { if (match($0, /bytes_sent:[0-9]+/)) print substr($0, RSTART + 11, RLENGTH - 11); want = 0 }' | paste -sd+ | bc
 }
 sent_to_applet() {
   ss -tinpH state established "( dport = :$PORT )" | awk '/lifeline-applet/ { want = 1; next } want { if (match($0, /bytes_received:[0-9]+/)) print substr($0, RSTART + 15, RLENGTH - 15); want = 0 }' | paste -sd+ | bc

@@ -105,6 +105,20 @@ public struct SharedPictureView: Equatable, Sendable {
         let target = window.assumingMemoryBound(to: UInt32.self)
         picture.pixels.withUnsafeBytes { buffer in
             let source = buffer.bindMemory(to: UInt32.self)
+            if factor == 1, !magnifier {
+                // One picture pixel per window pixel (full screen, zoom 100 %): whole rows at once.
+                let shown = min(width, picture.width)
+                for y in 0..<height {
+                    let line = target + y * width
+                    if y < picture.height, let start = source.baseAddress {
+                        line.update(from: start + y * picture.width, count: shown)
+                        if shown < width { (line + shown).update(repeating: 0, count: width - shown) }
+                    } else {
+                        line.update(repeating: 0, count: width)
+                    }
+                }
+                return
+            }
             let columns = (0..<width).map { Int(Double($0) * factor) }
             for y in 0..<height {
                 let sourceY = Int(Double(y) * factor)

@@ -70,5 +70,12 @@ struct SharedPictureTests {
         window.withUnsafeMutableBytes { view.render(picture, into: $0.baseAddress!, width: 64, height: 64) }
         #expect(window[0] == 0x00FF_D000, "the magnifier's frame")
         #expect(abs(Int(window[20 * 64 + 20] & 0xFF) - 200) < 6)
+        // At 100 % the rows are copied as they are; beyond the picture, black.
+        var wide = [UInt32](repeating: 0xDEAD, count: 160 * 80)
+        view = SharedPictureView()
+        view.zoom = 1
+        wide.withUnsafeMutableBytes { view.render(picture, into: $0.baseAddress!, width: 160, height: 80) }
+        #expect(abs(Int(wide[5 * 160 + 5] & 0xFF) - 200) < 6 && abs(Int(wide[5 * 160 + 100] & 0xFF) - 40) < 6)
+        #expect(wide[5 * 160 + 150] == 0 && wide[70 * 160 + 5] == 0)
     }
 }

@@ -7,6 +7,9 @@ import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
 import { canShareScreen, pickScreen, streamScreen } from '../customer/screen-share.js';
 
+/** A technician's office line carries a screen at the frame rate the remote desktop has. */
+const TECHNICIAN_RATE = 30;
+
 /** A binary console frame: the session id's length, the id (ASCII), then the update. */
 export function consoleFrame(sessionId, update) {
   const id = new TextEncoder().encode(sessionId);
@@ -47,7 +50,7 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
   async function share(frameId, before, onEnded) {
     let stream;
     try {
-      stream = await pickScreen();
+      stream = await pickScreen(TECHNICIAN_RATE);
     } catch {
       return null;  // The technician closed the browser's picker: nothing starts.
     }
@@ -59,6 +62,7 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
       return null;
     }
     const streamer = streamScreen(stream, {
+      maxRate: TECHNICIAN_RATE,
       sendBinary: (update) => sendBinary(consoleFrame(frameId, update)),
       onEnded: () => {
         if (streams.get(frameId) !== streamer) return;
