@@ -5,7 +5,7 @@
 # two-step enrolment QR codes; libsystemd's sd-bus for the applet's services view (L3).
 BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev libqrencode-dev libsystemd-dev"
 # Testing: GTK 4, gio (to open launchers) and a window manager (openbox) for the applet's window, headless Chromium and its driver, Python for the end-to-end suite, openssl for
-# throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xdotool and xclip as the
+# throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xprop, xdotool and xclip as the
 # customer's screen, ffprobe (ffmpeg) to check recordings, curl for the install commands, and
 # PostgreSQL for the suites' second database (scripts/postgres-for-tests.sh starts a throw-away server);
 # colour emoji and Thai fonts, so the console's screenshots and text-fit checks see real glyphs;
@@ -16,7 +16,7 @@ BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxt
 # units); tzdata for the time zones the unattended agent reads (ZoneRules); openssh-server, iproute2 and
 # avahi-daemon for the LAN connector's network of machines (SSH servers, one announcing itself over mDNS);
 # haproxy to check deploy/haproxy.cfg.
-TEST_PACKAGES="tzdata procps rpm openssh-server avahi-daemon haproxy iproute2 kmod xz-utils gcc systemd dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
+TEST_PACKAGES="tzdata procps rpm openssh-server avahi-daemon haproxy iproute2 kmod xz-utils gcc systemd dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-utils x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

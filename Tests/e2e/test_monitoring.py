@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import open_browser, start_active_session_as, technician_with
+from conftest import click_when_ready, open_browser, start_active_session_as, technician_with
 from test_console_session import row_status, select_row, sign_in
 
 PERMISSIONS = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions"]
@@ -50,7 +50,7 @@ def test_the_administrator_watches_una_live_and_joins_her_session(gateway, brows
         # Una signs out: the monitoring is closed by her; ending it removes the tab.
         una_browser.find_element(By.ID, "logout").click()
         una_wait.until(EC.alert_is_present()).accept()
-        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#monitoring-tabs button"))).click()
+        wait.until(lambda b: click_when_ready(b, "#monitoring-tabs button"))
         wait.until(EC.text_to_be_present_in_element((By.ID, "monitoring-tabs"), "Una · Closed by technician"))
         wait.until(EC.element_to_be_clickable((By.ID, "monitoring-end"))).click()
         wait.until(EC.invisibility_of_element_located((By.ID, "monitoring-tabs")))
@@ -82,7 +82,7 @@ def test_the_administrator_sees_unas_screen_once_she_shares_it(gateway, browser,
     wait = sign_in(browser, gateway)
     gateway.api("POST", "monitorings", {"technicianId": una_id}, token=admin, expect=201)
     wait.until(EC.text_to_be_present_in_element((By.ID, "monitoring-tabs"), "Una · Active"))
-    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#monitoring-tabs button"))).click()
+    wait.until(lambda b: click_when_ready(b, "#monitoring-tabs button"))
 
     # The administrator asks; Una is asked in her console and shares (her browser's picker agrees).
     wait.until(EC.element_to_be_clickable((By.ID, "monitoring-screen-ask"))).click()

@@ -8,7 +8,7 @@ import { describeError, t } from '../lib/i18n.js';
 
 /** The permissions the Invite dialog offers to limit, in this order. */
 export const CHOOSABLE_PERMISSIONS = ['chat', 'hold_sessions', 'transfer_sessions', 'remote_control', 'desktop_view', 'send_files',
-  'file_manager', 'system_info', 'reboot', 'deploy_scripts'];
+  'file_manager', 'system_info', 'reboot', 'deploy_scripts', 'share_screen'];
 
 /** The body of an invitation: all their group's permissions (none listed), or those ticked. */
 export function invitationBody(technicianId, comment, allPermissions, ticked) {

@@ -34,7 +34,12 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
   const sharers = new Map();
   let shown = null;
 
+  /** The button's state: offered where the technician may share, pressed while they share there. */
   function label() {
+    const colleague = shown ? isColleague(shown) : false;
+    button.hidden = !canUse('share_screen');
+    // A sharing that just started may already be announced by the gateway: the sharer is this console.
+    button.disabled = !canShareScreen() || !mayShareIn(shown, colleague) || (sharers.has(shown.id) && sharedSessionId !== shown.id);
     const mineHere = sharedSessionId !== null && sharedSessionId === shown?.id;
     button.setAttribute('aria-pressed', String(mineHere));
     button.querySelector('span').textContent = t(mineHere ? 'toolbar.stopSharing' : 'toolbar.shareScreen');
@@ -120,9 +125,6 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
     /** The selected session: the button is offered where the technician may share. */
     show(session) {
       shown = session;
-      const colleague = session ? isColleague(session) : false;
-      button.hidden = !canUse('share_screen');
-      button.disabled = !canShareScreen() || !mayShareIn(session, colleague) || (sharers.has(session.id) && sharedSessionId !== session.id);
       label();
     },
     /** `technician_screen` and `technician_screen_ack` from the gateway. */
@@ -137,7 +139,7 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
         stop(false);
         if (message.reason === 'closed_by_customer') onError(new Error(t('shareScreen.closedByCustomer')));
       }
-      if (shown) this.show(shown);
+      label();
     },
   };
 }
