@@ -48,5 +48,11 @@ start_applet_session() {
   for _ in $(seq 50); do grep -q WELCOME "$log" && break; sleep 0.2; done
   api -X POST "http://127.0.0.1:$PORT/api/v1/sessions/$ID/start" >/dev/null
 }
+# Bytes a client process (its name matched in ss's users column) `sent` or `received` on its sockets to the gateway.
+client_bytes() {
+  ss -tinpH state established "( dport = :$PORT )" | awk -v who="$1" -v field="bytes_$2:" '
+    $0 ~ who { want = 1; next }
+    want { if (match($0, field "[0-9]+")) print substr($0, RSTART + length(field), RLENGTH - length(field)); want = 0 }' | paste -sd+ | bc
+}
 api() { curl -fs -H "Content-Type: application/json" ${TOKEN:+-H "Authorization: Bearer $TOKEN"} "$@"; }
 sent() { ss -tinH state established "( sport = :$PORT )" | grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 | paste -sd+ | bc; }

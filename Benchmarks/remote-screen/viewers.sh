@@ -23,10 +23,6 @@ COUNTS=${1:-1,2,4}
 . "$ROOT/Benchmarks/remote-screen/common.sh"
 build_release
 PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
-# Bytes the applet sent on its socket to the gateway.
-applet_sent() {
-  ss -tinpH state established "( dport = :$PORT )" | awk '/lifeline-applet/ { want = 1; next } want { if (match($0, /bytes_sent:[0-9]+/)) print substr($0, RSTART + 11, RLENGTH - 11); want = 0 }' | paste -sd+ | bc
-}
 
 for count in ${COUNTS//,/ }; do
   STEP_PIDS=""
@@ -65,12 +61,12 @@ for count in ${COUNTS//,/ }; do
   echo "== $count viewer(s)"
   ./latprobe :99 :98 1880 1040 60
   for scene in scroll video; do
-    a0=$(applet_sent); b0=$(sent); t0=$(date +%s.%N)
+    a0=$(client_bytes lifeline-applet sent); b0=$(sent); t0=$(date +%s.%N)
     case $scene in
       scroll) DISPLAY=:99 ./scene_scroll.sh 10; sleep 1;;
-      video) (DISPLAY=:99 ./scene_video 960 540 30 10 &); sleep 1.5; a0=$(applet_sent); b0=$(sent); t0=$(date +%s.%N); ./fpsprobe :98 108 108 7;;
+      video) (DISPLAY=:99 ./scene_video 960 540 30 10 &); sleep 1.5; a0=$(client_bytes lifeline-applet sent); b0=$(sent); t0=$(date +%s.%N); ./fpsprobe :98 108 108 7;;
     esac
-    a1=$(applet_sent); b1=$(sent); t1=$(date +%s.%N)
+    a1=$(client_bytes lifeline-applet sent); b1=$(sent); t1=$(date +%s.%N)
     [ "$scene" = video ] && sleep 3
     python3 -c "dt=$t1-$t0; print(f'$scene: applet sent {($a1-$a0)/dt/1e3:8.1f} kB/s, gateway sent {($b1-$b0)/dt/1e3:8.1f} kB/s')"
   done

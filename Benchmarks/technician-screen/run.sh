@@ -33,23 +33,17 @@ grep -q "TECHNICIAN_SCREEN drawn" "$WORK/applet.log" || { echo "the applet never
 WINDOW=$(DISPLAY=:98 xdotool search --class lifeline-technician-screen | head -1)
 DISPLAY=:98 xdotool key --window "$WINDOW" F11
 sleep 2
-# Bytes on the gateway's sockets, counted at the clients: what the browser sent (console → gateway) and
-# what the applet received (gateway → applet).
-received_from_console() {
-  ss -tinpH state established "( dport = :$PORT )" | awk '/chrom/ { want = 1; next } want { if (match($0, /bytes_sent:[0-9]+/)) print substr($0, RSTART + 11, RLENGTH - 11); want = 0 }' | paste -sd+ | bc
-}
-sent_to_applet() {
-  ss -tinpH state established "( dport = :$PORT )" | awk '/lifeline-applet/ { want = 1; next } want { if (match($0, /bytes_received:[0-9]+/)) print substr($0, RSTART + 15, RLENGTH - 15); want = 0 }' | paste -sd+ | bc
-}
+# Bytes on the gateway's sockets, counted at the clients: what the technician's browser sent (console
+# → gateway) and what the applet received (gateway → applet).
 echo "== lifeline (technician's screen)"
 ./latprobe :99 :98 100 100 60
 for scene in scroll video; do
   case $scene in
-    scroll) u0=$(received_from_console); d0=$(sent_to_applet); t0=$(date +%s.%N); DISPLAY=:99 ./scene_scroll.sh 10; sleep 1;;
-    video) (DISPLAY=:99 ./scene_video 960 540 30 10 &); sleep 1.5; u0=$(received_from_console); d0=$(sent_to_applet); t0=$(date +%s.%N)
+    scroll) u0=$(client_bytes chrom sent); d0=$(client_bytes lifeline-applet received); t0=$(date +%s.%N); DISPLAY=:99 ./scene_scroll.sh 10; sleep 1;;
+    video) (DISPLAY=:99 ./scene_video 960 540 30 10 &); sleep 1.5; u0=$(client_bytes chrom sent); d0=$(client_bytes lifeline-applet received); t0=$(date +%s.%N)
            ./fpsprobe :98 108 108 7;;
   esac
-  u1=$(received_from_console); d1=$(sent_to_applet); t1=$(date +%s.%N)
+  u1=$(client_bytes chrom sent); d1=$(client_bytes lifeline-applet received); t1=$(date +%s.%N)
   [ "$scene" = video ] && sleep 3
   python3 -c "dt=$t1-$t0; print(f'$scene: console to gateway {($u1-$u0)/dt/1e3:8.1f} kB/s, gateway to applet {($d1-$d0)/dt/1e3:8.1f} kB/s')"
 done

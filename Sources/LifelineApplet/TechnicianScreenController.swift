@@ -44,8 +44,8 @@ actor TechnicianScreenController {
         transcript.technicianScreenShown(technician: name)
         // The customer's keys and the close button, a few times a second.
         watcher = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(40))  // cancellation ends the loop below
+            while true {
+                do { try await Task.sleep(for: .milliseconds(40)) } catch { return }  // cancelled: the window closed
                 guard let self, await self.poll() else { return }
             }
         }

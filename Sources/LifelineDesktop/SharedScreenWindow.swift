@@ -51,10 +51,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
         try picture.apply(update)
         if !sizedToPicture, !fullScreen, picture.width > 0 {
             sizedToPicture = true
-            let fitted = SharedPictureView().scale(picture: (picture.width, picture.height),
-                                                   window: (screenSize.width * 4 / 5, screenSize.height * 4 / 5))
-            let factor = max(fitted, 1)
-            resize(to: (Int(Double(picture.width) / factor), Int(Double(picture.height) / factor)), at: (0, 0))
+            resize(to: windowedSize(), at: (0, 0))
         }
         redraw()
     }
@@ -113,10 +110,15 @@ public final class SharedScreenWindow: @unchecked Sendable {
         if on {
             resize(to: screenSize, at: (0, 0))
         } else {
-            let factor = max(SharedPictureView().scale(picture: (picture.width, picture.height),
-                                                       window: (screenSize.width * 4 / 5, screenSize.height * 4 / 5)), 1)
-            resize(to: (Int(Double(max(picture.width, 320)) / factor), Int(Double(max(picture.height, 240)) / factor)), at: (0, 0))
+            resize(to: windowedSize(), at: (0, 0))
         }
+    }
+
+    /// Out of full screen: the picture at its size, or smaller to fit 4/5 of the customer's screen.
+    private func windowedSize() -> (width: Int, height: Int) {
+        let (width, height) = (max(picture.width, 320), max(picture.height, 240))
+        let factor = max(SharedPictureView().scale(picture: (width, height), window: (screenSize.width * 4 / 5, screenSize.height * 4 / 5)), 1)
+        return (Int(Double(width) / factor), Int(Double(height) / factor))
     }
 
     private func resize(to newSize: (width: Int, height: Int), at origin: (x: Int, y: Int)) {

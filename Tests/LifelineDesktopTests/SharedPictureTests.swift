@@ -13,15 +13,20 @@ struct SharedPictureTests {
         return try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: width, height: 64), quality: 95, grayscale: false) }
     }
 
+    /// 128 × 64: light on the left half (200), dark on the right (40).
+    static func twoToned() throws -> ScreenUpdate {
+        ScreenUpdate(sequence: 1, screenWidth: 128, screenHeight: 64, tiles: [
+            .init(x: 0, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: try Self.tile(level: 200)),
+            .init(x: 64, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: try Self.tile(level: 40)),
+        ])
+    }
+
     static func pixel(_ picture: SharedPicture, _ x: Int, _ y: Int) -> UInt8 { picture.pixels[(y * picture.width + x) * 4] }
 
     @Test("JPEG tiles land where they belong; a copy tile moves what is shown; a new size starts black")
     func paint() throws {
         let picture = try SharedPicture()
-        try picture.apply(ScreenUpdate(sequence: 1, screenWidth: 128, screenHeight: 64, tiles: [
-            .init(x: 0, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: try Self.tile(level: 200)),
-            .init(x: 64, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: try Self.tile(level: 40)),
-        ]))
+        try picture.apply(Self.twoToned())
         #expect(abs(Int(Self.pixel(picture, 10, 10)) - 200) < 6 && abs(Int(Self.pixel(picture, 100, 10)) - 40) < 6)
         try picture.apply(ScreenUpdate(sequence: 2, screenWidth: 128, screenHeight: 64, tiles: [
             .init(x: 64, y: 0, width: 64, height: 64, encoding: .copy, bytes: ScreenUpdate.copySource(x: 0, y: 0)),
@@ -55,10 +60,7 @@ struct SharedPictureTests {
     @Test("rendering fits the picture; the magnifier shows what lies under the pointer, framed")
     func render() throws {
         let picture = try SharedPicture()
-        try picture.apply(ScreenUpdate(sequence: 1, screenWidth: 128, screenHeight: 64, tiles: [
-            .init(x: 0, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: try Self.tile(level: 200)),
-            .init(x: 64, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: try Self.tile(level: 40)),
-        ]))
+        try picture.apply(Self.twoToned())
         var window = [UInt32](repeating: 0xDEAD, count: 64 * 64)
         var view = SharedPictureView()
         window.withUnsafeMutableBytes { view.render(picture, into: $0.baseAddress!, width: 64, height: 64) }

@@ -361,6 +361,11 @@ def applets_for_module():
 WEBRTC_ON_ONE_MACHINE = ["--disable-features=WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection"]
 
 
+def near(pixel, rgb, tolerance=24):
+    """Whether a pixel read from a screen or canvas (None: not drawn yet) is within `tolerance` of `rgb` (JPEG shifts colours)."""
+    return pixel is not None and all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
+
+
 def screen_sharing_browser(display):
     """Chromium with a window (800x600 at the top left) on `display`, not headless, which picks the
     entire screen itself when a page asks to share it (what one would choose in the browser's picker)."""

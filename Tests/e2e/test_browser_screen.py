@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import Gateway, XServer, free_port, screen_sharing_browser
+from conftest import Gateway, XServer, free_port, near, screen_sharing_browser
 from test_console_session import select_row, sign_in
 from test_remote_desktop import canvas_pixel, log_has
 
@@ -47,10 +47,6 @@ def sharing_browser(customer_screen):
     driver = screen_sharing_browser(customer_screen.display)
     yield driver
     driver.quit()
-
-
-def near(pixel, rgb, tolerance=24):
-    return pixel is not None and all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
 
 
 def test_a_browser_customer_shows_their_screen_view_only(screen_gateway, browser, sharing_browser, customer_screen):

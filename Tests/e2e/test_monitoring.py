@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import click_when_ready, open_browser, start_active_session_as, technician_with
+from conftest import click_when_ready, near, open_browser, start_active_session_as, technician_with
 from test_console_session import row_status, select_row, sign_in
 
 PERMISSIONS = ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions"]
@@ -67,10 +67,6 @@ def canvas_rgb(browser, x, y):
         "const c = document.querySelector('#monitoring-screen canvas');"
         "if (!c || c.hidden || c.width <= arguments[0]) return null;"
         "const p = c.getContext('2d').getImageData(arguments[0], arguments[1], 1, 1).data; return [p[0], p[1], p[2]];", x, y)
-
-
-def near(pixel, rgb, tolerance=24):
-    return pixel is not None and all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
 
 
 def test_the_administrator_sees_unas_screen_once_she_shares_it(gateway, browser, technician_browser, technician_screen):

@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import start_active_session
+from conftest import near, start_active_session
 from test_console_session import select_row, sign_in
 
 TECHNICIAN_SCREEN = (1280, 800)
@@ -17,10 +17,6 @@ MARKER = (1100, 700)
 # The customer's screen is 1024x768: the applet's window sizes the 1280x800 picture to fit 4/5 of
 # it (819 wide, so 1.5625 picture pixels per window pixel) at the top left.
 SHOWN_AT = (int(MARKER[0] / 1.5625), int(MARKER[1] / 1.5625))
-
-
-def near(pixel, rgb, tolerance=24):
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel, rgb))
 
 
 def test_the_technician_shows_their_screen_and_the_customer_closes_it(gateway, technician_browser, technician_screen, x_server, applets):

@@ -56,11 +56,7 @@ extension LiveSession {
         guard technicianScreen?.technicianId == technicianId else {
             throw GatewayError(.unexpectedFrame, "You are not showing your screen in this session: the picture was dropped.")
         }
-        do throws(ScreenUpdate.DecodingProblem) {
-            try ScreenUpdate.validate(frame)
-        } catch {
-            throw GatewayError(.malformedMessage, "The picture of your screen is malformed (\(error)); it was dropped.")
-        }
+        try GatewayError.checkTechnicianPicture(frame)
         sockets.applet(of: id)?.send(binary: frame)
     }
 
@@ -130,6 +126,17 @@ extension LiveSession {
             GatewayError(.screenSharedByOther, "Another technician of this session is showing their screen to the customer; one at a time.")
         case .notSharing:
             GatewayError(.notSharing, "You are not showing your screen in this session.")
+        }
+    }
+}
+
+extension GatewayError {
+    /// A picture of a technician's own screen (H1, E1) must be a well-formed screen update; a bad one goes nowhere.
+    static func checkTechnicianPicture(_ frame: [UInt8]) throws(GatewayError) {
+        do throws(ScreenUpdate.DecodingProblem) {
+            try ScreenUpdate.validate(frame)
+        } catch {
+            throw GatewayError(.malformedMessage, "The picture of your screen is malformed (\(error)); it was dropped.")
         }
     }
 }

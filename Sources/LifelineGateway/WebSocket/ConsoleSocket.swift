@@ -59,11 +59,7 @@ struct ConsoleSocket {
         default: nil
         }
         do {
-            guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
-                outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
-                outlet.close(reason: "signed out")
-                return
-            }
+            guard let actor = signedIn(outlet) else { return }
             // A monitored technician's screen (E1) lives on the administrator's node, not in a session.
             if case .frameAck(let ack) = request, let monitoringId = SessionHub.monitoringId(fromFrameId: ack.sessionId) {
                 hub.monitoredScreenDrawn(ack.sequence, monitoring: monitoringId, by: actor)
@@ -121,14 +117,20 @@ struct ConsoleSocket {
         return true
     }
 
-    /// The technician's own screen (H1): the session id in front (length byte, ASCII), then a
-    /// screen update, as the consoles receive the customer's.
-    private func screenFrame(_ bytes: [UInt8], outlet: Outlet, logger: Logger) async {
+    /// The technician behind the console now; a console whose login ended is told and closed.
+    private func signedIn(_ outlet: Outlet) -> Actor? {
         guard let actor = hub.identities.actor(of: outlet.id, at: accounts.environment.now()) else {
             outlet.send(Self.error(code: GatewayError.unauthenticated.code, message: GatewayError.unauthenticated.message))
             outlet.close(reason: "signed out")
-            return
+            return nil
         }
+        return actor
+    }
+
+    /// The technician's own screen (H1): the session id in front (length byte, ASCII), then a
+    /// screen update, as the consoles receive the customer's.
+    private func screenFrame(_ bytes: [UInt8], outlet: Outlet, logger: Logger) async {
+        guard let actor = signedIn(outlet) else { return }
         guard let idLength = bytes.first.map(Int.init), idLength > 0, bytes.count > 1 + idLength,
               let sessionId = String(validating: bytes[1...idLength], as: UTF8.self) else {
             outlet.send(Self.error(code: .malformedMessage, message: "A binary frame starts with the session id (its length, then the id)."))

@@ -45,11 +45,7 @@ extension SessionHub {
         guard let entry = monitorings.watchedEntry(id, of: technicianId), entry.monitoring.screen == .shared else {
             throw GatewayError(.unexpectedFrame, "Nobody is watching your screen in this monitoring: the picture was dropped.")
         }
-        do throws(ScreenUpdate.DecodingProblem) {
-            try ScreenUpdate.validate(frame)
-        } catch {
-            throw GatewayError(.malformedMessage, "The picture of your screen is malformed (\(error)); it was dropped.")
-        }
+        try GatewayError.checkTechnicianPicture(frame)
         for console in sockets.localConsoles(of: entry.monitoring.administratorId) { console.send(binary: whole) }
     }
 
