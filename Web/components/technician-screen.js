@@ -122,6 +122,10 @@ export function mountTechnicianScreen(button, { me, canUse, isColleague, sendBin
   return {
     share,
     stopStream,
+    /** Pictures that were on their way when a sharing ended come back refused: nothing to tell the technician. */
+    isLateRefusal(error) {
+      return error.code === 'unexpected_frame' && Boolean(error.sessionId) && !streams.has(error.sessionId);
+    },
     /** The selected session: the button is offered where the technician may share. */
     show(session) {
       shown = session;

@@ -76,6 +76,7 @@ export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDes
         monitoring.message(message);
         return;
       case 'error':
+        if (technicianScreen.isLateRefusal(message)) return;
         // A refused file manager or system info request is told where it was made.
         if (message.requestId && sessionTools.refused(message)) break;
         showError(new ApiError(0, message.code, message.message));
