@@ -41,6 +41,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CX11", providers: [.apt(["libx11-dev", "libxext-dev", "libxtst-dev", "libxfixes-dev", "libxdamage-dev"])]),
         .systemLibrary(name: "CTurboJPEG", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CVPX", providers: [.apt(["libvpx-dev", "libyuv-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CQREncode", providers: [.apt(["libqrencode-dev"])]),
         // Linux calls Glibc's module leaves out (renameat2 for the file manager); header only.
@@ -86,9 +87,10 @@ let package = Package(
             ]
         ),
         // The customer's screen and input (X11 today): capture, change detection, JPEG tiles.
-        // libjpeg-turbo's TurboJPEG API linked in statically: desktops have libjpeg, rarely libturbojpeg.
-        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "CZlib", "LifelineProtocol"],
-                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libturbojpeg.a"])]),
+        // libjpeg-turbo's TurboJPEG API, libvpx's VP8 decoder and libyuv linked in statically: desktops
+        // have libjpeg, rarely libturbojpeg, and their libvpx's version varies.
+        .target(name: "LifelineDesktop", dependencies: ["CX11", "CTurboJPEG", "CVPX", "CZlib", "LifelineProtocol"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libturbojpeg.a", "-Xlinker", "-l:libvpx.a", "-Xlinker", "-l:libyuv.a"])]),
         .target(
             name: "LifelineApplet",
             dependencies: [
@@ -143,7 +145,8 @@ let package = Package(
                 path: "Tests/LifelineTestSupport"),
         .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore", "LifelineTestSupport"]),
         .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
-        .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop"]),
+        // CVPX: the tests make real VP8 frames with libvpx's encoder.
+        .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop", "CVPX"]),
         .testTarget(name: "LifelineAppletTests", dependencies: ["LifelineApplet", "LifelineAppletWindow", "LifelineProtocol",
                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(

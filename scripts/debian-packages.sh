@@ -3,7 +3,7 @@
 # applet's remote desktop (XRandR for monitors; TurboJPEG linked in statically); libcurl for the applet's HTTP calls
 # (Foundation's URLSession, linked against the system's libcurl when the Swift libraries are static); libqrencode for
 # two-step enrolment QR codes; libsystemd's sd-bus for the applet's services view (L3).
-BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev zlib1g-dev libqrencode-dev libsystemd-dev"
+BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxtst-dev libxfixes-dev libxdamage-dev libxrandr-dev libturbojpeg0-dev libvpx-dev libyuv-dev zlib1g-dev libqrencode-dev libsystemd-dev"
 # Testing: GTK 4, gio (to open launchers) and a window manager (openbox) for the applet's window, headless Chromium and its driver, Python for the end-to-end suite, openssl for
 # throw-away certificates, Xvfb with an xterm, xsetroot, xrandr, xwd, xprop, xdotool and xclip as the
 # customer's screen, ffprobe (ffmpeg) to check recordings, curl for the install commands, and

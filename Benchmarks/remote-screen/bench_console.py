@@ -1,6 +1,8 @@
 """What the benchmarks' browser consoles share: Chromium started with the given arguments,
 Lifeline's console opened and signed in, and a wait until the benchmark kills the process."""
 import os
+import signal
+import sys
 import time
 
 from selenium import webdriver
@@ -29,6 +31,8 @@ def signed_in_console(url, email, password, arguments, timeout, configure=None):
 
 
 def stay_until_killed(driver):
+    # A benchmark's kill (SIGTERM) quits the browser too, so the next console starts on a clean machine.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while True:
             time.sleep(3600)

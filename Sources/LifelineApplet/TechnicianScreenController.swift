@@ -15,7 +15,10 @@ actor TechnicianScreenController {
     private let displayName: String?
     private var window: SharedScreenWindow?
     private var technician = ""
-    private var drawnOnce = false
+    /// The technician's screens drawn so far (each told once in the transcript).
+    private var drawnScreens: Set<UInt8> = []
+    /// The customer is told once per sharing that a picture could not be shown; the next whole one mends it.
+    private var failureReported = false
     private var watcher: Task<Void, Never>?
 
     init(transcript: Transcript, outgoing: OutgoingMessages,
@@ -40,7 +43,8 @@ actor TechnicianScreenController {
             return
         }
         technician = name
-        drawnOnce = false
+        drawnScreens = []
+        failureReported = false
         transcript.technicianScreenShown(technician: name)
         // The customer's keys and the close button, a few times a second.
         watcher = Task { [weak self] in
@@ -52,28 +56,42 @@ actor TechnicianScreenController {
     }
 
     /// One update of the technician's screen; acknowledged once drawn. Dropped when no window is open.
+    /// One that cannot be drawn (a video frame whose predecessor was lost) asks for a whole picture.
     func frame(_ bytes: [UInt8]) async {
         guard let window else { return }
+        var sequence: UInt32 = 0
+        var screen: UInt8 = 0
         do {
-            let update = try ScreenUpdate.decode(bytes)
+            let update = try ScreenUpdate.decode(bytes, allowingVideo: true)
+            (sequence, screen) = (update.sequence, update.screen)
             try window.show(update)
-            if !drawnOnce {
-                drawnOnce = true
-                transcript.technicianScreenDrawn(width: Int(update.screenWidth), height: Int(update.screenHeight))
+            if !drawnScreens.contains(screen), let first = update.tiles.first {
+                drawnScreens.insert(screen)
+                transcript.technicianScreenDrawn(width: Int(update.screenWidth), height: Int(update.screenHeight),
+                                                 encoding: "\(first.encoding)", screen: Int(screen) + 1)
             }
-            await outgoing.send(.technicianScreenAck(.init(sequence: update.sequence)))
+            await outgoing.send(.technicianScreenAck(.init(sequence: sequence, screen: screen == 0 ? nil : screen)))
         } catch {
-            transcript.technicianScreenFailed("A picture of the technician's screen could not be shown: \(error)")
+            if !failureReported {
+                failureReported = true
+                transcript.technicianScreenFailed("A picture of the technician's screen could not be shown: \(error)")
+            }
+            await outgoing.send(.technicianScreenAck(.init(sequence: sequence, refresh: true, screen: screen == 0 ? nil : screen)))
         }
     }
 
     /// False once the window is gone.
     private func poll() async -> Bool {
         guard let window else { return false }
-        if window.pollEvents() == .closedByCustomer {
+        switch window.pollEvents() {
+        case .closedByCustomer:
             close(byCustomer: true)
             await outgoing.send(.technicianScreenClosed)
             return false
+        case .switchedScreen(let place, let count):
+            transcript.technicianScreenSwitched(to: place, of: count)
+        case .nothing:
+            break
         }
         return true
     }

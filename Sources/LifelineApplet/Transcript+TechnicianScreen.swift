@@ -7,8 +7,15 @@ extension Transcript {
         say(.notice, text("technician_screen.shown", ["technician": who(technician)]))
     }
 
-    func technicianScreenDrawn(width: Int, height: Int) {
-        if machineReadable { write("TECHNICIAN_SCREEN drawn size=\(width)x\(height)") }
+    /// The first picture of one of the technician's screens (`screen` from 1); `encoding`: how it
+    /// came (`vp8` video, `jpeg` tiles).
+    func technicianScreenDrawn(width: Int, height: Int, encoding: String, screen: Int) {
+        if machineReadable { write("TECHNICIAN_SCREEN drawn size=\(width)x\(height) encoding=\(encoding) screen=\(screen)") }
+    }
+
+    /// The customer switched to another of the technician's screens (Tab, or the window's button).
+    func technicianScreenSwitched(to place: Int, of count: Int) {
+        if machineReadable { write("TECHNICIAN_SCREEN showing screen=\(place) of=\(count)") }
     }
 
     func technicianScreenClosed(technician: String, byCustomer: Bool) {

@@ -204,7 +204,8 @@ public struct SessionMachine: Equatable, Sendable {
             case .start: return role == .lead ? .active : .collaboration
             case .transferOut: return .outgoing
             case .rebootStarted: return .rebooting
-            case .customerClosed: return .closedByCustomer
+            // A colleague who held for themselves sees the lead's close as the customer's (as from Collaboration).
+            case .customerClosed, .closedByLead: return .closedByCustomer
             case .connectionLost: return .reconnecting
             case .idleTimeoutPassed: return .timedOut
             default: return nil

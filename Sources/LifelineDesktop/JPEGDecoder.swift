@@ -5,7 +5,7 @@ public final class JPEGDecoder {
     private let handle: tjhandle
 
     public init() throws(DesktopError) {
-        guard let handle = tjInitDecompress() else { throw .encodingFailed("tjInitDecompress failed") }
+        guard let handle = tjInitDecompress() else { throw .decodingFailed("tjInitDecompress failed") }
         self.handle = handle
     }
 
@@ -20,15 +20,15 @@ public final class JPEGDecoder {
         let headerRead = source.withUnsafeMutableBufferPointer { buffer in
             tjDecompressHeader3(handle, buffer.baseAddress, UInt(buffer.count), &actualWidth, &actualHeight, &subsampling, &colourspace)
         }
-        guard headerRead == 0 else { throw .encodingFailed(String(cString: tjGetErrorStr2(handle))) }
+        guard headerRead == 0 else { throw .decodingFailed(String(cString: tjGetErrorStr2(handle))) }
         guard Int(actualWidth) == width, Int(actualHeight) == height else {
-            throw .encodingFailed("a \(actualWidth)x\(actualHeight) JPEG for a \(width)x\(height) tile")
+            throw .decodingFailed("a \(actualWidth)x\(actualHeight) JPEG for a \(width)x\(height) tile")
         }
         let target = (pixels + y * bytesPerRow + x * 4).assumingMemoryBound(to: UInt8.self)
         let result = source.withUnsafeMutableBufferPointer { buffer in
             tjDecompress2(handle, buffer.baseAddress, UInt(buffer.count), target, actualWidth, Int32(bytesPerRow), actualHeight,
                           Int32(TJPF_BGRX.rawValue), TJFLAG_FASTDCT)
         }
-        guard result == 0 else { throw .encodingFailed(String(cString: tjGetErrorStr2(handle))) }
+        guard result == 0 else { throw .decodingFailed(String(cString: tjGetErrorStr2(handle))) }
     }
 }

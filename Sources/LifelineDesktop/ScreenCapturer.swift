@@ -49,6 +49,8 @@ public enum DesktopError: Error, Equatable, Sendable, CustomStringConvertible {
     case extensionMissing(String)
     case captureFailed(String)
     case encodingFailed(String)
+    /// A picture of the technician's screen (H1) that cannot be shown.
+    case decodingFailed(String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,7 @@ public enum DesktopError: Error, Equatable, Sendable, CustomStringConvertible {
         case .extensionMissing(let name): "The X server lacks the \(name) extension."
         case .captureFailed(let detail): "The screen could not be read: \(detail)."
         case .encodingFailed(let detail): "The screen could not be compressed: \(detail)."
+        case .decodingFailed(let detail): "A picture of the technician's screen could not be shown: \(detail)."
         }
     }
 }

@@ -7,6 +7,8 @@ public final class SharedPicture {
     public private(set) var height = 0
     public private(set) var pixels: [UInt8] = []
     private let decoder: JPEGDecoder
+    /// Made when the first video frame comes (most sharings from a Chromium browser).
+    private var video: VP8Decoder?
 
     public init() throws(DesktopError) {
         decoder = try JPEGDecoder()
@@ -26,27 +28,42 @@ public final class SharedPicture {
             let (x, y, w, h) = (Int(tile.x), Int(tile.y), Int(tile.width), Int(tile.height))
             switch tile.encoding {
             case .jpeg:
-                let row = bytesPerRow
-                let failure: DesktopError? = pixels.withUnsafeMutableBytes { buffer in
-                    guard let base = buffer.baseAddress else { return nil }
-                    do throws(DesktopError) {
-                        try decoder.decode(tile.bytes, into: base, bytesPerRow: row, x: x, y: y, width: w, height: h)
-                        return nil
-                    } catch {
-                        return error
-                    }
+                try paint { base, row throws(DesktopError) in
+                    try decoder.decode(tile.bytes, into: base, bytesPerRow: row, x: x, y: y, width: w, height: h)
                 }
-                if let failure { throw failure }
             case .copy:
-                guard tile.bytes.count == 4 else { throw .encodingFailed("a copy tile without its source") }
+                guard tile.bytes.count == 4 else { throw .decodingFailed("a copy tile without its source") }
                 let sourceX = Int(tile.bytes[0]) << 8 | Int(tile.bytes[1])
                 let sourceY = Int(tile.bytes[2]) << 8 | Int(tile.bytes[3])
-                guard sourceX + w <= width, sourceY + h <= height else { throw .encodingFailed("a copy from outside the screen") }
+                guard sourceX + w <= width, sourceY + h <= height else { throw .decodingFailed("a copy from outside the screen") }
                 copy(from: (sourceX, sourceY), to: (x, y), width: w, height: h)
             case .palette:
-                throw .encodingFailed("palette tiles are not sent by consoles")
+                throw .decodingFailed("palette tiles are not sent by consoles")
+            case .vp8:
+                // The whole screen (ScreenUpdate checked that it is the update's only tile).
+                let decoder: VP8Decoder
+                if let video { decoder = video } else { decoder = try VP8Decoder() }
+                video = decoder
+                try paint { base, row throws(DesktopError) in
+                    try decoder.decode(tile.bytes, into: base, bytesPerRow: row, width: w, height: h)
+                }
             }
         }
+    }
+
+    /// Runs a decoder over the picture's pixels (their address and bytes per row).
+    private func paint(_ decode: (UnsafeMutableRawPointer, Int) throws(DesktopError) -> Void) throws(DesktopError) {
+        let row = bytesPerRow
+        let failure: DesktopError? = pixels.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            do throws(DesktopError) {
+                try decode(base, row)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Rows in the order that never reads a row already overwritten (the rectangles may overlap).

@@ -3,13 +3,17 @@ import LifelineProtocol
 
 /// The window on the customer's desktop that shows the technician's screen (H1), view only: the
 /// picture fitted to the window, F11 full screen (Escape leaves it), + and − zoom, 0 fits again,
-/// M the magnifier under the pointer, Q or the window's close button ends it. Plain Xlib, its own
+/// M the magnifier under the pointer, Tab the technician's next screen when they share several, Q
+/// or the window's close button ends it; the same as buttons
+/// in its top-left corner while the pointer is in it (`SharedScreenToolbar`). Plain Xlib, its own
 /// connection; not thread-safe: one owner calls it (the applet's controller, an actor).
 public final class SharedScreenWindow: @unchecked Sendable {
     /// What the customer did that the applet must pass on.
     public enum Outcome: Equatable, Sendable {
         case nothing
         case closedByCustomer
+        /// The customer switched to another of the technician's screens: the `place`th of `count`.
+        case switchedScreen(place: Int, count: Int)
     }
 
     private let display: OpaquePointer
@@ -17,9 +21,14 @@ public final class SharedScreenWindow: @unchecked Sendable {
     private let context: GC
     private let deleteWindow: Atom
     private let screenSize: (width: Int, height: Int)
-    public let picture: SharedPicture
+    public let screens = SharedScreens()
     private var view = SharedPictureView()
+    private var toolbar = SharedScreenToolbar()
+    /// The buttons show while the pointer is in the window, out of the picture's way otherwise.
+    private var pointerInside = false
     private var size: (width: Int, height: Int)
+    private var shared: SharedMemoryImage?
+    private var usesSharedMemory: Bool
     private var image: UnsafeMutablePointer<XImage>?
     private var pixels: UnsafeMutableRawPointer?
     private var fullScreen = false
@@ -28,7 +37,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
 
     public init(title: String, displayName: String?) throws(DesktopError) {
         display = try X11Connection.open(displayName, needs: [])
-        picture = try SharedPicture()
+        usesSharedMemory = XShmQueryExtension(display) != 0
         let root = lifeline_root_window(display)
         screenSize = (Int(lifeline_display_width(display)), Int(lifeline_display_height(display)))
         size = (max(screenSize.width * 3 / 5, 320), max(screenSize.height * 3 / 5, 240))
@@ -39,17 +48,19 @@ public final class SharedScreenWindow: @unchecked Sendable {
         var protocols = [deleteWindow]
         XSetWMProtocols(display, window, &protocols, 1)
         lifeline_set_window_title(display, window, title, "lifeline-technician-screen")
-        XSelectInput(display, window, ExposureMask | KeyPressMask | StructureNotifyMask | PointerMotionMask)
+        XSelectInput(display, window, ExposureMask | KeyPressMask | StructureNotifyMask | PointerMotionMask | ButtonPressMask
+                     | EnterWindowMask | LeaveWindowMask)
         XMapRaised(display, window)
         XFlush(display)
     }
 
     deinit { close() }
 
-    /// Paints an update and shows it. The first picture sizes the window to it (within 4/5 of the screen).
+    /// Paints an update into its screen's picture, and shows it when that screen is on view. The
+    /// first picture sizes the window to it (within 4/5 of the screen).
     public func show(_ update: ScreenUpdate) throws(DesktopError) {
-        try picture.apply(update)
-        if !sizedToPicture, !fullScreen, picture.width > 0 {
+        guard try screens.apply(update) == .shownChanged else { return }
+        if !sizedToPicture, !fullScreen, (screens.current?.width ?? 0) > 0 {
             sizedToPicture = true
             resize(to: windowedSize(), at: (0, 0))
         }
@@ -76,6 +87,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
                 case XK_minus, XK_KP_Subtract: view.zoomOut(); redrawNeeded = true
                 case XK_0, XK_KP_0: view.fit(); redrawNeeded = true
                 case XK_m, XK_M: view.magnifier.toggle(); redrawNeeded = true
+                case XK_Tab where screens.count > 1: return switchScreen()
                 default: break
                 }
             case ConfigureNotify:
@@ -86,12 +98,34 @@ public final class SharedScreenWindow: @unchecked Sendable {
             case MotionNotify:
                 view.pointer = (Int(event.xmotion.x), Int(event.xmotion.y))
                 if view.magnifier { redrawNeeded = true }
+            case EnterNotify, LeaveNotify:
+                pointerInside = event.type == EnterNotify
+                redrawNeeded = true
+            case ButtonPress where event.xbutton.button == UInt32(Button1):
+                guard pointerInside, let button = toolbar.button(atX: Int(event.xbutton.x), y: Int(event.xbutton.y)) else { break }
+                switch button {
+                case .end: return .closedByCustomer
+                case .fullScreen: setFullScreen(!fullScreen)
+                case .zoomOut: view.zoomOut()
+                case .zoomIn: view.zoomIn()
+                case .fit: view.fit()
+                case .magnifier: view.magnifier.toggle()
+                case .screens: return switchScreen()
+                }
+                redrawNeeded = true
             default:
                 break
             }
         }
         if redrawNeeded { redraw() }
         return .nothing
+    }
+
+    /// The next of the technician's screens (Tab, or the Screens button).
+    private func switchScreen() -> Outcome {
+        let place = screens.showNext()
+        redraw()
+        return .switchedScreen(place: place, count: screens.count)
     }
 
     public func close() {
@@ -116,7 +150,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
 
     /// Out of full screen: the picture at its size, or smaller to fit 4/5 of the customer's screen.
     private func windowedSize() -> (width: Int, height: Int) {
-        let (width, height) = (max(picture.width, 320), max(picture.height, 240))
+        let (width, height) = (max(screens.current?.width ?? 0, 320), max(screens.current?.height ?? 0, 240))
         let factor = max(SharedPictureView().scale(picture: (width, height), window: (screenSize.width * 4 / 5, screenSize.height * 4 / 5)), 1)
         return (Int(Double(width) / factor), Int(Double(height) / factor))
     }
@@ -128,26 +162,62 @@ public final class SharedScreenWindow: @unchecked Sendable {
     }
 
     private func redraw() {
-        guard !closed, picture.width > 0 else { return }
-        if image == nil || Int(image?.pointee.width ?? 0) != size.width || Int(image?.pointee.height ?? 0) != size.height {
-            releaseImage()
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: size.width * size.height * 4, alignment: 16)
-            guard let created = XCreateImage(display, lifeline_default_visual(display), UInt32(lifeline_default_depth(display)), ZPixmap, 0,
-                                             buffer.assumingMemoryBound(to: CChar.self), UInt32(size.width), UInt32(size.height), 32, 0)
-            else {
-                buffer.deallocate()
-                return
-            }
-            image = created
-            pixels = buffer
+        guard !closed, let picture = screens.current, picture.width > 0, let target = drawingBuffer() else { return }
+        view.render(picture, into: target.pixels, width: size.width, height: size.height)
+        if pointerInside {
+            toolbar.fullScreen = fullScreen
+            toolbar.screenCount = screens.count
+            toolbar.magnifierOn = view.magnifier
+            toolbar.render(into: target.pixels, width: size.width, height: size.height)
         }
-        guard let image, let pixels else { return }
-        view.render(picture, into: pixels, width: size.width, height: size.height)
-        XPutImage(display, window, context, image, 0, 0, 0, 0, UInt32(size.width), UInt32(size.height))
-        XFlush(display)
+        if let shared = target.shared {
+            XShmPutImage(display, window, context, shared.image, 0, 0, 0, 0, UInt32(size.width), UInt32(size.height), 0)
+            // The server reads the segment in place: it must be done before the next picture is drawn into it.
+            XSync(display, 0)
+        } else if let image {
+            XPutImage(display, window, context, image, 0, 0, 0, 0, UInt32(size.width), UInt32(size.height))
+            XFlush(display)
+        }
+    }
+
+    /// The window-sized buffer the picture is drawn into: shared with the X server (MIT-SHM, no
+    /// copy through the socket: a 1080p picture is 8 MB) where it can be, else an image of our own.
+    private func drawingBuffer() -> (pixels: UnsafeMutableRawPointer, shared: SharedMemoryImage?)? {
+        let current = shared.map { (Int($0.image.pointee.width), Int($0.image.pointee.height)) }
+            ?? image.map { (Int($0.pointee.width), Int($0.pointee.height)) }
+        if let current, current == size {
+            if let shared { return (shared.pixels, shared) }
+            if let pixels { return (pixels, nil) }
+        }
+        releaseImage()
+        if usesSharedMemory {
+            do throws(DesktopError) {
+                let made = try SharedMemoryImage(display: display, width: size.width, height: size.height)
+                if made.bytesPerRow == size.width * 4 {
+                    shared = made
+                    return (made.pixels, made)
+                }
+                made.detach()
+            } catch {
+                // A display without shared memory for us (another machine's X server): drawn through the socket.
+            }
+            usesSharedMemory = false
+        }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size.width * size.height * 4, alignment: 16)
+        guard let created = XCreateImage(display, lifeline_default_visual(display), UInt32(lifeline_default_depth(display)), ZPixmap, 0,
+                                         buffer.assumingMemoryBound(to: CChar.self), UInt32(size.width), UInt32(size.height), 32, 0)
+        else {
+            buffer.deallocate()
+            return nil
+        }
+        image = created
+        pixels = buffer
+        return (buffer, nil)
     }
 
     private func releaseImage() {
+        shared?.detach()
+        shared = nil
         if let image {
             // The buffer is ours: XDestroyImage must not free it.
             image.pointee.data = nil

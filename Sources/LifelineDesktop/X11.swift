@@ -39,8 +39,7 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
     public let height: Int
     /// The part of the X screen captured: one monitor, or all of it (J16).
     public let region: ScreenRect
-    private let image: UnsafeMutablePointer<XImage>
-    private let shmInfo: UnsafeMutablePointer<XShmSegmentInfo>
+    private let image: SharedMemoryImage
     /// XDAMAGE tells when something was drawn, so an idle screen costs no captures; 0 without it.
     private var damage: Damage = 0
     private var damageEventBase: Int32 = 0
@@ -54,43 +53,11 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
         region = requested.flatMap { $0.clipped(to: screen) } ?? screen
         width = region.width
         height = region.height
-        // XShmCreateImage keeps this pointer: it must not be a local variable.
-        shmInfo = .allocate(capacity: 1)
-        shmInfo.initialize(to: XShmSegmentInfo())
-        guard let created = XShmCreateImage(display, lifeline_default_visual(display), UInt32(lifeline_default_depth(display)),
-                                            ZPixmap, nil, shmInfo, UInt32(width), UInt32(height))
-        else {
-            shmInfo.deallocate()
+        do throws(DesktopError) {
+            image = try SharedMemoryImage(display: display, width: width, height: height)
+        } catch {
             XCloseDisplay(display)
-            throw .captureFailed("XShmCreateImage failed")
-        }
-        let bytes = Int(created.pointee.bytes_per_line) * height
-        let segment = shmget(0 /* IPC_PRIVATE */, bytes, IPC_CREAT | 0o600)
-        guard segment >= 0, let address = shmat(segment, nil, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
-            lifeline_destroy_image(created)
-            shmInfo.deallocate()
-            XCloseDisplay(display)
-            throw .captureFailed("no shared memory")
-        }
-        shmInfo.pointee.shmid = segment
-        shmInfo.pointee.shmaddr = address.assumingMemoryBound(to: CChar.self)
-        shmInfo.pointee.readOnly = 0
-        created.pointee.data = address.assumingMemoryBound(to: CChar.self)
-        let attached = XShmAttach(display, shmInfo)
-        XSync(display, 0)
-        // Marked for removal now: the segment goes away with the last detach, even after a crash.
-        shmctl(segment, IPC_RMID, nil)
-        guard attached != 0 else {
-            shmdt(address)
-            lifeline_destroy_image(created)
-            shmInfo.deallocate()
-            XCloseDisplay(display)
-            throw .captureFailed("XShmAttach failed")
-        }
-        // From here on every property is set: a throw runs deinit, which undoes all of the above.
-        image = created
-        guard created.pointee.bits_per_pixel == 32 else {
-            throw .captureFailed("only 24/32-bit colour screens are supported (this one has \(created.pointee.bits_per_pixel) bits per pixel)")
+            throw error
         }
         var errorBase: Int32 = 0
         if XDamageQueryExtension(display, &damageEventBase, &errorBase) != 0 {
@@ -153,19 +120,15 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
 
     deinit {
         if damage != 0 { XDamageDestroy(display, damage) }
-        XShmDetach(display, shmInfo)
-        shmdt(shmInfo.pointee.shmaddr)
-        // The image's data is the shared segment, already detached: don't let Xlib free it.
-        image.pointee.data = nil
-        lifeline_destroy_image(image)
-        shmInfo.deallocate()
+        image.detach()
         XCloseDisplay(display)
     }
 
     public func capture() throws(DesktopError) -> ScreenImage {
-        guard XShmGetImage(display, root, image, Int32(region.x), Int32(region.y), ~UInt(0)) != 0 else { throw .captureFailed("XShmGetImage failed") }
-        return ScreenImage(width: width, height: height, bytesPerRow: Int(image.pointee.bytes_per_line),
-                           pixels: UnsafeRawPointer(image.pointee.data))
+        guard XShmGetImage(display, root, image.image, Int32(region.x), Int32(region.y), ~UInt(0)) != 0 else {
+            throw .captureFailed("XShmGetImage failed")
+        }
+        return ScreenImage(width: width, height: height, bytesPerRow: image.bytesPerRow, pixels: UnsafeRawPointer(image.pixels))
     }
 
 }

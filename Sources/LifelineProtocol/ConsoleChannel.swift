@@ -106,7 +106,16 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     public struct FrameAck: WireMessage {
         public let sessionId: String
         public let sequence: UInt32
-        public init(sessionId: String, sequence: UInt32) { self.sessionId = sessionId; self.sequence = sequence }
+        /// On `technician_screen_ack`: the customer's applet wants a whole picture next.
+        public let refresh: Bool?
+        /// On `technician_screen_ack`: which of the technician's shared screens (nil: the first).
+        public let screen: UInt8?
+        public init(sessionId: String, sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil) {
+            self.sessionId = sessionId
+            self.sequence = sequence
+            self.refresh = refresh
+            self.screen = screen
+        }
     }
 
     /// `remote_settings`.

@@ -44,7 +44,16 @@ extension GatewayToApplet {
     /// `frame_ack`.
     public struct FrameAck: WireMessage {
         public let sequence: UInt32
-        public init(sequence: UInt32) { self.sequence = sequence }
+        /// Set by an applet that could not draw the technician's picture (a video frame without the
+        /// ones before it): the next picture must be a whole one.
+        public let refresh: Bool?
+        /// Which of the technician's shared screens (`ScreenUpdate.screen`; nil: the first).
+        public let screen: UInt8?
+        public init(sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil) {
+            self.sequence = sequence
+            self.refresh = refresh
+            self.screen = screen
+        }
     }
 
     /// `remote_settings`.

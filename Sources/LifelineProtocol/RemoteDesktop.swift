@@ -47,10 +47,14 @@ public struct RemoteStatus: Codable, Equatable, Sendable {
 public struct RemoteViewer: Codable, Equatable, Sendable {
     public let technicianId: String
     public let name: String
+    /// Whether the lead may give this viewer the mouse and keyboard (the lead, and colleagues
+    /// granted remote control in the session).
+    public let mayControl: Bool
 
-    public init(technicianId: String, name: String) {
+    public init(technicianId: String, name: String, mayControl: Bool) {
         self.technicianId = technicianId
         self.name = name
+        self.mayControl = mayControl
     }
 }
 

@@ -2,11 +2,14 @@
 /// changed, each as a compressed tile; the gateway passes them on to the technician's console
 /// with the session id in front. Layout, all integers big-endian:
 ///
-///     "L" 0x01 kind reserved | sequence u32 | screen width u16 | screen height u16 | tile count u16
+///     "L" 0x01 kind screen | sequence u32 | screen width u16 | screen height u16 | tile count u16
 ///     per tile: x u16 | y u16 | width u16 | height u16 | encoding u8 | byte count u32 | bytes
-///     encodings: 1 JPEG, 2 copy of a shown rectangle (source x u16, y u16), 3 palette + zlib
+///     encodings: 1 JPEG, 2 copy of a shown rectangle (source x u16, y u16), 3 palette + zlib,
+///                4 VP8 (one frame of a video of the whole screen: the update's only tile)
 ///
-/// Decoding is hostile-input safe: every length is checked against what is left and the limits
+/// `screen` is which of a technician's shared screens the update paints (H1: 0 the first, up to
+/// `maximumScreens` − 1; an update of size 0 × 0 says that screen is no longer shared); always 0 for
+/// a customer's screen. Decoding is hostile-input safe: every length is checked against what is left and the limits
 /// below, so a bad frame costs a clear error and no memory beyond the frame itself.
 public struct ScreenUpdate: Equatable, Sendable {
     public enum Encoding: UInt8, Sendable {
@@ -16,6 +19,9 @@ public struct ScreenUpdate: Equatable, Sendable {
         case copy = 2
         /// Lossless few-colour tile: palette and packed indices, zlib-compressed (text, flat UI).
         case palette = 3
+        /// One VP8 frame of the whole screen, each following on the one before (the technician's
+        /// screen from a browser with WebCodecs, H1): accepted only where the viewer decodes video.
+        case vp8 = 4
     }
 
     public struct Tile: Equatable, Sendable {
@@ -49,13 +55,17 @@ public struct ScreenUpdate: Equatable, Sendable {
     /// A binary frame may be at most this large (a 4K screen in JPEG fits well within it).
     public static let maximumFrameBytes = 4 * 1024 * 1024
     public static let maximumTiles = 4_096
+    /// A technician shares at most this many screens at once.
+    public static let maximumScreens = 4
 
     public var sequence: UInt32
     public var screenWidth: UInt16
     public var screenHeight: UInt16
     public var tiles: [Tile]
+    public var screen: UInt8
 
-    public init(sequence: UInt32, screenWidth: UInt16, screenHeight: UInt16, tiles: [Tile]) {
+    public init(sequence: UInt32, screenWidth: UInt16, screenHeight: UInt16, tiles: [Tile], screen: UInt8 = 0) {
+        self.screen = screen
         self.sequence = sequence
         self.screenWidth = screenWidth
         self.screenHeight = screenHeight
@@ -72,6 +82,10 @@ public struct ScreenUpdate: Equatable, Sendable {
         case truncatedTile(index: Int)
         case tileOutsideScreen(index: Int)
         case trailingBytes(Int)
+        /// A video frame where only pictures are accepted, or not alone over the whole screen.
+        case videoNotAccepted
+        /// A screen number of `maximumScreens` or more.
+        case tooManyScreens
     }
 
     /// The 4 payload bytes of a `copy` tile.
@@ -83,7 +97,7 @@ public struct ScreenUpdate: Equatable, Sendable {
     }
 
     public func encoded() -> [UInt8] {
-        var out: [UInt8] = [Self.magic, Self.formatVersion, Kind.screen.rawValue, 0]
+        var out: [UInt8] = [Self.magic, Self.formatVersion, Kind.screen.rawValue, screen]
         out.reserveCapacity(Self.headerBytes + tiles.reduce(0) { $0 + Self.tileHeaderBytes + $1.bytes.count })
         out.append(bigEndian: sequence)
         out.append(bigEndian: screenWidth)
@@ -101,18 +115,19 @@ public struct ScreenUpdate: Equatable, Sendable {
         return out
     }
 
-    public static func decode(_ frame: [UInt8]) throws(DecodingProblem) -> ScreenUpdate {
+    public static func decode(_ frame: [UInt8], allowingVideo: Bool = false) throws(DecodingProblem) -> ScreenUpdate {
         var tiles: [Tile] = []
-        let header = try walk(frame) { x, y, w, h, encoding, bytes in
+        let header = try walk(frame, allowingVideo: allowingVideo) { x, y, w, h, encoding, bytes in
             tiles.append(Tile(x: x, y: y, width: w, height: h, encoding: encoding, bytes: Array(bytes)))
         }
-        return ScreenUpdate(sequence: header.sequence, screenWidth: header.width, screenHeight: header.height, tiles: tiles)
+        return ScreenUpdate(sequence: header.sequence, screenWidth: header.width, screenHeight: header.height, tiles: tiles,
+                            screen: frame[3])
     }
 
     /// Checks a frame as `decode` does without copying its tiles: the gateway relays frames it
     /// has only validated.
-    public static func validate(_ frame: [UInt8]) throws(DecodingProblem) {
-        _ = try walk(frame) { _, _, _, _, _, _ in }
+    public static func validate(_ frame: [UInt8], allowingVideo: Bool = false) throws(DecodingProblem) {
+        _ = try walk(frame, allowingVideo: allowingVideo) { _, _, _, _, _, _ in }
     }
 
     /// Checks any binary frame of the remote desktop: a screen update or a cursor update.
@@ -128,12 +143,14 @@ public struct ScreenUpdate: Equatable, Sendable {
     /// to `visit` as a slice of `frame`.
     private static func walk(
         _ frame: [UInt8],
+        allowingVideo: Bool,
         visit: (UInt16, UInt16, UInt16, UInt16, Encoding, ArraySlice<UInt8>) -> Void
     ) throws(DecodingProblem) -> (sequence: UInt32, width: UInt16, height: UInt16) {
         guard frame.count <= maximumFrameBytes else { throw .tooLarge }
         guard frame.count >= headerBytes else { throw .tooShort }
         guard frame[0] == magic, frame[2] == Kind.screen.rawValue else { throw .notAScreenFrame }
         guard frame[1] == formatVersion else { throw .unsupportedVersion(frame[1]) }
+        guard Int(frame[3]) < maximumScreens else { throw .tooManyScreens }
         var reader = ByteReader(frame, at: 4)
         let sequence = reader.uint32()
         let width = reader.uint16()
@@ -154,6 +171,10 @@ public struct ScreenUpdate: Equatable, Sendable {
                 guard length == 4 else { throw .truncatedTile(index: index) }
                 let sourceX = Int(reader.peekUInt16(at: 0)), sourceY = Int(reader.peekUInt16(at: 2))
                 guard sourceX + Int(w) <= Int(width), sourceY + Int(h) <= Int(height) else { throw .tileOutsideScreen(index: index) }
+            }
+            if encoding == .vp8 {
+                // A video frame is the whole screen or nothing: nothing can be merged with it or painted over it.
+                guard allowingVideo, count == 1, x == 0, y == 0, w == width, h == height else { throw .videoNotAccepted }
             }
             visit(x, y, w, h, encoding, reader.slice(length))
         }

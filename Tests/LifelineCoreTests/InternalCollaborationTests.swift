@@ -108,7 +108,7 @@ struct InternalCollaborationTests {
     }
 
     @Test("a colleague's view follows the lead's hold, and only the lead's start brings back those it held")
-    func viewFollowsLead() {
+    func viewFollowsLead() throws {
         let leadHeld = Self.view(.onHold, heldAt: Self.t0.addingTimeInterval(100), role: .lead)
         let leadActive = Self.view(.active, role: .lead)
         // The lead holds: everyone collaborating is held; an invitation waits as it is.
@@ -126,6 +126,14 @@ struct InternalCollaborationTests {
         let closed = Self.view(.closed, role: .lead)
         #expect(InternalCollaboration.viewEvent(forLead: .end, leadBefore: leadActive, leadAfter: closed, view: Self.view(.collaboration)) == .closedByLead)
         #expect(InternalCollaboration.viewEvent(forLead: .end, leadBefore: leadActive, leadAfter: closed, view: Self.view(.invitation)) == .end)
+        // A colleague who held for themselves goes too: their view leaves On hold as from Collaboration
+        // (On hold → Closed by customer, a pair the appendix allows), never left behind in their queue.
+        let heldAlone = Self.view(.onHold, heldAt: Self.t0.addingTimeInterval(50))
+        let event = InternalCollaboration.viewEvent(forLead: .end, leadBefore: leadActive, leadAfter: closed, view: heldAlone)
+        #expect(event == .closedByLead)
+        var moved = heldAlone
+        _ = try moved.handle(.closedByLead, at: Self.t0.addingTimeInterval(60))
+        #expect(moved.state == .closedByCustomer)
     }
 
     @Test("the lead role goes only to a colleague who collaborates, one offer at a time")

@@ -52,6 +52,16 @@ struct MonitoredScreenGatewayTests {
             // A malformed picture is refused and goes nowhere.
             unaConsole.send(binary: Self.envelope(frameId, [9, 9, 9]))
             _ = try await unaConsole.expect(GatewayToConsole.self) { if case .error(let e) = $0 { e.code == "malformed_message" } else { false } }
+            // Video is for the customer's applet only: an administrator's second console could not join one midway.
+            let video = ScreenUpdate(sequence: 2, screenWidth: 64, screenHeight: 32,
+                                     tiles: [.init(x: 0, y: 0, width: 64, height: 32, encoding: .vp8, bytes: [0x10])]).encoded()
+            unaConsole.send(binary: Self.envelope(frameId, video))
+            _ = try await unaConsole.expect(GatewayToConsole.self) { if case .error(let e) = $0 { e.code == "malformed_message" } else { false } }
+            // So is a second screen: the monitoring view shows one.
+            var second = SharedScreenGatewayTests.frame(3)
+            second[3] = 1
+            unaConsole.send(binary: Self.envelope(frameId, second))
+            _ = try await unaConsole.expect(GatewayToConsole.self) { if case .error(let e) = $0 { e.code == "malformed_message" } else { false } }
 
             // The administrator stops watching the screen; Una's console is told, her pictures dropped.
             let stopped = try await gw.request(.delete, "/api/v1/monitorings/\(id)/screen", token: admin)

@@ -45,6 +45,31 @@ struct TechnicianScreenGatewayTests {
                 $0 == .technicianScreenAck(.init(sessionId: scene.sessionId, sequence: 1))
             }
 
+            // Video (a VP8 frame of the whole screen) goes through too; an applet that could not draw
+            // it asks for a whole picture, and the lead's console hears it.
+            let video = ScreenUpdate(sequence: 2, screenWidth: 64, screenHeight: 32,
+                                     tiles: [.init(x: 0, y: 0, width: 64, height: 32, encoding: .vp8, bytes: [0x10, 0x02, 0x00])]).encoded()
+            scene.adminConsole.send(binary: Self.envelope(scene.sessionId, video))
+            #expect(await scene.applet.nextBinary() == video)
+            scene.applet.send(AppletToGateway.technicianScreenAck(.init(sequence: 2, refresh: true)))
+            _ = try await scene.adminConsole.expect(GatewayToConsole.self) {
+                $0 == .technicianScreenAck(.init(sessionId: scene.sessionId, sequence: 2, refresh: true))
+            }
+            // A second screen of the technician goes through too, its acknowledgement back with its number.
+            let secondScreen = ScreenUpdate(sequence: 1, screenWidth: 64, screenHeight: 32,
+                                      tiles: [.init(x: 0, y: 0, width: 64, height: 32, encoding: .vp8, bytes: [0x10])], screen: 1).encoded()
+            scene.adminConsole.send(binary: Self.envelope(scene.sessionId, secondScreen))
+            #expect(await scene.applet.nextBinary() == secondScreen)
+            scene.applet.send(AppletToGateway.technicianScreenAck(.init(sequence: 1, screen: 1)))
+            _ = try await scene.adminConsole.expect(GatewayToConsole.self) {
+                $0 == .technicianScreenAck(.init(sessionId: scene.sessionId, sequence: 1, screen: 1))
+            }
+            // A video frame over part of the screen, or beside pictures, could not be drawn: refused.
+            let half = ScreenUpdate(sequence: 3, screenWidth: 64, screenHeight: 32,
+                                    tiles: [.init(x: 0, y: 0, width: 32, height: 32, encoding: .vp8, bytes: [0x10])]).encoded()
+            scene.adminConsole.send(binary: Self.envelope(scene.sessionId, half))
+            try await Self.refusal(scene.adminConsole, "malformed_message")
+
             // One at a time: Bea waits, and her pictures are dropped with a clear answer.
             let second = try await scene.post("technician-screen", scene.bea)
             #expect(second.status == .conflict && second.errorCode == "screen_shared_by_other")

@@ -54,6 +54,17 @@ def test_invite_a_colleague_chat_privately_and_hand_over_the_lead(gateway, brows
         bea_wait.until(EC.text_to_be_present_in_element((By.ID, "console-error"), "did not allow chat"))
         gateway.api("POST", f"sessions/{session['id']}/messages", {"text": "Bea is looking at your printer"}, token=admin, expect=201)
         applet.expect("CHAT", "Bea is looking at your printer")
+
+        # The lead changes Bea's permissions for this session from the pane: now she may chat.
+        wait.until(lambda b: click_when_ready(b, "#colleague-list .edit-permissions"))
+        box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#colleague-list .permission-editor input[value=chat]")))
+        assert not box.is_selected(), "the editor shows what Bea was granted: not the chat"
+        box.click()
+        browser.find_element(By.CSS_SELECTOR, "#colleague-list .permission-editor .save-permissions").click()
+        wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, "#colleague-list .permission-editor")))
+        gateway.wait_for_log_line(session["id"], "Administrator changed what Bea may do in this session.", admin, timeout=5)
+        bea_browser.find_element(By.ID, "chat-input").send_keys("Hello Carl, Bea here\n")
+        applet.expect("CHAT", "Hello Carl, Bea here")
         assert not any("CUPS driver" in line for line in applet.seen), "the private line reached the customer"
 
         # The lead hands over the lead; Bea accepts; the former lead collaborates, then leaves.

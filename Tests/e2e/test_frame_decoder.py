@@ -87,3 +87,31 @@ def test_a_browser_encodes_the_applets_screen_updates(gateway, browser):
     assert result["few"] == [{"x": 0, "y": 0, "width": 128, "height": 64}, {"x": 192, "y": 0, "width": 58, "height": 64},
                              {"x": 128, "y": 128, "width": 64, "height": 22}]
     assert result["most"] == [{"x": 0, "y": 0, "width": 250, "height": 150}]
+
+
+def test_the_pacer_sends_the_last_frame_of_a_burst_and_keeps_the_window(gateway, browser):
+    """A shared screen's pacer (frame-pacer.js): a frame held back by the rate alone still goes once
+    the interval is up, though nothing else comes (a screen that stopped changing); the window of
+    unanswered updates holds the rest until acknowledged, and only the newest waiting frame goes."""
+    browser.get(f"{gateway.url}/console/")
+    result = browser.execute_async_script("""
+        const done = arguments[0];
+        import('/lib/frame-pacer.js').then(async ({ framePacer }) => {
+          const sent = [];
+          const pacer = framePacer({ window: 2, maxRate: 10, send: async (frame) => { sent.push(frame.name); pacer.sent(); } });
+          const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+          await pacer.offer({ name: 'a' });
+          await pacer.offer({ name: 'b' });          // within 100 ms of a: held back by the rate
+          await wait(250);
+          const afterBurst = [...sent];
+          await pacer.offer({ name: 'c' });          // the window of two is full: waits
+          await pacer.offer({ name: 'd' });          // replaces c
+          await wait(250);
+          const windowFull = [...sent];
+          pacer.acknowledged(2);
+          await wait(250);
+          done({ afterBurst, windowFull, afterAck: [...sent] });
+        });""")
+    assert result["afterBurst"] == ["a", "b"], "the last frame of a burst is not left behind"
+    assert result["windowFull"] == ["a", "b"]
+    assert result["afterAck"] == ["a", "b", "d"], "the newest waiting frame goes once acknowledged"

@@ -21,19 +21,27 @@ export function mountColleagues({ dialog, pane }, { me, canUse, onError }) {
   const $ = (root, id) => root.querySelector(`#${id}`);
   let session = null;
   let drawnKey = '';
+  /** The colleague whose permissions the lead is changing, if any: their editor stays open across redraws. */
+  let editing = null;
+
+  /** One checkbox a permission, ticked where `ticked` says. */
+  function permissionBoxes(ticked) {
+    return CHOOSABLE_PERMISSIONS.map((name) => {
+      const label = document.createElement('label');
+      label.className = 'inline';
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = name;
+      box.checked = ticked(name);
+      label.append(box, ` ${t(`colleagues.permission.${name}`)}`);
+      return label;
+    });
+  }
+  const tickedIn = (root) => [...root.querySelectorAll('input[value]:checked')].map((box) => box.value);
 
   // The Invite dialog's colleague part.
   const list = $(dialog, 'colleague-permission-list');
-  list.replaceChildren(...CHOOSABLE_PERMISSIONS.map((name) => {
-    const label = document.createElement('label');
-    label.className = 'inline';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = name;
-    box.checked = true;
-    label.append(box, ` ${t(`colleagues.permission.${name}`)}`);
-    return label;
-  }));
+  list.replaceChildren(...permissionBoxes(() => true));
   $(dialog, 'colleague-all').addEventListener('change', (event) => { list.hidden = event.target.checked; });
 
   async function fillColleagues() {
@@ -48,7 +56,7 @@ export function mountColleagues({ dialog, pane }, { me, canUse, onError }) {
   $(dialog, 'colleague-submit').addEventListener('click', async () => {
     const error = $(dialog, 'colleague-error');
     try {
-      const ticked = [...list.querySelectorAll('input:checked')].map((box) => box.value);
+      const ticked = tickedIn(list);
       await api(`sessions/${session.id}/colleagues`, {
         method: 'POST',
         body: invitationBody($(dialog, 'colleague-pick').value, $(dialog, 'colleague-comment').value, $(dialog, 'colleague-all').checked, ticked),
@@ -100,9 +108,43 @@ export function mountColleagues({ dialog, pane }, { me, canUse, onError }) {
         item.append(button('colleagues.offerLead', () => act('lead-offer', 'POST', { technicianId: colleague.technicianId }), 'link offer-lead'));
       }
       if (colleague.leadOffered) item.append(button('colleagues.cancelOffer', () => act('lead-offer', 'DELETE'), 'link cancel-offer'));
+      item.append(button('colleagues.editPermissions', () => { editing = editing === colleague.technicianId ? null : colleague.technicianId; redraw(); },
+        'link edit-permissions'));
       item.append(button('colleagues.remove', () => act(`colleagues/${colleague.technicianId}`, 'DELETE'), 'link remove-colleague'));
+      if (editing === colleague.technicianId) item.append(permissionEditor(colleague));
     }
     return item;
+  }
+
+  /** What the lead lets this colleague do in this session (never more than their group allows: the gateway caps it). */
+  function permissionEditor(colleague) {
+    const editor = document.createElement('fieldset');
+    editor.className = 'permission-editor';
+    const legend = document.createElement('legend');
+    legend.textContent = t('colleagues.permissionsLegend');
+    const all = document.createElement('input');
+    all.type = 'checkbox';
+    all.checked = colleague.permissions == null;
+    const allLabel = document.createElement('label');
+    allLabel.className = 'inline';
+    allLabel.append(all, ` ${t('colleagues.allPermissions')}`);
+    const boxes = document.createElement('div');
+    boxes.replaceChildren(...permissionBoxes((name) => colleague.permissions == null || colleague.permissions.includes(name)));
+    boxes.hidden = all.checked;
+    all.addEventListener('change', () => { boxes.hidden = all.checked; });
+    const save = button('colleagues.savePermissions', async () => {
+      editing = null;
+      await act(`colleagues/${colleague.technicianId}`, 'PUT', { permissions: all.checked ? null : tickedIn(boxes) });
+      redraw();
+    }, 'save-permissions');
+    const cancel = button('colleagues.cancelEdit', () => { editing = null; redraw(); }, 'link');
+    editor.append(legend, allLabel, boxes, save, cancel);
+    return editor;
+  }
+
+  function redraw() {
+    drawnKey = '';
+    show(session);
   }
 
   $(pane, 'accept-lead').addEventListener('click', () => act('lead'));
@@ -133,28 +175,30 @@ export function mountColleagues({ dialog, pane }, { me, canUse, onError }) {
     canInvite(current) {
       return Boolean(current) && current.technicianId === me()?.id && current.state === 'active' && canUse('invite_internal_technicians');
     },
-    show(current) {
-      session = current;
-      const colleagues = current?.colleagues ?? [];
-      pane.hidden = colleagues.length === 0;
-      if (pane.hidden) return;
-      const lead = current.technicianId === me()?.id;
-      const mine = colleagues.find((c) => c.technicianId === me()?.id);
-      // Drawn again only when something in it changed: a button never moves under the pointer.
-      const key = JSON.stringify([current.id, current.technicianName, lead, colleagues, t('colleagues.remove')]);
-      if (key !== drawnKey) {
-        drawnKey = key;
-        const leadRow = document.createElement('li');
-        leadRow.className = 'lead';
-        leadRow.textContent = t('colleagues.lead', { name: current.technicianName });
-        $(pane, 'colleague-list').replaceChildren(leadRow, ...colleagues.map((c) => row(c, lead)));
-      }
-      const accept = $(pane, 'accept-lead');
-      accept.hidden = !mine?.leadOffered;
-      const invitation = $(pane, 'colleague-invitation');
-      invitation.hidden = mine?.state !== 'invitation';
-      if (mine) invitation.textContent = t('colleagues.invitation', { name: mine.invitedBy, comment: mine.comment });
-      form.hidden = !(lead || (mine && mine.state !== 'invitation'));
-    },
+    show,
   };
+
+  function show(current) {
+    session = current;
+    const colleagues = current?.colleagues ?? [];
+    pane.hidden = colleagues.length === 0;
+    if (pane.hidden) return;
+    const lead = current.technicianId === me()?.id;
+    const mine = colleagues.find((c) => c.technicianId === me()?.id);
+    // Drawn again only when something in it changed: a button never moves under the pointer.
+    const key = JSON.stringify([current.id, current.technicianName, lead, colleagues, editing, t('colleagues.remove')]);
+    if (key !== drawnKey) {
+      drawnKey = key;
+      const leadRow = document.createElement('li');
+      leadRow.className = 'lead';
+      leadRow.textContent = t('colleagues.lead', { name: current.technicianName });
+      $(pane, 'colleague-list').replaceChildren(leadRow, ...colleagues.map((c) => row(c, lead)));
+    }
+    const accept = $(pane, 'accept-lead');
+    accept.hidden = !mine?.leadOffered;
+    const invitation = $(pane, 'colleague-invitation');
+    invitation.hidden = mine?.state !== 'invitation';
+    if (mine) invitation.textContent = t('colleagues.invitation', { name: mine.invitedBy, comment: mine.comment });
+    form.hidden = !(lead || (mine && mine.state !== 'invitation'));
+  }
 }

@@ -168,12 +168,14 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     viewersLine.textContent = viewersLine.hidden ? ''
       : [t('remote.viewers', { names: viewers.map((viewer) => viewer.name).join(', ') }),
         holder ? t('remote.inControl', { name: holder.name }) : ''].filter(Boolean).join(' · ');
-    controller.hidden = !lead || viewers.length < 2 || remote.mode !== 'control';
+    // Offered: the lead and the colleagues granted remote control in this session (the gateway refuses the others).
+    const choices = viewers.filter((viewer) => viewer.mayControl !== false);
+    controller.hidden = !lead || choices.length < 2 || remote.mode !== 'control';
     if (controller.hidden) return;
-    const key = JSON.stringify([viewers, remote.controller]);
+    const key = JSON.stringify([choices, remote.controller]);
     if (controller.dataset.key !== key) {
       controller.dataset.key = key;
-      controller.replaceChildren(...viewers.map((viewer) => new Option(t('remote.controlBy', { name: viewer.name }), viewer.technicianId)));
+      controller.replaceChildren(...choices.map((viewer) => new Option(t('remote.controlBy', { name: viewer.name }), viewer.technicianId)));
       controller.value = remote.controller ?? '';
     }
   }

@@ -174,7 +174,7 @@ const inviteDialog = mountInviteDialog($('invite-dialog'), $('invite-technician'
   beforeOpen: () => colleagues.prepareDialog(selected()),
   canInviteExternal: () => canUse('invite_external_technicians'),
 });
-const technicianScreen = mountTechnicianScreen($('share-screen'), {
+const technicianScreen = mountTechnicianScreen($('share-screen'), $('share-another-screen'), {
   me: () => state.me, canUse, isColleague: (session) => isColleague(session), onError: showError,
   sendBinary: (frame) => state.socket?.sendBinary(frame),
 });

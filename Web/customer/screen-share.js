@@ -3,6 +3,7 @@
 // console shows them in its usual remote view; its acknowledgements pace them (at most WINDOW
 // updates unanswered), and only the tiles that changed are sent. While a direct path carries the
 // picture (screen-direct.js) they pause.
+import { framePacer, readFrames, sharingEnd } from '../lib/frame-pacer.js';
 import { changedRectangles, encodeScreenUpdate } from '../lib/screen-frames.js';
 
 const TILE = 64;
@@ -29,23 +30,13 @@ export function pickScreen(frameRate = MAX_RATE) {
  * the browser's own bar (`onEnded`). Returns { acknowledged(sequence), setQuality(level), pause(),
  * resume(), stop() }.
  */
-export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE }) {
-  const [track] = stream.getVideoTracks();
-  let stopped = false;
+export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE, screen = 0 }) {
   /** The direct path shows the screen: nothing goes through the gateway meanwhile. */
   let paused = false;
-  let sequence = 0;
-  let drawn = 0;
   let quality = QUALITY.high;
   let previous = null;
-  let lastSentAt = 0;
-  let busy = false;
-  /** The newest picture not sent yet (the window was full): sent when an acknowledgement opens it. */
-  let pending = null;
   const canvas = new OffscreenCanvas(1, 1);
   const context = canvas.getContext('2d', { willReadFrequently: true });
-
-  const inFlight = () => sequence - drawn;
 
   function size(sourceWidth, sourceHeight) {
     const scale = Math.min(1, MAX_WIDTH / sourceWidth, MAX_HEIGHT / sourceHeight);
@@ -77,122 +68,57 @@ export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE }
     };
   }
 
-  /** Draws `source` (a VideoFrame or the video element) and sends what changed. */
-  async function send(source, sourceWidth, sourceHeight) {
-    const [width, height] = size(sourceWidth, sourceHeight);
+  /** Draws `frame` (a VideoFrame, or the video element) and sends what changed. */
+  async function send(frame) {
+    const [width, height] = size(frame.displayWidth ?? frame.width, frame.displayHeight ?? frame.height);
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
     }
-    context.drawImage(source, 0, 0, width, height);
+    context.drawImage(frame.source ?? frame, 0, 0, width, height);
     const image = context.getImageData(0, 0, width, height);
     const rectangles = changedRectangles(width, height, TILE, differs(image, width));
     if (rectangles.length === 0) return;
     const tiles = await Promise.all(rectangles.map((rectangle) => jpeg(image, rectangle)));
-    if (stopped) return;
+    if (ending.stopped) return;
     previous = image;
-    sequence += 1;
-    lastSentAt = performance.now();
-    sendBinary(encodeScreenUpdate({ sequence, width, height, tiles }));
+    sendBinary(encodeScreenUpdate({ sequence: pacer.sent(), width, height, tiles, screen }));
   }
 
-  /** Sends `frame` now when the window and the rate allow, or keeps it as the one pending. */
-  async function offer(frame) {
+  const pacer = framePacer({
+    window: WINDOW,
+    maxRate,
+    send,
     // The first picture always goes through the gateway, even when the direct path is already up:
     // the console has a whole screen to fall back on should that path drop.
-    if (stopped || (paused && sequence > 0)) {
-      frame.close?.();
-      return;
-    }
-    if (busy || inFlight() >= WINDOW || performance.now() - lastSentAt < 1000 / maxRate) {
-      pending?.close?.();
-      pending = frame;
-      return;
-    }
-    busy = true;
-    try {
-      await send(frame.source ?? frame, frame.displayWidth ?? frame.width, frame.displayHeight ?? frame.height);
-    } finally {
-      frame.close?.();
-      busy = false;
-    }
-    // A picture that came while this one was encoded goes as soon as it may.
-    if (pending && inFlight() < WINDOW) flushSoon();
-  }
-
-  function flushSoon() {
-    const waited = 1000 / maxRate - (performance.now() - lastSentAt);
-    setTimeout(() => {
-      if (!pending || busy) return;
-      const next = pending;
-      pending = null;
-      offer(next);
-    }, Math.max(0, waited));
-  }
-
-  // Chrome and Edge hand the frames over as they come, even with this tab in the background
-  // (where timers slow down); other browsers draw a playing video on a timer.
-  if (typeof MediaStreamTrackProcessor === 'function') {
-    const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
-    (async () => {
-      while (!stopped) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        offer(value);
-      }
-    })().catch(() => { /* the track ended: onended says so */ });
-  } else {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.playsInline = true;
-    video.srcObject = stream;
-    video.play();
-    const timer = setInterval(() => {
-      if (stopped) clearInterval(timer);
-      else if (video.videoWidth > 0) offer({ source: video, width: video.videoWidth, height: video.videoHeight });
-    }, 1000 / maxRate);
-  }
-
-  function stop() {
-    if (stopped) return;
-    stopped = true;
-    pending?.close?.();
-    pending = null;
-    for (const each of stream.getTracks()) each.stop();
-  }
-
-  track.addEventListener('ended', () => {
-    if (stopped) return;
-    stop();
-    onEnded();
+    drop: () => paused && pacer.sequence > 0,
   });
+  const ending = sharingEnd(stream, pacer, { onEnded });
+  readFrames(stream, { offer: pacer.offer, stopped: () => ending.stopped, maxRate });
 
   return {
-    /** The console drew update `acknowledged`: the window opens for the next. */
-    acknowledged(acknowledged) {
-      if (acknowledged > drawn && acknowledged <= sequence) drawn = acknowledged;
-      if (pending && !busy) flushSoon();
+    /** The viewer drew update `acknowledged` (or could not and wants the whole picture: `refresh`): the window opens for the next. */
+    acknowledged(acknowledged, refresh = false) {
+      if (refresh) previous = null;
+      pacer.acknowledged(acknowledged);
     },
     setQuality(level) {
       quality = QUALITY[level] ?? QUALITY.high;
     },
     pause() {
       paused = true;
-      if (sequence === 0) return;
-      pending?.close?.();
-      pending = null;
+      if (pacer.sequence > 0) pacer.dropPending();
     },
     /** The gateway wants the whole picture (a viewer joined or fell behind): what is in flight is forgotten. */
     refresh() {
       previous = null;
-      drawn = sequence;
-      if (pending && !busy) flushSoon();
+      pacer.forgetInFlight();
     },
     /** Back through the gateway: the whole picture first, the console's may be behind. */
     resume() {
       paused = false;
       previous = null;
     },
-    stop,
+    stop: ending.stop,
   };
 }

@@ -5,6 +5,8 @@ const MAGIC = 0x4c;
 const HEADER = 14;
 const TILE_HEADER = 13;
 const MAX_TILES = 4096;
+/** What a tile sent from this browser holds: JPEG pictures, or one VP8 frame of the whole screen (H1). */
+const TILE_ENCODINGS = { jpeg: 1, vp8: 4 };
 
 /** Decodes one console frame; throws an Error with a clear message on anything malformed. */
 export function decodeConsoleFrame(buffer) {
@@ -164,12 +166,13 @@ export function xButton(button) {
  * One screen update as the applet writes it (docs/protocol.md), from JPEG tiles
  * `{x, y, width, height, bytes}`: what a browser sharing its screen sends (issue 16).
  */
-export function encodeScreenUpdate({ sequence, width, height, tiles }) {
+export function encodeScreenUpdate({ sequence, width, height, tiles, screen = 0 }) {
   if (tiles.length > MAX_TILES) throw new Error('too many tiles');
   const size = HEADER + tiles.reduce((sum, tile) => sum + TILE_HEADER + tile.bytes.length, 0);
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
-  bytes.set([MAGIC, 1, 1, 0]);
+  // The fourth byte: which of a technician's shared screens (0 the first).
+  bytes.set([MAGIC, 1, 1, screen]);
   view.setUint32(4, sequence >>> 0);
   view.setUint16(8, width);
   view.setUint16(10, height);
@@ -183,7 +186,7 @@ export function encodeScreenUpdate({ sequence, width, height, tiles }) {
     view.setUint16(offset + 2, tile.y);
     view.setUint16(offset + 4, tile.width);
     view.setUint16(offset + 6, tile.height);
-    bytes[offset + 8] = 1; // JPEG
+    bytes[offset + 8] = TILE_ENCODINGS[tile.encoding ?? 'jpeg'];
     view.setUint32(offset + 9, tile.bytes.length);
     bytes.set(tile.bytes, offset + TILE_HEADER);
     offset += TILE_HEADER + tile.bytes.length;

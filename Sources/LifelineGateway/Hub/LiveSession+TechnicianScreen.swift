@@ -56,15 +56,16 @@ extension LiveSession {
         guard technicianScreen?.technicianId == technicianId else {
             throw GatewayError(.unexpectedFrame, "You are not showing your screen in this session: the picture was dropped.")
         }
-        try GatewayError.checkTechnicianPicture(frame)
+        // The applet decodes VP8 and shows several screens, so the sharer's browser may send both.
+        try GatewayError.checkTechnicianPicture(frame, toApplet: true)
         sockets.applet(of: id)?.send(binary: frame)
     }
 
-    /// The applet drew an update: the sharer's consoles may send the next.
-    func appletDrewTechnicianScreen(_ sequence: UInt32, outletId: UUID) {
+    /// The applet drew an update (or wants a whole picture): the sharer's consoles may send the next.
+    func appletDrewTechnicianScreen(_ ack: GatewayToApplet.FrameAck, outletId: UUID) {
         guard sockets.isApplet(outletId, of: id), let sharer = technicianScreen else { return }
-        sockets.sendToConsoles(of: sharer.technicianId,
-                               WireCodec.encode(GatewayToConsole.technicianScreenAck(.init(sessionId: id, sequence: sequence))))
+        sockets.sendToConsoles(of: sharer.technicianId, WireCodec.encode(GatewayToConsole.technicianScreenAck(
+            .init(sessionId: id, sequence: ack.sequence, refresh: ack.refresh == true ? true : nil, screen: ack.screen))))
     }
 
     func appletClosedTechnicianScreen(outletId: UUID) {
@@ -131,10 +132,13 @@ extension LiveSession {
 }
 
 extension GatewayError {
-    /// A picture of a technician's own screen (H1, E1) must be a well-formed screen update; a bad one goes nowhere.
-    static func checkTechnicianPicture(_ frame: [UInt8]) throws(GatewayError) {
+    /// A picture of a technician's own screen (H1, E1) must be a well-formed screen update, video
+    /// and screens after the first only for the customer's applet; a bad one goes nowhere.
+    static func checkTechnicianPicture(_ frame: [UInt8], toApplet: Bool) throws(GatewayError) {
         do throws(ScreenUpdate.DecodingProblem) {
-            try ScreenUpdate.validate(frame)
+            try ScreenUpdate.validate(frame, allowingVideo: toApplet)
+            // Several screens: for the applet only (ScreenUpdate checked the frame is long enough).
+            if !toApplet, frame[3] != 0 { throw .tooManyScreens }
         } catch {
             throw GatewayError(.malformedMessage, "The picture of your screen is malformed (\(error)); it was dropped.")
         }

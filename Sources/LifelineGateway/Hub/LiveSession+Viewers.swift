@@ -67,8 +67,10 @@ extension LiveSession {
     }
 
     private func viewerList(_ route: ScreenRelay.Route) -> [RemoteViewer] {
-        ([route.technicianId] + route.colleagues.sorted()).map {
-            RemoteViewer(technicianId: $0, name: hub.onlineActor($0)?.technician.name ?? "")
+        let granted = screenViewers()
+        return ([route.technicianId] + route.colleagues.sorted()).map {
+            RemoteViewer(technicianId: $0, name: hub.onlineActor($0)?.technician.name ?? "",
+                         mayControl: $0 == route.technicianId || granted[$0]?.contains(.remoteControl) == true)
         }
     }
 

@@ -136,7 +136,7 @@ struct AppletSocket {
         case .scriptFinished(let message):
             await hub.appletScriptFinished(message, sessionId: id, outletId: outlet.id)
         case .technicianScreenAck(let ack):
-            await hub.registry.session(id)?.appletDrewTechnicianScreen(ack.sequence, outletId: outlet.id)
+            await hub.registry.session(id)?.appletDrewTechnicianScreen(ack, outletId: outlet.id)
         case .technicianScreenClosed:
             await hub.registry.session(id)?.appletClosedTechnicianScreen(outletId: outlet.id)
         }

@@ -45,7 +45,8 @@ extension SessionHub {
         guard let entry = monitorings.watchedEntry(id, of: technicianId), entry.monitoring.screen == .shared else {
             throw GatewayError(.unexpectedFrame, "Nobody is watching your screen in this monitoring: the picture was dropped.")
         }
-        try GatewayError.checkTechnicianPicture(frame)
+        // Pictures of one screen: an administrator's second console could not join a video midway.
+        try GatewayError.checkTechnicianPicture(frame, toApplet: false)
         for console in sockets.localConsoles(of: entry.monitoring.administratorId) { console.send(binary: whole) }
     }
 
