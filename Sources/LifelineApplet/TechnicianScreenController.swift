@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LifelineCore
 import LifelineDesktop
 import LifelineProtocol
 
@@ -10,6 +11,8 @@ import LifelineProtocol
 /// the technician shares, each update is painted and acknowledged (which paces the technician's
 /// browser), and the customer may close the window at any time — the session goes on.
 actor TechnicianScreenController {
+    /// The customer's colour choices, best first: fewer colours cost the technician's line fewer bytes; very low is greyscale.
+    static let colourChoices: [RemoteQuality] = [.high, .medium, .low, .veryLow]
     private let transcript: Transcript
     private let outgoing: OutgoingMessages
     private let displayName: String?
@@ -35,7 +38,7 @@ actor TechnicianScreenController {
     private func open(technician name: String) {
         guard window == nil else { return }
         do throws(DesktopError) {
-            window = try SharedScreenWindow(title: "\(name) — Lifeline", displayName: displayName)
+            window = try SharedScreenWindow(title: "\(name) — Lifeline", displayName: displayName, colourLevels: Self.colourChoices.count)
         } catch {
             // No display to show it on: the technician learns it at once.
             transcript.technicianScreenFailed(error.description)
@@ -90,6 +93,10 @@ actor TechnicianScreenController {
             return false
         case .switchedScreen(let place, let count):
             transcript.technicianScreenSwitched(to: place, of: count)
+        case .coloursChosen(let level):
+            let quality = Self.colourChoices[level]
+            transcript.technicianScreenColours(quality)
+            await outgoing.send(.technicianScreenQuality(.init(quality: quality)))
         case .nothing:
             break
         }

@@ -1,3 +1,4 @@
+import LifelineCore
 import LifelineProtocol
 
 extension Transcript {
@@ -16,6 +17,11 @@ extension Transcript {
     /// The customer switched to another of the technician's screens (Tab, or the window's button).
     func technicianScreenSwitched(to place: Int, of count: Int) {
         if machineReadable { write("TECHNICIAN_SCREEN showing screen=\(place) of=\(count)") }
+    }
+
+    /// The customer chose the colours of the technician's screen (C, or the window's button).
+    func technicianScreenColours(_ quality: RemoteQuality) {
+        if machineReadable { write("TECHNICIAN_SCREEN colours=\(quality.rawValue)") }
     }
 
     func technicianScreenClosed(technician: String, byCustomer: Bool) {

@@ -1,11 +1,12 @@
 /// The buttons in the top-left corner of the customer's window showing the technician's screen
-/// (H1, the manual's customer controls): full screen, zoom out and in, fit, the magnifier, the next
-/// screen (when the technician shares several), and — in full screen, where the window has no
+/// (H1, the manual's customer controls): full screen, zoom out and in, fit, the magnifier, the
+/// colours (fewer colours, down to greyscale, for fewer bytes), the next screen (when the
+/// technician shares several), and — in full screen, where the window has no
 /// close button of its own — End. Drawn into the window's
 /// pixels and found by where the customer clicks; the keys do the same (F11, −, +, 0, M, Q). Pure.
 public struct SharedScreenToolbar: Equatable, Sendable {
     public enum Button: CaseIterable, Equatable, Sendable {
-        case fullScreen, zoomOut, zoomIn, fit, magnifier, screens, end
+        case fullScreen, zoomOut, zoomIn, fit, magnifier, colours, screens, end
     }
 
     public static let buttonSize = 28
@@ -15,6 +16,8 @@ public struct SharedScreenToolbar: Equatable, Sendable {
 
     public var fullScreen = false
     public var magnifierOn = false
+    /// Fewer colours than the best chosen: the Colours button is lit.
+    public var coloursReduced = false
     /// How many screens the technician shares: the Screens button shows from two.
     public var screenCount = 1
 
@@ -53,7 +56,7 @@ public struct SharedScreenToolbar: Equatable, Sendable {
         fill(0, 0, self.width, Self.height, Self.backdrop)
         for (index, button) in buttons.enumerated() {
             let x = Self.left(index), y = Self.margin
-            let lit = button == .magnifier && magnifierOn
+            let lit = (button == .magnifier && magnifierOn) || (button == .colours && coloursReduced)
             fill(x, y, Self.buttonSize, Self.buttonSize, button == .end ? Self.endColour : lit ? Self.litColour : Self.buttonColour)
             let glyph = Self.glyph(button)
             let inset = (Self.buttonSize - glyph.count) / 2
@@ -89,6 +92,9 @@ public struct SharedScreenToolbar: Equatable, Sendable {
         case .magnifier: [
             "...#####......", "..#.....#.....", ".#.......#....", "#.........#...", "#.........#...", "#.........#...", "#.........#...",
             ".#.......#....", "..#.....##....", "...######.#...", ".........#.#..", "..........#.#.", "...........#.#", "............##"]
+        case .colours: [
+            "....######....", "..##......##..", ".#..........#.", ".#.##....##..#", "#..##....##...", "#.............", "#....##.......",
+            "#....##.......", "#.........###.", ".#.......#...#", ".#.......#...#", "..##.....#..#.", "....######.#..", ".............."]
         case .screens: [
             "######........", "#....#........", "#....#........", "#....#........", "######........", "..##..........", "..............",
             "........######", "........#....#", "........#....#", "........#....#", "........######", "..........##..", ".............."]

@@ -3,7 +3,8 @@ import LifelineProtocol
 
 /// The window on the customer's desktop that shows the technician's screen (H1), view only: the
 /// picture fitted to the window, F11 full screen (Escape leaves it), + and − zoom, 0 fits again,
-/// M the magnifier under the pointer, Tab the technician's next screen when they share several, Q
+/// M the magnifier under the pointer, C fewer colours (round to the best again), Tab the
+/// technician's next screen when they share several, Q
 /// or the window's close button ends it; the same as buttons
 /// in its top-left corner while the pointer is in it (`SharedScreenToolbar`). Plain Xlib, its own
 /// connection; not thread-safe: one owner calls it (the applet's controller, an actor).
@@ -14,6 +15,8 @@ public final class SharedScreenWindow: @unchecked Sendable {
         case closedByCustomer
         /// The customer switched to another of the technician's screens: the `place`th of `count`.
         case switchedScreen(place: Int, count: Int)
+        /// The customer chose the colours: the `level`th of the applet's choices (0 the best).
+        case coloursChosen(level: Int)
     }
 
     private let display: OpaquePointer
@@ -24,6 +27,9 @@ public final class SharedScreenWindow: @unchecked Sendable {
     public let screens = SharedScreens()
     private var view = SharedPictureView()
     private var toolbar = SharedScreenToolbar()
+    /// How many colour choices the customer goes round (C, or the Colours button), and the one chosen.
+    private let colourLevels: Int
+    private var colourLevel = 0
     /// The buttons show while the pointer is in the window, out of the picture's way otherwise.
     private var pointerInside = false
     private var size: (width: Int, height: Int)
@@ -35,8 +41,9 @@ public final class SharedScreenWindow: @unchecked Sendable {
     private var sizedToPicture = false
     private var closed = false
 
-    public init(title: String, displayName: String?) throws(DesktopError) {
+    public init(title: String, displayName: String?, colourLevels: Int = 1) throws(DesktopError) {
         display = try X11Connection.open(displayName, needs: [])
+        self.colourLevels = max(colourLevels, 1)
         usesSharedMemory = XShmQueryExtension(display) != 0
         let root = lifeline_root_window(display)
         screenSize = (Int(lifeline_display_width(display)), Int(lifeline_display_height(display)))
@@ -88,6 +95,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
                 case XK_0, XK_KP_0: view.fit(); redrawNeeded = true
                 case XK_m, XK_M: view.magnifier.toggle(); redrawNeeded = true
                 case XK_Tab where screens.count > 1: return switchScreen()
+                case XK_c, XK_C: return nextColours()
                 default: break
                 }
             case ConfigureNotify:
@@ -110,6 +118,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
                 case .zoomIn: view.zoomIn()
                 case .fit: view.fit()
                 case .magnifier: view.magnifier.toggle()
+                case .colours: return nextColours()
                 case .screens: return switchScreen()
                 }
                 redrawNeeded = true
@@ -119,6 +128,13 @@ public final class SharedScreenWindow: @unchecked Sendable {
         }
         if redrawNeeded { redraw() }
         return .nothing
+    }
+
+    /// The next colour choice (after the last, the best again).
+    private func nextColours() -> Outcome {
+        colourLevel = (colourLevel + 1) % colourLevels
+        redraw()
+        return .coloursChosen(level: colourLevel)
     }
 
     /// The next of the technician's screens (Tab, or the Screens button).
@@ -167,6 +183,7 @@ public final class SharedScreenWindow: @unchecked Sendable {
         if pointerInside {
             toolbar.fullScreen = fullScreen
             toolbar.screenCount = screens.count
+            toolbar.coloursReduced = colourLevel > 0
             toolbar.magnifierOn = view.magnifier
             toolbar.render(into: target.pixels, width: size.width, height: size.height)
         }

@@ -51,9 +51,11 @@ public enum AppletToGateway: ChannelMessage, Equatable {
     case unattendedAnswer(RemoteAnswer)
     /// The customer restarts the machine themselves (logind's PrepareForShutdown), or it did not happen after all (C7).
     case customerRestart(CustomerRestartMessage)
-    /// The technician's screen (H1): an update drawn in its window; the customer closed the window.
+    /// The technician's screen (H1): an update drawn in its window; the customer closed the window;
+    /// the customer chose its colours (a lower quality costs fewer bytes; very low is greyscale).
     case technicianScreenAck(GatewayToApplet.FrameAck)
     case technicianScreenClosed
+    case technicianScreenQuality(GatewayToApplet.RemoteSettings)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -109,6 +111,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .customerRestart: "customer_restart"
         case .technicianScreenAck: "technician_screen_ack"
         case .technicianScreenClosed: "technician_screen_closed"
+        case .technicianScreenQuality: "technician_screen_quality"
         }
     }
 
@@ -121,6 +124,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case .customerRestart(let message): try message.encode(to: encoder)
         case .technicianScreenAck(let message): try message.encode(to: encoder)
         case .technicianScreenClosed: break
+        case .technicianScreenQuality(let message): try message.encode(to: encoder)
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
         case .quit, .appletDeclined: break
@@ -167,6 +171,7 @@ public enum AppletToGateway: ChannelMessage, Equatable {
         case "customer_restart": .customerRestart(try CustomerRestartMessage(from: decoder))
         case "technician_screen_ack": .technicianScreenAck(try GatewayToApplet.FrameAck(from: decoder))
         case "technician_screen_closed": .technicianScreenClosed
+        case "technician_screen_quality": .technicianScreenQuality(try GatewayToApplet.RemoteSettings(from: decoder))
         default: nil
         }
     }

@@ -56,89 +56,6 @@ public enum ConsoleToGateway: ChannelMessage, Equatable {
     /// Ask the customer for unattended access to their computer (F5).
     case unattendedRequest(UnattendedRequestMessage)
 
-    /// A message naming only its session.
-    public struct SessionTarget: WireMessage {
-        public let sessionId: String
-        public init(sessionId: String) { self.sessionId = sessionId }
-    }
-
-    /// `chat`: a line to the session's customer; with `technicians` true, to the session's
-    /// technicians only (I1), never to the customer.
-    public struct Chat: WireMessage {
-        public let sessionId: String
-        public let text: String
-        public let technicians: Bool?
-        public init(sessionId: String, text: String, technicians: Bool? = nil) {
-            self.sessionId = sessionId
-            self.text = text
-            self.technicians = technicians
-        }
-    }
-
-    /// `command`: Start, Hold or End.
-    public struct Command: WireMessage {
-        public let sessionId: String
-        public let command: SessionCommand
-        public init(sessionId: String, command: SessionCommand) { self.sessionId = sessionId; self.command = command }
-    }
-
-    /// `remote_request`.
-    public struct RemoteRequest: WireMessage {
-        public let sessionId: String
-        public let mode: RemoteMode
-        public init(sessionId: String, mode: RemoteMode) { self.sessionId = sessionId; self.mode = mode }
-    }
-
-    /// `remote_stop`.
-    public struct RemoteStop: WireMessage {
-        public let sessionId: String
-        public init(sessionId: String) { self.sessionId = sessionId }
-    }
-
-    /// `remote_input`.
-    public struct RemoteInput: WireMessage {
-        public let sessionId: String
-        public let events: [InputEvent]
-        public init(sessionId: String, events: [InputEvent]) { self.sessionId = sessionId; self.events = events }
-    }
-
-    /// `frame_ack`.
-    public struct FrameAck: WireMessage {
-        public let sessionId: String
-        public let sequence: UInt32
-        /// On `technician_screen_ack`: the customer's applet wants a whole picture next.
-        public let refresh: Bool?
-        /// On `technician_screen_ack`: which of the technician's shared screens (nil: the first).
-        public let screen: UInt8?
-        public init(sessionId: String, sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil) {
-            self.sessionId = sessionId
-            self.sequence = sequence
-            self.refresh = refresh
-            self.screen = screen
-        }
-    }
-
-    /// `remote_settings`.
-    public struct RemoteSettings: WireMessage {
-        public let sessionId: String
-        public let quality: RemoteQuality
-        public init(sessionId: String, quality: RemoteQuality) { self.sessionId = sessionId; self.quality = quality }
-    }
-
-    /// `remote_tool`.
-    public struct RemoteToolUse: WireMessage {
-        public let sessionId: String
-        public let tool: RemoteTool
-        public init(sessionId: String, tool: RemoteTool) { self.sessionId = sessionId; self.tool = tool }
-    }
-
-    /// `elevate`.
-    public struct Elevate: WireMessage {
-        public let sessionId: String
-        public let credentials: ElevationCredentials
-        public init(sessionId: String, credentials: ElevationCredentials) { self.sessionId = sessionId; self.credentials = credentials }
-    }
-
     public var type: String {
         switch self {
         case .chat: "chat"
@@ -287,6 +204,8 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     /// Who shows their screen to the customer (H1), and the customer's acknowledgements that pace the sharer.
     case technicianScreen(TechnicianScreenStatus)
     case technicianScreenAck(ConsoleToGateway.FrameAck)
+    /// The customer chose the colours of the technician's screen (H1): to the sharer's consoles.
+    case technicianScreenQuality(ConsoleToGateway.RemoteSettings)
     case error(ErrorMessage)
 
     /// `snapshot`.
@@ -328,6 +247,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .monitorScreenRequest: "monitor_screen_request"
         case .technicianScreen: "technician_screen"
         case .technicianScreenAck: "technician_screen_ack"
+        case .technicianScreenQuality: "technician_screen_quality"
         case .error: "error"
         }
     }
@@ -357,6 +277,7 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case .monitorScreenRequest(let message): try message.encode(to: encoder)
         case .technicianScreen(let message): try message.encode(to: encoder)
         case .technicianScreenAck(let message): try message.encode(to: encoder)
+        case .technicianScreenQuality(let message): try message.encode(to: encoder)
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -386,21 +307,9 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
         case "monitor_screen_request": .monitorScreenRequest(try MonitorScreenRequest(from: decoder))
         case "technician_screen": .technicianScreen(try TechnicianScreenStatus(from: decoder))
         case "technician_screen_ack": .technicianScreenAck(try ConsoleToGateway.FrameAck(from: decoder))
+        case "technician_screen_quality": .technicianScreenQuality(try ConsoleToGateway.RemoteSettings(from: decoder))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }
-    }
-}
-
-/// A technician as colleagues see them: for transfer lists and status next to names.
-public struct TechnicianStatusView: Codable, Equatable, Sendable {
-    public let id: String
-    public let name: String
-    public let status: TechnicianStatus
-
-    public init(id: String, name: String, status: TechnicianStatus) {
-        self.id = id
-        self.name = name
-        self.status = status
     }
 }

@@ -8,7 +8,7 @@ struct SharedScreenToolbarTests {
     @Test("a click finds its button; between buttons and below the strip nothing; End only in full screen")
     func hits() {
         var toolbar = SharedScreenToolbar()
-        #expect(toolbar.buttons == [.fullScreen, .zoomOut, .zoomIn, .fit, .magnifier])
+        #expect(toolbar.buttons == [.fullScreen, .zoomOut, .zoomIn, .fit, .magnifier, .colours])
         #expect(toolbar.button(atX: 10, y: 10) == .fullScreen)
         #expect(toolbar.button(atX: 4 + 32 + 5, y: 10) == .zoomOut)
         #expect(toolbar.button(atX: 4 + 28 + 1, y: 10) == nil, "the gap between two buttons")
@@ -16,7 +16,7 @@ struct SharedScreenToolbarTests {
         #expect(toolbar.button(atX: toolbar.width + 10, y: 10) == nil)
         toolbar.fullScreen = true
         #expect(toolbar.buttons.last == .end)
-        #expect(toolbar.button(atX: 4 + 5 * 32 + 5, y: 10) == .end)
+        #expect(toolbar.button(atX: 4 + 6 * 32 + 5, y: 10) == .end)
     }
 
     @Test("drawn over the window's top-left corner only; the magnifier's button lit while it is on")

@@ -64,6 +64,11 @@ struct TechnicianScreenGatewayTests {
             _ = try await scene.adminConsole.expect(GatewayToConsole.self) {
                 $0 == .technicianScreenAck(.init(sessionId: scene.sessionId, sequence: 1, screen: 1))
             }
+            // The customer chooses fewer colours: the lead's console hears it.
+            scene.applet.send(AppletToGateway.technicianScreenQuality(.init(quality: .veryLow)))
+            _ = try await scene.adminConsole.expect(GatewayToConsole.self) {
+                $0 == .technicianScreenQuality(.init(sessionId: scene.sessionId, quality: .veryLow))
+            }
             // A video frame over part of the screen, or beside pictures, could not be drawn: refused.
             let half = ScreenUpdate(sequence: 3, screenWidth: 64, screenHeight: 32,
                                     tiles: [.init(x: 0, y: 0, width: 32, height: 32, encoding: .vp8, bytes: [0x10])]).encoded()

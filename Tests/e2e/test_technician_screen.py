@@ -51,6 +51,13 @@ def test_the_technician_shows_their_screen_and_the_customer_closes_it(gateway, t
     technician_screen.run("xsetroot", "-solid", "#10c0c0")
     watch.until(lambda _: x_server.any_pixel_near(*SHOWN_AT, lambda *rgb: near(rgb, (0x10, 0xc0, 0xc0))))
 
+    # The customer goes round the colours to the fewest (C thrice): greyscale from the technician's next change.
+    for _ in range(3):
+        subprocess.run(["xdotool", "key", "--window", window, "c"], env={"DISPLAY": x_server.display}, capture_output=True, timeout=10)
+    applet.expect("TECHNICIAN_SCREEN", "colours=very_low")
+    technician_screen.run("xsetroot", "-solid", "#20b0e0")
+    watch.until(lambda _: x_server.any_pixel_near(*SHOWN_AT, lambda r, g, b: abs(r - g) < 12 and abs(g - b) < 12 and 100 < g < 200))
+
     # The customer closes the window (Q): the console's button is back, the session goes on.
     assert "Administrator" in x_server.output("xprop", "-id", window, "_NET_WM_NAME")
     # The window closes on the key's press, so xdotool's release may find it gone: the applet's line is the proof.
@@ -89,7 +96,7 @@ def test_a_browser_without_video_encoding_sends_pictures_and_the_customer_uses_t
     window = x_server.output("xdotool", "search", "--class", "lifeline-technician-screen").split()[0]
     x_server.run("xdotool", "mousemove", "--window", window, "16", "16", "click", "1")
     watch.until(lambda _: "1024x768" in x_server.output("xdotool", "getwindowgeometry", window))
-    watch.until(lambda _: x_server.any_pixel_near(4 + 5 * 32 + 14, 18, lambda *rgb: near(rgb, (0xc4, 0x2b, 0x1c))))
-    x_server.run("xdotool", "mousemove", str(4 + 5 * 32 + 14), "18", "click", "1")
+    watch.until(lambda _: x_server.any_pixel_near(4 + 6 * 32 + 14, 18, lambda *rgb: near(rgb, (0xc4, 0x2b, 0x1c))))
+    x_server.run("xdotool", "mousemove", str(4 + 6 * 32 + 14), "18", "click", "1")
     applet.expect("TECHNICIAN_SCREEN", "closed by=customer")
     console.until(lambda b: b.find_element(By.ID, "share-screen").get_attribute("aria-pressed") == "false")

@@ -170,8 +170,13 @@ export function mountTechnicianScreen(button, addButton, { me, canUse, isColleag
       shown = session;
       label();
     },
-    /** `technician_screen` and `technician_screen_ack` from the gateway. */
+    /** `technician_screen`, `technician_screen_ack` and `technician_screen_quality` from the gateway. */
     message(message) {
+      if (message.type === 'technician_screen_quality') {
+        // The customer chose fewer colours (or the best again): every screen shown there follows.
+        for (const key of screensOf(message.sessionId)) streams.get(key).setQuality(message.quality);
+        return;
+      }
       if (message.type === 'technician_screen_ack') {
         streams.get(streamKey(message.sessionId, message.screen))?.acknowledged(message.sequence, message.refresh === true);
         return;

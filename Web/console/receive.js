@@ -66,6 +66,7 @@ export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDes
         return;
       case 'technician_screen':
       case 'technician_screen_ack':
+      case 'technician_screen_quality':
         // The Share screen button follows; nothing else changes.
         technicianScreen.message(message);
         return;

@@ -75,6 +75,8 @@ export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE, 
       canvas.width = width;
       canvas.height = height;
     }
+    // Very low quality is greyscale (J7, and the customer's choice for a technician's screen).
+    context.filter = quality === QUALITY.very_low ? 'grayscale(1)' : 'none';
     context.drawImage(frame.source ?? frame, 0, 0, width, height);
     const image = context.getImageData(0, 0, width, height);
     const rectangles = changedRectangles(width, height, TILE, differs(image, width));
@@ -102,8 +104,10 @@ export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE, 
       if (refresh) previous = null;
       pacer.acknowledged(acknowledged);
     },
+    /** Another colour quality: the whole picture in it with the next change (frames are held for no longer than that). */
     setQuality(level) {
       quality = QUALITY[level] ?? QUALITY.high;
+      previous = null;
     },
     pause() {
       paused = true;

@@ -27,8 +27,11 @@ export function videoBitrate(width, height, rate) {
   return Math.round(Math.min(12e6, Math.max(1e6, width * height * rate * 0.08)));
 }
 
-function encoderConfig(width, height, rate) {
-  return { codec: 'vp8', width, height, framerate: rate, bitrate: videoBitrate(width, height, rate), latencyMode: 'realtime' };
+/** The share of the full bit rate each colour quality gets (the customer's choice); very low is also greyscale. */
+const QUALITY_SHARE = { high: 1, auto: 1, medium: 0.6, low: 0.35, very_low: 0.25 };
+
+function encoderConfig(width, height, rate, share = 1) {
+  return { codec: 'vp8', width, height, framerate: rate, bitrate: Math.round(videoBitrate(width, height, rate) * share), latencyMode: 'realtime' };
 }
 
 /** Whether this browser can send its screen as VP8 (Chrome and Edge; not Firefox without the track processor). */
@@ -49,6 +52,10 @@ export async function canStreamVideo(rate) {
  */
 export function streamVideo(stream, { sendBinary, onEnded, maxRate, screen = 0, onFailure = () => {} }) {
   let size = null;
+  let quality = 'high';
+  /** Set when the quality changed: the encoder is configured again before the next frame. */
+  let reconfigure = false;
+  let greyCanvas = null;
   let wantKeyFrame = true;
   /** The sequence of the last key frame sent: a request for a whole picture older than it is answered already. */
   let keySequence = 0;
@@ -76,20 +83,33 @@ export function streamVideo(stream, { sendBinary, onEnded, maxRate, screen = 0, 
   async function encode(frame) {
     try {
       const wanted = videoSize(frame.displayWidth, frame.displayHeight);
-      if (!size || size[0] !== wanted[0] || size[1] !== wanted[1]) {
+      if (!size || size[0] !== wanted[0] || size[1] !== wanted[1] || reconfigure) {
         size = wanted;
-        encoder.configure(encoderConfig(size[0], size[1], maxRate));
+        reconfigure = false;
+        encoder.configure(encoderConfig(size[0], size[1], maxRate, QUALITY_SHARE[quality] ?? 1));
         wantKeyFrame = true;
       }
       const keyFrame = wantKeyFrame;
       wantKeyFrame = false;
-      encoder.encode(frame, { keyFrame });
+      const source = quality === 'very_low' ? greyscale(frame) : frame;
+      encoder.encode(source, { keyFrame });
+      if (source !== frame) source.close();
       frame.close();
       // Its output (if the encoder kept it) has gone out once the flush is done.
       await encoder.flush();
     } catch (error) {
       fail(error);
     }
+  }
+
+  /** The frame drawn in grey at the size it is sent (the customer chose the fewest colours). */
+  function greyscale(frame) {
+    const [width, height] = size;
+    if (!greyCanvas || greyCanvas.width !== width || greyCanvas.height !== height) greyCanvas = new OffscreenCanvas(width, height);
+    const context = greyCanvas.getContext('2d');
+    context.filter = 'grayscale(1)';
+    context.drawImage(frame, 0, 0, width, height);
+    return new VideoFrame(greyCanvas, { timestamp: frame.timestamp });
   }
 
   const pacer = framePacer({ window: WINDOW, maxRate, send: encode });
@@ -107,10 +127,16 @@ export function streamVideo(stream, { sendBinary, onEnded, maxRate, screen = 0, 
       wantKeyFrame = true;
       pacer.forgetInFlight();
     },
-    // The technician's screen has no direct path and no quality setting: these keep the handle's shape.
+    /** The customer's colours: fewer bits a second, greyscale at very low, from the next change on
+     * (a capture frame is never held longer than it takes to send it: the browser's pool is small). */
+    setQuality(level) {
+      if (level === quality) return;
+      quality = level;
+      reconfigure = true;
+    },
+    // The technician's screen has no direct path: these keep the handle's shape.
     pause() {},
     resume() {},
-    setQuality() {},
     stop: ending.stop,
   };
 }

@@ -68,6 +68,13 @@ extension LiveSession {
             .init(sessionId: id, sequence: ack.sequence, refresh: ack.refresh == true ? true : nil, screen: ack.screen))))
     }
 
+    /// The customer chose the colours of the technician's screen: the sharer's consoles send accordingly.
+    func appletChoseTechnicianScreenQuality(_ quality: RemoteQuality, outletId: UUID) {
+        guard sockets.isApplet(outletId, of: id), let sharer = technicianScreen else { return }
+        sockets.sendToConsoles(of: sharer.technicianId,
+                               WireCodec.encode(GatewayToConsole.technicianScreenQuality(.init(sessionId: id, quality: quality))))
+    }
+
     func appletClosedTechnicianScreen(outletId: UUID) {
         guard sockets.isApplet(outletId, of: id), technicianScreen != nil else { return }
         endTechnicianScreen(reason: "closed_by_customer", tellApplet: false)

@@ -139,6 +139,8 @@ struct AppletSocket {
             await hub.registry.session(id)?.appletDrewTechnicianScreen(ack, outletId: outlet.id)
         case .technicianScreenClosed:
             await hub.registry.session(id)?.appletClosedTechnicianScreen(outletId: outlet.id)
+        case .technicianScreenQuality(let settings):
+            await hub.registry.session(id)?.appletChoseTechnicianScreenQuality(settings.quality, outletId: outlet.id)
         }
     }
 
