@@ -109,7 +109,7 @@ export function mountTechnicianScreen(button, addButton, { me, canUse, isColleag
   /** One more screen for the customer (they switch between them); when it ends, the applet lets it go. */
   async function addScreen(sessionId) {
     const taken = new Set(screensOf(sessionId));
-    const screen = [1, 2, 3].find((n) => !taken.has(streamKey(sessionId, n)));
+    const screen = Array.from({ length: MAX_SCREENS - 1 }, (_, index) => index + 1).find((n) => !taken.has(streamKey(sessionId, n)));
     if (!screen) return;
     await share(sessionId, async () => {}, () => {
       // An update of 0 × 0 for that screen: it is no longer shared.
