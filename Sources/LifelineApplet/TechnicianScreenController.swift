@@ -65,7 +65,7 @@ actor TechnicianScreenController {
         var sequence: UInt32 = 0
         var screen: UInt8 = 0
         do {
-            let update = try ScreenUpdate.decode(bytes, allowingVideo: true)
+            let update = try ScreenUpdate.decode(bytes, forApplet: true)
             (sequence, screen) = (update.sequence, update.screen)
             try window.show(update)
             if !drawnScreens.contains(screen), let first = update.tiles.first {

@@ -84,8 +84,8 @@ public struct ScreenUpdate: Equatable, Sendable {
         case trailingBytes(Int)
         /// A video frame where only pictures are accepted, or not alone over the whole screen.
         case videoNotAccepted
-        /// A screen number of `maximumScreens` or more.
-        case tooManyScreens
+        /// A screen after the first where only one is shown, or one of `maximumScreens` or more.
+        case screenNotAccepted
     }
 
     /// The 4 payload bytes of a `copy` tile.
@@ -115,9 +115,11 @@ public struct ScreenUpdate: Equatable, Sendable {
         return out
     }
 
-    public static func decode(_ frame: [UInt8], allowingVideo: Bool = false) throws(DecodingProblem) -> ScreenUpdate {
+    /// `forApplet`: a technician's picture going to the customer's applet (H1), where VP8 tiles and
+    /// screens after the first are accepted; anywhere else they are refused.
+    public static func decode(_ frame: [UInt8], forApplet: Bool = false) throws(DecodingProblem) -> ScreenUpdate {
         var tiles: [Tile] = []
-        let header = try walk(frame, allowingVideo: allowingVideo) { x, y, w, h, encoding, bytes in
+        let header = try walk(frame, forApplet: forApplet) { x, y, w, h, encoding, bytes in
             tiles.append(Tile(x: x, y: y, width: w, height: h, encoding: encoding, bytes: Array(bytes)))
         }
         return ScreenUpdate(sequence: header.sequence, screenWidth: header.width, screenHeight: header.height, tiles: tiles,
@@ -126,8 +128,8 @@ public struct ScreenUpdate: Equatable, Sendable {
 
     /// Checks a frame as `decode` does without copying its tiles: the gateway relays frames it
     /// has only validated.
-    public static func validate(_ frame: [UInt8], allowingVideo: Bool = false) throws(DecodingProblem) {
-        _ = try walk(frame, allowingVideo: allowingVideo) { _, _, _, _, _, _ in }
+    public static func validate(_ frame: [UInt8], forApplet: Bool = false) throws(DecodingProblem) {
+        _ = try walk(frame, forApplet: forApplet) { _, _, _, _, _, _ in }
     }
 
     /// Checks any binary frame of the remote desktop: a screen update or a cursor update.
@@ -143,14 +145,14 @@ public struct ScreenUpdate: Equatable, Sendable {
     /// to `visit` as a slice of `frame`.
     private static func walk(
         _ frame: [UInt8],
-        allowingVideo: Bool,
+        forApplet: Bool,
         visit: (UInt16, UInt16, UInt16, UInt16, Encoding, ArraySlice<UInt8>) -> Void
     ) throws(DecodingProblem) -> (sequence: UInt32, width: UInt16, height: UInt16) {
         guard frame.count <= maximumFrameBytes else { throw .tooLarge }
         guard frame.count >= headerBytes else { throw .tooShort }
         guard frame[0] == magic, frame[2] == Kind.screen.rawValue else { throw .notAScreenFrame }
         guard frame[1] == formatVersion else { throw .unsupportedVersion(frame[1]) }
-        guard Int(frame[3]) < maximumScreens else { throw .tooManyScreens }
+        guard frame[3] == 0 || (forApplet && Int(frame[3]) < maximumScreens) else { throw .screenNotAccepted }
         var reader = ByteReader(frame, at: 4)
         let sequence = reader.uint32()
         let width = reader.uint16()
@@ -174,7 +176,7 @@ public struct ScreenUpdate: Equatable, Sendable {
             }
             if encoding == .vp8 {
                 // A video frame is the whole screen or nothing: nothing can be merged with it or painted over it.
-                guard allowingVideo, count == 1, x == 0, y == 0, w == width, h == height else { throw .videoNotAccepted }
+                guard forApplet, count == 1, x == 0, y == 0, w == width, h == height else { throw .videoNotAccepted }
             }
             visit(x, y, w, h, encoding, reader.slice(length))
         }

@@ -29,15 +29,16 @@ struct SharedScreensTests {
         #expect(screens.showNext() == 1 && screens.shown == 0, "one screen: nowhere else to go")
     }
 
-    @Test("the screen number travels in the update's fourth byte; four screens at most")
+    @Test("the screen number travels in the update's fourth byte; four screens at most, and only to the applet")
     func wire() throws {
         let update = try Self.grey(10, screen: 3)
         let bytes = update.encoded()
-        let decoded = try ScreenUpdate.decode(bytes)
+        let decoded = try ScreenUpdate.decode(bytes, forApplet: true)
         #expect(bytes[3] == 3 && decoded.screen == 3)
         var tooMany = bytes
         tooMany[3] = UInt8(ScreenUpdate.maximumScreens)
-        #expect(throws: ScreenUpdate.DecodingProblem.tooManyScreens) { try ScreenUpdate.validate(tooMany) }
+        #expect(throws: ScreenUpdate.DecodingProblem.screenNotAccepted) { try ScreenUpdate.validate(tooMany, forApplet: true) }
+        #expect(throws: ScreenUpdate.DecodingProblem.screenNotAccepted, "one screen anywhere but the applet") { try ScreenUpdate.validate(bytes) }
     }
 
     @Test("the Screens button shows from two screens, before End")

@@ -84,7 +84,7 @@ struct VP8PictureTests {
         let key = try encoder.encode(Self.twoColours(left: blue, right: orange), keyFrame: true, index: 0)
         #expect(VP8Decoder.isKeyFrame(key))
         let sent = Self.update(1, key).encoded()
-        try picture.apply(ScreenUpdate.decode(sent, allowingVideo: true))
+        try picture.apply(ScreenUpdate.decode(sent, forApplet: true))
         #expect(picture.width == 160 && picture.height == 96)
         #expect(Self.near(Self.colour(picture, 20, 40), blue) && Self.near(Self.colour(picture, 140, 40), orange))
         // The halves swap in frames that follow on the first (the encoder refines them over a few).
@@ -117,14 +117,14 @@ struct VP8PictureTests {
     func onlyWhereAccepted() throws {
         let whole = Self.update(1, [0x10, 0x20]).encoded()
         #expect(throws: ScreenUpdate.DecodingProblem.videoNotAccepted) { try ScreenUpdate.validate(whole) }
-        try ScreenUpdate.validate(whole, allowingVideo: true)
+        try ScreenUpdate.validate(whole, forApplet: true)
         let part = ScreenUpdate(sequence: 1, screenWidth: 160, screenHeight: 96,
                                 tiles: [.init(x: 0, y: 0, width: 80, height: 96, encoding: .vp8, bytes: [1])]).encoded()
-        #expect(throws: ScreenUpdate.DecodingProblem.videoNotAccepted) { try ScreenUpdate.validate(part, allowingVideo: true) }
+        #expect(throws: ScreenUpdate.DecodingProblem.videoNotAccepted) { try ScreenUpdate.validate(part, forApplet: true) }
         let twice = ScreenUpdate(sequence: 1, screenWidth: 160, screenHeight: 96, tiles: [
             .init(x: 0, y: 0, width: 160, height: 96, encoding: .vp8, bytes: [1]),
             .init(x: 0, y: 0, width: 160, height: 96, encoding: .vp8, bytes: [1]),
         ]).encoded()
-        #expect(throws: ScreenUpdate.DecodingProblem.videoNotAccepted) { try ScreenUpdate.validate(twice, allowingVideo: true) }
+        #expect(throws: ScreenUpdate.DecodingProblem.videoNotAccepted) { try ScreenUpdate.validate(twice, forApplet: true) }
     }
 }

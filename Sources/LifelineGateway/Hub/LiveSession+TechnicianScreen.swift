@@ -143,9 +143,7 @@ extension GatewayError {
     /// and screens after the first only for the customer's applet; a bad one goes nowhere.
     static func checkTechnicianPicture(_ frame: [UInt8], toApplet: Bool) throws(GatewayError) {
         do throws(ScreenUpdate.DecodingProblem) {
-            try ScreenUpdate.validate(frame, allowingVideo: toApplet)
-            // Several screens: for the applet only (ScreenUpdate checked the frame is long enough).
-            if !toApplet, frame[3] != 0 { throw .tooManyScreens }
+            try ScreenUpdate.validate(frame, forApplet: toApplet)
         } catch {
             throw GatewayError(.malformedMessage, "The picture of your screen is malformed (\(error)); it was dropped.")
         }
