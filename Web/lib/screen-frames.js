@@ -186,7 +186,9 @@ export function encodeScreenUpdate({ sequence, width, height, tiles, screen = 0 
     view.setUint16(offset + 2, tile.y);
     view.setUint16(offset + 4, tile.width);
     view.setUint16(offset + 6, tile.height);
-    bytes[offset + 8] = TILE_ENCODINGS[tile.encoding ?? 'jpeg'];
+    const encoding = TILE_ENCODINGS[tile.encoding ?? 'jpeg'];
+    if (!encoding) throw new Error(`unknown tile encoding ${tile.encoding}`);
+    bytes[offset + 8] = encoding;
     view.setUint32(offset + 9, tile.bytes.length);
     bytes.set(tile.bytes, offset + TILE_HEADER);
     offset += TILE_HEADER + tile.bytes.length;
