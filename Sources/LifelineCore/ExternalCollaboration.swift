@@ -44,6 +44,13 @@ public enum ExternalCollaboration {
         return approvedList.contains(email)
     }
 
+    /// Whether an external collaborator sees the customer's screen while the lead's remote desktop
+    /// runs: the full console only (approved list), only while collaborating (not invited, not
+    /// while the machine restarts). They watch; the mouse and keyboard stay with the organisation.
+    public static func seesScreen(approved: Bool, viewState: SessionState) -> Bool {
+        approved && viewState == .collaboration
+    }
+
     /// The email that carries an invitation (when the lead asks the gateway to send it).
     public static func invitationEmail(name: String, inviter: String, organisation: String, link: String, pin: String,
                                        pinPage: String, validMinutes: Int) -> (subject: String, body: String) {

@@ -43,6 +43,9 @@ public enum CollaboratorToGateway: ChannelMessage, Equatable {
     case chat(Chat)
     /// The collaborator leaves; the session goes on without them.
     case leave
+    /// The full console drew the customer's screen update `sequence` (flow control, as a
+    /// technician's console does).
+    case frameAck(FrameAck)
 
     /// `hello`.
     public struct Hello: WireMessage {
@@ -56,11 +59,18 @@ public enum CollaboratorToGateway: ChannelMessage, Equatable {
         public init(text: String) { self.text = text }
     }
 
+    /// `frame_ack`.
+    public struct FrameAck: WireMessage {
+        public let sequence: UInt32
+        public init(sequence: UInt32) { self.sequence = sequence }
+    }
+
     public var type: String {
         switch self {
         case .hello: "hello"
         case .chat: "chat"
         case .leave: "leave"
+        case .frameAck: "frame_ack"
         }
     }
 
@@ -68,6 +78,7 @@ public enum CollaboratorToGateway: ChannelMessage, Equatable {
         switch self {
         case .hello(let message): try message.encode(to: encoder)
         case .chat(let message): try message.encode(to: encoder)
+        case .frameAck(let message): try message.encode(to: encoder)
         case .leave: break
         }
     }
@@ -77,6 +88,7 @@ public enum CollaboratorToGateway: ChannelMessage, Equatable {
         case "hello": .hello(try Hello(from: decoder))
         case "chat": .chat(try Chat(from: decoder))
         case "leave": .leave
+        case "frame_ack": .frameAck(try FrameAck(from: decoder))
         default: nil
         }
     }
@@ -92,6 +104,9 @@ public enum GatewayToCollaborator: ChannelMessage, Equatable {
     case state(SessionState)
     /// The collaboration is over: the lead removed them, they left, or the session ended.
     case ended(ReasonMessage)
+    /// The full console (approved list): the lead's remote desktop started or ended for them; while
+    /// it is active the customer's screen comes as binary frames, as to a technician's console.
+    case remote(RemoteStatus)
     case error(ErrorMessage)
 
     public var type: String {
@@ -100,6 +115,7 @@ public enum GatewayToCollaborator: ChannelMessage, Equatable {
         case .log: "log"
         case .state: "state"
         case .ended: "ended"
+        case .remote: "remote"
         case .error: "error"
         }
     }
@@ -110,6 +126,7 @@ public enum GatewayToCollaborator: ChannelMessage, Equatable {
         case .log(let entry): try encoder.encodeBody(entry, under: "entry")
         case .state(let state): try encoder.encodeBody(state, under: "state")
         case .ended(let message): try message.encode(to: encoder)
+        case .remote(let status): try encoder.encodeBody(status, under: "remote")
         case .error(let message): try message.encode(to: encoder)
         }
     }
@@ -120,6 +137,7 @@ public enum GatewayToCollaborator: ChannelMessage, Equatable {
         case "log": .log(try decoder.decodeBody(under: "entry"))
         case "state": .state(try decoder.decodeBody(under: "state"))
         case "ended": .ended(try ReasonMessage(from: decoder))
+        case "remote": .remote(try decoder.decodeBody(under: "remote"))
         case "error": .error(try ErrorMessage(from: decoder))
         default: nil
         }

@@ -18,6 +18,14 @@ struct ExternalCollaborationTests {
         #expect(ExternalCollaboration.isApproved(email: email, approvedList: ["partner@example.com"]) == approved)
     }
 
+    @Test("only an approved collaborator who collaborates sees the customer's screen", arguments: [
+        (true, SessionState.collaboration, true), (false, .collaboration, false), (true, .invitation, false),
+        (true, .rebooting, false), (true, .closed, false), (true, .closedByCustomer, false),
+    ])
+    func screen(approved: Bool, viewState: SessionState, sees: Bool) {
+        #expect(ExternalCollaboration.seesScreen(approved: approved, viewState: viewState) == sees)
+    }
+
     /// The collaborator's view follows the lead's as the manual's appendix says (I2, C7).
     @Test("the collaborator's view follows the lead", arguments: [
         (SessionEvent.end, SessionState.closed, SessionState.collaboration, SessionState?.some(.closedByCustomer)),

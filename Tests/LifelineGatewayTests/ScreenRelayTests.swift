@@ -53,7 +53,7 @@ struct ScreenRelayTests {
         #expect(try await Self.nextText(&appletFrames) == .input(Self.click))
         #expect(relay.forward(Self.update(1, width: 128), sessionId: "s1", from: applet.id))
         #expect(try await Self.received(&console.1)?.sequence == 1)
-        #expect(relay.forwardFrameAck(1, sessionId: "s1", technicianId: "tech", console: console.0.id))
+        #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "tech", console: console.0.id))
         #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 1)))
         let activity = relay.takeActivity()
         #expect(activity.sessions == ["s1": Self.now] && activity.technicians == ["tech": Self.now])
@@ -101,16 +101,16 @@ struct ScreenRelayTests {
                 #expect(relay.forward(Self.update(sequence, x: sequence % 2 == 0 ? 0 : 64), sessionId: "s1", from: applet.id))
             }
             #expect(try await Self.received(&lead.1)?.sequence == sequence)
-            #expect(relay.forwardFrameAck(sequence, sessionId: "s1", technicianId: "tech", console: lead.0.id))
+            #expect(relay.forwardFrameAck(sequence, sessionId: "s1", viewer: "tech", console: lead.0.id))
             #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: sequence)), "the quickest console paces the applet")
         }
         // Sent to the colleague so far: 1 and 2 (its window); 3…20 wait, merged.
         #expect(try await Self.received(&colleague.1)?.sequence == 2)
-        #expect(relay.forwardFrameAck(2, sessionId: "s1", technicianId: "bea", console: colleague.0.id))
+        #expect(relay.forwardFrameAck(2, sessionId: "s1", viewer: "bea", console: colleague.0.id))
         let merged = try await Self.received(&colleague.1)
         #expect(merged?.sequence == 20)
         #expect(merged?.tiles.map(\.bytes) == [[19], [20]], "only the latest picture of each half")
-        #expect(relay.forwardFrameAck(20, sessionId: "s1", technicianId: "bea", console: colleague.0.id))
+        #expect(relay.forwardFrameAck(20, sessionId: "s1", viewer: "bea", console: colleague.0.id))
     }
 
     /// A colleague who starts seeing a running screen gets the whole of it: the applet is asked,
@@ -129,7 +129,7 @@ struct ScreenRelayTests {
         #expect(relay.forward(Self.update(3, width: 128), sessionId: "s1", from: applet.id))
         #expect(try await Self.received(&colleague.1)?.sequence == 3, "update 2 painted half: not shown to the newcomer")
         #expect(try await Self.received(&lead.1)?.sequence == 2)
-        _ = relay.forwardFrameAck(3, sessionId: "s1", technicianId: "bea", console: colleague.0.id)
+        _ = relay.forwardFrameAck(3, sessionId: "s1", viewer: "bea", console: colleague.0.id)
         #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 3)))
     }
 
@@ -137,6 +137,30 @@ struct ScreenRelayTests {
     func strangerAck() {
         let (relay, sockets, _, _) = Self.relay(controller: "tech")
         let (stranger, _) = Self.console(of: "carl", in: sockets)
-        #expect(!relay.forwardFrameAck(1, sessionId: "s1", technicianId: "carl", console: stranger.id))
+        #expect(!relay.forwardFrameAck(1, sessionId: "s1", viewer: "carl", console: stranger.id))
+    }
+
+    /// An approved external collaborator (I2) watches from their collaborator socket: frames as a
+    /// console gets them, acknowledged under their viewer name; never the mouse and keyboard.
+    @Test("an external collaborator's console gets the screen once it opens, and only watches")
+    func externalWatcher() async throws {
+        let (relay, sockets, applet, frames) = Self.relay(controller: "tech")
+        var lead = Self.console(of: "tech", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
+        relay.setRoute(ScreenRelay.Route(technicianId: "tech", externals: ["x1"], controller: "tech"), for: "s1")
+        #expect(relay.forward(Self.update(1, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await Self.received(&lead.1)?.sequence == 1)
+        let (external, externalFrames) = Outlet.make()
+        _ = sockets.setCollaborator(external, for: "x1")
+        relay.consoleOpened(in: "s1")
+        #expect(try await Self.nextText(&appletFrames) == .screenRefresh, "the newcomer needs the whole screen")
+        var watcher = externalFrames.makeAsyncIterator()
+        #expect(relay.forward(Self.update(2, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await Self.received(&watcher)?.sequence == 2)
+        #expect(!relay.forwardFrameAck(2, sessionId: "s1", viewer: "x1", console: external.id), "not under a technician's name")
+        #expect(relay.forwardFrameAck(2, sessionId: "s1", viewer: ScreenRelay.external("x1"), console: external.id))
+        #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 2)))
+        #expect(!relay.forwardInput(Self.click, sessionId: "s1", technicianId: ScreenRelay.external("x1"),
+                                    permissions: PermissionSet([.remoteControl]), at: Self.now))
     }
 }

@@ -1,7 +1,8 @@
 """External collaborators (I2, A3): a technician outside the organisation joins a session's chat
 from the lead's link — in the lead's language — or from a PIN typed on the collaborator page,
 in the language picked there; the customer's real applet and the lead's console see them; the
-lead removes them, or the session's end ends their console."""
+lead removes them, or the session's end ends their console. One on the approved list watches the
+customer's real screen from the full console."""
 import json
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from conftest import open_browser
 from test_console_session import select_row
 from test_languages import photograph, sign_in
+from test_remote_desktop import active_session_with_applet, ask_for_remote_control, wait_for_colour
+from test_shared_screen import green, red
+from test_three_consoles import viewers
 
 CATALOGS = Path(__file__).resolve().parents[2] / "Web" / "i18n" / "console"
 
@@ -112,3 +116,41 @@ def test_invited_by_pin_picks_a_language_and_the_sessions_end_ends_the_collabora
         wait.until(EC.visibility_of_element_located((By.ID, "collab-pin")))
     finally:
         external.quit()
+
+
+def test_an_approved_partner_watches_the_customers_screen_from_the_full_console(gateway, browser, applets, x_server):
+    """The address on the approved list gets the full console: while the lead's remote desktop runs,
+    the partner's page draws the customer's real screen (the red xterm on the green desktop of Xvfb);
+    the customer is told they watch; it goes when the lead stops it. Nobody else is approved."""
+    token = gateway.login()
+    gateway.api("PUT", "admin/settings", {"approvedExternalTechnicians": ["partner@e2e.test"]}, token=token, expect=200)
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    invitation = gateway.api("POST", f"sessions/{session['id']}/collaborators",
+                             {"name": "Petra Partner", "email": "partner@e2e.test"}, token=token, expect=201)[1]
+    assert invitation["approved"] is True
+    partner = open_browser("en-US")
+    try:
+        partner.get(invitation["link"])
+        partner_wait = WebDriverWait(partner, 10)
+        partner_wait.until(EC.visibility_of_element_located((By.ID, "collab-full")))
+        assert not partner.find_element(By.ID, "collab-limited").is_displayed()
+        partner.find_element(By.CSS_SELECTOR, "#collab-join-form button[type=submit]").click()
+        partner_wait.until(EC.visibility_of_element_located((By.ID, "collab-console")))
+        applet.expect("COLLABORATOR", 'joined name="Petra Partner"')
+        assert not partner.find_element(By.ID, "collab-screen").is_displayed(), "nothing to watch before the lead shows it"
+
+        lead_wait = ask_for_remote_control(browser, gateway, session)
+        applet.expect("REMOTE_STARTED", "mode=control")
+        viewers(applet, {"Administrator", "Petra Partner"}, control="Administrator")
+        partner_wait.until(EC.visibility_of_element_located((By.ID, "collab-screen")))
+        wait_for_colour(partner_wait, partner, 100, 100, red, canvas="#collab-canvas")
+        wait_for_colour(partner_wait, partner, 900, 700, green, canvas="#collab-canvas")
+        lead_wait.until(EC.text_to_be_present_in_element((By.ID, "remote-viewers"), "Petra Partner"))
+
+        # The lead stops the remote desktop: the partner's screen goes, the chat stays.
+        lead_wait.until(EC.element_to_be_clickable((By.ID, "remote-stop"))).click()
+        partner_wait.until(EC.invisibility_of_element_located((By.ID, "collab-screen")))
+        assert partner.find_element(By.ID, "collab-console").is_displayed()
+    finally:
+        partner.quit()
+        gateway.api("PUT", "admin/settings", {"approvedExternalTechnicians": []}, token=token, expect=200)

@@ -68,15 +68,15 @@ def typed_into_xterm(browser):
     return os.path.exists(target) and open(target).read() == "ok\n"
 
 
-def canvas_pixel(browser, x, y):
+def canvas_pixel(browser, x, y, canvas="#remote-screen canvas"):
     return browser.execute_script(
-        "const c = document.querySelector('#remote-screen canvas');"
+        "const c = document.querySelector(arguments[2]);"
         "if (!c || c.width === 0) return null;"
-        "return Array.from(c.getContext('2d').getImageData(arguments[0], arguments[1], 1, 1).data).slice(0, 3);", x, y)
+        "return Array.from(c.getContext('2d').getImageData(arguments[0], arguments[1], 1, 1).data).slice(0, 3);", x, y, canvas)
 
 
-def wait_for_colour(wait, browser, x, y, predicate):
-    wait.until(lambda b: (p := canvas_pixel(b, x, y)) is not None and predicate(*p))
+def wait_for_colour(wait, browser, x, y, predicate, canvas="#remote-screen canvas"):
+    wait.until(lambda b: (p := canvas_pixel(b, x, y, canvas)) is not None and predicate(*p))
 
 
 def test_technician_types_into_the_customers_xterm(gateway, browser, applets, x_server):

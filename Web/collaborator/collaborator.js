@@ -1,16 +1,23 @@
 // An external technician's console (I2): joins from the inviter's link (in the inviter's
 // language) or with a PIN (in the language picked on this page), then the session's chat until
 // they leave, are removed or the session ends. A reload reconnects to the same collaboration.
+// The full console (approved list) also shows the customer's screen while the lead's remote
+// desktop runs: it only watches, each update acknowledged once drawn.
 import { api } from '../lib/api.js';
 import { browserLanguage, describeError, LANGUAGE_NAMES, languagesOf, loadLanguage, t, translatePage } from '../lib/i18n.js';
 import { logLineText } from '../lib/log-lines.js';
 import { reconnectingSocket } from '../lib/protocol.js';
+import { decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
+import { paintFitted } from '../lib/screen-paint.js';
+import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 
 const $ = (id) => document.getElementById(id);
 const STORAGE_KEY = 'lifeline.collaborator';
 const linkToken = location.pathname.split('/collaborate/')[1] || null;
 let socket = null;
 let credential = null;
+/** The customer's screen: shown while the lead's remote desktop runs; updates drawn in turn. */
+const screen = { active: false, drawing: Promise.resolve(), shape: null };
 
 function fail(error) {
   $('collab-error').textContent = error ? describeError(error) : '';
@@ -42,8 +49,43 @@ function addToLog(entry) {
   item.scrollIntoView({ block: 'nearest' });
 }
 
+function showScreen(active) {
+  screen.active = active;
+  if (!active) {
+    $('collab-screen').hidden = true;
+    $('collab-pointer').hidden = true;
+    const canvas = $('collab-canvas');
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+  }
+}
+
+/** A binary frame of the customer's screen: the pointer, or an update drawn then acknowledged. */
+function screenFrame(buffer) {
+  const decoded = decodeConsoleFrameOrDrop(buffer);
+  if (!decoded || !screen.active) return;
+  const canvas = $('collab-canvas');
+  const pointer = $('collab-pointer');
+  if (decoded.cursor) {
+    if (decoded.cursor.shape) {
+      screen.shape = decoded.cursor.shape;
+      pointer.src = cursorURL(screen.shape);
+    }
+    if (!screen.shape || canvas.width === 0) return;
+    pointer.hidden = false;
+    placePointer(pointer, canvas, screen.shape, decoded.cursor);
+    return;
+  }
+  const { update } = decoded;
+  screen.drawing = screen.drawing.then(async () => {
+    await paintFitted(canvas, update);
+    if (screen.active) $('collab-screen').hidden = false;
+    socket?.send('frame_ack', { sequence: update.sequence });
+  }).catch((error) => console.warn('A picture of the customer\'s screen could not be drawn:', error));
+}
+
 function end(reason) {
   sessionStorage.removeItem(STORAGE_KEY);
+  showScreen(false);
   socket?.stop();
   const key = { removed: 'collab.removed', left: 'collab.left' }[reason] ?? 'collab.sessionEnded';
   $('collab-ended').textContent = t(key);
@@ -59,12 +101,15 @@ function receive(message) {
       $('collab-state').textContent = t(`state.${welcome.state}`);
       $('collab-log').replaceChildren();
       welcome.log.forEach(addToLog);
+      // A reconnection: the screen comes back with a `remote` message if it still runs.
+      showScreen(false);
       show('collab-console');
       break;
     }
     case 'log': addToLog(message.entry); break;
     case 'state': $('collab-state').textContent = t(`state.${message.state}`); break;
     case 'ended': end(message.reason); break;
+    case 'remote': showScreen(message.remote.phase === 'active'); break;
     case 'error':
       fail({ code: message.code, message: message.message });
       if (message.code === 'unknown_collaborator_token') end('session ended');
@@ -78,6 +123,7 @@ function openConsole(joined) {
   socket = reconnectingSocket('/ws/collaborator', {
     onOpen(send) { send('hello', { token: joined.token }); },
     onMessage: receive,
+    onBinary: screenFrame,
   });
 }
 
@@ -87,6 +133,7 @@ function showInvitation(invitation) {
     inviter: invitation.inviterName, organisation: invitation.organisation, session: invitation.sessionName,
   });
   $('collab-limited').hidden = !invitation.limited;
+  $('collab-full').hidden = invitation.limited;
   $('collab-name').value = invitation.name;
   show('collab-invitation');
 }

@@ -5,7 +5,7 @@
 // ends it; the monitoring goes on.
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
-import { paintUpdate } from '../lib/screen-paint.js';
+import { paintFitted } from '../lib/screen-paint.js';
 
 export const MONITORING_FRAME_PREFIX = 'monitoring:';
 
@@ -44,12 +44,7 @@ export function mountMonitoredScreen(section, { send, onError }) {
     frame(frameId, update) {
       const monitoringId = frameId.slice(MONITORING_FRAME_PREFIX.length);
       drawing = drawing.then(async () => {
-        await paintUpdate(canvas, update, (width, height) => {
-          if (canvas.width !== width || canvas.height !== height) {
-            canvas.width = width;
-            canvas.height = height;
-          }
-        });
+        await paintFitted(canvas, update);
         drawnFor = monitoringId;
         if (shown?.id === monitoringId && shown.screen === 'shared') canvas.hidden = false;
         send('frame_ack', { sessionId: frameId, sequence: update.sequence });

@@ -6,6 +6,7 @@
 import { describeError, t } from '../lib/i18n.js';
 import { comboEvents, decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
 import { paintUpdate } from '../lib/screen-paint.js';
+import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 import { mountDirectPaths } from './remote-direct.js';
 import { createRemoteInput } from './remote-input.js';
 import { mountRecorder } from './remote-recorder.js';
@@ -36,15 +37,6 @@ function createSurface() {
   lens.hidden = true;
   surface.append(canvas, ink, pointer, lens);
   return { surface, canvas, ink, pointer, lens };
-}
-
-/** A cursor shape as a PNG data URL, for CSS `cursor` and the pointer image. */
-function cursorURL(shape) {
-  const canvas = document.createElement('canvas');
-  canvas.width = shape.width;
-  canvas.height = shape.height;
-  canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(shape.rgba), shape.width, shape.height), 0, 0);
-  return canvas.toDataURL('image/png');
 }
 
 export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveControl, me, options, onScreenShown, onRelease }) {
@@ -247,11 +239,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     if (!shape || canvas.width === 0) return;
     // Without the mouse and keyboard the customer's pointer is drawn where it is.
     pointer.hidden = Boolean(remote.inControl);
-    const ratio = canvas.clientWidth / canvas.width;
-    pointer.style.width = `${shape.width * ratio}px`;
-    pointer.style.left = `${(cursor.x - shape.hotX) * ratio}px`;
-    pointer.style.top = `${(cursor.y - shape.hotY) * ratio}px`;
-    canvas.dataset.pointer = `${cursor.x},${cursor.y}`;
+    placePointer(pointer, canvas, shape, cursor);
   }
 
   /** Sizes the screen's canvas (and the ink above it) to the customer's screen; cleared when it changes. */

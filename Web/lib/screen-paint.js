@@ -26,3 +26,13 @@ export async function paintUpdate(canvas, update, sizeTo) {
     }
   });
 }
+
+/** Draws `update` onto a watcher's `canvas`, which takes the screen's size (cleared when it changes). */
+export function paintFitted(canvas, update) {
+  return paintUpdate(canvas, update, (width, height) => {
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+  });
+}

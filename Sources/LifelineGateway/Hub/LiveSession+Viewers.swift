@@ -20,6 +20,19 @@ extension LiveSession {
         return viewers
     }
 
+    /// The external collaborators who watch the screen now (I2, the full console).
+    func externalViewers() -> [ExternalCollaborator] {
+        hub.collaborators.all(in: id).filter { ExternalCollaboration.seesScreen(approved: $0.approved, viewState: $0.view.state) }
+    }
+
+    /// An external collaborator's console opened: if they watch, they hear it and get the whole screen.
+    func externalConsoleOpened(_ collaboratorId: String) {
+        guard let route = screenRoute, route.externals.contains(collaboratorId), let running = remote else { return }
+        sockets.collaborator(collaboratorId)?.send(WireCodec.encode(GatewayToCollaborator.remote(
+            RemoteStatus(sessionId: id, mode: running.mode, phase: .active))))
+        hub.screenRelay.consoleOpened(in: id)
+    }
+
     /// Keeps the relay's route current, and tells whoever it concerns: called whenever the remote
     /// desktop or the record changes. Synchronous, so no other turn runs between the change and it.
     func screenRouteChanged() {
@@ -27,6 +40,7 @@ extension LiveSession {
         let route = remote.flatMap { running in
             running.forwardsFrames
                 ? ScreenRelay.Route(technicianId: running.technicianId, colleagues: Set(viewers.keys),
+                                    externals: Set(externalViewers().map(\.id)),
                                     controller: SharedScreen.controller(of: running, viewers: viewers))
                 : nil
         }
@@ -66,30 +80,39 @@ extension LiveSession {
                             viewers: viewerList(route))
     }
 
+    /// Everyone who sees the screen, the lead first, external collaborators last (never in control).
     private func viewerList(_ route: ScreenRelay.Route) -> [RemoteViewer] {
         let granted = screenViewers()
-        return ([route.technicianId] + route.colleagues.sorted()).map {
+        let technicians = ([route.technicianId] + route.colleagues.sorted()).map {
             RemoteViewer(technicianId: $0, name: hub.onlineActor($0)?.technician.name ?? "",
                          mayControl: $0 == route.technicianId || granted[$0]?.contains(.remoteControl) == true)
         }
+        let externals = route.externals.compactMap { hub.collaborators[$0] }.sorted { $0.createdAt < $1.createdAt }
+            .map { RemoteViewer(technicianId: ScreenRelay.external($0.id), name: $0.name, mayControl: false) }
+        return technicians + externals
     }
 
     /// Colleagues who stopped seeing the screen are told it ended for them; everyone who sees it
     /// gets who else does and whose input passes; the customer is told whenever that changes.
     private func tellViewers(before: ScreenRelay.Route?, after: ScreenRelay.Route?) {
-        let gone = (before?.colleagues ?? []).subtracting(after?.colleagues ?? [])
-        for technicianId in gone {
-            let ended = RemoteStatus(sessionId: id, mode: remote?.mode ?? .view, phase: .ended,
-                                     reason: after == nil ? "The remote desktop ended." : "You no longer see this screen.")
+        let ended = RemoteStatus(sessionId: id, mode: remote?.mode ?? .view, phase: .ended,
+                                 reason: after == nil ? "The remote desktop ended." : "You no longer see this screen.")
+        for technicianId in (before?.colleagues ?? []).subtracting(after?.colleagues ?? []) {
             sockets.sendToConsoles(of: technicianId, WireCodec.encode(GatewayToConsole.remote(ended)))
+        }
+        for collaboratorId in (before?.externals ?? []).subtracting(after?.externals ?? []) {
+            sockets.collaborator(collaboratorId)?.send(WireCodec.encode(GatewayToCollaborator.remote(ended)))
         }
         guard let after, let running = remote else { return }
         let viewers = viewerList(after)
         let status = RemoteStatus(sessionId: id, mode: running.mode, phase: .active, controller: after.controller, viewers: viewers)
         let message = WireCodec.encode(GatewayToConsole.remote(status))
         for technicianId in after.colleagues { sockets.sendToConsoles(of: technicianId, message) }
+        // Someone from outside learns that it runs, not the organisation's ids.
+        let toExternals = WireCodec.encode(GatewayToCollaborator.remote(RemoteStatus(sessionId: id, mode: running.mode, phase: .active)))
+        for collaboratorId in after.externals { sockets.collaborator(collaboratorId)?.send(toExternals) }
         // Just started: the lead hears it with the customer's yes (`appletAnsweredRemote`).
-        guard before != nil || !after.colleagues.isEmpty else { return }
+        guard before != nil || !after.colleagues.isEmpty || !after.externals.isEmpty else { return }
         if before != nil {
             sockets.sendToConsoles(of: after.technicianId, WireCodec.encode(GatewayToConsole.remote(leadStatus(RemoteStatus(
                 sessionId: id, mode: running.mode, phase: .active, webrtc: running.source == .browser ? hub.webRTC : nil)))))

@@ -11,21 +11,34 @@ import NIOConcurrencyHelpers
 /// it changes), the sockets are the directory's, and the hub collects the activity input stands
 /// for on its ticks.
 final class ScreenRelay: Sendable {
-    /// A remote desktop passing frames on: its lead, the colleagues who see it too, and whose
-    /// input passes (control mode; nil in view mode).
+    /// A remote desktop passing frames on: its lead, the colleagues who see it too, the external
+    /// collaborators watching from the full console (I2), and whose input passes (control mode;
+    /// nil in view mode).
     struct Route: Equatable, Sendable {
         let technicianId: String
         let colleagues: Set<String>
+        /// External collaborators' ids: they watch, never control.
+        let externals: Set<String>
         let controller: String?
 
-        init(technicianId: String, colleagues: Set<String> = [], controller: String?) {
+        init(technicianId: String, colleagues: Set<String> = [], externals: Set<String> = [], controller: String?) {
             self.technicianId = technicianId
             self.colleagues = colleagues
+            self.externals = externals
             self.controller = controller
         }
 
+        /// The technicians who see it.
         var viewers: Set<String> { colleagues.union([technicianId]) }
+
+        /// Whether `viewer` (a technician's id, or `ScreenRelay.external(_:)` of a collaborator's) sees it.
+        func sees(_ viewer: String) -> Bool {
+            viewers.contains(viewer) || externals.contains { ScreenRelay.external($0) == viewer }
+        }
     }
+
+    /// How an external collaborator is named among the viewers, apart from every technician's id.
+    static func external(_ collaboratorId: String) -> String { "external:" + collaboratorId }
 
     private struct Stream {
         var route: Route
@@ -107,12 +120,13 @@ final class ScreenRelay: Sendable {
     }
 
     /// A console drew a frame: it may have what it missed, and the applet may send the next
-    /// when it is the quickest (flow control, J7). False when that console sees no such screen.
-    func forwardFrameAck(_ sequence: UInt32, sessionId: String, technicianId: String, console: UUID) -> Bool {
-        guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }), route.viewers.contains(technicianId),
+    /// when it is the quickest (flow control, J7). `viewer`: the technician's id, or
+    /// `external(_:)` of a collaborator's. False when that console sees no such screen.
+    func forwardFrameAck(_ sequence: UInt32, sessionId: String, viewer: String, console: UUID) -> Bool {
+        guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }), route.sees(viewer),
               let applet = sockets.applet(of: sessionId) else { return false }
         guard let decision = routes.withLockedValue({
-            $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: technicianId)
+            $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: viewer)
         }) else { return false }
         let outlets = decision.sends.isEmpty ? [:] : viewerConsoles(route).outlets
         carry(decision, frame: [], prefix: Self.prefix(sessionId), consoles: outlets, applet: applet)
@@ -136,7 +150,14 @@ final class ScreenRelay: Sendable {
         if decision.askRefresh { applet.send(WireCodec.encode(GatewayToApplet.screenRefresh)) }
     }
 
-    /// The open consoles of everyone who sees the screen.
+    /// A console that sees the screen opened (an external collaborator's, which comes after
+    /// their view changed): it waits for the whole screen, asked of the applet now.
+    func consoleOpened(in sessionId: String) {
+        guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }) else { return }
+        setRoute(route, for: sessionId)
+    }
+
+    /// The open consoles of everyone who sees the screen, with whose they are.
     private func viewerConsoles(_ route: Route) -> (outlets: [UUID: Outlet], technicians: [UUID: String]) {
         var outlets: [UUID: Outlet] = [:], technicians: [UUID: String] = [:]
         for technicianId in route.viewers {
@@ -144,6 +165,11 @@ final class ScreenRelay: Sendable {
                 outlets[console.id] = console
                 technicians[console.id] = technicianId
             }
+        }
+        for collaboratorId in route.externals {
+            guard let console = sockets.collaborator(collaboratorId) else { continue }
+            outlets[console.id] = console
+            technicians[console.id] = Self.external(collaboratorId)
         }
         return (outlets, technicians)
     }

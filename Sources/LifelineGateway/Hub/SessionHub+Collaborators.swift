@@ -151,6 +151,7 @@ extension SessionHub {
                 throw error
             }
         }
+        await registry.session(collaborator.sessionId)?.screenRouteChanged()
         try await audit.record(.collaboratorJoined, organisationId: collaborator.organisationId, actorId: nil, actorName: collaborator.name,
                            objectType: "session", objectId: collaborator.sessionId, source: source)
         await logConnection(.collaboratorJoined(name: collaborator.name), sessionId: collaborator.sessionId)
@@ -193,7 +194,17 @@ extension SessionHub {
             collaboratorId: collaborator.id, sessionId: record.id, sessionName: record.name,
             inviterName: await technicianName(collaborator.invitedBy), organisation: await organisationName(record.organisationId),
             name: collaborator.name, state: collaborator.view.state, limited: !collaborator.approved, log: log))))
+        await registry.session(record.id)?.externalConsoleOpened(collaborator.id)
         return collaborator.id
+    }
+
+    /// The full console drew an update of the customer's screen: flow control, as a technician's console.
+    func collaboratorDrew(_ sequence: UInt32, collaboratorId: String, outletId: UUID) throws {
+        guard sockets.collaborator(collaboratorId)?.id == outletId, let collaborator = collaborators[collaboratorId],
+              screenRelay.forwardFrameAck(sequence, sessionId: collaborator.sessionId, viewer: ScreenRelay.external(collaboratorId),
+                                          console: outletId) else {
+            throw GatewayError(.notViewing, "You do not see the customer's screen: it is shown in the full collaborator console while the lead's remote desktop runs.")
+        }
     }
 
     /// A chat line from the collaborator: the customer, the lead and other collaborators see it.
@@ -257,6 +268,8 @@ extension SessionHub {
             collaborators.set(previous, id: collaboratorId)
             throw error
         }
+        // Who watches the customer's screen may have changed (left, removed, the machine restarting).
+        await registry.session(collaborator.sessionId)?.screenRouteChanged()
         guard !collaborator.isOpen else {
             sockets.collaborator(collaboratorId)?.send(WireCodec.encode(GatewayToCollaborator.state(collaborator.view.state)))
             return

@@ -4,7 +4,8 @@ import LifelineProtocol
 import Logging
 
 /// `/ws/collaborator`: an external technician's console (I2). Its first frame must be `hello`
-/// with the collaborator token from `POST /api/v1/collaborators/join`.
+/// with the collaborator token from `POST /api/v1/collaborators/join`. The full console (approved
+/// list) also gets the customer's screen as binary frames while the lead's remote desktop runs.
 struct CollaboratorSocket {
     let hub: SessionHub
     let helloDeadline: Duration
@@ -33,6 +34,8 @@ struct CollaboratorSocket {
                         try await hub.collaboratorSaid(chat.text, collaboratorId: id, outletId: outlet.id)
                     case (.some(let id), .leave):
                         try await hub.collaboratorLeft(collaboratorId: id, outletId: outlet.id)
+                    case (.some(let id), .frameAck(let ack)):
+                        try hub.collaboratorDrew(ack.sequence, collaboratorId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

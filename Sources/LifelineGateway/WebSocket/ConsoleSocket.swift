@@ -110,7 +110,7 @@ struct ConsoleSocket {
         case .scriptRunRequest(let message): try await hub.runScript(message, by: actor)
         case .scriptCancel(let message): try await hub.cancelScript(message, by: actor)
         case .frameAck(let ack):
-            if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, technicianId: actor.id, console: outlet.id) { return false }
+            if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, viewer: actor.id, console: outlet.id) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)
             return false
         }
