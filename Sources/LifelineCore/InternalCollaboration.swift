@@ -60,6 +60,21 @@ public enum InternalCollaboration {
         guard comment.count <= maximumCommentLength else { throw .commentTooLong }
     }
 
+    /// A colleague's Transfer (I4) passes their place in the session to another colleague: they
+    /// collaborate (not invited, not on hold), the lead allowed transfers in this session, and the
+    /// one they choose could be invited by the lead (Online, not in it yet, the session active).
+    /// The appendix has no Collaboration → Outgoing: the session stays with its lead, the place
+    /// changes hands (theirs closes, the other gets an Invitation). `collaborators` counts the
+    /// colleague passing theirs.
+    public static func checkPassingPlace(view: SessionState, granted: Set<Permission>, leadState: SessionState, recipientIsLead: Bool,
+                                         recipientAlreadyIn: Bool, recipientStatus: TechnicianStatus, collaborators: Int,
+                                         comment: String) throws(Refusal) {
+        guard view == .collaboration else { throw .notCollaborating }
+        guard may(.transfer, as: .collaborator, permissions: granted) else { throw .notPermitted(.transferSessions) }
+        try checkInvitation(byLead: true, state: leadState, inviteeIsLead: recipientIsLead, inviteeAlreadyIn: recipientAlreadyIn,
+                            inviteeStatus: recipientStatus, collaborators: collaborators - 1, comment: comment)
+    }
+
     /// What a collaborator may do in the session: every permission of their own group unless the
     /// lead chose fewer (the manual), never more than their group grants.
     public static func granted(chosen: Set<Permission>?, byGroup group: Set<Permission>) -> Set<Permission> {

@@ -42,6 +42,42 @@ struct InternalCollaborationTests {
         #expect(refusal == row.expected)
     }
 
+    struct PassingRow: Sendable, CustomStringConvertible {
+        var view = SessionState.collaboration
+        var granted: Set<Permission> = [.transferSessions, .chat]
+        var leadState = SessionState.active
+        var toLead = false
+        var alreadyIn = false
+        var status = TechnicianStatus.online
+        var collaborators = 4
+        let expected: InternalCollaboration.Refusal?
+        var description: String { "\(expected.map { "\($0)" } ?? "allowed")" }
+    }
+
+    /// A colleague's Transfer passes their place: the session stays with its lead (I4).
+    @Test("a colleague passes their place only while collaborating, with transfer allowed, to someone the lead could invite", arguments: [
+        PassingRow(expected: nil),
+        PassingRow(view: .invitation, expected: .notCollaborating),
+        PassingRow(view: .onHold, expected: .notCollaborating),
+        PassingRow(granted: [.chat], expected: .notPermitted(.transferSessions)),
+        PassingRow(leadState: .onHold, expected: .sessionNotActive),
+        PassingRow(toLead: true, expected: .inviteeIsLead),
+        PassingRow(alreadyIn: true, expected: .inviteeAlreadyIn),
+        PassingRow(status: .busy, expected: .inviteeNotAvailable(.busy)),
+    ])
+    func passingPlace(_ row: PassingRow) {
+        let refusal: InternalCollaboration.Refusal?
+        do {
+            try InternalCollaboration.checkPassingPlace(view: row.view, granted: row.granted, leadState: row.leadState, recipientIsLead: row.toLead,
+                                                        recipientAlreadyIn: row.alreadyIn, recipientStatus: row.status,
+                                                        collaborators: row.collaborators, comment: "Over to you")
+            refusal = nil
+        } catch {
+            refusal = error
+        }
+        #expect(refusal == row.expected, "four colleagues: the one leaving makes room for the one coming")
+    }
+
     @Test("a collaborator gets their group's permissions, or fewer when the lead chose: never more")
     func granted() {
         let group: Set<Permission> = [.chat, .remoteControl, .desktopView]

@@ -1,12 +1,14 @@
 """Two technicians in two browsers working one session (I1, I3): the lead invites a colleague with
 fewer permissions from the Invite dialog, the colleague accepts the Invitation, the technicians chat
 privately (the real applet never gets it), the colleague cannot chat with the customer, and the lead
-hands the lead over and leaves while the session goes on."""
+hands the lead over and leaves while the session goes on. A colleague's Transfer passes their
+place in the session to another colleague (I4)."""
+import websocket
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import click_when_ready, open_browser
+from conftest import click_when_ready, open_browser, start_active_session_as, technician_with
 from test_console_session import row_status, select_row, sign_in
 from test_transfer import PERMISSIONS as TRANSFER_PERMISSIONS, bea_in_level_2_and_an_active_session
 
@@ -82,3 +84,41 @@ def test_invite_a_colleague_chat_privately_and_hand_over_the_lead(gateway, brows
         bea_wait.until(EC.invisibility_of_element_located((By.ID, "colleagues-pane")))
     finally:
         bea_browser.quit()
+
+
+def test_a_colleague_passes_their_place_with_transfer(gateway, browser, applets):
+    """Uma leads; Vic collaborates with transfer allowed and clicks Transfer in his console: the
+    dialog offers colleagues only and says what happens; Wes (Online) is invited with Vic's
+    permissions and the comment, Vic's row leaves his queue, the session stays Uma's."""
+    uma = technician_with(gateway, PERMISSIONS, "uma@e2e.test", "Uma")
+    vic = technician_with(gateway, PERMISSIONS, "vic@e2e.test", "Vic")
+    wes = technician_with(gateway, PERMISSIONS, "wes@e2e.test", "Wes")
+    ids = {name: gateway.api("GET", "me", token=token)[1]["id"] for name, token in (("vic", vic), ("wes", wes))}
+    session, applet = start_active_session_as(uma, gateway, applets, "Xena")
+    granted = ["chat", "transfer_sessions"]
+    # Wes is Online: his console is open.
+    wes_console = websocket.create_connection(gateway.url.replace("http", "ws", 1) + "/ws/console",
+                                              header=[f"Authorization: Bearer {wes}"], timeout=15)
+    try:
+        wait = sign_in(browser, gateway, email="vic@e2e.test", password="Vic password 1")
+        gateway.api("POST", f"sessions/{session['id']}/colleagues", {"technicianId": ids["vic"], "permissions": granted},
+                    token=uma, expect=201)
+        gateway.api("POST", f"sessions/{session['id']}/start", token=vic, expect=200)
+        applet.expect("COLLABORATOR", 'joined name="Vic"')
+        wait.until(lambda b: row_status(b, session["id"]) == "Collaboration")
+        select_row(browser, wait, session["id"])
+        wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
+        wait.until(EC.visibility_of_element_located((By.ID, "transfer-place-note")))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "transfer-list"), "Wes"))
+        assert "queue" not in browser.find_element(By.ID, "transfer-list").text.lower(), "no queues for a colleague"
+        browser.find_element(By.CSS_SELECTOR, f"#transfer-list input[value='{ids['wes']}']").click()
+        browser.find_element(By.ID, "transfer-comment").send_keys("Wes knows these scanners")
+        browser.find_element(By.ID, "transfer-submit").click()
+        wait.until(lambda b: row_status(b, session["id"]) is None)
+        applet.expect("COLLABORATOR", 'left name="Vic"')
+        shown = gateway.api("GET", f"sessions/{session['id']}", token=uma)[1]
+        assert shown["state"] == "active", "the session stays with Uma"
+        assert [(c["name"], c["state"], c["invitedBy"], c["comment"], sorted(c["permissions"])) for c in shown["colleagues"]] == [
+            ("Wes", "invitation", "Vic", "Wes knows these scanners", granted)]
+    finally:
+        wes_console.close()

@@ -163,7 +163,7 @@ def test_queue_logic_module(gateway, browser):
     assert result == {"short": "1:05", "long": "1:02:03", "activeTab": [True, True, False, False],
                       "allTab": [True, True, False, False], "dropped": 0, "startOnHold": True,
                       "colleague": [{"start": True, "hold": False, "end": True, "transfer": False},
-                                    {"start": False, "hold": True, "end": True, "transfer": False}],
+                                    {"start": False, "hold": True, "end": True, "transfer": True}],
                       "colleagueEnded": [True, False, False, False],
                       "urgent": [True, False, False], "held": "2:05 / 12:05",
                       "details": "Ann · 123\nWaiting\nann@pc (Linux x86_64)\n2026-01-01T00:00:00Z"}

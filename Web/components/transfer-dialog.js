@@ -1,5 +1,6 @@
 // Transfer (C6): pick an available colleague (only Online ones can be chosen) or a group's or
-// channel's queue, add a comment.
+// channel's queue, add a comment. A collaborating colleague's Transfer passes their place in the
+// session to another colleague (I4): colleagues only, and the dialog says what happens.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 
@@ -9,6 +10,8 @@ export function mountTransferDialog(dialog, { me, onTransferred }) {
   let queues = [];
   let sessionId = null;
   let chosen = null;
+  /** A colleague passing their place: no queues. */
+  let placeOnly = false;
 
   /** One radio line of the list: `key` is what `chosen` becomes. */
   function choice(key, text, disabled = false, ...extra) {
@@ -33,7 +36,7 @@ export function mountTransferDialog(dialog, { me, onTransferred }) {
   function renderList() {
     const query = $('transfer-search').value.trim().toLowerCase();
     const shown = colleagues.filter((c) => c.id !== me().id && c.name.toLowerCase().includes(query));
-    const shownQueues = queues.filter((q) => q.name.toLowerCase().includes(query));
+    const shownQueues = placeOnly ? [] : queues.filter((q) => q.name.toLowerCase().includes(query));
     $('transfer-list').replaceChildren(...shown.map((colleague) => {
       const status = document.createElement('span');
       status.className = 'presence';
@@ -72,14 +75,17 @@ export function mountTransferDialog(dialog, { me, onTransferred }) {
   });
 
   return {
-    async open(id) {
+    /** `collaborating`: the selected session is one this technician collaborates in. */
+    async open(id, { collaborating = false } = {}) {
       sessionId = id;
       chosen = null;
+      placeOnly = collaborating;
+      $('transfer-place-note').hidden = !collaborating;
       $('transfer-search').value = '';
       $('transfer-comment').value = '';
       $('transfer-error').hidden = true;
       $('transfer-submit').disabled = true;
-      [colleagues, queues] = await Promise.all([api('technicians'), api('transfer-queues')]);
+      [colleagues, queues] = await Promise.all([api('technicians'), collaborating ? [] : api('transfer-queues')]);
       renderList();
       dialog.showModal();
       $('transfer-search').focus();

@@ -359,7 +359,7 @@ $('start-session').addEventListener('click', () => command('start'));
 $('hold-session').addEventListener('click', () => command('hold'));
 $('end-session').addEventListener('click', () => command('end'));
 $('transfer-session').addEventListener('click', () => {
-  if (state.selectedId) transferDialog.open(state.selectedId).catch(showError);
+  if (state.selectedId) transferDialog.open(state.selectedId, { collaborating: selected()?.state === 'collaboration' }).catch(showError);
 });
 for (const button of document.querySelectorAll('.queue-tabs button')) {
   button.addEventListener('click', () => {

@@ -91,7 +91,8 @@ export function availableCommands(session) {
     hold: s === 'active' || s === 'collaboration',
     end: ['connecting', 'waiting', 'active', 'incoming', 'reconnecting', 'offline', 'timed_out', 'closed_by_customer',
       'invitation', 'collaboration'].includes(s),
-    transfer: ['waiting', 'active', 'on_hold'].includes(s),
+    // A colleague's Transfer passes their place on (I4).
+    transfer: ['waiting', 'active', 'on_hold', 'collaboration'].includes(s),
   };
 }
 

@@ -16,6 +16,10 @@ extension LiveSession {
         guard let ownerId = record.technicianId else {
             throw GatewayError(.notStarted, "Start the session before transferring it.")
         }
+        // A colleague's Transfer passes their place on; the session stays with its lead (I4).
+        if ownerId != actor.id, record.collaborations[actor.id] != nil {
+            return try await passPlace(to: target, comment: rawComment, current: record, by: actor)
+        }
         // The recipient of a pending transfer may pass it on, or back to the sender.
         let passingOn = ownerId != actor.id
         guard passingOn ? record.transfer?.to.technicianId == actor.id : record.transfer == nil else {
