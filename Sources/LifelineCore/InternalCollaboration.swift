@@ -75,6 +75,15 @@ public enum InternalCollaboration {
                             inviteeStatus: recipientStatus, collaborators: collaborators - 1, comment: comment)
     }
 
+    /// Whether the administrator's idle timeout ended a colleague's collaboration (the appendix's
+    /// Collaboration → Closed): collaborating, and their console unused for `idle` since they
+    /// last acted or entered the state, whichever is later. Nil `idle`: the timeout is off.
+    public static func idledOut(_ view: SessionMachine, lastConsoleActivity: Date?, now: Date, idle: TimeInterval?) -> Bool {
+        guard let idle, view.state == .collaboration else { return false }
+        let since = max(view.stateEnteredAt, lastConsoleActivity ?? view.stateEnteredAt)
+        return now.timeIntervalSince(since) >= idle
+    }
+
     /// What a collaborator may do in the session: every permission of their own group unless the
     /// lead chose fewer (the manual), never more than their group grants.
     public static func granted(chosen: Set<Permission>?, byGroup group: Set<Permission>) -> Set<Permission> {

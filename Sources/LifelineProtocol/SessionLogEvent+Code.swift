@@ -58,6 +58,7 @@ extension SessionLogEvent {
         case .technicianScreenClosedByCustomer: "technician_screen_closed"
         case .colleagueDeclined: "colleague_declined"
         case .colleagueLeft: "colleague_left"
+        case .colleagueTimedOut: "colleague_timed_out"
         case .colleagueRemoved: "colleague_removed"
         case .controlGiven: "control_given"
         case .controlTakenBack: "control_taken_back"

@@ -56,6 +56,7 @@ extension SessionLogEvent {
         "technician_screen_closed": "The customer closed {technician}'s screen; the session goes on.",
         "colleague_declined": "{technician} declined the invitation to collaborate.",
         "colleague_left": "{technician} left the collaboration; the session goes on.",
+        "colleague_timed_out": "{technician} was idle longer than the idle timeout and left the collaboration; the session goes on.",
         "colleague_removed": "{technician} removed {colleague} from the session.",
         "control_given": "{technician} gave the mouse and keyboard to {colleague}.",
         "control_taken_back": "{technician} took back the mouse and keyboard from {colleague}.",

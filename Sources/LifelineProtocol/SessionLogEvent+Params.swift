@@ -73,7 +73,7 @@ extension SessionLogEvent {
             ["technician": technician, "colleague": colleague]
         case .colleagueInvitedWithComment(let technician, let colleague, let comment):
             ["technician": technician, "colleague": colleague, "comment": comment]
-        case .colleagueJoined(let technician), .colleagueDeclined(let technician), .colleagueLeft(let technician), .colleagueHeld(let technician), .colleagueResumed(let technician), .leadTaken(let technician),
+        case .colleagueJoined(let technician), .colleagueDeclined(let technician), .colleagueLeft(let technician), .colleagueTimedOut(let technician), .colleagueHeld(let technician), .colleagueResumed(let technician), .leadTaken(let technician),
              .technicianScreenStarted(let technician), .technicianScreenStopped(let technician), .technicianScreenClosedByCustomer(let technician):
             ["technician": technician]
         case .unrecognised(_, let params): params

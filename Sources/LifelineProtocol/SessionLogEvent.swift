@@ -120,6 +120,8 @@ public enum SessionLogEvent: Equatable, Sendable {
     case colleagueDeclined(technician: String)
     /// "{technician} left the collaboration; the session goes on."
     case colleagueLeft(technician: String)
+    /// The administrator's idle timeout passed while a colleague's console was idle (the appendix's Collaboration → Closed).
+    case colleagueTimedOut(technician: String)
     /// "{technician} removed {colleague} from the session."
     case colleagueRemoved(technician: String, colleague: String)
     /// "{technician} gave the mouse and keyboard to {colleague}."
@@ -352,6 +354,7 @@ extension SessionLogEvent {
         "technician_screen_closed": { p in p["technician"].map { .technicianScreenClosedByCustomer(technician: $0) } },
         "colleague_declined": { p in guard let technician = p["technician"] else { return nil }; return .colleagueDeclined(technician: technician) },
         "colleague_left": { p in guard let technician = p["technician"] else { return nil }; return .colleagueLeft(technician: technician) },
+        "colleague_timed_out": { p in guard let technician = p["technician"] else { return nil }; return .colleagueTimedOut(technician: technician) },
         "control_given": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .controlGiven(technician: technician, colleague: colleague) },
         "control_taken_back": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .controlTakenBack(technician: technician, colleague: colleague) },
         "colleague_removed": { p in guard let technician = p["technician"], let colleague = p["colleague"] else { return nil }; return .colleagueRemoved(technician: technician, colleague: colleague) },

@@ -78,6 +78,24 @@ struct InternalCollaborationTests {
         #expect(refusal == row.expected, "four colleagues: the one leaving makes room for the one coming")
     }
 
+    @Test("the idle timeout ends a colleague's collaboration only after their console was unused that long", arguments: [
+        (SessionState.collaboration, 0.0, 120.0, TimeInterval?.some(120), true),
+        (.collaboration, 0.0, 119.0, 120, false),
+        (.collaboration, 60.0, 150.0, 120, false),
+        (.collaboration, 60.0, 180.0, 120, true),
+        (.collaboration, 0.0, 10_000.0, nil, false),
+        (.onHold, 0.0, 10_000.0, 120, false),
+        (.invitation, 0.0, 10_000.0, 120, false),
+    ])
+    func idledOut(state: SessionState, activityAfter: TimeInterval, nowAfter: TimeInterval, idle: TimeInterval?, ended: Bool) throws {
+        let joined = Date(timeIntervalSince1970: 1_000)
+        var view = SessionMachine.invitation(at: joined)
+        if state != .invitation { try view.handle(.start, at: joined) }
+        if state == .onHold { try view.handle(.hold, at: joined) }
+        #expect(InternalCollaboration.idledOut(view, lastConsoleActivity: joined.addingTimeInterval(activityAfter),
+                                               now: joined.addingTimeInterval(nowAfter), idle: idle) == ended)
+    }
+
     @Test("a collaborator gets their group's permissions, or fewer when the lead chose: never more")
     func granted() {
         let group: Set<Permission> = [.chat, .remoteControl, .desktopView]

@@ -6,8 +6,8 @@ import LifelineProtocol
 @testable import LifelineGateway
 
 /// Each row of the manual's appendix that the gateway can reach today, driven end to end:
-/// real sockets, the applet socket, the HTTP API, the clock moved by hand. Rows that need
-/// monitoring, or a restart asked by a colleague, wait for those features (docs/features.md, C7).
+/// real sockets, the applet socket, the HTTP API, the clock moved by hand. The monitoring rows
+/// have their own table (`MonitoringRowTests`).
 struct AppendixRow: Sendable, CustomStringConvertible {
     enum Who: Sendable {
         case admin, bea
@@ -42,6 +42,10 @@ struct AppendixRow: Sendable, CustomStringConvertible {
         case handOver
         /// Bea holds the session for herself (I4).
         case colleagueHold
+        /// Bea, collaborating, restarts the customer's computer (M1 as a colleague).
+        case colleagueReboot
+        /// Bea's console stays unused past the idle timeout while the lead keeps working.
+        case colleagueIdle
     }
 
     let from: SessionState
@@ -120,6 +124,11 @@ let reachableRows: [AppendixRow] = [
           step: .quit),
     .init(from: .collaboration, to: .active, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .handOver),
     .init(from: .active, to: .collaboration, seenBy: .admin, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .handOver),
+    .init(from: .collaboration, to: .rebooting, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .colleagueReboot),
+    .init(from: .rebooting, to: .collaboration, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea), .colleagueReboot],
+          step: .rebootBack),
+    .init(from: .collaboration, to: .closed, seenBy: .bea, setup: [.connect, .start(.admin), .invite, .start(.bea)], step: .colleagueIdle,
+          timers: shortIdle),
     .init(from: .closedByCustomer, to: .closed, seenBy: .admin, setup: [.connect, .start(.admin), .quit], step: .end(.admin)),
     .init(from: .timedOut, to: .timedOut, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .wait(day)),
     .init(from: .timedOut, to: .closed, seenBy: .admin, setup: [.connect, .wait(14 * day)], step: .end(.admin)),
@@ -143,7 +152,7 @@ private actor RowPlayer {
         self.gw = gw
         admin = try await gw.login()
         bea = try await gw.technician(
-            named: "Bea", permissions: ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions"],
+            named: "Bea", permissions: ["start_private_sessions", "connect_by_pin", "chat", "hold_sessions", "transfer_sessions", "reboot"],
             adminToken: admin)
         beaId = try await gw.request(.get, "/api/v1/me", token: bea).json()["id"] as! String
         (sessionId, pin) = try await gw.createSession(token: admin)
@@ -194,11 +203,19 @@ private actor RowPlayer {
                 _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
                 adminConsole = console
             }
-            adminConsole?.send(ConsoleToGateway.rebootRequest(.init(sessionId: sessionId, kind: .normal)))
-            let order = try await applet?.expect(GatewayToApplet.self) { if case .reboot = $0 { true } else { false } }
-            guard case .reboot(let reboot)? = order else { throw HarnessError("no reboot order") }
-            resumeTicket = reboot.ticket
-            applet?.send(AppletToGateway.rebootResult(.init(sessionId: nil, kind: .normal, outcome: .restarting)))
+            try await restart(from: adminConsole)
+        case .colleagueIdle:
+            // The lead chats after 90 s, so only Bea's two and a half minutes pass the two-minute timeout.
+            gw.clock.advance(by: 90)
+            _ = try await gw.request(.post, "/api/v1/sessions/\(sessionId)/messages", token: admin, json: ["text": "still here"])
+            gw.clock.advance(by: 60)
+            await gw.hub.runTimers()
+            #expect(try await gw.state(of: sessionId, token: admin) == "active", "the session goes on")
+        case .colleagueReboot:
+            try await restart(from: beaConsole)
+            _ = try await beaConsole?.expect(GatewayToConsole.self) {
+                if case .rebootResult(let result) = $0 { result.outcome == .restarting } else { false }
+            }
         case .customerRestart:
             applet?.send(AppletToGateway.customerRestart(.init(phase: .starting)))
             let answer = try await applet?.expect(GatewayToApplet.self) { if case .resumeTicket = $0 { true } else { false } }
@@ -230,6 +247,16 @@ private actor RowPlayer {
             admin = try await gw.login()
             bea = try await gw.login("bea@lifeline.test", "long enough password")
         }
+    }
+
+    /// A normal restart asked from `console`, which the applet carries out.
+    private func restart(from console: SocketProbe?) async throws {
+        guard let console else { throw HarnessError("no console to restart from") }
+        console.send(ConsoleToGateway.rebootRequest(.init(sessionId: sessionId, kind: .normal)))
+        let order = try await applet?.expect(GatewayToApplet.self) { if case .reboot = $0 { true } else { false } }
+        guard case .reboot(let reboot)? = order else { throw HarnessError("no reboot order") }
+        resumeTicket = reboot.ticket
+        applet?.send(AppletToGateway.rebootResult(.init(sessionId: nil, kind: .normal, outcome: .restarting)))
     }
 
     /// The state as `who` sees it; "closed" once it has left their queue.

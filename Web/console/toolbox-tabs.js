@@ -42,7 +42,8 @@ export function toolboxTabs(context) {
     {
       id: 'reboot', label: 'toolbox.reboot', icon: 'power', panel: $('panel-reboot'),
       // Waiting, active and outgoing (the appendix's rows into Rebooting); not while the computer is away.
-      blocked: (session) => reason(session, { permissions: ['reboot'], live: false })
+      // A colleague collaborating restarts it too (the appendix's Collaboration → Rebooting).
+      blocked: (session) => reason(session, { permissions: ['reboot'], live: false, own: 'orColleague' })
         ?? (CUSTOMER_AWAY.includes(session.state) ? 'customerAway' : ['waiting', 'outgoing', ...LIVE].includes(session.state) ? null : 'notActive'),
     },
     {

@@ -57,4 +57,19 @@ extension LiveSession {
         }
         return await hub.summary(of: stored, view: view)
     }
+
+    /// The idle timeout passed for a colleague (checked again in the session's turn: they may have
+    /// acted meanwhile): their view closes, the customer is told who left, the session goes on.
+    func endIdleCollaboration(of technicianId: String, at now: Date, idle: TimeInterval?) async throws {
+        try await serialised {
+            guard isLive, var view = record.otherViews[technicianId], record.collaborations[technicianId] != nil,
+                  InternalCollaboration.idledOut(view, lastConsoleActivity: hub.presence(of: technicianId).lastActivityAt, now: now, idle: idle)
+            else { return }
+            _ = try hub.move(&view, by: .idleTimeoutPassed, at: now)
+            let stored = try await commit(record, ownerTransition: nil, leavingViews: [technicianId: view])
+            let name = await hub.technicianName(technicianId)
+            try await hub.logEvent(.colleagueTimedOut(technician: name), in: stored)
+            tellCustomer(colleague: name, joined: false)
+        }
+    }
 }

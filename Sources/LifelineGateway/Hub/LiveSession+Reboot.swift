@@ -11,8 +11,9 @@ struct PendingReboot: Sendable {
     let technicianName: String
 }
 
-/// Restarting the customer's machine and reconnecting (M1–M3): the owner of an active session asks
-/// (`reboot`); the gateway gives the applet a single-use resume ticket (keeping its hash) and the
+/// Restarting the customer's machine and reconnecting (M1–M3): the owner of an active session, or
+/// a colleague collaborating in it with the restart allowed (the appendix's Collaboration →
+/// Rebooting), asks (`reboot`); the gateway gives the applet a single-use resume ticket (keeping its hash) and the
 /// applet asks the customer, writes its one-shot resume entry, restarts the machine and says so;
 /// the session is Rebooting until the applet, started again after the boot, rejoins with the ticket.
 extension LiveSession {
@@ -23,8 +24,7 @@ extension LiveSession {
     func rebootRequest(_ message: RebootRequestMessage, by actor: Actor) async throws {
         try await serialised {
             // The appendix lets the technician restart from Waiting, and after transferring (Outgoing) too.
-            let record = try await hub.ownedLiveSession(id, by: actor)
-            try actor.require(.reboot)
+            let record = try await hub.workedSession(id, by: actor, permission: .reboot, activeOnly: "The customer's computer can be restarted")
             guard [.waiting, .active, .collaboration, .outgoing].contains(record.machine.state) else {
                 throw GatewayError(.sessionNotActive, "The customer's computer can be restarted in a waiting, active or outgoing session only.")
             }
@@ -78,7 +78,8 @@ extension LiveSession {
                 await auditCustomerChange(.customerSystemChanged, objectType: "computer", technicianId: pending.technicianId,
                                           technicianName: pending.technicianName, after: "reboot_\(message.kind.rawValue)\(pending.autoLogin ? "_autologin" : ""): \(message.outcome.rawValue)",
                                           in: current, what: "reboot")
-                if current.technicianId == pending.technicianId {
+                // The one who asked, while they still work on the session (the lead, or a colleague).
+                if current.technicianId == pending.technicianId || current.collaborations[pending.technicianId] != nil {
                     let inhibitors = message.inhibitors.map { Array($0.prefix(32)) }
                     sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.rebootResult(.init(
                         sessionId: id, kind: message.kind, outcome: message.outcome, message: message.message.map { String($0.prefix(500)) },

@@ -13,6 +13,28 @@ extension SessionHub {
         return record
     }
 
+    /// The session the actor works on with `permission`: their own, or one they collaborate in
+    /// (I1, A5: every permission of their group applies unless the lead chose fewer for them). A
+    /// colleague invited, or on hold for themselves, does not work on it now (409). Refusals in
+    /// the usual order: not theirs 404, the permission 403, the state 409.
+    func workedSession(_ id: String, by actor: Actor, permission: Permission, activeOnly: String) async throws -> SessionRecord {
+        let record = try await visibleSession(id, by: actor)
+        guard registry.record(id) != nil else { throw GatewayError.sessionNotFound }
+        if record.technicianId == actor.id {
+            try actor.require(permission)
+            return record
+        }
+        guard let view = record.otherViews[actor.id], record.collaborations[actor.id] != nil else { throw GatewayError.sessionNotFound }
+        try actor.require(permission)
+        guard sessionPermissions(of: actor, in: record).contains(permission) else {
+            throw GatewayError.collaboration(.notPermitted(permission))
+        }
+        guard view.state == .collaboration else {
+            throw GatewayError(.sessionNotActive, "\(activeOnly) while you collaborate in the session only.")
+        }
+        return record
+    }
+
     /// `activeOnly` completes the refusal: "Files can be sent" → "… in an active session only."
     /// The order of the refusals is part of the contract (the authorization matrix tests it):
     /// someone else's session is "not found", then a missing permission is 403, then the state 409.

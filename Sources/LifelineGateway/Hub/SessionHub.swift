@@ -119,6 +119,23 @@ public final class SessionHub: Sendable {
                 logger.error("Timer event failed", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
             }
         }
+        await endIdleCollaborations(at: now, idle: timers.idle)
+    }
+
+    /// Colleagues whose console went unused longer than the administrator's idle timeout leave the
+    /// collaboration (the appendix's Collaboration → Closed); the session goes on.
+    private func endIdleCollaborations(at now: Date, idle: TimeInterval?) async {
+        guard idle != nil else { return }
+        for record in registry.records {
+            for (technicianId, view) in record.otherViews where record.collaborations[technicianId] != nil
+                && InternalCollaboration.idledOut(view, lastConsoleActivity: presence(of: technicianId).lastActivityAt, now: now, idle: idle) {
+                do {
+                    try await registry.session(record.id)?.endIdleCollaboration(of: technicianId, at: now, idle: idle)
+                } catch {
+                    logger.error("Could not end an idle collaboration", metadata: ["session.id": "\(record.id)", "error": "\(error)"])
+                }
+            }
+        }
     }
 
     /// Input the relay passed on counts as activity: for the session's idle timer and the
