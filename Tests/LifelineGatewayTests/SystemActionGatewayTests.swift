@@ -6,12 +6,19 @@ import LifelineProtocol
 
 /// Ending a process through the gateway (L2), with a socket playing the applet: refused without
 /// the `system_actions` permission, on a session not active, or for a nonsense PID; passed on
-/// without the session; what the applet did is logged and audited, and the answer goes to the
-/// technician who asked.
+/// without the session under an id of the gateway's; what the applet did is logged and audited,
+/// and the answer goes to the technician who asked under theirs.
 @Suite("Changes to the customer's system through the gateway (L2)")
 struct SystemActionGatewayTests {
     func ask(_ scene: RemoteScene, _ requestId: String, _ action: SystemAction) {
         scene.console.send(ConsoleToGateway.systemActionRequest(.init(sessionId: scene.sessionId, requestId: requestId, action: action)))
+    }
+
+    /// The request as the applet gets it.
+    static func passedOn(_ applet: SocketProbe) async throws -> SystemActionRequestMessage {
+        let asked = try await applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+        guard case .systemActionRequest(let request) = asked else { throw HarnessError("not a request") }
+        return request
     }
 
     @Test("refused without the permission, when not active or for a nonsense PID; passed on, logged, audited, answered")
@@ -33,8 +40,8 @@ struct SystemActionGatewayTests {
             try await scene.expectError("bad_request")
 
             ask(scene, "e1", .endProcess(pid: 4242, started: 1_700_000_000.25))
-            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
-            #expect(asked == .systemActionRequest(.init(sessionId: nil, requestId: "e1", action: .endProcess(pid: 4242, started: 1_700_000_000.25))))
+            let e1 = try await Self.passedOn(scene.applet)
+            #expect(e1.sessionId == nil && e1.action == .endProcess(pid: 4242, started: 1_700_000_000.25))
             ask(scene, "e1", .endProcess(pid: 4242, started: 1_700_000_000.25))
             try await scene.expectError("bad_request")
 
@@ -42,7 +49,7 @@ struct SystemActionGatewayTests {
             scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "stray",
                                                                       result: .processEnded(pid: 1, name: "init", children: 0, forced: true))))
             let result = SystemActionResult.processEnded(pid: 4242, name: "editor", children: 2, forced: true)
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "e1", result: result)))
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: e1.requestId, result: result)))
             let answer = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             #expect(answer == .systemActionReply(.init(sessionId: scene.sessionId, requestId: "e1", result: result)), "the stray one came first?")
             let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
@@ -55,8 +62,8 @@ struct SystemActionGatewayTests {
 
             // A failure is answered and changes nothing in the logs.
             ask(scene, "e2", .endProcess(pid: 4343, started: 1_700_000_000))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "e2", result: .failed(code: "not_permitted", message: "x"))))
+            let e2 = try await Self.passedOn(scene.applet).requestId
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: e2, result: .failed(code: "not_permitted", message: "x"))))
             let failed = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             #expect(failed == .systemActionReply(.init(sessionId: scene.sessionId, requestId: "e2", result: .failed(code: "not_permitted", message: "x"))))
             let audited = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
@@ -64,16 +71,16 @@ struct SystemActionGatewayTests {
 
             // A service: passed on, and logged under the name the gateway checked.
             ask(scene, "s1", .service(name: "ssh.service", scope: .system, operation: .restart))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            let s1 = try await Self.passedOn(scene.applet).requestId
             let unit = ServiceUnit(name: "ssh.service", scope: .system, description: "OpenBSD Secure Shell server", loadState: "loaded",
                                    activeState: "active", subState: "running", enablement: "enabled")
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "s1",
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: s1,
                                                                       result: .serviceChanged(unit: unit, operation: .restart, job: "done"))))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             ask(scene, "s2", .service(name: "cups.service", scope: .system, operation: .enable))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            let s2 = try await Self.passedOn(scene.applet).requestId
             // An answer about another service than the one asked changes nothing in the logs.
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "s2",
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: s2,
                                                                       result: .serviceChanged(unit: unit, operation: .enable, job: nil))))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             ask(scene, "s3", .service(name: "../ssh.service", scope: .system, operation: .stop))
@@ -85,10 +92,10 @@ struct SystemActionGatewayTests {
             ask(scene, "u0", .startup(kind: .autostart, name: "../../.bashrc", scope: .user, enabled: false))
             try await scene.expectError("bad_request")
             ask(scene, "u1", .startup(kind: .autostart, name: "notes-sync.desktop", scope: .system, enabled: false))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
+            let u1 = try await Self.passedOn(scene.applet).requestId
             let entry = StartupEntry(kind: .autostart, name: "notes-sync.desktop", title: "Notes sync", command: "notes-sync", scope: .user,
                                      enabled: false, reason: "hidden")
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "u1", result: .startupChanged(entry))))
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: u1, result: .startupChanged(entry))))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             let logged = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }
             #expect(logged.contains("Administrator turned off notes-sync.desktop at startup on the customer's computer."), "\(logged)")
@@ -115,15 +122,15 @@ struct SystemActionGatewayTests {
             try await scene.expectError("bad_request")
             // A Flatpak of the customer's own is theirs to remove: passed on.
             ask(scene, "f1", .uninstall(source: .flatpak, name: "org.example.Notes"))
-            let asked = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
-            #expect(asked == .systemActionRequest(.init(sessionId: nil, requestId: "f1", action: .uninstall(source: .flatpak, name: "org.example.Notes"))))
+            let f1 = try await Self.passedOn(scene.applet)
+            #expect(f1.sessionId == nil && f1.action == .uninstall(source: .flatpak, name: "org.example.Notes"))
             // An answer naming another application changes nothing in the logs; the right one is logged.
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "f1",
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: f1.requestId,
                                                                       result: .uninstalled(source: .flatpak, name: "org.example.Other", output: ""))))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             ask(scene, "f2", .uninstall(source: .flatpak, name: "org.example.Notes"))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { if case .systemActionRequest = $0 { true } else { false } }
-            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: "f2",
+            let f2 = try await Self.passedOn(scene.applet).requestId
+            scene.applet.send(AppletToGateway.systemActionReply(.init(sessionId: nil, requestId: f2,
                                                                       result: .uninstalled(source: .flatpak, name: "org.example.Notes", output: "done"))))
             _ = try await scene.console.expect(GatewayToConsole.self) { if case .systemActionReply = $0 { true } else { false } }
             let texts = try await gw.request(.get, "/api/v1/sessions/\(scene.sessionId)/log", token: scene.token).array().compactMap { $0["text"] as? String }

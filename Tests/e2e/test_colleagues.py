@@ -86,16 +86,17 @@ def test_invite_a_colleague_chat_privately_and_hand_over_the_lead(gateway, brows
         bea_browser.quit()
 
 
-def test_a_colleague_passes_their_place_with_transfer(gateway, browser, applets):
-    """Uma leads; Vic collaborates with transfer allowed and clicks Transfer in his console: the
-    dialog offers colleagues only and says what happens; Wes (Online) is invited with Vic's
-    permissions and the comment, Vic's row leaves his queue, the session stays Uma's."""
+def test_a_colleague_reads_the_system_information_then_passes_their_place_with_transfer(gateway, browser, applets):
+    """Uma leads; Vic collaborates with system information and transfer allowed: his System tab
+    reads the customer's dashboard from the real applet; he clicks Transfer: the dialog offers
+    colleagues only and says what happens; Wes (Online) is invited with Vic's permissions and the
+    comment, Vic's row leaves his queue, the session stays Uma's."""
     uma = technician_with(gateway, PERMISSIONS, "uma@e2e.test", "Uma")
-    vic = technician_with(gateway, PERMISSIONS, "vic@e2e.test", "Vic")
+    vic = technician_with(gateway, PERMISSIONS + ["system_info"], "vic@e2e.test", "Vic")
     wes = technician_with(gateway, PERMISSIONS, "wes@e2e.test", "Wes")
     ids = {name: gateway.api("GET", "me", token=token)[1]["id"] for name, token in (("vic", vic), ("wes", wes))}
     session, applet = start_active_session_as(uma, gateway, applets, "Xena")
-    granted = ["chat", "transfer_sessions"]
+    granted = ["chat", "system_info", "transfer_sessions"]
     # Wes is Online: his console is open.
     wes_console = websocket.create_connection(gateway.url.replace("http", "ws", 1) + "/ws/console",
                                               header=[f"Authorization: Bearer {wes}"], timeout=15)
@@ -107,6 +108,10 @@ def test_a_colleague_passes_their_place_with_transfer(gateway, browser, applets)
         applet.expect("COLLABORATOR", 'joined name="Vic"')
         wait.until(lambda b: row_status(b, session["id"]) == "Collaboration")
         select_row(browser, wait, session["id"])
+        wait.until(EC.element_to_be_clickable((By.ID, "tool-system"))).click()
+        browser.find_element(By.ID, "system-request").click()
+        wait.until(lambda b: "Processor" in b.find_element(By.ID, "system-view").text)
+        applet.expect("SYSTEM_INFO dashboard")
         wait.until(EC.element_to_be_clickable((By.ID, "transfer-session"))).click()
         wait.until(EC.visibility_of_element_located((By.ID, "transfer-place-note")))
         wait.until(EC.text_to_be_present_in_element((By.ID, "transfer-list"), "Wes"))

@@ -37,7 +37,8 @@ export function toolboxTabs(context) {
     },
     {
       id: 'system', label: 'toolbox.system', icon: 'gear', panel: $('panel-system'),
-      blocked: (session) => reason(session, { permissions: ['system_info'] }),
+      // A colleague collaborating reads it too, and changes what the lead allowed them (the gateway checks).
+      blocked: (session) => reason(session, { permissions: ['system_info'], own: 'orColleague' }),
     },
     {
       id: 'reboot', label: 'toolbox.reboot', icon: 'power', panel: $('panel-reboot'),

@@ -21,8 +21,9 @@ struct SystemReportController: Sendable {
     @Sendable func save(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let sessionId = try SessionsController.id(context)
-        let record = try await hub.ownedLiveSession(sessionId, by: actor)
-        try actor.require(.systemInfo)
+        // The lead, or a colleague collaborating with system information allowed; it joins the session's files.
+        let record = try await hub.workedSession(sessionId, by: actor, permission: .systemInfo, activeOnly: "A system report can be saved",
+                                                 leadStates: nil)
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maximumBytes)

@@ -21,11 +21,15 @@ extension LiveSession {
     /// updates; the session is Offline after five minutes but still returns with it.
     static let resumeTicketLifetime: TimeInterval = 60 * 60
 
+    /// Where the lead may restart the customer's computer from: the appendix's rows into Rebooting.
+    static let rebootStates: Set<SessionState> = [.waiting, .active, .collaboration, .outgoing]
+
     func rebootRequest(_ message: RebootRequestMessage, by actor: Actor) async throws {
         try await serialised {
             // The appendix lets the technician restart from Waiting, and after transferring (Outgoing) too.
-            let record = try await hub.workedSession(id, by: actor, permission: .reboot, activeOnly: "The customer's computer can be restarted")
-            guard [.waiting, .active, .collaboration, .outgoing].contains(record.machine.state) else {
+            let record = try await hub.workedSession(id, by: actor, permission: .reboot, activeOnly: "The customer's computer can be restarted",
+                                                    leadStates: nil)
+            guard Self.rebootStates.contains(record.machine.state) else {
                 throw GatewayError(.sessionNotActive, "The customer's computer can be restarted in a waiting, active or outgoing session only.")
             }
             if message.kind.needsElevatedApplet, record.customer?.privileged != true {

@@ -4,7 +4,8 @@ import LifelineProtocol
 
 /// Changes on the customer's machine from the System info tab (L2: ending a process; L3: services; L4:
 /// uninstalling, with `uninstall_applications`; L7: startup): the owner of an active session with the
-/// `system_actions` permission asks, the applet acts, and what it did
+/// `system_actions` permission, or a colleague collaborating in it with it allowed, asks, the applet
+/// acts, and what it did
 /// goes to the session log and the audit log whoever owns the session by then — the machine
 /// changed either way.
 extension LiveSession {
@@ -18,8 +19,8 @@ extension LiveSession {
     static let maximumPendingSystemActions = 8
 
     func systemActionRequest(_ message: SystemActionRequestMessage, by actor: Actor) async throws {
-        let record = try await hub.ownedActiveSession(id, by: actor, permission: message.action.permission,
-                                                      activeOnly: "The customer's computer can be changed")
+        let record = try await hub.workedSession(id, by: actor, permission: message.action.permission,
+                                                 activeOnly: "The customer's computer can be changed")
         try Self.checkRequestId(message.requestId)
         guard message.action.isValid else {
             throw GatewayError.badRequest("This action names no process, service, startup entry or application the applet could act on.")
@@ -29,25 +30,28 @@ extension LiveSession {
         }
         _ = try hub.connectedApplet(of: id)
         // Checked and written with no await between: two requests cannot both pass the limit.
-        guard systemActions[message.requestId] == nil else { throw GatewayError.badRequest("This requestId is already waiting for its answer.") }
+        guard !systemActions.isWaiting(message.requestId, of: actor.id) else {
+            throw GatewayError.badRequest("This requestId is already waiting for its answer.")
+        }
         guard systemActions.count < Self.maximumPendingSystemActions else {
             throw GatewayError.badRequest("Too many changes are waiting for the customer's computer; wait for their answers.")
         }
-        systemActions[message.requestId] = PendingSystemAction(action: message.action, technicianId: actor.id,
-                                                               technicianName: actor.technician.name)
+        let appletId = systemActions.add(message.requestId, of: actor.id, PendingSystemAction(
+            action: message.action, technicianId: actor.id, technicianName: actor.technician.name))
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.systemActionRequest(
-            .init(sessionId: nil, requestId: message.requestId, action: message.action))))
+            .init(sessionId: nil, requestId: appletId, action: message.action))))
     }
 
-    /// What the applet did: logged and audited, then told to the technician who asked while the
-    /// session is still theirs.
+    /// What the applet did: logged and audited, then told to the technician who asked while they
+    /// still work on the session.
     func appletSystemActionReply(_ message: SystemActionReplyMessage, outletId: UUID) async {
-        guard sockets.isApplet(outletId, of: id), let pending = systemActions.removeValue(forKey: message.requestId) else { return }
+        guard sockets.isApplet(outletId, of: id), let asked = systemActions.remove(message.requestId) else { return }
+        let pending = asked.pending
         // Told last: what the console sees answered is already in the log and the audit.
         defer {
-            if liveRecord?.technicianId == pending.technicianId {
+            if worksOn(pending.technicianId) {
                 sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.systemActionReply(
-                    .init(sessionId: id, requestId: message.requestId, result: message.result))))
+                    .init(sessionId: id, requestId: asked.requestId, result: message.result))))
             }
         }
         let event: SessionLogEvent

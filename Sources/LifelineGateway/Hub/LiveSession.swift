@@ -42,10 +42,10 @@ actor LiveSession {
     var fileRequests: [String: PendingFileRequest] = [:]
     /// Files read from the customer's side on their way to the technician, by transfer id.
     var fileManagerTransfers: [String: FileManagerTransfer] = [:]
-    /// System information views asked for (L1–L8): request id → the technician who asked.
-    var systemInfoRequests: [String: String] = [:]
+    /// System information views asked for (L1–L8), by the lead or a colleague.
+    var systemInfoRequests = AppletRequests<Void>()
     /// Changes asked of the customer's computer (L2), by request id.
-    var systemActions: [String: PendingSystemAction] = [:]
+    var systemActions = AppletRequests<PendingSystemAction>()
     /// Scripts sent to the applet and not finished (N2), by run id; one at a time.
     var scriptRuns: [String: ScriptRunState] = [:]
     /// A restart sent to the applet and not answered yet (M1–M3): one at a time.
@@ -72,6 +72,12 @@ actor LiveSession {
 
     /// The record while the session is live.
     var liveRecord: SessionRecord? { isLive ? record : nil }
+
+    /// Whether the technician still works on the live session: its lead, or a colleague in it.
+    func worksOn(_ technicianId: String) -> Bool {
+        guard let record = liveRecord else { return false }
+        return record.technicianId == technicianId || record.collaborations[technicianId] != nil
+    }
 
     var store: any Store { hub.store }
     var environment: GatewayEnvironment { hub.environment }

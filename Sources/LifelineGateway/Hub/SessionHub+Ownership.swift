@@ -15,13 +15,18 @@ extension SessionHub {
 
     /// The session the actor works on with `permission`: their own, or one they collaborate in
     /// (I1, A5: every permission of their group applies unless the lead chose fewer for them). A
-    /// colleague invited, or on hold for themselves, does not work on it now (409). Refusals in
-    /// the usual order: not theirs 404, the permission 403, the state 409.
-    func workedSession(_ id: String, by actor: Actor, permission: Permission, activeOnly: String) async throws -> SessionRecord {
+    /// colleague invited, or on hold for themselves, does not work on it now (409); the lead's
+    /// session must be in `leadStates` (nil: the caller checks). Refusals in the usual order: not
+    /// theirs 404, the permission 403, the state 409.
+    func workedSession(_ id: String, by actor: Actor, permission: Permission, activeOnly: String,
+                       leadStates: Set<SessionState>? = [.active, .collaboration]) async throws -> SessionRecord {
         let record = try await visibleSession(id, by: actor)
         guard registry.record(id) != nil else { throw GatewayError.sessionNotFound }
         if record.technicianId == actor.id {
             try actor.require(permission)
+            guard leadStates?.contains(record.machine.state) != false else {
+                throw GatewayError(.sessionNotActive, "\(activeOnly) in an active session only.")
+            }
             return record
         }
         guard let view = record.otherViews[actor.id], record.collaborations[actor.id] != nil else { throw GatewayError.sessionNotFound }

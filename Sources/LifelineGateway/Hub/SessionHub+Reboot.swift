@@ -5,7 +5,6 @@ import LifelineProtocol
 /// Restarting the customer's machine (M1–M3), each request passed to its session (`LiveSession+Reboot`).
 extension SessionHub {
     func reboot(_ message: RebootRequestMessage, by actor: Actor) async throws {
-        _ = try await workedSession(message.sessionId, by: actor, permission: .reboot, activeOnly: "The customer's computer can be restarted")
         try await liveSession(message.sessionId, for: actor).rebootRequest(message, by: actor)
     }
 
