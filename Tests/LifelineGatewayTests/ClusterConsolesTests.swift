@@ -35,4 +35,25 @@ struct ClusterConsolesTests {
             await applet.close()
         }
     }
+
+    @Test("the technician's own screen shared from a console on B reaches the applet on A, its acknowledgements come back to B (H1)")
+    func technicianScreenElsewhere() async throws {
+        try await ClusterFeedTests.twoNodes { a, b in
+            let (id, _, tokenOnB, applet, _) = try await ClusterFeedTests.activeOnA(a, b, name: "Screen across nodes")
+            let console = b.console(token: tokenOnB)
+            _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+            #expect(try await b.request(.post, "/api/v1/sessions/\(id)/technician-screen", token: tokenOnB).status == .noContent)
+            _ = try await applet.expect(GatewayToApplet.self) { if case .technicianScreen(let share) = $0 { share.sharing } else { false } }
+
+            for sequence in UInt32(1)...3 {
+                let frame = TechnicianScreenGatewayTests.frame(sequence)
+                console.send(binary: TechnicianScreenGatewayTests.envelope(id, frame))
+                #expect(await applet.nextBinary() == frame, "picture \(sequence) as it came, through B to A")
+                applet.send(AppletToGateway.technicianScreenAck(.init(sequence: sequence)))
+                _ = try await console.expect(GatewayToConsole.self) { $0 == .technicianScreenAck(.init(sessionId: id, sequence: sequence)) }
+            }
+            await console.close()
+            await applet.close()
+        }
+    }
 }

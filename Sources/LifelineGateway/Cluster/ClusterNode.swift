@@ -132,6 +132,15 @@ public final class ClusterNode: Sendable {
         return true
     }
 
+    /// A console's binary frame about a session another node serves (the technician's own screen,
+    /// H1) goes there; false when this node serves it.
+    func forwardConsoleFrame(_ bytes: [UInt8], sessionId: String, by actor: Actor) async -> Bool {
+        guard hub.registry.record(sessionId) == nil, let holder = await holder(servingSession: sessionId) else { return false }
+        consolesElsewhere.withLockedValue { _ = $0[actor.id, default: []].insert(holder) }
+        await links.send(consoleFrame: bytes, by: actor, to: holder)
+        return true
+    }
+
     /// The technician's last console here closed: the nodes that answered it forget it.
     func consolesClosed(of technicianId: String) async {
         let nodes = consolesElsewhere.withLockedValue { $0.removeValue(forKey: technicianId) ?? [] }

@@ -7,8 +7,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// What gateway nodes send each other over their links (issue 20, step 3): a console's message
-/// about a session another node serves goes to that node, and what that node has for the
-/// technician's consoles (answers, the remote desktop's status and screen updates) comes back.
+/// (or its own screen's frame, H1) about a session another node serves goes to that node, and what
+/// that node has for the technician's consoles (answers, the remote desktop's status and screen
+/// updates) comes back.
 enum LinkMessage: Codable, Sendable, Equatable {
     /// A console message for the node serving its session, with the login it came with.
     case fromConsole(technicianId: String, tokenHash: String, viaCookie: Bool, text: String)
@@ -25,8 +26,38 @@ enum LinkMessage: Codable, Sendable, Equatable {
     }
 
     static func unpack(_ frame: [UInt8]) -> (technicianId: String, bytes: [UInt8])? {
-        guard let length = frame.first.map(Int.init), frame.count > length else { return nil }
+        guard let length = frame.first.map(Int.init), length > 0, frame.count > length else { return nil }
         return (String(decoding: frame[1...length], as: UTF8.self), Array(frame[(length + 1)...]))
+    }
+
+    /// A console's binary frame (the technician's own screen, H1) for the node serving its
+    /// session: a zero byte (no technician id is empty, so it is told apart from `binary`), the
+    /// technician id and the login's hash (each after its length byte), 1 when the login came as a
+    /// cookie, then the frame as the console sent it.
+    static func fromConsole(_ bytes: [UInt8], technicianId: String, tokenHash: String, viaCookie: Bool) -> [UInt8] {
+        let id = Array(technicianId.utf8.prefix(255)), hash = Array(tokenHash.utf8.prefix(255))
+        return [0, UInt8(id.count)] + id + [UInt8(hash.count)] + hash + [viaCookie ? 1 : 0] + bytes
+    }
+
+    struct ConsoleFrame: Equatable, Sendable {
+        let technicianId: String
+        let tokenHash: String
+        let viaCookie: Bool
+        let bytes: [UInt8]
+    }
+
+    static func unpackFromConsole(_ frame: [UInt8]) -> ConsoleFrame? {
+        guard frame.count > 2, frame[0] == 0 else { return nil }
+        var at = 1
+        func field() -> String? {
+            guard at < frame.count else { return nil }
+            let length = Int(frame[at])
+            guard length > 0, at + length < frame.count else { return nil }
+            defer { at += 1 + length }
+            return String(decoding: frame[(at + 1)...(at + length)], as: UTF8.self)
+        }
+        guard let technicianId = field(), let tokenHash = field(), at < frame.count else { return nil }
+        return ConsoleFrame(technicianId: technicianId, tokenHash: tokenHash, viaCookie: frame[at] == 1, bytes: Array(frame[(at + 1)...]))
     }
 }
 
@@ -81,6 +112,12 @@ final class NodeLinks: Sendable {
 
     func send(binary bytes: [UInt8], for technicianId: String, to nodeId: String) async {
         await send(.binary(LinkMessage.binary(bytes, for: technicianId)), to: nodeId)
+    }
+
+    /// A console's binary frame, with its login, for the node serving its session.
+    func send(consoleFrame bytes: [UInt8], by actor: Actor, to nodeId: String) async {
+        await send(.binary(LinkMessage.fromConsole(bytes, technicianId: actor.id, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie)),
+                   to: nodeId)
     }
 
     private func send(_ frame: Frame, to nodeId: String) async {

@@ -3,10 +3,11 @@ import HummingbirdWebSocket
 import LifelineProtocol
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import ServiceLifecycle
 
 /// `/cluster/v1/link`: another gateway node's link to this one (issue 20, step 3). Console messages
-/// about sessions this node serves come in with the login they were sent with and are handled as
+/// (and a console's own screen frames, H1) about sessions this node serves come in with the login they were sent with and are handled as
 /// from a console here — through one stand-in outlet per technician, whose frames (answers, the
 /// remote desktop's status and screen updates) go back over this node's own link to that node.
 /// What this node is sent for its own consoles is passed to them.
@@ -36,6 +37,8 @@ struct NodeLinkSocket {
     /// from other technicians', as their own consoles' sockets would be.
     private enum FromTechnician: Sendable {
         case message(tokenHash: String, viaCookie: Bool, text: String)
+        /// A binary frame of their console (their own screen, H1).
+        case frame(tokenHash: String, viaCookie: Bool, bytes: [UInt8])
         case gone
     }
 
@@ -74,7 +77,13 @@ struct NodeLinkSocket {
                         inbox(of: technicianId).yield(.gone)
                     }
                 case .binary(let buffer):
-                    guard let (technicianId, bytes) = LinkMessage.unpack(Array(buffer.readableBytesView)) else { continue }
+                    let frame = Array(buffer.readableBytesView)
+                    if let fromConsole = LinkMessage.unpackFromConsole(frame) {
+                        inbox(of: fromConsole.technicianId).yield(.frame(tokenHash: fromConsole.tokenHash, viaCookie: fromConsole.viaCookie,
+                                                                         bytes: fromConsole.bytes))
+                        continue
+                    }
+                    guard let (technicianId, bytes) = LinkMessage.unpack(frame) else { continue }
                     for local in hub.sockets.localConsoles(of: technicianId) { local.send(binary: bytes) }
                 }
             }
@@ -85,19 +94,29 @@ struct NodeLinkSocket {
                         standIns: NIOLockedValueBox<[String: Outlet]>, logger: Logger) async {
         switch item {
         case .message(let tokenHash, let viaCookie, let text):
-            do {
-                guard let standIn = try await standIn(for: technicianId, tokenHash: tokenHash, viaCookie: viaCookie,
-                                                      from: nodeId, node: node, known: standIns) else { return }
-                await console.handle(.text(text), outlet: standIn, logger: logger, forwardable: false)
-            } catch {
-                logger.error("A console message from another gateway node could not be handled",
-                             metadata: ["node.id": "\(nodeId)", "technician.id": "\(technicianId)", "error": "\(error)"])
-            }
+            await handle(.text(text), of: technicianId, tokenHash: tokenHash, viaCookie: viaCookie, from: nodeId, node: node,
+                         standIns: standIns, logger: logger)
+        case .frame(let tokenHash, let viaCookie, let bytes):
+            await handle(.binary(ByteBuffer(bytes: bytes)), of: technicianId, tokenHash: tokenHash, viaCookie: viaCookie, from: nodeId,
+                         node: node, standIns: standIns, logger: logger)
         case .gone:
             if let standIn = standIns.withLockedValue({ $0.removeValue(forKey: technicianId) }) {
                 await hub.otherNodeConsolesGone(technicianId: technicianId, outletId: standIn.id)
                 standIn.close(reason: "consoles gone")
             }
+        }
+    }
+
+    /// One console message or frame, handled here as from the technician's stand-in.
+    private func handle(_ message: WebSocketMessage, of technicianId: String, tokenHash: String, viaCookie: Bool, from nodeId: String,
+                        node: ClusterNode, standIns: NIOLockedValueBox<[String: Outlet]>, logger: Logger) async {
+        do {
+            guard let standIn = try await standIn(for: technicianId, tokenHash: tokenHash, viaCookie: viaCookie,
+                                                  from: nodeId, node: node, known: standIns) else { return }
+            await console.handle(message, outlet: standIn, logger: logger, forwardable: false)
+        } catch {
+            logger.error("A console message from another gateway node could not be handled",
+                         metadata: ["node.id": "\(nodeId)", "technician.id": "\(technicianId)", "error": "\(error)"])
         }
     }
 

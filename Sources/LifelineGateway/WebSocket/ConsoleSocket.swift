@@ -37,7 +37,7 @@ struct ConsoleSocket {
         switch message {
         case .text(let received): text = received
         case .binary(let buffer):
-            await screenFrame(Array(buffer.readableBytesView), outlet: outlet, logger: logger)
+            await screenFrame(Array(buffer.readableBytesView), outlet: outlet, logger: logger, forwardable: forwardable)
             return
         }
         let request: ConsoleToGateway
@@ -128,8 +128,9 @@ struct ConsoleSocket {
     }
 
     /// The technician's own screen (H1): the session id in front (length byte, ASCII), then a
-    /// screen update, as the consoles receive the customer's.
-    private func screenFrame(_ bytes: [UInt8], outlet: Outlet, logger: Logger) async {
+    /// screen update, as the consoles receive the customer's. For a session another gateway node
+    /// serves, the frame goes there as it came.
+    private func screenFrame(_ bytes: [UInt8], outlet: Outlet, logger: Logger, forwardable: Bool) async {
         guard let actor = signedIn(outlet) else { return }
         guard let idLength = bytes.first.map(Int.init), idLength > 0, bytes.count > 1 + idLength,
               let sessionId = String(validating: bytes[1...idLength], as: UTF8.self) else {
@@ -141,7 +142,11 @@ struct ConsoleSocket {
                 try hub.monitoredScreenFrame(Array(bytes[(1 + idLength)...]), whole: bytes, monitoring: monitoringId, by: actor.id)
                 return
             }
-            guard let session = hub.registry.session(sessionId) else { throw GatewayError.sessionNotFound }
+            guard let session = hub.registry.session(sessionId) else {
+                if forwardable, let node = hub.clusterNode.withLockedValue({ $0 }),
+                   await node.forwardConsoleFrame(bytes, sessionId: sessionId, by: actor) { return }
+                throw GatewayError.sessionNotFound
+            }
             try await session.technicianScreenFrame(Array(bytes[(1 + idLength)...]), from: actor.id)
         } catch let error as GatewayError {
             outlet.send(Self.error(code: error.code, message: error.message, sessionId: sessionId))
