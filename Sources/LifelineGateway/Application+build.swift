@@ -57,7 +57,7 @@ public func buildApplication(
                                connections: connections)
     Operations(hub: hub, connections: connections, registry: environment.metricsRegistry, metricsToken: configuration.metricsToken, node: node)
         .addRoutes(to: router)
-    ClusterController(hub: hub, forwarding: node.forwarding).addRoutes(to: router)
+    ClusterController(hub: hub, forwarding: node.forwarding, accounts: accounts).addRoutes(to: router)
     try wiring.addAPIRoutes(to: router)
     wiring.addPages(to: router)
     wiring.addSockets(to: router, node: node)

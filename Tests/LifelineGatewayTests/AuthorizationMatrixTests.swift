@@ -44,6 +44,8 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /health/live", rule: .open),
         Row(route: "GET /health/ready", rule: .open),
         Row(route: "POST /cluster/v1/sessions/{id}/let-go", rule: .clusterNode),
+        Row(route: "POST /cluster/v1/sessions/{id}/monitor-join", rule: .clusterNode,
+            body: ["tokenHash": "0", "viaCookie": false, "technicianId": "t"]),
         Row(route: "GET /cluster/v1/link", rule: .clusterNode),
         // Without a registry (as here) 404; with one, loopback or the metrics token (OperationsTests).
         Row(route: "GET /metrics", rule: .open),

@@ -127,18 +127,34 @@ public final class ClusterNode: Sendable {
     /// A console message about a session another node serves goes there; false when this node serves it.
     func forwardConsoleMessage(_ text: String, sessionId: String, by actor: Actor) async -> Bool {
         guard hub.registry.record(sessionId) == nil, let holder = await holder(servingSession: sessionId) else { return false }
-        consolesElsewhere.withLockedValue { _ = $0[actor.id, default: []].insert(holder) }
-        await links.send(.fromConsole(technicianId: actor.id, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, text: text), to: holder)
+        await forwardConsoleMessage(text, toNode: holder, by: actor)
         return true
+    }
+
+    /// A console message for another node (a monitoring that lives there, E1); its answers come back.
+    func forwardConsoleMessage(_ text: String, toNode nodeId: String, by actor: Actor) async {
+        consolesElsewhere.withLockedValue { _ = $0[actor.id, default: []].insert(nodeId) }
+        await links.send(.fromConsole(technicianId: actor.id, tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, text: text), to: nodeId)
     }
 
     /// A console's binary frame about a session another node serves (the technician's own screen,
     /// H1) goes there; false when this node serves it.
     func forwardConsoleFrame(_ bytes: [UInt8], sessionId: String, by actor: Actor) async -> Bool {
         guard hub.registry.record(sessionId) == nil, let holder = await holder(servingSession: sessionId) else { return false }
-        consolesElsewhere.withLockedValue { _ = $0[actor.id, default: []].insert(holder) }
-        await links.send(consoleFrame: bytes, by: actor, to: holder)
+        await forwardConsoleFrame(bytes, toNode: holder, by: actor)
         return true
+    }
+
+    /// A console's binary frame for another node (a monitored technician's screen, E1).
+    func forwardConsoleFrame(_ bytes: [UInt8], toNode nodeId: String, by actor: Actor) async {
+        consolesElsewhere.withLockedValue { _ = $0[actor.id, default: []].insert(nodeId) }
+        await links.send(consoleFrame: bytes, by: actor, to: nodeId)
+    }
+
+    /// The other node a monitoring lives on, from its id; nil when it lives here (or on a lone gateway).
+    func home(ofMonitoring monitoringId: String) -> String? {
+        guard let home = SessionHub.homeNode(ofMonitoring: monitoringId), home != id else { return nil }
+        return home
     }
 
     /// The technician's last console here closed: the nodes that answered it forget it.
@@ -189,6 +205,13 @@ public final class ClusterNode: Sendable {
                 guard let self else { return }
                 self.links.sendNow(.toConsoles(technicianId: technicianId, text: message),
                                    to: self.otherNodeIds.filter { !skipping.contains($0) })
+            }
+        }
+        hub.sockets.binaryToOtherNodes.withLockedValue { hook in
+            hook = { [weak self] technicianId, frame, skipping in
+                guard let self else { return }
+                self.links.sendNow(binary: frame, for: technicianId,
+                                   to: self.hub.presenceBoard.otherNodes(withConsolesOf: technicianId).filter { !skipping.contains($0) })
             }
         }
     }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LifelineProtocol
 import NIOCore
 import NIOHTTP1
 
@@ -36,6 +37,13 @@ struct NodeForwarding: Sendable {
     static func sessionId(in path: String) -> String? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 4, parts[0] == "api", parts[1] == "v1", parts[2] == "sessions" else { return nil }
+        return String(parts[3])
+    }
+
+    /// The monitoring a path is about: `/api/v1/monitorings/{id}` and everything under it (E1).
+    static func monitoringId(in path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 4, parts[0] == "api", parts[1] == "v1", parts[2] == "monitorings" else { return nil }
         return String(parts[3])
     }
 
@@ -96,6 +104,30 @@ struct NodeForwarding: Sendable {
         }
     }
 
+    /// Asks the node serving a session to make the administrator a colleague in it (E2 across
+    /// nodes); its answer — the session as they now see it, or its refusal — comes back as given.
+    func joinAsMonitor(_ sessionId: String, administrator actor: Actor, watching technicianId: String,
+                       from nodeId: String, at nodeAddress: String) async throws -> SessionSummary {
+        let path = "/cluster/v1/sessions/\(sessionId)/monitor-join"
+        var request = HTTPClientRequest(url: nodeAddress + path)
+        request.method = .POST
+        request.headers.add(name: Self.node.rawName, value: nodeId)
+        request.headers.add(name: Self.forwardedSignature.rawName, value: signature(address: nodeId, method: "POST", path: path, at: now()))
+        request.headers.add(name: "Content-Type", value: "application/json")
+        let join = ClusterController.MonitorJoin(tokenHash: actor.tokenHash, viaCookie: actor.viaCookie, technicianId: technicianId)
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(join)))
+        let answer = try await Self.client.execute(request, timeout: .seconds(10))
+        let body = Data(buffer: try await answer.body.collect(upTo: 1 << 20))
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard answer.status == .ok else {
+            struct Refusal: Decodable { struct Detail: Decodable { let code: String; let message: String }; let error: Detail }
+            let refusal = try decoder.decode(Refusal.self, from: body)
+            throw GatewayError(ErrorCode(rawValue: refusal.error.code) ?? .internalError, refusal.error.message)
+        }
+        return try decoder.decode(SessionSummary.self, from: body)
+    }
+
     /// One client for every node-to-node request: no redirects, a short connect, generous reads (a
     /// file on its way).
     static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
@@ -151,15 +183,29 @@ struct NodeForwardingMiddleware: RouterMiddleware {
         if NodeForwarding.isSecondStep(request) {
             return try await secondStep(request, context: context, node: node, hops: hops, next: next)
         }
+        // A monitoring lives on the node it was started through (E1): its id names it.
+        if let monitoringId = NodeForwarding.monitoringId(in: request.uri.path), let home = node.home(ofMonitoring: monitoringId),
+           let address = await node.address(ofNodeIfKnown: home) {
+            return try await forward(request, context: context, to: address, hops: hops, about: ("monitoring.id", monitoringId),
+                                     refusal: "The gateway running this monitoring did not answer; try again in a few seconds.")
+        }
         guard let sessionId = await servedSessionId(of: request), hub.registry.record(sessionId) == nil,
               let address = await node.address(servingSession: sessionId)
         else { return try await next(request, context) }
+        return try await forward(request, context: context, to: address, hops: hops, about: ("session.id", sessionId),
+                                 refusal: "The gateway serving this session did not answer; try again in a few seconds.")
+    }
+
+    /// The node at `address` answers the request; one that does not is logged (`about` names what
+    /// the request was for) and the caller told `refusal`.
+    private func forward(_ request: Request, context: Context, to address: String, hops: Int, about: (key: String, value: String),
+                         refusal: String) async throws -> Response {
         do {
             return try await forwarding.forward(request, from: context.remoteAddress, to: address, hops: hops)
         } catch {
-            hub.logger.error("A request could not reach the gateway node serving its session",
-                             metadata: ["session.id": "\(sessionId)", "node.address": "\(address)", "error": "\(error)"])
-            throw GatewayError(.internalError, "The gateway serving this session did not answer; try again in a few seconds.")
+            hub.logger.error("A request could not reach the gateway node it belongs to",
+                             metadata: [about.key: "\(about.value)", "node.address": "\(address)", "error": "\(error)"])
+            throw GatewayError(.internalError, refusal)
         }
     }
 

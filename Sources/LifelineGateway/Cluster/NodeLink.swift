@@ -101,6 +101,16 @@ final class NodeLinks: Sendable {
     /// last heartbeat (or already linked); others are not sent to.
     func sendNow(_ message: LinkMessage, to nodeIds: [String]) {
         guard !nodeIds.isEmpty, let frame = frame(of: message) else { return }
+        sendNow(frame, to: nodeIds)
+    }
+
+    /// `sendNow` for a binary frame meant for the technician's consoles on those nodes.
+    func sendNow(binary bytes: [UInt8], for technicianId: String, to nodeIds: [String]) {
+        guard !nodeIds.isEmpty else { return }
+        sendNow(.binary(LinkMessage.binary(bytes, for: technicianId)), to: nodeIds)
+    }
+
+    private func sendNow(_ frame: Frame, to nodeIds: [String]) {
         for nodeId in nodeIds {
             if let link = links.withLockedValue({ $0[nodeId] }) {
                 link.yield(frame)

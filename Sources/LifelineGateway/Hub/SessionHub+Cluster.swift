@@ -142,7 +142,9 @@ extension SessionHub {
 
     /// Whether a console on this node sees the session (nobody here: nothing to show; a console that
     /// opens it later reads its log).
+    /// Whether a console here shows the session: one of its viewers', or an administrator's
+    /// monitoring here of one of them (E1: the mirror is built on the monitoring's node).
     private func seenHere(_ record: SessionRecord) async -> Bool {
-        await viewers(of: record).contains(where: { !sockets.localConsoles(of: $0).isEmpty })
+        await viewers(of: record).contains(where: { !sockets.localConsoles(of: $0).isEmpty || !monitorings.watching($0).isEmpty })
     }
 }

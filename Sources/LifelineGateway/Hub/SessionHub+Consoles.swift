@@ -21,8 +21,7 @@ extension SessionHub {
         let (removed, wasLast) = sockets.removeConsole(outletId, of: technicianId)
         guard removed else { return }
         if wasLast {
-            monitoredTechnicianLeft(technicianId)
-            monitoringAdministratorLeft(technicianId)
+            // Monitorings of and by them follow their status: they may have a console on another node.
             await endRemotes(of: technicianId, reason: "The technician's console closed.")
             await clusterNode.withLockedValue({ $0 })?.consolesClosed(of: technicianId)
         }

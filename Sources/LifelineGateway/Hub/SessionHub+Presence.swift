@@ -63,6 +63,7 @@ extension SessionHub {
     }
 
     private func tellColleagues(_ technicianId: String, status: TechnicianStatus) async {
+        await monitoringsFollow(technicianId, status: status)
         guard let organisationId = presenceBoard.organisation(of: technicianId) else { return }
         let message = WireCodec.encode(GatewayToConsole.technicianStatus(
             TechnicianStatusView(id: technicianId, name: await technicianName(technicianId), status: status)))

@@ -62,12 +62,22 @@ struct ConsoleSocket {
             guard let actor = signedIn(outlet) else { return }
             // A monitored technician's screen (E1) lives on the administrator's node, not in a session.
             if case .frameAck(let ack) = request, let monitoringId = SessionHub.monitoringId(fromFrameId: ack.sessionId) {
-                hub.monitoredScreenDrawn(ack.sequence, monitoring: monitoringId, by: actor)
+                if forwardable, let node = hub.clusterNode.withLockedValue({ $0 }), let home = node.home(ofMonitoring: monitoringId) {
+                    await node.forwardConsoleMessage(text, toNode: home, by: actor)
+                } else {
+                    hub.monitoredScreenDrawn(ack.sequence, monitoring: monitoringId, by: actor)
+                }
                 return
             }
             if forwardable, let sessionId, let node = hub.clusterNode.withLockedValue({ $0 }),
                await node.forwardConsoleMessage(text, sessionId: sessionId, by: actor) {
                 await hub.recordTechnicianActivity(actor.id)
+                return
+            }
+            // A watched technician's answer goes to the node their monitoring lives on.
+            if forwardable, case .monitorScreenAnswer(let answer) = request, let node = hub.clusterNode.withLockedValue({ $0 }),
+               let home = node.home(ofMonitoring: answer.monitoringId) {
+                await node.forwardConsoleMessage(text, toNode: home, by: actor)
                 return
             }
             if try await dispatch(request, by: actor, outlet: outlet) { await hub.recordTechnicianActivity(actor.id) }
@@ -139,6 +149,10 @@ struct ConsoleSocket {
         }
         do {
             if let monitoringId = SessionHub.monitoringId(fromFrameId: sessionId) {
+                if forwardable, let node = hub.clusterNode.withLockedValue({ $0 }), let home = node.home(ofMonitoring: monitoringId) {
+                    await node.forwardConsoleFrame(bytes, toNode: home, by: actor)
+                    return
+                }
                 try hub.monitoredScreenFrame(Array(bytes[(1 + idLength)...]), whole: bytes, monitoring: monitoringId, by: actor.id)
                 return
             }

@@ -22,7 +22,7 @@ extension SessionHub {
                                            technicianId: technicianId, sameOrganisation: true, technicianGroup: technician.groupId,
                                            managedGroups: managed, alreadyWatching: false)
             entry = try monitorings.start(.init(
-                monitoring: TechnicianMonitoring(id: UUID().uuidString.lowercased(), administratorId: actor.id, technicianId: technicianId),
+                monitoring: TechnicianMonitoring(id: newMonitoringId(), administratorId: actor.id, technicianId: technicianId),
                 technicianName: technician.name, administratorName: actor.technician.name, startedAt: environment.now()))
         } catch {
             throw GatewayError.monitoring(error)
@@ -30,7 +30,8 @@ extension SessionHub {
         try await audit.record(.monitoringStarted, by: actor, objectType: "technician", objectId: technicianId,
                                after: AuditTrail.json(["technician": technician.name]))
         tellAdministrator(entry)
-        if sockets.hasConsole(technicianId) { await monitoredTechnicianReached(technicianId) }
+        // Their console here, or on another gateway node (the nodes share presence).
+        if sockets.hasConsole(technicianId) || status(of: technicianId) != .offline { await monitoredTechnicianReached(technicianId) }
         return monitorings.entry(entry.monitoring.id, of: actor.id)?.summary ?? entry.summary
     }
 
@@ -76,7 +77,29 @@ extension SessionHub {
         guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
         guard let entry = monitorings.entry(id, of: actor.id) else { throw Self.monitoringNotFound }
         guard entry.monitoring.mirrors else { throw GatewayError.monitoring(.notActive(entry.monitoring.state)) }
-        guard let session = registry.session(sessionId), registry.record(sessionId)?.technicianId == entry.monitoring.technicianId else {
+        if registry.session(sessionId) != nil {
+            return try await joinAsMonitorHere(sessionId, watching: entry.monitoring.technicianId, by: actor)
+        }
+        // Served by another gateway node: it is asked, the watched technician named.
+        guard remoteSessions.record(sessionId)?.technicianId == entry.monitoring.technicianId, let node = sharedNode,
+              let address = await node.address(servingSession: sessionId) else {
+            throw GatewayError.sessionNotFound
+        }
+        do {
+            return try await node.forwarding.joinAsMonitor(sessionId, administrator: actor, watching: entry.monitoring.technicianId,
+                                                          from: node.id, at: address)
+        } catch let refusal as GatewayError {
+            throw refusal
+        } catch {
+            logger.error("The node serving a monitored session did not answer a join", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
+            throw GatewayError(.internalError, "The gateway serving this session did not answer; try again in a few seconds.")
+        }
+    }
+
+    /// The administrator joins a session served here whose lead is the technician they watch.
+    func joinAsMonitorHere(_ sessionId: String, watching technicianId: String, by actor: Actor) async throws -> SessionSummary {
+        guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
+        guard let session = registry.session(sessionId), registry.record(sessionId)?.technicianId == technicianId else {
             throw GatewayError.sessionNotFound
         }
         return try await session.joinAsMonitor(by: actor)
@@ -87,7 +110,9 @@ extension SessionHub {
         guard actor.technician.role.isAdministrator else { throw GatewayError.administratorsOnly }
         guard let entry = monitorings.entry(id, of: actor.id) else { throw Self.monitoringNotFound }
         guard entry.monitoring.mirrors else { throw GatewayError.monitoring(.notActive(entry.monitoring.state)) }
-        guard let record = registry.record(sessionId), await view(of: record, for: entry.monitoring.technicianId) != nil else {
+        // Served here or by another gateway node (this node's copy); the log is in the shared store.
+        guard let record = registry.record(sessionId) ?? remoteSessions.record(sessionId),
+              await view(of: record, for: entry.monitoring.technicianId) != nil else {
             throw GatewayError.sessionNotFound
         }
         return try await store.log(sessionId: sessionId)
@@ -95,20 +120,56 @@ extension SessionHub {
 
     // MARK: The technician's console
 
-    /// The technician opened a console: Waiting monitorings become Active and get their queue.
+    /// The technician opened a console (here or on another node): Waiting monitorings become
+    /// Active and get their queue.
     func monitoredTechnicianReached(_ technicianId: String) async {
         let reached = monitorings.apply(.reached, toMonitoringsOf: technicianId)
         guard !reached.isEmpty else { return }
         let now = environment.now()
         let technician = sockets.consoles(of: technicianId).lazy.compactMap { self.identities.actor(of: $0.id, at: now) }.first
-        var queue: [SessionSummary] = []
-        if let technician { queue = await sessions(of: technician, tab: .all) }
+        let queue: [SessionSummary]
+        if let technician {
+            queue = await sessions(of: technician, tab: .all)
+        } else {
+            // Their consoles are on other nodes: the sessions they own or have a view of, from this node's copies.
+            var own: [SessionSummary] = []
+            for record in queueRecords {
+                if let view = ownView(of: record, for: technicianId) { own.append(await summary(of: record, view: view)) }
+            }
+            queue = own
+        }
         for entry in reached {
             tellAdministrator(entry)
             let snapshot = WireCodec.encode(GatewayToConsole.monitored(.init(monitoringId: entry.monitoring.id, sessions: queue)))
-            sockets.sendToLocalConsoles(of: entry.monitoring.administratorId, snapshot)
+            sockets.sendToConsoles(of: entry.monitoring.administratorId, snapshot)
             tellTechnician(entry, watching: true)
         }
+    }
+
+    /// The technician's status changed on any node: Offline everywhere closes their monitorings,
+    /// a console anywhere reaches them (E1 across gateway nodes).
+    func monitoringsFollow(_ technicianId: String, status: TechnicianStatus) async {
+        if status == .offline {
+            monitoredTechnicianLeft(technicianId)
+            // An administrator with no console on any node watches nothing any more.
+            monitoringAdministratorLeft(technicianId)
+        } else {
+            await monitoredTechnicianReached(technicianId)
+        }
+    }
+
+    /// A monitoring's id names the gateway node it lives on, where its technician's answers and
+    /// screen go from any node (`homeNode(ofMonitoring:)`); a lone gateway's is a plain UUID.
+    private func newMonitoringId() -> String {
+        let id = UUID().uuidString.lowercased()
+        guard let node = clusterNode.withLockedValue({ $0 }), node.isShared else { return id }
+        return node.id + "." + id
+    }
+
+    /// The node a monitoring lives on, from its id; nil for a lone gateway's.
+    static func homeNode(ofMonitoring id: String) -> String? {
+        guard let dot = id.firstIndex(of: "."), dot > id.startIndex else { return nil }
+        return String(id[..<dot])
     }
 
     /// The technician closed their last console: their monitorings are Closed by customer.
@@ -133,15 +194,17 @@ extension SessionHub {
     }
 
     /// The mirror: what the technician's console gets of their queue goes to whoever watches them.
+    /// Only the monitoring's node has it, and it builds the mirror from its own copies of every
+    /// session: it reaches the administrator's consoles on every node, once.
     func mirror(_ update: (String) -> MonitoredUpdate, of technicianId: String) {
         for entry in monitorings.watching(technicianId) {
-            sockets.sendToLocalConsoles(of: entry.monitoring.administratorId,
-                                        WireCodec.encode(GatewayToConsole.monitored(update(entry.monitoring.id))))
+            sockets.sendToConsoles(of: entry.monitoring.administratorId,
+                                   WireCodec.encode(GatewayToConsole.monitored(update(entry.monitoring.id))))
         }
     }
 
     func tellAdministrator(_ entry: MonitoringBoard.Entry) {
-        sockets.sendToLocalConsoles(of: entry.monitoring.administratorId, WireCodec.encode(GatewayToConsole.monitoring(entry.summary)))
+        sockets.sendToConsoles(of: entry.monitoring.administratorId, WireCodec.encode(GatewayToConsole.monitoring(entry.summary)))
     }
 
     /// The technician is told only when the organisation says so (the manual's global setting).

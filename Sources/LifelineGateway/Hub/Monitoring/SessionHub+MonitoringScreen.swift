@@ -5,7 +5,8 @@ import LifelineProtocol
 /// The monitored technician's screen (E1): the administrator asks, the technician's console asks
 /// them (their browser's picker is their agreement), and the pictures go up their console socket
 /// as binary frames named `monitoring:<id>` — the layout of the remote desktop's — on to the
-/// administrator's consoles on this node; the administrator's acknowledgements pace the sharer.
+/// administrator's consoles on every node (the monitoring's node gets them from any node: its id
+/// names it); the administrator's acknowledgements pace the sharer.
 extension SessionHub {
     static let monitoringFramePrefix = "monitoring:"
 
@@ -47,7 +48,7 @@ extension SessionHub {
         }
         // Pictures of one screen: an administrator's second console could not join a video midway.
         try GatewayError.checkTechnicianPicture(frame, toApplet: false)
-        for console in sockets.localConsoles(of: entry.monitoring.administratorId) { console.send(binary: whole) }
+        sockets.sendToConsoles(of: entry.monitoring.administratorId, binary: whole)
     }
 
     /// The administrator's console drew a picture: the technician's consoles may send the next.

@@ -86,6 +86,11 @@ final class PresenceBoard: Sendable {
         state.withLockedValue { $0.presences.keys.sorted() }
     }
 
+    /// The other gateway nodes where the technician has a console open, as they last said.
+    func otherNodes(withConsolesOf technicianId: String) -> [String] {
+        state.withLockedValue { ($0.others[technicianId] ?? []).filter { $0.openConsoles > 0 }.map(\.nodeId) }
+    }
+
     func setOrganisation(_ organisationId: String, of technicianId: String) {
         state.withLockedValue { $0.organisations[technicianId] = organisationId }
     }

@@ -17,6 +17,9 @@ final class SocketDirectory: Sendable {
     /// Passes what is meant for a technician's consoles to the other gateway nodes, but those named
     /// (they have a stand-in here, which passes it already); set by a node of a cluster.
     let toOtherNodes = NIOLockedValueBox<(@Sendable (_ technicianId: String, _ message: String, _ skipping: Set<String>) -> Void)?>(nil)
+    /// A binary frame for a technician's consoles on other gateway nodes (a monitored technician's
+    /// screen, E1): sent only to the nodes where they have a console.
+    let binaryToOtherNodes = NIOLockedValueBox<(@Sendable (_ technicianId: String, _ frame: [UInt8], _ skipping: Set<String>) -> Void)?>(nil)
 
     /// How many of each are open (for the operator's metrics).
     var counts: (consoles: Int, applets: Int, collaborators: Int) {
@@ -78,6 +81,16 @@ final class SocketDirectory: Sendable {
         }
         for console in consoles { console.send(message) }
         toOtherNodes.withLockedValue { $0 }?(technicianId, message, standIns)
+    }
+
+    /// A binary frame to every console of the technician: here, through the stand-ins, and on the other nodes.
+    func sendToConsoles(of technicianId: String, binary frame: [UInt8]) {
+        let (consoles, standIns) = sockets.withLockedValue { sockets in
+            let consoles = Array((sockets.consoles[technicianId] ?? [:]).values)
+            return (consoles, Set(consoles.compactMap { sockets.otherNodes[$0.id] }))
+        }
+        for console in consoles { console.send(binary: frame) }
+        binaryToOtherNodes.withLockedValue { $0 }?(technicianId, frame, standIns)
     }
 
     /// The technician's consoles on this node only: what each node builds for its own (the queue, the log, statuses).
