@@ -33,7 +33,8 @@ export function toolboxTabs(context) {
     },
     {
       id: 'files', label: 'toolbox.files', icon: 'folder', panel: $('panel-files'),
-      blocked: (session) => reason(session, { permissions: ['file_manager'] }),
+      // A colleague collaborating opens it too, one technician at a time (the gateway checks what the lead allowed).
+      blocked: (session) => reason(session, { permissions: ['file_manager'], own: 'orColleague' }),
     },
     {
       id: 'system', label: 'toolbox.system', icon: 'gear', panel: $('panel-system'),

@@ -3,7 +3,8 @@ import LifelineCore
 import LifelineProtocol
 import LifelineStore
 
-/// The file manager of one session (K1–K5): the owner asks, the customer agrees in the applet,
+/// The file manager of one session (K1–K5): the owner asks (or a colleague collaborating in it with
+/// the permissions allowed by the lead, one technician at a time), the customer agrees in the applet,
 /// then each operation is checked here (ownership, state, the customer's yes, the operation's
 /// permission, the path's shape) before the applet — which checks its own consent and resolves
 /// the path inside the root without following links — carries it out. Changes on the customer's
@@ -13,13 +14,13 @@ extension LiveSession {
     static let maximumPendingFileRequests = 64
 
     func openFileManager(by actor: Actor) async throws {
-        let record = try await hub.ownedLiveSession(id, by: actor)
-        try actor.require(.fileManager)
+        let (record, work) = try await worker(actor)
+        guard work.permissions.allows(.fileManager) else { throw GatewayError.forbidden(.fileManager) }
         let applet = try hub.connectedApplet(of: id)
         let opened: FileManagerAccess?
         // Read after the awaits above, written before the next one.
         do throws(FileManagerAccess.Refusal) {
-            opened = try FileManagerAccess.open(by: actor.id, permissions: actor.permissions, sessionState: record.machine.state,
+            opened = try FileManagerAccess.open(by: actor.id, permissions: work.permissions, sessionState: work.state,
                                                 current: fileManager)
         } catch {
             throw SessionHub.gatewayError(error)
@@ -36,7 +37,7 @@ extension LiveSession {
     }
 
     func closeFileManager(by actor: Actor) async throws {
-        _ = try await hub.ownedLiveSession(id, by: actor)
+        _ = try await worker(actor)
         guard let access = fileManager, access.technicianId == actor.id else {
             throw GatewayError(.fileManagerNotOpen, "The file manager is not open in this session.")
         }
@@ -44,13 +45,13 @@ extension LiveSession {
     }
 
     func fileManagerRequest(_ message: FileManagerRequestMessage, by actor: Actor) async throws {
-        let record = try await hub.ownedLiveSession(id, by: actor)
+        let (_, work) = try await worker(actor)
         let operation = message.request.operation
         // The permission before the state: without it the answer is "not allowed" whatever runs.
-        try actor.require(operation.permission)
+        guard work.permissions.allows(operation.permission) else { throw GatewayError.forbidden(operation.permission) }
         guard let access = fileManager else { throw GatewayError(.fileManagerNotOpen, "Open the file manager first: the customer is asked.") }
         do throws(FileManagerAccess.Refusal) {
-            try access.check(operation, by: actor.id, permissions: actor.permissions, sessionState: record.machine.state)
+            try access.check(operation, by: actor.id, permissions: work.permissions, sessionState: work.state)
         } catch {
             throw SessionHub.gatewayError(error)
         }
@@ -280,8 +281,9 @@ extension LiveSession {
     /// The technician's side: their own transfer, with the permission still granted — a read's
     /// bytes to fetch (download from the customer), a write's to put (upload to the customer).
     func fileManagerTechnicianPipe(_ transferId: String, toCustomer: Bool, by actor: Actor) async throws -> (BytePipe, Int64?) {
-        _ = try await hub.ownedLiveSession(id, by: actor)
-        try actor.require(toCustomer ? .fileManagerUpload : .fileManagerDownload)
+        let (_, work) = try await worker(actor)
+        let needed: Permission = toCustomer ? .fileManagerUpload : .fileManagerDownload
+        guard work.permissions.allows(needed) else { throw GatewayError.forbidden(needed) }
         guard var transfer = fileManagerTransfers[transferId], transfer.technicianId == actor.id, transfer.toCustomer == toCustomer,
               !transfer.technicianTook else {
             throw GatewayError(.fileNotFound, "There is no such transfer in this session.")
@@ -290,6 +292,21 @@ extension LiveSession {
         // A read the applet already finished is done with once its bytes are handed over.
         fileManagerTransfers[transferId] = transfer.ended ? nil : transfer
         return (transfer.pipe, transfer.size)
+    }
+
+    /// The live session the actor works on (as its lead or a colleague), and how; anyone else's is "not found".
+    private func worker(_ actor: Actor) async throws -> (SessionRecord, (state: SessionState, permissions: PermissionSet)) {
+        let record = try await hub.visibleSession(id, by: actor)
+        guard isLive, let work = hub.work(on: record, by: actor) else { throw GatewayError.sessionNotFound }
+        return (record, work)
+    }
+
+    /// A colleague's file manager ends when they stop collaborating (they left, were removed, or
+    /// hold the session for themselves), as the lead's ends with a hold or a transfer.
+    func fileManagerFollowsRecord() {
+        guard let access = fileManager, record.technicianId != access.technicianId,
+              record.otherViews[access.technicianId]?.state != .collaboration else { return }
+        Task { await endFileManager(ifRunBy: access.technicianId, reason: "The technician no longer works on the session.") }
     }
 
     // MARK: Ending

@@ -27,8 +27,8 @@ extension LiveSession {
         var waiting: [LibraryScript] = []
     }
 
-    func runScript(_ message: ScriptRunRequestMessage, script: LibraryScript, by actor: Actor) async throws {
-        let record = try await hub.ownedActiveSession(id, by: actor, activeOnly: "A script runs")
+    func runScript(_ message: ScriptRunRequestMessage, script: LibraryScript, needing permission: Permission, by actor: Actor) async throws {
+        let record = try await hub.workedSession(id, by: actor, permission: permission, activeOnly: "A script runs")
         try Self.checkRequestId(message.requestId)
         guard script.definition.platforms.contains(.linux) else {
             throw GatewayError.badRequest("This script is not for Linux, the customer's system.")
@@ -105,10 +105,10 @@ extension LiveSession {
                                    technicianName: await hub.technicianName(technicianId), arguments: arguments, asRoot: false), in: current)
     }
 
-    /// The technician stops a run of theirs.
+    /// The technician stops a run of theirs (lead or colleague).
     func cancelScript(_ message: ScriptCancelMessage, by actor: Actor) async throws {
-        _ = try await hub.ownedLiveSession(id, by: actor)
-        guard let run = scriptRuns[message.runId], run.technicianId == actor.id else {
+        _ = try await hub.visibleSession(id, by: actor)
+        guard worksOn(actor.id), let run = scriptRuns[message.runId], run.technicianId == actor.id else {
             throw GatewayError(.scriptNotFound, "No such script is running in this session.")
         }
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.scriptCancel(.init(
@@ -146,15 +146,15 @@ extension LiveSession {
         guard run.forwardedBytes + bytes <= ScriptRules.maximumOutputBytes + ScriptOutputMessage.maximumTextBytes else { return }
         run.forwardedBytes += bytes
         scriptRuns[message.runId] = run
-        guard liveRecord?.technicianId == run.technicianId else { return }
+        guard worksOn(run.technicianId) else { return }
         sockets.sendToConsoles(of: run.technicianId, WireCodec.encode(GatewayToConsole.scriptOutput(.init(
             sessionId: id, runId: message.runId, chunks: message.chunks))))
     }
 
-    /// How a run ended: told to the technician while the session is theirs, logged and audited whoever has it now.
+    /// How a run ended: told to the technician while they still work on the session, logged and audited whoever has it now.
     func appletScriptFinished(_ message: ScriptFinishedMessage, outletId: UUID) async {
         guard sockets.isApplet(outletId, of: id), let run = scriptRuns.removeValue(forKey: message.runId) else { return }
-        if liveRecord?.technicianId == run.technicianId {
+        if worksOn(run.technicianId) {
             sockets.sendToConsoles(of: run.technicianId, WireCodec.encode(GatewayToConsole.scriptFinished(.init(
                 sessionId: id, runId: message.runId, result: message.result))))
         }

@@ -20,6 +20,7 @@ actor LiveSession {
         didSet {
             if remote != nil || screenRoute != nil { screenRouteChanged() }
             technicianScreenFollowsRecord()
+            fileManagerFollowsRecord()
         }
     }
     /// The technician showing their screen to the customer (H1), if any.

@@ -40,6 +40,15 @@ extension SessionHub {
         return record
     }
 
+    /// How the actor works on the session: their state in it (the lead's view, or their own as a
+    /// colleague) and what they may do there (their group's permissions; a colleague's as the lead
+    /// chose, never more). Nil when it is not theirs to work on.
+    func work(on record: SessionRecord, by actor: Actor) -> (state: SessionState, permissions: PermissionSet)? {
+        if record.technicianId == actor.id { return (record.machine.state, actor.permissions) }
+        guard let view = record.otherViews[actor.id], record.collaborations[actor.id] != nil else { return nil }
+        return (view.state, PermissionSet(sessionPermissions(of: actor, in: record)))
+    }
+
     /// `activeOnly` completes the refusal: "Files can be sent" → "… in an active session only."
     /// The order of the refusals is part of the contract (the authorization matrix tests it):
     /// someone else's session is "not found", then a missing permission is 403, then the state 409.

@@ -6,14 +6,17 @@ import LifelineStore
 /// Script runs (N2), each passed to its session (`LiveSession+Scripts`).
 extension SessionHub {
     /// The script must be the technician's own (`deploy_scripts`) or embedded for their group
-    /// (`run_embedded_scripts`); anything else is "not found". Refused in the usual order: someone
-    /// else's session, then the script, then the permission, then the session's state.
+    /// (`run_embedded_scripts`); anything else is "not found". The session's lead runs it, or a
+    /// colleague collaborating in it with that permission allowed by the lead (I1). Refused in the
+    /// usual order: someone else's session, then the script, then the permission, then the state.
     func runScript(_ message: ScriptRunRequestMessage, by actor: Actor) async throws {
-        _ = try await ownedLiveSession(message.sessionId, by: actor)
+        let record = try await visibleSession(message.sessionId, by: actor)
+        guard registry.record(message.sessionId) != nil, record.technicianId == actor.id || record.collaborations[actor.id] != nil else {
+            throw GatewayError.sessionNotFound
+        }
         let found = try await store.script(id: message.scriptId)
         guard let script = found, let needed = ScriptLibrary.permission(toRun: script, by: actor) else { throw ScriptLibrary.notFound }
-        try actor.require(needed)
-        try await liveSession(message.sessionId, for: actor).runScript(message, script: script, by: actor)
+        try await liveSession(message.sessionId, for: actor).runScript(message, script: script, needing: needed, by: actor)
     }
 
     /// The scripts marked "run at applet start" for `technicianId`'s sessions, in the order they run:
