@@ -25,6 +25,8 @@ struct AgentState: Codable, Equatable {
     /// The technician the customer approved, as the applet showed them.
     var technician: String
     var proxy: ProxySettings?
+    /// The organisation's certificate authorities the installing applet trusted (`AppletTrust`).
+    var caFile: String?
 
     struct Failure: Error, CustomStringConvertible {
         let description: String

@@ -357,10 +357,11 @@ public struct Applet: Sendable {
             var headers: HTTPFields = [:]
             if let authorization = proxy.authorization { headers[.proxyAuthorization] = authorization }
             _ = try await WebSocketClient.connect(
-                url: url, configuration: configuration,
+                url: url, configuration: configuration, tlsConfiguration: AppletTrust.tlsConfiguration(),
                 proxySettings: .init(host: proxy.host, port: proxy.port, type: .http(connectHeaders: headers)), logger: logger, handler: handler)
         } else {
-            _ = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger, handler: handler)
+            _ = try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: AppletTrust.tlsConfiguration(),
+                                                  logger: logger, handler: handler)
         }
     }
 

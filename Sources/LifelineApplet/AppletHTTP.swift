@@ -14,7 +14,8 @@ import Synchronization
 
 /// The applet's HTTP requests (joins, Calling Card, files sent): async-http-client over SwiftNIO,
 /// one client per way out (direct, or through the Calling Card's proxy), kept for the applet's
-/// life. One place for timeouts, redirects and the proxy; TLS trusts the system's certificates.
+/// life. One place for timeouts, redirects and the proxy; TLS trusts the system's certificate
+/// authorities and the organisation's own when given (`AppletTrust`).
 enum AppletHTTP {
     /// How long a connection may stay silent while an answer is being read.
     static let readTimeout: TimeAmount = .seconds(60)
@@ -33,6 +34,7 @@ enum AppletHTTP {
             var configuration = HTTPClient.Configuration()
             configuration.timeout = .init(connect: .seconds(10), read: readTimeout)
             configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+            if let tls = AppletTrust.tlsConfiguration() { configuration.tlsConfiguration = tls }
             if let proxy {
                 let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
                 configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)

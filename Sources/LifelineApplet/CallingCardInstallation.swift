@@ -22,6 +22,8 @@ public struct CallingCardInstallation: Sendable {
         public var proxy: String?
         public var card: CallingCardInfo?
         public var launchAtStartup: Bool
+        /// The organisation's certificate authorities trusted when the card was installed (`AppletTrust`).
+        public var caFile: String?
 
         public init(gateway: String, cardId: String, proxy: String? = nil, card: CallingCardInfo? = nil, launchAtStartup: Bool = false) {
             self.gateway = gateway
@@ -92,6 +94,7 @@ public struct CallingCardInstallation: Sendable {
         settings.cardId = card.id
         settings.card = card
         settings.launchAtStartup = launchAtStartup
+        if let trusted = AppletTrust.caFile { settings.caFile = trusted }
         try save(settings)
         try write(desktopEntry(name: card.name, hasLogo: logo != nil), to: menuEntry)
         if launchAtStartup {

@@ -69,7 +69,8 @@ actor MachineRestarts {
         // Safe mode has no desktop: the applet returns as a system service, and the customer's yes
         // covers the technician's work until the next usual restart (the dialog says so).
         let saved = RestartResume.Saved(gateway: gateway, ticket: order.ticket, proxy: proxy,
-                                        remoteConsent: order.kind == .safeMode ? RemoteConsent.accept.rawValue : consent.rawValue)
+                                        remoteConsent: order.kind == .safeMode ? RemoteConsent.accept.rawValue : consent.rawValue,
+                                        caFile: AppletTrust.caFile)
         let resume = RestartResume.forThisCustomer()
         let safeMode = SafeModeBoot()
         do {
@@ -127,7 +128,7 @@ actor MachineRestarts {
             return logger.info("The customer restarts the machine; the session does not come back by itself",
                                metadata: ["reason": "\(answer?.reason ?? "the gateway did not answer in time")"])
         }
-        let saved = RestartResume.Saved(gateway: gateway, ticket: ticket, proxy: proxy, remoteConsent: consent.rawValue)
+        let saved = RestartResume.Saved(gateway: gateway, ticket: ticket, proxy: proxy, remoteConsent: consent.rawValue, caFile: AppletTrust.caFile)
         let resume = RestartResume.forThisCustomer()
         // Kept even when writing fails: the session is Rebooting at the gateway, and a called-off restart brings it back.
         customerReturn = resume

@@ -20,6 +20,8 @@ public struct RestartResume: Sendable {
         /// The proxy the applet went through (G3), if any.
         public var proxy: ProxySettings?
         public var remoteConsent: String
+        /// The organisation's certificate authorities the applet trusted (`AppletTrust`), if any.
+        public var caFile: String?
     }
 
     let home: String

@@ -38,6 +38,7 @@ public struct UnattendedAgent: Sendable {
     /// Runs until the computer is removed (then the agent is uninstalled and this returns).
     public func run() async throws {
         let state = try AgentState.load(from: stateFile)
+        if AppletTrust.caFile == nil, let trusted = state.caFile { try AppletTrust.trust(caFile: trusted) }
         var attempt = 0
         while true {
             let outcome = await connectOnce(state)

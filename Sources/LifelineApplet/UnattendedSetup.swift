@@ -150,7 +150,8 @@ actor UnattendedSetup {
             return transcript.unattendedFailed("the gateway answered with another key than the one it offered; nothing was installed")
         }
         let state = AgentState(gateway: client.gateway.absoluteString, deviceId: enrolled.deviceId, privateKey: key.rawRepresentation.base64EncodedString(),
-                               gatewayKey: enrolled.gatewayKey, rules: offer.rules, approvedAt: Date(), technician: offer.technician, proxy: client.proxy)
+                               gatewayKey: enrolled.gatewayKey, rules: offer.rules, approvedAt: Date(), technician: offer.technician, proxy: client.proxy,
+                               caFile: AppletTrust.caFile)
         let installation = AgentInstallation.forThisAccount()
         do {
             try installation.install(state, runningBinary: LocalPaths.runningBinary())

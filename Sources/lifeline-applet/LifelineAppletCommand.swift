@@ -59,6 +59,11 @@ struct LifelineAppletCommand: AsyncParsableCommand {
         "With --after-restart: the one-shot entry to remove.", visibility: .hidden))
     var autostartEntry: String?
 
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "A PEM file of certificate authorities to trust besides the system's, for a gateway whose certificate your organisation's own CA signed (default: $LIFELINE_CA_FILE).",
+        valueName: "path"))
+    var caFile: String?
+
     @Option(help: "The X display whose screen may be shared (default: $DISPLAY).")
     var display: String?
 
@@ -165,6 +170,13 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             handler.logLevel = ProcessInfo.processInfo.environment["LIFELINE_APPLET_DEBUG"] != nil ? .debug : (agent != nil ? .notice : .warning)
             return handler
         }
+        // The organisation's own certificate authority, before anything connects (issue 24).
+        if let authorities = caFile ?? ProcessInfo.processInfo.environment["LIFELINE_CA_FILE"] {
+            do throws(AppletTrust.Problem) { try AppletTrust.trust(caFile: authorities) } catch {
+                StandardStreams.error("lifeline-applet: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
         if let agent { return try await UnattendedAgent(stateFile: agent, logger: Logger(label: "lifeline-agent")).run() }
         if uninstallAgent {
             let told = await UnattendedAgent.uninstall(logger: Logger(label: "lifeline-agent"))
@@ -210,6 +222,11 @@ struct LifelineAppletCommand: AsyncParsableCommand {
             }
             guard URL(string: saved.gateway) != nil else { throw ExitCode(1) }
             (gatewayAddress, credential, proxy) = (saved.gateway, .afterRestart(ticket: saved.ticket), saved.proxy)
+            if AppletTrust.caFile == nil, let trusted = saved.caFile {
+                do throws(AppletTrust.Problem) { try AppletTrust.trust(caFile: trusted) } catch {
+                    StandardStreams.error("lifeline-applet: \(error)\n")
+                }
+            }
             consent = RemoteConsent(rawValue: saved.remoteConsent) ?? .ask
         }
         var options = AppletOptions(gateway: URL(string: gatewayAddress)!, credential: credential,
@@ -271,6 +288,7 @@ extension LifelineAppletCommand {
         if let xauthority = environment["XAUTHORITY"] { arguments += ["--xauthority", xauthority] }
         if nonInteractive { arguments.append("--non-interactive") }
         if terminal { arguments.append("--terminal") }
+        if let trusted = AppletTrust.caFile { arguments += ["--ca-file", trusted] }
         return arguments
     }
 
@@ -337,7 +355,10 @@ extension LifelineAppletCommand {
     func openCallingCard(transcript: Transcript, lines: StandardInput) async throws -> (String, AppletOptions.Credential, ProxySettings?)? {
         let installation = CallingCardInstallation()
         let settings: CallingCardInstallation.Settings
-        do { settings = try installation.loadSettings() } catch {
+        do {
+            settings = try installation.loadSettings()
+            if AppletTrust.caFile == nil, let trusted = settings.caFile { try AppletTrust.trust(caFile: trusted) }
+        } catch {
             StandardStreams.error("lifeline-applet: \(error)\n")
             throw ExitCode(1)
         }

@@ -43,7 +43,8 @@ def test_invited_by_link_in_the_leads_language_chats_then_is_removed(gateway, ap
         wait = WebDriverWait(lead, 10)
         select_row(lead, wait, session["id"])
         wait.until(EC.element_to_be_clickable((By.ID, "invite-technician"))).click()
-        lead.find_element(By.ID, "invite-name").send_keys("Dana Vendor")
+        # The dialog opens once the session's collaborators are read.
+        wait.until(EC.element_to_be_clickable((By.ID, "invite-name"))).send_keys("Dana Vendor")
         lead.find_element(By.ID, "invite-submit").click()
         link = wait.until(EC.visibility_of_element_located((By.ID, "invite-link"))).get_attribute("href")
         assert "/collaborate/" in link and len(lead.find_element(By.ID, "invite-pin").text) == 6
