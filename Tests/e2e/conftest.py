@@ -396,12 +396,15 @@ def technician_browser(technician_screen):
     driver.quit()
 
 
-def open_browser(language="en-US"):
-    """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language."""
+def open_browser(language="en-US", camera_file=None):
+    """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language;
+    `camera_file`: a .y4m clip its camera shows, allowed without a question."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+              f"--use-file-for-fake-video-capture={camera_file}"] if camera_file else []
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
-                     f"--lang={language}", *WEBRTC_ON_ONE_MACHINE]:
+                     f"--lang={language}", *WEBRTC_ON_ONE_MACHINE, *camera]:
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)

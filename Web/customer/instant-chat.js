@@ -6,7 +6,7 @@ import { reconnectingSocket } from '../lib/protocol.js';
 import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
-import { canShareScreen, pickScreen, streamScreen } from './screen-share.js';
+import { canShareScreen, canShowCamera, pickCamera, pickScreen, streamScreen } from './screen-share.js';
 import { canSendDirect, offerDirectPath } from './screen-direct.js';
 
 const $ = (id) => document.getElementById(id);
@@ -120,13 +120,20 @@ let direct = null;
 /** What the gateway allows for the direct path of the screen asked for; null: through the gateway only. */
 let webrtcSetup = null;
 
-/** The technician asks to see the screen: the customer's click on "Share my screen" opens the browser's picker. */
+/** The technician asks to see the screen: the customer's click on "Share my screen" opens the
+ * browser's picker; "Show my camera" shows what the camera sees instead (a phone has no screen to share). */
 function askForScreen(message) {
   webrtcSetup = message.webrtc ?? null;
   const box = $('screen-request');
   $('screen-request-text').textContent = t('screen.asks', { technician: message.technicianName });
+  const screen = canShareScreen();
+  const camera = canShowCamera();
+  $('screen-share').hidden = !screen;
+  $('screen-explain').hidden = !screen;
+  $('screen-camera').hidden = !camera;
+  $('screen-camera-explain').hidden = !camera;
   box.hidden = false;
-  $('screen-share').focus();
+  $(screen ? 'screen-share' : 'screen-camera').focus();
 }
 
 function answerScreen(accepted) {
@@ -134,11 +141,12 @@ function answerScreen(accepted) {
   socket.send('remote_answer', { accepted });
 }
 
-async function shareScreen() {
+/** `camera`: what the camera sees rather than the screen. */
+async function shareScreen(camera = false) {
   $('screen-request').hidden = true;
   let stream;
   try {
-    stream = await pickScreen();
+    stream = await (camera ? pickCamera() : pickScreen());
   } catch {
     // The customer closed the browser's picker, or the browser refused: that is a no.
     add({ kind: 'note', key: 'screen.notShared' });
@@ -170,9 +178,10 @@ async function shareScreen() {
       },
     });
   }
-  $('screen-sharing-text').textContent = t('screen.sharing', { technician: technicianName });
+  const key = camera ? 'screen.cameraSharing' : 'screen.sharing';
+  $('screen-sharing-text').textContent = t(key, { technician: technicianName });
   $('screen-sharing').hidden = false;
-  add({ kind: 'note', key: 'screen.sharing', params: { technician: technicianName } });
+  add({ kind: 'note', key, params: { technician: technicianName } });
 }
 
 /** Ends the sharing here; `tellGateway` when the customer ended it (not the technician). */
@@ -254,7 +263,7 @@ function receive(message) {
       break;
     case 'remote_request':
       // Only the view can be shown from a browser; the gateway refuses control before it gets here.
-      if (message.mode === 'view' && canShareScreen() && !sharing) askForScreen(message);
+      if (message.mode === 'view' && (canShareScreen() || canShowCamera()) && !sharing) askForScreen(message);
       else socket.send('remote_answer', { accepted: false });
       break;
     case 'remote_stop':
@@ -345,7 +354,8 @@ function setUpControls() {
     socket.send('chat', { text });
     input.value = '';
   });
-  $('screen-share').addEventListener('click', shareScreen);
+  $('screen-share').addEventListener('click', () => shareScreen(false));
+  $('screen-camera').addEventListener('click', () => shareScreen(true));
   $('screen-not-now').addEventListener('click', () => answerScreen(false));
   $('screen-stop').addEventListener('click', () => stopSharing('screen.youStopped', true));
   $('end-chat').addEventListener('click', () => {
@@ -369,7 +379,8 @@ if (!chat) {
         customer: {
           hostname: '', user: '', platform: `Browser (${navigator.platform || 'unknown'})`.slice(0, 128), client: 'browser',
           // Whether the technician may ask to see the screen, and whether the customer came for that.
-          ...(canShareScreen() ? { browserScreen: chat.screen ? 'chosen' : 'available' } : {}),
+          // A phone's camera will do (issue 22): the technician may ask to see what it shows.
+          ...(canShareScreen() || canShowCamera() ? { browserScreen: chat.screen ? 'chosen' : 'available' } : {}),
         },
       });
     },

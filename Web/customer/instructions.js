@@ -3,7 +3,7 @@
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 import { startInstantChat } from './instant-chat-session.js';
-import { canShareScreen } from './screen-share.js';
+import { canShareScreen, canShowCamera } from './screen-share.js';
 
 /**
  * The commands that download, check (when the SHA-256 is known) and start the applet with the
@@ -88,10 +88,11 @@ export function showInstructions(container, invitation, credentialFlag, join) {
     return button;
   };
   const chat = joinButton('start-instant-chat', 'instant.start', false);
-  // Windows, macOS, ChromeOS, or Linux without the app: the screen from the browser, view only.
+  // Windows, macOS, ChromeOS, or Linux without the app: the screen from the browser, view only;
+  // a phone or tablet (no screen to share from a browser): its camera, pointed at the device (issue 22).
   const screen = canShareScreen()
     ? [element('p', 'muted', t('screen.or')), joinButton('start-browser-screen', 'screen.start', true)]
-    : [];
+    : canShowCamera() ? [element('p', 'muted', t('screen.cameraOr')), joinButton('start-browser-camera', 'screen.cameraStart', true)] : [];
   container.replaceChildren(
     element('p', 'who', invitation.technicianName
       ? t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })

@@ -1,4 +1,5 @@
-// The customer's screen shown from the browser (issue 16, item 3): `getDisplayMedia`, view only.
+// The customer's screen shown from the browser (issue 16, item 3): `getDisplayMedia`, view only —
+// or what its camera sees (`getUserMedia`, issue 22: a phone pointed at the device), the same way.
 // The pictures travel as the applet's screen updates (docs/protocol.md), so the technician's
 // console shows them in its usual remote view; its acknowledgements pace them (at most WINDOW
 // updates unanswered), and only the tiles that changed are sent. While a direct path carries the
@@ -18,6 +19,19 @@ const QUALITY = { very_low: 0.35, low: 0.45, medium: 0.65, high: 0.8, auto: 0.8 
 /** Whether this browser can share its screen at all (phones and old browsers cannot). */
 export function canShareScreen() {
   return Boolean(navigator.mediaDevices?.getDisplayMedia) && window.isSecureContext;
+}
+
+/** Whether this browser can show what its camera sees (phones: the way to show a device, issue 22). */
+export function canShowCamera() {
+  return Boolean(navigator.mediaDevices?.getUserMedia) && window.isSecureContext;
+}
+
+/** Asks for the camera, the back one on a phone, at 720p where it can. Throws when refused. */
+export function pickCamera(frameRate = MAX_RATE) {
+  return navigator.mediaDevices.getUserMedia({
+    video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: frameRate } },
+    audio: false,
+  });
 }
 
 /** Asks the browser for a screen, window or tab (the browser's own picker). Throws when refused. */

@@ -1,0 +1,72 @@
+"""A customer on a phone shows the device with its camera (issue 22, first step): a browser that
+cannot share its screen (a phone's) offers "Show it with my camera" on the PIN page; when the
+technician asks to see, the page offers the camera; the picture (a fake camera showing an orange
+clip) reaches the technician's usual remote view, straight between the browsers where they find
+each other, and the customer stops it."""
+import tempfile
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import near, open_browser
+from test_console_session import select_row, sign_in
+from test_remote_desktop import canvas_pixel, log_has
+
+WIDTH, HEIGHT = 320, 240
+ORANGE = (230, 120, 20)
+
+
+def orange_clip(folder):
+    """A few seconds of a plain orange picture as a .y4m file (YUV 4:2:0, BT.601)."""
+    r, g, b = ORANGE
+    y = round(0.257 * r + 0.504 * g + 0.098 * b + 16)
+    u = round(-0.148 * r - 0.291 * g + 0.439 * b + 128)
+    v = round(0.439 * r - 0.368 * g - 0.071 * b + 128)
+    frame = b"FRAME\n" + bytes([y]) * (WIDTH * HEIGHT) + bytes([u]) * (WIDTH * HEIGHT // 4) + bytes([v]) * (WIDTH * HEIGHT // 4)
+    path = Path(folder) / "orange.y4m"
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 30)
+    return path
+
+
+def test_a_phone_customer_shows_the_device_with_the_camera(gateway, browser):
+    token = gateway.login()
+    session = gateway.api("POST", "sessions", {"name": "Pia", "method": "pin"}, token=token, expect=201)[1]
+    phone = open_browser(camera_file=orange_clip(tempfile.mkdtemp(prefix="lifeline-camera-")))
+    try:
+        # As a phone's browser: no screen to share.
+        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete MediaDevices.prototype.getDisplayMedia;"})
+        customer = WebDriverWait(phone, 15)
+        phone.get(f"{gateway.url}/")
+        customer.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(session["pin"])
+        phone.find_element(By.ID, "pin-submit").click()
+        assert not phone.find_elements(By.ID, "start-browser-screen")
+        customer.until(EC.element_to_be_clickable((By.ID, "start-browser-camera"))).click()
+        gateway.wait_for_state(session["id"], "waiting", token)
+
+        console = sign_in(browser, gateway)
+        select_row(browser, console, session["id"])
+        browser.find_element(By.ID, "start-session").click()
+        gateway.wait_for_state(session["id"], "active", token)
+        console.until(EC.element_to_be_clickable((By.ID, "remote-view"))).click()
+
+        request = customer.until(EC.visibility_of_element_located((By.ID, "screen-request")))
+        assert "Administrator asks to see your screen." in request.text
+        assert not phone.find_element(By.ID, "screen-share").is_displayed(), "a phone has no screen to share"
+        phone.find_element(By.ID, "screen-camera").click()
+        bar = customer.until(EC.visibility_of_element_located((By.ID, "screen-sharing")))
+        assert "Administrator can see what your camera shows." in bar.text
+
+        # The console shows the camera's orange picture, at the camera's size.
+        watch = WebDriverWait(browser, 20)
+        watch.until(lambda b: near(canvas_pixel(b, WIDTH // 2, HEIGHT // 2), ORANGE, tolerance=40))
+        assert browser.execute_script("return document.querySelector('#remote-screen canvas').width") == WIDTH
+        assert int(phone.find_element(By.ID, "screen-sharing").get_attribute("data-updates")) > 0
+
+        phone.find_element(By.ID, "screen-stop").click()
+        customer.until(EC.invisibility_of_element_located((By.ID, "screen-sharing")))
+        console.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, "#remote-screen canvas")))
+        watch.until(lambda _: log_has(gateway, token, session, "remote_ended"))
+    finally:
+        phone.quit()
