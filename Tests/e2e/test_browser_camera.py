@@ -2,7 +2,7 @@
 cannot share its screen (a phone's) offers "Show it with my camera" on the PIN page; when the
 technician asks to see, the page offers the camera; the picture (a fake camera showing an orange
 clip) reaches the technician's usual remote view, straight between the browsers where they find
-each other, and the customer stops it."""
+each other; the customer turns the torch on and off, and stops it."""
 import tempfile
 from pathlib import Path
 
@@ -35,8 +35,15 @@ def test_a_phone_customer_shows_the_device_with_the_camera(gateway, browser):
     session = gateway.api("POST", "sessions", {"name": "Pia", "method": "pin"}, token=token, expect=201)[1]
     phone = open_browser(camera_file=orange_clip(tempfile.mkdtemp(prefix="lifeline-camera-")))
     try:
-        # As a phone's browser: no screen to share.
-        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete MediaDevices.prototype.getDisplayMedia;"})
+        # As a phone's browser: no screen to share, a back camera with a torch (the page's
+        # requests to the torch are kept to be read).
+        phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+            delete MediaDevices.prototype.getDisplayMedia;
+            MediaStreamTrack.prototype.getCapabilities = function () { return { torch: true }; };
+            MediaStreamTrack.prototype.applyConstraints = function (asked) {
+              (window.torchAsked ||= []).push(asked.advanced[0].torch);
+              return Promise.resolve();
+            };"""})
         customer = WebDriverWait(phone, 15)
         phone.get(f"{gateway.url}/")
         customer.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(session["pin"])
@@ -63,6 +70,15 @@ def test_a_phone_customer_shows_the_device_with_the_camera(gateway, browser):
         watch.until(lambda b: near(canvas_pixel(b, WIDTH // 2, HEIGHT // 2), ORANGE, tolerance=40))
         assert browser.execute_script("return document.querySelector('#remote-screen canvas').width") == WIDTH
         assert int(phone.find_element(By.ID, "screen-sharing").get_attribute("data-updates")) > 0
+
+        # The torch (Q4): on, then off, by the customer.
+        torch = phone.find_element(By.ID, "screen-torch")
+        assert torch.is_displayed() and torch.get_attribute("aria-pressed") == "false"
+        torch.click()
+        customer.until(lambda _: torch.get_attribute("aria-pressed") == "true")
+        torch.click()
+        customer.until(lambda _: torch.get_attribute("aria-pressed") == "false")
+        assert phone.execute_script("return window.torchAsked") == [True, False]
 
         phone.find_element(By.ID, "screen-stop").click()
         customer.until(EC.invisibility_of_element_located((By.ID, "screen-sharing")))

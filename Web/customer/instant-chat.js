@@ -178,10 +178,29 @@ async function shareScreen(camera = false) {
       },
     });
   }
+  showTorch(camera ? stream.getVideoTracks()[0] : null);
   const key = camera ? 'screen.cameraSharing' : 'screen.sharing';
   $('screen-sharing-text').textContent = t(key, { technician: technicianName });
   $('screen-sharing').hidden = false;
   add({ kind: 'note', key, params: { technician: technicianName } });
+}
+
+/** The camera's torch (Q4): offered when the camera has one (a phone's back camera), on and off by the customer. */
+function showTorch(track) {
+  const button = $('screen-torch');
+  const lit = (on) => button.setAttribute('aria-pressed', String(on));
+  lit(false);
+  button.hidden = !track?.getCapabilities?.().torch;
+  button.onclick = async () => {
+    const on = button.getAttribute('aria-pressed') !== 'true';
+    try {
+      await track.applyConstraints({ advanced: [{ torch: on }] });
+      lit(on);
+    } catch {
+      // The camera refused (another app holds the torch): it stays as it was.
+      lit(!on);
+    }
+  };
 }
 
 /** Ends the sharing here; `tellGateway` when the customer ended it (not the technician). */
