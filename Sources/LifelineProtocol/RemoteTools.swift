@@ -132,13 +132,17 @@ public enum RemoteNotice: Codable, Equatable, Sendable {
     case clipboard(text: String)
     /// The customer's monitors and the one shown, nil for all (J16).
     case monitors([MonitorInfo], selected: Int?)
+    /// A browser customer's page went to the background (a phone's camera, Q4): the picture is
+    /// paused until it comes back (false).
+    case paused(Bool)
 
-    private enum Keys: String, CodingKey { case t, text, monitors, selected }
+    private enum Keys: String, CodingKey { case t, text, monitors, selected, paused }
 
     public var isValid: Bool {
         switch self {
         case .clipboard(let text): text.utf8.count <= RemoteTool.maximumClipboardBytes
         case .monitors(let list, let selected): list.count <= 16 && selected.map { list.indices.contains($0) } ?? true
+        case .paused: true
         }
     }
 
@@ -148,6 +152,7 @@ public enum RemoteNotice: Codable, Equatable, Sendable {
         case "clipboard": self = .clipboard(text: try c.decode(String.self, forKey: .text))
         case "monitors": self = .monitors(try c.decode([MonitorInfo].self, forKey: .monitors),
                                           selected: try c.decodeIfPresent(Int.self, forKey: .selected))
+        case "paused": self = .paused(try c.decode(Bool.self, forKey: .paused))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .t, in: c, debugDescription: "Unknown remote notice \"\(other)\".")
         }
@@ -163,6 +168,9 @@ public enum RemoteNotice: Codable, Equatable, Sendable {
             try c.encode("monitors", forKey: .t)
             try c.encode(list, forKey: .monitors)
             try c.encodeIfPresent(selected, forKey: .selected)
+        case .paused(let paused):
+            try c.encode("paused", forKey: .t)
+            try c.encode(paused, forKey: .paused)
         }
     }
 }

@@ -56,6 +56,9 @@ struct RemoteToolsGatewayTests {
             scene.applet.send(AppletToGateway.remoteNotice(monitors))
             let first = try await scene.console.expect(GatewayToConsole.self) { if case .remoteNotice = $0 { true } else { false } }
             #expect(first == .remoteNotice(.init(sessionId: scene.sessionId, notice: monitors)), "the view-mode clipboard was dropped")
+            // A page in the background (a browser customer's phone, Q4) is said as it comes, in view mode too.
+            scene.applet.send(AppletToGateway.remoteNotice(.paused(true)))
+            _ = try await scene.console.expect(GatewayToConsole.self) { $0 == .remoteNotice(.init(sessionId: scene.sessionId, notice: .paused(true))) }
             scene.console.send(ConsoleToGateway.remoteStop(.init(sessionId: scene.sessionId)))
             _ = try await scene.expectRemote(.ended)
             scene.ask(.control)

@@ -2,7 +2,8 @@
 cannot share its screen (a phone's) offers "Show it with my camera" on the PIN page; when the
 technician asks to see, the page offers the camera; the picture (a fake camera showing an orange
 clip) reaches the technician's usual remote view, straight between the browsers where they find
-each other; the customer turns the torch on and off, and stops it."""
+each other; the customer turns the torch on and off, the page's going to the background pauses the
+picture (both sides are told), and the customer stops it."""
 import tempfile
 from pathlib import Path
 
@@ -79,6 +80,16 @@ def test_a_phone_customer_shows_the_device_with_the_camera(gateway, browser):
         torch.click()
         customer.until(lambda _: torch.get_attribute("aria-pressed") == "false")
         assert phone.execute_script("return window.torchAsked") == [True, False]
+
+        # The page goes to the background: the picture pauses and the console says so; it comes back.
+        background = """
+            Object.defineProperty(document, 'visibilityState', { value: arguments[0], configurable: true });
+            document.dispatchEvent(new Event('visibilitychange'));"""
+        phone.execute_script(background, "hidden")
+        console.until(EC.text_to_be_present_in_element((By.ID, "remote-status"), "in the background"))
+        phone.execute_script(background, "visible")
+        console.until(lambda b: "in the background" not in b.find_element(By.ID, "remote-status").text)
+        customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "The picture was paused"))
 
         phone.find_element(By.ID, "screen-stop").click()
         customer.until(EC.invisibility_of_element_located((By.ID, "screen-sharing")))

@@ -137,7 +137,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     elevate.hidden = !lead || !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
     renderViewers(remote, shown, lead);
     const phaseKey = remote?.phase === 'active' && remote.transport === 'webrtc' ? 'remote.activeDirect' : `remote.${remote?.phase}`;
-    status.textContent = remote?.phase ? t(phaseKey, { reason: remote.reason ?? '' }) : '';
+    status.textContent = remote?.phase === 'active' && remote.paused ? t('remote.customerPaused')
+      : remote?.phase ? t(phaseKey, { reason: remote.reason ?? '' }) : '';
     const showCanvas = active && shown;
     screen.hidden = !showCanvas;
     // The floating chat (D1) lives in the screen too: only the desktop surface is swapped.

@@ -180,6 +180,9 @@ export function mountRemoteTools(elements, { send, current }) {
       if (notice.t === 'monitors') {
         remote.monitors = notice.monitors;
         remote.monitor = notice.selected ?? null;
+      } else if (notice.t === 'paused') {
+        // The customer's page is in the background (a phone): the picture waits, and the console says so.
+        remote.paused = notice.paused;
       } else if (notice.t === 'clipboard' && remote.clipboard) {
         remote.customerClipboard = notice.text;
         clipboardNote.textContent = t('remote.customerCopied', { count: [...notice.text].length });

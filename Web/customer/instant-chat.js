@@ -113,8 +113,9 @@ function showInvitation(linkToken) {
   box.hidden = false;
 }
 
-/** The screen shown to the technician from this page, while it is (issue 16). */
+/** The screen shown to the technician from this page, while it is (issue 16), and its stream. */
 let sharing = null;
+let sharedStream = null;
 /** Its direct path to the technician's browser, while one is tried or up. */
 let direct = null;
 /** What the gateway allows for the direct path of the screen asked for; null: through the gateway only. */
@@ -154,6 +155,8 @@ async function shareScreen(camera = false) {
     return;
   }
   socket.send('remote_answer', { accepted: true });
+  sharedStream = stream;
+  pausedInBackground = false;
   const bar = $('screen-sharing');
   bar.dataset.updates = '0';
   bar.dataset.transport = 'frames';
@@ -185,6 +188,22 @@ async function shareScreen(camera = false) {
   add({ kind: 'note', key, params: { technician: technicianName } });
 }
 
+/** The page went to the background (a phone's other app, its screen off): the picture pauses —
+ * nothing through the gateway, the direct path's track off — and the technician is told; it
+ * resumes when the page comes back, and the customer reads that it was paused (Q4). */
+let pausedInBackground = false;
+document.addEventListener('visibilitychange', () => {
+  if (!sharing) return;
+  const hidden = document.visibilityState === 'hidden';
+  if (hidden === pausedInBackground) return;
+  pausedInBackground = hidden;
+  if (hidden) sharing.pause();
+  else if ($('screen-sharing').dataset.transport !== 'webrtc') sharing.resume();
+  for (const track of sharedStream?.getVideoTracks() ?? []) track.enabled = !hidden;
+  socket?.send('remote_notice', { notice: { t: 'paused', paused: hidden } });
+  if (!hidden) add({ kind: 'note', key: 'screen.wasPaused' });
+});
+
 /** The camera's torch (Q4): offered when the camera has one (a phone's back camera), on and off by the customer. */
 function showTorch(track) {
   const button = $('screen-torch');
@@ -208,6 +227,7 @@ function stopSharing(key, tellGateway) {
   if (!sharing) return;
   const stopping = sharing;
   sharing = null;
+  sharedStream = null;
   direct?.close();
   direct = null;
   stopping.stop();
