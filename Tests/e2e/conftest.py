@@ -396,13 +396,17 @@ def technician_browser(technician_screen):
     driver.quit()
 
 
-def open_browser(language="en-US", camera_file=None):
+def open_browser(language="en-US", camera_file=None, fake_cameras=0):
     """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language;
-    `camera_file`: a .y4m clip its camera shows, allowed without a question."""
+    `camera_file`: a .y4m clip its one camera shows; `fake_cameras`: that many cameras showing
+    Chromium's moving test pattern (a phone's front and back) — either allowed without a question."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-              f"--use-file-for-fake-video-capture={camera_file}"] if camera_file else []
+    camera = []
+    if camera_file:
+        camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={camera_file}"]
+    elif fake_cameras:
+        camera = [f"--use-fake-device-for-media-stream=device-count={fake_cameras}", "--use-fake-ui-for-media-stream"]
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
                      f"--lang={language}", *WEBRTC_ON_ONE_MACHINE, *camera]:
         options.add_argument(argument)

@@ -6,7 +6,7 @@ import { reconnectingSocket } from '../lib/protocol.js';
 import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
-import { canShareScreen, canShowCamera, pickCamera, pickScreen, streamScreen } from './screen-share.js';
+import { cameras, canShareScreen, canShowCamera, pickCamera, pickScreen, streamScreen } from './screen-share.js';
 import { canSendDirect, offerDirectPath } from './screen-direct.js';
 
 const $ = (id) => document.getElementById(id);
@@ -168,20 +168,8 @@ async function shareScreen(camera = false) {
     },
     onEnded: () => stopSharing('screen.youStopped', true),
   });
-  if (webrtcSetup && canSendDirect()) {
-    direct = offerDirectPath(stream, {
-      iceServers: webrtcSetup.iceServers,
-      sendSignal: (signal) => socket.send('webrtc_signal', { signal }),
-      onTransport: (transport) => {
-        if (!sharing) return;
-        if (transport === 'webrtc') sharing.pause();
-        else sharing.resume();
-        bar.dataset.transport = transport;
-        socket.send('screen_transport', { transport });
-      },
-    });
-  }
-  showTorch(camera ? stream.getVideoTracks()[0] : null);
+  startDirect(stream, camera);
+  showCamera(camera ? stream.getVideoTracks()[0] : null);
   const key = camera ? 'screen.cameraSharing' : 'screen.sharing';
   $('screen-sharing-text').textContent = t(key, { technician: technicianName });
   $('screen-sharing').hidden = false;
@@ -204,6 +192,44 @@ document.addEventListener('visibilitychange', () => {
   if (!hidden) add({ kind: 'note', key: 'screen.wasPaused' });
 });
 
+/** The camera's buttons: Switch camera when there are several (front and back, Q2), and its torch. */
+async function showCamera(track) {
+  const bar = $('screen-sharing');
+  bar.dataset.camera = track?.label ?? '';
+  showTorch(track);
+  $('screen-switch').hidden = !track || (await cameras()).length < 2;
+}
+
+/** The next camera shows instead, on the same sharing; the torch follows the camera. */
+async function switchCamera() {
+  if (!sharing || !sharedStream) return;
+  const list = await cameras();
+  const shown = sharedStream.getVideoTracks()[0]?.getSettings().deviceId;
+  const next = list[(list.findIndex((device) => device.deviceId === shown) + 1) % list.length];
+  let stream;
+  try {
+    stream = await pickCamera(next.deviceId);
+  } catch {
+    // That camera is busy or was refused: the one shown stays.
+    return;
+  }
+  if (!sharing) {
+    for (const track of stream.getTracks()) track.stop();
+    return;
+  }
+  const [track] = stream.getVideoTracks();
+  sharedStream = stream;
+  sharing.replaceStream(stream);
+  // A new direct path for the new camera (an offer starts one, the console closes the last);
+  // meanwhile the pictures go through the gateway, so the technician never loses sight.
+  if (direct) {
+    direct.close();
+    direct = null;
+    startDirect(stream, true);
+  }
+  await showCamera(track);
+}
+
 /** The camera's torch (Q4): offered when the camera has one (a phone's back camera), on and off by the customer. */
 function showTorch(track) {
   const button = $('screen-torch');
@@ -220,6 +246,25 @@ function showTorch(track) {
       lit(!on);
     }
   };
+}
+
+/** Offers the direct path to the technician's browser when the gateway allows one: while it is up
+ * the pictures go straight there and pause through the gateway. */
+function startDirect(stream, camera) {
+  if (!webrtcSetup || !canSendDirect()) return;
+  const bar = $('screen-sharing');
+  direct = offerDirectPath(stream, {
+    camera,
+    iceServers: webrtcSetup.iceServers,
+    sendSignal: (signal) => socket.send('webrtc_signal', { signal }),
+    onTransport: (transport) => {
+      if (!sharing) return;
+      if (transport === 'webrtc') sharing.pause();
+      else sharing.resume();
+      bar.dataset.transport = transport;
+      socket.send('screen_transport', { transport });
+    },
+  });
 }
 
 /** Ends the sharing here; `tellGateway` when the customer ended it (not the technician). */
@@ -395,6 +440,7 @@ function setUpControls() {
   });
   $('screen-share').addEventListener('click', () => shareScreen(false));
   $('screen-camera').addEventListener('click', () => shareScreen(true));
+  $('screen-switch').addEventListener('click', switchCamera);
   $('screen-not-now').addEventListener('click', () => answerScreen(false));
   $('screen-stop').addEventListener('click', () => stopSharing('screen.youStopped', true));
   $('end-chat').addEventListener('click', () => {

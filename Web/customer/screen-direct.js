@@ -17,11 +17,11 @@ export function canSendDirect() {
  * candidates; `onTransport('webrtc' | 'frames')` says when the direct path comes up or goes down.
  * Returns { receive(signal), setQuality(level), close() }.
  */
-export function offerDirectPath(stream, { iceServers, sendSignal, onTransport }) {
+export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, camera = false }) {
   const connection = new RTCPeerConnection({ iceServers });
   const [track] = stream.getVideoTracks();
-  // Screens are text and lines: keep them sharp rather than smooth.
-  track.contentHint = 'detail';
+  // Screens are text and lines: keep them sharp rather than smooth; a camera's picture moves.
+  track.contentHint = camera ? 'motion' : 'detail';
   const sender = connection.addTrack(track, stream);
   let direct = false;
   let closed = false;

@@ -26,12 +26,18 @@ export function canShowCamera() {
   return Boolean(navigator.mediaDevices?.getUserMedia) && window.isSecureContext;
 }
 
-/** Asks for the camera, the back one on a phone, at 720p where it can. Throws when refused. */
-export function pickCamera(frameRate = MAX_RATE) {
+/** Asks for the camera — `deviceId`'s, else the back one on a phone — at 720p where it can. Throws when refused. */
+export function pickCamera(deviceId = null, frameRate = MAX_RATE) {
+  const which = deviceId ? { deviceId: { exact: deviceId } } : { facingMode: { ideal: 'environment' } };
   return navigator.mediaDevices.getUserMedia({
-    video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: frameRate } },
+    video: { ...which, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: frameRate } },
     audio: false,
   });
+}
+
+/** The cameras this browser has (ids and labels once one was allowed). */
+export async function cameras() {
+  return (await navigator.mediaDevices.enumerateDevices()).filter((device) => device.kind === 'videoinput');
 }
 
 /** Asks the browser for a screen, window or tab (the browser's own picker). Throws when refused. */
@@ -42,7 +48,7 @@ export function pickScreen(frameRate = MAX_RATE) {
 /**
  * Streams `stream` as screen updates through `sendBinary` until stopped or the customer ends it in
  * the browser's own bar (`onEnded`). Returns { acknowledged(sequence), setQuality(level), pause(),
- * resume(), stop() }.
+ * resume(), refresh(), replaceStream(stream), stop() }.
  */
 export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE, screen = 0 }) {
   /** The direct path shows the screen: nothing goes through the gateway meanwhile. */
@@ -110,7 +116,13 @@ export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE, 
     drop: () => paused && pacer.sequence > 0,
   });
   const ending = sharingEnd(stream, pacer, { onEnded });
-  readFrames(stream, { offer: pacer.offer, stopped: () => ending.stopped, maxRate });
+  /** Reads `from` until the sharing ends or another stream replaces it. */
+  function read(from) {
+    const reading = { replaced: false };
+    readFrames(from, { offer: pacer.offer, stopped: () => ending.stopped || reading.replaced, maxRate });
+    return reading;
+  }
+  let reading = read(stream);
 
   return {
     /** The viewer drew update `acknowledged` (or could not and wants the whole picture: `refresh`): the window opens for the next. */
@@ -136,6 +148,13 @@ export function streamScreen(stream, { sendBinary, onEnded, maxRate = MAX_RATE, 
     resume() {
       paused = false;
       previous = null;
+    },
+    /** Another camera (the customer switched): its pictures from now on, the whole picture first. */
+    replaceStream(next) {
+      reading.replaced = true;
+      ending.replace(next);
+      previous = null;
+      reading = read(next);
     },
     stop: ending.stop,
   };

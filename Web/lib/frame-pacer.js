@@ -120,17 +120,32 @@ export function framePacer({ window, maxRate, send, drop = () => false }) {
  */
 export function sharingEnd(stream, pacer, { onEnded, alsoStop = () => {} }) {
   let stopped = false;
+  let current = stream;
   function stop() {
     if (stopped) return;
     stopped = true;
     pacer.stop();
     alsoStop();
-    for (const each of stream.getTracks()) each.stop();
+    for (const each of current.getTracks()) each.stop();
   }
-  stream.getVideoTracks()[0].addEventListener('ended', () => {
-    if (stopped) return;
-    stop();
-    onEnded();
-  });
-  return { stop, get stopped() { return stopped; } };
+  function watch(watched) {
+    watched.getVideoTracks()[0].addEventListener('ended', () => {
+      // A stream replaced meanwhile (another camera) ended on purpose.
+      if (stopped || watched !== current) return;
+      stop();
+      onEnded();
+    });
+  }
+  watch(stream);
+  return {
+    stop,
+    get stopped() { return stopped; },
+    /** Another stream takes over (the customer switched cameras): the old one ends quietly. */
+    replace(next) {
+      const old = current;
+      current = next;
+      watch(next);
+      for (const each of old.getTracks()) each.stop();
+    },
+  };
 }
