@@ -1,7 +1,11 @@
 """The applet speaks the customer's language (A4) from the session's locale, and the organisation's
-terms and conditions (R4) are accepted in the applet before anyone connects: a real gateway, real
-applet processes."""
+terms and conditions (R4) are accepted in the applet — or on the PIN page for a customer joining in
+the browser — before anyone connects: a real gateway, real applet processes, a real browser."""
 import json
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import Applet
 
@@ -82,5 +86,31 @@ def test_terms_must_be_accepted_before_anyone_connects(gateway, applets):
         second = new_session(gateway, token)
         script = applets(gateway.url, "--pin", second["pin"], extra_args=["--accept-terms"])
         script.expect("WELCOME")
+    finally:
+        gateway.api("PUT", "admin/settings", {"appletTerms": ""}, token=token, expect=200)
+
+
+def test_a_browser_customer_accepts_the_terms_before_joining(gateway, browser):
+    """The same terms on the PIN page (R4, issue 22: nothing is sent before the customer's yes): the
+    ways to join in the browser wait for the box to be ticked; the audit log says accepted."""
+    token = gateway.login()
+    terms = "Sessions may be recorded.\nWe never keep your files."
+    gateway.api("PUT", "admin/settings", {"appletTerms": terms}, token=token, expect=200)
+    try:
+        session = new_session(gateway, token, name="Browser terms")
+        wait = WebDriverWait(browser, 15)
+        browser.get(f"{gateway.url}/")
+        wait.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(session["pin"])
+        browser.find_element(By.ID, "pin-submit").click()
+        box = wait.until(EC.visibility_of_element_located((By.ID, "browser-terms")))
+        assert "asks you to accept these terms" in box.text and "We never keep your files." in box.text
+        chat = browser.find_element(By.ID, "start-instant-chat")
+        assert not chat.is_enabled(), "nothing before the customer's yes"
+        browser.find_element(By.ID, "terms-accept").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "start-instant-chat"))).click()
+        gateway.wait_for_state(session["id"], "waiting", token)
+        entries = gateway.api("GET", "admin/audit", token=token, expect=200)[1]
+        joined = [entry for entry in entries if entry["action"] == "customer_joined" and entry["objectId"] == session["id"]]
+        assert len(joined) == 1 and json.loads(joined[0]["after"])["terms"] == "accepted"
     finally:
         gateway.api("PUT", "admin/settings", {"appletTerms": ""}, token=token, expect=200)

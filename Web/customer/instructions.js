@@ -69,15 +69,21 @@ export function appletSteps(credentialFlag, join) {
 export function showInstructions(container, invitation, credentialFlag, join) {
   const chatError = element('p', 'error');
   chatError.hidden = true;
+  // The organisation's terms (R4): joining in this browser waits for the customer's explicit yes,
+  // as the applet does; the gateway records that they were accepted.
+  const terms = invitation.terms ? termsBox(invitation) : null;
+  const joinButtons = [];
   /** A button that joins in this browser: Instant Chat, and with `screen` ready to show the screen. */
   const joinButton = (id, key, screen) => {
     const button = element('button', 'primary', t(key));
     button.type = 'button';
     button.id = id;
+    button.disabled = Boolean(terms);
+    joinButtons.push(button);
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {
-        const joined = await api('customer/join', { method: 'POST', body: join });
+        const joined = await api('customer/join', { method: 'POST', body: terms ? { ...join, acceptedTerms: true } : join });
         startInstantChat({ ...joined, screen });
       } catch (error) {
         button.disabled = false;
@@ -99,9 +105,28 @@ export function showInstructions(container, invitation, credentialFlag, join) {
       : t('ready.who_channel', { organisation: invitation.organisation, channel: invitation.channel ?? '' })),
     ...appletSteps(credentialFlag, join),
     element('p', 'muted', t('instant.or')),
+    ...(terms ? [terms.box] : []),
     chat,
     ...screen,
     chatError,
   );
+  terms?.accept.addEventListener('change', () => {
+    for (const button of joinButtons) button.disabled = !terms.accept.checked;
+  });
   container.hidden = false;
+}
+
+/** The terms as written, and the box the customer ticks to accept them. */
+function termsBox(invitation) {
+  const box = element('section', 'terms');
+  box.id = 'browser-terms';
+  const text = element('p', 'terms-text', invitation.terms);
+  text.style.whiteSpace = 'pre-wrap';
+  const label = element('label', 'inline');
+  const accept = document.createElement('input');
+  accept.type = 'checkbox';
+  accept.id = 'terms-accept';
+  label.append(accept, document.createTextNode(` ${t('terms.accept')}`));
+  box.append(element('p', 'who', t('terms.heading', { organisation: invitation.organisation })), text, label);
+  return { box, accept };
 }
