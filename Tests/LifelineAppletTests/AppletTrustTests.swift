@@ -15,7 +15,6 @@ struct AppletTrustTests {
     func refusals() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lifeline-trust-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let missing = folder.appendingPathComponent("none.pem").path
         #expect(throws: AppletTrust.Problem.unreadable(missing)) { try AppletTrust.trust(caFile: missing) }
         let key = folder.appendingPathComponent("key.pem")
@@ -23,5 +22,6 @@ struct AppletTrustTests {
         #expect(throws: AppletTrust.Problem.notPEM(key.path)) { try AppletTrust.trust(caFile: key.path) }
         #expect(AppletTrust.caFile == nil)
         #expect(AppletTrust.Problem.unreadable(missing).description.contains("none.pem cannot be read"))
+        try FileManager.default.removeItem(at: folder)
     }
 }

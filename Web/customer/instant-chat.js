@@ -6,8 +6,8 @@ import { reconnectingSocket } from '../lib/protocol.js';
 import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePicker, t, translatePage } from '../lib/i18n.js';
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
-import { cameras, canShareScreen, canShowCamera, pickCamera, pickScreen, streamScreen } from './screen-share.js';
-import { canSendDirect, offerDirectPath } from './screen-direct.js';
+import { mountScreenSharing } from './chat-screen.js';
+import { canShareScreen, canShowCamera } from './screen-share.js';
 
 const $ = (id) => document.getElementById(id);
 const SIZE_KEY = 'lifeline.chatTextSize';
@@ -16,6 +16,13 @@ let technicianName = chat?.technicianName ?? '';
 let socket = null;
 /** Set once the chat ended here: nothing is kept for a reload after that. */
 let over = false;
+/** What the customer shows the technician (their screen, or a phone's camera). */
+const screenSharing = mountScreenSharing({
+  send: (type, fields) => socket?.send(type, fields),
+  sendBinary: (bytes) => socket?.sendBinary(bytes),
+  note: (key, params) => add({ kind: 'note', key, ...(params ? { params } : {}) }),
+  technicianName: () => technicianName,
+});
 
 await loadLanguage(customerLanguage(), 'customer');
 translatePage();
@@ -113,178 +120,10 @@ function showInvitation(linkToken) {
   box.hidden = false;
 }
 
-/** The screen shown to the technician from this page, while it is (issue 16), and its stream. */
-let sharing = null;
-let sharedStream = null;
-/** Its direct path to the technician's browser, while one is tried or up. */
-let direct = null;
-/** What the gateway allows for the direct path of the screen asked for; null: through the gateway only. */
-let webrtcSetup = null;
-
-/** The technician asks to see the screen: the customer's click on "Share my screen" opens the
- * browser's picker; "Show my camera" shows what the camera sees instead (a phone has no screen to share). */
-function askForScreen(message) {
-  webrtcSetup = message.webrtc ?? null;
-  const box = $('screen-request');
-  $('screen-request-text').textContent = t('screen.asks', { technician: message.technicianName });
-  const screen = canShareScreen();
-  const camera = canShowCamera();
-  $('screen-share').hidden = !screen;
-  $('screen-explain').hidden = !screen;
-  $('screen-camera').hidden = !camera;
-  $('screen-camera-explain').hidden = !camera;
-  box.hidden = false;
-  $(screen ? 'screen-share' : 'screen-camera').focus();
-}
-
-function answerScreen(accepted) {
-  $('screen-request').hidden = true;
-  socket.send('remote_answer', { accepted });
-}
-
-/** `camera`: what the camera sees rather than the screen. */
-async function shareScreen(camera = false) {
-  $('screen-request').hidden = true;
-  let stream;
-  try {
-    stream = await (camera ? pickCamera() : pickScreen());
-  } catch {
-    // The customer closed the browser's picker, or the browser refused: that is a no.
-    add({ kind: 'note', key: 'screen.notShared' });
-    socket.send('remote_answer', { accepted: false });
-    return;
-  }
-  socket.send('remote_answer', { accepted: true });
-  sharedStream = stream;
-  pausedInBackground = false;
-  const bar = $('screen-sharing');
-  bar.dataset.updates = '0';
-  bar.dataset.transport = 'frames';
-  sharing = streamScreen(stream, {
-    sendBinary: (bytes) => {
-      // How many pictures went through the gateway, and which way they go now: for support staff and tests.
-      bar.dataset.updates = String(Number(bar.dataset.updates) + 1);
-      socket.sendBinary(bytes);
-    },
-    onEnded: () => stopSharing('screen.youStopped', true),
-  });
-  startDirect(stream, camera);
-  showCamera(camera ? stream.getVideoTracks()[0] : null);
-  const key = camera ? 'screen.cameraSharing' : 'screen.sharing';
-  $('screen-sharing-text').textContent = t(key, { technician: technicianName });
-  $('screen-sharing').hidden = false;
-  add({ kind: 'note', key, params: { technician: technicianName } });
-}
-
-/** The page went to the background (a phone's other app, its screen off): the picture pauses —
- * nothing through the gateway, the direct path's track off — and the technician is told; it
- * resumes when the page comes back, and the customer reads that it was paused (Q4). */
-let pausedInBackground = false;
-document.addEventListener('visibilitychange', () => {
-  if (!sharing) return;
-  const hidden = document.visibilityState === 'hidden';
-  if (hidden === pausedInBackground) return;
-  pausedInBackground = hidden;
-  if (hidden) sharing.pause();
-  else if ($('screen-sharing').dataset.transport !== 'webrtc') sharing.resume();
-  for (const track of sharedStream?.getVideoTracks() ?? []) track.enabled = !hidden;
-  socket?.send('remote_notice', { notice: { t: 'paused', paused: hidden } });
-  if (!hidden) add({ kind: 'note', key: 'screen.wasPaused' });
-});
-
-/** The camera's buttons: Switch camera when there are several (front and back, Q2), and its torch. */
-async function showCamera(track) {
-  const bar = $('screen-sharing');
-  bar.dataset.camera = track?.label ?? '';
-  showTorch(track);
-  $('screen-switch').hidden = !track || (await cameras()).length < 2;
-}
-
-/** The next camera shows instead, on the same sharing; the torch follows the camera. */
-async function switchCamera() {
-  if (!sharing || !sharedStream) return;
-  const list = await cameras();
-  const shown = sharedStream.getVideoTracks()[0]?.getSettings().deviceId;
-  const next = list[(list.findIndex((device) => device.deviceId === shown) + 1) % list.length];
-  let stream;
-  try {
-    stream = await pickCamera(next.deviceId);
-  } catch {
-    // That camera is busy or was refused: the one shown stays.
-    return;
-  }
-  if (!sharing) {
-    for (const track of stream.getTracks()) track.stop();
-    return;
-  }
-  const [track] = stream.getVideoTracks();
-  sharedStream = stream;
-  sharing.replaceStream(stream);
-  // A new direct path for the new camera (an offer starts one, the console closes the last);
-  // meanwhile the pictures go through the gateway, so the technician never loses sight.
-  if (direct) {
-    direct.close();
-    direct = null;
-    startDirect(stream, true);
-  }
-  await showCamera(track);
-}
-
-/** The camera's torch (Q4): offered when the camera has one (a phone's back camera), on and off by the customer. */
-function showTorch(track) {
-  const button = $('screen-torch');
-  const lit = (on) => button.setAttribute('aria-pressed', String(on));
-  lit(false);
-  button.hidden = !track?.getCapabilities?.().torch;
-  button.onclick = async () => {
-    const on = button.getAttribute('aria-pressed') !== 'true';
-    try {
-      await track.applyConstraints({ advanced: [{ torch: on }] });
-      lit(on);
-    } catch {
-      // The camera refused (another app holds the torch): it stays as it was.
-      lit(!on);
-    }
-  };
-}
-
-/** Offers the direct path to the technician's browser when the gateway allows one: while it is up
- * the pictures go straight there and pause through the gateway. */
-function startDirect(stream, camera) {
-  if (!webrtcSetup || !canSendDirect()) return;
-  const bar = $('screen-sharing');
-  direct = offerDirectPath(stream, {
-    camera,
-    iceServers: webrtcSetup.iceServers,
-    sendSignal: (signal) => socket.send('webrtc_signal', { signal }),
-    onTransport: (transport) => {
-      if (!sharing) return;
-      if (transport === 'webrtc') sharing.pause();
-      else sharing.resume();
-      bar.dataset.transport = transport;
-      socket.send('screen_transport', { transport });
-    },
-  });
-}
-
-/** Ends the sharing here; `tellGateway` when the customer ended it (not the technician). */
-function stopSharing(key, tellGateway) {
-  if (!sharing) return;
-  const stopping = sharing;
-  sharing = null;
-  sharedStream = null;
-  direct?.close();
-  direct = null;
-  stopping.stop();
-  $('screen-sharing').hidden = true;
-  if (tellGateway) socket?.send('remote_ended', { reason: 'The customer stopped sharing their screen.' });
-  add({ kind: 'note', key });
-}
-
 /** The chat is over on this page: the session ended, or the applet took it over. */
 function finish(key) {
   over = true;
-  stopSharing('screen.ended', false);
+  screenSharing.stop('screen.ended', false);
   $('screen-request').hidden = true;
   socket?.stop();
   forgetInstantChat();
@@ -296,6 +135,7 @@ function finish(key) {
 }
 
 function receive(message) {
+  if (screenSharing.message(message)) return;
   switch (message.type) {
     case 'welcome':
       // The gateway follows with chat_switched when the chat is off.
@@ -344,32 +184,6 @@ function receive(message) {
       if (message.enabled === chatEnabled) break;
       setChatEnabled(message.enabled);
       add({ kind: 'note', key: message.enabled ? 'instant.chatOn' : 'instant.chatOff' });
-      break;
-    case 'remote_request':
-      // Only the view can be shown from a browser; the gateway refuses control before it gets here.
-      if (message.mode === 'view' && (canShareScreen() || canShowCamera()) && !sharing) askForScreen(message);
-      else socket.send('remote_answer', { accepted: false });
-      break;
-    case 'remote_stop':
-      $('screen-request').hidden = true;
-      stopSharing('screen.ended', false);
-      break;
-    case 'frame_ack':
-      sharing?.acknowledged(message.sequence);
-      break;
-    case 'remote_settings':
-      sharing?.setQuality(message.quality);
-      direct?.setQuality(message.quality);
-      break;
-    case 'webrtc_signal':
-      direct?.receive(message.signal);
-      break;
-    case 'screen_refresh':
-      // A technician started watching, or one fell behind: the whole picture with the next update.
-      sharing?.refresh();
-      break;
-    case 'remote_viewers':
-      if (sharing) add({ kind: 'note', key: 'screen.viewers', params: { names: message.names.join(', ') } });
       break;
     case 'recording':
       add({ kind: 'note', key: message.active ? 'screen.recording' : 'screen.recordingStopped', params: { technician: message.technicianName } });
@@ -438,11 +252,6 @@ function setUpControls() {
     socket.send('chat', { text });
     input.value = '';
   });
-  $('screen-share').addEventListener('click', () => shareScreen(false));
-  $('screen-camera').addEventListener('click', () => shareScreen(true));
-  $('screen-switch').addEventListener('click', switchCamera);
-  $('screen-not-now').addEventListener('click', () => answerScreen(false));
-  $('screen-stop').addEventListener('click', () => stopSharing('screen.youStopped', true));
   $('end-chat').addEventListener('click', () => {
     if (!window.confirm(t('instant.confirmEnd'))) return;
     socket.send('quit', {});
@@ -472,7 +281,7 @@ if (!chat) {
     onMessage: receive,
     onStatus(connected) {
       // A lost connection ends the remote desktop on the gateway's side: the picture stops here too.
-      if (!connected) stopSharing('screen.ended', false);
+      if (!connected) screenSharing.stop('screen.ended', false);
       $('instant-connection').textContent = connected ? '' : t('instant.reconnecting');
       if (connected !== wasConnected) add({ kind: 'connection', connected });
       wasConnected = connected;

@@ -21,21 +21,19 @@ extension SessionHub {
     func workedSession(_ id: String, by actor: Actor, permission: Permission, activeOnly: String,
                        leadStates: Set<SessionState>? = [.active, .collaboration]) async throws -> SessionRecord {
         let record = try await visibleSession(id, by: actor)
-        guard registry.record(id) != nil else { throw GatewayError.sessionNotFound }
-        if record.technicianId == actor.id {
-            try actor.require(permission)
-            guard leadStates?.contains(record.machine.state) != false else {
+        guard registry.record(id) != nil, let work = work(on: record, by: actor) else { throw GatewayError.sessionNotFound }
+        try actor.require(permission)
+        let isLead = record.technicianId == actor.id
+        // A colleague's permissions are the group's as the lead chose: the lead may have left this one out.
+        guard work.permissions.allows(permission) else { throw GatewayError.collaboration(.notPermitted(permission)) }
+        if isLead {
+            guard leadStates?.contains(work.state) != false else {
                 throw GatewayError(.sessionNotActive, "\(activeOnly) in an active session only.")
             }
-            return record
-        }
-        guard let view = record.otherViews[actor.id], record.collaborations[actor.id] != nil else { throw GatewayError.sessionNotFound }
-        try actor.require(permission)
-        guard sessionPermissions(of: actor, in: record).contains(permission) else {
-            throw GatewayError.collaboration(.notPermitted(permission))
-        }
-        guard view.state == .collaboration else {
-            throw GatewayError(.sessionNotActive, "\(activeOnly) while you collaborate in the session only.")
+        } else {
+            guard work.state == .collaboration else {
+                throw GatewayError(.sessionNotActive, "\(activeOnly) while you collaborate in the session only.")
+            }
         }
         return record
     }
