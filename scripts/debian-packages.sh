@@ -15,8 +15,8 @@ BUILD_PACKAGES="libsqlite3-dev libcurl4-openssl-dev libx11-dev libxext-dev libxt
 # build and read a kernel module file for the drivers view; systemd for systemd-analyze (the reboot and agent
 # units); tzdata for the time zones the unattended agent reads (ZoneRules); openssh-server, iproute2 and
 # avahi-daemon for the LAN connector's network of machines (SSH servers, one announcing itself over mDNS);
-# haproxy to check deploy/haproxy.cfg.
-TEST_PACKAGES="tzdata procps rpm openssh-server avahi-daemon haproxy iproute2 kmod xz-utils gcc systemd dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-utils x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
+# haproxy to check deploy/haproxy.cfg; coturn, the TURN server a Lens call is relayed through (issue 22).
+TEST_PACKAGES="tzdata coturn procps rpm openssh-server avahi-daemon haproxy iproute2 kmod xz-utils gcc systemd dbus-daemon python3-dbusmock systemd-journal-remote libgtk-4-1 libglib2.0-bin openbox chromium chromium-driver fonts-noto-color-emoji fonts-thai-tlwg python3-venv openssl xvfb xterm x11-xserver-utils x11-apps x11-utils x11-xkb-utils xdotool xclip ffmpeg sudo curl postgresql"
 
 # Installs what is missing when running as root, or says what to install.
 ensure_packages() {

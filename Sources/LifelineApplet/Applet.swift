@@ -77,6 +77,10 @@ public struct Applet: Sendable {
                 transcript.rejoining(technician: remembered.technicianName, organisation: remembered.organisation)
             } else {
                 let invitation = try await client.invitation(for: options.credential)
+                // A Lens session is the phone's camera in its browser (Q1): nothing for the applet to do.
+                if invitation.type == .lens {
+                    throw GatewayClient.Failure(description: "This is a Lens session, for a phone's browser.", code: "not_for_lens")
+                }
                 transcript.invitation(technician: invitation.technicianName, organisation: invitation.organisation)
                 if let terms = invitation.terms { transcript.terms(terms, organisation: invitation.organisation) }
                 // Nobody connects before the customer said yes, to the terms as well when there are some.

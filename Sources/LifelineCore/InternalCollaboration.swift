@@ -27,11 +27,14 @@ public enum InternalCollaboration {
         case notCollaborating
         case handOverPending
         case noHandOverOffered
+        /// The manual: no technician collaboration in a Lens session.
+        case lensSession
     }
 
     public static func describe(_ refusal: Refusal, invitee: String = "The technician") -> String {
         switch refusal {
         case .notLead: "Only the session's lead technician can do this."
+        case .lensSession: "Technicians cannot collaborate on a Lens session."
         case .sessionNotActive: "A colleague can be invited only into an active session."
         case .inviteeIsLead: "You lead this session already."
         case .inviteeAlreadyIn: "\(invitee) is already invited to or working in this session."
@@ -50,7 +53,9 @@ public enum InternalCollaboration {
     /// Whether the lead may invite this colleague now. `collaborators` counts those invited or
     /// collaborating already.
     public static func checkInvitation(byLead isLead: Bool, state: SessionState, inviteeIsLead: Bool, inviteeAlreadyIn: Bool,
-                                       inviteeStatus: TechnicianStatus, collaborators: Int, comment: String) throws(Refusal) {
+                                       inviteeStatus: TechnicianStatus, collaborators: Int, comment: String,
+                                       sessionType: SessionType = .standard) throws(Refusal) {
+        guard sessionType.allowsCollaboration else { throw .lensSession }
         guard isLead else { throw .notLead }
         guard state == .active else { throw .sessionNotActive }
         guard !inviteeIsLead else { throw .inviteeIsLead }

@@ -68,8 +68,10 @@ public struct RemoteDesktopState: Equatable, Sendable {
     /// A new request: only in an Active session, with the mode's permission, none running.
     /// From a browser only the view can be asked for, and only when the browser can share its screen.
     public static func request(_ mode: Mode, by technicianId: String, permissions: PermissionSet, sessionState: SessionState,
-                               current: RemoteDesktopState?, source: Source = .applet) throws(Refusal) -> RemoteDesktopState {
-        guard permissions.allows(mode.permission) else { throw .notPermitted(mode.permission) }
+                               current: RemoteDesktopState?, source: Source = .applet,
+                               sessionType: SessionType = .standard) throws(Refusal) -> RemoteDesktopState {
+        let needed = permission(for: mode, in: sessionType)
+        guard permissions.allows(needed) else { throw .notPermitted(needed) }
         guard sessionState == .active || sessionState == .collaboration else { throw .sessionNotActive(sessionState) }
         switch (source, mode) {
         case (.chatOnly, _): throw .chatOnly
@@ -78,6 +80,12 @@ public struct RemoteDesktopState: Equatable, Sendable {
         }
         guard current == nil else { throw .alreadyRunning }
         return RemoteDesktopState(mode: mode, technicianId: technicianId, source: source)
+    }
+
+    /// In a Lens session the picture is the customer's camera, which the Lens permission covers (Q1);
+    /// elsewhere each mode has its own.
+    public static func permission(for mode: Mode, in sessionType: SessionType) -> Permission {
+        sessionType == .lens ? .lensSessions : mode.permission
     }
 
     /// Whether asking for `mode` switches the technician's own running desktop to the other mode

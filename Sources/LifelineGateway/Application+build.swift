@@ -31,7 +31,7 @@ public func buildApplication(
     let bootstrap = Bootstrap(accounts: accounts, configuration: configuration, logger: logger)
     try await bootstrap.run()
     let hub = SessionHub(store: store, environment: environment, publicURL: configuration.publicURL, logger: logger,
-                         webRTC: configuration.browserScreenWebRTC, gatewayIdentity: try GatewayIdentity(dataDirectory: configuration.dataDirectory))
+                         webRTC: configuration.browserScreenWebRTC, turn: configuration.turn, gatewayIdentity: try GatewayIdentity(dataDirectory: configuration.dataDirectory))
     try await hub.loadSettings()
     // The node loads the live sessions it serves (all of them, unless other nodes share the database).
     let node = ClusterNode(store: store, hub: hub, address: configuration.nodeAddress,

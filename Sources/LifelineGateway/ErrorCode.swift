@@ -116,6 +116,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case technicianUnavailable = "technician_unavailable"
     case tooLarge = "too_large"
     case tooManyActiveSessions = "too_many_active_sessions"
+    case anotherLensActive = "another_lens_active"
+    case notForLens = "not_for_lens"
     case tooManyAttempts = "too_many_attempts"
     case tooManyConnections = "too_many_connections"
     case tooManyCollaborators = "too_many_collaborators"
@@ -156,7 +158,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
              .recordingFinished,
              .remoteAlreadyRunning, .remoteNotRunning, .sessionClosed, .sessionNotActive, .smsNotConfigured,
              .smsUnavailable, .surveyAlreadySent, .surveyAnswered, .surveyDisabled, .technicianHasSessions,
-             .technicianUnavailable, .tooManyActiveSessions, .tooManyCollaborators, .tooManyFavourites, .tooManyReplies, .tooManyScripts,
+             .technicianUnavailable, .tooManyActiveSessions, .anotherLensActive, .notForLens, .tooManyCollaborators, .tooManyFavourites, .tooManyReplies, .tooManyScripts,
              .transferPending, .scriptRunning,
              .twoStepEnabled, .twoStepOff, .twoStepRequired, .viewOnly:
             .conflict

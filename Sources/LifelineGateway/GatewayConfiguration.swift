@@ -33,6 +33,8 @@ public struct GatewayConfiguration: Sendable {
     /// two browsers find a path, with these STUN/TURN servers (none: on the same network only);
     /// nil: always through the gateway.
     public var browserScreenWebRTC: WebRTCSetup? = WebRTCSetup(iceServers: [])
+    /// A TURN server whose credentials are made per session, added to the direct path's servers.
+    public var turn: TurnServerSecret?
     /// The bearer token Prometheus sends to `/metrics`; nil: only this computer may read them.
     public var metricsToken: String?
     /// Where other gateway nodes on the same database reach this one (issue 20); nil: derived

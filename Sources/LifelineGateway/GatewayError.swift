@@ -94,6 +94,18 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
 
     static let tooManyActiveSessions = GatewayError(.tooManyActiveSessions,
                                                     "You already have \(ActiveSessionLimit.maximum) active sessions. Hold or end one first.")
+    static let anotherLensActive = GatewayError(.anotherLensActive,
+                                                "You already have an active Lens session: a technician handles one at a time. Hold or end it first.")
+    /// Why a session may not become active, in the technician's words.
+    static func refusing(_ refusal: ActiveSessionRefusal) -> GatewayError {
+        switch refusal {
+        case .tooMany: tooManyActiveSessions
+        case .anotherLens: anotherLensActive
+        }
+    }
+    static let noCollaborationInLens = GatewayError(.notForLens, "Technicians cannot collaborate on a Lens session.")
+    static let noAppletToolsInLens = GatewayError(.notForLens,
+                                                  "A Lens session shows the customer's camera: it has no remote control, files, system information or scripts.")
     static func forbidden(_ permission: Permission) -> GatewayError {
         GatewayError(.permissionDenied, "Your technician group does not allow this (\(permission.rawValue)).")
     }

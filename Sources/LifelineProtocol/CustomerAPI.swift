@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LifelineCore
 
 /// Bodies of the customer endpoints, shared by the gateway and the applet.
 
@@ -16,6 +17,10 @@ public struct Invitation: Codable, Equatable, Sendable {
     public let channel: String?
     /// The organisation's terms and conditions: the applet has the customer accept them before joining (R4).
     public let terms: String?
+    /// A Lens session (Q1) opens the camera page; absent on a standard session.
+    public var type: SessionType?
+    /// The customer's device as the technician picked it (P1); absent: the page decides.
+    public var platform: CustomerPlatform?
 
     public init(technicianName: String, organisation: String, sessionName: String, channel: String? = nil, terms: String? = nil) {
         self.channel = channel

@@ -135,14 +135,16 @@ public enum RemoteNotice: Codable, Equatable, Sendable {
     /// A browser customer's page went to the background (a phone's camera, Q4): the picture is
     /// paused until it comes back (false).
     case paused(Bool)
+    /// A Lens customer muted their microphone (Q2), or turned it back on (false).
+    case muted(Bool)
 
-    private enum Keys: String, CodingKey { case t, text, monitors, selected, paused }
+    private enum Keys: String, CodingKey { case t, text, monitors, selected, paused, muted }
 
     public var isValid: Bool {
         switch self {
         case .clipboard(let text): text.utf8.count <= RemoteTool.maximumClipboardBytes
         case .monitors(let list, let selected): list.count <= 16 && selected.map { list.indices.contains($0) } ?? true
-        case .paused: true
+        case .paused, .muted: true
         }
     }
 
@@ -153,6 +155,7 @@ public enum RemoteNotice: Codable, Equatable, Sendable {
         case "monitors": self = .monitors(try c.decode([MonitorInfo].self, forKey: .monitors),
                                           selected: try c.decodeIfPresent(Int.self, forKey: .selected))
         case "paused": self = .paused(try c.decode(Bool.self, forKey: .paused))
+        case "muted": self = .muted(try c.decode(Bool.self, forKey: .muted))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .t, in: c, debugDescription: "Unknown remote notice \"\(other)\".")
         }
@@ -171,6 +174,9 @@ public enum RemoteNotice: Codable, Equatable, Sendable {
         case .paused(let paused):
             try c.encode("paused", forKey: .t)
             try c.encode(paused, forKey: .paused)
+        case .muted(let muted):
+            try c.encode("muted", forKey: .t)
+            try c.encode(muted, forKey: .muted)
         }
     }
 }

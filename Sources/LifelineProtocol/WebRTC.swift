@@ -37,8 +37,32 @@ public struct IceServer: Codable, Equatable, Sendable {
 
 /// What the gateway lets the browsers use for a direct path; absent when the operator turned it off.
 public struct WebRTCSetup: Codable, Equatable, Sendable {
-    public let iceServers: [IceServer]
-    public init(iceServers: [IceServer]) { self.iceServers = iceServers }
+    public var iceServers: [IceServer]
+    /// "relay" when the operator wants every path through the TURN server (RTCIceTransportPolicy); absent: any path.
+    public var iceTransportPolicy: String?
+    public init(iceServers: [IceServer], relayOnly: Bool = false) {
+        self.iceServers = iceServers
+        self.iceTransportPolicy = relayOnly ? "relay" : nil
+    }
+}
+
+/// A TURN server whose credentials the gateway mints per session (coturn's `use-auth-secret`):
+/// its addresses, the shared secret, and how long each pair of credentials lives.
+public struct TurnServerSecret: Sendable {
+    public let urls: [String]
+    public let secret: [UInt8]
+    public let lifetime: TimeInterval
+    public init(urls: [String], secret: [UInt8], lifetime: TimeInterval = TurnCredentials.defaultLifetime) {
+        self.urls = urls
+        self.secret = secret
+        self.lifetime = lifetime
+    }
+
+    /// The server with fresh credentials for `sessionId`.
+    public func server(for sessionId: String, now: Date, hmac: TurnCredentials.HMAC) -> IceServer {
+        let made = TurnCredentials.make(secret: secret, label: sessionId, now: now, lifetime: lifetime, hmac: hmac)
+        return IceServer(urls: urls, username: made.username, credential: made.credential)
+    }
 }
 
 /// One WebRTC signal between the customer's browser and a console (issue 16): the offer or the

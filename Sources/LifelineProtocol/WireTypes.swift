@@ -80,6 +80,10 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public let closedAt: Date?
     /// Colleagues invited into the session or working in it with its lead (I1); nil when none.
     public let colleagues: [ColleagueSummary]?
+    /// Standard or Lens (Q1).
+    public var type: SessionType = .standard
+    /// The customer's device as the technician picked it (P1); nil: decided by the customer's page.
+    public var platform: CustomerPlatform?
 
     public init(id: String, name: String, state: SessionState, method: ConnectionMethod, channel: String,
                 channelId: String? = nil, technicianId: String?, technicianName: String, createdAt: Date, stateSince: Date,

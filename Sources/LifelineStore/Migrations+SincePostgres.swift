@@ -130,5 +130,10 @@ extension Migrations {
         """
         ALTER TABLE session_views ADD COLUMN lead_offered INTEGER NOT NULL DEFAULT 0;
         """,
+        // 31: the session's type (Q1: standard or Lens) and the customer's device picked by hand (P1; null: decided by the page).
+        """
+        ALTER TABLE sessions ADD COLUMN session_type TEXT NOT NULL DEFAULT 'standard';
+        ALTER TABLE sessions ADD COLUMN platform TEXT;
+        """,
     ]
 }

@@ -132,6 +132,10 @@ enum PostgresSchema {
         """
         ALTER TABLE session_views ADD COLUMN lead_offered BIGINT NOT NULL DEFAULT 0;
         """,
+        // 14: the session's type (Q1: standard or Lens) and the customer's device picked by hand (P1; null: decided by the page).
+        """
+        ALTER TABLE sessions ADD COLUMN session_type TEXT NOT NULL DEFAULT 'standard', ADD COLUMN platform TEXT;
+        """,
     ]
 
     /// A script cut into statements on `;`, except inside a `$$` function body.

@@ -113,6 +113,10 @@ public struct SessionRecord: Equatable, Sendable {
     public var fields: [String: String]
     /// The technician turned the chat with the customer off for this session (D1, toggle_chat).
     public var chatDisabled: Bool
+    /// Standard or Lens (Q1), chosen when it was created.
+    public var sessionType: SessionType = .standard
+    /// The customer's device as the technician picked it (P1); nil: the customer's page decides.
+    public var platform: CustomerPlatform?
     /// How many times the row was written: an update names the version it read and is refused
     /// (`.conflict`) when the stored row has moved on.
     public var version: Int64 = 0

@@ -8,7 +8,7 @@ extension SQLStore {
         "id", "organisation_id", "technician_id", "name", "method", "pin", "link_token_hash", "applet_token_hash",
         "state", "role", "resume_state", "created_at", "state_entered_at", "held_since", "last_activity_at",
         "customer", "closed_at", "transfer_from", "transfer_to", "transfer_comment", "transfer_at", "transferred_by",
-        "channel_id", "fields", "chat_disabled", "end_reason",
+        "channel_id", "fields", "chat_disabled", "end_reason", "session_type", "platform",
     ]
 
     /// The columns a state machine is kept in, on `sessions` (the owner's view) and `session_views`.
@@ -34,7 +34,8 @@ extension SQLStore {
             + [s.customer.map(SQLValue.json) ?? .null, .optionalDate(s.closedAt), .optionalText(s.transfer?.fromTechnicianId),
                .optionalText(s.transfer?.to.storageValue), .optionalText(s.transfer?.comment),
                .optionalDate(s.transfer?.at), .optionalText(s.transferredBy), .optionalText(s.channelId),
-               s.fields.isEmpty ? .null : .json(s.fields), .bool(s.chatDisabled), .optionalText(s.endReason?.rawValue)]
+               s.fields.isEmpty ? .null : .json(s.fields), .bool(s.chatDisabled), .optionalText(s.endReason?.rawValue),
+               .text(s.sessionType.rawValue), .optionalText(s.platform?.rawValue)]
     }
 
     /// The statements that replace a session's other views with `session.otherViews`.
@@ -191,6 +192,11 @@ extension SQLStore {
             channelId: row["channel_id"]?.string, fields: try row.json("fields") ?? [:], chatDisabled: row["chat_disabled"]?.int == 1)
         record.version = row["version"]?.int ?? 0
         record.endReason = row["end_reason"]?.string.flatMap(SessionEnd.init(rawValue:))
+        guard let type = SessionType(rawValue: row["session_type"]?.string ?? SessionType.standard.rawValue) else {
+            throw StoreError("A session row holds an unknown session type.")
+        }
+        record.sessionType = type
+        record.platform = row["platform"]?.string.flatMap(CustomerPlatform.init(rawValue:))
         return record
     }
 }

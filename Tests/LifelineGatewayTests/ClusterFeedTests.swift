@@ -248,14 +248,14 @@ struct ClusterFeedTests {
                 let (eleventh, pin) = try await b.createSession(token: admin, name: "On B")
                 applets.append(try await b.connectApplet(pin: pin).probe)
                 let deadline = Date().addingTimeInterval(5)
-                while b.hub.remoteSessions.activeCount(of: adminId, excluding: eleventh) < 10 && Date() < deadline {
+                while b.hub.remoteSessions.activeTypes(of: adminId, excluding: eleventh).count < 10 && Date() < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 let refused = try await b.request(.post, "/api/v1/sessions/\(eleventh)/start", token: admin)
                 #expect(refused.status == .conflict && refused.errorCode == "too_many_active_sessions", "ten are active on A")
                 #expect(try await a.request(.post, "/api/v1/sessions/\(onA[0])/end", token: admin).status == .ok)
                 let again = Date().addingTimeInterval(5)
-                while b.hub.remoteSessions.activeCount(of: adminId, excluding: eleventh) > 9 && Date() < again {
+                while b.hub.remoteSessions.activeTypes(of: adminId, excluding: eleventh).count > 9 && Date() < again {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 #expect(try await b.request(.post, "/api/v1/sessions/\(eleventh)/start", token: admin).status == .ok)

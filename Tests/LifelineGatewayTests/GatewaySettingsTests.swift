@@ -159,6 +159,24 @@ struct GatewaySettingsTests {
         #expect(try await read(["--demo=false"]).configuration.demo == false)
     }
 
+    @Test("a TURN server with per-session credentials: its addresses and secret together; relay needs a TURN server")
+    func turnServer() async throws {
+        let secret = try file("turn-secret", "shared with coturn\n")
+        let settings = try await read(["--turn-url", "turn:turn.example.com:3478", "--turn-secret-file", secret, "--webrtc", "relay"])
+        #expect(settings.configuration.turn?.urls == ["turn:turn.example.com:3478"])
+        #expect(settings.configuration.turn?.secret == Array("shared with coturn".utf8))
+        #expect(settings.configuration.turn?.lifetime == 43_200)
+        #expect(settings.configuration.browserScreenWebRTC?.iceTransportPolicy == "relay")
+        #expect(try await read(environment: ["LIFELINE_TURN_URLS": "turns:a.example.com:5349", "LIFELINE_TURN_SECRET": "s",
+                                             "LIFELINE_TURN_LIFETIME_SECONDS": "600"]).configuration.turn?.lifetime == 600)
+        #expect(try await read().configuration.turn == nil)
+        #expect(await refusal(["--turn-url", "turn:a.example.com:3478"]).contains("turn.urls (--turn-url, LIFELINE_TURN_URLS) needs turn.secret"))
+        #expect(await refusal(["--turn-secret", "s"]).contains("is set without turn.urls"))
+        #expect(await refusal(["--turn-url", "stun:a.example.com:3478", "--turn-secret", "s"]).contains("stun:a.example.com:3478 is not a TURN address"))
+        #expect(await refusal(["--webrtc", "relay"]).contains("relay needs a TURN server"))
+        #expect(await refusal(["--turn-lifetime-seconds", "5"]).contains("5 is outside"))
+    }
+
     @Test("names: each key's flag and variable as the operator types them")
     func names() {
         #expect(GatewaySetting.smtpCAFile.flag == "--smtp-ca-file" && GatewaySetting.smtpCAFile.environmentName == "LIFELINE_SMTP_CA_FILE")

@@ -396,10 +396,11 @@ def technician_browser(technician_screen):
     driver.quit()
 
 
-def open_browser(language="en-US", camera_file=None, fake_cameras=0):
+def open_browser(language="en-US", camera_file=None, fake_cameras=0, audio_file=None, fake_microphone=False):
     """Headless Chromium from Debian, driven by Debian's chromedriver, in the given language;
     `camera_file`: a .y4m clip its one camera shows; `fake_cameras`: that many cameras showing
-    Chromium's moving test pattern (a phone's front and back) — either allowed without a question."""
+    Chromium's moving test pattern (a phone's front and back) — either allowed without a question;
+    `audio_file`: a .wav its microphone plays (looped); `fake_microphone`: Chromium's beeping one."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     camera = []
@@ -407,6 +408,10 @@ def open_browser(language="en-US", camera_file=None, fake_cameras=0):
         camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={camera_file}"]
     elif fake_cameras:
         camera = [f"--use-fake-device-for-media-stream=device-count={fake_cameras}", "--use-fake-ui-for-media-stream"]
+    elif fake_microphone:
+        camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    if audio_file:
+        camera.append(f"--use-file-for-fake-audio-capture={audio_file}")
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
                      f"--lang={language}", *WEBRTC_ON_ONE_MACHINE, *camera]:
         options.add_argument(argument)

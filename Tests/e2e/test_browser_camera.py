@@ -99,9 +99,9 @@ def test_a_phone_customer_shows_the_device_with_the_camera(gateway, browser):
             Object.defineProperty(document, 'visibilityState', { value: arguments[0], configurable: true });
             document.dispatchEvent(new Event('visibilitychange'));"""
         phone.execute_script(background, "hidden")
-        console.until(EC.text_to_be_present_in_element((By.ID, "remote-status"), "in the background"))
+        console.until(EC.text_to_be_present_in_element((By.ID, "remote-status"), "is paused"))
         phone.execute_script(background, "visible")
-        console.until(lambda b: "in the background" not in b.find_element(By.ID, "remote-status").text)
+        console.until(lambda b: "is paused" not in b.find_element(By.ID, "remote-status").text)
         customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "The picture was paused"))
 
         phone.find_element(By.ID, "screen-stop").click()

@@ -80,6 +80,13 @@ def test_a_dead_pin_says_why(gateway_for_module):
     wrong = run_applet(gateway, typo)
     assert wrong.returncode == 1 and "This PIN is not valid." in wrong.stderr
 
+    # A Lens session (issue 22) is for the phone's browser: the applet says so and joins nothing.
+    lens = gateway.api("POST", "sessions", {"name": "Lena", "method": "pin", "type": "lens"}, token=token, expect=201)[1]
+    refused = run_applet(gateway, lens["pin"])
+    assert refused.returncode == 1 and "This session is for your phone's camera" in refused.stderr
+    assert gateway.api("GET", f"sessions/{lens['id']}", token=token)[1]["state"] == "connecting"
+    gateway.api("POST", "customer/pin-check", {"pin": lens["pin"]}, expect=200)
+
 
 def test_the_technician_sees_a_decline_and_a_closed_applet_within_a_second(gateway_for_module, applets, browser):
     gateway = gateway_for_module

@@ -1,8 +1,9 @@
-// New session (C1, F1): name and method; then shows the PIN to read out or the link to send.
+// New session (C1, F1): name, method, type (Q1: standard or Lens) and the customer's device (P1);
+// then shows the PIN to read out or the link to send.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 
-export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
+export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms, canLens }) {
   const $ = (id) => dialog.querySelector(`#${id}`);
   const form = $('new-session-form');
   const result = $('new-session-result');
@@ -46,6 +47,16 @@ export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
     result.hidden = true;
     $('new-session-error').hidden = true;
     $('new-session-name').value = '';
+    $('new-session-platform').value = '';
+    // Lens only for groups allowed it; its device is always a phone.
+    $('new-session-types').hidden = !canLens();
+    form.querySelector('input[name=type][value=standard]').checked = true;
+    $('new-session-platform-line').hidden = false;
+  }
+  for (const radio of form.querySelectorAll('input[name=type]')) {
+    radio.addEventListener('change', () => {
+      $('new-session-platform-line').hidden = form.querySelector('input[name=type]:checked').value === 'lens';
+    });
   }
 
   $('new-session-cancel').addEventListener('click', () => dialog.close());
@@ -64,8 +75,11 @@ export function mountNewSessionDialog(dialog, { onCreated, canEmail, canSms }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const method = form.querySelector('input[name=method]:checked').value;
+    const type = form.querySelector('input[name=type]:checked').value;
+    const body = { name: $('new-session-name').value, method, type };
+    if (type === 'standard' && $('new-session-platform').value) body.platform = $('new-session-platform').value;
     try {
-      const created = await api('sessions', { method: 'POST', body: { name: $('new-session-name').value, method } });
+      const created = await api('sessions', { method: 'POST', body });
       form.hidden = true;
       result.hidden = false;
       $('new-session-created').textContent = t('new.created', { id: created.id });

@@ -7,6 +7,7 @@ import { describeError, t } from '../lib/i18n.js';
 import { comboEvents, decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
 import { paintUpdate } from '../lib/screen-paint.js';
 import { cursorURL, placePointer } from '../lib/screen-pointer.js';
+import { mountLensCall } from './lens-call.js';
 import { mountDirectPaths } from './remote-direct.js';
 import { createRemoteInput } from './remote-input.js';
 import { mountRecorder } from './remote-recorder.js';
@@ -64,8 +65,12 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   }, { send, current });
   const recorder = mountRecorder(record, { status });
   const input = createRemoteInput({ send, onRelease });
+  const call = mountLensCall({ group: $('lens-call'), mic: $('lens-mic'), speaker: $('lens-speaker'), path: $('lens-path') });
+  /** Lens sessions (Q1) whose camera was asked for since they last became active: asked once by itself. */
+  const lensAsked = new Set();
   const direct = mountDirectPaths({
     send,
+    call,
     remoteOf: (id) => remoteOf(id),
     draw: (remote, source, width, height) => drawPicture(remote, source, width, height),
     changed: (id) => { if (session?.id === id) render(); },
@@ -117,10 +122,19 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     const fromBrowser = session?.customer?.client === 'browser';
     const browserScreen = fromBrowser && Boolean(session.customer.browserScreen);
     if (remote) remote.fromBrowser = fromBrowser;
+    // A Lens session (Q1) is the customer's camera: asked for as soon as the session is active,
+    // with the Lens permission; no remote control.
+    const lens = session?.type === 'lens';
+    if (lens && !active) lensAsked.delete(session.id);
+    if (lens && active && lead && !running && !lensAsked.has(session.id) && canUse('lens_sessions') && browserScreen) {
+      lensAsked.add(session.id);
+      send('remote_request', { sessionId: session.id, mode: 'view' });
+    }
     // A running desktop can switch mode (view to control, or back): the customer is asked anew.
     const busyFor = (mode) => running && !(remote.phase === 'active' && remote.mode !== mode);
     control.disabled = !lead || !active || busyFor('control') || !canUse('remote_control') || fromBrowser;
-    view.disabled = !lead || !active || busyFor('view') || !canUse('desktop_view') || (fromBrowser && !browserScreen);
+    control.hidden = lens;
+    view.disabled = !lead || !active || busyFor('view') || !canUse(lens ? 'lens_sessions' : 'desktop_view') || (fromBrowser && !browserScreen);
     // With the screen shown the two become icons (their names stay for screen readers and tooltips).
     for (const [button, key] of [[control, 'remote.askControl'], [view, 'remote.askView']]) {
       button.classList.toggle('icon-only', Boolean(shown));
@@ -136,6 +150,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     keys.hidden = !(shown && remote.inControl);
     elevate.hidden = !lead || !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
     renderViewers(remote, shown, lead);
+    call.show(session, Boolean(active && shown));
     const phaseKey = remote?.phase === 'active' && remote.transport === 'webrtc' ? 'remote.activeDirect' : `remote.${remote?.phase}`;
     status.textContent = remote?.phase === 'active' && remote.paused ? t('remote.customerPaused')
       : remote?.phase ? t(phaseKey, { reason: remote.reason ?? '' }) : '';
@@ -271,6 +286,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   return {
     show(selected) {
       session = selected;
+      if (session) remoteOf(session.id).lens = session.type === 'lens';
       render();
     },
     statusChanged(status) {
@@ -283,7 +299,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       // In control mode, this console's technician has the mouse and keyboard unless the lead gave them away.
       remote.inControl = status.mode === 'control' && (!status.controller || status.controller === me()?.id);
       if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
-      else direct.close(remote);
+      else {
+        direct.close(remote);
+        call.close(status.sessionId);
+      }
       // A state change that ended it is worded in the console's language; other reasons come as written.
       remote.reason = status.sessionState ? t('remote.sessionState', { state: t(`state.${status.sessionState}`) }) : status.reason ?? null;
       const leads = !status.controller || (status.viewers ?? [])[0]?.technicianId === me()?.id;
@@ -308,7 +327,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       return true;
     },
     notice(sessionId, notice) {
-      tools.notice(remoteOf(sessionId), notice);
+      if (notice.t === 'muted') call.customerMuted(sessionId, notice.muted);
+      else tools.notice(remoteOf(sessionId), notice);
     },
     /** The customer's browser offers a direct path, or sends a candidate (issue 16). */
     webrtcSignal(sessionId, signal) {

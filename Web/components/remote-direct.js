@@ -11,8 +11,9 @@ export function canReceiveDirect() {
  * The direct paths of the console's sessions, one per shown browser screen. `remoteOf(id)` is a
  * session's remote state (`phase`, `webrtc`, `canvas`; `direct` and `transport` are kept on it),
  * `draw(remote, source, width, height)` paints a picture, `changed(id)` redraws its toolbar.
+ * `call` (lens-call.js) carries the voices of a Lens session (`remote.lens`) on the same path.
  */
-export function mountDirectPaths({ send, remoteOf, draw, changed }) {
+export function mountDirectPaths({ send, remoteOf, draw, changed, call }) {
   function close(remote) {
     remote.direct?.close();
     remote.direct = null;
@@ -31,13 +32,17 @@ export function mountDirectPaths({ send, remoteOf, draw, changed }) {
       }
       close(remote);
       if (remote.phase !== 'active' || !remote.webrtc || !canReceiveDirect()) return;
+      const voices = remote.lens && call ? call : null;
       remote.direct = answerDirectPath(signal, {
         iceServers: remote.webrtc.iceServers,
         sendSignal: (answer) => send('webrtc_signal', { sessionId, signal: answer }),
         onPicture: (source, width, height) => draw(remote, source, width, height),
-        onState: (connected) => {
+        microphone: voices ? () => voices.microphone(sessionId) : null,
+        onAudio: voices ? (track) => voices.audio(sessionId, track) : null,
+        onState: (connected, connection) => {
           remote.transport = connected ? 'webrtc' : 'gateway';
           remote.canvas.dataset.transport = remote.transport;
+          voices?.connected(sessionId, connected ? connection : null);
           changed(sessionId);
         },
       });
@@ -47,10 +52,11 @@ export function mountDirectPaths({ send, remoteOf, draw, changed }) {
 
 /**
  * Answers `offer` (a webrtc_signal). `sendSignal(signal)` carries the answer and candidates;
- * `onPicture(source, width, height)` draws a frame; `onState(connected)` follows the path.
- * Returns { receive(signal), close() }.
+ * `onPicture(source, width, height)` draws a frame; `onState(connected, connection)` follows the path.
+ * With `microphone` (an async function giving a track or null) and `onAudio(track)`, an offer
+ * that carries a voice gets this side's voice back (a Lens call, Q2). Returns { receive(signal), close() }.
  */
-export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onState }) {
+export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onState, microphone = null, onAudio = null }) {
   const connection = new RTCPeerConnection({ iceServers });
   let closed = false;
   let stopPictures = () => {};
@@ -65,15 +71,28 @@ export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onS
     else early.push(signal);
   });
   connection.addEventListener('connectionstatechange', () => {
-    onState(connection.connectionState === 'connected');
+    onState(connection.connectionState === 'connected', connection);
   });
   connection.addEventListener('track', ({ track }) => {
+    if (track.kind === 'audio') {
+      onAudio?.(track);
+      return;
+    }
     stopPictures();
     stopPictures = readPictures(track, onPicture);
   });
 
   const ready = (async () => {
     await connection.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    // The customer's voice comes with the offer; the technician's goes back on the same transceiver.
+    const voice = microphone ? connection.getTransceivers().find((transceiver) => transceiver.receiver.track.kind === 'audio') : null;
+    if (voice) {
+      const track = await microphone();
+      if (track && !closed) {
+        await voice.sender.replaceTrack(track);
+        voice.direction = 'sendrecv';
+      }
+    }
     await connection.setLocalDescription(await connection.createAnswer());
     if (closed) return;
     sendSignal({ kind: 'answer', sdp: connection.localDescription.sdp });

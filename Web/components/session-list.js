@@ -95,6 +95,13 @@ export function mountSessionList(table, emptyNote, { onSelect, onEditField, onCo
         const fixed = [session.name, session.id, t(`state.${session.state}`), timeText(session, now),
           session.channelId ? session.channel : t('channel.private')];
         row.append(...fixed.map((value, index) => cell(value, FIXED[index])));
+        // A Lens session (Q1) says so beside the customer's name.
+        if (session.type === 'lens') {
+          const badge = document.createElement('span');
+          badge.className = 'badge lens-badge';
+          badge.textContent = t('lens.badge');
+          row.firstChild.append(' ', badge);
+        }
         row.append(...fieldNames.map((name) => fieldCell(session, name)));
         row.append(cell(transferredBy(session), 'transferred_by'), cell(session.technicianName, 'technician'));
         // The customer's computer (issue 15): optional columns, off until the technician turns them on.

@@ -153,6 +153,7 @@ mountHistory({ section: $('history'), toggle: $('toggle-history'), table: $('his
 const newSession = mountNewSessionDialog($('new-session-dialog'), {
   canEmail: () => canUse('connect_by_email'),
   canSms: () => canUse('connect_by_sms'),
+  canLens: () => canUse('lens_sessions'),
   onCreated(session) {
     state.sessions = upsert(state.sessions, session);
     select(session.id);

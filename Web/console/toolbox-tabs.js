@@ -9,9 +9,10 @@ const CUSTOMER_AWAY = ['reconnecting', 'offline', 'rebooting'];
  * `permissions`: any one of them allows the tool; `live`: it needs the session active with the
  * customer connected; `applet`: it needs the Lifeline app (not Instant Chat), or `'orBrowserScreen'`:
  * a browser that can show its screen will do (issue 16: the desktop view); `own`: only the
- * session's technician uses it.
+ * session's technician uses it; `lens`: it is part of a Lens session (Q1: the camera, the voices, the notes).
  */
-export function toolBlockedReason(session, { permissions = [], live = true, applet = true, own = true }, { canUse, isMine, isColleague }) {
+export function toolBlockedReason(session, { permissions = [], live = true, applet = true, own = true, lens = false }, { canUse, isMine, isColleague }) {
+  if (session.type === 'lens' && !lens) return 'notForLens';
   // 'orColleague': a colleague collaborating in the session uses it too (issue 21: the shared screen).
   if (own && !isMine(session) && !(own === 'orColleague' && isColleague?.(session))) return 'notYours';
   if (permissions.length > 0 && !permissions.some(canUse)) return 'noPermission';
@@ -29,7 +30,10 @@ export function toolboxTabs(context) {
   return [
     {
       id: 'remote', label: 'toolbox.remote', icon: 'monitor', panel: $('panel-remote'),
-      blocked: (session) => reason(session, { permissions: ['remote_control', 'desktop_view'], applet: 'orBrowserScreen', own: 'orColleague' }),
+      // In a Lens session this is the customer's camera, which the Lens permission covers.
+      blocked: (session) => reason(session, {
+        permissions: session.type === 'lens' ? ['lens_sessions'] : ['remote_control', 'desktop_view'], applet: 'orBrowserScreen', own: 'orColleague', lens: true,
+      }),
     },
     {
       id: 'files', label: 'toolbox.files', icon: 'folder', panel: $('panel-files'),
@@ -59,7 +63,7 @@ export function toolboxTabs(context) {
     },
     {
       id: 'notes', label: 'toolbox.notes', icon: 'notes', panel: $('panel-notes'),
-      blocked: (session) => reason(session, { live: false, applet: false, own: false }),
+      blocked: (session) => reason(session, { live: false, applet: false, own: false, lens: true }),
     },
     {
       id: 'calling-card', label: 'card.tab', icon: 'card', panel: $('panel-calling-card'),

@@ -9,10 +9,11 @@ const $ = (id) => document.getElementById(id);
 
 /**
  * `send(type, fields)` and `sendBinary(bytes)` on the page's socket, `note(key, params)` in its
- * log, `technicianName()` as it is now. Returns { message(message) → whether it was the
- * sharing's, stop(key, tellGateway) }.
+ * log, `technicianName()` as it is now. `lens` (lens-camera.js) in a Lens session: its camera,
+ * allowed beforehand, is shown as soon as the technician asks, with the voices both ways.
+ * Returns { message(message) → whether it was the sharing's, stop(key, tellGateway), lensReady() }.
  */
-export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
+export function mountScreenSharing({ send, sendBinary, note, technicianName, lens = null }) {
   /** The screen shown to the technician from this page, while it is (issue 16), and its stream. */
   let sharing = null;
   let sharedStream = null;
@@ -20,11 +21,19 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
   let direct = null;
   /** What the gateway allows for the direct path of the screen asked for; null: through the gateway only. */
   let webrtcSetup = null;
+  /** A Lens session's request that came before the customer allowed the camera. */
+  let lensWaiting = false;
 
   /** The technician asks to see the screen: the customer's click on "Share my screen" opens the
    * browser's picker; "Show my camera" shows what the camera sees instead (a phone has no screen to share). */
   function askForScreen(message) {
     webrtcSetup = message.webrtc ?? null;
+    if (lens) {
+      // The customer allowed the camera for this when they joined: it shows at once, or as soon as they allow it.
+      if (lens.stream) shareScreen(true);
+      else lensWaiting = true;
+      return;
+    }
     const box = $('screen-request');
     $('screen-request-text').textContent = t('screen.asks', { technician: message.technicianName });
     const screen = canShareScreen();
@@ -47,7 +56,10 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
     $('screen-request').hidden = true;
     let stream;
     try {
-      stream = await (camera ? pickCamera() : pickScreen());
+      // A Lens session's camera was allowed already: a copy of its picture is shared, so stopping
+      // the sharing leaves the customer's own view (and the microphone) as they are.
+      stream = lens ? new MediaStream(lens.stream.getVideoTracks().map((track) => track.clone()))
+        : await (camera ? pickCamera() : pickScreen());
     } catch {
       // The customer closed the browser's picker, or the browser refused: that is a no.
       note('screen.notShared');
@@ -56,7 +68,10 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
     }
     send('remote_answer', { accepted: true });
     sharedStream = stream;
-    pausedInBackground = false;
+    pausedBy.background = false;
+    pausedBy.customer = false;
+    pausedNow = false;
+    $('screen-pause').setAttribute('aria-pressed', 'false');
     const bar = $('screen-sharing');
     bar.dataset.updates = '0';
     bar.dataset.transport = 'frames';
@@ -76,20 +91,35 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
     note(key, { technician: technicianName() });
   }
 
-  /** The page went to the background (a phone's other app, its screen off): the picture pauses —
-   * nothing through the gateway, the direct path's track off — and the technician is told; it
-   * resumes when the page comes back, and the customer reads that it was paused (Q4). */
-  let pausedInBackground = false;
+  /** The picture pauses while the page is in the background (a phone's other app, its screen off)
+   * or while the customer paused it (Q4): nothing through the gateway, the direct path's picture off
+   * (a Lens call's voices go on), the technician told; it resumes when both are over. */
+  const pausedBy = { background: false, customer: false };
+  let pausedNow = false;
+  function applyPause() {
+    const paused = pausedBy.background || pausedBy.customer;
+    if (!sharing || paused === pausedNow) return;
+    pausedNow = paused;
+    if (paused) sharing.pause();
+    else if ($('screen-sharing').dataset.transport !== 'webrtc') sharing.resume();
+    for (const track of sharedStream?.getVideoTracks() ?? []) track.enabled = !paused;
+    $('screen-sharing').dataset.paused = String(paused);
+    send('remote_notice', { notice: { t: 'paused', paused } });
+  }
   document.addEventListener('visibilitychange', () => {
     if (!sharing) return;
     const hidden = document.visibilityState === 'hidden';
-    if (hidden === pausedInBackground) return;
-    pausedInBackground = hidden;
-    if (hidden) sharing.pause();
-    else if ($('screen-sharing').dataset.transport !== 'webrtc') sharing.resume();
-    for (const track of sharedStream?.getVideoTracks() ?? []) track.enabled = !hidden;
-    send('remote_notice', { notice: { t: 'paused', paused: hidden } });
-    if (!hidden) note('screen.wasPaused');
+    if (hidden === pausedBy.background) return;
+    pausedBy.background = hidden;
+    applyPause();
+    if (!hidden && !pausedBy.customer) note('screen.wasPaused');
+  });
+  $('screen-pause').addEventListener('click', () => {
+    if (!sharing) return;
+    pausedBy.customer = !pausedBy.customer;
+    $('screen-pause').setAttribute('aria-pressed', String(pausedBy.customer));
+    applyPause();
+    note(pausedBy.customer ? 'lens.youPaused' : 'lens.resumed');
   });
 
   /** The camera's buttons: Switch camera when there are several (front and back, Q2), and its torch. */
@@ -97,6 +127,7 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
     const bar = $('screen-sharing');
     bar.dataset.camera = track?.label ?? '';
     showTorch(track);
+    $('screen-pause').hidden = !track;
     $('screen-switch').hidden = !track || (await cameras()).length < 2;
   }
 
@@ -119,7 +150,9 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
     }
     const [track] = stream.getVideoTracks();
     sharedStream = stream;
+    track.enabled = !pausedNow;
     sharing.replaceStream(stream);
+    lens?.preview(track);
     // A new direct path for the new camera (an offer starts one, the console closes the last);
     // meanwhile the pictures go through the gateway, so the technician never loses sight.
     if (direct) {
@@ -156,6 +189,8 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
     direct = offerDirectPath(stream, {
       camera,
       iceServers: webrtcSetup.iceServers,
+      iceTransportPolicy: webrtcSetup.iceTransportPolicy ?? 'all',
+      voice: lens ? { microphone: lens.microphone, onAudio: (track) => lens.playTechnician(track), onStats: (stats) => lens.stats(stats) } : null,
       sendSignal: (signal) => send('webrtc_signal', { signal }),
       onTransport: (transport) => {
         if (!sharing) return;
@@ -189,16 +224,23 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName }) {
 
   return {
     stop: stopSharing,
+    /** The Lens customer allowed the camera: a request that waited for it is answered now. */
+    lensReady() {
+      if (!lensWaiting) return;
+      lensWaiting = false;
+      shareScreen(true);
+    },
     /** A socket message about what the customer shows; false when it is not one. */
     message(message) {
       switch (message.type) {
         case 'remote_request':
           // Only the view can be shown from a browser; the gateway refuses control before it gets here.
-          if (message.mode === 'view' && (canShareScreen() || canShowCamera()) && !sharing) askForScreen(message);
+          if (message.mode === 'view' && (lens || canShareScreen() || canShowCamera()) && !sharing) askForScreen(message);
           else send('remote_answer', { accepted: false });
           return true;
         case 'remote_stop':
           $('screen-request').hidden = true;
+          lensWaiting = false;
           stopSharing('screen.ended', false);
           return true;
         case 'frame_ack':

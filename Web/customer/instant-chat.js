@@ -7,6 +7,7 @@ import { customerLanguage, describeError, loadLanguage, mountCustomerLanguagePic
 import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
 import { mountScreenSharing } from './chat-screen.js';
+import { mountLensCamera } from './lens-camera.js';
 import { canShareScreen, canShowCamera } from './screen-share.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,16 +17,25 @@ let technicianName = chat?.technicianName ?? '';
 let socket = null;
 /** Set once the chat ended here: nothing is kept for a reload after that. */
 let over = false;
+const note = (key, params) => add({ kind: 'note', key, ...(params ? { params } : {}) });
+/** A Lens session (Q1): the phone's camera and microphone, allowed on this page. */
+const lens = chat?.lens ? mountLensCamera({
+  note,
+  onReady: () => screenSharing.lensReady(),
+  onMuted: (muted) => socket?.send('remote_notice', { notice: { t: 'muted', muted } }),
+}) : null;
 /** What the customer shows the technician (their screen, or a phone's camera). */
 const screenSharing = mountScreenSharing({
   send: (type, fields) => socket?.send(type, fields),
   sendBinary: (bytes) => socket?.sendBinary(bytes),
-  note: (key, params) => add({ kind: 'note', key, ...(params ? { params } : {}) }),
+  note,
   technicianName: () => technicianName,
+  lens,
 });
 
 await loadLanguage(customerLanguage(), 'customer');
 translatePage();
+lens?.show();
 
 function timeOf(iso) {
   return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: '2-digit', minute: '2-digit' });
@@ -150,8 +160,8 @@ function receive(message) {
       if (!chat.items.some((item) => item.kind === 'waiting') && ['connecting', 'waiting'].includes(message.state)) {
         add({ kind: 'waiting' });
       }
-      // Came to show the screen: what will happen, once.
-      if (chat.screen && canShareScreen() && !chat.items.some((item) => item.key === 'screen.willAsk')) {
+      // Came to show the screen: what will happen, once (a Lens customer reads it on the camera's panel).
+      if (chat.screen && !chat.lens && canShareScreen() && !chat.items.some((item) => item.key === 'screen.willAsk')) {
         add({ kind: 'note', key: 'screen.willAsk' });
       }
       break;
@@ -274,7 +284,7 @@ if (!chat) {
           hostname: '', user: '', platform: `Browser (${navigator.platform || 'unknown'})`.slice(0, 128), client: 'browser',
           // Whether the technician may ask to see the screen, and whether the customer came for that.
           // A phone's camera will do (issue 22): the technician may ask to see what it shows.
-          ...(canShareScreen() || canShowCamera() ? { browserScreen: chat.screen ? 'chosen' : 'available' } : {}),
+          ...(chat.lens || canShareScreen() || canShowCamera() ? { browserScreen: chat.screen ? 'chosen' : 'available' } : {}),
         },
       });
     },

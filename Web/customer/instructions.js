@@ -73,8 +73,8 @@ export function showInstructions(container, invitation, credentialFlag, join) {
   // as the applet does; the gateway records that they were accepted.
   const terms = invitation.terms ? termsBox(invitation) : null;
   const joinButtons = [];
-  /** A button that joins in this browser: Instant Chat, and with `screen` ready to show the screen. */
-  const joinButton = (id, key, screen) => {
+  /** A button that joins in this browser: Instant Chat, with `screen` ready to show the screen, with `lens` its camera (Q1). */
+  const joinButton = (id, key, screen, lens = false) => {
     const button = element('button', 'primary', t(key));
     button.type = 'button';
     button.id = id;
@@ -84,7 +84,7 @@ export function showInstructions(container, invitation, credentialFlag, join) {
       button.disabled = true;
       try {
         const joined = await api('customer/join', { method: 'POST', body: terms ? { ...join, acceptedTerms: true } : join });
-        startInstantChat({ ...joined, screen });
+        startInstantChat({ ...joined, screen, ...(lens ? { lens } : {}) });
       } catch (error) {
         button.disabled = false;
         chatError.textContent = describeError(error);
@@ -93,23 +93,29 @@ export function showInstructions(container, invitation, credentialFlag, join) {
     });
     return button;
   };
-  const chat = joinButton('start-instant-chat', 'instant.start', false);
-  // Windows, macOS, ChromeOS, or Linux without the app: the screen from the browser, view only;
-  // a phone or tablet (no screen to share from a browser): its camera, pointed at the device (issue 22).
-  const screen = canShareScreen()
-    ? [element('p', 'muted', t('screen.or')), joinButton('start-browser-screen', 'screen.start', true)]
-    : canShowCamera() ? [element('p', 'muted', t('screen.cameraOr')), joinButton('start-browser-camera', 'screen.cameraStart', true)] : [];
-  container.replaceChildren(
-    element('p', 'who', invitation.technicianName
-      ? t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })
-      : t('ready.who_channel', { organisation: invitation.organisation, channel: invitation.channel ?? '' })),
-    ...appletSteps(credentialFlag, join),
-    element('p', 'muted', t('instant.or')),
-    ...(terms ? [terms.box] : []),
-    chat,
-    ...screen,
-    chatError,
-  );
+  const who = element('p', 'who', invitation.technicianName
+    ? t('ready.who', { technician: invitation.technicianName, organisation: invitation.organisation })
+    : t('ready.who_channel', { organisation: invitation.organisation, channel: invitation.channel ?? '' }));
+  if (invitation.type === 'lens') {
+    // A Lens session (Q1): the phone's camera and microphone in this browser, nothing else to choose.
+    container.replaceChildren(
+      element('p', 'who', t('lens.intro', { technician: invitation.technicianName, organisation: invitation.organisation })),
+      ...(terms ? [terms.box] : []),
+      joinButton('start-lens', 'lens.continue', true, true),
+      chatError,
+    );
+  } else {
+    const chat = joinButton('start-instant-chat', 'instant.start', false);
+    // Windows, macOS, ChromeOS, or Linux without the app: the screen from the browser, view only;
+    // a phone or tablet (no screen to share from a browser): its camera, pointed at the device (issue 22).
+    const screen = canShareScreen()
+      ? [element('p', 'muted', t('screen.or')), joinButton('start-browser-screen', 'screen.start', true)]
+      : canShowCamera() ? [element('p', 'muted', t('screen.cameraOr')), joinButton('start-browser-camera', 'screen.cameraStart', true)] : [];
+    // The device the technician picked (P1): a Linux computer gets the app first, any other device
+    // only what it can do in the browser.
+    const appletWays = invitation.platform === 'computer' || invitation.platform === 'mobile' ? [] : [...appletSteps(credentialFlag, join), element('p', 'muted', t('instant.or'))];
+    container.replaceChildren(who, ...appletWays, ...(terms ? [terms.box] : []), chat, ...screen, chatError);
+  }
   terms?.accept.addEventListener('change', () => {
     for (const button of joinButtons) button.disabled = !terms.accept.checked;
   });

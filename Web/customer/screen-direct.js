@@ -2,6 +2,7 @@
 // the technician's browser over WebRTC when the two find each other, the gateway carrying only the
 // signals (docs/protocol.md, webrtc_signal). Until the path is up, and whenever it is down, the
 // screen updates through the gateway go on (screen-share.js), so the technician never loses sight.
+import { callStats } from '../lib/call-stats.js';
 
 /** Given up when not connected by then: the gateway's path stays. */
 const CONNECT_WITHIN_MS = 5000;
@@ -15,14 +16,28 @@ export function canSendDirect() {
 /**
  * Offers `stream` to the technician's console. `sendSignal(signal)` carries the offer and
  * candidates; `onTransport('webrtc' | 'frames')` says when the direct path comes up or goes down.
- * Returns { receive(signal), setQuality(level), close() }.
+ * `voice` (a Lens call, Q2): { microphone: the customer's track or null, onAudio(track): the
+ * technician's voice } — both ways on the same path. `iceTransportPolicy: 'relay'` forces the
+ * TURN server (tests and networks that must). Returns { receive(signal), setQuality(level), close() }.
  */
-export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, camera = false }) {
-  const connection = new RTCPeerConnection({ iceServers });
+export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, camera = false, voice = null, iceTransportPolicy = 'all' }) {
+  const connection = new RTCPeerConnection({ iceServers, iceTransportPolicy });
   const [track] = stream.getVideoTracks();
   // Screens are text and lines: keep them sharp rather than smooth; a camera's picture moves.
   track.contentHint = camera ? 'motion' : 'detail';
   const sender = connection.addTrack(track, stream);
+  if (voice) {
+    // Sent and received on one transceiver: the technician answers with their microphone on it.
+    if (voice.microphone) connection.addTransceiver(voice.microphone, { direction: 'sendrecv', streams: [stream] });
+    else connection.addTransceiver('audio', { direction: 'recvonly' });
+    connection.addEventListener('track', ({ track: incoming }) => {
+      if (incoming.kind === 'audio') voice.onAudio(incoming);
+    });
+  }
+  // The call's health for the page (and support staff, and tests): voice in and out, direct or relayed.
+  const statsTimer = voice?.onStats ? setInterval(() => {
+    connection.getStats().then((stats) => voice.onStats(callStats(stats))).catch(() => {});
+  }, 1000) : null;
   let direct = false;
   let closed = false;
   /** Signals applied in order: candidates wait for the answer. */
@@ -58,6 +73,7 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
   function close() {
     if (closed) return;
     closed = true;
+    clearInterval(statsTimer);
     clearTimeout(giveUp);
     connection.close();
     if (direct) {

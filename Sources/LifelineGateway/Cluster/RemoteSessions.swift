@@ -1,3 +1,4 @@
+import LifelineCore
 import LifelineStore
 import NIOConcurrencyHelpers
 
@@ -49,9 +50,10 @@ final class RemoteSessions: Sendable {
     }
 
     /// How many sessions other nodes serve that count toward the technician's ten active (besides `id`).
-    func activeCount(of technicianId: String, excluding id: String) -> Int {
+    /// The types of `technicianId`'s sessions other nodes serve that count toward the active limit.
+    func activeTypes(of technicianId: String, excluding id: String) -> [SessionType] {
         entries.withLockedValue { entries in
-            entries.values.filter { $0.record.id != id && LiveSessions.countsTowardActiveLimit($0.record, for: technicianId) }.count
+            entries.values.filter { $0.record.id != id && LiveSessions.countsTowardActiveLimit($0.record, for: technicianId) }.map(\.record.sessionType)
         }
     }
 

@@ -11,6 +11,9 @@ struct SessionsController {
     struct CreateRequest: Decodable {
         let name: String?
         let method: ConnectionMethod
+        /// Standard when absent.
+        let type: SessionType?
+        let platform: CustomerPlatform?
     }
 
     struct CreateResponse: Encodable {
@@ -66,7 +69,7 @@ struct SessionsController {
     @Sendable func create(request: Request, context: GatewayRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await request.decodeJSON(as: CreateRequest.self, context: context)
-        let created = try await hub.createSession(by: actor, name: body.name, method: body.method)
+        let created = try await hub.createSession(by: actor, name: body.name, method: body.method, type: body.type ?? .standard, platform: body.platform)
         let s = created.summary
         return try JSONResponse.make(CreateResponse(id: s.id, name: s.name, state: s.state, method: s.method,
                                                     pin: created.pin, link: created.link, session: s), status: .created)

@@ -19,7 +19,8 @@ extension LiveSession {
                 try InternalCollaboration.checkInvitation(
                     byLead: current.technicianId == actor.id, state: record.machine.state,
                     inviteeIsLead: colleagueId == record.technicianId, inviteeAlreadyIn: record.otherViews[colleagueId] != nil,
-                    inviteeStatus: colleague.status, collaborators: record.collaborations.count, comment: comment)
+                    inviteeStatus: colleague.status, collaborators: record.collaborations.count, comment: comment,
+                    sessionType: record.sessionType)
             } catch {
                 throw GatewayError.collaboration(error, name: colleague.name)
             }
@@ -45,7 +46,7 @@ extension LiveSession {
                 try InternalCollaboration.checkInvitation(
                     byLead: true, state: record.machine.state, inviteeIsLead: actor.id == record.technicianId,
                     inviteeAlreadyIn: record.otherViews[actor.id] != nil, inviteeStatus: .online,
-                    collaborators: record.collaborations.count, comment: "")
+                    collaborators: record.collaborations.count, comment: "", sessionType: record.sessionType)
             } catch {
                 throw GatewayError.collaboration(error, name: actor.technician.name)
             }

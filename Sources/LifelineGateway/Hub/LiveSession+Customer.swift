@@ -57,6 +57,10 @@ extension LiveSession {
         try await serialised {
             // The session may have closed (and its token died) while this hello waited its turn.
             guard isLive, record.appletTokenHash == tokenHash else { throw GatewayError.unknownAppletToken }
+            // A Lens session is a phone's camera in its browser (Q1): the applet has nothing to show in it.
+            guard record.sessionType.hasAppletTools || customer.chatOnly else {
+                throw GatewayError(.notForLens, "This is a Lens session: open its link, or the PIN page, in the phone's browser.")
+            }
             try await welcomeAppletNow(customer: customer, rejoining: rejoining, outlet: outlet)
         }
     }
@@ -155,11 +159,11 @@ extension LiveSession {
         guard current.machine.state == .waiting, let ownerId = current.technicianId,
               let owner = try await store.technician(id: ownerId) else { return current }
         let wanted = owner.options.autoStartIncoming ?? hub.settings.autoStartDefault
-        guard wanted, hub.registry.activeLimitAllows(owner.id, excluding: id) else { return current }
+        guard wanted, hub.registry.activeLimitRefusal(owner.id, activating: id) == nil else { return current }
         let started: SessionRecord
         do {
             started = try await apply(.start, claimingActiveSlotOf: owner.id)
-        } catch let error as GatewayError where error == .tooManyActiveSessions {
+        } catch let error as GatewayError where error == .tooManyActiveSessions || error == .anotherLensActive {
             return current
         }
         awaitingTechnician = true

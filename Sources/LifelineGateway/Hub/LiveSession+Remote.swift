@@ -11,7 +11,7 @@ extension LiveSession {
 
     func requestRemote(_ mode: RemoteMode, by actor: Actor) async throws {
         let record = try await hub.ownedLiveSession(id, by: actor)
-        try actor.require(mode.permission)
+        try actor.require(RemoteDesktopState.permission(for: mode, in: record.sessionType))
         if let current = remote, RemoteDesktopState.isSwitch(to: mode, by: actor.id, from: current) {
             // View to control (or back): the running desktop ends, and the customer is asked for the new mode.
             await endRemote(reason: "\(actor.technician.name) switched to \(mode == .control ? "remote control" : "desktop view").",
@@ -22,14 +22,14 @@ extension LiveSession {
         do throws(RemoteDesktopState.Refusal) {
             state = try RemoteDesktopState.request(mode, by: actor.id, permissions: actor.permissions,
                                                    sessionState: record.machine.state, current: remote,
-                                                   source: record.customer?.remoteSource ?? .applet)
+                                                   source: record.customer?.remoteSource ?? .applet, sessionType: record.sessionType)
         } catch {
             throw SessionHub.gatewayError(error)
         }
         // A browser that shares its screen is asked as the applet is; the refusals above keep it to the view.
         let applet = try hub.connectedCustomer(of: id)
         remote = state
-        let webrtc = state.source == .browser ? hub.webRTC : nil
+        let webrtc = state.source == .browser ? hub.webRTCSetup(for: id) : nil
         applet.send(WireCodec.encode(GatewayToApplet.remoteRequest(.init(mode: mode, technicianName: actor.technician.name, webrtc: webrtc))))
         publishRemote(RemoteStatus(sessionId: id, mode: mode, phase: .requested), to: actor.id)
         try await hub.logEvent(mode == .control ? .remoteControlRequested(technician: actor.technician.name)
@@ -147,7 +147,7 @@ extension LiveSession {
             // Ended or asked anew while the consent was written: that stands.
             guard remote == asked else { return }
             remote = state
-            publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active, webrtc: state.source == .browser ? hub.webRTC : nil),
+            publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .active, webrtc: state.source == .browser ? hub.webRTCSetup(for: id) : nil),
                           to: state.technicianId)
             let accepted: SessionLogEvent = switch (state.source, state.mode) {
             case (.browser, _): .browserScreenFrames
@@ -187,9 +187,9 @@ extension LiveSession {
     /// A console's answer or candidate: passed to the customer's browser when this console may
     /// be the direct path's other end (`RemoteDesktopState.signalFromConsole`).
     func consoleSignal(_ signal: WebRTCSignal, by actor: Actor, console: UUID) async throws {
-        _ = try await hub.ownedLiveSession(id, by: actor)
-        // Part of the desktop view: a permission taken away mid-view stops the setup too.
-        try actor.require(.desktopView)
+        let record = try await hub.ownedLiveSession(id, by: actor)
+        // Part of the desktop view (the camera's, in a Lens session): a permission taken away mid-view stops the setup too.
+        try actor.require(RemoteDesktopState.permission(for: .view, in: record.sessionType))
         guard hub.webRTC != nil else { throw SessionHub.gatewayError(.noDirectPath) }
         guard signal.isValid else { throw GatewayError.badRequest(WebRTCSignal.invalidMessage) }
         // Read after the await above, written back before the next one.

@@ -25,7 +25,7 @@ extension LiveSession {
         guard passingOn ? record.transfer?.to.technicianId == actor.id : record.transfer == nil else {
             throw GatewayError.transferPending
         }
-        let targetName = try await hub.checkedTarget(target, for: actor)
+        let targetName = try await hub.checkedTarget(target, for: actor, sessionType: record.sessionType)
         let comment = rawComment.trimmingCharacters(in: .whitespacesAndNewlines)
         guard comment.count <= SessionHub.maximumCommentLength else {
             throw GatewayError.badRequest("The comment is longer than \(SessionHub.maximumCommentLength) characters.")

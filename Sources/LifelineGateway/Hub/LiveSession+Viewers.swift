@@ -115,7 +115,7 @@ extension LiveSession {
         guard before != nil || !after.colleagues.isEmpty || !after.externals.isEmpty else { return }
         if before != nil {
             sockets.sendToConsoles(of: after.technicianId, WireCodec.encode(GatewayToConsole.remote(leadStatus(RemoteStatus(
-                sessionId: id, mode: running.mode, phase: .active, webrtc: running.source == .browser ? hub.webRTC : nil)))))
+                sessionId: id, mode: running.mode, phase: .active, webrtc: running.source == .browser ? hub.webRTCSetup(for: id) : nil)))))
         }
         let inControl = after.controller.flatMap { controller in viewers.first { $0.technicianId == controller }?.name }
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.remoteViewers(.init(names: viewers.map(\.name), inControl: inControl))))

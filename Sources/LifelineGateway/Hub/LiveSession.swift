@@ -107,7 +107,7 @@ actor LiveSession {
     func remember(_ new: SessionRecord, claimingActiveSlotOf technicianId: String) throws(GatewayError) {
         guard !new.machine.state.isRemovedFromQueue, isServedHere else { return remember(new) }
         try hub.registry.update(self, new, claimingActiveSlotOf: technicianId,
-                                elsewhere: hub.remoteSessions.activeCount(of: technicianId, excluding: id))
+                                elsewhere: hub.remoteSessions.activeTypes(of: technicianId, excluding: id))
         isLive = true
         record = new
     }

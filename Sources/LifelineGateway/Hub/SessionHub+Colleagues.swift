@@ -83,6 +83,7 @@ extension GatewayError {
         case .leadOnHold: GatewayError(.leadOnHold, message)
         case .handOverPending: GatewayError(.leadOfferPending, message)
         case .noHandOverOffered: GatewayError(.noLeadOffer, message)
+        case .lensSession: GatewayError(.notForLens, message)
         }
     }
 }

@@ -23,9 +23,12 @@ extension SessionHub {
     func invitation(for credential: Credential, from source: String) async throws -> Invitation {
         try await bringHere(credential, from: source)
         let (_, record) = try await findWaitingForCustomer(credential, from: source)
-        return Invitation(technicianName: await technicianName(record.technicianId),
-                          organisation: await organisationName(record.organisationId), sessionName: record.name,
-                          channel: await channel(record.channelId)?.name, terms: settings.appletTerms)
+        var invitation = Invitation(technicianName: await technicianName(record.technicianId),
+                                    organisation: await organisationName(record.organisationId), sessionName: record.name,
+                                    channel: await channel(record.channelId)?.name, terms: settings.appletTerms)
+        invitation.type = record.sessionType == .standard ? nil : record.sessionType
+        invitation.platform = record.platform
+        return invitation
     }
 
     /// Uses the PIN or link (single use) and gives the applet its own token for this session.

@@ -69,6 +69,7 @@ extension SessionHub {
 
     /// The customer's applet, for the tools Instant Chat cannot offer (G2: "chat only").
     func connectedApplet(of id: String) throws -> Outlet {
+        if registry.record(id)?.sessionType.hasAppletTools == false { throw GatewayError.noAppletToolsInLens }
         let customer = try connectedCustomer(of: id)
         if registry.record(id)?.customer?.chatOnly == true { throw GatewayError.chatOnly }
         return customer

@@ -17,7 +17,7 @@ extension SessionHub {
     /// several gateway nodes this node's part goes to the others when it changed.
     func updatePresence(of technicianId: String, _ change: (inout TechnicianPresence) -> Void) async {
         // Sessions other nodes serve count toward Busy too.
-        let activeSessions = registry.activeCount(of: technicianId) + remoteSessions.activeCount(of: technicianId, excluding: "")
+        let activeSessions = registry.activeCount(of: technicianId) + remoteSessions.activeTypes(of: technicianId, excluding: "").count
         let node = sharedNode
         let (changed, share) = presenceBoard.update(technicianId, activeSessions: activeSessions, at: environment.now(),
                                                     settings: presenceSettings, node: node?.id, change)

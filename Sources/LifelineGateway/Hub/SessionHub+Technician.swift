@@ -11,10 +11,12 @@ extension SessionHub {
         let link: String?
     }
 
-    func createSession(by actor: Actor, name: String?, method: ConnectionMethod) async throws -> CreatedSession {
+    func createSession(by actor: Actor, name: String?, method: ConnectionMethod, type: SessionType = .standard,
+                       platform: CustomerPlatform? = nil) async throws -> CreatedSession {
         try refuseWhileDraining()
         try actor.require(.startPrivateSessions)
         try actor.require(method.requiredPermission)
+        if let permission = type.requiredPermission { try actor.require(permission) }
         let now = environment.now()
         var pin: String?
         var linkToken: String?
@@ -25,10 +27,14 @@ extension SessionHub {
             linkToken = Secrets.token()
         }
         let link = linkToken.map { "\(publicURL)/c/\($0)" }
-        let record = try await openSession(SessionRecord(
+        var new = SessionRecord(
             id: Secrets.sessionNumber(), organisationId: actor.technician.organisationId, technicianId: actor.id,
             name: SessionName.normalised(name), method: method, pin: pin, linkTokenHash: linkToken.map(Secrets.hash),
-            appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil), link: link)
+            appletTokenHash: nil, machine: SessionMachine(createdAt: now), customer: nil, closedAt: nil)
+        new.sessionType = type
+        // A Lens session is always a phone's browser.
+        new.platform = type == .lens ? .mobile : platform
+        let record = try await openSession(new, link: link)
         await recordTechnicianActivity(actor.id)
         do {
             try await audit.record(pin != nil ? .pinCreated : .linkCreated, by: actor, objectType: "session", objectId: record.id)
@@ -40,7 +46,8 @@ extension SessionHub {
             }
             throw error
         }
-        logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)"])
+        logger.info("Session created", metadata: ["session.id": "\(record.id)", "technician.id": "\(actor.id)", "session.method": "\(method.rawValue)",
+                                               "session.type": "\(type.rawValue)"])
         return CreatedSession(summary: await summary(of: record), pin: record.pin, link: link)
     }
 
@@ -136,10 +143,11 @@ extension SessionHub {
         record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
     }
 
-    /// The ten-active limit (a first check; the change that starts a session claims its slot).
+    /// The ten-active and one-Lens limits (a first check; the change that starts a session claims its slot).
     func activeLimitAllows(_ technicianId: String, excluding id: String) throws {
-        guard registry.activeLimitAllows(technicianId, excluding: id, elsewhere: remoteSessions.activeCount(of: technicianId, excluding: id))
-        else { throw GatewayError.tooManyActiveSessions }
+        if let refusal = registry.activeLimitRefusal(technicianId, activating: id, elsewhere: remoteSessions.activeTypes(of: technicianId, excluding: id)) {
+            throw GatewayError.refusing(refusal)
+        }
     }
 
     /// Sessions that left the queue: the technician's history, newest first.

@@ -23,8 +23,12 @@ extension SessionHub {
     }
 
     /// Checks the target is in the actor's organisation and may receive it; returns how the log names it.
-    func checkedTarget(_ target: TransferTarget, for actor: Actor) async throws -> String {
+    /// A Lens session goes only to a technician whose group allows Lens sessions (the manual).
+    func checkedTarget(_ target: TransferTarget, for actor: Actor, sessionType: SessionType = .standard) async throws -> String {
         let organisationId = actor.technician.organisationId
+        if let needed = sessionType.requiredPermission, target.technicianId == nil {
+            throw GatewayError(.notForLens, "A Lens session can be transferred only to a technician allowed Lens sessions, not to a queue (\(needed.rawValue)).")
+        }
         switch target {
         case .technician(let targetId):
             guard targetId != actor.id else { throw GatewayError.badRequest("You cannot transfer a session to yourself.") }
@@ -35,6 +39,10 @@ extension SessionHub {
             guard status.acceptsTransfers else {
                 throw GatewayError(.technicianUnavailable,
                                    "\(colleague.name) is \(status.rawValue) and cannot receive a transfer now.")
+            }
+            if let needed = sessionType.requiredPermission,
+               try await !Accounts(store: store, environment: environment).permissions(of: colleague).allows(needed) {
+                throw GatewayError(.notForLens, "\(colleague.name)'s technician group does not allow Lens sessions (\(needed.rawValue)).")
             }
             return colleague.name
         case .group(let groupId):

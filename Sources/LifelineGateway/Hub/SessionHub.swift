@@ -17,6 +17,8 @@ public final class SessionHub: Sendable {
     let logger: Logger
     /// A direct path for screens shared from browsers; nil: always through the gateway.
     let webRTC: WebRTCSetup?
+    /// A TURN server whose credentials are made per session (`webRTCSetup(for:)`).
+    let turn: TurnServerSecret?
 
     /// Each live session's actor and a copy of its record for lookups across sessions.
     let registry = SessionRegistry()
@@ -66,8 +68,10 @@ public final class SessionHub: Sendable {
     let gatewayIdentity: GatewayIdentity
 
     init(store: any Store, environment: GatewayEnvironment, publicURL: String, logger: Logger,
-         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), gatewayIdentity: GatewayIdentity = GatewayIdentity(key: .init())) {
+         webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), turn: TurnServerSecret? = nil,
+         gatewayIdentity: GatewayIdentity = GatewayIdentity(key: .init())) {
         self.gatewayIdentity = gatewayIdentity
+        self.turn = turn
         audit = AuditTrail(store: store, environment: environment, logger: logger)
         self.webRTC = webRTC
         self.store = store
@@ -225,7 +229,7 @@ public final class SessionHub: Sendable {
         if let id = record.transferredBy { transferredBy = await technicianName(id) }
         var channelName = "Private"
         if record.channelId != nil { channelName = await channel(record.channelId)?.name ?? "Channel" }
-        return SessionSummary(
+        var summary = SessionSummary(
             id: record.id, name: record.name, state: machine.state, method: record.method, channel: channelName,
             channelId: record.channelId, technicianId: record.technicianId, technicianName: await technicianName(record.technicianId),
             createdAt: record.machine.createdAt, stateSince: machine.stateEnteredAt,
@@ -233,6 +237,9 @@ public final class SessionHub: Sendable {
             link: connecting ? registry.link(of: record.id) : nil, customer: record.customer,
             transfer: transfer, transferredBy: transferredBy, fields: record.fields, chatEnabled: !record.chatDisabled,
             endReason: record.endReason, closedAt: record.closedAt, colleagues: await colleagues(of: record))
+        summary.type = record.sessionType
+        summary.platform = record.platform
+        return summary
     }
 
     /// "" for nobody yet (a session waiting in a channel queue).

@@ -91,10 +91,13 @@ final class SessionRegistry: Sendable {
         state.withLockedValue { $0.records.active(for: technicianId).filter { $0.technicianId == technicianId }.count }
     }
 
-    /// Whether `technicianId` may have one more active session besides `id`, with `elsewhere` active
-    /// on other gateway nodes.
-    func activeLimitAllows(_ technicianId: String, excluding id: String, elsewhere: Int = 0) -> Bool {
-        state.withLockedValue { Self.allows(technicianId, excluding: id, in: $0.records, elsewhere: elsewhere) }
+    /// Why `technicianId` may not have `id` active besides their other active sessions (ten in all,
+    /// one Lens), with `elsewhere` the types of those active on other gateway nodes; nil: they may.
+    func activeLimitRefusal(_ technicianId: String, activating id: String, elsewhere: [SessionType] = []) -> ActiveSessionRefusal? {
+        state.withLockedValue { state in
+            Self.refusal(technicianId, activating: id, type: state.records[id]?.sessionType ?? .standard,
+                         in: state.records, elsewhere: elsewhere)
+        }
     }
 
     /// The session's own copy of its record, written here before anything awaits.
@@ -108,14 +111,16 @@ final class SessionRegistry: Sendable {
     /// The same, with the limit of `technicianId`'s active sessions checked in the same step: of
     /// two Starts on two sessions at once, the eleventh is refused.
     func update(_ session: LiveSession, _ record: SessionRecord, claimingActiveSlotOf technicianId: String,
-                elsewhere: Int = 0) throws(GatewayError) {
-        let allowed = state.withLockedValue { state in
-            guard Self.allows(technicianId, excluding: record.id, in: state.records, elsewhere: elsewhere) else { return false }
+                elsewhere: [SessionType] = []) throws(GatewayError) {
+        let refusal = state.withLockedValue { state -> ActiveSessionRefusal? in
+            if let refusal = Self.refusal(technicianId, activating: record.id, type: record.sessionType, in: state.records, elsewhere: elsewhere) {
+                return refusal
+            }
             state.sessions[record.id] = session
             state.records[record.id] = record
-            return true
+            return nil
         }
-        guard allowed else { throw GatewayError.tooManyActiveSessions }
+        if let refusal { throw GatewayError.refusing(refusal) }
     }
 
     func setLink(_ link: String?, of id: String) {
@@ -131,11 +136,13 @@ final class SessionRegistry: Sendable {
         }
     }
 
-    private static func allows(_ technicianId: String, excluding id: String, in records: LiveSessions, elsewhere: Int) -> Bool {
-        let states = records.active(for: technicianId).filter { $0.id != id }.compactMap { record in
-            record.technicianId == technicianId ? record.machine.state : record.otherViews[technicianId]?.state
+    private static func refusal(_ technicianId: String, activating id: String, type: SessionType, in records: LiveSessions,
+                                elsewhere: [SessionType]) -> ActiveSessionRefusal? {
+        let current = records.active(for: technicianId).filter { $0.id != id }.compactMap { record -> (type: SessionType, state: SessionState)? in
+            let view = record.technicianId == technicianId ? record.machine : record.otherViews[technicianId]
+            return view.map { (record.sessionType, $0.state) }
         }
         // Sessions other nodes serve count as active ones (as their copies last showed them).
-        return ActiveSessionLimit.allowsAnother(current: states + Array(repeating: SessionState.active, count: elsewhere))
+        return ActiveSessionLimit.refusal(adding: type, to: current + elsewhere.map { (type: $0, state: SessionState.active) })
     }
 }

@@ -43,8 +43,17 @@ extension GatewaySetting {
         "iceServers", .list, default: "none", flag: "--ice-server",
         help: "STUN or TURN servers for screens shared from customers' browsers: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT.")
     static let webrtc = GatewaySetting(
-        "webrtc", .choice(["on", "off"]), default: "on",
-        help: "off: screens shared from customers' browsers always come through the gateway, never straight between browsers.")
+        "webrtc", .choice(["on", "off", "relay"]), default: "on",
+        help: "off: screens and cameras shared from customers' browsers always come through the gateway, never straight between browsers; "
+            + "relay: straight between browsers only through the TURN server (neither side learns the other's address).")
+    static let turnURLs = GatewaySetting(
+        "turn.urls", .list, default: "none", flag: "--turn-url",
+        help: "A TURN server whose credentials the gateway makes per session (coturn's use-auth-secret): turn:HOST:3478, turns:HOST:5349 …")
+    static let turnSecret = GatewaySetting(
+        "turn.secret", secret: true, help: "The secret shared with that TURN server (coturn's static-auth-secret).")
+    static let turnLifetimeSeconds = GatewaySetting(
+        "turn.lifetimeSeconds", .number(60...604_800), default: "43200",
+        help: "How long each session's TURN credentials stay valid (the relay refuses them after).")
     static let smtpHost = GatewaySetting("smtp.host", help: "Mail server for email invitations; unset: technicians use their own mail client.")
     static let smtpSecurity = GatewaySetting(
         "smtp.security", .choice(["starttls", "tls", "none"]), default: "starttls", help: "How the mail server is reached.")
@@ -71,6 +80,7 @@ extension GatewaySetting {
     public static let all: [GatewaySetting] = [
         host, port, publicURL, dataDir, databaseURL, tlsCert, tlsKey, webRoot, appletBinary, demo,
         adminEmail, adminPassword, logLevel, logFormat, metricsToken, drainSeconds, nodeAddress, maxConnectionsPerAddress, iceServers, webrtc,
+        turnURLs, turnSecret, turnLifetimeSeconds,
         smtpHost, smtpSecurity, smtpPort, smtpUsername, smtpPassword, smtpFrom, smtpCAFile,
         smsWebhookURL, smsWebhookMethod, smsWebhookContentType, smsWebhookBody, smsWebhookAuthorization, smsOutbox,
     ]

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import LifelineCore
 import LifelineProtocol
 import LifelineStore
 import Logging
@@ -35,7 +36,8 @@ public struct GatewaySettings: Sendable {
             appletBinaryPath: values.text(.appletBinary) ?? appletBesideServer,
             initialAdminEmail: values.text(.adminEmail), initialAdminPassword: values.text(.adminPassword),
             demo: values.flag(.demo), smtp: smtp(values), sms: sms(values), database: database(values))
-        configuration.browserScreenWebRTC = webRTC(values)
+        configuration.turn = turn(values)
+        configuration.browserScreenWebRTC = webRTC(values, turn: configuration.turn)
         configuration.metricsToken = values.text(.metricsToken)
         configuration.nodeAddressSetting = values.text(.nodeAddress)
         let settings = GatewaySettings(
@@ -83,14 +85,39 @@ public struct GatewaySettings: Sendable {
     }
 
     /// nil when the operator turned the direct path off.
-    private static func webRTC(_ values: SettingValues) -> WebRTCSetup? {
-        if values.choice(.webrtc) == "off" { return nil }
-        return WebRTCSetup(iceServers: values.list(.iceServers).compactMap { option in
+    private static func webRTC(_ values: SettingValues, turn: TurnServerSecret?) -> WebRTCSetup? {
+        let choice = values.choice(.webrtc)
+        if choice == "off" { return nil }
+        let servers = values.list(.iceServers).compactMap { option -> IceServer? in
             guard let server = IceServer(option: option) else {
                 values.problems.add("\(SettingProblems.places(.iceServers)): \(option) is not an ICE server: stun:HOST:PORT or USER:PASSWORD@turn:HOST:PORT.")
                 return nil
             }
             return server
-        })
+        }
+        let relayOnly = choice == "relay"
+        if relayOnly, turn == nil, !servers.contains(where: { $0.urls.contains { $0.hasPrefix("turn") } }) {
+            values.problems.add("\(SettingProblems.places(.webrtc)): relay needs a TURN server (turn.urls with turn.secret, or a TURN server in iceServers).")
+        }
+        return WebRTCSetup(iceServers: servers, relayOnly: relayOnly)
+    }
+
+    /// The TURN server with per-session credentials: its addresses and secret go together.
+    private static func turn(_ values: SettingValues) -> TurnServerSecret? {
+        let urls = values.list(.turnURLs), secret = values.text(.turnSecret)
+        let lifetime = values.number(.turnLifetimeSeconds) ?? Int(TurnCredentials.defaultLifetime)
+        for url in urls where !(url.hasPrefix("turn:") || url.hasPrefix("turns:")) {
+            values.problems.add("\(SettingProblems.places(.turnURLs)): \(url) is not a TURN address (turn:HOST:PORT or turns:HOST:PORT).")
+        }
+        switch (urls.isEmpty, secret) {
+        case (true, nil): return nil
+        case (false, let secret?) where !secret.isEmpty:
+            return TurnServerSecret(urls: urls, secret: Array(secret.utf8), lifetime: TimeInterval(lifetime))
+        case (true, _):
+            values.problems.add("\(SettingProblems.places(.turnSecret)) is set without \(SettingProblems.places(.turnURLs)): name the TURN server.")
+        case (false, _):
+            values.problems.add("\(SettingProblems.places(.turnURLs)) needs \(SettingProblems.places(.turnSecret)), the secret the TURN server shares.")
+        }
+        return nil
     }
 }

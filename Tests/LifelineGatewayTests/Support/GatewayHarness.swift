@@ -50,7 +50,7 @@ struct GatewayHarness: Sendable {
         webRoot: String = FileManager.default.currentDirectoryPath + "/Web", helloDeadline: Duration = .seconds(10),
         connectionLimits: ConnectionLimits = GatewayHarness.connectionLimits, transferStallLimit: Duration = .seconds(30),
         agentAnswerDeadline: Duration = .seconds(15),
-        webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), appletBinaryPath: String? = nil,
+        webRTC: WebRTCSetup? = WebRTCSetup(iceServers: []), turn: TurnServerSecret? = nil, appletBinaryPath: String? = nil,
         metricsRegistry: PrometheusCollectorRegistry? = nil, metricsToken: String? = nil,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
@@ -65,6 +65,7 @@ struct GatewayHarness: Sendable {
             initialAdminEmail: withAdministrator ? adminEmail : nil, initialAdminPassword: withAdministrator ? adminPassword : nil, sms: sms,
             database: database)
         settings.browserScreenWebRTC = webRTC
+        settings.turn = turn
         settings.metricsToken = metricsToken
         let configuration = settings
         var environment = GatewayEnvironment(now: { clock.now }, bcryptCost: 4, timers: timers, timerInterval: 3_600, presence: presence,

@@ -1,0 +1,24 @@
+// What a WebRTC call's statistics say to the people on it (Lens, Q2): how much voice came and
+// went, and whether the path is direct or relayed by a TURN server.
+/** From an RTCStatsReport: the voice received (bytes, total energy) and sent (bytes), and whether
+ * the path in use is relayed by a TURN server. */
+export function callStats(stats) {
+  let pair = null;
+  let received = null;
+  let sent = null;
+  const candidates = new Map();
+  stats.forEach((report) => {
+    if (report.type === 'transport' && report.selectedCandidatePairId) pair = stats.get(report.selectedCandidatePairId);
+    if (report.type === 'candidate-pair' && report.nominated && report.state === 'succeeded') pair ??= report;
+    if (report.type === 'local-candidate' || report.type === 'remote-candidate') candidates.set(report.id, report);
+    if (report.type === 'inbound-rtp' && report.kind === 'audio') received = report;
+    if (report.type === 'outbound-rtp' && report.kind === 'audio') sent = report;
+  });
+  const relayed = pair && [pair.localCandidateId, pair.remoteCandidateId].some((id) => candidates.get(id)?.candidateType === 'relay');
+  return {
+    path: pair ? (relayed ? 'relayed' : 'direct') : '',
+    audioReceived: received?.bytesReceived ?? 0,
+    audioEnergy: received?.totalAudioEnergy ?? 0,
+    audioSent: sent?.bytesSent ?? 0,
+  };
+}
