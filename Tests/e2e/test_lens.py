@@ -76,7 +76,7 @@ def growing(browser, element_id, name, seconds=2.5):
     return after > before
 
 
-def lens_call(gateway, phone, console):
+def lens_call(gateway, phone, console, colour=ORANGE, width=WIDTH):
     """Creates a Lens session from the console's New session dialog, joins it from the phone's PIN
     page, allows the camera and microphone, starts it: returns the session id, a login and both waits."""
     token = gateway.login()
@@ -100,7 +100,7 @@ def lens_call(gateway, phone, console):
     assert not phone.find_elements(By.ID, "start-launcher"), "no applet for a Lens session"
     customer.until(EC.element_to_be_clickable((By.ID, "start-lens"))).click()
     customer.until(EC.element_to_be_clickable((By.ID, "lens-allow"))).click()
-    customer.until(lambda p: p.execute_script("return document.getElementById('lens-preview').videoWidth") == WIDTH)
+    customer.until(lambda p: p.execute_script("return document.getElementById('lens-preview').videoWidth") == width)
     gateway.wait_for_state(session_id, "waiting", token)
     assert not log_has(gateway, token, {"id": session_id}, "desktop_view_requested"), "nothing asked before Start"
 
@@ -108,7 +108,10 @@ def lens_call(gateway, phone, console):
     console.find_element(By.ID, "start-session").click()
     gateway.wait_for_state(session_id, "active", token)
     # The camera shows at once: asked by the console, given by the page the customer allowed it on.
-    WebDriverWait(console, 20).until(lambda b: near(canvas_pixel(b, WIDTH // 2, HEIGHT // 2), ORANGE, tolerance=40))
+    if colour:
+        WebDriverWait(console, 20).until(lambda b: near(canvas_pixel(b, WIDTH // 2, HEIGHT // 2), colour, tolerance=40))
+    else:
+        WebDriverWait(console, 20).until(lambda b: b.execute_script("return document.querySelector('#remote-screen canvas')?.width") == width)
     return session_id, token, customer, watch
 
 

@@ -8,6 +8,7 @@ import { comboEvents, decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
 import { paintUpdate } from '../lib/screen-paint.js';
 import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 import { mountLensCall } from './lens-call.js';
+import { mountLensTools } from './lens-tools.js';
 import { mountDirectPaths } from './remote-direct.js';
 import { createRemoteInput } from './remote-input.js';
 import { mountRecorder } from './remote-recorder.js';
@@ -62,15 +63,25 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   const tools = mountRemoteTools({
     whiteboard: $('remote-whiteboard'), clear: $('remote-clear'), laser: $('remote-laser'), magnifier: $('remote-magnifier'),
     keyboard: $('remote-keyboard'), clipboard: $('remote-clipboard'), clipboardNote: $('remote-clipboard-note'), monitor: $('remote-monitor'),
-  }, { send, current });
+  }, { send, current, onClear: (remote) => lensTools.clear(remote, remote.id) });
   const recorder = mountRecorder(record, { status });
   const input = createRemoteInput({ send, onRelease });
   const call = mountLensCall({ group: $('lens-call'), mic: $('lens-mic'), speaker: $('lens-speaker'), path: $('lens-path') });
   /** Lens sessions (Q1) whose camera was asked for since they last became active: asked once by itself. */
   const lensAsked = new Set();
+  const lensTools = mountLensTools({
+    freeze: $('lens-freeze'),
+    current,
+    draw: (remote, image, width, height) => {
+      sizeScreen(remote, width, height);
+      remote.canvas.getContext('2d').drawImage(image, 0, 0, width, height);
+      drawn(remote);
+    },
+  });
   const direct = mountDirectPaths({
     send,
-    call,
+    // A Lens call's voices (lens-call.js) and its data channel (lens-tools.js) on the picture's path.
+    call: { ...call, channel: (id, channel) => lensTools.channel(id, channel) },
     remoteOf: (id) => remoteOf(id),
     draw: (remote, source, width, height) => drawPicture(remote, source, width, height),
     changed: (id) => { if (session?.id === id) render(); },
@@ -99,11 +110,12 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
 
   function remoteOf(id) {
     if (!remotes.has(id)) {
-      const remote = { mode: null, phase: null, reason: null, drawing: Promise.resolve(), tool: null, keyboard: 'local',
+      const remote = { id, mode: null, phase: null, reason: null, drawing: Promise.resolve(), tool: null, keyboard: 'local',
         clipboard: true, monitors: [], monitor: null, lensOn: false, ...createSurface() };
       remotes.set(id, remote);
       input.wire(remote, id);
       tools.wire(remote, id);
+      lensTools.wire(remote, id);
     }
     return remotes.get(id);
   }
@@ -151,6 +163,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     elevate.hidden = !lead || !active || running || !canUse('elevate_applet') || !session.customer || session.customer.privileged || fromBrowser;
     renderViewers(remote, shown, lead);
     call.show(session, Boolean(active && shown));
+    lensTools.render(remote, session?.id);
     const phaseKey = remote?.phase === 'active' && remote.transport === 'webrtc' ? 'remote.activeDirect' : `remote.${remote?.phase}`;
     status.textContent = remote?.phase === 'active' && remote.paused ? t('remote.customerPaused')
       : remote?.phase ? t(phaseKey, { reason: remote.reason ?? '' }) : '';
@@ -277,10 +290,12 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
 
   /** A whole picture from the direct path (issue 16). */
   function drawPicture(remote, source, width, height) {
-    if (remote.phase !== 'active') return;
+    // Frozen (a Lens session): the phone's still stays until the technician lets the picture go on.
+    if (remote.phase !== 'active' || lensTools.frozen(remote.id)) return;
     sizeScreen(remote, width, height);
     remote.canvas.getContext('2d').drawImage(source, 0, 0, width, height);
     drawn(remote);
+    lensTools.frame(remote, remote.id);
   }
 
   return {
@@ -302,6 +317,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       else {
         direct.close(remote);
         call.close(status.sessionId);
+        lensTools.close(status.sessionId);
       }
       // A state change that ended it is worded in the console's language; other reasons come as written.
       remote.reason = status.sessionState ? t('remote.sessionState', { state: t(`state.${status.sessionState}`) }) : status.reason ?? null;

@@ -39,6 +39,7 @@ export function mountDirectPaths({ send, remoteOf, draw, changed, call }) {
         onPicture: (source, width, height) => draw(remote, source, width, height),
         microphone: voices ? () => voices.microphone(sessionId) : null,
         onAudio: voices ? (track) => voices.audio(sessionId, track) : null,
+        onChannel: voices ? (channel) => voices.channel(sessionId, channel) : null,
         onState: (connected, connection) => {
           remote.transport = connected ? 'webrtc' : 'gateway';
           remote.canvas.dataset.transport = remote.transport;
@@ -56,7 +57,7 @@ export function mountDirectPaths({ send, remoteOf, draw, changed, call }) {
  * With `microphone` (an async function giving a track or null) and `onAudio(track)`, an offer
  * that carries a voice gets this side's voice back (a Lens call, Q2). Returns { receive(signal), close() }.
  */
-export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onState, microphone = null, onAudio = null }) {
+export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onState, microphone = null, onAudio = null, onChannel = null }) {
   const connection = new RTCPeerConnection({ iceServers });
   let closed = false;
   let stopPictures = () => {};
@@ -73,6 +74,7 @@ export function answerDirectPath(offer, { iceServers, sendSignal, onPicture, onS
   connection.addEventListener('connectionstatechange', () => {
     onState(connection.connectionState === 'connected', connection);
   });
+  connection.addEventListener('datachannel', ({ channel }) => onChannel?.(channel));
   connection.addEventListener('track', ({ track }) => {
     if (track.kind === 'audio') {
       onAudio?.(track);

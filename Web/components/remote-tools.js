@@ -5,7 +5,7 @@ import { t } from '../lib/i18n.js';
 
 const LENS = { width: 240, height: 160 };
 
-export function mountRemoteTools(elements, { send, current }) {
+export function mountRemoteTools(elements, { send, current, onClear = () => {} }) {
   const { whiteboard, clear, laser, magnifier, keyboard, clipboard, clipboardNote, monitor } = elements;
 
   function tool(what) {
@@ -100,6 +100,7 @@ export function mountRemoteTools(elements, { send, current }) {
   function clearDrawing(remote) {
     remote.ink.getContext('2d').clearRect(0, 0, remote.ink.width, remote.ink.height);
     if (!remote.fromBrowser) tool({ t: 'clear_drawing' });
+    onClear(remote);
   }
 
   function setTool(remote, name) {

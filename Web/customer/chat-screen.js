@@ -190,7 +190,8 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName, len
       camera,
       iceServers: webrtcSetup.iceServers,
       iceTransportPolicy: webrtcSetup.iceTransportPolicy ?? 'all',
-      voice: lens ? { microphone: lens.microphone, onAudio: (track) => lens.playTechnician(track), onStats: (stats) => lens.stats(stats) } : null,
+      voice: lens ? { microphone: lens.microphone, onAudio: (track) => lens.playTechnician(track), onStats: (stats) => lens.stats(stats),
+        onChannel: (channel) => lens.channel(channel) } : null,
       sendSignal: (signal) => send('webrtc_signal', { signal }),
       onTransport: (transport) => {
         if (!sharing) return;

@@ -4,6 +4,7 @@
 // technician's voice plays here. The picture goes to the technician when they start the session
 // (chat-screen.js takes the stream then).
 import { t } from '../lib/i18n.js';
+import { mountLensInk } from './lens-ink.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,6 +27,7 @@ export function mountLensCamera({ note, onReady, onMuted }) {
   let stream = null;
   let microphone = null;
   let voice = null;
+  const ink = mountLensInk({ note });
 
   function setMuted(muted, tell) {
     mute.setAttribute('aria-pressed', String(muted));
@@ -90,6 +92,8 @@ export function mountLensCamera({ note, onReady, onMuted }) {
     stats({ path, audioReceived, audioEnergy, audioSent }) {
       Object.assign(panel.dataset, { path, audioReceived: String(audioReceived), audioEnergy: String(audioEnergy), audioSent: String(audioSent) });
     },
+    /** The call's data channel: the technician's drawings and the freeze. */
+    channel: (opened) => ink.channel(opened),
     /** The technician's voice, on the direct path. */
     playTechnician(track) {
       voice?.remove();

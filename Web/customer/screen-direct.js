@@ -33,6 +33,8 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
     connection.addEventListener('track', ({ track: incoming }) => {
       if (incoming.kind === 'audio') voice.onAudio(incoming);
     });
+    // The Lens tools' channel: the technician's drawings and where they are, the freeze and its still.
+    voice.onChannel?.(connection.createDataChannel('lens', { ordered: true }));
   }
   // The call's health for the page (and support staff, and tests): voice in and out, direct or relayed.
   const statsTimer = voice?.onStats ? setInterval(() => {

@@ -1,0 +1,202 @@
+// The technician's Lens tools on the camera's picture (Q3), over the call's data channel with the
+// phone: drawings that stay on the object they were drawn around (the whiteboard's strokes, each
+// followed through the video by object-tracker.js and drawn where it went, on both sides), clear,
+// and freeze: the phone takes a still of its camera, shows it and sends it here, so both sides look
+// at the same picture while the technician explains; the live picture waits meanwhile.
+import { SEARCH, follow, greyFrame, greyScale, takeTemplate } from '../lib/object-tracker.js';
+
+/** Drawings' places go to the phone at most this often while they move. */
+const SEND_EVERY_MS = 66;
+
+/** `freeze`: the toolbar's Freeze button; `draw(remote, image, width, height)` shows a still. */
+export function mountLensTools({ freeze, current, draw }) {
+  /** Per session: { channel, shapes, stroke, frozen, still (pieces of the still arriving), sentAt }. */
+  const lenses = new Map();
+  const work = document.createElement('canvas');
+
+  function lensOf(id) {
+    if (!lenses.has(id)) lenses.set(id, { channel: null, shapes: [], stroke: null, frozen: false, still: null, sentAt: 0, nextId: 1 });
+    return lenses.get(id);
+  }
+
+  function tell(lens, message) {
+    if (lens.channel?.readyState === 'open') lens.channel.send(JSON.stringify(message));
+  }
+
+  /** The drawings as the phone needs them: points and moves as fractions of the picture. */
+  function shapesMessage(lens) {
+    return { t: 'shapes', shapes: lens.shapes.map(({ id, points, dx, dy }) => ({ id, points, dx, dy })) };
+  }
+
+  /** Every drawing where it is now, and the stroke being drawn. */
+  function redraw(remote, lens) {
+    const { ink, canvas } = remote;
+    const context = ink.getContext('2d');
+    context.clearRect(0, 0, ink.width, ink.height);
+    context.strokeStyle = '#ff0000';
+    context.lineWidth = Math.max(3, Math.round(canvas.width / 320));
+    context.lineCap = 'round';
+    context.lineJoin = 'round';
+    const line = (points, dx = 0, dy = 0) => {
+      context.beginPath();
+      points.forEach(([x, y], index) => {
+        const at = [(x + dx) * canvas.width, (y + dy) * canvas.height];
+        if (index === 0) context.moveTo(...at);
+        else context.lineTo(...at);
+      });
+      context.stroke();
+    };
+    for (const shape of lens.shapes) line(shape.points, shape.dx, shape.dy);
+    if (lens.stroke?.length > 1) line(lens.stroke);
+    ink.dataset.shapes = JSON.stringify(lens.shapes.map(({ id, dx, dy, box }) => ({ id, dx, dy, box })));
+  }
+
+  /** A finished stroke becomes a drawing that follows what is under it: what was there when the
+   * stroke began (the technician aimed at the picture of that moment), found again in the picture
+   * now — the object may have moved while the stroke was drawn. */
+  function addShape(remote, lens, points, startFrame) {
+    const { canvas } = remote;
+    const xs = points.map(([x]) => x * canvas.width);
+    const ys = points.map(([, y]) => y * canvas.height);
+    const scale = startFrame.scale;
+    const box = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
+    const template = takeTemplate(startFrame, { x: box.x / scale, y: box.y / scale, width: box.width / scale, height: box.height / scale });
+    const now = greyFrame(canvas, canvas.width, canvas.height, scale, work);
+    const at = lens.frozen ? { x: template.x, y: template.y } : follow(template, now, template, SEARCH * 4);
+    const shape = { id: lens.nextId++, points, dx: 0, dy: 0, template, at, scale, box };
+    shape.dx = ((at.x - template.x) * scale) / canvas.width;
+    shape.dy = ((at.y - template.y) * scale) / canvas.height;
+    lens.shapes.push(shape);
+    redraw(remote, lens);
+    tell(lens, shapesMessage(lens));
+  }
+
+  /** Strokes on the ink layer while the whiteboard is on, in fractions of the picture. */
+  function wire(remote, id) {
+    const { ink } = remote;
+    const at = (event) => {
+      const box = ink.getBoundingClientRect();
+      return [(event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height];
+    };
+    ink.addEventListener('mousedown', (event) => {
+      if (!remote.lens || remote.tool !== 'whiteboard') return;
+      const lens = lensOf(id);
+      lens.stroke = [at(event)];
+      const scale = greyScale(remote.canvas.width);
+      lens.startFrame = { ...greyFrame(remote.canvas, remote.canvas.width, remote.canvas.height, scale, work), scale };
+    });
+    ink.addEventListener('mousemove', (event) => {
+      const lens = lensOf(id);
+      if (!lens.stroke) return;
+      lens.stroke.push(at(event));
+      redraw(remote, lens);
+    });
+    const end = () => {
+      const lens = lensOf(id);
+      const { stroke, startFrame } = lens;
+      lens.stroke = null;
+      lens.startFrame = null;
+      if (stroke?.length > 1) addShape(remote, lens, stroke, startFrame);
+    };
+    ink.addEventListener('mouseup', end);
+    ink.addEventListener('mouseleave', end);
+  }
+
+  /** A live picture was drawn: every drawing follows its object, the phone is told where. */
+  function frame(remote, id) {
+    const lens = lenses.get(id);
+    if (!lens || lens.frozen || lens.shapes.length === 0) return;
+    const { canvas } = remote;
+    const scale = lens.shapes[0].scale;
+    const grey = greyFrame(canvas, canvas.width, canvas.height, scale, work);
+    for (const shape of lens.shapes) {
+      shape.at = follow(shape.template, grey, shape.at);
+      shape.dx = ((shape.at.x - shape.template.x) * scale) / canvas.width;
+      shape.dy = ((shape.at.y - shape.template.y) * scale) / canvas.height;
+    }
+    redraw(remote, lens);
+    const now = performance.now();
+    if (now - lens.sentAt >= SEND_EVERY_MS) {
+      lens.sentAt = now;
+      tell(lens, { t: 'moves', moves: lens.shapes.map(({ id: shapeId, dx, dy }) => ({ id: shapeId, dx, dy })) });
+    }
+  }
+
+  /** What the phone sends: the still it froze on, a header then its JPEG in pieces. */
+  async function received(id, data) {
+    const lens = lensOf(id);
+    if (typeof data === 'string') {
+      const message = JSON.parse(data);
+      if (message.t === 'still') lens.still = { bytes: message.bytes, pieces: [], received: 0 };
+      return;
+    }
+    if (!lens.still) return;
+    lens.still.pieces.push(data);
+    lens.still.received += data.byteLength;
+    if (lens.still.received < lens.still.bytes) return;
+    const blob = new Blob(lens.still.pieces, { type: 'image/jpeg' });
+    lens.still = null;
+    if (!lens.frozen) return;
+    const image = await createImageBitmap(blob);
+    const { remote } = current();
+    if (remote && current().id === id && lens.frozen) {
+      draw(remote, image, image.width, image.height);
+      remote.canvas.dataset.frozen = 'true';
+      redraw(remote, lens);
+    }
+  }
+
+  function setFrozen(id, frozen) {
+    const lens = lensOf(id);
+    lens.frozen = frozen;
+    tell(lens, { t: 'freeze', on: frozen });
+    const { remote } = current();
+    if (remote && !frozen) delete remote.canvas.dataset.frozen;
+    render(remote, id);
+  }
+
+  function render(remote, id) {
+    const lens = id ? lenses.get(id) : null;
+    const ready = Boolean(remote?.lens && remote.phase === 'active' && lens?.channel?.readyState === 'open');
+    freeze.hidden = !ready;
+    freeze.setAttribute('aria-pressed', String(Boolean(lens?.frozen)));
+  }
+
+  freeze.addEventListener('click', () => {
+    const { id } = current();
+    if (id) setFrozen(id, !lensOf(id).frozen);
+  });
+
+  return {
+    wire,
+    frame,
+    render,
+    /** Whether the live picture waits (frozen). */
+    frozen: (id) => Boolean(lenses.get(id)?.frozen),
+    /** The phone opened the call's data channel. */
+    channel(id, channel) {
+      const lens = lensOf(id);
+      lens.channel = channel;
+      channel.binaryType = 'arraybuffer';
+      channel.addEventListener('message', ({ data }) => received(id, data).catch((error) => console.warn('A Lens message was dropped:', error)));
+      channel.addEventListener('open', () => {
+        tell(lens, shapesMessage(lens));
+        const { remote } = current();
+        if (current().id === id) render(remote, id);
+      });
+    },
+    /** The whiteboard's Clear (or the whiteboard off): the drawings go on both sides. */
+    clear(remote, id) {
+      const lens = lenses.get(id);
+      if (!lens) return;
+      lens.shapes = [];
+      lens.stroke = null;
+      redraw(remote, lens);
+      tell(lens, { t: 'clear' });
+    },
+    /** The picture ended: nothing is kept. */
+    close(id) {
+      lenses.delete(id);
+    },
+  };
+}
