@@ -227,6 +227,9 @@ struct LensSessionTests {
                 await phone.close()
             }
             #expect(Set(usernames).count == 2)
+            // The customer's yes is on the audit record as what it is: the camera and the microphone.
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: admin).array()
+            #expect(audit.filter { $0["action"] as? String == "consent_given" && $0["objectType"] as? String == "camera_and_microphone" }.count == 2)
         }
     }
 }

@@ -170,6 +170,25 @@ def test_a_lens_session_shows_the_camera_and_carries_both_voices(gateway):
         watch.until(lambda b: "is paused" not in b.find_element(By.ID, "remote-status").text)
         customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "sees your camera again"))
 
+        # A photo to the technician (G4, Q4): it arrives whole, its MD5 in the session's files.
+        photo = Path(folder) / "meter.jpg"
+        photo.write_bytes(bytes(range(256)) * 2000)
+        phone.find_element(By.ID, "send-file-input").send_keys(str(photo))
+        customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "You sent meter.jpg"))
+        files = gateway.api("GET", f"sessions/{session_id}/files", token=token)[1]
+        sent = next(f for f in files if f["name"] == "meter.jpg")
+        assert sent["phase"] == "done" and sent["md5"] == hashlib.md5(photo.read_bytes()).hexdigest()
+        # A big one, cancelled by the customer while it goes: nothing is kept.
+        video = Path(folder) / "long-video.mp4"
+        with open(video, "wb") as out:
+            out.truncate(600 * 1024 * 1024)
+        phone.find_element(By.ID, "send-file-input").send_keys(str(video))
+        customer.until(lambda p: float(p.find_element(By.ID, "send-file-progress").get_attribute("value") or 0) > 0)
+        phone.find_element(By.ID, "send-file-cancel").click()
+        customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "You cancelled sending long-video.mp4"))
+        WebDriverWait(phone, 10).until(lambda _: all(f["phase"] != "done" for f in gateway.api(
+            "GET", f"sessions/{session_id}/files", token=token)[1] if f["name"] == "long-video.mp4"))
+
         # Disconnect (the customer's ✕): the session ends.
         phone.find_element(By.ID, "end-chat").click()
         phone.switch_to.alert.accept()

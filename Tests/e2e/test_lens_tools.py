@@ -3,16 +3,18 @@ counter (made with ffmpeg): a circle drawn around the square stays on it as it m
 stated number of pixels, measured against the square's own place in the same picture — and shows
 on the phone too; Freeze shows the same still on both sides while the camera goes on; Clear wipes
 the drawing on both sides."""
+import json
+import os
 import shutil
 import subprocess
+import urllib.request
 import tempfile
 import time
 from pathlib import Path
 
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import open_browser
 from test_lens import KEEP_STREAMS, lens_call, tone
@@ -56,21 +58,45 @@ return { centre: redCentre(canvas), shapes, width: canvas.width, height: canvas.
 """
 
 
-def draw_circle(console, centre, radius):
-    """Draws a circle around `centre` (canvas pixels) with the mouse on the ink layer."""
-    ink = console.find_element(By.CSS_SELECTOR, "#remote-screen .remote-ink")
-    box = console.execute_script(
-        "const c = document.querySelector('#remote-screen canvas'); const r = c.getBoundingClientRect();"
-        "return { w: r.width, h: r.height, cw: c.width, ch: c.height };")
-    scale = box["w"] / box["cw"]
-    # Offsets from the ink's centre (Selenium 4), in CSS pixels.
-    point = lambda angle: (int((centre["x"] + radius * __import__("math").cos(angle) - box["cw"] / 2) * scale),
-                           int((centre["y"] + radius * __import__("math").sin(angle) - box["ch"] / 2) * scale))
-    actions = ActionChains(console, duration=10)
-    actions.move_to_element_with_offset(ink, *point(0)).click_and_hold()
-    for step in range(1, 37):
-        actions.move_to_element_with_offset(ink, *point(step * 2 * 3.14159 / 36))
-    actions.release().perform()
+# Draws a circle around the red square with the mouse's events on the ink layer, in the same task
+# as the square is found: no new picture comes in between, as for a technician who draws around
+# what they see (on a loaded machine the square could move away between two WebDriver commands).
+DRAW_AROUND_THE_SQUARE = RED_CENTRE + """
+const [radius] = arguments;
+const canvas = document.querySelector('#remote-screen canvas');
+const ink = document.querySelector('#remote-screen .remote-ink');
+const centre = redCentre(canvas);
+if (!centre) return null;
+const box = ink.getBoundingClientRect();
+const scale = box.width / canvas.width;
+const at = (angle) => ({ clientX: box.left + (centre.x + radius * Math.cos(angle)) * scale,
+                         clientY: box.top + (centre.y + radius * Math.sin(angle)) * scale, bubbles: true, button: 0 });
+ink.dispatchEvent(new MouseEvent('mousedown', at(0)));
+for (let step = 1; step <= 36; step += 1) ink.dispatchEvent(new MouseEvent('mousemove', at(step * 2 * Math.PI / 36)));
+ink.dispatchEvent(new MouseEvent('mouseup', at(0)));
+return centre;
+"""
+
+
+def recorded_streams(gateway, token, session_id):
+    """The streams ffprobe finds in the session's finished recording."""
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        done = [r for r in gateway.api("GET", f"sessions/{session_id}/recordings", token=token)[1] if r["endedAt"] and r["bytes"] > 0]
+        if done:
+            break
+        time.sleep(0.3)
+    assert done, "no finished recording"
+    time.sleep(1)  # the last piece follows the stop
+    request = urllib.request.Request(f"{gateway.url}/api/v1/sessions/{session_id}/recordings/{done[0]['id']}",
+                                     headers={"Authorization": f"Bearer {token}"})
+    path = os.path.join(tempfile.mkdtemp(prefix="lifeline-lens-recording-"), "call.webm")
+    with urllib.request.urlopen(request, timeout=10) as response, open(path, "wb") as file:
+        file.write(response.read())
+    probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", path],
+                                      capture_output=True, text=True, timeout=30, check=True).stdout)
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+    return probe["streams"]
 
 
 def test_a_drawing_follows_the_object_and_freeze_shows_one_still_on_both_sides(gateway):
@@ -86,8 +112,7 @@ def test_a_drawing_follows_the_object_and_freeze_shows_one_still_on_both_sides(g
 
         # A circle around the square, drawn with the whiteboard.
         console.find_element(By.ID, "remote-whiteboard").click()
-        start = watch.until(lambda b: b.execute_script(CONSOLE_NOW)["centre"])
-        draw_circle(console, start, SQUARE * 0.8)
+        watch.until(lambda b: b.execute_script(DRAW_AROUND_THE_SQUARE, SQUARE * 0.8))
         watch.until(lambda b: b.execute_script(CONSOLE_NOW)["shapes"])
         # The phone draws it too.
         customer.until(lambda p: p.find_element(By.ID, "lens-ink").get_attribute("data-shapes") == "1")
@@ -115,6 +140,18 @@ def test_a_drawing_follows_the_object_and_freeze_shows_one_still_on_both_sides(g
         assert max(errors) <= TRACKING_LIMIT, f"tracking error: max {max(errors):.1f} px, mean {sum(errors) / len(errors):.1f} px"
         assert (middle[0] ** 2 + middle[1] ** 2) ** 0.5 < SQUARE / 2, f"the circle is {middle} from the square's centre"
 
+        # A recording of the call: the picture with the drawing, and both voices; the customer is told.
+        record = console.find_element(By.ID, "remote-record")
+        record.click()
+        customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "is recording the camera's picture and your voices"))
+        time.sleep(4)
+        record.click()
+        customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "The recording stopped."))
+        probe = recorded_streams(gateway, token, session_id)
+        kinds = {stream["codec_type"]: stream for stream in probe}
+        assert kinds["video"]["codec_name"] == "vp8" and (kinds["video"]["width"], kinds["video"]["height"]) == SIZE
+        assert kinds["audio"]["codec_name"] == "opus", probe
+
         # Freeze: the console shows the phone's still and stays on it; the phone shows the same still.
         freeze.click()
         watch.until(lambda b: b.execute_script("return document.querySelector('#remote-screen canvas').dataset.frozen") == "true")
@@ -139,6 +176,12 @@ def test_a_drawing_follows_the_object_and_freeze_shows_one_still_on_both_sides(g
         freeze.click()
         customer.until(EC.invisibility_of_element_located((By.ID, "lens-still")))
         watch.until(lambda b: b.execute_script(CONSOLE_NOW)["centre"] != frozen["centre"])
+
+        # Zoom in per cent, after fit, actual size and stretch: the picture at twice its size, the drawing with it.
+        Select(console.find_element(By.ID, "remote-scale")).select_by_value("200")
+        watch.until(lambda b: b.execute_script("return document.querySelector('#remote-screen canvas').style.width") == f"{2 * SIZE[0]}px")
+        assert console.execute_script("return document.querySelector('#remote-screen .remote-ink').getBoundingClientRect().width") == 2 * SIZE[0]
+        Select(console.find_element(By.ID, "remote-scale")).select_by_value("fit")
 
         # Clear: the drawing goes on both sides.
         console.find_element(By.ID, "remote-clear").click()

@@ -28,6 +28,7 @@ export function mountLensCall({ group, mic, speaker, path }) {
         .then((stream) => {
           const [track] = stream.getAudioTracks();
           track.enabled = !call.micMuted;
+          call.micTrack = track;
           return track;
         })
         .catch(() => null)
@@ -48,6 +49,7 @@ export function mountLensCall({ group, mic, speaker, path }) {
     document.body.append(audio);
     audio.play().catch(() => { /* autoplay waits for the technician's next click */ });
     call.audio = audio;
+    call.customerTrack = track;
   }
 
   /** The path's statistics into the bar: direct or relayed, and how much voice came and went. */
@@ -108,6 +110,11 @@ export function mountLensCall({ group, mic, speaker, path }) {
     },
     /** The customer's voice arrived on the direct path. */
     audio: play,
+    /** Both voices of the call, for its recording. */
+    voices(id) {
+      const call = calls.get(id);
+      return [call?.customerTrack, call?.micTrack].filter((track) => track && track.readyState === 'live');
+    },
     /** The customer muted their microphone, or turned it back on. */
     customerMuted(id, muted) {
       callOf(id).customerMuted = muted;

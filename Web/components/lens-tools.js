@@ -79,7 +79,7 @@ export function mountLensTools({ freeze, current, draw }) {
       return [(event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height];
     };
     ink.addEventListener('mousedown', (event) => {
-      if (!remote.lens || remote.tool !== 'whiteboard') return;
+      if (!remote.lensSession || remote.tool !== 'whiteboard') return;
       const lens = lensOf(id);
       lens.stroke = [at(event)];
       const scale = greyScale(remote.canvas.width);
@@ -157,7 +157,7 @@ export function mountLensTools({ freeze, current, draw }) {
 
   function render(remote, id) {
     const lens = id ? lenses.get(id) : null;
-    const ready = Boolean(remote?.lens && remote.phase === 'active' && lens?.channel?.readyState === 'open');
+    const ready = Boolean(remote?.lensSession && remote.phase === 'active' && lens?.channel?.readyState === 'open');
     freeze.hidden = !ready;
     freeze.setAttribute('aria-pressed', String(Boolean(lens?.frozen)));
   }

@@ -87,6 +87,9 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     changed: (id) => { if (session?.id === id) render(); },
   });
   const detached = mountRemoteWindow(detach, screen, { onResize: () => layoutCanvas() });
+  // Zooms in per cent after fit, actual size and stretch, written the console language's way.
+  const percent = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: 'percent' });
+  scale.append(...[50, 75, 125, 150, 200, 300].map((value) => new Option(percent.format(value / 100), String(value))));
   new ResizeObserver(() => layoutCanvas()).observe(screen);
 
   /** Sizes the shown canvas for the chosen scale: fit (whole screen, proportions kept), actual
@@ -103,6 +106,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       size = { width: Math.floor(canvas.width * ratio), height: Math.floor(canvas.height * ratio) };
     } else if (mode === 'stretch') {
       size = room;
+    } else if (/^\d+$/.test(mode)) {
+      // A zoom in per cent (the manual's "Spécifier un % de zoom"): scrolls like actual size.
+      const factor = Number(mode) / 100;
+      size = { width: Math.round(canvas.width * factor), height: Math.round(canvas.height * factor) };
     }
     canvas.style.width = `${size.width}px`;
     canvas.style.height = `${size.height}px`;
@@ -223,7 +230,11 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   scale.addEventListener('change', render);
   // A choice made in the settings menu closes it, so it does not cover the customer's screen.
   settings.addEventListener('change', () => { settings.open = false; });
-  record.addEventListener('click', () => recorder.toggle(session.id, remotes.get(session.id).canvas));
+  record.addEventListener('click', () => {
+    const remote = remotes.get(session.id);
+    // A Lens call's recording has the drawings on the picture and both voices (Q3).
+    recorder.toggle(session.id, remote.canvas, remote.lensSession ? { ink: remote.ink, voices: call.voices(session.id) } : null);
+  });
   // Screenshot (J15): the gateway checks the permission and logs it; the PNG is the shown screen.
   screenshot.addEventListener('click', async () => {
     const id = session.id;
@@ -301,7 +312,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   return {
     show(selected) {
       session = selected;
-      if (session) remoteOf(session.id).lens = session.type === 'lens';
+      if (session) remoteOf(session.id).lensSession = session.type === 'lens';
       render();
     },
     statusChanged(status) {

@@ -11,7 +11,7 @@ export function canReceiveDirect() {
  * The direct paths of the console's sessions, one per shown browser screen. `remoteOf(id)` is a
  * session's remote state (`phase`, `webrtc`, `canvas`; `direct` and `transport` are kept on it),
  * `draw(remote, source, width, height)` paints a picture, `changed(id)` redraws its toolbar.
- * `call` (lens-call.js) carries the voices of a Lens session (`remote.lens`) on the same path.
+ * `call` (lens-call.js) carries the voices of a Lens session (`remote.lensSession`) on the same path.
  */
 export function mountDirectPaths({ send, remoteOf, draw, changed, call }) {
   function close(remote) {
@@ -32,7 +32,7 @@ export function mountDirectPaths({ send, remoteOf, draw, changed, call }) {
       }
       close(remote);
       if (remote.phase !== 'active' || !remote.webrtc || !canReceiveDirect()) return;
-      const voices = remote.lens && call ? call : null;
+      const voices = remote.lensSession && call ? call : null;
       remote.direct = answerDirectPath(signal, {
         iceServers: remote.webrtc.iceServers,
         sendSignal: (answer) => send('webrtc_signal', { sessionId, signal: answer }),

@@ -1,7 +1,8 @@
 // Screen recording (J14): the console records the customer's screen it shows (the canvas) with
 // the browser's MediaRecorder, in the WebM format the administrator chose, and uploads it to
 // the gateway a piece a second, where it is kept with the session. The gateway checks the
-// permission and tells the customer.
+// permission and tells the customer. A Lens call's recording (Q3) has the technician's drawings on
+// the picture and both voices.
 import { api } from '../lib/api.js';
 import { describeError, t } from '../lib/i18n.js';
 import { labelIconButton } from '../lib/icons.js';
@@ -17,7 +18,41 @@ export function mountRecorder(button, { status }) {
     button.classList.toggle('recording', on);
   }
 
-  async function start(id, canvas) {
+  /** What is recorded: the canvas; in a Lens call (`lens`: { ink, voices }) the canvas with the
+   * drawings over it, and the voices mixed into one track. */
+  function recorded(canvas, lens) {
+    if (!lens) return { stream: canvas.captureStream(15), stopMixing: () => {} };
+    const mixed = document.createElement('canvas');
+    const paint = () => {
+      if (mixed.width !== canvas.width || mixed.height !== canvas.height) {
+        mixed.width = canvas.width;
+        mixed.height = canvas.height;
+      }
+      const context = mixed.getContext('2d');
+      context.drawImage(canvas, 0, 0);
+      context.drawImage(lens.ink, 0, 0, mixed.width, mixed.height);
+    };
+    paint();
+    const painter = setInterval(paint, 1000 / 15);
+    const stream = mixed.captureStream(15);
+    let audio = null;
+    if (lens.voices.length > 0) {
+      audio = new AudioContext();
+      const mix = audio.createMediaStreamDestination();
+      for (const track of lens.voices) audio.createMediaStreamSource(new MediaStream([track])).connect(mix);
+      audio.resume().catch(() => {});
+      stream.addTrack(mix.stream.getAudioTracks()[0]);
+    }
+    return {
+      stream,
+      stopMixing: () => {
+        clearInterval(painter);
+        audio?.close().catch(() => {});
+      },
+    };
+  }
+
+  async function start(id, canvas, lens) {
     let started;
     try {
       started = await api(`sessions/${id}/recordings`, { method: 'POST' });
@@ -26,9 +61,11 @@ export function mountRecorder(button, { status }) {
       return;
     }
     const recordingId = started.recording.id;
-    const mimeType = MediaRecorder.isTypeSupported(started.mimeType) ? started.mimeType : 'video/webm';
-    const recorder = new MediaRecorder(canvas.captureStream(15), { mimeType });
-    const entry = { recorder, recordingId, uploads: Promise.resolve() };
+    const { stream, stopMixing } = recorded(canvas, lens);
+    const voiced = stream.getAudioTracks().length > 0 ? started.mimeType.replace(/codecs=(vp8|vp9)$/, 'codecs=$1,opus') : started.mimeType;
+    const mimeType = [voiced, started.mimeType, 'video/webm'].find((type) => MediaRecorder.isTypeSupported(type));
+    const recorder = new MediaRecorder(stream, { mimeType });
+    const entry = { recorder, recordingId, uploads: Promise.resolve(), stopMixing };
     recorder.addEventListener('dataavailable', (event) => {
       if (event.data.size === 0) return;
       // In order, one at a time: the file is the pieces end to end.
@@ -37,6 +74,7 @@ export function mountRecorder(button, { status }) {
         .catch((error) => { status.textContent = t('remote.recordingLost', { reason: describeError(error) }); });
     });
     recorder.addEventListener('stop', () => {
+      entry.stopMixing();
       entry.uploads = entry.uploads.then(() => api(`sessions/${id}/recordings/${recordingId}/stop`, { method: 'POST' }))
         .then(() => { status.textContent = t('remote.recordingSaved'); })
         .catch(() => {});
@@ -56,9 +94,10 @@ export function mountRecorder(button, { status }) {
 
   return {
     render,
-    toggle(id, canvas) {
+    /** `lens` ({ ink, voices }): a Lens call's drawings and voices go in the recording too. */
+    toggle(id, canvas, lens = null) {
       if (running.has(id)) stop(id);
-      else start(id, canvas);
+      else start(id, canvas, lens);
     },
     /** The remote desktop ended: the recording ends with it. */
     stop,

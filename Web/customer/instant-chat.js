@@ -8,6 +8,7 @@ import { appletSteps, element } from './instructions.js';
 import { forgetInstantChat, loadInstantChat, saveInstantChat } from './instant-chat-session.js';
 import { mountScreenSharing } from './chat-screen.js';
 import { mountLensCamera } from './lens-camera.js';
+import { mountSendFile } from './send-file.js';
 import { canShareScreen, canShowCamera } from './screen-share.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,8 @@ const lens = chat?.lens ? mountLensCamera({
   onReady: () => screenSharing.lensReady(),
   onMuted: (muted) => socket?.send('remote_notice', { notice: { t: 'muted', muted } }),
 }) : null;
+/** A file or photo the customer sends the technician. */
+const sendFile = mountSendFile({ token: () => chat.appletToken, note });
 /** What the customer shows the technician (their screen, or a phone's camera). */
 const screenSharing = mountScreenSharing({
   send: (type, fields) => socket?.send(type, fields),
@@ -133,6 +136,8 @@ function showInvitation(linkToken) {
 /** The chat is over on this page: the session ended, or the applet took it over. */
 function finish(key) {
   over = true;
+  sendFile.stop();
+  $('send-file').disabled = true;
   screenSharing.stop('screen.ended', false);
   $('screen-request').hidden = true;
   socket?.stop();
@@ -196,7 +201,10 @@ function receive(message) {
       add({ kind: 'note', key: message.enabled ? 'instant.chatOn' : 'instant.chatOff' });
       break;
     case 'recording':
-      add({ kind: 'note', key: message.active ? 'screen.recording' : 'screen.recordingStopped', params: { technician: message.technicianName } });
+      // A Lens call's recording has the camera's picture and both voices: the customer is told so.
+      add({ kind: 'note', key: chat.lens ? (message.active ? 'lens.recording' : 'lens.recordingStopped')
+        : message.active ? 'screen.recording' : 'screen.recordingStopped',
+        params: { technician: message.technicianName } });
       break;
     case 'moved_to_applet':
       finish('instant.movedToApplet');

@@ -140,7 +140,7 @@ extension LiveSession {
         }
         if started {
             // Nothing is shown of a customer's screen before its consent is on the record.
-            do { try await hub.auditConsent(.consentGiven, to: state.mode == .control ? "remote_control" : "desktop_view", in: record) } catch {
+            do { try await hub.auditConsent(.consentGiven, to: Self.consentTopic(state, in: record), in: record) } catch {
                 await endRemote(reason: error.message, tellApplet: true)
                 return
             }
@@ -160,17 +160,24 @@ extension LiveSession {
             publishRemote(RemoteStatus(sessionId: id, mode: state.mode, phase: .denied,
                                        reason: "The customer refused."), to: state.technicianId)
             await hub.note(.screenRefused, in: record)
-            await hub.auditRefusal(.consentRefused, to: state.mode == .control ? "remote_control" : "desktop_view", in: record)
+            await hub.auditRefusal(.consentRefused, to: Self.consentTopic(state, in: record), in: record)
         }
     }
 
     func appletEndedRemote(reason: String, outletId: UUID) async {
         guard sockets.isApplet(outletId, of: id), let state = remote else { return }
         if let record = liveRecord {
-            await hub.auditRefusal(.consentRevoked, to: state.mode == .control ? "remote_control" : "desktop_view", in: record,
+            await hub.auditRefusal(.consentRevoked, to: Self.consentTopic(state, in: record), in: record,
                                detail: AuditTrail.json(["reason": String(reason.prefix(200))]))
         }
         await endRemote(reason: String(reason.prefix(200)), tellApplet: false)
+    }
+
+    /// What the customer agreed to show, as the audit log names it: a Lens session's camera (and
+    /// microphone, Q1), else the remote desktop's mode.
+    static func consentTopic(_ state: RemoteDesktopState, in record: SessionRecord) -> String {
+        if record.sessionType == .lens { return "camera_and_microphone" }
+        return state.mode == .control ? "remote_control" : "desktop_view"
     }
 
     /// The customer's clipboard (control mode only; the applet enforces it too) and monitors go to
