@@ -126,7 +126,7 @@ def test_a_drawing_follows_the_object_and_freeze_shows_one_still_on_both_sides(g
             if now["centre"] and now["shapes"]:
                 shape = now["shapes"][0]
                 box = shape["box"]
-                circle = (box["x"] + box["width"] / 2 + shape["dx"] * now["width"], box["y"] + box["height"] / 2 + shape["dy"] * now["height"])
+                circle = ((box["x"] + box["width"] / 2 + shape["dx"]) * now["width"], (box["y"] + box["height"] / 2 + shape["dy"]) * now["height"])
                 offsets.append((circle[0] - now["centre"]["x"], circle[1] - now["centre"]["y"]))
                 places.append((now["centre"]["x"], now["centre"]["y"]))
             time.sleep(0.05)

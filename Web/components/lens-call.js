@@ -58,11 +58,9 @@ export function mountLensCall({ group, mic, speaker, path }) {
     if (!call?.connection) return;
     const stats = await call.connection.getStats().catch(() => null);
     if (!stats) return;
-    const { path: kind, audioReceived, audioEnergy, audioSent } = callStats(stats);
-    group.dataset.path = kind;
-    group.dataset.audioReceived = String(audioReceived);
-    group.dataset.audioEnergy = String(audioEnergy);
-    group.dataset.audioSent = String(audioSent);
+    const reading = callStats(stats);
+    // Kept on the bar for support staff (the browser's inspector) and tests.
+    for (const [name, value] of Object.entries(reading)) group.dataset[name] = value === null ? '' : String(value);
     render();
   }
 

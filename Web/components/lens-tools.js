@@ -63,9 +63,11 @@ export function mountLensTools({ freeze, current, draw }) {
     const template = takeTemplate(startFrame, { x: box.x / scale, y: box.y / scale, width: box.width / scale, height: box.height / scale });
     const now = greyFrame(canvas, canvas.width, canvas.height, scale, work);
     const at = lens.frozen ? { x: template.x, y: template.y } : follow(template, now, template, SEARCH * 4);
-    const shape = { id: lens.nextId++, points, dx: 0, dy: 0, template, at, scale, box };
-    shape.dx = ((at.x - template.x) * scale) / canvas.width;
-    shape.dy = ((at.y - template.y) * scale) / canvas.height;
+    // The box in fractions of the picture, as every place here is.
+    const fractions = { x: box.x / canvas.width, y: box.y / canvas.height, width: box.width / canvas.width, height: box.height / canvas.height };
+    const shape = { id: lens.nextId++, points, dx: 0, dy: 0, baseDx: 0, baseDy: 0, template, at, scale,
+      frameWidth: canvas.width, frameHeight: canvas.height, box: fractions };
+    place(shape, canvas);
     lens.shapes.push(shape);
     redraw(remote, lens);
     tell(lens, shapesMessage(lens));
@@ -102,17 +104,39 @@ export function mountLensTools({ freeze, current, draw }) {
     ink.addEventListener('mouseleave', end);
   }
 
+  /** A drawing's move from where it was drawn, as fractions of the picture. */
+  function place(shape, canvas) {
+    shape.dx = shape.baseDx + ((shape.at.x - shape.template.x) * shape.scale) / canvas.width;
+    shape.dy = shape.baseDy + ((shape.at.y - shape.template.y) * shape.scale) / canvas.height;
+  }
+
+  /** The picture's size changed (the phone's browser scales its video to the network and its
+   * processor): what is under the drawing now, at the new size, is what it follows from here. */
+  function anchorAgain(shape, canvas, grey, scale) {
+    const { box } = shape;
+    const x = (box.x + shape.dx) * canvas.width;
+    const y = (box.y + shape.dy) * canvas.height;
+    const width = box.width * canvas.width;
+    const height = box.height * canvas.height;
+    shape.template = takeTemplate(grey, { x: x / scale, y: y / scale, width: width / scale, height: height / scale });
+    shape.at = { x: shape.template.x, y: shape.template.y };
+    Object.assign(shape, { baseDx: shape.dx, baseDy: shape.dy, scale, frameWidth: canvas.width, frameHeight: canvas.height });
+  }
+
   /** A live picture was drawn: every drawing follows its object, the phone is told where. */
   function frame(remote, id) {
     const lens = lenses.get(id);
     if (!lens || lens.frozen || lens.shapes.length === 0) return;
     const { canvas } = remote;
-    const scale = lens.shapes[0].scale;
+    const scale = greyScale(canvas.width);
     const grey = greyFrame(canvas, canvas.width, canvas.height, scale, work);
     for (const shape of lens.shapes) {
+      if (shape.frameWidth !== canvas.width || shape.frameHeight !== canvas.height) {
+        anchorAgain(shape, canvas, grey, scale);
+        continue;
+      }
       shape.at = follow(shape.template, grey, shape.at);
-      shape.dx = ((shape.at.x - shape.template.x) * scale) / canvas.width;
-      shape.dy = ((shape.at.y - shape.template.y) * scale) / canvas.height;
+      place(shape, canvas);
     }
     redraw(remote, lens);
     const now = performance.now();

@@ -8,6 +8,8 @@ import { callStats } from '../lib/call-stats.js';
 const CONNECT_WITHIN_MS = 5000;
 /** The colour quality the technician picks, as the video's ceiling (auto: the browser decides). */
 const BITRATE = { very_low: 300_000, low: 800_000, medium: 1_500_000, high: 4_000_000 };
+/** A Lens camera's ceiling, under the 2.5 Mbit/s a phone's upload is planned for (the encoder overshoots a little): 720p at 30 frames a second fits. */
+const LENS_BITRATE = 2_400_000;
 
 export function canSendDirect() {
   return typeof RTCPeerConnection === 'function';
@@ -27,6 +29,12 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
   track.contentHint = camera ? 'motion' : 'detail';
   const sender = connection.addTrack(track, stream);
   if (voice) {
+    // A Lens camera shows labels and connectors to read: a busy phone lowers the frame rate before the size.
+    const parameters = sender.getParameters();
+    parameters.degradationPreference = 'maintain-resolution';
+    sender.setParameters(parameters).catch(() => { /* the browser keeps its own */ });
+  }
+  if (voice) {
     // Sent and received on one transceiver: the technician answers with their microphone on it.
     if (voice.microphone) connection.addTransceiver(voice.microphone, { direction: 'sendrecv', streams: [stream] });
     else connection.addTransceiver('audio', { direction: 'recvonly' });
@@ -42,6 +50,8 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
   }, 1000) : null;
   let direct = false;
   let closed = false;
+  /** The technician picked a colour quality: its ceiling stands. */
+  let qualityChosen = false;
   /** Signals applied in order: candidates wait for the answer. */
   let applied = Promise.resolve();
 
@@ -58,6 +68,8 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
     if (state === 'connected' && !direct) {
       clearTimeout(giveUp);
       direct = true;
+      // A Lens camera's ceiling, for a phone's mobile upload (the technician's colour quality may set another).
+      if (voice && !qualityChosen) capBitrate(LENS_BITRATE);
       onTransport('webrtc');
     } else if (['disconnected', 'failed', 'closed'].includes(state) && direct) {
       // A disconnected path may come back by itself; the gateway's carries on meanwhile.
@@ -84,6 +96,13 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
     }
   }
 
+  async function capBitrate(bitrate) {
+    const parameters = sender.getParameters();
+    if (!parameters.encodings?.length) return;
+    parameters.encodings[0].maxBitrate = bitrate;
+    await sender.setParameters(parameters).catch(() => { /* the browser keeps its own */ });
+  }
+
   return {
     receive(signal) {
       applied = applied.then(async () => {
@@ -95,10 +114,8 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
       }).catch((error) => console.warn('A WebRTC signal could not be used:', error.message));
     },
     async setQuality(level) {
-      const parameters = sender.getParameters();
-      if (!parameters.encodings?.length) return;
-      parameters.encodings[0].maxBitrate = BITRATE[level];
-      await sender.setParameters(parameters).catch(() => { /* the browser keeps its own */ });
+      qualityChosen = true;
+      await capBitrate(BITRATE[level] ?? (voice ? LENS_BITRATE : undefined));
     },
     close,
   };

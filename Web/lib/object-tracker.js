@@ -32,27 +32,34 @@ export function greyFrame(source, width, height, scale, work) {
   return { data, width: w, height: h };
 }
 
-/** The template under `box` ({x, y, width, height} in grey pixels, clamped to the frame and to MAX_TEMPLATE around its centre). */
+/** The template under `box` ({x, y, width, height} in grey pixels, clamped to the frame): the
+ * whole box, sampled every `step` pixels so that it has at most MAX_TEMPLATE samples a side (a big
+ * object keeps its edges, not just its middle). */
 export function takeTemplate(frame, box) {
-  const width = Math.min(MAX_TEMPLATE, Math.max(8, Math.round(box.width)), frame.width);
-  const height = Math.min(MAX_TEMPLATE, Math.max(8, Math.round(box.height)), frame.height);
+  const width = clamp(Math.round(box.width), 8, frame.width);
+  const height = clamp(Math.round(box.height), 8, frame.height);
+  const step = Math.max(1, Math.ceil(Math.max(width, height) / MAX_TEMPLATE));
   const x = clamp(Math.round(box.x + box.width / 2 - width / 2), 0, frame.width - width);
   const y = clamp(Math.round(box.y + box.height / 2 - height / 2), 0, frame.height - height);
-  const pixels = new Uint8Array(width * height);
-  for (let row = 0; row < height; row += 1) {
-    pixels.set(frame.data.subarray((y + row) * frame.width + x, (y + row) * frame.width + x + width), row * width);
+  const columns = Math.ceil(width / step);
+  const rows = Math.ceil(height / step);
+  const pixels = new Uint8Array(columns * rows);
+  for (let row = 0; row < rows; row += 1) {
+    for (let column = 0; column < columns; column += 1) pixels[row * columns + column] = frame.data[(y + row * step) * frame.width + x + column * step];
   }
-  return { x, y, width, height, pixels };
+  return { x, y, width, height, step, columns, rows, pixels };
 }
 
 /** Where the template is now in `frame`, searched within `radius` grey pixels of its last place: {x, y} (its top left corner). */
 export function follow(template, frame, at = template, radius = SEARCH) {
-  const difference = (x, y, step) => {
+  // `sparse`: every other sample, for the coarse search.
+  const difference = (x, y, sparse) => {
+    const { step, columns, rows, pixels } = template;
     let sum = 0;
-    for (let row = 0; row < template.height; row += step) {
-      const line = (y + row) * frame.width + x;
-      const own = row * template.width;
-      for (let column = 0; column < template.width; column += step) sum += Math.abs(frame.data[line + column] - template.pixels[own + column]);
+    for (let row = 0; row < rows; row += sparse) {
+      const line = (y + row * step) * frame.width + x;
+      const own = row * columns;
+      for (let column = 0; column < columns; column += sparse) sum += Math.abs(frame.data[line + column * step] - pixels[own + column]);
     }
     return sum;
   };
