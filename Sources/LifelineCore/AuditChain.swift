@@ -65,6 +65,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case lanConnectorChanged = "lan_connector_changed"
     /// A technician started the applet on a machine of a connector's network (F4).
     case lanConnected = "lan_connected"
+    /// A technician started recording a session's screen or Lens call (J14, Q3).
+    case recordingStarted = "recording_started"
 }
 
 /// One line of the audit log. Append-only: each line carries the hash of the line before, so

@@ -93,6 +93,10 @@ struct RemoteToolsGatewayTests {
             #expect(try started.json()["mimeType"] as? String == "video/webm;codecs=vp8")
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .recording(.init(active: true, technicianName: "Administrator")) }
             #expect(try await gw.request(.post, path, token: scene.token).errorCode == "already_recording")
+            // On the audit record, with what is recorded.
+            let audit = try await gw.request(.get, "/api/v1/admin/audit", token: scene.token).array()
+            let entry = try #require(audit.first { $0["action"] as? String == "recording_started" })
+            #expect((entry["after"] as? String)?.contains(#""what":"screen""#) == true, "\(entry)")
 
             #expect(try await gw.request(.post, "\(path)/\(id)/pieces", token: scene.token, bytes: [1, 2, 3]).status == .ok)
             #expect(try await gw.request(.post, "\(path)/\(id)/pieces", token: scene.token, bytes: [4, 5]).status == .ok)

@@ -107,3 +107,16 @@ def test_every_error_code_is_worded_in_every_console_language():
     assert sorted(codes ^ set(load(errors / "en.json"))) == [], "the English catalog has exactly the gateway's codes"
     console = sorted(path.stem for path in (WEB / "i18n" / "console").glob("*.json"))
     assert sorted(path.stem for path in errors.glob("*.json")) == console
+
+
+def test_every_audit_action_is_worded_in_every_admin_language():
+    """The audit log's actions (AuditAction in AuditChain.swift) are worded in the Admin Center's
+    catalogs, so its Audit tab never shows a raw key (five were missing before this test)."""
+    source = (ROOT / "Sources" / "LifelineCore" / "AuditChain.swift").read_text(encoding="utf-8")
+    body = source.split("public enum AuditAction")[1].split("\n}\n")[0]
+    actions = set(re.findall(r'case \w+ = "(\w+)"', body))
+    assert len(actions) > 40
+    for catalog in sorted((WEB / "i18n" / "admin").glob("*.json")):
+        words = load(catalog)
+        missing = sorted(action for action in actions if f"audit.{action}" not in words)
+        assert missing == [], f"{catalog.name} lacks {missing}"

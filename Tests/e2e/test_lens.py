@@ -167,9 +167,15 @@ def test_a_lens_session_shows_the_camera_and_carries_both_voices(gateway):
         # The customer pauses the picture (Q4): the console says so, the voices go on; then resumes.
         phone.find_element(By.ID, "screen-pause").click()
         watch.until(EC.text_to_be_present_in_element((By.ID, "remote-status"), "is paused"))
+        frames = "return Number(document.querySelector('#remote-screen canvas').dataset.frames)"
+        time.sleep(0.5)  # what was on its way
+        before = console.execute_script(frames)
+        time.sleep(2)
+        assert console.execute_script(frames) == before, "no picture while paused"
         watch.until(lambda b: growing(b, "lens-call", "audio-energy"))
         phone.find_element(By.ID, "screen-pause").click()
         watch.until(lambda b: "is paused" not in b.find_element(By.ID, "remote-status").text)
+        watch.until(lambda b: b.execute_script(frames) > before)
         customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "sees your camera again"))
 
         # A photo to the technician (G4, Q4): it arrives whole, its MD5 in the session's files.

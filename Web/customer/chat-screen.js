@@ -103,6 +103,7 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName, len
     if (paused) sharing.pause();
     else if ($('screen-sharing').dataset.transport !== 'webrtc') sharing.resume();
     for (const track of sharedStream?.getVideoTracks() ?? []) track.enabled = !paused;
+    direct?.pause(paused);
     $('screen-sharing').dataset.paused = String(paused);
     send('remote_notice', { notice: { t: 'paused', paused } });
   }

@@ -1,11 +1,13 @@
 // What the technician shows on the customer's own camera picture in a Lens session (Q3), from the
 // call's data channel: their drawings, placed where the technician's console follows them; and
-// the freeze — the page takes a still of the camera, shows it instead of the moving picture and
+// the freeze — the page takes a still of the camera (a full-resolution photo where it can), shows it instead of the moving picture and
 // sends the same still to the technician, so both look at one picture until the technician lets go.
 
 const $ = (id) => document.getElementById(id);
 /** The still's pieces on the data channel (below every browser's message limit). */
 const PIECE = 16 * 1024;
+/** A photo slower than this (a phone refocusing) gives way to the video's picture: the technician is waiting. */
+const PHOTO_WITHIN_MS = 1500;
 
 /** `note(key)` writes in the page's log. */
 export function mountLensInk({ note }) {
@@ -53,15 +55,26 @@ export function mountLensInk({ note }) {
     ink.dataset.shapes = String(shapes.length);
   }
 
+  /** A still of the camera: its full-resolution photo where the browser can take one quickly
+   * (`takePhoto`), else the video's picture now. */
+  async function takeStill(track) {
+    if (typeof ImageCapture === 'function') {
+      const capture = new ImageCapture(track);
+      const waited = new Promise((resolve) => { setTimeout(() => resolve(null), PHOTO_WITHIN_MS); });
+      try {
+        const photo = await Promise.race([capture.takePhoto(), waited]);
+        if (photo) return await createImageBitmap(photo);
+      } catch { /* no photo from this camera: its video picture */ }
+      try {
+        return await capture.grabFrame();
+      } catch { /* the element's picture, below */ }
+    }
+    return createImageBitmap(preview);
+  }
+
   /** The camera's picture now, as a JPEG, shown here and sent to the technician. */
   async function freeze() {
-    const track = preview.srcObject?.getVideoTracks()[0];
-    let image;
-    try {
-      image = await new ImageCapture(track).grabFrame();
-    } catch {
-      image = await createImageBitmap(preview);
-    }
+    const image = await takeStill(preview.srcObject?.getVideoTracks()[0]);
     const canvas = new OffscreenCanvas(image.width, image.height);
     canvas.getContext('2d').drawImage(image, 0, 0);
     const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });

@@ -113,6 +113,11 @@ export function offerDirectPath(stream, { iceServers, sendSignal, onTransport, c
         }
       }).catch((error) => console.warn('A WebRTC signal could not be used:', error.message));
     },
+    /** Paused by the customer or the background (Q4): no picture at all goes (a disabled track would
+     * still send black frames); the voices go on. */
+    pause(paused) {
+      sender.replaceTrack(paused ? null : track).catch(() => { /* closed meanwhile */ });
+    },
     async setQuality(level) {
       qualityChosen = true;
       await capBitrate(BITRATE[level] ?? (voice ? LENS_BITRATE : undefined));

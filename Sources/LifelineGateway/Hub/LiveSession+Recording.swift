@@ -20,6 +20,10 @@ extension LiveSession {
         }
         let recording = Recording(id: UUID().uuidString.lowercased(), sessionId: id, technicianId: actor.id,
                                   format: hub.settings.recordingFormat.rawValue, startedAt: environment.now())
+        // A recording the audit log cannot account for does not start (the customer is told only after).
+        try await hub.audit.record(.recordingStarted, by: actor, objectType: "session", objectId: id,
+                                   after: AuditTrail.json(["recording": recording.id, "format": recording.format,
+                                                           "what": record.sessionType == .lens ? "camera_drawings_and_voices" : "screen"]))
         try await store.insertRecording(recording)
         recordingId = recording.id
         sockets.sendToApplet(of: id, WireCodec.encode(GatewayToApplet.recording(.init(active: true, technicianName: actor.technician.name))))
