@@ -26,6 +26,9 @@ def start_instant_chat(gateway, customer_browser, pin, technician="Administrator
     wait.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(pin)
     customer_browser.find_element(By.ID, "pin-submit").click()
     wait.until(EC.element_to_be_clickable((By.ID, "start-instant-chat"))).click()
+    # The page goes to /chat: looking for an element while it navigates makes WebDriver fail
+    # ("aborted by navigation"), so the address is waited for first.
+    wait.until(EC.url_contains("/chat"))
     try:
         wait.until(EC.text_to_be_present_in_element((By.ID, "instant-who"), f"{technician} from Lifeline"))
     except TimeoutException:
