@@ -161,7 +161,9 @@ struct ConnectionLimitsTests {
             let others = holders.filter { !$0.key.hasPrefix("127.0.7.") }.values.reduce(0, +)
             #expect(refused.count == 10 + others, "30 places, the rest refused; places held: \(holders)")
             #expect(admitted.count == 30 - others, "the admitted ones, silent, closed at the deadline; places held: \(holders)")
-            #expect(refused.allSatisfy { $0.after < .seconds(3) }, "refused at once, not at the head deadline")
+            // Counted from before the 40 were opened one by one (seconds, when every suite shares two cores
+            // on PostgreSQL): refused well before the head deadline is "at once", as an unanswered wait is not.
+            #expect(refused.allSatisfy { $0.after < deadline - .seconds(2) }, "refused at once, not at the head deadline")
             #expect(admitted.allSatisfy { $0.after >= deadline }, "the admitted ones held until the deadline")
             _ = consume held
         }
