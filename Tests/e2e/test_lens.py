@@ -135,6 +135,8 @@ def test_a_lens_session_shows_the_camera_and_carries_both_voices(gateway):
         watch.until(lambda b: growing(b, "lens-call", "audio-energy"))
         customer.until(lambda p: growing(p, "lens-panel", "audio-energy"))
         assert console.find_element(By.CSS_SELECTOR, "#remote-screen canvas").get_attribute("data-transport") == "webrtc"
+        # The customer's ways out are Pause and ✕ (the manual's), not a Stop the console would ask back.
+        assert phone.find_element(By.ID, "screen-pause").is_displayed() and not phone.find_element(By.ID, "screen-stop").is_displayed()
 
         # The technician mutes their microphone: the phone hears nothing more; then back on.
         console.find_element(By.ID, "lens-mic").click()

@@ -87,6 +87,9 @@ export function mountScreenSharing({ send, sendBinary, note, technicianName, len
     showCamera(camera ? stream.getVideoTracks()[0] : null);
     const key = camera ? 'screen.cameraSharing' : 'screen.sharing';
     $('screen-sharing-text').textContent = t(key, { technician: technicianName() });
+    // A Lens customer pauses the picture or leaves (✕), as the manual has it; stopping it alone
+    // would only have the technician's console ask for it again.
+    $('screen-stop').hidden = Boolean(lens);
     $('screen-sharing').hidden = false;
     note(key, { technician: technicianName() });
   }
