@@ -9,7 +9,6 @@ tracking error of a drawing around the moving square.
 """
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,23 +21,10 @@ from selenium.webdriver.common.by import By  # noqa: E402
 
 from conftest import Gateway, free_port, open_browser  # noqa: E402
 from test_lens import KEEP_STREAMS, TURN_SECRET, Coturn, lens_call, tone  # noqa: E402
-from test_lens_tools import CONSOLE_NOW, DRAW_AROUND_THE_SQUARE  # noqa: E402
+from test_lens_tools import CONSOLE_NOW, DRAW_AROUND_THE_SQUARE, moving_square  # noqa: E402
 
 WIDTH, HEIGHT, SQUARE = 1280, 720, 160
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-
-
-def clip(folder):
-    """Six seconds (a seamless loop) of a red square moving on grey at 720p and 30 fps, with a frame
-    counter, and a camera's noise on every picture (so the encoder has work, as with a real camera)."""
-    path = Path(folder) / "square-720p.y4m"
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", f"color=c=0x808080:s={WIDTH}x{HEIGHT}:r=30:d=6",
-         "-f", "lavfi", "-i", f"color=c=0xd02020:s={SQUARE}x{SQUARE}:r=30:d=6", "-filter_complex",
-         "[0][1]overlay=x='560+360*sin(2*PI*t/6)':y='280+120*sin(2*PI*t/3)',"
-         "drawtext=text='%{frame_num}':x=20:y=20:fontsize=64:fontcolor=white,noise=alls=12:allf=t,format=yuv420p",
-         "-f", "yuv4mpegpipe", str(path)], check=True, timeout=120)
-    return path
 
 
 def sample(read, seconds):
@@ -143,7 +129,7 @@ def bare(folder, camera, seconds, url):
 
 def main():
     folder = tempfile.mkdtemp(prefix="lifeline-lens-bench-")
-    camera = clip(folder)
+    camera = moving_square(folder, (WIDTH, HEIGHT), SQUARE, noise=True)
     results = {}
     direct_dir = tempfile.mkdtemp(prefix="lifeline-lens-bench-gw-")
     gateway = Gateway(direct_dir, free_port()).start()

@@ -24,7 +24,7 @@ public enum ActiveSessionLimit {
 
     /// Whether a technician who already has `states` may move one more session into Active.
     public static func allowsAnother(current states: some Sequence<SessionState>) -> Bool {
-        states.filter(\.countsTowardActiveLimit).count < maximum
+        refusal(adding: .standard, to: states.map { (type: SessionType.standard, state: $0) }) == nil
     }
 }
 

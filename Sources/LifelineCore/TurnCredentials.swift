@@ -10,7 +10,8 @@ import Foundation
 /// TURN server share. Nothing is stored: the server recomputes it and refuses it once expired.
 /// Pure: the HMAC is passed in (as for TOTP).
 public enum TurnCredentials {
-    public typealias HMAC = @Sendable (_ key: [UInt8], _ message: [UInt8]) -> [UInt8]
+    /// HMAC-SHA-1, as for TOTP.
+    public typealias HMAC = TOTP.HMAC
 
     /// Twelve hours: longer than any support call, since a relay's refresh needs them still valid.
     public static let defaultLifetime: TimeInterval = 12 * 3600

@@ -103,7 +103,6 @@ public struct GatewayError: Error, HTTPResponseError, Equatable, Sendable {
         case .anotherLens: anotherLensActive
         }
     }
-    static let noCollaborationInLens = GatewayError(.notForLens, "Technicians cannot collaborate on a Lens session.")
     static let noAppletToolsInLens = GatewayError(.notForLens,
                                                   "A Lens session shows the customer's camera: it has no remote control, files, system information or scripts.")
     static func forbidden(_ permission: Permission) -> GatewayError {

@@ -25,15 +25,20 @@ SQUARE = 80
 TRACKING_LIMIT = 8
 
 
-def moving_square(folder):
-    """Six seconds (a seamless loop) of a red square moving on grey, with the frame number in a corner."""
-    path = Path(folder) / "square.y4m"
+def moving_square(folder, size=SIZE, square=SQUARE, noise=False):
+    """Six seconds (a seamless loop) of a red square moving on grey, with the frame number in a
+    corner; `noise`: a camera's noise on every picture (so an encoder has work, as with a real camera).
+    The motion and the counter scale with `size` (the benchmark uses the same clip at 720p)."""
+    width, height = size
+    unit = width // 64
+    path = Path(folder) / f"square-{width}x{height}.y4m"
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", f"color=c=0x808080:s={SIZE[0]}x{SIZE[1]}:r=30:d=6",
-         "-f", "lavfi", "-i", f"color=c=0xd02020:s={SQUARE}x{SQUARE}:r=30:d=6", "-filter_complex",
-         "[0][1]overlay=x='280+180*sin(2*PI*t/6)':y='140+60*sin(2*PI*t/3)',"
-         "drawtext=text='%{frame_num}':x=10:y=10:fontsize=32:fontcolor=white,format=yuv420p",
-         "-f", "yuv4mpegpipe", str(path)], check=True, timeout=60)
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", f"color=c=0x808080:s={width}x{height}:r=30:d=6",
+         "-f", "lavfi", "-i", f"color=c=0xd02020:s={square}x{square}:r=30:d=6", "-filter_complex",
+         f"[0][1]overlay=x='{28 * unit}+{18 * unit}*sin(2*PI*t/6)':y='{14 * unit}+{6 * unit}*sin(2*PI*t/3)',"
+         f"drawtext=text='%{{frame_num}}':x={unit}:y={unit}:fontsize={round(3.2 * unit)}:fontcolor=white,"
+         + ("noise=alls=12:allf=t," if noise else "") + "format=yuv420p",
+         "-f", "yuv4mpegpipe", str(path)], check=True, timeout=120)
     return path
 
 

@@ -10,7 +10,8 @@ const STATS_EVERY_MS = 1000;
 
 /** `elements`: { group, mic, speaker, path }. */
 export function mountLensCall({ group, mic, speaker, path }) {
-  /** Per session: { microphone (promise of a track or null), audio (element), connection, muted, customerMuted }. */
+  /** Per session: { microphone (promise of a track or null) and micTrack once it came, audio (the
+   * customer's voice playing) and customerTrack, connection, noMicrophone, micMuted, speakerMuted, customerMuted }. */
   const calls = new Map();
   let shown = null;
   let timer = null;
@@ -78,12 +79,12 @@ export function mountLensCall({ group, mic, speaker, path }) {
     path.textContent = parts.join(' · ');
   }
 
-  mic.addEventListener('click', async () => {
+  mic.addEventListener('click', () => {
     if (!shown) return;
     const call = callOf(shown.id);
     call.micMuted = !call.micMuted;
-    const track = await (call.microphone ?? Promise.resolve(null));
-    if (track) track.enabled = !call.micMuted;
+    // A microphone still being asked for takes the choice when it comes (`microphone`).
+    if (call.micTrack) call.micTrack.enabled = !call.micMuted;
     render();
   });
   speaker.addEventListener('click', () => {

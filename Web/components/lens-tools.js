@@ -3,6 +3,7 @@
 // followed through the video by object-tracker.js and drawn where it went, on both sides), clear,
 // and freeze: the phone takes a still of its camera, shows it and sends it here, so both sides look
 // at the same picture while the technician explains; the live picture waits meanwhile.
+import { drawLensShapes } from '../lib/lens-drawings.js';
 import { SEARCH, follow, greyFrame, greyScale, takeTemplate } from '../lib/object-tracker.js';
 
 /** Drawings' places go to the phone at most this often while they move. */
@@ -33,21 +34,8 @@ export function mountLensTools({ freeze, current, draw }) {
     const { ink, canvas } = remote;
     const context = ink.getContext('2d');
     context.clearRect(0, 0, ink.width, ink.height);
-    context.strokeStyle = '#ff0000';
-    context.lineWidth = Math.max(3, Math.round(canvas.width / 320));
-    context.lineCap = 'round';
-    context.lineJoin = 'round';
-    const line = (points, dx = 0, dy = 0) => {
-      context.beginPath();
-      points.forEach(([x, y], index) => {
-        const at = [(x + dx) * canvas.width, (y + dy) * canvas.height];
-        if (index === 0) context.moveTo(...at);
-        else context.lineTo(...at);
-      });
-      context.stroke();
-    };
-    for (const shape of lens.shapes) line(shape.points, shape.dx, shape.dy);
-    if (lens.stroke?.length > 1) line(lens.stroke);
+    const drawn = lens.stroke?.length > 1 ? [...lens.shapes, { points: lens.stroke }] : lens.shapes;
+    drawLensShapes(context, drawn, { x: 0, y: 0, width: canvas.width, height: canvas.height }, Math.max(3, Math.round(canvas.width / 320)));
     ink.dataset.shapes = JSON.stringify(lens.shapes.map(({ id, dx, dy, box }) => ({ id, dx, dy, box })));
   }
 

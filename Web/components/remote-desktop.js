@@ -72,11 +72,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   const lensTools = mountLensTools({
     freeze: $('lens-freeze'),
     current,
-    draw: (remote, image, width, height) => {
-      sizeScreen(remote, width, height);
-      remote.canvas.getContext('2d').drawImage(image, 0, 0, width, height);
-      drawn(remote);
-    },
+    draw: (remote, image, width, height) => paintPicture(remote, image, width, height),
   });
   const direct = mountDirectPaths({
     send,
@@ -303,10 +299,15 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   function drawPicture(remote, source, width, height) {
     // Frozen (a Lens session): the phone's still stays until the technician lets the picture go on.
     if (remote.phase !== 'active' || lensTools.frozen(remote.id)) return;
+    paintPicture(remote, source, width, height);
+    lensTools.frame(remote, remote.id);
+  }
+
+  /** A whole picture on the screen's canvas: the direct path's, or a frozen Lens still. */
+  function paintPicture(remote, source, width, height) {
     sizeScreen(remote, width, height);
     remote.canvas.getContext('2d').drawImage(source, 0, 0, width, height);
     drawn(remote);
-    lensTools.frame(remote, remote.id);
   }
 
   return {

@@ -29,12 +29,11 @@ export function mountLensCamera({ note, onReady, onMuted }) {
   let voice = null;
   const ink = mountLensInk({ note });
 
-  function setMuted(muted, tell) {
+  /** The customer muted or unmuted: the button, their log and the technician say so. */
+  function setMuted(muted) {
     mute.setAttribute('aria-pressed', String(muted));
-    if (tell) {
-      note(muted ? 'lens.micOff' : 'lens.micOn');
-      onMuted(muted);
-    }
+    note(muted ? 'lens.micOff' : 'lens.micOn');
+    onMuted(muted);
   }
 
   async function ask() {
@@ -71,7 +70,7 @@ export function mountLensCamera({ note, onReady, onMuted }) {
   mute.addEventListener('click', () => {
     if (!microphone) return;
     microphone.enabled = !microphone.enabled;
-    setMuted(!microphone.enabled, true);
+    setMuted(!microphone.enabled);
   });
 
   return {

@@ -1,7 +1,9 @@
 // What the technician shows on the customer's own camera picture in a Lens session (Q3), from the
 // call's data channel: their drawings, placed where the technician's console follows them; and
-// the freeze — the page takes a still of the camera (a full-resolution photo where it can), shows it instead of the moving picture and
-// sends the same still to the technician, so both look at one picture until the technician lets go.
+// the freeze — the page takes a still of the camera (a full-resolution photo where it can), shows
+// it instead of the moving picture and sends the same still to the technician, so both look at one
+// picture until the technician lets go.
+import { drawLensShapes } from '../lib/lens-drawings.js';
 
 const $ = (id) => document.getElementById(id);
 /** The still's pieces on the data channel (below every browser's message limit). */
@@ -39,19 +41,7 @@ export function mountLensInk({ note }) {
     if (!preview.videoWidth) return;
     const box = frozen && still.dataset.width
       ? pictureBox(Number(still.dataset.width), Number(still.dataset.height)) : pictureBox(preview.videoWidth, preview.videoHeight);
-    context.strokeStyle = '#ff0000';
-    context.lineWidth = 4;
-    context.lineCap = 'round';
-    context.lineJoin = 'round';
-    for (const shape of shapes) {
-      context.beginPath();
-      shape.points.forEach(([x, y], index) => {
-        const at = [box.x + (x + shape.dx) * box.width, box.y + (y + shape.dy) * box.height];
-        if (index === 0) context.moveTo(...at);
-        else context.lineTo(...at);
-      });
-      context.stroke();
-    }
+    drawLensShapes(context, shapes, box, 4);
     ink.dataset.shapes = String(shapes.length);
   }
 

@@ -61,7 +61,7 @@ extension SessionHub {
     /// active session: a one-time link and PIN, the inviter's language, approved or limited.
     func inviteExternal(to id: String, name rawName: String, email rawEmail: String?, by actor: Actor, from source: String) async throws -> CollaboratorView {
         let record = try await ownedActiveSession(id, by: actor, permission: .inviteExternalTechnicians, activeOnly: "Invite a technician")
-        guard record.sessionType.allowsCollaboration else { throw GatewayError.noCollaborationInLens }
+        guard record.sessionType.allowsCollaboration else { throw GatewayError.collaboration(.lensSession) }
         let name: String
         do { name = try ExternalCollaboration.validatedName(rawName) } catch { throw GatewayError.badRequest(ExternalCollaboration.describe(error)) }
         var email: String?

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LifelineCore
 import LifelineProtocol
@@ -10,9 +9,8 @@ extension SessionHub {
     func webRTCSetup(for sessionId: String) -> WebRTCSetup? {
         guard var setup = webRTC else { return nil }
         if let turn {
-            setup.iceServers.append(turn.server(for: sessionId, now: environment.now()) { key, message in
-                Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))
-            })
+            // The same HMAC-SHA-1 as the authenticator codes'.
+            setup.iceServers.append(turn.server(for: sessionId, now: environment.now(), hmac: TwoStepVerification.hmac))
         }
         return setup
     }
