@@ -246,7 +246,7 @@ public struct Applet: Sendable {
         case .remoteRequest(let request): await remote.requested(request.mode, by: request.technicianName)
         case .remoteStop(let stop): await remote.technicianStopped(reason: stop.reason)
         case .input(let events): await remote.play(events)
-        case .frameAck(let ack): await remote.acknowledged(ack.sequence)
+        case .frameAck(let ack): await remote.acknowledged(ack.sequence, video: ack.video == true)
         case .remoteSettings(let settings): await remote.choose(settings.quality)
         case .remoteTool(let tool): await remote.use(tool)
         case .recording(let notice): await remote.recording(active: notice.active, technician: notice.technicianName)

@@ -223,7 +223,9 @@ actor RemoteDesktopController {
         await outgoing.send(.remoteNotice(.clipboard(text: limited)))
     }
 
-    func acknowledged(_ sequence: UInt32) async {
+    /// `video`: every console that sees the screen decodes video (issue 23), said with each acknowledgement.
+    func acknowledged(_ sequence: UInt32, video: Bool = false) async {
+        settings.video = video
         guard let delay = await flow.acknowledged(sequence), quality == .auto else { return }
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         let now = ContinuousClock.now - started

@@ -43,8 +43,28 @@ public struct MotionTracker: Sendable {
         }
     }
 
+    /// Nothing changed for a while: no tile is moving any more.
+    public mutating func settle() {
+        for index in streak.indices where streak[index] != 0 { streak[index] = 0 }
+    }
+
     public func isMoving(_ rect: ScreenRect) -> Bool {
         tiles(of: rect).contains { streak[$0] >= Self.movingAfter }
+    }
+
+    /// The rectangle around every moving tile, and how many they are; nil when none moves.
+    public func movingBounds() -> (bounds: ScreenRect, tiles: Int)? {
+        var count = 0, left = columns, right = -1, top = rows, bottom = -1
+        for index in streak.indices where streak[index] >= Self.movingAfter {
+            count += 1
+            let column = index % columns, row = index / columns
+            left = min(left, column)
+            right = max(right, column)
+            top = min(top, row)
+            bottom = max(bottom, row)
+        }
+        guard count > 0 else { return nil }
+        return (ScreenRect(x: left * tileSize, y: top * tileSize, width: (right - left + 1) * tileSize, height: (bottom - top + 1) * tileSize), count)
     }
 
     /// What was sent for `rect`: at the lower quality (to refine later) or sharp.

@@ -17,12 +17,15 @@ public struct StreamSettings: Equatable, Sendable {
     public var window: Int
     /// The pause between two looks at an unchanged screen, for capturers that cannot tell changes.
     public var interval: Duration
+    /// Every console that sees the screen decodes video: the moving part goes as VP8 (issue 23).
+    public var video: Bool
 
-    public init(quality: Int = 80, grayscale: Bool = false, window: Int = 2, interval: Duration = .milliseconds(15)) {
+    public init(quality: Int = 80, grayscale: Bool = false, window: Int = 2, interval: Duration = .milliseconds(15), video: Bool = false) {
         self.quality = quality
         self.grayscale = grayscale
         self.window = window
         self.interval = interval
+        self.video = video
     }
 }
 
@@ -77,12 +80,14 @@ public enum ScreenStreamer {
                            flow: FlowControl, send: @Sendable ([UInt8]) async -> Void) async throws {
         var cursorLookedAt = ContinuousClock.now - .seconds(1)
         var motion = MotionTracker(width: capturer.width, height: capturer.height)
+        let video = ScreenVideo()
         let started = ContinuousClock.now
         func seconds() -> Double { Self.seconds(ContinuousClock.now - started) }
         // The last frame sent, to find what changed; kept only where it was sent.
         var previous: [UInt8] = []
         var previousBytesPerRow = 0
         var sequence: UInt32 = 0
+        var lastChanged = 0.0
         func sendUpdate(_ tiles: [ScreenUpdate.Tile], width: Int, height: Int) async {
             sequence &+= 1
             await flow.didSend(sequence)
@@ -96,7 +101,11 @@ public enum ScreenStreamer {
             }
             let current = await settings()
             // The next look sends the whole screen, as the first does.
-            if await flow.takeRefresh() { previous = [] }
+            // A viewer that joins or lost track cannot decode a video that began before: it starts again.
+            if await flow.takeRefresh() {
+                previous = []
+                video.reset()
+            }
             if await flow.inFlight >= current.window {
                 try await Task.sleep(for: .milliseconds(2))
                 continue
@@ -105,6 +114,9 @@ public enum ScreenStreamer {
             // sent blurred while it moved, or look again.
             // The wait is short so the pointer keeps being looked at ~60 times a second.
             guard previous.isEmpty || capturer.waitForChange(milliseconds: 8) else {
+                // Still for the settle time: nothing is moving any more (a paused video), so what
+                // it sent blurred becomes due.
+                if seconds() - lastChanged >= MotionTracker.settleSeconds { motion.settle() }
                 let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height)
                 if due.isEmpty {
                     await Task.yield()
@@ -125,8 +137,9 @@ public enum ScreenStreamer {
             let rects = firstLook ? [ScreenRect(x: 0, y: 0, width: image.width, height: image.height)]
                 : Self.changedRects(previous, bytesPerRow: previousBytesPerRow, image: image)
             if !rects.isEmpty {
+                lastChanged = seconds()
                 let tiles = try Self.tiles(for: rects, of: image, previous: &previous, bytesPerRow: previousBytesPerRow, moved: capturer.movedWindows(),
-                                           motion: &motion, now: seconds(), settings: current, encoder: encoder)
+                                           motion: &motion, video: firstLook ? nil : video, now: seconds(), settings: current, encoder: encoder)
                 await sendUpdate(tiles, width: image.width, height: image.height)
             }
             // A capturer that cannot tell when the screen changes is looked at every `interval`.
@@ -147,9 +160,11 @@ public enum ScreenStreamer {
 
     /// The tiles that bring the viewer from `previous` to `image` (which `previous` becomes): a
     /// moved window or a scroll copies what the viewer already has, then only what came into view
-    /// is encoded; moving regions go at a lower quality, sharpened once they stop.
+    /// is encoded; moving regions go as video (`video`, issue 23) or at a lower quality, sharpened
+    /// once they stop.
     static func tiles(for changed: [ScreenRect], of image: ScreenImage, previous: inout [UInt8], bytesPerRow: Int, moved windows: [ScrollCopy],
-                      motion: inout MotionTracker, now: Double, settings current: StreamSettings, encoder: JPEGEncoder) throws -> [ScreenUpdate.Tile] {
+                      motion: inout MotionTracker, video: ScreenVideo? = nil, now: Double, settings current: StreamSettings,
+                      encoder: JPEGEncoder) throws -> [ScreenUpdate.Tile] {
         var tiles: [ScreenUpdate.Tile] = []
         var rects = changed
         let moved = windows.filter { Self.matches($0, previous: previous, bytesPerRow: bytesPerRow, image: image) }
@@ -165,20 +180,29 @@ public enum ScreenStreamer {
         if !copies.isEmpty { rects = changedRects(previous, bytesPerRow: bytesPerRow, image: image) }
         tiles.reserveCapacity(tiles.count + rects.count)
         motion.observe(changed: rects)
+        if let (tile, parts) = video?.tile(taking: &rects, of: image, motion: &motion, now: now, settings: current) {
+            tiles.append(tile)
+            for part in parts { remember(part, of: image, in: &previous) }
+        }
         for rect in rects {
             let moving = motion.isMoving(rect)
             let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
             let tile = try Self.tile(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder)
             motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, at: now)
             tiles.append(tile)
-            previous.withUnsafeMutableBytes { old in
-                for row in rect.y..<(rect.y + rect.height) {
-                    let offset = row * image.bytesPerRow + rect.x * 4
-                    memcpy(old.baseAddress! + offset, image.pixels + offset, rect.width * 4)
-                }
-            }
+            remember(rect, of: image, in: &previous)
         }
         return tiles
+    }
+
+    /// `previous` holds what the viewer was sent for `rect`: the image's pixels there.
+    static func remember(_ rect: ScreenRect, of image: ScreenImage, in previous: inout [UInt8]) {
+        previous.withUnsafeMutableBytes { old in
+            for row in rect.y..<(rect.y + rect.height) {
+                let offset = row * image.bytesPerRow + rect.x * 4
+                memcpy(old.baseAddress! + offset, image.pixels + offset, rect.width * 4)
+            }
+        }
     }
 
     /// Text and flat regions go lossless and small (palette); photos and video go JPEG.

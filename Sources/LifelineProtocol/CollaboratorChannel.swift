@@ -62,7 +62,15 @@ public enum CollaboratorToGateway: ChannelMessage, Equatable {
     /// `frame_ack`.
     public struct FrameAck: WireMessage {
         public let sequence: UInt32
-        public init(sequence: UInt32) { self.sequence = sequence }
+        /// As a technician's console's: lost track of the screen, wants it whole (issue 23).
+        public let refresh: Bool?
+        /// As a technician's console's: decodes video tiles (issue 23).
+        public let video: Bool?
+        public init(sequence: UInt32, refresh: Bool? = nil, video: Bool? = nil) {
+            self.sequence = sequence
+            self.refresh = refresh
+            self.video = video
+        }
     }
 
     public var type: String {

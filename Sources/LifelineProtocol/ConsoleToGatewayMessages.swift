@@ -57,15 +57,21 @@ extension ConsoleToGateway {
     public struct FrameAck: WireMessage {
         public let sessionId: String
         public let sequence: UInt32
-        /// On `technician_screen_ack`: the customer's applet wants a whole picture next.
+        /// On `technician_screen_ack`: the customer's applet wants a whole picture next. From a
+        /// console: it lost track of the customer's screen (a video frame it could not decode) and
+        /// wants the whole screen.
         public let refresh: Bool?
         /// On `technician_screen_ack`: which of the technician's shared screens (nil: the first).
         public let screen: UInt8?
-        public init(sessionId: String, sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil) {
+        /// From a console: it decodes VP8 video tiles (WebCodecs), so the customer's moving
+        /// regions may come as video (issue 23).
+        public let video: Bool?
+        public init(sessionId: String, sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil, video: Bool? = nil) {
             self.sessionId = sessionId
             self.sequence = sequence
             self.refresh = refresh
             self.screen = screen
+            self.video = video
         }
     }
 

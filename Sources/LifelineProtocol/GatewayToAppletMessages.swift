@@ -49,10 +49,14 @@ extension GatewayToApplet {
         public let refresh: Bool?
         /// Which of the technician's shared screens (`ScreenUpdate.screen`; nil: the first).
         public let screen: UInt8?
-        public init(sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil) {
+        /// To the applet: every console that sees the screen decodes video, so its moving part
+        /// may go as VP8 (issue 23); nil or false: tiles only.
+        public let video: Bool?
+        public init(sequence: UInt32, refresh: Bool? = nil, screen: UInt8? = nil, video: Bool? = nil) {
             self.sequence = sequence
             self.refresh = refresh
             self.screen = screen
+            self.video = video
         }
     }
 

@@ -55,16 +55,23 @@ public struct ScreenBacklog: Sendable {
     /// Drops every tile that later tiles paint over entirely. Walks from the newest: `covered`
     /// is what the tiles after the one looked at paint; a copy tile kept paints its destination
     /// but needs what is under its source as it was, so its source is taken out of `covered`.
+    ///
+    /// A video frame paints only its changed parts, and follows on the frames before it: one is
+    /// dropped only when a later key frame started the video again and later tiles paint over
+    /// everything it painted.
     public mutating func compact() {
         var covered: [PixelRect] = []
         var kept: [ScreenUpdate.Tile] = []
+        var keyFrameLater = false
         for tile in tiles.reversed() {
-            let area = PixelRect(tile)
+            let (areas, keyFrame) = PixelRect.painted(by: tile)
+            let needed = tile.encoding == .video && !keyFrameLater
             // A region too cut up to reason about keeps everything older: keeping is always right.
-            if covered.count <= Self.maximumRegionPieces, area.isCovered(by: covered) { continue }
+            if !needed, covered.count <= Self.maximumRegionPieces, areas.allSatisfy({ $0.isCovered(by: covered) }) { continue }
             kept.append(tile)
+            if keyFrame { keyFrameLater = true }
             if covered.count <= Self.maximumRegionPieces {
-                covered.append(area)
+                covered += areas
                 if tile.encoding == .copy, let source = PixelRect(copySourceOf: tile) {
                     covered = covered.flatMap { $0.subtracting(source) }
                 }
@@ -79,7 +86,8 @@ public struct ScreenBacklog: Sendable {
     /// viewer that lost track can start again from it.
     public static func repaintsAll(_ update: ScreenUpdate) -> Bool {
         var missing = [PixelRect(x: 0, y: 0, width: Int(update.screenWidth), height: Int(update.screenHeight))]
-        for tile in update.tiles where tile.encoding != .copy {
+        // A video frame paints only parts, and a viewer that lost track cannot decode one that follows others.
+        for tile in update.tiles where tile.encoding != .copy && tile.encoding != .video {
             missing = missing.flatMap { $0.subtracting(PixelRect(tile)) }
             if missing.isEmpty { return true }
             if missing.count > maximumRegionPieces { return false }
@@ -106,6 +114,21 @@ struct PixelRect: Equatable, Sendable {
 
     init(_ tile: ScreenUpdate.Tile) {
         self.init(x: Int(tile.x), y: Int(tile.y), width: Int(tile.width), height: Int(tile.height))
+    }
+
+    /// What a tile paints — its rectangle, or a video tile's changed parts (nothing when
+    /// malformed: the gateway relays only checked frames) — and whether it is a video key frame.
+    static func painted(by tile: ScreenUpdate.Tile) -> (areas: [PixelRect], keyFrame: Bool) {
+        guard tile.encoding == .video else { return ([PixelRect(tile)], false) }
+        var parts: [PixelRect] = []
+        do {
+            let frame = try VideoTile.walk(tile.bytes[...], width: tile.width, height: tile.height) { part in
+                parts.append(PixelRect(x: Int(tile.x) + Int(part.x), y: Int(tile.y) + Int(part.y), width: Int(part.width), height: Int(part.height)))
+            }
+            return (parts, VideoTile.isKeyFrame(frame))
+        } catch {
+            return ([], false)
+        }
     }
 
     /// Where a copy tile reads from (its payload holds the source's top left corner).

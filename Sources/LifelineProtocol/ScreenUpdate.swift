@@ -5,7 +5,9 @@
 ///     "L" 0x01 kind screen | sequence u32 | screen width u16 | screen height u16 | tile count u16
 ///     per tile: x u16 | y u16 | width u16 | height u16 | encoding u8 | byte count u32 | bytes
 ///     encodings: 1 JPEG, 2 copy of a shown rectangle (source x u16, y u16), 3 palette + zlib,
-///                4 VP8 (one frame of a video of the whole screen: the update's only tile)
+///                4 VP8 (one frame of a video of the whole screen: the update's only tile),
+///                5 video (a VP8 frame of a moving part of the customer's screen and what it changed:
+///                  `VideoTile`)
 ///
 /// `screen` is which of a technician's shared screens the update paints (H1: 0 the first, up to
 /// `maximumScreens` − 1; an update of size 0 × 0 says that screen is no longer shared); always 0 for
@@ -22,6 +24,10 @@ public struct ScreenUpdate: Equatable, Sendable {
         /// One VP8 frame of the whole screen, each following on the one before (the technician's
         /// screen from a browser with WebCodecs, H1): accepted only where the viewer decodes video.
         case vp8 = 4
+        /// A VP8 frame of a video of the tile's rectangle, a part of the customer's screen that
+        /// keeps changing, with the parts it changed (`VideoTile`, issue 23): only towards a
+        /// console that said it decodes video.
+        case video = 5
     }
 
     public struct Tile: Equatable, Sendable {
@@ -86,6 +92,8 @@ public struct ScreenUpdate: Equatable, Sendable {
         case videoNotAccepted
         /// A screen after the first where only one is shown, or one of `maximumScreens` or more.
         case screenNotAccepted
+        /// A video tile whose payload is malformed.
+        case badVideoTile(index: Int, VideoTile.Problem)
     }
 
     /// The 4 payload bytes of a `copy` tile.
@@ -178,7 +186,13 @@ public struct ScreenUpdate: Equatable, Sendable {
                 // A video frame is the whole screen or nothing: nothing can be merged with it or painted over it.
                 guard forApplet, count == 1, x == 0, y == 0, w == width, h == height else { throw .videoNotAccepted }
             }
-            visit(x, y, w, h, encoding, reader.slice(length))
+            let payload = reader.slice(length)
+            if encoding == .video {
+                // The customer's moving regions go to consoles only; the applet draws no such tile.
+                guard !forApplet else { throw .videoNotAccepted }
+                do { try VideoTile.walk(payload, width: w, height: h) } catch { throw .badVideoTile(index: index, error) }
+            }
+            visit(x, y, w, h, encoding, payload)
         }
         guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
         return (sequence, width, height)

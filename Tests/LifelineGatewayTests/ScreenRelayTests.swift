@@ -164,3 +164,48 @@ struct ScreenRelayTests {
                                     permissions: PermissionSet([.remoteControl]), at: Self.now))
     }
 }
+
+/// Video tiles (issue 23) go to consoles only while every console that sees the screen decodes them.
+@Suite("The screen relay tells the applet whether its viewers decode video")
+struct ScreenRelayVideoTests {
+    @Test("video is allowed once every viewer said it decodes it, and not after a viewer that does not joins")
+    func everyViewerDecodes() async throws {
+        let (relay, sockets, applet, frames) = ScreenRelayTests.relay(controller: "tech", colleagues: ["bea"])
+        var lead = ScreenRelayTests.console(of: "tech", in: sockets)
+        var colleague = ScreenRelayTests.console(of: "bea", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
+        #expect(relay.forward(ScreenRelayTests.update(1, width: 128), sessionId: "s1", from: applet.id))
+        _ = try await ScreenRelayTests.received(&lead.1)
+        _ = try await ScreenRelayTests.received(&colleague.1)
+        #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 1)), "the colleague has not said it decodes video")
+        #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "bea", console: colleague.0.id, video: true))
+        #expect(relay.forward(ScreenRelayTests.update(2), sessionId: "s1", from: applet.id))
+        _ = try await ScreenRelayTests.received(&lead.1)
+        #expect(relay.forwardFrameAck(2, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 2, video: true)))
+        // A second console of the colleague opens: it has said nothing yet.
+        _ = ScreenRelayTests.console(of: "bea", in: sockets)
+        relay.setRoute(ScreenRelay.Route(technicianId: "tech", colleagues: ["bea"], controller: "tech"), for: "s1")
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .screenRefresh)
+        #expect(relay.forward(ScreenRelayTests.update(3), sessionId: "s1", from: applet.id))
+        _ = try await ScreenRelayTests.received(&lead.1)
+        #expect(relay.forwardFrameAck(3, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 3)), "tiles only until the newcomer says")
+    }
+
+    @Test("a console that could not decode a video frame waits for the whole screen, asked of the applet")
+    func lostTrack() async throws {
+        let (relay, sockets, applet, frames) = ScreenRelayTests.relay(controller: "tech")
+        var lead = ScreenRelayTests.console(of: "tech", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
+        #expect(relay.forward(ScreenRelayTests.update(1, width: 128), sessionId: "s1", from: applet.id))
+        _ = try await ScreenRelayTests.received(&lead.1)
+        #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true, lostTrack: true))
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 1, video: true)))
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .screenRefresh)
+        #expect(relay.forward(ScreenRelayTests.update(2), sessionId: "s1", from: applet.id))
+        #expect(relay.forward(ScreenRelayTests.update(3, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await ScreenRelayTests.received(&lead.1)?.sequence == 3, "update 2 painted half: not shown to a console that lost track")
+    }
+}

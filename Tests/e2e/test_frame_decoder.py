@@ -115,3 +115,28 @@ def test_the_pacer_sends_the_last_frame_of_a_burst_and_keeps_the_window(gateway,
     assert result["afterBurst"] == ["a", "b"], "the last frame of a burst is not left behind"
     assert result["windowFull"] == ["a", "b"]
     assert result["afterAck"] == ["a", "b", "d"], "the newest waiting frame goes once acknowledged"
+
+
+def test_video_tiles_are_checked_before_anything_is_decoded(gateway, browser):
+    """A video tile (issue 23): its changed parts inside it, a key frame the tile's size."""
+    key = bytes([0x50, 0x42, 0x00, 0x9D, 0x01, 0x2A]) + struct.pack("<HH", 32, 16) + b"\x07"
+    delta = b"\x31\x02\x00\x09"
+
+    def video(parts, frame, w=32, h=16):
+        payload = struct.pack(">H", len(parts)) + b"".join(struct.pack(">HHHH", *part) for part in parts) + frame
+        return console_frame(screen_frame([(16, 16, w, h, 5, payload)]))
+
+    frames = [
+        video([(0, 0, 32, 16)], key),
+        video([(0, 0, 8, 8), (24, 8, 8, 8)], delta),
+        video([(0, 0, 33, 16)], delta),  # a part wider than the tile
+        video([], key[:8]),  # a key frame cut before its size
+        video([(0, 0, 32, 16)], key, w=48),  # a key frame of another size than its tile
+        video([], b""),  # no frame
+        console_frame(screen_frame([(16, 16, 32, 16, 5, struct.pack(">H", 300))])),  # too many parts
+        console_frame(screen_frame([(16, 16, 32, 16, 4, delta)])),  # the technician's whole-screen VP8: not for a console
+    ]
+    assert decode_all(browser, gateway, frames) == [
+        "tiles 1", "tiles 1", "error: video tile 0 paints outside itself", "error: video tile 0 is cut short",
+        "error: video tile 0 is not the size of its key frame", "error: video tile 0 has no frame",
+        "error: video tile 0 has too many parts", "error: unknown tile encoding 4"]

@@ -8,7 +8,7 @@ import { browserLanguage, describeError, LANGUAGE_NAMES, languagesOf, loadLangua
 import { logLineText } from '../lib/log-lines.js';
 import { reconnectingSocket } from '../lib/protocol.js';
 import { decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
-import { paintFitted } from '../lib/screen-paint.js';
+import { paintAndAcknowledge } from '../lib/screen-paint.js';
 import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -52,6 +52,8 @@ function addToLog(entry) {
 function showScreen(active) {
   screen.active = active;
   if (!active) {
+    screen.video?.close();
+    screen.video = null;
     $('collab-screen').hidden = true;
     $('collab-pointer').hidden = true;
     const canvas = $('collab-canvas');
@@ -76,11 +78,10 @@ function screenFrame(buffer) {
     return;
   }
   const { update } = decoded;
-  screen.drawing = screen.drawing.then(async () => {
-    await paintFitted(canvas, update);
+  screen.drawing = screen.drawing.then(() => paintAndAcknowledge(screen, canvas, update, (fields) => {
     if (screen.active) $('collab-screen').hidden = false;
-    socket?.send('frame_ack', { sequence: update.sequence });
-  }).catch((error) => console.warn('A picture of the customer\'s screen could not be drawn:', error));
+    socket?.send('frame_ack', { sequence: update.sequence, ...fields });
+  })).catch((error) => console.warn('A picture of the customer\'s screen could not be drawn:', error));
 }
 
 function end(reason) {

@@ -5,7 +5,7 @@
 // remote-recorder.js and remote-window.js; a browser's direct path in remote-direct.js.
 import { describeError, t } from '../lib/i18n.js';
 import { comboEvents, decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
-import { paintUpdate } from '../lib/screen-paint.js';
+import { paintAndAcknowledge } from '../lib/screen-paint.js';
 import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 import { mountLensCall } from './lens-call.js';
 import { mountLensTools } from './lens-tools.js';
@@ -327,6 +327,8 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       remote.inControl = status.mode === 'control' && (!status.controller || status.controller === me()?.id);
       if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
       else {
+        remote.video?.close();
+        remote.video = null;
         direct.close(remote);
         call.close(status.sessionId);
         lensTools.close(status.sessionId);
@@ -372,11 +374,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
         drawPointer(remote, cursor);
         return;
       }
-      remote.drawing = remote.drawing.then(async () => {
-        await paintUpdate(remote.canvas, update, (width, height) => sizeScreen(remote, width, height));
+      remote.drawing = remote.drawing.then(() => paintAndAcknowledge(remote, remote.canvas, update, (fields) => {
         drawn(remote);
-        send('frame_ack', { sessionId, sequence: update.sequence });
-      }).catch((error) => console.warn('A screen update could not be drawn:', error));
+        send('frame_ack', { sessionId, sequence: update.sequence, ...fields });
+      }, (width, height) => sizeScreen(remote, width, height))).catch((error) => console.warn('A screen update could not be drawn:', error));
     },
   };
 }

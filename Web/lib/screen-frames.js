@@ -67,7 +67,7 @@ export function decodeScreenUpdate(bytes) {
     const length = view.getUint32(offset + 9);
     offset += TILE_HEADER;
     if (length > bytes.length - offset) throw new Error(`tile ${index} is cut short`);
-    if (encoding < 1 || encoding > 3) throw new Error(`unknown tile encoding ${encoding}`);
+    if (encoding < 1 || encoding > 5 || encoding === 4) throw new Error(`unknown tile encoding ${encoding}`);
     if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`tile ${index} lies outside the screen`);
     if (encoding === 2) {
       // Copy a rectangle already shown (scrolling): source x, y.
@@ -76,6 +76,8 @@ export function decodeScreenUpdate(bytes) {
       const sourceY = view.getUint16(offset + 2);
       if (sourceX + w > width || sourceY + h > height) throw new Error(`tile ${index} lies outside the screen`);
       tiles.push({ x, y, width: w, height: h, encoding: 'copy', sourceX, sourceY });
+    } else if (encoding === 5) {
+      tiles.push({ x, y, width: w, height: h, encoding: 'video', ...decodeVideoTile(bytes.subarray(offset, offset + length), w, h, index) });
     } else {
       tiles.push({ x, y, width: w, height: h, encoding: encoding === 1 ? 'jpeg' : 'palette', bytes: bytes.subarray(offset, offset + length) });
     }
@@ -83,6 +85,38 @@ export function decodeScreenUpdate(bytes) {
   }
   if (offset !== bytes.length) throw new Error('extra bytes after the last tile');
   return { sequence, width, height, tiles };
+}
+
+/** More changed parts than this come as one rectangle around them (VideoTile.maximumParts). */
+const MAX_VIDEO_PARTS = 256;
+
+/**
+ * A video tile's payload (issue 23): the parts of the tile the frame changed, then one VP8 frame
+ * of a video of the tile's rectangle. A key frame starts the video and carries the tile's size.
+ */
+export function decodeVideoTile(bytes, width, height, index = 0) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 2) throw new Error(`video tile ${index} is cut short`);
+  const count = view.getUint16(0);
+  if (count > MAX_VIDEO_PARTS) throw new Error(`video tile ${index} has too many parts`);
+  if (bytes.length < 2 + count * 8) throw new Error(`video tile ${index} is cut short`);
+  const parts = [];
+  for (let part = 0; part < count; part += 1) {
+    const at = 2 + part * 8;
+    const [x, y, w, h] = [0, 2, 4, 6].map((field) => view.getUint16(at + field));
+    if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`video tile ${index} paints outside itself`);
+    parts.push({ x, y, width: w, height: h });
+  }
+  const frame = bytes.subarray(2 + count * 8);
+  if (frame.length === 0) throw new Error(`video tile ${index} has no frame`);
+  const keyFrame = (frame[0] & 1) === 0;
+  if (keyFrame) {
+    if (frame.length < 10) throw new Error(`video tile ${index} is cut short`);
+    const frameWidth = (frame[6] | (frame[7] << 8)) & 0x3fff;
+    const frameHeight = (frame[8] | (frame[9] << 8)) & 0x3fff;
+    if (frameWidth !== width || frameHeight !== height) throw new Error(`video tile ${index} is not the size of its key frame`);
+  }
+  return { parts, frame, keyFrame };
 }
 
 const NAMED_KEYSYMS = {

@@ -20,6 +20,8 @@ struct ScreenFanOut {
         var inFlight: [UInt32] = []
         var backlog = ScreenBacklog()
         var needsWholeScreen: Bool
+        /// Said with each of its acknowledgements: it decodes video tiles (issue 23).
+        var decodesVideo = false
     }
 
     enum Payload: Equatable {
@@ -34,10 +36,12 @@ struct ScreenFanOut {
         var askRefresh = false
         /// Acknowledge this update to the applet.
         var acknowledgeApplet: UInt32?
+        /// With the acknowledgement: every console that sees the screen decodes video.
+        var video = false
 
         static func == (left: Decision, right: Decision) -> Bool {
             left.sends.map(\.console) == right.sends.map(\.console) && left.sends.map(\.payload) == right.sends.map(\.payload)
-                && left.askRefresh == right.askRefresh && left.acknowledgeApplet == right.acknowledgeApplet
+                && left.askRefresh == right.askRefresh && left.acknowledgeApplet == right.acknowledgeApplet && left.video == right.video
         }
     }
 
@@ -91,15 +95,28 @@ struct ScreenFanOut {
         if refreshAskedAfter != nil, whole() { refreshAskedAfter = nil }
         // Nobody will draw it (every console waits for a whole screen): the applet need not wait.
         if !kept, !viewers.isEmpty { decision.acknowledgeApplet = acknowledgingApplet(update.sequence) }
+        decision.video = allDecodeVideo
         decision.askRefresh = decision.askRefresh && shouldAskRefresh()
         return decision
     }
 
     /// Console `console` of `technicianId` drew update `sequence`; nil when it is not a viewer.
-    mutating func acknowledged(_ sequence: UInt32, by console: UUID, technicianId: String) -> Decision? {
+    /// `video`: it decodes video tiles; `lostTrack`: it could not draw one (a video frame without
+    /// the ones before it) and waits for the whole screen.
+    mutating func acknowledged(_ sequence: UInt32, by console: UUID, technicianId: String, video: Bool = false,
+                               lostTrack: Bool = false) -> Decision? {
         guard var viewer = viewers[console], viewer.technicianId == technicianId else { return nil }
         var decision = Decision()
-        guard sequence <= lastSequence else { return decision }
+        viewer.decodesVideo = video
+        if lostTrack {
+            viewer.backlog = ScreenBacklog()
+            viewer.needsWholeScreen = true
+        }
+        guard sequence <= lastSequence else {
+            viewers[console] = viewer
+            decision.video = allDecodeVideo
+            return decision
+        }
         viewer.inFlight.removeAll { $0 <= sequence }
         if viewer.inFlight.count < Self.window, let merged = viewer.backlog.take() {
             decision.sends.append((console, .merged(merged)))
@@ -108,6 +125,7 @@ struct ScreenFanOut {
         if viewer.needsWholeScreen, viewer.inFlight.count < Self.window { decision.askRefresh = shouldAskRefresh() }
         viewers[console] = viewer
         decision.acknowledgeApplet = acknowledgingApplet(sequence)
+        decision.video = allDecodeVideo
         return decision
     }
 
@@ -123,6 +141,9 @@ struct ScreenFanOut {
         }
         return newcomer && shouldAskRefresh()
     }
+
+    /// Whether the applet may send video: every console that sees the screen said it decodes it.
+    var allDecodeVideo: Bool { !viewers.isEmpty && viewers.values.allSatisfy(\.decodesVideo) }
 
     private mutating func acknowledgingApplet(_ sequence: UInt32) -> UInt32? {
         guard sequence > appletAcknowledged else { return nil }

@@ -122,11 +122,13 @@ final class ScreenRelay: Sendable {
     /// A console drew a frame: it may have what it missed, and the applet may send the next
     /// when it is the quickest (flow control, J7). `viewer`: the technician's id, or
     /// `external(_:)` of a collaborator's. False when that console sees no such screen.
-    func forwardFrameAck(_ sequence: UInt32, sessionId: String, viewer: String, console: UUID) -> Bool {
+    /// `video`: that console decodes video tiles; `lostTrack`: it wants the whole screen (issue 23).
+    func forwardFrameAck(_ sequence: UInt32, sessionId: String, viewer: String, console: UUID, video: Bool = false,
+                         lostTrack: Bool = false) -> Bool {
         guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }), route.sees(viewer),
               let applet = sockets.applet(of: sessionId) else { return false }
         guard let decision = routes.withLockedValue({
-            $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: viewer)
+            $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: viewer, video: video, lostTrack: lostTrack)
         }) else { return false }
         let outlets = decision.sends.isEmpty ? [:] : viewerConsoles(route).outlets
         carry(decision, frame: [], prefix: Self.prefix(sessionId), consoles: outlets, applet: applet)
@@ -145,7 +147,7 @@ final class ScreenRelay: Sendable {
             }
         }
         if let sequence = decision.acknowledgeApplet {
-            applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence))))
+            applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence, video: decision.video ? true : nil))))
         }
         if decision.askRefresh { applet.send(WireCodec.encode(GatewayToApplet.screenRefresh)) }
     }

@@ -200,10 +200,10 @@ extension SessionHub {
     }
 
     /// The full console drew an update of the customer's screen: flow control, as a technician's console.
-    func collaboratorDrew(_ sequence: UInt32, collaboratorId: String, outletId: UUID) throws {
+    func collaboratorDrew(_ ack: CollaboratorToGateway.FrameAck, collaboratorId: String, outletId: UUID) throws {
         guard sockets.collaborator(collaboratorId)?.id == outletId, let collaborator = collaborators[collaboratorId],
-              screenRelay.forwardFrameAck(sequence, sessionId: collaborator.sessionId, viewer: ScreenRelay.external(collaboratorId),
-                                          console: outletId) else {
+              screenRelay.forwardFrameAck(ack.sequence, sessionId: collaborator.sessionId, viewer: ScreenRelay.external(collaboratorId),
+                                          console: outletId, video: ack.video == true, lostTrack: ack.refresh == true) else {
             throw GatewayError(.notViewing, "You do not see the customer's screen: it is shown in the full collaborator console while the lead's remote desktop runs.")
         }
     }

@@ -35,7 +35,7 @@ struct CollaboratorSocket {
                     case (.some(let id), .leave):
                         try await hub.collaboratorLeft(collaboratorId: id, outletId: outlet.id)
                     case (.some(let id), .frameAck(let ack)):
-                        try hub.collaboratorDrew(ack.sequence, collaboratorId: id, outletId: outlet.id)
+                        try hub.collaboratorDrew(ack, collaboratorId: id, outletId: outlet.id)
                     }
                 } catch let error as GatewayError {
                     outlet.send(Self.error(code: error.code, message: error.message))

@@ -120,7 +120,8 @@ struct ConsoleSocket {
         case .scriptRunRequest(let message): try await hub.runScript(message, by: actor)
         case .scriptCancel(let message): try await hub.cancelScript(message, by: actor)
         case .frameAck(let ack):
-            if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, viewer: actor.id, console: outlet.id) { return false }
+            if hub.screenRelay.forwardFrameAck(ack.sequence, sessionId: ack.sessionId, viewer: actor.id, console: outlet.id,
+                                               video: ack.video == true, lostTrack: ack.refresh == true) { return false }
             try await hub.remoteFrameDrawn(ack.sequence, on: ack.sessionId, by: actor)
             return false
         }

@@ -1,0 +1,120 @@
+import Testing
+import LifelineProtocol
+@testable import LifelineDesktop
+
+/// The customer's moving regions as video (issue 23): which rectangle, its encoder, and the tiles.
+@Suite("Moving regions of the customer's screen go as VP8 video")
+struct ScreenVideoTests {
+    static let screen = (width: 1024, height: 768)
+
+    static func rect(_ x: Int, _ y: Int, _ width: Int, _ height: Int) -> ScreenRect { ScreenRect(x: x, y: y, width: width, height: height) }
+
+    @Test("the region starts with enough moving tiles, grows with the movement, and ends once still", arguments: [
+        // (moving bounds, moving tiles, changed inside, seconds, expected step)
+        [(rect(0, 0, 64, 64), 1, false, 0.0, VideoRegion.Step.none)],
+        [(rect(64, 128, 192, 128), 6, false, 0.0, .start(rect(64, 128, 192, 128))),
+         (rect(64, 128, 192, 128), 6, true, 0.5, .keep(rect(64, 128, 192, 128))),
+         (rect(64, 128, 128, 64), 2, true, 1.2, .keep(rect(64, 128, 192, 128))),
+         (rect(64, 128, 192, 192), 9, true, 1.3, .start(rect(64, 128, 192, 192))),
+         (rect(64, 128, 192, 192), 0, false, 2.2, .keep(rect(64, 128, 192, 192))),
+         (rect(64, 128, 192, 192), 0, false, 2.35, .stop),
+         (rect(64, 128, 192, 192), 0, false, 2.4, .none)],
+        // Clamped to the screen's edge, with an even size.
+        [(rect(960, 704, 128, 128), 6, false, 0.0, .start(rect(960, 704, 64, 64)))],
+    ] as [[(ScreenRect, Int, Bool, Double, VideoRegion.Step)]])
+    func regionSteps(steps: [(ScreenRect, Int, Bool, Double, VideoRegion.Step)]) {
+        var region = VideoRegion()
+        for (bounds, tiles, inside, now, expected) in steps {
+            let moving = tiles > 0 ? (bounds: bounds, tiles: tiles) : nil
+            #expect(region.next(moving: moving, changedInside: inside, at: now, screenWidth: Self.screen.width, screenHeight: Self.screen.height) == expected)
+        }
+    }
+
+    @Test("a rectangle is put on 16-pixel blocks with an even size inside an odd screen")
+    func aligned() {
+        #expect(VideoRegion.aligned(Self.rect(5, 7, 30, 30), screenWidth: 1023, screenHeight: 767) == Self.rect(0, 0, 48, 48))
+        #expect(VideoRegion.aligned(Self.rect(992, 736, 64, 64), screenWidth: 1023, screenHeight: 767) == Self.rect(992, 736, 30, 30))
+        #expect(VideoRegion.aligned(Self.rect(1022, 0, 64, 64), screenWidth: 1023, screenHeight: 767) == Self.rect(1008, 0, 14, 64))
+        #expect(VideoRegion.aligned(Self.rect(0, 0, 64, 64), screenWidth: 1023, screenHeight: 1) == nil, "one pixel high: nothing to encode")
+    }
+
+    /// A 1024 × 768 screen, grey, with a 96 × 96 square of `colour` (BGR) whose left edge is at `squareX`.
+    static func screen(squareX: Int, colour: (UInt8, UInt8, UInt8) = (30, 30, 220)) -> TestImage {
+        let image = TestImage(width: 1024, height: 768, fill: 128)
+        for row in 200..<296 {
+            for column in squareX..<(squareX + 96) {
+                let at = (row * 1024 + column) * 4
+                (image.pixels[at], image.pixels[at + 1], image.pixels[at + 2]) = colour
+            }
+        }
+        return image
+    }
+
+    @Test("the encoder's frame of a part of the screen decodes to that part's picture")
+    func encoderRoundTrip() throws {
+        let image = Self.screen(squareX: 160)
+        let encoder = try VP8Encoder(width: 320, height: 192, bitsPerSecond: 2_000_000)
+        let frame = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false, keyFrame: false, milliseconds: 0) }
+        #expect(VideoTile.isKeyFrame(frame[...]), "the first frame stands alone")
+        let decoded = TestImage(width: 320, height: 192)
+        let decoder = try VP8Decoder()
+        try decoded.pixels.withUnsafeMutableBytes { try decoder.decode(frame, into: $0.baseAddress!, bytesPerRow: 320 * 4, width: 320, height: 192) }
+        func bgr(_ picture: TestImage, _ x: Int, _ y: Int) -> [Int] { (0..<3).map { Int(picture.pixels[(y * picture.width + x) * 4 + $0]) } }
+        for (x, y) in [(10, 10), (100, 80), (300, 180), (64, 40)] {
+            let expected = bgr(image, 96 + x, 160 + y), actual = bgr(decoded, x, y)
+            #expect(zip(expected, actual).allSatisfy { abs($0 - $1) <= 12 }, "at \(x),\(y): \(actual) for \(expected)")
+        }
+        let next = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false, keyFrame: false, milliseconds: 33) }
+        #expect(!VideoTile.isKeyFrame(next[...]))
+        #expect(throws: DesktopError.self) { try image.withImage { try encoder.encode($0, x: 800, y: 0, grayscale: false, keyFrame: false, milliseconds: 66) } }
+    }
+
+    /// A grey 1024 × 768 screen where a 320 × 192 "video" at (128, 160) shows picture `index`:
+    /// every pixel of it changes from one picture to the next, as in a film.
+    static func screen(video index: Int) -> TestImage {
+        let image = TestImage(width: 1024, height: 768, fill: 128)
+        for row in 160..<352 {
+            for column in 128..<448 {
+                let at = (row * 1024 + column) * 4
+                image.pixels[at] = UInt8((column * 3 + row + index * 7) & 0xFF)
+                image.pixels[at + 1] = UInt8((column + row * 2 + index * 11) & 0xFF)
+                image.pixels[at + 2] = UInt8((column * 2 + index * 5) & 0xFF)
+            }
+        }
+        return image
+    }
+
+    /// The tiles of `updates` updates of that screen, through the streamer.
+    static func stream(video: Bool, updates: Int) throws -> [[ScreenUpdate.Tile]] {
+        var previous = [UInt8](repeating: 0, count: 1024 * 768 * 4)
+        var motion = MotionTracker(width: 1024, height: 768)
+        let streamVideo = ScreenVideo()
+        let encoder = try JPEGEncoder()
+        Self.screen(video: 0).withImage { image in
+            ScreenStreamer.remember(ScreenRect(x: 0, y: 0, width: 1024, height: 768), of: image, in: &previous)
+        }
+        return try (1...updates).map { index in
+            try Self.screen(video: index).withImage { image in
+                try ScreenStreamer.tiles(for: ScreenStreamer.changedRects(previous, bytesPerRow: 4096, image: image), of: image, previous: &previous,
+                                         bytesPerRow: 4096, moved: [], motion: &motion, video: streamVideo, now: Double(index) / 30,
+                                         settings: StreamSettings(video: video), encoder: encoder)
+            }
+        }
+    }
+
+    @Test("a region that keeps changing goes as video from a key frame, only its changed parts drawn; without video, JPEG")
+    func streamedAsVideo() throws {
+        let withVideo = try Self.stream(video: true, updates: 12)
+        let videoTiles = withVideo.flatMap { $0.filter { $0.encoding == .video } }
+        try #require(videoTiles.count >= 8, "video from the third or so change on")
+        let first = try VideoTile.decode(videoTiles[0].bytes[...], width: videoTiles[0].width, height: videoTiles[0].height)
+        #expect(first.isKeyFrame)
+        #expect(try videoTiles.dropFirst().allSatisfy { try !VideoTile.decode($0.bytes[...], width: $0.width, height: $0.height).isKeyFrame })
+        #expect(videoTiles[0].x == 128 && videoTiles[0].y == 128 && videoTiles[0].width == 320 && videoTiles[0].height == 256,
+                "the moving tiles' rectangle")
+        #expect(first.parts.map { Int($0.width) * Int($0.height) }.reduce(0, +) == 320 * 192, "only what changed is drawn")
+        let withoutVideo = try Self.stream(video: false, updates: 12)
+        #expect(withoutVideo.allSatisfy { $0.allSatisfy { $0.encoding != .video } })
+        #expect(withoutVideo.last?.contains { $0.encoding == .jpeg } == true)
+    }
+}
