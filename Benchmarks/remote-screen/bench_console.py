@@ -12,8 +12,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def signed_in_console(url, email, password, arguments, timeout, configure=None):
-    """Returns (driver, wait) on the console of `url`, signed in as `email`."""
+def signed_in_console(url, email, password, arguments, timeout, configure=None, prepare=None):
+    """Returns (driver, wait) on the console of `url`, signed in as `email`; `prepare(driver)` runs
+    before the console is opened."""
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for argument in arguments:
@@ -22,6 +23,8 @@ def signed_in_console(url, email, password, arguments, timeout, configure=None):
         configure(options)
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
     wait = WebDriverWait(driver, timeout)
+    if prepare:
+        prepare(driver)
     driver.get(f"{url}/console/")
     wait.until(EC.visibility_of_element_located((By.ID, "login-email"))).send_keys(email)
     driver.find_element(By.ID, "login-password").send_keys(password)

@@ -9,6 +9,9 @@ public struct MotionTracker: Sendable {
     private var streak: [UInt8]
     /// For each tile sent at the lower quality, when; nil when what the viewer shows is sharp.
     private var degradedAt: [Double?]
+    /// For each tile, whether it last went as a picture (JPEG or video) rather than lossless
+    /// few-colour text: only pictures become video (issue 23).
+    private var picture: [Bool]
 
     /// A tile that changed in this many updates in a row is moving.
     public static let movingAfter: UInt8 = 3
@@ -21,6 +24,7 @@ public struct MotionTracker: Sendable {
         rows = (height + tileSize - 1) / tileSize
         streak = Array(repeating: 0, count: columns * rows)
         degradedAt = Array(repeating: nil, count: columns * rows)
+        picture = Array(repeating: false, count: columns * rows)
     }
 
     /// The JPEG quality for moving regions at a chosen quality.
@@ -52,10 +56,11 @@ public struct MotionTracker: Sendable {
         tiles(of: rect).contains { streak[$0] >= Self.movingAfter }
     }
 
-    /// The rectangle around every moving tile, and how many they are; nil when none moves.
+    /// The rectangle around every moving tile that last went as a picture (text that keeps
+    /// changing, a terminal's new lines, stays lossless), and how many they are; nil when none.
     public func movingBounds() -> (bounds: ScreenRect, tiles: Int)? {
         var count = 0, left = columns, right = -1, top = rows, bottom = -1
-        for index in streak.indices where streak[index] >= Self.movingAfter {
+        for index in streak.indices where streak[index] >= Self.movingAfter && picture[index] {
             count += 1
             let column = index % columns, row = index / columns
             left = min(left, column)
@@ -67,9 +72,13 @@ public struct MotionTracker: Sendable {
         return (ScreenRect(x: left * tileSize, y: top * tileSize, width: (right - left + 1) * tileSize, height: (bottom - top + 1) * tileSize), count)
     }
 
-    /// What was sent for `rect`: at the lower quality (to refine later) or sharp.
-    public mutating func sent(_ rect: ScreenRect, degraded: Bool, at now: Double) {
-        for tile in tiles(of: rect) { degradedAt[tile] = degraded ? now : nil }
+    /// What was sent for `rect`: at the lower quality (to refine later) or sharp; as a picture
+    /// (JPEG or video) or as lossless text.
+    public mutating func sent(_ rect: ScreenRect, degraded: Bool, picture isPicture: Bool = true, at now: Double) {
+        for tile in tiles(of: rect) {
+            degradedAt[tile] = degraded ? now : nil
+            picture[tile] = isPicture
+        }
     }
 
     /// Degraded regions that stopped changing long enough ago, as runs of tiles per tile row; they

@@ -168,8 +168,9 @@ public enum ScreenStreamer {
         var tiles: [ScreenUpdate.Tile] = []
         var rects = changed
         let moved = windows.filter { Self.matches($0, previous: previous, bytesPerRow: bytesPerRow, image: image) }
+        // Inside a running video nothing scrolls: the video carries it (and looking costs a tenth of the applet's time).
         let copies = moved.isEmpty
-            ? [Self.scroll(previous: previous, bytesPerRow: bytesPerRow, image: image, changed: rects)].compactMap { $0 }
+            ? (video?.covers(rects) == true ? [] : [Self.scroll(previous: previous, bytesPerRow: bytesPerRow, image: image, changed: rects)].compactMap { $0 })
             : moved
         for copy in copies {
             Self.apply(copy, to: &previous, bytesPerRow: bytesPerRow)
@@ -188,7 +189,7 @@ public enum ScreenStreamer {
             let moving = motion.isMoving(rect)
             let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
             let tile = try Self.tile(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder)
-            motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, at: now)
+            motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, picture: tile.encoding == .jpeg, at: now)
             tiles.append(tile)
             remember(rect, of: image, in: &previous)
         }

@@ -6,16 +6,22 @@ import Glibc
 /// A part of the customer's screen that keeps changing, as VP8 video (issue 23): libyuv turns the
 /// BGRX pixels into I420 and libvpx encodes them in real time at a constant bit rate. VP8 rather
 /// than VP9 or H.264: libvpx's VP8 is the quickest real-time encoder Debian ships (a changing
-/// 1080p frame in about 10 ms on two threads, where VP9 needs several times that), BSD-licensed
+/// 1080p frame in about 15 ms on one thread, where VP9 needs several times that), BSD-licensed
 /// like the rest of the applet (x264 is GPL, and H.264 carries patent fees), and every browser's
-/// WebCodecs decodes it. One encoder is one video of one rectangle's size.
+/// WebCodecs decodes it. One encoder is one video of one rectangle's size, encoded at that size
+/// or smaller (`width` × `height`: the console scales it up).
 public final class VP8Encoder {
     public let width: Int
     public let height: Int
     private var context = vpx_codec_ctx_t()
     private var picture = vpx_image_t()
+    /// The rectangle at its own size before it is scaled down; nil when it is not.
+    private var unscaled: vpx_image_t?
     private var frames = 0
-    private var lastTime: Int64?
+    /// The rate control counts this many frames a second whatever the real pace, so a frame after
+    /// a pause (or behind a slow viewer) gets no bigger than one in a steady 30: bigger frames would
+    /// take longer to decode and slow the viewer further.
+    static let nominalRate = 30
 
     /// `bitsPerSecond`: the constant bit rate the encoder keeps to.
     public init(width: Int, height: Int, bitsPerSecond: Int) throws(DesktopError) {
@@ -24,10 +30,11 @@ public final class VP8Encoder {
         }
         self.width = width
         self.height = height
-        // Two threads pay off from about a quarter of a 1080p screen.
-        let threads: UInt32 = width * height >= 500_000 ? 2 : 1
+        // One thread: libvpx's VP8 threads wait for each other by spinning, which took a fifth of
+        // the applet's time on two cores shared with the X server and the browser (perf), more
+        // than the second thread gave back.
         let result = lifeline_vp8_realtime_encoder_init(&context, UInt32(width), UInt32(height),
-                                                        UInt32(max(100, bitsPerSecond / 1000)), threads)
+                                                        UInt32(max(100, bitsPerSecond / 1000)), 1)
         guard result == VPX_CODEC_OK else { throw .encodingFailed("the VP8 encoder did not start (\(Self.describe(result)))") }
         guard vpx_img_alloc(&picture, VPX_IMG_FMT_I420, UInt32(width), UInt32(height), 16) != nil else {
             vpx_codec_destroy(&context)
@@ -37,21 +44,19 @@ public final class VP8Encoder {
 
     deinit {
         vpx_img_free(&picture)
+        if unscaled != nil { vpx_img_free(&unscaled!) }
         vpx_codec_destroy(&context)
     }
 
-    /// The encoder's rectangle of `image`, its top left corner at `x`, `y`, as one VP8 frame: a
-    /// key frame the first time and when `keyFrame` asks, else one that follows on the last.
-    /// `milliseconds`: when the picture was taken (the rate control's clock).
-    public func encode(_ image: ScreenImage, x: Int, y: Int, grayscale: Bool, keyFrame: Bool,
-                       milliseconds: Int64) throws(DesktopError) -> [UInt8] {
-        guard x >= 0, y >= 0, x + width <= image.width, y + height <= image.height else {
+    /// The rectangle `rect` of `image` as one VP8 frame, scaled to the encoder's size: a key frame
+    /// the first time and when `keyFrame` asks, else one that follows on the last.
+    public func encode(_ image: ScreenImage, rect: ScreenRect, grayscale: Bool, keyFrame: Bool) throws(DesktopError) -> [UInt8] {
+        guard rect.x >= 0, rect.y >= 0, rect.x + rect.width <= image.width, rect.y + rect.height <= image.height,
+              rect.width >= width, rect.height >= height else {
             throw .encodingFailed("the video's rectangle lies outside the screen")
         }
-        let start = (image.pixels + y * image.bytesPerRow + x * 4).assumingMemoryBound(to: UInt8.self)
-        let converted = ARGBToI420(start, Int32(image.bytesPerRow), picture.planes.0, picture.stride.0, picture.planes.1, picture.stride.1,
-                                   picture.planes.2, picture.stride.2, Int32(width), Int32(height))
-        guard converted == 0 else { throw .encodingFailed("the colours could not be converted") }
+        try convert(image, rect: rect)
+        
         if grayscale {
             // Grey: both colour planes at their middle value.
             let chromaRows = (height + 1) / 2
@@ -60,10 +65,9 @@ public final class VP8Encoder {
                 memset(v, 128, Int(picture.stride.2) * chromaRows)
             }
         }
-        let duration = max(1, min(1000, milliseconds - (lastTime ?? (milliseconds - 33))))
-        lastTime = milliseconds
+        let duration = 1000 / Self.nominalRate
         let flags: vpx_enc_frame_flags_t = keyFrame || frames == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
-        let result = vpx_codec_encode(&context, &picture, vpx_codec_pts_t(milliseconds), UInt(duration), flags, UInt(VPX_DL_REALTIME))
+        let result = vpx_codec_encode(&context, &picture, vpx_codec_pts_t(frames * duration), UInt(duration), flags, UInt(VPX_DL_REALTIME))
         guard result == VPX_CODEC_OK else { throw .encodingFailed("VP8: \(Self.describe(result))") }
         frames += 1
         var output: [UInt8] = []
@@ -75,6 +79,38 @@ public final class VP8Encoder {
         }
         guard !output.isEmpty else { throw .encodingFailed("VP8: the encoder gave no frame") }
         return output
+    }
+
+    /// `rect` of `image` into the picture to encode: converted to I420, then scaled down when the
+    /// encoder is smaller.
+    private func convert(_ image: ScreenImage, rect: ScreenRect) throws(DesktopError) {
+        let start = (image.pixels + rect.y * image.bytesPerRow + rect.x * 4).assumingMemoryBound(to: UInt8.self)
+        guard rect.width != width || rect.height != height else {
+            guard ARGBToI420(start, Int32(image.bytesPerRow), picture.planes.0, picture.stride.0, picture.planes.1, picture.stride.1,
+                             picture.planes.2, picture.stride.2, Int32(width), Int32(height)) == 0 else {
+                throw .encodingFailed("the colours could not be converted")
+            }
+            return
+        }
+        if let scratch = unscaled, Int(scratch.d_w) != rect.width || Int(scratch.d_h) != rect.height {
+            vpx_img_free(&unscaled!)
+            unscaled = nil
+        }
+        if unscaled == nil {
+            var scratch = vpx_image_t()
+            guard vpx_img_alloc(&scratch, VPX_IMG_FMT_I420, UInt32(rect.width), UInt32(rect.height), 16) != nil else {
+                throw .encodingFailed("no memory for a \(rect.width)x\(rect.height) picture")
+            }
+            unscaled = scratch
+        }
+        let full = unscaled!
+        guard ARGBToI420(start, Int32(image.bytesPerRow), full.planes.0, full.stride.0, full.planes.1, full.stride.1,
+                         full.planes.2, full.stride.2, Int32(rect.width), Int32(rect.height)) == 0,
+              I420Scale(full.planes.0, full.stride.0, full.planes.1, full.stride.1, full.planes.2, full.stride.2,
+                        Int32(rect.width), Int32(rect.height), picture.planes.0, picture.stride.0, picture.planes.1, picture.stride.1,
+                        picture.planes.2, picture.stride.2, Int32(width), Int32(height), kFilterBilinear) == 0 else {
+            throw .encodingFailed("the picture could not be scaled")
+        }
     }
 
     private static func describe(_ result: vpx_codec_err_t) -> String {

@@ -18,6 +18,8 @@ public struct VideoRegion: Equatable, Sendable {
     /// Moving tiles (of `TileDiff.tileSize`) needed before a video starts: a blinking caret or a
     /// spinner stays tiles.
     public static let minimumTiles = 6
+    /// The moving tiles' rectangle is at least this wide and high (two 64-pixel tiles).
+    public static let minimumSide = 128
     /// A video whose rectangle did not change for this long ends.
     public static let stillSeconds = 1.0
     /// Rectangles start on the encoder's 16-pixel blocks.
@@ -32,7 +34,10 @@ public struct VideoRegion: Equatable, Sendable {
     /// many they are; `changedInside` whether anything in the current video's rectangle changed.
     public mutating func next(moving: (bounds: ScreenRect, tiles: Int)?, changedInside: Bool, at now: Double,
                               screenWidth: Int, screenHeight: Int) -> Step {
-        let enough = moving.flatMap { $0.tiles >= Self.minimumTiles ? $0.bounds : nil }
+        // Enough moving tiles, over at least two rows and two columns of them (a line of new text is not a film).
+        let enough = moving.flatMap {
+            $0.tiles >= Self.minimumTiles && $0.bounds.width >= Self.minimumSide && $0.bounds.height >= Self.minimumSide ? $0.bounds : nil
+        }
         guard let current = rect else {
             guard let enough, let started = Self.aligned(enough, screenWidth: screenWidth, screenHeight: screenHeight) else { return .none }
             rect = started

@@ -20,6 +20,9 @@ public struct ScreenBacklog: Sendable {
 
     public var isEmpty: Bool { tiles.isEmpty }
 
+    /// Video tiles held: each follows on the ones before, so none can be skipped (issue 23).
+    public var videoTileCount: Int { tiles.reduce(0) { $0 + ($1.encoding == .video ? 1 : 0) } }
+
     /// Whether the merged update fits one frame of the protocol.
     public var fitsOneFrame: Bool {
         tiles.count <= ScreenUpdate.maximumTiles

@@ -12,6 +12,8 @@ struct ScreenVideoTests {
     @Test("the region starts with enough moving tiles, grows with the movement, and ends once still", arguments: [
         // (moving bounds, moving tiles, changed inside, seconds, expected step)
         [(rect(0, 0, 64, 64), 1, false, 0.0, VideoRegion.Step.none)],
+        // A terminal's band of new lines: many tiles, one row of them.
+        [(rect(0, 640, 1024, 64), 16, false, 0.0, .none)],
         [(rect(64, 128, 192, 128), 6, false, 0.0, .start(rect(64, 128, 192, 128))),
          (rect(64, 128, 192, 128), 6, true, 0.5, .keep(rect(64, 128, 192, 128))),
          (rect(64, 128, 128, 64), 2, true, 1.2, .keep(rect(64, 128, 192, 128))),
@@ -28,6 +30,19 @@ struct ScreenVideoTests {
             let moving = tiles > 0 ? (bounds: bounds, tiles: tiles) : nil
             #expect(region.next(moving: moving, changedInside: inside, at: now, screenWidth: Self.screen.width, screenHeight: Self.screen.height) == expected)
         }
+    }
+
+    @Test("only tiles that keep changing as pictures count as moving for video, not lossless text")
+    func picturesOnly() {
+        var motion = MotionTracker(width: 1024, height: 768)
+        let text = Self.rect(0, 0, 256, 128), film = Self.rect(512, 384, 256, 128)
+        for now in [0.0, 0.033, 0.066] {
+            motion.observe(changed: [text, film])
+            motion.sent(text, degraded: false, picture: false, at: now)
+            motion.sent(film, degraded: true, picture: true, at: now)
+        }
+        let moving = motion.movingBounds()
+        #expect(moving?.bounds == film && moving?.tiles == 8)
     }
 
     @Test("a rectangle is put on 16-pixel blocks with an even size inside an odd screen")
@@ -54,7 +69,7 @@ struct ScreenVideoTests {
     func encoderRoundTrip() throws {
         let image = Self.screen(squareX: 160)
         let encoder = try VP8Encoder(width: 320, height: 192, bitsPerSecond: 2_000_000)
-        let frame = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false, keyFrame: false, milliseconds: 0) }
+        let frame = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 96, y: 160, width: 320, height: 192), grayscale: false, keyFrame: false) }
         #expect(VideoTile.isKeyFrame(frame[...]), "the first frame stands alone")
         let decoded = TestImage(width: 320, height: 192)
         let decoder = try VP8Decoder()
@@ -64,9 +79,27 @@ struct ScreenVideoTests {
             let expected = bgr(image, 96 + x, 160 + y), actual = bgr(decoded, x, y)
             #expect(zip(expected, actual).allSatisfy { abs($0 - $1) <= 12 }, "at \(x),\(y): \(actual) for \(expected)")
         }
-        let next = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false, keyFrame: false, milliseconds: 33) }
+        let next = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 96, y: 160, width: 320, height: 192), grayscale: false, keyFrame: false) }
         #expect(!VideoTile.isKeyFrame(next[...]))
-        #expect(throws: DesktopError.self) { try image.withImage { try encoder.encode($0, x: 800, y: 0, grayscale: false, keyFrame: false, milliseconds: 66) } }
+        #expect(throws: DesktopError.self) { try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 800, y: 0, width: 320, height: 192), grayscale: false, keyFrame: false) } }
+    }
+
+    @Test("a large moving region is encoded smaller, the same shape, and decodes to its picture scaled down")
+    func scaledDown() throws {
+        #expect(ScreenVideo.encodedSize(of: Self.rect(0, 0, 1920, 1080)) == (1024, 576))
+        #expect(ScreenVideo.encodedSize(of: Self.rect(0, 0, 1024, 576)) == (1024, 576))
+        #expect(ScreenVideo.encodedSize(of: Self.rect(64, 64, 320, 192)) == (320, 192))
+        #expect(ScreenVideo.encodedSize(of: Self.rect(0, 0, 2560, 400)) == (1942, 302))
+        let image = Self.screen(squareX: 160)
+        let encoder = try VP8Encoder(width: 160, height: 96, bitsPerSecond: 1_000_000)
+        let frame = try image.withImage { try encoder.encode($0, rect: Self.rect(96, 160, 320, 192), grayscale: false, keyFrame: false) }
+        let decoded = TestImage(width: 160, height: 96)
+        let decoder = try VP8Decoder()
+        try decoded.pixels.withUnsafeMutableBytes { try decoder.decode(frame, into: $0.baseAddress!, bytesPerRow: 160 * 4, width: 160, height: 96) }
+        func bgr(_ picture: TestImage, _ x: Int, _ y: Int) -> [Int] { (0..<3).map { Int(picture.pixels[(y * picture.width + x) * 4 + $0]) } }
+        // The square (screen 160…255 × 200…295) is at 32…79 × 20…67 at half size; grey around it.
+        #expect(zip(bgr(decoded, 55, 40), [30, 30, 220]).allSatisfy { abs($0 - $1) <= 16 })
+        #expect(zip(bgr(decoded, 10, 80), [128, 128, 128]).allSatisfy { abs($0 - $1) <= 16 })
     }
 
     /// A grey 1024 × 768 screen where a 320 × 192 "video" at (128, 160) shows picture `index`:

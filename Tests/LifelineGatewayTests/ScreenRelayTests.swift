@@ -209,3 +209,34 @@ struct ScreenRelayVideoTests {
         #expect(try await ScreenRelayTests.received(&lead.1)?.sequence == 3, "update 2 painted half: not shown to a console that lost track")
     }
 }
+
+extension ScreenRelayVideoTests {
+    /// An update of one video tile over the left half: a frame that follows on the one before.
+    static func videoUpdate(_ sequence: UInt32) -> [UInt8] {
+        let payload = VideoTile(frameWidth: 64, frameHeight: 64, parts: [.init(x: 0, y: 0, width: 64, height: 64)], frame: [0x31, 0x02, 0x00, UInt8(sequence)])
+        return ScreenUpdate(sequence: sequence, screenWidth: 128, screenHeight: 64,
+                            tiles: [.init(x: 0, y: 0, width: 64, height: 64, encoding: .video, bytes: payload.encoded())]).encoded()
+    }
+
+    @Test("a slow console does not collect a video's frames: past two it skips to the whole screen")
+    func slowVideoViewer() async throws {
+        let (relay, sockets, applet, frames) = ScreenRelayTests.relay(controller: "tech", colleagues: ["bea"])
+        var lead = ScreenRelayTests.console(of: "tech", in: sockets)
+        var colleague = ScreenRelayTests.console(of: "bea", in: sockets)
+        var appletFrames = frames.makeAsyncIterator()
+        #expect(relay.forward(ScreenRelayTests.update(1, width: 128), sessionId: "s1", from: applet.id))
+        for sequence in UInt32(1)...6 {
+            if sequence > 1 { #expect(relay.forward(Self.videoUpdate(sequence), sessionId: "s1", from: applet.id)) }
+            #expect(try await ScreenRelayTests.received(&lead.1)?.sequence == sequence)
+            #expect(relay.forwardFrameAck(sequence, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
+            _ = try await ScreenRelayTests.nextText(&appletFrames)
+        }
+        #expect(try await ScreenRelayTests.received(&colleague.1)?.sequence == 1)
+        #expect(try await ScreenRelayTests.received(&colleague.1)?.sequence == 2)
+        // 3, 4 and 5 waited; with the third video frame the colleague was set to wait for the whole screen.
+        #expect(relay.forwardFrameAck(2, sessionId: "s1", viewer: "bea", console: colleague.0.id, video: true))
+        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .screenRefresh)
+        #expect(relay.forward(ScreenRelayTests.update(7, width: 128), sessionId: "s1", from: applet.id))
+        #expect(try await ScreenRelayTests.received(&colleague.1)?.sequence == 7, "nothing of the missed video: the whole screen next")
+    }
+}

@@ -118,12 +118,16 @@ def test_the_pacer_sends_the_last_frame_of_a_burst_and_keeps_the_window(gateway,
 
 
 def test_video_tiles_are_checked_before_anything_is_decoded(gateway, browser):
-    """A video tile (issue 23): its changed parts inside it, a key frame the tile's size."""
-    key = bytes([0x50, 0x42, 0x00, 0x9D, 0x01, 0x2A]) + struct.pack("<HH", 32, 16) + b"\x07"
+    """A video tile (issue 23): its changed parts inside it, the video no larger than the tile, a key
+    frame the size the tile says."""
+    def key_frame(width, height):
+        return bytes([0x50, 0x42, 0x00, 0x9D, 0x01, 0x2A]) + struct.pack("<HH", width, height) + b"\x07"
+
+    key = key_frame(32, 16)
     delta = b"\x31\x02\x00\x09"
 
-    def video(parts, frame, w=32, h=16):
-        payload = struct.pack(">H", len(parts)) + b"".join(struct.pack(">HHHH", *part) for part in parts) + frame
+    def video(parts, frame, w=32, h=16, size=(32, 16)):
+        payload = struct.pack(">HHH", *size, len(parts)) + b"".join(struct.pack(">HHHH", *part) for part in parts) + frame
         return console_frame(screen_frame([(16, 16, w, h, 5, payload)]))
 
     frames = [
@@ -131,12 +135,15 @@ def test_video_tiles_are_checked_before_anything_is_decoded(gateway, browser):
         video([(0, 0, 8, 8), (24, 8, 8, 8)], delta),
         video([(0, 0, 33, 16)], delta),  # a part wider than the tile
         video([], key[:8]),  # a key frame cut before its size
-        video([(0, 0, 32, 16)], key, w=48),  # a key frame of another size than its tile
+        video([(0, 0, 32, 16)], key, w=48, size=(48, 16)),  # a key frame of another size than the video says
         video([], b""),  # no frame
-        console_frame(screen_frame([(16, 16, 32, 16, 5, struct.pack(">H", 300))])),  # too many parts
+        console_frame(screen_frame([(16, 16, 32, 16, 5, struct.pack(">HHH", 32, 16, 300))])),  # too many parts
+        video([(0, 0, 48, 32)], key_frame(24, 16), w=48, h=32, size=(24, 16)),  # a video half its tile's size, scaled up
+        video([(0, 0, 32, 16)], delta, size=(64, 16)),  # a video larger than its tile
         console_frame(screen_frame([(16, 16, 32, 16, 4, delta)])),  # the technician's whole-screen VP8: not for a console
     ]
     assert decode_all(browser, gateway, frames) == [
         "tiles 1", "tiles 1", "error: video tile 0 paints outside itself", "error: video tile 0 is cut short",
         "error: video tile 0 is not the size of its key frame", "error: video tile 0 has no frame",
-        "error: video tile 0 has too many parts", "error: unknown tile encoding 4"]
+        "error: video tile 0 has too many parts", "tiles 1", "error: video tile 0 is larger than itself",
+        "error: unknown tile encoding 4"]

@@ -91,32 +91,36 @@ export function decodeScreenUpdate(bytes) {
 const MAX_VIDEO_PARTS = 256;
 
 /**
- * A video tile's payload (issue 23): the parts of the tile the frame changed, then one VP8 frame
- * of a video of the tile's rectangle. A key frame starts the video and carries the tile's size.
+ * A video tile's payload (issue 23): the video's size (the tile's, or smaller: the console scales
+ * it up), the parts of the tile the frame changed, then one VP8 frame. A key frame starts the
+ * video and carries the video's size.
  */
 export function decodeVideoTile(bytes, width, height, index = 0) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 2) throw new Error(`video tile ${index} is cut short`);
-  const count = view.getUint16(0);
+  if (bytes.length < 6) throw new Error(`video tile ${index} is cut short`);
+  const frameWidth = view.getUint16(0);
+  const frameHeight = view.getUint16(2);
+  if (frameWidth < 2 || frameHeight < 2 || frameWidth > width || frameHeight > height) throw new Error(`video tile ${index} is larger than itself`);
+  const count = view.getUint16(4);
   if (count > MAX_VIDEO_PARTS) throw new Error(`video tile ${index} has too many parts`);
-  if (bytes.length < 2 + count * 8) throw new Error(`video tile ${index} is cut short`);
+  if (bytes.length < 6 + count * 8) throw new Error(`video tile ${index} is cut short`);
   const parts = [];
   for (let part = 0; part < count; part += 1) {
-    const at = 2 + part * 8;
+    const at = 6 + part * 8;
     const [x, y, w, h] = [0, 2, 4, 6].map((field) => view.getUint16(at + field));
     if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`video tile ${index} paints outside itself`);
     parts.push({ x, y, width: w, height: h });
   }
-  const frame = bytes.subarray(2 + count * 8);
+  const frame = bytes.subarray(6 + count * 8);
   if (frame.length === 0) throw new Error(`video tile ${index} has no frame`);
   const keyFrame = (frame[0] & 1) === 0;
   if (keyFrame) {
     if (frame.length < 10) throw new Error(`video tile ${index} is cut short`);
-    const frameWidth = (frame[6] | (frame[7] << 8)) & 0x3fff;
-    const frameHeight = (frame[8] | (frame[9] << 8)) & 0x3fff;
-    if (frameWidth !== width || frameHeight !== height) throw new Error(`video tile ${index} is not the size of its key frame`);
+    const keyWidth = (frame[6] | (frame[7] << 8)) & 0x3fff;
+    const keyHeight = (frame[8] | (frame[9] << 8)) & 0x3fff;
+    if (keyWidth !== frameWidth || keyHeight !== frameHeight) throw new Error(`video tile ${index} is not the size of its key frame`);
   }
-  return { parts, frame, keyFrame };
+  return { frameWidth, frameHeight, parts, frame, keyFrame };
 }
 
 const NAMED_KEYSYMS = {

@@ -3,7 +3,7 @@
 // tiles inflated by a stream; copy tiles move what is shown (scrolling); video tiles decoded by
 // WebCodecs (issue 23).
 import { paletteToRGBA } from './screen-frames.js';
-import { decodesVideo, drawVideoParts, LostTrack, videoTileDecoder } from './video-tiles.js';
+import { decodesVideo, drawVideoParts, LostTrack, videoPicture, videoTileDecoder } from './video-tiles.js';
 
 /** A tile as an ImageBitmap. */
 export async function tileBitmap(tile) {
@@ -18,7 +18,8 @@ function tilePicture(tile, video) {
   if (tile.encoding === 'copy') return null;
   if (tile.encoding !== 'video') return tileBitmap(tile);
   if (!video) return new LostTrack('this view does not decode video');
-  return video.decode(tile).catch((error) => (error instanceof LostTrack ? error : new LostTrack(error.message)));
+  return video.decode(tile).then((frame) => videoPicture(frame, tile))
+    .catch((error) => (error instanceof LostTrack ? error : new LostTrack(error.message)));
 }
 
 /**

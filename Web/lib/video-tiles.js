@@ -50,9 +50,9 @@ export function videoTileDecoder() {
 
   return {
     decode(tile) {
-      const tileSize = `${tile.width}x${tile.height}`;
+      const tileSize = `${tile.frameWidth}x${tile.frameHeight}`;
       if (tile.keyFrame) {
-        if (!decoder || decoder.state === 'closed' || size !== tileSize || lost) open(tile.width, tile.height);
+        if (!decoder || decoder.state === 'closed' || size !== tileSize || lost) open(tile.frameWidth, tile.frameHeight);
         lost = false;
       } else if (lost || size !== tileSize) {
         return Promise.reject(new LostTrack('a video frame came without the ones before it'));
@@ -79,9 +79,25 @@ export function videoTileDecoder() {
   };
 }
 
-/** Draws the changed parts of `frame` (the video tile's picture) where the tile lies. */
-export function drawVideoParts(context, tile, frame) {
+/**
+ * The video tile's picture, ready to draw its parts: a frame with several parts is turned into
+ * RGB once, off the UI thread (each drawImage of a VideoFrame would convert the whole frame).
+ */
+export async function videoPicture(frame, tile) {
+  if (tile.parts.length <= 1) return frame;
+  try {
+    return await createImageBitmap(frame);
+  } finally {
+    frame.close();
+  }
+}
+
+/** Draws the changed parts of `picture` (the video tile's, maybe smaller than the tile: scaled up) where the tile lies. */
+export function drawVideoParts(context, tile, picture) {
+  const scaleX = tile.frameWidth / tile.width;
+  const scaleY = tile.frameHeight / tile.height;
   for (const part of tile.parts) {
-    context.drawImage(frame, part.x, part.y, part.width, part.height, tile.x + part.x, tile.y + part.y, part.width, part.height);
+    context.drawImage(picture, part.x * scaleX, part.y * scaleY, part.width * scaleX, part.height * scaleY,
+      tile.x + part.x, tile.y + part.y, part.width, part.height);
   }
 }

@@ -13,6 +13,9 @@ struct ScreenFanOut {
     static let window = 2
     /// Updates after which an unanswered refresh is asked again (an applet that missed it).
     static let refreshPatience: UInt32 = 120
+    /// Video frames a slow console may have waiting: beyond, it skips to a new video (a key frame
+    /// with the whole screen) rather than play every frame it missed (issue 23).
+    static let maximumVideoBacklog = 2
 
     struct Viewer {
         let technicianId: String
@@ -86,7 +89,7 @@ struct ScreenFanOut {
                 viewer.inFlight.append(update.sequence)
             } else {
                 viewer.backlog.add(update)
-                if !viewer.backlog.fitsOneFrame {
+                if !viewer.backlog.fitsOneFrame || viewer.backlog.videoTileCount > Self.maximumVideoBacklog {
                     viewer.backlog = ScreenBacklog()
                     viewer.needsWholeScreen = true
                 }
