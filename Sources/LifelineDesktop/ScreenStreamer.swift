@@ -168,10 +168,12 @@ public enum ScreenStreamer {
         var tiles: [ScreenUpdate.Tile] = []
         var rects = changed
         let moved = windows.filter { Self.matches($0, previous: previous, bytesPerRow: bytesPerRow, image: image) }
-        // Inside a running video nothing scrolls: the video carries it (and looking costs a tenth of the applet's time).
+        // Inside a running video a scroll is looked for only now and then (a film does not scroll).
         let copies = moved.isEmpty
-            ? (video?.covers(rects) == true ? [] : [Self.scroll(previous: previous, bytesPerRow: bytesPerRow, image: image, changed: rects)].compactMap { $0 })
+            ? (video?.skipsScrollSearch(in: rects) == true ? []
+                : [Self.scroll(previous: previous, bytesPerRow: bytesPerRow, image: image, changed: rects)].compactMap { $0 })
             : moved
+        if !copies.isEmpty { video?.scrolled(at: now) }
         for copy in copies {
             Self.apply(copy, to: &previous, bytesPerRow: bytesPerRow)
             let d = copy.destination

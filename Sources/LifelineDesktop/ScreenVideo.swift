@@ -31,11 +31,34 @@ final class ScreenVideo {
         max(200_000, width * height * 30 * quality / 320)
     }
 
-    /// Whether every one of `rects` lies in the video's rectangle: a scroll need not be looked for there.
-    func covers(_ rects: [ScreenRect]) -> Bool {
-        guard let video = region.rect, encoder != nil else { return false }
-        return rects.allSatisfy { video.contains($0) }
+    /// Looks without a scroll search inside the video since the last one.
+    private var looksWithoutScrollSearch = 0
+    /// A scroll is looked for inside a running video once every this many updates: a film does not
+    /// scroll, and the search costs a tenth of the applet's time at 1080p; a page scrolled under
+    /// the video is found within a third of a second.
+    static let scrollSearchEvery = 10
+
+    /// Whether a scroll need not be looked for in `rects`: they all lie in the video's rectangle,
+    /// and it was looked for there not long ago.
+    func skipsScrollSearch(in rects: [ScreenRect]) -> Bool {
+        guard let video = region.rect, encoder != nil, rects.allSatisfy({ video.contains($0) }),
+              looksWithoutScrollSearch < Self.scrollSearchEvery - 1 else {
+            looksWithoutScrollSearch = 0
+            return false
+        }
+        looksWithoutScrollSearch += 1
+        return true
     }
+
+    /// The screen scrolled (or a window moved): copies carry that better than a video, so the
+    /// video ends and none starts for a moment.
+    func scrolled(at now: Double) {
+        reset()
+        region.hold(until: now + Self.holdAfterScroll)
+    }
+
+    /// No video for this long after a scroll.
+    static let holdAfterScroll = 1.0
 
     /// The next video frame starts from a key frame, of a new region.
     func reset() {

@@ -27,6 +27,8 @@ public struct VideoRegion: Equatable, Sendable {
 
     public private(set) var rect: ScreenRect?
     private var lastChange = 0.0
+    /// No video starts before this time (just after a scroll, which copies carry better).
+    private var heldUntil = -Double.infinity
 
     public init() {}
 
@@ -39,7 +41,7 @@ public struct VideoRegion: Equatable, Sendable {
             $0.tiles >= Self.minimumTiles && $0.bounds.width >= Self.minimumSide && $0.bounds.height >= Self.minimumSide ? $0.bounds : nil
         }
         guard let current = rect else {
-            guard let enough, let started = Self.aligned(enough, screenWidth: screenWidth, screenHeight: screenHeight) else { return .none }
+            guard now >= heldUntil, let enough, let started = Self.aligned(enough, screenWidth: screenWidth, screenHeight: screenHeight) else { return .none }
             rect = started
             lastChange = now
             return .start(started)
@@ -61,6 +63,12 @@ public struct VideoRegion: Equatable, Sendable {
     /// Forgets the video (the whole screen is sent again, or video is no longer wanted).
     public mutating func reset() {
         rect = nil
+    }
+
+    /// Forgets the video, and starts none before `time`.
+    public mutating func hold(until time: Double) {
+        rect = nil
+        heldUntil = time
     }
 
     /// `rect` on 16-pixel blocks inside the screen, with an even size (the colour planes are

@@ -32,6 +32,38 @@ struct ScreenVideoTests {
         }
     }
 
+    @Test("after a scroll no video starts for a second")
+    func heldAfterScroll() {
+        var region = VideoRegion()
+        region.hold(until: 1.0)
+        let moving = (bounds: Self.rect(64, 128, 192, 128), tiles: 6)
+        #expect(region.next(moving: moving, changedInside: false, at: 0.5, screenWidth: 1024, screenHeight: 768) == .none)
+        #expect(region.next(moving: moving, changedInside: false, at: 1.0, screenWidth: 1024, screenHeight: 768) == .start(Self.rect(64, 128, 192, 128)))
+    }
+
+    @Test("inside a running video a scroll is looked for once every ten updates, and one found ends the video")
+    func scrollSearchNowAndThen() throws {
+        let video = ScreenVideo()
+        var motion = MotionTracker(width: 1024, height: 768)
+        let film = Self.rect(128, 128, 320, 256)
+        for now in [0.0, 0.033, 0.066] {
+            motion.observe(changed: [film])
+            motion.sent(film, degraded: true, picture: true, at: now)
+        }
+        var rects = [film]
+        let started = Self.screen(video: 1).withImage { video.tile(taking: &rects, of: $0, motion: &motion, now: 0.1, settings: StreamSettings(video: true)) }
+        #expect(started?.tile.encoding == .video)
+        let inside = [Self.rect(200, 200, 64, 64)]
+        let searches = (0..<20).map { _ in !video.skipsScrollSearch(in: inside) }
+        #expect(searches.enumerated().filter(\.element).map(\.offset) == [9, 19])
+        #expect(!video.skipsScrollSearch(in: [Self.rect(0, 0, 64, 64)]), "outside the video: always looked for")
+        video.scrolled(at: 0.2)
+        #expect(!video.skipsScrollSearch(in: inside), "no video any more")
+        var again = [film]
+        let held = Self.screen(video: 2).withImage { video.tile(taking: &again, of: $0, motion: &motion, now: 0.5, settings: StreamSettings(video: true)) }
+        #expect(held == nil, "none for a second after the scroll")
+    }
+
     @Test("only tiles that keep changing as pictures count as moving for video, not lossless text")
     func picturesOnly() {
         var motion = MotionTracker(width: 1024, height: 768)
