@@ -50,11 +50,11 @@ export function videoTileDecoder() {
 
   return {
     decode(tile) {
-      const tileSize = `${tile.frameWidth}x${tile.frameHeight}`;
+      const videoSize = `${tile.frameWidth}x${tile.frameHeight}`;
       if (tile.keyFrame) {
-        if (!decoder || decoder.state === 'closed' || size !== tileSize || lost) open(tile.frameWidth, tile.frameHeight);
+        if (!decoder || decoder.state === 'closed' || size !== videoSize || lost) open(tile.frameWidth, tile.frameHeight);
         lost = false;
-      } else if (lost || size !== tileSize) {
+      } else if (lost || size !== videoSize) {
         return Promise.reject(new LostTrack('a video frame came without the ones before it'));
       }
       return new Promise((resolve, reject) => {
