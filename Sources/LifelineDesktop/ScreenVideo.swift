@@ -84,14 +84,14 @@ final class ScreenVideo {
                 return nil
             case .start(let rect):
                 let size = Self.encodedSize(of: rect)
-                encoder = try VP8Encoder(width: size.width, height: size.height,
+                encoder = try VP8Encoder(sourceWidth: rect.width, sourceHeight: rect.height, width: size.width, height: size.height,
                                          bitsPerSecond: Self.bitRate(width: size.width, height: size.height, quality: settings.quality))
             case .keep: break
             }
             guard let rect = region.rect, let encoder else { return nil }
             let touched = rects.compactMap { $0.intersection(rect) }
             guard !touched.isEmpty else { return nil }
-            let frame = try encoder.encode(image, rect: rect, grayscale: settings.grayscale, keyFrame: false)
+            let frame = try encoder.encode(image, x: rect.x, y: rect.y, grayscale: settings.grayscale)
             rects = rects.flatMap { $0.subtracting(rect) }
             for part in touched { motion.sent(part, degraded: true, at: now) }
             let parts = touched.count <= VideoTile.maximumParts ? touched : [touched.dropFirst().reduce(touched[0]) { $0.union($1) }]

@@ -1,4 +1,5 @@
 import CVPX
+import LifelineProtocol
 
 /// The technician's screen as VP8 video (H1, from a browser with WebCodecs) into a BGRX picture:
 /// libvpx decodes, libyuv turns its BT.601 YUV into the picture's pixels. Each frame follows on
@@ -15,11 +16,8 @@ public final class VP8Decoder {
 
     deinit { vpx_codec_destroy(&context) }
 
-    /// A VP8 frame's first byte says whether it stands alone (a key frame: bit 0 clear).
-    public static func isKeyFrame(_ frame: [UInt8]) -> Bool {
-        guard let first = frame.first else { return false }
-        return first & 1 == 0
-    }
+    /// Whether `frame` stands alone (a key frame), as the protocol reads it.
+    public static func isKeyFrame(_ frame: [UInt8]) -> Bool { VideoTile.isKeyFrame(frame[...]) }
 
     /// Decodes `frame` into `pixels` (BGRX, `bytesPerRow` wide), which must be exactly the
     /// frame's `width` × `height`.

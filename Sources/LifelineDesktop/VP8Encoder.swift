@@ -11,6 +11,10 @@ import Glibc
 /// WebCodecs decodes it. One encoder is one video of one rectangle's size, encoded at that size
 /// or smaller (`width` × `height`: the console scales it up).
 public final class VP8Encoder {
+    /// The size of the screen's rectangle the video shows.
+    public let sourceWidth: Int
+    public let sourceHeight: Int
+    /// The video's own size: the rectangle's, or smaller.
     public let width: Int
     public let height: Int
     private var context = vpx_codec_ctx_t()
@@ -23,13 +27,13 @@ public final class VP8Encoder {
     /// take longer to decode and slow the viewer further.
     static let nominalRate = 30
 
-    /// `bitsPerSecond`: the constant bit rate the encoder keeps to.
-    public init(width: Int, height: Int, bitsPerSecond: Int) throws(DesktopError) {
-        guard width > 0, height > 0, width <= 16383, height <= 16383 else {
-            throw .encodingFailed("a \(width)x\(height) video cannot be encoded")
+    /// A video of a `sourceWidth` × `sourceHeight` rectangle at `width` × `height` (the same or
+    /// smaller); `bitsPerSecond`: the constant bit rate the encoder keeps to.
+    public init(sourceWidth: Int, sourceHeight: Int, width: Int, height: Int, bitsPerSecond: Int) throws(DesktopError) {
+        guard width > 0, height > 0, width <= sourceWidth, height <= sourceHeight, sourceWidth <= 16383, sourceHeight <= 16383 else {
+            throw .encodingFailed("a \(sourceWidth)x\(sourceHeight) rectangle cannot be encoded as a \(width)x\(height) video")
         }
-        self.width = width
-        self.height = height
+        (self.sourceWidth, self.sourceHeight, self.width, self.height) = (sourceWidth, sourceHeight, width, height)
         // One thread: libvpx's VP8 threads wait for each other by spinning, which took a fifth of
         // the applet's time on two cores shared with the X server and the browser (perf), more
         // than the second thread gave back.
@@ -40,6 +44,14 @@ public final class VP8Encoder {
             vpx_codec_destroy(&context)
             throw .encodingFailed("no memory for a \(width)x\(height) picture")
         }
+        guard width != sourceWidth || height != sourceHeight else { return }
+        var scratch = vpx_image_t()
+        guard vpx_img_alloc(&scratch, VPX_IMG_FMT_I420, UInt32(sourceWidth), UInt32(sourceHeight), 16) != nil else {
+            vpx_img_free(&picture)
+            vpx_codec_destroy(&context)
+            throw .encodingFailed("no memory for a \(sourceWidth)x\(sourceHeight) picture")
+        }
+        unscaled = scratch
     }
 
     deinit {
@@ -48,15 +60,13 @@ public final class VP8Encoder {
         vpx_codec_destroy(&context)
     }
 
-    /// The rectangle `rect` of `image` as one VP8 frame, scaled to the encoder's size: a key frame
-    /// the first time and when `keyFrame` asks, else one that follows on the last.
-    public func encode(_ image: ScreenImage, rect: ScreenRect, grayscale: Bool, keyFrame: Bool) throws(DesktopError) -> [UInt8] {
-        guard rect.x >= 0, rect.y >= 0, rect.x + rect.width <= image.width, rect.y + rect.height <= image.height,
-              rect.width >= width, rect.height >= height else {
+    /// The encoder's rectangle of `image`, its top left corner at `x`, `y`, as one VP8 frame at
+    /// the video's size: a key frame the first time, then each one following on the last.
+    public func encode(_ image: ScreenImage, x: Int, y: Int, grayscale: Bool) throws(DesktopError) -> [UInt8] {
+        guard x >= 0, y >= 0, x + sourceWidth <= image.width, y + sourceHeight <= image.height else {
             throw .encodingFailed("the video's rectangle lies outside the screen")
         }
-        try convert(image, rect: rect)
-        
+        try convert(image, x: x, y: y)
         if grayscale {
             // Grey: both colour planes at their middle value.
             let chromaRows = (height + 1) / 2
@@ -66,7 +76,7 @@ public final class VP8Encoder {
             }
         }
         let duration = 1000 / Self.nominalRate
-        let flags: vpx_enc_frame_flags_t = keyFrame || frames == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
+        let flags: vpx_enc_frame_flags_t = frames == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
         let result = vpx_codec_encode(&context, &picture, vpx_codec_pts_t(frames * duration), UInt(duration), flags, UInt(VPX_DL_REALTIME))
         guard result == VPX_CODEC_OK else { throw .encodingFailed("VP8: \(Self.describe(result))") }
         frames += 1
@@ -81,33 +91,18 @@ public final class VP8Encoder {
         return output
     }
 
-    /// `rect` of `image` into the picture to encode: converted to I420, then scaled down when the
-    /// encoder is smaller.
-    private func convert(_ image: ScreenImage, rect: ScreenRect) throws(DesktopError) {
-        let start = (image.pixels + rect.y * image.bytesPerRow + rect.x * 4).assumingMemoryBound(to: UInt8.self)
-        guard rect.width != width || rect.height != height else {
-            guard ARGBToI420(start, Int32(image.bytesPerRow), picture.planes.0, picture.stride.0, picture.planes.1, picture.stride.1,
-                             picture.planes.2, picture.stride.2, Int32(width), Int32(height)) == 0 else {
-                throw .encodingFailed("the colours could not be converted")
-            }
-            return
-        }
-        if let scratch = unscaled, Int(scratch.d_w) != rect.width || Int(scratch.d_h) != rect.height {
-            vpx_img_free(&unscaled!)
-            unscaled = nil
-        }
-        if unscaled == nil {
-            var scratch = vpx_image_t()
-            guard vpx_img_alloc(&scratch, VPX_IMG_FMT_I420, UInt32(rect.width), UInt32(rect.height), 16) != nil else {
-                throw .encodingFailed("no memory for a \(rect.width)x\(rect.height) picture")
-            }
-            unscaled = scratch
-        }
-        let full = unscaled!
+    /// The rectangle at `x`, `y` of `image` into the picture to encode: converted to I420, then
+    /// scaled down when the video is smaller.
+    private func convert(_ image: ScreenImage, x: Int, y: Int) throws(DesktopError) {
+        let start = (image.pixels + y * image.bytesPerRow + x * 4).assumingMemoryBound(to: UInt8.self)
+        let full = unscaled ?? picture
         guard ARGBToI420(start, Int32(image.bytesPerRow), full.planes.0, full.stride.0, full.planes.1, full.stride.1,
-                         full.planes.2, full.stride.2, Int32(rect.width), Int32(rect.height)) == 0,
-              I420Scale(full.planes.0, full.stride.0, full.planes.1, full.stride.1, full.planes.2, full.stride.2,
-                        Int32(rect.width), Int32(rect.height), picture.planes.0, picture.stride.0, picture.planes.1, picture.stride.1,
+                         full.planes.2, full.stride.2, Int32(sourceWidth), Int32(sourceHeight)) == 0 else {
+            throw .encodingFailed("the colours could not be converted")
+        }
+        guard unscaled != nil else { return }
+        guard I420Scale(full.planes.0, full.stride.0, full.planes.1, full.stride.1, full.planes.2, full.stride.2,
+                        Int32(sourceWidth), Int32(sourceHeight), picture.planes.0, picture.stride.0, picture.planes.1, picture.stride.1,
                         picture.planes.2, picture.stride.2, Int32(width), Int32(height), kFilterBilinear) == 0 else {
             throw .encodingFailed("the picture could not be scaled")
         }

@@ -1,3 +1,5 @@
+import LifelineProtocol
+
 /// Which part of the customer's screen goes as video (issue 23): the rectangle around the tiles
 /// that keep changing (a video, an animation), once there are enough of them to be worth a video.
 /// It grows when the movement spreads beyond it (a new video, starting with a key frame) and ends
@@ -106,12 +108,7 @@ extension ScreenRect {
 
     /// What is left of this rectangle once `other` is taken out: up to four pieces.
     func subtracting(_ other: ScreenRect) -> [ScreenRect] {
-        guard let cut = intersection(other) else { return [self] }
-        var pieces: [ScreenRect] = []
-        if cut.y > y { pieces.append(ScreenRect(x: x, y: y, width: width, height: cut.y - y)) }
-        if cut.bottom < bottom { pieces.append(ScreenRect(x: x, y: cut.bottom, width: width, height: bottom - cut.bottom)) }
-        if cut.x > x { pieces.append(ScreenRect(x: x, y: cut.y, width: cut.x - x, height: cut.height)) }
-        if cut.right < right { pieces.append(ScreenRect(x: cut.right, y: cut.y, width: right - cut.right, height: cut.height)) }
-        return pieces
+        PixelRect(x: x, y: y, width: width, height: height).subtracting(PixelRect(x: other.x, y: other.y, width: other.width, height: other.height))
+            .map { ScreenRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
     }
 }

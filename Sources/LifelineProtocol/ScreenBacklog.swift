@@ -101,14 +101,15 @@ public struct ScreenBacklog: Sendable {
     static let maximumRegionPieces = 512
 }
 
-/// A rectangle of screen pixels, for working out which tiles later tiles cover.
-struct PixelRect: Equatable, Sendable {
-    let x: Int
-    let y: Int
-    let width: Int
-    let height: Int
+/// A rectangle of screen pixels, for working out which tiles later tiles cover (and, in the
+/// applet, what of a change lies outside the video).
+public struct PixelRect: Equatable, Sendable {
+    public let x: Int
+    public let y: Int
+    public let width: Int
+    public let height: Int
 
-    init(x: Int, y: Int, width: Int, height: Int) {
+    public init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
         self.width = width
@@ -145,7 +146,7 @@ struct PixelRect: Equatable, Sendable {
     var bottom: Int { y + height }
 
     /// What is left of this rectangle once `other` is taken out: up to four pieces.
-    func subtracting(_ other: PixelRect) -> [PixelRect] {
+    public func subtracting(_ other: PixelRect) -> [PixelRect] {
         let left = max(x, other.x), top = max(y, other.y), right = min(self.right, other.right), bottom = min(self.bottom, other.bottom)
         guard left < right, top < bottom else { return [self] }
         var pieces: [PixelRect] = []

@@ -57,6 +57,7 @@ public struct VideoTile: Equatable, Sendable {
     /// Whether the frame stands alone (a VP8 key frame).
     public var isKeyFrame: Bool { Self.isKeyFrame(frame[...]) }
 
+    /// A VP8 frame's first byte says whether it stands alone (a key frame: bit 0 clear).
     public static func isKeyFrame(_ frame: ArraySlice<UInt8>) -> Bool {
         guard let first = frame.first else { return false }
         return first & 1 == 0

@@ -100,8 +100,8 @@ struct ScreenVideoTests {
     @Test("the encoder's frame of a part of the screen decodes to that part's picture")
     func encoderRoundTrip() throws {
         let image = Self.screen(squareX: 160)
-        let encoder = try VP8Encoder(width: 320, height: 192, bitsPerSecond: 2_000_000)
-        let frame = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 96, y: 160, width: 320, height: 192), grayscale: false, keyFrame: false) }
+        let encoder = try VP8Encoder(sourceWidth: 320, sourceHeight: 192, width: 320, height: 192, bitsPerSecond: 2_000_000)
+        let frame = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false) }
         #expect(VideoTile.isKeyFrame(frame[...]), "the first frame stands alone")
         let decoded = TestImage(width: 320, height: 192)
         let decoder = try VP8Decoder()
@@ -111,9 +111,9 @@ struct ScreenVideoTests {
             let expected = bgr(image, 96 + x, 160 + y), actual = bgr(decoded, x, y)
             #expect(zip(expected, actual).allSatisfy { abs($0 - $1) <= 12 }, "at \(x),\(y): \(actual) for \(expected)")
         }
-        let next = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 96, y: 160, width: 320, height: 192), grayscale: false, keyFrame: false) }
+        let next = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false) }
         #expect(!VideoTile.isKeyFrame(next[...]))
-        #expect(throws: DesktopError.self) { try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 800, y: 0, width: 320, height: 192), grayscale: false, keyFrame: false) } }
+        #expect(throws: DesktopError.self) { try image.withImage { try encoder.encode($0, x: 800, y: 0, grayscale: false) } }
     }
 
     @Test("a large moving region is encoded smaller, the same shape, and decodes to its picture scaled down")
@@ -123,8 +123,8 @@ struct ScreenVideoTests {
         #expect(ScreenVideo.encodedSize(of: Self.rect(64, 64, 320, 192)) == (320, 192))
         #expect(ScreenVideo.encodedSize(of: Self.rect(0, 0, 2560, 400)) == (1942, 302))
         let image = Self.screen(squareX: 160)
-        let encoder = try VP8Encoder(width: 160, height: 96, bitsPerSecond: 1_000_000)
-        let frame = try image.withImage { try encoder.encode($0, rect: Self.rect(96, 160, 320, 192), grayscale: false, keyFrame: false) }
+        let encoder = try VP8Encoder(sourceWidth: 320, sourceHeight: 192, width: 160, height: 96, bitsPerSecond: 1_000_000)
+        let frame = try image.withImage { try encoder.encode($0, x: 96, y: 160, grayscale: false) }
         let decoded = TestImage(width: 160, height: 96)
         let decoder = try VP8Decoder()
         try decoded.pixels.withUnsafeMutableBytes { try decoder.decode(frame, into: $0.baseAddress!, bytesPerRow: 160 * 4, width: 160, height: 96) }
