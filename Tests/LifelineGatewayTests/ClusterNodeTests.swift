@@ -94,4 +94,26 @@ struct ClusterNodeTests {
             await customer.close()
         }
     }
+
+    @Test("sessions brought to a node while its heartbeat runs keep the lease they took: none is given up as closed")
+    func broughtDuringHeartbeats() async throws {
+        try await GatewayHarness.run { a in
+            try await GatewayHarness.run(database: a.database) { b in
+                let store = try #require(b.parts.store as? SQLStore)
+                let token = try await a.login()
+                var ids: [String] = []
+                for index in 0..<24 { ids.append(try await a.createSession(token: token, name: "Brought \(index)").0) }
+                let beating = Task {
+                    while !Task.isCancelled { await b.parts.node.tick() }
+                }
+                for id in ids { await b.parts.node.bringHere(id) }
+                beating.cancel()
+                await beating.value
+                for id in ids {
+                    #expect(b.hub.registry.record(id) != nil)
+                    #expect(try await store.lease(sessionId: id)?.nodeId == b.parts.node.id, "session \(id) lost its lease")
+                }
+            }
+        }
+    }
 }

@@ -4,7 +4,6 @@ import LifelineCore
 import LifelineStore
 import Logging
 import NIOConcurrencyHelpers
-import ServiceLifecycle
 
 /// This gateway as a node of a cluster on one database (issue 20): registered with a heartbeat on
 /// the database's clock, holding a lease on each live session it serves. A lease lasts while its
@@ -239,8 +238,10 @@ public final class ClusterNode: Sendable {
                 _ = try await store.registerNode(id: id, address: address)
             }
             beatWentThrough(startedAt: began)
-            let live = Set(hub.registry.records.map(\.id))
+            // Held before live: a session is held only once in the registry (`serveHeld`), so held
+            // but not live means closed — not brought here between the two reads.
             let known = state.withLockedValue { $0.held }
+            let live = Set(hub.registry.records.map(\.id))
             let closed = known.subtracting(live)
             if !closed.isEmpty { try await store.releaseLeases(nodeId: id, sessionIds: closed.sorted()) }
             let stillKnown = known.intersection(live)
@@ -293,8 +294,8 @@ public final class ClusterNode: Sendable {
             guard !candidates.isEmpty else { return }
             for lease in try await store.takeLeases(sessionIds: candidates, nodeId: id, staleAfter: leaseSeconds) {
                 hub.leases.hold(lease.sessionId, fencing: lease.fencing, nodeId: id)
-                state.withLockedValue { _ = $0.held.insert(lease.sessionId) }
                 await hub.takeOver(lease.sessionId)
+                serveHeld(lease.sessionId)
             }
         } catch {
             hub.logger.error("Could not take over the sessions of a silent gateway node", metadata: ["node.id": "\(id)", "error": "\(error)"])
@@ -311,7 +312,6 @@ public final class ClusterNode: Sendable {
                 let previous = try await store.lease(sessionId: sessionId)?.nodeId
                 let lease = try await store.seizeLease(sessionId: sessionId, nodeId: id)
                 hub.leases.hold(sessionId, fencing: lease.fencing, nodeId: id)
-                state.withLockedValue { _ = $0.held.insert(sessionId) }
                 // The node that served it stops before this one starts: no request finds it on both.
                 if let previous, previous != id, let address = try await address(ofNode: previous),
                    !(await forwarding.askToLetGo(sessionId, from: id, at: address)) {
@@ -319,10 +319,17 @@ public final class ClusterNode: Sendable {
                                        metadata: ["session.id": "\(sessionId)", "node.id": "\(previous)"])
                 }
                 await hub.takeOver(sessionId)
+                serveHeld(sessionId)
             } catch {
                 hub.logger.error("Could not bring a session to this gateway node", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
             }
         }
+    }
+
+    /// Counts a session whose lease this node took as held — only once it is in the registry (or
+    /// failed to get there): the heartbeat gives up the leases of sessions held but not live.
+    private func serveHeld(_ sessionId: String) {
+        state.withLockedValue { _ = $0.held.insert(sessionId) }
     }
 
     /// A session just made here is leased at once, so every node finds where it is served from its
@@ -332,7 +339,7 @@ public final class ClusterNode: Sendable {
         do {
             guard let lease = try await store.takeLease(sessionId: sessionId, nodeId: id, staleAfter: leaseSeconds) else { return }
             hub.leases.hold(sessionId, fencing: lease.fencing, nodeId: id)
-            state.withLockedValue { _ = $0.held.insert(sessionId) }
+            serveHeld(sessionId)
         } catch {
             hub.logger.error("Could not lease a new session; the heartbeat will", metadata: ["session.id": "\(sessionId)", "error": "\(error)"])
         }
@@ -361,37 +368,5 @@ public final class ClusterNode: Sendable {
         } catch {
             hub.logger.error("The gateway node could not give up its leases", metadata: ["node.id": "\(id)", "error": "\(error)"])
         }
-    }
-}
-
-/// Runs the node's heartbeat until the gateway stops, then gives its leases up.
-struct ClusterNodeService: Service {
-    let node: ClusterNode
-    let interval: Duration
-
-    func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try await Task.sleep(for: interval)
-                            await node.tick()
-                        }
-                    }
-                    // Apart from the heartbeat, which may hang on a database that stopped answering;
-                    // twice a heartbeat (tests that beat by hand set a long one: no fence either).
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try await Task.sleep(for: interval / 2)
-                            await node.fenceIfSilent()
-                        }
-                    }
-                }
-            }
-        } catch is CancellationError {
-            // Graceful shutdown: fall through to give the leases up.
-        }
-        await node.stop()
     }
 }
