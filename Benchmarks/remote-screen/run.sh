@@ -14,6 +14,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PORT=8790
 VNC_PORT=5911
 SAMPLES=${QUALITY_SAMPLES:-5}
+# A part of the run while working on one thing, e.g. SYSTEMS="video" SCENES="video fullvideo".
+SYSTEMS=${SYSTEMS:-x11vnc x0vnc video tiles}
+SCENES=${SCENES:-static scroll move page video fullvideo}
 . "$ROOT/Benchmarks/remote-screen/common.sh"
 cp "$ROOT/Benchmarks/remote-screen/scene_page.sh" "$ROOT/Benchmarks/remote-screen/quality.py" "$ROOT/Benchmarks/remote-screen/scene_frames.c" .
 # The video scene's own frames, to compare each picture shown with the very frame it shows.
@@ -40,8 +43,8 @@ measure() {
   sent() { ss -tinH state established "( sport = :$port )" | grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 | paste -sd+ | bc; }
   cpu() { awk '{print $14+$15}' "/proc/$pid/stat"; }
   echo "== $name"
-  ./latprobe :99 :98 1880 1040 60
-  for scene in static scroll move page video fullvideo; do
+  ./latprobe :99 :98 1880 1040 ${LATENCY_FLIPS:-60}
+  for scene in $SCENES; do
     case $scene in
       static) b0=$(sent); t0=$(date +%s.%N); c0=$(cpu); sleep 10;;
       scroll|move) b0=$(sent); t0=$(date +%s.%N); c0=$(cpu); start_scene $scene 10; wait "$SCENE" || true;;
@@ -100,10 +103,14 @@ lifeline_viewer() {
   sleep 3
 }
 
-vnc_peer x11vnc
-vnc_peer x0vnc
-build_release
-start_gateway
-start_applet_session "$WORK/applet.log"
-lifeline_viewer "lifeline (video for moving regions: libvpx VP8 -> WebCodecs)" on
-lifeline_viewer "lifeline (WebCodecs hidden: JPEG tiles)" off
+wants() { [[ " $SYSTEMS " == *" $1 "* ]]; }
+wants x11vnc && vnc_peer x11vnc
+wants x0vnc && vnc_peer x0vnc
+if wants video || wants tiles; then
+  build_release
+  start_gateway
+  start_applet_session "$WORK/applet.log"
+fi
+wants video && lifeline_viewer "lifeline (video for moving regions: libvpx VP8 -> WebCodecs)" on
+wants tiles && lifeline_viewer "lifeline (WebCodecs hidden: JPEG tiles)" off
+true

@@ -15,8 +15,10 @@ public struct MotionTracker: Sendable {
 
     /// A tile that changed in this many updates in a row is moving.
     public static let movingAfter: UInt8 = 3
-    /// A degraded tile unchanged for this long is sent again sharp.
-    public static let settleSeconds = 0.3
+    /// A degraded tile unchanged for this long is sent again sharp: soon enough that a stopped
+    /// picture is sharp before the eye settles on it, long after a video's next frame (10 a second
+    /// at the slowest) would have changed it.
+    public static let settleSeconds = 0.1
 
     public init(width: Int, height: Int, tileSize: Int = TileDiff.tileSize) {
         self.tileSize = tileSize

@@ -130,6 +130,10 @@ public enum ScreenStreamer {
                 }
                 continue
             }
+            // While a video plays, a frame drawn in several strips (a large picture is several X
+            // requests) is let finish: half a frame encoded, then the rest, spends two frames'
+            // bits on one and shows a torn picture between.
+            if video.isPlaying && capturer.tellsChanges { Self.waitForDrawingToFinish(capturer) }
             let image = try capturer.capture()
             // The first look sends the whole screen.
             let firstLook = previous.isEmpty
@@ -145,6 +149,12 @@ public enum ScreenStreamer {
             // A capturer that cannot tell when the screen changes is looked at every `interval`.
             if rects.isEmpty && !capturer.tellsChanges { try await Task.sleep(for: current.interval) }
         }
+    }
+
+    /// Waits while the screen keeps changing with pauses under 2 ms, for at most 16 ms.
+    static func waitForDrawingToFinish(_ capturer: ScreenCapturer) {
+        let began = ContinuousClock.now
+        while ContinuousClock.now - began < .milliseconds(16), capturer.waitForChange(milliseconds: 2) {}
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -22,10 +22,12 @@ public final class VP8Encoder {
     /// The rectangle at its own size before it is scaled down; nil when it is not.
     private var unscaled: vpx_image_t?
     private var frames = 0
-    /// The rate control counts this many frames a second whatever the real pace, so a frame after
-    /// a pause (or behind a slow viewer) gets no bigger than one in a steady 30: bigger frames would
-    /// take longer to decode and slow the viewer further.
-    static let nominalRate = 30
+    /// Where the video's clock is, in milliseconds: the rate control shares the bit rate out by it.
+    private var clock = 0
+    /// A frame's share of the bits counts at most this long since the last, so a frame after a
+    /// pause (or behind a slow viewer) is no bigger than one in a steady 30 a second: bigger frames
+    /// would take longer to decode and slow the viewer further. Frames closer together share.
+    static let longestFrameMilliseconds = 33
 
     /// A video of a `sourceWidth` × `sourceHeight` rectangle at `width` × `height` (the same or
     /// smaller); `bitsPerSecond`: the constant bit rate the encoder keeps to.
@@ -61,8 +63,9 @@ public final class VP8Encoder {
     }
 
     /// The encoder's rectangle of `image`, its top left corner at `x`, `y`, as one VP8 frame at
-    /// the video's size: a key frame the first time, then each one following on the last.
-    public func encode(_ image: ScreenImage, x: Int, y: Int, grayscale: Bool) throws(DesktopError) -> [UInt8] {
+    /// the video's size: a key frame the first time, then each one following on the last;
+    /// `sinceLast`: the seconds since the last frame was taken.
+    public func encode(_ image: ScreenImage, x: Int, y: Int, grayscale: Bool, sinceLast: Double = 1) throws(DesktopError) -> [UInt8] {
         guard x >= 0, y >= 0, x + sourceWidth <= image.width, y + sourceHeight <= image.height else {
             throw .encodingFailed("the video's rectangle lies outside the screen")
         }
@@ -75,9 +78,10 @@ public final class VP8Encoder {
                 memset(v, 128, Int(picture.stride.2) * chromaRows)
             }
         }
-        let duration = 1000 / Self.nominalRate
+        let duration = max(1, min(Self.longestFrameMilliseconds, Int(sinceLast * 1000)))
         let flags: vpx_enc_frame_flags_t = frames == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
-        let result = vpx_codec_encode(&context, &picture, vpx_codec_pts_t(frames * duration), UInt(duration), flags, UInt(VPX_DL_REALTIME))
+        let result = vpx_codec_encode(&context, &picture, vpx_codec_pts_t(clock), UInt(duration), flags, UInt(VPX_DL_REALTIME))
+        clock += duration
         guard result == VPX_CODEC_OK else { throw .encodingFailed("VP8: \(Self.describe(result))") }
         frames += 1
         var output: [UInt8] = []

@@ -1,4 +1,7 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import LifelineProtocol
 @testable import LifelineDesktop
 
@@ -181,5 +184,52 @@ struct ScreenVideoTests {
         let withoutVideo = try Self.stream(video: false, updates: 12)
         #expect(withoutVideo.allSatisfy { $0.allSatisfy { $0.encoding != .video } })
         #expect(withoutVideo.last?.contains { $0.encoding == .jpeg } == true)
+    }
+
+    @Test("frames taken closer together than a thirtieth of a second share its bits: a torn or doubled frame does not double the bytes")
+    func framesShareTheBitRate() throws {
+        func bytes(every seconds: Double) throws -> Int {
+            let encoder = try VP8Encoder(sourceWidth: 320, sourceHeight: 192, width: 320, height: 192, bitsPerSecond: 1_000_000)
+            return try (0..<40).map { index in
+                try Self.screen(video: index).withImage { try encoder.encode($0, x: 128, y: 160, grayscale: false, sinceLast: seconds) }.count
+            }.dropFirst(10).reduce(0, +)
+        }
+        let steady = try bytes(every: 1.0 / 30), twiceAsOften = try bytes(every: 1.0 / 60), afterPauses = try bytes(every: 2)
+        #expect(Double(twiceAsOften) < Double(steady) * 0.7, "\(twiceAsOften) bytes at 60 a second against \(steady) at 30")
+        #expect(Double(afterPauses) < Double(steady) * 1.2, "\(afterPauses) bytes after pauses: no bigger than at 30 a second")
+    }
+}
+
+/// A screen whose picture is drawn in strips that keep coming `strips` times 1 ms apart.
+private final class StripsCapturer: ScreenCapturer {
+    var strips: Int
+    init(strips: Int) { self.strips = strips }
+    let width = 64, height = 64
+    func capture() throws(DesktopError) -> ScreenImage { throw .encodingFailed("not used") }
+    func mayHaveChanged() -> Bool { false }
+    func waitForChange(milliseconds: Int32) -> Bool {
+        guard strips > 0 else {
+            usleep(UInt32(milliseconds) * 1000)
+            return false
+        }
+        strips -= 1
+        usleep(1000)
+        return true
+    }
+    let tellsChanges = true
+    func movedWindows() -> [ScrollCopy] { [] }
+}
+
+@Suite("The streamer lets a picture drawn in strips finish while a video plays")
+struct DrawingFinishesTests {
+    @Test("it waits while strips keep coming, and no longer than 16 ms when they never stop")
+    func waits() {
+        let drawn = StripsCapturer(strips: 4)
+        ScreenStreamer.waitForDrawingToFinish(drawn)
+        #expect(drawn.strips == 0, "every strip waited for")
+        let endless = StripsCapturer(strips: 1_000)
+        let began = ContinuousClock.now
+        ScreenStreamer.waitForDrawingToFinish(endless)
+        #expect(ContinuousClock.now - began < .milliseconds(40) && endless.strips > 900)
     }
 }
