@@ -29,8 +29,20 @@ def grab(display, path, size="1920x1080", x=0, y=0):
                              "-i", f"{display}+{x},{y}", "-frames:v", "1", path])
 
 
+# A part of the screen left out of the comparison ("x,y,w,h", black in both pictures): the console's
+# "Show chat" button over the top right corner of the full-screen picture is the console's, not the
+# customer's picture (run.sh leaves the same part out for every system).
+MASK = os.environ.get("QUALITY_MASK")
+
+
 def ssim(a, b, reference_input=()):
-    out = subprocess.run(["ffmpeg", "-hide_banner", "-i", a, *reference_input, "-i", b, "-lavfi", "[0][1]ssim", "-f", "null", "-"],
+    if MASK:
+        x, y, w, h = MASK.split(",")
+        box = f"drawbox=x={x}:y={y}:w={w}:h={h}:color=black:t=fill"
+        graph = f"[0]{box}[a];[1]{box}[b];[a][b]ssim"
+    else:
+        graph = "[0][1]ssim"
+    out = subprocess.run(["ffmpeg", "-hide_banner", "-i", a, *reference_input, "-i", b, "-lavfi", graph, "-f", "null", "-"],
                          capture_output=True, text=True).stderr
     found = re.search(r"All:([0-9.]+)", out)
     if not found:
