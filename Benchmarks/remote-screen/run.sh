@@ -61,7 +61,9 @@ measure() {
     # The picture's quality on the moving scenes, on a second showing of the scene: the videos
     # compared frame for frame while they play, the others just after they are stopped.
     if [ "$scene" != static ]; then
-      start_scene $scene 14
+      # Long enough for every moment (grabbing and comparing a 1080p picture takes a while on a
+      # busy machine; a moment after the scene ended would compare the empty desktop); stopped after.
+      start_scene $scene 40
       sleep $([ "$scene" = page ] && echo 5 || echo 1.5)
       case $scene in
         video) echo "$scene: $(python3 quality.py frames 960 540 100 100 "$SAMPLES" 1.0 "$WORK/frames-960") while playing";;
