@@ -124,7 +124,8 @@ public enum ScreenStreamer {
                     let tiles = try previous.withUnsafeBytes { old in
                         try due.map { try Self.tile(ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
                                                                 pixels: old.baseAddress!),
-                                                    rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder) }
+                                                    rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder,
+                                                    sharp: true) }
                     }
                     await sendUpdate(tiles, width: capturer.width, height: capturer.height)
                 }
@@ -218,14 +219,16 @@ public enum ScreenStreamer {
         }
     }
 
-    /// Text and flat regions go lossless and small (palette); photos and video go JPEG.
-    static func tile(_ image: ScreenImage, rect: ScreenRect, quality: Int, grayscale: Bool, encoder: JPEGEncoder) throws -> ScreenUpdate.Tile {
+    /// Text and flat regions go lossless and small (palette); photos and video go JPEG — in full
+    /// colour when `sharp` (a region sent again once still: colour edges and text on pictures).
+    static func tile(_ image: ScreenImage, rect: ScreenRect, quality: Int, grayscale: Bool, encoder: JPEGEncoder,
+                     sharp: Bool = false) throws -> ScreenUpdate.Tile {
         let encoding: ScreenUpdate.Encoding
         let bytes: [UInt8]
         if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: grayscale) {
             (encoding, bytes) = (.palette, palette)
         } else {
-            (encoding, bytes) = (.jpeg, try encoder.encode(image, rect: rect, quality: quality, grayscale: grayscale))
+            (encoding, bytes) = (.jpeg, try encoder.encode(image, rect: rect, quality: quality, grayscale: grayscale, fullColour: sharp))
         }
         return ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width), height: UInt16(rect.height),
                                  encoding: encoding, bytes: bytes)

@@ -54,6 +54,16 @@ struct TileDiffTests {
         #expect(colour.suffix(2) == [0xFF, 0xD9])
         let gray = try image.withImage { try encoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 64, height: 64), quality: 30, grayscale: true) }
         #expect(gray.count < colour.count)
+        // A picture sent again sharp keeps colour at every pixel: the luma's sampling factors in
+        // the frame header are 1 × 1 (4:4:4), not 2 × 2 (4:2:0).
+        let sharp = try image.withImage {
+            try encoder.encode($0, rect: ScreenRect(x: 64, y: 0, width: 64, height: 64), quality: 80, grayscale: false, fullColour: true)
+        }
+        func lumaSampling(_ jpeg: [UInt8]) -> UInt8? {
+            guard let frame = jpeg.indices.dropLast().first(where: { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 }) else { return nil }
+            return jpeg[frame + 11]
+        }
+        #expect(lumaSampling(colour) == 0x22 && lumaSampling(sharp) == 0x11)
     }
 
     @Test("flow control: no more than the window in flight; stale or future acks change nothing")
