@@ -5,18 +5,21 @@
 import { paletteToRGBA } from './screen-frames.js';
 import { decodesVideo, drawVideoParts, LostTrack, videoPicture, videoTileDecoder } from './video-tiles.js';
 
-/** A tile as an ImageBitmap. */
-export async function tileBitmap(tile) {
+/**
+ * A tile's picture: a JPEG as an ImageBitmap; a palette tile as ImageData, put on the canvas as it
+ * is (turning its few pixels into a bitmap first would only wait for another task).
+ */
+async function tilePixels(tile) {
   if (tile.encoding === 'jpeg') return createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' }));
   const inflated = new Blob([tile.bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
   const raw = new Uint8Array(await new Response(inflated).arrayBuffer());
-  return createImageBitmap(new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height));
+  return new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height);
 }
 
-/** A tile's picture: an ImageBitmap, a video tile's VideoFrame, or the LostTrack error of one that cannot be decoded. */
+/** A tile's picture: ImageBitmap or ImageData, a video tile's VideoFrame, or the LostTrack error of one that cannot be decoded. */
 function tilePicture(tile, video) {
   if (tile.encoding === 'copy') return null;
-  if (tile.encoding !== 'video') return tileBitmap(tile);
+  if (tile.encoding !== 'video') return tilePixels(tile);
   if (!video) return new LostTrack('this view does not decode video');
   return video.decode(tile).then((frame) => videoPicture(frame, tile))
     .catch((error) => (error instanceof LostTrack ? error : new LostTrack(error.message)));
@@ -44,6 +47,8 @@ export async function paintUpdate(canvas, update, sizeTo, video = null) {
       picture.close();
       // Counted for the status line and tests: the moving part came as video.
       canvas.dataset.videoFrames = String(Number(canvas.dataset.videoFrames ?? 0) + 1);
+    } else if (picture instanceof ImageData) {
+      context.putImageData(picture, tile.x, tile.y);
     } else {
       context.drawImage(picture, tile.x, tile.y);
       picture.close();
