@@ -21,8 +21,8 @@ public final class VP8Encoder {
     private var picture = vpx_image_t()
     /// The rectangle at its own size before it is scaled down; nil when it is not.
     private var unscaled: vpx_image_t?
-    private var frames = 0
-    /// Where the video's clock is, in milliseconds: the rate control shares the bit rate out by it.
+    /// Where the video's clock is, in milliseconds (0 until the first frame, a key frame): the rate
+    /// control shares the bit rate out by it.
     private var clock = 0
     /// A frame's share of the bits counts at most this long since the last, so a frame after a
     /// pause (or behind a slow viewer) is no bigger than one in a steady 30 a second: bigger frames
@@ -79,11 +79,10 @@ public final class VP8Encoder {
             }
         }
         let duration = max(1, min(Self.longestFrameMilliseconds, Int(sinceLast * 1000)))
-        let flags: vpx_enc_frame_flags_t = frames == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
+        let flags: vpx_enc_frame_flags_t = clock == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
         let result = vpx_codec_encode(&context, &picture, vpx_codec_pts_t(clock), UInt(duration), flags, UInt(VPX_DL_REALTIME))
-        clock += duration
         guard result == VPX_CODEC_OK else { throw .encodingFailed("VP8: \(Self.describe(result))") }
-        frames += 1
+        clock += duration
         var output: [UInt8] = []
         var iterator: vpx_codec_iter_t? = nil
         while let packet = vpx_codec_get_cx_data(&context, &iterator) {
