@@ -208,14 +208,20 @@ public struct Applet: Sendable {
                         }
                     }
                     group.addTask {
-                        // Binary frames are the technician's screen (H1), up to a screen update's limit.
+                        // Binary frames are acknowledgements of drawn updates, or the technician's
+                        // screen (H1), up to a screen update's limit.
                         for try await frame in inbound.messages(maxSize: ScreenUpdate.maximumFrameBytes) {
                             let text: String
                             switch frame {
                             case .text(let received) where received.utf8.count <= WireProtocol.maximumFrameBytes: text = received
                             case .text: continue
                             case .binary(let buffer):
-                                await restart.technicianScreen.frame(Array(buffer.readableBytesView))
+                                let bytes = Array(buffer.readableBytesView)
+                                if FrameAcknowledgement.isAcknowledgement(bytes) {
+                                    await acknowledged(bytes, remote: remote)
+                                } else {
+                                    await restart.technicianScreen.frame(bytes)
+                                }
                                 continue
                             }
                             if await Self.handle(text, transcript: transcript, state: state, remote: remote, restart: restart) {
@@ -253,6 +259,16 @@ public struct Applet: Sendable {
         case .screenRefresh: await remote.refresh()
         case .remoteViewers(let viewers): await remote.viewers(viewers.names, inControl: viewers.inControl)
         default: break
+        }
+    }
+
+    /// The gateway's binary acknowledgement of a drawn update (`FrameAcknowledgement`); a malformed one is dropped.
+    private func acknowledged(_ bytes: [UInt8], remote: RemoteDesktopController) async {
+        do throws(ScreenUpdate.DecodingProblem) {
+            let acknowledgement = try FrameAcknowledgement.decode(bytes)
+            await remote.acknowledged(acknowledgement.sequence, video: acknowledgement.video)
+        } catch {
+            logger.warning("Dropped a malformed frame acknowledgement", metadata: ["problem": "\(error)"])
         }
     }
 

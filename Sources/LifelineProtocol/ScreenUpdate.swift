@@ -52,6 +52,8 @@ public struct ScreenUpdate: Equatable, Sendable {
         case screen = 1
         /// The pointer's position and, when it changed, its shape: see `CursorUpdate`.
         case cursor = 2
+        /// The gateway's acknowledgement of a drawn update, to the applet: see `FrameAcknowledgement`.
+        case acknowledgement = 3
     }
 
     public static let magic: UInt8 = 0x4C

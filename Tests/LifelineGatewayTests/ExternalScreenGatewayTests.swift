@@ -53,7 +53,7 @@ struct ExternalScreenGatewayTests {
                 #expect(try ScreenUpdate.decode(Array(bytes.dropFirst(1 + Int(bytes[0])))).sequence == 1)
             }
             partner.probe.send(CollaboratorToGateway.frameAck(.init(sequence: 1)))
-            _ = try await applet.expect(GatewayToApplet.self) { $0 == .frameAck(.init(sequence: 1)) }
+            _ = try await applet.expectAcknowledgement { $0.sequence == 1 }
 
             // The limited console gets no picture, and its acknowledgement is refused.
             #expect(await outsider.probe.nextBinary(within: 0.5) == nil)

@@ -95,7 +95,7 @@ struct RemoteDesktopGatewayTests {
             #expect(try ScreenUpdate.decode(Array(received.dropFirst(1 + id.count))) == RemoteScene.frame)
 
             scene.console.send(ConsoleToGateway.frameAck(.init(sessionId: scene.sessionId, sequence: 1)))
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .frameAck(.init(sequence: 1)) }
+            _ = try await scene.applet.expectAcknowledgement { $0.sequence == 1 }
             let events: [InputEvent] = [.button(button: 1, down: true, x: 5, y: 6), .key(keysym: 0x61, down: true)]
             scene.console.send(ConsoleToGateway.remoteInput(.init(sessionId: scene.sessionId, events: events)))
             _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .input(events) }

@@ -39,6 +39,12 @@ struct ScreenRelayTests {
         return try ScreenUpdate.decode(Array(bytes.dropFirst(1 + Int(bytes[0]))))
     }
 
+    /// The applet's next frame as the binary acknowledgement of a drawn update.
+    static func nextAcknowledgement(_ iterator: inout AsyncStream<Outlet.Frame>.AsyncIterator) async throws -> FrameAcknowledgement? {
+        guard case .binary(let bytes) = await iterator.next() else { return nil }
+        return try FrameAcknowledgement.decode(bytes)
+    }
+
     static func nextText(_ iterator: inout AsyncStream<Outlet.Frame>.AsyncIterator) async throws -> GatewayToApplet? {
         guard case .text(let text) = await iterator.next() else { return nil }
         return try WireCodec.decode(text, as: GatewayToApplet.self)
@@ -54,7 +60,7 @@ struct ScreenRelayTests {
         #expect(relay.forward(Self.update(1, width: 128), sessionId: "s1", from: applet.id))
         #expect(try await Self.received(&console.1)?.sequence == 1)
         #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "tech", console: console.0.id))
-        #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 1)))
+        #expect(try await Self.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 1))
         let activity = relay.takeActivity()
         #expect(activity.sessions == ["s1": Self.now] && activity.technicians == ["tech": Self.now])
         #expect(relay.takeActivity().sessions.isEmpty, "collected once")
@@ -102,7 +108,7 @@ struct ScreenRelayTests {
             }
             #expect(try await Self.received(&lead.1)?.sequence == sequence)
             #expect(relay.forwardFrameAck(sequence, sessionId: "s1", viewer: "tech", console: lead.0.id))
-            #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: sequence)), "the quickest console paces the applet")
+            #expect(try await Self.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: sequence), "the quickest console paces the applet")
         }
         // Sent to the colleague so far: 1 and 2 (its window); 3…20 wait, merged.
         #expect(try await Self.received(&colleague.1)?.sequence == 2)
@@ -130,7 +136,7 @@ struct ScreenRelayTests {
         #expect(try await Self.received(&colleague.1)?.sequence == 3, "update 2 painted half: not shown to the newcomer")
         #expect(try await Self.received(&lead.1)?.sequence == 2)
         _ = relay.forwardFrameAck(3, sessionId: "s1", viewer: "bea", console: colleague.0.id)
-        #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 3)))
+        #expect(try await Self.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 3))
     }
 
     @Test("an acknowledgement from a console that sees no such screen is left to the hub")
@@ -159,7 +165,7 @@ struct ScreenRelayTests {
         #expect(try await Self.received(&watcher)?.sequence == 2)
         #expect(!relay.forwardFrameAck(2, sessionId: "s1", viewer: "x1", console: external.id), "not under a technician's name")
         #expect(relay.forwardFrameAck(2, sessionId: "s1", viewer: ScreenRelay.external("x1"), console: external.id))
-        #expect(try await Self.nextText(&appletFrames) == .frameAck(.init(sequence: 2)))
+        #expect(try await Self.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 2))
         #expect(!relay.forwardInput(Self.click, sessionId: "s1", technicianId: ScreenRelay.external("x1"),
                                     permissions: PermissionSet([.remoteControl]), at: Self.now))
     }
@@ -178,12 +184,12 @@ struct ScreenRelayVideoTests {
         _ = try await ScreenRelayTests.received(&lead.1)
         _ = try await ScreenRelayTests.received(&colleague.1)
         #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
-        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 1)), "the colleague has not said it decodes video")
+        #expect(try await ScreenRelayTests.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 1), "the colleague has not said it decodes video")
         #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "bea", console: colleague.0.id, video: true))
         #expect(relay.forward(ScreenRelayTests.update(2), sessionId: "s1", from: applet.id))
         _ = try await ScreenRelayTests.received(&lead.1)
         #expect(relay.forwardFrameAck(2, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
-        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 2, video: true)))
+        #expect(try await ScreenRelayTests.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 2, video: true))
         // A second console of the colleague opens: it has said nothing yet.
         _ = ScreenRelayTests.console(of: "bea", in: sockets)
         relay.setRoute(ScreenRelay.Route(technicianId: "tech", colleagues: ["bea"], controller: "tech"), for: "s1")
@@ -191,7 +197,7 @@ struct ScreenRelayVideoTests {
         #expect(relay.forward(ScreenRelayTests.update(3), sessionId: "s1", from: applet.id))
         _ = try await ScreenRelayTests.received(&lead.1)
         #expect(relay.forwardFrameAck(3, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true))
-        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 3)), "tiles only until the newcomer says")
+        #expect(try await ScreenRelayTests.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 3), "tiles only until the newcomer says")
     }
 
     @Test("a console that could not decode a video frame waits for the whole screen, asked of the applet")
@@ -202,7 +208,7 @@ struct ScreenRelayVideoTests {
         #expect(relay.forward(ScreenRelayTests.update(1, width: 128), sessionId: "s1", from: applet.id))
         _ = try await ScreenRelayTests.received(&lead.1)
         #expect(relay.forwardFrameAck(1, sessionId: "s1", viewer: "tech", console: lead.0.id, video: true, lostTrack: true))
-        #expect(try await ScreenRelayTests.nextText(&appletFrames) == .frameAck(.init(sequence: 1, video: true)))
+        #expect(try await ScreenRelayTests.nextAcknowledgement(&appletFrames) == FrameAcknowledgement(sequence: 1, video: true))
         #expect(try await ScreenRelayTests.nextText(&appletFrames) == .screenRefresh)
         #expect(relay.forward(ScreenRelayTests.update(2), sessionId: "s1", from: applet.id))
         #expect(relay.forward(ScreenRelayTests.update(3, width: 128), sessionId: "s1", from: applet.id))

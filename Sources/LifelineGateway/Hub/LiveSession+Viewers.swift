@@ -41,7 +41,8 @@ extension LiveSession {
             running.forwardsFrames
                 ? ScreenRelay.Route(technicianId: running.technicianId, colleagues: Set(viewers.keys),
                                     externals: Set(externalViewers().map(\.id)),
-                                    controller: SharedScreen.controller(of: running, viewers: viewers))
+                                    controller: SharedScreen.controller(of: running, viewers: viewers),
+                                    customerIsApplet: running.source == .applet)
                 : nil
         }
         guard route != screenRoute else { return }

@@ -20,12 +20,17 @@ final class ScreenRelay: Sendable {
         /// External collaborators' ids: they watch, never control.
         let externals: Set<String>
         let controller: String?
+        /// The applet is acknowledged in binary (`FrameAcknowledgement`); a browser sharing its
+        /// screen, with `frame_ack` texts.
+        let customerIsApplet: Bool
 
-        init(technicianId: String, colleagues: Set<String> = [], externals: Set<String> = [], controller: String?) {
+        init(technicianId: String, colleagues: Set<String> = [], externals: Set<String> = [], controller: String?,
+             customerIsApplet: Bool = true) {
             self.technicianId = technicianId
             self.colleagues = colleagues
             self.externals = externals
             self.controller = controller
+            self.customerIsApplet = customerIsApplet
         }
 
         /// The technicians who see it.
@@ -96,7 +101,7 @@ final class ScreenRelay: Sendable {
             guard routes.sessions[sessionId]?.route == route else { return nil }
             return routes.sessions[sessionId]?.fanOut.received(update, consoles: consoles.technicians)
         }) else { return false }
-        carry(decision, frame: prefix + frame, prefix: prefix, consoles: consoles.outlets, applet: applet)
+        carry(decision, frame: prefix + frame, prefix: prefix, consoles: consoles.outlets, applet: applet, route: route)
         RelayMetrics.screenFrames.increment()
         RelayMetrics.screenBytes.increment(by: Int64(frame.count))
         return true
@@ -131,12 +136,13 @@ final class ScreenRelay: Sendable {
             $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: viewer, video: video, lostTrack: lostTrack)
         }) else { return false }
         let outlets = decision.sends.isEmpty ? [:] : viewerConsoles(route).outlets
-        carry(decision, frame: [], prefix: Self.prefix(sessionId), consoles: outlets, applet: applet)
+        carry(decision, frame: [], prefix: Self.prefix(sessionId), consoles: outlets, applet: applet, route: route)
         return true
     }
 
     /// Sends what the fan-out decided.
-    private func carry(_ decision: ScreenFanOut.Decision, frame: [UInt8], prefix: [UInt8], consoles: [UUID: Outlet], applet: Outlet) {
+    private func carry(_ decision: ScreenFanOut.Decision, frame: [UInt8], prefix: [UInt8], consoles: [UUID: Outlet], applet: Outlet,
+                       route: Route) {
         for (console, payload) in decision.sends {
             guard let outlet = consoles[console] else { continue }
             switch payload {
@@ -147,7 +153,11 @@ final class ScreenRelay: Sendable {
             }
         }
         if let sequence = decision.acknowledgeApplet {
-            applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence, video: decision.video ? true : nil))))
+            if route.customerIsApplet {
+                applet.send(binary: FrameAcknowledgement(sequence: sequence, video: decision.video).encoded())
+            } else {
+                applet.send(WireCodec.encode(GatewayToApplet.frameAck(.init(sequence: sequence, video: decision.video ? true : nil))))
+            }
         }
         if decision.askRefresh { applet.send(WireCodec.encode(GatewayToApplet.screenRefresh)) }
     }

@@ -69,6 +69,16 @@ final class SocketProbe: Sendable {
     }
     func send<M: ChannelMessage>(_ message: M) { send(WireCodec.encode(message)) }
 
+    /// Reads binary frames until one is a frame acknowledgement (to an applet) matching `predicate`.
+    func expectAcknowledgement(within seconds: Double = 5, where predicate: (FrameAcknowledgement) -> Bool = { _ in true }) async throws -> FrameAcknowledgement {
+        let deadline = Date().addingTimeInterval(seconds)
+        while let bytes = await nextBinary(within: deadline.timeIntervalSinceNow) {
+            if FrameAcknowledgement.isAcknowledgement(bytes), let acknowledgement = try? FrameAcknowledgement.decode(bytes),
+               predicate(acknowledgement) { return acknowledgement }
+        }
+        throw HarnessError("No matching frame acknowledgement within \(seconds) s")
+    }
+
     /// Closes from this side, like a customer whose network drops.
     func close() async {
         outgoing.finish()
