@@ -9,7 +9,9 @@ import Glibc
 
 /// Which parts of the screen changed since the last frame (J1): the screen is cut into square
 /// tiles; a tile is dirty when any of its rows differ. Adjacent dirty tiles of a tile row are
-/// merged and cut down to the rows that changed, so a changed line of text is one thin image.
+/// merged and cut down to the rows and columns that changed, so a changed line of text is one thin
+/// image; a strip narrower than a tile that goes on in the next tile row with the same columns
+/// (what a window moved sideways uncovers) is one rectangle, not one per tile row.
 public struct ScreenRect: Equatable, Sendable {
     public let x: Int
     public let y: Int
@@ -42,8 +44,11 @@ public enum TileDiff {
         var rects: [ScreenRect] = []
         let columns = (new.width + tileSize - 1) / tileSize
         var dirty = [Bool](repeating: false, count: columns)
+        /// Narrow rectangles that reach the bottom of the last tile row, by their left edge.
+        var openStrips: [Int: Int] = [:]
         var tileY = 0
         while tileY < new.height {
+            var strips: [Int: Int] = [:]
             let tileHeight = min(tileSize, new.height - tileY)
             for column in 0..<columns {
                 let x = column * tileSize
@@ -69,11 +74,39 @@ public enum TileDiff {
                 let width = min(column * tileSize, new.width) - x
                 // Only the rows that changed: a new line of text is a strip, not a 64-pixel band.
                 let rows = changedRows(old: old, new: new, x: x, width: width, from: tileY, to: tileY + tileHeight)
-                rects.append(ScreenRect(x: x, y: rows.lowerBound, width: width, height: rows.count))
+                let columns = changedColumns(old: old, new: new, x: x, width: width, rows: rows)
+                var rect = ScreenRect(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+                if rect.width < tileSize, let above = openStrips[rect.x], rects[above].width == rect.width, rect.y == tileY {
+                    rect = ScreenRect(x: rect.x, y: rects[above].y, width: rect.width, height: rects[above].height + rect.height)
+                    rects[above] = rect
+                    if rect.y + rect.height == tileY + tileHeight { strips[rect.x] = above }
+                    continue
+                }
+                rects.append(rect)
+                if rect.width < tileSize, rect.y + rect.height == tileY + tileHeight { strips[rect.x] = rects.count - 1 }
             }
+            openStrips = strips
             tileY += tileSize
         }
         return rects
+    }
+
+    /// The first through last column of `x..<x+width` that differs in any of `rows` (the caller
+    /// knows one does). Each row is read only as far as the edges found so far.
+    static func changedColumns(old: ScreenImage, new: ScreenImage, x: Int, width: Int, rows: Range<Int>) -> Range<Int> {
+        func pixel(_ image: ScreenImage, _ row: Int, _ column: Int) -> UInt32 {
+            image.pixels.loadUnaligned(fromByteOffset: row * image.bytesPerRow + column * 4, as: UInt32.self)
+        }
+        var left = x + width, right = x
+        for row in rows {
+            var column = x
+            while column < left, pixel(old, row, column) == pixel(new, row, column) { column += 1 }
+            left = column
+            column = x + width
+            while column > max(right, left), pixel(old, row, column - 1) == pixel(new, row, column - 1) { column -= 1 }
+            right = max(right, column)
+        }
+        return left..<max(right, left + 1)
     }
 
     /// The first through last row in `from..<to` that differ within the columns `x..<x+width`

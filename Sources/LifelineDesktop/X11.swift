@@ -83,8 +83,11 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
         for index in 0..<Int(count) {
             let window = children[index]
             guard XGetWindowAttributes(display, window, &attributes) != 0, attributes.map_state == IsViewable else { continue }
+            // x and y are the border's outer corner; width and height the inside: the copy takes
+            // the border too (a 1-pixel frame left behind was four strips to send a move).
+            let border = Int(attributes.border_width)
             let place = (x: Int(attributes.x) - region.x, y: Int(attributes.y) - region.y,
-                         width: Int(attributes.width), height: Int(attributes.height))
+                         width: Int(attributes.width) + 2 * border, height: Int(attributes.height) + 2 * border)
             places[window] = place
             if let was = windowPlaces[window], was.width == place.width, was.height == place.height,
                was.x != place.x || was.y != place.y,

@@ -23,14 +23,14 @@ final class TestImage {
 
 @Suite("Change detection and JPEG tiles (J1)")
 struct TileDiffTests {
-    @Test("nothing changed: no rectangles; one pixel: its tile's changed row; a changed line: one merged rectangle")
+    @Test("nothing changed: no rectangles; one pixel: that pixel; a changed line: one merged rectangle cut to its columns")
     func changedTiles() {
         let old = TestImage(width: 200, height: 130)
         let new = TestImage(width: 200, height: 130)
         old.withImage { o in new.withImage { n in #expect(TileDiff.changedRects(old: o, new: n).isEmpty) } }
         new.set(x: 70, y: 5, blue: 9)
         old.withImage { o in new.withImage { n in
-            #expect(TileDiff.changedRects(old: o, new: n) == [ScreenRect(x: 64, y: 5, width: 64, height: 1)])
+            #expect(TileDiff.changedRects(old: o, new: n) == [ScreenRect(x: 70, y: 5, width: 1, height: 1)])
         } }
         new.set(x: 199, y: 129, blue: 9)
         new.set(x: 10, y: 129, blue: 9)
@@ -38,9 +38,28 @@ struct TileDiffTests {
         new.set(x: 150, y: 128, blue: 9)
         old.withImage { o in new.withImage { n in
             #expect(TileDiff.changedRects(old: o, new: n) == [
-                ScreenRect(x: 64, y: 5, width: 64, height: 1),
-                // The last tile row is 2 pixels high and the last column 8 pixels wide; 4 tiles merged.
-                ScreenRect(x: 0, y: 128, width: 200, height: 2),
+                ScreenRect(x: 70, y: 5, width: 1, height: 1),
+                // The last tile row is 2 pixels high and the last column 8 pixels wide; 4 tiles
+                // merged, from the first changed column to the last.
+                ScreenRect(x: 10, y: 128, width: 190, height: 2),
+            ])
+        } }
+    }
+
+    @Test("what a window moved sideways uncovers is one narrow rectangle down the tile rows; wide changes stay one per tile row")
+    func strips() {
+        let old = TestImage(width: 256, height: 256)
+        let new = TestImage(width: 256, height: 256)
+        // A 12-pixel strip from row 20 to row 219 (four tile rows), and a wide change in two tile rows.
+        for y in 20..<220 { for x in 10..<22 { new.set(x: x, y: y, blue: 7) } }
+        for y in 60..<70 { for x in 150..<250 { new.set(x: x, y: y, blue: 7) } }
+        for y in 64..<130 { new.set(x: 240, y: y, blue: 7) }
+        old.withImage { o in new.withImage { n in
+            #expect(TileDiff.changedRects(old: o, new: n) == [
+                ScreenRect(x: 10, y: 20, width: 12, height: 200),
+                ScreenRect(x: 150, y: 60, width: 100, height: 4),
+                ScreenRect(x: 150, y: 64, width: 100, height: 64),
+                ScreenRect(x: 240, y: 128, width: 1, height: 2),
             ])
         } }
     }
