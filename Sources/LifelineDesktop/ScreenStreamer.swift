@@ -117,15 +117,24 @@ public enum ScreenStreamer {
                 // Still for the settle time: nothing is moving any more (a paused video), so what
                 // it sent blurred becomes due.
                 if seconds() - lastChanged >= MotionTracker.settleSeconds { motion.settle() }
-                let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height)
-                if due.isEmpty {
+                let lossless = MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
+                let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height, lossless: lossless)
+                if due.sharp.isEmpty && due.lossless.isEmpty {
                     await Task.yield()
                 } else {
                     let tiles = try previous.withUnsafeBytes { old in
-                        try due.map { try Self.tile(ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
-                                                                pixels: old.baseAddress!),
-                                                    rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder,
-                                                    sharp: true) }
+                        let shown = ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
+                                                pixels: old.baseAddress!)
+                        let sharp = try due.sharp.flatMap {
+                            try Self.encodedTiles(shown, rect: $0, quality: lossless ? MotionTracker.approximateQuality : current.quality,
+                                                  grayscale: current.grayscale, encoder: encoder, sharp: true)
+                        }
+                        // What went as a palette is exact already: no lossless step for it.
+                        for tile in sharp where tile.encoding == .palette { motion.sent(tile.rect, degraded: false, picture: false, at: seconds()) }
+                        return try sharp + due.lossless.flatMap {
+                            try Self.encodedTiles(shown, rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder,
+                                                  sharp: true, lossless: true)
+                        }
                     }
                     await sendUpdate(tiles, width: capturer.width, height: capturer.height)
                 }
@@ -199,11 +208,16 @@ public enum ScreenStreamer {
             for part in parts { remember(part, of: image, in: &previous) }
         }
         for rect in rects {
-            let moving = motion.isMoving(rect)
+            // What a scroll or a moved window brought into view is new content, not a moving
+            // picture: it goes at the chosen quality, so a page stopped mid-scroll is sharp at once.
+            let moving = copies.isEmpty && motion.isMoving(rect)
             let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
-            let tile = try Self.tile(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder)
-            motion.sent(rect, degraded: tile.encoding == .jpeg && quality < current.quality, picture: tile.encoding == .jpeg, at: now)
-            tiles.append(tile)
+            for tile in try Self.encodedTiles(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder) {
+                // A picture is sent again once still: losslessly, or at the chosen quality when it went lower.
+                let refined = quality < current.quality || MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
+                motion.sent(tile.rect, degraded: tile.encoding == .jpeg && refined, picture: tile.encoding == .jpeg, at: now)
+                tiles.append(tile)
+            }
             remember(rect, of: image, in: &previous)
         }
         return tiles
@@ -217,21 +231,6 @@ public enum ScreenStreamer {
                 memcpy(old.baseAddress! + offset, image.pixels + offset, rect.width * 4)
             }
         }
-    }
-
-    /// Text and flat regions go lossless and small (palette); photos and video go JPEG — in full
-    /// colour when `sharp` (a region sent again once still: colour edges and text on pictures).
-    static func tile(_ image: ScreenImage, rect: ScreenRect, quality: Int, grayscale: Bool, encoder: JPEGEncoder,
-                     sharp: Bool = false) throws -> ScreenUpdate.Tile {
-        let encoding: ScreenUpdate.Encoding
-        let bytes: [UInt8]
-        if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: grayscale) {
-            (encoding, bytes) = (.palette, palette)
-        } else {
-            (encoding, bytes) = (.jpeg, try encoder.encode(image, rect: rect, quality: quality, grayscale: grayscale, fullColour: sharp))
-        }
-        return ScreenUpdate.Tile(x: UInt16(rect.x), y: UInt16(rect.y), width: UInt16(rect.width), height: UInt16(rect.height),
-                                 encoding: encoding, bytes: bytes)
     }
 
     static func cursorFrame(_ look: CursorLook, width: Int, height: Int) -> [UInt8] {

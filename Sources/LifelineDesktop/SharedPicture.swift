@@ -37,8 +37,8 @@ public final class SharedPicture {
                 let sourceY = Int(tile.bytes[2]) << 8 | Int(tile.bytes[3])
                 guard sourceX + w <= width, sourceY + h <= height else { throw .decodingFailed("a copy from outside the screen") }
                 copy(from: (sourceX, sourceY), to: (x, y), width: w, height: h)
-            case .palette, .video:
-                throw .decodingFailed("palette and video tiles are not sent by consoles")
+            case .palette, .video, .png:
+                throw .decodingFailed("palette, video and PNG tiles are not sent by consoles")
             case .vp8:
                 // The whole screen (ScreenUpdate checked that it is the update's only tile).
                 let decoder: VP8Decoder

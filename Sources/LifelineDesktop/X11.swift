@@ -12,6 +12,7 @@ import Glibc
 enum X11Connection {
     static func open(_ displayName: String?, needs extensions: [String]) throws(DesktopError) -> OpaquePointer {
         guard let name = displayName, !name.isEmpty else { throw .noDisplay }
+        X11Errors.install()
         guard let display = XOpenDisplay(name) else { throw .cannotOpenDisplay(name) }
         var eventBase: Int32 = 0, errorBase: Int32 = 0, major: Int32 = 0, minor: Int32 = 0
         for name in extensions {
@@ -71,7 +72,12 @@ public final class X11Capturer: ScreenCapturer, @unchecked Sendable {
     /// Where each mapped top-level window was at the last look, by window id.
     private var windowPlaces: [Window: (x: Int, y: Int, width: Int, height: Int)] = [:]
 
+    /// A window closed while it is looked at is simply left out (`BadWindow`, ignored).
     public func movedWindows() -> [ScrollCopy] {
+        X11Errors.trapping(display) { lookAtWindows() }
+    }
+
+    private func lookAtWindows() -> [ScrollCopy] {
         var rootReturn: Window = 0, parent: Window = 0
         var children: UnsafeMutablePointer<Window>?
         var count: UInt32 = 0

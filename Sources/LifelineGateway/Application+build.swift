@@ -47,8 +47,11 @@ public func buildApplication(
     router.add(middleware: UpgradeRefusalMiddleware(refusals: upgradeRefusals))
     router.add(middleware: ErrorMiddleware(routeMethods: routeMethods))
     router.add(middleware: SecurityHeadersMiddleware())
-    // Static files first: a page or script costs no login lookup.
-    router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger), searchForIndexHtml: true))
+    // Static files first: a page or script costs no login lookup. Each is checked with the
+    // gateway every time (its ETag: a 304 when unchanged): a console kept a module from before an
+    // upgrade otherwise, and met screen updates its old decoder refused.
+    router.add(middleware: FileMiddleware(fileProvider: WebRootFiles(rootFolder: configuration.webRoot, logger: logger),
+                                          cacheControl: CacheControl([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true))
     // A request about a session another gateway node serves is answered by that node.
     router.add(middleware: NodeForwardingMiddleware(hub: hub, forwarding: node.forwarding))
     router.add(middleware: AuthenticationMiddleware(accounts: accounts, publicOrigin: configuration.publicOrigin))

@@ -28,6 +28,9 @@ public struct ScreenUpdate: Equatable, Sendable {
         /// keeps changing, with the parts it changed (`VideoTile`, issue 23): only towards a
         /// console that said it decodes video.
         case video = 5
+        /// A PNG image of the tile (lossless): a picture sent again once it stopped moving, at the
+        /// highest colour quality (issue 23).
+        case png = 6
     }
 
     public struct Tile: Equatable, Sendable {

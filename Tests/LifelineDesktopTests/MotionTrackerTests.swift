@@ -22,15 +22,32 @@ struct MotionTrackerTests {
         var tracker = MotionTracker(width: 320, height: 128)
         for _ in 0..<3 { tracker.observe(changed: [video]) }
         tracker.sent(video, degraded: true, at: 10)
-        #expect(tracker.dueForRefinement(at: 20, width: 320, height: 128).isEmpty, "still moving")
+        #expect(tracker.dueForRefinement(at: 20, width: 320, height: 128).sharp.isEmpty, "still moving")
         tracker.observe(changed: [])
-        #expect(tracker.dueForRefinement(at: 10.1, width: 320, height: 128).isEmpty, "not settled yet")
-        #expect(tracker.dueForRefinement(at: 10.5, width: 320, height: 128) == [video])
-        #expect(tracker.dueForRefinement(at: 11, width: 320, height: 128).isEmpty, "sent once")
+        #expect(tracker.dueForRefinement(at: 10.1, width: 320, height: 128).sharp.isEmpty, "not settled yet")
+        #expect(tracker.dueForRefinement(at: 10.5, width: 320, height: 128) == ([video], []))
+        #expect(tracker.dueForRefinement(at: 11, width: 320, height: 128) == ([], []), "sent once, and never lossless unless asked")
         // A region sent sharp never needs refining; the screen's ragged edge is clipped.
         tracker.sent(ScreenRect(x: 256, y: 64, width: 64, height: 64), degraded: false, at: 12)
         tracker.sent(ScreenRect(x: 300, y: 100, width: 20, height: 28), degraded: true, at: 12)
-        #expect(tracker.dueForRefinement(at: 13, width: 300 + 20, height: 128) == [ScreenRect(x: 256, y: 64, width: 64, height: 64)])
+        #expect(tracker.dueForRefinement(at: 13, width: 300 + 20, height: 128).sharp == [ScreenRect(x: 256, y: 64, width: 64, height: 64)])
         #expect(MotionTracker.motionQuality(for: 85) == 50 && MotionTracker.motionQuality(for: 35) == 35)
+    }
+
+    @Test("at the highest quality a still picture goes sharp first, then lossless once still a while longer; a change in between starts over")
+    func losslessStep() {
+        var tracker = MotionTracker(width: 320, height: 128)
+        tracker.sent(video, degraded: true, at: 10)
+        #expect(tracker.dueForRefinement(at: 10.2, width: 320, height: 128, lossless: true) == ([video], []))
+        #expect(tracker.dueForRefinement(at: 10.4, width: 320, height: 128, lossless: true) == ([], []), "not yet")
+        #expect(tracker.dueForRefinement(at: 10.7, width: 320, height: 128, lossless: true) == ([], [video]))
+        #expect(tracker.dueForRefinement(at: 12, width: 320, height: 128, lossless: true) == ([], []), "exact now: nothing more")
+        // Changed again after the sharp step: the lossless step waits for the new picture's turn.
+        tracker.sent(video, degraded: true, at: 20)
+        _ = tracker.dueForRefinement(at: 20.2, width: 320, height: 128, lossless: true)
+        tracker.sent(ScreenRect(x: 64, y: 0, width: 64, height: 64), degraded: false, at: 20.3)
+        #expect(tracker.dueForRefinement(at: 21, width: 320, height: 128, lossless: true) == ([], [ScreenRect(x: 128, y: 0, width: 64, height: 64)]))
+        #expect(MotionTracker.refinesLosslessly(quality: 85, grayscale: false))
+        #expect(!MotionTracker.refinesLosslessly(quality: 65, grayscale: false) && !MotionTracker.refinesLosslessly(quality: 85, grayscale: true))
     }
 }

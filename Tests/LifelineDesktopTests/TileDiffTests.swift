@@ -132,7 +132,7 @@ struct ScrollDetectorTests {
 
 @Suite("Lossless palette tiles (J1)")
 struct PaletteEncoderTests {
-    @Test("two colours pack to one bit a pixel and inflate back exactly; many colours are left to JPEG")
+    @Test("two colours pack to one bit a pixel and inflate back exactly")
     func palette() throws {
         let image = TestImage(width: 10, height: 3, fill: 0)
         image.set(x: 0, y: 0, blue: 255)
@@ -142,26 +142,48 @@ struct PaletteEncoderTests {
         // 2 colours in order of appearance (blue is index 0, black 1), RGB each, then 2 bytes per
         // row of 10 one-bit pixels, padded with zero bits.
         #expect(raw == [2, 0, 0, 255, 0, 0, 0, 0b0111_1111, 0b1100_0000, 0b1111_1111, 0b1100_0000, 0b1111_1111, 0b1000_0000])
-        let busy = TestImage(width: 32, height: 1)
-        for x in 0..<32 { busy.set(x: x, y: 0, blue: UInt8(x * 8)) }
-        #expect(busy.withImage { PaletteEncoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 32, height: 1), grayscale: false) } == nil)
+    }
+
+    @Test("up to 256 colours (anti-aliased text) pack to a byte a pixel, 256 written as 0; more are left to JPEG")
+    func manyColours() throws {
+        let greys = TestImage(width: 300, height: 1)
+        for x in 0..<300 { greys.set(x: x, y: 0, blue: UInt8(x % 32)) }
+        let raw = try inflate(try #require(greys.withImage { PaletteEncoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 300, height: 1), grayscale: false) }))
+        #expect(raw.count == 1 + 32 * 3 + 300)
+        #expect(raw[0] == 32)
+        #expect(Array(raw[(1 + 32 * 3)...]) == (0..<300).map { UInt8($0 % 32) })
+        let full = TestImage(width: 256, height: 2)
+        for x in 0..<256 { full.set(x: x, y: 0, blue: UInt8(x)) }
+        let fullRaw = try inflate(try #require(full.withImage { PaletteEncoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 256, height: 2), grayscale: false) }))
+        #expect(fullRaw[0] == 0, "256 colours")
+        #expect(Array(fullRaw[(1 + 255 * 3)...(3 + 255 * 3)]) == [0, 0, 255], "the last colour: blue 255")
+        #expect(Array(fullRaw[(1 + 256 * 3 + 256)...]) == [UInt8](repeating: 0, count: 256), "the second row is colour 0 (blue 0)")
+        let busy = TestImage(width: 257, height: 2)
+        for x in 0..<257 { busy.set(x: x, y: 0, blue: UInt8(x % 256)); busy.set(x: x, y: 1, blue: x == 256 ? 1 : 0) }
+        busy.pixels[(1 * 257 + 256) * 4 + 1] = 1
+        #expect(busy.withImage { PaletteEncoder.encode($0, rect: ScreenRect(x: 0, y: 0, width: 257, height: 2), grayscale: false) } == nil)
     }
 
     /// zlib's own inflate, to read back what was compressed.
     func inflate(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(bytes))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(data)
+        try python("import sys, zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))", input: bytes)
     }
+}
+
+/// What a Python script prints for `input` on its standard input: a reader outside the applet.
+func python(_ script: String, input bytes: [UInt8]) throws -> [UInt8] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", script]
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(bytes))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Array(data)
 }
 
 @Suite("Moved windows (J1)")

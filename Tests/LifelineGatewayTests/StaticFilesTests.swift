@@ -27,4 +27,18 @@ struct StaticFilesTests {
             }
         }
     }
+
+    @Test("every file is checked with the gateway before it is used again: no-cache, and 304 while it is unchanged")
+    func filesAreRevalidated() async throws {
+        let root = GatewayHarness.newDataDirectory() + "-web"
+        try FileManager.default.createDirectory(atPath: root + "/lib", withIntermediateDirectories: true)
+        try "export const version = 1;".write(toFile: root + "/lib/module.js", atomically: true, encoding: .utf8)
+        try await GatewayHarness.run(dataDirectory: GatewayHarness.newDataDirectory(), webRoot: root) { gw in
+            let first = try await gw.request(.get, "/lib/module.js")
+            #expect(first.status == .ok)
+            #expect(first.headers[.cacheControl] == "no-cache", "a console after an upgrade gets the new modules")
+            let tag = try #require(first.headers[.eTag])
+            #expect(try await gw.request(.get, "/lib/module.js", headers: [.ifNoneMatch: tag]).status == .notModified)
+        }
+    }
 }

@@ -147,3 +147,87 @@ def test_video_tiles_are_checked_before_anything_is_decoded(gateway, browser):
         "error: video tile 0 is not the size of its key frame", "error: video tile 0 has no frame",
         "error: video tile 0 has too many parts", "tiles 1", "error: video tile 0 is larger than itself",
         "error: unknown tile encoding 4"]
+
+
+def test_palette_tiles_of_up_to_256_colours_are_drawn_exactly(gateway, browser):
+    """Issue 23: anti-aliased text (dozens of greys) goes lossless as a palette of up to 256 colours,
+    one byte a pixel; a count of 0 means 256. An index past the palette is refused."""
+    def palette(count, indices):
+        colours = bytes(c for i in range(count) for c in (i, 255 - i, (i * 7) % 256))
+        return bytes([count % 256]) + colours + bytes(indices)
+    cases = [
+        (palette(2, [0b1010_0000]), 3, 1),
+        (palette(32, [0, 31, 17]), 3, 1),
+        (palette(256, [255, 0, 128]), 3, 1),
+        (palette(32, [0, 32, 1]), 3, 1),
+    ]
+    browser.get(f"{gateway.url}/console/")
+    results = browser.execute_async_script("""
+        const [cases, done] = arguments;
+        import('/lib/screen-frames.js').then(({ paletteToRGBA }) => {
+          done(cases.map(([raw, width, height]) => {
+            try {
+              return Array.from(paletteToRGBA(new Uint8Array(raw), width, height));
+            } catch (error) {
+              return `error: ${error.message}`;
+            }
+          }));
+        });""", [[list(raw), width, height] for raw, width, height in cases])
+    rgba = lambda i: [i, 255 - i, (i * 7) % 256, 255]
+    assert results[0] == rgba(1) + rgba(0) + rgba(1)
+    assert results[1] == rgba(0) + rgba(31) + rgba(17)
+    assert results[2] == rgba(255) + rgba(0) + rgba(128)
+    assert results[3] == "error: palette index out of range"
+
+
+def test_a_tile_that_cannot_be_decoded_is_left_out_and_the_update_still_acknowledged(gateway, browser):
+    """A corrupt JPEG tile (or one an older console cannot read) is said on the console and left
+    out; the update's other tiles are drawn and it is acknowledged, so the screen never stops."""
+    import zlib
+    red = zlib.compress(bytes([1, 200, 0, 0]) + bytes(1))  # one colour, one 1-bit row of 8 pixels
+    browser.get(f"{gateway.url}/console/")
+    result = browser.execute_async_script("""
+        const [red, done] = arguments;
+        import('/lib/screen-paint.js').then(async ({ paintAndAcknowledge }) => {
+          const canvas = document.createElement('canvas');
+          const update = { sequence: 3, width: 16, height: 1, tiles: [
+            { x: 0, y: 0, width: 8, height: 1, encoding: 'jpeg', bytes: new Uint8Array([0xff, 0xd8, 1, 2]) },
+            { x: 8, y: 0, width: 8, height: 1, encoding: 'palette', bytes: new Uint8Array(red) },
+          ] };
+          let acknowledged = null;
+          await paintAndAcknowledge({}, canvas, update, (fields) => { acknowledged = fields; });
+          const pixel = Array.from(canvas.getContext('2d').getImageData(12, 0, 1, 1).data);
+          done({ acknowledged, pixel });
+        }).catch((error) => done({ error: error.message }));""", list(red))
+    assert result.get("acknowledged") is not None, result
+    assert result["acknowledged"].get("refresh") is None
+    assert result["pixel"] == [200, 0, 0, 255]
+
+
+def png_bytes(width, height, rgb_rows):
+    """A plain RGB PNG (no filter), written here with zlib."""
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    raw = b"".join(b"\x00" + bytes(row) for row in rgb_rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_a_png_tile_is_drawn_with_the_very_pixels(gateway, browser):
+    """Issue 23: a still picture is sent again losslessly as a PNG tile (encoding 6); the console
+    decodes it like a JPEG, off the UI thread, and shows exactly those pixels."""
+    png = png_bytes(3, 1, [[10, 20, 30, 200, 201, 202, 7, 250, 99]])
+    frame = console_frame(screen_frame([(1, 0, 3, 1, 6, png)], width=4, height=1))
+    browser.get(f"{gateway.url}/console/")
+    result = browser.execute_async_script("""
+        const [bytes, done] = arguments;
+        Promise.all([import('/lib/screen-frames.js'), import('/lib/screen-paint.js')]).then(async ([frames, paint]) => {
+          const { update } = frames.decodeConsoleFrame(new Uint8Array(bytes).buffer);
+          const canvas = document.createElement('canvas');
+          await paint.paintFitted(canvas, update);
+          done({ encoding: update.tiles[0].encoding, pixels: Array.from(canvas.getContext('2d').getImageData(1, 0, 3, 1).data) });
+        }).catch((error) => done({ error: error.message }));""", list(frame))
+    assert result.get("encoding") == "png", result
+    assert result["pixels"] == [10, 20, 30, 255, 200, 201, 202, 255, 7, 250, 99, 255]

@@ -130,22 +130,31 @@ def test_customer_takes_back_control_within_a_second(gateway, browser, applets, 
     assert "took back control" in browser.find_element(By.ID, "remote-status").text
 
 
-def test_a_moved_window_is_drawn_where_it_lands(gateway, browser, applets, x_server):
+RED = lambda r, g, b: r > 150 and g < 60 and b < 60  # noqa: E731 (the xterm)
+GREEN = lambda r, g, b: g > 120 and r < 60 and b < 60  # noqa: E731 (the root)
+
+
+def xterm_on_the_console(gateway, browser, applets, x_server):
+    """Remote control running, the console showing the red xterm at the top left and the green
+    root beside it; returns the page's waiter and the applet."""
     session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
     wait = ask_for_remote_control(browser, gateway, session)
     applet.expect("REMOTE_STARTED")
-    red = lambda r, g, b: r > 150 and g < 60 and b < 60
-    green = lambda r, g, b: g > 120 and r < 60 and b < 60
-    wait_for_colour(wait, browser, 100, 100, red)
-    wait_for_colour(wait, browser, 700, 500, green)
+    wait_for_colour(wait, browser, 100, 100, RED)
+    wait_for_colour(wait, browser, 700, 500, GREEN)
+    return wait, applet
+
+
+def test_a_moved_window_is_drawn_where_it_lands(gateway, browser, applets, x_server):
+    wait, _ = xterm_on_the_console(gateway, browser, applets, x_server)
     import subprocess
     env = {**os.environ, "DISPLAY": x_server.display}
     window = subprocess.run(["xdotool", "search", "--class", "xterm"], env=env, capture_output=True, text=True,
                             timeout=10).stdout.split()[0]
     subprocess.run(["xdotool", "windowmove", window, "600", "400"], env=env, check=True, timeout=10)
     # The window's old place shows the root again, its new place shows the window.
-    wait_for_colour(wait, browser, 100, 100, green)
-    wait_for_colour(wait, browser, 700, 500, red)
+    wait_for_colour(wait, browser, 100, 100, GREEN)
+    wait_for_colour(wait, browser, 700, 500, RED)
 
 
 def test_chat_window_over_the_full_screen_desktop(gateway, browser, applets, x_server):
@@ -207,3 +216,53 @@ def log_has(gateway, token, session, code):
     """Whether the session's log has a line with that event code."""
     lines = gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]
     return any((line.get("event") or {}).get("code") == code for line in lines)
+
+
+# Top-level windows made, shown and closed as fast as X allows, a few alive at a time (a browser's
+# popups and tooltips do the same): some close between the applet's listing of the windows and its
+# look at one of them.
+WINDOW_CHURN = r"""
+import collections, ctypes, sys, time
+x = ctypes.CDLL("libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+x.XDefaultRootWindow.restype = ctypes.c_ulong
+x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+x.XCreateSimpleWindow.restype = ctypes.c_ulong
+x.XCreateSimpleWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong] + [ctypes.c_int] * 2 + [ctypes.c_uint] * 3 + [ctypes.c_ulong] * 2
+for name in ("XMapWindow", "XDestroyWindow"):
+    getattr(x, name).argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+x.XFlush.argtypes = [ctypes.c_void_p]
+display = x.XOpenDisplay(None)
+root = x.XDefaultRootWindow(display)
+alive = collections.deque()
+end, made = time.time() + float(sys.argv[1]), 0
+while time.time() < end:
+    window = x.XCreateSimpleWindow(display, root, 300 + made % 400, 300 + made % 200, 40, 40, 0, 0, 0x0000FF)
+    x.XMapWindow(display, window)
+    alive.append(window)
+    if len(alive) > 4:
+        x.XDestroyWindow(display, alive.popleft())
+    x.XFlush(display)
+    made += 1
+print(made)
+"""
+
+
+def test_windows_closing_while_the_applet_looks_do_not_end_it(gateway, browser, applets, x_server):
+    """A window closed between the applet's listing of the windows and its look at it is an X
+    error (BadWindow); Xlib's default handler ended the applet with it, in the middle of the
+    session, when a customer's browser closed a popup. The applet ignores it and streams on."""
+    import subprocess
+    import sys
+    wait, applet = xterm_on_the_console(gateway, browser, applets, x_server)
+    churn = subprocess.run([sys.executable, "-c", WINDOW_CHURN, "6"], env={**os.environ, "DISPLAY": x_server.display},
+                           capture_output=True, text=True, timeout=30)
+    assert churn.returncode == 0, churn.stderr
+    assert int(churn.stdout) > 1000, "windows were made and closed quickly"
+    assert applet.process.poll() is None, "the applet is still running"
+    # And the screen still streams: the moved xterm is drawn where it lands.
+    window = x_server.output("xdotool", "search", "--class", "xterm").split()[0]
+    x_server.output("xdotool", "windowmove", window, "600", "400")
+    wait_for_colour(wait, browser, 100, 100, GREEN)
+    wait_for_colour(wait, browser, 700, 500, RED)

@@ -5,6 +5,8 @@ const MAGIC = 0x4c;
 const HEADER = 14;
 const TILE_HEADER = 13;
 const MAX_TILES = 4096;
+/** The tiles that carry a picture of their own: 1 JPEG, 3 palette (lossless), 6 PNG (a still picture, lossless). */
+const PICTURE_ENCODINGS = { 1: 'jpeg', 3: 'palette', 6: 'png' };
 /** What a tile sent from this browser holds: JPEG pictures, or one VP8 frame of the whole screen (H1). */
 const TILE_ENCODINGS = { jpeg: 1, vp8: 4 };
 
@@ -67,7 +69,7 @@ export function decodeScreenUpdate(bytes) {
     const length = view.getUint32(offset + 9);
     offset += TILE_HEADER;
     if (length > bytes.length - offset) throw new Error(`tile ${index} is cut short`);
-    if (encoding < 1 || encoding > 5 || encoding === 4) throw new Error(`unknown tile encoding ${encoding}`);
+    if (encoding < 1 || encoding > 6 || encoding === 4) throw new Error(`unknown tile encoding ${encoding}`);
     if (w === 0 || h === 0 || x + w > width || y + h > height) throw new Error(`tile ${index} lies outside the screen`);
     if (encoding === 2) {
       // Copy a rectangle already shown (scrolling): source x, y.
@@ -79,7 +81,7 @@ export function decodeScreenUpdate(bytes) {
     } else if (encoding === 5) {
       tiles.push({ x, y, width: w, height: h, encoding: 'video', ...decodeVideoTile(bytes.subarray(offset, offset + length), w, h, index) });
     } else {
-      tiles.push({ x, y, width: w, height: h, encoding: encoding === 1 ? 'jpeg' : 'palette', bytes: bytes.subarray(offset, offset + length) });
+      tiles.push({ x, y, width: w, height: h, encoding: PICTURE_ENCODINGS[encoding], bytes: bytes.subarray(offset, offset + length) });
     }
     offset += length;
   }
@@ -152,9 +154,10 @@ export function keysymFor(event) {
 /** Pixels (RGBA, for ImageData) of an inflated palette tile: colour count, RGB colours, then rows
  * of packed indices (1, 2 or 4 bits, most significant first, each row on a byte). */
 export function paletteToRGBA(raw, width, height) {
-  const count = raw[0];
-  if (count < 1 || count > 16 || raw.length < 1 + count * 3) throw new Error('bad palette');
-  const bits = count <= 2 ? 1 : count <= 4 ? 2 : 4;
+  // A count of 0 means 256 colours (8 bits a pixel).
+  const count = raw[0] === 0 ? 256 : raw[0];
+  if (raw.length < 1 + count * 3) throw new Error('bad palette');
+  const bits = count <= 2 ? 1 : count <= 4 ? 2 : count <= 16 ? 4 : 8;
   const perByte = 8 / bits;
   const rowBytes = Math.ceil(width / perByte);
   const start = 1 + count * 3;
@@ -162,9 +165,9 @@ export function paletteToRGBA(raw, width, height) {
   const pixels = new Uint8ClampedArray(width * height * 4);
   const mask = (1 << bits) - 1;
   for (let y = 0; y < height; y += 1) {
+    const line = start + y * rowBytes;
     for (let x = 0; x < width; x += 1) {
-      const byte = raw[start + y * rowBytes + Math.floor(x / perByte)];
-      const index = (byte >> (8 - bits * (1 + (x % perByte)))) & mask;
+      const index = bits === 8 ? raw[line + x] : (raw[line + Math.floor(x / perByte)] >> (8 - bits * (1 + (x % perByte)))) & mask;
       if (index >= count) throw new Error('palette index out of range');
       const out = (y * width + x) * 4;
       pixels[out] = raw[1 + index * 3];

@@ -1,25 +1,34 @@
 // Drawing the screen updates of docs/protocol.md onto a canvas: the remote desktop's and a monitored
-// technician's screen (E1). JPEG tiles are decoded off the UI thread by createImageBitmap; palette
+// technician's screen (E1). JPEG and PNG tiles are decoded off the UI thread by createImageBitmap; palette
 // tiles inflated by a stream; copy tiles move what is shown (scrolling); video tiles decoded by
 // WebCodecs (issue 23).
 import { paletteToRGBA } from './screen-frames.js';
 import { decodesVideo, drawVideoParts, LostTrack, videoPicture, videoTileDecoder } from './video-tiles.js';
 
 /**
- * A tile's picture: a JPEG as an ImageBitmap; a palette tile as ImageData, put on the canvas as it
+ * A tile's picture: a JPEG or PNG as an ImageBitmap; a palette tile as ImageData, put on the canvas as it
  * is (turning its few pixels into a bitmap first would only wait for another task).
  */
 async function tilePixels(tile) {
-  if (tile.encoding === 'jpeg') return createImageBitmap(new Blob([tile.bytes], { type: 'image/jpeg' }));
+  if (tile.encoding !== 'palette') return createImageBitmap(new Blob([tile.bytes], { type: `image/${tile.encoding}` }));
   const inflated = new Blob([tile.bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
   const raw = new Uint8Array(await new Response(inflated).arrayBuffer());
   return new ImageData(paletteToRGBA(raw, tile.width, tile.height), tile.width, tile.height);
 }
 
-/** A tile's picture: ImageBitmap or ImageData, a video tile's VideoFrame, or the LostTrack error of one that cannot be decoded. */
+/**
+ * A tile's picture: ImageBitmap or ImageData, a video tile's VideoFrame, or the LostTrack error of
+ * one that cannot be decoded. A picture tile that cannot be decoded is left out (null), said on
+ * the console: the rest of the update is drawn and acknowledged, so the screen never stops there.
+ */
 function tilePicture(tile, video) {
   if (tile.encoding === 'copy') return null;
-  if (tile.encoding !== 'video') return tilePixels(tile);
+  if (tile.encoding !== 'video') {
+    return tilePixels(tile).catch((error) => {
+      console.warn(`A ${tile.encoding} tile could not be decoded:`, error.message);
+      return null;
+    });
+  }
   if (!video) return new LostTrack('this view does not decode video');
   return video.decode(tile).then((frame) => videoPicture(frame, tile))
     .catch((error) => (error instanceof LostTrack ? error : new LostTrack(error.message)));
@@ -40,6 +49,8 @@ export async function paintUpdate(canvas, update, sizeTo, video = null) {
     const picture = pictures[index];
     if (tile.encoding === 'copy') {
       context.drawImage(canvas, tile.sourceX, tile.sourceY, tile.width, tile.height, tile.x, tile.y, tile.width, tile.height);
+    } else if (!picture) {
+      // Left out: it could not be decoded.
     } else if (picture instanceof LostTrack) {
       lost = picture;
     } else if (tile.encoding === 'video') {
