@@ -9,9 +9,13 @@ import CZlib
 /// packed indices, each row starting on a byte, most significant bits first.
 public enum PaletteEncoder {
     public static let maximumColours = 256
+    /// What a moving region may have to go as a palette: a terminal's new lines stay lossless, and
+    /// an animation of gradients is a moving picture (JPEG, then video), not a palette each frame.
+    public static let movingColours = 16
 
-    /// The tile as palette + zlib, or nil when it has more than 256 colours.
-    public static func encode(_ image: ScreenImage, rect: ScreenRect, grayscale: Bool) -> [UInt8]? {
+    /// The tile as palette + zlib, or nil when it has more than `limit` colours (at most 256).
+    public static func encode(_ image: ScreenImage, rect: ScreenRect, grayscale: Bool, limit: Int = maximumColours) -> [UInt8]? {
+        let limit = min(limit, maximumColours)
         var colours: [UInt32] = []
         colours.reserveCapacity(maximumColours)
         var lookup = ColourLookup()
@@ -26,7 +30,7 @@ public enum PaletteEncoder {
                     if let found = lookup.index(of: pixel) {
                         lastIndex = found
                     } else {
-                        guard colours.count < maximumColours else { return nil }
+                        guard colours.count < limit else { return nil }
                         lastIndex = UInt8(colours.count)
                         colours.append(pixel)
                         lookup.insert(pixel, at: lastIndex)

@@ -212,7 +212,9 @@ public enum ScreenStreamer {
             // picture: it goes at the chosen quality, so a page stopped mid-scroll is sharp at once.
             let moving = copies.isEmpty && motion.isMoving(rect)
             let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
-            for tile in try Self.encodedTiles(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder) {
+            let colours = moving ? PaletteEncoder.movingColours : PaletteEncoder.maximumColours
+            for tile in try Self.encodedTiles(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder,
+                                              paletteColours: colours) {
                 // A picture is sent again once still: losslessly, or at the chosen quality when it went lower.
                 let refined = quality < current.quality || MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
                 motion.sent(tile.rect, degraded: tile.encoding == .jpeg && refined, picture: tile.encoding == .jpeg, at: now)

@@ -6,19 +6,20 @@ extension ScreenStreamer {
     /// `lossless` as well. A rectangle with a picture in it is cut at the tile grid: the text beside
     /// a photo on a web page stays a palette, and the picture's tiles side by side go as one picture.
     static func encodedTiles(_ image: ScreenImage, rect: ScreenRect, quality: Int, grayscale: Bool, encoder: JPEGEncoder,
-                             sharp: Bool = false, lossless: Bool = false) throws -> [ScreenUpdate.Tile] {
+                             sharp: Bool = false, lossless: Bool = false,
+                             paletteColours: Int = PaletteEncoder.maximumColours) throws -> [ScreenUpdate.Tile] {
         func jpeg(_ rect: ScreenRect) throws -> ScreenUpdate.Tile {
             if sharp, lossless, let png = PNGEncoder.encode(image, rect: rect) { return .init(rect, encoding: .png, bytes: png) }
             return .init(rect, encoding: .jpeg, bytes: try encoder.encode(image, rect: rect, quality: quality, grayscale: grayscale, fullColour: sharp))
         }
-        if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: grayscale) { return [.init(rect, encoding: .palette, bytes: palette)] }
+        if let palette = PaletteEncoder.encode(image, rect: rect, grayscale: grayscale, limit: paletteColours) { return [.init(rect, encoding: .palette, bytes: palette)] }
         let pieces = gridPieces(of: rect)
         guard pieces.count > 1 else { return [try jpeg(rect)] }
         var tiles: [ScreenUpdate.Tile] = []
         /// Pieces side by side that are pictures, not yet encoded.
         var picture: ScreenRect?
         for piece in pieces {
-            if let palette = PaletteEncoder.encode(image, rect: piece, grayscale: grayscale) {
+            if let palette = PaletteEncoder.encode(image, rect: piece, grayscale: grayscale, limit: paletteColours) {
                 if let run = picture { tiles.append(try jpeg(run)) }
                 picture = nil
                 tiles.append(.init(piece, encoding: .palette, bytes: palette))

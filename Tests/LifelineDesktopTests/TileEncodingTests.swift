@@ -20,6 +20,18 @@ struct TileEncodingTests {
                                       ScreenRect(x: 128, y: 0, width: 128, height: 16)])
     }
 
+    @Test("a moving region of 32 colours (an animation of gradients) is a picture; still, a palette")
+    func movingGradients() throws {
+        let image = TestImage(width: 64, height: 8)
+        for y in 0..<8 { for x in 0..<64 { image.set(x: x, y: y, blue: UInt8(x / 2 * 8)) } }
+        let rect = ScreenRect(x: 0, y: 0, width: 64, height: 8)
+        let encoder = try JPEGEncoder()
+        #expect(try image.withImage { try ScreenStreamer.encodedTiles($0, rect: rect, quality: 85, grayscale: false, encoder: encoder) }.map(\.encoding) == [.palette])
+        #expect(try image.withImage {
+            try ScreenStreamer.encodedTiles($0, rect: rect, quality: 50, grayscale: false, encoder: encoder, paletteColours: PaletteEncoder.movingColours)
+        }.map(\.encoding) == [.jpeg])
+    }
+
     @Test("text alone stays one palette tile; a picture alone one JPEG")
     func wholeRectangles() throws {
         let text = TestImage(width: 200, height: 8, fill: 255)
