@@ -98,6 +98,17 @@ public struct MotionTracker: Sendable {
         }
     }
 
+    /// A copy (a scroll, a moved window) moved what the viewer shows: where it lands shows what the
+    /// source showed, so a picture not yet exact there is still to be sent again — it keeps its
+    /// place in the queue for the sharp step (the lossless one follows), from `now`.
+    public mutating func copied(from source: ScreenRect, to destination: ScreenRect, at now: Double) {
+        guard tiles(of: source).contains(where: { degradedAt[$0] != nil || approximateAt[$0] != nil }) else { return }
+        for tile in tiles(of: destination) {
+            degradedAt[tile] = now
+            approximateAt[tile] = nil
+        }
+    }
+
     /// What is due to be sent again, as runs of tiles per tile row: `sharp`, regions sent degraded
     /// that stopped changing `settleSeconds` ago (at the chosen quality in full colour, or at 95
     /// when they are to end lossless); `lossless`, those sent so `losslessSeconds` ago, still

@@ -37,9 +37,12 @@ public actor FlowControl {
 
     public init() {}
 
-    public func didSend(_ sequence: UInt32, at instant: ContinuousClock.Instant = .now) {
+    /// `timed`: how long the update takes to be drawn says how quick the viewer is (auto quality,
+    /// J7). A still picture sent again sharp or exactly is not: large, and waited for by no one, it
+    /// dropped auto to grayscale on a page stopped after a scroll.
+    public func didSend(_ sequence: UInt32, timed: Bool = true, at instant: ContinuousClock.Instant = .now) {
         sent = sequence
-        sentAt[sequence] = instant
+        if timed { sentAt[sequence] = instant }
     }
 
     /// An ack for an update not yet sent is ignored, so a confused peer cannot open the window.
@@ -88,9 +91,9 @@ public enum ScreenStreamer {
         var previousBytesPerRow = 0
         var sequence: UInt32 = 0
         var lastChanged = 0.0
-        func sendUpdate(_ tiles: [ScreenUpdate.Tile], width: Int, height: Int) async {
+        func sendUpdate(_ tiles: [ScreenUpdate.Tile], width: Int, height: Int, refinement: Bool = false) async {
             sequence &+= 1
-            await flow.didSend(sequence)
+            await flow.didSend(sequence, timed: !refinement)
             await send(ScreenUpdate(sequence: sequence, screenWidth: UInt16(width), screenHeight: UInt16(height), tiles: tiles).encoded())
         }
         while !Task.isCancelled {
@@ -136,7 +139,7 @@ public enum ScreenStreamer {
                                                   sharp: true, lossless: true)
                         }
                     }
-                    await sendUpdate(tiles, width: capturer.width, height: capturer.height)
+                    await sendUpdate(tiles, width: capturer.width, height: capturer.height, refinement: true)
                 }
                 continue
             }
@@ -197,6 +200,7 @@ public enum ScreenStreamer {
         for copy in copies {
             Self.apply(copy, to: &previous, bytesPerRow: bytesPerRow)
             let d = copy.destination
+            motion.copied(from: ScreenRect(x: copy.sourceX, y: copy.sourceY, width: d.width, height: d.height), to: d, at: now)
             tiles.append(ScreenUpdate.Tile(x: UInt16(d.x), y: UInt16(d.y), width: UInt16(d.width), height: UInt16(d.height),
                                            encoding: .copy, bytes: ScreenUpdate.copySource(x: copy.sourceX, y: copy.sourceY)))
         }

@@ -50,4 +50,17 @@ struct MotionTrackerTests {
         #expect(MotionTracker.refinesLosslessly(quality: 85, grayscale: false))
         #expect(!MotionTracker.refinesLosslessly(quality: 65, grayscale: false) && !MotionTracker.refinesLosslessly(quality: 85, grayscale: true))
     }
+
+    @Test("a picture not yet exact that a scroll moves is sent again where it lands; exact content moved stays exact")
+    func copiedPictures() {
+        var tracker = MotionTracker(width: 320, height: 256)
+        let photo = ScreenRect(x: 0, y: 128, width: 128, height: 64)
+        tracker.sent(photo, degraded: true, at: 10)
+        // Scrolled up by 128: the photo is now at y 0..<64, the text that was at y 192 at y 64.
+        tracker.copied(from: ScreenRect(x: 0, y: 128, width: 320, height: 64), to: ScreenRect(x: 0, y: 0, width: 320, height: 64), at: 10.05)
+        tracker.copied(from: ScreenRect(x: 0, y: 192, width: 320, height: 64), to: ScreenRect(x: 0, y: 64, width: 320, height: 64), at: 10.05)
+        let due = tracker.dueForRefinement(at: 10.2, width: 320, height: 256, lossless: true)
+        #expect(due.sharp.contains(ScreenRect(x: 0, y: 0, width: 320, height: 64)), "where the photo landed")
+        #expect(!due.sharp.contains { $0.y == 64 }, "the text moved is exact")
+    }
 }

@@ -97,6 +97,12 @@ struct TileDiffTests {
         #expect(await flow.inFlight == 0)
         await flow.acknowledged(1)
         #expect(await flow.inFlight == 0)
+        // A refinement (a still picture sent again) counts in flight but its drawing is not timed.
+        await flow.didSend(3, timed: false)
+        #expect(await flow.inFlight == 1)
+        #expect(await flow.acknowledged(3) == nil)
+        await flow.didSend(4)
+        #expect(await flow.acknowledged(4) != nil)
     }
 }
 
