@@ -1,4 +1,5 @@
 import CZlib
+import LifelineProtocol
 
 /// Lossless pictures (issue 23): a photo or gradient sent again once it stopped moving, at the
 /// highest colour quality, goes as PNG — the customer's very pixels, where JPEG even at 95 left the
@@ -38,8 +39,8 @@ public enum PNGEncoder {
         }
         guard let compressed = PaletteEncoder.deflate(filtered) else { return nil }
         var header: [UInt8] = []
-        header.appendBigEndian(UInt32(rect.width))
-        header.appendBigEndian(UInt32(rect.height))
+        header.append(bigEndian: UInt32(rect.width))
+        header.append(bigEndian: UInt32(rect.height))
         header += [8, 2, 0, 0, 0]  // 8 bits, RGB, deflate, adaptive filters, no interlace
         var png = signature
         png.reserveCapacity(signature.count + compressed.count + 64)
@@ -58,16 +59,10 @@ public enum PNGEncoder {
 
     private static func appendChunk(_ type: String, _ data: [UInt8], to png: inout [UInt8]) {
         let typeBytes = Array(type.utf8)
-        png.appendBigEndian(UInt32(data.count))
+        png.append(bigEndian: UInt32(data.count))
         png += typeBytes
         png += data
         let crc = (typeBytes + data).withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
-        png.appendBigEndian(UInt32(truncatingIfNeeded: crc))
-    }
-}
-
-private extension Array where Element == UInt8 {
-    mutating func appendBigEndian(_ value: UInt32) {
-        append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+        png.append(bigEndian: UInt32(truncatingIfNeeded: crc))
     }
 }

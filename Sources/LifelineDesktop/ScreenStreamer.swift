@@ -217,10 +217,10 @@ public enum ScreenStreamer {
             let moving = copies.isEmpty && motion.isMoving(rect)
             let quality = moving ? MotionTracker.motionQuality(for: current.quality) : current.quality
             let colours = moving ? PaletteEncoder.movingColours : PaletteEncoder.maximumColours
+            // A picture is sent again once still: losslessly, or at the chosen quality when it went lower.
+            let refined = quality < current.quality || MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
             for tile in try Self.encodedTiles(image, rect: rect, quality: quality, grayscale: current.grayscale, encoder: encoder,
                                               paletteColours: colours) {
-                // A picture is sent again once still: losslessly, or at the chosen quality when it went lower.
-                let refined = quality < current.quality || MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
                 motion.sent(tile.rect, degraded: tile.encoding == .jpeg && refined, picture: tile.encoding == .jpeg, at: now)
                 tiles.append(tile)
             }

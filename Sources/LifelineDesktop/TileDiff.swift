@@ -75,15 +75,16 @@ public enum TileDiff {
                 // Only the rows that changed: a new line of text is a strip, not a 64-pixel band.
                 let rows = changedRows(old: old, new: new, x: x, width: width, from: tileY, to: tileY + tileHeight)
                 let columns = changedColumns(old: old, new: new, x: x, width: width, rows: rows)
-                var rect = ScreenRect(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+                let rect = ScreenRect(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+                let index: Int
                 if rect.width < tileSize, let above = openStrips[rect.x], rects[above].width == rect.width, rect.y == tileY {
-                    rect = ScreenRect(x: rect.x, y: rects[above].y, width: rect.width, height: rects[above].height + rect.height)
-                    rects[above] = rect
-                    if rect.y + rect.height == tileY + tileHeight { strips[rect.x] = above }
-                    continue
+                    rects[above] = ScreenRect(x: rect.x, y: rects[above].y, width: rect.width, height: rects[above].height + rect.height)
+                    index = above
+                } else {
+                    rects.append(rect)
+                    index = rects.count - 1
                 }
-                rects.append(rect)
-                if rect.width < tileSize, rect.y + rect.height == tileY + tileHeight { strips[rect.x] = rects.count - 1 }
+                if rect.width < tileSize, rect.y + rect.height == tileY + tileHeight { strips[rect.x] = index }
             }
             openStrips = strips
             tileY += tileSize

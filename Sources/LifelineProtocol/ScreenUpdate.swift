@@ -233,13 +233,14 @@ private struct ByteReader {
     }
 }
 
+/// Big-endian integers onto a frame being built (also the applet's PNG chunks).
 extension Array where Element == UInt8 {
-    mutating func append(bigEndian value: UInt16) {
+    public mutating func append(bigEndian value: UInt16) {
         append(UInt8(value >> 8))
         append(UInt8(value & 0xFF))
     }
 
-    mutating func append(bigEndian value: UInt32) {
+    public mutating func append(bigEndian value: UInt32) {
         append(bigEndian: UInt16(value >> 16))
         append(bigEndian: UInt16(value & 0xFFFF))
     }
