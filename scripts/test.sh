@@ -3,6 +3,8 @@
 # on PostgreSQL, and the end-to-end suite (real gateway and applet processes, headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Homes, databases, browser profiles and files the tests make go to a folder removed at the end.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec scripts/in-scratch-folder.sh scripts/test.sh "$@"
 
 # Build and browser-test dependencies from Debian; installed when we may (root), else named.
 . scripts/debian-packages.sh

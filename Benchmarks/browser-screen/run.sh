@@ -12,6 +12,8 @@
 # to the console, and for the direct path what crossed the loopback interface (browser to browser).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 PORT=8791
 . "$ROOT/Benchmarks/remote-screen/common.sh"
 build_release

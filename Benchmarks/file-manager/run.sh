@@ -8,6 +8,8 @@
 # first time it installs openssh-server and rsync.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 BIG=${1:-1024}
 TREE=${2:-20000}
 # shellcheck source=../common/with-sshd-and-release.sh

@@ -9,6 +9,8 @@
 # throw-away keys, `scp` of the same file to a temporary folder.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 MIB=${1:-1024}
 # shellcheck source=../common/with-sshd-and-release.sh
 source "$ROOT/Benchmarks/common/with-sshd-and-release.sh"

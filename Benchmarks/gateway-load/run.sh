@@ -6,6 +6,8 @@
 #   Benchmarks/gateway-load/run.sh --cluster [cluster.py options, e.g. --live 500,1500 --kills 10]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 cd "$ROOT"
 swift build -c release --product lifeline-server >/dev/null
 BIN="$(swift build -c release --show-bin-path)/lifeline-server"

@@ -6,6 +6,8 @@
 #   Benchmarks/lens/run.sh [seconds]       (default 20; needs the e2e virtualenv, Chromium, ffmpeg, coturn)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 cd "$ROOT"
 . scripts/debian-packages.sh
 ensure_packages coturn ffmpeg chromium chromium-driver

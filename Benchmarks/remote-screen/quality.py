@@ -21,7 +21,9 @@ import sys
 import tempfile
 import time
 
-folder = tempfile.mkdtemp(prefix="lifeline-quality-")
+# The pictures compared, kept where QUALITY_PICTURES says (else in the run's scratch folder).
+folder = os.environ.get("QUALITY_PICTURES") or tempfile.mkdtemp(prefix="lifeline-quality-")
+os.makedirs(folder, exist_ok=True)
 
 
 def grab(display, path, size="1920x1080", x=0, y=0):

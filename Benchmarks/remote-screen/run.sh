@@ -11,6 +11,8 @@
 # videos, and the picture's SSIM against the customer's screen on the moving scenes (quality.py).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 PORT=8790
 VNC_PORT=5911
 SAMPLES=${QUALITY_SAMPLES:-5}

@@ -13,6 +13,8 @@
 # and from the gateway to the applet.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Throw-away files (profiles, databases, frames) go to a folder removed when the run ends.
+[ -n "${LIFELINE_SCRATCH:-}" ] || exec "$ROOT/scripts/in-scratch-folder.sh" "$0" "$@"
 PORT=8792
 . "$ROOT/Benchmarks/remote-screen/common.sh"
 
