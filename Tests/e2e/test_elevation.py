@@ -43,9 +43,9 @@ def sudo_user():
 
 
 def root_applets():
-    lines = subprocess.run(["ps", "-eo", "user=,args="], capture_output=True, text=True).stdout.splitlines()
+    lines = subprocess.run(["ps", "-ww", "-eo", "user=,args="], capture_output=True, text=True).stdout.splitlines()
     return [line for line in lines if line.startswith("root") and "lifeline-applet" in line and "--resume-file" in line
-            and not line.split(None, 1)[1].startswith("sudo")]
+            and os.path.basename(line.split()[1]) != "sudo"]
 
 
 def log_texts(gateway, session_id):
