@@ -20,6 +20,8 @@ SAMPLES=${QUALITY_SAMPLES:-5}
 # left out of every system's SSIM (quality.py).
 export QUALITY_MASK=${QUALITY_MASK-1800,0,120,50}
 # A part of the run while working on one thing, e.g. SYSTEMS="video" SCENES="video fullvideo".
+# SYSTEMS may also name "page": the video path drawn on the console's page instead of in a worker;
+# LIFELINE_BUSY_CONSOLE=1 keeps every Lifeline console's page busy 20 ms in 50 (viewer.py).
 SYSTEMS=${SYSTEMS:-x11vnc x0vnc video tiles}
 SCENES=${SCENES:-static scroll move page video fullvideo}
 . "$ROOT/Benchmarks/remote-screen/common.sh"
@@ -96,12 +98,14 @@ vnc_peer() {
 }
 
 lifeline_viewer() {
-  local label=$1 webcodecs=$2 viewer
+  local label=$1 webcodecs=$2 renderer=${3:-worker} viewer log
+  log="$WORK/viewer-$webcodecs-$renderer.log"
   PYTHON=${PYTHON:-$ROOT/.venv/bin/python}
-  DISPLAY=:98 LIFELINE_WEBCODECS=$webcodecs "$PYTHON" "$ROOT/Benchmarks/remote-screen/viewer.py" "http://127.0.0.1:$PORT" "$EMAIL" "$PASSWORD" "$ID" \
-    > "$WORK/viewer-$webcodecs.log" 2>&1 & viewer=$!
-  for _ in $(seq 120); do grep -q READY "$WORK/viewer-$webcodecs.log" && break; sleep 0.5; done
-  grep -q READY "$WORK/viewer-$webcodecs.log" || { echo "the console did not show the remote screen"; cat "$WORK/viewer-$webcodecs.log"; exit 1; }
+  DISPLAY=:98 LIFELINE_WEBCODECS=$webcodecs LIFELINE_RENDERER=$renderer "$PYTHON" "$ROOT/Benchmarks/remote-screen/viewer.py" \
+    "http://127.0.0.1:$PORT" "$EMAIL" "$PASSWORD" "$ID" > "$log" 2>&1 & viewer=$!
+  for _ in $(seq 120); do grep -q READY "$log" && break; sleep 0.5; done
+  grep -q READY "$log" || { echo "the console did not show the remote screen"; cat "$log"; exit 1; }
+  grep READY "$log"
   measure "$label" $PORT "$APPLET"
   kill $viewer 2>/dev/null || true
   wait $viewer 2>/dev/null || true
@@ -113,11 +117,12 @@ lifeline_viewer() {
 wants() { [[ " $SYSTEMS " == *" $1 "* ]]; }
 wants x11vnc && vnc_peer x11vnc
 wants x0vnc && vnc_peer x0vnc
-if wants video || wants tiles; then
+if wants video || wants tiles || wants page; then
   build_release
   start_gateway
   start_applet_session "$WORK/applet.log"
 fi
 wants video && lifeline_viewer "lifeline (video for moving regions: libvpx VP8 -> WebCodecs)" on
 wants tiles && lifeline_viewer "lifeline (WebCodecs hidden: JPEG tiles)" off
+wants page && lifeline_viewer "lifeline (video, drawn on the page: OffscreenCanvas hidden)" on page
 true

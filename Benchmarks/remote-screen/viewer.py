@@ -4,6 +4,9 @@ session's remote desktop full screen at actual size, so the benchmark kit's prob
 usage: viewer.py GATEWAY_URL EMAIL PASSWORD SESSION_ID [control|view]   (DISPLAY must be the viewer display)
 "view" asks for the desktop view (a customer sharing from a browser offers only that).
 LIFELINE_WEBCODECS=off hides WebCodecs' VideoDecoder from the console: the applet then sends JPEG tiles.
+LIFELINE_RENDERER=page hides OffscreenCanvas: the console draws the screen on the page, not in a worker.
+LIFELINE_BUSY_CONSOLE=1 keeps the console's page busy 20 ms in every 50 (as a console re-rendering a
+long queue or chat might), to see whether frames wait for it.
 Prints READY when the customer's screen fills the display; then waits until killed.
 """
 import os
@@ -24,15 +27,23 @@ def no_automation_bar(options):
     options.add_experimental_option("excludeSwitches", ["enable-automation"])
 
 
-def without_webcodecs(driver):
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.VideoDecoder;"})
+def prepare(driver):
+    scripts = []
+    if os.environ.get("LIFELINE_WEBCODECS") == "off":
+        scripts.append("delete window.VideoDecoder;")
+    if os.environ.get("LIFELINE_RENDERER") == "page":
+        scripts.append("delete window.OffscreenCanvas;")
+    if os.environ.get("LIFELINE_BUSY_CONSOLE") == "1":
+        scripts.append("setInterval(() => { const end = performance.now() + 20; while (performance.now() < end); }, 50);")
+    if scripts:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "\n".join(scripts)})
 
 
 driver, wait = signed_in_console(url, email, password, [
     "--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
     "--no-first-run", "--disable-features=Translate,WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection",
     "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome"), "--disable-infobars"],
-    timeout=60, configure=no_automation_bar, prepare=without_webcodecs if os.environ.get("LIFELINE_WEBCODECS") == "off" else None)
+    timeout=60, configure=no_automation_bar, prepare=prepare)
 row = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session_id}']")))
 row.click()
 wait.until(EC.element_to_be_clickable((By.ID, f"remote-{mode}"))).click()
@@ -43,5 +54,6 @@ wait.until(lambda d: d.execute_script("return document.fullscreenElement !== nul
 time.sleep(6)  # the "press Esc to exit full screen" bubble fades
 # Which way the screen comes: straight from a customer's browser (WebRTC), or through the gateway.
 transport = driver.execute_script("return document.querySelector('#remote-screen canvas').dataset.transport") or "gateway"
-print(f"READY transport={transport} webcodecs={driver.execute_script('return typeof VideoDecoder')}", flush=True)
+renderer = driver.execute_script("return document.querySelector('#remote-screen canvas').dataset.renderer")
+print(f"READY transport={transport} webcodecs={driver.execute_script('return typeof VideoDecoder')} renderer={renderer}", flush=True)
 stay_until_killed(driver)

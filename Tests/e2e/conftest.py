@@ -28,6 +28,19 @@ BIN = Path(os.environ.get("LIFELINE_BIN_DIR", ROOT / ".build" / "debug"))
 ADMIN_EMAIL = "admin@e2e.test"
 ADMIN_PASSWORD = "e2e admin password"
 
+# A canvas's pixels as the user sees them, whether the page or a worker (OffscreenCanvas) draws it:
+# the screen's canvas, once handed to a worker, has no 2d context on the page; it is copied first.
+CANVAS_PIXELS = """
+function canvasPixels(canvas, x, y, width, height) {
+  const copy = document.createElement('canvas');
+  copy.width = canvas.width;
+  copy.height = canvas.height;
+  const context = copy.getContext('2d');
+  context.drawImage(canvas, 0, 0);
+  return context.getImageData(x, y, width, height).data;
+}
+"""
+
 # Fixtures kept in modules of their own.
 pytest_plugins = ["power_bus_fixture"]
 

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import Gateway, free_port, near, open_browser
+from conftest import CANVAS_PIXELS, Gateway, free_port, near, open_browser
 from test_console_session import select_row, sign_in
 from test_remote_desktop import canvas_pixel, log_has
 
@@ -115,9 +115,9 @@ def test_a_phone_customer_shows_the_device_with_the_camera(gateway, browser):
 def canvas_fingerprint(browser):
     """A digest of what the console's canvas shows now (Chromium's fake cameras draw a moving pattern)."""
     return browser.execute_script(
-        "const c = document.querySelector('#remote-screen canvas');"
+        CANVAS_PIXELS + "const c = document.querySelector('#remote-screen canvas');"
         "if (!c || c.width === 0) return null;"
-        "const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "const data = canvasPixels(c, 0, 0, c.width, c.height);"
         "let sum = 0; for (let i = 0; i < data.length; i += 1) sum = (sum * 31 + data[i]) % 1000000007;"
         "return sum;")
 

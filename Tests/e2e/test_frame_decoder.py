@@ -3,6 +3,8 @@ byte, lying lengths and hostile cursor sizes are refused with a clear error, nev
 their end nor allocated from a claimed size."""
 import struct
 
+from conftest import CANVAS_PIXELS
+
 
 def screen_frame(tiles, width=64, height=64, sequence=7):
     body = bytes([0x4C, 1, 1, 0]) + struct.pack(">IHHH", sequence, width, height, len(tiles))
@@ -186,22 +188,70 @@ def test_a_tile_that_cannot_be_decoded_is_left_out_and_the_update_still_acknowle
     import zlib
     red = zlib.compress(bytes([1, 200, 0, 0]) + bytes(1))  # one colour, one 1-bit row of 8 pixels
     browser.get(f"{gateway.url}/console/")
-    result = browser.execute_async_script("""
+    result = browser.execute_async_script(CANVAS_PIXELS + """
         const [red, done] = arguments;
-        import('/lib/screen-paint.js').then(async ({ paintAndAcknowledge }) => {
+        import('/lib/screen-view.js').then(async ({ screenView }) => {
           const canvas = document.createElement('canvas');
+          document.body.append(canvas);
+          const view = screenView(canvas);
           const update = { sequence: 3, width: 16, height: 1, tiles: [
             { x: 0, y: 0, width: 8, height: 1, encoding: 'jpeg', bytes: new Uint8Array([0xff, 0xd8, 1, 2]) },
             { x: 8, y: 0, width: 8, height: 1, encoding: 'palette', bytes: new Uint8Array(red) },
           ] };
-          let acknowledged = null;
-          await paintAndAcknowledge({}, canvas, update, (fields) => { acknowledged = fields; });
-          const pixel = Array.from(canvas.getContext('2d').getImageData(12, 0, 1, 1).data);
-          done({ acknowledged, pixel });
+          const { fields } = await view.paint(update);
+          await new Promise((shown) => requestAnimationFrame(() => requestAnimationFrame(shown)));
+          done({ mode: view.mode, fields, pixel: Array.from(canvasPixels(canvas, 12, 0, 1, 1)) });
         }).catch((error) => done({ error: error.message }));""", list(red))
-    assert result.get("acknowledged") is not None, result
-    assert result["acknowledged"].get("refresh") is None
+    assert result.get("mode") == "worker", result
+    assert result.get("fields") is not None, result
+    assert result["fields"].get("refresh") is None
     assert result["pixel"] == [200, 0, 0, 255]
+
+
+def test_the_screen_is_drawn_in_a_worker_as_the_page_would_draw_it(gateway, browser):
+    """Issue 23: the customer's screen is decoded and drawn in a worker (OffscreenCanvas), so the
+    console's page never holds a frame; a browser without OffscreenCanvas draws on the page. The
+    same updates (a picture, a palette, then a copy of part of them: scrolling) give the same
+    pixels both ways, and the canvas stays readable: a screenshot, the lens, a recording."""
+    import zlib
+    blue_red = zlib.compress(bytes([2, 0, 0, 200, 200, 0, 0]) + bytes([0b00001111]))  # 4 blue then 4 red
+    png = png_bytes(4, 1, [[10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]])
+    frames = [console_frame(screen_frame([(0, 0, 8, 1, 3, blue_red), (8, 0, 4, 1, 6, png)], width=16, height=2, sequence=1)),
+              console_frame(screen_frame([(2, 1, 10, 1, 2, struct.pack(">HH", 0, 0))], width=16, height=2, sequence=2))]
+    browser.get(f"{gateway.url}/console/")
+    result = browser.execute_async_script(CANVAS_PIXELS + """
+        const [frames, done] = arguments;
+        Promise.all([import('/lib/screen-frames.js'), import('/lib/screen-view.js')]).then(async ([decoder, { screenView }]) => {
+          const draw = async (withWorker) => {
+            const canvas = document.createElement('canvas');
+            document.body.append(canvas);
+            const sizes = [];
+            // On the page, as a browser without OffscreenCanvas draws (or a Lens call's picture).
+            const view = screenView(canvas, { onSize: (width, height) => sizes.push([width, height]), onPage: () => !withWorker });
+            // Both given at once: drawn in order all the same.
+            const painted = frames.map((bytes) => view.paint(decoder.decodeConsoleFrame(new Uint8Array(bytes).buffer).update));
+            const answers = await Promise.all(painted);
+            await new Promise((shown) => requestAnimationFrame(() => requestAnimationFrame(shown)));
+            const screenshot = await new Promise((made) => canvas.toBlob(made, 'image/png'));
+            return { mode: view.mode, renderer: canvas.dataset.renderer, sizes, size: [view.width, view.height],
+                     acknowledged: answers.map(({ fields }) => fields), screenshot: screenshot.size,
+                     pixels: Array.from(canvasPixels(canvas, 0, 0, 16, 2)) };
+          };
+          done({ worker: await draw(true), page: await draw(false) });
+        }).catch((error) => done({ error: `${error.message} ${error.stack}` }));""", [list(frame) for frame in frames])
+    assert "error" not in result, result
+    worker, page = result["worker"], result["page"]
+    assert (worker["mode"], worker["renderer"], page["mode"], page["renderer"]) == ("worker", "worker", "page", "page")
+    for drawn in (worker, page):
+        assert drawn["sizes"] == [[16, 2]] and drawn["size"] == [16, 2]
+        assert len(drawn["acknowledged"]) == 2 and not any(fields.get("refresh") for fields in drawn["acknowledged"])
+        assert drawn["screenshot"] > 0
+        pixels = [tuple(drawn["pixels"][i:i + 3]) for i in range(0, len(drawn["pixels"]), 4)]
+        top, bottom = pixels[:16], pixels[16:]
+        assert top == [(0, 0, 200)] * 4 + [(200, 0, 0)] * 4 + [(10, 20, 30), (40, 50, 60), (70, 80, 90), (100, 110, 120)] + [(0, 0, 0)] * 4
+        # The copy moved the top row's first ten pixels to the second row from x = 2.
+        assert bottom[2:12] == top[0:10]
+    assert worker["pixels"] == page["pixels"]
 
 
 def png_bytes(width, height, rgb_rows):

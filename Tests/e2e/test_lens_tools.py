@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from conftest import open_browser
+from conftest import CANVAS_PIXELS, open_browser
 from test_lens import KEEP_STREAMS, lens_call, tone
 
 SIZE = (640, 360)
@@ -43,10 +43,10 @@ def moving_square(folder, size=SIZE, square=SQUARE, noise=False):
 
 
 # The red square's centre in a canvas (or null), in that canvas's pixels.
-RED_CENTRE = """
+RED_CENTRE = CANVAS_PIXELS + """
 function redCentre(canvas, box) {
   const { x: x0, y: y0, width, height } = box ?? { x: 0, y: 0, width: canvas.width, height: canvas.height };
-  const data = canvas.getContext('2d').getImageData(x0, y0, width, height).data;
+  const data = canvasPixels(canvas, x0, y0, width, height);
   let sx = 0, sy = 0, n = 0;
   for (let y = 0; y < height; y += 1) for (let x = 0; x < width; x += 1) {
     const i = (y * width + x) * 4;

@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
+from conftest import CANVAS_PIXELS
 from test_console_session import select_row, sign_in
 
 # The xterm's red background and the X root's green tell the two apart on the console's canvas.
@@ -70,9 +71,9 @@ def typed_into_xterm(browser):
 
 def canvas_pixel(browser, x, y, canvas="#remote-screen canvas"):
     return browser.execute_script(
-        "const c = document.querySelector(arguments[2]);"
+        CANVAS_PIXELS + "const c = document.querySelector(arguments[2]);"
         "if (!c || c.width === 0) return null;"
-        "return Array.from(c.getContext('2d').getImageData(arguments[0], arguments[1], 1, 1).data).slice(0, 3);", x, y, canvas)
+        "return Array.from(canvasPixels(c, arguments[0], arguments[1], 1, 1)).slice(0, 3);", x, y, canvas)
 
 
 def wait_for_colour(wait, browser, x, y, predicate, canvas="#remote-screen canvas"):

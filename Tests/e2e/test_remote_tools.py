@@ -17,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
+from conftest import CANVAS_PIXELS
 from test_remote_desktop import active_session_with_applet, ask_for_remote_control, canvas_pixel, wait_for_colour
 
 RED = lambda r, g, b: r > 180 and g < 60 and b < 60
@@ -114,8 +115,8 @@ def test_whiteboard_and_laser_show_on_the_customers_screen(gateway, browser, app
     eventually(lambda: x_server.any_pixel_near(700, 350, RED), what="the stroke's second segment")
     assert GREEN(*x_server.screen_pixel(600, 340)), "only the stroke is drawn"
     # The console shows what the customer's screen shows: the stroke comes back in the stream.
-    wait.until(lambda b: any(RED(*pixel) for pixel in b.execute_script("""
-        const data = document.querySelector('#remote-screen canvas').getContext('2d').getImageData(597, 297, 7, 7).data;
+    wait.until(lambda b: any(RED(*pixel) for pixel in b.execute_script(CANVAS_PIXELS + """
+        const data = canvasPixels(document.querySelector('#remote-screen canvas'), 597, 297, 7, 7);
         return Array.from({ length: 49 }, (_, i) => [data[i * 4], data[i * 4 + 1], data[i * 4 + 2]]);""")))
 
     # No control while drawing: a click and typing do not reach the customer's xterm.

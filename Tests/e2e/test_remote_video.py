@@ -11,6 +11,7 @@ import time
 
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import CANVAS_PIXELS
 from test_remote_desktop import active_session_with_applet, ask_for_remote_control, wait_for_colour
 
 # 480x320 at the top left: gradients of blue, cyan and green (no red) that move every frame, a
@@ -27,9 +28,9 @@ def play_pattern(x_server):
 
 def row_colours(browser):
     """The console's picture of the pattern's middle row: 'r' red, 'g' the gradients (no red), '?' neither."""
-    return browser.execute_script("""
+    return browser.execute_script(CANVAS_PIXELS + """
         const c = document.querySelector('#remote-screen canvas');
-        const data = c.getContext('2d').getImageData(0, arguments[0], 480, 1).data;
+        const data = canvasPixels(c, 0, arguments[0], 480, 1);
         let row = '';
         for (let x = 0; x < 480; x += 1) {
           const [r, g, b] = [data[x * 4], data[x * 4 + 1], data[x * 4 + 2]];
@@ -85,8 +86,8 @@ def test_a_moving_region_arrives_as_video_drawn_right_and_sharp_once_still(gatew
     try:
         def close_to_the_screen(b):
             expected = screen_rgb(x_server)
-            shown = base64.b64decode(b.execute_script("""
-                const data = document.querySelector('#remote-screen canvas').getContext('2d').getImageData(0, 0, 480, 320).data;
+            shown = base64.b64decode(b.execute_script(CANVAS_PIXELS + """
+                const data = canvasPixels(document.querySelector('#remote-screen canvas'), 0, 0, 480, 320);
                 let text = '';
                 for (let i = 0; i < data.length; i += 4) text += String.fromCharCode(data[i], data[i + 1], data[i + 2]);
                 return btoa(text);"""))

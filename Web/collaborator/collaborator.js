@@ -8,7 +8,7 @@ import { browserLanguage, describeError, LANGUAGE_NAMES, languagesOf, loadLangua
 import { logLineText } from '../lib/log-lines.js';
 import { reconnectingSocket } from '../lib/protocol.js';
 import { decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
-import { paintAndAcknowledge } from '../lib/screen-paint.js';
+import { screenView } from '../lib/screen-view.js';
 import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -17,7 +17,13 @@ const linkToken = location.pathname.split('/collaborate/')[1] || null;
 let socket = null;
 let credential = null;
 /** The customer's screen: shown while the lead's remote desktop runs; updates drawn in turn. */
-const screen = { active: false, drawing: Promise.resolve(), shape: null };
+const screen = { active: false, drawing: Promise.resolve(), shape: null, view: null };
+
+/** The customer's screen's view, made when first drawn (its canvas is then the view's). */
+function screenViewOf() {
+  screen.view ??= screenView($('collab-canvas'));
+  return screen.view;
+}
 
 function fail(error) {
   $('collab-error').textContent = error ? describeError(error) : '';
@@ -52,12 +58,10 @@ function addToLog(entry) {
 function showScreen(active) {
   screen.active = active;
   if (!active) {
-    screen.video?.close();
-    screen.video = null;
+    screen.view?.reset();
     $('collab-screen').hidden = true;
     $('collab-pointer').hidden = true;
-    const canvas = $('collab-canvas');
-    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+    screen.view?.clear();
   }
 }
 
@@ -72,16 +76,17 @@ function screenFrame(buffer) {
       screen.shape = decoded.cursor.shape;
       pointer.src = cursorURL(screen.shape);
     }
-    if (!screen.shape || canvas.width === 0) return;
+    if (!screen.shape || !screen.view?.width) return;
     pointer.hidden = false;
     placePointer(pointer, canvas, screen.shape, decoded.cursor);
     return;
   }
   const { update } = decoded;
-  screen.drawing = screen.drawing.then(() => paintAndAcknowledge(screen, canvas, update, (fields) => {
+  const painted = screenViewOf().paint(update);
+  screen.drawing = screen.drawing.then(() => painted).then(({ fields }) => {
     if (screen.active) $('collab-screen').hidden = false;
     socket?.send('frame_ack', { sequence: update.sequence, ...fields });
-  })).catch((error) => console.warn('A picture of the customer\'s screen could not be drawn:', error));
+  }).catch((error) => console.warn('A picture of the customer\'s screen could not be drawn:', error));
 }
 
 function end(reason) {

@@ -9,7 +9,7 @@ import { SEARCH, follow, greyFrame, greyScale, takeTemplate } from '../lib/objec
 /** Drawings' places go to the phone at most this often while they move. */
 const SEND_EVERY_MS = 66;
 
-/** `freeze`: the toolbar's Freeze button; `draw(remote, image, width, height)` shows a still. */
+/** `freeze`: the toolbar's Freeze button; `draw(remote, image, width, height)` shows a still (a promise). */
 export function mountLensTools({ freeze, current, draw }) {
   /** Per session: { channel, shapes, stroke, frozen, still (pieces of the still arriving), sentAt }. */
   const lenses = new Map();
@@ -111,20 +111,20 @@ export function mountLensTools({ freeze, current, draw }) {
     Object.assign(shape, { baseDx: shape.dx, baseDy: shape.dy, scale, frameWidth: canvas.width, frameHeight: canvas.height });
   }
 
-  /** A live picture was drawn: every drawing follows its object, the phone is told where. */
-  function frame(remote, id) {
+  /** A live picture ({ source, width, height }) is being drawn: every drawing follows its object
+   * in it (the screen's canvas may show it only from the next frame), the phone is told where. */
+  function frame(remote, id, picture) {
     const lens = lenses.get(id);
     if (!lens || lens.frozen || lens.shapes.length === 0) return;
-    const { canvas } = remote;
-    const scale = greyScale(canvas.width);
-    const grey = greyFrame(canvas, canvas.width, canvas.height, scale, work);
+    const scale = greyScale(picture.width);
+    const grey = greyFrame(picture.source, picture.width, picture.height, scale, work);
     for (const shape of lens.shapes) {
-      if (shape.frameWidth !== canvas.width || shape.frameHeight !== canvas.height) {
-        anchorAgain(shape, canvas, grey, scale);
+      if (shape.frameWidth !== picture.width || shape.frameHeight !== picture.height) {
+        anchorAgain(shape, picture, grey, scale);
         continue;
       }
       shape.at = follow(shape.template, grey, shape.at);
-      place(shape, canvas);
+      place(shape, picture);
     }
     redraw(remote, lens);
     const now = performance.now();
@@ -152,7 +152,8 @@ export function mountLensTools({ freeze, current, draw }) {
     const image = await createImageBitmap(blob);
     const { remote } = current();
     if (remote && current().id === id && lens.frozen) {
-      draw(remote, image, image.width, image.height);
+      // Said frozen once the still is on the screen (drawn in the screen's worker, maybe a moment later).
+      await draw(remote, image, image.width, image.height);
       remote.canvas.dataset.frozen = 'true';
       redraw(remote, lens);
     }

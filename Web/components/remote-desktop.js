@@ -5,7 +5,7 @@
 // remote-recorder.js and remote-window.js; a browser's direct path in remote-direct.js.
 import { describeError, t } from '../lib/i18n.js';
 import { comboEvents, decodeConsoleFrameOrDrop } from '../lib/screen-frames.js';
-import { paintAndAcknowledge } from '../lib/screen-paint.js';
+import { screenView } from '../lib/screen-view.js';
 import { cursorURL, placePointer } from '../lib/screen-pointer.js';
 import { mountLensCall } from './lens-call.js';
 import { mountLensTools } from './lens-tools.js';
@@ -92,20 +92,20 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
    * size (scrolls; also in full screen, from the top left corner, as the manual says) or stretch. */
   function layoutCanvas() {
     const remote = session ? remotes.get(session.id) : null;
-    if (!remote || remote.canvas.width === 0 || screen.hidden) return;
-    const { canvas } = remote;
+    if (!remote || remote.view.width === 0 || screen.hidden) return;
+    const { canvas, view } = remote;
     const mode = screen.ownerDocument.fullscreenElement === screen ? 'actual' : scale.value;
     const room = { width: screen.clientWidth, height: screen.clientHeight };
-    let size = { width: canvas.width, height: canvas.height };
+    let size = { width: view.width, height: view.height };
     if (mode === 'fit') {
-      const ratio = Math.min(room.width / canvas.width, room.height / canvas.height);
-      size = { width: Math.floor(canvas.width * ratio), height: Math.floor(canvas.height * ratio) };
+      const ratio = Math.min(room.width / view.width, room.height / view.height);
+      size = { width: Math.floor(view.width * ratio), height: Math.floor(view.height * ratio) };
     } else if (mode === 'stretch') {
       size = room;
     } else if (/^\d+$/.test(mode)) {
       // A zoom in per cent (the manual's "Spécifier un % de zoom"): scrolls like actual size.
       const factor = Number(mode) / 100;
-      size = { width: Math.round(canvas.width * factor), height: Math.round(canvas.height * factor) };
+      size = { width: Math.round(view.width * factor), height: Math.round(view.height * factor) };
     }
     canvas.style.width = `${size.width}px`;
     canvas.style.height = `${size.height}px`;
@@ -115,6 +115,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     if (!remotes.has(id)) {
       const remote = { id, mode: null, phase: null, reason: null, drawing: Promise.resolve(), tool: null, keyboard: 'local',
         clipboard: true, monitors: [], monitor: null, lensOn: false, ...createSurface() };
+      remote.view = screenView(remote.canvas, {
+        onSize: (width, height) => screenSized(remote, width, height),
+        onPage: () => Boolean(remote.lensSession),
+      });
       remotes.set(id, remote);
       input.wire(remote, id);
       tools.wire(remote, id);
@@ -272,18 +276,15 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       canvas.style.cursor = `url(${remote.cursorURL}) ${cursor.shape.hotX} ${cursor.shape.hotY}, default`;
     }
     const shape = remote.cursorShape;
-    if (!shape || canvas.width === 0) return;
+    if (!shape || remote.view.width === 0) return;
     // Without the mouse and keyboard the customer's pointer is drawn where it is.
     pointer.hidden = Boolean(remote.inControl);
     placePointer(pointer, canvas, shape, cursor);
   }
 
-  /** Sizes the screen's canvas (and the ink above it) to the customer's screen; cleared when it changes. */
-  function sizeScreen(remote, width, height) {
-    const { canvas, ink } = remote;
-    if (canvas.width === width && canvas.height === height) return;
-    canvas.width = width;
-    canvas.height = height;
+  /** The customer's screen changed size: the ink above it takes it (cleared), the canvas is laid out again. */
+  function screenSized(remote, width, height) {
+    const { ink } = remote;
     ink.width = width;
     ink.height = height;
     layoutCanvas();
@@ -299,15 +300,14 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   function drawPicture(remote, source, width, height) {
     // Frozen (a Lens session): the phone's still stays until the technician lets the picture go on.
     if (remote.phase !== 'active' || lensTools.frozen(remote.id)) return;
-    paintPicture(remote, source, width, height);
-    lensTools.frame(remote, remote.id);
+    paintPicture(remote, source, width, height, { live: true });
+    lensTools.frame(remote, remote.id, { source, width, height });
   }
 
   /** A whole picture on the screen's canvas: the direct path's, or a frozen Lens still. */
-  function paintPicture(remote, source, width, height) {
-    sizeScreen(remote, width, height);
-    remote.canvas.getContext('2d').drawImage(source, 0, 0, width, height);
-    drawn(remote);
+  function paintPicture(remote, source, width, height, options = {}) {
+    return remote.view.picture(source, width, height, options).then((shown) => { if (shown) drawn(remote); })
+      .catch((error) => console.warn('A picture of the screen could not be drawn:', error.message));
   }
 
   return {
@@ -327,8 +327,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       remote.inControl = status.mode === 'control' && (!status.controller || status.controller === me()?.id);
       if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
       else {
-        remote.video?.close();
-        remote.video = null;
+        remote.view.reset();
         direct.close(remote);
         call.close(status.sessionId);
         lensTools.close(status.sessionId);
@@ -374,10 +373,14 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
         drawPointer(remote, cursor);
         return;
       }
-      remote.drawing = remote.drawing.then(() => paintAndAcknowledge(remote, remote.canvas, update, (fields) => {
+      // Drawn in order by the view (in its worker where it has one); acknowledged in order once drawn.
+      const painted = remote.view.paint(update);
+      remote.drawing = remote.drawing.then(() => painted).then(({ fields, videoFrames }) => {
+        // Counted for the status line and tests: the moving part came as video.
+        if (videoFrames) remote.canvas.dataset.videoFrames = String(Number(remote.canvas.dataset.videoFrames ?? 0) + videoFrames);
         drawn(remote);
         send('frame_ack', { sessionId, sequence: update.sequence, ...fields });
-      }, (width, height) => sizeScreen(remote, width, height))).catch((error) => console.warn('A screen update could not be drawn:', error));
+      }).catch((error) => console.warn('A screen update could not be drawn:', error));
     },
   };
 }

@@ -1,9 +1,10 @@
 // Drawing the screen updates of docs/protocol.md onto a canvas: the remote desktop's and a monitored
 // technician's screen (E1). JPEG and PNG tiles are decoded off the UI thread by createImageBitmap; palette
 // tiles inflated by a stream; copy tiles move what is shown (scrolling); video tiles decoded by
-// WebCodecs (issue 23).
+// WebCodecs (issue 23). The canvas may be an OffscreenCanvas in a worker (screen-worker.js): nothing
+// here touches the page.
 import { paletteToRGBA } from './screen-frames.js';
-import { decodesVideo, drawVideoParts, LostTrack, videoPicture, videoTileDecoder } from './video-tiles.js';
+import { drawVideoParts, LostTrack, videoPicture, videoTileDecoder } from './video-tiles.js';
 
 /**
  * A tile's picture: a JPEG or PNG as an ImageBitmap; a palette tile as ImageData, put on the canvas as it
@@ -37,13 +38,15 @@ function tilePicture(tile, video) {
 /**
  * Draws `update` onto `canvas`; `sizeTo(width, height)` sizes it to the screen first, once the
  * tiles are decoded; `video` decodes video tiles (`videoTileDecoder`). Every tile that can be
- * drawn is; then a video frame that could not be decoded is thrown (LostTrack).
+ * drawn is. Returns { videoFrames, lost }: the video frames drawn, and the LostTrack of a video
+ * frame that could not be decoded (null when none).
  */
 export async function paintUpdate(canvas, update, sizeTo, video = null) {
   const pictures = await Promise.all(update.tiles.map((tile) => tilePicture(tile, video)));
   sizeTo(update.width, update.height);
   const context = canvas.getContext('2d');
   let lost = null;
+  let videoFrames = 0;
   // In order: a copy (scrolling) moves what is shown before the new parts are drawn.
   update.tiles.forEach((tile, index) => {
     const picture = pictures[index];
@@ -56,8 +59,7 @@ export async function paintUpdate(canvas, update, sizeTo, video = null) {
     } else if (tile.encoding === 'video') {
       drawVideoParts(context, tile, picture);
       picture.close();
-      // Counted for the status line and tests: the moving part came as video.
-      canvas.dataset.videoFrames = String(Number(canvas.dataset.videoFrames ?? 0) + 1);
+      videoFrames += 1;
     } else if (picture instanceof ImageData) {
       context.putImageData(picture, tile.x, tile.y);
     } else {
@@ -65,11 +67,24 @@ export async function paintUpdate(canvas, update, sizeTo, video = null) {
       picture.close();
     }
   });
-  if (lost) throw lost;
+  return { videoFrames, lost };
 }
 
-/** Sizes a watcher's `canvas` to the screen (cleared when it changes). */
-function fitted(canvas) {
+/**
+ * Draws an update of the customer's screen. `video` says this browser decodes video tiles (the
+ * applet sends moving regions as video only when every viewer does); `state.video` keeps the
+ * screen's decoder. Returns { fields, videoFrames }: the acknowledgement's fields — `video`, and
+ * `refresh` when a video frame could not be decoded and the whole screen is wanted.
+ */
+export async function paintCustomerUpdate(state, canvas, update, sizeTo, video) {
+  if (video && !state.video) state.video = videoTileDecoder();
+  const { videoFrames, lost } = await paintUpdate(canvas, update, sizeTo, video ? state.video : null);
+  if (lost) console.warn('The customer\'s screen is asked for again:', lost.message);
+  return { fields: { video, ...(lost ? { refresh: true } : {}) }, videoFrames };
+}
+
+/** Sizes `canvas` to the screen (cleared when the size changes). */
+export function fitted(canvas) {
   return (width, height) => {
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
@@ -81,24 +96,4 @@ function fitted(canvas) {
 /** Draws `update` onto a watcher's `canvas`, which takes the screen's size. */
 export function paintFitted(canvas, update) {
   return paintUpdate(canvas, update, fitted(canvas));
-}
-
-/**
- * Draws an update of the customer's screen, then acknowledges it with `acknowledge(fields)`:
- * `video` says this browser decodes video tiles (the applet sends moving regions as video only
- * when every viewer does), `refresh` that a video frame could not be decoded and the whole screen
- * is wanted. `view.video` keeps the view's decoder; `sizeTo` defaults to fitting the canvas.
- */
-export async function paintAndAcknowledge(view, canvas, update, acknowledge, sizeTo = fitted(canvas)) {
-  const video = await decodesVideo;
-  if (video && !view.video) view.video = videoTileDecoder();
-  let refresh = false;
-  try {
-    await paintUpdate(canvas, update, sizeTo, view.video ?? null);
-  } catch (error) {
-    if (!(error instanceof LostTrack)) throw error;
-    console.warn('The customer\'s screen is asked for again:', error.message);
-    refresh = true;
-  }
-  acknowledge({ video, ...(refresh ? { refresh: true } : {}) });
 }
