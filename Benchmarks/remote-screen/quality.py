@@ -1,5 +1,5 @@
 """How good the viewer's picture is on a moving scene (issue 23), the same way for every system,
-compared with ffmpeg's SSIM filter (1 is identical). Prints the median and lowest SSIM.
+compared with ffmpeg's SSIM filter (1 is identical). Prints the median and lowest SSIM, then every moment's.
 
   quality.py PGID SAMPLES SECONDS_BETWEEN
     At fixed moments the scene's processes are stopped (SIGSTOP to its process group), and 150 ms
@@ -61,7 +61,8 @@ def thumbnail(path, raw_size=None):
 
 def report(values):
     if values:
-        print(f"SSIM median {statistics.median(values):.4f}, lowest {min(values):.4f} ({len(values)} moments)")
+        print(f"SSIM median {statistics.median(values):.4f}, lowest {min(values):.4f} ({len(values)} moments: "
+              f"{' '.join(f'{value:.4f}' for value in sorted(values))})")
     else:
         print("SSIM: the scene ended before a moment was taken")
 

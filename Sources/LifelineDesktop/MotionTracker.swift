@@ -9,8 +9,6 @@ public struct MotionTracker: Sendable {
     private var streak: [UInt8]
     /// For each tile sent at the lower quality, when; nil when what the viewer shows is sharp.
     private var degradedAt: [Double?]
-    /// For each tile sent again sharp but not exact (JPEG at 95), when; it goes again lossless.
-    private var approximateAt: [Double?]
     /// For each tile, whether it last went as a picture (JPEG or video) rather than lossless
     /// few-colour text: only pictures become video (issue 23).
     private var picture: [Bool]
@@ -21,10 +19,6 @@ public struct MotionTracker: Sendable {
     /// picture is sharp before the eye settles on it, long after a video's next frame (10 a second
     /// at the slowest) would have changed it.
     public static let settleSeconds = 0.1
-    /// A picture sent again sharp (JPEG at 95, within a few hundredths of the customer's) and
-    /// unchanged this much longer is sent exactly (PNG): that takes longer to encode and send, so
-    /// it comes second, when the technician is looking at it.
-    public static let losslessSeconds = 0.4
 
     public init(width: Int, height: Int, tileSize: Int = TileDiff.tileSize) {
         self.tileSize = tileSize
@@ -32,7 +26,6 @@ public struct MotionTracker: Sendable {
         rows = (height + tileSize - 1) / tileSize
         streak = Array(repeating: 0, count: columns * rows)
         degradedAt = Array(repeating: nil, count: columns * rows)
-        approximateAt = Array(repeating: nil, count: columns * rows)
         picture = Array(repeating: false, count: columns * rows)
     }
 
@@ -40,11 +33,11 @@ public struct MotionTracker: Sendable {
     public static func motionQuality(for quality: Int) -> Int { min(quality, 50) }
 
     /// Whether a still picture is sent again losslessly (PNG): at the highest colour quality — a
-    /// photo on a web page exactly as the customer sees it. At the lower ones it goes again as JPEG
-    /// at the quality the technician chose (they asked for fewer bytes), in full colour.
+    /// photo on a web page exactly as the customer sees it, at once (a first step at JPEG 95 left
+    /// the page 150 ms after a scroll at SSIM 0.998 where straight to PNG gives 0.9998, for 6 %
+    /// more bytes: docs/benchmarks.md). At the lower ones it goes again as JPEG at the quality the
+    /// technician chose (they asked for fewer bytes), in full colour.
     public static func refinesLosslessly(quality: Int, grayscale: Bool) -> Bool { quality >= 85 && !grayscale }
-    /// The JPEG quality of the sharp step before the lossless one.
-    public static let approximateQuality = 95
 
     private func tiles(of rect: ScreenRect) -> [Int] {
         guard rect.width > 0, rect.height > 0 else { return [] }
@@ -93,40 +86,26 @@ public struct MotionTracker: Sendable {
     public mutating func sent(_ rect: ScreenRect, degraded: Bool, picture isPicture: Bool = true, at now: Double) {
         for tile in tiles(of: rect) {
             degradedAt[tile] = degraded ? now : nil
-            approximateAt[tile] = nil
             picture[tile] = isPicture
         }
     }
 
     /// A copy (a scroll, a moved window) moved what the viewer shows: where it lands shows what the
-    /// source showed, so a picture not yet exact there is still to be sent again — it keeps its
-    /// place in the queue for the sharp step (the lossless one follows), from `now`.
+    /// source showed, so a picture not yet sharp there is still to be sent again, from `now`.
     public mutating func copied(from source: ScreenRect, to destination: ScreenRect, at now: Double) {
-        guard tiles(of: source).contains(where: { degradedAt[$0] != nil || approximateAt[$0] != nil }) else { return }
-        for tile in tiles(of: destination) {
-            degradedAt[tile] = now
-            approximateAt[tile] = nil
-        }
+        guard tiles(of: source).contains(where: { degradedAt[$0] != nil }) else { return }
+        for tile in tiles(of: destination) { degradedAt[tile] = now }
     }
 
-    /// What is due to be sent again, as runs of tiles per tile row: `sharp`, regions sent degraded
-    /// that stopped changing `settleSeconds` ago (at the chosen quality in full colour, or at 95
-    /// when they are to end lossless); `lossless`, those sent so `losslessSeconds` ago, still
-    /// unchanged (PNG). Both count as done from now on (the caller sends them). With `lossless`
-    /// false nothing goes past the sharp step.
-    public mutating func dueForRefinement(at now: Double, width: Int, height: Int, lossless: Bool = false) -> (sharp: [ScreenRect], lossless: [ScreenRect]) {
-        let sharp = Self.runs(columns: columns, rows: rows, tileSize: tileSize, width: width, height: height) { index in
+    /// What is due to be sent again, as runs of tiles per tile row: regions sent degraded that
+    /// stopped changing `settleSeconds` ago (the caller sends them sharp: PNG, or JPEG in full
+    /// colour at the chosen quality). They count as sharp from now on.
+    public mutating func dueForRefinement(at now: Double, width: Int, height: Int) -> [ScreenRect] {
+        Self.runs(columns: columns, rows: rows, tileSize: tileSize, width: width, height: height) { index in
             guard let at = degradedAt[index], streak[index] == 0, now - at >= Self.settleSeconds else { return false }
             degradedAt[index] = nil
-            approximateAt[index] = lossless ? now : nil
             return true
         }
-        let exact = Self.runs(columns: columns, rows: rows, tileSize: tileSize, width: width, height: height) { index in
-            guard let at = approximateAt[index], streak[index] == 0, now - at >= Self.losslessSeconds else { return false }
-            approximateAt[index] = nil
-            return true
-        }
-        return (sharp, exact)
     }
 
     /// The tiles `take` takes (it is asked once per tile, in order), as runs per tile row.

@@ -120,25 +120,21 @@ public enum ScreenStreamer {
                 // Still for the settle time: nothing is moving any more (a paused video), so what
                 // it sent blurred becomes due.
                 if seconds() - lastChanged >= MotionTracker.settleSeconds { motion.settle() }
-                let lossless = MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
-                let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height, lossless: lossless)
-                if due.sharp.isEmpty && due.lossless.isEmpty {
+                let due = motion.dueForRefinement(at: seconds(), width: capturer.width, height: capturer.height)
+                if due.isEmpty {
                     await Task.yield()
                 } else {
+                    let lossless = MotionTracker.refinesLosslessly(quality: current.quality, grayscale: current.grayscale)
                     let tiles = try previous.withUnsafeBytes { old in
                         let shown = ScreenImage(width: capturer.width, height: capturer.height, bytesPerRow: previousBytesPerRow,
                                                 pixels: old.baseAddress!)
-                        let sharp = try due.sharp.flatMap {
-                            try Self.encodedTiles(shown, rect: $0, quality: lossless ? MotionTracker.approximateQuality : current.quality,
-                                                  grayscale: current.grayscale, encoder: encoder, sharp: true)
-                        }
-                        // What went as a palette is exact already: no lossless step for it.
-                        for tile in sharp where tile.encoding == .palette { motion.sent(tile.rect, degraded: false, picture: false, at: seconds()) }
-                        return try sharp + due.lossless.flatMap {
+                        return try due.flatMap {
                             try Self.encodedTiles(shown, rect: $0, quality: current.quality, grayscale: current.grayscale, encoder: encoder,
-                                                  sharp: true, lossless: true)
+                                                  sharp: true, lossless: lossless)
                         }
                     }
+                    // What went as a palette is text or a flat region now, not a picture (never video).
+                    for tile in tiles where tile.encoding == .palette { motion.sent(tile.rect, degraded: false, picture: false, at: seconds()) }
                     await sendUpdate(tiles, width: capturer.width, height: capturer.height, refinement: true)
                 }
                 continue

@@ -22,31 +22,25 @@ struct MotionTrackerTests {
         var tracker = MotionTracker(width: 320, height: 128)
         for _ in 0..<3 { tracker.observe(changed: [video]) }
         tracker.sent(video, degraded: true, at: 10)
-        #expect(tracker.dueForRefinement(at: 20, width: 320, height: 128).sharp.isEmpty, "still moving")
+        #expect(tracker.dueForRefinement(at: 20, width: 320, height: 128).isEmpty, "still moving")
         tracker.observe(changed: [])
-        #expect(tracker.dueForRefinement(at: 10.1, width: 320, height: 128).sharp.isEmpty, "not settled yet")
-        #expect(tracker.dueForRefinement(at: 10.5, width: 320, height: 128) == ([video], []))
-        #expect(tracker.dueForRefinement(at: 11, width: 320, height: 128) == ([], []), "sent once, and never lossless unless asked")
+        #expect(tracker.dueForRefinement(at: 10.05, width: 320, height: 128).isEmpty, "not settled yet")
+        #expect(tracker.dueForRefinement(at: 10.5, width: 320, height: 128) == [video])
+        #expect(tracker.dueForRefinement(at: 11, width: 320, height: 128).isEmpty, "sent once")
         // A region sent sharp never needs refining; the screen's ragged edge is clipped.
         tracker.sent(ScreenRect(x: 256, y: 64, width: 64, height: 64), degraded: false, at: 12)
         tracker.sent(ScreenRect(x: 300, y: 100, width: 20, height: 28), degraded: true, at: 12)
-        #expect(tracker.dueForRefinement(at: 13, width: 300 + 20, height: 128).sharp == [ScreenRect(x: 256, y: 64, width: 64, height: 64)])
+        #expect(tracker.dueForRefinement(at: 13, width: 300 + 20, height: 128) == [ScreenRect(x: 256, y: 64, width: 64, height: 64)])
         #expect(MotionTracker.motionQuality(for: 85) == 50 && MotionTracker.motionQuality(for: 35) == 35)
     }
 
-    @Test("at the highest quality a still picture goes sharp first, then lossless once still a while longer; a change in between starts over")
-    func losslessStep() {
+    @Test("a picture that changes again before it settled waits for the new picture's turn; only the highest quality refines losslessly")
+    func changedBeforeSettling() {
         var tracker = MotionTracker(width: 320, height: 128)
-        tracker.sent(video, degraded: true, at: 10)
-        #expect(tracker.dueForRefinement(at: 10.2, width: 320, height: 128, lossless: true) == ([video], []))
-        #expect(tracker.dueForRefinement(at: 10.4, width: 320, height: 128, lossless: true) == ([], []), "not yet")
-        #expect(tracker.dueForRefinement(at: 10.7, width: 320, height: 128, lossless: true) == ([], [video]))
-        #expect(tracker.dueForRefinement(at: 12, width: 320, height: 128, lossless: true) == ([], []), "exact now: nothing more")
-        // Changed again after the sharp step: the lossless step waits for the new picture's turn.
         tracker.sent(video, degraded: true, at: 20)
-        _ = tracker.dueForRefinement(at: 20.2, width: 320, height: 128, lossless: true)
-        tracker.sent(ScreenRect(x: 64, y: 0, width: 64, height: 64), degraded: false, at: 20.3)
-        #expect(tracker.dueForRefinement(at: 21, width: 320, height: 128, lossless: true) == ([], [ScreenRect(x: 128, y: 0, width: 64, height: 64)]))
+        tracker.sent(ScreenRect(x: 64, y: 0, width: 64, height: 64), degraded: true, at: 20.08)
+        #expect(tracker.dueForRefinement(at: 20.15, width: 320, height: 128) == [ScreenRect(x: 128, y: 0, width: 64, height: 64)])
+        #expect(tracker.dueForRefinement(at: 20.2, width: 320, height: 128) == [ScreenRect(x: 64, y: 0, width: 64, height: 64)])
         #expect(MotionTracker.refinesLosslessly(quality: 85, grayscale: false))
         #expect(!MotionTracker.refinesLosslessly(quality: 65, grayscale: false) && !MotionTracker.refinesLosslessly(quality: 85, grayscale: true))
     }
@@ -59,8 +53,8 @@ struct MotionTrackerTests {
         // Scrolled up by 128: the photo is now at y 0..<64, the text that was at y 192 at y 64.
         tracker.copied(from: ScreenRect(x: 0, y: 128, width: 320, height: 64), to: ScreenRect(x: 0, y: 0, width: 320, height: 64), at: 10.05)
         tracker.copied(from: ScreenRect(x: 0, y: 192, width: 320, height: 64), to: ScreenRect(x: 0, y: 64, width: 320, height: 64), at: 10.05)
-        let due = tracker.dueForRefinement(at: 10.2, width: 320, height: 256, lossless: true)
-        #expect(due.sharp.contains(ScreenRect(x: 0, y: 0, width: 320, height: 64)), "where the photo landed")
-        #expect(!due.sharp.contains { $0.y == 64 }, "the text moved is exact")
+        let due = tracker.dueForRefinement(at: 10.2, width: 320, height: 256)
+        #expect(due.contains(ScreenRect(x: 0, y: 0, width: 320, height: 64)), "where the photo landed")
+        #expect(!due.contains { $0.y == 64 }, "the text moved is exact")
     }
 }
