@@ -11,6 +11,7 @@ Prints READY when the customer's screen fills the display; then waits until kill
 """
 import os
 import sys
+import tempfile
 import time
 
 from selenium.webdriver.common.by import By
@@ -42,7 +43,7 @@ def prepare(driver):
 driver, wait = signed_in_console(url, email, password, [
     "--no-sandbox", "--disable-dev-shm-usage", "--kiosk", "--window-position=0,0", "--window-size=1920,1080",
     "--no-first-run", "--disable-features=Translate,WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection",
-    "--user-data-dir=" + os.environ.get("CHROME_PROFILE", "/tmp/lifeline-bench-chrome"), "--disable-infobars"],
+    "--user-data-dir=" + os.environ.get("CHROME_PROFILE", os.path.join(tempfile.gettempdir(), "lifeline-bench-chrome")), "--disable-infobars"],
     timeout=60, configure=no_automation_bar, prepare=prepare)
 row = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#session-list tr[data-session-id='{session_id}']")))
 row.click()

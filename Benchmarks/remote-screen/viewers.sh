@@ -48,7 +48,7 @@ for count in ${COUNTS//,/ }; do
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
     curl -fs -X POST -H "Authorization: Bearer $COLLEAGUE_TOKEN" "http://127.0.0.1:$PORT/api/v1/sessions/$ID/start" >/dev/null
   done
-  rm -rf /tmp/lifeline-bench-chrome
+  rm -rf "${TMPDIR:-/tmp}/lifeline-bench-chrome"
   DISPLAY=:98 "$PYTHON" "$ROOT/Benchmarks/remote-screen/viewer.py" "http://127.0.0.1:$PORT" "$EMAIL" "$PASSWORD" "$ID" \
     > "$WORK/viewer-$count.log" 2>&1 & STEP_PIDS="$STEP_PIDS $!"
   for _ in $(seq 120); do grep -q READY "$WORK/viewer-$count.log" && break; sleep 0.5; done

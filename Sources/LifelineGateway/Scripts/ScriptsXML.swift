@@ -98,7 +98,10 @@ enum ScriptsXML {
                                                   kind: kind, required: attributes["required"] == "true", defaultValue: attributes["default"]))
             case (3, "resource"):
                 resource = (attributes["name"] ?? "", "")
-            case (3, "description"), (3, "content"), (4, "choice") where open[open.count - 2] == (name == "choice" ? "parameter" : "script"):
+            case (3, "description"), (3, "content"):
+                // Inside a <script>: a depth-2 element that is not one has failed already.
+                break
+            case (4, "choice") where open[open.count - 2] == "parameter":
                 break
             default:
                 let expected = open.count == 1 ? "the root element must be <scripts>" : "unexpected element <\(name)>"

@@ -70,21 +70,27 @@ struct Operations: Sendable {
     func record(into registry: PrometheusCollectorRegistry) {
         var byState = Dictionary(uniqueKeysWithValues: SessionState.allCases.map { ($0, 0) })
         for record in hub.registry.records { byState[record.machine.state, default: 0] += 1 }
+        let sessions = Self.gauge("sessions", "Live sessions of this gateway by state (the lead technician's view).")
         for (state, count) in byState {
-            registry.makeGauge(name: "lifeline_sessions", labels: [("state", state.rawValue)],
-                               help: "Live sessions of this gateway by state (the lead technician's view).").set(to: Double(count))
+            registry.makeGauge(descriptor: sessions, labels: [("state", state.rawValue)]).set(to: Double(count))
         }
         let sockets = hub.sockets.counts
+        let socketsByKind = Self.gauge("sockets", "Open WebSockets by kind.")
         for (kind, count) in [("console", sockets.consoles), ("applet", sockets.applets), ("collaborator", sockets.collaborators),
                               ("agent", hub.onlineAgents.count)] {
-            registry.makeGauge(name: "lifeline_sockets", labels: [("kind", kind)], help: "Open WebSockets by kind.").set(to: Double(count))
+            registry.makeGauge(descriptor: socketsByKind, labels: [("kind", kind)]).set(to: Double(count))
         }
-        registry.makeGauge(name: "lifeline_connections", help: "Open TCP connections (HTTP and WebSockets).").set(to: Double(connections.open))
-        registry.makeGauge(name: "lifeline_session_leases", help: "Live sessions this gateway holds the lease of.").set(to: Double(node.heldLeases))
-        registry.makeGauge(name: "lifeline_cluster_nodes", help: "Gateway nodes on this database heard from in the last 10 seconds.")
+        registry.makeGauge(descriptor: Self.gauge("connections", "Open TCP connections (HTTP and WebSockets).")).set(to: Double(connections.open))
+        registry.makeGauge(descriptor: Self.gauge("session_leases", "Live sessions this gateway holds the lease of.")).set(to: Double(node.heldLeases))
+        registry.makeGauge(descriptor: Self.gauge("cluster_nodes", "Gateway nodes on this database heard from in the last 10 seconds."))
             .set(to: Double(node.nodesHeard))
-        registry.makeGauge(name: "lifeline_draining", help: "1 while the gateway is stopping and takes no new sessions.")
+        registry.makeGauge(descriptor: Self.gauge("draining", "1 while the gateway is stopping and takes no new sessions."))
             .set(to: hub.draining ? 1.0 : 0.0)
+    }
+
+    /// `lifeline_<name>`, a gauge without a unit.
+    private static func gauge(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "lifeline", metricName: name, unitName: "", helpText: help)
     }
 
     static func isLoopback(_ address: String) -> Bool {
