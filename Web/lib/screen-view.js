@@ -78,6 +78,8 @@ function pageView(canvas, onSize) {
 
 function workerView(canvas, onSize) {
   let worker = null;
+  // Set when the worker failed (its script did not load or threw): nothing more can be drawn.
+  let failure = null;
   let size = { width: 0, height: 0 };
   // The answers come in the order the messages went.
   const waiting = [];
@@ -102,13 +104,18 @@ function workerView(canvas, onSize) {
     });
     worker.addEventListener('error', (event) => {
       console.warn('The screen\'s worker failed:', event.message);
-      for (const pending of waiting.splice(0)) pending.reject(new Error(`the screen's worker failed: ${event.message}`));
+      failure = new Error(`the screen's worker failed: ${event.message}`);
+      for (const pending of waiting.splice(0)) pending.reject(failure);
     });
     return worker;
   }
 
   function ask(message, transfer) {
     return new Promise((resolve, reject) => {
+      if (failure) {
+        reject(failure);
+        return;
+      }
       waiting.push({ resolve, reject });
       started().postMessage(message, transfer);
     });

@@ -16,7 +16,8 @@ const state = { video: null };
 let work = Promise.resolve();
 
 self.addEventListener('message', ({ data }) => {
-  work = work.then(() => handle(data));
+  // A message that fails is said and passed over; the ones after it still run.
+  work = work.then(() => handle(data)).catch((error) => console.warn('The screen\'s worker could not do', data?.kind, error));
 });
 
 async function handle(message) {
