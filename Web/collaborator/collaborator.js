@@ -17,13 +17,7 @@ const linkToken = location.pathname.split('/collaborate/')[1] || null;
 let socket = null;
 let credential = null;
 /** The customer's screen: shown while the lead's remote desktop runs; updates drawn in turn. */
-const screen = { active: false, drawing: Promise.resolve(), shape: null, view: null };
-
-/** The customer's screen's view, made when first drawn (its canvas is then the view's). */
-function screenViewOf() {
-  screen.view ??= screenView($('collab-canvas'));
-  return screen.view;
-}
+const screen = { active: false, drawing: Promise.resolve(), shape: null, view: screenView($('collab-canvas')) };
 
 function fail(error) {
   $('collab-error').textContent = error ? describeError(error) : '';
@@ -58,10 +52,10 @@ function addToLog(entry) {
 function showScreen(active) {
   screen.active = active;
   if (!active) {
-    screen.view?.reset();
+    screen.view.reset();
     $('collab-screen').hidden = true;
     $('collab-pointer').hidden = true;
-    screen.view?.clear();
+    screen.view.clear();
   }
 }
 
@@ -76,13 +70,13 @@ function screenFrame(buffer) {
       screen.shape = decoded.cursor.shape;
       pointer.src = cursorURL(screen.shape);
     }
-    if (!screen.shape || !screen.view?.width) return;
+    if (!screen.shape || screen.view.width === 0) return;
     pointer.hidden = false;
     placePointer(pointer, canvas, screen.shape, decoded.cursor);
     return;
   }
   const { update } = decoded;
-  const painted = screenViewOf().paint(update);
+  const painted = screen.view.paint(update);
   screen.drawing = screen.drawing.then(() => painted).then(({ fields }) => {
     if (screen.active) $('collab-screen').hidden = false;
     socket?.send('frame_ack', { sequence: update.sequence, ...fields });

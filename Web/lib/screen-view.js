@@ -77,7 +77,11 @@ function pageView(canvas, onSize) {
 }
 
 function workerView(canvas, onSize) {
-  let worker = null;
+  // Made with the screen's first picture (screenView chooses then), so a session whose screen is
+  // never shown costs no worker.
+  const worker = new Worker(new URL('./screen-worker.js', import.meta.url), { type: 'module', name: 'screen' });
+  const offscreen = canvas.transferControlToOffscreen();
+  worker.postMessage({ kind: 'canvas', canvas: offscreen }, [offscreen]);
   // Set when the worker failed (its script did not load or threw): nothing more can be drawn.
   let failure = null;
   let size = { width: 0, height: 0 };
@@ -87,28 +91,20 @@ function workerView(canvas, onSize) {
   let pictures = Promise.resolve();
   let picturesWaiting = 0;
 
-  /** The worker, started with the first picture (a session whose screen is never shown costs none). */
-  function started() {
-    if (worker) return worker;
-    worker = new Worker(new URL('./screen-worker.js', import.meta.url), { type: 'module', name: 'screen' });
-    const offscreen = canvas.transferControlToOffscreen();
-    worker.postMessage({ kind: 'canvas', canvas: offscreen }, [offscreen]);
-    worker.addEventListener('message', ({ data }) => {
-      const pending = waiting.shift();
-      if (data.width !== size.width || data.height !== size.height) {
-        size = { width: data.width, height: data.height };
-        onSize(size.width, size.height);
-      }
-      if (data.error) pending?.reject(new Error(data.error));
-      else pending?.resolve(data);
-    });
-    worker.addEventListener('error', (event) => {
-      console.warn('The screen\'s worker failed:', event.message);
-      failure = new Error(`the screen's worker failed: ${event.message}`);
-      for (const pending of waiting.splice(0)) pending.reject(failure);
-    });
-    return worker;
-  }
+  worker.addEventListener('message', ({ data }) => {
+    const pending = waiting.shift();
+    if (data.width !== size.width || data.height !== size.height) {
+      size = { width: data.width, height: data.height };
+      onSize(size.width, size.height);
+    }
+    if (data.error) pending?.reject(new Error(data.error));
+    else pending?.resolve(data);
+  });
+  worker.addEventListener('error', (event) => {
+    console.warn('The screen\'s worker failed:', event.message);
+    failure = new Error(`the screen's worker failed: ${event.message}`);
+    for (const pending of waiting.splice(0)) pending.reject(failure);
+  });
 
   function ask(message, transfer) {
     return new Promise((resolve, reject) => {
@@ -117,7 +113,7 @@ function workerView(canvas, onSize) {
         return;
       }
       waiting.push({ resolve, reject });
-      started().postMessage(message, transfer);
+      worker.postMessage(message, transfer);
     });
   }
 
@@ -146,10 +142,10 @@ function workerView(canvas, onSize) {
       return answered;
     },
     reset() {
-      worker?.postMessage({ kind: 'reset' });
+      worker.postMessage({ kind: 'reset' });
     },
     clear() {
-      worker?.postMessage({ kind: 'clear' });
+      worker.postMessage({ kind: 'clear' });
     },
   };
 }

@@ -1,8 +1,9 @@
 // The customer's screen decoded and drawn in a worker (issue 23): the page hands over its canvas
 // (transferControlToOffscreen) and each update's bytes (transferred, not copied); JPEG, PNG,
-// palette and video tiles are decoded and drawn here, so the console's chat, queue and toolbar
-// never hold a frame back and a frame never holds them. What is drawn reaches the screen with the
-// browser's next frame (an OffscreenCanvas commits in step with the page's frames).
+// palette and video tiles are decoded and drawn here, so a frame's decoding and drawing never wait
+// for the console's chat, queue and toolbar, nor they for it (the frames still arrive through the
+// page's socket: a busy page delays them; docs/benchmarks.md). What is drawn reaches the screen with
+// the browser's next frame (an OffscreenCanvas commits in step with the page's frames).
 // Messages (screen-view.js): { kind: 'canvas', canvas } first; then 'update' { update, video } and
 // 'picture' { picture, width, height }, each answered in order with { width, height, fields?,
 // videoFrames?, error? }; 'reset' (the session's video ends) and 'clear', not answered.
