@@ -56,6 +56,8 @@ def camera_shown(gateway, browser, phone, name):
     phone.find_element(By.ID, "pin-submit").click()
     assert not phone.find_elements(By.ID, "start-browser-screen")
     customer.until(EC.element_to_be_clickable((By.ID, "start-browser-camera"))).click()
+    # The page goes to /chat; looking for an element while it navigates fails ("aborted by navigation").
+    customer.until(EC.url_contains("/chat"))
     gateway.wait_for_state(session["id"], "waiting", token)
 
     console = sign_in(browser, gateway)

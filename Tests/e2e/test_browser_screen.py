@@ -60,6 +60,8 @@ def test_a_browser_customer_shows_their_screen_view_only(screen_gateway, browser
     customer.until(EC.visibility_of_element_located((By.ID, "pin-input"))).send_keys(session["pin"])
     sharing_browser.find_element(By.ID, "pin-submit").click()
     customer.until(EC.element_to_be_clickable((By.ID, "start-browser-screen"))).click()
+    # The page goes to /chat; looking for an element while it navigates fails ("aborted by navigation").
+    customer.until(EC.url_contains("/chat"))
     customer.until(EC.text_to_be_present_in_element((By.ID, "instant-log"), "you choose what to show"))
     gateway.wait_for_state(session["id"], "waiting", token)
     assert log_has(gateway, token, session, "joined_to_show_screen")

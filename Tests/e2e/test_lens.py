@@ -99,6 +99,8 @@ def lens_call(gateway, phone, console, colour=ORANGE, width=WIDTH):
     assert "will see what your phone's camera shows" in intro.text
     assert not phone.find_elements(By.ID, "start-launcher"), "no applet for a Lens session"
     customer.until(EC.element_to_be_clickable((By.ID, "start-lens"))).click()
+    # The page goes to /chat; looking for an element while it navigates fails ("aborted by navigation").
+    customer.until(EC.url_contains("/chat"))
     customer.until(EC.element_to_be_clickable((By.ID, "lens-allow"))).click()
     customer.until(lambda p: p.execute_script("return document.getElementById('lens-preview').videoWidth") == (width or 1280))
     gateway.wait_for_state(session_id, "waiting", token)
