@@ -150,7 +150,7 @@ struct GatewayWiring {
         router.get("ch/{token}") { _, _ in try await StaticPage.serve("customer/channel.html", root: root) }
     }
 
-    /// The three WebSockets: the console (authenticated at its upgrade), collaborators and applets.
+    /// The WebSockets: the console and its workers' screens (authenticated at their upgrade), collaborators, agents and applets.
     func addSockets(to router: Router<GatewayRequestContext>, node: ClusterNode) {
         let console = ConsoleSocket(hub: hub, accounts: accounts)
         // Another gateway node's link (issue 20): signed by a node of this cluster, or refused.
@@ -170,6 +170,15 @@ struct GatewayWiring {
             return try WebSocketUpgrade.required(request)
         }, onUpgrade: { inbound, outbound, context in
             await console.run(inbound: inbound, outbound: outbound, context: context)
+        })
+        // A console page's worker drawing one session's screen (issue 23), signed in as the console.
+        let screens = ScreensSocket(hub: hub, console: console)
+        router.ws("ws/screens", shouldUpgrade: { request, context in
+            _ = try context.requireActor()
+            _ = try ScreensSocket.pairing(of: request)
+            return try WebSocketUpgrade.required(request)
+        }, onUpgrade: { inbound, outbound, context in
+            await screens.run(inbound: inbound, outbound: outbound, context: context)
         })
         let collaborator = CollaboratorSocket(hub: hub, helloDeadline: environment.helloDeadline)
         router.ws("ws/collaborator", shouldUpgrade: { request, _ in try WebSocketUpgrade.required(request) }) { inbound, outbound, context in

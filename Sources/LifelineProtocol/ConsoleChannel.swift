@@ -212,7 +212,13 @@ public enum GatewayToConsole: ChannelMessage, Equatable {
     public struct Snapshot: WireMessage {
         public let technicianId: String
         public let sessions: [SessionSummary]
-        public init(technicianId: String, sessions: [SessionSummary]) { self.technicianId = technicianId; self.sessions = sessions }
+        /// This console socket's id: its page's workers name it to open `/ws/screens` (issue 23).
+        public let console: String?
+        public init(technicianId: String, sessions: [SessionSummary], console: String? = nil) {
+            self.technicianId = technicianId
+            self.sessions = sessions
+            self.console = console
+        }
     }
 
     /// `remote_notice`.

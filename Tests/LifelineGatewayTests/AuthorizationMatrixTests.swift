@@ -141,6 +141,7 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/replies/export", rule: .signedIn),
         Row(route: "POST /api/v1/replies/import", rule: .signedIn),
         Row(route: "GET /ws/console", rule: .signedIn),
+        Row(route: "GET /ws/screens", rule: .signedIn),
 
         // Permissions without a session.
         Row(route: "POST /api/v1/sessions", rule: .permission(.startPrivateSessions), body: ["name": "C", "method": "pin"]),

@@ -14,15 +14,15 @@ struct BrowserScreenGatewayTests {
     /// A started session whose customer joined from a browser, with or without a screen to share.
     static func scene(_ gw: GatewayHarness, screen: BrowserScreen?) async throws -> RemoteScene {
         let token = try await gw.login()
-        let console = gw.console(token: token)
-        _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+        let (console, consoleId) = try await RemoteScene.openConsole(gw, token: token)
         let (id, pin) = try await gw.createSession(token: token, name: "Wanda")
         let appletToken = try await gw.join(pin: pin).json()["appletToken"] as! String
         let browser = SocketProbe(port: gw.port, path: "/ws/applet")
         browser.send(AppletToGateway.hello(.init(token: appletToken, appletVersion: "instant-chat", customer: Self.customer(screen))))
         _ = try await browser.expect(GatewayToApplet.self) { if case .welcome = $0 { true } else { false } }
         _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
-        return RemoteScene(gw: gw, token: token, console: console, applet: browser, appletToken: appletToken, sessionId: id)
+        return RemoteScene(gw: gw, token: token, console: console, applet: browser, appletToken: appletToken, sessionId: id,
+                           consoleId: consoleId)
     }
 
     static func logCodes(_ scene: RemoteScene) async throws -> [String] {

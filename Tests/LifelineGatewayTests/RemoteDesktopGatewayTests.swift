@@ -12,6 +12,8 @@ struct RemoteScene {
     let applet: SocketProbe
     let appletToken: String
     let sessionId: String
+    /// The console socket's id, from its snapshot: its page's workers name it (issue 23).
+    let consoleId: String
 
     static func make(_ gw: GatewayHarness, permissions: [String]? = nil) async throws -> RemoteScene {
         var token = try await gw.login()
@@ -19,12 +21,20 @@ struct RemoteScene {
             token = try await gw.technician(named: "Rita", permissions: ["start_private_sessions", "connect_by_pin"] + permissions,
                                             adminToken: token)
         }
-        let console = gw.console(token: token)
-        _ = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+        let (console, consoleId) = try await openConsole(gw, token: token)
         let (id, pin) = try await gw.createSession(token: token)
         let (applet, appletToken) = try await gw.connectApplet(pin: pin)
         _ = try await gw.request(.post, "/api/v1/sessions/\(id)/start", token: token)
-        return RemoteScene(gw: gw, token: token, console: console, applet: applet, appletToken: appletToken, sessionId: id)
+        return RemoteScene(gw: gw, token: token, console: console, applet: applet, appletToken: appletToken, sessionId: id,
+                           consoleId: consoleId)
+    }
+
+    /// A console socket and its id, once its snapshot came.
+    static func openConsole(_ gw: GatewayHarness, token: String) async throws -> (SocketProbe, String) {
+        let console = gw.console(token: token)
+        let snapshot = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+        guard case .snapshot(let first) = snapshot, let consoleId = first.console else { throw HarnessError("the snapshot names no console") }
+        return (console, consoleId)
     }
 
     func ask(_ mode: RemoteMode = .control) { console.send(ConsoleToGateway.remoteRequest(.init(sessionId: sessionId, mode: mode))) }

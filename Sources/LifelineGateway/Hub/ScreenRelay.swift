@@ -71,7 +71,7 @@ final class ScreenRelay: Sendable {
             routes.withLockedValue { $0.sessions[sessionId] = nil }
             return
         }
-        let consoles = viewerConsoles(route)
+        let consoles = viewerConsoles(route, of: sessionId)
         let askRefresh = routes.withLockedValue { routes -> Bool in
             var stream = routes.sessions[sessionId] ?? Stream(route: route)
             stream.route = route
@@ -86,13 +86,13 @@ final class ScreenRelay: Sendable {
     func forward(_ frame: [UInt8], sessionId: String, from outletId: UUID) -> Bool {
         guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }),
               let applet = sockets.applet(of: sessionId), applet.id == outletId else { return false }
-        let consoles = viewerConsoles(route)
+        let consoles = viewerConsoles(route, of: sessionId)
         let prefix = Self.prefix(sessionId)
         if frame.count > 2, frame[0] == ScreenUpdate.magic, frame[2] == ScreenUpdate.Kind.cursor.rawValue {
-            // The pointer: a few bytes outside flow control, to everyone.
+            // The pointer: a few bytes outside flow control, to everyone, on the page (it is drawn there).
             do { _ = try CursorUpdate.decode(frame) } catch { return false }
             let message = prefix + frame
-            for console in consoles.outlets.values { console.send(binary: message) }
+            for console in consoles.pages { console.send(binary: message) }
             return true
         }
         let update: ScreenUpdate
@@ -135,7 +135,7 @@ final class ScreenRelay: Sendable {
         guard let decision = routes.withLockedValue({
             $0.sessions[sessionId]?.fanOut.acknowledged(sequence, by: console, technicianId: viewer, video: video, lostTrack: lostTrack)
         }) else { return false }
-        let outlets = decision.sends.isEmpty ? [:] : viewerConsoles(route).outlets
+        let outlets = decision.sends.isEmpty ? [:] : viewerConsoles(route, of: sessionId).outlets
         carry(decision, frame: [], prefix: Self.prefix(sessionId), consoles: outlets, applet: applet, route: route)
         return true
     }
@@ -163,27 +163,33 @@ final class ScreenRelay: Sendable {
     }
 
     /// A console that sees the screen opened (an external collaborator's, which comes after
-    /// their view changed): it waits for the whole screen, asked of the applet now.
+    /// their view changed), or a console's worker opened or closed the socket its updates go on
+    /// (issue 23): it waits for the whole screen, asked of the applet now.
     func consoleOpened(in sessionId: String) {
         guard let route = routes.withLockedValue({ $0.sessions[sessionId]?.route }) else { return }
         setRoute(route, for: sessionId)
     }
 
-    /// The open consoles of everyone who sees the screen, with whose they are.
-    private func viewerConsoles(_ route: Route) -> (outlets: [UUID: Outlet], technicians: [UUID: String]) {
-        var outlets: [UUID: Outlet] = [:], technicians: [UUID: String] = [:]
+    /// Where everyone who sees the screen gets its updates, with whose they are: each open
+    /// console, or the socket its worker opened for this screen (issue 23: a viewer of its own,
+    /// which starts from a whole screen); `pages`: the consoles themselves, where the pointer is drawn.
+    private func viewerConsoles(_ route: Route, of sessionId: String) -> (outlets: [UUID: Outlet], technicians: [UUID: String], pages: [Outlet]) {
+        var outlets: [UUID: Outlet] = [:], technicians: [UUID: String] = [:], pages: [Outlet] = []
         for technicianId in route.viewers {
             for console in sockets.consoles(of: technicianId) {
-                outlets[console.id] = console
-                technicians[console.id] = technicianId
+                let updates = sockets.screens(ofConsole: console.id, session: sessionId) ?? console
+                outlets[updates.id] = updates
+                technicians[updates.id] = technicianId
+                pages.append(console)
             }
         }
         for collaboratorId in route.externals {
             guard let console = sockets.collaborator(collaboratorId) else { continue }
             outlets[console.id] = console
             technicians[console.id] = Self.external(collaboratorId)
+            pages.append(console)
         }
-        return (outlets, technicians)
+        return (outlets, technicians, pages)
     }
 
     /// A binary frame to a console starts with its session's id (length byte, then the id).

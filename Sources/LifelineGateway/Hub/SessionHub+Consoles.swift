@@ -8,7 +8,7 @@ extension SessionHub {
         sockets.addConsole(outlet, of: actor.id)
         presenceBoard.setOrganisation(actor.technician.organisationId, of: actor.id)
         let sessions = await self.sessions(of: actor, tab: .all)
-        outlet.send(WireCodec.encode(GatewayToConsole.snapshot(.init(technicianId: actor.id, sessions: sessions))))
+        outlet.send(WireCodec.encode(GatewayToConsole.snapshot(.init(technicianId: actor.id, sessions: sessions, console: outlet.id.uuidString))))
         let now = environment.now()
         await updatePresence(of: actor.id) {
             $0.openConsoles += 1

@@ -11,6 +11,9 @@ final class SocketDirectory: Sendable {
         var otherNodes: [UUID: String] = [:]
         var applets = AppletOutlets()
         var collaborators: [String: Outlet] = [:]
+        /// Per console, per session: the socket of the page's worker that draws that session's
+        /// screen (issue 23), which gets the screen's updates in the console's stead.
+        var screens: [UUID: [String: Outlet]] = [:]
     }
 
     private let sockets = NIOLockedValueBox(Sockets())
@@ -37,23 +40,30 @@ final class SocketDirectory: Sendable {
         }
     }
 
-    /// Removes one console socket; `wasLast` when the technician has no console left.
+    /// Removes one console socket, and closes its screen sockets; `wasLast` when the technician has no console left.
     func removeConsole(_ outletId: UUID, of technicianId: String) -> (removed: Bool, wasLast: Bool) {
-        sockets.withLockedValue { sockets in
-            guard sockets.consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return (false, false) }
+        let (result, screens) = sockets.withLockedValue { sockets -> ((Bool, Bool), [Outlet]) in
+            guard sockets.consoles[technicianId]?.removeValue(forKey: outletId) != nil else { return ((false, false), []) }
             sockets.otherNodes[outletId] = nil
-            guard sockets.consoles[technicianId]?.isEmpty == true else { return (true, false) }
+            let screens = Array((sockets.screens.removeValue(forKey: outletId) ?? [:]).values)
+            guard sockets.consoles[technicianId]?.isEmpty == true else { return ((true, false), screens) }
             sockets.consoles[technicianId] = nil
-            return (true, true)
+            return ((true, true), screens)
         }
+        for outlet in screens { outlet.close(reason: "console closed") }
+        return result
     }
 
-    /// Forgets every console of a technician and hands them back to be closed.
+    /// Forgets every console of a technician (and their screen sockets) and hands them back to be closed.
     func removeConsoles(of technicianId: String) -> [Outlet] {
         sockets.withLockedValue { sockets in
             let removed = Array((sockets.consoles.removeValue(forKey: technicianId) ?? [:]).values)
-            for outlet in removed { sockets.otherNodes[outlet.id] = nil }
-            return removed
+            var screens: [Outlet] = []
+            for outlet in removed {
+                sockets.otherNodes[outlet.id] = nil
+                screens += (sockets.screens.removeValue(forKey: outlet.id) ?? [:]).values
+            }
+            return removed + screens
         }
     }
 
@@ -102,6 +112,49 @@ final class SocketDirectory: Sendable {
 
     func sendToLocalConsoles(of technicianId: String, _ message: String) {
         for console in localConsoles(of: technicianId) { console.send(message) }
+    }
+
+    // MARK: Screen sockets, by console and session (issue 23)
+
+    enum ScreensAdded: Equatable {
+        /// `replaced`: the socket the console's worker had for that session before, to be closed.
+        case added(replaced: UUID?)
+        /// No such console of the technician on this node (it closed, or it is another node's).
+        case unknownConsole
+        case tooMany
+    }
+
+    /// Screen sockets one console may have open: one per session it shows.
+    static let maximumScreensPerConsole = 16
+
+    /// Registers the socket of console `consoleId`'s worker that draws session `sessionId`'s screen.
+    func addScreens(_ outlet: Outlet, toConsole consoleId: UUID, of technicianId: String, session sessionId: String) -> ScreensAdded {
+        let (added, replaced) = sockets.withLockedValue { sockets -> (ScreensAdded, Outlet?) in
+            guard sockets.consoles[technicianId]?[consoleId] != nil, sockets.otherNodes[consoleId] == nil else { return (.unknownConsole, nil) }
+            var screens = sockets.screens[consoleId] ?? [:]
+            guard screens[sessionId] != nil || screens.count < Self.maximumScreensPerConsole else { return (.tooMany, nil) }
+            let replaced = screens.updateValue(outlet, forKey: sessionId)
+            sockets.screens[consoleId] = screens
+            return (.added(replaced: replaced?.id), replaced)
+        }
+        replaced?.close(reason: "replaced")
+        return added
+    }
+
+    /// Forgets a screen socket that closed, while it is still the one of its console and session.
+    @discardableResult
+    func removeScreens(_ outletId: UUID, ofConsole consoleId: UUID, session sessionId: String) -> Bool {
+        sockets.withLockedValue { sockets in
+            guard sockets.screens[consoleId]?[sessionId]?.id == outletId else { return false }
+            sockets.screens[consoleId]?[sessionId] = nil
+            if sockets.screens[consoleId]?.isEmpty == true { sockets.screens[consoleId] = nil }
+            return true
+        }
+    }
+
+    /// The socket that gets session `sessionId`'s screen updates for console `consoleId`, when its worker opened one.
+    func screens(ofConsole consoleId: UUID, session sessionId: String) -> Outlet? {
+        sockets.withLockedValue { $0.screens[consoleId]?[sessionId] }
     }
 
     // MARK: Applets, by session

@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import Testing
+import LifelineProtocol
+@testable import LifelineGateway
+
+/// `/ws/screens` (issue 23): a console page's worker gets one session's screen on a socket of its
+/// own, so a busy page never holds a frame back.
+@Suite("Screen sockets of the console's workers (issue 23)")
+struct ScreensSocketGatewayTests {
+    static func screens(_ gw: GatewayHarness, token: String, console: String, session: String) -> SocketProbe {
+        SocketProbe(port: gw.port, path: "/ws/screens?console=\(console)&session=\(session)", headers: [.authorization: "Bearer \(token)"])
+    }
+
+    static func whole(_ sequence: UInt32) -> [UInt8] {
+        ScreenUpdate(sequence: sequence, screenWidth: 64, screenHeight: 64,
+                     tiles: [.init(x: 0, y: 0, width: 64, height: 64, encoding: .jpeg, bytes: [0xFF, 0xD8, 0xFF, 0xD9])]).encoded()
+    }
+
+    static func corner(_ sequence: UInt32) -> [UInt8] {
+        ScreenUpdate(sequence: sequence, screenWidth: 64, screenHeight: 64,
+                     tiles: [.init(x: 0, y: 0, width: 16, height: 16, encoding: .jpeg, bytes: [0xFF, 0xD8, 0xFF, 0xD9])]).encoded()
+    }
+
+    static func sequence(of frame: [UInt8]?, session: String) throws -> UInt32 {
+        let frame = try #require(frame)
+        return try ScreenUpdate.decode(Array(frame.dropFirst(1 + session.utf8.count))).sequence
+    }
+
+    @Test("the worker's socket gets the screen in the page's stead from a whole one, acknowledges it, leaves the pointer to the page; closed, the page gets it again")
+    func updatesMoveToTheWorkersSocket() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            scene.ask(.view)
+            try await scene.accept()
+            scene.applet.send(binary: Self.whole(1))
+            #expect(try Self.sequence(of: await scene.console.nextBinary(), session: scene.sessionId) == 1)
+            scene.console.send(ConsoleToGateway.frameAck(.init(sessionId: scene.sessionId, sequence: 1)))
+            _ = try await scene.applet.expectAcknowledgement { $0.sequence == 1 }
+
+            let screens = Self.screens(gw, token: scene.token, console: scene.consoleId, session: scene.sessionId)
+            // The worker starts from a whole screen: asked of the applet; a part of one is not sent.
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            scene.applet.send(binary: Self.corner(2))
+            scene.applet.send(binary: Self.whole(3))
+            #expect(try Self.sequence(of: await screens.nextBinary(), session: scene.sessionId) == 3)
+            // The pointer is drawn on the page: it goes there.
+            scene.applet.send(binary: CursorUpdate(x: 5, y: 6, shape: nil).encoded())
+            let pointer = try #require(await scene.console.nextBinary())
+            #expect(try CursorUpdate.decode(Array(pointer.dropFirst(1 + scene.sessionId.utf8.count))).x == 5,
+                    "no screen update reached the page once its worker had the socket")
+            screens.send(ConsoleToGateway.frameAck(.init(sessionId: scene.sessionId, sequence: 3)))
+            _ = try await scene.applet.expectAcknowledgement { $0.sequence == 3 }
+            scene.applet.send(binary: Self.corner(4))
+            #expect(try Self.sequence(of: await screens.nextBinary(), session: scene.sessionId) == 4)
+
+            // The worker's socket closes: the page waits for a whole screen, asked again.
+            await screens.close()
+            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            scene.applet.send(binary: Self.whole(5))
+            #expect(try Self.sequence(of: await scene.console.nextBinary(), session: scene.sessionId) == 5)
+            await scene.applet.close()
+        }
+    }
+
+    @Test("refused: another technician's console, a message other than its session's frame_ack, no console named, not signed in; closed with its console")
+    func refusals() async throws {
+        try await GatewayHarness.run { gw in
+            let scene = try await RemoteScene.make(gw)
+            let rita = try await gw.technician(named: "Rita", permissions: ["start_private_sessions"], adminToken: scene.token)
+            let borrowed = Self.screens(gw, token: rita, console: scene.consoleId, session: scene.sessionId)
+            _ = try await borrowed.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "not_found" } else { false } }
+            #expect(await borrowed.closes())
+
+            let screens = Self.screens(gw, token: scene.token, console: scene.consoleId, session: scene.sessionId)
+            screens.send(ConsoleToGateway.frameAck(.init(sessionId: "another-session", sequence: 1)))
+            _ = try await screens.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            screens.send(ConsoleToGateway.chat(.init(sessionId: scene.sessionId, text: "not here")))
+            _ = try await screens.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            screens.send("{not json")
+            _ = try await screens.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "malformed_message" } else { false } }
+
+            let unnamed = try await gw.request(.get, "/ws/screens?session=\(scene.sessionId)", token: scene.token)
+            #expect(unnamed.status == .badRequest)
+            let anonymous = try await gw.request(.get, "/ws/screens?console=\(scene.consoleId)&session=\(scene.sessionId)")
+            #expect(anonymous.status == .unauthorized)
+
+            await scene.console.close()
+            #expect(await screens.closes(), "a console's screen sockets close with it")
+            await scene.applet.close()
+        }
+    }
+}
