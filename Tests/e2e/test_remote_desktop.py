@@ -200,6 +200,38 @@ def test_a_french_console_says_why_the_remote_desktop_ended_in_french(gateway, a
         browser.quit()
 
 
+def test_a_busy_console_page_never_holds_a_frame_back(gateway, browser, applets, x_server):
+    """Issue 23: the screen's worker gets the customer's screen on a socket of its own
+    (/ws/screens), so while the console's page is busy (a long script: a huge chat history, a
+    redrawn queue) a change on the customer's screen is still drawn then, not once the page is free."""
+    session, applet = active_session_with_applet(gateway, applets, x_server, "accept")
+    wait = ask_for_remote_control(browser, gateway, session)
+    applet.expect("REMOTE_STARTED", "mode=control")
+    wait_for_colour(wait, browser, 900, 700, lambda r, g, b: g > 120 and r < 60 and b < 60)
+    wait.until(lambda b: b.execute_script("return document.querySelector('#remote-screen canvas').dataset.ownSocket") == "true")
+    # The page's main thread is held for four seconds, from half a second on (WebDriver answers
+    # through that thread: the script returns before it is held).
+    browser.execute_script("""
+        const busyFor = arguments[0];
+        setTimeout(() => {
+          window.busyStarted = Date.now();
+          const end = performance.now() + busyFor;
+          while (performance.now() < end) { /* busy */ }
+          window.busyEnded = Date.now();
+        }, 500);""", 4000)
+    time.sleep(1.5)
+    changed_at = time.time() * 1000
+    x_server.run("xsetroot", "-solid", "#0000c0")
+    # Answered once the page is free again.
+    busy_started, busy_ended = wait.until(lambda b: b.execute_script("return window.busyEnded && [window.busyStarted, window.busyEnded]"))
+    assert busy_started < changed_at < busy_ended, "the screen changed while the page was busy"
+    drawn = browser.execute_script("return document.querySelector('#remote-screen canvas').dataset.ownSocketDrawnAt")
+    drawn_at = [int(at) for at in drawn.split()]
+    assert any(changed_at < at < busy_ended for at in drawn_at), (
+        f"a frame was drawn while the page was busy (changed at {changed_at:.0f}, free at {busy_ended}; drawn at {drawn_at})")
+    wait_for_colour(wait, browser, 900, 700, lambda r, g, b: b > 150 and r < 60 and g < 60)
+
+
 def test_view_desktop_can_switch_to_remote_control(gateway, browser, applets, x_server):
     """Issue 14, item 20: after View desktop, Remote control is offered at once (it stayed greyed
     until the view was ended); the customer is asked for control and it runs."""

@@ -51,6 +51,10 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   /** Per session: { mode, phase, reason, surface, canvas, ink, pointer, lens, drawing (promise chain), tools' state }. */
   const remotes = new Map();
   let session = null;
+  /** This page's console socket, as its snapshot named it: the screens' workers pair with it (issue 23). */
+  let consoleId = null;
+  const screensAddress = (sessionId) => (consoleId === null ? null
+    : `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/screens?${new URLSearchParams({ console: consoleId, session: sessionId })}`);
   const current = () => ({ id: session?.id ?? null, remote: session ? remotes.get(session.id) : null });
   const elevate = $('elevate-form');
   // Elevated restart (J3): the credentials go to the applet through the gateway, never kept here.
@@ -118,6 +122,9 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       remote.view = screenView(remote.canvas, {
         onSize: (width, height) => screenSized(remote, width, height),
         onPage: () => Boolean(remote.lensSession),
+        address: () => screensAddress(id),
+        onDrawn: ({ videoFrames, at }) => drawn(remote, { videoFrames, at }),
+        onSocket: (open) => { remote.canvas.dataset.ownSocket = String(open); },
       });
       remotes.set(id, remote);
       input.wire(remote, id);
@@ -290,9 +297,14 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     layoutCanvas();
   }
 
-  /** One picture drawn: counted for the status line and for tests, the lens follows. */
-  function drawn(remote) {
-    remote.canvas.dataset.frames = String(Number(remote.canvas.dataset.frames ?? 0) + 1);
+  /** One picture drawn: counted for the status line and for tests (with when, `at`, when its
+   * worker's socket brought it), the lens follows. */
+  function drawn(remote, { videoFrames = 0, at = null } = {}) {
+    const { dataset } = remote.canvas;
+    dataset.frames = String(Number(dataset.frames ?? 0) + 1);
+    // Counted for the status line and tests: the moving part came as video.
+    if (videoFrames) dataset.videoFrames = String(Number(dataset.videoFrames ?? 0) + videoFrames);
+    if (at !== null) dataset.ownSocketDrawnAt = [...(dataset.ownSocketDrawnAt?.split(' ') ?? []), at].slice(-20).join(' ');
     tools.refreshLens(remote);
   }
 
@@ -363,6 +375,11 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     webrtcSignal(sessionId, signal) {
       direct.signal(sessionId, signal);
     },
+    /** The console socket (re)opened: its id, which the screens' workers pair with. */
+    consoleOpened(id) {
+      consoleId = id ?? null;
+      for (const remote of remotes.values()) remote.view.connect(screensAddress(remote.id));
+    },
     /** A binary frame: decode, draw every tile, then tell the applet it may send more. */
     frame(buffer) {
       const decoded = decodeConsoleFrameOrDrop(buffer);
@@ -376,9 +393,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       // Drawn in order by the view (in its worker where it has one); acknowledged in order once drawn.
       const painted = remote.view.paint(update);
       remote.drawing = remote.drawing.then(() => painted).then(({ fields, videoFrames }) => {
-        // Counted for the status line and tests: the moving part came as video.
-        if (videoFrames) remote.canvas.dataset.videoFrames = String(Number(remote.canvas.dataset.videoFrames ?? 0) + videoFrames);
-        drawn(remote);
+        drawn(remote, { videoFrames });
         send('frame_ack', { sessionId, sequence: update.sequence, ...fields });
       }).catch((error) => console.warn('A screen update could not be drawn:', error));
     },

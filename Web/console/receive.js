@@ -10,6 +10,7 @@ export function createReceiver({ state, logs, $, alerts, chatSwitcher, remoteDes
   return function receive(message) {
     switch (message.type) {
       case 'snapshot':
+        remoteDesktop.consoleOpened(message.console);
         state.sessions = [];
         for (const session of message.sessions) state.sessions = upsert(state.sessions, session);
         break;

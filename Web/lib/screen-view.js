@@ -3,7 +3,9 @@
 // the canvas stays what the rest of the console reads: drawn on the lens and the recording,
 // saved as a screenshot. Its size follows the screen's, said to `onSize(width, height)` (after
 // the canvas was handed to the worker, the page may not size it, and it shows the new size only
-// from the next frame: use `view.width` and `view.height`).
+// from the next frame: use `view.width` and `view.height`). In a worker, the view opens a socket of
+// its own for the screen's updates (`address()`, screen-socket.js): what it draws from there is
+// told with `onDrawn({ sequence, videoFrames, at })`, and `onSocket(open)` says when it opens or closes.
 import { decodesVideo } from './video-tiles.js';
 import { fitted, paintCustomerUpdate } from './screen-paint.js';
 
@@ -15,6 +17,7 @@ function drawnByWorker(canvas) {
 
 /**
  * The view of one screen on `canvas`: { mode ('worker' or 'page', once drawn), width, height,
+ * connect(address) (the worker's socket opens again there: a new console),
  * paint(update) → { fields, videoFrames } (the acknowledgement's fields; updates are drawn in the
  * order given, so a caller need not wait for one before giving the next), picture(source, width,
  * height, { live }) (a whole picture: the direct path's, live, or a Lens still; a live one is
@@ -22,11 +25,13 @@ function drawnByWorker(canvas) {
  * Where it is drawn is chosen with the first picture: on the page when `onPage()` says so (a Lens
  * call's drawings follow what the picture shows, so both must change together), else in a worker.
  */
-export function screenView(canvas, { onSize = () => {}, onPage = () => false } = {}) {
+export function screenView(canvas, { onSize = () => {}, onPage = () => false, address = () => null, onDrawn = () => {},
+  onSocket = () => {} } = {}) {
   let chosen = null;
   const view = () => {
     if (!chosen) {
-      chosen = !onPage() && drawnByWorker(canvas) ? workerView(canvas, onSize) : pageView(canvas, onSize);
+      chosen = !onPage() && drawnByWorker(canvas) ? workerView(canvas, { onSize, onDrawn, onSocket }) : pageView(canvas, onSize);
+      chosen.connect?.(address());
       canvas.dataset.renderer = chosen.mode;
     }
     return chosen;
@@ -39,6 +44,7 @@ export function screenView(canvas, { onSize = () => {}, onPage = () => false } =
     picture: (source, width, height, options) => view().picture(source, width, height, options),
     reset: () => chosen?.reset(),
     clear: () => chosen?.clear(),
+    connect: (to) => chosen?.connect?.(to),
   };
 }
 
@@ -76,7 +82,7 @@ function pageView(canvas, onSize) {
   };
 }
 
-function workerView(canvas, onSize) {
+function workerView(canvas, { onSize, onDrawn, onSocket }) {
   // Made with the screen's first picture (screenView chooses then), so a session whose screen is
   // never shown costs no worker.
   const worker = new Worker(new URL('./screen-worker.js', import.meta.url), { type: 'module', name: 'screen' });
@@ -92,11 +98,14 @@ function workerView(canvas, onSize) {
   let picturesWaiting = 0;
 
   worker.addEventListener('message', ({ data }) => {
-    const pending = waiting.shift();
     if (data.width !== size.width || data.height !== size.height) {
       size = { width: data.width, height: data.height };
       onSize(size.width, size.height);
     }
+    // Told, not an answer: what the worker's own socket brought, or its state.
+    if (data.notice === 'drawn') return onDrawn(data);
+    if (data.notice === 'socket') return onSocket(data.open);
+    const pending = waiting.shift();
     if (data.error) pending?.reject(new Error(data.error));
     else pending?.resolve(data);
   });
@@ -140,6 +149,9 @@ function workerView(canvas, onSize) {
       const answered = posted.then(({ answer }) => answer);
       answered.finally(() => { picturesWaiting -= 1; }).catch(() => {});
       return answered;
+    },
+    async connect(address) {
+      if (address) worker.postMessage({ kind: 'socket', address, video: await decodesVideo });
     },
     reset() {
       worker.postMessage({ kind: 'reset' });

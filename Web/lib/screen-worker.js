@@ -1,18 +1,25 @@
 // The customer's screen decoded and drawn in a worker (issue 23): the page hands over its canvas
 // (transferControlToOffscreen) and each update's bytes (transferred, not copied); JPEG, PNG,
-// palette and video tiles are decoded and drawn here, so a frame's decoding and drawing never wait
-// for the console's chat, queue and toolbar, nor they for it (the frames still arrive through the
-// page's socket: a busy page delays them; docs/benchmarks.md). What is drawn reaches the screen with
-// the browser's next frame (an OffscreenCanvas commits in step with the page's frames).
+// palette and video tiles are decoded and drawn here. The worker opens a socket of its own for its
+// session's updates (screen-socket.js, `/ws/screens`), so neither a busy page nor the console's
+// chat, queue and toolbar delay a frame's arrival, decoding or drawing; until it is open, and when
+// it is not, the updates come through the page. What is drawn reaches the screen with the
+// browser's next frame (an OffscreenCanvas commits in step with the page's frames).
 // Messages (screen-view.js): { kind: 'canvas', canvas } first; then 'update' { update, video } and
 // 'picture' { picture, width, height }, each answered in order with { width, height, fields?,
-// videoFrames?, error? }; 'reset' (the session's video ends) and 'clear', not answered.
+// videoFrames?, error? }; 'socket' { address, video } (open the worker's own socket; `video`: the
+// page's choice, which its updates follow too), 'reset' (the session's video ends) and 'clear',
+// not answered. What the worker's socket brought and it drew is told with { notice: 'drawn',
+// sequence, videoFrames, width, height, at (Date.now()) }, and the socket's state with
+// { notice: 'socket', open }.
 import { fitted, paintCustomerUpdate } from './screen-paint.js';
+import { screenSocket } from './screen-socket.js';
 import { decodesVideo } from './video-tiles.js';
 
 let canvas = null;
 let sizeTo = null;
 const state = { video: null };
+const own = { socket: null, video: false, open: false, drawn: null };
 // One message after the other, as the page sent them: a tile may copy what the one before drew.
 let work = Promise.resolve();
 
@@ -27,9 +34,16 @@ async function handle(message) {
     sizeTo = fitted(canvas);
     return;
   }
+  if (message.kind === 'socket') {
+    own.socket?.stop();
+    own.video = message.video;
+    own.socket = screenSocket(message.address, { onUpdate: fromSocket, onOpen: socketOpen });
+    return;
+  }
   if (message.kind === 'reset') {
     state.video?.close();
     state.video = null;
+    own.drawn = null;
     return;
   }
   if (message.kind === 'clear') {
@@ -38,6 +52,12 @@ async function handle(message) {
   }
   try {
     if (message.kind === 'update') {
+      // Sent through the page before the worker's socket took over, and overtaken by what that
+      // socket brought (a whole screen first): drawing it would put an older picture back.
+      if (own.drawn !== null && message.update.sequence <= own.drawn) {
+        self.postMessage({ fields: {}, width: canvas.width, height: canvas.height });
+        return;
+      }
       // The page says whether video is wanted (a page may hide WebCodecs); this worker must decode it too.
       const video = message.video && await decodesVideo;
       const painted = await paintCustomerUpdate(state, canvas, message.update, sizeTo, video);
@@ -53,6 +73,25 @@ async function handle(message) {
   } catch (error) {
     self.postMessage({ error: error.message, width: canvas.width, height: canvas.height });
   }
+}
+
+/** An update from the worker's socket: drawn in turn with the page's messages, acknowledged on the socket. */
+function fromSocket(update, sessionId) {
+  const socket = own.socket;
+  work = work.then(async () => {
+    const video = own.video && await decodesVideo;
+    const { fields, videoFrames } = await paintCustomerUpdate(state, canvas, update, sizeTo, video);
+    own.drawn = own.drawn === null ? update.sequence : Math.max(own.drawn, update.sequence);
+    socket.acknowledge({ sessionId, sequence: update.sequence, ...fields });
+    self.postMessage({ notice: 'drawn', sequence: update.sequence, videoFrames, width: canvas.width, height: canvas.height, at: Date.now() });
+  }).catch((error) => console.warn('The screen\'s worker could not draw an update of its socket:', error));
+}
+
+function socketOpen(open) {
+  own.open = open;
+  // Closed: the page gets the updates again, from a whole screen; its own may be older than the last drawn here.
+  if (!open) own.drawn = null;
+  self.postMessage({ notice: 'socket', open, width: canvas.width, height: canvas.height });
 }
 
 /** Resolves at the browser's next frame (a worker's requestAnimationFrame, where it has one). */
