@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import LifelineProtocol
+import LifelineTestSupport
 @testable import LifelineGateway
 
 /// `/ws/screens` (issue 23): a console page's worker gets one session's screen on a socket of its
@@ -60,6 +61,44 @@ struct ScreensSocketGatewayTests {
             scene.applet.send(binary: Self.whole(5))
             #expect(try Self.sequence(of: await scene.console.nextBinary(), session: scene.sessionId) == 5)
             await scene.applet.close()
+        }
+    }
+
+    @Test("a session another gateway node serves: its updates reach the worker's socket through the console's node, from a whole screen; acknowledged back",
+          .enabled(if: TestDatabase.postgresServer != nil))
+    func acrossNodes() async throws {
+        try await ClusterFeedTests.twoNodes { a, b in
+            let (id, _, tokenOnB, applet, _) = try await ClusterFeedTests.activeOnA(a, b, name: "Screens across nodes")
+            let (console, consoleId) = try await RemoteScene.openConsole(b, token: tokenOnB)
+            console.send(ConsoleToGateway.remoteRequest(.init(sessionId: id, mode: .view)))
+            _ = try await applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
+            applet.send(AppletToGateway.remoteAnswer(.init(accepted: true)))
+            _ = try await console.expect(GatewayToConsole.self) {
+                if case .remote(let status) = $0 { status.sessionId == id && status.phase == .active } else { false }
+            }
+            applet.send(binary: Self.whole(1))
+            #expect(try Self.sequence(of: await console.nextBinary(), session: id) == 1)
+            console.send(ConsoleToGateway.frameAck(.init(sessionId: id, sequence: 1)))
+            _ = try await applet.expectAcknowledgement { $0.sequence == 1 }
+            // Opened on B, the console's node: A, which serves the session, is asked for a whole screen.
+            let screens = Self.screens(b, token: tokenOnB, console: consoleId, session: id)
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            applet.send(binary: Self.corner(2))
+            applet.send(binary: Self.whole(3))
+            #expect(try Self.sequence(of: await screens.nextBinary(), session: id) == 3)
+            screens.send(ConsoleToGateway.frameAck(.init(sessionId: id, sequence: 3)))
+            _ = try await applet.expectAcknowledgement { $0.sequence == 3 }
+            applet.send(binary: CursorUpdate(x: 7, y: 8, shape: nil).encoded())
+            let pointer = try #require(await console.nextBinary())
+            #expect(try CursorUpdate.decode(Array(pointer.dropFirst(1 + id.utf8.count))).x == 7,
+                    "no screen update reached the page once its worker had the socket")
+
+            await screens.close()
+            _ = try await applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            applet.send(binary: Self.whole(4))
+            #expect(try Self.sequence(of: await console.nextBinary(), session: id) == 4)
+            await console.close()
+            await applet.close()
         }
     }
 

@@ -84,7 +84,9 @@ struct NodeLinkSocket {
                         continue
                     }
                     guard let (technicianId, bytes) = LinkMessage.unpack(frame) else { continue }
-                    for local in hub.sockets.localConsoles(of: technicianId) { local.send(binary: bytes) }
+                    for local in hub.sockets.localConsoles(of: technicianId) {
+                        hub.screenRelay.updatesOutlet(for: local, frame: bytes).send(binary: bytes)
+                    }
                 }
             }
         }

@@ -192,6 +192,17 @@ final class ScreenRelay: Sendable {
         return (outlets, technicians, pages)
     }
 
+    /// Where a frame another gateway node passed on for `console` goes (issue 23): a screen update
+    /// of a session to the socket the console's worker opened for it, anything else (the pointer,
+    /// a monitored screen) to the console itself.
+    func updatesOutlet(for console: Outlet, frame: [UInt8]) -> Outlet {
+        guard let idLength = frame.first.map(Int.init), idLength > 0, frame.count > 3 + idLength,
+              let sessionId = String(validating: frame[1...idLength], as: UTF8.self) else { return console }
+        let update = frame[(1 + idLength)...]
+        let isCursor = update[update.startIndex] == ScreenUpdate.magic && update[update.startIndex + 2] == ScreenUpdate.Kind.cursor.rawValue
+        return isCursor ? console : sockets.screens(ofConsole: console.id, session: sessionId) ?? console
+    }
+
     /// A binary frame to a console starts with its session's id (length byte, then the id).
     private static func prefix(_ sessionId: String) -> [UInt8] {
         let id = Array(sessionId.utf8)

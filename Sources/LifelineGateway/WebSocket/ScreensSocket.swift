@@ -10,7 +10,8 @@ import Logging
 /// (the `console` id of its `snapshot`); the relay then sends that console's updates of the session
 /// here instead, starting from a whole screen (the pointer stays on the page, where it is drawn),
 /// and the worker acknowledges each drawn update here with `frame_ack`, the only message this
-/// socket takes. It closes with its console; once it closed, the page gets the updates again.
+/// socket takes. It closes with its console; once it closed, the page gets the updates again. A
+/// session another gateway node serves works the same: its updates come through this node.
 struct ScreensSocket {
     let hub: SessionHub
     let console: ConsoleSocket
@@ -39,7 +40,7 @@ struct ScreensSocket {
         switch hub.sockets.addScreens(outlet, toConsole: pairing.consoleId, of: actor.id, session: pairing.sessionId) {
         case .added:
             hub.identities.register(outlet.id, actor: actor, expiresAt: actor.tokenExpiresAt)
-            hub.screenRelay.consoleOpened(in: pairing.sessionId)
+            await startsFromWholeScreen(pairing.sessionId, outlet: outlet, logger: logger)
         case .unknownConsole:
             outlet.send(ConsoleSocket.error(code: .notFound, message: "No console of yours with that id is open on this gateway."))
             outlet.close(reason: "unknown console")
@@ -66,13 +67,26 @@ struct ScreensSocket {
                                                     sessionId: pairing.sessionId))
                     continue
                 }
-                // As the console would, with this socket as the viewer the updates went to.
-                await console.handle(message, outlet: outlet, logger: logger, forwardable: false)
+                // As the console would, with this socket as the viewer the updates went to (or,
+                // for a session another node serves, passed there as the console's).
+                await console.handle(message, outlet: outlet, logger: logger)
             }
         }
-        hub.identities.remove(outlet.id)
         if hub.sockets.removeScreens(outlet.id, ofConsole: pairing.consoleId, session: pairing.sessionId) {
-            hub.screenRelay.consoleOpened(in: pairing.sessionId)
+            // The console gets the updates again; what was on its way here is lost with the socket.
+            await startsFromWholeScreen(pairing.sessionId, outlet: outlet, logger: logger)
         }
+        hub.identities.remove(outlet.id)
+    }
+
+    /// The consoles of the session's screen changed: here, the relay asks the applet for the whole
+    /// screen; for a session another node serves, that node is told this technician's consoles
+    /// there lost track of it (a `frame_ack` with `refresh`, as a console that could not draw sends).
+    private func startsFromWholeScreen(_ sessionId: String, outlet: Outlet, logger: Logger) async {
+        guard hub.registry.session(sessionId) == nil, hub.clusterNode.withLockedValue({ $0 }) != nil else {
+            return hub.screenRelay.consoleOpened(in: sessionId)
+        }
+        let lostTrack = WireCodec.encode(ConsoleToGateway.frameAck(.init(sessionId: sessionId, sequence: 0, refresh: true)))
+        await console.handle(.text(lostTrack), outlet: outlet, logger: logger)
     }
 }
