@@ -32,7 +32,7 @@ struct RemoteScene {
     /// A console socket and its id, once its snapshot came.
     static func openConsole(_ gw: GatewayHarness, token: String) async throws -> (SocketProbe, String) {
         let console = gw.console(token: token)
-        let snapshot = try await console.expect(GatewayToConsole.self) { if case .snapshot = $0 { true } else { false } }
+        let snapshot = try await console.expect(GatewayToConsole.self, within: 20) { if case .snapshot = $0 { true } else { false } }
         guard case .snapshot(let first) = snapshot, let consoleId = first.console else { throw HarnessError("the snapshot names no console") }
         return (console, consoleId)
     }

@@ -9,6 +9,10 @@ import LifelineTestSupport
 /// own, so a busy page never holds a frame back.
 @Suite("Screen sockets of the console's workers (issue 23)")
 struct ScreensSocketGatewayTests {
+    /// How long an answer may take: with the whole suite running on PostgreSQL, a console's
+    /// snapshot once took longer than the probes' usual 5 s.
+    static let patience = 20.0
+
     static func screens(_ gw: GatewayHarness, token: String, console: String, session: String) -> SocketProbe {
         SocketProbe(port: gw.port, path: "/ws/screens?console=\(console)&session=\(session)", headers: [.authorization: "Bearer \(token)"])
     }
@@ -35,31 +39,31 @@ struct ScreensSocketGatewayTests {
             scene.ask(.view)
             try await scene.accept()
             scene.applet.send(binary: Self.whole(1))
-            #expect(try Self.sequence(of: await scene.console.nextBinary(), session: scene.sessionId) == 1)
+            #expect(try Self.sequence(of: await scene.console.nextBinary(within: Self.patience), session: scene.sessionId) == 1)
             scene.console.send(ConsoleToGateway.frameAck(.init(sessionId: scene.sessionId, sequence: 1)))
-            _ = try await scene.applet.expectAcknowledgement { $0.sequence == 1 }
+            _ = try await scene.applet.expectAcknowledgement(within: Self.patience) { $0.sequence == 1 }
 
             let screens = Self.screens(gw, token: scene.token, console: scene.consoleId, session: scene.sessionId)
             // The worker starts from a whole screen: asked of the applet; a part of one is not sent.
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            _ = try await scene.applet.expect(GatewayToApplet.self, within: Self.patience) { $0 == .screenRefresh }
             scene.applet.send(binary: Self.corner(2))
             scene.applet.send(binary: Self.whole(3))
-            #expect(try Self.sequence(of: await screens.nextBinary(), session: scene.sessionId) == 3)
+            #expect(try Self.sequence(of: await screens.nextBinary(within: Self.patience), session: scene.sessionId) == 3)
             // The pointer is drawn on the page: it goes there.
             scene.applet.send(binary: CursorUpdate(x: 5, y: 6, shape: nil).encoded())
-            let pointer = try #require(await scene.console.nextBinary())
+            let pointer = try #require(await scene.console.nextBinary(within: Self.patience))
             #expect(try CursorUpdate.decode(Array(pointer.dropFirst(1 + scene.sessionId.utf8.count))).x == 5,
                     "no screen update reached the page once its worker had the socket")
             screens.send(ConsoleToGateway.frameAck(.init(sessionId: scene.sessionId, sequence: 3)))
-            _ = try await scene.applet.expectAcknowledgement { $0.sequence == 3 }
+            _ = try await scene.applet.expectAcknowledgement(within: Self.patience) { $0.sequence == 3 }
             scene.applet.send(binary: Self.corner(4))
-            #expect(try Self.sequence(of: await screens.nextBinary(), session: scene.sessionId) == 4)
+            #expect(try Self.sequence(of: await screens.nextBinary(within: Self.patience), session: scene.sessionId) == 4)
 
             // The worker's socket closes: the page waits for a whole screen, asked again.
             await screens.close()
-            _ = try await scene.applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            _ = try await scene.applet.expect(GatewayToApplet.self, within: Self.patience) { $0 == .screenRefresh }
             scene.applet.send(binary: Self.whole(5))
-            #expect(try Self.sequence(of: await scene.console.nextBinary(), session: scene.sessionId) == 5)
+            #expect(try Self.sequence(of: await scene.console.nextBinary(within: Self.patience), session: scene.sessionId) == 5)
             await scene.applet.close()
         }
     }
@@ -71,32 +75,32 @@ struct ScreensSocketGatewayTests {
             let (id, _, tokenOnB, applet, _) = try await ClusterFeedTests.activeOnA(a, b, name: "Screens across nodes")
             let (console, consoleId) = try await RemoteScene.openConsole(b, token: tokenOnB)
             console.send(ConsoleToGateway.remoteRequest(.init(sessionId: id, mode: .view)))
-            _ = try await applet.expect(GatewayToApplet.self) { if case .remoteRequest = $0 { true } else { false } }
+            _ = try await applet.expect(GatewayToApplet.self, within: Self.patience) { if case .remoteRequest = $0 { true } else { false } }
             applet.send(AppletToGateway.remoteAnswer(.init(accepted: true)))
-            _ = try await console.expect(GatewayToConsole.self) {
+            _ = try await console.expect(GatewayToConsole.self, within: Self.patience) {
                 if case .remote(let status) = $0 { status.sessionId == id && status.phase == .active } else { false }
             }
             applet.send(binary: Self.whole(1))
-            #expect(try Self.sequence(of: await console.nextBinary(), session: id) == 1)
+            #expect(try Self.sequence(of: await console.nextBinary(within: Self.patience), session: id) == 1)
             console.send(ConsoleToGateway.frameAck(.init(sessionId: id, sequence: 1)))
-            _ = try await applet.expectAcknowledgement { $0.sequence == 1 }
+            _ = try await applet.expectAcknowledgement(within: Self.patience) { $0.sequence == 1 }
             // Opened on B, the console's node: A, which serves the session, is asked for a whole screen.
             let screens = Self.screens(b, token: tokenOnB, console: consoleId, session: id)
-            _ = try await applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            _ = try await applet.expect(GatewayToApplet.self, within: Self.patience) { $0 == .screenRefresh }
             applet.send(binary: Self.corner(2))
             applet.send(binary: Self.whole(3))
-            #expect(try Self.sequence(of: await screens.nextBinary(), session: id) == 3)
+            #expect(try Self.sequence(of: await screens.nextBinary(within: Self.patience), session: id) == 3)
             screens.send(ConsoleToGateway.frameAck(.init(sessionId: id, sequence: 3)))
-            _ = try await applet.expectAcknowledgement { $0.sequence == 3 }
+            _ = try await applet.expectAcknowledgement(within: Self.patience) { $0.sequence == 3 }
             applet.send(binary: CursorUpdate(x: 7, y: 8, shape: nil).encoded())
-            let pointer = try #require(await console.nextBinary())
+            let pointer = try #require(await console.nextBinary(within: Self.patience))
             #expect(try CursorUpdate.decode(Array(pointer.dropFirst(1 + id.utf8.count))).x == 7,
                     "no screen update reached the page once its worker had the socket")
 
             await screens.close()
-            _ = try await applet.expect(GatewayToApplet.self) { $0 == .screenRefresh }
+            _ = try await applet.expect(GatewayToApplet.self, within: Self.patience) { $0 == .screenRefresh }
             applet.send(binary: Self.whole(4))
-            #expect(try Self.sequence(of: await console.nextBinary(), session: id) == 4)
+            #expect(try Self.sequence(of: await console.nextBinary(within: Self.patience), session: id) == 4)
             await console.close()
             await applet.close()
         }
@@ -108,16 +112,16 @@ struct ScreensSocketGatewayTests {
             let scene = try await RemoteScene.make(gw)
             let rita = try await gw.technician(named: "Rita", permissions: ["start_private_sessions"], adminToken: scene.token)
             let borrowed = Self.screens(gw, token: rita, console: scene.consoleId, session: scene.sessionId)
-            _ = try await borrowed.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "not_found" } else { false } }
-            #expect(await borrowed.closes())
+            _ = try await borrowed.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "not_found" } else { false } }
+            #expect(await borrowed.closes(within: Self.patience))
 
             let screens = Self.screens(gw, token: scene.token, console: scene.consoleId, session: scene.sessionId)
             screens.send(ConsoleToGateway.frameAck(.init(sessionId: "another-session", sequence: 1)))
-            _ = try await screens.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            _ = try await screens.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
             screens.send(ConsoleToGateway.chat(.init(sessionId: scene.sessionId, text: "not here")))
-            _ = try await screens.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            _ = try await screens.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
             screens.send("{not json")
-            _ = try await screens.expect(GatewayToConsole.self) { if case .error(let failure) = $0 { failure.code == "malformed_message" } else { false } }
+            _ = try await screens.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "malformed_message" } else { false } }
 
             let unnamed = try await gw.request(.get, "/ws/screens?session=\(scene.sessionId)", token: scene.token)
             #expect(unnamed.status == .badRequest)
@@ -125,7 +129,7 @@ struct ScreensSocketGatewayTests {
             #expect(anonymous.status == .unauthorized)
 
             await scene.console.close()
-            #expect(await screens.closes(), "a console's screen sockets close with it")
+            #expect(await screens.closes(within: Self.patience), "a console's screen sockets close with it")
             await scene.applet.close()
         }
     }
