@@ -231,6 +231,17 @@ def test_a_busy_console_page_never_holds_a_frame_back(gateway, browser, applets,
         f"a frame was drawn while the page was busy (changed at {changed_at:.0f}, free at {busy_ended}; drawn at {drawn_at})")
     wait_for_colour(wait, browser, 900, 700, lambda r, g, b: b > 150 and r < 60 and g < 60)
 
+    # The desktop ends: the worker's socket closes with it; asked again, it opens again and draws.
+    own_socket = "return document.querySelector('#remote-screen canvas')?.dataset.ownSocket ?? null"
+    browser.find_element(By.ID, "remote-stop").click()
+    applet.expect("REMOTE_ENDED")
+    wait.until(lambda b: b.execute_script(own_socket) == "false")
+    wait.until(EC.element_to_be_clickable((By.ID, "remote-control"))).click()
+    applet.expect("REMOTE_STARTED", "mode=control")
+    wait.until(lambda b: b.execute_script(own_socket) == "true")
+    x_server.run("xsetroot", "-solid", "#c0c000")
+    wait_for_colour(wait, browser, 900, 700, lambda r, g, b: r > 150 and g > 150 and b < 60)
+
 
 def test_view_desktop_can_switch_to_remote_control(gateway, browser, applets, x_server):
     """Issue 14, item 20: after View desktop, Remote control is offered at once (it stayed greyed

@@ -337,9 +337,13 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
       remote.viewers = status.viewers ?? [];
       // In control mode, this console's technician has the mouse and keyboard unless the lead gave them away.
       remote.inControl = status.mode === 'control' && (!status.controller || status.controller === me()?.id);
-      if (status.phase === 'active') remote.webrtc = status.webrtc ?? null;
-      else {
+      if (status.phase === 'active') {
+        remote.webrtc = status.webrtc ?? null;
+        // Its worker's own socket for the screen (already drawn once: a view made later opens it itself).
+        if (!wasActive) remote.view.connect(screensAddress(status.sessionId));
+      } else {
         remote.view.reset();
+        remote.view.connect(null);
         direct.close(remote);
         call.close(status.sessionId);
         lensTools.close(status.sessionId);
@@ -378,7 +382,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
     /** The console socket (re)opened: its id, which the screens' workers pair with. */
     consoleOpened(id) {
       consoleId = id ?? null;
-      for (const remote of remotes.values()) remote.view.connect(screensAddress(remote.id));
+      for (const remote of remotes.values()) if (remote.phase === 'active') remote.view.connect(screensAddress(remote.id));
     },
     /** A binary frame: decode, draw every tile, then tell the applet it may send more. */
     frame(buffer) {

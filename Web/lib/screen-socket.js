@@ -6,7 +6,7 @@ import { encode } from './protocol.js';
 import { decodeConsoleFrameOrDrop } from './screen-frames.js';
 
 /** Close reasons after which the same address would be refused again. */
-const FINAL = new Set(['unknown console', 'console closed', 'replaced']);
+const FINAL = new Set(['unknown console', 'console closed', 'replaced', 'too many screens']);
 
 /**
  * Opens `address` and calls `onUpdate(update, sessionId)` with each screen update; `onOpen(open)` when it

@@ -17,7 +17,7 @@ function drawnByWorker(canvas) {
 
 /**
  * The view of one screen on `canvas`: { mode ('worker' or 'page', once drawn), width, height,
- * connect(address) (the worker's socket opens again there: a new console),
+ * connect(address) (the worker's socket opens again there: a new console, the desktop again; null closes it),
  * paint(update) → { fields, videoFrames } (the acknowledgement's fields; updates are drawn in the
  * order given, so a caller need not wait for one before giving the next), picture(source, width,
  * height, { live }) (a whole picture: the direct path's, live, or a Lens still; a live one is
@@ -151,7 +151,7 @@ function workerView(canvas, { onSize, onDrawn, onSocket }) {
       return answered;
     },
     async connect(address) {
-      if (address) worker.postMessage({ kind: 'socket', address, video: await decodesVideo });
+      worker.postMessage({ kind: 'socket', address, video: await decodesVideo });
     },
     reset() {
       worker.postMessage({ kind: 'reset' });

@@ -7,11 +7,11 @@
 // browser's next frame (an OffscreenCanvas commits in step with the page's frames).
 // Messages (screen-view.js): { kind: 'canvas', canvas } first; then 'update' { update, video } and
 // 'picture' { picture, width, height }, each answered in order with { width, height, fields?,
-// videoFrames?, error? }; 'socket' { address, video } (open the worker's own socket; `video`: the
-// page's choice, which its updates follow too), 'reset' (the session's video ends) and 'clear',
-// not answered. What the worker's socket brought and it drew is told with { notice: 'drawn',
-// sequence, videoFrames, width, height, at (Date.now()) }, and the socket's state with
-// { notice: 'socket', open }.
+// videoFrames?, error? }; 'socket' { address, video } (open the worker's own socket, or close it
+// when `address` is null; `video`: the page's choice, which its updates follow too), 'reset' (the
+// session's video ends) and 'clear', not answered. What the worker's socket brought and it drew
+// is told with { notice: 'drawn', sequence, videoFrames, width, height, at (Date.now()) }, and the
+// socket's state with { notice: 'socket', open }.
 import { fitted, paintCustomerUpdate } from './screen-paint.js';
 import { screenSocket } from './screen-socket.js';
 import { decodesVideo } from './video-tiles.js';
@@ -35,9 +35,12 @@ async function handle(message) {
     return;
   }
   if (message.kind === 'socket') {
-    own.socket?.stop();
+    const had = own.socket;
+    had?.stop();
     own.video = message.video;
-    own.socket = screenSocket(message.address, { onUpdate: fromSocket, onOpen: socketOpen });
+    own.socket = message.address ? screenSocket(message.address, { onUpdate: fromSocket, onOpen: socketOpen }) : null;
+    // A stopped socket says nothing more of itself.
+    if (had && !own.socket) socketOpen(false);
     return;
   }
   if (message.kind === 'reset') {
