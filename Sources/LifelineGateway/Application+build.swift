@@ -174,8 +174,8 @@ struct GatewayWiring {
         // A console page's worker drawing one session's screen (issue 23), signed in as the console.
         let screens = ScreensSocket(hub: hub, console: console)
         router.ws("ws/screens", shouldUpgrade: { request, context in
-            _ = try context.requireActor()
-            _ = try ScreensSocket.pairing(of: request)
+            let actor = try context.requireActor()
+            try screens.check(try ScreensSocket.pairing(of: request), of: actor)
             return try WebSocketUpgrade.required(request)
         }, onUpgrade: { inbound, outbound, context in
             await screens.run(inbound: inbound, outbound: outbound, context: context)

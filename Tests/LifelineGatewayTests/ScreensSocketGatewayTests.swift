@@ -27,6 +27,15 @@ struct ScreensSocketGatewayTests {
                      tiles: [.init(x: 0, y: 0, width: 16, height: 16, encoding: .jpeg, bytes: [0xFF, 0xD8, 0xFF, 0xD9])]).encoded()
     }
 
+    /// The error `code` comes on `probe`, or the test fails saying what was refused.
+    static func refused(_ probe: SocketProbe, _ code: String, _ what: String) async throws {
+        do {
+            _ = try await probe.expect(GatewayToConsole.self, within: patience) { if case .error(let failure) = $0 { failure.code == code } else { false } }
+        } catch {
+            throw HarnessError("\(what): no \(code) came (\(error); the socket \(await probe.closes(within: 0.1) ? "closed" : "is open"))")
+        }
+    }
+
     static func sequence(of frame: [UInt8]?, session: String) throws -> UInt32 {
         let frame = try #require(frame)
         return try ScreenUpdate.decode(Array(frame.dropFirst(1 + session.utf8.count))).sequence
@@ -111,17 +120,18 @@ struct ScreensSocketGatewayTests {
         try await GatewayHarness.run { gw in
             let scene = try await RemoteScene.make(gw)
             let rita = try await gw.technician(named: "Rita", permissions: ["start_private_sessions"], adminToken: scene.token)
-            let borrowed = Self.screens(gw, token: rita, console: scene.consoleId, session: scene.sessionId)
-            _ = try await borrowed.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "not_found" } else { false } }
-            #expect(await borrowed.closes(within: Self.patience))
+            let borrowed = try await gw.request(.get, "/ws/screens?console=\(scene.consoleId)&session=\(scene.sessionId)", token: rita)
+            #expect(borrowed.status == .notFound && borrowed.errorCode == "not_found")
+            let unknown = try await gw.request(.get, "/ws/screens?console=\(UUID())&session=\(scene.sessionId)", token: scene.token)
+            #expect(unknown.status == .notFound && unknown.errorCode == "not_found")
 
             let screens = Self.screens(gw, token: scene.token, console: scene.consoleId, session: scene.sessionId)
             screens.send(ConsoleToGateway.frameAck(.init(sessionId: "another-session", sequence: 1)))
-            _ = try await screens.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            try await Self.refused(screens, "unexpected_frame", "another session's frame_ack")
             screens.send(ConsoleToGateway.chat(.init(sessionId: scene.sessionId, text: "not here")))
-            _ = try await screens.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "unexpected_frame" } else { false } }
+            try await Self.refused(screens, "unexpected_frame", "a chat line")
             screens.send("{not json")
-            _ = try await screens.expect(GatewayToConsole.self, within: Self.patience) { if case .error(let failure) = $0 { failure.code == "malformed_message" } else { false } }
+            try await Self.refused(screens, "malformed_message", "not JSON")
 
             let unnamed = try await gw.request(.get, "/ws/screens?session=\(scene.sessionId)", token: scene.token)
             #expect(unnamed.status == .badRequest)

@@ -7,6 +7,8 @@ import { decodeConsoleFrameOrDrop } from './screen-frames.js';
 
 /** Close reasons after which the same address would be refused again. */
 const FINAL = new Set(['unknown console', 'console closed', 'replaced', 'too many screens']);
+/** Attempts in a row refused at the upgrade (the console is not open there: 404) before giving up. */
+const REFUSALS = 3;
 
 /**
  * Opens `address` and calls `onUpdate(update, sessionId)` with each screen update; `onOpen(open)` when it
@@ -17,12 +19,16 @@ export function screenSocket(address, { onUpdate, onOpen }) {
   let attempt = 0;
   let stopped = false;
   let timer = null;
+  let refused = 0;
 
   function open() {
+    let opened = false;
     socket = new WebSocket(address);
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
+      opened = true;
       attempt = 0;
+      refused = 0;
       onOpen(true);
     });
     socket.addEventListener('message', (event) => {
@@ -37,7 +43,8 @@ export function screenSocket(address, { onUpdate, onOpen }) {
       // Stopped: a newer socket (or none) is the worker's now.
       if (stopped) return;
       onOpen(false);
-      if (FINAL.has(event.reason)) return;
+      if (!opened) refused += 1;
+      if (FINAL.has(event.reason) || refused >= REFUSALS) return;
       attempt += 1;
       const delay = Math.min(15000, 500 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
       timer = setTimeout(open, delay);

@@ -31,6 +31,14 @@ struct ScreensSocket {
         return Pairing(consoleId: console, sessionId: session)
     }
 
+    /// Refused before the upgrade, as an HTTP error: a console that is not the technician's, or not
+    /// open on this node (a socket refused at once after its upgrade could lose the reason on the way).
+    func check(_ pairing: Pairing, of actor: Actor) throws {
+        guard hub.sockets.isLocalConsole(pairing.consoleId, of: actor.id) else {
+            throw GatewayError(.notFound, "No console of yours with that id is open on this gateway.")
+        }
+    }
+
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         guard let actor = context.requestContext.actor else { return }
         let pairing: Pairing

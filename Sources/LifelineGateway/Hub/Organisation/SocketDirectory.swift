@@ -127,6 +127,11 @@ final class SocketDirectory: Sendable {
     /// Screen sockets one console may have open: one per session it shows.
     static let maximumScreensPerConsole = 16
 
+    /// Whether `consoleId` is one of the technician's consoles open on this node (not another node's stand-in).
+    func isLocalConsole(_ consoleId: UUID, of technicianId: String) -> Bool {
+        sockets.withLockedValue { $0.consoles[technicianId]?[consoleId] != nil && $0.otherNodes[consoleId] == nil }
+    }
+
     /// Registers the socket of console `consoleId`'s worker that draws session `sessionId`'s screen.
     func addScreens(_ outlet: Outlet, toConsole consoleId: UUID, of technicianId: String, session sessionId: String) -> ScreensAdded {
         let (added, replaced) = sockets.withLockedValue { sockets -> (ScreensAdded, Outlet?) in
