@@ -12,34 +12,9 @@ import { mountLensTools } from './lens-tools.js';
 import { mountDirectPaths } from './remote-direct.js';
 import { createRemoteInput } from './remote-input.js';
 import { mountRecorder } from './remote-recorder.js';
+import { createSurface } from './remote-surface.js';
 import { mountRemoteTools } from './remote-tools.js';
 import { mountRemoteWindow } from './remote-window.js';
-
-/** The screen canvas, the ink layer (whiteboard, laser) above it, the pointer and the lens. */
-function createSurface() {
-  const surface = document.createElement('div');
-  surface.className = 'remote-surface';
-  const canvas = document.createElement('canvas');
-  canvas.className = 'remote-canvas';
-  canvas.tabIndex = 0;
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', t('remote.screenLabel'));
-  canvas.width = 0;
-  canvas.height = 0;
-  const ink = document.createElement('canvas');
-  ink.className = 'remote-ink';
-  const pointer = document.createElement('img');
-  pointer.className = 'remote-pointer';
-  pointer.alt = '';
-  pointer.hidden = true;
-  const lens = document.createElement('canvas');
-  lens.className = 'remote-lens';
-  lens.width = 240;
-  lens.height = 160;
-  lens.hidden = true;
-  surface.append(canvas, ink, pointer, lens);
-  return { surface, canvas, ink, pointer, lens };
-}
 
 export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveControl, me, options, onScreenShown, onRelease }) {
   const $ = (id) => root.querySelector(`#${id}`);
@@ -53,8 +28,7 @@ export function mountRemoteDesktop(root, { send, canUse, recordScreenshot, giveC
   let session = null;
   /** This page's console socket, as its snapshot named it: the screens' workers pair with it (issue 23). */
   let consoleId = null;
-  const screensAddress = (sessionId) => (consoleId === null ? null
-    : `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/screens?${new URLSearchParams({ console: consoleId, session: sessionId })}`);
+  const screensAddress = (sessionId) => (consoleId === null ? null : `/ws/screens?${new URLSearchParams({ console: consoleId, session: sessionId })}`);
   const current = () => ({ id: session?.id ?? null, remote: session ? remotes.get(session.id) : null });
   const elevate = $('elevate-form');
   // Elevated restart (J3): the credentials go to the applet through the gateway, never kept here.

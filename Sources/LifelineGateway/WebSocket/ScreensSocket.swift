@@ -34,10 +34,10 @@ struct ScreensSocket {
     /// Refused before the upgrade, as an HTTP error: a console that is not the technician's, or not
     /// open on this node (a socket refused at once after its upgrade could lose the reason on the way).
     func check(_ pairing: Pairing, of actor: Actor) throws {
-        guard hub.sockets.isLocalConsole(pairing.consoleId, of: actor.id) else {
-            throw GatewayError(.notFound, "No console of yours with that id is open on this gateway.")
-        }
+        guard hub.sockets.isLocalConsole(pairing.consoleId, of: actor.id) else { throw GatewayError(.notFound, Self.unknownConsole) }
     }
+
+    static let unknownConsole = "No console of yours with that id is open on this gateway."
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<GatewayRequestContext>) async {
         guard let actor = context.requestContext.actor else { return }
@@ -50,7 +50,7 @@ struct ScreensSocket {
             hub.identities.register(outlet.id, actor: actor, expiresAt: actor.tokenExpiresAt)
             await startsFromWholeScreen(pairing.sessionId, outlet: outlet, logger: logger)
         case .unknownConsole:
-            outlet.send(ConsoleSocket.error(code: .notFound, message: "No console of yours with that id is open on this gateway."))
+            outlet.send(ConsoleSocket.error(code: .notFound, message: Self.unknownConsole))
             outlet.close(reason: "unknown console")
         case .tooMany:
             outlet.send(ConsoleSocket.error(code: .tooManyConnections,

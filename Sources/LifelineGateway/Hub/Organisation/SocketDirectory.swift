@@ -117,8 +117,8 @@ final class SocketDirectory: Sendable {
     // MARK: Screen sockets, by console and session (issue 23)
 
     enum ScreensAdded: Equatable {
-        /// `replaced`: the socket the console's worker had for that session before, to be closed.
-        case added(replaced: UUID?)
+        /// (One the console's worker had for that session before is closed.)
+        case added
         /// No such console of the technician on this node (it closed, or it is another node's).
         case unknownConsole
         case tooMany
@@ -140,7 +140,7 @@ final class SocketDirectory: Sendable {
             guard screens[sessionId] != nil || screens.count < Self.maximumScreensPerConsole else { return (.tooMany, nil) }
             let replaced = screens.updateValue(outlet, forKey: sessionId)
             sockets.screens[consoleId] = screens
-            return (.added(replaced: replaced?.id), replaced)
+            return (.added, replaced)
         }
         replaced?.close(reason: "replaced")
         return added
