@@ -15,10 +15,9 @@ extension Applet {
         }
         transcript.systemInfoRead(request.view)
         // A long list in parts, each within one frame.
-        let parts = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)
+        let parts = EncodedAnswers.shared.parts(of: reply, view: request.view)
         for (index, part) in parts.enumerated() {
-            await outgoing.send(.systemInfoReply(.init(sessionId: nil, requestId: request.requestId, reply: part,
-                                                       more: index < parts.count - 1 ? true : nil)))
+            await outgoing.send(text: SystemInfoReplyMessage.text(requestId: request.requestId, encodedPart: part, more: index < parts.count - 1))
         }
     }
 

@@ -193,7 +193,7 @@ public struct Applet: Sendable {
                 await remote.attach(screenSink)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await message in messages { try await outbound.write(.text(WireCodec.encode(message))) }
+                        for await text in messages { try await outbound.write(.text(text)) }
                     }
                     group.addTask {
                         for await frame in screenFrames { try await outbound.write(.binary(ByteBuffer(bytes: frame))) }

@@ -47,12 +47,17 @@ struct ApplicationsReader: Sendable {
     }
 
     func packages() -> [InstalledApplication] {
-        guard let status = LocalText.read("\(dpkg)/status", limit: 64 << 20) else { return [] }
+        guard let status = LocalText.bytes("\(dpkg)/status", limit: 64 << 20) else { return [] }
+        // Each package's file list read for its time inside the open folder, by the name dpkg gives
+        // it (the other name tried after).
+        let info = open("\(dpkg)/info", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if info >= 0 { close(info) } }
         return DpkgStatus.installed(status).map { package in
-            let list = ["\(package.name):\(package.architecture).list", "\(package.name).list"]
-                .lazy.compactMap { Self.modified("\(dpkg)/info/\($0)") }.first
+            var other = package
+            other.perArchitecture.toggle()
+            let installed = Self.modified(package.fileList, in: info) ?? Self.modified(other.fileList, in: info)
             return InstalledApplication(name: package.name, version: package.version, source: "dpkg",
-                                        size: package.installedKiB.map { $0 * 1_024 }, installed: list, summary: package.summary)
+                                        size: package.installedKiB.map { $0 * 1_024 }, installed: installed, summary: package.summary)
         }
     }
 
@@ -84,9 +89,9 @@ struct ApplicationsReader: Sendable {
         }
     }
 
-    static func modified(_ path: String) -> Double? {
+    static func modified(_ path: String, in folder: Int32 = AT_FDCWD) -> Double? {
         var status = stat()
-        guard lstat(path, &status) == 0 else { return nil }
+        guard fstatat(folder, path, &status, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         return Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1_000_000_000
     }
 

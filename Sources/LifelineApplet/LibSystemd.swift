@@ -30,6 +30,7 @@ struct LibSystemd: @unchecked Sendable {
     let exitContainer: @convention(c) (Message?) -> Int32
     let peekType: @convention(c) (Message?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Text?>?) -> Int32
     let readBasic: @convention(c) (Message?, CChar, UnsafeMutableRawPointer?) -> Int32
+    let skip: @convention(c) (Message?, Text?) -> Int32
     let journalOpen: @convention(c) (UnsafeMutablePointer<OpaquePointer?>?, Int32) -> Int32
     let journalOpenDirectory: @convention(c) (UnsafeMutablePointer<OpaquePointer?>?, Text?, Int32) -> Int32
     let journalClose: @convention(c) (OpaquePointer?) -> Void
@@ -65,7 +66,7 @@ struct LibSystemd: @unchecked Sendable {
             matchSignal: function("sd_bus_match_signal"), slotUnref: function("sd_bus_slot_unref"), process: function("sd_bus_process"),
             wait: function("sd_bus_wait"), enterContainer: function("sd_bus_message_enter_container"),
             exitContainer: function("sd_bus_message_exit_container"), peekType: function("sd_bus_message_peek_type"),
-            readBasic: function("sd_bus_message_read_basic"),
+            readBasic: function("sd_bus_message_read_basic"), skip: function("sd_bus_message_skip"),
             journalOpen: function("sd_journal_open"), journalOpenDirectory: function("sd_journal_open_directory"),
             journalClose: function("sd_journal_close"), journalAddMatch: function("sd_journal_add_match"),
             journalAddDisjunction: function("sd_journal_add_disjunction"), journalSeekTail: function("sd_journal_seek_tail"),

@@ -6,18 +6,26 @@ import Glibc
 /// so they are read until the end rather than by their size).
 enum LocalText {
     static func read(_ path: String, limit: Int = 16 << 20) -> String? {
+        bytes(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A file's bytes, at most `limit`; nil when it cannot be opened.
+    static func bytes(_ path: String, limit: Int = 16 << 20) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
+        var status = stat()
+        // A file of /proc says 0 and is read in pieces all the same.
+        if fstat(descriptor, &status) == 0 { bytes.reserveCapacity(min(limit, Int(status.st_size) + 1)) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while bytes.count < limit {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
-            bytes += buffer[0..<count]
+            bytes += buffer[0..<min(count, limit - bytes.count)]
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The last `bytes` of a file (a log), from its first whole line on.

@@ -61,7 +61,14 @@ struct SystemInfoReader: Sendable {
     /// meanwhile and given to `firstPart` as soon as it is there (the console draws it at once),
     /// then the whole is returned once the sample is done.
     func dashboard(firstPart: (SystemDashboard) async -> Void = { _ in }) async -> SystemDashboard {
-        async let busiest = processes(over: sampling / 2)
+        // What waits on other programs (systemd's timers over D-Bus, the journal) starts first; the
+        // files here are read meanwhile.
+        let journal = self.journal
+        async let events: [JournalEntry] = PosixThread.offThread {
+            do throws(SystemdBus.Failure) { return try journal.latest(5, maximumPriority: 4) } catch { return [] }
+        }
+        async let timers = SystemdServices.timersRun(5)
+        async let busiest = processes(over: sampling / 2, busiest: 5)
         let release = ProcReadings.osRelease(text(etc + "/os-release") ?? text("/usr/lib/os-release") ?? "")
         let stat = ProcReadings.systemStat(text(proc + "/stat") ?? "")
         let system = SystemDashboard.System(
@@ -72,11 +79,6 @@ struct SystemInfoReader: Sendable {
             bootTime: stat.bootTime.map(Double.init), users: Self.loggedInUsers())
         let cpu = ProcReadings.processor(text(proc + "/cpuinfo") ?? "")
         let memory = ProcReadings.memory(text(proc + "/meminfo") ?? "")
-        let journal = self.journal
-        async let events: [JournalEntry] = PosixThread.offThread {
-            do throws(SystemdBus.Failure) { return try journal.latest(5, maximumPriority: 4) } catch { return [] }
-        }
-        async let timers = SystemdServices.timersRun(5)
         let disks = disks()
         let scheduled = await timers ?? cronRuns(5)
         var dashboard = SystemDashboard(
@@ -85,7 +87,7 @@ struct SystemInfoReader: Sendable {
             memory: .init(total: memory.total, available: memory.available, swapTotal: memory.swapTotal, swapFree: memory.swapFree),
             disks: disks, topProcesses: [], events: await events, scheduledJobs: scheduled)
         await firstPart(dashboard)
-        dashboard.topProcesses = Array(await busiest.sorted { $0.cpuPercent > $1.cpuPercent }.prefix(5))
+        dashboard.topProcesses = await busiest
         return dashboard
     }
 
@@ -120,53 +122,53 @@ struct SystemInfoReader: Sendable {
     }
 
     /// Every process, its CPU use measured over `sampling` (or `over`: the dashboard's top five
-    /// need less).
-    func processes(over window: Duration? = nil) async -> [ProcessRow] {
+    /// need less); with `busiest`, only that many of the busiest, most first. Only the CPU ticks
+    /// are read twice; owners and command lines once, of the processes answered.
+    func processes(over window: Duration? = nil, busiest: Int? = nil) async -> [ProcessRow] {
         let sampling = window ?? self.sampling
-        let first = snapshot()
+        let first = ticks()
         let before = ProcReadings.systemStat(text(proc + "/stat") ?? "")
         do { try await Task.sleep(for: sampling) } catch {
             // Cancelled: the second reading comes at once; the shares are then rougher, not wrong.
         }
-        let second = snapshot()
+        let second = ticks()
         let elapsed = (ProcReadings.systemStat(text(proc + "/stat") ?? "").totalTicks ?? 0) - (before.totalTicks ?? 0)
         let threads = max(1, ProcReadings.processor(text(proc + "/cpuinfo") ?? "").threads)
+        var measured = second.values.map { now in
+            (stat: now, share: first[now.pid].flatMap { ProcReadings.cpuPercent(before: $0, after: now, elapsedTicks: elapsed, processors: threads) } ?? 0)
+        }
+        if let busiest {
+            measured = Array(measured.sorted { ($0.share, $1.stat.pid) > ($1.share, $0.stat.pid) }.prefix(busiest))
+        } else {
+            measured.sort { $0.stat.pid < $1.stat.pid }
+        }
         let bootTime = Double(before.bootTime ?? 0)
         let ticksPerSecond = Double(max(1, sysconf(Int32(_SC_CLK_TCK))))
         let pageSize = Int64(max(1, sysconf(Int32(_SC_PAGESIZE))))
         var names: [uid_t: String] = [:]
-        return second.values.sorted { $0.stat.pid < $1.stat.pid }.map { now in
-            let share = first[now.stat.pid].flatMap {
-                ProcReadings.cpuPercent(before: $0.stat, after: now.stat, elapsedTicks: elapsed, processors: threads)
-            } ?? 0
-            return ProcessRow(pid: now.stat.pid, name: now.stat.name, user: Self.userName(now.owner, cache: &names),
-                              cpuPercent: (share * 10).rounded() / 10, memory: now.stat.residentPages * pageSize,
-                              started: bootTime + Double(now.stat.startTicks) / ticksPerSecond, commandLine: now.commandLine)
+        return measured.map { now, share in
+            let folder = "\(proc)/\(now.pid)"
+            var status = stat()
+            let owner: uid_t = stat(folder, &status) == 0 ? status.st_uid : 0
+            let arguments = (text(folder + "/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
+            return ProcessRow(pid: now.pid, name: now.name, user: Self.userName(owner, cache: &names),
+                              cpuPercent: (share * 10).rounded() / 10, memory: now.residentPages * pageSize,
+                              started: bootTime + Double(now.startTicks) / ticksPerSecond,
+                              commandLine: ProcessRow.clipped(arguments.joined(separator: " ").trimmed))
         }
-    }
-
-    private struct Sample {
-        let stat: ProcReadings.ProcessStat
-        let owner: uid_t
-        let commandLine: String
     }
 
     /// The PIDs in a `/proc` folder now.
     static func processIDs(in proc: String) -> [Int32] { names(in: proc).compactMap { Int32($0) } }
 
-    /// The processes there now, by PID; one that ends while being read is left out.
-    private func snapshot() -> [Int32: Sample] {
-        var samples: [Int32: Sample] = [:]
+    /// The processes there now with their CPU ticks, by PID; one that ends while being read is left out.
+    private func ticks() -> [Int32: ProcReadings.ProcessStat] {
+        var found: [Int32: ProcReadings.ProcessStat] = [:]
         for pid in Self.processIDs(in: proc) {
-            let name = "\(pid)"
-            guard let statText = text("\(proc)/\(name)/stat"), let parsed = ProcReadings.processStat(statText) else { continue }
-            var status = stat()
-            let owner: uid_t = stat("\(proc)/\(name)", &status) == 0 ? status.st_uid : 0
-            let arguments = (text("\(proc)/\(name)/cmdline") ?? "").split(separator: "\0", omittingEmptySubsequences: false)
-            let commandLine = ProcessRow.clipped(arguments.joined(separator: " ").trimmed)
-            samples[pid] = Sample(stat: parsed, owner: owner, commandLine: commandLine)
+            guard let statText = text("\(proc)/\(pid)/stat"), let parsed = ProcReadings.processStat(statText) else { continue }
+            found[pid] = parsed
         }
-        return samples
+        return found
     }
 
     static func userName(_ uid: uid_t, cache: inout [uid_t: String]) -> String {

@@ -80,11 +80,31 @@ final class SystemdBus {
         return reply.string()
     }
 
-    /// A `t` property (timestamps in microseconds), 0 when it has none.
-    func number(_ name: String, of path: String, interface: String) throws(Failure) -> UInt64 {
-        let reply = try call("Get", [.string(interface), .string(name)], path: path, interface: "org.freedesktop.DBus.Properties")
-        guard reply.enter("v", "t") else { return 0 }
-        return reply.uint64()
+    /// The text (`s`, `o`) and number (`t`) properties of one interface of an object, in one
+    /// call (`GetAll`); properties of other types are passed over.
+    func properties(of path: String, interface: String) throws(Failure) -> (texts: [String: String], numbers: [String: UInt64]) {
+        let reply = try call("GetAll", [.string(interface)], path: path, interface: "org.freedesktop.DBus.Properties")
+        var texts: [String: String] = [:]
+        var numbers: [String: UInt64] = [:]
+        guard reply.enter("a", "{sv}") else { return (texts, numbers) }
+        while reply.enter("e", "sv") {
+            let name = reply.string()
+            switch reply.variantType() {
+            case "s", "o":
+                _ = reply.enter("v", reply.variantType() ?? "s")
+                texts[name] = reply.string()
+                reply.exit()
+            case "t":
+                _ = reply.enter("v", "t")
+                numbers[name] = reply.uint64()
+                reply.exit()
+            default:
+                reply.skip("v")
+            }
+            reply.exit()
+        }
+        reply.exit()
+        return (texts, numbers)
     }
 
     /// systemd's `JobRemoved` signals, by job path → result, gathered while `body` runs and then
@@ -192,6 +212,17 @@ final class SystemdMessage {
     }
 
     func exit() { _ = sd.exitContainer(pointer) }
+
+    /// The signature inside the variant that comes next, nil when a variant does not come next.
+    func variantType() -> String? {
+        var type: CChar = 0
+        var contents: UnsafePointer<CChar>?
+        guard sd.peekType(pointer, &type, &contents) > 0, type == SystemdBus.type("v"), let contents else { return nil }
+        return String(cString: contents)
+    }
+
+    /// Passes over the next value of `type` (and all it holds).
+    func skip(_ type: String) { _ = sd.skip(pointer, type) }
 
     /// An `s` or `o` value; empty when the next value is not one.
     func string() -> String {

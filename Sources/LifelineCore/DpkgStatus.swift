@@ -9,12 +9,19 @@ public enum DpkgStatus {
         public var installedKiB: Int64?
         /// The description's first line.
         public var summary: String
+        /// `Multi-Arch: same`: installed once per architecture, its file list named `name:arch.list`.
+        public var perArchitecture = false
+
+        /// The name of its file list in dpkg's info folder.
+        public var fileList: String { perArchitecture ? "\(name):\(architecture).list" : "\(name).list" }
     }
 
     /// Every stanza whose `Status` says installed, in file order. Read as UTF-8 bytes, line by line,
-    /// keeping only the six fields the view shows: a status file is megabytes.
-    public static func installed(_ text: String) -> [Package] {
-        var bytes = Array(text.utf8)
+    /// keeping only the seven fields the view needs: a status file is megabytes.
+    public static func installed(_ text: String) -> [Package] { installed(Array(text.utf8)) }
+
+    public static func installed(_ file: [UInt8]) -> [Package] {
+        var bytes = file
         bytes.append(0x0A)
         var packages: [Package] = []
         var stanza = Stanza()
@@ -35,9 +42,9 @@ public enum DpkgStatus {
 
     /// Where the fields the view needs are in the file, for one stanza.
     private struct Stanza {
-        static let keys: [(name: [UInt8], slot: Int)] = ["Package", "Status", "Version", "Architecture", "Installed-Size", "Description"]
+        static let keys: [(name: [UInt8], slot: Int)] = ["Package", "Status", "Version", "Architecture", "Installed-Size", "Description", "Multi-Arch"]
             .enumerated().map { (Array($0.element.utf8) + [0x3A], $0.offset) }
-        var values: [Range<Int>?] = Array(repeating: nil, count: 6)
+        var values: [Range<Int>?] = Array(repeating: nil, count: Self.keys.count)
 
         mutating func take(_ line: ArraySlice<UInt8>) {
             for (name, slot) in Self.keys where line.count >= name.count && line.starts(with: name) {
@@ -55,7 +62,7 @@ public enum DpkgStatus {
         func package(_ bytes: [UInt8]) -> Package? {
             guard let name = text(0, bytes), let status = text(1, bytes), status.hasSuffix(" installed") else { return nil }
             return Package(name: name, version: text(2, bytes) ?? "", architecture: text(3, bytes) ?? "",
-                           installedKiB: text(4, bytes).flatMap { Int64($0) }, summary: text(5, bytes) ?? "")
+                           installedKiB: text(4, bytes).flatMap { Int64($0) }, summary: text(5, bytes) ?? "", perArchitecture: text(6, bytes) == "same")
         }
     }
 }

@@ -121,6 +121,13 @@ public enum WireCodec {
         return encoder
     }()
 
+    /// One value as the wire writes it inside a message (the same keys' order and dates), for a
+    /// sender that keeps a part of a message encoded to send it again.
+    public static func encodeValue<Value: Encodable>(_ value: Value) -> String {
+        // Encoding our own value types cannot fail; a failure is a programming error.
+        String(decoding: try! encoder.encode(value), as: UTF8.self)
+    }
+
     public static func encode<M: ChannelMessage>(_ message: M) -> String {
         // Encoding our own value types cannot fail; a failure is a programming error.
         let data = try! encoder.encode(EncodableMessage(message: message))

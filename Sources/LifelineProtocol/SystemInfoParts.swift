@@ -11,41 +11,64 @@ extension SystemInfoReply {
     /// The parts' rows, in order, are the rows of the whole.
     public func parts(maximumBytes: Int) -> [SystemInfoReply] {
         switch self {
-        case .processes(let rows): Self.split(rows, maximumBytes: maximumBytes).map { .processes($0) }
-        case .drivers(let modules): Self.split(modules, maximumBytes: maximumBytes).map { .drivers($0) }
-        case .services(let units): Self.split(units, maximumBytes: maximumBytes).map { .services($0) }
-        case .startup(let entries): Self.split(entries, maximumBytes: maximumBytes).map { .startup($0) }
-        case .applications(let applications): Self.split(applications, maximumBytes: maximumBytes).map { .applications($0) }
+        case .processes(let rows): Self.split(rows, maximumBytes: maximumBytes).map { .processes(Array(rows[$0])) }
+        case .drivers(let modules): Self.split(modules, maximumBytes: maximumBytes).map { .drivers(Array(modules[$0])) }
+        case .services(let units): Self.split(units, maximumBytes: maximumBytes).map { .services(Array(units[$0])) }
+        case .startup(let entries): Self.split(entries, maximumBytes: maximumBytes).map { .startup(Array(entries[$0])) }
+        case .applications(let applications): Self.split(applications, maximumBytes: maximumBytes).map { .applications(Array(applications[$0])) }
         case .events(let page):
             // The entries split like rows; every part carries the page's cursor and count.
-            Self.split(page.entries, maximumBytes: maximumBytes - 2048).map { entries in
-                .events(EventPage(entries: entries, next: page.next, scanned: page.scanned, source: page.source))
+            Self.split(page.entries, maximumBytes: maximumBytes - 2048).map { range in
+                .events(EventPage(entries: Array(page.entries[range]), next: page.next, scanned: page.scanned, source: page.source))
             }
         case .dashboard, .user, .failed: [self]
+        }
+    }
+
+    /// `parts(maximumBytes:)`, each encoded as `WireCodec.encodeValue` encodes it — a list's rows
+    /// encoded once, both to measure them and to be sent (the applet's answers are mostly rows).
+    public func encodedParts(maximumBytes: Int) -> [String] {
+        switch self {
+        case .processes(let rows): Self.encodedLists(rows, under: "processes", maximumBytes: maximumBytes)
+        case .drivers(let modules): Self.encodedLists(modules, under: "drivers", maximumBytes: maximumBytes)
+        case .services(let units): Self.encodedLists(units, under: "services", maximumBytes: maximumBytes)
+        case .startup(let entries): Self.encodedLists(entries, under: "startup", maximumBytes: maximumBytes)
+        case .applications(let applications): Self.encodedLists(applications, under: "applications", maximumBytes: maximumBytes)
+        case .events, .dashboard, .user, .failed: parts(maximumBytes: maximumBytes).map { WireCodec.encodeValue($0) }
         }
     }
 
     /// Room for a part's rows in one text frame, leaving room for the envelope around them.
     public static let maximumPartBytes = WireProtocol.maximumFrameBytes - 2048
 
-    private static func split<Row: Encodable>(_ rows: [Row], maximumBytes: Int) -> [[Row]] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var parts: [[Row]] = []
-        var part: [Row] = []
+    /// `{"<key>":[rows],"kind":"<key>"}`, the two keys in the wire's sorted order, for each part.
+    private static func encodedLists<Row: Encodable>(_ rows: [Row], under key: String, maximumBytes: Int) -> [String] {
+        let encoded = rows.map { WireCodec.encodeValue($0) }
+        let kind = "\"kind\":\"\(key)\""
+        return cut(encoded.map(\.utf8.count), maximumBytes: maximumBytes).map { range in
+            let list = "\"\(key)\":[" + encoded[range].joined(separator: ",") + "]"
+            return "{" + (key < "kind" ? list + "," + kind : kind + "," + list) + "}"
+        }
+    }
+
+    private static func split<Row: Encodable>(_ rows: [Row], maximumBytes: Int) -> [Range<Int>] {
+        cut(rows.map { WireCodec.encodeValue($0).utf8.count }, maximumBytes: maximumBytes)
+    }
+
+    /// Consecutive rows, by their encoded sizes, whose list (brackets and commas) fits `maximumBytes`.
+    private static func cut(_ sizes: [Int], maximumBytes: Int) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = 0
         var bytes = 2 // the brackets
-        for row in rows {
-            // Encoding our own value types cannot fail; a failure is a programming error.
-            let size = try! encoder.encode(row).count + 1 // and its comma
-            if !part.isEmpty && bytes + size > maximumBytes {
-                parts.append(part)
-                part = []
+        for (index, size) in sizes.enumerated() {
+            if index > start && bytes + size + 1 > maximumBytes {
+                parts.append(start..<index)
+                start = index
                 bytes = 2
             }
-            part.append(row)
-            bytes += size
+            bytes += size + 1 // and its comma
         }
-        parts.append(part) // an empty list is one empty part
+        parts.append(start..<sizes.count) // an empty list is one empty part
         return parts
     }
 }
@@ -53,4 +76,15 @@ extension SystemInfoReply {
 extension ProcessRow {
     /// A command line cut to `maximumCommandLineBytes` on a character boundary, "…" marking the cut.
     public static func clipped(_ commandLine: String) -> String { commandLine.clipped(toUTF8Bytes: maximumCommandLineBytes) }
+}
+
+extension SystemInfoReplyMessage {
+    /// The applet's `system_info_reply` (no session) around one part already encoded by
+    /// `WireCodec.encodeValue`: the bytes `WireCodec.encode` makes of the same message, so a view
+    /// asked again unchanged (Refresh) is sent without being encoded again.
+    public static func text(requestId: String, encodedPart: String, more: Bool) -> String {
+        // The keys in the wire's sorted order: more, reply, requestId, type, v.
+        (more ? "{\"more\":true,\"reply\":" : "{\"reply\":") + encodedPart + ",\"requestId\":" + WireCodec.encodeValue(requestId)
+            + ",\"type\":\"system_info_reply\",\"v\":\(WireProtocol.version)}"
+    }
 }

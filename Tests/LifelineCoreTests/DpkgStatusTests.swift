@@ -2,7 +2,7 @@ import Testing
 @testable import LifelineCore
 
 /// dpkg's status file: installed packages only, with version, architecture, size and summary;
-/// continuation lines and removed packages left out.
+/// continuation lines and removed packages left out; where each one's file list is.
 @Suite("Installed packages from dpkg's status (L4)")
 struct DpkgStatusTests {
     @Test("installed stanzas only, their fields; continuation lines ignored")
@@ -25,14 +25,17 @@ struct DpkgStatusTests {
 
         Package: zlib1g
         Status: install ok installed
+        Multi-Arch: same
         Architecture: amd64
         Version: 1:1.2.13.dfsg-1
         Description: compression library - runtime
         """
         #expect(DpkgStatus.installed(text) == [
             .init(name: "adduser", version: "3.134", architecture: "all", installedKiB: 686, summary: "add and remove users and groups"),
-            .init(name: "zlib1g", version: "1:1.2.13.dfsg-1", architecture: "amd64", installedKiB: nil, summary: "compression library - runtime"),
+            .init(name: "zlib1g", version: "1:1.2.13.dfsg-1", architecture: "amd64", installedKiB: nil, summary: "compression library - runtime",
+                  perArchitecture: true),
         ])
+        #expect(DpkgStatus.installed(text).map(\.fileList) == ["adduser.list", "zlib1g:amd64.list"])
         #expect(DpkgStatus.installed("") == [])
     }
 }

@@ -30,6 +30,38 @@ struct SystemInfoPartsTests {
         #expect(count > 40 ? parts.count > 1 : parts.count == 1)
     }
 
+    @Test("a part kept encoded makes the same message text as the message encoded whole", arguments: [false, true])
+    func keptPartText(more: Bool) throws {
+        let part = SystemInfoReply.applications([
+            InstalledApplication(name: "zsh", version: "5.9-4+b6", source: "dpkg", size: 2_048, installed: 1_700_000_000.25, summary: "shell \"z\" / é"),
+            InstalledApplication(name: "org.gimp.GIMP", version: "stable", source: "flatpak", installed: nil)])
+        let requestId = "r\"12\\"
+        let text = SystemInfoReplyMessage.text(requestId: requestId, encodedPart: WireCodec.encodeValue(part), more: more)
+        let message = SystemInfoReplyMessage(sessionId: nil, requestId: requestId, reply: part, more: more ? true : nil)
+        #expect(text == WireCodec.encode(AppletToGateway.systemInfoReply(message)))
+        #expect(try WireCodec.decode(text, as: AppletToGateway.self) == .systemInfoReply(message))
+    }
+
+    @Test("each list's parts encoded row by row are the parts encoded whole, key order and all")
+    func encodedPartsMatch() {
+        let replies: [SystemInfoReply] = [
+            .processes((0..<300).map { Self.row(Int32($0 + 1), argumentBytes: $0 % 5 == 0 ? 3_000 : 200) }),
+            .applications((0..<1_500).map { InstalledApplication(name: "package\($0)", version: "1.\($0)", source: "dpkg", size: 4_096,
+                                                                  installed: 1_700_000_000, summary: "The \"\($0)\" tool / é") }),
+            .services((0..<400).map { ServiceUnit(name: "unit\($0).service", scope: .system, description: "A service", loadState: "loaded",
+                                                 activeState: "active", subState: "running", enablement: "enabled") }),
+            .startup([StartupEntry(kind: .autostart, name: "notes.desktop", title: "Notes", command: "/usr/bin/notes", scope: .user, enabled: true)]),
+            .drivers([]), .applications([]),
+            .events(EventPage(entries: [], next: "cursor", scanned: 3, source: "journal")),
+            .failed(code: "io_error", message: "x")]
+        for reply in replies {
+            let whole = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)
+            #expect(reply.encodedParts(maximumBytes: SystemInfoReply.maximumPartBytes) == whole.map { WireCodec.encodeValue($0) })
+        }
+        #expect(replies[0].parts(maximumBytes: SystemInfoReply.maximumPartBytes).count > 1)
+        #expect(replies[1].parts(maximumBytes: SystemInfoReply.maximumPartBytes).count > 1)
+    }
+
     @Test("a command line longer than 4 KiB is cut on a character boundary, marked with …")
     func commandLineClipped() {
         let long = String(repeating: "a", count: 4094) + "ééé"
