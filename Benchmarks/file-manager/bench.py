@@ -168,6 +168,34 @@ const [files, mode, done] = [arguments[0], arguments[1], arguments[arguments.len
 })().catch((error) => done(String(error)));
 """
 
+# The browser alone listing what the write above made: each folder's entries and each file's size
+# and time (getFile), sixteen files of a folder and eight folders at a time as the console lists —
+# what a mirror's plan needs of the technician's side before it can compare anything.
+LISTING_FLOOR = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const started = performance.now();
+  let files = 0;
+  const visit = async (folder) => {
+    const entries = [];
+    for await (const [, handle] of folder.entries()) entries.push(handle);
+    let next = 0;
+    const describe = async () => {
+      while (next < entries.length) {
+        const handle = entries[next++];
+        if (handle.kind === 'file') { await handle.getFile(); files += 1; }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, describe));
+    const folders = entries.filter((handle) => handle.kind === 'directory');
+    let nextFolder = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => { while (nextFolder < folders.length) await visit(folders[nextFolder++]); }));
+  };
+  await visit(await (await navigator.storage.getDirectory()).getDirectoryHandle('floor'));
+  done([performance.now() - started, files]);
+})().catch((error) => done(String(error)));
+"""
+
 
 def browser_floor(browser, spec, mode):
     milliseconds = browser.execute_async_script(BROWSER_FLOOR, spec, mode)
@@ -283,6 +311,10 @@ def main():
         print(f"{'browser alone, no network':28} {'writing the tree into its storage':34} {tree_bytes / 1e6:9.1f} MB {seconds:8.2f} s", flush=True)
         seconds = browser_floor(console.browser, spec, "read")
         print(f"{'browser alone, no network':28} {'reading the tree from its storage':34} {tree_bytes / 1e6:9.1f} MB {seconds:8.2f} s", flush=True)
+        # A mirror's plan needs every file's size and time on the browser's side: getFile each.
+        milliseconds, files = console.browser.execute_async_script(LISTING_FLOOR)
+        assert files == sum(1 for entry in spec.values() if entry), files
+        print(f"{'browser alone, no network':28} {'listing it: sizes and times':34} {files:6d} files {milliseconds / 1000:8.2f} s", flush=True)
         for label, ratio in ratios:
             print(f"{label}: {ratio:.2f}× (Lifeline's speed over the peer's)")
     finally:

@@ -135,6 +135,10 @@ def main():
                                              f" {' '.join(busctl)} ListUnitFiles"], "autostart files; busctl ListUnits; ListUnitFiles"),
                 ("applications", {}, ["dpkg-query", "-W", "-f", "${Package}\t${Version}\t${Installed-Size}\t${binary:Summary}\n"],
                  "dpkg-query -W (name, version, size, summary)"),
+                # The view's install dates too: each package's file list's time, as an administrator reads them.
+                ("applications", {}, ["sh", "-c", "dpkg-query -W -f '${Package}\t${Version}\t${Installed-Size}\t${binary:Summary}\n';"
+                                                  " cd /var/lib/dpkg/info && stat -c '%n %Y' *.list"],
+                 "the same and the file lists' times (stat -c '%n %Y' /var/lib/dpkg/info/*.list): the view's data"),
                 ("user", {}, ["sh", "-c", "id; getent passwd $(id -un); who"], "id, getent passwd, who"),
                 ("drivers", {}, ["sh", "-c", "cat /proc/modules; for m in /sys/module/*; do ls $m/drivers 2>/dev/null; done; true"],
                  "/proc/modules and each module's drivers (lsmod reads the first)"),
@@ -145,8 +149,9 @@ def main():
                 views.append(("events", {"events": {"log": "security", "limit": 200, "text": "entry 19993"}},
                               ["journalctl", "--no-pager", "-o", "json", "-g", "entry 19993"], "journalctl -g (a word, whole journal)"))
             print(f"System information through a release gateway and applet, {RUNS} runs each (median, p90), against the usual command:")
+            first_reads = {}  # each view's first read since the applet started
             for name, extra, command, peer in views:
-                cold = console.view(name, **extra)  # the first read since the applet started
+                first_reads.setdefault(name, console.view(name, **extra))
                 ours = [console.view(name, **extra) for _ in range(RUNS)]
                 seconds = sorted(result[0] for result in ours)
                 theirs = statistics.median(timed_command(command) for _ in range(RUNS))
@@ -158,7 +163,7 @@ def main():
                     print(f"  {'':10s} first drawn (all but the busiest processes): {drawn * 1000:7.1f} ms  |  ratio {drawn / theirs:5.2f}×")
                 if name == "applications":
                     print(f"  {'':10s} first read since the applet started (dpkg and rpm read, then kept until they change):"
-                          f" {cold[0] * 1000:7.1f} ms  |  ratio {cold[0] / theirs:5.2f}×")
+                          f" {first_reads[name][0] * 1000:7.1f} ms  |  ratio {first_reads[name][0] / theirs:5.2f}×")
             console.socket.close()
     finally:
         if applet:
