@@ -47,7 +47,8 @@ struct SystemInfoPartsTests {
         let replies: [SystemInfoReply] = [
             .processes((0..<300).map { Self.row(Int32($0 + 1), argumentBytes: $0 % 5 == 0 ? 3_000 : 200) }),
             .applications((0..<1_500).map { InstalledApplication(name: "package\($0)", version: "1.\($0)", source: "dpkg", size: 4_096,
-                                                                  installed: 1_700_000_000, summary: "The \"\($0)\" tool / é") }),
+                                                                  installed: 1_700_000_000,
+                                                                  summary: $0 % 3 == 0 ? "commas \",\" and \\\" {braces} [brackets]," : "The \"\($0)\" tool / é") }),
             .services((0..<400).map { ServiceUnit(name: "unit\($0).service", scope: .system, description: "A service", loadState: "loaded",
                                                  activeState: "active", subState: "running", enablement: "enabled") }),
             .startup([StartupEntry(kind: .autostart, name: "notes.desktop", title: "Notes", command: "/usr/bin/notes", scope: .user, enabled: true)]),
