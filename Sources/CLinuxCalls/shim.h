@@ -8,6 +8,12 @@ static inline int lifeline_renameat_noreplace(int old_folder, const char *old_na
     return (int)syscall(SYS_renameat2, old_folder, old_name, new_folder, new_name, 1 /* RENAME_NOREPLACE */);
 }
 
+// syncfs (Linux 2.6.39+; errors of the writeback reported since 5.8): makes everything written to
+// one file system durable at once — a bundle of small files synced together, not file by file.
+static inline int lifeline_syncfs(int descriptor) {
+    return (int)syscall(SYS_syncfs, descriptor);
+}
+
 // pidfd_open and pidfd_send_signal (Linux 5.3+): a handle on one process that a later process
 // with the same PID can never be mistaken for, so ending a process never hits another one.
 static inline int lifeline_pidfd_open(int pid) {

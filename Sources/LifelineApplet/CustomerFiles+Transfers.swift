@@ -71,14 +71,16 @@ extension CustomerFiles {
         return PartFile(folder: folder, name: name, partName: partName, descriptor: descriptor, existing: existing)
     }
 
-    /// The whole file arrived: its mode and time are set, then one rename puts it in place, as the
+    /// The whole file arrived: its mode and time are set and it is made durable (unless `sealed`:
+    /// the caller did both, syncing many files at once), then one rename puts it in place, as the
     /// conflict rule says. Returns the name it took, or nil when it was skipped (the part removed).
-    func finish(_ part: PartFile, mode: UInt32, modified: Double, conflict: FileConflict) throws(FileManagerFailure) -> [UInt8]? {
+    func finish(_ part: PartFile, mode: UInt32, modified: Double, conflict: FileConflict, sealed: Bool = false) throws(FileManagerFailure) -> [UInt8]? {
         defer {
             close(part.descriptor)
             close(part.folder)
         }
         do throws(FileManagerFailure) {
+            if !sealed { try seal(part, mode: mode, modified: modified, sync: true) }
             return try placePart(part, mode: mode, modified: modified, conflict: conflict)
         } catch {
             // A whole file that cannot be put in place is not worth resuming.
@@ -87,15 +89,31 @@ extension CustomerFiles {
         }
     }
 
-    private func placePart(_ part: PartFile, mode: UInt32, modified: Double, conflict: FileConflict) throws(FileManagerFailure) -> [UInt8]? {
-        let shown = FileManagerPath.displayName(part.name)
+    /// The part's mode and time set, and with `sync` its bytes made durable.
+    func seal(_ part: PartFile, mode: UInt32, modified: Double, sync: Bool) throws(FileManagerFailure) {
         _ = fchmod(part.descriptor, mode_t(mode & 0o7777))
         let seconds = modified.rounded(.down)
         let times = [timespec(tv_sec: Int(seconds), tv_nsec: Int((modified - seconds) * 1_000_000_000)),
                      timespec(tv_sec: Int(seconds), tv_nsec: Int((modified - seconds) * 1_000_000_000))]
-        guard futimens(part.descriptor, times) == 0, fsync(part.descriptor) == 0 else {
-            throw FileManagerFailure(errno: errno, doing: "Finishing \(shown)")
+        guard futimens(part.descriptor, times) == 0, !sync || fsync(part.descriptor) == 0 else {
+            throw FileManagerFailure(errno: errno, doing: "Finishing \(FileManagerPath.displayName(part.name))")
         }
+    }
+
+    /// Everything written to the file systems these parts are on made durable: one `syncfs` per file
+    /// system instead of one `fsync` per file (each a journal commit).
+    static func syncFileSystems(of parts: [PartFile]) throws(FileManagerFailure) {
+        var synced: Set<UInt64> = []
+        for part in parts {
+            var status = stat()
+            guard fstat(part.descriptor, &status) == 0 else { throw FileManagerFailure(errno: errno, doing: "Finishing the copy") }
+            guard synced.insert(UInt64(status.st_dev)).inserted else { continue }
+            guard lifeline_syncfs(part.descriptor) == 0 else { throw FileManagerFailure(errno: errno, doing: "Finishing the copy") }
+        }
+    }
+
+    private func placePart(_ part: PartFile, mode: UInt32, modified: Double, conflict: FileConflict) throws(FileManagerFailure) -> [UInt8]? {
+        let shown = FileManagerPath.displayName(part.name)
         var existing = stat()
         let taken = Self.withCName(part.name) { fstatat(part.folder, $0, &existing, AT_SYMLINK_NOFOLLOW) } == 0
         let existingModified = Double(existing.st_mtim.tv_sec) + Double(existing.st_mtim.tv_nsec) / 1_000_000_000

@@ -111,11 +111,14 @@ extension FileManagerController {
         let arrived = bytes
         let written: [FileManagerReply] = await PosixThread.offThread {
             var offset = 0
-            return wanted.map { spec in
-                let piece = arrived[offset..<offset + Int(spec.size)]
-                offset += Int(spec.size)
-                guard !stop.isRaised else { return Self.stoppedByCustomer }
-                return Self.place(piece, as: spec, files: files)
+            let pieces = wanted.map { spec in
+                defer { offset += Int(spec.size) }
+                return (spec: spec, bytes: arrived[offset..<offset + Int(spec.size)])
+            }
+            // A few dozen at a time: written and sealed, made durable together, then put in place
+            // (a sync per file was most of a small file's time; their descriptors stay few).
+            return stride(from: 0, to: pieces.count, by: Self.filesSyncedTogether).flatMap { start in
+                Self.place(pieces[start..<min(start + Self.filesSyncedTogether, pieces.count)], files: files, stop: stop)
             }
         }
         var placed = written.makeIterator()
@@ -132,28 +135,91 @@ extension FileManagerController {
         return .files(answers)
     }
 
-    /// One file of a bundle: the conflict rule again (something may have come meanwhile), the
-    /// part written and put in place; blocking, off Swift's shared threads.
-    private static func place(_ piece: ArraySlice<UInt8>, as spec: FileWrite, files: CustomerFiles) -> FileManagerReply {
+    /// Files of a bundle written before one sync puts them all on the disk.
+    static let filesSyncedTogether = 32
+
+    /// Files of a bundle: for each the conflict rule again (something may have come meanwhile) and
+    /// its part written and sealed; then one sync for them all; then each put in place. Blocking,
+    /// off Swift's shared threads.
+    private static func place(_ pieces: ArraySlice<(spec: FileWrite, bytes: ArraySlice<UInt8>)>, files: CustomerFiles,
+                              stop: StopFlag) -> [FileManagerReply] {
+        var replies: [FileManagerReply] = []
+        var sealed: [(index: Int, spec: FileWrite, part: CustomerFiles.PartFile, digest: CopyDigest)] = []
+        for (spec, piece) in pieces {
+            guard !stop.isRaised else {
+                replies.append(stoppedByCustomer)
+                continue
+            }
+            switch write(piece, as: spec, files: files) {
+            case .sealed(let part, let digest):
+                sealed.append((replies.count, spec, part, digest))
+                replies.append(.skipped) // answered once in place
+            case .answered(let reply):
+                replies.append(reply)
+            }
+        }
+        do throws(FileManagerFailure) {
+            try CustomerFiles.syncFileSystems(of: sealed.map(\.part))
+        } catch {
+            for one in sealed {
+                files.discard(one.part, keepForResume: false)
+                replies[one.index] = .failed(code: error.code, message: error.message)
+            }
+            return replies
+        }
+        // The customer's red X meanwhile: nothing more is put in place.
+        if stop.isRaised {
+            for one in sealed {
+                files.discard(one.part, keepForResume: false)
+                replies[one.index] = stoppedByCustomer
+            }
+            return replies
+        }
+        for one in sealed {
+            do throws(FileManagerFailure) {
+                guard let name = try files.finish(one.part, mode: one.spec.mode, modified: one.spec.modified, conflict: one.spec.conflict,
+                                                  sealed: true) else { continue } // skipped, as the rule says
+                let (sha256, blocks) = one.digest.finalize()
+                replies[one.index] = .written(name: WireFileName(name), size: one.spec.size, sha256: sha256, blocks: blocks)
+            } catch {
+                replies[one.index] = .failed(code: error.code, message: error.message)
+            }
+        }
+        return replies
+    }
+
+    private enum Written {
+        /// The part with its mode and time, not yet synced nor in place; the digest of its bytes.
+        case sealed(CustomerFiles.PartFile, CopyDigest)
+        /// Nothing written: the conflict rule's answer, or the failure.
+        case answered(FileManagerReply)
+    }
+
+    /// One file's part written with its mode and time.
+    private static func write(_ piece: ArraySlice<UInt8>, as spec: FileWrite, files: CustomerFiles) -> Written {
         do throws(FileManagerFailure) {
             let copy = IncomingCopy(path: spec.path, size: spec.size, mode: spec.mode, modified: spec.modified, conflict: spec.conflict, from: 0)
             let part: CustomerFiles.PartFile
             switch try files.prepareWrite(try validated(spec.path, in: files), copy: copy) {
-            case .taken(let entry): return .exists(entry)
-            case .notWanted: return .skipped
+            case .taken(let entry): return .answered(.exists(entry))
+            case .notWanted: return .answered(.skipped)
             case .ready(let opened, _): part = opened
             }
             var sink = DescriptorSink(descriptor: part.descriptor, digest: CopyDigest())
             if piece.withUnsafeBytes({ sink.take($0) }) != nil {
                 let failure = FileManagerFailure(errno: errno, doing: "Writing \(FileManagerPath.displayName(part.name))")
                 files.discard(part, keepForResume: false)
-                return .failed(code: failure.code, message: failure.message)
+                return .answered(.failed(code: failure.code, message: failure.message))
             }
-            guard let name = try files.finish(part, mode: spec.mode, modified: spec.modified, conflict: spec.conflict) else { return .skipped }
-            let (sha256, blocks) = sink.digest.finalize()
-            return .written(name: WireFileName(name), size: spec.size, sha256: sha256, blocks: blocks)
+            do throws(FileManagerFailure) {
+                try files.seal(part, mode: spec.mode, modified: spec.modified, sync: false)
+            } catch {
+                files.discard(part, keepForResume: false)
+                throw error
+            }
+            return .sealed(part, sink.digest)
         } catch {
-            return .failed(code: error.code, message: error.message)
+            return .answered(.failed(code: error.code, message: error.message))
         }
     }
 }

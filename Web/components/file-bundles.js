@@ -3,7 +3,7 @@
 // per bundle instead of per file. Each file is still checked against the conflict rule first,
 // verified by its own block SHA-256, and put in place only once verified.
 //
-// Both sides offer `readFiles(paths, {signal})` → {files: [{size, modified, mode, blob?} |
+// Both sides offer `readFiles(paths, {signal, entries})` → {files: [{size, modified, mode, blob?, bytes?} |
 // {error}], stream?, verified?} and `writeFiles(targets, open, {conflict, signal, onBytes})` →
 // per target {kind: 'written'|'skipped'|'exists'|'failed', …}, where `open(indices)` reads the
 // wanted files from the other side.
@@ -103,7 +103,10 @@ export function customerBundles({ request, put, transferUrl }) {
           if (answer.kind !== 'receiving_files') return;
           const wanted = sent.filter((_, position) => answer.files[position].kind === 'receiving');
           if (wanted.length === 0) return;
-          ours = new Map(wanted.map((index) => [index, blockHashOfBlob(incoming.files[index].blob)]));
+          ours = new Map(wanted.map((index) => {
+            const file = incoming.files[index];
+            return [index, file.bytes ? blockHashOfBytes(file.bytes) : blockHashOfBlob(file.blob)];
+          }));
           const blob = new Blob(wanted.map((index) => incoming.files[index].blob));
           upload = put(answer.transferId, blob, { signal, onBytes }).catch((error) => error);
         },
@@ -129,8 +132,20 @@ export function customerBundles({ request, put, transferUrl }) {
 /** A folder of the technician's: `walk` helpers from localSource. */
 export function localBundles({ parentOf, entryIn, freeName, openRead }) {
   return {
-    async readFiles(paths) {
-      const files = await Promise.all(paths.map((path) => openRead(path).catch((error) => ({ error }))));
+    /** `entries`: the listed entries of the paths, whose snapshots are read when still valid. */
+    async readFiles(paths, { entries = [] } = {}) {
+      // Each file read into memory once: its hash and the upload both come from these bytes.
+      // A snapshot the listing took is read when the file is still as it was then (else the
+      // browser refuses it: the file is looked up again by its name).
+      const read = async (path, listed) => {
+        // A browser keeps no permission bits: files go as rw-r--r--, as openRead says.
+        const file = listed ? { size: listed.size, modified: listed.lastModified / 1000, mode: 0o644, blob: listed } : await openRead(path);
+        const bytes = new Uint8Array(await file.blob.arrayBuffer());
+        return { ...file, bytes, blob: new Blob([bytes]) };
+      };
+      const files = await Promise.all(paths.map((path, index) => read(path, entries[index]?.file)
+        .catch((error) => (entries[index]?.file ? read(path) : Promise.reject(error)))
+        .catch((error) => ({ error }))));
       return { files };
     },
 

@@ -231,7 +231,8 @@ export function mountFileCopies(container, { onDone }) {
         try {
           const results = await to.writeFiles(
             members.map(({ item, destination }) => ({ path: destination, entry: item.entry })),
-            (indices) => from.readFiles(indices.map((index) => members[index].item.path), { signal: controller.signal }),
+            (indices) => from.readFiles(indices.map((index) => members[index].item.path),
+              { signal: controller.signal, entries: indices.map((index) => members[index].item.entry) }),
             { conflict: job.policy ?? 'ask', signal: controller.signal, onBytes: (count) => { job.done += count; } },
           );
           const taken = [];
