@@ -8,7 +8,7 @@
 // {kind: 'written'|'skipped'|'exists', …}}.
 import { t } from '../lib/i18n.js';
 import { browserName, shownName } from '../lib/file-list.js';
-import { BlockHasher, blockHashOfBlob } from '../lib/block-hash.js';
+import { BLOCK_SIZE, BlockHasher, blockHashOfBlob } from '../lib/block-hash.js';
 import { customerBundles, localBundles } from './file-bundles.js';
 
 let requestCounter = 0;
@@ -17,38 +17,47 @@ function failure(reply) {
   return Object.assign(new Error(reply.message), { code: reply.code });
 }
 
-/** Pieces handed on at least this large: each write to a browser file is a round trip to the browser. */
-const WRITE_SIZE = 4 * 1024 * 1024;
-
-/** Reads a stream through, hashing each piece (its block SHA-256) and handing it on in large writes. */
+/** Reads a stream through in pieces of one hash block (8 MiB; smaller at first, for a small
+ * file), each hashed (its block SHA-256) and written as it is: one copy of each byte here, where
+ * a piece held apart for the hash and another joined for the write made the page's thread the
+ * slowest part of a big copy. */
 async function pump(stream, { signal, onBytes, write }) {
   const hash = new BlockHasher();
   const reader = stream.getReader();
   const stop = () => reader.cancel().catch(() => {});
   signal?.addEventListener('abort', stop);
-  let held = [];
-  let heldBytes = 0;
+  let piece = new Uint8Array(256 * 1024);
+  let filled = 0;
   // One piece is written while the next is read: the download waits for no write but the one
   // before the last, and the disk for no read.
   let writing = Promise.resolve();
   const handOn = async () => {
-    if (heldBytes === 0) return;
-    const joined = held.length === 1 ? held[0] : new Uint8Array(heldBytes);
-    if (held.length > 1) held.reduce((offset, piece) => { joined.set(piece, offset); return offset + piece.length; }, 0);
-    held = [];
-    heldBytes = 0;
+    if (filled === 0) return;
+    const bytes = piece.subarray(0, filled);
+    // Each write has a piece of its own, whole until written (and hashed).
+    piece = new Uint8Array(BLOCK_SIZE);
+    filled = 0;
+    hash.block(bytes);
     await writing;
-    writing = write(joined).then(() => onBytes?.(joined.length));
+    writing = write(bytes).then(() => onBytes?.(bytes.length));
   };
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       if (signal?.aborted) throw Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
-      hash.update(value);
-      held.push(value);
-      heldBytes += value.length;
-      if (heldBytes >= WRITE_SIZE) await handOn();
+      for (let offset = 0; offset < value.length;) {
+        if (filled === piece.length && piece.length < BLOCK_SIZE) {
+          const grown = new Uint8Array(Math.min(BLOCK_SIZE, piece.length * 4));
+          grown.set(piece);
+          piece = grown;
+        }
+        const take = Math.min(value.length - offset, piece.length - filled);
+        piece.set(value.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === BLOCK_SIZE) await handOn();
+      }
     }
     await handOn();
     await writing;

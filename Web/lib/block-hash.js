@@ -62,6 +62,13 @@ export class BlockHasher {
     }
   }
 
+  /** One whole block (the last may be shorter), when nothing is held from `update`: hashed from
+   * these bytes without a copy here (the digest takes its own). */
+  block(bytes) {
+    if (this.filled > 0 || bytes.length > BLOCK_SIZE) throw new Error('a block must come whole, after the last one');
+    this.pending.push(digest(bytes));
+  }
+
   flush() {
     // The digest reads its own copy: the buffer is refilled at once.
     this.pending.push(digest(this.buffer.slice(0, this.filled)));
