@@ -34,8 +34,9 @@ async function pump(stream, { signal, onBytes, write }) {
   const handOn = async () => {
     if (filled === 0) return;
     const bytes = piece.subarray(0, filled);
-    // Each write has a piece of its own, whole until written (and hashed).
-    piece = new Uint8Array(BLOCK_SIZE);
+    // Each write has a piece of its own, whole until written (and hashed); the next is made
+    // when more comes.
+    piece = null;
     filled = 0;
     hash.block(bytes);
     await writing;
@@ -47,6 +48,7 @@ async function pump(stream, { signal, onBytes, write }) {
       if (done) break;
       if (signal?.aborted) throw Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
       for (let offset = 0; offset < value.length;) {
+        piece ??= new Uint8Array(BLOCK_SIZE);
         if (filled === piece.length && piece.length < BLOCK_SIZE) {
           const grown = new Uint8Array(Math.min(BLOCK_SIZE, piece.length * 4));
           grown.set(piece);
