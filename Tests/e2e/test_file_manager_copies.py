@@ -52,7 +52,7 @@ def home():
     open(os.path.join(tree, "a.txt"), "w").write("hello")
     open(os.path.join(tree, "zero"), "w").close()
     open(os.path.join(tree.encode(), b"r\xe9s.txt"), "wb").write(b"latin-1 name")
-    open(os.path.join(tree, "sub", "b.bin"), "wb").write(os.urandom(3 * 1024 * 1024 + 17))
+    open(os.path.join(tree, "sub", "b.bin"), "wb").write(os.urandom(9 * 1024 * 1024 + 17))
     os.symlink("a.txt", os.path.join(tree, "link"))
     yield home
     shutil.rmtree(base, ignore_errors=True)
@@ -160,7 +160,7 @@ def test_folder_trees_both_ways_verified_with_conflicts_asked_once_and_a_move(ga
 
     log = [entry["text"] for entry in gateway.api("GET", f"sessions/{session['id']}/log", token=token)[1]]
     assert any("copied ~/outbox/deep/er/big.bin (5.0 MB) to the customer's computer. SHA-256" in line for line in log), log
-    assert any("copied ~/tree/sub/b.bin (3.0 MB) from the customer's computer. SHA-256" in line for line in log), log
+    assert any("copied ~/tree/sub/b.bin (9.0 MB) from the customer's computer. SHA-256" in line for line in log), log
     assert any("deleted ~/tree/sub on the customer's computer" in line for line in log), log
     # The small files went in bundles: one line for each, every file with its SHA-256 in the audit log.
     assert "Administrator copied 3 files (17 bytes) from ~/tree on the customer's computer. " \
