@@ -90,8 +90,8 @@ final class SystemdBus {
         while reply.enter("e", "sv") {
             let name = reply.string()
             switch reply.variantType() {
-            case "s", "o":
-                _ = reply.enter("v", reply.variantType() ?? "s")
+            case let type? where type == "s" || type == "o":
+                _ = reply.enter("v", type)
                 texts[name] = reply.string()
                 reply.exit()
             case "t":

@@ -130,7 +130,7 @@ export function customerBundles({ request, put, transferUrl }) {
 }
 
 /** A folder of the technician's: `walk` helpers from localSource. */
-export function localBundles({ parentOf, entryIn, freeName, openRead }) {
+export function localBundles({ parentOf, entryIn, freeName, openRead, readable }) {
   return {
     /** `entries`: the listed entries of the paths, whose snapshots are read when still valid. */
     async readFiles(paths, { entries = [] } = {}) {
@@ -138,8 +138,7 @@ export function localBundles({ parentOf, entryIn, freeName, openRead }) {
       // A snapshot the listing took is read when the file is still as it was then (else the
       // browser refuses it: the file is looked up again by its name).
       const read = async (path, listed) => {
-        // A browser keeps no permission bits: files go as rw-r--r--, as openRead says.
-        const file = listed ? { size: listed.size, modified: listed.lastModified / 1000, mode: 0o644, blob: listed } : await openRead(path);
+        const file = listed ? readable(listed) : await openRead(path);
         const bytes = new Uint8Array(await file.blob.arrayBuffer());
         return { ...file, bytes, blob: new Blob([bytes]) };
       };

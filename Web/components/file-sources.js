@@ -258,15 +258,15 @@ export function localSource(directory) {
       if (!await entryIn(folder, candidate)) return candidate;
     }
   };
+  // A browser keeps no permission bits: files go as rw-r--r--.
+  const readable = (file) => ({ size: file.size, modified: file.lastModified / 1000, mode: 0o644, blob: file });
   const openRead = async (path) => {
     const [folder, name] = await parentOf(path);
-    const file = await (await folder.getFileHandle(name)).getFile();
-    // A browser keeps no permission bits: files arrive as rw-r--r--.
-    return { size: file.size, modified: file.lastModified / 1000, mode: 0o644, blob: file };
+    return readable(await (await folder.getFileHandle(name)).getFile());
   };
   return {
     id: 'local',
-    ...localBundles({ parentOf, entryIn, freeName, openRead }),
+    ...localBundles({ parentOf, entryIn, freeName, openRead, readable }),
     roots: async () => [{ id: 'local', label: directory.name || t('files.browserStorage') }],
     async list(path) {
       const folder = await walk(path.names);

@@ -37,46 +37,21 @@ export async function blockHashOfBlob(blob) {
   return listDigest(digests);
 }
 
-/** The block SHA-256 of bytes as they stream past: each full block is hashed while more arrive. */
+/** The block SHA-256 of a file whose blocks come one after another (a download), each hashed as
+ * it comes. */
 export class BlockHasher {
   constructor() {
-    // Grown as bytes come: a small file costs a small buffer.
-    this.buffer = new Uint8Array(64 * 1024);
-    this.filled = 0;
     this.pending = [];
   }
 
-  update(chunk) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      if (this.buffer.length < BLOCK_SIZE && this.filled + chunk.length - offset > this.buffer.length) {
-        const grown = new Uint8Array(Math.min(BLOCK_SIZE, Math.max(this.buffer.length * 2, this.filled + chunk.length - offset)));
-        grown.set(this.buffer.subarray(0, this.filled));
-        this.buffer = grown;
-      }
-      const take = Math.min(chunk.length - offset, BLOCK_SIZE - this.filled);
-      this.buffer.set(chunk.subarray(offset, offset + take), this.filled);
-      this.filled += take;
-      offset += take;
-      if (this.filled === BLOCK_SIZE) this.flush();
-    }
-  }
-
-  /** One whole block (the last may be shorter), when nothing is held from `update`: hashed from
-   * these bytes without a copy here (the digest takes its own). */
+  /** The next whole block (the last may be shorter), hashed from these bytes without a copy here
+   * (the digest takes its own). */
   block(bytes) {
-    if (this.filled > 0 || bytes.length > BLOCK_SIZE) throw new Error('a block must come whole, after the last one');
+    if (bytes.length > BLOCK_SIZE) throw new Error('a block is at most 8 MiB');
     this.pending.push(digest(bytes));
   }
 
-  flush() {
-    // The digest reads its own copy: the buffer is refilled at once.
-    this.pending.push(digest(this.buffer.slice(0, this.filled)));
-    this.filled = 0;
-  }
-
   async hex() {
-    if (this.filled > 0) this.flush();
     return listDigest(await Promise.all(this.pending));
   }
 }
