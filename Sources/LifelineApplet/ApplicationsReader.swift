@@ -31,8 +31,12 @@ struct ApplicationsReader: Sendable {
         let remembered = RememberedPackages.shared
         let rpmFolder = rpmDatabases.first { access($0, F_OK) == 0 }
         DispatchQueue.global().async {
-            // rpm's database files change in place: each is watched. Without one, rpm is asked each time.
-            let rows = if let rpmFolder {
+            // rpm's database files change in place: each is watched. Without one, rpm is asked each
+            // time; its folder empty (Debian's rpm package, nothing installed with it), it is not
+            // started at all: nothing to list, and starting it costs more than reading dpkg.
+            let rows = if let rpmFolder, SystemInfoReader.names(in: rpmFolder).isEmpty {
+                [InstalledApplication]()
+            } else if let rpmFolder {
                 remembered.rows(for: "rpm \(reader.rpm)", files: [reader.rpm], folders: [rpmFolder]) { reader.rpmPackages() }
             } else {
                 reader.rpmPackages()
@@ -47,18 +51,40 @@ struct ApplicationsReader: Sendable {
     }
 
     func packages() -> [InstalledApplication] {
-        guard let status = LocalText.bytes("\(dpkg)/status", limit: 64 << 20) else { return [] }
-        // Each package's file list read for its time inside the open folder, by the name dpkg gives
-        // it (the other name tried after).
-        let info = open("\(dpkg)/info", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        defer { if info >= 0 { close(info) } }
-        return DpkgStatus.installed(status).map { package in
+        // Each package's file list dates it: the info folder's lists are looked at on another
+        // thread while the status file is parsed on this one.
+        let listTimes = Mutex<[String: Double]>([:])
+        let listed = DispatchSemaphore(value: 0)
+        let info = "\(dpkg)/info"
+        DispatchQueue.global().async {
+            let times = Self.fileListTimes(in: info)
+            listTimes.withLock { $0 = times }
+            listed.signal()
+        }
+        let installed = LocalText.bytes("\(dpkg)/status", limit: 64 << 20).map { DpkgStatus.installed($0) } ?? []
+        listed.wait()
+        let times = listTimes.withLock { $0 }
+        return installed.map { package in
+            // By the name dpkg gives the list, the other name tried after.
             var other = package
             other.perArchitecture.toggle()
-            let installed = Self.modified(package.fileList, in: info) ?? Self.modified(other.fileList, in: info)
-            return InstalledApplication(name: package.name, version: package.version, source: "dpkg",
-                                        size: package.installedKiB.map { $0 * 1_024 }, installed: installed, summary: package.summary)
+            return InstalledApplication(name: package.name, version: package.version, source: "dpkg", size: package.installedKiB.map { $0 * 1_024 },
+                                        installed: times[package.fileList] ?? times[other.fileList], summary: package.summary)
         }
+    }
+
+    /// The modification time of each `*.list` file in dpkg's info folder, by name.
+    static func fileListTimes(in folder: String) -> [String: Double] {
+        guard let listing = opendir(folder) else { return [:] }
+        defer { closedir(listing) }
+        let descriptor = dirfd(listing)
+        var times: [String: Double] = [:]
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasSuffix(".list"), let time = modified(name, in: descriptor) else { continue }
+            times[name] = time
+        }
+        return times
     }
 
     /// What `rpm --query --all` says, when rpm is on this machine.

@@ -14,10 +14,20 @@ enum LocalText {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
         var status = stat()
-        // A file of /proc says 0 and is read in pieces all the same.
-        if fstat(descriptor, &status) == 0 { bytes.reserveCapacity(min(limit, Int(status.st_size) + 1)) }
+        let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
+        // A file's bytes read straight into the array (a megabyte status file is not copied twice);
+        // one byte more than its size, to see it grew. A file of /proc says 0 and is read in pieces.
+        var bytes = [UInt8](unsafeUninitializedCapacity: size > 0 ? min(limit, size + 1) : 0) { room, count in
+            count = 0
+            while count < room.count {
+                let read = Glibc.read(descriptor, room.baseAddress! + count, room.count - count)
+                if read < 0, errno == EINTR { continue }
+                guard read > 0 else { break }
+                count += read
+            }
+        }
+        if size > 0, bytes.count < min(limit, size + 1) { return bytes } // the whole file
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while bytes.count < limit {
             let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }

@@ -20,15 +20,15 @@ public enum DpkgStatus {
     /// keeping only the seven fields the view needs: a status file is megabytes.
     public static func installed(_ text: String) -> [Package] { installed(Array(text.utf8)) }
 
-    public static func installed(_ file: [UInt8]) -> [Package] {
-        var bytes = file
-        bytes.append(0x0A)
+    public static func installed(_ bytes: [UInt8]) -> [Package] {
         var packages: [Package] = []
         var stanza = Stanza()
         var start = 0
-        for index in bytes.indices where bytes[index] == 0x0A {
-            let line = bytes[start..<index]
-            start = index + 1
+        // Each line up to its newline, and a last one without (the file is not copied to add one).
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = bytes[start..<end]
+            start = end + 1
             if line.isEmpty {
                 if let package = stanza.package(bytes) { packages.append(package) }
                 stanza = Stanza()

@@ -139,24 +139,28 @@ public enum WireCodec {
         guard data.count <= WireProtocol.maximumFrameBytes else { throw .tooLarge(limit: WireProtocol.maximumFrameBytes) }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        let header: Header
-        do { header = try decoder.decode(Header.self, from: data) } catch { throw .notJSON }
-        if let v = header.v, v != WireProtocol.version { throw .unsupportedVersion(v) }
+        // One parse for the envelope and the message: the decoder scans the whole text before it
+        // reads a field, so reading the header first scanned a large message (a listing) twice.
         do {
-            guard let message = try decoder.decode(DecodableMessage<M>.self, from: data).message else {
-                throw WireError.unknownType(header.type)
-            }
-            return message
+            return try decoder.decode(DecodableMessage<M>.self, from: data).message
         } catch let error as WireError {
             throw error
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw .badFields(type: header.type, detail: "missing \"\(key.stringValue)\".")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw .badFields(type: header.type, detail: "wrong type for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\".")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw .badFields(type: header.type, detail: "null \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\".")
         } catch {
-            throw .badFields(type: header.type, detail: "bad field value.")
+            // What the message's own decoding threw is a WireError already: this is the text itself.
+            throw .notJSON
+        }
+    }
+
+    /// Why the fields of a `type` message could not be read, for the sender.
+    static func badFields(_ error: any Error, type: String) -> WireError {
+        switch error {
+        case let error as WireError: error
+        case let DecodingError.keyNotFound(key, _): .badFields(type: type, detail: "missing \"\(key.stringValue)\".")
+        case let DecodingError.typeMismatch(_, context):
+            .badFields(type: type, detail: "wrong type for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\".")
+        case let DecodingError.valueNotFound(_, context):
+            .badFields(type: type, detail: "null \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\".")
+        default: .badFields(type: type, detail: "bad field value.")
         }
     }
 
@@ -169,10 +173,15 @@ public enum WireCodec {
     }
 
     private struct DecodableMessage<M: ChannelMessage>: Decodable {
-        let message: M?
+        let message: M
         init(from decoder: any Decoder) throws {
-            let header = try Header(from: decoder)
-            message = try M.decode(type: header.type, from: decoder)
+            let header: Header
+            do { header = try Header(from: decoder) } catch { throw WireError.notJSON }
+            if let v = header.v, v != WireProtocol.version { throw WireError.unsupportedVersion(v) }
+            let message: M?
+            do { message = try M.decode(type: header.type, from: decoder) } catch { throw WireCodec.badFields(error, type: header.type) }
+            guard let message else { throw WireError.unknownType(header.type) }
+            self.message = message
         }
     }
 }

@@ -51,6 +51,25 @@ extension SystemInfoReply {
         }
     }
 
+    /// `encodedLists` for rows written directly (`DirectJSONRow`), cut from one buffer of their JSON.
+    private static func encodedLists<Row: DirectJSONRow>(_ rows: [Row], under key: String, maximumBytes: Int) -> [String] {
+        let (bytes, ends) = DirectJSON.rows(rows)
+        let starts = ends.indices.map { $0 == 0 ? 0 : ends[$0 - 1] + 1 }
+        let (opening, closing) = key < "kind" ? ("{\"\(key)\":[", "],\"kind\":\"\(key)\"}") : ("{\"kind\":\"\(key)\",\"\(key)\":[", "]}")
+        return cut(zip(starts, ends).map { $1 - $0 }, maximumBytes: maximumBytes).map { range in
+            var part = Array(opening.utf8)
+            if !range.isEmpty { part += bytes[starts[range.lowerBound]..<ends[range.upperBound - 1]] }
+            part += closing.utf8
+            return String(decoding: part, as: UTF8.self)
+        }
+    }
+
+    /// The whole answer encoded as `WireCodec.encodeValue` encodes it (the gateway relays each part so).
+    public func encoded() -> String {
+        // One part: no answer is cut under the largest size.
+        encodedParts(maximumBytes: .max)[0]
+    }
+
     private static func split<Row: Encodable>(_ rows: [Row], maximumBytes: Int) -> [Range<Int>] {
         cut(rows.map { WireCodec.encodeValue($0).utf8.count }, maximumBytes: maximumBytes)
     }
@@ -82,9 +101,10 @@ extension SystemInfoReplyMessage {
     /// The applet's `system_info_reply` (no session) around one part already encoded by
     /// `WireCodec.encodeValue`: the bytes `WireCodec.encode` makes of the same message, so a view
     /// asked again unchanged (Refresh) is sent without being encoded again.
-    public static func text(requestId: String, encodedPart: String, more: Bool) -> String {
-        // The keys in the wire's sorted order: more, reply, requestId, type, v.
+    public static func text(sessionId: String? = nil, requestId: String, encodedPart: String, more: Bool) -> String {
+        // The keys in the wire's sorted order: more, reply, requestId, sessionId, type, v.
         (more ? "{\"more\":true,\"reply\":" : "{\"reply\":") + encodedPart + ",\"requestId\":" + WireCodec.encodeValue(requestId)
+            + (sessionId.map { ",\"sessionId\":" + WireCodec.encodeValue($0) } ?? "")
             + ",\"type\":\"system_info_reply\",\"v\":\(WireProtocol.version)}"
     }
 }

@@ -68,6 +68,26 @@ struct ApplicationsReaderTests {
         #expect(RememberedPackages.stamp(files: [base + "/nothing"], folders: []) == nil)
     }
 
+    @Test("rpm is asked only when its database folder holds something (Debian's rpm with nothing installed is not started)")
+    func rpmOnlyWithADatabase() throws {
+        let base = NSTemporaryDirectory() + "lifeline-rpm-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base + "/db", withIntermediateDirectories: true)
+        // A stand-in rpm that leaves a mark each time it is started and lists one package.
+        try """
+        #!/bin/sh
+        echo started >> "\(base)/started"
+        printf 'hello\\t2.12-1\\t1024\\t1764000000\\tA greeting\\n'
+        """.write(toFile: base + "/rpm", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: base + "/rpm")
+        let reader = ApplicationsReader(dpkg: base + "/none", flatpakFolders: [], snaps: base + "/none", rpm: base + "/rpm",
+                                        rpmDatabases: [base + "/db"])
+        #expect(reader.read().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: base + "/started"))
+        try "a".write(toFile: base + "/db/rpmdb.sqlite", atomically: false, encoding: .utf8)
+        #expect(reader.read().map(\.name) == ["hello"])
+        #expect(try String(contentsOfFile: base + "/started", encoding: .utf8) == "started\n")
+    }
+
     @Test("this machine: as many Debian packages as dpkg-query says are installed")
     func liveMachine() throws {
         let query = Process()

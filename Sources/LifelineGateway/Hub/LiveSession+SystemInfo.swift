@@ -37,7 +37,8 @@ extension LiveSession {
         guard sockets.isApplet(outletId, of: id),
               let asked = more ? systemInfoRequests[message.requestId] : systemInfoRequests.remove(message.requestId),
               worksOn(asked.technicianId) else { return }
-        sockets.sendToConsoles(of: asked.technicianId, WireCodec.encode(GatewayToConsole.systemInfoReply(
-            .init(sessionId: id, requestId: asked.requestId, reply: message.reply, more: more ? true : nil))))
+        // Written as `WireCodec.encode` writes the console's message, the long lists' rows directly (DirectJSON).
+        sockets.sendToConsoles(of: asked.technicianId, SystemInfoReplyMessage.text(
+            sessionId: id, requestId: asked.requestId, encodedPart: message.reply.encoded(), more: more))
     }
 }
