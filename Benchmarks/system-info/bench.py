@@ -8,6 +8,7 @@ of 20,000 entries written into /run/log/journal (needs root). Usage (run.sh buil
 Prints one line per view: our median and 90th percentile, the peer's median, the ratio."""
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,6 +93,19 @@ class Console:
                 return time.perf_counter() - start, size, message["reply"]["kind"], first
 
 
+RPM_QUERY = "; rpm --query --all --queryformat '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{SIZE}\\t%{INSTALLTIME}\\t%{SUMMARY}\\n'"
+
+
+def rpm_database():
+    """Where the applet finds rpm's database (Fedora's places, Debian's rpm's in the home), if anywhere."""
+    if not shutil.which("rpm"):
+        return None
+    for folder in ["/usr/lib/sysimage/rpm", "/var/lib/rpm", os.path.expanduser("~/.rpmdb")]:
+        if any(os.path.exists(os.path.join(folder, name)) for name in ["rpmdb.sqlite", "Packages.db", "Packages"]):
+            return folder
+    return None
+
+
 def timed_command(command, env=None):
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
@@ -155,10 +169,12 @@ def main():
                                              f" {' '.join(busctl)} ListUnitFiles"], "autostart files; busctl ListUnits; ListUnitFiles"),
                 ("applications", {}, ["dpkg-query", "-W", "-f", "${Package}\t${Version}\t${Installed-Size}\t${binary:Summary}\n"],
                  "dpkg-query -W (name, version, size, summary)"),
-                # The view's install dates too: each package's file list's time, as an administrator reads them.
+                # The view's install dates too: each package's file list's time, as an administrator reads them;
+                # and rpm's packages where rpm has a database (the view lists them too).
                 ("applications", {}, ["sh", "-c", "dpkg-query -W -f '${Package}\t${Version}\t${Installed-Size}\t${binary:Summary}\n';"
-                                                  " cd /var/lib/dpkg/info && stat -c '%n %Y' *.list"],
-                 "the same and the file lists' times (stat -c '%n %Y' /var/lib/dpkg/info/*.list): the view's data"),
+                                                  " cd /var/lib/dpkg/info && stat -c '%n %Y' *.list" + (RPM_QUERY if rpm_database() else "")],
+                 "the same and the file lists' times (stat -c '%n %Y' /var/lib/dpkg/info/*.list)"
+                 + (", rpm -qa (rpm has a database here)" if rpm_database() else "") + ": the view's data"),
                 ("user", {}, ["sh", "-c", "id; getent passwd $(id -un); who"], "id, getent passwd, who"),
                 ("drivers", {}, ["sh", "-c", "cat /proc/modules; for m in /sys/module/*; do ls $m/drivers 2>/dev/null; done; true"],
                  "/proc/modules and each module's drivers (lsmod reads the first)"),
@@ -185,7 +201,7 @@ def main():
                     if "seconds" not in cold:
                         cold["seconds"] = sorted(first_reads(served, environment, name))
                     first = statistics.median(cold["seconds"])
-                    print(f"  {'':10s} first read by a fresh applet (dpkg and rpm read, then kept until they change), median of"
+                    print(f"  {'':10s} first read by a fresh applet (dpkg{' and rpm' if rpm_database() else ''} read, then kept until they change), median of"
                           f" {len(cold['seconds'])} applets: {first * 1000:7.1f} ms (all: {', '.join(f'{one * 1000:.1f}' for one in cold['seconds'])})"
                           f"  |  ratio {first / theirs:5.2f}×")
             console.socket.close()

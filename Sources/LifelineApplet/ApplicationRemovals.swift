@@ -65,7 +65,7 @@ actor ApplicationRemovals {
     private func installed(source: PackageRemoval.Source, name: String) -> Bool {
         let listed = switch source {
         case .dpkg: reader.packages()
-        case .rpm: reader.rpmPackages()
+        case .rpm: reader.rpmDatabase().map { reader.rpmPackages(in: $0) } ?? []
         case .flatpak: reader.flatpaks()
         case .snap: reader.snapPackages()
         }

@@ -15,12 +15,23 @@ struct ApplicationsReader: Sendable {
     var flatpakFolders: [String]
     var snaps = "/snap"
     var rpm = "/usr/bin/rpm"
-    /// Where rpm keeps its database (Fedora's newer place, then the older), to know when it changed.
+    /// Where rpm keeps its database: Fedora's newer place, the older, and (`forThisMachine`) Debian's
+    /// rpm's, whose macros put it in the user's home.
     var rpmDatabases = ["/usr/lib/sysimage/rpm", "/var/lib/rpm"]
+    /// The files of rpm's sqlite, ndb and Berkeley DB databases.
+    static let rpmDatabaseFiles = ["rpmdb.sqlite", "Packages.db", "Packages"]
 
     static func forThisMachine() -> ApplicationsReader {
         let home = getenv("HOME").map { String(cString: $0) } ?? ""
-        return ApplicationsReader(flatpakFolders: ["/var/lib/flatpak/app", "\(home)/.local/share/flatpak/app"])
+        var reader = ApplicationsReader(flatpakFolders: ["/var/lib/flatpak/app", "\(home)/.local/share/flatpak/app"])
+        if !home.isEmpty { reader.rpmDatabases.append("\(home)/.rpmdb") }
+        return reader
+    }
+
+    /// The first of `rpmDatabases` holding a database, when rpm is on this machine.
+    func rpmDatabase() -> String? {
+        guard access(rpm, X_OK) == 0 else { return nil }
+        return rpmDatabases.first { folder in Self.rpmDatabaseFiles.contains { access("\(folder)/\($0)", F_OK) == 0 } }
     }
 
     func read() -> [InstalledApplication] {
@@ -29,18 +40,13 @@ struct ApplicationsReader: Sendable {
         let rpmDone = DispatchSemaphore(value: 0)
         let reader = self
         let remembered = RememberedPackages.shared
-        let rpmFolder = rpmDatabases.first { access($0, F_OK) == 0 }
+        let rpmDatabase = rpmDatabase()
         DispatchQueue.global().async {
-            // rpm's database files change in place: each is watched. Without one, rpm is asked each
-            // time; its folder empty (Debian's rpm package, nothing installed with it), it is not
-            // started at all: nothing to list, and starting it costs more than reading dpkg.
-            let rows = if let rpmFolder, SystemInfoReader.names(in: rpmFolder).isEmpty {
-                [InstalledApplication]()
-            } else if let rpmFolder {
-                remembered.rows(for: "rpm \(reader.rpm)", files: [reader.rpm], folders: [rpmFolder]) { reader.rpmPackages() }
-            } else {
-                reader.rpmPackages()
-            }
+            // Without a database (Debian's rpm package, nothing installed with it) rpm is not
+            // started: nothing to list. A database's files change in place: each is watched.
+            let rows = rpmDatabase.map { database in
+                remembered.rows(for: "rpm \(reader.rpm) \(database)", files: [reader.rpm], folders: [database]) { reader.rpmPackages(in: database) }
+            } ?? []
             rpmRows.withLock { $0 = rows }
             rpmDone.signal()
         }
@@ -87,9 +93,10 @@ struct ApplicationsReader: Sendable {
         return times
     }
 
-    /// What `rpm --query --all` says, when rpm is on this machine.
-    func rpmPackages() -> [InstalledApplication] {
-        guard access(rpm, X_OK) == 0, let output = ChildProcess.output(of: rpm, RpmQuery.arguments) else { return [] }
+    /// What `rpm --query --all` says of `database` (named, rpm does not work out where it is: on
+    /// Debian, by starting a shell).
+    func rpmPackages(in database: String) -> [InstalledApplication] {
+        guard let output = ChildProcess.output(of: rpm, ["--dbpath", database] + RpmQuery.arguments) else { return [] }
         return RpmQuery.packages(output).map { package in
             InstalledApplication(name: package.name, version: package.version, source: "rpm", size: package.size, installed: package.installed,
                                  summary: package.summary)

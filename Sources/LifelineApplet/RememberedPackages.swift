@@ -28,7 +28,8 @@ final class RememberedPackages: Sendable {
         return rows
     }
 
-    /// Each file's inode, size and modification time; a folder's own and each of its files'.
+    /// Each file's inode, size and modification time; a folder's own and each of its files' (but
+    /// a SQLite database's `-shm`).
     static func stamp(files: [String], folders: [String]) -> [Int64]? {
         var found: [Int64] = []
         for path in files + folders {
@@ -36,7 +37,8 @@ final class RememberedPackages: Sendable {
             found += one
         }
         for folder in folders {
-            for name in SystemInfoReader.names(in: folder) {
+            // SQLite's shared-memory index is written by readers too (rpm's own query): not a change.
+            for name in SystemInfoReader.names(in: folder) where !name.hasSuffix("-shm") {
                 guard let one = fileStamp("\(folder)/\(name)") else { return nil }
                 found += one
             }

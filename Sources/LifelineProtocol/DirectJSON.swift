@@ -3,9 +3,11 @@
 /// applet's first answer and each answer's relay through the gateway slow. What it writes is byte
 /// for byte what `WireCodec.encodeValue` writes — keys in sorted order, slashes kept, numbers and
 /// escapes as JSONEncoder makes them — and a test holds it to that, every field set.
-public protocol DirectJSONRow: Encodable {
+public protocol DirectJSONRow: Codable {
     /// Writes this row's object with `object`'s fields, in its keys' sorted order.
     func writeJSON(_ object: inout DirectJSON.Object)
+    /// Reads the object `writeJSON` writes; nil for any other text (then read by JSONDecoder).
+    init?(reading json: inout DirectJSON.Reader)
 }
 
 public enum DirectJSON {
@@ -102,6 +104,19 @@ public enum DirectJSON {
 }
 
 extension InstalledApplication: DirectJSONRow {
+    public init?(reading json: inout DirectJSON.Reader) {
+        guard json.openObject() else { return nil }
+        // Each optional field absent or well formed; a present one that does not read gives up.
+        var installed: Double? = nil
+        if json.key("installed") { guard let value = json.double() else { return nil }; installed = value }
+        guard json.key("name"), let name = json.string() else { return nil }
+        var size: Int64? = nil
+        if json.key("size") { guard let value = json.int64() else { return nil }; size = value }
+        guard json.key("source"), let source = json.string(), json.key("summary"), let summary = json.string(),
+              json.key("version"), let version = json.string(), json.take("}") else { return nil }
+        self.init(name: name, version: version, source: source, size: size, installed: installed, summary: summary)
+    }
+
     public func writeJSON(_ object: inout DirectJSON.Object) {
         object.field("installed", installed)
         object.field("name", name)

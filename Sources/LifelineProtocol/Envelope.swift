@@ -100,6 +100,13 @@ public protocol ChannelMessage: Sendable {
     func encodeFields(to encoder: any Encoder) throws
     /// Decodes the message of `type` from the whole object.
     static func decode(type: String, from decoder: any Decoder) throws -> Self?
+    /// The message read from `text` without JSONDecoder when it is one the channel reads so
+    /// (`DirectJSON`); nil for the others.
+    static func directlyRead(_ text: String) -> Self?
+}
+
+extension ChannelMessage {
+    public static func directlyRead(_ text: String) -> Self? { nil }
 }
 
 private struct Header: Decodable {
@@ -137,6 +144,12 @@ public enum WireCodec {
     public static func decode<M: ChannelMessage>(_ text: String, as: M.Type) throws(WireError) -> M {
         let data = Data(text.utf8)
         guard data.count <= WireProtocol.maximumFrameBytes else { throw .tooLarge(limit: WireProtocol.maximumFrameBytes) }
+        if let message = M.directlyRead(text) { return message }
+        return try decodeGenerally(data, as: M.self)
+    }
+
+    /// `decode` by JSONDecoder, whatever the message.
+    static func decodeGenerally<M: ChannelMessage>(_ data: Data, as: M.Type) throws(WireError) -> M {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         // One parse for the envelope and the message: the decoder scans the whole text before it

@@ -98,6 +98,28 @@ extension ProcessRow {
 }
 
 extension SystemInfoReplyMessage {
+    /// The applet's part of the applications view read as `text(requestId:encodedPart:more:)` writes
+    /// it, without JSONDecoder; nil for any other text, which is decoded the general way.
+    static func directlyRead(_ text: String) -> SystemInfoReplyMessage? {
+        // Any other message is told at its first bytes, before anything is copied.
+        guard text.utf8.starts(with: "{\"more\":true,\"reply\":{\"applications\":[".utf8) || text.utf8.starts(with: "{\"reply\":{\"applications\":[".utf8)
+        else { return nil }
+        var json = DirectJSON.Reader(text)
+        let more = json.take("{\"more\":true,\"reply\":{\"applications\":[")
+        guard more || json.take("{\"reply\":{\"applications\":[") else { return nil }
+        var rows: [InstalledApplication] = []
+        if !json.take("]") {
+            repeat {
+                guard let row = InstalledApplication(reading: &json) else { return nil }
+                rows.append(row)
+            } while json.take(",")
+            guard json.take("]") else { return nil }
+        }
+        guard json.take(",\"kind\":\"applications\"},\"requestId\":"), let requestId = json.string(),
+              json.take(",\"type\":\"system_info_reply\",\"v\":\(WireProtocol.version)}"), json.atEnd else { return nil }
+        return SystemInfoReplyMessage(sessionId: nil, requestId: requestId, reply: .applications(rows), more: more ? true : nil)
+    }
+
     /// The applet's `system_info_reply` (no session) around one part already encoded by
     /// `WireCodec.encodeValue`: the bytes `WireCodec.encode` makes of the same message, so a view
     /// asked again unchanged (Refresh) is sent without being encoded again.
@@ -106,5 +128,12 @@ extension SystemInfoReplyMessage {
         (more ? "{\"more\":true,\"reply\":" : "{\"reply\":") + encodedPart + ",\"requestId\":" + WireCodec.encodeValue(requestId)
             + (sessionId.map { ",\"sessionId\":" + WireCodec.encodeValue($0) } ?? "")
             + ",\"type\":\"system_info_reply\",\"v\":\(WireProtocol.version)}"
+    }
+}
+
+extension AppletToGateway {
+    /// The applications view's parts, a thousand rows and more, read directly (`DirectJSON`).
+    public static func directlyRead(_ text: String) -> AppletToGateway? {
+        SystemInfoReplyMessage.directlyRead(text).map { .systemInfoReply($0) }
     }
 }

@@ -63,29 +63,38 @@ struct ApplicationsReaderTests {
         try handle.write(contentsOf: Data("bc".utf8))
         try handle.close()
         #expect(rows() == ["read 3"])
+        // SQLite's shared-memory index, which readers write, is not a change.
+        try "shared".write(toFile: base + "/db/packages.sqlite-shm", atomically: false, encoding: .utf8)
+        #expect(rows() == ["read 4"]) // the folder itself changed: a new file
+        try "shared, again".write(toFile: base + "/db/packages.sqlite-shm", atomically: false, encoding: .utf8)
+        #expect(rows() == ["read 4"])
         // Nothing is kept for files that are missing.
         #expect(remembered.rows(for: "gone", files: [base + "/nothing"]) { [] }.isEmpty)
         #expect(RememberedPackages.stamp(files: [base + "/nothing"], folders: []) == nil)
     }
 
-    @Test("rpm is asked only when its database folder holds something (Debian's rpm with nothing installed is not started)")
+    @Test("rpm is asked only when one of its databases is there (Debian's rpm with nothing installed is not started), and told where")
     func rpmOnlyWithADatabase() throws {
         let base = NSTemporaryDirectory() + "lifeline-rpm-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: base + "/db", withIntermediateDirectories: true)
         // A stand-in rpm that leaves a mark each time it is started and lists one package.
         try """
         #!/bin/sh
-        echo started >> "\(base)/started"
+        echo started "$1" "$2" >> "\(base)/started"
         printf 'hello\\t2.12-1\\t1024\\t1764000000\\tA greeting\\n'
         """.write(toFile: base + "/rpm", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: base + "/rpm")
         let reader = ApplicationsReader(dpkg: base + "/none", flatpakFolders: [], snaps: base + "/none", rpm: base + "/rpm",
                                         rpmDatabases: [base + "/db"])
         #expect(reader.read().isEmpty)
+        try "a".write(toFile: base + "/db/lock", atomically: false, encoding: .utf8)
+        #expect(reader.read().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: base + "/started"))
         try "a".write(toFile: base + "/db/rpmdb.sqlite", atomically: false, encoding: .utf8)
         #expect(reader.read().map(\.name) == ["hello"])
-        #expect(try String(contentsOfFile: base + "/started", encoding: .utf8) == "started\n")
+        // Told where the database is, and asked again only when it changed.
+        #expect(reader.read().map(\.name) == ["hello"])
+        #expect(try String(contentsOfFile: base + "/started", encoding: .utf8) == "started --dbpath \(base)/db\n")
     }
 
     @Test("this machine: as many Debian packages as dpkg-query says are installed")

@@ -46,29 +46,6 @@ struct SystemInfoPartsTests {
                 == WireCodec.encode(GatewayToConsole.systemInfoReply(relayed)))
     }
 
-    @Test("rows written directly are the bytes JSONEncoder writes: escapes, numbers, absent values")
-    func directRows() {
-        let awkward = ["", "plain", "quote \" backslash \\ slash / done", "\u{0}\u{1}\u{8}\u{9}\u{A}\u{B}\u{C}\u{D}\u{1F}\u{7F}",
-                       "é ü 日本 🙂", "\r\n{\"a\":[1,2]}"]
-        let numbers: [Double?] = [nil, 0, 1, -1, 1_700_000_000, 1_700_000_000.25, 1_764_000_000.123456, 0.1, 1e-7, 1e16, 1e21, 123_456_789.000_001,
-                                  -0.5, 9_007_199_254_740_993]
-        let sizes: [Int64?] = [nil, 0, 4_096, -1, .max, .min]
-        var rows: [InstalledApplication] = []
-        for (index, text) in awkward.enumerated() {
-            for (other, number) in numbers.enumerated() {
-                rows.append(InstalledApplication(name: text, version: awkward[(index + other) % awkward.count], source: "dpkg",
-                                                 size: sizes[other % sizes.count], installed: number, summary: text + "\(other)"))
-            }
-        }
-        let (bytes, ends) = DirectJSON.rows(rows)
-        #expect(String(decoding: bytes, as: UTF8.self) == rows.map { WireCodec.encodeValue($0) }.joined(separator: ","))
-        #expect(ends.count == rows.count && ends.last == bytes.count)
-        // Every field set: a field added to the row and not written directly shows here.
-        let full = InstalledApplication(name: "n", version: "v", source: "s", size: 1, installed: 2, summary: "u")
-        #expect(Mirror(reflecting: full).children.count == 6)
-        #expect(String(decoding: DirectJSON.rows([full]).bytes, as: UTF8.self) == WireCodec.encodeValue(full))
-    }
-
     @Test("each list's parts encoded row by row are the parts encoded whole, key order and all")
     func encodedPartsMatch() {
         let replies: [SystemInfoReply] = [
