@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The packages dpkg says are installed, from its status file (`/var/lib/dpkg/status`), for the
 /// installed applications view (L4). Pure: the applet reads the file.
 public enum DpkgStatus {
@@ -21,23 +25,26 @@ public enum DpkgStatus {
     public static func installed(_ text: String) -> [Package] { installed(Array(text.utf8)) }
 
     public static func installed(_ bytes: [UInt8]) -> [Package] {
-        var packages: [Package] = []
-        var stanza = Stanza()
-        var start = 0
-        // Each line up to its newline, and a last one without (the file is not copied to add one).
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            let line = bytes[start..<end]
-            start = end + 1
-            if line.isEmpty {
-                if let package = stanza.package(bytes) { packages.append(package) }
-                stanza = Stanza()
-            } else if let first = line.first, first != 0x20, first != 0x09 {
-                stanza.take(line)
+        bytes.withUnsafeBufferPointer { (file: UnsafeBufferPointer<UInt8>) -> [Package] in
+            guard let base = file.baseAddress else { return [] }
+            var packages: [Package] = []
+            var stanza = Stanza()
+            var start = 0
+            // Line by line, each end found by memchr: a status file is a megabyte, mostly long descriptions.
+            while start < file.count {
+                let found = memchr(base + start, 0x0A, file.count - start)
+                let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? file.count
+                if end == start {
+                    if let package = stanza.package(file) { packages.append(package) }
+                    stanza = Stanza()
+                } else if file[start] != 0x20, file[start] != 0x09 {
+                    stanza.take(file[start..<end])
+                }
+                start = end + 1
             }
+            if let package = stanza.package(file) { packages.append(package) }
+            return packages
         }
-        if let package = stanza.package(bytes) { packages.append(package) }
-        return packages
     }
 
     /// Where the fields the view needs are in the file, for one stanza.
@@ -46,8 +53,9 @@ public enum DpkgStatus {
             .enumerated().map { (Array($0.element.utf8) + [0x3A], $0.offset) }
         var values: [Range<Int>?] = Array(repeating: nil, count: Self.keys.count)
 
-        mutating func take(_ line: ArraySlice<UInt8>) {
-            for (name, slot) in Self.keys where line.count >= name.count && line.starts(with: name) {
+        mutating func take(_ line: Slice<UnsafeBufferPointer<UInt8>>) {
+            // Most lines are fields the view does not need: their first letter rules most keys out.
+            for (name, slot) in Self.keys where name[0] == line.first && line.count >= name.count && line.starts(with: name) {
                 var valueStart = line.startIndex + name.count
                 while valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
                 values[slot] = valueStart..<line.endIndex
@@ -55,11 +63,11 @@ public enum DpkgStatus {
             }
         }
 
-        func text(_ slot: Int, _ bytes: [UInt8]) -> String? {
+        func text(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> String? {
             values[slot].map { String(decoding: bytes[$0], as: UTF8.self) }
         }
 
-        func package(_ bytes: [UInt8]) -> Package? {
+        func package(_ bytes: UnsafeBufferPointer<UInt8>) -> Package? {
             guard let name = text(0, bytes), let status = text(1, bytes), status.hasSuffix(" installed") else { return nil }
             return Package(name: name, version: text(2, bytes) ?? "", architecture: text(3, bytes) ?? "",
                            installedKiB: text(4, bytes).flatMap { Int64($0) }, summary: text(5, bytes) ?? "", perArchitecture: text(6, bytes) == "same")

@@ -38,4 +38,15 @@ struct DpkgStatusTests {
         #expect(DpkgStatus.installed(text).map(\.fileList) == ["adduser.list", "zlib1g:amd64.list"])
         #expect(DpkgStatus.installed("") == [])
     }
+
+    @Test("fields named like the ones read are not taken for them; tabs continue lines; blank lines between stanzas may repeat")
+    func lookalikes() {
+        let text = "\n\nPackage-Type: udeb\nPackage: a\nStatus: install ok installed\nStatus-Note: x\nVersions: 9\nVersion: 1\n"
+            + "Description-md5: 0123\nDescription: first line\n\tsecond line\nPre-Depends: b\nMulti-Arch: foreign\n\n\n"
+            + "Package: c\nStatus: install ok installed\nVersion: 2"
+        #expect(DpkgStatus.installed(text) == [
+            .init(name: "a", version: "1", architecture: "", installedKiB: nil, summary: "first line"),
+            .init(name: "c", version: "2", architecture: "", installedKiB: nil, summary: ""),
+        ])
+    }
 }
