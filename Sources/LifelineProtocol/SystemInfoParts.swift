@@ -66,8 +66,10 @@ extension SystemInfoReply {
 
     /// The whole answer encoded as `WireCodec.encodeValue` encodes it (the gateway relays each part so).
     public func encoded() -> String {
-        // One part: no answer is cut under the largest size.
-        encodedParts(maximumBytes: .max)[0]
+        // The applications' rows written directly; the others by JSONEncoder at once (cutting them
+        // into parts would encode each row twice: once to measure it).
+        if case .applications(let rows) = self { return Self.encodedLists(rows, under: "applications", maximumBytes: .max)[0] }
+        return WireCodec.encodeValue(self)
     }
 
     private static func split<Row: Encodable>(_ rows: [Row], maximumBytes: Int) -> [Range<Int>] {

@@ -62,6 +62,7 @@ struct SystemInfoPartsTests {
         for reply in replies {
             let whole = reply.parts(maximumBytes: SystemInfoReply.maximumPartBytes)
             #expect(reply.encodedParts(maximumBytes: SystemInfoReply.maximumPartBytes) == whole.map { WireCodec.encodeValue($0) })
+            #expect(reply.encoded() == WireCodec.encodeValue(reply))
         }
         #expect(replies[0].parts(maximumBytes: SystemInfoReply.maximumPartBytes).count > 1)
         #expect(replies[1].parts(maximumBytes: SystemInfoReply.maximumPartBytes).count > 1)
