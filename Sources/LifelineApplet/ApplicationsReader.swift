@@ -1,8 +1,6 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 import LifelineCore
 import LifelineProtocol
 
@@ -35,41 +33,30 @@ struct ApplicationsReader: Sendable {
     }
 
     func read() -> [InstalledApplication] {
-        // rpm answers from its own process on another thread while dpkg's file is parsed here.
-        let rpmRows = Mutex<[InstalledApplication]>([])
-        let rpmDone = DispatchSemaphore(value: 0)
         let reader = self
         let remembered = RememberedPackages.shared
         let rpmDatabase = rpmDatabase()
-        DispatchQueue.global().async {
+        // rpm answers from its own process on another thread while dpkg's file is parsed here.
+        let (rpmRows, debian) = alongside({
             // Without a database (Debian's rpm package, nothing installed with it) rpm is not
             // started: nothing to list. A database's files change in place: each is watched.
-            let rows = rpmDatabase.map { database in
+            rpmDatabase.map { database in
                 remembered.rows(for: "rpm \(reader.rpm) \(database)", files: [reader.rpm], folders: [database]) { reader.rpmPackages(in: database) }
             } ?? []
-            rpmRows.withLock { $0 = rows }
-            rpmDone.signal()
-        }
-        // dpkg rewrites its status file and renames new file lists into info/ (which changes the folder).
-        let debian = remembered.rows(for: "dpkg \(dpkg)", files: ["\(dpkg)/status", "\(dpkg)/info"]) { packages() }
-        rpmDone.wait()
-        return debian + rpmRows.withLock { $0 } + flatpaks() + snapPackages()
+        }, {
+            // dpkg rewrites its status file and renames new file lists into info/ (which changes the folder).
+            remembered.rows(for: "dpkg \(dpkg)", files: ["\(dpkg)/status", "\(dpkg)/info"]) { packages() }
+        })
+        return debian + rpmRows + flatpaks() + snapPackages()
     }
 
     func packages() -> [InstalledApplication] {
         // Each package's file list dates it: the info folder's lists are looked at on another
         // thread while the status file is parsed on this one.
-        let listTimes = Mutex<[String: Double]>([:])
-        let listed = DispatchSemaphore(value: 0)
         let info = "\(dpkg)/info"
-        DispatchQueue.global().async {
-            let times = Self.fileListTimes(in: info)
-            listTimes.withLock { $0 = times }
-            listed.signal()
-        }
-        let installed = LocalText.bytes("\(dpkg)/status", limit: 64 << 20).map { DpkgStatus.installed($0) } ?? []
-        listed.wait()
-        let times = listTimes.withLock { $0 }
+        let (times, installed) = alongside({ Self.fileListTimes(in: info) }, {
+            LocalText.bytes("\(dpkg)/status", limit: 64 << 20).map { DpkgStatus.installed($0) } ?? []
+        })
         return installed.map { package in
             // By the name dpkg gives the list, the other name tried after.
             var other = package

@@ -14,16 +14,14 @@ extension DirectJSON {
 
         /// Takes `text` when the next bytes are exactly it.
         public mutating func take(_ text: StaticString) -> Bool {
-            text.withUTF8Buffer { expected in
-                guard bytes.count - index >= expected.count else { return false }
-                for offset in 0..<expected.count where bytes[index + offset] != expected[offset] { return false }
-                index += expected.count
-                return true
-            }
+            text.withUTF8Buffer { take(bytes: $0) }
         }
 
         public mutating func take(_ text: String) -> Bool {
-            let expected = Array(text.utf8)
+            take(bytes: Array(text.utf8))
+        }
+
+        private mutating func take(bytes expected: some Collection<UInt8>) -> Bool {
             guard bytes.count - index >= expected.count, bytes[index..<index + expected.count].elementsEqual(expected) else { return false }
             index += expected.count
             return true

@@ -142,10 +142,9 @@ public enum WireCodec {
     }
 
     public static func decode<M: ChannelMessage>(_ text: String, as: M.Type) throws(WireError) -> M {
-        let data = Data(text.utf8)
-        guard data.count <= WireProtocol.maximumFrameBytes else { throw .tooLarge(limit: WireProtocol.maximumFrameBytes) }
+        guard text.utf8.count <= WireProtocol.maximumFrameBytes else { throw .tooLarge(limit: WireProtocol.maximumFrameBytes) }
         if let message = M.directlyRead(text) { return message }
-        return try decodeGenerally(data, as: M.self)
+        return try decodeGenerally(Data(text.utf8), as: M.self)
     }
 
     /// `decode` by JSONDecoder, whatever the message.

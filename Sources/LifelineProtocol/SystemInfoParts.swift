@@ -104,11 +104,11 @@ extension SystemInfoReplyMessage {
     /// it, without JSONDecoder; nil for any other text, which is decoded the general way.
     static func directlyRead(_ text: String) -> SystemInfoReplyMessage? {
         // Any other message is told at its first bytes, before anything is copied.
-        guard text.utf8.starts(with: "{\"more\":true,\"reply\":{\"applications\":[".utf8) || text.utf8.starts(with: "{\"reply\":{\"applications\":[".utf8)
-        else { return nil }
+        let (opening, openingWithMore) = ("{\"reply\":{\"applications\":[", "{\"more\":true,\"reply\":{\"applications\":[")
+        let more = text.utf8.starts(with: openingWithMore.utf8)
+        guard more || text.utf8.starts(with: opening.utf8) else { return nil }
         var json = DirectJSON.Reader(text)
-        let more = json.take("{\"more\":true,\"reply\":{\"applications\":[")
-        guard more || json.take("{\"reply\":{\"applications\":[") else { return nil }
+        _ = json.take(more ? openingWithMore : opening)
         var rows: [InstalledApplication] = []
         if !json.take("]") {
             repeat {
