@@ -32,11 +32,12 @@ function aborted() {
 /** Everything under the chosen entries, in the order it is to be made. */
 export async function planCopy(source, folder, entries, signal) {
   const items = [];
+  const settled = await source.settle?.() ?? false;
   const visit = async (path, entry, relative) => {
     if (signal.aborted) throw aborted();
     items.push({ entry, path, relative });
     if (entry.kind !== 'folder') return;
-    for (const child of await source.list(path, true)) await visit(join(path, child.name), child, [...relative, child.name]);
+    for (const child of await source.list(path, true, undefined, { settled })) await visit(join(path, child.name), child, [...relative, child.name]);
   };
   for (const entry of entries) await visit(join(folder, entry.name), entry, [entry.name]);
   return items;

@@ -7,7 +7,7 @@ import { t } from '../lib/i18n.js';
 import { mountFileCopies } from './file-copies.js';
 import { mountFilePane } from './file-pane.js';
 import { customerSource, localSource } from './file-sources.js';
-import { planSync, showPlan } from './file-sync.js';
+import { measured, planSync, showPlan } from './file-sync.js';
 
 /** A dropped file where the browser gives no handle (no File System Access API): files only. */
 const fileHandle = (file) => ({ kind: 'file', name: file.name, getFile: async () => file });
@@ -79,7 +79,8 @@ export function mountFileManager(panel, { send, onError, canUse = () => true }) 
     localChoice.hidden = Boolean(directory);
     localPane.hidden = !directory;
     if (!directory) return;
-    const local = localSource(directory);
+    localView?.source.close();
+    const local = localSource(directory, { keep: true });
     localView = mountFilePane(localPane, local, {
       onError: failed, onSwitch: () => customerView?.focus(),
       onTransfer: ({ entries, path, move }) => toOther(local, path, entries, move),
@@ -136,7 +137,7 @@ export function mountFileManager(panel, { send, onError, canUse = () => true }) 
     $('#file-copies').prepend(planning);
     let plan;
     try {
-      plan = await planSync(left, leftView.path, right, rightView.path, mode);
+      plan = await measured('files: plan', planSync(left, leftView.path, right, rightView.path, mode));
     } catch (error) {
       return failed(error.message);
     } finally {
@@ -148,8 +149,8 @@ export function mountFileManager(panel, { send, onError, canUse = () => true }) 
     if (!await showPlan($('#file-copies'), plan, { mode, leftLabel, rightLabel })) return;
     const title = mode === 'mirror' ? 'mirroring' : 'syncing';
     if (plan.toRight.length > 0 || plan.deleteRight.length > 0) {
-      await copies.start({ from: left, to: right, fromFolder: leftView.path, toFolder: rightView.path, items: plan.toRight,
-        deletions: plan.deleteRight, policy: 'overwrite', title, toLabel: rightLabel });
+      await measured(`files: ${mode} to ${right.id}`, copies.start({ from: left, to: right, fromFolder: leftView.path,
+        toFolder: rightView.path, items: plan.toRight, deletions: plan.deleteRight, policy: 'overwrite', title, toLabel: rightLabel }));
     }
     if (plan.toLeft.length > 0) {
       await copies.start({ from: right, to: left, fromFolder: rightView.path, toFolder: leftView.path, items: plan.toLeft,

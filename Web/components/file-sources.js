@@ -10,6 +10,7 @@ import { t } from '../lib/i18n.js';
 import { browserName, shownName } from '../lib/file-list.js';
 import { BLOCK_SIZE, BlockHasher, blockHashOfBlob } from '../lib/block-hash.js';
 import { customerBundles, localBundles } from './file-bundles.js';
+import { keptListings, MARKER_PREFIX } from './file-kept-listings.js';
 
 let requestCounter = 0;
 
@@ -219,8 +220,9 @@ export function customerSource(send, sessionId) {
   return source;
 }
 
-/** A folder of the technician's (a FileSystemDirectoryHandle), walked by names. */
-export function localSource(directory) {
+/** A folder of the technician's (a FileSystemDirectoryHandle), walked by names; `keep`: its
+ * listings kept and followed (file-kept-listings.js). */
+export function localSource(directory, { keep = false } = {}) {
   // Folder handles by path, kept while nothing is renamed or removed: a copy of many files into
   // few folders would otherwise walk down from the top once per file.
   const folders = new Map();
@@ -236,11 +238,16 @@ export function localSource(directory) {
     return folders.get(key);
   };
   const parentOf = async (path) => [await walk(path.names.slice(0, -1)), browserName(path.names[path.names.length - 1])];
+  // An entry as a listing gives it: with the snapshot a copy of it reads (not shown, not copied
+  // with the entry): finding the file again by its name costs more than reading a small one.
+  const described = (name, file) => {
+    const entry = { name, kind: 'file', size: file.size, modified: file.lastModified / 1000 };
+    return Object.defineProperty(entry, 'file', { value: file });
+  };
   // Looked up by name (two tries), not by reading the folder: a copy asks once per file.
   const entryIn = async (folder, name) => {
     try {
-      const file = await (await folder.getFileHandle(name)).getFile();
-      return { name, kind: 'file', size: file.size, modified: file.lastModified / 1000 };
+      return described(name, await (await folder.getFileHandle(name)).getFile());
     } catch (error) {
       if (error.name !== 'TypeMismatchError') {
         if (error.name === 'NotFoundError') return null;
@@ -264,35 +271,39 @@ export function localSource(directory) {
     const [folder, name] = await parentOf(path);
     return readable(await (await folder.getFileHandle(name)).getFile());
   };
+  const readFolder = async (folder) => {
+    const entries = [];
+    for await (const [name, handle] of folder.entries()) {
+      if (!name.startsWith(MARKER_PREFIX)) entries.push({ name, handle });
+    }
+    // Sizes and times asked for many files at once: one at a time, a folder of thousands waits on each.
+    let next = 0;
+    const describe = async () => {
+      while (next < entries.length) {
+        const index = next;
+        next += 1;
+        const { name, handle } = entries[index];
+        entries[index] = handle.kind === 'directory' ? { name, kind: 'folder', size: 0, modified: 0 } : described(name, await handle.getFile());
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, describe));
+    return entries;
+  };
+  const kept = keep ? keptListings(directory, { readFolder, describe: entryIn }) : null;
   return {
     id: 'local',
     ...localBundles({ parentOf, entryIn, freeName, openRead, readable }),
     roots: async () => [{ id: 'local', label: directory.name || t('files.browserStorage') }],
-    async list(path) {
+    /** `settled`: the caller waited for the kept listings to be trusted (`settle()`) already. */
+    async list(path, hidden, onPage, { settled = false } = {}) {
       const folder = await walk(path.names);
-      const entries = [];
-      for await (const [name, handle] of folder.entries()) entries.push({ name, handle });
-      // Sizes and times asked for many files at once: one at a time, a folder of thousands waits on each.
-      let next = 0;
-      const describe = async () => {
-        while (next < entries.length) {
-          const index = next;
-          next += 1;
-          const { name, handle } = entries[index];
-          if (handle.kind === 'directory') {
-            entries[index] = { name, kind: 'folder', size: 0, modified: 0 };
-          } else {
-            const file = await handle.getFile();
-            entries[index] = { name, kind: 'file', size: file.size, modified: file.lastModified / 1000 };
-            // The snapshot a copy of this entry reads (not shown, not copied with the entry):
-            // finding the file again by its name costs more than reading a small one.
-            Object.defineProperty(entries[index], 'file', { value: file });
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: 16 }, describe));
-      return entries;
+      if (kept && (settled || await kept.settle())) return kept.list(path.names, folder);
+      return readFolder(folder);
     },
+    /** One barrier for many listings (a plan's): true, and `list(…, {settled: true})` may use the
+     * kept listings without one each. */
+    settle: async () => Boolean(kept && await kept.settle()),
+    close: () => kept?.close(),
     async makeFolder(path) {
       const [folder, name] = await parentOf(path);
       if (await entryIn(folder, name)) throw new Error(t('files.exists', { name }));
