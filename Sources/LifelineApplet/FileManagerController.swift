@@ -118,7 +118,8 @@ actor FileManagerController {
 
     func handle(_ message: FileManagerRequestMessage) async {
         let reply = { [outgoing] (answer: FileManagerReply) async in
-            await outgoing.send(.fileManagerReply(.init(sessionId: nil, requestId: message.requestId, reply: answer)))
+            // A listing page's entries written directly (DirectJSON): a tree's plan asks for thousands.
+            await outgoing.send(text: FileManagerReplyMessage.text(requestId: message.requestId, encodedReply: answer.encoded()))
         }
         // Consent is enforced here: nothing happens unless the customer allowed it.
         guard let files, let technician else {

@@ -1,6 +1,14 @@
-/// A row the applet sends by the thousand (the installed applications), written straight to JSON:
-/// JSONEncoder spends about 3 µs a row on its boxes and sorted dictionaries, which made a fresh
-/// applet's first answer and each answer's relay through the gateway slow. What it writes is byte
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LifelineCore
+
+/// A row the applet sends by the thousand (the installed applications, a folder's entries),
+/// written straight to JSON: JSONEncoder spends about 3 µs a row on its boxes and sorted
+/// dictionaries, which made a fresh applet's first answer and each answer's relay through the
+/// gateway slow. What it writes is byte
 /// for byte what `WireCodec.encodeValue` writes — keys in sorted order, slashes kept, numbers and
 /// escapes as JSONEncoder makes them — and a test holds it to that, every field set.
 public protocol DirectJSONRow: Codable {
@@ -43,6 +51,21 @@ public enum DirectJSON {
             guard let value else { return }
             self.key(key)
             bytes.append(contentsOf: String(value).utf8)
+        }
+
+        /// Left out when nil; a name that is not UTF-8 as its object (`raw` bytes, `shown` text).
+        public mutating func field(_ key: StaticString, _ value: WireFileName?) {
+            guard let value else { return }
+            self.key(key)
+            if let text = String(validating: value.bytes, as: UTF8.self) {
+                DirectJSON.appendString(text, to: &bytes)
+            } else {
+                bytes.append(contentsOf: Array("{\"raw\":".utf8))
+                DirectJSON.appendString(Data(value.bytes).base64EncodedString(), to: &bytes)
+                bytes.append(contentsOf: Array(",\"shown\":".utf8))
+                DirectJSON.appendString(FileManagerPath.displayName(value.bytes), to: &bytes)
+                bytes.append(UInt8(ascii: "}"))
+            }
         }
 
         /// Left out when nil; a whole number without JSONEncoder's dropped ".0".

@@ -27,6 +27,17 @@ extension DirectJSON {
             return true
         }
 
+        /// The rows of a list whose `[` was taken, up to and with its `]`; nil when one does not read.
+        public mutating func rows<Row: DirectJSONRow>(of _: Row.Type) -> [Row]? {
+            var rows: [Row] = []
+            if take("]") { return rows }
+            repeat {
+                guard let row = Row(reading: &self) else { return nil }
+                rows.append(row)
+            } while take(",")
+            return take("]") ? rows : nil
+        }
+
         /// `{`, the start of an object whose fields follow.
         public mutating func openObject() -> Bool {
             first = true

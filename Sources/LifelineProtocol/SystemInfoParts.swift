@@ -109,15 +109,8 @@ extension SystemInfoReplyMessage {
         guard more || text.utf8.starts(with: opening.utf8) else { return nil }
         var json = DirectJSON.Reader(text)
         _ = json.take(more ? openingWithMore : opening)
-        var rows: [InstalledApplication] = []
-        if !json.take("]") {
-            repeat {
-                guard let row = InstalledApplication(reading: &json) else { return nil }
-                rows.append(row)
-            } while json.take(",")
-            guard json.take("]") else { return nil }
-        }
-        guard json.take(",\"kind\":\"applications\"},\"requestId\":"), let requestId = json.string(),
+        guard let rows = json.rows(of: InstalledApplication.self),
+              json.take(",\"kind\":\"applications\"},\"requestId\":"), let requestId = json.string(),
               json.take(",\"type\":\"system_info_reply\",\"v\":\(WireProtocol.version)}"), json.atEnd else { return nil }
         return SystemInfoReplyMessage(sessionId: nil, requestId: requestId, reply: .applications(rows), more: more ? true : nil)
     }
@@ -134,8 +127,10 @@ extension SystemInfoReplyMessage {
 }
 
 extension AppletToGateway {
-    /// The applications view's parts, a thousand rows and more, read directly (`DirectJSON`).
+    /// The applications view's parts and the file manager's listing pages, a thousand rows and
+    /// more, read directly (`DirectJSON`).
     public static func directlyRead(_ text: String) -> AppletToGateway? {
         SystemInfoReplyMessage.directlyRead(text).map { .systemInfoReply($0) }
+            ?? FileManagerReplyMessage.directlyRead(text).map { .fileManagerReply($0) }
     }
 }

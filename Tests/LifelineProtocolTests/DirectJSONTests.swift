@@ -78,3 +78,85 @@ struct DirectJSONTests {
         }
     }
 }
+
+/// A folder's entries written and read directly: the same bytes as JSONEncoder on both channels,
+/// the same values as JSONDecoder, and names that are not UTF-8 left to it.
+@Suite("Listing pages written and read directly")
+struct DirectListingTests {
+    static let awkwardEntries: [FileManagerEntry] = {
+        let names = ["", "plain.txt", "quote \" backslash \\ slash / done", "\u{1}\u{9}\u{A}\u{1F}\u{7F}", "é ü 日本 🙂", "{\"a\":[1]}"]
+        let times: [Double] = [0, 1_700_000_000, 1_764_000_000.123456789, 0.5, -1.25, 1e21]
+        let sizes: [Int64] = [0, 4_096, .max, -1]
+        let kinds: [FileManagerEntry.Kind] = [.file, .folder, .symlink, .other]
+        var entries: [FileManagerEntry] = []
+        for (index, name) in names.enumerated() {
+            for (other, time) in times.enumerated() {
+                let kind = kinds[(index + other) % kinds.count]
+                entries.append(FileManagerEntry(name: WireFileName(name), kind: kind, size: sizes[other % sizes.count], mode: UInt32(0o7777 >> other),
+                                                owner: names[(index + other) % names.count], modified: time,
+                                                target: kind == .symlink ? WireFileName(names[other % names.count]) : nil))
+            }
+        }
+        return entries
+    }()
+    static let notUTF8 = FileManagerEntry(name: WireFileName([0x72, 0xE9, 0x73]), kind: .symlink, size: 3, mode: 0o777, owner: "ann",
+                                          modified: 2, target: WireFileName([0xFF, 0x2F]))
+
+    @Test("entries and pages written directly are the bytes JSONEncoder writes, on the applet's channel and the console's")
+    func directEntries() {
+        let entries = Self.awkwardEntries + [Self.notUTF8]
+        #expect(String(decoding: DirectJSON.rows(entries).bytes, as: UTF8.self) == entries.map { WireCodec.encodeValue($0) }.joined(separator: ","))
+        #expect(Mirror(reflecting: Self.notUTF8).children.count == 7) // a new field shows here
+        for reply in [FileManagerReply.entries(entries, done: false), .entries([], done: true), .failed(code: "c", message: "m"), .skipped] {
+            #expect(reply.encoded() == WireCodec.encodeValue(reply))
+            let fromApplet = FileManagerReplyMessage(sessionId: nil, requestId: "r\"1", reply: reply)
+            #expect(FileManagerReplyMessage.text(requestId: "r\"1", encodedReply: reply.encoded())
+                    == WireCodec.encode(AppletToGateway.fileManagerReply(fromApplet)))
+            let toConsole = FileManagerReplyMessage(sessionId: "s1", requestId: "r\"1", reply: reply)
+            #expect(FileManagerReplyMessage.text(sessionId: "s1", requestId: "r\"1", encodedReply: reply.encoded())
+                    == WireCodec.encode(GatewayToConsole.fileManagerReply(toConsole)))
+        }
+    }
+
+    @Test("pages read directly are what JSONDecoder reads; a name that is not UTF-8 is left to it", arguments: [false, true])
+    func readBack(done: Bool) throws {
+        for entries in [Self.awkwardEntries, [], Array(Self.awkwardEntries.prefix(1))] {
+            let text = FileManagerReplyMessage.text(requestId: "r\\é", encodedReply: FileManagerReply.entries(entries, done: done).encoded())
+            let direct = try #require(FileManagerReplyMessage.directlyRead(text))
+            #expect(direct == FileManagerReplyMessage(sessionId: nil, requestId: "r\\é", reply: .entries(entries, done: done)))
+            #expect(try WireCodec.decodeGenerally(Data(text.utf8), as: AppletToGateway.self) == .fileManagerReply(direct))
+            #expect(try WireCodec.decode(text, as: AppletToGateway.self) == .fileManagerReply(direct))
+        }
+        let odd = FileManagerReplyMessage.text(requestId: "r", encodedReply: FileManagerReply.entries([Self.notUTF8], done: done).encoded())
+        #expect(FileManagerReplyMessage.directlyRead(odd) == nil)
+        #expect(try WireCodec.decode(odd, as: AppletToGateway.self)
+                == .fileManagerReply(FileManagerReplyMessage(sessionId: nil, requestId: "r", reply: .entries([Self.notUTF8], done: done))))
+    }
+
+    @Test("pages written any other way decode (or fail) exactly as JSONDecoder has them")
+    func othersLeftToTheGeneralDecoder() {
+        let entry = #"{"kind":"file","mode":420,"modified":1700000000.5,"name":"a.txt","owner":"ann","size":12}"#
+        func page(_ entries: String, tail: String = #","requestId":"r","type":"file_manager_reply","v":1}"#) -> String {
+            #"{"reply":{"done":true,"entries":["# + entries + #"],"kind":"entries"}"# + tail
+        }
+        let others = [
+            page(entry.replacingOccurrences(of: "\"file\"", with: "\"fifo\"")),                   // an unknown kind
+            page(entry.replacingOccurrences(of: "420", with: "-1")),                              // a mode out of range
+            page(entry.replacingOccurrences(of: "420", with: "4294967296")),                      // and another
+            page(entry.replacingOccurrences(of: ",\"owner\":\"ann\"", with: "")),                  // a field missing
+            page(entry.replacingOccurrences(of: "}", with: ",\"target\":{\"raw\":\"/w==\",\"shown\":\"x\"}}")), // an object target
+            page(entry.replacingOccurrences(of: "}", with: ",\"target\":null}")),                  // null
+            page(entry.replacingOccurrences(of: ",", with: ", ")),                                  // spaces
+            page(entry, tail: #","requestId":"r","type":"file_manager_reply","v":2}"#),            // another version
+            page(entry).replacingOccurrences(of: "\"done\":true", with: "\"done\":1"),              // a number for a flag
+            String(page(entry).dropLast(2)),                                                       // cut short
+        ]
+        for text in others {
+            let direct = FileManagerReplyMessage.directlyRead(text)
+            let general = Result { () throws(WireError) in try WireCodec.decodeGenerally(Data(text.utf8), as: AppletToGateway.self) }
+            let decoded = Result { () throws(WireError) in try WireCodec.decode(text, as: AppletToGateway.self) }
+            #expect(decoded == general, "\(text)")
+            #expect(direct == nil, "\(text)")
+        }
+    }
+}

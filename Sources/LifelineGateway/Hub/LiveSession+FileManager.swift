@@ -202,8 +202,9 @@ extension LiveSession {
         case .roots, .entries, .done, .partial, .hashed:
             break
         }
-        sockets.sendToConsoles(of: pending.technicianId, WireCodec.encode(GatewayToConsole.fileManagerReply(
-            .init(sessionId: id, requestId: message.requestId, reply: message.reply))))
+        // A listing page's entries written directly, as the applet's were read (DirectJSON).
+        sockets.sendToConsoles(of: pending.technicianId,
+                               FileManagerReplyMessage.text(sessionId: id, requestId: message.requestId, encodedReply: message.reply.encoded()))
         guard let record = liveRecord else { return }
         switch message.reply {
         case .done(let removed): await logChange(pending, removed: removed, in: record)
