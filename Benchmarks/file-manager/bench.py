@@ -137,7 +137,13 @@ class Console:
         measures = self.browser.execute_script(
             "const found = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('files: '))"
             ".map((m) => [m.name.slice(7), m.duration / 1000]); performance.clearMeasures(); return found;")
-        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in measures)
+        totals = {}
+        for name, seconds in measures:
+            count, total = totals.get(name, (0, 0.0))
+            totals[name] = (count + 1, total + seconds)
+        # Repeated parts (each bundle's) as their count and mean.
+        return ", ".join(f"{name} {total:.2f} s" if count == 1 else f"{name} {count}× {total / count * 1000:.0f} ms"
+                         for name, (count, total) in totals.items())
 
     def enter(self, side, name):
         self.press(side, name, Keys.ENTER)
@@ -303,6 +309,7 @@ def main():
         note("tree made")
         console.refresh("local", "tree")
         ours = timed(f"tree of {TREE_FILES} files to the customer", "Lifeline (console → applet)", tree_bytes, lambda: console.copy("local", "tree"))
+        print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
         source = os.path.join(work, "source")
         write_tree(source, spec)
         assert digest_tree(os.path.join(home, "tree")) == digest_tree(os.path.join(source, "tree"))
@@ -343,6 +350,7 @@ def main():
         console.refresh("customer", "tree")
         ours = timed(f"tree of {TREE_FILES} files to the technician", "Lifeline (applet → console)", tree_bytes,
                      lambda: console.copy("customer", "tree"))
+        print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
         scp_seconds = timed(f"tree of {TREE_FILES} files to the technician", "scp -r", tree_bytes,
                             lambda: scp("-r", f"127.0.0.1:{peer}/scp-tree", os.path.join(work, "scp-back")))
         rsync_seconds = timed(f"tree of {TREE_FILES} files to the technician", "rsync -a (ssh)", tree_bytes,

@@ -10,6 +10,7 @@
 import { t } from '../lib/i18n.js';
 import { shownName } from '../lib/file-list.js';
 import { blockHashOfBlob, blockHashOfBytes } from '../lib/block-hash.js';
+import { measured } from '../lib/measured.js';
 
 /** Files of at most this size go in bundles. */
 export const BUNDLE_FILE_SIZE = 1024 * 1024;
@@ -50,6 +51,20 @@ class ExactReader {
   cancel() { this.reader.cancel().catch(() => {}); }
 }
 
+/** What a bundle uploads: the files' bytes in one piece of memory when they were read into it —
+ * a Blob made of them was copied again into the browser's blob store, then read out of it by the
+ * network process, the busiest part of a copy of many small files — else the files themselves. */
+function body(files) {
+  if (!files.every((file) => file.bytes)) return new Blob(files.map((file) => file.blob));
+  const joined = new Uint8Array(files.reduce((sum, file) => sum + file.bytes.length, 0));
+  let at = 0;
+  for (const file of files) {
+    joined.set(file.bytes, at);
+    at += file.bytes.length;
+  }
+  return joined;
+}
+
 /** The customer's side, over the console socket (`request`) and the transfer routes. */
 export function customerBundles({ request, put, transferUrl }) {
   return {
@@ -83,7 +98,7 @@ export function customerBundles({ request, put, transferUrl }) {
     /** The conflict rule for each on the customer's side, then the wanted ones put as one stream. */
     async writeFiles(targets, open, { conflict, signal, onBytes }) {
       const results = new Array(targets.length);
-      const incoming = await open(targets.map((_, index) => index));
+      const incoming = await measured('files: bundle read here', open(targets.map((_, index) => index)));
       const sent = []; // indices of targets whose file could be read here
       incoming.files.forEach((file, index) => {
         if (file.error) results[index] = { kind: 'failed', error: file.error };
@@ -92,6 +107,8 @@ export function customerBundles({ request, put, transferUrl }) {
       if (sent.length === 0) return results;
       let ours = new Map(); // the wanted files' block SHA-256, computed while they are put
       let upload = null;
+      const asked = performance.now();
+      let answered = asked;
       const reply = await request({
         op: 'write_files',
         files: sent.map((index) => {
@@ -101,16 +118,18 @@ export function customerBundles({ request, put, transferUrl }) {
       }, {
         onReply: (answer) => {
           if (answer.kind !== 'receiving_files') return;
+          answered = performance.now();
+          performance.measure('files: bundle answered', { start: asked, end: answered });
           const wanted = sent.filter((_, position) => answer.files[position].kind === 'receiving');
           if (wanted.length === 0) return;
           ours = new Map(wanted.map((index) => {
             const file = incoming.files[index];
             return [index, file.bytes ? blockHashOfBytes(file.bytes) : blockHashOfBlob(file.blob)];
           }));
-          const blob = new Blob(wanted.map((index) => incoming.files[index].blob));
-          upload = put(answer.transferId, blob, { signal, onBytes }).catch((error) => error);
+          upload = put(answer.transferId, body(wanted.map((index) => incoming.files[index])), { signal, onBytes }).catch((error) => error);
         },
       });
+      performance.measure('files: bundle sent and placed', { start: answered, end: performance.now() });
       const uploadProblem = await upload;
       if (signal?.aborted) throw cancelled();
       if (reply.kind === 'failed') throw failure(reply);
@@ -139,8 +158,7 @@ export function localBundles({ parentOf, entryIn, freeName, openRead, readable }
       // browser refuses it: the file is looked up again by its name).
       const read = async (path, listed) => {
         const file = listed ? readable(listed) : await openRead(path);
-        const bytes = new Uint8Array(await file.blob.arrayBuffer());
-        return { ...file, bytes, blob: new Blob([bytes]) };
+        return { ...file, bytes: new Uint8Array(await file.blob.arrayBuffer()) };
       };
       const files = await Promise.all(paths.map((path, index) => read(path, entries[index]?.file)
         .catch((error) => (entries[index]?.file ? read(path) : Promise.reject(error)))

@@ -7,6 +7,8 @@
 import { describeError, t } from '../lib/i18n.js';
 import { formatSize, nameKey, shownName } from '../lib/file-list.js';
 import { BUNDLE_BYTES, BUNDLE_FILES, BUNDLE_FILE_SIZE } from './file-bundles.js';
+import { atMost } from '../lib/at-most.js';
+import { measured } from '../lib/measured.js';
 
 /** Failures after which no other file of the copy can pass. */
 const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
@@ -29,18 +31,28 @@ function aborted() {
   return Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
 }
 
-/** Everything under the chosen entries, in the order it is to be made. */
+/** Folders listed at once while a copy is planned (as a plan of synchronise lists them). */
+const LISTINGS_AT_ONCE = 8;
+
+/** Everything under the chosen entries, in the order it is to be made (a folder before what it
+ * holds). Several folders are listed at once: one after the other, a tree of many folders waits
+ * on each listing's round trip. */
 export async function planCopy(source, folder, entries, signal) {
-  const items = [];
   const settled = await source.settle?.() ?? false;
-  const visit = async (path, entry, relative) => {
+  const turn = atMost(LISTINGS_AT_ONCE);
+  const listed = (path) => turn(() => {
     if (signal.aborted) throw aborted();
-    items.push({ entry, path, relative });
-    if (entry.kind !== 'folder') return;
-    for (const child of await source.list(path, true, undefined, { settled })) await visit(join(path, child.name), child, [...relative, child.name]);
+    return source.list(path, true, undefined, { settled });
+  });
+  // Each entry's items, its own first; a folder's children's in the order listed.
+  const visit = async (path, entry, relative) => {
+    const item = { entry, path, relative };
+    if (entry.kind !== 'folder') return [item];
+    const children = await listed(path);
+    const below = await Promise.all(children.map((child) => visit(join(path, child.name), child, [...relative, child.name])));
+    return [item, ...below.flat()];
   };
-  for (const entry of entries) await visit(join(folder, entry.name), entry, [entry.name]);
-  return items;
+  return (await Promise.all(entries.map((entry) => visit(join(folder, entry.name), entry, [entry.name])))).flat();
 }
 
 /** "1.2 MB/s · 35 s left". */
@@ -196,7 +208,7 @@ export function mountFileCopies(container, { onDone }) {
           job.failures.push({ name: job.current, message: describeError(error) });
         }
       }
-      job.items = job.items ?? await planCopy(from, job.fromFolder, job.entries, controller.signal);
+      job.items = job.items ?? await measured('files: copy listed', planCopy(from, job.fromFolder, job.entries, controller.signal));
       job.total = job.items.reduce((sum, item) => sum + (item.entry.kind === 'file' ? item.entry.size ?? 0 : 0), 0);
       job.phase = 'running';
       job.startedAt = performance.now();

@@ -7,7 +7,8 @@ import { t } from '../lib/i18n.js';
 import { mountFileCopies } from './file-copies.js';
 import { mountFilePane } from './file-pane.js';
 import { customerSource, localSource } from './file-sources.js';
-import { measured, planSync, showPlan } from './file-sync.js';
+import { measured } from '../lib/measured.js';
+import { planSync, showPlan } from './file-sync.js';
 
 /** A dropped file where the browser gives no handle (no File System Access API): files only. */
 const fileHandle = (file) => ({ kind: 'file', name: file.name, getFile: async () => file });

@@ -93,8 +93,9 @@ export function customerSource(send, sessionId) {
   };
   const transferUrl = (transferId) => `/api/v1/sessions/${sessionId}/file-manager/${transferId}`;
 
-  /** The bytes of a write, put with XMLHttpRequest for its upload progress. */
+  /** The bytes of a write (a Blob, or bytes in memory), put with XMLHttpRequest for its upload progress. */
   const put = (transferId, blob, { signal, onBytes }) => new Promise((resolve, reject) => {
+    const size = blob.size ?? blob.byteLength;
     const xhr = new XMLHttpRequest();
     let reported = 0;
     xhr.open('PUT', transferUrl(transferId));
@@ -104,7 +105,7 @@ export function customerSource(send, sessionId) {
       reported = event.loaded;
     });
     xhr.addEventListener('loadend', () => {
-      onBytes?.(blob.size - reported > 0 && xhr.status === 204 ? blob.size - reported : 0);
+      onBytes?.(size - reported > 0 && xhr.status === 204 ? size - reported : 0);
       if (xhr.status === 204) resolve(); else reject(new Error(JSON.parse(xhr.responseText || '{}')?.error?.message ?? t('files.interrupted')));
     });
     signal?.addEventListener('abort', () => xhr.abort());

@@ -7,6 +7,8 @@
 // never copied again.
 import { t } from '../lib/i18n.js';
 import { browserName, formatSize, shownName } from '../lib/file-list.js';
+import { atMost } from '../lib/at-most.js';
+import { measured } from '../lib/measured.js';
 
 /** Times within this many seconds are the same (file systems keep them to 2 s at worst). */
 const SAME_TIME = 2;
@@ -27,21 +29,9 @@ async function inventory(source, folder) {
   const found = new Map();
   // A kept listing of the technician's folder is trusted once for the whole tree.
   const settled = await source.settle?.() ?? false;
-  // Several folders listed at once (a tree of many folders waits on each listing's round trip
-  // otherwise), a few only: the gateway lets a session have 64 requests waiting.
-  let listing = 0;
-  const queue = [];
+  const turn = atMost(LISTINGS_AT_ONCE);
   const visit = async (relative) => {
-    // A listing that ends hands its turn to the next one waiting.
-    if (listing >= LISTINGS_AT_ONCE) await new Promise((resolve) => queue.push(resolve));
-    else listing += 1;
-    let entries;
-    try {
-      entries = await source.list(join(folder, relative), true, undefined, { settled });
-    } finally {
-      const next = queue.shift();
-      if (next) next(); else listing -= 1;
-    }
+    const entries = await turn(() => source.list(join(folder, relative), true, undefined, { settled }));
     const folders = [];
     for (const entry of entries) {
       const names = [...relative, entry.name];
@@ -52,16 +42,6 @@ async function inventory(source, folder) {
   };
   await visit([]);
   return found;
-}
-
-/** `work`, its time kept as a performance measure (the file manager's benchmark prints them). */
-export async function measured(name, work) {
-  const start = performance.now();
-  try {
-    return await work;
-  } finally {
-    performance.measure(name, { start, end: performance.now() });
-  }
 }
 
 /** Whether two files hold the same: size and time, else (same size) their SHA-256. */
