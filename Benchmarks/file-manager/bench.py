@@ -282,6 +282,7 @@ def main():
             # One big file, technician → customer, then back, against scp each way.
             make_local(console.browser, {"big.bin": [big, 7]})
             console.refresh("local", "big.bin")
+            note("the big file to the customer")
             ours = timed("big file to the customer", "Lifeline (console → applet)", big, lambda: console.copy("local", "big.bin"))
             assert hashlib.sha256(open(os.path.join(home, "big.bin"), "rb").read()).hexdigest() == hashlib.sha256(pattern(big, 7)).hexdigest()
             with open(os.path.join(work, "big.bin"), "wb") as out:

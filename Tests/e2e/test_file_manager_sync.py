@@ -180,3 +180,45 @@ def test_a_kept_listing_misses_no_change_made_behind_the_consoles_back(gateway_f
     assert read == [], read
     assert shown == {} and "already hold the same" in plan.text, (shown, plan.text)
     plan.find_element(By.CSS_SELECTOR, ".file-plan-cancel").click()
+
+
+def test_a_copy_plan_lists_folders_at_once_each_before_what_it_holds_and_goes_past_one_it_cannot_list(gateway_for_module, browser):
+    """Web/components/file-copy-plan.js in the real browser against a source of the test's (a
+    single part, so a made-up source): 30 folders listed at most eight at once, items in batches
+    with each folder before what it holds, and a folder that cannot be listed reported and left out
+    while the rest goes on."""
+    browser.get(f"{gateway_for_module.url}/console/")
+    results = browser.execute_async_script("""
+        const done = arguments[0];
+        import('/components/file-copy-plan.js').then(async ({ planCopy }) => {
+          const tree = { top: ['f1', 'broken', ...Array.from({ length: 30 }, (_, i) => `d${i}`)] };
+          for (let i = 0; i < 30; i += 1) tree[`top/d${i}`] = [`d${i}/x.txt`, `d${i}/inner`];
+          for (let i = 0; i < 30; i += 1) tree[`top/d${i}/inner`] = [`inner-${i}.txt`];
+          let now = 0, most = 0;
+          const entry = (name) => ({ name: name.split('/').pop(), kind: /\\.txt$|^f1$/.test(name) ? 'file' : 'folder', size: 1 });
+          const source = {
+            list: async (path) => {
+              now += 1; most = Math.max(most, now);
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              now -= 1;
+              const key = ['top', ...path.names].join('/');
+              if (key === 'top/broken') throw Object.assign(new Error('gone'), { code: 'not_found' });
+              return tree[key].map(entry);
+            },
+          };
+          const failed = [];
+          const order = [];
+          const tops = tree.top.map(entry);
+          for await (const batch of planCopy(source, { root: 'home', names: [] }, tops, new AbortController().signal,
+                                             (item, error) => failed.push([item.relative.join('/'), error.message]))) {
+            for (const item of batch) order.push(item.relative.join('/'));
+          }
+          done({ order, failed, most });
+        });""")
+    order = results["order"]
+    assert len(order) == 2 + 30 * 4 and len(set(order)) == len(order), order
+    for position, path in enumerate(order):
+        if "/" in path:
+            assert order.index(path.rsplit("/", 1)[0]) < position, f"{path} before its folder"
+    assert results["failed"] == [["broken", "gone"]]
+    assert 1 < results["most"] <= 8, results["most"]

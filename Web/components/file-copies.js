@@ -7,17 +7,12 @@
 import { describeError, t } from '../lib/i18n.js';
 import { formatSize, nameKey, shownName } from '../lib/file-list.js';
 import { BUNDLE_BYTES, BUNDLE_FILES, BUNDLE_FILE_SIZE } from './file-bundles.js';
-import { atMost } from '../lib/at-most.js';
-import { measured } from '../lib/measured.js';
-
-/** Failures after which no other file of the copy can pass. */
-const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
+import { aborted, join, planCopy, STOPPING } from './file-copy-plan.js';
 
 /** Files copied at the same time, and of them bundles of small files. */
 const PARALLEL_FILES = 16;
 const PARALLEL_BUNDLES = 4;
 
-const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
 const resumeKey = (to, destination) => `${to.id}|${destination.root}|${destination.names.map(shownName).join('/')}`;
 
 function element(tag, className, text) {
@@ -27,39 +22,13 @@ function element(tag, className, text) {
   return node;
 }
 
-function aborted() {
-  return Object.assign(new Error(t('files.cancelled')), { name: 'AbortError' });
-}
-
-/** Folders listed at once while a copy is planned (as a plan of synchronise lists them). */
-const LISTINGS_AT_ONCE = 8;
-
-/** Everything under the chosen entries, in the order it is to be made (a folder before what it
- * holds). Several folders are listed at once: one after the other, a tree of many folders waits
- * on each listing's round trip. */
-export async function planCopy(source, folder, entries, signal) {
-  const settled = await source.settle?.() ?? false;
-  const turn = atMost(LISTINGS_AT_ONCE);
-  const listed = (path) => turn(() => {
-    if (signal.aborted) throw aborted();
-    return source.list(path, true, undefined, { settled });
-  });
-  // Each entry's items, its own first; a folder's children's in the order listed.
-  const visit = async (path, entry, relative) => {
-    const item = { entry, path, relative };
-    if (entry.kind !== 'folder') return [item];
-    const children = await listed(path);
-    const below = await Promise.all(children.map((child) => visit(join(path, child.name), child, [...relative, child.name])));
-    return [item, ...below.flat()];
-  };
-  return (await Promise.all(entries.map((entry) => visit(join(folder, entry.name), entry, [entry.name])))).flat();
-}
-
 /** "1.2 MB/s · 35 s left". */
-function pace(done, total, startedAt) {
+function pace(done, total, startedAt, listing) {
   const seconds = (performance.now() - startedAt) / 1000;
   if (seconds < 0.5 || done === 0) return '';
   const rate = done / seconds;
+  // The total still grows while folders are listed: no time left to tell yet.
+  if (listing) return t('files.paceListing', { rate: formatSize(rate) });
   const left = Math.max(0, Math.ceil((total - done) / rate));
   return t('files.pace', { rate: formatSize(rate), left: left < 90 ? `${left} s` : `${Math.ceil(left / 60)} min` });
 }
@@ -111,7 +80,7 @@ export function mountFileCopies(container, { onDone }) {
     const counts = t('files.copyCounts', { files: job.files, skipped: job.skipped, failed: job.failures.length })
       + (job.deletions?.length ? ` · ${t('files.deletedCount', { count: job.deleted })}` : '');
     view.detail.textContent = `${formatSize(job.done)} / ${formatSize(job.total)} · ${counts}`
-      + (job.phase === 'running' ? ` · ${pace(job.done, job.total, job.startedAt)}` : '');
+      + (job.phase === 'running' ? ` · ${pace(job.done, job.total, job.startedAt, job.listing)}` : '');
     view.current.textContent = job.phase === 'running' ? (job.current ?? '') : '';
     view.root.dataset.state = job.phase;
     view.cancel.hidden = job.phase !== 'running' && job.phase !== 'planning';
@@ -208,8 +177,6 @@ export function mountFileCopies(container, { onDone }) {
           job.failures.push({ name: job.current, message: describeError(error) });
         }
       }
-      job.items = job.items ?? await measured('files: copy listed', planCopy(from, job.fromFolder, job.entries, controller.signal));
-      job.total = job.items.reduce((sum, item) => sum + (item.entry.kind === 'file' ? item.entry.size ?? 0 : 0), 0);
       job.phase = 'running';
       job.startedAt = performance.now();
       // Files go several at a time (small ones are mostly waiting on round trips); a folder is
@@ -285,7 +252,21 @@ export function mountFileCopies(container, { onDone }) {
         });
         running.add(task);
       };
-      for (const item of job.items) {
+      // A copy's items come as its folders are listed (synchronise and mirror bring theirs).
+      const batches = job.items ? [job.items] : planCopy(from, job.fromFolder, job.entries, controller.signal, settle);
+      job.items = [];
+      job.listing = !Array.isArray(batches);
+      const items = async function* each() {
+        for await (const batch of batches) {
+          for (const item of batch) {
+            job.items.push(item);
+            job.total += item.entry.kind === 'file' ? item.entry.size ?? 0 : 0;
+          }
+          yield* batch;
+        }
+        job.listing = false;
+      };
+      for await (const item of items()) {
         if (controller.signal.aborted || fatal) break;
         const destination = { root: toFolder.root, names: [...toFolder.names, ...item.relative] };
         job.current = item.relative.map(shownName).join('/');
