@@ -4,6 +4,7 @@ to scp and rsync over ssh on loopback, same data, same run. Usage (run.sh starts
     python3 bench.py <bin dir> <big file MiB> <tree files>
 Prints one line per measure: what, the tool, the bytes, the seconds, MB/s; then each ratio."""
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -309,7 +310,14 @@ def main():
         make_local(console.browser, spec)
         note("tree made")
         console.refresh("local", "tree")
+        if os.environ.get("BENCH_JS_PROFILE"):
+            console.browser.execute_cdp_cmd("Profiler.enable", {})
+            console.browser.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
+            console.browser.execute_cdp_cmd("Profiler.start", {})
         ours = timed(f"tree of {TREE_FILES} files to the customer", "Lifeline (console → applet)", tree_bytes, lambda: console.copy("local", "tree"))
+        if os.environ.get("BENCH_JS_PROFILE"):
+            with open(os.environ["BENCH_JS_PROFILE"], "w") as out:
+                json.dump(console.browser.execute_cdp_cmd("Profiler.stop", {})["profile"], out)
         print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
         source = os.path.join(work, "source")
         write_tree(source, spec)
