@@ -133,6 +133,19 @@ class Console:
         plan.find_element(By.CSS_SELECTOR, ".file-plan-go").click()
         self.wait_done()
 
+    def profile(self):
+        """With BENCH_JS_PROFILE (a path prefix), the page's JavaScript is profiled from here."""
+        if os.environ.get("BENCH_JS_PROFILE"):
+            self.browser.execute_cdp_cmd("Profiler.enable", {})
+            self.browser.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
+            self.browser.execute_cdp_cmd("Profiler.start", {})
+
+    def profiled(self, name):
+        """The profile since `profile()`, kept as BENCH_JS_PROFILE-<name>.cpuprofile (Chromium's DevTools reads it)."""
+        if os.environ.get("BENCH_JS_PROFILE"):
+            with open(f"{os.environ['BENCH_JS_PROFILE']}-{name}.cpuprofile", "w") as out:
+                json.dump(self.browser.execute_cdp_cmd("Profiler.stop", {})["profile"], out)
+
     def phases(self):
         """The console's own measures of its last synchronise or mirror (plan, listings, copy)."""
         measures = self.browser.execute_script(
@@ -285,6 +298,7 @@ def main():
             console.refresh("local", "big.bin")
             note("the big file to the customer")
             ours = timed("big file to the customer", "Lifeline (console → applet)", big, lambda: console.copy("local", "big.bin"))
+            print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
             assert hashlib.sha256(open(os.path.join(home, "big.bin"), "rb").read()).hexdigest() == hashlib.sha256(pattern(big, 7)).hexdigest()
             with open(os.path.join(work, "big.bin"), "wb") as out:
                 out.write(pattern(big, 7))
@@ -293,6 +307,7 @@ def main():
             os.rename(os.path.join(home, "big.bin"), os.path.join(home, "from-customer.bin"))
             console.refresh("customer", "from-customer.bin")
             ours = timed("big file to the technician", "Lifeline (applet → console)", big, lambda: console.copy("customer", "from-customer.bin"))
+            print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
             got = read_local(console.browser)
             assert got["from-customer.bin"][1] == hashlib.sha256(pattern(big, 7)).hexdigest()
             theirs = timed("big file to the technician", "scp", big, lambda: scp(f"127.0.0.1:{peer}/big.bin", os.path.join(work, "back.bin")))
@@ -310,14 +325,9 @@ def main():
         make_local(console.browser, spec)
         note("tree made")
         console.refresh("local", "tree")
-        if os.environ.get("BENCH_JS_PROFILE"):
-            console.browser.execute_cdp_cmd("Profiler.enable", {})
-            console.browser.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 200})
-            console.browser.execute_cdp_cmd("Profiler.start", {})
+        console.profile()
         ours = timed(f"tree of {TREE_FILES} files to the customer", "Lifeline (console → applet)", tree_bytes, lambda: console.copy("local", "tree"))
-        if os.environ.get("BENCH_JS_PROFILE"):
-            with open(os.environ["BENCH_JS_PROFILE"], "w") as out:
-                json.dump(console.browser.execute_cdp_cmd("Profiler.stop", {})["profile"], out)
+        console.profiled("to-customer")
         print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
         source = os.path.join(work, "source")
         write_tree(source, spec)
@@ -357,8 +367,11 @@ def main():
         # The tree back, customer → technician, against scp -r and rsync -a.
         clear_local(console.browser)
         console.refresh("customer", "tree")
+        console.phases()  # what came before is not this copy's
+        console.profile()
         ours = timed(f"tree of {TREE_FILES} files to the technician", "Lifeline (applet → console)", tree_bytes,
                      lambda: console.copy("customer", "tree"))
+        console.profiled("to-technician")
         print(f"{'':28} {'of which: ' + console.phases()}", flush=True)
         scp_seconds = timed(f"tree of {TREE_FILES} files to the technician", "scp -r", tree_bytes,
                             lambda: scp("-r", f"127.0.0.1:{peer}/scp-tree", os.path.join(work, "scp-back")))

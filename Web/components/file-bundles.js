@@ -197,7 +197,13 @@ export function localBundles({ parentOf, entryIn, freeName, openRead, readable }
         wanted.push({ index, folder, target, made: !existing || target !== name });
       }
       if (wanted.length === 0) return results;
-      const incoming = await open(wanted.map(({ index }) => index));
+      const incoming = await measured('files: bundle opened there', open(wanted.map(({ index }) => index)));
+      let mark = performance.now();
+      const measure = (name) => {
+        const now = performance.now();
+        performance.measure(name, { start: mark, end: now });
+        mark = now;
+      };
       const reader = incoming.stream ? new ExactReader(incoming.stream) : null;
       const stop = () => reader?.cancel();
       signal?.addEventListener('abort', stop);
@@ -219,7 +225,9 @@ export function localBundles({ parentOf, entryIn, freeName, openRead, readable }
             blocks: blockHashOfBytes(bytes),
           });
         }
+        measure('files: bundle streamed');
         const theirs = await incoming.verified;
+        measure('files: bundle verified there');
         await Promise.all(writing.map(async ({ one, position, file, stored, blocks }) => {
           const writable = await stored.catch((error) => error);
           const end = theirs[position];
@@ -235,6 +243,7 @@ export function localBundles({ parentOf, entryIn, freeName, openRead, readable }
           await writable.close();
           results[one.index] = { kind: 'written', name: one.target, size: file.size, sha256: end.sha256, blocks: end.blocks };
         }));
+        measure('files: bundle placed here');
         return results;
       } catch (error) {
         // Nothing of a bundle that broke off is put in place.
