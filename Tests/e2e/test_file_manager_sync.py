@@ -222,3 +222,35 @@ def test_a_copy_plan_lists_folders_at_once_each_before_what_it_holds_and_goes_pa
             assert order.index(path.rsplit("/", 1)[0]) < position, f"{path} before its folder"
     assert results["failed"] == [["broken", "gone"]]
     assert 1 < results["most"] <= 8, results["most"]
+
+
+def test_kept_listings_stop_at_their_limit_and_are_read_afresh_beyond_it(gateway_for_module, browser):
+    """Web/components/file-sources.js on this browser's storage: a folder listed twice is read
+    once while its entries fit the limit of kept entries, and read whole each time beyond it."""
+    browser.get(f"{gateway_for_module.url}/console/")
+    results = browser.execute_async_script("""
+        const done = arguments[0];
+        import('/components/file-sources.js').then(async ({ localSource }) => {
+          const root = await navigator.storage.getDirectory();
+          const folder = await root.getDirectoryHandle('limit', { create: true });
+          for (let i = 0; i < 10; i += 1) await folder.getFileHandle(`f${i}`, { create: true });
+          let reads = 0;
+          const original = FileSystemFileHandle.prototype.getFile;
+          FileSystemFileHandle.prototype.getFile = function getFile() { reads += 1; return original.call(this); };
+          const twice = async (maxKept) => {
+            const source = localSource(folder, { keep: true, maxKept });
+            const counts = [];
+            for (const round of [1, 2]) {
+              const before = reads;
+              const names = (await source.list({ root: 'local', names: [] })).map((entry) => entry.name);
+              counts.push([reads - before, names.length]);
+            }
+            source.close();
+            return counts;
+          };
+          const out = { over: await twice(5), within: await twice(100) };
+          FileSystemFileHandle.prototype.getFile = original;
+          await root.removeEntry('limit', { recursive: true });
+          done(out);
+        }).catch((error) => done(String(error)));""")
+    assert results == {"over": [[10, 10], [10, 10]], "within": [[10, 10], [0, 10]]}, results

@@ -13,6 +13,9 @@
 export const MARKER_PREFIX = '.lifeline-settle-';
 /** A barrier whose record has not come by then: the kept listings are not trusted. */
 const SETTLE_WAIT_MS = 1000;
+/** Entries kept at most (each holds its file's snapshot): a folder of millions is listed afresh
+ * each time rather than held in the page's memory. */
+const MAX_KEPT_ENTRIES = 250_000;
 
 const keyOf = (names) => names.join('\0');
 
@@ -21,17 +24,26 @@ const keyOf = (names) => names.join('\0');
  * (each entry with its size, time and `file` snapshot); `describe(folder, name)` one entry, null
  * when it is gone. Returns null where the browser has no FileSystemObserver.
  */
-export function keptListings(directory, { readFolder, describe }) {
+export function keptListings(directory, { readFolder, describe, maxEntries = MAX_KEPT_ENTRIES }) {
   if (typeof FileSystemObserver !== 'function') return null;
+  let kept = 0; // entries held in `folders`
   // Folder key → {entries: Map name → entry, or null while first listed; stale: names a record touched}.
   const folders = new Map();
   const markers = new Map(); // marker name → resolve, once its record came
   let live = false;
 
+  const forget = (key) => {
+    kept -= folders.get(key)?.entries?.size ?? 0;
+    folders.delete(key);
+  };
+  const forgetAll = () => {
+    folders.clear();
+    kept = 0;
+  };
   const forgetBelow = (names) => {
     const key = keyOf(names);
-    for (const other of folders.keys()) {
-      if (other === key || other.startsWith(`${key}\0`)) folders.delete(other);
+    for (const other of [...folders.keys()]) {
+      if (other === key || other.startsWith(`${key}\0`)) forget(other);
     }
   };
   const touched = (names) => {
@@ -64,7 +76,7 @@ export function keptListings(directory, { readFolder, describe }) {
       }
       default:
         // 'unknown' (records were lost) or 'errored' (no more will come).
-        folders.clear();
+        forgetAll();
         if (record.type === 'errored') live = false;
     }
   };
@@ -95,7 +107,7 @@ export function keptListings(directory, { readFolder, describe }) {
         if (error.name !== 'NotFoundError') console.warn('A marker could not be removed:', error.message);
       });
     }
-    folders.clear();
+    forgetAll();
     return false;
   }
 
@@ -108,7 +120,13 @@ export function keptListings(directory, { readFolder, describe }) {
       held = { entries: null, stale: new Set() };
       folders.set(key, held);
       const entries = await readFolder(folder);
-      if (folders.get(key) === held) held.entries = new Map(entries.map((entry) => [entry.name, entry]));
+      if (folders.get(key) !== held) return entries;
+      if (kept + entries.length > maxEntries) {
+        folders.delete(key);
+        return entries;
+      }
+      held.entries = new Map(entries.map((entry) => [entry.name, entry]));
+      kept += entries.length;
       return entries;
     }
     const again = [...held.stale];
@@ -118,8 +136,10 @@ export function keptListings(directory, { readFolder, describe }) {
       throw error;
     })));
     again.forEach((name, index) => {
+      kept -= held.entries.has(name) ? 1 : 0;
       if (described[index]) held.entries.set(name, described[index]);
       else held.entries.delete(name);
+      kept += described[index] ? 1 : 0;
     });
     return [...held.entries.values()];
   }
@@ -129,7 +149,7 @@ export function keptListings(directory, { readFolder, describe }) {
     list,
     close() {
       observer.disconnect();
-      folders.clear();
+      forgetAll();
       live = false;
     },
   };

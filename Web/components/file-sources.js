@@ -222,8 +222,8 @@ export function customerSource(send, sessionId) {
 }
 
 /** A folder of the technician's (a FileSystemDirectoryHandle), walked by names; `keep`: its
- * listings kept and followed (file-kept-listings.js). */
-export function localSource(directory, { keep = false } = {}) {
+ * listings kept and followed (file-kept-listings.js), at most `maxKept` entries. */
+export function localSource(directory, { keep = false, maxKept } = {}) {
   // Folder handles by path, kept while nothing is renamed or removed: a copy of many files into
   // few folders would otherwise walk down from the top once per file.
   const folders = new Map();
@@ -290,7 +290,7 @@ export function localSource(directory, { keep = false } = {}) {
     await Promise.all(Array.from({ length: 16 }, describe));
     return entries;
   };
-  const kept = keep ? keptListings(directory, { readFolder, describe: entryIn }) : null;
+  const kept = keep ? keptListings(directory, { readFolder, describe: entryIn, ...(maxKept ? { maxEntries: maxKept } : {}) }) : null;
   return {
     id: 'local',
     ...localBundles({ parentOf, entryIn, freeName, openRead, readable }),
