@@ -3,15 +3,20 @@
 extension Sequence<UInt8> {
     /// Lower-case hexadecimal, two digits a byte: digests, device keys.
     public var hexString: String {
-        var text = ""
+        // Bytes, not Characters: a digest's 64 digits each cost a grapheme walk before (a bundle
+        // of small files hashes and logs thousands).
+        var text: [UInt8] = []
+        text.reserveCapacity(underestimatedCount * 2)
         for byte in self {
-            text.append(Self.hexDigits[Int(byte >> 4)])
-            text.append(Self.hexDigits[Int(byte & 0x0f)])
+            text.append(Self.hexDigit(byte >> 4))
+            text.append(Self.hexDigit(byte & 0x0f))
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static var hexDigits: [Character] { Array("0123456789abcdef") }
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
 }
 
 extension BinaryInteger {
