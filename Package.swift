@@ -139,16 +139,17 @@ let package = Package(
             swiftSettings: appletSwiftSettings
         ),
         // Crypto only to check TOTP against the RFC's vectors with a real HMAC-SHA-1.
-        .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "LifelineCoreTests", dependencies: ["LifelineCore", "LifelineTestSupport", .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Fixtures")]),
-        // The databases the suites run against (SQLite, and PostgreSQL when scripts/test.sh starts one).
+        // The databases the suites run against (SQLite, and PostgreSQL when scripts/test.sh starts one),
+        // and the programs they run (posix_spawn: Foundation's Process can crash this toolchain).
         .target(name: "LifelineTestSupport", dependencies: ["LifelineStore", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/LifelineTestSupport"),
         .testTarget(name: "LifelineStoreTests", dependencies: ["LifelineStore", "LifelineTestSupport"]),
         .testTarget(name: "LifelineProtocolTests", dependencies: ["LifelineProtocol"]),
         // CVPX: the tests make real VP8 frames with libvpx's encoder.
-        .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop", "CVPX"]),
-        .testTarget(name: "LifelineAppletTests", dependencies: ["LifelineApplet", "LifelineAppletWindow", "LifelineProtocol",
+        .testTarget(name: "LifelineDesktopTests", dependencies: ["LifelineDesktop", "LifelineTestSupport", "CVPX"]),
+        .testTarget(name: "LifelineAppletTests", dependencies: ["LifelineApplet", "LifelineAppletWindow", "LifelineProtocol", "LifelineTestSupport",
                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "LifelineGatewayTests",

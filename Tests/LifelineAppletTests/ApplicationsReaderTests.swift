@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import LifelineProtocol
 @testable import LifelineApplet
+import LifelineTestSupport
 
 /// Installed applications (L4) from a fixture machine: dpkg's status with each package's file list
 /// dating it, a Flatpak and a Snap by their `current` links.
@@ -99,14 +100,7 @@ struct ApplicationsReaderTests {
 
     @Test("this machine: as many Debian packages as dpkg-query says are installed")
     func liveMachine() throws {
-        let query = Process()
-        query.executableURL = URL(fileURLWithPath: "/usr/bin/dpkg-query")
-        query.arguments = ["-W", "-f", "${db:Status-Status} ${Package}\\n"]
-        let output = Pipe()
-        query.standardOutput = output
-        try query.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        query.waitUntilExit()
+        let text = String(decoding: try TestProgram.run("/usr/bin/dpkg-query", ["-W", "-f", "${db:Status-Status} ${Package}\\n"]).output, as: UTF8.self)
         let installed = Set(text.split(separator: "\n").filter { $0.hasPrefix("installed ") }.map { String($0.dropFirst(10)) })
         let ours = ApplicationsReader.forThisMachine().packages()
         #expect(Set(ours.map(\.name)) == installed && ours.count == installed.count)

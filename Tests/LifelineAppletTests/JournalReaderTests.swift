@@ -3,6 +3,7 @@ import Testing
 import LifelineCore
 import LifelineProtocol
 @testable import LifelineApplet
+import LifelineTestSupport
 
 /// The journal read through sd-journal from a fixture folder made by systemd-journal-remote (the
 /// same code reads this machine's journal), and cron's runs from a fixture syslog.
@@ -22,12 +23,7 @@ struct JournalReaderTests {
             export += "\n"
         }
         try export.write(toFile: folder + "/in.export", atomically: true, encoding: .utf8)
-        let maker = Process()
-        maker.executableURL = URL(fileURLWithPath: remote)
-        maker.arguments = ["--output=\(folder)/fixture.journal", folder + "/in.export"]
-        maker.standardError = FileHandle.nullDevice
-        try maker.run()
-        maker.waitUntilExit()
+        _ = try TestProgram.run(remote, ["--output=\(folder)/fixture.journal", folder + "/in.export"])
         try FileManager.default.removeItem(atPath: folder + "/in.export")
         return folder
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import LifelineCore
 @testable import LifelineApplet
+import LifelineTestSupport
 
 /// The one-boot automatic sign-in (M4) written into a fixture root: GDM's file changed and kept,
 /// LightDM's drop-in, the restore units (checked by systemd-analyze), everything put back after;
@@ -24,16 +25,8 @@ struct OneBootAutoLoginTests {
     }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let (status, output) = try TestProgram.run("/usr/bin/env", arguments, withErrors: true)
+        return (status, String(decoding: output, as: UTF8.self))
     }
 
     @Test("GDM: the customer signed in by itself, the original kept once, the units valid and enabled; restored whole")

@@ -3,6 +3,7 @@ import Testing
 import LifelineCore
 import LifelineProtocol
 @testable import LifelineApplet
+import LifelineTestSupport
 
 /// The system information views (L1, L2) read from a fixture tree (an `/etc`, `/proc` and `/sys`
 /// given to the reader) and from this machine itself.
@@ -166,12 +167,8 @@ struct SystemInfoReaderTests {
 
     /// Runs a tool from PATH or /usr/sbin (depmod); kmod, xz-utils and a C compiler are test packages.
     static func run(_ tool: String, _ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin:" + (ProcessInfo.processInfo.environment["PATH"] ?? ""), tool] + arguments
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " ")) failed (install kmod, xz-utils and a C compiler)")
+        let status = try TestProgram.run("/usr/bin/env", ["PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin:" + (ProcessInfo.processInfo.environment["PATH"] ?? ""), tool] + arguments).status
+        try #require(status == 0, "\(tool) \(arguments.joined(separator: " ")) failed (install kmod, xz-utils and a C compiler)")
     }
 
     @Test("sudo rules: sudoers and what it includes, a folder's files but those sudo skips, relative paths beside the file")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LifelineCore
+import LifelineTestSupport
 
 /// The agent's time zones without ICU (F5): the system's TZif files read by `ZoneRules` give the
 /// same offsets as the C library's reading of the same files, past the files' last transition too
@@ -20,15 +21,8 @@ struct ZoneRulesTests {
     static func libcOffsets(_ name: String, at instants: [Int64]) throws -> [Int64: Int] {
         let list = FileManager.default.temporaryDirectory.appendingPathComponent("zone-instants-\(UUID().uuidString)")
         try Data(instants.map { "@\($0)\n" }.joined().utf8).write(to: list)
-        let date = Process()
-        date.executableURL = URL(fileURLWithPath: "/usr/bin/date")
-        date.arguments = ["-f", list.path, "+%s %::z"]
-        date.environment = ["TZ": name, "LC_ALL": "C"]
-        let output = Pipe()
-        date.standardOutput = output
-        try date.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        date.waitUntilExit()
+        let text = String(decoding: try TestProgram.run("/usr/bin/date", ["-f", list.path, "+%s %::z"],
+                                                        environment: ["TZ": name, "LC_ALL": "C"]).output, as: UTF8.self)
         try FileManager.default.removeItem(at: list)
         var offsets: [Int64: Int] = [:]
         for line in text.split(separator: "\n") {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LifelineDesktop
+import LifelineTestSupport
 
 /// A BGRX image in memory for the pure parts (diff, JPEG); X11 itself is exercised end to end.
 final class TestImage {
@@ -178,18 +179,7 @@ struct PaletteEncoderTests {
 
 /// What a Python script prints for `input` on its standard input: a reader outside the applet.
 func python(_ script: String, input bytes: [UInt8]) throws -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    process.arguments = ["-c", script]
-    let input = Pipe(), output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(bytes))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Array(data)
+    try TestProgram.run("/usr/bin/python3", ["-c", script], input: bytes).output
 }
 
 @Suite("Moved windows (J1)")

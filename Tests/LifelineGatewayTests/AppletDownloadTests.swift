@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LifelineGateway
+import LifelineTestSupport
 
 /// The applet goes on the wire gzip-compressed to clients that take gzip, from the copy beside it
 /// (made by scripts/build-release.sh), and only while that copy is of the binary on disk.
@@ -74,11 +75,6 @@ struct AppletDownloadTests {
     }
 
     private func gzip(_ path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-9", "-n", "-k", "-f", path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(try TestProgram.run("/bin/gzip", ["-9", "-n", "-k", "-f", path]).status == 0)
     }
 }

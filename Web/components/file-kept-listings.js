@@ -131,16 +131,22 @@ export function keptListings(directory, { readFolder, describe, maxEntries = MAX
     }
     const again = [...held.stale];
     held.stale.clear();
-    const described = await Promise.all(again.map((name) => describe(folder, name).catch((error) => {
-      held.stale.add(name); // looked at again next time
-      throw error;
-    })));
+    const described = await Promise.allSettled(again.map((name) => describe(folder, name)));
+    // Forgotten meanwhile (a record said the folder went): its count left the total already.
+    const counted = folders.get(key) === held;
+    let problem = null;
     again.forEach((name, index) => {
-      kept -= held.entries.has(name) ? 1 : 0;
-      if (described[index]) held.entries.set(name, described[index]);
+      const { status, value, reason } = described[index];
+      if (status === 'rejected') {
+        held.stale.add(name); // looked at again next time
+        problem ??= reason;
+        return;
+      }
+      if (counted) kept += (value ? 1 : 0) - (held.entries.has(name) ? 1 : 0);
+      if (value) held.entries.set(name, value);
       else held.entries.delete(name);
-      kept += described[index] ? 1 : 0;
     });
+    if (problem) throw problem;
     return [...held.entries.values()];
   }
 
