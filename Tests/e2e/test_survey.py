@@ -5,7 +5,7 @@ and the applet opens it in the customer's browser (xdg-open)."""
 import urllib.request
 
 from selenium.webdriver import ActionChains
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import ElementNotInteractableException, NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
@@ -23,12 +23,13 @@ def helpers_group_with_survey(gateway, browser):
                                                 "groupId": group["id"]}, token=admin, expect=201)
     wait = sign_in(browser, gateway)
     browser.get(f"{gateway.url}/admin/#/organisation/surveys")
-    # The table is drawn again when its data arrives: a row found before that is gone, so look again.
+    # The table is drawn again when its data arrives: a row found before that is gone, or not yet
+    # shown (not interactable), so look again.
     def edit_clicked(driver):
         try:
             driver.find_element(By.CSS_SELECTOR, f"#surveys tr[data-scope-id='{group['id']}'] button").click()
             return True
-        except (NoSuchElementException, StaleElementReferenceException):
+        except (NoSuchElementException, StaleElementReferenceException, ElementNotInteractableException):
             return False
     wait.until(edit_clicked)
     wait.until(EC.visibility_of_element_located((By.ID, "survey-form")))
