@@ -8,9 +8,9 @@ import LifelineCore
 /// A row the applet sends by the thousand (the installed applications, a folder's entries),
 /// written straight to JSON: JSONEncoder spends about 3 µs a row on its boxes and sorted
 /// dictionaries, which made a fresh applet's first answer and each answer's relay through the
-/// gateway slow. What it writes is byte
-/// for byte what `WireCodec.encodeValue` writes — keys in sorted order, slashes kept, numbers and
-/// escapes as JSONEncoder makes them — and a test holds it to that, every field set.
+/// gateway slow. What it writes is byte for byte what `WireCodec.encodeValue` writes — keys in
+/// sorted order, slashes kept, numbers and escapes as JSONEncoder makes them — and a test holds it
+/// to that, every field set.
 public protocol DirectJSONRow: Codable {
     /// Writes this row's object with `object`'s fields, in its keys' sorted order.
     func writeJSON(_ object: inout DirectJSON.Object)

@@ -135,6 +135,13 @@ public enum WireCodec {
         String(decoding: try! encoder.encode(value), as: UTF8.self)
     }
 
+    /// What follows a reply's `reply` field in the wire's sorted keys — `requestId`, `sessionId`
+    /// when there is one, `type`, `v` — and closes the message, for a reply encoded in parts.
+    static func replyTail(requestId: String, sessionId: String?, type: StaticString) -> String {
+        ",\"requestId\":" + encodeValue(requestId) + (sessionId.map { ",\"sessionId\":" + encodeValue($0) } ?? "")
+            + ",\"type\":\"\(type)\",\"v\":\(WireProtocol.version)}"
+    }
+
     public static func encode<M: ChannelMessage>(_ message: M) -> String {
         // Encoding our own value types cannot fail; a failure is a programming error.
         let data = try! encoder.encode(EncodableMessage(message: message))

@@ -54,9 +54,7 @@ extension FileManagerReplyMessage {
     /// the same message on either channel (the applet's has no session, the console's has one).
     public static func text(sessionId: String? = nil, requestId: String, encodedReply: String) -> String {
         // The keys in the wire's sorted order: reply, requestId, sessionId, type, v.
-        "{\"reply\":" + encodedReply + ",\"requestId\":" + WireCodec.encodeValue(requestId)
-            + (sessionId.map { ",\"sessionId\":" + WireCodec.encodeValue($0) } ?? "")
-            + ",\"type\":\"file_manager_reply\",\"v\":\(WireProtocol.version)}"
+        "{\"reply\":" + encodedReply + WireCodec.replyTail(requestId: requestId, sessionId: sessionId, type: "file_manager_reply")
     }
 
     /// The applet's listing page read as `text(requestId:encodedReply:)` writes it, without

@@ -120,9 +120,8 @@ extension SystemInfoReplyMessage {
     /// asked again unchanged (Refresh) is sent without being encoded again.
     public static func text(sessionId: String? = nil, requestId: String, encodedPart: String, more: Bool) -> String {
         // The keys in the wire's sorted order: more, reply, requestId, sessionId, type, v.
-        (more ? "{\"more\":true,\"reply\":" : "{\"reply\":") + encodedPart + ",\"requestId\":" + WireCodec.encodeValue(requestId)
-            + (sessionId.map { ",\"sessionId\":" + WireCodec.encodeValue($0) } ?? "")
-            + ",\"type\":\"system_info_reply\",\"v\":\(WireProtocol.version)}"
+        (more ? "{\"more\":true,\"reply\":" : "{\"reply\":") + encodedPart
+            + WireCodec.replyTail(requestId: requestId, sessionId: sessionId, type: "system_info_reply")
     }
 }
 

@@ -7,8 +7,9 @@ import { atMost } from '../lib/at-most.js';
 /** Failures after which no other file of the copy can pass. */
 export const STOPPING = new Set(['closed', 'stopped', 'file_manager_not_open', 'file_manager_in_use', 'permission_denied', 'session_not_active', 'not_allowed']);
 
-/** Folders listed at once (as a plan of synchronise lists them). */
-const LISTINGS_AT_ONCE = 8;
+/** Folders listed at once, by a copy and by a plan of synchronise: a tree of many folders waits
+ * on each listing's round trip otherwise, and the gateway lets a session have 64 requests waiting. */
+export const LISTINGS_AT_ONCE = 8;
 
 export const join = (path, name) => ({ root: path.root, names: [...path.names, name] });
 

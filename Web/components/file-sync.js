@@ -9,10 +9,10 @@ import { t } from '../lib/i18n.js';
 import { browserName, formatSize, shownName } from '../lib/file-list.js';
 import { atMost } from '../lib/at-most.js';
 import { measured } from '../lib/measured.js';
+import { LISTINGS_AT_ONCE } from './file-copy-plan.js';
 
 /** Times within this many seconds are the same (file systems keep them to 2 s at worst). */
 const SAME_TIME = 2;
-const LISTINGS_AT_ONCE = 8;
 
 const join = (path, names) => ({ root: path.root, names: [...path.names, ...names] });
 

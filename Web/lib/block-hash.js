@@ -7,8 +7,6 @@ import { SHA256 } from './sha256.js';
 
 export const BLOCK_SIZE = 8 * 1024 * 1024;
 
-const hex = (bytes) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-
 async function digest(bytes) {
   if (globalThis.crypto?.subtle) return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   const hash = new SHA256().update(new Uint8Array(bytes.buffer ?? bytes, bytes.byteOffset ?? 0, bytes.byteLength));
